@@ -1,0 +1,55 @@
+# Strong Cities data platform. Two commands set everything up on a fresh machine:
+#   make run    environment + demo world (when the inbox is empty) + every asset + dashboards on :8050
+#   make test   environment + browser for UI tests + the whole suite
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SIZE ?= small
+HOST ?= 127.0.0.1
+PORT ?= 8050
+export SCN_HOME ?= $(CURDIR)/.scn
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test ui bench serve venv browser lint clean
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q uv==0.13.8
+	$(BIN)/uv pip install --python $(BIN)/python -q -r requirements.lock -e .
+	@touch $@
+
+venv: $(VENV)/.installed
+
+run: venv
+	$(BIN)/scn demo --if-empty
+	$(BIN)/scn run
+	$(BIN)/scn serve --host $(HOST) --port $(PORT)
+
+serve: venv
+	$(BIN)/scn serve --host $(HOST) --port $(PORT)
+
+# Debian's Chromium and ChromeDriver drive the dashboard tests (installed once, system-wide).
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+	  { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver >/dev/null; }
+
+test: venv browser
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+# Dagster webserver (http://127.0.0.1:3000) and daemon on the $SCN_HOME instance.
+ui: venv
+	@$(BIN)/python -c "from orchestration.instance import prepare_dagster_home; prepare_dagster_home()"
+	DAGSTER_HOME=$(SCN_HOME)/dagster bash -c 'trap "kill 0" EXIT; \
+	  $(BIN)/dagster-daemon run -m orchestration.definitions & \
+	  $(BIN)/dagster-webserver -m orchestration.definitions -h 127.0.0.1 -p 3000'
+
+bench: venv
+	$(BIN)/python scripts/bench.py --size $(SIZE)
+
+lint: venv
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(SCN_HOME) transforms/target transforms/logs

@@ -1,0 +1,28 @@
+"""The Dagster instance lives in $SCN_HOME/dagster (DAGSTER_HOME), configured from the repo's dagster.yaml."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from scn.config import paths
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def instance_yaml_source() -> Path:
+    """The instance config to install: ``$SCN_DAGSTER_YAML`` or the repo's dagster.yaml."""
+    return Path(os.environ.get("SCN_DAGSTER_YAML", REPO_ROOT / "dagster.yaml"))
+
+
+def prepare_dagster_home() -> Path:
+    """Create DAGSTER_HOME under $SCN_HOME, install dagster.yaml there, export DAGSTER_HOME. Idempotent."""
+    home = paths().ensure().dagster_home
+    home.mkdir(parents=True, exist_ok=True)
+    src = instance_yaml_source()
+    dst = home / "dagster.yaml"
+    if not dst.exists() or dst.read_bytes() != src.read_bytes():
+        shutil.copyfile(src, dst)
+    os.environ["DAGSTER_HOME"] = str(home)
+    return home

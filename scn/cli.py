@@ -1,0 +1,205 @@
+"""`scn`: what staff and engineers do by hand. Verb names, flags and JSON fields are contracts."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from scn.config import KINDS, paths
+
+EXPORT_KIND_NAMES = ("network-kpis", "programme-metrics", "summit-metrics", "survey-indices", "cells",
+                     "correlations")
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from scn.demo import generate
+
+    home = paths().ensure().home
+    if args.if_empty and any(p.is_file() for p in paths().inbox.rglob("*")):
+        print(f"inbox {paths().inbox} already holds data: demo world not generated")
+        return 0
+    summary = generate(home, seed=args.seed, size=args.size, null=args.null)
+    print(json.dumps(summary, default=str, indent=None if args.json else 2)[:4000] if args.json
+          else f"demo world (seed {args.seed}, {args.size}{', null' if args.null else ''}) written to {paths().inbox}")
+    return 0
+
+
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    from scn.ingest import IngestError, ingest_file
+
+    paths().ensure()
+    progress = None
+    if not args.json and sys.stderr.isatty():
+        def progress(rows: int) -> None:
+            print(f"\r{args.path}: {rows:,} rows read", end="", file=sys.stderr, flush=True)
+    try:
+        result = ingest_file(args.kind, Path(args.path), city_id=args.city, progress=progress)
+    except IngestError as exc:
+        print(f"scn ingest: {exc}", file=sys.stderr)
+        return 2
+    if progress:
+        print(file=sys.stderr)
+    out = result.to_json()
+    if args.json:
+        print(json.dumps(out, default=str, ensure_ascii=False))
+    else:
+        print(f"{out['file']}: read {out['rows_read']}, accepted {out['accepted']}, "
+              f"quarantined {out['quarantined']}, duplicates {out['duplicates']}; original archived to "
+              f"{out['archived_to']}")
+        for err in out["errors"][:5]:
+            print(f"  row {err['row']}, field {err['field']}: {err['reason']}")
+    return 0
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from scn.pipeline import run_pipeline
+
+    ok = run_pipeline(selection=args.select)
+    return 0 if ok else 1
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from scn.exports import export
+    from scn.serving import NoSnapshotError
+
+    try:
+        out = export(args.kind, args.format, Path(args.out),
+                     city_id=args.city, audience=args.audience)
+    except NoSnapshotError as exc:
+        print(f"scn export: {exc}", file=sys.stderr)
+        return 2
+    print(out)
+    return 0
+
+
+def _cmd_classify(args: argparse.Namespace) -> int:
+    from scn.nlp import classify, evaluate_file, read_classify_input
+
+    if args.eval:
+        report = evaluate_file(Path(args.eval))
+        print(json.dumps(report, default=str, ensure_ascii=False, indent=None if args.json else 2))
+        return 0
+    texts: list[str] = list(args.texts)
+    if args.file:
+        texts += read_classify_input(Path(args.file))
+    if not texts:
+        texts = [line.rstrip("\n") for line in sys.stdin if line.strip()]
+    result = classify(texts)
+    for i, row in enumerate(result.itertuples(index=False)):
+        rec = {"index": i, "label": row.label, "score_hate": round(float(row.score_hate), 6), "lang": row.lang,
+               "assessed": bool(row.assessed), "model_version": row.model_version}
+        if args.json:
+            print(json.dumps(rec, ensure_ascii=False))
+        else:
+            flag = "" if rec["assessed"] else "  (not assessed: language not covered)"
+            print(f"{i}\t{rec['label']}\t{rec['score_hate']:.3f}\t{rec['lang']}{flag}")
+    return 0
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from dashboards.app import serve
+
+    serve(host=args.host, port=args.port)
+    return 0
+
+
+def _cmd_user(args: argparse.Namespace) -> int:
+    from scn.users import add_user
+
+    if args.role == "official" and not args.city:
+        print("scn user add: an official needs --city CITY_ID", file=sys.stderr)
+        return 2
+    password = sys.stdin.readline().rstrip("\n")
+    if len(password) < 8:
+        print("scn user add: give a password of at least 8 characters on stdin", file=sys.stderr)
+        return 2
+    add_user(args.username, role=args.role, city_id=args.city, password=password)
+    print(f"user {args.username} ({args.role}{', ' + args.city if args.city else ''}) saved")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="scn", description="Strong Cities Network data platform. State lives in "
+                                 "$SCN_HOME (default ./.scn).")
+    sub = ap.add_subparsers(dest="verb", required=True, metavar="VERB")
+
+    p = sub.add_parser("demo", help="write the bundled demo world into $SCN_HOME/inbox",
+                       description="Generate a deterministic demo world (real SCN member cities, 24 months of "
+                       "posts, crimes, surveys and programme records, with a documented planted effect; see "
+                       "docs/demo-world.md) as the files a real user would hand us, into $SCN_HOME/inbox.")
+    p.add_argument("--seed", type=int, default=11, help="random seed (same seed, same files)")
+    p.add_argument("--size", choices=("small", "medium", "large"), default="small",
+                   help="small: minutes; large: ~10M posts, 1M crimes, 30 cities (benchmarks)")
+    p.add_argument("--null", action="store_true", help="a world with no link between speech and hate crime")
+    p.add_argument("--if-empty", action="store_true", help="do nothing when the inbox already holds files")
+    p.add_argument("--json", action="store_true", help="print the world's summary as JSON")
+    p.set_defaults(func=_cmd_demo)
+
+    p = sub.add_parser("ingest", help="validate and load one file into the lake",
+                       description="Archive the original (by content hash), validate rows, pseudonymise authors, "
+                       "write accepted rows to the lake and rejected rows to the quarantine. Exit 0 when the file "
+                       "was read (even with quarantined rows), 2 when it cannot be used at all.")
+    p.add_argument("kind", choices=KINDS, metavar="KIND", help="|".join(KINDS))
+    p.add_argument("path", metavar="PATH")
+    p.add_argument("--city", metavar="CITY_ID", help="city the file belongs to (lowercase slug, e.g. london)")
+    p.add_argument("--json", action="store_true", help="print exactly one JSON object: file, kind, city_id, "
+                   "rows_read, accepted, quarantined, duplicates, archived_to, errors")
+    p.set_defaults(func=_cmd_ingest)
+
+    p = sub.add_parser("run", help="materialize assets (all by default), then publish the serving snapshot",
+                       description="Run the Dagster asset graph in process on the $SCN_HOME instance: ingest "
+                       "the inbox, enrich, dbt build (tests as checks), analyses, publish.")
+    p.add_argument("--select", metavar="SELECTION", help="Dagster asset selection, e.g. 'group:ingest' or "
+                   "'key:lake/posts+'; the serving snapshot is republished whenever it is selected")
+    p.set_defaults(func=_cmd_run)
+
+    p = sub.add_parser("export", help="export published metrics for reports and donors",
+                       description="Export a table of the published serving snapshot. CSV and XLSX neutralise "
+                       "anything a spreadsheet would execute.")
+    p.add_argument("kind", choices=EXPORT_KIND_NAMES, metavar="KIND", help="|".join(EXPORT_KIND_NAMES))
+    p.add_argument("--format", choices=("csv", "xlsx", "parquet"), required=True)
+    p.add_argument("--out", required=True, metavar="PATH")
+    p.add_argument("--city", metavar="CITY_ID", help="only this city")
+    p.add_argument("--audience", choices=("staff", "official"), default="staff",
+                   help="official: small counts suppressed, no per-person data")
+    p.set_defaults(func=_cmd_export)
+
+    p = sub.add_parser("classify", help="label texts as hate, offensive or none",
+                       description="Classify texts with the configured model ($SCN_CLASSIFIER or the shipped "
+                       "default). Texts come as arguments, from --file (one per line, or CSV/JSONL with a "
+                       "`text` column) or from stdin. Languages the model does not cover are flagged.")
+    p.add_argument("texts", nargs="*", metavar="TEXT")
+    p.add_argument("--file", metavar="PATH")
+    p.add_argument("--eval", metavar="FILE", help="labelled CSV/JSONL (text, label[, lang]): print metrics")
+    p.add_argument("--json", action="store_true", help="one JSON object per text: index, label, score_hate, lang")
+    p.set_defaults(func=_cmd_classify)
+
+    p = sub.add_parser("serve", help="serve the dashboards", description="Serve the Dash app (city views, "
+                       "network overview, data health) from the published snapshot.")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8050)
+    p.set_defaults(func=_cmd_serve)
+
+    p = sub.add_parser("user", help="manage dashboard users")
+    usub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    pa = usub.add_parser("add", help="add or update a user; the password is read from stdin",
+                         description="Add or update a dashboard user. Network staff see every city; an official "
+                         "sees only their city. The password (first line of stdin) is stored hashed.")
+    pa.add_argument("username")
+    pa.add_argument("--role", choices=("staff", "official"), required=True)
+    pa.add_argument("--city", metavar="CITY_ID")
+    pa.set_defaults(func=_cmd_user)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    os.environ.setdefault("DAGSTER_HOME", str(paths().dagster_home))
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,54 @@
+"""The lake: append-only Parquet tables, one part file per ingested source file or enrichment batch."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from scn.config import paths
+
+
+def table_dir(name: str) -> Path:
+    return paths().table(name)
+
+
+def write_part(name: str, frame: pd.DataFrame | pa.Table, part_id: str) -> Path:
+    """Write one part of a lake table atomically (temp file + rename); an existing part is replaced whole."""
+    folder = table_dir(name)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"part-{part_id}.parquet"
+    tmp = folder / f".tmp-{uuid.uuid4().hex}.parquet"
+    table = frame if isinstance(frame, pa.Table) else pa.Table.from_pandas(frame, preserve_index=False)
+    pq.write_table(table, tmp, compression="zstd")
+    os.replace(tmp, target)
+    if part_id != "empty":
+        (folder / "part-empty.parquet").unlink(missing_ok=True)  # a placeholder from scn.lake_schema
+    return target
+
+
+def has_table(name: str) -> bool:
+    folder = table_dir(name)
+    return folder.exists() and any(folder.glob("part-*.parquet"))
+
+
+def glob(name: str) -> str:
+    """The glob DuckDB reads a lake table from."""
+    return str(table_dir(name) / "part-*.parquet")
+
+
+def read_table(name: str, columns: list[str] | None = None, where: str | None = None) -> pd.DataFrame:
+    """Read a whole lake table (union of its parts) through DuckDB; empty frame when absent."""
+    if not has_table(name):
+        return pd.DataFrame(columns=columns or [])
+    cols = ", ".join(f'"{c}"' for c in columns) if columns else "*"
+    sql = f"select {cols} from read_parquet('{glob(name)}', union_by_name=true)"
+    if where:
+        sql += f" where {where}"
+    with duckdb.connect() as con:
+        return con.execute(sql).df()

@@ -1,0 +1,57 @@
+"""Arrow schemas of the lake tables (docs/CONTRACTS.md), used to create an empty table where a source
+family has no data yet, so that dbt's sources always resolve."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+from scn import lake
+
+S, F, INT, B = pa.string(), pa.float64(), pa.int64(), pa.bool_()
+TS = pa.timestamp("us", tz="UTC")
+
+LAKE_SCHEMAS: dict[str, pa.Schema] = {
+    "cities": pa.schema([("city_id", S), ("name", S), ("country", S), ("country_code", S), ("region", S),
+                         ("continent", S), ("lat", F), ("lon", F), ("population", INT),
+                         ("steering_committee", B), ("joined_year", pa.int32()), ("themes", S)]),
+    "areas": pa.schema([("city_id", S), ("area_code", S), ("area_name", S), ("area_name_local", S),
+                        ("population", INT), ("geometry_wkt", S), ("centroid_lat", F), ("centroid_lon", F)]),
+    "posts": pa.schema([("post_key", S), ("platform", S), ("post_id", S), ("city_id", S), ("created_at", TS),
+                        ("text", S), ("lang", S), ("lat", F), ("lon", F), ("place", S), ("author_pseudo", S),
+                        ("url", S), ("source_file", S), ("source_row", INT)]),
+    "crimes": pa.schema([("crime_key", S), ("source", S), ("crime_id", S), ("city_id", S), ("occurred_at", TS),
+                         ("category", S), ("is_hate", B), ("lat", F), ("lon", F), ("lsoa_code", S),
+                         ("source_file", S), ("source_row", INT)]),
+    "survey_responses": pa.schema([("survey_id", S), ("response_id", S), ("city_id", S), ("area_code", S),
+                                   ("submitted_at", TS), ("weight", F), ("gender", S), ("age_group", S),
+                                   ("wave", S), ("programme_id", S), ("question", S), ("value", F),
+                                   ("source_file", S), ("source_row", INT)]),
+    "survey_codebook": pa.schema([("question", S), ("construct", S), ("label", S), ("scale_min", F),
+                                  ("scale_max", F), ("reverse", B)]),
+    "programme_activities": pa.schema([("activity_id", S), ("programme_line", S), ("activity_type", S),
+                                       ("title", S), ("city_id", S), ("host_city", S), ("country", S),
+                                       ("region", S), ("start_date", pa.date32()), ("end_date", pa.date32()),
+                                       ("year", pa.int32())]),
+    "programme_participants": pa.schema([("record_id", S), ("activity_id", S), ("person_pseudo", S),
+                                         ("role", S), ("home_city", S), ("home_country", S), ("gender", S)]),
+    "programme_grants": pa.schema([("grant_id", S), ("city_id", S), ("programme_line", S),
+                                   ("recipient_org", S), ("amount", F), ("currency", S), ("year", pa.int32())]),
+    "quarantine": pa.schema([("file", S), ("kind", S), ("row", INT), ("field", S), ("reason", S),
+                             ("raw_json", S), ("quarantined_at", TS)]),
+    "ingest_log": pa.schema([("file", S), ("sha256", S), ("kind", S), ("city_id", S), ("rows_read", INT),
+                             ("accepted", INT), ("quarantined", INT), ("duplicates", INT), ("archived_to", S),
+                             ("ingested_at", TS)]),
+}
+
+
+def ensure_table(name: str) -> bool:
+    """Give a lake table with no parts an empty part carrying its schema. True when one was written."""
+    if lake.has_table(name):
+        return False
+    lake.write_part(name, LAKE_SCHEMAS[name].empty_table(), "empty")
+    return True
+
+
+def ensure_tables(names: list[str] | tuple[str, ...] | None = None) -> list[str]:
+    """Ensure several (default: all) lake tables exist; returns the names that were created empty."""
+    return [n for n in (names or LAKE_SCHEMAS) if ensure_table(n)]
