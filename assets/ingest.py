@@ -59,7 +59,7 @@ def _ingest_family(kind: str, tables: tuple[str, ...]):
         files = [{"file": r.file, "accepted": r.accepted, "quarantined": r.quarantined,
                   "duplicates": r.duplicates} for r in results]
         for t in tables:
-            rows = _row_count(t)
+            rows = lake.row_count(t)
             yield MaterializeResult(asset_key=lake_key(t), metadata={
                 "rows": rows,
                 "files_ingested": len(results),
@@ -69,15 +69,6 @@ def _ingest_family(kind: str, tables: tuple[str, ...]):
             })
 
     return _asset
-
-
-def _row_count(table: str) -> int:
-    if not lake.has_table(table):
-        return 0
-    import duckdb
-
-    with duckdb.connect() as con:
-        return con.execute(f"select count(*) from read_parquet('{lake.glob(table)}')").fetchone()[0]
 
 
 ingest_assets = [_ingest_family(kind, tables) for kind, tables in FAMILY_TABLES.items()]

@@ -6,6 +6,7 @@ import duckdb
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 
 from assets.dbt import mart_keys
+from assets.health import asset_health, check_results, quarantine_summary
 from scn import lake, serving
 from scn.config import paths
 
@@ -34,7 +35,9 @@ def serving_snapshot(context: AssetExecutionContext) -> MaterializeResult:
     for t in LAKE_PUBLISHED + ANALYSIS_PUBLISHED:
         if lake.has_table(t):
             queries[t] = f"select * from read_parquet('{lake.glob(t)}', union_by_name=true)"
-    snap = serving.publish({}, run_id=context.run_id, data_date=data_date, from_duckdb=(warehouse, queries))
+    health = {"asset_health": asset_health(context), "check_results": check_results(context),
+              "quarantine_summary": quarantine_summary()}
+    snap = serving.publish(health, run_id=context.run_id, data_date=data_date, from_duckdb=(warehouse, queries))
     meta = serving.manifest(snap)
     return MaterializeResult(metadata={
         "snapshot": str(snap),

@@ -9,11 +9,12 @@ from orchestration.instance import prepare_dagster_home
 SNAPSHOT_KEY = AssetKey(["serving", "snapshot"])
 
 
-def run_pipeline(selection: str | None = None, raise_on_error: bool = False) -> bool:
+def run_pipeline(selection: str | None = None, raise_on_error: bool = False, publish: bool = True) -> bool:
     """Materialize every asset (or a Dagster selection string) with its checks, then the serving snapshot.
 
     Runs in this process on the $SCN_HOME/dagster instance, so the runs appear in the Dagster UI.
-    Returns True when every step succeeded.
+    ``publish=False`` skips the republication after a partial selection. Returns True when every step
+    succeeded.
     """
     prepare_dagster_home()
     from orchestration.definitions import defs
@@ -25,7 +26,7 @@ def run_pipeline(selection: str | None = None, raise_on_error: bool = False) -> 
         keys = set(AssetSelection.from_string(selection).resolve(defs.resolve_asset_graph()))
     result = job.execute_in_process(instance=instance, asset_selection=sorted(keys) if keys else None,
                                     raise_on_error=raise_on_error, tags={"scn/trigger": "cli"})
-    if result.success and keys is not None and SNAPSHOT_KEY not in keys:
+    if publish and result.success and keys is not None and SNAPSHOT_KEY not in keys:
         result = job.execute_in_process(instance=instance, asset_selection=[SNAPSHOT_KEY],
                                         raise_on_error=raise_on_error, tags={"scn/trigger": "cli-publish"})
     return result.success

@@ -6,7 +6,14 @@ from __future__ import annotations
 import hashlib
 import json
 
-from dagster import AssetSelection, DefaultSensorStatus, RunRequest, SensorEvaluationContext, SkipReason, sensor
+from dagster import (
+    AssetSelection,
+    DefaultSensorStatus,
+    RunRequest,
+    SensorEvaluationContext,
+    SkipReason,
+    sensor,
+)
 
 from assets.ingest import FAMILY_TABLES, lake_key
 from scn.config import paths

@@ -55,9 +55,9 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from scn.pipeline import run_pipeline
+    from orchestration.run import run_pipeline
 
-    ok = run_pipeline(selection=args.select)
+    ok = run_pipeline(selection=args.select, publish=not args.no_publish)
     return 0 if ok else 1
 
 
@@ -154,6 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "the inbox, enrich, dbt build (tests as checks), analyses, publish.")
     p.add_argument("--select", metavar="SELECTION", help="Dagster asset selection, e.g. 'group:ingest' or "
                    "'key:lake/posts+'; the serving snapshot is republished whenever it is selected")
+    p.add_argument("--no-publish", action="store_true", help="with --select: do not republish the snapshot")
     p.set_defaults(func=_cmd_run)
 
     p = sub.add_parser("export", help="export published metrics for reports and donors",

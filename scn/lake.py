@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import uuid
 from pathlib import Path
@@ -52,3 +53,43 @@ def read_table(name: str, columns: list[str] | None = None, where: str | None = 
         sql += f" where {where}"
     with duckdb.connect() as con:
         return con.execute(sql).df()
+
+
+def replace_table(name: str, frame: pd.DataFrame | pa.Table) -> Path:
+    """Write a derived table as a single part named by its content hash, then remove older parts.
+
+    Readers see the old parts, then old and new together for an instant at most during the cleanup, so derived
+    tables are only ever read inside the pipeline that writes them (dashboards read the serving snapshot).
+    """
+    from scn.lake_schema import LAKE_SCHEMAS, as_table
+
+    if isinstance(frame, pd.DataFrame) and name in LAKE_SCHEMAS:
+        frame = as_table(name, frame)
+    table = frame if isinstance(frame, pa.Table) else pa.Table.from_pandas(frame, preserve_index=False)
+    digest = hashlib.sha1(str(table.schema).encode())
+    for batch in table.to_batches(max_chunksize=1_000_000):
+        digest.update(batch.serialize().to_pybytes())
+    target = write_part(name, table, digest.hexdigest()[:16])
+    for p in table_dir(name).glob("part-*.parquet"):
+        if p != target:
+            p.unlink()
+    return target
+
+
+def row_count(name: str) -> int:
+    """Rows in a lake table (0 when absent)."""
+    if not has_table(name):
+        return 0
+    with duckdb.connect() as con:
+        return int(con.execute(f"select count(*) from read_parquet('{glob(name)}', union_by_name=true)")
+                   .fetchone()[0])
+
+
+def value_counts(name: str, column: str) -> dict[str, int]:
+    """Rows per value of one column of a lake table."""
+    if not has_table(name):
+        return {}
+    with duckdb.connect() as con:
+        rows = con.execute(f'select "{column}", count(*) from read_parquet(\'{glob(name)}\', union_by_name=true) '
+                           f"group by 1 order by 1").fetchall()
+    return {str(k): int(v) for k, v in rows}

@@ -41,7 +41,22 @@ LAKE_SCHEMAS: dict[str, pa.Schema] = {
     "ingest_log": pa.schema([("file", S), ("sha256", S), ("kind", S), ("city_id", S), ("rows_read", INT),
                              ("accepted", INT), ("quarantined", INT), ("duplicates", INT), ("archived_to", S),
                              ("ingested_at", TS)]),
+    "post_labels": pa.schema([("post_key", S), ("label", S), ("score_hate", F), ("target", S), ("assessed", B),
+                              ("method", S), ("lang_detected", S), ("model_version", S)]),
+    "posts_enriched": pa.schema([("post_key", S), ("city_id", S), ("created_at", TS), ("month", S), ("week", S),
+                                 ("lang", S), ("label", S), ("score_hate", F), ("assessed", B), ("target", S),
+                                 ("model_version", S), ("precision", S), ("lat", F), ("lon", F),
+                                 ("area_code", S), ("cell", S), ("resolution", pa.int32())]),
+    "crimes_enriched": pa.schema([("crime_key", S), ("city_id", S), ("occurred_at", TS), ("month", S),
+                                  ("week", S), ("category", S), ("is_hate", B), ("precision", S), ("lat", F),
+                                  ("lon", F), ("area_code", S), ("cell", S), ("resolution", pa.int32())]),
 }
+
+
+def as_table(name: str, frame) -> pa.Table:
+    """A frame as an Arrow table with exactly the lake schema of ``name`` (columns in order, types cast)."""
+    schema = LAKE_SCHEMAS[name]
+    return pa.Table.from_pandas(frame[schema.names], schema=schema, preserve_index=False)
 
 
 def ensure_table(name: str) -> bool:

@@ -1,0 +1,60 @@
+"""Shared fixtures: one real demo world, materialized through the real CLI, for the whole test session."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+BIN = Path(sys.executable).parent
+DEMO_SEED = 11
+
+
+def scn(*args: str, home: Path, check: bool = True, input: str | None = None,
+        timeout: int = 900) -> subprocess.CompletedProcess:
+    """Run the installed `scn` console script with SCN_HOME=home."""
+    env = {**os.environ, "SCN_HOME": str(home), "DAGSTER_HOME": str(home / "dagster")}
+    proc = subprocess.run([str(BIN / "scn"), *args], env=env, capture_output=True, text=True, input=input,
+                          timeout=timeout)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"scn {' '.join(args)} exited {proc.returncode}\nstdout:\n{proc.stdout[-4000:]}\n"
+                             f"stderr:\n{proc.stderr[-8000:]}")
+    return proc
+
+
+@contextmanager
+def scn_home(home: Path) -> Iterator[Path]:
+    """Point this process's SCN_HOME (and DAGSTER_HOME) at ``home`` for the duration."""
+    old = {k: os.environ.get(k) for k in ("SCN_HOME", "DAGSTER_HOME")}
+    os.environ["SCN_HOME"] = str(home)
+    os.environ["DAGSTER_HOME"] = str(home / "dagster")
+    try:
+        yield home
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+@pytest.fixture(scope="session")
+def demo_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh SCN_HOME with the small demo world (seed 11), every asset materialized and published by
+    `scn demo --seed 11 --size small && scn run`."""
+    home = tmp_path_factory.mktemp("scn-demo")
+    scn("demo", "--seed", str(DEMO_SEED), "--size", "small", home=home)
+    scn("run", home=home)
+    return home
+
+
+@pytest.fixture()
+def in_demo_home(demo_home: Path) -> Iterator[Path]:
+    """demo_home, with this process's SCN_HOME pointing at it."""
+    with scn_home(demo_home):
+        yield demo_home

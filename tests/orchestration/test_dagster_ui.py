@@ -1,0 +1,111 @@
+"""`make ui`: the real Dagster webserver and daemon on an SCN_HOME instance show one connected asset graph."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+BIN = Path(sys.executable).parent
+REPO = Path(__file__).resolve().parents[2]
+
+GRAPH_QUERY = """
+{ assetNodes { assetKey { path } groupName dependencyKeys { path } hasAssetChecks } }
+"""
+DAEMON_QUERY = """
+{ instance { daemonHealth { allDaemonStatuses { daemonType healthy required } } } }
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def dagster_ui(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    home = tmp_path_factory.mktemp("scn-ui")
+    env = {**os.environ, "SCN_HOME": str(home), "DAGSTER_HOME": str(home / "dagster")}
+    subprocess.run([str(BIN / "python"), "-c", "from orchestration.instance import prepare_dagster_home; "
+                    "prepare_dagster_home()"], env=env, cwd=REPO, check=True)
+    port = _free_port()
+    logs = home / "ui.log"
+    with logs.open("w") as log:
+        daemon = subprocess.Popen([str(BIN / "dagster-daemon"), "run", "-m", "orchestration.definitions"],
+                                  env=env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
+        web = subprocess.Popen([str(BIN / "dagster-webserver"), "-m", "orchestration.definitions", "-h",
+                                "127.0.0.1", "-p", str(port)], env=env, cwd=REPO, stdout=log,
+                               stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(f"{url}/server_info", timeout=2).ok:
+                    break
+            except requests.RequestException:
+                pass
+            if web.poll() is not None:
+                raise AssertionError(f"webserver exited:\n{logs.read_text()[-4000:]}")
+            time.sleep(1)
+        else:
+            raise AssertionError(f"webserver did not start:\n{logs.read_text()[-4000:]}")
+        yield url
+    finally:
+        for proc in (web, daemon):
+            proc.terminate()
+        for proc in (web, daemon):
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def _graphql(url: str, query: str) -> dict:
+    response = requests.post(f"{url}/graphql", json={"query": query}, timeout=60)
+    response.raise_for_status()
+    body = response.json()
+    assert "errors" not in body, body
+    return body["data"]
+
+
+def test_one_connected_graph_from_raw_files_to_snapshot(dagster_ui: str) -> None:
+    nodes = _graphql(dagster_ui, GRAPH_QUERY)["assetNodes"]
+    key = {"/".join(n["assetKey"]["path"]): n for n in nodes}
+    deps = {k: {"/".join(d["path"]) for d in n["dependencyKeys"]} for k, n in key.items()}
+    assert "serving/snapshot" in key and "lake/posts" in key and "warehouse/mart_cell_month" in key
+    # everything reaches the snapshot, and the snapshot reaches back to every ingest asset
+    upstream: set[str] = set()
+    frontier = {"serving/snapshot"}
+    while frontier:
+        upstream |= frontier
+        frontier = {d for k in frontier for d in deps.get(k, ())} - upstream
+    ingest = {k for k, n in key.items() if n["groupName"] == "ingest"}
+    assert ingest - {"lake/quarantine", "lake/ingest_log"} <= upstream
+    marts = {k for k in key if k.startswith("warehouse/mart_")}
+    assert marts and marts <= upstream
+    # every dbt model hangs off Python assets: staging models depend on lake tables
+    staging = {k: deps[k] for k in key if k.startswith("warehouse/stg_")}
+    assert staging and all(any(d.startswith("lake/") for d in ds) for ds in staging.values()), staging
+    assert key["warehouse/mart_cell_month"]["hasAssetChecks"]
+
+
+def test_daemon_is_running(dagster_ui: str) -> None:
+    deadline = time.monotonic() + 90
+    statuses: list = []
+    while time.monotonic() < deadline:
+        statuses = _graphql(dagster_ui, DAEMON_QUERY)["instance"]["daemonHealth"]["allDaemonStatuses"]
+        required = [s for s in statuses if s["required"]]
+        if required and all(s["healthy"] for s in required):
+            break
+        time.sleep(3)
+    required = {s["daemonType"]: s["healthy"] for s in statuses if s["required"]}
+    assert required.get("SENSOR") and required.get("SCHEDULER"), statuses

@@ -1,0 +1,113 @@
+"""The thin path end to end: `scn demo --seed 11 --size small && scn run` in a fresh SCN_HOME (the session
+fixture `demo_home`), then assertions on what each layer wrote."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from scn import lake, serving
+from tests.conftest import scn
+
+
+def test_every_family_lands_in_the_lake(in_demo_home: Path) -> None:
+    for table in ("cities", "areas", "posts", "crimes", "survey_responses", "survey_codebook",
+                  "programme_activities", "programme_participants", "programme_grants"):
+        assert lake.row_count(table) > 0, table
+    log = lake.read_table("ingest_log")
+    assert set(log["kind"]) == {"cities", "boundaries", "social", "crime", "survey", "programme"}
+    # the demo files are clean: nothing quarantined, nothing counted twice
+    assert int(log["quarantined"].sum()) == 0
+    assert int(log["duplicates"].sum()) == 0
+    assert int(log["accepted"].sum()) == int(log["rows_read"].sum())
+
+
+def test_no_raw_handle_reaches_the_lake(in_demo_home: Path) -> None:
+    handles = set()
+    for path in sorted((in_demo_home / "inbox" / "social").rglob("*.csv"))[:3]:
+        with path.open(encoding="utf-8") as fh:
+            handles |= {row["author"] for row in csv.DictReader(fh)}
+    assert handles
+    with duckdb.connect() as con:
+        stored = set(con.execute(f"select distinct author_pseudo from read_parquet('{lake.glob('posts')}')")
+                     .df()["author_pseudo"])
+    assert not handles & stored
+    assert all(len(p) == 20 for p in list(stored)[:100])
+
+
+def test_posts_are_enriched_with_cells_labels_and_precision(in_demo_home: Path) -> None:
+    enriched = lake.read_table("posts_enriched")
+    assert len(enriched) == lake.row_count("posts")
+    assert set(enriched["precision"]) >= {"cell", "area", "city"}
+    assert set(enriched["label"].dropna()) <= {"hate", "offensive", "none"}
+    assert (enriched["label"] == "hate").sum() > 0
+    # only posts with coordinates carry a cell; city- and area-level posts never do
+    assert enriched.loc[enriched["precision"] != "cell", "cell"].isna().all()
+    assert enriched.loc[enriched["precision"] == "cell", "cell"].str.len().eq(15).all()
+    assert "text" not in enriched.columns and "author_pseudo" not in enriched.columns
+
+
+def test_cell_month_mart_counts_only_cell_level_posts(in_demo_home: Path) -> None:
+    cells = serving.read_serving("cell_month")
+    enriched = lake.read_table("posts_enriched", ["city_id", "precision"])
+    assert int(cells["posts"].sum()) == int((enriched["precision"] == "cell").sum())
+    assert (cells["flagged_posts"] <= cells["posts"]).all()
+    assert cells["period"].str.fullmatch(r"\d{4}-\d{2}").all()
+    assert cells["period"].nunique() == 24
+    assert int(cells["hate_crimes"].sum()) > 0
+
+
+def test_planted_effect_is_recovered_with_its_sign(in_demo_home: Path) -> None:
+    corr = serving.read_serving("correlations")
+    irr = corr[corr["analysis"] == "nb_irr"].dropna(subset=["estimate"])
+    assert len(irr) >= 4, corr
+    # every city was planted with a rate ratio above 1: most estimates are above 1, none significantly below
+    assert (irr["estimate"] > 1).mean() >= 0.75, irr
+    assert not (irr["ci_high"] < 1).any(), irr
+    assert (irr["n"] > 0).all()
+    assert {"spearman", "nb_irr"} <= set(corr["analysis"])
+
+
+def test_summit_figures_come_from_participant_records(in_demo_home: Path) -> None:
+    summits = serving.read_serving("summit_metrics").set_index("year")
+    assert summits.loc[2017, ["delegates", "cities", "countries"]].tolist() == [476, 170, 47]
+    assert summits.loc[2017, "city"] == "Aarhus"
+    assert summits.loc[2018, ["delegates", "cities", "countries"]].tolist() == [216, 94, 32]
+    assert summits.loc[2018, "city"] == "Melbourne"
+
+
+def test_network_kpis_export_from_a_fresh_home(demo_home: Path, tmp_path: Path) -> None:
+    out = tmp_path / "k.csv"
+    scn("export", "network-kpis", "--format", "csv", "--out", str(out), home=demo_home)
+    kpis = pd.read_csv(out)
+    assert {"kpi", "value", "unit", "statement"} <= set(kpis.columns)
+    assert len(kpis) >= 5
+    assert np.isfinite(pd.to_numeric(kpis["value"], errors="coerce")).all()
+
+
+def test_serving_manifest_lists_every_published_table(in_demo_home: Path) -> None:
+    meta = serving.manifest()
+    for name in ("cell_month", "city_month", "network_kpis", "summit_metrics", "correlations", "cities",
+                 "areas", "asset_health", "check_results"):
+        assert name in meta["tables"], name
+    assert meta["data_date"] == "2026-10"
+    health = serving.read_serving("asset_health")
+    assert health["last_materialized_at"].notna().all(), health[health["last_materialized_at"].isna()]
+    checks = serving.read_serving("check_results")
+    assert len(checks) > 20 and checks["passed"].fillna(False).all(), checks[~checks["passed"].fillna(False)]
+
+
+def test_second_run_changes_nothing(demo_home: Path, tmp_path: Path) -> None:
+    """Re-running on the same inbox ingests nothing new and republishes identical marts."""
+    before = {p.name: pd.read_parquet(p) for p in (demo_home / "serving" / "current").glob("*_month.parquet")}
+    scn("run", "--select", "group:ingest+", home=demo_home)
+    after_dir = demo_home / "serving" / "current"
+    for name, frame in before.items():
+        pd.testing.assert_frame_equal(frame, pd.read_parquet(after_dir / name))
+    log = json.loads((after_dir / "manifest.json").read_text())
+    assert log["tables"]["cell_month"] == len(before["cell_month.parquet"])
