@@ -11,7 +11,7 @@ PORT ?= 8050
 export SCN_HOME ?= $(CURDIR)/.scn
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test ui bench serve venv browser lint clean
+.PHONY: run test ui bench serve venv system-deps lint clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,12 +29,14 @@ run: venv
 serve: venv
 	$(BIN)/scn serve --host $(HOST) --port $(PORT)
 
-# Debian's Chromium and ChromeDriver drive the dashboard tests (installed once, system-wide).
-browser:
-	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
-	  { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver >/dev/null; }
+# System packages the tests really start (installed once, system-wide, from Debian): Chromium and ChromeDriver
+# drive the dashboard tests; PostgreSQL backs the production-profile test.
+system-deps:
+	@{ command -v chromium && command -v chromedriver && ls /usr/lib/postgresql/*/bin/initdb; } >/dev/null 2>&1 || \
+	  { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+	    chromium chromium-driver postgresql >/dev/null; }
 
-test: venv browser
+test: venv system-deps
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 

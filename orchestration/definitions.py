@@ -5,22 +5,32 @@ Load with ``dagster dev -m orchestration.definitions`` (``make ui``) or run in p
 
 from __future__ import annotations
 
-from dagster import Definitions
+import os
+
+from dagster import Definitions, multiprocess_executor
 
 from assets.analysis import analysis_assets
 from assets.dbt import scn_dbt_models
 from assets.enrich import enrich_assets
 from assets.ingest import ingest_assets, ingest_ledger, quarantine_rate
+from assets.maintenance import post_retention
 from assets.publish import serving_snapshot
+from orchestration.alerts import run_failure_alert
 from orchestration.dbt_project import dbt_resource
-from orchestration.schedules import daily_full_run, full_refresh_job
+from orchestration.schedules import daily_full_run, full_refresh_job, hourly_social_ingest, social_refresh_job
 from orchestration.sensors import inbox_sensor
 
 defs = Definitions(
-    assets=[*ingest_assets, ingest_ledger, *enrich_assets, scn_dbt_models, *analysis_assets, serving_snapshot],
+    assets=[*ingest_assets, ingest_ledger, *enrich_assets, scn_dbt_models, *analysis_assets, serving_snapshot,
+            post_retention],
     asset_checks=[quarantine_rate],
-    jobs=[full_refresh_job],
-    schedules=[daily_full_run],
-    sensors=[inbox_sensor],
+    jobs=[full_refresh_job, social_refresh_job],
+    schedules=[daily_full_run, hourly_social_ingest],
+    sensors=[inbox_sensor, run_failure_alert],
     resources={"dbt": dbt_resource()},
+    # runs launched by the daemon (sensor, schedules, UI): parallel steps, one step per city partition at a time
+    executor=multiprocess_executor.configured({
+        "max_concurrent": int(os.environ.get("SCN_MAX_CONCURRENT", "2")),
+        "tag_concurrency_limits": [{"key": "scn/city", "value": {"applyLimitPerUniqueValue": True}, "limit": 1}],
+    }),
 )

@@ -29,4 +29,10 @@ def run_pipeline(selection: str | None = None, raise_on_error: bool = False, pub
     if publish and result.success and keys is not None and SNAPSHOT_KEY not in keys:
         result = job.execute_in_process(instance=instance, asset_selection=[SNAPSHOT_KEY],
                                         raise_on_error=raise_on_error, tags={"scn/trigger": "cli-publish"})
+    if not result.success:
+        from scn.notify import notify
+
+        failed = [e.step_key for e in result.all_events if e.is_step_failure]
+        notify("SCN pipeline run failed (scn run)", f"failed steps: {', '.join(failed) or 'unknown'}",
+               run_id=result.run_id, selection=selection, failed_steps=failed)
     return result.success

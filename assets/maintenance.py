@@ -1,0 +1,17 @@
+"""Maintenance assets: the retention policy for raw posts."""
+
+from __future__ import annotations
+
+from dagster import AssetKey, MaterializeResult, asset
+
+from scn.retention import redact_old_posts, retention_days
+
+
+@asset(key=AssetKey(["maintenance", "post_retention"]), group_name="maintenance",
+       deps=[AssetKey(["lake", "post_labels"]), AssetKey(["analysis", "alerts"])],
+       description="Erases text, pseudonym and url of posts older than SCN_POST_RETENTION_DAYS (unset: kept). "
+                   "Runs after classification and the coordinated-posting scan, so counts never change.")
+def post_retention() -> MaterializeResult:
+    summary = redact_old_posts()
+    return MaterializeResult(metadata={"retention_days": retention_days() or 0, **{
+        k: (v if v is not None else "disabled") for k, v in summary.items()}})
