@@ -1,6 +1,5 @@
 """Analysis assets downstream of the marts: correlations, alerts, risk, classifier coverage and evaluation."""
 
-from __future__ import annotations
 
 from collections.abc import Callable
 

@@ -1,6 +1,5 @@
 """Every dbt model is a Dagster asset; dbt tests surface as asset checks."""
 
-from __future__ import annotations
 
 import json
 from functools import cache

@@ -1,6 +1,5 @@
 """Enrichment assets: speech labels (incremental by model version) and locations of posts and crimes."""
 
-from __future__ import annotations
 
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 

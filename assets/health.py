@@ -1,6 +1,5 @@
 """Data-health tables for the serving snapshot, read from the Dagster instance and the ingest ledger."""
 
-from __future__ import annotations
 
 from datetime import UTC, datetime
 
@@ -14,9 +13,19 @@ def _ts(seconds: float | None) -> pd.Timestamp | None:
     return pd.Timestamp(datetime.fromtimestamp(seconds, UTC)) if seconds else None
 
 
+def _graph(context: AssetExecutionContext):
+    """The asset graph of the code location (execute_in_process runs have no repository on the context)."""
+    try:
+        return context.repository_def.asset_graph
+    except Exception:  # noqa: BLE001
+        from orchestration.definitions import defs
+
+        return defs.resolve_asset_graph()
+
+
 def asset_health(context: AssetExecutionContext) -> pd.DataFrame:
     """Latest materialization of every asset in the graph: when, in which run, how many rows."""
-    graph = context.repository_def.asset_graph
+    graph = _graph(context)
     keys = sorted(graph.materializable_asset_keys)
     latest = context.instance.get_latest_materialization_events(keys)
     rows = []
@@ -39,7 +48,7 @@ def asset_health(context: AssetExecutionContext) -> pd.DataFrame:
 
 def check_results(context: AssetExecutionContext) -> pd.DataFrame:
     """Latest evaluation of every asset check (dbt tests included): passed, severity, when."""
-    graph = context.repository_def.asset_graph
+    graph = _graph(context)
     rows = []
     for ck in sorted(graph.asset_check_keys, key=lambda k: (k.asset_key.to_user_string(), k.name)):
         record = context.instance.get_latest_asset_check_evaluation_record(ck)

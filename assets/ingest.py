@@ -1,6 +1,5 @@
 """Ingest assets: one per source family; each ingests the inbox files not yet in the ingest log."""
 
-from __future__ import annotations
 
 from collections.abc import Iterator
 

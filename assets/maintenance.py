@@ -1,6 +1,5 @@
 """Maintenance assets: the retention policy for raw posts."""
 
-from __future__ import annotations
 
 from dagster import AssetKey, MaterializeResult, asset
 

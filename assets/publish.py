@@ -1,6 +1,5 @@
 """Publish: the serving snapshot dashboards and exports read, swapped in atomically after a good run."""
 
-from __future__ import annotations
 
 import duckdb
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset

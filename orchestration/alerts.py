@@ -1,6 +1,5 @@
 """Run-failure alerts through the notification channel (scn.notify: a log file by default, webhook by config)."""
 
-from __future__ import annotations
 
 from dagster import DefaultSensorStatus, RunFailureSensorContext, run_failure_sensor
 

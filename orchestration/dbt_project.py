@@ -1,6 +1,5 @@
 """The dbt project under transforms/, wired into Dagster once: asset keys, groups, manifest."""
 
-from __future__ import annotations
 
 import os
 from collections.abc import Mapping
@@ -49,7 +48,12 @@ def _manifest_stale(manifest: Path) -> bool:
 
 def dbt_resource() -> DbtCliResource:
     os.environ.setdefault("SCN_HOME", str(Path(os.environ.get("SCN_HOME", ".scn")).resolve()))
-    return DbtCliResource(project_dir=dbt_project(), profiles_dir=str(TRANSFORMS_DIR))
+    import shutil
+    import sys
+
+    venv_dbt = Path(sys.executable).parent / "dbt"
+    executable = str(venv_dbt) if venv_dbt.exists() else (shutil.which("dbt") or "dbt")
+    return DbtCliResource(project_dir=dbt_project(), profiles_dir=str(TRANSFORMS_DIR), dbt_executable=executable)
 
 
 TRANSLATOR = ScnDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))

@@ -3,7 +3,6 @@
 Load with ``dagster dev -m orchestration.definitions`` (``make ui``) or run in process with ``scn run``.
 """
 
-from __future__ import annotations
 
 import os
 from datetime import timedelta

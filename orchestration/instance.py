@@ -1,6 +1,5 @@
 """The Dagster instance lives in $SCN_HOME/dagster (DAGSTER_HOME), configured from the repo's dagster.yaml."""
 
-from __future__ import annotations
 
 import os
 import shutil

@@ -1,6 +1,5 @@
 """`scn run`: materialize the asset graph in process on the $SCN_HOME instance, then publish."""
 
-from __future__ import annotations
 
 from dagster import AssetKey, AssetSelection, DagsterInstance
 

@@ -1,6 +1,5 @@
 """Schedules: a daily full run and an hourly social-media ingest (with what depends on it)."""
 
-from __future__ import annotations
 
 from dagster import AssetKey, AssetSelection, DefaultScheduleStatus, ScheduleDefinition, define_asset_job
 

@@ -1,7 +1,6 @@
 """Inbox sensor: files dropped into $SCN_HOME/inbox/<kind>/[<city_id>/] start their ingestion (and everything
 downstream of it)."""
 
-from __future__ import annotations
 
 import hashlib
 import json

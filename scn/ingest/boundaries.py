@@ -1,0 +1,114 @@
+"""Area boundaries: GeoJSON, GeoPackage (first layer) or zipped Shapefile, any CRS -> WGS84 ``areas`` rows.
+
+Invalid geometries are repaired with ``shapely.make_valid`` (polygonal parts kept); what cannot be repaired into
+a polygon, and features without geometry, go to quarantine. Centroids are computed in an equal-area projection.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+import shapely
+
+from scn.ingest import readers, schemas
+from scn.ingest.parse import as_text, parse_int
+from scn.ingest.readers import ROW
+from scn.ingest.result import IngestError
+
+if TYPE_CHECKING:
+    from scn.ingest.core import Parsed, Source
+
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "area_code": ("code", "id", "lsoa21cd", "lsoa11cd", "msoa21cd", "wd23cd", "ward_code", "gss_code", "pcode",
+                  "adm3_pcode", "adm2_pcode", "adm1_pcode", "geo_code"),
+    "area_name": ("name", "lsoa21nm", "lsoa11nm", "msoa21nm", "wd23nm", "ward_name", "adm3_en", "adm2_en",
+                  "adm1_en", "name_en"),
+    "area_name_local": ("name_local", "local_name", "adm3_ar", "adm2_ar", "adm3_fr", "adm2_fr", "name_ar"),
+    "population": ("pop", "population_total", "total_population", "usual_residents"),
+}
+EQUAL_AREA = "EPSG:6933"
+POLYGONAL = (shapely.GeometryType.POLYGON, shapely.GeometryType.MULTIPOLYGON)
+SCHEMA = schemas.frame_schema({
+    "area_code": schemas.col(schemas.nonblank()),
+    "population": schemas.col(pa.Check.ge(0, error="negative population"), nullable=True),
+    "population__parsed": schemas.col(schemas.flag("not a whole number")),
+    "geometry__present": schemas.col(schemas.flag("missing geometry")),
+    "geometry__polygon": schemas.col(schemas.flag("not a polygon, or an invalid geometry that could not be "
+                                                  "repaired into one")),
+})
+
+
+def read_layer(src: Source) -> gpd.GeoDataFrame:
+    path = src.archived
+    if path.suffix.lower() not in (".geojson", ".json", ".gpkg", ".zip", ".shp"):
+        raise IngestError(f"{src.name}: unknown boundary format (use GeoJSON, GeoPackage or a zipped Shapefile)")
+    if path.suffix.lower() in (".geojson", ".json"):
+        readers.check_text_file(path)
+    try:
+        gdf = gpd.read_file(path, engine="pyogrio")
+    except Exception as exc:  # pyogrio/GDAL raise several types for unreadable data
+        raise IngestError(f"{src.name}: not a readable boundary file ({str(exc).splitlines()[0][:160]})") from exc
+    if gdf.empty:
+        raise IngestError(f"{src.name}: no features")
+    if gdf.crs is None:
+        w, s, e, n = gdf.total_bounds
+        if not (-180 <= w <= e <= 180 and -90 <= s <= n <= 90):
+            raise IngestError(f"{src.name}: no coordinate reference system and the coordinates are not lon/lat")
+        gdf = gdf.set_crs("EPSG:4326")
+    return gdf.to_crs("EPSG:4326")
+
+
+def polygonal(geoms: np.ndarray) -> np.ndarray:
+    """Repair with make_valid and keep only the polygonal parts (None where nothing polygonal remains)."""
+    fixed = shapely.make_valid(geoms)
+    types = shapely.get_type_id(fixed)
+    out = np.where(np.isin(types, POLYGONAL), fixed, None)
+    mixed = np.flatnonzero(types == shapely.GeometryType.GEOMETRYCOLLECTION)
+    if len(mixed):
+        parts, owner = shapely.get_parts(fixed[mixed], return_index=True)
+        keep = np.isin(shapely.get_type_id(parts), POLYGONAL)
+        polys, sub = shapely.get_parts(parts[keep], return_index=True)  # multipolygon parts -> polygons
+        if len(polys):
+            merged = shapely.multipolygons(polys, indices=owner[keep][sub])
+            hit = np.unique(owner[keep][sub])
+            out[mixed[hit]] = merged[hit]
+    return np.where(shapely.is_empty(out) | pd.isna(out), None, out)
+
+
+def parse(src: Source) -> Parsed:
+    from scn.ingest.core import Parsed, rejects_from
+
+    gdf = read_layer(src).reset_index(drop=True)
+    attrs = pd.DataFrame(gdf.drop(columns=gdf.geometry.name)).astype("string")
+    attrs[ROW] = np.arange(1, len(attrs) + 1)
+    raw, origin = readers.canonical_columns(attrs, SYNONYMS)
+    readers.require(src.path, origin, ("area_code",), SYNONYMS)
+    geoms = gdf.geometry.to_numpy()
+    present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    repaired = np.full(len(geoms), None, dtype=object)
+    repaired[present] = polygonal(geoms[present])
+    population, pop_ok = parse_int(raw["population"]) if "population" in raw else (pd.Series(pd.NA, index=raw.index,
+                                                                                             dtype="Int64"), True)
+    typed = pd.DataFrame({ROW: raw[ROW], "area_code": as_text(raw["area_code"]), "population": population,
+                          "population__parsed": pop_ok, "geometry__present": present,
+                          "geometry__polygon": ~present | pd.notna(repaired)})
+    fails = schemas.failures(typed, SCHEMA, raw)
+    fails["field"] = fails["field"].replace(origin)
+    rejects = rejects_from(raw, fails)
+    ok = (~typed[ROW].isin(fails[ROW])).to_numpy()
+    geo = gpd.GeoSeries(repaired[ok], crs="EPSG:4326")
+    centroids = geo.to_crs(EQUAL_AREA).centroid.to_crs("EPSG:4326")
+    name = as_text(raw["area_name"]) if "area_name" in raw else typed["area_code"]
+    local = as_text(raw["area_name_local"]) if "area_name_local" in raw else pd.Series(pd.NA, index=raw.index)
+    areas = pd.DataFrame({
+        "city_id": src.city_id, "area_code": typed["area_code"][ok].to_numpy(),
+        "area_name": name.fillna(typed["area_code"])[ok].to_numpy(), "area_name_local": local[ok].to_numpy(),
+        "population": typed["population"][ok].to_numpy(), "geometry_wkt": shapely.to_wkt(geo.to_numpy(),
+                                                                                          rounding_precision=7),
+        "centroid_lat": centroids.y.to_numpy(), "centroid_lon": centroids.x.to_numpy(),
+    })
+    return Parsed({"areas": areas}, "areas", rejects)

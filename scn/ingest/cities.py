@@ -1,0 +1,68 @@
+"""The member registry (``inbox/cities/*.csv``, columns as the ``cities`` lake table).
+
+A city whose row changed is written again; staging keeps the row from the newest ingested part (see
+transforms/models/staging/stg_cities.sql). A row identical to one already in the lake is a duplicate.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from scn.ingest import readers, schemas
+from scn.ingest.parse import as_text, parse_bool, parse_float, parse_int
+from scn.ingest.readers import ROW
+
+if TYPE_CHECKING:
+    from scn.ingest.core import Parsed, Source
+
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "city_id": ("id", "slug"), "name": ("city", "city_name"), "country": ("country_name",),
+    "country_code": ("iso2", "iso_a2", "cc"), "region": ("scn_region",), "continent": (),
+    "lat": ("latitude",), "lon": ("longitude", "lng"), "population": ("pop",),
+    "steering_committee": ("steering", "sc_member"), "joined_year": ("joined", "year_joined"),
+    "themes": ("theme", "tags"),
+}
+REASONS = {"lat": "not a number", "lon": "not a number", "steering_committee": "not a yes/no flag"}
+
+
+def slug(names: pd.Series) -> pd.Series:
+    """``scn.registry.slugify`` over a column, with pandas string methods."""
+    ascii_names = names.str.normalize("NFKD").str.encode("ascii", "ignore").str.decode("ascii")
+    out = ascii_names.str.replace(r"\(.*?\)", "", regex=True).str.lower()
+    return out.str.replace(r"[^a-z0-9]+", "-", regex=True).str.strip("-").astype("string")
+
+
+def parse(src: Source) -> Parsed:
+    from scn.ingest.core import Parsed, bad_line_rejects, rejects_from
+
+    table = readers.read_tabular(src.archived, src.progress)
+    raw, origin = readers.canonical_columns(table.frame, SYNONYMS)
+    readers.require(src.path, origin, ("name", "country", "country_code", "region", "lat", "lon"), SYNONYMS)
+    raw = raw.reset_index(drop=True)
+    for c in SYNONYMS:
+        if c not in raw:
+            raw[c] = pd.Series(pd.NA, index=raw.index, dtype="string")
+    name = as_text(raw["name"])
+    city_id = as_text(raw["city_id"]).fillna(slug(name))
+    population, pop_ok = parse_int(raw["population"])
+    joined, joined_ok = parse_int(raw["joined_year"])
+    steering = parse_bool(raw["steering_committee"])
+    typed = pd.DataFrame({
+        ROW: raw[ROW], "city_id": city_id, "name": name, "country": as_text(raw["country"]),
+        "country_code": as_text(raw["country_code"]).str.upper(), "region": as_text(raw["region"]),
+        "continent": as_text(raw["continent"]), "lat": parse_float(raw["lat"]), "lon": parse_float(raw["lon"]),
+        "population": population, "population__parsed": pop_ok, "joined_year": joined,
+        "joined_year__parsed": joined_ok, "themes": as_text(raw["themes"]),
+        "steering_committee": steering.where(steering.notna() | as_text(raw["steering_committee"]).notna(), False),
+    })
+    fails = schemas.failures(typed, schemas.CITIES, raw, REASONS)
+    fails["field"] = fails["field"].replace(origin)
+    rejects = pd.concat([rejects_from(raw, fails), bad_line_rejects(table.bad_rows, keep_raw=True)],
+                        ignore_index=True)
+    ok = ~typed[ROW].isin(fails[ROW])
+    out = typed[ok].drop(columns=[ROW, "population__parsed", "joined_year__parsed"])
+    out = out.assign(joined_year=out["joined_year"].astype("Int32"), steering_committee=out["steering_committee"]
+                     .astype(bool))
+    return Parsed({"cities": out}, "cities", rejects)

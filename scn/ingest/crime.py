@@ -1,0 +1,100 @@
+"""Recorded crime: police.uk street-level CSV (optional ``Hate flag``) and a generic CSV (id, time, lat/lon, ...).
+
+Rows without a location are kept (city precision); rows without an id get the key
+``source:sha1(normalised row, occurrence)`` so that two identical id-less rows in one file stay two crimes while the
+same rows in an overlapping download are recognised as duplicates.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import duckdb
+import pandas as pd
+
+from scn.ingest import readers, schemas
+from scn.ingest.parse import as_text, coordinate_checks, parse_bool, parse_month, parse_time
+from scn.ingest.readers import ROW
+
+if TYPE_CHECKING:
+    from scn.ingest.core import Parsed, Source
+
+POLICE_UK: dict[str, tuple[str, ...]] = {
+    "crime_id": (), "month": (), "reported_by": (), "falls_within": (), "lon": ("longitude",),
+    "lat": ("latitude",), "location": (), "lsoa_code": (), "category": ("crime_type",),
+    "hate_flag": ("hate", "is_hate"),
+}
+GENERIC: dict[str, tuple[str, ...]] = {
+    "crime_id": ("id", "incident_id", "case_id", "offence_id", "record_id", "crime_ref"),
+    "time": ("occurred_at", "datetime", "date", "timestamp", "occurred", "date_time", "reported_at"),
+    "lat": ("latitude", "y"), "lon": ("longitude", "lng", "long", "x"),
+    "category": ("crime_type", "offence", "offense", "type", "crime_category", "offence_type"),
+    "hate_flag": ("is_hate", "hate", "hate_crime", "bias_flag", "hate_related"),
+    "bias": ("bias_motivation", "motivation", "hate_motivation", "bias_type"),
+    "lsoa_code": ("area_code",), "source": (), "location": (),
+}
+NO_BIAS = ("", "none", "no", "n", "n/a", "na", "0", "false", "unknown", "not applicable")
+PARSE_REASONS = {"occurred_at": "not a valid date/time", "is_hate": "not a yes/no flag"}
+HASHED = ["occurred_at", "category", "lat", "lon", "lsoa_code", "location", "reported_by", "falls_within"]
+
+
+def is_police_uk(frame: pd.DataFrame) -> bool:
+    names = {readers.normalise_name(c) for c in frame.columns}
+    return {"crime_id", "month"} <= names or "falls_within" in names
+
+
+def _keys(source: pd.Series, crime_id: pd.Series, raw: pd.DataFrame) -> pd.Series:
+    """``source:crime_id``, or ``source:sha1(normalised row #n)`` where the id is missing (DuckDB hashes)."""
+    norm = pd.Series("", index=raw.index, dtype="string")
+    for c in HASHED:
+        if c in raw:
+            norm = norm + "\x1f" + as_text(raw[c]).str.lower().fillna("")
+    norm = norm + "#" + norm.groupby(norm).cumcount().astype("string")
+    with duckdb.connect() as con:
+        con.register("rows", pd.DataFrame({"n": norm.astype(str)}))
+        digest = con.execute("select sha1(n) as h from rows").df()["h"].to_numpy()
+    return source + ":" + crime_id.fillna(pd.Series(digest, index=raw.index, dtype="string"))
+
+
+def parse(src: Source) -> Parsed:
+    from scn.ingest.cities_known import city_box
+    from scn.ingest.core import Parsed, bad_line_rejects, rejects_from
+
+    table = readers.read_tabular(src.archived, src.progress)
+    police = is_police_uk(table.frame)
+    synonyms = POLICE_UK if police else GENERIC
+    raw, origin = readers.canonical_columns(table.frame, synonyms)
+    readers.require(src.path, origin, ("month", "category") if police else ("time", "category"), synonyms)
+    raw = raw.reset_index(drop=True)
+    for c in synonyms:
+        if c not in raw:
+            raw[c] = pd.Series(pd.NA, index=raw.index, dtype="string")
+    raw["occurred_at"] = raw["month"] if police else raw["time"]
+    origin["occurred_at"] = origin["month" if police else "time"]
+    typed = pd.DataFrame({ROW: raw[ROW], "occurred_at": (parse_month if police else parse_time)(raw["occurred_at"]),
+                          "category": as_text(raw["category"])})
+    typed = coordinate_checks(typed, raw, city_box(src.city_id))
+    flag = parse_bool(raw["hate_flag"])
+    if not police and "bias" in origin:
+        bias = as_text(raw["bias"]).str.lower().fillna("")
+        flag = flag.fillna(pd.Series(~bias.isin(NO_BIAS), index=raw.index, dtype="boolean"))
+    raw["is_hate"] = raw["hate_flag"]
+    origin["is_hate"] = origin.get("hate_flag", "hate_flag")
+    typed["is_hate"] = flag.where(flag.notna() | as_text(raw["hate_flag"]).notna(), False)
+    fails = schemas.failures(typed, schemas.CRIMES, raw, PARSE_REASONS)
+    fails["field"] = fails["field"].replace(origin)
+    rejects = pd.concat([rejects_from(raw.drop(columns=["occurred_at", "is_hate"]), fails),
+                         bad_line_rejects(table.bad_rows, keep_raw=True)], ignore_index=True)
+    ok = ~typed[ROW].isin(fails[ROW])
+    source = pd.Series("police.uk" if police else src.city_id, index=raw.index, dtype="string")
+    if not police:
+        source = as_text(raw["source"]).str.lower().fillna(source)
+    crime_id = as_text(raw["crime_id"])
+    t = typed[ok]
+    crimes = pd.DataFrame({
+        "crime_key": _keys(source, crime_id, raw)[ok], "source": source[ok], "crime_id": crime_id[ok],
+        "city_id": src.city_id, "occurred_at": t["occurred_at"], "category": t["category"],
+        "is_hate": t["is_hate"].astype(bool), "lat": t["lat"], "lon": t["lon"],
+        "lsoa_code": as_text(raw["lsoa_code"])[ok], "source_file": src.name, "source_row": t[ROW].astype("int64"),
+    })
+    return Parsed({"crimes": crimes}, "crimes", rejects)

@@ -1,0 +1,96 @@
+"""Vectorised parsing of string columns into typed ones; anything unparseable becomes missing."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+
+TRUE = ("y", "yes", "true", "t", "1", "1.0", "oui", "si", "x")
+FALSE = ("n", "no", "false", "f", "0", "0.0", "non", "none")
+
+
+def as_text(s: pd.Series) -> pd.Series:
+    """Strip; empty -> missing."""
+    s = s.astype("string").str.strip()
+    return s.mask(s == "")
+
+
+def parse_time(s: pd.Series) -> pd.Series:
+    """UTC timestamps[us]: ISO 8601 (offsets converted, naive taken as UTC), epoch s/ms, then other formats."""
+    s = as_text(s)
+    out = pd.to_datetime(s, format="ISO8601", utc=True, errors="coerce")
+    todo = out.isna() & s.notna()
+    if todo.any():
+        digits = todo & s.str.fullmatch(r"\d{9,13}(?:\.\d+)?").fillna(False)
+        if digits.any():
+            num = pd.to_numeric(s[digits], errors="coerce")
+            out[digits] = pd.to_datetime(np.where(num > 1e11, num / 1000, num), unit="s", utc=True, errors="coerce")
+        rest = todo & ~digits
+        if rest.any():
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                out[rest] = pd.to_datetime(s[rest], format="mixed", utc=True, errors="coerce")
+    return out.dt.as_unit("us")
+
+
+def parse_month(s: pd.Series) -> pd.Series:
+    """``YYYY-MM`` -> first day of the month, UTC."""
+    return pd.to_datetime(as_text(s), format="%Y-%m", utc=True, errors="coerce").dt.as_unit("us")
+
+
+def parse_date(s: pd.Series) -> pd.Series:
+    """Calendar dates (ISO first, then other formats, day-first when ambiguous)."""
+    s = as_text(s)
+    out = pd.to_datetime(s, format="ISO8601", errors="coerce")
+    todo = out.isna() & s.notna()
+    if todo.any():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            out[todo] = pd.to_datetime(s[todo], format="mixed", dayfirst=True, errors="coerce")
+    if getattr(out.dt, "tz", None) is not None:
+        out = out.dt.tz_convert(None)
+    return out.dt.normalize()
+
+
+def parse_float(s: pd.Series) -> pd.Series:
+    """Numbers as float64 (NaN when missing or unparseable); a lone decimal comma is accepted."""
+    s = as_text(s)
+    s = s.where(s.str.contains(".", regex=False).fillna(True), s.str.replace(",", ".", regex=False))
+    return pd.to_numeric(s, errors="coerce").astype("float64")
+
+
+def parse_int(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Whole numbers as Int64, and a mask that is False where a present value was not a whole number."""
+    f = parse_float(s)
+    whole = f.isna() | (np.floor(f) == f)
+    ok = (f.notna() | as_text(s).isna()) & whole
+    return f.where(whole).round().astype("Int64"), ok
+
+
+def parse_bool(s: pd.Series) -> pd.Series:
+    """Yes/no style flags as boolean (missing when neither)."""
+    low = as_text(s).str.lower()
+    return pd.Series(np.where(low.isin(TRUE), True, np.where(low.isin(FALSE), False, None)),
+                     index=s.index, dtype="boolean")
+
+
+def coordinate_checks(frame: pd.DataFrame, raw: pd.DataFrame, box: tuple[float, float, float, float] | None
+                      ) -> pd.DataFrame:
+    """Parse ``lat``/``lon`` from ``raw`` into ``frame`` and add the helper flags the schemas check:
+    ``*__parsed`` (present values are numbers), ``lat__paired`` (both or neither), ``lat__swapped`` (False when
+    only the swapped point lies in the city's box)."""
+    for c in ("lat", "lon"):
+        frame[c] = parse_float(raw[c])
+        frame[f"{c}__parsed"] = frame[c].notna() | as_text(raw[c]).isna()
+    lat, lon = frame["lat"], frame["lon"]
+    frame["lat__paired"] = as_text(raw["lat"]).isna() == as_text(raw["lon"]).isna()
+    if box is None:
+        frame["lat__swapped"] = True
+        return frame
+    s, w, n, e = box
+    inside = lat.between(s, n) & lon.between(w, e)
+    swapped_inside = lon.between(s, n) & lat.between(w, e)
+    frame["lat__swapped"] = ~(swapped_inside & ~inside)
+    return frame

@@ -1,0 +1,187 @@
+"""Programme records from the shipped templates (scn/templates/): activities, participants, grants, and the
+summits / exchanges templates (one row per delegate) that map onto activities + participants.
+
+The template is chosen by file name (``activities*``, ``participants*``, ``grants*``, ``summits*``,
+``exchanges*``), else by its id column. Controlled vocabularies are checked; ``participant_id`` becomes
+``person_pseudo`` (keyed pseudonym) and is stored nowhere else.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from scn.ingest import readers, schemas
+from scn.ingest.parse import as_text, parse_date, parse_float, parse_int
+from scn.ingest.readers import ROW
+from scn.ingest.result import IngestError
+from scn.privacy import pseudonymise
+
+if TYPE_CHECKING:
+    from scn.ingest.core import Parsed, Source
+
+ACTIVITY: dict[str, tuple[str, ...]] = {
+    "activity_id": ("id", "event_id"), "programme_line": ("programme", "program_line", "line"),
+    "activity_type": ("type", "event_type"), "title": ("name", "activity_title"),
+    "host_city": ("city", "location"), "country": ("host_country",), "city_id": (),
+    "start_date": ("start", "date", "from"), "end_date": ("end", "to"),
+}
+PARTICIPANT: dict[str, tuple[str, ...]] = {
+    "record_id": ("id", "participation_id"), "activity_id": ("event_id",),
+    "participant_id": ("person_id", "delegate_id", "attendee_id", "email"), "role": ("participant_role",
+                                                                                   "delegate_role"),
+    "home_city": ("city", "delegate_city"), "home_country": ("country", "delegate_country"), "gender": ("sex",),
+}
+GRANT: dict[str, tuple[str, ...]] = {
+    "grant_id": ("id",), "city_id": (), "programme_line": ("programme", "line"),
+    "recipient_org": ("recipient", "organisation", "organization", "grantee"), "amount": ("value", "grant_amount"),
+    "currency": ("ccy",), "year": ("grant_year",),
+}
+EVENT: dict[str, tuple[str, ...]] = {  # summits and exchanges: one row per delegate
+    "event_id": ("summit_id", "exchange_id"), "title": ("name", "summit_name", "exchange_name"),
+    "host_city": (), "country": ("host_country",), "start_date": ("start", "date"), "end_date": ("end",),
+    "participant_id": ("person_id", "delegate_id"), "role": ("delegate_role",),
+    "home_city": ("delegate_city",), "home_country": ("delegate_country",), "gender": ("sex",),
+}
+EVENT_LINES = {"summits": ("summit", "summit"), "exchanges": ("city_exchange", "exchange")}
+GENDER_ALIASES = {"f": "female", "woman": "female", "w": "female", "m": "male", "man": "male",
+                  "nb": "non_binary", "non-binary": "non_binary", "prefer not to say": "prefer_not_to_say"}
+PRIVATE = ("participant_id",)
+
+
+def _vocab(s: pd.Series) -> pd.Series:
+    """Lowercase, spaces and hyphens to underscores: ``City Official`` -> ``city_official``."""
+    return as_text(s).str.lower().str.replace(r"[\s\-]+", "_", regex=True)
+
+
+def template_of(path_name: str, frame: pd.DataFrame) -> str:
+    name = path_name.lower()
+    for t in ("activities", "participants", "grants", "summits", "exchanges"):
+        if name.startswith(t) or name.startswith(t[:-1]):
+            return t
+    cols = {readers.normalise_name(c) for c in frame.columns}
+    for col, t in (("summit_id", "summits"), ("exchange_id", "exchanges"), ("grant_id", "grants"),
+                   ("participant_id", "participants"), ("activity_id", "activities")):
+        if col in cols:
+            return t
+    raise IngestError(f"{path_name}: not a programme template (activities, participants, grants, summits, exchanges)")
+
+
+def _regions(city_id: pd.Series, country: pd.Series) -> pd.Series:
+    from scn.ingest.cities_known import known_cities
+
+    known = known_cities()
+    by_city = city_id.map(dict(zip(known["city_id"], known["region"], strict=True)))
+    by_country = country.map(known.drop_duplicates("country").set_index("country")["region"])
+    return by_city.fillna(by_country).astype("string")
+
+
+def _known_city(city_id: pd.Series) -> pd.Series:
+    from scn.ingest.cities_known import known_cities
+
+    return city_id.isna() | city_id.isin(set(known_cities()["city_id"]))
+
+
+def _activity_frame(raw: pd.DataFrame) -> pd.DataFrame:
+    start, end = parse_date(raw["start_date"]), parse_date(raw["end_date"])
+    city_id = as_text(raw["city_id"]).str.lower()
+    t = pd.DataFrame({ROW: raw[ROW], "activity_id": as_text(raw["activity_id"]),
+                      "programme_line": _vocab(raw["programme_line"]), "activity_type": as_text(raw["activity_type"]),
+                      "title": as_text(raw["title"]), "city_id": city_id, "host_city": as_text(raw["host_city"]),
+                      "country": as_text(raw["country"]), "start_date": start, "end_date": end})
+    t["end_date__order"] = ~(end < start)
+    t["city_id__known"] = _known_city(city_id)
+    return t
+
+
+def _people_frame(raw: pd.DataFrame) -> pd.DataFrame:
+    gender = _vocab(raw["gender"])
+    return pd.DataFrame({ROW: raw[ROW], "record_id": as_text(raw["record_id"]),
+                         "activity_id": as_text(raw["activity_id"]),
+                         "person_pseudo": pseudonymise("programme", as_text(raw["participant_id"])),
+                         "role": _vocab(raw["role"]), "home_city": as_text(raw["home_city"]),
+                         "home_country": as_text(raw["home_country"]),
+                         "gender": gender.replace(GENDER_ALIASES)})
+
+
+def _activities_out(t: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({"activity_id": t["activity_id"], "programme_line": t["programme_line"],
+                         "activity_type": t["activity_type"], "title": t["title"], "city_id": t["city_id"],
+                         "host_city": t["host_city"], "country": t["country"],
+                         "region": _regions(t["city_id"], t["country"]), "start_date": t["start_date"].dt.date,
+                         "end_date": t["end_date"].dt.date, "year": t["start_date"].dt.year.astype("Int32")})
+
+
+def _people_out(t: pd.DataFrame) -> pd.DataFrame:
+    return t[["record_id", "activity_id", "person_pseudo", "role", "home_city", "home_country", "gender"]]
+
+
+def _load(src: Source, synonyms: dict[str, tuple[str, ...]], required: tuple[str, ...], table: readers.Table
+          ) -> tuple[pd.DataFrame, dict[str, str]]:
+    raw, origin = readers.canonical_columns(table.frame, synonyms)
+    readers.require(src.path, origin, required, synonyms)
+    raw = raw.reset_index(drop=True)
+    for c in synonyms:
+        if c not in raw:
+            raw[c] = pd.Series(pd.NA, index=raw.index, dtype="string")
+    return raw, origin
+
+
+def parse(src: Source) -> Parsed:
+    from scn.ingest.core import Parsed, bad_line_rejects, rejects_from
+
+    table = readers.read_tabular(src.archived, src.progress)
+    kind = template_of(src.path.name, table.frame)
+    dates = {"start_date": "not a valid date", "end_date": "not a valid date", "amount": "not a number",
+             "year": "not a whole number"}
+    if kind == "activities":
+        raw, origin = _load(src, ACTIVITY, ("activity_id", "programme_line", "start_date"), table)
+        typed, schema = _activity_frame(raw), schemas.ACTIVITIES
+    elif kind == "participants":
+        raw, origin = _load(src, PARTICIPANT, ("record_id", "activity_id", "participant_id", "role"), table)
+        typed, schema = _people_frame(raw), schemas.PARTICIPANTS
+    elif kind == "grants":
+        raw, origin = _load(src, GRANT, ("grant_id", "city_id", "programme_line", "amount", "currency", "year"),
+                            table)
+        year, year_ok = parse_int(raw["year"])
+        city_id = as_text(raw["city_id"]).str.lower()
+        typed = pd.DataFrame({ROW: raw[ROW], "grant_id": as_text(raw["grant_id"]), "city_id": city_id,
+                              "programme_line": _vocab(raw["programme_line"]),
+                              "recipient_org": as_text(raw["recipient_org"]), "amount": parse_float(raw["amount"]),
+                              "currency": as_text(raw["currency"]).str.upper(), "year": year})
+        typed["city_id__known"] = city_id.isna() | _known_city(city_id)
+        typed["year"] = typed["year"].where(year_ok)
+        schema = schemas.GRANTS
+    else:
+        raw, origin = _load(src, EVENT, ("event_id", "start_date", "participant_id", "role"), table)
+        line, activity_type = EVENT_LINES[kind]
+        act = raw.assign(activity_id=raw["event_id"], programme_line=line, activity_type=activity_type,
+                         city_id=pd.NA)
+        from scn.ingest.cities import slug
+
+        host = slug(as_text(act["host_city"]))
+        act["city_id"] = host.where(_known_city(host) & host.notna())
+        typed = _activity_frame(act)
+        people = _people_frame(act.assign(record_id=pd.NA))
+        typed = typed.join(people.drop(columns=[ROW, "activity_id"]))
+        typed["record_id"] = typed["activity_id"] + ":" + typed["person_pseudo"]
+        schema = schemas.frame_schema({**schemas.ACTIVITIES.columns, **schemas.PARTICIPANTS.columns})
+        origin["activity_id"] = origin["event_id"]
+    if "participant_id" in origin:
+        origin["person_pseudo"] = origin["participant_id"]
+    fails = schemas.failures(typed, schema, raw, dates)
+    fails["field"] = fails["field"].replace(origin)
+    rejects = pd.concat([rejects_from(raw, fails, PRIVATE), bad_line_rejects(table.bad_rows, keep_raw=False)],
+                        ignore_index=True)
+    t = typed[~typed[ROW].isin(fails[ROW])]
+    if kind == "activities":
+        return Parsed({"programme_activities": _activities_out(t)}, "programme_activities", rejects)
+    if kind == "participants":
+        return Parsed({"programme_participants": _people_out(t)}, "programme_participants", rejects)
+    if kind == "grants":
+        out = t.drop(columns=[ROW, "city_id__known"]).assign(year=t["year"].astype("Int32"))
+        return Parsed({"programme_grants": out}, "programme_grants", rejects)
+    activities = _activities_out(t).drop_duplicates("activity_id")
+    return Parsed({"programme_participants": _people_out(t), "programme_activities": activities},
+                  "programme_participants", rejects)

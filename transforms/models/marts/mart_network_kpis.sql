@@ -1,0 +1,103 @@
+-- headline network figures in the shape SCN publishes, each computed from the records (see docs/metrics.md)
+with p as (select * from {{ ref('int_participations') }}),
+a as (select * from {{ ref('int_activities') }}),
+g as (select * from {{ ref('stg_programme_grants') }}),
+trained as (
+    select count(distinct person_pseudo) as people,
+           count(distinct home_place) as cities,
+           count(distinct home_country) as countries
+    from p
+    where programme_line in ('training', 'local_action_planning') and role in ('mayor', 'city_official')
+),
+reached as (
+    select count(distinct person_pseudo) as people, count(distinct home_place) as cities,
+           count(distinct home_country) as countries
+    from p
+),
+lpn as (
+    select count(distinct a.activity_id) as networks,
+           count(distinct coalesce(a.country, '?') || '|' || a.host_city) as cities,
+           (select count(distinct person_pseudo) from p where programme_line = 'local_prevention_network') as members
+    from a where programme_line = 'local_prevention_network'
+),
+lap as (
+    select count(distinct coalesce(country, '?') || '|' || host_city) as cities, count(distinct country) as countries
+    from a where programme_line = 'local_action_planning'
+),
+consult as (
+    select count(distinct activity_id) as consultations,
+           count(distinct coalesce(country, '?') || '|' || host_city) as cities,
+           count(distinct country) as countries
+    from a where programme_line = 'city_consultation'
+),
+grants as (
+    select count(distinct grant_id) as grants, count(distinct city_id) as cities,
+           coalesce(sum(amount), 0) as amount,
+           coalesce(string_agg(distinct currency, '/' order by currency), 'currency') as currency
+    from g
+),
+exchange as (
+    select count(distinct activity_id) as exchanges,
+           count(distinct person_pseudo) filter (where person_pseudo is not null) as people,
+           count(distinct home_place) as cities
+    from a left join p using (activity_id, programme_line)
+    where a.programme_line = 'city_exchange'
+),
+young as (
+    select count(distinct coalesce(a.country, '?') || '|' || a.host_city) as cities,
+           count(distinct a.country) as countries,
+           (select count(distinct person_pseudo) from p
+            where programme_line = 'young_cities' and role = 'youth') as youth
+    from a where programme_line = 'young_cities'
+),
+summits as (
+    select count(distinct activity_id) as summits from a where programme_line = 'summit'
+),
+members as (
+    select count(*) as cities, count(distinct country) as countries from {{ ref('stg_cities') }}
+),
+kpis as (
+    select 'member_cities' as kpi, cities::double as value, 'cities' as unit,
+           format('{} member cities in {} countries', cities, countries) as statement from members
+    union all
+    select 'officials_trained', people, 'people',
+           format('Trained {} city officials in {} cities across {} countries', people, cities, countries)
+    from trained
+    union all
+    select 'people_reached', people, 'people',
+           format('Reached {} people from {} cities in {} countries', people, cities, countries) from reached
+    union all
+    select 'local_prevention_networks', networks, 'networks',
+           format('{} Local Prevention Networks with {} members', networks, members) from lpn
+    union all
+    select 'lpn_members', members, 'people',
+           format('{} Local Prevention Network members', members) from lpn
+    union all
+    select 'lap_cities', cities, 'cities',
+           format('Local Action Planning in {} cities in {} countries', cities, countries) from lap
+    union all
+    select 'lap_countries', countries, 'countries',
+           format('Local Action Planning in {} countries', countries) from lap
+    union all
+    select 'city_consultations', consultations, 'consultations',
+           format('{} city consultations in {} cities across {} countries', consultations, cities, countries)
+    from consult
+    union all
+    select 'innovation_grants', grants, 'grants',
+           format('{} grants to organisations in {} cities', grants, cities) from grants
+    union all
+    select 'grants_amount', amount, currency,
+           format('{} {} awarded in grants', round(amount)::bigint, currency) from grants
+    union all
+    select 'city_exchanges', exchanges, 'exchanges',
+           format('{} city exchanges with {} participants from {} cities', exchanges, people, cities)
+    from exchange
+    union all
+    select 'young_cities', cities, 'cities',
+           format('Young Cities in {} cities across {} countries, reaching {} young people', cities, countries,
+                  youth)
+    from young
+    union all
+    select 'summits', summits, 'summits', format('{} Global Summits', summits) from summits
+)
+select kpi, value, unit, statement from kpis

@@ -1,0 +1,27 @@
+-- member registry, one row per city: the newest ingested part wins (parts are ordered by ingest_log time)
+with src as (
+    select *, regexp_extract(filename, 'part-([^/.]+)\.parquet$', 1) as part_id
+    from {{ source('lake', 'cities') }}
+),
+parts as (
+    select left(sha256, 16) as part_id, max(ingested_at) as ingested_at
+    from {{ source('lake', 'ingest_log') }}
+    group by 1
+)
+select
+    cast(city_id as varchar) as city_id,
+    cast(name as varchar) as name,
+    cast(country as varchar) as country,
+    cast(country_code as varchar) as country_code,
+    cast(region as varchar) as region,
+    cast(continent as varchar) as continent,
+    cast(lat as double) as lat,
+    cast(lon as double) as lon,
+    cast(population as bigint) as population,
+    cast(steering_committee as boolean) as steering_committee,
+    cast(joined_year as integer) as joined_year,
+    cast(themes as varchar) as themes
+from src
+left join parts using (part_id)
+where city_id is not null
+qualify row_number() over (partition by city_id order by parts.ingested_at desc nulls last, src.filename desc) = 1

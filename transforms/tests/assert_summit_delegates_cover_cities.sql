@@ -1,0 +1,3 @@
+-- every counted city and country sends at least one delegate
+select summit, year from {{ ref('mart_summit_metrics') }}
+where delegates < cities or cities < countries or delegates <= 0
