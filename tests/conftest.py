@@ -47,6 +47,9 @@ def scn_home(home: Path) -> Iterator[Path]:
 def demo_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh SCN_HOME with the small demo world (seed 11), every asset materialized and published by
     `scn demo --seed 11 --size small && scn run`."""
+    reuse = os.environ.get("SCN_TEST_DEMO_HOME")  # developers: reuse a home already built the same way
+    if reuse and (Path(reuse) / "serving" / "current").exists():
+        return Path(reuse)
     home = tmp_path_factory.mktemp("scn-demo")
     scn("demo", "--seed", str(DEMO_SEED), "--size", "small", home=home)
     scn("run", home=home)

@@ -44,7 +44,9 @@ SCHEMA = schemas.frame_schema({
 
 def read_layer(src: Source) -> gpd.GeoDataFrame:
     path = src.archived
-    if path.suffix.lower() not in (".geojson", ".json", ".gpkg", ".zip", ".shp"):
+    if path.suffix.lower() == ".shp":
+        raise IngestError(f"{src.name}: a bare .shp cannot be read on its own: zip it with its .dbf, .shx and .prj")
+    if path.suffix.lower() not in (".geojson", ".json", ".gpkg", ".zip"):
         raise IngestError(f"{src.name}: unknown boundary format (use GeoJSON, GeoPackage or a zipped Shapefile)")
     if path.suffix.lower() in (".geojson", ".json"):
         readers.check_text_file(path)

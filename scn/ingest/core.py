@@ -39,6 +39,7 @@ FAMILY_TABLES: dict[str, tuple[str, ...]] = {
     "programme": ("programme_activities", "programme_participants", "programme_grants"),
 }
 REJECT_COLUMNS = [ROW, "field", "reason", "raw_json"]
+SHAPEFILE_SIDECARS = (".dbf", ".shx", ".prj", ".cpg", ".sbn", ".sbx", ".qmd", ".xml")  # skipped in the inbox
 
 
 @dataclass
@@ -254,7 +255,8 @@ def ingest_inbox(kind: str) -> list[IngestResult]:
     A file that cannot be used is recorded (quarantine row 0, ingest-log row) and does not stop the others.
     """
     folder = paths().inbox / kind
-    files = sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")
+                   and not (kind == "boundaries" and p.suffix.lower() in SHAPEFILE_SIDECARS))
     done: set[tuple[str, str]] = set()
     if lake.has_table("ingest_log"):
         log = lake.read_table("ingest_log", columns=["sha256", "kind", "city_id"])

@@ -35,7 +35,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 REQUIRED = ("post_id", "created_at", "text")
 AUTHOR_FIELDS = ("author",)
-MENTION = r"(^|[^\pL\pN_.@])@[\pL\pN_]{1,50}"  # RE2 syntax (Arrow); Unicode letters and digits
+MENTION = r"(^|[^\pL\pN_.@])@[\pL\pN_]+"  # RE2 syntax (Arrow); Unicode letters and digits
 X_STATUS = r"^https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/[^/?#]+/status(?:es)?/"
 PARSE_REASONS = {"created_at": "not a valid date/time", "lat": "not a number", "lon": "not a number"}
 
