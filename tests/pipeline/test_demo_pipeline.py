@@ -97,6 +97,7 @@ def test_serving_manifest_lists_every_published_table(in_demo_home: Path) -> Non
         assert name in meta["tables"], name
     assert meta["data_date"] == "2026-10"
     health = serving.read_serving("asset_health")
+    health = health[health["asset_key"] != "serving/snapshot"]  # being materialized while it is written
     assert health["last_materialized_at"].notna().all(), health[health["last_materialized_at"].isna()]
     checks = serving.read_serving("check_results")
     assert len(checks) > 20 and checks["passed"].fillna(False).all(), checks[~checks["passed"].fillna(False)]
