@@ -3,6 +3,8 @@ page (headline programme figures, summits). Reads only the serving snapshot (das
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import dash
 import pandas as pd
 import plotly.express as px
@@ -23,6 +25,12 @@ def _known_city(city_id: str) -> bool:
     return not cities.empty and city_id in set(cities["city_id"])
 
 
+@lru_cache(maxsize=32)
+def _city_geojson(snapshot_id: str, city_id: str, cells: tuple[str, ...]) -> dict:
+    """Cell polygons of one city, computed once per snapshot."""
+    return cells_geojson(list(cells))
+
+
 def cell_map(city_id: str, metric: str, period: str | None) -> go.Figure:
     """Choropleth of H3 cells for one city, offline base style (no token, no tile server)."""
     cm = table("cell_month", city_id)
@@ -33,7 +41,8 @@ def cell_map(city_id: str, metric: str, period: str | None) -> go.Figure:
     agg = cm.groupby("cell", as_index=False)[metric].sum()
     city = table("cities", city_id)
     center = {"lat": float(city["lat"].iloc[0]), "lon": float(city["lon"].iloc[0])} if len(city) else None
-    fig = px.choropleth_map(agg, geojson=cells_geojson(agg["cell"].tolist()), locations="cell", color=metric,
+    geojson = _city_geojson(snapshot_info().get("snapshot_id", ""), city_id, tuple(sorted(agg["cell"])))
+    fig = px.choropleth_map(agg, geojson=geojson, locations="cell", color=metric,
                             color_continuous_scale="OrRd", map_style="white-bg", center=center, zoom=10,
                             opacity=0.75, labels={metric: METRICS[metric]})
     fig.update_layout(margin={"l": 0, "r": 0, "t": 0, "b": 0}, height=480)
