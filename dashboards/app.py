@@ -118,6 +118,12 @@ def network_layout() -> html.Div:
         html.Ul([html.Li(s) for s in kpis["statement"].tolist()], id="kpis") if len(kpis) else html.P("No KPIs yet."),
         html.H3("Global summits"),
         dash.dash_table.DataTable(summits.to_dict("records"), id="summits") if len(summits) else html.P("None yet."),
+        html.H3("Exports"),
+        html.Table([html.Tr([html.Td(kind)] + [html.Td(html.A(fmt.upper(), href=f"/download/{kind}.{fmt}",
+                                                               id=f"dl-{kind}-{fmt}"))
+                                               for fmt in ("csv", "xlsx", "parquet")])
+                    for kind in ("network-kpis", "programme-metrics", "summit-metrics", "survey-indices")],
+                   id="exports"),
         html.H3("Member cities"),
         dcc.Graph(id="member-map", figure=member_map),
         html.H3("City pages"),
@@ -143,6 +149,21 @@ def create_app() -> dash.Dash:
 
         if request.path.startswith("/city/") and not _known_city(request.path.split("/")[2]):
             abort(404)
+
+    @app.server.route("/download/<kind>.<fmt>")
+    def download(kind: str, fmt: str):
+        from flask import Response, request
+
+        from scn.exports import KINDS, MIME, export_bytes, export_filename
+
+        city = request.args.get("city") or None
+        if kind not in KINDS or fmt not in MIME:
+            abort(404)
+        if city is not None and not _known_city(city):
+            abort(404)
+        body = export_bytes(kind, fmt, city_id=city, audience="staff")
+        return Response(body, mimetype=MIME[fmt], headers={
+            "Content-Disposition": f'attachment; filename="{export_filename(kind, fmt, city)}"'})
 
     @app.callback(Output("page", "children"), Output("snapshot-info", "children"), Input("url", "pathname"))
     def route(path: str | None):

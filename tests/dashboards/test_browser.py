@@ -95,3 +95,21 @@ def test_network_page_shows_summits_from_records(server: str, browser: webdriver
 
 def test_unknown_city_is_not_found(server: str) -> None:
     assert requests.get(f"{server}/city/atlantis", timeout=10).status_code == 404
+
+
+def test_staff_export_downloads_files_that_open(server: str, browser: webdriver.Chrome, tmp_path: Path) -> None:
+    import io
+
+    import openpyxl
+    import pandas as pd
+
+    browser.get(server)
+    link = WebDriverWait(browser, 60).until(ec.presence_of_element_located((By.ID, "dl-summit-metrics-csv")))
+    csv = requests.get(link.get_attribute("href"), timeout=30)
+    assert csv.ok and "attachment" in csv.headers["Content-Disposition"]
+    summits = pd.read_csv(io.BytesIO(csv.content))
+    assert {"summit", "year", "city", "country", "delegates", "cities", "countries"} <= set(summits.columns)
+    assert 476 in summits["delegates"].tolist()
+    xlsx = requests.get(f"{server}/download/network-kpis.xlsx", timeout=30)
+    book = openpyxl.load_workbook(io.BytesIO(xlsx.content))
+    assert "README" in book.sheetnames and len(book.sheetnames) >= 2
