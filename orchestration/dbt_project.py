@@ -28,9 +28,20 @@ class ScnDbtTranslator(DagsterDbtTranslator):
         return f"dbt_{fqn[1]}" if len(fqn) > 2 else "dbt"
 
 
+def _venv_on_path() -> None:
+    """dbt is installed next to this interpreter; make sure `dbt` resolves even when the venv is not activated
+    (dagster-dbt's manifest preparation calls `dbt parse` by name)."""
+    import sys
+
+    bin_dir = str(Path(sys.executable).parent)
+    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+
+
 @cache
 def dbt_project() -> DbtProject:
     """The dbt project; its manifest is (re)parsed when missing or older than the project's files."""
+    _venv_on_path()
     project = DbtProject(project_dir=TRANSFORMS_DIR, profiles_dir=TRANSFORMS_DIR)
     if _manifest_stale(project.manifest_path):
         project.preparer.prepare(project)
