@@ -6,6 +6,7 @@ from collections.abc import Callable
 import pandas as pd
 from dagster import AssetKey, AssetsDefinition, MaterializeResult, MetadataValue, asset
 
+from assets.retry import retry_policy, transient_only
 from scn import analysis, lake
 
 
@@ -15,7 +16,9 @@ def analysis_key(name: str) -> AssetKey:
 
 def _analysis_asset(name: str, compute: Callable[[], pd.DataFrame], deps: list[AssetKey],
                     description: str) -> AssetsDefinition:
-    @asset(key=analysis_key(name), group_name="analysis", deps=deps, description=description)
+    @asset(key=analysis_key(name), group_name="analysis", deps=deps, description=description,
+           retry_policy=retry_policy())
+    @transient_only
     def _asset() -> MaterializeResult:
         frame = compute()
         lake.replace_table(name, frame)

@@ -15,6 +15,7 @@ from dagster import (
     multi_asset,
 )
 
+from assets.retry import retry_policy, transient_only
 from scn import lake
 from scn.lake_schema import ensure_tables
 
@@ -41,12 +42,14 @@ def _ingest_family(kind: str, tables: tuple[str, ...]):
         deps.append(lake_key("areas"))
 
     @multi_asset(
+        retry_policy=retry_policy(),
         name=f"ingest_{kind}",
         group_name="ingest",
         specs=[AssetSpec(lake_key(t), deps=deps, description=f"Lake table `{t}` (Parquet), ingested from "
                          f"$SCN_HOME/inbox/{kind}/") for t in tables],
         can_subset=False,
     )
+    @transient_only
     def _asset(context: AssetExecutionContext) -> Iterator[MaterializeResult]:
         from scn.ingest import ingest_inbox
 
@@ -74,6 +77,7 @@ ingest_assets = [_ingest_family(kind, tables) for kind, tables in FAMILY_TABLES.
 
 
 @multi_asset(
+    retry_policy=retry_policy(),
     name="ingest_ledger",
     group_name="ingest",
     specs=[
@@ -83,6 +87,7 @@ ingest_assets = [_ingest_family(kind, tables) for kind, tables in FAMILY_TABLES.
                   description="One row per ingested file: counts, content hash, archive location."),
     ],
 )
+@transient_only
 def ingest_ledger() -> Iterator[MaterializeResult]:
     """Summarise what the ingests wrote to the quarantine and the ingest log."""
     ensure_tables(LEDGER_TABLES)

@@ -3,13 +3,15 @@
 
 from dagster import AssetKey, MaterializeResult, asset
 
+from assets.retry import retry_policy, transient_only
 from scn.retention import redact_old_posts, retention_days
 
 
-@asset(key=AssetKey(["maintenance", "post_retention"]), group_name="maintenance",
+@asset(retry_policy=retry_policy(), key=AssetKey(["maintenance", "post_retention"]), group_name="maintenance",
        deps=[AssetKey(["lake", "post_labels"]), AssetKey(["analysis", "alerts"])],
        description="Erases text, pseudonym and url of posts older than SCN_POST_RETENTION_DAYS (unset: kept). "
                    "Runs after classification and the coordinated-posting scan, so counts never change.")
+@transient_only
 def post_retention() -> MaterializeResult:
     summary = redact_old_posts()
     return MaterializeResult(metadata={"retention_days": retention_days() or 0, **{

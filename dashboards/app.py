@@ -1,187 +1,128 @@
-"""Dash app: a city page (H3 map of cells, speech vs crime series, correlation in plain language) and a network
-page (headline programme figures, summits). Reads only the serving snapshot (dashboards/data.py)."""
+"""The Dash app factory: a static shell (header, language switch) whose page is rendered per request for the
+signed-in user by one router callback. Pages: /login, /city/<city_id>, / and /network, /health.
+Reads only the serving snapshot (dashboards/data.py); access rules live in dashboards/auth.py."""
 
 from __future__ import annotations
 
-from functools import lru_cache
+import logging
+import os
+from pathlib import Path
 
 import dash
-import pandas as pd
-import plotly.express as px
-import plotly.graph_objects as go
 from dash import Input, Output, dcc, html
-from flask import abort
+from flask import Response, abort, request
 
-from dashboards.data import snapshot_info, table
-from geo.h3index import cells_geojson
-from scn.config import suppress_below
+from dashboards import auth, data, i18n, maps
+from dashboards.i18n import t
+from dashboards.pages import city, health, login, network
 
-METRICS = {"flagged_posts": "Flagged (hateful) posts", "posts": "All posts", "hate_crimes": "Hate crimes",
-           "crimes": "All crimes"}
-
-
-def _known_city(city_id: str) -> bool:
-    cities = table("cities")
-    return not cities.empty and city_id in set(cities["city_id"])
+log = logging.getLogger(__name__)
+ASSETS = Path(__file__).parent / "assets"
 
 
-@lru_cache(maxsize=32)
-def _city_geojson(snapshot_id: str, city_id: str, cells: tuple[str, ...]) -> dict:
-    """Cell polygons of one city, computed once per snapshot."""
-    return cells_geojson(list(cells))
+def _nav(user, lang: str) -> list:
+    brand = html.Strong(t("app_title", lang), className="brand")
+    if user is None:
+        return [brand]
+    links = [dcc.Link(t("network", lang), href="/network"), dcc.Link(t("health", lang), href="/health")] \
+        if user.is_staff else [dcc.Link(t("my_city", lang), href=f"/city/{user.city_id}")]
+    info = data.snapshot_info()
+    stamp = t("snapshot", lang, date=info.get("data_date"), published=info.get("published_at")) if info \
+        else t("no_snapshot", lang)
+    return [brand, *links, html.Span(stamp, className="stamp"), html.Span(t("signed_in", lang, user=user.username)),
+            html.A(t("logout", lang), href="/logout", id="logout")]
 
 
-def cell_map(city_id: str, metric: str, period: str | None) -> go.Figure:
-    """Choropleth of H3 cells for one city, offline base style (no token, no tile server)."""
-    cm = table("cell_month", city_id)
-    if cm.empty:
-        return go.Figure()
-    if period:
-        cm = cm[cm["period"] == period]
-    agg = cm.groupby("cell", as_index=False)[metric].sum()
-    city = table("cities", city_id)
-    center = {"lat": float(city["lat"].iloc[0]), "lon": float(city["lon"].iloc[0])} if len(city) else None
-    geojson = _city_geojson(snapshot_info().get("snapshot_id", ""), city_id, tuple(sorted(agg["cell"])))
-    fig = px.choropleth_map(agg, geojson=geojson, locations="cell", color=metric,
-                            color_continuous_scale="OrRd", map_style="white-bg", center=center, zoom=10,
-                            opacity=0.75, labels={metric: METRICS[metric]})
-    fig.update_layout(margin={"l": 0, "r": 0, "t": 0, "b": 0}, height=480)
-    return fig
+def render(path: str | None, search: str | None, lang: str | None):
+    """Router: the page for ``path`` (access checked again here, on top of the request hook)."""
+    lang = i18n.normalise(lang)
+    path = path or "/"
+    user = auth.current_user()
+    if path == "/login" or user is None:
+        return login.layout(lang, search), _nav(user, lang)
+    if path.startswith("/city/"):
+        city_id = path.split("/")[2]
+        auth.require_city(city_id)
+        if city_id not in data.city_ids():
+            return html.P(t("not_found", lang)), _nav(user, lang)
+        return city.layout(city_id, lang, user), _nav(user, lang)
+    if not user.is_staff:
+        if path == "/":
+            return city.layout(user.city_id or "", lang, user), _nav(user, lang)
+        abort(403)
+    if path in ("/", "/network"):
+        return network.layout(lang), _nav(user, lang)
+    if path == "/health":
+        return health.layout(lang), _nav(user, lang)
+    return html.P(t("not_found", lang)), _nav(user, lang)
 
 
-def series_figure(city_id: str) -> go.Figure:
-    monthly = table("city_month", city_id)
-    if monthly.empty:
-        return go.Figure()
-    monthly = monthly.sort_values("period")
-    fig = go.Figure()
-    fig.add_scatter(x=monthly["period"], y=monthly["flagged_posts"], name="Flagged posts", mode="lines+markers")
-    fig.add_scatter(x=monthly["period"], y=monthly["hate_crimes"], name="Hate crimes", mode="lines+markers",
-                    yaxis="y2")
-    fig.update_layout(yaxis={"title": "flagged posts"}, yaxis2={"title": "hate crimes", "overlaying": "y",
-                                                                   "side": "right"},
-                      margin={"l": 40, "r": 40, "t": 20, "b": 40}, height=320, legend={"orientation": "h"})
-    return fig
+def _download(kind: str, fmt: str) -> Response:
+    """``/download/<kind>.<fmt>?city=``: staff get any city or all; an official only their city, suppressed."""
+    from scn.exports import KINDS, MIME, export_bytes, export_filename
+
+    if kind not in KINDS or fmt not in MIME:
+        abort(404)
+    user = auth.current_user()
+    if user is None:
+        abort(401)
+    city_id = request.args.get("city") or (None if user.is_staff else user.city_id)
+    if not user.can_see(city_id):
+        abort(403)
+    if city_id is not None and city_id not in data.city_ids():
+        abort(404)
+    body = export_bytes(kind, fmt, city_id=city_id, audience="staff" if user.is_staff else "official")
+    return Response(body, mimetype=MIME[fmt], headers={
+        "Content-Disposition": f'attachment; filename="{export_filename(kind, fmt, city_id)}"',
+        "Cache-Control": "no-store"})
 
 
-def correlation_sentence(city_id: str) -> str:
-    """The NB rate ratio in plain language, with its uncertainty and size."""
-    corr = table("correlations", city_id)
-    nb = corr[corr["analysis"] == "nb_irr"] if len(corr) else corr
-    if nb.empty or pd.isna(nb["estimate"].iloc[0]):
-        return "Not enough data yet to estimate how hate crime moves with online hate speech in this city."
-    r = nb.iloc[0]
-    detail = pd.read_json(pd.io.common.StringIO(r["detail"]), typ="series") if isinstance(r["detail"], str) else {}
-    direction = "more" if r["estimate"] > 1 else "fewer"
-    significant = r["ci_low"] > 1 or r["ci_high"] < 1
-    return (f"Months with more hateful posts in a neighbourhood were followed by {direction} hate crimes there: "
-            f"rate ratio {r['estimate']:.2f} per flagged post, 95% CI {r['ci_low']:.2f}–{r['ci_high']:.2f}, "
-            f"{int(detail.get('n_periods', 0))} months, {int(detail.get('n_cells', 0))} neighbourhood cells, "
-            f"{int(r['n'])} cell-months. " + ("" if significant else "The interval includes 1: no clear link. ")
-            + "This is a correlation, not proof that one causes the other.")
+def _geojson(city_id: str, res: int) -> Response:
+    """Cell polygons of a city the user may see (the map's ``geojson`` URL)."""
+    auth.require_city(city_id)
+    if city_id not in data.city_ids() or res not in maps.RESOLUTIONS:
+        abort(404)
+    return Response(maps.geojson_bytes(data.snapshot_key(), city_id, res), mimetype="application/geo+json",
+                    headers={"Cache-Control": "private, max-age=3600"})
 
 
-def city_layout(city_id: str) -> html.Div:
-    cm = table("cell_month", city_id)
-    periods = sorted(cm["period"].unique()) if len(cm) else []
-    city = table("cities", city_id)
-    name = city["name"].iloc[0] if len(city) else city_id
-    return html.Div([
-        html.H2(name, id="city-title"),
-        dcc.Store(id="city-id", data=city_id),
-        html.Div([
-            dcc.Dropdown(id="metric", options=[{"label": v, "value": k} for k, v in METRICS.items()],
-                         value="flagged_posts", clearable=False, style={"width": "260px"}),
-            dcc.Dropdown(id="period", options=[{"label": "All months", "value": ""}] +
-                         [{"label": p, "value": p} for p in periods], value="", clearable=False,
-                         style={"width": "180px"}),
-        ], style={"display": "flex", "gap": "12px"}),
-        dcc.Graph(id="cell-map", config={"displayModeBar": False}),
-        html.P(correlation_sentence(city_id), id="correlation-text"),
-        dcc.Graph(id="series", figure=series_figure(city_id)),
-        html.P(f"Counts below {suppress_below()} are suppressed in exports for officials. No post text or "
-               "personal data is shown.", className="note"),
-    ])
-
-
-def network_layout() -> html.Div:
-    kpis = table("network_kpis")
-    summits = table("summit_metrics")
-    cities = table("cities")
-    member_map = go.Figure()
-    if len(cities):
-        member_map = px.scatter_map(cities, lat="lat", lon="lon", hover_name="name", color="region",
-                                    map_style="white-bg", zoom=0.6, height=420)
-        member_map.update_layout(margin={"l": 0, "r": 0, "t": 0, "b": 0})
-    return html.Div([
-        html.H2("Strong Cities Network"),
-        html.Ul([html.Li(s) for s in kpis["statement"].tolist()], id="kpis") if len(kpis) else html.P("No KPIs yet."),
-        html.H3("Global summits"),
-        dash.dash_table.DataTable(summits.to_dict("records"), id="summits") if len(summits) else html.P("None yet."),
-        html.H3("Exports"),
-        html.Table([html.Tr([html.Td(kind)] + [html.Td(html.A(fmt.upper(), href=f"/download/{kind}.{fmt}",
-                                                               id=f"dl-{kind}-{fmt}"))
-                                               for fmt in ("csv", "xlsx", "parquet")])
-                    for kind in ("network-kpis", "programme-metrics", "summit-metrics", "survey-indices")],
-                   id="exports"),
-        html.H3("Member cities"),
-        dcc.Graph(id="member-map", figure=member_map),
-        html.H3("City pages"),
-        html.Ul([html.Li(dcc.Link(n, href=f"/city/{c}")) for c, n in
-                 zip(cities.get("city_id", []), cities.get("name", []), strict=False)
-                 if c in set(table("city_month").get("city_id", []))]),
-    ])
-
-
-def create_app() -> dash.Dash:
-    """The Dash app (its Flask server is ``app.server``)."""
-    app = dash.Dash(__name__, suppress_callback_exceptions=True, title="Strong Cities data platform")
+def create_app(home: Path | None = None, *, local_staff: bool = False) -> dash.Dash:
+    """The Dash app (its Flask server is ``app.server``). ``home`` sets ``$SCN_HOME`` for this process;
+    ``local_staff`` gives requests from 127.0.0.1 a staff session while no user exists (``serve`` decides)."""
+    if home is not None:
+        os.environ["SCN_HOME"] = str(Path(home).resolve())
+    app = dash.Dash(__name__, suppress_callback_exceptions=True, title=t("app_title"),
+                    assets_folder=str(ASSETS), update_title=None)
+    auth.init_auth(app.server, local_staff=local_staff)
+    app.server.add_url_rule("/download/<kind>.<fmt>", "scn_download", _download)
+    app.server.add_url_rule("/geojson/<city_id>/<int:res>.json", "scn_geojson", _geojson)
     app.layout = html.Div([
         dcc.Location(id="url"),
-        html.Header([dcc.Link("Network", href="/"), html.Span(" · "),
-                     html.Span(id="snapshot-info")]),
+        html.Header([
+            html.Nav(id="nav"),
+            dcc.RadioItems(id="lang", options=[{"label": v, "value": k} for k, v in i18n.LANGS.items()],
+                           value="en", inline=True, persistence=True, persistence_type="local"),
+        ]),
         html.Main(id="page"),
-    ], style={"fontFamily": "sans-serif", "margin": "16px"})
+    ], id="shell", dir="ltr", lang="en")
 
-    @app.server.before_request
-    def _unknown_city_is_404():
-        from flask import request
+    @app.callback(Output("page", "children"), Output("nav", "children"), Input("url", "pathname"),
+                  Input("url", "search"), Input("lang", "value"))
+    def _route(path: str | None, search: str | None, lang: str | None):
+        return render(path, search, lang)
 
-        if request.path.startswith("/city/") and not _known_city(request.path.split("/")[2]):
-            abort(404)
-
-    @app.server.route("/download/<kind>.<fmt>")
-    def download(kind: str, fmt: str):
-        from flask import Response, request
-
-        from scn.exports import KINDS, MIME, export_bytes, export_filename
-
-        city = request.args.get("city") or None
-        if kind not in KINDS or fmt not in MIME:
-            abort(404)
-        if city is not None and not _known_city(city):
-            abort(404)
-        body = export_bytes(kind, fmt, city_id=city, audience="staff")
-        return Response(body, mimetype=MIME[fmt], headers={
-            "Content-Disposition": f'attachment; filename="{export_filename(kind, fmt, city)}"'})
-
-    @app.callback(Output("page", "children"), Output("snapshot-info", "children"), Input("url", "pathname"))
-    def route(path: str | None):
-        info = snapshot_info()
-        stamp = f"data to {info.get('data_date')}, published {info.get('published_at')}" if info else \
-            "nothing published yet: run `scn run`"
-        if path and path.startswith("/city/"):
-            return city_layout(path.split("/")[2]), stamp
-        return network_layout(), stamp
-
-    @app.callback(Output("cell-map", "figure"), Input("city-id", "data"), Input("metric", "value"),
-                  Input("period", "value"))
-    def update_map(city_id: str, metric: str, period: str):
-        return cell_map(city_id, metric, period or None)
-
+    app.clientside_callback(  # direction and language of the whole page follow the switch, without a round trip
+        "function(lang){return [lang === 'ar' ? 'rtl' : 'ltr', lang || 'en'];}",
+        Output("shell", "dir"), Output("shell", "lang"), Input("lang", "value"))
+    city.register(app)
     return app
 
 
 def serve(host: str = "127.0.0.1", port: int = 8050) -> None:
-    """Serve the dashboards (waitress-free: Flask's threaded server is enough for a city hall)."""
-    create_app().run(host=host, port=port, debug=False)
+    """Serve the dashboards with waitress. On 127.0.0.1 with no users yet, local requests get staff access."""
+    from waitress import serve as waitress_serve
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = create_app(local_staff=host in ("127.0.0.1", "localhost", "::1"))
+    log.info("dashboards on http://%s:%s (snapshot %s)", host, port, data.snapshot_info().get("snapshot_id"))
+    waitress_serve(app.server, host=host, port=port, threads=8)

@@ -1,23 +1,73 @@
-"""The dashboards' only data access: the published serving snapshot (scn.serving), never the warehouse."""
+"""The dashboards' only data access: the published serving snapshot (scn.serving), never the warehouse or lake.
+
+Tables are read once per snapshot and kept in memory (a new snapshot has a new folder, so a swap is picked up
+on the next request). Any table may be missing: callers get an empty frame and show "not yet available".
+"""
 
 from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
 
 import pandas as pd
 
 from scn import serving
 
 
-def table(name: str, city_id: str | None = None) -> pd.DataFrame:
-    """A published table (optionally one city's rows); empty frame when it is not in the snapshot."""
+def snapshot_dir() -> Path | None:
+    """Folder of the current snapshot, or None when nothing is published."""
     try:
-        return serving.read_serving(name, city_id=city_id)
+        return serving.current_dir()
+    except serving.NoSnapshotError:
+        return None
+
+
+@lru_cache(maxsize=128)
+def _read(snapshot: Path, name: str) -> pd.DataFrame:
+    try:
+        return serving.read_serving(name, snapshot=snapshot)
     except serving.NoSnapshotError:
         return pd.DataFrame()
 
 
+@lru_cache(maxsize=512)
+def _read_city(snapshot: Path, name: str, city_id: str) -> pd.DataFrame:
+    frame = _read(snapshot, name)
+    if "city_id" not in frame.columns:
+        return frame
+    return frame[frame["city_id"] == city_id].reset_index(drop=True)
+
+
+def table(name: str, city_id: str | None = None) -> pd.DataFrame:
+    """A published table (only one city's rows when ``city_id`` is given); empty when it is not published.
+
+    The frame is a shallow copy of a cached one: with pandas copy-on-write, callers may change it freely.
+    """
+    snap = snapshot_dir()
+    if snap is None:
+        return pd.DataFrame()
+    frame = _read(snap, name) if city_id is None else _read_city(snap, name, city_id)
+    return frame.copy(deep=False)
+
+
 def snapshot_info() -> dict:
     """The manifest of the current snapshot (empty when nothing is published)."""
-    try:
-        return serving.manifest()
-    except serving.NoSnapshotError:
-        return {}
+    snap = snapshot_dir()
+    return serving.manifest(snap) if snap else {}
+
+
+def snapshot_key() -> str:
+    """A key that changes with every publish (for caches of derived data)."""
+    snap = snapshot_dir()
+    return str(snap) if snap else ""
+
+
+def city_ids() -> set[str]:
+    """Member cities known to the snapshot."""
+    cities = table("cities")
+    return set(cities["city_id"]) if "city_id" in cities.columns else set()
+
+
+def city_name(city_id: str) -> str:
+    cities = table("cities", city_id)
+    return str(cities["name"].iloc[0]) if len(cities) and "name" in cities.columns else city_id

@@ -13,124 +13,177 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 from scipy import stats
+from threadpoolctl import threadpool_limits
 
-from geo.spatial import bivariate_moran, weights_from_cells
+from geo.panel import full_panel
+from geo.spatial import bivariate_local_clusters, bivariate_moran, weights_from_cells
 
 OUTPUT_COLUMNS = ["city_id", "analysis", "estimate", "ci_low", "ci_high", "p_value", "n", "lag", "detail"]
-MAX_FE_CELLS = 600
+MAX_FE_CELLS = 600  # above this, cell dummies make the GLM too slow: area effects instead
+MIN_CELLS = 5
+MIN_HATE_CRIMES = 10
+
+__all__ = ["city_correlations", "full_panel", "nb_rate_ratio", "spearman_permutation", "lagged_xcorr"]
 
 
-def full_panel(cell_month: pd.DataFrame) -> pd.DataFrame:
-    """Every cell x every period of one city (zeros where the mart has no row)."""
-    cm = cell_month.groupby(["cell", "period"], as_index=False)[["posts", "flagged_posts", "crimes",
-                                                                   "hate_crimes"]].sum()
-    grid = pd.MultiIndex.from_product([cm["cell"].unique(), sorted(cm["period"].unique())],
-                                      names=["cell", "period"]).to_frame(index=False)
-    panel = grid.merge(cm, on=["cell", "period"], how="left").fillna(0)
-    panel = panel.sort_values(["cell", "period"], ignore_index=True)
-    panel["flagged_lag1"] = panel.groupby("cell")["flagged_posts"].shift(1)
-    return panel
-
-
-def _row(city: str, analysis: str, estimate=np.nan, lo=np.nan, hi=np.nan, p=np.nan, n=0, lag=0, **detail):
+def _row(city: str, analysis: str, estimate=np.nan, lo=np.nan, hi=np.nan, p=np.nan, n=0, lag=0, **detail) -> dict:
     return {"city_id": city, "analysis": analysis, "estimate": float(estimate), "ci_low": float(lo),
             "ci_high": float(hi), "p_value": float(p), "n": int(n), "lag": int(lag),
-            "detail": json.dumps(detail, default=str)}
+            "detail": json.dumps({k: v for k, v in detail.items() if v is not None}, default=str)}
 
 
-def spearman_permutation(x: np.ndarray, y: np.ndarray, permutations: int, rng: np.random.Generator):
-    """Spearman's rho, a permutation p-value (two-sided) and a Fisher-z 95% CI."""
+def _fisher_ci(r: float, n: int, se_scale: float = 1.0) -> tuple[float, float]:
+    se = se_scale / np.sqrt(max(n - 3, 1))
+    z = np.arctanh(np.clip(r, -0.999999, 0.999999))
+    return float(np.tanh(z - 1.96 * se)), float(np.tanh(z + 1.96 * se))
+
+
+def spearman_permutation(x: np.ndarray, y: np.ndarray, permutations: int,
+                         rng: np.random.Generator) -> tuple[float, float, float, float]:
+    """Spearman's rho, a Fisher-z 95% CI (Bonett-Wright SE) and a two-sided permutation p-value."""
     rx, ry = stats.rankdata(x), stats.rankdata(y)
     rho = float(np.corrcoef(rx, ry)[0, 1])
-    perms = np.argsort(rng.random((permutations, len(ry))), axis=1)
-    ryp = ry[perms]
+    ryp = ry[np.argsort(rng.random((permutations, len(ry))), axis=1)]  # all permutations at once
     rxc, rypc = rx - rx.mean(), ryp - ryp.mean(axis=1, keepdims=True)
     null = (rypc @ rxc) / (np.sqrt((rypc ** 2).sum(axis=1)) * np.sqrt((rxc ** 2).sum()))
-    p = (1 + np.sum(np.abs(null) >= abs(rho))) / (permutations + 1)
-    se = 1.06 / np.sqrt(max(len(x) - 3, 1))
-    z = np.arctanh(np.clip(rho, -0.999999, 0.999999))
-    return rho, float(np.tanh(z - 1.96 * se)), float(np.tanh(z + 1.96 * se)), float(p)
+    p = (1 + np.sum(np.abs(null) >= abs(rho) - 1e-12)) / (permutations + 1)
+    lo, hi = _fisher_ci(rho, len(x), np.sqrt(1 + rho ** 2 / 2))
+    return rho, lo, hi, float(p)
+
+
+def lagged_xcorr(flagged: pd.Series, hate: pd.Series, lag: int) -> dict:
+    """Pearson correlation of hate crimes(t) with flagged posts(t - lag) over one city's periods, Fisher-z CI."""
+    xs, ys = flagged.shift(lag), hate
+    ok = xs.notna()
+    n = int(ok.sum())
+    if n <= 4 or xs[ok].std() == 0 or ys[ok].std() == 0:
+        return {"n": n, "note": "too few periods or no variation"}
+    r, p = stats.pearsonr(xs[ok], ys[ok])
+    lo, hi = _fisher_ci(float(r), n)
+    return {"r": float(r), "lo": lo, "hi": hi, "p": float(p), "n": n}
+
+
+def _effects(data: pd.DataFrame, areas_of_cells: pd.DataFrame | None, has_pop: bool) -> tuple[str, pd.Series | None]:
+    """Which spatial effects the NB model carries: area effects when population gives the cell offset (or the
+    city has too many cells for dummies), cell effects when population is unknown, none without areas."""
+    area = None
+    if areas_of_cells is not None and len(areas_of_cells):
+        lookup = areas_of_cells.drop_duplicates("cell").set_index("cell")["area_code"]
+        area = data["cell"].map(lookup).astype("object").fillna("(outside areas)")
+    n_cells = data["cell"].nunique()
+    if area is not None and area.nunique() >= 2 and (has_pop or n_cells > MAX_FE_CELLS):
+        return "area", area
+    if not has_pop and n_cells <= MAX_FE_CELLS:
+        return "cell", data["cell"]
+    return "none", None
 
 
 def nb_rate_ratio(panel: pd.DataFrame, areas_of_cells: pd.DataFrame | None = None) -> dict:
-    """Negative binomial GLM of hate crimes on flagged posts a month earlier with cell (or area) effects,
-    log-population offset when known, cluster-robust SEs by cell. Returns irr, CI, p, n and the method."""
+    """Negative binomial GLM (NB2) of hate crimes(c, m) on flagged posts(c, m-1) with month effects, spatial
+    effects (area or cell) and a log-population offset when every cell's population is known (else log
+    exposure = the cell's mean monthly posts, when cells are too many for dummies). SE = the larger of the
+    model-based and the cell-clustered sandwich SE. Returns irr (exp beta per flagged post), lo, hi (95%),
+    p, n and the specification used."""
     data = panel.dropna(subset=["flagged_lag1"])
-    keep = data.groupby("cell")["hate_crimes"].transform("sum") > 0  # cells without events carry no information
-    data = data[keep]
-    if data["cell"].nunique() < 3 or data["hate_crimes"].sum() < 10 or data["flagged_lag1"].std() == 0:
-        return {"note": "too few cells or events to estimate", "n": int(len(data))}
-    effects = "cell"
-    groups = data["cell"]
-    if data["cell"].nunique() > MAX_FE_CELLS and areas_of_cells is not None:
-        effects = "area"
-        groups = data["cell"].map(areas_of_cells.drop_duplicates("cell").set_index("cell")["area_code"]).fillna("none")
-    dummies = pd.get_dummies(groups, drop_first=True, dtype=float)
-    period = pd.get_dummies(data["period"], drop_first=True, dtype=float, prefix="m")
-    x = pd.concat([data[["flagged_lag1"]].astype(float), dummies, period], axis=1)
-    x = sm.add_constant(x, has_constant="add")
+    has_pop = bool(data["population"].notna().all() and data["population"].gt(0).all()) if len(data) else False
+    effects, groups = _effects(data, areas_of_cells, has_pop)
+    if effects == "cell":  # cells that never see a hate crime carry no information under cell effects
+        data = data[data.groupby("cell")["hate_crimes"].transform("sum") > 0]
+        groups = data["cell"]
+    base = {"n": int(len(data)), "effects": effects}
+    if data["cell"].nunique() < 3 or data["hate_crimes"].sum() < MIN_HATE_CRIMES:
+        return {**base, "note": f"too few cells or hate crimes (< {MIN_HATE_CRIMES}) to estimate"}
+    if data["flagged_lag1"].std() == 0:
+        return {**base, "note": "no variation in flagged posts"}
+    cols = [data[["flagged_lag1"]].astype(float)]
+    if groups is not None:
+        cols.append(pd.get_dummies(groups, drop_first=True, dtype=float, prefix="fe"))
+    cols.append(pd.get_dummies(data["period"], drop_first=True, dtype=float, prefix="m"))
+    x = sm.add_constant(pd.concat(cols, axis=1), has_constant="add")
     y = data["hate_crimes"].astype(float)
-    offset = np.log(data["population"].astype(float)) if "population" in data and data["population"].gt(0).all() \
-        else None
-    with warnings.catch_warnings():
+    if has_pop and effects != "cell":
+        offset, offset_kind = np.log(data["population"].astype(float)), "log population"
+    elif effects != "cell":
+        exposure = data.groupby("cell")["posts"].transform("mean") + 0.5
+        offset, offset_kind = np.log(exposure.astype(float)), "log exposure (mean monthly posts of the cell)"
+    else:
+        offset, offset_kind = None, "none (absorbed by cell effects)"
+    with warnings.catch_warnings(), threadpool_limits(1, user_api="blas"):  # small dense fits: threads only contend
         warnings.simplefilter("ignore")
         poisson = sm.GLM(y, x, family=sm.families.Poisson(), offset=offset).fit()
         mu = poisson.mu
-        aux = ((y - mu) ** 2 - y) / mu  # Cameron-Trivedi auxiliary regression for the NB2 dispersion
+        aux = ((y - mu) ** 2 - y) / mu  # Cameron-Trivedi auxiliary regression (through the origin) for NB2 alpha
         alpha = max(float(np.sum(aux * mu) / np.sum(mu ** 2)), 1e-6)
-        fit = sm.GLM(y, x, family=sm.families.NegativeBinomial(alpha=alpha), offset=offset).fit(
-            cov_type="cluster", cov_kwds={"groups": pd.factorize(data["cell"])[0]})
-    beta, se = float(fit.params["flagged_lag1"]), float(fit.bse["flagged_lag1"])
-    return {"irr": np.exp(beta), "lo": np.exp(beta - 1.96 * se), "hi": np.exp(beta + 1.96 * se),
-            "p": float(fit.pvalues["flagged_lag1"]), "n": int(len(data)), "alpha": alpha, "effects": effects,
-            "cells": int(data["cell"].nunique()), "periods": int(data["period"].nunique())}
+        model = sm.GLM(y, x, family=sm.families.NegativeBinomial(alpha=alpha), offset=offset)
+        fit = model.fit()
+        clustered = model.fit(start_params=fit.params, cov_type="cluster",
+                              cov_kwds={"groups": pd.factorize(data["cell"])[0]})
+    beta = float(fit.params["flagged_lag1"])
+    se_model, se_cluster = float(fit.bse["flagged_lag1"]), float(clustered.bse["flagged_lag1"])
+    se = max(se_model, se_cluster)  # the sandwich alone is anti-conservative when few cells carry flagged posts
+    if not np.isfinite(beta) or not np.isfinite(se):
+        return {**base, "note": "the model did not converge"}
+    return {**base, "irr": float(np.exp(beta)), "lo": float(np.exp(beta - 1.96 * se)),
+            "hi": float(np.exp(beta + 1.96 * se)), "p": float(2 * stats.norm.sf(abs(beta) / se)), "alpha": alpha,
+            "se": "cluster-robust" if se_cluster > se_model else "model-based",
+            "offset": offset_kind, "cells": int(data["cell"].nunique()), "periods": int(data["period"].nunique())}
+
+
+def _spatial_rows(city: str, totals: pd.DataFrame, permutations: int, seed: int, base: dict) -> list[dict]:
+    x, y = totals["flagged_posts"].to_numpy(float), totals["hate_crimes"].to_numpy(float)
+    try:
+        w = weights_from_cells(totals.index.tolist())
+        if len(w.islands) > len(totals) - MIN_CELLS:
+            raise ValueError("cells have too few neighbours among each other")
+        i, p = bivariate_moran(x, y, w, permutations=permutations, seed=seed)
+        local = bivariate_local_clusters(totals.index.tolist(), x, y, permutations=permutations,
+                                         seed=seed)
+        hh = int((local["lisa_q"] == "HH").sum())
+        return [_row(city, "moran_bv", i, p=p, n=len(totals), method="bivariate Moran's I of flagged posts "
+                     "against neighbouring hate crimes (cell totals), H3 edge contiguity, row-standardised, "
+                     "permutation p", hh_cells_fdr=hh, islands=len(w.islands), **base)]
+    except Exception as exc:  # noqa: BLE001 - degenerate weights: report, do not fail
+        return [_row(city, "moran_bv", n=len(totals), note=str(exc)[:200], **base)]
+
+
+def _city_rows(city: str, cm: pd.DataFrame, areas_of_cells: pd.DataFrame | None, max_lag: int,
+               permutations: int, seed: int) -> list[dict]:
+    panel = full_panel(cm)
+    base = {"n_cells": int(panel["cell"].nunique()), "n_periods": int(panel["period"].nunique())}
+    rows = []
+    totals = panel.groupby("cell")[["flagged_posts", "hate_crimes"]].sum()
+    if len(totals) >= MIN_CELLS and totals.std().gt(0).all():
+        rho, lo, hi, p = spearman_permutation(totals["flagged_posts"].to_numpy(), totals["hate_crimes"].to_numpy(),
+                                              permutations, np.random.default_rng(seed))
+        rows.append(_row(city, "spearman", rho, lo, hi, p, len(totals), method="Spearman rank correlation of cell "
+                         "totals, permutation p, Fisher-z CI", notes="co-location only: both counts grow with "
+                         "population and activity", **base))
+        rows += _spatial_rows(city, totals, permutations, seed, base)
+    else:
+        note = f"fewer than {MIN_CELLS} cells or no variation"
+        rows += [_row(city, a, n=len(totals), note=note, **base) for a in ("spearman", "moran_bv")]
+    series = panel.groupby("period")[["flagged_posts", "hate_crimes"]].sum()
+    for lag in range(max_lag + 1):  # a handful of lags
+        xc = lagged_xcorr(series["flagged_posts"], series["hate_crimes"], lag)
+        rows.append(_row(city, "xcorr", xc.get("r", np.nan), xc.get("lo", np.nan), xc.get("hi", np.nan),
+                         xc.get("p", np.nan), xc["n"], lag, method="Pearson correlation of city monthly series, "
+                         "speech leading by lag; serial correlation makes the CI optimistic", note=xc.get("note"),
+                         **base))
+    nb = nb_rate_ratio(panel, areas_of_cells)
+    method = ("negative binomial GLM, hate crimes ~ flagged posts (t-1) + month effects + spatial effects, "
+              "SE the larger of model-based and cell-clustered; IRR per flagged post")
+    extra = {k: nb[k] for k in ("effects", "offset", "alpha", "se", "note") if k in nb}
+    rows.append(_row(city, "nb_irr", nb.get("irr", np.nan), nb.get("lo", np.nan), nb.get("hi", np.nan),
+                     nb.get("p", np.nan), nb["n"], 1, method=method, **extra, **base))
+    return rows
 
 
 def city_correlations(cell_month: pd.DataFrame, areas_of_cells: pd.DataFrame | None = None, max_lag: int = 3,
                       permutations: int = 999, seed: int = 0) -> pd.DataFrame:
-    """One row per city x analysis: spearman, xcorr (lags 0..max_lag), nb_irr, moran_bv."""
+    """One row per city x analysis: spearman, xcorr (lags 0..max_lag), nb_irr (lag 1), moran_bv.
+
+    Degenerate cities (no hate crimes, too few cells) get rows with NaN estimates and a note in ``detail``."""
     rows = []
-    rng = np.random.default_rng(seed)
-    for city, cm in cell_month.groupby("city_id", sort=True):  # per city
-        panel = full_panel(cm)
-        n_cells, n_periods = panel["cell"].nunique(), panel["period"].nunique()
-        base = {"n_cells": n_cells, "n_periods": n_periods}
-        totals = panel.groupby("cell")[["flagged_posts", "hate_crimes"]].sum()
-        if len(totals) >= 5 and totals.std().gt(0).all():
-            rho, lo, hi, p = spearman_permutation(totals["flagged_posts"].to_numpy(),
-                                                  totals["hate_crimes"].to_numpy(), permutations, rng)
-            rows.append(_row(city, "spearman", rho, lo, hi, p, len(totals), 0, method="Spearman rank "
-                             "correlation of cell totals, permutation p", **base))
-            try:
-                w = weights_from_cells(totals.index.tolist())
-                i, p_bv = bivariate_moran(totals["flagged_posts"].to_numpy(), totals["hate_crimes"].to_numpy(), w,
-                                          permutations=min(permutations, 199))
-                rows.append(_row(city, "moran_bv", i, p=p_bv, n=len(totals), method="bivariate Moran's I, "
-                                 "flagged posts vs neighbouring hate crimes, H3 edge contiguity", **base))
-            except Exception as exc:  # noqa: BLE001 - islands or degenerate weights: report, do not fail
-                rows.append(_row(city, "moran_bv", n=len(totals), note=str(exc)[:200], **base))
-        else:
-            rows.append(_row(city, "spearman", n=len(totals), note="fewer than 5 cells or no variation", **base))
-        series = panel.groupby("period")[["flagged_posts", "hate_crimes"]].sum()
-        for lag in range(max_lag + 1):
-            xs, ys = series["flagged_posts"].shift(lag), series["hate_crimes"]
-            ok = xs.notna()
-            n = int(ok.sum())
-            if n > 4 and xs[ok].std() > 0 and ys[ok].std() > 0:
-                r, p = stats.pearsonr(xs[ok], ys[ok])
-                se = 1 / np.sqrt(n - 3)
-                z = np.arctanh(np.clip(r, -0.999999, 0.999999))
-                rows.append(_row(city, "xcorr", r, np.tanh(z - 1.96 * se), np.tanh(z + 1.96 * se), p, n, lag,
-                                 method="Pearson correlation of city monthly series, speech leading by lag",
-                                 **base))
-            else:
-                rows.append(_row(city, "xcorr", n=n, lag=lag, note="too few periods or no variation", **base))
-        nb = nb_rate_ratio(panel, areas_of_cells)
-        if "irr" in nb:
-            rows.append(_row(city, "nb_irr", nb["irr"], nb["lo"], nb["hi"], nb["p"], nb["n"], 1,
-                             method="negative binomial GLM, hate crimes ~ flagged posts (t-1) + cell/area and month "
-                                    "effects, cluster-robust by cell", alpha=nb["alpha"], effects=nb["effects"],
-                             **base))
-        else:
-            rows.append(_row(city, "nb_irr", n=nb.get("n", 0), lag=1, note=nb.get("note"), **base))
+    for city, cm in cell_month.dropna(subset=["cell"]).groupby("city_id", sort=True):  # per city
+        rows += _city_rows(str(city), cm, areas_of_cells, max_lag, permutations, seed)
     return pd.DataFrame(rows, columns=OUTPUT_COLUMNS)

@@ -5,34 +5,42 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+RISK_COLUMNS = ["city_id", "area_code", "rank", "score", "speech_recent", "crime_recent", "resilience", "reasons"]
+WEIGHTS = {"speech": 0.45, "crime": 0.45, "resilience": 0.10}
+
 
 def risk_profile(area_month: pd.DataFrame, survey: pd.DataFrame | None = None,
                  recent_months: int = 3) -> pd.DataFrame:
-    """Rank areas within each city on recent flagged speech and hate crime (percentile ranks), lowered by
-    higher survey resilience where known. Reasons say which signal ranks high."""
-    cols = ["city_id", "area_code", "rank", "score", "speech_recent", "crime_recent", "resilience", "reasons"]
+    """Rank areas within each city on flagged posts and hate crimes of the city's last ``recent_months``
+    periods (percentile ranks among the city's areas, weights 0.45 / 0.45), plus 0.10 x low survey resilience
+    (mean of the area's survey construct means; middle rank where unknown). Reasons name the signals in the
+    top fifth of the city's areas, with their counts."""
     am = area_month.dropna(subset=["area_code"])
     if am.empty:
-        return pd.DataFrame(columns=cols)
-    periods = am.groupby("city_id")["period"].transform(lambda s: s.isin(sorted(s.unique())[-recent_months:]))
-    recent = am[periods].groupby(["city_id", "area_code"], as_index=False)[["flagged_posts", "hate_crimes"]].sum()
-    recent = recent.rename(columns={"flagged_posts": "speech_recent", "hate_crimes": "crime_recent"})
+        return pd.DataFrame(columns=RISK_COLUMNS)
+    last = am.groupby("city_id")["period"].transform("max")
+    first = (pd.PeriodIndex(last, freq="M") - (recent_months - 1)).strftime("%Y-%m")
+    recent = am[am["period"].to_numpy() >= np.asarray(first)]
+    recent = (recent.groupby(["city_id", "area_code"], as_index=False)[["flagged_posts", "hate_crimes"]].sum()
+              .rename(columns={"flagged_posts": "speech_recent", "hate_crimes": "crime_recent"}))
     g = recent.groupby("city_id")
-    recent["speech_pct"] = g["speech_recent"].rank(pct=True)
-    recent["crime_pct"] = g["crime_recent"].rank(pct=True)
-    recent["resilience"] = np.nan
+    speech_pct, crime_pct = g["speech_recent"].rank(pct=True), g["crime_recent"].rank(pct=True)
     if survey is not None and len(survey):
-        res = survey.groupby(["city_id", "area_code"], as_index=False)["mean"].mean().rename(
-            columns={"mean": "resilience"})
-        recent = recent.drop(columns="resilience").merge(res, on=["city_id", "area_code"], how="left")
-    resilience_pct = recent.groupby("city_id")["resilience"].rank(pct=True).fillna(0.5)
-    recent["score"] = (0.45 * recent["speech_pct"] + 0.45 * recent["crime_pct"] + 0.10 * (1 - resilience_pct)).round(3)
+        res = survey.groupby(["city_id", "area_code"], as_index=False)["mean"].mean()
+        recent = recent.merge(res.rename(columns={"mean": "resilience"}), on=["city_id", "area_code"], how="left")
+    else:
+        recent["resilience"] = np.nan
+    resilience_pct = recent.groupby("city_id")["resilience"].rank(pct=True)
+    recent["score"] = (WEIGHTS["speech"] * speech_pct + WEIGHTS["crime"] * crime_pct
+                       + WEIGHTS["resilience"] * (1 - resilience_pct.fillna(0.5))).round(3)
     recent["rank"] = recent.groupby("city_id")["score"].rank(ascending=False, method="first").astype(int)
-    reasons = pd.Series("", index=recent.index)
-    reasons = reasons.where(recent["speech_pct"] < 0.8, reasons + "flagged speech in the top fifth of areas; ")
-    reasons = reasons.where(recent["crime_pct"] < 0.8, reasons + "hate crime in the top fifth of areas; ")
-    reasons = reasons.where(~(resilience_pct < 0.2) | recent["resilience"].isna(),
-                            reasons + "low survey resilience; ")
-    recent["reasons"] = (reasons.str.rstrip("; ").replace("", "no signal in the top fifth") + f" (last "
-                         f"{recent_months} months)")
-    return recent[cols].sort_values(["city_id", "rank"], ignore_index=True)
+    speech = np.where((speech_pct >= 0.8) & (recent["speech_recent"] > 0), recent["speech_recent"].astype(int).astype(str)
+                      + " flagged posts (top fifth of the city's areas); ", "")
+    crime = np.where((crime_pct >= 0.8) & (recent["crime_recent"] > 0), recent["crime_recent"].astype(int).astype(str)
+                     + " hate crimes (top fifth); ", "")
+    low = np.where(resilience_pct < 0.2, "low survey resilience (" + recent["resilience"].round(2).astype(str)
+                   + "); ", "")
+    reasons = pd.Series(speech, index=recent.index) + crime + low
+    recent["reasons"] = (reasons.str.rstrip("; ").replace("", "no signal in the top fifth")
+                         + f" (last {recent_months} months)")
+    return recent[RISK_COLUMNS].sort_values(["city_id", "rank"], ignore_index=True)

@@ -24,4 +24,9 @@ def prepare_dagster_home() -> Path:
     if not dst.exists() or dst.read_bytes() != src.read_bytes():
         shutil.copyfile(src, dst)
     os.environ["DAGSTER_HOME"] = str(home)
+    pg_url = os.environ.get("SCN_PG_URL", "")
+    if pg_url.startswith(("postgresql://", "postgres://")):
+        # SQLAlchemy 2.1 maps a bare postgresql:// to psycopg 3, which dagster-postgres cannot use (it sends
+        # NOTIFY with bound parameters): name the psycopg2 driver it is built for
+        os.environ["SCN_PG_URL"] = "postgresql+psycopg2://" + pg_url.split("://", 1)[1]
     return home

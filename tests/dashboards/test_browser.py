@@ -1,115 +1,101 @@
-"""Real headless Chromium (Debian's chromium + chromium-driver) against `scn serve` on the demo snapshot."""
+"""Real headless Chromium against the served app: log-in, the city map and series, Arabic right-to-left,
+a staff download that opens."""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
+import io
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
+import openpyxl
+import pandas as pd
 import pytest
-import requests
 from selenium import webdriver
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
-BIN = Path(sys.executable).parent
+from tests.dashboards.conftest import USERS, login
+
+pytestmark = pytest.mark.browser
+MAP_LOCATIONS = ("const g = document.querySelector('#cell-map .js-plotly-plot');"
+                 "return g && g.data && g.data.length && g.data[0].locations ? g.data[0].locations.length : 0")
 
 
-@pytest.fixture(scope="module")
-def server(demo_home: Path) -> Iterator[str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "SCN_HOME": str(demo_home), "DAGSTER_HOME": str(demo_home / "dagster")}
-    proc = subprocess.Popen([str(BIN / "scn"), "serve", "--port", str(port)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                if requests.get(url, timeout=1).ok:
-                    break
-            except requests.RequestException:
-                time.sleep(0.5)
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+def _wait(browser: webdriver.Chrome, seconds: int = 40) -> WebDriverWait:
+    return WebDriverWait(browser, seconds)
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[webdriver.Chrome]:
-    opts = Options()
-    opts.binary_location = "/usr/bin/chromium"
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1600",
-                "--use-angle=swiftshader", "--enable-unsafe-swiftshader"):
-        opts.add_argument(arg)
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
-    try:
-        yield driver
-    finally:
-        driver.quit()
-
-
-def _screenshot(browser: webdriver.Chrome, name: str) -> None:
-    """Save a PNG when SCN_SCREENSHOTS names a folder (docs/screenshots is refreshed that way)."""
-    folder = os.environ.get("SCN_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        browser.save_screenshot(str(Path(folder) / name))
-
-
-def test_city_page_renders_map_and_series(server: str, browser: webdriver.Chrome) -> None:
+def test_login_then_city_page_renders_map_and_series(server: str, browser: webdriver.Chrome) -> None:
     browser.get(f"{server}/city/london")
-    wait = WebDriverWait(browser, 60)
-    wait.until(ec.text_to_be_present_in_element((By.ID, "correlation-text"), "rate ratio"))
-    wait.until(lambda d: d.execute_script(
-        "const g = document.querySelector('#cell-map .js-plotly-plot');"
-        "return g && g.data && g.data.length && g.data[0].locations && g.data[0].locations.length"))
-    n_cells = browser.execute_script("return document.querySelector('#cell-map .js-plotly-plot').data[0]"
-                                     ".locations.length")
-    assert n_cells > 50
-    assert browser.find_elements(By.CSS_SELECTOR, "#cell-map .maplibregl-canvas, #cell-map canvas")
+    _wait(browser).until(ec.presence_of_element_located((By.ID, "login-form")))
+    assert "/login" in browser.current_url
+    browser.find_element(By.ID, "username").send_keys("olive")
+    browser.find_element(By.ID, "password").send_keys(USERS["olive"][2])
+    browser.find_element(By.ID, "login-submit").click()
+    _wait(browser).until(lambda d: d.execute_script(MAP_LOCATIONS) > 0)
+    assert browser.current_url.endswith("/city/london")
+    assert browser.execute_script(MAP_LOCATIONS) == 217  # every res-8 cell of the synthetic London
+    geojson = browser.execute_script("return document.querySelector('#cell-map .js-plotly-plot').data[0].geojson")
+    # the polygons the map fetched (the browser's session cookie is needed for them)
+    features = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "fetch(arguments[0]).then(r => r.json()).then(j => done(j.features.length));", geojson)
+    assert features == 217
+    _wait(browser).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#cell-map canvas"))
     traces = browser.execute_script("return document.querySelector('#series .js-plotly-plot').data.length")
     assert traces == 2
-    assert "95% CI" in browser.find_element(By.ID, "correlation-text").text
-    time.sleep(2)  # let MapLibre paint before the picture
-    _screenshot(browser, "city.png")
+    text = browser.find_element(By.ID, "correlation-text").text
+    assert "rate ratio 1.31, 95% CI 1.12–1.53, 12 months, 217 neighbourhoods" in text
+    assert "do not prove" in text
+    # the resolution switch aggregates to parent cells (12 res-6 parents cover London's 217 cells)
+    browser.find_element(By.CSS_SELECTOR, "#map-res input[value='6']").click()
+    _wait(browser).until(lambda d: d.execute_script(MAP_LOCATIONS) == 12)
+    small = browser.execute_script("return Array.from(document.querySelector('#cell-map .js-plotly-plot')"
+                                   ".data[0].z).filter(v => v > 0 && v < 5).length")
+    assert small == 0  # an official: counts 1-4 suppressed
 
 
-def test_network_page_shows_summits_from_records(server: str, browser: webdriver.Chrome) -> None:
-    browser.get(server)
-    WebDriverWait(browser, 60).until(ec.presence_of_element_located((By.ID, "summits")))
-    text = browser.find_element(By.ID, "summits").text
-    assert "476" in text and "Aarhus" in text and "216" in text
-    assert len(browser.find_elements(By.CSS_SELECTOR, "#kpis li")) >= 5
-    _screenshot(browser, "network.png")
+def test_arabic_flips_direction_and_is_remembered(server: str, browser: webdriver.Chrome) -> None:
+    browser.get(f"{server}/city/london")
+    _wait(browser).until(ec.presence_of_element_located((By.ID, "city-title")))
+    browser.find_element(By.CSS_SELECTOR, "#lang input[value='ar']").click()
+    _wait(browser).until(lambda d: d.find_element(By.ID, "shell").get_attribute("dir") == "rtl")
+    _wait(browser).until(ec.text_to_be_present_in_element((By.ID, "map-section"), "خريطة خلايا الأحياء"))
+    browser.refresh()
+    _wait(browser).until(ec.text_to_be_present_in_element((By.ID, "map-section"), "خريطة خلايا الأحياء"))
+    assert browser.find_element(By.ID, "shell").get_attribute("dir") == "rtl"
+    browser.find_element(By.CSS_SELECTOR, "#lang input[value='en']").click()
+    _wait(browser).until(lambda d: d.find_element(By.ID, "shell").get_attribute("dir") == "ltr")
 
 
-def test_unknown_city_is_not_found(server: str) -> None:
-    assert requests.get(f"{server}/city/atlantis", timeout=10).status_code == 404
-
-
-def test_staff_export_downloads_files_that_open(server: str, browser: webdriver.Chrome, tmp_path: Path) -> None:
-    import io
-
-    import openpyxl
-    import pandas as pd
-
-    browser.get(server)
-    link = WebDriverWait(browser, 60).until(ec.presence_of_element_located((By.ID, "dl-summit-metrics-csv")))
-    csv = requests.get(link.get_attribute("href"), timeout=30)
-    assert csv.ok and "attachment" in csv.headers["Content-Disposition"]
-    summits = pd.read_csv(io.BytesIO(csv.content))
-    assert {"summit", "year", "city", "country", "delegates", "cities", "countries"} <= set(summits.columns)
-    assert 476 in summits["delegates"].tolist()
-    xlsx = requests.get(f"{server}/download/network-kpis.xlsx", timeout=30)
+def test_staff_export_downloads_files_that_open(server: str, browser: webdriver.Chrome) -> None:
+    browser.get(f"{server}/logout")
+    _wait(browser).until(ec.presence_of_element_located((By.ID, "login-form")))
+    browser.find_element(By.ID, "username").send_keys("sam")
+    browser.find_element(By.ID, "password").send_keys(USERS["sam"][2])
+    browser.find_element(By.ID, "login-submit").click()
+    link = _wait(browser).until(ec.element_to_be_clickable((By.ID, "net-dl-summit-metrics-csv")))
+    assert "Aarhus" in browser.find_element(By.ID, "net-summits").text
+    link.click()
+    folder: Path = browser.downloads  # type: ignore[attr-defined]
+    deadline = time.time() + 30
+    while time.time() < deadline and not list(folder.glob("*.csv")):
+        time.sleep(0.2)
+    summits = pd.read_csv(next(folder.glob("*.csv")))
+    assert summits["delegates"].tolist() == [476, 216]
+    xlsx = login(server, "sam").get(f"{server}/download/survey-indices.xlsx", timeout=30)
     book = openpyxl.load_workbook(io.BytesIO(xlsx.content))
-    assert "README" in book.sheetnames and len(book.sheetnames) >= 2
+    assert {"README", "survey_indices", "survey_prepost"} <= set(book.sheetnames)
+    assert book["survey_indices"].max_row == 37  # header + 2 cities x 2 waves x 3 constructs x 3 groups
+
+
+def test_staff_network_and_health_pages(server: str, browser: webdriver.Chrome) -> None:
+    browser.get(f"{server}/network")
+    _wait(browser).until(lambda d: d.execute_script(
+        "const g = document.querySelector('#net-member-map .js-plotly-plot'); return g && g.data.length"))
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#net-kpis .kpi")) == 5
+    browser.get(f"{server}/health")
+    failed = _wait(browser).until(ec.presence_of_element_located((By.ID, "health-failed-checks")))
+    assert "cells_are_res8" in failed.text and "freshness_check" not in failed.text
+    assert "latitude and longitude swapped" in browser.find_element(By.ID, "health-quarantine").text

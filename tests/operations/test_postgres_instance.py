@@ -51,9 +51,13 @@ def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                                  "-o", f"-p {port} -k {sock} -c listen_addresses=127.0.0.1", "start"]),
                    check=True, capture_output=True)
     try:
-        with psycopg2.connect(host="127.0.0.1", port=port, user="postgres", dbname="postgres") as con:
+        # psycopg2 >= 2.9 opens a transaction in `with connection` even in autocommit; CREATE DATABASE refuses that
+        con = psycopg2.connect(host="127.0.0.1", port=port, user="postgres", dbname="postgres")
+        try:
             con.autocommit = True
             con.cursor().execute("create database dagster")
+        finally:
+            con.close()
         yield f"postgresql://postgres@127.0.0.1:{port}/dagster"
     finally:
         subprocess.run(_as_postgres([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"]),

@@ -1,0 +1,54 @@
+"""Data health (staff): latest materializations, failed checks, quarantine counts, classifier evaluation and
+a link to the Dagster UI (``$SCN_DAGSTER_URL``, default http://127.0.0.1:3000)."""
+
+from __future__ import annotations
+
+import os
+
+from dash import html
+
+from dashboards import data
+from dashboards.components import frame_table, section, unavailable
+from dashboards.i18n import t
+
+
+def dagster_url() -> str:
+    return os.environ.get("SCN_DAGSTER_URL", "http://127.0.0.1:3000")
+
+
+def _failed_checks(lang: str):
+    checks = data.table("check_results")
+    if checks.empty:
+        return unavailable(lang)
+    failed = checks[~checks["passed"].fillna(False).astype(bool)]
+    if failed.empty:
+        return html.P(t("all_checks_passed", lang, n=len(checks)), id="health-checks-ok")
+    cols = [c for c in ("asset_key", "check_name", "severity", "evaluated_at", "description") if c in failed]
+    return frame_table(failed[cols], "health-failed-checks", lang)
+
+
+def layout(lang: str) -> html.Div:
+    assets = data.table("asset_health")
+    quarantine = data.table("quarantine_summary")
+    evaluation = data.table("classifier_eval")
+    coverage = data.table("classifier_coverage")
+    info = data.snapshot_info()
+    if len(assets) and "last_materialized_at" in assets.columns:
+        assets = assets.sort_values("last_materialized_at", ascending=False)
+    if len(coverage):
+        coverage = coverage.groupby("lang", as_index=False)[["posts", "assessed", "not_assessed"]].sum()
+    tables = info.get("tables", {})
+    return html.Div([
+        html.H2(t("health", lang)),
+        html.P(html.A(t("dagster_link", lang), href=dagster_url(), id="health-dagster", target="_blank")),
+        section(t("failed_checks", lang), _failed_checks(lang)),
+        section(t("assets", lang), frame_table(assets, "health-assets", lang) if len(assets) else unavailable(lang)),
+        section(t("quarantine", lang), frame_table(quarantine, "health-quarantine", lang) if len(quarantine)
+                else html.P(t("no_quarantine", lang) if "quarantine_summary" in tables else t("not_available", lang))),
+        section(t("classifier_eval", lang), frame_table(evaluation, "health-classifier", lang) if len(evaluation)
+                else unavailable(lang)),
+        section(t("coverage", lang), frame_table(coverage, "health-coverage", lang) if len(coverage)
+                else unavailable(lang)),
+        section(t("snapshot_tables", lang), html.Ul([html.Li(f"{k}: {v:,}") for k, v in sorted(tables.items())],
+                                                    id="health-tables") if tables else unavailable(lang)),
+    ])

@@ -1,0 +1,114 @@
+"""PNG screenshots of the dashboards (city, network, data health, and the city page in Arabic) taken with
+headless Chromium (Debian's chromium + chromium-driver) against a running app.
+
+    .venv/bin/python scripts/screenshots.py                      # serves $SCN_HOME on a free port itself
+    .venv/bin/python scripts/screenshots.py --url http://127.0.0.1:8050 --city london
+With users configured, give SCN_SHOT_USER / SCN_SHOT_PASSWORD (a staff account); without users, a server bound
+to 127.0.0.1 gives the local staff session.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import requests
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import WebDriverWait
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@contextmanager
+def running_app(url: str | None) -> Iterator[str]:
+    """The given URL, or `dashboards.app.serve` on a free local port for the duration."""
+    if url:
+        yield url.rstrip("/")
+        return
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-c", f"from dashboards.app import serve; serve('127.0.0.1', {port})"],
+                            cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                if requests.get(f"{url}/login", timeout=1).ok:
+                    break
+            except requests.RequestException:
+                time.sleep(0.25)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def chromium(width: int = 1360, height: int = 1800) -> webdriver.Chrome:
+    opts = Options()
+    opts.binary_location = "/usr/bin/chromium"
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", f"--window-size={width},{height}",
+                "--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--hide-scrollbars"):
+        opts.add_argument(arg)
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
+
+
+def shoot(url: str, out: Path, city: str) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    driver = chromium()
+    wait = WebDriverWait(driver, 60)
+    written = []
+    try:
+        user, password = os.environ.get("SCN_SHOT_USER"), os.environ.get("SCN_SHOT_PASSWORD")
+        if user and password:
+            driver.get(f"{url}/login")
+            wait.until(ec.presence_of_element_located((By.ID, "username"))).send_keys(user)
+            driver.find_element(By.ID, "password").send_keys(password)
+            driver.find_element(By.ID, "login-submit").click()
+        plan = [("city.png", f"/city/{city}", "#cell-map canvas", "en"),
+                ("network.png", "/network", "#net-member-map canvas", "en"),
+                ("health.png", "/health", "#health-assets, #page .card", "en"),
+                ("city-ar.png", f"/city/{city}", "#cell-map canvas", "ar")]
+        for name, path, ready, lang in plan:
+            driver.get(f"{url}{path}")
+            radio = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, f"#lang input[value='{lang}']")))
+            if not radio.is_selected():
+                radio.click()
+            wait.until(lambda d, sel=ready: d.find_elements(By.CSS_SELECTOR, sel))
+            time.sleep(2.5)  # let MapLibre and Plotly finish painting
+            height = driver.execute_script("return document.documentElement.scrollHeight")
+            driver.set_window_size(1360, min(max(height, 900), 4000))
+            time.sleep(0.5)
+            driver.save_screenshot(str(out / name))
+            written.append(out / name)
+        driver.find_element(By.CSS_SELECTOR, "#lang input[value='en']").click()
+    finally:
+        driver.quit()
+    return written
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--url", help="a running app; default: serve $SCN_HOME on a free local port")
+    ap.add_argument("--city", default="london")
+    ap.add_argument("--out", default=str(REPO / "docs" / "screenshots"))
+    args = ap.parse_args()
+    with running_app(args.url) as url:
+        for path in shoot(url, Path(args.out), args.city):
+            print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,68 @@
+"""Fixtures: a synthetic published snapshot with three users, the real app served over HTTP (waitress, in a
+subprocess), and headless Chromium (Debian's chromium + chromium-driver)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.conftest import scn_home
+from tests.dashboards.snapshot_factory import publish_snapshot
+
+USERS = {"sam": ("staff", None, "staff-pass-123"), "olive": ("official", "london", "official-pass-1"),
+         "omar": ("official", "saida", "official-pass-2")}
+
+
+@pytest.fixture(scope="session")
+def dash_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """SCN_HOME with the synthetic snapshot and the users sam (staff), olive (london), omar (saida)."""
+    from scn.users import add_user
+
+    home = tmp_path_factory.mktemp("scn-dash")
+    publish_snapshot(home)
+    with scn_home(home):
+        for name, (role, city, password) in USERS.items():
+            add_user(name, role, city, password)
+    return home
+
+
+@pytest.fixture(scope="session")
+def server(dash_home: Path) -> Iterator[str]:
+    """`dashboards.app.serve` on a free port of 127.0.0.1 (users exist, so log-in is required)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "SCN_HOME": str(dash_home), "SCN_SECRET_KEY": "test-secret"}
+    proc = subprocess.Popen([sys.executable, "-c", f"from dashboards.app import serve; serve('127.0.0.1', {port})"],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                if requests.get(f"{url}/login", timeout=1).ok:
+                    break
+            except requests.RequestException:
+                time.sleep(0.25)
+        else:
+            raise RuntimeError("the dashboards did not start")
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def login(server: str, username: str) -> requests.Session:
+    """A requests session signed in through the real /login form post."""
+    s = requests.Session()
+    r = s.post(f"{server}/login", data={"username": username, "password": USERS[username][2], "next": "/"},
+               allow_redirects=False, timeout=10)
+    assert r.status_code == 302 and "error" not in r.headers["Location"]
+    return s

@@ -1,0 +1,75 @@
+"""In-process checks (Flask test client, no browser): users, the local staff session, pages on a snapshot that
+lacks most tables, and the benchmark entry point."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from dashboards.app import create_app
+from tests.dashboards.snapshot_factory import publish_snapshot
+from tests.dashboards.test_access import _route
+
+
+@pytest.fixture()
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("SCN_HOME", str(tmp_path))
+    monkeypatch.setenv("SCN_SECRET_KEY", "unit")
+    return tmp_path
+
+
+def test_users_are_stored_hashed(home: Path) -> None:
+    from scn import users
+
+    users.add_user("olive", "official", "london", "correct horse")
+    raw = (home / "secrets" / "users.json").read_text()
+    assert "correct horse" not in raw and json.loads(raw)["olive"]["password_hash"].startswith("scrypt:")
+    assert (home / "secrets" / "users.json").stat().st_mode & 0o077 == 0
+    assert users.verify("olive", "correct horse") == users.User("olive", "official", "london")
+    assert users.verify("olive", "wrong") is None and users.verify("nobody", "x") is None
+    assert users.get_user("olive").can_see("london") and not users.get_user("olive").can_see("saida")
+    with pytest.raises(ValueError):
+        users.add_user("x", "official", None, "password1")
+    with pytest.raises(ValueError):
+        users.add_user("x", "admin", None, "password1")
+
+
+def test_local_staff_session_only_on_localhost_without_users(home: Path) -> None:
+    from scn.users import add_user
+
+    publish_snapshot(home, omit=["correlations"])
+    client = create_app(home, local_staff=True).server.test_client()
+    assert client.get("/city/saida").status_code == 200
+    assert client.post("/_dash-update-component", json=_route("/health")).status_code == 200
+    remote = client.get("/city/saida", environ_base={"REMOTE_ADDR": "10.1.2.3"})
+    assert remote.status_code == 302 and "/login" in remote.headers["Location"]
+    assert create_app(home).server.test_client().get("/city/saida").status_code == 302
+    add_user("sam", "staff", None, "password1")
+    assert client.get("/city/saida").status_code == 302
+
+
+@pytest.mark.parametrize("path", ["/city/london", "/network", "/health"])
+def test_pages_degrade_when_tables_are_missing(home: Path, path: str) -> None:
+    publish_snapshot(home, omit=["correlations", "risk", "alerts", "survey_indices", "survey_prepost",
+                                 "programme_metrics", "network_kpis", "summit_metrics", "classifier_eval",
+                                 "classifier_coverage", "asset_health", "check_results", "quarantine_summary",
+                                 "city_month", "areas"])
+    client = create_app(home, local_staff=True).server.test_client()
+    r = client.post("/_dash-update-component", json=_route(path))
+    assert r.status_code == 200 and "Not yet available." in r.text
+
+
+def test_pages_without_any_snapshot(home: Path) -> None:
+    client = create_app(home, local_staff=True).server.test_client()
+    assert client.get("/city/london").status_code == 404
+    r = client.post("/_dash-update-component", json=_route("/network"))
+    assert r.status_code == 200 and "Nothing published yet" in r.text
+
+
+def test_bench_entry_point(home: Path) -> None:
+    from dashboards.bench import callback_latency
+
+    result = callback_latency(cells=400, n=4, months=6)
+    assert result["cells"] == 400 and 0 < result["period"]["p50_ms"] <= result["period"]["p95_ms"]
