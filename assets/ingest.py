@@ -9,6 +9,8 @@ from dagster import (
     AssetExecutionContext,
     AssetKey,
     AssetSpec,
+    BackfillPolicy,
+    DynamicPartitionsDefinition,
     MaterializeResult,
     MetadataValue,
     asset_check,
@@ -29,7 +31,16 @@ FAMILY_TABLES: dict[str, tuple[str, ...]] = {
     "programme": ("programme_activities", "programme_participants", "programme_grants"),
 }
 LEDGER_TABLES = ("quarantine", "ingest_log")
+# families whose files arrive per city (inbox/<kind>/<city_id>/): their assets are partitioned by city. The member
+# registry and the programme records are network-wide files and stay unpartitioned.
+CITY_PARTITIONS = DynamicPartitionsDefinition(name="city")
+PARTITIONED_KINDS = ("boundaries", "social", "crime", "survey")
 MAX_QUARANTINE_RATE = 0.05
+
+
+def partitioned_keys() -> list[AssetKey]:
+    """Lake tables written by the city-partitioned ingest assets."""
+    return [lake_key(t) for k in PARTITIONED_KINDS for t in FAMILY_TABLES[k]]
 
 
 def lake_key(table: str) -> AssetKey:
@@ -48,12 +59,18 @@ def _ingest_family(kind: str, tables: tuple[str, ...]):
         specs=[AssetSpec(lake_key(t), deps=deps, description=f"Lake table `{t}` (Parquet), ingested from "
                          f"$SCN_HOME/inbox/{kind}/") for t in tables],
         can_subset=False,
+        partitions_def=CITY_PARTITIONS if kind in PARTITIONED_KINDS else None,
+        # a range of cities (a backfill, `scn run`, the daily run) is one run, not one run per city
+        backfill_policy=BackfillPolicy.single_run() if kind in PARTITIONED_KINDS else None,
     )
     @transient_only
     def _asset(context: AssetExecutionContext) -> Iterator[MaterializeResult]:
         from scn.ingest import ingest_inbox
 
-        results = ingest_inbox(kind)
+        cities = context.partition_keys if context.has_partition_key_range or context.has_partition_key else None
+        if cities is not None:
+            context.log.info(f"cities: {', '.join(cities)}")
+        results = ingest_inbox(kind, cities=cities)
         ensure_tables(tables)
         for r in results:
             context.log.info(f"{r.file}: read {r.rows_read}, accepted {r.accepted}, quarantined {r.quarantined}, "

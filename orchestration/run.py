@@ -16,15 +16,23 @@ def run_pipeline(selection: str | None = None, raise_on_error: bool = False, pub
     succeeded.
     """
     prepare_dagster_home()
+    from assets.ingest import partitioned_keys
     from orchestration.definitions import defs
+    from orchestration.partitions import range_tags, register_inbox_cities, touches_partitions
 
     instance = DagsterInstance.get()
     job = defs.resolve_implicit_global_asset_job_def()
-    keys = None
-    if selection:
-        keys = set(AssetSelection.from_string(selection).resolve(defs.resolve_asset_graph()))
+    graph = defs.resolve_asset_graph()
+    keys = set(AssetSelection.from_string(selection).resolve(graph)) if selection else None
+    tags = {"scn/trigger": "cli"}
+    cities = register_inbox_cities(instance)
+    if touches_partitions(keys):
+        if cities:
+            tags.update(range_tags(cities))  # every city partition, in one run
+        else:  # no city has any file yet: nothing to ingest per city
+            keys = (keys if keys is not None else set(graph.get_all_asset_keys())) - set(partitioned_keys())
     result = job.execute_in_process(instance=instance, asset_selection=sorted(keys) if keys else None,
-                                    raise_on_error=raise_on_error, tags={"scn/trigger": "cli"})
+                                    raise_on_error=raise_on_error, tags=tags)
     if publish and result.success and keys is not None and SNAPSHOT_KEY not in keys:
         result = job.execute_in_process(instance=instance, asset_selection=[SNAPSHOT_KEY],
                                         raise_on_error=raise_on_error, tags={"scn/trigger": "cli-publish"})

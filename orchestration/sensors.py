@@ -10,12 +10,15 @@ from dagster import (
     DefaultSensorStatus,
     RunRequest,
     SensorEvaluationContext,
+    SensorResult,
     SkipReason,
     sensor,
 )
 
-from assets.ingest import FAMILY_TABLES, lake_key
+from assets.ingest import CITY_PARTITIONS, FAMILY_TABLES, PARTITIONED_KINDS, lake_key, partitioned_keys
+from orchestration.partitions import range_tags
 from scn.config import paths
+from scn.ingest import inbox_city_ids
 
 
 def inbox_state() -> dict[str, str]:
@@ -30,20 +33,40 @@ def inbox_state() -> dict[str, str]:
 @sensor(name="inbox_sensor", minimum_interval_seconds=30, default_status=DefaultSensorStatus.RUNNING,
         asset_selection=AssetSelection.groups("ingest").downstream(),
         description="Ingests new or changed files in $SCN_HOME/inbox/<kind>/ and refreshes what depends on them.")
-def inbox_sensor(context: SensorEvaluationContext):
+def inbox_sensor(context: SensorEvaluationContext) -> SensorResult | SkipReason:
     seen = json.loads(context.cursor) if context.cursor else {}
     now = inbox_state()
     changed = sorted(k for k, v in now.items() if seen.get(k) != v)
     if not changed:
-        yield SkipReason("no new files in the inbox")
-        return
+        return SkipReason("no new files in the inbox")
     kinds = sorted({c.split("/", 1)[0] for c in changed if c.split("/", 1)[0] in FAMILY_TABLES})
     context.update_cursor(json.dumps(now))
     if not kinds:
-        yield SkipReason(f"{len(changed)} changed file(s) outside the known kinds")
-        return
+        return SkipReason(f"{len(changed)} changed file(s) outside the known kinds")
     keys = [lake_key(t) for k in kinds for t in FAMILY_TABLES[k]]
-    selection = AssetSelection.assets(*keys).downstream()
+    # what depends on the changed families, but not the other cities' or families' per-city ingests
+    others = [k for k in partitioned_keys() if k not in keys]
+    from orchestration.definitions import defs  # the code location this sensor belongs to (import cycle)
+
+    selection = sorted((AssetSelection.assets(*keys) | (AssetSelection.assets(*keys).downstream()
+                                                         - AssetSelection.assets(*others)))
+                       .resolve(defs.resolve_asset_graph()))
     run_key = hashlib.sha256("\n".join(f"{c}={now[c]}" for c in changed).encode()).hexdigest()[:16]
-    yield RunRequest(run_key=run_key, asset_selection=selection,
-                     tags={"scn/trigger": "inbox", "scn/kinds": ",".join(kinds)})
+    tags = {"scn/trigger": "inbox", "scn/kinds": ",".join(kinds)}
+    known = set(context.instance.get_dynamic_partitions(CITY_PARTITIONS.name))
+    inbox_cities = inbox_city_ids(PARTITIONED_KINDS)
+    new = [c for c in inbox_cities if c not in known]
+    cities = sorted({parts[1] for parts in (c.split("/") for c in changed)
+                     if len(parts) >= 3 and parts[0] in PARTITIONED_KINDS and parts[1] in inbox_cities})
+    partition_key = None
+    if any(k in PARTITIONED_KINDS for k in kinds):
+        if len(cities) == 1:  # the usual case: one city's files arrived
+            partition_key = cities[0]
+            tags["scn/city"] = cities[0]
+        else:  # several cities, or files outside city folders: every city partition in one run
+            tags.update(range_tags([*context.instance.get_dynamic_partitions(CITY_PARTITIONS.name), *new]))
+    return SensorResult(
+        run_requests=[RunRequest(run_key=run_key, asset_selection=selection, partition_key=partition_key,
+                                 tags=tags)],
+        dynamic_partitions_requests=[CITY_PARTITIONS.build_add_request(new)] if new else [],
+    )

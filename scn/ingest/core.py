@@ -9,6 +9,7 @@ import re
 import shutil
 import time
 import uuid
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -249,14 +250,26 @@ def ingest_file(kind: str, path: Path, city_id: str | None = None,
     return run(kind, path, city_id, progress)
 
 
-def ingest_inbox(kind: str) -> list[IngestResult]:
+def inbox_city_ids(kinds: Iterable[str]) -> list[str]:
+    """City ids that have a folder under ``inbox/<kind>/`` for any of ``kinds`` (sorted)."""
+    inbox = paths().inbox
+    return sorted({p.name for kind in kinds if (inbox / kind).is_dir()
+                   for p in (inbox / kind).iterdir() if p.is_dir() and not p.name.startswith(".")})
+
+
+def ingest_inbox(kind: str, cities: Collection[str] | None = None) -> list[IngestResult]:
     """Ingest every file under ``inbox/<kind>`` (recursive, sorted) not yet in the ingest log for its city.
 
+    ``cities`` limits the run to ``inbox/<kind>/<city_id>/`` folders of those cities (one city partition, or a
+    range); files directly under ``inbox/<kind>/`` (network-wide, such as a survey codebook) are always taken.
     A file that cannot be used is recorded (quarantine row 0, ingest-log row) and does not stop the others.
     """
     folder = paths().inbox / kind
     files = sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")
                    and not (kind == "boundaries" and p.suffix.lower() in SHAPEFILE_SIDECARS))
+    if cities is not None:
+        wanted = set(cities)
+        files = [p for p in files if city_from_path(kind, p) in wanted or city_from_path(kind, p) is None]
     done: set[tuple[str, str]] = set()
     if lake.has_table("ingest_log"):
         log = lake.read_table("ingest_log", columns=["sha256", "kind", "city_id"])
