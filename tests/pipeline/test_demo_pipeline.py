@@ -106,6 +106,10 @@ def test_serving_manifest_lists_every_published_table(in_demo_home: Path) -> Non
 def test_second_run_changes_nothing(demo_home: Path, tmp_path: Path) -> None:
     """Re-running on the same inbox ingests nothing new and republishes identical marts."""
     before = {p.name: pd.read_parquet(p) for p in (demo_home / "serving" / "current").glob("*_month.parquet")}
+    # the same file handed in again by hand: every row is a duplicate, nothing lands
+    posts_file = sorted((demo_home / "inbox" / "social" / "london").glob("*"))[0]
+    again = json.loads(scn("ingest", "social", str(posts_file), "--city", "london", "--json", home=demo_home).stdout)
+    assert again["rows_read"] > 0 and again["accepted"] == 0 and again["duplicates"] == again["rows_read"]
     scn("run", "--select", "group:ingest+", home=demo_home)
     after_dir = demo_home / "serving" / "current"
     for name, frame in before.items():
