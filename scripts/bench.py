@@ -38,7 +38,9 @@ STAGES = [
 def run_measured(cmd: list[str], env: dict[str, str]) -> dict:
     """Run a command; wall time and peak resident memory of its whole process tree (sampled every 0.2 s)."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    # output to a file, not a pipe: a pipe nobody reads fills up with Dagster's log and blocks the run
+    log = tempfile.TemporaryFile(mode="w+")
+    proc = subprocess.Popen(cmd, env=env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, text=True)
     peak = 0
     ps = psutil.Process(proc.pid)
     while proc.poll() is None:
@@ -48,7 +50,9 @@ def run_measured(cmd: list[str], env: dict[str, str]) -> dict:
         except psutil.Error:
             pass
         time.sleep(0.2)
-    out = proc.stdout.read() if proc.stdout else ""
+    log.seek(0)
+    out = log.read()
+    log.close()
     seconds = time.perf_counter() - start
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{out[-6000:]}")
