@@ -81,9 +81,9 @@ def limit_scan(home: Path, res: int) -> dict:
     start = time.perf_counter()
     pattern = str(home / "inbox" / "social" / "*" / "*.csv")
     with duckdb.connect() as con:
-        frame = con.execute(f"select lat, lon, substr(created_at, 1, 7) as month "
+        frame = con.sql(f"select lat, lon, substr(created_at, 1, 7) as month "
                             f"from read_csv('{pattern}', union_by_name=true, all_varchar=true) "
-                            f"where lat is not null and lat <> ''").arrow()
+                            f"where lat is not null and lat <> ''").to_arrow_table()
         lat = frame.column("lat").to_numpy(zero_copy_only=False).astype(np.float64)
         lon = frame.column("lon").to_numpy(zero_copy_only=False).astype(np.float64)
         cell = cells(lat, lon, res)
