@@ -1,8 +1,9 @@
 """`make bench [SIZE=small|medium|large]`: time the pipeline stage by stage on a fresh demo world, side by side
 with a naive baseline and a bare DuckDB/Arrow limit measured in the same run.
 
-Writes bench-results/latest.json ({"stages": {name: {seconds, rows_per_s, peak_rss_mb, ...}}, "ratios": ...})
-and prints a Markdown table. Figures are ratios measured in one run: the machines are shared and noisy.
+Writes bench-results/latest.json
+({"stages": {name: {seconds, rows_per_s, peak_mb, ratio_vs_naive, ratio_vs_limit}}, ...}) and
+bench-results/latest.md (the Markdown table), and prints the table. Figures are ratios measured in one run: the machines are shared and noisy.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ def run_measured(cmd: list[str], env: dict[str, str]) -> dict:
     seconds = time.perf_counter() - start
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{out[-6000:]}")
-    return {"seconds": round(seconds, 2), "peak_rss_mb": round(peak / 2**20, 1)}
+    return {"seconds": round(seconds, 2), "peak_mb": round(peak / 2**20, 1)}
 
 
 def lake_rows(home: Path) -> dict[str, int]:
@@ -72,30 +73,45 @@ def lake_rows(home: Path) -> dict[str, int]:
 
 
 def limit_scan(home: Path, res: int) -> dict:
-    """The limit: a bare DuckDB scan of the same inbox CSVs + vectorised H3 index + group-by per cell/month."""
+    """The limit: a bare DuckDB scan of the same inbox files (social CSV + JSONL, crime CSVs), a vectorised H3
+    index and a group-by per cell and month: what reading, placing and counting these rows costs at least."""
     import duckdb
     import numpy as np
 
     from geo.h3index import cells
 
+    inbox = home / "inbox"
     start = time.perf_counter()
-    pattern = str(home / "inbox" / "social" / "*" / "*.csv")
+    selects = []
+    if list((inbox / "social").glob("*/*.csv")):
+        selects.append(f"select lat::double as lat, lon::double as lon, substr(created_at, 1, 7) as month "
+                       f"from read_csv('{inbox}/social/*/*.csv', union_by_name=true, all_varchar=true)")
+    if list((inbox / "social").glob("*/*.jsonl")):
+        selects.append(f"select lat::double, lon::double, substr(created_at::varchar, 1, 7) "
+                       f"from read_json('{inbox}/social/*/*.jsonl', format='newline_delimited')")
+    if list((inbox / "crime").glob("*/*.csv")):
+        selects.append(f"select coalesce(lat, \"Latitude\")::double, coalesce(lon, \"Longitude\")::double, "
+                       f"substr(coalesce(\"time\", \"Month\"), 1, 7) "
+                       f"from read_csv('{inbox}/crime/*/*.csv', union_by_name=true, all_varchar=true)")
     with duckdb.connect() as con:
-        frame = con.sql(f"select lat, lon, substr(created_at, 1, 7) as month "
-                            f"from read_csv('{pattern}', union_by_name=true, all_varchar=true) "
-                            f"where lat is not null and lat <> ''").to_arrow_table()
-        lat = frame.column("lat").to_numpy(zero_copy_only=False).astype(np.float64)
-        lon = frame.column("lon").to_numpy(zero_copy_only=False).astype(np.float64)
+        frame = con.sql(" union all ".join(selects)).to_arrow_table()
+        total = frame.num_rows
+        lat = frame.column(0).to_numpy(zero_copy_only=False).astype(np.float64)  # nulls become NaN
+        lon = frame.column(1).to_numpy(zero_copy_only=False).astype(np.float64)
+        keep = ~np.isnan(lat)
+        lat, lon = lat[keep], lon[keep]
         cell = cells(lat, lon, res)
-        con.register("pts", {"cell": cell.astype(str), "month": frame.column("month").to_numpy(zero_copy_only=False)})
+        month = frame.column(2).to_numpy(zero_copy_only=False)[keep]
+        con.register("pts", {"cell": cell.astype(str), "month": month})
         groups = con.execute("select cell, month, count(*) from pts group by all").fetchall()
     seconds = time.perf_counter() - start
-    return {"seconds": round(seconds, 2), "rows": int(len(lat)), "groups": len(groups),
-            "rows_per_s": round(len(lat) / seconds)}
+    return {"seconds": round(seconds, 2), "rows": int(total), "located": int(len(lat)), "groups": len(groups),
+            "rows_per_s": round(total / seconds)}
 
 
-def naive_baseline(home: Path, res: int, sample: int = 200_000) -> dict:
-    """A naive path over a sample of the same posts: pandas read, per-row h3 loop, geopandas sjoin, groupby."""
+def naive_baseline(home: Path, res: int, sample: int = 500_000) -> dict:
+    """A naive path over the first ``sample`` posts of the same files: pandas read, per-row h3 loop, geopandas
+    sjoin to the areas, pandas groupby. Its rows/s scales it to a stage's volume (it is linear in rows)."""
     import geopandas as gpd
     import h3
     import pandas as pd
@@ -123,6 +139,51 @@ def naive_baseline(home: Path, res: int, sample: int = 200_000) -> dict:
     return {"seconds": round(seconds, 2), "rows": int(len(posts)), "rows_per_s": round(len(posts) / seconds)}
 
 
+COMPARED = ("ingest", "enrich", "transforms", "analysis", "pipeline")  # stages that read and place the rows
+
+
+def add_ratios(stages: dict[str, dict], rows: int, naive: dict | None, limit: dict | None) -> None:
+    """Per stage: ratio_vs_naive = naive seconds / our seconds and ratio_vs_limit = limit seconds / our seconds,
+    the naive and limit seconds being what each takes for the stage's rows at its measured rows/s (same run).
+    Stages that do not read posts and crimes (demo generation, publish) get null ratios."""
+    for name, s in stages.items():
+        s.setdefault("rows", rows)
+        s["rows_per_s"] = round(s["rows"] / s["seconds"]) if s["seconds"] else None
+        comparable = name in COMPARED and s["rows"]
+        s["ratio_vs_naive"] = (round(s["rows"] / naive["rows_per_s"] / s["seconds"], 3)
+                               if comparable and naive else None)
+        s["ratio_vs_limit"] = (round(s["rows"] / limit["rows_per_s"] / s["seconds"], 3)
+                               if comparable and limit else None)
+
+
+def markdown_table(result: dict) -> str:
+    """The per-stage table of a result, with its date, size and machine, as Markdown."""
+    m = result["machine"]
+    lines = [f"`make bench SIZE={result['size']}` on {result['date'][:10]} ({m['cpus']} cores, {m['ram_gb']} GiB, "
+             f"Python {m['python']}); rows = posts + crimes in the lake ({result['rows']:,})",
+             "", "| stage | seconds | rows/s | peak MB | ratio vs naive | ratio vs limit |", "|---|---:|---:|---:|---:|---:|"]
+    for name, s in result["stages"].items():
+        cells_ = [name, f"{s['seconds']:,.1f}", f"{s['rows_per_s']:,}" if s.get("rows_per_s") else "",
+                  f"{s['peak_mb']:,.0f}", "" if s.get("ratio_vs_naive") is None else f"{s['ratio_vs_naive']:.2f}",
+                  "" if s.get("ratio_vs_limit") is None else f"{s['ratio_vs_limit']:.3f}"]
+        lines.append("| " + " | ".join(cells_) + " |")
+    extra = []
+    if "naive" in result:
+        extra.append(f"naive baseline {result['naive']['rows_per_s']:,} rows/s (measured on {result['naive']['rows']:,}"
+                     " posts: pandas read, per-row h3 loop, geopandas sjoin, pandas groupby)")
+    if "limit" in result:
+        extra.append(f"limit {result['limit']['rows_per_s']:,} rows/s (bare DuckDB scan of the same "
+                     f"{result['limit']['rows']:,} rows + vectorised H3 + group-by, {result['limit']['seconds']} s)")
+    if "h3_index" in result:
+        h = result["h3_index"]
+        extra.append(f"H3 index of {h['points']:,} points: vectorised {h['vectorised_s']} s vs per-row loop "
+                     f"{h['per_row_loop_s']} s ({h['speedup']}x, identical: {h['identical']})")
+    if "dashboard" in result:
+        d = result["dashboard"]
+        extra.append("dashboard callbacks, 10k-cell city: " + json.dumps(d))
+    return "\n".join(lines + [""] + [f"- {e}" for e in extra]) + "\n"
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--size", choices=("small", "medium", "large"), default="small")
@@ -138,30 +199,24 @@ def main() -> int:
     for name, argv in STAGES:
         print(f"[bench] {name} ...", flush=True)
         stages[name] = run_measured([str(BIN / "scn"), *[a.format(size=args.size) for a in argv]], env)
-        if name == "ingest":
-            rows = lake_rows(home)
-            stages[name]["rows"] = rows.get("posts", 0) + rows.get("crimes", 0)
-        if name == "enrich":
-            rows = lake_rows(home)
-            stages[name]["rows"] = rows.get("posts_enriched", 0) + rows.get("crimes_enriched", 0)
-        if stages[name].get("rows"):
-            stages[name]["rows_per_s"] = round(stages[name]["rows"] / stages[name]["seconds"])
-    total = sum(s["seconds"] for s in stages.values())
+    piped = [stages[n] for n in ("ingest", "enrich", "transforms", "analysis", "publish")]
+    stages["pipeline"] = {"seconds": round(sum(s["seconds"] for s in piped), 2),
+                          "peak_mb": max(s["peak_mb"] for s in piped)}
+    lake = lake_rows(home)
+    rows = lake.get("posts", 0) + lake.get("crimes", 0)
     result: dict = {"size": args.size, "date": datetime.now(UTC).isoformat(timespec="seconds"),
                     "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                                 "ram_gb": round(psutil.virtual_memory().total / 2**30, 1)},
-                    "stages": stages, "total_seconds": round(total, 1), "lake_rows": lake_rows(home), "ratios": {}}
+                    "rows": rows, "lake_rows": lake, "stages": stages}
 
     if not args.skip_extras:
-        print("[bench] limit: bare DuckDB scan + H3 + group-by ...", flush=True)
+        print("[bench] limit: bare DuckDB scan + H3 + group-by of the same files ...", flush=True)
         result["limit"] = limit_scan(home, res)
         print("[bench] naive baseline: pandas + per-row h3 + sjoin + groupby ...", flush=True)
         result["naive"] = naive_baseline(home, res)
-        ingest_rps = stages["ingest"].get("rows_per_s")
-        if ingest_rps:
-            result["ratios"]["ingest_vs_limit_rows_per_s"] = round(ingest_rps / result["limit"]["rows_per_s"], 3)
-            result["ratios"]["naive_vs_limit_rows_per_s"] = round(
-                result["naive"]["rows_per_s"] / result["limit"]["rows_per_s"], 3)
+    add_ratios(stages, rows, result.get("naive"), result.get("limit"))
+
+    if not args.skip_extras:
         from geo.bench import index_points
 
         print("[bench] H3 indexing: vectorised vs per-row loop ...", flush=True)
@@ -183,14 +238,13 @@ def main() -> int:
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2, default=str))
-    print("\n| stage | seconds | rows | rows/s | peak RSS MB |\n|---|---|---|---|---|")
-    for name, s in stages.items():
-        print(f"| {name} | {s['seconds']} | {s.get('rows', '')} | {s.get('rows_per_s', '')} | {s['peak_rss_mb']} |")
-    print(f"| total | {result['total_seconds']} | | | |")
-    for key in ("limit", "naive", "h3_index", "ingest_1m", "dashboard"):
+    table = markdown_table(result)
+    out.with_suffix(".md").write_text(table)
+    print("\n" + table)
+    for key in ("ingest_1m",):
         if key in result:
             print(f"{key}: {json.dumps(result[key])}")
-    print(f"ratios: {json.dumps(result['ratios'])}\nwritten to {out} (SCN_HOME {home})")
+    print(f"written to {out} and {out.with_suffix('.md')} (SCN_HOME {home})")
     return 0
 
 

@@ -53,8 +53,8 @@ def parse(src: Source, doc: object) -> Parsed:
     point = geo.str.get("coordinates").str.get("coordinates")
     tweets["place_id"] = geo.str.get("place_id").astype("string")
     merged = tweets.merge(_places(pages), on="place_id", how="left")
-    lat = pd.to_numeric(point.str.get(1), errors="coerce").fillna(merged["place_lat"])
-    lon = pd.to_numeric(point.str.get(0), errors="coerce").fillna(merged["place_lon"])
+    lat, lon = _point_or_place(point.str.get(1), merged["place_lat"]), _point_or_place(point.str.get(0),
+                                                                                      merged["place_lon"])
     raw = pd.DataFrame({
         "post_id": merged["id"], "created_at": merged["created_at"], "text": merged["text"],
         "lang": merged.get("lang"), "lat": lat, "lon": lon, "place": merged["place"],
@@ -63,3 +63,10 @@ def parse(src: Source, doc: object) -> Parsed:
     }).astype("string")
     raw[ROW] = np.arange(1, len(raw) + 1)
     return finish_posts(src, raw, "x")
+
+
+def _point_or_place(point: pd.Series, place: pd.Series) -> np.ndarray:
+    """The exact coordinate where the tweet has one, else its place's (bbox centre); positional, as floats."""
+    exact = pd.to_numeric(point, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    centre = pd.to_numeric(place, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    return np.where(np.isnan(exact), centre, exact)
