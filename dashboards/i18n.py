@@ -95,6 +95,10 @@ TEXT: dict[str, dict[str, str]] = {
     "not_assessed": {"en": "{share:.0%} of this city's posts are in languages the classifier does not cover.",
                      "fr": "{share:.0%} des publications de cette ville sont dans des langues non couvertes.",
                      "ar": "{share:.0%} من منشورات هذه المدينة بلغات لا يغطيها المصنّف."},
+    "lexicon_share": {"en": "{share:.0%} were labelled by word lists only (no trained model, accuracy not measured).",
+                      "fr": "{share:.0%} ont été étiquetées par listes de mots seulement (sans modèle entraîné, "
+                            "précision non mesurée).",
+                      "ar": "{share:.0%} صُنّفت بقوائم كلمات فقط (دون نموذج مدرَّب، ودقتها غير مقيسة)."},
     # network page
     "kpis": {"en": "Key figures", "fr": "Chiffres clés", "ar": "أرقام رئيسية"},
     "summits": {"en": "Global summits", "fr": "Sommets mondiaux", "ar": "القمم العالمية"},

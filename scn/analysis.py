@@ -95,14 +95,18 @@ def risk() -> pd.DataFrame:
 
 
 def classifier_coverage() -> pd.DataFrame:
-    """Posts per city and language, and how many the classifier assessed (the rest are counted apart)."""
+    """Posts per city and language, how many the classifier assessed, how many of those only by the lexicon
+    method (``lexicon``, no measured accuracy), and the posts not assessed (counted apart)."""
     if not lake.has_table("posts_enriched"):
-        return pd.DataFrame(columns=["city_id", "lang", "posts", "assessed", "not_assessed"])
+        return pd.DataFrame(columns=["city_id", "lang", "posts", "assessed", "lexicon", "not_assessed"])
+    src = f"read_parquet('{lake.glob('posts_enriched')}', union_by_name=true)"
     with duckdb.connect() as con:
+        has_method = "method" in [d[0] for d in con.execute(f"select * from {src} limit 0").description]
+        lexicon = "count(*) filter (where method = 'lexicon')" if has_method else "0::bigint"
         return con.execute(
             f"select city_id, coalesce(lang, 'unknown') as lang, count(*) as posts, "
-            f"count(*) filter (where assessed) as assessed, count(*) filter (where not assessed) as not_assessed "
-            f"from read_parquet('{lake.glob('posts_enriched')}') group by all order by 1, 2").df()
+            f"count(*) filter (where assessed) as assessed, {lexicon} as lexicon, "
+            f"count(*) filter (where not assessed) as not_assessed from {src} group by all order by 1, 2").df()
 
 
 def classifier_evaluation() -> pd.DataFrame:

@@ -90,11 +90,12 @@ def _cmd_classify(args: argparse.Namespace) -> int:
     result = classify(texts)
     for i, row in enumerate(result.itertuples(index=False)):
         rec = {"index": i, "label": row.label, "score_hate": round(float(row.score_hate), 6), "lang": row.lang,
-               "assessed": bool(row.assessed), "model_version": row.model_version}
+               "assessed": bool(row.assessed), "method": row.method, "model_version": row.model_version}
         if args.json:
             print(json.dumps(rec, ensure_ascii=False))
         else:
             flag = "" if rec["assessed"] else "  (not assessed: language not covered)"
+            flag = "  (lexicon: word-list match only, accuracy not measured)" if row.method == "lexicon" else flag
             print(f"{i}\t{rec['label']}\t{rec['score_hate']:.3f}\t{rec['lang']}{flag}")
     return 0
 

@@ -25,12 +25,12 @@ def classify_new_posts(batch_size: int = LABEL_BATCH) -> dict:
     """Classify posts that have no label from the current model version; drop labels of older versions.
 
     Labels live in the lake table ``post_labels`` (post_key, label, score_hate, target, assessed, method,
-    lang_detected, model_version), one part per batch named after the model version, so a new model version
-    re-classifies everything once and an unchanged one classifies only new posts.
+    lang_detected, model_version), one part per batch named after the model (and lexicon) version, so a new
+    version re-classifies everything once and an unchanged one classifies only new posts.
     """
-    from scn.nlp import classify, load_classifier
+    from scn.nlp import classify, labelling_version
 
-    version = load_classifier().version
+    version = labelling_version()  # the model's version, plus the lexicons' (a change of either re-classifies)
     tag = _version_tag(version)
     folder = lake.table_dir("post_labels")
     stale = [p for p in folder.glob("part-*.parquet") if not p.name.startswith(f"part-{tag}-")] \
@@ -77,7 +77,7 @@ def resolution() -> int:
 
 
 POSTS_ENRICHED_COLUMNS = ["post_key", "city_id", "created_at", "month", "week", "lang", "label", "score_hate",
-                          "assessed", "target", "model_version", "precision", "lat", "lon", "area_code", "cell",
+                          "assessed", "method", "target", "model_version", "precision", "lat", "lon", "area_code", "cell",
                           "resolution"]
 CRIMES_ENRICHED_COLUMNS = ["crime_key", "city_id", "occurred_at", "month", "week", "category", "is_hate",
                            "precision", "lat", "lon", "area_code", "cell", "resolution"]
@@ -103,7 +103,7 @@ def enrich_posts(res: int | None = None) -> int:
                   f"from read_parquet('{lake.glob('posts')}', union_by_name=true)")
     posts = posts.drop_duplicates("post_key")
     located = locate_posts(posts, lake.read_table("areas"), lake.read_table("cities"), res)
-    labels = lake.read_table("post_labels", ["post_key", "label", "score_hate", "assessed", "target",
+    labels = lake.read_table("post_labels", ["post_key", "label", "score_hate", "assessed", "method", "target",
                                             "lang_detected", "model_version"])
     out = (posts[["post_key", "city_id", "created_at", "lang"]]
            .merge(labels, on="post_key", how="left")
@@ -111,6 +111,7 @@ def enrich_posts(res: int | None = None) -> int:
     out["lang"] = out["lang"].fillna(out["lang_detected"])
     out = pd.concat([out, period_columns(out["created_at"])], axis=1)
     out["assessed"] = out["assessed"].fillna(False).astype(bool)
+    out["method"] = out["method"].where(out["method"].notna(), "not_assessed")
     out["resolution"] = out["resolution"].astype("Int32")
     out = out[POSTS_ENRICHED_COLUMNS].sort_values("post_key", kind="stable")
     lake.replace_table("posts_enriched", out)

@@ -132,6 +132,8 @@ def classifier_line(city_id: str, lang: str) -> str | None:
     cov = data.table("classifier_coverage", city_id)
     if len(cov) and cov["posts"].sum() > 0:
         line += " " + t("not_assessed", lang, share=cov["not_assessed"].sum() / cov["posts"].sum())
+        if "lexicon" in cov.columns and cov["lexicon"].sum() > 0:
+            line += " " + t("lexicon_share", lang, share=cov["lexicon"].sum() / cov["posts"].sum())
     return line
 
 

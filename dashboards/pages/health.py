@@ -36,7 +36,8 @@ def layout(lang: str) -> html.Div:
     if len(assets) and "last_materialized_at" in assets.columns:
         assets = assets.sort_values("last_materialized_at", ascending=False)
     if len(coverage):
-        coverage = coverage.groupby("lang", as_index=False)[["posts", "assessed", "not_assessed"]].sum()
+        counts = [c for c in ("posts", "assessed", "lexicon", "not_assessed") if c in coverage.columns]
+        coverage = coverage.groupby("lang", as_index=False)[counts].sum()
     tables = info.get("tables", {})
     return html.Div([
         html.H2(t("health", lang)),

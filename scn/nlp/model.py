@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from scn.nlp.evaluate import CLASSES
+from scn.nlp.lexicon import Lexicon, load_lexicon
 from scn.nlp.targets import detect_targets
 
 try:
@@ -98,14 +99,25 @@ def load_classifier(spec: str | None = None) -> Classifier:
     return _load(str(Path(spec).expanduser().resolve()))
 
 
+def labelling_version(classifier: Classifier | None = None, lexicon: Lexicon | None | bool = True) -> str:
+    """Version of what labels posts: the model's, plus the lexicons' when the lexicon method is on."""
+    clf = classifier or load_classifier()
+    lex = load_lexicon() if lexicon is True else (lexicon or None)
+    return clf.version if lex is None else f"{clf.version}+{lex.version}"
+
+
 def classify(texts: Sequence[str], langs: Sequence[str | None] | None = None,
-             classifier: Classifier | None = None) -> pd.DataFrame:
+             classifier: Classifier | None = None, lexicon: Lexicon | None | bool = True) -> pd.DataFrame:
     """Label texts (input order): label, score_hate, target, assessed, method, lang, model_version.
 
-    Missing languages are detected; texts in languages the model does not cover get label ``none``,
+    Missing languages are detected. Texts in languages the model covers: method ``model``. Texts in other
+    languages with a lexicon (``lexicon=True``: the shipped HurtLex subset or ``$SCN_LEXICONS``; ``False``/``None``
+    switches the method off): method ``lexicon``, ``assessed=True``, score_hate 1.0 for a slur match else 0.0 (an
+    indicator, not a probability), model_version the lexicon's. Texts in languages with neither: label ``none``,
     score 0, ``assessed=False`` and method ``not_assessed``.
     """
     clf = classifier or load_classifier()
+    lex = load_lexicon() if lexicon is True else (lexicon or None)
     n = len(texts)
     text = pd.Series(list(texts), dtype=object).fillna("").astype(str)
     lang = pd.Series([None] * n if langs is None else list(langs), dtype=object)
@@ -125,5 +137,11 @@ def classify(texts: Sequence[str], langs: Sequence[str | None] | None = None,
     out.loc[covered, ["assessed", "method"]] = [True, "model"]
     flagged = out["label"].ne("none").to_numpy()
     out.loc[flagged, "target"] = detect_targets(text[flagged]).to_numpy()
+    by_lexicon = ~covered & (lang.map(lex.covers).to_numpy(dtype=bool) if lex is not None else False)
+    if by_lexicon.any():
+        hits = lex.label(text[by_lexicon], lang[by_lexicon])
+        out.loc[by_lexicon, ["label", "target"]] = hits[["label", "target"]].to_numpy()
+        out.loc[by_lexicon, "score_hate"] = (hits["label"] == "hate").to_numpy(dtype=float)
+        out.loc[by_lexicon, ["assessed", "method", "model_version"]] = [True, "lexicon", lex.version]
     out["assessed"] = out["assessed"].astype(bool)
     return out[COLUMNS]

@@ -27,9 +27,9 @@ S, F, B, I32 = pa.string(), pa.float64(), pa.bool_(), pa.int32()
 TS = pa.timestamp("us", tz="UTC")
 # enrichment tables, written from CONTRACTS.md (the same as scn.lake_schema's, stated here on purpose)
 POSTS_ENRICHED = pa.schema([("post_key", S), ("city_id", S), ("created_at", TS), ("month", S), ("week", S),
-                            ("lang", S), ("label", S), ("score_hate", F), ("assessed", B), ("target", S),
-                            ("model_version", S), ("precision", S), ("lat", F), ("lon", F), ("area_code", S),
-                            ("cell", S), ("resolution", I32)])
+                            ("lang", S), ("label", S), ("score_hate", F), ("assessed", B), ("method", S),
+                            ("target", S), ("model_version", S), ("precision", S), ("lat", F), ("lon", F),
+                            ("area_code", S), ("cell", S), ("resolution", I32)])
 CRIMES_ENRICHED = pa.schema([("crime_key", S), ("city_id", S), ("occurred_at", TS), ("month", S), ("week", S),
                              ("category", S), ("is_hate", B), ("precision", S), ("lat", F), ("lon", F),
                              ("area_code", S), ("cell", S), ("resolution", I32)])
@@ -80,6 +80,7 @@ def _speech_and_crime() -> None:
     rows["created_at"] = pd.to_datetime(rows["month"] + "-10T12:00:00Z")
     rows["week"] = rows["created_at"].dt.strftime("%G-W%V")
     rows["lang"], rows["score_hate"], rows["target"], rows["model_version"] = "en", 0.5, None, "t"
+    rows["method"] = np.where(rows["assessed"], "model", "not_assessed")
     rows["lat"] = np.where(rows["precision"] == "cell", 51.5, np.nan)
     rows["lon"] = np.where(rows["precision"] == "cell", -0.1, np.nan)
     rows["resolution"] = np.where(rows["precision"] == "cell", 8, None)
