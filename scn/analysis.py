@@ -45,13 +45,15 @@ def alerts() -> pd.DataFrame:
     """
     from geo.warning import coordinated_posting, speech_bursts
 
-    area_week = lake.read_table("posts_enriched", ["city_id", "area_code", "week", "label"],
-                                where="area_code is not null")
     frames = []
-    if len(area_week):
-        counts = (area_week.assign(flagged=area_week["label"].eq("hate"))
-                  .groupby(["city_id", "area_code", "week"], as_index=False)["flagged"].sum()
-                  .rename(columns={"flagged": "flagged_posts"}))
+    counts = pd.DataFrame()
+    if lake.has_table("posts_enriched"):
+        with duckdb.connect() as con:  # aggregated in DuckDB: 10M posts never become a pandas frame
+            counts = con.execute(
+                f"select city_id, area_code, week, count(*) filter (where label = 'hate') as flagged_posts "
+                f"from read_parquet('{lake.glob('posts_enriched')}', union_by_name=true) "
+                f"where area_code is not null group by all order by all").df()
+    if len(counts):
         bursts = speech_bursts(counts)
         if len(bursts):
             frames.append(pd.DataFrame({
@@ -59,9 +61,16 @@ def alerts() -> pd.DataFrame:
                 "period": bursts["week"], "score": bursts["score"].astype(float),
                 "evidence": bursts["evidence"].astype(str), "first_seen": pd.NaT, "last_seen": pd.NaT}))
     if lake.has_table("posts"):
-        posts = lake.read_table("posts", ["post_key", "city_id", "created_at", "text", "author_pseudo"])
-        coordinated = coordinated_posting(posts)
-        del posts
+        # one city at a time (clusters never cross cities): peak memory is one city's texts, not the network's
+        per_city = []
+        for city in sorted(lake.value_counts("posts", "city_id")):
+            posts = lake.read_table("posts", ["post_key", "city_id", "created_at", "text", "author_pseudo"],
+                                    where=f"city_id = '{city.replace(chr(39), chr(39) * 2)}'")
+            found = coordinated_posting(posts)
+            del posts
+            if len(found):
+                per_city.append(found)
+        coordinated = pd.concat(per_city, ignore_index=True) if per_city else pd.DataFrame()
         if len(coordinated):
             frames.append(pd.DataFrame({
                 "city_id": coordinated["city_id"], "alert_type": "coordinated", "area_code": None,

@@ -178,6 +178,10 @@ def markdown_table(result: dict) -> str:
         h = result["h3_index"]
         extra.append(f"H3 index of {h['points']:,} points: vectorised {h['vectorised_s']} s vs per-row loop "
                      f"{h['per_row_loop_s']} s ({h['speedup']}x, identical: {h['identical']})")
+    if "ingest_1m" in result:
+        i = result["ingest_1m"]
+        extra.append(f"`scn ingest` of one {i['rows']:,}-row social CSV ({i['file_mb']} MB): {i['ingest_s']} s, "
+                     f"{i['rows_per_s']:,} rows/s, {i['accepted']:,} accepted, {i['quarantined']:,} quarantined")
     if "dashboard" in result:
         d = result["dashboard"]
         extra.append("dashboard callbacks, 10k-cell city: " + json.dumps(d))

@@ -18,6 +18,20 @@ BIN = Path(sys.executable).parent
 DEMO_SEED = 11
 
 
+def stop_processes(*procs: subprocess.Popen, timeout: float = 30) -> None:
+    """Stop server processes: SIGTERM, then SIGKILL whatever is still up after ``timeout`` seconds (a loaded
+    machine can take a while to tear down a big process; a teardown must not fail a test for that)."""
+    for proc in procs:
+        if proc.poll() is None:
+            proc.terminate()
+    for proc in procs:
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=timeout)
+
+
 def scn(*args: str, home: Path, check: bool = True, input: str | None = None,
         timeout: int = 900) -> subprocess.CompletedProcess:
     """Run the installed `scn` console script with SCN_HOME=home."""

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.conftest import scn_home
+from tests.conftest import scn_home, stop_processes
 from tests.dashboards.snapshot_factory import publish_snapshot
 
 USERS = {"sam": ("staff", None, "staff-pass-123"), "olive": ("official", "london", "official-pass-1"),
@@ -55,8 +55,7 @@ def server(dash_home: Path) -> Iterator[str]:
             raise RuntimeError("the dashboards did not start")
         yield url
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+        stop_processes(proc)
 
 
 def login(server: str, username: str) -> requests.Session:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import requests
 
-from tests.conftest import BIN
+from tests.conftest import BIN, stop_processes
 
 CLIENTS = 20
 MIN_SECONDS = 60
@@ -113,8 +113,7 @@ def test_twenty_clients_while_a_full_run_publishes(demo_home: Path, tmp_path: Pa
     finally:
         if run is not None and run.poll() is None:
             run.kill()
-        server.terminate()
-        server.wait(timeout=20)
+        stop_processes(server)
     assert run.returncode == 0, run_output[-3000:]
     after = json.loads((home / "serving" / "current" / "manifest.json").read_text())["snapshot_id"]
     assert after != before, "the run published no new snapshot while the clients read"

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.conftest import stop_processes
+
 BIN = Path(sys.executable).parent
 REPO = Path(__file__).resolve().parents[2]
 
@@ -60,13 +62,7 @@ def dagster_ui(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             raise AssertionError(f"webserver did not start:\n{logs.read_text()[-4000:]}")
         yield url
     finally:
-        for proc in (web, daemon):
-            proc.terminate()
-        for proc in (web, daemon):
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        stop_processes(web, daemon)
 
 
 def _graphql(url: str, query: str) -> dict:

@@ -16,7 +16,7 @@ import requests
 from selenium import webdriver
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.conftest import BIN
+from tests.conftest import BIN, stop_processes
 
 MAP_LOCATIONS = ("const g = document.querySelector('#cell-map .js-plotly-plot');"
                  "return g && g.data && g.data.length && g.data[0].locations ? g.data[0].locations.length : 0")
@@ -44,8 +44,7 @@ def demo_server(demo_home: Path) -> Iterator[str]:
             raise RuntimeError("scn serve did not start")
         yield url
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+        stop_processes(proc)
 
 
 def test_city_page_shows_the_pipelines_map_and_correlation(demo_server: str, demo_home: Path,
