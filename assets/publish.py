@@ -37,7 +37,7 @@ def serving_snapshot(context: AssetExecutionContext) -> MaterializeResult:
     queries = {m.removeprefix("mart_"): f"select * from {m} order by all" for m in marts}
     for t in LAKE_PUBLISHED + ANALYSIS_PUBLISHED:
         if lake.has_table(t):
-            queries[t] = f"select * from read_parquet('{lake.glob(t)}', union_by_name=true) order by all"
+            queries[t] = f"select * from {lake.scan(t)} order by all"
     health = {"asset_health": asset_health(context), "check_results": check_results(context),
               "quarantine_summary": quarantine_summary()}
     snap = serving.publish(health, run_id=context.run_id, data_date=data_date, from_duckdb=(warehouse, queries))

@@ -47,12 +47,10 @@ def alerts() -> pd.DataFrame:
 
     frames = []
     counts = pd.DataFrame()
-    if lake.has_table("posts_enriched"):
-        with duckdb.connect() as con:  # aggregated in DuckDB: 10M posts never become a pandas frame
-            counts = con.execute(
-                f"select city_id, area_code, week, count(*) filter (where label = 'hate') as flagged_posts "
-                f"from read_parquet('{lake.glob('posts_enriched')}', union_by_name=true) "
-                f"where area_code is not null group by all order by all").df()
+    if lake.has_table("posts_enriched"):  # aggregated in DuckDB: 10M posts never become a pandas frame
+        counts = lake.query(f"select city_id, area_code, week, count(*) filter (where label = 'hate') "
+                            f"as flagged_posts from {lake.scan('posts_enriched')} "
+                            f"where area_code is not null group by all order by all")
     if len(counts):
         bursts = speech_bursts(counts)
         if len(bursts):
@@ -65,7 +63,7 @@ def alerts() -> pd.DataFrame:
         per_city = []
         for city in sorted(lake.value_counts("posts", "city_id")):
             posts = lake.read_table("posts", ["post_key", "city_id", "created_at", "text", "author_pseudo"],
-                                    where=f"city_id = '{city.replace(chr(39), chr(39) * 2)}'")
+                                    where="city_id = '{}'".format(city.replace("'", "''")))
             found = coordinated_posting(posts)
             del posts
             if len(found):
@@ -108,14 +106,11 @@ def classifier_coverage() -> pd.DataFrame:
     method (``lexicon``, no measured accuracy), and the posts not assessed (counted apart)."""
     if not lake.has_table("posts_enriched"):
         return pd.DataFrame(columns=["city_id", "lang", "posts", "assessed", "lexicon", "not_assessed"])
-    src = f"read_parquet('{lake.glob('posts_enriched')}', union_by_name=true)"
-    with duckdb.connect() as con:
-        has_method = "method" in [d[0] for d in con.execute(f"select * from {src} limit 0").description]
-        lexicon = "count(*) filter (where method = 'lexicon')" if has_method else "0::bigint"
-        return con.execute(
-            f"select city_id, coalesce(lang, 'unknown') as lang, count(*) as posts, "
-            f"count(*) filter (where assessed) as assessed, {lexicon} as lexicon, "
-            f"count(*) filter (where not assessed) as not_assessed from {src} group by all order by 1, 2").df()
+    return lake.query(
+        f"select city_id, coalesce(lang, 'unknown') as lang, count(*) as posts, "
+        f"count(*) filter (where assessed) as assessed, count(*) filter (where method = 'lexicon') as lexicon, "
+        f"count(*) filter (where not assessed) as not_assessed from {lake.scan('posts_enriched')} "
+        f"group by all order by 1, 2")
 
 
 def classifier_evaluation() -> pd.DataFrame:

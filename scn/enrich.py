@@ -39,7 +39,7 @@ def classify_new_posts(batch_size: int = LABEL_BATCH) -> dict:
         p.unlink()
     if not lake.has_table("posts"):
         return {"model_version": version, "classified": 0, "dropped_stale_parts": len(stale)}
-    sql = f"select p.post_key, p.text, p.lang from read_parquet('{lake.glob('posts')}', union_by_name=true) p"
+    sql = f"select p.post_key, p.text, p.lang from {lake.scan('posts')} p"
     if lake.has_table("post_labels"):
         sql += f" anti join read_parquet('{lake.glob('post_labels')}') l using (post_key)"
     sql += " order by p.post_key"
@@ -100,7 +100,7 @@ def enrich_posts(res: int | None = None) -> int:
         ensure_table("posts_enriched")
         return 0
     posts = _read(f"select post_key, city_id, created_at, lat, lon, place, lang "
-                  f"from read_parquet('{lake.glob('posts')}', union_by_name=true)")
+                  f"from {lake.scan('posts')}")
     posts = posts.drop_duplicates("post_key")
     located = locate_posts(posts, lake.read_table("areas"), lake.read_table("cities"), res)
     labels = lake.read_table("post_labels", ["post_key", "label", "score_hate", "assessed", "method", "target",
@@ -127,7 +127,7 @@ def enrich_crimes(res: int | None = None) -> int:
         ensure_table("crimes_enriched")
         return 0
     crimes = _read(f"select crime_key, city_id, occurred_at, category, is_hate, lat, lon, lsoa_code "
-                   f"from read_parquet('{lake.glob('crimes')}', union_by_name=true)")
+                   f"from {lake.scan('crimes')}")
     crimes = crimes.drop_duplicates("crime_key")
     located = locate_crimes(crimes[["crime_key", "city_id", "lat", "lon", "lsoa_code"]],
                             lake.read_table("areas"), res)

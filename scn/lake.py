@@ -43,16 +43,23 @@ def glob(name: str) -> str:
     return str(table_dir(name) / "part-*.parquet")
 
 
+def scan(name: str) -> str:
+    """The DuckDB table expression of a lake table: the union of its parts, columns matched by name."""
+    return f"read_parquet('{glob(name)}', union_by_name=true)"
+
+
+def query(sql: str) -> pd.DataFrame:
+    """Run a DuckDB query over lake tables (name them with ``scan``) and return a pandas frame."""
+    with duckdb.connect() as con:
+        return con.execute(sql).df()
+
+
 def read_table(name: str, columns: list[str] | None = None, where: str | None = None) -> pd.DataFrame:
     """Read a whole lake table (union of its parts) through DuckDB; empty frame when absent."""
     if not has_table(name):
         return pd.DataFrame(columns=columns or [])
     cols = ", ".join(f'"{c}"' for c in columns) if columns else "*"
-    sql = f"select {cols} from read_parquet('{glob(name)}', union_by_name=true)"
-    if where:
-        sql += f" where {where}"
-    with duckdb.connect() as con:
-        return con.execute(sql).df()
+    return query(f"select {cols} from {scan(name)}" + (f" where {where}" if where else ""))
 
 
 def replace_table(name: str, frame: pd.DataFrame | pa.Table) -> Path:
@@ -81,7 +88,7 @@ def row_count(name: str) -> int:
     if not has_table(name):
         return 0
     with duckdb.connect() as con:
-        return int(con.execute(f"select count(*) from read_parquet('{glob(name)}', union_by_name=true)")
+        return int(con.execute(f"select count(*) from {scan(name)}")
                    .fetchone()[0])
 
 
@@ -90,6 +97,6 @@ def value_counts(name: str, column: str) -> dict[str, int]:
     if not has_table(name):
         return {}
     with duckdb.connect() as con:
-        rows = con.execute(f'select "{column}", count(*) from read_parquet(\'{glob(name)}\', union_by_name=true) '
+        rows = con.execute(f'select "{column}", count(*) from {scan(name)} '
                            f"group by 1 order by 1").fetchall()
     return {str(k): int(v) for k, v in rows}

@@ -3,7 +3,8 @@ with a naive baseline and a bare DuckDB/Arrow limit measured in the same run.
 
 Writes bench-results/latest.json
 ({"stages": {name: {seconds, rows_per_s, peak_mb, ratio_vs_naive, ratio_vs_limit}}, ...}) and
-bench-results/latest.md (the Markdown table), and prints the table. Figures are ratios measured in one run: the machines are shared and noisy.
+bench-results/latest.md (the Markdown table), and prints the table. Figures are ratios measured in one run:
+the machines are shared and noisy.
 """
 
 from __future__ import annotations
@@ -250,9 +251,6 @@ def main() -> int:
     table = markdown_table(result)
     out.with_suffix(".md").write_text(table)
     print("\n" + table)
-    for key in ("ingest_1m",):
-        if key in result:
-            print(f"{key}: {json.dumps(result[key])}")
     print(f"written to {out} and {out.with_suffix('.md')} (SCN_HOME {home})")
     return 0
 

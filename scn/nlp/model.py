@@ -99,10 +99,15 @@ def load_classifier(spec: str | None = None) -> Classifier:
     return _load(str(Path(spec).expanduser().resolve()))
 
 
+def _resolve_lexicon(lexicon: Lexicon | None | bool) -> Lexicon | None:
+    """``True``: the configured lexicons (``load_lexicon``); ``False``/``None``: none; a Lexicon: itself."""
+    return load_lexicon() if lexicon is True else (lexicon or None)
+
+
 def labelling_version(classifier: Classifier | None = None, lexicon: Lexicon | None | bool = True) -> str:
     """Version of what labels posts: the model's, plus the lexicons' when the lexicon method is on."""
     clf = classifier or load_classifier()
-    lex = load_lexicon() if lexicon is True else (lexicon or None)
+    lex = _resolve_lexicon(lexicon)
     return clf.version if lex is None else f"{clf.version}+{lex.version}"
 
 
@@ -117,7 +122,7 @@ def classify(texts: Sequence[str], langs: Sequence[str | None] | None = None,
     score 0, ``assessed=False`` and method ``not_assessed``.
     """
     clf = classifier or load_classifier()
-    lex = load_lexicon() if lexicon is True else (lexicon or None)
+    lex = _resolve_lexicon(lexicon)
     n = len(texts)
     text = pd.Series(list(texts), dtype=object).fillna("").astype(str)
     lang = pd.Series([None] * n if langs is None else list(langs), dtype=object)
