@@ -92,6 +92,7 @@ TEXT: dict[str, dict[str, str]] = {
     "classifier_line": {"en": "Hate-speech classifier accuracy (macro F1, baseline in brackets): {scores}.",
                         "fr": "Précision du classifieur (F1 macro, référence entre parenthèses) : {scores}.",
                         "ar": "دقة مصنّف خطاب الكراهية (F1 الكلي، خط الأساس بين قوسين): {scores}."},
+    "not_measured": {"en": "not measured", "fr": "non mesurée", "ar": "غير مقيسة"},
     "not_assessed": {"en": "{share:.0%} of this city's posts are in languages the classifier does not cover.",
                      "fr": "{share:.0%} des publications de cette ville sont dans des langues non couvertes.",
                      "ar": "{share:.0%} من منشورات هذه المدينة بلغات لا يغطيها المصنّف."},

@@ -114,7 +114,7 @@ def classifier_coverage() -> pd.DataFrame:
 
 
 def classifier_evaluation() -> pd.DataFrame:
-    """The shipped model's held-out metrics per language and class (scn.nlp model card)."""
+    """Accuracy of the classifier that labels posts, per language and class (``scn.nlp.evaluation_table``)."""
     from scn.nlp import evaluation_table
 
     return evaluation_table()

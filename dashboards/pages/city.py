@@ -122,12 +122,19 @@ def programmes_table(city_id: str, suppress: bool) -> pd.DataFrame:
     return out.sort_values(["year", "programme_line"], ascending=[False, True])
 
 
+def _score_text(code: str, macro_f1: float | None, baseline: float | None, lang: str) -> str:
+    """"ar 0.53 (0.53)"; a model measured without a baseline: "ar 0.53"; unmeasured: "ar not measured"."""
+    if macro_f1 is None or pd.isna(macro_f1):
+        return f"{code} {t('not_measured', lang)}"
+    return f"{code} {macro_f1:.2f}" + ("" if baseline is None or pd.isna(baseline) else f" ({baseline:.2f})")
+
+
 def classifier_line(city_id: str, lang: str) -> str | None:
     ev = data.table("classifier_eval")
     if ev.empty:
         return None
     per_lang = ev.drop_duplicates("lang")
-    scores = ", ".join(f"{r.lang} {r.macro_f1:.2f} ({r.baseline_macro_f1:.2f})" for r in per_lang.itertuples())
+    scores = ", ".join(_score_text(r.lang, r.macro_f1, r.baseline_macro_f1, lang) for r in per_lang.itertuples())
     line = t("classifier_line", lang, scores=scores)
     cov = data.table("classifier_coverage", city_id)
     if len(cov) and cov["posts"].sum() > 0:

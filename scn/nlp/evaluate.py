@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
+
+if TYPE_CHECKING:
+    from scn.nlp.model import Classifier
 
 CLASSES = ("hate", "offensive", "none")
 
@@ -55,16 +60,17 @@ def tune_bias(proba: np.ndarray, y_true: np.ndarray, grid: np.ndarray | None = N
     return best
 
 
-def evaluate_file(path: Path) -> dict:
+def evaluate_file(path: Path, classifier: Classifier | None = None) -> dict:
     """Classify a labelled CSV/JSONL (text, label[, lang]) and report metrics overall and per language."""
     from scn.nlp.io import read_labelled
     from scn.nlp.model import classify, load_classifier
 
+    clf = classifier or load_classifier()
     df = read_labelled(Path(path))
-    out = classify(df["text"].tolist(), df["lang"].tolist() if "lang" in df else None)
+    out = classify(df["text"].tolist(), df["lang"].tolist() if "lang" in df else None, classifier=clf)
     y_true, y_pred = df["label"].to_numpy(), out["label"].to_numpy()
     score = out["score_hate"].to_numpy(dtype=float)
-    report = {"file": str(path), "model_version": load_classifier().version,
+    report = {"file": str(path), "model_version": clf.version,
               "not_assessed": int((~out["assessed"]).sum()), **metrics_report(y_true, y_pred, score),
               "per_language": {}}
     for lang, idx in out.groupby(out["lang"].fillna("unknown")).groups.items():
@@ -83,10 +89,44 @@ def model_card() -> dict:
     return json.loads(_card_text())
 
 
-def evaluation_table() -> pd.DataFrame:
-    """Held-out metrics of the shipped model in long form, one row per language x class."""
-    rows = [{"lang": lang, "class": c, **{k: m["per_class"][c][k] for k in ("precision", "recall", "f1", "support")},
-             "macro_f1": m["macro_f1"], "baseline_macro_f1": m["baseline_macro_f1"]}
-            for lang, m in model_card()["languages"].items() for c in CLASSES]
-    return pd.DataFrame(rows, columns=["lang", "class", "precision", "recall", "f1", "support", "macro_f1",
-                                       "baseline_macro_f1"])
+EVAL_ENV = "SCN_CLASSIFIER_EVAL"
+EVAL_COLUMNS = ["lang", "class", "precision", "recall", "f1", "support", "macro_f1", "baseline_macro_f1", "n",
+                "source", "model_version"]
+
+
+def _class_rows(lang: str, m: dict | None, source: str, version: str) -> list[dict]:
+    """One row per class; metrics left empty when ``m`` is None (accuracy not measured)."""
+    empty = dict.fromkeys(("precision", "recall", "f1", "support"))
+    return [{"lang": lang, "class": c, **(m["per_class"][c] if m else empty),
+             "macro_f1": m["macro_f1"] if m else None, "baseline_macro_f1": m.get("baseline_macro_f1") if m else None,
+             "n": m["n"] if m else 0, "source": source, "model_version": version} for c in CLASSES]
+
+
+def evaluation_table(classifier: Classifier | None = None, eval_file: str | Path | None = None) -> pd.DataFrame:
+    """Accuracy of the classifier that labels posts, one row per language x class.
+
+    Languages labelled by the shipped model: its held-out figures (model card, with the baseline). Languages
+    labelled by another model ($SCN_CLASSIFIER): measured on ``eval_file`` or ``$SCN_CLASSIFIER_EVAL`` (a labelled
+    CSV/JSONL: text, label, lang) when given, else rows with source ``not measured`` and no figures - a plugged-in
+    model is never shown with the shipped model's accuracy.
+    """
+    from scn.nlp.model import DEFAULT, load_classifier
+
+    clf = classifier or load_classifier()
+    default = load_classifier(DEFAULT)
+    card = model_card()
+    shipped = {lang for lang in clf.languages
+               if clf.models[lang] is default.models.get(lang) and lang in card["languages"]}
+    others = sorted(clf.languages - shipped)
+    eval_file = eval_file or os.environ.get(EVAL_ENV)
+    report = evaluate_file(Path(eval_file), clf) if others and eval_file else None
+    rows = []
+    for lang in sorted(shipped):
+        rows += _class_rows(lang, card["languages"][lang], "held-out split (model card)", default.version)
+    measured = report["per_language"] if report else {}
+    for lang in others:
+        langs = [x for x in measured if x not in shipped] if lang == "*" else [lang]
+        for code in langs or [lang]:
+            m = measured.get(code)
+            rows += _class_rows(code, m, Path(eval_file).name if m else "not measured", clf.version_of(lang))
+    return pd.DataFrame(rows, columns=EVAL_COLUMNS)

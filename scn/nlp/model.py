@@ -26,6 +26,7 @@ except ImportError:  # scn.langid not landed yet
 
 ENV_VAR = "SCN_CLASSIFIER"
 ALL_LANGUAGES = "*"
+DEFAULT = "default"  # the shipped model, in $SCN_CLASSIFIER specs
 COLUMNS = ["label", "score_hate", "target", "assessed", "method", "lang", "model_version"]
 
 
@@ -40,11 +41,16 @@ class Classifier:
     version: str
     models: dict[str, Any]
     bias: dict[str, np.ndarray] = field(default_factory=dict)
+    versions: dict[str, str] = field(default_factory=dict)  # per language, when models of several origins combine
 
     @property
     def languages(self) -> set[str]:
         """Languages covered (``*`` means the model claims every language)."""
         return set(self.models)
+
+    def version_of(self, lang: str) -> str:
+        """Version of the model that labels ``lang`` (the whole classifier's when it is one model)."""
+        return self.versions.get(lang, self.version)
 
     def covers(self, lang: str | None) -> bool:
         return ALL_LANGUAGES in self.models or (lang is not None and lang in self.models)
@@ -69,14 +75,28 @@ def _file_hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
 
 
+def _stamp(p: Path) -> tuple:
+    """(name, size, mtime) of the file, or of every file of a model directory: a changed model is reloaded."""
+    files = sorted(f for f in p.iterdir() if f.is_file()) if p.is_dir() else [p] if p.exists() else []
+    return tuple((f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in files)
+
+
 @cache
-def _load(path: str) -> Classifier:
+def _load(path: str, stamp: tuple = ()) -> Classifier:
     p = Path(path)
     if p.is_dir():
+        if (p / "model.onnx").exists():
+            from scn.nlp.transformer import OnnxTextClassifier  # optional dependencies, loaded when used
+
+            model = OnnxTextClassifier(p)
+            return Classifier(model.version, dict.fromkeys(model.languages or [ALL_LANGUAGES], model))
         if (p / "config.json").exists():
-            raise NotImplementedError(f"{p}: transformers directories are documented but `transformers` is not "
-                                      "installed here; see docs/classifier.md")
-        raise FileNotFoundError(f"{p}: not a model file or a transformers directory")
+            raise FileNotFoundError(
+                f"{p}: a transformers checkpoint without model.onnx; export it first with `optimum-cli export onnx "
+                f"--model {p} --task text-classification {p}-onnx` and point {ENV_VAR} at {p}-onnx")
+        raise FileNotFoundError(f"{p}: neither a model file nor an exported model directory (model.onnx)")
+    if not p.is_file():
+        raise FileNotFoundError(f"{p}: no such model file ({ENV_VAR})")
     if p.suffix == ".skops":
         from skops.io import get_untrusted_types, load  # optional dependency
 
@@ -93,10 +113,48 @@ def _load(path: str) -> Classifier:
     return Classifier(version, dict.fromkeys(langs, obj))
 
 
+def _load_one(spec: str) -> Classifier:
+    path = Path(str(_default_path()) if spec == DEFAULT else spec).expanduser().resolve()
+    return _load(str(path), _stamp(path))
+
+
+def _combine(spec: str) -> Classifier:
+    """``lang=path;lang=path;default``: a model per language; ``default`` adds the shipped model for the rest."""
+    models: dict[str, Any] = {}
+    bias: dict[str, np.ndarray] = {}
+    per_lang: dict[str, str] = {}
+    versions = []
+    entries = [e.strip() for e in spec.split(";") if e.strip()]
+    for entry in sorted(entries, key=lambda e: e != DEFAULT):  # the default first, per-language models over it
+        lang, _, path = entry.partition("=") if "=" in entry else (ALL_LANGUAGES, "", entry)
+        lang = lang.strip().lower()
+        clf = _load_one(path.strip())
+        if lang == ALL_LANGUAGES:
+            models.update(clf.models)
+            bias.update(clf.bias)
+            per_lang.update({k: clf.version_of(k) for k in clf.models})
+        else:
+            if not clf.covers(lang):
+                raise ValueError(f"{ENV_VAR}: {path.strip()} does not cover language {lang!r} "
+                                 f"(it covers {', '.join(sorted(clf.languages))})")
+            key = lang if lang in clf.models else ALL_LANGUAGES
+            models[lang] = clf.models[key]
+            per_lang[lang] = clf.version_of(key)
+            bias.pop(lang, None)  # another model's label offsets do not carry over
+            if key in clf.bias:
+                bias[lang] = clf.bias[key]
+        versions.append(clf.version if lang == ALL_LANGUAGES else f"{lang}:{clf.version}")
+    return Classifier("+".join(versions), models, bias, per_lang)
+
+
 def load_classifier(spec: str | None = None) -> Classifier:
-    """The classifier at ``spec`` or ``$SCN_CLASSIFIER`` (joblib/skops pipeline file), else the shipped default."""
-    spec = spec or os.environ.get(ENV_VAR) or str(_default_path())
-    return _load(str(Path(spec).expanduser().resolve()))
+    """The classifier at ``spec`` or ``$SCN_CLASSIFIER``, else the shipped default.
+
+    A spec is a joblib/skops pipeline file or an exported ONNX transformer directory, or several joined by ``;``
+    with a language each (``ar=/models/marbert-onnx;default``: that model for Arabic, the shipped one for the rest).
+    """
+    spec = spec or os.environ.get(ENV_VAR) or DEFAULT
+    return _combine(spec) if ";" in spec or "=" in spec else _load_one(spec)
 
 
 def _resolve_lexicon(lexicon: Lexicon | None | bool) -> Lexicon | None:

@@ -73,3 +73,12 @@ def test_bench_entry_point(home: Path) -> None:
 
     result = callback_latency(cells=400, n=4, months=6)
     assert result["cells"] == 400 and 0 < result["period"]["p50_ms"] <= result["period"]["p95_ms"]
+
+
+def test_classifier_line_shows_unmeasured_models_as_such() -> None:
+    from dashboards.pages.city import _score_text
+
+    assert _score_text("en", 0.6932, 0.6081, "en") == "en 0.69 (0.61)"
+    assert _score_text("ar", 0.5, float("nan"), "en") == "ar 0.50"
+    assert _score_text("ar", None, None, "en") == "ar not measured"
+    assert _score_text("ar", float("nan"), None, "fr") == "ar non mesurée"
