@@ -63,7 +63,7 @@ def alerts() -> pd.DataFrame:
         per_city = []
         for city in sorted(lake.value_counts("posts", "city_id")):
             posts = lake.read_table("posts", ["post_key", "city_id", "created_at", "text", "author_pseudo"],
-                                    where="city_id = '{}'".format(city.replace("'", "''")))
+                                    where="city_id = ?", params=[city])
             found = coordinated_posting(posts)
             del posts
             if len(found):

@@ -41,7 +41,7 @@ def classify_new_posts(batch_size: int = LABEL_BATCH) -> dict:
         return {"model_version": version, "classified": 0, "dropped_stale_parts": len(stale)}
     sql = f"select p.post_key, p.text, p.lang from {lake.scan('posts')} p"
     if lake.has_table("post_labels"):
-        sql += f" anti join read_parquet('{lake.glob('post_labels')}') l using (post_key)"
+        sql += f" anti join {lake.scan('post_labels')} l using (post_key)"
     sql += " order by p.post_key"
     with duckdb.connect() as con:
         pending = con.execute(sql).df()

@@ -48,18 +48,21 @@ def scan(name: str) -> str:
     return f"read_parquet('{glob(name)}', union_by_name=true)"
 
 
-def query(sql: str) -> pd.DataFrame:
-    """Run a DuckDB query over lake tables (name them with ``scan``) and return a pandas frame."""
+def query(sql: str, params: list | None = None) -> pd.DataFrame:
+    """Run a DuckDB query over lake tables (name them with ``scan``; values as ``?`` with ``params``) and return a
+    pandas frame."""
     with duckdb.connect() as con:
-        return con.execute(sql).df()
+        return con.execute(sql, params).df()
 
 
-def read_table(name: str, columns: list[str] | None = None, where: str | None = None) -> pd.DataFrame:
-    """Read a whole lake table (union of its parts) through DuckDB; empty frame when absent."""
+def read_table(name: str, columns: list[str] | None = None, where: str | None = None,
+               params: list | None = None) -> pd.DataFrame:
+    """Read a whole lake table (union of its parts) through DuckDB; empty frame when absent. ``where`` may hold
+    ``?`` placeholders for ``params``."""
     if not has_table(name):
         return pd.DataFrame(columns=columns or [])
     cols = ", ".join(f'"{c}"' for c in columns) if columns else "*"
-    return query(f"select {cols} from {scan(name)}" + (f" where {where}" if where else ""))
+    return query(f"select {cols} from {scan(name)}" + (f" where {where}" if where else ""), params)
 
 
 def replace_table(name: str, frame: pd.DataFrame | pa.Table) -> Path:
@@ -87,16 +90,12 @@ def row_count(name: str) -> int:
     """Rows in a lake table (0 when absent)."""
     if not has_table(name):
         return 0
-    with duckdb.connect() as con:
-        return int(con.execute(f"select count(*) from {scan(name)}")
-                   .fetchone()[0])
+    return int(query(f"select count(*) as n from {scan(name)}")["n"].iloc[0])
 
 
 def value_counts(name: str, column: str) -> dict[str, int]:
     """Rows per value of one column of a lake table."""
     if not has_table(name):
         return {}
-    with duckdb.connect() as con:
-        rows = con.execute(f'select "{column}", count(*) from {scan(name)} '
-                           f"group by 1 order by 1").fetchall()
-    return {str(k): int(v) for k, v in rows}
+    rows = query(f'select "{column}" as v, count(*) as n from {scan(name)} group by 1 order by 1')
+    return {str(k): int(v) for k, v in zip(rows["v"], rows["n"], strict=True)}

@@ -30,7 +30,7 @@ def city_box(city_id: str) -> tuple[float, float, float, float] | None:
     """(south, west, north, east): the city's area centroids plus a margin, else its point plus a margin."""
     if lake.has_table("areas"):
         a = lake.read_table("areas", columns=["centroid_lat", "centroid_lon"],
-                            where=f"city_id = '{city_id.replace(chr(39), '')}'")
+                            where="city_id = ?", params=[city_id])
         if len(a):
             m = AREA_MARGIN_DEG
             return (float(a["centroid_lat"].min()) - m, float(a["centroid_lon"].min()) - m,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import os
 import re
@@ -20,6 +19,7 @@ import pyarrow.parquet as pq
 
 from scn import lake
 from scn.config import KINDS, paths
+from scn.hashing import file_sha256
 from scn.ingest.readers import ROW, Progress
 from scn.ingest.result import IngestError, IngestResult
 from scn.lake_schema import LAKE_SCHEMAS, as_table
@@ -66,11 +66,6 @@ class Parsed:
     tables: dict[str, pd.DataFrame]
     count_table: str
     rejects: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REJECT_COLUMNS))
-
-
-def file_sha256(path: Path) -> str:
-    with open(path, "rb") as fh:
-        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def archive(path: Path, sha256: str | None = None) -> tuple[str, Path]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -15,6 +14,7 @@ import joblib
 import numpy as np
 import pandas as pd
 
+from scn.hashing import file_sha256
 from scn.nlp.evaluate import CLASSES
 from scn.nlp.lexicon import Lexicon, load_lexicon
 from scn.nlp.targets import detect_targets
@@ -71,10 +71,6 @@ def _default_path() -> Path:
     return Path(str(resources.files("scn.models").joinpath("default.joblib")))
 
 
-def _file_hash(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
-
-
 def _stamp(p: Path) -> tuple:
     """(name, size, mtime) of the file, or of every file of a model directory: a changed model is reloaded."""
     files = sorted(f for f in p.iterdir() if f.is_file()) if p.is_dir() else [p] if p.exists() else []
@@ -82,7 +78,8 @@ def _stamp(p: Path) -> tuple:
 
 
 @cache
-def _load(path: str, stamp: tuple = ()) -> Classifier:
+def _load(path: str, stamp: tuple) -> Classifier:
+    """The classifier at ``path``; ``stamp`` (from ``_stamp``) only keys the cache."""
     p = Path(path)
     if p.is_dir():
         if (p / "model.onnx").exists():
@@ -103,7 +100,7 @@ def _load(path: str, stamp: tuple = ()) -> Classifier:
         obj = load(p, trusted=get_untrusted_types(file=p))
     else:
         obj = joblib.load(p)
-    version = f"{p.stem}-{_file_hash(p)}"
+    version = f"{p.stem}-{file_sha256(p)[:12]}"
     if isinstance(obj, dict) and obj.get("kind") == "scn-per-language":
         return Classifier(version, dict(obj["models"]),
                           {k: np.asarray(v, dtype=float) for k, v in obj.get("bias", {}).items()})

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from scn.hashing import file_sha256
 from scn.nlp.evaluate import CLASSES
 
 MODEL_FILE, TOKENIZER_FILE, CONFIG_FILE = "model.onnx", "tokenizer.json", "config.json"
@@ -60,11 +61,8 @@ def _label_map(config: dict, path: Path) -> np.ndarray:
 
 
 def _digest(files: Sequence[Path]) -> str:
-    h = hashlib.sha256()
-    for f in files:
-        with f.open("rb") as fh:
-            h.update(hashlib.file_digest(fh, "sha256").digest())
-    return h.hexdigest()[:12]
+    """Short hash over the files' SHA-256 digests: changes when any of them does."""
+    return hashlib.sha256("".join(file_sha256(f) for f in files).encode()).hexdigest()[:12]
 
 
 class OnnxTextClassifier:
@@ -77,7 +75,7 @@ class OnnxTextClassifier:
 
     classes_ = np.asarray(CLASSES)
 
-    def __init__(self, directory: Path, threads: int | None = None) -> None:
+    def __init__(self, directory: Path) -> None:
         try:
             import onnxruntime as ort
             from tokenizers import Tokenizer
@@ -104,10 +102,7 @@ class OnnxTextClassifier:
         self.tokenizer.enable_truncation(max_length=max_len)
         pad_id = int(config.get("pad_token_id") or 0)
         self.tokenizer.enable_padding(pad_id=pad_id, pad_token=self.tokenizer.id_to_token(pad_id) or "[PAD]")
-        options = ort.SessionOptions()
-        if threads:
-            options.intra_op_num_threads = threads
-        self.session = ort.InferenceSession(str(files[1]), options, providers=["CPUExecutionProvider"])
+        self.session = ort.InferenceSession(str(files[1]), providers=["CPUExecutionProvider"])
         self.inputs = {i.name for i in self.session.get_inputs()}
         if "input_ids" not in self.inputs:
             raise OnnxTextClassifierError(f"{files[1]}: no `input_ids` input (inputs: {', '.join(self.inputs)})")
@@ -140,6 +135,3 @@ class OnnxTextClassifier:
             p = np.exp(logits - logits.max(axis=1, keepdims=True))
             p /= p.sum(axis=1, keepdims=True)
         return p @ self.label_map
-
-    def predict(self, texts: Sequence[str]) -> np.ndarray:
-        return self.classes_[np.argmax(self.predict_proba(texts), axis=1)]
