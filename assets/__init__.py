@@ -1,0 +1,1 @@
+"""Domains of the platform as Dagster definitions: ingest, enrich, transforms, analysis, publish, maintenance."""

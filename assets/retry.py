@@ -8,12 +8,13 @@ Every step is safe to repeat: ingest is idempotent by natural key and every othe
 
 import functools
 import inspect
-import os
 from collections.abc import Callable
 from typing import Any
 
 import duckdb
 from dagster import Backoff, Failure, Jitter, RetryPolicy, RetryRequested
+
+from scn.settings import settings
 
 TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
     duckdb.IOException,  # "Could not set lock on file": another process holds the DuckDB file
@@ -26,8 +27,8 @@ TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
 
 def retry_policy() -> RetryPolicy:
     """The platform's policy for every asset step (configured by SCN_RETRIES and SCN_RETRY_DELAY)."""
-    return RetryPolicy(max_retries=int(os.environ.get("SCN_RETRIES", "3")),
-                       delay=float(os.environ.get("SCN_RETRY_DELAY", "2")),
+    s = settings()
+    return RetryPolicy(max_retries=s.retries, delay=s.retry_delay,
                        backoff=Backoff.EXPONENTIAL, jitter=Jitter.PLUS_MINUS)
 
 

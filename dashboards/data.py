@@ -1,4 +1,5 @@
-"""The dashboards' only data access: the published serving snapshot (scn.serving), never the warehouse or lake.
+"""The dashboards' only data access: the published serving snapshot (scn.publish.serving), never the warehouse
+or the lake.
 
 Tables are read once per snapshot and kept in memory (a new snapshot has a new folder, so a swap is picked up
 on the next request). Any table may be missing: callers get an empty frame and show "not yet available".
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from scn import serving
+from scn.publish import serving
 
 
 def snapshot_dir() -> Path | None:

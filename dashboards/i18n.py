@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
+import pandas as pd
+
 LANGS = {"en": "English", "fr": "Français", "ar": "العربية"}
 RTL = frozenset({"ar"})
 
@@ -120,6 +124,117 @@ TEXT: dict[str, dict[str, str]] = {
     "classifier_eval": {"en": "Classifier evaluation", "fr": "Évaluation du classifieur", "ar": "تقييم المصنّف"},
     "coverage": {"en": "Classifier coverage", "fr": "Couverture du classifieur", "ar": "تغطية المصنّف"},
     "snapshot_tables": {"en": "Published tables", "fr": "Tables publiées", "ar": "الجداول المنشورة"},
+    # correlations.detail (geo/correlate.py): analyses, why an estimate is missing, caveats, how it was computed
+    "analysis_spearman": {"en": "Rank correlation", "fr": "Corrélation de rang", "ar": "ارتباط الرتب"},
+    "analysis_moran_bv": {"en": "Spatial clustering (Moran's I)", "fr": "Regroupement spatial (I de Moran)",
+                          "ar": "التجمع المكاني (مؤشر موران)"},
+    "analysis_nb_irr": {"en": "Rate ratio", "fr": "Rapport de taux", "ar": "نسبة المعدل"},
+    "analysis_xcorr": {"en": "Month-by-month correlation", "fr": "Corrélation mois par mois",
+                       "ar": "الارتباط الشهري"},
+    "not_estimated": {"en": "{analysis} was not estimated: {reason}.", "fr": "{analysis} : non estimé, {reason}.",
+                      "ar": "{analysis}: لم يُقدَّر، {reason}."},
+    "note_too_few_cells": {"en": "fewer than {min_cells} neighbourhoods have data",
+                           "fr": "moins de {min_cells} quartiers ont des données",
+                           "ar": "أقل من {min_cells} أحياء لديها بيانات"},
+    "note_too_few_hate_crimes": {"en": "fewer than {min_hate_crimes} hate crimes were recorded",
+                                 "fr": "moins de {min_hate_crimes} crimes de haine ont été enregistrés",
+                                 "ar": "سُجّلت أقل من {min_hate_crimes} جرائم كراهية"},
+    "note_too_few_periods": {"en": "there are fewer than {min_periods} months of data",
+                             "fr": "il y a moins de {min_periods} mois de données",
+                             "ar": "البيانات تغطي أقل من {min_periods} أشهر"},
+    "note_no_variation": {"en": "the counts do not vary", "fr": "les effectifs ne varient pas",
+                          "ar": "الأعداد لا تتغير"},
+    "note_too_few_neighbours": {"en": "too few neighbourhoods with data border each other",
+                                "fr": "trop peu de quartiers avec des données sont voisins",
+                                "ar": "عدد قليل جداً من الأحياء ذات البيانات متجاورة"},
+    "note_spatial_failed": {"en": "the map of neighbouring cells could not be built",
+                            "fr": "la carte des cellules voisines n'a pas pu être construite",
+                            "ar": "تعذّر بناء خريطة الخلايا المتجاورة"},
+    "note_not_converged": {"en": "the model did not converge", "fr": "le modèle n'a pas convergé",
+                           "ar": "لم يتقارب النموذج"},
+    "caveat_colocation_only": {"en": "This shows where both happen, not why: both counts grow with population "
+                               "and activity.", "fr": "Cela montre où les deux se produisent, pas pourquoi : les "
+                               "deux effectifs augmentent avec la population et l'activité.",
+                               "ar": "يبيّن هذا أين يحدث الأمران لا لماذا: يزداد العددان مع عدد السكان والنشاط."},
+    "caveat_serial_correlation": {"en": "Each month is close to the one before, so these intervals look narrower "
+                                  "than they are.", "fr": "Chaque mois ressemble au précédent : ces intervalles "
+                                  "paraissent plus étroits qu'ils ne le sont.",
+                                  "ar": "كل شهر قريب من الشهر الذي سبقه، لذا تبدو هذه الفترات أضيق مما هي عليه."},
+    "how_computed": {"en": "How these figures were computed", "fr": "Comment ces chiffres ont été calculés",
+                     "ar": "كيف حُسبت هذه الأرقام"},
+    "method_line": {"en": "{analysis}: {parts}.", "fr": "{analysis} : {parts}.", "ar": "{analysis}: {parts}."},
+    "method_spearman_cell_totals": {"en": "Spearman rank correlation of neighbourhood totals, permutation p-value, "
+                                    "Fisher-z interval", "fr": "corrélation de rang de Spearman des totaux par "
+                                    "quartier, p par permutation, intervalle de Fisher",
+                                    "ar": "ارتباط سبيرمان للرتب بين مجاميع الأحياء، قيمة p بالتبديل، فترة فيشر"},
+    "method_moran_bv_h3_edge": {"en": "bivariate Moran's I between cells that share an edge, permutation p-value",
+                                "fr": "I de Moran bivarié entre cellules qui partagent une arête, p par "
+                                "permutation", "ar": "مؤشر موران الثنائي بين الخلايا ذات الحواف المشتركة، قيمة p "
+                                "بالتبديل"},
+    "method_pearson_city_monthly": {"en": "Pearson correlation of the city's monthly totals, speech leading by k "
+                                    "months", "fr": "corrélation de Pearson des totaux mensuels de la ville, le "
+                                    "discours précédant de k mois", "ar": "ارتباط بيرسون بين المجاميع الشهرية "
+                                    "للمدينة، مع سبق الخطاب بـ k أشهر"},
+    "method_nb2_glm_lag1": {"en": "negative binomial regression of hate crimes on the previous month's hateful "
+                            "posts, with month effects", "fr": "régression binomiale négative des crimes de haine "
+                            "sur les publications haineuses du mois précédent, avec effets mensuels",
+                            "ar": "انحدار ثنائي الحدين السالب لجرائم الكراهية على منشورات الكراهية في الشهر "
+                            "السابق، مع آثار الأشهر"},
+    "effects_area": {"en": "area effects", "fr": "effets par secteur", "ar": "آثار المناطق"},
+    "effects_cell": {"en": "neighbourhood effects", "fr": "effets par quartier", "ar": "آثار الأحياء"},
+    "effects_none": {"en": "no place effects", "fr": "sans effets de lieu", "ar": "دون آثار مكانية"},
+    "offset_log_population": {"en": "adjusted for population", "fr": "ajusté sur la population",
+                              "ar": "معدّل حسب عدد السكان"},
+    "offset_log_exposure_mean_posts": {"en": "adjusted for each cell's usual number of posts",
+                                       "fr": "ajusté sur le nombre habituel de publications de chaque cellule",
+                                       "ar": "معدّل حسب العدد المعتاد للمنشورات في كل خلية"},
+    "offset_none_cell_effects": {"en": "no population adjustment (the neighbourhood effects take it in)",
+                                 "fr": "sans ajustement sur la population (absorbé par les effets de quartier)",
+                                 "ar": "دون تعديل حسب السكان (تستوعبه آثار الأحياء)"},
+    "se_cluster_robust": {"en": "standard errors clustered by neighbourhood",
+                          "fr": "erreurs types regroupées par quartier", "ar": "أخطاء معيارية مجمّعة حسب الحي"},
+    "se_model_based": {"en": "model-based standard errors", "fr": "erreurs types du modèle",
+                       "ar": "أخطاء معيارية من النموذج"},
+    "dispersion": {"en": "dispersion {alpha:.2f}", "fr": "dispersion {alpha:.2f}", "ar": "التشتت {alpha:.2f}"},
+    "hh_cells": {"en": "{n} neighbourhoods are hot spots of both", "fr": "{n} quartiers sont des points chauds "
+                 "des deux", "ar": "{n} من الأحياء بؤر ساخنة للأمرين"},
+    "islands": {"en": "{n} cells have no neighbour with data", "fr": "{n} cellules n'ont aucune voisine avec des "
+                "données", "ar": "{n} من الخلايا بلا جار لديه بيانات"},
+    # alerts (geo/warning.py, scn/analysis/coordination.py)
+    "alert_burst": {"en": "Burst of hateful posts", "fr": "Pic de publications haineuses",
+                    "ar": "موجة منشورات كراهية"},
+    "alert_coordinated": {"en": "Coordinated posting", "fr": "Publications coordonnées", "ar": "نشر منسّق"},
+    "evidence_speech_burst": {"en": "{flagged_posts} flagged posts in week {week}, against a usual {baseline} a "
+                              "week over the previous {baseline_weeks} weeks (p = {p_value}).",
+                              "fr": "{flagged_posts} publications signalées la semaine {week}, contre {baseline} "
+                              "par semaine d'habitude sur les {baseline_weeks} semaines précédentes "
+                              "(p = {p_value}).",
+                              "ar": "{flagged_posts} من المنشورات المُعلَّمة في الأسبوع {week}، مقابل {baseline} "
+                              "أسبوعياً في المعتاد خلال الأسابيع الـ{baseline_weeks} السابقة (p = {p_value})."},
+    "evidence_near_duplicates": {"en": "{posts} near-identical posts from {accounts} accounts between "
+                                 "{first_seen} and {last_seen} UTC (text fingerprint {fingerprint}).",
+                                 "fr": "{posts} publications quasi identiques de {accounts} comptes entre "
+                                 "{first_seen} et {last_seen} UTC (empreinte du texte {fingerprint}).",
+                                 "ar": "{posts} من المنشورات شبه المتطابقة من {accounts} حسابات بين {first_seen} "
+                                 "و{last_seen} بالتوقيت العالمي (بصمة النص {fingerprint})."},
+    # risk.reasons (geo/risk.py)
+    "reason_speech_high": {"en": "{n} flagged posts (top fifth of the city's areas)",
+                           "fr": "{n} publications signalées (cinquième supérieur des secteurs de la ville)",
+                           "ar": "{n} من المنشورات المُعلَّمة (الخُمس الأعلى بين مناطق المدينة)"},
+    "reason_crime_high": {"en": "{n} hate crimes (top fifth of the city's areas)",
+                          "fr": "{n} crimes de haine (cinquième supérieur des secteurs de la ville)",
+                          "ar": "{n} من جرائم الكراهية (الخُمس الأعلى بين مناطق المدينة)"},
+    "reason_resilience_low": {"en": "low survey resilience ({value}, bottom fifth of the city's areas)",
+                              "fr": "faible résilience dans l'enquête ({value}, cinquième inférieur des secteurs)",
+                              "ar": "صمود منخفض في المسح ({value}، الخُمس الأدنى بين مناطق المدينة)"},
+    "reason_no_signal": {"en": "no signal in the top fifth of the city's areas",
+                         "fr": "aucun signal dans le cinquième supérieur des secteurs de la ville",
+                         "ar": "لا إشارة ضمن الخُمس الأعلى بين مناطق المدينة"},
+    "reasons_recent": {"en": "Last {months} months: {reasons}.", "fr": "{months} derniers mois : {reasons}.",
+                       "ar": "آخر {months} أشهر: {reasons}."},
+    "reasons_sep": {"en": "; ", "fr": " ; ", "ar": "؛ "},
+    "list_sep": {"en": ", ", "fr": ", ", "ar": "، "},
+    "fewer_than": {"en": "fewer than {k}", "fr": "moins de {k}", "ar": "أقل من {k}"},
 }
 
 # table column headers (English falls back to the column name with spaces)
@@ -175,3 +290,124 @@ def direction(lang: str | None) -> str:
 
 def normalise(lang: str | None) -> str:
     return lang if lang in LANGS else "en"
+
+
+# --- codes from the analysis tables, rendered as short sentences in ``lang`` -------------------------------------
+
+def has(key: str) -> bool:
+    return key in TEXT
+
+
+def _missing(value: object) -> bool:
+    """None, NaN or NA (a count hidden by disclosure control, an empty cell)."""
+    return value is None or (not isinstance(value, str | dict | list) and bool(pd.isna(value)))
+
+
+def parse_json(raw: object) -> dict | None:
+    """A JSON object from a published cell (None when the cell is empty or not a JSON object)."""
+    if isinstance(raw, dict):
+        return raw
+    if not isinstance(raw, str):
+        return None
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def count(value: object, lang: str | None) -> str:
+    """A count as digits; a count hidden by disclosure control (NA) as "fewer than k"."""
+    if _missing(value):
+        from scn.settings import suppress_below
+
+        return t("fewer_than", lang, k=suppress_below())
+    return f"{int(value)}"
+
+
+def _number(value: object) -> str:
+    try:
+        return f"{float(value):.3g}"
+    except (TypeError, ValueError):
+        return "?"
+
+
+def _when(value: object) -> str:
+    """``2026-10-08T12:21Z`` -> ``2026-10-08 12:21``."""
+    return str(value or "?").replace("T", " ").removesuffix("Z")
+
+
+def alert_type(code: object, lang: str | None) -> str:
+    """An alert type code (``burst``, ``coordinated``) in words."""
+    key = f"alert_{code}"
+    return t(key, lang) if has(key) else str(code or "")
+
+
+def evidence(raw: object, lang: str | None) -> str:
+    """``alerts.evidence`` (JSON: ``speech_burst`` or ``near_duplicates`` and their numbers) as a sentence.
+    A value from a snapshot published before the codes existed is shown as it is."""
+    ev = parse_json(raw)
+    if ev is None:
+        return "" if _missing(raw) else str(raw)
+    code = ev.get("code")
+    if code == "speech_burst":
+        return t("evidence_speech_burst", lang, flagged_posts=count(ev.get("flagged_posts"), lang),
+                 week=ev.get("week", "?"), baseline=_number(ev.get("baseline")),
+                 baseline_weeks=ev.get("baseline_weeks", "?"), p_value=_number(ev.get("p_value")))
+    if code == "near_duplicates":
+        return t("evidence_near_duplicates", lang, posts=count(ev.get("posts"), lang),
+                 accounts=count(ev.get("accounts"), lang), first_seen=_when(ev.get("first_seen")),
+                 last_seen=_when(ev.get("last_seen")), fingerprint=ev.get("fingerprint", "?"))
+    return ""
+
+
+def reasons(raw: object, speech: object, crime: object, resilience: object, lang: str | None) -> str:
+    """``risk.reasons`` (JSON: signal codes and ``recent_months``) with the row's numbers filled in."""
+    data = parse_json(raw)
+    if data is None:
+        return "" if _missing(raw) else str(raw)
+    parts = []
+    for code in data.get("codes") or []:
+        if code == "speech_high":
+            parts.append(t("reason_speech_high", lang, n=count(speech, lang)))
+        elif code == "crime_high":
+            parts.append(t("reason_crime_high", lang, n=count(crime, lang)))
+        elif code == "resilience_low":
+            value = "?" if _missing(resilience) else f"{float(resilience):.1f}"
+            parts.append(t("reason_resilience_low", lang, value=value))
+        elif has(f"reason_{code}"):
+            parts.append(t(f"reason_{code}", lang))
+    if not parts:
+        return ""
+    return t("reasons_recent", lang, months=data.get("recent_months", "?"), reasons=t("reasons_sep", lang).join(parts))
+
+
+def not_estimated(analysis: str, detail: dict, lang: str | None) -> str | None:
+    """Why an analysis has no estimate (``detail["note"]`` with its threshold); None without a known note."""
+    note = detail.get("note")
+    if not has(f"note_{note}") or not has(f"analysis_{analysis}"):
+        return None
+    numbers = {k: detail.get(k, "?") for k in ("min_cells", "min_hate_crimes", "min_periods")}
+    return t("not_estimated", lang, analysis=t(f"analysis_{analysis}", lang),
+             reason=t(f"note_{note}", lang, **numbers))
+
+
+def caveat(detail: dict, lang: str | None) -> str | None:
+    """The caveat of an analysis (``colocation_only``, ``serial_correlation``) as a sentence."""
+    key = f"caveat_{detail.get('caveat')}"
+    return t(key, lang) if has(key) else None
+
+
+def method(analysis: str, detail: dict, lang: str | None) -> str | None:
+    """How an analysis was computed: method, effects, offset, standard errors and spatial facts, in words."""
+    if not has(f"method_{detail.get('method')}") or not has(f"analysis_{analysis}"):
+        return None  # no method code (e.g. a snapshot published before the codes existed)
+    parts = [t(key, lang) for key in (f"method_{detail.get('method')}", f"effects_{detail.get('effects')}",
+                                      f"offset_{detail.get('offset')}", f"se_{detail.get('se')}") if has(key)]
+    if isinstance(detail.get("alpha"), int | float):
+        parts.append(t("dispersion", lang, alpha=detail["alpha"]))
+    if isinstance(detail.get("hh_cells_fdr"), int):
+        parts.append(t("hh_cells", lang, n=detail["hh_cells_fdr"]))
+    if isinstance(detail.get("islands"), int) and detail["islands"] > 0:
+        parts.append(t("islands", lang, n=detail["islands"]))
+    return t("method_line", lang, analysis=t(f"analysis_{analysis}", lang), parts=t("list_sep", lang).join(parts))

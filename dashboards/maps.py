@@ -1,7 +1,9 @@
 """Offline Plotly maps (``map_style="white-bg"``: no token, no tile server) of H3 cells, areas and members.
 
 Cells are aggregated to coarser resolutions with their H3 parents; the cells x months matrix and the cell
-polygons are computed once per (snapshot, city, resolution), so a period change only picks a column.
+polygons are computed once per (snapshot, city, resolution), so a period change only picks a column. The values
+shown are that column as a ``cell_month`` frame shaped by ``scn.privacy.disclosure.for_audience`` (after the
+aggregation: a suppressed count is never summed).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import shapely
 
 from dashboards import data
 from geo.h3index import cells_geojson, parents
-from scn.privacy import suppress_counts
+from scn.privacy.disclosure import for_audience
 
 CELL_METRICS = ("flagged_posts", "crimes", "hate_crimes")
 RESOLUTIONS = (8, 7, 6)
@@ -66,10 +68,14 @@ def periods(city_id: str) -> list[str]:
     return sorted(cm["period"].unique()) if "period" in cm.columns else []
 
 
-def _values(matrix: pd.DataFrame, period: str | None, suppress: bool) -> np.ndarray:
-    col = matrix[period] if period in matrix.columns else pd.Series(0, index=matrix.index)
-    values = suppress_counts(col.to_numpy()) if suppress else col.astype("Float64")
-    return values.to_numpy(dtype="float64", na_value=np.nan)
+def _values(matrix: pd.DataFrame, city_id: str, metric: str, period: str | None, res: int,
+            audience: str) -> np.ndarray:
+    """One month of the matrix as ``cell_month`` rows shaped for ``audience``, in the matrix's cell order."""
+    col = matrix[period].to_numpy() if period in matrix.columns else np.zeros(len(matrix), dtype="int64")
+    frame = pd.DataFrame({"city_id": city_id, "cell": matrix.index, "resolution": res, "period": period,
+                          metric: col})
+    shown = for_audience("cell_month", frame, audience)[metric]
+    return shown.astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
 
 
 def _center(city_id: str) -> dict | None:
@@ -85,23 +91,24 @@ def _layout(fig: go.Figure, city_id: str, zoom: float, center: dict | None = Non
     return fig
 
 
-def cell_figure(city_id: str, metric: str, period: str | None, res: int, suppress: bool,
+def cell_figure(city_id: str, metric: str, period: str | None, res: int, audience: str,
                 title: str = "") -> go.Figure | None:
     """Choropleth of one count per H3 cell for one month; None when the city has no cell data."""
     matrix = cell_matrix(data.snapshot_key(), city_id, res, metric)
     if matrix.empty:
         return None
     fig = go.Figure(go.Choroplethmap(
-        geojson=geojson_url(city_id, res), locations=matrix.index, z=_values(matrix, period, suppress), featureidkey="id",
-        colorscale="OrRd", zmin=0, marker={"opacity": 0.75, "line": {"width": 0.3, "color": "#888"}},
+        geojson=geojson_url(city_id, res), locations=matrix.index, featureidkey="id",
+        z=_values(matrix, city_id, metric, period, res, audience), colorscale="OrRd", zmin=0,
+        marker={"opacity": 0.75, "line": {"width": 0.3, "color": "#888"}},
         colorbar={"title": {"text": title}}, hovertemplate="%{location}<br>%{z}<extra></extra>"))
     return _layout(fig, city_id, *reversed(extent(data.snapshot_key(), city_id, res)))
 
 
-def cell_values(city_id: str, metric: str, period: str | None, res: int, suppress: bool) -> list:
+def cell_values(city_id: str, metric: str, period: str | None, res: int, audience: str) -> list:
     """The z values of :func:`cell_figure` for another month (a Patch of the existing figure)."""
     matrix = cell_matrix(data.snapshot_key(), city_id, res, metric)
-    return [None if np.isnan(v) else v for v in _values(matrix, period, suppress)]
+    return [None if np.isnan(v) else v for v in _values(matrix, city_id, metric, period, res, audience)]
 
 
 def area_geojson(areas: pd.DataFrame) -> dict:
@@ -112,9 +119,10 @@ def area_geojson(areas: pd.DataFrame) -> dict:
         for code, g in zip(areas["area_code"], geoms, strict=True)]}
 
 
-def risk_figure(city_id: str, title: str = "") -> go.Figure | None:
+def risk_figure(city_id: str, audience: str, title: str = "") -> go.Figure | None:
     """Areas coloured by their risk score; None when risk or area outlines are not published."""
-    risk, areas = data.table("risk", city_id), data.table("areas", city_id)
+    risk = for_audience("risk", data.table("risk", city_id), audience)
+    areas = for_audience("areas", data.table("areas", city_id), audience)
     if risk.empty or areas.empty or "geometry_wkt" not in areas.columns:
         return None
     merged = areas.merge(risk[["area_code", "score", "rank"]], on="area_code", how="inner")

@@ -15,11 +15,13 @@ from h3ronpy import ContainmentMode, vector
 AREA_CELL_COLUMNS = ["city_id", "area_code", "cell"]
 
 
-def _to_numpy(arr) -> np.ndarray:
+def _to_numpy(arr: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """An Arrow array as a numpy array (object dtype for strings, nulls as None)."""
     return pa.array(arr).to_numpy(zero_copy_only=False)
 
 
-def _parse(cell_strings: Sequence[str]):
+def _parse(cell_strings: Sequence[str]) -> pa.Array:
+    """H3 cell strings as h3ronpy's uint64 cell array."""
     return h3ronpy.cells_parse(pa.array(np.asarray(cell_strings, dtype=object), type=pa.string()))
 
 

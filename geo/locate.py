@@ -27,6 +27,7 @@ def normalise_names(values: pd.Series) -> pd.Series:
 
 
 def _areas_frame(areas: pd.DataFrame) -> gpd.GeoDataFrame:
+    """city_id, area_code and the polygon of each area (unreadable WKT -> empty geometry)."""
     wkt = areas["geometry_wkt"].astype(object)
     geoms = shapely.from_wkt(wkt.where(wkt.notna(), None).to_numpy(), on_invalid="ignore")
     return gpd.GeoDataFrame(areas[["city_id", "area_code"]].reset_index(drop=True), geometry=geoms, crs=4326)
@@ -84,6 +85,7 @@ def match_places(city_id: pd.Series, place: pd.Series, gaz: pd.DataFrame) -> pd.
 
 
 def _located_frame(keys: pd.Series, frame: pd.DataFrame, areas: pd.DataFrame, res: int) -> pd.DataFrame:
+    """Key, valid coordinates, cell and containing area per row; precision cell where a cell, else unknown."""
     lat = pd.to_numeric(frame["lat"], errors="coerce").astype("float64")
     lon = pd.to_numeric(frame["lon"], errors="coerce").astype("float64")
     cell = pd.Series(cells(lat.to_numpy(), lon.to_numpy(), res), index=frame.index, dtype="string")
@@ -95,6 +97,7 @@ def _located_frame(keys: pd.Series, frame: pd.DataFrame, areas: pd.DataFrame, re
 
 
 def _finish(out: pd.DataFrame, key: str, res: int) -> pd.DataFrame:
+    """The key and ``LOCATED_COLUMNS``, with the resolution where a row has a cell."""
     out["resolution"] = pd.array(np.where(out["cell"].notna(), res, pd.NA), dtype="Int32")
     return out[[key, *LOCATED_COLUMNS]].reset_index(drop=True)
 

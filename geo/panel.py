@@ -1,12 +1,10 @@
-"""Panels of counts per place (cell or area) x period (YYYY-MM month or YYYY-Www ISO week), complete grids,
-roll-ups from cells to official areas, and small-count suppression."""
+"""Panels of counts per place (cell or area) x period (YYYY-MM month or YYYY-Www ISO week): complete grids
+and lags. Frames in, frames out; no configuration is read here."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-
-from scn.config import suppress_below
 
 COUNTS = ["posts", "flagged_posts", "crimes", "hate_crimes"]
 
@@ -42,40 +40,3 @@ def full_panel(place_period: pd.DataFrame, key: str = "cell") -> pd.DataFrame:
     if "flagged_posts" in panel:
         panel["flagged_lag1"] = panel.groupby(key)["flagged_posts"].shift(1)
     return panel
-
-
-def located_counts(posts: pd.DataFrame, crimes: pd.DataFrame, key: str = "cell",
-                   period: str = "month") -> pd.DataFrame:
-    """Counts per city x place x period from ``posts_enriched`` and ``crimes_enriched`` rows.
-
-    Only rows with a non-null ``key`` count: a post placed to city level (no cell, no area) is never counted
-    in a cell or area. Flagged = label ``hate``."""
-    p = posts.loc[posts[key].notna()]
-    c = crimes.loc[crimes[key].notna()]
-    post_counts = (p.assign(flagged=p["label"].eq("hate"))
-                   .groupby(["city_id", key, period]).agg(posts=("flagged", "size"), flagged_posts=("flagged", "sum")))
-    crime_counts = (c.assign(hate=c["is_hate"].astype(bool))
-                    .groupby(["city_id", key, period]).agg(crimes=("hate", "size"), hate_crimes=("hate", "sum")))
-    out = pd.concat([post_counts, crime_counts], axis=1).fillna(0).astype("int64").reset_index()
-    return out.rename(columns={period: "period"})[["city_id", key, "period", *COUNTS]]
-
-
-def rollup_to_areas(cell_period: pd.DataFrame, areas_of_cells: pd.DataFrame) -> pd.DataFrame:
-    """Cell counts summed to official areas (``geo.h3index.area_cells``); cells outside every area roll up to a
-    null area_code so city totals still add up."""
-    mapped = cell_period.merge(areas_of_cells[["city_id", "cell", "area_code"]], on=["city_id", "cell"],
-                               how="left")
-    counts = [c for c in COUNTS if c in mapped]
-    return mapped.groupby(["city_id", "area_code", "period"], dropna=False, as_index=False)[counts].sum()
-
-
-def suppress_small(frame: pd.DataFrame, columns: list[str] | None = None,
-                   min_count: int | None = None) -> pd.DataFrame:
-    """Copy of ``frame`` with counts from 1 to min_count - 1 replaced by null (default ``SCN_SUPPRESS_BELOW``),
-    for anything shown outside staff; zeros stay zeros."""
-    threshold = suppress_below() if min_count is None else min_count
-    out = frame.copy()
-    for col in columns or [c for c in COUNTS if c in frame]:  # a handful of columns
-        values = pd.to_numeric(out[col], errors="coerce").astype("Int64")
-        out[col] = values.mask((values > 0) & (values < threshold))
-    return out

@@ -63,6 +63,7 @@ def bivariate_moran(x: np.ndarray, y: np.ndarray, w: W, permutations: int = 999,
 
 
 def _labels(q: np.ndarray, p: np.ndarray, alpha: float, fdr: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Quadrant codes where (BH-adjusted when ``fdr``) p < alpha, else ``ns``; and the adjusted p-values."""
     p_adj = multipletests(p, alpha=alpha, method="fdr_bh")[1] if fdr and len(p) else p
     return QUADRANTS[np.where(p_adj < alpha, q, 0)], p_adj
 

@@ -1,11 +1,13 @@
 """`scn run`: materialize the asset graph in process on the $SCN_HOME instance, then publish."""
 
 
-from dagster import AssetKey, AssetSelection, DagsterInstance
+from dagster import AssetSelection
 
-from orchestration.instance import prepare_dagster_home
-
-SNAPSHOT_KEY = AssetKey(["serving", "snapshot"])
+from assets.ingest.partitions import partitioned_keys, range_tags, register_inbox_cities, touches_partitions
+from assets.keys import SNAPSHOT_KEY
+from orchestration.definitions import defs
+from orchestration.instance import scn_instance
+from scn.ops.notify import notify
 
 
 def run_pipeline(selection: str | None = None, raise_on_error: bool = False, publish: bool = True) -> bool:
@@ -15,12 +17,7 @@ def run_pipeline(selection: str | None = None, raise_on_error: bool = False, pub
     ``publish=False`` skips the republication after a partial selection. Returns True when every step
     succeeded.
     """
-    prepare_dagster_home()
-    from assets.ingest import partitioned_keys
-    from orchestration.definitions import defs
-    from orchestration.partitions import range_tags, register_inbox_cities, touches_partitions
-
-    instance = DagsterInstance.get()
+    instance = scn_instance()
     job = defs.resolve_implicit_global_asset_job_def()
     graph = defs.resolve_asset_graph()
     keys = set(AssetSelection.from_string(selection).resolve(graph)) if selection else None
@@ -37,8 +34,6 @@ def run_pipeline(selection: str | None = None, raise_on_error: bool = False, pub
         result = job.execute_in_process(instance=instance, asset_selection=[SNAPSHOT_KEY],
                                         raise_on_error=raise_on_error, tags={"scn/trigger": "cli-publish"})
     if not result.success:
-        from scn.notify import notify
-
         failed = [e.step_key for e in result.all_events if e.is_step_failure]
         notify("SCN pipeline run failed (scn run)", f"failed steps: {', '.join(failed) or 'unknown'}",
                run_id=result.run_id, selection=selection, failed_steps=failed)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
-from scn.config import KINDS, paths
+from scn import vocabularies
+from scn.publish.catalog import KINDS as EXPORT_KINDS
+from scn.settings import KINDS, paths
 
-EXPORT_KIND_NAMES = ("network-kpis", "programme-metrics", "summit-metrics", "survey-indices", "cells",
-                     "correlations")
+EXPORT_KIND_NAMES = tuple(EXPORT_KINDS)
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
@@ -62,8 +62,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from scn.exports import export
-    from scn.serving import NoSnapshotError
+    from scn.publish.exports import export
+    from scn.publish.serving import NoSnapshotError
 
     try:
         out = export(args.kind, args.format, Path(args.out),
@@ -76,7 +76,9 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_classify(args: argparse.Namespace) -> int:
-    from scn.nlp import classify, evaluate_file, read_classify_input
+    from scn.nlp.evaluation import evaluate_file
+    from scn.nlp.io import read_classify_input
+    from scn.nlp.model import classify
 
     if args.eval:
         report = evaluate_file(Path(args.eval))
@@ -108,7 +110,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _cmd_user(args: argparse.Namespace) -> int:
-    from scn.users import add_user
+    from scn.access.users import add_user
 
     if args.role == "official" and not args.city:
         print("scn user add: an official needs --city CITY_ID", file=sys.stderr)
@@ -165,7 +167,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("csv", "xlsx", "parquet"), required=True)
     p.add_argument("--out", required=True, metavar="PATH")
     p.add_argument("--city", metavar="CITY_ID", help="only this city")
-    p.add_argument("--audience", choices=("staff", "official"), default="staff",
+    p.add_argument("--audience", choices=vocabularies.user_roles(), default="staff",
                    help="official: small counts suppressed, no per-person data")
     p.set_defaults(func=_cmd_export)
 
@@ -191,7 +193,7 @@ def build_parser() -> argparse.ArgumentParser:
                          description="Add or update a dashboard user. Network staff see every city; an official "
                          "sees only their city. The password (first line of stdin) is stored hashed.")
     pa.add_argument("username")
-    pa.add_argument("--role", choices=("staff", "official"), required=True)
+    pa.add_argument("--role", choices=vocabularies.user_roles(), required=True)
     pa.add_argument("--city", metavar="CITY_ID")
     pa.set_defaults(func=_cmd_user)
     return ap
@@ -199,7 +201,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    os.environ.setdefault("DAGSTER_HOME", str(paths().dagster_home))
     return int(args.func(args) or 0)
 
 

@@ -227,7 +227,7 @@ def main() -> int:
     add_ratios(stages, rows, result.get("naive"), result.get("limit"))
 
     if not args.skip_extras:
-        from geo.bench import index_points
+        from bench_h3 import index_points  # scripts/ (this script's folder) is on sys.path
 
         print("[bench] H3 indexing: vectorised vs per-row loop ...", flush=True)
         result["h3_index"] = index_points(5_000_000)  # issue 5: 5M points, vectorised vs per-row loop
@@ -240,7 +240,7 @@ def main() -> int:
                 result["ingest_1m"] = bench_ingest(1_000_000, Path(tmp))
         finally:
             sys.path.pop(0)
-        from dashboards.bench import callback_latency
+        from bench_dashboards import callback_latency  # scripts/ (this script's folder) is on sys.path
 
         print("[bench] dashboard callbacks on a 10k-cell city ...", flush=True)
         result["dashboard"] = callback_latency(cells=10_000, n=50)

@@ -41,7 +41,7 @@ def demo_panels(seed: int, null: bool) -> tuple[float, list[tuple[str, pd.DataFr
 
 def synthetic_panels(seed: int, null: bool) -> tuple[float, list[tuple[str, pd.DataFrame, pd.DataFrame]]]:
     """Planted rate ratio and three synthetic cities of different sizes."""
-    from geo.synthetic import synthetic_panel
+    from tests.support.geo_worlds import synthetic_panel
 
     rr = 1.0 if null else 1.15
     out = []

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from scn.nlp import classify, labelling_version, load_classifier, load_lexicon
+from scn.nlp.lexicon import load_lexicon
+from scn.nlp.model import classify, labelling_version, load_classifier
 
 
 def main() -> None:

@@ -29,8 +29,9 @@ from sklearn.model_selection import StratifiedKFold, train_test_split
 from sklearn.pipeline import Pipeline
 
 from scn.nlp.estimators import GroupedLogisticRegression, NBLogisticRegression
-from scn.nlp.evaluate import CLASSES, metrics_report, tune_bias
+from scn.nlp.evaluation import metrics_report, tune_bias
 from scn.nlp.features import char_baseline_features, normalise, normalise_ar, word_char_features
+from scn.nlp.labels import CLASSES
 
 LANGS = ("en", "fr", "ar")
 

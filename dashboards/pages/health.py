@@ -1,19 +1,21 @@
-"""Data health (staff): latest materializations, failed checks, quarantine counts, classifier evaluation and
-a link to the Dagster UI (``$SCN_DAGSTER_URL``, default http://127.0.0.1:3000)."""
+"""Data health (``/health``, staff): latest materializations, failed checks, quarantine counts, classifier
+evaluation and a link to the Dagster UI (``settings().dagster_url``, default http://127.0.0.1:3000)."""
 
 from __future__ import annotations
 
-import os
-
+import dash
 from dash import html
 
-from dashboards import data
-from dashboards.components import frame_table, section, unavailable
-from dashboards.i18n import t
+from dashboards import auth, data
+from dashboards.components import frame_table, section, snapshot_notice, unavailable
+from dashboards.i18n import normalise, t
+from scn.settings import settings
+
+dash.register_page(__name__, path="/health", access="staff")
 
 
 def dagster_url() -> str:
-    return os.environ.get("SCN_DAGSTER_URL", "http://127.0.0.1:3000")
+    return settings().dagster_url
 
 
 def _failed_checks(lang: str):
@@ -27,7 +29,9 @@ def _failed_checks(lang: str):
     return frame_table(failed[cols], "health-failed-checks", lang)
 
 
-def layout(lang: str) -> html.Div:
+def layout(lang: str | None = "en", **_query: object) -> html.Div:
+    lang = normalise(lang)
+    auth.require_page(__name__)
     assets = data.table("asset_health")
     quarantine = data.table("quarantine_summary")
     evaluation = data.table("classifier_eval")
@@ -41,6 +45,7 @@ def layout(lang: str) -> html.Div:
     tables = info.get("tables", {})
     return html.Div([
         html.H2(t("health", lang)),
+        snapshot_notice(lang),
         html.P(html.A(t("dagster_link", lang), href=dagster_url(), id="health-dagster", target="_blank")),
         section(t("failed_checks", lang), _failed_checks(lang)),
         section(t("assets", lang), frame_table(assets, "health-assets", lang) if len(assets) else unavailable(lang)),

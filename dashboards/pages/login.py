@@ -1,17 +1,20 @@
-"""Log-in page: a plain HTML form (fields ``username``, ``password``) posted to the server's ``/login``."""
+"""Log-in page (public): a plain HTML form (fields ``username``, ``password``) posted to the server's
+``/login``; ``?next=`` is where to go after, ``?error=1`` says the last attempt failed."""
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs
-
+import dash
 from dash import dcc, html
 
-from dashboards.i18n import t
+from dashboards.i18n import normalise, t
+
+dash.register_page(__name__, path="/login", access="public")
 
 
-def layout(lang: str, search: str | None) -> html.Div:
-    query = parse_qs((search or "").lstrip("?"))
-    nxt = query.get("next", ["/"])[0]
+def layout(lang: str | None = "en", **query: object) -> html.Div:
+    lang = normalise(lang)
+    nxt = query.get("next")
+    nxt = nxt if isinstance(nxt, str) and nxt else "/"
     error = html.P(t("login_failed", lang), id="login-error", className="error") if query.get("error") else None
     return html.Div([
         html.H2(t("login", lang)),

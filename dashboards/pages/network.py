@@ -1,13 +1,17 @@
-"""Network overview (staff): KPIs, summits, programme lines by region, member map, downloads, city links."""
+"""Network overview (``/network``, staff): KPIs, summits, programme lines by region, member map, downloads and
+links to the city pages."""
 
 from __future__ import annotations
 
+import dash
 import plotly.express as px
 from dash import dcc, html
 
-from dashboards import data, maps
-from dashboards.components import frame_table, section, unavailable
-from dashboards.i18n import t
+from dashboards import auth, data, maps
+from dashboards.components import frame_table, section, snapshot_notice, unavailable
+from dashboards.i18n import normalise, t
+
+dash.register_page(__name__, path="/network", access="staff")
 
 EXPORT_KINDS = ("network-kpis", "programme-metrics", "summit-metrics", "survey-indices", "cells", "correlations")
 FORMATS = ("csv", "xlsx", "parquet")
@@ -39,7 +43,9 @@ def _downloads() -> html.Table:
                        className="button")) for fmt in FORMATS]) for kind in EXPORT_KINDS], id="net-exports")
 
 
-def layout(lang: str) -> html.Div:
+def layout(lang: str | None = "en", **_query: object) -> html.Div:
+    lang = normalise(lang)
+    auth.require_page(__name__)
     cities = data.table("cities")
     summits = data.table("summit_metrics")
     with_data = set(data.table("city_month").get("city_id", []))
@@ -47,6 +53,7 @@ def layout(lang: str) -> html.Div:
              zip(cities.get("city_id", []), cities.get("name", []), strict=True) if c in with_data]
     return html.Div([
         html.H2(t("network", lang)),
+        snapshot_notice(lang),
         section(t("kpis", lang), _kpis(lang)),
         section(t("city_pages", lang), html.Ul(links, id="net-cities") if links else unavailable(lang)),
         section(t("summits", lang), frame_table(summits, "net-summits", lang) if len(summits) else unavailable(lang)),

@@ -16,8 +16,6 @@ from scn.demo.survey import SEMICOLON_CITIES
 from scn.demo.timefmt import iso_with_offset
 
 POST_COLUMNS = ["id", "created_at", "text", "lang", "lat", "lon", "place", "author", "platform", "url"]
-POLICE_UK_COLUMNS = ["Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location",
-                     "LSOA code", "LSOA name", "Crime type", "Last outcome category", "Context", "Hate flag"]
 CRIME_COLUMNS = ["id", "time", "lat", "lon", "category", "hate_flag"]
 STREETS = ["High Street", "Station Road", "Church Lane", "Park Road", "Victoria Road", "Mill Lane", "Supermarket",
            "Parking Area", "Petrol Station", "Shopping Area", "Sports/Recreation Area", "Nightclub",

@@ -6,8 +6,6 @@ a polygon, and features without geometry, go to quarantine. Centroids are comput
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -15,12 +13,10 @@ import pandera.pandas as pa
 import shapely
 
 from scn.ingest import readers, schemas
+from scn.ingest.model import Parsed, Source, rejects_from
 from scn.ingest.parse import as_text, parse_int
 from scn.ingest.readers import ROW
 from scn.ingest.result import IngestError
-
-if TYPE_CHECKING:
-    from scn.ingest.core import Parsed, Source
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "area_code": ("code", "id", "lsoa21cd", "lsoa11cd", "msoa21cd", "wd23cd", "ward_code", "gss_code", "pcode",
@@ -82,7 +78,6 @@ def polygonal(geoms: np.ndarray) -> np.ndarray:
 
 
 def parse(src: Source) -> Parsed:
-    from scn.ingest.core import Parsed, rejects_from
 
     gdf = read_layer(src).reset_index(drop=True)
     attrs = pd.DataFrame(gdf.drop(columns=gdf.geometry.name)).astype("string")

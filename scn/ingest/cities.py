@@ -6,16 +6,12 @@ transforms/models/staging/stg_cities.sql). A row identical to one already in the
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import pandas as pd
 
 from scn.ingest import readers, schemas
+from scn.ingest.model import Parsed, Source, bad_line_rejects, rejects_from
 from scn.ingest.parse import as_text, parse_bool, parse_float, parse_int
 from scn.ingest.readers import ROW
-
-if TYPE_CHECKING:
-    from scn.ingest.core import Parsed, Source
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "city_id": ("id", "slug"), "name": ("city", "city_name"), "country": ("country_name",),
@@ -35,7 +31,6 @@ def slug(names: pd.Series) -> pd.Series:
 
 
 def parse(src: Source) -> Parsed:
-    from scn.ingest.core import Parsed, bad_line_rejects, rejects_from
 
     table = readers.read_tabular(src.archived, src.progress)
     raw, origin = readers.canonical_columns(table.frame, SYNONYMS)

@@ -7,17 +7,14 @@ same rows in an overlapping download are recognised as duplicates.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import duckdb
 import pandas as pd
 
 from scn.ingest import readers, schemas
+from scn.ingest.cities_known import city_box
+from scn.ingest.model import Parsed, Source, bad_line_rejects, rejects_from
 from scn.ingest.parse import as_text, coordinate_checks, parse_bool, parse_month, parse_time
 from scn.ingest.readers import ROW
-
-if TYPE_CHECKING:
-    from scn.ingest.core import Parsed, Source
 
 POLICE_UK: dict[str, tuple[str, ...]] = {
     "crime_id": (), "month": (), "reported_by": (), "falls_within": (), "lon": ("longitude",),
@@ -57,8 +54,6 @@ def _keys(source: pd.Series, crime_id: pd.Series, raw: pd.DataFrame) -> pd.Serie
 
 
 def parse(src: Source) -> Parsed:
-    from scn.ingest.cities_known import city_box
-    from scn.ingest.core import Parsed, bad_line_rejects, rejects_from
 
     table = readers.read_tabular(src.archived, src.progress)
     police = is_police_uk(table.frame)

@@ -8,18 +8,16 @@ The template is chosen by file name (``activities*``, ``participants*``, ``grant
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import pandas as pd
 
 from scn.ingest import readers, schemas
+from scn.ingest.cities import slug
+from scn.ingest.cities_known import known_cities
+from scn.ingest.model import Parsed, Source, bad_line_rejects, rejects_from
 from scn.ingest.parse import as_text, parse_date, parse_float, parse_int
 from scn.ingest.readers import ROW
 from scn.ingest.result import IngestError
-from scn.privacy import pseudonymise
-
-if TYPE_CHECKING:
-    from scn.ingest.core import Parsed, Source
+from scn.privacy.pseudonyms import pseudonymise
 
 ACTIVITY: dict[str, tuple[str, ...]] = {
     "activity_id": ("id", "event_id"), "programme_line": ("programme", "program_line", "line"),
@@ -69,7 +67,6 @@ def template_of(path_name: str, frame: pd.DataFrame) -> str:
 
 
 def _regions(city_id: pd.Series, country: pd.Series) -> pd.Series:
-    from scn.ingest.cities_known import known_cities
 
     known = known_cities()
     by_city = city_id.map(dict(zip(known["city_id"], known["region"], strict=True)))
@@ -78,7 +75,6 @@ def _regions(city_id: pd.Series, country: pd.Series) -> pd.Series:
 
 
 def _known_city(city_id: pd.Series) -> pd.Series:
-    from scn.ingest.cities_known import known_cities
 
     return city_id.isna() | city_id.isin(set(known_cities()["city_id"]))
 
@@ -129,7 +125,6 @@ def _load(src: Source, synonyms: dict[str, tuple[str, ...]], required: tuple[str
 
 
 def parse(src: Source) -> Parsed:
-    from scn.ingest.core import Parsed, bad_line_rejects, rejects_from
 
     table = readers.read_tabular(src.archived, src.progress)
     kind = template_of(src.path.name, table.frame)
@@ -158,7 +153,6 @@ def parse(src: Source) -> Parsed:
         line, activity_type = EVENT_LINES[kind]
         act = raw.assign(activity_id=raw["event_id"], programme_line=line, activity_type=activity_type,
                          city_id=pd.NA)
-        from scn.ingest.cities import slug
 
         host = slug(as_text(act["host_city"]))
         act["city_id"] = host.where(_known_city(host) & host.notna())

@@ -9,7 +9,6 @@ from __future__ import annotations
 import codecs
 import csv
 import json
-import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ import pyarrow.csv as pacsv
 from charset_normalizer import from_bytes
 
 from scn.ingest.result import IngestError
+from scn.settings import settings
 
 Progress = Callable[[int], None] | None
 BLOCK_BYTES = 1 << 22
@@ -37,7 +37,7 @@ ROW = "source_row"
 
 def max_line_bytes() -> int:
     """Longest line accepted in a line-oriented file (``SCN_INGEST_MAX_LINE_BYTES``, default 64 MiB)."""
-    return int(os.environ.get("SCN_INGEST_MAX_LINE_BYTES", str(64 << 20)))
+    return settings().ingest_max_line_bytes
 
 
 @dataclass
@@ -302,8 +302,3 @@ def require(path: Path, origin: dict[str, str], required: Iterable[str], synonym
             alts = ", ".join(list(synonyms.get(col, ()))[:4])
             raise fail(path, f"missing required column '{col}'" + (f" (or {alts})" if alts else ""))
 
-
-def blank_to_na(s: pd.Series) -> pd.Series:
-    """Strip a text column and turn empty strings into missing values."""
-    s = s.astype("string").str.strip()
-    return s.mask(s == "")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
+from scn import vocabularies
 from scn.ingest.readers import ROW
 
 LAT = pa.Check.in_range(-90, 90, error="latitude outside -90..90")
@@ -83,8 +84,7 @@ CODEBOOK = frame_schema({
     "reverse": col(),
 })
 
-CITIES_REGIONS = ("Europe", "MENA", "Sub-Saharan Africa", "South Asia", "Central Asia", "North America",
-                  "Latin America & Caribbean", "Asia-Pacific")
+CITIES_REGIONS = vocabularies.regions()  # transforms/seeds/regions.csv, also the dbt tests' source
 CITIES = frame_schema({
     "city_id": col(pa.Check.str_matches(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", error="not a lowercase ASCII slug")),
     "name": col(nonblank()),
@@ -100,10 +100,10 @@ CITIES = frame_schema({
     "joined_year__parsed": col(flag("not a whole number")),
 })
 
-PROGRAMME_LINES = ("local_action_planning", "city_consultation", "local_prevention_network", "innovation_grant",
-                   "young_cities", "training", "city_exchange", "summit")
-ROLES = ("mayor", "city_official", "practitioner", "youth", "civil_society", "other")
-GENDERS = ("female", "male", "non_binary", "other", "prefer_not_to_say")
+# the vocabularies of transforms/seeds/ (the dbt relationships tests read the same files)
+PROGRAMME_LINES = vocabularies.programme_lines()
+ROLES = vocabularies.participant_roles()
+GENDERS = vocabularies.genders()
 
 ACTIVITIES = frame_schema({
     "activity_id": col(nonblank()),

@@ -8,18 +8,16 @@ become ``q/option`` and the space-separated summary column is not stored; text-o
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from scn.ingest import readers, schemas
+from scn.ingest.model import Parsed, Source, bad_line_rejects, rejects_from
 from scn.ingest.parse import as_text, parse_bool, parse_float, parse_time
 from scn.ingest.readers import ROW
 from scn.ingest.result import IngestError
-
-if TYPE_CHECKING:
-    from scn.ingest.core import Parsed, Source
 
 META: dict[str, tuple[str, ...]] = {  # canonical -> last path segments, in priority order
     "response_id": ("_uuid", "instanceid", "key", "_id", "uuid"),
@@ -78,7 +76,6 @@ def _layout(frame: pd.DataFrame) -> tuple[dict[str, str], dict[str, str]]:
 
 
 def parse(src: Source) -> Parsed:
-    from scn.ingest.core import Parsed, bad_line_rejects, is_codebook
 
     if is_codebook(src.path):
         return parse_codebook(src)
@@ -146,7 +143,6 @@ def parse(src: Source) -> Parsed:
 
 def parse_codebook(src: Source) -> Parsed:
     """question, construct, label, scale_min, scale_max, reverse (template: scn/templates/survey_codebook.csv)."""
-    from scn.ingest.core import Parsed, bad_line_rejects, rejects_from
 
     table = readers.read_tabular(src.archived, src.progress)
     raw, origin = readers.canonical_columns(table.frame, CODEBOOK)
@@ -169,3 +165,8 @@ def parse_codebook(src: Source) -> Parsed:
                          "label": as_text(raw["label"])[ok] if "label" in raw else None,
                          "scale_min": t["scale_min"], "scale_max": t["scale_max"], "reverse": t["reverse"].astype(bool)})
     return Parsed({"survey_codebook": book}, "survey_codebook", rejects)
+
+
+def is_codebook(path: Path) -> bool:
+    """Survey codebooks are files whose name contains ``codebook`` (``codebook.csv``, ``survey_codebook.xlsx``)."""
+    return "codebook" in path.name.lower()

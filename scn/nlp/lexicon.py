@@ -21,7 +21,6 @@ measured: there is no labelled data in these languages.
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -30,7 +29,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-ENV_VAR = "SCN_LEXICONS"  # a folder of hurtlex_<lang>.tsv files, or "none" to switch the lexicon method off
+from scn.settings import settings
+
 HATE_CATEGORY, HATE_TARGET = "ps", "origin"
 OFFENSIVE_CATEGORIES = {"cds", "dmc", "ddp", "ddf", "asf", "asm", "pr", "ps"}
 LEVELS = ("conservative",)
@@ -145,7 +145,7 @@ def _load(folder: str) -> Lexicon:
 
 def load_lexicon(spec: str | None = None) -> Lexicon | None:
     """The lexicons in ``spec`` or ``$SCN_LEXICONS`` (a folder), else the shipped HurtLex subset; None when off."""
-    spec = spec or os.environ.get(ENV_VAR) or str(_default_dir())
+    spec = spec or settings().lexicons or str(_default_dir())
     if spec.strip().lower() in {"none", "off", "0", "false"}:
         return None
     return _load(str(Path(spec).expanduser().resolve()))

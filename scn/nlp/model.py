@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -15,16 +14,12 @@ import numpy as np
 import pandas as pd
 
 from scn.hashing import file_sha256
-from scn.nlp.evaluate import CLASSES
+from scn.nlp.labels import CLASSES
+from scn.nlp.langid import detect_languages
 from scn.nlp.lexicon import Lexicon, load_lexicon
 from scn.nlp.targets import detect_targets
+from scn.settings import settings
 
-try:
-    from scn.langid import detect_languages
-except ImportError:  # scn.langid not landed yet
-    from scn.nlp._langid_fallback import detect_languages
-
-ENV_VAR = "SCN_CLASSIFIER"
 ALL_LANGUAGES = "*"
 DEFAULT = "default"  # the shipped model, in $SCN_CLASSIFIER specs
 COLUMNS = ["label", "score_hate", "target", "assessed", "method", "lang", "model_version"]
@@ -90,10 +85,10 @@ def _load(path: str, stamp: tuple) -> Classifier:
         if (p / "config.json").exists():
             raise FileNotFoundError(
                 f"{p}: a transformers checkpoint without model.onnx; export it first with `optimum-cli export onnx "
-                f"--model {p} --task text-classification {p}-onnx` and point {ENV_VAR} at {p}-onnx")
+                f"--model {p} --task text-classification {p}-onnx` and point SCN_CLASSIFIER at {p}-onnx")
         raise FileNotFoundError(f"{p}: neither a model file nor an exported model directory (model.onnx)")
     if not p.is_file():
-        raise FileNotFoundError(f"{p}: no such model file ({ENV_VAR})")
+        raise FileNotFoundError(f"{p}: no such model file (SCN_CLASSIFIER)")
     if p.suffix == ".skops":
         from skops.io import get_untrusted_types, load  # optional dependency
 
@@ -132,7 +127,7 @@ def _combine(spec: str) -> Classifier:
             per_lang.update({k: clf.version_of(k) for k in clf.models})
         else:
             if not clf.covers(lang):
-                raise ValueError(f"{ENV_VAR}: {path.strip()} does not cover language {lang!r} "
+                raise ValueError(f"SCN_CLASSIFIER: {path.strip()} does not cover language {lang!r} "
                                  f"(it covers {', '.join(sorted(clf.languages))})")
             key = lang if lang in clf.models else ALL_LANGUAGES
             models[lang] = clf.models[key]
@@ -150,7 +145,7 @@ def load_classifier(spec: str | None = None) -> Classifier:
     A spec is a joblib/skops pipeline file or an exported ONNX transformer directory, or several joined by ``;``
     with a language each (``ar=/models/marbert-onnx;default``: that model for Arabic, the shipped one for the rest).
     """
-    spec = spec or os.environ.get(ENV_VAR) or DEFAULT
+    spec = spec or settings().classifier or DEFAULT
     return _combine(spec) if ";" in spec or "=" in spec else _load_one(spec)
 
 

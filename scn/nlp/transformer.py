@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from scn.hashing import file_sha256
-from scn.nlp.evaluate import CLASSES
+from scn.nlp.labels import CLASSES
 
 MODEL_FILE, TOKENIZER_FILE, CONFIG_FILE = "model.onnx", "tokenizer.json", "config.json"
 # model label (lower-cased, "-" and " " as "_") -> platform class; extend per model with config "scn_label_map"

@@ -21,10 +21,21 @@ USERS = {"sam": ("staff", None, "staff-pass-123"), "olive": ("official", "london
          "omar": ("official", "saida", "official-pass-2")}
 
 
+@pytest.fixture(autouse=True)
+def _settings_restored() -> Iterator[None]:
+    """``create_app(home)`` sets the home for the rest of the process (``scn.settings.use``): undo it after each
+    test, so that one test's home never leaks into the next."""
+    from scn import settings
+
+    saved = settings.saved_overrides()
+    yield
+    settings.restore_overrides(saved)
+
+
 @pytest.fixture(scope="session")
 def dash_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """SCN_HOME with the synthetic snapshot and the users sam (staff), olive (london), omar (saida)."""
-    from scn.users import add_user
+    from scn.access.users import add_user
 
     home = tmp_path_factory.mktemp("scn-dash")
     publish_snapshot(home)
@@ -65,3 +76,22 @@ def login(server: str, username: str) -> requests.Session:
                allow_redirects=False, timeout=10)
     assert r.status_code == 302 and "error" not in r.headers["Location"]
     return s
+
+
+@pytest.fixture()
+def app_client(dash_home: Path):
+    """The app in this process over ``dash_home``: ``app_client(name)`` is a Flask test client signed in as that
+    user through the real log-in form (``app_client()``: anonymous); ``app_client.app`` is the Dash app."""
+    from dashboards.app import create_app
+
+    app = create_app(dash_home)
+
+    def client(username: str | None = None):
+        c = app.server.test_client()
+        if username:
+            r = c.post("/login", data={"username": username, "password": USERS[username][2], "next": "/"})
+            assert r.status_code == 302 and "error" not in r.headers["Location"]
+        return c
+
+    client.app = app  # type: ignore[attr-defined]
+    return client

@@ -1,4 +1,4 @@
-"""A realistic synthetic serving snapshot (every table the dashboards read), published with scn.serving.publish.
+"""A realistic synthetic serving snapshot (every table the dashboards read), published with scn.publish.serving.publish.
 
 Two cities with data (london: 217 res-8 cells, saida: 61), three members without, 12 months, counts small
 enough that suppression matters, one failed check, quarantined rows, alerts and risk per area.
@@ -7,7 +7,6 @@ enough that suppression matters, one failed check, quarantined rows, alerts and 
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -15,7 +14,8 @@ import h3
 import numpy as np
 import pandas as pd
 
-from scn import serving
+from scn.publish import serving
+from scn.settings import override
 
 PERIODS = [f"{2025 + (m + 10) // 12}-{(m + 10) % 12 + 1:02d}" for m in range(12)]  # 2025-11 .. 2026-10
 CITIES = pd.DataFrame({
@@ -82,16 +82,21 @@ def make_tables(seed: int = 0, rings: dict[str, int] | None = None) -> dict[str,
     for city_id, ring in rings.items():
         n_cells = 3 * ring * (ring + 1) + 1
         base = {"city_id": city_id, "p_value": 0.01}
-        method = json.dumps({"method": "synthetic", "n_cells": n_cells, "n_periods": len(PERIODS)})
+        sizes = {"n_cells": n_cells, "n_periods": len(PERIODS)}  # detail: codes and numbers (geo/correlate.py)
         corr += [{**base, "analysis": "spearman", "estimate": 0.42, "ci_low": 0.31, "ci_high": 0.51,
-                  "n": n_cells, "lag": 0, "detail": method},
+                  "n": n_cells, "lag": 0, "detail": json.dumps(
+                      {"method": "spearman_cell_totals", "caveat": "colocation_only", **sizes})},
                  {**base, "analysis": "moran_bv", "estimate": 0.16, "ci_low": np.nan, "ci_high": np.nan,
-                  "n": n_cells, "lag": 0, "detail": method},
+                  "n": n_cells, "lag": 0, "detail": json.dumps(
+                      {"method": "moran_bv_h3_edge", "hh_cells_fdr": 3, "islands": 0, **sizes})},
                  {**base, "analysis": "nb_irr", "estimate": 1.31, "ci_low": 1.12, "ci_high": 1.53,
-                  "n": n_cells * (len(PERIODS) - 1), "lag": 1, "detail": method}]
+                  "n": n_cells * (len(PERIODS) - 1), "lag": 1, "detail": json.dumps(
+                      {"method": "nb2_glm_lag1", "effects": "area", "offset": "log_exposure_mean_posts",
+                       "alpha": 0.42, "se": "cluster_robust", **sizes})}]
         corr += [{**base, "analysis": "xcorr", "estimate": 0.3 - 0.1 * lag, "ci_low": -0.1 - 0.1 * lag,
                   "ci_high": 0.62 - 0.1 * lag, "p_value": 0.2, "n": len(PERIODS) - lag, "lag": lag,
-                  "detail": method} for lag in range(4)]
+                  "detail": json.dumps({"method": "pearson_city_monthly", "caveat": "serial_correlation",
+                                        **sizes})} for lag in range(4)]
 
     waves, constructs = ("baseline", "endline"), ("social_cohesion", "trust_local_institutions", "resilience")
     survey = pd.DataFrame([{"survey_id": f"resilience-{2025 + w}", "city_id": c, "wave": wave, "construct": k,
@@ -129,15 +134,18 @@ def make_tables(seed: int = 0, rings: dict[str, int] | None = None) -> dict[str,
         "alerts": pd.DataFrame({
             "city_id": ["london", "saida"], "alert_type": ["burst", "coordinated"],
             "area_code": ["LON-006", None], "period": ["2026-W40", "2026-W41"], "score": [4.8, 5.0],
-            "evidence": ["6 flagged posts in week 2026-W40 against a baseline of 0.5 per week",
-                         "9 near-identical posts from 5 accounts within 78 minutes"],
+            "evidence": [json.dumps({"code": "speech_burst", "flagged_posts": 6, "week": "2026-W40", "baseline": 0.5,
+                                     "baseline_weeks": 8, "p_value": 1.2e-05}),
+                         json.dumps({"code": "near_duplicates", "posts": 9, "accounts": 5,
+                                     "first_seen": "2026-10-08T12:21Z", "last_seen": "2026-10-08T13:39Z",
+                                     "fingerprint": "3f9a1c0b7e"})],
             "first_seen": pd.to_datetime([None, "2026-10-08 12:21"], utc=True),
             "last_seen": pd.to_datetime([None, "2026-10-08 13:39"], utc=True)}),
         "risk": areas_df[["city_id", "area_code"]].assign(
             rank=lambda d: d.groupby("city_id").cumcount() + 1,
             score=lambda d: np.round(1 - 0.05 * (d.groupby("city_id").cumcount()), 3),
             speech_recent=4, crime_recent=12, resilience=48.5,
-            reasons="flagged speech in the top fifth of areas; hate crime in the top fifth of areas"),
+            reasons=json.dumps({"codes": ["speech_high", "crime_high"], "recent_months": 3})),
         "classifier_eval": pd.DataFrame([{"lang": lg, "class": k, "precision": 0.6, "recall": 0.55, "f1": 0.57,
                                           "support": 100, "macro_f1": f1, "baseline_macro_f1": f1 - 0.07}
                                          for lg, f1 in zip(LANGS, (0.67, 0.42, 0.54), strict=True)
@@ -165,13 +173,10 @@ def make_tables(seed: int = 0, rings: dict[str, int] | None = None) -> dict[str,
 def publish_snapshot(home: Path, omit: Iterable[str] = (), seed: int = 0,
                      rings: dict[str, int] | None = None) -> Path:
     """Publish the synthetic snapshot (without the ``omit`` tables) into ``home``; returns the snapshot folder."""
-    tables = {k: v for k, v in make_tables(seed, rings).items() if k not in set(omit)}
-    old = os.environ.get("SCN_HOME")
-    os.environ["SCN_HOME"] = str(home)
-    try:
+    return publish_tables(home, {k: v for k, v in make_tables(seed, rings).items() if k not in set(omit)})
+
+
+def publish_tables(home: Path, tables: dict[str, pd.DataFrame]) -> Path:
+    """Publish ``tables`` as the serving snapshot of ``home`` (settings overridden, the environment untouched)."""
+    with override(home=Path(home)):
         return serving.publish(tables, run_id="factory-run", data_date=PERIODS[-1])
-    finally:
-        if old is None:
-            os.environ.pop("SCN_HOME", None)
-        else:
-            os.environ["SCN_HOME"] = old

@@ -15,13 +15,15 @@ import requests
 from tests.dashboards.conftest import login
 
 
-def _route(path: str) -> dict:
-    return {"output": "..page.children...nav.children..",
-            "outputs": [{"id": "page", "property": "children"}, {"id": "nav", "property": "children"}],
-            "inputs": [{"id": "url", "property": "pathname", "value": path},
-                       {"id": "url", "property": "search", "value": ""},
-                       {"id": "lang", "property": "value", "value": "en"}],
-            "changedPropIds": ["url.pathname"], "state": []}
+def _route(path: str, search: str = "", lang: str = "en") -> dict:
+    """The Dash Pages router's callback (``dash.page_container``): the page at ``path`` in ``lang``."""
+    return {"output": ".._pages_content.children..._pages_store.data..",
+            "outputs": [{"id": "_pages_content", "property": "children"},
+                        {"id": "_pages_store", "property": "data"}],
+            "inputs": [{"id": "_pages_location", "property": "pathname", "value": path},
+                       {"id": "_pages_location", "property": "search", "value": search},
+                       {"id": "lang", "property": "value", "value": lang}],
+            "changedPropIds": ["_pages_location.pathname"], "state": []}
 
 
 def _map(city: str, res: int = 8) -> dict:

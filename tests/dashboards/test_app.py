@@ -21,7 +21,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_users_are_stored_hashed(home: Path) -> None:
-    from scn import users
+    from scn.access import users
 
     users.add_user("olive", "official", "london", "correct horse")
     raw = (home / "secrets" / "users.json").read_text()
@@ -37,7 +37,7 @@ def test_users_are_stored_hashed(home: Path) -> None:
 
 
 def test_local_staff_session_only_on_localhost_without_users(home: Path) -> None:
-    from scn.users import add_user
+    from scn.access.users import add_user
 
     publish_snapshot(home, omit=["correlations"])
     client = create_app(home, local_staff=True).server.test_client()
@@ -69,14 +69,14 @@ def test_pages_without_any_snapshot(home: Path) -> None:
 
 
 def test_bench_entry_point(home: Path) -> None:
-    from dashboards.bench import callback_latency
+    from scripts.bench_dashboards import callback_latency
 
     result = callback_latency(cells=400, n=4, months=6)
     assert result["cells"] == 400 and 0 < result["period"]["p50_ms"] <= result["period"]["p95_ms"]
 
 
 def test_classifier_line_shows_unmeasured_models_as_such() -> None:
-    from dashboards.pages.city import _score_text
+    from dashboards.components.city import _score_text
 
     assert _score_text("en", 0.6932, 0.6081, "en") == "en 0.69 (0.61)"
     assert _score_text("ar", 0.5, float("nan"), "en") == "ar 0.50"

@@ -11,7 +11,8 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from scn import exports, serving
+from scn.privacy.disclosure import AUDIENCES
+from scn.publish import exports, serving
 from tests.conftest import scn
 from tests.transforms.world import FORMULA
 
@@ -50,7 +51,7 @@ def _dangerous(value: object) -> bool:
 
 @pytest.mark.parametrize("kind", list(exports.KINDS))
 def test_xlsx_holds_nothing_a_spreadsheet_would_execute(in_world: Path, tmp_path: Path, kind: str) -> None:
-    for audience in exports.AUDIENCES:
+    for audience in AUDIENCES:
         wb = openpyxl.load_workbook(exports.export(kind, "xlsx", tmp_path / f"{audience}.xlsx", audience=audience))
         cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
         assert not [c.coordinate for c in cells if c.data_type == "f" or _dangerous(c.value)]

@@ -11,7 +11,7 @@ import pandas as pd
 
 from geo.correlate import OUTPUT_COLUMNS, city_correlations, nb_rate_ratio
 from geo.panel import full_panel
-from geo.synthetic import synthetic_panel
+from tests.support.geo_worlds import synthetic_panel
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "effect_recovery.py"
 
@@ -25,7 +25,7 @@ def test_nb_irr_recovers_a_planted_rate_ratio_and_all_analyses_are_there() -> No
     assert nb["ci_low"] <= 1.3 <= nb["ci_high"] and nb["ci_low"] > 1 and nb["p_value"] < 0.01
     assert nb["lag"] == 1 and nb["n"] == 150 * 23
     detail = json.loads(nb["detail"])
-    assert detail["effects"] == "area" and detail["offset"] == "log population" and detail["n_cells"] == 150
+    assert detail["effects"] == "area" and detail["offset"] == "log_population" and detail["n_cells"] == 150
     assert (out["n"] > 0).all()
     assert out.loc[out["analysis"] == "xcorr", "lag"].tolist() == [0, 1, 2, 3]
 

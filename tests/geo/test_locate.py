@@ -6,7 +6,6 @@ import pandas as pd
 from shapely.geometry import box
 
 from geo.locate import gazetteer, locate_crimes, locate_posts, normalise_names
-from geo.panel import located_counts
 
 
 def _world() -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -34,14 +33,6 @@ def test_city_level_place_never_lands_in_a_cell() -> None:
     assert out.loc["x:5", "precision"] == "cell"  # coordinates win over a place name
     assert out.loc[["x:2", "x:3", "x:4"], "cell"].isna().all()
     assert out.loc[["x:2", "x:3", "x:4"], ["lat", "lon"]].isna().all().all()  # no invented coordinates
-    # ... and through the cell aggregation: the city-level post is in no cell count
-    enriched = out.reset_index().assign(city_id="london", month="2026-01", label="hate")
-    crimes = pd.DataFrame(columns=["city_id", "cell", "area_code", "month", "is_hate"])
-    counts = located_counts(enriched, crimes, key="cell")
-    assert counts["flagged_posts"].sum() == 2 == out["cell"].notna().sum()
-    assert set(counts["cell"]) == set(out.loc[["x:1", "x:5"], "cell"])
-    by_area = located_counts(enriched, crimes, key="area_code")
-    assert by_area.set_index("area_code")["posts"].to_dict() == {"E01": 1, "E02": 2}
 
 
 def test_gazetteer_matches_arabic_names_and_accents_and_place_parts() -> None:

@@ -1,10 +1,10 @@
-"""Panels: complete grids over months and ISO weeks, lags, roll-ups to areas, small-count suppression."""
+"""Panels: complete grids over months and ISO weeks, lags within a place."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from geo.panel import full_panel, period_range, rollup_to_areas, suppress_small
+from geo.panel import full_panel, period_range
 
 
 def test_period_range_fills_gaps_in_months_and_weeks() -> None:
@@ -25,20 +25,3 @@ def test_full_panel_adds_zero_rows_and_lags_within_a_cell() -> None:
     assert a.loc["2026-03", "flagged_lag1"] == 0
     assert p.loc[p["cell"] == "b", "population"].isna().all() and (a["population"] == 100).all()
 
-
-def test_rollup_to_areas_keeps_city_totals() -> None:
-    cm = pd.DataFrame({"city_id": "x", "cell": ["a", "b", "c"], "period": "2026-01", "posts": [1, 2, 4],
-                       "flagged_posts": [1, 1, 1], "crimes": [0, 1, 1], "hate_crimes": [0, 1, 0]})
-    areas = pd.DataFrame({"city_id": "x", "cell": ["a", "b"], "area_code": ["A", "A"]})
-    out = rollup_to_areas(cm, areas)
-    assert out["posts"].sum() == 7
-    assert out.loc[out["area_code"] == "A", "posts"].item() == 3
-    assert out.loc[out["area_code"].isna(), "posts"].item() == 4
-
-
-def test_suppress_small_hides_counts_below_the_threshold_only() -> None:
-    frame = pd.DataFrame({"posts": [0, 1, 4, 5, 12], "hate_crimes": [3, 0, 9, 2, 5]})
-    out = suppress_small(frame, min_count=5)
-    assert out["posts"].tolist()[0] == 0 and out["posts"].isna().tolist() == [False, True, True, False, False]
-    assert out["hate_crimes"].isna().tolist() == [True, False, False, True, False]
-    assert frame["posts"].tolist() == [0, 1, 4, 5, 12]  # input untouched

@@ -12,7 +12,7 @@ import pytest
 
 from scn import lake
 from scn.ingest import IngestError, ingest_file, ingest_inbox, readers
-from scn.ingest.core import FAMILY_TABLES
+from scn.ingest.families import FAMILY_TABLES
 from tests.ingest.corpus import kobo, kobo_row, ok_rows, posts
 
 SCN = Path(sys.executable).parent / "scn"

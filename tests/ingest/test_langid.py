@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scn.langid import detect_languages
+from scn.nlp.langid import detect_languages
 
 
 def test_languages() -> None:

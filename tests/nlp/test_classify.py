@@ -16,15 +16,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 from sklearn.pipeline import make_pipeline
 
-from scn.nlp import (
-    classify,
-    evaluate_file,
-    evaluation_table,
-    load_classifier,
-    model_card,
-    read_classify_input,
-)
-from scn.nlp.model import _default_path
+from scn.nlp.evaluation import evaluate_file, evaluation_table, model_card
+from scn.nlp.io import read_classify_input
+from scn.nlp.model import _default_path, classify, load_classifier
 
 SCN = str(Path(sys.executable).with_name("scn"))
 TEXTS = ["I love my neighbours and this city", "you are a stupid bitch", "ces gens sont des animaux",

@@ -8,11 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scn.nlp import classify, labelling_version, load_classifier, load_lexicon
 from scn.nlp.estimators import NBLogisticRegression
 from scn.nlp.features import normalise_ar
-from scn.nlp.lexicon import ALIASES
-from tests.conftest import scn_home
+from scn.nlp.lexicon import ALIASES, load_lexicon
+from scn.nlp.model import classify, labelling_version, load_classifier
 
 HURTLEX = Path("scn/data/hurtlex")
 
@@ -96,26 +95,6 @@ def test_lexicon_batch_is_vectorised_and_consistent() -> None:
     out = classify(texts, ["sq"] * len(texts))
     single = [classify([t], ["sq"]).loc[0, "label"] for t in texts[:4]]
     assert out["label"].tolist() == single * 2500
-
-
-def test_coverage_counts_lexicon_posts_apart(tmp_path: Path) -> None:
-    from scn import lake
-    from scn.analysis import classifier_coverage
-    from scn.lake_schema import LAKE_SCHEMAS
-
-    rows = pd.DataFrame({"post_key": ["a", "b", "c", "d"], "city_id": "x", "created_at": pd.Timestamp.now(tz="UTC"),
-                         "lang": ["en", "sq", "sq", "ur"], "label": ["none", "hate", "none", "none"],
-                         "score_hate": 0.0, "assessed": [True, True, True, False],
-                         "method": ["model", "lexicon", "lexicon", "not_assessed"]})
-    for col in LAKE_SCHEMAS["posts_enriched"].names:
-        if col not in rows:
-            rows[col] = None
-    with scn_home(tmp_path):
-        lake.replace_table("posts_enriched", rows)
-        cov = classifier_coverage().set_index("lang")
-    assert cov.loc["sq", ["posts", "assessed", "lexicon", "not_assessed"]].tolist() == [2, 2, 2, 0]
-    assert cov.loc["ur", ["assessed", "lexicon", "not_assessed"]].tolist() == [0, 0, 1]
-    assert cov.loc["en", "lexicon"] == 0
 
 
 def test_arabic_normalisation() -> None:

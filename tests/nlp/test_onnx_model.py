@@ -22,7 +22,7 @@ from tokenizers.models import WordLevel
 from tokenizers.normalizers import Lowercase
 from tokenizers.pre_tokenizers import Whitespace
 
-from scn.nlp import classify, load_classifier
+from scn.nlp.model import classify, load_classifier
 from scn.nlp.transformer import OnnxTextClassifierError
 
 SCN = str(Path(sys.executable).with_name("scn"))
@@ -170,7 +170,7 @@ def test_per_language_spec_keeps_the_default_for_other_languages(tmp_path: Path,
 def test_evaluation_never_shows_the_shipped_accuracy_for_a_plugged_in_model(tmp_path: Path) -> None:
     from sklearn.metrics import f1_score
 
-    from scn.nlp import evaluation_table
+    from scn.nlp.evaluation import evaluation_table
 
     combined = load_classifier(f"ar={make_export(tmp_path / 'm')};default")
     table = evaluation_table(combined)

@@ -14,6 +14,7 @@ import pytest
 import requests
 
 from tests.conftest import stop_processes
+from tests.support.marts import MARTS
 
 BIN = Path(sys.executable).parent
 REPO = Path(__file__).resolve().parents[2]
@@ -77,7 +78,7 @@ def test_one_connected_graph_from_raw_files_to_snapshot(dagster_ui: str) -> None
     nodes = _graphql(dagster_ui, GRAPH_QUERY)["assetNodes"]
     key = {"/".join(n["assetKey"]["path"]): n for n in nodes}
     deps = {k: {"/".join(d["path"]) for d in n["dependencyKeys"]} for k, n in key.items()}
-    assert "serving/snapshot" in key and "lake/posts" in key and "warehouse/mart_cell_month" in key
+    assert "serving/snapshot" in key and "lake/posts" in key and "warehouse/cell_month" in key
     # everything reaches the snapshot, and the snapshot reaches back to every ingest asset
     upstream: set[str] = set()
     frontier = {"serving/snapshot"}
@@ -86,12 +87,12 @@ def test_one_connected_graph_from_raw_files_to_snapshot(dagster_ui: str) -> None
         frontier = {d for k in frontier for d in deps.get(k, ())} - upstream
     ingest = {k for k, n in key.items() if n["groupName"] == "ingest"}
     assert ingest - {"lake/quarantine", "lake/ingest_log"} <= upstream
-    marts = {k for k in key if k.startswith("warehouse/mart_")}
+    marts = {k for k in key if k.removeprefix("warehouse/") in MARTS}
     assert marts and marts <= upstream
     # every dbt model hangs off Python assets: staging models depend on lake tables
     staging = {k: deps[k] for k in key if k.startswith("warehouse/stg_")}
     assert staging and all(any(d.startswith("lake/") for d in ds) for ds in staging.values()), staging
-    assert key["warehouse/mart_cell_month"]["hasAssetChecks"]
+    assert key["warehouse/cell_month"]["hasAssetChecks"]
 
 
 def test_daemon_is_running(dagster_ui: str) -> None:

@@ -25,7 +25,7 @@ def test_locked_warehouse_is_retried_until_the_other_writer_leaves(tmp_path: Pat
     duckdb.connect(str(db)).close()
     holder = subprocess.Popen([sys.executable, "-c",
                                f"import duckdb, time; c = duckdb.connect({str(db)!r}); print('locked', flush=True); "
-                               "time.sleep(2.5)"], stdout=subprocess.PIPE, text=True)
+                               "time.sleep(6)"], stdout=subprocess.PIPE, text=True)
     assert holder.stdout.readline().strip() == "locked"
 
     @asset(retry_policy=retry_policy())

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from dagster import AssetKey, DagsterInstance, SensorResult, build_sensor_context
 
-from orchestration.sensors import inbox_sensor, inbox_state
+from assets.ingest.sensors import inbox_sensor, inbox_state
+from orchestration.definitions import defs
 
 DEMO_CITIES = {"london", "mombasa", "saida", "dakar", "montreal", "tunis"}
 
@@ -29,7 +30,8 @@ def test_sensor_runs_the_partition_of_the_city_whose_file_arrived(in_demo_home: 
     try:
         shutil.copyfile(src, dropped[0])
         with DagsterInstance.get() as instance:
-            result = inbox_sensor(build_sensor_context(instance=instance, cursor=cursor))
+            result = inbox_sensor(build_sensor_context(instance=instance, cursor=cursor,
+                                                       repository_def=defs.get_repository_def()))
             assert isinstance(result, SensorResult)
             (request,) = result.run_requests
             assert request.partition_key == "saida" and request.tags["scn/city"] == "saida"
@@ -41,7 +43,8 @@ def test_sensor_runs_the_partition_of_the_city_whose_file_arrived(in_demo_home: 
             # a city the instance has never seen: its partition is added by the same tick
             dropped[1].parent.mkdir()
             shutil.copyfile(src, dropped[1])
-            result = inbox_sensor(build_sensor_context(instance=instance, cursor=cursor))
+            result = inbox_sensor(build_sensor_context(instance=instance, cursor=cursor,
+                                                       repository_def=defs.get_repository_def()))
             (request,) = result.run_requests
             (add,) = result.dynamic_partitions_requests
             assert add.partition_keys == ["kumanovo"]

@@ -11,7 +11,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from scn import lake, serving
+from scn import lake
+from scn.publish import serving
 from tests.conftest import scn
 
 

@@ -15,12 +15,12 @@ import duckdb
 from tests.conftest import scn_home
 from tests.transforms.world import DBT, REPO, dbt_build
 
-MARTS = {"mart_area_month", "mart_area_week", "mart_cell_month", "mart_city_month", "mart_network_kpis",
-         "mart_programme_metrics", "mart_summit_metrics", "mart_survey_indices", "mart_survey_prepost"}
+MARTS = {"area_month", "area_week", "cell_month", "city_month", "network_kpis",
+         "programme_metrics", "summit_metrics", "survey_indices", "survey_prepost"}
 
 
 def test_empty_lake_builds_and_docs_generate(tmp_path: Path) -> None:
-    from scn.lake_schema import ensure_tables
+    from scn.lake import ensure_tables
 
     with scn_home(tmp_path):
         ensure_tables()
@@ -29,8 +29,8 @@ def test_empty_lake_builds_and_docs_generate(tmp_path: Path) -> None:
     with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as con:
         tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
         assert MARTS <= tables
-        assert con.execute("select count(*) from mart_cell_month").fetchone()[0] == 0
-        assert con.execute("select count(*) from mart_network_kpis where value = 0").fetchone()[0] > 5
+        assert con.execute("select count(*) from cell_month").fetchone()[0] == 0
+        assert con.execute("select count(*) from network_kpis where value = 0").fetchone()[0] > 5
     env = {**os.environ, "SCN_HOME": str(tmp_path)}
     docs = subprocess.run([str(DBT), "docs", "generate", "--project-dir", "transforms", "--profiles-dir",
                            "transforms", "--target-path", str(tmp_path / "dbt-target"), "--log-path",
@@ -44,9 +44,9 @@ def test_min_group_size_comes_from_the_environment(world: Path, tmp_path: Path, 
     shutil.copytree(world / "lake", tmp_path / "lake")
     shutil.copy(world / "warehouse.duckdb", tmp_path / "warehouse.duckdb")
     monkeypatch.setenv("SCN_MIN_GROUP", "37")
-    dbt_build(tmp_path, "--select", "mart_survey_indices")
+    dbt_build(tmp_path, "--select", "survey_indices")
     with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as con:
-        rows = con.execute("select n, suppressed from mart_survey_indices").fetchall()
+        rows = con.execute("select n, suppressed from survey_indices").fetchall()
     assert {s for n, s in rows if n < 37} == {True} and {s for n, s in rows if n >= 37} == {False}
 
 
@@ -54,7 +54,7 @@ LOAD_WITH_DAGSTER = """
 import json
 from dagster import AssetExecutionContext
 from dagster_dbt import DbtCliResource, dbt_assets
-from orchestration.dbt_project import TRANSLATOR, dbt_project
+from assets.transforms.project import TRANSLATOR, dbt_project
 
 @dbt_assets(manifest=dbt_project().manifest_path, project=dbt_project(), dagster_dbt_translator=TRANSLATOR)
 def models(context: AssetExecutionContext, dbt: DbtCliResource):

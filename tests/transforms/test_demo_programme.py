@@ -9,7 +9,7 @@ import pandas as pd
 
 from scn import lake
 from scn.demo.programme import programme_records
-from scn.lake_schema import as_table, ensure_tables
+from scn.lake import as_table, ensure_tables
 from tests.conftest import DEMO_SEED, scn_home
 from tests.transforms.world import dbt_build
 
@@ -30,11 +30,11 @@ def _write_demo_programme(home: Path) -> None:
 
 def test_summit_and_network_figures_match_the_seeds(tmp_path: Path) -> None:
     _write_demo_programme(tmp_path)
-    dbt_build(tmp_path, "--select", "+mart_summit_metrics", "+mart_network_kpis", "--indirect-selection", "cautious")
+    dbt_build(tmp_path, "--select", "+summit_metrics", "+network_kpis", "--indirect-selection", "cautious")
     with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as con:
-        summits = con.execute("select year, city, delegates, cities, countries from mart_summit_metrics "
+        summits = con.execute("select year, city, delegates, cities, countries from summit_metrics "
                               "order by year").fetchall()
-        kpis = dict(con.execute("select kpi, value from mart_network_kpis").fetchall())
+        kpis = dict(con.execute("select kpi, value from network_kpis").fetchall())
     assert summits == [(2017, "Aarhus", 476, 170, 47), (2018, "Melbourne", 216, 94, 32)]
     assert (kpis["lap_cities"], kpis["lap_countries"]) == (62, 21)
     assert kpis["local_prevention_networks"] == 7 and kpis["lpn_members"] == 108

@@ -38,7 +38,7 @@ def test_index_and_ci_match_statsmodels(wh: duckdb.DuckDBPyConnection, survey: s
     if column:
         sel = sel[sel[column] == group_value]
     mean, low, high = _expected(sel["score"].to_numpy(), sel["weight"].to_numpy())
-    got = wh.execute("select n, mean, ci_low, ci_high, suppressed from mart_survey_indices where survey_id = ? "
+    got = wh.execute("select n, mean, ci_low, ci_high, suppressed from survey_indices where survey_id = ? "
                      "and construct = ? and group_type = ? and group_value = ?",
                      [survey, construct, group_type, group_value]).fetchone()
     assert got[0] == len(sel) and got[4] is False
@@ -54,10 +54,10 @@ def test_equal_weights_give_the_textbook_interval() -> None:
 
 
 def test_small_groups_are_suppressed(wh: duckdb.DuckDBPyConnection) -> None:
-    rows = wh.execute("select n, mean, ci_low, suppressed from mart_survey_indices where group_value = 'A2'"
+    rows = wh.execute("select n, mean, ci_low, suppressed from survey_indices where group_value = 'A2'"
                       ).fetchall()
     assert rows and all(n == 4 and m is None and c is None and s for n, m, c, s in rows)
-    assert wh.execute("select count(*) from mart_survey_indices where not suppressed and n < 10").fetchone()[0] == 0
+    assert wh.execute("select count(*) from survey_indices where not suppressed and n < 10").fetchone()[0] == 0
 
 
 def test_prepost_matches_numpy(wh: duckdb.DuckDBPyConnection) -> None:
@@ -74,7 +74,7 @@ def test_prepost_matches_numpy(wh: duckdb.DuckDBPyConnection) -> None:
     g = (me - mb) / np.sqrt(((nb - 1) * vb + (ne - 1) * ve) / (nb + ne - 2)) * (1 - 3 / (4 * (nb + ne) - 9))
     half = 1.959963984540054 * np.hypot(seb, see)
     got = wh.execute("select programme_id, baseline_mean, endline_mean, diff, ci_low, ci_high, effect_size, "
-                     "n_baseline, n_endline from mart_survey_prepost where construct = 'cohesion'").fetchone()
+                     "n_baseline, n_endline from survey_prepost where construct = 'cohesion'").fetchone()
     assert got[0] == "lpn-saida" and got[7:] == (nb, ne)
     assert got[1:7] == pytest.approx((mb, me, me - mb, me - mb - half, me - mb + half, g), rel=1e-9)
     assert got[3] > 0  # the world plants an improvement in cohesion

@@ -17,15 +17,17 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from scn import lake, serving
-from scn.lake_schema import LAKE_SCHEMAS, ensure_tables
+from scn import lake
+from scn.lake import LAKE_SCHEMAS, ensure_tables
+from scn.publish import serving
+from tests.support.marts import MARTS
 
 REPO = Path(__file__).resolve().parents[2]
 DBT = Path(sys.executable).parent / "dbt"
 FORMULA = '=HYPERLINK("http://x","y")'
 S, F, B, I32 = pa.string(), pa.float64(), pa.bool_(), pa.int32()
 TS = pa.timestamp("us", tz="UTC")
-# enrichment tables, written from CONTRACTS.md (the same as scn.lake_schema's, stated here on purpose)
+# enrichment tables, written from CONTRACTS.md (the same as scn.lake.schema's, stated here on purpose)
 POSTS_ENRICHED = pa.schema([("post_key", S), ("city_id", S), ("created_at", TS), ("month", S), ("week", S),
                             ("lang", S), ("label", S), ("score_hate", F), ("assessed", B), ("method", S),
                             ("target", S), ("model_version", S), ("precision", S), ("lat", F), ("lon", F),
@@ -185,13 +187,13 @@ CORRELATIONS = pd.DataFrame({"city_id": ["london", "london"], "analysis": ["nb_i
 
 
 def publish(home: Path) -> Path:
-    """Publish every mart (without `mart_`), cities, areas and a correlations table, as the publish asset does."""
+    """Publish every mart, cities, areas and a correlations table, as the publish asset does."""
     warehouse = home / "warehouse.duckdb"
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        marts = [r[0] for r in con.execute("select table_name from information_schema.tables "
-                                           "where table_name like 'mart\\_%' escape '\\'").fetchall()]
-        data_date = con.execute("select max(period) from mart_city_month").fetchone()[0]
-    queries = {m.removeprefix("mart_"): f"select * from {m}" for m in marts}
+        built = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
+        marts = [m for m in MARTS if m in built]
+        data_date = con.execute("select max(period) from city_month").fetchone()[0]
+    queries = {m: f"select * from {m}" for m in marts}
     for t in ("cities", "areas"):
         queries[t] = f"select * from read_parquet('{lake.glob(t)}', union_by_name=true)"
     return serving.publish({"correlations": CORRELATIONS}, run_id="run-0123456789", data_date=data_date,

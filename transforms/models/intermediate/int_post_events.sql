@@ -1,14 +1,15 @@
--- one row per post with the flags the counts need; flagged = classified as hate
+-- one row per post with the flags the counts need; flagged = a label the post_labels seed marks is_flagged
 select
-    post_key,
-    city_id,
-    location_precision,
-    area_code,
-    case when location_precision = 'cell' then cell end as cell,
-    case when location_precision = 'cell' then resolution end as resolution,
-    month,
-    week,
-    coalesce(label = 'hate', false) as is_flagged,
-    is_assessed
-from {{ ref('stg_posts_enriched') }}
-where city_id is not null
+    p.post_key,
+    p.city_id,
+    p.location_precision,
+    p.area_code,
+    case when p.location_precision = 'cell' then p.cell end as cell,
+    case when p.location_precision = 'cell' then p.resolution end as resolution,
+    p.month,
+    p.week,
+    coalesce(l.is_flagged, false) as is_flagged,
+    p.is_assessed
+from {{ ref('stg_posts_enriched') }} p
+left join {{ ref('post_labels') }} l on l.label = p.label
+where p.city_id is not null

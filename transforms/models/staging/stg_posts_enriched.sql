@@ -9,6 +9,7 @@ select
     cast(label as varchar) as label,
     cast(score_hate as double) as score_hate,
     coalesce(cast(assessed as boolean), false) as is_assessed,
+    cast(method as varchar) as method,
     cast(target as varchar) as target,
     cast(model_version as varchar) as model_version,
     cast(precision as varchar) as location_precision,

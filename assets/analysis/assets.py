@@ -1,0 +1,50 @@
+"""Analysis assets downstream of the marts: correlations, alerts, risk, classifier coverage and evaluation."""
+
+from collections.abc import Callable
+
+import pandas as pd
+from dagster import AssetKey, AssetsDefinition, MaterializeResult, MetadataValue, asset
+
+from assets.keys import analysis_key, lake_key, warehouse_key
+from assets.resources import LakeResource
+from assets.retry import retry_policy, transient_only
+
+COMPUTE = {"classifier_eval": "classifier_evaluation"}  # asset name -> function, where they differ
+
+
+def _analysis_asset(name: str, deps: list[AssetKey], description: str) -> AssetsDefinition:
+    """An asset computing ``scn.analysis.tables.<name>()`` and storing it as a lake table."""
+    @asset(key=analysis_key(name), group_name="analysis", deps=deps, description=description,
+           retry_policy=retry_policy())
+    @transient_only
+    def _asset(lake: LakeResource) -> MaterializeResult:
+        # imported when the step runs: the statistics stack (statsmodels, libpysal) would otherwise make every
+        # load of the code location (webserver, daemon, sensors) several seconds slower
+        from scn.analysis import tables
+
+        compute: Callable[[], pd.DataFrame] = getattr(tables, COMPUTE.get(name, name))
+        with lake.scope():
+            frame = compute()
+        lake.replace_table(name, frame)
+        meta: dict = {"rows": len(frame)}
+        if "city_id" in frame and len(frame):
+            meta["cities"] = int(frame["city_id"].nunique())
+        if len(frame):
+            meta["preview"] = MetadataValue.md(frame.head(10).astype(str).to_markdown(index=False))
+        return MaterializeResult(metadata=meta)
+
+    return _asset
+
+
+analysis_assets = [
+    _analysis_asset("correlations", [warehouse_key("cell_month"), lake_key("areas")],
+                    "Per city: Spearman (permutation p), lagged cross-correlation, negative binomial rate ratio "
+                    "of hate crimes per flagged post a month earlier, bivariate Moran's I; each with CI and n."),
+    _analysis_asset("alerts", [warehouse_key("area_week"), lake_key("posts")],
+                    "Early warning: weekly bursts of flagged speech per area against its own baseline, and "
+                    "coordinated posting (near-duplicate texts from many accounts in a short window)."),
+    _analysis_asset("risk", [warehouse_key("area_month"), warehouse_key("survey_indices")],
+                    "Local risk profile: areas ranked by recent speech, crime and survey resilience, with reasons."),
+    _analysis_asset("classifier_eval", [lake_key("post_labels")],
+                    "Held-out precision, recall and F1 per language and class of the classifier in use."),
+]

@@ -1,0 +1,1 @@
+"""Ingest domain: inbox files -> validated, pseudonymised lake tables (scn.ingest does the work)."""

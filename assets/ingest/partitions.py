@@ -1,0 +1,38 @@
+"""City partitions of the ingest assets: registered from the inbox's city folders, run as one range."""
+
+from dagster import AssetKey, DagsterInstance, DynamicPartitionsDefinition
+
+from assets.keys import lake_key
+from scn.ingest import inbox_city_ids
+from scn.ingest.families import FAMILY_TABLES
+
+# families whose files arrive per city (inbox/<kind>/<city_id>/): their assets are partitioned by city. The member
+# registry and the programme records are network-wide files and stay unpartitioned.
+CITY_PARTITIONS = DynamicPartitionsDefinition(name="city")
+PARTITIONED_KINDS = ("boundaries", "social", "crime", "survey")
+RANGE_START = "dagster/asset_partition_range_start"
+RANGE_END = "dagster/asset_partition_range_end"
+
+
+def partitioned_keys() -> list[AssetKey]:
+    """Lake tables written by the city-partitioned ingest assets."""
+    return [lake_key(t) for k in PARTITIONED_KINDS for t in FAMILY_TABLES[k]]
+
+
+def register_inbox_cities(instance: DagsterInstance) -> list[str]:
+    """Add a `city` partition for every city folder in the inbox; return every city partition, in order."""
+    known = instance.get_dynamic_partitions(CITY_PARTITIONS.name)
+    new = [c for c in inbox_city_ids(PARTITIONED_KINDS) if c not in set(known)]
+    if new:
+        instance.add_dynamic_partitions(CITY_PARTITIONS.name, new)
+    return list(instance.get_dynamic_partitions(CITY_PARTITIONS.name))
+
+
+def range_tags(cities: list[str]) -> dict[str, str]:
+    """Run tags that target every city partition in one run (the assets' single-run backfill policy)."""
+    return {RANGE_START: cities[0], RANGE_END: cities[-1]} if cities else {}
+
+
+def touches_partitions(keys: set[AssetKey] | None) -> bool:
+    """Does a selection (None: everything) include a city-partitioned asset?"""
+    return keys is None or bool(keys & set(partitioned_keys()))

@@ -1,0 +1,1 @@
+"""Maintenance domain: retention, the daily full run, alerts on failed runs."""

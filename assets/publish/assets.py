@@ -1,0 +1,49 @@
+"""Publish: the serving snapshot dashboards and exports read, swapped in atomically after a good run."""
+
+
+from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+
+from assets.keys import SNAPSHOT_KEY, analysis_key, lake_key
+from assets.publish.health import asset_health, check_results
+from assets.resources import ServingResource, WarehouseResource
+from assets.retry import retry_policy, transient_only
+from assets.transforms.assets import mart_keys
+from scn import lake
+from scn.publish import serving
+
+# lake tables published as they are (no post text, no pseudonyms in any of them)
+LAKE_PUBLISHED = ("cities", "areas")
+ANALYSIS_PUBLISHED = ("correlations", "alerts", "risk", "classifier_eval")
+
+
+@asset(
+    retry_policy=retry_policy(),
+    key=SNAPSHOT_KEY,
+    group_name="publish",
+    deps=[*mart_keys(), *(analysis_key(t) for t in ANALYSIS_PUBLISHED), *(lake_key(t) for t in LAKE_PUBLISHED)],
+    description="Serving snapshot: every mart (under its own name), the analysis tables, cities and "
+                "areas, as Parquet under serving/snapshots/<id>/; serving/current swapped atomically.",
+)
+@transient_only
+def serving_snapshot(context: AssetExecutionContext, warehouse: WarehouseResource,
+                     serving_store: ServingResource) -> MaterializeResult:
+    with serving_store.scope(), warehouse.connect() as con:
+        built = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
+        marts = sorted(k.path[-1] for k in mart_keys() if k.path[-1] in built)
+        data_date = con.execute("select max(period) from city_month").fetchone()[0] \
+            if "city_month" in marts else None
+    with serving_store.scope():
+        # `order by all`: the same warehouse always publishes byte-identical tables (reproducible snapshots)
+        queries = {m: f"select * from {m} order by all" for m in marts}
+        for t in LAKE_PUBLISHED + ANALYSIS_PUBLISHED:
+            if lake.has_table(t):
+                queries[t] = f"select * from {lake.scan(t)} order by all"
+        health = {"asset_health": asset_health(context), "check_results": check_results(context)}
+        snap = serving.publish(health, run_id=context.run_id, data_date=data_date,
+                               from_duckdb=(warehouse.path(), queries))
+        meta = serving.manifest(snap)
+    return MaterializeResult(metadata={
+        "snapshot": str(snap),
+        "tables": MetadataValue.json(meta["tables"]),
+        "data_date": str(data_date),
+    })

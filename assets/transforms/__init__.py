@@ -1,0 +1,1 @@
+"""Transforms domain: the dbt project in transforms/ as Dagster assets (dbt is the home of joins and counts)."""

@@ -1,0 +1,10 @@
+"""The transforms domain: the dbt project (staging, intermediate, marts) and its tests as checks."""
+
+from dagster import Definitions
+
+from assets.transforms.assets import scn_dbt_models
+from assets.transforms.project import dbt_resource
+
+
+def defs() -> Definitions:
+    return Definitions(assets=[scn_dbt_models], resources={"dbt": dbt_resource()})

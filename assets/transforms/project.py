@@ -1,0 +1,86 @@
+"""The dbt project under transforms/, wired into Dagster once: asset keys, groups, manifest, the CLI resource."""
+
+import json
+import shutil
+import sys
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from dagster import AssetKey
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    DbtProject,
+    DbtProjectPreparer,
+)
+
+from scn.settings import settings
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+TRANSFORMS_DIR = REPO_ROOT / "transforms"
+SEEDS_GROUP = "dbt_seeds"  # the vocabularies (transforms/seeds/): small, rebuilt with any run that needs them
+
+
+class ScnDbtTranslator(DagsterDbtTranslator):
+    """Models become ``warehouse/<model>`` grouped by their folder (staging, intermediate, marts); sources
+    use ``meta.dagster.asset_key`` (``lake/<table>``) so they join the Python ingest assets upstream."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            return super().get_asset_key(dbt_resource_props)
+        return AssetKey(["warehouse", dbt_resource_props["name"]])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "seed":
+            return SEEDS_GROUP
+        fqn = dbt_resource_props.get("fqn", [])
+        return f"dbt_{fqn[1]}" if len(fqn) > 2 else "dbt"
+
+
+TRANSLATOR = ScnDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+
+
+def dbt_executable() -> str:
+    """dbt installed next to this interpreter (the venv need not be activated), else the one on PATH."""
+    venv_dbt = Path(sys.executable).parent / "dbt"
+    return str(venv_dbt) if venv_dbt.exists() else (shutil.which("dbt") or "dbt")
+
+
+def dbt_vars() -> str:
+    """What dbt needs from the settings, as ``--vars`` (dbt reads no environment of ours)."""
+    s = settings()
+    return json.dumps({"scn_home": str(s.home), "min_group": s.min_group})
+
+
+class _Preparer(DbtProjectPreparer):
+    """Parses the project into its manifest with this venv's dbt, when the manifest is missing or stale."""
+
+    def prepare(self, project: DbtProject) -> None:
+        DbtCliResource(project_dir=project, dbt_executable=dbt_executable()).cli(
+            ["parse", "--quiet", "--vars", dbt_vars()], target_path=project.target_path).wait()
+
+
+@cache
+def dbt_project() -> DbtProject:
+    """The dbt project; its manifest is (re)parsed when missing or older than the project's files."""
+    project = DbtProject(project_dir=TRANSFORMS_DIR, profiles_dir=TRANSFORMS_DIR)
+    if _manifest_stale(project.manifest_path):
+        _Preparer().prepare(project)
+    return project
+
+
+def _manifest_stale(manifest: Path) -> bool:
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    watched = [p for pattern in ("models/**/*", "macros/**/*", "tests/**/*", "seeds/**/*", "*.yml")
+               for p in TRANSFORMS_DIR.glob(pattern) if p.is_file()]
+    return any(p.stat().st_mtime > built for p in watched)
+
+
+def dbt_resource() -> DbtCliResource:
+    return DbtCliResource(project_dir=dbt_project(), profiles_dir=str(TRANSFORMS_DIR),
+                          dbt_executable=dbt_executable())

@@ -1,0 +1,37 @@
+"""The page shell around ``dash.page_container``: header with navigation and the language switch (en, fr, ar;
+Arabic right-to-left). The shell is static; the navigation is rendered per request for the signed-in user."""
+
+from __future__ import annotations
+
+import dash
+from dash import dcc, html
+
+from dashboards import data, i18n
+from dashboards.i18n import t
+from scn.access.users import User
+
+
+def layout() -> html.Div:
+    """The static app layout: header (``#nav``, ``#lang``) and ``main#page`` holding the pages' container."""
+    return html.Div([
+        html.Header([
+            html.Nav(id="nav"),
+            dcc.RadioItems(id="lang", options=[{"label": v, "value": k} for k, v in i18n.LANGS.items()],
+                           value="en", inline=True, persistence=True, persistence_type="local"),
+        ]),
+        html.Main(dash.page_container, id="page"),
+    ], id="shell", dir="ltr", lang="en")
+
+
+def nav(user: User | None, lang: str) -> list:
+    """Brand, the links the user may follow, the snapshot stamp, who is signed in and log-out."""
+    brand = html.Strong(t("app_title", lang), className="brand")
+    if user is None:
+        return [brand]
+    links = [dcc.Link(t("network", lang), href="/network"), dcc.Link(t("health", lang), href="/health")] \
+        if user.is_staff else [dcc.Link(t("my_city", lang), href=f"/city/{user.city_id}")]
+    info = data.snapshot_info()
+    stamp = t("snapshot", lang, date=info.get("data_date"), published=info.get("published_at")) if info \
+        else t("no_snapshot", lang)
+    return [brand, *links, html.Span(stamp, className="stamp"), html.Span(t("signed_in", lang, user=user.username)),
+            html.A(t("logout", lang), href="/logout", id="logout")]

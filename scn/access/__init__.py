@@ -1,0 +1,1 @@
+"""Who may see what: dashboard users and their roles."""

@@ -1,0 +1,1 @@
+"""Speech analysis tables: correlations, alerts, risk, classifier coverage and evaluation."""

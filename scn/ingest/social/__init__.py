@@ -1,0 +1,1 @@
+"""Social posts: file formats (files), the shared validation (posts), X (twitter) and Telegram (telegram)."""

@@ -1,0 +1,20 @@
+"""The lake: append-only Parquet tables under $SCN_HOME/lake (``io``) with their Arrow schemas (``schema``)."""
+
+from scn.lake.io import (
+    ensure_table,
+    ensure_tables,
+    glob,
+    has_table,
+    query,
+    read_table,
+    replace_table,
+    row_count,
+    scan,
+    table_dir,
+    value_counts,
+    write_part,
+)
+from scn.lake.schema import LAKE_SCHEMAS, as_table
+
+__all__ = ["LAKE_SCHEMAS", "as_table", "ensure_table", "ensure_tables", "glob", "has_table", "query", "read_table",
+           "replace_table", "row_count", "scan", "table_dir", "value_counts", "write_part"]

@@ -1,0 +1,113 @@
+"""The lake: append-only Parquet tables, one part file per ingested source file or enrichment batch."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import uuid
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from scn.lake.schema import LAKE_SCHEMAS, as_table
+from scn.settings import paths
+
+
+def table_dir(name: str) -> Path:
+    return paths().table(name)
+
+
+def write_part(name: str, frame: pd.DataFrame | pa.Table, part_id: str) -> Path:
+    """Write one part of a lake table atomically (temp file + rename); an existing part is replaced whole."""
+    folder = table_dir(name)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"part-{part_id}.parquet"
+    tmp = folder / f".tmp-{uuid.uuid4().hex}.parquet"
+    table = frame if isinstance(frame, pa.Table) else pa.Table.from_pandas(frame, preserve_index=False)
+    pq.write_table(table, tmp, compression="zstd")
+    os.replace(tmp, target)
+    if part_id != "empty":
+        (folder / "part-empty.parquet").unlink(missing_ok=True)  # a placeholder from ensure_table
+    return target
+
+
+def has_table(name: str) -> bool:
+    folder = table_dir(name)
+    return folder.exists() and any(folder.glob("part-*.parquet"))
+
+
+def glob(name: str) -> str:
+    """The glob DuckDB reads a lake table from."""
+    return str(table_dir(name) / "part-*.parquet")
+
+
+def scan(name: str) -> str:
+    """The DuckDB table expression of a lake table: the union of its parts, columns matched by name."""
+    return f"read_parquet('{glob(name)}', union_by_name=true)"
+
+
+def query(sql: str, params: list | None = None) -> pd.DataFrame:
+    """Run a DuckDB query over lake tables (name them with ``scan``; values as ``?`` with ``params``) and return a
+    pandas frame."""
+    with duckdb.connect() as con:
+        return con.execute(sql, params).df()
+
+
+def read_table(name: str, columns: list[str] | None = None, where: str | None = None,
+               params: list | None = None) -> pd.DataFrame:
+    """Read a whole lake table (union of its parts) through DuckDB; empty frame when absent. ``where`` may hold
+    ``?`` placeholders for ``params``."""
+    if not has_table(name):
+        return pd.DataFrame(columns=columns or [])
+    cols = ", ".join(f'"{c}"' for c in columns) if columns else "*"
+    return query(f"select {cols} from {scan(name)}" + (f" where {where}" if where else ""), params)
+
+
+def replace_table(name: str, frame: pd.DataFrame | pa.Table) -> Path:
+    """Write a derived table as a single part named by its content hash, then remove older parts.
+
+    Readers see the old parts, then old and new together for an instant at most during the cleanup, so derived
+    tables are only ever read inside the pipeline that writes them (dashboards read the serving snapshot).
+    """
+    if isinstance(frame, pd.DataFrame) and name in LAKE_SCHEMAS:
+        frame = as_table(name, frame)
+    table = frame if isinstance(frame, pa.Table) else pa.Table.from_pandas(frame, preserve_index=False)
+    digest = hashlib.sha1(str(table.schema).encode())
+    for batch in table.to_batches(max_chunksize=1_000_000):
+        digest.update(batch.serialize().to_pybytes())
+    target = write_part(name, table, digest.hexdigest()[:16])
+    for p in table_dir(name).glob("part-*.parquet"):
+        if p != target:
+            p.unlink()
+    return target
+
+
+def row_count(name: str) -> int:
+    """Rows in a lake table (0 when absent)."""
+    if not has_table(name):
+        return 0
+    return int(query(f"select count(*) as n from {scan(name)}")["n"].iloc[0])
+
+
+def value_counts(name: str, column: str) -> dict[str, int]:
+    """Rows per value of one column of a lake table."""
+    if not has_table(name):
+        return {}
+    rows = query(f'select "{column}" as v, count(*) as n from {scan(name)} group by 1 order by 1')
+    return {str(k): int(v) for k, v in zip(rows["v"], rows["n"], strict=True)}
+
+
+def ensure_table(name: str) -> bool:
+    """Give a lake table with no parts an empty part carrying its schema. True when one was written."""
+    if has_table(name):
+        return False
+    write_part(name, LAKE_SCHEMAS[name].empty_table(), "empty")
+    return True
+
+
+def ensure_tables(names: list[str] | tuple[str, ...] | None = None) -> list[str]:
+    """Ensure several (default: all) lake tables exist; returns the names that were created empty."""
+    return [n for n in (names or LAKE_SCHEMAS) if ensure_table(n)]

@@ -1,0 +1,1 @@
+"""Operations: notifications and retention."""

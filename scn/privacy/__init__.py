@@ -1,0 +1,1 @@
+"""Privacy: pseudonyms at ingest (pseudonyms), disclosure control for what is shown (disclosure)."""

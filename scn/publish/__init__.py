@@ -1,0 +1,1 @@
+"""Publishing: the serving snapshot dashboards read, and the exports built from it."""

@@ -1,0 +1,139 @@
+"""Exports of the published serving snapshot for reports and donors: CSV, XLSX (formatted, with a README sheet)
+and Parquet. Reads only ``scn.publish.serving``; neutralises anything a spreadsheet would execute."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from scn.privacy.disclosure import for_audience
+from scn.publish import serving
+from scn.publish.catalog import KINDS
+from scn.settings import suppress_below
+
+FORMATS = ("csv", "xlsx", "parquet")
+# columns every export of a table starts with, in this order (other published columns follow)
+LEADING: dict[str, tuple[str, ...]] = {
+    "network_kpis": ("kpi", "value", "unit", "statement"),
+    "programme_metrics": ("programme_line", "city_id", "country", "region", "role", "year", "activities", "people"),
+    "summit_metrics": ("summit", "year", "city", "country", "delegates", "cities", "countries"),
+    "survey_indices": ("survey_id", "city_id", "wave", "construct", "group_type", "group_value", "n", "mean",
+                       "ci_low", "ci_high", "suppressed"),
+    "survey_prepost": ("city_id", "programme_id", "construct", "baseline_mean", "endline_mean", "diff", "ci_low",
+                       "ci_high", "effect_size", "n_baseline", "n_endline"),
+    "cell_month": ("city_id", "cell", "resolution", "period", "posts", "flagged_posts", "crimes", "hate_crimes"),
+    "correlations": ("city_id", "analysis", "estimate", "ci_low", "ci_high", "p_value", "n"),
+}
+DANGEROUS_PREFIX = r"^[=+\-@\t\r]"
+METRICS_DOC = Path(__file__).resolve().parents[2] / "docs" / "metrics.md"
+MIME = {"csv": "text/csv", "parquet": "application/vnd.apache.parquet",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+
+
+def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
+    """Prefix ``'`` to every text value a spreadsheet would execute (leading = + - @ tab CR); numbers stay numbers."""
+    out = frame.copy()
+    for col in out.columns:
+        if pd.api.types.is_object_dtype(out[col]) or pd.api.types.is_string_dtype(out[col]):
+            s = out[col].astype("string")
+            out[col] = s.mask(s.str.contains(DANGEROUS_PREFIX, regex=True, na=False), "'" + s)
+    out.columns = [f"'{c}" if re.match(DANGEROUS_PREFIX, str(c)) else c for c in out.columns]
+    return out
+
+
+def table(name: str, city_id: str | None = None, audience: str = "staff") -> pd.DataFrame:
+    """One published table as exported: filtered to a city, leading columns first, shaped for the audience."""
+    frame = serving.read_serving(name, city_id)
+    lead = [c for c in LEADING.get(name, ()) if c in frame.columns]
+    frame = frame[lead + [c for c in frame.columns if c not in lead]]
+    return for_audience(name, frame, audience).reset_index(drop=True)
+
+
+def readme_lines(kind: str, city_id: str | None, audience: str) -> list[str]:
+    """The README sheet: export facts (data date, run id, snapshot) then the definitions from docs/metrics.md."""
+    meta = serving.manifest()
+    head = [f"SCN data platform export: {kind}",
+            f"Data date: {meta.get('data_date') or 'unknown'}",
+            f"Run id: {meta.get('run_id')}",
+            f"Snapshot: {meta.get('snapshot_id')} (published {meta.get('published_at')})",
+            f"Exported: {datetime.now(UTC).isoformat(timespec='seconds')}",
+            f"City: {city_id or 'all cities'}",
+            f"Audience: {audience}" + (f" (counts below {suppress_below()} suppressed)"
+                                       if audience == "official" else ""),
+            ""]
+    doc = METRICS_DOC.read_text(encoding="utf-8").splitlines() if METRICS_DOC.exists() else \
+        ["Definitions: see docs/metrics.md in the SCN data platform repository."]
+    return head + doc
+
+
+def _xlsx(sheets: dict[str, pd.DataFrame], readme: list[str]) -> bytes:
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as writer:
+        text = pd.Series(readme, dtype="string").str.replace(r"^(\s*)- ", r"\1• ", regex=True)
+        neutralise(pd.DataFrame({"README": text})).to_excel(writer, sheet_name="README", index=False)
+        for name, frame in sheets.items():
+            clean = neutralise(frame).astype(object).where(frame.notna(), None)
+            clean.to_excel(writer, sheet_name=name[:31], index=False)
+        for ws in writer.book.worksheets:
+            _format_sheet(ws, wide=ws.title == "README")
+    return buf.getvalue()
+
+
+def _format_sheet(ws, wide: bool) -> None:
+    """Bold filled header, frozen first row, column widths from the longest value (capped)."""
+    for cell in ws[1]:
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        cell.alignment = Alignment(vertical="center")
+    ws.freeze_panes = "A2"
+    for idx, col in enumerate(ws.iter_cols(min_row=1, max_row=min(ws.max_row, 500), values_only=True), 1):
+        longest = max((len(str(v)) for v in col if v is not None), default=8)
+        ws.column_dimensions[get_column_letter(idx)].width = 110 if wide else min(max(longest + 2, 8), 60)
+
+
+def export_bytes(kind: str, fmt: str, city_id: str | None = None, audience: str = "staff") -> bytes:
+    """The export of ``kind`` in ``fmt`` (csv|xlsx|parquet) as bytes, e.g. for a dashboard download button."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown export kind {kind!r}; one of {', '.join(KINDS)}")
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
+    names = KINDS[kind] if fmt == "xlsx" else KINDS[kind][:1]
+    frames = {n: table(n, city_id, audience) for n in names}
+    first = frames[names[0]]
+    if fmt == "csv":
+        return neutralise(first).to_csv(index=False).encode("utf-8")
+    if fmt == "parquet":
+        buf = io.BytesIO()
+        pq.write_table(pa.Table.from_pandas(first, preserve_index=False), buf, compression="zstd")
+        return buf.getvalue()
+    return _xlsx(frames, readme_lines(kind, city_id, audience))
+
+
+def export_filename(kind: str, fmt: str, city_id: str | None = None) -> str:
+    """Default file name: ``scn-<kind>[-<city>]-<data date>.<fmt>``."""
+    try:
+        date = serving.manifest().get("data_date") or "undated"
+    except serving.NoSnapshotError:
+        date = "undated"
+    return f"scn-{kind}{f'-{city_id}' if city_id else ''}-{date}.{fmt}"
+
+
+def export(kind: str, fmt: str, out: Path, city_id: str | None = None, audience: str = "staff") -> Path:
+    """Write the export to ``out`` (a file, or a folder that gets the default name); returns the file written."""
+    data = export_bytes(kind, fmt, city_id=city_id, audience=audience)
+    out = Path(out)
+    target = out / export_filename(kind, fmt, city_id) if out.is_dir() else out
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(target)
+    return target

@@ -1,0 +1,211 @@
+"""The platform's settings: one typed object, read from the environment in this module and nowhere else.
+
+Every setting keeps its historical ``SCN_*`` name and default (docs/CONTRACTS.md lists them). Code asks
+``settings()``; Dagster assets receive the same values through the resources in ``assets/resources.py``.
+Nothing writes the environment: a process that needs other values (a test, the dashboards serving another
+home) uses ``override(...)``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from threading import Lock
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+KINDS = ("social", "survey", "programme", "crime", "boundaries", "cities")
+
+
+class Settings(BaseSettings):
+    """Every knob of the platform, typed. Field ``x`` is read from ``SCN_X`` unless an alias says otherwise."""
+
+    model_config = SettingsConfigDict(env_prefix="SCN_", frozen=True, extra="ignore", populate_by_name=True)
+
+    home: Path = Field(Path(".scn"), description="state root (SCN_HOME)")
+    archive: Path | None = Field(None, description="originals of ingested files (default <home>/archive)")
+    h3_res: int = Field(8, ge=0, le=15, description="H3 resolution of cells (about 0.7 km2 at 8)")
+    suppress_below: int = Field(5, ge=1, description="counts below this are suppressed outside staff")
+    min_group: int = Field(10, ge=1, description="smallest survey group shown (dbt var min_group)")
+    freshness_hours: int = Field(26, ge=1, description="ingest tables older than this fail freshness checks")
+    max_concurrent: int = Field(2, ge=1, description="parallel steps of daemon-launched runs")
+    retries: int = Field(3, ge=0, description="retries of a step after a transient failure")
+    retry_delay: float = Field(2.0, ge=0, description="first retry delay, seconds (exponential backoff)")
+    dagster_yaml: Path | None = Field(None, description="Dagster instance config (default: the repo's)")
+    pg_url: str = Field("", description="PostgreSQL URL of the production Dagster instance")
+    dagster_url: str = Field("http://127.0.0.1:3000", description="Dagster UI linked from the health page")
+    secret_key: str | None = Field(None, description="dashboard session key (default: secrets/flask.key)")
+    pseudonym_key: str | None = Field(None, description="HMAC key of author pseudonyms (default: secrets/)")
+    ingest_max_line_bytes: int = Field(64 << 20, ge=1, description="longest line a reader accepts")
+    classifier: str | None = Field(None, description="speech model spec (file, directory or per-language)")
+    classifier_eval: str | None = Field(None, description="labelled file measuring a plugged-in model")
+    lexicons: str | None = Field(None, description="lexicon directory, or 'none'")
+    alert_log: Path | None = Field(None, description="alert log file (default <home>/alerts.log)")
+    alert_webhook: str | None = Field(None, description="URL alerts are POSTed to")
+    post_retention_days: int = Field(0, ge=0, description="redact post text older than this (0: keep)")
+
+    @field_validator("home", mode="after")
+    @classmethod
+    def _absolute(cls, v: Path) -> Path:
+        return v.resolve()
+
+    @field_validator("archive", "dagster_yaml", "alert_log", mode="after")
+    @classmethod
+    def _absolute_or_none(cls, v: Path | None) -> Path | None:
+        return v.resolve() if v else None
+
+    @field_validator("classifier", "classifier_eval", "lexicons", "secret_key", "pseudonym_key",
+                     "alert_webhook", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, v: object) -> object:
+        return None if isinstance(v, str) and not v.strip() else v
+
+    @field_validator("post_retention_days", mode="before")
+    @classmethod
+    def _blank_is_zero(cls, v: object) -> object:
+        return 0 if isinstance(v, str) and not v.strip() else v
+
+    @property
+    def paths(self) -> Paths:
+        return Paths(self.home, self.archive or self.home / "archive")
+
+    @property
+    def pg_url_psycopg2(self) -> str:
+        """``pg_url`` naming the psycopg2 driver dagster-postgres is built for (SQLAlchemy 2.1 maps a bare
+        ``postgresql://`` to psycopg 3, which cannot send dagster's NOTIFY with bound parameters)."""
+        if self.pg_url.startswith(("postgresql://", "postgres://")):
+            return "postgresql+psycopg2://" + self.pg_url.split("://", 1)[1]
+        return self.pg_url
+
+
+@dataclass(frozen=True)
+class Paths:
+    """Resolved locations of the platform's state."""
+
+    home: Path
+    archive: Path
+
+    @property
+    def inbox(self) -> Path:
+        return self.home / "inbox"
+
+    @property
+    def lake(self) -> Path:
+        return self.home / "lake"
+
+    @property
+    def warehouse(self) -> Path:
+        return self.home / "warehouse.duckdb"
+
+    @property
+    def serving(self) -> Path:
+        return self.home / "serving"
+
+    @property
+    def serving_current(self) -> Path:
+        return self.serving / "current"
+
+    @property
+    def dagster_home(self) -> Path:
+        return self.home / "dagster"
+
+    @property
+    def secrets(self) -> Path:
+        return self.home / "secrets"
+
+    def table(self, name: str) -> Path:
+        """Folder of a lake table (one Parquet part per ingested file)."""
+        return self.lake / name
+
+    def ensure(self) -> Paths:
+        for p in (self.inbox, self.lake, self.serving, self.dagster_home, self.secrets, self.archive):
+            p.mkdir(parents=True, exist_ok=True)
+        return self
+
+
+_lock = Lock()
+_cache: tuple[tuple, Settings] | None = None
+_overrides: list[dict] = []
+
+
+def _environment() -> tuple:
+    return tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("SCN_")))
+
+
+def settings() -> Settings:
+    """The settings in force: the environment (re-read only when an ``SCN_*`` variable changed), then any
+    ``override`` in force on top."""
+    global _cache
+    env = _environment()
+    with _lock:
+        if _cache is None or _cache[0] != env:
+            _cache = (env, Settings())
+        base = _cache[1]
+    if not _overrides:
+        return base
+    merged = base.model_dump()
+    for o in _overrides:
+        merged.update(o)
+    return Settings.model_validate(merged)
+
+
+@contextmanager
+def override(**values: object) -> Iterator[Settings]:
+    """Use other values for the duration (``with override(home=tmp): ...``), without touching the environment."""
+    _overrides.append(values)
+    try:
+        yield settings()
+    finally:
+        _overrides.remove(values)
+
+
+def use(**values: object) -> Settings:
+    """Set values for the rest of this process (a server started for one home)."""
+    _overrides.append(values)
+    return settings()
+
+
+def saved_overrides() -> list[dict]:
+    """The ``use``/``override`` values in force, to hand back to ``restore_overrides`` (tests: one test's values
+    must not leak into the next)."""
+    return list(_overrides)
+
+
+def restore_overrides(saved: list[dict]) -> None:
+    """Put back the values ``saved_overrides`` returned."""
+    _overrides[:] = saved
+
+
+def subprocess_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment for a child process that must see this process's settings (dbt, a server)."""
+    env = dict(os.environ)
+    s = settings()
+    env["SCN_HOME"] = str(s.home)
+    if s.archive:
+        env["SCN_ARCHIVE"] = str(s.archive)
+    env.update(extra or {})
+    return env
+
+
+def paths() -> Paths:
+    """Paths of the settings in force."""
+    return settings().paths
+
+
+def scn_home() -> Path:
+    """The state root: ``$SCN_HOME`` or ``./.scn``, absolute."""
+    return settings().home
+
+
+def h3_resolution() -> int:
+    """Default H3 resolution for cells (``SCN_H3_RES``, default 8: about 0.7 km2)."""
+    return settings().h3_res
+
+
+def suppress_below() -> int:
+    """Counts below this are suppressed on anything shown or exported outside staff (``SCN_SUPPRESS_BELOW``)."""
+    return settings().suppress_below

@@ -1,0 +1,56 @@
+"""The controlled vocabularies (regions, programme lines, participant and user roles, genders, crime categories,
+speech labels), read from the dbt seeds in transforms/seeds/: one source of truth for the ingest validation
+here and the dbt tests there. A leaf module: reads files, imports nothing of the project."""
+
+from __future__ import annotations
+
+import csv
+from functools import cache
+from pathlib import Path
+
+SEEDS = Path(__file__).resolve().parents[1] / "transforms" / "seeds"
+
+
+@cache
+def seed_rows(name: str) -> tuple[dict[str, str], ...]:
+    """The rows of ``transforms/seeds/<name>.csv``, in file order."""
+    with (SEEDS / f"{name}.csv").open(encoding="utf-8", newline="") as fh:
+        return tuple(csv.DictReader(fh))
+
+
+def vocabulary(name: str, column: str | None = None) -> tuple[str, ...]:
+    """The allowed values of a vocabulary: the seed's first column (or ``column``), in file order."""
+    rows = seed_rows(name)
+    if not rows:
+        return ()
+    key = column or next(iter(rows[0]))
+    return tuple(r[key] for r in rows)
+
+
+def regions() -> tuple[str, ...]:
+    return vocabulary("regions")
+
+
+def programme_lines() -> tuple[str, ...]:
+    return vocabulary("programme_lines")
+
+
+def participant_roles() -> tuple[str, ...]:
+    return vocabulary("participant_roles")
+
+
+def user_roles() -> tuple[str, ...]:
+    return vocabulary("user_roles")
+
+
+def genders() -> tuple[str, ...]:
+    return vocabulary("genders")
+
+
+def post_labels() -> tuple[str, ...]:
+    return vocabulary("post_labels")
+
+
+def flagged_labels() -> tuple[str, ...]:
+    """Labels counted as flagged speech (``is_flagged`` in the seed)."""
+    return tuple(r["label"] for r in seed_rows("post_labels") if r["is_flagged"].lower() == "true")

@@ -1,0 +1,172 @@
+"""One disclosure function (``scn.privacy.disclosure.for_audience``) shapes what an official sees on the city
+page, in the map callback and in downloads: a count of 3 is hidden everywhere, 0 and counts from the threshold
+up are shown everywhere, the map and the download agree cell by cell, and changing the declared rule (or the
+threshold) changes every path at once (in-process, Flask test client)."""
+
+from __future__ import annotations
+
+import base64
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from scn.privacy.disclosure import SMALL_COUNTS
+from scn.settings import override
+from tests.dashboards.snapshot_factory import PERIODS, make_tables, publish_tables
+from tests.dashboards.test_access import _route
+
+PERIOD = PERIODS[-1]
+# programme people per (line, year) on the city page: summed over roles, then disclosed
+PEOPLE = {("local_action_planning", 2025): (3, 0), ("training", 2025): (0, 0), ("summit", 2025): (6, 6)}
+
+
+@pytest.fixture(scope="module")
+def small_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The synthetic snapshot with known counts in London: cells at 3, 0 and 7 flagged posts in the last month,
+    monthly flagged posts 3, 0, 12, and programme people summing to 3, 0 and 12."""
+    from scn.access.users import add_user
+
+    tables = make_tables()
+    cm = tables["cell_month"]
+    london = cm.index[(cm["city_id"] == "london") & (cm["period"] == PERIOD)]
+    cm.loc[london[:3], "flagged_posts"] = [3, 0, 7]
+    monthly = tables["city_month"]
+    for period, value in zip(PERIODS[:3], (3, 0, 12), strict=True):
+        monthly.loc[(monthly["city_id"] == "london") & (monthly["period"] == period), "flagged_posts"] = value
+    pm = tables["programme_metrics"]
+    mine = pm["city_id"] == "london"
+    pm.loc[mine, "people"] = 40
+    for (line, year), (mayor, practitioner) in PEOPLE.items():
+        row = mine & (pm["programme_line"] == line) & (pm["year"] == year)
+        pm.loc[row & (pm["role"] == "mayor"), "people"] = mayor
+        pm.loc[row & (pm["role"] == "practitioner"), "people"] = practitioner
+    home = tmp_path_factory.mktemp("scn-small")
+    publish_tables(home, tables)
+    with override(home=home):
+        add_user("olive", "official", "london", "official-pass-1")
+        add_user("sam", "staff", None, "staff-pass-123")
+    return home
+
+
+@pytest.fixture()
+def client(small_home: Path) -> Iterator:
+    from dashboards.app import create_app
+
+    app = create_app(small_home)
+
+    def signed_in(username: str):
+        c = app.server.test_client()
+        password = {"olive": "official-pass-1", "sam": "staff-pass-123"}[username]
+        assert c.post("/login", data={"username": username, "password": password}).status_code == 302
+        return c
+
+    yield signed_in
+
+
+def _array(values: object) -> np.ndarray:
+    """A Plotly array from a Dash response (numpy arrays arrive base64-encoded)."""
+    if isinstance(values, dict):
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).astype("float64")
+    return np.array([np.nan if v is None else v for v in values], dtype="float64")
+
+
+def _find(node: object, id: str) -> dict | None:
+    """The props of the component with ``id`` in a layout tree (JSON)."""
+    if isinstance(node, dict):
+        props = node.get("props", {})
+        if props.get("id") == id:
+            return props
+        node = props.get("children") if "props" in node else list(node.values())
+    if isinstance(node, list):
+        for child in node:
+            found = _find(child, id)
+            if found is not None:
+                return found
+    return None
+
+
+def _seen(c) -> dict[str, object]:
+    """What the signed-in user sees of London: the city page (series, programme table), the map callback for
+    the last month and the downloads of the same tables."""
+    page = c.post("/_dash-update-component", json=_route("/city/london")).get_json()["response"]
+    content = page["_pages_content"]["children"]
+    series = _find(content, "series")["figure"]["data"][0]
+    programmes = pd.DataFrame(_find(content, "programmes")["data"])
+    payload = {"output": "cell-map.figure", "outputs": {"id": "cell-map", "property": "figure"},
+               "inputs": [{"id": "map-metric", "property": "value", "value": "flagged_posts"},
+                          {"id": "map-period", "property": "value", "value": len(PERIODS) - 1},
+                          {"id": "map-res", "property": "value", "value": 8}],
+               "state": [{"id": "city-id", "property": "data", "value": "london"},
+                         {"id": "lang", "property": "value", "value": "en"}],
+               "changedPropIds": ["map-res.value"]}
+    trace = c.post("/_dash-update-component", json=payload).get_json()["response"]["cell-map"]["figure"]["data"][0]
+    cells = pd.read_csv(io.BytesIO(c.get("/download/cells.csv?city=london").data))
+    people = pd.read_csv(io.BytesIO(c.get("/download/programme-metrics.csv?city=london").data))
+    return {"series": dict(zip(series["x"], _array(series["y"]), strict=True)),
+            "programmes": {(r.programme_line, r.year): r.people for r in programmes.itertuples()},
+            "map": pd.Series(_array(trace["z"]), index=trace["locations"]),
+            "cells": cells[cells["period"] == PERIOD].set_index("cell")["flagged_posts"].astype("float64"),
+            "people": people}
+
+
+def _cells(seen: dict) -> list[float]:
+    return [seen["map"].iloc[i] for i in range(3)]
+
+
+def test_an_official_sees_the_same_small_counts_hidden_everywhere(client, small_home: Path) -> None:
+    seen = _seen(client("olive"))
+    # the map callback and the download of cell_month: 3 hidden, 0 and 7 shown, cell by cell the same
+    raw = pd.read_parquet(small_home / "serving" / "current" / "cell_month.parquet")
+    raw = raw[(raw["city_id"] == "london") & (raw["period"] == PERIOD)].set_index("cell")["flagged_posts"]
+    first = raw.index[:3]
+    assert np.isnan(seen["map"][first[0]]) and seen["map"][first[1]] == 0 and seen["map"][first[2]] == 7
+    pd.testing.assert_series_equal(seen["map"].sort_index(), seen["cells"].sort_index(), check_names=False)
+    small = (raw > 0) & (raw < 5)
+    assert seen["map"][small[small].index].isna().all() and seen["map"][~small].notna().all()
+    # the city page: monthly series and programme people (summed over roles, then disclosed)
+    assert np.isnan(seen["series"][PERIODS[0]]) and seen["series"][PERIODS[1]] == 0
+    assert seen["series"][PERIODS[2]] == 12
+    progs = seen["programmes"]
+    assert pd.isna(progs[("local_action_planning", 2025)]) and progs[("training", 2025)] == 0
+    assert progs[("summit", 2025)] == 12
+    # the programme download: per role, 3 hidden, 0 and 6 shown
+    people = seen["people"].set_index(["programme_line", "year", "role"])["people"]
+    assert np.isnan(people[("local_action_planning", 2025, "mayor")])
+    assert people[("local_action_planning", 2025, "practitioner")] == 0 and people[("summit", 2025, "mayor")] == 6
+
+
+def test_staff_see_the_counts(client) -> None:
+    seen = _seen(client("sam"))
+    assert not seen["map"].isna().any() and ((seen["map"] > 0) & (seen["map"] < 5)).any()
+    pd.testing.assert_series_equal(seen["map"].sort_index(), seen["cells"].sort_index(), check_names=False)
+    assert seen["series"][PERIODS[0]] == 3 and seen["programmes"][("local_action_planning", 2025)] == 3
+
+
+def test_the_declared_rule_is_the_only_suppression(client, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Take flagged posts and programme people out of ``SMALL_COUNTS`` and an official sees the 3 on the page,
+    in the map and in the downloads: nothing in the dashboards suppresses on its own."""
+    monkeypatch.setitem(SMALL_COUNTS, "cell_month", tuple(c for c in SMALL_COUNTS["cell_month"]
+                                                          if c != "flagged_posts"))
+    monkeypatch.setitem(SMALL_COUNTS, "programme_metrics", ())
+    if "city_month" in SMALL_COUNTS:
+        monkeypatch.setitem(SMALL_COUNTS, "city_month", tuple(c for c in SMALL_COUNTS["city_month"]
+                                                              if c != "flagged_posts"))
+    seen = _seen(client("olive"))
+    assert not seen["map"].isna().any() and (seen["map"] == 3).any()
+    pd.testing.assert_series_equal(seen["map"].sort_index(), seen["cells"].sort_index(), check_names=False)
+    assert seen["series"][PERIODS[0]] == 3 and seen["programmes"][("local_action_planning", 2025)] == 3
+    assert seen["people"]["people"].eq(3).any()
+
+
+def test_one_threshold_for_every_path(client) -> None:
+    with override(suppress_below=13):
+        seen = _seen(client("olive"))
+    assert np.isnan(seen["series"][PERIODS[2]]) and pd.isna(seen["programmes"][("summit", 2025)])
+    assert np.isnan(_cells(seen)).sum() >= 1
+    hidden = seen["map"].isna()
+    assert hidden.equals(seen["cells"].reindex(seen["map"].index).isna())
+    assert not ((seen["map"] > 0) & (seen["map"] < 13)).any() and (seen["map"] == 0).any()

@@ -1,0 +1,1 @@
+"""Test helpers that exist once: servers (start, wait, stop), the headless browser, and the `scn` CLI runner."""

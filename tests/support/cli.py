@@ -1,0 +1,42 @@
+"""Run the installed `scn` console script against a home, and point this process at a home."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+DEMO_SEED = 11
+
+
+def scn(*args: str, home: Path, check: bool = True, input: str | None = None, timeout: int = 900,
+        env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess:
+    """Run the installed `scn` console script with SCN_HOME=home (and DAGSTER_HOME=home/dagster); ``env`` adds
+    or overrides variables. With ``check``, a non-zero exit fails with the command's output."""
+    full_env = {**os.environ, "SCN_HOME": str(home), "DAGSTER_HOME": str(home / "dagster"), **(env or {})}
+    proc = subprocess.run([str(BIN / "scn"), *args], env=full_env, capture_output=True, text=True, input=input,
+                          timeout=timeout)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"scn {' '.join(args)} exited {proc.returncode}\nstdout:\n{proc.stdout[-4000:]}\n"
+                             f"stderr:\n{proc.stderr[-8000:]}")
+    return proc
+
+
+@contextmanager
+def scn_home(home: Path) -> Iterator[Path]:
+    """Point this process's SCN_HOME (and DAGSTER_HOME) at ``home`` for the duration."""
+    old = {k: os.environ.get(k) for k in ("SCN_HOME", "DAGSTER_HOME")}
+    os.environ["SCN_HOME"] = str(home)
+    os.environ["DAGSTER_HOME"] = str(home / "dagster")
+    try:
+        yield home
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
