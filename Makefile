@@ -24,6 +24,9 @@ venv: $(VENV)/.installed
 run: venv
 	$(BIN)/scn demo --if-empty
 	$(BIN)/scn run
+	@echo "Dashboards on http://$(HOST):$(PORT) need a log-in. Create a user (first one: staff) in another shell:"
+	@echo "  echo pw | SCN_HOME=$(SCN_HOME) $(BIN)/scn user add NAME --role staff    # pw: 8+ characters"
+	@echo "Users now: $$($(BIN)/scn user list | cut -f1 | paste -sd, - | sed 's/^$$/none yet/')"
 	$(BIN)/scn serve --host $(HOST) --port $(PORT)
 
 serve: venv

@@ -1,13 +1,14 @@
 """The Dash app factory, on Dash Pages: a static shell (header, navigation, language switch) around
 ``dash.page_container``; the pages in ``dashboards/pages/`` (``/login``, ``/``, ``/network``, ``/health``,
 ``/city/<city_id>``) each declare their layout, callbacks and access rule. Besides the pages the server answers
-``/download/<kind>.<fmt>``, ``/geojson/<city_id>/<res>.json``, ``POST /login`` and ``/logout``.
+``/download/<kind>.<fmt>``, ``/geojson/<city_id>/<res>.json``, ``POST /login`` and ``POST /logout``.
 
 Reads only the serving snapshot (dashboards/data.py); access rules are enforced by dashboards/auth.py.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from flask import Response, abort, request
 from dashboards import auth, data, i18n, maps
 from dashboards.components import shell
 from dashboards.i18n import t
+from scn.access.users import has_users
 from scn.settings import use
 
 log = logging.getLogger(__name__)
@@ -26,17 +28,17 @@ PAGES = Path(__file__).parent / "pages"
 
 
 def _download(kind: str, fmt: str) -> Response:
-    """``/download/<kind>.<fmt>?city=``: staff get any city or all; an official only their city, suppressed."""
+    """``/download/<kind>.<fmt>?city=``: as the kind's rule in ``auth.DOWNLOADS`` says (network-wide tables:
+    staff only; city tables: staff any city or all, an official only their city, suppressed)."""
     from scn.publish.exports import KINDS, MIME, export_bytes, export_filename
 
+    user = auth.current_user()
+    status = auth.download_status(user, kind, request.args.get("city"))
+    if status != 200:
+        abort(status)
     if kind not in KINDS or fmt not in MIME:
         abort(404)
-    user = auth.current_user()
-    if user is None:
-        abort(401)
-    city_id = request.args.get("city") or (None if user.is_staff else user.city_id)
-    if not user.can_see(city_id):
-        abort(403)
+    city_id = auth.download_city(user, request.args.get("city"))
     if city_id is not None and city_id not in data.city_ids():
         abort(404)
     body = export_bytes(kind, fmt, city_id=city_id, audience=auth.audience(user))
@@ -55,14 +57,15 @@ def _geojson(city_id: str, res: int) -> Response:
 
 
 def _nav(path: str | None, lang: str | None) -> list:
-    return shell.nav(auth.current_user(), i18n.normalise(lang))
+    user = auth.current_user()
+    return shell.nav(user, i18n.normalise(lang), auth.csrf_token() if user is not None else "")
 
 
 def create_app(home: Path | None = None, *, local_staff: bool = False) -> dash.Dash:
     """The Dash app (its Flask server is ``app.server``). ``home`` sets the state root for the rest of this
-    process (``scn.settings.use``); ``local_staff`` gives requests from 127.0.0.1 a staff session while no user
-    exists (``serve`` decides). Pages get the language as the ``lang`` keyword (the router re-renders the page
-    when the switch changes)."""
+    process (``scn.settings.use``); ``local_staff`` gives requests from loopback a staff session while no user
+    exists (only ``serve(no_auth=True)``, i.e. ``scn serve --no-auth``, asks for it). Pages get the language as
+    the ``lang`` keyword (the router re-renders the page when the switch changes)."""
     if home is not None:
         use(home=Path(home).resolve())
     app = dash.Dash("dashboards", use_pages=True, pages_folder=str(PAGES), assets_folder=str(ASSETS),
@@ -79,11 +82,26 @@ def create_app(home: Path | None = None, *, local_staff: bool = False) -> dash.D
     return app
 
 
-def serve(host: str = "127.0.0.1", port: int = 8050) -> None:
-    """Serve the dashboards with waitress. On 127.0.0.1 with no users yet, local requests get staff access."""
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is a loopback address (127.0.0.0/8, ::1) or ``localhost``."""
+    try:
+        return host == "localhost" or ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def serve(host: str = "127.0.0.1", port: int = 8050, *, no_auth: bool = False) -> None:
+    """Serve the dashboards with waitress; every page needs a log-in (users: ``scn user add``). ``no_auth``
+    (``scn serve --no-auth``, refused unless ``host`` is loopback): while no user exists, requests from loopback
+    get a staff session."""
     from waitress import serve as waitress_serve
 
+    if no_auth and not is_loopback(host):
+        raise ValueError(f"--no-auth only on a loopback address (127.0.0.1, ::1, localhost), not {host!r}")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    app = create_app(local_staff=host in ("127.0.0.1", "localhost", "::1"))
+    app = create_app(local_staff=no_auth)
+    if not has_users() and not no_auth:
+        log.warning("no dashboard user exists yet: nobody can sign in. Create the first one with "
+                    "`echo 'a long password' | scn user add NAME --role staff`")
     log.info("dashboards on http://%s:%s (snapshot %s)", host, port, data.snapshot_info().get("snapshot_id"))
     waitress_serve(app.server, host=host, port=port, threads=8)

@@ -1,35 +1,54 @@
-"""Log-in and access rules, enforced on the server for every page, callback and download.
+"""Log-in, sessions and access rules, enforced on the server for every page, callback and download.
 
-Each page declares its rule once, in ``dash.register_page(..., access=...)`` (kept in ``dash.page_registry``):
+Each page declares its rule once, in ``dash.register_page(..., access=...)`` (kept in ``dash.page_registry``);
+each download kind declares its rule once, in :data:`DOWNLOADS`:
 
 - ``public``: anyone, signed in or not (the log-in page);
 - ``user``: any signed-in user (``redirect_officials`` may send officials elsewhere, e.g. ``/`` to their city);
-- ``staff``: staff only, an official gets 403;
-- ``city``: the page of the city in its ``city_id`` path variable: staff, or the official of that city (403
-  otherwise, 404 for a city the snapshot does not know).
+- ``staff``: staff only, an official gets 403 (the network page; downloads of network-wide tables);
+- ``city``: the page (or download) of one city, named by the ``city_id`` path variable (``?city=`` for a
+  download, the official's own city by default): staff, or the official of that city (403 otherwise, 404 for a
+  city the snapshot does not know).
 
 One Flask ``before_request`` hook applies those rules to page paths (resolved exactly as the Dash Pages router
-resolves them, query arguments included) and to Dash callback payloads: the page a payload asks the router for
-(``_pages_location`` pathname), the page module that registered the callback (its rule applies to its
-callbacks; a ``city`` page's callbacks name their city in the ``city-id`` store), and any ``city-id`` value.
-Layouts and callbacks check again with :func:`require_page`. Downloads and polygons check the city in their
-routes. Sessions are Flask's signed cookies.
+resolves them, query arguments included), to downloads and polygons, and to Dash callback payloads: the page a
+payload asks the router for (``_pages_location`` pathname), the page module that registered the callback (its
+rule applies to its callbacks; a ``city`` page's callbacks name their city in the ``city-id`` store), and any
+``city-id`` value. A malformed callback payload is answered 400 before Dash sees it. Layouts, callbacks and
+routes check again with :func:`require_page` / :func:`download_status`.
+
+Sessions are Flask's signed cookies (HttpOnly, SameSite=Lax, Secure with ``SCN_COOKIE_SECURE``) naming the user
+and the user's *session version* (scn.access.users): log-out, a new password, an updated or removed user
+draw a new version, which ends every older session of that user. Log-in needs a user (no anonymous staff
+session, unless ``scn serve --no-auth`` on loopback while no user exists). The log-in and log-out forms carry a
+flask-wtf CSRF token; failed log-ins are throttled per user name and per client address (flask-limiter,
+in-memory: one serving process). Every response carries anti-framing, CSP, nosniff and referrer headers.
 """
 
 from __future__ import annotations
 
 import logging
+import math
+import re
 import secrets
+import time
+import unicodedata
+from html import escape
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, unquote, urlsplit
 
 import dash
 import flask
 from dash._pages import _parse_query_string, _path_to_page  # the router's own path resolution
-from flask import abort, redirect, request, session
+from flask import Response, abort, g, redirect, request, session
+from flask_limiter import Limiter, RequestLimit
+from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
+from limits import parse_many
 
-from dashboards import data
-from scn.access.users import User, get_user, has_users, verify
+from dashboards import data, i18n
+from dashboards.i18n import t
+from scn.access.users import User, end_sessions, has_users, session_user, session_version, verify
+from scn.publish.catalog import KINDS as EXPORT_KINDS
 from scn.settings import paths, settings
 
 log = logging.getLogger(__name__)
@@ -40,6 +59,30 @@ LOCAL_ADDRS = frozenset({"127.0.0.1", "::1"})
 # component ids whose values name a page or a city in a callback payload
 URL = "_pages_location"  # the dcc.Location of dash.page_container
 CITY_STORE = "city-id"
+CALLBACK_PATH = "/_dash-update-component"
+
+# the access rule of each export kind (scn.publish.catalog): tables of the whole network are staff-only, the
+# tables of cities are city-scoped. A kind the catalog adds without a rule here is refused.
+DOWNLOADS: dict[str, str] = {
+    "network-kpis": "staff",
+    "summit-metrics": "staff",
+    "programme-metrics": "city",
+    "survey-indices": "city",
+    "cells": "city",
+    "correlations": "city",
+}
+
+# Headers of every response; the CSP of HTML pages allows the app's own scripts and Dash's inline scripts by
+# hash (no 'unsafe-inline' or 'unsafe-eval' for scripts), inline styles (React and Plotly set them), blob:
+# workers (the MapLibre maps) and no framing at all.
+SECURITY_HEADERS = {"X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff",
+                    "Referrer-Policy": "same-origin"}
+PAGE_CSP = ("default-src 'self'; script-src 'self' {hashes}; style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; "
+            "child-src 'self' blob:; object-src 'none'; base-uri 'self'; form-action 'self'; "
+            "frame-ancestors 'none'")
+OTHER_CSP = "default-src 'none'; frame-ancestors 'none'"
+CROSS_SITE_OK = frozenset({"same-origin", "none"})  # Sec-Fetch-Site values a POST may come with
 
 
 def secret_key() -> str:
@@ -62,13 +105,19 @@ def secret_key() -> str:
 
 
 def current_user() -> User | None:
-    """The signed-in user; the local staff session when the app allows it and no user exists; else None."""
-    name = session.get("user")
-    if name:
-        return get_user(name)
+    """The signed-in user while the session's version is the user's current one; the local staff user when the
+    app was started with ``--no-auth`` (loopback only) and no user exists; else None."""
+    user = session_user(session.get("user"), session.get("sv"))
+    if user is not None:
+        return user
     if flask.current_app.config.get("SCN_LOCAL_STAFF") and request.remote_addr in LOCAL_ADDRS and not has_users():
         return LOCAL_USER
     return None
+
+
+def csrf_token() -> str:
+    """The CSRF token the log-in and log-out forms carry (kept in the session)."""
+    return generate_csrf()
 
 
 def audience(user: User | None) -> str:
@@ -96,11 +145,11 @@ def resolve(path: str, search: str | None = "") -> tuple[dict | None, dict]:
 
 
 def decide(user: User | None, page: dict, variables: dict | None = None) -> int:
-    """HTTP status of a page's declared rule for a user: 200, 401 (sign in), 403 (not theirs) or 404 (a city
-    the snapshot does not know). An undeclared rule is refused."""
+    """HTTP status of a page's (or download's) declared rule for a user: 200, 401 (sign in), 403 (not theirs)
+    or 404 (a city the snapshot does not know). An undeclared rule is refused."""
     rule = page.get("access")
     if rule not in ACCESS:
-        log.error("page %s declares no access rule (one of %s): refused", page.get("module"), ACCESS)
+        log.error("%s declares no access rule (one of %s): refused", page.get("module"), ACCESS)
         return 403
     if rule == "public":
         return 200
@@ -132,6 +181,23 @@ def require_page(module: str, **variables: object) -> User | None:
     return user
 
 
+def download_city(user: User | None, city: str | None) -> str | None:
+    """The city a download is for: ``?city=``, else the official's own city, else None (staff: every city)."""
+    return city or (user.city_id if user is not None and not user.is_staff else None)
+
+
+def download_status(user: User | None, kind: str, city: str | None) -> int:
+    """HTTP status of ``/download/<kind>.<fmt>[?city=]`` for a user, from the kind's rule in :data:`DOWNLOADS`
+    (decided as a page with that rule is): 404 for a kind the catalog does not have."""
+    if kind not in EXPORT_KINDS:
+        return 404 if user is not None else 401
+    rule = DOWNLOADS.get(kind)
+    city = download_city(user, city)
+    if rule == "city" and city is None and user is not None and user.is_staff:
+        return 200  # staff: every city at once
+    return decide(user, {"access": rule, "module": f"download {kind}"}, {"city_id": city})
+
+
 def callback_page(app: dash.Dash, output: object) -> dict | None:
     """The registered page whose module registered the callback of ``output`` (None for app-level callbacks)."""
     cb = app.callback_map.get(output) if isinstance(output, str) else None
@@ -146,10 +212,45 @@ def _flat(items: list) -> list[dict]:
     return out
 
 
-def _check_callback(app: dash.Dash, user: User | None) -> None:
+# ---------------------------------------------------------------------------------------- callback payloads
+def _dependency(item: object) -> bool:
+    """An input, state or output of a payload: ``{"id": str | dict, "property": str, ...}``."""
+    return (isinstance(item, dict) and isinstance(item.get("property"), str)
+            and isinstance(item.get("id"), str | dict) and bool(item.get("id")))
+
+
+def _dependencies(items: object, expected: int | None) -> bool:
+    """A list of dependencies (a pattern-matching one is a list of them), ``expected`` long when given."""
+    if not isinstance(items, list) or (expected is not None and len(items) != expected):
+        return False
+    return all(_dependency(i) or (isinstance(i, list) and all(_dependency(j) for j in i)) for i in items)
+
+
+def callback_body(app: dash.Dash) -> dict:
+    """The JSON body of a callback request, or abort 400 when it is not one Dash can run: not JSON, not an
+    object, an unknown ``output``, inputs/state/outputs that are not lists of ``{id, property}`` (as many as
+    the callback declares) or ``changedPropIds`` that are not strings."""
+    body = request.get_json(silent=True) if request.is_json else None
+    if not isinstance(body, dict):
+        abort(400, description="a callback request is a JSON object")
+    output = body.get("output")
+    cb = app.callback_map.get(output) if isinstance(output, str) else None
+    if cb is None:
+        abort(400, description="unknown callback output")
+    outputs = body.get("outputs", [])
+    changed = body.get("changedPropIds", [])
+    ok = (_dependencies(body.get("inputs"), len(cb.get("inputs", [])))
+          and _dependencies(body.get("state", []), len(cb.get("state", [])))
+          and (_dependency(outputs) or _dependencies(outputs, None))
+          and isinstance(changed, list) and all(isinstance(c, str) for c in changed))
+    if not ok:
+        abort(400, description="malformed callback payload")
+    return body
+
+
+def _check_callback(app: dash.Dash, user: User | None, body: dict) -> None:
     """Check a Dash callback payload: the page it routes to, the rule of the page that registered the callback
     and the city it names."""
-    body = request.get_json(silent=True) or {}
     values = {(str(i.get("id")), i.get("property")): i.get("value")
               for i in _flat(body.get("inputs", [])) + _flat(body.get("state", [])) if isinstance(i, dict)}
     path, search = values.get((URL, "pathname")), values.get((URL, "search"))
@@ -169,17 +270,28 @@ def _check_callback(app: dash.Dash, user: User | None) -> None:
         abort(401)  # an app-level callback that is not about a public page
 
 
+# ---------------------------------------------------------------------------------------- the request hook
 def _guard(app: dash.Dash):
     path = request.path
-    if path == "/_dash-update-component":
-        return _check_callback(app, current_user())
-    if path.startswith(("/_", "/assets/")) or path == "/logout" or (path == "/login" and request.method == "POST"):
+    if request.method == "POST" and request.headers.get("Sec-Fetch-Site", "same-origin") not in CROSS_SITE_OK:
+        abort(403)  # a browser says this POST comes from another site
+    if path == CALLBACK_PATH and request.method == "POST":
+        return _check_callback(app, current_user(), callback_body(app))
+    if path.startswith(("/_", "/assets/")) or request.endpoint in ("scn_login", "scn_logout", "scn_logout_get"):
         return None  # Dash's static shell (layout, dependencies, scripts) and the log-in/out routes: no data
     user = current_user()
+    if request.endpoint in ("scn_download", "scn_geojson"):
+        args = request.view_args or {}
+        status = download_status(user, str(args.get("kind")), request.args.get("city")) \
+            if request.endpoint == "scn_download" else \
+            decide(user, {"access": "city", "module": "geojson"}, {"city_id": args.get("city_id")})
+        if status != 200:
+            abort(status)
+        return None
     if path.startswith(("/download/", "/geojson/")):
-        if user is None:
-            abort(401)
-        return None  # the route checks the city
+        abort(401 if user is None else 404)
+    if request.method == "GET" and "csrf_token" not in session:
+        generate_csrf()  # one token per session, before the page's callbacks run in parallel
     page, variables = resolve(path, "?" + request.query_string.decode("latin-1"))
     if page is not None and page.get("access") == "public":
         return None
@@ -194,35 +306,147 @@ def _guard(app: dash.Dash):
     return None
 
 
-def _safe_next(target: str | None) -> str:
-    return target if target and target.startswith("/") and not target.startswith("//") else "/"
+def _headers(app: dash.Dash, response: Response) -> Response:
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    if response.mimetype == "text/html":
+        response.headers["Content-Security-Policy"] = PAGE_CSP.format(hashes=" ".join(app.csp_hashes()))
+    elif "javascript" not in response.mimetype and response.mimetype != "text/css":
+        response.headers.setdefault("Content-Security-Policy", OTHER_CSP)
+    return response
+
+
+# ---------------------------------------------------------------------------------------- log-in and log-out
+_CONTROL = re.compile(r"[\x00-\x20\x7f-\x9f]")
+
+
+def safe_next(target: object) -> str:
+    """Where to go after log-in: ``target`` when it is a path on this site, else ``/``.
+
+    Browsers drop tabs and line breaks and read ``\\`` as ``/``, so ``/\\t/evil.example`` or ``/\\evil.example``
+    lead off-site: a target is kept only when it is printable ASCII without spaces or backslashes, starts with
+    one ``/`` (not ``//``), has no scheme or host, and stays so once percent-decoded (up to three times)."""
+    if not isinstance(target, str) or not target or len(target) > 2048:
+        return "/"
+    candidate = target
+    for _ in range(4):
+        if (not candidate.startswith("/") or candidate.startswith("//") or "\\" in candidate
+                or _CONTROL.search(candidate) or not candidate.isascii()
+                or any(unicodedata.category(c).startswith(("C", "Z")) for c in candidate)):
+            return "/"
+        parts = urlsplit(candidate)
+        if parts.scheme or parts.netloc:
+            return "/"
+        decoded = unquote(candidate)
+        if decoded == candidate:
+            return target
+        candidate = decoded
+    return "/"
+
+
+def _lang() -> str:
+    lang = request.form.get("lang") or request.args.get("lang")
+    if lang in i18n.LANGS:
+        return str(lang)
+    return request.accept_languages.best_match(list(i18n.LANGS)) or "en"
+
+
+def _message(status: int, key: str, target: str = "/", **fmt: object) -> Response:
+    """A small page in the form's language: the message and a link back to the log-in page."""
+    lang = _lang()
+    back = f"/login?next={quote(target)}" if target != "/" else "/login"
+    body = (f'<!doctype html><html lang="{lang}" dir="{i18n.direction(lang)}"><head><meta charset="utf-8">'
+            f'<title>{escape(t("login", lang), quote=False)}</title>'
+            '<link rel="stylesheet" href="/assets/style.css"></head><body><main class="login">'
+            f'<p id="login-message" role="alert">{escape(t(key, lang, **fmt), quote=False)}</p>'
+            f'<p><a href="{escape(back)}">{escape(t("back_to_login", lang), quote=False)}</a></p>'
+            '</main></body></html>')
+    return Response(body, status=status, mimetype="text/html", headers={"Cache-Control": "no-store"})
+
+
+def _throttled(limit: RequestLimit) -> Response:
+    seconds = max(1, limit.reset_at - int(time.time()))
+    log.warning("log-in throttled (%s) from %s", limit.limit, request.remote_addr)
+    response = _message(429, "login_throttled", safe_next(request.form.get("next")),
+                        minutes=math.ceil(seconds / 60))
+    response.headers["Retry-After"] = str(seconds)
+    return response
+
+
+def _csrf_ok() -> bool:
+    try:
+        flask.current_app.extensions["csrf"].protect()
+    except CSRFError as exc:
+        log.warning("%s refused from %s: %s", request.path, request.remote_addr, exc.description)
+        return False
+    return True
 
 
 def _login():
-    user = verify(request.form.get("username", ""), request.form.get("password", ""))
-    target = _safe_next(request.form.get("next") or request.args.get("next"))
-    if user is None:
-        log.warning("failed log-in for %r from %s", request.form.get("username", "")[:64], request.remote_addr)
+    target = safe_next(request.form.get("next") or request.args.get("next"))
+    if not _csrf_ok():
+        return _message(400, "login_expired", target)
+    username, password = request.form.get("username", "")[:64], request.form.get("password", "")[:1024]
+    user = verify(username, password)
+    version = session_version(user.username) if user is not None else None
+    if user is None or version is None:
+        g.scn_login_failed = True  # counted by the throttles
+        log.warning("failed log-in for %r from %s", username, request.remote_addr)
         return redirect(f"/login?error=1&next={quote(target)}")
     session.clear()
-    session["user"] = user.username
+    session["user"], session["sv"] = user.username, version
+    generate_csrf()  # a new token for the signed-in session (the log-out form)
     return redirect(target)
 
 
 def _logout():
+    if not _csrf_ok():
+        return _message(400, "login_expired")
+    user = session_user(session.get("user"), session.get("sv"))
+    if user is not None:
+        end_sessions(user.username)  # this and every other session of the user end
     session.clear()
-    return redirect("/login")
+    return redirect("/login", code=303)
+
+
+def _logout_get():
+    abort(405, valid_methods=["POST"])
+
+
+def _user_key() -> str:
+    return "user:" + request.form.get("username", "").strip().lower()[:64]
+
+
+def _client_key() -> str:
+    return "client:" + (request.remote_addr or "unknown")
+
+
+def _failed(_response: Response) -> bool:
+    return bool(g.get("scn_login_failed"))
 
 
 def init_auth(app: dash.Dash, local_staff: bool = False) -> None:
-    """Install the secret key, the log-in/log-out routes and the access hook on the app's Flask server."""
+    """Install the secret key, cookie settings, CSRF protection, the throttled log-in and POST-only log-out
+    routes, the access hook and the security headers on the app's Flask server. ``local_staff`` (``scn serve
+    --no-auth``): requests from loopback get a staff session while no user exists."""
     server = app.server
     server.secret_key = secret_key()
     server.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
-                         SCN_LOCAL_STAFF=local_staff)
-    server.add_url_rule("/login", "scn_login", _login, methods=["POST"])
-    server.add_url_rule("/logout", "scn_logout", _logout, methods=["GET", "POST"])
+                         SESSION_COOKIE_SECURE=settings().cookie_secure, SCN_LOCAL_STAFF=local_staff,
+                         WTF_CSRF_CHECK_DEFAULT=False, WTF_CSRF_TIME_LIMIT=None)
+    CSRFProtect(server)  # checked by the log-in and log-out routes; callbacks: see docs/dashboards.md
+    for limit in (settings().login_limit_user, settings().login_limit_client):
+        parse_many(limit)  # a bad SCN_LOGIN_LIMIT_* fails here, not at the first log-in
+    limiter = Limiter(_client_key, app=server, storage_uri="memory://", strategy="moving-window")
+    login = limiter.limit(lambda: settings().login_limit_user, key_func=_user_key, deduct_when=_failed,
+                          on_breach=_throttled, scope="login-user")(_login)
+    login = limiter.limit(lambda: settings().login_limit_client, key_func=_client_key, deduct_when=_failed,
+                          on_breach=_throttled, scope="login-client")(login)
+    server.add_url_rule("/login", "scn_login", login, methods=["POST"])
+    server.add_url_rule("/logout", "scn_logout", _logout, methods=["POST"])
+    server.add_url_rule("/logout", "scn_logout_get", _logout_get, methods=["GET"])
     server.before_request(lambda: _guard(app))
-    if local_staff and not has_users():
-        log.warning("no dashboard users exist: anyone on this machine (127.0.0.1) gets a staff session. "
-                    "Add users with `scn user add` to require log-in.")
+    server.after_request(lambda response: _headers(app, response))
+    if local_staff:
+        log.warning("--no-auth: while no user exists, anyone reaching this server from loopback (127.0.0.1, "
+                    "including a reverse proxy on this machine) gets a staff session")

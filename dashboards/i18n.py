@@ -23,6 +23,14 @@ TEXT: dict[str, dict[str, str]] = {
     "password": {"en": "Password", "fr": "Mot de passe", "ar": "كلمة المرور"},
     "login_failed": {"en": "Wrong user name or password.", "fr": "Nom d'utilisateur ou mot de passe incorrect.",
                      "ar": "اسم المستخدم أو كلمة المرور غير صحيحة."},
+    "login_throttled": {"en": "Too many failed log-ins. Wait {minutes} minutes, then try again.",
+                        "fr": "Trop d'échecs de connexion. Attendez {minutes} minutes, puis réessayez.",
+                        "ar": "محاولات دخول فاشلة كثيرة جداً. انتظر {minutes} دقيقة ثم حاول مجدداً."},
+    "login_expired": {"en": "This log-in form has expired or did not come from this site. Please sign in again.",
+                      "fr": "Ce formulaire de connexion a expiré ou ne vient pas de ce site. Reconnectez-vous.",
+                      "ar": "انتهت صلاحية نموذج الدخول هذا أو أنه لم يأتِ من هذا الموقع. يُرجى تسجيل الدخول مجدداً."},
+    "back_to_login": {"en": "Back to the log-in page", "fr": "Retour à la page de connexion",
+                      "ar": "العودة إلى صفحة الدخول"},
     "snapshot": {"en": "Data to {date}, published {published}", "fr": "Données jusqu'à {date}, publiées le "
                  "{published}", "ar": "البيانات حتى {date}، نُشرت في {published}"},
     "no_snapshot": {"en": "Nothing published yet: run `scn run`.", "fr": "Rien n'est encore publié : lancez "
@@ -48,6 +56,12 @@ TEXT: dict[str, dict[str, str]] = {
                         "is shown.", "fr": "Les effectifs de 1 à {k} sont masqués pour protéger la vie privée. "
                         "Aucun texte de publication ni donnée personnelle n'est affiché.",
                         "ar": "الأعداد من 1 إلى {k} مخفية لحماية الخصوصية. لا يُعرض أي نص منشور أو بيانات شخصية."},
+    "suppressed_sums": {"en": "At the larger cell sizes and in the monthly totals, some sums are hidden as well, so "
+                        "that no hidden count can be worked out by subtraction.", "fr": "Aux grandes tailles de "
+                        "cellules et dans les totaux mensuels, certaines sommes sont aussi masquées, afin qu'aucun "
+                        "effectif masqué ne puisse être retrouvé par soustraction.", "ar": "في أحجام الخلايا "
+                        "الأكبر وفي المجاميع الشهرية تُخفى بعض المجاميع أيضاً، كي لا يمكن استنتاج أي عدد مخفي "
+                        "بالطرح."},
     "no_personal": {"en": "No post text or personal data is shown.", "fr": "Aucun texte de publication ni donnée "
                     "personnelle n'est affiché.", "ar": "لا يُعرض أي نص منشور أو بيانات شخصية."},
     "series": {"en": "Online hate speech and hate crime, month by month", "fr": "Discours de haine en ligne et "
@@ -235,6 +249,7 @@ TEXT: dict[str, dict[str, str]] = {
     "reasons_sep": {"en": "; ", "fr": " ; ", "ar": "؛ "},
     "list_sep": {"en": ", ", "fr": ", ", "ar": "، "},
     "fewer_than": {"en": "fewer than {k}", "fr": "moins de {k}", "ar": "أقل من {k}"},
+    "hidden": {"en": "hidden", "fr": "masqué", "ar": "مخفي"},
 }
 
 # table column headers (English falls back to the column name with spaces)
@@ -332,6 +347,13 @@ def _number(value: object) -> str:
         return "?"
 
 
+def _shown(value: object, lang: str | None, hidden: str = "fewer_than") -> str:
+    """A number; one hidden by disclosure control (null) as "fewer than k" (or "hidden": the p-value)."""
+    if _missing(value):
+        return count(value, lang) if hidden == "fewer_than" else t(hidden, lang)
+    return _number(value)
+
+
 def _when(value: object) -> str:
     """``2026-10-08T12:21Z`` -> ``2026-10-08 12:21``."""
     return str(value or "?").replace("T", " ").removesuffix("Z")
@@ -352,8 +374,8 @@ def evidence(raw: object, lang: str | None) -> str:
     code = ev.get("code")
     if code == "speech_burst":
         return t("evidence_speech_burst", lang, flagged_posts=count(ev.get("flagged_posts"), lang),
-                 week=ev.get("week", "?"), baseline=_number(ev.get("baseline")),
-                 baseline_weeks=ev.get("baseline_weeks", "?"), p_value=_number(ev.get("p_value")))
+                 week=ev.get("week", "?"), baseline=_shown(ev.get("baseline"), lang),
+                 baseline_weeks=ev.get("baseline_weeks", "?"), p_value=_shown(ev.get("p_value"), lang, "hidden"))
     if code == "near_duplicates":
         return t("evidence_near_duplicates", lang, posts=count(ev.get("posts"), lang),
                  accounts=count(ev.get("accounts"), lang), first_seen=_when(ev.get("first_seen")),

@@ -3,7 +3,8 @@
 Cells are aggregated to coarser resolutions with their H3 parents; the cells x months matrix and the cell
 polygons are computed once per (snapshot, city, resolution), so a period change only picks a column. The values
 shown are that column as a ``cell_month`` frame shaped by ``scn.privacy.disclosure.for_audience`` (after the
-aggregation: a suppressed count is never summed).
+aggregation: a suppressed count is never summed), with the month's rows at every cell size, so a parent that would
+give a hidden cell back by differencing is hidden as well.
 """
 
 from __future__ import annotations
@@ -70,11 +71,19 @@ def periods(city_id: str) -> list[str]:
 
 def _values(matrix: pd.DataFrame, city_id: str, metric: str, period: str | None, res: int,
             audience: str) -> np.ndarray:
-    """One month of the matrix as ``cell_month`` rows shaped for ``audience``, in the matrix's cell order."""
-    col = matrix[period].to_numpy() if period in matrix.columns else np.zeros(len(matrix), dtype="int64")
-    frame = pd.DataFrame({"city_id": city_id, "cell": matrix.index, "resolution": res, "period": period,
-                          metric: col})
-    shown = for_audience("cell_month", frame, audience)[metric]
+    """One month of the matrix as ``cell_month`` rows shaped for ``audience``, in the matrix's cell order.
+
+    The month is shaped at every cell size at once (the published cells with their summed parents), so the
+    disclosure function sees what an official could set side by side: a parent that would give a hidden cell
+    back by differencing is hidden too."""
+    frames = []
+    for r in RESOLUTIONS:
+        m = matrix if r == res else cell_matrix(data.snapshot_key(), city_id, r, metric)
+        col = m[period].to_numpy() if period in m.columns else np.zeros(len(m), dtype="int64")
+        frames.append(pd.DataFrame({"city_id": city_id, "cell": m.index, "resolution": r, "period": period,
+                                    metric: col}))
+    frame = pd.concat(frames, ignore_index=True)
+    shown = for_audience("cell_month", frame, audience)[metric][(frame["resolution"] == res).to_numpy()]
     return shown.astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
 
 

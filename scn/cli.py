@@ -63,9 +63,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 def _cmd_export(args: argparse.Namespace) -> int:
     from scn.publish.exports import export
-    from scn.publish.serving import NoSnapshotError
+    from scn.publish.serving import NoSnapshotError, read_serving
 
     try:
+        if args.city is not None and args.city not in set(read_serving("cities")["city_id"]):
+            print(f"scn export: unknown city '{args.city}' (not in the published cities)", file=sys.stderr)
+            return 2
         out = export(args.kind, args.format, Path(args.out),
                      city_id=args.city, audience=args.audience)
     except NoSnapshotError as exc:
@@ -103,23 +106,69 @@ def _cmd_classify(args: argparse.Namespace) -> int:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
-    from dashboards.app import serve
+    from dashboards.app import is_loopback, serve
+    from scn.access.users import has_users
 
-    serve(host=args.host, port=args.port)
+    if args.no_auth and not is_loopback(args.host):
+        print(f"scn serve: --no-auth is refused on {args.host}: only on a loopback address (127.0.0.1, ::1)",
+              file=sys.stderr)
+        return 2
+    if not has_users() and not args.no_auth:
+        print("scn serve: log-in required and no dashboard user exists yet; create the first one with\n"
+              "  echo 'a long password' | scn user add NAME --role staff", file=sys.stderr)
+    serve(host=args.host, port=args.port, no_auth=args.no_auth)
     return 0
 
 
-def _cmd_user(args: argparse.Namespace) -> int:
-    from scn.access.users import add_user
+def _read_password(verb: str) -> str | None:
+    """The password: the first line of stdin (its line break dropped)."""
+    from scn.access.users import UserError, check_password
 
-    if args.role == "official" and not args.city:
-        print("scn user add: an official needs --city CITY_ID", file=sys.stderr)
+    password = sys.stdin.readline().removesuffix("\n").removesuffix("\r")
+    try:
+        return check_password(password)
+    except UserError as exc:
+        print(f"scn user {verb}: {exc} (give it as the first line of stdin)", file=sys.stderr)
+        return None
+
+
+def _cmd_user(args: argparse.Namespace) -> int:
+    from scn.access import users
+
+    verb = args.action
+    try:
+        if verb == "list":
+            found = users.list_users()
+            if args.json:
+                print(json.dumps([{"username": u.username, "role": u.role, "city_id": u.city_id} for u in found]))
+            else:
+                for u in found:
+                    print(f"{u.username}\t{u.role}\t{u.city_id or ''}")
+            return 0
+        if verb == "remove":
+            users.remove_user(args.username)
+            print(f"user {args.username} removed (their sessions ended)")
+            return 0
+        users.check_username(args.username)
+        if verb == "add":
+            if args.role == "official" and not args.city:
+                print("scn user add: an official needs --city CITY_ID", file=sys.stderr)
+                return 2
+            if not args.update and users.get_user(args.username) is not None:
+                raise users.UserError(f"user {args.username!r} already exists (pass --update to replace it)")
+        elif users.get_user(args.username) is None:
+            raise users.UserError(f"no user {args.username!r}")
+        password = _read_password(verb)
+        if password is None:
+            return 2
+        if verb == "passwd":
+            users.set_password(args.username, password)
+            print(f"password of {args.username} changed (their sessions ended)")
+            return 0
+        users.add_user(args.username, role=args.role, city_id=args.city, password=password, update=args.update)
+    except users.UserError as exc:
+        print(f"scn user {verb}: {exc}", file=sys.stderr)
         return 2
-    password = sys.stdin.readline().rstrip("\n")
-    if len(password) < 8:
-        print("scn user add: give a password of at least 8 characters on stdin", file=sys.stderr)
-        return 2
-    add_user(args.username, role=args.role, city_id=args.city, password=password)
     print(f"user {args.username} ({args.role}{', ' + args.city if args.city else ''}) saved")
     return 0
 
@@ -185,17 +234,36 @@ def build_parser() -> argparse.ArgumentParser:
                        "network overview, data health) from the published snapshot.")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8050)
+    p.add_argument("--no-auth", action="store_true", help="no log-in: while no user exists, requests from this "
+                   "machine get a staff session (anyone behind a reverse proxy here too); loopback --host only")
     p.set_defaults(func=_cmd_serve)
 
     p = sub.add_parser("user", help="manage dashboard users")
     usub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
-    pa = usub.add_parser("add", help="add or update a user; the password is read from stdin",
-                         description="Add or update a dashboard user. Network staff see every city; an official "
-                         "sees only their city. The password (first line of stdin) is stored hashed.")
+    pa = usub.add_parser("add", help="add a user (or update one with --update); the password is read from stdin",
+                         description="Add a dashboard user. Network staff see every city; an official sees only "
+                         "their city (a city id of the registry or the serving snapshot). User names: 2-32 of "
+                         "a-z 0-9 . _ - starting with a letter or digit. The password (first line of stdin, 8+ "
+                         "characters) is stored hashed. An existing user is replaced only with --update, which "
+                         "ends their sessions. Exit 2 when the user cannot be saved.")
     pa.add_argument("username")
     pa.add_argument("--role", choices=vocabularies.user_roles(), required=True)
     pa.add_argument("--city", metavar="CITY_ID")
+    pa.add_argument("--update", action="store_true", help="replace an existing user of that name")
     pa.set_defaults(func=_cmd_user)
+    pl = usub.add_parser("list", help="list users: username, role, city",
+                         description="Print one line per user: username, role and city (tab-separated).")
+    pl.add_argument("--json", action="store_true", help="one JSON array of {username, role, city_id}")
+    pl.set_defaults(func=_cmd_user)
+    pr = usub.add_parser("remove", help="remove a user (their sessions end)",
+                         description="Remove a dashboard user; every session of theirs ends at once.")
+    pr.add_argument("username")
+    pr.set_defaults(func=_cmd_user)
+    pp = usub.add_parser("passwd", help="set a user's password from stdin (their sessions end)",
+                         description="Set a new password (first line of stdin, 8+ characters); every session of "
+                         "the user ends.")
+    pp.add_argument("username")
+    pp.set_defaults(func=_cmd_user)
     return ap
 
 

@@ -47,6 +47,13 @@ class Settings(BaseSettings):
     alert_log: Path | None = Field(None, description="alert log file (default <home>/alerts.log)")
     alert_webhook: str | None = Field(None, description="URL alerts are POSTed to")
     post_retention_days: int = Field(0, ge=0, description="redact post text older than this (0: keep)")
+    cookie_secure: bool = Field(False, description="dashboard session cookie sent over HTTPS only (behind TLS)")
+    login_limit_user: str = Field("10 per 15 minutes", description="failed dashboard log-ins allowed per user name")
+    login_limit_client: str = Field("30 per 15 minutes", description="failed dashboard log-ins allowed per client "
+                                    "address")
+    ingest_max_post_chars: int = Field(100_000, ge=1, description="longest post text accepted; longer: quarantined")
+    ingest_max_polygon_vertices: int = Field(250_000, ge=4, description="most vertices of one boundary area; more: "
+                                             "quarantined")
 
     @field_validator("home", mode="after")
     @classmethod

@@ -39,7 +39,7 @@ def running_app(url: str | None) -> Iterator[str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-c", f"from dashboards.app import serve; serve('127.0.0.1', {port})"],
+    proc = subprocess.Popen([sys.executable, "-c", f"from dashboards.app import serve; serve('127.0.0.1', {port}, no_auth=True)"],
                             cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:

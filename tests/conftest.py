@@ -1,8 +1,8 @@
-"""Shared fixtures: one real demo world, materialized through the real CLI, for the whole test session.
+"""Shared fixtures: one real demo world, materialized through the real CLI, for the whole test session, and
+the headless browser.
 
-Kept light: helpers live in ``tests.support`` (imported from here under their old names, so that
-``from tests.conftest import scn, scn_home, stop_processes, BIN, DEMO_SEED`` keeps working), and selenium is
-imported only when a test asks for the ``browser`` fixture."""
+Kept light (no selenium, dagster or dash at import time): helpers live in ``tests/support`` and are imported
+from there, never from this file; selenium is imported only when a test asks for the ``browser`` fixture."""
 
 from __future__ import annotations
 
@@ -13,13 +13,10 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.support.cli import BIN, DEMO_SEED, scn, scn_home
-from tests.support.servers import stop_processes
+from tests.support.cli import DEMO_SEED, scn, scn_home
 
 if TYPE_CHECKING:
     from selenium import webdriver
-
-__all__ = ["BIN", "DEMO_SEED", "browser", "demo_home", "in_demo_home", "scn", "scn_home", "stop_processes"]
 
 
 @pytest.fixture(scope="session")

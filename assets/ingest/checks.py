@@ -5,6 +5,7 @@ from datetime import timedelta
 from dagster import (
     AssetCheckResult,
     AssetCheckSeverity,
+    DefaultSensorStatus,
     MetadataValue,
     asset_check,
     build_last_update_freshness_checks,
@@ -39,5 +40,7 @@ freshness_checks = build_last_update_freshness_checks(
     assets=[lake_key(t) for tables in FAMILY_TABLES.values() for t in tables],
     lower_bound_delta=timedelta(hours=settings().freshness_hours),
 )
+# running by default, as docs/operations.md says (dagster's default is stopped)
 freshness_sensor = build_sensor_for_freshness_checks(freshness_checks=freshness_checks,
-                                                      name="ingest_freshness_sensor")
+                                                      name="ingest_freshness_sensor",
+                                                      default_status=DefaultSensorStatus.RUNNING)

@@ -3,7 +3,7 @@
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
-from assets.keys import SNAPSHOT_KEY, analysis_key, lake_key
+from assets.keys import SNAPSHOT_KEY, analysis_key
 from assets.publish.health import asset_health, check_results
 from assets.resources import ServingResource, WarehouseResource
 from assets.retry import retry_policy, transient_only
@@ -11,8 +11,6 @@ from assets.transforms.assets import mart_keys
 from scn import lake
 from scn.publish import serving
 
-# lake tables published as they are (no post text, no pseudonyms in any of them)
-LAKE_PUBLISHED = ("cities", "areas")
 ANALYSIS_PUBLISHED = ("correlations", "alerts", "risk", "classifier_eval")
 
 
@@ -20,9 +18,9 @@ ANALYSIS_PUBLISHED = ("correlations", "alerts", "risk", "classifier_eval")
     retry_policy=retry_policy(),
     key=SNAPSHOT_KEY,
     group_name="publish",
-    deps=[*mart_keys(), *(analysis_key(t) for t in ANALYSIS_PUBLISHED), *(lake_key(t) for t in LAKE_PUBLISHED)],
-    description="Serving snapshot: every mart (under its own name), the analysis tables, cities and "
-                "areas, as Parquet under serving/snapshots/<id>/; serving/current swapped atomically.",
+    deps=[*mart_keys(), *(analysis_key(t) for t in ANALYSIS_PUBLISHED)],
+    description="Serving snapshot: every mart (under its own name, cities and areas included) and the "
+                "analysis tables, as Parquet under serving/snapshots/<id>/; serving/current swapped atomically.",
 )
 @transient_only
 def serving_snapshot(context: AssetExecutionContext, warehouse: WarehouseResource,
@@ -35,7 +33,7 @@ def serving_snapshot(context: AssetExecutionContext, warehouse: WarehouseResourc
     with serving_store.scope():
         # `order by all`: the same warehouse always publishes byte-identical tables (reproducible snapshots)
         queries = {m: f"select * from {m} order by all" for m in marts}
-        for t in LAKE_PUBLISHED + ANALYSIS_PUBLISHED:
+        for t in ANALYSIS_PUBLISHED:
             if lake.has_table(t):
                 queries[t] = f"select * from {lake.scan(t)} order by all"
         health = {"asset_health": asset_health(context), "check_results": check_results(context)}

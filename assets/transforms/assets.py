@@ -8,9 +8,12 @@ from dagster_dbt import DbtCliResource, dbt_assets
 
 from assets.transforms.project import TRANSLATOR, dbt_project, dbt_vars
 
+# the DuckDB warehouse has one writer: every dbt step takes a slot of this pool (one slot in the production profile)
+WAREHOUSE_POOL = "duckdb_warehouse"
+
 
 @dbt_assets(manifest=dbt_project().manifest_path, project=dbt_project(), dagster_dbt_translator=TRANSLATOR,
-            name="scn_dbt_models")
+            name="scn_dbt_models", pool=WAREHOUSE_POOL)
 def scn_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
     """`dbt build` (models, then their tests) over the selected models."""
     yield from dbt.cli(["build", "--vars", dbt_vars()], context=context).stream()

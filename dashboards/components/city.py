@@ -18,8 +18,8 @@ from dashboards.i18n import t
 from scn.privacy.disclosure import for_audience
 
 FINDINGS = ("nb_irr", "spearman", "moran_bv")
-# city_month carries cell_month's counts summed by city and month. Until scn.privacy.disclosure lists it, its
-# counts are disclosed under cell_month's rule (same columns, same meaning): for_audience stays the only path.
+# city_month: the counts by city and month (cells and less precise locations). Shaped with the city's cell_month
+# rows, so that a monthly total that would give a hidden cell back by differencing is hidden too.
 SERIES_TABLE = "city_month"
 
 
@@ -72,7 +72,8 @@ def series_figure(city_id: str, lang: str, audience: str) -> go.Figure | None:
     monthly = data.table("city_month", city_id)
     if monthly.empty:
         return None
-    monthly = for_audience(SERIES_TABLE, monthly.sort_values("period"), audience)
+    monthly = for_audience(SERIES_TABLE, monthly.sort_values("period"), audience,
+                           parts=data.table("cell_month", city_id))
     fig = go.Figure()
     for col, axis in (("flagged_posts", "y"), ("hate_crimes", "y2")):
         y = monthly[col].astype("Float64").to_numpy(dtype="float64", na_value=np.nan)

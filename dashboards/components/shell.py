@@ -23,8 +23,9 @@ def layout() -> html.Div:
     ], id="shell", dir="ltr", lang="en")
 
 
-def nav(user: User | None, lang: str) -> list:
-    """Brand, the links the user may follow, the snapshot stamp, who is signed in and log-out."""
+def nav(user: User | None, lang: str, csrf_token: str = "") -> list:
+    """Brand, the links the user may follow, the snapshot stamp, who is signed in and log-out (a button posting
+    a small form with the session's CSRF token: log-out is POST only)."""
     brand = html.Strong(t("app_title", lang), className="brand")
     if user is None:
         return [brand]
@@ -34,4 +35,6 @@ def nav(user: User | None, lang: str) -> list:
     stamp = t("snapshot", lang, date=info.get("data_date"), published=info.get("published_at")) if info \
         else t("no_snapshot", lang)
     return [brand, *links, html.Span(stamp, className="stamp"), html.Span(t("signed_in", lang, user=user.username)),
-            html.A(t("logout", lang), href="/logout", id="logout")]
+            html.Form([dcc.Input(name="csrf_token", type="hidden", value=csrf_token),
+                       html.Button(t("logout", lang), id="logout", type="submit")],
+                      action="/logout", method="POST", id="logout-form", style={"display": "inline"})]

@@ -34,7 +34,8 @@ def layout(city_id: str | None = None, lang: str | None = "en", **_query: object
     alerts = view.alerts_table(city_id, lang, audience)
     risk = view.risk_table(city_id, lang, audience)
     clf = view.classifier_line(city_id, lang, audience)
-    note = t("suppressed_note", lang, k=suppress_below() - 1) if audience == "official" else t("no_personal", lang)
+    note = (t("suppressed_note", lang, k=suppress_below() - 1) + " " + t("suppressed_sums", lang)
+            if audience == "official" else t("no_personal", lang))
     how = [html.Details([html.Summary(t("how_computed", lang)), html.Ul([html.Li(m) for m in methods])],
                         className="note")] if methods else []
     return html.Div([

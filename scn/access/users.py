@@ -1,10 +1,22 @@
 """Dashboard users: staff see every city, an official sees only their own. Passwords are stored hashed
-(werkzeug.security, scrypt) in ``secrets/users.json``; nothing else about a person is kept."""
+(werkzeug.security, scrypt) in ``secrets/users.json``; nothing else about a person is kept.
+
+Each user also has a random *session version*: a session cookie names the user and the version it was
+issued under, and is honoured only while the user's version is unchanged. Log-out, a new password, an update
+of the user and removing (then re-adding) the user all draw a new version, so every older cookie stops working.
+Writers take a file lock, so concurrent log-outs and ``scn user`` commands never lose each other's changes.
+"""
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+import re
+import secrets
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,8 +26,16 @@ from scn import vocabularies
 from scn.settings import paths
 
 ROLES = vocabularies.user_roles()  # transforms/seeds/user_roles.csv
+# a user name: lowercase letters, digits, '.', '_' or '-', starting with a letter or digit, 2 to 32 characters
+USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,31}")
+MIN_PASSWORD = 8
 # checked when the name is unknown, so a wrong user name costs as long as a wrong password
 _DUMMY_HASH = generate_password_hash("not a password")
+_thread_lock = threading.Lock()
+
+
+class UserError(ValueError):
+    """A user that cannot be added, changed or removed as asked (the message names the problem)."""
 
 
 @dataclass(frozen=True)
@@ -44,24 +64,122 @@ def _load() -> dict[str, dict]:
     return json.loads(f.read_text()) if f.exists() else {}
 
 
-def add_user(username: str, role: str, city_id: str | None, password: str) -> None:
-    """Add or update a user; the password is stored as a salted scrypt hash, the file is 0600."""
-    username = username.strip()
-    if not username:
-        raise ValueError("a user needs a name")
-    if role not in ROLES:
-        raise ValueError(f"role must be one of {ROLES}, not {role!r}")
-    if role == "official" and not city_id:
-        raise ValueError("an official needs a city_id")
-    users = _load()
-    users[username] = {"role": role, "city_id": city_id if role == "official" else None,
-                       "password_hash": generate_password_hash(password)}
+@contextmanager
+def _editing() -> Iterator[dict[str, dict]]:
+    """The users, to change in place and save on exit, under a lock that other processes and threads respect."""
     target = users_file()
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(users, indent=1, sort_keys=True))
-    tmp.chmod(0o600)
-    tmp.replace(target)
+    with _thread_lock, open(target.with_name(".users.lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            users = _load()
+            yield users
+            tmp = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+            tmp.write_text(json.dumps(users, indent=1, sort_keys=True))
+            tmp.chmod(0o600)
+            tmp.replace(target)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _new_version() -> str:
+    return secrets.token_hex(16)
+
+
+def known_city_ids() -> set[str]:
+    """City ids a user may be attached to: the serving snapshot's ``cities`` and the registry
+    (scn.ingest.cities_known: the shipped registry plus the lake's ``cities``)."""
+    from scn.ingest.cities_known import known_cities
+    from scn.publish import serving
+
+    ids = set(known_cities()["city_id"].dropna().astype(str))
+    try:
+        ids |= set(serving.read_serving("cities", columns=["city_id"])["city_id"].dropna().astype(str))
+    except (serving.NoSnapshotError, OSError, KeyError):
+        pass
+    return ids
+
+
+def check_username(username: object) -> str:
+    """The name itself when it is a valid user name, else UserError naming the problem."""
+    if not isinstance(username, str) or not USERNAME.fullmatch(username):
+        raise UserError(f"invalid user name {username!r}: use 2 to 32 characters among a-z 0-9 . _ - "
+                        "starting with a letter or digit (no spaces, capitals or markup)")
+    return username
+
+
+def check_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD:
+        raise UserError(f"a password needs at least {MIN_PASSWORD} characters")
+    if any(ord(c) < 32 or ord(c) == 127 for c in password):
+        raise UserError("a password cannot hold control characters (tabs, line breaks)")
+    return password
+
+
+def add_user(username: str, role: str, city_id: str | None, password: str, *, update: bool = False) -> None:
+    """Add a user (``update=True``: or replace an existing one; otherwise an existing name is refused). The
+    password is stored as a salted scrypt hash, the file is 0600, and the user gets a new session version (so an
+    update signs out every session of the old account). Raises UserError (a ValueError) naming the problem."""
+    check_username(username)
+    if role not in ROLES:
+        raise UserError(f"role must be one of {ROLES}, not {role!r}")
+    if role == "official" and not city_id:
+        raise UserError("an official needs a city (--city CITY_ID)")
+    if role != "official" and city_id:
+        raise UserError(f"{role} see every city: a city is only for officials")
+    if city_id is not None and city_id not in known_city_ids():
+        raise UserError(f"unknown city {city_id!r}: not in the city registry or the serving snapshot")
+    check_password(password)
+    digest = generate_password_hash(password)
+    with _editing() as users:
+        if username in users and not update:
+            raise UserError(f"user {username!r} already exists (pass --update to replace it)")
+        users[username] = {"role": role, "city_id": city_id if role == "official" else None,
+                           "password_hash": digest, "session_version": _new_version()}
+
+
+def set_password(username: str, password: str) -> None:
+    """Give an existing user a new password; every session of the user ends."""
+    check_password(password)
+    digest = generate_password_hash(password)
+    with _editing() as users:
+        if username not in users:
+            raise UserError(f"no user {username!r}")
+        users[username].update(password_hash=digest, session_version=_new_version())
+
+
+def remove_user(username: str) -> None:
+    """Remove a user; their sessions end with them (a user re-added later gets a new session version)."""
+    with _editing() as users:
+        if username not in users:
+            raise UserError(f"no user {username!r}")
+        del users[username]
+
+
+def end_sessions(username: str) -> None:
+    """Draw a new session version for the user: every session cookie issued before stops working."""
+    with _editing() as users:
+        if username in users:
+            users[username]["session_version"] = _new_version()
+
+
+def session_version(username: str) -> str | None:
+    """The user's current session version (drawn now for a user saved before versions existed); None for no
+    such user."""
+    rec = _load().get(username)
+    if rec is None:
+        return None
+    if rec.get("session_version"):
+        return str(rec["session_version"])
+    with _editing() as users:
+        if username not in users:
+            return None
+        return users[username].setdefault("session_version", _new_version())
+
+
+def list_users() -> list[User]:
+    """Every user, by name."""
+    return [User(name, rec["role"], rec.get("city_id")) for name, rec in sorted(_load().items())]
 
 
 def get_user(username: str) -> User | None:
@@ -70,14 +188,25 @@ def get_user(username: str) -> User | None:
     return User(username, rec["role"], rec.get("city_id")) if rec else None
 
 
+def session_user(username: object, version: object) -> User | None:
+    """The user a session cookie names, while the version it carries is the user's current one; else None."""
+    if not isinstance(username, str) or not isinstance(version, str) or not version:
+        return None
+    rec = _load().get(username)
+    current = rec.get("session_version") if rec else None
+    if not current or not secrets.compare_digest(str(current), version):
+        return None
+    return User(username, rec["role"], rec.get("city_id"))
+
+
 def verify(username: str, password: str) -> User | None:
     """The user when the password matches, else None."""
-    rec = _load().get(username)
+    rec = _load().get(username) if isinstance(username, str) else None
     if not check_password_hash(rec["password_hash"] if rec else _DUMMY_HASH, password) or not rec:
         return None
     return User(username, rec["role"], rec.get("city_id"))
 
 
 def has_users() -> bool:
-    """Whether any user has been added (the users file exists)."""
-    return users_file().exists()
+    """Whether any user exists."""
+    return bool(_load())

@@ -1,7 +1,9 @@
 """Area boundaries: GeoJSON, GeoPackage (first layer) or zipped Shapefile, any CRS -> WGS84 ``areas`` rows.
 
 Invalid geometries are repaired with ``shapely.make_valid`` (polygonal parts kept); what cannot be repaired into
-a polygon, and features without geometry, go to quarantine. Centroids are computed in an equal-area projection.
+a polygon, features without geometry, and areas with more vertices than ``SCN_INGEST_MAX_POLYGON_VERTICES`` (checked
+before any repair, so a 10^6-vertex polygon costs no more than reading it) go to quarantine. Centroids are computed
+in an equal-area projection.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from scn.ingest.model import Parsed, Source, rejects_from
 from scn.ingest.parse import as_text, parse_int
 from scn.ingest.readers import ROW
 from scn.ingest.result import IngestError
+from scn.settings import settings
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "area_code": ("code", "id", "lsoa21cd", "lsoa11cd", "msoa21cd", "wd23cd", "ward_code", "gss_code", "pcode",
@@ -81,20 +84,32 @@ def parse(src: Source) -> Parsed:
 
     gdf = read_layer(src).reset_index(drop=True)
     attrs = pd.DataFrame(gdf.drop(columns=gdf.geometry.name)).astype("string")
+    attrs.columns = readers.check_columns(src.archived, attrs.columns)
     attrs[ROW] = np.arange(1, len(attrs) + 1)
     raw, origin = readers.canonical_columns(attrs, SYNONYMS)
     readers.require(src.path, origin, ("area_code",), SYNONYMS)
     geoms = gdf.geometry.to_numpy()
+    del gdf
     present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    limit = settings().ingest_max_polygon_vertices
+    vertices = shapely.get_num_coordinates(geoms)
+    too_big = present & (vertices > limit)
+    geoms[too_big] = None  # never repaired, projected or written
     repaired = np.full(len(geoms), None, dtype=object)
-    repaired[present] = polygonal(geoms[present])
+    fine = present & ~too_big
+    repaired[fine] = polygonal(geoms[fine])
     population, pop_ok = parse_int(raw["population"]) if "population" in raw else (pd.Series(pd.NA, index=raw.index,
                                                                                              dtype="Int64"), True)
     typed = pd.DataFrame({ROW: raw[ROW], "area_code": as_text(raw["area_code"]), "population": population,
                           "population__parsed": pop_ok, "geometry__present": present,
-                          "geometry__polygon": ~present | pd.notna(repaired)})
+                          "geometry__polygon": ~fine | pd.notna(repaired)})
     fails = schemas.failures(typed, SCHEMA, raw)
     fails["field"] = fails["field"].replace(origin)
+    if too_big.any():
+        big = pd.DataFrame({ROW: raw[ROW][too_big].to_numpy(), "field": "geometry",
+                            "reason": [f"polygon of {n} vertices exceeds the limit of {limit} "
+                                       "(SCN_INGEST_MAX_POLYGON_VERTICES)" for n in vertices[too_big]]})
+        fails = pd.concat([fails, big], ignore_index=True)
     rejects = rejects_from(raw, fails)
     ok = (~typed[ROW].isin(fails[ROW])).to_numpy()
     geo = gpd.GeoSeries(repaired[ok], crs="EPSG:4326")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from scn.ingest import readers, schemas
-from scn.ingest.model import Parsed, Source, bad_line_rejects, rejects_from
+from scn.ingest.model import Parsed, Source, bad_line_rejects, read_table, rejects_from
 from scn.ingest.parse import as_text, parse_bool, parse_float, parse_int
 from scn.ingest.readers import ROW
 
@@ -32,7 +32,7 @@ def slug(names: pd.Series) -> pd.Series:
 
 def parse(src: Source) -> Parsed:
 
-    table = readers.read_tabular(src.archived, src.progress)
+    table = read_table(src)
     raw, origin = readers.canonical_columns(table.frame, SYNONYMS)
     readers.require(src.path, origin, ("name", "country", "country_code", "region", "lat", "lon"), SYNONYMS)
     raw = raw.reset_index(drop=True)

@@ -3,16 +3,21 @@
 Rows without a location are kept (city precision); rows without an id get the key
 ``source:sha1(normalised row, occurrence)`` so that two identical id-less rows in one file stay two crimes while the
 same rows in an overlapping download are recognised as duplicates.
+
+Keys never collide across cities: police.uk ids are national (``police.uk:<id>``); a generic file's source is the
+city id (``london:<id>``), and a source the file names itself is scoped by the city (``london/met%20police:<id>``).
 """
 
 from __future__ import annotations
+
+from urllib.parse import quote
 
 import duckdb
 import pandas as pd
 
 from scn.ingest import readers, schemas
 from scn.ingest.cities_known import city_box
-from scn.ingest.model import Parsed, Source, bad_line_rejects, rejects_from
+from scn.ingest.model import Parsed, Source, bad_line_rejects, read_table, rejects_from
 from scn.ingest.parse import as_text, coordinate_checks, parse_bool, parse_month, parse_time
 from scn.ingest.readers import ROW
 
@@ -40,8 +45,17 @@ def is_police_uk(frame: pd.DataFrame) -> bool:
     return {"crime_id", "month"} <= names or "falls_within" in names
 
 
+def key_scope(source: pd.Series, city_id: str | None, police: bool) -> pd.Series:
+    """What a crime id is unique within: ``police.uk`` (national ids), the city (a generic file without a source
+    column), or ``<city>/<source>`` for a source the file names (two cities' "police" ids are not the same)."""
+    if police:
+        return source
+    names = {s: quote(str(s), safe="-._~") for s in source.dropna().unique()}
+    return source.where(source.eq(city_id), f"{city_id}/" + source.map(names))
+
+
 def _keys(source: pd.Series, crime_id: pd.Series, raw: pd.DataFrame) -> pd.Series:
-    """``source:crime_id``, or ``source:sha1(normalised row #n)`` where the id is missing (DuckDB hashes)."""
+    """``scope:crime_id``, or ``scope:sha1(normalised row #n)`` where the id is missing (DuckDB hashes)."""
     norm = pd.Series("", index=raw.index, dtype="string")
     for c in HASHED:
         if c in raw:
@@ -55,7 +69,7 @@ def _keys(source: pd.Series, crime_id: pd.Series, raw: pd.DataFrame) -> pd.Serie
 
 def parse(src: Source) -> Parsed:
 
-    table = readers.read_tabular(src.archived, src.progress)
+    table = read_table(src)
     police = is_police_uk(table.frame)
     synonyms = POLICE_UK if police else GENERIC
     raw, origin = readers.canonical_columns(table.frame, synonyms)
@@ -87,7 +101,7 @@ def parse(src: Source) -> Parsed:
     crime_id = as_text(raw["crime_id"])
     t = typed[ok]
     crimes = pd.DataFrame({
-        "crime_key": _keys(source, crime_id, raw)[ok], "source": source[ok], "crime_id": crime_id[ok],
+        "crime_key": _keys(key_scope(source, src.city_id, police), crime_id, raw)[ok], "source": source[ok], "crime_id": crime_id[ok],
         "city_id": src.city_id, "occurred_at": t["occurred_at"], "category": t["category"],
         "is_hate": t["is_hate"].astype(bool), "lat": t["lat"], "lon": t["lon"],
         "lsoa_code": as_text(raw["lsoa_code"])[ok], "source_file": src.name, "source_row": t[ROW].astype("int64"),

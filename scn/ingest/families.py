@@ -10,9 +10,13 @@ from scn.ingest.model import Parsed, Source
 from scn.ingest.social import files as social
 
 CITY_REQUIRED = ("social", "crime", "boundaries", "survey")
-# natural key of each table; tables in UPSERT compare whole rows: a changed row is written again (newest wins)
+# natural key of each table; tables in UPSERT compare whole rows: a changed row is written again (newest wins).
+# Keys never collide across cities or sources (docs/ingest.md "Natural keys"): post_key and crime_key carry the
+# city where their ids are not global; a survey response is the city's (two cities' wave1.csv share _id values).
+# Programme ids are network-wide: one register (the secretariat's templates), not per city.
 KEYS: dict[str, list[str]] = {
-    "posts": ["post_key"], "crimes": ["crime_key"], "survey_responses": ["survey_id", "response_id", "question"],
+    "posts": ["post_key"], "crimes": ["crime_key"],
+    "survey_responses": ["city_id", "survey_id", "response_id", "question"],
     "survey_codebook": ["question"], "programme_activities": ["activity_id"],
     "programme_participants": ["record_id"], "programme_grants": ["grant_id"], "areas": ["city_id", "area_code"],
     "cities": ["city_id"],

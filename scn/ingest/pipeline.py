@@ -3,9 +3,12 @@ parts, quarantine, log; and the inbox walk that ingests every new file."""
 
 from __future__ import annotations
 
+import errno
+import hashlib
+import logging
 import os
 import re
-import shutil
+import stat
 import time
 import uuid
 from collections.abc import Collection, Iterable
@@ -17,37 +20,67 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from scn import lake
-from scn.hashing import file_sha256
+from scn.hashing import copy_sha256, file_sha256
 from scn.ingest.cities_known import known_cities
 from scn.ingest.families import CITY_REQUIRED, KEYS, PARSERS, UPSERT
 from scn.ingest.model import Parsed, Source
 from scn.ingest.readers import ROW, Progress
-from scn.ingest.result import IngestError, IngestResult
+from scn.ingest.result import IngestError, IngestResult, printable
 from scn.ingest.survey import is_codebook
 from scn.lake import LAKE_SCHEMAS, as_table
+from scn.privacy.pseudonyms import PseudonymKeyError, pseudonym_key
 from scn.settings import KINDS, paths
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SHAPEFILE_SIDECARS = (".dbf", ".shx", ".prj", ".cpg", ".sbn", ".sbx", ".qmd", ".xml")  # skipped in the inbox
+KEYED_KINDS = ("social", "programme")  # families that pseudonymise: they need a usable key
+LINK_REFUSED = "a symbolic link: refused (put the file itself in the inbox)"
+log = logging.getLogger(__name__)
 
 
 def archive(path: Path, sha256: str | None = None) -> tuple[str, Path]:
-    """Copy the original to ``archive/<sha[:2]>/<sha>/<name>`` (once; read-only); return (sha256, archived path)."""
-    sha = sha256 or file_sha256(path)
-    dest = paths().archive / sha[:2] / sha / path.name
-    if not dest.exists():
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        tmp = dest.parent / f".tmp-{uuid.uuid4().hex}"
-        shutil.copyfile(path, tmp)
-        tmp.chmod(0o444)
-        os.replace(tmp, dest)
+    """Copy the original, then name the copy by the hash of its own bytes: ``archive/<sha[:2]>/<sha>/<name>``
+    (once; 0400 in 0700 folders; ``name`` printable: bytes that are not UTF-8 become ``\\xff`` escapes). Everything after reads the copy, so the archive is exactly the bytes ingested.
+
+    A symbolic link is never followed (``O_NOFOLLOW``: IngestError); a file that changes while it is copied (still
+    being written) is refused with IngestError and nothing is archived. ``sha256`` (a hash the caller took
+    earlier) is ignored: the file may have changed since.
+    """
+    del sha256
+    root = lake.private_dir(paths().archive)
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise IngestError(f"{printable(path.name)}: {LINK_REFUSED}") from exc
+        raise
+    with os.fdopen(fd, "rb") as source:
+        before = os.fstat(source.fileno())
+        if not stat.S_ISREG(before.st_mode):
+            raise IngestError(f"{printable(path.name)}: not a regular file")
+        tmp = root / f".tmp-{uuid.uuid4().hex}"
+        try:
+            with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as target:
+                sha, size = copy_sha256(source, target)
+            after = os.fstat(source.fileno())
+            if size != after.st_size or (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns):
+                raise IngestError(f"{printable(path.name)}: the file changed while it was being copied (is it still "
+                                  "being written?): ingest it again when it is complete")
+            dest = root / sha[:2] / sha / printable(path.name)  # readers (Arrow, DuckDB) need a UTF-8 path
+            if not dest.exists():
+                lake.private_dir(lake.private_dir(root / sha[:2]) / sha)
+                tmp.chmod(0o400)
+                os.replace(tmp, dest)
+        finally:
+            tmp.unlink(missing_ok=True)
     return sha, dest
 
 
 def city_from_path(kind: str, path: Path) -> str | None:
-    """``.../<kind>/<city_id>/<file>`` -> city_id."""
-    parent = path.resolve().parent
-    return parent.name if parent.parent.name == kind else None
+    """``.../<kind>/<city_id>/<file>`` -> city_id (printable; links in the path are not followed)."""
+    parent = Path(os.path.abspath(path)).parent
+    return printable(parent.name) if parent.parent.name == kind else None
 
 
 def _lake_duplicates(table: str, frame: pd.DataFrame) -> pd.Series:
@@ -101,7 +134,7 @@ def _now() -> pd.Timestamp:
 def write_quarantine(src: Source, rejects: pd.DataFrame) -> None:
     if rejects.empty:
         return
-    q = pd.DataFrame({"file": str(src.path), "kind": src.kind, "row": rejects[ROW].astype("int64").to_numpy(),
+    q = pd.DataFrame({"file": src.display, "kind": src.kind, "row": rejects[ROW].astype("int64").to_numpy(),
                       "field": rejects["field"].astype("string").to_numpy(),
                       "reason": rejects["reason"].astype("string").to_numpy(),
                       "raw_json": rejects["raw_json"].astype("string").to_numpy(), "quarantined_at": _now()})
@@ -109,22 +142,30 @@ def write_quarantine(src: Source, rejects: pd.DataFrame) -> None:
 
 
 def write_log(src: Source, result: IngestResult) -> None:
-    row = pd.DataFrame([{"file": str(src.path), "sha256": src.sha256, "kind": src.kind, "city_id": src.city_id,
+    row = pd.DataFrame([{"file": src.display, "sha256": src.sha256, "kind": src.kind, "city_id": src.city_id,
                          "rows_read": result.rows_read, "accepted": result.accepted,
                          "quarantined": result.quarantined, "duplicates": result.duplicates,
-                         "archived_to": str(src.archived), "ingested_at": _now()}])
+                         "archived_to": _archived(src), "ingested_at": _now()}])
     lake.write_part("ingest_log", as_table("ingest_log", row), f"{src.sha256[:16]}-{time.time_ns()}")
 
 
+def _archived(src: Source) -> str:
+    return printable(src.archived) if src.archived is not None else ""
+
+
 def _slug(city_id: str | None) -> str:
-    return city_id or "all"
+    """The city part of a quarantine part's name: a slug, never a path (``--city ../x`` is a name, not a place)."""
+    if not city_id:
+        return "all"
+    return city_id if SLUG.match(city_id) else "invalid-" + hashlib.sha256(city_id.encode()).hexdigest()[:12]
 
 
 def record_failure(src: Source, message: str) -> None:
     """A file that cannot be used: a row-0 quarantine line and an ingest-log row with zero counts."""
-    rejects = pd.DataFrame({ROW: [0], "field": ["(file)"], "reason": [message], "raw_json": ["{}"]})
-    write_quarantine(src, rejects)
-    write_log(src, IngestResult(str(src.path), src.kind, src.city_id, 0, 0, 0, 0, str(src.archived)))
+    rejects = pd.DataFrame({ROW: [0], "field": ["(file)"], "reason": [printable(message)], "raw_json": ["{}"]})
+    with lake.writer_lock():
+        write_quarantine(src, rejects)
+        write_log(src, IngestResult(src.display, src.kind, src.city_id, 0, 0, 0, 0, _archived(src)))
 
 
 def _check_city(src: Source) -> None:
@@ -141,37 +182,64 @@ def _parse(src: Source) -> Parsed:
     return PARSERS[src.kind](src)
 
 
+def _check_key(kind: str, path: Path) -> None:
+    """Families that pseudonymise need a usable key: refuse before anything is archived or recorded (fixing the key
+    must not require re-sending the file)."""
+    if kind in KEYED_KINDS:
+        try:
+            pseudonym_key()
+        except PseudonymKeyError as exc:
+            raise IngestError(f"{printable(path.name)}: cannot pseudonymise: {exc}") from exc
+
+
+def _unexpected(src: Source, exc: Exception) -> str:
+    detail = (str(exc).splitlines() or [""])[0][:200]
+    return f"{src.name}: unexpected error {type(exc).__name__}: {detail}"
+
+
 def run(kind: str, path: Path, city_id: str | None = None, progress: Progress = None,
         sha256: str | None = None) -> IngestResult:
-    """``ingest_file`` with an optional precomputed hash."""
+    """``ingest_file``; ``sha256`` (a hash the caller took) is not trusted: the archive hashes its own copy."""
     path = Path(path)
     if kind not in KINDS:
         raise IngestError(f"{path.name}: unknown kind '{kind}' (one of {', '.join(KINDS)})")
+    if path.is_symlink():
+        raise IngestError(f"{path.name}: {LINK_REFUSED}")
     if not path.is_file():
         raise IngestError(f"{path}: no such file")
+    _check_key(kind, path)
     try:
         sha, archived = archive(path, sha256)
     except OSError as exc:
         raise IngestError(f"{path.name}: unreadable ({exc.strerror or exc})") from exc
-    src = Source(path, archived, kind, city_id or city_from_path(kind, path), sha, progress)
+    city = printable(city_id) if city_id else city_from_path(kind, path)
+    src = Source(path, archived, kind, city, sha, progress)
     try:
         parsed = _parse(src)
     except IngestError as exc:
         record_failure(src, str(exc))
         raise
-    new_counted, dups = pd.DataFrame(), 0
-    for table, frame in parsed.tables.items():
-        new, n_dup = split_duplicates(table, frame)
-        write_rows(table, new, sha)
-        if table == parsed.count_table:
-            new_counted, dups = new, n_dup
-    rejects = parsed.rejects.sort_values(ROW, kind="stable").reset_index(drop=True)
-    write_quarantine(src, rejects)
-    errors = (rejects[[ROW, "field", "reason"]].head(1000).astype({ROW: "int64", "field": object, "reason": object})
-              .rename(columns={ROW: "row"}).to_dict("records"))
-    result = IngestResult(str(path), kind, src.city_id, len(new_counted) + len(rejects) + dups, len(new_counted),
-                          len(rejects), dups, str(archived), errors, sha)
-    write_log(src, result)
+    except PseudonymKeyError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - an input we did not foresee: the file fails (exit 2), not the program
+        log.debug("unexpected error ingesting %s", src.display, exc_info=True)
+        record_failure(src, _unexpected(src, exc))
+        raise IngestError(_unexpected(src, exc)) from exc
+    with lake.writer_lock():  # deduplicate against the lake, write and log as one step: no other writer between
+        new_counted, dups = pd.DataFrame(), 0
+        for table, frame in parsed.tables.items():
+            new, n_dup = split_duplicates(table, frame)
+            write_rows(table, new, sha)
+            if table == parsed.count_table:
+                new_counted, dups = new, n_dup
+        rejects = parsed.rejects.sort_values(ROW, kind="stable").reset_index(drop=True)
+        write_quarantine(src, rejects)
+        errors = (rejects[[ROW, "field", "reason"]].head(1000)
+                  .astype({ROW: "int64", "field": object, "reason": object})
+                  .rename(columns={ROW: "row"}).to_dict("records"))
+        result = IngestResult(src.display, kind, src.city_id, len(new_counted) + len(rejects) + dups,
+                              len(new_counted), len(rejects), dups, printable(archived), errors, sha, src.sheet)
+        write_log(src, result)
     return result
 
 
@@ -182,42 +250,119 @@ def ingest_file(kind: str, path: Path, city_id: str | None = None,
 
 
 def inbox_city_ids(kinds: Iterable[str]) -> list[str]:
-    """City ids that have a folder under ``inbox/<kind>/`` for any of ``kinds`` (sorted)."""
+    """City ids that have a folder under ``inbox/<kind>/`` for any of ``kinds`` (sorted; only names that can be
+    city ids: a folder named otherwise, or a link, is not a city, and its files are recorded as failures)."""
     inbox = paths().inbox
     return sorted({p.name for kind in kinds if (inbox / kind).is_dir()
-                   for p in (inbox / kind).iterdir() if p.is_dir() and not p.name.startswith(".")})
+                   for p in (inbox / kind).iterdir()
+                   if not p.is_symlink() and p.is_dir() and SLUG.match(p.name)})
+
+
+def inbox_entries(kind: str) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """(regular files, refused entries with the reason) under ``inbox/<kind>`` (recursive, sorted, names starting
+    with ``.`` skipped). Links are refused, never followed (a link to a file or a folder anywhere on the machine
+    would otherwise be copied into the archive); so are FIFOs, sockets and devices."""
+    folder = paths().inbox / kind
+    files: list[Path] = []
+    refused: list[tuple[Path, str]] = []
+
+    def walk(d: Path) -> None:
+        with os.scandir(d) as it:
+            entries = sorted(it, key=lambda e: e.name)
+        for e in entries:
+            if e.name.startswith("."):
+                continue
+            p = Path(e.path)
+            if e.is_symlink():
+                refused.append((p, LINK_REFUSED))
+            elif e.is_dir(follow_symlinks=False):
+                walk(p)
+            elif e.is_file(follow_symlinks=False):
+                if not (kind == "boundaries" and p.suffix.lower() in SHAPEFILE_SIDECARS):
+                    files.append(p)
+            else:
+                refused.append((p, "not a regular file (a FIFO, socket or device): refused"))
+
+    if folder.is_dir():
+        walk(folder)
+    return sorted(files), refused
+
+
+def _entry_id(p: Path, reason: str) -> str:
+    """The ingest-log identity of an entry that is not read (a link: its target; an unreadable file: its status
+    change time), so that it is recorded once and again only when it changes."""
+    try:
+        detail = os.readlink(p) if p.is_symlink() else str(os.lstat(p).st_ctime_ns)
+    except OSError:
+        detail = ""
+    return hashlib.sha256(b"\0".join([b"not-read", os.fsencode(p), os.fsencode(detail), reason.encode()])
+                          ).hexdigest()
+
+
+def _record(kind: str, p: Path, archived: Path | None, sha: str, message: str) -> None:
+    """Record one failed inbox entry; a failure to record is logged, never raised (the others go on)."""
+    try:
+        record_failure(Source(p, archived, kind, city_from_path(kind, p), sha), message)
+    except Exception:  # noqa: BLE001 - the inbox walk must go on
+        log.warning("could not record the failure of %s: %s", printable(p), message, exc_info=True)
 
 
 def ingest_inbox(kind: str, cities: Collection[str] | None = None) -> list[IngestResult]:
     """Ingest every file under ``inbox/<kind>`` (recursive, sorted) not yet in the ingest log for its city.
 
     ``cities`` limits the run to ``inbox/<kind>/<city_id>/`` folders of those cities (one city partition, or a
-    range); files directly under ``inbox/<kind>/`` (network-wide, such as a survey codebook) are always taken.
-    A file that cannot be used is recorded (quarantine row 0, ingest-log row) and does not stop the others.
+    range); files directly under ``inbox/<kind>/`` (network-wide, such as a survey codebook) and files in folders
+    that cannot be city ids are always taken. One entry that cannot be used (unreadable, a link, a name that is not
+    UTF-8, a parser crash) is recorded (quarantine row 0, ingest-log row) and never stops the others. An unusable
+    pseudonym key stops the walk (PseudonymKeyError): it is not a file's fault.
     """
-    folder = paths().inbox / kind
-    files = sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")
-                   and not (kind == "boundaries" and p.suffix.lower() in SHAPEFILE_SIDECARS))
+    files, refused = inbox_entries(kind)
     if cities is not None:
         wanted = set(cities)
-        files = [p for p in files if city_from_path(kind, p) in wanted or city_from_path(kind, p) is None]
+
+        def taken(p: Path) -> bool:
+            city = city_from_path(kind, p)
+            return city is None or city in wanted or not SLUG.match(city)
+        files = [p for p in files if taken(p)]
+        refused = [(p, r) for p, r in refused if taken(p)]
     done: set[tuple[str, str]] = set()
     if lake.has_table("ingest_log"):
-        log = lake.read_table("ingest_log", columns=["sha256", "kind", "city_id"])
-        log = log[log["kind"] == kind]
-        done = set(zip(log["sha256"], log["city_id"].fillna(""), strict=True))
+        logged = lake.read_table("ingest_log", columns=["sha256", "kind", "city_id"])
+        logged = logged[logged["kind"] == kind]
+        done = set(zip(logged["sha256"], logged["city_id"].fillna(""), strict=True))
+    if files and kind in KEYED_KINDS:
+        pseudonym_key()  # PseudonymKeyError: the step fails loudly, no file is marked as done
+    for p, reason in refused:
+        sha = _entry_id(p, reason)
+        if (sha, city_from_path(kind, p) or "") not in done:
+            _record(kind, p, None, sha, f"{printable(p.name)}: {reason}")
+            done.add((sha, city_from_path(kind, p) or ""))
     results = []
     for p in files:
-        sha = file_sha256(p)
-        if (sha, city_from_path(kind, p) or "") in done:
+        key_city = city_from_path(kind, p) or ""
+        try:
+            sha = file_sha256(p)
+        except OSError as exc:
+            sha = _entry_id(p, "unreadable")
+            if (sha, key_city) not in done:
+                _record(kind, p, None, sha, f"{printable(p.name)}: unreadable ({exc.strerror or exc})")
+                done.add((sha, key_city))
+            continue
+        if (sha, key_city) in done:
             continue
         try:
             results.append(run(kind, p, sha256=sha))
         except IngestError:
-            continue
+            pass  # recorded by run, or refused before archiving (changed while copied, a link): retried next time
+        except PseudonymKeyError:
+            raise
         except Exception as exc:  # noqa: BLE001 - one broken file must not stop the inbox
-            _, archived = archive(p, sha)
-            src = Source(p, archived, kind, city_from_path(kind, p), sha)
-            record_failure(src, f"{p.name}: unexpected error {type(exc).__name__}: {str(exc)[:200]}")
-        done.add((sha, city_from_path(kind, p) or ""))
+            log.debug("unexpected error ingesting %s", printable(p), exc_info=True)
+            try:
+                sha, archived = archive(p)
+            except Exception:  # noqa: BLE001
+                archived = None
+            _record(kind, p, archived, sha,
+                    f"{printable(p.name)}: unexpected error {type(exc).__name__}: {str(exc)[:200]}")
+        done.add((sha, key_city))
     return results

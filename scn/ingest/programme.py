@@ -13,7 +13,7 @@ import pandas as pd
 from scn.ingest import readers, schemas
 from scn.ingest.cities import slug
 from scn.ingest.cities_known import known_cities
-from scn.ingest.model import Parsed, Source, bad_line_rejects, rejects_from
+from scn.ingest.model import Parsed, Source, bad_line_rejects, read_table, rejects_from
 from scn.ingest.parse import as_text, parse_date, parse_float, parse_int
 from scn.ingest.readers import ROW
 from scn.ingest.result import IngestError
@@ -126,7 +126,7 @@ def _load(src: Source, synonyms: dict[str, tuple[str, ...]], required: tuple[str
 
 def parse(src: Source) -> Parsed:
 
-    table = readers.read_tabular(src.archived, src.progress)
+    table = read_table(src)
     kind = template_of(src.path.name, table.frame)
     dates = {"start_date": "not a valid date", "end_date": "not a valid date", "amount": "not a number",
              "year": "not a whole number"}

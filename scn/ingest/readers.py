@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime
 import json
 import re
 from collections.abc import Callable, Iterable
@@ -22,7 +23,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 from charset_normalizer import from_bytes
 
-from scn.ingest.result import IngestError
+from scn.ingest.result import IngestError, printable
 from scn.settings import settings
 
 Progress = Callable[[int], None] | None
@@ -33,6 +34,9 @@ LEGACY_ENCODINGS = ["cp1252", "cp1256", "cp1251"]  # Western European, Arabic, C
 BINARY_MAGIC = (b"PK\x03\x04", b"\x1f\x8b", b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x7fELF", b"BZh",
                 b"\xd0\xcf\x11\xe0", b"SQLite format")
 ROW = "source_row"
+MAX_COLUMNS = 10_000  # more columns than this is not a table we can use
+MAX_NAME_CHARS = 1_000  # longest column name (a header that is really a data line, or an attack)
+SAFE_JSON_KEY = re.compile(r"[\w\- /.:@#]+")  # keys DuckDB's JSON path reads as written; others go through a MAP
 
 
 def max_line_bytes() -> int:
@@ -47,10 +51,42 @@ class Table:
     frame: pd.DataFrame
     bad_rows: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=[ROW, "reason", "raw"]))
     encoding: str = "utf-8"
+    sheet: str | None = None  # the workbook sheet read (XLSX)
 
 
 def fail(path: Path, problem: str) -> IngestError:
-    return IngestError(f"{path.name}: {problem}")
+    return IngestError(f"{printable(path.name)}: {problem}")
+
+
+def _shown(name: str, limit: int = 60) -> str:
+    name = printable(name)
+    return name if len(name) <= limit else name[:limit] + "…"
+
+
+def check_columns(path: Path, names: Iterable[object]) -> list[str]:
+    """The column names of a file, checked before any frame is built from them: at most ``MAX_COLUMNS``, each at
+    most ``MAX_NAME_CHARS`` long, none named ``source_row`` (the row number), no name twice (compared stripped).
+    A blank name becomes ``_blank<N>`` (N: its position), which no family reads."""
+    names = ["" if n is None else str(n) for n in names]
+    if len(names) > MAX_COLUMNS:
+        raise fail(path, f"{len(names)} columns (the limit is {MAX_COLUMNS})")
+    out: list[str] = []
+    seen: dict[str, int] = {}
+    for i, name in enumerate(names, 1):
+        if len(name) > MAX_NAME_CHARS:
+            raise fail(path, f"column {i} has a name of {len(name)} characters (the limit is {MAX_NAME_CHARS}; "
+                             "is the first line a header?)")
+        key = name.strip().lstrip("\ufeff").strip()
+        if not key:
+            out.append(f"_blank{i}")
+            continue
+        if key == ROW:
+            raise fail(path, f"column {i} is named '{ROW}', a name reserved for the row number: rename it")
+        if key in seen:
+            raise fail(path, f"duplicate column '{_shown(key)}' (columns {seen[key]} and {i}): rename one")
+        seen[key] = i
+        out.append(name)
+    return out
 
 
 def head(path: Path, n: int = SAMPLE_BYTES) -> bytes:
@@ -131,14 +167,23 @@ def _first_line(path: Path, encoding: str) -> str:
 
 def sniff_delimiter(header: str) -> str:
     """The delimiter that splits the header line into the most fields (``,`` wins ties)."""
-    counts = {d: len(next(csv.reader([header], delimiter=d))) for d in DELIMITERS}
+    counts = {d: len(next(csv.reader([header], delimiter=d), [])) for d in DELIMITERS}
     return max(DELIMITERS, key=lambda d: (counts[d], d == ","))
+
+
+def _allow_long_fields() -> None:
+    """The csv module refuses fields over 128 KiB by default; ours are bounded by the line limit instead."""
+    if csv.field_size_limit() < max_line_bytes():
+        csv.field_size_limit(max_line_bytes())
 
 
 def _csv_with_stdlib(path: Path, encoding: str, delimiter: str, width: int) -> Table:
     """Slow path for files with ragged rows: every record is kept, wrong-width records become bad rows."""
     with open(path, encoding=encoding, newline="") as fh:
-        records = list(csv.reader(fh, delimiter=delimiter))[1:]
+        try:
+            records = list(csv.reader(fh, delimiter=delimiter))[1:]
+        except csv.Error as exc:
+            raise fail(path, f"not a readable CSV file ({exc})") from exc
     lengths = np.fromiter(map(len, records), dtype=np.int64, count=len(records))
     rows = np.arange(1, len(records) + 1)
     blank = lengths == 0
@@ -161,10 +206,15 @@ def read_csv(path: Path, progress: Progress = None) -> Table:
     longest = check_line_lengths(path)
     encoding = detect_encoding(path)
     header_line = _first_line(path, encoding)
-    delimiter = sniff_delimiter(header_line)
-    header = next(csv.reader([header_line.rstrip("\r\n")], delimiter=delimiter), [])
+    _allow_long_fields()
+    try:
+        delimiter = sniff_delimiter(header_line)
+        header = next(csv.reader([header_line.rstrip("\r\n")], delimiter=delimiter), [])
+    except csv.Error as exc:
+        raise fail(path, f"unreadable header row ({exc})") from exc
     if not any(h.strip() for h in header):
         raise fail(path, "no header row")
+    header = check_columns(path, header)
     names = [f"c{i}" for i in range(len(header))]
     read_opts = pacsv.ReadOptions(column_names=names, skip_rows=1, encoding=encoding,
                                   block_size=max(BLOCK_BYTES, 2 * longest + 1024))
@@ -193,65 +243,177 @@ def read_csv(path: Path, progress: Progress = None) -> Table:
 
 
 def read_jsonl(path: Path, progress: Progress = None) -> Table:
-    """JSON Lines: one object per line; blank lines skipped; invalid lines become bad rows (DuckDB does the JSON)."""
+    """JSON Lines: one object per line; blank lines skipped; invalid lines, non-objects and objects with a key
+    twice become bad rows (DuckDB does the JSON). Keys are column names (``check_columns``)."""
     check_text_file(path)
     check_line_lengths(path)
     encoding = detect_encoding(path)
     text = path.read_text(encoding=encoding).lstrip("\ufeff")
     lines = pd.DataFrame({"line": text.splitlines()})
+    del text
     lines[ROW] = np.arange(1, len(lines) + 1)
     lines = lines[lines["line"].str.strip() != ""]
     with duckdb.connect() as con:
         con.register("lines", lines)
-        typed = con.execute("select source_row, line, case when json_valid(line) then json_type(line::json) end "
-                            "as t from lines").df()
-        ok = typed["t"] == "OBJECT"
-        keys = con.execute("select distinct unnest(json_keys(line::json)) as k from typed where t = 'OBJECT'"
-                           ).df()["k"].tolist()
-        selects = ", ".join(f"json_extract_string(line::json, {_json_path(k)}) as c{i}" for i, k in enumerate(keys))
-        values = con.execute(f"select source_row{', ' + selects if selects else ''} from typed where t = 'OBJECT' "
-                             "order by source_row").df()
-    if not keys and not ok.any():
+        con.execute("create temp table typed as select source_row, line, case when json_valid(line) then "
+                    "json_type(line::json) end as t from lines")
+        con.execute("update typed set t = 'DUPLICATE' where t = 'OBJECT' and len(json_keys(line::json)) <> "
+                    "len(list_distinct(json_keys(line::json)))")
+        kinds = con.execute("select source_row, t, left(line, 2000) as line from typed "
+                            "where t is distinct from 'OBJECT' order by source_row").df()
+        keys = con.execute("select k from (select unnest(json_keys(line::json)) as k, source_row from typed "
+                           "where t = 'OBJECT') group by k order by min(source_row), k").df()["k"].tolist()
+        columns = check_columns(path, keys)
+        selects, inner, params = _json_columns(keys)
+        values = con.execute(f"select source_row{selects} from (select source_row, line{inner} from typed "
+                             "where t = 'OBJECT') order by source_row", params).df()
+        n_objects = len(values)
+    if not keys and not n_objects:
         raise fail(path, "no JSON object on any line")
     frame = values[[f"c{i}" for i in range(len(keys))]].astype("string")
-    frame.columns = keys
+    frame.columns = columns
     frame[ROW] = values[ROW].to_numpy()
-    bad = typed[~ok]
-    bad_rows = pd.DataFrame({ROW: bad[ROW].to_numpy(),
-                             "reason": np.where(bad["t"].isna(), "not valid JSON", "not a JSON object"),
-                             "raw": bad["line"].str.slice(0, 2000).to_numpy()})
+    reason = np.where(kinds["t"].isna(), "not valid JSON",
+                      np.where(kinds["t"].eq("DUPLICATE"), "a key appears twice in the object", "not a JSON object"))
+    bad_rows = pd.DataFrame({ROW: kinds[ROW].to_numpy(), "reason": reason, "raw": kinds["line"].to_numpy()})
     if progress:
         progress(len(lines))
     return Table(frame, bad_rows, encoding)
 
 
-def _json_path(key: str) -> str:
-    return "'$.\"" + key.replace("'", "''").replace('"', '\\"') + "\"'"
+def _json_columns(keys: list[str]) -> tuple[str, str, list[str]]:
+    """(select list, extra inner column, parameters): one text column per key. A plain key is read with a JSON
+    path; any other (a path cannot name a key ending in a backslash, an empty key, ``*``...) is looked up in the
+    object cast to a MAP, the key passed as a parameter (never spliced into SQL)."""
+    selects, params = [], []
+    for i, k in enumerate(keys):
+        if SAFE_JSON_KEY.fullmatch(k):
+            selects.append(f"""json_extract_string(line::json, '$."{k}"') as c{i}""")
+        else:
+            selects.append(f"json_extract_string(m[?], '$') as c{i}")
+            params.append(k)
+    inner = ", json_transform(line, '\"MAP(VARCHAR, JSON)\"') as m" if params else ""
+    return "".join(", " + x for x in selects), inner, params
+
+
+def _cell_text(value: object) -> str | None:
+    """A workbook cell as text (as ``pandas.read_excel(dtype=str)`` would give it; whole floats without ``.0``)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value if value.strip() else None
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    return str(value)
 
 
 def read_xlsx(path: Path, progress: Progress = None) -> Table:
-    """The first sheet of an XLSX workbook, every cell as text."""
+    """The first *visible* sheet of an XLSX workbook (hidden sheets are skipped), every cell as text.
+
+    Formulas give their cached value (the value Excel or LibreOffice saved); a row with a formula cell that has no
+    cached value (a workbook written by a program that does not compute formulas) is a bad row naming the column.
+    Row numbers are the sheet's (``source_row`` 1 = the sheet's second row); fully empty rows are skipped.
+    """
     try:
-        frame = pd.read_excel(path, sheet_name=0, dtype=str, engine="openpyxl")
+        import openpyxl
+
+        values_book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        formula_book = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many types for a damaged workbook
         raise fail(path, f"not a readable XLSX workbook ({type(exc).__name__})") from exc
-    if frame.columns.empty:
-        raise fail(path, "empty workbook")
-    frame = frame.astype("string")
-    frame.columns = [str(c) for c in frame.columns]
-    frame[ROW] = np.arange(1, len(frame) + 1)
+    try:
+        visible = [ws for ws in values_book.worksheets if ws.sheet_state == "visible"]
+        if not visible:
+            raise fail(path, "no visible sheet in the workbook")
+        sheet = visible[0]
+        formulas = formula_book[sheet.title]
+        rows = zip(sheet.iter_rows(values_only=True), formulas.iter_rows(), strict=False)
+        first = next(rows, None)
+        if first is None or not any(_cell_text(v) is not None for v in first[0]):
+            raise fail(path, f"empty sheet '{_shown(sheet.title)}' (no header row)")
+        header = [_cell_text(v) for v in first[0]]
+        while header and header[-1] is None:
+            header.pop()
+        width = len(header)
+        names = check_columns(path, header)
+        records, numbers, bad = [], [], []
+        for number, (values, cells) in enumerate(rows, 1):
+            texts = [_cell_text(v) for v in values[:width]]
+            texts += [None] * (width - len(texts))
+            missing = [names[i] for i, c in enumerate(cells[:width])
+                       if getattr(c, "data_type", None) == "f" and (i >= len(values) or values[i] is None)]
+            if missing:
+                bad.append((number, missing[0], f"formula without a cached value in column '{_shown(missing[0])}' "
+                            "(open and save the workbook in Excel or LibreOffice to compute it)",
+                            json.dumps(dict(zip(names, texts, strict=True)), ensure_ascii=False, default=str)))
+            elif any(t is not None for t in texts):
+                records.append(texts)
+                numbers.append(number)
+    except IngestError:
+        raise
+    except Exception as exc:  # a damaged sheet can fail while streaming
+        raise fail(path, f"not a readable XLSX workbook ({type(exc).__name__})") from exc
+    finally:
+        values_book.close()
+        formula_book.close()
+    frame = pd.DataFrame(records, columns=[f"c{i}" for i in range(width)], dtype="string") if records else \
+        pd.DataFrame({f"c{i}": pd.Series(dtype="string") for i in range(width)})
+    frame.columns = names
+    frame[ROW] = np.array(numbers, dtype=np.int64)
+    bad_rows = pd.DataFrame(bad, columns=[ROW, "field", "reason", "raw"]) if bad else \
+        pd.DataFrame(columns=[ROW, "field", "reason", "raw"])
     if progress:
-        progress(len(frame))
-    return Table(frame)
+        progress(len(frame) + len(bad_rows))
+    return Table(frame, bad_rows, sheet=sheet.title)
+
+
+LONE_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _valid_text(s: str) -> str:
+    return LONE_SURROGATE.sub("\ufffd", s) if LONE_SURROGATE.search(s) else s
+
+
+def _without_lone_surrogates(doc: object) -> object:
+    """Replace unpaired surrogates (``"\\ud800"`` is valid JSON, not valid text) in keys and strings by U+FFFD."""
+    if isinstance(doc, str):
+        return _valid_text(doc)
+    todo = [doc]
+    while todo:  # iterative: a deeply nested document must not exhaust the stack
+        node = todo.pop()
+        if isinstance(node, list):
+            for i, v in enumerate(node):
+                if isinstance(v, str):
+                    node[i] = _valid_text(v)
+                elif isinstance(v, list | dict):
+                    todo.append(v)
+        elif isinstance(node, dict):
+            for k in list(node):
+                v = node.pop(k) if LONE_SURROGATE.search(k) else node[k]
+                node[_valid_text(k)] = _valid_text(v) if isinstance(v, str) else v
+                if isinstance(v, list | dict):
+                    todo.append(v)
+    return doc
 
 
 def read_json_document(path: Path) -> object:
-    """A whole JSON document (X API response, Telegram export), any encoding."""
+    """A whole JSON document (X API response, Telegram export), any encoding; unpaired surrogates replaced."""
     check_text_file(path)
+    text = path.read_text(encoding=detect_encoding(path)).lstrip("\ufeff")
     try:
-        return json.loads(path.read_text(encoding=detect_encoding(path)).lstrip("\ufeff"))
+        doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise fail(path, f"not valid JSON ({exc.msg} at line {exc.lineno})") from exc
+    except RecursionError as exc:
+        raise fail(path, "not usable JSON (nested too deeply)") from exc
+    return _without_lone_surrogates(doc) if LONE_SURROGATE_ESCAPE.search(text) else doc
 
 
 def read_tabular(path: Path, progress: Progress = None) -> Table:

@@ -1,13 +1,33 @@
-"""What one ingest returns, and the error raised when a file cannot be used at all."""
+"""What one ingest returns, the error raised when a file cannot be used at all, and the safe spelling of names
+(file names need not be valid UTF-8)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
+# C0/C1 controls and the line/paragraph separators: a name or message holding one would not stay on one line
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(text: object) -> str:
+    """``text`` as valid, one-line UTF-8: bytes a file name could not decode (surrogate escapes) and control
+    characters become backslash escapes (``bad\\xffname.csv``). Idempotent on ordinary text."""
+    s = str(text)
+    try:
+        s = s.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a lone surrogate that is not an escaped byte (from a JSON \\ud800 escape)
+        s = s.encode("utf-8", "backslashreplace").decode("utf-8")
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), s)
+
 
 class IngestError(Exception):
-    """A file that cannot be used at all; the message is one line naming the file and the problem."""
+    """A file that cannot be used at all; the message is one line naming the file and the problem (always
+    printable: see ``printable``)."""
+
+    def __init__(self, message: object = "") -> None:
+        super().__init__(printable(message))
 
 
 @dataclass
@@ -24,9 +44,12 @@ class IngestResult:
     archived_to: str
     errors: list[dict[str, Any]] = field(default_factory=list)
     sha256: str = ""
+    sheet: str | None = None  # the workbook sheet that was read (XLSX), else None
 
     def to_json(self) -> dict[str, Any]:
-        """The contract keys (plus ``sha256``); ``errors`` holds the first 20 ``{row, field, reason}``."""
+        """The contract keys (plus ``sha256`` and ``sheet``); ``errors`` holds the first 20 ``{row, field,
+        reason}``."""
         return {"file": self.file, "kind": self.kind, "city_id": self.city_id, "rows_read": self.rows_read,
                 "accepted": self.accepted, "quarantined": self.quarantined, "duplicates": self.duplicates,
-                "archived_to": self.archived_to, "errors": self.errors[:20], "sha256": self.sha256}
+                "archived_to": self.archived_to, "errors": self.errors[:20], "sha256": self.sha256,
+                "sheet": self.sheet}

@@ -45,28 +45,28 @@ def frame_schema(columns: dict[str, pa.Column]) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(columns, strict=False, coerce=False)
 
 
-POSTS = frame_schema({
-    "post_id": col(),
-    "created_at": col(plausible_time()),
-    "text": col(nonblank("empty text")),
+# an optional point (lat, lon) and the flags coordinate_checks sets on it: posts and crimes alike
+POINT = {
     "lat": col(LAT, nullable=True),
     "lon": col(LON, nullable=True),
     "lat__paired": col(flag("latitude without longitude or longitude without latitude")),
     "lat__swapped": col(flag("coordinates look swapped: (lon, lat) lies in the city, (lat, lon) does not")),
     "lat__parsed": col(flag("not a number")),
     "lon__parsed": col(flag("not a number")),
+}
+
+POSTS = frame_schema({
+    "post_id": col(),
+    "created_at": col(plausible_time()),
+    "text": col(nonblank("empty text")),
+    **POINT,
 })
 
 CRIMES = frame_schema({
     "occurred_at": col(plausible_time()),
     "category": col(nonblank()),
     "is_hate": col(),
-    "lat": col(LAT, nullable=True),
-    "lon": col(LON, nullable=True),
-    "lat__paired": col(flag("latitude without longitude or longitude without latitude")),
-    "lat__swapped": col(flag("coordinates look swapped: (lon, lat) lies in the city, (lat, lon) does not")),
-    "lat__parsed": col(flag("not a number")),
-    "lon__parsed": col(flag("not a number")),
+    **POINT,
 })
 
 SURVEY_META = frame_schema({

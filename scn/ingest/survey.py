@@ -14,10 +14,10 @@ import numpy as np
 import pandas as pd
 
 from scn.ingest import readers, schemas
-from scn.ingest.model import Parsed, Source, bad_line_rejects, rejects_from
+from scn.ingest.model import Parsed, Source, bad_line_rejects, read_table, rejects_from
 from scn.ingest.parse import as_text, parse_bool, parse_float, parse_time
 from scn.ingest.readers import ROW
-from scn.ingest.result import IngestError
+from scn.ingest.result import IngestError, printable
 
 META: dict[str, tuple[str, ...]] = {  # canonical -> last path segments, in priority order
     "response_id": ("_uuid", "instanceid", "key", "_id", "uuid"),
@@ -80,7 +80,7 @@ def parse(src: Source) -> Parsed:
     if is_codebook(src.path):
         return parse_codebook(src)
 
-    table = readers.read_tabular(src.archived, src.progress)
+    table = read_table(src)
     frame = table.frame.reset_index(drop=True)
     meta, questions = _layout(frame)
     if "response_id" not in meta:
@@ -132,7 +132,7 @@ def parse(src: Source) -> Parsed:
         return as_text(rm[name]).reindex(at).to_numpy() if name in rm else np.full(len(at), None)
 
     out = pd.DataFrame({
-        "survey_id": src.path.stem, "response_id": m["response_id"].reindex(at).to_numpy(), "city_id": src.city_id,
+        "survey_id": printable(src.path.stem), "response_id": m["response_id"].reindex(at).to_numpy(), "city_id": src.city_id,
         "area_code": meta_col("area_code"), "submitted_at": m["submitted_at"].reindex(at).to_numpy(),
         "weight": m["weight"].reindex(at).to_numpy(), "gender": meta_col("gender"), "age_group": meta_col("age_group"),
         "wave": meta_col("wave"), "programme_id": meta_col("programme_id"), "question": good["question"].to_numpy(),
@@ -144,7 +144,7 @@ def parse(src: Source) -> Parsed:
 def parse_codebook(src: Source) -> Parsed:
     """question, construct, label, scale_min, scale_max, reverse (template: scn/templates/survey_codebook.csv)."""
 
-    table = readers.read_tabular(src.archived, src.progress)
+    table = read_table(src)
     raw, origin = readers.canonical_columns(table.frame, CODEBOOK)
     readers.require(src.path, origin, ("question", "construct", "scale_min", "scale_max"), CODEBOOK)
     raw = raw.reset_index(drop=True)

@@ -5,6 +5,7 @@ from scn.lake.io import (
     ensure_tables,
     glob,
     has_table,
+    private_dir,
     query,
     read_table,
     replace_table,
@@ -13,8 +14,10 @@ from scn.lake.io import (
     table_dir,
     value_counts,
     write_part,
+    writer_lock,
 )
 from scn.lake.schema import LAKE_SCHEMAS, as_table
 
-__all__ = ["LAKE_SCHEMAS", "as_table", "ensure_table", "ensure_tables", "glob", "has_table", "query", "read_table",
-           "replace_table", "row_count", "scan", "table_dir", "value_counts", "write_part"]
+__all__ = ["LAKE_SCHEMAS", "as_table", "ensure_table", "ensure_tables", "glob", "has_table", "private_dir", "query",
+           "read_table", "replace_table", "row_count", "scan", "table_dir", "value_counts", "write_part",
+           "writer_lock"]

@@ -1,10 +1,18 @@
-"""The lake: append-only Parquet tables, one part file per ingested source file or enrichment batch."""
+"""The lake: append-only Parquet tables, one part file per ingested source file or enrichment batch.
+
+The lake holds personal data: its folders are owner-only (0700) and its files 0600, whatever the umask. Writers
+that read the lake to decide what to write (ingest: deduplicate, then append) hold ``writer_lock()``.
+"""
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
+import threading
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -20,14 +28,57 @@ def table_dir(name: str) -> Path:
     return paths().table(name)
 
 
+def private_dir(folder: Path) -> Path:
+    """``folder`` owner-only (0700): created so (missing parents with the usual mode), or tightened when it exists
+    and we own it (``paths().ensure()`` creates state folders under the default umask)."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(mode=0o700)
+    except FileExistsError:
+        st = folder.stat()
+        if st.st_uid == os.getuid() and st.st_mode & 0o077:
+            folder.chmod(0o700)
+    return folder
+
+
+_locks = threading.RLock()
+_held: dict[Path, tuple[int, int]] = {}  # lock file -> (descriptor, depth) in this process
+
+
+@contextmanager
+def writer_lock() -> Iterator[None]:
+    """Serialise the writers of this lake, across processes (``flock`` on ``lake/.ingest.lock``) and threads;
+    re-entrant. Held around read-the-lake-then-write sequences (ingest's deduplicate, write, log)."""
+    path = private_dir(paths().lake) / ".ingest.lock"
+    with _locks:
+        fd, depth = _held.get(path, (-1, 0))
+        if depth == 0:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            except BaseException:
+                os.close(fd)
+                raise
+        _held[path] = (fd, depth + 1)
+        try:
+            yield
+        finally:
+            fd, depth = _held.pop(path)
+            if depth > 1:
+                _held[path] = (fd, depth - 1)
+            else:
+                os.close(fd)  # releases the flock
+
+
 def write_part(name: str, frame: pd.DataFrame | pa.Table, part_id: str) -> Path:
-    """Write one part of a lake table atomically (temp file + rename); an existing part is replaced whole."""
-    folder = table_dir(name)
-    folder.mkdir(parents=True, exist_ok=True)
+    """Write one part of a lake table atomically (temp file + rename, 0600); an existing part is replaced whole."""
+    private_dir(paths().lake)
+    folder = private_dir(table_dir(name))
     target = folder / f"part-{part_id}.parquet"
     tmp = folder / f".tmp-{uuid.uuid4().hex}.parquet"
     table = frame if isinstance(frame, pa.Table) else pa.Table.from_pandas(frame, preserve_index=False)
     pq.write_table(table, tmp, compression="zstd")
+    tmp.chmod(0o600)
     os.replace(tmp, target)
     if part_id != "empty":
         (folder / "part-empty.parquet").unlink(missing_ok=True)  # a placeholder from ensure_table

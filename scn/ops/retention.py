@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import duckdb
+import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
@@ -35,11 +36,11 @@ def redact_old_posts(days: int | None = None, now: datetime | None = None) -> di
         if not pending:
             continue
         table = pq.read_table(part)
-        old = pc.less(table["created_at"], pc.scalar(cutoff, type=table.schema.field("created_at").type))
+        old = pc.less(table["created_at"], pa.scalar(cutoff, type=table.schema.field("created_at").type))
         old = pc.fill_null(old, False)
         for field in REDACTED_FIELDS:
             idx = table.schema.get_field_index(field)
-            column = pc.if_else(old, pc.scalar(None, type=table.schema.field(field).type), table[field])
+            column = pc.if_else(old, pa.scalar(None, type=table.schema.field(field).type), table[field])
             table = table.set_column(idx, field, column)
         lake.write_part("posts", table, part.stem.removeprefix("part-"))
         rewritten += 1

@@ -1,8 +1,31 @@
 """Disclosure control: what each audience may see of a published table. One function for pages, callbacks,
 downloads and exports alike (``for_audience``); counts from 1 to ``suppress_below() - 1`` are hidden outside
-staff."""
+staff, and so is every published sum that would give such a count back by differencing.
+
+Primary suppression: a count in 1..k-1 (k = ``suppress_below()``) of a ``SMALL_COUNTS`` column is hidden; zero
+is shown (it discloses nothing). The published H3 cells (``cell_month``, the finest view) get only this rule.
+
+Secondary suppression of the sums an official can set against those cells (``docs/dashboards.md``, "Disclosure
+control"): the map's coarser cell sizes (``CELL_LEVELS``: res-7 and res-6 parents of the published cells, summed)
+and the city's monthly totals (``city_month``, over its cells of that month plus events located less precisely).
+Shown sums form a tree (city-month > res 6 > res 7 > cells), so an official's equations reduce to disjoint
+ones: for each shown sum, "the hidden cells beneath it that no shown finer sum covers add up to r". A sum is
+hidden as well when that equation would pin a hidden count or give a small one: r in 1..k-1, a single hidden
+cell, or all hidden cells at a bound (r = n or r = n(k-1), each hidden count being known to lie in 1..k-1);
+a shown sum leaves each hidden count, and any part of their sum, two or more possible values. It is decided finest
+first: a res-7 sum that fails is hidden (its hidden cells pass on to its parent); a res-6 sum or the city-month
+that fails first hides its smallest shown sub-sums that carry hidden cells, until it passes (hidden itself only
+if that cannot work). The cells themselves are never hidden for this: what an official loses is some coarse
+sums, never a cell.
+
+Counts inside text are disclosure too: the ``risk`` counts and the numbers in ``alerts.evidence`` (JSON) are
+suppressed the same way (a suppressed number is ``null``, rendered "fewer than k"), and the numbers computed
+from them (the p-value, the alert's score) go with them.
+"""
 
 from __future__ import annotations
+
+import json
 
 import numpy as np
 import pandas as pd
@@ -20,9 +43,22 @@ SMALL_COUNTS: dict[str, tuple[str, ...]] = {
     "area_month": ("posts", "flagged_posts", "crimes", "hate_crimes"),
     "area_week": ("posts", "flagged_posts", "crimes", "hate_crimes"),
     "city_month": ("posts", "flagged_posts", "crimes", "hate_crimes"),
+    "risk": ("speech_recent", "crime_recent"),
 }
 PERSONAL_COLUMNS = frozenset({"person_pseudo", "author_pseudo", "response_id", "record_id", "post_key",
                               "participant_id", "gender_of_person"})
+# the coarser H3 resolutions cell counts are shown at (parents of the published cells, summed): the cell-size
+# switch of the city map (dashboards.maps.RESOLUTIONS) below the published resolution
+CELL_LEVELS: tuple[int, ...] = (7, 6)
+# tables whose rows are totals over another published table's rows of the same city and month: ``for_audience``
+# needs those rows (``parts=``) to tell which totals would give a hidden count back
+PARTS: dict[str, str] = {"city_month": "cell_month"}
+# numbers in alerts.evidence (JSON): counts; means whose sum over ``<weeks key>`` weeks is a count; numbers
+# computed from those (hidden with them). The alert's ``score`` is computed from them too.
+EVIDENCE_COUNTS = ("flagged_posts", "posts", "accounts")
+EVIDENCE_MEANS = {"baseline": "baseline_weeks"}
+EVIDENCE_DERIVED = ("p_value",)
+_SEP = "\x1f"
 
 
 def suppress_counts(values: pd.Series | np.ndarray, threshold: int | None = None) -> pd.Series:
@@ -32,16 +68,226 @@ def suppress_counts(values: pd.Series | np.ndarray, threshold: int | None = None
     return s.mask((s > 0) & (s < k))
 
 
-def for_audience(name: str, frame: pd.DataFrame, audience: str) -> pd.DataFrame:
-    """Staff see everything published; officials get no per-person columns and small counts suppressed."""
+def recoverable(n: np.ndarray, r: np.ndarray, k: int) -> np.ndarray:
+    """Where showing a sum lets an official derive something of ``n`` hidden counts (each known to lie in
+    1..k-1) beneath it whose sum ``r`` follows by differencing: a sum in 1..k-1 (also of nothing hidden: a small
+    count of events outside the parts), a single hidden count, or every hidden count at a bound (r = n: all 1;
+    r = n(k-1): all k-1). Otherwise each hidden count, and any part of their sum, keeps two or more possible
+    values. r < n (a total below its parts) is not a sum of them and gives nothing."""
+    n, r = np.asarray(n, dtype="float64"), np.asarray(r, dtype="float64")
+    small = (r >= 1) & (r <= k - 1)
+    return np.where(n == 0, small, (r >= n) & (small | (r == n) | (r == n * (k - 1))))
+
+
+def _resolution(cells: np.ndarray) -> np.ndarray:
+    """The H3 resolution of each cell (bits 52-55 of the index)."""
+    return np.fromiter(((int(c, 16) >> 52) & 0xF for c in cells), dtype="int64", count=len(cells))
+
+
+def _key(frame: pd.DataFrame, keys: list[str]) -> np.ndarray:
+    """One string per row from the ``keys`` columns (city, month), for grouping and lookups."""
+    out = np.full(len(frame), "", dtype=object)
+    for col in keys:
+        out = out + _SEP + frame[col].astype(object).fillna("").astype(str).to_numpy(dtype=object)
+    return out
+
+
+def _level(codes: np.ndarray, size: int, t: np.ndarray, en: np.ndarray, er: np.ndarray, shown: np.ndarray, k: int,
+           more: bool) -> tuple[np.ndarray, ...]:
+    """One level of secondary suppression: children (``codes``: the index of each one's parent, of ``size``) with
+    their totals ``t``, the number ``en`` and sum ``er`` of hidden cells in their own equation (a published cell:
+    itself when hidden) and whether they are ``shown``.
+
+    A parent is shown when its equation is safe: the hidden cells beneath it that no shown child covers (the
+    hidden children's en, er, summed) are not ``recoverable``. Where it is not, and ``more`` (its children are
+    sums, not published cells), its smallest shown children with hidden cells of their own are hidden as well,
+    one by one, until it is; failing that (or when its total is in 1..k-1) the parent is hidden.
+
+    Returns the parents' t, en, er and shown, and the children's shown (updated)."""
+    hid = ~shown
+    total = np.bincount(codes, t, size)
+    n = np.bincount(codes, np.where(hid, en, 0.0), size)
+    r = np.bincount(codes, np.where(hid, er, 0.0), size)
+    primary = (total > 0) & (total < k)
+    unsafe = primary | recoverable(n, r, k)
+    fix = np.flatnonzero(unsafe & ~primary) if more else np.array([], dtype="int64")
+    if len(fix):
+        shown = shown.copy()
+        cand = np.flatnonzero(shown & (en > 0))
+        order = cand[np.lexsort((t[cand], codes[cand]))]
+        grouped = codes[order]
+        for g, a, b in zip(fix, np.searchsorted(grouped, fix, "left"), np.searchsorted(grouped, fix, "right"),
+                           strict=True):
+            ng, rg = n[g], r[g]
+            for j in range(a, b):
+                ng, rg = ng + en[order[j]], rg + er[order[j]]
+                if not recoverable(ng, rg, k):
+                    shown[order[a:j + 1]] = False
+                    n[g], r[g], unsafe[g] = ng, rg, False
+                    break
+    return total, n, r, ~unsafe, shown
+
+
+def _cell_tree(cells: pd.DataFrame, keys: list[str], cols: list[str], k: int) -> tuple[dict[int, pd.DataFrame],
+                                                                                        pd.DataFrame]:
+    """Secondary suppression of the coarser cell views, finest level first, then the city-month (the sum of all
+    its cells, over the coarsest sums), per city and month (``keys``).
+
+    ``cells``: the published cells (one count per col). Returns, per level of ``CELL_LEVELS``, a frame indexed by
+    "<key><SEP><parent cell>" with a True per col where that parent's sum is hidden; and, per key, the cells'
+    total ``t_<col>`` and the number ``n_<col>`` and sum ``r_<col>`` of hidden cells that no shown parent
+    covers."""
+    from geo.h3index import parents  # H3 (and geopandas) only when there are coarser views to shape
+
+    cells = cells[cells["cell"].notna()]
+    key = _key(cells, keys)
+    ids = cells["cell"].to_numpy(dtype=object)
+    structure = []  # per level: (level, parent index of each child, the parents' "<key><SEP><cell>" names)
+    for level in sorted(CELL_LEVELS, reverse=True):
+        node = ids.copy()
+        finer = _resolution(ids) > level
+        if finer.any():
+            node[finer] = parents(ids[finer], level)
+        codes, names = pd.factorize(key + _SEP + node)
+        first = np.unique(codes, return_index=True)[1]
+        structure.append((level, codes, np.asarray(names, dtype=object)))
+        key, ids = key[first], node[first]
+    root_codes, root_names = pd.factorize(key)
+    hide: dict[int, pd.DataFrame] = {level: pd.DataFrame(index=pd.Index(names)) for level, _, names in structure}
+    top = pd.DataFrame(index=pd.Index(np.asarray(root_names, dtype=object), name="key"))
+    for col in cols:
+        t = pd.to_numeric(cells[col], errors="coerce").fillna(0).to_numpy(dtype="float64")
+        small = (t > 0) & (t < k)
+        en, er, shown = small.astype("float64"), np.where(small, t, 0.0), ~small
+        decided = []
+        for depth, (_, codes, names) in enumerate(structure):
+            t, en, er, parent_shown, shown = _level(codes, len(names), t, en, er, shown, k, more=depth > 0)
+            if depth:
+                decided[-1] = shown
+            decided.append(parent_shown)
+            shown = parent_shown
+        t, en, er, _, shown = _level(root_codes, len(root_names), t, en, er, shown, k, more=bool(structure))
+        if structure:
+            decided[-1] = shown
+        for (level, _, _), flags in zip(structure, decided, strict=True):
+            hide[level][col] = ~flags
+        top[f"t_{col}"], top[f"n_{col}"], top[f"r_{col}"] = t, en, er
+    return hide, top
+
+
+def _keys(frame: pd.DataFrame) -> list[str]:
+    return [c for c in ("city_id", "period") if c in frame.columns]
+
+
+def _cell_views(frame: pd.DataFrame, out: pd.DataFrame, cols: list[str], k: int) -> pd.DataFrame:
+    """``cell_month`` rows at several resolutions (a map's views: each city-month's finest rows are the published
+    cells, coarser rows their parents' sums): the coarser rows get the secondary suppression."""
+    if "resolution" not in frame.columns or not cols or frame["resolution"].nunique() <= 1:
+        return out
+    keys = _keys(frame)
+    key = _key(frame, keys)
+    res = frame["resolution"].astype("int64").to_numpy()
+    codes, uniques = pd.factorize(key)
+    finest = np.full(len(uniques), -1, dtype="int64")
+    np.maximum.at(finest, codes, res)
+    leaf = res == finest[codes]
+    unknown = {int(x) for x in np.unique(res[~leaf])} - set(CELL_LEVELS)
+    if unknown:
+        raise ValueError(f"cell_month sums at resolutions {sorted(unknown)} are not declared in CELL_LEVELS")
+    hide, _ = _cell_tree(frame[leaf], keys, cols, k)
+    cells = frame["cell"].to_numpy(dtype=object)
+    for level, flags in hide.items():
+        rows = ~leaf & (res == level)
+        if not rows.any():
+            continue
+        found = flags.reindex(key[rows] + _SEP + cells[rows]).fillna(False).astype(bool)
+        for col in cols:
+            hidden = np.zeros(len(out), dtype=bool)
+            hidden[rows] = found[col].to_numpy()
+            out[col] = out[col].where(~hidden, pd.NA)
+    return out
+
+
+def _totals(frame: pd.DataFrame, out: pd.DataFrame, parts: pd.DataFrame, cols: list[str], k: int) -> pd.DataFrame:
+    """City-month totals (``frame``) against their published cells (``parts``): a total is hidden where the
+    official could difference it against the shown cells and shown coarser sums. The total may hold events
+    without a cell (u >= 0): checked both as the official would take it (u unknown, so r + u) and as if u were
+    known (r)."""
+    keys = [c for c in _keys(frame) if c in parts.columns]
+    cols = [c for c in cols if c in parts.columns]
+    if not cols or parts.empty:
+        return out
+    if "resolution" in parts.columns and parts["resolution"].nunique() > 1:
+        parts = parts[parts["resolution"] == parts["resolution"].max()]
+    _, top = _cell_tree(parts, keys, cols, k)
+    at = _key(frame, keys)
+    for col in cols:
+        total = pd.to_numeric(frame[col], errors="coerce").astype("float64").to_numpy()
+        n, r, t = (top[f"{x}_{col}"].reindex(at).fillna(0).to_numpy() for x in "nrt")
+        u = total - t
+        hidden = recoverable(n, r + u, k) | ((u >= 0) & recoverable(n, r, k))
+        out[col] = out[col].where(~(hidden & ~np.isnan(total)), pd.NA)
+    return out
+
+
+def _evidence(raw: object, k: int) -> tuple[object, bool]:
+    """One ``alerts.evidence`` JSON with its small counts (and the numbers computed from them) as null."""
+    if not isinstance(raw, str):
+        return raw, False
+    try:
+        ev = json.loads(raw)
+    except ValueError:
+        return raw, False
+    if not isinstance(ev, dict):
+        return raw, False
+
+    def number(key: str) -> float | None:
+        v = ev.get(key)
+        return float(v) if isinstance(v, int | float) and not isinstance(v, bool) else None
+
+    hidden = False
+    for key in EVIDENCE_COUNTS:
+        v = number(key)
+        if v is not None and 0 < v < k:
+            ev[key], hidden = None, True
+    for key, weeks in EVIDENCE_MEANS.items():
+        v, w = number(key), number(weeks)
+        if v is not None and v > 0 and round(v * (w if w else 1)) < k:
+            ev[key], hidden = None, True
+    if hidden:
+        for key in EVIDENCE_DERIVED:
+            if key in ev:
+                ev[key] = None
+    return json.dumps(ev), hidden
+
+
+def for_audience(name: str, frame: pd.DataFrame, audience: str, parts: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Staff see everything published; officials get no per-person columns and small counts suppressed, also
+    where a differencing of views would give them back (see the module doc).
+
+    ``cell_month``: rows of one or more resolutions; per city and month, the finest rows present are the published
+    cells and coarser rows (at ``CELL_LEVELS``) the sums of their parents. ``parts``: for a table in ``PARTS``, the
+    published rows it totals (``city_month``: the city's ``cell_month``); required for officials."""
     if audience not in AUDIENCES:
         raise ValueError(f"audience must be one of {AUDIENCES}, not {audience!r}")
     if audience == "staff":
         return frame
+    k = suppress_below()
     out = frame.drop(columns=[c for c in frame.columns if c in PERSONAL_COLUMNS])
-    for col in SMALL_COUNTS.get(name, ()):
-        if col in out.columns:
-            out[col] = suppress_counts(out[col]).astype("Int64")
+    cols = [c for c in SMALL_COUNTS.get(name, ()) if c in out.columns]
+    for col in cols:
+        out[col] = suppress_counts(out[col]).astype("Int64")
+    if name == "cell_month":
+        out = _cell_views(frame, out, cols, k)
+    if name in PARTS and cols:
+        if parts is None:
+            raise ValueError(f"{name} needs its {PARTS[name]} rows (parts=) to be shaped for {audience}")
+        out = _totals(frame, out, parts, cols, k)
+    if name == "alerts" and "evidence" in out.columns:
+        shaped = [_evidence(raw, k) for raw in out["evidence"]]
+        out["evidence"] = pd.Series([e for e, _ in shaped], index=out.index, dtype=object)
+        if "score" in out.columns:
+            out["score"] = out["score"].where(~np.array([h for _, h in shaped], dtype=bool))
     if name == "network_kpis" and {"unit", "value", "statement"} <= set(out.columns):
         people = out["unit"].eq("people")
         out["value"] = out["value"].astype("Float64").mask(people, suppress_counts(out["value"]))

@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from scn.privacy.disclosure import for_audience
+from scn.privacy.disclosure import PARTS, for_audience
 from scn.publish import serving
 from scn.publish.catalog import KINDS
 from scn.settings import suppress_below
@@ -52,11 +52,18 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def table(name: str, city_id: str | None = None, audience: str = "staff") -> pd.DataFrame:
-    """One published table as exported: filtered to a city, leading columns first, shaped for the audience."""
+    """One published table as exported: filtered to a city, leading columns first, shaped for the audience (a
+    table of totals with the rows it totals, ``PARTS``)."""
     frame = serving.read_serving(name, city_id)
     lead = [c for c in LEADING.get(name, ()) if c in frame.columns]
     frame = frame[lead + [c for c in frame.columns if c not in lead]]
-    return for_audience(name, frame, audience).reset_index(drop=True)
+    parts = None
+    if name in PARTS and audience != "staff":
+        try:
+            parts = serving.read_serving(PARTS[name], city_id)
+        except serving.NoSnapshotError:  # not published: nothing to set the totals against
+            parts = pd.DataFrame()
+    return for_audience(name, frame, audience, parts=parts).reset_index(drop=True)
 
 
 def readme_lines(kind: str, city_id: str | None, audience: str) -> list[str]:

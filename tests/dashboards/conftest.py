@@ -1,24 +1,19 @@
-"""Fixtures: a synthetic published snapshot with three users, the real app served over HTTP (waitress, in a
-subprocess), and headless Chromium (Debian's chromium + chromium-driver)."""
+"""Fixtures: a synthetic published snapshot (tests/support/snapshots.py) with the users of
+tests/support/dash_client.py, the real app served over HTTP (waitress, in a subprocess) and in this process."""
 
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import requests
 
-from tests.conftest import scn_home, stop_processes
-from tests.dashboards.snapshot_factory import publish_snapshot
-
-USERS = {"sam": ("staff", None, "staff-pass-123"), "olive": ("official", "london", "official-pass-1"),
-         "omar": ("official", "saida", "official-pass-2")}
+from tests.support.cli import scn_home
+from tests.support.dash_client import USERS, form_token, route
+from tests.support.servers import free_port, running_server
+from tests.support.snapshots import publish_snapshot
 
 
 @pytest.fixture(autouse=True)
@@ -46,36 +41,14 @@ def dash_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def server(dash_home: Path) -> Iterator[str]:
+def server(dash_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`dashboards.app.serve` on a free port of 127.0.0.1 (users exist, so log-in is required)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     env = {**os.environ, "SCN_HOME": str(dash_home), "SCN_SECRET_KEY": "test-secret"}
-    proc = subprocess.Popen([sys.executable, "-c", f"from dashboards.app import serve; serve('127.0.0.1', {port})"],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                if requests.get(f"{url}/login", timeout=1).ok:
-                    break
-            except requests.RequestException:
-                time.sleep(0.25)
-        else:
-            raise RuntimeError("the dashboards did not start")
-        yield url
-    finally:
-        stop_processes(proc)
-
-
-def login(server: str, username: str) -> requests.Session:
-    """A requests session signed in through the real /login form post."""
-    s = requests.Session()
-    r = s.post(f"{server}/login", data={"username": username, "password": USERS[username][2], "next": "/"},
-               allow_redirects=False, timeout=10)
-    assert r.status_code == 302 and "error" not in r.headers["Location"]
-    return s
+    with running_server([sys.executable, "-c", f"from dashboards.app import serve; serve('127.0.0.1', {port})"],
+                        port=port, ready_path="/login", ready_status=range(200, 400), env=env,
+                        log=tmp_path_factory.mktemp("serve") / "dashboards.log") as srv:
+        yield srv.url
 
 
 @pytest.fixture()
@@ -89,7 +62,9 @@ def app_client(dash_home: Path):
     def client(username: str | None = None):
         c = app.server.test_client()
         if username:
-            r = c.post("/login", data={"username": username, "password": USERS[username][2], "next": "/"})
+            token = form_token(c.post("/_dash-update-component", json=route("/login")).get_json())
+            r = c.post("/login", data={"username": username, "password": USERS[username][2], "next": "/",
+                                       "csrf_token": token})
             assert r.status_code == 302 and "error" not in r.headers["Location"]
         return c
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from dashboards.app import create_app
-from tests.dashboards.snapshot_factory import publish_snapshot
-from tests.dashboards.test_access import _route
+from tests.support.dash_client import route
+from tests.support.snapshots import publish_snapshot
 
 
 @pytest.fixture()
@@ -42,7 +42,7 @@ def test_local_staff_session_only_on_localhost_without_users(home: Path) -> None
     publish_snapshot(home, omit=["correlations"])
     client = create_app(home, local_staff=True).server.test_client()
     assert client.get("/city/saida").status_code == 200
-    assert client.post("/_dash-update-component", json=_route("/health")).status_code == 200
+    assert client.post("/_dash-update-component", json=route("/health")).status_code == 200
     remote = client.get("/city/saida", environ_base={"REMOTE_ADDR": "10.1.2.3"})
     assert remote.status_code == 302 and "/login" in remote.headers["Location"]
     assert create_app(home).server.test_client().get("/city/saida").status_code == 302
@@ -57,14 +57,14 @@ def test_pages_degrade_when_tables_are_missing(home: Path, path: str) -> None:
                                  "classifier_coverage", "asset_health", "check_results", "quarantine_summary",
                                  "city_month", "areas"])
     client = create_app(home, local_staff=True).server.test_client()
-    r = client.post("/_dash-update-component", json=_route(path))
+    r = client.post("/_dash-update-component", json=route(path))
     assert r.status_code == 200 and "Not yet available." in r.text
 
 
 def test_pages_without_any_snapshot(home: Path) -> None:
     client = create_app(home, local_staff=True).server.test_client()
     assert client.get("/city/london").status_code == 404
-    r = client.post("/_dash-update-component", json=_route("/network"))
+    r = client.post("/_dash-update-component", json=route("/network"))
     assert r.status_code == 200 and "Nothing published yet" in r.text
 
 

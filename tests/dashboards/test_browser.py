@@ -15,7 +15,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.dashboards.conftest import USERS, login
+from tests.support.dash_client import USERS, login
 
 pytestmark = pytest.mark.browser
 MAP_LOCATIONS = ("const g = document.querySelector('#cell-map .js-plotly-plot');"
@@ -70,7 +70,8 @@ def test_arabic_flips_direction_and_is_remembered(server: str, browser: webdrive
 
 
 def test_staff_export_downloads_files_that_open(server: str, browser: webdriver.Chrome) -> None:
-    browser.get(f"{server}/logout")
+    browser.delete_all_cookies()  # signed out (log-out is a POST from the navigation's button now)
+    browser.get(f"{server}/login")
     _wait(browser).until(ec.presence_of_element_located((By.ID, "login-form")))
     browser.find_element(By.ID, "username").send_keys("sam")
     browser.find_element(By.ID, "password").send_keys(USERS["sam"][2])

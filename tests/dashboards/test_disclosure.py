@@ -5,7 +5,6 @@ threshold) changes every path at once (in-process, Flask test client)."""
 
 from __future__ import annotations
 
-import base64
 import io
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,8 +15,8 @@ import pytest
 
 from scn.privacy.disclosure import SMALL_COUNTS
 from scn.settings import override
-from tests.dashboards.snapshot_factory import PERIODS, make_tables, publish_tables
-from tests.dashboards.test_access import _route
+from tests.support.dash_client import USERS, city_map, form_token, plotly_array, route
+from tests.support.snapshots import PERIODS, make_tables, publish_tables
 
 PERIOD = PERIODS[-1]
 # programme people per (line, year) on the city page: summed over roles, then disclosed
@@ -47,8 +46,8 @@ def small_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     home = tmp_path_factory.mktemp("scn-small")
     publish_tables(home, tables)
     with override(home=home):
-        add_user("olive", "official", "london", "official-pass-1")
-        add_user("sam", "staff", None, "staff-pass-123")
+        for name in ("olive", "sam"):
+            add_user(name, *USERS[name])
     return home
 
 
@@ -60,18 +59,12 @@ def client(small_home: Path) -> Iterator:
 
     def signed_in(username: str):
         c = app.server.test_client()
-        password = {"olive": "official-pass-1", "sam": "staff-pass-123"}[username]
-        assert c.post("/login", data={"username": username, "password": password}).status_code == 302
+        token = form_token(c.post("/_dash-update-component", json=route("/login")).get_json())
+        assert c.post("/login", data={"username": username, "password": USERS[username][2],
+                                      "csrf_token": token}).status_code == 302
         return c
 
     yield signed_in
-
-
-def _array(values: object) -> np.ndarray:
-    """A Plotly array from a Dash response (numpy arrays arrive base64-encoded)."""
-    if isinstance(values, dict):
-        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).astype("float64")
-    return np.array([np.nan if v is None else v for v in values], dtype="float64")
 
 
 def _find(node: object, id: str) -> dict | None:
@@ -92,23 +85,17 @@ def _find(node: object, id: str) -> dict | None:
 def _seen(c) -> dict[str, object]:
     """What the signed-in user sees of London: the city page (series, programme table), the map callback for
     the last month and the downloads of the same tables."""
-    page = c.post("/_dash-update-component", json=_route("/city/london")).get_json()["response"]
+    page = c.post("/_dash-update-component", json=route("/city/london")).get_json()["response"]
     content = page["_pages_content"]["children"]
     series = _find(content, "series")["figure"]["data"][0]
     programmes = pd.DataFrame(_find(content, "programmes")["data"])
-    payload = {"output": "cell-map.figure", "outputs": {"id": "cell-map", "property": "figure"},
-               "inputs": [{"id": "map-metric", "property": "value", "value": "flagged_posts"},
-                          {"id": "map-period", "property": "value", "value": len(PERIODS) - 1},
-                          {"id": "map-res", "property": "value", "value": 8}],
-               "state": [{"id": "city-id", "property": "data", "value": "london"},
-                         {"id": "lang", "property": "value", "value": "en"}],
-               "changedPropIds": ["map-res.value"]}
-    trace = c.post("/_dash-update-component", json=payload).get_json()["response"]["cell-map"]["figure"]["data"][0]
+    answer = c.post("/_dash-update-component", json=city_map("london", period=len(PERIODS) - 1)).get_json()
+    trace = answer["response"]["cell-map"]["figure"]["data"][0]
     cells = pd.read_csv(io.BytesIO(c.get("/download/cells.csv?city=london").data))
     people = pd.read_csv(io.BytesIO(c.get("/download/programme-metrics.csv?city=london").data))
-    return {"series": dict(zip(series["x"], _array(series["y"]), strict=True)),
+    return {"series": dict(zip(series["x"], plotly_array(series["y"]), strict=True)),
             "programmes": {(r.programme_line, r.year): r.people for r in programmes.itertuples()},
-            "map": pd.Series(_array(trace["z"]), index=trace["locations"]),
+            "map": pd.Series(plotly_array(trace["z"]), index=trace["locations"]),
             "cells": cells[cells["period"] == PERIOD].set_index("cell")["flagged_posts"].astype("float64"),
             "people": people}
 

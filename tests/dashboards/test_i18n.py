@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from dashboards import i18n
-from tests.dashboards.test_access import _route
+from tests.support.dash_client import route
 
 LANGS = tuple(i18n.LANGS)
 # codes of correlations.detail that geo/correlate.py writes without exporting them as constants
@@ -119,7 +119,7 @@ def test_risk_reasons_render(lang: str) -> None:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_city_page_speaks_the_chosen_language(app_client, lang: str) -> None:
-    r = app_client("sam").post("/_dash-update-component", json=_route("/city/london", lang=lang))
+    r = app_client("sam").post("/_dash-update-component", json=route("/city/london", lang=lang))
     assert r.status_code == 200
     text = "\n".join(_strings(r.get_json()))
     burst = json.dumps({"code": "speech_burst", "flagged_posts": 6, "week": "2026-W40", "baseline": 0.5,

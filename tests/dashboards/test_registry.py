@@ -10,7 +10,7 @@ import dash
 import pytest
 
 from dashboards import auth
-from tests.dashboards.test_access import _route
+from tests.support.dash_client import route
 
 PAGES_DIR = Path(__file__).resolve().parents[2] / "dashboards" / "pages"
 USERS = (None, "olive", "sam")  # anonymous, the official of London, staff
@@ -88,7 +88,7 @@ def test_the_hook_decides_as_each_page_declares(app_client, user: str | None) ->
                 assert got.headers["Location"].startswith("/login?next=")
             elif got.status_code == 302:
                 assert got.headers["Location"].endswith(page["redirect_officials"].format(city_id="london"))
-            routed = client.post("/_dash-update-component", json=_route(path))
+            routed = client.post("/_dash-update-component", json=route(path))
             assert routed.status_code == _expected_callback(page, user, city), (module, path, user)
 
 
@@ -117,7 +117,7 @@ def test_changing_the_declaration_changes_the_decision(app_client, monkeypatch: 
     page = dash.page_registry["dashboards.pages.city"]
     monkeypatch.setitem(page, "access", "staff")
     assert olive.get("/city/london").status_code == 403
-    assert olive.post("/_dash-update-component", json=_route("/city/london")).status_code == 403
+    assert olive.post("/_dash-update-component", json=route("/city/london")).status_code == 403
     assert olive.post("/_dash-update-component", json=own_map).status_code == 403
     assert sam.post("/_dash-update-component", json=own_map).status_code == 200
     monkeypatch.delitem(page, "access")
@@ -130,8 +130,8 @@ def test_query_arguments_cannot_name_another_city(app_client) -> None:
     another city's page."""
     olive = app_client("olive")
     assert olive.get("/city/london?city_id=saida").status_code == 403
-    assert olive.post("/_dash-update-component", json=_route("/city/london", "?city_id=saida")).status_code == 403
-    home = olive.post("/_dash-update-component", json=_route("/", "?city_id=saida"))
+    assert olive.post("/_dash-update-component", json=route("/city/london", "?city_id=saida")).status_code == 403
+    home = olive.post("/_dash-update-component", json=route("/", "?city_id=saida"))
     assert home.status_code == 200 and "London" in home.text and "Saida" not in home.text
     sam = app_client("sam")
-    assert sam.post("/_dash-update-component", json=_route("/city/london", "?city_id=saida")).status_code == 200
+    assert sam.post("/_dash-update-component", json=route("/city/london", "?city_id=saida")).status_code == 200

@@ -1,16 +1,5 @@
-"""Each ingest test gets its own empty SCN_HOME."""
+"""Each ingest test gets its own empty SCN_HOME (``home``, from tests/support/homes.py)."""
 
-from __future__ import annotations
+from tests.support.homes import home
 
-from pathlib import Path
-
-import pytest
-
-
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    h = tmp_path / "scn"
-    monkeypatch.setenv("SCN_HOME", str(h))
-    monkeypatch.delenv("SCN_ARCHIVE", raising=False)
-    monkeypatch.delenv("SCN_PSEUDONYM_KEY", raising=False)
-    return h
+__all__ = ["home"]

@@ -9,7 +9,7 @@ import pytest
 from scn import lake
 from scn.ingest import IngestError, ingest_file
 from scn.ingest.families import FAMILY_TABLES
-from tests.ingest.corpus import Case, cases
+from tests.support.corpus import Case, cases
 
 CASES = cases()
 

@@ -9,7 +9,7 @@ import pytest
 from scn import lake
 from scn.ingest import ingest_file
 from scn.ingest.families import FAMILY_TABLES
-from tests.ingest.corpus import CITIES, CITY_OK, cases, police, posts, prow, row
+from tests.support.corpus import CITIES, CITY_OK, cases, police, posts, prow, row
 
 CLEAN = {c.id: c for c in cases()}
 FAMILIES = ["social-clean", "jsonl-clean", "x-pages", "telegram-entities", "police-uk-clean", "crime-generic-no-id",

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,9 +11,9 @@ import pytest
 from scn import lake
 from scn.ingest import IngestError, ingest_file, ingest_inbox, readers
 from scn.ingest.families import FAMILY_TABLES
-from tests.ingest.corpus import kobo, kobo_row, ok_rows, posts
+from tests.support.cli import scn
+from tests.support.corpus import kobo, kobo_row, ok_rows, posts
 
-SCN = Path(sys.executable).parent / "scn"
 TEMPLATES = Path(__file__).parents[2] / "scn" / "templates"
 
 
@@ -82,8 +80,7 @@ def test_survey_city_from_inbox_path(home: Path) -> None:
 
 
 def run_cli(home: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "SCN_HOME": str(home)}
-    return subprocess.run([str(SCN), "ingest", *args], env=env, capture_output=True, text=True, timeout=120)
+    return scn("ingest", *args, home=home, check=False, timeout=120)
 
 
 def test_cli_json_and_exit_codes(tmp_path: Path) -> None:

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import joblib
@@ -19,15 +16,14 @@ from sklearn.pipeline import make_pipeline
 from scn.nlp.evaluation import evaluate_file, evaluation_table, model_card
 from scn.nlp.io import read_classify_input
 from scn.nlp.model import _default_path, classify, load_classifier
+from tests.support.cli import scn
 
-SCN = str(Path(sys.executable).with_name("scn"))
 TEXTS = ["I love my neighbours and this city", "you are a stupid bitch", "ces gens sont des animaux",
          "الله يحفظ أهل المدينة"]
 
 
 def run_scn(*args: str, home: Path) -> list[dict]:
-    proc = subprocess.run([SCN, "classify", *args], capture_output=True, text=True, check=True,
-                          env={**os.environ, "SCN_HOME": str(home)})
+    proc = scn("classify", *args, home=home)
     return [json.loads(line) for line in proc.stdout.splitlines()]
 
 

@@ -8,9 +8,6 @@ code path as a fine-tuned XLM-R or AraBERT export would be.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -24,8 +21,8 @@ from tokenizers.pre_tokenizers import Whitespace
 
 from scn.nlp.model import classify, load_classifier
 from scn.nlp.transformer import OnnxTextClassifierError
+from tests.support.cli import scn
 
-SCN = str(Path(sys.executable).with_name("scn"))
 VOCAB = {"[PAD]": 0, "[UNK]": 1, "scum": 2, "vermin": 3, "idiot": 4, "stupid": 5, "hello": 6, "friend": 7,
          "the": 8, "market": 9}
 # per-token logits in model-label order (HATE, OFFENSIVE, NORMAL); the sentence logits are their masked mean
@@ -140,8 +137,7 @@ def test_cli_uses_directory_from_environment(tmp_path: Path) -> None:
     model = make_export(tmp_path / "partner")
     f = tmp_path / "posts.jsonl"
     f.write_text("".join(json.dumps({"text": t, "lang": "ar"}) + "\n" for t in TEXTS), encoding="utf-8")
-    proc = subprocess.run([SCN, "classify", "--file", str(f), "--json"], capture_output=True, text=True,
-                          check=True, env={**os.environ, "SCN_HOME": str(tmp_path), "SCN_CLASSIFIER": str(model)})
+    proc = scn("classify", "--file", str(f), "--json", home=tmp_path, env={"SCN_CLASSIFIER": str(model)})
     rows = [json.loads(line) for line in proc.stdout.splitlines()]
     assert [r["index"] for r in rows] == list(range(len(TEXTS)))
     assert [r["label"] for r in rows] == ["hate", "none", "offensive", "hate", "none"]

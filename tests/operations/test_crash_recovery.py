@@ -6,16 +6,13 @@ import hashlib
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import duckdb
 
-from tests.conftest import DEMO_SEED, scn
+from tests.support.cli import BIN, DEMO_SEED, scn, scn_env
 from tests.support.marts import MARTS
-
-BIN = Path(sys.executable).parent
 
 
 def _canonical(row: tuple) -> str:
@@ -53,7 +50,7 @@ def _kill_when(home: Path, proc: subprocess.Popen, ready, timeout: float = 300) 
 def test_sigkill_then_rerun_gives_identical_marts(demo_home: Path, tmp_path: Path) -> None:
     home = tmp_path / "crash"
     scn("demo", "--seed", str(DEMO_SEED), "--size", "small", home=home)
-    env = {**os.environ, "SCN_HOME": str(home), "DAGSTER_HOME": str(home / "dagster")}
+    env = scn_env(home)
     # kill while the lake is half written (some posts parts landed, the warehouse not yet built)
     proc = subprocess.Popen([str(BIN / "scn"), "run"], env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, start_new_session=True)

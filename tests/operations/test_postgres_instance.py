@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,9 +12,8 @@ from pathlib import Path
 import psycopg2
 import pytest
 
-from tests.conftest import scn
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.support.cli import REPO, scn
+from tests.support.servers import free_port
 
 
 def _pg_bin() -> Path:
@@ -42,9 +40,7 @@ def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             if parent == Path("/tmp") or parent == Path("/"):
                 break
             parent.chmod(parent.stat().st_mode | 0o005)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     subprocess.run(_as_postgres([str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres"]),
                    check=True, capture_output=True)
     subprocess.run(_as_postgres([str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(root / "pg.log"), "-w",
@@ -66,18 +62,9 @@ def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 def test_pipeline_runs_on_postgres_storage(postgres: str, tmp_path: Path) -> None:
     home = tmp_path / "home"
-    env_extra = {"SCN_DAGSTER_YAML": str(REPO / "deploy" / "dagster.postgres.yaml"), "SCN_PG_URL": postgres}
-    old = {k: os.environ.get(k) for k in env_extra}
-    os.environ.update(env_extra)
-    try:
-        scn("demo", "--seed", "5", "--size", "small", home=home)
-        scn("run", home=home)
-    finally:
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+    env = {"SCN_DAGSTER_YAML": str(REPO / "deploy" / "dagster.postgres.yaml"), "SCN_PG_URL": postgres}
+    scn("demo", "--seed", "5", "--size", "small", home=home, env=env)
+    scn("run", home=home, env=env)
     assert (home / "serving" / "current" / "manifest.json").exists()
     assert not (home / "dagster" / "history").exists(), "SQLite storage was used instead of PostgreSQL"
     with psycopg2.connect(postgres) as con:

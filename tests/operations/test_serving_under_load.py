@@ -4,9 +4,7 @@ publishes a new snapshot. Zero errors: no half-written state, no DuckDB lock, no
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import socket
 import subprocess
 import threading
 import time
@@ -15,38 +13,15 @@ from pathlib import Path
 
 import requests
 
-from tests.conftest import BIN, stop_processes
+from tests.support.cli import BIN, scn_env
+from tests.support.dash_client import city_map, route
+from tests.support.servers import free_port, start_server, stop_processes
 
 CLIENTS = 20
 MIN_SECONDS = 60
 MAX_SECONDS = 600
 THINK_SECONDS = 0.5  # a person reads between clicks: 20 of them send up to 40 requests a second
 CITIES = ("london", "mombasa", "saida", "dakar", "montreal", "tunis")
-
-
-def _map(city: str, period: int) -> dict:
-    return {"output": "cell-map.figure", "outputs": {"id": "cell-map", "property": "figure"},
-            "inputs": [{"id": "map-metric", "property": "value", "value": "flagged_posts"},
-                       {"id": "map-period", "property": "value", "value": period},
-                       {"id": "map-res", "property": "value", "value": 8}],
-            "state": [{"id": "city-id", "property": "data", "value": city},
-                      {"id": "lang", "property": "value", "value": "en"}],
-            "changedPropIds": ["map-period.value"]}
-
-
-def _route(path: str) -> dict:
-    return {"output": "..page.children...nav.children..",
-            "outputs": [{"id": "page", "property": "children"}, {"id": "nav", "property": "children"}],
-            "inputs": [{"id": "url", "property": "pathname", "value": path},
-                       {"id": "url", "property": "search", "value": ""},
-                       {"id": "lang", "property": "value", "value": "en"}],
-            "changedPropIds": ["url.pathname"], "state": []}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _client(i: int, url: str, stop: threading.Event, tally: Counter, errors: list[str]) -> None:
@@ -60,9 +35,10 @@ def _client(i: int, url: str, stop: threading.Event, tally: Counter, errors: lis
             if kind == "page":
                 r = s.get(f"{url}/city/{city}", timeout=60)
             elif kind == "route":
-                r = s.post(f"{url}/_dash-update-component", json=_route(f"/city/{city}"), timeout=60)
+                r = s.post(f"{url}/_dash-update-component", json=route(f"/city/{city}"), timeout=60)
             elif kind == "map":
-                r = s.post(f"{url}/_dash-update-component", json=_map(city, step % 24), timeout=60)
+                body = city_map(city, period=step % 24, changed="map-period")
+                r = s.post(f"{url}/_dash-update-component", json=body, timeout=60)
             elif kind == "geojson":
                 r = s.get(f"{url}/geojson/{city}/8.json", timeout=60)
             else:
@@ -80,20 +56,15 @@ def _client(i: int, url: str, stop: threading.Event, tally: Counter, errors: lis
 def test_twenty_clients_while_a_full_run_publishes(demo_home: Path, tmp_path: Path) -> None:
     home = tmp_path / "live"
     shutil.copytree(demo_home, home, symlinks=True)
-    env = {**os.environ, "SCN_HOME": str(home), "DAGSTER_HOME": str(home / "dagster")}
+    env = scn_env(home)
     before = json.loads((home / "serving" / "current" / "manifest.json").read_text())["snapshot_id"]
-    url = f"http://127.0.0.1:{_free_port()}"
-    server = subprocess.Popen([str(BIN / "scn"), "serve", "--port", url.rsplit(":", 1)[1]], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    port = free_port()
+    server = start_server([str(BIN / "scn"), "serve", "--no-auth", "--port", str(port)], port=port,
+                          ready_path="/login",
+                          ready_status=range(200, 400), env=env, log=tmp_path / "serve.log")
+    url = server.url
     run = None
     try:
-        for _ in range(240):
-            try:
-                if requests.get(f"{url}/login", timeout=1).ok:
-                    break
-            except requests.RequestException:
-                pass
-            time.sleep(0.25)
         stop, tally, errors = threading.Event(), Counter(), []
         threads = [threading.Thread(target=_client, args=(i, url, stop, tally, errors)) for i in range(CLIENTS)]
         for t in threads:

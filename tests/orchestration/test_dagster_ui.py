@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import requests
 
-from tests.conftest import stop_processes
+from tests.support.cli import BIN, REPO, scn_env
 from tests.support.marts import MARTS
-
-BIN = Path(sys.executable).parent
-REPO = Path(__file__).resolve().parents[2]
+from tests.support.servers import free_port, start_server, stop_processes
 
 GRAPH_QUERY = """
 { assetNodes { assetKey { path } groupName dependencyKeys { path } hasAssetChecks } }
@@ -27,43 +21,26 @@ DAEMON_QUERY = """
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def dagster_ui(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     home = tmp_path_factory.mktemp("scn-ui")
-    env = {**os.environ, "SCN_HOME": str(home), "DAGSTER_HOME": str(home / "dagster")}
+    env = scn_env(home)
     subprocess.run([str(BIN / "python"), "-c", "from orchestration.instance import prepare_dagster_home; "
                     "prepare_dagster_home()"], env=env, cwd=REPO, check=True)
-    port = _free_port()
-    logs = home / "ui.log"
-    with logs.open("w") as log:
+    with (home / "daemon.log").open("w") as log:
         daemon = subprocess.Popen([str(BIN / "dagster-daemon"), "run", "-m", "orchestration.definitions"],
                                   env=env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
-        web = subprocess.Popen([str(BIN / "dagster-webserver"), "-m", "orchestration.definitions", "-h",
-                                "127.0.0.1", "-p", str(port)], env=env, cwd=REPO, stdout=log,
-                               stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline:
-            try:
-                if requests.get(f"{url}/server_info", timeout=2).ok:
-                    break
-            except requests.RequestException:
-                pass
-            if web.poll() is not None:
-                raise AssertionError(f"webserver exited:\n{logs.read_text()[-4000:]}")
-            time.sleep(1)
-        else:
-            raise AssertionError(f"webserver did not start:\n{logs.read_text()[-4000:]}")
-        yield url
+        port = free_port()
+        web = start_server([str(BIN / "dagster-webserver"), "-m", "orchestration.definitions", "-h", "127.0.0.1",
+                            "-p", str(port)], port=port, ready_path="/server_info", ready_status=range(200, 400),
+                           env=env, cwd=REPO, log=home / "webserver.log", timeout=180)
+        try:
+            yield web.url
+        finally:
+            stop_processes(web)
     finally:
-        stop_processes(web, daemon)
+        stop_processes(daemon)
 
 
 def _graphql(url: str, query: str) -> dict:

@@ -3,10 +3,6 @@ real headless Chromium. (tests/dashboards covers roles, languages and exports on
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,35 +12,23 @@ import requests
 from selenium import webdriver
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.conftest import BIN, stop_processes
+from tests.support.cli import BIN, scn_env
+from tests.support.servers import free_port, running_server
 
 MAP_LOCATIONS = ("const g = document.querySelector('#cell-map .js-plotly-plot');"
                  "return g && g.data && g.data.length && g.data[0].locations ? g.data[0].locations.length : 0")
 
 
 @pytest.fixture(scope="module")
-def demo_server(demo_home: Path) -> Iterator[str]:
-    """`scn serve` on a free port over the demo home (no users yet: localhost gets a staff session)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "SCN_HOME": str(demo_home), "DAGSTER_HOME": str(demo_home / "dagster")}
-    proc = subprocess.Popen([str(BIN / "scn"), "serve", "--port", str(port)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(240):
-            try:
-                if requests.get(f"{url}/login", timeout=1).ok:
-                    break
-            except requests.RequestException:
-                pass
-            time.sleep(0.25)
-        else:
-            raise RuntimeError("scn serve did not start")
-        yield url
-    finally:
-        stop_processes(proc)
+def demo_server(demo_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`scn serve --no-auth` on a free port over the demo home (no users yet: localhost gets a staff session;
+    the secret key comes from the environment, so that nothing is written into the shared home)."""
+    port = free_port()
+    with running_server([str(BIN / "scn"), "serve", "--no-auth", "--port", str(port)], port=port,
+                        ready_path="/login",
+                        ready_status=range(200, 400), env=scn_env(demo_home, {"SCN_SECRET_KEY": "test-secret"}),
+                        log=tmp_path_factory.mktemp("serve") / "serve.log") as srv:
+        yield srv.url
 
 
 def test_city_page_shows_the_pipelines_map_and_correlation(demo_server: str, demo_home: Path,

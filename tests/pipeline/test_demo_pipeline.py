@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -13,7 +14,7 @@ import pandas as pd
 
 from scn import lake
 from scn.publish import serving
-from tests.conftest import scn
+from tests.support.cli import scn
 
 
 def test_every_family_lands_in_the_lake(in_demo_home: Path) -> None:
@@ -105,14 +106,17 @@ def test_serving_manifest_lists_every_published_table(in_demo_home: Path) -> Non
 
 
 def test_second_run_changes_nothing(demo_home: Path, tmp_path: Path) -> None:
-    """Re-running on the same inbox ingests nothing new and republishes identical marts."""
-    before = {p.name: pd.read_parquet(p) for p in (demo_home / "serving" / "current").glob("*_month.parquet")}
+    """Re-running on the same inbox ingests nothing new and republishes identical marts (on a copy of the demo
+    home: the session's home, possibly shared through SCN_TEST_DEMO_HOME, is never written to)."""
+    home = tmp_path / "home"
+    shutil.copytree(demo_home, home, symlinks=True)
+    before = {p.name: pd.read_parquet(p) for p in (home / "serving" / "current").glob("*_month.parquet")}
     # the same file handed in again by hand: every row is a duplicate, nothing lands
-    posts_file = sorted((demo_home / "inbox" / "social" / "london").glob("*"))[0]
-    again = json.loads(scn("ingest", "social", str(posts_file), "--city", "london", "--json", home=demo_home).stdout)
+    posts_file = sorted((home / "inbox" / "social" / "london").glob("*"))[0]
+    again = json.loads(scn("ingest", "social", str(posts_file), "--city", "london", "--json", home=home).stdout)
     assert again["rows_read"] > 0 and again["accepted"] == 0 and again["duplicates"] == again["rows_read"]
-    scn("run", "--select", "group:ingest+", home=demo_home)
-    after_dir = demo_home / "serving" / "current"
+    scn("run", "--select", "group:ingest+", home=home)
+    after_dir = home / "serving" / "current"
     for name, frame in before.items():
         pd.testing.assert_frame_equal(frame, pd.read_parquet(after_dir / name))
     log = json.loads((after_dir / "manifest.json").read_text())

@@ -1,4 +1,5 @@
-"""Run the installed `scn` console script against a home, and point this process at a home."""
+"""Run the installed `scn` console script against a home, and point this process (or a child's environment)
+at a home."""
 
 from __future__ import annotations
 
@@ -10,16 +11,22 @@ from contextlib import contextmanager
 from pathlib import Path
 
 BIN = Path(sys.executable).parent
+REPO = Path(__file__).resolve().parents[2]
 DEMO_SEED = 11
+
+
+def scn_env(home: Path, env: Mapping[str, str] | None = None) -> dict[str, str]:
+    """This process's environment with SCN_HOME=home and DAGSTER_HOME=home/dagster; ``env`` adds or overrides
+    variables."""
+    return {**os.environ, "SCN_HOME": str(home), "DAGSTER_HOME": str(home / "dagster"), **(env or {})}
 
 
 def scn(*args: str, home: Path, check: bool = True, input: str | None = None, timeout: int = 900,
         env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess:
     """Run the installed `scn` console script with SCN_HOME=home (and DAGSTER_HOME=home/dagster); ``env`` adds
     or overrides variables. With ``check``, a non-zero exit fails with the command's output."""
-    full_env = {**os.environ, "SCN_HOME": str(home), "DAGSTER_HOME": str(home / "dagster"), **(env or {})}
-    proc = subprocess.run([str(BIN / "scn"), *args], env=full_env, capture_output=True, text=True, input=input,
-                          timeout=timeout)
+    proc = subprocess.run([str(BIN / "scn"), *args], env=scn_env(home, env), capture_output=True, text=True,
+                          input=input, timeout=timeout)
     if check and proc.returncode != 0:
         raise AssertionError(f"scn {' '.join(args)} exited {proc.returncode}\nstdout:\n{proc.stdout[-4000:]}\n"
                              f"stderr:\n{proc.stderr[-8000:]}")

@@ -10,8 +10,9 @@ import subprocess
 
 import pytest
 
+from tests.support.cli import REPO
+from tests.support.dbt_world import DBT
 from tests.support.marts import MARTS
-from tests.transforms.world import DBT, REPO
 
 TRANSFORMS = REPO / "transforms"
 

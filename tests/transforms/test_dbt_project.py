@@ -12,8 +12,8 @@ from pathlib import Path
 
 import duckdb
 
-from tests.conftest import scn_home
-from tests.transforms.world import DBT, REPO, dbt_build
+from tests.support.cli import REPO, scn_home
+from tests.support.dbt_world import DBT, dbt_build
 
 MARTS = {"area_month", "area_week", "cell_month", "city_month", "network_kpis",
          "programme_metrics", "summit_metrics", "survey_indices", "survey_prepost"}

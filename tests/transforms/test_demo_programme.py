@@ -10,8 +10,8 @@ import pandas as pd
 from scn import lake
 from scn.demo.programme import programme_records
 from scn.lake import as_table, ensure_tables
-from tests.conftest import DEMO_SEED, scn_home
-from tests.transforms.world import dbt_build
+from tests.support.cli import DEMO_SEED, scn_home
+from tests.support.dbt_world import dbt_build
 
 
 def _write_demo_programme(home: Path) -> None:

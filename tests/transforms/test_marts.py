@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from tests.transforms.world import C1, C2, C3, SUMMITS
+from tests.support.dbt_world import C1, C2, C3, SUMMITS
 
 
 def _df(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:

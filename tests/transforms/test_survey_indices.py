@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from statsmodels.stats.weightstats import DescrStatsW
 
-from tests.transforms.world import CODEBOOK, survey_frame
+from tests.support.dbt_world import CODEBOOK, survey_frame
 
 
 def _respondent_index() -> pd.DataFrame:

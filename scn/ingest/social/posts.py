@@ -1,7 +1,12 @@
 """Social posts: the validation every social file goes through (generic tables, X, Telegram): typed columns,
-masked mentions, scrubbed URLs, pseudonymised authors, detected languages."""
+masked mentions, scrubbed URLs, pseudonymised authors, detected languages, natural keys."""
 
 from __future__ import annotations
+
+import operator
+import re
+import unicodedata
+from urllib.parse import quote, unquote
 
 import numpy as np
 import pandas as pd
@@ -10,11 +15,12 @@ import pyarrow.compute as pc
 
 from scn.ingest import schemas
 from scn.ingest.cities_known import city_box
-from scn.ingest.model import Parsed, Source, bad_line_rejects, rejects_from
+from scn.ingest.model import RAW_VALUE_CHARS, Parsed, Source, bad_line_rejects, rejects_from
 from scn.ingest.parse import as_text, coordinate_checks, parse_time
 from scn.ingest.readers import ROW
 from scn.nlp.langid import detect_languages
 from scn.privacy.pseudonyms import pseudonymise
+from scn.settings import settings
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "post_id": ("id", "tweet_id", "message_id", "status_id", "item_id", "postid"),
@@ -32,27 +38,196 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 REQUIRED = ("post_id", "created_at", "text")
 AUTHOR_FIELDS = ("author",)
-MENTION = r"(^|[^\pL\pN_.@])@[\pL\pN_]+"  # RE2 syntax (Arrow); Unicode letters and digits
-X_STATUS = r"^https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/[^/?#]+/status(?:es)?/"
 PARSE_REASONS = {"created_at": "not a valid date/time", "lat": "not a number", "lon": "not a number"}
 
+# Platforms whose post ids are unique platform-wide: their key is `platform:post_id`. Any other platform (and a
+# post without one) only numbers posts within its own source, so its key also names the city (see post_keys).
+KNOWN_PLATFORMS = frozenset({"x", "twitter", "facebook", "instagram", "telegram", "tiktok", "youtube", "reddit",
+                             "threads", "linkedin"})
+HINT_ALIASES = {"fb": "facebook", "tg": "telegram", "ig": "instagram", "tweets": "x", "yt": "youtube"}
 
-def mask_mentions(text: pd.Series) -> pd.Series:
-    """Replace @handles in text with ``@user`` (handles are stored nowhere); RE2 through Arrow."""
-    arr = pa.array(text.astype("string").to_numpy(dtype=object, na_value=None), type=pa.large_string())
-    masked = pc.replace_substring_regex(arr, pattern=MENTION, replacement=r"\1@user")
-    return pd.Series(masked.to_pandas(types_mapper=lambda _: pd.StringDtype()), index=text.index)
+# --- handles in text and URLs. Patterns are RE2 (Arrow), matched on the text as stored and on its NFKC form.
+AT = "@\uff20\ufe6b"  # every character NFKC folds to "@": @, full-width ＠, small ﹫
+_H = r"[\pL\pN\pM\p{Pc}]"  # a handle character: letters, digits, combining marks, connectors (_ and ＿)
+HANDLE = rf"{_H}+(?:\p{{Cf}}+{_H}+)*"  # format characters (zero-width space, joiners) may split a handle
+LINK_HANDLE = rf"{_H}+(?:(?:\p{{Cf}}|[.\-])+{_H}+)*"  # an account in a link may hold dots and hyphens
+MENTION = rf"(^|[^\pL\pN\pM\p{{Pc}}])[{AT}]\p{{Cf}}*{HANDLE}"
+SOCIAL_HOSTS = (r"(?:t|telegram)\.me|telegram\.dog|(?:facebook|fb|instagram|twitter|x|tiktok|threads|youtube|vk|"
+                r"linkedin)\.com|fb\.me|threads\.net|youtu\.be|bsky\.app")
+PROFILE_LINK = (rf"(?i)((?:^|[^\pL\pN\pM\p{{Pc}}.\-])(?:https?://)?(?:[a-z0-9\-]+\.)*(?:{SOCIAL_HOSTS})/"
+                rf"\p{{Cf}}*[{AT}]?\p{{Cf}}*){LINK_HANDLE}")
+# the same links for Python (which masks them, keeping paths that name no account: t.me/c/<chat id>, x.com/i/...)
+PROFILE_RE = re.compile(rf"(?i)(?<![\w.\-])((?:https?://)?(?:[a-z0-9\-]+\.)*(?:{SOCIAL_HOSTS})/)([{AT}]?)"
+                        r"(\w(?:[\w.\-]*\w)?)(?:/([@]?)(\w(?:[\w.\-]*\w)?))?")
+NO_ACCOUNT = frozenset({"i", "p", "reel", "reels", "watch", "shorts", "hashtag", "search", "explore", "share",
+                        "sharer", "sharer.php", "intent", "home", "groups", "events", "permalink.php", "story.php",
+                        "photo.php", "joinchat", "login", "help", "privacy", "about", "legal", "policies", "settings"})
+ACCOUNT_NEXT = frozenset({"s", "c", "u", "user", "in", "channel", "pages", "people", "profile"})  # account follows
+X_STATUS = r"(?i)^https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/[^/?#]+/status(?:es)?/(\d+)(?:[/?#].*)?$"
+SOCIAL_URL = rf"^(?:[a-z][a-z0-9+.\-]*:)?(?://)?(?:[^/?#@]*@)?(?:[a-z0-9\-]+\.)*(?:{SOCIAL_HOSTS})(?::\d+)?(?:[/?#]|$)"
+HANDLE_FREE_URL = (r"^https://x\.com/i/web/status/\d+$|^https?://(?:t|telegram)\.me/c/\d+/\d+/?$|"
+                   r"^https?://(?:www\.|m\.)?youtube\.com/(?:watch\?v=[\w\-]+|shorts/[\w\-]+)$|"
+                   r"^https?://youtu\.be/[\w\-]+$|^https?://(?:www\.)?instagram\.com/(?:p|reel)/[\w\-]+/?$")
+MIN_HANDLE_IN_TEXT = 4  # the author's own handle is masked in their text when at least this long
+
+
+def _arrow(s: pd.Series) -> pa.Array:
+    arr = pa.array(s.astype("string").array, type=pa.large_string())
+    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+
+
+def _series(arr: pa.Array, index: pd.Index) -> pd.Series:
+    """Positional: the array's values on ``index``."""
+    return arr.to_pandas(types_mapper=lambda _: pd.StringDtype()).set_axis(index)
+
+
+def _normal(arr: pa.Array) -> pa.Array:
+    """NFKC, without format characters (zero-width spaces and joiners, bidi marks, soft hyphens); ASCII rows are
+    their own normal form and are left alone."""
+    return _where(arr, _not_ascii(arr), lambda sub: pc.replace_substring_regex(
+        pc.utf8_normalize(sub, form="NFKC"), pattern=r"\p{Cf}", replacement=""))
+
+
+def _normal_text(s: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKC", s) if unicodedata.category(ch) != "Cf")
+
+
+def _not_ascii(arr: pa.Array) -> pa.Array:
+    """Rows NFKC or a format character could change (an ASCII string is its own NFKC form)."""
+    return pc.invert(pc.fill_null(pc.string_is_ascii(arr), True))
+
+
+def _profile(m: re.Match) -> str:
+    head, at, account, at2, second = m.groups()
+    if account.lower() in NO_ACCOUNT:
+        return m.group(0)
+    if account.lower() in ACCOUNT_NEXT and second:
+        return m.group(0) if second.isdigit() else f"{head}{at}{account}/{at2}user"
+    return f"{head}{at}user" + (f"/{at2}{second}" if second else "")
+
+
+def _where(arr: pa.Array, rows: pa.Array, change) -> pa.Array:
+    """``change`` applied to the rows selected by ``rows`` only (a cheap test first, the costly pattern after)."""
+    rows = pc.fill_null(rows, False)
+    if not pc.any(rows).as_py():
+        return arr
+    return pc.replace_with_mask(arr, rows, change(pc.filter(arr, rows)))
+
+
+def _links(arr: pa.Array) -> pa.Array:
+    links = pc.fill_null(pc.match_substring_regex(arr, pattern=PROFILE_LINK), False)
+    return _where(arr, links, lambda sub: pa.array([PROFILE_RE.sub(_profile, v) for v in sub.to_pylist()],
+                                                   type=pa.large_string()))
+
+
+def _mask(arr: pa.Array) -> pa.Array:
+    """Mentions (RE2), then profile links (found by RE2, masked by Python); each only on rows that hold an at
+    sign or a slash at all."""
+    arr = _where(arr, pc.match_substring_regex(arr, pattern=f"[{AT}]"),
+                 lambda sub: pc.replace_substring_regex(sub, pattern=MENTION, replacement=r"\1@user"))
+    return _where(arr, pc.match_substring(arr, pattern="/"), _links)
+
+
+def normal_handles(author: pd.Series) -> pd.Series:
+    """Authors as compared with text and URLs: NFKC, no format characters, lower case, no leading ``@``."""
+    arr = pc.utf8_lower(pc.utf8_trim_whitespace(_normal(_arrow(author))))
+    return _series(pc.utf8_ltrim(arr, characters="@"), author.index).replace("", pd.NA)
+
+
+def mask_mentions(text: pd.Series, author: pd.Series | None = None) -> pd.Series:
+    """Mentions (``@handle``, ``＠handle``, ``@``+zero-width space+``handle``) become ``@user``, profile links
+    (``t.me/handle``, ``facebook.com/handle``, ...) ``t.me/user``, and the author's own handle ``user``.
+
+    Masking runs on the text as given, which keeps its formatting characters (emoji joiners, bidi marks); where
+    the NFKC form without format characters still holds a handle, that form is stored, masked. Only non-ASCII
+    rows can hide one that way, so only they are normalised.
+    """
+    original = _arrow(text)
+    masked = _mask(original)
+    special = _not_ascii(original)
+    probe = pc.utf8_lower(masked)  # what the author's handle is looked for in
+    if pc.any(special).as_py():
+        sub = pc.filter(masked, special)
+        normal = _normal(sub)
+        changed = pc.fill_null(pc.not_equal(normal, sub), False)  # NFKC and format characters did something
+        hidden = pc.fill_null(pc.and_(changed, pc.not_equal(_where(normal, changed, _mask), normal)), False)
+        if pc.any(hidden).as_py():
+            sub = pc.if_else(hidden, _mask(_normal(pc.filter(original, special))), sub)
+            masked = pc.replace_with_mask(masked, special, sub)
+            normal = _normal(sub)
+        probe = pc.replace_with_mask(probe, special, pc.utf8_lower(normal))
+    out = _series(masked, text.index)
+    if author is not None:
+        out = _mask_own_handle(out, probe, normal_handles(author))
+    return out
+
+
+def _mask_own_handle(text: pd.Series, probe: pa.Array, handle: pd.Series) -> pd.Series:
+    """The author's handle written plainly in their own post (a signature, a link the patterns do not know) ->
+    ``user``; ``probe`` is the text lower-cased (and normalised where not ASCII)."""
+    hit = _contains(probe.to_numpy(zero_copy_only=False), handle, MIN_HANDLE_IN_TEXT)
+    if not hit.any():
+        return text
+    text = text.copy()
+    for i in np.flatnonzero(hit):  # rare: a signature, a link the patterns do not know
+        h, s = handle.iloc[i], text.iloc[i]
+        pattern = re.compile(re.escape(h), re.IGNORECASE)
+        out = pattern.sub("user", s)
+        if h in _normal_text(out).lower():  # written in another form (full width, split by a joiner)
+            out = pattern.sub("user", _normal_text(s))
+        text.iloc[i] = out
+    return text
+
+
+def _contains(haystack: np.ndarray, needle: pd.Series, min_chars: int = 1) -> np.ndarray:
+    """Row-wise ``needle in haystack`` (missing on either side: False; needles shorter than ``min_chars``: False)."""
+    short = (needle.str.len() < min_chars).fillna(True).to_numpy(dtype=bool)
+    needles = np.where(short, "\x00", needle.to_numpy(dtype=object, na_value="\x00"))  # NUL: in no text
+    hay = np.where(pd.isna(haystack), "", haystack)
+    return np.fromiter(map(operator.contains, hay, needles), dtype=bool, count=len(needles)) & ~short
+
+
+def _decoded(url: pd.Series) -> pd.Series:
+    """Percent-escapes decoded (up to three times: ``%2540`` is ``@`` encoded twice)."""
+    def decode(u: str) -> str:
+        for _ in range(3):
+            d = unquote(u, errors="replace")
+            if d == u:
+                break
+            u = d
+        return u
+    todo = url.str.contains("%", regex=False).fillna(False)
+    if todo.any():
+        url = url.copy()
+        url[todo] = url[todo].map(decode)
+    return url
 
 
 def scrub_urls(url: pd.Series, author: pd.Series) -> pd.Series:
-    """X status links lose their handle; any other link that contains the author's handle is dropped."""
-    url = as_text(url).str.replace(X_STATUS, "https://x.com/i/web/status/", regex=True)
-    handle = as_text(author).fillna("\x00").str.lower()
-    both = url.notna() & handle.ne("\x00")
-    if both.any():
-        u = np.array(url[both].str.lower().to_numpy(dtype=object), dtype=np.dtypes.StringDType())
-        h = np.array(handle[both].to_numpy(dtype=object), dtype=np.dtypes.StringDType())
-        url[both] = url[both].mask(np.strings.find(u, h) >= 0)
+    """Post links keep no handle, on any platform.
+
+    X status links become ``https://x.com/i/web/status/<id>``. Links into a social platform (t.me, facebook.com,
+    instagram.com, tiktok.com, ...) are dropped unless they have a handle-free form (X ``/i/web/status/<id>``,
+    Telegram ``/c/<chat>/<msg>``, YouTube ``watch?v=``, Instagram ``/p/<code>``). Any other link that contains
+    the author's handle (compared decoded, NFKC, case-insensitive, without ``@``) is dropped: in a path segment,
+    a query parameter or anywhere else.
+    """
+    url = as_text(url).str.replace(X_STATUS, r"https://x.com/i/web/status/\1", regex=True)
+    present = url.notna()
+    if not present.any():
+        return url
+    arr = _arrow(_decoded(url[present]))
+    special = _not_ascii(arr)
+    probe = pc.utf8_lower(arr)
+    if pc.any(special).as_py():
+        probe = pc.replace_with_mask(probe, special, pc.utf8_lower(_normal(pc.filter(arr, special))))
+    social = pc.fill_null(pc.match_substring_regex(probe, pattern=SOCIAL_URL), False).to_numpy(zero_copy_only=False)
+    free = pc.fill_null(pc.match_substring_regex(probe, pattern=HANDLE_FREE_URL), False).to_numpy(
+        zero_copy_only=False)
+    own = _contains(probe.to_numpy(zero_copy_only=False), normal_handles(author[present]))
+    drop = (social | own) & ~free
+    url = url.copy()
+    url[url[present].index[drop]] = pd.NA
     return url
 
 
@@ -74,21 +249,62 @@ def _pseudonyms(platform: pd.Series, author: pd.Series) -> pd.Series:
     return out
 
 
+def platform_hint(file_name: str) -> str | None:
+    """A known platform named in the file name (``facebook-march.csv`` -> ``facebook``, ``tg_export`` ->
+    ``telegram``), else None."""
+    for token in re.split(r"[^0-9a-z]+", file_name.lower()):
+        name = HINT_ALIASES.get(token, token)
+        if name in KNOWN_PLATFORMS:
+            return name
+    return None
+
+
+def post_keys(platform: pd.Series, post_id: pd.Series, city_id: str | None, hint: str | None) -> pd.Series:
+    """Natural keys that never collide across cities or sources.
+
+    A known platform (ids unique platform-wide): ``platform:post_id`` (``x:1234``). Any other platform:
+    ``platform@city:post_id`` (``forum@london:12``). No platform: ``unknown@city:post_id``, or
+    ``unknown@city+hint:post_id`` when the file name names a platform (``unknown@london+facebook:501``).
+    Platform values are percent-encoded in the key, so the parts never run into each other.
+    """
+    names = {p: quote(str(p), safe="-._~") for p in platform.dropna().unique()}
+    scope = platform.map(names) + "@" + (city_id or "")
+    scope = scope.where(~platform.eq("unknown") | (hint is None), scope + "+" + (hint or ""))
+    return platform.where(platform.isin(KNOWN_PLATFORMS), scope) + ":" + post_id
+
+
+def _too_long(raw: pd.DataFrame, origin: dict[str, str] | None) -> pd.DataFrame:
+    """Rows whose text exceeds ``SCN_INGEST_MAX_POST_CHARS``: their text is cut here (so nothing later copies a
+    50 MB string) and they fail on ``text``."""
+    limit = settings().ingest_max_post_chars
+    length = raw["text"].str.len()
+    long = (length > limit).fillna(False).astype(bool)
+    if not long.any():
+        return pd.DataFrame(columns=[ROW, "field", "reason"])
+    raw.loc[long, "text"] = raw.loc[long, "text"].str.slice(0, RAW_VALUE_CHARS)
+    return pd.DataFrame({ROW: raw.loc[long, ROW].to_numpy(), "field": (origin or {}).get("text", "text"),
+                         "reason": [f"text of {n} characters exceeds the limit of {limit} "
+                                    "(SCN_INGEST_MAX_POST_CHARS)" for n in length[long]]})
+
+
 def finish_posts(src: Source, raw: pd.DataFrame, default_platform: str, bad_rows: pd.DataFrame | None = None,
-                 origin: dict[str, str] | None = None) -> Parsed:
+                 origin: dict[str, str] | None = None, hint: str | None = None) -> Parsed:
     """Validate canonical string columns into ``posts`` rows; rejected rows to quarantine (authors removed)."""
 
     raw = raw.reset_index(drop=True)
     for c in SYNONYMS:
         if c not in raw:
             raw[c] = pd.Series(pd.NA, index=raw.index, dtype="string")
+    raw["text"] = raw["text"].astype("string")
+    long = _too_long(raw, origin)
     platform = as_text(raw["platform"]).str.lower().fillna(default_platform)
     typed = pd.DataFrame({ROW: raw[ROW], "post_id": as_text(raw["post_id"]), "created_at": parse_time(raw["created_at"]),
-                          "text": raw["text"].astype("string")})
+                          "text": raw["text"]})
     typed = coordinate_checks(typed, raw, city_box(src.city_id) if src.city_id else None)
     fails = schemas.failures(typed, schemas.POSTS, raw, PARSE_REASONS)
     fails["field"] = fails["field"].replace(origin or {})
-    safe = raw.assign(text=mask_mentions(raw["text"]), url=scrub_urls(raw["url"], raw["author"]))
+    fails = pd.concat([fails, long], ignore_index=True) if len(long) else fails
+    safe = raw.assign(text=mask_mentions(raw["text"], raw["author"]), url=scrub_urls(raw["url"], raw["author"]))
     rejects = pd.concat([rejects_from(safe, fails, AUTHOR_FIELDS),
                          bad_line_rejects(bad_rows if bad_rows is not None else pd.DataFrame(columns=[ROW]),
                                           keep_raw=False)], ignore_index=True)
@@ -100,6 +316,6 @@ def finish_posts(src: Source, raw: pd.DataFrame, default_platform: str, bad_rows
         "author_pseudo": _pseudonyms(platform[ok], r["author"]), "url": s["url"],
         "source_file": src.name, "source_row": t[ROW].astype("int64"),
     })
-    posts["post_key"] = posts["platform"] + ":" + posts["post_id"]
+    posts["post_key"] = post_keys(posts["platform"], posts["post_id"], src.city_id, hint)
     posts["lang"] = _lang(r["lang"], t["text"])
     return Parsed({"posts": posts}, "posts", rejects)

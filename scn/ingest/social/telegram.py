@@ -1,7 +1,8 @@
 """Telegram Desktop JSON exports (``result.json``): one chat with its ``messages``.
 
 Only ``type == "message"`` entries with text are posts; service entries and media-only messages are skipped and
-not counted. ``text`` may be a string or a list of strings and entity objects (``{"type", "text"}``).
+not counted. ``text`` may be a string or a list of strings and entity objects (``{"type", "text"}``); a mention
+of a user without a username (``mention_name``: their display name and user id) becomes ``@user``.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ def is_export(doc: object) -> bool:
 def flatten_text(text: pd.Series) -> pd.Series:
     """Strings stay; lists of strings and entity dicts are joined in order."""
     pieces = text.explode()
+    pieces = pieces.where(~pieces.str.get("type").isin(("mention_name", "text_mention")), "@user")
     from_dicts = pieces.str.get("text")
     plain = from_dicts.isna() & pieces.map(type).eq(str)
     joined = from_dicts.where(~plain, pieces).fillna("").astype(str)

@@ -2,12 +2,14 @@
 with p as (select * from {{ ref('int_participations') }}),
 a as (select * from {{ ref('int_activities') }}),
 g as (select * from {{ ref('stg_programme_grants') }}),
+-- the roles that count as city officials (is_city_leader in the participant_roles seed: mayor, city_official)
+leaders as (select role from {{ ref('participant_roles') }} where is_city_leader),
 trained as (
     select count(distinct person_pseudo) as people,
            count(distinct home_place) as cities,
            count(distinct home_country) as countries
     from p
-    where programme_line in ('training', 'local_action_planning') and role in ('mayor', 'city_official')
+    where programme_line in ('training', 'local_action_planning') and role in (select role from leaders)
 ),
 reached as (
     select count(distinct person_pseudo) as people, count(distinct home_place) as cities,
@@ -31,10 +33,13 @@ consult as (
     from a where programme_line = 'city_consultation'
 ),
 grants as (
-    select count(distinct grant_id) as grants, count(distinct city_id) as cities,
-           coalesce(sum(amount), 0) as amount,
-           coalesce(string_agg(distinct currency, '/' order by currency), 'currency') as currency
-    from g
+    select count(distinct grant_id) as grants, count(distinct city_id) as cities from g
+),
+-- amounts are summed per currency (never across currencies); no grants: one row of 0 in unit `currency`
+grant_amounts as (
+    select currency, sum(amount) as amount from g where currency is not null group by currency
+    union all
+    select 'currency', 0 where not exists (select 1 from g where currency is not null)
 ),
 exchange as (
     select count(distinct activity_id) as exchanges,
@@ -87,7 +92,7 @@ kpis as (
            format('{} grants to organisations in {} cities', grants, cities) from grants
     union all
     select 'grants_amount', amount, currency,
-           format('{} {} awarded in grants', round(amount)::bigint, currency) from grants
+           format('{} {} awarded in grants', round(amount)::bigint, currency) from grant_amounts
     union all
     select 'city_exchanges', exchanges, 'exchanges',
            format('{} city exchanges with {} participants from {} cities', exchanges, people, cities)

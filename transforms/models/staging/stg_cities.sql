@@ -1,13 +1,5 @@
 -- member registry, one row per city: the newest ingested part wins (parts are ordered by ingest_log time)
-with src as (
-    select *, regexp_extract(filename, 'part-([^/.]+)\.parquet$', 1) as part_id
-    from {{ source('lake', 'cities') }}
-),
-parts as (
-    select left(sha256, 16) as part_id, max(ingested_at) as ingested_at
-    from {{ source('lake', 'ingest_log') }}
-    group by 1
-)
+with {{ newest_part_ctes('cities') }}
 select
     cast(city_id as varchar) as city_id,
     cast(name as varchar) as name,
@@ -24,4 +16,4 @@ select
 from src
 left join parts using (part_id)
 where city_id is not null
-qualify row_number() over (partition by city_id order by parts.ingested_at desc nulls last, src.filename desc) = 1
+qualify row_number() over (partition by city_id order by {{ newest_part_order() }}) = 1

@@ -13,8 +13,8 @@ import pytest
 
 from scn.privacy.disclosure import AUDIENCES
 from scn.publish import exports, serving
-from tests.conftest import scn
-from tests.transforms.world import FORMULA
+from tests.support.cli import scn
+from tests.support.dbt_world import FORMULA
 
 DANGER = ("=", "+", "-", "@", "\t", "\r")
 REQUIRED = {

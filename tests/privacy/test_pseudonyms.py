@@ -9,7 +9,7 @@ import duckdb
 import pyarrow.parquet as pq
 
 from scn.ingest import ingest_file
-from tests.ingest.corpus import HEADER, jsonl, post_obj, telegram, tweet, x_response
+from tests.support.corpus import HEADER, jsonl, post_obj, telegram, tweet, x_response
 
 HANDLES = ["Zorblax_Hater77", "quuxwell_99", "TG_user_884411", "ExHandleXYZ", "Jane.Participant@example.org",
            "FromDisplayName Qwv"]

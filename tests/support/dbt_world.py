@@ -1,5 +1,8 @@
 """A tiny lake whose mart figures are known by hand, built with scn.lake.write_part, then `dbt build` over it
-and a serving snapshot published from the warehouse (as assets/publish.py does)."""
+and a serving snapshot published from the warehouse (as the publish asset does).
+
+The fixtures ``world``, ``in_world`` and ``wh`` serve the folders whose conftest imports them (tests/transforms,
+tests/publish)."""
 
 from __future__ import annotations
 
@@ -7,8 +10,8 @@ import atexit
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
@@ -16,14 +19,15 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pytest
 
 from scn import lake
 from scn.lake import LAKE_SCHEMAS, ensure_tables
 from scn.publish import serving
+from tests.support.cli import BIN, REPO, scn_home
 from tests.support.marts import MARTS
 
-REPO = Path(__file__).resolve().parents[2]
-DBT = Path(sys.executable).parent / "dbt"
+DBT = BIN / "dbt"
 FORMULA = '=HYPERLINK("http://x","y")'
 S, F, B, I32 = pa.string(), pa.float64(), pa.bool_(), pa.int32()
 TS = pa.timestamp("us", tz="UTC")
@@ -205,15 +209,28 @@ def built_home() -> Path:
     """One tiny world per test process: lake written, `dbt build` run, snapshot published (removed at exit)."""
     home = Path(tempfile.mkdtemp(prefix="scn-dbt-world-"))
     atexit.register(shutil.rmtree, home, ignore_errors=True)
-    old = os.environ.get("SCN_HOME")
-    os.environ["SCN_HOME"] = str(home)
-    try:
+    with scn_home(home):
         build_lake()
         dbt_build(home)
         publish(home)
-    finally:
-        if old is None:
-            os.environ.pop("SCN_HOME")
-        else:
-            os.environ["SCN_HOME"] = old
     return home
+
+
+@pytest.fixture(scope="session")
+def world() -> Path:
+    """SCN_HOME of the built and published tiny world."""
+    return built_home()
+
+
+@pytest.fixture()
+def in_world(world: Path) -> Iterator[Path]:
+    """``world``, with this process's SCN_HOME pointing at it."""
+    with scn_home(world):
+        yield world
+
+
+@pytest.fixture()
+def wh(world: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Read-only connection to the world's warehouse."""
+    with duckdb.connect(str(world / "warehouse.duckdb"), read_only=True) as con:
+        yield con

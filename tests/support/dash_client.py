@@ -1,0 +1,81 @@
+"""Talking to the dashboards as a client does: the test users, signing in through the real log-in form, the
+callback requests the browser sends (the Dash Pages router, the city map) and decoding Plotly arrays."""
+
+from __future__ import annotations
+
+import base64
+
+import numpy as np
+import requests
+
+# name -> (role, city, password): the users of the synthetic snapshot's home (tests/dashboards)
+USERS = {"sam": ("staff", None, "staff-pass-123"), "olive": ("official", "london", "official-pass-1"),
+         "omar": ("official", "saida", "official-pass-2")}
+
+
+def form_token(callback_response: object) -> str:
+    """The CSRF token (the ``csrf_token`` field) of a form in a callback response (JSON): the log-in form the
+    router renders for /login, or the log-out form of the navigation."""
+    if isinstance(callback_response, dict):
+        props = callback_response.get("props")
+        if isinstance(props, dict) and props.get("name") == "csrf_token" and props.get("value"):
+            return str(props["value"])
+        children = callback_response.values()
+    elif isinstance(callback_response, list):
+        children = callback_response
+    else:
+        children = []
+    for child in children:
+        try:
+            return form_token(child)
+        except LookupError:
+            continue
+    raise LookupError("no csrf_token field in the response")
+
+
+def login_token(s: requests.Session, server: str) -> str:
+    """The CSRF token of the log-in form, as a browser gets it (the router renders /login for the session)."""
+    r = s.post(f"{server}/_dash-update-component", json=route("/login"), timeout=10)
+    assert r.status_code == 200, r.text[:300]
+    return form_token(r.json())
+
+
+def login(server: str, username: str) -> requests.Session:
+    """A requests session signed in as one of ``USERS`` through the real /login form post (with the form's
+    CSRF token)."""
+    s = requests.Session()
+    r = s.post(f"{server}/login", data={"username": username, "password": USERS[username][2], "next": "/",
+                                        "csrf_token": login_token(s, server)},
+               allow_redirects=False, timeout=10)
+    assert r.status_code == 302 and "error" not in r.headers["Location"]
+    return s
+
+
+def route(path: str, search: str = "", lang: str = "en") -> dict:
+    """The Dash Pages router's callback (``dash.page_container``): the page at ``path`` in ``lang``."""
+    return {"output": ".._pages_content.children..._pages_store.data..",
+            "outputs": [{"id": "_pages_content", "property": "children"},
+                        {"id": "_pages_store", "property": "data"}],
+            "inputs": [{"id": "_pages_location", "property": "pathname", "value": path},
+                       {"id": "_pages_location", "property": "search", "value": search},
+                       {"id": "lang", "property": "value", "value": lang}],
+            "changedPropIds": ["_pages_location.pathname"], "state": []}
+
+
+def city_map(city: str, *, period: int = 11, res: int = 8, changed: str = "map-res") -> dict:
+    """The city page's map callback: flagged posts of ``city`` in month index ``period`` at H3 resolution ``res``
+    (``changed``: the input the user just changed)."""
+    return {"output": "cell-map.figure", "outputs": {"id": "cell-map", "property": "figure"},
+            "inputs": [{"id": "map-metric", "property": "value", "value": "flagged_posts"},
+                       {"id": "map-period", "property": "value", "value": period},
+                       {"id": "map-res", "property": "value", "value": res}],
+            "state": [{"id": "city-id", "property": "data", "value": city},
+                      {"id": "lang", "property": "value", "value": "en"}],
+            "changedPropIds": [f"{changed}.value"]}
+
+
+def plotly_array(values: object) -> np.ndarray:
+    """A Plotly array from a Dash response as float64 (numpy arrays arrive base64-encoded, None is NaN)."""
+    if isinstance(values, dict):
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).astype("float64")
+    return np.array([np.nan if v is None else v for v in values], dtype="float64")
