@@ -129,8 +129,11 @@ class Paths:
         return self.lake / name
 
     def ensure(self) -> Paths:
-        for p in (self.inbox, self.lake, self.serving, self.dagster_home, self.secrets, self.archive):
-            p.mkdir(parents=True, exist_ok=True)
+        """Create the state folders, owner-only (0700): under a default umask they would be world-readable."""
+        for p in (self.home, self.inbox, self.lake, self.serving, self.dagster_home, self.secrets, self.archive):
+            p.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if self.home.stat().st_uid == os.getuid():
+            self.home.chmod(0o700)  # everything under it (warehouse, snapshots) is then private to the owner
         return self
 
 

@@ -28,22 +28,23 @@ def redact_old_posts(days: int | None = None, now: datetime | None = None) -> di
     if not days or not lake.has_table("posts"):
         return {"cutoff": None, "parts_rewritten": 0, "posts_redacted": 0}
     cutoff = (now or datetime.now(UTC)) - timedelta(days=days)
-    rewritten = redacted = 0
-    for part in sorted(lake.table_dir("posts").glob("part-*.parquet")):
-        with duckdb.connect() as con:
-            pending = con.execute(f"select count(*) from read_parquet('{part}') where created_at < ? and "
-                                  f"(text is not null or author_pseudo is not null)", [cutoff]).fetchone()[0]
-        if not pending:
-            continue
-        table = pq.read_table(part)
-        old = pc.less(table["created_at"], pa.scalar(cutoff, type=table.schema.field("created_at").type))
-        old = pc.fill_null(old, False)
-        for field in REDACTED_FIELDS:
-            idx = table.schema.get_field_index(field)
-            column = pc.if_else(old, pa.scalar(None, type=table.schema.field(field).type), table[field])
-            table = table.set_column(idx, field, column)
-        lake.write_part("posts", table, part.stem.removeprefix("part-"))
-        rewritten += 1
-        redacted += pending
+    with lake.writer_lock():  # never while an ingest reads the parts to deduplicate and appends
+        rewritten = redacted = 0
+        for part in sorted(lake.table_dir("posts").glob("part-*.parquet")):
+            with duckdb.connect() as con:
+                pending = con.execute(f"select count(*) from read_parquet('{part}') where created_at < ? and "
+                                      f"(text is not null or author_pseudo is not null)", [cutoff]).fetchone()[0]
+            if not pending:
+                continue
+            table = pq.read_table(part)
+            old = pc.less(table["created_at"], pa.scalar(cutoff, type=table.schema.field("created_at").type))
+            old = pc.fill_null(old, False)
+            for field in REDACTED_FIELDS:
+                idx = table.schema.get_field_index(field)
+                column = pc.if_else(old, pa.scalar(None, type=table.schema.field(field).type), table[field])
+                table = table.set_column(idx, field, column)
+            lake.write_part("posts", table, part.stem.removeprefix("part-"))
+            rewritten += 1
+            redacted += pending
     return {"cutoff": cutoff.isoformat(timespec="seconds"), "parts_rewritten": rewritten,
             "posts_redacted": int(redacted)}

@@ -10,34 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.cli import scn_home
-from tests.support.dash_client import USERS, form_token, route
+from tests.support.dash_client import USERS, form_token, home_with_users, route, settings_restored  # noqa: F401
 from tests.support.servers import free_port, running_server
-from tests.support.snapshots import publish_snapshot
-
-
-@pytest.fixture(autouse=True)
-def _settings_restored() -> Iterator[None]:
-    """``create_app(home)`` sets the home for the rest of the process (``scn.settings.use``): undo it after each
-    test, so that one test's home never leaks into the next."""
-    from scn import settings
-
-    saved = settings.saved_overrides()
-    yield
-    settings.restore_overrides(saved)
 
 
 @pytest.fixture(scope="session")
 def dash_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """SCN_HOME with the synthetic snapshot and the users sam (staff), olive (london), omar (saida)."""
-    from scn.access.users import add_user
-
-    home = tmp_path_factory.mktemp("scn-dash")
-    publish_snapshot(home)
-    with scn_home(home):
-        for name, (role, city, password) in USERS.items():
-            add_user(name, role, city, password)
-    return home
+    return home_with_users(tmp_path_factory.mktemp("scn-dash"))
 
 
 @pytest.fixture(scope="session")

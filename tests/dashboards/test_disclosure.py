@@ -15,7 +15,7 @@ import pytest
 
 from scn.privacy.disclosure import SMALL_COUNTS
 from scn.settings import override
-from tests.support.dash_client import USERS, city_map, form_token, plotly_array, route
+from tests.support.dash_client import USERS, city_map, find_props, form_token, plotly_array, route
 from tests.support.snapshots import PERIODS, make_tables, publish_tables
 
 PERIOD = PERIODS[-1]
@@ -67,28 +67,13 @@ def client(small_home: Path) -> Iterator:
     yield signed_in
 
 
-def _find(node: object, id: str) -> dict | None:
-    """The props of the component with ``id`` in a layout tree (JSON)."""
-    if isinstance(node, dict):
-        props = node.get("props", {})
-        if props.get("id") == id:
-            return props
-        node = props.get("children") if "props" in node else list(node.values())
-    if isinstance(node, list):
-        for child in node:
-            found = _find(child, id)
-            if found is not None:
-                return found
-    return None
-
-
 def _seen(c) -> dict[str, object]:
     """What the signed-in user sees of London: the city page (series, programme table), the map callback for
     the last month and the downloads of the same tables."""
     page = c.post("/_dash-update-component", json=route("/city/london")).get_json()["response"]
     content = page["_pages_content"]["children"]
-    series = _find(content, "series")["figure"]["data"][0]
-    programmes = pd.DataFrame(_find(content, "programmes")["data"])
+    series = find_props(content, "series")["figure"]["data"][0]
+    programmes = pd.DataFrame(find_props(content, "programmes")["data"])
     answer = c.post("/_dash-update-component", json=city_map("london", period=len(PERIODS) - 1)).get_json()
     trace = answer["response"]["cell-map"]["figure"]["data"][0]
     cells = pd.read_csv(io.BytesIO(c.get("/download/cells.csv?city=london").data))

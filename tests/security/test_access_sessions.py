@@ -12,15 +12,20 @@ import json
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from scn import settings as scn_settings
 from scn.settings import override
 from tests.support.cli import REPO, scn, scn_env
-from tests.support.dash_client import USERS, city_map, form_token, route
+from tests.support.dash_client import (  # noqa: F401 - settings_restored is an autouse fixture
+    USERS,
+    city_map,
+    form_token,
+    home_with_users,
+    route,
+    settings_restored,
+)
 from tests.support.servers import free_port, running_server
 from tests.support.snapshots import publish_snapshot
 
@@ -28,25 +33,12 @@ CALLBACK = "/_dash-update-component"
 
 
 # ---------------------------------------------------------------------------------------------- fixtures
-@pytest.fixture(autouse=True)
-def _settings_kept() -> Iterator[None]:
-    """``create_app(home)`` sets the home for the rest of the process: undo it after each test."""
-    saved = scn_settings.saved_overrides()
-    yield
-    scn_settings.restore_overrides(saved)
 
 
 @pytest.fixture(scope="module")
 def sessions_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A home with the synthetic snapshot and the users sam (staff), olive (london) and omar (saida)."""
-    from scn.access.users import add_user
-
-    home = tmp_path_factory.mktemp("scn-sessions")
-    publish_snapshot(home)
-    with override(home=home):
-        for name, (role, city, password) in USERS.items():
-            add_user(name, role, city, password)
-    return home
+    return home_with_users(tmp_path_factory.mktemp("scn-sessions"))
 
 
 @pytest.fixture()

@@ -124,3 +124,23 @@ def test_state_tables_keep_their_schema_after_retention(tmp_path: Path) -> None:
         redact_old_posts(days=30, now=now)
         schema = pq.read_schema(next(lake.table_dir("posts").glob("part-*.parquet")))
     assert schema.remove_metadata() == lake.LAKE_SCHEMAS["posts"].remove_metadata()
+
+
+def test_state_root_is_owner_only(tmp_path: Path) -> None:
+    """Item 17's class beyond the lake and archive: the warehouse, snapshots and Dagster storage live under the
+    state root, which is created (or tightened to) 0700, so none of them is world-readable under any umask."""
+    import os
+    import stat
+
+    from scn.settings import override, paths
+
+    home = tmp_path / "state"
+    old = os.umask(0o022)
+    try:
+        with override(home=home):
+            paths().ensure()
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(home.stat().st_mode) == 0o700
+    for sub in ("inbox", "lake", "serving", "dagster", "secrets", "archive"):
+        assert stat.S_IMODE((home / sub).stat().st_mode) & 0o077 == 0, sub

@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import h3
@@ -21,7 +20,14 @@ import pytest
 
 from geo.h3index import parents
 from scn.settings import suppress_below
-from tests.support.dash_client import USERS, form_token, plotly_array, route
+from tests.support.dash_client import (  # noqa: F401 - settings_restored is an autouse fixture
+    USERS,
+    find_props,
+    form_token,
+    plotly_array,
+    route,
+    settings_restored,
+)
 from tests.support.snapshots import PERIODS, make_tables, publish_tables
 
 K = 5  # suppress_below() of these tests (the default)
@@ -33,15 +39,6 @@ EXTRA = {PERIODS[0]: 2, PERIODS[1]: 7, PERIODS[2]: 0}
 
 
 # --- the snapshot and the client ---------------------------------------------------------------------------
-
-@pytest.fixture(autouse=True)
-def _settings_restored() -> Iterator[None]:
-    """``create_app(home)`` sets the home for the process: undo it after each test."""
-    from scn import settings
-
-    saved = settings.saved_overrides()
-    yield
-    settings.restore_overrides(saved)
 
 
 def _tables() -> dict[str, pd.DataFrame]:
@@ -131,21 +128,6 @@ def _map(c, city: str, metric: str, period: int, res: int) -> pd.Series:
     return pd.Series(plotly_array(trace["z"]), index=list(trace["locations"]), dtype="float64")
 
 
-def _find(node: object, id: str) -> dict | None:
-    """The props of the component with ``id`` in a layout tree (JSON)."""
-    if isinstance(node, dict):
-        props = node.get("props", {})
-        if isinstance(props, dict) and props.get("id") == id:
-            return props
-        node = props.get("children") if "props" in node else list(node.values())
-    if isinstance(node, list):
-        for child in node:
-            found = _find(child, id)
-            if found is not None:
-                return found
-    return None
-
-
 def _page(c, city: str, lang: str = "en") -> object:
     r = c.post("/_dash-update-component", json=route(f"/city/{city}", lang=lang))
     assert r.status_code == 200
@@ -154,7 +136,7 @@ def _page(c, city: str, lang: str = "en") -> object:
 
 def _series(page: object) -> dict[str, pd.Series]:
     """The city series as shown: metric -> values by month (NaN: hidden)."""
-    fig = _find(page, "series")["figure"]
+    fig = find_props(page, "series")["figure"]
     return {metric: pd.Series(plotly_array(trace["y"]), index=list(trace["x"]), dtype="float64")
             for metric, trace in zip(SERIES, fig["data"], strict=True)}
 
@@ -444,8 +426,8 @@ def test_item_09_risk_and_alert_texts_hide_small_counts(client, home: Path, lang
     from dashboards.i18n import t
 
     page = _page(client("olive"), "london", lang)
-    alerts = pd.DataFrame(_find(page, "alerts")["data"])
-    risk = pd.DataFrame(_find(page, "risk")["data"])
+    alerts = pd.DataFrame(find_props(page, "alerts")["data"])
+    risk = pd.DataFrame(find_props(page, "risk")["data"])
     texts = list(alerts["evidence"]) + list(risk["reasons"])
     assert all(texts) and not [(x, _small_numbers(x)) for x in texts if _small_numbers(x)]
     fewer = t("fewer_than", lang, k=suppress_below())
@@ -454,7 +436,7 @@ def test_item_09_risk_and_alert_texts_hide_small_counts(client, home: Path, lang
     hidden = alerts["score"].isna()
     assert hidden.tolist() == [True, False, True, False]  # the score is computed from the hidden counts
     staff = _page(client("sam"), "london", lang)
-    staff_texts = list(pd.DataFrame(_find(staff, "alerts")["data"])["evidence"])
+    staff_texts = list(pd.DataFrame(find_props(staff, "alerts")["data"])["evidence"])
     assert any(_small_numbers(x) for x in staff_texts)
 
 

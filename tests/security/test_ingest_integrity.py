@@ -167,10 +167,11 @@ def test_item_12_a_file_name_that_is_not_utf8_fails_only_itself(home: Path) -> N
 # ---------------------------------------------------------------------------------------------------- item 13
 def test_item_13_natural_keys_never_collide_across_cities_or_sources(home: Path, tmp_path: Path) -> None:
     no_platform = ["id", "created_at", "text"]
-    for city in ("london", "paris"):
-        ingest_file("social", post_csv(tmp_path / city / "posts.csv", [(501, WHEN, f"{city} a"),
-                                                                        (502, WHEN, f"{city} b")], no_platform),
-                    city_id=city)
+    for city in ("london", "paris"):  # a social CSV without a platform column, ids 501 and 502 in both cities
+        r = ingest_file("social", post_csv(tmp_path / city / "posts.csv", [(501, WHEN, f"{city} a"),
+                                                                            (502, WHEN, f"{city} b")], no_platform),
+                        city_id=city)
+        assert (r.accepted, r.duplicates) == (2, 0), city
     r = ingest_file("social", post_csv(tmp_path / "facebook-export.csv", [(501, WHEN, "fb")], no_platform),
                     city_id="london")
     assert r.accepted == 1  # a platform hint in the file name is another source

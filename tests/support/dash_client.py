@@ -4,9 +4,16 @@ callback requests the browser sends (the Dash Pages router, the city map) and de
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterator
+from pathlib import Path
 
 import numpy as np
+import pytest
 import requests
+
+from scn import settings as scn_settings
+from scn.settings import override
+from tests.support.snapshots import publish_snapshot
 
 # name -> (role, city, password): the users of the synthetic snapshot's home (tests/dashboards)
 USERS = {"sam": ("staff", None, "staff-pass-123"), "olive": ("official", "london", "official-pass-1"),
@@ -79,3 +86,38 @@ def plotly_array(values: object) -> np.ndarray:
     if isinstance(values, dict):
         return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).astype("float64")
     return np.array([np.nan if v is None else v for v in values], dtype="float64")
+
+
+def find_props(node: object, id: str) -> dict | None:
+    """The props of the component with ``id`` in a layout tree (JSON)."""
+    if isinstance(node, dict):
+        props = node.get("props", {})
+        if isinstance(props, dict) and props.get("id") == id:
+            return props
+        node = props.get("children") if "props" in node else list(node.values())
+    if isinstance(node, list):
+        for child in node:
+            found = find_props(child, id)
+            if found is not None:
+                return found
+    return None
+
+
+def home_with_users(home: Path) -> Path:
+    """``home`` with the synthetic snapshot published and the users of USERS added."""
+    from scn.access.users import add_user
+
+    publish_snapshot(home)
+    with override(home=home):
+        for name, (role, city, password) in USERS.items():
+            add_user(name, role, city, password)
+    return home
+
+
+@pytest.fixture(autouse=True)
+def settings_restored() -> Iterator[None]:
+    """``create_app(home)`` sets the home for the rest of the process (``scn.settings.use``): undo it after each
+    test, so that one test's home never leaks into the next (import this fixture where apps are created)."""
+    saved = scn_settings.saved_overrides()
+    yield
+    scn_settings.restore_overrides(saved)

@@ -14,5 +14,5 @@ select
     cast(value as double) as value,
     cast(source_file as varchar) as source_file
 from {{ source('lake', 'survey_responses') }}
-qualify row_number() over (partition by survey_id, response_id, question
+qualify row_number() over (partition by city_id, survey_id, response_id, question
                            order by submitted_at desc nulls last, source_file desc) = 1
