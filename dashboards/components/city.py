@@ -139,12 +139,12 @@ def prepost_table(city_id: str, audience: str) -> pd.DataFrame:
 
 
 def programmes_table(city_id: str, audience: str) -> pd.DataFrame:
-    """Activities and people per programme line and year (summed over roles, then shaped for the audience)."""
-    pm = data.table("programme_metrics", city_id)
-    if pm.empty:
-        return pm
-    out = pm.groupby(["programme_line", "year"], as_index=False)[["activities", "people"]].sum()
-    out = for_audience("programme_metrics", out, audience)
+    """Activities and people per programme line and year (``programme_years``: each activity once, whatever the
+    roles of its participants), shaped for the audience."""
+    py = for_audience("programme_years", data.table("programme_years", city_id), audience)
+    if py.empty:
+        return py
+    out = py[["programme_line", "year", "activities", "people"]]
     return out.sort_values(["year", "programme_line"], ascending=[False, True])
 
 

@@ -36,6 +36,7 @@ AUDIENCES = ("staff", "official")
 # counts of events or people that the official audience sees only from suppress_below() upwards
 SMALL_COUNTS: dict[str, tuple[str, ...]] = {
     "programme_metrics": ("people",),
+    "programme_years": ("people",),
     "summit_metrics": ("delegates",),
     "survey_indices": ("n",),
     "survey_prepost": ("n_baseline", "n_endline"),

@@ -16,7 +16,7 @@ import pytest
 from scn.privacy.disclosure import SMALL_COUNTS
 from scn.settings import override
 from tests.support.dash_client import USERS, city_map, find_props, form_token, plotly_array, route
-from tests.support.snapshots import PERIODS, make_tables, publish_tables
+from tests.support.snapshots import PERIODS, make_tables, programme_years_of, publish_tables
 
 PERIOD = PERIODS[-1]
 # programme people per (line, year) on the city page: summed over roles, then disclosed
@@ -43,6 +43,7 @@ def small_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
         row = mine & (pm["programme_line"] == line) & (pm["year"] == year)
         pm.loc[row & (pm["role"] == "mayor"), "people"] = mayor
         pm.loc[row & (pm["role"] == "practitioner"), "people"] = practitioner
+    tables["programme_years"] = programme_years_of(pm)
     home = tmp_path_factory.mktemp("scn-small")
     publish_tables(home, tables)
     with override(home=home):
@@ -124,6 +125,7 @@ def test_the_declared_rule_is_the_only_suppression(client, monkeypatch: pytest.M
     monkeypatch.setitem(SMALL_COUNTS, "cell_month", tuple(c for c in SMALL_COUNTS["cell_month"]
                                                           if c != "flagged_posts"))
     monkeypatch.setitem(SMALL_COUNTS, "programme_metrics", ())
+    monkeypatch.setitem(SMALL_COUNTS, "programme_years", ())  # the page's programme table
     if "city_month" in SMALL_COUNTS:
         monkeypatch.setitem(SMALL_COUNTS, "city_month", tuple(c for c in SMALL_COUNTS["city_month"]
                                                               if c != "flagged_posts"))

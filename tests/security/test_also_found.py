@@ -144,3 +144,27 @@ def test_state_root_is_owner_only(tmp_path: Path) -> None:
     assert stat.S_IMODE(home.stat().st_mode) == 0o700
     for sub in ("inbox", "lake", "serving", "dagster", "secrets", "archive"):
         assert stat.S_IMODE((home / sub).stat().st_mode) & 0o077 == 0, sub
+
+
+def test_city_page_counts_a_summit_once_whatever_the_roles_of_its_delegates(tmp_path: Path) -> None:
+    """One summit with three delegates of three roles showed as 3 activities (programme_metrics summed over roles).
+    The page reads `programme_years` (each activity once, built by dbt: see its unit test)."""
+    from dashboards.components.city import programmes_table
+    from scn.settings import override
+    from tests.support.snapshots import make_tables, publish_tables
+
+    tables = make_tables()
+    roles = ("mayor", "city_official", "practitioner")
+    tables["programme_metrics"] = pd.DataFrame({
+        "programme_line": "summit", "city_id": "london", "country": "United Kingdom", "region": "Europe",
+        "role": roles, "year": 2025, "activities": 1, "people": 1})
+    tables["programme_years"] = pd.DataFrame({"programme_line": ["summit"], "city_id": ["london"], "year": [2025],
+                                              "activities": [1], "people": [3]})
+    publish_tables(tmp_path, tables)
+    with override(home=tmp_path):
+        shown = programmes_table("london", "staff")
+    assert shown[["programme_line", "year", "activities", "people"]].values.tolist() == [["summit", 2025, 1, 3]]
+    spec = yaml.safe_load((REPO / "transforms" / "models" / "marts" / "programme_years.yml").read_text())
+    (unit,) = spec["unit_tests"]
+    assert {"programme_line": "summit", "city_id": "london", "year": 2025, "activities": 1, "people": 3} \
+        in unit["expect"]["rows"]

@@ -130,7 +130,7 @@ def make_tables(seed: int = 0, rings: dict[str, int] | None = None) -> dict[str,
                                         "year": [2017, 2018], "city": ["Aarhus", "Melbourne"],
                                         "country": ["Denmark", "Australia"], "delegates": [476, 216],
                                         "cities": [170, 94], "countries": [47, 32]}),
-        "programme_metrics": programme, "survey_indices": survey, "survey_prepost": prepost,
+        "programme_metrics": programme, "programme_years": programme_years_of(programme), "survey_indices": survey, "survey_prepost": prepost,
         "alerts": pd.DataFrame({
             "city_id": ["london", "saida"], "alert_type": ["burst", "coordinated"],
             "area_code": ["LON-006", None], "period": ["2026-W40", "2026-W41"], "score": [4.8, 5.0],
@@ -180,3 +180,10 @@ def publish_tables(home: Path, tables: dict[str, pd.DataFrame]) -> Path:
     """Publish ``tables`` as the serving snapshot of ``home`` (settings overridden, the environment untouched)."""
     with override(home=Path(home)):
         return serving.publish(tables, run_id="factory-run", data_date=PERIODS[-1])
+
+
+def programme_years_of(programme_metrics: pd.DataFrame) -> pd.DataFrame:
+    """The ``programme_years`` table of a synthetic ``programme_metrics`` (people summed over roles, an activity
+    counted once: the most any role saw), as the dbt mart would give for these records."""
+    return (programme_metrics.groupby(["programme_line", "city_id", "year"], as_index=False)
+            .agg(activities=("activities", "max"), people=("people", "sum")))
