@@ -148,19 +148,20 @@ def _environment() -> tuple:
 
 def settings() -> Settings:
     """The settings in force: the environment (re-read only when an ``SCN_*`` variable changed), then any
-    ``override`` in force on top."""
+    ``override`` in force on top (validated once per combination, not on every call: pages call this often)."""
     global _cache
     env = _environment()
+    key = (env, tuple(tuple(sorted((k, repr(v)) for k, v in o.items())) for o in _overrides))
     with _lock:
-        if _cache is None or _cache[0] != env:
-            _cache = (env, Settings())
-        base = _cache[1]
-    if not _overrides:
-        return base
-    merged = base.model_dump()
-    for o in _overrides:
-        merged.update(o)
-    return Settings.model_validate(merged)
+        if _cache is None or _cache[0] != key:
+            base = Settings()
+            if _overrides:
+                merged = base.model_dump()
+                for o in _overrides:
+                    merged.update(o)
+                base = Settings.model_validate(merged)
+            _cache = (key, base)
+        return _cache[1]
 
 
 @contextmanager
@@ -190,25 +191,9 @@ def restore_overrides(saved: list[dict]) -> None:
     _overrides[:] = saved
 
 
-def subprocess_env(extra: dict[str, str] | None = None) -> dict[str, str]:
-    """The environment for a child process that must see this process's settings (dbt, a server)."""
-    env = dict(os.environ)
-    s = settings()
-    env["SCN_HOME"] = str(s.home)
-    if s.archive:
-        env["SCN_ARCHIVE"] = str(s.archive)
-    env.update(extra or {})
-    return env
-
-
 def paths() -> Paths:
     """Paths of the settings in force."""
     return settings().paths
-
-
-def scn_home() -> Path:
-    """The state root: ``$SCN_HOME`` or ``./.scn``, absolute."""
-    return settings().home
 
 
 def h3_resolution() -> int:

@@ -9,11 +9,10 @@ from assets.keys import analysis_key, lake_key, warehouse_key
 from assets.resources import LakeResource
 from assets.retry import retry_policy, transient_only
 
-COMPUTE = {"classifier_eval": "classifier_evaluation"}  # asset name -> function, where they differ
 
-
-def _analysis_asset(name: str, deps: list[AssetKey], description: str) -> AssetsDefinition:
-    """An asset computing ``scn.analysis.tables.<name>()`` and storing it as a lake table."""
+def _analysis_asset(name: str, deps: list[AssetKey], description: str, function: str | None = None
+                    ) -> AssetsDefinition:
+    """An asset computing ``scn.analysis.tables.<function or name>()`` and storing it as the lake table ``name``."""
     @asset(key=analysis_key(name), group_name="analysis", deps=deps, description=description,
            retry_policy=retry_policy())
     @transient_only
@@ -22,7 +21,7 @@ def _analysis_asset(name: str, deps: list[AssetKey], description: str) -> Assets
         # load of the code location (webserver, daemon, sensors) several seconds slower
         from scn.analysis import tables
 
-        compute: Callable[[], pd.DataFrame] = getattr(tables, COMPUTE.get(name, name))
+        compute: Callable[[], pd.DataFrame] = getattr(tables, function or name)
         with lake.scope():
             frame = compute()
         lake.replace_table(name, frame)
@@ -46,5 +45,6 @@ analysis_assets = [
     _analysis_asset("risk", [warehouse_key("area_month"), warehouse_key("survey_indices")],
                     "Local risk profile: areas ranked by recent speech, crime and survey resilience, with reasons."),
     _analysis_asset("classifier_eval", [lake_key("post_labels")],
-                    "Held-out precision, recall and F1 per language and class of the classifier in use."),
+                    "Held-out precision, recall and F1 per language and class of the classifier in use.",
+                    function="classifier_evaluation"),
 ]
