@@ -12,14 +12,24 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 from dagster import ConfigurableResource
 from pydantic import Field
 
-from scn import lake
 from scn.settings import Paths, override, paths
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def _lake() -> ModuleType:
+    """``scn.lake``, imported when a step first uses it (pandas and pyarrow stay out of the code location's load)."""
+    from scn import lake
+
+    return lake
 
 
 class _HomeResource(ConfigurableResource):
@@ -40,23 +50,23 @@ class LakeResource(_HomeResource):
 
     def row_count(self, table: str) -> int:
         with self.scope():
-            return lake.row_count(table)
+            return _lake().row_count(table)
 
     def value_counts(self, table: str, column: str) -> dict[str, int]:
         with self.scope():
-            return lake.value_counts(table, column)
+            return _lake().value_counts(table, column)
 
     def read_table(self, table: str, columns: list[str] | None = None) -> pd.DataFrame:
         with self.scope():
-            return lake.read_table(table, columns)
+            return _lake().read_table(table, columns)
 
     def replace_table(self, table: str, frame: pd.DataFrame) -> Path:
         with self.scope():
-            return lake.replace_table(table, frame)
+            return _lake().replace_table(table, frame)
 
     def ensure_tables(self, tables: tuple[str, ...]) -> list[str]:
         with self.scope():
-            return lake.ensure_tables(tables)
+            return _lake().ensure_tables(tables)
 
 
 class WarehouseResource(_HomeResource):

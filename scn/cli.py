@@ -28,7 +28,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
-    from scn.ingest import IngestError, ingest_file
+    from scn.ingest.pipeline import ingest_file
+    from scn.ingest.result import IngestError
 
     paths().ensure()
     progress = None

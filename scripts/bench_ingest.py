@@ -45,7 +45,8 @@ def write_social_csv(rows: int, path: Path, seed: int = 7) -> Path:
 
 def bench_ingest(rows: int, workdir: Path) -> dict:
     """Generate ``rows`` posts, ingest them once into a fresh SCN_HOME under ``workdir``; timings and rows/s."""
-    from scn.ingest import ingest_file, schemas, social  # noqa: F401 - imported before the clock starts
+    from scn.ingest import schemas, social  # noqa: F401 - imported before the clock starts
+    from scn.ingest.pipeline import ingest_file
 
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)

@@ -1,13 +1,18 @@
 """Analysis assets downstream of the marts: correlations, alerts, risk, classifier coverage and evaluation."""
 
-from collections.abc import Callable
+from __future__ import annotations
 
-import pandas as pd
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from dagster import AssetKey, AssetsDefinition, MaterializeResult, MetadataValue, asset
 
 from assets.keys import analysis_key, lake_key, warehouse_key
 from assets.resources import LakeResource
 from assets.retry import retry_policy, transient_only
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def _analysis_asset(name: str, deps: list[AssetKey], description: str, function: str | None = None

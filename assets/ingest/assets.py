@@ -15,7 +15,6 @@ from assets.ingest.partitions import CITY_PARTITIONS, PARTITIONED_KINDS
 from assets.keys import lake_key
 from assets.resources import LakeResource
 from assets.retry import retry_policy, transient_only
-from scn.ingest import ingest_inbox
 from scn.ingest.families import FAMILY_TABLES
 
 LEDGER_TABLES = ("quarantine", "ingest_log")
@@ -42,6 +41,8 @@ def _ingest_family(kind: str, tables: tuple[str, ...]):
         cities = context.partition_keys if context.has_partition_key_range or context.has_partition_key else None
         if cities is not None:
             context.log.info(f"cities: {', '.join(cities)}")
+        from scn.ingest.pipeline import ingest_inbox
+
         with lake.scope():
             results = ingest_inbox(kind, cities=cities)
         lake.ensure_tables(tables)

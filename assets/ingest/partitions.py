@@ -3,8 +3,8 @@
 from dagster import AssetKey, DagsterInstance, DynamicPartitionsDefinition
 
 from assets.keys import lake_key
-from scn.ingest import inbox_city_ids
 from scn.ingest.families import FAMILY_TABLES
+from scn.ingest.inbox import inbox_city_ids
 
 # families whose files arrive per city (inbox/<kind>/<city_id>/): their assets are partitioned by city. The member
 # registry and the programme records are network-wide files and stay unpartitioned.

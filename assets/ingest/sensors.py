@@ -18,8 +18,8 @@ from dagster import (
 from assets.ingest.partitions import CITY_PARTITIONS, PARTITIONED_KINDS, partitioned_keys, range_tags
 from assets.keys import lake_key
 from assets.transforms.project import SEEDS_GROUP
-from scn.ingest import inbox_city_ids
 from scn.ingest.families import FAMILY_TABLES
+from scn.ingest.inbox import inbox_city_ids
 from scn.settings import paths
 
 

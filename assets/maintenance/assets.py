@@ -6,7 +6,6 @@ from dagster import AssetKey, MaterializeResult, asset
 from assets.keys import analysis_key, lake_key
 from assets.resources import LakeResource
 from assets.retry import retry_policy, transient_only
-from scn.ops.retention import redact_old_posts, retention_days
 
 
 @asset(retry_policy=retry_policy(), key=AssetKey(["maintenance", "post_retention"]), group_name="maintenance",
@@ -15,6 +14,8 @@ from scn.ops.retention import redact_old_posts, retention_days
                    "Runs after classification and the coordinated-posting scan, so counts never change.")
 @transient_only
 def post_retention(lake: LakeResource) -> MaterializeResult:
+    from scn.ops.retention import redact_old_posts, retention_days
+
     with lake.scope():
         summary = redact_old_posts()
     return MaterializeResult(metadata={"retention_days": retention_days() or 0, **{

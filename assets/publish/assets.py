@@ -8,8 +8,6 @@ from assets.publish.health import asset_health, check_results
 from assets.resources import ServingResource, WarehouseResource
 from assets.retry import retry_policy, transient_only
 from assets.transforms.assets import mart_keys
-from scn import lake
-from scn.publish import serving
 
 ANALYSIS_PUBLISHED = ("correlations", "alerts", "risk", "classifier_eval")
 
@@ -25,6 +23,9 @@ ANALYSIS_PUBLISHED = ("correlations", "alerts", "risk", "classifier_eval")
 @transient_only
 def serving_snapshot(context: AssetExecutionContext, warehouse: WarehouseResource,
                      serving_store: ServingResource) -> MaterializeResult:
+    from scn import lake
+    from scn.publish import serving
+
     with serving_store.scope(), warehouse.connect() as con:
         built = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
         marts = sorted(k.path[-1] for k in mart_keys() if k.path[-1] in built)

@@ -2,13 +2,20 @@
 mart)."""
 
 
-from datetime import UTC, datetime
+from __future__ import annotations
 
-import pandas as pd
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
 from dagster import AssetExecutionContext
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def _ts(seconds: float | None) -> pd.Timestamp | None:
+    import pandas as pd
+
     return pd.Timestamp(datetime.fromtimestamp(seconds, UTC)) if seconds else None
 
 
@@ -19,6 +26,8 @@ def _graph(context: AssetExecutionContext):
 
 def asset_health(context: AssetExecutionContext) -> pd.DataFrame:
     """Latest materialization of every asset in the graph: when, in which run, how many rows."""
+    import pandas as pd
+
     graph = _graph(context)
     keys = sorted(graph.materializable_asset_keys)
     latest = context.instance.get_latest_materialization_events(keys)
@@ -42,6 +51,8 @@ def asset_health(context: AssetExecutionContext) -> pd.DataFrame:
 
 def check_results(context: AssetExecutionContext) -> pd.DataFrame:
     """Latest evaluation of every asset check (dbt tests included): passed, severity, when."""
+    import pandas as pd
+
     graph = _graph(context)
     rows = []
     for ck in sorted(graph.asset_check_keys, key=lambda k: (k.asset_key.to_user_string(), k.name)):

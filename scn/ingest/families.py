@@ -1,13 +1,8 @@
-"""The source families: which lake tables each writes, their natural keys, and the parser of each (one module
-per family). The one home of family -> tables; the ingest assets read it from here."""
+"""The source families: which lake tables each writes and their natural keys (the parser of each family is in
+``scn.ingest.parsers``). The one home of family -> tables; the ingest assets read it from here, so it imports
+nothing (the Dagster code location loads it)."""
 
 from __future__ import annotations
-
-from collections.abc import Callable
-
-from scn.ingest import boundaries, cities, crime, programme, survey
-from scn.ingest.model import Parsed, Source
-from scn.ingest.social import files as social
 
 CITY_REQUIRED = ("social", "crime", "boundaries", "survey")
 # natural key of each table; tables in UPSERT compare whole rows: a changed row is written again (newest wins).
@@ -26,8 +21,4 @@ FAMILY_TABLES: dict[str, tuple[str, ...]] = {
     "cities": ("cities",), "boundaries": ("areas",), "social": ("posts",), "crime": ("crimes",),
     "survey": ("survey_responses", "survey_codebook"),
     "programme": ("programme_activities", "programme_participants", "programme_grants"),
-}
-PARSERS: dict[str, Callable[[Source], Parsed]] = {
-    "cities": cities.parse, "boundaries": boundaries.parse, "social": social.parse, "crime": crime.parse,
-    "survey": survey.parse, "programme": programme.parse,
 }

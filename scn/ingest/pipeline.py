@@ -7,11 +7,10 @@ import errno
 import hashlib
 import logging
 import os
-import re
 import stat
 import time
 import uuid
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from pathlib import Path
 
 import duckdb
@@ -22,8 +21,10 @@ import pyarrow.parquet as pq
 from scn import lake
 from scn.hashing import copy_sha256, file_sha256
 from scn.ingest.cities_known import known_cities
-from scn.ingest.families import CITY_REQUIRED, KEYS, PARSERS, UPSERT
+from scn.ingest.families import CITY_REQUIRED, KEYS, UPSERT
+from scn.ingest.inbox import SLUG
 from scn.ingest.model import Parsed, Source
+from scn.ingest.parsers import PARSERS
 from scn.ingest.readers import ROW, Progress
 from scn.ingest.result import IngestError, IngestResult, printable
 from scn.ingest.survey import is_codebook
@@ -31,7 +32,6 @@ from scn.lake import LAKE_SCHEMAS, as_table
 from scn.privacy.pseudonyms import PseudonymKeyError, pseudonym_key
 from scn.settings import KINDS, paths
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SHAPEFILE_SIDECARS = (".dbf", ".shx", ".prj", ".cpg", ".sbn", ".sbx", ".qmd", ".xml")  # skipped in the inbox
 KEYED_KINDS = ("social", "programme")  # families that pseudonymise: they need a usable key
 LINK_REFUSED = "a symbolic link: refused (put the file itself in the inbox)"
@@ -247,15 +247,6 @@ def ingest_file(kind: str, path: Path, city_id: str | None = None,
                 progress: Progress = None) -> IngestResult:
     """Archive, read, validate, pseudonymise and load one file; raise IngestError when it cannot be used at all."""
     return run(kind, path, city_id, progress)
-
-
-def inbox_city_ids(kinds: Iterable[str]) -> list[str]:
-    """City ids that have a folder under ``inbox/<kind>/`` for any of ``kinds`` (sorted; only names that can be
-    city ids: a folder named otherwise, or a link, is not a city, and its files are recorded as failures)."""
-    inbox = paths().inbox
-    return sorted({p.name for kind in kinds if (inbox / kind).is_dir()
-                   for p in (inbox / kind).iterdir()
-                   if not p.is_symlink() and p.is_dir() and SLUG.match(p.name)})
 
 
 def inbox_entries(kind: str) -> tuple[list[Path], list[tuple[Path, str]]]:

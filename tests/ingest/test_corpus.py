@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from scn import lake
-from scn.ingest import IngestError, ingest_file
 from scn.ingest.families import FAMILY_TABLES
+from scn.ingest.pipeline import ingest_file
+from scn.ingest.result import IngestError
 from tests.support.corpus import Case, cases
 
 CASES = cases()

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from scn import lake
-from scn.ingest import ingest_file
 from scn.ingest.families import FAMILY_TABLES
+from scn.ingest.pipeline import ingest_file
 from tests.support.corpus import CITIES, CITY_OK, cases, police, posts, prow, row
 
 CLEAN = {c.id: c for c in cases()}

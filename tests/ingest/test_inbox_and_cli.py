@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 
 from scn import lake
-from scn.ingest import IngestError, ingest_file, ingest_inbox, readers
+from scn.ingest import readers
 from scn.ingest.families import FAMILY_TABLES
+from scn.ingest.pipeline import ingest_file, ingest_inbox
+from scn.ingest.result import IngestError
 from tests.support.cli import scn
 from tests.support.corpus import kobo, kobo_row, ok_rows, posts
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 
-from scn.ingest import ingest_file
+from scn.ingest.pipeline import ingest_file
 from tests.support.corpus import HEADER, jsonl, post_obj, telegram, tweet, x_response
 
 HANDLES = ["Zorblax_Hater77", "quuxwell_99", "TG_user_884411", "ExHandleXYZ", "Jane.Participant@example.org",

@@ -23,7 +23,8 @@ import pytest
 
 from scn import lake
 from scn.hashing import file_sha256
-from scn.ingest import IngestError, ingest_file, ingest_inbox
+from scn.ingest.pipeline import ingest_file, ingest_inbox
+from scn.ingest.result import IngestError
 from tests.support.cli import scn
 from tests.support.corpus import kobo, kobo_row, ok_rows, posts
 
@@ -155,7 +156,7 @@ def test_item_12_a_file_name_that_is_not_utf8_fails_only_itself(home: Path) -> N
     assert "unknown city 'ci\\xffty'" in q.loc[odd, "reason"]
     assert lake.read_table("posts")["source_file"].str.contains("good\\xffname.csv", regex=False).sum() == 2
     assert ingest_inbox("social") == []  # recorded once, not retried
-    from scn.ingest import inbox_city_ids
+    from scn.ingest.inbox import inbox_city_ids
 
     assert inbox_city_ids(["social"]) == ["london"]
     proc = scn("ingest", "social", str(folder / os.fsdecode(b"good\xffname.csv")), "--city", "london", "--json",
@@ -209,7 +210,8 @@ import sys, time
 from pathlib import Path
 from scn.settings import use
 use(home=Path(sys.argv[1]))
-from scn.ingest import ingest_file, pipeline
+from scn.ingest import pipeline
+from scn.ingest.pipeline import ingest_file
 real_write_rows = pipeline.write_rows
 def slow_disk(*args, **kwargs):  # widens the window between reading the lake (dedupe) and writing to it
     time.sleep(1.0)
@@ -483,7 +485,7 @@ import json, resource, sys
 from pathlib import Path
 from scn.settings import use
 use(home=Path(sys.argv[1]))
-from scn.ingest import ingest_file
+from scn.ingest.pipeline import ingest_file
 import openpyxl, shapely  # noqa: F401 - imported before the baseline is taken
 base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 r = ingest_file(sys.argv[2], Path(sys.argv[3]), city_id="london")
