@@ -6,6 +6,8 @@ each download kind declares its rule once, in :data:`DOWNLOADS`:
 - ``public``: anyone, signed in or not (the log-in page);
 - ``user``: any signed-in user (``redirect_officials`` may send officials elsewhere, e.g. ``/`` to their city);
 - ``staff``: staff only, an official gets 403 (the network page; downloads of network-wide tables);
+- ``review``: staff or a reviewer, others get 403 (the review page: a reviewer gets their city's sample with its
+  raw text, staff the figures without text; scn.review);
 - ``city``: the page (or download) of one city, named by the ``city_id`` path variable (``?city=`` for a
   download, the official's own city by default): staff, or the official of that city (403 otherwise, 404 for a
   city the snapshot does not know).
@@ -53,7 +55,7 @@ from scn.settings import paths, settings
 
 log = logging.getLogger(__name__)
 
-ACCESS = ("public", "user", "staff", "city")
+ACCESS = ("public", "user", "staff", "review", "city")
 LOCAL_USER = User("local", "staff", None)
 LOCAL_ADDRS = frozenset({"127.0.0.1", "::1"})
 # component ids whose values name a page or a city in a callback payload
@@ -159,6 +161,8 @@ def decide(user: User | None, page: dict, variables: dict | None = None) -> int:
         return 200
     if rule == "staff":
         return 200 if user.is_staff else 403
+    if rule == "review":
+        return 200 if user.is_staff or user.is_reviewer else 403
     city = (variables or {}).get("city_id")
     if not isinstance(city, str) or city not in data.city_ids():
         return 404

@@ -66,34 +66,134 @@ TEXT: dict[str, dict[str, str]] = {
                     "personnelle n'est affiché.", "ar": "لا يُعرض أي نص منشور أو بيانات شخصية."},
     "series": {"en": "Online hate speech and hate crime, month by month", "fr": "Discours de haine en ligne et "
                "crimes de haine, mois par mois", "ar": "خطاب الكراهية عبر الإنترنت وجرائم الكراهية شهرياً"},
-    "lag": {"en": "Correlation when speech leads crime by k months (bars: 95% CI)", "fr": "Corrélation quand le "
-            "discours précède les délits de k mois (barres : IC 95 %)", "ar": "الارتباط عندما يسبق الخطابُ "
-            "الجرائمَ بـ k أشهر (الأشرطة: فترة ثقة 95%)"},
+    "lag": {"en": "Within the same neighbourhoods: rate ratio per doubling, by lag in months (bars: 95% CI)",
+            "fr": "Dans les mêmes quartiers : rapport de taux par doublement, selon le décalage en mois (barres : "
+            "IC 95 %)", "ar": "داخل الأحياء نفسها: نسبة المعدل لكل تضاعف، حسب الفارق بالأشهر (الأشرطة: فترة ثقة 95%)"},
+    "lag_yaxis": {"en": "rate ratio per doubling", "fr": "rapport de taux par doublement",
+                  "ar": "نسبة المعدل لكل تضاعف"},
+    "lag_speech_to_crime": {"en": "hateful posts → later hate crimes", "fr": "publications haineuses → crimes de "
+                            "haine ultérieurs", "ar": "منشورات الكراهية ← جرائم كراهية لاحقة"},
+    "lag_crime_to_speech": {"en": "hate crimes → later hateful posts", "fr": "crimes de haine → publications "
+                            "haineuses ultérieures", "ar": "جرائم الكراهية ← منشورات كراهية لاحقة"},
+    "lag_note": {"en": "1 means no change. The verdict rests on a lag of one month, fixed in advance; longer lags "
+                 "are shown for context and are not tested for it.", "fr": "1 signifie aucun changement. Le "
+                 "verdict repose sur un décalage d'un mois, fixé à l'avance ; les décalages plus longs sont montrés "
+                 "pour information et ne sont pas testés pour lui.", "ar": "القيمة 1 تعني عدم التغير. يستند الحكم "
+                 "إلى فارق شهر واحد محدد مسبقاً؛ وتُعرض الفوارق الأطول للسياق ولا تُختبر من أجله."},
+    "comparison": {"en": "Compared: each neighbourhood with itself from month to month ({cells} neighbourhoods, "
+                   "{months} months, n = {n} neighbourhood-months), so differences between places (population, "
+                   "footfall) do not count; adjusted for changes shared by the whole city each month, overall "
+                   "posting activity, the previous months' hate crimes and hateful posts in neighbouring cells.",
+                   "fr": "Comparaison : chaque quartier avec lui-même d'un mois à l'autre ({cells} quartiers, "
+                   "{months} mois, n = {n} quartiers-mois), de sorte que les différences entre lieux (population, "
+                   "fréquentation) ne comptent pas ; ajusté sur les variations communes à toute la ville chaque "
+                   "mois, l'activité globale de publication, les crimes de haine des mois précédents et les "
+                   "publications haineuses des cellules voisines.",
+                   "ar": "المقارنة: كل حيّ مع نفسه من شهر إلى آخر ({cells} حيّاً، {months} شهراً، n = {n} "
+                   "حيّ-شهر)، فلا تُحتسب الفروق بين الأماكن (السكان، الحركة)؛ مع ضبط التغيرات المشتركة في المدينة "
+                   "كلها كل شهر، والنشاط العام للنشر، وجرائم الكراهية في الأشهر السابقة، ومنشورات الكراهية في "
+                   "الخلايا المجاورة."},
+    "pct_more": {"en": "{pct:.0f}% more", "fr": "{pct:.0f} % de plus de", "ar": "زيادة {pct:.0f}% في"},
+    "pct_fewer": {"en": "{pct:.0f}% fewer", "fr": "{pct:.0f} % de moins de", "ar": "انخفاض {pct:.0f}% في"},
+    "verdict_speech_leads": {"en": "Verdict: hateful posts came first. In months after a neighbourhood had more "
+                             "hateful posts, it had more hate crimes: each doubling of hateful posts went with "
+                             "{change} hate crimes the next month (rate ratio {est:.2f}, 95% CI {lo:.2f}–{hi:.2f}). "
+                             "Hate crimes did not clearly come before more hateful posts.",
+                             "fr": "Verdict : les publications haineuses viennent d'abord. Les mois suivant une "
+                             "hausse des publications haineuses dans un quartier, il y a eu plus de crimes de haine : "
+                             "chaque doublement des publications haineuses va avec {change} crimes de haine le mois "
+                             "suivant (rapport de taux {est:.2f}, IC 95 % {lo:.2f}–{hi:.2f}). Les crimes de haine "
+                             "ne précèdent pas nettement une hausse des publications haineuses.",
+                             "ar": "الحكم: منشورات الكراهية سبقت. في الأشهر التي تلت ازدياد منشورات الكراهية في حيّ "
+                             "ما، ازدادت جرائم الكراهية فيه: كل تضاعف في منشورات الكراهية رافقه {change} جرائم "
+                             "الكراهية في الشهر التالي (نسبة المعدل {est:.2f}، فترة ثقة 95% {lo:.2f}–{hi:.2f}). ولم "
+                             "تسبق جرائمُ الكراهية ازديادَ منشورات الكراهية بوضوح."},
+    "spillover_found": {"en": "This includes hateful posts in neighbouring cells: hate crimes also rose after they "
+                        "did.", "fr": "Cela inclut les publications haineuses des cellules voisines : les crimes "
+                        "de haine ont aussi augmenté après elles.", "ar": "ويشمل ذلك منشورات الكراهية في الخلايا "
+                        "المجاورة: فقد ازدادت جرائم الكراهية بعدها أيضاً."},
+    "verdict_crime_leads": {"en": "Verdict: hate crimes came first. After a neighbourhood had more hate crimes, "
+                            "hateful posts rose: {r_change} hateful posts per doubling of hate crimes (rate ratio "
+                            "{r_est:.2f}, 95% CI {r_lo:.2f}–{r_hi:.2f}). More hateful posts were not clearly "
+                            "followed by more hate crimes (rate ratio {est:.2f}, 95% CI {lo:.2f}–{hi:.2f}).",
+                            "fr": "Verdict : les crimes de haine viennent d'abord. Après une hausse des crimes de "
+                            "haine dans un quartier, les publications haineuses ont augmenté : {r_change} "
+                            "publications haineuses par doublement des crimes de haine (rapport de taux "
+                            "{r_est:.2f}, IC 95 % {r_lo:.2f}–{r_hi:.2f}). Plus de publications haineuses n'ont pas "
+                            "été nettement suivies de plus de crimes de haine (rapport de taux {est:.2f}, IC 95 % "
+                            "{lo:.2f}–{hi:.2f}).",
+                            "ar": "الحكم: جرائم الكراهية سبقت. بعد ازدياد جرائم الكراهية في حيّ ما، ازدادت منشورات "
+                            "الكراهية: {r_change} منشورات الكراهية لكل تضاعف في جرائم الكراهية (نسبة المعدل "
+                            "{r_est:.2f}، فترة ثقة 95% {r_lo:.2f}–{r_hi:.2f}). ولم يتبع ازديادَ منشورات الكراهية "
+                            "ازديادٌ واضح في جرائم الكراهية (نسبة المعدل {est:.2f}، فترة ثقة 95% {lo:.2f}–{hi:.2f})."},
+    "verdict_both_directions": {"en": "Verdict: a common cause is likely. Hateful posts and hate crimes moved "
+                                "together in a way that does not show which came first (hateful posts → hate "
+                                "crimes: rate ratio {est:.2f} per doubling, 95% CI {lo:.2f}–{hi:.2f}); something "
+                                "else, such as local tensions or events, may drive both. This is not evidence that "
+                                "posts lead to crime.",
+                                "fr": "Verdict : une cause commune est probable. Publications haineuses et crimes "
+                                "de haine ont évolué ensemble sans que l'on puisse dire lequel vient d'abord "
+                                "(publications → crimes : rapport de taux {est:.2f} par doublement, IC 95 % "
+                                "{lo:.2f}–{hi:.2f}) ; autre chose, comme des tensions ou événements locaux, peut "
+                                "agir sur les deux. Ce n'est pas une preuve que les publications mènent aux délits.",
+                                "ar": "الحكم: يُرجَّح وجود سبب مشترك. تحركت منشورات الكراهية وجرائم الكراهية معاً "
+                                "بطريقة لا تبيّن أيهما سبق (المنشورات ← الجرائم: نسبة المعدل {est:.2f} لكل تضاعف، "
+                                "فترة ثقة 95% {lo:.2f}–{hi:.2f})؛ وقد يدفع أمرٌ آخر، كالتوترات أو الأحداث المحلية، "
+                                "كليهما. وليس هذا دليلاً على أن المنشورات تؤدي إلى الجرائم."},
+    "verdict_no_link": {"en": "Verdict: no clear link. Within the same neighbourhoods, changes in hateful posts "
+                        "and in hate crimes could not be told apart from chance in either direction (hateful "
+                        "posts → hate crimes: rate ratio {est:.2f} per doubling, 95% CI {lo:.2f}–{hi:.2f}).",
+                        "fr": "Verdict : pas de lien net. Dans les mêmes quartiers, les variations des "
+                        "publications haineuses et des crimes de haine ne se distinguent pas du hasard, dans un sens "
+                        "comme dans l'autre (publications → crimes : rapport de taux {est:.2f} par doublement, "
+                        "IC 95 % {lo:.2f}–{hi:.2f}).",
+                        "ar": "الحكم: لا علاقة واضحة. داخل الأحياء نفسها، لم يمكن تمييز تغيرات منشورات الكراهية "
+                        "وجرائم الكراهية عن الصدفة في أي من الاتجاهين (المنشورات ← الجرائم: نسبة المعدل {est:.2f} "
+                        "لكل تضاعف، فترة ثقة 95% {lo:.2f}–{hi:.2f})."},
+    "verdict_insufficient_data": {"en": "Verdict: not enough data to tell whether hateful posts and hate crimes are "
+                                  "linked here ({why}; {cells} neighbourhoods, {months} months).",
+                                  "fr": "Verdict : pas assez de données pour dire si publications haineuses et "
+                                  "crimes de haine sont liés ici ({why} ; {cells} quartiers, {months} mois).",
+                                  "ar": "الحكم: لا تكفي البيانات لمعرفة ما إذا كانت منشورات الكراهية وجرائم "
+                                  "الكراهية مرتبطة هنا ({why}؛ {cells} حيّاً، {months} شهراً)."},
+    "insufficient_too_few_periods": {"en": "too few months", "fr": "trop peu de mois", "ar": "أشهر قليلة جداً"},
+    "insufficient_too_few_cells": {"en": "too few neighbourhoods with hate crimes", "fr": "trop peu de quartiers "
+                                   "avec des crimes de haine", "ar": "أحياء قليلة جداً فيها جرائم كراهية"},
+    "insufficient_too_few_hate_crimes": {"en": "too few hate crimes", "fr": "trop peu de crimes de haine",
+                                         "ar": "جرائم كراهية قليلة جداً"},
+    "insufficient_too_few_flagged_posts": {"en": "too few hateful posts", "fr": "trop peu de publications "
+                                           "haineuses", "ar": "منشورات كراهية قليلة جداً"},
+    "insufficient_not_converged": {"en": "the model could not be fitted", "fr": "le modèle n'a pas pu être "
+                                   "ajusté", "ar": "تعذّر تقدير النموذج"},
+    "common_cause": {"en": "A check failed: future hateful posts also \"predicted\" past hate crimes, non-hate "
+                     "crimes moved the same way, or each rose after the other. A common cause is likely.",
+                     "fr": "Un contrôle a échoué : les publications haineuses futures « prédisent » aussi les "
+                     "crimes passés, les délits non haineux évoluent de même, ou chacun augmente après l'autre. "
+                     "Une cause commune est probable.",
+                     "ar": "فشل أحد الفحوص: منشورات الكراهية اللاحقة \"تنبأت\" أيضاً بجرائم سابقة، أو تحركت "
+                     "الجرائم غير المرتبطة بالكراهية بالطريقة نفسها، أو ازداد كلٌّ منهما بعد الآخر. يُرجَّح وجود "
+                     "سبب مشترك."},
+    "classifier_adjusted": {"en": "Counts of hateful posts were corrected for the classifier's measured errors; the "
+                            "intervals include that uncertainty.", "fr": "Les effectifs de publications haineuses "
+                            "ont été corrigés des erreurs mesurées du classifieur ; les intervalles incluent cette "
+                            "incertitude.", "ar": "صُحّحت أعداد منشورات الكراهية وفق أخطاء المصنّف المقيسة؛ وتشمل "
+                            "الفترات هذا الشك."},
+    "cluster_cell": {"en": "neighbourhood", "fr": "quartier", "ar": "الحي"},
+    "cluster_area": {"en": "area", "fr": "secteur", "ar": "المنطقة"},
+    "method_engine": {"en": "Fixed-effects quasi-Poisson regression of hate crimes on hateful posts 1 to {max_lag} "
+                      "months earlier, with neighbourhood and month effects and standard errors clustered by "
+                      "{cluster}; the same the other way round, a lead (placebo) test and non-hate crimes as a "
+                      "negative control; Holm correction within the verdict's tests (docs/geo.md).",
+                      "fr": "Régression quasi-Poisson à effets fixes des crimes de haine sur les publications "
+                      "haineuses de 1 à {max_lag} mois plus tôt, avec effets quartier et mois et erreurs types "
+                      "groupées par {cluster} ; la même en sens inverse, un test d'anticipation (placebo) et les "
+                      "délits non haineux comme contrôle négatif ; correction de Holm entre les tests du verdict.",
+                      "ar": "انحدار شبه بواسون بآثار ثابتة لجرائم الكراهية على منشورات الكراهية قبل 1 إلى "
+                      "{max_lag} أشهر، مع آثار الحي والشهر وأخطاء معيارية مجمّعة حسب {cluster}؛ والأمر نفسه في "
+                      "الاتجاه المعاكس، واختبار استباقي (وهمي)، والجرائم غير المرتبطة بالكراهية كضابط سلبي؛ مع "
+                      "تصحيح هولم بين اختبارات الحكم."},
     "lag_axis": {"en": "lag (months)", "fr": "décalage (mois)", "ar": "الفارق (أشهر)"},
     "findings": {"en": "What the data show", "fr": "Ce que montrent les données", "ar": "ما تُظهره البيانات"},
-    "nb_irr": {"en": "Months with more hateful posts in a neighbourhood were followed by {direction} hate crimes "
-               "there: rate ratio {est:.2f}, 95% CI {lo:.2f}–{hi:.2f}, {months} months, {cells} neighbourhoods.",
-               "fr": "Les mois avec plus de publications haineuses dans un quartier ont été suivis de {direction} "
-               "crimes de haine : rapport de taux {est:.2f}, IC 95 % {lo:.2f}–{hi:.2f}, {months} mois, {cells} "
-               "quartiers.",
-               "ar": "الأشهر التي شهدت منشورات كراهية أكثر في حيّ ما تلتها جرائم كراهية {direction} فيه: نسبة "
-               "المعدل {est:.2f}، فترة ثقة 95% {lo:.2f}–{hi:.2f}، {months} شهراً، {cells} حيّاً."},
-    "more": {"en": "more", "fr": "plus de", "ar": "أكثر"},
-    "fewer": {"en": "fewer", "fr": "moins de", "ar": "أقل"},
-    "spearman": {"en": "Neighbourhoods with more hateful posts also had {direction} hate crimes: rank correlation "
-                 "{est:.2f}, 95% CI {lo:.2f}–{hi:.2f}, {cells} neighbourhoods.",
-                 "fr": "Les quartiers avec plus de publications haineuses ont aussi connu {direction} crimes de "
-                 "haine : corrélation de rang {est:.2f}, IC 95 % {lo:.2f}–{hi:.2f}, {cells} quartiers.",
-                 "ar": "الأحياء التي شهدت منشورات كراهية أكثر شهدت أيضاً جرائم كراهية {direction}: ارتباط الرتب "
-                 "{est:.2f}، فترة ثقة 95% {lo:.2f}–{hi:.2f}، {cells} حيّاً."},
-    "moran_bv": {"en": "Hateful posts and hate crimes in neighbouring cells cluster together: bivariate Moran's I "
-                 "{est:.2f} (p = {p:.3f}), {cells} neighbourhoods.",
-                 "fr": "Publications haineuses et crimes de haine des cellules voisines se regroupent : I de Moran "
-                 "bivarié {est:.2f} (p = {p:.3f}), {cells} quartiers.",
-                 "ar": "تتجمع منشورات الكراهية وجرائم الكراهية في الخلايا المتجاورة: مؤشر موران الثنائي {est:.2f} "
-                 "(p = {p:.3f})، {cells} حيّاً."},
-    "no_clear_link": {"en": "The interval includes no effect: no clear link.", "fr": "L'intervalle inclut "
-                      "l'absence d'effet : pas de lien net.", "ar": "تشمل الفترة انعدام الأثر: لا علاقة واضحة."},
     "not_causation": {"en": "These are correlations: they do not prove that online speech causes crime.",
                       "fr": "Ce sont des corrélations : elles ne prouvent pas que le discours en ligne cause les "
                       "délits.", "ar": "هذه ارتباطات: لا تُثبت أن الخطاب عبر الإنترنت يسبب الجرائم."},
@@ -133,6 +233,16 @@ TEXT: dict[str, dict[str, str]] = {
     "failed_checks": {"en": "Failed checks", "fr": "Contrôles en échec", "ar": "الفحوص الفاشلة"},
     "all_checks_passed": {"en": "All {n} checks passed.", "fr": "Les {n} contrôles sont passés.",
                           "ar": "نجحت جميع الفحوص ({n})."},
+    "stalled_sources": {"en": "Stalled sources", "fr": "Sources à l'arrêt", "ar": "المصادر المتوقفة"},
+    "all_sources_fresh": {"en": "All {n} configured sources were collected on schedule.",
+                          "fr": "Les {n} sources configurées ont été collectées selon leur calendrier.",
+                          "ar": "جُمعت جميع المصادر المُعدّة ({n}) في موعدها."},
+    "no_sources_configured": {"en": "No source is configured for collection (config/sources.yml).",
+                              "fr": "Aucune source n'est configurée pour la collecte (config/sources.yml).",
+                              "ar": "لا يوجد مصدر مُعدّ للجمع (config/sources.yml)."},
+    "collect_status_stalled": {"en": "stalled", "fr": "à l'arrêt", "ar": "متوقف"},
+    "collect_status_never": {"en": "never collected", "fr": "jamais collectée", "ar": "لم يُجمع قط"},
+    "collect_status_ok": {"en": "on schedule", "fr": "à jour", "ar": "في موعده"},
     "quarantine": {"en": "Quarantined rows", "fr": "Lignes en quarantaine", "ar": "الصفوف المعزولة"},
     "no_quarantine": {"en": "No rows quarantined.", "fr": "Aucune ligne en quarantaine.", "ar": "لا صفوف معزولة."},
     "classifier_eval": {"en": "Classifier evaluation", "fr": "Évaluation du classifieur", "ar": "تقييم المصنّف"},
@@ -225,6 +335,10 @@ TEXT: dict[str, dict[str, str]] = {
                               "(p = {p_value}).",
                               "ar": "{flagged_posts} من المنشورات المُعلَّمة في الأسبوع {week}، مقابل {baseline} "
                               "أسبوعياً في المعتاد خلال الأسابيع الـ{baseline_weeks} السابقة (p = {p_value})."},
+    "evidence_burst_bound": {"en": " Up to {upper} would have been within the usual range for this area (weeks {start} to "
+                             "{end}).",
+                             "fr": " Jusqu'à {upper} serait resté dans la norme de ce secteur (semaines {start} à {end}).",
+                             "ar": " حتى {upper} كان سيبقى ضمن المعتاد لهذه المنطقة (الأسابيع {start} إلى {end})."},
     "evidence_near_duplicates": {"en": "{posts} near-identical posts from {accounts} accounts between "
                                  "{first_seen} and {last_seen} UTC (text fingerprint {fingerprint}).",
                                  "fr": "{posts} publications quasi identiques de {accounts} comptes entre "
@@ -241,9 +355,26 @@ TEXT: dict[str, dict[str, str]] = {
     "reason_resilience_low": {"en": "low survey resilience ({value}, bottom fifth of the city's areas)",
                               "fr": "faible résilience dans l'enquête ({value}, cinquième inférieur des secteurs)",
                               "ar": "صمود منخفض في المسح ({value}، الخُمس الأدنى بين مناطق المدينة)"},
-    "reason_no_signal": {"en": "no signal in the top fifth of the city's areas",
-                         "fr": "aucun signal dans le cinquième supérieur des secteurs de la ville",
-                         "ar": "لا إشارة ضمن الخُمس الأعلى بين مناطق المدينة"},
+    "reason_speech_rate_high": {"en": "rate of flagged posts very likely above {threshold}x the city's",
+                                "fr": "taux de publications signalées très probablement au-dessus de "
+                                "{threshold} fois celui de la ville",
+                                "ar": "معدل المنشورات المُعلَّمة على الأرجح أعلى من {threshold} ضعف معدل المدينة"},
+    "reason_crime_rate_high": {"en": "rate of hate crimes very likely above {threshold}x the city's",
+                               "fr": "taux de crimes de haine très probablement au-dessus de {threshold} fois "
+                               "celui de la ville",
+                               "ar": "معدل جرائم الكراهية على الأرجح أعلى من {threshold} ضعف معدل المدينة"},
+    "reason_band": {"en": "{band}: probability {exceedance} of a rate above {threshold}x the city's, rank {rank_low} "
+                    "to {rank_high} (90% interval)",
+                    "fr": "{band} : probabilité {exceedance} d'un taux supérieur à {threshold} fois celui de la "
+                    "ville, rang {rank_low} à {rank_high} (intervalle à 90 %)",
+                    "ar": "{band}: احتمال {exceedance} لمعدل أعلى من {threshold} ضعف معدل المدينة، الترتيب من "
+                    "{rank_low} إلى {rank_high} (مجال 90%)"},
+    "band_high": {"en": "high", "fr": "élevé", "ar": "مرتفع"},
+    "band_elevated": {"en": "elevated", "fr": "accru", "ar": "متزايد"},
+    "band_typical": {"en": "typical", "fr": "habituel", "ar": "معتاد"},
+    "reason_no_signal": {"en": "no signal clearly above the rest of the city",
+                         "fr": "aucun signal nettement au-dessus du reste de la ville",
+                         "ar": "لا إشارة أعلى بوضوح من بقية المدينة"},
     "reasons_recent": {"en": "Last {months} months: {reasons}.", "fr": "{months} derniers mois : {reasons}.",
                        "ar": "آخر {months} أشهر: {reasons}."},
     "reasons_sep": {"en": "; ", "fr": " ; ", "ar": "؛ "},
@@ -282,6 +413,13 @@ COLUMNS: dict[str, dict[str, str]] = {
     "delegates": {"en": "delegates", "fr": "délégués", "ar": "المندوبون"},
     "cities": {"en": "cities", "fr": "villes", "ar": "المدن"},
     "countries": {"en": "countries", "fr": "pays", "ar": "البلدان"},
+    "source": {"en": "source", "fr": "source", "ar": "المصدر"},
+    "city_id": {"en": "city", "fr": "ville", "ar": "المدينة"},
+    "last_collected_at": {"en": "last collected (UTC)", "fr": "dernière collecte (UTC)",
+                          "ar": "آخر جمع (UTC)"},
+    "expected_every_hours": {"en": "expected every (hours)", "fr": "attendue toutes les (heures)",
+                             "ar": "المتوقع كل (ساعات)"},
+    "status": {"en": "status", "fr": "état", "ar": "الحالة"},
 }
 
 
@@ -375,7 +513,9 @@ def evidence(raw: object, lang: str | None) -> str:
     if code == "speech_burst":
         return t("evidence_speech_burst", lang, flagged_posts=count(ev.get("flagged_posts"), lang),
                  week=ev.get("week", "?"), baseline=_shown(ev.get("baseline"), lang),
-                 baseline_weeks=ev.get("baseline_weeks", "?"), p_value=_shown(ev.get("p_value"), lang, "hidden"))
+                 baseline_weeks=ev.get("baseline_weeks", "?"), p_value=_shown(ev.get("p_value"), lang, "hidden")) + \
+            (t("evidence_burst_bound", lang, upper=_number(ev["upper"]), start=ev.get("baseline_from", "?"),
+               end=ev.get("baseline_to", "?")) if not _missing(ev.get("upper")) else "")  # hidden: left out
     if code == "near_duplicates":
         return t("evidence_near_duplicates", lang, posts=count(ev.get("posts"), lang),
                  accounts=count(ev.get("accounts"), lang), first_seen=_when(ev.get("first_seen")),
@@ -397,8 +537,14 @@ def reasons(raw: object, speech: object, crime: object, resilience: object, lang
         elif code == "resilience_low":
             value = "?" if _missing(resilience) else f"{float(resilience):.1f}"
             parts.append(t("reason_resilience_low", lang, value=value))
+        elif code in ("speech_rate_high", "crime_rate_high"):  # geo.risk: bands, never counts
+            parts.append(t(f"reason_{code}", lang, threshold=data.get("threshold", "?")))
         elif has(f"reason_{code}"):
             parts.append(t(f"reason_{code}", lang))
+    if data.get("band") in ("high", "elevated") and isinstance(data.get("rank_interval"), list):
+        low, high = (data["rank_interval"] + ["?", "?"])[:2]
+        parts.append(t("reason_band", lang, band=t(f"band_{data['band']}", lang), exceedance=data.get("exceedance"),
+                       threshold=data.get("threshold", "?"), rank_low=low, rank_high=high))
     if not parts:
         return ""
     return t("reasons_recent", lang, months=data.get("recent_months", "?"), reasons=t("reasons_sep", lang).join(parts))

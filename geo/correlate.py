@@ -1,5 +1,10 @@
 """Speech x crime analyses per city, each with effect size, uncertainty and n (see docs/geo.md).
 
+Superseded: the ``correlations`` table now comes from the engine (``scn.analysis.engine``: within-place models,
+direction, verdict). Cell-total Spearman and bivariate Moran measure co-location and "found" links on independent
+spatially smooth fields; kept only for scripts/effect_recovery.py (``nb_rate_ratio`` on demo worlds) and for
+reading snapshots published before the engine.
+
 Correlation is reported as correlation: these figures say where and when online hate and offline hate crime
 move together, not that one causes the other.
 

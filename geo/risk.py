@@ -1,8 +1,19 @@
-"""Local risk profile: areas ranked by recent speech, crime and survey resilience, with the reasons as codes.
+"""Local risk profile: areas ranked by smoothed rates of recent flagged speech and hate crime, with exceedance
+probabilities, rank intervals and the reasons as codes and bands.
 
-``reasons`` is a JSON object ``{"codes": [...], "recent_months": k}``; the codes (``REASON_CODES``) name the
-signals, the numbers are in the speech_recent, crime_recent and resilience columns; the dashboards render them
-through i18n."""
+Model (per city, over its last ``recent_months`` periods; each signal apart):
+- y_i ~ Poisson(E_i theta_i), E_i = exposure_i x the city's rate (exposure = population where every area of the
+  city has one, else the area's activity: all posts for speech, all crimes for hate crime), so theta_i is the
+  area's rate relative to the city's;
+- theta_i ~ Gamma(a, a) (mean 1, between-area variance 1/a), a by maximum marginal (negative-binomial)
+  likelihood over the city's areas (global empirical Bayes), posterior Gamma(a + y_i, a + E_i);
+- combined relative risk = the larger of the two signals' theta (per posterior draw: an area is of concern
+  when either its speech or its hate crime runs above the city's), the ranking is by its posterior mean;
+  ``score`` = P(combined > ``threshold``) = the exceedance probability;
+  90% rank intervals from ``draws`` posterior simulations of the whole ranking.
+A small area's rate is pulled towards the city's until its counts say otherwise, so it does not top the list by
+noise. ``reasons`` is a JSON object ``{"codes": [...], "band", "recent_months", "threshold", "exceedance",
+"relative_risk": [lo, hi], "rank_interval": [lo, hi]}``; the dashboards render the codes through i18n."""
 
 from __future__ import annotations
 
@@ -10,44 +21,107 @@ import json
 
 import numpy as np
 import pandas as pd
+from scipy import optimize, stats
 
-RISK_COLUMNS = ["city_id", "area_code", "rank", "score", "speech_recent", "crime_recent", "resilience", "reasons"]
-WEIGHTS = {"speech": 0.45, "crime": 0.45, "resilience": 0.10}
-TOP_SHARE = 0.2  # a signal counts as a reason in the top fifth of the city's areas (bottom fifth for resilience)
-REASON_CODES = ("speech_high", "crime_high", "resilience_low", "no_signal")
+RISK_COLUMNS = ["city_id", "area_code", "rank", "score", "speech_recent", "crime_recent", "resilience", "reasons",
+                "relative_risk", "rr_low", "rr_high", "speech_rr", "crime_rr", "speech_exceedance",
+                "crime_exceedance", "rank_low", "rank_high", "exposure"]
+TOP_SHARE = 0.2  # survey resilience in the bottom fifth of the city's areas is a reason
+REASON_CODES = ("speech_rate_high", "crime_rate_high", "resilience_low", "no_signal")
+BANDS = ((0.8, "high"), (0.5, "elevated"), (0.0, "typical"))  # by exceedance probability
+SIGNALS = {"speech": ("flagged_posts", "posts"), "crime": ("hate_crimes", "crimes")}
+_MIN_VARIANCE = 1e-4  # floor of the between-area variance of theta (no spread: full pooling)
 
 
-def risk_profile(area_month: pd.DataFrame, survey: pd.DataFrame | None = None,
-                 recent_months: int = 3) -> pd.DataFrame:
-    """Rank areas within each city on flagged posts and hate crimes of the city's last ``recent_months``
-    periods (percentile ranks among the city's areas, weights 0.45 / 0.45), plus 0.10 x low survey resilience
-    (mean of the area's survey construct means; middle rank where unknown). ``reasons`` = JSON of the codes of
-    the signals in the top fifth of the city's areas (``speech_high``, ``crime_high``; ``resilience_low`` in the
-    bottom fifth; ``no_signal`` when none) and ``recent_months``."""
+def eb_gamma(y: np.ndarray, expected: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Posterior Gamma (shape, rate) of each area's relative risk under a global empirical-Bayes Poisson-gamma
+    model: counts ``y`` ~ Poisson(``expected`` x theta), theta ~ Gamma(a, a) (mean 1), a by maximum marginal
+    (negative-binomial) likelihood; a large a (no spread between areas beyond chance) pools every area to the
+    city's rate."""
+    y, e = np.asarray(y, float), np.asarray(expected, float)
+    ok = e > 0
+    if not ok.any() or y[ok].sum() == 0:
+        return np.full_like(y, 1 / _MIN_VARIANCE) + y, np.full_like(y, 1 / _MIN_VARIANCE) + e
+
+    def nll(log_a: float) -> float:
+        a = np.exp(log_a)
+        return -float(stats.nbinom.logpmf(y[ok], a, a / (a + e[ok])).sum())
+
+    log_a = optimize.minimize_scalar(nll, bounds=(np.log(0.1), np.log(1 / _MIN_VARIANCE)), method="bounded").x
+    a = float(np.exp(log_a))
+    return a + y, a + e
+
+
+def _expected(frame: pd.DataFrame, count: str, activity: str, by_population: bool) -> np.ndarray:
+    """Expected counts under the city's rate: exposure x total / total exposure."""
+    exposure = frame["population"].to_numpy(float) if by_population else frame[activity].to_numpy(float) + 0.5
+    return exposure * frame[count].sum() / exposure.sum()
+
+
+def _city(frame: pd.DataFrame, threshold: float, draws: int, seed: int) -> pd.DataFrame:
+    """Smoothed rates, exceedance and rank intervals of one city's areas."""
+    frame = frame.reset_index(drop=True)
+    by_population = bool(frame["population"].notna().all() and (frame["population"] > 0).all())
+    rng = np.random.default_rng(seed)
+    theta = np.zeros((draws, len(frame)))
+    for name, (count, activity) in SIGNALS.items():  # two signals
+        shape, rate = eb_gamma(frame[count].to_numpy(float), _expected(frame, count, activity, by_population))
+        frame[f"{name}_rr"] = (shape / rate).round(3)
+        frame[f"{name}_exceedance"] = stats.gamma.sf(threshold, shape, scale=1 / rate).round(3)
+        theta = np.maximum(theta, rng.gamma(shape, 1 / rate, (draws, len(frame))))
+    frame["relative_risk"] = theta.mean(axis=0).round(3)
+    frame["rr_low"], frame["rr_high"] = np.quantile(theta, [0.05, 0.95], axis=0).round(3)
+    frame["score"] = (theta > threshold).mean(axis=0).round(3)
+    ranks = (-theta).argsort(axis=1).argsort(axis=1) + 1  # rank of each area in each draw
+    frame["rank_low"], frame["rank_high"] = np.quantile(ranks, [0.05, 0.95], axis=0, method="nearest")
+    order = np.lexsort((frame["area_code"].to_numpy(), -frame["relative_risk"].to_numpy()))
+    frame.loc[order, "rank"] = np.arange(1, len(frame) + 1)
+    frame["exposure"] = "population" if by_population else "activity"
+    return frame
+
+
+def _band(p: np.ndarray) -> np.ndarray:
+    return np.select([p >= lo for lo, _ in BANDS], [b for _, b in BANDS], default="typical")
+
+
+def risk_profile(area_month: pd.DataFrame, survey: pd.DataFrame | None = None, recent_months: int = 3,
+                 threshold: float = 1.5, draws: int = 1000, seed: int = 0) -> pd.DataFrame:
+    """Areas of each city ranked by the smoothed relative risk (speech and hate crime per population, or per
+    activity where population is missing, over the city's last ``recent_months`` periods), with
+    ``score`` = P(relative risk > ``threshold`` x the city's), 90% intervals of the relative risk and of the
+    rank, and ``reasons`` (JSON): ``speech_rate_high`` / ``crime_rate_high`` when that signal's exceedance
+    probability is at least 0.8, ``resilience_low`` for survey resilience in the bottom fifth, else
+    ``no_signal`` (in the ``typical`` band); the exceedance band (high >= 0.8, elevated >= 0.5, typical), the intervals and the
+    threshold. Counts stay in speech_recent / crime_recent (suppressed for officials), never in the reasons."""
     am = area_month.dropna(subset=["area_code"])
     if am.empty:
-        return pd.DataFrame(columns=RISK_COLUMNS)
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in RISK_COLUMNS})
+    am = am.assign(**{c: 0 for c in ("posts", "crimes", "population") if c not in am})
     last = am.groupby("city_id")["period"].transform("max")
     first = (pd.PeriodIndex(last, freq="M") - (recent_months - 1)).strftime("%Y-%m")
     recent = am[am["period"].to_numpy() >= np.asarray(first)]
-    recent = (recent.groupby(["city_id", "area_code"], as_index=False)[["flagged_posts", "hate_crimes"]].sum()
-              .rename(columns={"flagged_posts": "speech_recent", "hate_crimes": "crime_recent"}))
-    g = recent.groupby("city_id")
-    speech_pct, crime_pct = g["speech_recent"].rank(pct=True), g["crime_recent"].rank(pct=True)
+    population = pd.to_numeric(am["population"], errors="coerce").groupby([am["city_id"], am["area_code"]]).max()
+    recent = recent.groupby(["city_id", "area_code"], as_index=False)[
+        ["flagged_posts", "hate_crimes", "posts", "crimes"]].sum()
+    recent["population"] = population.reindex(pd.MultiIndex.from_frame(recent[["city_id", "area_code"]])).to_numpy()
+    recent = pd.concat([_city(g, threshold, draws, seed) for _, g in recent.groupby("city_id")], ignore_index=True)
+    recent = recent.rename(columns={"flagged_posts": "speech_recent", "hate_crimes": "crime_recent"})
     if survey is not None and len(survey):
         res = survey.groupby(["city_id", "area_code"], as_index=False)["mean"].mean()
         recent = recent.merge(res.rename(columns={"mean": "resilience"}), on=["city_id", "area_code"], how="left")
     else:
         recent["resilience"] = np.nan
-    resilience_pct = recent.groupby("city_id")["resilience"].rank(pct=True)
-    recent["score"] = (WEIGHTS["speech"] * speech_pct + WEIGHTS["crime"] * crime_pct
-                       + WEIGHTS["resilience"] * (1 - resilience_pct.fillna(0.5))).round(3)
-    recent["rank"] = recent.groupby("city_id")["score"].rank(ascending=False, method="first").astype(int)
     flags = pd.DataFrame({
-        "speech_high": (speech_pct >= 1 - TOP_SHARE) & (recent["speech_recent"] > 0),
-        "crime_high": (crime_pct >= 1 - TOP_SHARE) & (recent["crime_recent"] > 0),
-        "resilience_low": resilience_pct < TOP_SHARE})
+        "speech_rate_high": recent["speech_exceedance"] >= BANDS[0][0],
+        "crime_rate_high": recent["crime_exceedance"] >= BANDS[0][0],
+        "resilience_low": recent.groupby("city_id")["resilience"].rank(pct=True) < TOP_SHARE})
+    bands = _band(recent["score"].to_numpy())
     recent["reasons"] = [json.dumps({"codes": [c for c, on in zip(flags.columns, row, strict=True) if on]
-                                     or ["no_signal"], "recent_months": int(recent_months)})
-                         for row in flags.to_numpy(dtype=bool)]
+                                     or (["no_signal"] if band == "typical" else []), "band": str(band), "recent_months": int(recent_months),
+                                     "threshold": float(threshold), "exceedance": float(p),
+                                     "relative_risk": [float(lo), float(hi)], "rank_interval": [int(a), int(b)]})
+                         for row, band, p, lo, hi, a, b in zip(
+                             flags.to_numpy(dtype=bool), bands, recent["score"], recent["rr_low"], recent["rr_high"],
+                             recent["rank_low"], recent["rank_high"], strict=True)]
+    recent["rank"] = recent["rank"].astype(int)
     return recent[RISK_COLUMNS].sort_values(["city_id", "rank"], ignore_index=True)

@@ -1,9 +1,19 @@
-"""Early warning: weekly bursts of flagged speech per area against its own trailing baseline.
+"""Early warning: weekly bursts of flagged speech per area, tested against a seasonal negative-binomial baseline
+with a threshold set for a target false-alarm rate.
 
-Every burst carries the evidence that triggered it as a JSON object of a code and numbers
-(``{"code": "speech_burst", "flagged_posts", "week", "baseline", "baseline_weeks", "p_value"}``); the
-dashboards render it through i18n. Coordinated posting (text near-duplicates) lives in
-``scn.analysis.coordination``."""
+Model (per city; every area x every week between the city's first and last week, zeros where absent):
+- expected(a, t) = mean of the area's previous ``baseline_weeks`` weeks x a seasonal factor of the city (its
+  total around the same week a year earlier over its total in the baseline window a year earlier, shrunk
+  towards 1; 1 without a year of history);
+- dispersion: NB2 alpha of the city, by moments over every tested area-week, so that the weekly variance is
+  (1 + 1/n)(mu + alpha mu^2) (the 1/n term is the uncertainty of a baseline mean over n weeks);
+- the predictive distribution is the negative binomial with that mean and variance; an area-week is an alert
+  when P(X >= observed) < ``false_alarms_per_year`` / 52.18 (Bonferroni over the weekly tests of an area-year,
+  so the expected number of false alerts per area-year is at most the target) and at least ``min_posts``.
+
+Every burst carries its evidence as a JSON object of a code and numbers (``{"code": "speech_burst",
+"flagged_posts", "week", "baseline", "baseline_weeks", "upper", "p_value", ...}``); the dashboards render it
+through i18n. Coordinated posting (text near-duplicates) lives in ``scn.analysis.coordination``."""
 
 from __future__ import annotations
 
@@ -11,46 +21,148 @@ import json
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import optimize, stats
 
 from geo.panel import period_range
 
-BURST_COLUMNS = ["city_id", "area_code", "week", "flagged_posts", "baseline", "score", "evidence"]
+BURST_COLUMNS = ["city_id", "area_code", "week", "flagged_posts", "baseline", "score", "evidence",
+                 "expected", "upper", "p_value", "dispersion", "baseline_from", "baseline_to"]
 EVIDENCE_CODE = "speech_burst"
+WEEKS_PER_YEAR = 52.18
+_SEASON_LAG = 52  # weeks back to the same season a year earlier
+_SEASON_HALF = 1  # +- weeks around it
+_SEASON_PRIOR = 5.0  # pseudo-posts a week shrinking the seasonal factor towards 1
 
 
 def _complete_weeks(area_week: pd.DataFrame) -> pd.DataFrame:
     """Every area x every week of its city (zeros where absent), so the baseline sees quiet weeks."""
     frames = []
     for city, g in area_week.groupby("city_id"):  # per city
-        grid = pd.MultiIndex.from_product([g["area_code"].unique(), period_range(g["week"])],
+        weeks = period_range(g["week"])
+        grid = pd.MultiIndex.from_product([g["area_code"].unique(), weeks],
                                           names=["area_code", "week"]).to_frame(index=False)
         counts = g.groupby(["area_code", "week"], as_index=False)["flagged_posts"].sum()
-        frames.append(grid.merge(counts, on=["area_code", "week"], how="left").assign(city_id=city))
+        frame = grid.merge(counts, on=["area_code", "week"], how="left").assign(city_id=city)
+        frame["t"] = frame["week"].map({w: i for i, w in enumerate(weeks)})
+        frames.append(frame)
     out = pd.concat(frames, ignore_index=True)
     out["flagged_posts"] = out["flagged_posts"].fillna(0).astype("int64")
     return out.sort_values(["city_id", "area_code", "week"], ignore_index=True)
 
 
-def speech_bursts(area_week: pd.DataFrame, baseline_weeks: int = 8, min_weeks: int = 4, min_posts: int = 3,
-                  alpha: float = 0.001) -> pd.DataFrame:
-    """Area-weeks whose flagged posts exceed the area's own trailing mean over the previous ``baseline_weeks``
-    (at least ``min_weeks`` of history): Poisson upper-tail p < alpha and at least ``min_posts`` posts.
+def _seasonal_factor(df: pd.DataFrame, baseline_weeks: int) -> pd.Series:
+    """Per city and week: the city's mean weekly total around the same week a year earlier over its mean in
+    the baseline window a year earlier, shrunk towards 1 by ``_SEASON_PRIOR`` posts a week; 1 where the city
+    has no such history."""
+    city = df.groupby(["city_id", "t"])["flagged_posts"].sum()
+    by_city = city.groupby(level=0)
 
-    score = -log10(p); baseline = the trailing mean (floored at 0.5 for the test); evidence = JSON of the code
-    ``speech_burst`` and those numbers."""
-    if area_week.empty:
-        return pd.DataFrame(columns=BURST_COLUMNS)
+    def window(end_lag: int, width: int) -> pd.Series:  # mean of the weeks t-end_lag-width+1 .. t-end_lag
+        shifted = by_city.shift(end_lag)
+        return shifted.groupby(level=0).rolling(width, min_periods=width).mean().droplevel(0)
+
+    season = window(_SEASON_LAG - _SEASON_HALF, 2 * _SEASON_HALF + 1)
+    before = window(_SEASON_LAG + 1, baseline_weeks)
+    factor = ((season + _SEASON_PRIOR) / (before + _SEASON_PRIOR)).fillna(1.0).clip(0.25, 4.0)
+    return pd.Series(factor.reindex(pd.MultiIndex.from_arrays([df["city_id"], df["t"]])).to_numpy(), df.index)
+
+
+def _size_by_city(y: np.ndarray, total: np.ndarray, a_scale: np.ndarray, b_scale: np.ndarray,
+                  city: np.ndarray) -> pd.Series:
+    """NB size k = 1/alpha per city by maximum (pseudo-)likelihood of y | total ~ BetaBinomial(total, k a, k b)
+    over the city's tested area-weeks (free of the areas' unknown means); large k = Poisson."""
+    def nll(log_k: float, yy: np.ndarray, tt: np.ndarray, aa: np.ndarray, bb: np.ndarray) -> float:
+        k = np.exp(log_k)
+        return -float(stats.betabinom.logpmf(yy, tt, k * aa, k * bb).sum())
+
+    out = {}
+    for c in pd.unique(city):  # per city: a one-dimensional search
+        m = (city == c) & (total > 0)
+        out[c] = float(np.exp(optimize.minimize_scalar(
+            nll, bounds=(np.log(0.05), np.log(1e6)), method="bounded",
+            args=(y[m], total[m], a_scale[m], b_scale[m])).x)) if m.any() else 1e6
+    return pd.Series(out, dtype="float64")
+
+
+def _upper_tail(y: np.ndarray, baseline_sum: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """P(Y >= y) when Y | Y + S ~ BetaBinomial(Y + S, a, b) and S = baseline_sum."""
+    return stats.betabinom.sf(y - 1, y + baseline_sum, a, b)
+
+
+def burst_tests(area_week: pd.DataFrame, baseline_weeks: int = 8, min_weeks: int = 4, min_posts: int = 1
+                ) -> pd.DataFrame:
+    """Every testable area-week: its count y, the sum S of the previous ``baseline_weeks`` (at least
+    ``min_weeks``), the seasonal factor s, expected = s S / n, the city's NB size k and the exact conditional
+    p-value P(Y >= y | Y + S) under Y | Y + S ~ BetaBinomial(Y + S, k, n k / s) (Y and the baseline weeks
+    negative binomial with a common mean up to s: the mean cancels), computed where the count is above its
+    expected value and at least ``min_posts`` (NaN elsewhere: no alert is possible there)."""
     df = _complete_weeks(area_week.dropna(subset=["area_code"]))
+    keys = [df["city_id"], df["area_code"]]
     prev = df.groupby(["city_id", "area_code"])["flagged_posts"].shift(1)
-    rolled = prev.groupby([df["city_id"], df["area_code"]]).rolling(baseline_weeks, min_periods=min_weeks).mean()
-    df["baseline"] = rolled.reset_index(level=[0, 1], drop=True).sort_index()
-    p = stats.poisson.sf(df["flagged_posts"] - 1, df["baseline"].clip(lower=0.5).fillna(0.5))
-    df["score"] = -np.log10(np.clip(p, 1e-300, 1))
-    out = df[df["baseline"].notna() & (df["flagged_posts"] >= min_posts) & (p < alpha)].copy()
+    roll = prev.groupby(keys).rolling(baseline_weeks, min_periods=min_weeks)
+    df["baseline_sum"] = roll.sum().reset_index(level=[0, 1], drop=True).sort_index()
+    df["n_weeks"] = roll.count().reset_index(level=[0, 1], drop=True).sort_index()
+    df["season"] = _seasonal_factor(df, baseline_weeks)
+    df = df[df["baseline_sum"].notna() & (df["n_weeks"] >= min_weeks)].copy()
+    df["expected"] = df["season"] * df["baseline_sum"] / df["n_weeks"]
+    y, s_sum = df["flagged_posts"].to_numpy(float), df["baseline_sum"].to_numpy(float)
+    a_scale, b_scale = np.ones(len(df)), df["n_weeks"].to_numpy(float) / df["season"].to_numpy(float)
+    size = _size_by_city(y, y + s_sum, a_scale, b_scale, df["city_id"].to_numpy())
+    df["size"] = df["city_id"].map(size).to_numpy()
+    df["dispersion"] = 1.0 / df["size"]
+    df["a"], df["b"] = df["size"] * a_scale, df["size"] * b_scale
+    # the tail sum is costly (scipy adds the pmf term by term): only where an alert is possible
+    test = (y > df["expected"].to_numpy()) & (y >= max(min_posts, 1))
+    df["p_value"] = np.nan
+    df.loc[test, "p_value"] = _upper_tail(y[test], s_sum[test], df["a"].to_numpy()[test], df["b"].to_numpy()[test])
+    df["baseline_from"] = df["t"] - df["n_weeks"].astype(int)
+    return df.reset_index(drop=True)
+
+
+def _largest_quiet_count(baseline_sum: np.ndarray, a: np.ndarray, b: np.ndarray, observed: np.ndarray,
+                         level: float) -> np.ndarray:
+    """The largest count below ``observed`` whose upper-tail p is at least ``level`` (vectorised bisection:
+    the tail probability falls as the count rises)."""
+    lo, hi = np.zeros_like(observed), observed.copy()  # p(lo) >= level (p(0) = 1), p(hi) < level
+    for _ in range(int(np.ceil(np.log2(max(int(observed.max(initial=1)), 2)))) + 1):
+        mid = (lo + hi) // 2
+        quiet = _upper_tail(mid, baseline_sum, a, b) >= level
+        lo, hi = np.where(quiet, mid, lo), np.where(quiet, hi, mid)
+    return lo
+
+
+def speech_bursts(area_week: pd.DataFrame, baseline_weeks: int = 8, min_weeks: int = 4, min_posts: int = 3,
+                  false_alarms_per_year: float = 1.0) -> pd.DataFrame:
+    """Area-weeks whose flagged posts exceed the upper bound of the area's seasonal negative-binomial baseline
+    at level ``false_alarms_per_year / 52.18`` (so at most that many false alerts per area-year are expected)
+    and are at least ``min_posts``. An empty frame with ``BURST_COLUMNS`` when nothing is found or given.
+
+    baseline = expected = trailing mean x seasonal factor; upper = the largest count that would not alert;
+    score = -log10(p); evidence = JSON of the code ``speech_burst`` and those numbers."""
+    empty = pd.DataFrame({c: pd.Series(dtype="float64" if c in ("baseline", "score", "expected", "p_value",
+                                                               "dispersion") else "object")
+                          for c in BURST_COLUMNS})
+    if area_week.empty or area_week["area_code"].isna().all():
+        return empty
+    df = burst_tests(area_week, baseline_weeks, min_weeks, min_posts)
+    level = false_alarms_per_year / WEEKS_PER_YEAR
+    out = df[(df["flagged_posts"] >= min_posts) & (df["p_value"] < level)].copy()
+    if out.empty:
+        return empty
+    out["upper"] = _largest_quiet_count(out["baseline_sum"].to_numpy(float), out["a"].to_numpy(),
+                                        out["b"].to_numpy(), out["flagged_posts"].to_numpy(), level)
+    out["baseline"] = out["expected"]
+    out["score"] = -np.log10(np.clip(out["p_value"].to_numpy(), 1e-300, 1))
+    weeks = {c: period_range(g["week"]) for c, g in area_week.dropna(subset=["area_code"]).groupby("city_id")}
+    out["baseline_from"] = [weeks[c][i] for c, i in zip(out["city_id"], out["baseline_from"], strict=True)]
+    out["baseline_to"] = [weeks[c][i - 1] for c, i in zip(out["city_id"], out["t"], strict=True)]
     out["evidence"] = [json.dumps({"code": EVIDENCE_CODE, "flagged_posts": int(n), "week": str(w),
-                                   "baseline": round(float(b), 2), "baseline_weeks": int(baseline_weeks),
-                                   "p_value": float(f"{q:.3g}")})
-                       for n, w, b, q in zip(out["flagged_posts"], out["week"], out["baseline"], p[out.index],
-                                             strict=True)]
-    return out[BURST_COLUMNS].reset_index(drop=True)
+                                   "baseline": round(float(b), 2), "baseline_weeks": int(k), "upper": int(u),
+                                   "p_value": float(f"{q:.3g}"), "dispersion": round(float(a), 3),
+                                   "seasonal": round(float(s), 3), "baseline_from": f, "baseline_to": t,
+                                   "false_alarms_per_year": float(false_alarms_per_year)})
+                       for n, w, b, k, u, q, a, s, f, t in zip(
+                           out["flagged_posts"], out["week"], out["expected"], out["n_weeks"], out["upper"],
+                           out["p_value"], out["dispersion"], out["season"], out["baseline_from"],
+                           out["baseline_to"], strict=True)]
+    return out[BURST_COLUMNS].sort_values(["city_id", "week", "area_code"], ignore_index=True)

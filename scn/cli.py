@@ -79,6 +79,27 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_analyse(args: argparse.Namespace) -> int:
+    from scn.analysis.engine import PanelError, analyse, json_lines, read_areas, read_panel
+
+    try:
+        panel = read_panel(Path(args.panel))
+        areas = read_areas(Path(args.areas)) if args.areas else None
+    except PanelError as exc:
+        print(f"scn analyse: {exc}", file=sys.stderr)
+        return 2
+    table = analyse(panel, areas)
+    if args.json:
+        for line in json_lines(table):
+            print(line)
+        return 0
+    for r in table.itertuples(index=False):
+        print(f"{r.city_id}\tverdict\t{r.verdict}" if r.analysis == "verdict" else
+              f"{r.city_id}\t{r.analysis}\tlag {r.lag}\t{r.estimate:.3f} [{r.ci_low:.3f}, {r.ci_high:.3f}]"
+              f"\tp={r.p_value:.3g}\tn={r.n}\t{r.unit}")
+    return 0
+
+
 def _cmd_classify(args: argparse.Namespace) -> int:
     from scn.nlp.evaluation import evaluate_file
     from scn.nlp.io import read_classify_input
@@ -174,6 +195,84 @@ def _cmd_user(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_review(args: argparse.Namespace) -> int:
+    import getpass
+
+    from scn.review import loop
+
+    verb = args.action
+    try:
+        if verb == "sample":
+            out = loop.sample(args.city, args.lang, n=args.n, seed=args.seed)
+            print(json.dumps(out) if args.json else
+                  f"{out['city_id']}/{out['lang']}: drew {out['drawn']} posts ({out['random']} random, "
+                  f"{out['uncertainty']} uncertain) of {out['population']}; {out['sampled_total']} sampled in all")
+        elif verb == "export":
+            path, rows = loop.export_csv(args.city, f"cli:{getpass.getuser()}",
+                                         Path(args.out) if args.out else None)
+            print(f"{rows} posts to label written to {path} (raw text: keep it private; the export is logged)")
+        elif verb == "import":
+            out = loop.import_csv(Path(args.file))
+            print(json.dumps(out) if args.json else
+                  f"{out['file']}: {out['labelled']} labels ({out['added']} new, {out['replaced']} replaced), "
+                  f"{out['skipped']} rows without a label skipped")
+        else:
+            out = {**loop.train(args.city, args.lang), "relabelled": 0}
+            if out["adopted"]:
+                from scn import lake
+                from scn.enrich.tables import classify_new_posts, enrich_posts
+
+                out["relabelled"] = classify_new_posts()["classified"]
+                if lake.has_table("posts_enriched"):
+                    enrich_posts()  # the marts pick the new labels up at the next `scn run`
+                loop.refresh(args.city)  # measured again on the held-out posts, with the new labels
+            if args.json:
+                print(json.dumps(out))
+            else:
+                scores = (f"adapter macro-F1 {out['adapter_macro_f1']:.3f} vs current {out['current_macro_f1']:.3f} "
+                          f"on {out['n_holdout']} held-out posts" if out["adapter_macro_f1"] is not None else
+                          out["reason"])
+                print(f"{args.city}/{args.lang}: {scores}; " + (
+                    f"adopted {out['version']}, {out['relabelled']} posts re-labelled (publish with `scn run`)"
+                    if out["adopted"] else f"not adopted ({out['reason']})"))
+    except loop.ReviewError as exc:
+        print(f"scn review {verb}: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _cmd_collect(args: argparse.Namespace) -> int:
+    from datetime import datetime
+
+    from scn.ingest.sources.base import AuthError, ConfigError
+    from scn.ingest.sources.collect import collect
+
+    paths().ensure()
+    try:
+        since = datetime.fromisoformat(args.since.replace("Z", "+00:00")) if args.since else None
+    except ValueError:
+        print(f"{args.source}: --since '{args.since}' is not an ISO 8601 time", file=sys.stderr)
+        return 2
+
+    def progress(r) -> None:
+        print(f"{r.source}/{r.city_id}: page {r.pages}, fetched {r.fetched}, accepted {r.accepted}, "
+              f"{r.requests} requests", file=sys.stderr, flush=True)
+    try:
+        result = collect(args.source, args.city, since=since, instance=args.instance, tags=args.tag or None,
+                         progress=progress)
+    except (AuthError, ConfigError) as exc:
+        print(str(exc).splitlines()[0], file=sys.stderr)
+        return 2
+    out = result.to_json()
+    if args.json:
+        print(json.dumps(out, default=str, ensure_ascii=False))
+    else:
+        print(f"{args.source}/{args.city}: fetched {out['fetched']}, accepted {out['accepted']}, quarantined "
+              f"{out['quarantined']}, duplicates {out['duplicates']}, {out['requests']} requests"
+              + "".join(f"\n  {e}" for e in out["errors"]))
+    return 0 if result.answered else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="scn", description="Strong Cities Network data platform. State lives in "
                                  "$SCN_HOME (default ./.scn).")
@@ -202,6 +301,21 @@ def build_parser() -> argparse.ArgumentParser:
                    "rows_read, accepted, quarantined, duplicates, archived_to, errors")
     p.set_defaults(func=_cmd_ingest)
 
+    p = sub.add_parser("collect", help="collect what is new from a platform, survey server or police API",
+                       description="Fetch what is new since the last run (per source and city cursor), archive the "
+                       "raw responses, validate and pseudonymise like `scn ingest`. Settings: config/sources.yml "
+                       "(docs/collection.md). Exit 0 when the source answered (even with nothing new), 1 when it "
+                       "did not answer, 2 for unusable configuration or credentials.")
+    p.add_argument("source", metavar="SOURCE", help="mastodon | bluesky | fourchan | telegram | reddit | x | rss | "
+                   "kobo | odk | police-uk")
+    p.add_argument("--city", metavar="CITY_ID", required=True)
+    p.add_argument("--since", metavar="ISO8601", help="how far back a first run goes")
+    p.add_argument("--instance", metavar="URL", help="base URL (Mastodon instance, API host)")
+    p.add_argument("--tag", metavar="TAG", nargs="+", action="extend", help="hashtags (without #)")
+    p.add_argument("--json", action="store_true", help="print exactly one JSON object: source, city_id, fetched, "
+                   "accepted, quarantined, duplicates, requests, cursor, errors")
+    p.set_defaults(func=_cmd_collect)
+
     p = sub.add_parser("run", help="materialize assets (all by default), then publish the serving snapshot",
                        description="Run the Dagster asset graph in process on the $SCN_HOME instance: ingest "
                        "the inbox, enrich, dbt build (tests as checks), analyses, publish.")
@@ -217,9 +331,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("csv", "xlsx", "parquet"), required=True)
     p.add_argument("--out", required=True, metavar="PATH")
     p.add_argument("--city", metavar="CITY_ID", help="only this city")
-    p.add_argument("--audience", choices=vocabularies.user_roles(), default="staff",
+    p.add_argument("--audience", choices=("staff", "official"), default="staff",  # scn.privacy.disclosure
                    help="official: small counts suppressed, no per-person data")
     p.set_defaults(func=_cmd_export)
+
+    p = sub.add_parser("analyse", help="speech x crime: within-place effects both ways and a verdict per city",
+                       description="Fit the engine (docs/geo.md) on a cell x month PANEL (CSV or Parquet: city_id, "
+                       "cell, period YYYY-MM, posts, flagged_posts, crimes, hate_crimes; optional population, "
+                       "area_code). Exit 2, naming file, row and field, when the input cannot be used.")
+    p.add_argument("panel", metavar="PANEL")
+    p.add_argument("--areas", metavar="AREAS", help="CSV or Parquet: cell, area_code")
+    p.add_argument("--json", action="store_true", help="one JSON object per line: city_id, analysis, lag, estimate, "
+                   "ci_low, ci_high, p_value, n, unit; and per city {city_id, analysis: verdict, verdict, evidence}")
+    p.set_defaults(func=_cmd_analyse)
 
     p = sub.add_parser("classify", help="label texts as hate, offensive or none",
                        description="Classify texts with the configured model ($SCN_CLASSIFIER or the shipped "
@@ -265,6 +389,39 @@ def build_parser() -> argparse.ArgumentParser:
                          "the user ends.")
     pp.add_argument("username")
     pp.set_defaults(func=_cmd_user)
+
+    p = sub.add_parser("review", help="review loop: sample posts, label them, measure and adapt the classifier",
+                       description="Per city and language: draw posts to label (a random stratum for unbiased "
+                       "accuracy, an uncertainty stratum for learning), export them to label offline, import the "
+                       "labels, train a local adapter. Labels are stored pseudonymised under $SCN_HOME/review; "
+                       "raw text is shown to reviewers only and every view or export is logged (docs/review.md).")
+    rsub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    rs = rsub.add_parser("sample", help="draw posts of a city and language to review")
+    rs.add_argument("--city", required=True, metavar="CITY")
+    rs.add_argument("--lang", required=True, metavar="LANG")
+    rs.add_argument("--n", type=int, default=100, metavar="N", help="posts to draw, half at random (default 100)")
+    rs.add_argument("--seed", type=int, help="random seed (default: the number of posts sampled so far)")
+    rs.add_argument("--json", action="store_true", help="one JSON object: city_id, lang, batch, drawn, random, "
+                    "uncertainty, sampled_total, population")
+    rs.set_defaults(func=_cmd_review)
+    re_ = rsub.add_parser("export", help="write a city's sample as a CSV to label offline (raw text; logged)")
+    re_.add_argument("--city", required=True, metavar="CITY")
+    re_.add_argument("--out", metavar="FILE", help="default $SCN_HOME/review/exports/review-CITY.csv")
+    re_.set_defaults(func=_cmd_review)
+    ri = rsub.add_parser("import", help="import labels from a CSV (post_key, label, target, reviewer)",
+                         description="Validate and import labels; any invalid value stops the import and is "
+                         "named by file, row and field (exit 2). Importing a file again never duplicates labels.")
+    ri.add_argument("file", metavar="FILE")
+    ri.add_argument("--json", action="store_true", help="one JSON object: file, rows, labelled, skipped, added, "
+                    "replaced")
+    ri.set_defaults(func=_cmd_review)
+    rt = rsub.add_parser("train", help="train a city/language adapter; adopt it only if it beats the current "
+                         "labelling on the held-out random stratum, then re-label")
+    rt.add_argument("--city", required=True, metavar="CITY")
+    rt.add_argument("--lang", required=True, metavar="LANG")
+    rt.add_argument("--json", action="store_true", help="one JSON object: city_id, lang, adopted, "
+                    "adapter_macro_f1, current_macro_f1, n_train, n_holdout, version, reason, relabelled")
+    rt.set_defaults(func=_cmd_review)
     return ap
 
 

@@ -55,18 +55,33 @@ class Settings(BaseSettings):
     ingest_max_polygon_vertices: int = Field(250_000, ge=4, description="most vertices of one boundary area; more: "
                                              "quarantined")
 
+    sources_file: Path | None = Field(None, description="per-city collection settings (default config/sources.yml)")
+    source_secrets: Path | None = Field(None, description="collection credentials file (default secrets/sources.yml)")
+    x_bearer_token: str | None = Field(None, description="X API v2 bearer token (scn collect x)")
+    reddit_client_id: str | None = Field(None, description="Reddit app client id (scn collect reddit)")
+    reddit_client_secret: str | None = Field(None, description="Reddit app client secret")
+    mastodon_access_token: str | None = Field(None, description="Mastodon token, for instances that require one")
+    bluesky_access_token: str | None = Field(None, description="Bluesky access JWT, for AppViews that require one")
+    kobo_token: str | None = Field(None, description="KoboToolbox API token (scn collect kobo)")
+    odk_email: str | None = Field(None, description="ODK Central user (scn collect odk)")
+    odk_password: str | None = Field(None, description="ODK Central password")
+    telegram_api_id: str | None = Field(None, description="Telegram API id (Telethon option)")
+    telegram_api_hash: str | None = Field(None, description="Telegram API hash (Telethon option)")
+
     @field_validator("home", mode="after")
     @classmethod
     def _absolute(cls, v: Path) -> Path:
         return v.resolve()
 
-    @field_validator("archive", "dagster_yaml", "alert_log", mode="after")
+    @field_validator("archive", "dagster_yaml", "alert_log", "sources_file", "source_secrets", mode="after")
     @classmethod
     def _absolute_or_none(cls, v: Path | None) -> Path | None:
         return v.resolve() if v else None
 
     @field_validator("classifier", "classifier_eval", "lexicons", "secret_key", "pseudonym_key",
-                     "alert_webhook", mode="before")
+                     "alert_webhook", "x_bearer_token", "reddit_client_id", "reddit_client_secret",
+                     "mastodon_access_token", "bluesky_access_token", "kobo_token", "odk_email", "odk_password",
+                     "telegram_api_id", "telegram_api_hash", mode="before")
     @classmethod
     def _blank_is_unset(cls, v: object) -> object:
         return None if isinstance(v, str) and not v.strip() else v

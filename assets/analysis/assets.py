@@ -42,13 +42,16 @@ def _analysis_asset(name: str, deps: list[AssetKey], description: str, function:
 
 analysis_assets = [
     _analysis_asset("correlations", [warehouse_key("cell_month"), lake_key("areas")],
-                    "Per city: Spearman (permutation p), lagged cross-correlation, negative binomial rate ratio "
-                    "of hate crimes per flagged post a month earlier, bivariate Moran's I; each with CI and n."),
-    _analysis_asset("alerts", [warehouse_key("area_week"), lake_key("posts")],
-                    "Early warning: weekly bursts of flagged speech per area against its own baseline, and "
-                    "coordinated posting (near-duplicate texts from many accounts in a short window)."),
+                    "Per city: within-place fixed-effects rate ratios per doubling of hateful posts both ways "
+                    "(speech -> later crime, crime -> later speech), spillover, placebo lead, negative control, "
+                    "prewhitened secondary statistics; each with CI and n; and a direction verdict with evidence."),
+    _analysis_asset("alerts", [warehouse_key("area_week"), lake_key("posts"), lake_key("posts_enriched")],
+                    "Early warning: weekly bursts of flagged speech per area against a seasonal negative-binomial "
+                    "baseline (at most one false alert per area-year expected), and coordinated posting "
+                    "(independent near-duplicate hateful texts from many accounts in a short window; shares apart)."),
     _analysis_asset("risk", [warehouse_key("area_month"), warehouse_key("survey_indices")],
-                    "Local risk profile: areas ranked by recent speech, crime and survey resilience, with reasons."),
+                    "Local risk profile: areas ranked by empirical-Bayes smoothed rates of recent speech and hate "
+                    "crime, with exceedance probabilities, 90% rank intervals and reasons as bands."),
     _analysis_asset("classifier_eval", [lake_key("post_labels")],
                     "Held-out precision, recall and F1 per language and class of the classifier in use.",
                     function="classifier_evaluation"),

@@ -5,6 +5,7 @@ from dagster import AssetKey, DagsterInstance, DynamicPartitionsDefinition
 from assets.keys import lake_key
 from scn.ingest.families import FAMILY_TABLES
 from scn.ingest.inbox import inbox_city_ids
+from scn.ingest.sources.base import SOURCES
 
 # families whose files arrive per city (inbox/<kind>/<city_id>/): their assets are partitioned by city. The member
 # registry and the programme records are network-wide files and stay unpartitioned.
@@ -15,8 +16,10 @@ RANGE_END = "dagster/asset_partition_range_end"
 
 
 def partitioned_keys() -> list[AssetKey]:
-    """Lake tables written by the city-partitioned ingest assets."""
-    return [lake_key(t) for k in PARTITIONED_KINDS for t in FAMILY_TABLES[k]]
+    """Assets partitioned by city: the lake tables of the city-partitioned ingest assets, and the collect assets
+    (``collect/<source>``, assets/collect)."""
+    return [lake_key(t) for k in PARTITIONED_KINDS for t in FAMILY_TABLES[k]] + \
+        [AssetKey(["collect", s]) for s in SOURCES]
 
 
 def register_inbox_cities(instance: DagsterInstance) -> list[str]:

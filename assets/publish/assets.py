@@ -4,7 +4,7 @@
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
 from assets.keys import SNAPSHOT_KEY, analysis_key
-from assets.publish.health import asset_health, check_results
+from assets.publish.health import asset_health, check_results, collection_health
 from assets.resources import ServingResource, WarehouseResource
 from assets.retry import retry_policy, transient_only
 from assets.transforms.assets import mart_keys
@@ -37,7 +37,8 @@ def serving_snapshot(context: AssetExecutionContext, warehouse: WarehouseResourc
         for t in ANALYSIS_PUBLISHED:
             if lake.has_table(t):
                 queries[t] = f"select * from {lake.scan(t)} order by all"
-        health = {"asset_health": asset_health(context), "check_results": check_results(context)}
+        health = {"asset_health": asset_health(context), "check_results": check_results(context),
+                  "collection_health": collection_health(context)}
         snap = serving.publish(health, run_id=context.run_id, data_date=data_date,
                                from_duckdb=(warehouse.path(), queries))
         meta = serving.manifest(snap)

@@ -72,3 +72,56 @@ def check_results(context: AssetExecutionContext) -> pd.DataFrame:
     out["evaluated_at"] = pd.to_datetime(out["evaluated_at"], utc=True)
     out["passed"] = out["passed"].astype("boolean")
     return out
+
+
+def _every(cron: str, now: float) -> float:
+    """Seconds between the two latest ticks of ``cron`` (UTC) before ``now``; a day when it is not a cron string."""
+    from dagster._utils.schedules import reverse_cron_string_iterator
+
+    try:
+        ticks = reverse_cron_string_iterator(now, cron, "UTC")
+        return next(ticks).timestamp() - next(ticks).timestamp()
+    except Exception:  # noqa: BLE001 - the sensor reports a bad cron string; here it is a daily source
+        return 86400.0
+
+
+def _last_collected(context: AssetExecutionContext, source: str, city: str) -> datetime | None:
+    """When the latest collect materialization of ``city`` that collected it and answered happened (the last
+    50 looked at): its metadata lists the city and has no error, or fetched something."""
+    from dagster import AssetRecordsFilter
+
+    from assets.collect.assets import collect_key
+
+    records = context.instance.fetch_materializations(
+        AssetRecordsFilter(asset_key=collect_key(source), asset_partitions=[city]), limit=50).records
+    for record in records:  # newest first
+        meta = record.asset_materialization.metadata if record.asset_materialization else {}
+        cities = meta["cities"].value if "cities" in meta else []
+        errors = meta["errors"].value if "errors" in meta else []
+        fetched = meta["fetched"].value if "fetched" in meta else 0
+        if city in (cities or []) and (not errors or fetched):
+            return datetime.fromtimestamp(record.timestamp, UTC)
+    return None
+
+
+def collection_health(context: AssetExecutionContext) -> pd.DataFrame:
+    """One row per enabled (source, city) of the sources file: last collected, expected interval, status
+    (scn.publish.collection_health). An unreadable sources file gives an empty table (the page says so)."""
+    from scn.ingest.sources.base import SourceError
+    from scn.ingest.sources.config import load_file, source_config
+    from scn.publish.collection_health import COLUMNS
+    from scn.publish.collection_health import collection_health as table
+
+    now = datetime.now(UTC)
+    try:
+        doc = load_file()
+        entries = [(s, city, _every(source_config(s, city).schedule, now.timestamp()))
+                   for city, sources in sorted(doc.cities.items()) for s, entry in sorted(sources.items())
+                   if (entry or {}).get("enabled", True)]
+    except SourceError as exc:
+        context.log.warning(f"collection health: {exc}")
+        import pandas as pd
+
+        return pd.DataFrame(columns=list(COLUMNS))
+    collected = {(s, c): t for s, c, _ in entries if (t := _last_collected(context, s, c)) is not None}
+    return table(entries, collected, now)

@@ -15,9 +15,11 @@ import plotly.graph_objects as go
 
 from dashboards import data, i18n, maps
 from dashboards.i18n import t
+from scn.nlp.accuracy import shown_accuracy
 from scn.privacy.disclosure import for_audience
 
-FINDINGS = ("nb_irr", "spearman", "moran_bv")
+# the within-place rate ratios shown by lag, both ways (geo/direction.py)
+LAG_ANALYSES = ("speech_to_crime", "crime_to_speech")
 # city_month: the counts by city and month (cells and less precise locations). Shaped with the city's cell_month
 # rows, so that a monthly total that would give a hidden cell back by differencing is hidden too.
 SERIES_TABLE = "city_month"
@@ -37,35 +39,60 @@ def _correlations(city_id: str, audience: str) -> pd.DataFrame:
     return for_audience("correlations", data.table("correlations", city_id), audience)
 
 
+def _row(corr: pd.DataFrame, analysis: str, lag: object = None) -> pd.Series | None:
+    rows = corr[corr["analysis"] == analysis]
+    if lag is not None and "lag" in rows.columns:
+        rows = rows[pd.to_numeric(rows["lag"], errors="coerce") == pd.to_numeric(lag, errors="coerce")]
+    return rows.iloc[0] if len(rows) else None
+
+
+def _ratio(r: pd.Series | None, lang: str) -> dict:
+    """A rate ratio per doubling as the sentence's numbers: the change in percent (more / fewer), CI and n."""
+    if r is None or pd.isna(r["estimate"]):
+        return {}
+    est = float(r["estimate"])
+    change = t("pct_more" if est >= 1 else "pct_fewer", lang, pct=abs(est - 1) * 100)
+    return {"est": est, "lo": float(r["ci_low"]), "hi": float(r["ci_high"]), "change": change,
+            "n": int(r["n"]) if pd.notna(r["n"]) else 0}
+
+
 def findings(city_id: str, lang: str, audience: str) -> tuple[list[str], list[str]]:
-    """The correlation results in plain language, with their uncertainty, size and caveats (an analysis without
-    an estimate says why), and how each was computed; ([], []) when none."""
+    """The engine's verdict for the city in plain language (docs/geo.md): the comparison made (each
+    neighbourhood with itself over time), what is adjusted for, the unit (per doubling), the direction, the
+    interval and n; a common cause when the checks say so; and how it was computed. ([], []) when no verdict."""
     corr = _correlations(city_id, audience)
-    if corr.empty:
+    v = _row(corr, "verdict") if len(corr) else None
+    if v is None:
         return [], []
-    texts, methods = [], []
-    for analysis in FINDINGS:
-        rows = corr[corr["analysis"] == analysis]
-        if rows.empty:
-            continue
-        estimated = rows[rows["estimate"].notna()]
-        r = (estimated if len(estimated) else rows).iloc[0]
-        d = i18n.parse_json(r.get("detail")) or {}
-        if pd.isna(r["estimate"]):
-            why = i18n.not_estimated(analysis, d, lang)
-            texts += [why] if why else []
-            continue
-        null = 1.0 if analysis == "nb_irr" else 0.0
-        direction = t("more" if r["estimate"] > null else "fewer", lang)
-        text = t(analysis, lang, est=r["estimate"], lo=r["ci_low"], hi=r["ci_high"], p=r["p_value"],
-                 direction=direction, months=int(d.get("n_periods", 0)), cells=int(d.get("n_cells", r["n"])))
-        if analysis != "moran_bv" and pd.notna(r["ci_low"]) and r["ci_low"] <= null <= r["ci_high"]:
-            text += " " + t("no_clear_link", lang)
-        caveat = i18n.caveat(d, lang)
-        texts.append(text + (" " + caveat if caveat else ""))
-        how = i18n.method(analysis, d, lang)
-        methods += [how] if how else []
-    return texts, methods
+    code, ev = str(v.get("verdict")), i18n.parse_json(v.get("detail")) or {}
+    fwd = _ratio(_row(corr, ev.get("forward_analysis") or "speech_to_crime", ev.get("forward_lag") or 1), lang)
+    rev = _ratio(_row(corr, "crime_to_speech", ev.get("reverse_lag") or 1), lang)
+    s2c = _ratio(_row(corr, "speech_to_crime", 1), lang)
+    size = {"cells": int(ev.get("n_cells") or ev.get("n_cells_with_hate") or 0),
+            "months": int(ev.get("n_periods") or 0), "n": s2c.get("n", 0)}
+    if code == "insufficient_data" or not s2c:
+        note = ev.get("note") or "not_converged"
+        return [t("verdict_insufficient_data", lang, why=t(f"insufficient_{note}", lang), **size)], []
+    texts = [t("comparison", lang, **size)]
+    if code == "speech_leads":
+        texts.append(t("verdict_speech_leads", lang, **fwd))
+        if ev.get("forward_analysis") == "spillover":
+            texts.append(t("spillover_found", lang, **fwd))
+    elif code == "crime_leads":
+        texts.append(t("verdict_crime_leads", lang, r_est=rev.get("est", np.nan), r_lo=rev.get("lo", np.nan),
+                       r_hi=rev.get("hi", np.nan), r_change=rev.get("change", ""), **s2c))
+    elif code == "both_directions":
+        texts.append(t("verdict_both_directions", lang, **s2c))
+    else:
+        texts.append(t("verdict_no_link", lang, **s2c))
+    if code != "insufficient_data" and ev.get("common_cause_likely"):
+        texts.append(t("common_cause", lang))
+    if ev.get("classifier_adjusted"):
+        texts.append(t("classifier_adjusted", lang))
+    texts.append(t("not_causation", lang))
+    cluster = t(f"cluster_{ev.get('cluster', 'cell')}", lang) if i18n.has(f"cluster_{ev.get('cluster')}") \
+        else t("cluster_cell", lang)
+    return texts, [t("method_engine", lang, cluster=cluster, max_lag=int(ev.get("max_lag") or 3))]
 
 
 def series_figure(city_id: str, lang: str, audience: str) -> go.Figure | None:
@@ -86,33 +113,36 @@ def series_figure(city_id: str, lang: str, audience: str) -> go.Figure | None:
 
 def _lags(city_id: str, audience: str) -> pd.DataFrame:
     corr = _correlations(city_id, audience)
-    return corr[corr["analysis"] == "xcorr"].sort_values("lag") if len(corr) else corr
+    if corr.empty:
+        return corr
+    corr = corr[corr["analysis"].isin(LAG_ANALYSES) & corr["estimate"].notna()]
+    return corr.sort_values(["analysis", "lag"])
 
 
 def lag_figure(city_id: str, lang: str, audience: str) -> go.Figure | None:
+    """Rate ratios per doubling at lags 1..k, both ways (bars: 95% CI; 1 = no change)."""
     xc = _lags(city_id, audience)
-    xc = xc[xc["estimate"].notna()] if len(xc) else xc
     if xc.empty:
         return None
-    fig = go.Figure(go.Bar(x=xc["lag"], y=xc["estimate"], error_y={
-        "type": "data", "symmetric": False, "array": xc["ci_high"] - xc["estimate"],
-        "arrayminus": xc["estimate"] - xc["ci_low"]}, marker_color="#1f4e78"))
-    fig.update_layout(xaxis={"title": {"text": t("lag_axis", lang)}, "dtick": 1}, yaxis={"range": [-1, 1]},
-                      margin={"l": 50, "r": 20, "t": 10, "b": 40}, height=260)
+    fig = go.Figure()
+    for analysis, colour in zip(LAG_ANALYSES, ("#1f4e78", "#b85c00"), strict=True):
+        rows = xc[xc["analysis"] == analysis]
+        if rows.empty:
+            continue
+        fig.add_bar(x=rows["lag"], y=rows["estimate"] - 1, base=1, name=t(f"lag_{analysis}", lang),
+                    marker_color=colour, error_y={"type": "data", "symmetric": False,
+                                                  "array": rows["ci_high"] - rows["estimate"],
+                                                  "arrayminus": rows["estimate"] - rows["ci_low"]})
+    fig.add_hline(y=1, line={"color": "#888", "dash": "dot"})
+    fig.update_layout(xaxis={"title": {"text": t("lag_axis", lang)}, "dtick": 1},
+                      yaxis={"title": {"text": t("lag_yaxis", lang)}}, barmode="group",
+                      margin={"l": 50, "r": 20, "t": 10, "b": 40}, height=260, legend={"orientation": "h"})
     return fig
 
 
 def lag_notes(city_id: str, lang: str, audience: str) -> list[str]:
-    """The caveat of the lag analysis, and why it has no estimate when none of its lags has one."""
-    xc = _lags(city_id, audience)
-    if xc.empty:
-        return []
-    details = [i18n.parse_json(d) or {} for d in xc["detail"]] if "detail" in xc.columns else [{}]
-    if xc["estimate"].notna().any():
-        caveat = i18n.caveat(details[0], lang)
-        return [caveat] if caveat else []
-    why = i18n.not_estimated("xcorr", details[0], lang)
-    return [why] if why else []
+    """What the lag chart compares (longer lags are shown, the verdict rests on lag 1)."""
+    return [t("lag_note", lang)] if not _lags(city_id, audience).empty else []
 
 
 def survey_figure(city_id: str, audience: str) -> go.Figure | None:
@@ -185,13 +215,16 @@ def _score_text(code: str, macro_f1: float | None, baseline: float | None, lang:
 
 
 def classifier_line(city_id: str, lang: str, audience: str) -> str | None:
+    """Accuracy per language and platform of the city's posts: the held-out figure measured on data of that
+    language and platform (the weakest source when several match), else "not measured" (shown_accuracy)."""
     ev = for_audience("classifier_eval", data.table("classifier_eval"), audience)
-    if ev.empty:
-        return None
-    per_lang = ev.drop_duplicates("lang")
-    scores = ", ".join(_score_text(r.lang, r.macro_f1, r.baseline_macro_f1, lang) for r in per_lang.itertuples())
-    line = t("classifier_line", lang, scores=scores)
     cov = for_audience("classifier_coverage", data.table("classifier_coverage", city_id), audience)
+    shown = shown_accuracy(ev, cov)
+    if shown.empty:
+        return None
+    scores = ", ".join(_score_text(f"{r.lang} ({r.platform})", r.macro_f1, r.baseline_macro_f1, lang)
+                       for r in shown.itertuples())
+    line = t("classifier_line", lang, scores=scores)
     if len(cov) and cov["posts"].sum() > 0:
         line += " " + t("not_assessed", lang, share=cov["not_assessed"].sum() / cov["posts"].sum())
         if "lexicon" in cov.columns and cov["lexicon"].sum() > 0:

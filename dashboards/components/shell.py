@@ -7,6 +7,7 @@ import dash
 from dash import dcc, html
 
 from dashboards import data, i18n
+from dashboards.components import review
 from dashboards.i18n import t
 from scn.access.users import User
 
@@ -31,6 +32,8 @@ def nav(user: User | None, lang: str, csrf_token: str = "") -> list:
         return [brand]
     links = [dcc.Link(t("network", lang), href="/network"), dcc.Link(t("health", lang), href="/health")] \
         if user.is_staff else [dcc.Link(t("my_city", lang), href=f"/city/{user.city_id}")]
+    if user.is_staff or user.is_reviewer:
+        links.append(dcc.Link(review.t("nav", lang), href="/review", id="nav-review"))
     info = data.snapshot_info()
     stamp = t("snapshot", lang, date=info.get("data_date"), published=info.get("published_at")) if info \
         else t("no_snapshot", lang)

@@ -11,7 +11,9 @@ from dash import Input, Output, Patch, State, ctx, dcc, html
 from dashboards import auth, data, maps
 from dashboards.components import city as view
 from dashboards.components import frame_table, graph, section, unavailable
+from dashboards.components import review as review_view
 from dashboards.i18n import normalise, t
+from scn.review import store as review_store
 from scn.settings import suppress_below
 
 dash.register_page(__name__, path_template="/city/<city_id>", access="city")
@@ -72,6 +74,8 @@ def layout(city_id: str | None = None, lang: str | None = "en", **_query: object
                 else html.P(t("no_alerts", lang))),
         section(t("risk_areas", lang), frame_table(risk, "risk", lang) if len(risk) else unavailable(lang)),
         html.P(clf or "", id="classifier-line", className="note"),
+        html.P(review_view.city_line(review_store.accuracy(city_id), lang) or "", id="review-accuracy-line",
+               className="note"),  # measured on the city's own reviewed posts (scn review; docs/review.md)
     ])
 
 

@@ -1,5 +1,6 @@
-"""Data health (``/health``, staff): latest materializations, failed checks, quarantine counts, classifier
-evaluation and a link to the Dagster UI (``settings().dagster_url``, default http://127.0.0.1:3000)."""
+"""Data health (``/health``, staff): latest materializations, failed checks, stalled collection sources,
+quarantine counts, classifier evaluation and a link to the Dagster UI (``settings().dagster_url``, default
+http://127.0.0.1:3000)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,22 @@ def _failed_checks(lang: str):
     return frame_table(failed[cols], "health-failed-checks", lang)
 
 
+def _stalled_sources(lang: str):
+    """Configured (source, city) pairs not collected on schedule (``collection_health``: stalled or never)."""
+    health = data.table("collection_health")
+    if "status" not in health.columns:
+        return unavailable(lang)
+    if health.empty:
+        return html.P(t("no_sources_configured", lang), id="health-sources-none")
+    stalled = health[health["status"].ne("ok")]
+    if stalled.empty:
+        return html.P(t("all_sources_fresh", lang, n=len(health)), id="health-sources-ok")
+    words = {c: t(f"collect_status_{c}", lang) for c in ("stalled", "never", "ok")}
+    shown = stalled.assign(status=stalled["status"].map(words).fillna(stalled["status"]))
+    cols = ["source", "city_id", "last_collected_at", "expected_every_hours", "status"]
+    return frame_table(shown[[c for c in cols if c in shown]], "health-stalled-sources", lang)
+
+
 def layout(lang: str | None = "en", **_query: object) -> html.Div:
     lang = normalise(lang)
     auth.require_page(__name__)
@@ -48,6 +65,7 @@ def layout(lang: str | None = "en", **_query: object) -> html.Div:
         snapshot_notice(lang),
         html.P(html.A(t("dagster_link", lang), href=dagster_url(), id="health-dagster", target="_blank")),
         section(t("failed_checks", lang), _failed_checks(lang)),
+        section(t("stalled_sources", lang), _stalled_sources(lang), id="health-stalled"),
         section(t("assets", lang), frame_table(assets, "health-assets", lang) if len(assets) else unavailable(lang)),
         section(t("quarantine", lang), frame_table(quarantine, "health-quarantine", lang) if len(quarantine)
                 else html.P(t("no_quarantine", lang) if "quarantine_summary" in tables else t("not_available", lang))),

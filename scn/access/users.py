@@ -29,6 +29,7 @@ ROLES = vocabularies.user_roles()  # transforms/seeds/user_roles.csv
 # a user name: lowercase letters, digits, '.', '_' or '-', starting with a letter or digit, 2 to 32 characters
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,31}")
 MIN_PASSWORD = 8
+CITY_ROLES = ("official", "reviewer")  # roles tied to one city
 # checked when the name is unknown, so a wrong user name costs as long as a wrong password
 _DUMMY_HASH = generate_password_hash("not a password")
 _thread_lock = threading.Lock()
@@ -40,7 +41,8 @@ class UserError(ValueError):
 
 @dataclass(frozen=True)
 class User:
-    """Who is looking: ``city_id`` is set for officials and None for staff."""
+    """Who is looking: ``city_id`` is set for officials and reviewers (a reviewer sees their city as its
+    official does, plus the raw text of its review sample) and None for staff."""
 
     username: str
     role: str
@@ -50,8 +52,12 @@ class User:
     def is_staff(self) -> bool:
         return self.role == "staff"
 
+    @property
+    def is_reviewer(self) -> bool:
+        return self.role == "reviewer"
+
     def can_see(self, city_id: str | None) -> bool:
-        """Staff see every city (and network-wide data); an official only their own city."""
+        """Staff see every city (and network-wide data); an official or a reviewer only their own city."""
         return self.is_staff or (city_id is not None and city_id == self.city_id)
 
 
@@ -123,10 +129,10 @@ def add_user(username: str, role: str, city_id: str | None, password: str, *, up
     check_username(username)
     if role not in ROLES:
         raise UserError(f"role must be one of {ROLES}, not {role!r}")
-    if role == "official" and not city_id:
-        raise UserError("an official needs a city (--city CITY_ID)")
-    if role != "official" and city_id:
-        raise UserError(f"{role} see every city: a city is only for officials")
+    if role in CITY_ROLES and not city_id:
+        raise UserError(f"{'an' if role == 'official' else 'a'} {role} needs a city (--city CITY_ID)")
+    if role not in CITY_ROLES and city_id:
+        raise UserError(f"{role} see every city: a city is only for officials and reviewers")
     if city_id is not None and city_id not in known_city_ids():
         raise UserError(f"unknown city {city_id!r}: not in the city registry or the serving snapshot")
     check_password(password)
@@ -134,7 +140,7 @@ def add_user(username: str, role: str, city_id: str | None, password: str, *, up
     with _editing() as users:
         if username in users and not update:
             raise UserError(f"user {username!r} already exists (pass --update to replace it)")
-        users[username] = {"role": role, "city_id": city_id if role == "official" else None,
+        users[username] = {"role": role, "city_id": city_id if role in CITY_ROLES else None,
                            "password_hash": digest, "session_version": _new_version()}
 
 

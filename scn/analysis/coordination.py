@@ -1,9 +1,16 @@
-"""Coordinated posting: near-duplicate texts (MinHash LSH on word bigrams) from many pseudonymous accounts
-within a short window. Text is read inside the pipeline only; the result carries counts, times and a short
+"""Coordinated posting: independent near-duplicate texts (MinHash LSH on word bigrams) with hateful or
+mobilising content from many pseudonymous accounts within a short window.
+
+Shares (retweets, reposts, boosts: an ``RT @`` prefix or a share id/flag column where the source has one) are
+amplification, not independent writing: they are kept apart (counted as ``shares`` in the evidence) and never
+make a cluster on their own. A cluster is flagged only when at least ``min_content_share`` of its independent
+posts carry a label of ``content_labels`` (hateful, mobilising): many people repeating a harmless announcement
+is not a campaign. Text is read inside the pipeline only; the result carries counts, times and a short
 fingerprint of the cluster's MinHash signature, never post text or pseudonyms.
 
 ``evidence`` is a JSON object of a code and numbers (``{"code": "near_duplicates", "posts": ..., "accounts": ...,
-"first_seen": ..., "last_seen": ..., "fingerprint": ...}``); the dashboards turn it into words through i18n.
+"shares": ..., "content_share": ..., "first_seen": ..., "last_seen": ..., "fingerprint": ...}``); the dashboards
+turn it into words through i18n.
 """
 
 from __future__ import annotations
@@ -16,8 +23,13 @@ import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-COORDINATED_COLUMNS = ["city_id", "cluster_id", "first_seen", "last_seen", "posts", "accounts", "evidence"]
+COORDINATED_COLUMNS = ["city_id", "cluster_id", "first_seen", "last_seen", "posts", "accounts", "evidence",
+                       "shares", "content_posts"]
 EVIDENCE_CODE = "near_duplicates"
+# columns a source may carry that mark a post as a share of another (an id of the shared post, or a flag)
+SHARE_COLUMNS = ("repost_of", "retweeted_id", "reblog_of", "shared_post_id", "is_share", "is_repost",
+                 "is_retweet", "is_reblog")
+CONTENT_LABELS = ("hate", "mobilising")
 _MASK = np.uint64(2**64 - 1)
 
 
@@ -25,6 +37,19 @@ def normalise_text(text: pd.Series) -> pd.Series:
     """Lower-case text without links, @mentions, RT markers, '#' signs and punctuation."""
     s = text.astype("string").str.casefold().str.replace(r"https?://\S+|@\w+|\brt\b", " ", regex=True)
     return s.str.replace(r"[\W_]+", " ", regex=True).str.strip()
+
+
+def is_share(posts: pd.DataFrame) -> np.ndarray:
+    """Posts that share another post: text starting with ``RT @`` (any case) or a share column that is set
+    (a non-empty id, or a true flag)."""
+    share = posts["text"].astype("string").str.match(r"\s*rt\s*@", case=False).fillna(False).to_numpy(bool)
+    for col in SHARE_COLUMNS:
+        if col in posts:
+            v = posts[col]
+            set_ = v.fillna(False).astype(bool) if v.dtype == bool or col.startswith("is_") else \
+                v.notna() & v.astype("string").str.strip().ne("").fillna(False)
+            share |= set_.to_numpy(bool)
+    return share
 
 
 def minhash_signatures(text: pd.Series, num_perm: int = 24, shingle: int = 2, min_tokens: int = 6,
@@ -79,38 +104,57 @@ def _evidence(agg: pd.DataFrame, fingerprint: pd.Series) -> list[str]:
     """One JSON object per cluster: the code, counts, first/last time (ISO, UTC) and the fingerprint."""
     first = agg["first_seen"].dt.strftime("%Y-%m-%dT%H:%MZ")
     last = agg["last_seen"].dt.strftime("%Y-%m-%dT%H:%MZ")
-    return [json.dumps({"code": EVIDENCE_CODE, "posts": int(p), "accounts": int(a), "first_seen": f,
-                        "last_seen": la, "fingerprint": fp})
-            for p, a, f, la, fp in zip(agg["posts"], agg["accounts"], first, last, fingerprint, strict=True)]
+    share = (agg["content_posts"] / agg["posts"]).round(2)
+    return [json.dumps({"code": EVIDENCE_CODE, "posts": int(p), "accounts": int(a), "shares": int(sh),
+                        "content_share": float(c), "first_seen": f, "last_seen": la, "fingerprint": fp})
+            for p, a, sh, c, f, la, fp in zip(agg["posts"], agg["accounts"], agg["shares"], share, first, last,
+                                              fingerprint, strict=True)]
+
+
+def _empty() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="int64" if c in ("posts", "accounts", "shares", "content_posts")
+                                      else "object") for c in COORDINATED_COLUMNS})
 
 
 def coordinated_posting(posts: pd.DataFrame, window: str = "6h", min_accounts: int = 5, bands: int = 6,
-                        num_perm: int = 24) -> pd.DataFrame:
-    """Clusters of near-duplicate posts (MinHash LSH on word bigrams: Jaccard above about 0.6 links two texts)
-    from at least ``min_accounts`` pseudonymous accounts, successive posts less than ``window`` apart.
+                        num_perm: int = 24, content_labels: tuple[str, ...] = CONTENT_LABELS,
+                        min_content_share: float = 0.5) -> pd.DataFrame:
+    """Clusters of independent near-duplicate posts (MinHash LSH on word bigrams: Jaccard above about 0.6 links
+    two texts) from at least ``min_accounts`` pseudonymous accounts, successive posts less than ``window``
+    apart, at least ``min_content_share`` of them labelled with one of ``content_labels``.
 
-    ``posts`` needs post_key, city_id, created_at, text, author_pseudo. ``evidence`` is JSON (code, counts,
-    times, a short fingerprint of the cluster's MinHash signature): no text, no pseudonyms."""
+    ``posts`` needs post_key, city_id, created_at, text, author_pseudo and ``label`` (the classifier's; without
+    it nothing is flagged), optionally share columns (``SHARE_COLUMNS``). Shares join the clusters of the texts
+    they repeat but count only as ``shares``. ``evidence`` is JSON (code, counts, times, a short fingerprint of
+    the cluster's MinHash signature): no text, no pseudonyms."""
     df = posts.dropna(subset=["text"]).reset_index(drop=True)
-    if df.empty:
-        return pd.DataFrame(columns=COORDINATED_COLUMNS)
+    if df.empty or "label" not in df:
+        return _empty()
+    df["share"] = is_share(df)
     sig, ok = minhash_signatures(df["text"], num_perm=num_perm)
     df, sig = df[ok].reset_index(drop=True), sig[ok]
     if df.empty:
-        return pd.DataFrame(columns=COORDINATED_COLUMNS)
+        return _empty()
     df["component"] = _band_components(df["city_id"].to_numpy(), sig, bands)
     df["created_at"] = pd.to_datetime(df["created_at"], utc=True)
     df["sig0"] = sig[:, 0]
     df = df.sort_values(["component", "created_at"], ignore_index=True)
     gap = df["created_at"].diff() > pd.Timedelta(window)
     df["session"] = (df["component"].ne(df["component"].shift()) | gap).cumsum()
+    own = ~df["share"]
+    df["own"] = own.astype("int64")
+    df["own_author"] = df["author_pseudo"].where(own)
+    df["own_content"] = own & df["label"].isin(content_labels)
     agg = df.groupby("session").agg(city_id=("city_id", "first"), first_seen=("created_at", "min"),
-                                    last_seen=("created_at", "max"), posts=("post_key", "size"),
-                                    accounts=("author_pseudo", "nunique"), sig0=("sig0", "min"))
-    agg = agg[agg["accounts"] >= min_accounts].reset_index(drop=True)
+                                    last_seen=("created_at", "max"), posts=("own", "sum"),
+                                    shares=("share", "sum"), accounts=("own_author", "nunique"),
+                                    content_posts=("own_content", "sum"), sig0=("sig0", "min"))
+    agg = agg[(agg["accounts"] >= min_accounts)
+              & (agg["content_posts"] >= min_content_share * agg["posts"])].reset_index(drop=True)
     if agg.empty:
-        return pd.DataFrame(columns=COORDINATED_COLUMNS)
+        return _empty()
     fingerprint = agg["sig0"].map(lambda v: hashlib.sha1(int(v).to_bytes(8, "little")).hexdigest()[:10])
     agg["cluster_id"] = agg["city_id"] + ":" + fingerprint + ":" + agg["first_seen"].dt.strftime("%Y%m%d%H%M")
     agg["evidence"] = _evidence(agg, fingerprint)
+    agg[["posts", "shares", "content_posts"]] = agg[["posts", "shares", "content_posts"]].astype("int64")
     return agg[COORDINATED_COLUMNS].sort_values(["city_id", "first_seen"], ignore_index=True)

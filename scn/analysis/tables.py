@@ -8,9 +8,8 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from geo.correlate import city_correlations
 from geo.h3index import area_cells
-from geo.risk import risk_profile
+from geo.risk import RISK_COLUMNS, risk_profile
 from geo.warning import speech_bursts
 from scn import lake
 from scn.analysis.coordination import coordinated_posting
@@ -32,17 +31,24 @@ def warehouse_tables() -> set[str]:
     return set(frame["table_name"]) if len(frame) else set()
 
 
-def correlations(max_lag: int = 3, permutations: int = 999, seed: int = 0) -> pd.DataFrame:
-    """Per-city speech x crime analyses (Spearman, lagged cross-correlation, NB rate ratio, bivariate Moran)
-    on ``cell_month``; see docs/geo.md."""
+def correlations(max_lag: int = 3) -> pd.DataFrame:
+    """Per-city speech x crime engine on ``cell_month`` (``scn.analysis.engine``, the code path of
+    ``scn analyse``): within-place effects both ways, placebo, negative control, secondary statistics and a
+    verdict per city; see docs/geo.md."""
+    from scn.analysis.engine import analyse, finest_cells
+
     cell_month = read_warehouse("select * from cell_month")
+    if cell_month.empty:
+        return analyse(cell_month)
     areas = lake.read_table("areas")
     areas_of_cells = area_cells(areas, h3_resolution()) if len(areas) else None
-    return city_correlations(cell_month, areas_of_cells, max_lag=max_lag, permutations=permutations, seed=seed)
+    return analyse(finest_cells(cell_month), areas_of_cells, max_lag=max_lag)
 
 
 def alerts() -> pd.DataFrame:
-    """Early warning: weekly bursts of flagged speech per area and coordinated posting campaigns.
+    """Early warning: weekly bursts of flagged speech per area (``area_week`` mart, a seasonal negative-binomial
+    baseline, at most ``false_alarms_per_year`` false alerts per area-year; geo.warning) and coordinated posting
+    campaigns (independent near-duplicates with hateful content; scn.analysis.coordination).
 
     Coordinated posting reads post text and pseudonyms inside the pipeline; the result carries neither.
     """
@@ -64,6 +70,10 @@ def alerts() -> pd.DataFrame:
         for city in sorted(lake.value_counts("posts", "city_id")):
             posts = lake.read_table("posts", ["post_key", "city_id", "created_at", "text", "author_pseudo"],
                                     where="city_id = ?", params=[city])
+            labels = lake.read_table("posts_enriched", ["post_key", "label"], where="city_id = ?", params=[city])
+            # the classifier's labels: only hateful (or mobilising) near-duplicates can be a campaign
+            posts = posts.merge(labels.drop_duplicates("post_key"), on="post_key", how="left") if len(labels) \
+                else posts.assign(label=None)
             found = coordinated_posting(posts)
             del posts
             if len(found):
@@ -86,12 +96,12 @@ def alerts() -> pd.DataFrame:
 
 
 def risk() -> pd.DataFrame:
-    """Areas ranked by recent speech, crime and survey resilience, with the reasons (geo.risk)."""
+    """Areas ranked by empirical-Bayes smoothed rates of recent speech and hate crime per population, with
+    exceedance probabilities, rank intervals and reasons (geo.risk)."""
     tables = warehouse_tables()
     area_month = read_warehouse("select * from area_month") if "area_month" in tables else None
     if area_month is None or area_month.empty:
-        return pd.DataFrame(columns=["city_id", "area_code", "rank", "score", "speech_recent", "crime_recent",
-                                     "resilience", "reasons"])
+        return pd.DataFrame(columns=RISK_COLUMNS)
     survey = None
     if "survey_indices" in tables:
         survey = read_warehouse("select city_id, group_value as area_code, construct, mean "

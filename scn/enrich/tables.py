@@ -14,6 +14,7 @@ from geo.locate import locate_crimes, locate_posts
 from scn import lake
 from scn.lake import ensure_table
 from scn.nlp.model import classify, labelling_version
+from scn.review import adapters
 from scn.settings import h3_resolution
 
 LABEL_BATCH = 200_000
@@ -30,7 +31,8 @@ def classify_new_posts(batch_size: int = LABEL_BATCH) -> dict:
     lang_detected, model_version), one part per batch named after the model (and lexicon) version, so a new
     version re-classifies everything once and an unchanged one classifies only new posts.
     """
-    version = labelling_version()  # the model's version, plus the lexicons' (a change of either re-classifies)
+    # the model's version, plus the lexicons' and the adopted review adapters' (a change of any re-classifies)
+    version = labelling_version() + adapters.version_suffix()
     tag = _version_tag(version)
     folder = lake.table_dir("post_labels")
     stale = [p for p in folder.glob("part-*.parquet") if not p.name.startswith(f"part-{tag}-")] \
@@ -39,7 +41,7 @@ def classify_new_posts(batch_size: int = LABEL_BATCH) -> dict:
         p.unlink()
     if not lake.has_table("posts"):
         return {"model_version": version, "classified": 0, "dropped_stale_parts": len(stale)}
-    sql = f"select p.post_key, p.text, p.lang from {lake.scan('posts')} p"
+    sql = f"select p.post_key, p.city_id, p.text, p.lang from {lake.scan('posts')} p"
     if lake.has_table("post_labels"):
         sql += f" anti join {lake.scan('post_labels')} l using (post_key)"
     sql += " order by p.post_key"
@@ -49,6 +51,7 @@ def classify_new_posts(batch_size: int = LABEL_BATCH) -> dict:
     for start in range(0, len(pending), batch_size):
         chunk = pending.iloc[start:start + batch_size]
         out = classify(chunk["text"].tolist(), chunk["lang"].tolist())
+        out = adapters.apply(out, chunk["city_id"], chunk["text"])  # per city and language, where adopted
         labels = pd.DataFrame({
             "post_key": chunk["post_key"].to_numpy(),
             "label": out["label"].to_numpy(),

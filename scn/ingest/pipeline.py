@@ -225,11 +225,17 @@ def run(kind: str, path: Path, city_id: str | None = None, progress: Progress = 
         log.debug("unexpected error ingesting %s", src.display, exc_info=True)
         record_failure(src, _unexpected(src, exc))
         raise IngestError(_unexpected(src, exc)) from exc
+    return load(src, parsed)
+
+
+def load(src: Source, parsed: Parsed) -> IngestResult:
+    """Deduplicate ``parsed`` against the lake, write its new rows (part ``src.sha256[:16]``), quarantine its
+    rejects and log the counts, as one step under the lake's writer lock (file ingest and collected pages alike)."""
     with lake.writer_lock():  # deduplicate against the lake, write and log as one step: no other writer between
         new_counted, dups = pd.DataFrame(), 0
         for table, frame in parsed.tables.items():
             new, n_dup = split_duplicates(table, frame)
-            write_rows(table, new, sha)
+            write_rows(table, new, src.sha256)
             if table == parsed.count_table:
                 new_counted, dups = new, n_dup
         rejects = parsed.rejects.sort_values(ROW, kind="stable").reset_index(drop=True)
@@ -237,8 +243,8 @@ def run(kind: str, path: Path, city_id: str | None = None, progress: Progress = 
         errors = (rejects[[ROW, "field", "reason"]].head(1000)
                   .astype({ROW: "int64", "field": object, "reason": object})
                   .rename(columns={ROW: "row"}).to_dict("records"))
-        result = IngestResult(src.display, kind, src.city_id, len(new_counted) + len(rejects) + dups,
-                              len(new_counted), len(rejects), dups, printable(archived), errors, sha, src.sheet)
+        result = IngestResult(src.display, src.kind, src.city_id, len(new_counted) + len(rejects) + dups,
+                              len(new_counted), len(rejects), dups, _archived(src), errors, src.sha256, src.sheet)
         write_log(src, result)
     return result
 

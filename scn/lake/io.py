@@ -11,7 +11,7 @@ import hashlib
 import os
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -75,7 +75,8 @@ def write_part(name: str, frame: pd.DataFrame | pa.Table, part_id: str) -> Path:
     private_dir(paths().lake)
     folder = private_dir(table_dir(name))
     target = folder / f"part-{part_id}.parquet"
-    tmp = folder / f".tmp-{uuid.uuid4().hex}.parquet"
+    sweep_temp(folder)
+    tmp = folder / f".tmp-{os.getpid()}-{uuid.uuid4().hex}.parquet"
     table = frame if isinstance(frame, pa.Table) else pa.Table.from_pandas(frame, preserve_index=False)
     pq.write_table(table, tmp, compression="zstd")
     tmp.chmod(0o600)
@@ -83,6 +84,26 @@ def write_part(name: str, frame: pd.DataFrame | pa.Table, part_id: str) -> Path:
     if part_id != "empty":
         (folder / "part-empty.parquet").unlink(missing_ok=True)  # a placeholder from ensure_table
     return target
+
+
+def sweep_temp(folder: Path) -> None:
+    """Remove the temp files of writers that died mid-write (SIGKILL: no cleanup ran); a temp file is named by its
+    writer's pid (``.tmp-<pid>-<uuid>``), and a live writer's are kept."""
+    for tmp in folder.glob(".tmp-*.parquet"):
+        sweep_dead(tmp, lambda p: p.unlink(missing_ok=True))
+
+
+def sweep_dead(path: Path, remove: Callable[[Path], object]) -> None:
+    """``remove(path)`` when ``path`` is named ``.<what>-<pid>-...`` and process ``pid`` is gone."""
+    pid = path.name.split("-")[1] if path.name.count("-") >= 2 else ""
+    if not pid.isdigit():
+        return
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        remove(path)
+    except (PermissionError, OverflowError):
+        pass
 
 
 def has_table(name: str) -> bool:

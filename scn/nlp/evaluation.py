@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import json
 from functools import cache
 from importlib import resources
@@ -12,6 +11,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
 
+from scn.nlp.ensemble import tune_bias  # noqa: F401  (re-exported: the training script's name for it)
 from scn.nlp.io import read_labelled
 from scn.nlp.labels import CLASSES
 from scn.nlp.model import DEFAULT, Classifier, classify, load_classifier
@@ -43,35 +43,104 @@ def metrics_report(y_true: np.ndarray, y_pred: np.ndarray, score_hate: np.ndarra
     return out
 
 
-def tune_bias(proba: np.ndarray, y_true: np.ndarray, grid: np.ndarray | None = None) -> np.ndarray:
-    """Per-class additive bias on log-probabilities (hate, offensive; none fixed at 0) maximising macro-F1."""
-    grid = np.linspace(-2, 2, 21) if grid is None else grid
-    logp = np.log(proba + 1e-9)
-    labels = np.array(CLASSES)
-    best, best_f1 = np.zeros(3), -1.0
-    for bh, bo in itertools.product(grid, grid):
-        bias = np.array([bh, bo, 0.0])
-        f1 = f1_score(y_true, labels[np.argmax(logp + bias, axis=1)], labels=list(CLASSES), average="macro",
-                      zero_division=0)
-        if f1 > best_f1 + 1e-9:
-            best, best_f1 = bias, f1
-    return best
+def macro_f1(y_true: np.ndarray, y_pred: np.ndarray) -> float:
+    return float(f1_score(y_true, y_pred, labels=list(CLASSES), average="macro", zero_division=0))
+
+
+def bootstrap_macro_f1(y_true: np.ndarray, pred: np.ndarray, baseline: np.ndarray | None = None, n_boot: int = 1000,
+                       seed: int = 13) -> dict:
+    """95 % percentile bootstrap intervals of macro-F1 (and of the paired margin over ``baseline``): the same
+    resampled texts score both, so the margin's interval reflects the paired comparison."""
+    k = len(CLASSES)
+    y = pd.Categorical(np.asarray(y_true), categories=list(CLASSES)).codes
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, len(y), size=(n_boot, len(y)))
+
+    def scores(p: np.ndarray) -> np.ndarray:
+        codes = pd.Categorical(np.asarray(p), categories=list(CLASSES)).codes
+        cells = (y[idx] * k + codes[idx]) + (np.arange(n_boot) * k * k)[:, None]
+        cm = np.bincount(cells.ravel(), minlength=n_boot * k * k).reshape(n_boot, k, k).astype(float)
+        tp = np.einsum("bii->bi", cm)
+        denom = cm.sum(axis=1) + cm.sum(axis=2)  # predicted + true per class
+        f1 = np.divide(2 * tp, denom, out=np.zeros_like(tp), where=denom > 0)
+        return f1.mean(axis=1)
+
+    model = scores(pred)
+    out = {"ci95": [round(float(v), 4) for v in np.percentile(model, [2.5, 97.5])], "n_boot": n_boot}
+    if baseline is not None:
+        out["margin_ci95"] = [round(float(v), 4) for v in np.percentile(model - scores(baseline), [2.5, 97.5])]
+    return out
+
+
+def cv_baseline(texts: list[str], labels: np.ndarray, folds: int = 5, seed: int = 13) -> np.ndarray | None:
+    """Out-of-fold predictions of the in-source baseline (char 2-5 TF-IDF + default logistic regression) over
+    ``texts``; None when a class has fewer than ``folds`` examples or only one class is present."""
+    from sklearn.model_selection import cross_val_predict
+
+    from scn.nlp.ensemble import baseline_pipeline
+
+    counts = pd.Series(labels).value_counts()
+    if len(counts) < 2 or counts.min() < folds:
+        return None
+    from sklearn.model_selection import StratifiedKFold
+
+    return cross_val_predict(baseline_pipeline(), texts, labels,
+                             cv=StratifiedKFold(folds, shuffle=True, random_state=seed))
+
+
+def _source_report(lang: str, dataset: str, platform: str | None, texts: list[str], y: np.ndarray,
+                   pred: np.ndarray, base: np.ndarray | None, how: str) -> dict:
+    rep = {"lang": lang, "source": dataset, "platform": platform, "n": len(y), "macro_f1": macro_f1(y, pred),
+           "baseline_macro_f1": None if base is None else macro_f1(y, base), "baseline": how if base is not None
+           else "not computed (a class has fewer than 5 examples)"}
+    rep["margin"] = None if base is None else rep["macro_f1"] - rep["baseline_macro_f1"]
+    rep.update(bootstrap_macro_f1(y, pred, base) if len(y) else {})
+    rep["per_class"] = metrics_report(y, pred)["per_class"]
+    return rep
 
 
 def evaluate_file(path: Path, classifier: Classifier | None = None) -> dict:
-    """Classify a labelled CSV/JSONL (text, label[, lang]) and report metrics overall and per language."""
+    """Classify a labelled CSV/JSONL (text, label[, lang, source, platform, split]) and report metrics overall,
+    per language and per language x source, each source with its in-source baseline beside it.
+
+    ``default``: the shipped split (``scn/data/labelled_splits.csv.gz``, the model card's figures). With a
+    ``split`` column (train/test) only test rows are scored and
+    the baseline is trained on the source's train rows; otherwise the baseline's figure comes from 5-fold
+    cross-validation inside the source's rows. Without a ``source`` column the file is one source.
+    """
+    from scn.nlp.corpora import platform_of, split_path
+    from scn.nlp.ensemble import baseline_pipeline
 
     clf = classifier or load_classifier()
-    df = read_labelled(Path(path))
+    path = split_path() if str(path) == "default" and not Path(path).exists() else Path(path)
+    full = read_labelled(path)
+    has_split = "split" in full.columns
+    df = full[full["split"].eq("test")].reset_index(drop=True) if has_split else full
     out = classify(df["text"].tolist(), df["lang"].tolist() if "lang" in df else None, classifier=clf)
     y_true, y_pred = df["label"].to_numpy(), out["label"].to_numpy()
     score = out["score_hate"].to_numpy(dtype=float)
     report = {"file": str(path), "model_version": clf.version,
               "not_assessed": int((~out["assessed"]).sum()), **metrics_report(y_true, y_pred, score),
-              "per_language": {}}
+              "per_language": {}, "per_source": []}
     for lang, idx in out.groupby(out["lang"].fillna("unknown")).groups.items():
         pos = out.index.get_indexer(idx)
         report["per_language"][lang] = metrics_report(y_true[pos], y_pred[pos], score[pos])
+    source = (df["source"].astype(str) if "source" in df.columns else pd.Series(Path(path).name, index=df.index))
+    keys = pd.DataFrame({"lang": out["lang"].fillna("unknown"), "source": source})
+    for (lang, dataset), idx in keys.groupby(["lang", "source"]).groups.items():
+        pos = df.index.get_indexer(idx)
+        texts = df["text"].iloc[pos].tolist()
+        platform = (str(df["platform"].iloc[pos[0]]) if "platform" in df.columns else platform_of(str(dataset)))
+        if has_split:
+            train = full[full["split"].eq("train") & full["source"].astype(str).eq(dataset)
+                         & (full["lang"].eq(lang) if "lang" in full.columns else True)]
+            ok = train["label"].nunique() > 1
+            base = baseline_pipeline().fit(train["text"].tolist(), train["label"]).predict(texts) if ok else None
+            how = f"trained on the source's {len(train)} train rows"
+        else:
+            base, how = cv_baseline(texts, y_true[pos]), "5-fold cross-validation inside the source's rows"
+        report["per_source"].append(_source_report(lang, str(dataset), platform, texts, y_true[pos], y_pred[pos],
+                                                   base, how))
     return report
 
 
@@ -81,46 +150,54 @@ def _card_text() -> str:
 
 
 def model_card() -> dict:
-    """The shipped default model's card (held-out metrics per language and class, baseline, splits)."""
+    """The shipped default model's card (held-out metrics per language x source and per language, baseline)."""
     return json.loads(_card_text())
 
 
 EVAL_COLUMNS = ["lang", "class", "precision", "recall", "f1", "support", "macro_f1", "baseline_macro_f1", "n",
-                "source", "model_version"]
+                "source", "model_version", "dataset", "platform", "margin", "ci_low", "ci_high"]
 
 
 def _class_rows(lang: str, m: dict | None, source: str, version: str) -> list[dict]:
-    """One row per class; metrics left empty when ``m`` is None (accuracy not measured)."""
+    """One row per class; metrics left empty when ``m`` is None (accuracy not measured). ``m``: a per-source
+    record (lang, source, platform, n, macro_f1, baseline_macro_f1, margin, ci95, per_class)."""
     empty = dict.fromkeys(("precision", "recall", "f1", "support"))
+    m = m or {}
+    ci = m.get("ci95") or [None, None]
     return [{"lang": lang, "class": c, **(m["per_class"][c] if m else empty),
-             "macro_f1": m["macro_f1"] if m else None, "baseline_macro_f1": m.get("baseline_macro_f1") if m else None,
-             "n": m["n"] if m else 0, "source": source, "model_version": version} for c in CLASSES]
+             "macro_f1": m.get("macro_f1"), "baseline_macro_f1": m.get("baseline_macro_f1"), "n": m.get("n", 0),
+             "source": source, "model_version": version, "dataset": m.get("source"), "platform": m.get("platform"),
+             "margin": m.get("margin"), "ci_low": ci[0], "ci_high": ci[1]} for c in CLASSES]
 
 
 def evaluation_table(classifier: Classifier | None = None, eval_file: str | Path | None = None) -> pd.DataFrame:
-    """Accuracy of the classifier that labels posts, one row per language x class.
+    """Accuracy of the classifier that labels posts, one row per language x dataset x class.
 
-    Languages labelled by the shipped model: its held-out figures (model card, with the baseline). Languages
-    labelled by another model ($SCN_CLASSIFIER): measured on ``eval_file`` or ``$SCN_CLASSIFIER_EVAL`` (a labelled
-    CSV/JSONL: text, label, lang) when given, else rows with source ``not measured`` and no figures - a plugged-in
-    model is never shown with the shipped model's accuracy.
+    Languages labelled by the shipped model: its held-out figures per source (model card: dataset, platform,
+    in-source baseline, margin, 95 % CI). Languages labelled by another model ($SCN_CLASSIFIER): measured on
+    ``eval_file`` or ``$SCN_CLASSIFIER_EVAL`` (a labelled CSV/JSONL: text, label, lang, optionally source and
+    platform) when given, else rows with source ``not measured`` and no figures - a plugged-in model is never
+    shown with the shipped model's accuracy. ``scn.nlp.accuracy.shown_accuracy`` picks a city's figure from it.
     """
 
     clf = classifier or load_classifier()
     default = load_classifier(DEFAULT)
     card = model_card()
+    per_source = card.get("evaluation", [])
     shipped = {lang for lang in clf.languages
-               if clf.models[lang] is default.models.get(lang) and lang in card["languages"]}
+               if clf.models[lang] is default.models.get(lang) and any(r["lang"] == lang for r in per_source)}
     others = sorted(clf.languages - shipped)
     eval_file = eval_file or settings().classifier_eval
     report = evaluate_file(Path(eval_file), clf) if others and eval_file else None
     rows = []
     for lang in sorted(shipped):
-        rows += _class_rows(lang, card["languages"][lang], "held-out split (model card)", default.version)
-    measured = report["per_language"] if report else {}
+        for m in (r for r in per_source if r["lang"] == lang):
+            rows += _class_rows(lang, m, "held-out split (model card)", default.version)
+    measured = report["per_source"] if report else []
     for lang in others:
-        langs = [x for x in measured if x not in shipped] if lang == "*" else [lang]
+        langs = sorted({m["lang"] for m in measured} - shipped) if lang == "*" else [lang]
         for code in langs or [lang]:
-            m = measured.get(code)
-            rows += _class_rows(code, m, Path(eval_file).name if m else "not measured", clf.version_of(lang))
+            found = [m for m in measured if m["lang"] == code]
+            for m in found or [None]:
+                rows += _class_rows(code, m, Path(eval_file).name if m else "not measured", clf.version_of(lang))
     return pd.DataFrame(rows, columns=EVAL_COLUMNS)

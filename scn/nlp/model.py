@@ -54,6 +54,9 @@ class Classifier:
         """Labels and hate probabilities for texts of one language (one batched predict_proba)."""
         key = lang if lang in self.models else ALL_LANGUAGES
         pipe = self.models[key]
+        if hasattr(pipe, "label_and_proba"):  # scn.nlp.ensemble: calibrated, with its own decision rule
+            labels, proba = pipe.label_and_proba(texts)
+            return np.asarray(labels, dtype=object), np.clip(proba[:, 0], 0.0, 1.0)
         proba = pipe.predict_proba(texts)
         classes = [str(c) for c in pipe.classes_]
         proba = proba[:, [classes.index(c) for c in CLASSES]]
@@ -147,6 +150,26 @@ def load_classifier(spec: str | None = None) -> Classifier:
     """
     spec = spec or settings().classifier or DEFAULT
     return _combine(spec) if ";" in spec or "=" in spec else _load_one(spec)
+
+
+def load_default() -> Classifier:
+    """The shipped default model (whatever ``$SCN_CLASSIFIER`` says)."""
+    return load_classifier(DEFAULT)
+
+
+def predict_proba(texts: Sequence[str], lang: str, classifier: Classifier | None = None) -> np.ndarray:
+    """Probabilities (n x 3, CLASSES order: hate, offensive, none) of texts of one language; calibrated for the
+    shipped model. Raises ValueError when the classifier does not cover ``lang``."""
+    clf = classifier or load_default()
+    if not clf.covers(lang):
+        raise ValueError(f"the classifier does not cover language {lang!r}")
+    pipe = clf.models[lang if lang in clf.models else ALL_LANGUAGES]
+    texts = [str(t) for t in texts]
+    if hasattr(pipe, "label_and_proba"):
+        return pipe.label_and_proba(texts)[1]
+    proba = pipe.predict_proba(texts)
+    classes = [str(c) for c in pipe.classes_]
+    return proba[:, [classes.index(c) for c in CLASSES]]
 
 
 def _resolve_lexicon(lexicon: Lexicon | None | bool) -> Lexicon | None:

@@ -56,9 +56,11 @@ CELL_LEVELS: tuple[int, ...] = (7, 6)
 PARTS: dict[str, str] = {"city_month": "cell_month"}
 # numbers in alerts.evidence (JSON): counts; means whose sum over ``<weeks key>`` weeks is a count; numbers
 # computed from those (hidden with them). The alert's ``score`` is computed from them too.
-EVIDENCE_COUNTS = ("flagged_posts", "posts", "accounts")
+EVIDENCE_COUNTS = ("flagged_posts", "posts", "accounts", "shares")
 EVIDENCE_MEANS = {"baseline": "baseline_weeks"}
-EVIDENCE_DERIVED = ("p_value",)
+EVIDENCE_DERIVED = ("p_value", "upper")
+# risk columns computed from one signal's count alone (geo.risk): hidden with that count
+RISK_DERIVED = {"speech_recent": ("speech_rr", "speech_exceedance"), "crime_recent": ("crime_rr", "crime_exceedance")}
 _SEP = "\x1f"
 
 
@@ -284,6 +286,12 @@ def for_audience(name: str, frame: pd.DataFrame, audience: str, parts: pd.DataFr
         if parts is None:
             raise ValueError(f"{name} needs its {PARTS[name]} rows (parts=) to be shaped for {audience}")
         out = _totals(frame, out, parts, cols, k)
+    if name == "risk":
+        for col, derived in RISK_DERIVED.items():
+            if col in out.columns:
+                hidden = (out[col].isna() & frame[col].notna()).to_numpy()
+                for d in (d for d in derived if d in out.columns):
+                    out[d] = out[d].where(~hidden)
     if name == "alerts" and "evidence" in out.columns:
         shaped = [_evidence(raw, k) for raw in out["evidence"]]
         out["evidence"] = pd.Series([e for e, _ in shaped], index=out.index, dtype=object)

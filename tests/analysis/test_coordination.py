@@ -1,4 +1,5 @@
-"""Coordinated posting: near-duplicate texts from many accounts in a short window; no text or pseudonym leaked."""
+"""Coordinated posting: independent near-duplicate hateful texts from many accounts in a short window; shares and
+harmless repetition are not flagged; no text or pseudonym leaked."""
 
 from __future__ import annotations
 
@@ -7,7 +8,13 @@ import json
 import numpy as np
 import pandas as pd
 
-from scn.analysis.coordination import coordinated_posting, minhash_signatures, normalise_text
+from scn.analysis.coordination import (
+    COORDINATED_COLUMNS,
+    coordinated_posting,
+    is_share,
+    minhash_signatures,
+    normalise_text,
+)
 
 CAMPAIGN = "they are invading our streets and we must push them out of this city before it is too late"
 
@@ -19,7 +26,8 @@ def _posts() -> pd.DataFrame:
     n = 30
     campaign = pd.DataFrame({"created_at": start + pd.to_timedelta(np.sort(rng.integers(0, 3 * 3600, n)), unit="s"),
                              "text": CAMPAIGN + suffixes[rng.integers(0, len(suffixes), n)],
-                             "author_pseudo": [f"acct{i % 10:02d}pseudo" for i in range(n)], "city_id": "london"})
+                             "author_pseudo": [f"acct{i % 10:02d}pseudo" for i in range(n)], "city_id": "london",
+                             "label": "hate"})
     words = np.array("the a city park bus rain market school night weekend music coffee friends work".split())
     background = pd.DataFrame({
         "created_at": start + pd.to_timedelta(rng.integers(-86400 * 5, 86400 * 5, 400), unit="s"),
@@ -31,6 +39,7 @@ def _posts() -> pd.DataFrame:
                                    "text": "the council meeting about parking is on thursday at seven",
                                    "author_pseudo": [f"citizen{i}" for i in range(6)], "city_id": "london"})
     out = pd.concat([campaign, background, one_author, same_text_slow], ignore_index=True)
+    out["label"] = out["label"].fillna("none")
     return out.assign(post_key=[f"x:{i}" for i in range(len(out))])
 
 
@@ -39,7 +48,7 @@ def test_coordinated_posting_finds_the_campaign_and_nothing_else() -> None:
     out = coordinated_posting(posts, window="6h", min_accounts=5)
     assert len(out) == 1
     hit = out.iloc[0]
-    assert hit["posts"] == 30 and hit["accounts"] == 10 and hit["city_id"] == "london"
+    assert hit["posts"] == 30 and hit["accounts"] == 10 and hit["city_id"] == "london" and hit["shares"] == 0
     assert hit["first_seen"] == posts["created_at"].iloc[:30].min()
     assert hit["last_seen"] - hit["first_seen"] <= pd.Timedelta("3h")
     for secret in ("invading", "streets", "acct0", "pseudo"):  # no text, no pseudonyms
@@ -49,6 +58,44 @@ def test_coordinated_posting_finds_the_campaign_and_nothing_else() -> None:
     assert evidence["code"] == "near_duplicates" and evidence["posts"] == 30 and evidence["accounts"] == 10
     assert evidence["first_seen"] == hit["first_seen"].strftime("%Y-%m-%dT%H:%MZ")
     assert coordinated_posting(posts, min_accounts=11).empty
+    assert coordinated_posting(posts.drop(columns="label")).empty  # no labels, no content: no flag
+    assert coordinated_posting(posts.assign(label="none")).empty  # the same texts, harmless
+
+
+def _announcement(n: int, start: pd.Timestamp, **extra: object) -> pd.DataFrame:
+    text = "RT @citycouncil: the summer festival in the central park opens on saturday at ten, all welcome"
+    return pd.DataFrame({"post_key": [f"rt:{i}" for i in range(n)], "city_id": "london",
+                         "created_at": start + pd.to_timedelta(np.arange(n) * 5, unit="min"), "text": text,
+                         "author_pseudo": [f"fan{i:02d}" for i in range(n)], "label": "none", **extra})
+
+
+def test_twelve_retweets_of_a_harmless_announcement_are_not_coordination() -> None:
+    start = pd.Timestamp("2026-03-01 09:00", tz="UTC")
+    retweets = _announcement(12, start)
+    assert is_share(retweets).all()
+    for frame in (retweets, retweets.assign(label="hate"),  # shares are never independent posts
+                  retweets.assign(text=retweets["text"].str.removeprefix("RT @citycouncil: "),
+                                  repost_of="council:1")):  # share marked by an id column, not RT
+        out = coordinated_posting(frame)
+        assert out.empty and list(out.columns) == COORDINATED_COLUMNS
+
+
+def test_distinct_accounts_posting_the_same_hateful_text_are_flagged_with_their_shares_apart() -> None:
+    start = pd.Timestamp("2026-03-01 21:00", tz="UTC")
+    n = 7
+    campaign = pd.DataFrame({"post_key": [f"c:{i}" for i in range(n)], "city_id": "paris",
+                             "created_at": start + pd.to_timedelta(np.arange(n) * 11, unit="min"),
+                             "text": [CAMPAIGN + f" #{tag}" for tag in ["go", "now", "", "!", "go", "", "now"]],
+                             "author_pseudo": [f"p{i}" for i in range(n)], "label": "hate"})
+    shares = campaign.assign(post_key=lambda d: "s" + d["post_key"], text="RT @p0: " + CAMPAIGN,
+                             author_pseudo=lambda d: "q" + d["author_pseudo"])
+    out = coordinated_posting(pd.concat([campaign, shares], ignore_index=True), min_accounts=5)
+    assert len(out) == 1
+    hit = out.iloc[0]
+    assert (hit["posts"], hit["accounts"], hit["shares"], hit["content_posts"]) == (7, 7, 7, 7)
+    evidence = json.loads(hit["evidence"])
+    assert evidence["shares"] == 7 and evidence["content_share"] == 1.0
+    assert coordinated_posting(campaign.iloc[:4], min_accounts=5).empty  # four accounts are not enough
 
 
 def test_minhash_signatures_agree_for_near_duplicates_only() -> None:
@@ -57,6 +104,12 @@ def test_minhash_signatures_agree_for_near_duplicates_only() -> None:
     sig, ok = minhash_signatures(texts)
     assert ok.tolist() == [True, True, True, False]
     assert (sig[0] == sig[1]).mean() > 0.7 and (sig[0] == sig[2]).mean() < 0.2
+
+
+def test_is_share_reads_rt_prefix_and_share_columns() -> None:
+    frame = pd.DataFrame({"text": ["RT @a: x", "rt@b y", "art @c", "quote RT @d", None],
+                          "is_reblog": [False, False, True, False, False]})
+    assert is_share(frame).tolist() == [True, True, True, False, False]
 
 
 def test_normalise_text_drops_links_mentions_rt_and_punctuation() -> None:

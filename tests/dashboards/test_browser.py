@@ -46,8 +46,9 @@ def test_login_then_city_page_renders_map_and_series(server: str, browser: webdr
     traces = browser.execute_script("return document.querySelector('#series .js-plotly-plot').data.length")
     assert traces == 2
     text = browser.find_element(By.ID, "correlation-text").text
-    assert "rate ratio 1.31, 95% CI 1.12–1.53, 12 months, 217 neighbourhoods" in text
-    assert "do not prove" in text
+    assert "each neighbourhood with itself from month to month (217 neighbourhoods, 12 months" in text
+    assert "hateful posts came first" in text and "31% more hate crimes" in text
+    assert "rate ratio 1.31, 95% CI 1.12–1.53" in text and "do not prove" in text
     # the resolution switch aggregates to parent cells (12 res-6 parents cover London's 217 cells)
     browser.find_element(By.CSS_SELECTOR, "#map-res input[value='6']").click()
     _wait(browser).until(lambda d: d.execute_script(MAP_LOCATIONS) == 12)

@@ -92,7 +92,7 @@ def test_alert_evidence_renders(lang: str) -> None:
     posts = pd.DataFrame({"post_key": [f"p{i}" for i in range(7)], "city_id": "x",
                           "created_at": pd.date_range("2026-10-08 12:00", periods=7, freq="10min", tz="UTC"),
                           "text": "the very same message posted again by many different accounts today",
-                          "author_pseudo": [f"a{i}" for i in range(7)]})
+                          "author_pseudo": [f"a{i}" for i in range(7)], "label": "hate"})
     found = coordinated_posting(posts)["evidence"].iloc[0]
     text = i18n.evidence(found, lang)
     assert "7" in text and "2026-10-08 12:00" in text and "2026-10-08 13:00" in text
@@ -110,7 +110,9 @@ def test_risk_reasons_render(lang: str) -> None:
     risk = risk_profile(am)
     top, bottom = risk.iloc[0], risk.iloc[-1]
     text = _clean(i18n.reasons(top.reasons, top.speech_recent, top.crime_recent, top.resilience, lang))
-    assert str(int(top.speech_recent)) in text and str(int(top.crime_recent)) in text and "3" in text
+    reasons = json.loads(top.reasons)
+    assert "speech_rate_high" in reasons["codes"] and reasons["band"] == "high"  # bands, not counts
+    assert "1.5" in text and "3" in text and f"{reasons['rank_interval'][1]}" in text and "{" not in text
     quiet = _clean(i18n.reasons(bottom.reasons, bottom.speech_recent, bottom.crime_recent, np.nan, lang))
     assert quiet == i18n.t("reasons_recent", lang, months=3, reasons=i18n.t("reason_no_signal", lang))
     hidden = i18n.reasons(json.dumps({"codes": ["speech_high"], "recent_months": 3}), pd.NA, 0, None, lang)
@@ -127,10 +129,13 @@ def test_the_city_page_speaks_the_chosen_language(app_client, lang: str) -> None
     reasons = i18n.reasons(json.dumps({"codes": ["speech_high", "crime_high"], "recent_months": 3}), 4, 12,
                            48.5, lang)
     for sentence in (i18n.evidence(burst, lang), reasons, i18n.alert_type("burst", lang),
-                     i18n.t("how_computed", lang), i18n.caveat({"caveat": "colocation_only"}, lang),
-                     i18n.caveat({"caveat": "serial_correlation"}, lang)):
+                     i18n.t("how_computed", lang), i18n.t("lag_note", lang),
+                     i18n.t("comparison", lang, cells=217, months=12, n=217 * 11)):
         assert sentence in text, sentence
-    for code in ("speech_burst", "speech_high", "nb2_glm_lag1", "colocation_only"):
+    assert i18n.t("verdict_speech_leads", lang, change=i18n.t("pct_more", lang, pct=31), est=1.31, lo=1.12,
+                  hi=1.53) in text
+    for code in ("speech_burst", "speech_high", "speech_leads", "speech_to_crime", "fe_quasi_poisson_cell_month",
+                 "rate_ratio_per_doubling"):
         assert code not in text
     if lang == "en":
         assert "Last 3 months: 4 flagged posts (top fifth of the city's areas); 12 hate crimes" in text

@@ -106,8 +106,10 @@ def test_arabic_normalisation() -> None:
 
 
 def test_arabic_model_uses_normalisation() -> None:
-    pipe = load_classifier().models["ar"]
-    assert all(vec.preprocessor is normalise_ar for _, vec in pipe.named_steps["features"].transformer_list)
+    model = load_classifier().models["ar"]
+    unions = [m.named_steps["features"] for e in model.experts.values() for m in e.members
+              if hasattr(m.named_steps["features"], "transformer_list")]
+    assert unions and all(vec.preprocessor is normalise_ar for u in unions for _, vec in u.transformer_list)
     variants = ["الله يلعن هذه المدرسة", "اَللّٰهُ يَلْعَنُ هَذِهِ الْمَدْرَسَةِ", "الله يلعـــن هذه المدرسه"]
     out = classify(variants, ["ar"] * 3)
     assert out["score_hate"].nunique() == 1 and out["label"].nunique() == 1

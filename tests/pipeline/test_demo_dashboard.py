@@ -43,7 +43,7 @@ def test_city_page_shows_the_pipelines_map_and_correlation(demo_server: str, dem
     WebDriverWait(browser, 30).until(
         lambda d: "rate ratio" in d.find_element("id", "correlation-text").text)
     text = browser.find_element("id", "correlation-text").text
-    assert "95% CI" in text and "months" in text
+    assert "95% CI" in text and "months" in text and "Verdict:" in text
     traces = browser.execute_script("return document.querySelector('#series .js-plotly-plot').data.length")
     assert traces >= 2
 

@@ -35,3 +35,108 @@ def synthetic_panel(seed: int, rate_ratio: float = 1.15, n_cells: int = 120, n_m
     areas = pd.DataFrame({"city_id": city_id, "cell": hexes,
                           "area_code": [f"A{i // cells_per_area:03d}" for i in range(n_cells)]})
     return cell_month, areas
+
+
+# --- worlds built to break a speech x crime engine (tests/geo/test_engine_worlds.py, scripts/validate_engine.py)
+# Every world: a hexagonal city of H3 cells (169 at 7 rings) x 24 months, populations lognormal, hateful posts
+# and hate crimes growing with population (so totals co-locate without any link), city-wide monthly shocks and
+# cell-level autocorrelation. ``WORLDS`` says what is true in each: speech -> crime effect (rate ratio per doubling
+# of 1 + hateful posts in the cell, or of 1 + its H3 neighbours' hateful posts), crime -> speech effect.
+WORLDS: dict[str, dict] = {
+    "clean_null": {"speech_to_crime": False, "crime_to_speech": False},
+    "clean_effect": {"speech_to_crime": True, "crime_to_speech": False, "rate_ratio": 1.15},
+    "footfall": {"speech_to_crime": False, "crime_to_speech": False},
+    "tension": {"speech_to_crime": False, "crime_to_speech": False},
+    "crime_leads": {"speech_to_crime": False, "crime_to_speech": True, "rate_ratio": 1.3},
+    "spillover": {"speech_to_crime": True, "crime_to_speech": False, "spillover": 1.15},
+    "overdispersed_null": {"speech_to_crime": False, "crime_to_speech": False},
+    "overdispersed_effect": {"speech_to_crime": True, "crime_to_speech": False, "rate_ratio": 1.15},
+    "smooth_fields": {"speech_to_crime": False, "crime_to_speech": False},
+    "autocorrelated": {"speech_to_crime": False, "crime_to_speech": False},
+}
+
+
+def _ar1(rng: np.random.Generator, shape: tuple[int, int], rho: float, sd: float) -> np.ndarray:
+    """Stationary AR(1) along axis 1 (periods) for every row, marginal sd ``sd``."""
+    e = rng.normal(0.0, sd * np.sqrt(1 - rho ** 2), shape)
+    out = np.empty(shape)
+    out[:, 0] = rng.normal(0.0, sd, shape[0])
+    for t in range(1, shape[1]):  # over periods, vectorised over cells
+        out[:, t] = rho * out[:, t - 1] + e[:, t]
+    return out
+
+
+def _smooth(rng: np.random.Generator, centres: np.ndarray, n: int, bandwidth_km: float = 1.5) -> np.ndarray:
+    """``n`` independent spatially smooth unit-variance fields over the cell centres (Gaussian kernel)."""
+    lat, lng = np.radians(centres[:, 0]), np.radians(centres[:, 1])
+    dx = (lng[:, None] - lng[None, :]) * np.cos(lat.mean()) * 6371.0
+    dy = (lat[:, None] - lat[None, :]) * 6371.0
+    k = np.exp(-(dx ** 2 + dy ** 2) / (2 * bandwidth_km ** 2))
+    f = k @ rng.normal(size=(len(centres), n))
+    return (f - f.mean(axis=0)) / f.std(axis=0)
+
+
+def engine_world(kind: str, seed: int, rings: int = 7, months: int = 24, city_id: str | None = None,
+                 rate_ratio: float | None = None) -> pd.DataFrame:
+    """One city's ``scn analyse`` panel (city_id, cell, period, posts, flagged_posts, crimes, hate_crimes,
+    population) of world ``kind`` (a key of ``WORLDS``)."""
+    spec = WORLDS[kind]
+    rng = np.random.default_rng(seed)
+    hexes = np.array(sorted(h3.grid_disk(h3.latlng_to_cell(48.85, 2.35, 8), rings)))
+    n, m = len(hexes), months + 1  # one burn-in month feeds the first lag
+    centres = np.array([h3.cell_to_latlng(c) for c in hexes])
+    pop = rng.lognormal(8.0, 0.6, n)
+    rel = pop / pop.mean()
+    base_s = 2.0 * rel ** 0.8 * rng.gamma(2.0, 0.5, n)  # hateful posts per month
+    base_h = 0.5 * rel * rng.gamma(2.0, 0.5, n)  # hate crimes per month
+    base_o = 25.0 * rel  # other posts
+    base_c = 3.0 * rel  # other crimes
+    city_s, city_h = _ar1(rng, (1, m), 0.6, 0.2), _ar1(rng, (1, m), 0.6, 0.2)
+    rho, sd = (0.9, 0.3) if kind == "autocorrelated" else (0.5, 0.25)
+    z_s, z_h = _ar1(rng, (n, m), rho, sd), _ar1(rng, (n, m), rho, sd)
+    if kind == "autocorrelated":
+        city_s, city_h = _ar1(rng, (1, m), 0.9, 0.3), _ar1(rng, (1, m), 0.9, 0.3)
+    log_s, log_h = np.log(base_s)[:, None] + city_s + z_s, np.log(base_h)[:, None] + city_h + z_h
+    log_o, log_c = np.log(base_o)[:, None] + 0.5 * city_s, np.log(base_c)[:, None] + 0.5 * city_h
+    if kind == "footfall":  # time-varying footfall drives posting and crime, nothing links them
+        f = _ar1(rng, (n, m), 0.7, 0.4)
+        log_s, log_h, log_o, log_c = log_s + f, log_h + f, log_o + f, log_c + f
+    if kind == "tension":  # a local tension drives hateful posts and hate crimes at once
+        k = _ar1(rng, (n, m), 0.7, 0.45)
+        log_s, log_h = log_s + k, log_h + k
+    if kind == "smooth_fields":  # independent spatially smooth fields, static and moving
+        static = _smooth(rng, centres, 2)
+        moving = _smooth(rng, centres, 2 * m).reshape(n, 2, m)
+        log_s = log_s + 0.6 * static[:, :1] + 0.4 * moving[:, 0]
+        log_h = log_h + 0.6 * static[:, 1:] + 0.4 * moving[:, 1]
+    over = kind.startswith("overdispersed")
+    if over:  # gamma noise (negative binomial, variance mu + mu^2) and half the cells never record a hate crime
+        log_s = log_s + np.log(rng.gamma(1.0, 1.0, (n, m)))
+        log_h = log_h + np.log(rng.gamma(1.0, 1.0, (n, m)))
+        log_h[rng.random(n) < 0.5] = -np.inf
+        log_s[rng.random(n) < 0.2] = -np.inf
+    rr = rate_ratio or spec.get("rate_ratio", 1.0)
+    spill = spec.get("spillover", 1.0)
+    w = None
+    if spill != 1.0:
+        ring = {c: i for i, c in enumerate(hexes)}
+        w = np.zeros((n, n))
+        for i, c in enumerate(hexes):  # H3 edge neighbours inside the city
+            w[i, [ring[r] for r in h3.grid_ring(c, 1) if r in ring]] = 1.0
+    flagged, hate = np.zeros((n, m), int), np.zeros((n, m), int)
+    for t in range(m):  # month by month: feedback runs forward in time
+        ls, lh = log_s[:, t].copy(), log_h[:, t].copy()
+        if t > 0 and kind == "crime_leads":
+            ls = ls + np.log(rr) * np.log2(1 + hate[:, t - 1])
+        if t > 0 and spec["speech_to_crime"] and spill == 1.0:
+            lh = lh + np.log(rr) * np.log2(1 + flagged[:, t - 1])
+        if t > 0 and w is not None:
+            lh = lh + np.log(spill) * np.log2(1 + w @ flagged[:, t - 1])
+        flagged[:, t], hate[:, t] = rng.poisson(np.exp(ls)), rng.poisson(np.exp(lh))
+    posts = flagged + rng.poisson(np.exp(log_o))
+    crimes = hate + rng.poisson(np.exp(log_c))
+    periods = pd.period_range("2024-01", periods=m, freq="M").strftime("%Y-%m")
+    return pd.DataFrame({
+        "city_id": city_id or kind, "cell": np.repeat(hexes, months), "period": np.tile(periods[1:], n),
+        "posts": posts[:, 1:].ravel(), "flagged_posts": flagged[:, 1:].ravel(), "crimes": crimes[:, 1:].ravel(),
+        "hate_crimes": hate[:, 1:].ravel(), "population": np.repeat(pop.round(), months).astype("int64")})

@@ -81,22 +81,30 @@ def make_tables(seed: int = 0, rings: dict[str, int] | None = None) -> dict[str,
     corr = []
     for city_id, ring in rings.items():
         n_cells = 3 * ring * (ring + 1) + 1
-        base = {"city_id": city_id, "p_value": 0.01}
-        sizes = {"n_cells": n_cells, "n_periods": len(PERIODS)}  # detail: codes and numbers (geo/correlate.py)
-        corr += [{**base, "analysis": "spearman", "estimate": 0.42, "ci_low": 0.31, "ci_high": 0.51,
-                  "n": n_cells, "lag": 0, "detail": json.dumps(
-                      {"method": "spearman_cell_totals", "caveat": "colocation_only", **sizes})},
-                 {**base, "analysis": "moran_bv", "estimate": 0.16, "ci_low": np.nan, "ci_high": np.nan,
-                  "n": n_cells, "lag": 0, "detail": json.dumps(
-                      {"method": "moran_bv_h3_edge", "hh_cells_fdr": 3, "islands": 0, **sizes})},
-                 {**base, "analysis": "nb_irr", "estimate": 1.31, "ci_low": 1.12, "ci_high": 1.53,
-                  "n": n_cells * (len(PERIODS) - 1), "lag": 1, "detail": json.dumps(
-                      {"method": "nb2_glm_lag1", "effects": "area", "offset": "log_exposure_mean_posts",
-                       "alpha": 0.42, "se": "cluster_robust", **sizes})}]
-        corr += [{**base, "analysis": "xcorr", "estimate": 0.3 - 0.1 * lag, "ci_low": -0.1 - 0.1 * lag,
-                  "ci_high": 0.62 - 0.1 * lag, "p_value": 0.2, "n": len(PERIODS) - lag, "lag": lag,
-                  "detail": json.dumps({"method": "pearson_city_monthly", "caveat": "serial_correlation",
-                                        **sizes})} for lag in range(4)]
+        base = {"city_id": city_id}
+        n_obs = n_cells * (len(PERIODS) - 1)
+        method = {"method": "fe_quasi_poisson_cell_month", "n_cells": n_cells, "n_periods": len(PERIODS)}
+        # the engine's rows (scn/analysis/engine.py): within-place rate ratios per doubling both ways, checks, and
+        # one verdict row per city whose detail is the evidence (geo/verdict.py)
+        corr += [{**base, "analysis": a, "estimate": e, "ci_low": lo, "ci_high": hi, "p_value": p, "n": n_obs,
+                  "lag": lag, "unit": unit, "detail": json.dumps(method)}
+                 for a, lag, e, lo, hi, p, unit in (
+                     ("speech_to_crime", 1, 1.31, 1.12, 1.53, 0.001, "rate_ratio_per_doubling_flagged_posts"),
+                     ("speech_to_crime", 2, 1.05, 0.91, 1.21, 0.5, "rate_ratio_per_doubling_flagged_posts"),
+                     ("crime_to_speech", 1, 1.02, 0.95, 1.10, 0.6, "rate_ratio_per_doubling_hate_crimes"),
+                     ("crime_to_speech", 2, 0.99, 0.92, 1.07, 0.8, "rate_ratio_per_doubling_hate_crimes"),
+                     ("spillover", 1, 1.04, 0.90, 1.20, 0.58, "rate_ratio_per_doubling_neighbours_flagged_posts"),
+                     ("placebo_lead", -1, 1.01, 0.95, 1.08, 0.7, "rate_ratio_per_doubling_future_flagged_posts"),
+                     ("negative_control", 1, 1.0, 0.97, 1.03, 0.9,
+                      "rate_ratio_per_doubling_flagged_posts_on_other_crimes"))]
+        evidence = {"alpha": 0.05, "n_cells_with_hate": n_cells, "n_periods": len(PERIODS), "n_cells": n_cells,
+                    "forward_analysis": "speech_to_crime", "forward_lag": 1, "forward_estimate": 1.31,
+                    "forward_p_holm": 0.002, "reverse_lag": 1, "reverse_estimate": 1.02, "reverse_p_holm": 0.6,
+                    "placebo_failed": False, "negative_control_failed": False, "common_cause_likely": False,
+                    "cluster": "cell", "max_lag": 3, "classifier_adjusted": False}
+        corr += [{**base, "analysis": "verdict", "estimate": np.nan, "ci_low": np.nan, "ci_high": np.nan,
+                  "p_value": np.nan, "n": n_obs, "lag": 0, "unit": "verdict", "detail": json.dumps(evidence)}]
+    corr = [{**r, "verdict": "speech_leads"} for r in corr]
 
     waves, constructs = ("baseline", "endline"), ("social_cohesion", "trust_local_institutions", "resilience")
     survey = pd.DataFrame([{"survey_id": f"resilience-{2025 + w}", "city_id": c, "wave": wave, "construct": k,
@@ -147,11 +155,12 @@ def make_tables(seed: int = 0, rings: dict[str, int] | None = None) -> dict[str,
             speech_recent=4, crime_recent=12, resilience=48.5,
             reasons=json.dumps({"codes": ["speech_high", "crime_high"], "recent_months": 3})),
         "classifier_eval": pd.DataFrame([{"lang": lg, "class": k, "precision": 0.6, "recall": 0.55, "f1": 0.57,
-                                          "support": 100, "macro_f1": f1, "baseline_macro_f1": f1 - 0.07}
+                                          "support": 100, "macro_f1": f1, "baseline_macro_f1": f1 - 0.07, "n": 300,
+                                          "dataset": "mlma2019", "platform": "x"}
                                          for lg, f1 in zip(LANGS, (0.67, 0.42, 0.54), strict=True)
                                          for k in ("hate", "offensive", "none")]),
-        "classifier_coverage": pd.DataFrame([{"city_id": c, "lang": lg, "posts": 1000, "assessed": 1000 - 40 * i,
-                                              "not_assessed": 40 * i}
+        "classifier_coverage": pd.DataFrame([{"city_id": c, "lang": lg, "platform": "x", "posts": 1000,
+                                              "assessed": 1000 - 40 * i, "not_assessed": 40 * i}
                                              for c in rings for i, lg in enumerate(LANGS)]),
         "asset_health": pd.DataFrame({"asset_key": ["lake/posts", "lake/crimes", "analysis/correlations"],
                                       "group": ["ingest", "ingest", "analysis"],

@@ -12,7 +12,7 @@ from scn.ingest import readers
 from scn.ingest.model import Parsed, Source, read_table
 from scn.ingest.readers import ROW
 from scn.ingest.result import IngestError
-from scn.ingest.social import telegram, twitter
+from scn.ingest.social import research_exports, telegram, twitter
 from scn.ingest.social.posts import REQUIRED, SYNONYMS, finish_posts, platform_hint
 
 
@@ -29,7 +29,11 @@ def parse(src: Source) -> Parsed:
             return _generic(src, _objects(src, doc))
         raise IngestError(f"{src.name}: unknown JSON layout (expected X API v2 `data`, a Telegram export "
                           "with `messages`, or a list of post objects)")
-    return _generic(src, read_table(src))
+    table = read_table(src)
+    fmt = research_exports.detect(list(table.frame.columns))
+    if fmt is not None:  # 4CAT, Zeeschuimer, CrowdTangle, Meta Content Library
+        return research_exports.parse(src, table, fmt)
+    return _generic(src, table)
 
 
 def _objects(src: Source, doc: list) -> readers.Table:

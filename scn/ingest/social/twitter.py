@@ -47,7 +47,7 @@ def parse(src: Source, doc: object) -> Parsed:
             raise IngestError(f"{src.name}: missing required field '{col}' in `data` (request tweet.fields="
                               "created_at,author_id,geo,lang)")
     geo = tweets["geo"] if "geo" in tweets else pd.Series(np.nan, index=tweets.index, dtype=object)
-    point = geo.str.get("coordinates").str.get("coordinates")
+    point = geo.str.get("coordinates").astype(object).str.get("coordinates")  # all NaN when only place ids
     tweets["place_id"] = geo.str.get("place_id").astype("string")
     merged = tweets.merge(_places(pages), on="place_id", how="left")
     lat, lon = _point_or_place(point.str.get(1), merged["place_lat"]), _point_or_place(point.str.get(0),

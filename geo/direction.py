@@ -1,0 +1,124 @@
+"""Within-place speech x crime analyses of one city, both ways in time (see docs/geo.md, "The engine").
+
+Every model is a fixed-effects quasi-Poisson (``geo.fe_model``) with cell and month effects, so each estimate
+compares a neighbourhood with itself over time, net of what happens city-wide that month. Controls: activity
+(log 1 + total posts at the regressor's lag, and log 1 + the posts that are not hateful in the outcome's month),
+the outcome at lags 1 and 2, and the spatial lag (the H3 edge neighbours' hateful posts) so an effect on neighbouring cells is found rather than hidden. Effects are rate
+ratios per doubling of (1 + count), a unit comparable across cities of any size.
+
+- ``speech_to_crime`` (lag l): hate crimes(t) on hateful posts(t - l);
+- ``spillover`` (lag 1): hate crimes(t) on the neighbours' hateful posts(t - 1), same model as lag 1;
+- ``crime_to_speech`` (lag l): hateful posts(t) on hate crimes(t - l);
+- ``placebo_lead`` (lag -1): hate crimes(t) on hateful posts(t + 1), with lag 1 in the model: the future cannot
+  cause the past, so a "link" here says a common cause (or reverse feedback) is at work;
+- ``reverse_placebo_lead`` (lag -1): the same check for the crime -> speech direction;
+- ``negative_control`` (lag 1): other crimes (crimes - hate crimes) on hateful posts(t - 1): hateful speech should
+  not predict burglaries; if it does, something common drives both.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from geo.fe_model import fe_poisson
+
+UNITS = {
+    "speech_to_crime": "rate_ratio_per_doubling_flagged_posts",
+    "spillover": "rate_ratio_per_doubling_neighbours_flagged_posts",
+    "crime_to_speech": "rate_ratio_per_doubling_hate_crimes",
+    "placebo_lead": "rate_ratio_per_doubling_future_flagged_posts",
+    "reverse_placebo_lead": "rate_ratio_per_doubling_future_hate_crimes",
+    "negative_control": "rate_ratio_per_doubling_flagged_posts_on_other_crimes",
+}
+LOG2 = np.log(2.0)
+
+
+def _shift(values: pd.Series, cells: pd.Series, lag: int) -> pd.Series:
+    """values(t - lag) within each cell (negative lag: a lead); NaN where the panel has no such period."""
+    return values.groupby(cells, sort=False).shift(lag)
+
+
+def spatial_lag(panel: pd.DataFrame, column: str, pairs: pd.DataFrame) -> pd.Series:
+    """Sum of ``column`` over each cell's neighbours in the same period (NaN for a cell with no neighbour)."""
+    wide = panel.pivot(index="cell", columns="period", values=column)
+    if pairs.empty:
+        return pd.Series(np.nan, index=panel.index)
+    codes = pd.Index(wide.index)
+    f, nb = codes.get_indexer(pairs["focal"]), codes.get_indexer(pairs["neighbor"])
+    ok = (f >= 0) & (nb >= 0)
+    f, nb = f[ok], nb[ok]
+    vals = wide.to_numpy(float)
+    sums = np.zeros_like(vals)
+    np.add.at(sums, f, vals[nb])
+    counts = np.bincount(f, minlength=len(codes))
+    sums[counts == 0] = np.nan
+    long = pd.DataFrame(sums, index=wide.index, columns=wide.columns).stack(future_stack=True)
+    return pd.Series(long.reindex(pd.MultiIndex.from_arrays([panel["cell"], panel["period"]])).to_numpy(),
+                     index=panel.index)
+
+
+def design(panel: pd.DataFrame, max_lag: int, pairs: pd.DataFrame) -> pd.DataFrame:
+    """Regressors of every model: log2(1 + count) of speech ``s``, hate crimes ``h``, other crimes ``o`` at lags
+    1..max_lag and lead 1 (``s_lead``), activity ``a`` = log(1 + posts) at the same lags, ``c0`` = log(1 + posts
+    that are not flagged) in the outcome's own month, ``ws`` = log2(1 + the neighbours' flagged posts)."""
+    cells = panel["cell"]
+    s = np.log2(1 + panel["flagged_posts"].astype(float))
+    h = np.log2(1 + panel["hate_crimes"].astype(float))
+    o = np.log2(1 + panel["other_crimes"].astype(float))
+    a = np.log1p(panel["posts"].astype(float))
+    ws = np.log2(1 + spatial_lag(panel, "flagged_posts", pairs))
+    out = {"c0": np.log1p((panel["posts"] - panel["flagged_posts"]).clip(lower=0).astype(float))}
+    for lag in range(1, max(max_lag, 2) + 1):
+        out[f"s{lag}"], out[f"h{lag}"], out[f"a{lag}"] = _shift(s, cells, lag), _shift(h, cells, lag), \
+            _shift(a, cells, lag)
+        out[f"ws{lag}"] = _shift(ws, cells, lag)
+    out["o1"] = _shift(o, cells, 1)
+    out["s_lead"], out["h_lead"], out["a_lead"] = _shift(s, cells, -1), _shift(h, cells, -1), _shift(a, cells, -1)
+    return pd.DataFrame(out, index=panel.index)
+
+
+def _fit(panel: pd.DataFrame, x: pd.DataFrame, outcome: str, terms: list[str],
+         cluster: np.ndarray | None) -> object:
+    cols = list(dict.fromkeys(terms))
+    usable = [c for c in cols if x[c].notna().any() and x[c].dropna().std() > 0]
+    return fe_poisson(panel[outcome].to_numpy(float), x[usable], panel["cell"].to_numpy(),
+                      panel["period"].to_numpy(), cluster)
+
+
+def _term(fit: object, name: str) -> dict:
+    """Rate ratio per doubling of (1 + count): the regressors are already in log2 units. The spatial lag gets
+    the larger of the one-way and the two-way (cell + month) variance."""
+    if name not in fit.names:
+        return {"estimate": np.nan, "ci_low": np.nan, "ci_high": np.nan, "p_value": np.nan, "n": fit.n}
+    return fit.term(name, spatial=name.startswith("ws"))
+
+
+def within_place(panel: pd.DataFrame, max_lag: int, pairs: pd.DataFrame,
+                 cluster: np.ndarray | None = None) -> list[dict]:
+    """Rows (analysis, lag, estimate, ci_low, ci_high, p_value, n, unit) of every within-place model of one city.
+
+    ``panel``: one city's complete cell x month grid (``geo.panel.full_panel``) with ``other_crimes``."""
+    x = design(panel, max_lag, pairs)
+    has_spill = bool(x["ws1"].notna().any())
+    rows = []
+
+    def add(analysis: str, lag: int, fit: object, name: str) -> None:
+        rows.append({"analysis": analysis, "lag": lag, **_term(fit, name), "unit": UNITS[analysis]})
+
+    for lag in range(1, max_lag + 1):
+        spill = [f"ws{lag}"] if has_spill else []
+        fwd = _fit(panel, x, "hate_crimes", [f"s{lag}", *spill, f"a{lag}", "a1", "c0", "h1", "h2"], cluster)
+        add("speech_to_crime", lag, fwd, f"s{lag}")
+        if lag == 1:
+            add("spillover", 1, fwd, "ws1")
+        rev = _fit(panel, x, "flagged_posts", [f"h{lag}", f"a{lag}", "a1", "c0", "s1", "s2"], cluster)
+        add("crime_to_speech", lag, rev, f"h{lag}")
+    spill = ["ws1"] if has_spill else []
+    placebo = _fit(panel, x, "hate_crimes", ["s1", "s_lead", *spill, "a1", "a_lead", "c0", "h1", "h2"], cluster)
+    add("placebo_lead", -1, placebo, "s_lead")
+    rplacebo = _fit(panel, x, "flagged_posts", ["h1", "h_lead", "a1", "a_lead", "c0", "s1", "s2"], cluster)
+    add("reverse_placebo_lead", -1, rplacebo, "h_lead")
+    control = _fit(panel, x, "other_crimes", ["s1", *spill, "a1", "c0", "o1"], cluster)
+    add("negative_control", 1, control, "s1")
+    return rows

@@ -1,0 +1,54 @@
+"""Cursors: per source x city, the state a connector resumes from (``<home>/collect/cursors/<source>/<city>.json``).
+
+Written atomically (temp file, fsync, rename; 0600 in 0700 folders) and only after a page's rows are in the lake:
+a kill at any moment leaves either the old or the new cursor, never half of one, and never one ahead of the lake.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from pathlib import Path
+from typing import Any
+
+from scn import lake
+from scn.settings import paths
+
+
+def cursor_path(source: str, city_id: str) -> Path:
+    return paths().home / "collect" / "cursors" / source / f"{city_id}.json"
+
+
+def load(source: str, city_id: str) -> dict[str, Any] | None:
+    """The cursor saved last, or None (never collected)."""
+    path = cursor_path(source, city_id)
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+
+
+def save(source: str, city_id: str, cursor: dict[str, Any]) -> None:
+    """Replace the cursor atomically (durable before this returns)."""
+    path = cursor_path(source, city_id)
+    folder = lake.private_dir(lake.private_dir(lake.private_dir(paths().home / "collect") / "cursors") / source)
+    tmp = folder / f".tmp-{uuid.uuid4().hex}"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(cursor, fh, sort_keys=True, default=str)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    dir_fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def reset(source: str, city_id: str) -> None:
+    cursor_path(source, city_id).unlink(missing_ok=True)

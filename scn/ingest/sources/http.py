@@ -1,0 +1,181 @@
+"""The polite HTTP client every connector uses: timeouts, backoff on 5xx and timeouts, HTTP 429 waited out
+(``Retry-After`` in seconds or as an HTTP date, else the platform's reset headers), a request budget, counters,
+and ``AuthError`` naming the source on 401/403. ``sleep`` and ``clock`` are injectable (tests record the waits)."""
+
+from __future__ import annotations
+
+import email.utils
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import requests
+
+from scn.ingest.sources.base import AuthError, SourceError
+
+USER_AGENT = "scn-collector/1.0 (Strong Cities Network research; public content only)"
+RETRY_STATUS = frozenset({500, 502, 503, 504, 520, 522, 524})
+# headers giving when a rate-limit window resets: epoch seconds (X, GitHub-style) or seconds from now
+RESET_EPOCH = ("x-rate-limit-reset", "x-ratelimit-reset", "ratelimit-reset")
+RESET_DELTA = ("x-ratelimit-reset-after", "ratelimit-reset-after")
+REMAINING = ("x-rate-limit-remaining", "x-ratelimit-remaining", "ratelimit-remaining")
+EPOCH_AFTER = 1_000_000_000  # a reset value above this is an epoch time, below it seconds from now
+
+
+class BudgetExhausted(SourceError):
+    """The run's request budget is spent: the collection stops cleanly (pages so far are committed)."""
+
+
+@dataclass
+class Counters:
+    requests: int = 0
+    rate_limit_waits: int = 0
+    waited_seconds: float = 0.0
+    retries: int = 0
+    answered: bool = False  # the source gave at least one usable response
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"requests": self.requests, "rate_limit_waits": self.rate_limit_waits,
+                "waited_seconds": round(self.waited_seconds, 3), "retries": self.retries}
+
+
+@dataclass
+class PoliteClient:
+    """A ``requests.Session`` with manners, for one source.
+
+    ``budget``: most requests this run (``BudgetExhausted`` beyond it). ``max_wait``: the longest single wait for a
+    rate limit (a longer ``Retry-After`` stops the run with ``SourceError`` instead of hanging a worker for hours).
+    ``retries``: attempts after a 5xx, a timeout or a connection error, waiting ``backoff * 2**n`` seconds.
+    """
+
+    source: str
+    budget: int = 1000
+    timeout: float = 30.0
+    retries: int = 4
+    backoff: float = 1.0
+    max_wait: float = 900.0
+    sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.time
+    headers: dict[str, str] = field(default_factory=dict)
+    session: requests.Session = field(default_factory=requests.Session)
+    counters: Counters = field(default_factory=Counters)
+
+    def __post_init__(self) -> None:
+        self.session.headers.update({"User-Agent": USER_AGENT, **self.headers})
+
+    def _wait(self, seconds: float, rate_limited: bool) -> None:
+        seconds = max(0.0, seconds)
+        if rate_limited:
+            self.counters.rate_limit_waits += 1
+        self.counters.waited_seconds += seconds
+        if seconds:
+            self.sleep(seconds)
+
+    def rate_limit_wait(self, headers: Mapping[str, str]) -> float | None:
+        """Seconds to wait before the next request, from ``Retry-After`` (seconds or an HTTP date) or the
+        platform's reset headers; None when the response names no wait."""
+        h = {k.lower(): v for k, v in headers.items()}
+        value = h.get("retry-after", "").strip()
+        if value:
+            try:
+                return float(value)
+            except ValueError:
+                try:
+                    when = email.utils.parsedate_to_datetime(value)
+                    return when.timestamp() - self.clock()
+                except (TypeError, ValueError):
+                    pass
+        for name in RESET_DELTA:
+            if h.get(name):
+                try:
+                    return float(h[name])
+                except ValueError:
+                    pass
+        for name in RESET_EPOCH:
+            if h.get(name):
+                try:
+                    reset = float(h[name])
+                except ValueError:
+                    try:  # Mastodon sends an ISO 8601 time
+                        from datetime import datetime
+                        reset = datetime.fromisoformat(h[name].replace("Z", "+00:00")).timestamp()
+                    except ValueError:
+                        continue
+                return reset - self.clock() if reset > EPOCH_AFTER else reset
+        return None
+
+    def request(self, method: str, url: str, **kwargs: Any) -> requests.Response:
+        """One request, retried on 429 (after the platform's wait), 5xx, timeouts and connection errors; 401/403
+        raise ``AuthError``; other 4xx raise ``SourceError``; all naming the source."""
+        kwargs.setdefault("timeout", self.timeout)
+        attempt = limited = 0  # retries after errors; waits for rate limits
+        while True:
+            if self.counters.requests >= self.budget:
+                raise BudgetExhausted(self.source, f"request budget of {self.budget} spent")
+            self.counters.requests += 1
+            try:
+                resp = self.session.request(method, url, **kwargs)
+            except (requests.Timeout, requests.ConnectionError) as exc:
+                if attempt >= self.retries:
+                    raise SourceError(self.source, f"{type(exc).__name__} after {attempt + 1} attempts: "
+                                      f"{_host(url)}") from exc
+                self.counters.retries += 1
+                self._wait(self.backoff * 2 ** attempt, rate_limited=False)
+                attempt += 1
+                continue
+            if resp.status_code in (401, 403):
+                raise AuthError(self.source, f"HTTP {resp.status_code} from {_host(url)}: missing or bad "
+                                "credentials, or the resource is not public", resp.status_code)
+            if resp.status_code == 429:
+                wait = self.rate_limit_wait(resp.headers)
+                wait = self.backoff * 2 ** limited if wait is None else wait
+                if wait > self.max_wait:
+                    raise SourceError(self.source, f"rate limited by {_host(url)} for {wait:.0f} s (more than "
+                                      f"{self.max_wait:.0f} s): try again later", 429)
+                if limited >= self.retries + 2:
+                    raise SourceError(self.source, f"still rate limited by {_host(url)} after {limited} waits", 429)
+                self._wait(wait, rate_limited=True)
+                limited += 1
+                continue
+            if resp.status_code in RETRY_STATUS:
+                if attempt >= self.retries:
+                    raise SourceError(self.source, f"HTTP {resp.status_code} from {_host(url)} after "
+                                      f"{attempt + 1} attempts", resp.status_code)
+                self.counters.retries += 1
+                wait = self.rate_limit_wait(resp.headers)
+                self._wait(self.backoff * 2 ** attempt if wait is None else min(wait, self.max_wait), False)
+                attempt += 1
+                continue
+            if resp.status_code >= 400:
+                raise SourceError(self.source, f"HTTP {resp.status_code} from {_host(url)}", resp.status_code)
+            self.counters.answered = True
+            self._respect_remaining(resp.headers)
+            return resp
+
+    def _respect_remaining(self, headers: Mapping[str, str]) -> None:
+        """When the window's last request was just spent, wait for its reset before the next one (X, Mastodon
+        and Reddit send remaining/reset on every response)."""
+        h = {k.lower(): v for k, v in headers.items()}
+        for name in REMAINING:
+            if name in h:
+                try:
+                    remaining = float(h[name])
+                except ValueError:
+                    return
+                if remaining <= 0:
+                    wait = self.rate_limit_wait({k: v for k, v in h.items() if k != "retry-after"})
+                    if wait is not None and 0 < wait <= self.max_wait:
+                        self._wait(wait, rate_limited=True)
+                return
+
+    def get(self, url: str, **kwargs: Any) -> requests.Response:
+        return self.request("GET", url, **kwargs)
+
+    def close(self) -> None:
+        self.session.close()
+
+
+def _host(url: str) -> str:
+    from urllib.parse import urlsplit
+    return urlsplit(url).netloc or url

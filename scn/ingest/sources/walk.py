@@ -1,0 +1,53 @@
+"""The newest-first walk shared by search APIs (Bluesky searchPosts, X recent search, Reddit listings): each run
+pages from the newest item back to the newest item of the previous run, committing after every page.
+
+State per query (in the source x city cursor): ``since`` = the sort key of the newest item stored by the last
+completed walk; during a walk also ``top`` (the newest key of this walk) and ``next`` (the platform's token for the
+next, older page). A walk killed half way resumes from ``next`` with the same ``since`` (nothing skipped), and only
+a completed walk moves ``since`` to ``top`` (items older than ``since`` are never fetched twice). Items whose key is
+not above ``since`` are dropped client-side (the platform's ``since`` may be inclusive, or absent).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from scn.ingest.sources.base import Page
+
+
+@dataclass
+class Fetched:
+    """One response: raw body, media type, canonical rows (a DataFrame, aligned with ``keys``), the sort key of
+    each row (strings that order like time), items skipped, and the token of the next (older) page or None."""
+
+    raw: bytes
+    content_type: str
+    rows: Any
+    keys: Any
+    next: str | None
+    skipped: int = 0
+
+
+def walk(state: dict[str, dict], query: str, first_since: str | None,
+         fetch: Callable[[str | None, str | None], Fetched]) -> Iterator[Page]:
+    """Pages of one query; ``state`` (the whole cursor's ``queries`` dict) is updated and copied into every page's
+    cursor. ``fetch(since, token)`` asks for one page."""
+    mine = dict(state.get(query) or {"since": first_since})
+    since = mine.get("since")
+    while True:
+        got = fetch(since, mine.get("next"))
+        keys = got.keys.astype("string") if len(got.rows) else got.keys
+        new = (keys > since).fillna(True).to_numpy() if since and len(got.rows) else slice(None)
+        rows = got.rows[new].reset_index(drop=True) if len(got.rows) else got.rows
+        newest = keys.max() if len(got.rows) else None
+        top = max(k for k in (mine.get("top"), newest) if k) if (mine.get("top") or newest) else None
+        reached = len(got.rows) == 0 or (since is not None and len(rows) < len(got.rows))
+        done = reached or not got.next
+        mine = {"since": top or since} if done else {"since": since, "top": top, "next": got.next}
+        state[query] = mine
+        yield Page(got.raw, got.content_type, rows, {"queries": {k: dict(v) for k, v in state.items()}},
+                   skipped=got.skipped)
+        if done:
+            return

@@ -1,0 +1,312 @@
+"""The review loop over the lake and the review store: draw a sample, export it for offline labelling, import
+labels (validated), save labels from the review page, measure accuracy and agreement, train and adopt an
+adapter. Used by ``scn review`` and the review page; raw text leaves only through ``texts_for``/``export_csv``,
+and every call of those is recorded in the access log."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from scn import lake
+from scn.nlp.labels import CLASSES, FLAGGED_LABELS
+from scn.nlp.targets import TARGET_PATTERNS
+from scn.review import adapters, store
+from scn.review.agreement import consensus, kappa
+from scn.review.metrics import accuracy_report, macro_f1
+from scn.review.prevalence import adjusted_prevalence
+from scn.review.sampling import draw
+
+TARGETS = (*TARGET_PATTERNS, "other")
+EXPORT_COLUMNS = ["post_key", "city_id", "lang", "stratum", "text", "label", "target", "reviewer"]
+MIN_TRAIN = 10  # reviewed posts an adapter needs (besides the held-out ones)
+
+
+class ReviewError(ValueError):
+    """A review request that cannot be served (the message says why)."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One invalid value of an imported file: its file, row (1 = the header line), field and reason."""
+
+    file: str
+    row: int
+    field: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: row {self.row}, field {self.field}: {self.reason}"
+
+
+class ImportFileError(ReviewError):
+    """An import file with invalid rows; nothing of it was saved. ``problems`` lists each one."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        shown = "\n".join(str(p) for p in problems[:50])
+        more = f"\n... and {len(problems) - 50} more" if len(problems) > 50 else ""
+        super().__init__(f"{len(problems)} invalid value(s), nothing imported:\n{shown}{more}")
+
+
+def reviewer_pseudonym(username: str) -> str:
+    """The keyed pseudonym stored with a reviewer's labels (the user name itself is not stored)."""
+    from scn.privacy.pseudonyms import pseudonymise
+
+    return str(pseudonymise("reviewer", pd.Series([username])).iloc[0])
+
+
+def _query(sql: str, params: list | None = None) -> pd.DataFrame:
+    with duckdb.connect() as con:
+        return con.execute(sql, params or []).df()
+
+
+def population(city_id: str, lang: str) -> pd.DataFrame:
+    """The city's labelled posts in ``lang`` (post_key, city_id, lang, label, score_hate, model_version)."""
+    if not (lake.has_table("posts") and lake.has_table("post_labels")):
+        return pd.DataFrame(columns=["post_key", "city_id", "lang", "label", "score_hate", "model_version"])
+    out = _query(f"select p.post_key, p.city_id, coalesce(p.lang, l.lang_detected) as lang, l.label, "
+                 f"l.score_hate, l.model_version from {lake.scan('posts')} p join {lake.scan('post_labels')} l "
+                 f"using (post_key) where p.city_id = ? and coalesce(p.lang, l.lang_detected) = ? "
+                 f"order by p.post_key", [city_id, lang])
+    return out.drop_duplicates("post_key").reset_index(drop=True)
+
+
+def current_labels(post_keys: pd.Series | list[str]) -> pd.DataFrame:
+    """The lake's current labels (post_key, label, score_hate, model_version) of these posts."""
+    keys = pd.DataFrame({"post_key": pd.Series(list(post_keys), dtype=object)})
+    if not lake.has_table("post_labels") or keys.empty:
+        return pd.DataFrame(columns=["post_key", "label", "score_hate", "model_version"])
+    with duckdb.connect() as con:
+        con.register("keys", keys)
+        out = con.execute(f"select l.post_key, l.label, l.score_hate, l.model_version from "
+                          f"{lake.scan('post_labels')} l join keys using (post_key)").df()
+    return out.drop_duplicates("post_key")
+
+
+def _texts(post_keys: pd.Series | list[str]) -> pd.DataFrame:
+    keys = pd.DataFrame({"post_key": pd.Series(list(post_keys), dtype=object)})
+    if not lake.has_table("posts") or keys.empty:
+        return pd.DataFrame(columns=["post_key", "text"])
+    with duckdb.connect() as con:
+        con.register("keys", keys)
+        out = con.execute(f"select p.post_key, p.text from {lake.scan('posts')} p join keys using (post_key)").df()
+    return out.drop_duplicates("post_key")
+
+
+def sample(city_id: str, lang: str, n: int = 100, seed: int | None = None) -> dict:
+    """Draw ``n`` more posts of the city in ``lang`` to review (half at random, half the most uncertain) and
+    record them; a post is never drawn twice. Returns what was drawn."""
+    if n < 1:
+        raise ReviewError("--n must be at least 1")
+    pop = population(city_id, lang)
+    if pop.empty:
+        raise ReviewError(f"no labelled posts of city {city_id!r} in language {lang!r} in the lake "
+                          "(ingest and run the pipeline first)")
+    already = store.samples()
+    seed = len(already) if seed is None else seed
+    drawn = draw(pop, n, seed=seed, exclude=already["post_key"])
+    batch = uuid.uuid4().hex[:12]
+    rows = pd.DataFrame({"post_key": drawn["post_key"], "city_id": city_id, "lang": lang,
+                         "stratum": drawn["stratum"], "batch": batch, "drawn_at": store.now(),
+                         "model_label": drawn["label"], "score_hate": drawn["score_hate"].astype("float64"),
+                         "model_version": drawn["model_version"]})
+    added = store.add_samples(rows)
+    total = store.samples(city_id, lang)
+    return {"city_id": city_id, "lang": lang, "batch": batch, "drawn": added,
+            "random": int((rows["stratum"] == "random").sum()),
+            "uncertainty": int((rows["stratum"] == "uncertainty").sum()),
+            "sampled_total": len(total), "population": len(pop)}
+
+
+def texts_for(city_id: str, user: str, post_keys: pd.Series | None = None, what: str = "view") -> pd.DataFrame:
+    """The city's sampled posts (only ``post_keys`` when given) with their raw text (post_key, city_id, lang,
+    stratum, text), for a reviewer; recorded in the access log under ``user`` (``what``: view or export)."""
+    rows = store.samples(city_id)[["post_key", "city_id", "lang", "stratum"]]
+    if post_keys is not None:
+        rows = rows[rows["post_key"].isin(post_keys)]
+    out = rows.merge(_texts(rows["post_key"]), on="post_key", how="left")
+    store.log_access(user, city_id, out["post_key"].tolist(), what)
+    return out
+
+
+def export_csv(city_id: str, user: str, out: Path | None = None) -> tuple[Path, int]:
+    """Write the city's sample as a CSV to label offline (columns ``EXPORT_COLUMNS``; label, target and
+    reviewer left blank), owner-only, with spreadsheet formulas neutralised. Default file:
+    ``<home>/review/exports/review-<city_id>.csv``. Returns (file, rows)."""
+    from scn.publish.exports import neutralise
+
+    rows = texts_for(city_id, user, what="export")
+    if rows.empty:
+        raise ReviewError(f"nothing sampled for city {city_id!r} yet: run `scn review sample` first")
+    frame = rows.assign(label="", target="", reviewer="")[EXPORT_COLUMNS]
+    if out is None:
+        (store.root() / "exports").mkdir(mode=0o700, exist_ok=True)
+        out = store.root() / "exports" / f"review-{city_id}.csv"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.touch(mode=0o600, exist_ok=True)
+    out.chmod(0o600)
+    neutralise(frame).to_csv(out, index=False)
+    return out, len(frame)
+
+
+def _validate(frame: pd.DataFrame, name: str, sampled: pd.DataFrame, row_numbers: np.ndarray) -> list[Problem]:
+    """Problems of labelled rows (label set): unknown post, label, target or reviewer name."""
+    from scn.access.users import USERNAME
+
+    problems: list[Problem] = []
+    checks = [
+        ("post_key", ~frame["post_key"].isin(sampled["post_key"]), "not a sampled post (export the sample again)"),
+        ("label", ~frame["label"].isin(CLASSES), f"must be one of {', '.join(CLASSES)}"),
+        ("target", frame["target"].ne("") & ~frame["target"].isin(TARGETS),
+         f"must be empty or one of {', '.join(TARGETS)}"),
+        ("target", frame["target"].ne("") & frame["label"].eq("none"), "a post labelled none has no target"),
+        ("reviewer", ~frame["reviewer"].str.fullmatch(USERNAME.pattern), "a reviewer's user name is needed "
+         "(2-32 of a-z 0-9 . _ - starting with a letter or digit)"),
+    ]
+    for field, bad, reason in checks:
+        problems += [Problem(name, int(r), field, reason) for r in row_numbers[bad.to_numpy()]]
+    return sorted(problems, key=lambda p: (p.row, p.field))
+
+
+def import_csv(path: Path) -> dict:
+    """Import labels from a CSV (``post_key, label, reviewer`` and optionally ``target``; other columns, the
+    text included, are ignored). Rows with an empty label are skipped. Any invalid value stops the whole import
+    (``ImportFileError`` naming file, row and field); labels are keyed by post and reviewer, so importing a file
+    again replaces its labels instead of adding them twice."""
+    name = str(path)
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise ImportFileError([Problem(name, 0, "file", f"not a readable CSV file ({exc})")]) from exc
+    missing = [c for c in ("post_key", "label", "reviewer") if c not in frame.columns]
+    if missing:
+        raise ImportFileError([Problem(name, 1, c, "column missing") for c in missing])
+    frame = frame.assign(target=frame.get("target", ""))
+    for col in ("post_key", "label", "target", "reviewer"):
+        frame[col] = frame[col].str.strip().str.removeprefix("'")
+    frame["label"], frame["target"] = frame["label"].str.lower(), frame["target"].str.lower()
+    rows = np.arange(len(frame)) + 2  # the header is row 1
+    labelled = frame["label"].ne("").to_numpy()
+    sampled = store.samples()
+    problems = _validate(frame[labelled], name, sampled, rows[labelled])
+    if problems:
+        raise ImportFileError(problems)
+    added, replaced = _save(frame[labelled], sampled, via="import",
+                            reviewers=frame.loc[labelled, "reviewer"])
+    for city_id in sampled.loc[sampled["post_key"].isin(frame.loc[labelled, "post_key"]), "city_id"].unique():
+        refresh(city_id)
+    return {"file": name, "rows": len(frame), "labelled": int(labelled.sum()),
+            "skipped": int((~labelled).sum()), "added": added, "replaced": replaced}
+
+
+def _save(frame: pd.DataFrame, sampled: pd.DataFrame, via: str, reviewers: pd.Series) -> tuple[int, int]:
+    from scn.privacy.pseudonyms import pseudonymise
+
+    rows = frame[["post_key", "label", "target"]].assign(
+        reviewer=pseudonymise("reviewer", reviewers.astype(str)).to_numpy(dtype=object))
+    rows = rows.merge(sampled[["post_key", "city_id", "lang"]], on="post_key")
+    rows = rows.assign(labelled_at=store.now(), via=via, target=rows["target"].replace("", None))
+    return store.upsert_labels(rows)
+
+
+def save_labels(city_id: str, username: str, entries: pd.DataFrame) -> tuple[int, int]:
+    """Save labels a reviewer gave on the review page (post_key, label, target): only posts sampled for this
+    city are accepted; ``ReviewError`` otherwise. Returns (added, replaced)."""
+    frame = entries.astype(object).where(entries.notna(), "").astype(str)
+    frame = frame.assign(reviewer=username, target=frame.get("target", ""))
+    frame = frame[frame["label"].ne("")]
+    sampled = store.samples(city_id)
+    problems = _validate(frame, "review page", sampled, np.arange(len(frame)) + 1)
+    if problems:
+        raise ReviewError("; ".join(f"{p.field}: {p.reason}" for p in problems))
+    saved = _save(frame, sampled, via="page", reviewers=frame["reviewer"]) if len(frame) else (0, 0)
+    refresh(city_id)
+    return saved
+
+
+def _measured(city_id: str, lang: str) -> pd.DataFrame:
+    """Consensus labels of the random stratum of a city and language that no adopted adapter trained on, with
+    the current labels of those posts (columns ``truth``, ``label``)."""
+    labs = consensus(store.labels(city_id, lang))
+    rand = store.samples(city_id, lang)
+    rand = rand[rand["stratum"] == "random"]
+    truth = labs.merge(rand[["post_key"]], on="post_key").rename(columns={"label": "truth"})
+    loaded = adapters.index().get(f"{city_id}/{lang}")
+    if loaded:
+        truth = truth[~truth["post_key"].isin(loaded.get("train_keys", []))]
+    return truth.merge(current_labels(truth["post_key"])[["post_key", "label"]], on="post_key")
+
+
+def accuracy(city_id: str, seed: int = 0) -> pd.DataFrame:
+    """Per language of the city's sample: the current labelling measured on the reviewed random stratum (n,
+    precision, recall, f1 of the flagged class and macro_f1, with 95% intervals), reviewers' agreement
+    (kappa and the number of doubly labelled posts), posts sampled and labelled."""
+    rows = []
+    sampled = store.samples(city_id)
+    for lang in sorted(sampled["lang"].dropna().unique()):
+        measured = _measured(city_id, lang)
+        report = accuracy_report(measured["truth"].to_numpy(), measured["label"].to_numpy(), seed=seed)
+        k, pairs = kappa(store.labels(city_id, lang))
+        rows.append({"city_id": city_id, "lang": lang, **report, "kappa": k, "kappa_posts": pairs,
+                     "sampled": int((sampled["lang"] == lang).sum()),
+                     "labelled": int(store.labels(city_id, lang)["post_key"].nunique())})
+    return pd.DataFrame(rows)
+
+
+def refresh(city_id: str) -> pd.DataFrame:
+    """Measure the city again (``accuracy``) and store the figures the city page shows."""
+    table = accuracy(city_id)
+    store.save_accuracy(city_id, table.assign(measured_at=store.now()))
+    return table
+
+
+def prevalence(city_id: str, lang: str, seed: int = 0) -> pd.DataFrame:
+    """Flagged posts of the city in ``lang`` per area and month, raw and adjusted for the errors measured on the
+    reviewed random stratum (``scn.review.prevalence.adjusted_prevalence``); empty without enriched posts."""
+    if not lake.has_table("posts_enriched"):
+        return pd.DataFrame()
+    flagged = ", ".join(f"'{f}'" for f in FLAGGED_LABELS)
+    counts = _query(f"select area_code, month, count(*) as posts, count(*) filter (where label in ({flagged})) "
+                    f"as flagged from {lake.scan('posts_enriched')} where city_id = ? and lang = ? "
+                    f"group by all order by all", [city_id, lang])
+    measured = _measured(city_id, lang)
+    return adjusted_prevalence(counts, measured["truth"].isin(FLAGGED_LABELS).to_numpy(),
+                               measured["label"].isin(FLAGGED_LABELS).to_numpy(), seed=seed)
+
+
+def train(city_id: str, lang: str) -> dict:
+    """Train an adapter on every reviewed post of the city in ``lang`` except the held-out half of the random
+    stratum, score it and the current labelling on that held-out half (macro-F1), and adopt it only when it
+    scores higher. Returns both scores, the sizes and whether (and as which version) it was adopted."""
+    from scn.nlp.model import classify
+
+    labs = consensus(store.labels(city_id, lang))
+    sampled = store.samples(city_id, lang)[["post_key", "stratum"]]
+    reviewed = labs.merge(sampled, on="post_key").merge(_texts(labs["post_key"]), on="post_key")
+    held = ((reviewed["stratum"] == "random").to_numpy() & adapters.holdout(reviewed["post_key"]))
+    test, fit_on = reviewed[held], reviewed[~held]
+    out = {"city_id": city_id, "lang": lang, "n_train": len(fit_on), "n_holdout": len(test), "adopted": False,
+           "adapter_macro_f1": None, "current_macro_f1": None, "version": None, "reason": None}
+    if len(test) < 2 or len(fit_on) < MIN_TRAIN:
+        return {**out, "reason": f"too few reviewed posts (need {MIN_TRAIN} to train and 2 held out)"}
+    pipe = adapters.fit(fit_on["text"].fillna("").tolist(), fit_on["label"].tolist())
+    if pipe is None:
+        return {**out, "reason": "the reviewed posts carry a single label"}
+    texts = test["text"].fillna("")
+    adapted, _ = adapters.predict(pipe, texts.tolist())
+    current = adapters.apply(classify(texts.tolist(), [lang] * len(test)), pd.Series([city_id] * len(test)),
+                             texts)["label"].to_numpy()
+    truth = test["label"].to_numpy()
+    out["adapter_macro_f1"], out["current_macro_f1"] = macro_f1(truth, adapted), macro_f1(truth, current)
+    if not out["adapter_macro_f1"] > out["current_macro_f1"]:
+        return {**out, "reason": "the adapter does not beat the current labelling on the held-out posts"}
+    meta = {k: out[k] for k in ("n_train", "n_holdout", "adapter_macro_f1", "current_macro_f1")}
+    out["version"] = adapters.adopt(city_id, lang, pipe, {**meta, "trained_at": str(store.now())},
+                                    fit_on["post_key"].tolist())
+    return {**out, "adopted": True}  # the caller re-labels the posts, then ``refresh``es the figures

@@ -1,0 +1,99 @@
+"""Are the early warning and the risk ranking calibrated? Full validation over synthetic worlds.
+
+    python scripts/validate_warning.py --seeds 50
+
+Bursts (geo.warning.speech_bursts, default target 1 false alert per area-year) on worlds of 30 areas x 104
+weeks (tests/support/warning_worlds.py: NB counts, area sizes 0.3-30 posts a week, a season, a drifting level):
+- false alerts per area-year on null worlds with NB dispersion 0.2-1.0, 0.05-0.3 and ~0 (Poisson);
+- power: share of planted bursts (the week's mean x3 or x5, one per area) alerted, by area size.
+Risk (geo.risk.risk_profile) on 40-area worlds (tests/support/risk_worlds.py, populations 200-20,000):
+- null: mean Spearman of rank with population, the top five's median population over the city's, the share of
+  areas with exceedance >= 0.8 and the median 90% rank-interval width;
+- planted x3 area of 4,000 residents: share found with exceedance >= 0.8 and at rank 1.
+A fast subset runs in tests/geo/test_warning.py and tests/geo/test_risk.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy.stats import spearmanr
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from geo.risk import risk_profile  # noqa: E402
+from geo.warning import speech_bursts  # noqa: E402
+from tests.support.risk_worlds import area_month_world  # noqa: E402
+from tests.support.warning_worlds import area_week_world, false_alerts_per_area_year  # noqa: E402
+
+DISPERSIONS = {"nb_0.2-1.0": (0.2, 1.0), "nb_0.05-0.3": (0.05, 0.3), "poisson": (1e-6, 1e-5)}
+
+
+def bursts(seeds: int, target: float) -> dict:
+    """False alerts per area-year on null worlds and power on planted bursts, per dispersion."""
+    out: dict = {}
+    for name, disp in DISPERSIONS.items():
+        rates = [false_alerts_per_area_year(speech_bursts(area_week_world(s, dispersion=disp)[0],
+                                                          false_alarms_per_year=target), 30, 104)
+                 for s in range(seeds)]
+        out[f"false_alerts_per_area_year[{name}]"] = {"mean": round(float(np.mean(rates)), 3),
+                                                      "max": round(float(np.max(rates)), 3)}
+        for factor in (3.0, 5.0):
+            rows = []
+            for s in range(seeds):
+                world, planted = area_week_world(10_000 + s, burst=factor, dispersion=disp)
+                alerts = speech_bursts(world, false_alarms_per_year=target)
+                weekly = world.groupby("area_code")["flagged_posts"].sum() / 104
+                hit = planted.merge(alerts[["area_code", "week"]], how="left", indicator=True)["_merge"] == "both"
+                rows.append(pd.DataFrame({"weekly": planted["area_code"].map(weekly).to_numpy(),
+                                          "hit": hit.to_numpy()}))
+            r = pd.concat(rows)
+            size = pd.cut(r["weekly"], [0, 1, 3, 10, np.inf], labels=["<1", "1-3", "3-10", "10+"])
+            out[f"power[{name}, x{factor:g}]"] = {str(k): round(float(v), 3)
+                                                  for k, v in r.groupby(size, observed=True)["hit"].mean().items()}
+    return out
+
+
+def risk(seeds: int) -> dict:
+    """Null-world ranking against population and the planted area found."""
+    rhos, top, high, width, found, first = [], [], [], [], [], []
+    for s in range(seeds):
+        world, pop = area_month_world(s)
+        out = risk_profile(world)
+        rhos.append(spearmanr(out["rank"], out["area_code"].map(pop)).statistic)
+        top.append(pop[out["area_code"].iloc[:5]].median() / pop.median())
+        high.append(float((out["score"] >= 0.8).mean()))
+        width.append(float((out["rank_high"] - out["rank_low"]).median()))
+        world, _ = area_month_world(10_000 + s, hot=3, rate_ratio=3.0, hot_population=4000)
+        hot = risk_profile(world).set_index("area_code").loc["A03"]
+        found.append(hot["score"] >= 0.8)
+        first.append(hot["rank"] == 1)
+    return {"null_spearman_rank_population": {"mean": round(float(np.mean(rhos)), 3),
+                                              "mean_abs": round(float(np.mean(np.abs(rhos))), 3)},
+            "null_top5_median_population_over_city_median": round(float(np.median(top)), 2),
+            "null_share_of_areas_exceedance_ge_0.8": round(float(np.mean(high)), 4),
+            "null_median_rank_interval_width_of_40": float(np.median(width)),
+            "planted_x3_pop4000_exceedance_ge_0.8": round(float(np.mean(found)), 3),
+            "planted_x3_pop4000_rank_1": round(float(np.mean(first)), 3)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seeds", type=int, default=50)
+    parser.add_argument("--target", type=float, default=1.0, help="false alerts per area-year (default 1)")
+    args = parser.parse_args()
+    start = time.time()
+    report = {"seeds": args.seeds, "target_false_alerts_per_area_year": args.target,
+              **bursts(args.seeds, args.target), **risk(args.seeds)}
+    report["seconds"] = round(time.time() - start, 1)
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,50 @@
+"""The data-health page lists the collection sources that stalled (``collection_health`` of the snapshot) in
+English, French and Arabic, and says so when every source is on schedule (Flask test client, no browser)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from dashboards import i18n
+from dashboards.app import create_app
+from tests.support.dash_client import find_props, route
+from tests.support.snapshots import make_tables, publish_tables
+
+
+def _health(stalled: bool) -> pd.DataFrame:
+    now = pd.Timestamp.now(tz="UTC")
+    return pd.DataFrame({
+        "source": ["mastodon", "rss"], "city_id": ["london", "paris"],
+        "last_collected_at": [now - pd.Timedelta(hours=30), now - pd.Timedelta(minutes=10)],
+        "expected_every_hours": [1.0, 0.5], "status": ["stalled" if stalled else "ok", "ok"]})
+
+
+def _page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, health: pd.DataFrame, lang: str) -> dict:
+    monkeypatch.setenv("SCN_HOME", str(tmp_path))
+    monkeypatch.setenv("SCN_SECRET_KEY", "unit")
+    publish_tables(tmp_path, {**make_tables(0), "collection_health": health})
+    client = create_app(tmp_path, local_staff=True).server.test_client()
+    r = client.post("/_dash-update-component", json=route("/health", lang=lang))
+    assert r.status_code == 200
+    return r.get_json()
+
+
+@pytest.mark.parametrize("lang", tuple(i18n.LANGS))
+def test_stalled_source_is_listed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str) -> None:
+    page = _page(tmp_path, monkeypatch, _health(stalled=True), lang)
+    section = find_props(page, "health-stalled")
+    assert section["children"][0]["props"]["children"] == i18n.t("stalled_sources", lang)
+    table = find_props(page, "health-stalled-sources")
+    assert [(r["source"], r["city_id"], r["status"]) for r in table["data"]] == [
+        ("mastodon", "london", i18n.t("collect_status_stalled", lang))]  # the fresh paris/rss is not listed
+    assert [c["name"] for c in table["columns"]] == [i18n.column(c, lang) for c in (
+        "source", "city_id", "last_collected_at", "expected_every_hours", "status")]
+
+
+def test_all_sources_on_schedule(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    page = _page(tmp_path, monkeypatch, _health(stalled=False), "fr")
+    assert find_props(page, "health-stalled-sources") is None
+    assert find_props(page, "health-sources-ok")["children"] == i18n.t("all_sources_fresh", "fr", n=2)

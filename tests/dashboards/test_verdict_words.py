@@ -1,0 +1,63 @@
+"""The city page's words follow the engine's verdict: each verdict says what was compared, the unit, the
+interval and n, and only ``speech_leads`` says hateful posts came first (a common cause is never worded as speech
+leading crime)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from dashboards import i18n
+from dashboards.components import city
+
+LANGS = ("en", "fr", "ar")
+
+
+def _table(verdict: str, **evidence: object) -> pd.DataFrame:
+    rows = [("speech_to_crime", 1, 1.12, 0.97, 1.29, 0.12), ("crime_to_speech", 1, 1.20, 1.08, 1.33, 0.001),
+            ("speech_to_crime", 2, 1.01, 0.9, 1.12, 0.8)]
+    ev = {"n_cells_with_hate": 40, "n_cells": 61, "n_periods": 24, "forward_analysis": "speech_to_crime",
+          "forward_lag": 1, "reverse_lag": 1, "common_cause_likely": verdict == "both_directions",
+          "cluster": "area", "max_lag": 3, **evidence}
+    out = [{"city_id": "x", "analysis": a, "lag": lag, "estimate": e, "ci_low": lo, "ci_high": hi, "p_value": p,
+            "n": 1403, "detail": "{}", "verdict": verdict} for a, lag, e, lo, hi, p in rows]
+    out.append({"city_id": "x", "analysis": "verdict", "lag": 0, "estimate": np.nan, "ci_low": np.nan,
+                "ci_high": np.nan, "p_value": np.nan, "n": 1403, "detail": json.dumps(ev), "verdict": verdict})
+    return pd.DataFrame(out)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("verdict", ["speech_leads", "crime_leads", "both_directions", "no_link"])
+def test_each_verdict_states_comparison_unit_interval_and_n(monkeypatch, verdict: str, lang: str) -> None:
+    monkeypatch.setattr(city, "_correlations", lambda city_id, audience: _table(verdict))
+    texts, methods = city.findings("x", lang, "official")
+    text = " ".join(texts)
+    assert i18n.t("comparison", lang, cells=61, months=24, n=1403) in text  # within-place, adjusted, n
+    assert "1.12" in text and "0.97" in text and "1.29" in text  # the estimate with its 95% interval
+    came_first = i18n.t("verdict_speech_leads", lang, change="", est=0, lo=0, hi=0).split(".")[0]
+    assert (came_first in text) == (verdict == "speech_leads")
+    assert (i18n.t("common_cause", lang) in text) == (verdict == "both_directions")
+    if verdict == "crime_leads":
+        assert "1.20" in text and "1.08" in text  # the reverse direction's estimate and interval
+    assert i18n.t("not_causation", lang) in text
+    assert i18n.t("cluster_area", lang) in methods[0]
+    for code in (verdict, "speech_to_crime", "{", "}"):
+        assert code not in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_insufficient_data_says_why_and_no_estimate(monkeypatch, lang: str) -> None:
+    monkeypatch.setattr(city, "_correlations",
+                        lambda city_id, audience: _table("insufficient_data", note="too_few_hate_crimes"))
+    texts, methods = city.findings("x", lang, "official")
+    assert texts == [i18n.t("verdict_insufficient_data", lang, why=i18n.t("insufficient_too_few_hate_crimes", lang),
+                            cells=61, months=24, n=1403)] and methods == []
+    assert "1.12" not in texts[0]
+
+
+def test_no_verdict_row_no_findings(monkeypatch) -> None:
+    monkeypatch.setattr(city, "_correlations", lambda city_id, audience: _table("no_link").iloc[:3])
+    assert city.findings("x", "en", "official") == ([], [])

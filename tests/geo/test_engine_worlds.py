@@ -1,0 +1,57 @@
+"""A fast subset of scripts/validate_engine.py: worlds built to break the engine (tests/support/geo_worlds.py),
+a few seeds each, through the code path of ``scn analyse``. The full run (50 seeds x 10 world types) and its
+figures: docs/geo.md. Tolerances are loose for few seeds but fail an engine without direction tests, placebo,
+activity control or spillover."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from scn.analysis.engine import analyse
+from tests.support.geo_worlds import engine_world
+
+SEEDS = range(900, 905)
+
+
+def _runs(kind: str) -> pd.DataFrame:
+    out = []
+    for seed in SEEDS:  # a handful of worlds
+        rows = analyse(engine_world(kind, seed)).set_index(["analysis", "lag"])
+        fwd, spill = rows.loc[("speech_to_crime", 1)], rows.loc[("spillover", 1)]
+        out.append({"verdict": fwd["verdict"], "covers": fwd["ci_low"] <= 1.15 <= fwd["ci_high"],
+                    "spill": spill["p_value"] < 0.05 and spill["estimate"] > 1})
+    return pd.DataFrame(out)
+
+
+def test_planted_effect_is_found_and_covered() -> None:
+    runs = _runs("clean_effect")
+    assert (runs["verdict"] == "speech_leads").sum() >= 3 and runs["covers"].sum() >= 4
+
+
+@pytest.mark.parametrize("kind", ["tension", "footfall"])
+def test_common_causes_are_never_called_speech_leading(kind: str) -> None:
+    runs = _runs(kind)
+    assert (runs["verdict"] == "speech_leads").sum() <= (0 if kind == "tension" else 1)
+    if kind == "tension":  # the link is there, both ways: a common cause is likely
+        assert (runs["verdict"] == "both_directions").sum() >= 4
+
+
+def test_crime_leading_speech_is_told_apart() -> None:
+    runs = _runs("crime_leads")
+    assert (runs["verdict"] == "crime_leads").sum() >= 3 and (runs["verdict"] == "speech_leads").sum() == 0
+
+
+def test_spillover_to_neighbouring_cells_is_found() -> None:
+    assert _runs("spillover")["spill"].sum() >= 3
+
+
+def test_demo_world_planted_effect_is_recovered_with_its_sign() -> None:
+    from scn.demo import simulate
+
+    world = simulate(1000, size="small")  # rate ratio 1.15 per hateful geolocated post a month earlier
+    table = analyse(world.truth_cell_month.rename(columns={"hateful_posts": "flagged_posts"}))
+    fwd = table[(table["analysis"] == "speech_to_crime") & (table["lag"] == 1)]
+    assert len(fwd) == 6 and (fwd["estimate"] > 1).sum() >= 4 and not (fwd["ci_high"] < 1).any()
+    verdicts = table[table["analysis"] == "verdict"]["verdict"]
+    assert (verdicts == "speech_leads").sum() >= 2 and not verdicts.isin(["both_directions"]).any()
