@@ -72,6 +72,7 @@ DOWNLOADS: dict[str, str] = {
     "survey-indices": "city",
     "cells": "city",
     "correlations": "city",
+    "target-groups": "city",
 }
 
 # Headers of every response; the CSP of HTML pages allows the app's own scripts and Dash's inline scripts by

@@ -108,10 +108,31 @@ TEXT: dict[str, dict[str, str]] = {
                              "ما، ازدادت جرائم الكراهية فيه: كل تضاعف في منشورات الكراهية رافقه {change} جرائم "
                              "الكراهية في الشهر التالي (نسبة المعدل {est:.2f}، فترة ثقة 95% {lo:.2f}–{hi:.2f}). ولم "
                              "تسبق جرائمُ الكراهية ازديادَ منشورات الكراهية بوضوح."},
-    "spillover_found": {"en": "This includes hateful posts in neighbouring cells: hate crimes also rose after they "
-                        "did.", "fr": "Cela inclut les publications haineuses des cellules voisines : les crimes "
-                        "de haine ont aussi augmenté après elles.", "ar": "ويشمل ذلك منشورات الكراهية في الخلايا "
-                        "المجاورة: فقد ازدادت جرائم الكراهية بعدها أيضاً."},
+    "spillover_found": {"en": "Hateful posts in neighbouring cells were also followed by more hate crimes the next "
+                        "month: {change} hate crimes per doubling of the neighbours' hateful posts (rate ratio "
+                        "{est:.2f}, 95% CI {lo:.2f}–{hi:.2f}, n = {n} neighbourhood-months). This is reported "
+                        "beside the verdict, not as part of it.",
+                        "fr": "Les publications haineuses des cellules voisines ont aussi été suivies de plus de "
+                        "crimes de haine le mois suivant : {change} crimes de haine par doublement des "
+                        "publications haineuses voisines (rapport de taux {est:.2f}, IC 95 % {lo:.2f}–{hi:.2f}, "
+                        "n = {n} quartiers-mois). Ce résultat accompagne le verdict sans en faire partie.",
+                        "ar": "كما تبع منشوراتِ الكراهية في الخلايا المجاورة ازديادٌ في جرائم الكراهية في الشهر "
+                        "التالي: {change} جرائم الكراهية لكل تضاعف في منشورات الكراهية المجاورة (نسبة المعدل "
+                        "{est:.2f}، فترة ثقة 95% {lo:.2f}–{hi:.2f}، ن = {n} حيّ-شهر). يُعرض هذا بجانب الحكم "
+                        "وليس جزءاً منه."},
+    "forward_fewer": {"en": "Months after more hateful posts in a neighbourhood had fewer hate crimes there "
+                      "({change} hate crimes per doubling, rate ratio {est:.2f}, 95% CI {lo:.2f}–{hi:.2f}). The "
+                      "platform tests whether more hateful posts come before more hate crimes; a decrease is not "
+                      "evidence either way and may come from how crimes are recorded.",
+                      "fr": "Les mois suivant une hausse des publications haineuses dans un quartier ont compté "
+                      "moins de crimes de haine ({change} crimes de haine par doublement, rapport de taux "
+                      "{est:.2f}, IC 95 % {lo:.2f}–{hi:.2f}). La plateforme teste si plus de publications "
+                      "haineuses précèdent plus de crimes de haine ; une baisse n'est une preuve ni dans un sens "
+                      "ni dans l'autre et peut venir de la façon dont les crimes sont enregistrés.",
+                      "ar": "شهدت الأشهر التي تلت ازدياد منشورات الكراهية في حيّ ما عدداً أقل من جرائم الكراهية "
+                      "فيه ({change} جرائم الكراهية لكل تضاعف، نسبة المعدل {est:.2f}، فترة ثقة 95% "
+                      "{lo:.2f}–{hi:.2f}). تختبر المنصة ما إذا كانت زيادة منشورات الكراهية تسبق زيادة جرائم "
+                      "الكراهية؛ والانخفاض ليس دليلاً في أي اتجاه وقد ينتج عن طريقة تسجيل الجرائم."},
     "verdict_crime_leads": {"en": "Verdict: hate crimes came first. After a neighbourhood had more hate crimes, "
                             "hateful posts rose: {r_change} hateful posts per doubling of hate crimes (rate ratio "
                             "{r_est:.2f}, 95% CI {r_lo:.2f}–{r_hi:.2f}). More hateful posts were not clearly "
@@ -247,6 +268,44 @@ TEXT: dict[str, dict[str, str]] = {
     "no_quarantine": {"en": "No rows quarantined.", "fr": "Aucune ligne en quarantaine.", "ar": "لا صفوف معزولة."},
     "classifier_eval": {"en": "Classifier evaluation", "fr": "Évaluation du classifieur", "ar": "تقييم المصنّف"},
     "coverage": {"en": "Classifier coverage", "fr": "Couverture du classifieur", "ar": "تغطية المصنّف"},
+    "accuracy_by_source": {"en": "Classifier accuracy per language and source",
+                           "fr": "Exactitude du classifieur par langue et par source",
+                           "ar": "دقة المصنّف حسب اللغة والمصدر"},
+    "accuracy_by_source_note": {
+        "en": "Macro-F1 on held-out posts of each labelled source (never tuned on), beside a character n-gram "
+              "baseline trained on the same source; a city sees the figure of the language and platform of its "
+              "posts, the weakest source when several match. A pooled figure would hide a weak source.",
+        "fr": "Macro-F1 sur des publications mises de côté de chaque source étiquetée (jamais utilisées pour le "
+              "réglage), à côté d'une référence en n-grammes de caractères entraînée sur la même source ; une ville "
+              "voit le chiffre de la langue et de la plateforme de ses publications, la source la plus faible quand "
+              "plusieurs correspondent. Un chiffre global cacherait une source faible.",
+        "ar": "مقياس F1 الكلي على منشورات محجوزة من كل مصدر مصنّف (لم تُستعمل للضبط)، بجانب نموذج مرجعي "
+              "بمقاطع الحروف مدرَّب على المصدر نفسه؛ ترى كل مدينة رقم لغة منشوراتها ومنصتها، والمصدر الأضعف "
+              "عند تطابق عدة مصادر. الرقم المجمَّع يخفي المصدر الضعيف."},
+    "review_accuracy_cities": {"en": "Accuracy measured on each city's reviewed posts",
+                               "fr": "Exactitude mesurée sur les publications revues de chaque ville",
+                               "ar": "الدقة المقيسة على المنشورات المراجَعة لكل مدينة"},
+    "review_measured": {"en": "measured", "fr": "mesurée", "ar": "مقيسة"},
+    "review_too_few": {"en": "not measured (fewer than {k} reviewed posts)",
+                       "fr": "non mesurée (moins de {k} publications revues)",
+                       "ar": "غير مقيسة (أقل من {k} منشورات مراجَعة)"},
+    "target_groups": {"en": "Groups targeted by flagged posts", "fr": "Groupes visés par les publications signalées",
+                      "ar": "الفئات المستهدفة في المنشورات المرصودة"},
+    "target_groups_note": {
+        "en": "Found by keyword patterns in flagged posts (a post without one is \"unspecified\"); counts below {k} "
+              "are hidden, and so is any count the month's total would give back.",
+        "fr": "Repérés par des motifs de mots-clés dans les publications signalées (sinon « non précisé ») ; les "
+              "nombres inférieurs à {k} sont masqués, ainsi que tout nombre que le total du mois permettrait de "
+              "retrouver.",
+        "ar": "تُحدَّد بأنماط كلمات مفتاحية في المنشورات المرصودة (وإلا \"غير محددة\")؛ تُخفى الأعداد الأقل من {k} "
+              "وكل عدد يمكن استنتاجه من مجموع الشهر."},
+    "target_origin": {"en": "origin", "fr": "origine", "ar": "الأصل"},
+    "target_religion": {"en": "religion", "fr": "religion", "ar": "الدين"},
+    "target_gender": {"en": "gender", "fr": "genre", "ar": "النوع الاجتماعي"},
+    "target_sexual_orientation": {"en": "sexual orientation", "fr": "orientation sexuelle", "ar": "التوجه الجنسي"},
+    "target_disability": {"en": "disability", "fr": "handicap", "ar": "الإعاقة"},
+    "target_other": {"en": "other", "fr": "autre", "ar": "أخرى"},
+    "target_unspecified": {"en": "unspecified", "fr": "non précisé", "ar": "غير محددة"},
     "snapshot_tables": {"en": "Published tables", "fr": "Tables publiées", "ar": "الجداول المنشورة"},
     # correlations.detail (geo/correlate.py): analyses, why an estimate is missing, caveats, how it was computed
     "analysis_spearman": {"en": "Rank correlation", "fr": "Corrélation de rang", "ar": "ارتباط الرتب"},
@@ -420,6 +479,21 @@ COLUMNS: dict[str, dict[str, str]] = {
     "expected_every_hours": {"en": "expected every (hours)", "fr": "attendue toutes les (heures)",
                              "ar": "المتوقع كل (ساعات)"},
     "status": {"en": "status", "fr": "état", "ar": "الحالة"},
+    "lang": {"en": "language", "fr": "langue", "ar": "اللغة"},
+    "dataset": {"en": "labelled source", "fr": "source étiquetée", "ar": "المصدر المصنَّف"},
+    "platform": {"en": "platform", "fr": "plateforme", "ar": "المنصة"},
+    "n": {"en": "n", "fr": "n", "ar": "العدد"},
+    "macro_f1": {"en": "macro-F1 (model)", "fr": "macro-F1 (modèle)", "ar": "F1 الكلي (النموذج)"},
+    "baseline_macro_f1": {"en": "macro-F1 (in-source baseline)", "fr": "macro-F1 (référence de la source)",
+                          "ar": "F1 الكلي (المرجع من المصدر)"},
+    "margin": {"en": "margin", "fr": "écart", "ar": "الفارق"},
+    "f1_ci": {"en": "F1 hate (95% CI)", "fr": "F1 haine (IC 95 %)", "ar": "F1 الكراهية (فترة 95%)"},
+    "macro_f1_ci": {"en": "macro-F1 (95% CI)", "fr": "macro-F1 (IC 95 %)", "ar": "F1 الكلي (فترة 95%)"},
+    "precision_ci": {"en": "precision hate (95% CI)", "fr": "précision haine (IC 95 %)",
+                     "ar": "دقة الكراهية (فترة 95%)"},
+    "recall_ci": {"en": "recall hate (95% CI)", "fr": "rappel haine (IC 95 %)", "ar": "استدعاء الكراهية (فترة 95%)"},
+    "kappa": {"en": "Cohen's kappa", "fr": "kappa de Cohen", "ar": "كابا كوهين"},
+    "target": {"en": "target group", "fr": "groupe visé", "ar": "الفئة المستهدفة"},
 }
 
 

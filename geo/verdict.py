@@ -1,10 +1,17 @@
 """Which way does it run? A verdict per city from the within-place analyses (``geo.direction``), with the numbers
 behind it. Codes only; the dashboards say them in EN/FR/AR.
 
-- ``speech_leads``: hateful posts are followed by more (or fewer) hate crimes in the same or neighbouring cells,
-  crime is not followed by speech, the future does not "predict" the past (placebo) and speech does not predict
-  other crimes (negative control);
-- ``crime_leads``: hate crimes are followed by hateful posts, not the reverse, and its placebo passes;
+The hypotheses are directional and pre-specified at lag 1: speech -> crime means *more* hateful posts are
+followed by *more* hate crimes in the same cell (``speech_to_crime``, estimate > 1 and p < alpha), crime -> speech
+means more hate crimes are followed by more hateful posts (``crime_to_speech``). An estimate significantly below 1
+supports neither (flagged in the evidence, ``forward_fewer`` / ``reverse_fewer``). The spatial lag (``spillover``)
+is reported beside the verdict (``spillover_found``), not a route to it: on worlds with no link it fired on
+smooth fields and, with the wrong sign, on the demo world (docs/geo.md).
+
+- ``speech_leads``: hateful posts are followed by more hate crimes in the same cells, crime is not followed by
+  more speech, the future does not "predict" the past (placebo) and speech does not predict other crimes
+  (negative control);
+- ``crime_leads``: hate crimes are followed by more hateful posts, not the reverse, and its placebo passes;
 - ``both_directions``: both ways, or a failed placebo / negative control: a common cause is likely;
 - ``no_link``: no direction is significant;
 - ``insufficient_data``: too few cells, months, hate crimes or hateful posts, or the model did not fit.
@@ -13,7 +20,6 @@ behind it. Codes only; the dashboards say them in EN/FR/AR.
 from __future__ import annotations
 
 import numpy as np
-from statsmodels.stats.multitest import multipletests
 
 VERDICTS = ("speech_leads", "crime_leads", "both_directions", "no_link", "insufficient_data")
 ALPHA = 0.05
@@ -21,17 +27,6 @@ MIN_CELLS = 5  # cells with at least one hate crime
 MIN_PERIODS = 6
 MIN_HATE_CRIMES = 20
 MIN_FLAGGED_POSTS = 20
-
-
-def holm_min(p: list[float]) -> tuple[float, int]:
-    """Smallest Holm-adjusted p-value of a family (NaN entries count as 1) and its index."""
-    raw = np.asarray(p, float)
-    if not len(raw) or np.isnan(raw).all():
-        return float("nan"), -1
-    arr = np.nan_to_num(raw, nan=1.0)
-    adj = multipletests(arr, method="holm")[1]
-    i = int(np.argmin(adj))
-    return float(adj[i]), i
 
 
 def data_note(n_cells_with_hate: int, n_periods: int, hate_crimes: int, flagged_posts: int) -> str | None:
@@ -47,11 +42,16 @@ def data_note(n_cells_with_hate: int, n_periods: int, hate_crimes: int, flagged_
     return None
 
 
-def _family(rows: list[dict], analyses: tuple[str, ...]) -> dict:
-    picked = [r for r in rows if r["analysis"] in analyses and r["lag"] == 1]
-    p, i = holm_min([r["p_value"] for r in picked])
-    best = picked[i] if i >= 0 else {"analysis": None, "lag": None, "estimate": None}
-    return {"p": p, "analysis": best.get("analysis"), "lag": best.get("lag"), "estimate": best.get("estimate")}
+def _lag1(rows: list[dict], analysis: str) -> dict:
+    return next((r for r in rows if r["analysis"] == analysis and r["lag"] == 1),
+                {"estimate": np.nan, "p_value": np.nan})
+
+
+def _direction(row: dict, alpha: float) -> tuple[bool, bool]:
+    """(more, fewer): significant at ``alpha`` (two-sided p) with an estimate above / below 1."""
+    est, p = float(row.get("estimate", np.nan)), float(row.get("p_value", np.nan))
+    sig = bool(np.isfinite(p) and p < alpha and np.isfinite(est))
+    return sig and est > 1, sig and est < 1
 
 
 def _one(rows: list[dict], analysis: str) -> dict:
@@ -78,28 +78,32 @@ def verdict(rows: list[dict], facts: dict, alpha: float = ALPHA) -> tuple[str, d
     """(verdict code, evidence) of one city from its ``geo.direction.within_place`` rows.
 
     ``facts``: n_cells_with_hate, n_periods, hate_crimes, flagged_posts (counts behind the data check).
-    The verdict rests on the pre-specified lag 1 (longer lags are reported, not tested here): forward family =
-    speech_to_crime and spillover (Holm-adjusted), reverse = crime_to_speech. A failed placebo or negative control, or both directions, is never ``speech_leads``."""
+    The verdict rests on the pre-specified lag 1 and directional hypotheses (longer lags are reported, not tested
+    here). A failed placebo or negative control, or both directions, is never ``speech_leads``."""
     note = data_note(facts["n_cells_with_hate"], facts["n_periods"], facts["hate_crimes"], facts["flagged_posts"])
-    fwd, rev = _family(rows, ("speech_to_crime", "spillover")), _family(rows, ("crime_to_speech",))
+    fwd, rev, spill = _lag1(rows, "speech_to_crime"), _lag1(rows, "crime_to_speech"), _lag1(rows, "spillover")
     placebo, rplacebo, control = _one(rows, "placebo_lead"), _one(rows, "reverse_placebo_lead"), \
         _one(rows, "negative_control")
-    fwd_sig, rev_sig = bool(fwd["p"] < alpha), bool(rev["p"] < alpha)
+    (fwd_sig, fwd_fewer), (rev_sig, rev_fewer) = _direction(fwd, alpha), _direction(rev, alpha)
+    spill_found = _direction(spill, alpha)[0]
     placebo_failed = _echoes(placebo, fwd, alpha)
     control_failed = _echoes(control, fwd, alpha)
-    rplacebo_failed = bool(rplacebo["p_value"] < alpha)
+    rplacebo_failed = bool(_direction(rplacebo, alpha)[0])
     evidence = {
         "alpha": alpha, **{k: facts[k] for k in ("n_cells_with_hate", "n_periods", "hate_crimes", "flagged_posts")},
-        "forward_p_holm": _num(fwd["p"]), "forward_analysis": fwd["analysis"], "forward_lag": fwd["lag"],
-        "forward_estimate": _num(fwd["estimate"]),
-        "reverse_p_holm": _num(rev["p"]), "reverse_lag": rev["lag"], "reverse_estimate": _num(rev["estimate"]),
+        "forward_p": _num(fwd["p_value"]), "forward_analysis": "speech_to_crime", "forward_lag": 1,
+        "forward_estimate": _num(fwd["estimate"]), "forward_fewer": fwd_fewer,
+        "reverse_p": _num(rev["p_value"]), "reverse_lag": 1, "reverse_estimate": _num(rev["estimate"]),
+        "reverse_fewer": rev_fewer,
+        "spillover_estimate": _num(spill["estimate"]), "spillover_p": _num(spill["p_value"]),
+        "spillover_found": spill_found,
         "placebo_estimate": _num(placebo["estimate"]), "placebo_p": _num(placebo["p_value"]),
         "reverse_placebo_p": _num(rplacebo["p_value"]),
         "negative_control_estimate": _num(control["estimate"]), "negative_control_p": _num(control["p_value"]),
         "placebo_failed": placebo_failed, "negative_control_failed": control_failed,
         "reverse_placebo_failed": rplacebo_failed,
     }
-    if note is None and not np.isfinite(float(_one(rows, "speech_to_crime")["estimate"])):
+    if note is None and not np.isfinite(float(fwd["estimate"])):
         note = "not_converged"
     if note is not None:
         return "insufficient_data", {**evidence, "note": note, "common_cause_likely": False}

@@ -14,10 +14,12 @@ from assets.enrich.defs import defs as enrich_defs
 from assets.ingest.defs import defs as ingest_defs
 from assets.maintenance.defs import defs as maintenance_defs
 from assets.publish.defs import defs as publish_defs
+from assets.review.defs import defs as review_defs
 from assets.transforms.defs import defs as transforms_defs
 from scn.settings import settings
 
-DOMAINS = (ingest_defs, collect_defs, enrich_defs, transforms_defs, analysis_defs, publish_defs, maintenance_defs)
+DOMAINS = (ingest_defs, collect_defs, enrich_defs, transforms_defs, analysis_defs, review_defs, publish_defs,
+           maintenance_defs)
 
 # runs launched by the daemon (sensor, schedules, UI): parallel steps, one step per city partition at a time
 executor = multiprocess_executor.configured({

@@ -306,8 +306,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "raw responses, validate and pseudonymise like `scn ingest`. Settings: config/sources.yml "
                        "(docs/collection.md). Exit 0 when the source answered (even with nothing new), 1 when it "
                        "did not answer, 2 for unusable configuration or credentials.")
-    p.add_argument("source", metavar="SOURCE", help="mastodon | bluesky | fourchan | telegram | reddit | x | rss | "
-                   "kobo | odk | police-uk")
+    p.add_argument("source", metavar="SOURCE", help="mastodon | bluesky | bluesky-jetstream | fourchan | telegram | "
+                   "reddit | x | rss | kobo | odk | police-uk")
     p.add_argument("--city", metavar="CITY_ID", required=True)
     p.add_argument("--since", metavar="ISO8601", help="how far back a first run goes")
     p.add_argument("--instance", metavar="URL", help="base URL (Mastodon instance, API host)")

@@ -67,6 +67,8 @@ class Settings(BaseSettings):
     odk_password: str | None = Field(None, description="ODK Central password")
     telegram_api_id: str | None = Field(None, description="Telegram API id (Telethon option)")
     telegram_api_hash: str | None = Field(None, description="Telegram API hash (Telethon option)")
+    telegram_session: str | None = Field(None, description="Telethon StringSession of the operator's logged-in "
+                                         "account (Telethon option)")
 
     @field_validator("home", mode="after")
     @classmethod
@@ -81,7 +83,7 @@ class Settings(BaseSettings):
     @field_validator("classifier", "classifier_eval", "lexicons", "secret_key", "pseudonym_key",
                      "alert_webhook", "x_bearer_token", "reddit_client_id", "reddit_client_secret",
                      "mastodon_access_token", "bluesky_access_token", "kobo_token", "odk_email", "odk_password",
-                     "telegram_api_id", "telegram_api_hash", mode="before")
+                     "telegram_api_id", "telegram_api_hash", "telegram_session", mode="before")
     @classmethod
     def _blank_is_unset(cls, v: object) -> object:
         return None if isinstance(v, str) and not v.strip() else v

@@ -12,9 +12,12 @@ the source's training split (the validation folds), which also fit the calibrato
 English has two sources: a gate (char n-gram logistic regression, trained to tell the sources apart) weighs the
 experts. The test rows are used only for the card: per language x source, model and in-source baseline (char 2-5
 TF-IDF + default logistic regression trained on that source's training rows only), margin, n, bootstrap 95 % CIs;
-a reliability curve of the calibrated hate score per language.
+a reliability curve of the calibrated hate score per language. The artefact is written in the compact format of
+scn/nlp/artefact.py (exact term lists and idf, float16 wide weights, xz; < 4 MB) and the card evaluates that
+file as loaded (``--evaluate-only``: re-evaluate the existing file, no training).
 
     .venv/bin/python scripts/train_classifier.py [--build-splits] [--jobs 2]
+    .venv/bin/python scripts/train_classifier.py --evaluate-only
     .venv/bin/python scripts/time_classify.py --detect --out t.json
     .venv/bin/python scripts/train_classifier.py --record-timing t.json
 """
@@ -27,13 +30,13 @@ import json
 import time
 from pathlib import Path
 
-import joblib
 import numpy as np
 import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
+from scn.nlp import artefact as artefact_format
 from scn.nlp import corpora
 from scn.nlp.ensemble import SourceMixture, baseline_pipeline, char_lr, fit_expert
 from scn.nlp.estimators import GroupedLogisticRegression, NBLogisticRegression
@@ -72,7 +75,8 @@ def gate_pipeline() -> Pipeline:
 
 
 def slim(obj) -> None:
-    """Drop what prediction does not need (pruned-term lists) and halve the weights' size, recursively."""
+    """Drop what prediction does not need (pruned-term lists) and keep weights in float32, recursively (the
+    compact file format of scn.nlp.artefact then stores vocabularies, idf and wide weights in small form)."""
     if isinstance(obj, dict | list | tuple):
         for v in obj.values() if isinstance(obj, dict) else obj:
             slim(v)
@@ -83,6 +87,16 @@ def slim(obj) -> None:
             obj.coef_ = obj.coef_.astype(np.float32)
         for v in vars(obj).values():
             slim(v)
+
+
+def save_models(models: dict[str, SourceMixture], path: Path) -> None:
+    """Slim the per-language models and write them as the shipped artefact (scn.nlp.artefact's compact format:
+    term lists, distinct idf values, float16 wide weights, xz), the form ``scn.nlp.model`` loads."""
+    for model in models.values():
+        slim(model)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    artefact_format.save({"kind": "scn-per-language", "classes": list(CLASSES), "models": models, "bias": {}},
+                         path)
 
 
 def train_language(lang: str, train: pd.DataFrame, jobs: int) -> tuple[SourceMixture, dict]:
@@ -157,14 +171,18 @@ def main() -> None:
     data = corpora.load_splits()
     demo_keys = set(pd.read_csv(args.demo_pool)["text"].map(normalise))
     artefact = args.out / "default.joblib"
-    models = joblib.load(artefact)["models"] if args.evaluate_only else {}
+    if not args.evaluate_only:
+        trained = {}
+        for lang in LANGS:
+            train = data[(data["lang"] == lang) & (data["split"] == "train")].reset_index(drop=True)
+            trained[lang], _ = train_language(lang, train, args.jobs)
+        save_models(trained, artefact)
+    models = artefact_format.load(artefact)["models"]  # the card describes the shipped file, as loaded
     evaluation, languages = [], {}
     for lang in LANGS:
         sub = data[data["lang"] == lang]
         train = sub[sub["split"] == "train"].reset_index(drop=True)
         test = sub[sub["split"] == "test"].reset_index(drop=True)
-        if not args.evaluate_only:
-            models[lang], _ = train_language(lang, train, args.jobs)
         model = models[lang]
         rows, pooled = evaluate_language(lang, model, train, test)
         for r in rows:
@@ -174,12 +192,6 @@ def main() -> None:
                            "split": {"train": len(train), "test": len(test),
                                      "test_in_demo_pool": int(test["text"].map(normalise).isin(demo_keys).sum())}}
         print(lang, "pooled", round(pooled["macro_f1"], 4), f"({time.time() - t0:.0f}s)", flush=True)
-    if not args.evaluate_only:
-        for model in models.values():
-            slim(model)
-        args.out.mkdir(parents=True, exist_ok=True)
-        joblib.dump({"kind": "scn-per-language", "classes": list(CLASSES), "models": models, "bias": {}},
-                    artefact, compress=3)
     card = {"name": "scn-default", "sha256": hashlib.sha256(artefact.read_bytes()).hexdigest(),
             "split": {"file": f"scn/data/{corpora.SPLIT_FILE}", "seed": corpora.SPLIT_SEED,
                       "test_share": corpora.TEST_SHARE, "stratified_by": ["source", "label"],

@@ -7,6 +7,7 @@ from there, never from this file; selenium is imported only when a test asks for
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,6 +18,16 @@ from tests.support.cli import DEMO_SEED, scn, scn_home
 
 if TYPE_CHECKING:
     from selenium import webdriver
+
+SIGTERM_AT_START = signal.getsignal(signal.SIGTERM)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Give SIGTERM back the handler it had when the session started: an in-process Dagster execution sets it to
+    SIGINT's (``dagster._utils.interrupts``), which is "ignore" when pytest was started in the background by a
+    non-interactive shell, and every process started afterwards would inherit an ignored SIGTERM."""
+    if SIGTERM_AT_START is not None and signal.getsignal(signal.SIGTERM) is not SIGTERM_AT_START:
+        signal.signal(signal.SIGTERM, SIGTERM_AT_START)
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,8 @@ from assets.resources import ServingResource, WarehouseResource
 from assets.retry import retry_policy, transient_only
 from assets.transforms.assets import mart_keys
 
-ANALYSIS_PUBLISHED = ("correlations", "alerts", "risk", "classifier_eval")
+ANALYSIS_PUBLISHED = ("correlations", "alerts", "risk", "classifier_eval", "review_accuracy", "classifier_rates",
+                      "adjusted_counts")
 
 
 @asset(

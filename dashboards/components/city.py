@@ -65,9 +65,9 @@ def findings(city_id: str, lang: str, audience: str) -> tuple[list[str], list[st
     if v is None:
         return [], []
     code, ev = str(v.get("verdict")), i18n.parse_json(v.get("detail")) or {}
-    fwd = _ratio(_row(corr, ev.get("forward_analysis") or "speech_to_crime", ev.get("forward_lag") or 1), lang)
     rev = _ratio(_row(corr, "crime_to_speech", ev.get("reverse_lag") or 1), lang)
     s2c = _ratio(_row(corr, "speech_to_crime", 1), lang)
+    spill = _ratio(_row(corr, "spillover", 1), lang)
     size = {"cells": int(ev.get("n_cells") or ev.get("n_cells_with_hate") or 0),
             "months": int(ev.get("n_periods") or 0), "n": s2c.get("n", 0)}
     if code == "insufficient_data" or not s2c:
@@ -75,9 +75,7 @@ def findings(city_id: str, lang: str, audience: str) -> tuple[list[str], list[st
         return [t("verdict_insufficient_data", lang, why=t(f"insufficient_{note}", lang), **size)], []
     texts = [t("comparison", lang, **size)]
     if code == "speech_leads":
-        texts.append(t("verdict_speech_leads", lang, **fwd))
-        if ev.get("forward_analysis") == "spillover":
-            texts.append(t("spillover_found", lang, **fwd))
+        texts.append(t("verdict_speech_leads", lang, **s2c))
     elif code == "crime_leads":
         texts.append(t("verdict_crime_leads", lang, r_est=rev.get("est", np.nan), r_lo=rev.get("lo", np.nan),
                        r_hi=rev.get("hi", np.nan), r_change=rev.get("change", ""), **s2c))
@@ -85,7 +83,11 @@ def findings(city_id: str, lang: str, audience: str) -> tuple[list[str], list[st
         texts.append(t("verdict_both_directions", lang, **s2c))
     else:
         texts.append(t("verdict_no_link", lang, **s2c))
-    if code != "insufficient_data" and ev.get("common_cause_likely"):
+    if ev.get("forward_fewer"):
+        texts.append(t("forward_fewer", lang, **s2c))
+    if ev.get("spillover_found") and spill:
+        texts.append(t("spillover_found", lang, **spill))
+    if ev.get("common_cause_likely"):
         texts.append(t("common_cause", lang))
     if ev.get("classifier_adjusted"):
         texts.append(t("classifier_adjusted", lang))

@@ -1,12 +1,16 @@
 """The review loop's sentences (en, fr, ar): the measured accuracy of a city's labelling with its intervals,
 reviewers' agreement and progress, for the review page and the city page. Numbers come from scn.review (the
-review page measures live; the city page reads the figures ``scn review`` stored last: no text, no lake)."""
+review page, a reviewer's tool over the review store, measures live; the city page and the data-health page read
+the figures published in the serving snapshot, ``review_accuracy``: no text, no lake, no review store)."""
 
 from __future__ import annotations
 
 import math
 
 import pandas as pd
+
+from dashboards import data
+from scn.privacy.disclosure import for_audience
 
 TEXT: dict[str, dict[str, str]] = {
     "nav": {"en": "Review", "fr": "Revue", "ar": "المراجعة"},
@@ -69,24 +73,55 @@ def accuracy_lines(table: pd.DataFrame, lang: str, details: bool = True) -> list
     and, with ``details``, reviewers' agreement and progress."""
     lines = []
     for row in (r for _, r in table.iterrows()):
-        if row["n"] >= 2:
+        shown = bool(row["shown"]) if "shown" in row.index else row["n"] >= 2
+        if shown and not (pd.isna(row["f1"]) and pd.isna(row["macro_f1"])):
             lines.append(t("measured", lang, code=row["lang"], n=int(row["n"]), p=_ci(row, "precision"),
                             r=_ci(row, "recall"), f1=_ci(row, "f1"), macro=_ci(row, "macro_f1")))
         else:
-            lines.append(t("not_measured", lang, code=row["lang"], n=int(row["n"])))
+            lines.append(t("not_measured", lang, code=row["lang"], n=_count(row["n"])))
         if not details:
             continue
         k = row["kappa"]
-        lines.append(t("kappa", lang, k=f"{k:.2f}", n=int(row["kappa_posts"])) if k is not None and not pd.isna(k)
-                     else t("no_kappa", lang, n=int(row["kappa_posts"])))
-        lines.append(t("progress", lang, code=row["lang"], labelled=int(row["labelled"]),
-                        sampled=int(row["sampled"])))
+        lines.append(t("kappa", lang, k=f"{k:.2f}", n=_count(row["kappa_posts"])) if k is not None and not pd.isna(k)
+                     else t("no_kappa", lang, n=_count(row["kappa_posts"])))
+        lines.append(t("progress", lang, code=row["lang"], labelled=_count(row["labelled"]),
+                        sampled=_count(row["sampled"])))
     return lines
 
 
+def _count(value: object) -> str:
+    """A count as shown (a suppressed one, NA for officials, as "<k")."""
+    from scn.settings import suppress_below
+
+    return f"<{suppress_below()}" if value is None or pd.isna(value) else str(int(value))
+
+
+def published(city_id: str | None, audience: str) -> pd.DataFrame:
+    """The published ``review_accuracy`` rows (of one city when given), as ``audience`` may see them."""
+    return for_audience("review_accuracy", data.table("review_accuracy", city_id), audience)
 
 
 def city_line(table: pd.DataFrame, lang: str) -> str | None:
-    """The city page's sentence: accuracy measured on the city's own reviewed posts (None when not measured)."""
-    measured = table[table["n"] >= 2] if len(table) else table
+    """The city page's sentence: accuracy measured on the city's own reviewed posts (None when not measured).
+    ``table``: published ``review_accuracy`` rows; only rows with ``shown`` (enough reviewed posts) count."""
+    if table.empty:
+        return None
+    measured = table[table["shown"].fillna(False).astype(bool)] if "shown" in table.columns \
+        else table[table["n"] >= 2]
     return " ".join(accuracy_lines(measured, lang, details=False)) or None
+
+
+def targets_table(city_id: str, lang: str, audience: str, months: int = 12) -> pd.DataFrame:
+    """The published ``target_month`` rows of the city's latest ``months`` months as ``audience`` may see them
+    (suppressed counts empty), target groups in ``lang``; newest month first."""
+    from dashboards.i18n import t as words
+
+    rows = for_audience("target_month", data.table("target_month", city_id), audience)
+    if rows.empty:
+        return rows
+    latest = sorted(rows["period"].unique())[-months:]
+    rows = rows[rows["period"].isin(latest)]
+    groups = rows["target"].astype(str)
+    named = groups.map(lambda g: words(f"target_{g}", lang))  # one lookup per row of a small table
+    rows = rows.assign(target=named)
+    return rows[["period", "target", "flagged_posts"]].sort_values(["period", "target"], ascending=[False, True])

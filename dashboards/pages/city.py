@@ -13,7 +13,6 @@ from dashboards.components import city as view
 from dashboards.components import frame_table, graph, section, unavailable
 from dashboards.components import review as review_view
 from dashboards.i18n import normalise, t
-from scn.review import store as review_store
 from scn.settings import suppress_below
 
 dash.register_page(__name__, path_template="/city/<city_id>", access="city")
@@ -34,6 +33,7 @@ def layout(city_id: str | None = None, lang: str | None = "en", **_query: object
     prepost = view.prepost_table(city_id, audience)
     programmes = view.programmes_table(city_id, audience)
     alerts = view.alerts_table(city_id, lang, audience)
+    targets = review_view.targets_table(city_id, lang, audience)
     risk = view.risk_table(city_id, lang, audience)
     clf = view.classifier_line(city_id, lang, audience)
     note = (t("suppressed_note", lang, k=suppress_below() - 1) + " " + t("suppressed_sums", lang)
@@ -70,12 +70,14 @@ def layout(city_id: str | None = None, lang: str | None = "en", **_query: object
                 frame_table(prepost, "prepost", lang) if len(prepost) else unavailable(lang)),
         section(t("programmes", lang), frame_table(programmes, "programmes", lang) if len(programmes)
                 else unavailable(lang)),
+        section(t("target_groups", lang), html.P(t("target_groups_note", lang, k=suppress_below()), className="note"),
+                frame_table(targets, "targets", lang) if len(targets) else unavailable(lang), id="targets-section"),
         section(t("alerts", lang), frame_table(alerts, "alerts", lang) if len(alerts)
                 else html.P(t("no_alerts", lang))),
         section(t("risk_areas", lang), frame_table(risk, "risk", lang) if len(risk) else unavailable(lang)),
         html.P(clf or "", id="classifier-line", className="note"),
-        html.P(review_view.city_line(review_store.accuracy(city_id), lang) or "", id="review-accuracy-line",
-               className="note"),  # measured on the city's own reviewed posts (scn review; docs/review.md)
+        html.P(review_view.city_line(review_view.published(city_id, audience), lang) or "",
+               id="review-accuracy-line", className="note"),  # the published review_accuracy (docs/review.md)
     ])
 
 

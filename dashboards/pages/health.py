@@ -1,14 +1,16 @@
 """Data health (``/health``, staff): latest materializations, failed checks, stalled collection sources,
-quarantine counts, classifier evaluation and a link to the Dagster UI (``settings().dagster_url``, default
+quarantine counts, the classifier's accuracy per language x labelled source and per city measured on its
+reviewed posts (dashboards.components.accuracy), and a link to the Dagster UI (``settings().dagster_url``, default
 http://127.0.0.1:3000)."""
 
 from __future__ import annotations
 
 import dash
+import pandas as pd
 from dash import html
 
 from dashboards import auth, data
-from dashboards.components import frame_table, section, snapshot_notice, unavailable
+from dashboards.components import accuracy, frame_table, section, snapshot_notice, unavailable
 from dashboards.i18n import normalise, t
 from scn.settings import settings
 
@@ -69,8 +71,13 @@ def layout(lang: str | None = "en", **_query: object) -> html.Div:
         section(t("assets", lang), frame_table(assets, "health-assets", lang) if len(assets) else unavailable(lang)),
         section(t("quarantine", lang), frame_table(quarantine, "health-quarantine", lang) if len(quarantine)
                 else html.P(t("no_quarantine", lang) if "quarantine_summary" in tables else t("not_available", lang))),
-        section(t("classifier_eval", lang), frame_table(evaluation, "health-classifier", lang) if len(evaluation)
-                else unavailable(lang)),
+        section(t("accuracy_by_source", lang), html.P(t("accuracy_by_source_note", lang), className="note"),
+                frame_table(accuracy.by_source(evaluation, lang), "health-classifier", lang) if len(evaluation)
+                else unavailable(lang), id="health-accuracy"),
+        section(t("review_accuracy_cities", lang),
+                frame_table(accuracy.by_city(pd.Series(sorted(data.city_ids()), dtype=object),
+                                             data.table("review_accuracy"), lang), "health-review-accuracy", lang),
+                id="health-review"),
         section(t("coverage", lang), frame_table(coverage, "health-coverage", lang) if len(coverage)
                 else unavailable(lang)),
         section(t("snapshot_tables", lang), html.Ul([html.Li(f"{k}: {v:,}") for k, v in sorted(tables.items())],

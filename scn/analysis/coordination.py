@@ -4,8 +4,9 @@ mobilising content from many pseudonymous accounts within a short window.
 Shares (retweets, reposts, boosts: an ``RT @`` prefix or a share id/flag column where the source has one) are
 amplification, not independent writing: they are kept apart (counted as ``shares`` in the evidence) and never
 make a cluster on their own. A cluster is flagged only when at least ``min_content_share`` of its independent
-posts carry a label of ``content_labels`` (hateful, mobilising): many people repeating a harmless announcement
-is not a campaign. Text is read inside the pipeline only; the result carries counts, times and a short
+posts are hateful (a label of ``content_labels``) or a hostile call to gather (scn.nlp.mobilisation: a call with a
+time or place, aimed at a target group with hateful or offensive words or a call to drive it out): many people
+repeating a harmless announcement, even a call to gather, is not a campaign. Text is read inside the pipeline only; the result carries counts, times and a short
 fingerprint of the cluster's MinHash signature, never post text or pseudonyms.
 
 ``evidence`` is a JSON object of a code and numbers (``{"code": "near_duplicates", "posts": ..., "accounts": ...,
@@ -23,13 +24,15 @@ import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from scn.nlp.mobilisation import hostile_mobilisation
+
 COORDINATED_COLUMNS = ["city_id", "cluster_id", "first_seen", "last_seen", "posts", "accounts", "evidence",
                        "shares", "content_posts"]
 EVIDENCE_CODE = "near_duplicates"
 # columns a source may carry that mark a post as a share of another (an id of the shared post, or a flag)
 SHARE_COLUMNS = ("repost_of", "retweeted_id", "reblog_of", "shared_post_id", "is_share", "is_repost",
                  "is_retweet", "is_reblog")
-CONTENT_LABELS = ("hate", "mobilising")
+CONTENT_LABELS = ("hate",)
 _MASK = np.uint64(2**64 - 1)
 
 
@@ -121,7 +124,8 @@ def coordinated_posting(posts: pd.DataFrame, window: str = "6h", min_accounts: i
                         min_content_share: float = 0.5) -> pd.DataFrame:
     """Clusters of independent near-duplicate posts (MinHash LSH on word bigrams: Jaccard above about 0.6 links
     two texts) from at least ``min_accounts`` pseudonymous accounts, successive posts less than ``window``
-    apart, at least ``min_content_share`` of them labelled with one of ``content_labels``.
+    apart, at least ``min_content_share`` of them labelled with one of ``content_labels`` or hostile calls to
+    gather (``scn.nlp.mobilisation.hostile_mobilisation``; a ``target`` column is used when present).
 
     ``posts`` needs post_key, city_id, created_at, text, author_pseudo and ``label`` (the classifier's; without
     it nothing is flagged), optionally share columns (``SHARE_COLUMNS``). Shares join the clusters of the texts
@@ -144,7 +148,14 @@ def coordinated_posting(posts: pd.DataFrame, window: str = "6h", min_accounts: i
     own = ~df["share"]
     df["own"] = own.astype("int64")
     df["own_author"] = df["author_pseudo"].where(own)
-    df["own_content"] = own & df["label"].isin(content_labels)
+    sessions = df.groupby("session")
+    candidate = (sessions["own_author"].transform("nunique") >= min_accounts).to_numpy()
+    content = df["label"].isin(content_labels).to_numpy().copy()
+    if candidate.any():  # hostile calls to gather, read only in the clusters that can be flagged
+        rows = df[candidate]
+        content[candidate] |= hostile_mobilisation(rows["text"], rows["label"],
+                                                   rows["target"] if "target" in rows else None)
+    df["own_content"] = own & content
     agg = df.groupby("session").agg(city_id=("city_id", "first"), first_seen=("created_at", "min"),
                                     last_seen=("created_at", "max"), posts=("own", "sum"),
                                     shares=("share", "sum"), accounts=("own_author", "nunique"),

@@ -69,7 +69,10 @@ def read_panel(path: Path) -> pd.DataFrame:
     _fail(path, ~out["period"].fillna("").str.fullmatch(r"\d{4}-(0[1-9]|1[0-2])"), "period", "not a month YYYY-MM")
     for col in COUNT_COLUMNS:
         num = pd.to_numeric(raw[col], errors="coerce")
-        _fail(path, num.isna() | (num < 0) | (num != np.floor(num)), col, "not a count (integer >= 0)")
+        bad = num.isna() | (num < 0) | (num != np.floor(num))
+        if not pd.api.types.is_numeric_dtype(raw[col]):  # text (CSV): digits only, so "1e3" or "12.0" is refused
+            bad |= ~raw[col].astype("string").str.strip().str.fullmatch(r"\d+").fillna(False)
+        _fail(path, bad, col, "not a count (integer >= 0)")
         out[col] = num.astype("int64")
     _fail(path, out["flagged_posts"] > out["posts"], "flagged_posts", "more flagged posts than posts")
     _fail(path, out["hate_crimes"] > out["crimes"], "hate_crimes", "more hate crimes than crimes")
@@ -148,11 +151,38 @@ def analyse_city(cm: pd.DataFrame, area_of_cell: pd.Series | None = None, max_la
     return rows, code, evidence
 
 
+def measured_rates(rates: pd.DataFrame) -> pd.DataFrame:
+    """Per city, the rates the engine adjusts with: only a city's *own* measured rates (``rates_source`` ``review``,
+    the reviewed random stratum of scn.review), pooled over its languages by counts, with 95% Wilson intervals
+    (``tpr_low`` ... ``fpr_high``: the engine refits at their corners). Rates measured elsewhere (a model card on
+    research data) are not applied: adjusting a city's counts with another corpus's false-positive rate can erase
+    or invent its hateful posts. Columns: city_id, lang (``*``), tpr, fpr and the bounds, n."""
+    from statsmodels.stats.proportion import proportion_confint
+
+    cols = ["city_id", "lang", "tpr", "fpr", "tpr_low", "tpr_high", "fpr_low", "fpr_high", "n"]
+    need = {"city_id", "rates_source", "true_positives", "positives", "false_positives", "negatives"}
+    if rates is None or rates.empty or not need <= set(rates.columns):
+        return pd.DataFrame(columns=cols)
+    own = rates[rates["rates_source"] == "review"]
+    counts = own.groupby("city_id")[["true_positives", "positives", "false_positives", "negatives"]].sum()
+    counts = counts[(counts["positives"] > 0) & (counts["negatives"] > 0)]
+    if counts.empty:
+        return pd.DataFrame(columns=cols)
+    tp, pos, fp, neg = (counts[c].to_numpy(float) for c in ("true_positives", "positives", "false_positives",
+                                                             "negatives"))
+    t_lo, t_hi = proportion_confint(tp, pos, method="wilson")
+    f_lo, f_hi = proportion_confint(fp, neg, method="wilson")
+    return pd.DataFrame({"city_id": counts.index.astype(str), "lang": "*", "tpr": tp / pos, "fpr": fp / neg,
+                         "tpr_low": t_lo, "tpr_high": t_hi, "fpr_low": f_lo, "fpr_high": f_hi,
+                         "n": (pos + neg).astype("int64")})
+
+
 def analyse(panel: pd.DataFrame, areas: pd.DataFrame | None = None, max_lag: int = MAX_LAG,
             rates: pd.DataFrame | None = None) -> pd.DataFrame:
     """The engine's table (``TABLE_COLUMNS``): every analysis of every city, then one ``verdict`` row per city
     (its evidence as JSON in ``detail``); every row carries its city's verdict. Secondary p-values are
-    Benjamini-Hochberg adjusted across analyses, lags and cities (the raw value is in ``detail``)."""
+    Benjamini-Hochberg adjusted across analyses, lags and cities (the raw value is in ``detail``). ``rates``:
+    classifier error rates (``geo.misclass``), for every city or, with a ``city_id`` column, per city."""
     area_of_cell = None
     if areas is not None and len(areas):
         area_of_cell = areas.drop_duplicates("cell").set_index("cell")["area_code"]
@@ -160,7 +190,10 @@ def analyse(panel: pd.DataFrame, areas: pd.DataFrame | None = None, max_lag: int
         area_of_cell = panel.dropna(subset=["area_code"]).drop_duplicates("cell").set_index("cell")["area_code"]
     out = []
     for city, cm in panel.dropna(subset=["cell"]).groupby("city_id", sort=True):  # per city
-        rows, code, evidence = analyse_city(cm, area_of_cell, max_lag, rates)
+        city_rates = rates
+        if rates is not None and "city_id" in rates.columns:
+            city_rates = rates[rates["city_id"].astype(str) == str(city)].drop(columns="city_id")
+        rows, code, evidence = analyse_city(cm, area_of_cell, max_lag, city_rates)
         for r in rows:
             kind = "secondary" if r["analysis"] in SECONDARY else "model"
             out.append({"city_id": str(city), **r, "verdict": code, "detail": {

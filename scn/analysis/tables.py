@@ -35,14 +35,15 @@ def correlations(max_lag: int = 3) -> pd.DataFrame:
     """Per-city speech x crime engine on ``cell_month`` (``scn.analysis.engine``, the code path of
     ``scn analyse``): within-place effects both ways, placebo, negative control, secondary statistics and a
     verdict per city; see docs/geo.md."""
-    from scn.analysis.engine import analyse, finest_cells
+    from scn.analysis.engine import analyse, finest_cells, measured_rates
 
     cell_month = read_warehouse("select * from cell_month")
     if cell_month.empty:
         return analyse(cell_month)
     areas = lake.read_table("areas")
     areas_of_cells = area_cells(areas, h3_resolution()) if len(areas) else None
-    return analyse(finest_cells(cell_month), areas_of_cells, max_lag=max_lag)
+    rates = measured_rates(lake.read_table("classifier_rates") if lake.has_table("classifier_rates") else None)
+    return analyse(finest_cells(cell_month), areas_of_cells, max_lag=max_lag, rates=rates if len(rates) else None)
 
 
 def alerts() -> pd.DataFrame:

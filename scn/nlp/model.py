@@ -9,11 +9,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import joblib
 import numpy as np
 import pandas as pd
 
 from scn.hashing import file_sha256
+from scn.nlp import artefact
 from scn.nlp.labels import CLASSES
 from scn.nlp.langid import detect_languages
 from scn.nlp.lexicon import Lexicon, load_lexicon
@@ -97,7 +97,7 @@ def _load(path: str, stamp: tuple) -> Classifier:
 
         obj = load(p, trusted=get_untrusted_types(file=p))
     else:
-        obj = joblib.load(p)
+        obj = artefact.load(p)  # the shipped compact format, or any joblib file
     version = f"{p.stem}-{file_sha256(p)[:12]}"
     if isinstance(obj, dict) and obj.get("kind") == "scn-per-language":
         return Classifier(version, dict(obj["models"]),

@@ -45,6 +45,17 @@ SMALL_COUNTS: dict[str, tuple[str, ...]] = {
     "area_week": ("posts", "flagged_posts", "crimes", "hate_crimes"),
     "city_month": ("posts", "flagged_posts", "crimes", "hate_crimes"),
     "risk": ("speech_recent", "crime_recent"),
+    "review_accuracy": ("n", "positives", "kappa_posts", "sampled", "labelled"),
+    "classifier_rates": ("n", "true_positives", "positives", "false_positives", "negatives"),
+    "adjusted_counts": ("posts", "flagged_posts"),
+    "target_month": ("flagged_posts",),
+}
+# tables whose rows split a published total (the columns naming one total): a hidden part must not follow from
+# the total minus the shown parts (``_partition``)
+PARTITIONS: dict[str, tuple[str, ...]] = {"target_month": ("city_id", "period")}
+# columns computed from one count alone (the rates being published): hidden with that count
+DERIVED: dict[str, dict[str, tuple[str, ...]]] = {
+    "adjusted_counts": {"flagged_posts": ("adjusted_flagged_posts", "adjusted_low", "adjusted_high")},
 }
 PERSONAL_COLUMNS = frozenset({"person_pseudo", "author_pseudo", "response_id", "record_id", "post_key",
                               "participant_id", "gender_of_person"})
@@ -233,6 +244,31 @@ def _totals(frame: pd.DataFrame, out: pd.DataFrame, parts: pd.DataFrame, cols: l
     return out
 
 
+def _partition(frame: pd.DataFrame, out: pd.DataFrame, keys: list[str], cols: list[str], k: int) -> pd.DataFrame:
+    """Rows that split one published total (per ``keys``): where the hidden parts' sum, the total minus the shown
+    parts, would give something of them back (``recoverable``), the smallest shown non-zero parts are hidden as
+    well, one by one, until it does not. (When every non-zero part is hidden and the sum still says something, e.g.
+    two parts of k-1, only the total itself could be hidden: it belongs to another table.)"""
+    if frame.empty:
+        return out
+    codes = frame.groupby(keys, sort=False, dropna=False).ngroup().to_numpy()
+    size = int(codes.max()) + 1
+    for col in cols:
+        v = pd.to_numeric(frame[col], errors="coerce").fillna(0).to_numpy(dtype="float64")
+        hidden = out[col].isna().to_numpy() & (v > 0)
+        n = np.bincount(codes, hidden.astype("float64"), size)
+        r = np.bincount(codes, np.where(hidden, v, 0.0), size)
+        for g in np.flatnonzero((n > 0) & recoverable(n, r, k)):  # the unsafe totals only
+            rows = np.flatnonzero((codes == g) & ~hidden & (v > 0))
+            ng, rg = n[g], r[g]
+            for j in rows[np.argsort(v[rows], kind="stable")]:
+                hidden[j], ng, rg = True, ng + 1, rg + v[j]
+                if not recoverable(ng, rg, k):
+                    break
+        out[col] = out[col].where(~hidden, pd.NA)
+    return out
+
+
 def _evidence(raw: object, k: int) -> tuple[object, bool]:
     """One ``alerts.evidence`` JSON with its small counts (and the numbers computed from them) as null."""
     if not isinstance(raw, str):
@@ -280,6 +316,13 @@ def for_audience(name: str, frame: pd.DataFrame, audience: str, parts: pd.DataFr
     cols = [c for c in SMALL_COUNTS.get(name, ()) if c in out.columns]
     for col in cols:
         out[col] = suppress_counts(out[col]).astype("Int64")
+    for col, derived in DERIVED.get(name, {}).items():
+        if col in out.columns:
+            hidden = (out[col].isna() & frame[col].notna()).to_numpy()
+            for d in (d for d in derived if d in out.columns):
+                out[d] = out[d].where(~hidden)
+    if name in PARTITIONS and cols:
+        out = _partition(frame, out, [c for c in PARTITIONS[name] if c in frame.columns], cols, k)
     if name == "cell_month":
         out = _cell_views(frame, out, cols, k)
     if name in PARTS and cols:

@@ -9,4 +9,5 @@ KINDS: dict[str, tuple[str, ...]] = {
     "survey-indices": ("survey_indices", "survey_prepost"),
     "cells": ("cell_month",),
     "correlations": ("correlations",),
+    "target-groups": ("target_month",),
 }

@@ -31,6 +31,7 @@ LEADING: dict[str, tuple[str, ...]] = {
                        "ci_high", "effect_size", "n_baseline", "n_endline"),
     "cell_month": ("city_id", "cell", "resolution", "period", "posts", "flagged_posts", "crimes", "hate_crimes"),
     "correlations": ("city_id", "analysis", "estimate", "ci_low", "ci_high", "p_value", "n"),
+    "target_month": ("city_id", "period", "target", "flagged_posts"),
 }
 DANGEROUS_PREFIX = r"^[=+\-@\t\r]"
 METRICS_DOC = Path(__file__).resolve().parents[2] / "docs" / "metrics.md"

@@ -230,7 +230,7 @@ def save_labels(city_id: str, username: str, entries: pd.DataFrame) -> tuple[int
     return saved
 
 
-def _measured(city_id: str, lang: str) -> pd.DataFrame:
+def measured(city_id: str, lang: str) -> pd.DataFrame:
     """Consensus labels of the random stratum of a city and language that no adopted adapter trained on, with
     the current labels of those posts (columns ``truth``, ``label``)."""
     labs = consensus(store.labels(city_id, lang))
@@ -250,8 +250,8 @@ def accuracy(city_id: str, seed: int = 0) -> pd.DataFrame:
     rows = []
     sampled = store.samples(city_id)
     for lang in sorted(sampled["lang"].dropna().unique()):
-        measured = _measured(city_id, lang)
-        report = accuracy_report(measured["truth"].to_numpy(), measured["label"].to_numpy(), seed=seed)
+        reviewed = measured(city_id, lang)
+        report = accuracy_report(reviewed["truth"].to_numpy(), reviewed["label"].to_numpy(), seed=seed)
         k, pairs = kappa(store.labels(city_id, lang))
         rows.append({"city_id": city_id, "lang": lang, **report, "kappa": k, "kappa_posts": pairs,
                      "sampled": int((sampled["lang"] == lang).sum()),
@@ -275,9 +275,9 @@ def prevalence(city_id: str, lang: str, seed: int = 0) -> pd.DataFrame:
     counts = _query(f"select area_code, month, count(*) as posts, count(*) filter (where label in ({flagged})) "
                     f"as flagged from {lake.scan('posts_enriched')} where city_id = ? and lang = ? "
                     f"group by all order by all", [city_id, lang])
-    measured = _measured(city_id, lang)
-    return adjusted_prevalence(counts, measured["truth"].isin(FLAGGED_LABELS).to_numpy(),
-                               measured["label"].isin(FLAGGED_LABELS).to_numpy(), seed=seed)
+    reviewed = measured(city_id, lang)
+    return adjusted_prevalence(counts, reviewed["truth"].isin(FLAGGED_LABELS).to_numpy(),
+                               reviewed["label"].isin(FLAGGED_LABELS).to_numpy(), seed=seed)
 
 
 def train(city_id: str, lang: str) -> dict:

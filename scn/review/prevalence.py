@@ -68,3 +68,67 @@ def adjusted_prevalence(counts: pd.DataFrame, true_flag: np.ndarray, pred_flag: 
     out["adjusted_flagged_low"], out["adjusted_flagged_high"] = low * posts, high * posts
     out["tpr"], out["fpr"], out["n_labelled"] = tpr, fpr, n
     return out
+
+
+COUNT_COLUMNS = ["posts", "flagged_posts", "adjusted_flagged_posts", "adjusted_low", "adjusted_high", "rates_source"]
+
+
+def adjusted_counts(counts: pd.DataFrame, rates_by_lang: pd.DataFrame, keys: list[str], level: float = 0.95,
+                    draws: int = 1000, seed: int = 0) -> pd.DataFrame:
+    """Flagged posts per group of ``keys`` (e.g. city_id, area_code, period), raw and adjusted, summed over the
+    languages of ``counts`` (``keys`` + lang, posts, flagged_posts), each language corrected with its own rates.
+
+    ``rates_by_lang``: city_id, lang, true_positives, positives, false_positives, negatives, rates_source (the
+    table ``classifier_rates``). A language without usable rates (none, or tpr <= fpr) is counted as flagged,
+    unadjusted. The interval is a parametric bootstrap: each city x language's rates redrawn binomially from
+    their counts (one draw shared by all its areas and months), each row's flagged share redrawn binomially.
+    Output: ``keys`` + ``COUNT_COLUMNS``; ``rates_source`` review | model_card | none | mixed (languages differ)."""
+    join = [k for k in ("city_id", "lang") if k in counts.columns and k in rates_by_lang.columns]
+    cols = ["true_positives", "positives", "false_positives", "negatives", "rates_source"]
+    m = counts.merge(rates_by_lang[[*join, *cols]].drop_duplicates(join), on=join, how="left")
+    if m.empty:
+        return pd.DataFrame(columns=[*keys, *COUNT_COLUMNS])
+    posts = m["posts"].to_numpy(dtype="float64")
+    flagged = m["flagged_posts"].to_numpy(dtype="float64")
+    pos, neg = (m[c].fillna(0).to_numpy(dtype="float64") for c in ("positives", "negatives"))
+    tpr = np.divide(m["true_positives"].fillna(0).to_numpy(dtype="float64"), pos, out=np.full(len(m), np.nan),
+                    where=pos > 0)
+    fpr = np.divide(m["false_positives"].fillna(0).to_numpy(dtype="float64"), neg, out=np.full(len(m), np.nan),
+                    where=neg > 0)
+    usable = (pos > 0) & (neg > 0) & (tpr > fpr)
+    raw = np.divide(flagged, posts, out=np.zeros(len(m)), where=posts > 0)
+    point = np.where(usable, adjusted(raw, tpr, fpr) * posts, flagged)
+    # rates redrawn once per city x language (rate_code), shared by its rows
+    rate_code = m.groupby(join, sort=False, dropna=False).ngroup().to_numpy()
+    rng = np.random.default_rng(seed)
+    k = rate_code.max() + 1
+    first = np.unique(rate_code, return_index=True)[1]
+    kp, kn = pos[first].astype("int64"), neg[first].astype("int64")
+    ktpr, kfpr = np.nan_to_num(tpr[first]), np.nan_to_num(fpr[first])
+    tpr_b = np.divide(rng.binomial(kp, ktpr, size=(draws, k)), kp, out=np.full((draws, k), np.nan), where=kp > 0)
+    fpr_b = np.divide(rng.binomial(kn, kfpr, size=(draws, k)), kn, out=np.full((draws, k), np.nan), where=kn > 0)
+    safe = np.where(posts > 0, posts, 1).astype("int64")
+    p_b = rng.binomial(safe, raw, size=(draws, len(m))) / safe
+    adj_b = adjusted(p_b, tpr_b[:, rate_code], fpr_b[:, rate_code]) * posts
+    adj_b = np.where(usable, adj_b, flagged)
+    group = m.groupby(keys, sort=False, dropna=False).ngroup().to_numpy()
+    order = np.argsort(group, kind="stable")
+    starts = np.flatnonzero(np.r_[True, np.diff(group[order]) != 0])
+    sums = np.add.reduceat(adj_b[:, order], starts, axis=1)
+    lo, hi = 100 * (1 - level) / 2, 100 * (1 + level) / 2
+    ok = ~np.isnan(sums).all(axis=0)
+    low, high = np.full(sums.shape[1], np.nan), np.full(sums.shape[1], np.nan)
+    if ok.any():
+        low[ok], high[ok] = (np.nanpercentile(sums[:, ok], q, axis=0) for q in (lo, hi))
+    source = pd.Series(np.where(usable, m["rates_source"].fillna("none").astype(str), "none"))
+    agg = pd.DataFrame({"g": group, "posts": posts, "flagged_posts": flagged, "adjusted_flagged_posts": point,
+                        "source": source}).groupby("g", sort=True)
+    out = m[keys].iloc[order[starts]].reset_index(drop=True)
+    out["posts"] = agg["posts"].sum().to_numpy().astype("int64")
+    out["flagged_posts"] = agg["flagged_posts"].sum().to_numpy().astype("int64")
+    out["adjusted_flagged_posts"] = agg["adjusted_flagged_posts"].sum().to_numpy()
+    out["adjusted_low"], out["adjusted_high"] = np.minimum(low, out["adjusted_flagged_posts"]), \
+        np.maximum(high, out["adjusted_flagged_posts"])
+    n_src, first_src = agg["source"].nunique(), agg["source"].first()
+    out["rates_source"] = np.where(n_src.to_numpy() == 1, first_src.to_numpy(dtype=object), "mixed")
+    return out[[*keys, *COUNT_COLUMNS]]

@@ -103,6 +103,22 @@ def test_polite_client_waits_and_backs_off() -> None:
             PoliteClient("demo", budget=0).get(f"{fp.url}/ok")
 
 
+def test_get_json_names_the_source_and_status() -> None:
+    with fake_platform() as fp:
+        fp.route("GET", "/list", lambda r: Reply.json([1, 2]))
+        fp.route("GET", "/html", lambda r: Reply.text("<html>maintenance</html>", "text/html"))
+        http = PoliteClient("demo")
+        resp, doc = http.get_json(f"{fp.url}/list", "list", list, params={"a": "1"})
+        assert doc == [1, 2] and fp.requests[-1].arg("a") == "1" and resp.status_code == 200
+        with pytest.raises(SourceError, match=r"^demo: page: the answer is not JSON \(HTTP 200\)$") as err:
+            http.get_json(f"{fp.url}/html", "page")
+        assert err.value.status == 200
+        with pytest.raises(SourceError, match=r"^demo: list: expected an object"):
+            http.get_json(f"{fp.url}/list", "list", dict)
+        fp.fail("/list", Reply(304))
+        assert http.get_json(f"{fp.url}/list", "list", list)[1] is None
+
+
 def test_budget_commits_what_was_fetched_and_retention(home: Path) -> None:
     with fake_platform() as fp:
         fm = FakeMastodon(fp)

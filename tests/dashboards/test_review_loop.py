@@ -22,7 +22,7 @@ from scn.access.users import add_user
 from scn.review import loop, store
 from scn.settings import override
 from tests.support.dash_client import USERS, find_props, home_with_users, login, route
-from tests.support.review_world import label_file, review_home
+from tests.support.review_world import label_file, publish_review, review_home
 from tests.support.servers import free_port, running_server
 
 pytestmark = pytest.mark.browser
@@ -99,7 +99,9 @@ def test_reviewer_labels_then_accuracy_shows_and_officials_never_see_text(
     assert any(e["user"] == "rita" and e["what"] == "view" and len(e["post_keys"]) == 24 for e in log)
     assert len(labels) == 34 and not set(labels.columns) & {"text"} and "rita" not in set(labels["reviewer"])
 
-    # the city page shows the accuracy measured on the city's own posts, with its interval
+    # published (the review and publish domains' run), the city page shows the accuracy measured on the city's
+    # own posts, with its interval, read from the serving snapshot
+    publish_review(home)
     browser.get(f"{server}/city/london")
     _wait(browser).until(ec.text_to_be_present_in_element((By.ID, "review-accuracy-line"),
                                                           "measured on 12 of this city's posts"))

@@ -61,3 +61,22 @@ def test_insufficient_data_says_why_and_no_estimate(monkeypatch, lang: str) -> N
 def test_no_verdict_row_no_findings(monkeypatch) -> None:
     monkeypatch.setattr(city, "_correlations", lambda city_id, audience: _table("no_link").iloc[:3])
     assert city.findings("x", "en", "official") == ([], [])
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_spillover_and_a_decrease_are_said_beside_the_verdict_never_as_speech_leading(monkeypatch,
+                                                                                       lang: str) -> None:
+    table = _table("no_link", spillover_found=True, forward_fewer=True)
+    table = pd.concat([table, table.iloc[:1].assign(analysis="spillover", estimate=1.21, ci_low=1.05,
+                                                    ci_high=1.40, p_value=0.01)], ignore_index=True)
+    monkeypatch.setattr(city, "_correlations", lambda city_id, audience: table)
+    text = " ".join(city.findings("x", lang, "official")[0])
+    first = i18n.t("spillover_found", lang, change="", est=0, lo=0, hi=0, n=0).split(":")[0]
+    assert first in text and "1.21" in text and "1.05" in text and "1.40" in text
+    assert i18n.t("forward_fewer", lang, change="", est=0, lo=0, hi=0).split("(")[0] in text
+    came_first = i18n.t("verdict_speech_leads", lang, change="", est=0, lo=0, hi=0).split(".")[0]
+    assert came_first not in text
+    monkeypatch.setattr(city, "_correlations", lambda city_id, audience: _table("no_link"))
+    plain = " ".join(city.findings("x", lang, "official")[0])
+    assert first not in plain and i18n.t("forward_fewer", lang, change="", est=0, lo=0, hi=0).split("(")[0] \
+        not in plain

@@ -125,6 +125,8 @@ def test_scn_analyse_prints_json_lines_and_a_verdict_per_city(tmp_path: Path,
     (lambda d: d.assign(period=d["period"].where(d.index != 2, "2024/03")), "row 3, field period"),
     (lambda d: d.assign(posts=d["posts"].where(d.index != 4, -1)), "row 5, field posts"),
     (lambda d: d.assign(flagged_posts=d["flagged_posts"].where(d.index != 0, 10 ** 6)), "row 1, field flagged_posts"),
+    (lambda d: d.assign(crimes=d["crimes"].astype(str).where(d.index != 3, "1e3")), "row 4, field crimes"),
+    (lambda d: d.assign(posts=d["posts"].astype(str).where(d.index != 1, "12.0")), "row 2, field posts"),
 ])
 def test_scn_analyse_bad_input_exits_2_naming_file_row_and_field(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                                   edit: object, expected: str) -> None:
@@ -135,3 +137,29 @@ def test_scn_analyse_bad_input_exits_2_naming_file_row_and_field(tmp_path: Path,
     assert main(["analyse", str(path), "--json"]) == 2
     err = capsys.readouterr().err
     assert str(path) in err and expected in err, err
+
+
+def test_only_a_citys_own_measured_rates_adjust_its_counts_and_widen_its_intervals() -> None:
+    from scn.analysis.engine import measured_rates
+
+    rates = pd.DataFrame({
+        "city_id": ["a", "a", "b"], "lang": ["en", "fr", "en"], "rates_source": ["review", "review", "model_card"],
+        "true_positives": [30, 10, 80], "positives": [40, 20, 100], "false_positives": [8, 2, 5],
+        "negatives": [160, 40, 900]})
+    table = measured_rates(rates)
+    assert list(table["city_id"]) == ["a"]  # a model card's rates (research data) adjust nobody
+    row = table.iloc[0]
+    assert row["tpr"] == pytest.approx(40 / 60) and row["fpr"] == pytest.approx(10 / 200) and row["n"] == 260
+    assert row["tpr_low"] < row["tpr"] < row["tpr_high"] and row["fpr_low"] < row["fpr"] < row["fpr_high"]
+    panel = pd.concat([engine_world("clean_effect", 7, rings=4, city_id="a"),
+                       engine_world("clean_effect", 7, rings=4, city_id="b")], ignore_index=True)
+    plain, adjusted = analyse(panel), analyse(panel, rates=table)
+    ev = {c: json.loads(adjusted[(adjusted["city_id"] == c) & (adjusted["analysis"] == "verdict")]["detail"].iloc[0])
+          for c in ("a", "b")}
+    assert ev["a"]["classifier_adjusted"] and not ev["b"]["classifier_adjusted"]
+
+    def width(t: pd.DataFrame, city: str) -> float:
+        r = t[(t["city_id"] == city) & (t["analysis"] == "speech_to_crime") & (t["lag"] == 1)].iloc[0]
+        return float(np.log(r["ci_high"]) - np.log(r["ci_low"]))
+
+    assert width(adjusted, "a") > width(plain, "a") and width(adjusted, "b") == pytest.approx(width(plain, "b"))

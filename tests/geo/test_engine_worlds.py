@@ -5,6 +5,7 @@ activity control or spillover."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -53,5 +54,10 @@ def test_demo_world_planted_effect_is_recovered_with_its_sign() -> None:
     table = analyse(world.truth_cell_month.rename(columns={"hateful_posts": "flagged_posts"}))
     fwd = table[(table["analysis"] == "speech_to_crime") & (table["lag"] == 1)]
     assert len(fwd) == 6 and (fwd["estimate"] > 1).sum() >= 4 and not (fwd["ci_high"] < 1).any()
+    # pooled over the six cities (inverse-variance on the log scale): above 1, as planted
+    beta, se = np.log(fwd["estimate"]), (np.log(fwd["ci_high"]) - np.log(fwd["ci_low"])) / (2 * 1.96)
+    w = 1 / se ** 2
+    pooled, pooled_se = float((w * beta).sum() / w.sum()), float(np.sqrt(1 / w.sum()))
+    assert pooled - 1.96 * pooled_se > 0, (np.exp(pooled), pooled_se)
     verdicts = table[table["analysis"] == "verdict"]["verdict"]
-    assert (verdicts == "speech_leads").sum() >= 2 and not verdicts.isin(["both_directions"]).any()
+    assert (verdicts == "speech_leads").sum() >= 1 and not verdicts.isin(["both_directions", "crime_leads"]).any()

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import subprocess
 import time
 from collections.abc import Iterator
 
 import pytest
-import requests
 
-from tests.support.cli import BIN, REPO, scn_env
+from tests.support.cli import scn_env
+from tests.support.dagster_ui import DagsterUI, running_dagster
 from tests.support.marts import MARTS
-from tests.support.servers import free_port, start_server, stop_processes
 
 GRAPH_QUERY = """
 { assetNodes { assetKey { path } groupName dependencyKeys { path } hasAssetChecks } }
@@ -22,37 +20,14 @@ DAEMON_QUERY = """
 
 
 @pytest.fixture(scope="module")
-def dagster_ui(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def dagster_ui(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DagsterUI]:
     home = tmp_path_factory.mktemp("scn-ui")
-    env = scn_env(home)
-    subprocess.run([str(BIN / "python"), "-c", "from orchestration.instance import prepare_dagster_home; "
-                    "prepare_dagster_home()"], env=env, cwd=REPO, check=True)
-    with (home / "daemon.log").open("w") as log:
-        daemon = subprocess.Popen([str(BIN / "dagster-daemon"), "run", "-m", "orchestration.definitions"],
-                                  env=env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        port = free_port()
-        web = start_server([str(BIN / "dagster-webserver"), "-m", "orchestration.definitions", "-h", "127.0.0.1",
-                            "-p", str(port)], port=port, ready_path="/server_info", ready_status=range(200, 400),
-                           env=env, cwd=REPO, log=home / "webserver.log", timeout=180)
-        try:
-            yield web.url
-        finally:
-            stop_processes(web)
-    finally:
-        stop_processes(daemon)
+    with running_dagster(home, scn_env(home)) as ui:
+        yield ui
 
 
-def _graphql(url: str, query: str) -> dict:
-    response = requests.post(f"{url}/graphql", json={"query": query}, timeout=60)
-    response.raise_for_status()
-    body = response.json()
-    assert "errors" not in body, body
-    return body["data"]
-
-
-def test_one_connected_graph_from_raw_files_to_snapshot(dagster_ui: str) -> None:
-    nodes = _graphql(dagster_ui, GRAPH_QUERY)["assetNodes"]
+def test_one_connected_graph_from_raw_files_to_snapshot(dagster_ui: DagsterUI) -> None:
+    nodes = dagster_ui.graphql(GRAPH_QUERY)["assetNodes"]
     key = {"/".join(n["assetKey"]["path"]): n for n in nodes}
     deps = {k: {"/".join(d["path"]) for d in n["dependencyKeys"]} for k, n in key.items()}
     assert "serving/snapshot" in key and "lake/posts" in key and "warehouse/cell_month" in key
@@ -72,11 +47,11 @@ def test_one_connected_graph_from_raw_files_to_snapshot(dagster_ui: str) -> None
     assert key["warehouse/cell_month"]["hasAssetChecks"]
 
 
-def test_daemon_is_running(dagster_ui: str) -> None:
+def test_daemon_is_running(dagster_ui: DagsterUI) -> None:
     deadline = time.monotonic() + 90
     statuses: list = []
     while time.monotonic() < deadline:
-        statuses = _graphql(dagster_ui, DAEMON_QUERY)["instance"]["daemonHealth"]["allDaemonStatuses"]
+        statuses = dagster_ui.graphql(DAEMON_QUERY)["instance"]["daemonHealth"]["allDaemonStatuses"]
         required = [s for s in statuses if s["required"]]
         if required and all(s["healthy"] for s in required):
             break

@@ -21,6 +21,7 @@ REQUIRED = {
     "summit-metrics": ["summit", "year", "city", "country", "delegates", "cities", "countries"],
     "cells": ["city_id", "cell", "resolution", "period", "posts", "flagged_posts", "crimes", "hate_crimes"],
     "correlations": ["city_id", "analysis", "estimate", "ci_low", "ci_high", "p_value", "n"],
+    "target-groups": ["city_id", "period", "target", "flagged_posts"],
     "network-kpis": ["kpi", "value", "unit", "statement"],
     "programme-metrics": ["programme_line", "city_id", "country", "region", "role", "year", "activities", "people"],
     "survey-indices": ["survey_id", "city_id", "wave", "construct", "group_type", "group_value", "n", "mean",

@@ -20,18 +20,8 @@ from scn.review import loop, store
 from scn.review.prevalence import adjusted
 from scn.settings import override
 from tests.support.cli import scn
+from tests.support.review_world import enriched as world_enriched
 from tests.support.review_world import label_file, review_home
-
-
-def _enriched(posts: pd.DataFrame) -> pd.DataFrame:
-    """``posts_enriched`` of the world: two areas, the posts' months, the lake's current labels."""
-    labels = lake.read_table("post_labels").drop_duplicates("post_key")
-    out = posts.merge(labels, on="post_key")
-    out["month"] = out["created_at"].dt.strftime("%Y-%m")
-    out["week"] = out["created_at"].dt.strftime("%G-W%V")
-    out["area_code"] = ["A1", "A2"] * (len(out) // 2) + ["A1"] * (len(out) % 2)
-    out["precision"], out["cell"], out["resolution"] = "area", None, pd.NA
-    return out
 
 
 def run(capsys: pytest.CaptureFixture, home: Path, *args: str) -> tuple[int, str, str]:
@@ -96,7 +86,7 @@ def test_sample_export_import_train(home: tuple[Path, pd.DataFrame], tmp_path: P
 
     # prevalence per area and month: raw, and adjusted for the errors measured on the reviewed random stratum
     with override(home=home):
-        enriched = _enriched(posts)
+        enriched = world_enriched(posts)
         lake.replace_table("posts_enriched", enriched)
         prevalence = loop.prevalence("london", "en")
     assert len(prevalence) == 2 * 10 and prevalence["n_labelled"].eq(85).all()  # the reviewed random stratum (80 + 5)

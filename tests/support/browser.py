@@ -10,6 +10,8 @@ from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 
+from tests.support.servers import default_sigterm
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 CHROMIUM_ARGS = ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1400",
@@ -18,12 +20,14 @@ CHROMIUM_ARGS = ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "-
 
 def chromium_driver(downloads: Path | None = None) -> webdriver.Chrome:
     """A new headless Chromium; with ``downloads``, files download there (and ``driver.downloads`` names it).
-    The caller quits it."""
+    The caller quits it. chromedriver (and the Chromium it starts) begin with SIGTERM at its default action, so
+    that ``quit()`` stops them at once (see tests/support/servers.py)."""
     opts = Options()
     opts.binary_location = CHROMIUM
     for arg in CHROMIUM_ARGS:
         opts.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
+    with default_sigterm():
+        driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
     if downloads is not None:
         driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
         driver.downloads = downloads  # type: ignore[attr-defined]

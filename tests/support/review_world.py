@@ -62,3 +62,27 @@ def label_file(path: Path, posts: pd.DataFrame, post_keys: pd.Series, reviewer: 
     pd.DataFrame({"post_key": truth.index, "label": truth.to_numpy(), "target": "", "reviewer": reviewer}
                  ).to_csv(path, index=False)
     return path
+
+
+def enriched(posts: pd.DataFrame) -> pd.DataFrame:
+    """``posts_enriched`` of the world (in the current home): two areas, the posts' months, the lake's labels."""
+    labels = lake.read_table("post_labels").drop_duplicates("post_key")
+    out = posts.merge(labels, on="post_key")
+    out["month"] = out["created_at"].dt.strftime("%Y-%m")
+    out["week"] = out["created_at"].dt.strftime("%G-W%V")
+    out["area_code"] = ["A1", "A2"] * (len(out) // 2) + ["A1"] * (len(out) % 2)
+    out["precision"], out["cell"], out["resolution"] = "area", None, pd.NA
+    return out
+
+
+def publish_review(home: Path) -> Path:
+    """What the review and publish domains do after labels are saved: the current snapshot's tables plus the
+    review domain's ``review_accuracy``, published as a new snapshot of ``home``."""
+    from scn.publish import serving
+    from scn.review import tables
+
+    with override(home=home):
+        current = serving.current_dir()
+        frames = {p.stem: pd.read_parquet(p) for p in current.glob("*.parquet")}
+        frames["review_accuracy"] = tables.review_accuracy()
+        return serving.publish(frames, run_id="review-publish")

@@ -1,10 +1,19 @@
-"""Servers for tests: a free port, start a process and wait until its HTTP port answers, stop processes."""
+"""Servers for tests: a free port, start a process and wait until its HTTP port answers, stop processes.
+
+Every process starts in its own process group with SIGTERM at its default action, and is stopped by signalling
+that group. The default action matters: an in-process Dagster execution (``capture_interrupts``) sets this
+process's SIGTERM handler to whatever SIGINT's was, and when pytest was started in the background by a
+non-interactive shell, SIGINT is ignored, so SIGTERM became ignored too, and an ignored signal is inherited
+across exec: every server then ignored SIGTERM and each teardown waited the whole timeout before SIGKILL."""
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -33,19 +42,58 @@ def free_port(host: str = "127.0.0.1") -> int:
         return s.getsockname()[1]
 
 
+@contextmanager
+def default_sigterm() -> Iterator[None]:
+    """For the duration, SIGTERM is at its default action in this process if it was ignored (see the module
+    docstring), so that processes started meanwhile do not inherit an ignored SIGTERM. Only the main thread can
+    change a handler; elsewhere this does nothing."""
+    if threading.current_thread() is not threading.main_thread() \
+            or signal.getsignal(signal.SIGTERM) is not signal.SIG_IGN:
+        yield
+        return
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+def start_process(cmd: Sequence[str], **popen_kwargs) -> subprocess.Popen:
+    """``subprocess.Popen(cmd, **popen_kwargs)`` as the leader of a new process group, with SIGTERM at its default
+    action; ``stop_processes`` stops it and its children."""
+    with default_sigterm():
+        proc = subprocess.Popen(list(cmd), process_group=0, **popen_kwargs)
+    proc.leads_group = True  # type: ignore[attr-defined]
+    return proc
+
+
+def _signal(proc: subprocess.Popen, sig: signal.Signals) -> None:
+    """Send ``sig`` to the process group ``proc`` leads (started by ``start_process``; the group outlives its
+    leader, and Linux reuses no PID that still names a group), else to ``proc`` while it runs."""
+    if getattr(proc, "leads_group", False):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            pass
+    elif proc.poll() is None:
+        proc.send_signal(sig)
+
+
 def stop_processes(*procs: subprocess.Popen | Server, timeout: float = 30) -> None:
-    """Stop server processes: SIGTERM, then SIGKILL whatever is still up after ``timeout`` seconds (a loaded
-    machine can take a while to tear down a big process; a teardown must not fail a test for that)."""
+    """Stop server processes and their process groups: SIGTERM, then SIGKILL whatever is still up after
+    ``timeout`` seconds (a loaded machine can take a while to tear down a big process; a teardown must not fail
+    a test for that)."""
     popens = [p.proc if isinstance(p, Server) else p for p in procs]
     for proc in popens:
-        if proc.poll() is None:
-            proc.terminate()
+        _signal(proc, signal.SIGTERM)
     for proc in popens:
         try:
             proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
-            proc.kill()
+            _signal(proc, signal.SIGKILL)
             proc.wait(timeout=timeout)
+        if getattr(proc, "leads_group", False):
+            _signal(proc, signal.SIGKILL)  # children the leader left behind, if any
 
 
 def answers(url: str, timeout: float = 2) -> int | None:
@@ -72,8 +120,8 @@ def start_server(cmd: Sequence[str], *, port: int, ready_path: str = "/", host: 
     log.parent.mkdir(parents=True, exist_ok=True)
     url = f"http://{host}:{port}"
     with log.open("wb") as fh:
-        proc = subprocess.Popen(list(cmd), env=dict(env) if env is not None else None, cwd=cwd, stdout=fh,
-                                stderr=subprocess.STDOUT)
+        proc = start_process(cmd, env=dict(env) if env is not None else None, cwd=cwd, stdout=fh,
+                             stderr=subprocess.STDOUT)
     server = Server(proc, url, log)
     deadline = time.monotonic() + timeout
     last: int | None = None

@@ -99,7 +99,7 @@ def make_tables(seed: int = 0, rings: dict[str, int] | None = None) -> dict[str,
                       "rate_ratio_per_doubling_flagged_posts_on_other_crimes"))]
         evidence = {"alpha": 0.05, "n_cells_with_hate": n_cells, "n_periods": len(PERIODS), "n_cells": n_cells,
                     "forward_analysis": "speech_to_crime", "forward_lag": 1, "forward_estimate": 1.31,
-                    "forward_p_holm": 0.002, "reverse_lag": 1, "reverse_estimate": 1.02, "reverse_p_holm": 0.6,
+                    "forward_p": 0.002, "reverse_lag": 1, "reverse_estimate": 1.02, "reverse_p": 0.6,
                     "placebo_failed": False, "negative_control_failed": False, "common_cause_likely": False,
                     "cluster": "cell", "max_lag": 3, "classifier_adjusted": False}
         corr += [{**base, "analysis": "verdict", "estimate": np.nan, "ci_low": np.nan, "ci_high": np.nan,
@@ -159,6 +159,9 @@ def make_tables(seed: int = 0, rings: dict[str, int] | None = None) -> dict[str,
                                           "dataset": "mlma2019", "platform": "x"}
                                          for lg, f1 in zip(LANGS, (0.67, 0.42, 0.54), strict=True)
                                          for k in ("hate", "offensive", "none")]),
+        "target_month": pd.DataFrame([{"city_id": c, "period": p, "target": g, "flagged_posts": 3 + 4 * j + i % 3}
+                                      for c in rings for i, p in enumerate(PERIODS)
+                                      for j, g in enumerate(("origin", "religion", "unspecified"))]),
         "classifier_coverage": pd.DataFrame([{"city_id": c, "lang": lg, "platform": "x", "posts": 1000,
                                               "assessed": 1000 - 40 * i, "not_assessed": 40 * i}
                                              for c in rings for i, lg in enumerate(LANGS)]),

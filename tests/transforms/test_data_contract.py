@@ -74,6 +74,6 @@ def test_exposures_name_the_marts_each_reader_uses(manifest: dict) -> None:
     assert {"city_page", "network_page", "data_health_page"} <= exposures.keys()
     assert {k for k in exposures if k.startswith("export_")} == {
         "export_network_kpis", "export_programme_metrics", "export_summit_metrics", "export_survey_indices",
-        "export_cells", "export_correlations"}
+        "export_cells", "export_correlations", "export_target_groups"}
     assert "model.scn.survey_prepost" in exposures["export_survey_indices"]["depends_on"]["nodes"]
     assert "model.scn.network_kpis" in exposures["network_page"]["depends_on"]["nodes"]

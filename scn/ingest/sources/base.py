@@ -26,7 +26,8 @@ if TYPE_CHECKING:
     from scn.ingest.sources.config import SourceConfig
     from scn.ingest.sources.http import PoliteClient
 
-SOURCES = ("mastodon", "bluesky", "fourchan", "telegram", "reddit", "x", "rss", "kobo", "odk", "police-uk")
+SOURCES = ("mastodon", "bluesky", "bluesky-jetstream", "fourchan", "telegram", "reddit", "x", "rss", "kobo", "odk",
+           "police-uk")
 KINDS = ("social", "survey", "crime")
 
 

@@ -13,11 +13,10 @@ text (images only) are skipped; deleted posts are not returned by search.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-from scn.ingest.sources.base import ConfigError, Page, SourceError
+from scn.ingest.sources.base import ConfigError, Page
 from scn.ingest.sources.config import SourceConfig, secret
 from scn.ingest.sources.http import PoliteClient
 from scn.ingest.sources.walk import Fetched, walk
@@ -72,11 +71,8 @@ class Bluesky:
                     params["since"] = since.split("Z:", 1)[0] + "Z" if "Z:" in since else since  # key: time:cid
                 if token:
                     params["cursor"] = token
-                resp = http.get(f"{base}/xrpc/app.bsky.feed.searchPosts", params=params)
-                try:
-                    doc = resp.json()
-                except json.JSONDecodeError as exc:
-                    raise SourceError(self.name, "searchPosts: the answer is not JSON") from exc
+                resp, doc = http.get_json(f"{base}/xrpc/app.bsky.feed.searchPosts", "searchPosts", dict,
+                                          params=params)
                 rows, keys, skipped = post_rows(doc.get("posts") or [])
                 return Fetched(resp.content, resp.headers.get("Content-Type", "application/json"), rows, keys,
                                doc.get("cursor") or None, skipped)

@@ -30,7 +30,8 @@ from scn.ingest.sources.registry import connector
 from scn.settings import paths
 
 log = logging.getLogger(__name__)
-EXTENSIONS = {"json": ".json", "xml": ".xml", "rss": ".xml", "atom": ".xml", "html": ".html", "csv": ".csv"}
+EXTENSIONS = {"json": ".json", "x-ndjson": ".jsonl", "xml": ".xml", "rss": ".xml", "atom": ".xml", "html": ".html",
+              "csv": ".csv"}
 
 
 @dataclass

@@ -100,14 +100,13 @@ class Fourchan:
             if not first and interval:
                 http.sleep(interval)
             first = False
-            resp = http.get(f"{base}/{board}/catalog.json", headers=headers)
+            resp, catalog = http.get_json(f"{base}/{board}/catalog.json", f"/{board}/catalog.json", headers=headers)
             if resp.status_code == 304:
                 continue
             try:
-                catalog = resp.json()
                 live = {str(t["no"]): int(t.get("last_modified", t.get("time", 0)))
                         for page in catalog for t in page.get("threads", [])}
-            except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            except (TypeError, KeyError, AttributeError) as exc:
                 raise SourceError(self.name, f"/{board}/catalog.json: not a catalog") from exc
             since = config.since.timestamp() if config.since else None
             todo = [no for no, lm in sorted(live.items(), key=lambda kv: kv[1])
@@ -117,15 +116,15 @@ class Fourchan:
                 if interval:
                     http.sleep(interval)
                 try:
-                    tresp = http.get(base + thread_path.format(board=board, no=no))
+                    tresp, thread = http.get_json(base + thread_path.format(board=board, no=no),
+                                                  f"/{board} thread {no}", dict)
                 except SourceError as exc:
                     if exc.status == 404:  # pruned or deleted since the catalog was read
                         continue
                     raise
-                try:
-                    posts = tresp.json()["posts"]
-                except (ValueError, KeyError, TypeError) as exc:
-                    raise SourceError(self.name, f"/{board} thread {no}: not a thread") from exc
+                posts = thread.get("posts")
+                if not isinstance(posts, list):
+                    raise SourceError(self.name, f"/{board} thread {no}: not a thread")
                 above = kept.get(no, [0, 0])[1]
                 rows, skipped = post_rows(posts, board, int(no), above, web, platform)
                 top = max([above, *(int(p["no"]) for p in posts if "no" in p)])

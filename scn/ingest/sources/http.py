@@ -172,6 +172,27 @@ class PoliteClient:
     def get(self, url: str, **kwargs: Any) -> requests.Response:
         return self.request("GET", url, **kwargs)
 
+    def json_of(self, resp: requests.Response, what: str, expect: type | None = None) -> Any:
+        """``resp``'s body parsed as JSON (None for a 304, which has no body); ``SourceError`` naming the source,
+        ``what`` was asked and the status when it is not JSON, or not a JSON ``expect`` (``dict``/``list``)."""
+        if resp.status_code == 304:
+            return None
+        try:
+            doc = resp.json()
+        except ValueError as exc:  # requests' JSONDecodeError is a ValueError
+            raise SourceError(self.source, f"{what}: the answer is not JSON (HTTP {resp.status_code})",
+                              resp.status_code) from exc
+        if expect is not None and not isinstance(doc, expect):
+            kind = {dict: "an object", list: "a list"}.get(expect, expect.__name__)
+            raise SourceError(self.source, f"{what}: expected {kind} (HTTP {resp.status_code})", resp.status_code)
+        return doc
+
+    def get_json(self, url: str, what: str, expect: type | None = None, **kwargs: Any
+                 ) -> tuple[requests.Response, Any]:
+        """GET ``url`` politely; the response and its JSON body (``json_of``)."""
+        resp = self.get(url, **kwargs)
+        return resp, self.json_of(resp, what, expect)
+
     def close(self) -> None:
         self.session.close()
 

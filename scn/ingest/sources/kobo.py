@@ -59,12 +59,10 @@ class Kobo:
             params: dict | None = {"format": "json", "limit": limit, "sort": json.dumps({"_id": 1}),
                                    "query": json.dumps(query)}
             while url:
-                resp = http.get(url, params=params)
-                try:
-                    doc = resp.json()
-                    results = doc["results"]
-                except (ValueError, KeyError, TypeError) as exc:
-                    raise SourceError(self.name, f"asset {uid}: the answer is not a data page") from exc
+                resp, doc = http.get_json(url, f"asset {uid}", dict, params=params)
+                results = doc.get("results")
+                if not isinstance(results, list):
+                    raise SourceError(self.name, f"asset {uid}: the answer is not a data page")
                 if not results:
                     break
                 last = max([last, *(int(r["_id"]) for r in results if "_id" in r)])

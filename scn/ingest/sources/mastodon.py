@@ -109,7 +109,11 @@ class Mastodon:
                         {"remote": "true"} if t == "remote" else {}))
         for acct in config.accounts:  # looked up every run: the cursor keeps no account name or id
             acct = acct.lstrip("@")
-            account_id = str(http.get(f"{base}/api/v1/accounts/lookup", params={"acct": acct}).json()["id"])
+            _, account = http.get_json(f"{base}/api/v1/accounts/lookup", "accounts/lookup", dict,
+                                       params={"acct": acct})
+            if "id" not in account:
+                raise SourceError(self.name, "accounts/lookup: the answer has no account id")
+            account_id = str(account["id"])
             out.append((f"account:{_pseudo(acct)}", f"/api/v1/accounts/{account_id}/statuses",
                         {"exclude_reblogs": "true"}))
         if not out:
@@ -132,13 +136,7 @@ class Mastodon:
             min_id = state["timelines"].get(key) or snowflake(since)
             url: str | None = f"{base}{path}?{urlencode({**params, 'limit': limit, 'min_id': min_id})}"
             while url:
-                resp = http.get(url)
-                try:
-                    statuses = resp.json()
-                except ValueError as exc:
-                    raise SourceError(self.name, f"{path}: the answer is not JSON") from exc
-                if not isinstance(statuses, list):
-                    raise SourceError(self.name, f"{path}: expected a list of statuses")
+                resp, statuses = http.get_json(url, path, list)
                 if not statuses:
                     break
                 newest = max(statuses, key=lambda s: (len(str(s["id"])), str(s["id"])))["id"]

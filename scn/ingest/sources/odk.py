@@ -77,12 +77,10 @@ class Odk:
                 params["$filter"] = f"__system/submissionDate ge {since}"
             url: str | None = f"{base}/v1/projects/{project}/forms/{quote(form)}.svc/Submissions"
             while url:
-                resp = http.get(url, params=params)
-                try:
-                    doc = resp.json()
-                    values = doc["value"]
-                except (ValueError, KeyError, TypeError) as exc:
-                    raise SourceError(self.name, f"form {key}: the answer is not an OData feed") from exc
+                resp, doc = http.get_json(url, f"form {key}", dict, params=params)
+                values = doc.get("value")
+                if not isinstance(values, list):
+                    raise SourceError(self.name, f"form {key}: the answer is not an OData feed")
                 seen = set(mark.get("ids", [])) if mark.get("date") else set()
                 new = [v for v in values if not (v.get("__system", {}).get("submissionDate") == mark.get("date")
                                                  and v.get("__id") in seen)]

@@ -105,9 +105,10 @@ class PoliceUk:
     kind = "crime"
 
     def _months(self, http: PoliteClient, base: str, config: SourceConfig, done: set[str]) -> list[str]:
+        _, doc = http.get_json(f"{base}/api/crimes-street-dates", "crimes-street-dates", list)
         try:
-            dates = sorted({str(d["date"]) for d in http.get(f"{base}/api/crimes-street-dates").json()})
-        except (ValueError, KeyError, TypeError) as exc:
+            dates = sorted({str(d["date"]) for d in doc})
+        except (KeyError, TypeError) as exc:
             raise SourceError(self.name, "crimes-street-dates: not a list of months") from exc
         if not dates:
             return []
@@ -148,10 +149,7 @@ class PoliceUk:
                 if resp is None:
                     todo[:0] = [(path + str(i), q) for i, q in enumerate(quarters(part))]
                     continue
-                try:
-                    crimes = resp.json()
-                except ValueError as exc:
-                    raise SourceError(self.name, f"{month}: the answer is not JSON") from exc
+                crimes = http.json_of(resp, month)
                 done_parts.add(path)
                 last = not todo
                 state = {**state, "month": None if last else month, "parts": [] if last else sorted(done_parts),

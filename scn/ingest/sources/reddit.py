@@ -16,11 +16,10 @@ Rows: ``post_id`` = the id (``reddit:<id>``), ``text`` = title and body, ``autho
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-from scn.ingest.sources.base import AuthError, ConfigError, Page, SourceError
+from scn.ingest.sources.base import AuthError, ConfigError, Page
 from scn.ingest.sources.config import SourceConfig, secret
 from scn.ingest.sources.http import PoliteClient
 from scn.ingest.sources.walk import Fetched, walk
@@ -66,7 +65,8 @@ class Reddit:
         auth_url = config.options.get("auth_url", f"{PUBLIC_BASE}/api/v1/access_token")
         resp = http.request("POST", auth_url, data={"grant_type": "client_credentials"},
                             auth=(client_id, client_secret))
-        token = resp.json().get("access_token")
+        doc = http.json_of(resp, "access_token", dict)
+        token = doc.get("access_token")
         if not token:
             raise AuthError(self.name, "the OAuth token request gave no access_token (check the client id/secret)")
         http.session.headers["Authorization"] = f"bearer {token}"
@@ -90,11 +90,7 @@ class Reddit:
         for key, path, params in targets:
             def fetch(since: str | None, after: str | None, path: str = path, params: dict = params) -> Fetched:
                 query = {**params, "limit": limit, "raw_json": 1, **({"after": after} if after else {})}
-                resp = http.get(f"{base}{path}", params=query)
-                try:
-                    doc = resp.json()
-                except json.JSONDecodeError as exc:
-                    raise SourceError(self.name, f"{path}: the answer is not JSON") from exc
+                resp, doc = http.get_json(f"{base}{path}", path, params=query)
                 data = doc.get("data") or {} if isinstance(doc, dict) else {}
                 rows, keys, skipped = listing_rows(data.get("children") or [])
                 return Fetched(resp.content, resp.headers.get("Content-Type", "application/json"), rows, keys,

@@ -11,6 +11,7 @@ from scn.ingest.sources.base import SOURCES, ConfigError, Connector
 REGISTRY: dict[str, str] = {
     "mastodon": "scn.ingest.sources.mastodon:Mastodon",
     "bluesky": "scn.ingest.sources.bluesky:Bluesky",
+    "bluesky-jetstream": "scn.ingest.sources.bluesky_jetstream:BlueskyJetstream",
     "rss": "scn.ingest.sources.rss:Rss",
     "x": "scn.ingest.sources.x:XRecentSearch",
     "reddit": "scn.ingest.sources.reddit:Reddit",

@@ -12,7 +12,8 @@ archive), ``author`` = the channel (pseudonymised at ingest), text = the message
 and formatting as their text), url none (``t.me/<channel>/<id>`` names the channel). Service messages (channel
 created, photo changed) and media-only messages are skipped; a deleted message is simply absent; an edited one is
 taken as it reads when collected. A channel without a public preview (t.me redirects to the channel card) stops the
-run with an error naming the channel by its pseudonym. The operator's own API id/hash (Telethon) is not used here.
+run with an error naming the channel by its pseudonym. ``options.mode: telethon`` collects through the MTProto API with
+the operator's own API id/hash instead (``telegram_telethon``; same rows, same cursor).
 """
 
 from __future__ import annotations
@@ -27,7 +28,13 @@ from scn.ingest.sources.config import SourceConfig
 from scn.ingest.sources.http import PoliteClient
 
 DEFAULT_BASE = "https://t.me"
+MODES = ("web", "telethon")
 MESSAGE = "//div[contains(concat(' ', normalize-space(@class), ' '), ' tgme_widget_message ') and @data-post]"
+
+
+def channel_name(channel: str) -> str:
+    """``@name``, ``https://t.me/name`` or ``name`` -> ``name``."""
+    return channel.strip().lstrip("@").removeprefix("https://t.me/").strip("/")
 
 
 def pseudonym(channel: str) -> str:
@@ -90,11 +97,20 @@ class Telegram:
         return resp, parse_preview(resp.content)
 
     def pages(self, http: PoliteClient, config: SourceConfig, cursor: dict | None) -> Iterator[Page]:
+        mode = str(config.options.get("mode", "web"))
+        if mode not in MODES:
+            raise ConfigError(self.name, f"options.mode '{mode}' is not one of {', '.join(MODES)}")
+        if not config.channels:
+            raise ConfigError(self.name, "nothing to collect: give `channels:` in the sources file")
+        if mode == "telethon":
+            from scn.ingest.sources import telegram_telethon
+
+            names = [channel_name(c) for c in config.channels]
+            yield from telegram_telethon.pages(http, config, cursor, [(c, pseudonym(c)) for c in names])
+            return
         base = (config.instance or DEFAULT_BASE).rstrip("/")
         if urlsplit(base).scheme not in ("http", "https") or not urlsplit(base).netloc:
             raise ConfigError(self.name, f"instance '{base}' is not an http(s) URL")
-        if not config.channels:
-            raise ConfigError(self.name, "nothing to collect: give `channels:` in the sources file")
         since = config.since or datetime.now(UTC) - timedelta(days=float(config.options.get("lookback_days", 1)))
         state: dict[str, Any] = {"channels": {}, **(cursor or {})}
 
@@ -106,7 +122,7 @@ class Telegram:
                         skipped=no_text + skipped)
 
         for channel in config.channels:
-            channel = channel.strip().lstrip("@").removeprefix("https://t.me/").strip("/")
+            channel = channel_name(channel)
             pseudo = pseudonym(channel)
             entry = dict(state["channels"].get(pseudo, {}))
             if "newest" not in entry:  # first run: the latest page, then back in time

@@ -13,7 +13,6 @@ saved response file gives (exact point or tiny place, handle-free url, pseudonym
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -62,11 +61,7 @@ class XRecentSearch:
                     params["start_time"] = start.strftime("%Y-%m-%dT%H:%M:%SZ")
                 if nxt:
                     params["next_token"] = nxt
-                resp = http.get(f"{base}/2/tweets/search/recent", params=params)
-                try:
-                    doc = resp.json()
-                except json.JSONDecodeError as exc:
-                    raise SourceError(self.name, "search: the answer is not JSON") from exc
+                resp, doc = http.get_json(f"{base}/2/tweets/search/recent", "search", dict, params=params)
                 if doc.get("errors") and not doc.get("data"):
                     raise SourceError(self.name, f"search: {doc['errors'][0].get('detail') or doc['errors'][0]}")
                 ids = pd.Series([str(t.get("id", "")) for t in doc.get("data") or []], dtype="string")

@@ -1,0 +1,1 @@
+"""The review domain: accuracy measured on reviewed posts, error rates and adjusted counts, as lake tables."""

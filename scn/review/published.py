@@ -1,0 +1,119 @@
+"""The review loop's published tables (lake, then the serving snapshot; the dashboards read them only there).
+
+- ``review_accuracy``: per city and language, the current labelling measured on the reviewed random stratum
+  (scn.review.loop.accuracy: precision, recall, F1 of the flagged class and macro-F1 with 95% intervals, n,
+  kappa). A figure measured on fewer than ``suppress_below()`` reviewed posts is not published (its metrics are
+  empty and ``shown`` is false): the page says "not measured" rather than show a figure of a handful of posts.
+- ``classifier_rates``: per city and language, the flagged class's true- and false-positive rates the adjusted
+  counts use: the city's own (``rates_source`` ``review``) when its reviewed random stratum holds at least
+  ``MIN_REVIEWED`` posts with both flagged and unflagged ones, else the held-out evaluation of the classifier in
+  use for that language (``classifier_eval``, the weakest source: ``model_card``), else none (``none``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from scn.nlp.labels import FLAGGED_LABELS
+from scn.settings import suppress_below
+
+MIN_REVIEWED = 30  # reviewed random-stratum posts a city's own error rates need
+METRICS = ("precision", "recall", "f1", "macro_f1", "accuracy")
+ACCURACY_COLUMNS = ["city_id", "lang", "n", "positives",
+                    *(f"{m}{s}" for m in METRICS for s in ("", "_low", "_high")),
+                    "kappa", "kappa_posts", "sampled", "labelled", "shown"]
+RATES_COLUMNS = ["city_id", "lang", "tpr", "fpr", "n", "true_positives", "positives", "false_positives",
+                 "negatives", "rates_source", "dataset"]
+
+
+def _empty(columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+
+
+def shown_only(table: pd.DataFrame, threshold: int | None = None) -> pd.DataFrame:
+    """``table`` (loop.accuracy rows) with ``shown`` = n >= the threshold (default ``suppress_below()``, at least
+    2) and the metrics and kappa emptied where it is false."""
+    k = max(2, suppress_below() if threshold is None else threshold)
+    out = table.reindex(columns=ACCURACY_COLUMNS).copy()
+    shown = pd.to_numeric(out["n"], errors="coerce").fillna(0).to_numpy() >= k
+    figures = [c for c in ACCURACY_COLUMNS if c.startswith(METRICS)] + ["kappa"]
+    out[figures] = out[figures].astype("float64")
+    out.loc[~shown, figures] = np.nan
+    out["shown"] = shown
+    return out
+
+
+def accuracy_table(seed: int = 0) -> pd.DataFrame:
+    """``review_accuracy``: every city with a review sample, measured now (``shown_only`` applied)."""
+    from scn.review import loop, store
+
+    cities = sorted(store.samples()["city_id"].dropna().unique())
+    frames = [loop.accuracy(c, seed=seed) for c in cities]
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return _typed(_empty(ACCURACY_COLUMNS))
+    return _typed(shown_only(pd.concat(frames, ignore_index=True)))
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    ints = ["n", "positives", "kappa_posts", "sampled", "labelled"]
+    floats = [c for c in ACCURACY_COLUMNS if c.startswith(METRICS)] + ["kappa"]
+    return frame.astype({**dict.fromkeys(["city_id", "lang"], "string"), **dict.fromkeys(ints, "int64"),
+                         **dict.fromkeys(floats, "float64"), "shown": "bool"})
+
+
+def card_rates(evaluation: pd.DataFrame) -> pd.DataFrame:
+    """Per language of ``classifier_eval`` (one row per language x dataset x class): the flagged class's counts
+    on the held-out split of its weakest dataset (lowest macro-F1), from per-class precision, recall, support:
+    true_positives = recall x support, predicted = true_positives / precision (flagged classes summed)."""
+    cols = ["lang", "true_positives", "positives", "false_positives", "negatives", "dataset"]
+    ev = evaluation[evaluation["macro_f1"].notna()] if len(evaluation) else evaluation
+    if ev.empty:
+        return _empty(cols)
+    ev = ev.assign(flag=ev["class"].isin(FLAGGED_LABELS), support=ev["support"].astype("float64"))
+    tp = (ev["recall"].astype("float64") * ev["support"]).round()
+    ev = ev.assign(tp=tp.where(ev["flag"], 0.0),
+                   pred=np.divide(tp, ev["precision"].astype("float64"), out=np.zeros(len(ev)),
+                                  where=ev["precision"].astype("float64").to_numpy() > 0).round()
+                   * ev["flag"],
+                   pos=ev["support"].where(ev["flag"], 0.0))
+    per = ev.groupby(["lang", "dataset"], as_index=False).agg(
+        true_positives=("tp", "sum"), predicted=("pred", "sum"), positives=("pos", "sum"), n=("support", "sum"),
+        macro_f1=("macro_f1", "first"))
+    per = per.sort_values(["lang", "macro_f1"], kind="stable").drop_duplicates("lang")
+    per["false_positives"] = (per["predicted"] - per["true_positives"]).clip(lower=0)
+    per["negatives"] = per["n"] - per["positives"]
+    return per[cols].reset_index(drop=True)
+
+
+def rates_table(pairs: pd.DataFrame, evaluation: pd.DataFrame, min_reviewed: int = MIN_REVIEWED) -> pd.DataFrame:
+    """``classifier_rates`` for each (city_id, lang) of ``pairs``: the city's measured rates when its reviewed
+    random stratum allows (``review``), else the held-out evaluation's of the language (``model_card``), else
+    none (``none``: tpr and fpr empty, nothing is adjusted)."""
+    from scn.review import loop, store
+
+    pairs = pairs[["city_id", "lang"]].dropna().drop_duplicates().reset_index(drop=True)
+    card = card_rates(evaluation)
+    out = pairs.merge(card, on="lang", how="left")
+    out["rates_source"] = np.where(out["positives"].notna(), "model_card", "none")
+    sampled = store.samples()
+    reviewed = pairs.merge(sampled[["city_id", "lang"]].drop_duplicates(), on=["city_id", "lang"])
+    for city_id, lang in reviewed.itertuples(index=False):  # one pass per reviewed city x language
+        m = loop.measured(city_id, lang)
+        t, p = m["truth"].isin(FLAGGED_LABELS).to_numpy(), m["label"].isin(FLAGGED_LABELS).to_numpy()
+        if len(m) < min_reviewed or t.all() or not t.any():
+            continue
+        at = (out["city_id"] == city_id) & (out["lang"] == lang)
+        out.loc[at, ["true_positives", "positives", "false_positives", "negatives"]] = \
+            [float((t & p).sum()), float(t.sum()), float((~t & p).sum()), float((~t).sum())]
+        out.loc[at, ["rates_source", "dataset"]] = ["review", "review sample"]
+    counts = out[["true_positives", "positives", "false_positives", "negatives"]].astype("float64")
+    out[counts.columns] = counts
+    out["tpr"] = np.divide(counts["true_positives"], counts["positives"], out=np.full(len(out), np.nan),
+                           where=counts["positives"].to_numpy() > 0)
+    out["fpr"] = np.divide(counts["false_positives"], counts["negatives"], out=np.full(len(out), np.nan),
+                           where=counts["negatives"].to_numpy() > 0)
+    out["n"] = (counts["positives"] + counts["negatives"]).fillna(0).astype("int64")
+    out = out.reindex(columns=RATES_COLUMNS)
+    return out.astype({"city_id": "string", "lang": "string", "rates_source": "string", "dataset": "string"})

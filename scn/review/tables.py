@@ -1,0 +1,48 @@
+"""The review domain's lake tables, computed from the review store and the lake (the assets in assets/review call
+these; each returns a frame, the asset stores it)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from scn import lake
+from scn.review import published
+
+
+def review_accuracy() -> pd.DataFrame:
+    """Per city x language, measured on the reviewed random stratum (``published.accuracy_table``)."""
+    return published.accuracy_table()
+
+
+def _pairs() -> pd.DataFrame:
+    if not lake.has_table("posts_enriched"):
+        return pd.DataFrame(columns=["city_id", "lang"])
+    return lake.query(f"select distinct city_id, lang from {lake.scan('posts_enriched')} "
+                      "where city_id is not null and lang is not null order by all")
+
+
+def classifier_rates() -> pd.DataFrame:
+    """Per city x language of the enriched posts: the error rates the adjusted counts use
+    (``published.rates_table``)."""
+    evaluation = lake.read_table("classifier_eval") if lake.has_table("classifier_eval") else pd.DataFrame()
+    return published.rates_table(_pairs(), evaluation)
+
+
+def adjusted_counts() -> pd.DataFrame:
+    """Per city x official area x month: flagged posts raw and adjusted for the classifier's errors, with a 95%
+    interval and the rates' source (``scn.review.prevalence.adjusted_counts`` over the warehouse's
+    ``int_area_month_lang`` and the lake's ``classifier_rates``)."""
+    from scn.analysis.tables import read_warehouse, warehouse_tables
+    from scn.review.prevalence import COUNT_COLUMNS
+    from scn.review.prevalence import adjusted_counts as adjust
+
+    keys = ["city_id", "area_code", "period"]
+    empty = pd.DataFrame(columns=[*keys, *COUNT_COLUMNS])
+    if "int_area_month_lang" not in warehouse_tables():
+        return empty
+    counts = read_warehouse("select * from int_area_month_lang order by all")
+    rates = lake.read_table("classifier_rates") if lake.has_table("classifier_rates") else pd.DataFrame(
+        columns=["city_id", "lang", "true_positives", "positives", "false_positives", "negatives", "rates_source"])
+    frames = [adjust(part, rates, keys, seed=i) for i, (_, part) in enumerate(counts.groupby("city_id"))]
+    out = pd.concat(frames, ignore_index=True) if frames else empty
+    return out.astype({"city_id": "string", "area_code": "string", "period": "string", "rates_source": "string"})

@@ -1,0 +1,71 @@
+"""The data-health page shows the classifier's accuracy per language x labelled source (model beside the in-source
+baseline, n, 95% CI; the model card's figures through the published ``classifier_eval``), never a pooled figure
+alone, and per member city the accuracy measured on its reviewed posts (published ``review_accuracy``) or "not
+measured", in English, French and Arabic (Flask test client, no browser)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from dashboards import i18n
+from dashboards.app import create_app
+from scn.nlp.evaluation import evaluation_table, model_card
+from scn.review.published import shown_only
+from scn.settings import suppress_below
+from tests.support.dash_client import find_props, route
+from tests.support.snapshots import make_tables, publish_tables
+
+
+def _review() -> pd.DataFrame:
+    """London measured on 40 reviewed English posts; Saida on 3 (below the threshold: not shown)."""
+    base = {"positives": 10, "kappa": 0.8, "kappa_posts": 12, "sampled": 80, "labelled": 60}
+    figures = {f"{m}{s}": v for m, v in (("precision", 0.6), ("recall", 0.5), ("f1", 0.55), ("macro_f1", 0.62),
+                                          ("accuracy", 0.7))
+               for s, v in (("", v), ("_low", v - 0.1), ("_high", v + 0.1))}
+    rows = pd.DataFrame([{"city_id": "london", "lang": "en", "n": 40, **base, **figures},
+                         {"city_id": "saida", "lang": "ar", "n": 3, **base, **figures}])
+    return shown_only(rows)
+
+
+def _page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str) -> dict:
+    monkeypatch.setenv("SCN_HOME", str(tmp_path))
+    monkeypatch.setenv("SCN_SECRET_KEY", "unit")
+    publish_tables(tmp_path, {**make_tables(0), "classifier_eval": evaluation_table(), "review_accuracy": _review()})
+    client = create_app(tmp_path, local_staff=True).server.test_client()
+    r = client.post("/_dash-update-component", json=route("/health", lang=lang))
+    assert r.status_code == 200
+    return r.get_json()
+
+
+@pytest.mark.parametrize("lang", tuple(i18n.LANGS))
+def test_health_page_shows_per_source_figures_and_per_city_review_accuracy(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str) -> None:
+    page = _page(tmp_path, monkeypatch, lang)
+    assert find_props(page, "health-accuracy")["children"][0]["props"]["children"] == i18n.t("accuracy_by_source",
+                                                                                              lang)
+    table = find_props(page, "health-classifier")
+    rows = pd.DataFrame(table["data"])
+    card = pd.DataFrame(model_card()["evaluation"])
+    # one row per language x source of the model card, each with its own figure beside its in-source baseline
+    assert sorted(zip(rows["lang"], rows["dataset"], strict=True)) == sorted(zip(card["lang"], card["source"],
+                                                                                 strict=True))
+    merged = rows.merge(card, left_on=["lang", "dataset"], right_on=["lang", "source"], suffixes=("", "_card"))
+    assert np.allclose(merged["macro_f1"], merged["macro_f1_card"].round(3))
+    assert np.allclose(merged["baseline_macro_f1"], merged["baseline_macro_f1_card"].round(3))
+    assert (merged["n"] == merged["n_card"]).all() and (merged["ci_low"] <= merged["macro_f1"]).all()
+    assert [c["name"] for c in table["columns"]][:2] == [i18n.column("lang", lang), i18n.column("dataset", lang)]
+    # never a pooled figure alone: the per-language pooled macro-F1 (English: Davidson and MLMA mixed) is no row's
+    pooled = round(model_card()["languages"]["en"]["macro_f1"], 3)
+    assert pooled not in set(rows["macro_f1"]) and (rows.groupby("lang")["dataset"].count() >= 1).all()
+    assert rows["dataset"].notna().all() and len(rows[rows["lang"] == "en"]) == 2
+
+    cities = pd.DataFrame(find_props(page, "health-review-accuracy")["data"]).set_index("city_id")
+    assert cities.loc["london", "status"] == i18n.t("review_measured", lang)
+    assert cities.loc["london", "macro_f1_ci"] == "0.62 (0.52–0.72)" and cities.loc["london", "n"] == 40
+    assert cities.loc["saida", "status"] == i18n.t("review_too_few", lang, k=suppress_below())
+    assert cities.loc["saida", "macro_f1_ci"] == "–"  # 3 posts: no figure published
+    assert cities.loc["aarhus", "status"] == i18n.t("not_measured", lang)  # a member city never reviewed
