@@ -404,6 +404,10 @@ TEXT: dict[str, dict[str, str]] = {
                                  "{first_seen} et {last_seen} UTC (empreinte du texte {fingerprint}).",
                                  "ar": "{posts} من المنشورات شبه المتطابقة من {accounts} حسابات بين {first_seen} "
                                  "و{last_seen} بالتوقيت العالمي (بصمة النص {fingerprint})."},
+    "evidence_content": {"en": " Of these, {hateful} labelled hateful and {calls} calls to gather against a group.",
+                         "fr": " Parmi elles, {hateful} classées haineuses et {calls} appels à se rassembler contre "
+                         "un groupe.",
+                         "ar": " ومن بينها {hateful} مصنّفة كراهية و{calls} دعوات إلى التجمّع ضد فئة ما."},
     # risk.reasons (geo/risk.py)
     "reason_speech_high": {"en": "{n} flagged posts (top fifth of the city's areas)",
                            "fr": "{n} publications signalées (cinquième supérieur des secteurs de la ville)",
@@ -593,7 +597,9 @@ def evidence(raw: object, lang: str | None) -> str:
     if code == "near_duplicates":
         return t("evidence_near_duplicates", lang, posts=count(ev.get("posts"), lang),
                  accounts=count(ev.get("accounts"), lang), first_seen=_when(ev.get("first_seen")),
-                 last_seen=_when(ev.get("last_seen")), fingerprint=ev.get("fingerprint", "?"))
+                 last_seen=_when(ev.get("last_seen")), fingerprint=ev.get("fingerprint", "?")) + \
+            (t("evidence_content", lang, hateful=count(ev.get("hateful_posts"), lang),
+               calls=count(ev.get("hostile_calls"), lang)) if "hostile_calls" in ev else "")
     return ""
 
 

@@ -2,42 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
-
-from dagster import AssetKey, AssetsDefinition, MaterializeResult, MetadataValue, asset
+from dagster import AssetKey, AssetsDefinition
 
 from assets.keys import analysis_key, lake_key, warehouse_key
-from assets.resources import LakeResource
-from assets.retry import retry_policy, transient_only
-
-if TYPE_CHECKING:
-    import pandas as pd
+from assets.lake_tables import lake_table_asset
 
 
 def _analysis_asset(name: str, deps: list[AssetKey], description: str, function: str | None = None
                     ) -> AssetsDefinition:
     """An asset computing ``scn.analysis.tables.<function or name>()`` and storing it as the lake table ``name``."""
-    @asset(key=analysis_key(name), group_name="analysis", deps=deps, description=description,
-           retry_policy=retry_policy())
-    @transient_only
-    def _asset(lake: LakeResource) -> MaterializeResult:
-        # imported when the step runs: the statistics stack (statsmodels, libpysal) would otherwise make every
-        # load of the code location (webserver, daemon, sensors) several seconds slower
-        from scn.analysis import tables
-
-        compute: Callable[[], pd.DataFrame] = getattr(tables, function or name)
-        with lake.scope():
-            frame = compute()
-        lake.replace_table(name, frame)
-        meta: dict = {"rows": len(frame)}
-        if "city_id" in frame and len(frame):
-            meta["cities"] = int(frame["city_id"].nunique())
-        if len(frame):
-            meta["preview"] = MetadataValue.md(frame.head(10).astype(str).to_markdown(index=False))
-        return MaterializeResult(metadata=meta)
-
-    return _asset
+    return lake_table_asset(name, deps, description, module="scn.analysis.tables", group="analysis",
+                            function=function, preview=True)
 
 
 analysis_assets = [

@@ -4,37 +4,15 @@ adjusted counts use) and ``adjusted_counts`` (flagged posts per city x area x mo
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
-
-from dagster import AssetKey, AssetsDefinition, MaterializeResult, asset
+from dagster import AssetKey, AssetsDefinition
 
 from assets.keys import analysis_key, lake_key, warehouse_key
-from assets.resources import LakeResource
-from assets.retry import retry_policy, transient_only
-
-if TYPE_CHECKING:
-    import pandas as pd
+from assets.lake_tables import lake_table_asset
 
 
 def _review_asset(name: str, deps: list[AssetKey], description: str) -> AssetsDefinition:
     """An asset computing ``scn.review.tables.<name>()`` and storing it as the lake table ``name``."""
-    @asset(key=analysis_key(name), group_name="review", deps=deps, description=description,
-           retry_policy=retry_policy())
-    @transient_only
-    def _asset(lake: LakeResource) -> MaterializeResult:
-        from scn.review import tables  # pandas, duckdb: when the step runs, not when the code location loads
-
-        compute: Callable[[], pd.DataFrame] = getattr(tables, name)
-        with lake.scope():
-            frame = compute()
-        lake.replace_table(name, frame)
-        meta: dict = {"rows": len(frame)}
-        if "city_id" in frame and len(frame):
-            meta["cities"] = int(frame["city_id"].nunique())
-        return MaterializeResult(metadata=meta)
-
-    return _asset
+    return lake_table_asset(name, deps, description, module="scn.review.tables", group="review")
 
 
 review_assets = [

@@ -104,14 +104,17 @@ def _band_components(city: np.ndarray, sig: np.ndarray, bands: int) -> np.ndarra
 
 
 def _evidence(agg: pd.DataFrame, fingerprint: pd.Series) -> list[str]:
-    """One JSON object per cluster: the code, counts, first/last time (ISO, UTC) and the fingerprint."""
+    """One JSON object per cluster: the code, counts (own posts, accounts, shares, of the own posts those labelled
+    hateful and those that are hostile calls to gather), first/last time (ISO, UTC) and the fingerprint."""
     first = agg["first_seen"].dt.strftime("%Y-%m-%dT%H:%MZ")
     last = agg["last_seen"].dt.strftime("%Y-%m-%dT%H:%MZ")
     share = (agg["content_posts"] / agg["posts"]).round(2)
     return [json.dumps({"code": EVIDENCE_CODE, "posts": int(p), "accounts": int(a), "shares": int(sh),
-                        "content_share": float(c), "first_seen": f, "last_seen": la, "fingerprint": fp})
-            for p, a, sh, c, f, la, fp in zip(agg["posts"], agg["accounts"], agg["shares"], share, first, last,
-                                              fingerprint, strict=True)]
+                        "content_share": float(c), "hateful_posts": int(hp), "hostile_calls": int(hc),
+                        "first_seen": f, "last_seen": la, "fingerprint": fp})
+            for p, a, sh, c, hp, hc, f, la, fp in zip(agg["posts"], agg["accounts"], agg["shares"], share,
+                                                      agg["hateful_posts"], agg["hostile_calls"], first, last,
+                                                      fingerprint, strict=True)]
 
 
 def _empty() -> pd.DataFrame:
@@ -150,16 +153,19 @@ def coordinated_posting(posts: pd.DataFrame, window: str = "6h", min_accounts: i
     df["own_author"] = df["author_pseudo"].where(own)
     sessions = df.groupby("session")
     candidate = (sessions["own_author"].transform("nunique") >= min_accounts).to_numpy()
-    content = df["label"].isin(content_labels).to_numpy().copy()
+    hateful = df["label"].isin(content_labels).to_numpy()
+    calls = np.zeros(len(df), dtype=bool)
     if candidate.any():  # hostile calls to gather, read only in the clusters that can be flagged
         rows = df[candidate]
-        content[candidate] |= hostile_mobilisation(rows["text"], rows["label"],
-                                                   rows["target"] if "target" in rows else None)
-    df["own_content"] = own & content
+        calls[candidate] = hostile_mobilisation(rows["text"], rows["label"],
+                                                rows["target"] if "target" in rows else None)
+    df["own_content"] = own & (hateful | calls)
+    df["own_hateful"], df["own_calls"] = own & hateful, own & calls
     agg = df.groupby("session").agg(city_id=("city_id", "first"), first_seen=("created_at", "min"),
                                     last_seen=("created_at", "max"), posts=("own", "sum"),
                                     shares=("share", "sum"), accounts=("own_author", "nunique"),
-                                    content_posts=("own_content", "sum"), sig0=("sig0", "min"))
+                                    content_posts=("own_content", "sum"), hateful_posts=("own_hateful", "sum"),
+                                    hostile_calls=("own_calls", "sum"), sig0=("sig0", "min"))
     agg = agg[(agg["accounts"] >= min_accounts)
               & (agg["content_posts"] >= min_content_share * agg["posts"])].reset_index(drop=True)
     if agg.empty:

@@ -67,7 +67,7 @@ CELL_LEVELS: tuple[int, ...] = (7, 6)
 PARTS: dict[str, str] = {"city_month": "cell_month"}
 # numbers in alerts.evidence (JSON): counts; means whose sum over ``<weeks key>`` weeks is a count; numbers
 # computed from those (hidden with them). The alert's ``score`` is computed from them too.
-EVIDENCE_COUNTS = ("flagged_posts", "posts", "accounts", "shares")
+EVIDENCE_COUNTS = ("flagged_posts", "posts", "accounts", "shares", "hateful_posts", "hostile_calls")
 EVIDENCE_MEANS = {"baseline": "baseline_weeks"}
 EVIDENCE_DERIVED = ("p_value", "upper")
 # risk columns computed from one signal's count alone (geo.risk): hidden with that count

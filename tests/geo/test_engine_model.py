@@ -47,10 +47,11 @@ def test_fe_poisson_equals_poisson_with_place_dummies_and_clustered_se() -> None
 
 
 def _rows(fwd: float, fwd_p: float, rev_p: float = 0.5, placebo: tuple[float, float] = (1.0, 0.6),
-          control: tuple[float, float] = (1.0, 0.7)) -> list[dict]:
+          control: tuple[float, float] = (1.0, 0.7), spill: tuple[float, float] = (1.0, 0.9),
+          rev: float = 1.1) -> list[dict]:
     def r(analysis: str, lag: int, est: float, p: float) -> dict:
         return {"analysis": analysis, "lag": lag, "estimate": est, "p_value": p}
-    return [r("speech_to_crime", 1, fwd, fwd_p), r("spillover", 1, 1.0, 0.9), r("crime_to_speech", 1, 1.1, rev_p),
+    return [r("speech_to_crime", 1, fwd, fwd_p), r("spillover", 1, *spill), r("crime_to_speech", 1, rev, rev_p),
             r("placebo_lead", -1, *placebo), r("reverse_placebo_lead", -1, 1.0, 0.5),
             r("negative_control", 1, *control)]
 
@@ -64,7 +65,14 @@ def test_verdict_rules_never_call_speech_leading_when_a_check_fails() -> None:
     assert verdict(_rows(1.2, 1e-4, placebo=(0.98, 0.03)), FACTS)[0] == "speech_leads"  # tiny opposite lead
     assert verdict(_rows(1.0, 0.6, rev_p=1e-5), FACTS)[0] == "crime_leads"
     assert verdict(_rows(1.05, 0.2), FACTS)[0] == "no_link"
-    assert verdict(_rows(1.05, 0.04), FACTS)[0] == "no_link"  # Holm across lag-1 speech and spillover
+    assert verdict(_rows(1.05, 0.04), FACTS)[0] == "speech_leads"  # directional: more posts, more crimes
+    code, ev = verdict(_rows(0.85, 1e-3), FACTS)  # a significant decrease supports no direction
+    assert code == "no_link" and ev["forward_fewer"] and not ev["common_cause_likely"]
+    code, ev = verdict(_rows(1.0, 0.6, rev=0.8, rev_p=1e-3), FACTS)  # fewer posts after more crimes: not crime_leads
+    assert code == "no_link" and ev["reverse_fewer"]
+    for spill in ((0.85, 1e-3), (1.2, 1e-3)):  # the neighbours' speech is reported beside the verdict, never it
+        code, ev = verdict(_rows(1.0, 0.6, spill=spill), FACTS)
+        assert code == "no_link" and ev["spillover_found"] == (spill[0] > 1)
     code, ev = verdict(_rows(1.2, 1e-4), {**FACTS, "hate_crimes": 8})
     assert code == "insufficient_data" and ev["note"] == "too_few_hate_crimes"
 

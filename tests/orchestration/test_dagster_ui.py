@@ -1,15 +1,15 @@
-"""`make ui`: the real Dagster webserver and daemon on an SCN_HOME instance show one connected asset graph."""
+"""`make ui`: the real Dagster webserver and daemon on an SCN_HOME instance show one connected asset graph (the
+instance is the package's one, tests/support/scheduled_world.py: a demo city with a scheduled collection)."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 
 import pytest
 
-from tests.support.cli import scn_env
-from tests.support.dagster_ui import DagsterUI, running_dagster
+from tests.support.dagster_ui import DagsterUI
 from tests.support.marts import MARTS
+from tests.support.scheduled_world import World
 
 GRAPH_QUERY = """
 { assetNodes { assetKey { path } groupName dependencyKeys { path } hasAssetChecks } }
@@ -20,10 +20,9 @@ DAEMON_QUERY = """
 
 
 @pytest.fixture(scope="module")
-def dagster_ui(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DagsterUI]:
-    home = tmp_path_factory.mktemp("scn-ui")
-    with running_dagster(home, scn_env(home)) as ui:
-        yield ui
+def dagster_ui(scheduled_world: World) -> DagsterUI:
+    """The package's one webserver + daemon (tests/support/scheduled_world.py): starting another costs a minute."""
+    return scheduled_world.ui
 
 
 def test_one_connected_graph_from_raw_files_to_snapshot(dagster_ui: DagsterUI) -> None:

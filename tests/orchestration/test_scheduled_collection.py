@@ -7,24 +7,10 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
-import pytest
-import yaml
-
-from tests.support.cli import REPO, scn_env
 from tests.support.collect_checks import lake_posts
-from tests.support.dagster_ui import DagsterUI, running_dagster
-from tests.support.fake_platforms import FakePlatform, fake_platform
-from tests.support.fake_social import FakeMastodon
-
-CITY = "london"
-FIRST, LATER = 45, 5
-# the sensor's minimum interval is 60 s: the second tick comes about a minute after the first. Bounds for a loaded
-# machine (each run loads the code location twice: run worker and step process); unloaded, both take ~30-60 s
-WAIT_FIRST, WAIT_SECOND = 240, 240
+from tests.support.dagster_ui import DagsterUI
+from tests.support.scheduled_world import CITY, FIRST, LATER, WAIT_FIRST, WAIT_SECOND, World
 
 SENSORS = """
 { repositoriesOrError { ... on RepositoryConnection { nodes { sensors { name
@@ -39,37 +25,6 @@ DONE = ("SUCCESS", "FAILURE", "CANCELED")
 RUN = """
 query($id: ID!) { runOrError(runId: $id) { ... on Run { status startTime tags { key value } } } }
 """
-
-
-@dataclass(frozen=True)
-class World:
-    ui: DagsterUI
-    fake: FakeMastodon
-    fp: FakePlatform
-    home: Path
-
-
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    home = tmp_path_factory.mktemp("scn-collect-ui")
-    with fake_platform() as fp:
-        fake = FakeMastodon(fp, tag=CITY)
-        fake.add_many(FIRST)
-        sources = home / "config" / "sources.yml"
-        sources.parent.mkdir(parents=True)
-        sources.write_text(yaml.safe_dump({
-            "sources": {"mastodon": {"page_size": 20}},
-            "cities": {CITY: {"mastodon": {"instance": fp.url, "tags": [fake.tag], "schedule": "* * * * *"}}}}))
-        # the repo's instance config, with room for the freshness-check runs the other sensors launch at start
-        # beside the collection (the per-city limit still runs one collection of the city at a time)
-        instance = yaml.safe_load((REPO / "dagster.yaml").read_text())
-        instance["run_coordinator"]["config"]["max_concurrent_runs"] = 3
-        (home / "dagster.yaml").write_text(yaml.safe_dump(instance))
-        env = scn_env(home, {"SCN_SOURCES_FILE": str(sources), "SCN_DAGSTER_YAML": str(home / "dagster.yaml")})
-        for inherited in ("SCN_ARCHIVE", "SCN_PSEUDONYM_KEY"):
-            env.pop(inherited, None)
-        with running_dagster(home, env) as ui:
-            yield World(ui, fake, fp, home)
 
 
 def _materializations(ui: DagsterUI) -> list[dict]:
@@ -94,7 +49,8 @@ def _run(ui: DagsterUI, run_id: str) -> dict:
     return {**run, "tags": {t["key"]: t["value"] for t in run["tags"]}}
 
 
-def test_the_daemon_collects_a_city_on_its_schedule(world: World) -> None:
+def test_the_daemon_collects_a_city_on_its_schedule(scheduled_world: World) -> None:
+    world = scheduled_world
     ui, fake = world.ui, world.fake
     assert _sensor(ui)["sensorState"]["status"] == "RUNNING"  # on by default: nobody starts it
 
