@@ -445,6 +445,49 @@ TEXT: dict[str, dict[str, str]] = {
     "fewer_than": {"en": "fewer than {k}", "fr": "moins de {k}", "ar": "أقل من {k}"},
     "hidden": {"en": "hidden", "fr": "masqué", "ar": "مخفي"},
 }
+# the review loop's words (dashboards/components/review.py: review page, city page, shell), keys ``review_loop_*``
+_REVIEW: dict[str, dict[str, str]] = {
+    "nav": {"en": "Review", "fr": "Revue", "ar": "المراجعة"},
+    "title": {"en": "Review of speech labels", "fr": "Revue des étiquettes de discours",
+              "ar": "مراجعة تصنيفات الخطاب"},
+    "sample": {"en": "Posts to label", "fr": "Publications à étiqueter", "ar": "منشورات للتصنيف"},
+    "accuracy": {"en": "Measured accuracy", "fr": "Exactitude mesurée", "ar": "الدقة المقيسة"},
+    "measured": {"en": "{code}: measured on {n} of this city's posts (random sample reviewed by people): "
+                       "hate precision {p}, recall {r}, F1 {f1}; macro-F1 {macro} (95% intervals in brackets).",
+                 "fr": "{code} : mesurée sur {n} publications de cette ville (échantillon aléatoire revu par des "
+                       "personnes) : précision haine {p}, rappel {r}, F1 {f1} ; macro-F1 {macro} (intervalles à "
+                       "95 % entre parenthèses).",
+                 "ar": "{code}: مقيسة على {n} من منشورات هذه المدينة (عينة عشوائية راجعها أشخاص): دقة الكراهية "
+                       "{p}، الاستدعاء {r}، F1 {f1}؛ F1 الكلي {macro} (فترات 95% بين قوسين)."},
+    "not_measured": {"en": "{code}: not measured yet ({n} reviewed posts of the random sample).",
+                     "fr": "{code} : pas encore mesurée ({n} publications revues de l'échantillon aléatoire).",
+                     "ar": "{code}: لم تُقَس بعد ({n} منشورات مراجعة من العينة العشوائية)."},
+    "kappa": {"en": "Agreement between reviewers: Cohen's kappa {k} on {n} posts labelled twice.",
+              "fr": "Accord entre relecteurs : kappa de Cohen {k} sur {n} publications étiquetées deux fois.",
+              "ar": "الاتفاق بين المراجعين: كابا كوهين {k} على {n} منشورات صُنِّفت مرتين."},
+    "no_kappa": {"en": "Agreement between reviewers: needs posts labelled by two reviewers ({n} so far).",
+                 "fr": "Accord entre relecteurs : il faut des publications étiquetées par deux relecteurs "
+                       "({n} pour l'instant).",
+                 "ar": "الاتفاق بين المراجعين: يحتاج منشورات صنّفها مراجعان ({n} حتى الآن)."},
+    "progress": {"en": "{code}: {labelled} of {sampled} sampled posts labelled.",
+                 "fr": "{code} : {labelled} publications étiquetées sur {sampled} échantillonnées.",
+                 "ar": "{code}: صُنِّف {labelled} من {sampled} منشوراً في العينة."},
+    "nothing": {"en": "Nothing sampled for review yet (`scn review sample --city CITY --lang LANG`).",
+                "fr": "Rien n'est encore échantillonné (`scn review sample --city CITY --lang LANG`).",
+                "ar": "لا توجد عينة للمراجعة بعد (`scn review sample --city CITY --lang LANG`)."},
+    "done": {"en": "Every sampled post has your label.", "fr": "Toutes les publications échantillonnées ont votre "
+             "étiquette.", "ar": "كل المنشورات في العينة تحمل تصنيفك."},
+    "no_text": {"en": "Post text is shown to reviewers only.", "fr": "Le texte des publications n'est montré "
+                "qu'aux relecteurs.", "ar": "نص المنشورات يُعرض على المراجعين فقط."},
+    "save": {"en": "Save labels", "fr": "Enregistrer les étiquettes", "ar": "حفظ التصنيفات"},
+    "saved": {"en": "{n} labels saved.", "fr": "{n} étiquettes enregistrées.", "ar": "حُفظت {n} تصنيفات."},
+    "target": {"en": "Target group", "fr": "Groupe visé", "ar": "الفئة المستهدفة"},
+    "city": {"en": "City", "fr": "Ville", "ar": "المدينة"},
+    "hate": {"en": "hate", "fr": "haine", "ar": "كراهية"},
+    "offensive": {"en": "offensive", "fr": "offensant", "ar": "مسيء"},
+    "none": {"en": "none", "fr": "aucun", "ar": "لا شيء"},
+}
+TEXT.update({f"review_loop_{key}": value for key, value in _REVIEW.items()})
 
 # table column headers (English falls back to the column name with spaces)
 COLUMNS: dict[str, dict[str, str]] = {
