@@ -11,7 +11,7 @@ PORT ?= 8050
 export SCN_HOME ?= $(CURDIR)/.scn
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test ui bench serve venv system-deps lint clean
+.PHONY: run test ui bench bench-city serve venv system-deps lint clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -52,6 +52,10 @@ ui: venv
 
 bench: venv
 	$(BIN)/python scripts/bench.py --size $(SIZE)
+
+# London at real size only (4,835 areas, ~2,500 cells; also a section of `make bench`)
+bench-city: venv
+	$(BIN)/python scripts/bench_bigcity.py
 
 lint: venv
 	$(BIN)/ruff check .

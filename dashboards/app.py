@@ -1,7 +1,8 @@
 """The Dash app factory, on Dash Pages: a static shell (header, navigation, language switch) around
 ``dash.page_container``; the pages in ``dashboards/pages/`` (``/login``, ``/``, ``/network``, ``/health``,
 ``/city/<city_id>``) each declare their layout, callbacks and access rule. Besides the pages the server answers
-``/download/<kind>.<fmt>``, ``/geojson/<city_id>/<res>.json``, ``POST /login`` and ``POST /logout``.
+``/download/<kind>.<fmt>``, ``/geojson/<city_id>/<res>.json`` (cells), ``/geojson/<city_id>/areas.json``
+(area outlines), ``POST /login`` and ``POST /logout``.
 
 Reads only the serving snapshot (dashboards/data.py); access rules are enforced by dashboards/auth.py.
 """
@@ -9,14 +10,17 @@ Reads only the serving snapshot (dashboards/data.py); access rules are enforced 
 from __future__ import annotations
 
 import ipaddress
+import json
 import logging
 from pathlib import Path
 
 import dash
 from dash import Input, Output
 from flask import Response, abort, request
+from werkzeug.exceptions import HTTPException
 
-from dashboards import auth, data, i18n, maps
+from dashboards import auth, basemap, data, i18n, maps
+from dashboards.components import alerts as alert_view
 from dashboards.components import shell
 from dashboards.i18n import t
 from scn.access.users import has_users
@@ -56,6 +60,58 @@ def _geojson(city_id: str, res: int) -> Response:
                     headers={"Cache-Control": "private, max-age=3600"})
 
 
+def _area_geojson(city_id: str) -> Response:
+    """Area outlines of a city the user may see (the risk map's ``geojson`` URL)."""
+    auth.require_city(city_id)
+    if city_id not in data.city_ids():
+        abort(404)
+    return Response(maps.area_geojson_bytes(data.snapshot_key(), city_id), mimetype="application/geo+json",
+                    headers={"Cache-Control": "private, max-age=3600"})
+
+
+ERROR_WORDS = {401: ("forbidden_title", "sign_in_needed"), 403: ("forbidden_title", "forbidden"),
+               404: ("not_found_title", "not_found")}
+
+
+def error_page(error: HTTPException) -> Response:
+    """403, 404 (and other HTTP errors) as a small page in the user's language (``auth.page_lang``), right to
+    left in Arabic, with a way back; Dash callbacks keep the plain answer."""
+    from html import escape
+
+    status = error.code or 500
+    if request.path.startswith("/_dash") or error.response is not None:  # a response of its own (429 log-in page)
+        return error.get_response()
+    lang = auth.page_lang()
+    title, message = ERROR_WORDS.get(status, ("error_title", "error_other"))
+    body = (f'<!doctype html><html lang="{lang}" dir="{i18n.direction(lang)}"><head><meta charset="utf-8">'
+            f'<title>{escape(t(title, lang))}</title><link rel="stylesheet" href="/assets/style.css"></head>'
+            f'<body><header><strong class="brand">{escape(t("app_title", lang))}</strong></header>'
+            f'<main class="error-page"><h2 id="error-title">{escape(t(title, lang))}</h2>'
+            f'<p id="error-message" role="alert">{escape(t(message, lang))}</p>'
+            f'<p><a href="/" id="error-home">{escape(t("go_home", lang))}</a> · '
+            f'<a href="/glossary">{escape(t("glossary", lang))}</a></p></main></body></html>')
+    response = Response(body, status=status, mimetype="text/html", headers={"Cache-Control": "no-store"})
+    for name, value in (error.get_headers() or []):
+        if name.lower() in ("allow", "retry-after"):
+            response.headers[name] = value
+    return response
+
+
+def _glyphs(fontstack: str, start: int, end: int) -> Response:
+    """Label glyphs of the maps (``/_basemap/glyphs/<fontstack>/<start>-<end>.pbf``: the app's font whatever the
+    stack; public, no data)."""
+    return Response(basemap.glyphs(start), mimetype="application/x-protobuf",
+                    headers={"Cache-Control": "public, max-age=86400"})
+
+
+def _tile(z: int, x: int, y: int) -> Response:
+    """A raster tile of the operator's ``SCN_BASEMAP_TILES`` file (``/_basemap/tiles/<z>/<x>/<y>``; no data)."""
+    found = basemap.tile(z, x, y)
+    if found is None:
+        return Response(status=204)
+    return Response(found[0], mimetype=found[1], headers={"Cache-Control": "public, max-age=86400"})
+
+
 def _nav(path: str | None, lang: str | None) -> list:
     user = auth.current_user()
     return shell.nav(user, i18n.normalise(lang), auth.csrf_token() if user is not None else "")
@@ -74,10 +130,20 @@ def create_app(home: Path | None = None, *, local_staff: bool = False) -> dash.D
     auth.init_auth(app, local_staff=local_staff)
     app.server.add_url_rule("/download/<kind>.<fmt>", "scn_download", _download)
     app.server.add_url_rule("/geojson/<city_id>/<int:res>.json", "scn_geojson", _geojson)
+    app.server.add_url_rule("/alerts", "scn_alert_action", alert_view.post_action, methods=["POST"])  # the inbox
+    app.server.add_url_rule("/_basemap/glyphs/<path:fontstack>/<int:start>-<int:end>.pbf", "scn_glyphs", _glyphs)
+    app.server.add_url_rule("/_basemap/tiles/<int:z>/<int:x>/<int:y>", "scn_tiles", _tile)
+    app.server.add_url_rule("/geojson/<city_id>/areas.json", "scn_area_geojson", _area_geojson)
+    app.server.register_error_handler(HTTPException, error_page)
     app.layout = shell.layout()
     app.callback(Output("nav", "children"), Input(auth.URL, "pathname"), Input("lang", "value"))(_nav)
-    app.clientside_callback(  # direction and language of the whole page follow the switch, without a round trip
-        "function(lang){return [lang === 'ar' ? 'rtl' : 'ltr', lang || 'en'];}",
+    titles = json.dumps({k: t("app_title", k) for k in i18n.LANGS})
+    app.clientside_callback(  # direction, language, title (and the error pages' language cookie) follow the switch
+        "function(lang){lang = lang || 'en'; window.scnTitle = (" + titles + ")[lang];"
+        "document.title = window.scnTitle || document.title;"
+        "document.cookie = '" + auth.LANG_COOKIE + "=' + lang + ';path=/;SameSite=Lax;max-age=31536000';"
+        "document.documentElement.lang = lang; document.documentElement.dir = lang === 'ar' ? 'rtl' : 'ltr';"
+        "return [lang === 'ar' ? 'rtl' : 'ltr', lang];}",
         Output("shell", "dir"), Output("shell", "lang"), Input("lang", "value"))
     return app
 

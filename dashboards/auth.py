@@ -47,7 +47,7 @@ from flask_limiter import Limiter, RequestLimit
 from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
 from limits import parse_many
 
-from dashboards import data, i18n
+from dashboards import basemap, data, i18n
 from dashboards.i18n import t
 from scn.access.users import User, end_sessions, has_users, session_user, session_version, verify
 from scn.publish.catalog import KINDS as EXPORT_KINDS
@@ -81,7 +81,7 @@ DOWNLOADS: dict[str, str] = {
 SECURITY_HEADERS = {"X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff",
                     "Referrer-Policy": "same-origin"}
 PAGE_CSP = ("default-src 'self'; script-src 'self' {hashes}; style-src 'self' 'unsafe-inline'; "
-            "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; "
+            "img-src 'self' data: blob:{tiles}; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; "
             "child-src 'self' blob:; object-src 'none'; base-uri 'self'; form-action 'self'; "
             "frame-ancestors 'none'")
 OTHER_CSP = "default-src 'none'; frame-ancestors 'none'"
@@ -285,7 +285,7 @@ def _guard(app: dash.Dash):
     if path.startswith(("/_", "/assets/")) or request.endpoint in ("scn_login", "scn_logout", "scn_logout_get"):
         return None  # Dash's static shell (layout, dependencies, scripts) and the log-in/out routes: no data
     user = current_user()
-    if request.endpoint in ("scn_download", "scn_geojson"):
+    if request.endpoint in ("scn_download", "scn_geojson", "scn_area_geojson"):
         args = request.view_args or {}
         status = download_status(user, str(args.get("kind")), request.args.get("city")) \
             if request.endpoint == "scn_download" else \
@@ -315,7 +315,8 @@ def _headers(app: dash.Dash, response: Response) -> Response:
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
     if response.mimetype == "text/html":
-        response.headers["Content-Security-Policy"] = PAGE_CSP.format(hashes=" ".join(app.csp_hashes()))
+        response.headers["Content-Security-Policy"] = PAGE_CSP.format(hashes=" ".join(app.csp_hashes()),
+                                                                      tiles=basemap.tile_origin())
     elif "javascript" not in response.mimetype and response.mimetype != "text/css":
         response.headers.setdefault("Content-Security-Policy", OTHER_CSP)
     return response
@@ -349,11 +350,19 @@ def safe_next(target: object) -> str:
     return "/"
 
 
-def _lang() -> str:
-    lang = request.form.get("lang") or request.args.get("lang")
+LANG_COOKIE = "scn_lang"  # the language switch's choice, for pages the server writes (errors, log-in messages)
+
+
+def page_lang() -> str:
+    """The language of a page the server writes: the form's or query's ``lang``, the switch's cookie, else the
+    browser's preference, else English."""
+    lang = request.form.get("lang") or request.args.get("lang") or request.cookies.get(LANG_COOKIE)
     if lang in i18n.LANGS:
         return str(lang)
     return request.accept_languages.best_match(list(i18n.LANGS)) or "en"
+
+
+_lang = page_lang
 
 
 def _message(status: int, key: str, target: str = "/", **fmt: object) -> Response:

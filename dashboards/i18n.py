@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 
+import numpy as np
 import pandas as pd
 
 LANGS = {"en": "English", "fr": "Français", "ar": "العربية"}
@@ -489,6 +491,91 @@ _REVIEW: dict[str, dict[str, str]] = {
 }
 TEXT.update({f"review_loop_{key}": value for key, value in _REVIEW.items()})
 
+# area-level analysis (issue 18): the city page says the level and period a verdict was measured at
+TEXT.update({
+    "period_month": {"en": "month", "fr": "mois", "ar": "شهر"},
+    "period_quarter": {"en": "quarter", "fr": "trimestre", "ar": "ربع سنة"},
+    "period_year": {"en": "year", "fr": "année", "ar": "سنة"},
+    "periods_month": {"en": "months", "fr": "mois", "ar": "أشهر"},
+    "periods_quarter": {"en": "quarters", "fr": "trimestres", "ar": "أرباع سنة"},
+    "periods_year": {"en": "years", "fr": "années", "ar": "سنوات"},
+    "level_area_counts": {"en": "Measured at area level (area x {period}) because hate crime for this city is "
+                          "published as counts per area and {period}, not as located incidents.",
+                          "fr": "Mesuré au niveau des secteurs (secteur x {period}) parce que les crimes de haine "
+                          "de cette ville sont publiés en effectifs par secteur et par {period}, et non comme des "
+                          "faits localisés.",
+                          "ar": "قيس على مستوى المناطق (منطقة x {period}) لأن جرائم الكراهية في هذه المدينة تُنشر "
+                          "كأعداد لكل منطقة ولكل {period}، لا كوقائع محددة الموقع."},
+    "level_area_incidents": {"en": "Measured at area level (area x {period}) because this city's crimes are "
+                             "located to areas, not to points.",
+                             "fr": "Mesuré au niveau des secteurs (secteur x {period}) parce que les faits de "
+                             "cette ville sont rattachés à des secteurs, non à des points.",
+                             "ar": "قيس على مستوى المناطق (منطقة x {period}) لأن جرائم هذه المدينة محددة "
+                             "بالمناطق لا بنقاط."},
+    "comparison_area": {"en": "Compared: each area with itself from one {period} to the next ({cells} areas, "
+                        "{months} {periods}, n = {n} area-{periods}), so differences between areas do not count; "
+                        "adjusted for changes shared by the whole city in each {period} and overall posting "
+                        "activity.",
+                        "fr": "Comparaison : chaque secteur avec lui-même d'une période à la suivante ({cells} "
+                        "secteurs, {months} {periods}, n = {n} secteurs-périodes), de sorte que les différences "
+                        "entre secteurs ne comptent pas ; ajusté sur les variations communes à toute la ville à "
+                        "chaque période et sur l'activité globale de publication.",
+                        "ar": "المقارنة: كل منطقة مع نفسها من فترة إلى التالية ({cells} منطقة، {months} "
+                        "{periods}، n = {n} منطقة-فترة)، فلا تُحتسب الفروق بين المناطق؛ مع ضبط التغيرات المشتركة في "
+                        "المدينة كلها في كل فترة والنشاط العام للنشر."},
+    "area_exposure": {"en": "Hate crimes are counted per resident: the area's population of each {period} is the "
+                      "exposure, so an area that grows does not look as if its hate crime rose.",
+                      "fr": "Les crimes de haine sont rapportés aux habitants : la population du secteur à chaque "
+                      "période sert d'exposition, de sorte qu'un secteur qui grandit ne paraît pas connaître plus "
+                      "de crimes de haine.",
+                      "ar": "تُحسب جرائم الكراهية لكل ساكن: سكان المنطقة في كل فترة هم التعرّض، فلا تبدو المنطقة "
+                      "التي يزداد سكانها وكأن جرائم الكراهية فيها ازدادت."},
+    "area_next_period": {"en": "In these sentences, \"month\" and \"neighbourhood\" read as \"{period}\" and "
+                         "\"area\".",
+                         "fr": "Dans ces phrases, « mois » et « quartier » se lisent « {period} » et « secteur ».",
+                         "ar": "في هذه الجمل، تُقرأ كلمتا \"شهر\" و\"حيّ\" بمعنى \"{period}\" و\"منطقة\"."},
+    "area_few_periods": {"en": "Only {months} {periods}: the analysis can look back one {period} only and does "
+                         "not adjust for earlier hate crimes (with so few periods that adjustment is itself "
+                         "biased); longer delays cannot be examined.",
+                         "fr": "Seulement {months} {periods} : l'analyse ne remonte que d'une période et n'ajuste "
+                         "pas sur les crimes de haine antérieurs (avec si peu de périodes, cet ajustement est "
+                         "lui-même biaisé) ; les délais plus longs ne peuvent pas être examinés.",
+                         "ar": "فقط {months} {periods}: لا يعود التحليل إلا فترة واحدة إلى الوراء ولا يضبط "
+                         "جرائم الكراهية السابقة (مع هذا العدد القليل من الفترات يكون هذا الضبط نفسه منحازاً)؛ "
+                         "ولا يمكن فحص التأخيرات الأطول."},
+    "area_controls": {"en": "Also adjusted for changes over time in: {names}.",
+                      "fr": "Également ajusté sur l'évolution de : {names}.",
+                      "ar": "مع ضبط التغيرات عبر الزمن أيضاً في: {names}."},
+    "area_absorbed": {"en": "{names}: known for one point in time only, so part of what is constant about each "
+                      "area; comparing each area with itself already holds it fixed, and it is not a separate "
+                      "adjustment.",
+                      "fr": "{names} : connu(s) à une seule date, donc partie de ce qui est constant dans chaque "
+                      "secteur ; comparer chaque secteur avec lui-même le tient déjà fixe, ce n'est pas un "
+                      "ajustement distinct.",
+                      "ar": "{names}: معروفة في نقطة زمنية واحدة فقط، فهي جزء مما هو ثابت في كل منطقة؛ ومقارنة "
+                      "كل منطقة مع نفسها تثبّتها أصلاً، وليست ضبطاً مستقلاً."},
+    "method_engine_area": {"en": "Fixed-effects quasi-Poisson regression of hate crimes on hateful posts 1 to "
+                           "{max_lag} {periods} earlier, with area and {period} effects, the area's population as "
+                           "exposure (offset) and standard errors clustered by area; the same the other way round, "
+                           "a lead (placebo) test and non-hate crimes as a negative control where all crimes are "
+                           "known (docs/geo.md, \"Area level\").",
+                           "fr": "Régression quasi-Poisson à effets fixes des crimes de haine sur les publications "
+                           "haineuses de 1 à {max_lag} période(s) plus tôt ({periods}), avec effets secteur et "
+                           "période, la population du secteur comme exposition et erreurs types groupées par "
+                           "secteur ; la même en sens inverse, un test d'anticipation (placebo) et les délits non "
+                           "haineux comme contrôle négatif quand tous les délits sont connus.",
+                           "ar": "انحدار شبه بواسون بآثار ثابتة لجرائم الكراهية على منشورات الكراهية قبل 1 إلى "
+                           "{max_lag} فترة ({periods})، مع آثار المنطقة والفترة، وسكان المنطقة كتعرّض، وأخطاء "
+                           "معيارية مجمّعة حسب المنطقة؛ والأمر نفسه في الاتجاه المعاكس، واختبار استباقي (وهمي)، "
+                           "والجرائم غير المرتبطة بالكراهية كضابط سلبي حين تكون كل الجرائم معروفة."},
+    "insufficient_hate_unknown": {"en": "the crime records of this city carry no hate-crime information and no "
+                                  "hate-crime counts were provided",
+                                  "fr": "les faits enregistrés de cette ville ne disent pas s'il s'agit de crimes "
+                                  "de haine et aucun effectif de crimes de haine n'a été fourni",
+                                  "ar": "سجلات الجرائم في هذه المدينة لا تتضمن معلومات عن جرائم الكراهية ولم تُقدَّم "
+                                  "أعداد لجرائم الكراهية"},
+})
+
 # table column headers (English falls back to the column name with spaces)
 COLUMNS: dict[str, dict[str, str]] = {
     "alert_type": {"en": "alert", "fr": "alerte", "ar": "نوع التنبيه"},
@@ -702,3 +789,747 @@ def method(analysis: str, detail: dict, lang: str | None) -> str | None:
     if isinstance(detail.get("islands"), int) and detail["islands"] > 0:
         parts.append(t("islands", lang, n=detail["islands"]))
     return t("method_line", lang, analysis=t(f"analysis_{analysis}", lang), parts=t("list_sep", lang).join(parts))
+
+
+# alert inbox (issue 21) ---------------------------------------------------------------------------------------
+# the inbox page, the city page's open alerts and the e-mail/webhook notifications (scn.alerts.notifier) share
+# these words; the facts come from scn.alerts.catalog.alert_facts as codes and numbers.
+ALERT_TEXT: dict[str, dict[str, str]] = {
+    "alert_inbox": {"en": "Alert inbox", "fr": "Boîte des alertes", "ar": "صندوق التنبيهات"},
+    "alert_network": {"en": "Alerts across the network", "fr": "Alertes de tout le réseau",
+                      "ar": "التنبيهات في الشبكة كلها"},
+    "alert_rise": {"en": "Unusual rise in hateful posts in {area}: {this_week} this week vs {usual} usually",
+                   "fr": "Hausse inhabituelle des publications haineuses à {area} : {this_week} cette semaine "
+                   "contre {usual} d'habitude",
+                   "ar": "ارتفاع غير معتاد في منشورات الكراهية في {area}: {this_week} هذا الأسبوع مقابل {usual} "
+                   "في المعتاد"},
+    "alert_usual_about": {"en": "about {n}", "fr": "environ {n}", "ar": "نحو {n}"},
+    "alert_usual_few": {"en": "very few", "fr": "très peu", "ar": "عدد قليل جداً"},
+    "alert_coordinated_in": {"en": "Coordinated posting in {area}: {posts} near-identical posts from {accounts} "
+                             "accounts",
+                             "fr": "Publications coordonnées à {area} : {posts} publications quasi identiques de "
+                             "{accounts} comptes",
+                             "ar": "نشر منسّق في {area}: {posts} من المنشورات شبه المتطابقة من {accounts} حسابات"},
+    "alert_other_in": {"en": "{kind} in {area}", "fr": "{kind} à {area}", "ar": "{kind} في {area}"},
+    "age_today": {"en": "today", "fr": "aujourd'hui", "ar": "اليوم"},
+    "age_yesterday": {"en": "yesterday", "fr": "hier", "ar": "أمس"},
+    "age_days": {"en": "{n} days ago", "fr": "il y a {n} jours", "ar": "منذ {n} أيام"},
+    "age_weeks": {"en": "{n} weeks ago", "fr": "il y a {n} semaines", "ar": "منذ {n} أسابيع"},
+    "age_months": {"en": "{n} months ago", "fr": "il y a {n} mois", "ar": "منذ {n} أشهر"},
+    "age_unknown": {"en": "date unknown", "fr": "date inconnue", "ar": "التاريخ غير معروف"},
+    "alert_raised": {"en": "Raised {age} (week {period})", "fr": "Signalée {age} (semaine {period})",
+                     "ar": "أُطلق {age} (الأسبوع {period})"},
+    "state_new": {"en": "New", "fr": "Nouvelle", "ar": "جديد"},
+    "state_acknowledged": {"en": "Acknowledged", "fr": "Prise en compte", "ar": "تم الاطلاع"},
+    "state_closed": {"en": "Closed", "fr": "Close", "ar": "مغلق"},
+    "state_expired": {"en": "Expired (no action taken)", "fr": "Expirée (sans suite)", "ar": "منتهي (دون إجراء)"},
+    "alert_by": {"en": "{state} by {user} on {when}", "fr": "{state} par {user} le {when}",
+                 "ar": "{state} بواسطة {user} في {when}"},
+    "alert_note": {"en": "Note: {note}", "fr": "Note : {note}", "ar": "ملاحظة: {note}"},
+    "alert_note_label": {"en": "Note (optional)", "fr": "Note (facultative)", "ar": "ملاحظة (اختيارية)"},
+    "action_acknowledge": {"en": "Acknowledge", "fr": "Prendre en compte", "ar": "تأكيد الاطلاع"},
+    "action_close": {"en": "Close", "fr": "Clore", "ar": "إغلاق"},
+    "action_reopen": {"en": "Reopen", "fr": "Rouvrir", "ar": "إعادة فتح"},
+    "alert_history": {"en": "History", "fr": "Historique", "ar": "السجل"},
+    "alerts_open": {"en": "Open alerts", "fr": "Alertes ouvertes", "ar": "التنبيهات المفتوحة"},
+    "alerts_old": {"en": "Closed and expired alerts ({n})", "fr": "Alertes closes et expirées ({n})",
+                   "ar": "التنبيهات المغلقة والمنتهية ({n})"},
+    "alerts_none_open": {"en": "No open alerts.", "fr": "Aucune alerte ouverte.", "ar": "لا توجد تنبيهات مفتوحة."},
+    "alerts_all": {"en": "Every published alert with its evidence", "fr": "Toutes les alertes publiées et leurs "
+                   "éléments", "ar": "كل التنبيهات المنشورة مع أدلتها"},
+    "alerts_see_inbox": {"en": "Open the alert inbox", "fr": "Ouvrir la boîte des alertes",
+                         "ar": "افتح صندوق التنبيهات"},
+    "alerts_more": {"en": "and {n} more in the inbox", "fr": "et {n} de plus dans la boîte",
+                    "ar": "و{n} أخرى في الصندوق"},
+    "filter_city": {"en": "City", "fr": "Ville", "ar": "المدينة"},
+    "filter_state": {"en": "State", "fr": "État", "ar": "الحالة"},
+    "filter_type": {"en": "Type", "fr": "Type", "ar": "النوع"},
+    "filter_all": {"en": "All", "fr": "Toutes", "ar": "الكل"},
+    "filter_apply": {"en": "Show", "fr": "Afficher", "ar": "عرض"},
+    "alert_done": {"en": "Saved: {state}.", "fr": "Enregistré : {state}.", "ar": "تم الحفظ: {state}."},
+    "alert_evidence": {"en": "Evidence: {text}", "fr": "Éléments : {text}", "ar": "الأدلة: {text}"},
+    "mail_subject_one": {"en": "[{city}] New alert: {sentence}", "fr": "[{city}] Nouvelle alerte : {sentence}",
+                         "ar": "[{city}] تنبيه جديد: {sentence}"},
+    "mail_subject_digest": {"en": "[{city}] Daily alert digest: {n} new", "fr": "[{city}] Résumé quotidien des "
+                            "alertes : {n} nouvelles", "ar": "[{city}] الملخص اليومي للتنبيهات: {n} جديدة"},
+    "mail_open": {"en": "Acknowledge or close it in the alert inbox: {url}",
+                  "fr": "Prenez-la en compte ou closez-la dans la boîte des alertes : {url}",
+                  "ar": "أكّد الاطلاع عليه أو أغلقه في صندوق التنبيهات: {url}"},
+    "mail_footer": {"en": "Counts from 1 to {k} are not given, to protect privacy. No post text is ever sent. "
+                    "You receive this because your address is subscribed to the alerts of {city}.",
+                    "fr": "Les effectifs de 1 à {k} ne sont pas donnés, pour protéger la vie privée. Aucun texte "
+                    "de publication n'est jamais envoyé. Vous recevez ceci car votre adresse est abonnée aux "
+                    "alertes de {city}.",
+                    "ar": "لا تُذكر الأعداد من 1 إلى {k} حمايةً للخصوصية. لا يُرسل أي نص منشور أبداً. تتلقى هذا "
+                    "لأن عنوانك مشترك في تنبيهات {city}."},
+}
+TEXT.update(ALERT_TEXT)
+
+
+def _fact(facts: dict, key: str) -> object:
+    value = facts.get(key)
+    return None if _missing(value) else value
+
+
+def alert_area(facts: dict, lang: str | None, city_name: str | None = None) -> str:
+    """The place an alert is about: the area's name (in the local script for Arabic, where the data have it),
+    else its code, else the city."""
+    local, name = _fact(facts, "area_name_local"), _fact(facts, "area_name")
+    if lang == "ar" and local:
+        return str(local)
+    return str(name or _fact(facts, "area_code") or city_name or facts.get("city_id") or "")
+
+
+def alert_sentence(facts: dict, lang: str | None, city_name: str | None = None) -> str:
+    """One alert in plain words ("Unusual rise in hateful posts in Old Bazaar: 23 this week vs about 6 usually");
+    a suppressed count reads "fewer than k", a usual count suppressed or below one a week "very few"."""
+    area = alert_area(facts, lang, city_name)
+    kind = facts.get("alert_type")
+    if kind == "burst":
+        usual = _fact(facts, "usual")
+        usual_words = t("alert_usual_few", lang) if usual is None or float(usual) < 1 else \
+            t("alert_usual_about", lang, n=f"{float(usual):.0f}")
+        return t("alert_rise", lang, area=area, this_week=count(_fact(facts, "this_week"), lang), usual=usual_words)
+    if kind == "coordinated":
+        return t("alert_coordinated_in", lang, area=area, posts=count(_fact(facts, "posts"), lang),
+                 accounts=count(_fact(facts, "accounts"), lang))
+    return t("alert_other_in", lang, kind=alert_type(kind, lang), area=area)
+
+
+def alert_age(days: object, lang: str | None) -> str:
+    """An age in days as "today", "yesterday", "3 days ago", "5 weeks ago", "4 months ago"."""
+    if _missing(days):
+        return t("age_unknown", lang)
+    n = int(days)
+    if n <= 0:
+        return t("age_today", lang)
+    if n == 1:
+        return t("age_yesterday", lang)
+    if n < 14:
+        return t("age_days", lang, n=n)
+    if n < 60:
+        return t("age_weeks", lang, n=n // 7)
+    return t("age_months", lang, n=n // 30)
+
+
+def alert_state(state: object, lang: str | None) -> str:
+    """new, acknowledged, closed, expired in words."""
+    return t(f"state_{state}", lang) if has(f"state_{state}") else str(state or "")
+
+
+def alert_message(facts: list[dict], city_name: str, lang: str | None, url: str, k: int) -> tuple[str, str]:
+    """The subject and plain-text body of a notification: one alert, or a digest of several. Only the facts
+    given (shaped for officials by the caller) and their evidence; never post text."""
+    lines = []
+    for f in facts:
+        lines += [f"- {alert_sentence(f, lang, city_name)}",
+                  f"  {t('alert_raised', lang, age=alert_age(f.get('age_days'), lang), period=f.get('period', '?'))}"]
+        ev = evidence(f.get("evidence"), lang)
+        if ev:
+            lines.append(f"  {t('alert_evidence', lang, text=ev)}")
+    subject = t("mail_subject_one", lang, city=city_name, sentence=alert_sentence(facts[0], lang, city_name)) \
+        if len(facts) == 1 else t("mail_subject_digest", lang, city=city_name, n=len(facts))
+    body = "\n".join([*lines, "", t("mail_open", lang, url=url), "", t("mail_footer", lang, k=k - 1, city=city_name)])
+    return subject, body
+
+
+# --- plain language, glossary, downloads, locale formats (issue 21: every visible word in en, fr, ar) ------------
+# Codes of the published tables in words: programme lines, regions, survey constructs and waves, KPIs, roles.
+_CODES: dict[str, dict[str, dict[str, str]]] = {
+    "line": {
+        "local_action_planning": {"en": "Local Action Planning", "fr": "Plans d'action locaux",
+                                  "ar": "تخطيط العمل المحلي"},
+        "city_consultation": {"en": "City consultation", "fr": "Consultation de ville", "ar": "مشاورة المدينة"},
+        "local_prevention_network": {"en": "Local Prevention Network", "fr": "Réseau local de prévention",
+                                     "ar": "شبكة الوقاية المحلية"},
+        "innovation_grant": {"en": "Innovation grant", "fr": "Subvention d'innovation", "ar": "منحة الابتكار"},
+        "young_cities": {"en": "Young Cities", "fr": "Villes jeunes (Young Cities)", "ar": "المدن الشابة"},
+        "training": {"en": "Training", "fr": "Formation", "ar": "التدريب"},
+        "city_exchange": {"en": "City exchange", "fr": "Échange entre villes", "ar": "تبادل بين المدن"},
+        "summit": {"en": "Global Summit", "fr": "Sommet mondial", "ar": "القمة العالمية"},
+    },
+    "region": {
+        "Europe": {"en": "Europe", "fr": "Europe", "ar": "أوروبا"},
+        "MENA": {"en": "Middle East and North Africa", "fr": "Moyen-Orient et Afrique du Nord",
+                 "ar": "الشرق الأوسط وشمال أفريقيا"},
+        "Sub-Saharan Africa": {"en": "Sub-Saharan Africa", "fr": "Afrique subsaharienne",
+                               "ar": "أفريقيا جنوب الصحراء"},
+        "South Asia": {"en": "South Asia", "fr": "Asie du Sud", "ar": "جنوب آسيا"},
+        "Central Asia": {"en": "Central Asia", "fr": "Asie centrale", "ar": "آسيا الوسطى"},
+        "North America": {"en": "North America", "fr": "Amérique du Nord", "ar": "أمريكا الشمالية"},
+        "Latin America & Caribbean": {"en": "Latin America and the Caribbean", "fr": "Amérique latine et Caraïbes",
+                                      "ar": "أمريكا اللاتينية والكاريبي"},
+        "Asia-Pacific": {"en": "Asia-Pacific", "fr": "Asie-Pacifique", "ar": "آسيا والمحيط الهادئ"},
+    },
+    "construct": {
+        "social_cohesion": {"en": "Social cohesion", "fr": "Cohésion sociale", "ar": "التماسك الاجتماعي"},
+        "trust_local_institutions": {"en": "Trust in local institutions", "fr": "Confiance dans les institutions "
+                                     "locales", "ar": "الثقة في المؤسسات المحلية"},
+        "resilience": {"en": "Resilience", "fr": "Résilience", "ar": "الصمود"},
+        "resilience_extremist_narratives": {"en": "Resilience to extremist narratives", "fr": "Résilience face "
+                                            "aux discours extrémistes", "ar": "الصمود أمام الخطابات المتطرفة"},
+    },
+    "wave": {
+        "baseline": {"en": "Baseline survey", "fr": "Enquête initiale", "ar": "المسح الأولي"},
+        "endline": {"en": "Endline survey", "fr": "Enquête finale", "ar": "المسح النهائي"},
+    },
+    "role": {
+        "mayor": {"en": "Mayor", "fr": "Maire", "ar": "رئيس البلدية"},
+        "city_official": {"en": "City official", "fr": "Élu ou agent municipal", "ar": "مسؤول في المدينة"},
+        "practitioner": {"en": "Practitioner", "fr": "Praticien", "ar": "ممارس"},
+        "youth": {"en": "Youth", "fr": "Jeune", "ar": "شاب"},
+        "civil_society": {"en": "Civil society", "fr": "Société civile", "ar": "المجتمع المدني"},
+        "other": {"en": "Other", "fr": "Autre", "ar": "أخرى"},
+    },
+    # KPI statements: {0}, {1}, {2} are the numbers of the published English statement, in order
+    "kpi": {
+        "member_cities": {"en": "{0} member cities in {1} countries", "fr": "{0} villes membres dans {1} pays",
+                          "ar": "{0} مدينة عضو في {1} بلداً"},
+        "officials_trained": {"en": "Trained {0} city officials in {1} cities across {2} countries",
+                              "fr": "{0} responsables municipaux formés dans {1} villes de {2} pays",
+                              "ar": "تدريب {0} من مسؤولي المدن في {1} مدينة في {2} بلداً"},
+        "people_reached": {"en": "Reached {0} people from {1} cities in {2} countries",
+                           "fr": "{0} personnes touchées dans {1} villes de {2} pays",
+                           "ar": "الوصول إلى {0} شخصاً من {1} مدينة في {2} بلداً"},
+        "local_prevention_networks": {"en": "{0} Local Prevention Networks with {1} members",
+                                      "fr": "{0} réseaux locaux de prévention comptant {1} membres",
+                                      "ar": "{0} شبكات وقاية محلية تضم {1} عضواً"},
+        "lpn_members": {"en": "{0} Local Prevention Network members", "fr": "{0} membres de réseaux locaux de "
+                        "prévention", "ar": "{0} عضواً في شبكات الوقاية المحلية"},
+        "lap_cities": {"en": "Local Action Planning in {0} cities in {1} countries", "fr": "Plans d'action locaux "
+                       "dans {0} villes de {1} pays", "ar": "تخطيط العمل المحلي في {0} مدينة في {1} بلداً"},
+        "lap_countries": {"en": "Local Action Planning in {0} countries", "fr": "Plans d'action locaux dans {0} "
+                          "pays", "ar": "تخطيط العمل المحلي في {0} بلداً"},
+        "city_consultations": {"en": "{0} city consultations in {1} cities across {2} countries",
+                               "fr": "{0} consultations de villes dans {1} villes de {2} pays",
+                               "ar": "{0} مشاورات مع المدن في {1} مدينة في {2} بلداً"},
+        "innovation_grants": {"en": "{0} grants to organisations in {1} cities", "fr": "{0} subventions à des "
+                              "organisations dans {1} villes", "ar": "{0} منحة لمنظمات في {1} مدينة"},
+        "city_exchanges": {"en": "{0} city exchanges with {1} participants from {2} cities",
+                           "fr": "{0} échanges entre villes avec {1} participants de {2} villes",
+                           "ar": "{0} تبادلات بين المدن بمشاركة {1} شخصاً من {2} مدينة"},
+        "young_cities": {"en": "Young Cities in {0} cities across {1} countries, reaching {2} young people",
+                         "fr": "Villes jeunes dans {0} villes de {1} pays, auprès de {2} jeunes",
+                         "ar": "المدن الشابة في {0} مدينة في {1} بلداً، وصلت إلى {2} من الشباب"},
+        "summits": {"en": "{0} Global Summits", "fr": "{0} sommets mondiaux", "ar": "{0} قمم عالمية"},
+    },
+    # one figure when the statement's numbers cannot be used (hidden by disclosure control, another shape)
+    "kpi_label": {
+        "member_cities": {"en": "member cities", "fr": "villes membres", "ar": "المدن الأعضاء"},
+        "officials_trained": {"en": "city officials trained", "fr": "responsables municipaux formés",
+                              "ar": "مسؤولو المدن المدرَّبون"},
+        "people_reached": {"en": "people reached", "fr": "personnes touchées", "ar": "الأشخاص الذين تم الوصول إليهم"},
+        "local_prevention_networks": {"en": "Local Prevention Networks", "fr": "réseaux locaux de prévention",
+                                      "ar": "شبكات الوقاية المحلية"},
+        "lpn_members": {"en": "Local Prevention Network members", "fr": "membres de réseaux locaux de prévention",
+                        "ar": "أعضاء شبكات الوقاية المحلية"},
+        "lap_cities": {"en": "cities with Local Action Planning", "fr": "villes avec un plan d'action local",
+                       "ar": "مدن فيها تخطيط عمل محلي"},
+        "lap_countries": {"en": "countries with Local Action Planning", "fr": "pays avec un plan d'action local",
+                          "ar": "بلدان فيها تخطيط عمل محلي"},
+        "city_consultations": {"en": "city consultations", "fr": "consultations de villes",
+                               "ar": "مشاورات مع المدن"},
+        "innovation_grants": {"en": "innovation grants", "fr": "subventions d'innovation", "ar": "منح الابتكار"},
+        "grants_amount": {"en": "awarded in grants", "fr": "accordés en subventions", "ar": "مُنحت في شكل منح"},
+        "city_exchanges": {"en": "city exchanges", "fr": "échanges entre villes", "ar": "تبادلات بين المدن"},
+        "young_cities": {"en": "cities with Young Cities", "fr": "villes du programme Villes jeunes",
+                         "ar": "مدن برنامج المدن الشابة"},
+        "summits": {"en": "Global Summits", "fr": "sommets mondiaux", "ar": "القمم العالمية"},
+    },
+}
+
+# The glossary (/glossary): each statistic and term with a one-line meaning; figures link to #<key>.
+GLOSSARY: dict[str, dict[str, tuple[str, str]]] = {
+    "rate_ratio": {
+        "en": ("Rate ratio", "How many times more (above 1) or fewer (below 1) events happen when something "
+               "doubles; 1 means no change, 1.31 means 31% more."),
+        "fr": ("Rapport de taux", "Combien de fois plus (au-dessus de 1) ou moins (en dessous de 1) d'événements "
+               "surviennent quand une quantité double ; 1 signifie aucun changement, 1,31 signifie 31 % de plus."),
+        "ar": ("نسبة المعدل", "كم مرة تزيد الأحداث (فوق 1) أو تقل (تحت 1) عندما يتضاعف أمر ما؛ القيمة 1 تعني عدم "
+               "التغير، و1.31 تعني زيادة 31%.")},
+    "interval": {
+        "en": ("95% interval (CI)", "The range the true value very likely lies in; a wide range means the figure "
+               "is uncertain. If it includes 1 (for a ratio) or 0 (for a change), there may be no effect."),
+        "fr": ("Intervalle à 95 % (IC)", "La plage où se trouve très probablement la vraie valeur ; une plage "
+               "large signifie un chiffre incertain. Si elle contient 1 (rapport) ou 0 (évolution), il n'y a "
+               "peut-être aucun effet."),
+        "ar": ("فترة الثقة 95%", "المجال الذي تقع فيه القيمة الحقيقية على الأرجح؛ المجال الواسع يعني رقماً غير "
+               "مؤكد. إذا شمل 1 (للنسبة) أو 0 (للتغير) فقد لا يوجد أثر.")},
+    "n": {
+        "en": ("n", "How many things a figure is based on (people, posts, neighbourhood-months); small n, less "
+               "certain figure."),
+        "fr": ("n", "Le nombre d'éléments sur lesquels repose un chiffre (personnes, publications, "
+               "quartiers-mois) ; plus n est petit, moins le chiffre est sûr."),
+        "ar": ("العدد (n)", "عدد العناصر التي يستند إليها الرقم (أشخاص، منشورات، حيّ-شهر)؛ كلما صغر العدد قلّ "
+               "اليقين.")},
+    "flagged_posts": {
+        "en": ("Flagged (hateful) posts", "Public posts located in the city that the classifier labelled as hate "
+               "speech, counted per neighbourhood and month."),
+        "fr": ("Publications signalées (haineuses)", "Publications publiques situées dans la ville que le "
+               "classifieur a étiquetées comme discours de haine, comptées par quartier et par mois."),
+        "ar": ("المنشورات المُعلَّمة (كراهية)", "منشورات علنية في المدينة صنّفها المصنّف خطاب كراهية، تُعدّ لكل "
+               "حيّ ولكل شهر.")},
+    "hate_crimes": {
+        "en": ("Hate crimes", "Crimes the police recorded as motivated by hostility to a group, counted per "
+               "neighbourhood and month."),
+        "fr": ("Crimes de haine", "Délits que la police a enregistrés comme motivés par l'hostilité envers un "
+               "groupe, comptés par quartier et par mois."),
+        "ar": ("جرائم الكراهية", "جرائم سجّلتها الشرطة على أنها بدافع العداء لفئة ما، تُعدّ لكل حيّ ولكل شهر.")},
+    "adjusted_prevalence": {
+        "en": ("Adjusted prevalence", "The share of posts that are hateful after correcting for the classifier's "
+               "measured mistakes."),
+        "fr": ("Prévalence ajustée", "La part des publications haineuses, corrigée des erreurs mesurées du "
+               "classifieur."),
+        "ar": ("الانتشار المعدَّل", "نسبة منشورات الكراهية بعد تصحيح الأخطاء المقيسة للمصنّف.")},
+    "macro_f1": {
+        "en": ("Macro-F1 (classifier accuracy)", "How well the classifier labels posts, from 0 (never right) to 1 "
+               "(always right), averaged over hate, offensive and neither, measured on posts people labelled."),
+        "fr": ("Macro-F1 (exactitude du classifieur)", "La qualité des étiquettes du classifieur, de 0 (jamais "
+               "juste) à 1 (toujours juste), moyennée sur haine, offensant et aucun, mesurée sur des publications "
+               "étiquetées par des personnes."),
+        "ar": ("مقياس F1 الكلي (دقة المصنّف)", "مدى جودة تصنيف المنشورات من 0 (خطأ دائماً) إلى 1 (صواب دائماً)، "
+               "بمتوسط فئات الكراهية والإساءة وغيرهما، مقيساً على منشورات صنّفها أشخاص.")},
+    "precision_recall": {
+        "en": ("Precision and recall", "Precision: of the posts flagged, the share that really are hateful. "
+               "Recall: of the hateful posts, the share that were flagged."),
+        "fr": ("Précision et rappel", "Précision : parmi les publications signalées, la part réellement "
+               "haineuse. Rappel : parmi les publications haineuses, la part signalée."),
+        "ar": ("الدقة والاستدعاء", "الدقة: نسبة المنشورات المُعلَّمة التي هي كراهية فعلاً. الاستدعاء: نسبة منشورات "
+               "الكراهية التي عُلِّمت.")},
+    "kappa": {
+        "en": ("Cohen's kappa", "How often two reviewers agree beyond chance: 0 is chance, 1 is full agreement."),
+        "fr": ("Kappa de Cohen", "À quel point deux relecteurs s'accordent au-delà du hasard : 0 hasard, 1 accord "
+               "total."),
+        "ar": ("كابا كوهين", "مدى اتفاق مراجعَين بما يتجاوز الصدفة: 0 صدفة، و1 اتفاق تام.")},
+    "suppression": {
+        "en": ("Hidden small counts (suppression)", "Counts from 1 to a small threshold are not shown to city "
+               "officials, so that nobody can be recognised; \"fewer than k\" stands in for them."),
+        "fr": ("Petits effectifs masqués", "Les effectifs de 1 jusqu'à un petit seuil ne sont pas montrés aux "
+               "responsables municipaux, pour que personne ne puisse être reconnu ; « moins de k » les remplace."),
+        "ar": ("إخفاء الأعداد الصغيرة", "لا تُعرض على مسؤولي المدن الأعداد من 1 حتى حد صغير كي لا يمكن التعرف "
+               "على أحد؛ وتحل محلها عبارة \"أقل من k\".")},
+    "morans_i": {
+        "en": ("Spatial clustering (Moran's I)", "Whether places with many hateful posts sit next to places with "
+               "many hate crimes: above 0 they cluster together, 0 is no pattern."),
+        "fr": ("Regroupement spatial (I de Moran)", "Si les lieux riches en publications haineuses jouxtent des "
+               "lieux riches en crimes de haine : au-dessus de 0 ils se regroupent, 0 aucun motif."),
+        "ar": ("التجمع المكاني (مؤشر موران)", "هل تجاور الأماكنُ الكثيرة منشورات الكراهية أماكنَ كثيرة جرائم "
+               "الكراهية: فوق 0 تتجمع معاً، و0 لا نمط.")},
+    "lag": {
+        "en": ("Lag", "How many months later the second count is looked at: lag 1 compares this month's posts "
+               "with next month's crimes."),
+        "fr": ("Décalage", "Combien de mois plus tard on regarde le second effectif : un décalage de 1 compare les "
+               "publications de ce mois aux délits du mois suivant."),
+        "ar": ("الفارق الزمني", "بعد كم شهر يُنظر إلى العدد الثاني: الفارق 1 يقارن منشورات هذا الشهر بجرائم "
+               "الشهر التالي.")},
+    "verdict": {
+        "en": ("Verdict", "The platform's reading of the figures: hateful posts came first, hate crimes came "
+               "first, a common cause is likely, no clear link, or not enough data. It is a correlation, not proof "
+               "of cause."),
+        "fr": ("Verdict", "La lecture des chiffres par la plateforme : les publications viennent d'abord, les "
+               "crimes viennent d'abord, cause commune probable, pas de lien net, ou pas assez de données. C'est "
+               "une corrélation, pas une preuve de cause."),
+        "ar": ("الحكم", "قراءة المنصة للأرقام: المنشورات سبقت، أو الجرائم سبقت، أو سبب مشترك مرجَّح، أو لا علاقة "
+               "واضحة، أو بيانات غير كافية. إنه ارتباط وليس دليلاً على السببية.")},
+    "survey_index": {
+        "en": ("Survey index (0–100)", "The average answer of respondents to a group of survey questions, scaled "
+               "from 0 (lowest) to 100 (highest)."),
+        "fr": ("Indice d'enquête (0–100)", "La réponse moyenne des répondants à un groupe de questions, ramenée "
+               "de 0 (le plus bas) à 100 (le plus haut)."),
+        "ar": ("مؤشر المسح (0–100)", "متوسط إجابات المشاركين على مجموعة أسئلة، على مقياس من 0 (الأدنى) إلى 100 "
+               "(الأعلى).")},
+    "effect_size": {
+        "en": ("Effect size (g)", "A change measured against how much answers usually vary: around 0.2 small, "
+               "0.5 medium, 0.8 large."),
+        "fr": ("Taille d'effet (g)", "Une évolution rapportée à la dispersion habituelle des réponses : environ "
+               "0,2 faible, 0,5 moyenne, 0,8 forte."),
+        "ar": ("حجم الأثر (g)", "تغير مقيس بالنسبة إلى التباين المعتاد للإجابات: نحو 0.2 صغير، 0.5 متوسط، "
+               "0.8 كبير.")},
+    "risk_score": {
+        "en": ("Risk ranking", "Areas ordered by how likely their recent rates of hateful posts and hate crimes "
+               "are above the city's usual; a ranking to guide attention, not a prediction."),
+        "fr": ("Classement du risque", "Secteurs classés selon la probabilité que leurs taux récents de "
+               "publications haineuses et de crimes de haine dépassent l'habituel de la ville ; un guide pour "
+               "l'attention, pas une prévision."),
+        "ar": ("ترتيب الخطر", "مناطق مرتبة حسب احتمال أن تتجاوز معدلاتها الأخيرة لمنشورات الكراهية وجرائم "
+               "الكراهية المعتاد في المدينة؛ ترتيب لتوجيه الانتباه وليس تنبؤاً.")},
+    "alert": {
+        "en": ("Early-warning alert", "A week with many more hateful posts than usual in an area, or many "
+               "near-identical posts from several accounts (coordinated posting)."),
+        "fr": ("Alerte précoce", "Une semaine avec bien plus de publications haineuses que d'habitude dans un "
+               "secteur, ou de nombreuses publications quasi identiques de plusieurs comptes (publication "
+               "coordonnée)."),
+        "ar": ("تنبيه الإنذار المبكر", "أسبوع فيه منشورات كراهية أكثر بكثير من المعتاد في منطقة ما، أو منشورات "
+               "كثيرة شبه متطابقة من عدة حسابات (نشر منسّق).")},
+    "p_value": {
+        "en": ("p-value", "How surprising a figure would be if nothing were going on: small (below 0.05) means "
+               "unlikely to be chance."),
+        "fr": ("Valeur p", "À quel point un chiffre serait surprenant s'il ne se passait rien : petite (moins de "
+               "0,05) signifie peu probablement dû au hasard."),
+        "ar": ("قيمة p", "مدى غرابة الرقم لو لم يكن هناك شيء: القيمة الصغيرة (أقل من 0.05) تعني أنه غير مرجح أن "
+               "يكون صدفة.")},
+    "cell": {
+        "en": ("Neighbourhood cell", "A hexagon of the map grid (about 0.7 km² at the finest size) used to count "
+               "posts and crimes by place."),
+        "fr": ("Cellule de quartier", "Un hexagone de la grille de la carte (environ 0,7 km² à la plus fine "
+               "taille) servant à compter publications et délits par lieu."),
+        "ar": ("خلية الحي", "سداسي من شبكة الخريطة (نحو 0.7 كم² في أصغر حجم) يُستعمل لعدّ المنشورات والجرائم "
+               "حسب المكان.")},
+}
+
+TEXT.update({
+    "glossary": {"en": "Glossary", "fr": "Glossaire", "ar": "مسرد المصطلحات"},
+    "glossary_intro": {"en": "What the figures on these pages mean, in one line each.",
+                       "fr": "Ce que signifient les chiffres de ces pages, en une ligne chacun.",
+                       "ar": "معنى الأرقام في هذه الصفحات، في سطر واحد لكل منها."},
+    "what_this_means": {"en": "What this means", "fr": "Ce que cela signifie", "ar": "ماذا يعني هذا"},
+    "forbidden_title": {"en": "Access refused", "fr": "Accès refusé", "ar": "تم رفض الوصول"},
+    "not_found_title": {"en": "Page not found", "fr": "Page introuvable", "ar": "الصفحة غير موجودة"},
+    "sign_in_needed": {"en": "Please sign in to see this page.", "fr": "Connectez-vous pour voir cette page.",
+                       "ar": "يُرجى تسجيل الدخول لرؤية هذه الصفحة."},
+    "error_title": {"en": "Something went wrong", "fr": "Une erreur s'est produite", "ar": "حدث خطأ ما"},
+    "error_other": {"en": "The request could not be answered.", "fr": "La demande n'a pas pu aboutir.",
+                    "ar": "تعذّرت تلبية الطلب."},
+    "go_home": {"en": "Back to the start page", "fr": "Retour à la page d'accueil", "ar": "العودة إلى الصفحة الأولى"},
+    "downloads_city": {"en": "Download this city's tables", "fr": "Télécharger les tables de cette ville",
+                       "ar": "تنزيل جداول هذه المدينة"},
+    "downloads_city_note": {"en": "The published tables of this city, with small counts hidden exactly as on this "
+                            "page. Column names are fixed codes; see the glossary.",
+                            "fr": "Les tables publiées de cette ville, avec les petits effectifs masqués exactement "
+                            "comme sur cette page. Les noms de colonnes sont des codes fixes ; voir le glossaire.",
+                            "ar": "الجداول المنشورة لهذه المدينة، مع إخفاء الأعداد الصغيرة تماماً كما في هذه "
+                            "الصفحة. أسماء الأعمدة رموز ثابتة؛ انظر مسرد المصطلحات."},
+    "download_cells": {"en": "Counts by neighbourhood cell and month", "fr": "Effectifs par cellule et par mois",
+                       "ar": "الأعداد حسب الخلية والشهر"},
+    "download_correlations": {"en": "Findings (rate ratios and checks)", "fr": "Résultats (rapports de taux et "
+                              "contrôles)", "ar": "النتائج (نسب المعدل والفحوص)"},
+    "download_survey-indices": {"en": "Survey indices", "fr": "Indices d'enquête", "ar": "مؤشرات المسح"},
+    "download_programme-metrics": {"en": "Programme activity", "fr": "Activités du programme",
+                                   "ar": "أنشطة البرنامج"},
+    "download_target-groups": {"en": "Groups targeted by flagged posts", "fr": "Groupes visés",
+                               "ar": "الفئات المستهدفة"},
+    "download_network-kpis": {"en": "Key figures of the network", "fr": "Chiffres clés du réseau",
+                              "ar": "الأرقام الرئيسية للشبكة"},
+    "download_summit-metrics": {"en": "Global summits", "fr": "Sommets mondiaux", "ar": "القمم العالمية"},
+    "series_what": {"en": "Counts per month in the whole city: flagged posts (left axis) and hate crimes recorded "
+                    "by the police (right axis).", "fr": "Effectifs par mois dans toute la ville : publications "
+                    "signalées (axe de gauche) et crimes de haine enregistrés par la police (axe de droite).",
+                    "ar": "الأعداد الشهرية في المدينة كلها: المنشورات المُعلَّمة (المحور الأول) وجرائم الكراهية التي "
+                    "سجّلتها الشرطة (المحور الثاني)."},
+    "survey_axis": {"en": "index (0–100)", "fr": "indice (0–100)", "ar": "المؤشر (0–100)"},
+    "month_axis": {"en": "month", "fr": "mois", "ar": "الشهر"},
+    "activities_axis": {"en": "activities", "fr": "activités", "ar": "الأنشطة"},
+    "programme_line_legend": {"en": "programme line", "fr": "volet du programme", "ar": "محور البرنامج"},
+    "survey_what": {"en": "Average answer of the survey's respondents in this city for each index, 0 to 100, by "
+                    "survey wave; bars show the 95% interval.", "fr": "Réponse moyenne des répondants de cette "
+                    "ville pour chaque indice, de 0 à 100, par vague d'enquête ; les barres montrent l'intervalle à "
+                    "95 %.", "ar": "متوسط إجابات المشاركين في هذه المدينة لكل مؤشر، من 0 إلى 100، حسب جولة المسح؛ "
+                    "وتبيّن الأشرطة فترة الثقة 95%."},
+    "risk_what": {"en": "The ten areas whose recent rates most likely exceed the city's usual; reasons say which "
+                  "signal.", "fr": "Les dix secteurs dont les taux récents dépassent le plus probablement "
+                  "l'habituel de la ville ; les raisons disent quel signal.", "ar": "المناطق العشر التي يُرجَّح أن "
+                  "تتجاوز معدلاتها الأخيرة المعتاد في المدينة؛ وتبيّن الأسباب الإشارة المعنية."},
+    "programmes_what": {"en": "Activities held and distinct people taking part, per programme line and year.",
+                        "fr": "Activités menées et personnes distinctes y ayant pris part, par volet et par année.",
+                        "ar": "الأنشطة المنفذة والأشخاص المشاركون (دون تكرار)، حسب محور البرنامج والسنة."},
+    "yes": {"en": "yes", "fr": "oui", "ar": "نعم"},
+    "no": {"en": "no", "fr": "non", "ar": "لا"},
+})
+COLUMNS.update({
+    "wave": {"en": "survey wave", "fr": "vague d'enquête", "ar": "جولة المسح"},
+    "role": {"en": "role", "fr": "rôle", "ar": "الدور"},
+    "region": {"en": "region", "fr": "région", "ar": "المنطقة الجغرافية"},
+    "flagged_posts": {"en": "flagged posts", "fr": "publications signalées", "ar": "المنشورات المُعلَّمة"},
+    "asset_key": {"en": "table", "fr": "table", "ar": "الجدول"},
+    "group": {"en": "group", "fr": "groupe", "ar": "المجموعة"},
+    "last_materialized_at": {"en": "last built (UTC)", "fr": "dernière construction (UTC)",
+                             "ar": "آخر بناء (UTC)"},
+    "last_run_id": {"en": "run", "fr": "exécution", "ar": "التشغيل"},
+    "last_run_status": {"en": "run status", "fr": "état de l'exécution", "ar": "حالة التشغيل"},
+    "rows": {"en": "rows", "fr": "lignes", "ar": "الصفوف"},
+    "check_name": {"en": "check", "fr": "contrôle", "ar": "الفحص"},
+    "severity": {"en": "severity", "fr": "gravité", "ar": "الخطورة"},
+    "evaluated_at": {"en": "checked (UTC)", "fr": "contrôlé (UTC)", "ar": "وقت الفحص (UTC)"},
+    "description": {"en": "description", "fr": "description", "ar": "الوصف"},
+    "kind": {"en": "kind", "fr": "type", "ar": "النوع"},
+    "field": {"en": "field", "fr": "champ", "ar": "الحقل"},
+    "reason": {"en": "reason", "fr": "raison", "ar": "السبب"},
+    "files": {"en": "files", "fr": "fichiers", "ar": "الملفات"},
+    "posts": {"en": "posts", "fr": "publications", "ar": "المنشورات"},
+    "assessed": {"en": "labelled by the model", "fr": "étiquetées par le modèle", "ar": "صنّفها النموذج"},
+    "lexicon": {"en": "labelled by word lists", "fr": "étiquetées par listes de mots", "ar": "صُنّفت بقوائم كلمات"},
+    "not_assessed": {"en": "not labelled", "fr": "non étiquetées", "ar": "غير مصنّفة"},
+    "lang_name": {"en": "language", "fr": "langue", "ar": "اللغة"},
+    "programme": {"en": "programme line", "fr": "volet du programme", "ar": "محور البرنامج"},
+})
+
+
+def code(kind: str, value: object, lang: str | None) -> str:
+    """A code of a published table (``kind``: line, region, construct, wave, role) in words; an unknown code is
+    shown with its underscores as spaces."""
+    if _missing(value):
+        return "–"
+    entry = _CODES.get(kind, {}).get(str(value))
+    if entry is None:
+        return str(value).replace("_", " ")
+    return entry.get(lang or "en") or entry["en"]
+
+
+def codes(kind: str, values: pd.Series, lang: str | None) -> pd.Series:
+    """:func:`code` over a column (each distinct code looked up once)."""
+    distinct = pd.unique(values.dropna())
+    return values.map({v: code(kind, v, lang) for v in distinct}).where(values.notna(), "–")
+
+
+def kpi(key: object, value: object, statement: object, lang: str | None, unit: object = None) -> str:
+    """A network KPI as a sentence in ``lang``: the published English statement's numbers put into the KPI's
+    sentence; when they do not fit (hidden value, another shape) the formatted value and the KPI's label."""
+    template = _CODES["kpi"].get(str(key), {}).get(lang or "en")
+    numbers = re.findall(r"\d+(?:\.\d+)?", str(statement or "")) if not _missing(value) else []
+    if template is not None and numbers and template.count("{") == len(numbers):
+        return template.format(*(number(float(n), lang) for n in numbers))
+    label = code("kpi_label", key, lang)
+    if key == "grants_amount" and not _missing(unit) and not _missing(value):  # an amount in a currency code
+        return f"{number(value, lang)} {unit} {label}"
+    return f"{number(value, lang)} {label}" if not _missing(value) else f"{t('hidden', lang)}: {label}"
+
+
+def number(value: object, lang: str | None, digits: int | None = None) -> str:
+    """A number in the locale's format (babel: ``1,234.5`` / ``1 234,5``); hidden (NA) as "–"."""
+    from babel.numbers import format_decimal
+
+    if _missing(value):
+        return "–"
+    fmt = None if digits is None else "#,##0." + "0" * digits if digits else "#,##0"
+    return format_decimal(value, format=fmt, locale=lang or "en")
+
+
+def date(value: object, lang: str | None) -> str:
+    """A date (``2026-10-31``, a timestamp) or a month (``2026-10``) in the locale's words (babel)."""
+    from babel.dates import format_date
+
+    if _missing(value) or not str(value).strip():
+        return "–"
+    text = str(value)
+    try:
+        stamp = pd.Timestamp(text)
+    except (ValueError, TypeError):
+        return text
+    if len(text) == 7:  # a month
+        return format_date(stamp.date(), "MMMM y", locale=lang or "en")
+    return format_date(stamp.date(), "medium", locale=lang or "en")
+
+
+def country(country_code: object, fallback: object, lang: str | None) -> str:
+    """A country's name in ``lang`` from its ISO code (babel's territory names), else ``fallback``."""
+    from babel import Locale
+
+    names = Locale.parse(lang or "en").territories
+    return names.get(str(country_code), str(fallback)) if not _missing(country_code) else str(fallback or "")
+
+
+def place(name: object, local: object, lang: str | None) -> str:
+    """A city or area name: the local-script name where the data have one and it is in the page's script
+    (Arabic on the Arabic page), else the name; on other pages a non-Latin local name follows in brackets."""
+    base = "" if _missing(name) else str(name)
+    if _missing(local) or not str(local).strip() or str(local) == base:
+        return base
+    local = str(local)
+    arabic = any("\u0600" <= ch <= "\u06ff" for ch in local)
+    if lang == "ar" and arabic:
+        return local
+    return f"{base} ({local})" if base else local
+
+
+def glossary(key: str, lang: str | None) -> tuple[str, str]:
+    """(term, one-line meaning) of a glossary entry in ``lang``."""
+    entry = GLOSSARY[key]
+    return entry.get(lang or "en") or entry["en"]
+
+
+def language(code: object, lang: str | None) -> str:
+    """A language code (``en``, ``ar``) as the language's name in ``lang`` (babel), else the code."""
+    from babel import Locale
+
+    if _missing(code):
+        return "–"
+    return Locale.parse(lang or "en").languages.get(str(code), str(code))
+
+
+def languages(values: pd.Series, lang: str | None) -> pd.Series:
+    """:func:`language` over a column."""
+    distinct = pd.unique(values.dropna())
+    return values.map({v: language(v, lang) for v in distinct}).where(values.notna(), "–")
+
+
+# ingest warnings (issue 18)
+TEXT.update({
+    "ingest_warnings": {"en": "Ingest warnings", "fr": "Avertissements d'ingestion", "ar": "تحذيرات الإدخال"},
+    "no_ingest_warnings": {"en": "No ingest warnings.", "fr": "Aucun avertissement d'ingestion.",
+                           "ar": "لا تحذيرات إدخال."},
+    "warning_no_hate_flag": {
+        "en": "{file}: no hate-crime information in this source: hate crime for {city} comes from {source}",
+        "fr": "{file} : aucune information sur les crimes de haine dans cette source : les crimes de haine de {city} "
+              "viennent de {source}",
+        "ar": "{file}: لا معلومات عن جرائم الكراهية في هذا المصدر: جرائم الكراهية في {city} مصدرها {source}"},
+    "warning_nowhere_yet": {"en": "nowhere yet", "fr": "nulle part pour l'instant", "ar": "لا مصدر بعد"},
+    "warning_other_vintage": {
+        "en": "{file}: codes of another boundary vintage (e.g. 2011 vs 2021 LSOAs): {rows} of {of} rows, e.g. "
+              "{example}; they are quarantined",
+        "fr": "{file} : codes d'un autre millésime de découpage (p. ex. LSOA 2011 contre 2021) : {rows} lignes sur "
+              "{of}, p. ex. {example} ; elles sont en quarantaine",
+        "ar": "{file}: رموز من إصدار حدود آخر (مثل LSOA لعام 2011 مقابل 2021): {rows} من {of} صفاً، مثل "
+              "{example}؛ وُضعت في العزل"},
+    "warning_outside_city": {
+        "en": "{file}: {lines} lines of areas outside {city} skipped (by the column {column})",
+        "fr": "{file} : {lines} lignes de zones hors de {city} ignorées (d'après la colonne {column})",
+        "ar": "{file}: تُجوهل {lines} سطراً لمناطق خارج {city} (بحسب العمود {column})"},
+})
+
+
+# map levels (issue 21) ------------------------------------------------------------------------------------------
+# the level of detail a map and series show (scn.privacy.levels.LEVELS) and why (REASONS), the rate per 10,000
+# residents in the map's hover, and "no data at this level"
+MAP_LEVELS: dict[str, dict[str, str]] = {
+    "cell8_month": {"en": "small cells (0.7 km²) by month", "fr": "petites cellules (0,7 km²) par mois",
+                    "ar": "خلايا صغيرة (0.7 كم²) حسب الشهر"},
+    "cell7_month": {"en": "medium cells (5 km²) by month", "fr": "cellules moyennes (5 km²) par mois",
+                    "ar": "خلايا متوسطة (5 كم²) حسب الشهر"},
+    "cell6_month": {"en": "large cells (36 km²) by month", "fr": "grandes cellules (36 km²) par mois",
+                    "ar": "خلايا كبيرة (36 كم²) حسب الشهر"},
+    "area_month": {"en": "areas by month", "fr": "quartiers par mois", "ar": "الأحياء حسب الشهر"},
+    "area_quarter": {"en": "areas by quarter", "fr": "quartiers par trimestre", "ar": "الأحياء حسب الربع"},
+    "area_year": {"en": "areas by year", "fr": "quartiers par an", "ar": "الأحياء حسب السنة"},
+    "city_month": {"en": "the whole city by month", "fr": "la ville entière par mois",
+                   "ar": "المدينة بأكملها حسب الشهر"},
+    "city_quarter": {"en": "the whole city by quarter", "fr": "la ville entière par trimestre",
+                     "ar": "المدينة بأكملها حسب الربع"},
+    "city_year": {"en": "the whole city by year", "fr": "la ville entière par an", "ar": "المدينة بأكملها حسب السنة"},
+}
+TEXT.update({f"level_{code}": words for code, words in MAP_LEVELS.items()})
+TEXT.update({
+    "map_level_full_detail": {
+        "en": "Shown: {level}, every published count (staff view).",
+        "fr": "Affiché : {level}, tous les chiffres publiés (vue du personnel).",
+        "ar": "المعروض: {level}، كل الأعداد المنشورة (عرض الموظفين)."},
+    "map_level_finest": {
+        "en": "Shown: {level}, the finest level: every count can be shown.",
+        "fr": "Affiché : {level}, le niveau le plus fin : chaque chiffre peut être montré.",
+        "ar": "المعروض: {level}، أدق مستوى: يمكن عرض كل الأعداد."},
+    "map_level_finer_hidden": {
+        "en": "Shown: {level}. With {finer}, {share} of the counts would be hidden (fewer than {k}), so they are "
+              "added up to {level}, the finest level at which every count can be shown.",
+        "fr": "Affiché : {level}. Avec {finer}, {share} des chiffres seraient masqués (moins de {k}) : ils sont "
+              "donc regroupés en {level}, le niveau le plus fin où chaque chiffre peut être montré.",
+        "ar": "المعروض: {level}. مع {finer} ستُخفى {share} من الأعداد (أقل من {k})، لذا جُمعت إلى {level}، "
+              "وهو أدق مستوى يمكن فيه عرض كل الأعداد."},
+    "map_level_coarsest_hidden": {
+        "en": "Shown: {level}. Even at this level some counts are fewer than {k}: they are shown as such.",
+        "fr": "Affiché : {level}. Même à ce niveau, certains chiffres sont inférieurs à {k} : ils sont indiqués "
+              "comme tels.",
+        "ar": "المعروض: {level}. حتى في هذا المستوى بعض الأعداد أقل من {k}: وتُعرض على هذا النحو."},
+    "map_level_no_data": {"en": "No data at this level.", "fr": "Pas de données à ce niveau.",
+                          "ar": "لا توجد بيانات في هذا المستوى."},
+    "series_some_hidden": {
+        "en": "A period without a point had fewer than {k} in total, even for the whole city: too few to show.",
+        "fr": "Une période sans point comptait moins de {k} au total, même pour toute la ville : trop peu pour "
+              "être montrée.",
+        "ar": "الفترة التي لا نقطة لها كان مجموعها أقل من {k} حتى للمدينة كلها: أقل من أن يُعرض."},
+    "map_period": {"en": "Period", "fr": "Période", "ar": "الفترة"},
+    "map_period_shown": {"en": "Period shown: {period}", "fr": "Période affichée : {period}",
+                         "ar": "الفترة المعروضة: {period}"},
+    "map_no_data": {"en": "No data at this level", "fr": "Pas de données à ce niveau",
+                    "ar": "لا توجد بيانات في هذا المستوى"},
+    "map_rate": {"en": " ({rate:.1f} per 10,000 residents)", "fr": " ({rate:.1f} pour 10 000 habitants)",
+                 "ar": " ({rate:.1f} لكل 10,000 ساكن)"},
+    "series_level": {
+        "en": "totals over {level}, the level of detail shown for this city.",
+        "fr": "totaux sur {level}, le niveau de détail montré pour cette ville.",
+        "ar": "مجاميع على مستوى {level}، وهو مستوى التفصيل المعروض لهذه المدينة."},
+    "series_blank": {
+        "en": "No monthly series: this city's counts are too small to show month by month (fewer than {k}) and "
+            "are not published at any level.",
+        "fr": "Pas de série mensuelle : les chiffres de cette ville sont trop petits pour être montrés mois par "
+              "mois (moins de {k}) et ne sont publiés à aucun niveau.",
+        "ar": "لا توجد سلسلة شهرية: أعداد هذه المدينة صغيرة جداً لعرضها شهراً بشهر (أقل من {k}) ولا تُنشر "
+              "في أي مستوى."},
+})
+
+
+def map_level(level: str, reason: str, finer: str | None, share: float, k: int, lang: str | None) -> str:
+    """The sentence saying which level a map shows and why (``scn.privacy.levels``)."""
+    words = t(f"level_{level}", lang) if has(f"level_{level}") else level
+    finer_words = t(f"level_{finer}", lang) if finer and has(f"level_{finer}") else ""
+    return t(f"map_level_{reason}", lang, level=words, finer=finer_words, share=f"{share:.0%}", k=k)
+
+TEXT.update({  # base map credit (dashboards/basemap.py)
+    "public_domain": {"en": "public domain", "fr": "domaine public", "ar": "ملكية عامة"},
+})
+
+# prevalence beside counts (issue 21)
+TEXT.update({
+    "prev_flagged": {"en": "Flagged posts over the months published: {n}",
+                     "fr": "Publications signalées sur les mois publiés : {n}",
+                     "ar": "المنشورات المُعلَّمة خلال الأشهر المنشورة: {n}"},
+    "prev_adjusted": {
+        "en": "— about {share} of posts are hateful once the classifier's measured errors are corrected (95% "
+              "interval {low} to {high}), measured on {n} reviewed posts of this city.",
+        "fr": "— environ {share} des publications sont haineuses une fois corrigées les erreurs mesurées du "
+              "classifieur (intervalle à 95 % de {low} à {high}), mesuré sur {n} publications relues de cette "
+              "ville.",
+        "ar": "— نحو {share} من المنشورات كراهية بعد تصحيح الأخطاء المقيسة للمصنّف (مجال 95% من {low} إلى "
+              "{high})، مقيساً على {n} منشوراً مُراجَعاً من هذه المدينة."},
+    "prev_adjusted_staff": {
+        "en": "— about {share} of posts are hateful once the classifier's measured errors are corrected (95% "
+              "interval {low} to {high}; about {adjusted} posts), measured on {n} reviewed posts of this city.",
+        "fr": "— environ {share} des publications sont haineuses une fois corrigées les erreurs mesurées du "
+              "classifieur (intervalle à 95 % de {low} à {high} ; environ {adjusted} publications), mesuré sur "
+              "{n} publications relues de cette ville.",
+        "ar": "— نحو {share} من المنشورات كراهية بعد تصحيح الأخطاء المقيسة للمصنّف (مجال 95% من {low} إلى "
+              "{high}؛ نحو {adjusted} منشوراً)، مقيساً على {n} منشوراً مُراجَعاً من هذه المدينة."},
+    "prev_not_measured": {
+        "en": "The classifier's errors have not been measured on reviewed posts of this city yet, so no corrected "
+              "share is shown.",
+        "fr": "Les erreurs du classifieur n'ont pas encore été mesurées sur des publications relues de cette "
+              "ville : aucune part corrigée n'est montrée.",
+        "ar": "لم تُقَس أخطاء المصنّف بعد على منشورات مُراجَعة من هذه المدينة، لذا لا تُعرض نسبة مصحَّحة."},
+    "prev_hidden": {
+        "en": "The corrected share is not shown: it rests on fewer than {k} flagged posts.",
+        "fr": "La part corrigée n'est pas montrée : elle repose sur moins de {k} publications signalées.",
+        "ar": "لا تُعرض النسبة المصحَّحة: فهي تستند إلى أقل من {k} منشورات مُعلَّمة."},
+    "risk_band_high": {"en": "very likely above the city's usual", "fr": "très probablement au-dessus de "
+                       "l'habituel de la ville", "ar": "على الأرجح جداً أعلى من المعتاد في المدينة"},
+    "risk_band_elevated": {"en": "probably above the city's usual", "fr": "probablement au-dessus de l'habituel "
+                           "de la ville", "ar": "على الأرجح أعلى من المعتاد في المدينة"},
+    "risk_band_typical": {"en": "not clearly above the city's usual", "fr": "pas nettement au-dessus de "
+                          "l'habituel de la ville", "ar": "ليس أعلى بوضوح من المعتاد في المدينة"},
+})
+COLUMNS.update({"band": {"en": "compared with the city", "fr": "par rapport à la ville", "ar": "مقارنة بالمدينة"}})
+
+
+def percent(value: object, lang: str | None) -> str:
+    """A share (0.034) as a percentage in ``lang``'s format (3.4%); "?" when missing."""
+    from babel.numbers import format_percent
+
+    if _missing(value):
+        return "?"
+    return format_percent(float(value), format="#,##0.0%", locale=lang or "en")
+
+
+def risk_bands(codes: object, lang: str | None) -> list[str]:
+    """Risk bands (``geo.risk.BANDS``: high, elevated, typical) in words; an unknown band stays empty."""
+    return [t(f"risk_band_{c}", lang) if has(f"risk_band_{c}") else "" for c in codes]
+
+
+def risk_band_codes(risk: pd.DataFrame) -> np.ndarray:
+    """Each area's band code (high / elevated / typical): the one geo.risk published in ``reasons``, else the
+    ``score`` (the exceedance probability) cut at geo.risk's thresholds; None when neither is known."""
+    from geo.risk import BANDS
+
+    names = [b for _, b in BANDS]
+    raw = risk["reasons"] if "reasons" in risk.columns else pd.Series(None, index=risk.index, dtype=object)
+    published = np.array([(parse_json(r) or {}).get("band") for r in raw], dtype=object)
+    score = pd.to_numeric(risk["score"], errors="coerce").to_numpy(dtype="float64") if "score" in risk.columns \
+        else np.full(len(risk), np.nan)
+    cut = np.where(np.isnan(score), None, np.select([score >= lo for lo, _ in BANDS], names, default="typical"))
+    return np.where(np.isin(published, names), published, cut)

@@ -79,11 +79,11 @@ def design(panel: pd.DataFrame, max_lag: int, pairs: pd.DataFrame) -> pd.DataFra
 
 
 def _fit(panel: pd.DataFrame, x: pd.DataFrame, outcome: str, terms: list[str],
-         cluster: np.ndarray | None) -> object:
+         cluster: np.ndarray | None, offset: np.ndarray | None = None) -> object:
     cols = list(dict.fromkeys(terms))
     usable = [c for c in cols if x[c].notna().any() and x[c].dropna().std() > 0]
     return fe_poisson(panel[outcome].to_numpy(float), x[usable], panel["cell"].to_numpy(),
-                      panel["period"].to_numpy(), cluster)
+                      panel["period"].to_numpy(), cluster, offset=offset)
 
 
 def _term(fit: object, name: str) -> dict:
@@ -95,11 +95,31 @@ def _term(fit: object, name: str) -> dict:
 
 
 def within_place(panel: pd.DataFrame, max_lag: int, pairs: pd.DataFrame,
-                 cluster: np.ndarray | None = None) -> list[dict]:
+                 cluster: np.ndarray | None = None, controls: pd.DataFrame | None = None,
+                 exposure: np.ndarray | None = None, outcome_lags: int = 2) -> list[dict]:
     """Rows (analysis, lag, estimate, ci_low, ci_high, p_value, n, unit) of every within-place model of one city.
 
-    ``panel``: one city's complete cell x month grid (``geo.panel.full_panel``) with ``other_crimes``."""
+    ``panel``: one city's complete place x period grid (``geo.panel.full_panel``; the place in ``cell``) with
+    ``other_crimes``. Area level (``geo.area_panel``): ``controls`` are time-varying regressors added to every
+    model; ``exposure`` (population, per row) enters the crime models as the offset log(exposure) and the speech
+    models as a control (and the lagged outcomes become rates per exposure); ``outcome_lags`` (0, 1 or 2) lagged
+    outcomes are controlled for (0 on short area panels, geo.area_panel.FEW_PERIODS)."""
     x = design(panel, max_lag, pairs)
+    extra: list[str] = []
+    if controls is not None and len(controls.columns):
+        x = x.join(controls.set_axis(panel.index))
+        extra = list(controls.columns)
+    offset = None
+    if exposure is not None:
+        offset = np.log(np.where(np.asarray(exposure, float) > 0, np.asarray(exposure, float), np.nan))
+        x["log_exposure"] = offset
+    speech_extra = extra + (["log_exposure"] if offset is not None else [])
+    if offset is not None:  # lagged outcomes as rates per exposure: a lagged count carries the exposure's trend
+        rate = pd.Series(np.log2(1 + panel["hate_crimes"].astype(float)) - offset / LOG2, index=panel.index)
+        for lag in (1, 2):
+            x[f"h{lag}"] = _shift(rate, panel["cell"], lag)
+        x["h_lead"] = _shift(rate, panel["cell"], -1)
+    h_lags, s_lags = ["h1", "h2"][:outcome_lags], ["s1", "s2"][:outcome_lags]
     has_spill = bool(x["ws1"].notna().any())
     rows = []
 
@@ -108,17 +128,20 @@ def within_place(panel: pd.DataFrame, max_lag: int, pairs: pd.DataFrame,
 
     for lag in range(1, max_lag + 1):
         spill = [f"ws{lag}"] if has_spill else []
-        fwd = _fit(panel, x, "hate_crimes", [f"s{lag}", *spill, f"a{lag}", "a1", "c0", "h1", "h2"], cluster)
+        fwd = _fit(panel, x, "hate_crimes", [f"s{lag}", *spill, f"a{lag}", "a1", "c0", *h_lags, *extra], cluster,
+                   offset)
         add("speech_to_crime", lag, fwd, f"s{lag}")
         if lag == 1:
             add("spillover", 1, fwd, "ws1")
-        rev = _fit(panel, x, "flagged_posts", [f"h{lag}", f"a{lag}", "a1", "c0", "s1", "s2"], cluster)
+        rev = _fit(panel, x, "flagged_posts", [f"h{lag}", f"a{lag}", "a1", "c0", *s_lags, *speech_extra], cluster)
         add("crime_to_speech", lag, rev, f"h{lag}")
     spill = ["ws1"] if has_spill else []
-    placebo = _fit(panel, x, "hate_crimes", ["s1", "s_lead", *spill, "a1", "a_lead", "c0", "h1", "h2"], cluster)
+    placebo = _fit(panel, x, "hate_crimes", ["s1", "s_lead", *spill, "a1", "a_lead", "c0", *h_lags, *extra],
+                   cluster, offset)
     add("placebo_lead", -1, placebo, "s_lead")
-    rplacebo = _fit(panel, x, "flagged_posts", ["h1", "h_lead", "a1", "a_lead", "c0", "s1", "s2"], cluster)
+    rplacebo = _fit(panel, x, "flagged_posts", ["h1", "h_lead", "a1", "a_lead", "c0", *s_lags, *speech_extra],
+                    cluster)
     add("reverse_placebo_lead", -1, rplacebo, "h_lead")
-    control = _fit(panel, x, "other_crimes", ["s1", *spill, "a1", "c0", "o1"], cluster)
+    control = _fit(panel, x, "other_crimes", ["s1", *spill, "a1", "c0", "o1", *extra], cluster, offset)
     add("negative_control", 1, control, "s1")
     return rows

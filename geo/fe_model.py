@@ -56,9 +56,9 @@ class FeFit:
 
 
 def _profile(theta: np.ndarray, x: np.ndarray, y: np.ndarray, g: np.ndarray, n_g: np.ndarray,
-             ng: int) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
+             ng: int, offset: np.ndarray | float = 0.0) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
     """Profile log-likelihood, score, Hessian and per-row score contributions at theta."""
-    eta = x @ theta
+    eta = x @ theta + offset
     eta -= np.bincount(g, eta, ng)[g] / np.bincount(g, minlength=ng)[g]  # numerically stable within a place
     e = np.exp(eta)
     denom = np.bincount(g, e, ng)
@@ -74,21 +74,24 @@ def _profile(theta: np.ndarray, x: np.ndarray, y: np.ndarray, g: np.ndarray, n_g
 
 
 def fe_poisson(y: np.ndarray, regressors: pd.DataFrame, place: np.ndarray, period: np.ndarray,
-               cluster: np.ndarray | None = None, vcov_type: str = "cr1") -> FeFit:
+               cluster: np.ndarray | None = None, vcov_type: str = "cr1",
+               offset: np.ndarray | None = None) -> FeFit:
     """FE Poisson of counts ``y`` on ``regressors`` with place and period effects; SEs clustered by ``cluster``
     (default: place; places must nest in clusters). ``vcov_type``: ``cr1`` (default) by place, with G / (G - 1);
     ``cr3`` the cluster jackknife (one Newton step per left-out cluster; MacKinnon, Nielsen and
-    Webb 2023: more reliable when a few clusters carry most of the signal; wider, so less power). Rows with a
-    missing value are dropped."""
+    Webb 2023: more reliable when a few clusters carry most of the signal; wider, so less power). ``offset``:
+    a term with coefficient 1 in the log mean (log exposure, e.g. log population); only its change within a
+    place matters, its level is absorbed by the place effect. Rows with a missing value are dropped."""
     names = list(regressors.columns)
     x_reg = regressors.to_numpy(float)
-    ok = np.isfinite(x_reg).all(axis=1) & np.isfinite(np.asarray(y, float))
+    off = np.zeros(len(x_reg)) if offset is None else np.asarray(offset, float)
+    ok = np.isfinite(x_reg).all(axis=1) & np.isfinite(np.asarray(y, float)) & np.isfinite(off)
     y = np.asarray(y, float)[ok]
     g, _ = pd.factorize(np.asarray(place)[ok])
     ng = int(g.max()) + 1 if len(g) else 0
     n_g = np.bincount(g, y, ng) if ng else np.zeros(0)
     keep = n_g[g] > 0 if ng else np.zeros(0, bool)  # places that never see the outcome carry no information
-    y, x_reg = y[keep], x_reg[ok][keep]
+    y, x_reg, off = y[keep], x_reg[ok][keep], off[ok][keep]
     g, _ = pd.factorize(g[keep])
     ng = int(g.max()) + 1 if len(g) else 0
     per = pd.Series(np.asarray(period)[ok][keep])
@@ -108,7 +111,7 @@ def fe_poisson(y: np.ndarray, regressors: pd.DataFrame, place: np.ndarray, perio
     if np.linalg.matrix_rank(xs.T @ xs) < xs.shape[1]:  # collinear regressors: no estimate
         return empty
     theta = np.zeros(xs.shape[1])
-    ll, score, hess, rows = _profile(theta, xs, y, g, n_g, ng)
+    ll, score, hess, rows = _profile(theta, xs, y, g, n_g, ng, off)
     converged = False
     for _ in range(MAX_ITER):
         try:
@@ -118,7 +121,7 @@ def fe_poisson(y: np.ndarray, regressors: pd.DataFrame, place: np.ndarray, perio
         t = 1.0
         while t > 1e-6:  # step halving keeps the likelihood rising
             cand = theta + t * step
-            ll_new, s_new, h_new, r_new = _profile(cand, xs, y, g, n_g, ng)
+            ll_new, s_new, h_new, r_new = _profile(cand, xs, y, g, n_g, ng, off)
             if np.isfinite(ll_new) and ll_new >= ll - 1e-12:
                 break
             t /= 2
@@ -131,7 +134,7 @@ def fe_poisson(y: np.ndarray, regressors: pd.DataFrame, place: np.ndarray, perio
     except np.linalg.LinAlgError:
         return empty
     if vcov_type == "cr3":
-        vcov = _jackknife(xs, y, g, n_g, ng, c, n_clusters, theta, hess, rows) / np.outer(sd, sd)
+        vcov = _jackknife(xs, y, g, n_g, ng, c, n_clusters, theta, hess, rows, off) / np.outer(sd, sd)
     else:
         vcov = bread @ _meat(rows, c) @ bread / np.outer(sd, sd)
     t_codes, _ = pd.factorize(per)  # two-way: place + period - place x period, made positive semi-definite
@@ -144,10 +147,11 @@ def fe_poisson(y: np.ndarray, regressors: pd.DataFrame, place: np.ndarray, perio
 
 
 def _jackknife(x: np.ndarray, y: np.ndarray, g: np.ndarray, n_g: np.ndarray, ng: int, c: np.ndarray, nc: int,
-               theta: np.ndarray, hess: np.ndarray, rows: np.ndarray) -> np.ndarray:
+               theta: np.ndarray, hess: np.ndarray, rows: np.ndarray, offset: np.ndarray | float = 0.0
+               ) -> np.ndarray:
     """CR3: (G - 1) / G x sum of (theta_-c - mean)(...)' with theta_-c one Newton step from theta without
     cluster c: theta_-c - theta = (H - H_c)^-1 s_c (H_c, s_c: the cluster's Hessian and score)."""
-    eta = x @ theta
+    eta = x @ theta + offset
     eta -= np.bincount(g, eta, ng)[g] / np.bincount(g, minlength=ng)[g]
     e = np.exp(eta)
     pi = e / np.bincount(g, e, ng)[g]

@@ -10,10 +10,16 @@ COUNTS = ["posts", "flagged_posts", "crimes", "hate_crimes"]
 
 
 def period_range(periods: pd.Series | np.ndarray) -> list[str]:
-    """Every month (YYYY-MM) or ISO week (YYYY-Www) from the first to the last of ``periods``, gaps filled."""
+    """Every month (YYYY-MM), ISO week (YYYY-Www), quarter (YYYY-Qn) or year (YYYY) from the first to the last of
+    ``periods``, gaps filled."""
     values = pd.Series(pd.unique(np.asarray(periods, dtype=object))).dropna().astype(str)
     if values.empty:
         return []
+    if values.str.fullmatch(r"\d{4}").all():  # years
+        return [str(y) for y in range(int(values.min()), int(values.max()) + 1)]
+    if values.str.fullmatch(r"\d{4}-Q[1-4]").all():  # quarters
+        quarters = pd.PeriodIndex(values, freq="Q")
+        return [f"{q.year}-Q{q.quarter}" for q in pd.period_range(quarters.min(), quarters.max(), freq="Q")]
     if values.str.contains("-W").all():
         days = pd.to_datetime(values + "-1", format="%G-W%V-%u")
         weeks = pd.date_range(days.min(), days.max(), freq="7D")

@@ -65,6 +65,9 @@ def _city(frame: pd.DataFrame, threshold: float, draws: int, seed: int) -> pd.Da
     rng = np.random.default_rng(seed)
     theta = np.zeros((draws, len(frame)))
     for name, (count, activity) in SIGNALS.items():  # two signals
+        if frame[count].isna().all():  # hate crime unknown (police.uk files carry no hate flag): no signal, not 0
+            frame[f"{name}_rr"], frame[f"{name}_exceedance"] = np.nan, np.nan
+            continue
         shape, rate = eb_gamma(frame[count].to_numpy(float), _expected(frame, count, activity, by_population))
         frame[f"{name}_rr"] = (shape / rate).round(3)
         frame[f"{name}_exceedance"] = stats.gamma.sf(threshold, shape, scale=1 / rate).round(3)
@@ -102,7 +105,8 @@ def risk_profile(area_month: pd.DataFrame, survey: pd.DataFrame | None = None, r
     recent = am[am["period"].to_numpy() >= np.asarray(first)]
     population = pd.to_numeric(am["population"], errors="coerce").groupby([am["city_id"], am["area_code"]]).max()
     recent = recent.groupby(["city_id", "area_code"], as_index=False)[
-        ["flagged_posts", "hate_crimes", "posts", "crimes"]].sum()
+        ["flagged_posts", "hate_crimes", "posts", "crimes"]].sum(min_count=1)  # all unknown hate crime stays NaN
+    recent[["flagged_posts", "posts", "crimes"]] = recent[["flagged_posts", "posts", "crimes"]].fillna(0)
     recent["population"] = population.reindex(pd.MultiIndex.from_frame(recent[["city_id", "area_code"]])).to_numpy()
     recent = pd.concat([_city(g, threshold, draws, seed) for _, g in recent.groupby("city_id")], ignore_index=True)
     recent = recent.rename(columns={"flagged_posts": "speech_recent", "hate_crimes": "crime_recent"})

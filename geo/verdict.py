@@ -29,9 +29,10 @@ MIN_HATE_CRIMES = 20
 MIN_FLAGGED_POSTS = 20
 
 
-def data_note(n_cells_with_hate: int, n_periods: int, hate_crimes: int, flagged_posts: int) -> str | None:
+def data_note(n_cells_with_hate: int, n_periods: int, hate_crimes: int, flagged_posts: int,
+              min_periods: int = MIN_PERIODS) -> str | None:
     """Why a city's data cannot support a verdict (a code), or None."""
-    if n_periods < MIN_PERIODS:
+    if n_periods < min_periods:
         return "too_few_periods"
     if n_cells_with_hate < MIN_CELLS:
         return "too_few_cells"
@@ -77,10 +78,12 @@ def _num(v: object) -> float | None:
 def verdict(rows: list[dict], facts: dict, alpha: float = ALPHA) -> tuple[str, dict]:
     """(verdict code, evidence) of one city from its ``geo.direction.within_place`` rows.
 
-    ``facts``: n_cells_with_hate, n_periods, hate_crimes, flagged_posts (counts behind the data check).
+    ``facts``: n_cells_with_hate, n_periods, hate_crimes, flagged_posts (counts behind the data check) and
+    optionally min_periods (an area panel of years needs fewer periods than a cell panel of months).
     The verdict rests on the pre-specified lag 1 and directional hypotheses (longer lags are reported, not tested
     here). A failed placebo or negative control, or both directions, is never ``speech_leads``."""
-    note = data_note(facts["n_cells_with_hate"], facts["n_periods"], facts["hate_crimes"], facts["flagged_posts"])
+    note = data_note(facts["n_cells_with_hate"], facts["n_periods"], facts["hate_crimes"], facts["flagged_posts"],
+                     facts.get("min_periods", MIN_PERIODS))
     fwd, rev, spill = _lag1(rows, "speech_to_crime"), _lag1(rows, "crime_to_speech"), _lag1(rows, "spillover")
     placebo, rplacebo, control = _one(rows, "placebo_lead"), _one(rows, "reverse_placebo_lead"), \
         _one(rows, "negative_control")

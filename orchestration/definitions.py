@@ -8,6 +8,7 @@ merges them.
 
 from dagster import Definitions, multiprocess_executor
 
+from assets.alerts.defs import defs as alerts_defs
 from assets.analysis.defs import defs as analysis_defs
 from assets.collect.defs import defs as collect_defs
 from assets.enrich.defs import defs as enrich_defs
@@ -19,7 +20,7 @@ from assets.transforms.defs import defs as transforms_defs
 from scn.settings import settings
 
 DOMAINS = (ingest_defs, collect_defs, enrich_defs, transforms_defs, analysis_defs, review_defs, publish_defs,
-           maintenance_defs)
+           alerts_defs, maintenance_defs)
 
 # runs launched by the daemon (sensor, schedules, UI): parallel steps, one step per city partition at a time
 executor = multiprocess_executor.configured({

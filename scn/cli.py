@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from scn import vocabularies
+from scn.alerts import commands as alerts_commands
 from scn.publish.catalog import KINDS as EXPORT_KINDS
 from scn.settings import KINDS, paths
 
@@ -21,7 +22,12 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     if args.if_empty and any(p.is_file() for p in paths().inbox.rglob("*")):
         print(f"inbox {paths().inbox} already holds data: demo world not generated")
         return 0
-    summary = generate(home, seed=args.seed, size=args.size, null=args.null)
+    if args.size == "city":  # one London-size city, its published files in home/published (scn.demo.bigcity)
+        from scn.demo.bigcity import generate as generate_city
+
+        summary = generate_city(home, seed=args.seed)
+    else:
+        summary = generate(home, seed=args.seed, size=args.size, null=args.null)
     print(json.dumps(summary, default=str, indent=None if args.json else 2)[:4000] if args.json
           else f"demo world (seed {args.seed}, {args.size}{', null' if args.null else ''}) written to {paths().inbox}")
     return 0
@@ -37,7 +43,15 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         def progress(rows: int) -> None:
             print(f"\r{args.path}: {rows:,} rows read", end="", file=sys.stderr, flush=True)
     try:
-        result = ingest_file(args.kind, Path(args.path), city_id=args.city, progress=progress)
+        options = {k: v for k, v in (("value_columns", args.value_column), ("category", args.category),
+                                     ("hate", args.hate or None)) if v}
+        misplaced = [f for f, kind in (("value_columns", "area-attributes"), ("category", "crime-counts"),
+                                       ("hate", "crime-counts")) if f in options and args.kind != kind]
+        if misplaced:
+            flag = "--" + misplaced[0].replace("_columns", "-column").replace("_", "-")
+            print(f"scn ingest: {flag} applies to another kind of file, not {args.kind}", file=sys.stderr)
+            return 2
+        result = ingest_file(args.kind, Path(args.path), city_id=args.city, progress=progress, options=options)
     except IngestError as exc:
         print(f"scn ingest: {exc}", file=sys.stderr)
         return 2
@@ -52,6 +66,8 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
               f"{out['archived_to']}")
         for err in out["errors"][:5]:
             print(f"  row {err['row']}, field {err['field']}: {err['reason']}")
+        for warning in out["warnings"]:
+            print(f"  warning {warning['code']}: " + ", ".join(f"{k}={v}" for k, v in warning.items() if k != "code"))
     return 0
 
 
@@ -283,8 +299,10 @@ def build_parser() -> argparse.ArgumentParser:
                        "posts, crimes, surveys and programme records, with a documented planted effect; see "
                        "docs/demo-world.md) as the files a real user would hand us, into $SCN_HOME/inbox.")
     p.add_argument("--seed", type=int, default=11, help="random seed (same seed, same files)")
-    p.add_argument("--size", choices=("small", "medium", "large"), default="small",
-                   help="small: minutes; large: ~10M posts, 1M crimes, 30 cities (benchmarks)")
+    p.add_argument("--size", choices=("small", "medium", "large", "city"), default="small",
+                   help="small: minutes; large: ~10M posts, 1M crimes, 30 cities (benchmarks); city: London at "
+                   "real size (4,835 areas in British National Grid, ~2,500 cells, population and hate-crime "
+                   "count files in $SCN_HOME/published/london)")
     p.add_argument("--null", action="store_true", help="a world with no link between speech and hate crime")
     p.add_argument("--if-empty", action="store_true", help="do nothing when the inbox already holds files")
     p.add_argument("--json", action="store_true", help="print the world's summary as JSON")
@@ -298,7 +316,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", metavar="PATH")
     p.add_argument("--city", metavar="CITY_ID", help="city the file belongs to (lowercase slug, e.g. london)")
     p.add_argument("--json", action="store_true", help="print exactly one JSON object: file, kind, city_id, "
-                   "rows_read, accepted, quarantined, duplicates, archived_to, errors")
+                   "rows_read, accepted, quarantined, duplicates, archived_to, errors, warnings")
+    p.add_argument("--value-column", action="append", metavar="NAME", help="area-attributes: a column holding "
+                   "values (repeat for several; default: every numeric column). A wide file's row is one (area, "
+                   "column) cell")
+    p.add_argument("--category", metavar="TEXT", help="crime-counts: the crime category of a file without one")
+    p.add_argument("--hate", action="store_true", help="crime-counts: every count in the file is hate crime")
     p.set_defaults(func=_cmd_ingest)
 
     p = sub.add_parser("collect", help="collect what is new from a platform, survey server or police API",
@@ -422,6 +445,8 @@ def build_parser() -> argparse.ArgumentParser:
     rt.add_argument("--json", action="store_true", help="one JSON object: city_id, lang, adopted, "
                     "adapter_macro_f1, current_macro_f1, n_train, n_holdout, version, reason, relabelled")
     rt.set_defaults(func=_cmd_review)
+
+    alerts_commands.add_parser(sub)  # scn alerts subscribe|unsubscribe|list|notify|digest (docs/alerts.md)
     return ap
 
 

@@ -14,11 +14,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from threading import Lock
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-KINDS = ("social", "survey", "programme", "crime", "boundaries", "cities")
+KINDS = ("social", "survey", "programme", "crime", "boundaries", "cities", "area-attributes", "crime-counts")
 
 
 class Settings(BaseSettings):
@@ -69,6 +70,22 @@ class Settings(BaseSettings):
     telegram_api_hash: str | None = Field(None, description="Telegram API hash (Telethon option)")
     telegram_session: str | None = Field(None, description="Telethon StringSession of the operator's logged-in "
                                          "account (Telethon option)")
+    # alert inbox and notifications to cities' subscribers (issue 21, docs/alerts.md)
+    smtp_host: str | None = Field(None, description="SMTP server alert e-mails go through (unset: no e-mail)")
+    smtp_port: int = Field(25, ge=1, le=65535, description="SMTP server port")
+    smtp_from: str = Field("scn-alerts@localhost", description="sender address of alert e-mails")
+    smtp_tls: Literal["none", "starttls", "ssl"] = Field("none", description="SMTP transport security")
+    smtp_user: str | None = Field(None, description="SMTP log-in user (unset: no log-in)")
+    smtp_password: str | None = Field(None, description="SMTP log-in password")
+    alert_expire_days: int = Field(28, ge=1, description="an alert older than this, still open, shows as expired")
+    dashboard_url: str = Field("http://127.0.0.1:8050", description="dashboards address linked from notifications")
+
+    # base map of the dashboards' maps (issue 21, docs/dashboards.md "Maps offline"): offline by default
+    basemap_tiles: Path | None = Field(None, description="MBTiles or PMTiles raster file (e.g. an OpenStreetMap "
+                                       "extract) served by the app at /_basemap/tiles/{z}/{x}/{y} under the maps")
+    basemap_url: str | None = Field(None, description="XYZ raster tile URL template drawn under the maps (the "
+                                    "browser fetches it: the only base map request that leaves the machine)")
+    basemap_attribution: str = Field("", description="attribution of the operator's tiles, shown under the maps")
 
     @field_validator("home", mode="after")
     @classmethod
@@ -83,7 +100,8 @@ class Settings(BaseSettings):
     @field_validator("classifier", "classifier_eval", "lexicons", "secret_key", "pseudonym_key",
                      "alert_webhook", "x_bearer_token", "reddit_client_id", "reddit_client_secret",
                      "mastodon_access_token", "bluesky_access_token", "kobo_token", "odk_email", "odk_password",
-                     "telegram_api_id", "telegram_api_hash", "telegram_session", mode="before")
+                     "telegram_api_id", "telegram_api_hash", "telegram_session", "smtp_host", "smtp_user",
+                     "smtp_password", mode="before")
     @classmethod
     def _blank_is_unset(cls, v: object) -> object:
         return None if isinstance(v, str) and not v.strip() else v

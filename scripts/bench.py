@@ -30,7 +30,7 @@ STAGES = [
     ("demo", ["demo", "--seed", "11", "--size", "{size}"]),
     ("ingest", ["run", "--select", "group:ingest", "--no-publish"]),
     ("enrich", ["run", "--select", "group:enrich", "--no-publish"]),
-    ("transforms", ["run", "--select", "group:dbt_staging or group:dbt_intermediate or group:dbt_marts",
+    ("transforms", ["run", "--select", "group:dbt_seeds or group:dbt_staging or group:dbt_intermediate or group:dbt_marts",
                     "--no-publish"]),
     ("analysis", ["run", "--select", "group:analysis", "--no-publish"]),
     ("publish", ["run", "--select", "key:serving/snapshot"]),
@@ -39,6 +39,14 @@ STAGES = [
 
 def run_measured(cmd: list[str], env: dict[str, str]) -> dict:
     """Run a command; wall time and peak resident memory of its whole process tree (sampled every 0.2 s)."""
+    figures, out, code = measure(cmd, env)
+    if code != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed ({code}):\n{out[-6000:]}")
+    return figures
+
+
+def measure(cmd: list[str], env: dict[str, str]) -> tuple[dict, str, int]:
+    """Run a command: ({seconds, peak_mb} of its whole process tree, its output, its exit code)."""
     start = time.perf_counter()
     # output to a file, not a pipe: a pipe nobody reads fills up with Dagster's log and blocks the run
     log = tempfile.TemporaryFile(mode="w+")
@@ -56,9 +64,7 @@ def run_measured(cmd: list[str], env: dict[str, str]) -> dict:
     out = log.read()
     log.close()
     seconds = time.perf_counter() - start
-    if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{out[-6000:]}")
-    return {"seconds": round(seconds, 2), "peak_mb": round(peak / 2**20, 1)}
+    return {"seconds": round(seconds, 2), "peak_mb": round(peak / 2**20, 1)}, out, proc.returncode
 
 
 def lake_rows(home: Path) -> dict[str, int]:
@@ -188,9 +194,18 @@ def markdown_table(result: dict) -> str:
         i = result["ingest_1m"]
         extra.append(f"`scn ingest` of one {i['rows']:,}-row social CSV ({i['file_mb']} MB): {i['ingest_s']} s, "
                      f"{i['rows_per_s']:,} rows/s, {i['accepted']:,} accepted, {i['quarantined']:,} quarantined")
+    if "labeller" in result:
+        lab = result["labeller"]
+        extra.append(f"labeller {lab['posts_per_s']:,} posts/s on {lab['posts']:,} posts ({lab['unique_share']:.0%} "
+                     f"distinct texts; {lab['unique_posts_per_s']:,}/s all distinct), reference path "
+                     f"{lab['reference_posts_per_s']:,}/s in the same run ({lab['speedup']}x), load "
+                     f"{lab['load_avg_1min'][0]}, {lab['model']}")
     if "dashboard" in result:
         d = result["dashboard"]
         extra.append("dashboard callbacks, 10k-cell city: " + json.dumps(d))
+    if "first_paint" in result:
+        extra.append("city page in headless Chromium (first contentful paint, map drawn): "
+                     + json.dumps(result["first_paint"]))
     return "\n".join(lines + [""] + [f"- {e}" for e in extra]) + "\n"
 
 
@@ -200,6 +215,7 @@ def main() -> int:
     ap.add_argument("--home", help="SCN_HOME to use (default: a fresh temporary folder)")
     ap.add_argument("--out", default=str(REPO / "bench-results" / "latest.json"))
     ap.add_argument("--skip-extras", action="store_true", help="only the pipeline stages")
+    ap.add_argument("--skip-bigcity", action="store_true", help="without London at real size (bench_bigcity.py)")
     args = ap.parse_args()
     home = Path(args.home or tempfile.mkdtemp(prefix=f"scn-bench-{args.size}-"))
     env = {**os.environ, "SCN_HOME": str(home), "DAGSTER_HOME": str(home / "dagster")}
@@ -240,15 +256,32 @@ def main() -> int:
                 result["ingest_1m"] = bench_ingest(1_000_000, Path(tmp))
         finally:
             sys.path.pop(0)
+        from time_classify import labeller_throughput  # scripts/ (this script's folder) is on sys.path
+
+        print("[bench] labeller: posts/s on a realistic mix (half the posts repeat a text) ...", flush=True)
+        result["labeller"] = labeller_throughput(200_000, unique_share=0.5)
         from bench_dashboards import callback_latency  # scripts/ (this script's folder) is on sys.path
 
         print("[bench] dashboard callbacks on a 10k-cell city ...", flush=True)
         result["dashboard"] = callback_latency(cells=10_000, n=50)
+        from bench_dashboards import first_paint
+
+        print("[bench] first paint of a city page in headless Chromium (issue 21) ...", flush=True)
+        result["first_paint"] = first_paint(home)
+    if not args.skip_bigcity:
+        from bench_bigcity import bench_city  # scripts/ (this script's folder) is on sys.path
+
+        print("[bench] London at real size: 4,835 areas, ~2,500 cells (scripts/bench_bigcity.py) ...", flush=True)
+        result["bigcity"] = {**bench_city(), "date": result["date"], "machine": result["machine"]}
 
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2, default=str))
     table = markdown_table(result)
+    if "bigcity" in result:
+        from bench_bigcity import markdown
+
+        table += "\n" + markdown(result["bigcity"], f"make bench SIZE={args.size}")
     out.with_suffix(".md").write_text(table)
     print("\n" + table)
     print(f"written to {out} and {out.with_suffix('.md')} (SCN_HOME {home})")

@@ -1,16 +1,17 @@
-"""PNG screenshots of the dashboards (city, network, data health, and the city page in Arabic) taken with
-headless Chromium (Debian's chromium + chromium-driver) against a running app.
+"""PNG screenshots of the dashboards taken with headless Chromium (Debian's chromium + chromium-driver) against a
+running app: the city page as staff and as the city's official, in English and Arabic; the network page; the
+alert inbox (when the app has one); data health.
 
     .venv/bin/python scripts/screenshots.py                      # serves $SCN_HOME on a free port itself
-    .venv/bin/python scripts/screenshots.py --url http://127.0.0.1:8050 --city london
-With users configured, give SCN_SHOT_USER / SCN_SHOT_PASSWORD (a staff account); without users, a server bound
-to 127.0.0.1 gives the local staff session.
+    .venv/bin/python scripts/screenshots.py --url http://127.0.0.1:8050 --city mombasa --credentials creds.txt
+``--credentials``: a file of ``role user password`` lines (role ``staff`` or ``official``; the official's
+city is the one shown). Without it, a server bound to 127.0.0.1 with no users gives the local staff session
+and the official's views are skipped.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import socket
 import subprocess
 import sys
@@ -64,37 +65,68 @@ def chromium(width: int = 1360, height: int = 1800) -> webdriver.Chrome:
     return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
 
 
-def shoot(url: str, out: Path, city: str) -> list[Path]:
+def _sign_in(driver: webdriver.Chrome, wait: WebDriverWait, url: str, login: tuple[str, str] | None) -> None:
+    driver.delete_all_cookies()
+    if login is None:
+        return
+    driver.get(f"{url}/login")
+    wait.until(ec.presence_of_element_located((By.ID, "username"))).send_keys(login[0])
+    driver.find_element(By.ID, "password").send_keys(login[1])
+    driver.find_element(By.ID, "login-submit").click()
+    wait.until(lambda d: "/login" not in d.current_url)
+
+
+def read_credentials(path: str | None) -> dict[str, tuple[str, str]]:
+    """``role -> (user, password)`` from a file of ``role user password`` lines."""
+    if not path:
+        return {}
+    rows = [line.split(maxsplit=2) for line in Path(path).read_text().splitlines() if line.strip()]
+    return {role: (user, password) for role, user, password in rows}
+
+
+def shoot(url: str, out: Path, city: str, credentials: dict[str, tuple[str, str]] | None = None) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
+    credentials = credentials or {}
     driver = chromium()
     wait = WebDriverWait(driver, 60)
     written = []
+    has_inbox = (REPO / "dashboards" / "pages" / "alerts.py").exists()  # the alert inbox (issue 21)
+    city_ready = "#cell-map canvas, #cell-map .js-plotly-plot"
+    staff = [("city.png", f"/city/{city}", city_ready, "en"),
+             ("network.png", "/network", "#net-member-map canvas, #net-member-map .js-plotly-plot", "en"),
+             ("health.png", "/health", "#health-assets, #page .card", "en"),
+             ("city-ar.png", f"/city/{city}", city_ready, "ar")]
+    if has_inbox:
+        staff.append(("alerts.png", "/alerts", "#page h2", "en"))
+    official = [("city-official.png", f"/city/{city}", city_ready, "en"),
+                ("city-official-ar.png", f"/city/{city}", city_ready, "ar")]
+    sessions = [(credentials.get("staff"), staff)] + ([(credentials["official"], official)]
+                                                      if "official" in credentials else [])
     try:
-        user, password = os.environ.get("SCN_SHOT_USER"), os.environ.get("SCN_SHOT_PASSWORD")
-        if user and password:
-            driver.get(f"{url}/login")
-            wait.until(ec.presence_of_element_located((By.ID, "username"))).send_keys(user)
-            driver.find_element(By.ID, "password").send_keys(password)
-            driver.find_element(By.ID, "login-submit").click()
-        plan = [("city.png", f"/city/{city}", "#cell-map canvas", "en"),
-                ("network.png", "/network", "#net-member-map canvas", "en"),
-                ("health.png", "/health", "#health-assets, #page .card", "en"),
-                ("city-ar.png", f"/city/{city}", "#cell-map canvas", "ar")]
-        for name, path, ready, lang in plan:
-            driver.get(f"{url}{path}")
-            radio = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, f"#lang input[value='{lang}']")))
-            if not radio.is_selected():
-                radio.click()
-            wait.until(lambda d, sel=ready: d.find_elements(By.CSS_SELECTOR, sel))
-            time.sleep(2.5)  # let MapLibre and Plotly finish painting
-            height = driver.execute_script("return document.documentElement.scrollHeight")
-            driver.set_window_size(1360, min(max(height, 900), 4000))
-            time.sleep(0.5)
-            driver.save_screenshot(str(out / name))
-            written.append(out / name)
+        for login, plan in sessions:
+            _sign_in(driver, wait, url, login)
+            written += _shots(driver, wait, url, out, plan)
         driver.find_element(By.CSS_SELECTOR, "#lang input[value='en']").click()
     finally:
         driver.quit()
+    return written
+
+
+def _shots(driver: webdriver.Chrome, wait: WebDriverWait, url: str, out: Path, plan: list) -> list[Path]:
+    written = []
+    for name, path, ready, lang in plan:
+        driver.get(f"{url}{path}")
+        radio = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, f"#lang input[value='{lang}']")))
+        if not radio.is_selected():
+            radio.click()
+        wait.until(lambda d, sel=ready: d.find_elements(By.CSS_SELECTOR, sel))
+        time.sleep(2.5)  # let MapLibre and Plotly finish painting
+        height = driver.execute_script("return document.documentElement.scrollHeight")
+        driver.set_window_size(1360, min(max(height, 900), 4000))
+        time.sleep(0.5)
+        driver.save_screenshot(str(out / name))
+        driver.set_window_size(1360, 1800)
+        written.append(out / name)
     return written
 
 
@@ -103,9 +135,10 @@ def main() -> int:
     ap.add_argument("--url", help="a running app; default: serve $SCN_HOME on a free local port")
     ap.add_argument("--city", default="london")
     ap.add_argument("--out", default=str(REPO / "docs" / "screenshots"))
+    ap.add_argument("--credentials", help="file of `role user password` lines (roles: staff, official)")
     args = ap.parse_args()
     with running_app(args.url) as url:
-        for path in shoot(url, Path(args.out), args.city):
+        for path in shoot(url, Path(args.out), args.city, read_credentials(args.credentials)):
             print(path)
     return 0
 

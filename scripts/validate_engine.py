@@ -3,7 +3,8 @@
     .venv/bin/python scripts/validate_engine.py --seeds 50                  # every world type, 50 seeds each
     .venv/bin/python scripts/validate_engine.py --seeds 10 --worlds tension,crime_leads --out /tmp/v.json
 
-Each seed builds one city (169 H3 cells x 24 months) of a world type from tests/support/geo_worlds.py (``WORLDS``)
+Each seed builds one city (169 H3 cells x 24 months) of a world type from tests/support/geo_worlds.py (``WORLDS``),
+or one area-level city (150 areas x 10 years of published counts, tests/support/area_worlds.py, ``AREA_WORLDS``)
 and runs it through ``scn.analysis.engine.analyse`` (the code path of ``scn analyse`` and the correlations asset).
 Prints per world type: the share of each verdict, the power (speech_leads where speech -> crime is planted), the
 coverage of the planted rate ratio by the lag-1 interval, spillover found (spillover row p < 0.05, estimate > 1),
@@ -23,16 +24,28 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from scn.analysis.engine import analyse  # noqa: E402
+from tests.support.area_worlds import area_yearly_world  # noqa: E402
 from tests.support.geo_worlds import WORLDS, engine_world  # noqa: E402
+
+# area-level worlds (tests/support/area_worlds.py): hate crime published as yearly counts per area (150 areas x
+# 10 years), population changing area by area and driving both hateful posting and hate crime
+AREA_WORLDS: dict[str, dict] = {
+    "area_yearly_null": {"speech_to_crime": False, "crime_to_speech": False},
+    "area_yearly_effect": {"speech_to_crime": True, "crime_to_speech": False, "rate_ratio": 1.15},
+}
+WORLDS = {**WORLDS, **AREA_WORLDS}
 
 FIRST_SEED = 20_000
 
 
 def run_world(kind: str, seed: int) -> dict:
     """Verdict and the key numbers of one world."""
-    table = analyse(engine_world(kind, seed))
-    rows = table.set_index(["analysis", "lag"])
     spec = WORLDS[kind]
+    if kind in AREA_WORLDS:
+        table = analyse(pd.DataFrame(), area_panel=area_yearly_world(seed, spec.get("rate_ratio", 1.0)))
+    else:
+        table = analyse(engine_world(kind, seed))
+    rows = table.set_index(["analysis", "lag"])
     fwd, spill = rows.loc[("speech_to_crime", 1)], rows.loc[("spillover", 1)]
     planted = spec.get("rate_ratio", 1.0) if spec["speech_to_crime"] and "spillover" not in spec else 1.0
     return {"world": kind, "seed": seed, "verdict": table["verdict"].iloc[0], "estimate": float(fwd["estimate"]),
@@ -55,7 +68,7 @@ def summarise(results: pd.DataFrame) -> pd.DataFrame:
             checks.append(row["speech_leads"] <= 0.05)
         if spec["crime_to_speech"]:
             checks.append(row["crime_leads"] >= 0.80)
-        if kind == "clean_effect":
+        if kind in ("clean_effect", "area_yearly_effect"):
             checks += [row["speech_leads"] >= 0.80, row["coverage"] >= 0.90]
         if kind == "overdispersed_effect":
             checks += [row["speech_leads"] >= 0.60, row["coverage"] >= 0.90]

@@ -16,13 +16,16 @@ def _analysis_asset(name: str, deps: list[AssetKey], description: str, function:
 
 
 analysis_assets = [
-    _analysis_asset("correlations", [warehouse_key("cell_month"), lake_key("areas"),
+    _analysis_asset("correlations", [warehouse_key("cell_month"), warehouse_key("area_period"),
+                                     warehouse_key("area_attribute_year"), lake_key("areas"),
                                      analysis_key("classifier_rates")],
                     "Per city: within-place fixed-effects rate ratios per doubling of hateful posts both ways "
                     "(speech -> later crime, crime -> later speech), spillover, placebo lead, negative control, "
                     "prewhitened secondary statistics; each with CI and n; and a direction verdict with evidence. "
                     "Flagged counts adjusted with the city's own review-measured error rates when it has them "
-                    "(intervals widened over their 95% ranges)."),
+                    "(intervals widened over their 95% ranges). Cities with published hate-crime counts per area "
+                    "are analysed at area level (areas x the counts' period, population as exposure); every row "
+                    "says its level and period."),
     _analysis_asset("alerts", [warehouse_key("area_week"), lake_key("posts"), lake_key("posts_enriched")],
                     "Early warning: weekly bursts of flagged speech per area against a seasonal negative-binomial "
                     "baseline (at most one false alert per area-year expected), and coordinated posting "

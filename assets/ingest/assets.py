@@ -22,12 +22,12 @@ LEDGER_TABLES = ("quarantine", "ingest_log")
 
 def _ingest_family(kind: str, tables: tuple[str, ...]):
     deps = [] if kind == "cities" else [lake_key("cities")]
-    if kind in ("social", "crime", "survey"):
+    if kind in ("social", "crime", "survey", "area-attributes", "crime-counts"):
         deps.append(lake_key("areas"))
 
     @multi_asset(
         retry_policy=retry_policy(),
-        name=f"ingest_{kind}",
+        name=f"ingest_{kind.replace('-', '_')}",
         group_name="ingest",
         specs=[AssetSpec(lake_key(t), deps=deps, description=f"Lake table `{t}` (Parquet), ingested from "
                          f"$SCN_HOME/inbox/{kind}/") for t in tables],

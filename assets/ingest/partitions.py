@@ -10,7 +10,7 @@ from scn.ingest.sources.base import SOURCES
 # families whose files arrive per city (inbox/<kind>/<city_id>/): their assets are partitioned by city. The member
 # registry and the programme records are network-wide files and stay unpartitioned.
 CITY_PARTITIONS = DynamicPartitionsDefinition(name="city")
-PARTITIONED_KINDS = ("boundaries", "social", "crime", "survey")
+PARTITIONED_KINDS = ("boundaries", "social", "crime", "survey", "area-attributes", "crime-counts")
 RANGE_START = "dagster/asset_partition_range_start"
 RANGE_END = "dagster/asset_partition_range_end"
 

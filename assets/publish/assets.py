@@ -38,8 +38,10 @@ def serving_snapshot(context: AssetExecutionContext, warehouse: WarehouseResourc
         for t in ANALYSIS_PUBLISHED:
             if lake.has_table(t):
                 queries[t] = f"select * from {lake.scan(t)} order by all"
+        from scn.ingest.ingest_warnings import published as ingest_warnings
+
         health = {"asset_health": asset_health(context), "check_results": check_results(context),
-                  "collection_health": collection_health(context)}
+                  "collection_health": collection_health(context), "ingest_warnings": ingest_warnings()}
         snap = serving.publish(health, run_id=context.run_id, data_date=data_date,
                                from_duckdb=(warehouse.path(), queries))
         meta = serving.manifest(snap)

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 from dash import dash_table, dcc, html
 
 from dashboards import data
-from dashboards.i18n import column, t
+from dashboards.i18n import column, direction, t
 
 FONT = '"Segoe UI", "Noto Sans", "Noto Sans Arabic", Arial, sans-serif'
 
@@ -34,19 +34,24 @@ def graph(fig: go.Figure | None, id: str, lang: str):
         html.Div(unavailable(lang), id=id)
 
 
-def frame_table(frame: pd.DataFrame, id: str, lang: str = "en", page_size: int = 12) -> dash_table.DataTable:
-    """A read-only, sortable table of a frame (numbers rounded, headers in ``lang``). The grid itself stays
-    left-to-right (DataTable does not lay out right-to-left); Arabic text in cells still reads right-to-left."""
+def frame_table(frame: pd.DataFrame, id: str, lang: str = "en", page_size: int = 12,
+                data_only: tuple[str, ...] = ()) -> dash_table.DataTable:
+    """A read-only, sortable table of a frame (numbers rounded, headers in ``lang``), right to left in Arabic.
+    ``data_only``: columns kept in the rows' data (codes, for callbacks and tests) but not shown."""
     shown = frame.copy()
     for col in shown.select_dtypes("float").columns:
         shown[col] = shown[col].round(3)
     for col in shown.select_dtypes(["datetime", "datetimetz"]).columns:
         shown[col] = shown[col].dt.strftime("%Y-%m-%d %H:%M")
     shown = shown.astype(object).where(shown.notna(), None)
+    # DataTable lays out left to right only: in Arabic the columns run from the right (first column rightmost)
+    # and each cell reads right to left
+    rtl = direction(lang) == "rtl"
+    columns = [{"name": column(str(c), lang), "id": str(c)} for c in shown.columns if c not in data_only]
     return dash_table.DataTable(
-        shown.to_dict("records"), [{"name": column(str(c), lang), "id": str(c)} for c in shown.columns],
+        shown.to_dict("records"), columns[::-1] if rtl else columns,
         id=id, page_size=page_size, sort_action="native", style_table={"overflowX": "auto"},
         css=[{"selector": ".dash-spreadsheet-container", "rule": "direction: ltr"}],
-        style_cell={"textAlign": "start", "fontFamily": FONT, "whiteSpace": "normal", "height": "auto",
-                    "maxWidth": "520px"},
+        style_cell={"textAlign": "right" if rtl else "left", "direction": direction(lang), "fontFamily": FONT,
+                    "whiteSpace": "normal", "height": "auto", "maxWidth": "520px"},
         style_header={"fontWeight": "bold", "backgroundColor": "#1f4e78", "color": "white"})

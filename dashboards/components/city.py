@@ -13,10 +13,11 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboards import data, i18n, maps
+from dashboards import data, detail, i18n, maps
 from dashboards.i18n import t
 from scn.nlp.accuracy import shown_accuracy
 from scn.privacy.disclosure import for_audience
+from scn.privacy.levels import grain_of, period_at
 
 # the within-place rate ratios shown by lag, both ways (geo/direction.py)
 LAG_ANALYSES = ("speech_to_crime", "crime_to_speech")
@@ -70,10 +71,11 @@ def findings(city_id: str, lang: str, audience: str) -> tuple[list[str], list[st
     spill = _ratio(_row(corr, "spillover", 1), lang)
     size = {"cells": int(ev.get("n_cells") or ev.get("n_cells_with_hate") or 0),
             "months": int(ev.get("n_periods") or 0), "n": s2c.get("n", 0)}
+    area = _area_level(ev, lang, size)  # area-level analysis (issue 18): the level and period, said first
     if code == "insufficient_data" or not s2c:
         note = ev.get("note") or "not_converged"
-        return [t("verdict_insufficient_data", lang, why=t(f"insufficient_{note}", lang), **size)], []
-    texts = [t("comparison", lang, **size)]
+        return [t("verdict_insufficient_data", lang, why=t(f"insufficient_{note}", lang), **size)] + area[:1], []
+    texts = area or [t("comparison", lang, **size)]
     if code == "speech_leads":
         texts.append(t("verdict_speech_leads", lang, **s2c))
     elif code == "crime_leads":
@@ -94,23 +96,110 @@ def findings(city_id: str, lang: str, audience: str) -> tuple[list[str], list[st
     texts.append(t("not_causation", lang))
     cluster = t(f"cluster_{ev.get('cluster', 'cell')}", lang) if i18n.has(f"cluster_{ev.get('cluster')}") \
         else t("cluster_cell", lang)
+    if area:
+        kind = str(ev.get("period") or "month")
+        return texts, [t("method_engine_area", lang, max_lag=int(ev.get("max_lag") or 1),
+                         period=t(f"period_{kind}", lang), periods=t(f"periods_{kind}", lang))]
     return texts, [t("method_engine", lang, cluster=cluster, max_lag=int(ev.get("max_lag") or 3))]
 
 
+SERIES = (("flagged_posts", "y"), ("hate_crimes", "y2"))
+GRAINS = ("month", "quarter", "year")
+
+
+def _coarsen(periods: pd.Series, grain: str) -> np.ndarray:
+    """Period labels of a finer grain (``2026-04``, ``2026-Q2``) as labels of ``grain``."""
+    text = periods.astype(str)
+    if grain == "year":
+        return text.str.slice(0, 4).to_numpy(dtype=object)
+    if grain == "quarter":
+        return np.where(text.str.contains("-Q"), text, period_at(text, "quarter"))
+    return text.to_numpy(dtype=object)
+
+
+def official_series(city_id: str) -> tuple[pd.DataFrame, dict[str, str]]:
+    """An official's series: per period, the totals of each count's level (``dashboards.detail``: every count
+    of the level is shown, so its sums give nothing new), all at the coarsest period of the two counts' levels;
+    NA where the level has a hidden count (only when even the whole city by year has one). Also the level
+    of each count."""
+    choices = {col: detail.choice(city_id, col, "official") for col, _ in SERIES}
+    found = {col: c for col, c in choices.items() if c.reason != "no_data"}
+    if not found:
+        return pd.DataFrame(columns=["period", *choices]), {}
+    grain = max((grain_of(c.level) for c in found.values()), key=GRAINS.index)
+    sums = []
+    for col, c in found.items():
+        f = c.frame
+        value = f[col].astype("Float64")
+        part = pd.DataFrame({"period": _coarsen(f["period"], grain), col: value.fillna(0).to_numpy(dtype="float64"),
+                             "hidden": value.isna().to_numpy()}).groupby("period").sum()
+        sums.append(part[col].where(part["hidden"] == 0))
+    out = pd.concat(sums, axis=1).sort_index().rename_axis("period").reset_index()
+    return out, {col: c.level for col, c in found.items()}
+
+
+def _area_level(ev: dict, lang: str, size: dict) -> list[str]:
+    """Sentences of an area-level verdict (docs/geo.md, "Area level"): why the area level and which period, the
+    comparison, the exposure, controls and what the area effects absorb, and a short panel's limits; [] for a
+    cell-level verdict."""
+    if ev.get("level") != "area":
+        return []
+    kind = str(ev.get("period") or "month")
+    words = {"period": t(f"period_{kind}", lang), "periods": t(f"periods_{kind}", lang)}
+    why = "level_area_counts" if ev.get("hate_source") == "counts" else "level_area_incidents"
+    texts = [t(why, lang, **words), t("comparison_area", lang, **words, **size)]
+    if str(ev.get("exposure", "")).startswith("population"):
+        texts.append(t("area_exposure", lang, **words))
+    if ev.get("controls"):
+        texts.append(t("area_controls", lang, names=", ".join(map(str, ev["controls"]))))
+    if ev.get("absorbed_by_area_effects"):
+        texts.append(t("area_absorbed", lang, names=", ".join(map(str, ev["absorbed_by_area_effects"]))))
+    if ev.get("few_periods"):
+        texts.append(t("area_few_periods", lang, months=size["months"], **words))
+    texts.append(t("area_next_period", lang, **words))
+    return texts
+
+
 def series_figure(city_id: str, lang: str, audience: str) -> go.Figure | None:
-    monthly = data.table("city_month", city_id)
-    if monthly.empty:
-        return None
-    monthly = for_audience(SERIES_TABLE, monthly.sort_values("period"), audience,
-                           parts=data.table("cell_month", city_id))
+    """Hateful posts and hate crimes by period: staff the monthly city totals; an official the totals of the
+    map's level (``official_series``)."""
+    if audience == "staff":
+        monthly = data.table("city_month", city_id)
+        if monthly.empty:
+            return None
+        monthly = for_audience(SERIES_TABLE, monthly.sort_values("period"), audience,
+                               parts=data.table("cell_month", city_id))
+    else:
+        monthly, _ = official_series(city_id)
+        if monthly.empty:
+            return None
     fig = go.Figure()
-    for col, axis in (("flagged_posts", "y"), ("hate_crimes", "y2")):
+    for col, axis in SERIES:
+        if col not in monthly.columns:
+            continue
         y = monthly[col].astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
         fig.add_scatter(x=monthly["period"], y=y, name=t(col, lang), mode="lines+markers", yaxis=axis)
     fig.update_layout(xaxis={"type": "category"}, yaxis={"title": {"text": t("flagged_posts", lang)}},
                       yaxis2={"title": {"text": t("hate_crimes", lang)}, "overlaying": "y", "side": "right"},
                       margin={"l": 50, "r": 50, "t": 10, "b": 40}, height=320, legend={"orientation": "h"})
     return fig
+
+
+def series_notes(city_id: str, lang: str, audience: str) -> list[str]:
+    """What the series shows (an official: each count's level) and, when it is blank, why."""
+    from scn.settings import suppress_below
+
+    if audience == "staff":
+        return []
+    series, levels = official_series(city_id)
+    notes = [f"{t(col, lang)}: " + t("series_level", lang, level=t(f"level_{level}", lang))
+             for col, level in levels.items()]
+    values = series.drop(columns="period").to_numpy(dtype="float64", na_value=np.nan) if len(series) else None
+    if values is None or np.isnan(values).all():
+        notes.append(t("series_blank", lang, k=suppress_below()))
+    elif np.isnan(values).any():
+        notes.append(t("series_some_hidden", lang, k=suppress_below()))
+    return notes
 
 
 def _lags(city_id: str, audience: str) -> pd.DataFrame:
@@ -147,7 +236,8 @@ def lag_notes(city_id: str, lang: str, audience: str) -> list[str]:
     return [t("lag_note", lang)] if not _lags(city_id, audience).empty else []
 
 
-def survey_figure(city_id: str, audience: str) -> go.Figure | None:
+def survey_figure(city_id: str, audience: str, lang: str = "en") -> go.Figure | None:
+    """Survey indices (0-100) of all respondents by wave, constructs and waves in ``lang``."""
     si = for_audience("survey_indices", data.table("survey_indices", city_id), audience)
     if si.empty:
         return None
@@ -156,28 +246,38 @@ def survey_figure(city_id: str, audience: str) -> go.Figure | None:
         return None
     fig = go.Figure()
     for wave, rows in si.groupby("wave", sort=False):
-        fig.add_scatter(x=rows["construct"].str.replace("_", " "), y=rows["mean"], name=str(wave),
+        fig.add_scatter(x=i18n.codes("construct", rows["construct"], lang), y=rows["mean"],
+                        name=i18n.code("wave", wave, lang),
                         mode="markers", marker={"size": 10}, error_y={
                             "type": "data", "symmetric": False, "array": rows["ci_high"] - rows["mean"],
                             "arrayminus": rows["mean"] - rows["ci_low"]})
-    fig.update_layout(yaxis={"range": [0, 100]}, margin={"l": 40, "r": 20, "t": 10, "b": 60}, height=300,
-                      legend={"orientation": "h"})
+    fig.update_layout(yaxis={"range": [0, 100], "title": {"text": t("survey_axis", lang)},
+                             "side": "right" if lang in i18n.RTL else "left"},
+                      xaxis={"autorange": "reversed" if lang in i18n.RTL else True},
+                      margin={"l": 50, "r": 50, "t": 10, "b": 60}, height=300, legend={"orientation": "h"})
     return fig
 
 
-def prepost_table(city_id: str, audience: str) -> pd.DataFrame:
+def prepost_table(city_id: str, audience: str, lang: str = "en") -> pd.DataFrame:
+    """Change from baseline to endline per survey index (the construct in ``lang``; ``programme_id`` and the
+    ``suppressed`` flag kept as data for the page's ``data_only``)."""
     prepost = for_audience("survey_prepost", data.table("survey_prepost", city_id), audience)
+    if "construct" in prepost.columns:
+        prepost = prepost.assign(construct=i18n.codes("construct", prepost["construct"], lang))
     return prepost.drop(columns=["city_id"], errors="ignore")
 
 
-def programmes_table(city_id: str, audience: str) -> pd.DataFrame:
+def programmes_table(city_id: str, audience: str, lang: str = "en") -> pd.DataFrame:
     """Activities and people per programme line and year (``programme_years``: each activity once, whatever the
-    roles of its participants), shaped for the audience."""
+    roles of its participants), shaped for the audience; ``programme`` is the line in ``lang`` (the code stays in
+    ``programme_line``)."""
     py = for_audience("programme_years", data.table("programme_years", city_id), audience)
     if py.empty:
         return py
     out = py[["programme_line", "year", "activities", "people"]]
-    return out.sort_values(["year", "programme_line"], ascending=[False, True])
+    out = out.assign(programme=i18n.codes("line", out["programme_line"], lang))
+    return out[["programme", "programme_line", "year", "activities", "people"]].sort_values(
+        ["year", "programme_line"], ascending=[False, True])
 
 
 def alerts_table(city_id: str, lang: str, audience: str) -> pd.DataFrame:
@@ -198,7 +298,10 @@ def risk_table(city_id: str, lang: str, audience: str, top: int = 10) -> pd.Data
         return risk
     areas = for_audience("areas", data.table("areas", city_id), audience)
     if len(areas) and "area_name" in areas.columns:
-        risk = risk.merge(areas[["area_code", "area_name"]], on="area_code", how="left")
+        names = areas.reindex(columns=["area_code", "area_name", "area_name_local"])
+        names = names.assign(area_name=[i18n.place(n, loc, lang) for n, loc in  # one row per area, not per post
+                                        zip(names["area_name"], names["area_name_local"], strict=True)])
+        risk = risk.merge(names[["area_code", "area_name"]], on="area_code", how="left")
     risk = risk.sort_values("rank").head(top)
     if "reasons" in risk.columns:
         missing = pd.Series(np.nan, index=risk.index)
@@ -206,7 +309,10 @@ def risk_table(city_id: str, lang: str, audience: str, top: int = 10) -> pd.Data
             i18n.reasons(raw, s, c, r, lang) for raw, s, c, r in zip(
                 risk["reasons"], risk.get("speech_recent", missing), risk.get("crime_recent", missing),
                 risk.get("resilience", missing), strict=True)])
-    return risk[[c for c in ("rank", "area_code", "area_name", "score", "reasons") if c in risk.columns]]
+    risk = risk.assign(band=i18n.risk_bands(i18n.risk_band_codes(risk), lang))
+    shown = ("rank", "area_code", "area_name", "band", "score", "reasons") if audience == "staff" \
+        else ("rank", "area_code", "area_name", "band", "reasons")  # an official: the band, not the probability
+    return risk[[c for c in shown if c in risk.columns]]
 
 
 def _score_text(code: str, macro_f1: float | None, baseline: float | None, lang: str) -> str:
@@ -232,3 +338,52 @@ def classifier_line(city_id: str, lang: str, audience: str) -> str | None:
         if "lexicon" in cov.columns and cov["lexicon"].sum() > 0:
             line += " " + t("lexicon_share", lang, share=cov["lexicon"].sum() / cov["posts"].sum())
     return line
+
+
+def _city_totals(city_id: str, audience: str) -> tuple[float | None, float | None]:
+    """Flagged posts of the city over its published months (an official: the sum of the counts already shown at
+    the official's level, None when one is hidden) and the city's population (None when unknown)."""
+    if audience == "staff":
+        monthly = data.table("city_month", city_id)
+        flagged = float(monthly["flagged_posts"].sum()) if "flagged_posts" in monthly.columns and len(monthly) \
+            else None
+    else:
+        series, _ = official_series(city_id)
+        values = series["flagged_posts"].astype("Float64") if "flagged_posts" in series.columns else None
+        flagged = None if values is None or values.empty or values.isna().any() else float(values.sum())
+    cities = data.table("cities", city_id)
+    pop = pd.to_numeric(cities.get("population"), errors="coerce") if len(cities) else None
+    population = float(pop.iloc[0]) if pop is not None and len(pop) and pop.iloc[0] > 0 else None
+    return flagged, population
+
+
+def prevalence_line(city_id: str, lang: str, audience: str) -> str:
+    """Flagged posts of the city, per 10,000 residents, and beside them the share of posts that are hateful once
+    the classifier's errors measured on this city's reviewed posts are corrected (``adjusted_counts``, 95%
+    interval; summed area x month bounds, so the interval is if anything wide), with the number of reviewed posts
+    (``classifier_rates``). Without rates measured on the city's own reviewed posts: a sentence saying so, no
+    figure. Everything is shaped by ``for_audience`` (a hidden count reads "fewer than k")."""
+    from scn.settings import suppress_below
+
+    flagged, population = _city_totals(city_id, audience)
+    head = t("prev_flagged", lang, n=i18n.count(flagged, lang))  # the count, then its rate
+    if flagged is not None and population:
+        head += t("map_rate", lang, rate=flagged / population * 10_000)
+    rates = data.table("classifier_rates", city_id)
+    review = rates[rates["rates_source"] == "review"] if "rates_source" in rates.columns else rates.iloc[0:0]
+    adj = data.table("adjusted_counts", city_id)
+    if review.empty or adj.empty or "rates_source" not in adj.columns:
+        return f"{head}. {t('prev_not_measured', lang)}"
+    cols = ["posts", "flagged_posts", "adjusted_flagged_posts", "adjusted_low", "adjusted_high"]
+    total = adj[cols].apply(pd.to_numeric, errors="coerce").sum(min_count=1).to_frame().T  # summed, then shaped
+    total = for_audience("adjusted_counts", total.assign(city_id=city_id), audience)
+    n = for_audience("classifier_rates", review[["city_id", "n"]].groupby("city_id", as_index=False).sum(),
+                     audience)["n"].iloc[0]
+    posts, point, low, high = (total[c].iloc[0] for c in ("posts", "adjusted_flagged_posts", "adjusted_low",
+                                                           "adjusted_high"))
+    if pd.isna(point) or pd.isna(posts) or not posts:
+        return f"{head}. {t('prev_hidden', lang, k=suppress_below())}"
+    key = "prev_adjusted_staff" if audience == "staff" else "prev_adjusted"
+    shares = {name: i18n.percent(value / posts, lang) for name, value in (("share", point), ("low", low),
+                                                                          ("high", high))}
+    return f"{head} {t(key, lang, **shares, n=i18n.count(n, lang), adjusted=f'{point:.0f}')}"

@@ -34,10 +34,19 @@ def nav(user: User | None, lang: str, csrf_token: str = "") -> list:
         if user.is_staff else [dcc.Link(t("my_city", lang), href=f"/city/{user.city_id}")]
     if user.is_staff or user.is_reviewer:
         links.append(dcc.Link(review.t("nav", lang), href="/review", id="nav-review"))
+    links.append(dcc.Link(t("alert_inbox", lang), href="/alerts", id="nav-alerts"))  # issue 21: the alert inbox
+    links.append(dcc.Link(t("glossary", lang), href="/glossary", id="nav-glossary"))
     info = data.snapshot_info()
-    stamp = t("snapshot", lang, date=info.get("data_date"), published=info.get("published_at")) if info \
-        else t("no_snapshot", lang)
+    stamp = t("snapshot", lang, date=i18n.date(info.get("data_date"), lang),
+              published=i18n.date(info.get("published_at"), lang)) if info else t("no_snapshot", lang)
     return [brand, *links, html.Span(stamp, className="stamp"), html.Span(t("signed_in", lang, user=user.username)),
             html.Form([dcc.Input(name="csrf_token", type="hidden", value=csrf_token),
                        html.Button(t("logout", lang), id="logout", type="submit")],
                       action="/logout", method="POST", id="logout-form", style={"display": "inline"})]
+
+
+def meaning(key: str, lang: str) -> html.P:
+    """The one-line "what this means" of a figure (the glossary's entry ``key``) with a link to the glossary."""
+    term, text = i18n.glossary(key, lang)
+    return html.P([html.Strong(f"{t('what_this_means', lang)} ({term}): "), text, " ",
+                   dcc.Link(t("glossary", lang), href=f"/glossary#{key}")], className="meaning")

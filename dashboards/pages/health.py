@@ -5,12 +5,16 @@ http://127.0.0.1:3000)."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import dash
 import pandas as pd
 from dash import html
 
-from dashboards import auth, data
+from dashboards import auth, data, i18n
 from dashboards.components import accuracy, frame_table, section, snapshot_notice, unavailable
+from dashboards.components.shell import meaning
 from dashboards.i18n import normalise, t
 from scn.settings import settings
 
@@ -48,6 +52,41 @@ def _stalled_sources(lang: str):
     return frame_table(shown[[c for c in cols if c in shown]], "health-stalled-sources", lang)
 
 
+def _with_language(frame: pd.DataFrame, id: str, lang: str):
+    """A table whose ``lang`` codes are shown as language names in ``lang`` (the codes stay as data)."""
+    if "lang" not in frame.columns:
+        return frame_table(frame, id, lang)
+    named = frame.assign(lang_name=i18n.languages(frame["lang"].where(frame["lang"].ne("–")), lang))
+    return frame_table(named[["lang_name", *frame.columns]], id, lang, data_only=("lang",))
+
+
+def _ingest_warnings(lang: str):
+    """What ingested files lacked (``ingest_warnings``): a police.uk file without hate flag says where the city's
+    hate crime comes from; codes of another boundary vintage."""
+    warnings = data.table("ingest_warnings")
+    if "code" not in warnings.columns:
+        return unavailable(lang)
+    if warnings.empty:
+        return html.P(t("no_ingest_warnings", lang), id="health-warnings-none")
+    items = []
+    for w in warnings.to_dict("records"):  # one line per file and warning: a handful
+        params = json.loads(w["params"]) if isinstance(w.get("params"), str) else {}
+        name = Path(str(w["file"])).name
+        if w["code"] == "no_hate_flag":
+            source = w.get("hate_source")
+            items.append(t("warning_no_hate_flag", lang, file=name, city=w["city_id"],
+                           source=source if isinstance(source, str) and source else t("warning_nowhere_yet", lang)))
+        elif w["code"] == "other_vintage":
+            items.append(t("warning_other_vintage", lang, file=name, rows=params.get("rows", "?"),
+                           of=params.get("of", "?"), example=params.get("example", "")))
+        elif w["code"] == "outside_city":
+            items.append(t("warning_outside_city", lang, file=name, lines=params.get("lines", "?"), city=w["city_id"],
+                           column=params.get("column", "")))
+        else:
+            items.append(f"{name}: {w['code']}")
+    return html.Ul([html.Li(i) for i in items], id="health-warnings")
+
+
 def layout(lang: str | None = "en", **_query: object) -> html.Div:
     lang = normalise(lang)
     auth.require_page(__name__)
@@ -69,17 +108,19 @@ def layout(lang: str | None = "en", **_query: object) -> html.Div:
         section(t("failed_checks", lang), _failed_checks(lang)),
         section(t("stalled_sources", lang), _stalled_sources(lang), id="health-stalled"),
         section(t("assets", lang), frame_table(assets, "health-assets", lang) if len(assets) else unavailable(lang)),
+        section(t("ingest_warnings", lang), _ingest_warnings(lang), id="health-ingest-warnings"),
         section(t("quarantine", lang), frame_table(quarantine, "health-quarantine", lang) if len(quarantine)
                 else html.P(t("no_quarantine", lang) if "quarantine_summary" in tables else t("not_available", lang))),
         section(t("accuracy_by_source", lang), html.P(t("accuracy_by_source_note", lang), className="note"),
-                frame_table(accuracy.by_source(evaluation, lang), "health-classifier", lang) if len(evaluation)
-                else unavailable(lang), id="health-accuracy"),
+                _with_language(accuracy.by_source(evaluation, lang), "health-classifier", lang) if len(evaluation)
+                else unavailable(lang), meaning("macro_f1", lang), id="health-accuracy"),
         section(t("review_accuracy_cities", lang),
-                frame_table(accuracy.by_city(pd.Series(sorted(data.city_ids()), dtype=object),
-                                             data.table("review_accuracy"), lang), "health-review-accuracy", lang),
-                id="health-review"),
-        section(t("coverage", lang), frame_table(coverage, "health-coverage", lang) if len(coverage)
+                _with_language(accuracy.by_city(pd.Series(sorted(data.city_ids()), dtype=object),
+                                                data.table("review_accuracy"), lang), "health-review-accuracy", lang),
+                meaning("precision_recall", lang), meaning("kappa", lang), id="health-review"),
+        section(t("coverage", lang), _with_language(coverage, "health-coverage", lang) if len(coverage)
                 else unavailable(lang)),
-        section(t("snapshot_tables", lang), html.Ul([html.Li(f"{k}: {v:,}") for k, v in sorted(tables.items())],
+        section(t("snapshot_tables", lang), html.Ul([html.Li(f"{k}: {i18n.number(v, lang)}")
+                                                     for k, v in sorted(tables.items())],
                                                     id="health-tables") if tables else unavailable(lang)),
     ])

@@ -4,10 +4,11 @@ links to the city pages."""
 from __future__ import annotations
 
 import dash
+import pandas as pd
 import plotly.express as px
 from dash import dcc, html
 
-from dashboards import auth, data, maps
+from dashboards import auth, basemap, data, i18n, maps
 from dashboards.components import frame_table, section, snapshot_notice, unavailable
 from dashboards.i18n import normalise, t
 
@@ -21,9 +22,11 @@ def _kpis(lang: str) -> html.Div:
     kpis = data.table("network_kpis")
     if kpis.empty:
         return unavailable(lang)
-    return html.Div([html.Div([html.Strong(f"{v:,.0f}"), html.Div(s)], className="kpi")
-                     for v, s in zip(kpis["value"], kpis["statement"], strict=True)], id="net-kpis",
-                    className="kpis")
+    units = kpis["unit"] if "unit" in kpis.columns else [None] * len(kpis)
+    return html.Div([html.Div([html.Strong(i18n.number(v, lang, 0)), html.Div(i18n.kpi(k, v, s, lang, u))],
+                              className="kpi")
+                     for k, v, s, u in zip(kpis["kpi"], kpis["value"], kpis["statement"], units, strict=True)],
+                    id="net-kpis", className="kpis")
 
 
 def _lines_by_region(lang: str):
@@ -31,14 +34,29 @@ def _lines_by_region(lang: str):
     if pm.empty:
         return unavailable(lang)
     agg = pm.groupby(["region", "programme_line"], as_index=False)["activities"].sum()
-    fig = px.bar(agg, x="region", y="activities", color="programme_line", height=360)
-    fig.update_layout(margin={"l": 40, "r": 10, "t": 10, "b": 40}, legend={"orientation": "h", "y": -0.25},
-                      xaxis_title=None)
+    agg = agg.assign(region=i18n.codes("region", agg["region"], lang),
+                     programme_line=i18n.codes("line", agg["programme_line"], lang))
+    fig = px.bar(agg, x="region", y="activities", color="programme_line", height=360,
+                 labels={"region": i18n.column("region", lang), "activities": t("activities_axis", lang),
+                         "programme_line": t("programme_line_legend", lang)})
+    rtl = lang in i18n.RTL
+    fig.update_layout(margin={"l": 40, "r": 40, "t": 10, "b": 40}, legend={"orientation": "h", "y": -0.25},
+                      xaxis_title=None, xaxis={"autorange": "reversed" if rtl else True},
+                      yaxis={"side": "right" if rtl else "left"})
     return dcc.Graph(id="net-programmes", figure=fig, config={"displayModeBar": False})
 
 
-def _downloads() -> html.Table:
-    return html.Table([html.Tr([html.Td(kind)] + [
+def _summits(summits: pd.DataFrame, cities: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The summits table with countries in ``lang`` (babel's names, by the members' country codes)."""
+    if "country" not in summits.columns or not {"country", "country_code"} <= set(cities.columns):
+        return summits
+    codes = dict(zip(cities["country"], cities["country_code"], strict=True))
+    names = {c: i18n.country(codes.get(c), c, lang) for c in pd.unique(summits["country"].dropna())}
+    return summits.assign(country=summits["country"].map(names).fillna(summits["country"]))
+
+
+def _downloads(lang: str = "en") -> html.Table:
+    return html.Table([html.Tr([html.Td(t(f"download_{kind}", lang))] + [
         html.Td(html.A(fmt.upper(), href=f"/download/{kind}.{fmt}", id=f"net-dl-{kind}-{fmt}", download="",
                        className="button")) for fmt in FORMATS]) for kind in EXPORT_KINDS], id="net-exports")
 
@@ -56,10 +74,13 @@ def layout(lang: str | None = "en", **_query: object) -> html.Div:
         snapshot_notice(lang),
         section(t("kpis", lang), _kpis(lang)),
         section(t("city_pages", lang), html.Ul(links, id="net-cities") if links else unavailable(lang)),
-        section(t("summits", lang), frame_table(summits, "net-summits", lang) if len(summits) else unavailable(lang)),
+        section(t("summits", lang), frame_table(_summits(summits, cities, lang), "net-summits", lang)
+                if len(summits) else unavailable(lang)),
         section(t("lines_by_region", lang), _lines_by_region(lang)),
-        section(t("members", lang), dcc.Graph(id="net-member-map", figure=maps.member_figure(cities),
-                                              config={"displayModeBar": False})
-                if {"lat", "lon", "region", "name"} <= set(cities.columns) else unavailable(lang)),
-        section(t("exports", lang), _downloads()),
+        section(t("members", lang), *([dcc.Graph(id="net-member-map", figure=maps.member_figure(cities, lang),
+                                                 config={"displayModeBar": False}, responsive=False),
+                                       html.P(basemap.attribution(t("public_domain", lang)), className="note")]
+                                      if {"lat", "lon", "region", "name"} <= set(cities.columns)
+                                      else [unavailable(lang)])),
+        section(t("exports", lang), _downloads(lang)),
     ])

@@ -12,7 +12,7 @@ import pandas as pd
 from dash import ALL, Input, Output, State, dcc, html
 from flask import abort
 
-from dashboards import auth, data
+from dashboards import auth, data, i18n
 from dashboards.components import section
 from dashboards.components.review import accuracy_lines
 from dashboards.components.review import t as _t
@@ -52,7 +52,8 @@ def _posts(city_id: str, user: User, lang: str) -> html.Div:
         return html.P(_t("done" if len(sampled) else "nothing", lang), id="review-done")
     shown = todo[["post_key"]].merge(loop.texts_for(city_id, user.username, todo["post_key"]), on="post_key")
     labels = [{"label": _t(c, lang), "value": c} for c in CLASSES]
-    targets = [{"label": g.replace("_", " "), "value": g} for g in loop.TARGETS]
+    targets = [{"label": i18n.t(f"target_{g}", lang) if i18n.has(f"target_{g}") else g.replace("_", " "),
+                "value": g} for g in loop.TARGETS]
     rows = [html.Div([
         html.P(str(r.text or ""), className="review-text", dir="auto"),
         dcc.RadioItems(id={"type": "review-label", "post": r.post_key}, options=labels, inline=True,

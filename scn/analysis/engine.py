@@ -16,6 +16,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from geo.area_panel import FEW_PERIODS, PERIOD_KINDS, area_grid, exposure, time_varying_controls
+from geo.area_panel import MAX_LAG as AREA_MAX_LAG
+from geo.area_panel import MIN_PERIODS as AREA_MIN_PERIODS
 from geo.direction import within_place
 from geo.h3index import neighbour_pairs
 from geo.misclass import adjust_panel, rate_corners
@@ -27,9 +30,12 @@ PANEL_COLUMNS = ("city_id", "cell", "period", "posts", "flagged_posts", "crimes"
 COUNT_COLUMNS = ("posts", "flagged_posts", "crimes", "hate_crimes")
 JSON_FIELDS = ("city_id", "analysis", "lag", "estimate", "ci_low", "ci_high", "p_value", "n", "unit")
 TABLE_COLUMNS = ["city_id", "analysis", "estimate", "ci_low", "ci_high", "p_value", "n", "lag", "detail", "unit",
-                 "verdict"]
+                 "verdict", "level", "period"]
 SECONDARY = ("xcorr_prewhitened", "rank_within")
 METHOD = {"secondary": "descriptive_bh_adjusted", "model": "fe_quasi_poisson_cell_month"}
+AREA_PERIODS = {"month": r"\d{4}-(0[1-9]|1[0-2])", "quarter": r"\d{4}-Q[1-4]", "year": r"\d{4}"}
+AREA_PANEL_COLUMNS = ("city_id", "area_code", "period_kind", "period", "posts", "flagged_posts", "crimes",
+                      "hate_crimes", "hate_source")
 MAX_LAG = 3
 MIN_AREA_CLUSTERS = 20  # cluster by area (spatially correlated errors within areas) when a city has this many
 
@@ -57,16 +63,30 @@ def _fail(path: Path, bad: pd.Series, field: str, reason: str) -> None:
 
 
 def read_panel(path: Path) -> pd.DataFrame:
-    """The PANEL of ``scn analyse`` (CSV or Parquet), validated: rows are numbered from 1 (the first data row)."""
+    """The PANEL of ``scn analyse`` (CSV or Parquet), validated: rows are numbered from 1 (the first data row).
+    With ``area_code`` and no ``cell`` it is an area panel (published counts per area; periods ``YYYY-MM``,
+    ``YYYY-Qn`` or ``YYYY``, one kind per city), analysed at area level (``analyse_area_city``)."""
     raw = _read(path)
-    missing = [c for c in PANEL_COLUMNS if c not in raw.columns]
+    place = "area_code" if "cell" not in raw.columns and "area_code" in raw.columns else "cell"
+    need = [place if c == "cell" else c for c in PANEL_COLUMNS]
+    missing = [c for c in need if c not in raw.columns]
     if missing:
         raise PanelError(f"{path}: row 0 (header), field {missing[0]}: required column missing "
-                         f"(need {', '.join(PANEL_COLUMNS)})")
-    out = pd.DataFrame({c: raw[c].astype("string").str.strip() for c in ("city_id", "cell", "period")})
-    for col in ("city_id", "cell"):
+                         f"(need {', '.join(PANEL_COLUMNS)}, or area_code instead of cell)")
+    out = pd.DataFrame({c: raw[c].astype("string").str.strip() for c in ("city_id", place, "period")})
+    for col in ("city_id", place):
         _fail(path, out[col].isna() | out[col].eq(""), col, "empty")
-    _fail(path, ~out["period"].fillna("").str.fullmatch(r"\d{4}-(0[1-9]|1[0-2])"), "period", "not a month YYYY-MM")
+    if place == "cell":
+        _fail(path, ~out["period"].fillna("").str.fullmatch(r"\d{4}-(0[1-9]|1[0-2])"), "period",
+              "not a month YYYY-MM")
+    else:  # an area panel: months, quarters or years (one kind per city), e.g. published yearly counts
+        kind = pd.Series(pd.NA, index=out.index, dtype="string")
+        for name, pattern in AREA_PERIODS.items():
+            kind = kind.mask(out["period"].fillna("").str.fullmatch(pattern), name)
+        _fail(path, kind.isna(), "period", "not a month YYYY-MM, quarter YYYY-Qn or year YYYY")
+        _fail(path, kind.groupby(out["city_id"]).transform("nunique") > 1, "period",
+              "months, quarters and years mixed within one city")
+        out["period_kind"], out["hate_source"] = kind, "counts"
     for col in COUNT_COLUMNS:
         num = pd.to_numeric(raw[col], errors="coerce")
         bad = num.isna() | (num < 0) | (num != np.floor(num))
@@ -76,13 +96,14 @@ def read_panel(path: Path) -> pd.DataFrame:
         out[col] = num.astype("int64")
     _fail(path, out["flagged_posts"] > out["posts"], "flagged_posts", "more flagged posts than posts")
     _fail(path, out["hate_crimes"] > out["crimes"], "hate_crimes", "more hate crimes than crimes")
-    _fail(path, out.duplicated(["city_id", "cell", "period"]), "period", "second row for the same city, cell and month")
+    _fail(path, out.duplicated(["city_id", place, "period"]), "period",
+          f"second row for the same city, {'cell' if place == 'cell' else 'area'} and period")
     if "population" in raw.columns:
         text = raw["population"].astype("string").str.strip().replace("", pd.NA)
         pop = pd.to_numeric(text, errors="coerce")
         _fail(path, (text.notna() & pop.isna()) | (pop < 0), "population", "not a number >= 0")
         out["population"] = pop.astype("float64")
-    if "area_code" in raw.columns:
+    if "area_code" in raw.columns and place == "cell":
         out["area_code"] = raw["area_code"].astype("string").str.strip().replace("", pd.NA)
     return out
 
@@ -151,6 +172,93 @@ def analyse_city(cm: pd.DataFrame, area_of_cell: pd.Series | None = None, max_la
     return rows, code, evidence
 
 
+def _fits(cm: pd.DataFrame, rates: pd.DataFrame | None, fit) -> list[dict]:
+    """``fit(counts)`` on the counts as given, or adjusted with classifier error rates (refitted at every corner of
+    their ranges when the rates have bounds: point estimate of the first, union of the intervals)."""
+    if rates is None or not len(rates):
+        return fit(cm)
+    runs = [fit(adjust_panel(cm, rates))]
+    if any(c.endswith("_low") for c in rates.columns):
+        runs += [fit(adjust_panel(cm, corner)) for corner in rate_corners(rates)[1:]]
+    return _widen(runs) if len(runs) > 1 else runs[0]
+
+
+def area_level(rows: pd.DataFrame) -> tuple[str, str] | None:
+    """(period kind, hate source) of the area-level panel a city is analysed on, from its ``area_period`` rows:
+    the finest period kind with published hate counts; else months with hate from incidents of known status
+    (a city with no cell data); None when neither exists."""
+    if rows.empty:
+        return None
+    for kind in PERIOD_KINDS:
+        if ((rows["period_kind"] == kind) & (rows["hate_source"] == "counts")).any():
+            return kind, "counts"
+    if ((rows["period_kind"] == "month") & (rows["hate_source"] == "incidents")).any():
+        return "month", "incidents"
+    return None
+
+
+def analyse_area_city(rows: pd.DataFrame, kind: str, attributes: pd.DataFrame | None = None,
+                      rates: pd.DataFrame | None = None) -> tuple[list[dict], str, dict]:
+    """(rows, verdict, evidence) of one city's ``area_period`` rows of one period kind: the within-place models
+    with areas as places, the area's population as exposure (offset log population; its level is absorbed by
+    the area effects, its change over time adjusted for), time-varying attributes as controls; no lagged
+    outcome on short panels (``geo.area_panel.FEW_PERIODS``); lags up to ``geo.area_panel.MAX_LAG[kind]``."""
+    rows = rows[rows["period_kind"] == kind] if "period_kind" in rows.columns else rows
+    rows = rows.assign(hate_crimes=pd.to_numeric(rows["hate_crimes"], errors="coerce"),
+                       crimes=pd.to_numeric(rows["crimes"], errors="coerce"))
+    known = rows["hate_crimes"].notna()
+    sources = sorted(rows.loc[known, "hate_source"].dropna().astype(str).unique()) \
+        if "hate_source" in rows.columns else []
+    rows = rows[known].fillna({"crimes": 0})
+    n_periods = int(rows["period"].nunique())
+    max_lag = 1 if n_periods < FEW_PERIODS else min(AREA_MAX_LAG[kind], n_periods // 4)
+    outcome_lags = 2 if n_periods >= FEW_PERIODS else 0
+    base = area_grid(rows)
+    controls, attrs_used = time_varying_controls(base, attributes)
+    expo, expo_kind = exposure(base)
+
+    def fit(counts: pd.DataFrame) -> list[dict]:
+        panel = area_grid(counts)
+        panel["other_crimes"] = (panel["crimes"] - panel["hate_crimes"]).clip(lower=0)
+        return within_place(panel, max_lag, pd.DataFrame(columns=["focal", "neighbor"]), None, controls, expo,
+                            outcome_lags)
+
+    panel = base.assign(other_crimes=(base["crimes"] - base["hate_crimes"]).clip(lower=0))
+    hate_by_area = panel.groupby("cell")["hate_crimes"].sum()
+    facts = {"n_cells_with_hate": int((hate_by_area > 0).sum()), "n_periods": int(panel["period"].nunique()),
+             "hate_crimes": int(panel["hate_crimes"].sum()), "flagged_posts": int(panel["flagged_posts"].sum()),
+             "min_periods": AREA_MIN_PERIODS[kind]}
+    model_rows = _fits(rows, rates, fit)
+    code, evidence = verdict(model_rows, facts)
+    evidence = {**evidence, "level": "area", "period": kind, "n_cells": int(panel["cell"].nunique()),
+                "n_areas": int(panel["cell"].nunique()), "hate_source": sources[0] if len(sources) == 1 else
+                "+".join(sources), "exposure": expo_kind, "controls": attrs_used["used"],
+                "absorbed_by_area_effects": attrs_used["absorbed"], "controls_incomplete": attrs_used["incomplete"],
+                "few_periods": bool(facts["n_periods"] < FEW_PERIODS), "outcome_lags": outcome_lags,
+                "min_periods": AREA_MIN_PERIODS[kind], "cluster": "area", "max_lag": max_lag,
+                "classifier_adjusted": bool(rates is not None and len(rates)), "spillover": False}
+    totals = panel.groupby("period")[["flagged_posts", "hate_crimes"]].sum()
+    secondary = prewhitened_xcorr(totals["flagged_posts"].to_numpy(), totals["hate_crimes"].to_numpy(), max_lag)
+    return model_rows + secondary + [rank_within(panel)], code, evidence
+
+
+def _hate_unknown(cm: pd.DataFrame) -> bool:
+    """True when no cell-month with crimes has a known hate count (police.uk street files carry no hate flag)."""
+    if "hate_crimes" not in cm.columns:
+        return False
+    with_crimes = cm[pd.to_numeric(cm["crimes"], errors="coerce").fillna(0) > 0]
+    return bool(len(with_crimes)) and pd.to_numeric(with_crimes["hate_crimes"], errors="coerce").isna().all()
+
+
+def _unknown_rows(cm: pd.DataFrame) -> tuple[list[dict], str, dict]:
+    evidence = {"note": "hate_unknown", "level": "cell", "period": "month", "n_cells": int(cm["cell"].nunique()),
+                "n_periods": int(cm["period"].nunique()), "n_cells_with_hate": 0, "hate_crimes": None,
+                "flagged_posts": int(pd.to_numeric(cm["flagged_posts"], errors="coerce").fillna(0).sum()),
+                "common_cause_likely": False, "cluster": "cell", "max_lag": 0, "classifier_adjusted": False,
+                "spillover": False}
+    return [], "insufficient_data", evidence
+
+
 def measured_rates(rates: pd.DataFrame) -> pd.DataFrame:
     """Per city, the rates the engine adjusts with: only a city's *own* measured rates (``rates_source`` ``review``,
     the reviewed random stratum of scn.review), pooled over its languages by counts, with 95% Wilson intervals
@@ -178,29 +286,59 @@ def measured_rates(rates: pd.DataFrame) -> pd.DataFrame:
 
 
 def analyse(panel: pd.DataFrame, areas: pd.DataFrame | None = None, max_lag: int = MAX_LAG,
-            rates: pd.DataFrame | None = None) -> pd.DataFrame:
+            rates: pd.DataFrame | None = None, area_panel: pd.DataFrame | None = None,
+            attributes: pd.DataFrame | None = None) -> pd.DataFrame:
     """The engine's table (``TABLE_COLUMNS``): every analysis of every city, then one ``verdict`` row per city
-    (its evidence as JSON in ``detail``); every row carries its city's verdict. Secondary p-values are
+    (its evidence as JSON in ``detail``); every row carries its city's verdict and the ``level`` (``cell`` or
+    ``area``) and ``period`` (``month``, ``quarter``, ``year``) it was computed at. Secondary p-values are
     Benjamini-Hochberg adjusted across analyses, lags and cities (the raw value is in ``detail``). ``rates``:
-    classifier error rates (``geo.misclass``), for every city or, with a ``city_id`` column, per city."""
+    classifier error rates (``geo.misclass``), for every city or, with a ``city_id`` column, per city.
+
+    ``area_panel``: ``area_period`` rows (``AREA_PANEL_COLUMNS``, optional ``population``); a city with published
+    hate-crime counts is analysed at area level at the finest period its counts have (``area_level``), as is a
+    city with no cell data whose incidents carry a hate flag; ``attributes``: ``area_attribute_year`` rows
+    (controls). A city whose incidents carry no hate information and that has no counts gets
+    ``insufficient_data`` with the note ``hate_unknown``, never a panel of zeros."""
+    if "cell" not in panel.columns and {"area_code", "period_kind"} <= set(panel.columns):  # an area panel
+        area_panel = pd.concat([area_panel, panel]) if area_panel is not None else panel
+        panel = pd.DataFrame()
     area_of_cell = None
     if areas is not None and len(areas):
         area_of_cell = areas.drop_duplicates("cell").set_index("cell")["area_code"]
     elif "area_code" in panel.columns and panel["area_code"].notna().any():
         area_of_cell = panel.dropna(subset=["area_code"]).drop_duplicates("cell").set_index("cell")["area_code"]
+    cells = {str(c): cm for c, cm in panel.dropna(subset=["cell"]).groupby("city_id", sort=True)} \
+        if len(panel) else {}
+    by_area = {str(c): a for c, a in area_panel.groupby("city_id", sort=True)} \
+        if area_panel is not None and len(area_panel) else {}
+    by_attr = {str(c): a for c, a in attributes.groupby("city_id", sort=True)} \
+        if attributes is not None and len(attributes) else {}
     out = []
-    for city, cm in panel.dropna(subset=["cell"]).groupby("city_id", sort=True):  # per city
+    for city in sorted(set(cells) | set(by_area)):  # per city
         city_rates = rates
         if rates is not None and "city_id" in rates.columns:
             city_rates = rates[rates["city_id"].astype(str) == str(city)].drop(columns="city_id")
-        rows, code, evidence = analyse_city(cm, area_of_cell, max_lag, city_rates)
+        level = area_level(by_area[city]) if city in by_area else None
+        if level is not None and (level[1] == "counts" or city not in cells):
+            rows, code, evidence = analyse_area_city(by_area[city], level[0], by_attr.get(city), city_rates)
+        elif city not in cells:
+            continue
+        elif _hate_unknown(cells[city]):
+            rows, code, evidence = _unknown_rows(cells[city])
+        else:
+            rows, code, evidence = analyse_city(cells[city], area_of_cell, max_lag, city_rates)
+            evidence = {**evidence, "level": "cell", "period": "month"}
+        where = {"level": evidence["level"], "period": evidence["period"]}
+        method = dict(METHOD)
+        if where["level"] == "area":
+            method["model"] = f"fe_quasi_poisson_area_{where['period']}"
         for r in rows:
             kind = "secondary" if r["analysis"] in SECONDARY else "model"
-            out.append({"city_id": str(city), **r, "verdict": code, "detail": {
-                "method": METHOD[kind], "n_cells": evidence["n_cells"], "n_periods": evidence["n_periods"]}})
+            out.append({"city_id": str(city), **r, "verdict": code, **where, "detail": {
+                "method": method[kind], "n_cells": evidence["n_cells"], "n_periods": evidence["n_periods"]}})
         out.append({"city_id": str(city), "analysis": "verdict", "lag": 0, "estimate": np.nan, "ci_low": np.nan,
                     "ci_high": np.nan, "p_value": np.nan, "n": evidence["n_cells"] * evidence["n_periods"],
-                    "unit": "verdict", "verdict": code, "detail": evidence})
+                    "unit": "verdict", "verdict": code, **where, "detail": evidence})
     if not out:
         return pd.DataFrame({c: pd.Series(dtype="float64" if c in ("estimate", "ci_low", "ci_high", "p_value")
                                           else "int64" if c in ("n", "lag") else "object") for c in TABLE_COLUMNS})

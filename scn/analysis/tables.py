@@ -34,16 +34,23 @@ def warehouse_tables() -> set[str]:
 def correlations(max_lag: int = 3) -> pd.DataFrame:
     """Per-city speech x crime engine on ``cell_month`` (``scn.analysis.engine``, the code path of
     ``scn analyse``): within-place effects both ways, placebo, negative control, secondary statistics and a
-    verdict per city; see docs/geo.md."""
-    from scn.analysis.engine import analyse, finest_cells, measured_rates
+    verdict per city; see docs/geo.md. A city with published hate-crime counts is analysed on ``area_period``
+    (areas x the period of its counts, population as exposure, ``area_attribute_year`` as controls); every row
+    says its ``level`` and ``period``."""
+    from scn.analysis.engine import AREA_PANEL_COLUMNS, analyse, finest_cells, measured_rates
 
-    cell_month = read_warehouse("select * from cell_month")
-    if cell_month.empty:
+    tables = warehouse_tables()
+    cell_month = read_warehouse("select * from cell_month") if "cell_month" in tables else pd.DataFrame()
+    area_panel = read_warehouse(f"select {', '.join(AREA_PANEL_COLUMNS)}, population from area_period "
+                                "order by all") if "area_period" in tables else None
+    attributes = read_warehouse("select * from area_attribute_year") if "area_attribute_year" in tables else None
+    if cell_month.empty and (area_panel is None or area_panel.empty):
         return analyse(cell_month)
     areas = lake.read_table("areas")
-    areas_of_cells = area_cells(areas, h3_resolution()) if len(areas) else None
+    areas_of_cells = area_cells(areas, h3_resolution()) if len(areas) and len(cell_month) else None
     rates = measured_rates(lake.read_table("classifier_rates") if lake.has_table("classifier_rates") else None)
-    return analyse(finest_cells(cell_month), areas_of_cells, max_lag=max_lag, rates=rates if len(rates) else None)
+    return analyse(finest_cells(cell_month), areas_of_cells, max_lag=max_lag, rates=rates if len(rates) else None,
+                   area_panel=area_panel, attributes=attributes)
 
 
 def alerts() -> pd.DataFrame:

@@ -73,8 +73,9 @@ def write_posts(city_id: str, posts: pd.DataFrame, inbox: Path) -> list[Path]:
     return paths
 
 
-def write_crimes(geo: CityGeo, crimes: pd.DataFrame, seed: int, inbox: Path) -> list[Path]:
-    """police.uk street-level files for London, generic crimes-YYYY-MM.csv elsewhere."""
+def write_crimes(geo: CityGeo, crimes: pd.DataFrame, seed: int, inbox: Path, hate_flag: bool = True) -> list[Path]:
+    """police.uk street-level files for London (``hate_flag=False``: without the demo's ``Hate flag`` column, as
+    police.uk publishes them), generic crimes-YYYY-MM.csv elsewhere."""
     paths = []
     if geo.city_id == "london":
         rng = np.random.default_rng(np.random.SeedSequence([seed, 55]))
@@ -94,6 +95,8 @@ def write_crimes(geo: CityGeo, crimes: pd.DataFrame, seed: int, inbox: Path) -> 
             "Last outcome category": np.where(asb, "", np.array(OUTCOMES)[rng.integers(0, len(OUTCOMES), n)]),
             "Context": "", "Hate flag": np.where(crimes["is_hate"].to_numpy(), "Y", "N"),
         })
+        if not hate_flag:
+            out = out.drop(columns="Hate flag")
         for month, part in out.groupby("Month", sort=True):
             paths.append(_csv(part, inbox / "crime" / "london" / f"{month}-metropolitan-street.csv"))
         return paths

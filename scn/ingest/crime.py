@@ -1,5 +1,9 @@
 """Recorded crime: police.uk street-level CSV (optional ``Hate flag``) and a generic CSV (id, time, lat/lon, ...).
 
+A police.uk street-level file without a ``Hate flag`` column (police.uk publishes none) gives ``is_hate`` NULL
+(unknown, never false) and the warning ``no_hate_flag`` naming the crime-counts file(s) the city's hate crime comes
+from, if any (docs/your-data.md).
+
 Rows without a location are kept (city precision); rows without an id get the key
 ``source:sha1(normalised row, occurrence)`` so that two identical id-less rows in one file stay two crimes while the
 same rows in an overlapping download are recognised as duplicates.
@@ -15,6 +19,7 @@ from urllib.parse import quote
 import duckdb
 import pandas as pd
 
+from scn import lake
 from scn.ingest import readers, schemas
 from scn.ingest.cities_known import city_box
 from scn.ingest.model import Parsed, Source, bad_line_rejects, read_table, rejects_from
@@ -90,6 +95,7 @@ def parse(src: Source) -> Parsed:
     raw["is_hate"] = raw["hate_flag"]
     origin["is_hate"] = origin.get("hate_flag", "hate_flag")
     typed["is_hate"] = flag.where(flag.notna() | as_text(raw["hate_flag"]).notna(), False)
+    unknown = police and "hate_flag" not in origin  # police.uk publishes no hate flag: unknown, never "not hate"
     fails = schemas.failures(typed, schemas.CRIMES, raw, PARSE_REASONS)
     fails["field"] = fails["field"].replace(origin)
     rejects = pd.concat([rejects_from(raw.drop(columns=["occurred_at", "is_hate"]), fails),
@@ -103,7 +109,20 @@ def parse(src: Source) -> Parsed:
     crimes = pd.DataFrame({
         "crime_key": _keys(key_scope(source, src.city_id, police), crime_id, raw)[ok], "source": source[ok], "crime_id": crime_id[ok],
         "city_id": src.city_id, "occurred_at": t["occurred_at"], "category": t["category"],
-        "is_hate": t["is_hate"].astype(bool), "lat": t["lat"], "lon": t["lon"],
+        "is_hate": pd.Series(pd.NA, index=t.index, dtype="boolean") if unknown else t["is_hate"].astype(bool),
+        "lat": t["lat"], "lon": t["lon"],
         "lsoa_code": as_text(raw["lsoa_code"])[ok], "source_file": src.name, "source_row": t[ROW].astype("int64"),
     })
-    return Parsed({"crimes": crimes}, "crimes", rejects)
+    warnings = [{"code": "no_hate_flag", "city_id": src.city_id, "hate_source": hate_source(src.city_id)}] \
+        if unknown else []
+    return Parsed({"crimes": crimes}, "crimes", rejects, warnings)
+
+
+def hate_source(city_id: str | None) -> str | None:
+    """The crime-counts file(s) that hold the city's hate crime (``a.csv, b.xlsx``), or None: where its hate crime
+    comes from when its incident files carry no hate flag."""
+    if not city_id or not lake.has_table("crime_counts"):
+        return None
+    files = lake.query(f"select distinct source_file from {lake.scan('crime_counts')} where city_id = ? and "
+                       "is_hate order by 1", [city_id])["source_file"].tolist()
+    return ", ".join(files) or None

@@ -4,7 +4,7 @@ nothing (the Dagster code location loads it)."""
 
 from __future__ import annotations
 
-CITY_REQUIRED = ("social", "crime", "boundaries", "survey")
+CITY_REQUIRED = ("social", "crime", "boundaries", "survey", "area-attributes", "crime-counts")
 # natural key of each table; tables in UPSERT compare whole rows: a changed row is written again (newest wins).
 # Keys never collide across cities or sources (docs/ingest.md "Natural keys"): post_key and crime_key carry the
 # city where their ids are not global; a survey response is the city's (two cities' wave1.csv share _id values).
@@ -14,11 +14,13 @@ KEYS: dict[str, list[str]] = {
     "survey_responses": ["city_id", "survey_id", "response_id", "question"],
     "survey_codebook": ["question"], "programme_activities": ["activity_id"],
     "programme_participants": ["record_id"], "programme_grants": ["grant_id"], "areas": ["city_id", "area_code"],
-    "cities": ["city_id"],
+    "cities": ["city_id"], "area_attributes": ["city_id", "area_code", "attribute", "year"],
+    "crime_counts": ["city_id", "area_code", "period", "period_start", "category", "hate_strand"],
 }
-UPSERT = ("cities", "areas", "survey_codebook")
+UPSERT = ("cities", "areas", "survey_codebook", "area_attributes", "crime_counts")
 FAMILY_TABLES: dict[str, tuple[str, ...]] = {
     "cities": ("cities",), "boundaries": ("areas",), "social": ("posts",), "crime": ("crimes",),
     "survey": ("survey_responses", "survey_codebook"),
     "programme": ("programme_activities", "programme_participants", "programme_grants"),
+    "area-attributes": ("area_attributes",), "crime-counts": ("crime_counts",),
 }

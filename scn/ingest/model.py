@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -27,6 +28,7 @@ class Source:
     sha256: str
     progress: Progress = None
     sheet: str | None = None  # set by ``read_table`` when the file is a workbook
+    options: dict[str, Any] = field(default_factory=dict)  # a family's flags (--value-column, --category, --hate)
 
     @property
     def name(self) -> str:
@@ -46,6 +48,7 @@ class Parsed:
     tables: dict[str, pd.DataFrame]
     count_table: str
     rejects: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REJECT_COLUMNS))
+    warnings: list[dict[str, Any]] = field(default_factory=list)  # {"code": ..., params}: docs/your-data.md
 
 
 def read_table(src: Source) -> readers.Table:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import json
 import logging
 import os
 import stat
@@ -12,6 +13,7 @@ import time
 import uuid
 from collections.abc import Collection
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -149,6 +151,17 @@ def write_log(src: Source, result: IngestResult) -> None:
     lake.write_part("ingest_log", as_table("ingest_log", row), f"{src.sha256[:16]}-{time.time_ns()}")
 
 
+def write_warnings(src: Source, warnings: list[dict[str, Any]]) -> None:
+    """One ``ingest_warnings`` row per warning of the file (code, params as JSON)."""
+    if not warnings:
+        return
+    rows = pd.DataFrame({"file": src.display, "sha256": src.sha256, "kind": src.kind, "city_id": src.city_id,
+                         "code": [w["code"] for w in warnings],
+                         "params": [json.dumps(w, ensure_ascii=False, default=str) for w in warnings],
+                         "warned_at": _now()})
+    lake.write_part("ingest_warnings", as_table("ingest_warnings", rows), f"{src.sha256[:16]}-{time.time_ns()}")
+
+
 def _archived(src: Source) -> str:
     return printable(src.archived) if src.archived is not None else ""
 
@@ -198,7 +211,7 @@ def _unexpected(src: Source, exc: Exception) -> str:
 
 
 def run(kind: str, path: Path, city_id: str | None = None, progress: Progress = None,
-        sha256: str | None = None) -> IngestResult:
+        sha256: str | None = None, options: dict[str, Any] | None = None) -> IngestResult:
     """``ingest_file``; ``sha256`` (a hash the caller took) is not trusted: the archive hashes its own copy."""
     path = Path(path)
     if kind not in KINDS:
@@ -213,7 +226,7 @@ def run(kind: str, path: Path, city_id: str | None = None, progress: Progress = 
     except OSError as exc:
         raise IngestError(f"{path.name}: unreadable ({exc.strerror or exc})") from exc
     city = printable(city_id) if city_id else city_from_path(kind, path)
-    src = Source(path, archived, kind, city, sha, progress)
+    src = Source(path, archived, kind, city, sha, progress, options=dict(options or {}))
     try:
         parsed = _parse(src)
     except IngestError as exc:
@@ -244,15 +257,18 @@ def load(src: Source, parsed: Parsed) -> IngestResult:
                   .astype({ROW: "int64", "field": object, "reason": object})
                   .rename(columns={ROW: "row"}).to_dict("records"))
         result = IngestResult(src.display, src.kind, src.city_id, len(new_counted) + len(rejects) + dups,
-                              len(new_counted), len(rejects), dups, _archived(src), errors, src.sha256, src.sheet)
+                              len(new_counted), len(rejects), dups, _archived(src), errors, src.sha256, src.sheet,
+                              list(parsed.warnings))
         write_log(src, result)
+        write_warnings(src, result.warnings)
     return result
 
 
 def ingest_file(kind: str, path: Path, city_id: str | None = None,
-                progress: Progress = None) -> IngestResult:
-    """Archive, read, validate, pseudonymise and load one file; raise IngestError when it cannot be used at all."""
-    return run(kind, path, city_id, progress)
+                progress: Progress = None, options: dict[str, Any] | None = None) -> IngestResult:
+    """Archive, read, validate, pseudonymise and load one file; raise IngestError when it cannot be used at all.
+    ``options``: the family's flags (``value_columns``; ``category``, ``hate``)."""
+    return run(kind, path, city_id, progress, options=options)
 
 
 def inbox_entries(kind: str) -> tuple[list[Path], list[tuple[Path, str]]]:

@@ -45,11 +45,12 @@ class IngestResult:
     errors: list[dict[str, Any]] = field(default_factory=list)
     sha256: str = ""
     sheet: str | None = None  # the workbook sheet that was read (XLSX), else None
+    warnings: list[dict[str, Any]] = field(default_factory=list)  # {"code": ..., params} (docs/your-data.md)
 
     def to_json(self) -> dict[str, Any]:
         """The contract keys (plus ``sha256`` and ``sheet``); ``errors`` holds the first 20 ``{row, field,
-        reason}``."""
+        reason}``; ``warnings`` the ``{code, ...params}`` of what the file lacks (docs/your-data.md)."""
         return {"file": self.file, "kind": self.kind, "city_id": self.city_id, "rows_read": self.rows_read,
                 "accepted": self.accepted, "quarantined": self.quarantined, "duplicates": self.duplicates,
                 "archived_to": self.archived_to, "errors": self.errors[:20], "sha256": self.sha256,
-                "sheet": self.sheet}
+                "sheet": self.sheet, "warnings": self.warnings}

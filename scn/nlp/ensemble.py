@@ -20,14 +20,18 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline
 
+from scn.nlp import compiled
 from scn.nlp.labels import CLASSES
 
 EPS = 1e-9
 
 
-def proba_in_order(pipe, texts: Sequence[str]) -> np.ndarray:
-    """``pipe.predict_proba`` with columns in CLASSES order (0 for a class the pipeline never saw)."""
-    p = pipe.predict_proba(list(texts))
+def proba_in_order(pipe, texts: Sequence[str], features: compiled.Features | None = None) -> np.ndarray:
+    """``pipe.predict_proba`` with columns in CLASSES order (0 for a class the pipeline never saw).
+
+    ``features``: the batch's vectorizer outputs (scn.nlp.compiled), used instead of ``pipe``'s own
+    vectorizer when they hold it (same values, computed once for the batch)."""
+    p = compiled.predict_proba(pipe, texts, features)
     classes = [str(c) for c in pipe.classes_]
     out = np.zeros((p.shape[0], len(CLASSES)))
     for j, c in enumerate(CLASSES):
@@ -77,15 +81,15 @@ class Expert:
         self.bias = np.asarray(bias, dtype=float)
         self.classes_ = np.asarray(CLASSES)
 
-    def raw_proba(self, texts: Sequence[str]) -> np.ndarray:
-        return np.mean([proba_in_order(m, texts) for m in self.members], axis=0)
+    def raw_proba(self, texts: Sequence[str], features: compiled.Features | None = None) -> np.ndarray:
+        return np.mean([proba_in_order(m, texts, features) for m in self.members], axis=0)
 
     def calibrate(self, raw: np.ndarray) -> np.ndarray:
         return raw if self.calibrator is None else proba_in_order(_LogCalibrator(self.calibrator), raw)
 
-    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+    def predict_proba(self, texts: Sequence[str], features: compiled.Features | None = None) -> np.ndarray:
         """Calibrated probabilities in CLASSES order."""
-        return self.calibrate(self.raw_proba(texts))
+        return self.calibrate(self.raw_proba(texts, features))
 
     def decide(self, proba: np.ndarray) -> np.ndarray:
         """Probabilities reweighted by the decision bias (their argmax is the label)."""
@@ -111,19 +115,24 @@ class SourceMixture:
         self.gate = gate
         self.classes_ = np.asarray(CLASSES)
 
-    def source_weights(self, texts: Sequence[str]) -> np.ndarray:
+    def source_weights(self, texts: Sequence[str], features: compiled.Features | None = None) -> np.ndarray:
         """P(source | text), columns in ``experts`` order."""
         names = list(self.experts)
         if self.gate is None or len(names) == 1:
             return np.ones((len(texts), 1))
-        p = self.gate.predict_proba(list(texts))
+        p = compiled.predict_proba(self.gate, texts, features)
         gate_classes = [str(c) for c in self.gate.classes_]
         return p[:, [gate_classes.index(s) for s in names]]
 
-    def label_and_proba(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Labels and calibrated probabilities (CLASSES order). An expert runs only on texts it weighs >= 1 %."""
+    def label_and_proba(self, texts: Sequence[str], reference: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """Labels and calibrated probabilities (CLASSES order). An expert runs only on texts it weighs >= 1 %.
+
+        The vectorizers of the gate, the experts and the rules run once for the batch, compiled
+        (scn.nlp.compiled: same values); ``reference=True`` runs each pipeline's own ``transform`` instead."""
         texts = list(texts)
-        w = self.source_weights(texts)
+        rules = getattr(self, "rules", None)  # scn.nlp.rules.EvidenceRules, set by the training script
+        features = None if reference else compiled.features(self, texts)
+        w = self.source_weights(texts, features)
         cal = np.zeros((len(texts), len(CLASSES)))
         dec = np.zeros_like(cal)
         arr = np.asarray(texts, dtype=object)
@@ -131,13 +140,18 @@ class SourceMixture:
             rows = np.flatnonzero(w[:, j] >= 0.01) if w.shape[1] > 1 else np.arange(len(texts))
             if len(rows) == 0:
                 continue
-            p = expert.predict_proba(arr[rows].tolist())
+            p = expert.predict_proba(arr[rows].tolist(), None if features is None else features.rows(rows))
             cal[rows] += w[rows, j, None] * p
             dec[rows] += w[rows, j, None] * expert.decide(p)
         cal /= np.clip(cal.sum(axis=1, keepdims=True), EPS, None)
         labels = np.asarray(CLASSES, dtype=object)[np.argmax(dec, axis=1)]
-        rules = getattr(self, "rules", None)  # scn.nlp.rules.EvidenceRules, set by the training script
-        return (labels if rules is None else rules.apply(texts, labels, cal)), cal
+        return (labels if rules is None else rules.apply(texts, labels, cal, features)), cal
+
+    def vectorizers(self) -> list:
+        """Every text vectorizer the model runs (gate, experts' members, rules), for scn.nlp.compiled."""
+        pipes = ([self.gate] if self.gate is not None else []) + [m for e in self.experts.values() for m in e.members]
+        rules = getattr(self, "rules", None)
+        return [v for p in pipes for v in compiled.pipeline_vectorizers(p)] + ([rules.cues] if rules else [])
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         return self.label_and_proba(texts)[1]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -50,12 +51,13 @@ class Classifier:
     def covers(self, lang: str | None) -> bool:
         return ALL_LANGUAGES in self.models or (lang is not None and lang in self.models)
 
-    def predict(self, texts: list[str], lang: str) -> tuple[np.ndarray, np.ndarray]:
-        """Labels and hate probabilities for texts of one language (one batched predict_proba)."""
+    def predict(self, texts: list[str], lang: str, reference: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """Labels and hate probabilities for texts of one language (one batched predict_proba; ``reference``:
+        each pipeline's own vectorizers instead of the compiled batch path, same values)."""
         key = lang if lang in self.models else ALL_LANGUAGES
         pipe = self.models[key]
         if hasattr(pipe, "label_and_proba"):  # scn.nlp.ensemble: calibrated, with its own decision rule
-            labels, proba = pipe.label_and_proba(texts)
+            labels, proba = pipe.label_and_proba(texts, reference=True) if reference else pipe.label_and_proba(texts)
             return np.asarray(labels, dtype=object), np.clip(proba[:, 0], 0.0, 1.0)
         proba = pipe.predict_proba(texts)
         classes = [str(c) for c in pipe.classes_]
@@ -184,8 +186,26 @@ def labelling_version(classifier: Classifier | None = None, lexicon: Lexicon | N
     return clf.version if lex is None else f"{clf.version}+{lex.version}"
 
 
+def distinct(texts: Sequence[str], langs: Sequence[str | None] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Identical (text, language) pairs labelled once: positions of the first of each distinct pair, and for
+    every input the index of its pair among them (``first[inverse]`` rebuilds the input order)."""
+    text = pd.Series(list(texts), dtype=object).fillna("").astype(str)
+    text_code, _ = pd.factorize(text)
+    if langs is None:
+        code = text_code
+    else:
+        lang = pd.Series(list(langs), dtype=object)
+        lang_code, uniq = pd.factorize(lang.where(lang.notna(), None), use_na_sentinel=True)
+        code = text_code.astype(np.int64) * (len(uniq) + 1) + (lang_code + 1)
+    inverse, firsts = pd.factorize(code)
+    first = np.full(len(firsts), len(code), dtype=np.int64)
+    np.minimum.at(first, inverse, np.arange(len(code)))
+    return first, inverse
+
+
 def classify(texts: Sequence[str], langs: Sequence[str | None] | None = None,
-             classifier: Classifier | None = None, lexicon: Lexicon | None | bool = True) -> pd.DataFrame:
+             classifier: Classifier | None = None, lexicon: Lexicon | None | bool = True, *,
+             reference: bool = False) -> pd.DataFrame:
     """Label texts (input order): label, score_hate, target, assessed, method, lang, model_version.
 
     Missing languages are detected. Texts in languages the model covers: method ``model``. Texts in other
@@ -193,9 +213,55 @@ def classify(texts: Sequence[str], langs: Sequence[str | None] | None = None,
     switches the method off): method ``lexicon``, ``assessed=True``, score_hate 1.0 for a slur match else 0.0 (an
     indicator, not a probability), model_version the lexicon's. Texts in languages with neither: label ``none``,
     score 0, ``assessed=False`` and method ``not_assessed``.
+
+    Identical texts with the same language (retweets, copypasta) are labelled once (``distinct``): a text's
+    labels depend on nothing but the text and its language. ``reference=True`` labels every text, one thread,
+    each pipeline with its own vectorizers (the path before scn.nlp.compiled; same output, for checks and timing).
     """
     clf = classifier or load_classifier()
     lex = _resolve_lexicon(lexicon)
+    if reference:
+        return _classify_distinct(texts, langs, clf, lex, reference=True)
+    first, inverse = distinct(texts, langs)
+    if len(first) < len(texts):
+        texts = np.asarray(list(texts), dtype=object)[first].tolist()
+        langs = None if langs is None else np.asarray(list(langs), dtype=object)[first].tolist()
+    out = _in_threads(texts, langs, clf, lex)
+    return out if len(first) == len(inverse) else out.iloc[inverse].reset_index(drop=True)
+
+
+THREADS = 2  # the compiled n-gram kernels, Arrow and scipy release the GIL: two threads use two cores
+THREAD_MIN = 4_000  # distinct texts below which one thread labels them all
+
+
+def _in_threads(texts: Sequence[str], langs: Sequence[str | None] | None, clf: Classifier,
+                lex: Lexicon | None) -> pd.DataFrame:
+    """``_classify_distinct`` over contiguous parts of the batch in ``THREADS`` threads (same rows)."""
+    n = len(texts)
+    parts = min(THREADS, os.cpu_count() or 1, max(1, n // THREAD_MIN))
+    if parts <= 1:
+        return _classify_distinct(texts, langs, clf, lex)
+    from concurrent.futures import ThreadPoolExecutor
+
+    cuts = np.linspace(0, n, parts + 1).astype(int)
+    texts = list(texts)
+    langs = None if langs is None else list(langs)
+    with ThreadPoolExecutor(parts) as pool:
+        outs = list(pool.map(lambda ab: _classify_distinct(
+            texts[ab[0]:ab[1]], None if langs is None else langs[ab[0]:ab[1]], clf, lex), zip(cuts[:-1], cuts[1:], strict=True)))
+    return pd.concat(outs, ignore_index=True)
+
+
+def _per_value(values: pd.Series, fn) -> np.ndarray:
+    """``values.map(fn)`` computed once per distinct value (missing values as None)."""
+    codes, uniq = pd.factorize(values, use_na_sentinel=True)
+    results = np.asarray([fn(v) for v in uniq] + [fn(None)], dtype=object)
+    return results[codes]
+
+
+def _classify_distinct(texts: Sequence[str], langs: Sequence[str | None] | None, clf: Classifier,
+                       lex: Lexicon | None, reference: bool = False) -> pd.DataFrame:
+    """``classify`` without the deduplication."""
     n = len(texts)
     text = pd.Series(list(texts), dtype=object).fillna("").astype(str)
     lang = pd.Series([None] * n if langs is None else list(langs), dtype=object)
@@ -203,19 +269,20 @@ def classify(texts: Sequence[str], langs: Sequence[str | None] | None = None,
     missing = lang.isna().to_numpy()
     if missing.any():
         lang[missing] = detect_languages(text[missing].tolist())
-    lang = lang.map(lambda v: v.lower().split("-")[0] if isinstance(v, str) else v)
+    lang = pd.Series(_per_value(lang, lambda v: v.lower().split("-")[0] if isinstance(v, str) else None),
+                     dtype=object)
     out = pd.DataFrame({"label": "none", "score_hate": 0.0, "target": None, "assessed": False,
                         "method": "not_assessed", "lang": lang.astype(object), "model_version": clf.version},
                        index=range(n))
-    covered = lang.map(clf.covers).to_numpy(dtype=bool)
+    covered = _per_value(lang, clf.covers).astype(bool)
     groups = lang[covered].fillna(ALL_LANGUAGES).groupby(lang[covered].fillna(ALL_LANGUAGES)).groups
     for code, idx in groups.items():
-        labels, score = clf.predict(text[idx].tolist(), str(code))
+        labels, score = clf.predict(text[idx].tolist(), str(code), reference)
         out.loc[idx, "label"], out.loc[idx, "score_hate"] = labels, score
     out.loc[covered, ["assessed", "method"]] = [True, "model"]
     flagged = out["label"].ne("none").to_numpy()
     out.loc[flagged, "target"] = detect_targets(text[flagged]).to_numpy()
-    by_lexicon = ~covered & (lang.map(lex.covers).to_numpy(dtype=bool) if lex is not None else False)
+    by_lexicon = ~covered & (_per_value(lang, lex.covers).astype(bool) if lex is not None else False)
     if by_lexicon.any():
         hits = lex.label(text[by_lexicon], lang[by_lexicon])
         out.loc[by_lexicon, ["label", "target"]] = hits[["label", "target"]].to_numpy()

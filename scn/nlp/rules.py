@@ -20,7 +20,7 @@ import pandas as pd
 from sklearn.feature_extraction.text import CountVectorizer
 
 from scn.nlp.features import normalise, normalise_ar
-from scn.nlp.targets import TARGET_PATTERNS
+from scn.nlp.targets import TARGET_PATTERNS, contains
 
 GROUPS = "|".join([TARGET_PATTERNS["origin"], TARGET_PATTERNS["religion"],
                    r"\b(?:foreigner\w*|asylum|étranger\w*|migrants?|clandestin\w*|juifs?|roms?|gypsies|gitans?)\b",
@@ -61,13 +61,18 @@ class EvidenceRules:
         log_odds = np.log(pos / pos.sum()) - np.log(neg / neg.sum())
         return cls(lang, vec.get_feature_names_out()[log_odds > CUE_LOG_ODDS].tolist())
 
-    def apply(self, texts: Sequence[str], labels: np.ndarray, proba: np.ndarray) -> np.ndarray:
-        """Labels after the rules (``proba``: calibrated, CLASSES order hate, offensive, none)."""
+    def apply(self, texts: Sequence[str], labels: np.ndarray, proba: np.ndarray, features=None) -> np.ndarray:
+        """Labels after the rules (``proba``: calibrated, CLASSES order hate, offensive, none; ``features``: the
+        batch's compiled vectorizer outputs, scn.nlp.compiled, when they hold the cue words)."""
         raw = pd.Series(list(texts), dtype=object).fillna("").astype(str)
         lowered = raw.str.lower()  # the patterns spell Arabic unnormalised, like scn.nlp.targets
-        group = lowered.str.contains(GROUPS, regex=True).to_numpy()
-        dehumanising = group & lowered.str.contains(DEHUMANISING.get(self.lang, r"(?!x)x"), regex=True).to_numpy()
-        cue = np.asarray(self.cues.transform(raw.tolist()).sum(axis=1)).ravel() > 0
+        group = contains(lowered, GROUPS)
+        dehumanising = group.copy()
+        if group.any():
+            dehumanising[group] = contains(lowered[group], DEHUMANISING.get(self.lang, r"(?!x)x"))
+        cues = features.get(self.cues) if features is not None else None
+        cues = self.cues.transform(raw.tolist()) if cues is None else cues
+        cue = np.asarray(cues.sum(axis=1)).ravel() > 0
         labels = np.asarray(labels, dtype=object).copy()
         labels[(labels != "none") & ~cue & ~group & (proba[:, 2] >= NONE_MIN)] = "none"
         labels[dehumanising] = "hate"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+import numpy as np
 import pandas as pd
 
 TARGET_PATTERNS: dict[str, str] = {
@@ -18,10 +21,34 @@ TARGET_PATTERNS: dict[str, str] = {
 }
 
 
+_WIDE = re.compile(r"\\b|\\w\*")  # word-boundary assertions and optional word characters
+_UNICODE_CLASSES = re.compile(r"\\[bBwWsSdD]")
+
+
+def _widened(pattern: str) -> str | None:
+    """``pattern`` without ``\\b`` and ``\\w*`` (it matches wherever the pattern does), or None when other
+    Unicode-dependent classes remain."""
+    wide = _WIDE.sub("", pattern)
+    return None if _UNICODE_CLASSES.search(wide) else wide
+
+
+def contains(lowered: pd.Series, pattern: str) -> np.ndarray:
+    """``lowered.str.contains(pattern)`` (Python regular expression semantics) as booleans, fast: the widened
+    pattern runs first in Arrow's RE2 (no Unicode word classes left, so both engines agree), the exact one only
+    on the texts it matches."""
+    wide = _widened(pattern)
+    if wide is None:
+        return lowered.str.contains(pattern, regex=True).to_numpy(dtype=bool)
+    out = lowered.str.contains(wide, regex=True).to_numpy(dtype=bool, copy=True)
+    if out.any():
+        out[out] = lowered[out].str.contains(pattern, regex=True).to_numpy(dtype=bool)
+    return out
+
+
 def detect_targets(texts: pd.Series) -> pd.Series:
     """First matching target group per text (object dtype, None when no pattern matches)."""
     lowered = texts.fillna("").astype(str).str.lower()
-    hits = pd.DataFrame({group: lowered.str.contains(rx, regex=True) for group, rx in TARGET_PATTERNS.items()},
+    hits = pd.DataFrame({group: contains(lowered, rx) for group, rx in TARGET_PATTERNS.items()},
                         index=texts.index)
     first = hits.idxmax(axis=1)
     return first.where(hits.any(axis=1), None).astype(object)

@@ -43,6 +43,7 @@ SMALL_COUNTS: dict[str, tuple[str, ...]] = {
     "cell_month": ("posts", "flagged_posts", "crimes", "hate_crimes"),
     "area_month": ("posts", "flagged_posts", "crimes", "hate_crimes"),
     "area_week": ("posts", "flagged_posts", "crimes", "hate_crimes"),
+    "area_period": ("posts", "flagged_posts", "crimes", "hate_crimes"),
     "city_month": ("posts", "flagged_posts", "crimes", "hate_crimes"),
     "risk": ("speech_recent", "crime_recent"),
     "review_accuracy": ("n", "positives", "kappa_posts", "sampled", "labelled"),

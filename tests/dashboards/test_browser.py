@@ -35,13 +35,13 @@ def test_login_then_city_page_renders_map_and_series(server: str, browser: webdr
     browser.find_element(By.ID, "login-submit").click()
     _wait(browser).until(lambda d: d.execute_script(MAP_LOCATIONS) > 0)
     assert browser.current_url.endswith("/city/london")
-    assert browser.execute_script(MAP_LOCATIONS) == 217  # every res-8 cell of the synthetic London
+    assert browser.execute_script(MAP_LOCATIONS) == 16  # an official: London's 16 areas (its level, issue 21)
     geojson = browser.execute_script("return document.querySelector('#cell-map .js-plotly-plot').data[0].geojson")
     # the polygons the map fetched (the browser's session cookie is needed for them)
     features = browser.execute_async_script(
         "const done = arguments[arguments.length - 1];"
         "fetch(arguments[0]).then(r => r.json()).then(j => done(j.features.length));", geojson)
-    assert features == 217
+    assert features == 16
     _wait(browser).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#cell-map canvas"))
     traces = browser.execute_script("return document.querySelector('#series .js-plotly-plot').data.length")
     assert traces == 2
@@ -49,9 +49,9 @@ def test_login_then_city_page_renders_map_and_series(server: str, browser: webdr
     assert "each neighbourhood with itself from month to month (217 neighbourhoods, 12 months" in text
     assert "hateful posts came first" in text and "31% more hate crimes" in text
     assert "rate ratio 1.31, 95% CI 1.12–1.53" in text and "do not prove" in text
-    # the resolution switch aggregates to parent cells (12 res-6 parents cover London's 217 cells)
-    browser.find_element(By.CSS_SELECTOR, "#map-res input[value='6']").click()
-    _wait(browser).until(lambda d: d.execute_script(MAP_LOCATIONS) == 12)
+    # each count has its own level: London's hate crimes only for the whole city (one shape)
+    browser.find_element(By.CSS_SELECTOR, "#map-metric input[value='hate_crimes']").click()
+    _wait(browser).until(lambda d: d.execute_script(MAP_LOCATIONS) == 1)
     small = browser.execute_script("return Array.from(document.querySelector('#cell-map .js-plotly-plot')"
                                    ".data[0].z).filter(v => v > 0 && v < 5).length")
     assert small == 0  # an official: counts 1-4 suppressed

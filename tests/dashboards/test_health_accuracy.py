@@ -57,7 +57,9 @@ def test_health_page_shows_per_source_figures_and_per_city_review_accuracy(
     assert np.allclose(merged["macro_f1"], merged["macro_f1_card"].round(3))
     assert np.allclose(merged["baseline_macro_f1"], merged["baseline_macro_f1_card"].round(3))
     assert (merged["n"] == merged["n_card"]).all() and (merged["ci_low"] <= merged["macro_f1"]).all()
-    assert [c["name"] for c in table["columns"]][:2] == [i18n.column("lang", lang), i18n.column("dataset", lang)]
+    names = [c["name"] for c in table["columns"]]  # in reading order: right to left in Arabic
+    assert (names[::-1] if i18n.direction(lang) == "rtl" else names)[:2] == [i18n.column("lang", lang),
+                                                                             i18n.column("dataset", lang)]
     # never a pooled figure alone: the per-language pooled macro-F1 (English: Davidson and MLMA mixed) is no row's
     pooled = round(model_card()["languages"]["en"]["macro_f1"], 3)
     assert pooled not in set(rows["macro_f1"]) and (rows.groupby("lang")["dataset"].count() >= 1).all()

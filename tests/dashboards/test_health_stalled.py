@@ -40,7 +40,8 @@ def test_stalled_source_is_listed(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     table = find_props(page, "health-stalled-sources")
     assert [(r["source"], r["city_id"], r["status"]) for r in table["data"]] == [
         ("mastodon", "london", i18n.t("collect_status_stalled", lang))]  # the fresh paris/rss is not listed
-    assert [c["name"] for c in table["columns"]] == [i18n.column(c, lang) for c in (
+    names = [c["name"] for c in table["columns"]]  # in reading order: right to left in Arabic
+    assert (names[::-1] if i18n.direction(lang) == "rtl" else names) == [i18n.column(c, lang) for c in (
         "source", "city_id", "last_collected_at", "expected_every_hours", "status")]
 
 

@@ -18,6 +18,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
+from dashboards import i18n
 from scn.access.users import add_user
 from scn.review import loop, store
 from scn.settings import override
@@ -111,7 +112,9 @@ def test_reviewer_labels_then_accuracy_shows_and_officials_never_see_text(
     # an official: refused the review page; no response of their session carries a post's text
     browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": RECORDER})
     _sign_in(browser, server, "olive", USERS["olive"][2], next="/review")
-    _wait(browser).until(lambda d: "Forbidden" in d.page_source)
+    _wait(browser).until(lambda d: d.find_elements(By.ID, "error-title"))  # the 403 page (dashboards.app)
+    assert browser.find_element(By.ID, "error-title").get_attribute("textContent") in {
+        i18n.t("forbidden_title", lang) for lang in i18n.LANGS}
     documents = [browser.page_source]
     browser.get(f"{server}/city/london")
     _wait(browser).until(ec.text_to_be_present_in_element((By.ID, "review-accuracy-line"), "measured on 12"))

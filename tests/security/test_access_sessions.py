@@ -361,8 +361,8 @@ def test_item_05_pages_render_and_callbacks_run_under_the_csp(sessions_home: Pat
             driver.find_element(By.ID, "login-submit").click()
             wait.until(lambda d: d.execute_script(maps) > 0)
             wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#cell-map canvas"))
-            driver.find_element(By.CSS_SELECTOR, "#map-res input[value='6']").click()  # a callback round trip
-            wait.until(lambda d: d.execute_script(maps) == 12)
+            driver.find_element(By.CSS_SELECTOR, "#map-metric input[value='hate_crimes']").click()  # a round trip
+            wait.until(lambda d: d.execute_script(maps) == 1)  # the official's level of hate crimes: the city
             wait.until(ec.element_to_be_clickable((By.ID, "logout"))).click()
             wait.until(ec.presence_of_element_located((By.ID, "login-form")))
             assert "/login" in driver.current_url

@@ -337,7 +337,7 @@ def cases() -> list[Case]:  # noqa: PLR0915 - one long, flat list is the readabl
     add(Case("police-uk-identical-idless", "crime", "2025-03-met-street.csv", police(prow(""), prow("")),
              counts=(2, 2, 0, 0)))
     add(Case("police-uk-no-hate-column", "crime", "s.csv", police(prow("a1").rsplit(",", 1)[0], header=POLICE.rsplit(",", 1)[0]),
-             counts=(1, 1, 0, 0), check=column_is("is_hate", [False], "crimes")))
+             counts=(1, 1, 0, 0), check=column_is("is_hate", [None], "crimes")))  # unknown, not false (issue 18)
     add(Case("police-uk-bad-month", "crime", "s.csv", police(prow("a1", month="2025-13")), counts=(1, 0, 1, 0),
              quarantine=[(1, "Month", "not a valid date/time")]))
     add(Case("police-uk-bad-hate-flag", "crime", "s.csv", police(prow("a1", hate="maybe")), counts=(1, 0, 1, 0),

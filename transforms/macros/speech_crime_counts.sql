@@ -16,7 +16,8 @@ with posts as (
 crimes as (
     select {{ keys | join(', ') }}, {{ period }} as period,
            count(*) as crimes,
-           count(*) filter (where is_hate) as hate_crimes
+           -- unknown (null) when no crime of the group has a known hate status: never 0 for "not known"
+           case when count(is_hate) > 0 then count(*) filter (where is_hate) end as hate_crimes
     from {{ ref('int_crime_events') }}
     where {{ where }} and {{ period }} is not null
     group by all
@@ -28,7 +29,7 @@ select
     coalesce(p.flagged_posts, 0) as flagged_posts,
     coalesce(p.not_assessed_posts, 0) as not_assessed_posts,
     coalesce(c.crimes, 0) as crimes,
-    coalesce(c.hate_crimes, 0) as hate_crimes
+    case when c.crimes is null then 0 else c.hate_crimes end as hate_crimes
 from posts p
 full outer join crimes c
   on {% for k in keys %}p.{{ k }} is not distinct from c.{{ k }} and {% endfor %}p.period = c.period

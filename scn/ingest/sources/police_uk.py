@@ -16,8 +16,8 @@ Rows are written as the police.uk CSV columns the crime family reads: ``Crime ID
 id; anti-social behaviour has none, so ``api-<id>``, the API's own id, keeps two reports apart), ``Month``,
 ``Latitude``, ``Longitude``, ``Location`` (the anonymised street), ``Crime type`` (the category slug as the CSV
 names it, e.g. ``violent-crime`` -> ``Violence and sexual offences``). **police.uk has no hate-crime flag**: every
-row has ``is_hate = false``; hate crime needs a force's own data (a generic crime file with ``hate_flag``/
-``bias``). No LSOA code in the API (the geo layer assigns areas from the point).
+row has ``is_hate`` NULL (unknown, never false; warning ``no_hate_flag``); hate crime needs a force's own data (a
+generic crime file with ``hate_flag``/``bias``, or ``scn ingest crime-counts``). No LSOA code in the API (the geo layer assigns areas from the point).
 """
 
 from __future__ import annotations

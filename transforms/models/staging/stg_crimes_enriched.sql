@@ -6,7 +6,7 @@ select
     cast(month as varchar) as month,
     cast(week as varchar) as week,
     cast(category as varchar) as category,
-    coalesce(cast(is_hate as boolean), false) as is_hate,
+    cast(is_hate as boolean) as is_hate,  -- null: the source says nothing about hate (police.uk)
     cast(precision as varchar) as location_precision,
     cast(area_code as varchar) as area_code,
     cast(cell as varchar) as cell,

@@ -1,0 +1,1 @@
+"""Alerts domain: notifications of newly published alerts to each city's subscribers (scn.alerts)."""

@@ -1,0 +1,33 @@
+"""The ingest warnings as published for the data-health page: one row per city x file x code (``no_hate_flag``:
+one per city, its newest file), ``hate_source`` read again at publish time (a crime-counts file ingested after
+the police.uk file is named)."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+from scn import lake
+
+COLUMNS = ["city_id", "kind", "file", "code", "hate_source", "params", "warned_at"]
+
+
+def published() -> pd.DataFrame:
+    """``ingest_warnings`` newest first, one row per (city, file, code), ``no_hate_flag`` one per city; empty (with
+    its columns) when none."""
+    if not lake.has_table("ingest_warnings"):
+        empty = {c: pd.Series(dtype="string") for c in COLUMNS}
+        return pd.DataFrame({**empty, "warned_at": pd.Series(dtype="datetime64[us, UTC]")})
+    rows = lake.read_table("ingest_warnings").sort_values("warned_at", ascending=False, kind="stable")
+    # no_hate_flag is said once per city (its newest file: collected police.uk pages are many files)
+    per = rows["file"].where(rows["code"].ne("no_hate_flag"), "")
+    rows = rows[~rows.assign(_per=per).duplicated(["city_id", "code", "_per"])].reset_index(drop=True)
+    sources = {}
+    if lake.has_table("crime_counts"):
+        hate = lake.query(f"select city_id, string_agg(distinct source_file, ', ' order by source_file) as files "
+                          f"from {lake.scan('crime_counts')} where is_hate group by city_id")
+        sources = dict(zip(hate["city_id"], hate["files"], strict=True))
+    stored = rows["params"].map(lambda p: json.loads(p).get("hate_source") if p else None)
+    rows["hate_source"] = rows["city_id"].map(sources).fillna(stored).where(rows["code"].eq("no_hate_flag"))
+    return rows[COLUMNS]

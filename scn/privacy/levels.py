@@ -1,0 +1,156 @@
+"""The level of detail an audience sees on a city's map, series and tables (issue 21): staff the published cells
+by month; an official the finest (place, period) level at which every count is shown, with no hole.
+
+Levels, finest first (``LEVELS``): H3 cells at res 8, 7, 6 by month, the city's areas by month, quarter and year,
+then the whole city by month, quarter and year. A level passes for an official when none of its counts is hidden:
+
+- by the primary rule of ``for_audience`` (the level's table: ``cell_month``, ``area_month``, ``city_month``);
+- by differencing against the published cells (the ``cells`` download: res-8 cells by month, small counts
+  hidden): for each of the level's counts, the hidden cells beneath it (``n``, summing to ``r``) and the events
+  in it that are in no cell beneath it (``u``, its total minus the cells' sum) must not pin anything
+  (``disclosure.recoverable``, as the official sees it, r + u, and as if u were known, r). Areas are matched to
+  cells by the cell's centre.
+
+The rule reads only the published tables (never the request): an official sees exactly one level per city and
+count, so no two levels can be set against each other, and every number shown is exact (no hole, no
+suppressed value to difference). When even the whole city by year has a hidden count, that level is shown with
+its hidden counts as "fewer than k" (reason ``coarsest_hidden``). Pure: frames in, a code and a frame out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from scn.privacy.disclosure import SMALL_COUNTS, for_audience, recoverable
+from scn.settings import suppress_below
+
+LEVELS = ("cell8_month", "cell7_month", "cell6_month", "area_month", "area_quarter", "area_year",
+          "city_month", "city_quarter", "city_year")
+TABLES = {"cell": "cell_month", "area": "area_month", "city": "city_month"}
+REASONS = ("full_detail", "finest", "finer_hidden", "coarsest_hidden", "no_data")
+
+
+def place_of(level: str) -> str:
+    """``cell8_month`` -> ``cell``; ``area_quarter`` -> ``area``."""
+    return level.split("_")[0].rstrip("0123456789")
+
+
+def grain_of(level: str) -> str:
+    """``area_quarter`` -> ``quarter``."""
+    return level.split("_")[1]
+
+
+def resolution_of(level: str) -> int | None:
+    """``cell7_month`` -> 7; other places None."""
+    digits = level.split("_")[0][len(place_of(level)):]
+    return int(digits) if digits else None
+
+
+def period_at(months: pd.Series | np.ndarray, grain: str) -> np.ndarray:
+    """Months (``2026-04``) as the periods of ``grain``: the month, ``2026-Q2`` or ``2026``."""
+    text = pd.Series(np.asarray(months, dtype=object)).astype(str)
+    if grain == "month":
+        return text.to_numpy(dtype=object)
+    year = text.str.slice(0, 4)
+    if grain == "year":
+        return year.to_numpy(dtype=object)
+    quarter = (pd.to_numeric(text.str.slice(5, 7), errors="coerce").fillna(1).astype(int) - 1) // 3 + 1
+    return (year + "-Q" + quarter.astype(str)).to_numpy(dtype=object)
+
+
+@dataclass(frozen=True)
+class View:
+    """One level's counts: ``units`` (``unit``, ``period`` of the level, the metric: the published totals,
+    monthly rows summed to the level's period) and, per published cell row (``leaves``), the unit it lies in
+    (``leaf_unit``; None where nothing is nested, "" for a cell in no unit)."""
+
+    level: str
+    units: pd.DataFrame
+    leaf_unit: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The level shown, why (``REASONS``), the finer level that failed and its share of hidden counts, and the
+    counts at that level (``unit``, ``period``, value: NA only for ``coarsest_hidden``)."""
+
+    level: str
+    reason: str
+    frame: pd.DataFrame
+    finer: str | None = None
+    hidden_share: float = 0.0
+    periods: tuple[str, ...] = field(default=())
+
+
+def rule_key() -> tuple:
+    """What the choice depends on besides the data: the threshold and the declared small-count columns (a cache
+    of choices keys on it)."""
+    return suppress_below(), tuple((t, SMALL_COUNTS.get(t, ())) for t in TABLES.values())
+
+
+def hidden_units(view: View, leaves: pd.DataFrame, metric: str, k: int | None = None) -> np.ndarray:
+    """Where the official could not be shown a count of ``view`` (one bool per row of ``view.units``).
+
+    ``leaves``: the published cells of the city (``cell``, ``period`` month, metric)."""
+    k = suppress_below() if k is None else k
+    units = view.units
+    table = TABLES[place_of(view.level)]
+    if metric not in SMALL_COUNTS.get(table, ()):
+        return np.zeros(len(units), dtype=bool)
+    raw = pd.to_numeric(units[metric], errors="coerce").astype("float64").to_numpy()
+    frame = pd.DataFrame({"city_id": "_", "cell": units["unit"].to_numpy(), "period": units["period"].to_numpy(),
+                          metric: units[metric].to_numpy()})
+    name = "area_month" if table == "city_month" else table  # the primary rule of the level's own table
+    shown = for_audience(name, frame.drop(columns="cell") if table != "cell_month" else frame, "official")
+    hidden = shown[metric].isna().to_numpy() & ~np.isnan(raw)
+    if view.leaf_unit is None or leaves.empty or metric not in SMALL_COUNTS.get("cell_month", ()):
+        return hidden
+    cells = pd.DataFrame({"city_id": "_", "cell": leaves["cell"].to_numpy(), "period": leaves["period"].to_numpy(),
+                          metric: leaves[metric].to_numpy()})
+    value = pd.to_numeric(cells[metric], errors="coerce").fillna(0).to_numpy(dtype="float64")
+    leaf_hidden = for_audience("cell_month", cells, "official")[metric].isna().to_numpy() & (value > 0)
+    grain = grain_of(view.level)
+    key = pd.Series(view.leaf_unit.astype(str)) + "\x1f" + period_at(leaves["period"], grain)
+    sums = pd.DataFrame({"key": key, "n": leaf_hidden.astype("float64"), "r": np.where(leaf_hidden, value, 0.0),
+                         "t": value}).groupby("key").sum()
+    at = (units["unit"].astype(str) + "\x1f" + units["period"].astype(str)).to_numpy()
+    n, r, t = (sums[c].reindex(at).fillna(0).to_numpy() for c in "nrt")
+    u = np.nan_to_num(raw) - t
+    pinned = recoverable(n, r + u, k) | ((u >= 0) & recoverable(n, r, k))
+    return hidden | (pinned & ~np.isnan(raw))
+
+
+def choose(views: Iterable[View], leaves: pd.DataFrame, metric: str, audience: str) -> Choice:
+    """The level ``audience`` sees of ``metric``: staff the first view (the published cells, full detail); an
+    official the first view (finest first) with no hidden count, else the last one with its hidden counts as NA.
+    ``views`` may be lazy: later levels are built only when the earlier ones fail."""
+    first_failed: tuple[str, float] | None = None
+    last: tuple[View, np.ndarray] | None = None
+    for view in views:
+        if view.units.empty:
+            continue
+        if audience == "staff":
+            return _choice(view, np.zeros(len(view.units), dtype=bool), metric, "full_detail")
+        hidden = hidden_units(view, leaves, metric)
+        if not hidden.any():
+            return _choice(view, hidden, metric, "finest" if first_failed is None else "finer_hidden",
+                           *(first_failed or (None, 0.0)))
+        nonzero = pd.to_numeric(view.units[metric], errors="coerce").fillna(0).to_numpy() > 0
+        if first_failed is None:
+            first_failed = (view.level, float(hidden.sum() / max(nonzero.sum(), 1)))
+        last = (view, hidden)
+    if last is None:
+        return Choice(level=LEVELS[-1], reason="no_data", frame=pd.DataFrame(columns=["unit", "period", metric]))
+    return _choice(last[0], last[1], metric, "coarsest_hidden", *(first_failed or (None, 0.0)))
+
+
+def _choice(view: View, hidden: np.ndarray, metric: str, reason: str, finer: str | None = None,
+            share: float = 0.0) -> Choice:
+    frame = view.units[["unit", "period", metric]].copy()
+    frame[metric] = pd.to_numeric(frame[metric], errors="coerce").astype("Float64").where(~hidden, pd.NA)
+    periods = tuple(sorted(pd.unique(frame["period"].astype(str))))
+    return Choice(level=view.level, reason=reason, frame=frame, finer=finer, hidden_share=share, periods=periods)

@@ -1,0 +1,138 @@
+"""The city map in real headless Chromium with every host but loopback unreachable: the base layer (Natural Earth
+land), the area outlines and the area names (MapLibre labels with the app's own glyphs) are drawn, no request
+goes to a non-loopback host (Chrome's network log), an official's map has no hole and says its level; the world
+map of members is drawn once, on the country outlines; the MBTiles route serves the operator's tiles."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import WebDriverWait
+
+from tests.support.dash_client import USERS
+
+pytestmark = pytest.mark.browser
+GD = "document.querySelector('#{id} .js-plotly-plot')"
+# the MapLibre map of a Plotly map figure, and what it has drawn of the layers named (rendered features)
+RENDERED = ("const gd = " + GD + "; const m = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot"
+            " && gd._fullLayout.map._subplot.map; if (!m || !m.isStyleLoaded() || !m.loaded()) return null;"
+            "const ids = m.getStyle().layers.map(l => l.id); const out = {{ids: ids}};"
+            "for (const l of ids) {{ out[l] = m.queryRenderedFeatures({{layers: [l]}}).length; }} return out;")
+LOOPBACK = {"127.0.0.1", "localhost", "[::1]", "::1"}
+
+
+@pytest.fixture(scope="module")
+def offline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chrome]:
+    """Chromium that cannot resolve any host name (loopback addresses still work) and logs every request."""
+    from tests.support.browser import chromium_driver
+
+    driver = chromium_driver(extra_args=("--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",),
+                             network_log=True)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def _sign_in(browser: webdriver.Chrome, server: str, user: str, path: str) -> None:
+    browser.delete_all_cookies()
+    browser.get(f"{server}/login?next={path}")
+    WebDriverWait(browser, 30).until(ec.presence_of_element_located((By.ID, "login-form")))
+    browser.find_element(By.ID, "username").send_keys(user)
+    browser.find_element(By.ID, "password").send_keys(USERS[user][2])
+    browser.find_element(By.ID, "login-submit").click()
+
+
+def _requested_hosts(browser: webdriver.Chrome) -> set[str]:
+    hosts = set()
+    for entry in browser.get_log("performance"):
+        msg = json.loads(entry["message"])["message"]
+        if msg["method"] == "Network.requestWillBeSent":
+            url = msg["params"]["request"]["url"]
+            if urlsplit(url).scheme in ("http", "https", "ws", "wss"):
+                hosts.add(urlsplit(url).hostname or "")
+    return hosts
+
+
+def _drawn(browser: webdriver.Chrome, graph: str) -> dict:
+    script = RENDERED.format(id=graph)
+    found = WebDriverWait(browser, 90, poll_frequency=0.5).until(
+        lambda d: (r := d.execute_script(script)) and all(r.get(x, 0) for x in r["ids"] if x in ("land", "borders"))
+        and r)
+    return found
+
+
+def test_official_city_map_offline_with_outlines_names_and_one_level(offline: webdriver.Chrome,
+                                                                     server: str) -> None:
+    _sign_in(offline, server, "olive", "/city/london")
+    level = WebDriverWait(offline, 40).until(ec.presence_of_element_located((By.ID, "map-level")))
+    # the official's level and why (London's cells by month are mostly small counts)
+    assert level.text.startswith("Shown: areas by year.") and "would be hidden (fewer than 5)" in level.text
+    drawn = WebDriverWait(offline, 90, poll_frequency=0.5).until(
+        lambda d: (r := _drawn(d, "cell-map")) and any(r[x] for x in r["ids"] if "layout-layer" in x) and any(
+            r[x] for x in r["ids"] if x.endswith("-symbol")) and r)
+    outlines = sum(drawn[x] for x in drawn["ids"] if "layout-layer" in x)  # drawn over the cells
+    assert drawn["land"] > 0 and outlines >= 16  # base layer and the 16 area outlines
+    labels = [x for x in drawn["ids"] if x.endswith("-symbol")]
+    assert sum(drawn[x] for x in labels) >= 8  # area names placed (glyphs served by the app)
+    trace = offline.execute_script(f"const d = {GD.format(id='cell-map')}.data; "
+                                   "return {n: d[0].locations.length, z: Array.from(d[0].z), names: d[1].text};")
+    assert trace["n"] == 16 and all(v is not None and v == v for v in trace["z"])  # no hole: every area a number
+    assert "London 1" in trace["names"]
+    hover = offline.execute_script(f"const d = {GD.format(id='cell-map')}.data[0];"
+                                   "return [d.hovertemplate, d.customdata[0]];")
+    # the hover: which area, what is counted, the number and the rate per 10,000 residents
+    assert hover[0].startswith("<b>%{text}</b><br>Flagged (hateful) posts: %{z") and "%{customdata}" in hover[0]
+    assert "per 10,000 residents" in hover[1]
+    assert offline.find_element(By.ID, "map-attribution").text.startswith("Natural Earth")
+    assert _requested_hosts(offline) <= LOOPBACK, _requested_hosts(offline)
+
+
+def test_member_map_once_on_country_outlines_offline(offline: webdriver.Chrome, server: str) -> None:
+    _sign_in(offline, server, "sam", "/network")
+    drawn = _drawn(offline, "net-member-map")
+    assert drawn["land"] > 100 and drawn["borders"] > 100  # Natural Earth countries, drawn
+    shown = offline.execute_script(
+        f"const m = {GD.format(id='net-member-map')}._fullLayout.map._subplot.map; const b = m.getBounds();"
+        "return [b.getWest(), b.getEast(), document.querySelectorAll('#net-member-map canvas.maplibregl-canvas')"
+        ".length];")
+    assert shown[1] - shown[0] <= 360.5 and shown[2] == 1  # one world, one map
+    assert _requested_hosts(offline) <= LOOPBACK
+
+
+def test_mbtiles_route_serves_operator_tiles(tmp_path: Path, dash_home: Path) -> None:
+    """A tiny MBTiles made here: the tile comes back at /_basemap/tiles/z/x/y (XYZ rows), an absent one is 204,
+    and the map style then draws the operator's tiles from this app only; an XYZ URL is allowed by the CSP."""
+    from dashboards import basemap
+    from dashboards.app import create_app
+    from scn.settings import override
+
+    png = b"\x89PNG\r\n\x1a\n" + b"tile-1-1-0"
+    path = tmp_path / "osm.mbtiles"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE tiles (zoom_level INTEGER, tile_column INTEGER, tile_row INTEGER, tile_data BLOB)")
+        db.execute("INSERT INTO tiles VALUES (1, 1, 1, ?)", (png,))  # TMS row 1 at z1 = XYZ row 0
+    db.close()
+    app = create_app(dash_home)
+    with override(home=dash_home, basemap_tiles=path, basemap_attribution="© OpenStreetMap contributors"):
+        client = app.server.test_client()
+        r = client.get("/_basemap/tiles/1/1/0")
+        assert r.status_code == 200 and r.data == png and r.mimetype == "image/png"
+        assert client.get("/_basemap/tiles/1/1/1").status_code == 204
+        style = basemap.style((-0.2, 51.4, 0.0, 51.6))
+        assert style["sources"]["operator"]["tiles"] == [basemap.TILES]
+        assert "OpenStreetMap" in basemap.attribution()
+    # an XYZ URL instead: the browser fetches it, so the pages' CSP allows that origin (and only then)
+    with override(home=dash_home, basemap_url="https://tiles.example.org/{z}/{x}/{y}.png"):
+        csp = app.server.test_client().get("/login").headers["Content-Security-Policy"]
+        assert "img-src 'self' data: blob: https://tiles.example.org;" in csp
+        assert basemap.style((-0.2, 51.4, 0.0, 51.6))["sources"]["operator"]["tiles"][0].startswith("https://tiles")
+    assert "img-src 'self' data: blob:;" in app.server.test_client().get("/login").headers["Content-Security-Policy"]

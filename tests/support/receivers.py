@@ -1,0 +1,75 @@
+"""Loopback receivers for notifications: an SMTP server (aiosmtpd, in a thread) keeping the messages it gets,
+and a webhook receiver (http.server, in a thread) keeping the JSON bodies posted to it."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from tests.support.servers import free_port
+
+
+@dataclass
+class Received:
+    """What a receiver got, in order; ``url`` (webhook) or ``host``/``port`` (SMTP) to send to."""
+
+    host: str = "127.0.0.1"
+    port: int = 0
+    url: str = ""
+    messages: list = field(default_factory=list)
+
+
+@contextmanager
+def smtp_receiver() -> Iterator[Received]:
+    """An SMTP server on 127.0.0.1 for the duration; ``messages`` holds each e-mail as an ``EmailMessage``."""
+    from aiosmtpd.controller import Controller
+
+    got = Received(port=free_port())
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd's hook name)
+            msg: EmailMessage = message_from_bytes(envelope.original_content or envelope.content,
+                                                   policy=policy.default)  # type: ignore[assignment]
+            got.messages.append(msg)
+            return "250 OK"
+
+    controller = Controller(Handler(), hostname=got.host, port=got.port)
+    controller.start()
+    try:
+        yield got
+    finally:
+        controller.stop()
+
+
+@contextmanager
+def webhook_receiver(status: int = 200) -> Iterator[Received]:
+    """An HTTP server on 127.0.0.1 for the duration answering ``status`` to every POST; ``messages`` holds each
+    JSON body posted (``url`` is where to post)."""
+    got = Received(port=free_port())
+    got.url = f"http://{got.host}:{got.port}/hook"
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 (http.server's hook name)
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            got.messages.append(json.loads(body or b"null"))
+            self.send_response(status)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer((got.host, got.port), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield got
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=5)
