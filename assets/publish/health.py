@@ -24,12 +24,26 @@ def _graph(context: AssetExecutionContext):
     return context.job_def.asset_layer.asset_graph
 
 
+def _downstream(graph, key) -> set:
+    """Every asset that runs after ``key`` (its children, theirs, ...)."""
+    seen: set = set()
+    todo = [key]
+    while todo:
+        for child in graph.get(todo.pop()).child_keys:
+            if child not in seen:
+                seen.add(child)
+                todo.append(child)
+    return seen
+
+
 def asset_health(context: AssetExecutionContext) -> pd.DataFrame:
-    """Latest materialization of every asset in the graph: when, in which run, how many rows."""
+    """Latest materialization of every asset in the graph that runs before the snapshot publishing it (the ones
+    after it, e.g. alert notifications, cannot have run yet for this snapshot): when, in which run, how many rows."""
     import pandas as pd
 
     graph = _graph(context)
-    keys = sorted(graph.materializable_asset_keys)
+    after = _downstream(graph, context.asset_key) if graph.has(context.asset_key) else set()
+    keys = sorted(k for k in graph.materializable_asset_keys if k not in after)
     latest = context.instance.get_latest_materialization_events(keys)
     rows = []
     for key in keys:
