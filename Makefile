@@ -33,11 +33,11 @@ serve: venv
 	$(BIN)/scn serve --host $(HOST) --port $(PORT)
 
 # System packages the tests really start (installed once, system-wide, from Debian): Chromium and ChromeDriver
-# drive the dashboard tests; PostgreSQL backs the production-profile test.
+# drive the dashboard tests; PostgreSQL backs the production-profile test; Redis is the Celery executor's broker.
 system-deps:
-	@{ command -v chromium && command -v chromedriver && ls /usr/lib/postgresql/*/bin/initdb; } >/dev/null 2>&1 || \
+	@{ command -v chromium && command -v chromedriver && ls /usr/lib/postgresql/*/bin/initdb && command -v redis-server; } >/dev/null 2>&1 || \
 	  { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
-	    chromium chromium-driver postgresql >/dev/null; }
+	    chromium chromium-driver postgresql redis-server >/dev/null; }
 
 test: venv system-deps
 	$(BIN)/ruff check .

@@ -21,7 +21,10 @@ from werkzeug.exceptions import HTTPException
 
 from dashboards import auth, basemap, data, i18n, maps
 from dashboards.components import alerts as alert_view
+from dashboards.components import library as library_view
 from dashboards.components import shell
+from dashboards.components import staff as staff_tools
+from dashboards.components.profiles import init_profiles
 from dashboards.i18n import t
 from scn.access.users import has_users
 from scn.settings import use
@@ -134,6 +137,9 @@ def create_app(home: Path | None = None, *, local_staff: bool = False) -> dash.D
     app.server.add_url_rule("/_basemap/glyphs/<path:fontstack>/<int:start>-<int:end>.pbf", "scn_glyphs", _glyphs)
     app.server.add_url_rule("/_basemap/tiles/<int:z>/<int:x>/<int:y>", "scn_tiles", _tile)
     app.server.add_url_rule("/geojson/<city_id>/areas.json", "scn_area_geojson", _area_geojson)
+    staff_tools.init_staff(app.server)  # issue 22: upload, users, one-time password links (components/staff.py)
+    init_profiles(app.server)  # the city profiles' edit post and registry check (issue 22)
+    library_view.init_library(app.server)  # /library/file/<id>, POST /library/upload (issue 22)
     app.server.register_error_handler(HTTPException, error_page)
     app.layout = shell.layout()
     app.callback(Output("nav", "children"), Input(auth.URL, "pathname"), Input("lang", "value"))(_nav)

@@ -35,6 +35,7 @@ import re
 import secrets
 import time
 import unicodedata
+from collections.abc import Callable
 from html import escape
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
@@ -276,6 +277,11 @@ def _check_callback(app: dash.Dash, user: User | None, body: dict) -> None:
 
 
 # ---------------------------------------------------------------------------------------- the request hook
+# Flask endpoints (not pages) that declare their rule here, as a function of the signed-in user (None: signed
+# out) giving the HTTP status, applied by the hook like a download's rule and checked again by the route
+ROUTE_RULES: dict[str, Callable[[User | None], int]] = {}
+
+
 def _guard(app: dash.Dash):
     path = request.path
     if request.method == "POST" and request.headers.get("Sec-Fetch-Site", "same-origin") not in CROSS_SITE_OK:
@@ -285,6 +291,11 @@ def _guard(app: dash.Dash):
     if path.startswith(("/_", "/assets/")) or request.endpoint in ("scn_login", "scn_logout", "scn_logout_get"):
         return None  # Dash's static shell (layout, dependencies, scripts) and the log-in/out routes: no data
     user = current_user()
+    if request.endpoint in ROUTE_RULES:  # routes that declare their own rule (the library's files and upload)
+        status = ROUTE_RULES[request.endpoint](user)
+        if status != 200:
+            abort(status)
+        return None
     if request.endpoint in ("scn_download", "scn_geojson", "scn_area_geojson"):
         args = request.view_args or {}
         status = download_status(user, str(args.get("kind")), request.args.get("city")) \

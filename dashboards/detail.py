@@ -1,12 +1,14 @@
 """The level of detail of a city's map and series for the viewer (``scn.privacy.levels``): staff the published
 cells by month; an official the finest level of cells, areas or the whole city, by month, quarter or year, at
-which every count can be shown. The views are built here from the published tables, lazily (a coarser level is
-built only when the finer ones fail); the choice is cached per snapshot, city, count and audience.
+which every count can be shown. The official's choice is made when the snapshot is published (its ``levels``
+table, ``scn.privacy.published_levels``): only the chosen level is built here. A snapshot without that table (or
+published under another rule) is chosen here, lazily (a coarser level is built only when the finer ones fail).
+Choices are cached per snapshot, city, count and audience.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 import numpy as np
@@ -14,18 +16,8 @@ import pandas as pd
 import shapely
 
 from dashboards import data
-from geo.h3index import centres, parents
-from scn.privacy.levels import (
-    LEVELS,
-    Choice,
-    View,
-    choose,
-    grain_of,
-    period_at,
-    place_of,
-    resolution_of,
-    rule_key,
-)
+from scn.privacy import published_levels
+from scn.privacy.levels import LEVELS, Choice, View, choose, place_of, resolution_of, rule_key
 
 
 @lru_cache(maxsize=32)
@@ -56,15 +48,8 @@ def areas(city_id: str) -> pd.DataFrame:
 def _cell_area(snap: str, city_id: str, cells: tuple[str, ...]) -> np.ndarray:
     """The area code of each cell (the area containing its centre; "" outside every area)."""
     found = _areas(snap, city_id)
-    out = np.full(len(cells), "", dtype=object)
-    if found.empty or not cells:
-        return out
-    xy = centres(list(cells))
-    tree = shapely.STRtree(found["geometry"].to_numpy())
-    cell_idx, area_idx = tree.query(shapely.points(xy["lon"].to_numpy(), xy["lat"].to_numpy()),
-                                    predicate="within")
-    out[cell_idx[::-1]] = found["area_code"].to_numpy()[area_idx[::-1]]  # overlapping areas: the first wins
-    return out
+    return published_levels.cells_in_areas(cells, found["area_code"].to_numpy(dtype=object),
+                                           found["geometry"].to_numpy())
 
 
 def cell_areas(city_id: str, cells: list[str] | np.ndarray) -> np.ndarray:
@@ -72,49 +57,27 @@ def cell_areas(city_id: str, cells: list[str] | np.ndarray) -> np.ndarray:
 
 
 def _leaves(city_id: str) -> pd.DataFrame:
-    cm = data.table("cell_month", city_id)
-    if cm.empty:
-        return cm
-    if "resolution" in cm.columns and cm["resolution"].nunique() > 1:
-        cm = cm[cm["resolution"] == cm["resolution"].max()]
-    return cm.reset_index(drop=True)
+    return published_levels.leaves_of(data.table("cell_month", city_id))
 
 
-def _sum(frame: pd.DataFrame, unit: np.ndarray, metric: str, grain: str) -> pd.DataFrame:
-    out = pd.DataFrame({"unit": unit, "period": period_at(frame["period"], grain),
-                        metric: pd.to_numeric(frame[metric], errors="coerce").fillna(0).to_numpy()})
-    return out.groupby(["unit", "period"], as_index=False, sort=True)[metric].sum()
-
-
-def views(city_id: str, metric: str, leaves: pd.DataFrame) -> Iterator[View]:
+def views(city_id: str, metric: str, leaves: pd.DataFrame, levels: Iterable[str] = LEVELS) -> Iterator[View]:
     """The city's levels of ``metric``, finest first (see ``scn.privacy.levels.LEVELS``)."""
-    cells = leaves["cell"].to_numpy(dtype=object) if len(leaves) else np.array([], dtype=object)
-    for level in LEVELS:
-        place, grain = place_of(level), grain_of(level)
-        if place == "cell":
-            if leaves.empty or metric not in leaves.columns:
-                continue
-            res = resolution_of(level) or 8
-            native = int(leaves["resolution"].max()) if "resolution" in leaves.columns else 8
-            unit = cells if res >= native else parents(cells, res)
-            yield View(level, _sum(leaves, unit, metric, grain), None if res >= native else unit)
-        elif place == "area":
-            am = data.table("area_month", city_id)
-            if am.empty or metric not in am.columns or "area_code" not in am.columns:
-                continue
-            linked = cell_areas(city_id, cells) if len(cells) and not areas(city_id).empty else None
-            yield View(level, _sum(am, am["area_code"].astype(str).to_numpy(), metric, grain), linked)
-        else:
-            cm = data.table("city_month", city_id)
-            if cm.empty or metric not in cm.columns:
-                continue
-            yield View(level, _sum(cm, np.full(len(cm), city_id, dtype=object), metric, grain),
-                       np.full(len(cells), city_id, dtype=object) if len(cells) else None)
+    def cell_area(cells: np.ndarray) -> np.ndarray | None:
+        return None if areas(city_id).empty else cell_areas(city_id, cells)
+
+    return published_levels.views(city_id, metric, leaves, lambda name: data.table(name, city_id), cell_area,
+                                  levels)
 
 
 @lru_cache(maxsize=256)
 def _choice(snap: str, city_id: str, metric: str, audience: str, rule: tuple) -> Choice:
     leaves = _leaves(city_id)
+    if audience == published_levels.AUDIENCE:  # chosen at publish time: build that level only
+        found = published_levels.published_choice(
+            data.table(published_levels.TABLE, city_id), metric, leaves,
+            lambda level: next(views(city_id, metric, leaves, (level,)), None))
+        if found is not None:
+            return found
     return choose(views(city_id, metric, leaves), leaves, metric, audience)
 
 

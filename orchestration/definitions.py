@@ -6,7 +6,7 @@ Each domain (``assets/<domain>/defs.py``) holds its assets, checks, sensors and 
 merges them.
 """
 
-from dagster import Definitions, multiprocess_executor
+from dagster import Definitions
 
 from assets.alerts.defs import defs as alerts_defs
 from assets.analysis.defs import defs as analysis_defs
@@ -17,15 +17,11 @@ from assets.maintenance.defs import defs as maintenance_defs
 from assets.publish.defs import defs as publish_defs
 from assets.review.defs import defs as review_defs
 from assets.transforms.defs import defs as transforms_defs
-from scn.settings import settings
+from orchestration.executors import step_executor
 
 DOMAINS = (ingest_defs, collect_defs, enrich_defs, transforms_defs, analysis_defs, review_defs, publish_defs,
            alerts_defs, maintenance_defs)
 
-# runs launched by the daemon (sensor, schedules, UI): parallel steps, one step per city partition at a time
-executor = multiprocess_executor.configured({
-    "max_concurrent": settings().max_concurrent,
-    "tag_concurrency_limits": [{"key": "scn/city", "value": {"applyLimitPerUniqueValue": True}, "limit": 1}],
-})
+executor = step_executor()  # multiprocess, or a Kubernetes pod per step (SCN_EXECUTOR=k8s)
 
 defs = Definitions.merge(*(domain() for domain in DOMAINS), Definitions(executor=executor))

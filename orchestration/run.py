@@ -1,40 +1,214 @@
-"""`scn run`: materialize the asset graph in process on the $SCN_HOME instance, then publish."""
+"""`scn run`: materialize the asset graph in process on the $SCN_HOME instance, then publish.
 
+A plain `scn run` is incremental: it finds what is new (inbox files not in the ingest log, cities whose enriched
+parts were computed from other inputs than the lake holds, a snapshot older than what it is built from) and
+materializes only the affected city partitions and what depends on them; with nothing new it launches nothing.
+`scn run --full` (or any ``--select``) materializes every selected asset over every city partition.
+"""
 
-from dagster import AssetSelection
+from __future__ import annotations
 
-from assets.ingest.partitions import partitioned_keys, range_tags, register_inbox_cities, touches_partitions
-from assets.keys import SNAPSHOT_KEY
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from dagster import AssetKey, AssetSelection, DagsterInstance, EventLogEntry
+from dagster._core.definitions.assets.graph.base_asset_graph import BaseAssetGraph
+
+from assets.ingest.partitions import (
+    CITY_PARTITIONS,
+    partitioned_keys,
+    range_tags,
+    register_inbox_cities,
+    touches_partitions,
+)
+from assets.keys import SNAPSHOT_KEY, lake_key
+from assets.transforms.project import SEEDS_GROUP
 from orchestration.definitions import defs
 from orchestration.instance import scn_instance
 from scn.ops.notify import notify
 
+ENRICHED = ("posts_enriched", "crimes_enriched")
 
-def run_pipeline(selection: str | None = None, raise_on_error: bool = False, publish: bool = True) -> bool:
-    """Materialize every asset (or a Dagster selection string) with its checks, then the serving snapshot.
+
+@dataclass
+class Plan:
+    """What an incremental `scn run` materializes: ``runs`` = (asset keys, city partitions or None) in order."""
+
+    runs: list[tuple[set[AssetKey], list[str] | None]] = field(default_factory=list)
+    cities: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+
+
+def run_pipeline(selection: str | None = None, raise_on_error: bool = False, publish: bool = True,
+                 full: bool = False) -> bool:
+    """Materialize what is new (default), every asset (``full``) or a Dagster selection string, with their checks,
+    then the serving snapshot.
 
     Runs in this process on the $SCN_HOME/dagster instance, so the runs appear in the Dagster UI.
     ``publish=False`` skips the republication after a partial selection. Returns True when every step
-    succeeded.
+    succeeded (True as well when nothing was new and nothing ran).
     """
     instance = scn_instance()
-    job = defs.resolve_implicit_global_asset_job_def()
     graph = defs.resolve_asset_graph()
+    cities = register_cities(instance)
+    if selection is None and not full:
+        plan = plan_incremental(instance, cities)
+        if not plan.runs:
+            print("scn run: nothing new since the last run; nothing materialized (`scn run --full` rebuilds all)")
+            return True
+        print(f"scn run: {'; '.join(plan.reasons)}")
+        ok = True
+        for keys, run_cities in plan.runs:
+            tags = {"scn/trigger": "cli", "scn/incremental": "true", **range_tags(run_cities or [])}
+            ok = _execute(instance, sorted(keys), tags, raise_on_error, selection)
+            if not ok:
+                break
+        return ok
     keys = set(AssetSelection.from_string(selection).resolve(graph)) if selection else None
     tags = {"scn/trigger": "cli"}
-    cities = register_inbox_cities(instance)
-    if touches_partitions(keys):
+    if touches_partitions(keys) or (keys is not None and keys & city_partitioned_keys()):
         if cities:
             tags.update(range_tags(cities))  # every city partition, in one run
-        else:  # no city has any file yet: nothing to ingest per city
-            keys = (keys if keys is not None else set(graph.get_all_asset_keys())) - set(partitioned_keys())
-    result = job.execute_in_process(instance=instance, asset_selection=sorted(keys) if keys else None,
-                                    raise_on_error=raise_on_error, tags=tags)
-    if publish and result.success and keys is not None and SNAPSHOT_KEY not in keys:
-        result = job.execute_in_process(instance=instance, asset_selection=[SNAPSHOT_KEY],
-                                        raise_on_error=raise_on_error, tags={"scn/trigger": "cli-publish"})
+        else:  # no city has any file yet: nothing to compute per city
+            keys = (keys if keys is not None else set(graph.get_all_asset_keys())) - city_partitioned_keys()
+    ok = _execute(instance, sorted(keys) if keys else None, tags, raise_on_error, selection)
+    if publish and ok and keys is not None and SNAPSHOT_KEY not in keys:
+        ok = _execute(instance, [SNAPSHOT_KEY], {"scn/trigger": "cli-publish"}, raise_on_error, selection)
+    return ok
+
+
+def _execute(instance: DagsterInstance, keys: list[AssetKey] | None, tags: dict[str, str], raise_on_error: bool,
+             selection: str | None) -> bool:
+    job = defs.resolve_implicit_global_asset_job_def()
+    result = job.execute_in_process(instance=instance, asset_selection=keys, raise_on_error=raise_on_error,
+                                    tags=tags)
     if not result.success:
         failed = [e.step_key for e in result.all_events if e.is_step_failure]
         notify("SCN pipeline run failed (scn run)", f"failed steps: {', '.join(failed) or 'unknown'}",
                run_id=result.run_id, selection=selection, failed_steps=failed)
     return result.success
+
+
+def city_partitioned_keys() -> set[AssetKey]:
+    """Every asset partitioned by city (ingests, collects, enrichment)."""
+    graph = defs.resolve_asset_graph()
+    return {k for k in graph.get_all_asset_keys() if graph.get(k).partitions_def is not None} | \
+        set(partitioned_keys())
+
+
+def register_cities(instance: DagsterInstance) -> list[str]:
+    """Register a `city` partition for every city folder in the inbox and every city with rows in the lake (a file
+    ingested by hand with `scn ingest ... --city`); return every city partition, in order."""
+    from scn.enrich.parts import lake_cities
+
+    cities = register_inbox_cities(instance)
+    new = sorted(set(lake_cities()) - set(cities))
+    if new:
+        instance.add_dynamic_partitions(CITY_PARTITIONS.name, new)
+        cities = list(instance.get_dynamic_partitions(CITY_PARTITIONS.name))
+    return cities
+
+
+def pending_inbox() -> dict[str, set[str | None]]:
+    """kind -> the cities (None: files outside city folders) of the inbox files not yet in the ingest log."""
+    from scn import lake
+    from scn.hashing import file_sha256
+    from scn.ingest.families import FAMILY_TABLES
+    from scn.ingest.pipeline import city_from_path, inbox_entries
+
+    logged = lake.read_table("ingest_log", ["sha256", "kind", "city_id"]) if lake.has_table("ingest_log") else None
+    done = set() if logged is None else \
+        set(zip(logged["kind"], logged["sha256"], logged["city_id"].fillna(""), strict=True))
+    pending: dict[str, set[str | None]] = {}
+    for kind in FAMILY_TABLES:
+        files, _refused = inbox_entries(kind)
+        for p in files:
+            city = city_from_path(kind, p)
+            try:
+                sha = file_sha256(p)
+            except OSError:
+                continue  # recorded as unreadable by the ingest, if it ever runs
+            if (kind, sha, city or "") not in done:
+                pending.setdefault(kind, set()).add(city)
+    return pending
+
+
+def plan_incremental(instance: DagsterInstance, cities: list[str]) -> Plan:
+    """The runs that bring the lake, the warehouse and the snapshot up to date with the inbox; none when nothing
+    is new."""
+    from scn.enrich.parts import stale_cities
+    from scn.enrich.tables import stale_label_parts
+    from scn.ingest.families import FAMILY_TABLES
+    from scn.ingest.sources.config import configured
+
+    graph = defs.resolve_asset_graph()
+    per_city = city_partitioned_keys()
+    plan = Plan()
+    affected: set[str] = set()
+    unpartitioned_ingest: set[AssetKey] = set()
+    for kind, kind_cities in sorted(pending_inbox().items()):
+        tables = {lake_key(t) for t in FAMILY_TABLES[kind]}
+        plan.reasons.append(f"new {kind} files ({', '.join(sorted(c or '(network)' for c in kind_cities))})")
+        if tables & per_city:
+            affected |= set(cities) if None in kind_cities else {c for c in kind_cities if c in cities}
+        else:
+            unpartitioned_ingest |= tables
+            if AssetSelection.assets(*tables).downstream().resolve(graph) & per_city:
+                affected |= set(cities)  # the registry: every city is located against it
+    if stale_label_parts():
+        affected |= set(cities)
+        plan.reasons.append("a new labelling version")
+    for table in ENRICHED:
+        stale = [c for c in stale_cities(table) if c in cities]
+        if stale:
+            plan.reasons.append(f"{table} out of date for {', '.join(stale)}")
+        affected |= set(stale)
+    collecting = {s: cs for s, cs in configured().items() if cs}
+    collect = {AssetKey(["collect", s]) for s in collecting}
+    if collecting:
+        affected |= {c for cs in collecting.values() for c in cs if c in cities}
+        plan.reasons.append(f"collection configured for {', '.join(sorted(collecting))}")
+    partitioned = {k for k in per_city if k.path[0] != "collect"} | collect
+    seeds = set(AssetSelection.groups(SEEDS_GROUP).resolve(graph))
+    latest = instance.get_latest_materialization_events(sorted(graph.get_all_asset_keys()))
+    # assets never materialized (a fresh home, or a model added since): built with what is new
+    never = {k for k in graph.get_all_asset_keys() - per_city if latest.get(k) is None}
+    never = set(AssetSelection.assets(*never).downstream().resolve(graph)) - per_city if never else set()
+    if affected:
+        plan.cities = [c for c in cities if c in affected]
+        downstream = set(AssetSelection.assets(*partitioned, *unpartitioned_ingest).downstream().resolve(graph))
+        tail = (downstream - per_city) | seeds | never
+        ranges = contiguous_ranges(plan.cities, cities)
+        for i, run_cities in enumerate(ranges):
+            keys = set(partitioned) | (unpartitioned_ingest if i == 0 else set())
+            plan.runs.append((keys | (tail if i == len(ranges) - 1 else set()), run_cities))
+    elif unpartitioned_ingest or never or snapshot_out_of_date(graph, latest):
+        if not unpartitioned_ingest:
+            plan.reasons.append("the snapshot is older than what it is built from")
+        sources = unpartitioned_ingest or partitioned
+        tail = set(AssetSelection.assets(*sources).downstream().resolve(graph)) - per_city
+        plan.runs.append((tail | unpartitioned_ingest | seeds | never, None))
+    return plan
+
+
+def contiguous_ranges(wanted: list[str], order: list[str]) -> list[list[str]]:
+    """``wanted`` (a subset of ``order``) as runs of neighbours in ``order``: one partition range per run."""
+    ranges: list[list[str]] = []
+    last = -2
+    for i, c in enumerate(order):
+        if c in wanted:
+            if i != last + 1:
+                ranges.append([])
+            ranges[-1].append(c)
+            last = i
+    return ranges
+
+
+def snapshot_out_of_date(graph: BaseAssetGraph, latest: Mapping[AssetKey, EventLogEntry | None]) -> bool:
+    """Was anything the snapshot is built from materialized after it (a run that failed before publishing), or
+    has it never been published? ``latest``: each asset's latest materialization."""
+    snap = latest.get(SNAPSHOT_KEY)
+    if snap is None:
+        return True
+    upstream = set(AssetSelection.assets(SNAPSHOT_KEY).upstream().resolve(graph)) - {SNAPSHOT_KEY}
+    return any(e is not None and e.timestamp > snap.timestamp for e in (latest.get(k) for k in upstream))

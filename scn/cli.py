@@ -9,6 +9,7 @@ from pathlib import Path
 
 from scn import vocabularies
 from scn.alerts import commands as alerts_commands
+from scn.hub import library_commands
 from scn.publish.catalog import KINDS as EXPORT_KINDS
 from scn.settings import KINDS, paths
 
@@ -74,7 +75,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
 def _cmd_run(args: argparse.Namespace) -> int:
     from orchestration.run import run_pipeline
 
-    ok = run_pipeline(selection=args.select, publish=not args.no_publish)
+    ok = run_pipeline(selection=args.select, publish=not args.no_publish, full=args.full)
     return 0 if ok else 1
 
 
@@ -208,6 +209,18 @@ def _cmd_user(args: argparse.Namespace) -> int:
         print(f"scn user {verb}: {exc}", file=sys.stderr)
         return 2
     print(f"user {args.username} ({args.role}{', ' + args.city if args.city else ''}) saved")
+    return 0
+
+
+def _cmd_audit(args: argparse.Namespace) -> int:
+    from scn.hub.audit import entries
+
+    found = entries(args.limit, actor=args.actor, action=args.action, target=args.target)
+    if args.json:
+        print(found.to_json(orient="records", force_ascii=False))
+    for r in ([] if args.json else found.itertuples()):
+        print(f"{r.at}  {r.actor}  {r.action}  {r.target}" + (f"  city={r.city_id}" if r.city_id else "")
+              + (f"  {r.detail}" if r.detail and r.detail != "{}" else ""))
     return 0
 
 
@@ -345,6 +358,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--select", metavar="SELECTION", help="Dagster asset selection, e.g. 'group:ingest' or "
                    "'key:lake/posts+'; the serving snapshot is republished whenever it is selected")
     p.add_argument("--no-publish", action="store_true", help="with --select: do not republish the snapshot")
+    p.add_argument("--full", action="store_true", help="every asset over every city, not only what is new")
     p.set_defaults(func=_cmd_run)
 
     p = sub.add_parser("export", help="export published metrics for reports and donors",
@@ -446,7 +460,16 @@ def build_parser() -> argparse.ArgumentParser:
                     "adapter_macro_f1, current_macro_f1, n_train, n_holdout, version, reason, relabelled")
     rt.set_defaults(func=_cmd_review)
 
+    p = sub.add_parser("audit", help="the audit log of staff changes, newest first (docs/dashboards.md)")
+    for flag in ("actor", "action", "target"):
+        p.add_argument(f"--{flag}", metavar=flag.upper(), help=f"only entries of this {flag}")
+    p.add_argument("--limit", type=int, default=500, help="at most this many entries (default 500)")
+    p.add_argument("--json", action="store_true", help="one JSON array of {id, at, actor, action, target, city_id, "
+                   "detail}")
+    p.set_defaults(func=_cmd_audit)
+
     alerts_commands.add_parser(sub)  # scn alerts subscribe|unsubscribe|list|notify|digest (docs/alerts.md)
+    library_commands.add_parser(sub)  # scn library load|search|add (docs/dashboards.md)
     return ap
 
 

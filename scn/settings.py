@@ -34,6 +34,11 @@ class Settings(BaseSettings):
     min_group: int = Field(10, ge=1, description="smallest survey group shown (dbt var min_group)")
     freshness_hours: int = Field(26, ge=1, description="ingest tables older than this fail freshness checks")
     max_concurrent: int = Field(2, ge=1, description="parallel steps of daemon-launched runs")
+    executor: Literal["in_process", "multiprocess", "celery", "k8s"] = Field(
+        "multiprocess", description="executor of daemon-launched runs; celery: steps on Celery workers "
+        "(dagster-celery, deploy/celery); k8s: a pod per step (dagster-k8s, deploy/k8s)")
+    celery_broker: str = Field("redis://127.0.0.1:6379/0", description="Celery broker of the celery executor")
+    celery_backend: str = Field("", description="Celery result backend (empty: the broker)")
     retries: int = Field(3, ge=0, description="retries of a step after a transient failure")
     retry_delay: float = Field(2.0, ge=0, description="first retry delay, seconds (exponential backoff)")
     dagster_yaml: Path | None = Field(None, description="Dagster instance config (default: the repo's)")
@@ -52,6 +57,7 @@ class Settings(BaseSettings):
     login_limit_user: str = Field("10 per 15 minutes", description="failed dashboard log-ins allowed per user name")
     login_limit_client: str = Field("30 per 15 minutes", description="failed dashboard log-ins allowed per client "
                                     "address")
+    upload_max_mb: int = Field(100, ge=1, description="largest upload on the staff upload page, MB")  # issue 22
     ingest_max_post_chars: int = Field(100_000, ge=1, description="longest post text accepted; longer: quarantined")
     ingest_max_polygon_vertices: int = Field(250_000, ge=4, description="most vertices of one boundary area; more: "
                                              "quarantined")
@@ -78,6 +84,8 @@ class Settings(BaseSettings):
     smtp_user: str | None = Field(None, description="SMTP log-in user (unset: no log-in)")
     smtp_password: str | None = Field(None, description="SMTP log-in password")
     alert_expire_days: int = Field(28, ge=1, description="an alert older than this, still open, shows as expired")
+    alert_webhook_allow_private: bool = Field(False, description="alert webhooks may point at loopback, link-local "
+                                              "or private addresses (scn.alerts.webhooks)")
     dashboard_url: str = Field("http://127.0.0.1:8050", description="dashboards address linked from notifications")
 
     # base map of the dashboards' maps (issue 21, docs/dashboards.md "Maps offline"): offline by default

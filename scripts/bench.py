@@ -2,9 +2,13 @@
 with a naive baseline and a bare DuckDB/Arrow limit measured in the same run.
 
 Writes bench-results/latest.json
-({"stages": {name: {seconds, rows_per_s, peak_mb, ratio_vs_naive, ratio_vs_limit}}, ...}) and
-bench-results/latest.md (the Markdown table), and prints the table. Figures are ratios measured in one run:
-the machines are shared and noisy.
+({"stages": {name: {seconds, cpu_seconds, rows_per_s, peak_mb, ratio_vs_naive, ratio_vs_limit}},
+"incremental": {seconds, ratio_to_cold, ...}, "noop": {...}, "unique_texts": {...}, "labeller": {posts_per_s, ...},
+"naive": {...}, "limit": {...}, ...}) and bench-results/latest.md (the Markdown table), and prints the table.
+The naive baseline and the limit read the same file mix as the pipeline (social CSV and JSON Lines, crime CSVs).
+After the cold run, `incremental` adds a 10,000-post social file for one city and times the `scn run` that
+publishes it, and `noop` times a `scn run` with nothing new, each with its ratio to the cold pipeline. Figures
+are ratios measured in one run: the machines are shared and noisy (CPU seconds are less so).
 """
 
 from __future__ import annotations
@@ -46,7 +50,13 @@ def run_measured(cmd: list[str], env: dict[str, str]) -> dict:
 
 
 def measure(cmd: list[str], env: dict[str, str]) -> tuple[dict, str, int]:
-    """Run a command: ({seconds, peak_mb} of its whole process tree, its output, its exit code)."""
+    """Run a command: ({seconds, cpu_seconds, peak_mb} of its whole process tree, its output, its exit code).
+    cpu_seconds (user + system of the command and every descendant it waited for) is what the work costs
+    whatever else the machine runs: on a shared machine, wall seconds grow with the others' load, CPU seconds
+    hardly."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     # output to a file, not a pipe: a pipe nobody reads fills up with Dagster's log and blocks the run
     log = tempfile.TemporaryFile(mode="w+")
@@ -64,7 +74,10 @@ def measure(cmd: list[str], env: dict[str, str]) -> tuple[dict, str, int]:
     out = log.read()
     log.close()
     seconds = time.perf_counter() - start
-    return {"seconds": round(seconds, 2), "peak_mb": round(peak / 2**20, 1)}, out, proc.returncode
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return ({"seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2), "peak_mb": round(peak / 2**20, 1)}, out,
+            proc.returncode)
 
 
 def lake_rows(home: Path) -> dict[str, int]:
@@ -116,25 +129,45 @@ def limit_scan(home: Path, res: int) -> dict:
             "rows_per_s": round(total / seconds)}
 
 
-def naive_baseline(home: Path, res: int, sample: int = 2_000_000) -> dict:
-    """A naive path over the first ``sample`` posts of the same files: pandas read, per-row h3 loop, geopandas
-    sjoin to the areas, pandas groupby. Its rows/s (posts read, located or not, as the stages count rows)
-    scales it to a stage's volume (it is linear in rows)."""
+def inbox_files(home: Path) -> dict[str, list[Path]]:
+    """The inbox files the pipeline reads rows from, by format: social CSV, social JSON Lines, crime CSV."""
+    inbox = home / "inbox"
+    return {"social_csv": sorted((inbox / "social").glob("*/*.csv")),
+            "social_jsonl": sorted((inbox / "social").glob("*/*.jsonl")),
+            "crime_csv": sorted((inbox / "crime").glob("*/*.csv"))}
+
+
+def read_points(path: Path, fmt: str):  # noqa: ANN201 - a pandas frame (lat, lon, month)
+    """lat, lon and month of one inbox file, read the naive way (pandas), whatever its layout."""
+    import pandas as pd
+
+    if fmt == "social_jsonl":
+        frame = pd.read_json(path, lines=True, dtype={"created_at": str})
+    else:
+        wanted = {"lat", "lon", "created_at", "time", "Latitude", "Longitude", "Month"}
+        frame = pd.read_csv(path, usecols=lambda c: c in wanted, dtype=str)
+    lat = frame["lat"] if "lat" in frame else frame["Latitude"]
+    lon = frame["lon"] if "lon" in frame else frame["Longitude"]
+    when = next(frame[c] for c in ("created_at", "time", "Month") if c in frame)
+    return pd.DataFrame({"lat": pd.to_numeric(lat, errors="coerce"), "lon": pd.to_numeric(lon, errors="coerce"),
+                         "month": when.astype(str).str.slice(0, 7)})
+
+
+def naive_baseline(home: Path, res: int, sample: int = 2_000_000, total: int | None = None) -> dict:
+    """A naive path over the same file mix as the pipeline and the limit (social CSV and JSON Lines, crime CSVs):
+    pandas read, per-row h3 loop, geopandas sjoin to the areas, pandas groupby. When the world has more than
+    ``sample`` rows (``total``), every k-th file of each format is read so the sample keeps the world's mix.
+    Its rows/s (rows read, located or not, as the stages count rows) scales it to a stage's volume (it is
+    linear in rows)."""
     import geopandas as gpd
     import h3
     import pandas as pd
     from shapely import wkt
 
-    files = sorted((home / "inbox" / "social").glob("*/*.csv"))
+    step = max(1, round((total or 0) / sample))
+    chosen = {fmt: files[::step] or files[:1] for fmt, files in inbox_files(home).items() if files}
     start = time.perf_counter()
-    parts, n = [], 0
-    for f in files:
-        part = pd.read_csv(f, usecols=["lat", "lon", "created_at"], dtype={"created_at": str})
-        parts.append(part)
-        n += len(part)
-        if n >= sample:
-            break
-    read = pd.concat(parts).head(sample)  # rows counted as our stages count them: every post, located or not
+    read = pd.concat([read_points(f, fmt) for fmt, files in chosen.items() for f in files], ignore_index=True)
     posts = read.dropna(subset=["lat", "lon"]).copy()
     posts["cell"] = [h3.latlng_to_cell(a, b, res) for a, b in zip(posts["lat"], posts["lon"], strict=True)]
     areas = pd.read_parquet(home / "lake" / "areas")
@@ -142,11 +175,77 @@ def naive_baseline(home: Path, res: int, sample: int = 2_000_000) -> dict:
                               crs=4326)
     pts = gpd.GeoDataFrame(posts, geometry=gpd.points_from_xy(posts["lon"], posts["lat"]), crs=4326)
     joined = gpd.sjoin(pts, shapes, how="left", predicate="within")
-    joined["month"] = joined["created_at"].str.slice(0, 7)
     joined.groupby(["cell", "month"]).size()
     seconds = time.perf_counter() - start
     return {"seconds": round(seconds, 2), "rows": int(len(read)), "located": int(len(posts)),
-            "rows_per_s": round(len(read) / seconds)}
+            "rows_per_s": round(len(read) / seconds), "every_kth_file": step,
+            "files": {fmt: len(files) for fmt, files in chosen.items()}}
+
+
+def unique_texts(home: Path) -> dict:
+    """How many of the world's posts carry a text no other post has: the share deduplication cannot save."""
+    import duckdb
+
+    glob = home / "lake" / "posts" / "part-*.parquet"
+    with duckdb.connect() as con:
+        posts, distinct = con.execute(f"select count(*), count(distinct text) from read_parquet('{glob}')").fetchone()
+    return {"posts": int(posts), "distinct_texts": int(distinct), "share": round(distinct / posts, 4) if posts else None}
+
+
+def new_social_file(home: Path, n: int = 10_000, seed: int = 7) -> dict:
+    """Drop one new social-media file of ``n`` posts for one city into the inbox, as a partner's next export:
+    posts drawn from the city's own files (texts and places repeat, as they do), with new ids, dated in the
+    city's last month."""
+    import numpy as np
+    import pandas as pd
+
+    files = inbox_files(home)["social_csv"]
+    city = files[0].parent
+    last = sorted(city.glob("*.csv"))[-1]
+    pool = pd.concat([pd.read_csv(f, dtype=str) for f in sorted(city.glob("*.csv"))[-3:]], ignore_index=True)
+    rng = np.random.default_rng(seed)
+    out = pool.iloc[rng.integers(0, len(pool), n)].reset_index(drop=True)
+    out["id"] = f"9{seed:02d}" + pd.Series(np.arange(n)).astype(str).str.zfill(9)  # ids no earlier file used
+    stamps = pd.read_csv(last, dtype=str, usecols=["created_at"])["created_at"].to_numpy()
+    out["created_at"] = np.sort(stamps[rng.integers(0, len(stamps), n)])  # spread over the last month
+    if "url" in out:
+        out["url"] = out["url"].str.replace(r"/\d+$", "", regex=True) + "/" + out["id"]
+    path = city / "posts-bench-incremental.csv"
+    out.to_csv(path, index=False, lineterminator="\n")
+    return {"city": city.name, "file": str(path.relative_to(home)), "posts": n}
+
+
+def visible_posts(home: Path, city: str) -> int:
+    """A city's posts in the published snapshot (city_month, what its dashboard counts)."""
+    import duckdb
+
+    path = home / "serving" / "current" / "city_month.parquet"
+    with duckdb.connect() as con:
+        return int(con.execute(f"select coalesce(sum(posts), 0) from read_parquet('{path}') where city_id = ?",
+                               [city]).fetchone()[0])
+
+
+def warm_runs(home: Path, env: dict[str, str], cold: dict) -> dict:
+    """After the cold run: a new 10,000-post social file for one city, then the `scn run` that makes it visible
+    (incremental); then a `scn run` with nothing new (noop). Seconds and ratios to the cold pipeline (``cold``:
+    its seconds and cpu_seconds; the CPU ratio holds on a shared machine, where the wall ratio follows the load)."""
+    out: dict = {}
+    snapshot = (home / "serving" / "current").resolve()
+    out["incremental"] = new_social_file(home)
+    city = out["incremental"]["city"]
+    before = visible_posts(home, city)
+    print("[bench] incremental: a 10,000-post file for one city, then scn run ...", flush=True)
+    out["incremental"].update(run_measured([str(BIN / "scn"), "run"], env))
+    out["incremental"]["visible_posts_added"] = visible_posts(home, city) - before
+    out["incremental"]["republished"] = (home / "serving" / "current").resolve() != snapshot
+    print("[bench] noop: scn run with nothing new ...", flush=True)
+    snapshot = (home / "serving" / "current").resolve()
+    out["noop"] = run_measured([str(BIN / "scn"), "run"], env)
+    out["noop"]["republished"] = (home / "serving" / "current").resolve() != snapshot
+    for key in ("incremental", "noop"):
+        out[key]["ratio_to_cold"] = round(out[key]["seconds"] / cold["seconds"], 3)
+        out[key]["cpu_ratio_to_cold"] = round(out[key]["cpu_seconds"] / cold["cpu_seconds"], 3)
+    return out
 
 
 COMPARED = ("ingest", "enrich", "transforms", "analysis", "pipeline")  # stages that read and place the rows
@@ -170,18 +269,37 @@ def markdown_table(result: dict) -> str:
     """The per-stage table of a result, with its date, size and machine, as Markdown."""
     m = result["machine"]
     lines = [f"`make bench SIZE={result['size']}` on {result['date'][:10]} ({m['cpus']} cores, {m['ram_gb']} GiB, "
-             f"Python {m['python']}); rows = posts + crimes in the lake ({result['rows']:,})",
-             "", "| stage | seconds | rows/s | peak MB | ratio vs naive | ratio vs limit |", "|---|---:|---:|---:|---:|---:|"]
+             f"Python {m['python']}, load average {m.get('load_avg_start', '?')} -> {m.get('load_avg_end', '?')}: a shared "
+             f"machine, compare ratios and CPU s); rows = posts + crimes in the lake ({result['rows']:,})",
+             "", "| stage | seconds | CPU s | rows/s | peak MB | ratio vs naive | ratio vs limit |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
     for name, s in result["stages"].items():
-        cells_ = [name, f"{s['seconds']:,.1f}", f"{s['rows_per_s']:,}" if s.get("rows_per_s") else "",
+        cells_ = [name, f"{s['seconds']:,.1f}", f"{s['cpu_seconds']:,.1f}" if "cpu_seconds" in s else "",
+                  f"{s['rows_per_s']:,}" if s.get("rows_per_s") else "",
                   f"{s['peak_mb']:,.0f}", "" if s.get("ratio_vs_naive") is None else f"{s['ratio_vs_naive']:.2f}",
                   "" if s.get("ratio_vs_limit") is None else f"{s['ratio_vs_limit']:.3f}"]
         lines.append("| " + " | ".join(cells_) + " |")
     extra = []
+    for key, what in (("incremental", "a new 10,000-post social file for one city, then the `scn run` that "
+                                      "publishes it"), ("noop", "a `scn run` with nothing new")):
+        if key in result:
+            w = result[key]
+            seen = (f", {w['visible_posts_added']:,} posts added to {w['city']}'s dashboard"
+                    if "visible_posts_added" in w else "")
+            cpu = f" ({w['cpu_ratio_to_cold']:.0%} in CPU s)" if "cpu_ratio_to_cold" in w else ""
+            extra.append(f"{key}: {what}: {w['seconds']:,.1f} s ({w.get('cpu_seconds', 0):,.1f} CPU s), "
+                         f"{w['ratio_to_cold']:.0%} of the cold pipeline{cpu}{seen}"
+                         f"{'' if w.get('republished') else ', snapshot not republished'}")
+    if "unique_texts" in result:
+        u = result["unique_texts"]
+        extra.append(f"unique texts: {u['distinct_texts']:,} distinct of {u['posts']:,} posts "
+                     f"({u['share']:.0%}): the share the labeller's deduplication cannot save")
     if "naive" in result:
         nv = result["naive"]
-        extra.append(f"naive baseline {nv['rows_per_s']:,} rows/s (measured on {nv['rows']:,} posts, "
-                     f"{nv.get('located', nv['rows']):,} of them located: pandas read, per-row h3 loop, geopandas "
+        mix = ", ".join(f"{n} {fmt.replace('_', ' ')}" for fmt, n in nv.get("files", {}).items())
+        extra.append(f"naive baseline {nv['rows_per_s']:,} rows/s (measured on {nv['rows']:,} rows, "
+                     f"{nv.get('located', nv['rows']):,} of them located, the same file mix as the pipeline and "
+                     f"the limit: {mix or 'social CSV'} files: pandas read, per-row h3 loop, geopandas "
                      "sjoin, pandas groupby)")
     if "limit" in result:
         extra.append(f"limit {result['limit']['rows_per_s']:,} rows/s (bare DuckDB scan of the same "
@@ -197,7 +315,9 @@ def markdown_table(result: dict) -> str:
     if "labeller" in result:
         lab = result["labeller"]
         extra.append(f"labeller {lab['posts_per_s']:,} posts/s on {lab['posts']:,} posts ({lab['unique_share']:.0%} "
-                     f"distinct texts; {lab['unique_posts_per_s']:,}/s all distinct), reference path "
+                     f"distinct texts; {lab['unique_posts_per_s']:,}/s all distinct; before the fused kernels "
+                     f"{lab.get('before_posts_per_s', 0):,}/s and {lab.get('before_unique_posts_per_s', 0):,}/s in the "
+                     f"same run, same labels {lab.get('same_labels_as_before')}), reference path "
                      f"{lab['reference_posts_per_s']:,}/s in the same run ({lab['speedup']}x), load "
                      f"{lab['load_avg_1min'][0]}, {lab['model']}")
     if "dashboard" in result:
@@ -209,6 +329,12 @@ def markdown_table(result: dict) -> str:
     return "\n".join(lines + [""] + [f"- {e}" for e in extra]) + "\n"
 
 
+def save(path: Path, result: dict) -> None:
+    """Write a result as JSON (after each section: a run stopped half way keeps what it measured)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, indent=2, default=str))
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--size", choices=("small", "medium", "large"), default="small")
@@ -216,33 +342,47 @@ def main() -> int:
     ap.add_argument("--out", default=str(REPO / "bench-results" / "latest.json"))
     ap.add_argument("--skip-extras", action="store_true", help="only the pipeline stages")
     ap.add_argument("--skip-bigcity", action="store_true", help="without London at real size (bench_bigcity.py)")
+    ap.add_argument("--skip-warm", action="store_true", help="without the incremental and no-op runs")
     args = ap.parse_args()
     home = Path(args.home or tempfile.mkdtemp(prefix=f"scn-bench-{args.size}-"))
     env = {**os.environ, "SCN_HOME": str(home), "DAGSTER_HOME": str(home / "dagster")}
     res = int(os.environ.get("SCN_H3_RES", "8"))
 
+    out = Path(args.out)
     stages: dict[str, dict] = {}
     for name, argv in STAGES:
         print(f"[bench] {name} ...", flush=True)
         stages[name] = run_measured([str(BIN / "scn"), *[a.format(size=args.size) for a in argv]], env)
+        save(out.with_suffix(".partial.json"), {"size": args.size, "home": str(home), "stages": stages})
     piped = [stages[n] for n in ("ingest", "enrich", "transforms", "analysis", "publish")]
     stages["pipeline"] = {"seconds": round(sum(s["seconds"] for s in piped), 2),
+                          "cpu_seconds": round(sum(s["cpu_seconds"] for s in piped), 2),
                           "peak_mb": max(s["peak_mb"] for s in piped)}
     lake = lake_rows(home)
     rows = lake.get("posts", 0) + lake.get("crimes", 0)
     result: dict = {"size": args.size, "date": datetime.now(UTC).isoformat(timespec="seconds"),
                     "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                                "ram_gb": round(psutil.virtual_memory().total / 2**30, 1)},
-                    "rows": rows, "lake_rows": lake, "stages": stages}
+                                "ram_gb": round(psutil.virtual_memory().total / 2**30, 1),
+                                "load_avg_start": round(os.getloadavg()[0], 1)},
+                    "rows": rows, "lake_rows": lake, "stages": stages, "unique_texts": unique_texts(home)}
 
     if not args.skip_extras:
         print("[bench] limit: bare DuckDB scan + H3 + group-by of the same files ...", flush=True)
         result["limit"] = limit_scan(home, res)
         print("[bench] naive baseline: pandas + per-row h3 + sjoin + groupby ...", flush=True)
-        result["naive"] = naive_baseline(home, res)
+        result["naive"] = naive_baseline(home, res, total=rows)
     add_ratios(stages, rows, result.get("naive"), result.get("limit"))
+    save(out.with_suffix(".partial.json"), result)
+    if not args.skip_warm:
+        result.update(warm_runs(home, env, stages["pipeline"]))
+        save(out.with_suffix(".partial.json"), result)
 
     if not args.skip_extras:
+        from time_classify import labeller_throughput  # scripts/ (this script's folder) is on sys.path
+
+        print("[bench] labeller: posts/s on a realistic mix (half the posts repeat a text) ...", flush=True)
+        result["labeller"] = labeller_throughput(200_000, unique_share=0.5)
+        save(out.with_suffix(".partial.json"), result)
         from bench_h3 import index_points  # scripts/ (this script's folder) is on sys.path
 
         print("[bench] H3 indexing: vectorised vs per-row loop ...", flush=True)
@@ -256,10 +396,7 @@ def main() -> int:
                 result["ingest_1m"] = bench_ingest(1_000_000, Path(tmp))
         finally:
             sys.path.pop(0)
-        from time_classify import labeller_throughput  # scripts/ (this script's folder) is on sys.path
-
-        print("[bench] labeller: posts/s on a realistic mix (half the posts repeat a text) ...", flush=True)
-        result["labeller"] = labeller_throughput(200_000, unique_share=0.5)
+        save(out.with_suffix(".partial.json"), result)
         from bench_dashboards import callback_latency  # scripts/ (this script's folder) is on sys.path
 
         print("[bench] dashboard callbacks on a 10k-cell city ...", flush=True)
@@ -274,9 +411,9 @@ def main() -> int:
         print("[bench] London at real size: 4,835 areas, ~2,500 cells (scripts/bench_bigcity.py) ...", flush=True)
         result["bigcity"] = {**bench_city(), "date": result["date"], "machine": result["machine"]}
 
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2, default=str))
+    result["machine"]["load_avg_end"] = round(os.getloadavg()[0], 1)
+    save(out, result)
+    out.with_suffix(".partial.json").unlink(missing_ok=True)
     table = markdown_table(result)
     if "bigcity" in result:
         from bench_bigcity import markdown

@@ -1,6 +1,6 @@
 """PNG screenshots of the dashboards taken with headless Chromium (Debian's chromium + chromium-driver) against a
 running app: the city page as staff and as the city's official, in English and Arabic; the network page; the
-alert inbox (when the app has one); data health.
+alert inbox (when the app has one); data health; the Online Hub (city profiles, library, staff tools).
 
     .venv/bin/python scripts/screenshots.py                      # serves $SCN_HOME on a free port itself
     .venv/bin/python scripts/screenshots.py --url http://127.0.0.1:8050 --city mombasa --credentials creds.txt
@@ -98,6 +98,15 @@ def shoot(url: str, out: Path, city: str, credentials: dict[str, tuple[str, str]
              ("city-ar.png", f"/city/{city}", city_ready, "ar")]
     if has_inbox:
         staff.append(("alerts.png", "/alerts", "#page h2", "en"))
+    # the Online Hub (issue 22): city profiles, the resource library, the staff tools
+    staff += [("profiles.png", "/cities?theme=summit", "#profiles-results", "en"),
+              ("profile.png", f"/cities/{city}", "#profile-facts", "en"),
+              ("profiles-ar.png", "/cities", "#profiles-results", "ar"),
+              ("library.png", "/library", "#library-title", "en"),
+              ("library-ar.png", "/library?q=%D8%A7%D9%84%D9%88%D9%82%D8%A7%D9%8A%D8%A9", "#library-title", "ar"),
+              ("staff-upload.png", "/staff/upload", "#upload-form", "en"),
+              ("staff-users.png", "/staff/users", "#users-table", "en"),
+              ("staff-audit.png", "/staff/audit", "#audit-title", "en")]
     official = [("city-official.png", f"/city/{city}", city_ready, "en"),
                 ("city-official-ar.png", f"/city/{city}", city_ready, "ar")]
     sessions = [(credentials.get("staff"), staff)] + ([(credentials["official"], official)]

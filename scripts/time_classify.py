@@ -5,7 +5,10 @@ given, as posts carry them in the pipeline), made distinct where more are needed
 number), of which a share ``--unique-share`` is distinct and the rest repeats them with a Zipf popularity
 (retweets and copypasta concentrate on a few texts). Prints (and with --out writes) a JSON record:
 
-- ``posts_per_s``: the default path (identical texts labelled once, compiled n-gram features, two threads);
+- ``posts_per_s``: the default path (identical texts labelled once, fused kernels of scn.nlp.fused, two threads);
+- ``before_posts_per_s`` / ``before_unique_posts_per_s``: the path before the fused kernels (the batch vectorizers
+  of scn.nlp.ngrams + scikit-learn's TF-IDF and classifiers, ``scn.nlp.compiled.FUSED = False``) on the same
+  posts, measured in the same run; ``same_labels_as_before`` compares the two outputs (labels and scores);
 - ``reference_posts_per_s``: the path before (every text, each pipeline's own vectorizers, one thread) on the
   first ``--reference-n`` posts of the same mix; ``speedup`` is their ratio (both measured now, same load);
 - ``unique_posts_per_s``: the default path on distinct texts only (no duplicates to save);
@@ -32,6 +35,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from scn.nlp import compiled
 from scn.nlp.corpora import load_splits
 from scn.nlp.lexicon import load_lexicon
 from scn.nlp.model import classify, labelling_version, load_classifier
@@ -72,15 +76,27 @@ def labeller_throughput(n: int = 200_000, unique_share: float = 0.5, reference_n
     load_classifier(), load_lexicon()  # loading is timed apart
     mix = realistic_mix(n, unique_share, seed)
     texts, langs = mix["text"].tolist(), mix["lang"].tolist()
-    classify(texts[:2000], langs[:2000])  # warm-up: compiles the model's n-gram tables
-    load_before = os.getloadavg()[0]
-    rate, out, cpu_rate = _rate(texts, langs)
-    ref_rate, ref, ref_cpu_rate = _rate(texts[:reference_n], langs[:reference_n], reference=True)
     distinct = mix.drop_duplicates("text")
-    unique_rate, _, unique_cpu_rate = _rate(distinct["text"].tolist(), distinct["lang"].tolist())
+    load_before = os.getloadavg()[0]
+    rates = {}
+    for fused in (False, True):  # the path before the fused kernels, then the default path
+        compiled.FUSED = fused
+        try:
+            classify(texts[:2000], langs[:2000])  # warm-up: compiles the model's tables
+            rates[fused] = (_rate(texts, langs), _rate(distinct["text"].tolist(), distinct["lang"].tolist()))
+        finally:
+            compiled.FUSED = True
+    (rate, out, cpu_rate), (unique_rate, _, unique_cpu_rate) = rates[True]
+    (before_rate, before, before_cpu_rate), (before_unique_rate, _, before_unique_cpu_rate) = rates[False]
+    ref_rate, ref, ref_cpu_rate = _rate(texts[:reference_n], langs[:reference_n], reference=True)
     same = bool(out.head(reference_n).reset_index(drop=True).equals(ref.reset_index(drop=True)))
     return {"posts_per_s": round(rate), "posts": n, "unique_share": round(mix["text"].nunique() / n, 4),
-            "unique_posts_per_s": round(unique_rate), "reference_posts_per_s": round(ref_rate),
+            "unique_posts_per_s": round(unique_rate), "before_posts_per_s": round(before_rate),
+            "before_unique_posts_per_s": round(before_unique_rate),
+            "before_posts_per_cpu_s": round(before_cpu_rate), "before_unique_posts_per_cpu_s":
+                round(before_unique_cpu_rate), "speedup_vs_before": round(rate / before_rate, 2),
+            "unique_speedup_vs_before": round(unique_rate / before_unique_rate, 2),
+            "same_labels_as_before": bool(out.equals(before)), "reference_posts_per_s": round(ref_rate),
             "reference_posts": min(reference_n, n), "speedup": round(rate / ref_rate, 1),
             "posts_per_cpu_s": round(cpu_rate), "unique_posts_per_cpu_s": round(unique_cpu_rate),
             "reference_posts_per_cpu_s": round(ref_cpu_rate),

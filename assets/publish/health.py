@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from dagster import AssetExecutionContext
+from dagster import AssetExecutionContext, AssetSelection
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -25,15 +25,8 @@ def _graph(context: AssetExecutionContext):
 
 
 def _downstream(graph, key) -> set:
-    """Every asset that runs after ``key`` (its children, theirs, ...)."""
-    seen: set = set()
-    todo = [key]
-    while todo:
-        for child in graph.get(todo.pop()).child_keys:
-            if child not in seen:
-                seen.add(child)
-                todo.append(child)
-    return seen
+    """Every asset that runs after ``key`` (its children, theirs, ...), resolved by Dagster on the graph."""
+    return set(AssetSelection.assets(key).downstream(include_self=False).resolve(graph))
 
 
 def asset_health(context: AssetExecutionContext) -> pd.DataFrame:

@@ -35,6 +35,12 @@ def nav(user: User | None, lang: str, csrf_token: str = "") -> list:
     if user.is_staff or user.is_reviewer:
         links.append(dcc.Link(review.t("nav", lang), href="/review", id="nav-review"))
     links.append(dcc.Link(t("alert_inbox", lang), href="/alerts", id="nav-alerts"))  # issue 21: the alert inbox
+    links += [dcc.Link(t("staff_nav_profiles", lang), href="/cities", id="nav-profiles"),  # issue 22: the hub
+              dcc.Link(t("staff_nav_library", lang), href="/library", id="nav-library")]
+    if user.is_staff:
+        links += [dcc.Link(t("staff_nav_upload", lang), href="/staff/upload", id="nav-upload"),
+                  dcc.Link(t("staff_nav_users", lang), href="/staff/users", id="nav-users"),
+                  dcc.Link(t("staff_nav_audit", lang), href="/staff/audit", id="nav-audit")]
     links.append(dcc.Link(t("glossary", lang), href="/glossary", id="nav-glossary"))
     info = data.snapshot_info()
     stamp = t("snapshot", lang, date=i18n.date(info.get("data_date"), lang),

@@ -5,11 +5,17 @@ Each user also has a random *session version*: a session cookie names the user a
 issued under, and is honoured only while the user's version is unchanged. Log-out, a new password, an update
 of the user and removing (then re-adding) the user all draw a new version, so every older cookie stops working.
 Writers take a file lock, so concurrent log-outs and ``scn user`` commands never lose each other's changes.
+
+A password can also be set through a one-time link (:func:`issue_reset`): a random token, stored only as its
+SHA-256 with an expiry (``RESET_HOURS``), single use, replaced by a newer link; setting the password through it
+(:func:`use_reset`) draws a new session version too. A user added without a password (``password=None``) can
+sign in only once they have set one through such a link.
 """
 
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import os
 import re
@@ -18,6 +24,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -30,13 +37,19 @@ ROLES = vocabularies.user_roles()  # transforms/seeds/user_roles.csv
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,31}")
 MIN_PASSWORD = 8
 CITY_ROLES = ("official", "reviewer")  # roles tied to one city
+RESET_HOURS = 24  # a one-time password link expires after this
 # checked when the name is unknown, so a wrong user name costs as long as a wrong password
 _DUMMY_HASH = generate_password_hash("not a password")
 _thread_lock = threading.Lock()
 
 
 class UserError(ValueError):
-    """A user that cannot be added, changed or removed as asked (the message names the problem)."""
+    """A user that cannot be added, changed or removed as asked (the message names the problem; ``code`` says
+    which problem, for pages that word it in the reader's language)."""
+
+    def __init__(self, message: str, code: str = "invalid") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -110,38 +123,64 @@ def check_username(username: object) -> str:
     """The name itself when it is a valid user name, else UserError naming the problem."""
     if not isinstance(username, str) or not USERNAME.fullmatch(username):
         raise UserError(f"invalid user name {username!r}: use 2 to 32 characters among a-z 0-9 . _ - "
-                        "starting with a letter or digit (no spaces, capitals or markup)")
+                        "starting with a letter or digit (no spaces, capitals or markup)", "name")
     return username
 
 
 def check_password(password: str) -> str:
     if len(password) < MIN_PASSWORD:
-        raise UserError(f"a password needs at least {MIN_PASSWORD} characters")
+        raise UserError(f"a password needs at least {MIN_PASSWORD} characters", "password_short")
     if any(ord(c) < 32 or ord(c) == 127 for c in password):
-        raise UserError("a password cannot hold control characters (tabs, line breaks)")
+        raise UserError("a password cannot hold control characters (tabs, line breaks)", "password_control")
     return password
 
 
-def add_user(username: str, role: str, city_id: str | None, password: str, *, update: bool = False) -> None:
+def check_role(role: str, city_id: str | None) -> None:
+    """UserError unless ``role`` is a role and ``city_id`` fits it (a known city for city roles, none else)."""
+    if role not in ROLES:
+        raise UserError(f"role must be one of {ROLES}, not {role!r}", "role")
+    if role in CITY_ROLES and not city_id:
+        raise UserError(f"{'an' if role == 'official' else 'a'} {role} needs a city (--city CITY_ID)", "city_needed")
+    if role not in CITY_ROLES and city_id:
+        raise UserError(f"{role} see every city: a city is only for officials and reviewers", "city_not_allowed")
+    if city_id is not None and city_id not in known_city_ids():
+        raise UserError(f"unknown city {city_id!r}: not in the city registry or the serving snapshot", "city_unknown")
+
+
+def add_user(username: str, role: str, city_id: str | None, password: str | None, *,
+             update: bool = False) -> None:
     """Add a user (``update=True``: or replace an existing one; otherwise an existing name is refused). The
     password is stored as a salted scrypt hash, the file is 0600, and the user gets a new session version (so an
-    update signs out every session of the old account). Raises UserError (a ValueError) naming the problem."""
+    update signs out every session of the old account). ``password=None``: no password yet (the user sets one
+    through a one-time link, :func:`issue_reset`). Raises UserError (a ValueError) naming the problem."""
     check_username(username)
-    if role not in ROLES:
-        raise UserError(f"role must be one of {ROLES}, not {role!r}")
-    if role in CITY_ROLES and not city_id:
-        raise UserError(f"{'an' if role == 'official' else 'a'} {role} needs a city (--city CITY_ID)")
-    if role not in CITY_ROLES and city_id:
-        raise UserError(f"{role} see every city: a city is only for officials and reviewers")
-    if city_id is not None and city_id not in known_city_ids():
-        raise UserError(f"unknown city {city_id!r}: not in the city registry or the serving snapshot")
-    check_password(password)
-    digest = generate_password_hash(password)
+    check_role(role, city_id)
+    if password is not None:
+        check_password(password)
+    digest = generate_password_hash(password if password is not None else secrets.token_urlsafe(32))
     with _editing() as users:
         if username in users and not update:
-            raise UserError(f"user {username!r} already exists (pass --update to replace it)")
+            raise UserError(f"user {username!r} already exists (pass --update to replace it)", "exists")
         users[username] = {"role": role, "city_id": city_id if role in CITY_ROLES else None,
-                           "password_hash": digest, "session_version": _new_version()}
+                           "password_hash": digest, "session_version": _new_version(),
+                           **({"pending": True} if password is None else {})}
+
+
+def _other_staff(users: dict[str, dict], username: str) -> bool:
+    return any(rec.get("role") == "staff" for name, rec in users.items() if name != username)
+
+
+def change_user(username: str, role: str, city_id: str | None, *, keep_staff: bool = True) -> None:
+    """Give an existing user another role or city (password and sessions kept: the role is read on every
+    request). ``keep_staff``: refuse to demote the last staff user."""
+    check_role(role, city_id)
+    with _editing() as users:
+        if username not in users:
+            raise UserError(f"no user {username!r}", "no_user")
+        if keep_staff and users[username].get("role") == "staff" and role != "staff" \
+                and not _other_staff(users, username):
+            raise UserError(f"{username!r} is the last staff user", "last_staff")
+        users[username].update(role=role, city_id=city_id if role in CITY_ROLES else None)
 
 
 def set_password(username: str, password: str) -> None:
@@ -150,16 +189,76 @@ def set_password(username: str, password: str) -> None:
     digest = generate_password_hash(password)
     with _editing() as users:
         if username not in users:
-            raise UserError(f"no user {username!r}")
+            raise UserError(f"no user {username!r}", "no_user")
         users[username].update(password_hash=digest, session_version=_new_version())
+        users[username].pop("pending", None)
 
 
-def remove_user(username: str) -> None:
-    """Remove a user; their sessions end with them (a user re-added later gets a new session version)."""
+def remove_user(username: str, *, keep_staff: bool = False) -> None:
+    """Remove a user; their sessions end with them (a user re-added later gets a new session version).
+    ``keep_staff``: refuse to remove the last staff user."""
     with _editing() as users:
         if username not in users:
-            raise UserError(f"no user {username!r}")
+            raise UserError(f"no user {username!r}", "no_user")
+        if keep_staff and users[username].get("role") == "staff" and not _other_staff(users, username):
+            raise UserError(f"{username!r} is the last staff user", "last_staff")
         del users[username]
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def issue_reset(username: str, hours: float = RESET_HOURS) -> str:
+    """A new one-time token to set ``username``'s password (``/reset/<token>``), valid ``hours``; only its
+    SHA-256 is stored, and it replaces any earlier token of the user. The token itself is returned once."""
+    token = secrets.token_urlsafe(32)
+    expires = datetime.now(UTC) + timedelta(hours=hours)
+    with _editing() as users:
+        if username not in users:
+            raise UserError(f"no user {username!r}", "no_user")
+        users[username]["reset"] = {"hash": _token_hash(token), "expires": expires.isoformat(timespec="seconds")}
+    return token
+
+
+def _reset_owner(users: dict[str, dict], token: object) -> str | None:
+    if not isinstance(token, str) or not 16 <= len(token) <= 128:
+        return None
+    digest, now = _token_hash(token), datetime.now(UTC)
+    for name, rec in users.items():
+        reset = rec.get("reset") or {}
+        if secrets.compare_digest(str(reset.get("hash", "")), digest) and \
+                datetime.fromisoformat(str(reset.get("expires"))) > now:
+            return name
+    return None
+
+
+def reset_user(token: object) -> User | None:
+    """The user a one-time token (unused, unexpired, not replaced) sets the password of; else None."""
+    users = _load()
+    name = _reset_owner(users, token)
+    return None if name is None else User(name, users[name]["role"], users[name].get("city_id"))
+
+
+def use_reset(token: object, password: str) -> User:
+    """Set the password of the token's user (the token is then spent) and end every session of that user;
+    UserError ``link_invalid`` for a token that is used, expired or replaced (or the password's problem)."""
+    check_password(password)
+    digest = generate_password_hash(password)
+    with _editing() as users:
+        name = _reset_owner(users, token)
+        if name is None:
+            raise UserError("this link was used, has expired or was replaced by a newer one", "link_invalid")
+        rec = users[name]
+        rec.update(password_hash=digest, session_version=_new_version())
+        rec.pop("reset", None)
+        rec.pop("pending", None)
+        return User(name, rec["role"], rec.get("city_id"))
+
+
+def pending(username: str) -> bool:
+    """Whether the user has not set a password yet (added with ``password=None``)."""
+    return bool(_load().get(username, {}).get("pending"))
 
 
 def end_sessions(username: str) -> None:

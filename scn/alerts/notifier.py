@@ -1,9 +1,10 @@
 """Notifications of new alerts to each city's subscribers: e-mail (smtplib, ``SCN_SMTP_*``) and webhook (JSON
-POST through ``scn.ops.notify.post_json``), immediately or as a daily digest.
+POST through ``scn.alerts.webhooks.post``: public hosts only, checked again before each send), immediately or as a
+daily digest.
 
 What a subscriber gets is what the city's official sees: the published alerts shaped by
 ``scn.privacy.disclosure.for_audience(..., "official")`` (small counts suppressed), as facts (codes and numbers,
-``scn.alerts.catalog``) with a sentence in the subscriber's language (the dashboards' words, dashboards/i18n.py);
+``scn.alerts.catalog``) with a sentence in the subscriber's language (``scn.words.alerts``, the inbox's words too);
 the snapshot holds no post text, and none is sent. Each alert reaches each subscriber once: deliveries are claimed
 in the inbox store before sending and released when a send fails (tried again on the next run). Closed alerts
 and alerts older than ``SCN_ALERT_EXPIRE_DAYS`` are not sent. A digest goes out at most once a day per
@@ -20,11 +21,11 @@ from email.message import EmailMessage
 import pandas as pd
 import requests
 
-from scn.alerts import store
+from scn.alerts import store, webhooks
 from scn.alerts.catalog import alert_facts
-from scn.ops.notify import post_json
 from scn.privacy.disclosure import for_audience
 from scn.settings import settings, suppress_below
+from scn.words.alerts import alert_message, alert_sentence
 
 log = logging.getLogger(__name__)
 AUDIENCE = "official"  # subscribers are the city's people: they get what its official sees
@@ -71,16 +72,12 @@ def _inbox_url() -> str:
 
 
 def render(facts: list[dict], city_name: str, lang: str) -> tuple[str, str]:
-    """Subject and body of one notification in ``lang`` (the dashboards' words)."""
-    from dashboards.i18n import alert_message  # the sentences live with the other words, in three languages
-
+    """Subject and body of one notification in ``lang`` (the inbox's words, ``scn.words.alerts``)."""
     return alert_message(facts, city_name, lang, _inbox_url(), suppress_below())
 
 
 def payload(facts: list[dict], city_id: str, city_name: str, lang: str, kind: str) -> dict:
     """The webhook body: ``text`` (subject and body, Slack/Teams-style) and every alert's codes and numbers."""
-    from dashboards.i18n import alert_sentence
-
     subject, body = render(facts, city_name, lang)
     keys = ("alert_id", "alert_type", "area_code", "area_name", "period", "raised_on", "age_days", "this_week",
             "usual", "posts", "accounts")
@@ -108,7 +105,7 @@ def send_email(to: str, subject: str, body: str) -> None:
 
 def _send(sub: dict, facts: list[dict], city_name: str, kind: str) -> None:
     if sub["channel"] == "webhook":
-        post_json(sub["target"], payload(facts, sub["city_id"], city_name, sub["lang"], kind))
+        webhooks.post(sub["target"], payload(facts, sub["city_id"], city_name, sub["lang"], kind))
     else:
         send_email(sub["target"], *render(facts, city_name, sub["lang"]))
 
@@ -141,7 +138,7 @@ def notify(mode: str = "immediate", today: date | None = None, city_id: str | No
             try:
                 _send(sub, group, names.get(sub["city_id"], sub["city_id"]), "digest" if mode == "digest" else "alert")
                 status = "sent"
-            except (requests.RequestException, smtplib.SMTPException, OSError) as exc:
+            except (requests.RequestException, smtplib.SMTPException, OSError, webhooks.WebhookRefused) as exc:
                 status = f"failed: {exc}"
                 log.warning("alert notification to %s %s failed: %s", sub["channel"], sub["target"], exc)
                 if mode == "digest":

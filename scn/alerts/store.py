@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from scn.alerts import webhooks
 from scn.alerts.catalog import ACTIONS, STATES
 from scn.settings import paths
 
@@ -125,10 +126,16 @@ def act(alert_id: str, city_id: str, action: str, actor: str, note: str | None =
 
 # ------------------------------------------------------------------------------------------------ subscriptions
 def channel_of(target: str) -> str:
-    """``webhook`` for an http(s) URL, ``email`` for an address; AlertError for anything else."""
-    if URL.fullmatch(target):
-        return "webhook"
-    if EMAIL.fullmatch(target):
+    """``webhook`` for an http(s) URL to a public host (``scn.alerts.webhooks.check``), ``email`` for an address;
+    AlertError for anything else (another scheme, ``file://``, ``gopher://``, a loopback or private host)."""
+    if "://" in target:  # a URL, never an address (``gopher://x@y.z`` is not mail)
+        try:
+            webhooks.check(target)
+        except webhooks.WebhookRefused as exc:
+            raise AlertError(str(exc)) from exc
+        if URL.fullmatch(target):
+            return "webhook"
+    elif EMAIL.fullmatch(target):
         return "email"
     raise AlertError(f"not an e-mail address or an http(s) URL: {target!r}")
 

@@ -6,12 +6,15 @@ Functions over the lake; the Dagster assets in assets/enrich/ call them.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
+from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from geo.locate import locate_crimes, locate_posts
 from scn import lake
+from scn.enrich.parts import input_fingerprints
 from scn.lake import ensure_table
 from scn.nlp.model import classify, labelling_version
 from scn.review import adapters
@@ -24,29 +27,48 @@ def _version_tag(version: str) -> str:
     return hashlib.sha1(version.encode()).hexdigest()[:10]
 
 
-def classify_new_posts(batch_size: int = LABEL_BATCH) -> dict:
+def current_labelling_version() -> str:
+    """The labelling version: the model's, plus the lexicons' and the adopted review adapters' (a change of any
+    re-classifies every post)."""
+    return labelling_version() + adapters.version_suffix()
+
+
+def stale_label_parts(version: str | None = None) -> list[Path]:
+    """Parts of ``post_labels`` written by another labelling version than the current one."""
+    tag = _version_tag(version or current_labelling_version())
+    folder = lake.table_dir("post_labels")
+    return [p for p in folder.glob("part-*.parquet") if not p.name.startswith(f"part-{tag}-")] \
+        if folder.exists() else []
+
+
+def classify_new_posts(batch_size: int = LABEL_BATCH, cities: Collection[str] | None = None) -> dict:
     """Classify posts that have no label from the current model version; drop labels of older versions.
 
     Labels live in the lake table ``post_labels`` (post_key, label, score_hate, target, assessed, method,
     lang_detected, model_version), one part per batch named after the model (and lexicon) version, so a new
-    version re-classifies everything once and an unchanged one classifies only new posts.
+    version re-classifies everything once and an unchanged one classifies only new posts. ``cities`` limits the
+    classification to those cities' posts (a city partition), except after a version change: then every post is
+    classified again (the stale labels of every city are dropped at once).
     """
-    # the model's version, plus the lexicons' and the adopted review adapters' (a change of any re-classifies)
-    version = labelling_version() + adapters.version_suffix()
+    version = current_labelling_version()
     tag = _version_tag(version)
-    folder = lake.table_dir("post_labels")
-    stale = [p for p in folder.glob("part-*.parquet") if not p.name.startswith(f"part-{tag}-")] \
-        if folder.exists() else []
+    stale = stale_label_parts(version)
     for p in stale:
         p.unlink()
+    if stale:
+        cities = None
     if not lake.has_table("posts"):
         return {"model_version": version, "classified": 0, "dropped_stale_parts": len(stale)}
     sql = f"select p.post_key, p.city_id, p.text, p.lang from {lake.scan('posts')} p"
     if lake.has_table("post_labels"):
         sql += f" anti join {lake.scan('post_labels')} l using (post_key)"
+    params: list = []
+    if cities is not None:
+        sql += " where p.city_id in (select unnest(?::varchar[]))"
+        params = [sorted(cities)]
     sql += " order by p.post_key"
     with duckdb.connect() as con:
-        pending = con.execute(sql).df()
+        pending = con.execute(sql, params).df()
     pending = pending.drop_duplicates("post_key")
     for start in range(0, len(pending), batch_size):
         chunk = pending.iloc[start:start + batch_size]
@@ -82,26 +104,55 @@ CRIMES_ENRICHED_COLUMNS = ["crime_key", "city_id", "occurred_at", "month", "week
                            "precision", "lat", "lon", "area_code", "cell", "resolution"]
 
 
-def _read(sql: str) -> pd.DataFrame:
-    with duckdb.connect() as con:
-        return con.execute(sql).df()
+def _plan(table: str, cities: Collection[str] | None, res: int) -> tuple[dict[str, str], list[str], list[str]]:
+    """(fingerprints, cities to compute, cities unchanged) for the cities asked (None: every city)."""
+    current = input_fingerprints(table, res)
+    done = lake.keyed_parts(table)
+    if done is None:  # an older whole-table layout: every city is computed, the old part removed after
+        cities, done = None, {}
+    wanted = set(current) if cities is None else set(cities)
+    todo = sorted(c for c in wanted & set(current) if done.get(c) != current[c])
+    return current, todo, sorted(wanted & set(current) - set(todo))
 
 
-def enrich_posts(res: int | None = None) -> int:
-    """Rebuild ``posts_enriched``: location (cell | area | city | unknown) and speech label per post.
+def _of_city(frame: pd.DataFrame, city: str) -> pd.DataFrame:
+    return frame[frame["city_id"] == city] if "city_id" in frame else frame
 
-    No text and no pseudonym leave this step. Returns the number of rows written.
+
+def _finish(table: str, current: dict[str, str]) -> None:
+    """Remove the parts of cities that no longer have rows, and parts of an older layout."""
+    lake.drop_parts_except(table, set(current))
+    ensure_table(table)
+
+
+def enrich_posts(res: int | None = None, cities: Collection[str] | None = None) -> dict:
+    """Compute ``posts_enriched`` per city: location (cell | area | city | unknown) and speech label per post, one
+    lake part per city named by the fingerprint of its inputs. Only the cities asked (None: all) whose inputs
+    changed are recomputed; the others' parts are kept as they are.
+
+    No text and no pseudonym leave this step. Returns {rows (written), cities (recomputed), unchanged}.
     """
     res = res or h3_resolution()
-    if not lake.has_table("posts"):
-        ensure_table("posts_enriched")
-        return 0
-    posts = _read(f"select post_key, city_id, created_at, lat, lon, place, lang "
-                  f"from {lake.scan('posts')}")
+    current, todo, unchanged = _plan("posts_enriched", cities, res)
+    rows = 0
+    if todo:
+        areas, registry = lake.read_table("areas"), lake.read_table("cities")
+        for city in todo:  # one city at a time: peak memory is one city's posts
+            rows += _enrich_posts_of(city, _of_city(areas, city), _of_city(registry, city), res, current[city])
+    _finish("posts_enriched", current)
+    return {"rows": rows, "cities": todo, "unchanged": unchanged}
+
+
+def _enrich_posts_of(city: str, areas: pd.DataFrame, registry: pd.DataFrame, res: int, fingerprint: str) -> int:
+    posts = lake.read_table("posts", ["post_key", "city_id", "created_at", "lat", "lon", "place", "lang"],
+                            where="city_id = ?", params=[city])
     posts = posts.drop_duplicates("post_key")
-    located = locate_posts(posts, lake.read_table("areas"), lake.read_table("cities"), res)
+    located = locate_posts(posts, areas, registry, res)
     labels = lake.read_table("post_labels", ["post_key", "label", "score_hate", "assessed", "method", "target",
-                                            "lang_detected", "model_version"])
+                                            "lang_detected", "model_version"],
+                             where=f"post_key in (select post_key from {lake.scan('posts')} where city_id = ?)",
+                             params=[city])
+    labels = labels.drop_duplicates("post_key")
     out = (posts[["post_key", "city_id", "created_at", "lang"]]
            .merge(labels, on="post_key", how="left")
            .merge(located, on="post_key", how="left"))
@@ -111,25 +162,34 @@ def enrich_posts(res: int | None = None) -> int:
     out["method"] = out["method"].where(out["method"].notna(), "not_assessed")
     out["resolution"] = out["resolution"].astype("Int32")
     out = out[POSTS_ENRICHED_COLUMNS].sort_values("post_key", kind="stable")
-    lake.replace_table("posts_enriched", out)
+    lake.replace_keyed_part("posts_enriched", out, city, fingerprint)
     return len(out)
 
 
-def enrich_crimes(res: int | None = None) -> int:
-    """Rebuild ``crimes_enriched``: month/week and location (cell | area | city) per crime record."""
+def enrich_crimes(res: int | None = None, cities: Collection[str] | None = None) -> dict:
+    """Compute ``crimes_enriched`` per city: month/week and location (cell | area | city) per crime record, one
+    lake part per city, recomputed only for the cities asked (None: all) whose inputs changed (as
+    ``enrich_posts``). Returns {rows (written), cities (recomputed), unchanged}."""
     res = res or h3_resolution()
-    if not lake.has_table("crimes"):
-        ensure_table("crimes_enriched")
-        return 0
-    crimes = _read(f"select crime_key, city_id, occurred_at, category, is_hate, lat, lon, lsoa_code "
-                   f"from {lake.scan('crimes')}")
+    current, todo, unchanged = _plan("crimes_enriched", cities, res)
+    rows = 0
+    if todo:
+        areas = lake.read_table("areas")
+        for city in todo:
+            rows += _enrich_crimes_of(city, _of_city(areas, city), res, current[city])
+    _finish("crimes_enriched", current)
+    return {"rows": rows, "cities": todo, "unchanged": unchanged}
+
+
+def _enrich_crimes_of(city: str, areas: pd.DataFrame, res: int, fingerprint: str) -> int:
+    crimes = lake.read_table("crimes", ["crime_key", "city_id", "occurred_at", "category", "is_hate", "lat", "lon",
+                                        "lsoa_code"], where="city_id = ?", params=[city])
     crimes = crimes.drop_duplicates("crime_key")
-    located = locate_crimes(crimes[["crime_key", "city_id", "lat", "lon", "lsoa_code"]],
-                            lake.read_table("areas"), res)
+    located = locate_crimes(crimes[["crime_key", "city_id", "lat", "lon", "lsoa_code"]], areas, res)
     out = crimes[["crime_key", "city_id", "occurred_at", "category", "is_hate"]].merge(
         located, on="crime_key", how="left")
     out = pd.concat([out, period_columns(out["occurred_at"])], axis=1)
     out["resolution"] = out["resolution"].astype("Int32")
     out = out[CRIMES_ENRICHED_COLUMNS].sort_values("crime_key", kind="stable")
-    lake.replace_table("crimes_enriched", out)
+    lake.replace_keyed_part("crimes_enriched", out, city, fingerprint)
     return len(out)

@@ -14,7 +14,6 @@ import numpy as np
 import pandas as pd
 
 from scn.ingest import area_codes, published
-from scn.ingest.area_codes import MIN_SHARE
 from scn.ingest.model import Parsed, Source
 from scn.ingest.parse import as_text
 from scn.ingest.readers import ROW, fail, normalise_name
@@ -69,12 +68,7 @@ def _cells(grid: published.Grid, bounds: area_codes.Boundaries, src: Source, she
            ) -> tuple[pd.DataFrame, dict | None]:
     """One table's cells: source_row, area, column, field, raw, attribute, year (Int64; missing: not a year),
     code (matched boundary), other (another vintage)."""
-    frame = grid.frame
-    columns = [c for c in frame.columns if c != ROW]
-    area = area_codes.find_column(frame, bounds, columns, src.name)
-    shares = area_codes.shares(frame, bounds, [c for c in columns if c != area.name])
-    labels = set(shares.index[(shares[["code", "name"]] >= MIN_SHARE).any(axis=1)]) if len(shares) else set()
-    frame, skipped = area_codes.inside_city(frame, area, bounds, [c for c in columns if c != area.name])
+    frame, area, columns, labels, skipped = published.area_lines(grid, bounds, src)
     norm = {c: normalise_name(c) for c in columns}
     pick = {role: next((c for c in columns if c != area.name and norm[c] in names), None)
             for role, names in (("year", YEAR_NAMES), ("attribute", ATTRIBUTE_NAMES), ("value", VALUE_NAMES))}
@@ -124,12 +118,7 @@ def _cells(grid: published.Grid, bounds: area_codes.Boundaries, src: Source, she
 
 
 def parse(src: Source) -> Parsed:
-    bounds = area_codes.load(src.city_id, src.name)
-    grids = published.read(src, bounds)
-    parts = [_cells(g, bounds, src, len(grids)) for g in grids]
-    cells = pd.concat([p for p, _ in parts], ignore_index=True)
-    skipped = [w for _, w in parts if w]
-    outside = [{**skipped[0], "lines": sum(w["lines"] for w in skipped)}] if skipped else []
+    cells, bounds, outside = published.read_cells(src, _cells)
     attribute = cells["attribute"].astype("string")
     year = cells["year"].astype("Int64")
     code, other = cells["code"].astype("string"), cells["other"].astype(bool)

@@ -18,7 +18,6 @@ import numpy as np
 import pandas as pd
 
 from scn.ingest import area_codes, published
-from scn.ingest.area_codes import MIN_SHARE
 from scn.ingest.model import Parsed, Source
 from scn.ingest.parse import as_text
 from scn.ingest.readers import ROW, fail, normalise_name
@@ -67,6 +66,7 @@ _QUARTER = (re.compile(r"^(\d{4})\s*[-_/ ]?\s*q([1-4])$"), re.compile(r"^q([1-4]
 _FY_QUARTER = (re.compile(r"^(\d{4})\s*[/-]\s*(\d{2}|\d{4})\s*[-_ ]?\s*q([1-4])$"),
                re.compile(r"^q([1-4])\s*[-_ ]?\s*(\d{4})\s*[/-]\s*(\d{2}|\d{4})$"))
 _YEAR = re.compile(r"^(\d{4})$")
+REPEATED = re.compile(r" \(\d+\)$")  # the reader's mark of a repeated header (``published._names``)
 _PREFIX = re.compile(r"^(?:(fy|financial year|fin year)|calendar year|year|cy)\s*:?\s*")
 
 
@@ -143,6 +143,46 @@ def strand_of(text: str) -> str | None:
     return "" if key in TOTALS and "hate" in normalise_name(text).split("_") else None
 
 
+def _header(column: str) -> str:
+    """A header as written: without the `` (2)`` the reader adds to a repeated one."""
+    return REPEATED.sub("", column)
+
+
+def _header_strand(column: str) -> str | None:
+    """The strand a column header names (``strand_of``), ``''`` for an all-strand hate total; a strand with
+    "total" or "all" around it (``Racist total``, ``Total racist``) is that strand."""
+    found = strand_of(_header(column))
+    if found is not None:
+        return found
+    tokens = [t for t in normalise_name(_header(column)).split("_") if t and t not in STRAND_NOISE]
+    key = "_".join(t for t in tokens if t not in ("total", "all"))
+    return STRANDS.get(key) if key != "_".join(tokens) else None
+
+
+def _plain_total(column: str) -> bool:
+    """``Total``, ``All``, ``All strands``: beside strand columns, the all-strand total."""
+    return normalise_name(_header(column)) in TOTALS - {""}
+
+
+def _one_column_each(src: Source, strands: dict[str, str], totals: list[str]) -> None:
+    """A wide-strand file must give each strand, and the all-strand total, in one column: two columns for one
+    (``Faith`` and ``Religious``, ``Total`` and ``total``, a repeated header) would give two counts for one row."""
+    by_strand: dict[str, list[str]] = {}
+    for column, strand in strands.items():
+        by_strand.setdefault(strand, []).append(column)
+    def listed(cols: list[str]) -> str:
+        names = [repr(_header(c)) for c in cols]
+        return ", ".join(names[:-1]) + " and " + names[-1]
+
+    clashes = [f"columns {listed(cols)} each count the {strand} strand"
+               for strand, cols in by_strand.items() if len(cols) > 1]
+    if len(totals) > 1:
+        clashes.append(f"columns {listed(totals)} each give the all-strand total")
+    if clashes:
+        raise fail(src.path, "ambiguous hate strand columns: " + "; ".join(clashes) + " (keep one column each, "
+                             "or ingest them as separate files)")
+
+
 def _strand_values(s: pd.Series) -> pd.Series:
     uniq = as_text(s).dropna().unique()
     return as_text(s).map({u: strand_of(u) for u in uniq}, na_action="ignore").astype("string")
@@ -170,8 +210,9 @@ def _layout(frame: pd.DataFrame, columns: list[str], src: Source) -> dict:
     norm = {c: normalise_name(c) for c in columns}
     period_cols = [c for c in columns if periods([c])]
     named_strand = {c for c in columns if norm[c] in STRAND_NAMES}  # "Hate strand": a column OF strands
-    strand_cols = [c for c in columns if c not in named_strand and strand_of(c) not in (None, "")]
-    total_cols = [c for c in columns if c not in named_strand and strand_of(c) == ""]
+    heads = {c: _header_strand(c) for c in columns if c not in named_strand}
+    strand_cols = [c for c, h in heads.items() if h not in (None, "")]
+    total_cols = [c for c, h in heads.items() if h == ""]
     rest = [c for c in columns if c not in period_cols and c not in strand_cols and c not in total_cols]
 
     def named(names: tuple[str, ...], among: list[str]) -> str | None:
@@ -186,7 +227,10 @@ def _layout(frame: pd.DataFrame, columns: list[str], src: Source) -> dict:
     if period_cols and period_col is None:
         out.update(values=period_cols, by="period")
     elif len(strand_cols) >= 2 or (strand_cols and src.options.get("hate")):
-        out.update(values=strand_cols + total_cols, by="strand")
+        totals = total_cols + [c for c in rest if _plain_total(c)]  # beside strands, "Total" is their total
+        _one_column_each(src, {c: heads[c] for c in strand_cols}, totals)
+        out.update(values=strand_cols + totals, by="strand",
+                   strands={**{c: heads[c] for c in strand_cols}, **dict.fromkeys(totals, "total hate")})
     else:
         free = [c for c in rest if c not in (strand_col, period_col, *out["category"])]
         count_col = named(COUNT_NAMES, free)
@@ -209,12 +253,7 @@ def _cells(grid: published.Grid, bounds: area_codes.Boundaries, src: Source, she
            ) -> tuple[pd.DataFrame, dict | None]:
     """One table's cells: source_row, area, column, field, raw, category, strand_raw, period_raw, code, other, and
     whether the layout makes every count hate crime."""
-    frame = grid.frame
-    columns = [c for c in frame.columns if c != ROW]
-    area = area_codes.find_column(frame, bounds, columns, src.name)
-    shares = area_codes.shares(frame, bounds, [c for c in columns if c != area.name])
-    labels = set(shares.index[(shares[["code", "name"]] >= MIN_SHARE).any(axis=1)]) if len(shares) else set()
-    frame, skipped = area_codes.inside_city(frame, area, bounds, [c for c in columns if c != area.name])
+    frame, area, columns, labels, skipped = published.area_lines(grid, bounds, src)
     layout = _layout(frame, [c for c in columns if c != area.name and c not in labels], src)
     values = layout["values"]
     frame = frame[frame[values].notna().any(axis=1)]  # lines without any count: notes, not rows
@@ -228,7 +267,7 @@ def _cells(grid: published.Grid, bounds: area_codes.Boundaries, src: Source, she
     if layout["by"] == "period":
         cells["period_raw"] = cells["column"]
     elif layout["by"] == "strand":
-        cells["strand_raw"] = cells["column"]
+        cells["strand_raw"] = cells["column"].map(layout["strands"])
     elif layout["by"] == "category":
         cells["category"] = cells["column"].astype("string")
     cells["field"] = (f"{grid.sheet}!" if sheets > 1 else "") + cells["column"].astype(str)
@@ -238,12 +277,7 @@ def _cells(grid: published.Grid, bounds: area_codes.Boundaries, src: Source, she
 
 
 def parse(src: Source) -> Parsed:
-    bounds = area_codes.load(src.city_id, src.name)
-    grids = published.read(src, bounds)
-    parts = [_cells(g, bounds, src, len(grids)) for g in grids]
-    cells = pd.concat([p for p, _ in parts], ignore_index=True)
-    skipped = [w for _, w in parts if w]
-    outside = [{**skipped[0], "lines": sum(w["lines"] for w in skipped)}] if skipped else []
+    cells, bounds, outside = published.read_cells(src, _cells)
     text = as_text(cells["period_raw"].astype("string"))
     found = periods(list(text.dropna().unique()))
     kind = text.map({k: v[0] for k, v in found.items()}, na_action="ignore").astype("string")

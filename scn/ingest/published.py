@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -138,6 +139,37 @@ def read(src: Source, bounds: Boundaries) -> list[Grid]:
         raise fail(path, "empty file" if found[0][0] is None else f"empty sheet '{found[0][0]}'")
     src.sheet = ", ".join(s for s, _, _ in found) if found[0][0] is not None else None
     return [_table(path, s, g, d) for s, g, d in found]
+
+
+def area_lines(grid: Grid, bounds: Boundaries, src: Source
+               ) -> tuple[pd.DataFrame, area_codes.AreaColumn, list[str], set[str], dict | None]:
+    """A table's lines inside the city, its area column (found by its values), its other columns, those of them
+    that label the areas too (codes or names: not values), and the warning about lines outside the city."""
+    frame = grid.frame
+    columns = [c for c in frame.columns if c != ROW]
+    area = area_codes.find_column(frame, bounds, columns, src.name)
+    others = [c for c in columns if c != area.name]
+    shares = area_codes.shares(frame, bounds, others)
+    labels = set(shares.index[(shares[["code", "name"]] >= area_codes.MIN_SHARE).any(axis=1)]) if len(shares) \
+        else set()
+    frame, skipped = area_codes.inside_city(frame, area, bounds, others)
+    return frame, area, columns, labels, skipped
+
+
+GridCells = Callable[[Grid, Boundaries, Source, int], tuple[pd.DataFrame, dict | None]]
+
+
+def read_cells(src: Source, grid_cells: GridCells) -> tuple[pd.DataFrame, Boundaries, list[dict]]:
+    """Every table of the file (``read``) through ``grid_cells(grid, bounds, src, n_tables)``, which gives a
+    table's value cells and its warning about lines outside the city's areas: the cells of all tables in one
+    frame, the city's boundaries, and those warnings as one (their lines added up; empty when none)."""
+    bounds = area_codes.load(src.city_id, src.name)
+    grids = read(src, bounds)
+    parts = [grid_cells(g, bounds, src, len(grids)) for g in grids]
+    cells = pd.concat([p for p, _ in parts], ignore_index=True)
+    skipped = [w for _, w in parts if w]
+    outside = [{**skipped[0], "lines": sum(w["lines"] for w in skipped)}] if skipped else []
+    return cells, bounds, outside
 
 
 def context_year(grid: Grid) -> int | None:

@@ -1,13 +1,16 @@
 """The lake: append-only Parquet tables under $SCN_HOME/lake (``io``) with their Arrow schemas (``schema``)."""
 
 from scn.lake.io import (
+    drop_parts_except,
     ensure_table,
     ensure_tables,
     glob,
     has_table,
+    keyed_parts,
     private_dir,
     query,
     read_table,
+    replace_keyed_part,
     replace_table,
     row_count,
     scan,
@@ -18,6 +21,6 @@ from scn.lake.io import (
 )
 from scn.lake.schema import LAKE_SCHEMAS, as_table
 
-__all__ = ["LAKE_SCHEMAS", "as_table", "ensure_table", "ensure_tables", "glob", "has_table", "private_dir", "query",
-           "read_table", "replace_table", "row_count", "scan", "table_dir", "value_counts", "write_part",
-           "writer_lock"]
+__all__ = ["LAKE_SCHEMAS", "as_table", "drop_parts_except", "ensure_table", "ensure_tables", "glob", "has_table",
+           "keyed_parts", "private_dir", "query", "read_table", "replace_keyed_part", "replace_table", "row_count",
+           "scan", "table_dir", "value_counts", "write_part", "writer_lock"]

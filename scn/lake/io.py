@@ -9,6 +9,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+import re
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -155,6 +156,52 @@ def replace_table(name: str, frame: pd.DataFrame | pa.Table) -> Path:
         if p != target:
             p.unlink()
     return target
+
+
+KEYED_PART = re.compile(r"^part-(?P<key>[a-z0-9]+(?:-[a-z0-9]+)*)--(?P<fingerprint>[0-9a-f]{16})\.parquet$")
+
+
+def keyed_parts(name: str) -> dict[str, str] | None:
+    """key -> fingerprint of a derived table kept as one part per key (a city): ``part-<key>--<fingerprint>``.
+    Empty when the table has no parts; None when it has a part of another layout (a whole-table part written
+    by ``replace_table``), which a caller must rebuild whole."""
+    folder = table_dir(name)
+    found: dict[str, str] = {}
+    for p in folder.glob("part-*.parquet") if folder.exists() else []:
+        m = KEYED_PART.match(p.name)
+        if m:
+            found[m["key"]] = m["fingerprint"]
+        elif p.name != "part-empty.parquet":
+            return None
+    return found
+
+
+def replace_keyed_part(name: str, frame: pd.DataFrame | pa.Table, key: str, fingerprint: str) -> Path:
+    """Write the part of one key (a city) of a derived table, ``part-<key>--<fingerprint>``, then remove that key's
+    older part; the other keys' parts are untouched. ``fingerprint``: 16 hex digits naming the inputs it was
+    computed from (``keyed_parts`` reads them back, so unchanged inputs need not be recomputed)."""
+    if not KEYED_PART.match(f"part-{key}--{fingerprint}.parquet"):
+        raise ValueError(f"not a part key and fingerprint: {key!r}, {fingerprint!r}")
+    if isinstance(frame, pd.DataFrame) and name in LAKE_SCHEMAS:
+        frame = as_table(name, frame)
+    target = write_part(name, frame, f"{key}--{fingerprint}")
+    for p in table_dir(name).glob(f"part-{key}--*.parquet"):
+        if p != target and KEYED_PART.match(p.name):
+            p.unlink()
+    return target
+
+
+def drop_parts_except(name: str, keys: set[str]) -> list[str]:
+    """Remove every part of a keyed derived table but those of ``keys`` (parts of other layouts included);
+    returns the file names removed."""
+    folder = table_dir(name)
+    removed = []
+    for p in folder.glob("part-*.parquet") if folder.exists() else []:
+        m = KEYED_PART.match(p.name)
+        if m is None or m["key"] not in keys:
+            p.unlink()
+            removed.append(p.name)
+    return removed
 
 
 def row_count(name: str) -> int:

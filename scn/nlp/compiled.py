@@ -1,10 +1,11 @@
-"""A model's text vectorizers run once per batch, compiled (scn.nlp.ngrams), and pipelines fed from them.
+"""A model's pipelines run once per batch, compiled, and their classifiers fed from the results.
 
 A language's model (scn.nlp.ensemble.SourceMixture) holds a gate, experts with two members each and the evidence
 rules: seven vectorizers for English, most cutting texts the same way. ``features(model, texts)`` runs them all
-once for the batch with ``scn.nlp.ngrams.BatchVectorizers`` (compiled on first use, kept while the model lives);
-``predict_proba(pipe, texts, features)`` then runs the pipeline's classifier on those matrices, which are the
-values the pipeline's own vectorizer would give, so probabilities and labels are the reference path's.
+once for the batch, compiled on first use and kept while the model lives: ``scn.nlp.fused.FusedModel`` gives each
+pipeline's linear scores ``X @ coef_.T`` straight from the texts (the default model), else
+``scn.nlp.ngrams.BatchVectorizers`` gives each vectorizer's matrix. ``predict_proba(pipe, texts, features)`` then
+finishes with the classifier's own operations, so probabilities and labels are the reference path's (bitwise).
 """
 
 from __future__ import annotations
@@ -18,27 +19,38 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.pipeline import FeatureUnion, Pipeline
 
+from scn.nlp.estimators import GroupedLogisticRegression, NBLogisticRegression, lr_proba_from_scores
+from scn.nlp.fused import FusedModel
 from scn.nlp.ngrams import BatchVectorizers
 
 _COMPILED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # model -> BatchVectorizers
 _LOCK = threading.Lock()  # one compilation per model when threads label parts of a batch
+FUSED = True  # False: the batch vectorizers of scn.nlp.ngrams even where the fused kernels apply (timing)
 
 
 class Features:
-    """The batch's matrix per vectorizer (``id(vec)``), optionally restricted to some rows of the batch."""
+    """The batch's matrix per vectorizer (``id(vec)``; the cue words' as counts, n x 1) and linear scores per
+    pipeline (``id(pipe)``, scn.nlp.fused), optionally restricted to some rows of the batch."""
 
-    def __init__(self, matrices: dict[int, sp.csr_matrix], rows: np.ndarray | None = None) -> None:
+    def __init__(self, matrices: dict[int, sp.csr_matrix | np.ndarray], rows: np.ndarray | None = None,
+                 scores: dict[int, np.ndarray] | None = None) -> None:
         self.matrices = matrices
+        self.scores = scores or {}
         self._rows = rows
 
-    def get(self, vec: object) -> sp.csr_matrix | None:
+    def get(self, vec: object) -> sp.csr_matrix | np.ndarray | None:
         x = self.matrices.get(id(vec))
+        return x if x is None or self._rows is None else x[self._rows]
+
+    def score(self, pipe: object) -> np.ndarray | None:
+        """``X @ coef_.T`` of the pipeline's classifier, when computed for the batch."""
+        x = self.scores.get(id(pipe))
         return x if x is None or self._rows is None else x[self._rows]
 
     def rows(self, rows: np.ndarray) -> Features:
         """The same features for a subset of the rows (positions in this view)."""
         rows = np.asarray(rows)
-        return Features(self.matrices, rows if self._rows is None else self._rows[rows])
+        return Features(self.matrices, rows if self._rows is None else self._rows[rows], self.scores)
 
 
 def pipeline_vectorizers(pipe: object) -> list[CountVectorizer]:
@@ -55,7 +67,11 @@ def pipeline_vectorizers(pipe: object) -> list[CountVectorizer]:
 
 
 def predict_proba(pipe: object, texts: Sequence, features: Features | None = None) -> np.ndarray:
-    """``pipe.predict_proba(texts)``, from ``features`` when they hold every vectorizer the pipeline starts with."""
+    """``pipe.predict_proba(texts)``, from ``features`` when they hold the pipeline's scores or every vectorizer
+    it starts with."""
+    scores = features.score(pipe) if features is not None else None
+    if scores is not None:
+        return proba_from_scores(pipe.steps[-1][1], scores)
     vecs = pipeline_vectorizers(pipe) if features is not None else []
     mats = [features.get(v) for v in vecs] if vecs else []
     if mats and all(m is not None for m in mats):
@@ -64,13 +80,41 @@ def predict_proba(pipe: object, texts: Sequence, features: Features | None = Non
     return pipe.predict_proba(list(texts))
 
 
+def proba_from_scores(clf: object, scores: np.ndarray) -> np.ndarray:
+    """``clf.predict_proba(X)`` from ``X @ coef_.T`` (the classifiers scn.nlp.fused compiles)."""
+    if isinstance(clf, NBLogisticRegression | GroupedLogisticRegression):
+        return clf.proba_from_scores(scores)
+    return lr_proba_from_scores(clf, scores)
+
+
+class _Compiled:
+    """A model's compiled forms: the fused kernels when they cover it, the batch vectorizers otherwise."""
+
+    def __init__(self, model: object) -> None:
+        self.model = weakref.ref(model)
+        pipes = model.pipelines() if hasattr(model, "pipelines") else []
+        rules = getattr(model, "rules", None)
+        self.fused = FusedModel.compile(pipes, rules.cues if rules is not None else None) if pipes else None
+        self._batch: BatchVectorizers | None = None
+
+    def batch(self) -> BatchVectorizers | None:
+        with _LOCK:
+            model = self.model()
+            if self._batch is None and model is not None:
+                vecs = model.vectorizers() if hasattr(model, "vectorizers") else []
+                self._batch = BatchVectorizers(vecs) if vecs else None
+            return self._batch
+
+
 def features(model: object, texts: Sequence[str]) -> Features | None:
-    """Every vectorizer of ``model`` (its ``vectorizers()``) run once on ``texts``; None for a model without."""
+    """Every pipeline and vectorizer of ``model`` run once on ``texts``; None for a model without."""
     with _LOCK:
-        batch = _COMPILED.get(model)
-        if batch is None:
-            vecs = model.vectorizers() if hasattr(model, "vectorizers") else []
-            if not vecs:
-                return None
-            batch = _COMPILED[model] = BatchVectorizers(vecs)
-    return Features(batch.transform(texts))
+        entry = _COMPILED.get(model)
+        if entry is None:
+            entry = _COMPILED[model] = _Compiled(model)
+    if FUSED and entry.fused is not None:
+        got = entry.fused.run(texts)
+        if got is not None:
+            return Features(got[1], scores=got[0])
+    batch = entry.batch()
+    return None if batch is None else Features(batch.transform(texts))

@@ -147,9 +147,13 @@ class SourceMixture:
         labels = np.asarray(CLASSES, dtype=object)[np.argmax(dec, axis=1)]
         return (labels if rules is None else rules.apply(texts, labels, cal, features)), cal
 
+    def pipelines(self) -> list:
+        """The gate's and the experts' members' pipelines, for scn.nlp.compiled."""
+        return ([self.gate] if self.gate is not None else []) + [m for e in self.experts.values() for m in e.members]
+
     def vectorizers(self) -> list:
         """Every text vectorizer the model runs (gate, experts' members, rules), for scn.nlp.compiled."""
-        pipes = ([self.gate] if self.gate is not None else []) + [m for e in self.experts.values() for m in e.members]
+        pipes = self.pipelines()
         rules = getattr(self, "rules", None)
         return [v for p in pipes for v in compiled.pipeline_vectorizers(p)] + ([rules.cues] if rules else [])
 

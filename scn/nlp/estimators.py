@@ -46,7 +46,11 @@ class NBLogisticRegression(ClassifierMixin, BaseEstimator):
         return np.asarray(sp.csr_matrix(X) @ self.coef_.T, dtype=np.float64) + self.intercept_
 
     def predict_proba(self, X) -> np.ndarray:
-        p = 1.0 / (1.0 + np.exp(-self.decision_function(X)))
+        return self.proba_from_scores(sp.csr_matrix(X) @ self.coef_.T)
+
+    def proba_from_scores(self, scores: np.ndarray) -> np.ndarray:
+        """``predict_proba`` from ``X @ coef_.T`` (scn.nlp.fused computes it without X)."""
+        p = 1.0 / (1.0 + np.exp(-(np.asarray(scores, dtype=np.float64) + self.intercept_)))
         return p / p.sum(axis=1, keepdims=True)
 
     def predict(self, X) -> np.ndarray:
@@ -79,6 +83,25 @@ class GroupedLogisticRegression(ClassifierMixin, BaseEstimator):
 
     def predict_proba(self, X) -> np.ndarray:
         return self.lr_.predict_proba(X) @ self.groups_
+
+    def proba_from_scores(self, scores: np.ndarray) -> np.ndarray:
+        """``predict_proba`` from ``X @ lr_.coef_.T`` (scn.nlp.fused computes it without X)."""
+        return lr_proba_from_scores(self.lr_, scores) @ self.groups_
+
+
+def lr_proba_from_scores(lr: LogisticRegression, scores: np.ndarray) -> np.ndarray:
+    """``lr.predict_proba(X)`` from ``X @ lr.coef_.T``: the same operations as scikit-learn's (intercept added,
+    then the logistic function and [1 - p, p] for two classes, else softmax)."""
+    from scipy.special import expit
+    from sklearn.utils.extmath import softmax
+
+    d = scores + lr.intercept_
+    if d.ndim > 1 and d.shape[1] == 1:
+        d = d.reshape(-1)
+    if np.size(lr.classes_) <= 2:
+        prob = expit(d, out=d)
+        return np.stack([1 - prob, prob], axis=1)
+    return softmax(d, copy=False)
 
     def predict(self, X) -> np.ndarray:
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]

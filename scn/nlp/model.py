@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -217,7 +218,20 @@ def classify(texts: Sequence[str], langs: Sequence[str | None] | None = None,
     Identical texts with the same language (retweets, copypasta) are labelled once (``distinct``): a text's
     labels depend on nothing but the text and its language. ``reference=True`` labels every text, one thread,
     each pipeline with its own vectorizers (the path before scn.nlp.compiled; same output, for checks and timing).
+    Lone surrogates (not valid UTF-8: no stored post holds one) are read as U+FFFD.
     """
+    try:
+        return _classify(texts, langs, classifier, lexicon, reference)
+    except UnicodeEncodeError:  # Arrow strings refuse lone surrogates
+        scrubbed = [_SURROGATE.sub("\ufffd", t) if isinstance(t, str) else t for t in texts]
+        return _classify(scrubbed, langs, classifier, lexicon, reference)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _classify(texts: Sequence[str], langs: Sequence[str | None] | None, classifier: Classifier | None,
+              lexicon: Lexicon | None | bool, reference: bool) -> pd.DataFrame:
     clf = classifier or load_classifier()
     lex = _resolve_lexicon(lexicon)
     if reference:

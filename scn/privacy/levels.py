@@ -134,10 +134,10 @@ def choose(views: Iterable[View], leaves: pd.DataFrame, metric: str, audience: s
         if view.units.empty:
             continue
         if audience == "staff":
-            return _choice(view, np.zeros(len(view.units), dtype=bool), metric, "full_detail")
+            return as_choice(view, np.zeros(len(view.units), dtype=bool), metric, "full_detail")
         hidden = hidden_units(view, leaves, metric)
         if not hidden.any():
-            return _choice(view, hidden, metric, "finest" if first_failed is None else "finer_hidden",
+            return as_choice(view, hidden, metric, "finest" if first_failed is None else "finer_hidden",
                            *(first_failed or (None, 0.0)))
         nonzero = pd.to_numeric(view.units[metric], errors="coerce").fillna(0).to_numpy() > 0
         if first_failed is None:
@@ -145,11 +145,12 @@ def choose(views: Iterable[View], leaves: pd.DataFrame, metric: str, audience: s
         last = (view, hidden)
     if last is None:
         return Choice(level=LEVELS[-1], reason="no_data", frame=pd.DataFrame(columns=["unit", "period", metric]))
-    return _choice(last[0], last[1], metric, "coarsest_hidden", *(first_failed or (None, 0.0)))
+    return as_choice(last[0], last[1], metric, "coarsest_hidden", *(first_failed or (None, 0.0)))
 
 
-def _choice(view: View, hidden: np.ndarray, metric: str, reason: str, finer: str | None = None,
-            share: float = 0.0) -> Choice:
+def as_choice(view: View, hidden: np.ndarray, metric: str, reason: str, finer: str | None = None,
+              share: float = 0.0) -> Choice:
+    """``view`` shown with its ``hidden`` counts as NA, and why (a reason of ``REASONS``)."""
     frame = view.units[["unit", "period", metric]].copy()
     frame[metric] = pd.to_numeric(frame[metric], errors="coerce").astype("Float64").where(~hidden, pd.NA)
     periods = tuple(sorted(pd.unique(frame["period"].astype(str))))

@@ -80,6 +80,9 @@ def publish(tables: Mapping[str, pd.DataFrame | pa.Table], run_id: str, data_dat
                 target = tmp / f"{name}.parquet"
                 con.execute(f"copy ({sql}) to '{target}' (format parquet, compression zstd)")
                 counts[name] = con.execute(f"select count(*) from read_parquet('{target}')").fetchone()[0]
+    from scn.privacy import published_levels  # shapely, h3: only when publishing
+
+    counts.update(published_levels.publish(tmp))  # the official's level of detail, chosen once (not per page load)
     meta = {
         "snapshot_id": snap_id,
         "run_id": run_id,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -42,7 +43,7 @@ def home(tmp_path: Path) -> Iterator[Path]:
                           "area_name": ["Old Bazaar", "Riverside"], "area_name_local": [None, None]})
     cities = pd.DataFrame({"city_id": ["london", "saida"], "name": ["London", "Saida"]})
     publish_tables(tmp_path, {"alerts": _alerts(), "areas": areas, "cities": cities})
-    with override(home=tmp_path):
+    with override(home=tmp_path, alert_webhook_allow_private=True):  # the receivers listen on the loopback
         yield tmp_path
 
 
@@ -171,3 +172,66 @@ def test_cli_subscribe_list_notify_unsubscribe(home: Path, capsys: pytest.Captur
         assert "نشر منسّق في Saida" in hook.messages[0]["alerts"][0]["sentence"]
         assert main(["alerts", "unsubscribe", hook.url, "--city", "saida"]) == 0
         assert main(["alerts", "unsubscribe", hook.url, "--city", "saida"]) == 2
+
+
+# ------------------------------------------------------------------------------------------ webhook targets
+REFUSED = ["http://127.0.0.1:8080/hook", "http://[::1]/hook", "http://169.254.169.254/latest/meta-data/",
+           "http://10.1.2.3/hook", "http://localhost/hook", "http://2130706433/", "http://0x7f.1/hook",
+           "http://[fe80::1]/hook", "http://0.0.0.0/hook", "http://[::ffff:127.0.0.1]/hook", "http://192.168.1.1/",
+           "http://172.16.0.1/", "http://100.64.0.1/", "http://224.0.0.1/"]
+NOT_HTTP = ["file:///etc/passwd", "gopher://127.0.0.1:25/_HELO", "ftp://files.example/x", "gopher://a@b.example"]
+
+
+def _resolving(monkeypatch: pytest.MonkeyPatch, answers: dict[str, str]) -> None:
+    """Names resolve to ``answers`` (no DNS asked); numeric hosts resolve as the system resolves them."""
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host: str, port: object, *args: object, **kw: object) -> list:
+        if host in answers:
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (answers[host], port))]
+        return real(host, port, *args, **kw)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+
+
+@pytest.mark.parametrize("url", REFUSED + NOT_HTTP)
+def test_subscribing_a_webhook_to_an_internal_host_or_another_scheme_is_refused(
+        url: str, home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with override(alert_webhook_allow_private=False), pytest.raises(store.AlertError) as err:
+        store.subscribe("london", url)
+    assert url in str(err.value) or "e-mail address" in str(err.value)
+    if url in REFUSED:
+        assert "non-public" in str(err.value) and "SCN_ALERT_WEBHOOK_ALLOW_PRIVATE" in str(err.value)
+    else:  # even where private hosts are allowed: http and https only
+        with pytest.raises(store.AlertError, match="http"):
+            store.subscribe("london", url)
+    assert store.subscriptions().empty
+
+
+def test_a_public_host_is_accepted_and_checked_again_before_each_send(home: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from scn.cli import main
+
+    with override(alert_webhook_allow_private=False):
+        _resolving(monkeypatch, {"hooks.example": "93.184.216.34"})
+        assert store.subscribe("london", "https://hooks.example/alerts")["channel"] == "webhook"
+        assert main(["alerts", "subscribe", "http://169.254.169.254/", "--city", "london"]) == 2
+        _resolving(monkeypatch, {"hooks.example": "127.0.0.1"})  # the name now points inside: nothing is sent
+        sent = notify(today=TODAY)
+        assert [r["status"][:7] for r in sent] == ["failed:"] * 2 and "non-public" in sent[0]["status"]
+        assert store.deliveries().query("status == 'sent'").empty  # released: tried again on the next run
+
+
+def test_a_loopback_subscription_is_not_sent_once_private_hosts_are_no_longer_allowed(home: Path) -> None:
+    with webhook_receiver() as hook:
+        store.subscribe("london", hook.url)  # allowed by the fixture's setting
+        with override(alert_webhook_allow_private=False):
+            assert all(r["status"].startswith("failed:") for r in notify(today=TODAY))
+        assert hook.messages == []
+        assert [r["status"] for r in notify(today=TODAY)] == ["sent", "sent"] and len(hook.messages) == 2
+
+
+def test_a_redirecting_webhook_is_not_followed(home: Path) -> None:
+    with webhook_receiver(status=307) as moved:
+        store.subscribe("london", moved.url)
+        assert all(r["status"].startswith("failed:") and "redirects" in r["status"] for r in notify(today=TODAY))

@@ -3,6 +3,8 @@
 - no import cycles between first-party modules (lazy imports inside functions count);
 - ``geo`` is a pure library: it imports nothing of the platform (scn, orchestration, assets, dashboards) and no
   framework (dagster, dash, flask);
+- the domain (``scn`` and ``geo``) imports no dashboards and no framework (dagster, dash, flask), lazily or not,
+  except the modules in ``DOMAIN_ALLOWED``, each with its reason;
 - the environment is read or written only in the settings module, ``scn/settings.py``.
 """
 
@@ -24,6 +26,13 @@ from tests.architecture.importgraph import (
 
 SETTINGS = REPO / "scn" / "settings.py"
 GEO_FORBIDDEN = ("scn", "orchestration", "assets", "dashboards", "dagster", "dash", "flask")
+DOMAIN_FORBIDDEN = ("dashboards", "dagster", "dash", "flask")
+FRAMEWORKS = ("dagster", "dash", "flask")
+# module -> (what it may import, why)
+DOMAIN_ALLOWED: dict[str, tuple[str, str]] = {
+    "scn.cli": ("dashboards", "the command line is the entry point that composes the platform: `scn serve` starts "
+                "the dashboards (a lazy import inside that command only)"),
+}
 ENV_NAMES = frozenset({"environ", "environb", "getenv", "getenvb", "putenv", "unsetenv"})
 
 
@@ -70,11 +79,11 @@ def test_cycle_finder_on_a_planted_tree(tmp_path: Path) -> None:
 
 
 # ------------------------------------------------------------------------------------------ geo stays pure
-def _forbidden(imp: Import) -> str | None:
+def _forbidden(imp: Import, forbidden: tuple[str, ...] = GEO_FORBIDDEN) -> str | None:
     names = [imp.target] if not imp.names or imp.target else list(imp.names)
     for name in names:
         top = name.split(".")[0]
-        if top in GEO_FORBIDDEN or any(top.startswith(f"{f}_") for f in ("dagster", "dash", "flask")):
+        if top in forbidden or any(top.startswith(f"{f}_") for f in FRAMEWORKS):
             return top
     return None
 
@@ -100,6 +109,49 @@ def test_geo_rule_catches_lazy_and_aliased_imports(tmp_path: Path) -> None:
                                            "import dagster_dbt\nimport dash.html as h\n")
     found = geo_violations(tmp_path)
     assert len(found) == 3 and "geo/x.py:2" in found[0] and "lazy" in found[0], found
+
+
+# ------------------------------------------------------------------------------------------ domain stays out of the UI
+def domain_violations(root: Path = REPO, allowed: dict[str, tuple[str, str]] = DOMAIN_ALLOWED) -> list[str]:
+    """Imports of dashboards/dagster/dash/flask (lazy, dynamic and TYPE_CHECKING ones too) under scn/ and geo/."""
+    modules = discover(root, ["scn", "geo"])
+    return [f"{imp.where(root)}  -> imports {top}" for imp in all_imports(modules)
+            if (top := _forbidden(imp, DOMAIN_FORBIDDEN)) is not None and allowed.get(imp.module, ("",))[0] != top]
+
+
+def test_domain_imports_no_dashboards_or_frameworks() -> None:
+    found = domain_violations()
+    print("\n".join(found))
+    assert not found, "scn/ and geo/ are the domain: no " + ", ".join(DOMAIN_FORBIDDEN) + " (lazy imports count; " \
+        "move shared words or helpers into scn/, e.g. scn/words/):\n  " + "\n  ".join(found)
+    modules = discover(REPO, ["scn", "geo"])
+    for module, (top, _why) in DOMAIN_ALLOWED.items():  # an allowance no longer needed goes
+        assert any(_forbidden(i, (top,)) for i in all_imports({module: modules[module]})), f"{module} no longer " \
+            f"imports {top}: drop it from DOMAIN_ALLOWED"
+
+
+def test_domain_rule_catches_the_old_lazy_notifier_import(tmp_path: Path) -> None:
+    """The notifier used to render its sentences with a lazy ``from dashboards.i18n import alert_message``."""
+    files = {
+        "scn/__init__.py": "",
+        "scn/alerts/__init__.py": "",
+        "scn/alerts/notifier.py": "def render(facts, city, lang):\n"
+                                  "    from dashboards.i18n import alert_message\n"
+                                  "    return alert_message(facts, city, lang)\n",
+        "scn/jobs.py": "import importlib\ndef f():\n    return importlib.import_module('dagster')\n",
+        "scn/words.py": "from flask import request\nfrom scn import alerts\n",
+        "scn/cli.py": "def serve():\n    from dashboards.app import serve\n",
+        "geo/__init__.py": "import dash_leaflet\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    found = domain_violations(tmp_path, allowed={"scn.cli": ("dashboards", "entry point")})
+    assert len(found) == 4, found
+    assert any("scn/alerts/notifier.py:2: from dashboards.i18n import alert_message" in f and "lazy" in f
+               and f.endswith("imports dashboards") for f in found), found
+    assert {f.rsplit(" ", 1)[-1] for f in found} == {"dashboards", "dagster", "flask", "dash_leaflet"}
+    assert len(domain_violations(tmp_path, allowed={})) == 5  # scn/cli.py too, without its allowance
 
 
 # ------------------------------------------------------------------------------------------ environment

@@ -11,15 +11,15 @@ import pandas as pd
 import pytest
 
 from tests.support.dash_client import (  # noqa: F401 - settings_restored is an autouse fixture
-    USERS,
     city_map,
     find_props,
-    form_token,
+    home_with_users,
     plotly_array,
     route,
     settings_restored,
+    signed_in,
 )
-from tests.support.snapshots import make_tables, publish_tables
+from tests.support.snapshots import make_tables, quiet_city
 
 
 @pytest.fixture(scope="module")
@@ -27,32 +27,17 @@ def client(tmp_path_factory: pytest.TempPathFactory):
     """The synthetic snapshot; Saida made a small city: one event (2 flagged posts) in a year, no hate crime."""
     from dashboards.app import create_app
     from scn import settings as scn_settings
-    from scn.access.users import add_user
-    from scn.settings import override
 
-    tables = make_tables()
-    for name in ("cell_month", "area_month", "city_month"):
-        frame = tables[name]
-        saida = frame["city_id"] == "saida"
-        frame.loc[saida, ["flagged_posts", "hate_crimes"]] = 0
-        frame.loc[frame.index[saida][0], "flagged_posts"] = 2
-    home = tmp_path_factory.mktemp("scn-levels")
-    publish_tables(home, tables)
-    with override(home=home):
-        for name in ("sam", "olive", "omar"):
-            add_user(name, *USERS[name])
+    tables = quiet_city(make_tables(), "saida", flagged_posts=2)
+    home = home_with_users(tmp_path_factory.mktemp("scn-levels"), tables)
     saved = scn_settings.saved_overrides()
     app = create_app(home)  # sets the home for the process: each test sets it again, the module restores it
 
-    def signed_in(username: str):
+    def client_of(username: str):
         scn_settings.use(home=home)
-        c = app.server.test_client()
-        token = form_token(c.post("/_dash-update-component", json=route("/login")).get_json())
-        assert c.post("/login", data={"username": username, "password": USERS[username][2],
-                                      "csrf_token": token}).status_code == 302
-        return c
+        return signed_in(app, username)
 
-    yield signed_in
+    yield client_of
     scn_settings.restore_overrides(saved)
 
 

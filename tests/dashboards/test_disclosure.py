@@ -16,8 +16,8 @@ import pytest
 
 from scn.privacy.disclosure import SMALL_COUNTS
 from scn.settings import override
-from tests.support.dash_client import USERS, city_map, find_props, form_token, plotly_array, route
-from tests.support.snapshots import PERIODS, make_tables, programme_years_of, publish_tables
+from tests.support.dash_client import city_map, find_props, home_with_users, plotly_array, route, signed_in
+from tests.support.snapshots import PERIODS, make_tables, programme_years_of
 
 PERIOD = PERIODS[-1]
 # programme people per (line, year) on the city page: summed over roles, then disclosed
@@ -28,8 +28,6 @@ PEOPLE = {("local_action_planning", 2025): (3, 0), ("training", 2025): (0, 0), (
 def small_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The synthetic snapshot with known counts in London: cells at 3, 0 and 7 flagged posts in the last month,
     monthly flagged posts 3, 0, 12, and programme people summing to 3, 0 and 12."""
-    from scn.access.users import add_user
-
     tables = make_tables()
     cm = tables["cell_month"]
     london = cm.index[(cm["city_id"] == "london") & (cm["period"] == PERIOD)]
@@ -45,12 +43,7 @@ def small_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
         pm.loc[row & (pm["role"] == "mayor"), "people"] = mayor
         pm.loc[row & (pm["role"] == "practitioner"), "people"] = practitioner
     tables["programme_years"] = programme_years_of(pm)
-    home = tmp_path_factory.mktemp("scn-small")
-    publish_tables(home, tables)
-    with override(home=home):
-        for name in ("olive", "sam"):
-            add_user(name, *USERS[name])
-    return home
+    return home_with_users(tmp_path_factory.mktemp("scn-small"), tables)
 
 
 @pytest.fixture()
@@ -58,15 +51,7 @@ def client(small_home: Path) -> Iterator:
     from dashboards.app import create_app
 
     app = create_app(small_home)
-
-    def signed_in(username: str):
-        c = app.server.test_client()
-        token = form_token(c.post("/_dash-update-component", json=route("/login")).get_json())
-        assert c.post("/login", data={"username": username, "password": USERS[username][2],
-                                      "csrf_token": token}).status_code == 302
-        return c
-
-    yield signed_in
+    yield lambda username: signed_in(app, username)
 
 
 def _seen(c) -> dict[str, object]:

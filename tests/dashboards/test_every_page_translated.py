@@ -44,6 +44,8 @@ while (walker.nextNode()) {
   const node = walker.currentNode, el = node.parentElement, text = node.textContent.trim();
   if (!text || !el || ['SCRIPT', 'STYLE', 'NOSCRIPT'].includes(el.tagName)) continue;
   if (!el.getClientRects().length) continue;
+  const marked = el.closest('[lang]');  // content in its own language (a library entry), marked as such
+  if (marked && marked !== document.getElementById('shell') && marked.lang !== document.documentElement.lang) continue;
   out.push(text);
 }
 document.querySelectorAll('.js-plotly-plot').forEach(g => (g.data || []).forEach(tr => {
@@ -70,7 +72,7 @@ def _data_words() -> set[str]:
     values = [v for name, cols in DATA_COLUMNS.items() for c in cols if c in tables[name]
               for v in pd.unique(tables[name][c].dropna().astype(str))]
     return _words(values) | _words(tables["check_results"]["asset_key"].str.split("/").sum()) | _words(
-        tables.keys())
+        [*tables.keys(), "levels"])  # table names; publish adds `levels` (scn.privacy.published_levels)
 
 
 def _clean(text: str) -> str:
@@ -182,6 +184,9 @@ def test_every_page_speaks_the_language(server: str, browser: webdriver.Chrome, 
              ("/review", "#page h2"), ("/glossary", "#glossary-terms")]
     if (DASHBOARDS / "pages" / "alerts.py").exists():
         pages.append(("/alerts", "#page h2"))
+    # the Online Hub (issue 22): profiles, library and the staff tools
+    pages += [("/cities", "#profiles-results"), ("/cities/london", "#profile-facts"), ("/library", "#library-title"),
+              ("/staff/upload", "#upload-form"), ("/staff/users", "#users-table"), ("/staff/audit", "#audit-title")]
     pages.append(("/no-such-page", "#error-title"))  # last: a page the server writes, without the app
     try:
         for path, ready in pages:

@@ -22,13 +22,19 @@ def _paths(page: dict) -> list[tuple[str, str | None]]:
     template = page.get("path_template")
     if not template:
         return [(page["path"], None)]
-    assert template.count("<") == 1 and "<city_id>" in template, f"unexpected path variables in {template}"
-    return [(template.replace("<city_id>", city), city) for city in CITIES]
+    assert template.count("<") == 1, f"unexpected path variables in {template}"
+    if "<city_id>" in template:
+        return [(template.replace("<city_id>", city), city) for city in CITIES]
+    # another variable (``/reset/<token>``): a value no page knows, answered as the page declares it
+    assert "invalid_status" in page, f"{template}: declare invalid_status (the status of an unknown value)"
+    return [(template.split("<", 1)[0] + "not-a-known-value", None)]
 
 
 def _expected_get(page: dict, user: str | None, city: str | None) -> int:
     """What the declared rule means for a GET of the page (302: redirected, to log-in or to the user's city)."""
     rule = page["access"]
+    if "invalid_status" in page:
+        return page["invalid_status"]
     if rule == "public":
         return 200
     if user is None:

@@ -12,7 +12,7 @@ import pytest
 from scn import lake
 from scn.ingest.pipeline import ingest_file, ingest_inbox
 from scn.ingest.result import IngestError
-from tests.support.area_files import CODES, NAMES, balanced, boundaries
+from tests.support.area_files import CODES, NAMES, balanced, boundaries, ingest_text, no_boundaries_yet
 
 
 def attributes() -> dict[tuple[str, str, int], float]:
@@ -60,14 +60,12 @@ def test_years_only_columns_take_the_attribute_from_the_title(home: Path, tmp_pa
 
 
 def test_long_layout_with_names_instead_of_codes(home: Path, tmp_path: Path) -> None:
-    boundaries(tmp_path)
-    path = tmp_path / "imd.csv"
-    path.write_text("ward,indicator,year,value\n"
-                    "camden 001a,IMD score,2019,21.5\n"
-                    "SAINT ETIENNE WARD,IMD score,2019,30.25\n"
-                    "Saint-Étienne Ward,Recent migrants (%),2019,12.5%\n"
-                    "Nowhere Ward,IMD score,2019,10\n")
-    r = balanced(ingest_file("area-attributes", path, city_id="london"))
+    r = ingest_text("area-attributes", tmp_path, "imd.csv",
+        "ward,indicator,year,value\n"
+        "camden 001a,IMD score,2019,21.5\n"
+        "SAINT ETIENNE WARD,IMD score,2019,30.25\n"
+        "Saint-Étienne Ward,Recent migrants (%),2019,12.5%\n"
+        "Nowhere Ward,IMD score,2019,10\n")
     assert (r.rows_read, r.accepted, r.quarantined) == (4, 3, 1)
     assert r.errors == [{"row": 5, "field": "value", "reason": "area matches no boundary of london"}]
     got = attributes()
@@ -89,11 +87,9 @@ def test_codes_of_another_vintage_are_reported(home: Path, tmp_path: Path) -> No
 
 
 def test_suppressed_cells_are_quarantined_not_zero(home: Path, tmp_path: Path) -> None:
-    boundaries(tmp_path)
-    path = tmp_path / "groups.csv"
-    path.write_text("area,total,recent_migrants\n"
-                    f"{CODES[0]},\"1,234\",..\n{CODES[1]},-,c\n{CODES[2]},*,\n{CODES[3]},12,abc\n{CODES[4]},7,5.5\n")
-    r = balanced(ingest_file("area-attributes", path, city_id="london"))
+    r = ingest_text("area-attributes", tmp_path, "groups.csv",
+        "area,total,recent_migrants\n"
+        f"{CODES[0]},\"1,234\",..\n{CODES[1]},-,c\n{CODES[2]},*,\n{CODES[3]},12,abc\n{CODES[4]},7,5.5\n")
     assert (r.rows_read, r.accepted, r.quarantined) == (10, 4, 6)
     reasons = [e["reason"] for e in r.errors]
     assert reasons.count("suppressed or missing in source") == 5 and reasons.count("not a number") == 1
@@ -102,11 +98,8 @@ def test_suppressed_cells_are_quarantined_not_zero(home: Path, tmp_path: Path) -
 
 
 def test_value_columns_and_missing_boundaries(home: Path, tmp_path: Path) -> None:
-    path = tmp_path / "a.csv"
-    path.write_text(f"code,population,imd\n{CODES[0]},10,2.5\n")
-    with pytest.raises(IngestError, match="no boundaries yet"):
-        ingest_file("area-attributes", path, city_id="london")
-    boundaries(tmp_path)
+    path = no_boundaries_yet("area-attributes", tmp_path, "a.csv",
+                             f"code,population,imd\n{CODES[0]},10,2.5\n")
     r = balanced(ingest_file("area-attributes", path, city_id="london", options={"value_columns": ["IMD"]}))
     assert (r.accepted, attributes()) == (1, {("imd", CODES[0], 0): 2.5})
     with pytest.raises(IngestError, match="no column named 'deprivation'"):

@@ -15,7 +15,7 @@ from scn import lake
 from scn.ingest.ingest_warnings import published
 from scn.ingest.pipeline import ingest_file
 from scn.ingest.result import IngestError
-from tests.support.area_files import CODES, NAMES, balanced, boundaries
+from tests.support.area_files import CODES, NAMES, balanced, boundaries, ingest_text, no_boundaries_yet
 from tests.support.cli import scn
 from tests.support.corpus import POLICE, police, prow
 
@@ -27,16 +27,14 @@ def counts() -> dict[tuple, int]:
 
 
 def test_long_months_with_category_and_reingest(home: Path, tmp_path: Path) -> None:
-    boundaries(tmp_path)
-    path = tmp_path / "monthly.csv"
-    path.write_text("Month,LSOA code,Crime type,Count\n"
-                    f"2022-03,{CODES[0]},Burglary,4\n"
-                    f"Mar-2022,{CODES[1]},Burglary,\"1,204\"\n"
-                    f"April 2022,{CODES[1]},Burglary,0\n"
-                    f"2022-04,{CODES[2]},Burglary,2.5\n"
-                    f"2022-13,{CODES[2]},Burglary,3\n"
-                    f"2022-05,{CODES[3]},Burglary,-1\n")
-    r = balanced(ingest_file("crime-counts", path, city_id="london"))
+    r = ingest_text("crime-counts", tmp_path, "monthly.csv",
+        "Month,LSOA code,Crime type,Count\n"
+        f"2022-03,{CODES[0]},Burglary,4\n"
+        f"Mar-2022,{CODES[1]},Burglary,\"1,204\"\n"
+        f"April 2022,{CODES[1]},Burglary,0\n"
+        f"2022-04,{CODES[2]},Burglary,2.5\n"
+        f"2022-13,{CODES[2]},Burglary,3\n"
+        f"2022-05,{CODES[3]},Burglary,-1\n")
     assert (r.rows_read, r.accepted, r.quarantined) == (6, 3, 3)
     assert [e["reason"] for e in r.errors] == ["not a whole non-negative number", "period not understood (month, "
                                                "quarter or year)", "not a whole non-negative number"]
@@ -44,7 +42,7 @@ def test_long_months_with_category_and_reingest(home: Path, tmp_path: Path) -> N
                         (CODES[1], "month", "2022-03-01", "Burglary", "", False): 1204,
                         (CODES[1], "month", "2022-04-01", "Burglary", "", False): 0}
     assert set(lake.read_table("crime_counts")["area_name"]) == {NAMES[0], NAMES[1]}
-    again = balanced(ingest_file("crime-counts", path, city_id="london"))
+    again = balanced(ingest_file("crime-counts", tmp_path / "monthly.csv", city_id="london"))
     assert (again.accepted, again.duplicates, again.quarantined) == (0, 3, 3)
     assert lake.row_count("crime_counts") == 3 and lake.row_count("crimes") == 0  # never mixed with incidents
 
@@ -68,13 +66,11 @@ def test_wide_months_xlsx_with_major_minor_categories(home: Path, tmp_path: Path
 
 
 def test_yearly_hate_counts_by_strand_with_names(home: Path, tmp_path: Path) -> None:
-    boundaries(tmp_path)
-    path = tmp_path / "hate_by_ward.csv"
-    path.write_text("Ward,Year,Racist,Faith,Anti-Muslim,Antisemitic,Sexual orientation,Disability,Transphobic,"
-                    "Total hate crime\n"
-                    "Camden 001A,2022,5,1,0,2,1,0,0,8\n"
-                    "saint etienne ward,2022,3,..,1,0,0,1,*,5\n")
-    r = balanced(ingest_file("crime-counts", path, city_id="london"))
+    r = ingest_text("crime-counts", tmp_path, "hate_by_ward.csv",
+        "Ward,Year,Racist,Faith,Anti-Muslim,Antisemitic,Sexual orientation,Disability,Transphobic,"
+        "Total hate crime\n"
+        "Camden 001A,2022,5,1,0,2,1,0,0,8\n"
+        "saint etienne ward,2022,3,..,1,0,0,1,*,5\n")
     assert (r.rows_read, r.accepted, r.quarantined) == (16, 14, 2)
     got = counts()
     assert got[(CODES[0], "year", "2022-01-01", "", "racist", True)] == 5
@@ -88,12 +84,10 @@ def test_yearly_hate_counts_by_strand_with_names(home: Path, tmp_path: Path) -> 
 
 def test_long_layout_with_a_hate_strand_column(home: Path, tmp_path: Path) -> None:
     """A column named "Hate strand" holds strands (it is not an all-strand total): one row per strand, none lost."""
-    boundaries(tmp_path)
-    path = tmp_path / "strand_long.csv"
-    path.write_text("Area code,Month,Hate strand,Count\n"
-                    f"{CODES[0]},2022-01,Racist,4\n{CODES[0]},2022-01,Faith,2\n{CODES[0]},2022-01,Disability,1\n"
-                    f"{CODES[1]},2022-01,Racist,3\n")
-    r = balanced(ingest_file("crime-counts", path, city_id="london", options={"hate": True}))
+    r = ingest_text("crime-counts", tmp_path, "strand_long.csv",
+        "Area code,Month,Hate strand,Count\n"
+        f"{CODES[0]},2022-01,Racist,4\n{CODES[0]},2022-01,Faith,2\n{CODES[0]},2022-01,Disability,1\n"
+        f"{CODES[1]},2022-01,Racist,3\n", options={"hate": True})
     assert (r.rows_read, r.accepted, r.duplicates) == (4, 4, 0)
     assert counts() == {(CODES[0], "month", "2022-01-01", "", "racist", True): 4,
                         (CODES[0], "month", "2022-01-01", "", "religious", True): 2,
@@ -102,11 +96,10 @@ def test_long_layout_with_a_hate_strand_column(home: Path, tmp_path: Path) -> No
 
 
 def test_financial_years_quarters_and_hate_flag(home: Path, tmp_path: Path) -> None:
-    boundaries(tmp_path)
-    path = tmp_path / "fy.csv"
-    path.write_text("area code,financial year,offences\n"
-                    f"{CODES[0]},2021/22,7\n{CODES[0]},2022-23,9\n{CODES[1]},2022/23,[x]\n")
-    r = balanced(ingest_file("crime-counts", path, city_id="london", options={"hate": True, "category": "All"}))
+    r = ingest_text("crime-counts", tmp_path, "fy.csv",
+        "area code,financial year,offences\n"
+        f"{CODES[0]},2021/22,7\n{CODES[0]},2022-23,9\n{CODES[1]},2022/23,[x]\n",
+        options={"hate": True, "category": "All"})
     assert (r.accepted, r.quarantined) == (2, 1)
     assert counts() == {(CODES[0], "year", "2021-04-01", "All", "", True): 7,
                         (CODES[0], "year", "2022-04-01", "All", "", True): 9}
@@ -119,11 +112,7 @@ def test_financial_years_quarters_and_hate_flag(home: Path, tmp_path: Path) -> N
 
 
 def test_unknown_area_and_no_period_and_no_boundaries(home: Path, tmp_path: Path) -> None:
-    path = tmp_path / "c.csv"
-    path.write_text(f"code,month,count\n{CODES[0]},2022-01,1\n")
-    with pytest.raises(IngestError, match="no boundaries yet"):
-        ingest_file("crime-counts", path, city_id="london")
-    boundaries(tmp_path)
+    no_boundaries_yet("crime-counts", tmp_path, "c.csv", f"code,month,count\n{CODES[0]},2022-01,1\n")
     bad = tmp_path / "noperiod.csv"
     bad.write_text(f"code,count\n{CODES[0]},1\n")
     with pytest.raises(IngestError, match="no period"):
@@ -155,3 +144,31 @@ def test_police_uk_without_hate_flag_is_unknown_and_reported(home: Path, tmp_pat
     again.write_bytes(police(prow("id9", month="2025-04").rsplit(",", 1)[0], header=header))
     assert ingest_file("crime", again, city_id="london").warnings[0]["hate_source"] == "hate_2025.csv"
     assert published()["file"].str.endswith("2025-04-metropolitan-street.csv").tolist() == [True]  # once a city
+
+
+@pytest.mark.parametrize(("header", "named"), [
+    ("Racist,Faith,Total,total", "columns 'Total' and 'total' each give the all-strand total"),
+    ("Racist,Faith,Total hate crime,Hate crimes total", "'Total hate crime' and 'Hate crimes total'"),
+    ("Racist,Faith,Total hate crime,Total hate crime", "'Total hate crime' and 'Total hate crime'"),  # repeated
+    ("Racist,Faith,Religious,Total", "columns 'Faith' and 'Religious' each count the religious strand"),
+    ("Racist,Racist total,Faith,Total", "columns 'Racist' and 'Racist total' each count the racist strand"),
+])
+def test_two_columns_for_one_strand_or_total_are_refused_naming_them(home: Path, tmp_path: Path, header: str,
+                                                                     named: str) -> None:
+    boundaries(tmp_path)
+    path = tmp_path / "strands_twice.csv"
+    path.write_text(f"Ward,Year,{header}\nCamden 001A,2022,5,1,6,7\n")
+    with pytest.raises(IngestError, match="ambiguous hate strand columns") as err:
+        ingest_file("crime-counts", path, city_id="london")
+    assert str(err.value).startswith("strands_twice.csv: ") and named in str(err.value)
+    assert not lake.has_table("crime_counts") or lake.row_count("crime_counts") == 0
+
+
+def test_a_plain_total_beside_strands_is_their_total_and_a_strand_total_is_the_strand(home: Path,
+                                                                                     tmp_path: Path) -> None:
+    r = ingest_text("crime-counts", tmp_path, "strand_totals.csv",
+                    "Ward,Year,Racist total,Total faith,Total\nCamden 001A,2022,5,1,6\n")
+    assert (r.accepted, r.quarantined) == (3, 0)
+    assert counts() == {(CODES[0], "year", "2022-01-01", "", "racist", True): 5,
+                        (CODES[0], "year", "2022-01-01", "", "religious", True): 1,
+                        (CODES[0], "year", "2022-01-01", "", "", True): 6}

@@ -2,38 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import signal
 import subprocess
 import time
 from pathlib import Path
 
-import duckdb
-
 from tests.support.cli import BIN, DEMO_SEED, scn, scn_env
-from tests.support.marts import MARTS
-
-
-def _canonical(row: tuple) -> str:
-    # DuckDB's parallel aggregation may sum floats in a different order from run to run: compare floats to
-    # 10 significant digits, everything else exactly
-    return repr(tuple(f"{v:.10g}" if isinstance(v, float) else v for v in row))
-
-
-def mart_hashes(warehouse: Path) -> dict[str, str]:
-    """Content hash of every mart, independent of row order and of float summation order."""
-    out = {}
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        built = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
-        marts = [m for m in MARTS if m in built]
-        for mart in marts:
-            rows = con.execute(f"select * from {mart}").fetchall()
-            digest = hashlib.sha256()
-            for row in sorted(_canonical(r) for r in rows):
-                digest.update(row.encode())
-            out[mart] = f"{len(rows)}:{digest.hexdigest()[:16]}"
-    return out
+from tests.support.marts import mart_hashes
 
 
 def _kill_when(home: Path, proc: subprocess.Popen, ready, timeout: float = 300) -> str:

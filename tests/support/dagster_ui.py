@@ -55,17 +55,28 @@ class DagsterUI:
 
 
 @contextmanager
-def running_dagster(home: Path, env: Mapping[str, str]) -> Iterator[DagsterUI]:
-    """`make ui` on ``home``: the instance prepared under ``home/dagster``, ``dagster-daemon`` and
-    ``dagster-webserver`` on the platform's code location with environment ``env`` (scn_env), both stopped
-    afterwards."""
+def running_daemon(home: Path, env: Mapping[str, str]) -> Iterator[Path]:
+    """The instance prepared under ``home/dagster`` and ``dagster-daemon`` (run queue, sensors, schedules) on the
+    platform's code location with environment ``env`` (scn_env), stopped afterwards; yields its log file."""
     subprocess.run([str(BIN / "python"), "-c", "from orchestration.instance import prepare_dagster_home; "
                     "prepare_dagster_home()"], env=dict(env), cwd=REPO, check=True)
-    daemon_log, web_log = home / "daemon.log", home / "webserver.log"
+    daemon_log = home / "daemon.log"
     with daemon_log.open("w") as log:
         daemon = start_process([str(BIN / "dagster-daemon"), "run", "-m", "orchestration.definitions"],
                                env=dict(env), cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
     try:
+        yield daemon_log
+    finally:
+        stop_processes(daemon)
+
+
+@contextmanager
+def running_dagster(home: Path, env: Mapping[str, str]) -> Iterator[DagsterUI]:
+    """`make ui` on ``home``: the instance prepared under ``home/dagster``, ``dagster-daemon`` and
+    ``dagster-webserver`` on the platform's code location with environment ``env`` (scn_env), both stopped
+    afterwards."""
+    web_log = home / "webserver.log"
+    with running_daemon(home, env) as daemon_log:
         port = free_port()
         web = start_server([str(BIN / "dagster-webserver"), "-m", "orchestration.definitions", "-h", "127.0.0.1",
                             "-p", str(port)], port=port, ready_path="/server_info", ready_status=range(200, 400),
@@ -74,5 +85,3 @@ def running_dagster(home: Path, env: Mapping[str, str]) -> Iterator[DagsterUI]:
             yield DagsterUI(web.url, daemon_log, web_log)
         finally:
             stop_processes(web)
-    finally:
-        stop_processes(daemon)

@@ -13,7 +13,7 @@ import requests
 
 from scn import settings as scn_settings
 from scn.settings import override
-from tests.support.snapshots import publish_snapshot
+from tests.support.snapshots import publish_snapshot, publish_tables
 
 # name -> (role, city, password): the users of the synthetic snapshot's home (tests/dashboards)
 USERS = {"sam": ("staff", None, "staff-pass-123"), "olive": ("official", "london", "official-pass-1"),
@@ -103,11 +103,22 @@ def find_props(node: object, id: str) -> dict | None:
     return None
 
 
-def home_with_users(home: Path) -> Path:
-    """``home`` with the synthetic snapshot published and the users of USERS added."""
+def signed_in(app: object, username: str) -> object:
+    """A Flask test client of the Dash ``app`` signed in as ``username`` (one of USERS) through the real log-in
+    form, with its CSRF token."""
+    c = app.server.test_client()  # type: ignore[attr-defined]
+    token = form_token(c.post("/_dash-update-component", json=route("/login")).get_json())
+    assert c.post("/login", data={"username": username, "password": USERS[username][2],
+                                  "csrf_token": token}).status_code == 302
+    return c
+
+
+def home_with_users(home: Path, tables: dict | None = None) -> Path:
+    """``home`` with the synthetic snapshot (or ``tables``, a changed copy of it) published and the users of
+    USERS added."""
     from scn.access.users import add_user
 
-    publish_snapshot(home)
+    publish_snapshot(home) if tables is None else publish_tables(home, tables)
     with override(home=home):
         for name, (role, city, password) in USERS.items():
             add_user(name, role, city, password)

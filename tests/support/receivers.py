@@ -1,17 +1,16 @@
 """Loopback receivers for notifications: an SMTP server (aiosmtpd, in a thread) keeping the messages it gets,
-and a webhook receiver (http.server, in a thread) keeping the JSON bodies posted to it."""
+and a webhook receiver (``tests.support.fake_platforms``) keeping the JSON bodies posted to it."""
 
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from tests.support.fake_platforms import Reply, Request, fake_platform
 from tests.support.servers import free_port
 
 
@@ -49,27 +48,14 @@ def smtp_receiver() -> Iterator[Received]:
 
 @contextmanager
 def webhook_receiver(status: int = 200) -> Iterator[Received]:
-    """An HTTP server on 127.0.0.1 for the duration answering ``status`` to every POST; ``messages`` holds each
-    JSON body posted (``url`` is where to post)."""
-    got = Received(port=free_port())
-    got.url = f"http://{got.host}:{got.port}/hook"
+    """An HTTP server on 127.0.0.1 for the duration (a ``fake_platform``) answering ``status`` to every POST to
+    ``/hook``; ``messages`` holds each JSON body posted (``url`` is where to post)."""
+    with fake_platform() as server:
+        got = Received(port=int(server.url.rsplit(":", 1)[1]), url=f"{server.url}/hook")
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (http.server's hook name)
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            got.messages.append(json.loads(body or b"null"))
-            self.send_response(status)
-            self.end_headers()
+        def keep(req: Request) -> Reply:
+            got.messages.append(json.loads(req.body or b"null"))
+            return Reply(status)
 
-        def log_message(self, *args: object) -> None:
-            pass
-
-    httpd = ThreadingHTTPServer((got.host, got.port), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
+        server.route("POST", "/hook", keep)
         yield got
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=5)

@@ -182,6 +182,18 @@ def make_tables(seed: int = 0, rings: dict[str, int] | None = None) -> dict[str,
     }
 
 
+def quiet_city(tables: dict[str, pd.DataFrame], city_id: str = "saida", **first: int) -> dict[str, pd.DataFrame]:
+    """``tables`` (changed in place) with no flagged post and no hate crime in ``city_id``, in its cells, areas
+    and months, but the ``first`` counts on its first row of each (``flagged_posts=2``: one small event)."""
+    for name in ("cell_month", "area_month", "city_month"):
+        frame = tables[name]
+        mine = frame["city_id"] == city_id
+        frame.loc[mine, ["flagged_posts", "hate_crimes"]] = 0
+        for column, value in first.items():
+            frame.loc[frame.index[mine][0], column] = value
+    return tables
+
+
 def publish_snapshot(home: Path, omit: Iterable[str] = (), seed: int = 0,
                      rings: dict[str, int] | None = None) -> Path:
     """Publish the synthetic snapshot (without the ``omit`` tables) into ``home``; returns the snapshot folder."""

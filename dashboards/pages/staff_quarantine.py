@@ -1,0 +1,50 @@
+"""Quarantined rows of one uploaded file (``/staff/quarantine?file=<sha256>``, staff): file, row, field and
+reason of each row that failed a check, never the row's contents or its author; "Download as CSV" gives the same
+four columns (the upload report links here)."""
+
+from __future__ import annotations
+
+import dash
+from dash import Input, Output, State, dcc, html
+
+from dashboards import auth, i18n
+from dashboards.components import section
+from dashboards.components import staff as tools
+from dashboards.i18n import normalise, t
+
+dash.register_page(__name__, path="/staff/quarantine", access="staff")
+
+SHOWN = 2000  # rows on the page; the CSV has all
+COLUMNS = ("file", "row", "field", "reason")
+
+
+def rows_table(rows, lang: str) -> html.Table:
+    """The rows as a plain table with headers in ``lang``."""
+    head = html.Tr([html.Th(t(f"staff_col_{c}", lang)) for c in COLUMNS])
+    body = [html.Tr([html.Td(str(v)) for v in r]) for r in rows[list(COLUMNS)].head(SHOWN).itertuples(index=False)]
+    return html.Table([html.Thead(head), html.Tbody(body)], id="quarantine-rows", className="table")
+
+
+def layout(lang: str | None = "en", file: object = None, **_query: object) -> html.Div:
+    lang = normalise(lang)
+    auth.require_page(__name__)
+    rows = tools.quarantine_rows(file)
+    body = [html.P(t("staff_quarantine_none", lang), id="quarantine-none")] if rows.empty else [
+        html.P(t("staff_quarantine_count", lang, n=i18n.number(len(rows), lang)), id="quarantine-count"),
+        html.Button(t("staff_quarantine_download", lang), id="quarantine-csv-button"),
+        dcc.Download(id="quarantine-csv"), rows_table(rows, lang)]
+    return html.Div([
+        html.H2(t("staff_quarantine_title", lang), id="quarantine-title"),
+        dcc.Store(id="quarantine-file", data=file if isinstance(file, str) else ""),
+        section(t("staff_quarantine_title", lang), html.P(t("staff_quarantine_intro", lang)), *body),
+    ])
+
+
+@dash.callback(Output("quarantine-csv", "data"), Input("quarantine-csv-button", "n_clicks"),
+               State("quarantine-file", "data"), prevent_initial_call=True)
+def download_csv(_clicks: int | None, file: str | None) -> dict:
+    """The file's quarantined rows as CSV (file, row, field, reason)."""
+    auth.require_page(__name__)
+    rows = tools.quarantine_rows(file)
+    name = str(file)[:12] if tools.SHA256.fullmatch(str(file)) else "file"
+    return dcc.send_data_frame(rows[list(COLUMNS)].to_csv, f"quarantine-{name}.csv", index=False)

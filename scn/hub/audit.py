@@ -1,0 +1,68 @@
+"""The audit log: who changed what, when (users, roles, profile texts, library entries, uploaded files).
+
+One SQLite file, ``$SCN_HOME/hub/audit.sqlite`` (WAL, busy timeout: dashboard workers and the CLI write it
+together). Rows are appended, never rewritten. ``detail`` holds codes and identifiers, never passwords or post text.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from scn.settings import paths
+
+_SCHEMA = """
+create table if not exists audit (id integer primary key autoincrement, at text not null, actor text not null,
+    action text not null, target text not null, city_id text, detail text);
+create index if not exists audit_target on audit (target);
+"""
+COLUMNS = ("id", "at", "actor", "action", "target", "city_id", "detail")
+
+
+def db_path() -> Path:
+    return paths().home / "hub" / "audit.sqlite"
+
+
+@contextmanager
+def _connect() -> Iterator[sqlite3.Connection]:
+    path = db_path()
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    con = sqlite3.connect(path, timeout=30, isolation_level=None)
+    try:
+        con.execute("pragma busy_timeout = 30000")
+        if con.execute("pragma journal_mode").fetchone()[0] != "wal":
+            con.execute("pragma journal_mode = wal")
+        con.executescript(_SCHEMA)
+        path.chmod(0o600)
+        yield con
+    finally:
+        con.close()
+
+
+def record(actor: str, action: str, target: str, city_id: str | None = None, detail: dict | None = None) -> int:
+    """Append one change (``action`` a short code such as ``user.add`` or ``profile.edit``); returns its id."""
+    at = datetime.now(UTC).isoformat(timespec="seconds")
+    with _connect() as con:
+        cur = con.execute("insert into audit (at, actor, action, target, city_id, detail) values (?, ?, ?, ?, ?, ?)",
+                          (at, actor, action, target, city_id, json.dumps(detail or {}, sort_keys=True)))
+        return int(cur.lastrowid)
+
+
+def entries(limit: int = 500, actor: str | None = None, action: str | None = None,
+            target: str | None = None) -> pd.DataFrame:
+    """The newest ``limit`` changes (newest first), optionally of one actor, action or target."""
+    where, params = [], []
+    for col, value in (("actor", actor), ("action", action), ("target", target)):
+        if value:
+            where.append(f"{col} = ?")
+            params.append(value)
+    sql = "select * from audit" + (" where " + " and ".join(where) if where else "") + " order by id desc limit ?"
+    with _connect() as con:
+        cur = con.execute(sql, (*params, int(limit)))
+        return pd.DataFrame(cur.fetchall(), columns=list(COLUMNS))

@@ -1,0 +1,629 @@
+"""A language's whole linear model in compiled passes over code points: the default labelling path.
+
+``FusedModel.compile(pipes, cues)`` takes the fitted pipelines of a language's model (gate and experts' members:
+TF-IDF vectorizers, alone or in a FeatureUnion, then a linear classifier) and the evidence rules' cue words, and
+``run(texts)`` returns, per pipeline, the raw linear scores ``X @ coef_.T`` that scikit-learn would compute, with
+the same float operations in the same order (bitwise equal; tested), and per text whether a cue word occurs:
+
+1. preprocessing once for the batch: texts joined with a white-space separator none of them holds, lower-cased,
+   ``&amp;``, URLs and mentions replaced by the very regular expressions of ``scn.nlp.features.normalise`` in
+   one call each; white space squeezed and stripped per text, and the Arabic folding (diacritics, letter
+   variants, repeats), in numba over UTF-32 code points;
+2. per family of vectorizers that cut texts alike (``scn.nlp.ngrams``): character n-grams as integer keys over
+   the vocabularies' alphabet, word tokens (``\\w`` / ``\\s`` of Python's ``re``, from tables built with
+   ``str.isalnum`` / ``str.isspace``) looked up by a 64-bit hash of their code points and verified code point by
+   code point; counts of the union vocabulary's terms per text (``scn.nlp.ngrams._count``);
+3. per pipeline, in one numba pass: sublinear tf (a table computed by numpy's own float32 log), idf, l2 norm
+   (sum of squares in float64 as scikit-learn's Cython) and the dot product with the weights, accumulated in the
+   weights' dtype in CSR column order (FeatureUnion blocks one after the other), as scipy's sparse product.
+
+No intermediate sparse matrix; the kernels release the GIL. Anything else (other preprocessors, token patterns,
+vectorizer options or classifiers) returns None from ``compile`` and the batch path of scn.nlp.ngrams runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+from numba import njit
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import FeatureUnion, Pipeline
+
+from scn.nlp import features as feats
+from scn.nlp.estimators import GroupedLogisticRegression, NBLogisticRegression
+from scn.nlp.ngrams import _MULT, _compile_char, _compile_word, _Family, _family_key, _lower, _table
+
+# white-space separators for the joined batch (one that no text holds is used); white space so that the URL and
+# mention patterns stop at it as at the end of a text, and lower-casing treats it as a text boundary
+_SEPS = ("\x1f", "\x1e", "\x1d", "\x1c", "\u2029", "\u2028", "\x85", "\u3000", "\u205f", "\u200a")
+WORD_RUNS = r"(?u)\b\w\w+\b"  # scikit-learn's default token pattern (the cue words'): word runs of 2+
+_PATTERNS = {feats.WORD_TOKENS: 1, WORD_RUNS: 2}  # token pattern -> minimum run length; 1 also emits symbols
+_PREPS = (_lower, feats.normalise, feats.normalise_ar)
+_KNOWN = (r"https?://\S+|@url\b", r"@\w+", r"\s+", r"(.)\1{2,}")  # what the kernels reproduce of features.py
+_FNV = np.uint64(0x100000001B3)
+_FNV0 = np.uint64(0xCBF29CE484222325)
+
+
+@cache
+def _tables() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per code point: Python ``re``'s word (``\\w``) and space (``\\s``) classes, Arabic marks removed by
+    ``normalise_ar``, and its letter folding (code point -> code point)."""
+    chars = "".join(map(chr, range(0x110000)))
+    word = np.fromiter((c.isalnum() or c == "_" for c in chars), dtype=np.bool_, count=len(chars))
+    space = np.fromiter((c.isspace() for c in chars), dtype=np.bool_, count=len(chars))
+    mark = np.zeros(len(chars), dtype=np.bool_)
+    mark[[m.start() for m in feats._AR_MARKS.finditer(chars)]] = True
+    fold = np.arange(len(chars), dtype=np.uint32)
+    for k, v in feats._AR_FOLD.items():
+        fold[k] = ord(v)
+    return word, space, mark, fold
+
+
+def _features_known() -> bool:
+    got = (feats._URL.pattern, feats._MENTION.pattern, feats._SPACE.pattern, feats._REPEAT.pattern)
+    return got == _KNOWN and all(isinstance(v, str) and len(v) == 1 for v in feats._AR_FOLD.values())
+
+
+@njit(cache=True, nogil=True)
+def _split(cps: np.ndarray, sep: int, n: int, squeeze: bool, space: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Split the joined batch at ``sep`` into ``n`` texts (code points + starts); ``squeeze``: white-space runs
+    become one space and each text is stripped (``_SPACE.sub(" ", t).strip()``)."""
+    out = np.empty(len(cps), dtype=np.uint32)
+    starts = np.zeros(n + 1, dtype=np.int64)
+    o = 0
+    d = 0
+    pending = False  # squeeze: white space seen since the last kept character
+    for i in range(len(cps)):
+        c = cps[i]
+        if c == sep:
+            d += 1
+            starts[d] = o
+            pending = False
+            continue
+        if squeeze and space[c]:
+            pending = True
+            continue
+        if pending:
+            if o > starts[d]:
+                out[o] = 32
+                o += 1
+            pending = False
+        out[o] = c
+        o += 1
+    starts[n] = o
+    return out[:o], starts
+
+
+@njit(cache=True, nogil=True)
+def _arabic(cps: np.ndarray, starts: np.ndarray, mark: np.ndarray,
+            fold: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``normalise_ar`` after ``normalise``: marks dropped, letters folded, runs of 3+ equal characters (other
+    than a newline) cut to 2."""
+    n = len(starts) - 1
+    out = np.empty(len(cps), dtype=np.uint32)
+    new = np.zeros(n + 1, dtype=np.int64)
+    o = 0
+    for d in range(n):
+        run = 0
+        for i in range(starts[d], starts[d + 1]):
+            c = cps[i]
+            if mark[c]:
+                continue
+            c = fold[c]
+            if o > new[d] and out[o - 1] == c and c != 10:
+                run += 1
+            else:
+                run = 1
+            if run <= 2:
+                out[o] = c
+                o += 1
+        new[d + 1] = o
+    return out[:o], new
+
+
+@njit(cache=True, nogil=True)
+def _char_codes(cps: np.ndarray, starts: np.ndarray, space: np.ndarray, lut: np.ndarray,
+                wb: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Ranks of the characters scikit-learn cuts n-grams from: ``char``: runs of 2+ white space as one space;
+    ``char_wb``: each word padded with a space, words separated by rank 0."""
+    n = len(starts) - 1
+    out = np.zeros(2 * len(cps) + 2 * n + 1, dtype=np.int64)
+    new = np.zeros(n + 1, dtype=np.int64)
+    blank = lut[32]
+    o = 0
+    for d in range(n):
+        s, e = starts[d], starts[d + 1]
+        i = s
+        while i < e:
+            c = cps[i]
+            if space[c]:
+                j = i
+                while j < e and space[cps[j]]:
+                    j += 1
+                if not wb:
+                    out[o] = blank if j - i > 1 else lut[c]
+                    o += 1
+                i = j
+                continue
+            if wb:
+                if o > new[d]:
+                    out[o] = 0
+                    o += 1
+                out[o] = blank
+                o += 1
+                while i < e and not space[cps[i]]:
+                    out[o] = lut[cps[i]]
+                    o += 1
+                    i += 1
+                out[o] = blank
+                o += 1
+            else:
+                out[o] = lut[c]
+                o += 1
+                i += 1
+        new[d + 1] = o
+    return out[:o], new
+
+
+@njit(cache=True, nogil=True)
+def _hash(cps: np.ndarray, s: int, e: int) -> np.uint64:
+    h = _FNV0
+    for i in range(s, e):
+        h = (h ^ np.uint64(cps[i])) * _FNV
+    return h
+
+
+@njit(cache=True, nogil=True)
+def _span_keys(cps: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    keys = np.empty(len(starts) - 1, dtype=np.uint64)
+    for i in range(len(keys)):
+        keys[i] = _hash(cps, starts[i], starts[i + 1])
+    return keys
+
+
+@njit(cache=True, nogil=True)
+def _word_codes(cps: np.ndarray, starts: np.ndarray, word: np.ndarray, space: np.ndarray, min_run: int,
+                slots: np.ndarray, bits: int, vocab: np.ndarray,
+                vocab_starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rank of each token (1-based position in the token vocabulary, 0 when absent), tokens cut as
+    ``re.findall``: word runs (``\\b\\w+\\b``; with ``min_run`` 2, ``\\b\\w\\w+\\b``) and, with ``min_run`` 1,
+    each character that is neither word nor space (``[^\\w\\s]``)."""
+    n = len(starts) - 1
+    out = np.empty(len(cps) + 1, dtype=np.int64)
+    new = np.zeros(n + 1, dtype=np.int64)
+    mask = (1 << bits) - 1
+    shift = np.uint64(64 - bits)
+    o = 0
+    for d in range(n):
+        e = starts[d + 1]
+        i = starts[d]
+        while i < e:
+            c = cps[i]
+            if word[c]:
+                j = i
+                while j < e and word[cps[j]]:
+                    j += 1
+            elif not space[c] and min_run == 1:
+                j = i + 1
+            else:
+                i += 1
+                continue
+            if j - i >= min_run:
+                key = _hash(cps, i, j)
+                h = np.int64((key * _MULT) >> shift)
+                rank = 0
+                while True:
+                    v = slots[2 * h + 1]
+                    if v == 0:
+                        break
+                    if slots[2 * h] == key:
+                        t = np.int64(v) - 1
+                        a, b = vocab_starts[t], vocab_starts[t + 1]
+                        if b - a == j - i:
+                            same = True
+                            for k in range(j - i):
+                                if vocab[a + k] != cps[i + k]:
+                                    same = False
+                                    break
+                            if same:
+                                rank = t + 1
+                                break
+                    h = (h + 1) & mask
+                out[o] = rank
+                o += 1
+            i = j
+        new[d + 1] = o
+    return out[:o], new
+
+
+@njit(cache=True, nogil=True)
+def _sort_ids(a: np.ndarray, tmp: np.ndarray, cnt: np.ndarray, passes: int) -> None:
+    """Sort ``a`` in place: insertion sort when short, else LSD radix sort (9-bit digits, ``passes`` digits)."""
+    k = len(a)
+    if k <= 48:
+        for i in range(1, k):
+            v = a[i]
+            j = i - 1
+            while j >= 0 and a[j] > v:
+                a[j + 1] = a[j]
+                j -= 1
+            a[j + 1] = v
+        return
+    src = a
+    dst = tmp[:k]
+    for p in range(passes):
+        shift = 9 * p
+        cnt[:] = 0
+        for i in range(k):
+            cnt[((src[i] >> shift) & 511) + 1] += 1
+        for j in range(512):
+            cnt[j + 1] += cnt[j]
+        for i in range(k):
+            v = src[i]
+            b = (v >> shift) & 511
+            dst[cnt[b]] = v
+            cnt[b] += 1
+        src, dst = dst, src
+    if passes % 2 == 1:
+        a[:] = src
+
+
+@njit(cache=True, nogil=True)
+def _terms(codes: np.ndarray, starts: np.ndarray, lo: int, hi: int, base: np.uint64, slots: np.ndarray,
+           bits: int, n_terms: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per text, the distinct union terms (ascending ids) among its n-grams of ``codes`` (lo <= n <= hi, none
+    holding a code 0) and their counts (CSR parts). The union is closed under prefixes (``_closed``), so an
+    n-gram that is not in it ends the n-grams starting at that position."""
+    n_docs = len(starts) - 1
+    mask = (1 << bits) - 1
+    shift = np.uint64(64 - bits)
+    longest = 1
+    for d in range(n_docs):
+        longest = max(longest, (starts[d + 1] - starts[d]) * (hi - lo + 1))
+    ids = np.empty(max(1, len(codes) * (hi - lo + 1)), dtype=np.int64)
+    counts = np.empty(len(ids), dtype=np.int64)
+    indptr = np.zeros(n_docs + 1, dtype=np.int64)
+    found = np.empty(longest, dtype=np.int64)
+    tmp = np.empty(longest, dtype=np.int64)
+    cnt = np.zeros(513, dtype=np.int64)
+    passes = 1
+    while (1 << (9 * passes)) < n_terms:
+        passes += 1
+    out = 0
+    for d in range(n_docs):
+        k = 0
+        s, e = starts[d], starts[d + 1]
+        for i in range(s, e):
+            key = np.uint64(0)
+            for n in range(1, hi + 1):
+                j = i + n - 1
+                if j >= e or codes[j] == 0:
+                    break
+                key = key * base + np.uint64(codes[j])
+                if n < lo:
+                    continue
+                h = np.int64((key * _MULT) >> shift)
+                t = -1
+                while True:
+                    v = slots[2 * h + 1]
+                    if v == 0:
+                        break
+                    if slots[2 * h] == key:
+                        t = np.int64(v) - 1
+                        break
+                    h = (h + 1) & mask
+                if t < 0:
+                    break
+                found[k] = t
+                k += 1
+        if k:
+            run = found[:k]
+            _sort_ids(run, tmp, cnt, passes)
+            prev = run[0]
+            c = 0
+            for t in range(k):
+                if run[t] != prev:
+                    ids[out] = prev
+                    counts[out] = c
+                    out += 1
+                    prev = run[t]
+                    c = 0
+                c += 1
+            ids[out] = prev
+            counts[out] = c
+            out += 1
+        indptr[d + 1] = out
+    return indptr, ids[:out], counts[:out]
+
+
+@njit(cache=True, nogil=True)
+def _scores(indptr: np.ndarray, ids: np.ndarray, counts: np.ndarray, rec: np.ndarray, tf: np.ndarray,
+            blocks: np.ndarray, out: np.ndarray) -> None:
+    """Add each vectorizer block's share of ``X @ coef.T`` to ``out``. ``rec`` holds per union term and block
+    the idf (0: not in the block's vocabulary) and the weights of the term's column; ``blocks`` rows: idf column
+    in ``rec``, classes, first column in ``out``, l2 norm, sublinear tf. Per text and block: TF-IDF weights in
+    column order (tf from the table, times idf, l2-normalised with a float64 sum of squares, as scikit-learn),
+    then each times its weights, accumulated term after term in the weights' dtype (scipy's CSR product)."""
+    n = len(indptr) - 1
+    nb = blocks.shape[0]
+    w = np.zeros(1, dtype=rec.dtype)
+    sq = np.zeros(nb)
+    norm = np.zeros(nb, dtype=np.bool_)
+    acc = np.zeros(out.shape[1], dtype=out.dtype)
+    for d in range(n):
+        s, e = indptr[d], indptr[d + 1]
+        if (e - s) * nb > len(w):
+            w = np.zeros(2 * (e - s) * nb, dtype=rec.dtype)
+        sq[:] = 0.0
+        for t in range(s, e):
+            u = ids[t]
+            for b in range(nb):
+                idf = rec[u, blocks[b, 0]]
+                if idf != 0:
+                    x = tf[blocks[b, 4], counts[t]] * idf
+                    w[(t - s) * nb + b] = x
+                    sq[b] += x * x
+        for b in range(nb):
+            norm[b] = blocks[b, 3] != 0 and sq[b] != 0.0
+            sq[b] = np.sqrt(sq[b])
+        acc[:] = out[d]
+        for t in range(s, e):
+            u = ids[t]
+            for b in range(nb):
+                col = blocks[b, 0]
+                if rec[u, col] == 0:
+                    continue
+                i = (t - s) * nb + b
+                if norm[b]:
+                    w[i] = w[i] / sq[b]
+                x = w[i]
+                o = blocks[b, 2]
+                for j in range(blocks[b, 1]):
+                    acc[o + j] += x * rec[u, col + 1 + j]
+        out[d] = acc
+
+
+def _linear(clf: object) -> np.ndarray | None:
+    """The weight matrix whose product with X the classifier's predict_proba starts from."""
+    if type(clf) is GroupedLogisticRegression:
+        clf = clf.lr_
+    if type(clf) in (NBLogisticRegression, LogisticRegression) and clf.coef_.ndim == 2:
+        return clf.coef_
+    return None
+
+
+def _tfidf_ok(vec: object) -> bool:
+    return (type(vec) is TfidfVectorizer and vec.use_idf and not vec.binary and vec.norm in ("l2", None)
+            and hasattr(vec, "idf_") and bool(np.all(vec.idf_ > 0)))
+
+
+def _supported(vec: object) -> bool:
+    if vec.input != "content" or callable(vec.analyzer) or vec.strip_accents or vec.tokenizer is not None \
+            or vec.stop_words is not None or vec.analyzer not in ("char", "char_wb", "word"):
+        return False
+    key = _family_key(vec)
+    lo, hi = vec.ngram_range
+    return (key[1] in _PREPS and (vec.analyzer != "word" or key[2] in _PATTERNS) and 1 <= lo <= hi
+            and not (vec.analyzer == "char_wb" and lo > 3) and not (vec.analyzer == "word" and hi > 3))
+
+
+def _closed(terms: list[str], lo: int, word: bool) -> list[str]:
+    """Prefixes (of length >= lo, in characters or words) of the terms that are not terms themselves."""
+    have = set(terms)
+    extra: list[str] = []
+    for t in terms:
+        parts = t.split(" ") if word else t
+        for n in range(len(parts) - 1, lo - 1, -1):
+            head = " ".join(parts[:n]) if word else parts[:n]
+            if head in have:
+                break
+            have.add(head)
+            extra.append(head)
+    return extra
+
+
+@dataclass
+class _Fam:
+    """A family (scn.nlp.ngrams._Family) with its prefix-closed union table, per-term records and blocks."""
+
+    fam: _Family
+    rec: np.ndarray  # union term x (per block: idf, weights of its column)
+    blocks: np.ndarray  # per block: idf column in rec, classes, first out column, l2, sublinear
+    cue: np.ndarray | None = None  # union term -> is a cue word
+    words: tuple | None = None  # word kind: token hash table, bits, token code points, their starts
+
+
+class FusedModel:
+    """A language's pipelines and cue words compiled for ``run`` (see the module docstring)."""
+
+    def __init__(self, fams: list[_Fam], pipes: list[tuple[int, int, int]], width: int, dtype: np.dtype,
+                 cues: object | None) -> None:
+        self.fams, self.pipes, self.width, self.dtype, self.cues = fams, pipes, width, dtype, cues
+
+    @classmethod
+    def compile(cls, pipes: Sequence[Pipeline], cues: CountVectorizer | None = None) -> FusedModel | None:
+        """The compiled model, or None when a part is not one the kernels reproduce."""
+        if not _features_known() or (cues is not None and (type(cues) is not CountVectorizer or not cues.binary)):
+            return None
+        vec_lists, coefs = [], []
+        for pipe in pipes:
+            if not isinstance(pipe, Pipeline) or len(pipe.steps) != 2 or _linear(pipe.steps[-1][1]) is None:
+                return None
+            head = pipe.steps[0][1]
+            if isinstance(head, FeatureUnion) and head.transformer_weights is None:
+                vecs = [t for _, t in head.transformer_list]
+            else:
+                vecs = [head]
+            coef = _linear(pipe.steps[-1][1])
+            if not all(_tfidf_ok(v) for v in vecs) or coef.shape[1] != sum(len(v.vocabulary_) for v in vecs):
+                return None
+            vec_lists.append(vecs)
+            coefs.append(coef)
+        dtypes = {c.dtype for c in coefs} | {v.idf_.dtype for vs in vec_lists for v in vs}
+        if len(dtypes) != 1 or next(iter(dtypes)) not in (np.float32, np.float64):
+            return None  # mixed precision: scipy upcasts X first; not reproduced here
+        dtype = next(iter(dtypes))
+        every = [v for vs in vec_lists for v in vs] + ([cues] if cues is not None else [])
+        if not all(_supported(v) and hasattr(v, "vocabulary_") for v in every):
+            return None
+        groups: dict[tuple, list] = {}
+        for v in every:
+            group = groups.setdefault(_family_key(v), [])
+            if all(v is not g for g in group):
+                group.append(v)
+        # word families first, then char_wb, then char: a FeatureUnion's word block is added before its char block
+        order = sorted(groups, key=lambda k: ("word", "char_wb", "char").index(k[0]))
+        rank = {k: i for i, k in enumerate(order)}
+        for vecs in vec_lists:
+            ranks = [rank[_family_key(v)] for v in vecs]
+            if ranks != sorted(ranks) or len(set(ranks)) != len(ranks):
+                return None
+        out_col, width = [], 0  # output columns: each pipeline's classes side by side
+        for coef in coefs:
+            out_col.append(width)
+            width += coef.shape[0]
+        fams: list[_Fam] = []
+        for key in order:
+            fam = _compiled_family(key, groups[key], vec_lists, coefs, out_col, cues, dtype)
+            if fam is None:
+                return None
+            fams.append(fam)
+        return cls(fams, [(id(p), o, coef.shape[0]) for p, o, coef in zip(pipes, out_col, coefs, strict=True)],
+                   width, dtype, cues)
+
+    def run(self, texts: Sequence[str]) -> tuple[dict[int, np.ndarray], dict[int, np.ndarray]] | None:
+        """Raw scores ``X @ coef_.T`` per pipeline (``id(pipe)``) and cue-word counts per text (``id(cues)``,
+        n x 1); None for no texts, or texts that cannot be joined (not all str, or every separator occurs in
+        them)."""
+        texts = list(texts)
+        if not texts or not all(type(t) is str for t in texts):
+            return None
+        prepared = _prepare(texts, {f.fam.prep for f in self.fams})
+        if prepared is None:
+            return None
+        word, space, _mark, _fold = _tables()
+        out = np.zeros((len(texts), self.width), dtype=self.dtype)
+        cue_counts: dict[int, np.ndarray] = {}
+        for f in self.fams:
+            fam = f.fam
+            cps, starts = prepared[fam.prep]
+            if fam.kind == "word":
+                slots, bits, vocab, vocab_starts = f.words
+                codes, cut = _word_codes(cps, starts, word, space, _PATTERNS[fam.token_pattern], slots, bits,
+                                         vocab, vocab_starts)
+            else:
+                codes, cut = _char_codes(cps, starts, space, fam.lut, fam.kind == "char_wb")
+            slots, bits = fam.slots
+            indptr, ids, counts = _terms(codes, cut, fam.lo, fam.hi, np.uint64(fam.base), slots, bits,
+                                          len(fam.keys))
+            if len(f.blocks):
+                _scores(indptr, ids, counts, f.rec, _tf(int(np.diff(cut).max()), self.dtype), f.blocks, out)
+            if f.cue is not None:
+                hits = np.concatenate([[0], np.cumsum(f.cue[ids])])
+                cue_counts[id(self.cues)] = (hits[indptr[1:]] - hits[indptr[:-1]])[:, None]
+        return {p: out[:, o:o + k] for p, o, k in self.pipes}, cue_counts
+
+
+def _compiled_family(key: tuple, members: list, vec_lists: list, coefs: list, out_col: list,
+                     cues: object | None, dtype: np.dtype) -> _Fam | None:
+    """One family's prefix-closed union table, per-term records (idf and weights of every block) and blocks."""
+    kind, prep, pattern = key
+    fam = _Family(kind, prep, pattern, members, lo=min(v.ngram_range[0] for v in members),
+                  hi=max(v.ngram_range[1] for v in members))
+    terms = sorted(set().union(*(v.vocabulary_ for v in members)))
+    everything = terms + _closed(terms, fam.lo, kind == "word")
+    if not (_compile_words(fam, everything) if kind == "word" else _compile_char(fam, everything)):
+        return None
+    bits = max(4, (2 * len(everything)).bit_length())
+    fam.slots = (_table(fam.keys, bits), bits)
+    pos = {t: i for i, t in enumerate(terms)}
+    blocks, width = [], 0
+    for p, (vecs, coef) in enumerate(zip(vec_lists, coefs, strict=True)):
+        offset = 0
+        for v in vecs:
+            if any(v is m for m in members):
+                blocks.append((p, v, offset, coef))
+                width += 1 + coef.shape[0]
+            offset += len(v.vocabulary_)
+    rec = np.zeros((len(everything), max(1, width)), dtype=dtype)
+    table = np.zeros((len(blocks), 5), dtype=np.int64)
+    c = 0
+    for b, (p, v, offset, coef) in enumerate(blocks):
+        items = sorted(v.vocabulary_.items())
+        where = np.array([pos[t] for t, _ in items], dtype=np.int64)
+        column = np.array([j for _, j in items], dtype=np.int64)
+        if not np.all(np.diff(column) > 0):
+            return None  # columns must follow the terms' order (scikit-learn's sorted vocabulary)
+        rec[where, c] = v.idf_[column]
+        rec[where, c + 1:c + 1 + coef.shape[0]] = coef[:, offset + column].T
+        table[b] = (c, coef.shape[0], out_col[p], v.norm == "l2", bool(v.sublinear_tf))
+        c += 1 + coef.shape[0]
+    cue = None
+    if cues is not None and any(cues is m for m in members):
+        cue = np.zeros(len(everything), dtype=np.bool_)
+        cue[[pos[t] for t in cues.vocabulary_]] = True
+    return _Fam(fam, rec, table, cue, getattr(fam, "word_table", None))
+
+
+def _compile_words(fam: _Family, terms: list[str]) -> bool:
+    """``ngrams._compile_word`` keys, plus the token vocabulary as code points in a hash table."""
+    if not _compile_word(fam, terms):
+        return False
+    tokens = fam.tokens.to_pylist()
+    lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
+    starts = np.zeros(len(tokens) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=starts[1:])
+    cps = np.frombuffer("".join(tokens).encode("utf-32-le", "surrogatepass"), dtype=np.uint32).copy()
+    bits = max(4, (2 * len(tokens)).bit_length())
+    fam.word_table = (_table(_span_keys(cps, starts), bits), bits, cps, starts)
+    return True
+
+
+@cache
+def _tf_table(size: int, dtype: str) -> np.ndarray:
+    """tf per count (column): row 0 the count itself, row 1 scikit-learn's sublinear ``log(count) + 1`` by
+    numpy's own float log (the values scikit-learn computes)."""
+    t = np.tile(np.arange(size, dtype=dtype), (2, 1))
+    np.log(t[1, 1:], out=t[1, 1:])
+    t[1, 1:] += 1.0
+    return t
+
+
+def _tf(longest: int, dtype: np.dtype) -> np.ndarray:
+    """A tf table covering counts up to ``longest`` (a few sizes only, cached)."""
+    return _tf_table(1 << max(10, int(longest).bit_length()), np.dtype(dtype).str)
+
+
+def _prepare(texts: list[str], preps: set) -> dict | None:
+    """Code points and starts of the batch's texts after each preprocessing in ``preps``."""
+    n = len(texts)
+    sep = next((c for c in _SEPS if (raw := c.join(texts)).count(c) == n - 1), None)
+    if sep is None:
+        return None
+    lowered = raw.lower()
+    if len(lowered) != len(raw) or lowered.count(sep) != n - 1:
+        lowered = sep.join(t.lower() for t in texts)
+        if lowered.count(sep) != n - 1:
+            return None
+    _word, space, mark, fold = _tables()
+    out = {}
+    if _lower in preps:
+        out[_lower] = _split(_utf32(lowered), ord(sep), n, False, space)
+    if feats.normalise in preps or feats.normalise_ar in preps:
+        text = feats._URL.sub(" URL ", lowered.replace("&amp;", "&"))
+        text = feats._MENTION.sub(" @user ", text)
+        if text.count(sep) != n - 1:
+            return None
+        norm = _split(_utf32(text), ord(sep), n, True, space)
+        out[feats.normalise] = norm
+        if feats.normalise_ar in preps:
+            out[feats.normalise_ar] = _arabic(norm[0], norm[1], mark, fold)
+    return out
+
+
+def _utf32(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
