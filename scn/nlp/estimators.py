@@ -88,6 +88,9 @@ class GroupedLogisticRegression(ClassifierMixin, BaseEstimator):
         """``predict_proba`` from ``X @ lr_.coef_.T`` (scn.nlp.fused computes it without X)."""
         return lr_proba_from_scores(self.lr_, scores) @ self.groups_
 
+    def predict(self, X) -> np.ndarray:
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
 
 def lr_proba_from_scores(lr: LogisticRegression, scores: np.ndarray) -> np.ndarray:
     """``lr.predict_proba(X)`` from ``X @ lr.coef_.T``: the same operations as scikit-learn's (intercept added,
@@ -103,5 +106,3 @@ def lr_proba_from_scores(lr: LogisticRegression, scores: np.ndarray) -> np.ndarr
         return np.stack([1 - prob, prob], axis=1)
     return softmax(d, copy=False)
 
-    def predict(self, X) -> np.ndarray:
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
