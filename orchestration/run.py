@@ -8,24 +8,38 @@ materializes only the affected city partitions and what depends on them; with no
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dagster import AssetKey, AssetSelection, DagsterInstance, EventLogEntry
-from dagster._core.definitions.assets.graph.base_asset_graph import BaseAssetGraph
 
 from assets.ingest.partitions import (
     CITY_PARTITIONS,
+    changed_cities_tags,
     partitioned_keys,
     range_tags,
     register_inbox_cities,
     touches_partitions,
 )
 from assets.keys import SNAPSHOT_KEY, lake_key
-from assets.transforms.project import SEEDS_GROUP
-from orchestration.definitions import defs
 from orchestration.instance import scn_instance
-from scn.ops.notify import notify
+from scn.hashing import cached_sha256, file_stamp, memo_by_stamps
+from scn.settings import paths
+
+if TYPE_CHECKING:
+    from dagster._core.definitions.assets.graph.base_asset_graph import BaseAssetGraph
+
+# the Dagster definitions (dbt, the analysis and publishing stacks) load only when something is to run: a `scn run`
+# with nothing new plans from file stamps, the lake and the instance (``graph_summary``, ``pending_inbox``)
+REPO_ROOT = Path(__file__).resolve().parents[1]
+# what the asset graph is built from: its code (Python) and the dbt project (models, macros, seeds, sources)
+GRAPH_SOURCES = (("assets", "*.py"), ("orchestration", "*.py"), ("scn", "*.py"), ("geo", "*.py"),
+                 ("transforms/models", "*"), ("transforms/macros", "*"), ("transforms/seeds", "*"), ("config", "*"))
+GRAPH_FILES = ("transforms/dbt_project.yml",)
 
 ENRICHED = ("posts_enriched", "crimes_enriched")
 
@@ -49,7 +63,6 @@ def run_pipeline(selection: str | None = None, raise_on_error: bool = False, pub
     succeeded (True as well when nothing was new and nothing ran).
     """
     instance = scn_instance()
-    graph = defs.resolve_asset_graph()
     cities = register_cities(instance)
     if selection is None and not full:
         plan = plan_incremental(instance, cities)
@@ -60,10 +73,13 @@ def run_pipeline(selection: str | None = None, raise_on_error: bool = False, pub
         ok = True
         for keys, run_cities in plan.runs:
             tags = {"scn/trigger": "cli", "scn/incremental": "true", **range_tags(run_cities or [])}
+            if plan.cities:  # the unpartitioned assets downstream recompute these cities only
+                tags.update(changed_cities_tags(plan.cities))
             ok = _execute(instance, sorted(keys), tags, raise_on_error, selection)
             if not ok:
                 break
         return ok
+    graph = _defs().resolve_asset_graph()
     keys = set(AssetSelection.from_string(selection).resolve(graph)) if selection else None
     tags = {"scn/trigger": "cli"}
     if touches_partitions(keys) or (keys is not None and keys & city_partitioned_keys()):
@@ -79,7 +95,9 @@ def run_pipeline(selection: str | None = None, raise_on_error: bool = False, pub
 
 def _execute(instance: DagsterInstance, keys: list[AssetKey] | None, tags: dict[str, str], raise_on_error: bool,
              selection: str | None) -> bool:
-    job = defs.resolve_implicit_global_asset_job_def()
+    from scn.ops.notify import notify
+
+    job = _defs().resolve_implicit_global_asset_job_def()
     result = job.execute_in_process(instance=instance, asset_selection=keys, raise_on_error=raise_on_error,
                                     tags=tags)
     if not result.success:
@@ -91,7 +109,7 @@ def _execute(instance: DagsterInstance, keys: list[AssetKey] | None, tags: dict[
 
 def city_partitioned_keys() -> set[AssetKey]:
     """Every asset partitioned by city (ingests, collects, enrichment)."""
-    graph = defs.resolve_asset_graph()
+    graph = _defs().resolve_asset_graph()
     return {k for k in graph.get_all_asset_keys() if graph.get(k).partitions_def is not None} | \
         set(partitioned_keys())
 
@@ -109,44 +127,113 @@ def register_cities(instance: DagsterInstance) -> list[str]:
     return cities
 
 
+def _defs():
+    """The merged Dagster definitions (imported on first use: loading them costs seconds)."""
+    from orchestration.definitions import defs
+
+    return defs
+
+
 def pending_inbox() -> dict[str, set[str | None]]:
-    """kind -> the cities (None: files outside city folders) of the inbox files not yet in the ingest log."""
+    """kind -> the cities (None: files outside city folders) of the inbox files not yet in the ingest log.
+
+    File hashes are kept in ``$SCN_HOME/state/inbox_sha256.json`` by path with each file's size, mtime, ctime
+    and inode (``scn.hashing.cached_sha256``): an unchanged file is not read again. A file rewritten in place
+    is hashed again even when its size is the same and its mtime was set back (its ctime changed)."""
     from scn import lake
-    from scn.hashing import file_sha256
     from scn.ingest.families import FAMILY_TABLES
     from scn.ingest.pipeline import city_from_path, inbox_entries
 
+    files = [(kind, p) for kind in FAMILY_TABLES for p in inbox_entries(kind)[0]]
+    hashes = cached_sha256([p for _, p in files], paths().home / "state" / "inbox_sha256.json")
+    if not files:
+        return {}
     logged = lake.read_table("ingest_log", ["sha256", "kind", "city_id"]) if lake.has_table("ingest_log") else None
     done = set() if logged is None else \
         set(zip(logged["kind"], logged["sha256"], logged["city_id"].fillna(""), strict=True))
     pending: dict[str, set[str | None]] = {}
-    for kind in FAMILY_TABLES:
-        files, _refused = inbox_entries(kind)
-        for p in files:
-            city = city_from_path(kind, p)
-            try:
-                sha = file_sha256(p)
-            except OSError:
-                continue  # recorded as unreadable by the ingest, if it ever runs
-            if (kind, sha, city or "") not in done:
-                pending.setdefault(kind, set()).add(city)
+    for kind, p in files:
+        city, sha = city_from_path(kind, p), hashes[p]
+        if sha is None:
+            continue  # unreadable: recorded as such by the ingest, if it ever runs
+        if (kind, sha, city or "") not in done:
+            pending.setdefault(kind, set()).add(city)
     return pending
+
+
+@dataclass(frozen=True)
+class GraphSummary:
+    """What planning needs of the asset graph when nothing is new: every key, the city-partitioned ones, and
+    what the snapshot is built from."""
+
+    keys: frozenset[AssetKey]
+    per_city: frozenset[AssetKey]
+    snapshot_upstream: frozenset[AssetKey]
+
+
+def _graph_stamp() -> list:
+    """Stamps of every file the asset graph is built from, and the versions of the libraries that build it."""
+    files = [f for folder, pattern in GRAPH_SOURCES for f in sorted((REPO_ROOT / folder).rglob(pattern))
+             if f.is_file() and "__pycache__" not in f.parts] + \
+        [REPO_ROOT / f for f in GRAPH_FILES if (REPO_ROOT / f).exists()]
+    libraries = [metadata.version(d) for d in ("dagster", "dagster-dbt", "dbt-core")]
+    return [sys.version, libraries, [[str(f.relative_to(REPO_ROOT)), *file_stamp(f)] for f in files]]
+
+
+def _summarise() -> str:
+    import json
+
+    graph = _defs().resolve_asset_graph()
+    upstream = snapshot_upstream(graph)
+    return json.dumps({name: sorted(k.to_user_string() for k in keys) for name, keys in (
+        ("keys", graph.get_all_asset_keys()), ("per_city", city_partitioned_keys()), ("upstream", upstream))})
+
+
+def graph_summary() -> GraphSummary:
+    """The ``GraphSummary`` of the definitions, kept in ``$SCN_HOME/state/asset_graph.json`` with the
+    ``_graph_stamp`` it was computed under: the definitions load only when their code or the dbt project
+    changed."""
+    import json
+
+    text = memo_by_stamps(paths().home / "state" / "asset_graph.json", _graph_stamp(), _summarise)
+    data = json.loads(text)
+    keys = {name: frozenset(AssetKey.from_user_string(k) for k in data[name]) for name in data}
+    return GraphSummary(keys["keys"], keys["per_city"], keys["upstream"])
 
 
 def plan_incremental(instance: DagsterInstance, cities: list[str]) -> Plan:
     """The runs that bring the lake, the warehouse and the snapshot up to date with the inbox; none when nothing
-    is new."""
-    from scn.enrich.parts import stale_cities
-    from scn.enrich.tables import stale_label_parts
-    from scn.ingest.families import FAMILY_TABLES
+    is new. With nothing new it reads file stamps, the lake and the instance only (``graph_summary``)."""
+    from scn.enrich.parts import stale_cities, stale_label_parts
     from scn.ingest.sources.config import configured
 
-    graph = defs.resolve_asset_graph()
+    pending = pending_inbox()
+    relabel = bool(stale_label_parts())
+    stale = {table: [c for c in stale_cities(table) if c in cities] for table in ENRICHED}
+    collecting = {s: cs for s, cs in configured().items() if cs}
+    summary = graph_summary()
+    latest = instance.get_latest_materialization_events(sorted(summary.keys))
+    # assets never materialized (a fresh home, or a model added since): built with what is new
+    never = {k for k in summary.keys - summary.per_city if latest.get(k) is None}
+    if not (pending or relabel or any(stale.values()) or collecting or never
+            or snapshot_out_of_date(summary.snapshot_upstream, latest)):
+        return Plan()
+    return _plan_with_graph(cities, pending, relabel, stale, collecting, never, latest)
+
+
+def _plan_with_graph(cities: list[str], pending: dict[str, set[str | None]], relabel: bool,
+                     stale: dict[str, list[str]], collecting: dict[str, list[str]], never: set[AssetKey],
+                     latest: Mapping[AssetKey, EventLogEntry | None]) -> Plan:
+    """``plan_incremental`` once something is new: the runs, resolved on the asset graph."""
+    from assets.transforms.project import SEEDS_GROUP
+    from scn.ingest.families import FAMILY_TABLES
+
+    graph = _defs().resolve_asset_graph()
     per_city = city_partitioned_keys()
     plan = Plan()
     affected: set[str] = set()
     unpartitioned_ingest: set[AssetKey] = set()
-    for kind, kind_cities in sorted(pending_inbox().items()):
+    for kind, kind_cities in sorted(pending.items()):
         tables = {lake_key(t) for t in FAMILY_TABLES[kind]}
         plan.reasons.append(f"new {kind} files ({', '.join(sorted(c or '(network)' for c in kind_cities))})")
         if tables & per_city:
@@ -155,24 +242,19 @@ def plan_incremental(instance: DagsterInstance, cities: list[str]) -> Plan:
             unpartitioned_ingest |= tables
             if AssetSelection.assets(*tables).downstream().resolve(graph) & per_city:
                 affected |= set(cities)  # the registry: every city is located against it
-    if stale_label_parts():
+    if relabel:
         affected |= set(cities)
         plan.reasons.append("a new labelling version")
     for table in ENRICHED:
-        stale = [c for c in stale_cities(table) if c in cities]
-        if stale:
-            plan.reasons.append(f"{table} out of date for {', '.join(stale)}")
-        affected |= set(stale)
-    collecting = {s: cs for s, cs in configured().items() if cs}
+        if stale[table]:
+            plan.reasons.append(f"{table} out of date for {', '.join(stale[table])}")
+        affected |= set(stale[table])
     collect = {AssetKey(["collect", s]) for s in collecting}
     if collecting:
         affected |= {c for cs in collecting.values() for c in cs if c in cities}
         plan.reasons.append(f"collection configured for {', '.join(sorted(collecting))}")
     partitioned = {k for k in per_city if k.path[0] != "collect"} | collect
     seeds = set(AssetSelection.groups(SEEDS_GROUP).resolve(graph))
-    latest = instance.get_latest_materialization_events(sorted(graph.get_all_asset_keys()))
-    # assets never materialized (a fresh home, or a model added since): built with what is new
-    never = {k for k in graph.get_all_asset_keys() - per_city if latest.get(k) is None}
     never = set(AssetSelection.assets(*never).downstream().resolve(graph)) - per_city if never else set()
     if affected:
         plan.cities = [c for c in cities if c in affected]
@@ -182,7 +264,7 @@ def plan_incremental(instance: DagsterInstance, cities: list[str]) -> Plan:
         for i, run_cities in enumerate(ranges):
             keys = set(partitioned) | (unpartitioned_ingest if i == 0 else set())
             plan.runs.append((keys | (tail if i == len(ranges) - 1 else set()), run_cities))
-    elif unpartitioned_ingest or never or snapshot_out_of_date(graph, latest):
+    elif unpartitioned_ingest or never or snapshot_out_of_date(snapshot_upstream(graph), latest):
         if not unpartitioned_ingest:
             plan.reasons.append("the snapshot is older than what it is built from")
         sources = unpartitioned_ingest or partitioned
@@ -204,11 +286,16 @@ def contiguous_ranges(wanted: list[str], order: list[str]) -> list[list[str]]:
     return ranges
 
 
-def snapshot_out_of_date(graph: BaseAssetGraph, latest: Mapping[AssetKey, EventLogEntry | None]) -> bool:
-    """Was anything the snapshot is built from materialized after it (a run that failed before publishing), or
-    has it never been published? ``latest``: each asset's latest materialization."""
+def snapshot_upstream(graph: BaseAssetGraph) -> set[AssetKey]:
+    """Every asset the snapshot is built from."""
+    return set(AssetSelection.assets(SNAPSHOT_KEY).upstream().resolve(graph)) - {SNAPSHOT_KEY}
+
+
+def snapshot_out_of_date(upstream: set[AssetKey] | frozenset[AssetKey],
+                         latest: Mapping[AssetKey, EventLogEntry | None]) -> bool:
+    """Was anything the snapshot is built from (``upstream``) materialized after it (a run that failed before
+    publishing), or has it never been published? ``latest``: each asset's latest materialization."""
     snap = latest.get(SNAPSHOT_KEY)
     if snap is None:
         return True
-    upstream = set(AssetSelection.assets(SNAPSHOT_KEY).upstream().resolve(graph)) - {SNAPSHOT_KEY}
     return any(e is not None and e.timestamp > snap.timestamp for e in (latest.get(k) for k in upstream))

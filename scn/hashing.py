@@ -1,8 +1,11 @@
-"""Content hashes of files (archive keys, model versions)."""
+"""Content hashes of files (archive keys, model versions), and a small cache of them keyed by file stamps."""
 
 from __future__ import annotations
 
 import hashlib
+import json
+import os
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -24,3 +27,68 @@ def copy_sha256(source: BinaryIO, target: BinaryIO) -> tuple[str, int]:
         digest.update(chunk)
         size += len(chunk)
     return digest.hexdigest(), size
+
+
+def file_stamp(path: Path) -> list[int]:
+    """[size, mtime_ns, ctime_ns, inode] of a file. Any write to the file changes its ctime (which, unlike the
+    mtime, cannot be set back by hand), and a file replaced by another has another inode: equal stamps mean
+    the same bytes, short of a change to the clock or to the disk behind the file system's back."""
+    st = os.stat(path)
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+
+
+def read_state(path: Path) -> dict:
+    """A JSON object written by ``write_state``; {} when the file is missing, unreadable or not such an object
+    (a state file is a cache: a damaged one is ignored and rebuilt)."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def write_state(path: Path, data: dict) -> None:
+    """Write a JSON object atomically (a temporary file in the same folder, then renamed over ``path``); a
+    failure to write is ignored (the cache is rebuilt next time)."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        tmp.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+
+
+def cached_sha256(files: Iterable[Path], state: Path) -> dict[Path, str | None]:
+    """SHA-256 of each file (None: unreadable), re-hashing only the files whose ``file_stamp`` differs from the
+    one recorded in the JSON ``state`` file (path -> [*stamp, sha256]); the cache then holds exactly ``files``."""
+    cache = read_state(state)
+    out: dict[Path, str | None] = {}
+    kept: dict[str, list] = {}
+    for p in files:
+        key = str(p)
+        try:
+            stamp = file_stamp(p)
+            entry = cache.get(key)
+            sha = entry[-1] if isinstance(entry, list) and entry[:-1] == stamp and isinstance(entry[-1], str) \
+                else file_sha256(p)
+        except OSError:
+            out[p] = None
+            continue
+        out[p], kept[key] = sha, [*stamp, sha]
+    if kept != cache:
+        write_state(state, kept)
+    return out
+
+
+def memo_by_stamps(state: Path, key: object, compute: Callable[[], str]) -> str:
+    """``compute()``, or the value it returned last time for an equal ``key`` (JSON-able: e.g. the stamps of
+    the files the value is computed from), kept in the JSON ``state`` file."""
+    cache = read_state(state)
+    text = json.dumps(key, sort_keys=True, default=str)
+    if cache.get("key") == text and isinstance(cache.get("value"), str):
+        return cache["value"]
+    value = compute()
+    write_state(state, {"key": text, "value": value})
+    return value

@@ -1,39 +1,196 @@
-"""Analysis assets downstream of the marts: correlations, alerts, risk, classifier coverage and evaluation."""
+"""Analysis assets downstream of the marts: correlations, alerts, risk, classifier coverage and evaluation.
 
-from __future__ import annotations
+In a run scoped to the cities whose data changed (the ``scn/changed-cities`` tag of an incremental `scn run`),
+the per-city tables recompute those cities only and keep every other city's rows from the last run; the
+network-wide steps (the Benjamini-Hochberg adjustment of ``correlations``) rerun over all cities, and the
+classifier's evaluation, which reads no city's data, is kept while its inputs are unchanged.
+"""
 
-from dagster import AssetKey, AssetsDefinition
 
+import hashlib
+import json
+from importlib import import_module
+
+from dagster import (
+    AssetExecutionContext,
+    AssetKey,
+    AssetRecordsFilter,
+    AssetsDefinition,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+)
+
+from assets.ingest.partitions import changed_cities
 from assets.keys import analysis_key, lake_key, warehouse_key
-from assets.lake_tables import lake_table_asset
+from assets.resources import LakeResource
+from assets.retry import retry_policy, transient_only
+
+ROWS_TABLE = "correlation_rows"  # per-city rows of `correlations` before the network-wide adjustment
+RATES_TABLE = "correlation_rates"  # the per-city classifier error rates those rows were computed with
 
 
-def _analysis_asset(name: str, deps: list[AssetKey], description: str, function: str | None = None
-                    ) -> AssetsDefinition:
-    """An asset computing ``scn.analysis.tables.<function or name>()`` and storing it as the lake table ``name``."""
-    return lake_table_asset(name, deps, description, module="scn.analysis.tables", group="analysis",
-                            function=function, preview=True)
+def scope(context: AssetExecutionContext, deps: list[AssetKey]) -> tuple[list[str] | None, str]:
+    """The cities this run recomputes (None: every city) and why. Scoped only when the run carries the changed
+    cities and the asset's last result is current for every other city: no input was materialized since, other
+    than by this run or for a changed city (a run that failed half-way, a `--select` run of the marts)."""
+    cities = changed_cities(context.run.tags)
+    if cities is None:
+        return None, "every city (run not scoped)"
+    instance = context.instance
+    last = instance.fetch_materializations(context.asset_key, limit=1).records
+    if not last:
+        return None, "every city (never computed)"
+    for dep in deps:
+        since = instance.fetch_materializations(
+            AssetRecordsFilter(asset_key=dep, after_storage_id=last[0].storage_id), limit=10_000).records
+        for r in since:
+            if r.run_id != context.run_id and (r.partition_key is None or r.partition_key not in cities):
+                return None, f"every city ({dep.to_user_string()} changed since the last result)"
+    return sorted(cities), "changed cities only"
 
 
-analysis_assets = [
-    _analysis_asset("correlations", [warehouse_key("cell_month"), warehouse_key("area_period"),
-                                     warehouse_key("area_attribute_year"), lake_key("areas"),
-                                     analysis_key("classifier_rates")],
-                    "Per city: within-place fixed-effects rate ratios per doubling of hateful posts both ways "
-                    "(speech -> later crime, crime -> later speech), spillover, placebo lead, negative control, "
-                    "prewhitened secondary statistics; each with CI and n; and a direction verdict with evidence. "
-                    "Flagged counts adjusted with the city's own review-measured error rates when it has them "
-                    "(intervals widened over their 95% ranges). Cities with published hate-crime counts per area "
-                    "are analysed at area level (areas x the counts' period, population as exposure); every row "
-                    "says its level and period."),
-    _analysis_asset("alerts", [warehouse_key("area_week"), lake_key("posts"), lake_key("posts_enriched")],
+def _result(frame, computed: list[str] | None, kept: int, reason: str, preview: bool = True,
+            extra: dict | None = None) -> MaterializeResult:
+    meta: dict = {"rows": len(frame), "scope": reason, "cities_kept": kept}
+    if computed is not None:
+        meta["cities_computed"] = MetadataValue.json(computed)
+    if "city_id" in frame.column_names and len(frame):
+        meta["cities"] = len(set(frame["city_id"].to_pylist()))
+    if preview and len(frame):
+        meta["preview"] = MetadataValue.md(frame.slice(0, 10).to_pandas().astype(str).to_markdown(index=False))
+    return MaterializeResult(metadata={**meta, **(extra or {})})
+
+
+def _per_city_asset(name: str, deps: list[AssetKey], description: str) -> AssetsDefinition:
+    """``analysis/<name>``: ``scn.analysis.tables.<name>(cities)`` for the cities in scope, the other cities'
+    rows kept from the lake table ``name``."""
+    @asset(key=analysis_key(name), group_name="analysis", deps=deps, description=description,
+           retry_policy=retry_policy())
+    @transient_only
+    def _asset(context: AssetExecutionContext, lake: LakeResource) -> MaterializeResult:
+        import pyarrow as pa
+
+        tables = import_module("scn.analysis.tables")  # the statistics stack: at run time only
+        cities, reason = scope(context, deps)
+        with lake.scope():
+            previous = tables.previous_table(name) if cities is not None else None
+            if cities is not None and previous is None:
+                cities, reason = None, "every city (no previous result)"
+            fresh = getattr(tables, name)(cities=cities)
+            frame = tables.merge_cities(previous, fresh, cities, tables.PER_CITY[name]) if cities is not None \
+                else pa.Table.from_pandas(fresh, preserve_index=False)
+        lake.replace_table(name, frame)
+        kept = 0 if previous is None else len(set(previous["city_id"].to_pylist()) - set(cities or []))
+        computed = sorted(set(fresh["city_id"].astype(str))) if cities is None else cities
+        context.log.info(f"{name}: computed {len(computed)} cities ({reason}), kept {kept}")
+        return _result(frame, computed, kept, reason)
+
+    return _asset
+
+
+CORRELATION_DEPS = [warehouse_key("cell_month"), warehouse_key("area_period"), warehouse_key("area_attribute_year"),
+                    lake_key("areas"), analysis_key("classifier_rates")]
+
+
+@asset(key=analysis_key("correlations"), group_name="analysis", deps=CORRELATION_DEPS, retry_policy=retry_policy(),
+       description="Per city: within-place fixed-effects rate ratios per doubling of hateful posts both ways "
+                   "(speech -> later crime, crime -> later speech), spillover, placebo lead, negative control, "
+                   "prewhitened secondary statistics; each with CI and n; and a direction verdict with evidence. "
+                   "Flagged counts adjusted with the city's own review-measured error rates when it has them "
+                   "(intervals widened over their 95% ranges). Cities with published hate-crime counts per area "
+                   "are analysed at area level (areas x the counts' period, population as exposure); every row "
+                   "says its level and period. Secondary p-values adjusted across the network (every city).")
+@transient_only
+def correlations(context: AssetExecutionContext, lake: LakeResource) -> MaterializeResult:
+    """Per-city rows for the cities in scope (and those whose measured error rates changed), the other cities'
+    rows kept from ``correlation_rows``; then the network-wide adjustment over every city."""
+    import pyarrow as pa
+
+    from scn.analysis import tables
+    from scn.analysis.engine import adjust
+
+    cities, reason = scope(context, CORRELATION_DEPS)
+    with lake.scope():
+        rates = tables.measured_rates_table()
+        previous = tables.previous_table(ROWS_TABLE) if cities is not None else None
+        if cities is not None and previous is None:
+            cities, reason = None, "every city (no previous result)"
+        if cities is not None:  # a city's own review-measured rates may change without new data of its own
+            cities = sorted(set(cities) | tables.cities_differing(tables.previous_table(RATES_TABLE), rates))
+        fresh = tables.correlation_rows(cities=cities)
+        rows = tables.merge_cities(previous, fresh, cities, ["city_id"]).to_pandas() if cities is not None \
+            else fresh
+        frame = pa.Table.from_pandas(adjust(rows), preserve_index=False)
+    lake.replace_table(ROWS_TABLE, rows)
+    lake.replace_table(RATES_TABLE, rates)
+    lake.replace_table("correlations", frame)
+    kept = 0 if previous is None else len(set(previous["city_id"].to_pylist()) - set(cities or []))
+    computed = sorted(set(fresh["city_id"].astype(str))) if cities is None else cities
+    context.log.info(f"correlations: computed {len(computed)} cities ({reason}), kept {kept}; adjusted over all")
+    return _result(frame, computed, kept, reason)
+
+
+def evaluation_inputs() -> str:
+    """Fingerprint of what the classifier's evaluation reads (no city's data): the model spec and its files'
+    stamps, the evaluation file and the shipped model card."""
+    from pathlib import Path
+
+    from scn.hashing import file_sha256
+    from scn.nlp.evaluation import model_card
+    from scn.settings import settings
+
+    s = settings()
+
+    def stamp(spec: str | None) -> object:
+        if not spec or not Path(spec).exists():
+            return spec
+        p = Path(spec)
+        files = sorted(p.rglob("*")) if p.is_dir() else [p]
+        return [(str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in files if f.is_file()]
+
+    eval_sha = file_sha256(Path(s.classifier_eval)) if s.classifier_eval and Path(s.classifier_eval).is_file() \
+        else None
+    text = json.dumps([s.classifier, stamp(s.classifier), s.classifier_eval, eval_sha, model_card()],
+                      sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+@asset(key=analysis_key("classifier_eval"), group_name="analysis", deps=[lake_key("post_labels")],
+       retry_policy=retry_policy(),
+       description="Held-out precision, recall and F1 per language and class of the classifier in use.")
+@transient_only
+def classifier_eval(context: AssetExecutionContext, lake: LakeResource) -> MaterializeResult:
+    """Network-wide and independent of the cities' posts: in a scoped run it is kept as it is when the model,
+    its evaluation file and its card are those it was computed from; recomputed otherwise."""
+    import pyarrow as pa
+
+    from scn.analysis import tables
+
+    with lake.scope():
+        inputs = evaluation_inputs()
+        last = context.instance.get_latest_materialization_event(context.asset_key)
+        before = last.asset_materialization.metadata.get("inputs") if last and last.asset_materialization else None
+        previous = tables.previous_table("classifier_eval")
+        if changed_cities(context.run.tags) is not None and previous is not None and before is not None \
+                and before.value == inputs:
+            context.log.info("classifier_eval: inputs unchanged, kept as it is")
+            return _result(previous, None, 0, "kept (inputs unchanged)", extra={"inputs": inputs, "reused": True})
+        frame = pa.Table.from_pandas(tables.classifier_evaluation(), preserve_index=False)
+    lake.replace_table("classifier_eval", frame)
+    return _result(frame, None, 0, "computed", extra={"inputs": inputs, "reused": False})
+
+
+analysis_assets: list[AssetsDefinition] = [
+    correlations,
+    _per_city_asset("alerts", [warehouse_key("area_week"), lake_key("posts"), lake_key("posts_enriched")],
                     "Early warning: weekly bursts of flagged speech per area against a seasonal negative-binomial "
                     "baseline (at most one false alert per area-year expected), and coordinated posting "
-                    "(independent near-duplicate hateful texts from many accounts in a short window; shares apart)."),
-    _analysis_asset("risk", [warehouse_key("area_month"), warehouse_key("survey_indices")],
+                    "(independent near-duplicate hateful texts from many accounts in a short window; shares "
+                    "apart). Per city: a scoped run recomputes its changed cities only."),
+    _per_city_asset("risk", [warehouse_key("area_month"), warehouse_key("survey_indices")],
                     "Local risk profile: areas ranked by empirical-Bayes smoothed rates of recent speech and hate "
-                    "crime, with exceedance probabilities, 90% rank intervals and reasons as bands."),
-    _analysis_asset("classifier_eval", [lake_key("post_labels")],
-                    "Held-out precision, recall and F1 per language and class of the classifier in use.",
-                    function="classifier_evaluation"),
+                    "crime, with exceedance probabilities, 90% rank intervals and reasons as bands. Per city: a "
+                    "scoped run recomputes its changed cities only."),
+    classifier_eval,
 ]

@@ -1,5 +1,7 @@
 """City partitions of the ingest assets: registered from the inbox's city folders, run as one range."""
 
+from collections.abc import Mapping
+
 from dagster import AssetKey, DagsterInstance, DynamicPartitionsDefinition
 
 from assets.keys import lake_key
@@ -13,6 +15,9 @@ CITY_PARTITIONS = DynamicPartitionsDefinition(name="city")
 PARTITIONED_KINDS = ("boundaries", "social", "crime", "survey", "area-attributes", "crime-counts")
 RANGE_START = "dagster/asset_partition_range_start"
 RANGE_END = "dagster/asset_partition_range_end"
+# run tag of an incremental run: the cities whose data changed (comma-separated); downstream unpartitioned assets
+# (dbt models, analysis, publish) recompute only these cities' rows. Absent: every city (a full run).
+CHANGED_CITIES_TAG = "scn/changed-cities"
 
 
 def partitioned_keys() -> list[AssetKey]:
@@ -39,3 +44,16 @@ def range_tags(cities: list[str]) -> dict[str, str]:
 def touches_partitions(keys: set[AssetKey] | None) -> bool:
     """Does a selection (None: everything) include a city-partitioned asset?"""
     return keys is None or bool(keys & set(partitioned_keys()))
+
+
+def changed_cities_tags(cities: list[str]) -> dict[str, str]:
+    """The run tag naming the cities an incremental run recomputes."""
+    return {CHANGED_CITIES_TAG: ",".join(cities)}
+
+
+def changed_cities(tags: Mapping[str, str]) -> list[str] | None:
+    """The cities a run recomputes, read from its tags: None when the run is not scoped (every city)."""
+    value = tags.get(CHANGED_CITIES_TAG)
+    if value is None:
+        return None
+    return [c for c in value.split(",") if c]

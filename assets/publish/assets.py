@@ -19,7 +19,8 @@ ANALYSIS_PUBLISHED = ("correlations", "alerts", "risk", "classifier_eval", "revi
     group_name="publish",
     deps=[*mart_keys(), *(analysis_key(t) for t in ANALYSIS_PUBLISHED)],
     description="Serving snapshot: every mart (under its own name, cities and areas included) and the "
-                "analysis tables, as Parquet under serving/snapshots/<id>/; serving/current swapped atomically.",
+                "analysis tables, as Parquet under serving/snapshots/<id>/; serving/current swapped atomically. "
+                "Tables whose content is unchanged since the last snapshot are linked from it, not written again.",
 )
 @transient_only
 def serving_snapshot(context: AssetExecutionContext, warehouse: WarehouseResource,
@@ -35,18 +36,22 @@ def serving_snapshot(context: AssetExecutionContext, warehouse: WarehouseResourc
     with serving_store.scope():
         # `order by all`: the same warehouse always publishes byte-identical tables (reproducible snapshots)
         queries = {m: f"select * from {m} order by all" for m in marts}
+        fingerprints = {}  # a lake table's parts are named by their content's hash: its fingerprint for free
         for t in ANALYSIS_PUBLISHED:
             if lake.has_table(t):
                 queries[t] = f"select * from {lake.scan(t)} order by all"
+                fingerprints[t] = ",".join(sorted(p.name for p in lake.table_dir(t).glob("part-*.parquet")))
         from scn.ingest.ingest_warnings import published as ingest_warnings
 
         health = {"asset_health": asset_health(context), "check_results": check_results(context),
                   "collection_health": collection_health(context), "ingest_warnings": ingest_warnings()}
         snap = serving.publish(health, run_id=context.run_id, data_date=data_date,
-                               from_duckdb=(warehouse.path(), queries))
+                               from_duckdb=(warehouse.path(), queries), fingerprints=fingerprints)
         meta = serving.manifest(snap)
+    context.log.info(f"snapshot: {len(meta['reused'])} of {len(meta['tables'])} tables reused unchanged")
     return MaterializeResult(metadata={
         "snapshot": str(snap),
         "tables": MetadataValue.json(meta["tables"]),
+        "reused": MetadataValue.json(meta["reused"]),
         "data_date": str(data_date),
     })

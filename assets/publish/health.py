@@ -56,6 +56,22 @@ def asset_health(context: AssetExecutionContext) -> pd.DataFrame:
     return out
 
 
+def _latest_completed(context: AssetExecutionContext, ck):
+    """The latest evaluation of ``ck`` that ran to a result (passed or failed). A check only planned by a later
+    run (its model skipped as unchanged, or the run stopped before it) leaves the previous result standing; a
+    check never evaluated gives None."""
+    from dagster._core.storage.asset_check_execution_record import (
+        COMPLETED_ASSET_CHECK_EXECUTION_RECORD_STATUSES,
+    )
+
+    record = context.instance.get_latest_asset_check_evaluation_record(ck)
+    if record is None or record.status in COMPLETED_ASSET_CHECK_EXECUTION_RECORD_STATUSES:
+        return record
+    history = context.instance.event_log_storage.get_asset_check_execution_history(
+        ck, limit=1, status=set(COMPLETED_ASSET_CHECK_EXECUTION_RECORD_STATUSES))
+    return history[0] if history else None
+
+
 def check_results(context: AssetExecutionContext) -> pd.DataFrame:
     """Latest evaluation of every asset check (dbt tests included): passed, severity, when."""
     import pandas as pd
@@ -63,7 +79,7 @@ def check_results(context: AssetExecutionContext) -> pd.DataFrame:
     graph = _graph(context)
     rows = []
     for ck in sorted(graph.asset_check_keys, key=lambda k: (k.asset_key.to_user_string(), k.name)):
-        record = context.instance.get_latest_asset_check_evaluation_record(ck)
+        record = _latest_completed(context, ck)
         evaluation = record.evaluation if record else None
         rows.append({
             "asset_key": ck.asset_key.to_user_string(),

@@ -1,27 +1,178 @@
 """Every dbt model is a Dagster asset; dbt tests (data and unit tests) surface as asset checks."""
 
+import hashlib
 import json
+from collections.abc import Iterator
 from functools import cache
+from pathlib import Path
+from typing import Any
 
-from dagster import AssetExecutionContext, AssetKey
+from dagster import AssetExecutionContext, AssetKey, Output
 from dagster_dbt import DbtCliResource, dbt_assets
 
+from assets.ingest.partitions import changed_cities
 from assets.resources import LakeResource
-from assets.transforms.project import TRANSLATOR, dbt_project, dbt_vars
+from assets.transforms.project import TRANSLATOR, dbt_project, dbt_vars, project_fingerprint
+from scn.settings import settings
 
 # the DuckDB warehouse has one writer: every dbt step takes a slot of this pool (one slot in the production profile)
 WAREHOUSE_POOL = "duckdb_warehouse"
+# skip models none of whose lake tables changed (and their tests) in a per-city build; their checks keep their
+# last completed evaluation (assets/publish/health.py reads a check only planned as not re-run)
+SKIP_UNCHANGED = True
+UNCHANGED = "scn/unchanged"  # materialization metadata of a model not rebuilt: nothing it is built from changed
 
 
 @dbt_assets(manifest=dbt_project().manifest_path, project=dbt_project(), dagster_dbt_translator=TRANSLATOR,
             name="scn_dbt_models", pool=WAREHOUSE_POOL, op_tags={"scn/writes-warehouse": "true"})
 def scn_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, lake: LakeResource):
     """`dbt build` (models, then their tests) over the selected models. Lake tables of families no file has
-    brought yet are created empty first (a sensor run that ingested social files only must still build)."""
+    brought yet are created empty first (a sensor run that ingested social files only must still build).
+
+    A run tagged with the cities whose data changed (an incremental `scn run`), on a warehouse last built
+    successfully by this same project in this home, is a per-city build: the per-city marts replace those cities'
+    rows only, models (and seeds) none of whose lake tables changed since they were built are not rebuilt (nor
+    their tests run: they are reported materialized with ``scn/unchanged``), and unit tests are skipped (they
+    test the SQL, which already passed them). Any other run rebuilds every selected table and runs every test."""
     created = lake.ensure_tables(())
     if created:
         context.log.info(f"lake tables created empty: {', '.join(created)}")
-    yield from dbt.cli(["build", "--vars", dbt_vars()], context=context).stream()
+    built, project, tables = read_state(), project_fingerprint(), lake_fingerprints()
+    cities = changed_cities(context.run.tags)
+    selected = {k.path[-1] for k in context.selected_asset_keys}
+    home = str(settings().home)  # the views name the lake by its path: a home moved or copied is rebuilt whole
+    per_city = cities is not None and built.get("project") == project and built.get("home") == home
+    skipped = sorted(selected & unchanged_nodes(changed_tables(built.get("lake", {}), tables))) \
+        if per_city and SKIP_UNCHANGED else []
+    args = build_args(cities if per_city else None, skipped)
+    context.log.info(f"dbt {' '.join(args)}")
+    state_path().unlink(missing_ok=True)  # a build that fails half-way leaves the next one a full rebuild
+    yield from unchanged_outputs(context, skipped)  # first: Dagster wants outputs in dependency order
+    yield from dbt.cli(args, context=context).stream()
+    # the lake state each table's models are now built from: kept old for a table some model of which was not built
+    done = selected
+    lake_state = {t: fp if downstream(t) <= done else built.get("lake", {}).get(t) for t, fp in tables.items()}
+    if per_city or set(incremental_names()) <= done:  # every per-city mart is as this project builds it
+        write_state({"project": project, "home": home, "lake": {t: fp for t, fp in lake_state.items() if fp}})
+
+
+def build_args(cities: list[str] | None, skipped: list[str]) -> list[str]:
+    """The `dbt build` arguments: per city (``cities``: var ``cities``, no unit tests, ``skipped`` models and
+    seeds excluded) or, with ``cities`` None, a full refresh with every test."""
+    if cities is None:
+        return ["build", "--vars", dbt_vars(), "--full-refresh"]
+    return ["build", "--vars", dbt_vars(cities), "--exclude", " ".join(["resource_type:unit_test", *skipped])]
+
+
+def unchanged_outputs(context: AssetExecutionContext, names: list[str]) -> Iterator[Output]:
+    """Outputs of the selected models not rebuilt, in dependency order, so what depends on them in the run still
+    runs (none of them depends on a model rebuilt: that one would be built from a changed table too)."""
+    order = {n: i for i, n in enumerate(topological_names())}
+    for name in sorted(names, key=order.__getitem__):
+        key = AssetKey(["warehouse", name])  # seeds too (ScnDbtTranslator)
+        if key in context.selected_asset_keys:
+            yield Output(None, output_name=key.to_python_identifier(),
+                         metadata={UNCHANGED: "none of the lake tables it is built from changed since its last build"})
+
+
+def changed_tables(before: dict[str, str], now: dict[str, str]) -> set[str]:
+    """Lake tables whose parts differ from the last successful build's."""
+    return {t for t in before.keys() | now.keys() if before.get(t) != now.get(t)}
+
+
+def unchanged_nodes(changed: set[str]) -> set[str]:
+    """Models and seeds (names) built from none of the ``changed`` lake tables."""
+    touched = set().union(*(downstream(t) for t in changed)) if changed else set()
+    return (set(model_names()) | set(seed_names())) - touched
+
+
+@cache
+def _manifest() -> dict[str, Any]:
+    return json.loads(dbt_project().manifest_path.read_text())
+
+
+def _descendants(node: str) -> set[str]:
+    children, seen, todo = _manifest()["child_map"], set(), [node]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            if child not in seen:
+                seen.add(child)
+                todo.append(child)
+    return seen
+
+
+@cache
+def downstream(table: str) -> frozenset[str]:
+    """Models (names) built from a lake table. The ingest log counts for `stg_ingest_log` and what reads it only:
+    the registries' newest-part order (macros/newest_part.sql) changes only with the registry table's own parts."""
+    node = "model.scn.stg_ingest_log" if table == "ingest_log" else f"source.scn.lake.{table}"
+    nodes = _descendants(node) | ({node} if table == "ingest_log" else set())
+    return frozenset(n.split(".")[-1] for n in nodes if n.startswith("model."))
+
+
+@cache
+def topological_names() -> tuple[str, ...]:
+    """Every model and seed (names), each after what it is built from."""
+    parents, nodes = _manifest()["parent_map"], _manifest()["nodes"]
+    ids = [i for i, n in nodes.items() if n["resource_type"] in ("model", "seed")]
+    done: dict[str, None] = {}
+
+    def visit(node: str) -> None:
+        if node in done or node not in nodes:
+            return
+        for parent in parents.get(node, []):
+            visit(parent)
+        done[node] = None
+
+    for node in sorted(ids):
+        visit(node)
+    return tuple(nodes[i]["name"] for i in done if nodes[i]["resource_type"] in ("model", "seed"))
+
+
+@cache
+def model_names() -> tuple[str, ...]:
+    return tuple(n["name"] for n in _manifest()["nodes"].values() if n["resource_type"] == "model")
+
+
+@cache
+def seed_names() -> tuple[str, ...]:
+    return tuple(n["name"] for n in _manifest()["nodes"].values() if n["resource_type"] == "seed")
+
+
+@cache
+def incremental_names() -> tuple[str, ...]:
+    """The models built per city (materialized incremental)."""
+    return tuple(n["name"] for n in _manifest()["nodes"].values()
+                 if n["resource_type"] == "model" and n["config"].get("materialized") == "incremental")
+
+
+def lake_fingerprints() -> dict[str, str]:
+    """lake table -> fingerprint of its parts (names, sizes, modification times)."""
+    root = settings().paths.lake
+    out = {}
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()) if root.exists() else []:
+        parts = sorted(folder.glob("part-*.parquet"))
+        text = "|".join(f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in parts)
+        out[folder.name] = hashlib.sha256(text.encode()).hexdigest()[:16]
+    return out
+
+
+def state_path() -> Path:
+    """What the last successful build was built from (project fingerprint, lake tables' parts): next to the
+    warehouse."""
+    return settings().paths.warehouse.with_name("warehouse.dbt-state.json")
+
+
+def read_state() -> dict[str, Any]:
+    path = state_path()
+    try:
+        return json.loads(path.read_text()) if path.exists() else {}
+    except ValueError:
+        return {}
+
+
+def write_state(state: dict[str, Any]) -> None:
+    state_path().write_text(json.dumps(state, indent=1, sort_keys=True) + "\n")
 
 
 @cache

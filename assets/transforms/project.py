@@ -1,5 +1,6 @@
 """The dbt project under transforms/, wired into Dagster once: asset keys, groups, manifest, the CLI resource."""
 
+import hashlib
 import json
 import shutil
 import sys
@@ -49,10 +50,29 @@ def dbt_executable() -> str:
     return str(venv_dbt) if venv_dbt.exists() else (shutil.which("dbt") or "dbt")
 
 
-def dbt_vars() -> str:
-    """What dbt needs from the settings, as ``--vars`` (dbt reads no environment of ours)."""
+def dbt_vars(cities: list[str] | None = None) -> str:
+    """What dbt needs from the settings, as ``--vars`` (dbt reads no environment of ours); ``cities``: the cities
+    an incremental build recomputes (var ``cities``, macros/city_incremental.sql), None for every city."""
     s = settings()
-    return json.dumps({"scn_home": str(s.home), "min_group": s.min_group})
+    values: dict[str, Any] = {"scn_home": str(s.home), "min_group": s.min_group}
+    if cities is not None:
+        values["cities"] = cities
+    return json.dumps(values)
+
+
+def project_files() -> list[Path]:
+    """The files that define the dbt project (models, macros, tests, seeds, project and profile yml), sorted."""
+    return sorted(p for pattern in ("models/**/*", "macros/**/*", "tests/**/*", "seeds/**/*", "*.yml")
+                  for p in TRANSFORMS_DIR.glob(pattern) if p.is_file())
+
+
+def project_fingerprint() -> str:
+    """Hash of the project's files and of the vars every row depends on: a per-city incremental build is only
+    valid on a warehouse built with the same fingerprint (otherwise unchanged cities' rows are stale)."""
+    digest = hashlib.sha256(json.dumps({"min_group": settings().min_group}).encode())
+    for p in project_files():
+        digest.update(str(p.relative_to(TRANSFORMS_DIR)).encode() + b"\0" + p.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
 
 
 class _Preparer(DbtProjectPreparer):
@@ -76,9 +96,7 @@ def _manifest_stale(manifest: Path) -> bool:
     if not manifest.exists():
         return True
     built = manifest.stat().st_mtime
-    watched = [p for pattern in ("models/**/*", "macros/**/*", "tests/**/*", "seeds/**/*", "*.yml")
-               for p in TRANSFORMS_DIR.glob(pattern) if p.is_file()]
-    return any(p.stat().st_mtime > built for p in watched)
+    return any(p.stat().st_mtime > built for p in project_files())
 
 
 def dbt_resource() -> DbtCliResource:

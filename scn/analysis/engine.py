@@ -288,10 +288,17 @@ def measured_rates(rates: pd.DataFrame) -> pd.DataFrame:
 def analyse(panel: pd.DataFrame, areas: pd.DataFrame | None = None, max_lag: int = MAX_LAG,
             rates: pd.DataFrame | None = None, area_panel: pd.DataFrame | None = None,
             attributes: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The engine's table: ``analyse_rows`` of every city, then the network-wide ``adjust``."""
+    return adjust(analyse_rows(panel, areas, max_lag, rates, area_panel, attributes))
+
+
+def analyse_rows(panel: pd.DataFrame, areas: pd.DataFrame | None = None, max_lag: int = MAX_LAG,
+                 rates: pd.DataFrame | None = None, area_panel: pd.DataFrame | None = None,
+                 attributes: pd.DataFrame | None = None) -> pd.DataFrame:
     """The engine's table (``TABLE_COLUMNS``): every analysis of every city, then one ``verdict`` row per city
     (its evidence as JSON in ``detail``); every row carries its city's verdict and the ``level`` (``cell`` or
-    ``area``) and ``period`` (``month``, ``quarter``, ``year``) it was computed at. Secondary p-values are
-    Benjamini-Hochberg adjusted across analyses, lags and cities (the raw value is in ``detail``). ``rates``:
+    ``area``) and ``period`` (``month``, ``quarter``, ``year``) it was computed at; cities in order, each computed
+    from its own rows only. Secondary p-values are raw here: ``adjust`` pools them across the network. ``rates``:
     classifier error rates (``geo.misclass``), for every city or, with a ``city_id`` column, per city.
 
     ``area_panel``: ``area_period`` rows (``AREA_PANEL_COLUMNS``, optional ``population``); a city with published
@@ -340,15 +347,31 @@ def analyse(panel: pd.DataFrame, areas: pd.DataFrame | None = None, max_lag: int
                     "ci_high": np.nan, "p_value": np.nan, "n": evidence["n_cells"] * evidence["n_periods"],
                     "unit": "verdict", "verdict": code, **where, "detail": evidence})
     if not out:
-        return pd.DataFrame({c: pd.Series(dtype="float64" if c in ("estimate", "ci_low", "ci_high", "p_value")
-                                          else "int64" if c in ("n", "lag") else "object") for c in TABLE_COLUMNS})
-    table = pd.DataFrame(out)
+        return empty_table()
+    rows = pd.DataFrame(out)
+    rows["detail"] = [json.dumps(d, default=str) for d in rows["detail"]]
+    return rows[TABLE_COLUMNS]
+
+
+def empty_table() -> pd.DataFrame:
+    """The engine's table with no rows (``TABLE_COLUMNS``, typed)."""
+    return pd.DataFrame({c: pd.Series(dtype="float64" if c in ("estimate", "ci_low", "ci_high", "p_value")
+                                      else "int64" if c in ("n", "lag") else "object") for c in TABLE_COLUMNS})
+
+
+def adjust(rows: pd.DataFrame) -> pd.DataFrame:
+    """The network-wide step of the engine's table: ``rows`` (``analyse_rows`` of every city, cities in order)
+    with the secondary p-values Benjamini-Hochberg adjusted across analyses, lags and cities (the raw value kept
+    in ``detail`` as ``p_raw``)."""
+    if rows.empty:
+        return empty_table()
+    table = rows.reset_index(drop=True).copy()
     secondary = table["analysis"].isin(SECONDARY)
     raw_p = table.loc[secondary, "p_value"]
     table.loc[secondary, "p_value"] = bh_adjust(raw_p)
-    table.loc[secondary, "detail"] = [{**d, "p_raw": None if pd.isna(p) else round(float(p), 6)}
+    table.loc[secondary, "detail"] = [json.dumps({**json.loads(d), "p_raw": None if pd.isna(p) else
+                                                  round(float(p), 6)}, default=str)
                                       for d, p in zip(table.loc[secondary, "detail"], raw_p, strict=True)]
-    table["detail"] = [json.dumps(d, default=str) for d in table["detail"]]
     table["n"], table["lag"] = table["n"].astype("int64"), table["lag"].astype("int64")
     return table[TABLE_COLUMNS]
 

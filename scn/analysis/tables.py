@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from geo.h3index import area_cells
 from geo.risk import RISK_COLUMNS, risk_profile
@@ -15,6 +18,12 @@ from scn import lake
 from scn.analysis.coordination import coordinated_posting
 from scn.nlp.evaluation import evaluation_table
 from scn.settings import h3_resolution, paths
+
+ALERT_COLUMNS = ["city_id", "alert_type", "area_code", "period", "score", "evidence", "first_seen", "last_seen"]
+ALERT_ORDER = ["city_id", "alert_type", "period", "area_code"]
+RISK_ORDER = ["city_id", "rank"]
+# per-city tables: recomputed for the changed cities only, the other cities' rows kept (name -> stable sort order)
+PER_CITY = {"alerts": ALERT_ORDER, "risk": RISK_ORDER}
 
 
 def read_warehouse(sql: str) -> pd.DataFrame:
@@ -31,40 +40,105 @@ def warehouse_tables() -> set[str]:
     return set(frame["table_name"]) if len(frame) else set()
 
 
-def correlations(max_lag: int = 3) -> pd.DataFrame:
+def _city_filter(cities: list[str] | None) -> str:
+    """A SQL ``where`` keeping the rows of ``cities`` (every row when None)."""
+    if cities is None:
+        return ""
+    quoted = ", ".join("'" + c.replace("'", "''") + "'" for c in cities)
+    return f" where city_id in ({quoted})" if cities else " where false"
+
+
+def correlation_rows(max_lag: int = 3, cities: list[str] | None = None) -> pd.DataFrame:
+    """The per-city part of ``correlations`` (``scn.analysis.engine.analyse_rows``): every analysis of ``cities``
+    (None: every city), each computed from its own rows only, secondary p-values not yet adjusted."""
+    from scn.analysis.engine import (
+        AREA_PANEL_COLUMNS,
+        analyse_rows,
+        empty_table,
+        finest_cells,
+        measured_rates,
+    )
+
+    tables, where = warehouse_tables(), _city_filter(cities)
+    cell_month = read_warehouse(f"select * from cell_month{where}") if "cell_month" in tables else pd.DataFrame()
+    area_panel = read_warehouse(f"select {', '.join(AREA_PANEL_COLUMNS)}, population from area_period{where} "
+                                "order by all") if "area_period" in tables else None
+    attributes = read_warehouse(f"select * from area_attribute_year{where}") \
+        if "area_attribute_year" in tables else None
+    if cell_month.empty and (area_panel is None or area_panel.empty):
+        return empty_table()
+    areas = lake.read_table("areas", where=None if cities is None else "list_contains(?, city_id)",
+                            params=None if cities is None else [cities])
+    areas_of_cells = area_cells(areas, h3_resolution()) if len(areas) and len(cell_month) else None
+    rates = measured_rates(lake.read_table("classifier_rates") if lake.has_table("classifier_rates") else None)
+    return analyse_rows(finest_cells(cell_month), areas_of_cells, max_lag=max_lag,
+                        rates=rates if len(rates) else None, area_panel=area_panel, attributes=attributes)
+
+
+def correlations(max_lag: int = 3, cities: list[str] | None = None,
+                 previous_rows: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per-city speech x crime engine on ``cell_month`` (``scn.analysis.engine``, the code path of
     ``scn analyse``): within-place effects both ways, placebo, negative control, secondary statistics and a
     verdict per city; see docs/geo.md. A city with published hate-crime counts is analysed on ``area_period``
     (areas x the period of its counts, population as exposure, ``area_attribute_year`` as controls); every row
-    says its ``level`` and ``period``."""
-    from scn.analysis.engine import AREA_PANEL_COLUMNS, analyse, finest_cells, measured_rates
+    says its ``level`` and ``period``.
 
-    tables = warehouse_tables()
-    cell_month = read_warehouse("select * from cell_month") if "cell_month" in tables else pd.DataFrame()
-    area_panel = read_warehouse(f"select {', '.join(AREA_PANEL_COLUMNS)}, population from area_period "
-                                "order by all") if "area_period" in tables else None
-    attributes = read_warehouse("select * from area_attribute_year") if "area_attribute_year" in tables else None
-    if cell_month.empty and (area_panel is None or area_panel.empty):
-        return analyse(cell_month)
-    areas = lake.read_table("areas")
-    areas_of_cells = area_cells(areas, h3_resolution()) if len(areas) and len(cell_month) else None
-    rates = measured_rates(lake.read_table("classifier_rates") if lake.has_table("classifier_rates") else None)
-    return analyse(finest_cells(cell_month), areas_of_cells, max_lag=max_lag, rates=rates if len(rates) else None,
-                   area_panel=area_panel, attributes=attributes)
+    ``cities``: recompute these cities only and take every other city's rows from ``previous_rows`` (the
+    ``correlation_rows`` of the last run); the network-wide Benjamini-Hochberg step always runs over all."""
+    from scn.analysis.engine import adjust
+
+    rows = correlation_rows(max_lag, cities)
+    if cities is not None:
+        rows = merge_cities(previous_rows, rows, cities, ["city_id"]).to_pandas()
+    return adjust(rows)
 
 
-def alerts() -> pd.DataFrame:
+def merge_cities(previous: pd.DataFrame | pa.Table | None, fresh: pd.DataFrame | pa.Table, cities: list[str],
+                 order: list[str]) -> pa.Table:
+    """``fresh`` (the rows of ``cities``, just computed) with the rows of every other city in ``previous`` (the
+    table of the last run, computed from the same inputs for them), sorted stably by ``order`` (``city_id``
+    first): the table a recomputation of every city gives. Columns matched by name, types promoted as a
+    concatenation of the cities' frames would be (a column empty in one part takes the other's type)."""
+    table = fresh if isinstance(fresh, pa.Table) else pa.Table.from_pandas(fresh, preserve_index=False)
+    if previous is not None and len(previous):
+        old = previous if isinstance(previous, pa.Table) else pa.Table.from_pandas(previous, preserve_index=False)
+        kept = pc.invert(pc.is_in(old["city_id"].cast(pa.string()), value_set=pa.array(cities, pa.string())))
+        table = pa.concat_tables([old.filter(pc.fill_null(kept, True)), _like(table, old.schema)],
+                                 promote_options="permissive")
+    return table.take(pc.sort_indices(table, [(c, "ascending") for c in order])) if table.num_rows else table
+
+
+def _like(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    """``table`` with every column that ``schema`` types otherwise cast to that type where its values allow (a
+    column with no value, e.g. no alert of that kind in the cities recomputed, takes the previous run's type)."""
+    for i, field in enumerate(table.schema):
+        j = schema.get_field_index(field.name)
+        if j < 0 or schema.field(j).type == field.type:
+            continue
+        column = table.column(i)
+        try:
+            cast = column.cast(schema.field(j).type) if column.null_count < len(column) \
+                else pa.nulls(len(column), schema.field(j).type)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+            continue  # values the old type cannot hold: promoted on concatenation, or refused there
+        table = table.set_column(i, field.with_type(schema.field(j).type), cast)
+    return table
+
+
+def alerts(cities: list[str] | None = None) -> pd.DataFrame:
     """Early warning: weekly bursts of flagged speech per area (``area_week`` mart, a seasonal negative-binomial
     baseline, at most ``false_alarms_per_year`` false alerts per area-year; geo.warning) and coordinated posting
-    campaigns (independent near-duplicates with hateful content; scn.analysis.coordination).
+    campaigns (independent near-duplicates with hateful content; scn.analysis.coordination). Both are computed
+    per city from the city's own rows: ``cities`` limits the table to these cities (None: every city).
 
     Coordinated posting reads post text and pseudonyms inside the pipeline; the result carries neither.
     """
     frames = []
     counts = pd.DataFrame()
     if "area_week" in warehouse_tables():  # the weekly counts dbt computes (weeks with posts in the area)
+        where = _city_filter(cities)
         counts = read_warehouse("select city_id, area_code, period as week, flagged_posts from area_week "
-                                "where posts > 0 order by all")
+                                + (f"{where} and posts > 0" if where else "where posts > 0") + " order by all")
     if len(counts):
         bursts = speech_bursts(counts)
         if len(bursts):
@@ -75,7 +149,10 @@ def alerts() -> pd.DataFrame:
     if lake.has_table("posts"):
         # one city at a time (clusters never cross cities): peak memory is one city's texts, not the network's
         per_city = []
+        wanted = None if cities is None else set(cities)
         for city in sorted(lake.value_counts("posts", "city_id")):
+            if wanted is not None and city not in wanted:
+                continue
             posts = lake.read_table("posts", ["post_key", "city_id", "created_at", "text", "author_pseudo"],
                                     where="city_id = ?", params=[city])
             labels = lake.read_table("posts_enriched", ["post_key", "label"], where="city_id = ?", params=[city])
@@ -94,29 +171,65 @@ def alerts() -> pd.DataFrame:
                 "score": coordinated["accounts"].astype(float), "evidence": coordinated["evidence"].astype(str),
                 "first_seen": pd.to_datetime(coordinated["first_seen"], utc=True),
                 "last_seen": pd.to_datetime(coordinated["last_seen"], utc=True)}))
-    columns = ["city_id", "alert_type", "area_code", "period", "score", "evidence", "first_seen", "last_seen"]
+    columns = ALERT_COLUMNS
     if not frames:
-        return pd.DataFrame({c: pd.Series(dtype="float64" if c == "score" else "string") for c in columns})
+        kinds = {"score": "float64", "first_seen": "datetime64[us, UTC]", "last_seen": "datetime64[us, UTC]"}
+        return pd.DataFrame({c: pd.Series(dtype=kinds.get(c, "string")) for c in columns})
     out = pd.concat(frames, ignore_index=True)[columns]
     out["first_seen"] = pd.to_datetime(out["first_seen"], utc=True)
     out["last_seen"] = pd.to_datetime(out["last_seen"], utc=True)
-    return out.sort_values(["city_id", "alert_type", "period", "area_code"], kind="stable", ignore_index=True)
+    return out.sort_values(ALERT_ORDER, kind="stable", ignore_index=True)
 
 
-def risk() -> pd.DataFrame:
+def risk(cities: list[str] | None = None) -> pd.DataFrame:
     """Areas ranked by empirical-Bayes smoothed rates of recent speech and hate crime per population, with
-    exceedance probabilities, rank intervals and reasons (geo.risk)."""
-    tables = warehouse_tables()
-    area_month = read_warehouse("select * from area_month") if "area_month" in tables else None
+    exceedance probabilities, rank intervals and reasons (geo.risk); each city smoothed and ranked on its own
+    rows, so ``cities`` limits the table to these cities (None: every city)."""
+    tables, where = warehouse_tables(), _city_filter(cities)
+    area_month = read_warehouse(f"select * from area_month{where}") if "area_month" in tables else None
     if area_month is None or area_month.empty:
         return pd.DataFrame(columns=RISK_COLUMNS)
     survey = None
     if "survey_indices" in tables:
-        survey = read_warehouse("select city_id, group_value as area_code, construct, mean "
-                                "from survey_indices where group_type = 'area' and not suppressed")
+        survey = read_warehouse("select city_id, group_value as area_code, construct, mean from survey_indices "
+                                + (f"{where} and " if where else "where ")
+                                + "group_type = 'area' and not suppressed")
     return risk_profile(area_month, survey)
 
 
 def classifier_evaluation() -> pd.DataFrame:
     """Accuracy of the classifier that labels posts, per language and class (``scn.nlp.evaluation_table``)."""
     return evaluation_table()
+
+
+def previous_table(name: str) -> pa.Table | None:
+    """The lake table ``name`` as the last run left it (Arrow, row order kept); None when it does not exist."""
+    parts = sorted(lake.table_dir(name).glob("part-*.parquet")) if lake.has_table(name) else []
+    if not parts:
+        return None
+    return pa.concat_tables([pq.read_table(p) for p in parts], promote_options="permissive")
+
+
+def measured_rates_table() -> pd.DataFrame:
+    """The per-city classifier error rates ``correlations`` adjusts with (``engine.measured_rates``)."""
+    from scn.analysis.engine import measured_rates
+
+    return measured_rates(lake.read_table("classifier_rates") if lake.has_table("classifier_rates") else None)
+
+
+def cities_differing(before: pd.DataFrame | pa.Table | None, after: pd.DataFrame) -> set[str]:
+    """Cities whose rows differ between two versions of a small per-city table (every city of ``after`` when
+    there is no ``before``, or its columns differ)."""
+    if before is None:
+        return set(after["city_id"].astype(str)) if "city_id" in after else set()
+    before = before.to_pandas() if isinstance(before, pa.Table) else before
+    if list(before.columns) != list(after.columns):
+        return set(before["city_id"].astype(str)) | set(after["city_id"].astype(str))
+
+    def rows(frame: pd.DataFrame) -> pd.Series:
+        index = pd.MultiIndex.from_arrays([frame["city_id"].astype(str).to_numpy(),
+                                           pd.util.hash_pandas_object(frame.astype(str), index=False).to_numpy()])
+        return pd.Series(1, index=index).groupby(level=[0, 1]).sum()
+
+    diff = rows(before).sub(rows(after), fill_value=0)
+    return set(diff[diff != 0].index.get_level_values(0))

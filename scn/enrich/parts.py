@@ -1,15 +1,26 @@
 """Which cities' enriched parts are out of date: a fingerprint per city of what ``posts_enriched`` and
-``crimes_enriched`` are computed from (light: duckdb over the lake, no NLP or geo stack; `scn run` plans with it)."""
+``crimes_enriched`` are computed from, and which ``post_labels`` parts another labelling version wrote (light:
+duckdb over the lake and file stamps, no NLP or geo stack; `scn run` plans with it)."""
 
 from __future__ import annotations
 
 import hashlib
+from importlib import resources
+from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from scn import lake
-from scn.settings import h3_resolution
+from scn.hashing import file_stamp, memo_by_stamps
+from scn.settings import h3_resolution, paths, settings
+
+# scn/nlp modules whose code decides labels beside the model artefact (the evidence rules, the target groups):
+# their source joins the labelling version, so a change of a rule re-labels every post once
+RULE_MODULES = ("rules.py", "targets.py")
+# the code that computes the labelling version: a change of it recomputes the memo (not the version itself)
+VERSION_CODE = ("scn/nlp/model.py", "scn/nlp/lexicon.py", "scn/nlp/transformer.py", "scn/review/adapters.py",
+                "scn/enrich/parts.py")
 
 
 def _read(sql: str) -> pd.DataFrame:
@@ -69,3 +80,81 @@ def stale_cities(table: str, res: int | None = None) -> list[str]:
     return sorted({c for c, fp in current.items() if done.get(c) != fp} | (set(done) - set(current)))
 
 
+
+
+def _package_file(package: str, *names: str) -> Path:
+    return Path(str(resources.files(package).joinpath(*names)))
+
+
+def _files_under(path: Path) -> list[Path]:
+    """A file, or every file of a folder (a model directory, a lexicon folder), or nothing when missing."""
+    if path.is_dir():
+        return sorted(f for f in path.iterdir() if f.is_file())
+    return [path] if path.exists() else []
+
+
+def labelling_inputs() -> list[Path]:
+    """Every file the labelling version is computed from: the classifier files of ``$SCN_CLASSIFIER`` (each
+    entry of a per-language spec; ``default``: the shipped artefact), the lexicon files, the adopted review
+    adapters' index, the rule modules and the code that computes the version."""
+    from scn.review import store
+
+    spec = settings().classifier or "default"
+    entries = [e.strip().partition("=")[2] or e.strip() for e in spec.split(";") if e.strip()]
+    files: list[Path] = []
+    for entry in entries:
+        entry = entry.strip()
+        path = _package_file("scn.models", "default.joblib") if entry == "default" else Path(entry)
+        files += _files_under(path.expanduser().resolve())
+    lexicons = settings().lexicons or str(_package_file("scn", "data", "hurtlex"))
+    if lexicons.strip().lower() not in {"none", "off", "0", "false"}:
+        files += _files_under(Path(lexicons).expanduser().resolve())
+    files += _files_under(store.location() / "adapters" / "index.json")
+    files += rule_files()
+    root = _package_file("scn").parent
+    return files + [root / f for f in VERSION_CODE if (root / f).exists()]
+
+
+def rule_files() -> list[Path]:
+    """The source files of the ``RULE_MODULES``."""
+    return [_package_file("scn.nlp", m) for m in RULE_MODULES]
+
+
+def _rules_digest() -> str:
+    digest = hashlib.sha1()
+    for f in rule_files():
+        digest.update(f.name.encode() + f.read_bytes())
+    return digest.hexdigest()[:10]
+
+
+def _compute_labelling_version() -> str:
+    from scn.nlp.model import labelling_version  # loads the classifier: only when an input changed
+    from scn.review import adapters
+
+    return f"{labelling_version()}+rules-{_rules_digest()}{adapters.version_suffix()}"
+
+
+def current_labelling_version() -> str:
+    """The labelling version: the model's (its file's hash), the lexicons', the rule modules' and the adopted
+    review adapters' (a change of any re-classifies every post).
+
+    Computing it loads the classifier; the value is kept in ``$SCN_HOME/state/labelling_version.json`` with
+    the specs and the ``file_stamp`` of every ``labelling_inputs`` file, and reused while they are all equal:
+    reading the version costs a few stats."""
+    files = labelling_inputs()
+    key = [settings().classifier, settings().lexicons, [[str(f), *file_stamp(f)] for f in files]]
+    return memo_by_stamps(paths().home / "state" / "labelling_version.json", key, _compute_labelling_version)
+
+
+def label_version_tag(version: str) -> str:
+    """The short tag naming the ``post_labels`` parts of a labelling version."""
+    return hashlib.sha1(version.encode()).hexdigest()[:10]
+
+
+def stale_label_parts(version: str | None = None) -> list[Path]:
+    """Parts of ``post_labels`` written by another labelling version than the current one."""
+    folder = lake.table_dir("post_labels")
+    if not folder.exists():
+        return []
+    tag = label_version_tag(version or current_labelling_version())
+    return [p for p in folder.glob("part-*.parquet") if not p.name.startswith(f"part-{tag}-")]

@@ -7,38 +7,24 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Collection
-from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from geo.locate import locate_crimes, locate_posts
 from scn import lake
-from scn.enrich.parts import input_fingerprints
+from scn.enrich.parts import (
+    current_labelling_version,
+    input_fingerprints,
+    label_version_tag,
+    stale_label_parts,
+)
 from scn.lake import ensure_table
-from scn.nlp.model import classify, labelling_version
+from scn.nlp.model import classify
 from scn.review import adapters
 from scn.settings import h3_resolution
 
 LABEL_BATCH = 200_000
-
-
-def _version_tag(version: str) -> str:
-    return hashlib.sha1(version.encode()).hexdigest()[:10]
-
-
-def current_labelling_version() -> str:
-    """The labelling version: the model's, plus the lexicons' and the adopted review adapters' (a change of any
-    re-classifies every post)."""
-    return labelling_version() + adapters.version_suffix()
-
-
-def stale_label_parts(version: str | None = None) -> list[Path]:
-    """Parts of ``post_labels`` written by another labelling version than the current one."""
-    tag = _version_tag(version or current_labelling_version())
-    folder = lake.table_dir("post_labels")
-    return [p for p in folder.glob("part-*.parquet") if not p.name.startswith(f"part-{tag}-")] \
-        if folder.exists() else []
 
 
 def classify_new_posts(batch_size: int = LABEL_BATCH, cities: Collection[str] | None = None) -> dict:
@@ -51,7 +37,7 @@ def classify_new_posts(batch_size: int = LABEL_BATCH, cities: Collection[str] | 
     classified again (the stale labels of every city are dropped at once).
     """
     version = current_labelling_version()
-    tag = _version_tag(version)
+    tag = label_version_tag(version)
     stale = stale_label_parts(version)
     for p in stale:
         p.unlink()

@@ -1,7 +1,8 @@
 {#-
   Full outer join of post counts and crime counts at one grain.
   keys: grain columns present in both int_post_events and int_crime_events; period: 'month' or 'week';
-  where: filter applied to both event tables.
+  where: filter applied to both event tables (with `city_filter()`: an incremental build reads the changed
+  cities' events only).
 -#}
 {% macro speech_crime_counts(keys, period, where) %}
 with posts as (
@@ -10,7 +11,7 @@ with posts as (
            count(*) filter (where is_flagged) as flagged_posts,
            count(*) filter (where not is_assessed) as not_assessed_posts
     from {{ ref('int_post_events') }}
-    where {{ where }} and {{ period }} is not null
+    where {{ where }} and {{ period }} is not null and {{ city_filter() }}
     group by all
 ),
 crimes as (
@@ -19,7 +20,7 @@ crimes as (
            -- unknown (null) when no crime of the group has a known hate status: never 0 for "not known"
            case when count(is_hate) > 0 then count(*) filter (where is_hate) end as hate_crimes
     from {{ ref('int_crime_events') }}
-    where {{ where }} and {{ period }} is not null
+    where {{ where }} and {{ period }} is not null and {{ city_filter() }}
     group by all
 )
 select

@@ -1,20 +1,24 @@
 -- the area-level panel: counts per city x official area x period kind (month, quarter, year) x period, with one
 -- source of hate crime per city and period (published counts where the city has them, else incidents whose hate
 -- status is known; never both), posts aggregated to the same period and the area's population of that year
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='city_id',
+          on_schema_change='fail', pre_hook="{{ delete_changed_cities() }}") }}
 with post_events as (
     select city_id, area_code, cast(month || '-01' as date) as day, is_flagged
     from {{ ref('int_post_events') }}
     where area_code is not null and location_precision in ('cell', 'area') and month is not null
+      and {{ city_filter() }}
 ),
 crime_events as (
     select city_id, area_code, cast(month || '-01' as date) as day, is_hate
     from {{ ref('int_crime_events') }}
-    where month is not null
+    where month is not null and {{ city_filter() }}
 ),
 counts as (
     select city_id, area_code, period_kind, date_trunc(period_kind, period_start)::date as period_start,
            category, hate_strand, is_hate, crime_count
     from {{ ref('stg_crime_counts') }}
+    where {{ city_filter() }}
 ),
 -- every city gets months; a city with published counts also gets the period kinds of its counts
 city_kinds as (

@@ -1,4 +1,6 @@
 -- posts per city, language and platform: how many the classifier assessed, how many only by the lexicon method
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='city_id',
+          on_schema_change='fail', pre_hook="{{ delete_changed_cities() }}") }}
 select
     city_id,
     coalesce(lang, 'unknown') as lang,
@@ -9,4 +11,5 @@ select
     count(*) filter (where method = 'lexicon') as lexicon,
     count(*) filter (where not is_assessed) as not_assessed
 from {{ ref('stg_posts_enriched') }}
+where {{ city_filter() }}
 group by all

@@ -1,0 +1,110 @@
+"""A `scn run` with nothing new costs little: inbox hashes come from a stamp cache, the labelling version from a
+memo keyed by its inputs' stamps, the asset graph from a summary keyed by its code; the Dagster definitions, dbt,
+scikit-learn and the dashboards are not imported."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import joblib
+import pytest
+from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+
+from scn.enrich import parts
+from scn.hashing import cached_sha256, file_sha256
+from tests.support.cli import scn, scn_env, scn_home
+
+HEAVY = ("orchestration.definitions", "dagster_dbt", "dbt", "sklearn", "dash", "scn.nlp.model", "geo.locate")
+
+
+def test_inbox_hashes_are_cached_by_stamp(tmp_path: Path) -> None:
+    a, b, state = tmp_path / "a.csv", tmp_path / "b.csv", tmp_path / "state" / "hashes.json"
+    a.write_text("id,text\n1,hello\n")
+    b.write_text("id,text\n2,world\n")
+    first = cached_sha256([a, b], state)
+    assert first == {a: file_sha256(a), b: file_sha256(b)}
+    assert set(json.loads(state.read_text())) == {str(a), str(b)}
+    # a cached hash is trusted while the stamp holds: plant a wrong one to see it is not recomputed
+    cache = json.loads(state.read_text())
+    cache[str(a)][-1] = "0" * 64
+    state.write_text(json.dumps(cache))
+    assert cached_sha256([a], state)[a] == "0" * 64
+    assert set(json.loads(state.read_text())) == {str(a)}  # b left the inbox: its entry is dropped
+
+
+def test_a_file_rewritten_in_place_with_its_size_and_mtime_is_hashed_again(tmp_path: Path) -> None:
+    """The ctime (which no one can set back) is in the stamp: same size, mtime forced back -> detected."""
+    f, state = tmp_path / "posts.csv", tmp_path / "hashes.json"
+    f.write_text("id,text\n1,aaaa\n")
+    before = cached_sha256([f], state)[f]
+    st = f.stat()
+    with open(f, "r+b") as fh:  # in place: same inode, same size
+        fh.write(b"id,text\n1,bbbb\n")
+    os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert (f.stat().st_size, f.stat().st_mtime_ns, f.stat().st_ino) == (st.st_size, st.st_mtime_ns, st.st_ino)
+    after = cached_sha256([f], state)[f]
+    assert after != before and after == file_sha256(f)
+
+
+@pytest.mark.parametrize("damage", [b"{not json", b"[1, 2]", b'{"x": "not a stamp list"}', b"\xff\xfe"])
+def test_a_damaged_hash_cache_is_ignored(tmp_path: Path, damage: bytes) -> None:
+    f, state = tmp_path / "a.csv", tmp_path / "hashes.json"
+    f.write_text("id\n1\n")
+    state.write_bytes(damage)
+    assert cached_sha256([f, tmp_path / "gone.csv"], state) == {f: file_sha256(f), tmp_path / "gone.csv": None}
+    assert json.loads(state.read_text())[str(f)][-1] == file_sha256(f)
+
+
+def _tiny_model(path: Path, c: float) -> None:
+    texts = ["you are vermin", "go away scum", "I hate you all", "lovely day", "nice weather", "see you soon"]
+    labels = ["hate", "hate", "offensive", "none", "none", "none"]
+    joblib.dump(make_pipeline(CountVectorizer(), LogisticRegression(C=c)).fit(texts, labels), path)
+
+
+def test_the_labelling_version_changes_with_the_artefact_and_the_rules(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    model = tmp_path / "tiny.joblib"
+    _tiny_model(model, 1.0)
+    rules = tmp_path / "rules.py"
+    rules.write_text("CUES = ['vermin']\n")
+    monkeypatch.setattr(parts, "rule_files", lambda: [rules])
+    with scn_home(tmp_path / "home"):
+        monkeypatch.setenv("SCN_CLASSIFIER", str(model))
+        v1 = parts.current_labelling_version()
+        assert v1.startswith(f"tiny-{file_sha256(model)[:12]}+") and v1 == parts._compute_labelling_version()
+        assert parts.current_labelling_version() == v1  # from the memo
+        memo = tmp_path / "home" / "state" / "labelling_version.json"
+        assert json.loads(memo.read_text())["value"] == v1
+
+        _tiny_model(model, 0.01)  # another fit: other bytes
+        v2 = parts.current_labelling_version()
+        assert v2 != v1 and v2.startswith(f"tiny-{file_sha256(model)[:12]}+")
+
+        rules.write_text("CUES = ['vermin', 'rats']\n")  # a rule (cue word) changes
+        v3 = parts.current_labelling_version()
+        assert v3 not in {v1, v2} and v3 == parts._compute_labelling_version()
+
+        memo.write_text("{broken")  # a damaged memo is recomputed
+        assert parts.current_labelling_version() == v3
+
+
+def test_a_run_with_nothing_new_imports_no_heavy_stack(demo_home: Path, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    shutil.copytree(demo_home, home, symlinks=True)
+    scn("run", home=home)  # settles the home (and fills the caches)
+    code = ("import sys; from orchestration.run import run_pipeline; ok = run_pipeline(); "
+            f"print(ok, [m for m in {HEAVY!r} if m in sys.modules])")
+    proc = subprocess.run([sys.executable, "-c", code], env=scn_env(home), capture_output=True, text=True,
+                          timeout=600, check=True)
+    assert proc.stdout.strip().splitlines()[-1] == "True []", proc.stdout[-2000:]
+    assert "nothing new" in proc.stdout
+    # the caches are files under $SCN_HOME/state, each readable JSON
+    assert {p.name for p in (home / "state").glob("*.json")} >= {"inbox_sha256.json", "labelling_version.json",
+                                                                 "asset_graph.json"}

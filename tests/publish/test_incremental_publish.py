@@ -1,0 +1,89 @@
+"""A publish after a change in one city reuses the tables whose content did not change (hard links to the previous
+snapshot's files), writes the others, chooses the officials' levels again for the changed city only, and gives the
+snapshot a publish from scratch gives; the previous snapshot stays whole (the swap is atomic)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from scn.privacy import published_levels
+from scn.publish import serving
+from scn.settings import override
+from tests.support.snapshots import make_tables, publish_tables, quiet_city
+
+
+def _read(snapshot: Path, name: str) -> pd.DataFrame:
+    return serving.read_serving(name, snapshot=snapshot).sort_values(
+        list(serving.read_serving(name, snapshot=snapshot).columns)).reset_index(drop=True)
+
+
+def _changed(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """``tables`` with Saida quiet (no flagged post, no hate crime): its cells, areas and months change."""
+    return quiet_city({n: f.copy() for n, f in tables.items()}, "saida", hate_crimes=2)
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    tables = make_tables()
+    home = tmp_path_factory.mktemp("incr-publish")
+    first = publish_tables(home, tables)
+    first_files = {p.name: p.read_bytes() for p in first.glob("*.parquet")}
+    levels_calls: list[list[str]] = []
+    real = published_levels.levels_table
+
+    def spy(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+        levels_calls.append(sorted(set(frames["cell_month"]["city_id"])))
+        return real(frames)
+
+    changed = _changed(tables)
+    mp = pytest.MonkeyPatch()
+    mp.setattr(published_levels, "levels_table", spy)
+    try:
+        second = publish_tables(home, changed)
+    finally:
+        mp.undo()
+    scratch = publish_tables(tmp_path_factory.mktemp("incr-scratch"), changed)
+    return {"home": home, "first": first, "first_files": first_files, "second": second, "scratch": scratch,
+            "levels_calls": levels_calls, "tables": changed}
+
+
+def test_unchanged_tables_are_linked_from_the_previous_snapshot(published: dict) -> None:
+    first, second = published["first"], published["second"]
+    reused = set(serving.manifest(second)["reused"])
+    untouched = {"cities", "network_kpis", "programme_metrics"} & set(published["tables"])
+    assert untouched and untouched <= reused, reused
+    for name in untouched:  # the same file, not a copy
+        assert (second / f"{name}.parquet").stat().st_ino == (first / f"{name}.parquet").stat().st_ino
+    assert not {"cell_month", "area_month", "city_month", "levels"} & reused  # Saida's counts changed
+
+
+def test_levels_are_chosen_again_for_the_changed_city_only(published: dict) -> None:
+    assert published["levels_calls"] == [["saida"]]
+
+
+def test_an_incremental_publish_equals_a_publish_from_scratch(published: dict) -> None:
+    second, scratch = published["second"], published["scratch"]
+    names = sorted(p.stem for p in scratch.glob("*.parquet"))
+    assert names == sorted(p.stem for p in second.glob("*.parquet"))
+    for name in names:
+        pd.testing.assert_frame_equal(_read(second, name), _read(scratch, name), check_dtype=True)
+    assert serving.manifest(second)["tables"] == serving.manifest(scratch)["tables"]
+    assert serving.manifest(second)["fingerprints"] == serving.manifest(scratch)["fingerprints"]
+
+
+def test_the_previous_snapshot_is_left_whole(published: dict) -> None:
+    first = published["first"]
+    assert {p.name: p.read_bytes() for p in first.glob("*.parquet")} == published["first_files"]
+    with override(home=published["home"]):
+        assert serving.current_dir() == published["second"].resolve()
+
+
+def test_a_publish_without_reuse_writes_every_table(published: dict, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    publish_tables(home, published["tables"])
+    with override(home=home):
+        snap = serving.publish(published["tables"], run_id="again", reuse=False)
+    assert serving.manifest(snap)["reused"] == []
