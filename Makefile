@@ -39,9 +39,13 @@ system-deps:
 	  { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
 	    chromium chromium-driver postgresql redis-server >/dev/null; }
 
+# Two test processes (pytest-xdist, opt-in): `make test PYTEST_ARGS="-n 2"`; the tests that share an expensive
+# fixture (the demo home, the dashboards' server and browser, the dbt world, the Dagster UI) stay on one worker
+# (--dist loadgroup in pyproject.toml, groups marked by tests/conftest.py).
+PYTEST_ARGS ?=
 test: venv system-deps
 	$(BIN)/ruff check .
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Dagster webserver (http://127.0.0.1:3000) and daemon on the $SCN_HOME instance.
 ui: venv

@@ -61,6 +61,14 @@ class Settings(BaseSettings):
     ingest_max_post_chars: int = Field(100_000, ge=1, description="longest post text accepted; longer: quarantined")
     ingest_max_polygon_vertices: int = Field(250_000, ge=4, description="most vertices of one boundary area; more: "
                                              "quarantined")
+    ingest_xlsx_max_bytes: int = Field(1 << 30, ge=1, description="largest uncompressed size of an XLSX workbook "
+                                       "(all its parts, as declared in the archive), bytes; more: quarantined")
+    ingest_xlsx_max_member_bytes: int = Field(512 << 20, ge=1, description="largest uncompressed part of an XLSX "
+                                              "workbook (one sheet), bytes; more: quarantined")
+    ingest_xlsx_max_ratio: int = Field(250, ge=1, description="highest compression ratio of a part of an XLSX "
+                                       "workbook over 1 MiB; more: quarantined (a zip bomb)")
+    ingest_xlsx_max_cells: int = Field(50_000_000, ge=1, description="most cells a sheet of an XLSX workbook may "
+                                       "declare (its dimension, rows x columns); more: quarantined")
 
     sources_file: Path | None = Field(None, description="per-city collection settings (default config/sources.yml)")
     source_secrets: Path | None = Field(None, description="collection credentials file (default secrets/sources.yml)")

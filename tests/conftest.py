@@ -7,6 +7,7 @@ from there, never from this file; selenium is imported only when a test asks for
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +23,37 @@ if TYPE_CHECKING:
 SIGTERM_AT_START = signal.getsignal(signal.SIGTERM)
 
 
+# With pytest-xdist (``pytest -n 2``; pyproject.toml adds ``--dist loadgroup``), the tests that share an expensive
+# fixture run on one worker: the fixture is built once, and nothing is read by one worker while the other writes it.
+XDIST_GROUPS = {"demo_home": "demo_home", "in_demo_home": "demo_home", "dash_home": "dash", "server": "dash",
+                "app_client": "dash", "browser": "dash", "scheduled_world": "dagster_ui"}
+SHARED_WORLDS = {"tests.support.dbt_world": "dbt_world"}  # module of a fixture (whatever its name) -> group
+
+
+def _xdist_group(item: pytest.Item) -> str | None:
+    """The xdist group of a test: that of the first expensive fixture (in ``XDIST_GROUPS``' order, then
+    ``SHARED_WORLDS``) it uses, directly or through another."""
+    names = list(getattr(item, "fixturenames", ()))
+    for name, group in XDIST_GROUPS.items():
+        if name in names:
+            return group
+    info = getattr(item, "_fixtureinfo", None)
+    for name in names:
+        defs = info.name2fixturedefs.get(name) if info is not None else None
+        module = getattr(defs[-1].func, "__module__", None) if defs else None
+        if module in SHARED_WORLDS:
+            return SHARED_WORLDS[module]
+    return None
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the marks
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test that uses an expensive shared fixture with its ``xdist_group`` (an explicit mark wins)."""
+    for item in items:
+        if item.get_closest_marker("xdist_group") is None and (group := _xdist_group(item)):
+            item.add_marker(pytest.mark.xdist_group(group))
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
     """Give SIGTERM back the handler it had when the session started: an in-process Dagster execution sets it to
     SIGINT's (``dagster._utils.interrupts``), which is "ignore" when pytest was started in the background by a
@@ -30,16 +62,32 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         signal.signal(signal.SIGTERM, SIGTERM_AT_START)
 
 
+def _run_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This run's temporary folder: shared by the pytest-xdist workers of one run (their own folders are below
+    it), this session's own folder without xdist."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
 @pytest.fixture(scope="session")
 def demo_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh SCN_HOME with the small demo world (seed 11), every asset materialized and published by
-    `scn demo --seed 11 --size small && scn run`."""
+    `scn demo --seed 11 --size small && scn run`: built once per run (under a file lock, so that pytest-xdist
+    workers wait for one build instead of making their own). Read-only: a test that changes a home copies it
+    (``shutil.copytree(demo_home, ..., symlinks=True)``)."""
     reuse = os.environ.get("SCN_TEST_DEMO_HOME")  # developers: reuse a home already built the same way
     if reuse and (Path(reuse) / "serving" / "current").exists():
         return Path(reuse)
-    home = tmp_path_factory.mktemp("scn-demo")
-    scn("demo", "--seed", str(DEMO_SEED), "--size", "small", home=home)
-    scn("run", home=home)
+    from filelock import FileLock
+
+    root = _run_root(tmp_path_factory)
+    home = root / "scn-demo"
+    with FileLock(root / "scn-demo.lock"):
+        if not (root / "scn-demo.built").exists():
+            shutil.rmtree(home, ignore_errors=True)  # a build that failed half-way
+            scn("demo", "--seed", str(DEMO_SEED), "--size", "small", home=home)
+            scn("run", home=home)
+            (root / "scn-demo.built").touch()
     return home
 
 

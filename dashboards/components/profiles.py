@@ -214,8 +214,11 @@ def history_view(city_id: str, user: User | None, lang: str) -> html.Details:
 
 def edit_form(city_id: str, lang: str) -> html.Form:
     """The edit form (staff, the city's official): every section's text and visibility, posted with the
-    session's CSRF token to ``/cities/<city_id>``."""
-    now = profiles.current(city_id).set_index("section")
+    session's CSRF token and the version shown (``base_version``: a save refused when another version has been
+    saved since) to ``/cities/<city_id>``."""
+    shown = profiles.current(city_id)
+    base = int(shown["version"].max()) if len(shown) else 0
+    now = shown.set_index("section")
     fields = []
     for name in profiles.SECTIONS:
         text = str(now.loc[name, "text"]) if name in now.index else ""
@@ -228,7 +231,9 @@ def edit_form(city_id: str, lang: str) -> html.Form:
                 [html.Option(t(f"profiles_vis_{v}", lang), value=v, selected=v == vis) for v in profiles.VISIBILITIES],
                 name=f"vis_{name}", id=f"profile-vis-{name}")]),
         ], style={"marginBottom": "10px"}))
-    return html.Form([dcc.Input(name="csrf_token", type="hidden", value=auth.csrf_token()), *fields,
+    return html.Form([dcc.Input(name="csrf_token", type="hidden", value=auth.csrf_token()),
+                      dcc.Input(name="base_version", type="hidden", value=str(base), id="profile-base-version"),
+                      dcc.Input(name="lang", type="hidden", value=lang), *fields,
                       html.Button(t("profiles_save", lang), type="submit", id="profile-save")],
                      action=f"/cities/{quote(city_id)}", method="POST", id="profile-form")
 
@@ -256,9 +261,10 @@ def profile(city_id: str, user: User | None, lang: str) -> html.Div:
 
 # ---------------------------------------------------------------------------------------- the server side
 def post_edit(city_id: str) -> Response:
-    """``POST /cities/<city_id>`` (``text_<section>``, ``vis_<section>``, ``csrf_token``): a new version of the
-    profile. 400 without a valid CSRF token or with a bad field; 401 signed out; 404 for a city the registry does
-    not know; 403 unless staff or the city's own official. Then back to the profile."""
+    """``POST /cities/<city_id>`` (``text_<section>``, ``vis_<section>``, ``base_version``, ``csrf_token``): a new
+    version of the profile. 400 without a valid CSRF token or with a bad field; 401 signed out; 404 for a city the
+    registry does not know; 403 unless staff or the city's own official; 409 when another version was saved
+    after ``base_version`` (:func:`conflict_page`: nothing saved, the text kept). Then back to the profile."""
     try:
         flask.current_app.extensions["csrf"].protect()
     except CSRFError:
@@ -281,11 +287,60 @@ def post_edit(city_id: str) -> Response:
         if vis is None:
             vis = str(now.loc[name, "visibility"]) if name in now.index else profiles.DEFAULT_VISIBILITY[name]
         parts[name] = (text, vis)
+    base = request.form.get("base_version")
+    if base is not None and not base.isdigit():
+        abort(400)
     try:
-        profiles.save(city_id, parts, user.username)
+        profiles.save(city_id, parts, user.username, base=int(base) if base is not None else None)
+    except profiles.ProfileConflict as conflict:
+        return conflict_page(city_id, conflict, parts, auth.page_lang())
     except profiles.ProfileError:
         abort(400)
     return redirect(f"/cities/{quote(city_id)}", code=303)
+
+
+def conflict_page(city_id: str, conflict: profiles.ProfileConflict, parts: dict[str, tuple[str, str]],
+                  lang: str) -> Response:
+    """409: someone saved another version while the user was editing. The message, the text saved now, and the
+    edit form again holding the user's own text (based on the newest version: saving it is a deliberate choice)."""
+    from html import escape
+
+    now = profiles.current(city_id).set_index("section")
+
+    def saved(name: str) -> tuple[str, str]:
+        if name in now.index:
+            return str(now.loc[name, "text"]), str(now.loc[name, "visibility"])
+        return "", profiles.DEFAULT_VISIBILITY[name]
+
+    theirs = "".join(f'<h4>{escape(t(f"profiles_section_{n}", lang))}</h4><p id="conflict-theirs-{n}" '
+                     f'style="white-space:pre-wrap">{escape(saved(n)[0]) or "–"}</p>' for n in profiles.SECTIONS)
+    fields = []
+    for name in profiles.SECTIONS:
+        text, vis = parts.get(name, saved(name))
+        options = "".join(f'<option value="{v}"{" selected" if v == vis else ""}>{escape(t(f"profiles_vis_{v}", lang))}'
+                          "</option>" for v in profiles.VISIBILITIES)
+        fields.append(f'<div><label style="display:block">{escape(t(f"profiles_section_{name}", lang))}'
+                      f'<textarea name="text_{name}" id="profile-edit-{name}" rows="4" style="width:100%" '
+                      f'maxlength="{profiles.MAX_TEXT}">{escape(str(text or ""))}</textarea></label>'
+                      f'<label>{escape(t("profiles_visibility", lang))} <select name="vis_{name}" '
+                      f'id="profile-vis-{name}">{options}</select></label></div>')
+    back = f"/cities/{quote(city_id)}"
+    message = t("profiles_conflict", lang, base=conflict.base, current=conflict.current)
+    body = (f'<!doctype html><html lang="{lang}" dir="{i18n.direction(lang)}"><head><meta charset="utf-8">'
+            f'<title>{escape(t("profiles_conflict_title", lang))}</title>'
+            '<link rel="stylesheet" href="/assets/style.css"></head>'
+            f'<body><main><h2 id="conflict-title">{escape(t("profiles_conflict_title", lang))}</h2>'
+            f'<p id="conflict-message" role="alert">{escape(message)}</p>'
+            f'<h3>{escape(t("profiles_conflict_theirs", lang, current=conflict.current))}</h3>{theirs}'
+            f'<h3>{escape(t("profiles_conflict_yours", lang))}</h3>'
+            f'<form action="{escape(back)}" method="POST" id="profile-form">'
+            f'<input type="hidden" name="csrf_token" value="{escape(auth.csrf_token())}">'
+            f'<input type="hidden" name="base_version" value="{conflict.current}" id="profile-base-version">'
+            f'<input type="hidden" name="lang" value="{lang}">{"".join(fields)}'
+            f'<button type="submit" id="profile-save">{escape(t("profiles_conflict_save", lang))}</button></form>'
+            f'<p><a href="{escape(back)}" id="conflict-back">{escape(t("profiles_conflict_back", lang))}</a></p>'
+            '</main></body></html>')
+    return Response(body, status=409, mimetype="text/html", headers={"Cache-Control": "no-store"})
 
 
 def _unknown_city() -> None:

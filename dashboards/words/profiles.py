@@ -73,6 +73,28 @@ TEXT: dict[str, dict[str, str]] = {
     "profiles_visibility": {"en": "Who sees it", "fr": "Qui le voit", "ar": "من يراه"},
     "profiles_save": {"en": "Save a new version", "fr": "Enregistrer une nouvelle version",
                       "ar": "حفظ نسخة جديدة"},
+    "profiles_conflict_title": {"en": "Not saved: the profile changed meanwhile",
+                                "fr": "Non enregistré : le profil a changé entre-temps",
+                                "ar": "لم يُحفظ: تغيّر الملف في أثناء ذلك"},
+    "profiles_conflict": {"en": "Someone saved version {current} of this profile while you were editing version "
+                                "{base}. Your text has not been saved, so that their changes are not lost: it is "
+                                "kept below. Compare it with the text saved now, then save again.",
+                          "fr": "Quelqu'un a enregistré la version {current} de ce profil pendant que vous modifiiez "
+                                "la version {base}. Votre texte n'a pas été enregistré, pour que ses modifications "
+                                "ne soient pas perdues : il est conservé ci-dessous. Comparez-le au texte "
+                                "enregistré maintenant, puis enregistrez à nouveau.",
+                          "ar": "حفظ شخص آخر النسخة {current} من هذا الملف بينما كنت تعدّل النسخة {base}. لم يُحفظ "
+                                "نصك حتى لا تضيع تعديلاته، وهو محفوظ أدناه. قارنه بالنص المحفوظ الآن ثم احفظ "
+                                "مرة أخرى."},
+    "profiles_conflict_theirs": {"en": "The text saved now (version {current})",
+                                 "fr": "Le texte enregistré maintenant (version {current})",
+                                 "ar": "النص المحفوظ الآن (النسخة {current})"},
+    "profiles_conflict_yours": {"en": "Your text (not saved)", "fr": "Votre texte (non enregistré)",
+                                "ar": "نصك (غير محفوظ)"},
+    "profiles_conflict_save": {"en": "Save my text as a new version", "fr": "Enregistrer mon texte comme nouvelle "
+                               "version", "ar": "حفظ نصي كنسخة جديدة"},
+    "profiles_conflict_back": {"en": "Back to the profile without saving", "fr": "Revenir au profil sans "
+                               "enregistrer", "ar": "العودة إلى الملف دون حفظ"},
     # themes of the registry that are not programme lines (the others are worded as the lines are)
     "profiles_theme_hate_speech_mapping": {"en": "Mapping hate speech", "fr": "Cartographie des discours de haine",
                                            "ar": "رصد خطاب الكراهية على الخريطة"},

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 
+from scn import sqlite
 from scn.alerts import webhooks
 from scn.alerts.catalog import ACTIONS, STATES
 from scn.settings import paths
@@ -59,31 +59,10 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-@contextmanager
-def connect(write: bool = False) -> Iterator[sqlite3.Connection]:
+def connect(write: bool = False) -> AbstractContextManager[sqlite3.Connection]:
     """A connection to the inbox (created on first use, owner-only); ``write`` holds the write lock for the
     block and commits at its end (rolls back on error)."""
-    path = db_path()
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    con = sqlite3.connect(path, timeout=30, isolation_level=None)
-    try:
-        con.execute("pragma busy_timeout = 30000")
-        if con.execute("pragma journal_mode").fetchone()[0] != "wal":
-            con.execute("pragma journal_mode = wal")
-        con.executescript(_SCHEMA)
-        path.chmod(0o600)
-        if write:
-            con.execute("begin immediate")
-        try:
-            yield con
-        except BaseException:
-            if write:
-                con.execute("rollback")
-            raise
-        if write:
-            con.execute("commit")
-    finally:
-        con.close()
+    return sqlite.session(db_path(), _SCHEMA, write=write)
 
 
 def _frame(con: sqlite3.Connection, sql: str, params: tuple = ()) -> pd.DataFrame:

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 
+from scn import sqlite
 from scn.settings import paths
 
 _SCHEMA = """
@@ -29,20 +29,8 @@ def db_path() -> Path:
     return paths().home / "hub" / "audit.sqlite"
 
 
-@contextmanager
-def _connect() -> Iterator[sqlite3.Connection]:
-    path = db_path()
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    con = sqlite3.connect(path, timeout=30, isolation_level=None)
-    try:
-        con.execute("pragma busy_timeout = 30000")
-        if con.execute("pragma journal_mode").fetchone()[0] != "wal":
-            con.execute("pragma journal_mode = wal")
-        con.executescript(_SCHEMA)
-        path.chmod(0o600)
-        yield con
-    finally:
-        con.close()
+def _connect() -> AbstractContextManager[sqlite3.Connection]:
+    return sqlite.session(db_path(), _SCHEMA)
 
 
 def record(actor: str, action: str, target: str, city_id: str | None = None, detail: dict | None = None) -> int:

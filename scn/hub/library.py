@@ -31,12 +31,12 @@ import secrets
 import sqlite3
 import unicodedata
 import zipfile
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
+from scn import sqlite
 from scn.access.users import User
 from scn.settings import paths
 
@@ -211,21 +211,8 @@ def files_dir() -> Path:
     return paths().home / "hub" / "files"
 
 
-@contextmanager
-def _connect() -> Iterator[sqlite3.Connection]:
-    path = db_path()
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    con = sqlite3.connect(path, timeout=30, isolation_level=None)
-    con.row_factory = sqlite3.Row
-    try:
-        con.execute("pragma busy_timeout = 30000")
-        if con.execute("pragma journal_mode").fetchone()[0] != "wal":
-            con.execute("pragma journal_mode = wal")
-        con.executescript(_SCHEMA)
-        path.chmod(0o600)
-        yield con
-    finally:
-        con.close()
+def _connect() -> AbstractContextManager[sqlite3.Connection]:
+    return sqlite.session(db_path(), _SCHEMA, rows=True)
 
 
 def _theme_words(themes: str) -> str:

@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 
+from scn import sqlite
 from scn.access.users import User
 from scn.hub import audit
 from scn.settings import paths
@@ -52,24 +53,22 @@ class ProfileError(ValueError):
     """An edit that cannot be saved (unknown section or visibility, text too long)."""
 
 
+class ProfileConflict(ProfileError):
+    """An edit made from version ``base`` while someone else has since saved version ``current``: saving it
+    would silently undo their changes, so it is refused (nothing is written)."""
+
+    def __init__(self, city_id: str, base: int, current: int) -> None:
+        super().__init__(f"{city_id}: the edit was made from version {base}, but version {current} has been saved "
+                         "since")
+        self.city_id, self.base, self.current = city_id, base, current
+
+
 def db_path() -> Path:
     return paths().home / "hub" / "profiles.sqlite"
 
 
-@contextmanager
-def _connect() -> Iterator[sqlite3.Connection]:
-    path = db_path()
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    con = sqlite3.connect(path, timeout=30, isolation_level=None)
-    try:
-        con.execute("pragma busy_timeout = 30000")
-        if con.execute("pragma journal_mode").fetchone()[0] != "wal":
-            con.execute("pragma journal_mode = wal")
-        con.executescript(_SCHEMA)
-        path.chmod(0o600)
-        yield con
-    finally:
-        con.close()
+def _connect() -> AbstractContextManager[sqlite3.Connection]:
+    return sqlite.session(db_path(), _SCHEMA)
 
 
 # ---------------------------------------------------------------------------------------- who sees, who edits
@@ -96,6 +95,13 @@ def history(city_id: str) -> pd.DataFrame:
         columns="_order").reset_index(drop=True)
 
 
+def version(city_id: str) -> int:
+    """The newest version number of a city's profile (0 when it was never edited): the ``base`` of an edit."""
+    with _connect() as con:
+        latest = con.execute("select max(version) from profile_parts where city_id = ?", (city_id,)).fetchone()[0]
+    return int(latest or 0)
+
+
 def current(city_id: str) -> pd.DataFrame:
     """The newest version's sections (empty frame when the profile was never edited)."""
     hist = history(city_id)
@@ -114,10 +120,15 @@ def _clean(text: object) -> str:
     return value
 
 
-def save(city_id: str, parts: Mapping[str, tuple[object, str]], editor: str) -> int:
+def save(city_id: str, parts: Mapping[str, tuple[object, str]], editor: str, base: int | None = None) -> int:
     """Append a new version of ``city_id``'s profile: ``parts`` maps a section to (text, visibility); sections
     left out keep their current text and visibility. Returns the version (the current one, unchanged, when the
-    edit changes nothing). Recorded in the audit log as ``profile.edit``."""
+    edit changes nothing). Recorded in the audit log as ``profile.edit``.
+
+    Concurrent saves are serialised (one write transaction each): every saved edit gets its own version number,
+    in order. ``base`` is the version the edit was made from (:func:`version` when the form was shown): when
+    another version has been saved since, :class:`ProfileConflict` is raised instead of overwriting it (an edit
+    identical to the newest version is no conflict). Without ``base`` the edit applies to the newest version."""
     unknown = set(parts) - set(SECTIONS)
     if unknown:
         raise ProfileError(f"unknown profile sections: {sorted(unknown)}")
@@ -136,18 +147,20 @@ def save(city_id: str, parts: Mapping[str, tuple[object, str]], editor: str) -> 
             if latest is not None and after == {s: before.get(s, ("", DEFAULT_VISIBILITY[s])) for s in SECTIONS}:
                 con.execute("rollback")
                 return int(latest)
-            version = int(latest or 0) + 1
+            if base is not None and int(base) != int(latest or 0):
+                raise ProfileConflict(city_id, int(base), int(latest or 0))
+            saved = int(latest or 0) + 1
             con.executemany("insert into profile_parts (city_id, version, section, visibility, text, editor, at) "
                             "values (?, ?, ?, ?, ?, ?, ?)",
-                            [(city_id, version, s, vis, text, editor, at) for s, (text, vis) in after.items()])
+                            [(city_id, saved, s, vis, text, editor, at) for s, (text, vis) in after.items()])
             con.execute("commit")
         except BaseException:
             if con.in_transaction:
                 con.execute("rollback")
             raise
     changed = sorted(s for s in SECTIONS if after[s] != before.get(s))
-    audit.record(editor, "profile.edit", city_id, city_id=city_id, detail={"version": version, "sections": changed})
-    return version
+    audit.record(editor, "profile.edit", city_id, city_id=city_id, detail={"version": saved, "sections": changed})
+    return saved
 
 
 # ---------------------------------------------------------------------------------------- the directory

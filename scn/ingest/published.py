@@ -23,6 +23,7 @@ from scn.ingest.area_codes import Boundaries
 from scn.ingest.model import Source
 from scn.ingest.parse import as_text
 from scn.ingest.readers import ROW, fail, normalise_name
+from scn.ingest.result import IngestError
 
 SCAN_LINES = 500  # lines searched for the header and the first data line
 SUPPRESSED = re.compile(r"^(?:\.{1,3}|[-\u2013\u2014~*:]+|\[?[a-z]\]?|\[low\]|n/?a|#n/a|nan|null|none|suppressed|"
@@ -62,6 +63,7 @@ def _csv_grid(path: Path) -> pd.DataFrame:
 def _xlsx_grids(path: Path) -> list[tuple[str, pd.DataFrame]]:
     import openpyxl
 
+    readers.check_xlsx(path)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged workbook
@@ -71,8 +73,10 @@ def _xlsx_grids(path: Path) -> list[tuple[str, pd.DataFrame]]:
         for ws in book.worksheets:
             if ws.sheet_state != "visible":
                 continue
-            rows = [[readers._cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+            rows = [[readers._cell_text(v) for v in row] for row in readers.sheet_rows(path, ws)]
             out.append((ws.title, pd.DataFrame(rows, dtype="string")))
+    except IngestError:
+        raise
     except Exception as exc:  # a damaged sheet can fail while streaming
         raise fail(path, f"not a readable XLSX workbook ({type(exc).__name__})") from exc
     finally:

@@ -11,10 +11,12 @@ import csv
 import datetime
 import json
 import re
-from collections.abc import Callable, Iterable
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import compress
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -37,6 +39,11 @@ ROW = "source_row"
 MAX_COLUMNS = 10_000  # more columns than this is not a table we can use
 MAX_NAME_CHARS = 1_000  # longest column name (a header that is really a data line, or an attack)
 SAFE_JSON_KEY = re.compile(r"[\w\- /.:@#]+")  # keys DuckDB's JSON path reads as written; others go through a MAP
+XLSX_MAX_ROWS, XLSX_MAX_COLUMNS = 1_048_576, 16_384  # the limits of the XLSX format (Excel)
+XLSX_RATIO_FLOOR = 1 << 20  # parts smaller than this are not judged by their compression ratio
+XLSX_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+XLSX_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*?\bref=[\"']([^\"']*)[\"']")
+XLSX_CELL = re.compile(r"\$?([A-Za-z]+)\$?(\d+)")
 
 
 def max_line_bytes() -> int:
@@ -313,13 +320,97 @@ def _cell_text(value: object) -> str | None:
     return str(value)
 
 
+def _column_number(letters: str) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _dimension(path: Path, part: str, ref: str) -> None:
+    """Refuse a sheet whose declared dimension (``A1:XFD1048576``) is beyond the format or
+    ``SCN_INGEST_XLSX_MAX_CELLS``: openpyxl pads every row read to the declared width."""
+    corners = [XLSX_CELL.fullmatch(c.strip()) for c in ref.split(":")] if ref.strip() else []
+    if not corners or len(corners) > 2 or not all(corners):
+        raise fail(path, f"sheet part {_shown(part)} declares an unreadable dimension '{_shown(ref)}'")
+    cols = [_column_number(m[1]) if len(m[1]) <= 4 else XLSX_MAX_COLUMNS + 1 for m in corners]
+    rows = [int(m[2]) if len(m[2]) <= 8 else XLSX_MAX_ROWS + 1 for m in corners]
+    if max(rows) > XLSX_MAX_ROWS or max(cols) > XLSX_MAX_COLUMNS or min(rows) < 1:
+        raise fail(path, f"sheet part {_shown(part)} declares the dimension '{_shown(ref)}', beyond the XLSX "
+                         f"limits ({XLSX_MAX_ROWS} rows, {XLSX_MAX_COLUMNS} columns)")
+    cells = (max(rows) - min(rows) + 1) * (max(cols) - min(cols) + 1)
+    limit = settings().ingest_xlsx_max_cells
+    if cells > limit:
+        raise fail(path, f"sheet part {_shown(part)} declares the dimension '{_shown(ref)}' ({cells} cells; the "
+                         f"limit is {limit}, SCN_INGEST_XLSX_MAX_CELLS)")
+
+
+def check_xlsx(path: Path) -> None:
+    """Refuse a workbook before anything in it is decompressed beyond the head of its sheets: not a zip archive
+    (or a damaged one), no ``[Content_Types].xml`` (not an Office file), an encrypted part or a compression other
+    than deflate, parts whose declared uncompressed sizes exceed ``SCN_INGEST_XLSX_MAX_BYTES`` in all or
+    ``SCN_INGEST_XLSX_MAX_MEMBER_BYTES`` for one, a part over 1 MiB compressed more than
+    ``SCN_INGEST_XLSX_MAX_RATIO`` times (a zip bomb), or a sheet declaring an absurd dimension.
+
+    The declared sizes bound the work: Python's zipfile (which openpyxl reads through) stops a part at its
+    declared size, and a part that would inflate further fails its CRC check."""
+    s = settings()
+    try:
+        with zipfile.ZipFile(path) as z:
+            parts = z.infolist()
+            names = {p.filename for p in parts}
+            if "[Content_Types].xml" not in names:
+                raise fail(path, "a zip archive without [Content_Types].xml: not an XLSX workbook")
+            for p in parts:
+                if p.flag_bits & 0x1:
+                    raise fail(path, f"part {_shown(p.filename)} is encrypted (password-protected workbooks are "
+                                     "not read)")
+                if p.compress_type not in XLSX_METHODS:
+                    raise fail(path, f"part {_shown(p.filename)} uses compression method {p.compress_type} "
+                                     "(XLSX parts are stored or deflated)")
+                if p.file_size > s.ingest_xlsx_max_member_bytes:
+                    raise fail(path, f"part {_shown(p.filename)} would decompress to {p.file_size} bytes (the limit "
+                                     f"is {s.ingest_xlsx_max_member_bytes}, SCN_INGEST_XLSX_MAX_MEMBER_BYTES)")
+                ratio = p.file_size / max(p.compress_size, 1)
+                if p.file_size > XLSX_RATIO_FLOOR and ratio > s.ingest_xlsx_max_ratio:
+                    raise fail(path, f"part {_shown(p.filename)} is compressed {ratio:.0f} times (the limit is "
+                                     f"{s.ingest_xlsx_max_ratio}, SCN_INGEST_XLSX_MAX_RATIO): a zip bomb?")
+            total = sum(p.file_size for p in parts)
+            if total > s.ingest_xlsx_max_bytes:
+                raise fail(path, f"the workbook would decompress to {total} bytes in {len(parts)} parts (the limit "
+                                 f"is {s.ingest_xlsx_max_bytes}, SCN_INGEST_XLSX_MAX_BYTES)")
+            for p in parts:
+                if p.filename.lower().endswith(".xml") and not p.is_dir():
+                    with z.open(p) as fh:
+                        found = XLSX_DIMENSION.search(fh.read(1 << 16))
+                    if found:
+                        _dimension(path, p.filename, found[1].decode("ascii", "replace"))
+    except IngestError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, ValueError, OSError) as exc:
+        raise fail(path, f"not a readable XLSX workbook (a damaged or invalid zip archive: "
+                         f"{type(exc).__name__})") from exc
+
+
+def sheet_rows(path: Path, sheet: Any, values_only: bool = True) -> Iterator[tuple]:
+    """The rows of a read-only worksheet (openpyxl), refused past the format's last row: a row numbered
+    ``r="99999999"`` would otherwise have openpyxl yield every missing row before it."""
+    rows = sheet.iter_rows(max_row=XLSX_MAX_ROWS + 1, values_only=values_only)
+    for n, row in enumerate(rows, 1):
+        if n > XLSX_MAX_ROWS:
+            raise fail(path, f"sheet '{_shown(sheet.title)}' has rows past row {XLSX_MAX_ROWS} (the XLSX limit)")
+        yield row
+
+
 def read_xlsx(path: Path, progress: Progress = None) -> Table:
     """The first *visible* sheet of an XLSX workbook (hidden sheets are skipped), every cell as text.
 
     Formulas give their cached value (the value Excel or LibreOffice saved); a row with a formula cell that has no
     cached value (a workbook written by a program that does not compute formulas) is a bad row naming the column.
     Row numbers are the sheet's (``source_row`` 1 = the sheet's second row); fully empty rows are skipped.
+    The archive is checked first (:func:`check_xlsx`: zip bombs, absurd dimensions).
     """
+    check_xlsx(path)
     try:
         import openpyxl
 
@@ -333,7 +424,7 @@ def read_xlsx(path: Path, progress: Progress = None) -> Table:
             raise fail(path, "no visible sheet in the workbook")
         sheet = visible[0]
         formulas = formula_book[sheet.title]
-        rows = zip(sheet.iter_rows(values_only=True), formulas.iter_rows(), strict=False)
+        rows = zip(sheet_rows(path, sheet), sheet_rows(path, formulas, values_only=False), strict=False)
         first = next(rows, None)
         if first is None or not any(_cell_text(v) is not None for v in first[0]):
             raise fail(path, f"empty sheet '{_shown(sheet.title)}' (no header row)")

@@ -9,13 +9,17 @@ the same float operations in the same order (bitwise equal; tested), and per tex
    ``&amp;``, URLs and mentions replaced by the very regular expressions of ``scn.nlp.features.normalise`` in
    one call each; white space squeezed and stripped per text, and the Arabic folding (diacritics, letter
    variants, repeats), in numba over UTF-32 code points;
-2. per family of vectorizers that cut texts alike (``scn.nlp.ngrams``): character n-grams as integer keys over
-   the vocabularies' alphabet, word tokens (``\\w`` / ``\\s`` of Python's ``re``, from tables built with
-   ``str.isalnum`` / ``str.isspace``) looked up by a 64-bit hash of their code points and verified code point by
-   code point; counts of the union vocabulary's terms per text (``scn.nlp.ngrams._count``);
-3. per pipeline, in one numba pass: sublinear tf (a table computed by numpy's own float32 log), idf, l2 norm
-   (sum of squares in float64 as scikit-learn's Cython) and the dot product with the weights, accumulated in the
-   weights' dtype in CSR column order (FeatureUnion blocks one after the other), as scipy's sparse product.
+2. per family of vectorizers that cut texts alike (``scn.nlp.ngrams``), one kernel pass over the texts
+   (``_family``), text after text with nothing larger than one text materialised:
+   - its codes: character ranks over the vocabularies' alphabet, or word tokens (``\\w`` / ``\\s`` of Python's
+     ``re``, tables from ``re`` itself) looked up by a 64-bit hash of their code points and verified code point
+     by code point;
+   - its distinct union terms and counts: n-grams as integer keys, the shortest looked up in a dense array, the
+     longer ones in a packed hash table (``scn.nlp.ngrams.hash_table``), tallied and read back in ascending
+     order from bit sets (no sort);
+   - its scores: sublinear tf (a table computed by numpy's own float32 log), idf, l2 norm (sum of squares in
+     float64 as scikit-learn's Cython) and the dot product with the weights, accumulated in the weights' dtype in
+     CSR column order (FeatureUnion blocks one after the other), as scipy's sparse product; and its cue words.
 
 No intermediate sparse matrix; the kernels release the GIL. Anything else (other preprocessors, token patterns,
 vectorizer options or classifiers) returns None from ``compile`` and the batch path of scn.nlp.ngrams runs.
@@ -23,19 +27,33 @@ vectorizer options or classifiers) returns None from ``compile`` and the batch p
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
 from numba import njit
+from numba.cpython.unsafe.numbers import trailing_zeros
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 from scn.nlp import features as feats
 from scn.nlp.estimators import GroupedLogisticRegression, NBLogisticRegression
-from scn.nlp.ngrams import _MULT, _compile_char, _compile_word, _Family, _family_key, _lower, _table
+from scn.nlp.ngrams import (
+    _Family,
+    _family_key,
+    _home,
+    _lower,
+    _probe,
+    _table,
+    compile_family,
+    offsets,
+    supported,
+    union_terms,
+    utf32,
+)
 
 # white-space separators for the joined batch (one that no text holds is used); white space so that the URL and
 # mention patterns stop at it as at the end of a text, and lower-casing treats it as a text boundary
@@ -46,6 +64,7 @@ _PREPS = (_lower, feats.normalise, feats.normalise_ar)
 _KNOWN = (r"https?://\S+|@url\b", r"@\w+", r"\s+", r"(.)\1{2,}")  # what the kernels reproduce of features.py
 _FNV = np.uint64(0x100000001B3)
 _FNV0 = np.uint64(0xCBF29CE484222325)
+_FIRST_MAX = 1 << 16  # lo-gram keys looked up in a dense array up to this many (256 KiB)
 
 
 @cache
@@ -53,14 +72,18 @@ def _tables() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per code point: Python ``re``'s word (``\\w``) and space (``\\s``) classes, Arabic marks removed by
     ``normalise_ar``, and its letter folding (code point -> code point)."""
     chars = "".join(map(chr, range(0x110000)))
-    word = np.fromiter((c.isalnum() or c == "_" for c in chars), dtype=np.bool_, count=len(chars))
-    space = np.fromiter((c.isspace() for c in chars), dtype=np.bool_, count=len(chars))
-    mark = np.zeros(len(chars), dtype=np.bool_)
-    mark[[m.start() for m in feats._AR_MARKS.finditer(chars)]] = True
+    word, space, mark = (_matches(rx, chars) for rx in (re.compile(r"\w"), re.compile(r"\s"), feats._AR_MARKS))
     fold = np.arange(len(chars), dtype=np.uint32)
     for k, v in feats._AR_FOLD.items():
         fold[k] = ord(v)
     return word, space, mark, fold
+
+
+def _matches(rx: re.Pattern, chars: str) -> np.ndarray:
+    """Per character of ``chars``: whether ``rx`` (a one-character class) matches it; one ``sub`` in C."""
+    hit = utf32(rx.sub("\x00", chars)) == 0
+    hit[chars.index("\x00")] = rx.fullmatch("\x00") is not None
+    return hit
 
 
 def _features_known() -> bool:
@@ -126,47 +149,41 @@ def _arabic(cps: np.ndarray, starts: np.ndarray, mark: np.ndarray,
 
 
 @njit(cache=True, nogil=True)
-def _char_codes(cps: np.ndarray, starts: np.ndarray, space: np.ndarray, lut: np.ndarray,
-                wb: bool) -> tuple[np.ndarray, np.ndarray]:
-    """Ranks of the characters scikit-learn cuts n-grams from: ``char``: runs of 2+ white space as one space;
-    ``char_wb``: each word padded with a space, words separated by rank 0."""
-    n = len(starts) - 1
-    out = np.zeros(2 * len(cps) + 2 * n + 1, dtype=np.int64)
-    new = np.zeros(n + 1, dtype=np.int64)
+def _char_doc(cps: np.ndarray, s: int, e: int, space: np.ndarray, lut: np.ndarray, wb: bool,
+              out: np.ndarray) -> int:
+    """Ranks of the characters scikit-learn cuts a text's n-grams from, into ``out`` (how many): ``char``: runs
+    of 2+ white space as one space; ``char_wb``: each word padded with a space, words separated by rank 0."""
     blank = lut[32]
     o = 0
-    for d in range(n):
-        s, e = starts[d], starts[d + 1]
-        i = s
-        while i < e:
-            c = cps[i]
-            if space[c]:
-                j = i
-                while j < e and space[cps[j]]:
-                    j += 1
-                if not wb:
-                    out[o] = blank if j - i > 1 else lut[c]
-                    o += 1
-                i = j
-                continue
-            if wb:
-                if o > new[d]:
-                    out[o] = 0
-                    o += 1
-                out[o] = blank
+    i = s
+    while i < e:
+        c = cps[i]
+        if space[c]:
+            j = i
+            while j < e and space[cps[j]]:
+                j += 1
+            if not wb:
+                out[o] = blank if j - i > 1 else lut[c]
                 o += 1
-                while i < e and not space[cps[i]]:
-                    out[o] = lut[cps[i]]
-                    o += 1
-                    i += 1
-                out[o] = blank
+            i = j
+            continue
+        if wb:
+            if o > 0:
+                out[o] = 0
                 o += 1
-            else:
-                out[o] = lut[c]
+            out[o] = blank
+            o += 1
+            while i < e and not space[cps[i]]:
+                out[o] = lut[cps[i]]
                 o += 1
                 i += 1
-        new[d + 1] = o
-    return out[:o], new
+            out[o] = blank
+            o += 1
+        else:
+            out[o] = lut[c]
+            o += 1
+            i += 1
+    return o
 
 
 @njit(cache=True, nogil=True)
@@ -186,205 +203,174 @@ def _span_keys(cps: np.ndarray, starts: np.ndarray) -> np.ndarray:
 
 
 @njit(cache=True, nogil=True)
-def _word_codes(cps: np.ndarray, starts: np.ndarray, word: np.ndarray, space: np.ndarray, min_run: int,
-                slots: np.ndarray, bits: int, vocab: np.ndarray,
-                vocab_starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Rank of each token (1-based position in the token vocabulary, 0 when absent), tokens cut as
-    ``re.findall``: word runs (``\\b\\w+\\b``; with ``min_run`` 2, ``\\b\\w\\w+\\b``) and, with ``min_run`` 1,
-    each character that is neither word nor space (``[^\\w\\s]``)."""
-    n = len(starts) - 1
-    out = np.empty(len(cps) + 1, dtype=np.int64)
-    new = np.zeros(n + 1, dtype=np.int64)
-    mask = (1 << bits) - 1
-    shift = np.uint64(64 - bits)
+def _word_doc(cps: np.ndarray, s: int, e: int, word: np.ndarray, space: np.ndarray, min_run: int,
+              slots: np.ndarray, bits: int, vocab: np.ndarray, vocab_starts: np.ndarray, out: np.ndarray) -> int:
+    """Rank of each token of a text (1-based position in the token vocabulary, 0 when absent) into ``out`` (how
+    many), tokens cut as ``re.findall``: word runs (``\\b\\w+\\b``; with ``min_run`` 2, ``\\b\\w\\w+\\b``)
+    and, with ``min_run`` 1, each character that is neither word nor space (``[^\\w\\s]``)."""
     o = 0
-    for d in range(n):
-        e = starts[d + 1]
-        i = starts[d]
-        while i < e:
-            c = cps[i]
-            if word[c]:
-                j = i
-                while j < e and word[cps[j]]:
-                    j += 1
-            elif not space[c] and min_run == 1:
-                j = i + 1
-            else:
-                i += 1
+    i = s
+    while i < e:
+        c = cps[i]
+        if word[c]:
+            j = i
+            while j < e and word[cps[j]]:
+                j += 1
+        elif not space[c] and min_run == 1:
+            j = i + 1
+        else:
+            i += 1
+            continue
+        if j - i >= min_run:
+            key = _hash(cps, i, j)
+            rank = 0
+            t, h = _probe(slots, key, _home(key, bits), bits)
+            while t >= 0:  # verified code point by code point (64-bit hashes may collide)
+                a, b = vocab_starts[t], vocab_starts[t + 1]
+                if b - a == j - i:
+                    same = True
+                    for k in range(j - i):
+                        if vocab[a + k] != cps[i + k]:
+                            same = False
+                            break
+                    if same:
+                        rank = t + 1
+                        break
+                t, h = _probe(slots, key, (h + 1) & ((1 << bits) - 1), bits)
+            out[o] = rank
+            o += 1
+        i = j
+    return o
+
+
+@njit(cache=True, nogil=True)
+def _doc_terms(codes: np.ndarray, k: int, lo: int, hi: int, base: np.uint64, first: np.ndarray,
+               slots: np.ndarray, bits: int, tally: np.ndarray, seen: np.ndarray, top: np.ndarray,
+               ids: np.ndarray, counts: np.ndarray) -> int:
+    """A text's distinct union terms (ascending ids) among the n-grams of ``codes[:k]`` (lo <= n <= hi, none
+    holding a code 0) and their counts, into ``ids`` / ``counts`` (how many). The union is closed under
+    prefixes (``_closed``), so an n-gram that is not in it ends the n-grams starting at that position;
+    ``first`` maps the keys of lo-grams straight to ids (-1: none). Terms are tallied in ``tally`` (per union
+    term) and marked in the bit sets ``seen`` (per term) and ``top`` (per word of ``seen``), read back in
+    ascending order; all three are left cleared."""
+    for i in range(k):
+        key = np.uint64(0)
+        for n in range(1, hi + 1):
+            j = i + n - 1
+            if j >= k or codes[j] == 0:
+                break
+            key = key * base + np.uint64(codes[j])
+            if n < lo:
                 continue
-            if j - i >= min_run:
-                key = _hash(cps, i, j)
-                h = np.int64((key * _MULT) >> shift)
-                rank = 0
-                while True:
-                    v = slots[2 * h + 1]
-                    if v == 0:
-                        break
-                    if slots[2 * h] == key:
-                        t = np.int64(v) - 1
-                        a, b = vocab_starts[t], vocab_starts[t + 1]
-                        if b - a == j - i:
-                            same = True
-                            for k in range(j - i):
-                                if vocab[a + k] != cps[i + k]:
-                                    same = False
-                                    break
-                            if same:
-                                rank = t + 1
-                                break
-                    h = (h + 1) & mask
-                out[o] = rank
-                o += 1
-            i = j
-        new[d + 1] = o
-    return out[:o], new
-
-
-@njit(cache=True, nogil=True)
-def _sort_ids(a: np.ndarray, tmp: np.ndarray, cnt: np.ndarray, passes: int) -> None:
-    """Sort ``a`` in place: insertion sort when short, else LSD radix sort (9-bit digits, ``passes`` digits)."""
-    k = len(a)
-    if k <= 48:
-        for i in range(1, k):
-            v = a[i]
-            j = i - 1
-            while j >= 0 and a[j] > v:
-                a[j + 1] = a[j]
-                j -= 1
-            a[j + 1] = v
-        return
-    src = a
-    dst = tmp[:k]
-    for p in range(passes):
-        shift = 9 * p
-        cnt[:] = 0
-        for i in range(k):
-            cnt[((src[i] >> shift) & 511) + 1] += 1
-        for j in range(512):
-            cnt[j + 1] += cnt[j]
-        for i in range(k):
-            v = src[i]
-            b = (v >> shift) & 511
-            dst[cnt[b]] = v
-            cnt[b] += 1
-        src, dst = dst, src
-    if passes % 2 == 1:
-        a[:] = src
-
-
-@njit(cache=True, nogil=True)
-def _terms(codes: np.ndarray, starts: np.ndarray, lo: int, hi: int, base: np.uint64, slots: np.ndarray,
-           bits: int, n_terms: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per text, the distinct union terms (ascending ids) among its n-grams of ``codes`` (lo <= n <= hi, none
-    holding a code 0) and their counts (CSR parts). The union is closed under prefixes (``_closed``), so an
-    n-gram that is not in it ends the n-grams starting at that position."""
-    n_docs = len(starts) - 1
-    mask = (1 << bits) - 1
-    shift = np.uint64(64 - bits)
-    longest = 1
-    for d in range(n_docs):
-        longest = max(longest, (starts[d + 1] - starts[d]) * (hi - lo + 1))
-    ids = np.empty(max(1, len(codes) * (hi - lo + 1)), dtype=np.int64)
-    counts = np.empty(len(ids), dtype=np.int64)
-    indptr = np.zeros(n_docs + 1, dtype=np.int64)
-    found = np.empty(longest, dtype=np.int64)
-    tmp = np.empty(longest, dtype=np.int64)
-    cnt = np.zeros(513, dtype=np.int64)
-    passes = 1
-    while (1 << (9 * passes)) < n_terms:
-        passes += 1
+            if n == lo and len(first):
+                t = np.int64(first[key])
+            else:
+                t = _probe(slots, key, _home(key, bits), bits)[0]
+            if t < 0:
+                break
+            if tally[t] == 0:
+                seen[t >> 6] |= np.uint64(1) << np.uint64(t & 63)
+                top[t >> 12] |= np.uint64(1) << np.uint64((t >> 6) & 63)
+            tally[t] += 1
     out = 0
-    for d in range(n_docs):
-        k = 0
-        s, e = starts[d], starts[d + 1]
-        for i in range(s, e):
-            key = np.uint64(0)
-            for n in range(1, hi + 1):
-                j = i + n - 1
-                if j >= e or codes[j] == 0:
-                    break
-                key = key * base + np.uint64(codes[j])
-                if n < lo:
-                    continue
-                h = np.int64((key * _MULT) >> shift)
-                t = -1
-                while True:
-                    v = slots[2 * h + 1]
-                    if v == 0:
-                        break
-                    if slots[2 * h] == key:
-                        t = np.int64(v) - 1
-                        break
-                    h = (h + 1) & mask
-                if t < 0:
-                    break
-                found[k] = t
-                k += 1
-        if k:
-            run = found[:k]
-            _sort_ids(run, tmp, cnt, passes)
-            prev = run[0]
-            c = 0
-            for t in range(k):
-                if run[t] != prev:
-                    ids[out] = prev
-                    counts[out] = c
-                    out += 1
-                    prev = run[t]
-                    c = 0
-                c += 1
-            ids[out] = prev
-            counts[out] = c
-            out += 1
-        indptr[d + 1] = out
-    return indptr, ids[:out], counts[:out]
+    for a in range(len(top)):
+        x = top[a]
+        while x:
+            word = a * 64 + np.int64(trailing_zeros(x))
+            x &= x - np.uint64(1)
+            y = seen[word]
+            seen[word] = 0
+            while y:
+                t = word * 64 + np.int64(trailing_zeros(y))
+                y &= y - np.uint64(1)
+                ids[out] = t
+                counts[out] = tally[t]
+                tally[t] = 0
+                out += 1
+        top[a] = 0
+    return out
 
 
 @njit(cache=True, nogil=True)
-def _scores(indptr: np.ndarray, ids: np.ndarray, counts: np.ndarray, rec: np.ndarray, tf: np.ndarray,
-            blocks: np.ndarray, out: np.ndarray) -> None:
-    """Add each vectorizer block's share of ``X @ coef.T`` to ``out``. ``rec`` holds per union term and block
-    the idf (0: not in the block's vocabulary) and the weights of the term's column; ``blocks`` rows: idf column
-    in ``rec``, classes, first column in ``out``, l2 norm, sublinear tf. Per text and block: TF-IDF weights in
-    column order (tf from the table, times idf, l2-normalised with a float64 sum of squares, as scikit-learn),
-    then each times its weights, accumulated term after term in the weights' dtype (scipy's CSR product)."""
-    n = len(indptr) - 1
+def _doc_scores(ids: np.ndarray, counts: np.ndarray, m: int, rec: np.ndarray, tf: np.ndarray,
+                blocks: np.ndarray, w: np.ndarray, sq: np.ndarray, norm: np.ndarray, acc: np.ndarray) -> None:
+    """Add each vectorizer block's share of a text's ``x @ coef.T`` to ``acc``. ``rec`` holds per union term
+    and block the idf (0: not in the block's vocabulary) and the weights of the term's column; ``blocks`` rows:
+    idf column in ``rec``, classes, first column in ``acc``, l2 norm, sublinear tf. Per block: TF-IDF weights
+    in column order (tf from the table, times idf, l2-normalised with a float64 sum of squares, as
+    scikit-learn), then each times its weights, accumulated term after term in the weights' dtype (scipy's CSR
+    product)."""
     nb = blocks.shape[0]
-    w = np.zeros(1, dtype=rec.dtype)
+    sq[:] = 0.0
+    for t in range(m):
+        u = ids[t]
+        for b in range(nb):
+            idf = rec[u, blocks[b, 0]]
+            if idf != 0:
+                x = tf[blocks[b, 4], counts[t]] * idf
+                w[t * nb + b] = x
+                sq[b] += x * x
+    for b in range(nb):
+        norm[b] = blocks[b, 3] != 0 and sq[b] != 0.0
+        sq[b] = np.sqrt(sq[b])
+    for t in range(m):
+        u = ids[t]
+        for b in range(nb):
+            col = blocks[b, 0]
+            if rec[u, col] == 0:
+                continue
+            i = t * nb + b
+            if norm[b]:
+                w[i] = w[i] / sq[b]
+            x = w[i]
+            o = blocks[b, 2]
+            for j in range(blocks[b, 1]):
+                acc[o + j] += x * rec[u, col + 1 + j]
+
+
+@njit(cache=True, nogil=True)
+def _family(cps: np.ndarray, starts: np.ndarray, kind: int, word: np.ndarray, space: np.ndarray,
+            lut: np.ndarray, min_run: int, wslots: np.ndarray, wbits: int, vocab: np.ndarray,
+            vocab_starts: np.ndarray, lo: int, hi: int, base: np.uint64, first: np.ndarray, slots: np.ndarray,
+            bits: int, n_terms: int, rec: np.ndarray, tf: np.ndarray, blocks: np.ndarray, cue: np.ndarray,
+            out: np.ndarray, cue_out: np.ndarray) -> None:
+    """One family over the texts: per text, its codes (``kind`` 0: word tokens, 1: characters, 2: characters
+    within words), its distinct terms and counts, their scores added to its row of ``out`` and, with a ``cue``
+    table (union term -> is a cue word; empty: none), its number of distinct cue words in ``cue_out``. Nothing
+    larger than one text is materialised."""
+    n = len(starts) - 1
+    longest = 0
+    for d in range(n):
+        longest = max(longest, starts[d + 1] - starts[d])
+    size = 2 * longest + 2
+    codes = np.empty(size, dtype=np.int64)
+    grams = max(1, min(size * (hi - lo + 1), n_terms))
+    ids = np.empty(grams, dtype=np.int64)
+    counts = np.empty(grams, dtype=np.int64)
+    tally = np.zeros(n_terms, dtype=np.int32)
+    seen = np.zeros((n_terms + 63) // 64, dtype=np.uint64)
+    top = np.zeros((len(seen) + 63) // 64, dtype=np.uint64)
+    nb = blocks.shape[0]
+    w = np.zeros(max(1, grams * nb), dtype=rec.dtype)
     sq = np.zeros(nb)
     norm = np.zeros(nb, dtype=np.bool_)
     acc = np.zeros(out.shape[1], dtype=out.dtype)
     for d in range(n):
-        s, e = indptr[d], indptr[d + 1]
-        if (e - s) * nb > len(w):
-            w = np.zeros(2 * (e - s) * nb, dtype=rec.dtype)
-        sq[:] = 0.0
-        for t in range(s, e):
-            u = ids[t]
-            for b in range(nb):
-                idf = rec[u, blocks[b, 0]]
-                if idf != 0:
-                    x = tf[blocks[b, 4], counts[t]] * idf
-                    w[(t - s) * nb + b] = x
-                    sq[b] += x * x
-        for b in range(nb):
-            norm[b] = blocks[b, 3] != 0 and sq[b] != 0.0
-            sq[b] = np.sqrt(sq[b])
-        acc[:] = out[d]
-        for t in range(s, e):
-            u = ids[t]
-            for b in range(nb):
-                col = blocks[b, 0]
-                if rec[u, col] == 0:
-                    continue
-                i = (t - s) * nb + b
-                if norm[b]:
-                    w[i] = w[i] / sq[b]
-                x = w[i]
-                o = blocks[b, 2]
-                for j in range(blocks[b, 1]):
-                    acc[o + j] += x * rec[u, col + 1 + j]
-        out[d] = acc
+        s, e = starts[d], starts[d + 1]
+        if kind == 0:
+            k = _word_doc(cps, s, e, word, space, min_run, wslots, wbits, vocab, vocab_starts, codes)
+        else:
+            k = _char_doc(cps, s, e, space, lut, kind == 2, codes)
+        m = _doc_terms(codes, k, lo, hi, base, first, slots, bits, tally, seen, top, ids, counts)
+        if nb:
+            acc[:] = out[d]
+            _doc_scores(ids, counts, m, rec, tf, blocks, w, sq, norm, acc)
+            out[d] = acc
+        if len(cue):
+            c = 0
+            for t in range(m):
+                c += cue[ids[t]]
+            cue_out[d] = c
 
 
 def _linear(clf: object) -> np.ndarray | None:
@@ -402,13 +388,9 @@ def _tfidf_ok(vec: object) -> bool:
 
 
 def _supported(vec: object) -> bool:
-    if vec.input != "content" or callable(vec.analyzer) or vec.strip_accents or vec.tokenizer is not None \
-            or vec.stop_words is not None or vec.analyzer not in ("char", "char_wb", "word"):
-        return False
-    key = _family_key(vec)
-    lo, hi = vec.ngram_range
-    return (key[1] in _PREPS and (vec.analyzer != "word" or key[2] in _PATTERNS) and 1 <= lo <= hi
-            and not (vec.analyzer == "char_wb" and lo > 3) and not (vec.analyzer == "word" and hi > 3))
+    """What scn.nlp.ngrams reproduces, with a preprocessing and token pattern the kernels know."""
+    key = _family_key(vec) if supported(vec) else None
+    return key is not None and key[1] in _PREPS and (vec.analyzer != "word" or key[2] in _PATTERNS)
 
 
 def _closed(terms: list[str], lo: int, word: bool) -> list[str]:
@@ -433,7 +415,8 @@ class _Fam:
     fam: _Family
     rec: np.ndarray  # union term x (per block: idf, weights of its column)
     blocks: np.ndarray  # per block: idf column in rec, classes, first out column, l2, sublinear
-    cue: np.ndarray | None = None  # union term -> is a cue word
+    first: np.ndarray  # key of a lo-gram -> union id (-1: none); empty: the hash table answers
+    cue: np.ndarray | None = None  # union term -> is a cue word (1, else 0)
     words: tuple | None = None  # word kind: token hash table, bits, token code points, their starts
 
 
@@ -468,7 +451,7 @@ class FusedModel:
             return None  # mixed precision: scipy upcasts X first; not reproduced here
         dtype = next(iter(dtypes))
         every = [v for vs in vec_lists for v in vs] + ([cues] if cues is not None else [])
-        if not all(_supported(v) and hasattr(v, "vocabulary_") for v in every):
+        if not all(_supported(v) for v in every):
             return None
         groups: dict[tuple, list] = {}
         for v in every:
@@ -508,38 +491,33 @@ class FusedModel:
         word, space, _mark, _fold = _tables()
         out = np.zeros((len(texts), self.width), dtype=self.dtype)
         cue_counts: dict[int, np.ndarray] = {}
+        none = np.zeros(0, dtype=np.uint64)
         for f in self.fams:
             fam = f.fam
             cps, starts = prepared[fam.prep]
-            if fam.kind == "word":
-                slots, bits, vocab, vocab_starts = f.words
-                codes, cut = _word_codes(cps, starts, word, space, _PATTERNS[fam.token_pattern], slots, bits,
-                                         vocab, vocab_starts)
-            else:
-                codes, cut = _char_codes(cps, starts, space, fam.lut, fam.kind == "char_wb")
-            slots, bits = fam.slots
-            indptr, ids, counts = _terms(codes, cut, fam.lo, fam.hi, np.uint64(fam.base), slots, bits,
-                                          len(fam.keys))
-            if len(f.blocks):
-                _scores(indptr, ids, counts, f.rec, _tf(int(np.diff(cut).max()), self.dtype), f.blocks, out)
+            slots, bits, vocab, vocab_starts = f.words or (none, 4, np.zeros(0, np.uint32), np.zeros(1, np.int64))
+            lut = fam.lut if fam.lut is not None else np.zeros(0, dtype=np.uint16)
+            kind = ("word", "char", "char_wb").index(fam.kind)
+            longest = int(np.diff(starts).max()) if len(starts) > 1 else 0
+            cue = f.cue if f.cue is not None else np.zeros(0, dtype=np.int64)
+            hits = np.zeros(len(texts), dtype=np.int64)
+            _family(cps, starts, kind, word, space, lut, _PATTERNS.get(fam.token_pattern, 1), slots, bits, vocab,
+                    vocab_starts, fam.lo, fam.hi, np.uint64(fam.base), f.first, fam.slots[0], fam.slots[1],
+                    len(fam.keys), f.rec, _tf(2 * longest + 2, self.dtype), f.blocks, cue, out, hits)
             if f.cue is not None:
-                hits = np.concatenate([[0], np.cumsum(f.cue[ids])])
-                cue_counts[id(self.cues)] = (hits[indptr[1:]] - hits[indptr[:-1]])[:, None]
+                cue_counts[id(self.cues)] = hits[:, None]
         return {p: out[:, o:o + k] for p, o, k in self.pipes}, cue_counts
 
 
 def _compiled_family(key: tuple, members: list, vec_lists: list, coefs: list, out_col: list,
                      cues: object | None, dtype: np.dtype) -> _Fam | None:
     """One family's prefix-closed union table, per-term records (idf and weights of every block) and blocks."""
-    kind, prep, pattern = key
-    fam = _Family(kind, prep, pattern, members, lo=min(v.ngram_range[0] for v in members),
-                  hi=max(v.ngram_range[1] for v in members))
-    terms = sorted(set().union(*(v.vocabulary_ for v in members)))
-    everything = terms + _closed(terms, fam.lo, kind == "word")
-    if not (_compile_words(fam, everything) if kind == "word" else _compile_char(fam, everything)):
+    terms = union_terms(members)
+    lo = min(v.ngram_range[0] for v in members)
+    everything = terms + _closed(terms, lo, key[0] == "word")
+    fam = compile_family(key, members, everything)
+    if fam is None:
         return None
-    bits = max(4, (2 * len(everything)).bit_length())
-    fam.slots = (_table(fam.keys, bits), bits)
     pos = {t: i for i, t in enumerate(terms)}
     blocks, width = [], 0
     for p, (vecs, coef) in enumerate(zip(vec_lists, coefs, strict=True)):
@@ -564,23 +542,33 @@ def _compiled_family(key: tuple, members: list, vec_lists: list, coefs: list, ou
         c += 1 + coef.shape[0]
     cue = None
     if cues is not None and any(cues is m for m in members):
-        cue = np.zeros(len(everything), dtype=np.bool_)
-        cue[[pos[t] for t in cues.vocabulary_]] = True
-    return _Fam(fam, rec, table, cue, getattr(fam, "word_table", None))
+        cue = np.zeros(len(everything), dtype=np.int64)
+        cue[[pos[t] for t in cues.vocabulary_]] = 1
+    return _Fam(fam, rec, table, _first(fam, everything), cue, _word_table(fam) if fam.kind == "word" else None)
 
 
-def _compile_words(fam: _Family, terms: list[str]) -> bool:
-    """``ngrams._compile_word`` keys, plus the token vocabulary as code points in a hash table."""
-    if not _compile_word(fam, terms):
-        return False
+def _first(fam: _Family, terms: list[str]) -> np.ndarray:
+    """Union id of each key of ``fam.lo`` characters or tokens (-1: none), when there are at most
+    ``_FIRST_MAX`` such keys; else empty (the hash table answers)."""
+    size = fam.base ** fam.lo
+    if size > _FIRST_MAX:
+        return np.zeros(0, dtype=np.int32)
+    first = np.full(size, -1, dtype=np.int32)
+    short = np.flatnonzero(np.fromiter(map(len, (t.split(" ") if fam.kind == "word" else t for t in terms)),
+                                       dtype=np.int64, count=len(terms)) == fam.lo)
+    first[fam.keys[short].astype(np.int64)] = short
+    return first
+
+
+def _word_table(fam: _Family) -> tuple:
+    """The token vocabulary as code points in a hash table of their 64-bit hashes: table, bits, code points,
+    starts."""
     tokens = fam.tokens.to_pylist()
-    lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
-    starts = np.zeros(len(tokens) + 1, dtype=np.int64)
-    np.cumsum(lengths, out=starts[1:])
-    cps = np.frombuffer("".join(tokens).encode("utf-32-le", "surrogatepass"), dtype=np.uint32).copy()
+    starts = offsets(np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens)))
+    cps = utf32("".join(tokens)).copy()
+    keys = _span_keys(cps, starts)
     bits = max(4, (2 * len(tokens)).bit_length())
-    fam.word_table = (_table(_span_keys(cps, starts), bits), bits, cps, starts)
-    return True
+    return _table(keys, bits), bits, cps, starts
 
 
 @cache
@@ -612,18 +600,14 @@ def _prepare(texts: list[str], preps: set) -> dict | None:
     _word, space, mark, fold = _tables()
     out = {}
     if _lower in preps:
-        out[_lower] = _split(_utf32(lowered), ord(sep), n, False, space)
+        out[_lower] = _split(utf32(lowered), ord(sep), n, False, space)
     if feats.normalise in preps or feats.normalise_ar in preps:
         text = feats._URL.sub(" URL ", lowered.replace("&amp;", "&"))
         text = feats._MENTION.sub(" @user ", text)
         if text.count(sep) != n - 1:
             return None
-        norm = _split(_utf32(text), ord(sep), n, True, space)
+        norm = _split(utf32(text), ord(sep), n, True, space)
         out[feats.normalise] = norm
         if feats.normalise_ar in preps:
             out[feats.normalise_ar] = _arabic(norm[0], norm[1], mark, fold)
     return out
-
-
-def _utf32(text: str) -> np.ndarray:
-    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)

@@ -94,20 +94,63 @@ def _family_key(vec: CountVectorizer) -> tuple:
 _MULT = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing
 
 
+PACKED_MAX = np.uint64(1 << 32)  # keys and positions below this fit one 64-bit slot (half the table's bytes)
+
+
 @njit(cache=True, nogil=True)
-def _table(keys: np.ndarray, bits: int) -> np.ndarray:
-    """Open-addressing hash table of ``keys`` -> position: 2^bits slots of (key, position + 1; 0 = empty)
-    side by side, so a probe reads one cache line."""
+def _table(keys: np.ndarray, bits: int, packed: bool = False) -> np.ndarray:
+    """Open-addressing hash table of ``keys`` -> position, 2^bits slots (linear probing from ``_home``): pairs
+    (key, position + 1; 0 = empty) side by side, so a probe reads one cache line; ``packed`` (keys and positions
+    below ``PACKED_MAX``): one word per slot, ``key << 32 | position + 1``."""
     size = 1 << bits
-    slots = np.zeros(2 * size, dtype=np.uint64)
-    shift = np.uint64(64 - bits)
+    slots = np.zeros(size if packed else 2 * size, dtype=np.uint64)
     for i in range(len(keys)):
-        h = np.int64((keys[i] * _MULT) >> shift)
-        while slots[2 * h + 1] != 0:
-            h = (h + 1) & (size - 1)
-        slots[2 * h] = keys[i]
-        slots[2 * h + 1] = i + 1
+        h = _home(keys[i], bits)
+        if packed:
+            while slots[h] != 0:
+                h = (h + 1) & (size - 1)
+            slots[h] = (np.uint64(keys[i]) << np.uint64(32)) | np.uint64(i + 1)
+        else:
+            while slots[2 * h + 1] != 0:
+                h = (h + 1) & (size - 1)
+            slots[2 * h] = keys[i]
+            slots[2 * h + 1] = i + 1
     return slots
+
+
+@njit(cache=True, nogil=True)
+def _home(key: np.uint64, bits: int) -> int:
+    """The slot where the probe for ``key`` starts (Fibonacci hashing)."""
+    return np.int64((np.uint64(key) * _MULT) >> np.uint64(64 - bits))
+
+
+@njit(cache=True, nogil=True)
+def _probe(slots: np.ndarray, key: np.uint64, h: int, bits: int) -> tuple[int, int]:
+    """From slot ``h`` on (``_table``'s layout): (position of the next entry holding ``key``, its slot), or
+    (-1, the empty slot that ends the probe)."""
+    mask = (1 << bits) - 1
+    if len(slots) == mask + 1:  # packed
+        while True:
+            v = slots[h]
+            if v == 0:
+                return -1, h
+            if v >> np.uint64(32) == key:
+                return np.int64(v & np.uint64(0xFFFFFFFF)) - 1, h
+            h = (h + 1) & mask
+    while True:
+        v = slots[2 * h + 1]
+        if v == 0:
+            return -1, h
+        if slots[2 * h] == key:
+            return np.int64(v) - 1, h
+        h = (h + 1) & mask
+
+
+def hash_table(keys: np.ndarray) -> tuple[np.ndarray, int]:
+    """``_table`` of ``keys`` at a load of at most 1/2 (packed when they fit) and its bits."""
+    bits = max(4, (2 * len(keys)).bit_length())
+    packed = len(keys) < PACKED_MAX and (not len(keys) or keys.max() < PACKED_MAX)
+    return _table(keys, bits, packed), bits
 
 
 @njit(cache=True, nogil=True)
@@ -116,8 +159,6 @@ def _count(codes: np.ndarray, starts: np.ndarray, lo: int, hi: int, base: np.uin
     """Per document, the distinct terms (ascending ids) among its n-grams of ``codes`` (lo <= n <= hi, none
     holding a code 0) and their counts: CSR parts (indptr, term ids, counts)."""
     n_docs = len(starts) - 1
-    mask = (1 << bits) - 1
-    shift = np.uint64(64 - bits)
     cap = 0
     longest = 0
     for d in range(n_docs):
@@ -143,21 +184,14 @@ def _count(codes: np.ndarray, starts: np.ndarray, lo: int, hi: int, base: np.uin
                 key = key * base + np.uint64(codes[j])
                 if n < lo:
                     continue
-                h = np.int64((key * _MULT) >> shift)
-                while True:
-                    v = slots[2 * h + 1]
-                    if v == 0:
-                        break
-                    if slots[2 * h] == key:
-                        t = np.int64(v) - 1
-                        if stamp[t] != d:
-                            stamp[t] = d
-                            tally[t] = 0
-                            seen[k] = t
-                            k += 1
-                        tally[t] += 1
-                        break
-                    h = (h + 1) & mask
+                t = _probe(slots, key, _home(key, bits), bits)[0]
+                if t >= 0:
+                    if stamp[t] != d:
+                        stamp[t] = d
+                        tally[t] = 0
+                        seen[k] = t
+                        k += 1
+                    tally[t] += 1
         found = np.sort(seen[:k])
         for t in range(k):
             ids[out + t] = found[t]
@@ -202,9 +236,20 @@ def _ranks_to_keys(ranks: list[np.ndarray], base: int) -> np.ndarray:
     return keys
 
 
+def utf32(text: str) -> np.ndarray:
+    """The code points of ``text`` (lone surrogates kept)."""
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def offsets(lengths: np.ndarray) -> np.ndarray:
+    """Start of each part and the end of the last (n + 1) from the parts' lengths."""
+    starts = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=starts[1:])
+    return starts
+
+
 def _codes(text: str, lut: np.ndarray) -> np.ndarray:
-    cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    return lut[cp].astype(np.int64)
+    return lut[utf32(text)].astype(np.int64)
 
 
 def _fits(base: int, hi: int) -> bool:
@@ -249,6 +294,23 @@ def _compile_word(fam: _Family, terms: list[str]) -> bool:
     return True
 
 
+def union_terms(members: Sequence[CountVectorizer]) -> list[str]:
+    """The union of the members' vocabularies, in string order (union ids)."""
+    return sorted(set().union(*(v.vocabulary_ for v in members)))
+
+
+def compile_family(key: tuple, members: list[CountVectorizer], terms: list[str]) -> _Family | None:
+    """The family of ``members`` (``_family_key`` ``key``) with ``terms`` as its keys in a hash table; None when
+    they cannot be keyed (``_compile_char`` / ``_compile_word``)."""
+    kind, prep, pattern = key
+    fam = _Family(kind, prep, pattern, members, lo=min(v.ngram_range[0] for v in members),
+                  hi=max(v.ngram_range[1] for v in members))
+    if not (_compile_char(fam, terms) if kind in _CHAR_KINDS else _compile_word(fam, terms)):
+        return None
+    fam.slots = hash_table(fam.keys)
+    return fam
+
+
 class BatchVectorizers:
     """Fitted vectorizers compiled for batches: ``transform(texts)`` gives each one's matrix (``id(vec)`` keys)."""
 
@@ -265,16 +327,12 @@ class BatchVectorizers:
             else:
                 self.fallback.append(vec)
         self.families: list[_Family] = []
-        for (kind, prep, pattern), members in groups.items():
-            fam = _Family(kind, prep, pattern, members, lo=min(v.ngram_range[0] for v in members),
-                          hi=max(v.ngram_range[1] for v in members))
-            terms = sorted(set().union(*(v.vocabulary_ for v in members)))
-            ok = _compile_char(fam, terms) if kind in _CHAR_KINDS else _compile_word(fam, terms)
-            if not ok:
+        for key, members in groups.items():
+            terms = union_terms(members)
+            fam = compile_family(key, members, terms)
+            if fam is None:
                 self.fallback.extend(members)
                 continue
-            bits = max(4, (2 * len(terms)).bit_length())
-            fam.slots = (_table(fam.keys, bits), bits)
             where = {t: i for i, t in enumerate(terms)}
             for vec in members:
                 colmap = np.full(len(terms), -1, dtype=np.int32)
@@ -320,8 +378,7 @@ class BatchVectorizers:
                 docs = [_padded_words(d) for d in docs]
             lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
             codes = _codes("".join(docs), fam.lut)
-        starts = np.zeros(len(docs) + 1, dtype=np.int64)
-        np.cumsum(lengths, out=starts[1:])
+        starts = offsets(lengths)
         slots, bits = fam.slots
         return _count(codes, starts, fam.lo, fam.hi, np.uint64(fam.base), slots, bits, len(fam.keys))
 

@@ -3,15 +3,13 @@ tests/support/dash_client.py, the real app served over HTTP (waitress, in a subp
 
 from __future__ import annotations
 
-import os
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.support.dash_client import USERS, form_token, home_with_users, route, settings_restored  # noqa: F401
-from tests.support.servers import free_port, running_server
+from tests.support.servers import running_dashboards
 
 
 @pytest.fixture(scope="session")
@@ -23,11 +21,7 @@ def dash_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def server(dash_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`dashboards.app.serve` on a free port of 127.0.0.1 (users exist, so log-in is required)."""
-    port = free_port()
-    env = {**os.environ, "SCN_HOME": str(dash_home), "SCN_SECRET_KEY": "test-secret"}
-    with running_server([sys.executable, "-c", f"from dashboards.app import serve; serve('127.0.0.1', {port})"],
-                        port=port, ready_path="/login", ready_status=range(200, 400), env=env,
-                        log=tmp_path_factory.mktemp("serve") / "dashboards.log") as srv:
+    with running_dashboards(dash_home, tmp_path_factory.mktemp("serve") / "dashboards.log") as srv:
         yield srv.url
 
 

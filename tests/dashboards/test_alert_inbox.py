@@ -20,7 +20,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 from scn.access.users import User
 from scn.alerts.catalog import alert_facts
 from scn.settings import override
-from tests.support.dash_client import USERS, form_token, route
+from tests.support.browser import sign_in
+from tests.support.dash_client import form_token, route
 from tests.support.receivers import webhook_receiver
 from tests.support.snapshots import make_tables, publish_snapshot
 
@@ -32,26 +33,13 @@ def _alert(city: str) -> str:
     return str(facts.loc[facts["city_id"] == city, "alert_id"].iloc[0])
 
 
-def _sign_in(browser: webdriver.Chrome, server: str, user: str) -> None:
-    """Signed in as ``user`` through the log-in form, landing on the inbox."""
-    browser.delete_all_cookies()
-    browser.get(f"{server}/login")
-    browser.execute_script("window.localStorage.clear()")  # English, whatever an earlier test chose
-    browser.get(f"{server}/login?next=/alerts")
-    WebDriverWait(browser, 40).until(ec.presence_of_element_located((By.ID, "login-form")))
-    browser.find_element(By.ID, "username").send_keys(user)
-    browser.find_element(By.ID, "password").send_keys(USERS[user][2])
-    browser.find_element(By.ID, "login-submit").click()
-    WebDriverWait(browser, 40).until(lambda d: "/login" not in d.current_url)
-
-
 @pytest.mark.browser
 def test_acknowledged_by_one_official_shows_to_another_user(server: str, browser: webdriver.Chrome,
                                                             dash_home: Path) -> None:
     alert = _alert("london")
     wait = WebDriverWait(browser, 40, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
     try:
-        _sign_in(browser, server, "olive")
+        sign_in(browser, server, "olive", "/alerts")
         card = wait.until(ec.presence_of_element_located((By.ID, f"alert-{alert}")))
         assert "Unusual rise in hateful posts in London 6: 6 this week vs very few usually" in card.get_attribute(
             "textContent")
@@ -61,7 +49,7 @@ def test_acknowledged_by_one_official_shows_to_another_user(server: str, browser
         browser.find_element(By.ID, f"note-{alert}").send_keys(NOTE)
         browser.find_element(By.ID, f"acknowledge-{alert}").click()
         wait.until(lambda d: "Acknowledged by olive" in d.find_element(By.ID, "alerts-open").text)
-        _sign_in(browser, server, "sam")  # another user: staff, on the network-wide list
+        sign_in(browser, server, "sam", "/alerts")  # another user: staff, on the network-wide list
         card = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, f"#alerts-open #alert-{alert}")))
         assert "Acknowledged by olive on " in card.text and f"Note: {NOTE}" in card.text
         assert browser.find_elements(By.ID, f"close-{alert}")  # staff may close it

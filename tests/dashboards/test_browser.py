@@ -15,7 +15,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.support.dash_client import USERS, login
+from tests.support.browser import fill_login_form
+from tests.support.dash_client import login
 
 pytestmark = pytest.mark.browser
 MAP_LOCATIONS = ("const g = document.querySelector('#cell-map .js-plotly-plot');"
@@ -30,9 +31,7 @@ def test_login_then_city_page_renders_map_and_series(server: str, browser: webdr
     browser.get(f"{server}/city/london")
     _wait(browser).until(ec.presence_of_element_located((By.ID, "login-form")))
     assert "/login" in browser.current_url
-    browser.find_element(By.ID, "username").send_keys("olive")
-    browser.find_element(By.ID, "password").send_keys(USERS["olive"][2])
-    browser.find_element(By.ID, "login-submit").click()
+    fill_login_form(browser, "olive")
     _wait(browser).until(lambda d: d.execute_script(MAP_LOCATIONS) > 0)
     assert browser.current_url.endswith("/city/london")
     assert browser.execute_script(MAP_LOCATIONS) == 16  # an official: London's 16 areas (its level, issue 21)
@@ -73,10 +72,7 @@ def test_arabic_flips_direction_and_is_remembered(server: str, browser: webdrive
 def test_staff_export_downloads_files_that_open(server: str, browser: webdriver.Chrome) -> None:
     browser.delete_all_cookies()  # signed out (log-out is a POST from the navigation's button now)
     browser.get(f"{server}/login")
-    _wait(browser).until(ec.presence_of_element_located((By.ID, "login-form")))
-    browser.find_element(By.ID, "username").send_keys("sam")
-    browser.find_element(By.ID, "password").send_keys(USERS["sam"][2])
-    browser.find_element(By.ID, "login-submit").click()
+    fill_login_form(browser, "sam")
     link = _wait(browser).until(ec.element_to_be_clickable((By.ID, "net-dl-summit-metrics-csv")))
     assert "Aarhus" in browser.find_element(By.ID, "net-summits").text
     link.click()

@@ -20,7 +20,7 @@ from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
 from dashboards import i18n
-from tests.support.dash_client import USERS
+from tests.support.browser import fill_login_form
 from tests.support.snapshots import make_tables
 
 pytestmark = pytest.mark.browser
@@ -123,9 +123,7 @@ def _sign_in(browser: webdriver.Chrome, server: str, user: str, lang: str) -> li
     _wait(browser).until(lambda d: d.find_element(By.ID, "shell").get_attribute("lang") == lang)
     _settle(browser, "#login-form")
     seen = browser.execute_script(COLLECT)
-    browser.find_element(By.ID, "username").send_keys(user)
-    browser.find_element(By.ID, "password").send_keys(USERS[user][2])
-    browser.find_element(By.ID, "login-submit").click()
+    fill_login_form(browser, user)
     _wait(browser).until(lambda d: "/login" not in d.current_url)
     return seen
 

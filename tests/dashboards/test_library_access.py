@@ -18,7 +18,8 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 from scn.access.users import User
 from scn.hub import audit, library
 from scn.settings import override
-from tests.support.dash_client import USERS, form_token, route
+from tests.support.browser import sign_in
+from tests.support.dash_client import form_token, route
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
@@ -127,14 +128,7 @@ def test_staff_upload_through_the_form(server: str, browser: webdriver.Chrome, d
     doc.write_bytes(PDF)
     wait = WebDriverWait(browser, 40)
     try:
-        browser.delete_all_cookies()
-        browser.get(f"{server}/login")
-        browser.execute_script("window.localStorage.clear()")
-        browser.get(f"{server}/login?next=/library")
-        wait.until(ec.presence_of_element_located((By.ID, "login-form")))
-        browser.find_element(By.ID, "username").send_keys("sam")
-        browser.find_element(By.ID, "password").send_keys(USERS["sam"][2])
-        browser.find_element(By.ID, "login-submit").click()
+        sign_in(browser, server, "sam", "/library")
         form = wait.until(ec.presence_of_element_located((By.ID, "library-upload-form")))
         form.find_element(By.ID, "upload-title").send_keys("Plan d'action local de Saïda")
         form.find_element(By.ID, "upload-summary").send_keys("Prévenir la radicalisation à Saïda.")

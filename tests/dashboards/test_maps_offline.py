@@ -17,7 +17,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.support.dash_client import USERS
+from tests.support.browser import sign_in
 
 pytestmark = pytest.mark.browser
 GD = "document.querySelector('#{id} .js-plotly-plot')"
@@ -42,15 +42,6 @@ def offline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chro
         driver.quit()
 
 
-def _sign_in(browser: webdriver.Chrome, server: str, user: str, path: str) -> None:
-    browser.delete_all_cookies()
-    browser.get(f"{server}/login?next={path}")
-    WebDriverWait(browser, 30).until(ec.presence_of_element_located((By.ID, "login-form")))
-    browser.find_element(By.ID, "username").send_keys(user)
-    browser.find_element(By.ID, "password").send_keys(USERS[user][2])
-    browser.find_element(By.ID, "login-submit").click()
-
-
 def _requested_hosts(browser: webdriver.Chrome) -> set[str]:
     hosts = set()
     for entry in browser.get_log("performance"):
@@ -72,7 +63,7 @@ def _drawn(browser: webdriver.Chrome, graph: str) -> dict:
 
 def test_official_city_map_offline_with_outlines_names_and_one_level(offline: webdriver.Chrome,
                                                                      server: str) -> None:
-    _sign_in(offline, server, "olive", "/city/london")
+    sign_in(offline, server, "olive", "/city/london", english=False, wait=False, timeout=30)
     level = WebDriverWait(offline, 40).until(ec.presence_of_element_located((By.ID, "map-level")))
     # the official's level and why (London's cells by month are mostly small counts)
     assert level.text.startswith("Shown: areas by year.") and "would be hidden (fewer than 5)" in level.text
@@ -97,7 +88,7 @@ def test_official_city_map_offline_with_outlines_names_and_one_level(offline: we
 
 
 def test_member_map_once_on_country_outlines_offline(offline: webdriver.Chrome, server: str) -> None:
-    _sign_in(offline, server, "sam", "/network")
+    sign_in(offline, server, "sam", "/network", english=False, wait=False, timeout=30)
     drawn = _drawn(offline, "net-member-map")
     assert drawn["land"] > 100 and drawn["borders"] > 100  # Natural Earth countries, drawn
     shown = offline.execute_script(

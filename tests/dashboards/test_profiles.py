@@ -20,21 +20,9 @@ from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from scn.settings import override
-from tests.support.dash_client import USERS, find_props, form_token, route
+from tests.support.browser import sign_in
+from tests.support.dash_client import find_props, form_token, route
 from tests.support.snapshots import CITIES
-
-
-def _sign_in(browser: webdriver.Chrome, server: str, user: str, path: str) -> None:
-    """Signed in as ``user`` through the log-in form, landing on ``path`` (English)."""
-    browser.delete_all_cookies()
-    browser.get(f"{server}/login")
-    browser.execute_script("window.localStorage.clear()")
-    browser.get(f"{server}/login?next={path}")
-    WebDriverWait(browser, 40).until(ec.presence_of_element_located((By.ID, "login-form")))
-    browser.find_element(By.ID, "username").send_keys(user)
-    browser.find_element(By.ID, "password").send_keys(USERS[user][2])
-    browser.find_element(By.ID, "login-submit").click()
-    WebDriverWait(browser, 40).until(lambda d: "/login" not in d.current_url)
 
 
 def _fill(browser: webdriver.Chrome, id: str, words: str) -> None:
@@ -73,7 +61,7 @@ def test_staff_search_by_theme_and_an_official_edits_their_profile(server: str, 
     wait = WebDriverWait(browser, 40, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
     before = _versions(dash_home, "london")
     try:
-        _sign_in(browser, server, "sam", "/cities")
+        sign_in(browser, server, "sam", "/cities")
         title = wait.until(ec.presence_of_element_located((By.ID, "profiles-title")))
         assert title.text == f"{len(CITIES)} member cities in the registry"
         Select(browser.find_element(By.ID, "profiles-theme")).select_by_value(theme)
@@ -85,7 +73,7 @@ def test_staff_search_by_theme_and_an_official_edits_their_profile(server: str, 
         assert Select(browser.find_element(By.ID, "profiles-theme")).first_selected_option.get_attribute(
             "value") == theme  # the filter stays chosen
 
-        _sign_in(browser, server, "olive", "/cities/london")  # official of london
+        sign_in(browser, server, "olive", "/cities/london")  # official of london
         for n, words in enumerate(("Our prevention network meets monthly.", "Now with a youth council."), 1):
             wait.until(ec.presence_of_element_located((By.ID, "logout")))
             _fill(browser, "profile-edit-overview", words)

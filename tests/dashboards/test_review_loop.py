@@ -6,8 +6,6 @@ response the browser fetched, and the documents); staff see the figures without 
 from __future__ import annotations
 
 import json
-import os
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,9 +20,10 @@ from dashboards import i18n
 from scn.access.users import add_user
 from scn.review import loop, store
 from scn.settings import override
-from tests.support.dash_client import USERS, find_props, home_with_users, login, route
+from tests.support.browser import sign_in
+from tests.support.dash_client import find_props, home_with_users, login, route
 from tests.support.review_world import label_file, publish_review, review_home
-from tests.support.servers import free_port, running_server
+from tests.support.servers import running_dashboards
 
 pytestmark = pytest.mark.browser
 REVIEWER = ("rita", "reviewer-pass-1")
@@ -49,25 +48,13 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path,
         frame.loc[0, "label"] = "offensive" if frame.loc[0, "label"] != "offensive" else "none"  # one disagreement
         frame.to_csv(other, index=False)
         loop.import_csv(other)
-    port = free_port()
-    env = {**os.environ, "SCN_HOME": str(home), "SCN_SECRET_KEY": "review-test-secret"}
-    with running_server([sys.executable, "-c", f"from dashboards.app import serve; serve('127.0.0.1', {port})"],
-                        port=port, ready_path="/login", ready_status=range(200, 400), env=env,
-                        log=tmp_path_factory.mktemp("serve") / "dashboards.log") as srv:
+    with running_dashboards(home, tmp_path_factory.mktemp("serve") / "dashboards.log",
+                            secret="review-test-secret") as srv:
         yield srv.url, home, posts
 
 
 def _wait(browser: webdriver.Chrome, seconds: int = 60) -> WebDriverWait:
     return WebDriverWait(browser, seconds)
-
-
-def _sign_in(browser: webdriver.Chrome, server: str, username: str, password: str, next: str) -> None:
-    browser.delete_all_cookies()
-    browser.get(f"{server}/login?next={next}")
-    _wait(browser).until(ec.presence_of_element_located((By.ID, "login-form")))
-    browser.find_element(By.ID, "username").send_keys(username)
-    browser.find_element(By.ID, "password").send_keys(password)
-    browser.find_element(By.ID, "login-submit").click()
 
 
 def test_reviewer_labels_then_accuracy_shows_and_officials_never_see_text(
@@ -79,7 +66,7 @@ def test_reviewer_labels_then_accuracy_shows_and_officials_never_see_text(
     texts = set(posts.set_index("post_key").loc[sampled["post_key"], "text"])
 
     # the reviewer labels the whole sample on the review page
-    _sign_in(browser, server, *REVIEWER, next="/review")
+    sign_in(browser, server, REVIEWER[0], "/review", REVIEWER[1], english=False, wait=False, timeout=60)
     _wait(browser).until(ec.presence_of_element_located((By.ID, "review-form")))
     items = browser.find_elements(By.CSS_SELECTOR, ".review-post")
     assert len(items) == 24
@@ -111,7 +98,7 @@ def test_reviewer_labels_then_accuracy_shows_and_officials_never_see_text(
 
     # an official: refused the review page; no response of their session carries a post's text
     browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": RECORDER})
-    _sign_in(browser, server, "olive", USERS["olive"][2], next="/review")
+    sign_in(browser, server, "olive", "/review", english=False, wait=False, timeout=60)
     _wait(browser).until(lambda d: d.find_elements(By.ID, "error-title"))  # the 403 page (dashboards.app)
     assert browser.find_element(By.ID, "error-title").get_attribute("textContent") in {
         i18n.t("forbidden_title", lang) for lang in i18n.LANGS}

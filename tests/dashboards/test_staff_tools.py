@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,9 +24,10 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 from scn import lake
 from scn.cli import main
 from scn.settings import override
+from tests.support.browser import sign_in
 from tests.support.corpus import ok_rows, posts
 from tests.support.dash_client import USERS, find_props, form_token, home_with_users, login, route
-from tests.support.servers import free_port, running_server
+from tests.support.servers import running_dashboards
 
 BAD_ROWS = ("90,not a date,post ninety,en,51.5,-0.12,,user90,x,", "91,2025-03-01T10:00:00+00:00,post,en,95.0,"
             "-0.12,,user91,x,")
@@ -43,11 +42,8 @@ def staff_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def staff_server(staff_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = free_port()
-    env = {**os.environ, "SCN_HOME": str(staff_home), "SCN_SECRET_KEY": "test-secret"}
-    with running_server([sys.executable, "-c", f"from dashboards.app import serve; serve('127.0.0.1', {port})"],
-                        port=port, ready_path="/login", ready_status=range(200, 400), env=env,
-                        log=tmp_path_factory.mktemp("serve-staff") / "dashboards.log") as srv:
+    """The served app (as the shared ``server`` fixture) over ``staff_home``."""
+    with running_dashboards(staff_home, tmp_path_factory.mktemp("serve-staff") / "dashboards.log") as srv:
         yield srv.url
 
 
@@ -78,17 +74,6 @@ def _wait(browser: webdriver.Chrome) -> WebDriverWait:
     return WebDriverWait(browser, 40, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
 
 
-def _sign_in(browser: webdriver.Chrome, server: str, user: str, password: str, next_: str) -> None:
-    browser.delete_all_cookies()
-    browser.get(f"{server}/login?next={next_}")
-    browser.execute_script("window.localStorage.clear()")  # English (the language switch remembers a choice)
-    _wait(browser).until(ec.presence_of_element_located((By.ID, "login-form")))
-    browser.find_element(By.ID, "username").send_keys(user)
-    browser.find_element(By.ID, "password").send_keys(password)
-    browser.find_element(By.ID, "login-submit").click()
-    _wait(browser).until(lambda d: "/login" not in d.current_url)
-
-
 def _upload(browser: webdriver.Chrome, server: str, path: Path) -> dict[str, int]:
     browser.get(f"{server}/staff/upload")
     wait = _wait(browser)
@@ -116,7 +101,7 @@ def test_upload_reports_what_scn_ingest_json_says(staff_server: str, staff_home:
     cli = json.loads(capsys.readouterr().out)
     assert (cli["accepted"], cli["quarantined"], cli["duplicates"]) == (6, 2, 0)
     try:
-        _sign_in(browser, staff_server, "sam", USERS["sam"][2], "/staff/upload")
+        sign_in(browser, staff_server, "sam", "/staff/upload")
         shown = _upload(browser, staff_server, path)
         assert shown == {k: cli[k] for k in ("rows_read", "accepted", "quarantined", "duplicates")}
         assert browser.find_element(By.ID, "report-0-file").text.startswith("File partner_posts_é.csv")
@@ -261,7 +246,7 @@ def test_user_added_in_the_browser_sets_a_password_and_signs_in(staff_server: st
                                                                 capsys: pytest.CaptureFixture) -> None:
     wait = _wait(browser)
     try:
-        _sign_in(browser, staff_server, "sam", USERS["sam"][2], "/staff/users")
+        sign_in(browser, staff_server, "sam", "/staff/users")
         wait.until(ec.presence_of_element_located((By.ID, "add-username"))).send_keys("nadia")
         Select(browser.find_element(By.ID, "add-role")).select_by_value("official")
         Select(browser.find_element(By.ID, "add-city")).select_by_value("london")
@@ -276,12 +261,12 @@ def test_user_added_in_the_browser_sets_a_password_and_signs_in(staff_server: st
         browser.find_element(By.ID, "reset-confirm").send_keys(NEW_PASSWORD)
         browser.find_element(By.ID, "reset-submit").click()
         wait.until(lambda d: d.current_url.endswith("/login"))
-        _sign_in(browser, staff_server, "nadia", NEW_PASSWORD, "/glossary")
+        sign_in(browser, staff_server, "nadia", "/glossary", NEW_PASSWORD)
         wait.until(lambda d: "nadia" in d.find_element(By.ID, "nav").text)
         assert not browser.find_elements(By.ID, "nav-users")  # an official: no staff links
         browser.get(link)  # the link is spent
         assert "cannot be used" in wait.until(ec.presence_of_element_located((By.ID, "reset-refused"))).text
-        _sign_in(browser, staff_server, "sam", USERS["sam"][2], "/staff/audit")  # the audit log shows it all
+        sign_in(browser, staff_server, "sam", "/staff/audit")  # the audit log shows it all
         table = wait.until(ec.presence_of_element_located((By.ID, "audit-table"))).text
         for words in ("sam user added nadia London", "nadia password set through a link nadia London",
                       "sam one-time password link made nadia London"):

@@ -108,3 +108,38 @@ def test_adapters_are_fused_and_other_models_keep_the_batch_path() -> None:
         pd.testing.assert_frame_equal(classify(probe, ["en"] * len(probe), classifier=clf, lexicon=False),
                                       classify(probe, ["en"] * len(probe), classifier=clf, lexicon=False,
                                                reference=True))
+
+
+def test_code_point_tables_are_python_re_classes() -> None:
+    word, space, mark, fold = fused._tables()
+    cps = np.r_[0:0x3000, 0xD7F0:0xE010, 0xFDF0:0x10100, 0x1F600:0x1F700, 0x10FFF0:0x110000]
+    chars = [chr(c) for c in cps]
+    assert np.array_equal(word[cps], [c.isalnum() or c == "_" for c in chars])
+    assert np.array_equal(space[cps], [c.isspace() for c in chars])
+    assert word.sum() > 100_000 and not word[0] and space[32] and not space[0]
+    assert mark[0x064B] and mark[0x0640] and not mark[ord("ا")] and fold[ord("أ")] == ord("ا")
+
+
+@pytest.mark.parametrize("packed", [False, True])
+def test_hash_tables_find_every_key_and_nothing_else(packed: bool) -> None:
+    from scn.nlp.ngrams import _home, _probe, _table
+
+    rng = np.random.default_rng(3)
+    keys = np.unique(rng.integers(1, 2**31 if packed else 2**63, 5000, dtype=np.int64)).astype(np.uint64)
+    bits = 14
+    slots = _table(keys, bits, packed)
+    assert len(slots) == (1 << bits) * (1 if packed else 2)
+    for i in (0, 17, len(keys) - 1):
+        assert _probe(slots, keys[i], _home(keys[i], bits), bits)[0] == i
+    absent = np.setdiff1d(np.arange(1, 3000, dtype=np.uint64), keys)[:50]
+    assert all(_probe(slots, k, _home(k, bits), bits)[0] == -1 for k in absent)
+
+
+def test_texts_with_thousands_of_distinct_terms_equal_reference(default) -> None:
+    rng = np.random.default_rng(5)
+    letters = np.array(list("abcdefghijklmnopqrstuvwxyzéèàç"))
+    long = " ".join("".join(rng.choice(letters, rng.integers(2, 9))) for _ in range(3000))
+    texts = [long, long[:5000], "short one", long[::-1]]
+    fast, reference, batch = _three_ways(default.models["en"], texts)
+    _assert_same(fast, reference)
+    _assert_same(fast, batch)

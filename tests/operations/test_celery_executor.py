@@ -20,11 +20,12 @@ from assets.ingest.partitions import range_tags, register_inbox_cities
 from assets.transforms.assets import WAREHOUSE_POOL
 from orchestration.instance import scn_instance
 from scn.settings import override
-from tests.support.celery_workers import running_celery_workers, running_redis, wait_for
+from tests.support.celery_workers import running_celery_workers, running_redis
 from tests.support.cli import BIN, DEMO_SEED, REPO, scn, scn_env
 from tests.support.dagster_ui import running_daemon
 from tests.support.marts import mart_hashes
 from tests.support.postgres import running_postgres
+from tests.support.servers import wait_for
 
 PROFILE = REPO / "deploy" / "celery" / "dagster.yaml"
 WRITES_WAREHOUSE = "scn/writes-warehouse"

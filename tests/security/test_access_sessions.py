@@ -335,7 +335,7 @@ def test_item_05_pages_render_and_callbacks_run_under_the_csp(sessions_home: Pat
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
 
-    from tests.support.browser import CHROMEDRIVER, CHROMIUM, CHROMIUM_ARGS
+    from tests.support.browser import CHROMEDRIVER, CHROMIUM, CHROMIUM_ARGS, fill_login_form
 
     maps = ("const g = document.querySelector('#cell-map .js-plotly-plot');"
             "return g && g.data && g.data.length && g.data[0].locations ? g.data[0].locations.length : 0")
@@ -356,9 +356,7 @@ def test_item_05_pages_render_and_callbacks_run_under_the_csp(sessions_home: Pat
             wait = WebDriverWait(driver, 60)
             driver.get(f"{srv.url}/city/london")
             wait.until(ec.presence_of_element_located((By.ID, "login-form")))
-            driver.find_element(By.ID, "username").send_keys("olive")
-            driver.find_element(By.ID, "password").send_keys(USERS["olive"][2])
-            driver.find_element(By.ID, "login-submit").click()
+            fill_login_form(driver, "olive", timeout=60)
             wait.until(lambda d: d.execute_script(maps) > 0)
             wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#cell-map canvas"))
             driver.find_element(By.CSS_SELECTOR, "#map-metric input[value='hate_crimes']").click()  # a round trip
@@ -368,9 +366,7 @@ def test_item_05_pages_render_and_callbacks_run_under_the_csp(sessions_home: Pat
             assert "/login" in driver.current_url
             driver.get(f"{srv.url}/city/london")
             wait.until(ec.presence_of_element_located((By.ID, "login-form")))  # signed out for real
-            driver.find_element(By.ID, "username").send_keys("sam")
-            driver.find_element(By.ID, "password").send_keys(USERS["sam"][2])
-            driver.find_element(By.ID, "login-submit").click()
+            fill_login_form(driver, "sam", timeout=60)
             wait.until(ec.presence_of_element_located((By.ID, "city-title")))  # back where log-in was asked
             driver.get(f"{srv.url}/network")
             wait.until(lambda d: d.execute_script(

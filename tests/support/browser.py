@@ -1,4 +1,5 @@
-"""The headless Chromium driver (Debian's chromium + chromium-driver, installed by `make test`).
+"""The headless Chromium driver (Debian's chromium + chromium-driver, installed by `make test`) and signing in
+through the dashboards' log-in form.
 
 Imported only by browser tests and the ``browser`` fixture, so that unit tests never import selenium."""
 
@@ -9,7 +10,11 @@ from pathlib import Path
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import WebDriverWait
 
+from tests.support.dash_client import USERS
 from tests.support.servers import default_sigterm
 
 CHROMIUM = "/usr/bin/chromium"
@@ -36,3 +41,27 @@ def chromium_driver(downloads: Path | None = None, extra_args: tuple[str, ...] =
         driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
         driver.downloads = downloads  # type: ignore[attr-defined]
     return driver
+
+
+def fill_login_form(browser: webdriver.Chrome, user: str, password: str | None = None, timeout: float = 40) -> None:
+    """On a page that shows the log-in form: wait for it, type ``user`` and ``password`` (default: the user's
+    password in ``USERS``) and submit."""
+    WebDriverWait(browser, timeout).until(ec.presence_of_element_located((By.ID, "login-form")))
+    browser.find_element(By.ID, "username").send_keys(user)
+    browser.find_element(By.ID, "password").send_keys(USERS[user][2] if password is None else password)
+    browser.find_element(By.ID, "login-submit").click()
+
+
+def sign_in(browser: webdriver.Chrome, server: str, user: str, next: str = "/", password: str | None = None, *,
+            english: bool = True, wait: bool = True, timeout: float = 40) -> None:
+    """Signed out, then signed in as ``user`` through the log-in form of ``server``/login?next=``next``; with
+    ``english``, the language choice the switch remembers is forgotten first (English); with ``wait``, returns
+    once the browser has left the log-in page."""
+    browser.delete_all_cookies()
+    if english:
+        browser.get(f"{server}/login")
+        browser.execute_script("window.localStorage.clear()")
+    browser.get(f"{server}/login?next={next}")
+    fill_login_form(browser, user, password, timeout)
+    if wait:
+        WebDriverWait(browser, timeout).until(lambda d: "/login" not in d.current_url)

@@ -6,35 +6,15 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
 
 import redis
 from celery import Celery
 
 from tests.support.cli import BIN, REPO
-from tests.support.servers import free_port, start_process, stop_processes
-
-T = TypeVar("T")
-
-
-def wait_for(probe: Callable[[], T | None], timeout: float, what: str, logs: Sequence[Path] = (),
-             every: float = 0.5) -> T:
-    """The first truthy value of ``probe()``, polled every ``every`` seconds for at most ``timeout``; else the test
-    fails naming ``what``, with the end of each of ``logs``."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = probe()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            tails = "\n".join(f"--- {log}\n{log.read_text(errors='replace')[-3000:] if log.exists() else '(none)'}"
-                              for log in logs)
-            raise AssertionError(f"{what}: not within {timeout:.0f} s\n{tails}")
-        time.sleep(every)
+from tests.support.servers import free_port, start_process, stop_processes, wait_for
 
 
 @contextmanager

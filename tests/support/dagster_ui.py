@@ -4,7 +4,6 @@ the webserver."""
 from __future__ import annotations
 
 import subprocess
-import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -14,7 +13,7 @@ from typing import Any, TypeVar
 import requests
 
 from tests.support.cli import BIN, REPO
-from tests.support.servers import free_port, start_process, start_server, stop_processes
+from tests.support.servers import free_port, start_process, start_server, stop_processes, wait_for
 
 T = TypeVar("T")
 
@@ -43,15 +42,8 @@ class DagsterUI:
 
     def wait_for(self, probe: Callable[[], T | None], timeout: float, what: str, every: float = 2) -> T:
         """The first truthy value of ``probe()``, polled every ``every`` seconds for at most ``timeout``; else the
-        test fails naming ``what``, with the logs."""
-        deadline = time.monotonic() + timeout
-        while True:
-            value = probe()
-            if value:
-                return value
-            if time.monotonic() > deadline:
-                raise AssertionError(f"{what}: not within {timeout:.0f} s\n{self.logs()}")
-            time.sleep(every)
+        test fails naming ``what``, with the end of the daemon's and the webserver's logs."""
+        return wait_for(probe, timeout, what, [self.daemon_log, self.web_log], every)
 
 
 @contextmanager

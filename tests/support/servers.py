@@ -1,4 +1,5 @@
-"""Servers for tests: a free port, start a process and wait until its HTTP port answers, stop processes.
+"""Servers for tests: a free port, start a process and wait until its HTTP port answers (or any probe holds), stop
+processes, the dashboards served over a home.
 
 Every process starts in its own process group with SIGTERM at its default action, and is stopped by signalling
 that group. The default action matters: an in-process Dagster execution (``capture_interrupts``) sets this
@@ -12,15 +13,19 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -96,6 +101,22 @@ def stop_processes(*procs: subprocess.Popen | Server, timeout: float = 30) -> No
             _signal(proc, signal.SIGKILL)  # children the leader left behind, if any
 
 
+def wait_for(probe: Callable[[], T | None], timeout: float, what: str, logs: Sequence[Path] = (),
+             every: float = 0.5) -> T:
+    """The first truthy value of ``probe()``, polled every ``every`` seconds for at most ``timeout``; else the test
+    fails naming ``what``, with the end of each of ``logs``. An AssertionError that ``probe`` raises (a process
+    that died) fails the test at once."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = probe()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            tails = "\n".join(f"--- {log}\n{_tail(log, 4000)}" for log in logs)
+            raise AssertionError(f"{what}: not within {timeout:.0f} s\n{tails}")
+        time.sleep(every)
+
+
 def answers(url: str, timeout: float = 2) -> int | None:
     """The HTTP status ``url`` answers with (4xx and 5xx included), or None when nothing answers."""
     try:
@@ -123,20 +144,26 @@ def start_server(cmd: Sequence[str], *, port: int, ready_path: str = "/", host: 
         proc = start_process(cmd, env=dict(env) if env is not None else None, cwd=cwd, stdout=fh,
                              stderr=subprocess.STDOUT)
     server = Server(proc, url, log)
-    deadline = time.monotonic() + timeout
     last: int | None = None
-    while time.monotonic() < deadline:
+
+    def ready() -> bool:
+        nonlocal last
         if proc.poll() is not None:
             raise AssertionError(f"{' '.join(cmd)} exited {proc.returncode} before {url}{ready_path} answered; "
                                  f"log {log}:\n{server.log_tail()}")
         last = answers(url + ready_path)
-        if last is not None and last in ready_status:
-            return server
-        time.sleep(0.25)
-    stop_processes(proc)
-    state = "nothing answered" if last is None else f"last answer was HTTP {last}"
-    raise AssertionError(f"{' '.join(cmd)}: {url}{ready_path} not ready after {timeout:.0f} s ({state}); "
-                         f"log {log}:\n{server.log_tail()}")
+        return last is not None and last in ready_status
+
+    try:
+        wait_for(ready, timeout, f"{' '.join(cmd)}: {url}{ready_path} ready", [log], every=0.25)
+    except AssertionError as exc:
+        exited = proc.poll() is not None
+        stop_processes(proc)  # and whatever it started
+        if exited:
+            raise  # the message says so, with its log
+        state = "nothing answered" if last is None else f"last answer was HTTP {last}"
+        raise AssertionError(f"{exc}\n({state})") from None
+    return server
 
 
 @contextmanager
@@ -147,6 +174,19 @@ def running_server(cmd: Sequence[str], **kwargs) -> Iterator[Server]:
         yield server
     finally:
         stop_processes(server)
+
+
+@contextmanager
+def running_dashboards(home: Path, log: Path, env: Mapping[str, str] | None = None,
+                       secret: str = "test-secret") -> Iterator[Server]:
+    """`dashboards.app.serve` over ``home`` on a free port of 127.0.0.1 (this process's environment with
+    SCN_HOME=home and SCN_SECRET_KEY=secret; ``env`` adds or overrides variables), ready once /login answers,
+    stopped afterwards; stdout and stderr go to ``log``."""
+    port = free_port()
+    env = {**os.environ, "SCN_HOME": str(home), "SCN_SECRET_KEY": secret, **(env or {})}
+    with running_server([sys.executable, "-c", f"from dashboards.app import serve; serve('127.0.0.1', {port})"],
+                        port=port, ready_path="/login", ready_status=range(200, 400), env=env, log=log) as srv:
+        yield srv
 
 
 def _tail(path: Path, chars: int) -> str:
