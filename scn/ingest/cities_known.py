@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 
 from scn import lake
 
@@ -14,11 +16,22 @@ AREA_MARGIN_DEG = 0.1
 
 
 def known_cities() -> pd.DataFrame:
-    """city_id, name, country, region, lat, lon of every known city (lake rows override the shipped registry)."""
+    """city_id, name, country, region, lat, lon of every known city (lake rows override the shipped registry).
+    Read once per state of the lake's ``cities`` table (a caller may change the frame it gets)."""
+    return _known_cities(lake.parts_stamp("cities")).copy()
+
+
+@lru_cache(maxsize=8)
+def _known_cities(stamp: tuple) -> pd.DataFrame:
+    """``known_cities`` for the lake's ``cities`` table in the state ``stamp`` (only keys the cache)."""
     cols = ["city_id", "name", "country", "region", "lat", "lon"]
     frames = []
     if lake.has_table("cities"):
-        frames.append(lake.read_table("cities", columns=cols))
+        # the newest part wins, as in the marts (macros/newest_part.sql): a part is rewritten when its file is
+        # ingested again, so its modification time is its latest ingestion
+        parts = sorted(lake.table_dir("cities").glob("part-*.parquet"), key=lambda f: (f.stat().st_mtime_ns, f.name),
+                       reverse=True)
+        frames += [pq.read_table(f).to_pandas().reindex(columns=cols) for f in parts]
     if REGISTRY.exists():
         frames.append(pd.read_csv(REGISTRY, usecols=cols, dtype={"city_id": str}))
     if not frames:
@@ -28,6 +41,13 @@ def known_cities() -> pd.DataFrame:
 
 def city_box(city_id: str) -> tuple[float, float, float, float] | None:
     """(south, west, north, east): the city's area centroids plus a margin, else its point plus a margin."""
+    return _city_box(city_id, lake.parts_stamp("areas"), lake.parts_stamp("cities"))
+
+
+@lru_cache(maxsize=256)
+def _city_box(city_id: str, areas: tuple, cities: tuple) -> tuple[float, float, float, float] | None:
+    """``city_box`` with the lake's ``areas`` and ``cities`` tables in the states ``areas`` and ``cities`` (only
+    key the cache)."""
     if lake.has_table("areas"):
         a = lake.read_table("areas", columns=["centroid_lat", "centroid_lon"],
                             where="city_id = ?", params=[city_id])

@@ -118,11 +118,15 @@ def split_duplicates(table: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, int
 
 
 def write_rows(table: str, frame: pd.DataFrame, sha256: str) -> None:
-    """Append the file's rows as part ``sha[:16]``, merging with that part when the file was ingested before."""
+    """Append the file's rows as part ``sha[:16]``, merging with that part when the file was ingested before. An
+    upserted table's part (the newest part wins) whose file is sent again with nothing new is touched: its
+    modification time is its latest ingestion, and what reads the table sees it changed."""
+    target = lake.table_dir(table) / f"part-{sha256[:16]}.parquet"
     if frame.empty:
+        if table in UPSERT and target.exists():
+            os.utime(target)
         return
     arrow = as_table(table, frame)
-    target = lake.table_dir(table) / f"part-{sha256[:16]}.parquet"
     if target.exists():
         merged = pa.concat_tables([pq.read_table(target, schema=LAKE_SCHEMAS[table]), arrow]).to_pandas()
         arrow = as_table(table, merged.drop_duplicates(KEYS[table], keep="last"))

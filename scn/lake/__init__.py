@@ -7,6 +7,7 @@ from scn.lake.io import (
     glob,
     has_table,
     keyed_parts,
+    parts_stamp,
     private_dir,
     query,
     read_table,
@@ -22,5 +23,5 @@ from scn.lake.io import (
 from scn.lake.schema import LAKE_SCHEMAS, as_table
 
 __all__ = ["LAKE_SCHEMAS", "as_table", "drop_parts_except", "ensure_table", "ensure_tables", "glob", "has_table",
-           "keyed_parts", "private_dir", "query", "read_table", "replace_keyed_part", "replace_table", "row_count",
+           "keyed_parts", "parts_stamp", "private_dir", "query", "read_table", "replace_keyed_part", "replace_table", "row_count",
            "scan", "table_dir", "value_counts", "write_part", "writer_lock"]

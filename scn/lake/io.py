@@ -21,6 +21,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from scn.hashing import tree_stamp
 from scn.lake.schema import LAKE_SCHEMAS, as_table
 from scn.settings import paths
 
@@ -110,6 +111,12 @@ def sweep_dead(path: Path, remove: Callable[[Path], object]) -> None:
 def has_table(name: str) -> bool:
     folder = table_dir(name)
     return folder.exists() and any(folder.glob("part-*.parquet"))
+
+
+def parts_stamp(name: str) -> tuple:
+    """The table's folder and the ``tree_stamp`` of its parts: equal stamps, same rows (a cache key)."""
+    folder = table_dir(name)
+    return str(folder), tree_stamp(folder, "part-*.parquet") if folder.is_dir() else ()
 
 
 def glob(name: str) -> str:

@@ -65,3 +65,33 @@ def test_changed_city_row_is_written_again(home: Path, tmp_path: Path) -> None:
     assert sorted(lake.read_table("cities")["population"]) == [100000, 120000]
     again = ingest_file("cities", new)
     assert (again.accepted, again.duplicates) == (0, 1)
+
+
+def test_the_registry_read_once_per_file_follows_every_change_of_the_lake(home: Path, tmp_path: Path) -> None:
+    """known_cities and city_box are cached by the lake tables' part stamps: a city registered (or moved, or
+    moved back by sending its first registry again) after a first file was checked is seen by the next file, in
+    the same process; the newest registry part wins, as in the marts."""
+    from scn.ingest.cities_known import city_box, known_cities
+
+    first = tmp_path / "first.csv"
+    first.write_bytes(posts(row(1)))
+    with pytest.raises(Exception, match="unknown city 'newtown'"):
+        ingest_file("social", first, city_id="newtown")
+    assert "newtown" not in set(known_cities()["city_id"])
+    registry = tmp_path / "cities-1.csv"
+    registry.write_text(f"{CITIES}\n{CITY_OK}\n")
+    ingest_file("cities", registry)
+    assert city_box("newtown") == (-1.5, 36.5, -0.5, 37.5)
+    second = tmp_path / "second.csv"
+    second.write_bytes(posts(row(2)))
+    assert ingest_file("social", second, city_id="newtown").accepted == 1
+    moved = tmp_path / "cities-2.csv"
+    moved.write_text(f"{CITIES}\n{CITY_OK.replace('-1.0,37.0', '-2.0,38.0')}\n")
+    ingest_file("cities", moved)
+    assert city_box("newtown") == (-2.5, 37.5, -1.5, 38.5)
+    again = ingest_file("cities", registry)  # the first registry sent again: its row is the newest (as in dbt)
+    assert (again.accepted, again.duplicates) == (0, 1)
+    assert city_box("newtown") == (-1.5, 36.5, -0.5, 37.5)
+    frame = known_cities()
+    frame.drop(frame.index, inplace=True)  # a caller changing its copy changes no one else's
+    assert "newtown" in set(known_cities()["city_id"])
