@@ -26,12 +26,13 @@ from assets.ingest.partitions import (
     touches_partitions,
 )
 from assets.keys import SNAPSHOT_KEY, lake_key
+from assets.transforms.state import warehouse_current
 from orchestration.instance import scn_instance
-from scn.hashing import cached_sha256, file_stamp, memo_by_stamps
-from scn.settings import paths
+from scn.hashing import cached_sha256, file_stamp, memo_by_stamps, read_state, write_state
+from scn.settings import output_settings, paths
 
 if TYPE_CHECKING:
-    from dagster._core.definitions.assets.graph.base_asset_graph import BaseAssetGraph
+    from dagster import Definitions
 
 # the Dagster definitions (dbt, the analysis and publishing stacks) load only when something is to run: a `scn run`
 # with nothing new plans from file stamps, the lake and the instance (``graph_summary``, ``pending_inbox``)
@@ -78,6 +79,8 @@ def run_pipeline(selection: str | None = None, raise_on_error: bool = False, pub
             ok = _execute(instance, sorted(keys), tags, raise_on_error, selection)
             if not ok:
                 break
+        if ok:
+            record_settings()
         return ok
     graph = _defs().resolve_asset_graph()
     keys = set(AssetSelection.from_string(selection).resolve(graph)) if selection else None
@@ -90,7 +93,30 @@ def run_pipeline(selection: str | None = None, raise_on_error: bool = False, pub
     ok = _execute(instance, sorted(keys) if keys else None, tags, raise_on_error, selection)
     if publish and ok and keys is not None and SNAPSHOT_KEY not in keys:
         ok = _execute(instance, [SNAPSHOT_KEY], {"scn/trigger": "cli-publish"}, raise_on_error, selection)
+    if ok and selection is None:
+        record_settings()
     return ok
+
+
+def _settings_state() -> Path:
+    return paths().home / "state" / "output_settings.json"
+
+
+def changed_settings() -> list[str]:
+    """The ``OUTPUT_SETTINGS`` that differ from those the last complete `scn run` computed every table with
+    (every one of them when no run recorded its settings: a home built before they were recorded, or by runs
+    that were not complete). A change recomputes every city: the kept rows of unchanged cities, the per-city
+    marts and the officials' detail levels would otherwise stay as the old settings made them."""
+    recorded = read_state(_settings_state()).get("settings")
+    now = output_settings()
+    if not isinstance(recorded, dict):
+        return list(now)
+    return [name for name, value in now.items() if recorded.get(name) != value]
+
+
+def record_settings() -> None:
+    """Record the settings a complete run computed every table with (``changed_settings``)."""
+    write_state(_settings_state(), {"settings": output_settings()})
 
 
 def _execute(instance: DagsterInstance, keys: list[AssetKey] | None, tags: dict[str, str], raise_on_error: bool,
@@ -184,7 +210,7 @@ def _summarise() -> str:
     import json
 
     graph = _defs().resolve_asset_graph()
-    upstream = snapshot_upstream(graph)
+    upstream = snapshot_upstream(_defs())
     return json.dumps({name: sorted(k.to_user_string() for k in keys) for name, keys in (
         ("keys", graph.get_all_asset_keys()), ("per_city", city_partitioned_keys()), ("upstream", upstream))})
 
@@ -209,19 +235,26 @@ def plan_incremental(instance: DagsterInstance, cities: list[str]) -> Plan:
 
     pending = pending_inbox()
     relabel = bool(stale_label_parts())
+    settings_changed = changed_settings()
     stale = {table: [c for c in stale_cities(table) if c in cities] for table in ENRICHED}
     collecting = {s: cs for s, cs in configured().items() if cs}
     summary = graph_summary()
     latest = instance.get_latest_materialization_events(sorted(summary.keys))
     # assets never materialized (a fresh home, or a model added since): built with what is new
     never = {k for k in summary.keys - summary.per_city if latest.get(k) is None}
-    if not (pending or relabel or any(stale.values()) or collecting or never
+    reasons = []
+    if not warehouse_current():  # another dbt project or vars, another home, a build that failed: every model
+        never |= {k for k in summary.keys if k.path[0] == "warehouse"}
+        reasons.append("the warehouse was not built whole by this dbt project in this home")
+    if not (pending or relabel or settings_changed or any(stale.values()) or collecting or never
             or snapshot_out_of_date(summary.snapshot_upstream, latest)):
         return Plan()
-    return _plan_with_graph(cities, pending, relabel, stale, collecting, never, latest)
+    plan = _plan_with_graph(cities, pending, relabel, settings_changed, stale, collecting, never, latest)
+    plan.reasons[:0] = reasons
+    return plan
 
 
-def _plan_with_graph(cities: list[str], pending: dict[str, set[str | None]], relabel: bool,
+def _plan_with_graph(cities: list[str], pending: dict[str, set[str | None]], relabel: bool, settings_changed: list[str],
                      stale: dict[str, list[str]], collecting: dict[str, list[str]], never: set[AssetKey],
                      latest: Mapping[AssetKey, EventLogEntry | None]) -> Plan:
     """``plan_incremental`` once something is new: the runs, resolved on the asset graph."""
@@ -245,6 +278,9 @@ def _plan_with_graph(cities: list[str], pending: dict[str, set[str | None]], rel
     if relabel:
         affected |= set(cities)
         plan.reasons.append("a new labelling version")
+    if settings_changed:
+        affected |= set(cities)
+        plan.reasons.append(f"settings changed since the last complete run: {', '.join(settings_changed)}")
     for table in ENRICHED:
         if stale[table]:
             plan.reasons.append(f"{table} out of date for {', '.join(stale[table])}")
@@ -264,7 +300,7 @@ def _plan_with_graph(cities: list[str], pending: dict[str, set[str | None]], rel
         for i, run_cities in enumerate(ranges):
             keys = set(partitioned) | (unpartitioned_ingest if i == 0 else set())
             plan.runs.append((keys | (tail if i == len(ranges) - 1 else set()), run_cities))
-    elif unpartitioned_ingest or never or snapshot_out_of_date(snapshot_upstream(graph), latest):
+    elif unpartitioned_ingest or never or snapshot_out_of_date(snapshot_upstream(_defs()), latest):
         if not unpartitioned_ingest:
             plan.reasons.append("the snapshot is older than what it is built from")
         sources = unpartitioned_ingest or partitioned
@@ -286,9 +322,9 @@ def contiguous_ranges(wanted: list[str], order: list[str]) -> list[list[str]]:
     return ranges
 
 
-def snapshot_upstream(graph: BaseAssetGraph) -> set[AssetKey]:
-    """Every asset the snapshot is built from."""
-    return set(AssetSelection.assets(SNAPSHOT_KEY).upstream().resolve(graph)) - {SNAPSHOT_KEY}
+def snapshot_upstream(defs: Definitions) -> set[AssetKey]:
+    """Every asset of ``defs`` the snapshot is built from."""
+    return set(AssetSelection.assets(SNAPSHOT_KEY).upstream().resolve(defs.resolve_asset_graph())) - {SNAPSHOT_KEY}
 
 
 def snapshot_out_of_date(upstream: set[AssetKey] | frozenset[AssetKey],

@@ -37,6 +37,16 @@ def file_stamp(path: Path) -> list[int]:
     return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
 
 
+def tree_stamp(path: Path, pattern: str = "*") -> tuple[tuple, ...]:
+    """(name relative to ``path``, *``file_stamp``) of the file ``path`` or of every file under the directory
+    ``path`` matching ``pattern`` (recursively), sorted; () when nothing is there. Hashable: a cache key."""
+    path = Path(path)
+    if path.is_dir():
+        files = sorted(f for f in path.rglob(pattern) if f.is_file())
+        return tuple((str(f.relative_to(path)), *file_stamp(f)) for f in files)
+    return ((path.name, *file_stamp(path)),) if path.is_file() else ()
+
+
 def read_state(path: Path) -> dict:
     """A JSON object written by ``write_state``; {} when the file is missing, unreadable or not such an object
     (a state file is a cache: a damaged one is ignored and rebuilt)."""

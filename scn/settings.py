@@ -255,3 +255,14 @@ def h3_resolution() -> int:
 def suppress_below() -> int:
     """Counts below this are suppressed on anything shown or exported outside staff (``SCN_SUPPRESS_BELOW``)."""
     return settings().suppress_below
+
+
+# the settings every computed and published table depends on (cells, survey groups, suppression): a change to one
+# recomputes every city (`scn run` compares them with those of the last complete run, ``output_settings``)
+OUTPUT_SETTINGS = ("h3_res", "min_group", "suppress_below")
+
+
+def output_settings() -> dict[str, object]:
+    """The ``OUTPUT_SETTINGS`` in force, by name."""
+    s = settings()
+    return {name: getattr(s, name) for name in OUTPUT_SETTINGS}

@@ -6,10 +6,12 @@ network-wide steps (the Benjamini-Hochberg adjustment of ``correlations``) rerun
 classifier's evaluation, which reads no city's data, is kept while its inputs are unchanged.
 """
 
-
 import hashlib
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from importlib import import_module
+from typing import TYPE_CHECKING
 
 from dagster import (
     AssetExecutionContext,
@@ -25,6 +27,10 @@ from assets.ingest.partitions import changed_cities
 from assets.keys import analysis_key, lake_key, warehouse_key
 from assets.resources import LakeResource
 from assets.retry import retry_policy, transient_only
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import pyarrow as pa
 
 ROWS_TABLE = "correlation_rows"  # per-city rows of `correlations` before the network-wide adjustment
 RATES_TABLE = "correlation_rates"  # the per-city classifier error rates those rows were computed with
@@ -50,6 +56,38 @@ def scope(context: AssetExecutionContext, deps: list[AssetKey]) -> tuple[list[st
     return sorted(cities), "changed cities only"
 
 
+@dataclass(frozen=True)
+class Recomputed:
+    """A per-city table after ``recompute``: the whole table, the cities computed, how many kept, and why."""
+    frame: "pa.Table"
+    computed: list[str]
+    kept: int
+    reason: str
+
+
+def recompute(name: str, cities: list[str] | None, reason: str, compute: Callable[..., "pd.DataFrame"],
+              order: list[str], widen: Callable[[], set[str]] | None = None) -> Recomputed:
+    """The per-city table ``name``: ``compute(cities=...)`` for ``cities`` (with ``widen()``'s, cities whose
+    other inputs changed) and every other city's rows kept from the lake table ``name`` as the last run left
+    it, merged in ``order``; every city recomputed when ``cities`` is None or there is no previous table.
+    Inside the lake's scope."""
+    import pyarrow as pa
+
+    from scn.analysis.tables import merge_cities, previous_table
+
+    previous = previous_table(name) if cities is not None else None
+    if cities is not None and previous is None:
+        cities, reason = None, "every city (no previous result)"
+    if cities is not None and widen is not None:
+        cities = sorted(set(cities) | widen())
+    fresh = compute(cities=cities)
+    if cities is None:
+        return Recomputed(pa.Table.from_pandas(fresh, preserve_index=False),
+                          sorted(set(fresh["city_id"].astype(str))) if "city_id" in fresh else [], 0, reason)
+    kept = 0 if previous is None else len(set(previous["city_id"].to_pylist()) - set(cities))
+    return Recomputed(merge_cities(previous, fresh, cities, order), cities, kept, reason)
+
+
 def _result(frame, computed: list[str] | None, kept: int, reason: str, preview: bool = True,
             extra: dict | None = None) -> MaterializeResult:
     meta: dict = {"rows": len(frame), "scope": reason, "cities_kept": kept}
@@ -69,22 +107,12 @@ def _per_city_asset(name: str, deps: list[AssetKey], description: str) -> Assets
            retry_policy=retry_policy())
     @transient_only
     def _asset(context: AssetExecutionContext, lake: LakeResource) -> MaterializeResult:
-        import pyarrow as pa
-
         tables = import_module("scn.analysis.tables")  # the statistics stack: at run time only
-        cities, reason = scope(context, deps)
         with lake.scope():
-            previous = tables.previous_table(name) if cities is not None else None
-            if cities is not None and previous is None:
-                cities, reason = None, "every city (no previous result)"
-            fresh = getattr(tables, name)(cities=cities)
-            frame = tables.merge_cities(previous, fresh, cities, tables.PER_CITY[name]) if cities is not None \
-                else pa.Table.from_pandas(fresh, preserve_index=False)
-        lake.replace_table(name, frame)
-        kept = 0 if previous is None else len(set(previous["city_id"].to_pylist()) - set(cities or []))
-        computed = sorted(set(fresh["city_id"].astype(str))) if cities is None else cities
-        context.log.info(f"{name}: computed {len(computed)} cities ({reason}), kept {kept}")
-        return _result(frame, computed, kept, reason)
+            done = recompute(name, *scope(context, deps), getattr(tables, name), tables.PER_CITY[name])
+        lake.replace_table(name, done.frame)
+        context.log.info(f"{name}: computed {len(done.computed)} cities ({done.reason}), kept {done.kept}")
+        return _result(done.frame, done.computed, done.kept, done.reason)
 
     return _asset
 
@@ -110,25 +138,18 @@ def correlations(context: AssetExecutionContext, lake: LakeResource) -> Material
     from scn.analysis import tables
     from scn.analysis.engine import adjust
 
-    cities, reason = scope(context, CORRELATION_DEPS)
     with lake.scope():
         rates = tables.measured_rates_table()
-        previous = tables.previous_table(ROWS_TABLE) if cities is not None else None
-        if cities is not None and previous is None:
-            cities, reason = None, "every city (no previous result)"
-        if cities is not None:  # a city's own review-measured rates may change without new data of its own
-            cities = sorted(set(cities) | tables.cities_differing(tables.previous_table(RATES_TABLE), rates))
-        fresh = tables.correlation_rows(cities=cities)
-        rows = tables.merge_cities(previous, fresh, cities, ["city_id"]).to_pandas() if cities is not None \
-            else fresh
-        frame = pa.Table.from_pandas(adjust(rows), preserve_index=False)
-    lake.replace_table(ROWS_TABLE, rows)
+        # a city's own review-measured rates may change without new data of its own
+        done = recompute(ROWS_TABLE, *scope(context, CORRELATION_DEPS), tables.correlation_rows, ["city_id"],
+                         widen=lambda: tables.cities_differing(tables.previous_table(RATES_TABLE), rates))
+        frame = pa.Table.from_pandas(adjust(done.frame.to_pandas()), preserve_index=False)
+    lake.replace_table(ROWS_TABLE, done.frame)
     lake.replace_table(RATES_TABLE, rates)
     lake.replace_table("correlations", frame)
-    kept = 0 if previous is None else len(set(previous["city_id"].to_pylist()) - set(cities or []))
-    computed = sorted(set(fresh["city_id"].astype(str))) if cities is None else cities
-    context.log.info(f"correlations: computed {len(computed)} cities ({reason}), kept {kept}; adjusted over all")
-    return _result(frame, computed, kept, reason)
+    context.log.info(f"correlations: computed {len(done.computed)} cities ({done.reason}), kept {done.kept}; "
+                     "adjusted over all")
+    return _result(frame, done.computed, done.kept, done.reason)
 
 
 def evaluation_inputs() -> str:
@@ -136,18 +157,14 @@ def evaluation_inputs() -> str:
     stamps, the evaluation file and the shipped model card."""
     from pathlib import Path
 
-    from scn.hashing import file_sha256
+    from scn.hashing import file_sha256, tree_stamp
     from scn.nlp.evaluation import model_card
     from scn.settings import settings
 
     s = settings()
 
     def stamp(spec: str | None) -> object:
-        if not spec or not Path(spec).exists():
-            return spec
-        p = Path(spec)
-        files = sorted(p.rglob("*")) if p.is_dir() else [p]
-        return [(str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in files if f.is_file()]
+        return tree_stamp(Path(spec)) if spec and Path(spec).exists() else spec
 
     eval_sha = file_sha256(Path(s.classifier_eval)) if s.classifier_eval and Path(s.classifier_eval).is_file() \
         else None

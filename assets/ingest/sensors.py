@@ -4,6 +4,7 @@ downstream of it)."""
 
 import hashlib
 import json
+from pathlib import Path
 
 from dagster import (
     AssetSelection,
@@ -18,18 +19,19 @@ from dagster import (
 from assets.ingest.partitions import CITY_PARTITIONS, PARTITIONED_KINDS, partitioned_keys, range_tags
 from assets.keys import lake_key
 from assets.transforms.project import SEEDS_GROUP
+from scn.hashing import tree_stamp
 from scn.ingest.families import FAMILY_TABLES
 from scn.ingest.inbox import inbox_city_ids
 from scn.settings import paths
 
 
 def inbox_state() -> dict[str, str]:
-    """path -> "size:mtime_ns" for every file in the inbox (cheap: no hashing of contents)."""
+    """path -> its ``file_stamp`` (size, mtime, ctime, inode) for every file in the inbox (cheap: no hashing of
+    contents; a file rewritten within one mtime tick or replaced by another still shows as changed)."""
     inbox = paths().inbox
     if not inbox.exists():
         return {}
-    return {str(p.relative_to(inbox)): f"{p.stat().st_size}:{p.stat().st_mtime_ns}"
-            for p in inbox.rglob("*") if p.is_file() and not p.name.startswith(".")}
+    return {name: list(stamp) for name, *stamp in tree_stamp(inbox) if not Path(name).name.startswith(".")}
 
 
 @sensor(name="inbox_sensor", minimum_interval_seconds=30, default_status=DefaultSensorStatus.RUNNING,

@@ -1,10 +1,8 @@
 """Every dbt model is a Dagster asset; dbt tests (data and unit tests) surface as asset checks."""
 
-import hashlib
 import json
 from collections.abc import Iterator
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from dagster import AssetExecutionContext, AssetKey, Output
@@ -12,7 +10,15 @@ from dagster_dbt import DbtCliResource, dbt_assets
 
 from assets.ingest.partitions import changed_cities
 from assets.resources import LakeResource
-from assets.transforms.project import TRANSLATOR, dbt_project, dbt_vars, project_fingerprint
+from assets.transforms.project import TRANSLATOR, dbt_project, dbt_vars
+from assets.transforms.state import (
+    lake_fingerprints,
+    project_fingerprint,
+    read_state,
+    state_path,
+    warehouse_current,
+    write_state,
+)
 from scn.settings import settings
 
 # the DuckDB warehouse has one writer: every dbt step takes a slot of this pool (one slot in the production profile)
@@ -41,7 +47,8 @@ def scn_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, lake: La
     cities = changed_cities(context.run.tags)
     selected = {k.path[-1] for k in context.selected_asset_keys}
     home = str(settings().home)  # the views name the lake by its path: a home moved or copied is rebuilt whole
-    per_city = cities is not None and built.get("project") == project and built.get("home") == home
+    current = warehouse_current()
+    per_city = cities is not None and current
     skipped = sorted(selected & unchanged_nodes(changed_tables(built.get("lake", {}), tables))) \
         if per_city and SKIP_UNCHANGED else []
     args = build_args(cities if per_city else None, skipped)
@@ -52,7 +59,9 @@ def scn_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, lake: La
     # the lake state each table's models are now built from: kept old for a table some model of which was not built
     done = selected
     lake_state = {t: fp if downstream(t) <= done else built.get("lake", {}).get(t) for t, fp in tables.items()}
-    if per_city or set(incremental_names()) <= done:  # every per-city mart is as this project builds it
+    # every model not built in this run is as this project builds it in this home: the warehouse was current
+    # before (and stays so), or every model was built now
+    if current or set(model_names()) <= done:
         write_state({"project": project, "home": home, "lake": {t: fp for t, fp in lake_state.items() if fp}})
 
 
@@ -144,35 +153,6 @@ def incremental_names() -> tuple[str, ...]:
     """The models built per city (materialized incremental)."""
     return tuple(n["name"] for n in _manifest()["nodes"].values()
                  if n["resource_type"] == "model" and n["config"].get("materialized") == "incremental")
-
-
-def lake_fingerprints() -> dict[str, str]:
-    """lake table -> fingerprint of its parts (names, sizes, modification times)."""
-    root = settings().paths.lake
-    out = {}
-    for folder in sorted(p for p in root.iterdir() if p.is_dir()) if root.exists() else []:
-        parts = sorted(folder.glob("part-*.parquet"))
-        text = "|".join(f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in parts)
-        out[folder.name] = hashlib.sha256(text.encode()).hexdigest()[:16]
-    return out
-
-
-def state_path() -> Path:
-    """What the last successful build was built from (project fingerprint, lake tables' parts): next to the
-    warehouse."""
-    return settings().paths.warehouse.with_name("warehouse.dbt-state.json")
-
-
-def read_state() -> dict[str, Any]:
-    path = state_path()
-    try:
-        return json.loads(path.read_text()) if path.exists() else {}
-    except ValueError:
-        return {}
-
-
-def write_state(state: dict[str, Any]) -> None:
-    state_path().write_text(json.dumps(state, indent=1, sort_keys=True) + "\n")
 
 
 @cache

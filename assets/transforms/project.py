@@ -1,6 +1,5 @@
 """The dbt project under transforms/, wired into Dagster once: asset keys, groups, manifest, the CLI resource."""
 
-import hashlib
 import json
 import shutil
 import sys
@@ -18,10 +17,10 @@ from dagster_dbt import (
     DbtProjectPreparer,
 )
 
+from assets.transforms.state import TRANSFORMS_DIR, project_files
 from scn.settings import settings
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-TRANSFORMS_DIR = REPO_ROOT / "transforms"
 SEEDS_GROUP = "dbt_seeds"  # the vocabularies (transforms/seeds/): small, rebuilt with any run that needs them
 
 
@@ -58,21 +57,6 @@ def dbt_vars(cities: list[str] | None = None) -> str:
     if cities is not None:
         values["cities"] = cities
     return json.dumps(values)
-
-
-def project_files() -> list[Path]:
-    """The files that define the dbt project (models, macros, tests, seeds, project and profile yml), sorted."""
-    return sorted(p for pattern in ("models/**/*", "macros/**/*", "tests/**/*", "seeds/**/*", "*.yml")
-                  for p in TRANSFORMS_DIR.glob(pattern) if p.is_file())
-
-
-def project_fingerprint() -> str:
-    """Hash of the project's files and of the vars every row depends on: a per-city incremental build is only
-    valid on a warehouse built with the same fingerprint (otherwise unchanged cities' rows are stale)."""
-    digest = hashlib.sha256(json.dumps({"min_group": settings().min_group}).encode())
-    for p in project_files():
-        digest.update(str(p.relative_to(TRANSFORMS_DIR)).encode() + b"\0" + p.read_bytes() + b"\0")
-    return digest.hexdigest()[:16]
 
 
 class _Preparer(DbtProjectPreparer):

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from scn.hashing import file_sha256
+from scn.hashing import file_sha256, tree_stamp
 from scn.nlp import artefact
 from scn.nlp.labels import CLASSES
 from scn.nlp.langid import detect_languages
@@ -72,15 +72,9 @@ def _default_path() -> Path:
     return Path(str(resources.files("scn.models").joinpath("default.joblib")))
 
 
-def _stamp(p: Path) -> tuple:
-    """(name, size, mtime) of the file, or of every file of a model directory: a changed model is reloaded."""
-    files = sorted(f for f in p.iterdir() if f.is_file()) if p.is_dir() else [p] if p.exists() else []
-    return tuple((f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in files)
-
-
 @cache
 def _load(path: str, stamp: tuple) -> Classifier:
-    """The classifier at ``path``; ``stamp`` (from ``_stamp``) only keys the cache."""
+    """The classifier at ``path``; ``stamp`` (its ``tree_stamp``: a changed model is reloaded) only keys the cache."""
     p = Path(path)
     if p.is_dir():
         if (p / "model.onnx").exists():
@@ -113,7 +107,7 @@ def _load(path: str, stamp: tuple) -> Classifier:
 
 def _load_one(spec: str) -> Classifier:
     path = Path(str(_default_path()) if spec == DEFAULT else spec).expanduser().resolve()
-    return _load(str(path), _stamp(path))
+    return _load(str(path), tree_stamp(path))
 
 
 def _combine(spec: str) -> Classifier:

@@ -4,12 +4,15 @@ leaves the other cities' enriched parts as they are, and ends with marts and a p
 full rebuild from scratch over the same inbox (content hashes of sorted rows).
 
 Worlds built to break it: nothing new (no run at all); a file whose rows are all already in the lake; new posts
-for one city; a crime file for one city; the first file of a city the first run never saw."""
+for one city; a crime file for one city; the first file of a city the first run never saw; then no new file
+but network-wide settings changed (the smallest survey group, the suppression threshold), which every city's
+marts, analyses and detail levels depend on."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,6 +30,8 @@ ENRICHED = ("posts_enriched", "crimes_enriched")
 # published tables that describe the run rather than the data (times, run ids, check outcomes)
 RUN_TABLES = {"asset_health", "check_results", "collection_health", "ingest_warnings"}
 NEW_CITY = "aarhus"  # in the registry, never in the demo inbox
+# settings changed with no new data: every city's survey marts (min_group) and detail levels (suppress_below)
+SETTINGS = {"SCN_MIN_GROUP": "4", "SCN_SUPPRESS_BELOW": "8"}
 
 
 def frame_hash(frame: pd.DataFrame) -> str:
@@ -57,17 +62,34 @@ def enriched_parts(home: Path) -> dict[str, tuple[str, int]]:
             for t in ENRICHED for p in (home / "lake" / t).glob("part-*--*.parquet")}
 
 
-def run_and_record(home: Path) -> dict:
-    """`scn run` on ``home``: the (asset, partition) pairs its runs materialized, the marts and parts after."""
+def run_and_record(home: Path, env: dict[str, str] | None = None) -> dict:
+    """`scn run` on ``home`` (``env``: settings): the (asset, partition) pairs its runs materialized, the marts
+    and parts after."""
     with scn_home(home), DagsterInstance.get() as instance:
         before = instance.get_event_records(EventRecordsFilter(DagsterEventType.ASSET_MATERIALIZATION), limit=1)
         after_id = before[0].storage_id if before else 0
-        out = scn("run", home=home).stdout
+        out = scn("run", home=home, env=env).stdout
         records = instance.get_event_records(EventRecordsFilter(DagsterEventType.ASSET_MATERIALIZATION,
                                                                 after_cursor=after_id))
         done = {(r.asset_key.to_user_string(), r.partition_key) for r in records}
     return {"stdout": out, "materialized": done, "marts": mart_hashes(home), "parts": enriched_parts(home),
             "snapshot": snapshot_hashes(home)}
+
+
+def dbt_record(home: Path) -> tuple[dict, dict]:
+    """The latest materialization metadata of three marts, and the dbt state file."""
+    with scn_home(home), DagsterInstance.get() as instance:
+        latest = instance.get_latest_materialization_events(
+            [AssetKey(["warehouse", m]) for m in ("city_month", "network_kpis", "programme_metrics")])
+        meta = {k.path[-1]: dict(e.asset_materialization.metadata) for k, e in latest.items() if e is not None}
+    return meta, json.loads((home / "warehouse.dbt-state.json").read_text())
+
+
+def view_lake_paths(home: Path) -> set[str]:
+    """The lake folders the warehouse's views read (the views name them by absolute path)."""
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        sql = [r[0] for r in con.execute("select sql from duckdb_views() where not internal").fetchall()]
+    return {m for text in sql for m in re.findall(r"'(/[^']*?/lake/)", text)}
 
 
 def partitions(step: dict) -> set[str | None]:
@@ -95,33 +117,40 @@ def new_posts(home: Path, city: str, n: int, first_id: int) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def story(demo_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
-    """The worlds one after the other on a copy of the demo home, then a full rebuild of the final inbox."""
+    """The worlds one after the other on a copy of the demo home, then a full rebuild of the final inbox. From
+    the third step on, the settings are ``SETTINGS``: a city that no later file touches (mombasa, dakar, ...)
+    is as the settings step left it, so the final comparison with a full rebuild under ``SETTINGS`` checks it."""
     home = tmp_path_factory.mktemp("incremental") / "home"
     shutil.copytree(demo_home, home, symlinks=True)
-    steps: dict[str, dict] = {"start": run_and_record(home)}  # settles a home reused from an older layout
+    steps: dict[str, dict] = {"start": run_and_record(home)}  # a copied home: its warehouse is rebuilt whole
+    steps["start"]["lake_paths"] = view_lake_paths(home)
     steps["noop"] = run_and_record(home)
+
+    steps["settings"] = run_and_record(home, env=SETTINGS)
+    steps["settings_again"] = run_and_record(home, env=SETTINGS)
 
     london = read_city(home, "social", "london")
     write_rows(london.sample(40, random_state=1), home / "inbox" / "social" / "london" / "posts-zz-again.csv")
-    steps["duplicates"] = run_and_record(home)
+    steps["duplicates"] = run_and_record(home, env=SETTINGS)
 
     write_rows(new_posts(home, "london", 300, 9_100_000_000), home / "inbox" / "social" / "london" / "posts-zz-new.csv")
-    steps["social"] = run_and_record(home)
+    steps["social"] = run_and_record(home, env=SETTINGS)
 
     crimes = read_city(home, "crime", "saida").head(200).copy()
     crimes["id"] = "SAI-NEW-" + pd.Series(range(len(crimes))).astype(str).str.zfill(6)
     write_rows(crimes, home / "inbox" / "crime" / "saida" / "crimes-zz-new.csv")
-    steps["crime"] = run_and_record(home)
+    steps["crime"] = run_and_record(home, env=SETTINGS)
 
     posts = new_posts(home, "london", 120, 9_200_000_000).assign(lat="", lon="", place="Aarhus")
     write_rows(posts, home / "inbox" / "social" / NEW_CITY / "posts-2026-10.csv")
-    steps["new_city"] = run_and_record(home)
+    steps["new_city"] = run_and_record(home, env=SETTINGS)
+    steps["new_city"]["dbt"] = dbt_record(home)
 
     fresh = tmp_path_factory.mktemp("rebuild") / "home"
     fresh.mkdir()
     shutil.copytree(home / "inbox", fresh / "inbox")
     shutil.copytree(home / "secrets", fresh / "secrets")  # the same pseudonym key
-    scn("run", "--full", home=fresh)
+    scn("run", "--full", home=fresh, env=SETTINGS)
     yield {"home": home, "steps": steps, "rebuild": {"marts": mart_hashes(fresh), "snapshot": snapshot_hashes(fresh)}}
 
 
@@ -133,8 +162,16 @@ def test_a_run_with_nothing_new_materializes_nothing(story: dict) -> None:
     assert noop["parts"] == start["parts"]
 
 
+def test_a_copied_home_reads_its_own_lake_only(story: dict) -> None:
+    """The first `scn run` on a copy of the demo home (nothing new in it) rebuilds every model of the warehouse:
+    a view left as the original home built it would read the original's lake, not the copy's."""
+    start = story["steps"]["start"]
+    assert "the warehouse was not built whole by this dbt project in this home" in start["stdout"]
+    assert start["lake_paths"] == {f"{story['home']}/lake/"}
+
+
 def test_a_file_of_rows_already_ingested_changes_nothing(story: dict) -> None:
-    before, dup = story["steps"]["noop"], story["steps"]["duplicates"]
+    before, dup = story["steps"]["settings_again"], story["steps"]["duplicates"]
     assert partitions(dup) == {"london"}  # the file is ingested (and logged) for its city only
     assert dup["parts"] == before["parts"]  # no city's enrichment was redone: its inputs did not change
     changed = {m for m in MARTS if dup["marts"][m] != before["marts"][m]}
@@ -223,11 +260,19 @@ def test_dbt_rebuilds_only_what_the_new_files_change(story: dict) -> None:
     changed, are reported unchanged (not rebuilt, their tests not rerun)."""
     from assets.transforms.assets import UNCHANGED
 
-    with scn_home(story["home"]), DagsterInstance.get() as instance:
-        latest = instance.get_latest_materialization_events(
-            [AssetKey(["warehouse", m]) for m in ("city_month", "network_kpis", "programme_metrics")])
-        meta = {k.path[-1]: e.asset_materialization.metadata for k, e in latest.items() if e is not None}
+    meta, state = story["steps"]["new_city"]["dbt"]
     assert UNCHANGED not in meta["city_month"]
     assert UNCHANGED in meta["network_kpis"] and UNCHANGED in meta["programme_metrics"]
-    state = json.loads((story["home"] / "warehouse.dbt-state.json").read_text())
     assert state["lake"]["posts_enriched"]  # the build recorded the lake it was built from
+
+
+def test_changed_settings_recompute_every_city(story: dict) -> None:
+    """No new file, but the smallest survey group and the suppression threshold changed: a plain `scn run`
+    recomputes every city (no city's rows, marts or detail levels kept as the old settings made them; that the
+    result is right for every city is checked by ``test_incremental_marts_equal_a_full_rebuild``: the cities no
+    later file touches are as this step left them), and the next run finds nothing new."""
+    before, step, again = story["steps"]["noop"], story["steps"]["settings"], story["steps"]["settings_again"]
+    assert "settings changed since the last complete run: min_group, suppress_below" in step["stdout"]
+    assert step["marts"] != before["marts"] and step["snapshot"] != before["snapshot"]  # the settings matter here
+    assert partitions(step) == {k.split("/")[1] for k in before["parts"]}  # every city's partitions
+    assert "nothing new" in again["stdout"] and again["materialized"] == set()  # recorded: not recomputed twice

@@ -108,3 +108,37 @@ def test_a_run_with_nothing_new_imports_no_heavy_stack(demo_home: Path, tmp_path
     # the caches are files under $SCN_HOME/state, each readable JSON
     assert {p.name for p in (home / "state").glob("*.json")} >= {"inbox_sha256.json", "labelling_version.json",
                                                                  "asset_graph.json"}
+
+
+def test_changed_settings_are_those_differing_from_the_last_complete_run(tmp_path: Path) -> None:
+    """A home without a record counts every output setting as changed; after ``record_settings`` none is; a
+    changed suppression threshold is named (and a setting no table depends on is not)."""
+    from orchestration.run import changed_settings, record_settings
+    from scn.settings import OUTPUT_SETTINGS, override
+
+    with override(home=tmp_path / "home"):
+        assert changed_settings() == list(OUTPUT_SETTINGS)
+        record_settings()
+        assert changed_settings() == []
+        with override(suppress_below=9, retries=7):
+            assert changed_settings() == ["suppress_below"]
+        (tmp_path / "home" / "state" / "output_settings.json").write_text("[not, an, object")
+        assert changed_settings() == list(OUTPUT_SETTINGS)  # a damaged record: recompute, never trust it
+
+
+def test_a_lake_part_rewritten_within_one_mtime_tick_changes_the_dbt_state(tmp_path: Path) -> None:
+    """The dbt state's lake fingerprints use the full file stamp (ctime, inode): a part rewritten in place with
+    its size and mtime put back still counts as changed (a per-city build on it would keep stale rows)."""
+    from assets.transforms.state import lake_fingerprints
+    from scn.settings import override
+
+    part = tmp_path / "home" / "lake" / "posts_enriched" / "part-london--abc.parquet"
+    part.parent.mkdir(parents=True)
+    part.write_bytes(b"PAR1aaaa")
+    with override(home=tmp_path / "home"):
+        before = lake_fingerprints()
+        st = part.stat()
+        with open(part, "r+b") as fh:
+            fh.write(b"PAR1bbbb")
+        os.utime(part, ns=(st.st_atime_ns, st.st_mtime_ns))
+        assert lake_fingerprints()["posts_enriched"] != before["posts_enriched"]
