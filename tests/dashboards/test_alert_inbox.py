@@ -12,15 +12,13 @@ from pathlib import Path
 import pytest
 from plotly.utils import PlotlyJSONEncoder
 from selenium import webdriver
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
-from selenium.webdriver.support.ui import WebDriverWait
 
 from scn.access.users import User
 from scn.alerts.catalog import alert_facts
 from scn.settings import override
-from tests.support.browser import sign_in
+from tests.support.browser import page_wait, sign_in
 from tests.support.dash_client import form_token, route
 from tests.support.receivers import webhook_receiver
 from tests.support.snapshots import make_tables, publish_snapshot
@@ -37,7 +35,7 @@ def _alert(city: str) -> str:
 def test_acknowledged_by_one_official_shows_to_another_user(server: str, browser: webdriver.Chrome,
                                                             dash_home: Path) -> None:
     alert = _alert("london")
-    wait = WebDriverWait(browser, 40, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
+    wait = page_wait(browser, 40)
     try:
         sign_in(browser, server, "olive", "/alerts")
         card = wait.until(ec.presence_of_element_located((By.ID, f"alert-{alert}")))

@@ -15,7 +15,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.support.browser import fill_login_form
+from tests.support.browser import fill_login_form, page_wait
 from tests.support.dash_client import login
 
 pytestmark = pytest.mark.browser
@@ -24,7 +24,7 @@ MAP_LOCATIONS = ("const g = document.querySelector('#cell-map .js-plotly-plot');
 
 
 def _wait(browser: webdriver.Chrome, seconds: int = 40) -> WebDriverWait:
-    return WebDriverWait(browser, seconds)
+    return page_wait(browser, seconds)
 
 
 def test_login_then_city_page_renders_map_and_series(server: str, browser: webdriver.Chrome) -> None:

@@ -20,7 +20,7 @@ from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
 from dashboards import i18n
-from tests.support.browser import fill_login_form
+from tests.support.browser import fill_login_form, page_wait
 from tests.support.snapshots import make_tables
 
 pytestmark = pytest.mark.browser
@@ -97,7 +97,7 @@ def _problems(texts: list[str], lang: str, allowed: set[str], english_only: set[
 
 
 def _wait(browser: webdriver.Chrome, seconds: int = 30) -> WebDriverWait:
-    return WebDriverWait(browser, seconds)
+    return page_wait(browser, seconds)
 
 
 def _settle(browser: webdriver.Chrome, ready: str) -> None:

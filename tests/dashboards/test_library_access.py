@@ -13,12 +13,12 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
 from scn.access.users import User
 from scn.hub import audit, library
 from scn.settings import override
-from tests.support.browser import sign_in
+from tests.support.browser import page_wait, sign_in
 from tests.support.dash_client import form_token, route
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -126,7 +126,7 @@ def test_staff_upload_through_the_form(server: str, browser: webdriver.Chrome, d
                                        tmp_path: Path) -> None:
     doc = tmp_path / "Plan d'action — Saïda.pdf"
     doc.write_bytes(PDF)
-    wait = WebDriverWait(browser, 40)
+    wait = page_wait(browser, 40)
     try:
         sign_in(browser, server, "sam", "/library")
         form = wait.until(ec.presence_of_element_located((By.ID, "library-upload-form")))

@@ -15,9 +15,8 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
-from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.support.browser import sign_in
+from tests.support.browser import page_wait, sign_in
 
 pytestmark = pytest.mark.browser
 GD = "document.querySelector('#{id} .js-plotly-plot')"
@@ -55,7 +54,7 @@ def _requested_hosts(browser: webdriver.Chrome) -> set[str]:
 
 def _drawn(browser: webdriver.Chrome, graph: str) -> dict:
     script = RENDERED.format(id=graph)
-    found = WebDriverWait(browser, 90, poll_frequency=0.5).until(
+    found = page_wait(browser, 90).until(
         lambda d: (r := d.execute_script(script)) and all(r.get(x, 0) for x in r["ids"] if x in ("land", "borders"))
         and r)
     return found
@@ -64,10 +63,10 @@ def _drawn(browser: webdriver.Chrome, graph: str) -> dict:
 def test_official_city_map_offline_with_outlines_names_and_one_level(offline: webdriver.Chrome,
                                                                      server: str) -> None:
     sign_in(offline, server, "olive", "/city/london", english=False, wait=False, timeout=30)
-    level = WebDriverWait(offline, 40).until(ec.presence_of_element_located((By.ID, "map-level")))
+    level = page_wait(offline, 40).until(ec.presence_of_element_located((By.ID, "map-level")))
     # the official's level and why (London's cells by month are mostly small counts)
     assert level.text.startswith("Shown: areas by year.") and "would be hidden (fewer than 5)" in level.text
-    drawn = WebDriverWait(offline, 90, poll_frequency=0.5).until(
+    drawn = page_wait(offline, 90).until(
         lambda d: (r := _drawn(d, "cell-map")) and any(r[x] for x in r["ids"] if "layout-layer" in x) and any(
             r[x] for x in r["ids"] if x.endswith("-symbol")) and r)
     outlines = sum(drawn[x] for x in drawn["ids"] if "layout-layer" in x)  # drawn over the cells

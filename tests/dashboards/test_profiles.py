@@ -13,14 +13,13 @@ import pandas as pd
 import pytest
 from plotly.utils import PlotlyJSONEncoder
 from selenium import webdriver
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ec
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
 from scn.settings import override
-from tests.support.browser import sign_in
+from tests.support.browser import page_wait, sign_in
 from tests.support.dash_client import find_props, form_token, route
 from tests.support.snapshots import CITIES
 
@@ -37,8 +36,7 @@ def _fill(browser: webdriver.Chrome, id: str, words: str) -> None:
         box.send_keys(words)
         return False
 
-    WebDriverWait(browser, 40, poll_frequency=0.7,
-                  ignored_exceptions=(NoSuchElementException, StaleElementReferenceException)).until(filled)
+    page_wait(browser, 40, poll=0.7).until(filled)
 
 
 def _with_theme(theme: str) -> set[str]:
@@ -58,7 +56,7 @@ def test_staff_search_by_theme_and_an_official_edits_their_profile(server: str, 
     themes = sorted({t for ts in CITIES["themes"] for t in ts.split(";")}, key=lambda t: (-len(_with_theme(t)), t))
     theme = themes[0]  # the theme of most cities, some but not all
     assert 1 < len(_with_theme(theme)) < len(CITIES)
-    wait = WebDriverWait(browser, 40, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
+    wait = page_wait(browser, 40)
     before = _versions(dash_home, "london")
     try:
         sign_in(browser, server, "sam", "/cities")

@@ -20,7 +20,7 @@ from dashboards import i18n
 from scn.access.users import add_user
 from scn.review import loop, store
 from scn.settings import override
-from tests.support.browser import sign_in
+from tests.support.browser import page_wait, sign_in
 from tests.support.dash_client import find_props, home_with_users, login, route
 from tests.support.review_world import label_file, publish_review, review_home
 from tests.support.servers import running_dashboards
@@ -54,7 +54,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path,
 
 
 def _wait(browser: webdriver.Chrome, seconds: int = 60) -> WebDriverWait:
-    return WebDriverWait(browser, seconds)
+    return page_wait(browser, seconds)
 
 
 def test_reviewer_labels_then_accuracy_shows_and_officials_never_see_text(

@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 import requests
 from selenium import webdriver
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -24,7 +23,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 from scn import lake
 from scn.cli import main
 from scn.settings import override
-from tests.support.browser import sign_in
+from tests.support.browser import page_wait, sign_in
 from tests.support.corpus import ok_rows, posts
 from tests.support.dash_client import USERS, find_props, form_token, home_with_users, login, route
 from tests.support.servers import running_dashboards
@@ -71,7 +70,7 @@ def staff_client(staff_home: Path):
 
 
 def _wait(browser: webdriver.Chrome) -> WebDriverWait:
-    return WebDriverWait(browser, 40, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
+    return page_wait(browser, 40)
 
 
 def _upload(browser: webdriver.Chrome, server: str, path: Path) -> dict[str, int]:

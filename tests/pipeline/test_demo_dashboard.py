@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 import requests
 from selenium import webdriver
-from selenium.webdriver.support.ui import WebDriverWait
 
+from tests.support.browser import page_wait
 from tests.support.cli import BIN, scn_env
 from tests.support.servers import free_port, running_server
 
@@ -35,12 +35,12 @@ def test_city_page_shows_the_pipelines_map_and_correlation(demo_server: str, dem
                                                            browser: webdriver.Chrome) -> None:
     browser.delete_all_cookies()
     browser.get(f"{demo_server}/city/london")
-    WebDriverWait(browser, 60).until(lambda d: d.execute_script(MAP_LOCATIONS) > 0)
+    page_wait(browser, 60).until(lambda d: d.execute_script(MAP_LOCATIONS) > 0)
     cells = pd.read_parquet(demo_home / "serving" / "current" / "cell_month.parquet", columns=["city_id", "cell"])
     london_cells = cells.loc[cells["city_id"] == "london", "cell"].nunique()
     shown = browser.execute_script(MAP_LOCATIONS)
     assert 0 < shown <= london_cells
-    WebDriverWait(browser, 30).until(
+    page_wait(browser, 30).until(
         lambda d: "rate ratio" in d.find_element("id", "correlation-text").text)
     text = browser.find_element("id", "correlation-text").text
     assert "95% CI" in text and "months" in text and "Verdict:" in text

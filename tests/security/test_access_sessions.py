@@ -333,9 +333,8 @@ def test_item_05_pages_render_and_callbacks_run_under_the_csp(sessions_home: Pat
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import WebDriverWait
 
-    from tests.support.browser import CHROMEDRIVER, CHROMIUM, CHROMIUM_ARGS, fill_login_form
+    from tests.support.browser import CHROMEDRIVER, CHROMIUM, CHROMIUM_ARGS, fill_login_form, page_wait
 
     maps = ("const g = document.querySelector('#cell-map .js-plotly-plot');"
             "return g && g.data && g.data.length && g.data[0].locations ? g.data[0].locations.length : 0")
@@ -353,7 +352,7 @@ def test_item_05_pages_render_and_callbacks_run_under_the_csp(sessions_home: Pat
         opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
         driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
         try:
-            wait = WebDriverWait(driver, 60)
+            wait = page_wait(driver, 60)
             driver.get(f"{srv.url}/city/london")
             wait.until(ec.presence_of_element_located((By.ID, "login-form")))
             fill_login_form(driver, "olive", timeout=60)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from selenium import webdriver
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -21,6 +22,13 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 CHROMIUM_ARGS = ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1400",
                  "--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--disable-gpu-sandbox")
+
+
+def page_wait(browser: webdriver.Chrome, seconds: float = 40, poll: float = 0.5) -> WebDriverWait:
+    """A wait on the page that retries while an element is missing or was re-rendered under it (a Dash callback
+    replaces an element between two reads: StaleElementReferenceException), until ``seconds`` have passed."""
+    return WebDriverWait(browser, seconds, poll_frequency=poll,
+                         ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
 
 
 def chromium_driver(downloads: Path | None = None, extra_args: tuple[str, ...] = (),
@@ -46,7 +54,7 @@ def chromium_driver(downloads: Path | None = None, extra_args: tuple[str, ...] =
 def fill_login_form(browser: webdriver.Chrome, user: str, password: str | None = None, timeout: float = 40) -> None:
     """On a page that shows the log-in form: wait for it, type ``user`` and ``password`` (default: the user's
     password in ``USERS``) and submit."""
-    WebDriverWait(browser, timeout).until(ec.presence_of_element_located((By.ID, "login-form")))
+    page_wait(browser, timeout).until(ec.presence_of_element_located((By.ID, "login-form")))
     browser.find_element(By.ID, "username").send_keys(user)
     browser.find_element(By.ID, "password").send_keys(USERS[user][2] if password is None else password)
     browser.find_element(By.ID, "login-submit").click()
@@ -64,4 +72,4 @@ def sign_in(browser: webdriver.Chrome, server: str, user: str, next: str = "/", 
     browser.get(f"{server}/login?next={next}")
     fill_login_form(browser, user, password, timeout)
     if wait:
-        WebDriverWait(browser, timeout).until(lambda d: "/login" not in d.current_url)
+        page_wait(browser, timeout).until(lambda d: "/login" not in d.current_url)
