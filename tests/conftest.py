@@ -24,15 +24,18 @@ SIGTERM_AT_START = signal.getsignal(signal.SIGTERM)
 
 
 # With pytest-xdist (``pytest -n 2``; pyproject.toml adds ``--dist loadgroup``), the tests that share an expensive
-# fixture run on one worker: the fixture is built once, and nothing is read by one worker while the other writes it.
-XDIST_GROUPS = {"demo_home": "demo_home", "in_demo_home": "demo_home", "dash_home": "dash", "server": "dash",
-                "app_client": "dash", "browser": "dash", "scheduled_world": "dagster_ui"}
+# session fixture run on one worker: the fixture is built once, and nothing is read by one worker while the other
+# writes it. Every other test runs on the worker of its module (its module fixtures are built once). The demo home
+# is no group: it is built once under a file lock and only read (a test that changes it copies it), so the many
+# modules that copy it spread over both workers.
+XDIST_GROUPS = {"dash_home": "dash", "server": "dash", "app_client": "dash", "browser": "dash",
+                "scheduled_world": "dagster_ui"}
 SHARED_WORLDS = {"tests.support.dbt_world": "dbt_world"}  # module of a fixture (whatever its name) -> group
 
 
 def _xdist_group(item: pytest.Item) -> str | None:
     """The xdist group of a test: that of the first expensive fixture (in ``XDIST_GROUPS``' order, then
-    ``SHARED_WORLDS``) it uses, directly or through another."""
+    ``SHARED_WORLDS``) it uses, directly or through another; else its module's."""
     names = list(getattr(item, "fixturenames", ()))
     for name, group in XDIST_GROUPS.items():
         if name in names:
@@ -43,7 +46,7 @@ def _xdist_group(item: pytest.Item) -> str | None:
         module = getattr(defs[-1].func, "__module__", None) if defs else None
         if module in SHARED_WORLDS:
             return SHARED_WORLDS[module]
-    return None
+    return "module " + item.nodeid.split("::")[0]
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the marks
