@@ -39,7 +39,7 @@ system-deps:
 	  { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
 	    chromium chromium-driver postgresql redis-server >/dev/null; }
 
-# Two test processes (pytest-xdist) by default, one per core: 36 min instead of ~65 serially on the 2-core CI
+# Two test processes (pytest-xdist) by default, one per core: 38 min instead of ~65 serially on the 2-core CI
 # machine (clean clone, 2026-12-03). The tests that share an expensive fixture (the demo home, the dashboards'
 # server and browser, the dbt world, the Dagster UI) stay on one worker (--dist loadgroup in pyproject.toml, groups
 # marked by tests/conftest.py). Serially: `make test PYTEST_ARGS="-n 0"`.
