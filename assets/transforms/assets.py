@@ -11,14 +11,8 @@ from dagster_dbt import DbtCliResource, dbt_assets
 from assets.ingest.partitions import changed_cities
 from assets.resources import LakeResource
 from assets.transforms.project import TRANSLATOR, dbt_project, dbt_vars
-from assets.transforms.state import (
-    lake_fingerprints,
-    project_fingerprint,
-    read_state,
-    state_path,
-    warehouse_current,
-    write_state,
-)
+from assets.transforms.state import built_from, lake_fingerprints, project_fingerprint, state_path
+from scn.hashing import read_state, write_state
 from scn.settings import settings
 
 # the DuckDB warehouse has one writer: every dbt step takes a slot of this pool (one slot in the production profile)
@@ -43,11 +37,11 @@ def scn_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, lake: La
     created = lake.ensure_tables(())
     if created:
         context.log.info(f"lake tables created empty: {', '.join(created)}")
-    built, project, tables = read_state(), project_fingerprint(), lake_fingerprints()
+    built, project, tables = read_state(state_path()), project_fingerprint(), lake_fingerprints()
     cities = changed_cities(context.run.tags)
     selected = {k.path[-1] for k in context.selected_asset_keys}
     home = str(settings().home)  # the views name the lake by its path: a home moved or copied is rebuilt whole
-    current = warehouse_current()
+    current = built_from(built, project)
     per_city = cities is not None and current
     skipped = sorted(selected & unchanged_nodes(changed_tables(built.get("lake", {}), tables))) \
         if per_city and SKIP_UNCHANGED else []
@@ -62,7 +56,8 @@ def scn_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, lake: La
     # every model not built in this run is as this project builds it in this home: the warehouse was current
     # before (and stays so), or every model was built now
     if current or set(model_names()) <= done:
-        write_state({"project": project, "home": home, "lake": {t: fp for t, fp in lake_state.items() if fp}})
+        write_state(state_path(), {"project": project, "home": home,
+                                   "lake": {t: fp for t, fp in lake_state.items() if fp}})
 
 
 def build_args(cities: list[str] | None, skipped: list[str]) -> list[str]:

@@ -1,8 +1,11 @@
 """The dbt project under transforms/, wired into Dagster once: asset keys, groups, manifest, the CLI resource."""
 
+import fcntl
 import json
+import os
 import shutil
 import sys
+import tempfile
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
@@ -60,27 +63,43 @@ def dbt_vars(cities: list[str] | None = None) -> str:
 
 
 class _Preparer(DbtProjectPreparer):
-    """Parses the project into its manifest with this venv's dbt, when the manifest is missing or stale."""
+    """Parses the project into its manifest with this venv's dbt, when the manifest is missing or stale.
+
+    Several processes import the definitions at once (the test workers, the webserver's code server, the daemon):
+    one parses while the others wait on ``target/.parse.lock`` and then find the manifest fresh. dbt parses into a
+    scratch folder and the manifest is moved into place whole, so a reader never sees half a file."""
 
     def prepare(self, project: DbtProject) -> None:
-        DbtCliResource(project_dir=project, dbt_executable=dbt_executable()).cli(
-            ["parse", "--quiet", "--vars", dbt_vars()], target_path=project.target_path).wait()
+        target = Path(project.project_dir) / project.target_path
+        target.mkdir(parents=True, exist_ok=True)
+        with open(target / ".parse.lock", "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+            if not _manifest_stale(project):
+                return
+            scratch = Path(tempfile.mkdtemp(prefix="parse-", dir=target))
+            try:
+                DbtCliResource(project_dir=project, dbt_executable=dbt_executable()).cli(
+                    ["parse", "--quiet", "--vars", dbt_vars()], target_path=scratch).wait()
+                os.replace(scratch / "manifest.json", project.manifest_path)
+            finally:
+                shutil.rmtree(scratch, ignore_errors=True)
 
 
 @cache
 def dbt_project() -> DbtProject:
     """The dbt project; its manifest is (re)parsed when missing or older than the project's files."""
     project = DbtProject(project_dir=TRANSFORMS_DIR, profiles_dir=TRANSFORMS_DIR)
-    if _manifest_stale(project.manifest_path):
+    if _manifest_stale(project):
         _Preparer().prepare(project)
     return project
 
 
-def _manifest_stale(manifest: Path) -> bool:
+def _manifest_stale(project: DbtProject) -> bool:
+    manifest = Path(project.manifest_path)
     if not manifest.exists():
         return True
     built = manifest.stat().st_mtime
-    return any(p.stat().st_mtime > built for p in project_files())
+    return any(p.stat().st_mtime > built for p in project_files(Path(project.project_dir)))
 
 
 def dbt_resource() -> DbtCliResource:

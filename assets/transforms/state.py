@@ -7,24 +7,28 @@ import json
 from pathlib import Path
 from typing import Any
 
-from scn.hashing import tree_stamp
+from scn.hashing import read_state, tree_stamp
 from scn.settings import settings
 
 TRANSFORMS_DIR = Path(__file__).resolve().parents[2] / "transforms"
 
 
-def project_files() -> list[Path]:
-    """The files that define the dbt project (models, macros, tests, seeds, project and profile yml), sorted."""
+def project_files(root: Path = TRANSFORMS_DIR) -> list[Path]:
+    """The files that define the dbt project under ``root`` (models, macros, tests, seeds, project and profile
+    yml), sorted. Hidden files are not the project's: dbt itself writes ``.user.yml`` next to the profile when
+    usage tracking is on, and an editor leaves ``.*.swp``; neither may make the warehouse stale."""
     return sorted(p for pattern in ("models/**/*", "macros/**/*", "tests/**/*", "seeds/**/*", "*.yml")
-                  for p in TRANSFORMS_DIR.glob(pattern) if p.is_file())
+                  for p in root.glob(pattern)
+                  if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts))
 
 
-def project_fingerprint() -> str:
-    """Hash of the project's files and of the vars every row depends on: a per-city incremental build is only
-    valid on a warehouse built with the same fingerprint (otherwise unchanged cities' rows are stale)."""
+def project_fingerprint(root: Path = TRANSFORMS_DIR) -> str:
+    """Hash of the project's files (under ``root``) and of the vars every row depends on: a per-city incremental
+    build is only valid on a warehouse built with the same fingerprint (otherwise unchanged cities' rows are
+    stale)."""
     digest = hashlib.sha256(json.dumps({"min_group": settings().min_group}).encode())
-    for p in project_files():
-        digest.update(str(p.relative_to(TRANSFORMS_DIR)).encode() + b"\0" + p.read_bytes() + b"\0")
+    for p in project_files(root):
+        digest.update(str(p.relative_to(root)).encode() + b"\0" + p.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
 
 
@@ -45,22 +49,14 @@ def state_path() -> Path:
     return settings().paths.warehouse.with_name("warehouse.dbt-state.json")
 
 
-def read_state() -> dict[str, Any]:
-    """The state of the last successful build; {} when there is none (or it is damaged)."""
-    path = state_path()
-    try:
-        return json.loads(path.read_text()) if path.exists() else {}
-    except ValueError:
-        return {}
-
-
-def write_state(state: dict[str, Any]) -> None:
-    state_path().write_text(json.dumps(state, indent=1, sort_keys=True) + "\n")
+def built_from(state: dict[str, Any], project: str) -> bool:
+    """Was the warehouse whose state (``scn.hashing.read_state(state_path())``) is ``state`` last built whole by
+    the project with fingerprint ``project`` in this home?"""
+    return state.get("project") == project and state.get("home") == str(settings().home)
 
 
 def warehouse_current() -> bool:
     """Was the warehouse last built whole by this project (files and vars) in this home? Otherwise a build must
     rebuild every model: the views name the lake by its path (a moved or copied home would read the old one),
     and a model whose SQL or vars changed is stale until rebuilt, whatever data is new."""
-    built = read_state()
-    return built.get("project") == project_fingerprint() and built.get("home") == str(settings().home)
+    return built_from(read_state(state_path()), project_fingerprint())

@@ -116,7 +116,7 @@ def has_table(name: str) -> bool:
 def parts_stamp(name: str) -> tuple:
     """The table's folder and the ``tree_stamp`` of its parts: equal stamps, same rows (a cache key)."""
     folder = table_dir(name)
-    return str(folder), tree_stamp(folder, "part-*.parquet") if folder.is_dir() else ()
+    return str(folder), tree_stamp(folder, "part-*.parquet")
 
 
 def glob(name: str) -> str:

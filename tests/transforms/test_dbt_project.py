@@ -79,3 +79,62 @@ def test_dagster_loads_the_manifest(world: Path) -> None:
     assert "lake/posts_enriched" in got["deps"] and "lake/posts" not in got["deps"]
     assert {d.split("/")[0] for d in got["deps"] if d not in got["keys"]} == {"lake"}
     assert got["checks"] > 50
+
+
+PREPARE = """
+import sys
+from pathlib import Path
+from dagster_dbt import DbtProject
+from assets.transforms.project import _Preparer
+
+copy = Path(sys.argv[1])
+_Preparer().prepare(DbtProject(project_dir=copy, profiles_dir=copy))
+"""
+
+
+def test_processes_importing_at_once_never_read_half_a_manifest(tmp_path: Path) -> None:
+    """The test workers, the webserver's code server and the daemon import the definitions at once on a fresh
+    checkout: all of them find no manifest. One parses, the others wait and reuse it, and a reader polling the
+    manifest meanwhile only ever reads a whole file (CI once failed on half of one)."""
+    copy = tmp_path / "transforms"
+    shutil.copytree(REPO / "transforms", copy, ignore=shutil.ignore_patterns("target", "logs", "dbt_packages", ".*"))
+    manifest = copy / "target" / "manifest.json"
+    env = {**os.environ, "SCN_HOME": str(tmp_path / "home")}
+    procs = [subprocess.Popen([sys.executable, "-c", PREPARE, str(copy)], cwd=REPO, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    reads, inodes = 0, set()
+    while any(p.poll() is None for p in procs):
+        try:
+            data, inode = manifest.read_bytes(), manifest.stat().st_ino
+        except FileNotFoundError:
+            continue
+        json.loads(data)  # half a file raises here
+        reads, inodes = reads + 1, inodes | {inode}
+    for p in procs:
+        assert p.wait(timeout=300) == 0, p.stderr.read()[-3000:]
+    assert reads > 0
+    inodes.add(manifest.stat().st_ino)
+    assert len(inodes) == 1, "the manifest was parsed more than once"
+    assert any(k.startswith("model.scn.") for k in json.loads(manifest.read_text())["nodes"])
+    assert not [p for p in (copy / "target").iterdir() if p.name.startswith("parse-")]
+    assert not (copy / ".user.yml").exists()  # dbt's usage tracking is off (dbt_project.yml flags)
+
+
+def test_files_dbt_or_an_editor_leave_in_the_project_never_make_the_warehouse_stale(tmp_path: Path) -> None:
+    """CI once saw dbt write ``transforms/.user.yml`` in the middle of an incremental story: the project's
+    fingerprint changed, the next per-city build became a full one of a subset, and the warehouse was left
+    without a state. Hidden files are not the project; a changed model is."""
+    from assets.transforms.state import project_fingerprint
+
+    copy = tmp_path / "transforms"
+    shutil.copytree(REPO / "transforms", copy, ignore=shutil.ignore_patterns("target", "logs", ".*"))
+    with scn_home(tmp_path / "home"):
+        before = project_fingerprint(copy)
+        (copy / ".user.yml").write_text("id: 6a0c\n")
+        (copy / "models" / "marts" / ".city_month.sql.swp").write_bytes(b"\0swap")
+        (copy / "models" / ".cache").mkdir()
+        (copy / "models" / ".cache" / "x.sql").write_text("select 1")
+        assert project_fingerprint(copy) == before
+        model = copy / "models" / "marts" / "city_month.sql"
+        model.write_text(model.read_text() + "\n-- changed\n")
+        assert project_fingerprint(copy) != before
