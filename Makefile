@@ -40,9 +40,11 @@ system-deps:
 	    chromium chromium-driver postgresql redis-server >/dev/null; }
 
 # Two test processes (pytest-xdist) by default, one per core: 38 min instead of ~65 serially on the 2-core CI
-# machine (clean clone, 2026-12-03). The tests that share an expensive fixture (the demo home, the dashboards'
-# server and browser, the dbt world, the Dagster UI) stay on one worker (--dist loadgroup in pyproject.toml, groups
-# marked by tests/conftest.py). Serially: `make test PYTEST_ARGS="-n 0"`.
+# machine (clean clone, 2026-12-03). The tests that share an expensive fixture (the dashboards' server and browser,
+# the dbt world, the Dagster UI) stay on one worker (--dist loadgroup in pyproject.toml, groups marked by
+# tests/conftest.py); the others run on their module's. The groups that took longest in a measured run start first
+# (tests/durations.json; refresh: `make test PYTEST_ARGS="-n 2 --junitxml=/tmp/run.xml" &&
+# .venv/bin/python scripts/test_durations.py /tmp/run.xml`). Serially: `make test PYTEST_ARGS="-n 0"`.
 PYTEST_ARGS ?= -n 2
 test: venv system-deps
 	$(BIN)/ruff check .

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tests.support.cli import DEMO_SEED, scn, scn_home
+from tests.support.suite_order import slowest_first
 
 if TYPE_CHECKING:
     from selenium import webdriver
@@ -51,10 +52,15 @@ def _xdist_group(item: pytest.Item) -> str | None:
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the marks
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark each test that uses an expensive shared fixture with its ``xdist_group`` (an explicit mark wins)."""
+    """Mark each test that uses an expensive shared fixture with its ``xdist_group`` (an explicit mark wins),
+    and put the slowest groups first."""
+    groups = []
     for item in items:
         if item.get_closest_marker("xdist_group") is None and (group := _xdist_group(item)):
             item.add_marker(pytest.mark.xdist_group(group))
+        marker = item.get_closest_marker("xdist_group")
+        groups.append(str(marker.args[0] if marker.args else marker.kwargs.get("name", "")))
+    items[:] = slowest_first(items, groups)
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

@@ -14,6 +14,7 @@ import uuid
 from itertools import combinations
 from pathlib import Path
 
+import pytest
 from dagster import AssetsDefinition, DagsterEventType, DagsterInstance, DagsterRunStatus, RunsFilter
 
 from assets.ingest.partitions import range_tags, register_inbox_cities
@@ -67,7 +68,9 @@ def _overlap(a: tuple[float, float], b: tuple[float, float]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
-def test_celery_run_on_two_workers_gives_the_in_process_marts(demo_home: Path, tmp_path: Path) -> None:
+def test_celery_run_on_two_workers_gives_the_in_process_marts(request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    """The in-process run (``demo_home``) is asked for only when its marts are compared: on another worker, it is
+    built meanwhile instead of before."""
     with running_postgres(tmp_path / "pg") as pg, running_redis(tmp_path / "redis") as broker:
         home = tmp_path / "home"
         scn("demo", "--seed", str(DEMO_SEED), "--size", "small", home=home)  # the inputs of demo_home
@@ -136,6 +139,7 @@ def test_celery_run_on_two_workers_gives_the_in_process_marts(demo_home: Path, t
             overlaps = [(a, b) for (a, sa), (b, sb) in combinations(spans, 2) if _overlap(sa, sb)]
             assert not overlaps, overlaps
 
+            demo_home = request.getfixturevalue("demo_home")
             assert mart_hashes(home / "warehouse.duckdb") == mart_hashes(demo_home / "warehouse.duckdb")
         finally:
             instance.dispose()
