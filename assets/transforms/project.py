@@ -1,6 +1,5 @@
 """The dbt project under transforms/, wired into Dagster once: asset keys, groups, manifest, the CLI resource."""
 
-import fcntl
 import json
 import os
 import shutil
@@ -21,6 +20,7 @@ from dagster_dbt import (
 )
 
 from assets.transforms.state import TRANSFORMS_DIR, project_files
+from scn.locks import exclusive
 from scn.settings import settings
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -72,8 +72,7 @@ class _Preparer(DbtProjectPreparer):
     def prepare(self, project: DbtProject) -> None:
         target = Path(project.project_dir) / project.target_path
         target.mkdir(parents=True, exist_ok=True)
-        with open(target / ".parse.lock", "a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        with exclusive(target / ".parse.lock"):
             if not _manifest_stale(project):
                 return
             scratch = Path(tempfile.mkdtemp(prefix="parse-", dir=target))

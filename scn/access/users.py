@@ -14,7 +14,6 @@ sign in only once they have set one through such a link.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import os
@@ -30,6 +29,7 @@ from pathlib import Path
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from scn import vocabularies
+from scn.locks import exclusive
 from scn.settings import paths
 
 ROLES = vocabularies.user_roles()  # transforms/seeds/user_roles.csv
@@ -40,7 +40,6 @@ CITY_ROLES = ("official", "reviewer")  # roles tied to one city
 RESET_HOURS = 24  # a one-time password link expires after this
 # checked when the name is unknown, so a wrong user name costs as long as a wrong password
 _DUMMY_HASH = generate_password_hash("not a password")
-_thread_lock = threading.Lock()
 
 
 class UserError(ValueError):
@@ -88,17 +87,13 @@ def _editing() -> Iterator[dict[str, dict]]:
     """The users, to change in place and save on exit, under a lock that other processes and threads respect."""
     target = users_file()
     target.parent.mkdir(parents=True, exist_ok=True)
-    with _thread_lock, open(target.with_name(".users.lock"), "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            users = _load()
-            yield users
-            tmp = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-            tmp.write_text(json.dumps(users, indent=1, sort_keys=True))
-            tmp.chmod(0o600)
-            tmp.replace(target)
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+    with exclusive(target.with_name(".users.lock")):
+        users = _load()
+        yield users
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        tmp.write_text(json.dumps(users, indent=1, sort_keys=True))
+        tmp.chmod(0o600)
+        tmp.replace(target)
 
 
 def _new_version() -> str:

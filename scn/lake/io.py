@@ -6,11 +6,9 @@ that read the lake to decide what to write (ingest: deduplicate, then append) ho
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import os
 import re
-import threading
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -23,6 +21,7 @@ import pyarrow.parquet as pq
 
 from scn.hashing import tree_stamp
 from scn.lake.schema import LAKE_SCHEMAS, as_table
+from scn.locks import exclusive
 from scn.settings import paths
 
 
@@ -43,33 +42,12 @@ def private_dir(folder: Path) -> Path:
     return folder
 
 
-_locks = threading.RLock()
-_held: dict[Path, tuple[int, int]] = {}  # lock file -> (descriptor, depth) in this process
-
-
 @contextmanager
 def writer_lock() -> Iterator[None]:
-    """Serialise the writers of this lake, across processes (``flock`` on ``lake/.ingest.lock``) and threads;
-    re-entrant. Held around read-the-lake-then-write sequences (ingest's deduplicate, write, log)."""
-    path = private_dir(paths().lake) / ".ingest.lock"
-    with _locks:
-        fd, depth = _held.get(path, (-1, 0))
-        if depth == 0:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX)
-            except BaseException:
-                os.close(fd)
-                raise
-        _held[path] = (fd, depth + 1)
-        try:
-            yield
-        finally:
-            fd, depth = _held.pop(path)
-            if depth > 1:
-                _held[path] = (fd, depth - 1)
-            else:
-                os.close(fd)  # releases the flock
+    """Serialise the writers of this lake, across processes and threads (``lake/.ingest.lock``); re-entrant. Held
+    around read-the-lake-then-write sequences (ingest's deduplicate, write, log)."""
+    with exclusive(private_dir(paths().lake) / ".ingest.lock"):
+        yield
 
 
 def write_part(name: str, frame: pd.DataFrame | pa.Table, part_id: str) -> Path:

@@ -14,10 +14,8 @@ Writers hold one file lock (``review/.lock``), so the page and the CLI never los
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
-import threading
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -26,13 +24,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from scn.locks import exclusive
 from scn.settings import paths
 
 SAMPLE_COLUMNS = ["post_key", "city_id", "lang", "stratum", "batch", "drawn_at", "model_label", "score_hate",
                   "model_version"]
 LABEL_COLUMNS = ["post_key", "city_id", "lang", "reviewer", "label", "target", "labelled_at", "via"]
 STRATA = ("random", "uncertainty")
-_thread_lock = threading.RLock()
 
 
 def location() -> Path:
@@ -53,12 +51,8 @@ def root() -> Path:
 def locked() -> Iterator[Path]:
     """Hold the review store's writer lock (processes and threads) for a read-then-write sequence."""
     folder = root()
-    with _thread_lock, open(folder / ".lock", "a") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield folder
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+    with exclusive(folder / ".lock"):
+        yield folder
 
 
 def _read(name: str, columns: list[str]) -> pd.DataFrame:
