@@ -1,6 +1,7 @@
 """The Dagster instance lives in $SCN_HOME/dagster (DAGSTER_HOME), configured from the repo's dagster.yaml
 (or ``SCN_DAGSTER_YAML``, e.g. deploy/dagster.postgres.yaml)."""
 
+import os
 import shutil
 from pathlib import Path
 
@@ -8,6 +9,7 @@ import yaml
 from dagster import DagsterInstance
 from dagster._core.instance.ref import InstanceRef
 
+from scn.locks import exclusive
 from scn.settings import paths, settings
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -19,14 +21,39 @@ def instance_yaml_source() -> Path:
 
 
 def prepare_dagster_home() -> Path:
-    """Create DAGSTER_HOME under $SCN_HOME and install the instance config there. Idempotent."""
+    """Create DAGSTER_HOME under $SCN_HOME, install the instance config there and create the instance's storage.
+    Idempotent.
+
+    The storage is created here, once and under a lock, because the daemon and the webserver started next would
+    each create it: on a fresh SQLite home the second one fails with "table ... already exists"."""
+    home = _install_config()
+    with exclusive(home / ".prepare.lock"), _open(home):
+        pass
+    return home
+
+
+def scn_instance() -> DagsterInstance:
+    """The platform's Dagster instance (the one `make ui` shows), without touching the environment."""
+    home = _install_config()
+    with exclusive(home / ".prepare.lock"):
+        return _open(home)
+
+
+def _install_config() -> Path:
     home = paths().ensure().dagster_home
     home.mkdir(parents=True, exist_ok=True)
     src = instance_yaml_source()
     dst = home / "dagster.yaml"
     if not dst.exists() or dst.read_bytes() != src.read_bytes():
-        shutil.copyfile(src, dst)
+        tmp = dst.with_name(f".dagster.yaml.{os.getpid()}.tmp")
+        shutil.copyfile(src, tmp)
+        os.replace(tmp, dst)  # a process reading the config meanwhile sees the old file or the new one
     return home
+
+
+def _open(home: Path) -> DagsterInstance:
+    config = yaml.safe_load((home / "dagster.yaml").read_text()) or {}
+    return DagsterInstance.from_ref(InstanceRef.from_dir(str(home), overrides=_overrides(config)))
 
 
 def _overrides(config: dict) -> dict:
@@ -35,10 +62,3 @@ def _overrides(config: dict) -> dict:
     if "postgres_url" in postgres and settings().pg_url:
         return {"storage": {"postgres": {"postgres_url": settings().pg_url_psycopg2}}}
     return {}
-
-
-def scn_instance() -> DagsterInstance:
-    """The platform's Dagster instance (the one `make ui` shows), without touching the environment."""
-    home = prepare_dagster_home()
-    config = yaml.safe_load((home / "dagster.yaml").read_text()) or {}
-    return DagsterInstance.from_ref(InstanceRef.from_dir(str(home), overrides=_overrides(config)))

@@ -34,7 +34,7 @@ XDIST_GROUPS = {"dash_home": "dash", "server": "dash", "app_client": "dash", "br
 SHARED_WORLDS = {"tests.support.dbt_world": "dbt_world"}  # module of a fixture (whatever its name) -> group
 
 
-def _xdist_group(item: pytest.Item) -> str | None:
+def _xdist_group(item: pytest.Item) -> str:
     """The xdist group of a test: that of the first expensive fixture (in ``XDIST_GROUPS``' order, then
     ``SHARED_WORLDS``) it uses, directly or through another; else its module's."""
     names = list(getattr(item, "fixturenames", ()))
@@ -56,10 +56,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     and put the slowest groups first."""
     groups = []
     for item in items:
-        if item.get_closest_marker("xdist_group") is None and (group := _xdist_group(item)):
-            item.add_marker(pytest.mark.xdist_group(group))
         marker = item.get_closest_marker("xdist_group")
-        groups.append(str(marker.args[0] if marker.args else marker.kwargs.get("name", "")))
+        if marker is None:
+            groups.append(_xdist_group(item))
+            item.add_marker(pytest.mark.xdist_group(groups[-1]))
+        else:
+            groups.append(str(marker.args[0] if marker.args else marker.kwargs.get("name", "")))
     items[:] = slowest_first(items, groups)
 
 

@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import duckdb
@@ -104,6 +105,7 @@ def test_processes_importing_at_once_never_read_half_a_manifest(tmp_path: Path) 
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
     reads, inodes = 0, set()
     while any(p.poll() is None for p in procs):
+        time.sleep(0.01)
         try:
             data, inode = manifest.read_bytes(), manifest.stat().st_ino
         except FileNotFoundError:
