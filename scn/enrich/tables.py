@@ -45,7 +45,7 @@ def classify_new_posts(batch_size: int = LABEL_BATCH, cities: Collection[str] | 
         cities = None
     if not lake.has_table("posts"):
         return {"model_version": version, "classified": 0, "dropped_stale_parts": len(stale)}
-    sql = f"select p.post_key, p.city_id, p.text, p.lang from {lake.scan('posts')} p"
+    sql = f"select distinct on (p.post_key) p.post_key, p.city_id, p.text, p.lang from {lake.scan('posts')} p"
     if lake.has_table("post_labels"):
         sql += f" anti join {lake.scan('post_labels')} l using (post_key)"
     params: list = []
@@ -53,26 +53,27 @@ def classify_new_posts(batch_size: int = LABEL_BATCH, cities: Collection[str] | 
         sql += " where p.city_id in (select unnest(?::varchar[]))"
         params = [sorted(cities)]
     sql += " order by p.post_key"
-    with duckdb.connect() as con:
-        pending = con.execute(sql, params).df()
-    pending = pending.drop_duplicates("post_key")
-    for start in range(0, len(pending), batch_size):
-        chunk = pending.iloc[start:start + batch_size]
-        out = classify(chunk["text"].tolist(), chunk["lang"].tolist())
-        out = adapters.apply(out, chunk["city_id"], chunk["text"])  # per city and language, where adopted
-        labels = pd.DataFrame({
-            "post_key": chunk["post_key"].to_numpy(),
-            "label": out["label"].to_numpy(),
-            "score_hate": out["score_hate"].astype("float64").to_numpy(),
-            "target": out["target"].astype("string").to_numpy() if "target" in out else None,
-            "assessed": out["assessed"].astype(bool).to_numpy(),
-            "method": out["method"].astype("string").to_numpy() if "method" in out else None,
-            "lang_detected": out["lang"].astype("string").to_numpy(),
-            "model_version": version,
-        })
-        digest = hashlib.sha1("".join(chunk["post_key"].iloc[[0, -1]]).encode()).hexdigest()[:10]
-        lake.write_part("post_labels", labels, f"{tag}-{digest}-{len(chunk)}")
-    return {"model_version": version, "classified": len(pending), "dropped_stale_parts": len(stale)}
+    classified = 0
+    vectors = -(-batch_size // duckdb.__standard_vector_size__)  # DuckDB hands out whole vectors of rows
+    with duckdb.connect() as con:  # streamed: one batch of texts in memory at a time, never the whole lake's
+        result = con.execute(sql, params)
+        while len(chunk := result.fetch_df_chunk(vectors)):
+            out = classify(chunk["text"].tolist(), chunk["lang"].tolist())
+            out = adapters.apply(out, chunk["city_id"], chunk["text"])  # per city and language, where adopted
+            labels = pd.DataFrame({
+                "post_key": chunk["post_key"].to_numpy(),
+                "label": out["label"].to_numpy(),
+                "score_hate": out["score_hate"].astype("float64").to_numpy(),
+                "target": out["target"].astype("string").to_numpy() if "target" in out else None,
+                "assessed": out["assessed"].astype(bool).to_numpy(),
+                "method": out["method"].astype("string").to_numpy() if "method" in out else None,
+                "lang_detected": out["lang"].astype("string").to_numpy(),
+                "model_version": version,
+            })
+            digest = hashlib.sha1("".join(chunk["post_key"].iloc[[0, -1]]).encode()).hexdigest()[:10]
+            lake.write_part("post_labels", labels, f"{tag}-{digest}-{len(chunk)}")
+            classified += len(chunk)
+    return {"model_version": version, "classified": classified, "dropped_stale_parts": len(stale)}
 
 
 def period_columns(ts: pd.Series) -> pd.DataFrame:
