@@ -26,10 +26,9 @@ def prepare_dagster_home() -> Path:
 
     The storage is created here, once and under a lock, because the daemon and the webserver started next would
     each create it: on a fresh SQLite home the second one fails with "table ... already exists"."""
-    home = _install_config()
-    with exclusive(home / ".prepare.lock"), _open(home):
+    with scn_instance():
         pass
-    return home
+    return paths().dagster_home
 
 
 def scn_instance() -> DagsterInstance:
