@@ -45,35 +45,40 @@ def classify_new_posts(batch_size: int = LABEL_BATCH, cities: Collection[str] | 
         cities = None
     if not lake.has_table("posts"):
         return {"model_version": version, "classified": 0, "dropped_stale_parts": len(stale)}
-    sql = f"select distinct on (p.post_key) p.post_key, p.city_id, p.text, p.lang from {lake.scan('posts')} p"
+    unlabelled = f"{lake.scan('posts')} p"
     if lake.has_table("post_labels"):
-        sql += f" anti join {lake.scan('post_labels')} l using (post_key)"
-    params: list = []
-    if cities is not None:
-        sql += " where p.city_id in (select unnest(?::varchar[]))"
-        params = [sorted(cities)]
-    sql += " order by p.post_key"
+        unlabelled += f" anti join {lake.scan('post_labels')} l using (post_key)"
     classified = 0
     vectors = -(-batch_size // duckdb.__standard_vector_size__)  # DuckDB hands out whole vectors of rows
-    with duckdb.connect() as con:  # streamed: one batch of texts in memory at a time, never the whole lake's
-        result = con.execute(sql, params)
-        while len(chunk := result.fetch_df_chunk(vectors)):
-            out = classify(chunk["text"].tolist(), chunk["lang"].tolist())
-            out = adapters.apply(out, chunk["city_id"], chunk["text"])  # per city and language, where adopted
-            labels = pd.DataFrame({
-                "post_key": chunk["post_key"].to_numpy(),
-                "label": out["label"].to_numpy(),
-                "score_hate": out["score_hate"].astype("float64").to_numpy(),
-                "target": out["target"].astype("string").to_numpy() if "target" in out else None,
-                "assessed": out["assessed"].astype(bool).to_numpy(),
-                "method": out["method"].astype("string").to_numpy() if "method" in out else None,
-                "lang_detected": out["lang"].astype("string").to_numpy(),
-                "model_version": version,
-            })
-            digest = hashlib.sha1("".join(chunk["post_key"].iloc[[0, -1]]).encode()).hexdigest()[:10]
-            lake.write_part("post_labels", labels, f"{tag}-{digest}-{len(chunk)}")
-            classified += len(chunk)
+    with duckdb.connect() as con:
+        pending = con.execute(f"select distinct p.city_id from {unlabelled}"
+                              + (" where p.city_id in (select unnest(?::varchar[]))" if cities is not None else ""),
+                              [sorted(cities)] if cities is not None else []).fetchall()
+        for (city,) in sorted(pending):  # one city at a time: DuckDB dedups and orders one city's texts, not all
+            result = con.execute(f"select distinct on (p.post_key) p.post_key, p.city_id, p.text, p.lang "
+                                 f"from {unlabelled} where p.city_id = ? order by p.post_key", [city])
+            while len(chunk := result.fetch_df_chunk(vectors)):  # streamed: one batch of texts in pandas at a time
+                _write_labels(chunk, version, tag)
+                classified += len(chunk)
     return {"model_version": version, "classified": classified, "dropped_stale_parts": len(stale)}
+
+
+def _write_labels(chunk: pd.DataFrame, version: str, tag: str) -> None:
+    """Classify one batch of posts and write its labels as a ``post_labels`` part named by version and keys."""
+    out = classify(chunk["text"].tolist(), chunk["lang"].tolist())
+    out = adapters.apply(out, chunk["city_id"], chunk["text"])  # per city and language, where adopted
+    labels = pd.DataFrame({
+        "post_key": chunk["post_key"].to_numpy(),
+        "label": out["label"].to_numpy(),
+        "score_hate": out["score_hate"].astype("float64").to_numpy(),
+        "target": out["target"].astype("string").to_numpy() if "target" in out else None,
+        "assessed": out["assessed"].astype(bool).to_numpy(),
+        "method": out["method"].astype("string").to_numpy() if "method" in out else None,
+        "lang_detected": out["lang"].astype("string").to_numpy(),
+        "model_version": version,
+    })
+    digest = hashlib.sha1("".join(chunk["post_key"].iloc[[0, -1]]).encode()).hexdigest()[:10]
+    lake.write_part("post_labels", labels, f"{tag}-{digest}-{len(chunk)}")
 
 
 def period_columns(ts: pd.Series) -> pd.DataFrame:

@@ -1,7 +1,7 @@
-"""The enrichment's labelling (``classify_new_posts``) streams the lake's unlabelled posts in batches: the large
-bench's enrich step held every post's text at once (8.8 GB peak on 9.9 million posts). A batch never exceeds its
-size, a post sent twice (two parts of ``posts``, one of them across a batch boundary) is labelled once, and the
-labels are those of one single batch."""
+"""The enrichment's labelling (``classify_new_posts``) streams the lake's unlabelled posts in batches, one city at
+a time: it no longer reads every post's text at once, and DuckDB deduplicates and orders one city's posts, not the
+whole lake's. A batch never exceeds its size nor mixes cities, a post sent twice (two parts of ``posts``, one of
+them across a batch boundary) is labelled once, and the labels are those of one single batch."""
 
 from __future__ import annotations
 
@@ -46,6 +46,28 @@ def test_labels_stream_in_bounded_batches_and_equal_one_batch(tmp_path: Path,
     assert again["classified"] == 0
     _, _, whole, _ = _label(tmp_path / "whole", posts, 1_000_000, monkeypatch)
     assert whole.drop(columns="model_version").equals(labels.drop(columns="model_version"))
+
+
+def test_batches_hold_one_city_each_and_a_city_partition_labels_only_its_posts(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    posts = pd.concat([review_posts("london", 3000, seed=5), review_posts("beirut", 2000, seed=6),
+                       review_posts("mombasa", 500, seed=7)], ignore_index=True).drop(columns="truth")
+    batches: list[tuple[str, ...]] = []
+    real = tables.adapters.apply
+
+    def recording(out: pd.DataFrame, city_ids: pd.Series, texts: pd.Series) -> pd.DataFrame:
+        batches.append(tuple(sorted(set(city_ids))))
+        return real(out, city_ids, texts)
+
+    monkeypatch.setattr(tables.adapters, "apply", recording)
+    with override(home=tmp_path):
+        lake.write_part("posts", as_table("posts", posts), "two-cities")
+        assert tables.classify_new_posts(batch_size=2048, cities=["mombasa"])["classified"] == 500
+        assert batches == [("mombasa",)]
+        assert tables.classify_new_posts(batch_size=2048)["classified"] == 5000
+        labelled = lake.read_table("post_labels")
+    assert batches == [("mombasa",), ("beirut",), ("london",), ("london",)], batches  # sorted keys would mix
+    assert sorted(labelled["post_key"]) == sorted(posts["post_key"])
 
 
 def test_labelling_holds_one_batch_of_texts_not_the_lake(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
