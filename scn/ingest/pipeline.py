@@ -15,7 +15,6 @@ from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -31,6 +30,7 @@ from scn.ingest.readers import ROW, Progress
 from scn.ingest.result import IngestError, IngestResult, printable
 from scn.ingest.survey import is_codebook
 from scn.lake import LAKE_SCHEMAS, as_table
+from scn.lake.key_index import in_lake
 from scn.privacy.pseudonyms import PseudonymKeyError, pseudonym_key
 from scn.settings import KINDS, paths
 
@@ -94,19 +94,7 @@ def _lake_duplicates(table: str, frame: pd.DataFrame) -> pd.Series:
         theirs = as_table(table, lake.read_table(table)).replace_schema_metadata(None).to_pandas()
         seen = set(pd.util.hash_pandas_object(theirs, index=False))
         return pd.Series(pd.util.hash_pandas_object(mine, index=False).isin(seen).to_numpy(), index=frame.index)
-    keys = KEYS[table]
-    probe = frame[keys].astype("string").assign(_i=range(len(frame)))
-    cols = ", ".join(f'"{k}"' for k in keys)
-    on = " and ".join(f'p."{k}" = l."{k}"' for k in keys)
-    with duckdb.connect() as con:
-        con.register("probe", probe)
-        # a plain semi join streams the lake's keys past a hash of the file's (small) keys; a `distinct` over the
-        # lake first would hash every key in the lake for each file (8x slower at 10M rows)
-        hit = con.execute(f"select _i from probe p semi join (select {cols} from "
-                          f"{lake.scan(table)}) l on {on}").df()["_i"]
-    out = pd.Series(False, index=frame.index)
-    out.iloc[hit.to_numpy()] = True
-    return out
+    return pd.Series(in_lake(table, KEYS[table], frame), index=frame.index)
 
 
 def split_duplicates(table: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
