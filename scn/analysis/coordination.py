@@ -58,7 +58,15 @@ def is_share(posts: pd.DataFrame) -> np.ndarray:
 def minhash_signatures(text: pd.Series, num_perm: int = 24, shingle: int = 2, min_tokens: int = 6,
                        seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """MinHash signatures (rows x num_perm, uint64) of word ``shingle``-grams of normalised texts, vectorised
-    over all texts; also the mask of rows with at least ``min_tokens`` tokens (others get no signature)."""
+    over all texts; also the mask of rows with at least ``min_tokens`` tokens (others get no signature).
+    Identical texts (copypasta, retweets) are normalised and hashed once."""
+    codes, distinct = pd.factorize(pd.Series(text).astype("string"), use_na_sentinel=False)
+    sig, ok = _signatures(pd.Series(distinct, dtype="string"), num_perm, shingle, min_tokens, seed)
+    return sig[codes], ok[codes]
+
+
+def _signatures(text: pd.Series, num_perm: int, shingle: int, min_tokens: int,
+                seed: int) -> tuple[np.ndarray, np.ndarray]:
     tokens = normalise_text(text).reset_index(drop=True).str.split().explode()  # index = text position
     tokens = tokens[tokens.notna() & tokens.ne("")]
     pos = tokens.index.to_numpy()

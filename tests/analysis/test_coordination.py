@@ -7,7 +7,9 @@ import json
 
 import numpy as np
 import pandas as pd
+import pytest
 
+from scn.analysis import coordination
 from scn.analysis.coordination import (
     COORDINATED_COLUMNS,
     coordinated_posting,
@@ -104,6 +106,22 @@ def test_minhash_signatures_agree_for_near_duplicates_only() -> None:
     sig, ok = minhash_signatures(texts)
     assert ok.tolist() == [True, True, True, False]
     assert (sig[0] == sig[1]).mean() > 0.7 and (sig[0] == sig[2]).mean() < 0.2
+
+
+def test_identical_texts_are_signed_once_and_alike(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Copypasta and retweets repeat texts: each distinct text (and the missing one) is normalised once, and every
+    copy gets the signature the text gets on its own, whatever its position or index."""
+    texts = pd.Series([CAMPAIGN, None, "too short", CAMPAIGN, CAMPAIGN + " #wakeup", None, CAMPAIGN, "too short"],
+                      index=[10, 3, 7, 0, 5, 1, 2, 4])
+    alone = [minhash_signatures(pd.Series([t])) for t in texts]
+    seen: list[int] = []
+    real = coordination.normalise_text
+    monkeypatch.setattr(coordination, "normalise_text", lambda t: seen.append(len(t)) or real(t))
+    sig, ok = minhash_signatures(texts)
+    assert seen == [4]  # CAMPAIGN, None, "too short", CAMPAIGN + " #wakeup"
+    assert ok.tolist() == [o[0] for _, o in alone] == [True, False, False, True, True, False, True, False]
+    for row, (s_alone, _) in enumerate(alone):
+        assert (sig[row] == s_alone[0]).all(), row
 
 
 def test_is_share_reads_rt_prefix_and_share_columns() -> None:
