@@ -64,12 +64,16 @@ class Size:
     nonhate_per_hate: float
     areas: tuple[int, int]
     respondents: int
+    # share of ordinary posts with a text of their own (a pool text and a tail no other post has); the others
+    # repeat a pool text verbatim, as retweets and copypasta do. 0 keeps the small world's texts as they were;
+    # 0.6 is an assumption (retweets and copies ~40% of posts), not a measurement
+    own_text_share: float = 0.0
 
 
 SIZES: dict[str, Size] = {
     "small": Size(tuple(SMALL_CITIES), 160.0, 0.12, 60.0, 6.0, (20, 40), 240),
-    "medium": Size(tuple(MEDIUM_CITIES), 2800.0, 0.01, 60.0, 12.0, (30, 60), 400),
-    "large": Size(tuple(LARGE_CITIES), 15000.0, 0.0023, 115.0, 12.0, (40, 80), 600),
+    "medium": Size(tuple(MEDIUM_CITIES), 2800.0, 0.01, 60.0, 12.0, (30, 60), 400, own_text_share=0.6),
+    "large": Size(tuple(LARGE_CITIES), 15000.0, 0.0023, 115.0, 12.0, (40, 80), 600, own_text_share=0.6),
 }
 
 

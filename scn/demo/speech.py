@@ -102,13 +102,20 @@ def campaign(geo: CityGeo, city: pd.Series, k: int, city_index: int, pool: pd.Da
     })
 
 
-def finish_posts(posts: pd.DataFrame, city_index: int, pool: pd.DataFrame) -> pd.DataFrame:
-    """Drop the burn-in month, sort by time, assign ids, urls and texts."""
+def finish_posts(posts: pd.DataFrame, city_index: int, pool: pd.DataFrame, own_text_share: float = 0.0) -> pd.DataFrame:
+    """Drop the burn-in month, sort by time, assign ids, urls and texts. ``own_text_share`` of the ordinary
+    (non-campaign) posts, chosen by a hash of their id, get a tail that makes their text their own (a tag made of
+    that hash); the others repeat their pool text verbatim."""
     posts = posts[posts["month"] != BURN_IN].sort_values(["created_at", "author"], kind="stable")
     posts = posts.reset_index(drop=True)
     posts["id"] = pd.Series(np.arange(1, len(posts) + 1) + (city_index + 1) * 10**9).astype(str)
-    texts = pool["text"].to_numpy()[posts["text_idx"].to_numpy()]
-    posts["text"] = pd.Series(texts) + posts.pop("suffix")
+    texts = pd.Series(pool["text"].to_numpy()[posts["text_idx"].to_numpy()]) + posts.pop("suffix")
+    if own_text_share > 0:
+        h = pd.util.hash_array(posts["id"].to_numpy(dtype=object))
+        own = posts["campaign"].isna().to_numpy() & (h < np.uint64(own_text_share * 2.0**64))
+        tag = " #" + pd.Series(h[own] % np.uint64(36**6)).astype(str)
+        texts[own] = texts[own] + tag.to_numpy()
+    posts["text"] = texts
     handle = posts["author"].str.lstrip("@")
     posts["url"] = np.select(
         [posts["platform"] == "x", posts["platform"] == "facebook"],

@@ -83,7 +83,7 @@ def iter_cities(seed: int, size: str = "small", null: bool = False) -> Iterator[
                                         rng_for(seed, i, 2))
         crimes = simulate_crimes(geo, hateful, spec.hate_crimes_per_city_month * w, spec.nonhate_per_hate, rr,
                                  rng_for(seed, i, 3))
-        posts = finish_posts(posts, i, pool)
+        posts = finish_posts(posts, i, pool, spec.own_text_share)
         yield CityWorld(city, geo, posts, crimes, truth_panel(city_id, geo, posts, crimes))
 
 
