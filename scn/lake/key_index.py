@@ -6,13 +6,16 @@ each part's keys once, as 128-bit MD5 numbers of the key (DuckDB ``md5_number``,
 only the parts that are new since. A part that changed or vanished (a re-ingested file's part merged, a part
 removed) makes it read every part again, so the answer is always the lake's as it is on disk.
 
-The index is per process and per table folder (another ``SCN_HOME`` is another index); callers hold the lake's
-writer lock, as for any read-the-lake-then-write step.
+The index is per process and per table folder (another ``SCN_HOME`` is another index; the least recently used of
+more than ``KEEP`` is closed), never shared with a forked child; callers hold the lake's writer lock, as for any
+read-the-lake-then-write step.
 """
 
 from __future__ import annotations
 
+import os
 import threading
+from collections import OrderedDict
 from pathlib import Path
 
 import duckdb
@@ -22,8 +25,9 @@ import pandas as pd
 from scn.hashing import file_stamp
 from scn.lake.io import table_dir
 
+KEEP = 4  # indexes kept open per process (tables x homes); a test session opens many homes
 _LOCK = threading.Lock()
-_INDEXES: dict[tuple[str, tuple[str, ...]], _KeyIndex] = {}
+_INDEXES: OrderedDict[tuple[int, str, tuple[str, ...]], _KeyIndex] = OrderedDict()
 
 
 def digest_sql(keys: list[str], alias: str) -> str:
@@ -72,8 +76,14 @@ class _KeyIndex:
 def in_lake(table: str, keys: list[str], frame: pd.DataFrame) -> np.ndarray:
     """True where ``frame``'s key (the columns ``keys``) is already in lake table ``table``."""
     folder = table_dir(table)
+    name = (os.getpid(), str(folder), tuple(keys))  # a forked child builds its own: a DuckDB handle is not fork-safe
     with _LOCK:
-        index = _INDEXES.get((str(folder), tuple(keys)))
+        index = _INDEXES.get(name)
         if index is None:
-            index = _INDEXES[(str(folder), tuple(keys))] = _KeyIndex(folder, keys)
+            index = _INDEXES[name] = _KeyIndex(folder, keys)
+            while len(_INDEXES) > KEEP:
+                (pid, _, _), old = _INDEXES.popitem(last=False)
+                if pid == os.getpid():
+                    old.con.close()
+        _INDEXES.move_to_end(name)
         return index.contains(frame)

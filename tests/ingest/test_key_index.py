@@ -14,6 +14,7 @@ import pandas as pd
 from scn import lake
 from scn.ingest.families import KEYS
 from scn.ingest.pipeline import split_duplicates
+from scn.lake import key_index
 from scn.lake.key_index import in_lake
 from scn.settings import override
 
@@ -111,3 +112,14 @@ def test_ingesting_files_in_turn_drops_exactly_the_rows_already_in_the_lake(tmp_
                 _write("posts", _posts(other), "other")
                 written.update(other)
         assert in_lake("posts", ["post_key"], _posts(["x:5050", "x:9999"])).tolist() == [True, False]
+
+
+def test_many_homes_keep_a_bounded_number_of_indexes_and_stay_right(tmp_path: Path) -> None:
+    for n in range(key_index.KEEP + 3):
+        with override(home=tmp_path / f"home{n}"):
+            _write("posts", _posts([f"x:{n}"]), "a")
+            assert in_lake("posts", ["post_key"], _posts([f"x:{n}", f"x:{n + 1}"])).tolist() == [True, False]
+    assert len(key_index._INDEXES) <= key_index.KEEP
+    with override(home=tmp_path / "home0"):  # its index was closed: a new one reads the parts again
+        _write("posts", _posts(["x:100"]), "b")
+        assert in_lake("posts", ["post_key"], _posts(["x:0", "x:100", "x:1"])).tolist() == [True, True, False]
