@@ -9,7 +9,7 @@ materializes only the affected city partitions and what depends on them; with no
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -91,8 +91,12 @@ def run_pipeline(selection: str | None = None, raise_on_error: bool = False, pub
         else:  # no city has any file yet: nothing to compute per city
             keys = (keys if keys is not None else set(graph.get_all_asset_keys())) - city_partitioned_keys()
     ok = _execute(instance, sorted(keys) if keys else None, tags, raise_on_error, selection)
+    if ok and keys is not None:
+        record_settings(keys)  # what this selection computed, with the settings in force
     if publish and ok and keys is not None and SNAPSHOT_KEY not in keys:
         ok = _execute(instance, [SNAPSHOT_KEY], {"scn/trigger": "cli-publish"}, raise_on_error, selection)
+        if ok:
+            record_settings([SNAPSHOT_KEY])
     if ok and selection is None:
         record_settings()
     return ok
@@ -102,21 +106,35 @@ def _settings_state() -> Path:
     return paths().home / "state" / "output_settings.json"
 
 
-def changed_settings() -> list[str]:
-    """The ``OUTPUT_SETTINGS`` that differ from those the last complete `scn run` computed every table with
-    (every one of them when no run recorded its settings: a home built before they were recorded, or by runs
-    that were not complete). A change recomputes every city: the kept rows of unchanged cities, the per-city
-    marts and the officials' detail levels would otherwise stay as the old settings made them."""
-    recorded = read_state(_settings_state()).get("settings")
+def changed_settings(keys: Collection[AssetKey] | None = None) -> list[str]:
+    """The ``OUTPUT_SETTINGS`` that differ from those ``keys`` were last computed with (None: those the last
+    complete `scn run` computed every table with). An asset's own record comes from a `scn run --select` that
+    computed it; without one, the last complete run's counts; without either (a home built before settings
+    were recorded, or by runs that did not go through `scn run`), every setting counts as changed. A change
+    recomputes every city: the kept rows of unchanged cities, the per-city marts and the officials' detail levels
+    would otherwise stay as the old settings made them."""
+    state = read_state(_settings_state())
+    complete = state.get("settings")
+    by_asset = state.get("assets") if isinstance(state.get("assets"), dict) else {}
     now = output_settings()
-    if not isinstance(recorded, dict):
+    records = [complete] if keys is None else [by_asset.get(k.to_user_string(), complete) for k in keys]
+    if any(not isinstance(r, dict) for r in records):
         return list(now)
-    return [name for name, value in now.items() if recorded.get(name) != value]
+    return [name for name, value in now.items() if any(r.get(name) != value for r in records)]
 
 
-def record_settings() -> None:
-    """Record the settings a complete run computed every table with (``changed_settings``)."""
-    write_state(_settings_state(), {"settings": output_settings()})
+def record_settings(keys: Collection[AssetKey] | None = None) -> None:
+    """Record the settings ``keys`` were just computed with (None: a complete run computed every table with them,
+    and the per-asset records are superseded) (``changed_settings``)."""
+    now = output_settings()
+    state = read_state(_settings_state())
+    if keys is None:
+        write_state(_settings_state(), {"settings": now})
+        return
+    by_asset = state.get("assets") if isinstance(state.get("assets"), dict) else {}
+    by_asset.update({k.to_user_string(): now for k in keys})
+    write_state(_settings_state(), {**({"settings": state["settings"]} if isinstance(state.get("settings"), dict)
+                                       else {}), "assets": by_asset})
 
 
 def _execute(instance: DagsterInstance, keys: list[AssetKey] | None, tags: dict[str, str], raise_on_error: bool,
@@ -235,11 +253,12 @@ def plan_incremental(instance: DagsterInstance, cities: list[str]) -> Plan:
 
     pending = pending_inbox()
     relabel = bool(stale_label_parts())
-    settings_changed = changed_settings()
-    stale = {table: [c for c in stale_cities(table) if c in cities] for table in ENRICHED}
-    collecting = {s: cs for s, cs in configured().items() if cs}
     summary = graph_summary()
     latest = instance.get_latest_materialization_events(sorted(summary.keys))
+    # the settings every computed asset was last computed with (one never computed is built below anyway)
+    settings_changed = changed_settings([k for k in summary.keys if latest.get(k) is not None])
+    stale = {table: [c for c in stale_cities(table) if c in cities] for table in ENRICHED}
+    collecting = {s: cs for s, cs in configured().items() if cs}
     # assets never materialized (a fresh home, or a model added since): built with what is new
     never = {k for k in summary.keys - summary.per_city if latest.get(k) is None}
     reasons = []

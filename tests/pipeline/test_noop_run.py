@@ -126,6 +126,56 @@ def test_changed_settings_are_those_differing_from_the_last_complete_run(tmp_pat
         assert changed_settings() == list(OUTPUT_SETTINGS)  # a damaged record: recompute, never trust it
 
 
+def test_each_asset_is_compared_with_the_settings_it_was_computed_with(tmp_path: Path) -> None:
+    """A `scn run --select` records the settings of the assets it computed; an asset without its own record
+    counts the last complete run's, and with neither every setting counts as changed."""
+    from dagster import AssetKey
+
+    from orchestration.run import changed_settings, record_settings
+    from scn.settings import OUTPUT_SETTINGS, override
+
+    a, b = AssetKey(["analysis", "alerts"]), AssetKey(["serving", "snapshot"])
+    with override(home=tmp_path / "home"):
+        record_settings([a])
+        assert changed_settings([a]) == []
+        assert changed_settings([a, b]) == changed_settings() == list(OUTPUT_SETTINGS)  # b: no record at all
+        record_settings()  # a complete run: every asset computed with these
+        assert changed_settings([a, b]) == []
+        with override(suppress_below=9):
+            record_settings([a])  # a selection recomputed a with another threshold
+            assert changed_settings([a]) == []
+            assert changed_settings([a, b]) == ["suppress_below"]  # b was computed with the old one
+        assert changed_settings([a]) == ["suppress_below"] and changed_settings([b]) == []
+        state = tmp_path / "home" / "state" / "output_settings.json"
+        state.write_text(json.dumps({"settings": json.loads(state.read_text())["settings"], "assets": [1]}))
+        assert changed_settings([a, b]) == []  # a damaged per-asset record is ignored, the complete one holds
+
+
+def test_a_home_built_by_selected_runs_is_not_recomputed_whole(demo_home: Path, tmp_path: Path) -> None:
+    """A home whose assets were computed by `scn run --select` runs (as `make bench` builds its cold run, stage
+    by stage) has nothing new for the next `scn run`: each selection recorded the settings of what it computed.
+    Here every asset but the snapshot carries its record, and a real `scn run --select key:serving/snapshot`
+    must write the last one; before, no selection recorded anything, and the next `scn run` recomputed every
+    city ("settings changed since the last complete run")."""
+    from assets.keys import SNAPSHOT_KEY
+    from orchestration.instance import scn_instance
+    from orchestration.run import graph_summary, record_settings
+    from scn.settings import override
+
+    home = tmp_path / "home"
+    shutil.copytree(demo_home, home, symlinks=True)
+    scn("run", home=home)  # settles the home (nothing new, unless it was built by another checkout)
+    (home / "state" / "output_settings.json").unlink()  # no complete run on record
+    with override(home=home):
+        keys = graph_summary().keys
+        latest = scn_instance().get_latest_materialization_events(sorted(keys))
+        record_settings([k for k in keys if latest.get(k) is not None and k != SNAPSHOT_KEY])
+    scn("run", "--select", "key:serving/snapshot", home=home)
+    proc = scn("run", home=home)
+    assert "nothing new" in proc.stdout and "settings changed" not in proc.stdout, [
+        line for line in proc.stdout.splitlines() if line.startswith("scn run")]
+
+
 def test_a_lake_part_rewritten_within_one_mtime_tick_changes_the_dbt_state(tmp_path: Path) -> None:
     """The dbt state's lake fingerprints use the full file stamp (ctime, inode): a part rewritten in place with
     its size and mtime put back still counts as changed (a per-city build on it would keep stale rows)."""
