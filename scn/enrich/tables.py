@@ -54,9 +54,11 @@ def classify_new_posts(batch_size: int = LABEL_BATCH, cities: Collection[str] | 
         pending = con.execute(f"select distinct p.city_id from {unlabelled}"
                               + (" where p.city_id in (select unnest(?::varchar[]))" if cities is not None else ""),
                               [sorted(cities)] if cities is not None else []).fetchall()
-        for (city,) in sorted(pending):  # one city at a time: DuckDB dedups and orders one city's texts, not all
+        for (city,) in sorted(pending, key=lambda row: (row[0] is None, row[0] or "")):  # one city at a time:
+            # DuckDB dedups and orders one city's texts, not the lake's; posts without a city come last, together
+            where, params = ("p.city_id is null", []) if city is None else ("p.city_id = ?", [city])
             result = con.execute(f"select distinct on (p.post_key) p.post_key, p.city_id, p.text, p.lang "
-                                 f"from {unlabelled} where p.city_id = ? order by p.post_key", [city])
+                                 f"from {unlabelled} where {where} order by p.post_key", params)
             while len(chunk := result.fetch_df_chunk(vectors)):  # streamed: one batch of texts in pandas at a time
                 _write_labels(chunk, version, tag)
                 classified += len(chunk)

@@ -70,6 +70,18 @@ def test_batches_hold_one_city_each_and_a_city_partition_labels_only_its_posts(
     assert sorted(labelled["post_key"]) == sorted(posts["post_key"])
 
 
+def test_posts_without_a_city_are_labelled_too(tmp_path: Path) -> None:
+    """No ingest path writes a post without a city, but the lake's schema allows it: such posts are labelled
+    (in a batch of their own), not skipped, and do not stop the other cities'."""
+    posts = pd.concat([review_posts("london", 300, seed=8), review_posts("beirut", 200, seed=9)],
+                      ignore_index=True).drop(columns="truth")
+    posts.loc[posts.index[::5], "city_id"] = None
+    with override(home=tmp_path):
+        lake.write_part("posts", as_table("posts", posts), "no-city")
+        assert tables.classify_new_posts(batch_size=2048)["classified"] == 500
+        assert sorted(lake.read_table("post_labels")["post_key"]) == sorted(posts["post_key"])
+
+
 def test_labelling_holds_one_batch_of_texts_not_the_lake(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Python memory at its peak (tracemalloc), with a stand-in classifier: labelling 60,000 posts in batches of
     2,048 holds well under what reading their texts at once takes (the old code read them all first)."""
