@@ -22,7 +22,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from scn.hashing import file_stamp
+from scn.hashing import tree_stamp
 from scn.lake.io import table_dir
 
 KEEP = 4  # indexes kept open per process (tables x homes); a test session opens many homes
@@ -44,15 +44,15 @@ class _KeyIndex:
     def __init__(self, folder: Path, keys: list[str]) -> None:
         self.folder, self.keys = folder, keys
         self.con = duckdb.connect()
-        self.stamps: dict[Path, list[int]] = {}
+        self.stamps: dict[str, list[int]] = {}  # part name -> its file stamp (scn.hashing.tree_stamp)
         self.con.execute("create table seen (d uhugeint)")
 
     def _refresh(self) -> None:
-        now = {p: file_stamp(p) for p in sorted(self.folder.glob("part-*.parquet"))}
+        now = {name: stamp for name, *stamp in tree_stamp(self.folder, "part-*.parquet")}
         if any(now.get(p) != s for p, s in self.stamps.items()):  # a part changed or vanished: read them all
             self.con.execute("delete from seen")
             self.stamps = {}
-        new = [str(p) for p in now if p not in self.stamps]
+        new = [str(self.folder / p) for p in now if p not in self.stamps]
         if new:
             self.con.execute(f"insert into seen select {digest_sql(self.keys, 'l')} from read_parquet(?, "
                              f"union_by_name=true) l", [new])
