@@ -293,39 +293,37 @@ def _doc_terms(codes: np.ndarray, k: int, lo: int, hi: int, base: np.uint64, fir
 
 @njit(cache=True, nogil=True)
 def _doc_scores(ids: np.ndarray, counts: np.ndarray, m: int, rec: np.ndarray, tf: np.ndarray,
-                blocks: np.ndarray, w: np.ndarray, sq: np.ndarray, norm: np.ndarray, acc: np.ndarray) -> None:
+                blocks: np.ndarray, w: np.ndarray, rows: np.ndarray, acc: np.ndarray) -> None:
     """Add each vectorizer block's share of a text's ``x @ coef.T`` to ``acc``. ``rec`` holds per union term
     and block the idf (0: not in the block's vocabulary) and the weights of the term's column; ``blocks`` rows:
-    idf column in ``rec``, classes, first column in ``acc``, l2 norm, sublinear tf. Per block: TF-IDF weights
-    in column order (tf from the table, times idf, l2-normalised with a float64 sum of squares, as
-    scikit-learn), then each times its weights, accumulated term after term in the weights' dtype (scipy's CSR
-    product)."""
-    nb = blocks.shape[0]
-    sq[:] = 0.0
-    for t in range(m):
-        u = ids[t]
-        for b in range(nb):
-            idf = rec[u, blocks[b, 0]]
-            if idf != 0:
-                x = tf[blocks[b, 4], counts[t]] * idf
-                w[t * nb + b] = x
-                sq[b] += x * x
-    for b in range(nb):
-        norm[b] = blocks[b, 3] != 0 and sq[b] != 0.0
-        sq[b] = np.sqrt(sq[b])
-    for t in range(m):
-        u = ids[t]
-        for b in range(nb):
-            col = blocks[b, 0]
-            if rec[u, col] == 0:
-                continue
-            i = t * nb + b
-            if norm[b]:
-                w[i] = w[i] / sq[b]
-            x = w[i]
-            o = blocks[b, 2]
-            for j in range(blocks[b, 1]):
-                acc[o + j] += x * rec[u, col + 1 + j]
+    idf column in ``rec``, classes, first column in ``acc``, l2 norm, sublinear tf. Per block: its terms' TF-IDF
+    weights in column order (tf from the table, times idf) gathered into ``w`` and their union ids into ``rows``
+    without a branch (a term outside the block adds +0.0 to the float64 sum of squares, which is left as it is),
+    l2-normalised as scikit-learn, then each output column accumulated on its own, term after term in the
+    weights' dtype: the additions of scipy's CSR product, in its order (columns do not depend on each other)."""
+    for b in range(blocks.shape[0]):
+        col, classes, first = blocks[b, 0], blocks[b, 1], blocks[b, 2]
+        sub = blocks[b, 4]
+        sq = 0.0
+        k = 0
+        for t in range(m):
+            u = ids[t]
+            idf = rec[u, col]
+            x = tf[sub, counts[t]] * idf
+            w[k] = x
+            rows[k] = u
+            sq += x * x
+            k += idf != 0
+        if blocks[b, 3] != 0 and sq != 0.0:
+            r = np.sqrt(sq)
+            for i in range(k):
+                w[i] = w[i] / r
+        for j in range(classes):
+            a = acc[first + j]
+            c = col + 1 + j
+            for i in range(k):
+                a += w[i] * rec[rows[i], c]
+            acc[first + j] = a
 
 
 @njit(cache=True, nogil=True)
@@ -351,9 +349,8 @@ def _family(cps: np.ndarray, starts: np.ndarray, kind: int, word: np.ndarray, sp
     seen = np.zeros((n_terms + 63) // 64, dtype=np.uint64)
     top = np.zeros((len(seen) + 63) // 64, dtype=np.uint64)
     nb = blocks.shape[0]
-    w = np.zeros(max(1, grams * nb), dtype=rec.dtype)
-    sq = np.zeros(nb)
-    norm = np.zeros(nb, dtype=np.bool_)
+    w = np.zeros(grams + 1, dtype=rec.dtype)
+    rows = np.zeros(grams + 1, dtype=np.int64)
     acc = np.zeros(out.shape[1], dtype=out.dtype)
     for d in range(n):
         s, e = starts[d], starts[d + 1]
@@ -364,7 +361,7 @@ def _family(cps: np.ndarray, starts: np.ndarray, kind: int, word: np.ndarray, sp
         m = _doc_terms(codes, k, lo, hi, base, first, slots, bits, tally, seen, top, ids, counts)
         if nb:
             acc[:] = out[d]
-            _doc_scores(ids, counts, m, rec, tf, blocks, w, sq, norm, acc)
+            _doc_scores(ids, counts, m, rec, tf, blocks, w, rows, acc)
             out[d] = acc
         if len(cue):
             c = 0
