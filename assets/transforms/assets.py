@@ -1,8 +1,12 @@
 """Every dbt model is a Dagster asset; dbt tests (data and unit tests) surface as asset checks."""
 
 import json
+import os
+import shutil
+import uuid
 from collections.abc import Iterator
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from dagster import AssetExecutionContext, AssetKey, Output
@@ -11,7 +15,14 @@ from dagster_dbt import DbtCliResource, dbt_assets
 from assets.ingest.partitions import changed_cities
 from assets.resources import LakeResource
 from assets.transforms.project import TRANSLATOR, dbt_project, dbt_vars
-from assets.transforms.state import built_from, lake_fingerprints, project_fingerprint, state_path
+from assets.transforms.state import (
+    built_from,
+    cities_path,
+    lake_fingerprints,
+    parse_cache_path,
+    project_fingerprint,
+    state_path,
+)
 from scn.hashing import read_state, write_state
 from scn.settings import settings
 
@@ -20,6 +31,7 @@ WAREHOUSE_POOL = "duckdb_warehouse"
 # skip models none of whose lake tables changed (and their tests) in a per-city build; their checks keep their
 # last completed evaluation (assets/publish/health.py reads a check only planned as not re-run)
 SKIP_UNCHANGED = True
+PARSE_FILE = "partial_parse.msgpack"  # what dbt keeps of a parse in its target folder
 UNCHANGED = "scn/unchanged"  # materialization metadata of a model not rebuilt: nothing it is built from changed
 
 
@@ -45,11 +57,17 @@ def scn_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, lake: La
     per_city = cities is not None and current
     skipped = sorted(selected & unchanged_nodes(changed_tables(built.get("lake", {}), tables))) \
         if per_city and SKIP_UNCHANGED else []
-    args = build_args(cities if per_city else None, skipped)
-    context.log.info(f"dbt {' '.join(args)}")
+    args = build_args(per_city, skipped)
+    context.log.info(f"dbt {' '.join(args)}" + (f" (cities: {', '.join(cities)})" if per_city else ""))
     state_path().unlink(missing_ok=True)  # a build that fails half-way leaves the next one a full rebuild
     yield from unchanged_outputs(context, skipped)  # first: Dagster wants outputs in dependency order
-    yield from dbt.cli(args, context=context).stream()
+    target = invocation_target(context.run.run_id)
+    write_cities(cities if per_city else None)
+    try:
+        yield from dbt.cli(args, context=context, target_path=target).stream()
+    finally:
+        write_cities(None)
+    keep_parse(target)
     # the lake state each table's models are now built from: kept old for a table some model of which was not built
     done = selected
     lake_state = {t: fp if downstream(t) <= done else built.get("lake", {}).get(t) for t, fp in tables.items()}
@@ -60,12 +78,40 @@ def scn_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, lake: La
                                    "lake": {t: fp for t, fp in lake_state.items() if fp}})
 
 
-def build_args(cities: list[str] | None, skipped: list[str]) -> list[str]:
-    """The `dbt build` arguments: per city (``cities``: var ``cities``, no unit tests, ``skipped`` models and
-    seeds excluded) or, with ``cities`` None, a full refresh with every test."""
-    if cities is None:
+def build_args(per_city: bool, skipped: list[str]) -> list[str]:
+    """The `dbt build` arguments: per city (the cities in ``cities_path()``; no unit tests, ``skipped`` models
+    and seeds excluded) or a full refresh with every test."""
+    if not per_city:
         return ["build", "--vars", dbt_vars(), "--full-refresh"]
-    return ["build", "--vars", dbt_vars(cities), "--exclude", " ".join(["resource_type:unit_test", *skipped])]
+    return ["build", "--vars", dbt_vars(), "--exclude", " ".join(["resource_type:unit_test", *skipped])]
+
+
+def write_cities(cities: list[str] | None) -> None:
+    """The cities the next build recomputes (macros/city_incremental.sql), or none: the file removed."""
+    if cities is None:
+        cities_path().unlink(missing_ok=True)
+    else:
+        write_state(cities_path(), {"cities": sorted(cities)})
+
+
+def invocation_target(run_id: str) -> Path:
+    """A new target folder for one dbt command (as dagster-dbt names them), holding the partial-parse file of
+    the last successful build in this home, so dbt parses only what changed since (all, when anything it
+    checks differs)."""
+    target = Path(dbt_project().project_dir) / "target" / f"scn_dbt_models-{run_id[:7]}-{uuid.uuid4().hex[:7]}"
+    target.mkdir(parents=True)
+    if parse_cache_path().exists():
+        shutil.copyfile(parse_cache_path(), target / PARSE_FILE)
+    return target
+
+
+def keep_parse(target: Path) -> None:
+    """Keep a successful build's partial-parse file for the next build in this home (replaced whole)."""
+    made = target / PARSE_FILE
+    if made.exists():
+        scratch = parse_cache_path().with_suffix(f".{uuid.uuid4().hex[:8]}.tmp")
+        shutil.copyfile(made, scratch)
+        os.replace(scratch, parse_cache_path())
 
 
 def unchanged_outputs(context: AssetExecutionContext, names: list[str]) -> Iterator[Output]:

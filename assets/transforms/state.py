@@ -49,6 +49,18 @@ def state_path() -> Path:
     return settings().paths.warehouse.with_name("warehouse.dbt-state.json")
 
 
+def cities_path() -> Path:
+    """The cities a per-city build recomputes, as ``{"cities": [...]}``, written for that build only (dbt reads
+    it through the ``cities_file`` var, macros/city_incremental.sql): next to the warehouse."""
+    return settings().paths.warehouse.with_name("warehouse.dbt-cities.json")
+
+
+def parse_cache_path() -> Path:
+    """dbt's partial-parse file of the last successful build in this home (dbt reuses it when the project's
+    files, vars, profile and dbt version are those it was made from, and parses anew otherwise)."""
+    return settings().paths.warehouse.with_name("warehouse.dbt-partial-parse.msgpack")
+
+
 def built_from(state: dict[str, Any], project: str) -> bool:
     """Was the warehouse whose state (``scn.hashing.read_state(state_path())``) is ``state`` last built whole by
     the project with fingerprint ``project`` in this home?"""

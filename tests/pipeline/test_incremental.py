@@ -23,7 +23,7 @@ import pandas as pd
 import pytest
 from dagster import AssetKey, DagsterEventType, DagsterInstance, EventRecordsFilter
 
-from tests.support.cli import scn, scn_home
+from tests.support.cli import REPO, scn, scn_home
 from tests.support.marts import MARTS
 
 ENRICHED = ("posts_enriched", "crimes_enriched")
@@ -72,8 +72,20 @@ def run_and_record(home: Path, env: dict[str, str] | None = None) -> dict:
         records = instance.get_event_records(EventRecordsFilter(DagsterEventType.ASSET_MATERIALIZATION,
                                                                 after_cursor=after_id))
         done = {(r.asset_key.to_user_string(), r.partition_key) for r in records}
+        runs = {r.event_log_entry.run_id for r in records}
     return {"stdout": out, "materialized": done, "marts": mart_hashes(home), "parts": enriched_parts(home),
-            "snapshot": snapshot_hashes(home)}
+            "snapshot": snapshot_hashes(home), "dbt_parse": dbt_parses(runs)}
+
+
+def dbt_parses(run_ids: set[str]) -> list[str]:
+    """What dbt said of its parse in the dbt commands of these runs: "full" (parsed every file) or "reused"."""
+    said = []
+    for run_id in sorted(run_ids):
+        for log in sorted((REPO / "transforms" / "target").glob(f"scn_dbt_models-{run_id[:7]}-*/dbt.log")):
+            text = log.read_text()
+            full = "Unable to do partial parsing" in text or "Starting full parse" in text
+            said.append("full" if full else "reused")
+    return said
 
 
 def dbt_record(home: Path) -> tuple[dict, dict]:
@@ -264,6 +276,17 @@ def test_dbt_rebuilds_only_what_the_new_files_change(story: dict) -> None:
     assert UNCHANGED not in meta["city_month"]
     assert UNCHANGED in meta["network_kpis"] and UNCHANGED in meta["programme_metrics"]
     assert state["lake"]["posts_enriched"]  # the build recorded the lake it was built from
+
+
+def test_dbt_reuses_its_parse_until_what_it_parsed_from_changes(story: dict) -> None:
+    """Every dbt command of a home after its first successful build starts from that build's parse (the vars
+    stay the same: the changed cities go in a file), and parses anew when the vars change (the smallest group
+    is a var): a stale parse would build with the old value."""
+    steps = story["steps"]
+    assert steps["start"]["dbt_parse"] == ["full"]  # a copied home: no parse of its own yet
+    assert steps["settings"]["dbt_parse"] == ["full"]  # min_group changed
+    for name in ("social", "crime", "new_city"):
+        assert steps[name]["dbt_parse"] == ["reused"], name
 
 
 def test_changed_settings_recompute_every_city(story: dict) -> None:

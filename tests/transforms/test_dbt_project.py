@@ -140,3 +140,40 @@ def test_files_dbt_or_an_editor_leave_in_the_project_never_make_the_warehouse_st
         model = copy / "models" / "marts" / "city_month.sql"
         model.write_text(model.read_text() + "\n-- changed\n")
         assert project_fingerprint(copy) != before
+
+
+
+def test_the_cli_resource_runs_dbt_without_asking_its_version_or_opening_an_adapter(tmp_path: Path,
+                                                                                     monkeypatch) -> None:
+    """dagster-dbt runs ``dbt --version`` and opens a dbt adapter before every command (~5 s together); the
+    project's resource skips both for this venv's dbt, and its commands still run and report. Another
+    executable is still asked for its version."""
+    from importlib.metadata import version
+
+    import dagster_dbt.core.resource as dbt_core
+
+    from assets.transforms.project import ScnDbtCliResource, dbt_resource, dbt_vars
+    from scn.lake import ensure_tables
+
+    asked: list = []
+
+    def check_output(args, *rest, **kwargs) -> bytes:
+        asked.append(list(args))
+        return b"Core:\n  - installed: 9.8.7\n"
+
+    monkeypatch.setattr(dbt_core, "check_output", check_output)
+    with scn_home(tmp_path):
+        ensure_tables()
+        resource = dbt_resource()
+        assert str(resource._cli_version) == version("dbt-core")
+        invocation = resource.cli(["parse", "--vars", dbt_vars()], target_path=tmp_path / "target")
+        invocation.wait()
+    assert invocation.is_successful() and invocation.adapter is None
+    assert (tmp_path / "target" / "manifest.json").exists()
+    assert asked == []
+    other = tmp_path / "bin" / "dbt"
+    other.parent.mkdir()
+    other.write_text("#!/bin/sh\n")
+    other.chmod(0o755)
+    assert str(ScnDbtCliResource(project_dir=resource.project_dir, dbt_executable=str(other))._cli_version) == "9.8.7"
+    assert asked == [[str(other), "--version"]]

@@ -1,5 +1,6 @@
 """Per-city incremental marts (macros/city_incremental.sql), proved on a copy of the tiny world: a build with the
-`cities` var deletes and re-inserts the rows of those cities only. Worlds built to break it: a changed city whose
+`cities` var, or with the file the `cities_file` var names (how the platform passes them, so its vars stay the same
+from build to build), deletes and re-inserts the rows of those cities only. Worlds built to break it: a changed city whose
 new part has months earlier than any it had; a changed city whose every row is gone; an unchanged city whose lake
 rows changed too (its rows must stay exactly as they were: nothing of it was rebuilt); then the same build for
 that city, after which every mart equals a full refresh."""
@@ -8,11 +9,13 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pyarrow as pa
+import pytest
 
 from scn import lake
 from tests.support.cli import scn_home
@@ -66,7 +69,21 @@ def assert_same(a: dict[str, pd.DataFrame], b: dict[str, pd.DataFrame]) -> None:
         pd.testing.assert_frame_equal(a[m], b[m], obj=m)
 
 
-def test_a_per_city_build_replaces_the_changed_cities_rows_only(world: Path, tmp_path: Path) -> None:
+def by_var(home: Path, cities: list[str]) -> list[str]:
+    return ["--vars", json.dumps({"cities": cities})]
+
+
+def by_file(home: Path, cities: list[str]) -> list[str]:
+    """The platform's way (assets/transforms/assets.py): the cities in a file, the vars unchanged."""
+    path = home / "warehouse.dbt-cities.json"
+    path.write_text(json.dumps({"cities": cities}))
+    return ["--vars", json.dumps({"cities_file": str(path)})]
+
+
+@pytest.mark.parametrize("scope", [by_var, by_file], ids=["var", "file"])
+def test_a_per_city_build_replaces_the_changed_cities_rows_only(world: Path, tmp_path: Path,
+                                                                  scope: Callable[[Path, list[str]], list[str]]
+                                                                  ) -> None:
     home = tmp_path / "home"
     shutil.copytree(world / "lake", home / "lake")
     shutil.copy(world / "warehouse.duckdb", home / "warehouse.duckdb")
@@ -81,7 +98,7 @@ def test_a_per_city_build_replaces_the_changed_cities_rows_only(world: Path, tmp
         lake.write_part("posts_enriched", posts("saida", ["2023-06", "2023-07"], 10), "saida-2")
         (home / "lake" / "crimes_enriched" / "part-oslo-1.parquet").unlink()
         lake.write_part("posts_enriched", posts("london", ["2024-01", "2023-01"], 0), "london-2")
-    out = dbt_build(home, *ONLY_PER_CITY, "--vars", json.dumps({"cities": ["saida", "oslo"]})).stdout
+    out = dbt_build(home, *ONLY_PER_CITY, *scope(home, ["saida", "oslo"])).stdout
     assert "ERROR=0" in out
     after = marts(home)
 
@@ -98,8 +115,35 @@ def test_a_per_city_build_replaces_the_changed_cities_rows_only(world: Path, tmp
     assert_same(city_rows(after, "saida"), city_rows(rebuilt, "saida"))
     assert city_rows(after, "london")["city_month"].shape != city_rows(rebuilt, "london")["city_month"].shape
 
-    dbt_build(home, *ONLY_PER_CITY, "--vars", json.dumps({"cities": ["london"]}))
+    dbt_build(home, *ONLY_PER_CITY, *scope(home, ["london"]))
     assert_same(marts(home), rebuilt)
+
+
+def test_the_cities_var_wins_over_the_file_and_a_missing_file_means_every_city(world: Path, tmp_path: Path) -> None:
+    """A dbt run by hand with the `cities` var follows the var whatever file lies there; with the
+    `cities_file` var naming no file, an incremental build replaces every city's rows (none doubled)."""
+    home = tmp_path / "home"
+    shutil.copytree(world / "lake", home / "lake")
+    shutil.copy(world / "warehouse.duckdb", home / "warehouse.duckdb")
+    dbt_build(home, *ONLY_PER_CITY, "--full-refresh")
+    before = marts(home)
+    with scn_home(home):
+        lake.write_part("posts_enriched", posts("saida", ["2024-05"], 0), "saida-1")
+        lake.write_part("posts_enriched", posts("london", ["2019-03"], 50), "london-2")  # a month it had not
+    file = home / "warehouse.dbt-cities.json"
+    file.write_text(json.dumps({"cities": ["london"]}))
+    dbt_build(home, *ONLY_PER_CITY, "--vars", json.dumps({"cities": ["saida"], "cities_file": str(file)}))
+    after = marts(home)
+    assert_same(city_rows(after, "london"), city_rows(before, "london"))  # the file's city: not rebuilt
+    assert (after["city_month"]["city_id"] == "saida").sum() == 1
+
+    file.unlink()
+    dbt_build(home, *ONLY_PER_CITY, "--vars", json.dumps({"cities_file": str(file)}))
+    every = marts(home)
+    assert (every["city_month"]["city_id"] == "saida").sum() == 1
+    london = every["city_month"][every["city_month"]["city_id"] == "london"]
+    assert len(london) == len(city_rows(before, "london")["city_month"]) + 1
+    assert not london.duplicated(["city_id", "period"]).any()
 
 
 def test_without_the_cities_var_an_incremental_build_rebuilds_every_city(world: Path, tmp_path: Path) -> None:

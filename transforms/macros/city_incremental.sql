@@ -1,17 +1,28 @@
 {#-
-  Per-city incremental marts. An incremental `scn run` passes the cities whose data changed as the `cities` var (a
-  list of ids; assets/transforms/assets.py reads them from the run's tags). A mart configured with
+  Per-city incremental marts. An incremental `scn run` recomputes the cities whose data changed
+  (assets/transforms/assets.py reads them from the run's tags) and writes them as {"cities": [...]} to the file the
+  `cities_file` var names, for that build only: the vars stay the same from build to build, so dbt reuses its
+  parse. A dbt run by hand may pass the `cities` var instead (a list of ids, or a comma-separated string), which
+  wins over the file. A mart configured with
   config(materialized='incremental', incremental_strategy='delete+insert', unique_key='city_id',
          on_schema_change='fail', pre_hook="<delete_changed_cities()>")
-  that reads its events through `city_filter()` then deletes and re-inserts those cities' rows only. Without the
-  var (a dbt run by hand) an incremental build deletes and re-inserts every row; the first build and
+  that reads its events through `city_filter()` then deletes and re-inserts those cities' rows only. Without
+  either (a dbt run by hand) an incremental build deletes and re-inserts every row; the first build and
   `--full-refresh` (every full or sensor run, and any run after the project changed) build the table anew.
 -#}
 
 {% macro changed_cities() -%}
-    {#- the `cities` var as a list of ids, or none (every city) -#}
+    {#- the cities of the `cities` var, else of the file the `cities_file` var names when it exists (read when
+        the SQL runs, not when dbt parses), as a list of ids; none: every city -#}
     {%- set cities = var('cities', none) -%}
     {%- if cities is string -%}{%- set cities = cities.split(',') | reject('equalto', '') | list -%}{%- endif -%}
+    {%- if cities is none and execute and var('cities_file', none) -%}
+        {%- set path = "'" ~ (var('cities_file') | replace("'", "''")) ~ "'" -%}
+        {%- if run_query("select count(*) from glob(" ~ path ~ ")").columns[0].values()[0] > 0 -%}
+            {%- set cities = run_query("select unnest(cities) from read_json(" ~ path
+                                       ~ ", columns = {cities: 'varchar[]'})").columns[0].values() | list -%}
+        {%- endif -%}
+    {%- endif -%}
     {{ return(cities) }}
 {%- endmacro %}
 
