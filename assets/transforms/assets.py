@@ -3,6 +3,7 @@
 import json
 import os
 import shutil
+import time
 import uuid
 from collections.abc import Iterator
 from functools import cache
@@ -32,6 +33,8 @@ WAREHOUSE_POOL = "duckdb_warehouse"
 # last completed evaluation (assets/publish/health.py reads a check only planned as not re-run)
 SKIP_UNCHANGED = True
 PARSE_FILE = "partial_parse.msgpack"  # what dbt keeps of a parse in its target folder
+INVOCATION_PREFIX = "scn_dbt_models-"  # target folders of this asset's dbt commands (<run>-<random>)
+KEEP_INVOCATIONS = 20  # the newest kept for reading (dbt.log, run_results.json); older ones removed
 UNCHANGED = "scn/unchanged"  # materialization metadata of a model not rebuilt: nothing it is built from changed
 
 
@@ -68,6 +71,7 @@ def scn_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, lake: La
     finally:
         write_cities(None)
     keep_parse(target)
+    prune_invocations(target.parent)
     # the lake state each table's models are now built from: kept old for a table some model of which was not built
     done = selected
     lake_state = {t: fp if downstream(t) <= done else built.get("lake", {}).get(t) for t, fp in tables.items()}
@@ -98,11 +102,28 @@ def invocation_target(run_id: str) -> Path:
     """A new target folder for one dbt command (as dagster-dbt names them), holding the partial-parse file of
     the last successful build in this home, so dbt parses only what changed since (all, when anything it
     checks differs)."""
-    target = Path(dbt_project().project_dir) / "target" / f"scn_dbt_models-{run_id[:7]}-{uuid.uuid4().hex[:7]}"
+    target = Path(dbt_project().project_dir) / "target" / f"{INVOCATION_PREFIX}{run_id[:7]}-{uuid.uuid4().hex[:7]}"
     target.mkdir(parents=True)
     if parse_cache_path().exists():
         shutil.copyfile(parse_cache_path(), target / PARSE_FILE)
     return target
+
+
+def prune_invocations(folder: Path, keep: int = KEEP_INVOCATIONS, younger: float = 3600.0) -> list[Path]:
+    """Remove the target folders of past dbt commands of this asset but the ``keep`` newest and any changed in
+    the last ``younger`` seconds (a command may still be writing it); each holds ~10 MB (manifest, parse,
+    logs), one per run. Folders another process removes meanwhile are skipped. Returns what it removed."""
+    now = time.time()
+    ages = {}
+    for p in folder.glob(f"{INVOCATION_PREFIX}*"):
+        try:
+            ages[p] = now - p.stat().st_mtime
+        except FileNotFoundError:
+            continue
+    old = [p for p in sorted(ages, key=ages.__getitem__)[keep:] if ages[p] > younger and p.is_dir()]
+    for p in old:
+        shutil.rmtree(p, ignore_errors=True)
+    return old
 
 
 def keep_parse(target: Path) -> None:

@@ -177,3 +177,31 @@ def test_the_cli_resource_runs_dbt_without_asking_its_version_or_opening_an_adap
     other.chmod(0o755)
     assert str(ScnDbtCliResource(project_dir=resource.project_dir, dbt_executable=str(other))._cli_version) == "9.8.7"
     assert asked == [[str(other), "--version"]]
+
+
+def test_old_dbt_target_folders_are_pruned_but_the_newest_and_recent_ones(tmp_path: Path) -> None:
+    """Each dbt command leaves a ~10 MB target folder: the asset keeps the newest and any a command may still be
+    writing (changed in the last hour), removes the rest, and touches nothing else in target/."""
+    from assets.transforms.assets import prune_invocations
+
+    now = time.time()
+    made = {}
+    for i in range(8):  # folder 0 the newest; 0-1 changed minutes ago, 2-7 hours or days ago
+        p = tmp_path / f"scn_dbt_models-run{i}-abc"
+        p.mkdir()
+        (p / "dbt.log").write_text("x")
+        age = 60 * (i + 1) if i < 2 else 3600 * (i + 1)
+        os.utime(p, (now - age, now - age))
+        made[i] = p
+    other = tmp_path / "parse-123"
+    other.mkdir()
+    os.utime(other, (now - 10 * 86400, now - 10 * 86400))
+    (tmp_path / "manifest.json").write_text("{}")
+
+    removed = prune_invocations(tmp_path, keep=3, younger=3600)
+    assert sorted(removed) == sorted(made[i] for i in range(3, 8))
+    assert all(made[i].exists() for i in range(3)) and not any(made[i].exists() for i in range(3, 8))
+    assert other.exists() and (tmp_path / "manifest.json").exists()
+    # recent folders stay even beyond the count kept
+    assert prune_invocations(tmp_path, keep=0, younger=3600) == [made[2]]
+    assert made[0].exists() and made[1].exists()
