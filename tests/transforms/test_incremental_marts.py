@@ -69,6 +69,14 @@ def assert_same(a: dict[str, pd.DataFrame], b: dict[str, pd.DataFrame]) -> None:
         pd.testing.assert_frame_equal(a[m], b[m], obj=m)
 
 
+def copied_home(world: Path, tmp_path: Path) -> Path:
+    """A home with a copy of the tiny world's lake and warehouse."""
+    home = tmp_path / "home"
+    shutil.copytree(world / "lake", home / "lake")
+    shutil.copy(world / "warehouse.duckdb", home / "warehouse.duckdb")
+    return home
+
+
 def by_var(home: Path, cities: list[str]) -> list[str]:
     return ["--vars", json.dumps({"cities": cities})]
 
@@ -84,9 +92,7 @@ def by_file(home: Path, cities: list[str]) -> list[str]:
 def test_a_per_city_build_replaces_the_changed_cities_rows_only(world: Path, tmp_path: Path,
                                                                   scope: Callable[[Path, list[str]], list[str]]
                                                                   ) -> None:
-    home = tmp_path / "home"
-    shutil.copytree(world / "lake", home / "lake")
-    shutil.copy(world / "warehouse.duckdb", home / "warehouse.duckdb")
+    home = copied_home(world, tmp_path)
     with scn_home(home):
         lake.write_part("posts_enriched", posts("saida", ["2024-05", "2024-05", "2024-06"], 0), "saida-1")
         lake.write_part("crimes_enriched", crimes("oslo", ["2024-02", "2024-03"]), "oslo-1")
@@ -122,9 +128,7 @@ def test_a_per_city_build_replaces_the_changed_cities_rows_only(world: Path, tmp
 def test_the_cities_var_wins_over_the_file_and_a_missing_file_means_every_city(world: Path, tmp_path: Path) -> None:
     """A dbt run by hand with the `cities` var follows the var whatever file lies there; with the
     `cities_file` var naming no file, an incremental build replaces every city's rows (none doubled)."""
-    home = tmp_path / "home"
-    shutil.copytree(world / "lake", home / "lake")
-    shutil.copy(world / "warehouse.duckdb", home / "warehouse.duckdb")
+    home = copied_home(world, tmp_path)
     dbt_build(home, *ONLY_PER_CITY, "--full-refresh")
     before = marts(home)
     with scn_home(home):
@@ -148,9 +152,7 @@ def test_the_cities_var_wins_over_the_file_and_a_missing_file_means_every_city(w
 
 def test_without_the_cities_var_an_incremental_build_rebuilds_every_city(world: Path, tmp_path: Path) -> None:
     """A dbt run by hand (no var) on a built warehouse: every city's rows are replaced, none doubled."""
-    home = tmp_path / "home"
-    shutil.copytree(world / "lake", home / "lake")
-    shutil.copy(world / "warehouse.duckdb", home / "warehouse.duckdb")
+    home = copied_home(world, tmp_path)
     dbt_build(home, *ONLY_PER_CITY, "--full-refresh")
     before = marts(home)
     with scn_home(home):
