@@ -117,8 +117,8 @@ def _default_dir() -> Path:
 def _read_terms(path: Path, lang: str) -> dict[str, tuple[int, str | None]]:
     frame = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False, quoting=3)
     frame = frame[frame["level"].isin(LEVELS)]
-    cats = frame.groupby("id")["category"].agg(set)
-    slur_ids = set(cats.index[cats.map(lambda c: c == {HATE_CATEGORY})])  # small: one set per lemma id
+    only_hate = frame["category"].eq(HATE_CATEGORY).groupby(frame["id"]).all()
+    slur_ids = set(only_hate.index[only_hate.to_numpy()])  # lemma ids whose every category is the slur category
     frame = frame[frame["category"].isin(OFFENSIVE_CATEGORIES)]
     lemma = frame["lemma"].str.normalize("NFC").str.lower().str.strip()
     letters = SCRIPT_OF.get(lang, _LATIN)
