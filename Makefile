@@ -16,7 +16,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 $(VENV)/.installed: pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q uv==0.13.8
-	$(BIN)/uv pip install --python $(BIN)/python -q -r requirements.lock -e .
+	$(BIN)/uv pip install --python $(BIN)/python -q --compile-bytecode -r requirements.lock -e .
 	@touch $@
 
 venv: $(VENV)/.installed
