@@ -72,9 +72,11 @@ def world(home: Path, cities: int, per_city_month: float, seed: int = 11) -> dic
     # above 4,000 posts per city and month the small world's hate share makes the planted crime effect
     # (rate ratio ** hateful posts per cell) overflow: keep the hateful posts at that level, as the large world does
     share = small.hate_share * min(1.0, 4000 / per_city_month)
+    # texts duplicated as in the large world (60% of ordinary posts with a text of their own), so the labeller's
+    # and the signatures' deduplication are not flattered (the pool texts alone repeat far more)
     spec.SIZES[name] = spec.Size(tuple(spec.LARGE_CITIES[:cities]), float(per_city_month), share,
                                  small.hate_crimes_per_city_month, small.nonhate_per_hate, small.areas,
-                                 small.respondents)
+                                 small.respondents, own_text_share=spec.SIZES["large"].own_text_share)
     summary = inbox.generate(home, seed=seed, size=name)
     return {"cities": cities, "per_city_month": per_city_month, "hate_share": share,
             "posts": summary["rows"]["posts"], "crimes": summary["rows"]["crimes"], "areas": summary["rows"]["areas"], "files": summary["files"]}
