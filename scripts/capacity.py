@@ -25,7 +25,7 @@ checkout, so clone it and put the clone first on PYTHONPATH (the script refuses 
 
 CPU seconds hardly depend on what else runs, so sequences of points may be measured side by side and merged
 (only results of the same commit merge). The fit is checked against the recorded `make bench SIZE=large` run
-(bench-results/large-2026-11-23.json: 30 cities, 9.9M posts, wall seconds only).
+(``RECORDED``: bench-results/large-2026-12-04d.json, 30 cities, 9.9M posts, with CPU seconds).
 """
 
 from __future__ import annotations
@@ -217,15 +217,20 @@ def kind(f: dict, cities: int = 160, posts: int = 24_000_000) -> str:
     return max(terms, key=lambda k: terms[k])
 
 
+# the recorded `make bench SIZE=large` run the fits are checked against, and what it was
+RECORDED = ("large-2026-12-04d.json", "run D, the code of cef09f9: the code these points measure but the capacity "
+            "worlds' text duplication (472196a)")
+
+
 def recorded_check(fits: dict) -> dict | None:
-    """The fits' CPU seconds for the recorded large run beside what it took. That file holds wall seconds only
-    (no CPU seconds): a stage that kept 1 to 2 of its 2 cores busy used 1 to 2 times its wall seconds in CPU."""
-    path = REPO / "bench-results" / "large-2026-11-23.json"
+    """The fits' CPU seconds for the recorded large run (``RECORDED``) beside what it took."""
+    path = REPO / "bench-results" / RECORDED[0]
     if not path.exists():
         return None
     rec = json.loads(path.read_text())
     cities, posts = 30, rec["lake_rows"]["posts"]
-    out = {"source": path.name, "date": rec["date"], "cities": cities, "posts": posts, "stages": {}}
+    out = {"source": path.name, "about": RECORDED[1], "date": rec["date"], "cities": cities, "posts": posts,
+           "stages": {}}
     for n in STAGE_NAMES:
         s = rec["stages"][n]
         out["stages"][n] = {"recorded_wall_s": s["seconds"], "recorded_cpu_s": s.get("cpu_seconds"),
@@ -248,14 +253,14 @@ def markdown(result: dict) -> str:
     inc = any("incremental" in p for p in result["points"])  # measured at some points
     inc_fit = "incremental" in fits  # and fitted (4 points or more)
     lines = [
-        f"Measured {result['date'][:16].replace('T', ' ')} UTC with `nice -n 19 scripts/capacity.py` "
+        f"Measured {result['date'][:16].replace('T', ' ')} UTC with `scripts/capacity.py` "
         + (f"(points in {result['runs']} sequences run side by side) " if result.get("runs", 1) > 1 else "")
         + f"on {m['cpus']} cores, {m['ram_gb']} GiB, "
         f"Python {m['python']}; code: commit {code.get('commit', '?')[:12]}"
         + (f" plus changes to {', '.join(code['dirty'])}" if code.get("dirty") else " (clean clone)")
-        + f". The machine was shared (load average {result['load_avg']} at the start, "
-        f"{result.get('load_avg_end', '?')} at the end, on {m['cpus']} cores), so wall seconds here measure the load; "
-        "the fits use CPU seconds (user + system of each stage's process tree), which the load hardly moves.", "",
+        + f". Load average {result['load_avg']} at the start, {result.get('load_avg_end', 'not recorded')} at the end, "
+        f"on {m['cpus']} cores: wall seconds measure the load as well; the fits use CPU seconds (user + system of "
+        "each stage's process tree), which the load hardly moves.", "",
         "Each point: a fresh home, a demo world of the first N cities of the large world (24 months), then the "
         "stages of `make bench`, each one `scn run --select ...` (its own process and Dagster start-up)"
         + ("; then a new 10,000-post social file for one city and the `scn run` that publishes it (incremental)"
@@ -316,22 +321,33 @@ def markdown(result: dict) -> str:
         lines.append(row)
     rec = result.get("recorded")
     if rec:
-        has_cpu = any(v["recorded_cpu_s"] is not None for v in rec["stages"].values())
+        has_cpu = all(v["recorded_cpu_s"] is not None for v in rec["stages"].values())
         beyond = rec["posts"] / max(p["posts"] for p in result["points"])
-        lines += ["", f"Check against the recorded `make bench SIZE=large` run ({rec['source']}, {rec['date'][:10]}: "
-                  f"{rec['cities']} cities, {rec['posts']:,} posts, {beyond:.0f}x the largest point's posts; older code, whose "
-                  "labeller had not yet fused its kernels nor labelled identical texts once). "
-                  + ("" if has_cpu else "It recorded wall seconds only, no CPU seconds: a stage that kept 1 to 2 of "
+        lines += ["", f"Check against the recorded `make bench SIZE=large` run ({rec['source']}, {rec['date'][:10]}; "
+                  f"{rec.get('about', 'older code')}): {rec['cities']} cities, {rec['posts']:,} posts, {beyond:.0f}x "
+                  "the largest point's posts. "
+                  + ("It recorded CPU seconds: the prediction agrees when it is within 0.5x..2x of them."
+                     if has_cpu else "It recorded wall seconds only, no CPU seconds: a stage that kept 1 to 2 of "
                      "the 2 cores busy used 1 to 2 times its wall seconds in CPU (less if it waited on the disk or "
-                     "on other jobs), so the prediction agrees when it falls in that range.") + " Seconds:", "",
-                  "| stage | recorded wall s | CPU s if 1..2 cores busy | predicted CPU s | recorded peak MB |",
-                  "|---|---:|---:|---:|---:|"]
-        for n, v in rec["stages"].items():
-            w = v["recorded_wall_s"]
-            lines.append(f"| {n} | {w:,.0f} | {w:,.0f} .. {2 * w:,.0f} | {v['predicted_cpu_s']:,} | "
-                         f"{v['recorded_peak_mb']:,.0f} |")
-        off = [n for n, v in rec["stages"].items()
-               if not v["recorded_wall_s"] <= v["predicted_cpu_s"] <= 2 * v["recorded_wall_s"]]
+                     "on other jobs), so the prediction agrees when it falls in that range.") + " Seconds:", ""]
+        if has_cpu:
+            lines += ["| stage | recorded wall s | recorded CPU s | predicted CPU s | predicted / recorded | "
+                      "recorded peak MB |", "|---|---:|---:|---:|---:|---:|"]
+            for n, v in rec["stages"].items():
+                ratio = v["predicted_cpu_s"] / v["recorded_cpu_s"] if v["recorded_cpu_s"] else float("inf")
+                lines.append(f"| {n} | {v['recorded_wall_s']:,.0f} | {v['recorded_cpu_s']:,.0f} | "
+                             f"{v['predicted_cpu_s']:,} | {ratio:.2f} | {v['recorded_peak_mb']:,.0f} |")
+            off = [n for n, v in rec["stages"].items()
+                   if not 0.5 * v["recorded_cpu_s"] <= v["predicted_cpu_s"] <= 2 * v["recorded_cpu_s"]]
+        else:
+            lines += ["| stage | recorded wall s | CPU s if 1..2 cores busy | predicted CPU s | recorded peak MB |",
+                      "|---|---:|---:|---:|---:|"]
+            for n, v in rec["stages"].items():
+                w = v["recorded_wall_s"]
+                lines.append(f"| {n} | {w:,.0f} | {w:,.0f} .. {2 * w:,.0f} | {v['predicted_cpu_s']:,} | "
+                             f"{v['recorded_peak_mb']:,.0f} |")
+            off = [n for n, v in rec["stages"].items()
+                   if not v["recorded_wall_s"] <= v["predicted_cpu_s"] <= 2 * v["recorded_wall_s"]]
         if off:
             lines += ["", f"Outside the range: {', '.join(off)}. There the slopes measured on these points do not "
                       f"reach {beyond:.0f}x their posts: read the extrapolated rows for those stages as unmeasured."]
