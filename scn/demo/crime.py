@@ -18,6 +18,9 @@ GENERIC_HATE = {"assault": 0.45, "harassment": 0.35, "vandalism": 0.2}
 GENERIC_OTHER = {"theft": 0.3, "assault": 0.18, "burglary": 0.12, "vandalism": 0.1, "vehicle_crime": 0.1,
                  "robbery": 0.06, "drugs": 0.08, "public_order": 0.06}
 NO_LOCATION_SHARE = 0.015  # London rows published with no location (never in a cell)
+# crimes one city's world may hold: the registered sizes stay far below (large: ~40k a city); a size whose hateful
+# posts per cell make RR ** hateful explode would otherwise fill the memory before anything is written
+MAX_CRIMES_PER_CITY = 20_000_000
 
 
 def expected_hate(base: float, pop_share: np.ndarray, hateful_lag: np.ndarray, rate_ratio: float) -> np.ndarray:
@@ -35,6 +38,12 @@ def simulate_crimes(geo: CityGeo, hateful: np.ndarray, hate_per_month: float, ot
     lam_hate = expected_hate(hate_per_month, geo.pop_share, hateful[:, :-1], rate_ratio)
     season = 1 + 0.12 * np.sin(2 * np.pi * (np.arange(n_months) + 10) / 12)
     lam_other = other_per_hate * hate_per_month * np.outer(geo.pop_share, season)
+    expected = float(lam_hate.sum() + lam_other.sum())
+    if not expected <= MAX_CRIMES_PER_CITY:  # also NaN or inf
+        raise ValueError(f"demo world of {geo.city_id}: the planted effect (rate ratio {rate_ratio} to the power "
+                         f"of the hateful posts per cell, up to {int(hateful.max())}) would give ~{expected:,.0f} "
+                         f"crimes, more than {MAX_CRIMES_PER_CITY:,}: lower the size's hate share or posts per "
+                         "city and month")
     n_hate = rng.poisson(lam_hate).ravel()
     n_other = rng.poisson(lam_other).ravel()
     cells = np.tile(np.arange(n_cells).repeat(n_months), 2)

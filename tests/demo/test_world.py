@@ -106,3 +106,19 @@ def test_cities_continents_and_posts_mix(world: World) -> None:
     labels = world.posts["label"].value_counts(normalize=True)
     assert labels["none"] > 0.6 and labels["offensive"] > labels["hate"] > 0.05
     assert 20_000 <= len(world.posts) <= 30_000
+
+
+def test_a_size_whose_planted_effect_explodes_fails_with_a_clear_error(tmp_path: Path, monkeypatch) -> None:
+    """One city at 20,000 posts a month with the small world's hate share: RR ** hateful posts per cell would
+    ask for ~10^8 crimes (the capacity script's sixth point was killed at 24 GB). The generator refuses, naming
+    the city and the cause, before drawing them; the registered small size still builds (the other tests)."""
+    import pytest
+
+    from scn.demo import spec
+
+    small = spec.SIZES["small"]
+    extreme = spec.Size(tuple(spec.LARGE_CITIES[:1]), 20_000.0, small.hate_share * 4000 / 20_000,
+                        small.hate_crimes_per_city_month, small.nonhate_per_hate, small.areas, small.respondents)
+    monkeypatch.setitem(spec.SIZES, "too-hot", extreme)
+    with pytest.raises(ValueError, match=rf"demo world of {spec.LARGE_CITIES[0]}: the planted effect .* crimes"):
+        generate(tmp_path, seed=11, size="too-hot")
