@@ -1,14 +1,13 @@
 """The Dagster instance lives in $SCN_HOME/dagster (DAGSTER_HOME), configured from the repo's dagster.yaml
 (or ``SCN_DAGSTER_YAML``, e.g. deploy/dagster.postgres.yaml)."""
 
-import os
-import shutil
 from pathlib import Path
 
 import yaml
 from dagster import DagsterInstance
 from dagster._core.instance.ref import InstanceRef
 
+from scn.hashing import copy_atomic
 from scn.locks import exclusive
 from scn.settings import paths, settings
 
@@ -44,9 +43,7 @@ def _install_config() -> Path:
     src = instance_yaml_source()
     dst = home / "dagster.yaml"
     if not dst.exists() or dst.read_bytes() != src.read_bytes():
-        tmp = dst.with_name(f".dagster.yaml.{os.getpid()}.tmp")
-        shutil.copyfile(src, tmp)
-        os.replace(tmp, dst)  # a process reading the config meanwhile sees the old file or the new one
+        copy_atomic(src, dst)  # a process reading the config meanwhile sees the old file or the new one
     return home
 
 

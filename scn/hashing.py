@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import BinaryIO
@@ -55,6 +56,18 @@ def read_state(path: Path) -> dict:
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def copy_atomic(src: Path, dst: Path) -> None:
+    """Copy ``src`` over ``dst`` whole: a reader meanwhile sees the old file or the new one (a temporary copy in
+    ``dst``'s folder, then renamed over it; removed if the copy fails)."""
+    dst = Path(dst)
+    tmp = dst.with_name(f".{dst.name}.{os.getpid()}.tmp")
+    try:
+        shutil.copyfile(src, tmp)
+        os.replace(tmp, dst)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def write_state(path: Path, data: dict) -> None:

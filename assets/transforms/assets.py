@@ -1,7 +1,6 @@
 """Every dbt model is a Dagster asset; dbt tests (data and unit tests) surface as asset checks."""
 
 import json
-import os
 import shutil
 import time
 import uuid
@@ -24,7 +23,7 @@ from assets.transforms.state import (
     project_fingerprint,
     state_path,
 )
-from scn.hashing import read_state, write_state
+from scn.hashing import copy_atomic, read_state, write_state
 from scn.settings import settings
 
 # the DuckDB warehouse has one writer: every dbt step takes a slot of this pool (one slot in the production profile)
@@ -130,9 +129,7 @@ def keep_parse(target: Path) -> None:
     """Keep a successful build's partial-parse file for the next build in this home (replaced whole)."""
     made = target / PARSE_FILE
     if made.exists():
-        scratch = parse_cache_path().with_suffix(f".{uuid.uuid4().hex[:8]}.tmp")
-        shutil.copyfile(made, scratch)
-        os.replace(scratch, parse_cache_path())
+        copy_atomic(made, parse_cache_path())
 
 
 def unchanged_outputs(context: AssetExecutionContext, names: list[str]) -> Iterator[Output]:
