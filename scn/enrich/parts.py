@@ -8,11 +8,11 @@ import hashlib
 from importlib import resources
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 
 from scn import lake
 from scn.hashing import file_stamp, memo_by_stamps
+from scn.scratch import scratch
 from scn.settings import h3_resolution, paths, settings
 
 # scn/nlp modules whose code decides labels beside the model artefact (the evidence rules, the target groups):
@@ -24,7 +24,7 @@ VERSION_CODE = ("scn/nlp/model.py", "scn/nlp/lexicon.py", "scn/nlp/transformer.p
 
 
 def _read(sql: str) -> pd.DataFrame:
-    with duckdb.connect() as con:
+    with scratch() as con:
         return con.execute(sql).df()
 
 

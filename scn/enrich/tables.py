@@ -22,6 +22,7 @@ from scn.enrich.parts import (
 from scn.lake import ensure_table
 from scn.nlp.model import classify
 from scn.review import adapters
+from scn.scratch import scratch
 from scn.settings import h3_resolution
 
 LABEL_BATCH = 200_000
@@ -50,7 +51,7 @@ def classify_new_posts(batch_size: int = LABEL_BATCH, cities: Collection[str] | 
         unlabelled += f" anti join {lake.scan('post_labels')} l using (post_key)"
     classified = 0
     vectors = -(-batch_size // duckdb.__standard_vector_size__)  # DuckDB hands out whole vectors of rows
-    with duckdb.connect() as con:
+    with scratch() as con:
         pending = con.execute(f"select distinct p.city_id from {unlabelled}"
                               + (" where p.city_id in (select unnest(?::varchar[]))" if cities is not None else ""),
                               [sorted(cities)] if cities is not None else []).fetchall()

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-import duckdb
 import pandas as pd
 
 from scn import lake
@@ -25,6 +24,7 @@ from scn.ingest.cities_known import city_box
 from scn.ingest.model import Parsed, Source, bad_line_rejects, read_table, rejects_from
 from scn.ingest.parse import as_text, coordinate_checks, parse_bool, parse_month, parse_time
 from scn.ingest.readers import ROW
+from scn.scratch import scratch
 
 POLICE_UK: dict[str, tuple[str, ...]] = {
     "crime_id": (), "month": (), "reported_by": (), "falls_within": (), "lon": ("longitude",),
@@ -66,7 +66,7 @@ def _keys(source: pd.Series, crime_id: pd.Series, raw: pd.DataFrame) -> pd.Serie
         if c in raw:
             norm = norm + "\x1f" + as_text(raw[c]).str.lower().fillna("")
     norm = norm + "#" + norm.groupby(norm).cumcount().astype("string")
-    with duckdb.connect() as con:
+    with scratch() as con:
         con.register("rows", pd.DataFrame({"n": norm.astype(str)}))
         digest = con.execute("select sha1(n) as h from rows").df()["h"].to_numpy()
     return source + ":" + crime_id.fillna(pd.Series(digest, index=raw.index, dtype="string"))

@@ -18,7 +18,6 @@ from itertools import compress
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -26,6 +25,7 @@ import pyarrow.csv as pacsv
 from charset_normalizer import from_bytes
 
 from scn.ingest.result import IngestError, printable
+from scn.scratch import scratch
 from scn.settings import settings
 
 Progress = Callable[[int], None] | None
@@ -260,7 +260,7 @@ def read_jsonl(path: Path, progress: Progress = None) -> Table:
     del text
     lines[ROW] = np.arange(1, len(lines) + 1)
     lines = lines[lines["line"].str.strip() != ""]
-    with duckdb.connect() as con:
+    with scratch() as con:
         con.register("lines", lines)
         con.execute("create temp table typed as select source_row, line, case when json_valid(line) then "
                     "json_type(line::json) end as t from lines")

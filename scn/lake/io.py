@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -22,6 +21,7 @@ import pyarrow.parquet as pq
 from scn.hashing import tree_stamp
 from scn.lake.schema import LAKE_SCHEMAS, as_table
 from scn.locks import exclusive
+from scn.scratch import scratch
 from scn.settings import paths
 
 
@@ -110,7 +110,7 @@ def scan(name: str) -> str:
 def query(sql: str, params: list | None = None) -> pd.DataFrame:
     """Run a DuckDB query over lake tables (name them with ``scan``; values as ``?`` with ``params``) and return a
     pandas frame."""
-    with duckdb.connect() as con:
+    with scratch() as con:
         return con.execute(sql, params).df()
 
 

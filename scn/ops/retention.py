@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from scn import lake
+from scn.scratch import scratch
 from scn.settings import settings
 
 REDACTED_FIELDS = ("text", "author_pseudo", "url")
@@ -31,7 +31,7 @@ def redact_old_posts(days: int | None = None, now: datetime | None = None) -> di
     with lake.writer_lock():  # never while an ingest reads the parts to deduplicate and appends
         rewritten = redacted = 0
         for part in sorted(lake.table_dir("posts").glob("part-*.parquet")):
-            with duckdb.connect() as con:
+            with scratch() as con:
                 pending = con.execute(f"select count(*) from read_parquet('{part}') where created_at < ? and "
                                       f"(text is not null or author_pseudo is not null)", [cutoff]).fetchone()[0]
             if not pending:

@@ -9,7 +9,6 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pandas as pd
 
@@ -21,6 +20,7 @@ from scn.review.agreement import consensus, kappa
 from scn.review.metrics import accuracy_report, macro_f1
 from scn.review.prevalence import adjusted_prevalence
 from scn.review.sampling import draw
+from scn.scratch import scratch
 
 TARGETS = (*TARGET_PATTERNS, "other")
 EXPORT_COLUMNS = ["post_key", "city_id", "lang", "stratum", "text", "label", "target", "reviewer"]
@@ -62,7 +62,7 @@ def reviewer_pseudonym(username: str) -> str:
 
 
 def _query(sql: str, params: list | None = None) -> pd.DataFrame:
-    with duckdb.connect() as con:
+    with scratch() as con:
         return con.execute(sql, params or []).df()
 
 
@@ -82,7 +82,7 @@ def current_labels(post_keys: pd.Series | list[str]) -> pd.DataFrame:
     keys = pd.DataFrame({"post_key": pd.Series(list(post_keys), dtype=object)})
     if not lake.has_table("post_labels") or keys.empty:
         return pd.DataFrame(columns=["post_key", "label", "score_hate", "model_version"])
-    with duckdb.connect() as con:
+    with scratch() as con:
         con.register("keys", keys)
         out = con.execute(f"select l.post_key, l.label, l.score_hate, l.model_version from "
                           f"{lake.scan('post_labels')} l join keys using (post_key)").df()
@@ -93,7 +93,7 @@ def _texts(post_keys: pd.Series | list[str]) -> pd.DataFrame:
     keys = pd.DataFrame({"post_key": pd.Series(list(post_keys), dtype=object)})
     if not lake.has_table("posts") or keys.empty:
         return pd.DataFrame(columns=["post_key", "text"])
-    with duckdb.connect() as con:
+    with scratch() as con:
         con.register("keys", keys)
         out = con.execute(f"select p.post_key, p.text from {lake.scan('posts')} p join keys using (post_key)").df()
     return out.drop_duplicates("post_key")

@@ -19,7 +19,6 @@ masked and pseudonymised by ``finish_posts`` like every other social file.
 
 from __future__ import annotations
 
-import duckdb
 import numpy as np
 import pandas as pd
 
@@ -28,6 +27,7 @@ from scn.ingest.model import Parsed, Source
 from scn.ingest.parse import as_text
 from scn.ingest.readers import ROW
 from scn.ingest.social.posts import finish_posts, platform_hint
+from scn.scratch import scratch
 
 FORMATS = ("zeeschuimer", "4cat", "crowdtangle", "meta_content_library")
 CANONICAL = ["post_id", "created_at", "text", "lang", "lat", "lon", "place", "author", "platform", "url"]
@@ -189,7 +189,7 @@ def _zeeschuimer(frame: pd.DataFrame, by_norm: dict[str, str]) -> tuple[pd.DataF
                           "platform": site.map(ZEESCHUIMER_PLATFORMS).to_numpy(dtype=object, na_value=None),
                           "d": frame[by_norm["data"]].astype("string").to_numpy(dtype=object, na_value=None)})
     parts = []
-    with duckdb.connect() as con:
+    with scratch() as con:
         con.register("all_items", items)
         con.execute("create temp table items as select *, coalesce(case when json_valid(d) then "
                     "json_type(d) = 'OBJECT' end, false) as is_obj from all_items")
