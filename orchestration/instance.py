@@ -49,12 +49,19 @@ def _install_config() -> Path:
 
 def _open(home: Path) -> DagsterInstance:
     config = yaml.safe_load((home / "dagster.yaml").read_text()) or {}
-    return DagsterInstance.from_ref(InstanceRef.from_dir(str(home), overrides=_overrides(config)))
+    return DagsterInstance.from_ref(InstanceRef.from_dir(str(home), overrides=_overrides(config, home)))
 
 
-def _overrides(config: dict) -> dict:
-    """A PostgreSQL URL from the settings, with the psycopg2 driver named (``Settings.pg_url_psycopg2``)."""
-    postgres = (config.get("storage") or {}).get("postgres") or {}
+def _overrides(config: dict, home: Path) -> dict:
+    """A PostgreSQL URL from the settings, with the psycopg2 driver named (``Settings.pg_url_psycopg2``); or, for
+    a custom storage whose ``base_dir`` is ``{env: DAGSTER_HOME}`` (the default dagster.yaml), this home: `scn`
+    opens the instance without DAGSTER_HOME in its environment, Dagster's own processes (webserver, daemon, the
+    runs they launch) with it. Dagster merges overrides key by key at the top only, so the whole section goes."""
+    storage = config.get("storage") or {}
+    postgres = storage.get("postgres") or {}
     if "postgres_url" in postgres and settings().pg_url:
         return {"storage": {"postgres": {"postgres_url": settings().pg_url_psycopg2}}}
+    custom = storage.get("custom") or {}
+    if (custom.get("config") or {}).get("base_dir") == {"env": "DAGSTER_HOME"}:
+        return {"storage": {"custom": {**custom, "config": {**custom["config"], "base_dir": str(home.resolve())}}}}
     return {}

@@ -4,11 +4,17 @@ exists" (what stopped a CI run's scheduled-collection world). Preparing the home
 
 from __future__ import annotations
 
+import logging
+import os
 import sqlite3
 import subprocess
+import time
 from pathlib import Path
 
+from dagster import AssetKey, AssetMaterialization, EventLogEntry
+
 from orchestration.instance import prepare_dagster_home, scn_instance
+from orchestration.sqlite_storage import ScnSqliteEventLogStorage
 from scn.settings import override
 from tests.support.cli import BIN, REPO, scn_env
 
@@ -42,3 +48,78 @@ def test_processes_opening_a_prepared_home_at_once_all_start(tmp_path: Path) -> 
     outputs = [p.communicate(timeout=300)[0] for p in procs]
     failed = [(p.returncode, out[-3000:]) for p, out in zip(procs, outputs, strict=True) if p.returncode != 0]
     assert not failed, failed
+
+
+def test_the_installed_config_names_its_home_whatever_the_path(tmp_path: Path) -> None:
+    home = tmp_path / 'a "quoted" home, with spaces: and #'
+    with override(home=home), scn_instance() as instance:
+        storage = instance.event_log_storage
+        assert isinstance(storage, ScnSqliteEventLogStorage)
+        assert Path(storage._base_dir) == home / "dagster" / "history" / "runs"
+        assert (home / "dagster" / "history" / "runs.db").exists()
+
+        # Dagster's own processes (webserver, daemon) open it from DAGSTER_HOME
+    env = scn_env(home)
+    probe = ("from dagster import DagsterInstance\nwith DagsterInstance.get() as i:\n"
+             "    print(type(i.event_log_storage).__name__, i.event_log_storage._base_dir)\n")
+    out = subprocess.run([str(BIN / "python"), "-c", probe], env=env, cwd=tmp_path, capture_output=True, text=True,
+                         timeout=300)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert out.stdout.strip() == f"ScnSqliteEventLogStorage {home / 'dagster' / 'history' / 'runs'}"
+
+
+def _entry(run_id: str, message: str) -> EventLogEntry:
+    return EventLogEntry(error_info=None, level=logging.INFO, user_message=message, run_id=run_id,
+                         timestamp=time.time(), step_key=None, job_name=None, dagster_event=None)
+
+
+def _wait_for(condition, seconds: float = 20.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
+def test_a_run_s_events_reach_a_watcher_as_they_are_stored(tmp_path: Path) -> None:
+    """The Dagster UI follows a running run by watching its event file change (another process writes it). The
+    cheaper storage must keep that: a run's file is checkpointed after each transaction, whatever it keeps open."""
+    with override(home=tmp_path), scn_instance() as writer, scn_instance() as watcher:
+        seen: list[str] = []
+        run_id = "run-followed-live"
+        writer.event_log_storage.store_event(_entry(run_id, "first"))  # the run's file exists before the watch
+        def callback(entry, _cursor):
+            seen.append(entry.user_message)
+
+        watcher.event_log_storage.watch(run_id, None, callback)
+        try:
+            for message in ("second", "third", "fourth"):
+                writer.event_log_storage.store_event(_entry(run_id, message))
+                assert _wait_for(lambda m=message: m in seen), (message, seen)  # each before the next is stored
+        finally:
+            watcher.event_log_storage.end_watch(run_id, callback)
+        assert seen[-3:] == ["second", "third", "fourth"]
+
+
+def test_event_writes_skip_the_fsync_and_other_instances_read_them_at_once(tmp_path: Path) -> None:
+    with override(home=tmp_path), scn_instance() as writer, scn_instance() as reader:
+        storage = writer.event_log_storage
+        with storage.index_connection() as conn:
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        with storage.run_connection("some-run") as conn:
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1
+        for n in range(3):
+            writer.report_runless_asset_event(AssetMaterialization("scratch_table", metadata={"n": n}))
+            latest = reader.get_latest_materialization_event(AssetKey("scratch_table"))  # a fresh reader's view
+            assert latest is not None and latest.asset_materialization.metadata["n"].value == n
+        kept = dict(storage._engines)
+        assert kept, "the index file's connection is kept between transactions"
+        storage._pid = os.getpid() + 1  # as in a forked child (a Celery worker): it opens its own connections
+        with storage.index_connection() as conn:
+            assert conn.exec_driver_sql("select count(*) from event_logs").scalar() >= 3
+        assert storage._pid == os.getpid() and storage._engines and storage._engines.keys() == kept.keys()
+        assert all(storage._engines[k] is not kept[k] for k in kept)
+        storage.dispose()
+        assert not storage._engines
