@@ -221,8 +221,9 @@ def kind(f: dict, cities: int = 160, posts: int = 24_000_000) -> str:
 
 
 # the recorded `make bench SIZE=large` run the fits are checked against, and what it was
-RECORDED = ("large-2026-12-04d.json", "run D, the code of cef09f9: the code these points measure but the capacity "
-            "worlds' text duplication (472196a)")
+RECORDED = ("large-2026-12-04d.json", "run D, the code of cef09f9: the product code these points measure (what "
+            "changed since is the capacity worlds' text duplication, 472196a, the demo world's size guard, 056c306, "
+            "and a file copy, aa6e450)")
 
 
 def recorded_check(fits: dict) -> dict | None:
