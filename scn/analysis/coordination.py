@@ -18,12 +18,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import cache
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from scn.analysis import word_classes
 from scn.nlp.mobilisation import hostile_mobilisation
 
 COORDINATED_COLUMNS = ["city_id", "cluster_id", "first_seen", "last_seen", "posts", "accounts", "evidence",
@@ -36,10 +40,49 @@ CONTENT_LABELS = ("hate",)
 _MASK = np.uint64(2**64 - 1)
 
 
+@cache
+def _drop_pattern() -> str:
+    """Python's ``https?://\\S+|@\\w+|\\brt\\b`` (applied left to right, each match to a space) in RE2, which
+    has neither Unicode ``\\b`` nor look-ahead. A bounded ``rt`` is matched with the non-word characters around it
+    (they become separators anyway); runs of them (``rt rt``, ``rt.rt``) in one match, since a consumed character
+    cannot bound the next one; and ``rt`` right before a mention with that mention, since ``@`` must start it.
+    Links and mentions start with ``h`` and ``@``, never with a bounded ``rt``'s characters, so the three kinds of
+    match never compete for a position (tests/analysis/test_coordination.py checks it against Python's ``re``)."""
+    w, nw, nws = word_classes.word(), word_classes.word(negate=True), word_classes.space(negate=True)
+    sep = nw[:-1] + "@]"  # a non-word character but @
+    return rf"https?://{nws}+|@{w}+|(?:^|{nw})(?:rt{sep}+)*rt(?:@{w}*|{sep}|$)"
+
+
+def _large_strings(values: pd.Series) -> pa.Array:
+    arr = pa.array(values, type=pa.large_string())
+    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+
+
+def _dropped(text: pd.Series) -> pa.Array:
+    """Case-folded text with links, mentions and RT markers replaced by spaces (Arrow, nulls kept)."""
+    s = _large_strings(text.astype("string"))
+    ascii_ = pc.fill_null(pc.string_is_ascii(s), True)
+    folded = pc.utf8_lower(s)  # str.casefold() on ASCII; other rows through Python's own casefold
+    if not pc.all(ascii_).as_py():
+        rest = pc.invert(ascii_)
+        other = pc.filter(s, rest).to_pandas(types_mapper=pd.ArrowDtype).str.casefold()
+        folded = pc.replace_with_mask(folded, rest, _large_strings(other))
+    return pc.replace_substring_regex(folded, pattern=_drop_pattern(), replacement=" ")
+
+
+def words(text: pd.Series) -> pa.ListArray:
+    """Each text's words as ``normalise_text`` leaves them (a list per text, null for a missing text; an empty
+    string at either end where the text starts or ends with a separator)."""
+    return pc.split_pattern_regex(_dropped(text), pattern=word_classes.alnum(negate=True) + "+")
+
+
 def normalise_text(text: pd.Series) -> pd.Series:
-    """Lower-case text without links, @mentions, RT markers, '#' signs and punctuation."""
-    s = text.astype("string").str.casefold().str.replace(r"https?://\S+|@\w+|\brt\b", " ", regex=True)
-    return s.str.replace(r"[\W_]+", " ", regex=True).str.strip()
+    """Lower-case text without links, @mentions, RT markers, '#' signs and punctuation: Python's
+    ``re.sub(r"[\\W_]+", " ", re.sub(r"https?://\\S+|@\\w+|\\brt\\b", " ", t.casefold())).strip()``, vectorised
+    (RE2 through Arrow, with Python's Unicode word and space classes)."""
+    s = pc.replace_substring_regex(_dropped(text), pattern=word_classes.alnum(negate=True) + "+", replacement=" ")
+    out = pc.utf8_trim(s, characters=" ").to_pandas(types_mapper=pd.ArrowDtype)
+    return pd.Series(out.array, index=text.index).astype("string")
 
 
 def is_share(posts: pd.DataFrame) -> np.ndarray:
@@ -67,12 +110,14 @@ def minhash_signatures(text: pd.Series, num_perm: int = 24, shingle: int = 2, mi
 
 def _signatures(text: pd.Series, num_perm: int, shingle: int, min_tokens: int,
                 seed: int) -> tuple[np.ndarray, np.ndarray]:
-    tokens = normalise_text(text).reset_index(drop=True).str.split().explode()  # index = text position
-    tokens = tokens[tokens.notna() & tokens.ne("")]
-    pos = tokens.index.to_numpy()
+    lists = words(text)
+    pos = pc.list_parent_indices(lists).to_numpy()  # the text each word comes from
+    tokens = pc.list_flatten(lists)
+    filled = pc.not_equal(tokens, "").to_numpy(zero_copy_only=False)  # separators at either end split off ""
+    pos, tokens = pos[filled], pc.filter(tokens, filled)
     ok = np.bincount(pos, minlength=len(text)) >= min_tokens
     keep = ok[pos]
-    h, pos = pd.util.hash_array(tokens.to_numpy(dtype=object)[keep]), pos[keep]
+    h, pos = pd.util.hash_array(tokens.filter(pa.array(keep)).to_numpy(zero_copy_only=False)), pos[keep]
     sh, valid = h.copy(), np.ones(len(h), dtype=bool)
     with np.errstate(over="ignore"):
         for k in range(1, shingle):  # combine each token with the next shingle - 1 tokens of the same text
