@@ -28,6 +28,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from scn.analysis import word_classes
+from scn.arrow_text import large_strings
 from scn.nlp.mobilisation import hostile_mobilisation
 
 COORDINATED_COLUMNS = ["city_id", "cluster_id", "first_seen", "last_seen", "posts", "accounts", "evidence",
@@ -53,20 +54,15 @@ def _drop_pattern() -> str:
     return rf"https?://{nws}+|@{w}+|(?:^|{nw})(?:rt{sep}+)*rt(?:@{w}*|{sep}|$)"
 
 
-def _large_strings(values: pd.Series) -> pa.Array:
-    arr = pa.array(values, type=pa.large_string())
-    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
-
-
 def _dropped(text: pd.Series) -> pa.Array:
     """Case-folded text with links, mentions and RT markers replaced by spaces (Arrow, nulls kept)."""
-    s = _large_strings(text.astype("string"))
+    s = large_strings(text)
     ascii_ = pc.fill_null(pc.string_is_ascii(s), True)
     folded = pc.utf8_lower(s)  # str.casefold() on ASCII; other rows through Python's own casefold
     if not pc.all(ascii_).as_py():
         rest = pc.invert(ascii_)
         other = pc.filter(s, rest).to_pandas(types_mapper=pd.ArrowDtype).str.casefold()
-        folded = pc.replace_with_mask(folded, rest, _large_strings(other))
+        folded = pc.replace_with_mask(folded, rest, large_strings(other))
     return pc.replace_substring_regex(folded, pattern=_drop_pattern(), replacement=" ")
 
 

@@ -13,6 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from scn.arrow_text import large_strings
 from scn.ingest import schemas
 from scn.ingest.cities_known import city_box
 from scn.ingest.model import RAW_VALUE_CHARS, Parsed, Source, bad_line_rejects, rejects_from
@@ -71,11 +72,6 @@ HANDLE_FREE_URL = (r"^https://x\.com/i/web/status/\d+$|^https?://(?:t|telegram)\
 MIN_HANDLE_IN_TEXT = 4  # the author's own handle is masked in their text when at least this long
 
 
-def _arrow(s: pd.Series) -> pa.Array:
-    arr = pa.array(s.astype("string").array, type=pa.large_string())
-    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
-
-
 def _series(arr: pa.Array, index: pd.Index) -> pd.Series:
     """Positional: the array's values on ``index``."""
     return arr.to_pandas(types_mapper=lambda _: pd.StringDtype()).set_axis(index)
@@ -130,7 +126,7 @@ def _mask(arr: pa.Array) -> pa.Array:
 
 def normal_handles(author: pd.Series) -> pd.Series:
     """Authors as compared with text and URLs: NFKC, no format characters, lower case, no leading ``@``."""
-    arr = pc.utf8_lower(pc.utf8_trim_whitespace(_normal(_arrow(author))))
+    arr = pc.utf8_lower(pc.utf8_trim_whitespace(_normal(large_strings(author))))
     return _series(pc.utf8_ltrim(arr, characters="@"), author.index).replace("", pd.NA)
 
 
@@ -142,7 +138,7 @@ def mask_mentions(text: pd.Series, author: pd.Series | None = None) -> pd.Series
     the NFKC form without format characters still holds a handle, that form is stored, masked. Only non-ASCII
     rows can hide one that way, so only they are normalised.
     """
-    original = _arrow(text)
+    original = large_strings(text)
     masked = _mask(original)
     special = _not_ascii(original)
     probe = pc.utf8_lower(masked)  # what the author's handle is looked for in
@@ -216,7 +212,7 @@ def scrub_urls(url: pd.Series, author: pd.Series) -> pd.Series:
     present = url.notna()
     if not present.any():
         return url
-    arr = _arrow(_decoded(url[present]))
+    arr = large_strings(_decoded(url[present]))
     special = _not_ascii(arr)
     probe = pc.utf8_lower(arr)
     if pc.any(special).as_py():
