@@ -11,7 +11,7 @@ import os
 import stat
 import time
 import uuid
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,14 +25,16 @@ from scn.ingest.cities_known import known_cities
 from scn.ingest.families import CITY_REQUIRED, KEYS, UPSERT
 from scn.ingest.inbox import SLUG
 from scn.ingest.model import Parsed, Source
+from scn.ingest.parse_pool import Outcome, ParserCrash, attempt, parsed_in_order
 from scn.ingest.parsers import PARSERS
 from scn.ingest.readers import ROW, Progress
 from scn.ingest.result import IngestError, IngestResult, printable
 from scn.ingest.survey import is_codebook
 from scn.lake import LAKE_SCHEMAS, as_table
+from scn.lake import key_index as lake_keys
 from scn.lake.key_index import in_lake
 from scn.privacy.pseudonyms import PseudonymKeyError, pseudonym_key
-from scn.settings import KINDS, paths
+from scn.settings import KINDS, paths, settings
 
 SHAPEFILE_SIDECARS = (".dbf", ".shx", ".prj", ".cpg", ".sbn", ".sbx", ".qmd", ".xml")  # skipped in the inbox
 KEYED_KINDS = ("social", "programme")  # families that pseudonymise: they need a usable key
@@ -99,13 +101,19 @@ def _lake_duplicates(table: str, frame: pd.DataFrame) -> pd.Series:
 
 def split_duplicates(table: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     """Drop rows whose key repeats within the file (first wins) or is already in the lake; return (new, count)."""
+    new, count, _ = _split(table, frame)
+    return new, count
+
+
+def _split(table: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, int, pd.DataFrame]:
+    """``split_duplicates``, and the frame the lake was asked about (``new``'s index: positions in it)."""
     frame = frame.reset_index(drop=True)
     dup = frame.duplicated(KEYS[table], keep="first")
     dup |= _lake_duplicates(table, frame)
-    return frame[~dup], int(dup.sum())
+    return frame[~dup], int(dup.sum()), frame
 
 
-def write_rows(table: str, frame: pd.DataFrame, sha256: str) -> None:
+def write_rows(table: str, frame: pd.DataFrame, sha256: str) -> Path | None:
     """Append the file's rows as part ``sha[:16]``, merging with that part when the file was ingested before. An
     upserted table's part (the newest part wins) whose file is sent again with nothing new is touched: its
     modification time is its latest ingestion, and what reads the table sees it changed."""
@@ -113,12 +121,12 @@ def write_rows(table: str, frame: pd.DataFrame, sha256: str) -> None:
     if frame.empty:
         if table in UPSERT and target.exists():
             os.utime(target)
-        return
+        return None
     arrow = as_table(table, frame)
     if target.exists():
         merged = pa.concat_tables([pq.read_table(target, schema=LAKE_SCHEMAS[table]), arrow]).to_pandas()
         arrow = as_table(table, merged.drop_duplicates(KEYS[table], keep="last"))
-    lake.write_part(table, arrow, sha256[:16])
+    return lake.write_part(table, arrow, sha256[:16])
 
 
 def _now() -> pd.Timestamp:
@@ -197,14 +205,16 @@ def _check_key(kind: str, path: Path) -> None:
             raise IngestError(f"{printable(path.name)}: cannot pseudonymise: {exc}") from exc
 
 
-def _unexpected(src: Source, exc: Exception) -> str:
+def _unexpected(src: Source, exc: BaseException) -> str:
     detail = (str(exc).splitlines() or [""])[0][:200]
-    return f"{src.name}: unexpected error {type(exc).__name__}: {detail}"
+    name = exc.type_name if isinstance(exc, ParserCrash) else type(exc).__name__  # raised in a worker
+    return f"{src.name}: unexpected error {name}: {detail}"
 
 
-def run(kind: str, path: Path, city_id: str | None = None, progress: Progress = None,
-        sha256: str | None = None, options: dict[str, Any] | None = None) -> IngestResult:
-    """``ingest_file``; ``sha256`` (a hash the caller took) is not trusted: the archive hashes its own copy."""
+def prepare(kind: str, path: Path, city_id: str | None = None, progress: Progress = None,
+            options: dict[str, Any] | None = None) -> Source:
+    """Check and archive ``path``: the Source every later step reads (IngestError when it cannot even be
+    archived: unknown kind, a link, not a file, no usable key, unreadable)."""
     path = Path(path)
     if kind not in KINDS:
         raise IngestError(f"{path.name}: unknown kind '{kind}' (one of {', '.join(KINDS)})")
@@ -214,23 +224,34 @@ def run(kind: str, path: Path, city_id: str | None = None, progress: Progress = 
         raise IngestError(f"{path}: no such file")
     _check_key(kind, path)
     try:
-        sha, archived = archive(path, sha256)
+        sha, archived = archive(path)
     except OSError as exc:
         raise IngestError(f"{path.name}: unreadable ({exc.strerror or exc})") from exc
     city = printable(city_id) if city_id else city_from_path(kind, path)
-    src = Source(path, archived, kind, city, sha, progress, options=dict(options or {}))
-    try:
-        parsed = _parse(src)
-    except IngestError as exc:
-        record_failure(src, str(exc))
-        raise
-    except PseudonymKeyError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - an input we did not foresee: the file fails (exit 2), not the program
-        log.debug("unexpected error ingesting %s", src.display, exc_info=True)
-        record_failure(src, _unexpected(src, exc))
-        raise IngestError(_unexpected(src, exc)) from exc
-    return load(src, parsed)
+    return Source(path, archived, kind, city, sha, progress, options=dict(options or {}))
+
+
+def conclude(src: Source, outcome: Outcome) -> IngestResult:
+    """Load a parse, or record why the file failed: IngestError as it is, anything unforeseen as an "unexpected
+    error" of the file (the file fails, not the program); an unusable pseudonym key is raised, never recorded."""
+    if isinstance(outcome, PseudonymKeyError):
+        raise outcome
+    if isinstance(outcome, IngestError):
+        record_failure(src, str(outcome))
+        raise outcome
+    if isinstance(outcome, BaseException):
+        log.debug("unexpected error ingesting %s", src.display, exc_info=outcome)
+        record_failure(src, _unexpected(src, outcome))
+        raise IngestError(_unexpected(src, outcome)) from outcome
+    return load(src, outcome)
+
+
+def run(kind: str, path: Path, city_id: str | None = None, progress: Progress = None,
+        sha256: str | None = None, options: dict[str, Any] | None = None) -> IngestResult:
+    """``ingest_file``; ``sha256`` (a hash the caller took) is not trusted: the archive hashes its own copy."""
+    del sha256
+    src = prepare(kind, path, city_id, progress, options)
+    return conclude(src, attempt(_parse, src))
 
 
 def load(src: Source, parsed: Parsed) -> IngestResult:
@@ -239,8 +260,10 @@ def load(src: Source, parsed: Parsed) -> IngestResult:
     with lake.writer_lock():  # deduplicate against the lake, write and log as one step: no other writer between
         new_counted, dups = pd.DataFrame(), 0
         for table, frame in parsed.tables.items():
-            new, n_dup = split_duplicates(table, frame)
-            write_rows(table, new, src.sha256)
+            new, n_dup, asked = _split(table, frame)
+            part = write_rows(table, new, src.sha256)
+            if part is not None and table not in UPSERT:  # the key index learns the part's keys from the ask
+                lake_keys.written(table, KEYS[table], asked, new.index.to_numpy(), part)
             if table == parsed.count_table:
                 new_counted, dups = new, n_dup
         rejects = parsed.rejects.sort_values(ROW, kind="stable").reset_index(drop=True)
@@ -342,7 +365,7 @@ def ingest_inbox(kind: str, cities: Collection[str] | None = None) -> list[Inges
         if (sha, city_from_path(kind, p) or "") not in done:
             _record(kind, p, None, sha, f"{printable(p.name)}: {reason}")
             done.add((sha, city_from_path(kind, p) or ""))
-    results = []
+    pending: list[tuple[Path, str]] = []
     for p in files:
         key_city = city_from_path(kind, p) or ""
         try:
@@ -353,21 +376,40 @@ def ingest_inbox(kind: str, cities: Collection[str] | None = None) -> list[Inges
                 _record(kind, p, None, sha, f"{printable(p.name)}: unreadable ({exc.strerror or exc})")
                 done.add((sha, key_city))
             continue
-        if (sha, key_city) in done:
-            continue
+        if (sha, key_city) not in done:
+            pending.append((p, sha))
+            done.add((sha, key_city))  # the same bytes twice for one city: the first only
+
+    def sources() -> Iterator[Source]:
+        for p, sha in pending:
+            try:
+                yield prepare(kind, p)
+            except IngestError:
+                pass  # refused before archiving (changed while copied, a link): retried next time
+            except PseudonymKeyError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - one broken file must not stop the inbox
+                _unforeseen(kind, p, sha, exc)
+
+    results = []
+    for src, outcome in parsed_in_order(_parse, sources(), len(pending), settings().ingest_workers):
         try:
-            results.append(run(kind, p, sha256=sha))
+            results.append(conclude(src, outcome))
         except IngestError:
-            pass  # recorded by run, or refused before archiving (changed while copied, a link): retried next time
+            pass  # recorded by conclude
         except PseudonymKeyError:
             raise
         except Exception as exc:  # noqa: BLE001 - one broken file must not stop the inbox
-            log.debug("unexpected error ingesting %s", printable(p), exc_info=True)
-            try:
-                sha, archived = archive(p)
-            except Exception:  # noqa: BLE001
-                archived = None
-            _record(kind, p, archived, sha,
-                    f"{printable(p.name)}: unexpected error {type(exc).__name__}: {str(exc)[:200]}")
-        done.add((sha, key_city))
+            _unforeseen(kind, src.path, src.sha256, exc)
     return results
+
+
+def _unforeseen(kind: str, p: Path, sha: str, exc: Exception) -> None:
+    """Record an error no step of the ingest foresaw (archived again, so the record names the copy; ``sha``: the
+    file's hash, should it not even be archived)."""
+    log.debug("unexpected error ingesting %s", printable(p), exc_info=True)
+    try:
+        sha, archived = archive(p)
+    except Exception:  # noqa: BLE001
+        archived = None
+    _record(kind, p, archived, sha, f"{printable(p.name)}: unexpected error {type(exc).__name__}: {str(exc)[:200]}")

@@ -2,12 +2,12 @@
 
 Ingest drops a file's rows whose key is already in the lake. Asking the lake's Parquet parts each time reads every
 key of the table once per file: on the large world (10M posts, 289 files) that was half of ingest. The index reads
-each part's keys once, as 128-bit MD5 numbers of the key (DuckDB ``md5_number``, 16 bytes a row), and later asks
-only the parts that are new since. A part that changed or vanished (a re-ingested file's part merged, a part
+each part's keys once, as 128-bit MD5 numbers of the key (DuckDB ``md5_number``, 16 bytes a row, held in a
+``DigestSet`` of sorted NumPy runs), and later reads only the parts that are new since. A part that changed or vanished (a re-ingested file's part merged, a part
 removed) makes it read every part again, so the answer is always the lake's as it is on disk.
 
 The index is per process and per table folder (another ``SCN_HOME`` is another index; the least recently used of
-more than ``KEEP`` is closed), never shared with a forked child; callers hold the lake's writer lock, as for any
+more than ``KEEP`` is dropped), never shared with a forked child; callers hold the lake's writer lock, as for any
 read-the-lake-then-write step.
 """
 
@@ -18,12 +18,12 @@ import threading
 from collections import OrderedDict
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pandas as pd
 
-from scn.hashing import tree_stamp
+from scn.lake.digest_set import DigestSet
 from scn.lake.io import table_dir
+from scn.scratch import scratch
 
 KEEP = 4  # indexes kept open per process (tables x homes); a test session opens many homes
 _LOCK = threading.Lock()
@@ -39,51 +39,96 @@ def digest_sql(keys: list[str], alias: str) -> str:
 
 
 class _KeyIndex:
-    """The digests of one table's keys, with the stamps of the parts they were read from."""
+    """The digests of one table's keys (a DigestSet), with the stamps of the parts they were read from."""
 
     def __init__(self, folder: Path, keys: list[str]) -> None:
         self.folder, self.keys = folder, keys
-        self.con = duckdb.connect()
-        self.stamps: dict[str, list[int]] = {}  # part name -> its file stamp (scn.hashing.tree_stamp)
-        self.con.execute("create table seen (d uhugeint)")
+        self.stamps: dict[str, list[int]] = {}  # part name -> its file stamp (``_part_stamps``)
+        self.seen = DigestSet()
+        self.asked: tuple[pd.DataFrame, np.ndarray, np.ndarray, np.ndarray] | None = None  # the last frame asked
 
     def _refresh(self) -> None:
-        now = {name: stamp for name, *stamp in tree_stamp(self.folder, "part-*.parquet")}
+        now = _part_stamps(self.folder)
         if any(now.get(p) != s for p, s in self.stamps.items()):  # a part changed or vanished: read them all
-            self.con.execute("delete from seen")
-            self.stamps = {}
+            self.seen, self.stamps = DigestSet(), {}
         new = [str(self.folder / p) for p in now if p not in self.stamps]
         if new:
-            self.con.execute(f"insert into seen select {digest_sql(self.keys, 'l')} from read_parquet(?, "
-                             f"union_by_name=true) l", [new])
+            with scratch() as con:
+                got = con.execute(f"select {_halves('d')} from (select {digest_sql(self.keys, 'l')} as d from "
+                                  "read_parquet(?, union_by_name=true) l) where d is not null", [new]).fetchnumpy()
+            self.seen.add(got["hi"], got["lo"])
         self.stamps = now
 
     def contains(self, frame: pd.DataFrame) -> np.ndarray:
-        """True where the row's key is in the table."""
+        """True where the row's key is in the table (a NULL key part: never)."""
         self._refresh()
         probe = frame[self.keys].astype("string").assign(_i=np.arange(len(frame)))
-        self.con.register("probe", probe)
-        try:
-            hit = self.con.execute(f"select _i from probe p where {digest_sql(self.keys, 'p')} in "
-                                   "(select d from seen)").fetchnumpy()["_i"]
-        finally:
-            self.con.unregister("probe")
+        with scratch() as con:
+            con.register("probe", probe)
+            got = con.execute(f"select _i, {_halves('d')} from (select _i, {digest_sql(self.keys, 'p')} as d "
+                              "from probe p) where d is not null").fetchnumpy()
+        at = got["_i"].astype(np.int64)
         out = np.zeros(len(frame), dtype=bool)
-        out[hit.astype(np.int64)] = True
+        out[at] = self.seen.contains(got["hi"], got["lo"])
+        self.asked = (frame, at, got["hi"], got["lo"])
         return out
+
+    def written(self, asked: pd.DataFrame, rows: np.ndarray, part: Path) -> None:
+        """Rows ``rows`` (positions) of ``asked``, the frame last asked about, are now in ``part``, with nothing
+        else new: add their digests and the part's stamp, so the part is not read back."""
+        if self.asked is None or self.asked[0] is not asked:
+            self.asked = None
+            return  # not the frame last asked about: the part will be read
+        _, at, hi, lo = self.asked
+        self.asked = None
+        st = part.stat()
+        keep = np.isin(at, rows)
+        self.seen.add(hi[keep], lo[keep])
+        self.stamps[part.name] = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+
+
+def _part_stamps(folder: Path) -> dict[str, list[int]]:
+    """Part name -> [size, mtime_ns, ctime_ns, inode] (``scn.hashing.file_stamp``) of the table's parts: one
+    directory scan and one stat a part (this runs once per ingested file, over every part)."""
+    stamps: dict[str, list[int]] = {}
+    try:
+        with os.scandir(folder) as entries:
+            for e in entries:
+                if e.name.startswith("part-") and e.name.endswith(".parquet") and e.is_file():
+                    st = e.stat()
+                    stamps[e.name] = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+    except FileNotFoundError:
+        pass
+    return stamps
+
+
+def _halves(d: str) -> str:
+    """A 128-bit digest as its high and low 64 bits."""
+    return f"({d} >> 64)::ubigint as hi, ({d} & 18446744073709551615::uhugeint)::ubigint as lo"
 
 
 def in_lake(table: str, keys: list[str], frame: pd.DataFrame) -> np.ndarray:
     """True where ``frame``'s key (the columns ``keys``) is already in lake table ``table``."""
-    folder = table_dir(table)
-    name = (os.getpid(), str(folder), tuple(keys))  # a forked child builds its own: a DuckDB handle is not fork-safe
     with _LOCK:
-        index = _INDEXES.get(name)
-        if index is None:
-            index = _INDEXES[name] = _KeyIndex(folder, keys)
-            while len(_INDEXES) > KEEP:
-                (pid, _, _), old = _INDEXES.popitem(last=False)
-                if pid == os.getpid():
-                    old.con.close()
-        _INDEXES.move_to_end(name)
-        return index.contains(frame)
+        return _index(table, keys).contains(frame)
+
+
+def written(table: str, keys: list[str], asked: pd.DataFrame, rows: np.ndarray, part: Path) -> None:
+    """After ``in_lake`` on the frame ``asked``, its rows at positions ``rows`` were written as ``part``
+    (a new part, or one merged with the rows it held): the index takes their keys from what it was asked, instead
+    of reading the part back. Callers hold the writer lock from ``in_lake`` to here."""
+    with _LOCK:
+        _index(table, keys).written(asked, rows, part)
+
+
+def _index(table: str, keys: list[str]) -> _KeyIndex:
+    """This process's index of the table's keys (built on first use; the least recently used beyond KEEP dropped)."""
+    folder = table_dir(table)
+    name = (os.getpid(), str(folder), tuple(keys))  # a forked child builds its own
+    index = _INDEXES.get(name)
+    if index is None:
+        index = _INDEXES[name] = _KeyIndex(folder, keys)
+        while len(_INDEXES) > KEEP:
+            _INDEXES.popitem(last=False)
+    _INDEXES.move_to_end(name)
+    return index

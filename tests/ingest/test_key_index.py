@@ -15,6 +15,7 @@ from scn import lake
 from scn.ingest.families import KEYS
 from scn.ingest.pipeline import split_duplicates
 from scn.lake import key_index
+from scn.lake.digest_set import DigestSet
 from scn.lake.key_index import in_lake
 from scn.settings import override
 
@@ -123,3 +124,54 @@ def test_many_homes_keep_a_bounded_number_of_indexes_and_stay_right(tmp_path: Pa
     with override(home=tmp_path / "home0"):  # its index was closed: a new one reads the parts again
         _write("posts", _posts(["x:100"]), "b")
         assert in_lake("posts", ["post_key"], _posts(["x:0", "x:100", "x:1"])).tolist() == [True, True, False]
+
+
+def test_the_digest_set_answers_as_a_set_of_pairs_even_when_high_halves_collide() -> None:
+    rng = np.random.default_rng(5)
+    his = rng.integers(0, 40, 30_000, dtype=np.uint64)  # few high halves: long blocks of equal ones
+    his[::7] = rng.integers(0, 2**63, len(his[::7]), dtype=np.uint64) * 2  # and many single ones
+    los = rng.integers(0, 2**64 - 1, len(his), dtype=np.uint64, endpoint=True)
+    los[:50] = [0, 2**64 - 1] * 25  # the extremes
+    added: set[tuple[int, int]] = set()
+    digests = DigestSet()
+    for start in range(0, len(his), 1_700):  # in batches of uneven size, as files are
+        stop = start + 1_700 + start % 900
+        digests.add(his[start:stop], los[start:stop])
+        added |= set(zip(his[start:stop].tolist(), los[start:stop].tolist(), strict=True))
+        probe_hi = np.concatenate([his[: stop + 500], rng.integers(0, 40, 500, dtype=np.uint64)])
+        probe_lo = np.concatenate([los[: stop + 500], los[:500] ^ np.uint64(1)])
+        want = [(h, lo) in added for h, lo in zip(probe_hi.tolist(), probe_lo.tolist(), strict=True)]
+        assert digests.contains(probe_hi, probe_lo).tolist() == want
+    assert len(digests.runs) <= 1 + int(np.log2(len(his)))  # a few runs, not one per batch
+
+
+def test_ingest_tells_the_index_what_it_wrote_and_the_answers_stay_the_lakes(tmp_path: Path, monkeypatch) -> None:
+    """Files ingested in turn (some sent twice, so their part is merged; one part written by someone else): the index
+    reads back only the parts it was not told about, and answers as a semi join over the parts on disk."""
+    from scn.ingest.pipeline import ingest_file
+    from tests.support.corpus import posts, row
+
+    reads: list[int] = []
+    real = key_index.scratch
+
+    def counting():
+        reads.append(1)
+        return real()
+    rng = np.random.default_rng(4)
+    with override(home=tmp_path / "home", pseudonym_key="k" * 40):
+        monkeypatch.setattr(key_index, "scratch", counting)
+        files = []
+        for n in range(8):
+            path = tmp_path / f"f{n}.csv"
+            path.write_bytes(posts(*[row(int(i)) for i in rng.integers(1, 400, 120)]))
+            files.append(path)
+        for n, path in enumerate([*files[:5], files[1], *files[5:], files[6]]):
+            ingest_file("social", path, city_id="london")
+            if n == 3:
+                _write("posts", _posts([f"x:{i}" for i in range(9000, 9050)]), "0123456789abcdef")
+        asks = len(reads)
+        probe = _posts([f"x:{i}" for i in range(0, 460)] + ["x:9001", "x:99999", None])
+        assert in_lake("posts", ["post_key"], probe).tolist() == _semi_join("posts", ["post_key"], probe).tolist()
+    # one query a file asked about (its digests; the first file is not: the table did not exist), and parts read
+    # back only for the first file's and the other writer's: 11 (told nothing, the index reads every part: 17)
+    assert asks <= 12
