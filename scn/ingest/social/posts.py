@@ -53,6 +53,10 @@ _H = r"[\pL\pN\pM\p{Pc}]"  # a handle character: letters, digits, combining mark
 HANDLE = rf"{_H}+(?:\p{{Cf}}+{_H}+)*"  # format characters (zero-width space, joiners) may split a handle
 LINK_HANDLE = rf"{_H}+(?:(?:\p{{Cf}}|[.\-])+{_H}+)*"  # an account in a link may hold dots and hyphens
 MENTION = rf"(^|[^\pL\pN\pM\p{{Pc}}])[{AT}]\p{{Cf}}*{HANDLE}"
+# Where no at sign follows a handle character (an e-mail address, ``a@b``), every at sign starts a mention or is at
+# the start: MENTION is then the same as the bare pattern, which RE2 replaces without its (4x slower) capture.
+BARE_MENTION = rf"[{AT}]\p{{Cf}}*{HANDLE}"
+GLUED_AT = rf"{_H}[{AT}]"
 SOCIAL_HOSTS = (r"(?:t|telegram)\.me|telegram\.dog|(?:facebook|fb|instagram|twitter|x|tiktok|threads|youtube|vk|"
                 r"linkedin)\.com|fb\.me|threads\.net|youtu\.be|bsky\.app")
 PROFILE_LINK = (rf"(?i)((?:^|[^\pL\pN\pM\p{{Pc}}.\-])(?:https?://)?(?:[a-z0-9\-]+\.)*(?:{SOCIAL_HOSTS})/"
@@ -119,9 +123,19 @@ def _links(arr: pa.Array) -> pa.Array:
 def _mask(arr: pa.Array) -> pa.Array:
     """Mentions (RE2), then profile links (found by RE2, masked by Python); each only on rows that hold an at
     sign or a slash at all."""
-    arr = _where(arr, pc.match_substring_regex(arr, pattern=f"[{AT}]"),
-                 lambda sub: pc.replace_substring_regex(sub, pattern=MENTION, replacement=r"\1@user"))
+    arr = _where(arr, pc.match_substring_regex(arr, pattern=f"[{AT}]"), _mentions)
     return _where(arr, pc.match_substring(arr, pattern="/"), _links)
+
+
+def _mentions(arr: pa.Array) -> pa.Array:
+    """``MENTION`` -> ``\\1@user``: the bare pattern, and MENTION itself on the rows where an at sign follows a
+    handle character."""
+    bare = pc.replace_substring_regex(arr, pattern=BARE_MENTION, replacement="@user")
+    glued = pc.fill_null(pc.match_substring_regex(arr, pattern=GLUED_AT), False)
+    if not pc.any(glued).as_py():
+        return bare
+    exact = pc.replace_substring_regex(pc.filter(arr, glued), pattern=MENTION, replacement=r"\1@user")
+    return pc.replace_with_mask(bare, glued, exact)
 
 
 def normal_handles(author: pd.Series) -> pd.Series:
@@ -138,10 +152,20 @@ def mask_mentions(text: pd.Series, author: pd.Series | None = None) -> pd.Series
     the NFKC form without format characters still holds a handle, that form is stored, masked. Only non-ASCII
     rows can hide one that way, so only they are normalised.
     """
-    original = large_strings(text)
+    codes = pc.dictionary_encode(large_strings(text))  # each distinct text masked once (retweets, copypasta)
+    masked, probe = _masked_and_probe(codes.dictionary)
+    masked, probe = pc.take(masked, codes.indices), pc.take(probe, codes.indices)
+    out = _series(masked, text.index)
+    if author is not None:
+        out = _mask_own_handle(out, probe, normal_handles(author))
+    return out
+
+
+def _masked_and_probe(original: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """(the texts masked, their lower-cased normal form: what the author's handle is looked for in)."""
     masked = _mask(original)
     special = _not_ascii(original)
-    probe = pc.utf8_lower(masked)  # what the author's handle is looked for in
+    probe = pc.utf8_lower(masked)
     if pc.any(special).as_py():
         sub = pc.filter(masked, special)
         normal = _normal(sub)
@@ -152,10 +176,7 @@ def mask_mentions(text: pd.Series, author: pd.Series | None = None) -> pd.Series
             masked = pc.replace_with_mask(masked, special, sub)
             normal = _normal(sub)
         probe = pc.replace_with_mask(probe, special, pc.utf8_lower(normal))
-    out = _series(masked, text.index)
-    if author is not None:
-        out = _mask_own_handle(out, probe, normal_handles(author))
-    return out
+    return masked, probe
 
 
 def _mask_own_handle(text: pd.Series, probe: pa.Array, handle: pd.Series) -> pd.Series:
