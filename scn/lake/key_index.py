@@ -55,7 +55,8 @@ class _KeyIndex:
         if new:
             with scratch() as con:
                 got = con.execute(f"select {_halves('d')} from (select {digest_sql(self.keys, 'l')} as d from "
-                                  "read_parquet(?, union_by_name=true) l) where d is not null", [new]).fetchnumpy()
+                                  "read_parquet(?, union_by_name=true) l) where d is not null order by hi",
+                                  [new]).fetchnumpy()  # sorted by DuckDB's parallel sort: the set need not
             self.seen.add(got["hi"], got["lo"])
         self.stamps = now
 
