@@ -34,7 +34,11 @@ def file_stamp(path: Path) -> list[int]:
     """[size, mtime_ns, ctime_ns, inode] of a file. Any write to the file changes its ctime (which, unlike the
     mtime, cannot be set back by hand), and a file replaced by another has another inode: equal stamps mean
     the same bytes, short of a change to the clock or to the disk behind the file system's back."""
-    st = os.stat(path)
+    return stat_stamp(os.stat(path))
+
+
+def stat_stamp(st: os.stat_result) -> list[int]:
+    """``file_stamp`` of a file already stat-ed (a directory scan's entries)."""
     return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
 
 

@@ -17,6 +17,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from scn.ingest.model import Parsed, Source
+from scn.ingest.result import IngestError, first_line
 from scn.privacy.pseudonyms import PseudonymKeyError
 from scn.settings import restore_overrides, settings
 
@@ -60,13 +61,11 @@ def attempt(parse: Callable[[Source], Parsed], src: Source) -> Outcome:
 
 def _portable(outcome: Outcome) -> Outcome:
     """An outcome that survives pickling: the platform's own errors as they are, anything else as ParserCrash."""
-    from scn.ingest.result import IngestError
-
     if isinstance(outcome, IngestError | PseudonymKeyError):
         return type(outcome)(str(outcome))
     if isinstance(outcome, BaseException):
         log.debug("parser error in a worker", exc_info=outcome)
-        return ParserCrash(type(outcome).__name__, (str(outcome).splitlines() or [""])[0][:200])
+        return ParserCrash(type(outcome).__name__, first_line(outcome))
     return outcome
 
 

@@ -28,7 +28,7 @@ from scn.ingest.model import Parsed, Source
 from scn.ingest.parse_pool import Outcome, ParserCrash, attempt, parsed_in_order
 from scn.ingest.parsers import PARSERS
 from scn.ingest.readers import ROW, Progress
-from scn.ingest.result import IngestError, IngestResult, printable
+from scn.ingest.result import IngestError, IngestResult, first_line, printable
 from scn.ingest.survey import is_codebook
 from scn.lake import LAKE_SCHEMAS, as_table
 from scn.lake import key_index as lake_keys
@@ -42,15 +42,15 @@ LINK_REFUSED = "a symbolic link: refused (put the file itself in the inbox)"
 log = logging.getLogger(__name__)
 
 
-def archive(path: Path, sha256: str | None = None) -> tuple[str, Path]:
+def archive(path: Path) -> tuple[str, Path]:
     """Copy the original, then name the copy by the hash of its own bytes: ``archive/<sha[:2]>/<sha>/<name>``
-    (once; 0400 in 0700 folders; ``name`` printable: bytes that are not UTF-8 become ``\\xff`` escapes). Everything after reads the copy, so the archive is exactly the bytes ingested.
+    (once; 0400 in 0700 folders; ``name`` printable: bytes that are not UTF-8 become ``\\xff`` escapes).
+    Everything after reads the copy, so the archive is exactly the bytes ingested; a hash the caller took earlier
+    is never used (the file may have changed since).
 
     A symbolic link is never followed (``O_NOFOLLOW``: IngestError); a file that changes while it is copied (still
-    being written) is refused with IngestError and nothing is archived. ``sha256`` (a hash the caller took
-    earlier) is ignored: the file may have changed since.
+    being written) is refused with IngestError and nothing is archived.
     """
-    del sha256
     root = lake.private_dir(paths().archive)
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
@@ -206,9 +206,8 @@ def _check_key(kind: str, path: Path) -> None:
 
 
 def _unexpected(src: Source, exc: BaseException) -> str:
-    detail = (str(exc).splitlines() or [""])[0][:200]
     name = exc.type_name if isinstance(exc, ParserCrash) else type(exc).__name__  # raised in a worker
-    return f"{src.name}: unexpected error {name}: {detail}"
+    return f"{src.name}: unexpected error {name}: {first_line(exc)}"
 
 
 def prepare(kind: str, path: Path, city_id: str | None = None, progress: Progress = None,
@@ -246,14 +245,6 @@ def conclude(src: Source, outcome: Outcome) -> IngestResult:
     return load(src, outcome)
 
 
-def run(kind: str, path: Path, city_id: str | None = None, progress: Progress = None,
-        sha256: str | None = None, options: dict[str, Any] | None = None) -> IngestResult:
-    """``ingest_file``; ``sha256`` (a hash the caller took) is not trusted: the archive hashes its own copy."""
-    del sha256
-    src = prepare(kind, path, city_id, progress, options)
-    return conclude(src, attempt(_parse, src))
-
-
 def load(src: Source, parsed: Parsed) -> IngestResult:
     """Deduplicate ``parsed`` against the lake, write its new rows (part ``src.sha256[:16]``), quarantine its
     rejects and log the counts, as one step under the lake's writer lock (file ingest and collected pages alike)."""
@@ -283,7 +274,8 @@ def ingest_file(kind: str, path: Path, city_id: str | None = None,
                 progress: Progress = None, options: dict[str, Any] | None = None) -> IngestResult:
     """Archive, read, validate, pseudonymise and load one file; raise IngestError when it cannot be used at all.
     ``options``: the family's flags (``value_columns``; ``category``, ``hate``)."""
-    return run(kind, path, city_id, progress, options=options)
+    src = prepare(kind, path, city_id, progress, options)
+    return conclude(src, attempt(_parse, src))
 
 
 def inbox_entries(kind: str) -> tuple[list[Path], list[tuple[Path, str]]]:

@@ -22,6 +22,11 @@ def printable(text: object) -> str:
     return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), s)
 
 
+def first_line(exc: BaseException, limit: int = 200) -> str:
+    """An exception's message as recorded for an unforeseen error: its first line, at most ``limit`` characters."""
+    return (str(exc).splitlines() or [""])[0][:limit]
+
+
 class IngestError(Exception):
     """A file that cannot be used at all; the message is one line naming the file and the problem (always
     printable: see ``printable``)."""

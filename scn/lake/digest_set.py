@@ -1,9 +1,9 @@
 """A set of 128-bit digests (two uint64 halves) that grows by batches and answers membership for a batch at once.
 
 Held as a few runs sorted by the high half, whose sizes at least double from newest to oldest (a new batch is
-merged into the runs no larger than twice its size, a linear merge): adding n digests in batches
-costs O(n log n) in all, asking m digests O(m log n) per run, and no hash table is rebuilt per question (which is what asking DuckDB ``d in (select ...)``
-did: its cost grew with the set, once per file).
+merged into the runs no larger than twice its size, a linear merge): adding n digests in batches costs
+O(n log n) in all, asking m digests O(m log n) per run, and no hash table is rebuilt per question (which is what
+asking DuckDB ``d in (select ...)`` did: its cost grew with the set, once per file).
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ class DigestSet:
     """Digests added in batches; ``contains`` answers for a batch."""
 
     def __init__(self) -> None:
-        self.runs: list[tuple[np.ndarray, np.ndarray]] = []  # sorted by (hi, lo); oldest (largest) first
+        self.runs: list[tuple[np.ndarray, np.ndarray]] = []  # (hi, lo) sorted by hi; oldest (largest) first
 
     def __len__(self) -> int:
         return sum(len(hi) for hi, _ in self.runs)
@@ -60,8 +60,9 @@ class DigestSet:
 
     def contains(self, hi: np.ndarray, lo: np.ndarray) -> np.ndarray:
         """True where (hi[i], lo[i]) was added."""
-        order = np.argsort(np.asarray(hi, np.uint64))
-        hi, lo = np.asarray(hi, np.uint64)[order], np.asarray(lo, np.uint64)[order]
+        hi, lo = np.asarray(hi, np.uint64), np.asarray(lo, np.uint64)
+        order = np.argsort(hi)
+        hi, lo = hi[order], lo[order]
         found = np.zeros(len(hi), dtype=bool)
         for run in self.runs:
             todo = np.flatnonzero(~found)

@@ -3,8 +3,10 @@
 Ingest drops a file's rows whose key is already in the lake. Asking the lake's Parquet parts each time reads every
 key of the table once per file: on the large world (10M posts, 289 files) that was half of ingest. The index reads
 each part's keys once, as 128-bit MD5 numbers of the key (DuckDB ``md5_number``, 16 bytes a row, held in a
-``DigestSet`` of sorted NumPy runs), and later reads only the parts that are new since. A part that changed or vanished (a re-ingested file's part merged, a part
-removed) makes it read every part again, so the answer is always the lake's as it is on disk.
+``DigestSet`` of sorted NumPy runs), and later reads only the parts that are new since; a part ingest writes itself
+is not even read (``written``: its keys are those it just asked about). A part that changed or vanished (a part
+removed, or rewritten behind the index's back) makes it read every part again, so the answer is always the lake's
+as it is on disk.
 
 The index is per process and per table folder (another ``SCN_HOME`` is another index; the least recently used of
 more than ``KEEP`` is dropped), never shared with a forked child; callers hold the lake's writer lock, as for any
@@ -21,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from scn.hashing import stat_stamp
 from scn.lake.digest_set import DigestSet
 from scn.lake.io import table_dir
 from scn.scratch import scratch
@@ -82,22 +85,20 @@ class _KeyIndex:
             return  # not the frame last asked about: the part will be read
         _, at, hi, lo = self.asked
         self.asked = None
-        st = part.stat()
         keep = np.isin(at, rows)
         self.seen.add(hi[keep], lo[keep])
-        self.stamps[part.name] = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+        self.stamps[part.name] = stat_stamp(part.stat())
 
 
 def _part_stamps(folder: Path) -> dict[str, list[int]]:
-    """Part name -> [size, mtime_ns, ctime_ns, inode] (``scn.hashing.file_stamp``) of the table's parts: one
-    directory scan and one stat a part (this runs once per ingested file, over every part)."""
+    """Part name -> ``scn.hashing.stat_stamp`` of the table's parts: one directory scan and one stat a part (this
+    runs once per ingested file, over every part)."""
     stamps: dict[str, list[int]] = {}
     try:
         with os.scandir(folder) as entries:
             for e in entries:
                 if e.name.startswith("part-") and e.name.endswith(".parquet") and e.is_file():
-                    st = e.stat()
-                    stamps[e.name] = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+                    stamps[e.name] = stat_stamp(e.stat())
     except FileNotFoundError:
         pass
     return stamps
