@@ -119,3 +119,8 @@ def memo_by_stamps(state: Path, key: object, compute: Callable[[], str]) -> str:
     value = compute()
     write_state(state, {"key": text, "value": value})
     return value
+
+
+def name_seed(name: str) -> int:
+    """A random generator's seed from a name (a city id): the same in every process and run, unlike ``hash``."""
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:4], "little")

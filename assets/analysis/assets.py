@@ -8,96 +8,18 @@ classifier's evaluation, which reads no city's data, is kept while its inputs ar
 
 import hashlib
 import json
-from collections.abc import Callable
-from dataclasses import dataclass
 from importlib import import_module
-from typing import TYPE_CHECKING
 
-from dagster import (
-    AssetExecutionContext,
-    AssetKey,
-    AssetRecordsFilter,
-    AssetsDefinition,
-    MaterializeResult,
-    MetadataValue,
-    asset,
-)
+from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, MaterializeResult, asset
 
 from assets.ingest.partitions import changed_cities
 from assets.keys import analysis_key, lake_key, warehouse_key
+from assets.per_city import per_city_result, recompute, scope
 from assets.resources import LakeResource
 from assets.retry import retry_policy, transient_only
 
-if TYPE_CHECKING:
-    import pandas as pd
-    import pyarrow as pa
-
 ROWS_TABLE = "correlation_rows"  # per-city rows of `correlations` before the network-wide adjustment
 RATES_TABLE = "correlation_rates"  # the per-city classifier error rates those rows were computed with
-
-
-def scope(context: AssetExecutionContext, deps: list[AssetKey]) -> tuple[list[str] | None, str]:
-    """The cities this run recomputes (None: every city) and why. Scoped only when the run carries the changed
-    cities and the asset's last result is current for every other city: no input was materialized since, other
-    than by this run or for a changed city (a run that failed half-way, a `--select` run of the marts)."""
-    cities = changed_cities(context.run.tags)
-    if cities is None:
-        return None, "every city (run not scoped)"
-    instance = context.instance
-    last = instance.fetch_materializations(context.asset_key, limit=1).records
-    if not last:
-        return None, "every city (never computed)"
-    for dep in deps:
-        since = instance.fetch_materializations(
-            AssetRecordsFilter(asset_key=dep, after_storage_id=last[0].storage_id), limit=10_000).records
-        for r in since:
-            if r.run_id != context.run_id and (r.partition_key is None or r.partition_key not in cities):
-                return None, f"every city ({dep.to_user_string()} changed since the last result)"
-    return sorted(cities), "changed cities only"
-
-
-@dataclass(frozen=True)
-class Recomputed:
-    """A per-city table after ``recompute``: the whole table, the cities computed, how many kept, and why."""
-    frame: "pa.Table"
-    computed: list[str]
-    kept: int
-    reason: str
-
-
-def recompute(name: str, cities: list[str] | None, reason: str, compute: Callable[..., "pd.DataFrame"],
-              order: list[str], widen: Callable[[], set[str]] | None = None) -> Recomputed:
-    """The per-city table ``name``: ``compute(cities=...)`` for ``cities`` (with ``widen()``'s, cities whose
-    other inputs changed) and every other city's rows kept from the lake table ``name`` as the last run left
-    it, merged in ``order``; every city recomputed when ``cities`` is None or there is no previous table.
-    Inside the lake's scope."""
-    import pyarrow as pa
-
-    from scn.analysis.tables import merge_cities, previous_table
-
-    previous = previous_table(name) if cities is not None else None
-    if cities is not None and previous is None:
-        cities, reason = None, "every city (no previous result)"
-    if cities is not None and widen is not None:
-        cities = sorted(set(cities) | widen())
-    fresh = compute(cities=cities)
-    if cities is None:
-        return Recomputed(pa.Table.from_pandas(fresh, preserve_index=False),
-                          sorted(set(fresh["city_id"].astype(str))) if "city_id" in fresh else [], 0, reason)
-    kept = 0 if previous is None else len(set(previous["city_id"].to_pylist()) - set(cities))
-    return Recomputed(merge_cities(previous, fresh, cities, order), cities, kept, reason)
-
-
-def _result(frame, computed: list[str] | None, kept: int, reason: str, preview: bool = True,
-            extra: dict | None = None) -> MaterializeResult:
-    meta: dict = {"rows": len(frame), "scope": reason, "cities_kept": kept}
-    if computed is not None:
-        meta["cities_computed"] = MetadataValue.json(computed)
-    if "city_id" in frame.column_names and len(frame):
-        meta["cities"] = len(set(frame["city_id"].to_pylist()))
-    if preview and len(frame):
-        meta["preview"] = MetadataValue.md(frame.slice(0, 10).to_pandas().astype(str).to_markdown(index=False))
-    return MaterializeResult(metadata={**meta, **(extra or {})})
 
 
 def _per_city_asset(name: str, deps: list[AssetKey], description: str) -> AssetsDefinition:
@@ -112,7 +34,7 @@ def _per_city_asset(name: str, deps: list[AssetKey], description: str) -> Assets
             done = recompute(name, *scope(context, deps), getattr(tables, name), tables.PER_CITY[name])
         lake.replace_table(name, done.frame)
         context.log.info(f"{name}: computed {len(done.computed)} cities ({done.reason}), kept {done.kept}")
-        return _result(done.frame, done.computed, done.kept, done.reason)
+        return per_city_result(done.frame, done.computed, done.kept, done.reason)
 
     return _asset
 
@@ -149,7 +71,7 @@ def correlations(context: AssetExecutionContext, lake: LakeResource) -> Material
     lake.replace_table("correlations", frame)
     context.log.info(f"correlations: computed {len(done.computed)} cities ({done.reason}), kept {done.kept}; "
                      "adjusted over all")
-    return _result(frame, done.computed, done.kept, done.reason)
+    return per_city_result(frame, done.computed, done.kept, done.reason)
 
 
 def evaluation_inputs() -> str:
@@ -192,10 +114,10 @@ def classifier_eval(context: AssetExecutionContext, lake: LakeResource) -> Mater
         if changed_cities(context.run.tags) is not None and previous is not None and before is not None \
                 and before.value == inputs:
             context.log.info("classifier_eval: inputs unchanged, kept as it is")
-            return _result(previous, None, 0, "kept (inputs unchanged)", extra={"inputs": inputs, "reused": True})
+            return per_city_result(previous, None, 0, "kept (inputs unchanged)", extra={"inputs": inputs, "reused": True})
         frame = pa.Table.from_pandas(tables.classifier_evaluation(), preserve_index=False)
     lake.replace_table("classifier_eval", frame)
-    return _result(frame, None, 0, "computed", extra={"inputs": inputs, "reused": False})
+    return per_city_result(frame, None, 0, "computed", extra={"inputs": inputs, "reused": False})
 
 
 analysis_assets: list[AssetsDefinition] = [

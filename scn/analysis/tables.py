@@ -40,7 +40,7 @@ def warehouse_tables() -> set[str]:
     return set(frame["table_name"]) if len(frame) else set()
 
 
-def _city_filter(cities: list[str] | None) -> str:
+def city_filter(cities: list[str] | None) -> str:
     """A SQL ``where`` keeping the rows of ``cities`` (every row when None)."""
     if cities is None:
         return ""
@@ -59,7 +59,7 @@ def correlation_rows(max_lag: int = 3, cities: list[str] | None = None) -> pd.Da
         measured_rates,
     )
 
-    tables, where = warehouse_tables(), _city_filter(cities)
+    tables, where = warehouse_tables(), city_filter(cities)
     cell_month = read_warehouse(f"select * from cell_month{where}") if "cell_month" in tables else pd.DataFrame()
     area_panel = read_warehouse(f"select {', '.join(AREA_PANEL_COLUMNS)}, population from area_period{where} "
                                 "order by all") if "area_period" in tables else None
@@ -136,7 +136,7 @@ def alerts(cities: list[str] | None = None) -> pd.DataFrame:
     frames = []
     counts = pd.DataFrame()
     if "area_week" in warehouse_tables():  # the weekly counts dbt computes (weeks with posts in the area)
-        where = _city_filter(cities)
+        where = city_filter(cities)
         counts = read_warehouse("select city_id, area_code, period as week, flagged_posts from area_week "
                                 + (f"{where} and posts > 0" if where else "where posts > 0") + " order by all")
     if len(counts):
@@ -185,7 +185,7 @@ def risk(cities: list[str] | None = None) -> pd.DataFrame:
     """Areas ranked by empirical-Bayes smoothed rates of recent speech and hate crime per population, with
     exceedance probabilities, rank intervals and reasons (geo.risk); each city smoothed and ranked on its own
     rows, so ``cities`` limits the table to these cities (None: every city)."""
-    tables, where = warehouse_tables(), _city_filter(cities)
+    tables, where = warehouse_tables(), city_filter(cities)
     area_month = read_warehouse(f"select * from area_month{where}") if "area_month" in tables else None
     if area_month is None or area_month.empty:
         return pd.DataFrame(columns=RISK_COLUMNS)

@@ -28,21 +28,36 @@ def classifier_rates() -> pd.DataFrame:
     return published.rates_table(_pairs(), evaluation)
 
 
-def adjusted_counts() -> pd.DataFrame:
-    """Per city x official area x month: flagged posts raw and adjusted for the classifier's errors, with a 95%
-    interval and the rates' source (``scn.review.prevalence.adjusted_counts`` over the warehouse's
-    ``int_area_month_lang`` and the lake's ``classifier_rates``)."""
-    from scn.analysis.tables import read_warehouse, warehouse_tables
+ADJUSTED_KEYS = ["city_id", "area_code", "period"]  # the grain of ``adjusted_counts``, its rows' order
+
+
+def adjusting_rates() -> pd.DataFrame:
+    """The lake's ``classifier_rates`` (the rates ``adjusted_counts`` corrects with); empty when none."""
+    if lake.has_table("classifier_rates"):
+        return lake.read_table("classifier_rates")
+    return pd.DataFrame(columns=["city_id", "lang", "true_positives", "positives", "false_positives", "negatives",
+                                 "rates_source"])
+
+
+def adjusted_counts(cities: list[str] | None = None) -> pd.DataFrame:
+    """Per city x official area x month (of ``cities``; None: every city): flagged posts raw and adjusted for the
+    classifier's errors, with a 95% interval and the rates' source (``scn.review.prevalence.adjusted_counts``
+    over the warehouse's ``int_area_month_lang`` and the lake's ``classifier_rates``), in ``ADJUSTED_KEYS`` order.
+    Each city's draws come from a seed of its own id: its rows are the same whichever cities are computed with
+    it (a run scoped to the changed cities equals a run over every city)."""
+    from scn.analysis.tables import city_filter, read_warehouse, warehouse_tables
+    from scn.hashing import name_seed
     from scn.review.prevalence import COUNT_COLUMNS
     from scn.review.prevalence import adjusted_counts as adjust
 
-    keys = ["city_id", "area_code", "period"]
+    keys = ADJUSTED_KEYS
     empty = pd.DataFrame(columns=[*keys, *COUNT_COLUMNS])
     if "int_area_month_lang" not in warehouse_tables():
         return empty
-    counts = read_warehouse("select * from int_area_month_lang order by all")
-    rates = lake.read_table("classifier_rates") if lake.has_table("classifier_rates") else pd.DataFrame(
-        columns=["city_id", "lang", "true_positives", "positives", "false_positives", "negatives", "rates_source"])
-    frames = [adjust(part, rates, keys, seed=i) for i, (_, part) in enumerate(counts.groupby("city_id"))]
+    counts = read_warehouse(f"select * from int_area_month_lang{city_filter(cities)} order by all")
+    rates = adjusting_rates()
+    frames = [adjust(part, rates, keys, seed=name_seed(str(city)))
+              for city, part in counts.groupby("city_id", sort=True)]
     out = pd.concat(frames, ignore_index=True) if frames else empty
+    out = out.sort_values(keys, kind="stable", na_position="last").reset_index(drop=True)
     return out.astype({"city_id": "string", "area_code": "string", "period": "string", "rates_source": "string"})

@@ -246,7 +246,7 @@ def _metadata_by_changed_city(home: Path, key: str) -> dict[str, dict]:
 
 def test_analysis_recomputes_only_the_changed_city(story: dict) -> None:
     home = story["home"]
-    for key in ("analysis/alerts", "analysis/risk", "analysis/correlations"):
+    for key in ("analysis/alerts", "analysis/risk", "analysis/correlations", "analysis/adjusted_counts"):
         crime = _metadata_by_changed_city(home, key)["saida"]  # the crime file of Saida
         assert crime["cities_computed"] == ["saida"], (key, crime)
         assert crime["cities_kept"] >= 3, (key, crime)  # the other demo cities' rows taken as they were
