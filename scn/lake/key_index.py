@@ -4,7 +4,9 @@ Ingest drops a file's rows whose key is already in the lake. Asking the lake's P
 key of the table once per file: on the large world (10M posts, 289 files) that was half of ingest. The index reads
 each part's keys once, as 128-bit MD5 numbers of the key (DuckDB ``md5_number``, 16 bytes a row, held in a
 ``DigestSet`` of sorted NumPy runs), and later reads only the parts that are new since; a part ingest writes itself
-is not even read (``written``: its keys are those it just asked about). A part that changed or vanished (a part
+is not even read (``written``: its keys are those it just asked about). A process's first ask is answered by one
+join of the frame's keys with the parts' instead (0.35 s against 2.35 s to build the set, on the large world's
+9.9M posts): a run that ingests one file never builds the set; one that ingests more builds it at its second ask. A part that changed or vanished (a part
 removed, or rewritten behind the index's back) makes it read every part again, so the answer is always the lake's
 as it is on disk.
 
@@ -49,6 +51,7 @@ class _KeyIndex:
         self.stamps: dict[str, list[int]] = {}  # part name -> its file stamp (``_part_stamps``)
         self.seen = DigestSet()
         self.asked: tuple[pd.DataFrame, np.ndarray, np.ndarray, np.ndarray] | None = None  # the last frame asked
+        self.joined = False  # the first ask was answered by a join (``_joined``); later asks build the set
 
     def _refresh(self) -> None:
         now = _part_stamps(self.folder)
@@ -65,6 +68,9 @@ class _KeyIndex:
 
     def contains(self, frame: pd.DataFrame) -> np.ndarray:
         """True where the row's key is in the table (a NULL key part: never)."""
+        if not self.joined:
+            self.joined = True
+            return self._joined(frame)
         self._refresh()
         probe = frame[self.keys].astype("string").assign(_i=np.arange(len(frame)))
         with scratch() as con:
@@ -75,6 +81,22 @@ class _KeyIndex:
         out = np.zeros(len(frame), dtype=bool)
         out[at] = self.seen.contains(got["hi"], got["lo"])
         self.asked = (frame, at, got["hi"], got["lo"])
+        return out
+
+    def _joined(self, frame: pd.DataFrame) -> np.ndarray:
+        """``contains`` by one join of the frame's keys with every part's, as text (equal where their digests are;
+        a NULL key part matches nothing), without reading the keys into the set."""
+        out = np.zeros(len(frame), dtype=bool)
+        parts = [str(self.folder / p) for p in sorted(_part_stamps(self.folder))]
+        if not parts or not len(frame):
+            return out
+        probe = frame[self.keys].astype("string").assign(_i=np.arange(len(frame)))
+        on = " and ".join(f'l."{k}"::varchar = p."{k}"' for k in self.keys)
+        with scratch() as con:
+            con.register("probe", probe)
+            got = con.execute(f"select distinct p._i from probe p join read_parquet(?, union_by_name=true) l on {on}",
+                              [parts]).fetchnumpy()
+        out[got["_i"].astype(np.int64)] = True
         return out
 
     def written(self, asked: pd.DataFrame, rows: np.ndarray, part: Path) -> None:
