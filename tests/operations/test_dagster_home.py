@@ -115,11 +115,38 @@ def test_event_writes_skip_the_fsync_and_other_instances_read_them_at_once(tmp_p
             latest = reader.get_latest_materialization_event(AssetKey("scratch_table"))  # a fresh reader's view
             assert latest is not None and latest.asset_materialization.metadata["n"].value == n
         kept = dict(storage._engines)
-        assert kept, "the index file's connection is kept between transactions"
+        assert {"index", "some-run"} <= kept.keys(), "the index's and the last runs' connections are kept"
         storage._pid = os.getpid() + 1  # as in a forked child (a Celery worker): it opens its own connections
         with storage.index_connection() as conn:
             assert conn.exec_driver_sql("select count(*) from event_logs").scalar() >= 3
-        assert storage._pid == os.getpid() and storage._engines and storage._engines.keys() == kept.keys()
-        assert all(storage._engines[k] is not kept[k] for k in kept)
+        assert storage._pid == os.getpid() and list(storage._engines) == ["index"]  # the parent's: none used
+        assert storage._engines["index"] is not kept["index"]
         storage.dispose()
         assert not storage._engines
+
+
+def test_kept_run_files_are_bounded_and_read_by_others_while_open(tmp_path: Path) -> None:
+    """A process keeps the connections of its last ``KEPT_RUNS`` runs' files: their events sit in each file's
+    write-ahead log, which another instance reads at once; a file dropped from the kept ones, deleted events and a
+    wipe are each whole."""
+    from orchestration.sqlite_storage import KEPT_RUNS
+
+    with override(home=tmp_path), scn_instance() as writer, scn_instance() as reader:
+        storage = writer.event_log_storage
+        runs = [f"run-{n}" for n in range(KEPT_RUNS + 3)]
+        for n in range(3):
+            for run_id in runs:
+                storage.store_event(_entry(run_id, f"{run_id}/{n}"))
+                assert len([k for k in storage._engines if k != "index"]) <= KEPT_RUNS
+        for run_id in runs:
+            got = [e.user_message for e in reader.all_logs(run_id)]
+            assert got == [f"{run_id}/{n}" for n in range(3)], (run_id, got)
+        assert not (tmp_path / "dagster" / "history" / "runs" / f"{runs[0]}.db-wal").exists()  # dropped: checkpointed
+        storage.delete_events(runs[-1])
+        assert reader.all_logs(runs[-1]) == [] and len(reader.all_logs(runs[-2])) == 3
+        storage.store_event(_entry(runs[-1], "after"))
+        assert [e.user_message for e in reader.all_logs(runs[-1])] == ["after"]
+        storage.wipe()  # removes the run files (another instance that had opened one would find it empty)
+        assert all(writer.all_logs(r) == [] for r in runs)
+        storage.store_event(_entry(runs[0], "after the wipe"))
+        assert [e.user_message for e in writer.all_logs(runs[0])] == ["after the wipe"]
