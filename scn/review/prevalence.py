@@ -7,6 +7,8 @@ Arrays and frames in, numbers out; no I/O."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
@@ -20,8 +22,38 @@ def adjusted(p_obs: np.ndarray | float, tpr: np.ndarray | float, fpr: np.ndarray
     classifier does no better than chance on the sample, so nothing can be corrected)."""
     p_obs, tpr, fpr = (np.asarray(v, dtype="float64") for v in (p_obs, tpr, fpr))
     gap = tpr - fpr
-    out = np.divide(p_obs - fpr, gap, out=np.full(np.broadcast(p_obs, gap).shape, np.nan), where=gap > 0)
-    return np.clip(out, 0.0, 1.0)
+    out = np.subtract(p_obs, fpr, out=np.empty(np.broadcast(p_obs, tpr, fpr).shape))  # one array, worked in place
+    usable = gap > 0
+    np.divide(out, gap, out=out, where=usable)
+    np.copyto(out, np.nan, where=~usable)
+    np.clip(out, 0.0, 1.0, out=out)
+    return out if out.ndim else out[()]
+
+
+def percentiles(draws: np.ndarray, qs: Sequence[float]) -> list[np.ndarray]:
+    """``np.nanpercentile(draws, q, axis=0)`` for each ``q`` of ``qs``, equal to it value for value: each column
+    sorted once (nan last) and numpy's 'linear' method applied to its valid draws, for every column at once
+    (nanpercentile goes column by column in Python: ~65 us a column and a percentile)."""
+    ordered = np.sort(draws.T, axis=1)  # a column's draws in a row, nan last
+    n = draws.shape[0] - np.isnan(ordered).sum(axis=1)  # valid draws per column
+    rows = np.arange(len(ordered))
+    out = []
+    for q in qs:
+        virtual = (n - 1) * np.true_divide(q, 100.0)  # numpy's virtual index, (n - 1) x quantile
+        previous = np.floor(virtual)
+        top, below = virtual >= n - 1, virtual < 0
+        previous[top] = -1  # as numpy: the last valid draw on both sides
+        after = np.where(top, -1, previous + 1)
+        previous[below] = after[below] = 0
+        gamma = virtual - previous
+        previous = np.where(previous < 0, n + previous, previous).astype(np.intp)
+        after = np.where(after < 0, n + after, after).astype(np.intp)
+        a, b = ordered[rows, previous], ordered[rows, after]
+        diff = b - a  # numpy's _lerp, operation for operation
+        value = a + diff * gamma
+        np.subtract(b, diff * (1 - gamma), out=value, where=gamma >= 0.5)
+        out.append(value)
+    return out
 
 
 def rates(true_flag: np.ndarray, pred_flag: np.ndarray, weights: np.ndarray | None = None
@@ -60,8 +92,7 @@ def adjusted_prevalence(counts: pd.DataFrame, true_flag: np.ndarray, pred_flag: 
     valid = ~np.isnan(boot).all(axis=0)
     low, high = np.full(len(posts), np.nan), np.full(len(posts), np.nan)
     if valid.any():
-        low[valid] = np.nanpercentile(boot[:, valid], lo, axis=0)
-        high[valid] = np.nanpercentile(boot[:, valid], hi, axis=0)
+        low[valid], high[valid] = percentiles(boot[:, valid], (lo, hi))
     out = counts.copy()
     out["raw_prevalence"], out["adjusted_prevalence"], out["ci_low"], out["ci_high"] = raw, point, low, high
     out["adjusted_flagged"] = point * posts
@@ -119,7 +150,7 @@ def adjusted_counts(counts: pd.DataFrame, rates_by_lang: pd.DataFrame, keys: lis
     ok = ~np.isnan(sums).all(axis=0)
     low, high = np.full(sums.shape[1], np.nan), np.full(sums.shape[1], np.nan)
     if ok.any():
-        low[ok], high[ok] = (np.nanpercentile(sums[:, ok], q, axis=0) for q in (lo, hi))
+        low[ok], high[ok] = percentiles(sums[:, ok], (lo, hi))
     source = pd.Series(np.where(usable, m["rates_source"].fillna("none").astype(str), "none"))
     agg = pd.DataFrame({"g": group, "posts": posts, "flagged_posts": flagged, "adjusted_flagged_posts": point,
                         "source": source}).groupby("g", sort=True)
