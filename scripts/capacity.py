@@ -25,7 +25,7 @@ checkout, so clone it and put the clone first on PYTHONPATH (the script refuses 
 
 CPU seconds hardly depend on what else runs, so sequences of points may be measured side by side and merged
 (only results of the same commit merge). The fit is checked against the recorded `make bench SIZE=large` run
-(``RECORDED``: bench-results/large-2026-12-04d.json, 30 cities, 9.9M posts, with CPU seconds).
+(``RECORDED``: bench-results/large-2026-12-05c.json, 30 cities, 9.9M posts, with CPU seconds).
 """
 
 from __future__ import annotations
@@ -221,9 +221,8 @@ def kind(f: dict, cities: int = 160, posts: int = 24_000_000) -> str:
 
 
 # the recorded `make bench SIZE=large` run the fits are checked against, and what it was
-RECORDED = ("large-2026-12-04d.json", "run D, the code of cef09f9: the product code these points measure (what "
-            "changed since is the capacity worlds' text duplication, 472196a, the demo world's size guard, 056c306, "
-            "and a file copy, aa6e450)")
+RECORDED = ("large-2026-12-05c.json", "run I, the code of 90c8bc6: the product code these points measure (its cold "
+            "stages compute every asset, the review tables included)")
 
 
 def recorded_check(fits: dict) -> dict | None:
