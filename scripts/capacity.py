@@ -257,7 +257,7 @@ def markdown(result: dict) -> str:
     inc_fit = "incremental" in fits  # and fitted (4 points or more)
     lines = [
         f"Measured {result['date'][:16].replace('T', ' ')} UTC with `scripts/capacity.py` "
-        + (f"(points in {result['runs']} sequences run side by side) " if result.get("runs", 1) > 1 else "")
+        + (f"(points from {result['runs']} sequences, merged) " if result.get("runs", 1) > 1 else "")
         + f"on {m['cpus']} cores, {m['ram_gb']} GiB, "
         f"Python {m['python']}; code: commit {code.get('commit', '?')[:12]}"
         + (f" plus changes to {', '.join(code['dirty'])}" if code.get("dirty") else " (clean clone)")
