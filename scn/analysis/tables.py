@@ -5,6 +5,9 @@ assets/analysis/ call them and store the results as lake tables that the serving
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+
 import duckdb
 import pandas as pd
 import pyarrow as pa
@@ -22,6 +25,7 @@ from scn.settings import h3_resolution, paths
 ALERT_COLUMNS = ["city_id", "alert_type", "area_code", "period", "score", "evidence", "first_seen", "last_seen"]
 ALERT_ORDER = ["city_id", "alert_type", "period", "area_code"]
 RISK_ORDER = ["city_id", "rank"]
+ALERT_THREADS = 2  # cities whose near-duplicates are searched at once (two cores)
 # per-city tables: recomputed for the changed cities only, the other cities' rows kept (name -> stable sort order)
 PER_CITY = {"alerts": ALERT_ORDER, "risk": RISK_ORDER}
 
@@ -147,22 +151,12 @@ def alerts(cities: list[str] | None = None) -> pd.DataFrame:
                 "period": bursts["week"], "score": bursts["score"].astype(float),
                 "evidence": bursts["evidence"].astype(str), "first_seen": pd.NaT, "last_seen": pd.NaT}))
     if lake.has_table("posts"):
-        # one city at a time (clusters never cross cities): peak memory is one city's texts, not the network's
-        per_city = []
+        # city by city (clusters never cross cities), ALERT_THREADS cities at a time: peak memory is that many
+        # cities' texts, not the network's; DuckDB, Arrow's regular expressions and numpy release the GIL
         wanted = None if cities is None else set(cities)
-        for city in sorted(lake.value_counts("posts", "city_id")):
-            if wanted is not None and city not in wanted:
-                continue
-            posts = lake.read_table("posts", ["post_key", "city_id", "created_at", "text", "author_pseudo"],
-                                    where="city_id = ?", params=[city])
-            labels = lake.read_table("posts_enriched", ["post_key", "label"], where="city_id = ?", params=[city])
-            # the classifier's labels: only hateful (or mobilising) near-duplicates can be a campaign
-            posts = posts.merge(labels.drop_duplicates("post_key"), on="post_key", how="left") if len(labels) \
-                else posts.assign(label=None)
-            found = coordinated_posting(posts)
-            del posts
-            if len(found):
-                per_city.append(found)
+        todo = [c for c in sorted(lake.value_counts("posts", "city_id")) if wanted is None or c in wanted]
+        with ThreadPoolExecutor(max(1, min(ALERT_THREADS, os.cpu_count() or 1))) as pool:
+            per_city = [f for f in pool.map(_coordinated_in, todo) if len(f)]  # in city order, whatever finishes first
         coordinated = pd.concat(per_city, ignore_index=True) if per_city else pd.DataFrame()
         if len(coordinated):
             frames.append(pd.DataFrame({
@@ -179,6 +173,17 @@ def alerts(cities: list[str] | None = None) -> pd.DataFrame:
     out["first_seen"] = pd.to_datetime(out["first_seen"], utc=True)
     out["last_seen"] = pd.to_datetime(out["last_seen"], utc=True)
     return out.sort_values(ALERT_ORDER, kind="stable", ignore_index=True)
+
+
+def _coordinated_in(city: str) -> pd.DataFrame:
+    """``coordinated_posting`` over one city's posts, with the classifier's labels (only hateful or mobilising
+    near-duplicates can be a campaign)."""
+    posts = lake.read_table("posts", ["post_key", "city_id", "created_at", "text", "author_pseudo"],
+                            where="city_id = ?", params=[city])
+    labels = lake.read_table("posts_enriched", ["post_key", "label"], where="city_id = ?", params=[city])
+    posts = posts.merge(labels.drop_duplicates("post_key"), on="post_key", how="left") if len(labels) \
+        else posts.assign(label=None)
+    return coordinated_posting(posts)
 
 
 def risk(cities: list[str] | None = None) -> pd.DataFrame:

@@ -182,3 +182,32 @@ def test_the_re2_classes_hold_exactly_python_s_word_and_space_characters() -> No
         got = pc.match_substring_regex(arr, pattern=f"^{re2}$").to_numpy(zero_copy_only=False)
         want = np.fromiter((re.fullmatch(python, c) is not None for c in chars), bool, len(chars))
         assert np.array_equal(got, want), python
+
+
+def test_alerts_search_cities_side_by_side_and_find_each_city_s_own_campaign(tmp_path, monkeypatch) -> None:
+    """``tables.alerts`` searches two cities at a time (threads): every city's campaign, in city order, no cluster
+    across cities (the same text posted in two cities is two campaigns), and the same table as one at a time."""
+    from scn import lake
+    from scn.analysis import tables
+    from scn.settings import override
+
+    cities = ["beirut", "london", "mombasa", "oslo", "saida"]
+    frames = []
+    for n, city in enumerate(cities):
+        posts = _posts().assign(city_id=city)
+        if city == "oslo":
+            posts = posts.iloc[30:]  # no campaign here
+        frames.append(posts.assign(post_key=[f"{city}:{i}" for i in range(len(posts))],
+                                   created_at=posts["created_at"] + pd.Timedelta(days=n)))
+    posts = pd.concat(frames, ignore_index=True)
+    with override(home=tmp_path):
+        lake.write_part("posts", posts[["post_key", "city_id", "created_at", "text", "author_pseudo"]], "a")
+        lake.write_part("posts_enriched", posts[["post_key", "city_id", "label"]], "a")
+        tables_by = {}
+        for threads in (1, 2):
+            monkeypatch.setattr(tables, "ALERT_THREADS", threads)
+            tables_by[threads] = tables.alerts()
+    found = tables_by[2][tables_by[2]["alert_type"] == "coordinated"]
+    assert found["city_id"].tolist() == ["beirut", "london", "mombasa", "saida"]
+    assert (found["score"] == 10).all()  # ten accounts each: nothing merged across cities
+    pd.testing.assert_frame_equal(tables_by[1], tables_by[2])
