@@ -52,6 +52,7 @@ class Plan:
     runs: list[tuple[set[AssetKey], list[str] | None]] = field(default_factory=list)
     cities: list[str] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
+    scoped: bool = True  # the unpartitioned assets downstream may recompute ``cities`` only (every city if False)
 
 
 def run_pipeline(selection: str | None = None, raise_on_error: bool = False, publish: bool = True,
@@ -74,7 +75,7 @@ def run_pipeline(selection: str | None = None, raise_on_error: bool = False, pub
         ok = True
         for keys, run_cities in plan.runs:
             tags = {"scn/trigger": "cli", "scn/incremental": "true", **range_tags(run_cities or [])}
-            if plan.cities:  # the unpartitioned assets downstream recompute these cities only
+            if plan.cities and plan.scoped:  # the unpartitioned assets downstream recompute these cities only
                 tags.update(changed_cities_tags(plan.cities))
             ok = _execute(instance, sorted(keys), tags, raise_on_error, selection)
             if not ok:
@@ -270,6 +271,8 @@ def plan_incremental(instance: DagsterInstance, cities: list[str]) -> Plan:
         return Plan()
     plan = _plan_with_graph(cities, pending, relabel, settings_changed, stale, collecting, never, latest)
     plan.reasons[:0] = reasons
+    # a warehouse rebuilt whole changes every city's marts: the per-city analyses must not keep any city's rows
+    plan.scoped = not reasons
     return plan
 
 

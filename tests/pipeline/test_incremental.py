@@ -299,3 +299,25 @@ def test_changed_settings_recompute_every_city(story: dict) -> None:
     assert step["marts"] != before["marts"] and step["snapshot"] != before["snapshot"]  # the settings matter here
     assert partitions(step) == {k.split("/")[1] for k in before["parts"]}  # every city's partitions
     assert "nothing new" in again["stdout"] and again["materialized"] == set()  # recorded: not recomputed twice
+
+
+def test_a_warehouse_rebuilt_whole_is_not_analysed_for_the_new_file_s_city_only(
+        story: dict, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A copied home (its warehouse rebuilt whole: every city's marts may change, e.g. a changed dbt project)
+    with a new file for one city: the run that rebuilds the warehouse recomputes every city's analyses and adjusted
+    counts, not only that city's, and carries no changed-cities tag."""
+    from assets.ingest.partitions import CHANGED_CITIES_TAG
+
+    home = tmp_path_factory.mktemp("rebuilt") / "home"
+    shutil.copytree(story["home"], home, symlinks=True)
+    crimes = read_city(home, "crime", "saida").head(50).copy()
+    crimes["id"] = "SAI-WHOLE-" + pd.Series(range(len(crimes))).astype(str).str.zfill(6)
+    write_rows(crimes, home / "inbox" / "crime" / "saida" / "crimes-zz-whole.csv")
+    step = run_and_record(home, env=SETTINGS)
+    assert "the warehouse was not built whole" in step["stdout"] and partitions(step) == {"saida"}
+    with scn_home(home), DagsterInstance.get() as instance:
+        for key in ("analysis/alerts", "analysis/risk", "analysis/correlations", "analysis/adjusted_counts"):
+            record = instance.fetch_materializations(AssetKey(key.split("/")), limit=1).records[0]
+            meta = {k: v.value for k, v in record.asset_materialization.metadata.items()}
+            assert meta["cities_kept"] == 0 and len(meta["cities_computed"]) >= 4, (key, meta)
+            assert CHANGED_CITIES_TAG not in instance.get_run_by_id(record.run_id).tags
