@@ -74,8 +74,7 @@ class ScnSqliteEventLogStorage(SqliteEventLogStorage):
                                    connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS}, pool_size=1, max_overflow=2)
             event.listen(engine, "connect", _pragmas)
         self._engines[shard] = engine  # the most recently used last
-        runs = [k for k in self._engines if k != INDEX_SHARD_NAME]
-        for old in runs[:-KEPT_RUNS]:  # under the lock: no connection of theirs is in use
+        for old in self._run_shards()[:-KEPT_RUNS]:  # under the lock: no connection of theirs is in use
             self._engines.pop(old).dispose()
         return engine
 
@@ -105,9 +104,13 @@ class ScnSqliteEventLogStorage(SqliteEventLogStorage):
         self._close_runs()
         super().delete_events(run_id)
 
+    def _run_shards(self) -> list[str]:
+        """The kept run files, least recently used first."""
+        return [k for k in self._engines if k != INDEX_SHARD_NAME]
+
     def _close_runs(self) -> None:
         with self._db_lock:
-            for shard in [k for k in self._engines if k != INDEX_SHARD_NAME]:
+            for shard in self._run_shards():
                 self._engines.pop(shard).dispose()
 
     def dispose(self) -> None:

@@ -3,6 +3,8 @@
 adjusted counts use) and ``adjusted_counts`` (flagged posts per city x area x month, raw and adjusted), which a
 run scoped to the changed cities recomputes for those cities and for those whose error rates changed only."""
 
+from functools import partial
+
 from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, MaterializeResult, asset
 
 from assets.keys import analysis_key, lake_key, warehouse_key
@@ -45,8 +47,9 @@ def adjusted_counts(context: AssetExecutionContext, lake: LakeResource) -> Mater
 
     with lake.scope():
         rates = tables.adjusting_rates()
-        done = recompute("adjusted_counts", *scope(context, ADJUSTED_DEPS), tables.adjusted_counts,
-                         tables.ADJUSTED_KEYS, widen=lambda: cities_differing(previous_table(ADJUSTED_RATES), rates))
+        done = recompute("adjusted_counts", *scope(context, ADJUSTED_DEPS),
+                         partial(tables.adjusted_counts, rates=rates), tables.ADJUSTED_KEYS,
+                         widen=lambda: cities_differing(previous_table(ADJUSTED_RATES), rates))  # rates read once
     lake.replace_table("adjusted_counts", done.frame)
     lake.replace_table(ADJUSTED_RATES, rates)
     context.log.info(f"adjusted_counts: computed {len(done.computed)} cities ({done.reason}), kept {done.kept}")

@@ -6,9 +6,9 @@ each part's keys once, as 128-bit MD5 numbers of the key (DuckDB ``md5_number``,
 ``DigestSet`` of sorted NumPy runs), and later reads only the parts that are new since; a part ingest writes itself
 is not even read (``written``: its keys are those it just asked about). A process's first ask is answered by one
 join of the frame's keys with the parts' instead (0.35 s against 2.35 s to build the set, on the large world's
-9.9M posts): a run that ingests one file never builds the set; one that ingests more builds it at its second ask. A part that changed or vanished (a part
-removed, or rewritten behind the index's back) makes it read every part again, so the answer is always the lake's
-as it is on disk.
+9.9M posts): a run that ingests one file never builds the set; one that ingests more builds it at its second
+ask. A part that changed or vanished (a part removed, or rewritten behind the index's back) makes it read every
+part again, so the answer is always the lake's as it is on disk.
 
 The index is per process and per table folder (another ``SCN_HOME`` is another index; the least recently used of
 more than ``KEEP`` is dropped), never shared with a forked child; callers hold the lake's writer lock, as for any
@@ -72,7 +72,7 @@ class _KeyIndex:
             self.joined = True
             return self._joined(frame)
         self._refresh()
-        probe = frame[self.keys].astype("string").assign(_i=np.arange(len(frame)))
+        probe = self._probe(frame)
         with scratch() as con:
             con.register("probe", probe)
             got = con.execute(f"select _i, {_halves('d')} from (select _i, {digest_sql(self.keys, 'p')} as d "
@@ -83,6 +83,10 @@ class _KeyIndex:
         self.asked = (frame, at, got["hi"], got["lo"])
         return out
 
+    def _probe(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """The frame's key columns as text, with each row's position (``_i``)."""
+        return frame[self.keys].astype("string").assign(_i=np.arange(len(frame)))
+
     def _joined(self, frame: pd.DataFrame) -> np.ndarray:
         """``contains`` by one join of the frame's keys with every part's, as text (equal where their digests are;
         a NULL key part matches nothing), without reading the keys into the set."""
@@ -90,7 +94,7 @@ class _KeyIndex:
         parts = [str(self.folder / p) for p in sorted(_part_stamps(self.folder))]
         if not parts or not len(frame):
             return out
-        probe = frame[self.keys].astype("string").assign(_i=np.arange(len(frame)))
+        probe = self._probe(frame)
         on = " and ".join(f'l."{k}"::varchar = p."{k}"' for k in self.keys)
         with scratch() as con:
             con.register("probe", probe)

@@ -39,10 +39,11 @@ def adjusting_rates() -> pd.DataFrame:
                                  "rates_source"])
 
 
-def adjusted_counts(cities: list[str] | None = None) -> pd.DataFrame:
+def adjusted_counts(cities: list[str] | None = None, rates: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per city x official area x month (of ``cities``; None: every city): flagged posts raw and adjusted for the
     classifier's errors, with a 95% interval and the rates' source (``scn.review.prevalence.adjusted_counts``
-    over the warehouse's ``int_area_month_lang`` and the lake's ``classifier_rates``), in ``ADJUSTED_KEYS`` order.
+    over the warehouse's ``int_area_month_lang`` and ``rates``, the lake's ``classifier_rates`` when None), in
+    ``ADJUSTED_KEYS`` order.
     Each city's draws come from a seed of its own id: its rows are the same whichever cities are computed with
     it (a run scoped to the changed cities equals a run over every city)."""
     from scn.analysis.tables import city_filter, read_warehouse, warehouse_tables
@@ -55,7 +56,7 @@ def adjusted_counts(cities: list[str] | None = None) -> pd.DataFrame:
     if "int_area_month_lang" not in warehouse_tables():
         return empty
     counts = read_warehouse(f"select * from int_area_month_lang{city_filter(cities)} order by all")
-    rates = adjusting_rates()
+    rates = adjusting_rates() if rates is None else rates
     frames = [adjust(part, rates, keys, seed=name_seed(str(city)))
               for city, part in counts.groupby("city_id", sort=True)]
     out = pd.concat(frames, ignore_index=True) if frames else empty

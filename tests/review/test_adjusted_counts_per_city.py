@@ -1,7 +1,7 @@
 """``adjusted_counts`` per city: a city's rows are the same whichever cities are computed with it, so a run scoped to
 the changed cities (the other cities' rows kept) equals a run over every city. The worlds below are built to break
 that: a city added whose id sorts first (it shifts every other city's position), a city computed alone, a city with
-no rows, and a change of one city's error rates without new posts, which only that city must be recomputed for."""
+no rows, ids with a quote and a non-ASCII letter, and a change of one city's error rates without new posts, which only that city must be recomputed for."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from scn.analysis.tables import cities_differing, merge_cities
 from scn.review import tables
 from tests.support.cli import scn_home
 
-CITIES = ["beirut", "london", "mombasa"]
+CITIES = ["beirut", "l'aquila", "london", "mombasa", "são-paulo"]  # a quote and a non-ASCII letter in ids
 
 
 def _counts(cities: list[str]) -> pd.DataFrame:
@@ -62,7 +62,7 @@ def _city(frame: pd.DataFrame, city: str) -> pd.DataFrame:
 def test_a_city_alone_gives_its_rows_of_every_city(home: Path) -> None:
     _world(home, CITIES)
     full = tables.adjusted_counts()
-    assert sorted(set(full["city_id"])) == CITIES and len(full) == 3 * 6 * 4
+    assert sorted(set(full["city_id"])) == CITIES and len(full) == len(CITIES) * 6 * 4
     assert (full["adjusted_high"] > full["adjusted_low"]).all()  # the draws ran: an interval, not a point
     for city in CITIES:
         alone = tables.adjusted_counts([city])
