@@ -73,15 +73,32 @@ def gazetteer(areas: pd.DataFrame, cities: pd.DataFrame) -> pd.DataFrame:
 
 def match_places(city_id: pd.Series, place: pd.Series, gaz: pd.DataFrame) -> pd.DataFrame:
     """Gazetteer hits for place strings: the whole string or any comma/slash-separated part ("Hackney,
-    London" -> Hackney). Returns (row index ->) level and area_code, the most specific hit per row."""
-    probe = pd.DataFrame({"city_id": city_id, "row": place.index, "part": place.astype("string")})
+    London" -> Hackney). Returns (row index ->) level and area_code, the most specific hit per row: an area
+    before the city, then the whole string before its parts, then the parts in the order they are written.
+    Each distinct (city, place) pair is matched once (posts repeat a handful of place strings)."""
+    pairs = pd.DataFrame({"city_id": city_id.to_numpy(), "place": place.astype("string").to_numpy()})
+    code = pairs.groupby(["city_id", "place"], sort=False, dropna=False).ngroup().to_numpy()
+    uniq, first = np.unique(code, return_index=True)
+    hits = _match_distinct(pairs["city_id"].iloc[first].reset_index(drop=True),
+                           pairs["place"].iloc[first].reset_index(drop=True), gaz)
+    found = np.full(len(uniq), -1, dtype=np.int64)
+    found[hits.index.to_numpy()] = np.arange(len(hits))
+    at = found[code]  # code values are 0..k-1 in the order np.unique lists them
+    rows = at >= 0
+    out = hits.iloc[at[rows]]
+    return out.set_axis(place.index[rows])
+
+
+def _match_distinct(city_id: pd.Series, place: pd.Series, gaz: pd.DataFrame) -> pd.DataFrame:
+    """``match_places`` on rows 0..n-1 (each a distinct pair)."""
+    probe = pd.DataFrame({"city_id": city_id, "row": place.index, "part": place})
     whole = probe.assign(part_key=normalise_names(probe["part"]))
     parts = probe.assign(part=probe["part"].str.split(r"[,/|;]")).explode("part")
     parts = parts.assign(part_key=normalise_names(parts["part"]))
     keys = pd.concat([whole, parts], ignore_index=True).rename(columns={"part_key": "key"})
-    hits = keys.merge(gaz, on=["city_id", "key"], how="inner")
-    hits = hits.sort_values("level").drop_duplicates("row").set_index("row")  # "area" sorts before "city"
-    return hits[["level", "area_code"]]
+    hits = keys.merge(gaz, on=["city_id", "key"], how="inner")  # the keys' order: whole, then parts in order
+    hits = hits.sort_values("level", kind="stable").drop_duplicates("row").set_index("row")  # "area" < "city"
+    return hits[["level", "area_code"]].sort_index()
 
 
 def _located_frame(keys: pd.Series, frame: pd.DataFrame, areas: pd.DataFrame, res: int) -> pd.DataFrame:

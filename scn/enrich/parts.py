@@ -28,7 +28,7 @@ def _read(sql: str) -> pd.DataFrame:
         return con.execute(sql).df()
 
 
-ENRICH_VERSION = "2"  # the enrichment's logic: a new value recomputes every city once
+ENRICH_VERSION = "3"  # the enrichment's logic: a new value recomputes every city once (3: first-named place wins)
 
 
 def _digest(*parts: object) -> str:

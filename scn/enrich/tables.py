@@ -10,6 +10,7 @@ from collections.abc import Collection
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from geo.locate import locate_crimes, locate_posts
 from scn import lake
@@ -20,6 +21,7 @@ from scn.enrich.parts import (
     stale_label_parts,
 )
 from scn.lake import ensure_table
+from scn.lake.schema import LAKE_SCHEMAS
 from scn.nlp.model import classify
 from scn.review import adapters
 from scn.scratch import scratch
@@ -84,21 +86,6 @@ def _write_labels(chunk: pd.DataFrame, version: str, tag: str) -> None:
     lake.write_part("post_labels", labels, f"{tag}-{digest}-{len(chunk)}")
 
 
-def period_columns(ts: pd.Series) -> pd.DataFrame:
-    """month 'YYYY-MM' and ISO week 'YYYY-Www' of UTC timestamps."""
-    ts = pd.to_datetime(ts, utc=True)
-    iso = ts.dt.isocalendar()
-    week = iso["year"].astype("string") + "-W" + iso["week"].astype("string").str.zfill(2)
-    return pd.DataFrame({"month": ts.dt.strftime("%Y-%m"), "week": week.where(ts.notna())}, index=ts.index)
-
-
-POSTS_ENRICHED_COLUMNS = ["post_key", "city_id", "created_at", "month", "week", "lang", "label", "score_hate",
-                          "assessed", "method", "target", "model_version", "precision", "lat", "lon", "area_code", "cell",
-                          "resolution"]
-CRIMES_ENRICHED_COLUMNS = ["crime_key", "city_id", "occurred_at", "month", "week", "category", "is_hate",
-                           "precision", "lat", "lon", "area_code", "cell", "resolution"]
-
-
 def _plan(table: str, cities: Collection[str] | None, res: int) -> tuple[dict[str, str], list[str], list[str]]:
     """(fingerprints, cities to compute, cities unchanged) for the cities asked (None: every city)."""
     current = input_fingerprints(table, res)
@@ -143,22 +130,39 @@ def _enrich_posts_of(city: str, areas: pd.DataFrame, registry: pd.DataFrame, res
                             where="city_id = ?", params=[city])
     posts = posts.drop_duplicates("post_key")
     located = locate_posts(posts, areas, registry, res)
-    labels = lake.read_table("post_labels", ["post_key", "label", "score_hate", "assessed", "method", "target",
-                                            "lang_detected", "model_version"],
-                             where=f"post_key in (select post_key from {lake.scan('posts')} where city_id = ?)",
-                             params=[city])
-    labels = labels.drop_duplicates("post_key")
-    out = (posts[["post_key", "city_id", "created_at", "lang"]]
-           .merge(labels, on="post_key", how="left")
-           .merge(located, on="post_key", how="left"))
-    out["lang"] = out["lang"].fillna(out["lang_detected"])
-    out = pd.concat([out, period_columns(out["created_at"])], axis=1)
-    out["assessed"] = out["assessed"].fillna(False).astype(bool)
-    out["method"] = out["method"].where(out["method"].notna(), "not_assessed")
-    out["resolution"] = out["resolution"].astype("Int32")
-    out = out[POSTS_ENRICHED_COLUMNS].sort_values("post_key", kind="stable")
+    # a post's label: the first in the lake's read order (parts by name, rows in order) when there are several
+    labels = (f"select * exclude (filename, file_row_number) from read_parquet('{lake.glob('post_labels')}', "
+              "union_by_name=true, filename=true, file_row_number=true) semi join base using (post_key) "
+              "qualify row_number() over (partition by post_key order by filename, file_row_number) = 1"
+              if lake.has_table("post_labels") else
+              "select null::varchar post_key, null::varchar label, null::double score_hate, null::boolean assessed, "
+              "null::varchar method, null::varchar target, null::varchar lang_detected, null::varchar model_version")
+    select = ("base.post_key, base.city_id, base.created_at, {periods}, coalesce(base.lang, l.lang_detected) as lang, "
+              "l.label, l.score_hate, coalesce(l.assessed, false) as assessed, coalesce(l.method, 'not_assessed') as method, "
+              "l.target, l.model_version, {located}")
+    out = _assemble("posts_enriched", posts[["post_key", "city_id", "created_at", "lang"]], located, "post_key",
+                    "created_at", select, f"left join ({labels}) l using (post_key)")
     lake.replace_keyed_part("posts_enriched", out, city, fingerprint)
-    return len(out)
+    return out.num_rows
+
+
+LOCATED = "loc.precision, loc.lat, loc.lon, loc.area_code, loc.cell, loc.resolution"
+
+
+def _assemble(table: str, base: pd.DataFrame, located: pd.DataFrame, key: str, when: str, select: str,
+              joins: str = "") -> pa.Table:
+    """One city's enriched part in its lake schema: ``base`` (one row per ``key``) left-joined with ``joins`` and
+    its ``located`` rows, month ('YYYY-MM') and ISO week ('YYYY-Www') of the UTC timestamp ``when``, ordered by
+    ``key``. ``select`` lists the columns, with ``{periods}`` and ``{located}`` where those go."""
+    periods = (f"strftime(timezone('UTC', base.{when}), '%Y-%m') as month, "
+               f"strftime(timezone('UTC', base.{when}), '%G-W%V') as week")
+    with scratch() as con:
+        con.register("base", base)
+        con.register("loc", located)
+        got = con.sql(f"select {select.format(periods=periods, located=LOCATED)} from base {joins} "
+                          f"left join loc using ({key}) order by base.{key}").to_arrow_table()
+    schema = LAKE_SCHEMAS[table]
+    return got.select(schema.names).cast(schema)
 
 
 def enrich_crimes(res: int | None = None, cities: Collection[str] | None = None) -> dict:
@@ -181,10 +185,8 @@ def _enrich_crimes_of(city: str, areas: pd.DataFrame, res: int, fingerprint: str
                                         "lsoa_code"], where="city_id = ?", params=[city])
     crimes = crimes.drop_duplicates("crime_key")
     located = locate_crimes(crimes[["crime_key", "city_id", "lat", "lon", "lsoa_code"]], areas, res)
-    out = crimes[["crime_key", "city_id", "occurred_at", "category", "is_hate"]].merge(
-        located, on="crime_key", how="left")
-    out = pd.concat([out, period_columns(out["occurred_at"])], axis=1)
-    out["resolution"] = out["resolution"].astype("Int32")
-    out = out[CRIMES_ENRICHED_COLUMNS].sort_values("crime_key", kind="stable")
+    out = _assemble("crimes_enriched", crimes[["crime_key", "city_id", "occurred_at", "category", "is_hate"]],
+                    located, "crime_key", "occurred_at",
+                    "base.crime_key, base.city_id, base.occurred_at, {periods}, base.category, base.is_hate, {located}")
     lake.replace_keyed_part("crimes_enriched", out, city, fingerprint)
-    return len(out)
+    return out.num_rows

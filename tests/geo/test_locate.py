@@ -78,3 +78,33 @@ def test_crimes_use_point_then_known_lsoa_then_city() -> None:
     assert out["area_code"].tolist()[:2] == ["E02", "E01"]  # the point wins over the reported LSOA
     assert pd.isna(out.loc["b", "cell"]) and pd.isna(out.loc["c", "area_code"])
     assert out.loc["d", "area_code"] == "E02" and pd.notna(out.loc["d", "cell"])
+
+
+def test_a_place_naming_several_areas_takes_the_first_named_and_an_area_beats_the_city() -> None:
+    areas, cities = _world()
+    posts = pd.DataFrame({"post_key": list("abcd"), "city_id": "london", "lat": None, "lon": None, "lang": "en",
+                          "place": ["Tower Hamlets North / Hackney Central", "Hackney Central / Tower Hamlets North",
+                                    "London, Hackney Central", "London"]})
+    out = locate_posts(posts, areas, cities, 8).set_index("post_key")
+    assert out["area_code"].tolist()[:3] == ["E01", "E02", "E02"]
+    assert out["precision"].tolist() == ["area", "area", "area", "city"]
+
+
+def test_repeated_places_are_located_as_each_post_alone() -> None:
+    """Places are matched once per distinct (city, place): a shuffled batch with repeats, two cities naming the
+    same strings and an index that is not 0..n-1 gives what each post located on its own gives."""
+    import numpy as np
+
+    areas, cities = _world()
+    rng = np.random.default_rng(4)
+    places = ["Old Town", "Haret Saida, Old Town", "Hackney Central", "London / Hackney Central", "Saïda", None,
+              "Tower Hamlets North/Old Town", "nowhere", "حارة صيدا", ""]
+    n = 120
+    posts = pd.DataFrame({"post_key": [f"k{i}" for i in range(n)],
+                          "city_id": rng.choice(["london", "saida"], n), "lat": None, "lon": None, "lang": "en",
+                          "place": rng.choice(np.array(places, dtype=object), n)},
+                         index=rng.permutation(np.arange(1000, 1000 + n)))
+    together = locate_posts(posts, areas, cities, 8).set_index("post_key")
+    alone = pd.concat([locate_posts(posts.iloc[[i]], areas, cities, 8) for i in range(n)]).set_index("post_key")
+    pd.testing.assert_frame_equal(together, alone)
+    assert set(together["precision"]) == {"area", "city", "unknown"}
