@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+from numba import njit
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
@@ -113,25 +114,37 @@ def _signatures(text: pd.Series, num_perm: int, shingle: int, min_tokens: int,
     pos, tokens = pos[filled], pc.filter(tokens, filled)
     ok = np.bincount(pos, minlength=len(text)) >= min_tokens
     keep = ok[pos]
-    h, pos = pd.util.hash_array(tokens.filter(pa.array(keep)).to_numpy(zero_copy_only=False)), pos[keep]
-    sh, valid = h.copy(), np.ones(len(h), dtype=bool)
-    with np.errstate(over="ignore"):
-        for k in range(1, shingle):  # combine each token with the next shingle - 1 tokens of the same text
-            nxt = np.r_[h[k:], np.zeros(min(k, len(h)), np.uint64)]
-            valid &= np.r_[pos[k:] == pos[:-k], np.zeros(min(k, len(h)), bool)]
-            sh = (sh * np.uint64(1_000_003)) ^ nxt
-    sh, pos = sh[valid], pos[valid]
+    kept = tokens.filter(pa.array(keep)).dictionary_encode()  # each distinct word hashed once
+    h = pd.util.hash_array(kept.dictionary.to_numpy(zero_copy_only=False))[
+        kept.indices.to_numpy(zero_copy_only=False)]
     sig = np.full((len(text), num_perm), _MASK, dtype=np.uint64)
     rng = np.random.default_rng(seed)
     a = rng.integers(1, 2**63, num_perm, dtype=np.uint64) | np.uint64(1)
     b = rng.integers(0, 2**63, num_perm, dtype=np.uint64)
-    starts = np.flatnonzero(np.r_[True, pos[1:] != pos[:-1]]) if len(pos) else np.array([], int)
-    with np.errstate(over="ignore"):
-        for k in range(num_perm):  # a handful of hash functions, each vectorised over all shingles
-            if len(pos):
-                sig[pos[starts], k] = np.minimum.reduceat(sh * a[k] + b[k], starts)
+    _min_hashes(h, pos[keep], shingle, a, b, sig)
     ok &= (sig != _MASK).any(axis=1)
     return sig, ok
+
+
+@njit(cache=True, nogil=True)
+def _min_hashes(h: np.ndarray, pos: np.ndarray, shingle: int, a: np.ndarray, b: np.ndarray,
+                sig: np.ndarray) -> None:
+    """Into ``sig`` (texts x hash functions, filled with the largest value): per text, the minimum over its word
+    ``shingle``-grams of ``shingle_hash * a[k] + b[k]`` (uint64, wrapping), a shingle's hash folding the word
+    hashes ``h`` left to right as ``(x * 1000003) ^ next``; ``pos``: each word's text, non-decreasing. One pass
+    over the words (a numpy pass per hash function before: the same values)."""
+    m = len(h)
+    for i in range(m - shingle + 1):
+        row = pos[i]
+        if pos[i + shingle - 1] != row:  # the shingle runs past its text
+            continue
+        x = h[i]
+        for j in range(1, shingle):
+            x = (x * np.uint64(1_000_003)) ^ h[i + j]
+        for k in range(len(a)):
+            v = x * a[k] + b[k]
+            if v < sig[row, k]:
+                sig[row, k] = v
 
 
 def _band_components(city: np.ndarray, sig: np.ndarray, bands: int) -> np.ndarray:

@@ -211,3 +211,66 @@ def test_alerts_search_cities_side_by_side_and_find_each_city_s_own_campaign(tmp
     assert found["city_id"].tolist() == ["beirut", "london", "mombasa", "saida"]
     assert (found["score"] == 10).all()  # ten accounts each: nothing merged across cities
     pd.testing.assert_frame_equal(tables_by[1], tables_by[2])
+
+
+def _numpy_signatures(text: pd.Series, num_perm: int, shingle: int, min_tokens: int, seed: int) -> np.ndarray:
+    """The signatures as numpy computed them before the one-pass kernel: every word hashed, a pass per hash
+    function (the reference the kernel must equal value for value)."""
+    lists = coordination.words(text)
+    pos = pc.list_parent_indices(lists).to_numpy()
+    tokens = pc.list_flatten(lists)
+    filled = pc.not_equal(tokens, "").to_numpy(zero_copy_only=False)
+    pos, tokens = pos[filled], pc.filter(tokens, filled)
+    ok = np.bincount(pos, minlength=len(text)) >= min_tokens
+    keep = ok[pos]
+    h, pos = pd.util.hash_array(tokens.filter(pa.array(keep)).to_numpy(zero_copy_only=False)), pos[keep]
+    sh, valid = h.copy(), np.ones(len(h), dtype=bool)
+    with np.errstate(over="ignore"):
+        for k in range(1, shingle):
+            nxt = np.r_[h[k:], np.zeros(min(k, len(h)), np.uint64)]
+            valid &= np.r_[pos[k:] == pos[:-k], np.zeros(min(k, len(h)), bool)]
+            sh = (sh * np.uint64(1_000_003)) ^ nxt
+    sh, pos = sh[valid], pos[valid]
+    sig = np.full((len(text), num_perm), np.uint64(2**64 - 1), dtype=np.uint64)
+    rng = np.random.default_rng(seed)
+    a = rng.integers(1, 2**63, num_perm, dtype=np.uint64) | np.uint64(1)
+    b = rng.integers(0, 2**63, num_perm, dtype=np.uint64)
+    starts = np.flatnonzero(np.r_[True, pos[1:] != pos[:-1]]) if len(pos) else np.array([], int)
+    with np.errstate(over="ignore"):
+        for k in range(num_perm):
+            if len(pos):
+                sig[pos[starts], k] = np.minimum.reduceat(sh * a[k] + b[k], starts)
+    return sig
+
+
+@pytest.mark.parametrize("shingle", [1, 2, 3, 7])
+def test_the_one_pass_signatures_equal_numpy_s(shingle: int) -> None:
+    """Texts shorter than, as long as and longer than a shingle, one word repeated, missing and empty texts,
+    words repeated across texts, non-Latin scripts; a text with exactly ``min_tokens`` words."""
+    rng = np.random.default_rng(shingle)
+    vocab = ["a", "b", "hate", "ils", "الناس", "نحن", "x1", "ça", "東京", "go"]
+    texts = [" ".join(rng.choice(vocab, rng.integers(0, 15))) for _ in range(300)]
+    texts += ["word " * 40, "", None, "one two three four five six", "rt @x http://t.co/a only link", "a b"]
+    text = pd.Series(texts, dtype="string")
+    for min_tokens in (1, 6):
+        got, ok = coordination._signatures(text, 24, shingle, min_tokens, 7)
+        want = _numpy_signatures(text, 24, shingle, min_tokens, 7)
+        assert np.array_equal(got, want)
+        assert np.array_equal(ok, (want != np.uint64(2**64 - 1)).any(axis=1) & ok)
+    empty, _ = coordination._signatures(pd.Series([], dtype="string"), 24, shingle, 6, 0)
+    assert empty.shape == (0, 24)
+
+
+def test_every_ascii_character_normalises_as_python_s_re() -> None:
+    """Every ASCII character (controls, the separators 0x1c-0x1f that Python counts as space, the underscore)
+    glued with links, mentions and rt, alone and alternating with non-ASCII texts in one batch."""
+    rng = np.random.default_rng(11)
+    ascii_pieces = [chr(c) for c in range(128)] + ["rt", "RT", "@a", "http://x", "https://t.co/y", " rt ", "a_b"]
+    plain = ["".join(rng.choice(ascii_pieces, rng.integers(0, 10))) for _ in range(6_000)]
+    mixed = [t if i % 2 else t + "é" for i, t in enumerate(plain)]
+    for texts in (plain, mixed):
+        got = normalise_text(pd.Series(texts, dtype="string"))
+        want = [_python_normalise(t) for t in texts]
+        assert [None if pd.isna(g) else g for g in got] == want
+        lists = coordination.words(pd.Series(texts, dtype="string")).to_pylist()
+        assert [" ".join(x for x in w if x) for w in lists] == want
