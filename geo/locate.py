@@ -98,7 +98,7 @@ def _match_distinct(city_id: pd.Series, place: pd.Series, gaz: pd.DataFrame) -> 
     keys = pd.concat([whole, parts], ignore_index=True).rename(columns={"part_key": "key"})
     hits = keys.merge(gaz, on=["city_id", "key"], how="inner")  # the keys' order: whole, then parts in order
     hits = hits.sort_values("level", kind="stable").drop_duplicates("row").set_index("row")  # "area" < "city"
-    return hits[["level", "area_code"]].sort_index()
+    return hits[["level", "area_code"]]
 
 
 def _located_frame(keys: pd.Series, frame: pd.DataFrame, areas: pd.DataFrame, res: int) -> pd.DataFrame:

@@ -20,6 +20,12 @@ _lock = threading.Lock()
 _database: tuple[int, duckdb.DuckDBPyConnection] | None = None  # (the process that opened it, the database)
 
 
+def sql_string(value: object) -> str:
+    """``value`` as a SQL string literal for DuckDB (single quotes doubled): paths and names pasted into a query
+    (a home folder named ``o'brien`` must not end the literal)."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
 @contextmanager
 def scratch() -> Iterator[duckdb.DuckDBPyConnection]:
     """A fresh cursor of this process's in-memory database, closed on exit (``with scratch() as con: ...``).

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 BUSY_TIMEOUT_S = 30
+_BUSY = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 
 def connect(path: Path, schema: str = "", *, rows: bool = False) -> sqlite3.Connection:
@@ -39,17 +40,18 @@ def connect(path: Path, schema: str = "", *, rows: bool = False) -> sqlite3.Conn
 
 
 def _while_locked(step: Callable[[], object], deadline: float) -> None:
-    """``step()``, again while SQLite answers "database is locked" before ``deadline``. Switching a new file to WAL
-    (and creating its tables) while other connections open it at once can fail at once, without SQLite's busy
+    """``step()``, again while SQLite answers busy or locked and ``deadline`` is not passed. Switching a new file to
+    WAL (and creating its tables) while other connections open it at once can fail at once, without SQLite's busy
     handler being called (it is skipped where waiting could deadlock): six threads opening a fresh file together
-    failed 4 times in 150."""
+    failed 4 times in 150. A step may itself wait up to the busy timeout, so a connection gives up after at most
+    about twice ``BUSY_TIMEOUT_S``."""
     delay = 0.002
     while True:
         try:
             step()
             return
         except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or time.monotonic() + delay > deadline:
+            if (getattr(exc, "sqlite_errorcode", 0) & 0xFF) not in _BUSY or time.monotonic() + delay > deadline:
                 raise
         time.sleep(delay)
         delay = min(2 * delay, 0.1)

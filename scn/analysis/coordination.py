@@ -100,6 +100,8 @@ def minhash_signatures(text: pd.Series, num_perm: int = 24, shingle: int = 2, mi
     """MinHash signatures (rows x num_perm, uint64) of word ``shingle``-grams of normalised texts, vectorised
     over all texts; also the mask of rows with at least ``min_tokens`` tokens (others get no signature).
     Identical texts (copypasta, retweets) are normalised and hashed once."""
+    if shingle < 1:
+        raise ValueError(f"a shingle holds at least one word, not {shingle}")
     codes, distinct = pd.factorize(pd.Series(text).astype("string"), use_na_sentinel=False)
     sig, ok = _signatures(pd.Series(distinct, dtype="string"), num_perm, shingle, min_tokens, seed)
     return sig[codes], ok[codes]

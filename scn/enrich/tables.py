@@ -52,7 +52,7 @@ def classify_new_posts(batch_size: int = LABEL_BATCH, cities: Collection[str] | 
     if lake.has_table("post_labels"):
         unlabelled += f" anti join {lake.scan('post_labels')} l using (post_key)"
     classified = 0
-    vectors = -(-batch_size // duckdb.__standard_vector_size__)  # DuckDB hands out whole vectors of rows
+    rows = -(-batch_size // duckdb.__standard_vector_size__) * duckdb.__standard_vector_size__  # whole vectors
     with scratch() as con:
         pending = con.execute(f"select distinct p.city_id from {unlabelled}"
                               + (" where p.city_id in (select unnest(?::varchar[]))" if cities is not None else ""),
@@ -60,30 +60,35 @@ def classify_new_posts(batch_size: int = LABEL_BATCH, cities: Collection[str] | 
         for (city,) in sorted(pending, key=lambda row: (row[0] is None, row[0] or "")):  # one city at a time:
             # DuckDB dedups and orders one city's texts, not the lake's; posts without a city come last, together
             where, params = ("p.city_id is null", []) if city is None else ("p.city_id = ?", [city])
-            result = con.execute(f"select distinct on (p.post_key) p.post_key, p.city_id, p.text, p.lang "
-                                 f"from {unlabelled} where {where} order by p.post_key", params)
-            while len(chunk := result.fetch_df_chunk(vectors)):  # streamed: one batch of texts in pandas at a time
-                _write_labels(chunk, version, tag)
-                classified += len(chunk)
+            result = con.sql(f"select distinct on (p.post_key) p.post_key, p.city_id, p.text, p.lang "
+                             f"from {unlabelled} where {where} order by p.post_key", params=params)
+            for batch in result.to_arrow_reader(rows):  # streamed: one batch of texts at a time, as Arrow
+                if batch.num_rows:
+                    _write_labels(batch, version, tag)
+                    classified += batch.num_rows
     return {"model_version": version, "classified": classified, "dropped_stale_parts": len(stale)}
 
 
-def _write_labels(chunk: pd.DataFrame, version: str, tag: str) -> None:
+def _write_labels(batch: pa.RecordBatch, version: str, tag: str) -> None:
     """Classify one batch of posts and write its labels as a ``post_labels`` part named by version and keys."""
-    out = classify(chunk["text"].tolist(), chunk["lang"].tolist())
-    out = adapters.apply(out, chunk["city_id"], chunk["text"])  # per city and language, where adopted
-    labels = pd.DataFrame({
-        "post_key": chunk["post_key"].to_numpy(),
-        "label": out["label"].to_numpy(),
-        "score_hate": out["score_hate"].astype("float64").to_numpy(),
-        "target": out["target"].astype("string").to_numpy() if "target" in out else None,
-        "assessed": out["assessed"].astype(bool).to_numpy(),
-        "method": out["method"].astype("string").to_numpy() if "method" in out else None,
-        "lang_detected": out["lang"].astype("string").to_numpy(),
-        "model_version": version,
+    texts = batch.column("text").to_pylist()
+    out = classify(texts, batch.column("lang").to_pylist())
+    out = adapters.apply(out, batch.column("city_id").to_pylist(), texts)  # per city and language, where adopted
+    keys = batch.column("post_key")
+
+    def text(column: str) -> pa.Array:  # a column of the labels as Arrow strings; all null when absent
+        values = out[column].to_numpy(dtype=object) if column in out else [None] * batch.num_rows
+        return pa.array(values, pa.string(), from_pandas=True)
+
+    labels = pa.table({
+        "post_key": keys, "label": text("label"), "score_hate": pa.array(out["score_hate"].to_numpy(dtype="float64"), from_pandas=True),
+        "target": text("target"), "assessed": pa.array(out["assessed"].to_numpy(dtype=bool)),
+        "method": text("method"), "lang_detected": text("lang"),
+        "model_version": pa.array([version] * batch.num_rows, pa.string()),
     })
-    digest = hashlib.sha1("".join(chunk["post_key"].iloc[[0, -1]]).encode()).hexdigest()[:10]
-    lake.write_part("post_labels", labels, f"{tag}-{digest}-{len(chunk)}")
+    schema = LAKE_SCHEMAS["post_labels"]
+    digest = hashlib.sha1((keys[0].as_py() + keys[-1].as_py()).encode()).hexdigest()[:10]
+    lake.write_part("post_labels", labels.select(schema.names).cast(schema), f"{tag}-{digest}-{batch.num_rows}")
 
 
 def _plan(table: str, cities: Collection[str] | None, res: int) -> tuple[dict[str, str], list[str], list[str]]:
@@ -131,9 +136,8 @@ def _enrich_posts_of(city: str, areas: pd.DataFrame, registry: pd.DataFrame, res
     posts = posts.drop_duplicates("post_key")
     located = locate_posts(posts, areas, registry, res)
     # a post's label: the first in the lake's read order (parts by name, rows in order) when there are several
-    labels = (f"select * exclude (filename, file_row_number) from read_parquet('{lake.glob('post_labels')}', "
-              "union_by_name=true, filename=true, file_row_number=true) semi join base using (post_key) "
-              "qualify row_number() over (partition by post_key order by filename, file_row_number) = 1"
+    labels = (f"select * exclude (filename, file_row_number) from {lake.scan('post_labels', read_order=True)} "
+              "semi join base using (post_key) qualify row_number() over (partition by post_key order by filename, file_row_number) = 1"
               if lake.has_table("post_labels") else
               "select null::varchar post_key, null::varchar label, null::double score_hate, null::boolean assessed, "
               "null::varchar method, null::varchar target, null::varchar lang_detected, null::varchar model_version")
@@ -146,6 +150,7 @@ def _enrich_posts_of(city: str, areas: pd.DataFrame, registry: pd.DataFrame, res
     return out.num_rows
 
 
+# the location columns of an enriched part, from the located frame registered as ``loc``
 LOCATED = "loc.precision, loc.lat, loc.lon, loc.area_code, loc.cell, loc.resolution"
 
 
@@ -160,7 +165,7 @@ def _assemble(table: str, base: pd.DataFrame, located: pd.DataFrame, key: str, w
         con.register("base", base)
         con.register("loc", located)
         got = con.sql(f"select {select.format(periods=periods, located=LOCATED)} from base {joins} "
-                          f"left join loc using ({key}) order by base.{key}").to_arrow_table()
+                      f"left join loc using ({key}) order by base.{key}").to_arrow_table()
     schema = LAKE_SCHEMAS[table]
     return got.select(schema.names).cast(schema)
 

@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 from scn.hashing import tree_stamp
 from scn.lake.schema import LAKE_SCHEMAS, as_table
 from scn.locks import exclusive
-from scn.scratch import scratch
+from scn.scratch import scratch, sql_string
 from scn.settings import paths
 
 
@@ -102,9 +102,11 @@ def glob(name: str) -> str:
     return str(table_dir(name) / "part-*.parquet")
 
 
-def scan(name: str) -> str:
-    """The DuckDB table expression of a lake table: the union of its parts, columns matched by name."""
-    return f"read_parquet('{glob(name)}', union_by_name=true)"
+def scan(name: str, read_order: bool = False) -> str:
+    """The DuckDB table expression of a lake table: the union of its parts, columns matched by name;
+    ``read_order``: with the columns ``filename`` and ``file_row_number`` (parts are read in name order)."""
+    extra = ", filename=true, file_row_number=true" if read_order else ""
+    return f"read_parquet({sql_string(glob(name))}, union_by_name=true{extra})"
 
 
 def query(sql: str, params: list | None = None) -> pd.DataFrame:

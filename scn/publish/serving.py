@@ -19,6 +19,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from scn.scratch import sql_string
 from scn.settings import paths
 
 KEEP_SNAPSHOTS = 3
@@ -106,8 +107,8 @@ def publish(tables: Mapping[str, pd.DataFrame | pa.Table], run_id: str, data_dat
                 if take(name, _digest([sql, known]) if known else query_fingerprint(con, sql)):
                     continue
                 target = tmp / f"{name}.parquet"
-                con.execute(f"copy ({sql}) to '{target}' (format parquet, compression zstd)")
-                counts[name] = con.execute(f"select count(*) from read_parquet('{target}')").fetchone()[0]
+                con.execute(f"copy ({sql}) to {sql_string(target)} (format parquet, compression zstd)")
+                counts[name] = con.execute(f"select count(*) from read_parquet({sql_string(target)})").fetchone()[0]
     # the official's level of detail, chosen once (not per page load)
     counts.update(_levels(tmp, previous if reuse else None, reused))
     meta = {

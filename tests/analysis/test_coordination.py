@@ -256,9 +256,13 @@ def test_the_one_pass_signatures_equal_numpy_s(shingle: int) -> None:
         got, ok = coordination._signatures(text, 24, shingle, min_tokens, 7)
         want = _numpy_signatures(text, 24, shingle, min_tokens, 7)
         assert np.array_equal(got, want)
-        assert np.array_equal(ok, (want != np.uint64(2**64 - 1)).any(axis=1) & ok)
+        counts = [sum(1 for w in ws if w) if ws is not None else 0 for ws in coordination.words(text).to_pylist()]
+        signed = (np.array(counts) >= min_tokens) & (want != np.uint64(2**64 - 1)).any(axis=1)
+        assert np.array_equal(ok, signed)
     empty, _ = coordination._signatures(pd.Series([], dtype="string"), 24, shingle, 6, 0)
     assert empty.shape == (0, 24)
+    with pytest.raises(ValueError, match="at least one word"):
+        coordination.minhash_signatures(text, shingle=0)
 
 
 def test_every_ascii_character_normalises_as_python_s_re() -> None:

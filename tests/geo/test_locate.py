@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 from shapely.geometry import box
 
@@ -93,8 +94,6 @@ def test_a_place_naming_several_areas_takes_the_first_named_and_an_area_beats_th
 def test_repeated_places_are_located_as_each_post_alone() -> None:
     """Places are matched once per distinct (city, place): a shuffled batch with repeats, two cities naming the
     same strings and an index that is not 0..n-1 gives what each post located on its own gives."""
-    import numpy as np
-
     areas, cities = _world()
     rng = np.random.default_rng(4)
     places = ["Old Town", "Haret Saida, Old Town", "Hackney Central", "London / Hackney Central", "Saïda", None,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -38,17 +39,36 @@ def test_workers_opening_a_fresh_file_together_all_write(tmp_path: Path) -> None
         assert path.stat().st_mode & 0o777 == 0o600
 
 
-def test_a_lock_held_past_the_deadline_still_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The retry is bounded: a file locked by another writer for longer than the busy timeout fails."""
-    monkeypatch.setattr(sq, "BUSY_TIMEOUT_S", 0.3)
-    path = tmp_path / "held.sqlite"
-    holder = sqlite3.connect(path, isolation_level=None)
-    holder.execute("pragma journal_mode = delete")
-    holder.execute("create table t (a)")
-    holder.execute("begin exclusive")
-    try:
-        with pytest.raises(sqlite3.OperationalError, match="locked"):
-            sq.connect(path, SCHEMA)
-    finally:
-        holder.execute("rollback")
-        holder.close()
+def _locked() -> sqlite3.OperationalError:
+    exc = sqlite3.OperationalError("database is locked")
+    exc.sqlite_errorcode = sqlite3.SQLITE_BUSY
+    return exc
+
+
+def test_the_retry_waits_out_a_short_lock_and_gives_up_at_the_deadline() -> None:
+    calls = []
+
+    def twice_then_done() -> None:
+        calls.append(1)
+        if len(calls) <= 2:
+            raise _locked()
+
+    sq._while_locked(twice_then_done, time.monotonic() + 5)
+    assert len(calls) == 3
+
+    def always() -> None:
+        raise _locked()
+
+    start = time.monotonic()
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        sq._while_locked(always, start + 0.3)
+    assert 0.1 < time.monotonic() - start < 1.0
+
+    def other_error() -> None:
+        calls.append(1)
+        raise sqlite3.OperationalError("no such table: t")
+
+    calls.clear()
+    with pytest.raises(sqlite3.OperationalError, match="no such table"):
+        sq._while_locked(other_error, time.monotonic() + 5)
+    assert len(calls) == 1  # not retried

@@ -91,6 +91,7 @@ def far_time_zone():
 
 
 def test_posts_enriched_equals_the_pandas_assembly(tmp_path: Path, far_time_zone: None) -> None:
+    tmp_path = tmp_path / "o'brien's home"  # pasted into DuckDB queries as a path
     posts, first, areas, cities, _ = _world(tmp_path)
     with override(home=tmp_path):
         done = tables.enrich_posts(res=8)
@@ -126,3 +127,38 @@ def test_crimes_enriched_equals_the_pandas_assembly(tmp_path: Path, far_time_zon
     want = pd.concat([want, _periods(want["occurred_at"])], axis=1)
     got = _same(tmp_path, "crimes_enriched", want.sort_values("crime_key", kind="stable"))
     assert got["month"].isna().sum() == 1 and got["week"].isna().sum() == 1
+
+
+def test_a_lake_without_labels_enriches_every_post_as_not_assessed(tmp_path: Path) -> None:
+    posts, *_ = _world(tmp_path)
+    with override(home=tmp_path):
+        for part in lake.table_dir("post_labels").glob("*.parquet"):
+            part.unlink()
+        lake.table_dir("post_labels").rmdir()
+        assert not lake.has_table("post_labels")
+        tables.enrich_posts(res=8)
+        (path,) = lake.table_dir("posts_enriched").glob("part-saida--*.parquet")
+    got = pq.read_table(path).to_pandas()
+    assert len(got) == len(posts) and not got["assessed"].any()
+    assert set(got["method"]) == {"not_assessed"} and got["label"].isna().all()
+    assert pd.isna(got.set_index("post_key").loc["B:1", "lang"])  # no language given, none detected
+
+
+def test_a_missing_score_is_stored_as_null(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A classifier's NaN score is written as a null, as the pandas writer did (SQL averages skip it)."""
+    posts, *_ = _world(tmp_path)
+    real = tables.classify
+
+    def with_nan(texts: list, langs: list) -> pd.DataFrame:
+        out = real(texts, langs)
+        out.loc[0, "score_hate"] = float("nan")
+        return out
+
+    monkeypatch.setattr(tables, "classify", with_nan)
+    with override(home=tmp_path):
+        for part in lake.table_dir("post_labels").glob("*.parquet"):
+            part.unlink()
+        tables.classify_new_posts()
+        labels = pq.read_table(next(lake.table_dir("post_labels").glob("part-*.parquet")))
+    assert labels["score_hate"].null_count == 1 and labels.num_rows == len(posts)
+    assert not any(v != v for v in labels["score_hate"].to_pylist() if v is not None)  # no NaN left

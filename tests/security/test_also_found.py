@@ -36,7 +36,7 @@ def test_post_retention_redacts_old_posts_when_configured(tmp_path: Path, monkey
 
     now = datetime(2026, 11, 1, tzinfo=UTC)
     monkeypatch.setenv("SCN_POST_RETENTION_DAYS", "30")
-    with scn_home(tmp_path):
+    with scn_home(tmp_path / "o'brien's home"):  # a quote in the lake's path, pasted into DuckDB queries
         lake.write_part("posts", as_table("posts", _posts(3, 2, now)), "p1")
         summary = redact_old_posts(now=now)
         kept = lake.read_table("posts").sort_values("post_id", key=lambda s: s.astype(int))
