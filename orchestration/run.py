@@ -85,12 +85,20 @@ def run_pipeline(selection: str | None = None, raise_on_error: bool = False, pub
         return ok
     graph = _defs().resolve_asset_graph()
     keys = set(AssetSelection.from_string(selection).resolve(graph)) if selection else None
+    if keys is not None and not keys:  # an empty selection would run every asset (None means all to Dagster)
+        print(f"scn run: --select {selection!r} matches no asset; nothing materialized (the asset groups and keys "
+              "are in the Dagster UI)", file=sys.stderr)
+        return False
     tags = {"scn/trigger": "cli"}
     if touches_partitions(keys) or (keys is not None and keys & city_partitioned_keys()):
         if cities:
             tags.update(range_tags(cities))  # every city partition, in one run
         else:  # no city has any file yet: nothing to compute per city
             keys = (keys if keys is not None else set(graph.get_all_asset_keys())) - city_partitioned_keys()
+            if not keys:
+                print("scn run: the selection holds only per-city assets and no city has a file yet; nothing "
+                      "materialized")
+                return True
     ok = _execute(instance, sorted(keys) if keys else None, tags, raise_on_error, selection)
     if ok and keys is not None:
         record_settings(keys)  # what this selection computed, with the settings in force

@@ -92,7 +92,7 @@ def demo_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from filelock import FileLock
 
     root = _run_root(tmp_path_factory)
-    home = root / "scn-demo"
+    home = root / "scn-demo o'brien"  # a space and a quote: paths are pasted into DuckDB, dbt and shell commands
     with FileLock(root / "scn-demo.lock"):
         if not (root / "scn-demo.built").exists():
             shutil.rmtree(home, ignore_errors=True)  # a build that failed half-way
