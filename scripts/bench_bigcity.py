@@ -74,6 +74,8 @@ def outcome(home: Path) -> dict:
     """What the run produced for the city: areas, located posts and their cells, mart and published rows."""
     import duckdb
 
+    from scn.scratch import sql_string
+
     def count(sql: str) -> int | None:
         try:
             with duckdb.connect() as con:
@@ -83,16 +85,16 @@ def outcome(home: Path) -> dict:
 
     lake, snap = home / "lake", home / "serving" / "current"
     return {
-        "areas": count(f"select count(distinct area_code) from read_parquet('{lake}/areas/*.parquet')"),
-        "posts": count(f"select count(*) from read_parquet('{lake}/posts/*.parquet')"),
-        "crimes": count(f"select count(*) from read_parquet('{lake}/crimes/*.parquet')"),
-        "posts_cells": count(f"select count(distinct cell) from read_parquet('{lake}/posts_enriched/*.parquet')"),
-        "posts_area_precision": count(f"select count(*) from read_parquet('{lake}/posts_enriched/*.parquet') "
+        "areas": count(f"select count(distinct area_code) from read_parquet({sql_string(f'{lake}/areas/*.parquet')})"),
+        "posts": count(f"select count(*) from read_parquet({sql_string(f'{lake}/posts/*.parquet')})"),
+        "crimes": count(f"select count(*) from read_parquet({sql_string(f'{lake}/crimes/*.parquet')})"),
+        "posts_cells": count(f"select count(distinct cell) from read_parquet({sql_string(f'{lake}/posts_enriched/*.parquet')})"),
+        "posts_area_precision": count(f"select count(*) from read_parquet({sql_string(f'{lake}/posts_enriched/*.parquet')}) "
                                       "where precision = 'area'"),
-        "cell_month_rows": count(f"select count(*) from read_parquet('{snap}/cell_month.parquet')"),
-        "area_month_rows": count(f"select count(*) from read_parquet('{snap}/area_month.parquet')"),
-        "risk_rows": count(f"select count(*) from read_parquet('{snap}/risk.parquet')"),
-        "correlations_rows": count(f"select count(*) from read_parquet('{snap}/correlations.parquet')"),
+        "cell_month_rows": count(f"select count(*) from read_parquet({sql_string(f'{snap}/cell_month.parquet')})"),
+        "area_month_rows": count(f"select count(*) from read_parquet({sql_string(f'{snap}/area_month.parquet')})"),
+        "risk_rows": count(f"select count(*) from read_parquet({sql_string(f'{snap}/risk.parquet')})"),
+        "correlations_rows": count(f"select count(*) from read_parquet({sql_string(f'{snap}/correlations.parquet')})"),
     }
 
 

@@ -54,7 +54,7 @@ def city(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
         dbt_build(home, "--select", " ".join(f"+{m}" for m in CITY_MARTS), "--indirect-selection", "cautious")
         warehouse = home / "warehouse.duckdb"
         queries = {m: f"select * from {m}" for m in CITY_MARTS}
-        queries.update({t: f"select * from read_parquet('{lake.glob(t)}', union_by_name=true)"
+        queries.update({t: f"select * from {lake.scan(t)}"
                         for t in ("cities", "areas")})
         areas = lake.read_table("areas", ["city_id", "area_code"])  # a risk ranking of every area, for the map
         risk = areas.assign(rank=np.arange(1, len(areas) + 1), score=np.linspace(1, 0, len(areas)))

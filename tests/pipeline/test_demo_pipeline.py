@@ -36,7 +36,7 @@ def test_no_raw_handle_reaches_the_lake(in_demo_home: Path) -> None:
             handles |= {row["author"] for row in csv.DictReader(fh)}
     assert handles
     with duckdb.connect() as con:
-        stored = set(con.execute(f"select distinct author_pseudo from read_parquet('{lake.glob('posts')}')")
+        stored = set(con.execute(f"select distinct author_pseudo from {lake.scan('posts')}")
                      .df()["author_pseudo"])
     assert not handles & stored
     assert all(len(p) == 20 for p in list(stored)[:100])

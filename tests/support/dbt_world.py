@@ -199,7 +199,7 @@ def publish(home: Path) -> Path:
         data_date = con.execute("select max(period) from city_month").fetchone()[0]
     queries = {m: f"select * from {m}" for m in marts}
     for t in ("cities", "areas"):
-        queries[t] = f"select * from read_parquet('{lake.glob(t)}', union_by_name=true)"
+        queries[t] = f"select * from {lake.scan(t)}"
     return serving.publish({"correlations": CORRELATIONS}, run_id="run-0123456789", data_date=data_date,
                            from_duckdb=(warehouse, queries))
 
