@@ -25,7 +25,7 @@ run: venv
 	$(BIN)/scn demo --if-empty
 	$(BIN)/scn run
 	@echo "Dashboards on http://$(HOST):$(PORT) need a log-in. Create a user (first one: staff) in another shell:"
-	@echo "  echo pw | SCN_HOME=$(SCN_HOME) $(BIN)/scn user add NAME --role staff    # pw: 8+ characters"
+	@echo "  echo pw | SCN_HOME=\"$$SCN_HOME\" $(BIN)/scn user add NAME --role staff    # pw: 8+ characters"
 	@echo "Users now: $$($(BIN)/scn user list | cut -f1 | paste -sd, - | sed 's/^$$/none yet/')"
 	$(BIN)/scn serve --host $(HOST) --port $(PORT)
 
@@ -53,7 +53,7 @@ test: venv system-deps
 # Dagster webserver (http://127.0.0.1:3000) and daemon on the $SCN_HOME instance.
 ui: venv
 	@$(BIN)/python -c "from orchestration.instance import prepare_dagster_home; prepare_dagster_home()"
-	DAGSTER_HOME=$(SCN_HOME)/dagster bash -c 'trap "kill 0" EXIT; \
+	DAGSTER_HOME="$$SCN_HOME/dagster" bash -c 'trap "kill 0" EXIT; \
 	  $(BIN)/dagster-daemon run -m orchestration.definitions & \
 	  $(BIN)/dagster-webserver -m orchestration.definitions -h 127.0.0.1 -p 3000'
 
@@ -68,4 +68,4 @@ lint: venv
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf $(SCN_HOME) transforms/target transforms/logs
+	rm -rf "$$SCN_HOME" transforms/target transforms/logs  # the exported value, quoted: a home with a space is one path

@@ -7,11 +7,13 @@ import json
 import sys
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from scn import vocabularies
 from scn.alerts import commands as alerts_commands
 from scn.hub import library_commands
 from scn.publish.catalog import KINDS as EXPORT_KINDS
-from scn.settings import KINDS, paths
+from scn.settings import KINDS, paths, settings
 
 EXPORT_KIND_NAMES = tuple(EXPORT_KINDS)
 
@@ -475,6 +477,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    try:
+        settings()  # a setting no command could work with (SCN_HOME, a malformed value): said once, exit 2
+    except ValidationError as exc:
+        for err in exc.errors():
+            field = ".".join(map(str, err["loc"])) or "settings"
+            print(f"scn: SCN_{field.upper()}: {err['msg'].removeprefix('Value error, ')}", file=sys.stderr)
+        return 2
     return int(args.func(args) or 0)
 
 

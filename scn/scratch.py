@@ -26,6 +26,22 @@ def sql_string(value: object) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
+GLOB_ESCAPES = str.maketrans({"[": "[[]", "*": "[*]", "?": "[?]"})
+
+
+def literal_path(path: object) -> str:
+    """``path`` as a DuckDB file pattern that matches that path only: DuckDB's readers (``read_parquet``,
+    ``read_csv``, ``read_json``, ``glob``) treat ``* ? [`` anywhere in a path as wildcards, so a home folder named
+    ``scn [prod]`` matched nothing and one named ``scn?`` also read ``scnX``'s files. Each becomes a one-character
+    class (``[[]``, ``[*]``, ``[?]``); add wildcards after escaping (``literal_path(folder) + "/part-*.parquet"``)."""
+    return str(path).translate(GLOB_ESCAPES)
+
+
+def sql_path(path: object) -> str:
+    """``path`` as a SQL string literal a DuckDB reader takes for exactly that file (``literal_path``, quoted)."""
+    return sql_string(literal_path(path))
+
+
 @contextmanager
 def scratch() -> Iterator[duckdb.DuckDBPyConnection]:
     """A fresh cursor of this process's in-memory database, closed on exit (``with scratch() as con: ...``).

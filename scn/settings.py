@@ -9,6 +9,7 @@ home) uses ``override(...)``.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -108,7 +109,12 @@ class Settings(BaseSettings):
     @field_validator("home", mode="after")
     @classmethod
     def _absolute(cls, v: Path) -> Path:
-        return v.resolve()
+        v = v.resolve()
+        if bad := unsafe_in_home(str(v)):
+            raise ValueError(f"{v}: a home path may not hold {bad!r}: Dagster reads its instance config as a glob "
+                             "pattern and opens its SQLite files by URL, and dbt names the warehouse from a URL; "
+                             "there it would match, or open, another folder's files; choose a folder without it")
+        return v
 
     @field_validator("archive", "dagster_yaml", "alert_log", "sources_file", "source_secrets", mode="after")
     @classmethod
@@ -197,6 +203,18 @@ _overrides: list[dict] = []
 
 def _environment() -> tuple:
     return tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("SCN_")))
+
+
+def unsafe_in_home(path: str) -> str | None:
+    """What in ``path`` a home folder cannot hold, or None: glob wildcards (``[ * ?``: Dagster's processes read
+    ``$DAGSTER_HOME/dagster.yaml`` as a glob pattern: ``[1]`` in the path matched nothing and they ran on default
+    storage, without the instance's run limits; ``*`` merged other folders' configs) and what a URL does not keep
+    (``?`` starts Dagster's ``sqlite:///<path>`` query, ``%hh`` is decoded to another path, ``#`` cut dbt-duckdb's
+    catalog name). Spaces, quotes, braces and other punctuation are kept (the test suite's demo world lives in such a
+    folder)."""
+    if m := re.search(r"[\[*?#]|%[0-9A-Fa-f]{2}", path):
+        return m.group(0)
+    return None
 
 
 def settings() -> Settings:

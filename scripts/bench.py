@@ -129,20 +129,25 @@ def limit_scan(home: Path, res: int) -> dict:
     import numpy as np
 
     from geo.h3index import cells
+    from scn.scratch import literal_path, sql_string
 
     inbox = home / "inbox"
     start = time.perf_counter()
+
+    def files(pattern: str) -> str:
+        return sql_string(literal_path(inbox) + pattern)
+
     selects = []
     if list((inbox / "social").glob("*/*.csv")):
         selects.append(f"select lat::double as lat, lon::double as lon, substr(created_at, 1, 7) as month "
-                       f"from read_csv('{inbox}/social/*/*.csv', union_by_name=true, all_varchar=true)")
+                       f"from read_csv({files('/social/*/*.csv')}, union_by_name=true, all_varchar=true)")
     if list((inbox / "social").glob("*/*.jsonl")):
         selects.append(f"select lat::double, lon::double, substr(created_at::varchar, 1, 7) "
-                       f"from read_json('{inbox}/social/*/*.jsonl', format='newline_delimited')")
+                       f"from read_json({files('/social/*/*.jsonl')}, format='newline_delimited')")
     if list((inbox / "crime").glob("*/*.csv")):
         selects.append(f"select coalesce(lat, \"Latitude\")::double, coalesce(lon, \"Longitude\")::double, "
                        f"substr(coalesce(\"time\", \"Month\"), 1, 7) "
-                       f"from read_csv('{inbox}/crime/*/*.csv', union_by_name=true, all_varchar=true)")
+                       f"from read_csv({files('/crime/*/*.csv')}, union_by_name=true, all_varchar=true)")
     with duckdb.connect() as con:
         frame = con.sql(" union all ".join(selects)).to_arrow_table()
         total = frame.num_rows

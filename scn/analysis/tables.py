@@ -20,6 +20,7 @@ from geo.warning import speech_bursts
 from scn import lake
 from scn.analysis.coordination import coordinated_posting
 from scn.nlp.evaluation import evaluation_table
+from scn.scratch import sql_string
 from scn.settings import h3_resolution, paths
 
 ALERT_COLUMNS = ["city_id", "alert_type", "area_code", "period", "score", "evidence", "first_seen", "last_seen"]
@@ -48,7 +49,7 @@ def city_filter(cities: list[str] | None) -> str:
     """A SQL ``where`` keeping the rows of ``cities`` (every row when None)."""
     if cities is None:
         return ""
-    quoted = ", ".join("'" + c.replace("'", "''") + "'" for c in cities)
+    quoted = ", ".join(map(sql_string, cities))
     return f" where city_id in ({quoted})" if cities else " where false"
 
 

@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 from scn.hashing import tree_stamp
 from scn.lake.schema import LAKE_SCHEMAS, as_table
 from scn.locks import exclusive
-from scn.scratch import scratch, sql_string
+from scn.scratch import literal_path, scratch, sql_string
 from scn.settings import paths
 
 
@@ -98,8 +98,8 @@ def parts_stamp(name: str) -> tuple:
 
 
 def glob(name: str) -> str:
-    """The glob DuckDB reads a lake table from."""
-    return str(table_dir(name) / "part-*.parquet")
+    """The glob DuckDB reads a lake table from (the folder's own ``* ? [`` escaped: ``literal_path``)."""
+    return literal_path(table_dir(name)) + "/part-*.parquet"
 
 
 def scan(name: str, read_order: bool = False) -> str:

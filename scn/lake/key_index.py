@@ -28,7 +28,7 @@ import pandas as pd
 from scn.hashing import stat_stamp
 from scn.lake.digest_set import DigestSet
 from scn.lake.io import table_dir
-from scn.scratch import scratch
+from scn.scratch import literal_path, scratch
 
 KEEP = 4  # indexes kept open per process (tables x homes); a test session opens many homes
 _LOCK = threading.Lock()
@@ -57,7 +57,7 @@ class _KeyIndex:
         now = _part_stamps(self.folder)
         if any(now.get(p) != s for p, s in self.stamps.items()):  # a part changed or vanished: read them all
             self.seen, self.stamps = DigestSet(), {}
-        new = [str(self.folder / p) for p in now if p not in self.stamps]
+        new = [literal_path(self.folder / p) for p in now if p not in self.stamps]
         if new:
             with scratch() as con:
                 got = con.execute(f"select {_halves('d')} from (select {digest_sql(self.keys, 'l')} as d from "
@@ -91,7 +91,7 @@ class _KeyIndex:
         """``contains`` by one join of the frame's keys with every part's, as text (equal where their digests are;
         a NULL key part matches nothing), without reading the keys into the set."""
         out = np.zeros(len(frame), dtype=bool)
-        parts = [str(self.folder / p) for p in sorted(_part_stamps(self.folder))]
+        parts = [literal_path(self.folder / p) for p in sorted(_part_stamps(self.folder))]
         if not parts or not len(frame):
             return out
         probe = self._probe(frame)

@@ -10,7 +10,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from scn import lake
-from scn.scratch import scratch, sql_string
+from scn.scratch import scratch, sql_path
 from scn.settings import settings
 
 REDACTED_FIELDS = ("text", "author_pseudo", "url")
@@ -32,7 +32,7 @@ def redact_old_posts(days: int | None = None, now: datetime | None = None) -> di
         rewritten = redacted = 0
         for part in sorted(lake.table_dir("posts").glob("part-*.parquet")):
             with scratch() as con:
-                pending = con.execute(f"select count(*) from read_parquet({sql_string(part)}) where created_at < ? and "
+                pending = con.execute(f"select count(*) from read_parquet({sql_path(part)}) where created_at < ? and "
                                       f"(text is not null or author_pseudo is not null)", [cutoff]).fetchone()[0]
             if not pending:
                 continue

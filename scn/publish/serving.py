@@ -19,7 +19,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from scn.scratch import sql_string
+from scn.scratch import sql_path, sql_string
 from scn.settings import paths
 
 KEEP_SNAPSHOTS = 3
@@ -108,7 +108,7 @@ def publish(tables: Mapping[str, pd.DataFrame | pa.Table], run_id: str, data_dat
                     continue
                 target = tmp / f"{name}.parquet"
                 con.execute(f"copy ({sql}) to {sql_string(target)} (format parquet, compression zstd)")
-                counts[name] = con.execute(f"select count(*) from read_parquet({sql_string(target)})").fetchone()[0]
+                counts[name] = con.execute(f"select count(*) from read_parquet({sql_path(target)})").fetchone()[0]
     # the official's level of detail, chosen once (not per page load)
     counts.update(_levels(tmp, previous if reuse else None, reused))
     meta = {

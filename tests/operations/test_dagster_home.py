@@ -11,12 +11,13 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
 from dagster import AssetKey, AssetMaterialization, EventLogEntry
 
 from orchestration.instance import prepare_dagster_home, scn_instance
 from orchestration.sqlite_storage import ScnSqliteEventLogStorage
 from scn.settings import override
-from tests.support.cli import BIN, REPO, scn_env
+from tests.support.cli import BIN, REPO, scn, scn_env
 
 OPEN_INSTANCE = "from dagster import DagsterInstance\nwith DagsterInstance.get():\n    pass\n"
 
@@ -51,7 +52,7 @@ def test_processes_opening_a_prepared_home_at_once_all_start(tmp_path: Path) -> 
 
 
 def test_the_installed_config_names_its_home_whatever_the_path(tmp_path: Path) -> None:
-    home = tmp_path / 'a "quoted" home, with spaces: and #'
+    home = tmp_path / 'a "quoted" home, with spaces: {2} ]'
     with override(home=home), scn_instance() as instance:
         storage = instance.event_log_storage
         assert isinstance(storage, ScnSqliteEventLogStorage)
@@ -66,6 +67,28 @@ def test_the_installed_config_names_its_home_whatever_the_path(tmp_path: Path) -
                          timeout=300)
     assert out.returncode == 0, out.stderr[-3000:]
     assert out.stdout.strip() == f"ScnSqliteEventLogStorage {home / 'dagster' / 'history' / 'runs'}"
+
+
+@pytest.mark.parametrize("name", ["a?b", "a%20b", "a%2Fb", "a#b", "a[1]", "a*"])
+def test_a_home_a_sqlite_url_would_not_keep_is_refused_before_anything_is_written(tmp_path: Path, name: str) -> None:
+    """Dagster opens its SQLite files by ``sqlite:///<path>`` URL: ``?`` ended the path ("no such table:
+    event_logs" after creating a truncated folder) and ``%20`` opened ``a b``, another folder (another home's
+    instance, when it exists); dbt-duckdb names the warehouse's catalog from its path by ``urlparse``, where ``#``
+    cut it ("unterminated quoted identifier"); Dagster's own processes read ``$DAGSTER_HOME/dagster.yaml`` as a
+    glob pattern, so in a home named ``a[1]`` they found no config and ran on default storage without the
+    instance's run limits, and ``a*`` merged other homes' configs. `scn` refuses such a home with one line naming
+    it, before writing anything."""
+    other = tmp_path / "a b"  # what "a%20b" decodes to: a neighbour home that must stay untouched
+    other.mkdir()
+    home = tmp_path / name
+    proc = scn("run", home=home, check=False)
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    assert proc.stderr.startswith(f"scn: SCN_HOME: {home}: a home path may not hold "), proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not home.exists() and list(other.iterdir()) == []
+    assert [p.name for p in tmp_path.iterdir()] == ["a b"]  # nor a truncated "a" folder
+    with pytest.raises(ValueError, match="may not hold"), override(home=home):
+        pass
 
 
 def _entry(run_id: str, message: str) -> EventLogEntry:
