@@ -25,7 +25,7 @@ checkout, so clone it and put the clone first on PYTHONPATH (the script refuses 
 
 CPU seconds hardly depend on what else runs, so sequences of points may be measured side by side and merged
 (only results of the same commit merge). The fit is checked against the recorded `make bench SIZE=large` run
-(``RECORDED``: bench-results/large-2026-12-05c.json, 30 cities, 9.9M posts, with CPU seconds).
+(``RECORDED``: bench-results/large-2026-12-05d.json, run J, 30 cities, 9.9M posts, with CPU seconds).
 """
 
 from __future__ import annotations
@@ -221,8 +221,8 @@ def kind(f: dict, cities: int = 160, posts: int = 24_000_000) -> str:
 
 
 # the recorded `make bench SIZE=large` run the fits are checked against, and what it was
-RECORDED = ("large-2026-12-05c.json", "run I, the code of 90c8bc6: the product code these points measure (its cold "
-            "stages compute every asset, the review tables included)")
+RECORDED = ("large-2026-12-05d.json", "run J, the code of adeb7da with the labels' Arrow streaming of e5d5c2b: the "
+            "product code these points measure (its cold stages compute every asset, the review tables included)")
 
 
 def recorded_check(fits: dict) -> dict | None:
