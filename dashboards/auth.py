@@ -59,6 +59,8 @@ log = logging.getLogger(__name__)
 ACCESS = ("public", "user", "staff", "review", "city")
 LOCAL_USER = User("local", "staff", None)
 LOCAL_ADDRS = frozenset({"127.0.0.1", "::1"})
+# headers a reverse proxy adds: a request forwarded from elsewhere also arrives from loopback
+PROXY_HEADERS = ("Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Real-IP")
 # component ids whose values name a page or a city in a callback payload
 URL = "_pages_location"  # the dcc.Location of dash.page_container
 CITY_STORE = "city-id"
@@ -110,11 +112,13 @@ def secret_key() -> str:
 
 def current_user() -> User | None:
     """The signed-in user while the session's version is the user's current one; the local staff user when the
-    app was started with ``--no-auth`` (loopback only) and no user exists; else None."""
+    app was started with ``--no-auth`` (loopback only) and no user exists, for a request that no proxy forwarded
+    (a reverse proxy on the same host makes every request come from loopback); else None."""
     user = session_user(session.get("user"), session.get("sv"))
     if user is not None:
         return user
-    if flask.current_app.config.get("SCN_LOCAL_STAFF") and request.remote_addr in LOCAL_ADDRS and not has_users():
+    if flask.current_app.config.get("SCN_LOCAL_STAFF") and request.remote_addr in LOCAL_ADDRS \
+            and not any(h in request.headers for h in PROXY_HEADERS) and not has_users():
         return LOCAL_USER
     return None
 

@@ -11,6 +11,7 @@ through ``scn.privacy.disclosure.for_audience`` with the month's rows at every c
 
 from __future__ import annotations
 
+import html
 import json
 from functools import lru_cache
 from urllib.parse import quote
@@ -193,17 +194,23 @@ def cell_values(city_id: str, metric: str, period: str | None, res: int, audienc
 
 @lru_cache(maxsize=64)
 def _unit_names(snap: str, city_id: str, level: str, units: tuple[str, ...], lang: str) -> list[str]:
-    """What the hover calls each unit of a level: a cell by the area of its centre, an area by its name."""
+    """What the hover calls each unit of a level: a cell by the area of its centre, an area by its name (as hover
+    text: ``hover_text``)."""
     found = detail.areas(city_id)
-    if level.startswith("city"):
-        return [data.city_name(city_id)] * len(units)
-    if found.empty:
-        return [data.city_name(city_id)] * len(units)
+    if level.startswith("city") or found.empty:
+        return [hover_text(data.city_name(city_id))] * len(units)
     labels = pd.Series(_area_labels(found, lang), index=found["area_code"].to_numpy())
     labels = labels[~labels.index.duplicated()]
     codes = np.asarray(units, dtype=object) if level.startswith("area") else detail.cell_areas(city_id, units)
     named = labels.reindex(codes.astype(str))
-    return list(named.where(named.notna(), data.city_name(city_id)).to_numpy())
+    return [hover_text(n) for n in named.where(named.notna(), data.city_name(city_id)).to_numpy()]
+
+
+def hover_text(name: object) -> str:
+    """A name from a partner's file as Plotly hover text: Plotly draws ``<b>``, ``<a href=...>`` and other tags
+    in hover labels, so ``< > &`` are given as entities, which it shows as the characters (an area named
+    ``<a href="https://...">`` is shown as written, not as a link)."""
+    return html.escape(str(name), quote=False)
 
 
 def _no_data(fig: go.Figure, lang: str | None) -> None:
@@ -336,7 +343,7 @@ def risk_figure(city_id: str, audience: str, title: str = "", lang: str | None =
     fig = go.Figure(go.Choroplethmap(
         geojson=area_geojson_url(city_id), locations=merged["area_code"].to_numpy(dtype=str),
         z=merged["score"].to_numpy(dtype="float64"), featureidkey="id", colorscale="YlOrRd", zmin=0, zmax=1,
-        text=names.to_numpy(dtype=str), marker={"opacity": 0.7, "line": {"width": 0.5}},
+        text=np.asarray([hover_text(n) for n in names], dtype=str), marker={"opacity": 0.7, "line": {"width": 0.5}},
         colorbar={"title": {"text": title}}, customdata=i18n.risk_bands(i18n.risk_band_codes(merged), lang),
         hovertemplate="%{text}<br>%{customdata}" + (" (%{z:.2f})" if audience == "staff" else "")
         + "<extra></extra>"))

@@ -382,7 +382,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--areas", metavar="AREAS", help="CSV or Parquet: cell, area_code")
     p.add_argument("--json", action="store_true", help="one JSON object per line: city_id, analysis, lag, estimate, "
                    "ci_low, ci_high, p_value, n, unit; and per city {city_id, analysis: verdict, verdict, evidence}")
-    p.set_defaults(func=_cmd_analyse)
+    p.set_defaults(func=_cmd_analyse, needs_settings=False)  # reads the files named, nothing of a home
 
     p = sub.add_parser("classify", help="label texts as hate, offensive or none",
                        description="Classify texts with the configured model ($SCN_CLASSIFIER or the shipped "
@@ -478,7 +478,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        settings()  # a setting no command could work with (SCN_HOME, a malformed value): said once, exit 2
+        if getattr(args, "needs_settings", True):
+            settings()  # a setting no command could work with (SCN_HOME, a malformed value): said once, exit 2
     except ValidationError as exc:
         for err in exc.errors():
             field = ".".join(map(str, err["loc"])) or "settings"

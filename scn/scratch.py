@@ -33,7 +33,9 @@ def literal_path(path: object) -> str:
     """``path`` as a DuckDB file pattern that matches that path only: DuckDB's readers (``read_parquet``,
     ``read_csv``, ``read_json``, ``glob``) treat ``* ? [`` anywhere in a path as wildcards, so a home folder named
     ``scn [prod]`` matched nothing and one named ``scn?`` also read ``scnX``'s files. Each becomes a one-character
-    class (``[[]``, ``[*]``, ``[?]``); add wildcards after escaping (``literal_path(folder) + "/part-*.parquet"``)."""
+    class (``[[]``, ``[*]``, ``[?]``); add wildcards after escaping (``literal_path(folder) + "/part-*.parquet"``).
+    A backslash cannot be expressed: in a pattern DuckDB takes it as a folder separator, and neither ``\\\\`` nor
+    ``[\\]`` matches it (a home may not hold one: ``scn.settings.unsafe_in_home``)."""
     return str(path).translate(GLOB_ESCAPES)
 
 

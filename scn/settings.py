@@ -206,13 +206,13 @@ def _environment() -> tuple:
 
 
 def unsafe_in_home(path: str) -> str | None:
-    """What in ``path`` a home folder cannot hold, or None: glob wildcards (``[ * ?``: Dagster's processes read
-    ``$DAGSTER_HOME/dagster.yaml`` as a glob pattern: ``[1]`` in the path matched nothing and they ran on default
-    storage, without the instance's run limits; ``*`` merged other folders' configs) and what a URL does not keep
-    (``?`` starts Dagster's ``sqlite:///<path>`` query, ``%hh`` is decoded to another path, ``#`` cut dbt-duckdb's
-    catalog name). Spaces, quotes, braces and other punctuation are kept (the test suite's demo world lives in such a
-    folder)."""
-    if m := re.search(r"[\[*?#]|%[0-9A-Fa-f]{2}", path):
+    """What in ``path`` a home folder cannot hold, or None. Glob wildcards ``[ * ?``: Dagster's processes read
+    ``$DAGSTER_HOME/dagster.yaml`` as a glob pattern (``[1]`` in the path matched nothing and they ran on default
+    storage, without the instance's run limits; ``*`` merged other folders' configs). A backslash: DuckDB's
+    patterns take it as a folder separator, and nothing escapes it. What a URL does not keep: ``?`` starts Dagster's
+    ``sqlite:///<path>`` query, ``%hh`` is decoded to another path, ``#`` cut dbt-duckdb's catalog name. Spaces,
+    quotes, braces and other punctuation are kept (the test suite's demo world lives in such a folder)."""
+    if m := re.search(r"[\[*?#\\]|%[0-9A-Fa-f]{2}", path):
         return m.group(0)
     return None
 
@@ -246,9 +246,14 @@ def override(**values: object) -> Iterator[Settings]:
 
 
 def use(**values: object) -> Settings:
-    """Set values for the rest of this process (a server started for one home)."""
+    """Set values for the rest of this process (a server started for one home); values that do not validate are
+    refused (ValidationError) and leave the settings as they were."""
     _overrides.append(values)
-    return settings()
+    try:
+        return settings()
+    except Exception:
+        _overrides.remove(values)
+        raise
 
 
 def saved_overrides() -> list[dict]:

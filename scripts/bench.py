@@ -111,14 +111,15 @@ def measure(cmd: list[str], env: dict[str, str]) -> tuple[dict, str, int]:
 def lake_rows(home: Path) -> dict[str, int]:
     import duckdb
 
-    from scn.scratch import sql_string
+    from scn.scratch import literal_path, sql_string
 
     rows = {}
     with duckdb.connect() as con:
         for table in ("posts", "crimes", "survey_responses", "posts_enriched", "crimes_enriched"):
-            glob = home / "lake" / table / "part-*.parquet"
-            if list(glob.parent.glob(glob.name)):
-                rows[table] = con.execute(f"select count(*) from read_parquet({sql_string(glob)})").fetchone()[0]
+            folder = home / "lake" / table
+            if list(folder.glob("part-*.parquet")):
+                glob = sql_string(literal_path(folder) + "/part-*.parquet")
+                rows[table] = con.execute(f"select count(*) from read_parquet({glob})").fetchone()[0]
     return rows
 
 
@@ -221,11 +222,11 @@ def unique_texts(home: Path) -> dict:
     """How many of the world's posts carry a text no other post has: the share deduplication cannot save."""
     import duckdb
 
-    from scn.scratch import sql_string
+    from scn.scratch import literal_path, sql_string
 
-    glob = home / "lake" / "posts" / "part-*.parquet"
+    glob = sql_string(literal_path(home / "lake" / "posts") + "/part-*.parquet")
     with duckdb.connect() as con:
-        posts, distinct = con.execute(f"select count(*), count(distinct text) from read_parquet({sql_string(glob)})").fetchone()
+        posts, distinct = con.execute(f"select count(*), count(distinct text) from read_parquet({glob})").fetchone()
     return {"posts": int(posts), "distinct_texts": int(distinct), "share": round(distinct / posts, 4) if posts else None}
 
 
@@ -256,11 +257,11 @@ def visible_posts(home: Path, city: str) -> int:
     """A city's posts in the published snapshot (city_month, what its dashboard counts)."""
     import duckdb
 
-    from scn.scratch import sql_string
+    from scn.scratch import sql_path
 
     path = home / "serving" / "current" / "city_month.parquet"
     with duckdb.connect() as con:
-        return int(con.execute(f"select coalesce(sum(posts), 0) from read_parquet({sql_string(path)}) where city_id = ?",
+        return int(con.execute(f"select coalesce(sum(posts), 0) from read_parquet({sql_path(path)}) where city_id = ?",
                                [city]).fetchone()[0])
 
 

@@ -74,7 +74,7 @@ def outcome(home: Path) -> dict:
     """What the run produced for the city: areas, located posts and their cells, mart and published rows."""
     import duckdb
 
-    from scn.scratch import sql_string
+    from scn.scratch import literal_path, sql_path, sql_string
 
     def count(sql: str) -> int | None:
         try:
@@ -84,17 +84,21 @@ def outcome(home: Path) -> dict:
             return None
 
     lake, snap = home / "lake", home / "serving" / "current"
+
+    def parts(table: str) -> str:
+        return sql_string(literal_path(lake / table) + "/*.parquet")
+
     return {
-        "areas": count(f"select count(distinct area_code) from read_parquet({sql_string(f'{lake}/areas/*.parquet')})"),
-        "posts": count(f"select count(*) from read_parquet({sql_string(f'{lake}/posts/*.parquet')})"),
-        "crimes": count(f"select count(*) from read_parquet({sql_string(f'{lake}/crimes/*.parquet')})"),
-        "posts_cells": count(f"select count(distinct cell) from read_parquet({sql_string(f'{lake}/posts_enriched/*.parquet')})"),
-        "posts_area_precision": count(f"select count(*) from read_parquet({sql_string(f'{lake}/posts_enriched/*.parquet')}) "
+        "areas": count(f"select count(distinct area_code) from read_parquet({parts('areas')})"),
+        "posts": count(f"select count(*) from read_parquet({parts('posts')})"),
+        "crimes": count(f"select count(*) from read_parquet({parts('crimes')})"),
+        "posts_cells": count(f"select count(distinct cell) from read_parquet({parts('posts_enriched')})"),
+        "posts_area_precision": count(f"select count(*) from read_parquet({parts('posts_enriched')}) "
                                       "where precision = 'area'"),
-        "cell_month_rows": count(f"select count(*) from read_parquet({sql_string(f'{snap}/cell_month.parquet')})"),
-        "area_month_rows": count(f"select count(*) from read_parquet({sql_string(f'{snap}/area_month.parquet')})"),
-        "risk_rows": count(f"select count(*) from read_parquet({sql_string(f'{snap}/risk.parquet')})"),
-        "correlations_rows": count(f"select count(*) from read_parquet({sql_string(f'{snap}/correlations.parquet')})"),
+        "cell_month_rows": count(f"select count(*) from read_parquet({sql_path(snap / 'cell_month.parquet')})"),
+        "area_month_rows": count(f"select count(*) from read_parquet({sql_path(snap / 'area_month.parquet')})"),
+        "risk_rows": count(f"select count(*) from read_parquet({sql_path(snap / 'risk.parquet')})"),
+        "correlations_rows": count(f"select count(*) from read_parquet({sql_path(snap / 'correlations.parquet')})"),
     }
 
 

@@ -12,6 +12,7 @@ from contextlib import closing
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pandas as pd
 import pytest
 from selenium import webdriver
 from selenium.webdriver.common.by import By
@@ -151,4 +152,47 @@ def test_mbtiles_at_an_odd_path_are_read_there_read_only(tmp_path: Path, folder:
     before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
     with override(basemap_tiles=path):
         assert basemap.tile(1, 1, 0) == (mine, "image/png")
+    with override(basemap_tiles=Path("/" + str(path))):  # '//' first: a path, not a URI authority
+        assert basemap.tile(1, 1, 0) == (mine, "image/png")
     assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before  # nothing created
+
+
+HOSTILE = '<a href="https://evil.example/login">Sign in again</a> & <b>Old Town</b>'
+
+
+def test_area_names_reach_the_hover_as_text_not_markup(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An area's name comes from a partner's boundary file; Plotly draws ``<a href>``, ``<b>`` and other tags in
+    hover labels, so the names handed to the maps' hover are entity-escaped (the city's name as well)."""
+    from dashboards import maps
+
+    areas = pd.DataFrame({"area_code": ["A1"], "area_name": [HOSTILE], "area_name_local": [None]})
+    monkeypatch.setattr(maps.detail, "areas", lambda city_id: areas)
+    monkeypatch.setattr(maps.data, "city_name", lambda city_id: "<i>Town</i>")
+    names = maps._unit_names.__wrapped__("snap", "x", "area_year", ("A1", "A9"), "en")
+    assert names == ['&lt;a href="https://evil.example/login"&gt;Sign in again&lt;/a&gt; &amp; &lt;b&gt;Old Town'
+                     '&lt;/b&gt;', "&lt;i&gt;Town&lt;/i&gt;"]
+    assert maps.hover_text("R&D <x>") == "R&amp;D &lt;x&gt;"
+
+
+def test_plotly_shows_an_escaped_name_as_written(offline: webdriver.Chrome, server: str) -> None:
+    """The app's own Plotly, hovering a point whose text is an escaped hostile name: the label shows the name as
+    written, with no link and no bold in it (unescaped, the same name gives a link: checked in the same page)."""
+    from dashboards.maps import hover_text
+
+    sign_in(offline, server, "olive", "/city/london", english=False, wait=False, timeout=30)
+    page_wait(offline, 60).until(lambda d: d.execute_script("return !!(window.Plotly && window.Plotly.Fx)"))
+    script = """
+      const out = [];
+      for (const text of arguments[0]) {
+        const div = document.createElement('div'); document.body.appendChild(div);
+        window.Plotly.newPlot(div, [{x: [0], y: [0], type: 'scatter', mode: 'markers', text: [text],
+                                     hovertemplate: '%{text}<extra></extra>'}], {width: 300, height: 300});
+        window.Plotly.Fx.hover(div, [{curveNumber: 0, pointNumber: 0}]);
+        const layer = div.querySelector('.hoverlayer');
+        out.push([layer.textContent, layer.querySelectorAll('a').length, layer.querySelectorAll('[style*="bold"]').length]);
+        window.Plotly.purge(div); div.remove();
+      }
+      return out;"""
+    escaped, raw = offline.execute_script(script, [hover_text(HOSTILE), HOSTILE])
+    assert escaped == [HOSTILE, 0, 0]
+    assert raw[1] == 1 and raw[0] != HOSTILE  # what the escaping prevents: the tag drawn as a link

@@ -13,6 +13,9 @@ import pandas as pd
 import pytest
 
 from scn import lake
+from scn.lake import io as lake_io
+from scn.lake import key_index
+from scn.lake.key_index import in_lake
 from scn.scratch import literal_path, sql_path, sql_string
 from scn.settings import override
 
@@ -41,8 +44,34 @@ def test_a_wildcard_in_a_literal_path_is_escaped_once() -> None:
     assert sql_path("/o'brien/[x]") == "'/o''brien/[[]x]'"
 
 
-def test_the_lake_pattern_keeps_only_its_own_wildcard(tmp_path: Path) -> None:
-    with override(home=tmp_path / "o'brien {1} ]"):
-        assert lake.glob("posts") == f"{lake.table_dir('posts')}/part-*.parquet"
-        lake.write_part("posts", pd.DataFrame({"post_key": ["k"]}), "p1")
-        assert lake.query(f"select count(*) as n from {lake.scan('posts')}")["n"].item() == 1
+@pytest.fixture
+def lookalike_lake(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A lake whose posts folder is ``.../p[1]/posts`` beside a ``.../p1/posts`` holding a part of the same name
+    (a home may not hold ``[``, so the folder is given to the lake directly): the unescaped pattern reads only the
+    lookalike's part, and its keys."""
+    real, other = tmp_path / "p[1]", tmp_path / "p1"
+    for module in (lake_io, key_index):
+        monkeypatch.setattr(module, "table_dir", lambda name: real / name)
+    with duckdb.connect() as con:
+        for folder, key in ((other, "theirs"), (real, "mine")):
+            (folder / "posts").mkdir(parents=True)
+            target = sql_string(folder / "posts" / "part-a.parquet")
+            con.execute(f"copy (select '{key}' as post_key) to {target} (format parquet)")
+    return real
+
+
+def test_the_lake_reads_its_own_folder_not_a_lookalike(lookalike_lake: Path) -> None:
+    assert lake.glob("posts") == literal_path(lookalike_lake / "posts") + "/part-*.parquet"
+    assert lake.query(f"select post_key from {lake.scan('posts')}")["post_key"].tolist() == ["mine"]
+
+
+def test_the_key_index_reads_its_own_parts_not_a_lookalike(lookalike_lake: Path) -> None:
+    """Both of its ways: the first ask joins with the parts, later asks read new parts into a set."""
+    frame = pd.DataFrame({"post_key": pd.Series(["mine", "theirs", "new"], dtype="string")})
+    with override(home=lookalike_lake.parent / "home"):  # a home of its own: the index is kept per home
+        assert in_lake("posts", ["post_key"], frame).tolist() == [True, False, False]
+        with duckdb.connect() as con:
+            con.execute(f"copy (select 'later' as post_key) to {sql_string(lookalike_lake / 'posts' / 'part-b.parquet')}"
+                        " (format parquet)")
+        frame = pd.DataFrame({"post_key": pd.Series(["theirs", "later", "mine"], dtype="string")})
+        assert in_lake("posts", ["post_key"], frame).tolist() == [False, True, True]

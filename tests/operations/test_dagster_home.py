@@ -16,7 +16,7 @@ from dagster import AssetKey, AssetMaterialization, EventLogEntry
 
 from orchestration.instance import prepare_dagster_home, scn_instance
 from orchestration.sqlite_storage import ScnSqliteEventLogStorage
-from scn.settings import override
+from scn.settings import override, settings, use
 from tests.support.cli import BIN, REPO, scn, scn_env
 
 OPEN_INSTANCE = "from dagster import DagsterInstance\nwith DagsterInstance.get():\n    pass\n"
@@ -69,11 +69,11 @@ def test_the_installed_config_names_its_home_whatever_the_path(tmp_path: Path) -
     assert out.stdout.strip() == f"ScnSqliteEventLogStorage {home / 'dagster' / 'history' / 'runs'}"
 
 
-@pytest.mark.parametrize("name", ["a?b", "a%20b", "a%2Fb", "a#b", "a[1]", "a*"])
+@pytest.mark.parametrize("name", ["a?b", "a%20b", "a%2Fb", "a#b", "a[1]", "a*", "a\\b"])
 def test_a_home_a_sqlite_url_would_not_keep_is_refused_before_anything_is_written(tmp_path: Path, name: str) -> None:
     """Dagster opens its SQLite files by ``sqlite:///<path>`` URL: ``?`` ended the path ("no such table:
     event_logs" after creating a truncated folder) and ``%20`` opened ``a b``, another folder (another home's
-    instance, when it exists); dbt-duckdb names the warehouse's catalog from its path by ``urlparse``, where ``#``
+    instance, when it exists; a backslash is a folder separator in DuckDB's patterns); dbt-duckdb names the warehouse's catalog from its path by ``urlparse``, where ``#``
     cut it ("unterminated quoted identifier"); Dagster's own processes read ``$DAGSTER_HOME/dagster.yaml`` as a
     glob pattern, so in a home named ``a[1]`` they found no config and ran on default storage without the
     instance's run limits, and ``a*`` merged other homes' configs. `scn` refuses such a home with one line naming
@@ -89,6 +89,18 @@ def test_a_home_a_sqlite_url_would_not_keep_is_refused_before_anything_is_writte
     assert [p.name for p in tmp_path.iterdir()] == ["a b"]  # nor a truncated "a" folder
     with pytest.raises(ValueError, match="may not hold"), override(home=home):
         pass
+    before = settings().home
+    with pytest.raises(ValueError, match="may not hold"):
+        use(home=home)  # a server started for such a home: refused, and the process's settings stay as they were
+    assert settings().home == before
+
+
+def test_scn_analyse_reads_its_files_whatever_the_home(tmp_path: Path) -> None:
+    """`scn analyse PANEL` reads the files it is given and nothing of a home: a refused home does not stop it."""
+    missing = tmp_path / "panel.csv"
+    proc = scn("analyse", str(missing), home=tmp_path / "a?b", check=False)
+    assert proc.returncode == 2 and "SCN_HOME" not in proc.stderr
+    assert proc.stderr.startswith("scn analyse: ") and str(missing) in proc.stderr, proc.stderr
 
 
 def _entry(run_id: str, message: str) -> EventLogEntry:

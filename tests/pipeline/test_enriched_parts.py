@@ -162,3 +162,32 @@ def test_a_missing_score_is_stored_as_null(tmp_path: Path, monkeypatch: pytest.M
         labels = pq.read_table(next(lake.table_dir("post_labels").glob("part-*.parquet")))
     assert labels["score_hate"].null_count == 1 and labels.num_rows == len(posts)
     assert not any(v != v for v in labels["score_hate"].to_pylist() if v is not None)  # no NaN left
+
+
+def test_label_parts_of_the_old_pandas_writer_and_the_arrow_writer_read_together(tmp_path: Path) -> None:
+    """A lake labelled before the Arrow writer (e5d5c2b) holds parts the pandas writer made: its all-missing
+    ``target`` a null-typed column, ``method`` a pandas string, the version an object column. The next labelling
+    adds lake-schema parts beside them; the enriched part reads both (DuckDB unions the parts by name)."""
+    posts, first, *_ = _world(tmp_path)
+    with override(home=tmp_path):
+        for part in lake.table_dir("post_labels").glob("*.parquet"):
+            part.unlink()
+        version = tables.current_labelling_version()  # the parts of the labelling in force (not stale)
+        tag = tables.label_version_tag(version)
+        old = pd.DataFrame({"post_key": ["b:2", "a:10"], "label": ["hate", "none"],
+                            "score_hate": [0.9, float("nan")], "target": None,
+                            "assessed": [True, True], "method": pd.array(["model", None], dtype="string"),
+                            "lang_detected": pd.array(["en", "de"], dtype="string"), "model_version": version})
+        lake.write_part("post_labels", old, f"{tag}-old")  # as the pandas writer did: no cast to the lake schema
+        kinds = {f.name: str(f.type) for f in pq.read_schema(next(lake.table_dir("post_labels").glob("*.parquet")))}
+        assert kinds["target"] == "null" and kinds["target"] != str(LAKE_SCHEMAS["post_labels"].field("target").type)
+        tables.classify_new_posts()  # labels the other six posts with the Arrow writer, in the lake schema
+        assert len(list(lake.table_dir("post_labels").glob("*.parquet"))) == 2
+        done = tables.enrich_posts(res=8)
+        (path,) = lake.table_dir("posts_enriched").glob("part-saida--*.parquet")
+    got = pq.read_table(path)
+    assert done["rows"] == len(posts) and got.schema == LAKE_SCHEMAS["posts_enriched"]
+    by_key = got.to_pandas().set_index("post_key")
+    assert by_key.loc["b:2", "label"] == "hate" and by_key.loc["a:10", "label"] == "none"  # the old part's
+    assert pd.isna(by_key.loc["a:10", "score_hate"]) and pd.isna(by_key.loc["b:2", "target"])
+    assert by_key["label"].notna().all()  # every post has its label row, from one part or the other

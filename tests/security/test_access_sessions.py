@@ -134,6 +134,8 @@ def test_item_01_serving_requires_log_in_even_without_users(tmp_path: Path, monk
         local = _served_app(monkeypatch, no_auth=True).test_client()
         assert local.get("/network").status_code == 200
         assert local.get("/network", environ_base={"REMOTE_ADDR": "10.0.0.7"}).status_code == 302
+        for header in ("X-Forwarded-For", "Forwarded", "X-Real-IP", "X-Forwarded-Host"):  # a proxy on this host
+            assert local.get("/network", headers={header: "203.0.113.9"}).status_code == 302, header
         from dashboards.app import serve
 
         for host in ("0.0.0.0", "192.168.1.10", "::"):

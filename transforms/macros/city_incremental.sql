@@ -17,7 +17,7 @@
     {%- set cities = var('cities', none) -%}
     {%- if cities is string -%}{%- set cities = cities.split(',') | reject('equalto', '') | list -%}{%- endif -%}
     {%- if cities is none and execute and var('cities_file', none) -%}
-        {%- set path = literal_path(var('cities_file')) -%}
+        {%- set path = sql_path(var('cities_file')) -%}
         {%- if run_query("select count(*) from glob(" ~ path ~ ")").columns[0].values()[0] > 0 -%}
             {%- set cities = run_query("select unnest(cities) from read_json(" ~ path
                                        ~ ", columns = {cities: 'varchar[]'})").columns[0].values() | list -%}

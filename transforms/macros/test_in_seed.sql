@@ -19,7 +19,7 @@
 {%- endif %}
 with vocabulary as (
     select "{{ field }}" as value
-    from read_csv({{ literal_path(csv_path) }}, header = true, all_varchar = true)
+    from read_csv({{ sql_path(csv_path) }}, header = true, all_varchar = true)
 )
 select child.{{ column_name }} as value, count(*) as n_rows
 from {{ model }} as child
