@@ -10,7 +10,6 @@ extract, served by the app at ``/_basemap/tiles/{z}/{x}/{y}``) or ``SCN_BASEMAP_
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from contextlib import closing
 from functools import lru_cache
@@ -154,7 +153,7 @@ def tile(z: int, x: int, y: int) -> tuple[bytes, str] | None:
         return (body, kind) if body else None
     # a SQLite URI: the absolute path's bytes percent-encoded (else '?' or '#' in it ends the path and drops
     # mode=ro, so SQLite creates an empty database there, '%20' opens another file, and '//' starts an authority)
-    uri = "file://" + quote(os.fsencode(Path(path).absolute())) + "?mode=ro"
+    uri = "file://" + quote(bytes(Path(path).absolute())) + "?mode=ro"
     with closing(sqlite3.connect(uri, uri=True)) as db:
         row = db.execute("SELECT tile_data FROM tiles WHERE zoom_level=? AND tile_column=? AND tile_row=?",
                          (z, x, 2 ** z - 1 - y)).fetchone()

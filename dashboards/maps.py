@@ -11,7 +11,6 @@ through ``scn.privacy.disclosure.for_audience`` with the month's rows at every c
 
 from __future__ import annotations
 
-import html
 import json
 from functools import lru_cache
 from urllib.parse import quote
@@ -24,6 +23,7 @@ import plotly.graph_objects as go
 import shapely
 
 from dashboards import basemap, data, detail, i18n
+from dashboards.plotly_text import plotly_text, plotly_texts
 from geo.h3index import cells_geojson, centres, parents
 from scn.privacy.disclosure import for_audience
 
@@ -194,23 +194,16 @@ def cell_values(city_id: str, metric: str, period: str | None, res: int, audienc
 
 @lru_cache(maxsize=64)
 def _unit_names(snap: str, city_id: str, level: str, units: tuple[str, ...], lang: str) -> list[str]:
-    """What the hover calls each unit of a level: a cell by the area of its centre, an area by its name (as hover
-    text: ``hover_text``)."""
+    """What the hover calls each unit of a level: a cell by the area of its centre, an area by its name (as Plotly
+    text: ``dashboards.plotly_text``)."""
     found = detail.areas(city_id)
     if level.startswith("city") or found.empty:
-        return [hover_text(data.city_name(city_id))] * len(units)
+        return [plotly_text(data.city_name(city_id))] * len(units)
     labels = pd.Series(_area_labels(found, lang), index=found["area_code"].to_numpy())
     labels = labels[~labels.index.duplicated()]
     codes = np.asarray(units, dtype=object) if level.startswith("area") else detail.cell_areas(city_id, units)
     named = labels.reindex(codes.astype(str))
-    return [hover_text(n) for n in named.where(named.notna(), data.city_name(city_id)).to_numpy()]
-
-
-def hover_text(name: object) -> str:
-    """A name from a partner's file as Plotly hover text: Plotly draws ``<b>``, ``<a href=...>`` and other tags
-    in hover labels, so ``< > &`` are given as entities, which it shows as the characters (an area named
-    ``<a href="https://...">`` is shown as written, not as a link)."""
-    return html.escape(str(name), quote=False)
+    return [plotly_text(n) for n in named.where(named.notna(), data.city_name(city_id)).to_numpy()]
 
 
 def _no_data(fig: go.Figure, lang: str | None) -> None:
@@ -343,7 +336,7 @@ def risk_figure(city_id: str, audience: str, title: str = "", lang: str | None =
     fig = go.Figure(go.Choroplethmap(
         geojson=area_geojson_url(city_id), locations=merged["area_code"].to_numpy(dtype=str),
         z=merged["score"].to_numpy(dtype="float64"), featureidkey="id", colorscale="YlOrRd", zmin=0, zmax=1,
-        text=np.asarray([hover_text(n) for n in names], dtype=str), marker={"opacity": 0.7, "line": {"width": 0.5}},
+        text=np.asarray([plotly_text(n) for n in names], dtype=str), marker={"opacity": 0.7, "line": {"width": 0.5}},
         colorbar={"title": {"text": title}}, customdata=i18n.risk_bands(i18n.risk_band_codes(merged), lang),
         hovertemplate="%{text}<br>%{customdata}" + (" (%{z:.2f})" if audience == "staff" else "")
         + "<extra></extra>"))
@@ -353,7 +346,8 @@ def risk_figure(city_id: str, audience: str, title: str = "", lang: str | None =
 def member_figure(cities: pd.DataFrame, lang: str | None = "en") -> go.Figure:
     """Member cities on the world map (Natural Earth country outlines shipped with the app), coloured by SCN
     region; the world is drawn once (bounded: no copies side by side)."""
-    shown = cities.assign(region=i18n.codes("region", cities["region"], lang))
+    shown = cities.assign(region=plotly_texts(i18n.codes("region", cities["region"], lang)),
+                          name=plotly_texts(cities["name"]))
     fig = px.scatter_map(shown, lat="lat", lon="lon", hover_name="name", color="region", height=WORLD[1],
                          width=WORLD[0], labels={"region": i18n.column("region", lang)},
                          hover_data={"lat": False, "lon": False, "region": True})

@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 
 from dashboards import data, detail, i18n, maps
 from dashboards.i18n import t
+from dashboards.plotly_text import plotly_text, plotly_texts
 from scn.nlp.accuracy import shown_accuracy
 from scn.privacy.disclosure import for_audience
 from scn.privacy.levels import grain_of, period_at
@@ -246,8 +247,8 @@ def survey_figure(city_id: str, audience: str, lang: str = "en") -> go.Figure | 
         return None
     fig = go.Figure()
     for wave, rows in si.groupby("wave", sort=False):
-        fig.add_scatter(x=i18n.codes("construct", rows["construct"], lang), y=rows["mean"],
-                        name=i18n.code("wave", wave, lang),
+        fig.add_scatter(x=plotly_texts(i18n.codes("construct", rows["construct"], lang)), y=rows["mean"],
+                        name=plotly_text(i18n.code("wave", wave, lang)),  # a partner's codebook and waves
                         mode="markers", marker={"size": 10}, error_y={
                             "type": "data", "symmetric": False, "array": rows["ci_high"] - rows["mean"],
                             "arrayminus": rows["mean"] - rows["ci_low"]})

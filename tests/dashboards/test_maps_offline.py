@@ -164,6 +164,7 @@ def test_area_names_reach_the_hover_as_text_not_markup(monkeypatch: pytest.Monke
     """An area's name comes from a partner's boundary file; Plotly draws ``<a href>``, ``<b>`` and other tags in
     hover labels, so the names handed to the maps' hover are entity-escaped (the city's name as well)."""
     from dashboards import maps
+    from dashboards.plotly_text import plotly_text
 
     areas = pd.DataFrame({"area_code": ["A1"], "area_name": [HOSTILE], "area_name_local": [None]})
     monkeypatch.setattr(maps.detail, "areas", lambda city_id: areas)
@@ -171,13 +172,13 @@ def test_area_names_reach_the_hover_as_text_not_markup(monkeypatch: pytest.Monke
     names = maps._unit_names.__wrapped__("snap", "x", "area_year", ("A1", "A9"), "en")
     assert names == ['&lt;a href="https://evil.example/login"&gt;Sign in again&lt;/a&gt; &amp; &lt;b&gt;Old Town'
                      '&lt;/b&gt;', "&lt;i&gt;Town&lt;/i&gt;"]
-    assert maps.hover_text("R&D <x>") == "R&amp;D &lt;x&gt;"
+    assert plotly_text("R&D <x>") == "R&amp;D &lt;x&gt;"
 
 
 def test_plotly_shows_an_escaped_name_as_written(offline: webdriver.Chrome, server: str) -> None:
     """The app's own Plotly, hovering a point whose text is an escaped hostile name: the label shows the name as
     written, with no link and no bold in it (unescaped, the same name gives a link: checked in the same page)."""
-    from dashboards.maps import hover_text
+    from dashboards.plotly_text import plotly_text
 
     sign_in(offline, server, "olive", "/city/london", english=False, wait=False, timeout=30)
     page_wait(offline, 60).until(lambda d: d.execute_script("return !!(window.Plotly && window.Plotly.Fx)"))
@@ -193,6 +194,25 @@ def test_plotly_shows_an_escaped_name_as_written(offline: webdriver.Chrome, serv
         window.Plotly.purge(div); div.remove();
       }
       return out;"""
-    escaped, raw = offline.execute_script(script, [hover_text(HOSTILE), HOSTILE])
+    escaped, raw = offline.execute_script(script, [plotly_text(HOSTILE), HOSTILE])
     assert escaped == [HOSTILE, 0, 0]
     assert raw[1] == 1 and raw[0] != HOSTILE  # what the escaping prevents: the tag drawn as a link
+
+
+def test_survey_constructs_waves_and_city_names_reach_plotly_as_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same for the other words of the data that Plotly draws: a partner codebook's constructs (tick labels
+    and hover), its waves (legend) and the registry's city names (the member map's hover)."""
+    from dashboards import data, maps
+    from dashboards.components import city
+    from dashboards.plotly_text import plotly_text
+
+    survey = pd.DataFrame({"survey_id": "s1", "city_id": "x", "wave": ["<b>w1</b>"], "construct": [HOSTILE],
+                           "group_type": "all", "group_value": "all", "n": 80, "mean": 50.0, "ci_low": 45.0,
+                           "ci_high": 55.0, "suppressed": False})
+    monkeypatch.setattr(data, "table", lambda name, city_id=None: survey)
+    trace = city.survey_figure("x", "staff").data[0]
+    assert list(trace.x) == [plotly_text(HOSTILE)] and trace.name == "&lt;b&gt;w1&lt;/b&gt;"
+    cities = pd.DataFrame({"name": ["<a href='https://x.example'>Town</a>"], "lat": [1.0], "lon": [2.0],
+                           "region": ["Europe"]})
+    fig = maps.member_figure(cities)
+    assert fig.data[0].hovertext[0] == "&lt;a href='https://x.example'&gt;Town&lt;/a&gt;"
