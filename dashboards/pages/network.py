@@ -11,6 +11,7 @@ from dash import dcc, html
 from dashboards import auth, basemap, data, i18n, maps
 from dashboards.components import frame_table, section, snapshot_notice, unavailable
 from dashboards.i18n import normalise, t
+from dashboards.plotly_text import plotly_texts
 
 dash.register_page(__name__, path="/network", access="staff")
 
@@ -34,8 +35,8 @@ def _lines_by_region(lang: str):
     if pm.empty:
         return unavailable(lang)
     agg = pm.groupby(["region", "programme_line"], as_index=False)["activities"].sum()
-    agg = agg.assign(region=i18n.codes("region", agg["region"], lang),
-                     programme_line=i18n.codes("line", agg["programme_line"], lang))
+    agg = agg.assign(region=plotly_texts(i18n.codes("region", agg["region"], lang)),  # an unknown code as it came
+                     programme_line=plotly_texts(i18n.codes("line", agg["programme_line"], lang)))
     fig = px.bar(agg, x="region", y="activities", color="programme_line", height=360,
                  labels={"region": i18n.column("region", lang), "activities": t("activities_axis", lang),
                          "programme_line": t("programme_line_legend", lang)})

@@ -199,9 +199,11 @@ def test_plotly_shows_an_escaped_name_as_written(offline: webdriver.Chrome, serv
     assert raw[1] == 1 and raw[0] != HOSTILE  # what the escaping prevents: the tag drawn as a link
 
 
-def test_survey_constructs_waves_and_city_names_reach_plotly_as_text(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_survey_constructs_waves_and_city_names_reach_plotly_as_text(monkeypatch: pytest.MonkeyPatch,
+                                                                    app_client) -> None:
     """The same for the other words of the data that Plotly draws: a partner codebook's constructs (tick labels
-    and hover), its waves (legend) and the registry's city names (the member map's hover)."""
+    and hover), its waves (legend), the registry's city names (the member map's hover), and region and programme
+    line codes outside the vocabularies (the network chart's ticks and legend)."""
     from dashboards import data, maps
     from dashboards.components import city
     from dashboards.plotly_text import plotly_text
@@ -209,10 +211,16 @@ def test_survey_constructs_waves_and_city_names_reach_plotly_as_text(monkeypatch
     survey = pd.DataFrame({"survey_id": "s1", "city_id": "x", "wave": ["<b>w1</b>"], "construct": [HOSTILE],
                            "group_type": "all", "group_value": "all", "n": 80, "mean": 50.0, "ci_low": 45.0,
                            "ci_high": 55.0, "suppressed": False})
-    monkeypatch.setattr(data, "table", lambda name, city_id=None: survey)
+    programmes = pd.DataFrame({"region": ["<i>R</i>"], "programme_line": ["<a href='https://x.example'>L</a>"],
+                               "activities": [3]})
+    monkeypatch.setattr(data, "table", lambda name, city_id=None: programmes if name == "programme_metrics" else survey)
     trace = city.survey_figure("x", "staff").data[0]
     assert list(trace.x) == [plotly_text(HOSTILE)] and trace.name == "&lt;b&gt;w1&lt;/b&gt;"
     cities = pd.DataFrame({"name": ["<a href='https://x.example'>Town</a>"], "lat": [1.0], "lon": [2.0],
                            "region": ["Europe"]})
     fig = maps.member_figure(cities)
     assert fig.data[0].hovertext[0] == "&lt;a href='https://x.example'&gt;Town&lt;/a&gt;"
+    from dashboards.pages import network  # (pages import once an app exists: ``app_client``)
+
+    bars = network._lines_by_region("en").figure.data[0]
+    assert list(bars.x) == ["&lt;i&gt;R&lt;/i&gt;"] and bars.name == "&lt;a href='https://x.example'&gt;L&lt;/a&gt;"
