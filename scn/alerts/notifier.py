@@ -92,7 +92,9 @@ def send_email(to: str, subject: str, body: str) -> None:
     if not s.smtp_host:
         raise smtplib.SMTPException("no SMTP server configured (SCN_SMTP_HOST)")
     msg = EmailMessage()
-    msg["Subject"], msg["From"], msg["To"] = subject, s.smtp_from, to
+    # one line: the subject holds a partner's area and city names, and a line break in a header is refused
+    # (ValueError) or, written raw, would start another header
+    msg["Subject"], msg["From"], msg["To"] = " ".join(subject.split()), s.smtp_from, to
     msg.set_content(body)
     client = smtplib.SMTP_SSL if s.smtp_tls == "ssl" else smtplib.SMTP
     with client(s.smtp_host, s.smtp_port, timeout=30) as smtp:
@@ -138,7 +140,8 @@ def notify(mode: str = "immediate", today: date | None = None, city_id: str | No
             try:
                 _send(sub, group, names.get(sub["city_id"], sub["city_id"]), "digest" if mode == "digest" else "alert")
                 status = "sent"
-            except (requests.RequestException, smtplib.SMTPException, OSError, webhooks.WebhookRefused) as exc:
+            except (requests.RequestException, smtplib.SMTPException, OSError, webhooks.WebhookRefused,
+                    ValueError) as exc:  # a message that cannot be composed or sent fails alone
                 status = f"failed: {exc}"
                 log.warning("alert notification to %s %s failed: %s", sub["channel"], sub["target"], exc)
                 if mode == "digest":

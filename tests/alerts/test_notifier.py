@@ -235,3 +235,26 @@ def test_a_redirecting_webhook_is_not_followed(home: Path) -> None:
     with webhook_receiver(status=307) as moved:
         store.subscribe("london", moved.url)
         assert all(r["status"].startswith("failed:") and "redirects" in r["status"] for r in notify(today=TODAY))
+
+
+def test_line_breaks_in_partner_names_neither_stop_the_mail_nor_add_headers(tmp_path: Path) -> None:
+    """An area name from a boundary file and a city name from the registry go into the subject. With a line break
+    in them, composing the e-mail raised ValueError ("Header values may not contain linefeed"), which stopped
+    ``notify`` for every subscriber after it, their alerts claimed and never settled. The subject is one line; a
+    Bcc in a name stays text."""
+    areas = pd.DataFrame({"city_id": ["london", "london"], "area_code": ["LON-001", "LON-002"],
+                          "area_name": ["Old\nBazaar\r\nBcc: spy@evil.example", "Riverside"],
+                          "area_name_local": [None, None]})
+    cities = pd.DataFrame({"city_id": ["london", "saida"], "name": ["Lon\ndon", "Saida"]})
+    publish_tables(tmp_path, {"alerts": _alerts(), "areas": areas, "cities": cities})
+    with override(home=tmp_path), smtp_receiver() as smtp, \
+            override(smtp_host=smtp.host, smtp_port=smtp.port, smtp_from="alerts@scn.test"):
+        store.subscribe("london", "officer@london.example")
+        store.subscribe("saida", "mayor@saida.example")
+        sent = notify(today=TODAY)
+        assert [r["status"] for r in sent] == ["sent"] * len(sent) and len(sent) >= 2
+        assert {r["city_id"] for r in sent} == {"london", "saida"}
+    london = [m for m in smtp.messages if m["To"] == "officer@london.example"]
+    assert london and all("\n" not in m["Subject"] and "\r" not in m["Subject"] for m in london)
+    assert any("Old Bazaar Bcc: spy@evil.example" in m["Subject"] for m in london), [m["Subject"] for m in london]
+    assert all(m["Bcc"] is None for m in smtp.messages)
