@@ -198,12 +198,12 @@ def _unit_names(snap: str, city_id: str, level: str, units: tuple[str, ...], lan
     text: ``dashboards.plotly_text``)."""
     found = detail.areas(city_id)
     if level.startswith("city") or found.empty:
-        return [plotly_text(data.city_name(city_id))] * len(units)
+        return [plotly_text(data.city_name(city_id))] * len(units)  # one name
     labels = pd.Series(_area_labels(found, lang), index=found["area_code"].to_numpy())
     labels = labels[~labels.index.duplicated()]
     codes = np.asarray(units, dtype=object) if level.startswith("area") else detail.cell_areas(city_id, units)
     named = labels.reindex(codes.astype(str))
-    return [plotly_text(n) for n in named.where(named.notna(), data.city_name(city_id)).to_numpy()]
+    return list(plotly_texts(named.where(named.notna(), data.city_name(city_id))))
 
 
 def _no_data(fig: go.Figure, lang: str | None) -> None:
@@ -336,7 +336,7 @@ def risk_figure(city_id: str, audience: str, title: str = "", lang: str | None =
     fig = go.Figure(go.Choroplethmap(
         geojson=area_geojson_url(city_id), locations=merged["area_code"].to_numpy(dtype=str),
         z=merged["score"].to_numpy(dtype="float64"), featureidkey="id", colorscale="YlOrRd", zmin=0, zmax=1,
-        text=np.asarray([plotly_text(n) for n in names], dtype=str), marker={"opacity": 0.7, "line": {"width": 0.5}},
+        text=plotly_texts(names.fillna(merged["area_code"])).to_numpy(dtype=str), marker={"opacity": 0.7, "line": {"width": 0.5}},
         colorbar={"title": {"text": title}}, customdata=i18n.risk_bands(i18n.risk_band_codes(merged), lang),
         hovertemplate="%{text}<br>%{customdata}" + (" (%{z:.2f})" if audience == "staff" else "")
         + "<extra></extra>"))

@@ -18,5 +18,8 @@ def plotly_text(value: object) -> str:
 
 
 def plotly_texts(values: pd.Series) -> pd.Series:
-    """A column of words or names from the data as Plotly text (missing values stay missing)."""
-    return values.map(plotly_text, na_action="ignore")
+    """A column of words or names from the data as Plotly text, vectorised (``plotly_text`` of each value; missing
+    values stay missing)."""
+    s = values.astype("string")
+    return s.str.replace("&", "&amp;", regex=False).str.replace("<", "&lt;", regex=False) \
+        .str.replace(">", "&gt;", regex=False)

@@ -17,7 +17,7 @@ from pathlib import Path
 from threading import Lock
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 KINDS = ("social", "survey", "programme", "crime", "boundaries", "cities", "area-attributes", "crime-counts")
@@ -251,7 +251,7 @@ def use(**values: object) -> Settings:
     _overrides.append(values)
     try:
         return settings()
-    except Exception:
+    except ValidationError:
         _overrides.remove(values)
         raise
 

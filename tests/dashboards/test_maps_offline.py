@@ -173,6 +173,10 @@ def test_area_names_reach_the_hover_as_text_not_markup(monkeypatch: pytest.Monke
     assert names == ['&lt;a href="https://evil.example/login"&gt;Sign in again&lt;/a&gt; &amp; &lt;b&gt;Old Town'
                      '&lt;/b&gt;', "&lt;i&gt;Town&lt;/i&gt;"]
     assert plotly_text("R&D <x>") == "R&amp;D &lt;x&gt;"
+    from dashboards.plotly_text import plotly_texts
+
+    words = pd.Series([HOSTILE, "R&D <x>", "&amp;", None])  # the column form gives the same, missing kept
+    assert list(plotly_texts(words))[:3] == [plotly_text(w) for w in words[:3]] and pd.isna(plotly_texts(words)[3])
 
 
 def test_plotly_shows_an_escaped_name_as_written(offline: webdriver.Chrome, server: str) -> None:
