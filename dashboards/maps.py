@@ -25,6 +25,7 @@ import shapely
 from dashboards import basemap, data, detail, i18n
 from dashboards.plotly_text import plotly_text, plotly_texts
 from geo.h3index import cells_geojson, centres, parents
+from geo.risk import BANDS
 from scn.privacy.disclosure import for_audience
 
 CELL_METRICS = ("flagged_posts", "crimes", "hate_crimes")
@@ -333,11 +334,18 @@ def risk_figure(city_id: str, audience: str, title: str = "", lang: str | None =
     if merged.empty:
         return None
     names = merged["area_name"] if "area_name" in merged.columns else merged["area_code"]
+    bands = i18n.risk_band_codes(merged)
+    # staff colour by the score; an official by the band only (the figure's data reach the browser whole: the
+    # score, a probability, is not an official's to see, nor in the hover)
+    floor = {name: lo for lo, name in BANDS}
+    z = merged["score"].to_numpy(dtype="float64") if audience == "staff" else \
+        np.array([floor.get(b, np.nan) for b in bands], dtype="float64")
     fig = go.Figure(go.Choroplethmap(
         geojson=area_geojson_url(city_id), locations=merged["area_code"].to_numpy(dtype=str),
-        z=merged["score"].to_numpy(dtype="float64"), featureidkey="id", colorscale="YlOrRd", zmin=0, zmax=1,
-        text=plotly_texts(names.fillna(merged["area_code"])).to_numpy(dtype=str), marker={"opacity": 0.7, "line": {"width": 0.5}},
-        colorbar={"title": {"text": title}}, customdata=i18n.risk_bands(i18n.risk_band_codes(merged), lang),
+        z=z, featureidkey="id", colorscale="YlOrRd", zmin=0, zmax=1,
+        text=plotly_texts(names.fillna(merged["area_code"])).to_numpy(dtype=str),
+        marker={"opacity": 0.7, "line": {"width": 0.5}},
+        colorbar={"title": {"text": title}}, customdata=i18n.risk_bands(bands, lang),
         hovertemplate="%{text}<br>%{customdata}" + (" (%{z:.2f})" if audience == "staff" else "")
         + "<extra></extra>"))
     return _layout(fig, city_id, 10)

@@ -13,7 +13,10 @@ ratios per doubling of (1 + count), a unit comparable across cities of any size.
   cause the past, so a "link" here says a common cause (or reverse feedback) is at work;
 - ``reverse_placebo_lead`` (lag -1): the same check for the crime -> speech direction;
 - ``negative_control`` (lag 1): other crimes (crimes - hate crimes) on hateful posts(t - 1): hateful speech should
-  not predict burglaries; if it does, something common drives both.
+  not predict burglaries; if it does, something common drives both;
+- ``reverse_negative_control`` (lag 1): hateful posts(t) on other crimes(t - 1), the same check for the crime ->
+  speech direction: a reaction to hate crimes should not follow burglaries as well; if it does, footfall or
+  another common driver of crime and posting is at work.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ UNITS = {
     "placebo_lead": "rate_ratio_per_doubling_future_flagged_posts",
     "reverse_placebo_lead": "rate_ratio_per_doubling_future_hate_crimes",
     "negative_control": "rate_ratio_per_doubling_flagged_posts_on_other_crimes",
+    "reverse_negative_control": "rate_ratio_per_doubling_other_crimes_on_flagged_posts",
 }
 LOG2 = np.log(2.0)
 
@@ -144,4 +148,6 @@ def within_place(panel: pd.DataFrame, max_lag: int, pairs: pd.DataFrame,
     add("reverse_placebo_lead", -1, rplacebo, "h_lead")
     control = _fit(panel, x, "other_crimes", ["s1", *spill, "a1", "c0", "o1", *extra], cluster, offset)
     add("negative_control", 1, control, "s1")
+    rcontrol = _fit(panel, x, "flagged_posts", ["o1", "a1", "c0", *s_lags, *speech_extra], cluster)
+    add("reverse_negative_control", 1, rcontrol, "o1")
     return rows

@@ -9,9 +9,10 @@ is reported beside the verdict (``spillover_found``), not a route to it: on worl
 smooth fields and, with the wrong sign, on the demo world (docs/geo.md).
 
 - ``speech_leads``: hateful posts are followed by more hate crimes in the same cells, crime is not followed by
-  more speech, the future does not "predict" the past (placebo) and speech does not predict other crimes
-  (negative control);
-- ``crime_leads``: hate crimes are followed by more hateful posts, not the reverse, and its placebo passes;
+  more speech, the future does not "predict" the past (placebo), speech does not predict other crimes and other
+  crimes do not predict speech (the negative controls, either way in time);
+- ``crime_leads``: hate crimes are followed by more hateful posts, not the reverse, its placebo passes and both
+  negative controls pass;
 - ``both_directions``: both ways, or a failed placebo / negative control: a common cause is likely;
 - ``no_link``: no direction is significant;
 - ``insufficient_data``: too few cells, months, hate crimes or hateful posts, or the model did not fit.
@@ -87,11 +88,15 @@ def verdict(rows: list[dict], facts: dict, alpha: float = ALPHA) -> tuple[str, d
     fwd, rev, spill = _lag1(rows, "speech_to_crime"), _lag1(rows, "crime_to_speech"), _lag1(rows, "spillover")
     placebo, rplacebo, control = _one(rows, "placebo_lead"), _one(rows, "reverse_placebo_lead"), \
         _one(rows, "negative_control")
+    rcontrol = _one(rows, "reverse_negative_control")
     (fwd_sig, fwd_fewer), (rev_sig, rev_fewer) = _direction(fwd, alpha), _direction(rev, alpha)
     spill_found = _direction(spill, alpha)[0]
     placebo_failed = _echoes(placebo, fwd, alpha)
-    control_failed = _echoes(control, fwd, alpha)
+    # either negative control (speech -> other crimes, other crimes -> speech) says that posting and crime move
+    # together in time within places beyond the controls: a common driver that undermines either direction
+    control_failed = _echoes(control, fwd, alpha) or _echoes(rcontrol, fwd, alpha)
     rplacebo_failed = bool(_direction(rplacebo, alpha)[0])
+    rcontrol_failed = _echoes(rcontrol, rev, alpha) or _echoes(control, rev, alpha)
     evidence = {
         "alpha": alpha, **{k: facts[k] for k in ("n_cells_with_hate", "n_periods", "hate_crimes", "flagged_posts")},
         "forward_p": _num(fwd["p_value"]), "forward_analysis": "speech_to_crime", "forward_lag": 1,
@@ -105,12 +110,15 @@ def verdict(rows: list[dict], facts: dict, alpha: float = ALPHA) -> tuple[str, d
         "negative_control_estimate": _num(control["estimate"]), "negative_control_p": _num(control["p_value"]),
         "placebo_failed": placebo_failed, "negative_control_failed": control_failed,
         "reverse_placebo_failed": rplacebo_failed,
+        "reverse_negative_control_estimate": _num(rcontrol["estimate"]),
+        "reverse_negative_control_p": _num(rcontrol["p_value"]), "reverse_negative_control_failed": rcontrol_failed,
     }
     if note is None and not np.isfinite(float(fwd["estimate"])):
         note = "not_converged"
     if note is not None:
         return "insufficient_data", {**evidence, "note": note, "common_cause_likely": False}
-    common = (fwd_sig and (rev_sig or placebo_failed or control_failed)) or (rev_sig and rplacebo_failed)
+    common = (fwd_sig and (rev_sig or placebo_failed or control_failed)) \
+        or (rev_sig and (rplacebo_failed or rcontrol_failed))
     if common:
         code = "both_directions"
     elif fwd_sig:

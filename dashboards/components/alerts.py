@@ -135,8 +135,10 @@ def open_alerts(city_id: str, lang: str, audience: str, limit: int = 3) -> html.
 
 def post_action() -> Response:
     """``POST /alerts`` (alert_id, action, note, next, csrf_token): acknowledge, close or reopen an alert.
-    400 without a valid CSRF token; 401 signed out; 403 for a reviewer or an official of another city; 404 for an
-    alert the snapshot does not have. Then back to ``next`` (a path of this site)."""
+    400 without a valid CSRF token; 401 signed out; 403 for a user who may act on no alert (a reviewer); 404 for
+    an alert the snapshot does not have and, alike, for another city's alert: alert ids are hashes of the city,
+    type, area and week, so a different answer would tell an official which other cities had an alert in a week.
+    Then back to ``next`` (a path of this site)."""
     try:
         flask.current_app.extensions["csrf"].protect()
     except CSRFError:
@@ -147,12 +149,11 @@ def post_action() -> Response:
     alert_id, action = request.form.get("alert_id", "")[:64], request.form.get("action", "")
     if action not in ACTIONS:
         abort(400)
+    if not (user.is_staff or user.role == "official"):
+        abort(403)
     facts = alert_facts(data.table("alerts"))
     match = facts[facts["alert_id"] == alert_id]
-    if match.empty:
+    if match.empty or not may_act(user, city_id := str(match["city_id"].iloc[0])):
         abort(404)
-    city_id = str(match["city_id"].iloc[0])
-    if not may_act(user, city_id):
-        abort(403)
     store.act(alert_id, city_id, action, user.username, request.form.get("note"))
     return redirect(auth.safe_next(request.form.get("next") or "/alerts"), code=303)

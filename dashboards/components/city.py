@@ -272,7 +272,8 @@ def programmes_table(city_id: str, audience: str, lang: str = "en") -> pd.DataFr
     """Activities and people per programme line and year (``programme_years``: each activity once, whatever the
     roles of its participants), shaped for the audience; ``programme`` is the line in ``lang`` (the code stays in
     ``programme_line``)."""
-    py = for_audience("programme_years", data.table("programme_years", city_id), audience)
+    py = for_audience("programme_years", data.table("programme_years", city_id), audience,
+                      parts=data.table("programme_metrics", city_id) if audience != "staff" else None)
     if py.empty:
         return py
     out = py[["programme_line", "year", "activities", "people"]]

@@ -63,9 +63,17 @@ PERSONAL_COLUMNS = frozenset({"person_pseudo", "author_pseudo", "response_id", "
 # the coarser H3 resolutions cell counts are shown at (parents of the published cells, summed): the cell-size
 # switch of the city map (dashboards.maps.RESOLUTIONS) below the published resolution
 CELL_LEVELS: tuple[int, ...] = (7, 6)
-# tables whose rows are totals over another published table's rows of the same city and month: ``for_audience``
-# needs those rows (``parts=``) to tell which totals would give a hidden count back
-PARTS: dict[str, str] = {"city_month": "cell_month"}
+# tables whose rows are totals over another published table's rows of the same city and month, or whose rows are
+# parts of another table's totals: ``for_audience`` needs those rows (``parts=``) to tell which totals (and
+# which parts) would give a hidden count back
+PARTS: dict[str, str] = {"city_month": "cell_month", "programme_years": "programme_metrics",
+                         "programme_metrics": "programme_years"}
+# totals split into parts (``_split``): the people of a programme line and year (``programme_years``) over its
+# roles (``programme_metrics``); the respondents of a survey wave's construct (its ``all`` row) over the groups of
+# each group type (``survey_indices``): the columns naming one total
+SPLIT_KEYS: dict[str, tuple[str, ...]] = {"programme": ("city_id", "programme_line", "year"),
+                                          "survey_indices": ("city_id", "survey_id", "wave", "construct")}
+SURVEY_DERIVED = ("mean", "ci_low", "ci_high")  # a survey group's numbers, hidden with its n
 # numbers in alerts.evidence (JSON): counts; means whose sum over ``<weeks key>`` weeks is a count; numbers
 # computed from those (hidden with them). The alert's ``score`` is computed from them too.
 EVIDENCE_COUNTS = ("flagged_posts", "posts", "accounts", "shares", "hateful_posts", "hostile_calls")
@@ -270,6 +278,88 @@ def _partition(frame: pd.DataFrame, out: pd.DataFrame, keys: list[str], cols: li
     return out
 
 
+def _split(v: np.ndarray, hidden: np.ndarray, codes: np.ndarray, total: np.ndarray,
+           k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Parts ``v`` (counts; ``hidden`` those suppressed) of totals ``total`` (per group ``codes``; -1: a part of no
+    shown total; a total NaN: not shown). An official who sees a total and its shown parts knows the hidden parts'
+    sum up to the total's events outside the parts (u = total - all parts; u < 0 where one person holds two roles):
+    where that, taken as r + u or as r with u known, would give something of them back (``recoverable``), the
+    smallest shown non-zero parts of the group are hidden as well, one by one, until it does not; failing that,
+    the total is hidden. Returns the parts' hidden flags and the totals' (per group)."""
+    size, ok = len(total), codes >= 0
+    s = np.bincount(codes[ok], v[ok], size)
+    n = np.bincount(codes[ok], hidden[ok].astype("float64"), size)
+    r = np.bincount(codes[ok], np.where(hidden, v, 0.0)[ok], size)
+    u = total - s
+
+    def unsafe(n: np.ndarray, r: np.ndarray, u: np.ndarray) -> np.ndarray:
+        return recoverable(n, r + u, k) | ((u >= 0) & recoverable(n, r, k))
+
+    hidden, total_hidden = hidden.copy(), np.zeros(size, dtype=bool)
+    for g in np.flatnonzero(~np.isnan(total) & unsafe(n, r, np.nan_to_num(u))):  # the unsafe totals only
+        rows = np.flatnonzero((codes == g) & ~hidden & (v > 0))
+        ng, rg = n[g], r[g]
+        for j in rows[np.argsort(v[rows], kind="stable")]:
+            hidden[j], ng, rg = True, ng + 1, rg + v[j]
+            if not unsafe(ng, rg, u[g]):
+                break
+        else:
+            total_hidden[g] = True
+    return hidden, total_hidden
+
+
+def _counts(frame: pd.DataFrame, col: str, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """A count column as floats (missing: 0) and its primary suppression (1..k-1)."""
+    v = pd.to_numeric(frame[col], errors="coerce").fillna(0).to_numpy(dtype="float64")
+    return v, (v > 0) & (v < k)
+
+
+def _survey_groups(frame: pd.DataFrame, out: pd.DataFrame, k: int) -> pd.DataFrame:
+    """``survey_indices``: each group type's groups split the wave's ``all`` row (same survey, wave, construct);
+    a group's n hidden for this hides its mean and interval too (with the n, they would give each other back)."""
+    keys = [c for c in SPLIT_KEYS["survey_indices"] if c in frame.columns]
+    if "n" not in out.columns or "group_type" not in frame.columns or frame.empty:
+        return out
+    v, primary = _counts(frame, "n", k)
+    is_all = frame["group_type"].astype(str).eq("all").to_numpy()
+    key = _key(frame, keys)
+    totals = pd.Series(np.where(primary, np.nan, v)[is_all], index=key[is_all])
+    totals = totals[~totals.index.duplicated()]
+    parts = np.flatnonzero(~is_all)
+    codes, uniques = pd.factorize(key[parts] + _SEP + frame["group_type"].astype(str).to_numpy(dtype=object)[parts])
+    group_total = totals.reindex([g.rsplit(_SEP, 1)[0] for g in uniques]).to_numpy(dtype="float64")
+    hidden, total_hidden = _split(v[parts], primary[parts], codes, group_total, k)
+    hide = primary.copy()
+    hide[parts] = hidden
+    gone = {g.rsplit(_SEP, 1)[0] for g in uniques[total_hidden]}
+    hide |= is_all & pd.Series(key).isin(gone).to_numpy()
+    out["n"] = out["n"].where(~hide, pd.NA)
+    for col in (c for c in SURVEY_DERIVED if c in out.columns):
+        out[col] = out[col].where(~hide)
+    if "suppressed" in out.columns:
+        out["suppressed"] = out["suppressed"].astype("boolean").fillna(False) | hide
+    return out
+
+
+def _programme_roles(name: str, frame: pd.DataFrame, out: pd.DataFrame, other: pd.DataFrame,
+                     k: int) -> pd.DataFrame:
+    """``programme_metrics`` (people per role) split ``programme_years`` (people per line and year): both shaped
+    from the same two tables, so the page and the download agree."""
+    metrics, years = (frame, other) if name == "programme_metrics" else (other, frame)
+    keys = [c for c in SPLIT_KEYS["programme"] if c in metrics.columns and c in years.columns]
+    if "people" not in out.columns or "people" not in other.columns or metrics.empty or years.empty or not keys:
+        return out
+    v, primary = _counts(metrics, "people", k)
+    t, t_primary = _counts(years, "people", k)
+    year_key = _key(years, keys)
+    lookup = pd.Index(year_key)
+    codes = lookup.get_indexer(_key(metrics, keys)) if lookup.is_unique else np.full(len(metrics), -1)
+    total = np.where(t_primary | years["people"].isna().to_numpy(), np.nan, t)
+    hidden, total_hidden = _split(v, primary, codes, total, k)
+    out["people"] = out["people"].where(~(hidden if name == "programme_metrics" else total_hidden), pd.NA)
+    return out
+
+
 def _evidence(raw: object, k: int) -> tuple[object, bool]:
     """One ``alerts.evidence`` JSON with its small counts (and the numbers computed from them) as null."""
     if not isinstance(raw, str):
@@ -317,19 +407,24 @@ def for_audience(name: str, frame: pd.DataFrame, audience: str, parts: pd.DataFr
     cols = [c for c in SMALL_COUNTS.get(name, ()) if c in out.columns]
     for col in cols:
         out[col] = suppress_counts(out[col]).astype("Int64")
+    if name in PARTITIONS and cols:
+        out = _partition(frame, out, [c for c in PARTITIONS[name] if c in frame.columns], cols, k)
+    if name == "cell_month":
+        out = _cell_views(frame, out, cols, k)
+    if name == "survey_indices":
+        out = _survey_groups(frame, out, k)
+    if name in PARTS and cols:
+        if parts is None:
+            raise ValueError(f"{name} needs its {PARTS[name]} rows (parts=) to be shaped for {audience}")
+        if name.startswith("programme_"):
+            out = _programme_roles(name, frame, out, parts, k)
+        else:
+            out = _totals(frame, out, parts, cols, k)
     for col, derived in DERIVED.get(name, {}).items():
         if col in out.columns:
             hidden = (out[col].isna() & frame[col].notna()).to_numpy()
             for d in (d for d in derived if d in out.columns):
                 out[d] = out[d].where(~hidden)
-    if name in PARTITIONS and cols:
-        out = _partition(frame, out, [c for c in PARTITIONS[name] if c in frame.columns], cols, k)
-    if name == "cell_month":
-        out = _cell_views(frame, out, cols, k)
-    if name in PARTS and cols:
-        if parts is None:
-            raise ValueError(f"{name} needs its {PARTS[name]} rows (parts=) to be shaped for {audience}")
-        out = _totals(frame, out, parts, cols, k)
     if name == "risk":
         for col, derived in RISK_DERIVED.items():
             if col in out.columns:

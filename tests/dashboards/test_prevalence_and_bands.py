@@ -111,6 +111,26 @@ def test_risk_table_bands_official_without_score(dash_home: Path) -> None:
             assert {t("risk_band_high", lang), t("risk_band_elevated", lang)} <= set(staff["band"])
 
 
+def test_risk_map_gives_an_official_the_band_not_the_score(dash_home: Path) -> None:
+    """The map's figure reaches the browser whole: an official's holds each area's band (its floor), never the
+    score (found by an attacker reading ``z`` of the risk map callback); staff's holds the score."""
+    from dashboards.maps import risk_figure
+    from geo.risk import BANDS
+    from tests.support.dash_client import plotly_array
+
+    with override(home=dash_home):
+        official = risk_figure("london", "official").to_plotly_json()["data"][0]
+        staff = risk_figure("london", "staff").to_plotly_json()["data"][0]
+    floors = {lo for lo, _ in BANDS}
+    z_staff, z_official = (np.asarray(plotly_array(f["z"]), dtype="float64") for f in (staff, official))
+    assert not set(np.round(z_staff, 6)) <= floors  # the snapshot's scores: 1.00, 0.95, ... 0.55
+    assert set(z_official) <= floors and len(z_official) == len(z_staff)
+    floor_of = {t(f"risk_band_{name}", "en"): lo for lo, name in BANDS}  # the band each hover names
+    assert list(z_official) == [floor_of[b] for b in official["customdata"]] and len(set(z_official)) > 1
+    assert list(official["customdata"]) == list(staff["customdata"])
+    assert "%{z" not in official["hovertemplate"] and "%{z" in staff["hovertemplate"]
+
+
 def test_published_band_wins_over_the_score() -> None:
     from dashboards.i18n import risk_band_codes
 

@@ -48,12 +48,12 @@ def test_fe_poisson_equals_poisson_with_place_dummies_and_clustered_se() -> None
 
 def _rows(fwd: float, fwd_p: float, rev_p: float = 0.5, placebo: tuple[float, float] = (1.0, 0.6),
           control: tuple[float, float] = (1.0, 0.7), spill: tuple[float, float] = (1.0, 0.9),
-          rev: float = 1.1) -> list[dict]:
+          rev: float = 1.1, rcontrol: tuple[float, float] = (1.0, 0.8)) -> list[dict]:
     def r(analysis: str, lag: int, est: float, p: float) -> dict:
         return {"analysis": analysis, "lag": lag, "estimate": est, "p_value": p}
     return [r("speech_to_crime", 1, fwd, fwd_p), r("spillover", 1, *spill), r("crime_to_speech", 1, rev, rev_p),
             r("placebo_lead", -1, *placebo), r("reverse_placebo_lead", -1, 1.0, 0.5),
-            r("negative_control", 1, *control)]
+            r("negative_control", 1, *control), r("reverse_negative_control", 1, *rcontrol)]
 
 
 def test_verdict_rules_never_call_speech_leading_when_a_check_fails() -> None:
@@ -64,6 +64,16 @@ def test_verdict_rules_never_call_speech_leading_when_a_check_fails() -> None:
     assert verdict(_rows(1.2, 1e-4, control=(1.15, 1e-3)), FACTS)[0] == "both_directions"
     assert verdict(_rows(1.2, 1e-4, placebo=(0.98, 0.03)), FACTS)[0] == "speech_leads"  # tiny opposite lead
     assert verdict(_rows(1.0, 0.6, rev_p=1e-5), FACTS)[0] == "crime_leads"
+    # other crimes followed by more hateful posts as well (footfall moving crime and posting): neither direction
+    code, ev = verdict(_rows(1.0, 0.6, rev_p=1e-5, rcontrol=(1.08, 1e-3)), FACTS)
+    assert code == "both_directions" and ev["reverse_negative_control_failed"] and ev["common_cause_likely"]
+    code, ev = verdict(_rows(1.2, 1e-4, rcontrol=(1.15, 1e-3)), FACTS)
+    assert code == "both_directions" and ev["negative_control_failed"]
+    code, ev = verdict(_rows(1.0, 0.6, rev_p=1e-5, control=(1.08, 1e-3)), FACTS)
+    assert code == "both_directions" and ev["reverse_negative_control_failed"]
+    assert verdict(_rows(1.2, 1e-4, rcontrol=(0.97, 0.04)), FACTS)[0] == "speech_leads"  # tiny, opposite
+    rows = [r for r in _rows(1.0, 0.6, rev_p=1e-5) if r["analysis"] != "reverse_negative_control"]
+    assert verdict(rows, FACTS)[0] == "crime_leads"  # tables of earlier versions hold no such row
     assert verdict(_rows(1.05, 0.2), FACTS)[0] == "no_link"
     assert verdict(_rows(1.05, 0.04), FACTS)[0] == "speech_leads"  # directional: more posts, more crimes
     code, ev = verdict(_rows(0.85, 1e-3), FACTS)  # a significant decrease supports no direction
@@ -124,8 +134,8 @@ def test_scn_analyse_prints_json_lines_and_a_verdict_per_city(tmp_path: Path,
     main_row = next(r for r in rows if r["city_id"] == "a" and r["analysis"] == "speech_to_crime" and r["lag"] == 1)
     assert main_row["unit"] == "rate_ratio_per_doubling_flagged_posts" and main_row["n"] > 0
     assert main_row["ci_low"] <= main_row["estimate"] <= main_row["ci_high"]
-    assert {"spillover", "crime_to_speech", "placebo_lead", "negative_control", "xcorr_prewhitened",
-            "rank_within"} <= {r["analysis"] for r in rows}
+    assert {"spillover", "crime_to_speech", "placebo_lead", "negative_control", "reverse_negative_control",
+            "xcorr_prewhitened", "rank_within"} <= {r["analysis"] for r in rows}
 
 
 @pytest.mark.parametrize(("edit", "expected"), [

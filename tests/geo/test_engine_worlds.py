@@ -15,9 +15,9 @@ from tests.support.geo_worlds import engine_world
 SEEDS = range(900, 905)
 
 
-def _runs(kind: str) -> pd.DataFrame:
+def _runs(kind: str, seeds: range = SEEDS) -> pd.DataFrame:
     out = []
-    for seed in SEEDS:  # a handful of worlds
+    for seed in seeds:  # a handful of worlds
         rows = analyse(engine_world(kind, seed)).set_index(["analysis", "lag"])
         fwd, spill = rows.loc[("speech_to_crime", 1)], rows.loc[("spillover", 1)]
         out.append({"verdict": fwd["verdict"], "covers": fwd["ci_low"] <= 1.15 <= fwd["ci_high"],
@@ -30,10 +30,13 @@ def test_planted_effect_is_found_and_covered() -> None:
     assert (runs["verdict"] == "speech_leads").sum() >= 3 and runs["covers"].sum() >= 4
 
 
-@pytest.mark.parametrize("kind", ["tension", "footfall"])
+@pytest.mark.parametrize("kind", ["tension", "footfall", "footfall_unseen"])
 def test_common_causes_are_never_called_speech_leading(kind: str) -> None:
-    runs = _runs(kind)
+    runs = _runs(kind, range(900, 910) if kind == "footfall_unseen" else SEEDS)
     assert (runs["verdict"] == "speech_leads").sum() <= (0 if kind == "tension" else 1)
+    if kind == "footfall_unseen":  # footfall swings crime and hateful posting, barely the other posts: no
+        # direction (before the second negative control: speech_leads once and crime_leads twice in these ten)
+        assert not runs["verdict"].isin(["speech_leads", "crime_leads"]).any(), runs["verdict"].tolist()
     if kind == "tension":  # the link is there, both ways: a common cause is likely
         assert (runs["verdict"] == "both_directions").sum() >= 4
 

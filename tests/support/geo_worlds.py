@@ -46,6 +46,7 @@ WORLDS: dict[str, dict] = {
     "clean_null": {"speech_to_crime": False, "crime_to_speech": False},
     "clean_effect": {"speech_to_crime": True, "crime_to_speech": False, "rate_ratio": 1.15},
     "footfall": {"speech_to_crime": False, "crime_to_speech": False},
+    "footfall_unseen": {"speech_to_crime": False, "crime_to_speech": False},
     "tension": {"speech_to_crime": False, "crime_to_speech": False},
     "crime_leads": {"speech_to_crime": False, "crime_to_speech": True, "rate_ratio": 1.3},
     "spillover": {"speech_to_crime": True, "crime_to_speech": False, "spillover": 1.15},
@@ -101,6 +102,9 @@ def engine_world(kind: str, seed: int, rings: int = 7, months: int = 24, city_id
     if kind == "footfall":  # time-varying footfall drives posting and crime, nothing links them
         f = _ar1(rng, (n, m), 0.7, 0.4)
         log_s, log_h, log_o, log_c = log_s + f, log_h + f, log_o + f, log_c + f
+    if kind == "footfall_unseen":  # large swings of footfall drive hateful posts and every crime, barely the
+        f = _ar1(rng, (n, m), 0.8, 0.8)  # other posts (presence in a place is not posting about it)
+        log_s, log_h, log_o, log_c = log_s + f, log_h + f, log_o + 0.3 * f, log_c + f
     if kind == "tension":  # a local tension drives hateful posts and hate crimes at once
         k = _ar1(rng, (n, m), 0.7, 0.45)
         log_s, log_h = log_s + k, log_h + k
