@@ -104,3 +104,28 @@ def test_jetstream_configuration_errors(home: Path) -> None:
                                                   keywords=["london"]))
     with pytest.raises(ConfigError, match=rf"^{SOURCE}: nothing to collect"):
         collect(SOURCE, CITY, config=SourceConfig(source=SOURCE, city_id=CITY))
+
+
+def test_malformed_untimed_and_future_messages_neither_stop_nor_derail_the_stream(home: Path) -> None:
+    """A message that is not JSON, a post without ``time_us`` and one timed in 2200 (found by an attacker: the
+    first crashed every run at the same frame; the second crashed the next run; the third moved the cursor to
+    2200, so every later run subscribed from there and collected nothing) are skipped; the cursor is the last
+    real message's time and the next run collects what is new."""
+    with fake_jetstream() as fj:
+        before = fj.add_posts(3)
+        fj.add_raw("{not json")
+        fj.add_raw("[1, 2]")
+        post = dict(before[0], time_us=None, commit=dict(before[0]["commit"], rkey="3kuntimed", cid="bafyuntimed"))
+        fj.add_raw(post)
+        future = 7_258_118_400_000_000  # 2200-01-01
+        fj.add_raw(dict(before[1], time_us=future, commit=dict(before[1]["commit"], rkey="3kfuture",
+                                                              cid="bafyfuture")), time_us=T0 + 10_000_000)
+        after = fj.add_posts(3)
+        first = collect(SOURCE, CITY, config=_config(fj.url), sleep=Sleeps())
+        assert (first.accepted, first.errors) == (6, []) and first.skipped >= 2
+        assert set(lake_posts(home)["post_id"]) == {p["commit"]["cid"] for p in before + after}
+        assert cursors.load(SOURCE, CITY)["time_us"] == after[-1]["time_us"] < future
+        later = fj.add_posts(2)
+        second = collect(SOURCE, CITY, config=_config(fj.url), sleep=Sleeps())
+        assert (second.accepted, second.errors) == (2, [])
+        assert {p["commit"]["cid"] for p in later} <= set(lake_posts(home)["post_id"])

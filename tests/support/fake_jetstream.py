@@ -80,6 +80,13 @@ class FakeJetstream:
         self._add({"did": post["did"], "time_us": t, "kind": "commit", "commit": {
             "rev": f"3d{t}", "operation": "delete", "collection": c["collection"], "rkey": c["rkey"]}})
 
+    def add_raw(self, message: str | dict, time_us: int | None = None) -> None:
+        """A message sent as it is: a string as its text (malformed JSON too), a dict as JSON; at ``time_us`` in
+        the stream's order (default: the next time)."""
+        _, t = self._next()
+        self._add({"raw": message if isinstance(message, str) else json.dumps(message), "kind": "raw",
+                   "time_us": t if time_us is None else time_us})
+
     def drop_after(self, n: int) -> None:
         """The next connection is closed without a close frame after ``n`` messages (a network failure)."""
         self._drop = n
@@ -108,7 +115,7 @@ class FakeJetstream:
                 ws.socket.close()
                 return
             try:
-                ws.send(json.dumps(event))
+                ws.send(event["raw"] if event["kind"] == "raw" else json.dumps(event))
             except Exception:  # the client went away
                 return
             sent += 1

@@ -34,6 +34,7 @@ also needs that language in ``record.langs``) or one of ``tags`` as ``#tag``. Ro
 from __future__ import annotations
 
 import io
+import json
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -46,6 +47,7 @@ from scn.ingest.sources.http import BudgetExhausted, PoliteClient
 DEFAULT_INSTANCE = "wss://jetstream2.us-east.bsky.network"
 POST = "app.bsky.feed.post"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+MAX_SKEW_S = 300  # a message's time_us may run this far ahead of the clock; beyond it, it is not used
 MAX_QUEUE = 20_000  # messages buffered while a page is stored (a full queue would stall the close handshake)
 
 
@@ -54,7 +56,10 @@ def frame_table(frames: list[str]) -> Any:
     rkey, cid, text, langs, created_at, key`` (``key``: a hash of the event, the same on a replay)."""
     import pandas as pd
 
-    df = pd.read_json(io.StringIO("\n".join(frames)), lines=True, dtype=False)
+    try:
+        df = pd.read_json(io.StringIO("\n".join(frames)), lines=True, dtype=False)
+    except ValueError:  # a malformed message: read one by one (it becomes an empty row, skipped)
+        df = pd.DataFrame([_object(f) for f in frames], index=range(len(frames)))
     for col in ("did", "kind", "commit", "time_us"):
         if col not in df:
             df[col] = None
@@ -71,6 +76,15 @@ def frame_table(frames: list[str]) -> Any:
     ident = out[["time_us", "did", "collection", "rkey", "operation"]].astype("string").fillna("")
     out["key"] = pd.util.hash_pandas_object(ident, index=False).astype("int64")
     return out
+
+
+def _object(frame: str) -> dict:
+    """One message as an object; {} when it is not a JSON object."""
+    try:
+        doc = json.loads(frame)
+    except ValueError:
+        return {}
+    return doc if isinstance(doc, dict) else {}
 
 
 def matches(df: Any, config: SourceConfig) -> Any:
@@ -188,12 +202,18 @@ class BlueskyJetstream:
             nonlocal high, recent, committed
             df = frame_table(frames)
             df = df[~df["key"].isin(recent["key"])]  # replayed by the rewind or a reconnection: seen already
+            # a message without a time, or timed in the future (beyond a clock skew), is no cursor: it would
+            # move every later run past all real messages
+            timed = (df["time_us"].notna() & (df["time_us"] <= int((time.time() + MAX_SKEW_S) * 1e6))).to_numpy()
+            untimed = int((~timed).sum())
+            df = df[timed]
             if df.empty:
                 return None
             high = int(max(high or 0, df["time_us"].max()))
             window = pd.concat([recent, df[["time_us", "key"]]], ignore_index=True)
             recent = window[window["time_us"] >= high - rewind_us].reset_index(drop=True)
             rows, keep, skipped = chunk_rows(df, config)
+            skipped += untimed
             if rows.empty and not skipped:
                 return None
             raw = "\n".join(pd.Series(frames, dtype=object).iloc[df.index[keep.to_numpy()]]).encode()

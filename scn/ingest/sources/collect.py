@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from scn import lake
+from scn.ingest.result import IngestError
 from scn.ingest.sources import cursor as cursors
 from scn.ingest.sources.base import AuthError, ConfigError, Page, SourceError
 from scn.ingest.sources.config import SourceConfig, source_config
@@ -109,27 +110,32 @@ def ingest_page(source: str, kind: str, city_id: str, page: Page, scratch: Path)
     ``page.rows`` None: the raw response is itself a file the family's parser reads (X API v2 JSON)."""
     from scn.ingest.model import Source
     from scn.ingest.parsers import PARSERS
-    from scn.ingest.pipeline import load, write_log
+    from scn.ingest.pipeline import conclude, write_log
     from scn.ingest.result import IngestResult
+    from scn.privacy.pseudonyms import PseudonymKeyError
 
     stem = Path(page.name).stem if page.name else f"{source}-{hashlib.sha256(page.raw).hexdigest()[:16]}"
     sha, archived = archive_bytes(page.raw, stem + _extension(page.content_type))
     display = Path("collect") / source / (stem + (archived.suffix if page.rows is None else ".json"))
-    if page.rows is None:
-        return load(Source(display, archived, kind, city_id, sha), PARSERS[kind](
-            Source(display, archived, kind, city_id, sha)))
-    rows_file, _ = _rows_file(page.rows, scratch)
-    if rows_file is None:  # nothing new in this page: logged with zero counts, like a header-only file
-        src = Source(display, archived, kind, city_id, sha)
-        result = IngestResult(src.display, kind, city_id, 0, 0, 0, 0, str(archived), [], sha)
-        with lake.writer_lock():
-            write_log(src, result)
-        return result
-    try:
-        parsed = PARSERS[kind](Source(display, rows_file, kind, city_id, sha))
+    src = Source(display, archived, kind, city_id, sha)
+    rows_file = None
+    if page.rows is not None:
+        rows_file, _ = _rows_file(page.rows, scratch)
+        if rows_file is None:  # nothing new in this page: logged with zero counts, like a header-only file
+            result = IngestResult(src.display, kind, city_id, 0, 0, 0, 0, str(archived), [], sha)
+            with lake.writer_lock():
+                write_log(src, result)
+            return result
+    try:  # a page the family's parser refuses fails alone, as a file does: recorded, its raw answer archived
+        parsed = PARSERS[kind](src if rows_file is None else Source(display, rows_file, kind, city_id, sha))
+    except PseudonymKeyError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - IngestError or unforeseen: conclude records either
+        parsed = exc
     finally:
-        rows_file.unlink(missing_ok=True)  # it holds raw handles: gone before the (long) write to the lake
-    return load(Source(display, archived, kind, city_id, sha), parsed)
+        if rows_file is not None:
+            rows_file.unlink(missing_ok=True)  # it holds raw handles: gone before the (long) write to the lake
+    return conclude(src, parsed)
 
 
 def _check(source: str, kind: str, city_id: str) -> None:
@@ -167,15 +173,20 @@ def collect(source: str, city_id: str, *, since: datetime | None = None, instanc
     scratch = lake.private_dir(paths().home / "collect" / f".scratch-{os.getpid()}-{uuid.uuid4().hex}")
     try:
         for page in conn.pages(http, cfg, result.cursor):
-            res = ingest_page(source, conn.kind, city_id, page, scratch)
+            try:
+                res = ingest_page(source, conn.kind, city_id, page, scratch)
+            except IngestError as exc:  # recorded with its archived answer; the walk goes on past it
+                result.errors.append(f"{source}: {exc}")
+                res = None
             cursors.save(source, city_id, page.cursor)
             result.cursor = page.cursor
             result.pages += 1
-            result.fetched += res.rows_read
-            result.accepted += res.accepted
-            result.quarantined += res.quarantined
-            result.duplicates += res.duplicates
             result.skipped += page.skipped
+            if res is not None:
+                result.fetched += res.rows_read
+                result.accepted += res.accepted
+                result.quarantined += res.quarantined
+                result.duplicates += res.duplicates
             _count(result, http)
             if progress:
                 progress(result)

@@ -1,14 +1,19 @@
 """The polite HTTP client every connector uses: timeouts, backoff on 5xx and timeouts, HTTP 429 waited out
-(``Retry-After`` in seconds or as an HTTP date, else the platform's reset headers), a request budget, counters,
-and ``AuthError`` naming the source on 401/403. ``sleep`` and ``clock`` are injectable (tests record the waits)."""
+(``Retry-After`` in seconds or as an HTTP date, else the platform's reset headers), a request budget, a cap on the
+size of one answer and on the waits of one run, counters, and ``AuthError`` naming the source on 401/403; any other
+failure of the transport is a one-line ``SourceError`` naming the source. ``next_page`` keeps a platform's
+next-page links on the endpoint the walk started from (the client's credentials go with every request).
+``sleep`` and ``clock`` are injectable (tests record the waits)."""
 
 from __future__ import annotations
 
 import email.utils
+import math
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import requests
 
@@ -21,6 +26,8 @@ RESET_EPOCH = ("x-rate-limit-reset", "x-ratelimit-reset", "ratelimit-reset")
 RESET_DELTA = ("x-ratelimit-reset-after", "ratelimit-reset-after")
 REMAINING = ("x-rate-limit-remaining", "x-ratelimit-remaining", "ratelimit-remaining")
 EPOCH_AFTER = 1_000_000_000  # a reset value above this is an epoch time, below it seconds from now
+MAX_BYTES = 64 * 1024 * 1024  # the largest answer read (a page of any platform is well below)
+MAX_TOTAL_WAIT = 1800.0  # the longest a run waits for rate limits and retries, all waits together
 
 
 class BudgetExhausted(SourceError):
@@ -45,8 +52,10 @@ class PoliteClient:
     """A ``requests.Session`` with manners, for one source.
 
     ``budget``: most requests this run (``BudgetExhausted`` beyond it). ``max_wait``: the longest single wait for a
-    rate limit (a longer ``Retry-After`` stops the run with ``SourceError`` instead of hanging a worker for hours).
+    rate limit (a longer ``Retry-After`` stops the run with ``SourceError`` instead of hanging a worker for hours);
+    ``max_total_wait``: the longest all waits of the run together (each answer may ask for ``max_wait`` again).
     ``retries``: attempts after a 5xx, a timeout or a connection error, waiting ``backoff * 2**n`` seconds.
+    ``max_bytes``: the largest answer body read (a larger one stops the run: a page is never that large).
     """
 
     source: str
@@ -55,6 +64,8 @@ class PoliteClient:
     retries: int = 4
     backoff: float = 1.0
     max_wait: float = 900.0
+    max_total_wait: float = MAX_TOTAL_WAIT
+    max_bytes: int = MAX_BYTES
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.time
     headers: dict[str, str] = field(default_factory=dict)
@@ -64,8 +75,12 @@ class PoliteClient:
     def __post_init__(self) -> None:
         self.session.headers.update({"User-Agent": USER_AGENT, **self.headers})
 
-    def _wait(self, seconds: float, rate_limited: bool) -> None:
-        seconds = max(0.0, seconds)
+    def _wait(self, seconds: float, rate_limited: bool, url: str = "") -> None:
+        seconds = max(0.0, seconds) if math.isfinite(seconds) else self.backoff
+        if self.counters.waited_seconds + seconds > self.max_total_wait:
+            raise SourceError(self.source, f"{_host(url) or 'the source'} asked for {seconds:.0f} s more of waiting "
+                              f"after {self.counters.waited_seconds:.0f} s this run (at most "
+                              f"{self.max_total_wait:.0f} s): try again later")
         if rate_limited:
             self.counters.rate_limit_waits += 1
         self.counters.waited_seconds += seconds
@@ -79,7 +94,8 @@ class PoliteClient:
         value = h.get("retry-after", "").strip()
         if value:
             try:
-                return float(value)
+                seconds = float(value)
+                return seconds if math.isfinite(seconds) else None  # "nan", "inf": names no wait
             except ValueError:
                 try:
                     when = email.utils.parsedate_to_datetime(value)
@@ -115,15 +131,17 @@ class PoliteClient:
                 raise BudgetExhausted(self.source, f"request budget of {self.budget} spent")
             self.counters.requests += 1
             try:
-                resp = self.session.request(method, url, **kwargs)
+                resp = self._read(method, url, kwargs)
             except (requests.Timeout, requests.ConnectionError) as exc:
                 if attempt >= self.retries:
                     raise SourceError(self.source, f"{type(exc).__name__} after {attempt + 1} attempts: "
                                       f"{_host(url)}") from exc
                 self.counters.retries += 1
-                self._wait(self.backoff * 2 ** attempt, rate_limited=False)
+                self._wait(self.backoff * 2 ** attempt, rate_limited=False, url=url)
                 attempt += 1
                 continue
+            except requests.RequestException as exc:  # a bad URL or scheme, a redirect loop, a broken body
+                raise SourceError(self.source, f"{type(exc).__name__} asking {_host(url)}") from exc
             if resp.status_code in (401, 403):
                 raise AuthError(self.source, f"HTTP {resp.status_code} from {_host(url)}: missing or bad "
                                 "credentials, or the resource is not public", resp.status_code)
@@ -135,7 +153,7 @@ class PoliteClient:
                                       f"{self.max_wait:.0f} s): try again later", 429)
                 if limited >= self.retries + 2:
                     raise SourceError(self.source, f"still rate limited by {_host(url)} after {limited} waits", 429)
-                self._wait(wait, rate_limited=True)
+                self._wait(wait, rate_limited=True, url=url)
                 limited += 1
                 continue
             if resp.status_code in RETRY_STATUS:
@@ -144,7 +162,7 @@ class PoliteClient:
                                       f"{attempt + 1} attempts", resp.status_code)
                 self.counters.retries += 1
                 wait = self.rate_limit_wait(resp.headers)
-                self._wait(self.backoff * 2 ** attempt if wait is None else min(wait, self.max_wait), False)
+                self._wait(self.backoff * 2 ** attempt if wait is None else min(wait, self.max_wait), False, url)
                 attempt += 1
                 continue
             if resp.status_code >= 400:
@@ -152,6 +170,28 @@ class PoliteClient:
             self.counters.answered = True
             self._respect_remaining(resp.headers)
             return resp
+
+    def _read(self, method: str, url: str, kwargs: dict) -> requests.Response:
+        """The response with its body read, at most ``max_bytes`` of it (streamed: a larger body is not held)."""
+        resp = self.session.request(method, url, stream=True, **kwargs)
+        try:
+            declared = int(resp.headers.get("Content-Length") or 0)
+        except ValueError:
+            declared = 0
+        chunks, size = [], 0
+        if declared <= self.max_bytes:
+            for chunk in resp.iter_content(1 << 16):
+                size += len(chunk)
+                if size > self.max_bytes:
+                    break
+                chunks.append(chunk)
+        if max(size, declared) > self.max_bytes:
+            resp.close()
+            raise SourceError(self.source, f"an answer of {_host(url)} is larger than {self.max_bytes:,} bytes: "
+                              "not read")
+        resp._content = b"".join(chunks)  # what ``resp.content`` gives (requests' own attribute)
+        resp.close()
+        return resp
 
     def _respect_remaining(self, headers: Mapping[str, str]) -> None:
         """When the window's last request was just spent, wait for its reset before the next one (X, Mastodon
@@ -198,5 +238,24 @@ class PoliteClient:
 
 
 def _host(url: str) -> str:
-    from urllib.parse import urlsplit
-    return urlsplit(url).netloc or url
+    return ascii(urlsplit(url).netloc or url)[1:-1]  # one line, whatever a link holds
+
+
+def next_page(source: str, first: str, link: object) -> str | None:
+    """A platform's next-page ``link`` (absolute, or relative to ``first``), followed only on the endpoint the walk
+    started from: the same host, port and path as ``first``, over https when ``first`` is (a server behind a proxy
+    may name its own pages over http: taken as https). Anything else stops the walk with ``SourceError``: the
+    client's credentials go with every request, so a link to another host, scheme or endpoint could hand them to
+    a third party or walk a timeline nobody configured. None (or an empty link) stays None."""
+    if not link:
+        return None
+    if not isinstance(link, str):
+        raise SourceError(source, "the next-page link is not a URL")
+    start, url = urlsplit(first), urlsplit(urljoin(first, link))
+    scheme = start.scheme if (start.scheme, url.scheme) == ("https", "http") else url.scheme
+    same = (scheme == start.scheme and url.hostname == start.hostname and url.port == start.port
+            and url.path == start.path)
+    if not same:
+        raise SourceError(source, f"a next-page link leads from {_host(first)}{ascii(start.path)[1:-1]} to "
+                          f"{url.scheme}://{_host(urljoin(first, link))}{ascii(url.path)[1:-1]}: not followed")
+    return url._replace(scheme=scheme).geturl()

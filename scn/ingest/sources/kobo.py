@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 from scn.ingest.sources.base import ConfigError, Page, SourceError
 from scn.ingest.sources.config import SourceConfig, secret
-from scn.ingest.sources.http import PoliteClient
+from scn.ingest.sources.http import PoliteClient, next_page
 
 MAX_LIMIT = 30000  # the API's page limit
 
@@ -55,7 +55,8 @@ class Kobo:
             query = {"_id": {"$gt": last}}
             if config.since and not last:
                 query["_submission_time"] = {"$gte": config.since.strftime("%Y-%m-%dT%H:%M:%S")}
-            url: str | None = f"{base}/api/v2/assets/{uid}/data/"
+            first = f"{base}/api/v2/assets/{uid}/data/"
+            url: str | None = first
             params: dict | None = {"format": "json", "limit": limit, "sort": json.dumps({"_id": 1}),
                                    "query": json.dumps(query)}
             while url:
@@ -69,4 +70,4 @@ class Kobo:
                 state = {**state, "forms": {**state["forms"], uid: last}}
                 yield Page(resp.content, resp.headers.get("Content-Type", "application/json"),
                            submission_rows(results), state, name=f"{uid}.json")
-                url, params = doc.get("next"), None  # ``next`` carries the query, sort and start
+                url, params = next_page(self.name, first, doc.get("next")), None  # with query, sort and start

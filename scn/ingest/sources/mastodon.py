@@ -24,7 +24,7 @@ from urllib.parse import urlencode, urlsplit
 
 from scn.ingest.sources.base import ConfigError, Page, SourceError
 from scn.ingest.sources.config import SourceConfig, secret
-from scn.ingest.sources.http import PoliteClient
+from scn.ingest.sources.http import PoliteClient, next_page
 
 PUBLIC = ("public", "unlisted")
 MAX_LIMIT = 40
@@ -144,5 +144,5 @@ class Mastodon:
                 rows, skipped = status_rows(statuses, host)
                 yield Page(resp.content, resp.headers.get("Content-Type", "application/json"), rows,
                            state, skipped=skipped)
-                prev = next_link(resp.headers.get("Link"), "prev")
-                url = prev or f"{base}{path}?{urlencode({**params, 'limit': limit, 'min_id': newest})}"
+                own = f"{base}{path}?{urlencode({**params, 'limit': limit, 'min_id': newest})}"
+                url = next_page(self.name, own, next_link(resp.headers.get("Link"), "prev")) or own

@@ -25,7 +25,7 @@ from urllib.parse import quote, urlsplit
 
 from scn.ingest.sources.base import ConfigError, Page, SourceError
 from scn.ingest.sources.config import SourceConfig, secret
-from scn.ingest.sources.http import PoliteClient
+from scn.ingest.sources.http import PoliteClient, next_page
 
 SYSTEM_KEPT = {"__id": "KEY", "__system-submissionDate": "SubmissionDate"}
 
@@ -75,7 +75,8 @@ class Odk:
             params: dict[str, Any] | None = {"$top": config.page_size, "$orderby": "__system/submissionDate"}
             if since:
                 params["$filter"] = f"__system/submissionDate ge {since}"
-            url: str | None = f"{base}/v1/projects/{project}/forms/{quote(form)}.svc/Submissions"
+            first = f"{base}/v1/projects/{project}/forms/{quote(form)}.svc/Submissions"
+            url: str | None = first
             while url:
                 resp, doc = http.get_json(url, f"form {key}", dict, params=params)
                 values = doc.get("value")
@@ -94,4 +95,4 @@ class Odk:
                 if new or doc.get("@odata.nextLink"):
                     yield Page(resp.content, resp.headers.get("Content-Type", "application/json"),
                                submission_rows(new) if new else [], state, name=f"{form}.json")
-                url, params = doc.get("@odata.nextLink"), None
+                url, params = next_page(self.name, first, doc.get("@odata.nextLink")), None
