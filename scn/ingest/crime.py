@@ -50,11 +50,19 @@ def is_police_uk(frame: pd.DataFrame) -> bool:
     return {"crime_id", "month"} <= names or "falls_within" in names
 
 
-def key_scope(source: pd.Series, city_id: str | None, police: bool) -> pd.Series:
-    """What a crime id is unique within: ``police.uk`` (national ids), the city (a generic file without a source
-    column), or ``<city>/<source>`` for a source the file names (two cities' "police" ids are not the same)."""
+POLICE_UK_ID = r"[0-9a-f]{64}"  # police.uk's national crime ids: SHA-256 hex
+
+
+def key_scope(source: pd.Series, city_id: str | None, police: bool, crime_id: pd.Series | None = None) -> pd.Series:
+    """What a crime id is unique within: ``police.uk`` for police.uk's national ids (64 hex characters), the city
+    (a generic file without a source column), or ``<city>/<source>`` for a source the file names (two cities'
+    "police" ids are not the same). A file shaped like police.uk's whose ids are not national ones (``1``, ``2``:
+    a partner's export with the same headers) is scoped to the city, ``police.uk@<city>``: its ids collided with
+    another city's and that city's crimes were dropped as duplicates."""
     if police:
-        return source
+        national = crime_id.str.lower().str.fullmatch(POLICE_UK_ID).fillna(True).astype(bool) \
+            if crime_id is not None else True
+        return source.where(national, source + f"@{city_id}")
     names = {s: quote(str(s), safe="-._~") for s in source.dropna().unique()}
     return source.where(source.eq(city_id), f"{city_id}/" + source.map(names))
 
@@ -107,7 +115,7 @@ def parse(src: Source) -> Parsed:
     crime_id = as_text(raw["crime_id"])
     t = typed[ok]
     crimes = pd.DataFrame({
-        "crime_key": _keys(key_scope(source, src.city_id, police), crime_id, raw)[ok], "source": source[ok], "crime_id": crime_id[ok],
+        "crime_key": _keys(key_scope(source, src.city_id, police, crime_id), crime_id, raw)[ok], "source": source[ok], "crime_id": crime_id[ok],
         "city_id": src.city_id, "occurred_at": t["occurred_at"], "category": t["category"],
         "is_hate": pd.Series(pd.NA, index=t.index, dtype="boolean") if unknown else t["is_hate"].astype(bool),
         "lat": t["lat"], "lon": t["lon"],

@@ -19,7 +19,7 @@ import pandas as pd
 
 from scn.ingest import area_codes, published
 from scn.ingest.model import Parsed, Source
-from scn.ingest.parse import as_text
+from scn.ingest.parse import MAX_WHOLE, as_text
 from scn.ingest.readers import ROW, fail, normalise_name
 
 STRANDS: dict[str, str] = {
@@ -292,7 +292,7 @@ def parse(src: Source) -> Parsed:
     is_hate = pd.Series(is_hate, index=cells.index)
     code, other = cells["code"].astype("string"), cells["other"].astype(bool)
     count, missing, bad = published.numbers(cells["raw"])
-    not_whole = count.notna() & ((count < 0) | (np.floor(count) != count))
+    not_whole = count.notna() & ((count < 0) | (np.floor(count) != count) | ~(count <= MAX_WHOLE))
     reason = pd.Series(np.select(
         [code.isna() & other, code.isna(), kind.isna(), missing, bad, not_whole],
         ["code of another boundary vintage (e.g. 2011 vs 2021 LSOAs): matches no boundary of " + src.city_id,

@@ -9,6 +9,7 @@ import pandas as pd
 
 TRUE = ("y", "yes", "true", "t", "1", "1.0", "oui", "si", "x")
 FALSE = ("n", "no", "false", "f", "0", "0.0", "non", "none")
+MAX_WHOLE = 2 ** 53 - 1  # the largest whole number a float64 holds exactly: no count, year or population is larger
 
 
 def as_text(s: pd.Series) -> pd.Series:
@@ -55,16 +56,19 @@ def parse_date(s: pd.Series) -> pd.Series:
 
 
 def parse_float(s: pd.Series) -> pd.Series:
-    """Numbers as float64 (NaN when missing or unparseable); a lone decimal comma is accepted."""
+    """Finite numbers as float64 (NaN when missing, unparseable or not finite: ``inf``, ``1e400``, ``nan``); a lone
+    decimal comma is accepted."""
     s = as_text(s)
     s = s.where(s.str.contains(".", regex=False).fillna(True), s.str.replace(",", ".", regex=False))
-    return pd.to_numeric(s, errors="coerce").astype("float64")
+    f = pd.to_numeric(s, errors="coerce").astype("float64")
+    return f.where(np.isfinite(f))
 
 
 def parse_int(s: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Whole numbers as Int64, and a mask that is False where a present value was not a whole number."""
+    """Whole numbers as Int64, and a mask that is False where a present value was not a whole number (or one
+    beyond ``MAX_WHOLE``, which no count, year or population reaches and int64 may not hold)."""
     f = parse_float(s)
-    whole = f.isna() | (np.floor(f) == f)
+    whole = f.isna() | ((np.floor(f) == f) & (f.abs() <= MAX_WHOLE))
     ok = (f.notna() | as_text(s).isna()) & whole
     return f.where(whole).round().astype("Int64"), ok
 

@@ -213,6 +213,7 @@ def numbers(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     text = text.where(~decimal_comma, text.str.replace(",", ".", regex=False))
     missing = (text.isna() | text.str.fullmatch(SUPPRESSED.pattern, case=False)).fillna(True).astype(bool)
     value = pd.to_numeric(text.where(~missing), errors="coerce").astype("float64")
+    value = value.where(np.isfinite(value))  # inf, 1e400: not a number
     value_u = np.append(value.to_numpy(), np.nan)[idx]
     missing_u = np.append(missing.to_numpy(dtype=bool), True)[idx]
     return (pd.Series(value_u, index=s.index, dtype="float64"), pd.Series(missing_u, index=s.index),

@@ -34,7 +34,8 @@ def test_bluesky(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         assert all(r.arg("since", "").endswith("Z") and len(r.arg("since")) >= 20 for r in fp.hits(fb.path))
     posts = lake_posts(home)
     assert set(posts["platform"]) == {"bluesky"} and set(posts["lang"]) == {"en"}
-    assert posts["text"].str.contains("cc @user.bsky.social", regex=False).any()
+    assert posts["text"].str.endswith(" cc @user").any()  # the whole handle, domain included
+    assert not posts["text"].str.contains(".bsky.social", regex=False).any()
 
 
 def test_x_recent_search(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -81,9 +81,15 @@ def test_item_10_handles_leave_no_trace_in_urls_or_text(home: Path, tmp_path: Pa
         (7, WHEN, "— PlainSig88 out", "PlainSig88", "forum", ""),
         (8, WHEN, "hi @Bob 👨\u200d👩\u200d👧", "someone", "forum", "https://news.example.org/story/8"),
         (9, WHEN, "another", "Ｆｕｌｌ＿Ａｕｔｈｏｒ９", "facebook", "https://www.facebook.com/full_author9/posts/9"),
+        # handles with dots and hyphens (Instagram, TikTok, Bluesky) were cut at the first dot; Reddit's
+        # ``u/name`` was not masked at all (found by a careless partner's file)
+        (10, WHEN, "thanks @jane.doe.92 and @dave-smith.bsky.social! ask u/throwaway_jane or /u/jdoe99, "
+                   "reddit.com/user/RedditUser7/ or e-mail a.b@example.com.", "someone", "forum", ""),
+        (11, WHEN, "r", "PostingUser3", "reddit", "https://www.reddit.com/r/PostingUser3_fans/comments/ab1/t/"),
+        (12, WHEN, "s", "someone", "reddit", "https://www.reddit.com/r/london/comments/ab2/title/"),
     ]
     r = ingest_file("social", post_csv(tmp_path / "p.csv", rows), city_id="london")
-    assert (r.accepted, r.quarantined) == (9, 0)
+    assert (r.accepted, r.quarantined) == (12, 0)
     tg = tmp_path / "result.json"
     tg.write_text(json.dumps({"id": 5, "messages": [
         {"id": 1, "type": "message", "date": "2025-03-01T12:00:00", "from_id": "user77",
@@ -95,10 +101,15 @@ def test_item_10_handles_leave_no_trace_in_urls_or_text(home: Path, tmp_path: Pa
     assert stored.loc["8", "url"] == "https://news.example.org/story/8"
     assert stored.loc["8", "text"] == "hi @user 👨\u200d👩\u200d👧"  # format characters kept where nothing hides
     assert stored.loc["5/1", "text"] == "@user hi"
+    assert stored.loc["10", "text"] == "thanks @user and @user! ask u/user or /u/user, reddit.com/user/user/ or " \
+        "e-mail a.b@example.com."  # an e-mail address is not a mention
+    assert pd.isna(stored.loc["11", "url"])  # the author's handle in the link
+    assert stored.loc["12", "url"] == "https://www.reddit.com/r/london/comments/ab2/title/"  # a post, no person
     seen = normal(stored_text(home))
     for handle in ("JaneFb99", "TgHandle77", "ForumUser55", "XUser12345", "PctHandle66", "MentionedOne",
                    "FullWidthTwo", "ZeroWidthThree", "Split4Four", "FbMention5", "PlainSig88", "full_author9",
-                   "Display Person"):
+                   "Display Person", "doe.92", "smith.bsky", "throwaway_jane", "jdoe99", "RedditUser7",
+                   "PostingUser3"):
         assert normal(handle) not in seen, handle
 
 
@@ -192,7 +203,17 @@ def test_item_13_natural_keys_never_collide_across_cities_or_sources(home: Path,
         path = tmp_path / city / "crimes.csv"
         path.write_text(crime)
         assert ingest_file("crime", path, city_id=city).accepted == 2, city
+    national = "9f" * 32  # police.uk's own ids are national (SHA-256 hex); a partner's police.uk-shaped ids are not
+    shaped = f"Crime ID,Month,Longitude,Latitude,Crime type\n1,2025-03,,,Burglary\n{national},2025-03,,,Burglary\n"
+    for city in ("london", "paris"):
+        path = tmp_path / city / "street.csv"
+        path.write_text(shaped)
+        r = ingest_file("crime", path, city_id=city)
+        assert (r.accepted, r.duplicates) == ((2, 0) if city == "london" else (1, 1)), city
     crimes = lake.read_table("crimes")
+    shaped_keys = crimes.loc[crimes["crime_key"].str.startswith("police.uk"), "crime_key"]
+    assert sorted(shaped_keys) == [f"police.uk:{national}", "police.uk@london:1", "police.uk@paris:1"]
+    crimes = crimes[~crimes["crime_key"].str.startswith("police.uk")]
     assert sorted(crimes["crime_key"]) == ["london/city%20police:1", "london:2", "paris/city%20police:1", "paris:2"]
     assert sorted(crimes["source"]) == ["city police", "city police", "london", "paris"]  # the column is unchanged
     for city in ("dakar", "paris"):  # the same survey file name, Kobo `_id`s 1 and 2, in two cities

@@ -50,15 +50,18 @@ HINT_ALIASES = {"fb": "facebook", "tg": "telegram", "ig": "instagram", "tweets":
 # --- handles in text and URLs. Patterns are RE2 (Arrow), matched on the text as stored and on its NFKC form.
 AT = "@\uff20\ufe6b"  # every character NFKC folds to "@": @, full-width ＠, small ﹫
 _H = r"[\pL\pN\pM\p{Pc}]"  # a handle character: letters, digits, combining marks, connectors (_ and ＿)
-HANDLE = rf"{_H}+(?:\p{{Cf}}+{_H}+)*"  # format characters (zero-width space, joiners) may split a handle
-LINK_HANDLE = rf"{_H}+(?:(?:\p{{Cf}}|[.\-])+{_H}+)*"  # an account in a link may hold dots and hyphens
+# format characters (zero-width space, joiners) may split a handle; dots and hyphens may join its parts, in text as
+# in links (Instagram and TikTok ``@jane.doe.92``, Bluesky ``@dave-smith.bsky.social``): a mention stopped at the
+# first dot left the rest of the handle in the text
+HANDLE = rf"{_H}+(?:(?:\p{{Cf}}|[.\-])+{_H}+)*"
+LINK_HANDLE = HANDLE
 MENTION = rf"(^|[^\pL\pN\pM\p{{Pc}}])[{AT}]\p{{Cf}}*{HANDLE}"
 # Where no at sign follows a handle character (an e-mail address, ``a@b``), every at sign starts a mention or is at
 # the start: MENTION is then the same as the bare pattern, which RE2 replaces without its (4x slower) capture.
 BARE_MENTION = rf"[{AT}]\p{{Cf}}*{HANDLE}"
 GLUED_AT = rf"{_H}[{AT}]"
 SOCIAL_HOSTS = (r"(?:t|telegram)\.me|telegram\.dog|(?:facebook|fb|instagram|twitter|x|tiktok|threads|youtube|vk|"
-                r"linkedin)\.com|fb\.me|threads\.net|youtu\.be|bsky\.app")
+                r"linkedin|reddit)\.com|fb\.me|threads\.net|youtu\.be|bsky\.app|redd\.it")
 PROFILE_LINK = (rf"(?i)((?:^|[^\pL\pN\pM\p{{Pc}}.\-])(?:https?://)?(?:[a-z0-9\-]+\.)*(?:{SOCIAL_HOSTS})/"
                 rf"\p{{Cf}}*[{AT}]?\p{{Cf}}*){LINK_HANDLE}")
 # the same links for Python (which masks them, keeping paths that name no account: t.me/c/<chat id>, x.com/i/...)
@@ -66,13 +69,19 @@ PROFILE_RE = re.compile(rf"(?i)(?<![\w.\-])((?:https?://)?(?:[a-z0-9\-]+\.)*(?:{
                         r"(\w(?:[\w.\-]*\w)?)(?:/([@]?)(\w(?:[\w.\-]*\w)?))?")
 NO_ACCOUNT = frozenset({"i", "p", "reel", "reels", "watch", "shorts", "hashtag", "search", "explore", "share",
                         "sharer", "sharer.php", "intent", "home", "groups", "events", "permalink.php", "story.php",
-                        "photo.php", "joinchat", "login", "help", "privacy", "about", "legal", "policies", "settings"})
+                        "photo.php", "joinchat", "login", "help", "privacy", "about", "legal", "policies", "settings",
+                        "r", "comments"})  # reddit.com/r/<community>: a community, not a person
 ACCOUNT_NEXT = frozenset({"s", "c", "u", "user", "in", "channel", "pages", "people", "profile"})  # account follows
 X_STATUS = r"(?i)^https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/[^/?#]+/status(?:es)?/(\d+)(?:[/?#].*)?$"
 SOCIAL_URL = rf"^(?:[a-z][a-z0-9+.\-]*:)?(?://)?(?:[^/?#@]*@)?(?:[a-z0-9\-]+\.)*(?:{SOCIAL_HOSTS})(?::\d+)?(?:[/?#]|$)"
 HANDLE_FREE_URL = (r"^https://x\.com/i/web/status/\d+$|^https?://(?:t|telegram)\.me/c/\d+/\d+/?$|"
                    r"^https?://(?:www\.|m\.)?youtube\.com/(?:watch\?v=[\w\-]+|shorts/[\w\-]+)$|"
-                   r"^https?://youtu\.be/[\w\-]+$|^https?://(?:www\.)?instagram\.com/(?:p|reel)/[\w\-]+/?$")
+                   r"^https?://youtu\.be/[\w\-]+$|^https?://(?:www\.)?instagram\.com/(?:p|reel)/[\w\-]+/?$|"
+                   r"^https?://(?:www\.|old\.|new\.)?reddit\.com/(?:r/(?:[a-tv-z0-9]\w*|u(?:[a-z0-9]\w*)?)/)?"
+                   r"comments/\w+(?:/[\w\-]*)?/?$|"  # a post, not in a user's own community (r/u_<name>)
+                   r"^https?://redd\.it/\w+$")
+# Reddit's way of naming a user in text: ``u/name`` or ``/u/name`` (3-20 of letters, digits, _ and -)
+REDDIT_USER = r"(^|[^\pL\pN\pM\p{Pc}/.])(/?)[uU]/[A-Za-z0-9_\-]{3,20}"
 MIN_HANDLE_IN_TEXT = 4  # the author's own handle is masked in their text when at least this long
 
 
@@ -121,10 +130,12 @@ def _links(arr: pa.Array) -> pa.Array:
 
 
 def _mask(arr: pa.Array) -> pa.Array:
-    """Mentions (RE2), then profile links (found by RE2, masked by Python); each only on rows that hold an at
-    sign or a slash at all."""
+    """Mentions (RE2), then profile links (found by RE2, masked by Python), then Reddit's ``u/name``; each only on
+    rows that hold an at sign, a slash or ``u/`` at all."""
     arr = _where(arr, pc.match_substring_regex(arr, pattern=f"[{AT}]"), _mentions)
-    return _where(arr, pc.match_substring(arr, pattern="/"), _links)
+    arr = _where(arr, pc.match_substring(arr, pattern="/"), _links)
+    return _where(arr, pc.match_substring(arr, pattern="u/", ignore_case=True),
+                  lambda sub: pc.replace_substring_regex(sub, pattern=REDDIT_USER, replacement=r"\1\2u/user"))
 
 
 def _mentions(arr: pa.Array) -> pa.Array:
@@ -224,10 +235,11 @@ def scrub_urls(url: pd.Series, author: pd.Series) -> pd.Series:
     """Post links keep no handle, on any platform.
 
     X status links become ``https://x.com/i/web/status/<id>``. Links into a social platform (t.me, facebook.com,
-    instagram.com, tiktok.com, ...) are dropped unless they have a handle-free form (X ``/i/web/status/<id>``,
-    Telegram ``/c/<chat>/<msg>``, YouTube ``watch?v=``, Instagram ``/p/<code>``). Any other link that contains
-    the author's handle (compared decoded, NFKC, case-insensitive, without ``@``) is dropped: in a path segment,
-    a query parameter or anywhere else.
+    instagram.com, tiktok.com, reddit.com, ...) are dropped unless they have a handle-free form (X
+    ``/i/web/status/<id>``, Telegram ``/c/<chat>/<msg>``, YouTube ``watch?v=``, Instagram ``/p/<code>``, a Reddit
+    post ``/r/<community>/comments/<id>/<title>`` outside a user's own ``r/u_<name>``). Any link that contains the
+    author's handle (compared decoded, NFKC, case-insensitive, without ``@``) is dropped, a handle-free form too (a
+    Reddit title may name them): in a path segment, a query parameter or anywhere else.
     """
     url = as_text(url).str.replace(X_STATUS, r"https://x.com/i/web/status/\1", regex=True)
     present = url.notna()
@@ -242,7 +254,7 @@ def scrub_urls(url: pd.Series, author: pd.Series) -> pd.Series:
     free = pc.fill_null(pc.match_substring_regex(probe, pattern=HANDLE_FREE_URL), False).to_numpy(
         zero_copy_only=False)
     own = _contains(probe.to_numpy(zero_copy_only=False), normal_handles(author[present]))
-    drop = (social | own) & ~free
+    drop = (social & ~free) | own  # a handle-free form holds no handle, unless the author's own (a Reddit title)
     url = url.copy()
     url[url[present].index[drop]] = pd.NA
     return url
