@@ -113,6 +113,47 @@ def _split(table: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, int, pd.DataF
     return frame[~dup], int(dup.sum()), frame
 
 
+def _conflicts(table: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(``frame`` without its conflicting rows, those rows as rejects): a row whose natural key an earlier row of
+    the same file holds with other values (a count per police division under one area and month, a post id twice
+    with two texts) used to be dropped as a duplicate, silently; it is quarantined, naming the row it clashes
+    with. In a table of one number per key (``UPSERT``: counts, attribute values) every row of such a key is
+    quarantined: which number is meant is unknown (storing the first would pass a part for the whole). Rows equal
+    in every value stay duplicates."""
+    keys = KEYS[table]
+    same_key = frame.duplicated(keys, keep=False).to_numpy()
+    if not same_key.any():
+        return frame, pd.DataFrame()
+    payload = [c for c in frame.columns if c not in (*keys, ROW, "source_file")]
+    sub = frame[same_key]
+    first = sub.groupby(keys, sort=False, dropna=False)[[*payload, ROW]].transform("first")
+    differs = pd.DataFrame({c: ~((sub[c] == first[c]).fillna(False) | (sub[c].isna() & first[c].isna()))
+                            for c in payload}, index=sub.index)
+    clash = differs.any(axis=1) & sub[ROW].ne(first[ROW])
+    if not clash.any():
+        return frame, pd.DataFrame()
+    named = ", ".join(k.replace("_", " ") for k in keys if k != "city_id")
+    if table in UPSERT:  # one number per key (a count, a value): which one is meant is unknown, so none is stored
+        key_ids = sub.groupby(keys, sort=False, dropna=False).ngroup()
+        clash = key_ids.isin(key_ids[clash])
+        differs = differs | differs.groupby(key_ids).transform("any")
+        rows = sub[clash]
+        others = rows.groupby(key_ids[clash])[ROW].transform(lambda r: ", ".join(map(str, r)))
+        field = differs[clash].idxmax(axis=1)
+        reason = ("rows " + others + f" hold the same {named} with different " + field.astype(str)
+                  + ": none stored (send each once, or their sum)")
+    else:
+        rows = sub[clash]
+        field = differs[clash].idxmax(axis=1)
+        reason = (f"the same {named} as row " + first.loc[rows.index, ROW].astype("int64").astype(str)
+                  + " with another " + field.astype(str) + ": not stored (send each once)")
+    rejects = pd.DataFrame({ROW: rows[ROW].astype("int64"), "field": field.astype("string"),
+                            "reason": reason,
+                            "raw_json": rows.drop(columns=["source_file"], errors="ignore").to_json(
+                                orient="records", lines=True, date_format="iso").splitlines()})
+    return frame.drop(index=rows.index), rejects
+
+
 def write_rows(table: str, frame: pd.DataFrame, sha256: str) -> Path | None:
     """Append the file's rows as part ``sha[:16]``, merging with that part when the file was ingested before. An
     upserted table's part (the newest part wins) whose file is sent again with nothing new is touched: its
@@ -249,15 +290,18 @@ def load(src: Source, parsed: Parsed) -> IngestResult:
     """Deduplicate ``parsed`` against the lake, write its new rows (part ``src.sha256[:16]``), quarantine its
     rejects and log the counts, as one step under the lake's writer lock (file ingest and collected pages alike)."""
     with lake.writer_lock():  # deduplicate against the lake, write and log as one step: no other writer between
-        new_counted, dups = pd.DataFrame(), 0
+        new_counted, dups, clashes = pd.DataFrame(), 0, pd.DataFrame()
         for table, frame in parsed.tables.items():
+            if table == parsed.count_table and ROW in frame.columns:
+                frame, clashes = _conflicts(table, frame.reset_index(drop=True))
             new, n_dup, asked = _split(table, frame)
             part = write_rows(table, new, src.sha256)
             if part is not None and table not in UPSERT:  # the key index learns the part's keys from the ask
                 lake_keys.written(table, KEYS[table], asked, new.index.to_numpy(), part)
             if table == parsed.count_table:
                 new_counted, dups = new, n_dup
-        rejects = parsed.rejects.sort_values(ROW, kind="stable").reset_index(drop=True)
+        rejects = pd.concat([parsed.rejects, clashes], ignore_index=True) if len(clashes) else parsed.rejects
+        rejects = rejects.sort_values(ROW, kind="stable").reset_index(drop=True)
         write_quarantine(src, rejects)
         errors = (rejects[[ROW, "field", "reason"]].head(1000)
                   .astype({ROW: "int64", "field": object, "reason": object})

@@ -172,3 +172,19 @@ def test_a_plain_total_beside_strands_is_their_total_and_a_strand_total_is_the_s
     assert counts() == {(CODES[0], "year", "2022-01-01", "", "racist", True): 5,
                         (CODES[0], "year", "2022-01-01", "", "religious", True): 1,
                         (CODES[0], "year", "2022-01-01", "", "", True): 6}
+
+
+def test_one_key_with_two_counts_stores_neither(home: Path, tmp_path: Path) -> None:
+    """A file with a line per police division under one area and month: the two counts of one key were kept as
+    "the first, and a duplicate" (3 stored where the file says 3 and 4). Which number is meant is unknown: both
+    rows are quarantined, naming each other; a row repeated with the same count stays a duplicate."""
+    r = ingest_text("crime-counts", tmp_path, "divisions.csv",
+        "Month,LSOA code,Crime type,Division,Count\n"
+        f"2024-05,{CODES[0]},Burglary,North,3\n"
+        f"2024-05,{CODES[0]},Burglary,South,4\n"
+        f"2024-05,{CODES[1]},Burglary,North,2\n"
+        f"2024-05,{CODES[1]},Burglary,North,2\n")
+    assert (r.accepted, r.quarantined, r.duplicates) == (1, 2, 1)
+    assert [e["row"] for e in r.errors] == [2, 3] and {e["field"] for e in r.errors} == {"count"}
+    assert all(e["reason"].startswith("rows 2, 3 hold the same area code, period") for e in r.errors)
+    assert counts() == {(CODES[1], "month", "2024-05-01", "Burglary", "", False): 2}
