@@ -18,17 +18,49 @@ def as_text(s: pd.Series) -> pd.Series:
     return s.mask(s == "")
 
 
+# values that name no day: a bare year, a year and month, a time of day alone (which became today's date)
+NO_DAY = r"\d{4}|\d{4}[-/.]\d{1,2}|\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[ap]\.?m\.?)?"
+NUMERIC_DATE = r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})((?:[ T]\S.*)?)"  # 05/03/2025 10:00, 5.3.25
+
+
+def _numeric_dates(s: pd.Series) -> pd.Series:
+    """Day/month/year dates written with numbers only, as ISO text, in ONE order for the whole column: month
+    first only when a value's second number is above 12 and no value's first number is (``03/25/2025``); else
+    day first, the order of most of the world (``05/03/2025`` is 5 March). Before, each value was guessed alone:
+    ``05/03/2025`` became 3 May and ``13/03/2025`` 13 March in the same file. A value that does not fit the
+    column's order (its month above 12) is not a date. Other values: NA."""
+    m = s.str.extract(f"^{NUMERIC_DATE}$")
+    rows = m[0].notna()
+    out = pd.Series(pd.NA, index=s.index, dtype="string")
+    if not rows.any():
+        return out
+    m = m[rows]
+    a, b = m[0].astype("int64"), m[1].astype("int64")
+    month_first = bool((b > 12).any() and not (a > 12).any())
+    day, month = (b, a) if month_first else (a, b)
+    year = m[2].where(m[2].str.len() == 4, "20" + m[2])
+    rest = m[3].fillna("").str.replace(r"^ ", "T", regex=True)
+    out[rows] = (year + "-" + month.astype(str).str.zfill(2) + "-" + day.astype(str).str.zfill(2) + rest)
+    return out
+
+
 def parse_time(s: pd.Series) -> pd.Series:
-    """UTC timestamps[us]: ISO 8601 (offsets converted, naive taken as UTC), epoch s/ms, then other formats."""
+    """UTC timestamps[us]: ISO 8601 (offsets converted, naive taken as UTC), epoch s/ms, numeric day/month/year
+    dates in one order per column (``_numeric_dates``), then other formats. A value that names no day (a bare
+    year, a year and month, a time alone) is not a timestamp (NaT)."""
     s = as_text(s)
+    s = s.mask(s.str.fullmatch(NO_DAY, case=False).fillna(False).astype(bool))
+    numeric = _numeric_dates(s)
+    s = numeric.fillna(s)
     out = pd.to_datetime(s, format="ISO8601", utc=True, errors="coerce")
+    out = out.mask(numeric.notna() & out.isna())  # a numeric date that does not fit the column's order
     todo = out.isna() & s.notna()
     if todo.any():
         digits = todo & s.str.fullmatch(r"\d{9,13}(?:\.\d+)?").fillna(False)
         if digits.any():
             num = pd.to_numeric(s[digits], errors="coerce")
             out[digits] = pd.to_datetime(np.where(num > 1e11, num / 1000, num), unit="s", utc=True, errors="coerce")
-        rest = todo & ~digits
+        rest = todo & ~digits & numeric.isna()
         if rest.any():
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
