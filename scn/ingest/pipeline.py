@@ -42,6 +42,21 @@ LINK_REFUSED = "a symbolic link: refused (put the file itself in the inbox)"
 log = logging.getLogger(__name__)
 
 
+NAME_MAX = 255  # bytes of one file name on Linux file systems
+
+
+def archive_name(name: str) -> str:
+    """``printable(name)`` within ``NAME_MAX`` bytes: escaping can make a legal name too long (100 Latin-1 bytes
+    become 400 characters of ``\xe9``; such a file was never archived nor recorded, on every run), so the stem is
+    cut (at a character) and marked with ``~``, keeping the extension the readers go by."""
+    out = printable(name)
+    if len(out.encode()) <= NAME_MAX:
+        return out
+    suffix = printable(Path(name).suffix)[:16]
+    room = NAME_MAX - len(suffix.encode()) - 1
+    return out.encode()[:room].decode("utf-8", "ignore") + "~" + suffix
+
+
 def archive(path: Path) -> tuple[str, Path]:
     """Copy the original, then name the copy by the hash of its own bytes: ``archive/<sha[:2]>/<sha>/<name>``
     (once; 0400 in 0700 folders; ``name`` printable: bytes that are not UTF-8 become ``\\xff`` escapes).
@@ -71,7 +86,7 @@ def archive(path: Path) -> tuple[str, Path]:
             if size != after.st_size or (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns):
                 raise IngestError(f"{printable(path.name)}: the file changed while it was being copied (is it still "
                                   "being written?): ingest it again when it is complete")
-            dest = root / sha[:2] / sha / printable(path.name)  # readers (Arrow, DuckDB) need a UTF-8 path
+            dest = root / sha[:2] / sha / archive_name(path.name)  # readers (Arrow, DuckDB) need a UTF-8 path
             if not dest.exists():
                 lake.private_dir(lake.private_dir(root / sha[:2]) / sha)
                 tmp.chmod(0o400)

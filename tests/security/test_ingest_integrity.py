@@ -153,13 +153,19 @@ def test_item_12_a_file_name_that_is_not_utf8_fails_only_itself(home: Path) -> N
     (folder / os.fsdecode(b"good\xffname.csv")).write_bytes(posts(*ok_rows(2, start=10)))
     (folder / os.fsdecode(b"worse\xff.csv")).write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00binary")
     (folder / "c.csv").write_bytes(posts(*ok_rows(2, start=20)))
+    # legal names (<= 255 bytes) whose escaped form is longer: never archived nor recorded, on every run
+    (folder / os.fsdecode(b"\xe9" * 100 + b".csv")).write_bytes(posts(*ok_rows(2, start=40)))
+    (folder / ("ctl" + "\t" * 120 + ".csv")).write_bytes(posts(*ok_rows(2, start=50)))
     odd_city = home / "inbox" / "social" / os.fsdecode(b"ci\xffty")
     odd_city.mkdir()
     (odd_city / "d.csv").write_bytes(posts(*ok_rows(1, start=30)))
     results = ingest_inbox("social")
-    assert sorted(Path(r.file).name for r in results) == ["a.csv", "c.csv", "good\\xffname.csv"]
+    names = sorted(Path(r.file).name for r in results)
+    assert names[:3] == ["\\xe9" * 100 + ".csv", "a.csv", "c.csv"] and names[3].startswith("ctl\\t\\t")
+    assert names[4] == "good\\xffname.csv" and [r.accepted for r in results] == [2] * 5
+    assert all(len(p.name.encode()) <= 255 and p.suffix == ".csv" for p in (home / "archive").rglob("*.csv"))
     log = lake.read_table("ingest_log")
-    assert len(log) == 5 and all(f.isprintable() for f in log["file"])
+    assert len(log) == 7 and all(f.isprintable() for f in log["file"])
     q = lake.read_table("quarantine").set_index("file")
     worse = next(f for f in q.index if f.endswith("worse\\xff.csv"))
     assert "binary file" in q.loc[worse, "reason"] and q.loc[worse, "reason"].startswith("worse\\xff.csv: ")
