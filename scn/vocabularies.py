@@ -9,6 +9,10 @@ from functools import cache
 from pathlib import Path
 
 SEEDS = Path(__file__).resolve().parents[1] / "transforms" / "seeds"
+# other spellings of one platform (lower case) -> its name: a post's key, its author's pseudonym and its accuracy
+# row use the name, so "Twitter" and "X" (or "FB" and "facebook") are one platform, not two
+PLATFORM_ALIASES = {"twitter": "x", "x (twitter)": "x", "x/twitter": "x", "tweets": "x", "fb": "facebook",
+                    "ig": "instagram", "insta": "instagram", "tg": "telegram", "yt": "youtube"}
 
 
 @cache

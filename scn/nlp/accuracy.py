@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-PLATFORM_ALIASES = {"twitter": "x"}
+from scn.vocabularies import PLATFORM_ALIASES
+
 SHOWN_COLUMNS = ["lang", "platform", "posts", "dataset", "macro_f1", "baseline_macro_f1", "n"]
 
 

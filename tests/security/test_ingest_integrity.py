@@ -229,6 +229,17 @@ def test_item_13_natural_keys_never_collide_across_cities_or_sources(home: Path,
         r = ingest_file("survey", path, city_id=city)
         assert (r.accepted, r.duplicates) == (8, 0), city
     assert lake.read_table("survey_responses").groupby("city_id").size().to_dict() == {"dakar": 8, "paris": 8}
+    # one platform spelt two ways is one platform: "Twitter" and "X", "FB" and "facebook" (two posts, two
+    # pseudonyms for one author before)
+    for name, spelling in (("tw.csv", "Twitter"), ("x2.csv", "X"), ("fb1.csv", "FB"), ("fb2.csv", "facebook")):
+        post_csv(tmp_path / name, [(77, WHEN, f"same post {spelling.lower()[:1]}", "SameAuthor1", spelling, "")])
+    first = ingest_file("social", tmp_path / "tw.csv", city_id="london")
+    again = ingest_file("social", tmp_path / "x2.csv", city_id="london")
+    assert (first.accepted, again.accepted, again.duplicates) == (1, 0, 1)
+    assert (ingest_file("social", tmp_path / "fb1.csv", city_id="london").accepted,
+            ingest_file("social", tmp_path / "fb2.csv", city_id="london").duplicates) == (1, 1)
+    stored = lake.read_table("posts")
+    assert {"x:77", "facebook:77"} <= set(stored["post_key"]) and "twitter:77" not in set(stored["post_key"])
 
 
 # ---------------------------------------------------------------------------------------------------- item 14

@@ -22,6 +22,7 @@ from scn.ingest.readers import ROW
 from scn.nlp.langid import detect_languages
 from scn.privacy.pseudonyms import pseudonymise
 from scn.settings import settings
+from scn.vocabularies import PLATFORM_ALIASES
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "post_id": ("id", "tweet_id", "message_id", "status_id", "item_id", "postid"),
@@ -45,7 +46,7 @@ PARSE_REASONS = {"created_at": "not a valid date/time", "lat": "not a number", "
 # post without one) only numbers posts within its own source, so its key also names the city (see post_keys).
 KNOWN_PLATFORMS = frozenset({"x", "twitter", "facebook", "instagram", "telegram", "tiktok", "youtube", "reddit",
                              "threads", "linkedin"})
-HINT_ALIASES = {"fb": "facebook", "tg": "telegram", "ig": "instagram", "tweets": "x", "yt": "youtube"}
+HINT_ALIASES = PLATFORM_ALIASES  # file-name tokens too (``tg_export.csv``)
 
 # --- handles in text and URLs. Patterns are RE2 (Arrow), matched on the text as stored and on its NFKC form.
 AT = "@\uff20\ufe6b"  # every character NFKC folds to "@": @, full-width ＠, small ﹫
@@ -326,7 +327,7 @@ def finish_posts(src: Source, raw: pd.DataFrame, default_platform: str, bad_rows
             raw[c] = pd.Series(pd.NA, index=raw.index, dtype="string")
     raw["text"] = raw["text"].astype("string")
     long = _too_long(raw, origin)
-    platform = as_text(raw["platform"]).str.lower().fillna(default_platform)
+    platform = as_text(raw["platform"]).str.lower().replace(PLATFORM_ALIASES).fillna(default_platform)
     typed = pd.DataFrame({ROW: raw[ROW], "post_id": as_text(raw["post_id"]), "created_at": parse_time(raw["created_at"]),
                           "text": raw["text"]})
     typed = coordinate_checks(typed, raw, city_box(src.city_id) if src.city_id else None)
