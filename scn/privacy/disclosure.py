@@ -391,6 +391,42 @@ def _evidence(raw: object, k: int) -> tuple[object, bool]:
     return json.dumps(ev), hidden
 
 
+def _overlapping_windows(alerts: pd.DataFrame, evidence: list) -> tuple[list, np.ndarray]:
+    """Burst alerts of one area whose baseline windows overlap: the usual weekly count times the window's weeks is
+    the window's sum, and two sums whose windows overlap differ by the weeks only one holds (with alerts in weeks
+    W and W + 1, the week W - 8 is this week's count of W minus the difference: a count of one area and week that
+    officials never see). An alert's baseline, and the p-value, bound and score computed from it, is shown only
+    when its area had no alert in the ``baseline_weeks`` weeks before it (then no other shown window overlaps
+    its own, nor holds a week whose count an alert shows); otherwise it is withheld (``baseline_withheld``).
+    Returns the evidence JSONs and which alerts lost their baseline."""
+    withheld = np.zeros(len(evidence), dtype=bool)
+    if not evidence or not {"period", "area_code"} <= set(alerts.columns):
+        return evidence, withheld
+    docs = [json.loads(e) if isinstance(e, str) and e.startswith("{") else None for e in evidence]
+    has = np.array([isinstance(d, dict) and isinstance(d.get("baseline"), int | float) and
+                    not isinstance(d.get("baseline"), bool) for d in docs], dtype=bool)
+    if not has.any():
+        return evidence, withheld
+    span = np.array([float(d.get("baseline_weeks") or 8) if isinstance(d, dict) else 8.0 for d in docs])
+    start = pd.to_datetime(alerts["period"].astype("string") + "-1", format="%G-W%V-%u", errors="coerce")
+    week = ((start - pd.Timestamp("1970-01-05")).dt.days // 7).to_numpy(dtype="float64", na_value=np.nan)
+    keys = [c for c in ("city_id", "alert_type", "area_code") if c in alerts.columns]
+    frame = alerts[keys].reset_index(drop=True).assign(_week=week, _i=np.arange(len(alerts)))
+    frame = frame.sort_values([*keys, "_week"], kind="stable")
+    before = frame.groupby(keys, sort=False, dropna=False)["_week"].shift(1).to_numpy()
+    order = frame["_i"].to_numpy()
+    withheld[order] = (frame["_week"].to_numpy() - before) <= span[order]
+    withheld &= has
+    out = list(evidence)
+    for i in np.flatnonzero(withheld):  # a few alerts of a city
+        d = dict(docs[i], baseline=None, baseline_withheld=True)
+        for key in EVIDENCE_DERIVED:
+            if key in d:
+                d[key] = None
+        out[i] = json.dumps(d)
+    return out, withheld
+
+
 def for_audience(name: str, frame: pd.DataFrame, audience: str, parts: pd.DataFrame | None = None) -> pd.DataFrame:
     """Staff see everything published; officials get no per-person columns and small counts suppressed, also
     where a differencing of views would give them back (see the module doc).
@@ -433,9 +469,11 @@ def for_audience(name: str, frame: pd.DataFrame, audience: str, parts: pd.DataFr
                     out[d] = out[d].where(~hidden)
     if name == "alerts" and "evidence" in out.columns:
         shaped = [_evidence(raw, k) for raw in out["evidence"]]
-        out["evidence"] = pd.Series([e for e, _ in shaped], index=out.index, dtype=object)
+        hidden = np.array([h for _, h in shaped], dtype=bool)
+        evidence, withheld = _overlapping_windows(out, [e for e, _ in shaped])
+        out["evidence"] = pd.Series(evidence, index=out.index, dtype=object)
         if "score" in out.columns:
-            out["score"] = out["score"].where(~np.array([h for _, h in shaped], dtype=bool))
+            out["score"] = out["score"].where(~(hidden | withheld))
     if name == "network_kpis" and {"unit", "value", "statement"} <= set(out.columns):
         people = out["unit"].eq("people")
         out["value"] = out["value"].astype("Float64").mask(people, suppress_counts(out["value"]))

@@ -39,6 +39,11 @@ TEXT: dict[str, dict[str, str]] = {
                          "ar": " ومن بينها {hateful} مصنّفة كراهية و{calls} دعوات إلى التجمّع ضد فئة ما."},
     "fewer_than": {"en": "fewer than {k}", "fr": "moins de {k}", "ar": "أقل من {k}"},
     "hidden": {"en": "hidden", "fr": "masqué", "ar": "مخفي"},
+    "withheld": {"en": "(withheld: its weeks overlap an earlier alert's)", "fr": "(non communiqué : ses semaines "
+                 "recoupent celles d'une alerte précédente)", "ar": "(محجوب: تتداخل أسابيعه مع أسابيع تنبيه سابق)"},
+    "alert_usual_withheld": {"en": "a usual level not shown (see the first alert of this run)",
+                             "fr": "un niveau habituel non affiché (voir la première alerte de cette série)",
+                             "ar": "مستوى معتاد غير معروض (انظر التنبيه الأول في هذه السلسلة)"},
     "alert_rise": {"en": "Unusual rise in hateful posts in {area}: {this_week} this week vs {usual} usually",
                    "fr": "Hausse inhabituelle des publications haineuses à {area} : {this_week} cette semaine "
                    "contre {usual} d'habitude",
@@ -151,8 +156,9 @@ def evidence(raw: object, lang: str | None) -> str:
         return "" if _missing(raw) else str(raw)
     code = ev.get("code")
     if code == "speech_burst":
+        baseline = t("withheld", lang) if ev.get("baseline_withheld") else _shown(ev.get("baseline"), lang)
         return t("evidence_speech_burst", lang, flagged_posts=count(ev.get("flagged_posts"), lang),
-                 week=ev.get("week", "?"), baseline=_shown(ev.get("baseline"), lang),
+                 week=ev.get("week", "?"), baseline=baseline,
                  baseline_weeks=ev.get("baseline_weeks", "?"), p_value=_shown(ev.get("p_value"), lang, "hidden")) + \
             (t("evidence_burst_bound", lang, upper=_number(ev["upper"]), start=ev.get("baseline_from", "?"),
                end=ev.get("baseline_to", "?")) if not _missing(ev.get("upper")) else "")  # hidden: left out
@@ -188,6 +194,8 @@ def alert_sentence(facts: dict, lang: str | None, city_name: str | None = None) 
         usual = _fact(facts, "usual")
         usual_words = t("alert_usual_few", lang) if usual is None or float(usual) < 1 else \
             t("alert_usual_about", lang, n=f"{float(usual):.0f}")
+        if (parse_json(facts.get("evidence")) or {}).get("baseline_withheld"):
+            usual_words = t("alert_usual_withheld", lang)
         return t("alert_rise", lang, area=area, this_week=count(_fact(facts, "this_week"), lang), usual=usual_words)
     if kind == "coordinated":
         return t("alert_coordinated_in", lang, area=area, posts=count(_fact(facts, "posts"), lang),

@@ -179,3 +179,48 @@ def test_the_page_and_the_downloads_give_no_role_or_group_back(client) -> None:
     assert not leaks, leaks
     staff = pd.read_csv(io.BytesIO(client("sam").get("/download/programme-metrics.csv?city=london").data))
     assert (staff["people"] == 1).any()
+
+
+def test_burst_alerts_in_a_run_give_no_week_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Burst alerts of one area in weeks W and W + 1 showed both usual levels: 8 x the usual is the window's sum,
+    and the two sums differ by y(W) - y(W - 8), so y(W - 8) (one area's week, which officials never see) followed
+    (found by an attacker: 1 and 2 posts in two earlier weeks). A baseline is now shown only for an alert whose
+    area had no alert in the weeks of its window; the others say it is withheld."""
+    import json
+
+    from geo.warning import speech_bursts
+    from scn.words.alerts import alert_sentence, evidence
+
+    monkeypatch.setattr("scn.privacy.disclosure.suppress_below", lambda: 5)
+    rng = np.random.default_rng(0)
+    weeks = [f"2025-W{w:02d}" for w in range(1, 41)]
+    target = [2, 1, 3, 1, 2, 2, 1, 2, 1, 2, 1, 2, 2, 1, 3, 2, 14, 15, 16, 2, 1, 2, 1, 2, 2, 1, 2, 1, 18, 2, 1, 2,
+              2, 1, 2, 2, 1, 2, 1, 2]
+    rows = [("x", "A", w, target[i]) for i, w in enumerate(weeks)]
+    rows += [("x", a, w, int(rng.poisson(2))) for w in weeks for a in "BCDEFGHIJ"]
+    bursts = speech_bursts(pd.DataFrame(rows, columns=["city_id", "area_code", "week", "flagged_posts"]))
+    alerts = pd.DataFrame({"city_id": bursts.city_id, "alert_type": "burst", "area_code": bursts.area_code,
+                           "period": bursts.week, "score": bursts.score, "evidence": bursts.evidence})
+    mine = alerts[alerts["area_code"] == "A"]
+    assert {"2025-W17", "2025-W18", "2025-W19", "2025-W29"} <= set(mine["period"])  # a run, then a lone alert
+    seen = for_audience("alerts", alerts, "official")
+    seen = seen[seen["area_code"] == "A"].sort_values("period")
+    docs = [json.loads(e) for e in seen["evidence"]]
+    week = [int(p[-2:]) for p in seen["period"]]
+    shown = [w for w, d in zip(week, docs, strict=True) if d.get("baseline") is not None]
+    alerted = set(week)
+    for w, d in zip(week, docs, strict=True):  # the attack: no two shown windows overlap, none holds an alert
+        if d.get("baseline") is not None:
+            span = int(d["baseline_weeks"])
+            assert not any(0 < abs(w - v) < span for v in shown if v != w)
+            assert not alerted & set(range(w - span, w))
+    assert 17 in shown and 29 in shown and 18 not in shown and 19 not in shown
+    run = [d for w, d in zip(week, docs, strict=True) if w in (18, 19)]
+    assert all(d["baseline_withheld"] and d["p_value"] is None for d in run)
+    assert seen.loc[seen["period"] == "2025-W18", "score"].isna().all()
+    text = evidence(seen.loc[seen["period"] == "2025-W18", "evidence"].iloc[0], "en")
+    assert "withheld" in text and "fewer than" not in text
+    assert "usual level not shown" in alert_sentence({"alert_type": "burst", "area_name": "A", "this_week": 15,
+                                                      "usual": None, "evidence": json.dumps(run[0])}, "en")
+    staff = for_audience("alerts", alerts, "staff")
+    assert all(json.loads(e).get("baseline") is not None for e in staff.loc[staff["area_code"] == "A", "evidence"])
