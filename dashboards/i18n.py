@@ -1196,6 +1196,13 @@ TEXT.update({
               "{of}, p. ex. {example} ; elles sont en quarantaine",
         "ar": "{file}: رموز من إصدار حدود آخر (مثل LSOA لعام 2011 مقابل 2021): {rows} من {of} صفاً، مثل "
               "{example}؛ وُضعت في العزل"},
+    "warning_personal_columns": {
+        "en": "{file}: {count} columns not stored: they name a person or a place ({columns}); {phone_cells} answers "
+              "that look like phone numbers withheld",
+        "fr": "{file} : {count} colonnes non enregistrées : elles désignent une personne ou un lieu ({columns}) ; "
+              "{phone_cells} réponses ressemblant à des numéros de téléphone retenues",
+        "ar": "{file}: لم تُحفظ {count} أعمدة لأنها تدل على شخص أو مكان ({columns})؛ وحُجبت {phone_cells} إجابات "
+              "تشبه أرقام الهواتف"},
     "warning_outside_city": {
         "en": "{file}: {lines} lines of areas outside {city} skipped (by the column {column})",
         "fr": "{file} : {lines} lignes de zones hors de {city} ignorées (d'après la colonne {column})",

@@ -79,6 +79,10 @@ def _ingest_warnings(lang: str):
         elif w["code"] == "other_vintage":
             items.append(t("warning_other_vintage", lang, file=name, rows=params.get("rows", "?"),
                            of=params.get("of", "?"), example=params.get("example", "")))
+        elif w["code"] == "personal_columns":
+            items.append(t("warning_personal_columns", lang, file=name, count=params.get("count", "?"),
+                           columns=", ".join(map(str, params.get("columns") or [])),
+                           phone_cells=params.get("phone_cells", 0)))
         elif w["code"] == "outside_city":
             items.append(t("warning_outside_city", lang, file=name, lines=params.get("lines", "?"), city=w["city_id"],
                            column=params.get("column", "")))

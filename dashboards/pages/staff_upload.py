@@ -76,7 +76,8 @@ def _warning(warning: dict, name: str, lang: str) -> str:
     code = str(warning.get("code"))
     if i18n.has(f"warning_{code}"):
         source = warning.get("hate_source")
-        values = {"file": name, "rows": "?", "of": "?", "example": "", "lines": "?", "column": "", **warning,
+        listed = {k: ", ".join(map(str, v)) for k, v in warning.items() if isinstance(v, list)}
+        values = {"file": name, "rows": "?", "of": "?", "example": "", "lines": "?", "column": "", **warning, **listed,
                   "city": data.city_name(str(warning.get("city_id") or "")),
                   "source": source if isinstance(source, str) and source else t("warning_nowhere_yet", lang)}
         return t(f"warning_{code}", lang, **values)

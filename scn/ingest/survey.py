@@ -4,20 +4,36 @@ the survey codebook (``codebook*.csv|xlsx``).
 One long row per response x numeric question; ``rows_read`` counts these cells. ``question`` is the last segment of
 the column's group path (``group_cohesion/sc1`` -> ``sc1``); select_multiple option columns (``q/option``, 0/1)
 become ``q/option`` and the space-separated summary column is not stored; text-only columns are not stored.
+
+Never stored, whatever their values (the ``personal_columns`` warning names them): geopoint parts (ODK Central's
+``-Latitude``/``-Longitude``/``-Altitude``/``-Accuracy``, Kobo's ``_<q>_latitude``... ``_<q>_precision``, columns
+named lat/lon/gps/coordinates) and columns whose name says a personal identifier (``PERSONAL_WORDS``: phone, e-mail,
+name, address, passport, national id...). A cell of a question that looks like a phone number (``+254712345678``,
+``0712 345 678``) is quarantined with its value withheld.
+
+``survey_id``: the file name without extension and without what an export adds to it (KoboToolbox's
+``_-_all_versions_-_labels_-_2025-03-03-10-22-33``, KoBoCAT's ``_2025_03_03_10_22_33``, a browser's `` (1)``), so
+the exports of one form share one id (:func:`survey_id`). A response whose id is platform-unique (a UUID: Kobo
+``_uuid``, ``meta/instanceID``, ODK ``instanceID``/``KEY``) already in the lake for the city keeps the survey id and
+response id it was stored with, and the file's other responses join the survey id most of those have
+(:func:`_resolve_ids`): an export, a later export and a collected page of one form never store a submission twice.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from scn import lake
 from scn.ingest import readers, schemas
 from scn.ingest.model import Parsed, Source, bad_line_rejects, read_table, rejects_from
 from scn.ingest.parse import as_text, parse_bool, parse_float, parse_time
 from scn.ingest.readers import ROW
 from scn.ingest.result import IngestError, printable
+from scn.scratch import scratch
 
 META: dict[str, tuple[str, ...]] = {  # canonical -> last path segments, in priority order
     "response_id": ("_uuid", "instanceid", "key", "_id", "uuid"),
@@ -34,6 +50,36 @@ NOT_QUESTIONS = {"start", "end", "today", "deviceid", "subscriberid", "simserial
                  "attachmentspresent", "attachmentsexpected", "status", "reviewstate", "edits", "formversion",
                  "audit", "version", "uuid", "email", "phone", "name", "caseid", "deprecatedid"}
 ODK_MARKERS = {"key", "submissiondate", "meta_instanceid"}
+# personal identifiers: a column whose name holds one of these words, alone or as two or three adjacent words run
+# together (``respondent_phone``, ``phoneNumber``, ``e-mail``, ``first_name``, ``date_of_birth``, ``home address``,
+# a Kobo label header "What is your phone number?") is never stored, whatever its values
+PERSONAL_WORDS = {"phone", "phones", "telephone", "phonenumber", "phoneno", "mobilenumber", "mobileno", "cellphone",
+                  "cellnumber", "contactnumber", "contactno", "telno", "msisdn", "whatsapp", "email", "emails",
+                  "emailaddress", "surname", "surnames", "firstname", "lastname", "fullname",
+                  "forename", "forenames", "middlename", "givenname", "familyname", "maidenname", "nickname",
+                  "address", "addresses", "postcode", "postalcode", "zipcode", "passport", "nationalid", "idnumber",
+                  "idno", "idcard", "ssn", "nin", "dob", "birthdate", "dateofbirth", "signature"}
+TRAILING_WORDS = {"mobile", "tel", "mail", "name", "names"}  # personal as the name's last word
+# (``respondent_mobile``, ``respondent_name``), not inside it (``mobile_money_use``, ``name_calling_seen``: a
+# question of a hate-speech survey)
+LOCATION_WORDS = {"lat", "lon", "lng", "latitude", "longitude", "gps", "geopoint", "geolocation", "coordinates",
+                  "geotrace", "geoshape"}
+# a geopoint's parts: ODK Central ``<q>-Latitude|Longitude|Altitude|Accuracy``, Kobo ``_<q>_latitude|longitude|
+# altitude|precision``; altitude/accuracy/precision are parts only beside their latitude or longitude
+GEO_PART = re.compile(r"^(.*?)[-_ ]?(latitude|longitude|altitude|accuracy|precision)$", re.IGNORECASE)
+# a phone number written as an answer: +254712345678, 00 44 20 7946 0958, 0712 345 678, (020) 7946-0958 (8-15
+# digits), or 11-15 digits alone (254712345678: no survey count or scale is that large)
+PHONE_TEXT = re.compile(r"^(?:(?:\+|00)[\d\s().-]+|\(?0\d[\d\s().-]*|\d{11,15})$")
+PHONE_DIGITS = (8, 15)
+# KoboToolbox (KPI) names an export ``<title>_-_<all_versions|latest_version>_-_<labels|xml_values|language>_-_
+# <YYYY-MM-DD-HH-MM-SS>``; KoBoCAT ``<form>_<YYYY_MM_DD_HH_MM_SS>``; a browser's repeated download adds `` (1)``
+EXPORT_SUFFIX = re.compile(r"(?:_-_(?:all|latest)_versions?_-_.+?)?_-_\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}$"
+                           r"|_\d{4}_\d{2}_\d{2}_\d{2}_\d{2}_\d{2}(?:_\d{1,6})?$", re.IGNORECASE)
+COPY_SUFFIX = re.compile(r"\s*\(\d{1,3}\)$")
+UUID = re.compile(r"^(?:uuid:)?[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$", re.IGNORECASE)
+PHONE_REASON = "looks like a phone number: not stored"
+WITHHELD = "(withheld)"
+WARN_COLUMNS = 50  # at most this many names in the personal_columns warning
 CODEBOOK: dict[str, tuple[str, ...]] = {
     "question": ("name", "item", "variable", "question_name"),
     "construct": ("scale", "dimension", "index"),
@@ -52,8 +98,30 @@ def _paths(columns: list[str], odk: bool) -> list[list[str]]:
     return s.str.strip().str.split("/").tolist()
 
 
-def _layout(frame: pd.DataFrame) -> tuple[dict[str, str], dict[str, str]]:
-    """(canonical meta -> column, question column -> question name) for one export."""
+def _words(name: str) -> list[str]:
+    """The words of a column name: ``respondent-phoneNumber`` -> respondent, phone, number."""
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name)
+    return [w for w in re.split(r"[^0-9a-z]+", spaced.lower()) if w]
+
+
+def is_personal(name: str) -> bool:
+    """The column name says a personal identifier or a location (``PERSONAL_WORDS``, ``LOCATION_WORDS``)."""
+    words = _words(name)
+    runs = {"".join(words[i:i + n]) for n in (1, 2, 3) for i in range(len(words) - n + 1)}
+    return bool(runs & (PERSONAL_WORDS | LOCATION_WORDS)) or bool(words and words[-1] in TRAILING_WORDS)
+
+
+def _geopoint_parts(cols: list[str], segs: dict[str, list[str]]) -> set[str]:
+    """The columns that are parts of a geopoint: latitude and longitude, and altitude/accuracy/precision beside
+    them (same group and question)."""
+    parts = {c: GEO_PART.match(segs[c][-1].strip()) for c in cols}
+    where = {c: ("/".join(segs[c][:-1]), m.group(1).lower(), m.group(2).lower()) for c, m in parts.items() if m}
+    points = {(parent, base) for parent, base, part in where.values() if part in ("latitude", "longitude")}
+    return {c for c, (parent, base, _) in where.items() if (parent, base) in points}
+
+
+def _layout(frame: pd.DataFrame) -> tuple[dict[str, str], dict[str, str], list[str]]:
+    """(canonical meta -> column, question column -> question name, personal columns not stored) for one export."""
     cols = [c for c in frame.columns if c != ROW]
     odk = bool({readers.normalise_name(c) for c in cols} & ODK_MARKERS)
     segs = dict(zip(cols, _paths(cols, odk), strict=True))
@@ -65,14 +133,79 @@ def _layout(frame: pd.DataFrame) -> tuple[dict[str, str], dict[str, str]]:
             meta[canon] = hit
     joined = {c: "/".join(s) for c, s in segs.items()}
     parents = {"/".join(s[:-1]) for s in segs.values() if len(s) > 1}
+    geo = _geopoint_parts(cols, segs)
     questions: dict[str, str] = {}
+    personal: list[str] = []
     for c in cols:  # loop over columns
         if c in meta.values() or last[c].startswith("_") or last[c] in NOT_QUESTIONS or joined[c] in parents:
+            continue
+        if c in geo or is_personal(segs[c][-1]):
+            personal.append(c)
             continue
         parent = "/".join(segs[c][:-1])
         is_option = parent in set(joined.values())
         questions[c] = f"{segs[c][-2]}/{segs[c][-1]}" if is_option else segs[c][-1]
-    return meta, questions
+    return meta, questions, personal
+
+
+def phone_like(text: pd.Series, value: pd.Series) -> pd.Series:
+    """Cells that look like a phone number (``PHONE_TEXT`` with 8-15 digits), or a whole number of 11 digits or
+    more however written (``2.54712345678E+11``, a spreadsheet's rendering of one)."""
+    t = as_text(text).str.strip()
+    digits = t.str.count(r"\d")
+    shaped = t.str.fullmatch(PHONE_TEXT) & digits.between(*PHONE_DIGITS)
+    big = (value.abs() >= 1e10) & (value == value.round())
+    return (shaped.fillna(False) | big.fillna(False)).astype(bool)
+
+
+def survey_id(path: Path) -> str:
+    """The survey id of an export: its file name without extension and without the suffixes an export or a download
+    adds (``Cohesion_Survey_-_all_versions_-_labels_-_2025-03-03-10-22-33.csv`` -> ``Cohesion_Survey``;
+    ``form (1).csv`` -> ``form``); the whole stem when nothing is left."""
+    stem = COPY_SUFFIX.sub("", path.stem)
+    return printable(EXPORT_SUFFIX.sub("", stem) or stem or path.stem)
+
+
+def _platform_key(ids: pd.Series) -> pd.Series:
+    """The response id as a platform-unique key (a UUID, lower case, without ``uuid:``), or missing when it is not
+    one (Kobo ``_id`` 1, 2, ... are ids within a server or a file only)."""
+    t = as_text(ids).str.strip()
+    return t.where(t.str.fullmatch(UUID).fillna(False).astype(bool)).str.lower().str.removeprefix("uuid:")
+
+
+def _resolve_ids(city_id: str | None, path: Path, ids: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(survey_id, response_id) of each response: a response whose platform-unique id the lake holds for this city
+    keeps the ids it was stored with (whatever the file is called); the others get the survey id most of those
+    have, else the file's survey id (:func:`survey_id`); a file stored before its name was shortened
+    (``..._-_2025-03-03-10-22-33``) keeps its full name as id when none of its ids is platform-unique."""
+    own, stem = survey_id(path), printable(path.stem)
+    survey = pd.Series(own, index=ids.index, dtype="string")
+    response = as_text(ids)
+    if not city_id or not lake.has_table("survey_responses"):
+        return survey, response
+    keys = _platform_key(ids)
+    wanted = pd.DataFrame({"k": pd.Series(keys.dropna().unique(), dtype="string").astype(object)})
+    norm = "regexp_replace(lower(trim(response_id)), '^uuid:', '')"
+    stored = pd.DataFrame(columns=["survey_id", "response_id", "k"])
+    with scratch() as con:
+        if len(wanted):
+            con.register("wanted", wanted)
+            stored = con.execute(
+                f"select distinct survey_id, response_id, {norm} as k from {lake.scan('survey_responses')} "
+                f"where city_id = ? and {norm} in (select k from wanted) order by survey_id, response_id",
+                [city_id]).df()
+        legacy = stem != own and not con.execute(
+            f"select 1 from {lake.scan('survey_responses')} where city_id = ? and survey_id = ? limit 1",
+            [city_id, stem]).df().empty
+    if stored.empty:
+        return (pd.Series(stem, index=ids.index, dtype="string") if legacy else survey), response
+    first = stored.drop_duplicates("k").set_index("k")
+    counts = first["survey_id"].value_counts()
+    home = str(counts[counts == counts.max()].sort_index().index[0])
+    known = keys.map(first["survey_id"])
+    survey = known.fillna(home).astype("string")
+    response = keys.map(first["response_id"]).fillna(response).astype("string")
+    return survey, response
 
 
 def parse(src: Source) -> Parsed:
@@ -82,12 +215,15 @@ def parse(src: Source) -> Parsed:
 
     table = read_table(src)
     frame = table.frame.reset_index(drop=True)
-    meta, questions = _layout(frame)
+    meta, questions, personal = _layout(frame)
     if "response_id" not in meta:
         raise IngestError(f"{src.name}: missing required column '_uuid' (or _id, meta/instanceID, KEY)")
     numeric = {c: parse_float(frame[c]) for c in questions}
     present = {c: as_text(frame[c]).notna() for c in questions}
-    questions = {c: q for c, q in questions.items() if not (present[c].any() and numeric[c][present[c]].isna().all())}
+    phone = {c: phone_like(frame[c], numeric[c]) for c in questions}
+    personal += [c for c in questions if present[c].any() and phone[c][present[c]].all()]  # a column of numbers
+    questions = {c: q for c, q in questions.items() if c not in personal
+                 and not (present[c].any() and numeric[c][present[c]].isna().all())}
     if not questions:
         raise IngestError(f"{src.name}: no numeric question columns")
     raw_meta = pd.DataFrame({k: frame[v] for k, v in meta.items()}).astype("string")
@@ -111,11 +247,14 @@ def parse(src: Source) -> Parsed:
         "raw_value": np.column_stack([frame[c].astype("string").to_numpy(dtype=object) for c in cols]).ravel(),
     })
     long["raw_value"] = as_text(long["raw_value"].astype("string"))
-    cell_bad = long["value"].isna() & long["raw_value"].notna()
+    withheld = np.column_stack([phone[c].to_numpy() for c in cols]).ravel() if n else np.zeros(0, dtype=bool)
+    cell_bad = (long["value"].isna() & long["raw_value"].notna()).to_numpy() | withheld
     meta_bad = long[ROW].isin(meta_reason.index).to_numpy()
     long["field"] = np.where(meta_bad, long[ROW].map(meta_reason["field"]), long["column"])
-    long["reason"] = np.where(meta_bad, long[ROW].map(meta_reason["reason"]), "not a number")
-    bad = cell_bad.to_numpy() | meta_bad
+    long["reason"] = np.where(meta_bad, long[ROW].map(meta_reason["reason"]),
+                              np.where(withheld, PHONE_REASON, "not a number"))
+    long["raw_value"] = long["raw_value"].mask(withheld, WITHHELD)  # never copied to the quarantine either
+    bad = cell_bad | meta_bad
     side = raw_meta.iloc[rep[bad]].reset_index(drop=True)
     body = side.assign(question=long["question"][bad].to_numpy(), value=long["raw_value"][bad].to_numpy())
     rejects = pd.DataFrame({ROW: long[ROW][bad].to_numpy(), "field": long["field"][bad].to_numpy(),
@@ -131,14 +270,18 @@ def parse(src: Source) -> Parsed:
     def meta_col(name: str) -> np.ndarray:
         return as_text(rm[name]).reindex(at).to_numpy() if name in rm else np.full(len(at), None)
 
+    survey, response = _resolve_ids(src.city_id, src.path, typed.set_index(ROW)["response_id"])
     out = pd.DataFrame({
-        "survey_id": printable(src.path.stem), "response_id": m["response_id"].reindex(at).to_numpy(), "city_id": src.city_id,
+        "survey_id": survey.reindex(at).to_numpy(), "response_id": response.reindex(at).to_numpy(),
+        "city_id": src.city_id,
         "area_code": meta_col("area_code"), "submitted_at": m["submitted_at"].reindex(at).to_numpy(),
         "weight": m["weight"].reindex(at).to_numpy(), "gender": meta_col("gender"), "age_group": meta_col("age_group"),
         "wave": meta_col("wave"), "programme_id": meta_col("programme_id"), "question": good["question"].to_numpy(),
         "value": good["value"].to_numpy(), "source_file": src.name, "source_row": at.astype("int64"),
     })
-    return Parsed({"survey_responses": out}, "survey_responses", rejects)
+    warnings = [{"code": "personal_columns", "city_id": src.city_id, "columns": [printable(c) for c in personal[:WARN_COLUMNS]],
+                 "count": len(personal), "phone_cells": int(withheld.sum())}] if personal or withheld.any() else []
+    return Parsed({"survey_responses": out}, "survey_responses", rejects, warnings)
 
 
 def parse_codebook(src: Source) -> Parsed:
