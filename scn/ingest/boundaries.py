@@ -86,7 +86,7 @@ def parse(src: Source) -> Parsed:
     attrs = pd.DataFrame(gdf.drop(columns=gdf.geometry.name)).astype("string")
     attrs.columns = readers.check_columns(src.archived, attrs.columns)
     attrs[ROW] = np.arange(1, len(attrs) + 1)
-    raw, origin = readers.canonical_columns(attrs, SYNONYMS)
+    raw, origin = readers.canonical_columns(attrs, SYNONYMS, src.path)
     readers.require(src.path, origin, ("area_code",), SYNONYMS)
     geoms = gdf.geometry.to_numpy()
     del gdf

@@ -33,7 +33,7 @@ def slug(names: pd.Series) -> pd.Series:
 def parse(src: Source) -> Parsed:
 
     table = read_table(src)
-    raw, origin = readers.canonical_columns(table.frame, SYNONYMS)
+    raw, origin = readers.canonical_columns(table.frame, SYNONYMS, src.path)
     readers.require(src.path, origin, ("name", "country", "country_code", "region", "lat", "lon"), SYNONYMS)
     raw = raw.reset_index(drop=True)
     for c in SYNONYMS:

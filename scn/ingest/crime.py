@@ -85,7 +85,7 @@ def parse(src: Source) -> Parsed:
     table = read_table(src)
     police = is_police_uk(table.frame)
     synonyms = POLICE_UK if police else GENERIC
-    raw, origin = readers.canonical_columns(table.frame, synonyms)
+    raw, origin = readers.canonical_columns(table.frame, synonyms, src.path)
     readers.require(src.path, origin, ("month", "category") if police else ("time", "category"), synonyms)
     raw = raw.reset_index(drop=True)
     for c in synonyms:

@@ -115,7 +115,7 @@ def _people_out(t: pd.DataFrame) -> pd.DataFrame:
 
 def _load(src: Source, synonyms: dict[str, tuple[str, ...]], required: tuple[str, ...], table: readers.Table
           ) -> tuple[pd.DataFrame, dict[str, str]]:
-    raw, origin = readers.canonical_columns(table.frame, synonyms)
+    raw, origin = readers.canonical_columns(table.frame, synonyms, src.path)
     readers.require(src.path, origin, required, synonyms)
     raw = raw.reset_index(drop=True)
     for c in synonyms:

@@ -110,6 +110,15 @@ def check_text_file(path: Path) -> None:
         return
     if sample.startswith(BINARY_MAGIC) or b"\x00" in sample:
         raise fail(path, "binary file, not text (expected CSV or JSON)")
+    with open(path, "rb") as fh:  # a NUL byte further on (one cell of a text file): read, not sampled
+        fh.seek(len(sample))
+        offset = len(sample)
+        while block := fh.read(BLOCK_BYTES):
+            at = block.find(b"\x00")
+            if at >= 0:
+                raise fail(path, f"a NUL byte at byte {offset + at:,}: not a text file (a binary cell or a broken "
+                                 "export); remove it and send the file again")
+            offset += len(block)
 
 
 def detect_encoding(path: Path) -> str:
@@ -528,18 +537,27 @@ def normalise_name(name: str) -> str:
     return re.sub(r"[^0-9a-z]+", "_", str(name).strip().lstrip("\ufeff").lower()).strip("_")
 
 
-def canonical_columns(frame: pd.DataFrame, synonyms: dict[str, Iterable[str]]) -> tuple[pd.DataFrame, dict[str, str]]:
+def canonical_columns(frame: pd.DataFrame, synonyms: dict[str, Iterable[str]],
+                      path: Path | None = None) -> tuple[pd.DataFrame, dict[str, str]]:
     """Rename columns to canonical names by synonyms (first match wins); return the frame and canonical->original.
 
-    Columns not named in ``synonyms`` are dropped (so stray identifying columns never reach the lake).
+    Columns not named in ``synonyms`` are dropped (so stray identifying columns never reach the lake). Two columns
+    whose names compare equal (case, spaces and punctuation aside: ``id`` and ``ID``, ``text`` and ``Text``) where
+    one is read raise IngestError naming both (``path``'s name first): the first used to win, silently.
     """
     by_norm: dict[str, str] = {}
+    twins: dict[str, list[str]] = {}
     for col in frame.columns:
+        twins.setdefault(normalise_name(col), []).append(col)
         by_norm.setdefault(normalise_name(col), col)
     origin: dict[str, str] = {}
     for canon, names in synonyms.items():
         for name in (canon, *names):
             if name in by_norm:
+                if len(twins[name]) > 1:
+                    a, b = (_shown(str(c)) for c in twins[name][:2])
+                    problem = f"columns '{a}' and '{b}' are both read as '{canon}': rename or remove one"
+                    raise fail(path, problem) if path is not None else IngestError(problem)
                 origin[canon] = by_norm[name]
                 break
     out = pd.DataFrame({canon: frame[orig] for canon, orig in origin.items()}, index=frame.index)

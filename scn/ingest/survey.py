@@ -288,7 +288,7 @@ def parse_codebook(src: Source) -> Parsed:
     """question, construct, label, scale_min, scale_max, reverse (template: scn/templates/survey_codebook.csv)."""
 
     table = read_table(src)
-    raw, origin = readers.canonical_columns(table.frame, CODEBOOK)
+    raw, origin = readers.canonical_columns(table.frame, CODEBOOK, src.path)
     readers.require(src.path, origin, ("question", "construct", "scale_min", "scale_max"), CODEBOOK)
     raw = raw.reset_index(drop=True)
     typed = pd.DataFrame({ROW: raw[ROW], "question": as_text(raw["question"]), "construct": as_text(raw["construct"]),

@@ -61,6 +61,6 @@ def _text(value: object) -> str | None:
 
 
 def _generic(src: Source, table: readers.Table) -> Parsed:
-    raw, origin = readers.canonical_columns(table.frame, SYNONYMS)
+    raw, origin = readers.canonical_columns(table.frame, SYNONYMS, src.path)
     readers.require(src.path, origin, REQUIRED, SYNONYMS)
     return finish_posts(src, raw, "unknown", table.bad_rows, origin, hint=platform_hint(src.name))

@@ -1,0 +1,34 @@
+"""Text files a careless partner sends (found by one): a NUL byte past the first 8 KB was stored in a post's text
+(only the start of a file was sampled), and two columns whose names differ only in case (``id``/``ID``,
+``text``/``Text``) were read as one, the first silently winning."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scn import lake
+from scn.ingest.pipeline import ingest_file
+from scn.ingest.result import IngestError
+
+WHEN = "2025-03-01T10:00:00Z"
+
+
+def test_a_nul_byte_anywhere_refuses_the_file(home: Path, tmp_path: Path) -> None:
+    rows = "".join(f"{i},{WHEN},{'padding text ' * 20}\n" for i in range(100))  # ~28 KB before the NUL
+    path = tmp_path / "posts.csv"
+    path.write_bytes(f"id,created_at,text\n{rows}".encode() + b"101," + WHEN.encode() + b",bad\x00cell\n")
+    with pytest.raises(IngestError, match=r"^posts\.csv: a NUL byte at byte [\d,]+: not a text file"):
+        ingest_file("social", path, city_id="london")
+    assert not lake.has_table("posts")
+
+
+def test_columns_read_as_one_name_are_refused_naming_both(home: Path, tmp_path: Path) -> None:
+    path = tmp_path / "twins.csv"
+    path.write_text(f"id,ID,created_at,text,Text,author\nc1,c1x,{WHEN},first text,SECOND TEXT,carol1\n")
+    with pytest.raises(IngestError, match=r"^twins\.csv: columns 'id' and 'ID' are both read as 'post_id'"):
+        ingest_file("social", path, city_id="london")
+    fine = tmp_path / "fine.csv"  # twins the reader does not read are left alone (they never reach the lake)
+    fine.write_text(f"id,created_at,text,notes,Notes\nc1,{WHEN},first text,a,b\n")
+    assert ingest_file("social", fine, city_id="london").accepted == 1
