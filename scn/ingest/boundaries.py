@@ -15,6 +15,7 @@ import pandera.pandas as pa
 import shapely
 
 from scn.ingest import readers, schemas
+from scn.ingest.cities_known import CITY_MARGIN_DEG, known_cities
 from scn.ingest.model import Parsed, Source, rejects_from
 from scn.ingest.parse import as_text, parse_int
 from scn.ingest.readers import ROW
@@ -80,6 +81,27 @@ def polygonal(geoms: np.ndarray) -> np.ndarray:
     return np.where(shapely.is_empty(out) | pd.isna(out), None, out)
 
 
+def _check_not_swapped(src: Source, lat: np.ndarray, lon: np.ndarray) -> None:
+    """Refuse a layer whose coordinates are latitude-longitude swapped: most of its areas lie outside the city's
+    registry box (its point, ``CITY_MARGIN_DEG`` around) while the swapped points lie inside. Such a layer became
+    the city's box, and every correctly placed post was then quarantined as "coordinates look swapped"."""
+    if not src.city_id or not len(lat):
+        return
+    cities = known_cities()
+    row = cities[cities["city_id"] == src.city_id]
+    if row.empty or row[["lat", "lon"]].isna().any(axis=None):
+        return
+    clat, clon, m = float(row["lat"].iloc[0]), float(row["lon"].iloc[0]), CITY_MARGIN_DEG
+
+    def inside(y: np.ndarray, x: np.ndarray) -> float:
+        return float(np.mean((np.abs(y - clat) <= m) & (np.abs(x - clon) <= m)))
+
+    if inside(lat, lon) < 0.5 and inside(lon, lat) >= 0.5:
+        raise readers.fail(src.path, f"the areas lie around ({np.median(lat):.2f}, {np.median(lon):.2f}) but "
+                                     f"{src.city_id} is at ({clat:.2f}, {clon:.2f}): latitude and longitude look "
+                                     "swapped (GeoJSON is longitude first)")
+
+
 def parse(src: Source) -> Parsed:
 
     gdf = read_layer(src).reset_index(drop=True)
@@ -114,6 +136,7 @@ def parse(src: Source) -> Parsed:
     ok = (~typed[ROW].isin(fails[ROW])).to_numpy()
     geo = gpd.GeoSeries(repaired[ok], crs="EPSG:4326")
     centroids = geo.to_crs(EQUAL_AREA).centroid.to_crs("EPSG:4326")
+    _check_not_swapped(src, centroids.y.to_numpy(), centroids.x.to_numpy())
     name = as_text(raw["area_name"]) if "area_name" in raw else typed["area_code"]
     local = as_text(raw["area_name_local"]) if "area_name_local" in raw else pd.Series(pd.NA, index=raw.index)
     areas = pd.DataFrame({

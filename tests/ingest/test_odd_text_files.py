@@ -32,3 +32,29 @@ def test_columns_read_as_one_name_are_refused_naming_both(home: Path, tmp_path: 
     fine = tmp_path / "fine.csv"  # twins the reader does not read are left alone (they never reach the lake)
     fine.write_text(f"id,created_at,text,notes,Notes\nc1,{WHEN},first text,a,b\n")
     assert ingest_file("social", fine, city_id="london").accepted == 1
+
+
+def test_boundaries_with_latitude_and_longitude_swapped_are_refused(home: Path, tmp_path: Path) -> None:
+    """A layer written latitude first became London's box, and then every correctly placed post was quarantined as
+    "coordinates look swapped"; it is refused, saying so, and the correct layer is accepted."""
+    import json
+
+    def layer(swap: bool) -> Path:
+        feats = []
+        for i in range(3):
+            x, y = -0.2 + 0.01 * i, 51.5
+            ring = [[x, y], [x + 0.01, y], [x + 0.01, y + 0.01], [x, y + 0.01], [x, y]]
+            ring = [[b, a] for a, b in ring] if swap else ring
+            feats.append({"type": "Feature", "properties": {"area_code": f"A{i}"},
+                          "geometry": {"type": "Polygon", "coordinates": [ring]}})
+        path = tmp_path / f"areas-{swap}.geojson"
+        path.write_text(json.dumps({"type": "FeatureCollection", "features": feats}))
+        return path
+
+    with pytest.raises(IngestError, match=r"latitude and longitude look swapped"):
+        ingest_file("boundaries", layer(True), city_id="london")
+    assert not lake.has_table("areas")
+    assert ingest_file("boundaries", layer(False), city_id="london").accepted == 3
+    posts = tmp_path / "p.csv"
+    posts.write_text(f"id,created_at,text,lat,lon\n1,{WHEN},near the bridge,51.505,-0.185\n")
+    assert ingest_file("social", posts, city_id="london").accepted == 1
