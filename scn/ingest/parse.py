@@ -47,25 +47,35 @@ def _numeric_dates(s: pd.Series) -> pd.Series:
 def parse_time(s: pd.Series) -> pd.Series:
     """UTC timestamps[us]: ISO 8601 (offsets converted, naive taken as UTC), epoch s/ms, numeric day/month/year
     dates in one order per column (``_numeric_dates``), then other formats. A value that names no day (a bare
-    year, a year and month, a time alone) is not a timestamp (NaT)."""
-    s = as_text(s)
-    s = s.mask(s.str.fullmatch(NO_DAY, case=False).fillna(False).astype(bool))
-    numeric = _numeric_dates(s)
-    s = numeric.fillna(s)
-    out = pd.to_datetime(s, format="ISO8601", utc=True, errors="coerce")
-    out = out.mask(numeric.notna() & out.isna())  # a numeric date that does not fit the column's order
+    year, a year and month, a time alone) is not a timestamp (NaT). The checks beyond ISO run on the values ISO
+    did not read (and the few short ones it did), so a column of ISO times costs what it did."""
+    index = s.index
+    s = as_text(s).reset_index(drop=True)  # positions: the caller's index may repeat
+    utc = "datetime64[us, UTC]"
+    out = pd.to_datetime(s, format="ISO8601", utc=True, errors="coerce").astype(utc)
+    short = (out.notna() & (s.str.len() <= 7)).fillna(False).astype(bool)  # "2025", "2025-03": ISO names no day
+    if short.any():
+        out = out.mask(short & s.str.fullmatch(NO_DAY).fillna(False).astype(bool))
     todo = out.isna() & s.notna()
     if todo.any():
-        digits = todo & s.str.fullmatch(r"\d{9,13}(?:\.\d+)?").fillna(False)
+        t = s[todo]
+        t = t.mask(t.str.fullmatch(NO_DAY, case=False).fillna(False).astype(bool))
+        numeric = _numeric_dates(t)
+        digits = t.str.fullmatch(r"\d{9,13}(?:\.\d+)?").fillna(False).astype(bool)
+        rest = t.notna() & ~digits & numeric.isna()
+        parts = [pd.to_datetime(numeric[numeric.notna()], format="ISO8601", utc=True, errors="coerce")]
         if digits.any():
-            num = pd.to_numeric(s[digits], errors="coerce")
-            out[digits] = pd.to_datetime(np.where(num > 1e11, num / 1000, num), unit="s", utc=True, errors="coerce")
-        rest = todo & ~digits & numeric.isna()
+            num = pd.to_numeric(t[digits], errors="coerce")
+            parts.append(pd.Series(pd.to_datetime(np.where(num > 1e11, num / 1000, num), unit="s", utc=True,
+                                                  errors="coerce"), index=num.index))
         if rest.any():
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                out[rest] = pd.to_datetime(s[rest], format="mixed", utc=True, errors="coerce")
-    return out.dt.as_unit("us")
+                parts.append(pd.to_datetime(t[rest], format="mixed", utc=True, errors="coerce"))
+        got = pd.concat([p.astype(utc) for p in parts if len(p)]) if any(len(p) for p in parts) else None
+        if got is not None:
+            out = out.where(~out.index.isin(got.index), got.reindex(out.index))
+    return out.set_axis(index)
 
 
 def parse_month(s: pd.Series) -> pd.Series:
