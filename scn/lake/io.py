@@ -51,7 +51,9 @@ def writer_lock() -> Iterator[None]:
 
 
 def write_part(name: str, frame: pd.DataFrame | pa.Table, part_id: str) -> Path:
-    """Write one part of a lake table atomically (temp file + rename, 0600); an existing part is replaced whole."""
+    """Write one part of a lake table atomically (temp file + rename, 0600) and durably (the file fsynced before
+    the rename, the folder after it: what is written after this returns, a collection's cursor say, is never on
+    disk ahead of the part); an existing part is replaced whole."""
     private_dir(paths().lake)
     folder = private_dir(table_dir(name))
     target = folder / f"part-{part_id}.parquet"
@@ -60,10 +62,21 @@ def write_part(name: str, frame: pd.DataFrame | pa.Table, part_id: str) -> Path:
     table = frame if isinstance(frame, pa.Table) else pa.Table.from_pandas(frame, preserve_index=False)
     pq.write_table(table, tmp, compression="zstd")
     tmp.chmod(0o600)
+    _fsync(tmp)
     os.replace(tmp, target)
     if part_id != "empty":
         (folder / "part-empty.parquet").unlink(missing_ok=True)  # a placeholder from ensure_table
+    _fsync(folder)  # the rename (and the placeholder's removal) durable
     return target
+
+
+def _fsync(path: Path) -> None:
+    """Flush ``path`` (a file, or a folder's entries) to disk."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def sweep_temp(folder: Path) -> None:

@@ -1,6 +1,6 @@
 """A fake platform for connector tests: a threaded ``http.server`` on loopback that answers routes with scripted
 replies, records every request, and can be told to fail the next requests (429 with ``Retry-After``, 401, 5xx,
-a dropped connection).
+a dropped connection, an answer dripped a byte at a time: ``Reply(drip=...)``).
 
     with fake_platform() as fp:
         fp.route("GET", "/api/v1/timelines/tag/x", lambda req: Reply.json([...], headers={"Link": ...}))
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -43,6 +44,8 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     content_type: str = "application/json; charset=utf-8"
     drop: bool = False  # close the connection without answering (a network failure)
+    drip: float = 0.0  # send the body one byte every ``drip`` seconds (a slow-drip server)
+    drip_head: bool = False  # with ``drip``: the status line and headers too
 
     @classmethod
     def json(cls, doc: object, status: int = 200, headers: dict[str, str] | None = None) -> Reply:
@@ -106,6 +109,9 @@ def _handler_class(platform: FakePlatform) -> type[BaseHTTPRequestHandler]:
                 self.close_connection = True
                 self.connection.close()
                 return
+            if reply.drip:
+                self._drip(reply)
+                return
             self.send_response(reply.status)
             self.send_header("Content-Type", reply.content_type)
             self.send_header("Content-Length", str(len(reply.body)))
@@ -114,6 +120,25 @@ def _handler_class(platform: FakePlatform) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(reply.body)
+
+        def _drip(self, reply: Reply) -> None:
+            """The whole answer, a byte every ``reply.drip`` seconds (the head at once unless ``drip_head``),
+            until it is sent or the client goes away."""
+            head = (f"HTTP/1.1 {reply.status} Dripping\r\nContent-Type: {reply.content_type}\r\n"
+                    f"Content-Length: {len(reply.body)}\r\n"
+                    + "".join(f"{k}: {v}\r\n" for k, v in reply.headers.items()) + "\r\n").encode()
+            slow = head + reply.body if reply.drip_head else reply.body
+            self.close_connection = True
+            try:
+                if not reply.drip_head:
+                    self.wfile.write(head)
+                    self.wfile.flush()
+                for i in range(len(slow)):
+                    time.sleep(reply.drip)
+                    self.wfile.write(slow[i:i + 1])
+                    self.wfile.flush()
+            except OSError:  # the client shut the connection: stop dripping
+                pass
 
         do_GET = do_POST = do_HEAD = _serve
 

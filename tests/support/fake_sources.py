@@ -91,14 +91,23 @@ class FakeTelegram:
         self.fp.route("GET", f"/s/{self.channel}", self._page)
 
     def add(self, text: str | None, minutes_ago: float = 10, service: bool = False, edited: bool = False) -> int:
-        mid = max((m["id"] for m in self.messages), default=0) + 1
+        mid = self._last() + 1
         self.messages.append({"id": mid, "text": text, "when": _now() - timedelta(minutes=minutes_ago),
                               "service": service, "edited": edited})
         return mid
 
+    def add_bogus(self, mid: int, text: str = "bogus", minutes_ago: float = 10) -> None:
+        """A message with an id no channel has (a hostile or broken preview); later ``add``s go on from the real
+        ids."""
+        self.messages.append({"id": mid, "text": text, "when": _now() - timedelta(minutes=minutes_ago),
+                              "service": False, "edited": False, "bogus": True})
+
+    def _last(self) -> int:
+        return max((m["id"] for m in self.messages if not m.get("bogus")), default=0)
+
     def add_many(self, n: int, minutes_ago: float = 300) -> None:
         for i in range(n):
-            self.add(f"Message {max((m['id'] for m in self.messages), default=0) + 1} from t.me/{self.channel} about the market<br/>line two "
+            self.add(f"Message {self._last() + 1} from t.me/{self.channel} about the market<br/>line two "
                      f"&amp; more @{handle(50 + i % 3)}", minutes_ago=minutes_ago - i * 0.5)
 
     def delete(self, mid: int) -> None:

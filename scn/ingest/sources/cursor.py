@@ -1,7 +1,9 @@
 """Cursors: per source x city, the state a connector resumes from (``<home>/collect/cursors/<source>/<city>.json``).
 
-Written atomically (temp file, fsync, rename; 0600 in 0700 folders) and only after a page's rows are in the lake:
-a kill at any moment leaves either the old or the new cursor, never half of one, and never one ahead of the lake.
+Written atomically (temp file, fsync, rename, fsync of the folder; 0600 in 0700 folders) and only after a page's
+rows are in the lake, whose parts ``lake.write_part`` makes durable before it returns (the part fsynced before its
+rename, the folder after it): a kill or a power cut at any moment leaves either the old or the new cursor, never
+half of one, and never one on disk ahead of the lake parts it counts.
 """
 
 from __future__ import annotations

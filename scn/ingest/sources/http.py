@@ -1,14 +1,19 @@
 """The polite HTTP client every connector uses: timeouts, backoff on 5xx and timeouts, HTTP 429 waited out
 (``Retry-After`` in seconds or as an HTTP date, else the platform's reset headers), a request budget, a cap on the
 size of one answer and on the waits of one run, counters, and ``AuthError`` naming the source on 401/403; any other
-failure of the transport is a one-line ``SourceError`` naming the source. ``next_page`` keeps a platform's
-next-page links on the endpoint the walk started from (the client's credentials go with every request).
-``sleep`` and ``clock`` are injectable (tests record the waits)."""
+failure of the transport is a one-line ``SourceError`` naming the source. ``deadline`` bounds the whole of one
+request (connection, headers and body together: ``timeout`` bounds each read only, which a server sending a byte
+at a time never reaches): past it the connection is shut down and the request fails, not retried. ``next_page``
+keeps a platform's next-page links on the endpoint the walk started from (the client's credentials go with every
+request). ``sleep`` and ``clock`` are injectable (tests record the waits)."""
 
 from __future__ import annotations
 
 import email.utils
 import math
+import os
+import socket
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -16,6 +21,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
+from requests.adapters import HTTPAdapter
 
 from scn.ingest.sources.base import AuthError, SourceError
 
@@ -28,6 +34,7 @@ REMAINING = ("x-rate-limit-remaining", "x-ratelimit-remaining", "ratelimit-remai
 EPOCH_AFTER = 1_000_000_000  # a reset value above this is an epoch time, below it seconds from now
 MAX_BYTES = 64 * 1024 * 1024  # the largest answer read (a page of any platform is well below)
 MAX_TOTAL_WAIT = 1800.0  # the longest a run waits for rate limits and retries, all waits together
+DEADLINE = 120.0  # the longest one request takes, headers and body together (seconds)
 
 
 class BudgetExhausted(SourceError):
@@ -56,6 +63,8 @@ class PoliteClient:
     ``max_total_wait``: the longest all waits of the run together (each answer may ask for ``max_wait`` again).
     ``retries``: attempts after a 5xx, a timeout or a connection error, waiting ``backoff * 2**n`` seconds.
     ``max_bytes``: the largest answer body read (a larger one stops the run: a page is never that large).
+    ``deadline``: the longest one request takes, from connecting to the body's last byte (``timeout`` is per read:
+    a server dripping a byte a second never reaches it); past it the request fails with ``SourceError``.
     """
 
     source: str
@@ -66,6 +75,7 @@ class PoliteClient:
     max_wait: float = 900.0
     max_total_wait: float = MAX_TOTAL_WAIT
     max_bytes: int = MAX_BYTES
+    deadline: float = DEADLINE
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.time
     headers: dict[str, str] = field(default_factory=dict)
@@ -74,6 +84,9 @@ class PoliteClient:
 
     def __post_init__(self) -> None:
         self.session.headers.update({"User-Agent": USER_AGENT, **self.headers})
+        for prefix in ("https://", "http://"):  # requests' own adapters, with sockets the deadline can reach
+            if type(self.session.adapters.get(prefix)) is HTTPAdapter:
+                self.session.mount(prefix, _DeadlineAdapter())
 
     def _wait(self, seconds: float, rate_limited: bool, url: str = "") -> None:
         seconds = max(0.0, seconds) if math.isfinite(seconds) else self.backoff
@@ -172,8 +185,33 @@ class PoliteClient:
             return resp
 
     def _read(self, method: str, url: str, kwargs: dict) -> requests.Response:
+        """``_read_body`` within ``deadline``: a watchdog shuts the request's socket down when it passes (the
+        blocked read ends), and the request fails with ``SourceError`` (a body cut short may look whole: any
+        answer the watchdog reached is refused)."""
+        watch, outer = _Deadline(self.deadline), getattr(_local, "deadline", None)
+        _local.deadline = watch
+        watch.start()
+        try:
+            resp = self._read_body(method, url, kwargs, watch)
+        except Exception as exc:
+            if watch.fired:
+                raise self._too_slow(url) from exc
+            raise
+        finally:
+            watch.cancel()
+            _local.deadline = outer
+        if watch.fired:
+            raise self._too_slow(url)
+        return resp
+
+    def _too_slow(self, url: str) -> SourceError:
+        return SourceError(self.source, f"no whole answer from {_host(url)} within {self.deadline:g} s: "
+                           "the server sends too slowly")
+
+    def _read_body(self, method: str, url: str, kwargs: dict, watch: _Deadline) -> requests.Response:
         """The response with its body read, at most ``max_bytes`` of it (streamed: a larger body is not held)."""
         resp = self.session.request(method, url, stream=True, **kwargs)
+        watch.attach(getattr(getattr(resp.raw, "_connection", None), "sock", None))  # any adapter's, once here
         try:
             declared = int(resp.headers.get("Content-Length") or 0)
         except ValueError:
@@ -235,6 +273,120 @@ class PoliteClient:
 
     def close(self) -> None:
         self.session.close()
+
+
+_local = threading.local()  # the deadline of the request under way in this thread
+
+
+class _Deadline:
+    """A watchdog for one request: ``seconds`` after ``start`` it shuts down the connections attached to it (and
+    any attached later), so a read blocked on a dripping server returns; ``fired`` says it did.
+
+    It holds duplicates of the sockets' descriptors, which only it closes (``cancel``), under the same lock as it
+    shuts them down: a descriptor the request's own code closes, and the system hands to another file, is never
+    reached. A duplicate reaches the connection whatever becomes of the original (a TLS handshake takes the plain
+    socket's descriptor over)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.fired = False
+        self._dups: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = None
+        if math.isfinite(seconds) and seconds > 0:
+            self._timer = threading.Timer(seconds, self._fire)
+            self._timer.daemon = True
+
+    def start(self) -> None:
+        if self._timer is not None:
+            self._timer.start()
+
+    def cancel(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        with self._lock:
+            for dup in self._dups:
+                dup.close()
+            self._dups = []
+
+    def attach(self, sock: Any) -> None:
+        """Watch ``sock``'s connection (a socket, an ``ssl`` or pyOpenSSL one; None or a closed one: nothing)."""
+        try:
+            fd = sock.fileno() if sock is not None else -1
+            dup = socket.socket(fileno=os.dup(fd)) if fd >= 0 else None
+        except (OSError, ValueError, AttributeError):  # closed, or no descriptor
+            return
+        if dup is None:
+            return
+        with self._lock:
+            self._dups.append(dup)
+            if self.fired:
+                _shutdown(dup)
+
+    def _fire(self) -> None:
+        with self._lock:
+            self.fired = True
+            for dup in self._dups:
+                _shutdown(dup)
+
+
+def _shutdown(sock: socket.socket) -> None:
+    """Shut ``sock``'s connection down both ways (a read blocked on it returns at once)."""
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:  # not connected (any more)
+        pass
+
+
+def _attach(sock: Any) -> None:
+    """Watch ``sock`` by the deadline of the request under way in this thread, if any."""
+    watch = getattr(_local, "deadline", None)
+    if watch is not None:
+        watch.attach(sock)
+
+
+class _Watched:
+    """Marks the connection classes whose sockets ``_attach`` to the thread's deadline."""
+
+
+_WATCHED: dict[type, type] = {}
+
+
+def _watched(base: type) -> type:
+    """``base`` (a urllib3 connection class) attaching its socket to the deadline of the request under way when it
+    connects (the plain socket, before any TLS handshake) and when it waits for an answer (a reused connection)."""
+    if issubclass(base, _Watched):
+        return base
+    if base not in _WATCHED:
+        class Connection(base, _Watched):  # type: ignore[misc, valid-type]
+            def _new_conn(self) -> Any:
+                sock = super()._new_conn()
+                _attach(sock)
+                return sock
+
+            def getresponse(self, *args: Any, **kwargs: Any) -> Any:
+                _attach(getattr(self, "sock", None))
+                return super().getresponse(*args, **kwargs)
+
+        Connection.__name__ = Connection.__qualname__ = f"Deadline{base.__name__}"
+        _WATCHED[base] = Connection
+    return _WATCHED[base]
+
+
+class _DeadlineAdapter(HTTPAdapter):
+    """requests' adapter whose pools make ``_watched`` connections (the deadline reaches the socket while the
+    headers are awaited, and during a TLS handshake, not only once they arrived)."""
+
+    def get_connection_with_tls_context(self, *args: Any, **kwargs: Any) -> Any:
+        return _watch_pool(super().get_connection_with_tls_context(*args, **kwargs))
+
+    def get_connection(self, *args: Any, **kwargs: Any) -> Any:  # requests before 2.32.2
+        return _watch_pool(super().get_connection(*args, **kwargs))
+
+
+def _watch_pool(pool: Any) -> Any:
+    if isinstance(getattr(pool, "ConnectionCls", None), type):
+        pool.ConnectionCls = _watched(pool.ConnectionCls)
+    return pool
 
 
 def _host(url: str) -> str:

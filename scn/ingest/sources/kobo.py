@@ -10,6 +10,9 @@ filter) and ``sort`` select and order submissions: a run asks for ``{"_id": {"$g
 Settings: ``instance`` (server, e.g. ``https://kf.kobotoolbox.org`` or ``https://eu.kobotoolbox.org``), ``forms``
 (asset uids), the token from ``SCN_KOBO_TOKEN`` or ``kobo.token`` in the secrets file. The survey id of the rows is
 the asset uid. An edited submission keeps its ``_id`` and is not fetched again (re-ingest an export to take edits).
+A ``next`` URL already fetched for the form in this run (a server whose ``next`` never changes, or cycles), or a
+page that brings no ``_id`` above those before it (a server ignoring ``start``), ends the form's walk: the run does
+not spend its request budget on the same page.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from scn.ingest.sources.base import ConfigError, Page, SourceError
 from scn.ingest.sources.config import SourceConfig, secret
@@ -59,15 +62,27 @@ class Kobo:
             url: str | None = first
             params: dict | None = {"format": "json", "limit": limit, "sort": json.dumps({"_id": 1}),
                                    "query": json.dumps(query)}
-            while url:
+            fetched: set[str] = set()  # the pages asked for this form in this run
+            while url and _page_key(url, params) not in fetched:
+                fetched.add(_page_key(url, params))
                 resp, doc = http.get_json(url, f"asset {uid}", dict, params=params)
                 results = doc.get("results")
                 if not isinstance(results, list):
                     raise SourceError(self.name, f"asset {uid}: the answer is not a data page")
                 if not results:
                     break
-                last = max([last, *(int(r["_id"]) for r in results if "_id" in r)])
+                before, last = last, max([last, *(int(r["_id"]) for r in results if "_id" in r)])
                 state = {**state, "forms": {**state["forms"], uid: last}}
                 yield Page(resp.content, resp.headers.get("Content-Type", "application/json"),
                            submission_rows(results), state, name=f"{uid}.json")
+                if last <= before:  # nothing above the page before: the server does not page on
+                    break
                 url, params = next_page(self.name, first, doc.get("next")), None  # with query, sort and start
+
+
+def _page_key(url: str, params: dict | None) -> str:
+    """``url`` with ``params`` as one comparable string (query pairs sorted): equal keys ask for the same page."""
+    parts = urlsplit(url)
+    pairs = [*parse_qsl(parts.query, keep_blank_values=True), *((k, str(v)) for k, v in (params or {}).items())]
+    query = sorted(pairs)
+    return parts._replace(query=urlencode(query), fragment="").geturl()

@@ -12,8 +12,13 @@ archive), ``author`` = the channel (pseudonymised at ingest), text = the message
 and formatting as their text), url none (``t.me/<channel>/<id>`` names the channel). Service messages (channel
 created, photo changed) and media-only messages are skipped; a deleted message is simply absent; an edited one is
 taken as it reads when collected. A channel without a public preview (t.me redirects to the channel card) stops the
-run with an error naming the channel by its pseudonym. ``options.mode: telethon`` collects through the MTProto API with
-the operator's own API id/hash instead (``telegram_telethon``; same rows, same cursor).
+run with an error naming the channel by its pseudonym. A message id that cannot be real is skipped (counted as
+skipped), never taken as the cursor: ids outside 1..2**31-1 (channel message ids are 32-bit and never reach 2**31),
+and ids a gap of more than ``MAX_GAP`` ids separates from the run of ids the page goes on from (the cursor's id; on
+a first page, the page's median id), e.g. one id far above all the others; a cursor such an id poisoned before is
+dropped (the channel is read again as on a first run; the lake skips what it holds). ``options.mode: telethon``
+collects through the MTProto API with the operator's own API id/hash instead (``telegram_telethon``; same rows, same
+cursor).
 """
 
 from __future__ import annotations
@@ -29,6 +34,8 @@ from scn.ingest.sources.http import PoliteClient
 
 DEFAULT_BASE = "https://t.me"
 MODES = ("web", "telethon")
+MAX_ID = 2**31 - 1  # Telegram channel message ids are 32-bit and never reach 2**31
+MAX_GAP = 1_000  # ids of one page, or of a page and the id it goes on from, are never this far apart
 MESSAGE = "//div[contains(concat(' ', normalize-space(@class), ' '), ' tgme_widget_message ') and @data-post]"
 
 
@@ -84,6 +91,30 @@ def message_rows(messages: list[dict[str, Any]], channel: str, pseudo: str) -> t
     return rows.reset_index(drop=True), int((~keep).sum())
 
 
+def _real_id(value: object, low: int = 1) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= MAX_ID
+
+
+def plausible(messages: list[dict[str, Any]], anchor: int | None = None) -> tuple[list[dict[str, Any]], int]:
+    """The messages whose ids can be real, and how many cannot: ids outside 1..``MAX_ID``, and ids that a gap of
+    more than ``MAX_GAP`` separates from the run of ids holding ``anchor`` (an id known to be real: the id the page
+    continues from; without one, the page's median id)."""
+    ok = [m for m in messages if _real_id(m["id"])]
+    if not ok:
+        return [], len(messages)
+    ids = sorted({m["id"] for m in ok})
+    if not _real_id(anchor):
+        anchor = ids[(len(ids) - 1) // 2]
+    points = sorted({*ids, anchor})
+    lo = hi = points.index(anchor)
+    while lo > 0 and points[lo] - points[lo - 1] <= MAX_GAP:
+        lo -= 1
+    while hi < len(points) - 1 and points[hi + 1] - points[hi] <= MAX_GAP:
+        hi += 1
+    kept = [m for m in ok if points[lo] <= m["id"] <= points[hi]]
+    return kept, len(messages) - len(kept)
+
+
 class Telegram:
     name = "telegram"
     kind = "social"
@@ -125,26 +156,36 @@ class Telegram:
             channel = channel_name(channel)
             pseudo = pseudonym(channel)
             entry = dict(state["channels"].get(pseudo, {}))
+            if not _real_id(entry.get("newest"), low=0) or not (entry.get("before") is None
+                                                                 or _real_id(entry.get("before"))):
+                entry = {}  # a cursor an implausible id poisoned: read the channel again as on a first run
             if "newest" not in entry:  # first run: the latest page, then back in time
                 resp, msgs = self._fetch(http, base, channel, pseudo)
+                msgs, bad = plausible(msgs)
                 kept = [m for m in msgs if _after(m, since)]
                 entry = {"newest": max((m["id"] for m in msgs), default=0),
                          "before": min(m["id"] for m in msgs) if kept and len(kept) == len(msgs) else None}
-                yield page(resp, kept, len(msgs) - len(kept), channel, pseudo, entry)
+                if bad and not msgs:
+                    entry = {}  # nothing real on the page: no cursor to keep, the next run starts over
+                yield page(resp, kept, len(msgs) - len(kept) + bad, channel, pseudo, entry)
+                if not entry:
+                    continue
             while entry.get("before"):
                 resp, msgs = self._fetch(http, base, channel, pseudo, before=entry["before"])
-                msgs = [m for m in msgs if m["id"] < entry["before"]]
+                msgs, bad = plausible([m for m in msgs if m["id"] < entry["before"]], entry["before"])
                 kept = [m for m in msgs if _after(m, since)]
                 go_on = bool(msgs) and len(kept) == len(msgs) and min(m["id"] for m in msgs) > 1
                 entry = {**entry, "before": min(m["id"] for m in msgs) if go_on else None}
-                yield page(resp, kept, len(msgs) - len(kept), channel, pseudo, entry)
+                yield page(resp, kept, len(msgs) - len(kept) + bad, channel, pseudo, entry)
             while True:  # forward from the newest id seen
                 resp, msgs = self._fetch(http, base, channel, pseudo, after=entry["newest"])
-                msgs = [m for m in msgs if m["id"] > entry["newest"]]
+                msgs, bad = plausible([m for m in msgs if m["id"] > entry["newest"]], entry["newest"] or None)
+                if msgs:
+                    entry = {**entry, "newest": max(m["id"] for m in msgs)}
+                if msgs or bad:
+                    yield page(resp, msgs, bad, channel, pseudo, entry)
                 if not msgs:
                     break
-                entry = {**entry, "newest": max(m["id"] for m in msgs)}
-                yield page(resp, msgs, 0, channel, pseudo, entry)
 
 
 def _after(message: dict[str, Any], since: datetime) -> bool:

@@ -5,7 +5,10 @@ State per query (in the source x city cursor): ``since`` = the sort key of the n
 completed walk; during a walk also ``top`` (the newest key of this walk) and ``next`` (the platform's token for the
 next, older page). A walk killed half way resumes from ``next`` with the same ``since`` (nothing skipped), and only
 a completed walk moves ``since`` to ``top`` (items older than ``since`` are never fetched twice). Items whose key is
-not above ``since`` are dropped client-side (the platform's ``since`` may be inclusive, or absent).
+not above ``since`` are dropped client-side (the platform's ``since`` may be inclusive, or absent). A next-page
+token already used in this walk (a platform whose token never changes, or cycles) ends the walk as complete, as if
+there were no next page: the walk neither spends the run's budget on the same page nor saves the token for the next
+run to loop on again.
 """
 
 from __future__ import annotations
@@ -36,15 +39,19 @@ def walk(state: dict[str, dict], query: str, first_since: str | None,
     cursor. ``fetch(since, token)`` asks for one page."""
     mine = dict(state.get(query) or {"since": first_since})
     since = mine.get("since")
+    used: set[str] = set()  # the tokens asked for in this walk
     while True:
-        got = fetch(since, mine.get("next"))
+        token = mine.get("next")
+        if token:
+            used.add(str(token))
+        got = fetch(since, token)
         keys = got.keys.astype("string") if len(got.rows) else got.keys
         new = (keys > since).fillna(True).to_numpy() if since and len(got.rows) else slice(None)
         rows = got.rows[new].reset_index(drop=True) if len(got.rows) else got.rows
         newest = keys.max() if len(got.rows) else None
         top = max(k for k in (mine.get("top"), newest) if k) if (mine.get("top") or newest) else None
         reached = len(got.rows) == 0 or (since is not None and len(rows) < len(got.rows))
-        done = reached or not got.next
+        done = reached or not got.next or str(got.next) in used  # a token seen again: nothing older to come
         mine = {"since": top or since} if done else {"since": since, "top": top, "next": got.next}
         state[query] = mine
         yield Page(got.raw, got.content_type, rows, {"queries": {k: dict(v) for k, v in state.items()}},
