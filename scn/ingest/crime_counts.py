@@ -293,10 +293,13 @@ def parse(src: Source) -> Parsed:
     code, other = cells["code"].astype("string"), cells["other"].astype(bool)
     count, missing, bad = published.numbers(cells["raw"])
     not_whole = count.notna() & ((count < 0) | (np.floor(count) != count) | ~(count <= MAX_WHOLE))
+    latest = pd.Timestamp.now() + pd.Timedelta(days=366)  # a period that starts next year at the latest
+    implausible = kind.notna() & ~((start >= pd.Timestamp("1900-01-01")) & (start <= latest)).fillna(False)
     reason = pd.Series(np.select(
-        [code.isna() & other, code.isna(), kind.isna(), missing, bad, not_whole],
+        [code.isna() & other, code.isna(), kind.isna(), implausible, missing, bad, not_whole],
         ["code of another boundary vintage (e.g. 2011 vs 2021 LSOAs): matches no boundary of " + src.city_id,
          "area matches no boundary of " + src.city_id, "period not understood (month, quarter or year)",
+         "period outside 1900..next year",
          published.SUPPRESSED_REASON, "not a number", "not a whole non-negative number"], default=""),
         index=cells.index)
     rejected = reason.ne("")

@@ -106,7 +106,7 @@ def check_text_file(path: Path) -> None:
     sample = head(path, 8192)
     if not sample.lstrip(codecs.BOM_UTF8).strip():
         raise fail(path, "empty file")
-    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if sample.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return
     if sample.startswith(BINARY_MAGIC) or b"\x00" in sample:
         raise fail(path, "binary file, not text (expected CSV or JSON)")
@@ -124,6 +124,8 @@ def check_text_file(path: Path) -> None:
 def detect_encoding(path: Path) -> str:
     """utf-8 (BOM or not) when the whole file decodes as UTF-8, UTF-16 by BOM, else the best legacy code page."""
     sample = head(path, 4)
+    if sample.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):  # before UTF-16: FF FE starts both LE BOMs
+        return "utf-32"
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
     decoder = codecs.getincrementaldecoder("utf-8")()

@@ -188,3 +188,14 @@ def test_one_key_with_two_counts_stores_neither(home: Path, tmp_path: Path) -> N
     assert [e["row"] for e in r.errors] == [2, 3] and {e["field"] for e in r.errors} == {"count"}
     assert all(e["reason"].startswith("rows 2, 3 hold the same area code, period") for e in r.errors)
     assert counts() == {(CODES[1], "month", "2024-05-01", "Burglary", "", False): 2}
+
+
+def test_periods_no_record_can_have_are_quarantined(home: Path, tmp_path: Path) -> None:
+    """2099-01 and 1890-01 were accepted as periods (a typo'd year, a placeholder)."""
+    r = ingest_text("crime-counts", tmp_path, "years.csv",
+        "Month,LSOA code,Crime type,Count\n"
+        f"2099-01,{CODES[0]},Burglary,4\n"
+        f"1890-01,{CODES[1]},Burglary,5\n"
+        f"2024-01,{CODES[2]},Burglary,6\n")
+    assert (r.accepted, r.quarantined) == (1, 2)
+    assert [e["reason"] for e in r.errors] == ["period outside 1900..next year"] * 2

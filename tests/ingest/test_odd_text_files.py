@@ -58,3 +58,18 @@ def test_boundaries_with_latitude_and_longitude_swapped_are_refused(home: Path, 
     posts = tmp_path / "p.csv"
     posts.write_text(f"id,created_at,text,lat,lon\n1,{WHEN},near the bridge,51.505,-0.185\n")
     assert ingest_file("social", posts, city_id="london").accepted == 1
+
+
+@pytest.mark.parametrize("encoding", ["utf-32", "utf-32-be", "utf-16"])
+def test_utf32_and_utf16_with_a_bom_are_read(home: Path, tmp_path: Path, encoding: str) -> None:
+    """UTF-32 with a BOM was read as UTF-16 (its little-endian BOM starts with UTF-16's), and the file failed with
+    a misleading "missing required column"."""
+    import codecs
+
+    path = tmp_path / f"posts-{encoding}.csv"
+    text = f"id,created_at,text\n1,{WHEN},ville résiliente — مدينة\n"
+    bom = codecs.BOM_UTF32_BE if encoding == "utf-32-be" else b""
+    path.write_bytes(bom + text.encode(encoding))
+    r = ingest_file("social", path, city_id="london")
+    assert (r.accepted, r.quarantined) == (1, 0)
+    assert lake.read_table("posts")["text"].iloc[0] == "ville résiliente — مدينة"
