@@ -20,7 +20,8 @@ def as_text(s: pd.Series) -> pd.Series:
 
 # values that name no day: a bare year, a year and month, a time of day alone (which became today's date)
 NO_DAY = r"\d{4}|\d{4}[-/.]\d{1,2}|\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[ap]\.?m\.?)?"
-NUMERIC_DATE = r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})((?:[ T]\S.*)?)"  # 05/03/2025 10:00, 5.3.25
+# 05/03/2025 10:00, 5.3.25, 3/25/2025 1:05 PM, 05/03/2025, 10:00: the date, then any time of day
+NUMERIC_DATE = r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?:,?[ T](\S.*))?"
 
 
 def _numeric_dates(s: pd.Series) -> pd.Series:
@@ -38,8 +39,9 @@ def _numeric_dates(s: pd.Series) -> pd.Series:
     a, b = m[0].astype("int64"), m[1].astype("int64")
     month_first = bool((b > 12).any() and not (a > 12).any())
     day, month = (b, a) if month_first else (a, b)
-    year = m[2].where(m[2].str.len() == 4, "20" + m[2])
-    rest = m[3].fillna("").str.replace(r"^ ", "T", regex=True)
+    century = np.where(m[2].astype("int64") <= pd.Timestamp.now().year % 100 + 1, "20", "19")  # 25 -> 2025, 99 -> 1999
+    year = m[2].where(m[2].str.len() == 4, century + m[2])
+    rest = (" " + m[3]).fillna("")
     out[rows] = (year + "-" + month.astype(str).str.zfill(2) + "-" + day.astype(str).str.zfill(2) + rest)
     return out
 
@@ -63,7 +65,14 @@ def parse_time(s: pd.Series) -> pd.Series:
         numeric = _numeric_dates(t)
         digits = t.str.fullmatch(r"\d{9,13}(?:\.\d+)?").fillna(False).astype(bool)
         rest = t.notna() & ~digits & numeric.isna()
-        parts = [pd.to_datetime(numeric[numeric.notna()], format="ISO8601", utc=True, errors="coerce")]
+        iso = pd.to_datetime(numeric[numeric.notna()], format="ISO8601", utc=True, errors="coerce")
+        parts = [iso[iso.notna()]]
+        later = numeric[numeric.notna()][iso.isna()]  # a time ISO does not read (1:05 PM): the date is ISO now
+        later = later[later.str.contains(" ", regex=False).fillna(False).astype(bool)]
+        if len(later):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                parts.append(pd.to_datetime(later, format="mixed", utc=True, errors="coerce"))
         if digits.any():
             num = pd.to_numeric(t[digits], errors="coerce")
             parts.append(pd.Series(pd.to_datetime(np.where(num > 1e11, num / 1000, num), unit="s", utc=True,

@@ -141,7 +141,10 @@ def _conflicts(table: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFr
         return frame, pd.DataFrame()
     payload = [c for c in frame.columns if c not in (*keys, ROW, "source_file")]
     sub = frame[same_key]
-    first = sub.groupby(keys, sort=False, dropna=False)[[*payload, ROW]].transform("first")
+    group = sub.groupby(keys, sort=False, dropna=False).ngroup()
+    lead = ~group.duplicated()  # each key's first row as it is (``first`` would skip its missing values)
+    first = sub.loc[lead, [*payload, ROW]].set_axis(group[lead].to_numpy()).reindex(group.to_numpy()) \
+        .set_axis(sub.index)
     differs = pd.DataFrame({c: ~((sub[c] == first[c]).fillna(False) | (sub[c].isna() & first[c].isna()))
                             for c in payload}, index=sub.index)
     clash = differs.any(axis=1) & sub[ROW].ne(first[ROW])

@@ -54,14 +54,15 @@ ODK_MARKERS = {"key", "submissiondate", "meta_instanceid"}
 # together (``respondent_phone``, ``phoneNumber``, ``e-mail``, ``first_name``, ``date_of_birth``, ``home address``,
 # a Kobo label header "What is your phone number?") is never stored, whatever its values
 PERSONAL_WORDS = {"phone", "phones", "telephone", "phonenumber", "phoneno", "mobilenumber", "mobileno", "cellphone",
-                  "cellnumber", "contactnumber", "contactno", "telno", "msisdn", "whatsapp", "email", "emails",
+                  "cellnumber", "contactnumber", "contactno", "telno", "msisdn", "email", "emails",
                   "emailaddress", "surname", "surnames", "firstname", "lastname", "fullname",
                   "forename", "forenames", "middlename", "givenname", "familyname", "maidenname", "nickname",
-                  "address", "addresses", "postcode", "postalcode", "zipcode", "passport", "nationalid", "idnumber",
+                  "postcode", "postalcode", "zipcode", "passport", "nationalid", "idnumber",
                   "idno", "idcard", "ssn", "nin", "dob", "birthdate", "dateofbirth", "signature"}
-TRAILING_WORDS = {"mobile", "tel", "mail", "name", "names"}  # personal as the name's last word
-# (``respondent_mobile``, ``respondent_name``), not inside it (``mobile_money_use``, ``name_calling_seen``: a
-# question of a hate-speech survey)
+TRAILING_WORDS = {"mobile", "tel", "mail", "name", "names", "address", "addresses"}  # personal as the name's
+# last word (``respondent_mobile``, ``respondent_name``, ``home_address``), not inside it (``mobile_money_use``,
+# ``name_calling_seen``, ``how_to_address_hate``: questions of a hate-speech survey). A WhatsApp number is caught
+# by its values (``phone_like``), so ``heard_hate_on_whatsapp`` stays a question
 LOCATION_WORDS = {"lat", "lon", "lng", "latitude", "longitude", "gps", "geopoint", "geolocation", "coordinates",
                   "geotrace", "geoshape"}
 # a geopoint's parts: ODK Central ``<q>-Latitude|Longitude|Altitude|Accuracy``, Kobo ``_<q>_latitude|longitude|

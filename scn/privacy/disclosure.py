@@ -332,7 +332,9 @@ def _survey_groups(frame: pd.DataFrame, out: pd.DataFrame, k: int) -> pd.DataFra
     hide = primary.copy()
     hide[parts] = hidden
     gone = {g.rsplit(_SEP, 1)[0] for g in uniques[total_hidden]}
-    hide |= is_all & pd.Series(key).isin(gone).to_numpy()
+    # a total hidden for one group type would come back as the sum of another type's parts: the wave's construct
+    # is hidden whole (it happens where a type's hidden groups cannot be covered by hiding more of them)
+    hide |= pd.Series(key).isin(gone).to_numpy()
     out["n"] = out["n"].where(~hide, pd.NA)
     for col in (c for c in SURVEY_DERIVED if c in out.columns):
         out[col] = out[col].where(~hide)

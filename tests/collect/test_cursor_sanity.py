@@ -216,3 +216,15 @@ def test_a_lake_part_is_durable_before_the_cursor(home: Path, monkeypatch: pytes
     for i, (_, src, _dst) in parts:  # the part's bytes before its rename, the rename before the cursor
         assert ("fsync", src) in events[:i]
         assert ("fsync", folder) in events[i + 1:first_cursor]
+
+
+def test_a_mass_deletion_gap_does_not_stall_the_channel() -> None:
+    """More than MAX_GAP messages deleted after the cursor: the next page is a dense run of its own, far above the
+    cursor; it is kept (the page's own run wins over the anchor), and an outlier within it is still dropped."""
+    from scn.ingest.sources.telegram import MAX_GAP, plausible
+
+    page = [{"id": i} for i in range(5000, 5010)] + [{"id": 1_900_000_000}]
+    kept, bad = plausible(page, anchor=5000 - 3 * MAX_GAP)
+    assert [m["id"] for m in kept] == list(range(5000, 5010)) and bad == 1
+    kept, bad = plausible([{"id": 1_900_000_000}], anchor=100)  # a lone id: the anchor decides
+    assert kept == [] and bad == 1

@@ -37,6 +37,11 @@ def test_next_page_stays_on_the_endpoint_the_walk_started_from() -> None:
             next_page("kobo", first, bad)
     with pytest.raises(SourceError, match="not a URL"):
         next_page("kobo", first, {"href": first})
+    for broken in ("https://kf.example.org:99999/api/v2/assets/a1/data/", "https://kf.example.org:abc/x",
+                   "https://[::1/x"):  # ValueError in urlsplit: a traceback before
+        with pytest.raises(SourceError, match=r"^kobo: a next-page link"):
+            next_page("kobo", first, broken)
+    assert next_page("kobo", first, "https://kf.example.org:443/api/v2/assets/a1/data/?start=5")  # same port
     plain = "http://127.0.0.1:8000/v1/x.svc/Submissions"  # over http from the start: an http link is its own
     assert next_page("odk", plain, f"{plain}?$skiptoken=a") == f"{plain}?$skiptoken=a"
     with pytest.raises(SourceError):

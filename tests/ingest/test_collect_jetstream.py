@@ -115,6 +115,10 @@ def test_malformed_untimed_and_future_messages_neither_stop_nor_derail_the_strea
         before = fj.add_posts(3)
         fj.add_raw("{not json")
         fj.add_raw("[1, 2]")
+        fj.add_raw("null")  # not an object: it reshaped the whole chunk's batch read (every message dropped)
+        fj.add_raw("5")
+        fj.add_raw(dict(before[2], time_us=1.7e15 + 0.5))  # not a whole number: the cast raised, every run
+        fj.add_raw(dict(before[2], time_us=10 ** 30))
         post = dict(before[0], time_us=None, commit=dict(before[0]["commit"], rkey="3kuntimed", cid="bafyuntimed"))
         fj.add_raw(post)
         future = 7_258_118_400_000_000  # 2200-01-01

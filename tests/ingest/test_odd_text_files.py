@@ -73,3 +73,13 @@ def test_utf32_and_utf16_with_a_bom_are_read(home: Path, tmp_path: Path, encodin
     r = ingest_file("social", path, city_id="london")
     assert (r.accepted, r.quarantined) == (1, 0)
     assert lake.read_table("posts")["text"].iloc[0] == "ville résiliente — مدينة"
+
+
+def test_a_clash_is_seen_where_the_first_row_misses_a_value(home: Path, tmp_path: Path) -> None:
+    """A post id twice, first without coordinates and then with them: the comparison skipped the first row's
+    missing values, saw no clash, and the second row was dropped as a duplicate."""
+    path = tmp_path / "posts.csv"
+    path.write_text(f"id,created_at,text,lat,lon\n1,{WHEN},same,,\n1,{WHEN},same,51.505,-0.185\n")
+    r = ingest_file("social", path, city_id="london")
+    assert (r.accepted, r.quarantined, r.duplicates) == (1, 1, 0)
+    assert r.errors[0]["row"] == 2 and "with another lat" in r.errors[0]["reason"]

@@ -208,3 +208,13 @@ def test_a_column_of_phone_numbers_is_not_a_question(home: Path, tmp_path: Path)
 def test_clean_exports_warn_of_nothing(home: Path, tmp_path: Path) -> None:
     r = ingest_file("survey", write(tmp_path, "s.csv", kobo(kobo_row(1), kobo_row(2))), city_id=CITY)
     assert r.warnings == [] and (r.accepted, r.quarantined) == (8, 0)
+
+
+def test_questions_of_a_hate_speech_survey_are_not_taken_for_identifiers() -> None:
+    """Words that name a person's identifier as a column's last word (``home_address``, ``respondent_name``) are
+    questions inside one (found by a reviewer: ``heard_hate_on_whatsapp`` and ``how_to_address_hate`` were
+    dropped); a WhatsApp number is caught by its values."""
+    for name in ("heard_hate_on_whatsapp", "how_to_address_hate", "name_calling_seen", "mobile_money_use"):
+        assert not survey.is_personal(name), name
+    for name in ("home_address", "respondent_name", "phoneNumber", "first_name", "national_id", "e-mail"):
+        assert survey.is_personal(name), name

@@ -101,6 +101,15 @@ def test_survey_group_hidden_as_well_on_a_small_case(monkeypatch: pytest.MonkeyP
     assert seen["n"].isna().tolist() == [False, True, True, False, False]  # 40 - 27 = 13: two groups, 4 + 9
     assert seen.loc[["A", "B"], ["mean", "ci_low", "ci_high"]].isna().all().all() and seen.loc["B", "suppressed"]
     assert seen.loc["C", "mean"] == 48.0
+    # the total hidden for one type (female 3 alone beside male 0, with people outside the genders) comes back as
+    # the sum of another type's groups: the construct's wave is hidden whole (found by a reviewer)
+    raw = pd.DataFrame({"survey_id": "s", "city_id": "x", "wave": "baseline", "construct": "c",
+                        "group_type": ["all", "gender", "gender", "age_group", "age_group"],
+                        "group_value": ["all", "female", "male", "18-29", "30+"], "n": [40, 3, 0, 20, 20],
+                        "mean": [50.0, np.nan, np.nan, 55.0, 45.0], "ci_low": 40.0, "ci_high": 60.0,
+                        "suppressed": [False, True, False, False, False]})
+    seen = for_audience("survey_indices", raw, "official").set_index("group_value")
+    assert seen.loc[["all", "18-29", "30+"], "n"].isna().all() and seen["mean"].isna().all()
 
 
 def _programme(rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -58,7 +58,10 @@ def frame_table(frames: list[str]) -> Any:
 
     try:
         df = pd.read_json(io.StringIO("\n".join(frames)), lines=True, dtype=False)
-    except ValueError:  # a malformed message: read one by one (it becomes an empty row, skipped)
+    except (ValueError, TypeError, AttributeError):  # a malformed message: read one by one (an empty row)
+        df = None
+    if df is None or len(df) != len(frames) or not all(isinstance(c, str) for c in df.columns):
+        # a message that is not an object (``null``, ``5``) shifts or reshapes the batch read: one by one
         df = pd.DataFrame([_object(f) for f in frames], index=range(len(frames)))
     for col in ("did", "kind", "commit", "time_us"):
         if col not in df:
@@ -66,7 +69,7 @@ def frame_table(frames: list[str]) -> Any:
     commit = df["commit"].where(df["commit"].map(type).eq(dict), None)
     record = commit.str.get("record")
     out = pd.DataFrame({
-        "time_us": pd.to_numeric(df["time_us"], errors="coerce").astype("Int64"),
+        "time_us": _times(df["time_us"]),
         "did": df["did"].astype("string"), "kind": df["kind"].astype("string"),
         "operation": commit.str.get("operation").astype("string"),
         "collection": commit.str.get("collection").astype("string"),
@@ -76,6 +79,17 @@ def frame_table(frames: list[str]) -> Any:
     ident = out[["time_us", "did", "collection", "rkey", "operation"]].astype("string").fillna("")
     out["key"] = pd.util.hash_pandas_object(ident, index=False).astype("int64")
     return out
+
+
+def _times(values: Any) -> Any:
+    """``time_us`` as Int64: whole numbers in 0..2**62 (microseconds until the year 148,000); anything else
+    (``1.7e15 + 0.5``, ``10**30``, text) NA, which the page skips (it used to raise on the cast, every run)."""
+    import numpy as np
+    import pandas as pd
+
+    t = pd.to_numeric(pd.Series(values), errors="coerce").astype("float64").to_numpy()
+    ok = np.isfinite(t) & (t >= 0) & (t <= 2.0 ** 62) & (np.floor(t) == t)
+    return pd.Series(pd.arrays.IntegerArray(np.where(ok, t, 0).astype("int64"), ~ok), index=pd.Series(values).index)
 
 
 def _object(frame: str) -> dict:

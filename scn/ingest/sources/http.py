@@ -403,10 +403,14 @@ def next_page(source: str, first: str, link: object) -> str | None:
         return None
     if not isinstance(link, str):
         raise SourceError(source, "the next-page link is not a URL")
-    start, url = urlsplit(first), urlsplit(urljoin(first, link))
-    scheme = start.scheme if (start.scheme, url.scheme) == ("https", "http") else url.scheme
-    same = (scheme == start.scheme and url.hostname == start.hostname and url.port == start.port
-            and url.path == start.path)
+    try:
+        start, url = urlsplit(first), urlsplit(urljoin(first, link))
+        scheme = start.scheme if (start.scheme, url.scheme) == ("https", "http") else url.scheme
+        default = {"http": 80, "https": 443}
+        same = (scheme == start.scheme and url.hostname == start.hostname and url.path == start.path
+                and (url.port or default.get(scheme)) == (start.port or default.get(start.scheme)))
+    except ValueError as exc:  # a port out of range or not a number, a broken IPv6 host
+        raise SourceError(source, f"a next-page link is not a usable URL ({exc})") from exc
     if not same:
         raise SourceError(source, f"a next-page link leads from {_host(first)}{ascii(start.path)[1:-1]} to "
                           f"{url.scheme}://{_host(urljoin(first, link))}{ascii(url.path)[1:-1]}: not followed")

@@ -97,13 +97,15 @@ def _real_id(value: object, low: int = 1) -> bool:
 
 def plausible(messages: list[dict[str, Any]], anchor: int | None = None) -> tuple[list[dict[str, Any]], int]:
     """The messages whose ids can be real, and how many cannot: ids outside 1..``MAX_ID``, and ids that a gap of
-    more than ``MAX_GAP`` separates from the run of ids holding ``anchor`` (an id known to be real: the id the page
-    continues from; without one, the page's median id)."""
+    more than ``MAX_GAP`` separates from the run of ids holding the page's median id (with three ids or more: an
+    outlier among the page's own ids), else from ``anchor`` (an id known to be real: the id the page continues
+    from). The page's own run wins over the anchor, so a channel whose admins deleted more than ``MAX_GAP``
+    messages at once is not stalled: its next page is a dense run of its own."""
     ok = [m for m in messages if _real_id(m["id"])]
     if not ok:
         return [], len(messages)
     ids = sorted({m["id"] for m in ok})
-    if not _real_id(anchor):
+    if len(ids) >= 3 or not _real_id(anchor):
         anchor = ids[(len(ids) - 1) // 2]
     points = sorted({*ids, anchor})
     lo = hi = points.index(anchor)
