@@ -262,18 +262,9 @@ def _partition(frame: pd.DataFrame, out: pd.DataFrame, keys: list[str], cols: li
         return out
     codes = frame.groupby(keys, sort=False, dropna=False).ngroup().to_numpy()
     size = int(codes.max()) + 1
-    for col in cols:
+    for col in cols:  # the total is the parts' sum (nothing outside them): ``_split`` with u = 0
         v = pd.to_numeric(frame[col], errors="coerce").fillna(0).to_numpy(dtype="float64")
-        hidden = out[col].isna().to_numpy() & (v > 0)
-        n = np.bincount(codes, hidden.astype("float64"), size)
-        r = np.bincount(codes, np.where(hidden, v, 0.0), size)
-        for g in np.flatnonzero((n > 0) & recoverable(n, r, k)):  # the unsafe totals only
-            rows = np.flatnonzero((codes == g) & ~hidden & (v > 0))
-            ng, rg = n[g], r[g]
-            for j in rows[np.argsort(v[rows], kind="stable")]:
-                hidden[j], ng, rg = True, ng + 1, rg + v[j]
-                if not recoverable(ng, rg, k):
-                    break
+        hidden, _ = _split(v, out[col].isna().to_numpy() & (v > 0), codes, np.bincount(codes, v, size), k)
         out[col] = out[col].where(~hidden, pd.NA)
     return out
 
