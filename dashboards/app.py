@@ -37,7 +37,7 @@ PAGES = Path(__file__).parent / "pages"
 def _download(kind: str, fmt: str) -> Response:
     """``/download/<kind>.<fmt>?city=``: as the kind's rule in ``auth.DOWNLOADS`` says (network-wide tables:
     staff only; city tables: staff any city or all, an official only their city, suppressed)."""
-    from scn.publish.exports import KINDS, MIME, export_bytes, export_filename
+    from scn.publish.exports import KINDS, MIME, ExportError, export_bytes, export_filename, network_wide
 
     user = auth.current_user()
     status = auth.download_status(user, kind, request.args.get("city"))
@@ -48,9 +48,15 @@ def _download(kind: str, fmt: str) -> Response:
     city_id = auth.download_city(user, request.args.get("city"))
     if city_id is not None and city_id not in data.city_ids():
         abort(404)
-    body = export_bytes(kind, fmt, city_id=city_id, audience=auth.audience(user))
+    if city_id is not None and network_wide(kind):  # staff only (the kind's rule): the network, named as such
+        city_id = None
+    try:
+        body = export_bytes(kind, fmt, city_id=city_id, audience=auth.audience(user))
+    except ExportError:  # a city asked of a network-wide table
+        abort(400)
+    name = export_filename(kind, fmt, city_id, auth.audience(user))
     return Response(body, mimetype=MIME[fmt], headers={
-        "Content-Disposition": f'attachment; filename="{export_filename(kind, fmt, city_id)}"',
+        "Content-Disposition": f'attachment; filename="{name}"',
         "Cache-Control": "no-store"})
 
 

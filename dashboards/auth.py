@@ -50,7 +50,15 @@ from limits import parse_many
 
 from dashboards import basemap, data, i18n
 from dashboards.i18n import t
-from scn.access.users import User, end_sessions, has_users, session_user, session_version, verify
+from scn.access.users import (
+    MAX_PASSWORD,
+    User,
+    end_sessions,
+    has_users,
+    session_user,
+    session_version,
+    verify,
+)
 from scn.publish.catalog import KINDS as EXPORT_KINDS
 from scn.settings import paths, settings
 
@@ -415,7 +423,8 @@ def _login():
     target = safe_next(request.form.get("next") or request.args.get("next"))
     if not _csrf_ok():
         return _message(400, "login_expired", target)
-    username, password = request.form.get("username", "")[:64], request.form.get("password", "")[:1024]
+    username = request.form.get("username", "")[:64]
+    password = request.form.get("password", "")[:MAX_PASSWORD + 1]  # longer cannot be a password: refused
     user = verify(username, password)
     version = session_version(user.username) if user is not None else None
     if user is None or version is None:

@@ -82,7 +82,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from scn.publish.exports import export
+    from scn.publish.exports import ExportError, export
     from scn.publish.serving import NoSnapshotError, read_serving
 
     try:
@@ -91,7 +91,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
             return 2
         out = export(args.kind, args.format, Path(args.out),
                      city_id=args.city, audience=args.audience)
-    except NoSnapshotError as exc:
+    except (NoSnapshotError, ExportError) as exc:
         print(f"scn export: {exc}", file=sys.stderr)
         return 2
     print(out)
@@ -175,6 +175,7 @@ def _read_password(verb: str) -> str | None:
 
 def _cmd_user(args: argparse.Namespace) -> int:
     from scn.access import users
+    from scn.hub import audit
 
     verb = args.action
     try:
@@ -188,6 +189,7 @@ def _cmd_user(args: argparse.Namespace) -> int:
             return 0
         if verb == "remove":
             users.remove_user(args.username)
+            audit.record(audit.cli_actor(), "user.remove", args.username)
             print(f"user {args.username} removed (their sessions ended)")
             return 0
         users.check_username(args.username)
@@ -204,9 +206,13 @@ def _cmd_user(args: argparse.Namespace) -> int:
             return 2
         if verb == "passwd":
             users.set_password(args.username, password)
+            audit.record(audit.cli_actor(), "user.passwd", args.username)
             print(f"password of {args.username} changed (their sessions ended)")
             return 0
+        existed = users.get_user(args.username) is not None
         users.add_user(args.username, role=args.role, city_id=args.city, password=password, update=args.update)
+        audit.record(audit.cli_actor(), "user.change" if existed else "user.add", args.username, args.city,
+                     {"role": args.role})
     except users.UserError as exc:
         print(f"scn user {verb}: {exc}", file=sys.stderr)
         return 2
@@ -215,14 +221,16 @@ def _cmd_user(args: argparse.Namespace) -> int:
 
 
 def _cmd_audit(args: argparse.Namespace) -> int:
-    from scn.hub.audit import entries
+    from scn.hub.audit import entries, escaped
 
     found = entries(args.limit, actor=args.actor, action=args.action, target=args.target)
     if args.json:
         print(found.to_json(orient="records", force_ascii=False))
-    for r in ([] if args.json else found.itertuples()):
-        print(f"{r.at}  {r.actor}  {r.action}  {r.target}" + (f"  city={r.city_id}" if r.city_id else "")
-              + (f"  {r.detail}" if r.detail and r.detail != "{}" else ""))
+    for r in ([] if args.json else found.itertuples()):  # escaped again: rows written before escaping existed
+        line = f"{r.at}  {escaped(r.actor)}  {escaped(r.action)}  {escaped(r.target)}" \
+            + (f"  city={escaped(r.city_id)}" if r.city_id else "") \
+            + (f"  {escaped(r.detail)}" if r.detail and r.detail != "{}" else "")
+        print(line)
     return 0
 
 

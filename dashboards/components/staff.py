@@ -210,7 +210,7 @@ def post_users() -> Response:
     role, city = form.get("role", ""), form.get("city", "").strip()[:64] or None
     try:
         if action == "add":
-            password = form.get("password", "")[:1024] or None
+            password = form.get("password", "")[:users.MAX_PASSWORD + 1] or None
             users.add_user(name, role, city, password)
             audit.record(user.username, "user.add", name, city_id=city,
                          detail={"role": role, "first_password": "set" if password else "link"})
@@ -279,7 +279,8 @@ def reset_post(token: str) -> Response:
     """``POST /reset/<token>`` (``password``, ``confirm``, CSRF token): set the password of the link's user, which
     spends the link and ends every session of that user, then the log-in page."""
     _csrf()
-    password, confirm = request.form.get("password", "")[:1024], request.form.get("confirm", "")[:1024]
+    cap = users.MAX_PASSWORD + 1  # longer cannot be a password: refused, never cut to fit
+    password, confirm = request.form.get("password", "")[:cap], request.form.get("confirm", "")[:cap]
     here = f"/reset/{token}"
     if users.reset_user(token) is None:
         return redirect(here, code=303)  # the page says the link cannot be used (410)

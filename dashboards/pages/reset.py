@@ -26,7 +26,8 @@ def layout(lang: str | None = "en", token: str | None = None, **query: object) -
     return html.Div([
         html.H2(t("staff_reset_title", lang)),
         html.P(t("staff_reset_for", lang, user=owner.username), id="reset-user"),
-        *([html.P(t(key, lang, n=users.MIN_PASSWORD), id="reset-error", className="error", role="alert")]
+        *([html.P(t(key, lang, n=users.MAX_PASSWORD if error == "password_long" else users.MIN_PASSWORD),
+                  id="reset-error", className="error", role="alert")]
           if key else []),
         html.Form([
             html.Label([t("staff_reset_password", lang, n=users.MIN_PASSWORD),

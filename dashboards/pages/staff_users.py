@@ -84,7 +84,8 @@ def _notices(lang: str, user: User, query: dict) -> list:
         out.append(html.P(t(f"staff_users_done_{done}", lang, user=name), id="users-done", role="status"))
     if isinstance(error, str):
         key = f"staff_error_{error}" if i18n.has(f"staff_error_{error}") else "staff_error_invalid"
-        out.append(html.P(t(key, lang, n=users.MIN_PASSWORD), id="users-error", className="error", role="alert"))
+        n = users.MAX_PASSWORD if error == "password_long" else users.MIN_PASSWORD
+        out.append(html.P(t(key, lang, n=n), id="users-error", className="error", role="alert"))
     link = tools.pending_link(user)
     if link is not None:
         url = f"{flask.request.host_url.rstrip('/')}/reset/{link['token']}"

@@ -191,6 +191,13 @@ TEXT: dict[str, dict[str, str]] = {
     "staff_error_password_control": {"en": "A password cannot hold tabs or line breaks.",
                                      "fr": "Un mot de passe ne peut contenir ni tabulation ni saut de ligne.",
                                      "ar": "لا يمكن أن تحتوي كلمة المرور على مسافات جدولة أو فواصل أسطر."},
+    "staff_error_password_long": {"en": "A password can have at most {n} characters.",
+                                  "fr": "Un mot de passe compte au plus {n} caractères.",
+                                  "ar": "لا يمكن أن تتجاوز كلمة المرور {n} حرفًا."},
+    "staff_error_password_blank": {"en": "A password needs at least four different characters, not only spaces.",
+                                   "fr": "Un mot de passe compte au moins quatre caractères différents, pas "
+                                         "seulement des espaces.",
+                                   "ar": "تحتاج كلمة المرور إلى أربعة أحرف مختلفة على الأقل، لا مسافات فقط."},
     "staff_error_last_staff": {"en": "This is the last staff user: keep at least one.",
                                "fr": "C'est le dernier membre de l'équipe du réseau : gardez-en au moins un.",
                                "ar": "هذا آخر مستخدم من فريق الشبكة: أبقِ واحدًا على الأقل."},

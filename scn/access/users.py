@@ -20,6 +20,7 @@ import os
 import re
 import secrets
 import threading
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -36,6 +37,8 @@ ROLES = vocabularies.user_roles()  # transforms/seeds/user_roles.csv
 # a user name: lowercase letters, digits, '.', '_' or '-', starting with a letter or digit, 2 to 32 characters
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,31}")
 MIN_PASSWORD = 8
+MAX_PASSWORD = 1024  # characters; the log-in and staff forms read no more than this
+MIN_DISTINCT = 4  # different characters a password needs ('aaaaaaaa' and '12121212' are refused)
 CITY_ROLES = ("official", "reviewer")  # roles tied to one city
 RESET_HOURS = 24  # a one-time password link expires after this
 # checked when the name is unknown, so a wrong user name costs as long as a wrong password
@@ -123,10 +126,20 @@ def check_username(username: object) -> str:
 
 
 def check_password(password: str) -> str:
-    if len(password) < MIN_PASSWORD:
+    """The password itself when it may be set, else UserError naming the problem: ``MIN_PASSWORD`` to
+    ``MAX_PASSWORD`` characters, no control or invisible format characters (tabs, line breaks, zero-width
+    characters), not only white space, at least ``MIN_DISTINCT`` different characters."""
+    if not isinstance(password, str) or len(password) < MIN_PASSWORD:
         raise UserError(f"a password needs at least {MIN_PASSWORD} characters", "password_short")
-    if any(ord(c) < 32 or ord(c) == 127 for c in password):
-        raise UserError("a password cannot hold control characters (tabs, line breaks)", "password_control")
+    if len(password) > MAX_PASSWORD:
+        raise UserError(f"a password can have at most {MAX_PASSWORD} characters", "password_long")
+    if any(unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp") for c in password):
+        raise UserError("a password cannot hold control or invisible characters (tabs, line breaks, zero-width "
+                        "characters)", "password_control")
+    if not password.strip() or all(unicodedata.category(c) == "Zs" for c in password):
+        raise UserError("a password cannot be only spaces", "password_blank")
+    if len(set(password)) < MIN_DISTINCT:
+        raise UserError(f"a password needs at least {MIN_DISTINCT} different characters", "password_blank")
     return password
 
 
@@ -156,13 +169,24 @@ def add_user(username: str, role: str, city_id: str | None, password: str | None
     with _editing() as users:
         if username in users and not update:
             raise UserError(f"user {username!r} already exists (pass --update to replace it)", "exists")
+        if username in users and _last_staff(users, username) and role != "staff":
+            raise UserError(f"{username!r} is the last staff user who can sign in: add another first",
+                            "last_staff")
         users[username] = {"role": role, "city_id": city_id if role in CITY_ROLES else None,
                            "password_hash": digest, "session_version": _new_version(),
                            **({"pending": True} if password is None else {})}
 
 
 def _other_staff(users: dict[str, dict], username: str) -> bool:
-    return any(rec.get("role") == "staff" for name, rec in users.items() if name != username)
+    """Whether a staff user other than ``username`` can sign in (one added without a password, still
+    ``pending``, cannot: the link that would let them was only shown to staff)."""
+    return any(rec.get("role") == "staff" and not rec.get("pending") for name, rec in users.items()
+               if name != username)
+
+
+def _last_staff(users: dict[str, dict], username: str) -> bool:
+    """Whether ``username`` is staff and no other staff user can sign in."""
+    return users.get(username, {}).get("role") == "staff" and not _other_staff(users, username)
 
 
 def change_user(username: str, role: str, city_id: str | None, *, keep_staff: bool = True) -> None:
@@ -172,9 +196,9 @@ def change_user(username: str, role: str, city_id: str | None, *, keep_staff: bo
     with _editing() as users:
         if username not in users:
             raise UserError(f"no user {username!r}", "no_user")
-        if keep_staff and users[username].get("role") == "staff" and role != "staff" \
-                and not _other_staff(users, username):
-            raise UserError(f"{username!r} is the last staff user", "last_staff")
+        if keep_staff and role != "staff" and _last_staff(users, username):
+            raise UserError(f"{username!r} is the last staff user who can sign in: add another first",
+                            "last_staff")
         users[username].update(role=role, city_id=city_id if role in CITY_ROLES else None)
 
 
@@ -187,16 +211,18 @@ def set_password(username: str, password: str) -> None:
             raise UserError(f"no user {username!r}", "no_user")
         users[username].update(password_hash=digest, session_version=_new_version())
         users[username].pop("pending", None)
+        users[username].pop("reset", None)  # an earlier one-time link must not set another password later
 
 
-def remove_user(username: str, *, keep_staff: bool = False) -> None:
+def remove_user(username: str, *, keep_staff: bool = True) -> None:
     """Remove a user; their sessions end with them (a user re-added later gets a new session version).
     ``keep_staff``: refuse to remove the last staff user."""
     with _editing() as users:
         if username not in users:
             raise UserError(f"no user {username!r}", "no_user")
-        if keep_staff and users[username].get("role") == "staff" and not _other_staff(users, username):
-            raise UserError(f"{username!r} is the last staff user", "last_staff")
+        if keep_staff and _last_staff(users, username):
+            raise UserError(f"{username!r} is the last staff user who can sign in: add another first",
+                            "last_staff")
         del users[username]
 
 

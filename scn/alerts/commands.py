@@ -28,6 +28,7 @@ def _print_sent(sent: list[dict], as_json: bool) -> int:
 
 def run(args: argparse.Namespace) -> int:
     from scn.alerts import store
+    from scn.hub import audit
 
     try:
         if args.action in ("subscribe", "unsubscribe") and not _known_city(args.city):
@@ -35,6 +36,8 @@ def run(args: argparse.Namespace) -> int:
             return 2
         if args.action == "subscribe":
             row = store.subscribe(args.city, args.target, "digest" if args.digest else "immediate", args.lang)
+            audit.record(audit.cli_actor(), "alerts.subscribe", row["target"], row["city_id"],
+                         {"channel": row["channel"], "mode": row["mode"], "lang": row["lang"]})
             print(json.dumps(row) if args.json else f"{row['target']} ({row['channel']}, {row['mode']}, "
                                                     f"{row['lang']}) subscribed to the alerts of {row['city_id']}")
             return 0
@@ -42,6 +45,7 @@ def run(args: argparse.Namespace) -> int:
             if not store.unsubscribe(args.city, args.target):
                 print(f"scn alerts unsubscribe: {args.target} is not subscribed to {args.city}", file=sys.stderr)
                 return 2
+            audit.record(audit.cli_actor(), "alerts.unsubscribe", args.target, args.city)
             print(f"{args.target} unsubscribed from the alerts of {args.city}")
             return 0
         if args.action == "list":

@@ -125,7 +125,9 @@ def subscribe(city_id: str, target: str, mode: str = "immediate", lang: str = "e
         raise AlertError(f"mode must be one of {MODES}, not {mode!r}")
     if lang not in LANGS:
         raise AlertError(f"language must be one of {LANGS}, not {lang!r}")
-    row = {"city_id": city_id, "channel": channel_of(target), "target": target, "mode": mode, "lang": lang,
+    channel = channel_of(target)
+    target = same_address(target) if channel == "email" else target
+    row = {"city_id": city_id, "channel": channel, "target": target, "mode": mode, "lang": lang,
            "created_at": now()}
     with connect(write=True) as con:
         con.execute("insert into subscriptions values (:city_id, :channel, :target, :mode, :lang, :created_at) "
@@ -134,11 +136,17 @@ def subscribe(city_id: str, target: str, mode: str = "immediate", lang: str = "e
     return row
 
 
+def same_address(address: str) -> str:
+    """An e-mail address as one subscriber: lower-cased (``Ana@X.org`` and ``ana@x.org`` reach one mailbox and
+    must get one mail)."""
+    return address.strip().lower()
+
+
 def unsubscribe(city_id: str, target: str) -> bool:
-    """Remove a subscriber; True when there was one."""
+    """Remove a subscriber; True when there was one (an address in any case)."""
     with connect(write=True) as con:
-        return con.execute("delete from subscriptions where city_id = ? and target = ?",
-                           (city_id, target)).rowcount > 0
+        return con.execute("delete from subscriptions where city_id = ? and (target = ? or (channel = 'email' "
+                           "and lower(target) = ?))", (city_id, target, same_address(target))).rowcount > 0
 
 
 def subscriptions(city_id: str | None = None) -> pd.DataFrame:

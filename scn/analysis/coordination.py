@@ -7,7 +7,8 @@ make a cluster on their own. A cluster is flagged only when at least ``min_conte
 posts are hateful (a label of ``content_labels``) or a hostile call to gather (scn.nlp.mobilisation: a call with a
 time or place, aimed at a target group with hateful or offensive words or a call to drive it out): many people
 repeating a harmless announcement, even a call to gather, is not a campaign. Text is read inside the pipeline only; the result carries counts, times and a short
-fingerprint of the cluster's MinHash signature, never post text or pseudonyms.
+fingerprint of the cluster's MinHash signature keyed with the pseudonym key (nobody holding a post can recompute it
+to confirm the post was in the cluster), never post text or pseudonyms.
 
 ``evidence`` is a JSON object of a code and numbers (``{"code": "near_duplicates", "posts": ..., "accounts": ...,
 "shares": ..., "content_share": ..., "first_seen": ..., "last_seen": ..., "fingerprint": ...}``); the dashboards
@@ -17,7 +18,9 @@ turn it into words through i18n.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import secrets
 from functools import cache
 
 import numpy as np
@@ -188,7 +191,7 @@ def _empty() -> pd.DataFrame:
 
 def coordinated_posting(posts: pd.DataFrame, window: str = "6h", min_accounts: int = 5, bands: int = 6,
                         num_perm: int = 24, content_labels: tuple[str, ...] = CONTENT_LABELS,
-                        min_content_share: float = 0.5) -> pd.DataFrame:
+                        min_content_share: float = 0.5, key: bytes | None = None) -> pd.DataFrame:
     """Clusters of independent near-duplicate posts (MinHash LSH on word bigrams: Jaccard above about 0.6 links
     two texts) from at least ``min_accounts`` pseudonymous accounts, successive posts less than ``window``
     apart, at least ``min_content_share`` of them labelled with one of ``content_labels`` or hostile calls to
@@ -197,7 +200,9 @@ def coordinated_posting(posts: pd.DataFrame, window: str = "6h", min_accounts: i
     ``posts`` needs post_key, city_id, created_at, text, author_pseudo and ``label`` (the classifier's; without
     it nothing is flagged), optionally share columns (``SHARE_COLUMNS``). Shares join the clusters of the texts
     they repeat but count only as ``shares``. ``evidence`` is JSON (code, counts, times, a short fingerprint of
-    the cluster's MinHash signature): no text, no pseudonyms."""
+    the cluster's MinHash signature, keyed with ``key``: no text, no pseudonyms, and nothing that whoever holds a
+    post can recompute to tell whether it was in the cluster; without a key a random one is drawn, so the
+    fingerprints of two calls differ)."""
     df = posts.dropna(subset=["text"]).reset_index(drop=True)
     if df.empty or "label" not in df:
         return _empty()
@@ -234,7 +239,9 @@ def coordinated_posting(posts: pd.DataFrame, window: str = "6h", min_accounts: i
               & (agg["content_posts"] >= min_content_share * agg["posts"])].reset_index(drop=True)
     if agg.empty:
         return _empty()
-    fingerprint = agg["sig0"].map(lambda v: hashlib.sha1(int(v).to_bytes(8, "little")).hexdigest()[:10])
+    secret = key or secrets.token_bytes(32)
+    fingerprint = agg["sig0"].map(lambda v: hmac.new(secret, b"coordination:" + int(v).to_bytes(8, "little"),
+                                                     hashlib.sha256).hexdigest()[:10])
     agg["cluster_id"] = agg["city_id"] + ":" + fingerprint + ":" + agg["first_seen"].dt.strftime("%Y%m%d%H%M")
     agg["evidence"] = _evidence(agg, fingerprint)
     agg[["posts", "shares", "content_posts"]] = agg[["posts", "shares", "content_posts"]].astype("int64")

@@ -1,13 +1,17 @@
 """The audit log: who changed what, when (users, roles, profile texts, library entries, uploaded files).
 
 One SQLite file, ``$SCN_HOME/hub/audit.sqlite`` (WAL, busy timeout: dashboard workers and the CLI write it
-together). Rows are appended, never rewritten. ``detail`` holds codes and identifiers, never passwords or post text.
+together). Rows are appended, never rewritten (triggers refuse updates and deletes). ``detail`` holds codes and
+identifiers, never passwords or post text. Every text field is stored with its control and invisible characters
+escaped (``\\n``, ``\\u200b``), so no value can forge a line of the log's text output.
 """
 
 from __future__ import annotations
 
+import getpass
 import json
 import sqlite3
+import unicodedata
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +25,10 @@ _SCHEMA = """
 create table if not exists audit (id integer primary key autoincrement, at text not null, actor text not null,
     action text not null, target text not null, city_id text, detail text);
 create index if not exists audit_target on audit (target);
+create trigger if not exists audit_append_only_u before update on audit
+    begin select raise(abort, 'the audit log is append-only'); end;
+create trigger if not exists audit_append_only_d before delete on audit
+    begin select raise(abort, 'the audit log is append-only'); end;
 """
 COLUMNS = ("id", "at", "actor", "action", "target", "city_id", "detail")
 
@@ -33,12 +41,33 @@ def _connect() -> AbstractContextManager[sqlite3.Connection]:
     return sqlite.session(db_path(), _SCHEMA)
 
 
+def escaped(value: object) -> str:
+    """``value`` as text with every control, format (zero-width, bidirectional) and line-separator character
+    written as an escape (``\\n``, ``\\u202e``): one line, shown as it is."""
+    text = str(value)
+    if all(unicodedata.category(c)[0] not in "CZ" or c == " " for c in text):
+        return text
+    return "".join(c if unicodedata.category(c)[0] not in "CZ" or c == " "
+                   else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
+def cli_actor() -> str:
+    """Who changes something from the command line: ``cli:<login name>``."""
+    try:
+        return escaped(f"cli:{getpass.getuser()}")
+    except (KeyError, OSError):  # no login name (a container without a passwd entry)
+        return "cli"
+
+
 def record(actor: str, action: str, target: str, city_id: str | None = None, detail: dict | None = None) -> int:
-    """Append one change (``action`` a short code such as ``user.add`` or ``profile.edit``); returns its id."""
+    """Append one change (``action`` a short code such as ``user.add`` or ``profile.edit``); returns its id.
+    Text fields are stored escaped (``escaped``); ``detail`` as JSON (ASCII escapes)."""
     at = datetime.now(UTC).isoformat(timespec="seconds")
+    row = (at, escaped(actor), escaped(action), escaped(target), None if city_id is None else escaped(city_id),
+           json.dumps(detail or {}, sort_keys=True))
     with _connect() as con:
         cur = con.execute("insert into audit (at, actor, action, target, city_id, detail) values (?, ?, ?, ?, ?, ?)",
-                          (at, actor, action, target, city_id, json.dumps(detail or {}, sort_keys=True)))
+                          row)
         return int(cur.lastrowid)
 
 

@@ -15,11 +15,13 @@ LIST_FIELDS = ("entry_id", "title", "kind", "language", "date", "access", "city_
 
 def run(args: argparse.Namespace) -> int:
     from scn.access.users import User
-    from scn.hub import library
+    from scn.hub import audit, library
 
     try:
         if args.action == "load":
             counts = library.load(Path(args.file) if args.file else library.CATALOGUE)
+            audit.record(audit.cli_actor(), "library.load", str(args.file or "catalogue"), None,
+                         {k: counts[k] for k in ("entries", "removed", "total") if k in counts})
             print(json.dumps(counts) if args.json else
                   f"{counts['entries']} catalogue entries loaded ({counts['removed']} removed); "
                   f"{counts['total']} entries in {library.db_path()}")

@@ -108,12 +108,25 @@ def _format_sheet(ws, wide: bool) -> None:
         ws.column_dimensions[get_column_letter(idx)].width = 110 if wide else min(max(longest + 2, 8), 60)
 
 
+class ExportError(ValueError):
+    """An export that cannot be made as asked (the message says why)."""
+
+
+def network_wide(kind: str) -> bool:
+    """Whether a kind's published tables have no ``city_id`` (one table of the whole network)."""
+    return not any(serving.has_city_column(n) for n in KINDS[kind])
+
+
 def export_bytes(kind: str, fmt: str, city_id: str | None = None, audience: str = "staff") -> bytes:
-    """The export of ``kind`` in ``fmt`` (csv|xlsx|parquet) as bytes, e.g. for a dashboard download button."""
+    """The export of ``kind`` in ``fmt`` (csv|xlsx|parquet) as bytes, e.g. for a dashboard download button.
+    ExportError for an unknown kind or format, or a city asked of a network-wide kind (its tables have no
+    ``city_id``: the whole network would be exported under the city's name)."""
     if kind not in KINDS:
-        raise ValueError(f"unknown export kind {kind!r}; one of {', '.join(KINDS)}")
+        raise ExportError(f"unknown export kind {kind!r}; one of {', '.join(KINDS)}")
     if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
+        raise ExportError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
+    if city_id is not None and network_wide(kind):
+        raise ExportError(f"{kind} is network-wide (its tables have no city column): export it without a city")
     names = KINDS[kind] if fmt == "xlsx" else KINDS[kind][:1]
     frames = {n: table(n, city_id, audience) for n in names}
     first = frames[names[0]]
@@ -126,20 +139,23 @@ def export_bytes(kind: str, fmt: str, city_id: str | None = None, audience: str 
     return _xlsx(frames, readme_lines(kind, city_id, audience))
 
 
-def export_filename(kind: str, fmt: str, city_id: str | None = None) -> str:
-    """Default file name: ``scn-<kind>[-<city>]-<data date>.<fmt>``."""
+def export_filename(kind: str, fmt: str, city_id: str | None = None, audience: str = "staff") -> str:
+    """Default file name: ``scn-<kind>[-<city>]-<data date>.<fmt>``; an export shaped for officials says so
+    (``scn-<kind>[-<city>]-official-<data date>.<fmt>``), so a staff file (small counts kept) is never mistaken
+    for one that may be passed on."""
     try:
         date = serving.manifest().get("data_date") or "undated"
     except serving.NoSnapshotError:
         date = "undated"
-    return f"scn-{kind}{f'-{city_id}' if city_id else ''}-{date}.{fmt}"
+    who = "" if audience == "staff" else f"-{audience}"
+    return f"scn-{kind}{f'-{city_id}' if city_id else ''}{who}-{date}.{fmt}"
 
 
 def export(kind: str, fmt: str, out: Path, city_id: str | None = None, audience: str = "staff") -> Path:
     """Write the export to ``out`` (a file, or a folder that gets the default name); returns the file written."""
     data = export_bytes(kind, fmt, city_id=city_id, audience=audience)
     out = Path(out)
-    target = out / export_filename(kind, fmt, city_id) if out.is_dir() else out
+    target = out / export_filename(kind, fmt, city_id, audience) if out.is_dir() else out
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.tmp")
     tmp.write_bytes(data)

@@ -175,7 +175,7 @@ def test_item_02_logout_password_change_and_removal_revoke_sessions(sessions_app
 
     sam = _signed_in(sessions_app, "sam")
     stolen = sam.get_cookie("session").value
-    remove_user("sam")
+    remove_user("sam", keep_staff=False)  # the last staff user: removed on purpose, re-added below
     add_user("sam", "staff", None, USERS["sam"][2])  # same name, same password
     assert _replay(sessions_app, stolen).get("/network").status_code == 302
     assert _signed_in(sessions_app, "sam").get("/network").status_code == 200
