@@ -16,7 +16,12 @@ ratios per doubling of (1 + count), a unit comparable across cities of any size.
   not predict burglaries; if it does, something common drives both;
 - ``reverse_negative_control`` (lag 1): hateful posts(t) on other crimes(t - 1), the same check for the crime ->
   speech direction: a reaction to hate crimes should not follow burglaries as well; if it does, footfall or
-  another common driver of crime and posting is at work.
+  another common driver of crime and posting is at work;
+- ``speech_to_crime_detrended`` / ``crime_to_speech_detrended`` (lag 1, with ``detrended``): the two directions
+  again with every regressor detrended within its cell (its own linear trend over the panel removed), so that a
+  neighbourhood whose hateful posting and hate crimes both drift up (or down) over the months, with no link,
+  cannot pass for one: cell and month effects absorb neither a trend of one cell, and the lagged regressor then
+  carries it. A direction must hold in both fits (geo.verdict).
 """
 
 from __future__ import annotations
@@ -34,6 +39,8 @@ UNITS = {
     "reverse_placebo_lead": "rate_ratio_per_doubling_future_hate_crimes",
     "negative_control": "rate_ratio_per_doubling_flagged_posts_on_other_crimes",
     "reverse_negative_control": "rate_ratio_per_doubling_other_crimes_on_flagged_posts",
+    "speech_to_crime_detrended": "rate_ratio_per_doubling_flagged_posts_detrended",
+    "crime_to_speech_detrended": "rate_ratio_per_doubling_hate_crimes_detrended",
 }
 LOG2 = np.log(2.0)
 
@@ -82,6 +89,26 @@ def design(panel: pd.DataFrame, max_lag: int, pairs: pd.DataFrame) -> pd.DataFra
     return pd.DataFrame(out, index=panel.index)
 
 
+def detrend_within(x: pd.DataFrame, cells: pd.Series, periods: pd.Series) -> pd.DataFrame:
+    """Every column minus its cell's least-squares line over the period index (on the rows where it is known;
+    NaN stays NaN), vectorised with per-cell sums."""
+    g = pd.factorize(cells)[0]
+    t = pd.factorize(periods, sort=True)[0].astype(float)
+    ng = int(g.max()) + 1 if len(g) else 0
+    out = {}
+    for name in x.columns:  # a handful of regressors, each one vectorised over every row
+        v = x[name].to_numpy(float)
+        ok = np.isfinite(v)
+        w, vv = ok.astype(float), np.where(ok, v, 0.0)
+        n = np.bincount(g, w, ng)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            tm, vm = np.bincount(g, w * t, ng) / n, np.bincount(g, vv, ng) / n
+            var = np.bincount(g, w * t * t, ng) / n - tm * tm
+            slope = np.where(var > 1e-12, (np.bincount(g, w * t * vv, ng) / n - tm * vm) / var, 0.0)
+        out[name] = np.where(ok, v - vm[g] - slope[g] * (t - tm[g]), np.nan)
+    return pd.DataFrame(out, index=x.index)
+
+
 def _fit(panel: pd.DataFrame, x: pd.DataFrame, outcome: str, terms: list[str],
          cluster: np.ndarray | None, offset: np.ndarray | None = None) -> object:
     cols = list(dict.fromkeys(terms))
@@ -100,14 +127,15 @@ def _term(fit: object, name: str) -> dict:
 
 def within_place(panel: pd.DataFrame, max_lag: int, pairs: pd.DataFrame,
                  cluster: np.ndarray | None = None, controls: pd.DataFrame | None = None,
-                 exposure: np.ndarray | None = None, outcome_lags: int = 2) -> list[dict]:
+                 exposure: np.ndarray | None = None, outcome_lags: int = 2, detrended: bool = False) -> list[dict]:
     """Rows (analysis, lag, estimate, ci_low, ci_high, p_value, n, unit) of every within-place model of one city.
 
     ``panel``: one city's complete place x period grid (``geo.panel.full_panel``; the place in ``cell``) with
     ``other_crimes``. Area level (``geo.area_panel``): ``controls`` are time-varying regressors added to every
     model; ``exposure`` (population, per row) enters the crime models as the offset log(exposure) and the speech
     models as a control (and the lagged outcomes become rates per exposure); ``outcome_lags`` (0, 1 or 2) lagged
-    outcomes are controlled for (0 on short area panels, geo.area_panel.FEW_PERIODS)."""
+    outcomes are controlled for (0 on short area panels, geo.area_panel.FEW_PERIODS). ``detrended``: also the
+    lag-1 directions with the regressors detrended within cells (``detrend_within``)."""
     x = design(panel, max_lag, pairs)
     extra: list[str] = []
     if controls is not None and len(controls.columns):
@@ -150,4 +178,11 @@ def within_place(panel: pd.DataFrame, max_lag: int, pairs: pd.DataFrame,
     add("negative_control", 1, control, "s1")
     rcontrol = _fit(panel, x, "flagged_posts", ["o1", "a1", "c0", *s_lags, *speech_extra], cluster)
     add("reverse_negative_control", 1, rcontrol, "o1")
+    if detrended:
+        xd = detrend_within(x, panel["cell"], panel["period"])
+        spill = ["ws1"] if has_spill else []
+        fwd = _fit(panel, xd, "hate_crimes", ["s1", *spill, "a1", "c0", *h_lags, *extra], cluster, offset)
+        add("speech_to_crime_detrended", 1, fwd, "s1")
+        rev = _fit(panel, xd, "flagged_posts", ["h1", "a1", "c0", *s_lags, *speech_extra], cluster)
+        add("crime_to_speech_detrended", 1, rev, "h1")
     return rows

@@ -14,6 +14,10 @@ smooth fields and, with the wrong sign, on the demo world (docs/geo.md).
 - ``crime_leads``: hate crimes are followed by more hateful posts, not the reverse, its placebo passes and both
   negative controls pass;
 - ``both_directions``: both ways, or a failed placebo / negative control: a common cause is likely;
+- where the rows hold the detrended fits (cell panels), a direction counts only if it holds there too
+  (significant, same way): one that vanishes once each cell's own linear trend is removed was carried by
+  neighbourhoods drifting in both series, a slow common cause: ``both_directions``, with the direction named in
+  ``trend_only`` in the evidence;
 - ``no_link``: no direction is significant;
 - ``insufficient_data``: too few cells, months, hate crimes or hateful posts, or the model did not fit.
 """
@@ -90,6 +94,12 @@ def verdict(rows: list[dict], facts: dict, alpha: float = ALPHA) -> tuple[str, d
         _one(rows, "negative_control")
     rcontrol = _one(rows, "reverse_negative_control")
     (fwd_sig, fwd_fewer), (rev_sig, rev_fewer) = _direction(fwd, alpha), _direction(rev, alpha)
+    fwd_d, rev_d = _lag1(rows, "speech_to_crime_detrended"), _lag1(rows, "crime_to_speech_detrended")
+    has_detrended = any(r["analysis"] == "speech_to_crime_detrended" for r in rows)
+    trend_only = []
+    if has_detrended:  # a direction that vanishes once each cell's own trend is removed was the trend's
+        trend_only += ["speech_to_crime"] if fwd_sig and not _direction(fwd_d, alpha)[0] else []
+        trend_only += ["crime_to_speech"] if rev_sig and not _direction(rev_d, alpha)[0] else []
     spill_found = _direction(spill, alpha)[0]
     placebo_failed = _echoes(placebo, fwd, alpha)
     # either negative control (speech -> other crimes, other crimes -> speech) says that posting and crime move
@@ -112,13 +122,16 @@ def verdict(rows: list[dict], facts: dict, alpha: float = ALPHA) -> tuple[str, d
         "reverse_placebo_failed": rplacebo_failed,
         "reverse_negative_control_estimate": _num(rcontrol["estimate"]),
         "reverse_negative_control_p": _num(rcontrol["p_value"]), "reverse_negative_control_failed": rcontrol_failed,
+        **({"forward_detrended_estimate": _num(fwd_d["estimate"]), "forward_detrended_p": _num(fwd_d["p_value"]),
+            "reverse_detrended_estimate": _num(rev_d["estimate"]), "reverse_detrended_p": _num(rev_d["p_value"]),
+            "trend_only": trend_only} if has_detrended else {}),
     }
     if note is None and not np.isfinite(float(fwd["estimate"])):
         note = "not_converged"
     if note is not None:
         return "insufficient_data", {**evidence, "note": note, "common_cause_likely": False}
     common = (fwd_sig and (rev_sig or placebo_failed or control_failed)) \
-        or (rev_sig and (rplacebo_failed or rcontrol_failed))
+        or (rev_sig and (rplacebo_failed or rcontrol_failed)) or bool(trend_only)
     if common:
         code = "both_directions"
     elif fwd_sig:

@@ -66,6 +66,8 @@ def summarise(results: pd.DataFrame) -> pd.DataFrame:
         checks = []
         if not spec["speech_to_crime"]:
             checks.append(row["speech_leads"] <= 0.05)
+        if not spec["crime_to_speech"]:  # a false reaction is a false claim too
+            checks.append(row["crime_leads"] <= 0.05)
         if spec["crime_to_speech"]:
             checks.append(row["crime_leads"] >= 0.80)
         if kind in ("clean_effect", "area_yearly_effect"):

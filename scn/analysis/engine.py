@@ -156,12 +156,12 @@ def analyse_city(cm: pd.DataFrame, area_of_cell: pd.Series | None = None, max_la
         if areas.notna().all() and areas.nunique() >= MIN_AREA_CLUSTERS:
             cluster, cluster_kind = areas.to_numpy(), "area"
     pairs = _pairs(panel["cell"].unique())
-    runs = [within_place(panel, max_lag, pairs, cluster)]
+    runs = [within_place(panel, max_lag, pairs, cluster, detrended=True)]
     if rates is not None and len(rates) and any(c.endswith("_low") for c in rates.columns):
         for corner in rate_corners(rates)[1:]:  # refit at every corner of the rates' ranges
             alt = full_panel(adjust_panel(cm, corner))
             alt["other_crimes"] = (alt["crimes"] - alt["hate_crimes"]).clip(lower=0)
-            runs.append(within_place(alt, max_lag, pairs, cluster))
+            runs.append(within_place(alt, max_lag, pairs, cluster, detrended=True))
     rows = _widen(runs) if len(runs) > 1 else runs[0]
     code, evidence = verdict(rows, facts)
     evidence = {**evidence, "n_cells": facts["n_cells"], "cluster": cluster_kind, "max_lag": max_lag,

@@ -54,6 +54,7 @@ WORLDS: dict[str, dict] = {
     "overdispersed_effect": {"speech_to_crime": True, "crime_to_speech": False, "rate_ratio": 1.15},
     "smooth_fields": {"speech_to_crime": False, "crime_to_speech": False},
     "autocorrelated": {"speech_to_crime": False, "crime_to_speech": False},
+    "drifting": {"speech_to_crime": False, "crime_to_speech": False},
 }
 
 
@@ -108,6 +109,9 @@ def engine_world(kind: str, seed: int, rings: int = 7, months: int = 24, city_id
     if kind == "tension":  # a local tension drives hateful posts and hate crimes at once
         k = _ar1(rng, (n, m), 0.7, 0.45)
         log_s, log_h = log_s + k, log_h + k
+    if kind == "drifting":  # each neighbourhood's hateful posting and hate crime drift together (a slow change of
+        g = rng.normal(0, 0.04, (n, 1)) * np.arange(m)[None, :]  # who lives there), other posts and crimes do not
+        log_s, log_h = log_s + g, log_h + g
     if kind == "smooth_fields":  # independent spatially smooth fields, static and moving
         static = _smooth(rng, centres, 2)
         moving = _smooth(rng, centres, 2 * m).reshape(n, 2, m)
