@@ -588,6 +588,14 @@ COLUMNS: dict[str, dict[str, str]] = {
     "ci_low": {"en": "95% CI low", "fr": "IC 95 % bas", "ar": "الحد الأدنى (95%)"},
     "ci_high": {"en": "95% CI high", "fr": "IC 95 % haut", "ar": "الحد الأعلى (95%)"},
     "effect_size": {"en": "effect size (g)", "fr": "taille d'effet (g)", "ar": "حجم الأثر (g)"},
+    "adjusted_diff": {"en": "change, same respondent mix", "fr": "évolution, même composition des répondants",
+                      "ar": "التغير بنفس تركيبة المستجيبين"},
+    "adjusted_ci_low": {"en": "95% CI low (same mix)", "fr": "IC 95 % bas (même composition)",
+                        "ar": "الحد الأدنى (95%، نفس التركيبة)"},
+    "adjusted_ci_high": {"en": "95% CI high (same mix)", "fr": "IC 95 % haut (même composition)",
+                         "ar": "الحد الأعلى (95%، نفس التركيبة)"},
+    "change_supported": {"en": "change shown by the survey (95%)", "fr": "évolution établie par l'enquête (95 %)",
+                         "ar": "تغير يثبته المسح (95%)"},
     "n_baseline": {"en": "n baseline", "fr": "n initial", "ar": "العدد (أولي)"},
     "n_endline": {"en": "n endline", "fr": "n final", "ar": "العدد (نهائي)"},
     "summit": {"en": "summit", "fr": "sommet", "ar": "القمة"},
@@ -1203,6 +1211,13 @@ TEXT.update({
               "{phone_cells} réponses ressemblant à des numéros de téléphone retenues",
         "ar": "{file}: لم تُحفظ {count} أعمدة لأنها تدل على شخص أو مكان ({columns})؛ وحُجبت {phone_cells} إجابات "
               "تشبه أرقام الهواتف"},
+    "warning_duplicates_differ": {
+        "en": "{file}: {rows} rows repeat records already stored but differ from them (in {columns}): the stored "
+              "records were kept, the corrections not applied",
+        "fr": "{file} : {rows} lignes reprennent des enregistrements déjà stockés mais en diffèrent ({columns}) : "
+              "les enregistrements stockés ont été gardés, les corrections non appliquées",
+        "ar": "{file}: {rows} صفاً تكرر سجلات مخزنة لكنها تختلف عنها (في {columns}): أُبقيت السجلات المخزنة ولم "
+              "تُطبق التصحيحات"},
     "warning_outside_city": {
         "en": "{file}: {lines} lines of areas outside {city} skipped (by the column {column})",
         "fr": "{file} : {lines} lignes de zones hors de {city} ignorées (d'après la colonne {column})",

@@ -26,8 +26,9 @@ from scipy import optimize, stats
 RISK_COLUMNS = ["city_id", "area_code", "rank", "score", "speech_recent", "crime_recent", "resilience", "reasons",
                 "relative_risk", "rr_low", "rr_high", "speech_rr", "crime_rr", "speech_exceedance",
                 "crime_exceedance", "rank_low", "rank_high", "exposure"]
-TOP_SHARE = 0.2  # survey resilience in the bottom fifth of the city's areas is a reason
-REASON_CODES = ("speech_rate_high", "crime_rate_high", "resilience_low", "no_signal")
+RESILIENCE_ALPHA = 0.05  # two-sided level of the test of an area's survey resilience against the rest of its city
+Z_SURVEY = 1.959963984540054  # the multiplier of survey_indices' 95% bounds (se = half-width / Z_SURVEY)
+REASON_CODES = ("speech_rate_high", "crime_rate_high", "resilience_below_city", "no_signal")
 BANDS = ((0.8, "high"), (0.5, "elevated"), (0.0, "typical"))  # by exceedance probability
 SIGNALS = {"speech": ("flagged_posts", "posts"), "crime": ("hate_crimes", "crimes")}
 _MIN_VARIANCE = 1e-4  # floor of the between-area variance of theta (no spread: full pooling)
@@ -87,13 +88,52 @@ def _band(p: np.ndarray) -> np.ndarray:
     return np.select([p >= lo for lo, _ in BANDS], [b for _, b in BANDS], default="typical")
 
 
+def _resilience(survey: pd.DataFrame, alpha: float = RESILIENCE_ALPHA) -> pd.DataFrame:
+    """Per city and area: ``resilience`` (the mean of the area's survey rows, as before) and ``below_city``, True
+    when that mean is below the mean of the city's other areas by a two-sided z-test at ``alpha``.
+
+    Standard errors come from the survey's own 95% bounds (survey_indices ``ci_low`` / ``ci_high``, mean -/+
+    1.96 se, clipped to 0-100): se = the larger half-width / 1.96 (the unclipped side). An area with several rows
+    (constructs, waves) takes the mean of their se, an upper bound of the se of their mean whatever their
+    correlation. The reference is the unweighted mean of the city's other areas with bounds, se = sqrt(sum se_j^2)
+    / (k - 1) (independent samples); z = (m_i - m_ref) / sqrt(se_i^2 + se_ref^2). Without bounds (no ``ci_low`` /
+    ``ci_high`` columns, or null bounds) an area is not tested and gets no reason: point means are never ranked."""
+    cols = ["city_id", "area_code", "resilience", "below_city"]
+    s = survey.dropna(subset=["mean"])
+    if s.empty:
+        return pd.DataFrame(columns=cols)
+    mean = s["mean"].astype(float)
+    if {"ci_low", "ci_high"} <= set(s.columns):
+        half = np.fmax(mean - pd.to_numeric(s["ci_low"], errors="coerce"),
+                       pd.to_numeric(s["ci_high"], errors="coerce") - mean)
+        se = (half / Z_SURVEY).where(half > 0)
+    else:
+        se = pd.Series(np.nan, index=s.index)
+    s = s.assign(mean=mean, se=se)
+    res = s.groupby(["city_id", "area_code"], as_index=False).agg(
+        resilience=("mean", "mean"), se=("se", lambda v: v.mean() if v.notna().all() else np.nan))
+    res["below_city"] = False
+    z_crit = stats.norm.isf(alpha / 2)
+    for _, g in res[res["se"].notna()].groupby("city_id"):
+        k = len(g)
+        if k < 2:
+            continue
+        m, v = g["resilience"].to_numpy(float), g["se"].to_numpy(float) ** 2
+        ref = (m.sum() - m) / (k - 1)
+        ref_var = (v.sum() - v) / (k - 1) ** 2
+        z = (m - ref) / np.sqrt(v + ref_var)
+        res.loc[g.index, "below_city"] = z < -z_crit
+    return res[cols]
+
+
 def risk_profile(area_month: pd.DataFrame, survey: pd.DataFrame | None = None, recent_months: int = 3,
                  threshold: float = 1.5, draws: int = 1000, seed: int = 0) -> pd.DataFrame:
     """Areas of each city ranked by the smoothed relative risk (speech and hate crime per population, or per
     activity where population is missing, over the city's last ``recent_months`` periods), with
     ``score`` = P(relative risk > ``threshold`` x the city's), 90% intervals of the relative risk and of the
     rank, and ``reasons`` (JSON): ``speech_rate_high`` / ``crime_rate_high`` when that signal's exceedance
-    probability is at least 0.8, ``resilience_low`` for survey resilience in the bottom fifth, else
+    probability is at least 0.8, ``resilience_below_city`` when the area's survey resilience is below the mean of
+    the city's other areas by a two-sided test at 5% using the survey's own 95% bounds (``_resilience``), else
     ``no_signal`` (in the ``typical`` band); the exceedance band (high >= 0.8, elevated >= 0.5, typical), the intervals and the
     threshold. Counts stay in speech_recent / crime_recent (suppressed for officials), never in the reasons."""
     am = area_month.dropna(subset=["area_code"])
@@ -111,14 +151,14 @@ def risk_profile(area_month: pd.DataFrame, survey: pd.DataFrame | None = None, r
     recent = pd.concat([_city(g, threshold, draws, seed) for _, g in recent.groupby("city_id")], ignore_index=True)
     recent = recent.rename(columns={"flagged_posts": "speech_recent", "hate_crimes": "crime_recent"})
     if survey is not None and len(survey):
-        res = survey.groupby(["city_id", "area_code"], as_index=False)["mean"].mean()
-        recent = recent.merge(res.rename(columns={"mean": "resilience"}), on=["city_id", "area_code"], how="left")
+        recent = recent.merge(_resilience(survey), on=["city_id", "area_code"], how="left")
+        recent["below_city"] = recent["below_city"].astype("boolean").fillna(False).astype(bool)
     else:
-        recent["resilience"] = np.nan
+        recent["resilience"], recent["below_city"] = np.nan, False
     flags = pd.DataFrame({
         "speech_rate_high": recent["speech_exceedance"] >= BANDS[0][0],
         "crime_rate_high": recent["crime_exceedance"] >= BANDS[0][0],
-        "resilience_low": recent.groupby("city_id")["resilience"].rank(pct=True) < TOP_SHARE})
+        "resilience_below_city": recent["below_city"]})
     bands = _band(recent["score"].to_numpy())
     recent["reasons"] = [json.dumps({"codes": [c for c, on in zip(flags.columns, row, strict=True) if on]
                                      or (["no_signal"] if band == "typical" else []), "band": str(band), "recent_months": int(recent_months),

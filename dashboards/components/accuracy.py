@@ -24,11 +24,13 @@ def by_source(evaluation: pd.DataFrame, lang: str) -> pd.DataFrame:
     return ev.sort_values(["lang", "macro_f1"], kind="stable")[SOURCE_COLUMNS].reset_index(drop=True)
 
 
-def _ci(frame: pd.DataFrame, name: str) -> pd.Series:
+def _ci(frame: pd.DataFrame, name: str, lang: str = "en") -> pd.Series:
     def fmt(v: pd.Series) -> pd.Series:
         return v.astype("float64").map("{:.2f}".format)
 
-    text = fmt(frame[name]) + " (" + fmt(frame[f"{name}_low"]) + "–" + fmt(frame[f"{name}_high"]) + ")"
+    low, high = frame[f"{name}_low"], frame[f"{name}_high"]
+    text = fmt(frame[name]) + " (" + fmt(low) + "–" + fmt(high) + ")"
+    text = text.where(low.notna() & high.notna(), fmt(frame[name]) + f" ({t('review_no_interval', lang)})")
     return text.where(frame[name].notna(), "–")
 
 
@@ -45,6 +47,6 @@ def by_city(cities: pd.Series, review: pd.DataFrame, lang: str) -> pd.DataFrame:
     rows.loc[measured, "status"] = t("review_measured", lang)
     rows.loc[reviewed & ~measured, "status"] = t("review_too_few", lang, k=suppress_below())
     for m in ("precision", "recall", "f1", "macro_f1"):
-        rows[f"{m}_ci"] = _ci(rows, m) if m in rows.columns else "–"
+        rows[f"{m}_ci"] = _ci(rows, m, lang) if m in rows.columns else "–"
     rows["lang"] = rows["lang"].astype(object).where(reviewed, "–")
     return rows.reindex(columns=CITY_COLUMNS).reset_index(drop=True)

@@ -265,6 +265,10 @@ def prepost_table(city_id: str, audience: str, lang: str = "en") -> pd.DataFrame
     prepost = for_audience("survey_prepost", data.table("survey_prepost", city_id), audience)
     if "construct" in prepost.columns:
         prepost = prepost.assign(construct=i18n.codes("construct", prepost["construct"], lang))
+    if "change_supported" in prepost.columns:  # in words: the table would show True / False
+        said = prepost["change_supported"].astype("boolean")
+        prepost = prepost.assign(change_supported=said.map({True: t("yes", lang), False: t("no", lang)}).astype(object)
+                                 .where(said.notna(), None))
     return prepost.drop(columns=["city_id"], errors="ignore")
 
 
@@ -359,12 +363,37 @@ def _city_totals(city_id: str, audience: str) -> tuple[float | None, float | Non
     return flagged, population
 
 
+def _city_adjusted(adj: pd.DataFrame) -> pd.DataFrame | None:
+    """The city's adjusted total as one row (posts, flagged_posts, adjusted_flagged_posts, adjusted_low,
+    adjusted_high) when every row of ``adjusted_counts`` was corrected with the city's own reviewed rates, else
+    None. The figure is the city adjusted as a total (``city_*`` columns, scn.review.prevalence.adjusted_counts);
+    a table computed before those columns existed falls back to the rows' sums (a wide interval)."""
+    source = adj["city_rates_source"] if "city_rates_source" in adj.columns \
+        and adj["city_rates_source"].notna().all() else adj["rates_source"]
+    if not len(adj) or not (source.astype("string") == "review").all():
+        return None  # rates unusable (none), another source or a mix: nothing shown as corrected by review
+    num = lambda c: pd.to_numeric(adj[c], errors="coerce")  # noqa: E731
+    total = pd.DataFrame({"posts": [num("posts").sum(min_count=1)],
+                          "flagged_posts": [num("flagged_posts").sum(min_count=1)]})
+    whole = [f"city_{c}" for c in ("adjusted_flagged_posts", "adjusted_low", "adjusted_high")]
+    if set(whole) <= set(adj.columns) and adj[whole].notna().all().all():
+        for c in whole:
+            total[c.removeprefix("city_")] = float(num(c).iloc[0])  # the same on every row of the city
+    else:
+        for c in ("adjusted_flagged_posts", "adjusted_low", "adjusted_high"):
+            total[c] = num(c).sum(min_count=1)
+    return total
+
+
 def prevalence_line(city_id: str, lang: str, audience: str) -> str:
     """Flagged posts of the city, per 10,000 residents, and beside them the share of posts that are hateful once
-    the classifier's errors measured on this city's reviewed posts are corrected (``adjusted_counts``, 95%
-    interval; summed area x month bounds, so the interval is if anything wide), with the number of reviewed posts
-    (``classifier_rates``). Without rates measured on the city's own reviewed posts: a sentence saying so, no
-    figure. Everything is shaped by ``for_audience`` (a hidden count reads "fewer than k")."""
+    the classifier's errors measured on this city's reviewed posts are corrected (``adjusted_counts``: the city
+    adjusted as a total, 95% interval), with the number of reviewed posts (``classifier_rates``). Without rates
+    measured on the city's own reviewed posts: a sentence saying so, no figure; with such rates that the adjusted
+    counts did not use (too few hateful or other reviewed posts: ``rates_source`` none, or another source): a
+    sentence saying they could not be corrected, no figure. Everything is shaped by ``for_audience`` (a hidden
+    count reads "fewer than k")."""
+    from scn.review.prevalence import MIN_CLASS
     from scn.settings import suppress_below
 
     flagged, population = _city_totals(city_id, audience)
@@ -376,8 +405,9 @@ def prevalence_line(city_id: str, lang: str, audience: str) -> str:
     adj = data.table("adjusted_counts", city_id)
     if review.empty or adj.empty or "rates_source" not in adj.columns:
         return f"{head}. {t('prev_not_measured', lang)}"
-    cols = ["posts", "flagged_posts", "adjusted_flagged_posts", "adjusted_low", "adjusted_high"]
-    total = adj[cols].apply(pd.to_numeric, errors="coerce").sum(min_count=1).to_frame().T  # summed, then shaped
+    total = _city_adjusted(adj)
+    if total is None:  # the rows were not corrected with the reviewed rates: no corrected figure, no interval
+        return f"{head}. {t('prev_not_corrected', lang, k=MIN_CLASS)}"
     total = for_audience("adjusted_counts", total.assign(city_id=city_id), audience)
     n = for_audience("classifier_rates", review[["city_id", "n"]].groupby("city_id", as_index=False).sum(),
                      audience)["n"].iloc[0]
@@ -385,6 +415,8 @@ def prevalence_line(city_id: str, lang: str, audience: str) -> str:
                                                            "adjusted_high"))
     if pd.isna(point) or pd.isna(posts) or not posts:
         return f"{head}. {t('prev_hidden', lang, k=suppress_below())}"
+    if pd.isna(low) or pd.isna(high):  # no interval (no valid draw): not shown as a corrected figure
+        return f"{head}. {t('prev_not_corrected', lang, k=MIN_CLASS)}"
     key = "prev_adjusted_staff" if audience == "staff" else "prev_adjusted"
     shares = {name: i18n.percent(value / posts, lang) for name, value in (("share", point), ("low", low),
                                                                           ("high", high))}

@@ -22,8 +22,11 @@ def _num(value: object) -> str:
     return "–" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.2f}"
 
 
-def _ci(row: pd.Series, name: str) -> str:
-    return f"{_num(row[name])} ({_num(row[f'{name}_low'])}–{_num(row[f'{name}_high'])})"
+def _ci(row: pd.Series, name: str, lang: str = "en") -> str:
+    low, high = row.get(f"{name}_low"), row.get(f"{name}_high")
+    if _num(row[name]) != "–" and "–" in (_num(low), _num(high)):  # F1 on too few posts: no interval given
+        return f"{_num(row[name])} ({i18n.t('review_no_interval', lang)})"
+    return f"{_num(row[name])} ({_num(low)}–{_num(high)})"
 
 
 def accuracy_lines(table: pd.DataFrame, lang: str, details: bool = True) -> list[str]:
@@ -33,8 +36,8 @@ def accuracy_lines(table: pd.DataFrame, lang: str, details: bool = True) -> list
     for row in (r for _, r in table.iterrows()):
         shown = bool(row["shown"]) if "shown" in row.index else row["n"] >= 2
         if shown and not (pd.isna(row["f1"]) and pd.isna(row["macro_f1"])):
-            lines.append(t("measured", lang, code=row["lang"], n=int(row["n"]), p=_ci(row, "precision"),
-                            r=_ci(row, "recall"), f1=_ci(row, "f1"), macro=_ci(row, "macro_f1")))
+            lines.append(t("measured", lang, code=row["lang"], n=int(row["n"]), p=_ci(row, "precision", lang),
+                            r=_ci(row, "recall", lang), f1=_ci(row, "f1", lang), macro=_ci(row, "macro_f1", lang)))
         else:
             lines.append(t("not_measured", lang, code=row["lang"], n=i18n.count(row["n"], lang)))
         if not details:

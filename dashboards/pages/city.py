@@ -20,8 +20,10 @@ from scn.settings import suppress_below
 dash.register_page(__name__, path_template="/city/<city_id>", access="city")
 
 MAP_METRICS = (*maps.CELL_METRICS, "risk")
-# columns of survey_prepost kept as data, not shown (ids and the disclosure flag)
-PREPOST_CODES = ("programme_id", "baseline_survey_id", "endline_survey_id", "suppressed")
+# columns of survey_prepost kept as data, not shown (ids, the disclosure flag, the design and respondent-mix codes;
+# the change at the same respondent mix and whether the survey shows a change are shown)
+PREPOST_CODES = ("programme_id", "baseline_survey_id", "endline_survey_id", "suppressed", "clusters_baseline",
+                 "clusters_endline", "adjusted_by", "mix_changed")
 
 
 def layout(city_id: str | None = None, lang: str | None = "en", **_query: object) -> html.Div | html.P:

@@ -101,4 +101,26 @@ TEXT: dict[str, dict[str, str]] = {
     "profiles_theme_public_private_partnership": {"en": "Public–private partnership",
                                                   "fr": "Partenariat public-privé",
                                                   "ar": "الشراكة بين القطاعين العام والخاص"},
+    # the city page's prevalence line (dashboards/components/city.py:prevalence_line): rates measured on reviewed
+    # posts but too few hateful or other ones to correct with (scn.review.prevalence.MIN_CLASS)
+    "prev_not_corrected": {
+        "en": "The classifier's errors could not be corrected for this city: its reviewed posts hold too few "
+              "hateful posts or too few other posts (at least {k} of each are needed in every language), so no "
+              "corrected share is shown.",
+        "fr": "Les erreurs du classifieur n'ont pas pu être corrigées pour cette ville : ses publications relues "
+              "comptent trop peu de publications haineuses ou trop peu d'autres publications (il en faut au moins "
+              "{k} de chaque sorte dans chaque langue) : aucune part corrigée n'est montrée.",
+        "ar": "تعذّر تصحيح أخطاء المصنّف لهذه المدينة: منشوراتها المُراجَعة تضم عدداً قليلاً جداً من منشورات "
+              "الكراهية أو من المنشورات الأخرى (يلزم {k} على الأقل من كلٍّ منها في كل لغة)، لذا لا تُعرض نسبة "
+              "مصحَّحة."},
+    # codes of the analysis tables rendered on the city and data-health pages (not profiles_ keys): the risk reason
+    # geo.risk gives when an area's survey resilience is below the rest of its city by a test at 5%, and the F1
+    # scores of the review loop shown without an interval (scn.review.metrics: too few reviewed posts for one)
+    "reason_resilience_below_city": {
+        "en": "survey resilience below the rest of the city's areas (beyond the surveys' margins of error)",
+        "fr": "résilience dans l'enquête inférieure au reste des secteurs de la ville (au-delà des marges d'erreur "
+              "des enquêtes)",
+        "ar": "صمود في المسح أدنى من بقية مناطق المدينة (بما يتجاوز هوامش الخطأ في المسوح)"},
+    "review_no_interval": {"en": "no interval: too few reviewed posts", "fr": "pas d'intervalle : trop peu de "
+                           "publications relues", "ar": "لا فترة ثقة: عدد قليل جداً من المنشورات المُراجَعة"},
 }

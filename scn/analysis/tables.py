@@ -20,6 +20,7 @@ from geo.warning import speech_bursts
 from scn import lake
 from scn.analysis.coordination import coordinated_posting
 from scn.nlp.evaluation import evaluation_table
+from scn.privacy.pseudonyms import pseudonym_key
 from scn.scratch import sql_string
 from scn.settings import h3_resolution, paths
 
@@ -184,7 +185,7 @@ def _coordinated_in(city: str) -> pd.DataFrame:
     labels = lake.read_table("posts_enriched", ["post_key", "label"], where="city_id = ?", params=[city])
     posts = posts.merge(labels.drop_duplicates("post_key"), on="post_key", how="left") if len(labels) \
         else posts.assign(label=None)
-    return coordinated_posting(posts)
+    return coordinated_posting(posts, key=pseudonym_key())
 
 
 def risk(cities: list[str] | None = None) -> pd.DataFrame:
@@ -197,7 +198,8 @@ def risk(cities: list[str] | None = None) -> pd.DataFrame:
         return pd.DataFrame(columns=RISK_COLUMNS)
     survey = None
     if "survey_indices" in tables:
-        survey = read_warehouse("select city_id, group_value as area_code, construct, mean from survey_indices "
+        survey = read_warehouse("select city_id, group_value as area_code, construct, mean, ci_low, ci_high "
+                                "from survey_indices "
                                 + (f"{where} and " if where else "where ")
                                 + "group_type = 'area' and not suppressed")
     return risk_profile(area_month, survey)

@@ -26,6 +26,7 @@ from them (the p-value, the alert's score) go with them.
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -73,7 +74,7 @@ PARTS: dict[str, str] = {"city_month": "cell_month", "programme_years": "program
 # each group type (``survey_indices``): the columns naming one total
 SPLIT_KEYS: dict[str, tuple[str, ...]] = {"programme": ("city_id", "programme_line", "year"),
                                           "survey_indices": ("city_id", "survey_id", "wave", "construct")}
-SURVEY_DERIVED = ("mean", "ci_low", "ci_high")  # a survey group's numbers, hidden with its n
+SURVEY_DERIVED = ("mean", "ci_low", "ci_high", "clusters")  # a survey group's numbers, hidden with its n
 # numbers in alerts.evidence (JSON): counts; means whose sum over ``<weeks key>`` weeks is a count; numbers
 # computed from those (hidden with them). The alert's ``score`` is computed from them too.
 EVIDENCE_COUNTS = ("flagged_posts", "posts", "accounts", "shares", "hateful_posts", "hostile_calls")
@@ -471,5 +472,21 @@ def for_audience(name: str, frame: pd.DataFrame, audience: str, parts: pd.DataFr
         people = out["unit"].eq("people")
         out["value"] = out["value"].astype("Float64").mask(people, suppress_counts(out["value"]))
         hidden = people & out["value"].isna()
-        out["statement"] = out["statement"].mask(hidden, f"(fewer than {suppress_below()}: suppressed)")
+        out["statement"] = _small_numbers_in_text(
+            out["statement"].mask(hidden, f"(fewer than {suppress_below()}: suppressed)"), k)
     return out
+
+
+# a whole number written in a sentence: digits with optional thousands commas, not part of a decimal or a word
+_NUMBER_IN_TEXT = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?![\w,]|\.\d)|(?<![\w.,])\d+(?![\w,]|\.\d)")
+
+
+def _small_numbers_in_text(texts: pd.Series, k: int) -> pd.Series:
+    """Sentences with every whole number from 1 to ``k`` - 1 written as "fewer than k": a sentence of the network
+    KPIs carries counts of people (participants, young people) beside counts of cities, and which is which is not
+    known here, so every small number is hidden."""
+    def hide(m: re.Match) -> str:
+        value = int(m.group(0).replace(",", ""))
+        return f"fewer than {k}" if 1 <= value < k else m.group(0)
+
+    return texts.map(lambda t: _NUMBER_IN_TEXT.sub(hide, t) if isinstance(t, str) else t)

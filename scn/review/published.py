@@ -6,8 +6,10 @@
   empty and ``shown`` is false): the page says "not measured" rather than show a figure of a handful of posts.
 - ``classifier_rates``: per city and language, the flagged class's true- and false-positive rates the adjusted
   counts use: the city's own (``rates_source`` ``review``) when its reviewed random stratum holds at least
-  ``MIN_REVIEWED`` posts with both flagged and unflagged ones, else the held-out evaluation of the classifier in
-  use for that language (``classifier_eval``, the weakest source: ``model_card``), else none (``none``).
+  ``MIN_REVIEWED`` posts, of which at least ``MIN_CLASS`` hateful and ``MIN_CLASS`` other ones (rates measured on
+  one or two hateful posts are 0 or 1 and correct nothing honestly), else the held-out evaluation of the
+  classifier in use for that language (``classifier_eval``, the weakest source: ``model_card``), else none
+  (``none``).
 """
 
 from __future__ import annotations
@@ -16,9 +18,11 @@ import numpy as np
 import pandas as pd
 
 from scn.nlp.labels import FLAGGED_LABELS
+from scn.review.prevalence import MIN_CLASS
 from scn.settings import suppress_below
 
 MIN_REVIEWED = 30  # reviewed random-stratum posts a city's own error rates need
+# MIN_CLASS (scn.review.prevalence): of them, hateful posts and other posts, each
 METRICS = ("precision", "recall", "f1", "macro_f1", "accuracy")
 ACCURACY_COLUMNS = ["city_id", "lang", "n", "positives",
                     *(f"{m}{s}" for m in METRICS for s in ("", "_low", "_high")),
@@ -87,9 +91,11 @@ def card_rates(evaluation: pd.DataFrame) -> pd.DataFrame:
     return per[cols].reset_index(drop=True)
 
 
-def rates_table(pairs: pd.DataFrame, evaluation: pd.DataFrame, min_reviewed: int = MIN_REVIEWED) -> pd.DataFrame:
+def rates_table(pairs: pd.DataFrame, evaluation: pd.DataFrame, min_reviewed: int = MIN_REVIEWED,
+                min_class: int = MIN_CLASS) -> pd.DataFrame:
     """``classifier_rates`` for each (city_id, lang) of ``pairs``: the city's measured rates when its reviewed
-    random stratum allows (``review``), else the held-out evaluation's of the language (``model_card``), else
+    random stratum allows (at least ``min_reviewed`` posts, ``min_class`` hateful and ``min_class`` others:
+    ``review``), else the held-out evaluation's of the language (``model_card``), else
     none (``none``: tpr and fpr empty, nothing is adjusted)."""
     from scn.review import loop, store
 
@@ -102,7 +108,7 @@ def rates_table(pairs: pd.DataFrame, evaluation: pd.DataFrame, min_reviewed: int
     for city_id, lang in reviewed.itertuples(index=False):  # one pass per reviewed city x language
         m = loop.measured(city_id, lang)
         t, p = m["truth"].isin(FLAGGED_LABELS).to_numpy(), m["label"].isin(FLAGGED_LABELS).to_numpy()
-        if len(m) < min_reviewed or t.all() or not t.any():
+        if len(m) < min_reviewed or t.sum() < max(min_class, 1) or (~t).sum() < max(min_class, 1):
             continue
         at = (out["city_id"] == city_id) & (out["lang"] == lang)
         out.loc[at, ["true_positives", "positives", "false_positives", "negatives"]] = \

@@ -43,16 +43,17 @@ def adjusted_counts(cities: list[str] | None = None, rates: pd.DataFrame | None 
     """Per city x official area x month (of ``cities``; None: every city): flagged posts raw and adjusted for the
     classifier's errors, with a 95% interval and the rates' source (``scn.review.prevalence.adjusted_counts``
     over the warehouse's ``int_area_month_lang`` and ``rates``, the lake's ``classifier_rates`` when None), in
-    ``ADJUSTED_KEYS`` order.
+    ``ADJUSTED_KEYS`` order; on each row its city adjusted as a total over all its areas and months
+    (``CITY_COLUMNS``: the figure the city page shows, not the sum of the rows).
     Each city's draws come from a seed of its own id: its rows are the same whichever cities are computed with
     it (a run scoped to the changed cities equals a run over every city)."""
     from scn.analysis.tables import city_filter, read_warehouse, warehouse_tables
     from scn.hashing import name_seed
-    from scn.review.prevalence import COUNT_COLUMNS
+    from scn.review.prevalence import CITY_COLUMNS, COUNT_COLUMNS
     from scn.review.prevalence import adjusted_counts as adjust
 
     keys = ADJUSTED_KEYS
-    empty = pd.DataFrame(columns=[*keys, *COUNT_COLUMNS])
+    empty = pd.DataFrame(columns=[*keys, *COUNT_COLUMNS, *CITY_COLUMNS])
     if "int_area_month_lang" not in warehouse_tables():
         return empty
     counts = read_warehouse(f"select * from int_area_month_lang{city_filter(cities)} order by all")
@@ -61,4 +62,5 @@ def adjusted_counts(cities: list[str] | None = None, rates: pd.DataFrame | None 
               for city, part in counts.groupby("city_id", sort=True)]
     out = pd.concat(frames, ignore_index=True) if frames else empty
     out = out.sort_values(keys, kind="stable", na_position="last").reset_index(drop=True)
-    return out.astype({"city_id": "string", "area_code": "string", "period": "string", "rates_source": "string"})
+    return out.astype({"city_id": "string", "area_code": "string", "period": "string", "rates_source": "string",
+                       "city_rates_source": "string"})

@@ -82,8 +82,9 @@ def test_reviewer_labels_then_accuracy_shows_and_officials_never_see_text(
         measured = store.accuracy("london").iloc[0]
         log = store.access_log()
         labels = store.labels("london")
-    assert measured["n"] == 12 and measured["macro_f1_low"] < measured["macro_f1"] < measured["macro_f1_high"]
-    assert f"macro-F1 {measured['macro_f1']:.2f} ({measured['macro_f1_low']:.2f}–" in accuracy
+    # 12 reviewed posts: too few for an F1 interval that covers (docs/review.md), so none is shown
+    assert measured["n"] == 12 and pd.isna(measured["macro_f1_low"]) and pd.isna(measured["macro_f1_high"])
+    assert f"macro-F1 {measured['macro_f1']:.2f} (no interval: too few reviewed posts)" in accuracy
     assert any(e["user"] == "rita" and e["what"] == "view" and len(e["post_keys"]) == 24 for e in log)
     assert len(labels) == 34 and not set(labels.columns) & {"text"} and "rita" not in set(labels["reviewer"])
 
@@ -94,7 +95,7 @@ def test_reviewer_labels_then_accuracy_shows_and_officials_never_see_text(
     _wait(browser).until(ec.text_to_be_present_in_element((By.ID, "review-accuracy-line"),
                                                           "measured on 12 of this city's posts"))
     line = browser.find_element(By.ID, "review-accuracy-line").text
-    assert f"F1 {measured['f1']:.2f} ({measured['f1_low']:.2f}–{measured['f1_high']:.2f})" in line
+    assert f"F1 {measured['f1']:.2f} (no interval: too few reviewed posts)" in line
 
     # an official: refused the review page; no response of their session carries a post's text
     browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": RECORDER})

@@ -6,6 +6,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 from statsmodels.stats.weightstats import DescrStatsW
 
 from tests.support.dbt_world import CODEBOOK, survey_frame
@@ -23,8 +24,17 @@ def _respondent_index() -> pd.DataFrame:
 def _expected(x: np.ndarray, w: np.ndarray) -> tuple[float, float, float]:
     n_eff = w.sum() ** 2 / (w**2).sum()
     d = DescrStatsW(x, weights=w * n_eff / w.sum())
-    low, high = d.zconfint_mean()
+    low, high = d.tconfint_mean()  # Student t with n_eff - 1 degrees of freedom
     return d.mean, low, high
+
+
+def _cr1(x: np.ndarray, w: np.ndarray, area: np.ndarray) -> tuple[float, float, float]:
+    """Cluster-robust (CR1, by area) se of the weighted mean: sqrt(G / (G - 1) sum_c (sum_i w (x - mean))^2) /
+    sum(w), and the degrees of freedom min(G - 1, n_eff - 1)."""
+    mean = np.average(x, weights=w)
+    u = pd.Series(w * (x - mean)).groupby(area).sum().to_numpy()
+    g = len(u)
+    return mean, np.sqrt(g / (g - 1) * (u**2).sum()) / w.sum(), min(g - 1, w.sum() ** 2 / (w**2).sum() - 1)
 
 
 @pytest.mark.parametrize(("survey", "construct", "group_type", "group_value", "column"), [
@@ -37,19 +47,36 @@ def test_index_and_ci_match_statsmodels(wh: duckdb.DuckDBPyConnection, survey: s
     sel = r[(r["survey_id"] == survey) & (r["construct"] == construct)]
     if column:
         sel = sel[sel[column] == group_value]
-    mean, low, high = _expected(sel["score"].to_numpy(), sel["weight"].to_numpy())
-    got = wh.execute("select n, mean, ci_low, ci_high, suppressed from survey_indices where survey_id = ? "
+    x, w, area = sel["score"].to_numpy(), sel["weight"].to_numpy(), sel["area_code"].to_numpy()
+    # the world's respondents live in areas A1 and A2: the interval is cluster-robust by area, t on 1 df
+    assert set(area) == {"A1", "A2"}
+    mean, se, df = _cr1(x, w, area)
+    half = stats.t.ppf(0.975, df) * se
+    low, high = max(mean - half, 0), min(mean + half, 100)
+    got = wh.execute("select n, mean, ci_low, ci_high, suppressed, clusters from survey_indices where survey_id = ? "
                      "and construct = ? and group_type = ? and group_value = ?",
                      [survey, construct, group_type, group_value]).fetchone()
-    assert got[0] == len(sel) and got[4] is False
-    assert got[1:4] == pytest.approx((mean, low, high), rel=1e-9)
-    assert low < mean < high and 0 < high - low < 40
+    assert got[0] == len(sel) and got[4] is False and got[5] == 2
+    assert got[1:4] == pytest.approx((mean, low, high), rel=1e-7)  # the SQL's t quantile is within 1e-7
+    assert low < mean < high and df == 1
+
+
+def test_single_area_group_is_student_t_on_kish(wh: duckdb.DuckDBPyConnection) -> None:
+    """Area A1's respondents: respondent-level interval, Student t on n_eff - 1 (statsmodels tconfint_mean)."""
+    r = _respondent_index()
+    sel = r[(r["survey_id"] == "res-2025") & (r["construct"] == "cohesion") & (r["area_code"] == "A1")]
+    mean, low, high = _expected(sel["score"].to_numpy(), sel["weight"].to_numpy())
+    got = wh.execute("select n, mean, ci_low, ci_high, clusters from survey_indices where survey_id = 'res-2025' "
+                     "and construct = 'cohesion' and group_type = 'area' and group_value = 'A1'").fetchone()
+    assert got[0] == len(sel) and got[4] is None
+    assert got[1:4] == pytest.approx((mean, max(low, 0), min(high, 100)), rel=1e-7)
+    assert 0 < high - low < 40
 
 
 def test_equal_weights_give_the_textbook_interval() -> None:
     x = np.array([10.0, 30, 45, 50, 70, 90])
     _, low, high = _expected(x, np.ones_like(x))
-    half = 1.959963984540054 * x.std(ddof=1) / np.sqrt(len(x))
+    half = stats.t.ppf(0.975, len(x) - 1) * x.std(ddof=1) / np.sqrt(len(x))
     assert (low, high) == pytest.approx((x.mean() - half, x.mean() + half), rel=1e-6)
 
 
@@ -63,18 +90,19 @@ def test_small_groups_are_suppressed(wh: duckdb.DuckDBPyConnection) -> None:
 def test_prepost_matches_numpy(wh: duckdb.DuckDBPyConnection) -> None:
     r = _respondent_index()
     sel = r[r["construct"] == "cohesion"]
-    stats = {}
+    waves = {}
     for wave in ("baseline", "endline"):
         g = sel[sel["wave"] == wave]
         x, w = g["score"].to_numpy(), g["weight"].to_numpy()
-        mean, low, _ = _expected(x, w)
+        mean, se, df = _cr1(x, w, g["area_code"].to_numpy())  # each wave spans areas A1 and A2
         var = np.average((x - mean) ** 2, weights=w) * len(x) / (len(x) - 1)
-        stats[wave] = (mean, (mean - low) / 1.959963984540054, var, len(x))
-    (mb, seb, vb, nb), (me, see, ve, ne) = stats["baseline"], stats["endline"]
+        waves[wave] = (mean, se, var, len(x), df)
+    (mb, seb, vb, nb, db), (me, see, ve, ne, de) = waves["baseline"], waves["endline"]
     g = (me - mb) / np.sqrt(((nb - 1) * vb + (ne - 1) * ve) / (nb + ne - 2)) * (1 - 3 / (4 * (nb + ne) - 9))
-    half = 1.959963984540054 * np.hypot(seb, see)
+    welch = (seb**2 + see**2) ** 2 / (seb**4 / db + see**4 / de)
+    half = stats.t.ppf(0.975, welch) * np.hypot(seb, see)
     got = wh.execute("select programme_id, baseline_mean, endline_mean, diff, ci_low, ci_high, effect_size, "
                      "n_baseline, n_endline from survey_prepost where construct = 'cohesion'").fetchone()
     assert got[0] == "lpn-saida" and got[7:] == (nb, ne)
-    assert got[1:7] == pytest.approx((mb, me, me - mb, me - mb - half, me - mb + half, g), rel=1e-9)
+    assert got[1:7] == pytest.approx((mb, me, me - mb, me - mb - half, me - mb + half, g), rel=1e-7)
     assert got[3] > 0  # the world plants an improvement in cohesion

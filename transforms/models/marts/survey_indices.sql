@@ -1,5 +1,8 @@
--- weighted construct indices (0-100) with 95% CIs, overall and by area, gender and age group;
--- groups smaller than min_group() are suppressed (n shown, mean and CI null)
+-- weighted construct indices (0-100) with 95% CIs (Student t), overall and by area, gender and age group; groups
+-- smaller than min_group() are suppressed (n shown, mean and CI null). The interval is cluster-robust by area (CR1, t
+-- on clusters - 1 df) when every respondent of the group has an area and the group spans 2 or more areas (areas are
+-- treated as sampled clusters), else respondent-level (Kish n_eff, t on n_eff - 1 df). A group whose answers are all
+-- equal, or with fewer than 2 effective respondents, gets no interval (its variance is not estimable).
 with r as (select * from {{ ref('int_survey_respondent_index') }}),
 grouped as (
     select *, 'all' as group_type, 'all' as group_value from r
@@ -7,19 +10,48 @@ grouped as (
     union all select *, 'gender', gender from r where gender is not null
     union all select *, 'age_group', age_group from r where age_group is not null
 ),
+resid as (  -- each area's sum of w (x - group mean): its term of the cluster-robust variance (kept on one row)
+    select *,
+        sum(weight * (construct_index - gm)) over (partition by survey_id, city_id, wave, construct, group_type,
+                                                                group_value, area_code) as u_area,
+        row_number() over (partition by survey_id, city_id, wave, construct, group_type, group_value, area_code
+                           order by response_id) = 1 as first_of_area
+    from (
+        select *,
+            sum(weight * construct_index) over g / sum(weight) over g as gm
+        from grouped
+        window g as (partition by survey_id, city_id, wave, construct, group_type, group_value)
+    )
+),
 stats as (
     select
         survey_id, city_id, wave, construct, group_type, group_value,
         count(*) as n,
         {{ wmean('construct_index', 'weight') }} as wmean,
-        {{ wse('construct_index', 'weight') }} as se
-    from grouped
+        {{ wse('construct_index', 'weight') }} as se,
+        {{ n_eff('weight') }} as neff,
+        {{ has_spread('construct_index') }} as spread,
+        sum(weight) as w_sum,
+        case when count(area_code) = count(*) and count(distinct area_code) >= 2
+             then count(distinct area_code) end as clusters,
+        sum(case when first_of_area then u_area * u_area end) as uu
+    from resid
     group by survey_id, city_id, wave, construct, group_type, group_value
+),
+ci as (
+    select *,
+        case when not spread or neff < 2 then null
+             when clusters is null then {{ t975('neff - 1') }} * se
+             else {{ t975('least(clusters - 1, neff - 1)') }} * sqrt(clusters / (clusters - 1.0) * uu) / w_sum
+        end as half
+    from stats
 )
 select
     survey_id, city_id, wave, construct, group_type, group_value, n,
     case when not suppressed then wmean end as mean,
-    case when not suppressed then greatest(wmean - 1.959963984540054 * se, 0) end as ci_low,
-    case when not suppressed then least(wmean + 1.959963984540054 * se, 100) end as ci_high,
+    -- (greatest/least skip nulls: the bound is null explicitly when there is no interval)
+    case when not suppressed and half is not null then greatest(wmean - half, 0) end as ci_low,
+    case when not suppressed and half is not null then least(wmean + half, 100) end as ci_high,
+    case when not suppressed then clusters end as clusters,
     suppressed
-from (select *, n < {{ min_group() }} as suppressed from stats)
+from (select *, n < {{ min_group() }} as suppressed from ci)
