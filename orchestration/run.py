@@ -26,6 +26,7 @@ from assets.ingest.partitions import (
     touches_partitions,
 )
 from assets.keys import SNAPSHOT_KEY, lake_key
+from assets.maintenance.dead_runs import fail_dead_runs, run_process_tags
 from assets.transforms.state import warehouse_current
 from orchestration.instance import scn_instance
 from scn.hashing import cached_sha256, file_stamp, memo_by_stamps, read_state, write_state
@@ -65,6 +66,8 @@ def run_pipeline(selection: str | None = None, raise_on_error: bool = False, pub
     succeeded (True as well when nothing was new and nothing ran).
     """
     instance = scn_instance()
+    for run_id in fail_dead_runs(instance):
+        print(f"scn run: run {run_id} was left STARTED by a process that is gone; marked failed")
     cities = register_cities(instance)
     if selection is None and not full:
         plan = plan_incremental(instance, cities)
@@ -152,7 +155,7 @@ def _execute(instance: DagsterInstance, keys: list[AssetKey] | None, tags: dict[
 
     job = _defs().resolve_implicit_global_asset_job_def()
     result = job.execute_in_process(instance=instance, asset_selection=keys, raise_on_error=raise_on_error,
-                                    tags=tags)
+                                    tags={**tags, **run_process_tags()})
     if not result.success:
         failed = [e.step_key for e in result.all_events if e.is_step_failure]
         notify("SCN pipeline run failed (scn run)", f"failed steps: {', '.join(failed) or 'unknown'}",

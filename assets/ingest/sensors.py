@@ -18,6 +18,7 @@ from dagster import (
 
 from assets.ingest.partitions import CITY_PARTITIONS, PARTITIONED_KINDS, partitioned_keys, range_tags
 from assets.keys import lake_key
+from assets.maintenance.dead_runs import fail_dead_runs
 from assets.transforms.project import SEEDS_GROUP
 from scn.hashing import tree_stamp
 from scn.ingest.families import FAMILY_TABLES
@@ -38,6 +39,8 @@ def inbox_state() -> dict[str, str]:
         asset_selection=AssetSelection.groups("ingest").downstream() | AssetSelection.groups(SEEDS_GROUP),
         description="Ingests new or changed files in $SCN_HOME/inbox/<kind>/ and refreshes what depends on them.")
 def inbox_sensor(context: SensorEvaluationContext) -> SensorResult | SkipReason:
+    for run_id in fail_dead_runs(context.instance):  # a killed run would hold the queue (max 1) for ever
+        context.log.warning(f"run {run_id} was left STARTED by a process that is gone; marked failed")
     seen = json.loads(context.cursor) if context.cursor else {}
     now = inbox_state()
     changed = sorted(k for k, v in now.items() if seen.get(k) != v)

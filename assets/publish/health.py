@@ -20,8 +20,12 @@ def _ts(seconds: float | None) -> pd.Timestamp | None:
 
 
 def _graph(context: AssetExecutionContext):
-    """The asset graph of the code location running this step (the job's view of it: every asset)."""
-    return context.job_def.asset_layer.asset_graph
+    """The whole asset graph of the code location running this step: the repository's, not the job's (an
+    incremental run's job holds only the assets it selected, and the tables would lose every other one)."""
+    try:
+        return context.repository_def.asset_graph
+    except Exception:  # noqa: BLE001 - a step run outside a repository (direct invocation in a test)
+        return context.job_def.asset_layer.asset_graph
 
 
 def _downstream(graph, key) -> set:

@@ -63,8 +63,11 @@ def parse_cache_path() -> Path:
 
 def built_from(state: dict[str, Any], project: str) -> bool:
     """Was the warehouse whose state (``scn.hashing.read_state(state_path())``) is ``state`` last built whole by
-    the project with fingerprint ``project`` in this home?"""
-    return state.get("project") == project and state.get("home") == str(settings().home)
+    the project with fingerprint ``project`` in this home? A state of another shape (a damaged or hand-edited
+    file: ``lake`` not a table -> fingerprint object) says no, so the next build is whole rather than a crash."""
+    lake = state.get("lake", {})
+    shaped = isinstance(lake, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in lake.items())
+    return shaped and state.get("project") == project and state.get("home") == str(settings().home)
 
 
 def warehouse_current() -> bool:

@@ -12,7 +12,6 @@ import pandas as pd
 
 from scn import lake
 from scn.hashing import file_stamp, memo_by_stamps
-from scn.scratch import scratch
 from scn.settings import h3_resolution, paths, settings
 
 # scn/nlp modules whose code decides labels beside the model artefact (the evidence rules, the target groups):
@@ -24,8 +23,8 @@ VERSION_CODE = ("scn/nlp/model.py", "scn/nlp/lexicon.py", "scn/nlp/transformer.p
 
 
 def _read(sql: str) -> pd.DataFrame:
-    with scratch() as con:
-        return con.execute(sql).df()
+    """A query over lake tables (``lake.query``: a part whose footer cannot be parsed is set aside, not fatal)."""
+    return lake.query(sql)
 
 
 ENRICH_VERSION = "3"  # the enrichment's logic: a new value recomputes every city once (3: first-named place wins)

@@ -8,13 +8,17 @@ import hashlib
 import json
 import logging
 import os
+import re
 import stat
 import time
 import uuid
 from collections.abc import Collection, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
+import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -34,6 +38,7 @@ from scn.lake import LAKE_SCHEMAS, as_table
 from scn.lake import key_index as lake_keys
 from scn.lake.key_index import in_lake
 from scn.privacy.pseudonyms import PseudonymKeyError, pseudonym_key
+from scn.scratch import scratch
 from scn.settings import KINDS, paths, settings
 
 SHAPEFILE_SIDECARS = (".dbf", ".shx", ".prj", ".cpg", ".sbn", ".sbx", ".qmd", ".xml")  # skipped in the inbox
@@ -43,6 +48,99 @@ log = logging.getLogger(__name__)
 
 
 NAME_MAX = 255  # bytes of one file name on Linux file systems
+SETTLE_SECONDS = 2.0  # an inbox file changed less than this long ago is waited for: still being written?
+# errno values that say the machine or the platform's own state failed (a full or read-only disk, no memory, no
+# permission on our own folders, an I/O error), never the bytes of the file being ingested
+MACHINE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO, errno.EACCES, errno.EPERM,
+                            errno.ENOMEM, errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ESTALE, errno.EFBIG})
+
+
+class PlatformFault(Exception):
+    """The machine or the platform's own state failed while a file was ingested (a full disk writing the lake or
+    the archive, a damaged lake part read to deduplicate, no memory): not the file's fault. Nothing is recorded
+    against the file, so the inbox takes it again next walk. One line: the path that failed, then the error."""
+
+    def __init__(self, where: object, cause: BaseException) -> None:
+        self.where, self.cause = printable(where), cause
+        super().__init__(f"{self.where}: {_error_name(cause)}: {first_line(cause)}")
+
+
+class InboxFaults(Exception):
+    """An inbox walk that met faults of the machine or the platform (``PlatformFault``): raised after the walk,
+    so the step fails; the files they hit stay pending (``pending``: their names) and are taken again next walk.
+    ``results``: the files the walk did ingest."""
+
+    def __init__(self, kind: str, faults: list[PlatformFault], pending: list[str],
+                 results: list[IngestResult]) -> None:
+        self.faults, self.pending, self.results = faults, pending, results
+        seen = list(dict.fromkeys(str(f) for f in faults))
+        super().__init__(f"ingest {kind}: {len(pending)} file(s) left pending (taken again next walk), not failed: "
+                         f"the machine or the lake failed, not the files: " + "; ".join(seen[:5])
+                         + (f"; and {len(seen) - 5} more" if len(seen) > 5 else ""))
+
+
+class NotIngested(IngestError):
+    """``ingest_file``'s PlatformFault (``fault``): the file was not ingested, not for its own fault; nothing is
+    recorded against it: send it again once the machine or the lake is repaired."""
+
+    def __init__(self, name: str, fault: PlatformFault) -> None:
+        self.fault = fault
+        super().__init__(f"{name}: not ingested, the machine or the lake failed (not the file: nothing recorded, "
+                         f"ingest it again once repaired): {fault}")
+
+
+def _error_name(exc: BaseException) -> str:
+    return exc.type_name if isinstance(exc, ParserCrash) else type(exc).__name__
+
+
+def is_platform_fault(exc: BaseException) -> bool:
+    """Whether ``exc`` (raised while a file was parsed or loaded) is a fault of the machine or of the platform's
+    own state rather than of the file's bytes: a ``PlatformFault``; no memory; an OSError with one of
+    ``MACHINE_ERRNOS`` (what the parsers read is the archived copy and the lake, both the platform's); a DuckDB
+    I/O or out-of-memory error, or any DuckDB / Arrow error naming a path in the lake or the archive. The same
+    from a parser's worker process (``ParserCrash``: type name and first line). Anything else (IngestError, a
+    reader's error on odd bytes, a parser's crash) is the file's."""
+    if isinstance(exc, PlatformFault | MemoryError) or _error_name(exc) == "DamagedPartError":
+        return True  # DamagedPartError: a lake part that can be neither read nor set aside (scn.lake)
+    if isinstance(exc, IngestError | PseudonymKeyError):
+        return False
+    text = str(exc)
+    if isinstance(exc, ParserCrash):
+        if exc.type_name in ("MemoryError", "OutOfMemoryException", "IOException"):
+            return True
+        number = re.match(r"\[Errno (\d+)\]", exc.detail)
+        if number and int(number.group(1)) in MACHINE_ERRNOS:
+            return True
+    elif isinstance(exc, OSError) and exc.errno in MACHINE_ERRNOS:
+        return True
+    elif isinstance(exc, duckdb.IOException | duckdb.OutOfMemoryException):
+        return True
+    elif not isinstance(exc, duckdb.Error | pa.ArrowException):
+        return False
+    try:
+        ours = (paths().lake, paths().archive)
+    except Exception:  # noqa: BLE001 - no settings: nothing is ours
+        return False
+    return any(str(folder) in text for folder in ours)
+
+
+@contextmanager
+def _platform(where: Path) -> Iterator[None]:
+    """Anything raised inside but IngestError and PseudonymKeyError is a fault of the platform at ``where`` (a
+    lake table's folder, a part, the archive): raised as PlatformFault naming it. A write that failed leaves no
+    temp file of this process behind in ``where`` (its folder): ``lake.write_part`` does not remove its own."""
+    folder = where if where.suffix != ".parquet" else where.parent
+    mine = f".tmp-{os.getpid()}-*.parquet"
+    before = set(folder.glob(mine)) if folder.is_dir() else set()
+    try:
+        yield
+    except (IngestError, PseudonymKeyError, PlatformFault):
+        raise
+    except Exception as exc:
+        if folder.is_dir():
+            for tmp in set(folder.glob(mine)) - before:
+                tmp.unlink(missing_ok=True)
+        raise PlatformFault(where, exc) from exc
 
 
 def archive_name(name: str) -> str:
@@ -64,9 +162,12 @@ def archive(path: Path) -> tuple[str, Path]:
     is never used (the file may have changed since).
 
     A symbolic link is never followed (``O_NOFOLLOW``: IngestError); a file that changes while it is copied (still
-    being written) is refused with IngestError and nothing is archived.
+    being written) is refused with IngestError and nothing is archived. Reading ``path`` is the file's affair
+    (OSError, as ``open`` raises it); writing the archive is the platform's (PlatformFault naming the archive
+    folder: a full disk is not the file's fault).
     """
-    root = lake.private_dir(paths().archive)
+    with _platform(paths().archive):
+        root = lake.private_dir(paths().archive)
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
         fd = os.open(path, flags)
@@ -80,20 +181,42 @@ def archive(path: Path) -> tuple[str, Path]:
             raise IngestError(f"{printable(path.name)}: not a regular file")
         tmp = root / f".tmp-{uuid.uuid4().hex}"
         try:
-            with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as target:
-                sha, size = copy_sha256(source, target)
+            with _platform(root):
+                target = os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb")
+            with _platform(root), target:
+                sha, size = copy_sha256(_Reading(source), target)
             after = os.fstat(source.fileno())
             if size != after.st_size or (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns):
                 raise IngestError(f"{printable(path.name)}: the file changed while it was being copied (is it still "
                                   "being written?): ingest it again when it is complete")
             dest = root / sha[:2] / sha / archive_name(path.name)  # readers (Arrow, DuckDB) need a UTF-8 path
             if not dest.exists():
-                lake.private_dir(lake.private_dir(root / sha[:2]) / sha)
-                tmp.chmod(0o400)
-                os.replace(tmp, dest)
+                with _platform(root / sha[:2]):
+                    lake.private_dir(lake.private_dir(root / sha[:2]) / sha)
+                    tmp.chmod(0o400)
+                    os.replace(tmp, dest)
+        except _ReadFailed as exc:
+            raise exc.__cause__ from None  # reading the file itself: the file's affair (an OSError, as before)
         finally:
             tmp.unlink(missing_ok=True)
     return sha, dest
+
+
+class _ReadFailed(IngestError):
+    """Reading the file being archived failed (raised through ``_platform``, which lets IngestError pass)."""
+
+
+class _Reading:
+    """A file being read whose errors are told apart from the archive's: an OSError reading it is _ReadFailed."""
+
+    def __init__(self, source: Any) -> None:
+        self.source = source
+
+    def read(self, size: int = -1) -> bytes:
+        try:
+            return self.source.read(size)
+        except OSError as exc:
+            raise _ReadFailed(str(exc)) from exc
 
 
 def city_from_path(kind: str, path: Path) -> str | None:
@@ -103,15 +226,22 @@ def city_from_path(kind: str, path: Path) -> str | None:
 
 
 def _lake_duplicates(table: str, frame: pd.DataFrame) -> pd.Series:
-    """True where the row's key (or, for upsert tables, the whole row) is already in the lake."""
-    if not lake.has_table(table) or frame.empty:
+    """True where the row's key (or, for upsert tables, the whole row) is already in the lake. Reading the lake
+    fails as PlatformFault (a damaged part is not this file's fault)."""
+    if frame.empty:
         return pd.Series(False, index=frame.index)
     if table in UPSERT:
         mine = as_table(table, frame).replace_schema_metadata(None).to_pandas()
-        theirs = as_table(table, lake.read_table(table)).replace_schema_metadata(None).to_pandas()
+        with _platform(lake.table_dir(table)):
+            if not lake.has_table(table):
+                return pd.Series(False, index=frame.index)
+            theirs = as_table(table, lake.read_table(table)).replace_schema_metadata(None).to_pandas()
         seen = set(pd.util.hash_pandas_object(theirs, index=False))
         return pd.Series(pd.util.hash_pandas_object(mine, index=False).isin(seen).to_numpy(), index=frame.index)
-    return pd.Series(in_lake(table, KEYS[table], frame), index=frame.index)
+    with _platform(lake.table_dir(table)):
+        if not lake.has_table(table):
+            return pd.Series(False, index=frame.index)
+        return pd.Series(in_lake(table, KEYS[table], frame), index=frame.index)
 
 
 def split_duplicates(table: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
@@ -172,53 +302,142 @@ def _conflicts(table: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFr
     return frame.drop(index=rows.index), rejects
 
 
-def write_rows(table: str, frame: pd.DataFrame, sha256: str) -> Path | None:
+CHANGED_SHOWN = 5  # rows named in a ``duplicates_differ`` warning
+
+
+def _changed_duplicates(table: str, asked: pd.DataFrame, new: pd.Index, city_id: str | None) -> list[dict[str, Any]]:
+    """The ``duplicates_differ`` warning when rows of ``asked`` counted as duplicates of the lake (not at
+    positions ``new``) hold other values than the stored rows of their keys (a corrected re-send: the lake keeps
+    the first, by design), else none. One DuckDB join of those rows with the table, only when there are
+    duplicates; compared on every stored column but the key and the row's origin (``source_file``, ``source_row``).
+    Upsert tables write a changed row again: nothing to say."""
+    if table in UPSERT or len(asked) == len(new):
+        return []
+    keys = KEYS[table]
+    dup = asked.drop(index=new).drop_duplicates(keys)
+    columns = [c for c in LAKE_SCHEMAS[table].names if c not in (*keys, "source_file", ROW)]
+    if dup.empty or not columns:
+        return []
+    rows = dup[ROW].astype("int64").to_numpy() if ROW in dup.columns else np.zeros(len(dup), dtype="int64")
+    mine = as_table(table, dup).append_column("_row", pa.array(rows, pa.int64())) \
+        .append_column("_i", pa.array(np.arange(len(dup)), pa.int64()))
+    on = " and ".join(f'l."{k}" = m."{k}"' for k in keys)
+    differs = [f'(l."{c}" is distinct from m."{c}")' for c in columns]
+    with _platform(lake.table_dir(table)):
+        if not lake.has_table(table):
+            return []
+        with scratch() as con:
+            con.register("mine", mine)
+            got = con.execute('select m._i, m._row as r, ' + ", ".join(f'{d} as "{c}"' for d, c in zip(differs, columns,
+                              strict=True)) + f" from mine m join {lake.scan(table)} l on {on} where "
+                              + " or ".join(differs) + " order by 1").df()
+    got = got.drop_duplicates("_i")  # a key the lake holds twice: once
+    if got.empty:
+        return []
+    warning = {"code": "duplicates_differ", "city_id": city_id, "rows": int(len(got)),
+               "columns": [c for c in columns if got[c].any()]}
+    if ROW in dup.columns:  # the file's row numbers (programme records have none)
+        warning["first_rows"] = [int(r) for r in got["r"].head(CHANGED_SHOWN)]
+    return [warning]
+
+
+def write_rows(table: str, frame: pd.DataFrame, sha256: str, undo: _Undo | None = None) -> Path | None:
     """Append the file's rows as part ``sha[:16]``, merging with that part when the file was ingested before. An
     upserted table's part (the newest part wins) whose file is sent again with nothing new is touched: its
-    modification time is its latest ingestion, and what reads the table sees it changed."""
+    modification time is its latest ingestion, and what reads the table sees it changed. Reading or writing the
+    lake fails as PlatformFault (nothing half-written: ``lake.write_part`` replaces a part whole); ``undo`` learns
+    the part, to take it back should a later step of the same load fail."""
     target = lake.table_dir(table) / f"part-{sha256[:16]}.parquet"
     if frame.empty:
         if table in UPSERT and target.exists():
-            os.utime(target)
+            with _platform(target):
+                os.utime(target)
         return None
     arrow = as_table(table, frame)
-    if target.exists():
-        merged = pa.concat_tables([pq.read_table(target, schema=LAKE_SCHEMAS[table]), arrow]).to_pandas()
-        arrow = as_table(table, merged.drop_duplicates(KEYS[table], keep="last"))
-    return lake.write_part(table, arrow, sha256[:16])
+    if undo is not None:
+        undo.before(target)
+    with _platform(target):
+        if target.exists():
+            merged = pa.concat_tables([pq.read_table(target, schema=LAKE_SCHEMAS[table]), arrow]).to_pandas()
+            arrow = as_table(table, merged.drop_duplicates(KEYS[table], keep="last"))
+        return lake.write_part(table, arrow, sha256[:16])
+
+
+class _Undo:
+    """The lake parts one load writes, taken back should a later step fail (a full disk at the log): a file is in
+    the lake whole, with its ingest-log row, or not at all, and its retry counts its rows anew. A part that
+    existed (a merge, a quarantine part written again) is kept as a hard link until the load ends, and put back."""
+
+    def __init__(self) -> None:
+        self.parts: list[tuple[Path, Path | None]] = []
+
+    def before(self, target: Path) -> None:
+        """``target`` is about to be written (call before writing it, outside ``_platform`` of the write)."""
+        backup = None
+        with _platform(target):
+            if target.exists():
+                backup = target.with_name(f".tmp-{os.getpid()}-undo-{uuid.uuid4().hex}.parquet")  # swept if we die
+                os.link(target, backup)
+        self.parts.append((target, backup))
+
+    def commit(self) -> None:
+        for _, backup in self.parts:
+            if backup is not None:
+                backup.unlink(missing_ok=True)
+        self.parts = []
+
+    def rollback(self) -> None:
+        for target, backup in reversed(self.parts):
+            try:
+                if backup is not None:
+                    os.replace(backup, target)
+                else:
+                    target.unlink(missing_ok=True)
+            except OSError:
+                log.warning("could not take back lake part %s after a failed load", target, exc_info=True)
+        self.parts = []
 
 
 def _now() -> pd.Timestamp:
     return pd.Timestamp.now(tz="UTC").as_unit("us")
 
 
-def write_quarantine(src: Source, rejects: pd.DataFrame) -> None:
+def write_quarantine(src: Source, rejects: pd.DataFrame, undo: _Undo | None = None) -> Path | None:
     if rejects.empty:
-        return
+        return None
     q = pd.DataFrame({"file": src.display, "kind": src.kind, "row": rejects[ROW].astype("int64").to_numpy(),
                       "field": rejects["field"].astype("string").to_numpy(),
                       "reason": rejects["reason"].astype("string").to_numpy(),
                       "raw_json": rejects["raw_json"].astype("string").to_numpy(), "quarantined_at": _now()})
-    lake.write_part("quarantine", as_table("quarantine", q), f"{src.sha256[:16]}-{_slug(src.city_id)}")
+    return _write_part("quarantine", as_table("quarantine", q), f"{src.sha256[:16]}-{_slug(src.city_id)}", undo)
 
 
-def write_log(src: Source, result: IngestResult) -> None:
+def write_log(src: Source, result: IngestResult, undo: _Undo | None = None) -> Path:
     row = pd.DataFrame([{"file": src.display, "sha256": src.sha256, "kind": src.kind, "city_id": src.city_id,
                          "rows_read": result.rows_read, "accepted": result.accepted,
                          "quarantined": result.quarantined, "duplicates": result.duplicates,
                          "archived_to": _archived(src), "ingested_at": _now()}])
-    lake.write_part("ingest_log", as_table("ingest_log", row), f"{src.sha256[:16]}-{time.time_ns()}")
+    return _write_part("ingest_log", as_table("ingest_log", row), f"{src.sha256[:16]}-{time.time_ns()}", undo)
 
 
-def write_warnings(src: Source, warnings: list[dict[str, Any]]) -> None:
+def _write_part(table: str, arrow: pa.Table, part_id: str, undo: _Undo | None) -> Path:
+    """``lake.write_part`` whose failure is PlatformFault, the part known to ``undo`` before it is written."""
+    if undo is not None:
+        undo.before(lake.table_dir(table) / f"part-{part_id}.parquet")
+    with _platform(lake.table_dir(table)):
+        return lake.write_part(table, arrow, part_id)
+
+
+def write_warnings(src: Source, warnings: list[dict[str, Any]], undo: _Undo | None = None) -> Path | None:
     """One ``ingest_warnings`` row per warning of the file (code, params as JSON)."""
     if not warnings:
-        return
+        return None
     rows = pd.DataFrame({"file": src.display, "sha256": src.sha256, "kind": src.kind, "city_id": src.city_id,
                          "code": [w["code"] for w in warnings],
                          "params": [json.dumps(w, ensure_ascii=False, default=str) for w in warnings],
                          "warned_at": _now()})
-    lake.write_part("ingest_warnings", as_table("ingest_warnings", rows), f"{src.sha256[:16]}-{time.time_ns()}")
+    return _write_part("ingest_warnings", as_table("ingest_warnings", rows), f"{src.sha256[:16]}-{time.time_ns()}",
+                       undo)
 
 
 def _archived(src: Source) -> str:
@@ -233,11 +452,27 @@ def _slug(city_id: str | None) -> str:
 
 
 def record_failure(src: Source, message: str) -> None:
-    """A file that cannot be used: a row-0 quarantine line and an ingest-log row with zero counts."""
+    """A file that cannot be used: a row-0 quarantine line and an ingest-log row with zero counts (PlatformFault
+    when the lake cannot take them: then nothing is recorded and the file stays pending)."""
     rejects = pd.DataFrame({ROW: [0], "field": ["(file)"], "reason": [printable(message)], "raw_json": ["{}"]})
-    with lake.writer_lock():
-        write_quarantine(src, rejects)
-        write_log(src, IngestResult(src.display, src.kind, src.city_id, 0, 0, 0, 0, _archived(src)))
+    with _writer_lock():
+        undo = _Undo()
+        try:
+            write_quarantine(src, rejects, undo)
+            write_log(src, IngestResult(src.display, src.kind, src.city_id, 0, 0, 0, 0, _archived(src)), undo)
+        except BaseException:
+            undo.rollback()
+            raise
+        undo.commit()
+
+
+@contextmanager
+def _writer_lock() -> Iterator[None]:
+    """``lake.writer_lock()``; failing to take it (the lock file on a full or read-only disk) is PlatformFault."""
+    with ExitStack() as stack:
+        with _platform(paths().lake / ".ingest.lock"):
+            stack.enter_context(lake.writer_lock())
+        yield
 
 
 def _check_city(src: Source) -> None:
@@ -291,9 +526,14 @@ def prepare(kind: str, path: Path, city_id: str | None = None, progress: Progres
 
 def conclude(src: Source, outcome: Outcome) -> IngestResult:
     """Load a parse, or record why the file failed: IngestError as it is, anything unforeseen as an "unexpected
-    error" of the file (the file fails, not the program); an unusable pseudonym key is raised, never recorded."""
-    if isinstance(outcome, PseudonymKeyError):
+    error" of the file (the file fails, not the program); an unusable pseudonym key is raised, never recorded; so
+    is a fault of the machine or the platform (``is_platform_fault``: a full disk, a damaged lake part, no memory),
+    as PlatformFault: nothing is recorded against the file, nothing of it stays in the lake, and the inbox takes it
+    again next walk."""
+    if isinstance(outcome, PseudonymKeyError | PlatformFault):
         raise outcome
+    if isinstance(outcome, BaseException) and is_platform_fault(outcome):
+        raise PlatformFault(_where(src, outcome), outcome) from outcome
     if isinstance(outcome, IngestError):
         record_failure(src, str(outcome))
         raise outcome
@@ -304,40 +544,71 @@ def conclude(src: Source, outcome: Outcome) -> IngestResult:
     return load(src, outcome)
 
 
+def _where(src: Source, exc: BaseException) -> object:
+    """The path a platform fault met while parsing ``src`` names: the OSError's file, else the archived copy."""
+    if isinstance(exc, PlatformFault):
+        return exc.where
+    name = getattr(exc, "filename", None)
+    return name if name else (src.archived or src.path)
+
+
 def load(src: Source, parsed: Parsed) -> IngestResult:
     """Deduplicate ``parsed`` against the lake, write its new rows (part ``src.sha256[:16]``), quarantine its
-    rejects and log the counts, as one step under the lake's writer lock (file ingest and collected pages alike)."""
-    with lake.writer_lock():  # deduplicate against the lake, write and log as one step: no other writer between
-        new_counted, dups, clashes = pd.DataFrame(), 0, pd.DataFrame()
-        for table, frame in parsed.tables.items():
-            if table == parsed.count_table and ROW in frame.columns:
-                frame, clashes = _conflicts(table, frame.reset_index(drop=True))
-            new, n_dup, asked = _split(table, frame)
-            part = write_rows(table, new, src.sha256)
-            if part is not None and table not in UPSERT:  # the key index learns the part's keys from the ask
+    rejects and log the counts, as one step under the lake's writer lock (file ingest and collected pages alike).
+    A fault of the lake midway (PlatformFault) takes back every part this load wrote: the log row is the last
+    write, so a file is in the lake whole and logged, or not at all."""
+    with _writer_lock():  # deduplicate against the lake, write and log as one step: no other writer between
+        undo = _Undo()
+        try:
+            result = _load(src, parsed, undo)
+        except BaseException:
+            undo.rollback()
+            raise
+        undo.commit()
+    return result
+
+
+def _load(src: Source, parsed: Parsed, undo: _Undo) -> IngestResult:
+    new_counted, dups, clashes = pd.DataFrame(), 0, pd.DataFrame()
+    warnings = list(parsed.warnings)
+    for table, frame in parsed.tables.items():
+        if table == parsed.count_table and ROW in frame.columns:
+            frame, clashes = _conflicts(table, frame.reset_index(drop=True))
+        new, n_dup, asked = _split(table, frame)
+        if table == parsed.count_table:
+            warnings += _changed_duplicates(table, asked, new.index, src.city_id)
+        part = write_rows(table, new, src.sha256, undo)
+        if part is not None and table not in UPSERT:  # the key index learns the part's keys from the ask
+            with _platform(part):
                 lake_keys.written(table, KEYS[table], asked, new.index.to_numpy(), part)
-            if table == parsed.count_table:
-                new_counted, dups = new, n_dup
-        rejects = pd.concat([parsed.rejects, clashes], ignore_index=True) if len(clashes) else parsed.rejects
-        rejects = rejects.sort_values(ROW, kind="stable").reset_index(drop=True)
-        write_quarantine(src, rejects)
-        errors = (rejects[[ROW, "field", "reason"]].head(1000)
-                  .astype({ROW: "int64", "field": object, "reason": object})
-                  .rename(columns={ROW: "row"}).to_dict("records"))
-        result = IngestResult(src.display, src.kind, src.city_id, len(new_counted) + len(rejects) + dups,
-                              len(new_counted), len(rejects), dups, _archived(src), errors, src.sha256, src.sheet,
-                              list(parsed.warnings))
-        write_log(src, result)
-        write_warnings(src, result.warnings)
+        if table == parsed.count_table:
+            new_counted, dups = new, n_dup
+    rejects = pd.concat([parsed.rejects, clashes], ignore_index=True) if len(clashes) else parsed.rejects
+    rejects = rejects.sort_values(ROW, kind="stable").reset_index(drop=True)
+    write_quarantine(src, rejects, undo)
+    errors = (rejects[[ROW, "field", "reason"]].head(1000)
+              .astype({ROW: "int64", "field": object, "reason": object})
+              .rename(columns={ROW: "row"}).to_dict("records"))
+    result = IngestResult(src.display, src.kind, src.city_id, len(new_counted) + len(rejects) + dups,
+                          len(new_counted), len(rejects), dups, _archived(src), errors, src.sha256, src.sheet,
+                          warnings)
+    write_warnings(src, result.warnings, undo)
+    write_log(src, result, undo)  # last: once logged, the file is done
     return result
 
 
 def ingest_file(kind: str, path: Path, city_id: str | None = None,
                 progress: Progress = None, options: dict[str, Any] | None = None) -> IngestResult:
     """Archive, read, validate, pseudonymise and load one file; raise IngestError when it cannot be used at all.
-    ``options``: the family's flags (``value_columns``; ``category``, ``hate``)."""
-    src = prepare(kind, path, city_id, progress, options)
-    return conclude(src, attempt(_parse, src))
+    ``options``: the family's flags (``value_columns``; ``category``, ``hate``). The file is taken at once, even
+    when it changed a moment ago (the operator named it; a change while it is copied is still refused). A fault
+    of the machine or the lake raises NotIngested (an IngestError: ``scn ingest`` and the upload page say it in
+    one line), with nothing recorded against the file and nothing of it in the lake."""
+    try:
+        src = prepare(kind, path, city_id, progress, options)
+        return conclude(src, attempt(_parse, src))
+    except PlatformFault as exc:
+        raise NotIngested(Path(path).name, exc) from exc
 
 
 def inbox_entries(kind: str) -> tuple[list[Path], list[tuple[Path, str]]]:
@@ -381,12 +652,47 @@ def _entry_id(p: Path, reason: str) -> str:
                           ).hexdigest()
 
 
-def _record(kind: str, p: Path, archived: Path | None, sha: str, message: str) -> None:
-    """Record one failed inbox entry; a failure to record is logged, never raised (the others go on)."""
+def _record(kind: str, p: Path, archived: Path | None, sha: str, message: str,
+            faults: list[PlatformFault] | None = None) -> None:
+    """Record one failed inbox entry; a failure to record is logged, never raised (the others go on); a fault of
+    the lake (PlatformFault) is added to ``faults`` when given: the walk then fails at its end."""
     try:
         record_failure(Source(p, archived, kind, city_from_path(kind, p), sha), message)
-    except Exception:  # noqa: BLE001 - the inbox walk must go on
+    except Exception as exc:  # noqa: BLE001 - the inbox walk must go on
         log.warning("could not record the failure of %s: %s", printable(p), message, exc_info=True)
+        if faults is not None and is_platform_fault(exc):
+            faults.append(exc if isinstance(exc, PlatformFault) else PlatformFault(paths().lake, exc))
+
+
+def _stamp(p: Path) -> tuple[int, ...] | None:
+    """(size, mtime, ctime, inode) of an inbox file, None when it is gone."""
+    try:
+        st = os.stat(p, follow_symlinks=False)
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
+
+
+def _pause(seconds: float) -> None:
+    time.sleep(seconds)
+
+
+def settled(files: list[Path]) -> tuple[list[Path], list[Path]]:
+    """(files quiet for ``SETTLE_SECONDS``, files still being written). A file whose last change (modification or
+    status change time; a time in the future, a clock skew, is not believed) is more recent than that is waited
+    for, once for all of them (at most ``SETTLE_SECONDS``), then looked at again: unchanged, it is taken; changed,
+    it is still being written (an upload in progress) and left for the next walk. The copy is checked again while
+    it is archived (``archive``)."""
+    now = time.time_ns()
+    stamps = {p: _stamp(p) for p in files}
+    settle = int(SETTLE_SECONDS * 1e9)
+    latest = {p: max((t for t in s[1:3] if t <= now), default=0) for p, s in stamps.items() if s is not None}
+    fresh = [p for p, t in latest.items() if now - t < settle]
+    if not fresh:
+        return files, []
+    _pause((max(latest[p] for p in fresh) + settle - now) / 1e9)
+    busy = {p for p in fresh if _stamp(p) != stamps[p]}
+    return [p for p in files if p not in busy], [p for p in files if p in busy]
 
 
 def ingest_inbox(kind: str, cities: Collection[str] | None = None) -> list[IngestResult]:
@@ -394,9 +700,13 @@ def ingest_inbox(kind: str, cities: Collection[str] | None = None) -> list[Inges
 
     ``cities`` limits the run to ``inbox/<kind>/<city_id>/`` folders of those cities (one city partition, or a
     range); files directly under ``inbox/<kind>/`` (network-wide, such as a survey codebook) and files in folders
-    that cannot be city ids are always taken. One entry that cannot be used (unreadable, a link, a name that is not
-    UTF-8, a parser crash) is recorded (quarantine row 0, ingest-log row) and never stops the others. An unusable
-    pseudonym key stops the walk (PseudonymKeyError): it is not a file's fault.
+    that cannot be city ids are always taken. A file is taken once it has been quiet for ``SETTLE_SECONDS``
+    (``settled``): one still being written is left for the next walk. One entry that cannot be used (unreadable,
+    a link, a name that is not UTF-8, a parser crash) is recorded (quarantine row 0, ingest-log row) and never
+    stops the others. An unusable pseudonym key stops the walk (PseudonymKeyError): it is not a file's fault. A
+    fault of the machine or the platform (``is_platform_fault``: a full disk, a damaged lake part) is not the
+    file's either: nothing is recorded against the file, which stays pending, the walk goes on with the others,
+    and ends raising InboxFaults (one line per fault naming the path that failed).
     """
     files, refused = inbox_entries(kind)
     if cities is not None:
@@ -408,18 +718,21 @@ def ingest_inbox(kind: str, cities: Collection[str] | None = None) -> list[Inges
         files = [p for p in files if taken(p)]
         refused = [(p, r) for p, r in refused if taken(p)]
     done: set[tuple[str, str]] = set()
-    if lake.has_table("ingest_log"):
-        logged = lake.read_table("ingest_log", columns=["sha256", "kind", "city_id"])
-        logged = logged[logged["kind"] == kind]
-        done = set(zip(logged["sha256"], logged["city_id"].fillna(""), strict=True))
+    faults: list[PlatformFault] = []
+    left: list[str] = []
+    with _platform(lake.table_dir("ingest_log")):
+        if lake.has_table("ingest_log"):
+            logged = lake.read_table("ingest_log", columns=["sha256", "kind", "city_id"])
+            logged = logged[logged["kind"] == kind]
+            done = set(zip(logged["sha256"], logged["city_id"].fillna(""), strict=True))
     if files and kind in KEYED_KINDS:
         pseudonym_key()  # PseudonymKeyError: the step fails loudly, no file is marked as done
     for p, reason in refused:
         sha = _entry_id(p, reason)
         if (sha, city_from_path(kind, p) or "") not in done:
-            _record(kind, p, None, sha, f"{printable(p.name)}: {reason}")
+            _record(kind, p, None, sha, f"{printable(p.name)}: {reason}", faults)
             done.add((sha, city_from_path(kind, p) or ""))
-    pending: list[tuple[Path, str]] = []
+    new: list[tuple[Path, str, str]] = []
     for p in files:
         key_city = city_from_path(kind, p) or ""
         try:
@@ -427,12 +740,25 @@ def ingest_inbox(kind: str, cities: Collection[str] | None = None) -> list[Inges
         except OSError as exc:
             sha = _entry_id(p, "unreadable")
             if (sha, key_city) not in done:
-                _record(kind, p, None, sha, f"{printable(p.name)}: unreadable ({exc.strerror or exc})")
+                _record(kind, p, None, sha, f"{printable(p.name)}: unreadable ({exc.strerror or exc})", faults)
                 done.add((sha, key_city))
             continue
         if (sha, key_city) not in done:
+            new.append((p, sha, key_city))
+    busy = set(settled([p for p, _, _ in new])[1])  # only new files are waited for
+    for p in sorted(busy):
+        log.info("%s: still being written (changed in the last %s s): left for the next walk", printable(p),
+                 SETTLE_SECONDS)
+    pending: list[tuple[Path, str]] = []
+    for p, sha, key_city in new:
+        if p not in busy and (sha, key_city) not in done:
             pending.append((p, sha))
             done.add((sha, key_city))  # the same bytes twice for one city: the first only
+
+    def fault(p: Path, exc: BaseException, where: object) -> None:
+        faults.append(exc if isinstance(exc, PlatformFault) else PlatformFault(where, exc))
+        left.append(printable(p.name))
+        log.error("%s: left pending, not failed: %s", printable(p), faults[-1])
 
     def sources() -> Iterator[Source]:
         for p, sha in pending:
@@ -443,7 +769,10 @@ def ingest_inbox(kind: str, cities: Collection[str] | None = None) -> list[Inges
             except PseudonymKeyError:
                 raise
             except Exception as exc:  # noqa: BLE001 - one broken file must not stop the inbox
-                _unforeseen(kind, p, sha, exc)
+                if is_platform_fault(exc):
+                    fault(p, exc, getattr(exc, "filename", None) or paths().archive)
+                else:
+                    _unforeseen(kind, p, sha, exc, faults)
 
     results = []
     for src, outcome in parsed_in_order(_parse, sources(), len(pending), settings().ingest_workers):
@@ -454,11 +783,16 @@ def ingest_inbox(kind: str, cities: Collection[str] | None = None) -> list[Inges
         except PseudonymKeyError:
             raise
         except Exception as exc:  # noqa: BLE001 - one broken file must not stop the inbox
-            _unforeseen(kind, src.path, src.sha256, exc)
+            if is_platform_fault(exc):
+                fault(src.path, exc, _where(src, exc))
+            else:
+                _unforeseen(kind, src.path, src.sha256, exc, faults)
+    if faults:
+        raise InboxFaults(kind, faults, left, results)
     return results
 
 
-def _unforeseen(kind: str, p: Path, sha: str, exc: Exception) -> None:
+def _unforeseen(kind: str, p: Path, sha: str, exc: Exception, faults: list[PlatformFault] | None = None) -> None:
     """Record an error no step of the ingest foresaw (archived again, so the record names the copy; ``sha``: the
     file's hash, should it not even be archived)."""
     log.debug("unexpected error ingesting %s", printable(p), exc_info=True)
@@ -466,4 +800,5 @@ def _unforeseen(kind: str, p: Path, sha: str, exc: Exception) -> None:
         sha, archived = archive(p)
     except Exception:  # noqa: BLE001
         archived = None
-    _record(kind, p, archived, sha, f"{printable(p.name)}: unexpected error {type(exc).__name__}: {str(exc)[:200]}")
+    _record(kind, p, archived, sha, f"{printable(p.name)}: unexpected error {type(exc).__name__}: {str(exc)[:200]}",
+            faults)

@@ -22,12 +22,13 @@ import threading
 from collections import OrderedDict
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pandas as pd
 
 from scn.hashing import stat_stamp
 from scn.lake.digest_set import DigestSet
-from scn.lake.io import table_dir
+from scn.lake.io import checked_parts, set_aside_unparsable, table_dir
 from scn.scratch import literal_path, scratch
 
 KEEP = 4  # indexes kept open per process (tables x homes); a test session opens many homes
@@ -59,12 +60,22 @@ class _KeyIndex:
             self.seen, self.stamps = DigestSet(), {}
         new = [literal_path(self.folder / p) for p in now if p not in self.stamps]
         if new:
-            with scratch() as con:
-                got = con.execute(f"select {_halves('d')} from (select {digest_sql(self.keys, 'l')} as d from "
-                                  "read_parquet(?, union_by_name=true) l) where d is not null order by hi",
-                                  [new]).fetchnumpy()  # sorted by DuckDB's parallel sort: the set need not
+            try:
+                got = self._digests(new)
+            except duckdb.Error:
+                if not set_aside_unparsable(self.folder):  # a footer damaged in place: set aside, read the rest
+                    raise
+                self.seen, self.stamps = DigestSet(), {}
+                self._refresh()
+                return
             self.seen.add(got["hi"], got["lo"])
         self.stamps = now
+
+    def _digests(self, parts: list[str]) -> dict[str, np.ndarray]:
+        with scratch() as con:
+            return con.execute(f"select {_halves('d')} from (select {digest_sql(self.keys, 'l')} as d from "
+                               "read_parquet(?, union_by_name=true) l) where d is not null order by hi",
+                               [parts]).fetchnumpy()  # sorted by DuckDB's parallel sort: the set need not
 
     def contains(self, frame: pd.DataFrame) -> np.ndarray:
         """True where the row's key is in the table (a NULL key part: never)."""
@@ -96,10 +107,15 @@ class _KeyIndex:
             return out
         probe = self._probe(frame)
         on = " and ".join(f'l."{k}"::varchar = p."{k}"' for k in self.keys)
-        with scratch() as con:
-            con.register("probe", probe)
-            got = con.execute(f"select distinct p._i from probe p join read_parquet(?, union_by_name=true) l on {on}",
-                              [parts]).fetchnumpy()
+        try:
+            with scratch() as con:
+                con.register("probe", probe)
+                got = con.execute(f"select distinct p._i from probe p join read_parquet(?, union_by_name=true) l "
+                                  f"on {on}", [parts]).fetchnumpy()
+        except duckdb.Error:
+            if not set_aside_unparsable(self.folder):  # a footer damaged in place: set aside, ask the rest
+                raise
+            return self._joined(frame)
         out[got["_i"].astype(np.int64)] = True
         return out
 
@@ -118,7 +134,10 @@ class _KeyIndex:
 
 def _part_stamps(folder: Path) -> dict[str, list[int]]:
     """Part name -> ``scn.hashing.stat_stamp`` of the table's parts: one directory scan and one stat a part (this
-    runs once per ingested file, over every part)."""
+    runs once per ingested file, over every part). An unreadable part is set aside first (``checked_parts``): its
+    keys are not in the lake (the index reads every part again, as for any part that vanished), so a file ingested
+    again to replace it is taken, not dropped as duplicates."""
+    checked_parts(folder)
     stamps: dict[str, list[int]] = {}
     try:
         with os.scandir(folder) as entries:

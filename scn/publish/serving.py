@@ -58,6 +58,12 @@ def read_serving(name: str, city_id: str | None = None, snapshot: Path | None = 
     return pq.read_table(path, columns=columns, filters=filters).to_pandas()
 
 
+def has_city_column(name: str, snapshot: Path | None = None) -> bool:
+    """Whether a published table has a ``city_id`` column (False when it is not published)."""
+    path = table_path(name, snapshot)
+    return path.exists() and "city_id" in pq.read_schema(path).names
+
+
 def publish(tables: Mapping[str, pd.DataFrame | pa.Table], run_id: str, data_date: str | None = None,
             from_duckdb: tuple[Path, Mapping[str, str]] | None = None,
             fingerprints: Mapping[str, str] | None = None, reuse: bool = True) -> Path:
@@ -74,7 +80,7 @@ def publish(tables: Mapping[str, pd.DataFrame | pa.Table], run_id: str, data_dat
     """
     root = paths().serving
     snap_id = f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{run_id[:8]}"
-    tmp = root / "snapshots" / f".tmp-{snap_id}"
+    tmp = root / "snapshots" / f".tmp-{os.getpid()}-{snap_id}"  # a killed publish's folder is swept (prune)
     final = root / "snapshots" / snap_id
     tmp.mkdir(parents=True, exist_ok=True)
     previous, before = _previous() if reuse else (None, {})
@@ -87,7 +93,7 @@ def publish(tables: Mapping[str, pd.DataFrame | pa.Table], run_id: str, data_dat
         """Link ``name`` from the previous snapshot when its content is the same; True when done."""
         prints[name] = fingerprint
         if previous is None or old_prints.get(name) != fingerprint or name not in old_counts \
-                or not table_path(name, previous).exists():
+                or not _intact(table_path(name, previous), int(old_counts[name])):
             return False
         _link(table_path(name, previous), tmp / f"{name}.parquet")
         counts[name] = int(old_counts[name])
@@ -121,8 +127,11 @@ def publish(tables: Mapping[str, pd.DataFrame | pa.Table], run_id: str, data_dat
         "reused": sorted(reused),
     }
     (tmp / "manifest.json").write_text(json.dumps(meta, indent=2))
+    _sync_folder(tmp, files=True)  # every table on disk before the snapshot is named and served
     os.replace(tmp, final)
+    _sync_folder(final.parent)
     swap_current(final)
+    _sync_folder(root)
     prune(keep=KEEP_SNAPSHOTS)
     return final
 
@@ -134,6 +143,32 @@ def _previous() -> tuple[Path | None, dict]:
         return snap, manifest(snap)
     except (OSError, ValueError):
         return None, {}
+
+
+def _intact(path: Path, rows: int) -> bool:
+    """Whether a published table can be linked into the next snapshot: its footer reads and holds the rows the
+    manifest says (a file emptied or cut by a crash, a full disk or a hand would otherwise be linked into every
+    later snapshot, as its fingerprint is the manifest's, not the file's)."""
+    try:
+        return pq.read_metadata(path).num_rows == rows
+    except (OSError, ValueError, pa.ArrowException):
+        return False
+
+
+def _sync_folder(folder: Path, files: bool = False) -> None:
+    """fsync ``folder`` (its entries), and with ``files`` each file in it first."""
+    for path in sorted(folder.iterdir()) if files else ():
+        if path.is_file() and not path.is_symlink():
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _link(source: Path, target: Path) -> None:
@@ -229,9 +264,14 @@ def swap_current(snapshot: Path) -> None:
 
 
 def prune(keep: int = KEEP_SNAPSHOTS) -> None:
-    """Delete all but the newest ``keep`` snapshots (never the current one)."""
-    snaps = sorted((p for p in (paths().serving / "snapshots").iterdir() if not p.name.startswith(".")),
-                   key=lambda p: p.name)
+    """Delete all but the newest ``keep`` snapshots (never the current one), and the unfinished snapshot folders
+    of publishes that were killed (``.tmp-<pid>-...`` of a process that is gone)."""
+    from scn.lake.io import sweep_dead
+
+    folder = paths().serving / "snapshots"
+    for unfinished in folder.glob(".tmp-*"):
+        sweep_dead(unfinished, lambda p: shutil.rmtree(p, ignore_errors=True))
+    snaps = sorted((p for p in folder.iterdir() if not p.name.startswith(".")), key=lambda p: p.name)
     current = paths().serving_current.resolve()
     for old in snaps[:-keep]:
         if old.resolve() != current:

@@ -228,3 +228,28 @@ def test_a_mass_deletion_gap_does_not_stall_the_channel() -> None:
     assert [m["id"] for m in kept] == list(range(5000, 5010)) and bad == 1
     kept, bad = plausible([{"id": 1_900_000_000}], anchor=100)  # a lone id: the anchor decides
     assert kept == [] and bad == 1
+
+
+@pytest.mark.parametrize("content", ['{"feeds": {"http://x/rss.xml": {"etag": "v', "[1, 2]", "\udcff"])
+def test_a_damaged_cursor_is_set_aside_for_its_city_only(home: Path, content: str) -> None:
+    """A truncated cursor file stopped collection of every city of the source (a JSON traceback naming no file,
+    the step retried, then failed); now that city's file is moved aside, named in the result, and walked
+    afresh, while other cities and the lake's keys are untouched."""
+    from tests.support.fake_social import FakeFeed
+
+    with fake_platform() as fp:
+        FakeFeed(fp).add_many(5)
+
+        def config(city: str) -> SourceConfig:
+            return SourceConfig(source="rss", city_id=city, feeds=[f"{fp.url}/rss.xml"])
+
+        assert collect("rss", "london", config=config("london")).accepted == 5
+        assert collect("rss", "montreal", config=config("montreal")).accepted == 5
+        path = cursors.cursor_path("rss", "london")
+        path.write_text(content, encoding="utf-8", errors="surrogateescape")
+        again = collect("rss", "london", config=config("london"))
+        assert len(again.errors) == 1 and str(path) in again.errors[0] and "moved to" in again.errors[0]
+        assert (again.accepted, again.duplicates) == (0, 5)  # walked afresh: nothing stored twice
+        assert isinstance(cursors.load("rss", "london"), dict)  # a good cursor saved again
+        assert len(list(path.parent.glob("london.json.damaged-*"))) == 1
+        assert collect("rss", "montreal", config=config("montreal")).errors == []

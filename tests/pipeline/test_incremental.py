@@ -163,7 +163,10 @@ def story(demo_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     shutil.copytree(home / "inbox", fresh / "inbox")
     shutil.copytree(home / "secrets", fresh / "secrets")  # the same pseudonym key
     scn("run", "--full", home=fresh, env=SETTINGS)
-    yield {"home": home, "steps": steps, "rebuild": {"marts": mart_hashes(fresh), "snapshot": snapshot_hashes(fresh)}}
+    health = {t: pd.read_parquet(fresh / "serving" / "current" / f"{t}.parquet") for t in ("asset_health",
+                                                                                        "check_results")}
+    yield {"home": home, "steps": steps, "rebuild": {"marts": mart_hashes(fresh), "snapshot": snapshot_hashes(fresh),
+                                                     "health": health}}
 
 
 def test_a_run_with_nothing_new_materializes_nothing(story: dict) -> None:
@@ -264,6 +267,18 @@ def test_publish_reuses_unchanged_tables_and_republishes_network_wide_ones(story
     assert not {"cell_month", "correlations", "levels"} & reused, reused
     rebuild, last = story["rebuild"]["snapshot"], story["steps"]["new_city"]["snapshot"]
     assert last["correlations"] == rebuild["correlations"] and last["levels"] == rebuild["levels"]
+
+
+def test_data_health_tables_list_every_asset_after_an_incremental_run(story: dict) -> None:
+    """An incremental run's job holds only the assets it selected: the data-health tables were built from it, so
+    every lake asset (and the checks of assets not run) vanished from the data-health page after ordinary runs."""
+    current = story["home"] / "serving" / "current"
+    full = story["rebuild"]["health"]
+    assets = pd.read_parquet(current / "asset_health.parquet")
+    assert set(assets["asset_key"]) == set(full["asset_health"]["asset_key"])
+    assert {k for k in assets["asset_key"] if k.startswith("lake/")}, "no lake asset listed"
+    checks = pd.read_parquet(current / "check_results.parquet")
+    assert len(checks) == len(full["check_results"])
 
 
 def test_dbt_rebuilds_only_what_the_new_files_change(story: dict) -> None:

@@ -87,3 +87,33 @@ def test_a_publish_without_reuse_writes_every_table(published: dict, tmp_path: P
     with override(home=home):
         snap = serving.publish(published["tables"], run_id="again", reuse=False)
     assert serving.manifest(snap)["reused"] == []
+
+
+def test_a_damaged_published_table_is_written_again_not_linked(tmp_path: Path) -> None:
+    """A table emptied or cut in the current snapshot (a crash, a full disk, a hand) kept its manifest fingerprint
+    and was hard-linked into every later snapshot; and a killed publish left its folder behind for ever."""
+    import os
+    import subprocess
+    import sys
+
+    from scn.settings import paths
+    from tests.support.cli import scn_home
+
+    tables = make_tables()
+    home = tmp_path / "home"
+    first = publish_tables(home, tables)
+    (first / "cities.parquet").unlink()  # published files are hard links: cut this one only
+    (first / "cities.parquet").write_bytes(b"")
+    with scn_home(home):
+        dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                              text=True, check=True).stdout.strip()
+        leftover = paths().serving / "snapshots" / f".tmp-{dead}-20260101T000000000000-deadbeef"
+        leftover.mkdir()
+        (leftover / "cities.parquet").write_bytes(b"half")
+        live = paths().serving / "snapshots" / f".tmp-{os.getpid()}-20260101T000000000001-cafe"
+        live.mkdir()
+        second = serving.publish(tables, run_id="again")
+        assert "cities" not in serving.manifest(second)["reused"]
+        assert len(serving.read_serving("cities", snapshot=second)) == len(tables["cities"])
+        assert "cell_month" in serving.manifest(second)["reused"]  # the intact ones are still linked
+        assert not leftover.exists() and live.exists()  # a live publish's folder is never taken

@@ -168,7 +168,14 @@ def collect(source: str, city_id: str, *, since: datetime | None = None, instanc
         raise ConfigError(source, f"disabled for {city_id} in the sources file")
     _check(source, conn.kind, city_id)
     http = client or PoliteClient(source, budget=cfg.max_requests, **({"sleep": sleep} if sleep else {}))
-    result = CollectResult(source, city_id, cursor=cursors.load(source, city_id))
+    try:
+        saved = cursors.load(source, city_id)
+        damaged = None
+    except cursors.CursorDamaged as exc:  # this city only: set aside, walked afresh, said in the result
+        saved, damaged = None, f"{source}/{city_id}: {exc}"
+    result = CollectResult(source, city_id, cursor=saved)
+    if damaged:
+        result.errors.append(damaged)
     sweep_scratch()
     scratch = lake.private_dir(paths().home / "collect" / f".scratch-{os.getpid()}-{uuid.uuid4().hex}")
     try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -22,13 +23,34 @@ def cursor_path(source: str, city_id: str) -> Path:
     return paths().home / "collect" / "cursors" / source / f"{city_id}.json"
 
 
+class CursorDamaged(ValueError):
+    """A cursor file that is not a JSON object (truncated, edited, another program's file): set aside."""
+
+
 def load(source: str, city_id: str) -> dict[str, Any] | None:
-    """The cursor saved last, or None (never collected)."""
+    """The cursor saved last, or None (never collected). A damaged file raises ``CursorDamaged`` naming it,
+    after moving it aside (``<city>.json.damaged-<time>``), so the next walk starts afresh for this city only
+    (the lake's keys keep what was already collected from being stored twice)."""
     path = cursor_path(source, city_id)
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return None
+    except (ValueError, OSError) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        raise CursorDamaged(_set_aside(path, exc)) from exc
+    if not isinstance(data, dict):
+        raise CursorDamaged(_set_aside(path, f"a JSON {type(data).__name__}, not an object"))
+    return data
+
+
+def _set_aside(path: Path, why: object) -> str:
+    """Rename a damaged cursor out of the way; the message names both files."""
+    aside = path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:6]}")
+    try:
+        os.replace(path, aside)
+    except OSError:
+        return f"the cursor file {path} is damaged ({why}) and could not be moved aside"
+    return f"the cursor file {path} was damaged ({why}); moved to {aside.name}, collecting afresh"
 
 
 def save(source: str, city_id: str, cursor: dict[str, Any]) -> None:
