@@ -15,6 +15,7 @@ from assets.enrich.defs import defs as enrich_defs
 from assets.ingest.defs import defs as ingest_defs
 from assets.maintenance.defs import defs as maintenance_defs
 from assets.publish.defs import defs as publish_defs
+from assets.publish.health import use_full_graph
 from assets.review.defs import defs as review_defs
 from assets.transforms.defs import defs as transforms_defs
 from orchestration.executors import step_executor
@@ -25,3 +26,4 @@ DOMAINS = (ingest_defs, collect_defs, enrich_defs, transforms_defs, analysis_def
 executor = step_executor()  # multiprocess, or a Kubernetes pod per step (SCN_EXECUTOR=k8s)
 
 defs = Definitions.merge(*(domain() for domain in DOMAINS), Definitions(executor=executor))
+use_full_graph(defs.resolve_asset_graph)  # the data-health tables list every asset, whatever a run selected

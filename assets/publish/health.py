@@ -4,6 +4,7 @@ mart)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -19,13 +20,22 @@ def _ts(seconds: float | None) -> pd.Timestamp | None:
     return pd.Timestamp(datetime.fromtimestamp(seconds, UTC)) if seconds else None
 
 
+_FULL_GRAPH: list[Callable[[], object]] = []  # the merged definitions' graph, handed in by orchestration
+
+
+def use_full_graph(resolve: Callable[[], object]) -> None:
+    """Where the whole asset graph comes from (``orchestration.definitions`` hands in its ``resolve_asset_graph``:
+    this domain does not import the merge)."""
+    _FULL_GRAPH[:] = [resolve]
+
+
 def _graph(context: AssetExecutionContext):
-    """The whole asset graph of the code location running this step: the repository's, not the job's (an
-    incremental run's job holds only the assets it selected, and the tables would lose every other one)."""
-    try:
-        return context.repository_def.asset_graph
-    except Exception:  # noqa: BLE001 - a step run outside a repository (direct invocation in a test)
-        return context.job_def.asset_layer.asset_graph
+    """The whole asset graph: the merged definitions' (an incremental run's job, and the repository
+    ``execute_in_process`` builds for it, hold only the assets it selected: the tables lost every other one);
+    the job's when nothing handed one in (a step invoked on its own)."""
+    if _FULL_GRAPH:
+        return _FULL_GRAPH[0]()
+    return context.job_def.asset_layer.asset_graph
 
 
 def _downstream(graph, key) -> set:
