@@ -30,10 +30,11 @@ def use_full_graph(resolve: Callable[[], object]) -> None:
 
 
 def _graph(context: AssetExecutionContext):
-    """The whole asset graph: the merged definitions' (an incremental run's job, and the repository
-    ``execute_in_process`` builds for it, hold only the assets it selected: the tables lost every other one);
-    the job's when nothing handed one in (a step invoked on its own)."""
-    if _FULL_GRAPH:
+    """The whole asset graph: the merged definitions' for the platform's runs (tagged ``scn/trigger``: an
+    incremental run's job, and the repository ``execute_in_process`` builds for it, hold only the assets it
+    selected, and the tables lost every other one); the job's graph otherwise (a run of other definitions, a
+    step invoked on its own)."""
+    if _FULL_GRAPH and "scn/trigger" in context.run.tags:  # a platform run (scn run, the sensors' runs)
         return _FULL_GRAPH[0]()
     return context.job_def.asset_layer.asset_graph
 

@@ -104,8 +104,12 @@ def test_serving_manifest_lists_every_published_table(in_demo_home: Path) -> Non
     assert meta["data_date"] == "2026-10"
     health = serving.read_serving("asset_health")
     health = health[health["asset_key"] != "serving/snapshot"]  # being materialized while it is written
-    assert health["last_materialized_at"].notna().all(), health[health["last_materialized_at"].isna()]
+    # every asset of the graph is listed; only sources the demo does not collect from may never have run
+    assert {k for k in health["asset_key"] if k.startswith("lake/")} and len(health) >= 80
+    ran = health[~health["asset_key"].str.startswith("collect/")]
+    assert ran["last_materialized_at"].notna().all(), ran[ran["last_materialized_at"].isna()]
     checks = serving.read_serving("check_results")
+    checks = checks[~checks["asset_key"].str.startswith("collect/")]  # the demo collects from no platform
     assert len(checks) > 20 and checks["passed"].fillna(False).all(), checks[~checks["passed"].fillna(False)]
 
 
