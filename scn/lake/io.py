@@ -183,7 +183,7 @@ def set_aside(part: Path, problem: str) -> str:
             if dest.exists():  # the same part damaged before (re-ingested since): keep both
                 dest = aside / f"{part.stem}.{time.time_ns()}{part.suffix}"
             os.replace(part, dest)
-            _fsync(folder)
+            fsync_path(folder)
         except FileNotFoundError:
             return "gone"
         except OSError as exc:
@@ -242,15 +242,15 @@ def write_part(name: str, frame: pd.DataFrame | pa.Table, part_id: str) -> Path:
     table = frame if isinstance(frame, pa.Table) else pa.Table.from_pandas(frame, preserve_index=False)
     pq.write_table(table, tmp, compression="zstd")
     tmp.chmod(0o600)
-    _fsync(tmp)
+    fsync_path(tmp)
     os.replace(tmp, target)
     if part_id != "empty":
         (folder / "part-empty.parquet").unlink(missing_ok=True)  # a placeholder from ensure_table
-    _fsync(folder)  # the rename (and the placeholder's removal) durable
+    fsync_path(folder)  # the rename (and the placeholder's removal) durable
     return target
 
 
-def _fsync(path: Path) -> None:
+def fsync_path(path: Path) -> None:
     """Flush ``path`` (a file, or a folder's entries) to disk."""
     fd = os.open(path, os.O_RDONLY)
     try:

@@ -156,19 +156,13 @@ def _intact(path: Path, rows: int) -> bool:
 
 
 def _sync_folder(folder: Path, files: bool = False) -> None:
-    """fsync ``folder`` (its entries), and with ``files`` each file in it first."""
+    """fsync ``folder`` (its entries), and with ``files`` each file in it first (``lake.io.fsync_path``)."""
+    from scn.lake.io import fsync_path
+
     for path in sorted(folder.iterdir()) if files else ():
         if path.is_file() and not path.is_symlink():
-            fd = os.open(path, os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+            fsync_path(path)
+    fsync_path(folder)
 
 
 def _link(source: Path, target: Path) -> None:
