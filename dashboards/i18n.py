@@ -1218,6 +1218,13 @@ TEXT.update({
               "les enregistrements stockés ont été gardés, les corrections non appliquées",
         "ar": "{file}: {rows} صفاً تكرر سجلات مخزنة لكنها تختلف عنها (في {columns}): أُبقيت السجلات المخزنة ولم "
               "تُطبق التصحيحات"},
+    "warning_ambiguous_date_order": {
+        "en": "{file}: every date in the column {field} could be read day first or month first; read as {assumed} "
+              "(send ISO dates, 2025-03-04, if that is wrong)",
+        "fr": "{file} : chaque date de la colonne {field} peut se lire jour d'abord ou mois d'abord ; lue comme "
+              "{assumed} (envoyez des dates ISO, 2025-03-04, si c'est faux)",
+        "ar": "{file}: يمكن قراءة كل تاريخ في العمود {field} باليوم أولاً أو بالشهر أولاً؛ قُرئ بصيغة {assumed} "
+              "(أرسلوا تواريخ ISO مثل 2025-03-04 إن كان ذلك خطأ)"},
     "warning_outside_city": {
         "en": "{file}: {lines} lines of areas outside {city} skipped (by the column {column})",
         "fr": "{file} : {lines} lignes de zones hors de {city} ignorées (d'après la colonne {column})",
@@ -1325,6 +1332,16 @@ TEXT.update({
               "{n} publications relues de cette ville.",
         "ar": "— نحو {share} من المنشورات كراهية بعد تصحيح الأخطاء المقيسة للمصنّف (مجال 95% من {low} إلى "
               "{high}؛ نحو {adjusted} منشوراً)، مقيساً على {n} منشوراً مُراجَعاً من هذه المدينة."},
+    "prev_adjusted_floor": {
+        "en": "— no more than the classifier's false alarms measured on {n} reviewed posts of this city would "
+              "give: once its errors are corrected, the share of hateful posts cannot be told from 0 (its upper "
+              "bound is not estimable from these posts).",
+        "fr": "— pas plus que les fausses alertes du classifieur mesurées sur {n} publications relues de cette "
+              "ville n'en donneraient : une fois ses erreurs corrigées, la part de publications haineuses ne se "
+              "distingue pas de 0 (sa borne haute n'est pas estimable à partir de ces publications).",
+        "ar": "— ليست أكثر مما تعطيه الإنذارات الكاذبة للمصنّف المقيسة على {n} منشوراً مُراجَعاً من هذه المدينة: "
+              "بعد تصحيح أخطائه لا يمكن تمييز نسبة منشورات الكراهية عن الصفر (ولا يمكن تقدير حدّها الأعلى من "
+              "هذه المنشورات)."},
     "prev_not_measured": {
         "en": "The classifier's errors have not been measured on reviewed posts of this city yet, so no corrected "
               "share is shown.",

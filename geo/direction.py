@@ -21,7 +21,9 @@ ratios per doubling of (1 + count), a unit comparable across cities of any size.
   again with every regressor detrended within its cell (its own linear trend over the panel removed), so that a
   neighbourhood whose hateful posting and hate crimes both drift up (or down) over the months, with no link,
   cannot pass for one: cell and month effects absorb neither a trend of one cell, and the lagged regressor then
-  carries it. A direction must hold in both fits (geo.verdict).
+  carries it. A direction must hold in both fits (geo.verdict). ``placebo_lead_detrended`` /
+  ``negative_control_detrended``: the speech -> crime checks on the detrended regressors (a drift makes the raw
+  placebo fail too: the verdict can then tell a link the drift hides, geo.verdict).
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ UNITS = {
     "reverse_negative_control": "rate_ratio_per_doubling_other_crimes_on_flagged_posts",
     "speech_to_crime_detrended": "rate_ratio_per_doubling_flagged_posts_detrended",
     "crime_to_speech_detrended": "rate_ratio_per_doubling_hate_crimes_detrended",
+    "placebo_lead_detrended": "rate_ratio_per_doubling_future_flagged_posts_detrended",
+    "negative_control_detrended": "rate_ratio_per_doubling_flagged_posts_on_other_crimes_detrended",
 }
 LOG2 = np.log(2.0)
 
@@ -185,4 +189,9 @@ def within_place(panel: pd.DataFrame, max_lag: int, pairs: pd.DataFrame,
         add("speech_to_crime_detrended", 1, fwd, "s1")
         rev = _fit(panel, xd, "flagged_posts", ["h1", "a1", "c0", *s_lags, *speech_extra], cluster)
         add("crime_to_speech_detrended", 1, rev, "h1")
+        placebo = _fit(panel, xd, "hate_crimes", ["s1", "s_lead", *spill, "a1", "a_lead", "c0", *h_lags, *extra],
+                       cluster, offset)
+        add("placebo_lead_detrended", -1, placebo, "s_lead")
+        control = _fit(panel, xd, "other_crimes", ["s1", *spill, "a1", "c0", "o1", *extra], cluster, offset)
+        add("negative_control_detrended", 1, control, "s1")
     return rows

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 import geopandas as gpd
@@ -13,6 +14,10 @@ import shapely
 from h3ronpy import ContainmentMode, vector
 
 AREA_CELL_COLUMNS = ["city_id", "area_code", "cell"]
+SKIPPED_COLUMNS = ["city_id", "area_code", "reason"]
+SKIPPED_SHOWN = 20  # skipped areas named in the log line
+POLYGONAL = (shapely.GeometryType.POLYGON, shapely.GeometryType.MULTIPOLYGON)
+log = logging.getLogger(__name__)
 
 
 def _to_numpy(arr: pa.Array | pa.ChunkedArray) -> np.ndarray:
@@ -66,21 +71,50 @@ def neighbour_pairs(cell_strings: Sequence[str]) -> pd.DataFrame:
     return pairs.reset_index(drop=True)
 
 
+def indexable(wkt: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(2D geometries of ``geometry_wkt`` values, None where one cannot be indexed; the reason there, else
+    None). Checked before h3ronpy sees them: it raises ValueError for an invalid coordinate and panics
+    (PanicException, a BaseException) on a Z polygon, for every area passed with it."""
+    wkt = wkt.astype(object)
+    geoms = shapely.force_2d(shapely.from_wkt(wkt.where(wkt.notna(), None).to_numpy(), on_invalid="ignore"))
+    reason = np.full(len(geoms), None, dtype=object)
+    xy, owner = shapely.get_coordinates(geoms, return_index=True)
+    bad_xy = ~(np.isfinite(xy).all(axis=1) & (np.abs(xy[:, 0]) <= 180) & (np.abs(xy[:, 1]) <= 90))
+    bad = np.bincount(owner[bad_xy], minlength=len(geoms)) > 0
+    reason[bad] = "coordinates not finite or outside longitude -180..180 / latitude -90..90 (projected?)"
+    reason[~np.isin(shapely.get_type_id(geoms), POLYGONAL)] = "not a polygon"
+    reason[shapely.is_empty(geoms)] = "empty geometry"
+    reason[shapely.is_missing(geoms)] = "no geometry, or unreadable WKT"
+    return np.where(pd.isna(reason), geoms, None), reason
+
+
 def area_cells(areas: pd.DataFrame, res: int) -> pd.DataFrame:
     """Cells covering each area polygon (``geometry_wkt``), one area per cell: the area containing its centre.
 
-    An area smaller than a cell may contain no cell centre and then gets no cell (see docs/geo.md)."""
+    An area smaller than a cell may contain no cell centre and then gets no cell (see docs/geo.md). An area
+    that cannot be indexed (``indexable``: no or unreadable geometry, coordinates not lon/lat) gets no cell
+    either and never stops the others: it is logged naming city and area, and listed in
+    ``.attrs["skipped"]`` (records of ``SKIPPED_COLUMNS``)."""
     if areas.empty:
         return pd.DataFrame(columns=AREA_CELL_COLUMNS)
-    wkt = areas["geometry_wkt"].astype(object)
-    geoms = shapely.from_wkt(wkt.where(wkt.notna(), None).to_numpy(), on_invalid="ignore")  # bad WKT -> None
+    geoms, reason = indexable(areas["geometry_wkt"])
+    skipped = pd.DataFrame({"city_id": areas["city_id"].to_numpy(),
+                            "area_code": areas["area_code"].to_numpy(), "reason": reason})
+    skipped = skipped[pd.notna(reason)].reset_index(drop=True)
+    if len(skipped):
+        named = skipped.head(SKIPPED_SHOWN)
+        log.warning("area_cells: %d area(s) not indexed (no cells): %s%s", len(skipped),
+                    "; ".join(named["city_id"].astype(str) + "/" + named["area_code"].astype(str) + ": "
+                              + named["reason"]), " ..." if len(skipped) > SKIPPED_SHOWN else "")
     wkb = pa.array(shapely.to_wkb(geoms), type=pa.binary())
     covered = pa.array(vector.wkb_to_cells(wkb, res, containment_mode=ContainmentMode.ContainsCentroid))
     lengths = np.nan_to_num(np.diff(covered.offsets.to_numpy()), nan=0).astype(int)
     out = pd.DataFrame({"city_id": np.repeat(areas["city_id"].to_numpy(), lengths),
                         "area_code": np.repeat(areas["area_code"].to_numpy(), lengths),
                         "cell": _to_numpy(h3ronpy.cells_to_string(covered.flatten()))})
-    return out.drop_duplicates(["city_id", "cell"], ignore_index=True)  # overlapping polygons: first area wins
+    out = out.drop_duplicates(["city_id", "cell"], ignore_index=True)  # overlapping polygons: first area wins
+    out.attrs["skipped"] = skipped[SKIPPED_COLUMNS].astype(str).to_dict("records")  # plain: concat compares
+    return out
 
 
 def cells_geojson(cell_strings: Sequence[str]) -> dict:

@@ -35,7 +35,8 @@ def _areas_frame(areas: pd.DataFrame) -> gpd.GeoDataFrame:
 
 def points_to_areas(frame: pd.DataFrame, areas: pd.DataFrame) -> pd.Series:
     """area_code of the city's own area containing each point (null outside every area or without a point);
-    a point on a shared border goes to the first area listed."""
+    a point in two areas (overlapping polygons, a shared border) goes to the first listed in ``areas``, as the
+    cell of ``geo.h3index.area_cells`` does."""
     out = pd.Series(pd.NA, index=frame.index, dtype="string")
     has = frame["lat"].notna() & frame["lon"].notna()
     if not has.any() or areas.empty:
@@ -44,6 +45,7 @@ def points_to_areas(frame: pd.DataFrame, areas: pd.DataFrame) -> pd.Series:
                            geometry=gpd.points_from_xy(frame.loc[has, "lon"], frame.loc[has, "lat"]))
     joined = gpd.sjoin(pts, _areas_frame(areas), how="inner", predicate="intersects")
     joined = joined[joined["city_id_left"] == joined["city_id_right"]]
+    joined = joined.sort_values("index_right", kind="stable")  # sjoin's order is not the listing order
     joined = joined[~joined.index.duplicated(keep="first")]
     out.loc[joined.index] = joined["area_code"].astype("string")
     return out

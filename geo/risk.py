@@ -88,12 +88,26 @@ def _band(p: np.ndarray) -> np.ndarray:
     return np.select([p >= lo for lo, _ in BANDS], [b for _, b in BANDS], default="typical")
 
 
+def _survey_se(mean: pd.Series, low: pd.Series, high: pd.Series) -> pd.Series:
+    """The standard error (0-100 scale) behind survey_indices' 95% bounds: they are the logit-scale interval
+    ``inv_logit(logit(p) -/+ h)`` with h = t se / (100 p (1 - p)), p = mean / 100, so se = h 100 p (1 - p) / 1.96
+    (t >= 1.96: an upper bound of se whatever the degrees of freedom). Bounds at 0 or 100, or not around the
+    mean: the larger half-width / 1.96 (symmetric bounds clipped to the scale). Null without a usable interval."""
+    p, lo, hi = mean / 100, low / 100, high / 100
+    inside = (lo > 0) & (hi < 1) & (lo < p) & (p < hi)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        h = (np.log(hi / (1 - hi)) - np.log(lo / (1 - lo))) / 2
+        logit = h * 100 * p * (1 - p) / Z_SURVEY
+    half = np.fmax(mean - low, high - mean)
+    return logit.where(inside, (half / Z_SURVEY).where(half > 0))
+
+
 def _resilience(survey: pd.DataFrame, alpha: float = RESILIENCE_ALPHA) -> pd.DataFrame:
     """Per city and area: ``resilience`` (the mean of the area's survey rows, as before) and ``below_city``, True
     when that mean is below the mean of the city's other areas by a two-sided z-test at ``alpha``.
 
-    Standard errors come from the survey's own 95% bounds (survey_indices ``ci_low`` / ``ci_high``, mean -/+
-    1.96 se, clipped to 0-100): se = the larger half-width / 1.96 (the unclipped side). An area with several rows
+    Standard errors come from the survey's own 95% bounds (survey_indices ``ci_low`` / ``ci_high``, on the logit
+    scale: ``_survey_se``). An area with several rows
     (constructs, waves) takes the mean of their se, an upper bound of the se of their mean whatever their
     correlation. The reference is the unweighted mean of the city's other areas with bounds, se = sqrt(sum se_j^2)
     / (k - 1) (independent samples); z = (m_i - m_ref) / sqrt(se_i^2 + se_ref^2). Without bounds (no ``ci_low`` /
@@ -104,9 +118,8 @@ def _resilience(survey: pd.DataFrame, alpha: float = RESILIENCE_ALPHA) -> pd.Dat
         return pd.DataFrame(columns=cols)
     mean = s["mean"].astype(float)
     if {"ci_low", "ci_high"} <= set(s.columns):
-        half = np.fmax(mean - pd.to_numeric(s["ci_low"], errors="coerce"),
-                       pd.to_numeric(s["ci_high"], errors="coerce") - mean)
-        se = (half / Z_SURVEY).where(half > 0)
+        se = _survey_se(mean, pd.to_numeric(s["ci_low"], errors="coerce"),
+                        pd.to_numeric(s["ci_high"], errors="coerce"))
     else:
         se = pd.Series(np.nan, index=s.index)
     s = s.assign(mean=mean, se=se)

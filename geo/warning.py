@@ -2,9 +2,13 @@
 with a threshold set for a target false-alarm rate.
 
 Model (per city; every area x every week between the city's first and last week, zeros where absent):
-- expected(a, t) = mean of the area's previous ``baseline_weeks`` weeks x a seasonal factor of the city (its
-  total around the same week a year earlier over its total in the baseline window a year earlier, shrunk
-  towards 1; 1 without a year of history);
+- collection gaps: a week in which the city has no row at all (nothing was collected), or whose city-wide
+  total (``posts`` when given, else ``flagged_posts``) is below ``GAP_FRACTION`` of the city's median week
+  with rows while that median is at least ``GAP_MIN_MEDIAN`` (a partial outage), is missing, not quiet: it is
+  left out of every baseline and never tested;
+- expected(a, t) = mean of the area's previous ``baseline_weeks`` collected weeks x a seasonal factor of the
+  city (its total around the same week a year earlier over its total in the baseline window a year earlier,
+  shrunk towards 1; 1 without a year of history);
 - dispersion: NB2 alpha of the city, by moments over every tested area-week, so that the weekly variance is
   (1 + 1/n)(mu + alpha mu^2) (the 1/n term is the uncertainty of a baseline mean over n weeks);
 - the predictive distribution is the negative binomial with that mean and variance; an area-week is an alert
@@ -32,10 +36,30 @@ WEEKS_PER_YEAR = 52.18
 _SEASON_LAG = 52  # weeks back to the same season a year earlier
 _SEASON_HALF = 1  # +- weeks around it
 _SEASON_PRIOR = 5.0  # pseudo-posts a week shrinking the seasonal factor towards 1
+# partial outage: a city-wide week below this share of the city's median week (only where that median is
+# at least GAP_MIN_MEDIAN, so such a drop cannot be chance: P(Poisson(10) = 0) = 5e-5) was not collected
+GAP_FRACTION = 0.1
+GAP_MIN_MEDIAN = 10.0
+
+
+def collection_gaps(area_week: pd.DataFrame) -> pd.DataFrame:
+    """Per city x week between the city's first and last week: ``total`` (city-wide ``posts`` when given, else
+    ``flagged_posts``) and ``gap`` (True: the week was not collected, see the module docstring)."""
+    volume = "posts" if "posts" in area_week else "flagged_posts"
+    frames = []
+    for city, g in area_week.groupby("city_id"):  # per city
+        weeks = period_range(g["week"])
+        total = g.groupby("week")[volume].sum().reindex(weeks)  # NaN: the city has no row that week
+        median = float(total.median()) if total.notna().any() else 0.0
+        gap = total.isna() | ((median >= GAP_MIN_MEDIAN) & (total < GAP_FRACTION * median))
+        frames.append(pd.DataFrame({"city_id": city, "week": weeks, "total": total.fillna(0).to_numpy(),
+                                    "gap": gap.to_numpy()}))
+    return pd.concat(frames, ignore_index=True)
 
 
 def _complete_weeks(area_week: pd.DataFrame) -> pd.DataFrame:
-    """Every area x every week of its city (zeros where absent), so the baseline sees quiet weeks."""
+    """Every area x every week of its city (zeros where absent, so the baseline sees quiet weeks; NaN in the
+    city's collection gaps, which are missing, not quiet) with ``t`` = the week's index in the city."""
     frames = []
     for city, g in area_week.groupby("city_id"):  # per city
         weeks = period_range(g["week"])
@@ -46,7 +70,9 @@ def _complete_weeks(area_week: pd.DataFrame) -> pd.DataFrame:
         frame["t"] = frame["week"].map({w: i for i, w in enumerate(weeks)})
         frames.append(frame)
     out = pd.concat(frames, ignore_index=True)
-    out["flagged_posts"] = out["flagged_posts"].fillna(0).astype("int64")
+    gaps = collection_gaps(area_week).set_index(["city_id", "week"])["gap"]
+    missing = gaps.reindex(pd.MultiIndex.from_frame(out[["city_id", "week"]])).to_numpy(bool)
+    out["flagged_posts"] = out["flagged_posts"].fillna(0).astype("float64").mask(missing)
     return out.sort_values(["city_id", "area_code", "week"], ignore_index=True)
 
 
@@ -54,7 +80,7 @@ def _seasonal_factor(df: pd.DataFrame, baseline_weeks: int) -> pd.Series:
     """Per city and week: the city's mean weekly total around the same week a year earlier over its mean in
     the baseline window a year earlier, shrunk towards 1 by ``_SEASON_PRIOR`` posts a week; 1 where the city
     has no such history."""
-    city = df.groupby(["city_id", "t"])["flagged_posts"].sum()
+    city = df.groupby(["city_id", "t"])["flagged_posts"].sum(min_count=1)  # NaN in a collection gap
     by_city = city.groupby(level=0)
 
     def window(end_lag: int, width: int) -> pd.Series:  # mean of the weeks t-end_lag-width+1 .. t-end_lag
@@ -91,18 +117,25 @@ def _upper_tail(y: np.ndarray, baseline_sum: np.ndarray, a: np.ndarray, b: np.nd
 
 def burst_tests(area_week: pd.DataFrame, baseline_weeks: int = 8, min_weeks: int = 4, min_posts: int = 1
                 ) -> pd.DataFrame:
-    """Every testable area-week: its count y, the sum S of the previous ``baseline_weeks`` (at least
-    ``min_weeks``), the seasonal factor s, expected = s S / n, the city's NB size k and the exact conditional
-    p-value P(Y >= y | Y + S) under Y | Y + S ~ BetaBinomial(Y + S, k, n k / s) (Y and the baseline weeks
-    negative binomial with a common mean up to s: the mean cancels), computed where the count is above its
-    expected value and at least ``min_posts`` (NaN elsewhere: no alert is possible there)."""
+    """Every testable area-week: its count y, the sum S of the previous ``baseline_weeks`` collected weeks (at
+    least ``min_weeks``; collection gaps are skipped, never tested), the seasonal factor s, expected = s S / n,
+    the city's NB size k and the exact conditional p-value P(Y >= y | Y + S) under
+    Y | Y + S ~ BetaBinomial(Y + S, k, n k / s) (Y and the baseline weeks negative binomial with a common mean
+    up to s: the mean cancels), computed where the count is above its expected value and at least ``min_posts``
+    (NaN elsewhere: no alert is possible there)."""
     df = _complete_weeks(area_week.dropna(subset=["area_code"]))
+    df["season"] = _seasonal_factor(df, baseline_weeks)
+    df = df[df["flagged_posts"].notna()].reset_index(drop=True)  # collection gaps: no baseline, no test
+    df["flagged_posts"] = df["flagged_posts"].astype("int64")
     keys = [df["city_id"], df["area_code"]]
     prev = df.groupby(["city_id", "area_code"])["flagged_posts"].shift(1)
     roll = prev.groupby(keys).rolling(baseline_weeks, min_periods=min_weeks)
     df["baseline_sum"] = roll.sum().reset_index(level=[0, 1], drop=True).sort_index()
     df["n_weeks"] = roll.count().reset_index(level=[0, 1], drop=True).sort_index()
-    df["season"] = _seasonal_factor(df, baseline_weeks)
+    # the baseline's first and last week: rows of the same area (the window counts that area's rows only)
+    t, row = df["t"].to_numpy(), np.arange(len(df))
+    df["baseline_from"] = t[np.clip(row - df["n_weeks"].fillna(0).to_numpy(int), 0, None)]
+    df["baseline_to_t"] = t[np.clip(row - 1, 0, None)]
     df = df[df["baseline_sum"].notna() & (df["n_weeks"] >= min_weeks)].copy()
     df["expected"] = df["season"] * df["baseline_sum"] / df["n_weeks"]
     y, s_sum = df["flagged_posts"].to_numpy(float), df["baseline_sum"].to_numpy(float)
@@ -115,7 +148,6 @@ def burst_tests(area_week: pd.DataFrame, baseline_weeks: int = 8, min_weeks: int
     test = (y > df["expected"].to_numpy()) & (y >= max(min_posts, 1))
     df["p_value"] = np.nan
     df.loc[test, "p_value"] = _upper_tail(y[test], s_sum[test], df["a"].to_numpy()[test], df["b"].to_numpy()[test])
-    df["baseline_from"] = df["t"] - df["n_weeks"].astype(int)
     return df.reset_index(drop=True)
 
 
@@ -155,7 +187,7 @@ def speech_bursts(area_week: pd.DataFrame, baseline_weeks: int = 8, min_weeks: i
     out["score"] = -np.log10(np.clip(out["p_value"].to_numpy(), 1e-300, 1))
     weeks = {c: period_range(g["week"]) for c, g in area_week.dropna(subset=["area_code"]).groupby("city_id")}
     out["baseline_from"] = [weeks[c][i] for c, i in zip(out["city_id"], out["baseline_from"], strict=True)]
-    out["baseline_to"] = [weeks[c][i - 1] for c, i in zip(out["city_id"], out["t"], strict=True)]
+    out["baseline_to"] = [weeks[c][i] for c, i in zip(out["city_id"], out["baseline_to_t"], strict=True)]
     out["evidence"] = [json.dumps({"code": EVIDENCE_CODE, "flagged_posts": int(n), "week": str(w),
                                    "baseline": round(float(b), 2), "baseline_weeks": int(k), "upper": int(u),
                                    "p_value": float(f"{q:.3g}"), "dispersion": round(float(a), 3),

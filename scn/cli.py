@@ -221,15 +221,16 @@ def _cmd_user(args: argparse.Namespace) -> int:
 
 
 def _cmd_audit(args: argparse.Namespace) -> int:
-    from scn.hub.audit import entries, escaped
+    from scn.hub.audit import entries
+    from scn.oneline import printable
 
     found = entries(args.limit, actor=args.actor, action=args.action, target=args.target)
     if args.json:
         print(found.to_json(orient="records", force_ascii=False))
     for r in ([] if args.json else found.itertuples()):  # escaped again: rows written before escaping existed
-        line = f"{r.at}  {escaped(r.actor)}  {escaped(r.action)}  {escaped(r.target)}" \
-            + (f"  city={escaped(r.city_id)}" if r.city_id else "") \
-            + (f"  {escaped(r.detail)}" if r.detail and r.detail != "{}" else "")
+        line = f"{r.at}  {printable(r.actor)}  {printable(r.action)}  {printable(r.target)}" \
+            + (f"  city={printable(r.city_id)}" if r.city_id else "") \
+            + (f"  {printable(r.detail)}" if r.detail and r.detail != "{}" else "")
         print(line)
     return 0
 

@@ -61,6 +61,8 @@ class Settings(BaseSettings):
     upload_max_mb: int = Field(100, ge=1, description="largest upload on the staff upload page, MB")  # issue 22
     ingest_workers: int = Field(0, ge=0, le=64, description="processes that parse inbox files side by side while one "
                                 "loads them (0: one per core, at most 4; 1: parse in the ingesting process)")
+    ingest_settle_seconds: float = Field(2.0, ge=0, le=3600, description="an inbox file changed less than this "
+                                         "long ago is waited for (still being uploaded?), then taken if unchanged")
     ingest_max_post_chars: int = Field(100_000, ge=1, description="longest post text accepted; longer: quarantined")
     ingest_max_polygon_vertices: int = Field(250_000, ge=4, description="most vertices of one boundary area; more: "
                                              "quarantined")

@@ -72,6 +72,8 @@ def summarise(results: pd.DataFrame) -> pd.DataFrame:
             checks.append(row["crime_leads"] >= 0.80)
         if kind in ("clean_effect", "area_yearly_effect"):
             checks += [row["speech_leads"] >= 0.80, row["coverage"] >= 0.90]
+        if kind == "strengthening":  # an effect growing over the months: the detrended check must not remove it
+            checks.append(row["speech_leads"] >= 0.80)
         if kind == "overdispersed_effect":
             checks += [row["speech_leads"] >= 0.60, row["coverage"] >= 0.90]
         if kind == "spillover":

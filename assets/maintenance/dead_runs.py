@@ -50,14 +50,32 @@ def _pids(instance: DagsterInstance, run) -> list[int] | None:
     return pids or None
 
 
+_seen: dict[str, list[int]] = {}  # run id -> the pids its engine events named when last read (sensor ticks)
+
+
+def _known_pids(instance: DagsterInstance, run) -> list[int] | None:
+    """``_pids``, the engine events read once per run while any process they named is alive (a long run is not
+    read again at every sensor tick), and read afresh before a run is declared dead."""
+    cached = _seen.get(run.run_id)
+    if cached and any(_alive(p) for p in cached):
+        return cached
+    pids = _pids(instance, run)
+    if pids and PID_TAG not in run.tags:
+        _seen[run.run_id] = pids
+    return pids
+
+
 def fail_dead_runs(instance: DagsterInstance) -> list[str]:
     """Mark failed every STARTED run all of whose processes on this machine are gone; their ids."""
-    failed = []
+    failed, started = [], set()
     for record in instance.get_run_records(RunsFilter(statuses=[DagsterRunStatus.STARTED])):
         run = record.dagster_run
-        pids = _pids(instance, run)
+        started.add(run.run_id)
+        pids = _known_pids(instance, run)
         if pids and not any(_alive(p) for p in pids):
             instance.report_run_failed(run, f"the run's process ({', '.join(map(str, pids))}) is gone: killed or "
                                             "crashed; marked failed so the run queue goes on")
             failed.append(run.run_id)
+    for run_id in set(_seen) - (started - set(failed)):
+        del _seen[run_id]  # finished runs leave the cache
     return failed

@@ -7,9 +7,12 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboards.i18n import t
+from scn.review.metrics import MIN_CLASS_POSTS, MIN_POSITIVES, MIN_REVIEWED
 from scn.settings import suppress_below
 
 SOURCE_COLUMNS = ["lang", "dataset", "platform", "n", "macro_f1", "ci_low", "ci_high", "baseline_macro_f1", "margin"]
+NO_INTERVAL = {"too_few_reviewed": MIN_REVIEWED, "too_few_positives": MIN_POSITIVES,  # worded codes -> their k
+               "too_few_per_class": MIN_CLASS_POSTS, "class_not_reviewed": 0}
 CITY_COLUMNS = ["city_id", "lang", "status", "n", "precision_ci", "recall_ci", "f1_ci", "macro_f1_ci", "kappa"]
 
 
@@ -30,7 +33,10 @@ def _ci(frame: pd.DataFrame, name: str, lang: str = "en") -> pd.Series:
 
     low, high = frame[f"{name}_low"], frame[f"{name}_high"]
     text = fmt(frame[name]) + " (" + fmt(low) + "–" + fmt(high) + ")"
-    text = text.where(low.notna() & high.notna(), fmt(frame[name]) + f" ({t('review_no_interval', lang)})")
+    note = frame[f"{name}_interval_note"] if f"{name}_interval_note" in frame.columns else pd.Series(None, frame.index)
+    why = note.astype(object).map(lambda code: t(f"review_no_interval_{code}", lang, k=NO_INTERVAL[code]) if isinstance(code, str)
+                                  and code in NO_INTERVAL else t("review_no_interval", lang))
+    text = text.where(low.notna() & high.notna(), fmt(frame[name]) + " (" + why + ")")
     return text.where(frame[name].notna(), "–")
 
 

@@ -417,6 +417,8 @@ def prevalence_line(city_id: str, lang: str, audience: str) -> str:
         return f"{head}. {t('prev_hidden', lang, k=suppress_below())}"
     if pd.isna(low) or pd.isna(high):  # no interval (no valid draw): not shown as a corrected figure
         return f"{head}. {t('prev_not_corrected', lang, k=MIN_CLASS)}"
+    if high <= 0:  # every draw corrected to 0 or below: "0% to 0%" would claim an exact 0 the data cannot give
+        return f"{head} {t('prev_adjusted_floor', lang, n=i18n.count(n, lang))}"
     key = "prev_adjusted_staff" if audience == "staff" else "prev_adjusted"
     shares = {name: i18n.percent(value / posts, lang) for name, value in (("share", point), ("low", low),
                                                                           ("high", high))}

@@ -83,6 +83,12 @@ def _ingest_warnings(lang: str):
             items.append(t("warning_personal_columns", lang, file=name, count=params.get("count", "?"),
                            columns=", ".join(map(str, params.get("columns") or [])),
                            phone_cells=params.get("phone_cells", 0)))
+        elif w["code"] == "ambiguous_date_order":
+            items.append(t("warning_ambiguous_date_order", lang, file=name, field=params.get("field", "?"),
+                           assumed=params.get("assumed", "?")))
+        elif w["code"] == "duplicates_differ":
+            items.append(t("warning_duplicates_differ", lang, file=name, rows=params.get("rows", "?"),
+                           columns=", ".join(map(str, params.get("columns") or []))))
         elif w["code"] == "outside_city":
             items.append(t("warning_outside_city", lang, file=name, lines=params.get("lines", "?"), city=w["city_id"],
                            column=params.get("column", "")))

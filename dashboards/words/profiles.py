@@ -123,4 +123,18 @@ TEXT: dict[str, dict[str, str]] = {
         "ar": "صمود في المسح أدنى من بقية مناطق المدينة (بما يتجاوز هوامش الخطأ في المسوح)"},
     "review_no_interval": {"en": "no interval: too few reviewed posts", "fr": "pas d'intervalle : trop peu de "
                            "publications relues", "ar": "لا فترة ثقة: عدد قليل جداً من المنشورات المُراجَعة"},
+    "review_no_interval_too_few_reviewed": {"en": "no interval: fewer than {k} reviewed posts",
+                                            "fr": "pas d'intervalle : moins de {k} publications relues",
+                                            "ar": "لا فترة ثقة: أقل من {k} منشوراً مُراجَعاً"},
+    "review_no_interval_too_few_positives": {"en": "no interval: fewer than {k} reviewed hateful posts",
+                                             "fr": "pas d'intervalle : moins de {k} publications haineuses relues",
+                                             "ar": "لا فترة ثقة: أقل من {k} منشورات كراهية مُراجَعة"},
+    "review_no_interval_too_few_per_class": {"en": "no interval: fewer than {k} reviewed posts of some label",
+                                             "fr": "pas d'intervalle : moins de {k} publications relues pour une "
+                                                   "des étiquettes",
+                                             "ar": "لا فترة ثقة: أقل من {k} منشورات مُراجَعة لأحد التصنيفات"},
+    "review_no_interval_class_not_reviewed": {"en": "no interval: a label never occurs among reviewed posts",
+                                              "fr": "pas d'intervalle : une étiquette n'apparaît dans aucune "
+                                                    "publication relue",
+                                              "ar": "لا فترة ثقة: أحد التصنيفات لا يظهر في أي منشور مُراجَع"},
 }

@@ -145,6 +145,7 @@ def analyse_city(cm: pd.DataFrame, area_of_cell: pd.Series | None = None, max_la
     if rates is not None and len(rates):
         cm = adjust_panel(cm, rates)
     panel = full_panel(cm)
+    dropped = dict(panel.attrs.get("edge_periods_dropped") or {"start": 0, "end": 0})  # stray dates at the edges
     panel["other_crimes"] = (panel["crimes"] - panel["hate_crimes"]).clip(lower=0)
     hate_by_cell = panel.groupby("cell")["hate_crimes"].sum()
     facts = {"n_cells": int(panel["cell"].nunique()), "n_cells_with_hate": int((hate_by_cell > 0).sum()),
@@ -165,7 +166,8 @@ def analyse_city(cm: pd.DataFrame, area_of_cell: pd.Series | None = None, max_la
     rows = _widen(runs) if len(runs) > 1 else runs[0]
     code, evidence = verdict(rows, facts)
     evidence = {**evidence, "n_cells": facts["n_cells"], "cluster": cluster_kind, "max_lag": max_lag,
-                "classifier_adjusted": bool(rates is not None and len(rates)), "spillover": bool(len(pairs))}
+                "classifier_adjusted": bool(rates is not None and len(rates)), "spillover": bool(len(pairs)),
+                "edge_periods_dropped": dropped}
     monthly = panel.groupby("period")[["flagged_posts", "hate_crimes"]].sum()
     rows = rows + prewhitened_xcorr(monthly["flagged_posts"].to_numpy(), monthly["hate_crimes"].to_numpy(),
                                     max_lag) + [rank_within(panel)]

@@ -19,6 +19,7 @@ from geo.risk import RISK_COLUMNS, risk_profile
 from geo.warning import speech_bursts
 from scn import lake
 from scn.analysis.coordination import coordinated_posting
+from scn.enrich.tables import current_areas
 from scn.nlp.evaluation import evaluation_table
 from scn.privacy.pseudonyms import pseudonym_key
 from scn.scratch import sql_string
@@ -73,8 +74,7 @@ def correlation_rows(max_lag: int = 3, cities: list[str] | None = None) -> pd.Da
         if "area_attribute_year" in tables else None
     if cell_month.empty and (area_panel is None or area_panel.empty):
         return empty_table()
-    areas = lake.read_table("areas", where=None if cities is None else "list_contains(?, city_id)",
-                            params=None if cities is None else [cities])
+    areas = current_areas(cities)  # each city's newest boundaries (stg_areas' rule), not every row ever sent
     areas_of_cells = area_cells(areas, h3_resolution()) if len(areas) and len(cell_month) else None
     rates = measured_rates(lake.read_table("classifier_rates") if lake.has_table("classifier_rates") else None)
     return analyse_rows(finest_cells(cell_month), areas_of_cells, max_lag=max_lag,
@@ -143,7 +143,7 @@ def alerts(cities: list[str] | None = None) -> pd.DataFrame:
     counts = pd.DataFrame()
     if "area_week" in warehouse_tables():  # the weekly counts dbt computes (weeks with posts in the area)
         where = city_filter(cities)
-        counts = read_warehouse("select city_id, area_code, period as week, flagged_posts from area_week "
+        counts = read_warehouse("select city_id, area_code, period as week, flagged_posts, posts from area_week "
                                 + (f"{where} and posts > 0" if where else "where posts > 0") + " order by all")
     if len(counts):
         bursts = speech_bursts(counts)

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from scn.demo.geography import CityGeo
-from scn.demo.spec import MONTHS
+from scn.demo.spec import MONTHS, TIMEZONES
 from scn.demo.timefmt import times_in_months
 
 UK_HATE = {"Violence and sexual offences": 0.5, "Public order": 0.35, "Criminal damage and arson": 0.15}
@@ -59,7 +59,8 @@ def simulate_crimes(geo: CityGeo, hateful: np.ndarray, hate_per_month: float, ot
                         rng.choice(list(other_cats), n, p=list(other_cats.values())))
     no_location = uk & (category != "Anti-social behaviour") & (rng.random(n) < NO_LOCATION_SHARE)
     crimes = pd.DataFrame({
-        "month": np.array(MONTHS)[month_idx], "time": times_in_months(np.array(MONTHS)[month_idx], rng),
+        "month": np.array(MONTHS)[month_idx],
+        "time": times_in_months(np.array(MONTHS)[month_idx], rng, TIMEZONES[geo.city_id]),
         "lat": np.where(no_location, np.nan, lat), "lon": np.where(no_location, np.nan, lon),
         "category": category, "is_hate": is_hate, "cell": np.where(no_location, None, geo.cells[cell_idx]),
         "area": geo.area_of(lat, lon), "located": ~no_location,

@@ -86,8 +86,8 @@ def size_spec(size: str) -> Size:
 
 @lru_cache(maxsize=1)
 def _read_registry() -> pd.DataFrame:
-    return pd.read_csv(DATA / "cities.csv", keep_default_na=False,
-                       na_values={"population": [""], "joined_year": [""]})
+    reg = pd.read_csv(DATA / "cities.csv", keep_default_na=False, na_values={"population": [""], "joined_year": [""]})
+    return reg.assign(timezone=reg["city_id"].map(TIMEZONES).fillna(""))  # blank: a city the demo has no zone for
 
 
 @lru_cache(maxsize=1)
@@ -96,7 +96,8 @@ def _read_pool() -> pd.DataFrame:
 
 
 def registry() -> pd.DataFrame:
-    """The SCN member registry shipped in scn/data/cities.csv (columns of the `cities` lake table)."""
+    """The SCN member registry shipped in scn/data/cities.csv (columns of the `cities` lake table), with the
+    demo cities' IANA time zones (``TIMEZONES``) as its optional ``timezone`` column."""
     return _read_registry().copy()
 
 

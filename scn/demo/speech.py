@@ -7,7 +7,7 @@ import pandas as pd
 
 from scn.demo.geography import CityGeo
 from scn.demo.names import handles
-from scn.demo.spec import BURN_IN, LANGS, MONTHS
+from scn.demo.spec import BURN_IN, LANGS, MONTHS, TIMEZONES
 from scn.demo.timefmt import times_in_months
 
 ALL_MONTHS = np.array([BURN_IN, *MONTHS])
@@ -70,7 +70,8 @@ def simulate_posts(geo: CityGeo, city: pd.Series, posts_per_month: float, hate_s
     hateful_accounts = rng.integers(0, max(1, n_auth // 10), n)
     author = np.where((label == "hate") & (rng.random(n) < 0.7), hateful_accounts, author)
     posts = pd.DataFrame({
-        "created_at": times_in_months(ALL_MONTHS[month_idx], rng), "text_idx": sample_texts(pool, lang, label, rng),
+        "created_at": times_in_months(ALL_MONTHS[month_idx], rng, TIMEZONES[geo.city_id]),
+        "text_idx": sample_texts(pool, lang, label, rng),
         "lang": lang, "label": label, "lat": np.where(located, lat, np.nan), "lon": np.where(located, lon, np.nan),
         "place": pd.Series(place).replace("", None), "author": auth_handles[author],
         "platform": rng.choice(PLATFORMS, n, p=PLATFORM_P), "month": ALL_MONTHS[month_idx],
@@ -90,7 +91,7 @@ def campaign(geo: CityGeo, city: pd.Series, k: int, city_index: int, pool: pd.Da
     per = rng.integers(1, 4, len(accounts))
     n = int(per.sum())
     month = MONTHS[int(rng.integers(2, len(MONTHS) - 1))]
-    start = times_in_months(np.array([month]), rng)[0]
+    start = times_in_months(np.array([month]), rng, TIMEZONES[geo.city_id], pd.Timedelta(hours=3))[0]
     long_hate = np.flatnonzero((pool["lang"] == lang) & (pool["label"] == "hate") & (pool["text"].str.len() >= 60))
     text_idx = int(long_hate[rng.integers(0, len(long_hate))])  # a campaign carries a real message
     return pd.DataFrame({

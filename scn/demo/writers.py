@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -34,11 +33,11 @@ def _csv(frame: pd.DataFrame, path: Path, sep: str = ",", float_format: str | No
 
 
 def write_cities(inbox: Path) -> list[Path]:
-    """The shipped member registry, byte for byte."""
-    path = inbox / "cities" / "cities.csv"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(DATA / "cities.csv", path)
-    return [path]
+    """The shipped member registry, values as written there, plus the demo cities' ``timezone`` (others blank:
+    UTC), so their months and weeks are cut in their local calendars."""
+    reg = pd.read_csv(DATA / "cities.csv", dtype=str, keep_default_na=False)
+    return [_csv(reg.assign(timezone=reg["city_id"].map(TIMEZONES).fillna("")), inbox / "cities" / "cities.csv",
+                 float_format=None)]
 
 
 def write_boundaries(geo: CityGeo, inbox: Path) -> list[Path]:

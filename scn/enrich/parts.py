@@ -8,6 +8,7 @@ import hashlib
 from importlib import resources
 from pathlib import Path
 
+import jinja2
 import pandas as pd
 
 from scn import lake
@@ -27,7 +28,56 @@ def _read(sql: str) -> pd.DataFrame:
     return lake.query(sql)
 
 
-ENRICH_VERSION = "3"  # the enrichment's logic: a new value recomputes every city once (3: first-named place wins)
+# the enrichment's logic: a new value recomputes every city once (3: first-named place wins; 4: a city's
+# current areas (its newest boundaries file), the first-listed area wins where areas overlap; 5: months and
+# ISO weeks of the city's local calendar (its registry timezone; none: UTC))
+ENRICH_VERSION = "5"
+TRANSFORMS = Path(__file__).resolve().parents[2] / "transforms"
+# the ingest log's columns the staging models read when the lake has no log (parts written by hand: tests)
+NO_LOG = ("(select null::varchar as sha256, null::varchar as city_id, null::varchar as kind, "
+          "null::bigint as rows_read, null::bigint as quarantined, null::timestamptz as ingested_at, "
+          "null::varchar as filename where false)")
+
+
+def _lake_source(_source: str, table: str) -> str:
+    """dbt's ``source('lake', table)`` over the lake: its parts, with ``filename`` (no log: no rows)."""
+    return lake.scan(table, read_order=True) if table != "ingest_log" or lake.has_table(table) else NO_LOG
+
+
+def _render(template: str) -> str:
+    """dbt SQL (``source`` and the newest-part macros of transforms/macros/newest_part.sql) over the lake."""
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined)
+    env.globals["source"] = _lake_source
+    macros = env.from_string((TRANSFORMS / "macros" / "newest_part.sql").read_text()).module
+    env.globals.update(newest_part_ctes=macros.newest_part_ctes, newest_part_order=macros.newest_part_order)
+    return env.from_string(template).render()
+
+
+def staging_sql(model: str) -> str:
+    """The SQL of a dbt staging model (transforms/models/staging/<model>.sql) over the lake, so Python steps
+    read what the warehouse reads (a city's current areas)."""
+    return _render((TRANSFORMS / "models" / "staging" / f"{model}.sql").read_text())
+
+
+# each city's time zone in its current registry row: the newest part wins, as in stg_cities (which publishes
+# it); parts written before the optional column existed have none
+TIMEZONES = """with {{ newest_part_ctes('cities') }},
+registry as (select * from src union all by name select null::varchar as timezone where false)
+select * from (
+    select cast(city_id as varchar) as city_id, cast(timezone as varchar) as timezone
+    from registry as src left join parts using (part_id)
+    where city_id is not null
+    qualify row_number() over (partition by city_id order by {{ newest_part_order() }}) = 1
+) where timezone is not null"""
+
+
+def city_timezones() -> dict[str, str]:
+    """city_id -> IANA time zone of the city's current registry row, for the cities that have one; a city
+    missing here is on UTC (its months and weeks are cut in UTC)."""
+    if not lake.has_table("cities"):
+        return {}
+    got = _read(_render(TIMEZONES))
+    return dict(zip(got["city_id"].astype(str), got["timezone"].astype(str), strict=True))
 
 
 def _digest(*parts: object) -> str:
@@ -42,7 +92,8 @@ def _by_city(sql: str) -> dict[str, str]:
 
 def input_fingerprints(table: str, res: int | None = None) -> dict[str, str]:
     """city_id -> fingerprint of everything ``table`` (posts_enriched or crimes_enriched) is computed from for
-    that city: its rows (and labels), its areas, its registry row, the H3 resolution and this step's version.
+    that city: its rows (and labels), its areas, its registry row (crimes: its time zone), the H3 resolution
+    and this step's version.
     One grouped scan of the key columns; equal fingerprints mean a city's part need not be recomputed."""
     res = res or h3_resolution()
     source = {"posts_enriched": "posts", "crimes_enriched": "crimes"}[table]
@@ -60,8 +111,12 @@ def input_fingerprints(table: str, res: int | None = None) -> dict[str, str]:
         if lake.has_table("areas") else {}
     registry = _by_city(f"select city_id, sum(hash(c))::varchar from {lake.scan('cities')} c group by 1") \
         if source == "posts" and lake.has_table("cities") else {}
-    return {city: _digest(ENRICH_VERSION, table, res, r, areas.get(city), registry.get(city))
-            for city, r in rows.items()}
+    # a boundaries file sent again whole changes the city's current areas without changing any area row
+    resent = _by_city(f"select city_id, sum(hash(sha256, ingested_at))::varchar from {lake.scan('ingest_log')} "
+                      "where kind = 'boundaries' group by 1") if lake.has_table("ingest_log") else {}
+    zones = city_timezones()  # the calendar the city's months and weeks are cut in (posts and crimes alike)
+    return {city: _digest(ENRICH_VERSION, table, res, r, areas.get(city), resent.get(city),
+                          registry.get(city), zones.get(city, "UTC")) for city, r in rows.items()}
 
 
 def lake_cities() -> list[str]:

@@ -15,19 +15,37 @@ import pyarrow as pa
 from geo.locate import locate_crimes, locate_posts
 from scn import lake
 from scn.enrich.parts import (
+    city_timezones,
     current_labelling_version,
     input_fingerprints,
     label_version_tag,
+    staging_sql,
     stale_label_parts,
 )
 from scn.lake import ensure_table
 from scn.lake.schema import LAKE_SCHEMAS
 from scn.nlp.model import classify
 from scn.review import adapters
-from scn.scratch import scratch
+from scn.scratch import scratch, sql_string
 from scn.settings import h3_resolution
 
 LABEL_BATCH = 200_000
+
+
+def current_areas_sql() -> str:
+    """The SQL of dbt's ``stg_areas`` (transforms/models/staging/stg_areas.sql and its macros) over the lake:
+    the one definition of a city's current areas, shared by enrichment and the warehouse."""
+    return staging_sql("stg_areas")
+
+
+def current_areas(cities: Collection[str] | None = None) -> pd.DataFrame:
+    """Each city's current boundary areas (``stg_areas`` over the lake: the newest boundaries file's set, each
+    area's newest row), listed by city and area_code; ``cities`` limits them (None: every city)."""
+    if not lake.has_table("areas"):
+        return pd.DataFrame(columns=LAKE_SCHEMAS["areas"].names)
+    where = "" if cities is None else " where list_contains(?, city_id)"
+    return lake.query(f"select * from ({current_areas_sql()}) a{where} order by city_id, area_code",
+                      None if cities is None else [sorted(cities)])
 
 
 def classify_new_posts(batch_size: int = LABEL_BATCH, cities: Collection[str] | None = None) -> dict:
@@ -123,14 +141,16 @@ def enrich_posts(res: int | None = None, cities: Collection[str] | None = None) 
     current, todo, unchanged = _plan("posts_enriched", cities, res)
     rows = 0
     if todo:
-        areas, registry = lake.read_table("areas"), lake.read_table("cities")
+        areas, registry, zones = current_areas(todo), lake.read_table("cities"), city_timezones()
         for city in todo:  # one city at a time: peak memory is one city's posts
-            rows += _enrich_posts_of(city, _of_city(areas, city), _of_city(registry, city), res, current[city])
+            rows += _enrich_posts_of(city, _of_city(areas, city), _of_city(registry, city), res,
+                                     current[city], zones.get(city, "UTC"))
     _finish("posts_enriched", current)
     return {"rows": rows, "cities": todo, "unchanged": unchanged}
 
 
-def _enrich_posts_of(city: str, areas: pd.DataFrame, registry: pd.DataFrame, res: int, fingerprint: str) -> int:
+def _enrich_posts_of(city: str, areas: pd.DataFrame, registry: pd.DataFrame, res: int, fingerprint: str,
+                     tz: str = "UTC") -> int:
     posts = lake.read_table("posts", ["post_key", "city_id", "created_at", "lat", "lon", "place", "lang"],
                             where="city_id = ?", params=[city])
     posts = posts.drop_duplicates("post_key")
@@ -145,7 +165,7 @@ def _enrich_posts_of(city: str, areas: pd.DataFrame, registry: pd.DataFrame, res
               "l.label, l.score_hate, coalesce(l.assessed, false) as assessed, coalesce(l.method, 'not_assessed') as method, "
               "l.target, l.model_version, {located}")
     out = _assemble("posts_enriched", posts[["post_key", "city_id", "created_at", "lang"]], located, "post_key",
-                    "created_at", select, f"left join ({labels}) l using (post_key)")
+                    "created_at", select, tz, f"left join ({labels}) l using (post_key)")
     lake.replace_keyed_part("posts_enriched", out, city, fingerprint)
     return out.num_rows
 
@@ -154,13 +174,20 @@ def _enrich_posts_of(city: str, areas: pd.DataFrame, registry: pd.DataFrame, res
 LOCATED = "loc.precision, loc.lat, loc.lon, loc.area_code, loc.cell, loc.resolution"
 
 
+def periods_sql(when: str, tz: str) -> str:
+    """``month`` ('YYYY-MM') and ``week`` ('YYYY-Www', ISO) of the instant ``when`` on the wall clock of
+    the IANA zone ``tz`` (DuckDB ICU): the one place the periods of posts and crimes are cut."""
+    local = f"timezone({sql_string(tz)}, {when}::timestamptz)"
+    return f"strftime({local}, '%Y-%m') as month, strftime({local}, '%G-W%V') as week"
+
+
 def _assemble(table: str, base: pd.DataFrame, located: pd.DataFrame, key: str, when: str, select: str,
-              joins: str = "") -> pa.Table:
+              tz: str = "UTC", joins: str = "") -> pa.Table:
     """One city's enriched part in its lake schema: ``base`` (one row per ``key``) left-joined with ``joins`` and
-    its ``located`` rows, month ('YYYY-MM') and ISO week ('YYYY-Www') of the UTC timestamp ``when``, ordered by
-    ``key``. ``select`` lists the columns, with ``{periods}`` and ``{located}`` where those go."""
-    periods = (f"strftime(timezone('UTC', base.{when}), '%Y-%m') as month, "
-               f"strftime(timezone('UTC', base.{when}), '%G-W%V') as week")
+    its ``located`` rows, month and ISO week of the timestamp ``when`` in the city's zone ``tz``
+    (``periods_sql``), ordered by ``key``. ``select`` lists the columns, with ``{periods}`` and ``{located}``
+    where those go."""
+    periods = periods_sql(f"base.{when}", tz)
     with scratch() as con:
         con.register("base", base)
         con.register("loc", located)
@@ -178,20 +205,21 @@ def enrich_crimes(res: int | None = None, cities: Collection[str] | None = None)
     current, todo, unchanged = _plan("crimes_enriched", cities, res)
     rows = 0
     if todo:
-        areas = lake.read_table("areas")
+        areas, zones = current_areas(todo), city_timezones()
         for city in todo:
-            rows += _enrich_crimes_of(city, _of_city(areas, city), res, current[city])
+            rows += _enrich_crimes_of(city, _of_city(areas, city), res, current[city], zones.get(city, "UTC"))
     _finish("crimes_enriched", current)
     return {"rows": rows, "cities": todo, "unchanged": unchanged}
 
 
-def _enrich_crimes_of(city: str, areas: pd.DataFrame, res: int, fingerprint: str) -> int:
+def _enrich_crimes_of(city: str, areas: pd.DataFrame, res: int, fingerprint: str, tz: str = "UTC") -> int:
     crimes = lake.read_table("crimes", ["crime_key", "city_id", "occurred_at", "category", "is_hate", "lat", "lon",
                                         "lsoa_code"], where="city_id = ?", params=[city])
     crimes = crimes.drop_duplicates("crime_key")
     located = locate_crimes(crimes[["crime_key", "city_id", "lat", "lon", "lsoa_code"]], areas, res)
     out = _assemble("crimes_enriched", crimes[["crime_key", "city_id", "occurred_at", "category", "is_hate"]],
                     located, "crime_key", "occurred_at",
-                    "base.crime_key, base.city_id, base.occurred_at, {periods}, base.category, base.is_hate, {located}")
+                    "base.crime_key, base.city_id, base.occurred_at, {periods}, base.category, base.is_hate, "
+                    "{located}", tz)
     lake.replace_keyed_part("crimes_enriched", out, city, fingerprint)
     return out.num_rows

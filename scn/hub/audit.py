@@ -11,7 +11,6 @@ from __future__ import annotations
 import getpass
 import json
 import sqlite3
-import unicodedata
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from scn import sqlite
+from scn.oneline import printable
 from scn.settings import paths
 
 _SCHEMA = """
@@ -41,29 +41,20 @@ def _connect() -> AbstractContextManager[sqlite3.Connection]:
     return sqlite.session(db_path(), _SCHEMA)
 
 
-def escaped(value: object) -> str:
-    """``value`` as text with every control, format (zero-width, bidirectional) and line-separator character
-    written as an escape (``\\n``, ``\\u202e``): one line, shown as it is."""
-    text = str(value)
-    if all(unicodedata.category(c)[0] not in "CZ" or c == " " for c in text):
-        return text
-    return "".join(c if unicodedata.category(c)[0] not in "CZ" or c == " "
-                   else c.encode("unicode_escape").decode("ascii") for c in text)
-
-
 def cli_actor() -> str:
     """Who changes something from the command line: ``cli:<login name>``."""
     try:
-        return escaped(f"cli:{getpass.getuser()}")
+        return printable(f"cli:{getpass.getuser()}")
     except (KeyError, OSError):  # no login name (a container without a passwd entry)
         return "cli"
 
 
 def record(actor: str, action: str, target: str, city_id: str | None = None, detail: dict | None = None) -> int:
     """Append one change (``action`` a short code such as ``user.add`` or ``profile.edit``); returns its id.
-    Text fields are stored escaped (``escaped``); ``detail`` as JSON (ASCII escapes)."""
+    Text fields are stored escaped (``scn.oneline.printable``); ``detail`` as JSON (ASCII escapes)."""
     at = datetime.now(UTC).isoformat(timespec="seconds")
-    row = (at, escaped(actor), escaped(action), escaped(target), None if city_id is None else escaped(city_id),
+    row = (at, printable(actor), printable(action), printable(target),
+           None if city_id is None else printable(city_id),
            json.dumps(detail or {}, sort_keys=True))
     with _connect() as con:
         cur = con.execute("insert into audit (at, actor, action, target, city_id, detail) values (?, ?, ?, ?, ?, ?)",

@@ -3,10 +3,17 @@
 Invalid geometries are repaired with ``shapely.make_valid`` (polygonal parts kept); what cannot be repaired into
 a polygon, features without geometry, and areas with more vertices than ``SCN_INGEST_MAX_POLYGON_VERTICES`` (checked
 before any repair, so a 10^6-vertex polygon costs no more than reading it) go to quarantine. Centroids are computed
-in an equal-area projection.
+in an equal-area projection. Z values are dropped (h3ronpy cannot index a 3D polygon). A ring written across
+the antimeridian unsplit (179.97 .. -179.97) is split at 180 into a MultiPolygon (else: a band around the
+globe).
 """
 
 from __future__ import annotations
+
+import json
+import mmap
+import re
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -31,6 +38,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "population": ("pop", "population_total", "total_population", "usual_residents"),
 }
 EQUAL_AREA = "EPSG:6933"
+TEXT_FIELDS = ("area_code", "area_name", "area_name_local")
+NUL_ESCAPE = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")  # a JSON \u0000 (not an escaped backslash + u0000)
 POLYGONAL = (shapely.GeometryType.POLYGON, shapely.GeometryType.MULTIPOLYGON)
 SCHEMA = schemas.frame_schema({
     "area_code": schemas.col(schemas.nonblank()),
@@ -56,12 +65,62 @@ def read_layer(src: Source) -> gpd.GeoDataFrame:
         raise IngestError(f"{src.name}: not a readable boundary file ({str(exc).splitlines()[0][:160]})") from exc
     if gdf.empty:
         raise IngestError(f"{src.name}: no features")
-    if gdf.crs is None:
+    if gdf.crs is None or gdf.crs.is_geographic:  # GeoJSON without a "crs" member is read as EPSG:4326
         w, s, e, n = gdf.total_bounds
-        if not (-180 <= w <= e <= 180 and -90 <= s <= n <= 90):
-            raise IngestError(f"{src.name}: no coordinate reference system and the coordinates are not lon/lat")
-        gdf = gdf.set_crs("EPSG:4326")
+        if np.isfinite([w, s, e, n]).all() and not (-180 <= w <= e <= 180 and -90 <= s <= n <= 90):
+            raise IngestError(f"{src.name}: coordinates such as ({w:.6g}, {s:.6g}) lie outside longitude "
+                              "-180..180 / latitude -90..90: they look projected (metres), and no projected "
+                              "coordinate reference system is declared (GeoJSON: add a \"crs\" member naming "
+                              "it, such as EPSG:27700, or send longitude/latitude)")
+        if gdf.crs is None:
+            gdf = gdf.set_crs("EPSG:4326")
     return gdf.to_crs("EPSG:4326")
+
+
+def nul_texts(path: Path, columns: dict[str, str], rows: int) -> pd.DataFrame:
+    """The text properties (canonical name -> the file's name in ``columns``) of a GeoJSON's features holding
+    a NUL (``\\u0000``), in full, one row per feature; the reader cuts such a value at the NUL, silently.
+    Empty unless the file holds that escape (one scan of the bytes; the file is parsed again only then)."""
+    none = pd.DataFrame(index=pd.RangeIndex(rows))
+    if path.suffix.lower() not in (".geojson", ".json") or path.stat().st_size == 0:
+        return none
+    with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        if not NUL_ESCAPE.search(data):
+            return none
+    with open(path, "rb") as fh:
+        features = json.load(fh).get("features") or []
+    props = pd.json_normalize(features, max_level=1)
+    if len(props) != rows:
+        return none
+    full = {c: props[f"properties.{name}"].astype("string") for c, name in columns.items()
+            if f"properties.{name}" in props}
+    found = pd.DataFrame(full, index=pd.RangeIndex(rows))
+    has_nul = found.apply(lambda col: col.str.contains("\x00", regex=False)).fillna(False).astype(bool)
+    return found.where(has_nul)
+
+
+def crossing(geoms: np.ndarray) -> np.ndarray:
+    """True where a ring of the geometry jumps more than 180 degrees of longitude between consecutive
+    vertices: an area across the antimeridian written unsplit (179.97 .. -179.97)."""
+    rings, owner = shapely.get_rings(geoms, return_index=True)
+    xy, ring = shapely.get_coordinates(rings, return_index=True)
+    jump = (np.abs(np.diff(xy[:, 0])) > 180) & (ring[1:] == ring[:-1])
+    out = np.zeros(len(geoms), dtype=bool)
+    out[owner[ring[1:][jump]]] = True
+    return out
+
+
+def unwrap(geoms: np.ndarray) -> np.ndarray:
+    """Longitudes below 0 plus 360: an area across the antimeridian becomes one piece around 180."""
+    return shapely.transform(geoms, lambda xy: np.where(xy[:, :1] < 0, xy + [360.0, 0.0], xy))
+
+
+def split_at_180(geoms: np.ndarray) -> np.ndarray:
+    """Unwrapped (0..360) polygons as (Multi)Polygons within -180..180 (the part east of 180 moved -360)."""
+    east = shapely.intersection(geoms, shapely.box(-180, -90, 180, 90))
+    west = shapely.intersection(geoms, shapely.box(180, -90, 540, 90))
+    west = shapely.transform(west, lambda xy: xy - [360.0, 0.0])
+    return polygonal(shapely.union(east, west))
 
 
 def polygonal(geoms: np.ndarray) -> np.ndarray:
@@ -110,7 +169,7 @@ def parse(src: Source) -> Parsed:
     attrs[ROW] = np.arange(1, len(attrs) + 1)
     raw, origin = readers.canonical_columns(attrs, SYNONYMS, src.path)
     readers.require(src.path, origin, ("area_code",), SYNONYMS)
-    geoms = gdf.geometry.to_numpy()
+    geoms = shapely.force_2d(gdf.geometry.to_numpy())  # Z dropped: h3ronpy panics on a 3D polygon
     del gdf
     present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
     limit = settings().ingest_max_polygon_vertices
@@ -119,7 +178,12 @@ def parse(src: Source) -> Parsed:
     geoms[too_big] = None  # never repaired, projected or written
     repaired = np.full(len(geoms), None, dtype=object)
     fine = present & ~too_big
-    repaired[fine] = polygonal(geoms[fine])
+    across = np.zeros(len(geoms), dtype=bool)
+    across[fine] = crossing(geoms[fine])
+    repaired[fine] = polygonal(np.where(across[fine], unwrap(geoms[fine]), geoms[fine]))
+    unwrapped = repaired.copy()  # for the centroid: the area in one piece around 180
+    if across.any():
+        repaired[across] = split_at_180(repaired[across])
     population, pop_ok = parse_int(raw["population"]) if "population" in raw else (pd.Series(pd.NA, index=raw.index,
                                                                                              dtype="Int64"), True)
     typed = pd.DataFrame({ROW: raw[ROW], "area_code": as_text(raw["area_code"]), "population": population,
@@ -127,6 +191,17 @@ def parse(src: Source) -> Parsed:
                           "geometry__polygon": ~fine | pd.notna(repaired)})
     fails = schemas.failures(typed, SCHEMA, raw)
     fails["field"] = fails["field"].replace(origin)
+    nul = nul_texts(src.archived, {c: origin[c] for c in TEXT_FIELDS if c in origin}, len(raw))
+    if nul.notna().any(axis=None):
+        at, col = np.nonzero(nul.notna().to_numpy())  # (position, field) of each text holding a NUL
+        field = nul.columns.to_numpy()[col]
+        raw = raw.astype({c: "string" for c in nul.columns})
+        for c in nul.columns:  # the full value in the quarantine line, not the cut one (three fields at most)
+            raw.loc[nul[c].notna().to_numpy(), c] = nul[c][nul[c].notna()].to_numpy()
+        fails = pd.concat([fails, pd.DataFrame({
+            ROW: raw[ROW].to_numpy()[at], "field": pd.Series(field).replace(origin).to_numpy(),
+            "reason": "a NUL character (U+0000) in the text: remove it and send the file again"})],
+            ignore_index=True)
     if too_big.any():
         big = pd.DataFrame({ROW: raw[ROW][too_big].to_numpy(), "field": "geometry",
                             "reason": [f"polygon of {n} vertices exceeds the limit of {limit} "
@@ -135,15 +210,21 @@ def parse(src: Source) -> Parsed:
     rejects = rejects_from(raw, fails)
     ok = (~typed[ROW].isin(fails[ROW])).to_numpy()
     geo = gpd.GeoSeries(repaired[ok], crs="EPSG:4326")
-    centroids = geo.to_crs(EQUAL_AREA).centroid.to_crs("EPSG:4326")
-    _check_not_swapped(src, centroids.y.to_numpy(), centroids.x.to_numpy())
+    shifted = across[ok]  # centroid of the unwrapped area moved to 0 (EPSG:6933 wraps at 180), then back
+    basis = np.where(shifted, shapely.transform(unwrapped[ok], lambda xy: xy - [180.0, 0.0]), repaired[ok])
+    centroids = gpd.GeoSeries(basis, crs="EPSG:4326").to_crs(EQUAL_AREA).centroid.to_crs("EPSG:4326")
+    lat, lon = centroids.y.to_numpy(), centroids.x.to_numpy()
+    lon = np.where(shifted, (lon + 360) % 360 - 180, lon)  # back by 180, in -180..180 (180 rather than -180)
+    lon = np.where(shifted & (lon == -180), 180.0, lon)
+    _check_not_swapped(src, lat, lon)
     name = as_text(raw["area_name"]) if "area_name" in raw else typed["area_code"]
     local = as_text(raw["area_name_local"]) if "area_name_local" in raw else pd.Series(pd.NA, index=raw.index)
-    areas = pd.DataFrame({
-        "city_id": src.city_id, "area_code": typed["area_code"][ok].to_numpy(),
+    areas = pd.DataFrame({  # source_row: the pipeline quarantines an area code held twice with other values
+        ROW: typed[ROW][ok].to_numpy(), "city_id": src.city_id,
+        "area_code": typed["area_code"][ok].to_numpy(),
         "area_name": name.fillna(typed["area_code"])[ok].to_numpy(), "area_name_local": local[ok].to_numpy(),
         "population": typed["population"][ok].to_numpy(), "geometry_wkt": shapely.to_wkt(geo.to_numpy(),
                                                                                           rounding_precision=7),
-        "centroid_lat": centroids.y.to_numpy(), "centroid_lon": centroids.x.to_numpy(),
+        "centroid_lat": lat, "centroid_lon": lon,
     })
     return Parsed({"areas": areas}, "areas", rejects)

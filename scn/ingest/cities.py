@@ -1,10 +1,15 @@
 """The member registry (``inbox/cities/*.csv``, columns as the ``cities`` lake table).
 
+``timezone`` (optional) is the city's IANA time zone (``Africa/Nairobi``): the months and ISO weeks of its
+events are its local calendar's (blank: UTC); a name zoneinfo does not know quarantines the row (field named).
 A city whose row changed is written again; staging keeps the row from the newest ingested part (see
 transforms/models/staging/stg_cities.sql). A row identical to one already in the lake is a duplicate.
 """
 
 from __future__ import annotations
+
+import zoneinfo
+from functools import lru_cache
 
 import pandas as pd
 
@@ -18,9 +23,24 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "country_code": ("iso2", "iso_a2", "cc"), "region": ("scn_region",), "continent": (),
     "lat": ("latitude",), "lon": ("longitude", "lng"), "population": ("pop",),
     "steering_committee": ("steering", "sc_member"), "joined_year": ("joined", "year_joined"),
-    "themes": ("theme", "tags"),
+    "themes": ("theme", "tags"), "timezone": ("time_zone", "tz", "iana_timezone"),
 }
 REASONS = {"lat": "not a number", "lon": "not a number", "steering_committee": "not a yes/no flag"}
+NOT_A_ZONE = "not an IANA time zone (e.g. Africa/Nairobi)"
+
+
+@lru_cache(maxsize=1)
+def _zones() -> dict[str, str]:
+    """Lowercased IANA name -> its spelling, for every zone zoneinfo knows (not the host's ``localtime``)."""
+    return {z.lower(): z for z in zoneinfo.available_timezones() - {"localtime", "posixrules", "Factory"}}
+
+
+def time_zones(names: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(IANA names as zoneinfo spells them, False where a given name is not a zone): case and blanks forgiven;
+    a missing name is NA and not a failure (the city is on UTC)."""
+    text = as_text(names).str.strip().replace("", pd.NA)
+    zone = text.str.lower().map(_zones()).astype("string")
+    return zone, ~(text.notna() & zone.isna())
 
 
 def slug(names: pd.Series) -> pd.Series:
@@ -44,20 +64,24 @@ def parse(src: Source) -> Parsed:
     population, pop_ok = parse_int(raw["population"])
     joined, joined_ok = parse_int(raw["joined_year"])
     steering = parse_bool(raw["steering_committee"])
+    zone, zone_ok = time_zones(raw["timezone"])
     typed = pd.DataFrame({
         ROW: raw[ROW], "city_id": city_id, "name": name, "country": as_text(raw["country"]),
         "country_code": as_text(raw["country_code"]).str.upper(), "region": as_text(raw["region"]),
         "continent": as_text(raw["continent"]), "lat": parse_float(raw["lat"]), "lon": parse_float(raw["lon"]),
         "population": population, "population__parsed": pop_ok, "joined_year": joined,
-        "joined_year__parsed": joined_ok, "themes": as_text(raw["themes"]),
+        "joined_year__parsed": joined_ok, "themes": as_text(raw["themes"]), "timezone": zone,
         "steering_committee": steering.where(steering.notna() | as_text(raw["steering_committee"]).notna(), False),
     })
     fails = schemas.failures(typed, schemas.CITIES, raw, REASONS)
+    bad_zone = pd.DataFrame({ROW: typed.loc[~zone_ok, ROW], "field": "timezone", "reason": NOT_A_ZONE})
+    fails = pd.concat([fails, bad_zone], ignore_index=True) if len(bad_zone) else fails
     fails["field"] = fails["field"].replace(origin)
     rejects = pd.concat([rejects_from(raw, fails), bad_line_rejects(table.bad_rows, keep_raw=True)],
                         ignore_index=True)
     ok = ~typed[ROW].isin(fails[ROW])
-    out = typed[ok].drop(columns=[ROW, "population__parsed", "joined_year__parsed"])
+    out = typed[ok].drop(columns=["population__parsed", "joined_year__parsed"])  # source_row: the pipeline's
+    # conflict check names the row a repeated city clashes with (as_table drops it before the lake)
     out = out.assign(joined_year=out["joined_year"].astype("Int32"), steering_committee=out["steering_committee"]
                      .astype(bool))
     return Parsed({"cities": out}, "cities", rejects)

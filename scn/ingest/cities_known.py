@@ -40,7 +40,8 @@ def _known_cities(stamp: tuple) -> pd.DataFrame:
 
 
 def city_box(city_id: str) -> tuple[float, float, float, float] | None:
-    """(south, west, north, east): the city's area centroids plus a margin, else its point plus a margin."""
+    """(south, west, north, east): the city's area centroids plus a margin, else its point plus a margin. A box
+    across the antimeridian has west > east (Fiji: 177.5 .. -179.5)."""
     return _city_box(city_id, lake.parts_stamp("areas"), lake.parts_stamp("cities"))
 
 
@@ -52,9 +53,12 @@ def _city_box(city_id: str, areas: tuple, cities: tuple) -> tuple[float, float, 
         a = lake.read_table("areas", columns=["centroid_lat", "centroid_lon"],
                             where="city_id = ?", params=[city_id])
         if len(a):
-            m = AREA_MARGIN_DEG
-            return (float(a["centroid_lat"].min()) - m, float(a["centroid_lon"].min()) - m,
-                    float(a["centroid_lat"].max()) + m, float(a["centroid_lon"].max()) + m)
+            m, lon = AREA_MARGIN_DEG, a["centroid_lon"].astype(float)
+            west, east = float(lon.min()) - m, float(lon.max()) + m
+            if east - west > 180:  # a city across the antimeridian: its box wraps (west > east)
+                east360 = lon.where(lon >= 0, lon + 360)
+                west, east = float(east360.min()) - m, float(east360.max()) + m - 360
+            return (float(a["centroid_lat"].min()) - m, west, float(a["centroid_lat"].max()) + m, east)
     c = known_cities()
     row = c[c["city_id"] == city_id]
     if row.empty or row[["lat", "lon"]].isna().any(axis=None):

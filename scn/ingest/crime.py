@@ -6,7 +6,9 @@ from, if any (docs/your-data.md).
 
 Rows without a location are kept (city precision); rows without an id get the key
 ``source:sha1(normalised row, occurrence)`` so that two identical id-less rows in one file stay two crimes while the
-same rows in an overlapping download are recognised as duplicates.
+same rows in an overlapping download are recognised as duplicates. The row's time is hashed as the instant it
+names (UTC), not as written: ``01:30+03:00`` and ``22:30Z`` the day before are one crime. A row whose key of
+the old rule (the time's text) is already in the lake keeps that key, so files ingested before still match.
 
 Keys never collide across cities: police.uk ids are national (``police.uk:<id>``); a generic file's source is the
 city id (``london:<id>``), and a source the file names itself is scoped by the city (``london/met%20police:<id>``).
@@ -22,8 +24,16 @@ from scn import lake
 from scn.ingest import readers, schemas
 from scn.ingest.cities_known import city_box
 from scn.ingest.model import Parsed, Source, bad_line_rejects, read_table, rejects_from
-from scn.ingest.parse import as_text, coordinate_checks, parse_bool, parse_month, parse_time
+from scn.ingest.parse import (
+    as_text,
+    coordinate_checks,
+    date_order_warnings,
+    parse_bool,
+    parse_local_time,
+    parse_month,
+)
 from scn.ingest.readers import ROW
+from scn.lake.key_index import in_lake
 from scn.scratch import scratch
 
 POLICE_UK: dict[str, tuple[str, ...]] = {
@@ -67,17 +77,34 @@ def key_scope(source: pd.Series, city_id: str | None, police: bool, crime_id: pd
     return source.where(source.eq(city_id), f"{city_id}/" + source.map(names))
 
 
-def _keys(source: pd.Series, crime_id: pd.Series, raw: pd.DataFrame) -> pd.Series:
-    """``scope:crime_id``, or ``scope:sha1(normalised row #n)`` where the id is missing (DuckDB hashes)."""
+def _digests(raw: pd.DataFrame, when: pd.Series) -> pd.Series:
+    """sha1 of each row's ``HASHED`` fields (lowercased; the time as ``when``) and its occurrence ``#n`` among
+    equal rows of the file (DuckDB hashes)."""
     norm = pd.Series("", index=raw.index, dtype="string")
     for c in HASHED:
-        if c in raw:
-            norm = norm + "\x1f" + as_text(raw[c]).str.lower().fillna("")
+        if c == "occurred_at" or c in raw:
+            norm = norm + "\x1f" + (when if c == "occurred_at" else as_text(raw[c]).str.lower()).fillna("")
     norm = norm + "#" + norm.groupby(norm).cumcount().astype("string")
     with scratch() as con:
         con.register("rows", pd.DataFrame({"n": norm.astype(str)}))
         digest = con.execute("select sha1(n) as h from rows").df()["h"].to_numpy()
-    return source + ":" + crime_id.fillna(pd.Series(digest, index=raw.index, dtype="string"))
+    return pd.Series(digest, index=raw.index, dtype="string")
+
+
+def _keys(source: pd.Series, crime_id: pd.Series, raw: pd.DataFrame, occurred_at: pd.Series, police: bool
+          ) -> pd.Series:
+    """``scope:crime_id``, or ``scope:sha1(normalised row #n)`` where the id is missing, the time hashed as
+    the parsed UTC instant (police.uk: its month ``YYYY-MM``, as written). Keys of the old rule (the time's
+    text, lowercased) already in the lake are kept: a re-sent file ingested before this rule still matches."""
+    written = as_text(raw["occurred_at"]).str.lower()
+    instant = occurred_at.dt.strftime("%Y-%m" if police else "%Y-%m-%dT%H:%M:%S.%fZ").astype("string")
+    keys = source + ":" + crime_id.fillna(_digests(raw, instant.fillna(written)))
+    ask = crime_id.isna() & instant.ne(written).fillna(False).astype(bool)
+    if ask.any() and lake.has_table("crimes"):
+        old = (source + ":" + _digests(raw, written))[ask]
+        known = pd.Series(in_lake("crimes", ["crime_key"], pd.DataFrame({"crime_key": old})), index=old.index)
+        keys = keys.mask(known.reindex(keys.index, fill_value=False), old.reindex(keys.index))
+    return keys
 
 
 def parse(src: Source) -> Parsed:
@@ -93,7 +120,12 @@ def parse(src: Source) -> Parsed:
             raw[c] = pd.Series(pd.NA, index=raw.index, dtype="string")
     raw["occurred_at"] = raw["month"] if police else raw["time"]
     origin["occurred_at"] = origin["month" if police else "time"]
-    typed = pd.DataFrame({ROW: raw[ROW], "occurred_at": (parse_month if police else parse_time)(raw["occurred_at"]),
+    # a time without an offset is the city's local time (police records; scn.enrich.parts.city_timezones)
+    from scn.enrich.parts import city_timezones
+
+    zone = city_timezones().get(src.city_id or "", "UTC")
+    when = parse_month(raw["occurred_at"]) if police else parse_local_time(raw["occurred_at"], zone)
+    typed = pd.DataFrame({ROW: raw[ROW], "occurred_at": when,
                           "category": as_text(raw["category"])})
     typed = coordinate_checks(typed, raw, city_box(src.city_id))
     flag = parse_bool(raw["hate_flag"])
@@ -115,7 +147,8 @@ def parse(src: Source) -> Parsed:
     crime_id = as_text(raw["crime_id"])
     t = typed[ok]
     crimes = pd.DataFrame({
-        "crime_key": _keys(key_scope(source, src.city_id, police, crime_id), crime_id, raw)[ok], "source": source[ok], "crime_id": crime_id[ok],
+        "crime_key": _keys(key_scope(source, src.city_id, police, crime_id), crime_id, raw,
+                           typed["occurred_at"], police)[ok], "source": source[ok], "crime_id": crime_id[ok],
         "city_id": src.city_id, "occurred_at": t["occurred_at"], "category": t["category"],
         "is_hate": pd.Series(pd.NA, index=t.index, dtype="boolean") if unknown else t["is_hate"].astype(bool),
         "lat": t["lat"], "lon": t["lon"],
@@ -123,6 +156,8 @@ def parse(src: Source) -> Parsed:
     })
     warnings = [{"code": "no_hate_flag", "city_id": src.city_id, "hate_source": hate_source(src.city_id)}] \
         if unknown else []
+    if not police:
+        warnings += date_order_warnings({origin["time"]: raw["time"]})
     return Parsed({"crimes": crimes}, "crimes", rejects, warnings)
 
 

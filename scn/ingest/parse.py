@@ -39,29 +39,47 @@ def _numeric_dates(s: pd.Series) -> pd.Series:
     a, b = m[0].astype("int64"), m[1].astype("int64")
     month_first = bool((b > 12).any() and not (a > 12).any())
     day, month = (b, a) if month_first else (a, b)
-    century = np.where(m[2].astype("int64") <= pd.Timestamp.now().year % 100 + 1, "20", "19")  # 25 -> 2025, 99 -> 1999
+    # a two-digit year: the most recent such year not in the future (in 2026: 26 -> 2026, 27 -> 1927)
+    century = np.where(m[2].astype("int64") <= pd.Timestamp.now().year % 100, "20", "19")
     year = m[2].where(m[2].str.len() == 4, century + m[2])
     rest = (" " + m[3]).fillna("")
     out[rows] = (year + "-" + month.astype(str).str.zfill(2) + "-" + day.astype(str).str.zfill(2) + rest)
     return out
 
 
+def assumed_order(s: pd.Series) -> str | None:
+    """``day/month/year`` when ``_numeric_dates`` took the column's numeric dates day first with nothing in
+    them to tell (every first and second number at most 12, not all equal: ``03/04/2025`` may be 3 April or 4
+    March), else None. A week of US month-first dates read so spreads over seven months, silently."""
+    m = as_text(s).str.extract(f"^{NUMERIC_DATE}$")[[0, 1]].dropna().astype("int64")
+    if m.empty or (m > 12).any().any() or (m[0] == m[1]).all():
+        return None
+    return "day/month/year"
+
+
+def date_order_warnings(columns: dict[str, pd.Series]) -> list[dict[str, str]]:
+    """The ``ambiguous_date_order`` warning for each column (file column name -> its raw values) whose numeric
+    dates were all ambiguous: the order assumed is named, so a month-first file is noticed."""
+    return [{"code": "ambiguous_date_order", "field": name, "assumed": order}
+            for name, s in columns.items() if (order := assumed_order(s)) is not None]
+
+
 def parse_time(s: pd.Series) -> pd.Series:
     """UTC timestamps[us]: ISO 8601 (offsets converted, naive taken as UTC), epoch s/ms, numeric day/month/year
     dates in one order per column (``_numeric_dates``), then other formats. A value that names no day (a bare
-    year, a year and month, a time alone) is not a timestamp (NaT). The checks beyond ISO run on the values ISO
-    did not read (and the few short ones it did), so a column of ISO times costs what it did."""
+    year, a year and month, a time alone, a word: ``now``) is not a timestamp (NaT). The checks beyond ISO run
+    on the values ISO did not read (and the few short ones it did): a column of ISO times costs as before."""
     index = s.index
     s = as_text(s).reset_index(drop=True)  # positions: the caller's index may repeat
     utc = "datetime64[us, UTC]"
     out = pd.to_datetime(s, format="ISO8601", utc=True, errors="coerce").astype(utc)
     short = (out.notna() & (s.str.len() <= 7)).fillna(False).astype(bool)  # "2025", "2025-03": ISO names no day
-    if short.any():
-        out = out.mask(short & s.str.fullmatch(NO_DAY).fillna(False).astype(bool))
+    if short.any():  # nor does a word: pandas reads "now" and "today" as the clock (no digit, no date)
+        out = out.mask(short & (s.str.fullmatch(NO_DAY) | ~s.str.contains(r"\d")).fillna(False).astype(bool))
     todo = out.isna() & s.notna()
     if todo.any():
         t = s[todo]
-        t = t.mask(t.str.fullmatch(NO_DAY, case=False).fillna(False).astype(bool))
+        t = t.mask((t.str.fullmatch(NO_DAY, case=False) | ~t.str.contains(r"\d")).fillna(False).astype(bool))
         numeric = _numeric_dates(t)
         digits = t.str.fullmatch(r"\d{9,13}(?:\.\d+)?").fillna(False).astype(bool)
         rest = t.notna() & ~digits & numeric.isna()
@@ -87,23 +105,44 @@ def parse_time(s: pd.Series) -> pd.Series:
     return out.set_axis(index)
 
 
+# an explicit zone ending a value: Z or an offset right after a time, or a word (UTC, GMT, EST; not AM/PM)
+ZONED = r"(?::\d{2}(?:\.\d+)?\s*(?:Z|[+\-]\d{2}(?::?\d{2})?)|\s(?![AaPp]\.?[Mm]\.?$)[A-Za-z]{2,5})\s*$"
+EPOCH = r"\d{9,13}(?:\.\d+)?"
+
+
+def parse_local_time(s: pd.Series, tz: str | None) -> pd.Series:
+    """``parse_time``, a value written without an offset or zone (and not an epoch number) taken as the wall
+    clock of the IANA zone ``tz`` (a city's police records: local time); None or UTC: as ``parse_time``. A wall
+    time that occurs twice (autumn DST) is the standard-time one; one that never occurs is shifted forward."""
+    out = parse_time(s)
+    if not tz or tz == "UTC":
+        return out
+    text = as_text(s).str.strip()
+    naive = (out.notna() & ~text.str.contains(ZONED) & ~text.str.fullmatch(EPOCH)).fillna(False).astype(bool)
+    if naive.any():
+        wall = out[naive].dt.tz_localize(None)
+        local = wall.dt.tz_localize(tz, ambiguous=np.zeros(len(wall), bool), nonexistent="shift_forward")
+        out = out.mask(naive, local.dt.tz_convert("UTC").astype(out.dtype).reindex(out.index))
+    return out
+
+
 def parse_month(s: pd.Series) -> pd.Series:
     """``YYYY-MM`` -> first day of the month, UTC."""
     return pd.to_datetime(as_text(s), format="%Y-%m", utc=True, errors="coerce").dt.as_unit("us")
 
 
+# a time of day and its offset or zone at the end of a value: dropped from a calendar date, never converted
+LOCAL_TIME = (r"(\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp]\.?[Mm]\.?)?)"
+              r"\s*(?:Z|[+\-]\d{2}(?::?\d{2})?|UTC|GMT)$")
+
+
 def parse_date(s: pd.Series) -> pd.Series:
-    """Calendar dates (ISO first, then other formats, day-first when ambiguous)."""
-    s = as_text(s)
-    out = pd.to_datetime(s, format="ISO8601", errors="coerce")
-    todo = out.isna() & s.notna()
-    if todo.any():
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            out[todo] = pd.to_datetime(s[todo], format="mixed", dayfirst=True, errors="coerce")
-    if getattr(out.dt, "tz", None) is not None:
-        out = out.dt.tz_convert(None)
-    return out.dt.normalize()
+    """Calendar dates (naive, midnight) by ``parse_time``'s rules (no words, no value naming no day, one
+    day/month order per column, two-digit years not in the future), taking the date as written where it was
+    written: ``2025-12-31T20:00-05:00`` is 31 December (its offset is dropped, not converted to 1 January
+    UTC), and a column mixing offsets and plain dates no longer fails whole (a bad value is NaT)."""
+    local = as_text(s).str.replace(LOCAL_TIME, r"\1", regex=True)
+    return parse_time(local).dt.tz_convert(None).dt.normalize()
 
 
 def parse_float(s: pd.Series) -> pd.Series:
@@ -115,10 +154,27 @@ def parse_float(s: pd.Series) -> pd.Series:
     return f.where(np.isfinite(f))
 
 
+GROUP_SEPARATORS = ",. '\u00a0\u202f"  # thousands separators of whole numbers: 1,234  1.234  1 234  1'234
+
+
+def ungrouped(s: pd.Series, separators: str = GROUP_SEPARATORS, fraction: bool = False) -> pd.Series:
+    """Text of numbers written in groups of three digits (``12,000``, ``1.234.567``, ``12 500``, ``1'234``:
+    one separator from ``separators`` throughout) without the separators; any other value as it is.
+    ``fraction``: a ``.`` and digits may follow the groups (``1,234.5``; give separators without ``.``). The
+    one thousands rule of whole-number fields (``parse_int``) and published tables (``published.numbers``)."""
+    s = as_text(s)
+    sep = "[" + "".join("\\" + c if c in "\\]^-" else c for c in separators) + "]"
+    tail = r"(?:\.\d+)?" if fraction else ""
+    grouped = s.str.fullmatch(rf"[-+]?\d{{1,3}}(?P<sep>{sep})\d{{3}}(?:(?P=sep)\d{{3}})*{tail}")
+    grouped = grouped.fillna(False).astype(bool)
+    return s.where(~grouped, s.str.replace(f"(?<=\\d){sep}(?=\\d{{3}})", "", regex=True))
+
+
 def parse_int(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Whole numbers as Int64, and a mask that is False where a present value was not a whole number (or one
-    beyond ``MAX_WHOLE``, which no count, year or population reaches and int64 may not hold)."""
-    f = parse_float(s)
+    beyond ``MAX_WHOLE``, which no count, year or population reaches and int64 may not hold). Digits in
+    groups of three are one number (``ungrouped``: ``12,000`` is 12000, never the decimal comma 12.0)."""
+    f = parse_float(ungrouped(s))
     whole = f.isna() | ((np.floor(f) == f) & (f.abs() <= MAX_WHOLE))
     ok = (f.notna() | as_text(s).isna()) & whole
     return f.where(whole).round().astype("Int64"), ok
@@ -145,7 +201,10 @@ def coordinate_checks(frame: pd.DataFrame, raw: pd.DataFrame, box: tuple[float, 
         frame["lat__swapped"] = True
         return frame
     s, w, n, e = box
-    inside = lat.between(s, n) & lon.between(w, e)
-    swapped_inside = lon.between(s, n) & lat.between(w, e)
+
+    def within(x: pd.Series) -> pd.Series:  # west > east: the box wraps across the antimeridian
+        return x.between(w, e) if w <= e else (x >= w) | (x <= e)
+    inside = lat.between(s, n) & within(lon)
+    swapped_inside = lon.between(s, n) & within(lat)
     frame["lat__swapped"] = ~(swapped_inside & ~inside)
     return frame

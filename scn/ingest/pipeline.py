@@ -48,7 +48,6 @@ log = logging.getLogger(__name__)
 
 
 NAME_MAX = 255  # bytes of one file name on Linux file systems
-SETTLE_SECONDS = 2.0  # an inbox file changed less than this long ago is waited for: still being written?
 # errno values that say the machine or the platform's own state failed (a full or read-only disk, no memory, no
 # permission on our own folders, an I/O error), never the bytes of the file being ingested
 MACHINE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO, errno.EACCES, errno.EPERM,
@@ -127,19 +126,12 @@ def is_platform_fault(exc: BaseException) -> bool:
 @contextmanager
 def _platform(where: Path) -> Iterator[None]:
     """Anything raised inside but IngestError and PseudonymKeyError is a fault of the platform at ``where`` (a
-    lake table's folder, a part, the archive): raised as PlatformFault naming it. A write that failed leaves no
-    temp file of this process behind in ``where`` (its folder): ``lake.write_part`` does not remove its own."""
-    folder = where if where.suffix != ".parquet" else where.parent
-    mine = f".tmp-{os.getpid()}-*.parquet"
-    before = set(folder.glob(mine)) if folder.is_dir() else set()
+    lake table's folder, a part, the archive): raised as PlatformFault naming it."""
     try:
         yield
     except (IngestError, PseudonymKeyError, PlatformFault):
         raise
     except Exception as exc:
-        if folder.is_dir():
-            for tmp in set(folder.glob(mine)) - before:
-                tmp.unlink(missing_ok=True)
         raise PlatformFault(where, exc) from exc
 
 
@@ -281,7 +273,7 @@ def _conflicts(table: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFr
     if not clash.any():
         return frame, pd.DataFrame()
     named = ", ".join(k.replace("_", " ") for k in keys if k != "city_id")
-    if table in UPSERT:  # one number per key (a count, a value): which one is meant is unknown, so none is stored
+    if table in ("area_attributes", "crime_counts"):  # one number per key: which one is meant is unknown, none stored
         key_ids = sub.groupby(keys, sort=False, dropna=False).ngroup()
         clash = key_ids.isin(key_ids[clash])
         differs = differs | differs.groupby(key_ids).transform("any")
@@ -577,7 +569,10 @@ def _load(src: Source, parsed: Parsed, undo: _Undo) -> IngestResult:
         new, n_dup, asked = _split(table, frame)
         if table == parsed.count_table:
             warnings += _changed_duplicates(table, asked, new.index, src.city_id)
-        part = write_rows(table, new, src.sha256, undo)
+        # a boundaries file is its city's whole set of areas (stg_areas retires the areas it no longer holds): its
+        # part holds every area of the file, unchanged ones too (the counts still say what was new)
+        whole = asked[~asked.duplicated(KEYS[table])] if table == "areas" else new
+        part = write_rows(table, whole, src.sha256, undo)
         if part is not None and table not in UPSERT:  # the key index learns the part's keys from the ask
             with _platform(part):
                 lake_keys.written(table, KEYS[table], asked, new.index.to_numpy(), part)
@@ -678,14 +673,15 @@ def _pause(seconds: float) -> None:
 
 
 def settled(files: list[Path]) -> tuple[list[Path], list[Path]]:
-    """(files quiet for ``SETTLE_SECONDS``, files still being written). A file whose last change (modification or
-    status change time; a time in the future, a clock skew, is not believed) is more recent than that is waited
-    for, once for all of them (at most ``SETTLE_SECONDS``), then looked at again: unchanged, it is taken; changed,
+    """(files quiet for the settle time ``settings().ingest_settle_seconds``, files still being written). A file
+    whose last change (modification or status change time; a time in the future, a clock skew, is not believed) is
+    more recent than that is waited for, once for all of them (at most the settle time), then looked at again:
+    unchanged, it is taken; changed,
     it is still being written (an upload in progress) and left for the next walk. The copy is checked again while
     it is archived (``archive``)."""
     now = time.time_ns()
     stamps = {p: _stamp(p) for p in files}
-    settle = int(SETTLE_SECONDS * 1e9)
+    settle = int(settings().ingest_settle_seconds * 1e9)
     latest = {p: max((t for t in s[1:3] if t <= now), default=0) for p, s in stamps.items() if s is not None}
     fresh = [p for p, t in latest.items() if now - t < settle]
     if not fresh:
@@ -700,13 +696,13 @@ def ingest_inbox(kind: str, cities: Collection[str] | None = None) -> list[Inges
 
     ``cities`` limits the run to ``inbox/<kind>/<city_id>/`` folders of those cities (one city partition, or a
     range); files directly under ``inbox/<kind>/`` (network-wide, such as a survey codebook) and files in folders
-    that cannot be city ids are always taken. A file is taken once it has been quiet for ``SETTLE_SECONDS``
-    (``settled``): one still being written is left for the next walk. One entry that cannot be used (unreadable,
-    a link, a name that is not UTF-8, a parser crash) is recorded (quarantine row 0, ingest-log row) and never
-    stops the others. An unusable pseudonym key stops the walk (PseudonymKeyError): it is not a file's fault. A
-    fault of the machine or the platform (``is_platform_fault``: a full disk, a damaged lake part) is not the
-    file's either: nothing is recorded against the file, which stays pending, the walk goes on with the others,
-    and ends raising InboxFaults (one line per fault naming the path that failed).
+    that cannot be city ids are always taken. A file is taken once it has been quiet for the settle time
+    (``ingest_settle_seconds``, ``settled``): one still being written is left for the next walk. One entry that
+    cannot be used (unreadable, a link, a name that is not UTF-8, a parser crash) is recorded (quarantine row 0,
+    ingest-log row) and never stops the others. An unusable pseudonym key stops the walk (PseudonymKeyError): it
+    is not a file's fault. A fault of the machine or the platform (``is_platform_fault``: a full disk, a damaged
+    lake part) is not the file's either: nothing is recorded against the file, which stays pending, the walk goes
+    on with the others, and ends raising InboxFaults (one line per fault naming the path that failed).
     """
     files, refused = inbox_entries(kind)
     if cities is not None:
@@ -748,7 +744,7 @@ def ingest_inbox(kind: str, cities: Collection[str] | None = None) -> list[Inges
     busy = set(settled([p for p, _, _ in new])[1])  # only new files are waited for
     for p in sorted(busy):
         log.info("%s: still being written (changed in the last %s s): left for the next walk", printable(p),
-                 SETTLE_SECONDS)
+                 settings().ingest_settle_seconds)
     pending: list[tuple[Path, str]] = []
     for p, sha, key_city in new:
         if p not in busy and (sha, key_city) not in done:

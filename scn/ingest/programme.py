@@ -14,7 +14,7 @@ from scn.ingest import readers, schemas
 from scn.ingest.cities import slug
 from scn.ingest.cities_known import known_cities
 from scn.ingest.model import Parsed, Source, bad_line_rejects, read_table, rejects_from
-from scn.ingest.parse import as_text, parse_date, parse_float, parse_int
+from scn.ingest.parse import as_text, date_order_warnings, parse_date, parse_float, parse_int
 from scn.ingest.readers import ROW
 from scn.ingest.result import IngestError
 from scn.privacy.pseudonyms import pseudonymise
@@ -169,13 +169,14 @@ def parse(src: Source) -> Parsed:
     rejects = pd.concat([rejects_from(raw, fails, PRIVATE), bad_line_rejects(table.bad_rows, keep_raw=False)],
                         ignore_index=True)
     t = typed[~typed[ROW].isin(fails[ROW])]
+    warnings = date_order_warnings({origin.get(c, c): raw[c] for c in ("start_date", "end_date") if c in raw.columns})
     if kind == "activities":
-        return Parsed({"programme_activities": _activities_out(t)}, "programme_activities", rejects)
+        return Parsed({"programme_activities": _activities_out(t)}, "programme_activities", rejects, warnings)
     if kind == "participants":
-        return Parsed({"programme_participants": _people_out(t)}, "programme_participants", rejects)
+        return Parsed({"programme_participants": _people_out(t)}, "programme_participants", rejects, warnings)
     if kind == "grants":
         out = t.drop(columns=[ROW, "city_id__known"]).assign(year=t["year"].astype("Int32"))
-        return Parsed({"programme_grants": out}, "programme_grants", rejects)
+        return Parsed({"programme_grants": out}, "programme_grants", rejects, warnings)
     activities = _activities_out(t).drop_duplicates("activity_id")
     return Parsed({"programme_participants": _people_out(t), "programme_activities": activities},
-                  "programme_participants", rejects)
+                  "programme_participants", rejects, warnings)

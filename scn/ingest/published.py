@@ -21,7 +21,7 @@ import pandas as pd
 from scn.ingest import area_codes, readers
 from scn.ingest.area_codes import Boundaries
 from scn.ingest.model import Source
-from scn.ingest.parse import as_text
+from scn.ingest.parse import as_text, ungrouped
 from scn.ingest.readers import ROW, fail, normalise_name
 from scn.ingest.result import IngestError
 
@@ -29,7 +29,6 @@ SCAN_LINES = 500  # lines searched for the header and the first data line
 SUPPRESSED = re.compile(r"^(?:\.{1,3}|[-\u2013\u2014~*:]+|\[?[a-z]\]?|\[low\]|n/?a|#n/a|nan|null|none|suppressed|"
                         r"redacted|<\s*\d+)$", re.IGNORECASE)
 SUPPRESSED_REASON = "suppressed or missing in source"
-THOUSANDS = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 MID_YEAR = re.compile(r"mid[\s-]*((?:19|20)\d{2})(?!\d)", re.IGNORECASE)
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:\s*[/-]\s*(\d{2}|\d{4}))?(?!\d)")
 
@@ -207,8 +206,7 @@ def numbers(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     idx, uniq = pd.factorize(s.astype(object), use_na_sentinel=True)
     text = as_text(pd.Series(uniq, dtype="string"))
     text = text.str.replace(r"(?<=\d)[\s\u00a0\u202f](?=\d)", "", regex=True).str.rstrip("%").str.strip()
-    thousands = text.str.fullmatch(THOUSANDS.pattern).fillna(False).astype(bool)
-    text = text.where(~thousands, text.str.replace(",", "", regex=False))
+    text = ungrouped(text, ",'", fraction=True)  # the one thousands rule (no '.': 1.234 is a decimal here)
     decimal_comma = text.str.fullmatch(r"[-+]?\d+,\d+").fillna(False).astype(bool)  # 12,5 (1,234 is thousands)
     text = text.where(~decimal_comma, text.str.replace(",", ".", regex=False))
     missing = (text.isna() | text.str.fullmatch(SUPPRESSED.pattern, case=False)).fillna(True).astype(bool)

@@ -3,23 +3,12 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
-# C0/C1 controls and the line/paragraph separators: a name or message holding one would not stay on one line
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+from scn.oneline import printable
 
-
-def printable(text: object) -> str:
-    """``text`` as valid, one-line UTF-8: bytes a file name could not decode (surrogate escapes) and control
-    characters become backslash escapes (``bad\\xffname.csv``). Idempotent on ordinary text."""
-    s = str(text)
-    try:
-        s = s.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    except UnicodeEncodeError:  # a lone surrogate that is not an escaped byte (from a JSON \\ud800 escape)
-        s = s.encode("utf-8", "backslashreplace").decode("utf-8")
-    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), s)
+__all__ = ["IngestError", "IngestResult", "first_line", "printable"]
 
 
 def first_line(exc: BaseException, limit: int = 200) -> str:

@@ -18,10 +18,21 @@ LON = pa.Check.in_range(-180, 180, error="longitude outside -180..180")
 EARLIEST = pd.Timestamp("1990-01-01", tz="UTC")
 
 
-def plausible_time() -> pa.Check:
-    """Between 1990 and tomorrow (UTC)."""
-    latest = pd.Timestamp.now(tz="UTC") + pd.Timedelta(days=1)
-    return pa.Check(lambda s: (s >= EARLIEST) & (s <= latest), error="date outside 1990..today")
+PLANNED_YEARS = 2  # programme dates may lie this far ahead: activities and summits are recorded when planned
+
+
+def plausible_time(planned: bool = False) -> pa.Check:
+    """Between 1990 and tomorrow (UTC), the one rule of every date/time field (posts, crimes, surveys,
+    programmes); ``planned`` (programme dates): up to ``PLANNED_YEARS`` ahead. Naive (calendar) dates too."""
+    ahead = pd.DateOffset(years=PLANNED_YEARS) if planned else pd.Timedelta(days=1)
+    error = f"date outside 1990..today + {PLANNED_YEARS} years" if planned else "date outside 1990..today"
+
+    def ok(s: pd.Series) -> pd.Series:
+        latest = pd.Timestamp.now(tz="UTC") + ahead  # now at validation: a long-running process is not frozen
+        naive = getattr(s.dt, "tz", None) is None
+        return (s >= (EARLIEST.tz_localize(None) if naive else EARLIEST)) & \
+            (s <= (latest.tz_localize(None) if naive else latest))
+    return pa.Check(ok, error=error)
 
 
 def flag(error: str) -> pa.Check:
@@ -108,8 +119,8 @@ GENDERS = vocabularies.genders()
 ACTIVITIES = frame_schema({
     "activity_id": col(nonblank()),
     "programme_line": col(one_of(PROGRAMME_LINES, "programme_line")),
-    "start_date": col(),
-    "end_date": col(nullable=True),
+    "start_date": col(plausible_time(planned=True)),
+    "end_date": col(plausible_time(planned=True), nullable=True),
     "end_date__order": col(flag("end_date before start_date")),
     "city_id__known": col(flag("not a member city_id")),
 })

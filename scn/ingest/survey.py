@@ -30,7 +30,7 @@ import pandas as pd
 from scn import lake
 from scn.ingest import readers, schemas
 from scn.ingest.model import Parsed, Source, bad_line_rejects, read_table, rejects_from
-from scn.ingest.parse import as_text, parse_bool, parse_float, parse_time
+from scn.ingest.parse import as_text, date_order_warnings, parse_bool, parse_float, parse_time
 from scn.ingest.readers import ROW
 from scn.ingest.result import IngestError, printable
 from scn.scratch import scratch
@@ -282,6 +282,8 @@ def parse(src: Source) -> Parsed:
     })
     warnings = [{"code": "personal_columns", "city_id": src.city_id, "columns": [printable(c) for c in personal[:WARN_COLUMNS]],
                  "count": len(personal), "phone_cells": int(withheld.sum())}] if personal or withheld.any() else []
+    if "submitted_at" in meta:
+        warnings += date_order_warnings({meta["submitted_at"]: raw_meta["submitted_at"]})
     return Parsed({"survey_responses": out}, "survey_responses", rejects, warnings)
 
 

@@ -11,7 +11,8 @@ TS = pa.timestamp("us", tz="UTC")
 LAKE_SCHEMAS: dict[str, pa.Schema] = {
     "cities": pa.schema([("city_id", S), ("name", S), ("country", S), ("country_code", S), ("region", S),
                          ("continent", S), ("lat", F), ("lon", F), ("population", INT),
-                         ("steering_committee", B), ("joined_year", pa.int32()), ("themes", S)]),
+                         ("steering_committee", B), ("joined_year", pa.int32()), ("themes", S),
+                         ("timezone", S)]),  # IANA name; null: UTC (parts written before it have no column)
     "areas": pa.schema([("city_id", S), ("area_code", S), ("area_name", S), ("area_name_local", S),
                         ("population", INT), ("geometry_wkt", S), ("centroid_lat", F), ("centroid_lon", F)]),
     "posts": pa.schema([("post_key", S), ("platform", S), ("post_id", S), ("city_id", S), ("created_at", TS),
@@ -57,9 +58,15 @@ LAKE_SCHEMAS: dict[str, pa.Schema] = {
                                   ("lon", F), ("area_code", S), ("cell", S), ("resolution", pa.int32())]),
 }
 
+# optional columns added after parts were written: older parts lack them (read as null)
+ADDED: dict[str, tuple[str, ...]] = {"cities": ("timezone",)}
+
 
 def as_table(name: str, frame) -> pa.Table:
     """A frame as an Arrow table with exactly the lake schema of ``name`` (columns in order, types cast)."""
     schema = LAKE_SCHEMAS[name]
+    missing = [c for c in ADDED.get(name, ()) if c not in frame]
+    if missing:  # read from parts written before the column existed: null
+        frame = frame.assign(**dict.fromkeys(missing, None))
     return pa.Table.from_pandas(frame[schema.names], schema=schema, preserve_index=False)
 

@@ -26,7 +26,9 @@ MIN_REVIEWED = 30  # reviewed random-stratum posts a city's own error rates need
 METRICS = ("precision", "recall", "f1", "macro_f1", "accuracy")
 ACCURACY_COLUMNS = ["city_id", "lang", "n", "positives",
                     *(f"{m}{s}" for m in METRICS for s in ("", "_low", "_high")),
-                    "kappa", "kappa_posts", "sampled", "labelled", "shown"]
+                    "kappa", "kappa_posts", "sampled", "labelled", "shown",
+                    "f1_interval_note", "macro_f1_interval_note"]  # why an F1 has no interval (metrics.INTERVAL_NOTES)
+NOTES = ["f1_interval_note", "macro_f1_interval_note"]
 RATES_COLUMNS = ["city_id", "lang", "tpr", "fpr", "n", "true_positives", "positives", "false_positives",
                  "negatives", "rates_source", "dataset"]
 
@@ -41,9 +43,10 @@ def shown_only(table: pd.DataFrame, threshold: int | None = None) -> pd.DataFram
     k = max(2, suppress_below() if threshold is None else threshold)
     out = table.reindex(columns=ACCURACY_COLUMNS).copy()
     shown = pd.to_numeric(out["n"], errors="coerce").fillna(0).to_numpy() >= k
-    figures = [c for c in ACCURACY_COLUMNS if c.startswith(METRICS)] + ["kappa"]
+    figures = [c for c in ACCURACY_COLUMNS if c.startswith(METRICS) and c not in NOTES] + ["kappa"]
     out[figures] = out[figures].astype("float64")
     out.loc[~shown, figures] = np.nan
+    out.loc[~shown, NOTES] = None  # nothing measured is shown: no reason either
     out["shown"] = shown
     return out
 
@@ -62,8 +65,8 @@ def accuracy_table(seed: int = 0) -> pd.DataFrame:
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     ints = ["n", "positives", "kappa_posts", "sampled", "labelled"]
-    floats = [c for c in ACCURACY_COLUMNS if c.startswith(METRICS)] + ["kappa"]
-    return frame.astype({**dict.fromkeys(["city_id", "lang"], "string"), **dict.fromkeys(ints, "int64"),
+    floats = [c for c in ACCURACY_COLUMNS if c.startswith(METRICS) and c not in NOTES] + ["kappa"]
+    return frame.astype({**dict.fromkeys(["city_id", "lang", *NOTES], "string"), **dict.fromkeys(ints, "int64"),
                          **dict.fromkeys(floats, "float64"), "shown": "bool"})
 
 

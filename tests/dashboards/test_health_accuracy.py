@@ -71,3 +71,55 @@ def test_health_page_shows_per_source_figures_and_per_city_review_accuracy(
     assert cities.loc["saida", "status"] == i18n.t("review_too_few", lang, k=suppress_below())
     assert cities.loc["saida", "macro_f1_ci"] == "–"  # 3 posts: no figure published
     assert cities.loc["aarhus", "status"] == i18n.t("not_measured", lang)  # a member city never reviewed
+
+
+@pytest.mark.parametrize("lang", tuple(i18n.LANGS))
+def test_a_missing_interval_says_why(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str) -> None:
+    """The published rows carry why an F1 has no interval (``scn.review.metrics``' notes); the page words it:
+    20 reviewed posts (no F1 interval under 30), or 40 with 2 hateful ones (none under 5)."""
+    from scn.review.metrics import MIN_POSITIVES, MIN_REVIEWED, accuracy_report
+
+    rng = np.random.default_rng(3)
+    few = ["hate"] * 4 + ["offensive"] * 6 + ["none"] * 10
+    rare = ["hate"] * 2 + ["offensive"] * 8 + ["none"] * 30
+    rows = []
+    for city, truth in (("london", few), ("saida", rare)):
+        predicted = np.where(rng.random(len(truth)) < 0.8, truth, "none")
+        rows.append({"city_id": city, "lang": "en", **accuracy_report(truth, predicted), "kappa": 0.8, "kappa_posts": 12,
+                     "sampled": 80, "labelled": 60})
+    review = shown_only(pd.DataFrame(rows))
+    assert list(review["f1_interval_note"]) == ["too_few_reviewed", "too_few_positives"]  # published with the row
+    monkeypatch.setenv("SCN_HOME", str(tmp_path))
+    monkeypatch.setenv("SCN_SECRET_KEY", "unit")
+    publish_tables(tmp_path, {**make_tables(0), "review_accuracy": review})
+    client = create_app(tmp_path, local_staff=True).server.test_client()
+    page = client.post("/_dash-update-component", json=route("/health", lang=lang)).get_json()
+    cities = pd.DataFrame(find_props(page, "health-review-accuracy")["data"]).set_index("city_id")
+    assert cities.loc["london", "f1_ci"].endswith(f"({i18n.t('review_no_interval_too_few_reviewed', lang, k=MIN_REVIEWED)})")
+    assert cities.loc["saida", "f1_ci"].endswith(
+        f"({i18n.t('review_no_interval_too_few_positives', lang, k=MIN_POSITIVES)})")
+    assert str(MIN_POSITIVES) in i18n.t("review_no_interval_too_few_positives", lang, k=MIN_POSITIVES)
+
+
+@pytest.mark.parametrize("lang", tuple(i18n.LANGS))
+def test_ingest_warnings_are_worded_on_the_health_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       lang: str) -> None:
+    """Each warning code an ingest gives reads as a sentence (a code alone, ``duplicates_differ``, said nothing)."""
+    import json
+
+    warnings = pd.DataFrame([
+        {"city_id": "london", "kind": "social", "file": "inbox/social/london/montreal-week.csv",
+         "code": "ambiguous_date_order", "hate_source": None,
+         "params": json.dumps({"field": "created_at", "assumed": "day/month/year"}), "warned_at": pd.Timestamp.now(tz="UTC")},
+        {"city_id": "london", "kind": "social", "file": "inbox/social/london/resent.csv", "code": "duplicates_differ",
+         "hate_source": None, "params": json.dumps({"rows": 3, "columns": ["text"]}),
+         "warned_at": pd.Timestamp.now(tz="UTC")}])
+    monkeypatch.setenv("SCN_HOME", str(tmp_path))
+    monkeypatch.setenv("SCN_SECRET_KEY", "unit")
+    publish_tables(tmp_path, {**make_tables(0), "ingest_warnings": warnings})
+    client = create_app(tmp_path, local_staff=True).server.test_client()
+    page = client.post("/_dash-update-component", json=route("/health", lang=lang)).get_json()
+    items = str(find_props(page, "health-warnings")["children"])
+    assert i18n.t("warning_ambiguous_date_order", lang, file="montreal-week.csv", field="created_at",
+                  assumed="day/month/year") in items
+    assert i18n.t("warning_duplicates_differ", lang, file="resent.csv", rows=3, columns="text") in items

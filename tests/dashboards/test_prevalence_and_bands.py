@@ -137,3 +137,23 @@ def test_published_band_wins_over_the_score() -> None:
     risk = pd.DataFrame({"score": [0.95, 0.1, np.nan],
                          "reasons": [json.dumps({"band": "typical"}), json.dumps({"codes": []}), None]})
     assert list(risk_band_codes(risk)) == ["typical", "typical", None]
+
+
+def test_a_city_total_corrected_to_zero_is_not_shown_as_exactly_zero(tmp_path: Path) -> None:
+    """Flagged posts within what the false alarms alone give: every draw of the city total clips to 0. The line
+    said "0% (95% interval 0% to 0%)", an exact 0 the data cannot give; it now says the share cannot be told
+    from 0."""
+    from dashboards.components import city as view
+
+    tables = make_tables()
+    review = _review_tables(tables["area_month"])
+    adj = review["adjusted_counts"].query("city_id == 'london'").copy()
+    adj["city_adjusted_flagged_posts"] = adj["city_adjusted_low"] = adj["city_adjusted_high"] = 0.0
+    adj["city_rates_source"] = "review"
+    review["adjusted_counts"] = adj
+    home = home_with_users(tmp_path, tables | review)
+    with override(home=home):
+        for lang in LANGS:
+            text = view.prevalence_line("london", lang, "staff")
+            assert t("prev_adjusted_floor", lang, n="120") in text, text
+            assert percent(0.0, lang) not in text

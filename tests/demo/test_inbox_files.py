@@ -12,7 +12,7 @@ from scn.demo.spec import ARABIC_CITIES, registry
 from scn.registry import slugify
 
 CITIES = ["city_id", "name", "country", "country_code", "region", "continent", "lat", "lon", "population",
-          "steering_committee", "joined_year", "themes"]
+          "steering_committee", "joined_year", "themes", "timezone"]
 POSTS = ["id", "created_at", "text", "lang", "lat", "lon", "place", "author", "platform", "url"]
 POLICE = ["Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location", "LSOA code",
           "LSOA name", "Crime type", "Last outcome category", "Context"]
@@ -37,6 +37,8 @@ def test_cities_registry(demo_world: tuple[Path, dict]) -> None:
     assert {"london", "mombasa", "saida", "kumanovo", "chattanooga", "peshawar", "al-karak",
             "majdal-anjar"} <= set(cities["city_id"])
     assert cities["country_code"].str.fullmatch(r"[A-Z]{2}").all()
+    zones = cities.set_index("city_id")["timezone"]
+    assert zones["mombasa"] == "Africa/Nairobi" and zones["london"] == "Europe/London"  # local months and weeks
     assert len(registry()) == len(cities)
 
 
@@ -71,9 +73,11 @@ def test_posts(demo_world: tuple[Path, dict]) -> None:
         assert has_xy.sum() > 0 and place_only.sum() > 0 and city_only.sum() > 0
         if cid in ARABIC_CITIES:
             assert posts.loc[place_only, "place"].str.contains(r"[\u0600-\u06FF]").all()
-        # month of the file = UTC month of each post
-        month = pd.to_datetime(posts["created_at"], utc=True).dt.strftime("%Y-%m")
+        # month of the file = the city's local month of each post (written with the city's offset: its wall clock)
+        month = posts["created_at"].str[:7]
         assert month.nunique() == 24
+        utc = pd.to_datetime(posts["created_at"], utc=True).dt.strftime("%Y-%m")
+        assert (utc != month).sum() <= 0.01 * len(posts)  # a few near a month's edge fall in another UTC month
     assert kinds == {".csv", ".jsonl"}
 
 

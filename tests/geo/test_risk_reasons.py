@@ -57,3 +57,23 @@ def test_a_clearly_lower_area_gets_the_reason_and_point_means_alone_give_none() 
     # without the survey's bounds nothing says how sure the means are: no survey reason at all, resilience shown
     bare = risk_profile(am, _survey(mean, se).drop(columns=["ci_low", "ci_high"]), draws=200).set_index("area_code")
     assert not _survey_codes(bare).map(bool).any() and bare.loc["A07", "resilience"] == 35.0
+
+
+def test_the_survey_se_is_read_back_from_logit_bounds() -> None:
+    """survey_indices' bounds are on the logit scale (asymmetric near 100): the se behind them is recovered
+    exactly (with 1.96 as the multiplier), where the larger half-width would overstate it; clipped symmetric bounds
+    still give the unclipped side."""
+    import numpy as np
+    import pandas as pd
+
+    from geo.risk import Z_SURVEY, _survey_se
+
+    mean, se = pd.Series([92.0, 50.0, 97.0]), pd.Series([2.5, 4.0, 1.0])
+    p = mean / 100
+    h = Z_SURVEY * se / (100 * p * (1 - p))
+    inv = lambda x: 100 / (1 + np.exp(-x))  # noqa: E731
+    low, high = inv(np.log(p / (1 - p)) - h), inv(np.log(p / (1 - p)) + h)
+    assert np.allclose(_survey_se(mean, low, high), se)
+    assert (np.fmax(mean - low, high - mean) / Z_SURVEY > se * 1.01)[[0, 2]].all()  # the old reading: too wide
+    clipped = _survey_se(pd.Series([98.0]), pd.Series([94.0]), pd.Series([100.0]))
+    assert np.isclose(clipped.iloc[0], 4 / Z_SURVEY)

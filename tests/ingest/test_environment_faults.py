@@ -5,7 +5,6 @@ said (docs/ingest.md "When the machine fails", "Files still being written", "Re-
 from __future__ import annotations
 
 import errno
-import os
 from pathlib import Path
 
 import duckdb
@@ -15,6 +14,7 @@ import pytest
 from scn import lake
 from scn.ingest import pipeline
 from scn.ingest.pipeline import ingest_file, ingest_inbox
+from scn.lake import io as lake_io
 from tests.support.corpus import HEADER, ok_rows, posts
 
 ENOSPC = OSError(errno.ENOSPC, "No space left on device")
@@ -24,7 +24,7 @@ REAL_WRITE_PART, REAL_COPY, REAL_IN_LAKE = lake.write_part, pipeline.copy_sha256
 @pytest.fixture(autouse=True)
 def _quiet(monkeypatch: pytest.MonkeyPatch) -> None:
     """Files written by a test are taken at once (no settle wait), unless the test says otherwise."""
-    monkeypatch.setattr(pipeline, "SETTLE_SECONDS", 0.0, raising=False)
+    monkeypatch.setenv("SCN_INGEST_SETTLE_SECONDS", "0")
 
 
 def _inbox(home: Path, city: str = "london") -> Path:
@@ -40,18 +40,17 @@ def _logged(name: str) -> int:
 
 
 def _disk_full_at(monkeypatch: pytest.MonkeyPatch, table: str) -> list[str]:
-    """The lake's writer runs out of space at the first part of ``table``, leaving its temp file half-written
-    (as ``pq.write_table`` does when the disk fills)."""
-    real, hit = lake.write_part, []
+    """The disk fills while the lake's writer writes the first part of ``table``: Parquet's writer leaves its
+    temp file half-written and raises ENOSPC (``lake.write_part`` itself runs, and must clean up)."""
+    real, hit = lake_io.pq.write_table, []
 
-    def write_part(name: str, frame, part_id: str) -> Path:  # noqa: ANN001
-        if name == table and not hit:
-            hit.append(part_id)
-            folder = lake.private_dir(lake.table_dir(name))
-            (folder / f".tmp-{os.getpid()}-halfwritten.parquet").write_bytes(b"PAR1 half")
+    def write_table(data, where, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        if Path(where).parent == lake.table_dir(table) and not hit:
+            hit.append(Path(where).name)
+            Path(where).write_bytes(b"PAR1 half")
             raise OSError(*ENOSPC.args)
-        return real(name, frame, part_id)
-    monkeypatch.setattr(lake, "write_part", write_part)
+        return real(data, where, *args, **kwargs)
+    monkeypatch.setattr(lake_io.pq, "write_table", write_table)
     return hit
 
 
@@ -170,7 +169,7 @@ def test_a_file_still_being_written_is_left_for_the_next_walk(home: Path, monkey
     cut = full.rindex(b"/status/") + len(b"/status/18")
     path = _inbox(home) / "upload.csv"
     path.write_bytes(full[:cut])
-    monkeypatch.setattr(pipeline, "SETTLE_SECONDS", 30.0, raising=False)
+    monkeypatch.setenv("SCN_INGEST_SETTLE_SECONDS", "30")
     waits: list[float] = []
 
     def pause(seconds: float) -> None:  # the uploader writes the rest meanwhile
@@ -190,7 +189,7 @@ def test_a_file_still_being_written_is_left_for_the_next_walk(home: Path, monkey
 def test_a_quiet_file_is_taken_after_the_settle_time(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = _inbox(home) / "a.csv"
     path.write_bytes(posts(*ok_rows(2)))
-    monkeypatch.setattr(pipeline, "SETTLE_SECONDS", 0.3, raising=False)
+    monkeypatch.setenv("SCN_INGEST_SETTLE_SECONDS", "0.3")
     assert [r.accepted for r in ingest_inbox("social", ["london"])] == [2]  # waited, unchanged: taken
 
 

@@ -38,7 +38,8 @@ def test_outcomes_come_back_in_order_from_other_processes_with_the_callers_setti
     assert [s.path.name for s, _ in got] == names
     frames = pd.concat([o.tables["probe"] for _, o in got])
     assert frames["file"].tolist() == names
-    assert os.getpid() not in set(frames["pid"]) and frames["pid"].nunique() == 2
+    # parsed in the pool's processes, never the caller's (on a loaded machine one worker may take every file)
+    assert os.getpid() not in set(frames["pid"]) and 1 <= frames["pid"].nunique() <= 2
     assert set(frames["suppress_below"]) == {7} and set(frames["home"]) == {str(tmp_path / "elsewhere")}
 
 

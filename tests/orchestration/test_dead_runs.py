@@ -34,3 +34,36 @@ def test_a_run_whose_process_is_gone_is_marked_failed(tmp_path: Path) -> None:
         assert instance.get_run_by_id(alive).status == DagsterRunStatus.STARTED
         assert instance.get_run_by_id(elsewhere).status == DagsterRunStatus.STARTED
         assert fail_dead_runs(instance) == []  # once
+
+
+def test_a_daemon_launched_run_is_judged_by_its_engine_events_read_once_while_alive(tmp_path: Path) -> None:
+    """A run the daemon launched names its processes in engine events (``pid``); the sensor (every 30 s) reads
+    them once while they live, and again before it declares the run dead."""
+    from dagster import MetadataValue
+    from dagster._core.events import EngineEventData
+
+    worker = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+    try:
+        with scn_home(tmp_path / "home"):
+            instance = scn_instance()
+            run_id = _started(instance, {})
+            run = instance.get_run_by_id(run_id)
+            instance.report_engine_event("Started process for run", run,
+                                         EngineEventData(metadata={"pid": MetadataValue.text(str(worker.pid))}))
+            reads: list[str] = []
+            real = instance.all_logs
+
+            def counted(rid, of_type=None):  # noqa: ANN001, ANN202
+                reads.append(rid)
+                return real(rid, of_type=of_type)
+            instance.all_logs = counted
+            for _ in range(3):
+                assert fail_dead_runs(instance) == []
+            assert reads == [run_id]  # read once, not at every tick
+            worker.kill()
+            worker.wait()
+            assert fail_dead_runs(instance) == [run_id]
+            assert reads == [run_id, run_id]  # read afresh before declaring it dead
+            assert instance.get_run_by_id(run_id).status == DagsterRunStatus.FAILURE
+    finally:
+        worker.kill()

@@ -183,6 +183,23 @@ def test_item_12_a_file_name_that_is_not_utf8_fails_only_itself(home: Path) -> N
 
 
 # ---------------------------------------------------------------------------------------------------- item 13
+def test_a_file_name_that_shows_other_text_than_it_holds_is_escaped(home: Path) -> None:
+    """A right-to-left override makes ``report\u202eexe.csv`` show as ``reportvsc.exe``, a zero-width space hides
+    in a name: every name the platform records and shows (results, ingest log, posts' source file, the archive)
+    spells such characters as escapes, one way (``scn.oneline.printable``, as the audit log)."""
+    folder = home / "inbox" / "social" / "london"
+    folder.mkdir(parents=True)
+    (folder / "report\u202eexe.csv").write_bytes(posts(*ok_rows(2)))
+    (folder / "a\u200bb.csv").write_bytes(posts(*ok_rows(2, start=10)))
+    results = ingest_inbox("social")
+    assert sorted(Path(r.file).name for r in results) == ["a\\u200bb.csv", "report\\u202eexe.csv"]
+    assert [r.accepted for r in results] == [2, 2]
+    shown = [*lake.read_table("ingest_log")["file"], *lake.read_table("posts")["source_file"],
+             *(p.name for p in (home / "archive").rglob("*.csv"))]
+    assert shown and not any(unicodedata.category(c) in ("Cc", "Cf") for f in shown for c in f)
+    assert ingest_inbox("social") == []  # recorded under the escaped name: not taken twice
+
+
 def test_item_13_natural_keys_never_collide_across_cities_or_sources(home: Path, tmp_path: Path) -> None:
     no_platform = ["id", "created_at", "text"]
     for city in ("london", "paris"):  # a social CSV without a platform column, ids 501 and 502 in both cities

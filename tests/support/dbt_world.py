@@ -53,11 +53,14 @@ def _part(name: str, rows: dict, part_id: str = "t1", schema: pa.Schema | None =
 
 def _cities() -> None:
     cols = ["city_id", "name", "country", "country_code", "region", "continent", "lat", "lon", "population",
-            "steering_committee", "joined_year", "themes"]
-    old = [["london", "London", "United Kingdom", "GB", "Europe", "Europe", 51.5, -0.1, 1, True, 2015, "hate"],
-           ["saida", "Saida", "Lebanon", "LB", "MENA", "Asia", 33.56, 35.37, 200000, False, 2016, "youth"]]
-    new = [["london", "London", "United Kingdom", "GB", "Europe", "Europe", 51.5, -0.1, 9000000, True, 2015, "hate"],
-           ["evil", FORMULA, "-Nowhere", "XX", "Europe", "Europe", 0.0, 0.0, None, False, None, "@x"]]
+            "steering_committee", "joined_year", "themes", "timezone"]
+    old = [["london", "London", "United Kingdom", "GB", "Europe", "Europe", 51.5, -0.1, 1, True, 2015, "hate",
+            "Europe/London"],
+           ["saida", "Saida", "Lebanon", "LB", "MENA", "Asia", 33.56, 35.37, 200000, False, 2016, "youth",
+            "Asia/Beirut"]]
+    new = [["london", "London", "United Kingdom", "GB", "Europe", "Europe", 51.5, -0.1, 9000000, True, 2015, "hate",
+            "Europe/London"],
+           ["evil", FORMULA, "-Nowhere", "XX", "Europe", "Europe", 0.0, 0.0, None, False, None, "@x", None]]
     # the newer part sorts first by file name: only the ingest log tells which is newer
     old_id, new_id = "ffff000000000000", "0000111122223333"
     _part("cities", dict(zip(cols, zip(*old, strict=True), strict=True)), old_id)

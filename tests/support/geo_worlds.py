@@ -55,6 +55,10 @@ WORLDS: dict[str, dict] = {
     "smooth_fields": {"speech_to_crime": False, "crime_to_speech": False},
     "autocorrelated": {"speech_to_crime": False, "crime_to_speech": False},
     "drifting": {"speech_to_crime": False, "crime_to_speech": False},
+    # a real link the detrended check must not remove: an effect growing month by month (rate ratio 1.0 -> 1.3,
+    # 1.15 on average), and an effect of 1.15 in neighbourhoods that drift as in ``drifting``
+    "strengthening": {"speech_to_crime": True, "crime_to_speech": False, "rate_ratio": 1.15, "growing": True},
+    "drifting_effect": {"speech_to_crime": True, "crime_to_speech": False, "rate_ratio": 1.15},
 }
 
 
@@ -109,7 +113,7 @@ def engine_world(kind: str, seed: int, rings: int = 7, months: int = 24, city_id
     if kind == "tension":  # a local tension drives hateful posts and hate crimes at once
         k = _ar1(rng, (n, m), 0.7, 0.45)
         log_s, log_h = log_s + k, log_h + k
-    if kind == "drifting":  # each neighbourhood's hateful posting and hate crime drift together (a slow change of
+    if kind in ("drifting", "drifting_effect"):  # each neighbourhood's hateful posting and hate crime drift together (a slow change of
         g = rng.normal(0, 0.04, (n, 1)) * np.arange(m)[None, :]  # who lives there), other posts and crimes do not
         log_s, log_h = log_s + g, log_h + g
     if kind == "smooth_fields":  # independent spatially smooth fields, static and moving
@@ -137,7 +141,8 @@ def engine_world(kind: str, seed: int, rings: int = 7, months: int = 24, city_id
         if t > 0 and kind == "crime_leads":
             ls = ls + np.log(rr) * np.log2(1 + hate[:, t - 1])
         if t > 0 and spec["speech_to_crime"] and spill == 1.0:
-            lh = lh + np.log(rr) * np.log2(1 + flagged[:, t - 1])
+            rr_t = 1 + 2 * (rr - 1) * t / (m - 1) if spec.get("growing") else rr
+            lh = lh + np.log(rr_t) * np.log2(1 + flagged[:, t - 1])
         if t > 0 and w is not None:
             lh = lh + np.log(spill) * np.log2(1 + w @ flagged[:, t - 1])
         flagged[:, t], hate[:, t] = rng.poisson(np.exp(ls)), rng.poisson(np.exp(lh))

@@ -6,7 +6,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
-from scipy import stats
+from scipy import special, stats
 from statsmodels.stats.weightstats import DescrStatsW
 
 from tests.support.dbt_world import CODEBOOK, survey_frame
@@ -26,6 +26,12 @@ def _expected(x: np.ndarray, w: np.ndarray) -> tuple[float, float, float]:
     d = DescrStatsW(x, weights=w * n_eff / w.sum())
     low, high = d.tconfint_mean()  # Student t with n_eff - 1 degrees of freedom
     return d.mean, low, high
+
+
+def _logit(mean: float, low: float, high: float) -> tuple[float, float]:
+    """The mart's bounds: the half-width (high - low) / 2 of mean -/+ t se put on the logit scale of mean / 100."""
+    p, h = mean / 100, (high - low) / 2 / 100 / (mean / 100 * (1 - mean / 100))
+    return 100 * special.expit(special.logit(p) - h), 100 * special.expit(special.logit(p) + h)
 
 
 def _cr1(x: np.ndarray, w: np.ndarray, area: np.ndarray) -> tuple[float, float, float]:
@@ -52,7 +58,7 @@ def test_index_and_ci_match_statsmodels(wh: duckdb.DuckDBPyConnection, survey: s
     assert set(area) == {"A1", "A2"}
     mean, se, df = _cr1(x, w, area)
     half = stats.t.ppf(0.975, df) * se
-    low, high = max(mean - half, 0), min(mean + half, 100)
+    low, high = _logit(mean, mean - half, mean + half)
     got = wh.execute("select n, mean, ci_low, ci_high, suppressed, clusters from survey_indices where survey_id = ? "
                      "and construct = ? and group_type = ? and group_value = ?",
                      [survey, construct, group_type, group_value]).fetchone()
@@ -69,7 +75,7 @@ def test_single_area_group_is_student_t_on_kish(wh: duckdb.DuckDBPyConnection) -
     got = wh.execute("select n, mean, ci_low, ci_high, clusters from survey_indices where survey_id = 'res-2025' "
                      "and construct = 'cohesion' and group_type = 'area' and group_value = 'A1'").fetchone()
     assert got[0] == len(sel) and got[4] is None
-    assert got[1:4] == pytest.approx((mean, max(low, 0), min(high, 100)), rel=1e-7)
+    assert got[1:4] == pytest.approx((mean, *_logit(mean, low, high)), rel=1e-7)
     assert 0 < high - low < 40
 
 

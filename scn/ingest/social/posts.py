@@ -17,7 +17,7 @@ from scn.arrow_text import large_strings
 from scn.ingest import schemas
 from scn.ingest.cities_known import city_box
 from scn.ingest.model import RAW_VALUE_CHARS, Parsed, Source, bad_line_rejects, rejects_from
-from scn.ingest.parse import as_text, coordinate_checks, parse_time
+from scn.ingest.parse import as_text, coordinate_checks, date_order_warnings, parse_time
 from scn.ingest.readers import ROW
 from scn.nlp.langid import detect_languages
 from scn.privacy.pseudonyms import pseudonymise
@@ -348,4 +348,5 @@ def finish_posts(src: Source, raw: pd.DataFrame, default_platform: str, bad_rows
     })
     posts["post_key"] = post_keys(posts["platform"], posts["post_id"], src.city_id, hint)
     posts["lang"] = _lang(r["lang"], t["text"])
-    return Parsed({"posts": posts}, "posts", rejects)
+    warnings = date_order_warnings({(origin or {}).get("created_at", "created_at"): raw["created_at"]})
+    return Parsed({"posts": posts}, "posts", rejects, warnings)

@@ -12,7 +12,8 @@ masked and pseudonymised by ``finish_posts`` like every other social file.
 - **4CAT** CSV or NDJSON of mapped items: ``id, thread_id, body, timestamp|unix_timestamp, author``.
 - **CrowdTangle** CSV (Facebook: ``Facebook Id``, ``Page Name``, ``User Name``, ``Message``; Instagram:
   ``Account``, ``User Name``, ``Description``), ``Post Created`` with a zone abbreviation; the post id is taken
-  from ``URL``.
+  from ``URL``. An abbreviation that names two zones (``AMBIGUOUS_ZONES``: AST is Atlantic -04:00 and Arabia
+  +03:00) is not guessed: the row is quarantined on ``Post Created`` (export with UTC offsets).
 - **Meta Content Library** CSV: ``id, creation_time, text, post_owner.*`` (platform from the file name, else
   facebook).
 """
@@ -24,7 +25,7 @@ import pandas as pd
 
 from scn.ingest import readers
 from scn.ingest.model import Parsed, Source
-from scn.ingest.parse import as_text
+from scn.ingest.parse import as_text, date_order_warnings
 from scn.ingest.readers import ROW
 from scn.ingest.social.posts import finish_posts, platform_hint
 from scn.scratch import scratch
@@ -33,11 +34,17 @@ FORMATS = ("zeeschuimer", "4cat", "crowdtangle", "meta_content_library")
 CANONICAL = ["post_id", "created_at", "text", "lang", "lat", "lon", "place", "author", "platform", "url"]
 ZEESCHUIMER_PLATFORMS = {"tiktok.com": "tiktok", "x.com": "x", "twitter.com": "x", "instagram.com": "instagram"}
 # the zone abbreviations CrowdTangle writes after "Post Created" (the dashboard's zone) -> UTC offsets
-ZONES = {"UTC": "+0000", "GMT": "+0000", "BST": "+0100", "CET": "+0100", "CEST": "+0200", "EET": "+0200",
-         "EEST": "+0300", "EST": "-0500", "EDT": "-0400", "CST": "-0600", "CDT": "-0500", "MST": "-0700",
-         "MDT": "-0600", "PST": "-0800", "PDT": "-0700", "IST": "+0530", "WAT": "+0100", "EAT": "+0300",
-         "MSK": "+0300", "AST": "+0300", "GST": "+0400", "PKT": "+0500", "WIB": "+0700", "JST": "+0900",
+ZONES = {"UTC": "+0000", "GMT": "+0000", "CET": "+0100", "CEST": "+0200", "EET": "+0200",
+         "EEST": "+0300", "EST": "-0500", "EDT": "-0400", "MDT": "-0600", "PST": "-0800", "PDT": "-0700",
+         "WAT": "+0100", "EAT": "+0300", "MSK": "+0300", "PKT": "+0500", "WIB": "+0700", "JST": "+0900",
          "AEST": "+1000", "AEDT": "+1100", "SAST": "+0200", "CAT": "+0200"}
+# abbreviations that name two or more zones in use: the rows are quarantined, never read with one of them
+AMBIGUOUS_ZONES = {"AST": "-04:00 Atlantic or +03:00 Arabia",
+                   "BST": "+01:00 British Summer or +06:00 Bangladesh",
+                   "CST": "-06:00 Central, +08:00 China or -05:00 Cuba",
+                   "CDT": "-05:00 Central Daylight or -04:00 Cuba Daylight",
+                   "GST": "+04:00 Gulf or -02:00 South Georgia", "MST": "-07:00 Mountain or +08:00 Malaysia",
+                   "IST": "+05:30 India, +01:00 Irish or +02:00 Israel"}
 FOURCAT_COLUMNS: dict[str, tuple[str, ...]] = {  # canonical -> 4CAT column names, first present wins
     "post_id": ("id",), "created_at": ("unix_timestamp", "timestamp"), "text": ("body",),
     "lang": ("language_guess", "lang", "language"), "place": ("place_name", "location_name"),
@@ -78,15 +85,20 @@ def parse(src: Source, table: readers.Table, fmt: str) -> Parsed:
         raw, bad = _zeeschuimer(frame, by_norm)
         bad_rows = pd.concat([table.bad_rows, bad], ignore_index=True) if len(bad) else table.bad_rows
         return finish_posts(src, raw, "unknown", bad_rows)
+    bad_rows = table.bad_rows
     if fmt == "crowdtangle":
-        raw, origin = _crowdtangle(frame, by_norm, src.name)
+        raw, origin, bad = _crowdtangle(frame, by_norm, src.name)
+        bad_rows = pd.concat([bad_rows, bad], ignore_index=True) if len(bad) else bad_rows
     elif fmt == "meta_content_library":
         raw, origin = _pick(frame, by_norm, MCL_COLUMNS)
         raw["platform"] = platform_hint(src.name) or "facebook"
     else:
         raw, origin = _pick(frame, by_norm, FOURCAT_COLUMNS)
         raw["platform"] = _fourcat_platform(by_norm, src.name)
-    return finish_posts(src, raw, "unknown", table.bad_rows, origin)
+    parsed = finish_posts(src, raw, "unknown", bad_rows, origin)
+    if "created_at" in origin:
+        parsed.warnings += date_order_warnings({origin["created_at"]: raw["created_at"]})
+    return parsed
 
 
 def _pick(frame: pd.DataFrame, by_norm: dict[str, str], names: dict[str, tuple[str, ...]]
@@ -120,7 +132,8 @@ def _fourcat_platform(by_norm: dict[str, str], file_name: str) -> str:
 
 
 def _crowdtangle(frame: pd.DataFrame, by_norm: dict[str, str], file_name: str
-                 ) -> tuple[pd.DataFrame, dict[str, str]]:
+                 ) -> tuple[pd.DataFrame, dict[str, str], pd.DataFrame]:
+    """Canonical columns, their file columns, and as bad rows those whose zone abbreviation is ambiguous."""
     raw, origin = _pick(frame, by_norm, CROWDTANGLE_COLUMNS)
     instagram = "account" in by_norm and "facebook_id" not in by_norm
     raw["platform"] = platform_hint(file_name) or ("instagram" if instagram else "facebook")
@@ -137,7 +150,13 @@ def _crowdtangle(frame: pd.DataFrame, by_norm: dict[str, str], file_name: str
     digits = url.str.extract(r"(\d+)/?(?:\?.*)?$", expand=False)
     raw["post_id"] = code.fillna(fbid).fillna(digits).astype("string")
     origin["post_id"] = by_norm.get("url", "URL")
-    return raw, origin
+    ambiguous = zone.isin(list(AMBIGUOUS_ZONES)).fillna(False).astype(bool)
+    z = zone[ambiguous]
+    bad = pd.DataFrame({ROW: raw.loc[ambiguous, ROW].to_numpy(),
+                        "field": origin.get("created_at", "Post Created"),
+                        "reason": ("ambiguous time zone abbreviation " + z + " (" + z.map(AMBIGUOUS_ZONES)
+                                   + "): export with UTC offsets").to_numpy(dtype=object), "raw": pd.NA})
+    return raw[~ambiguous], origin, bad
 
 
 # --- Zeeschuimer: DuckDB reads the platform object of every line at once (no per-row Python)

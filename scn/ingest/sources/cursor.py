@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from scn import lake
+from scn.lake.io import fsync_path
 from scn.settings import paths
 
 
@@ -67,11 +68,7 @@ def save(source: str, city_id: str, cursor: dict[str, Any]) -> None:
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
-    dir_fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+    fsync_path(folder)  # the rename durable
 
 
 def reset(source: str, city_id: str) -> None:

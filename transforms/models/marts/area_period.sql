@@ -1,6 +1,8 @@
 -- the area-level panel: counts per city x official area x period kind (month, quarter, year) x period, with one
 -- source of hate crime per city and period (published counts where the city has them, else incidents whose hate
--- status is known; never both), posts aggregated to the same period and the area's population of that year
+-- status is known; never both), posts aggregated to the same period and the area's population of that year.
+-- A published period keeps its own start and length: a financial year (2025/26, from 2025-04-01) is set
+-- against the posts and incidents of April 2025 to March 2026, never moved to the calendar year
 {{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='city_id',
           on_schema_change='fail', pre_hook="{{ delete_changed_cities() }}") }}
 with post_events as (
@@ -15,26 +17,32 @@ crime_events as (
     where month is not null and {{ city_filter() }}
 ),
 counts as (
-    select city_id, area_code, period_kind, date_trunc(period_kind, period_start)::date as period_start,
+    select city_id, area_code, period_kind, date_trunc('month', period_start)::date as period_start,
            category, hate_strand, is_hate, crime_count
     from {{ ref('stg_crime_counts') }}
     where {{ city_filter() }}
 ),
--- every city gets months; a city with published counts also gets the period kinds of its counts
+-- every city gets months; a city with published counts also gets the period kinds of its counts, aligned as
+-- the counts are: `shift` = months from the kind's calendar start to the counts' start (3: a financial year)
 city_kinds as (
-    select distinct city_id, 'month' as period_kind from post_events
-    union select distinct city_id, 'month' from crime_events
-    union select distinct city_id, period_kind from counts
+    select distinct city_id, 'month' as period_kind, 0 as shift from post_events
+    union select distinct city_id, 'month', 0 from crime_events
+    union select distinct city_id, period_kind,
+                 (month(period_start) - 1)
+                 % case period_kind when 'year' then 12 when 'quarter' then 3 else 1 end
+    from counts
 ),
 posts as (
-    select e.city_id, e.area_code, k.period_kind, date_trunc(k.period_kind, e.day)::date as period_start,
+    select e.city_id, e.area_code, k.period_kind,
+           (date_trunc(k.period_kind, e.day - to_months(k.shift)) + to_months(k.shift))::date as period_start,
            count(*) as posts, count(*) filter (where e.is_flagged) as flagged_posts
     from post_events e join city_kinds k using (city_id)
     group by all
 ),
 -- incidents located to an area, per area and per city (the city's hate status is known when any is)
 incidents as (
-    select e.city_id, e.area_code, k.period_kind, date_trunc(k.period_kind, e.day)::date as period_start,
+    select e.city_id, e.area_code, k.period_kind,
+           (date_trunc(k.period_kind, e.day - to_months(k.shift)) + to_months(k.shift))::date as period_start,
            count(*) as crimes, count(e.is_hate) as known, count(*) filter (where e.is_hate) as hate_crimes
     from crime_events e join city_kinds k using (city_id)
     group by all

@@ -1,8 +1,10 @@
 -- weighted construct indices (0-100) with 95% CIs (Student t), overall and by area, gender and age group; groups
 -- smaller than min_group() are suppressed (n shown, mean and CI null). The interval is cluster-robust by area (CR1, t
 -- on clusters - 1 df) when every respondent of the group has an area and the group spans 2 or more areas (areas are
--- treated as sampled clusters), else respondent-level (Kish n_eff, t on n_eff - 1 df). A group whose answers are all
--- equal, or with fewer than 2 effective respondents, gets no interval (its variance is not estimable).
+-- treated as sampled clusters), else respondent-level (Kish n_eff, t on n_eff - 1 df); either way the interval is
+-- formed on the logit scale of mean / 100 (half-width t se / (p (1 - p)), back-transformed), so it is asymmetric
+-- near 0 or 100 and stays inside the scale. A group whose answers are all equal, or with fewer than 2 effective
+-- respondents, gets no interval (its variance is not estimable).
 with r as (select * from {{ ref('int_survey_respondent_index') }}),
 grouped as (
     select *, 'all' as group_type, 'all' as group_value from r
@@ -48,10 +50,11 @@ ci as (
 )
 select
     survey_id, city_id, wave, construct, group_type, group_value, n,
-    case when not suppressed then wmean end as mean,
-    -- (greatest/least skip nulls: the bound is null explicitly when there is no interval)
-    case when not suppressed and half is not null then greatest(wmean - half, 0) end as ci_low,
-    case when not suppressed and half is not null then least(wmean + half, 100) end as ci_high,
+    -- rounded to 9 decimals: DuckDB's parallel double sums differ in the last bits between identical runs
+    case when not suppressed then round(wmean, 9) end as mean,
+    -- logit-scale bounds (macros/weighted_mean_ci.sql, logit_bound): asymmetric, inside (0, 100) without clipping
+    case when not suppressed then round({{ logit_bound('wmean', 'half', '-') }}, 9) end as ci_low,
+    case when not suppressed then round({{ logit_bound('wmean', 'half', '+') }}, 9) end as ci_high,
     case when not suppressed then clusters end as clusters,
     suppressed
 from (select *, n < {{ min_group() }} as suppressed from ci)

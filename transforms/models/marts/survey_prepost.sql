@@ -168,24 +168,25 @@ paired as (
     left join adj on adj.city_id = b.city_id and adj.construct = b.construct
     where b.wave = 'baseline'
 ),
-out as (
+out as (  -- figures rounded to 9 decimals: DuckDB's parallel double sums differ in the last bits between identical
+          -- runs (change_supported is then decided on the published bounds)
     select
         p.city_id, prog.programme_id, p.construct, p.baseline_survey_id, p.endline_survey_id,
-        case when not suppressed then mb end as baseline_mean,
-        case when not suppressed then me end as endline_mean,
-        case when not suppressed then me - mb end as diff,
-        case when not suppressed then me - mb - half end as ci_low,
-        case when not suppressed then me - mb + half end as ci_high,
+        case when not suppressed then round(mb, 9) end as baseline_mean,
+        case when not suppressed then round(me, 9) end as endline_mean,
+        case when not suppressed then round(me - mb, 9) end as diff,
+        case when not suppressed then round(me - mb - half, 9) end as ci_low,
+        case when not suppressed then round(me - mb + half, 9) end as ci_high,
         case when not suppressed and sd_pooled > 0
-             then (me - mb) / sd_pooled * (1 - 3 / (4 * (n_baseline + n_endline) - 9.0)) end as effect_size,
+             then round((me - mb) / sd_pooled * (1 - 3 / (4 * (n_baseline + n_endline) - 9.0)), 9) end as effect_size,
         n_baseline, n_endline,
         case when not suppressed then clusters_baseline end as clusters_baseline,
         case when not suppressed then clusters_endline end as clusters_endline,
         adjusted_by,
         case when not suppressed then mix_changed end as mix_changed,
-        case when not suppressed then adj_diff end as adjusted_diff,
-        case when not suppressed then adj_diff - adj_half end as adjusted_ci_low,
-        case when not suppressed then adj_diff + adj_half end as adjusted_ci_high,
+        case when not suppressed then round(adj_diff, 9) end as adjusted_diff,
+        case when not suppressed then round(adj_diff - adj_half, 9) end as adjusted_ci_low,
+        case when not suppressed then round(adj_diff + adj_half, 9) end as adjusted_ci_high,
         suppressed
     from paired p
     left join prog using (city_id)

@@ -1,5 +1,7 @@
 -- member registry, one row per city: the newest ingested part wins (parts are ordered by ingest_log time)
-with {{ newest_part_ctes('cities') }}
+with {{ newest_part_ctes('cities') }},
+-- timezone is optional and newer than the table: parts written before it have no such column (null: UTC)
+registry as (select * from src union all by name select null::varchar as timezone where false)
 select
     cast(city_id as varchar) as city_id,
     cast(name as varchar) as name,
@@ -12,8 +14,9 @@ select
     cast(population as bigint) as population,
     cast(steering_committee as boolean) as steering_committee,
     cast(joined_year as integer) as joined_year,
-    cast(themes as varchar) as themes
-from src
+    cast(themes as varchar) as themes,
+    cast(timezone as varchar) as timezone
+from registry as src
 left join parts using (part_id)
 where city_id is not null
 qualify row_number() over (partition by city_id order by {{ newest_part_order() }}) = 1
