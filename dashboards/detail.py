@@ -17,7 +17,7 @@ import shapely
 
 from dashboards import data
 from scn.privacy import published_levels
-from scn.privacy.levels import LEVELS, Choice, View, choose, place_of, resolution_of, rule_key
+from scn.privacy.levels import LEVELS, SMALL, Choice, View, choose, place_of, resolution_of, rule_key
 
 
 @lru_cache(maxsize=32)
@@ -84,6 +84,20 @@ def _choice(snap: str, city_id: str, metric: str, audience: str, rule: tuple) ->
 def choice(city_id: str, metric: str, audience: str) -> Choice:
     """The level ``audience`` sees of ``metric`` in ``city_id`` (cached per snapshot)."""
     return _choice(data.snapshot_key(), city_id, metric, audience, rule_key())
+
+
+def hidden_kind(*choices: Choice) -> str:
+    """Why the hidden counts of ``choices`` are hidden (``scn.privacy.levels.SMALL``), as the suffix of the
+    sentence saying so: "" when each is itself fewer than k (or none is hidden), else "_mixed": fewer than k, or
+    hidden so that the small counts beneath cannot be worked out, without saying which count is which (one known
+    to be k or more beside one known to be small would narrow both down from a shown total)."""
+    small: list[bool] = []
+    for c in choices:
+        frame = c.frame
+        metric = next((col for col in frame.columns if col not in ("unit", "period", SMALL)), None)
+        if metric is not None and SMALL in frame.columns:
+            small += frame.loc[frame[metric].isna().to_numpy(), SMALL].astype(bool).tolist()
+    return "_mixed" if small and not all(small) else ""
 
 
 def population(city_id: str, level: str, units: pd.Series) -> np.ndarray:

@@ -101,16 +101,18 @@ TEXT: dict[str, dict[str, str]] = {
     "comparison": {"en": "Compared: each neighbourhood with itself from month to month ({cells} neighbourhoods, "
                    "{months} months, n = {n} neighbourhood-months), so differences between places (population, "
                    "footfall) do not count; adjusted for changes shared by the whole city each month, overall "
-                   "posting activity, the previous months' hate crimes and hateful posts in neighbouring cells.",
+                   "posting activity, the neighbourhood's other crimes that month and the month before, the "
+                   "previous months' hate crimes and hateful posts in neighbouring cells.",
                    "fr": "Comparaison : chaque quartier avec lui-même d'un mois à l'autre ({cells} quartiers, "
                    "{months} mois, n = {n} quartiers-mois), de sorte que les différences entre lieux (population, "
                    "fréquentation) ne comptent pas ; ajusté sur les variations communes à toute la ville chaque "
-                   "mois, l'activité globale de publication, les crimes de haine des mois précédents et les "
-                   "publications haineuses des cellules voisines.",
+                   "mois, l'activité globale de publication, les autres délits du quartier ce mois et le mois "
+                   "précédent, les crimes de haine des mois précédents et les publications haineuses des cellules "
+                   "voisines.",
                    "ar": "المقارنة: كل حيّ مع نفسه من شهر إلى آخر ({cells} حيّاً، {months} شهراً، n = {n} "
                    "حيّ-شهر)، فلا تُحتسب الفروق بين الأماكن (السكان، الحركة)؛ مع ضبط التغيرات المشتركة في المدينة "
-                   "كلها كل شهر، والنشاط العام للنشر، وجرائم الكراهية في الأشهر السابقة، ومنشورات الكراهية في "
-                   "الخلايا المجاورة."},
+                   "كلها كل شهر، والنشاط العام للنشر، والجرائم الأخرى في الحي في ذلك الشهر والشهر السابق، وجرائم "
+                   "الكراهية في الأشهر السابقة، ومنشورات الكراهية في الخلايا المجاورة."},
     "pct_more": {"en": "{pct:.0f}% more", "fr": "{pct:.0f} % de plus de", "ar": "زيادة {pct:.0f}% في"},
     "pct_fewer": {"en": "{pct:.0f}% fewer", "fr": "{pct:.0f} % de moins de", "ar": "انخفاض {pct:.0f}% في"},
     "verdict_speech_leads": {"en": "Verdict: hateful posts came first. In months after a neighbourhood had more "
@@ -165,17 +167,17 @@ TEXT: dict[str, dict[str, str]] = {
                             "الكراهية: {r_change} منشورات الكراهية لكل تضاعف في جرائم الكراهية (نسبة المعدل "
                             "{r_est:.2f}، فترة ثقة 95% {r_lo:.2f}–{r_hi:.2f}). ولم يتبع ازديادَ منشورات الكراهية "
                             "ازديادٌ واضح في جرائم الكراهية (نسبة المعدل {est:.2f}، فترة ثقة 95% {lo:.2f}–{hi:.2f})."},
-    "verdict_both_directions": {"en": "Verdict: a common cause is likely. Hateful posts and hate crimes moved "
-                                "together in a way that does not show which came first (hateful posts → hate "
+    "verdict_both_directions": {"en": "Verdict: no direction can be told; a common cause may explain it. Hateful "
+                                "posts and hate crimes moved together in a way that does not show which came first (hateful posts → hate "
                                 "crimes: rate ratio {est:.2f} per doubling, 95% CI {lo:.2f}–{hi:.2f}); something "
                                 "else, such as local tensions or events, may drive both. This is not evidence that "
                                 "posts lead to crime.",
-                                "fr": "Verdict : une cause commune est probable. Publications haineuses et crimes "
-                                "de haine ont évolué ensemble sans que l'on puisse dire lequel vient d'abord "
+                                "fr": "Verdict : aucun sens ne peut être établi ; une cause commune peut "
+                                "l'expliquer. Publications haineuses et crimes de haine ont évolué ensemble sans que l'on puisse dire lequel vient d'abord "
                                 "(publications → crimes : rapport de taux {est:.2f} par doublement, IC 95 % "
                                 "{lo:.2f}–{hi:.2f}) ; autre chose, comme des tensions ou événements locaux, peut "
                                 "agir sur les deux. Ce n'est pas une preuve que les publications mènent aux délits.",
-                                "ar": "الحكم: يُرجَّح وجود سبب مشترك. تحركت منشورات الكراهية وجرائم الكراهية معاً "
+                                "ar": "الحكم: لا يمكن تحديد الاتجاه؛ وقد يفسّره سبب مشترك. تحركت منشورات الكراهية وجرائم الكراهية معاً "
                                 "بطريقة لا تبيّن أيهما سبق (المنشورات ← الجرائم: نسبة المعدل {est:.2f} لكل تضاعف، "
                                 "فترة ثقة 95% {lo:.2f}–{hi:.2f})؛ وقد يدفع أمرٌ آخر، كالتوترات أو الأحداث المحلية، "
                                 "كليهما. وليس هذا دليلاً على أن المنشورات تؤدي إلى الجرائم."},
@@ -200,23 +202,37 @@ TEXT: dict[str, dict[str, str]] = {
                                    "avec des crimes de haine", "ar": "أحياء قليلة جداً فيها جرائم كراهية"},
     "insufficient_too_few_hate_crimes": {"en": "too few hate crimes", "fr": "trop peu de crimes de haine",
                                          "ar": "جرائم كراهية قليلة جداً"},
-    "insufficient_too_few_flagged_posts": {"en": "too few hateful posts", "fr": "trop peu de publications "
-                                           "haineuses", "ar": "منشورات كراهية قليلة جداً"},
+    # the engine counts the hateful posts placed in a neighbourhood: a city whose flagged posts have no place (a
+    # page showing 78 flagged posts said "too few hateful posts") is told which posts were too few
+    "insufficient_too_few_flagged_posts": {
+        "en": "too few hateful posts placed in a neighbourhood (posts without a location or a known place name "
+              "cannot be compared neighbourhood by neighbourhood)",
+        "fr": "trop peu de publications haineuses situées dans un quartier (les publications sans localisation ni "
+              "lieu connu ne peuvent pas être comparées quartier par quartier)",
+        "ar": "منشورات كراهية قليلة جداً محددة الموقع في حي (المنشورات بلا موقع أو اسم مكان معروف لا يمكن مقارنتها "
+              "حياً بحي)"},
     "insufficient_not_converged": {"en": "the model could not be fitted", "fr": "le modèle n'a pas pu être "
                                    "ajusté", "ar": "تعذّر تقدير النموذج"},
     "common_cause": {"en": "A check failed: future hateful posts also \"predicted\" past hate crimes, non-hate "
-                     "crimes moved the same way, or each rose after the other. A common cause is likely.",
+                     "crimes moved the same way, or each rose after the other. A common cause may explain the link.",
                      "fr": "Un contrôle a échoué : les publications haineuses futures « prédisent » aussi les "
                      "crimes passés, les délits non haineux évoluent de même, ou chacun augmente après l'autre. "
-                     "Une cause commune est probable.",
+                     "Une cause commune peut expliquer le lien.",
                      "ar": "فشل أحد الفحوص: منشورات الكراهية اللاحقة \"تنبأت\" أيضاً بجرائم سابقة، أو تحركت "
-                     "الجرائم غير المرتبطة بالكراهية بالطريقة نفسها، أو ازداد كلٌّ منهما بعد الآخر. يُرجَّح وجود "
-                     "سبب مشترك."},
+                     "الجرائم غير المرتبطة بالكراهية بالطريقة نفسها، أو ازداد كلٌّ منهما بعد الآخر. قد يفسّر "
+                     "سببٌ مشترك هذا الارتباط."},
     "classifier_adjusted": {"en": "Counts of hateful posts were corrected for the classifier's measured errors; the "
                             "intervals include that uncertainty.", "fr": "Les effectifs de publications haineuses "
                             "ont été corrigés des erreurs mesurées du classifieur ; les intervalles incluent cette "
                             "incertitude.", "ar": "صُحّحت أعداد منشورات الكراهية وفق أخطاء المصنّف المقيسة؛ وتشمل "
                             "الفترات هذا الشك."},
+    "method_no_negative_control": {
+        "en": "The negative control could not be run here: the city's crime records hold no non-hate crimes, so "
+              "a common cause driving all crime is not checked this way.",
+        "fr": "Le contrôle négatif n'a pas pu être fait ici : les données de délits de la ville ne contiennent "
+              "aucun délit non haineux, une cause commune à tous les délits n'est donc pas vérifiée ainsi.",
+        "ar": "تعذّر إجراء الضابط السلبي هنا: لا تتضمن سجلات الجرائم في المدينة أي جريمة غير مرتبطة بالكراهية، "
+              "لذا لا يُتحقَّق بهذه الطريقة من سبب مشترك يحرّك كل الجرائم."},
     "cluster_cell": {"en": "neighbourhood", "fr": "quartier", "ar": "الحي"},
     "cluster_area": {"en": "area", "fr": "secteur", "ar": "المنطقة"},
     "method_engine": {"en": "Fixed-effects quasi-Poisson regression of hate crimes on hateful posts 1 to {max_lag} "
@@ -1225,6 +1241,29 @@ TEXT.update({
               "{assumed} (envoyez des dates ISO, 2025-03-04, si c'est faux)",
         "ar": "{file}: يمكن قراءة كل تاريخ في العمود {field} باليوم أولاً أو بالشهر أولاً؛ قُرئ بصيغة {assumed} "
               "(أرسلوا تواريخ ISO مثل 2025-03-04 إن كان ذلك خطأ)"},
+    "warning_timezone_fixed_offset": {
+        "en": "{file}: {count} cities' {field} is a fixed offset from UTC, read as a fixed zone ({examples}): their "
+              "months and weeks never follow summer time; send the IANA name (Africa/Nairobi) if the city changes "
+              "its clocks",
+        "fr": "{file} : le champ {field} de {count} villes est un décalage fixe par rapport à UTC, lu comme un "
+              "fuseau fixe ({examples}) : leurs mois et semaines ne suivent jamais l'heure d'été ; envoyez le nom "
+              "IANA (Africa/Nairobi) si la ville change d'heure",
+        "ar": "{file}: الحقل {field} لـ {count} مدن إزاحة ثابتة عن UTC، قُرئت منطقة زمنية ثابتة ({examples}): "
+              "لا تتبع أشهرها وأسابيعها التوقيت الصيفي أبداً؛ أرسلوا اسم IANA (مثل Africa/Nairobi) إن كانت المدينة "
+              "تغيّر ساعتها"},
+    "warning_waiting_city": {
+        "en": "{file}: waits for the city {city}, not yet in the cities registry: it is taken at the first run after "
+              "the registry has it (nothing was loaded from it yet)",
+        "fr": "{file} : attend la ville {city}, pas encore dans le registre des villes : il sera pris au premier "
+              "passage après son ajout au registre (rien n'en a encore été chargé)",
+        "ar": "{file}: ينتظر المدينة {city} غير الموجودة بعد في سجل المدن: سيُؤخذ في أول تشغيل بعد إضافتها إلى السجل "
+              "(لم يُحمَّل منه شيء بعد)"},
+    "warning_waiting_boundaries": {
+        "en": "{file}: waits for the boundaries of {city}: it is taken at the first run after the city's boundary "
+              "file is loaded (nothing was loaded from it yet)",
+        "fr": "{file} : attend les limites de {city} : il sera pris au premier passage après le chargement du "
+              "fichier de limites de la ville (rien n'en a encore été chargé)",
+        "ar": "{file}: ينتظر حدود {city}: سيُؤخذ في أول تشغيل بعد تحميل ملف حدود المدينة (لم يُحمَّل منه شيء بعد)"},
     "warning_outside_city": {
         "en": "{file}: {lines} lines of areas outside {city} skipped (by the column {column})",
         "fr": "{file} : {lines} lignes de zones hors de {city} ignorées (d'après la colonne {column})",
@@ -1307,6 +1346,46 @@ def map_level(level: str, reason: str, finer: str | None, share: float, k: int, 
     finer_words = t(f"level_{finer}", lang) if finer and has(f"level_{finer}") else ""
     return t(f"map_level_{reason}", lang, level=words, finer=finer_words, share=f"{share:.0%}", k=k)
 
+
+# why hidden counts are hidden (``scn.privacy.levels.SMALL``; ``detail.hidden_kind``): "" each hidden count is
+# itself fewer than k; "_mixed" some may be k or more, hidden so that the small counts within cannot be worked
+# out: one wording for both reasons, never which count is which; and a city with nothing published (not "too
+# small")
+TEXT.update({
+    "map_level_coarsest_hidden_mixed": {
+        "en": "Shown: {level}. Even at this level some counts are hidden: each is fewer than {k}, or is hidden so "
+              "that smaller counts within it cannot be worked out from the figures shown.",
+        "fr": "Affiché : {level}. Même à ce niveau, certains chiffres sont masqués : chacun est inférieur à {k}, ou "
+              "est masqué pour que des chiffres plus petits qu'il contient ne puissent pas être déduits des "
+              "chiffres affichés.",
+        "ar": "المعروض: {level}. حتى في هذا المستوى بعض الأعداد مخفية: كل منها أقل من {k}، أو مخفي كي لا يمكن "
+              "استنتاج أعداد أصغر يتضمنها من الأعداد المعروضة."},
+    "series_some_hidden_mixed": {
+        "en": "A period without a point had fewer than {k} in total, even for the whole city, or is hidden so that "
+              "the small counts within it cannot be worked out from the figures shown.",
+        "fr": "Une période sans point comptait moins de {k} au total, même pour toute la ville, ou est masquée pour "
+              "que les petits chiffres qu'elle contient ne puissent pas être déduits des chiffres affichés.",
+        "ar": "الفترة التي لا نقطة لها كان مجموعها أقل من {k} حتى للمدينة كلها، أو هي مخفية كي لا يمكن استنتاج "
+              "الأعداد الصغيرة التي تتضمنها من الأعداد المعروضة."},
+    "series_blank_mixed": {
+        "en": "No series: even for the whole city by year, this city's totals are fewer than {k} or hidden so that "
+              "the small counts within them cannot be worked out from the figures shown.",
+        "fr": "Pas de série : même pour toute la ville par an, les totaux de cette ville sont inférieurs à {k} ou "
+              "masqués pour que les petits chiffres qu'ils contiennent ne puissent pas être déduits des chiffres "
+              "affichés.",
+        "ar": "لا توجد سلسلة: حتى للمدينة كلها حسب السنة، مجاميع هذه المدينة أقل من {k} أو مخفية كي لا يمكن "
+              "استنتاج الأعداد الصغيرة التي تتضمنها من الأعداد المعروضة."},
+    "series_no_data": {"en": "No data yet for this city.", "fr": "Pas encore de données pour cette ville.",
+                       "ar": "لا توجد بيانات بعد لهذه المدينة."},
+    "map_all_hidden_small": {"en": "Too few to show: every count here is fewer than {k}",
+                             "fr": "Trop peu pour être montré : chaque chiffre ici est inférieur à {k}",
+                             "ar": "أقل من أن يُعرض: كل عدد هنا أقل من {k}"},
+    "map_all_hidden_mixed": {"en": "Hidden: fewer than {k}, or so that the small counts within cannot be worked out",
+                             "fr": "Masqué : moins de {k}, ou pour que les petits chiffres contenus ne puissent pas "
+                                   "être déduits",
+                             "ar": "مخفي: أقل من {k}، أو كي لا يمكن استنتاج الأعداد الصغيرة التي يتضمنها"},
+})
+
 TEXT.update({  # base map credit (dashboards/basemap.py)
     "public_domain": {"en": "public domain", "fr": "domaine public", "ar": "ملكية عامة"},
 })
@@ -1388,3 +1467,22 @@ def risk_band_codes(risk: pd.DataFrame) -> np.ndarray:
         else np.full(len(risk), np.nan)
     cut = np.where(np.isnan(score), None, np.select([score >= lo for lo, _ in BANDS], names, default="typical"))
     return np.where(np.isin(published, names), published, cut)
+
+# a source the city never sent (geo.verdict.SOURCE_NOTES; the marts give null, not 0: docs/your-data.md)
+TEXT.update({
+    "insufficient_no_crime_data": {"en": "no crime records have been received from this city, so there is no "
+                                   "hate-crime information",
+                                   "fr": "aucun fait de délinquance n'a été reçu de cette ville : il n'y a donc "
+                                   "aucune information sur les crimes de haine",
+                                   "ar": "لم تُستلم أي سجلات جرائم من هذه المدينة، فلا تتوفر أي معلومات عن جرائم "
+                                   "الكراهية"},
+    "insufficient_no_social_data": {"en": "no social media posts have been received from this city",
+                                    "fr": "aucune publication de réseaux sociaux n'a été reçue de cette ville",
+                                    "ar": "لم تُستلم أي منشورات من وسائل التواصل الاجتماعي من هذه المدينة"},
+    "prev_no_social": {"en": "No social media posts have been received from this city: there are no flagged posts "
+                       "to count",
+                       "fr": "Aucune publication de réseaux sociaux n'a été reçue de cette ville : il n'y a pas de "
+                       "publications signalées à compter",
+                       "ar": "لم تُستلم أي منشورات من وسائل التواصل الاجتماعي من هذه المدينة: لا توجد منشورات "
+                       "مُعلَّمة لعدّها"},
+})

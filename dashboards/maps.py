@@ -163,6 +163,7 @@ def _hover(metric_words: str, rates: bool) -> str:
 
 def _scale(top: float) -> dict:
     """A colour scale from 0 to the level's largest count (over all its periods: stable while the month moves)."""
+    top = pd.to_numeric(pd.Series([top], dtype=object), errors="coerce").astype("float64").iloc[0]  # NA: all hidden
     return {"colorscale": "OrRd", "zmin": 0, "zmax": max(float(np.nan_to_num(top)), 1.0)}
 
 
@@ -215,6 +216,17 @@ def _no_data(fig: go.Figure, lang: str | None) -> None:
                        bgcolor="rgba(255,255,255,0.85)", font={"size": 14})
 
 
+def _all_hidden(fig: go.Figure, kind: str, lang: str | None) -> None:
+    """The map of a period whose every count is hidden: no colour bar, and a line saying why (``kind``: the counts
+    are fewer than k, or hidden so that the small counts beneath cannot be worked out, or both)."""
+    from dashboards.i18n import t
+    from scn.settings import suppress_below
+
+    fig.update_traces(showscale=False, selector={"type": "choroplethmap"})
+    fig.add_annotation(text=t(f"map_all_hidden_{kind}", lang, k=suppress_below()), showarrow=False, x=0.5, y=0.95,
+                       xref="paper", yref="paper", bgcolor="rgba(255,255,255,0.85)", font={"size": 14})
+
+
 @lru_cache(maxsize=16)
 def _city_outline(snap: str, city_id: str) -> dict:
     """The city as one shape (its areas dissolved, else its res-6 cells) with feature id = city_id."""
@@ -235,7 +247,8 @@ def level_figure(city_id: str, metric: str, period: str | None, title: str = "",
     month, quarter or year) for ``period`` (a period of that level; the latest when None or unknown); a count
     the level could not show (only when even the city by year has one) is drawn grey as "fewer than k"."""
     from dashboards.i18n import count, t
-    from scn.privacy.levels import place_of, resolution_of
+    from scn.privacy.levels import SMALL, place_of, resolution_of
+    from scn.words.alerts import HIDDEN_BENEATH
 
     choice = detail.choice(city_id, metric, "official")
     if choice.reason == "no_data":
@@ -265,13 +278,24 @@ def level_figure(city_id: str, metric: str, period: str | None, title: str = "",
         marker={"opacity": 0.7, "line": {"width": 0.6, "color": "#666"}}, colorbar={"title": {"text": title}},
         hovertemplate=_hover(title, bool(rated.any()))))
     hidden = np.isnan(z.to_numpy())
-    if hidden.any():
+    # why the hidden counts are hidden: each itself 1..k-1 ("fewer than k"), else one wording for both reasons
+    # (fewer than k, or k or more so that the small counts beneath cannot be worked out) on every grey unit:
+    # which count is which is never told (a count known to be k or more beside one known to be small would
+    # narrow both down from a shown total)
+    small = pd.Series(rows[SMALL].to_numpy(dtype=bool) if SMALL in rows.columns else np.ones(len(rows), dtype=bool),
+                      index=rows["unit"].astype(str)).reindex(units).fillna(True).to_numpy(dtype=bool)
+    every_small = bool(small[hidden].all())
+    if hidden.any():  # drawn grey, the hover saying why
+        why = count(None if every_small else HIDDEN_BENEATH, lang)
         fig.add_trace(go.Choroplethmap(
             geojson=geojson, locations=units[hidden], featureidkey="id", z=np.zeros(hidden.sum()),
             text=np.asarray(names, dtype=object)[hidden], colorscale=[[0, "#bbbbbb"], [1, "#bbbbbb"]],
             showscale=False, marker={"opacity": 0.7},
-            hovertemplate="<b>%{text}</b><br>" + title + ": " + count(None, lang) + "<extra></extra>"))
-    if not np.nan_to_num(pd.to_numeric(frame[metric], errors="coerce").to_numpy(dtype="float64")).any():
+            hovertemplate="<b>%{text}</b><br>" + title + ": " + why + "<extra></extra>"))
+    values = pd.to_numeric(frame[metric], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    if len(z) and hidden.all():  # every count of the period hidden: an empty map that says why, not "no data"
+        _all_hidden(fig, "small" if every_small else "mixed", lang)
+    elif not np.nan_to_num(values).any() and not np.isnan(values).any():
         _no_data(fig, lang)
     center, zoom = _level_extent(city_id, choice.level)
     return _layout(fig, city_id, zoom, center, lang=lang)

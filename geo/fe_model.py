@@ -18,6 +18,9 @@ from scipy import stats
 
 MAX_ITER = 60
 TOL = 1e-9
+# below this many clusters the CR1 sandwich is too small even with t on G - 1 df (a city of 5 cells with no link:
+# a direction in 18 of 200, docs/geo.md): the cluster jackknife (CR3) is used instead (``vcov_type="auto"``)
+FEW_CLUSTERS = 50
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,7 @@ class FeFit:
     converged: bool
     vcov_two_way: np.ndarray | None = None  # clustered by place and by period (Cameron, Gelbach and Miller 2011)
     periods: int = 0
+    vcov_type: str = "cr1"  # the one-way variance used: cr1 or cr3 (the cluster jackknife, few clusters)
 
     def term(self, name: str, scale: float = 1.0, spatial: bool = False) -> dict:
         """exp(scale x beta) of one regressor with its 95% CI (t, clusters - 1 df) and two-sided p-value.
@@ -50,9 +54,10 @@ class FeFit:
         if not ok:
             return {"estimate": np.nan, "ci_low": np.nan, "ci_high": np.nan, "p_value": np.nan, "n": self.n,
                     "beta": np.nan, "se": np.nan}
-        return {"estimate": float(np.exp(b)), "ci_low": float(np.exp(b - q * se)),
-                "ci_high": float(np.exp(b + q * se)), "p_value": float(2 * stats.t.sf(abs(b) / se, df)),
-                "n": self.n, "beta": b, "se": se}
+        with np.errstate(over="ignore"):  # a jackknife on a handful of cells can be wide: an infinite bound
+            return {"estimate": float(np.exp(b)), "ci_low": float(np.exp(b - q * se)),
+                    "ci_high": float(np.exp(b + q * se)), "p_value": float(2 * stats.t.sf(abs(b) / se, df)),
+                    "n": self.n, "beta": b, "se": se, "vcov": self.vcov_type}
 
 
 def _profile(theta: np.ndarray, x: np.ndarray, y: np.ndarray, g: np.ndarray, n_g: np.ndarray,
@@ -74,10 +79,11 @@ def _profile(theta: np.ndarray, x: np.ndarray, y: np.ndarray, g: np.ndarray, n_g
 
 
 def fe_poisson(y: np.ndarray, regressors: pd.DataFrame, place: np.ndarray, period: np.ndarray,
-               cluster: np.ndarray | None = None, vcov_type: str = "cr1",
+               cluster: np.ndarray | None = None, vcov_type: str = "auto",
                offset: np.ndarray | None = None) -> FeFit:
     """FE Poisson of counts ``y`` on ``regressors`` with place and period effects; SEs clustered by ``cluster``
-    (default: place; places must nest in clusters). ``vcov_type``: ``cr1`` (default) by place, with G / (G - 1);
+    (default: place; places must nest in clusters). ``vcov_type``: ``auto`` (default) is ``cr3`` below
+    ``FEW_CLUSTERS`` clusters and ``cr1`` from there on; ``cr1`` by place, with G / (G - 1);
     ``cr3`` the cluster jackknife (one Newton step per left-out cluster; MacKinnon, Nielsen and
     Webb 2023: more reliable when a few clusters carry most of the signal; wider, so less power). ``offset``:
     a term with coefficient 1 in the log mean (log exposure, e.g. log population); only its change within a
@@ -133,6 +139,8 @@ def fe_poisson(y: np.ndarray, regressors: pd.DataFrame, place: np.ndarray, perio
         bread = np.linalg.inv(-hess)
     except np.linalg.LinAlgError:
         return empty
+    if vcov_type == "auto":
+        vcov_type = "cr3" if n_clusters < FEW_CLUSTERS else "cr1"
     if vcov_type == "cr3":
         vcov = _jackknife(xs, y, g, n_g, ng, c, n_clusters, theta, hess, rows, off) / np.outer(sd, sd)
     else:
@@ -143,7 +151,7 @@ def fe_poisson(y: np.ndarray, regressors: pd.DataFrame, place: np.ndarray, perio
     two_way = (vecs * np.clip(vals, 0, None)) @ vecs.T / np.outer(sd, sd)
     coef = theta / sd
     return FeFit(names, coef[:p], vcov[:p, :p], int(len(y)), ng, n_clusters, converged, two_way[:p, :p],
-                 int(t_codes.max()) + 1)
+                 int(t_codes.max()) + 1, vcov_type)
 
 
 def _jackknife(x: np.ndarray, y: np.ndarray, g: np.ndarray, n_g: np.ndarray, ng: int, c: np.ndarray, nc: int,

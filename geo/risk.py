@@ -159,7 +159,9 @@ def risk_profile(area_month: pd.DataFrame, survey: pd.DataFrame | None = None, r
     population = pd.to_numeric(am["population"], errors="coerce").groupby([am["city_id"], am["area_code"]]).max()
     recent = recent.groupby(["city_id", "area_code"], as_index=False)[
         ["flagged_posts", "hate_crimes", "posts", "crimes"]].sum(min_count=1)  # all unknown hate crime stays NaN
-    recent[["flagged_posts", "posts", "crimes"]] = recent[["flagged_posts", "posts", "crimes"]].fillna(0)
+    # a source the city never sent is null on every row of the marts (no signal, not 0); else a gap is 0
+    cols = ["flagged_posts", "posts", "crimes"]
+    recent[cols] = recent[cols].fillna(0).where(recent[cols].notna().groupby(recent["city_id"]).transform("any"))
     recent["population"] = population.reindex(pd.MultiIndex.from_frame(recent[["city_id", "area_code"]])).to_numpy()
     recent = pd.concat([_city(g, threshold, draws, seed) for _, g in recent.groupby("city_id")], ignore_index=True)
     recent = recent.rename(columns={"flagged_posts": "speech_recent", "hate_crimes": "crime_recent"})

@@ -23,13 +23,19 @@ smooth fields and, with the wrong sign, on the demo world (docs/geo.md).
   speech -> crime link that holds raw and detrended at p < alpha x ``RESCUE_ALPHA_SHARE`` with the detrended
   placebo and negative control passing is ``speech_leads``: a real link in drifting neighbourhoods was
   ``both_directions`` in 88% of such worlds, now 8% (docs/geo.md);
+- a direction must also exceed its own negative control's same-way estimate (the same model with other crimes in
+  place of hate crimes) by more than both intervals' combined margin (``forward_beyond_control``,
+  ``reverse_beyond_control``); one that does not is ``both_directions``: a footfall driving all crime left an
+  echo in the control too small to be significant on its own (``speech_trend_footfall``, docs/geo.md);
 - ``no_link``: no direction is significant;
-- ``insufficient_data``: too few cells, months, hate crimes or hateful posts, or the model did not fit.
+- ``insufficient_data``: a source the city never sent (no crime records: ``no_crime_data``; no posts:
+  ``no_social_data``), too few cells, months, hate crimes or hateful posts, or the model did not fit.
 """
 
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 VERDICTS = ("speech_leads", "crime_leads", "both_directions", "no_link", "insufficient_data")
 ALPHA = 0.05
@@ -40,9 +46,25 @@ MIN_FLAGGED_POSTS = 20
 RESCUE_ALPHA_SHARE = 0.2  # a direction told despite failed raw checks needs its detrended p below alpha x this
 
 
+SOURCE_NOTES = {"crimes": "no_crime_data", "posts": "no_social_data"}  # a source the city never sent
+
+
+def missing_sources(counts: pd.DataFrame) -> tuple[str, ...]:
+    """The sources (``crimes``, ``posts``) a city never sent, from its rows of a speech x crime mart: the marts
+    give null, never 0, for every row of such a source (transforms/macros/speech_crime_counts.sql), so a column
+    that is null on every row (or absent) is a source not sent; a 0 is a measurement."""
+    return tuple(s for s in SOURCE_NOTES
+                 if s not in counts.columns or pd.to_numeric(counts[s], errors="coerce").isna().all())
+
+
 def data_note(n_cells_with_hate: int, n_periods: int, hate_crimes: int, flagged_posts: int,
-              min_periods: int = MIN_PERIODS) -> str | None:
-    """Why a city's data cannot support a verdict (a code), or None."""
+              min_periods: int = MIN_PERIODS, missing: tuple[str, ...] = ()) -> str | None:
+    """Why a city's data cannot support a verdict (a code), or None. ``missing``: the sources the city never
+    sent (``missing_sources``); a missing source is said as such (``no_crime_data``, ``no_social_data``), never
+    as too few cells or posts."""
+    for source, note in SOURCE_NOTES.items():
+        if source in missing:
+            return note
     if n_periods < min_periods:
         return "too_few_periods"
     if n_cells_with_hate < MIN_CELLS:
@@ -82,6 +104,27 @@ def _echoes(check: dict, forward: dict, alpha: float) -> bool:
     return bool(chk / fwd >= 0.5)
 
 
+def _beyond(link: dict, control: dict) -> bool:
+    """True when a link exceeds its negative control's same-way estimate by more than their combined 95% margin
+    (log scale: beta_link - beta_control > sqrt(hw_link^2 + hw_control^2), hw the half-width of each interval),
+    or when the control does not point the same way. A common driver of all crime (footfall) gives the control a
+    small same-way estimate that is often not significant on its own, while the link's estimate, noisier, crosses
+    significance; the link is then no more than its control's echo (``speech_trend_footfall``, docs/geo.md)."""
+    ctl, est = float(control.get("estimate", np.nan)), float(link.get("estimate", np.nan))
+    if not (np.isfinite(ctl) and ctl > 0 and np.isfinite(est) and est > 0):
+        return True
+    b, b_ctl = np.log(est), np.log(ctl)
+    if b_ctl <= 0 or (b > 0) != (b_ctl > 0):
+        return True
+    with np.errstate(divide="ignore", invalid="ignore"):
+        hw = (np.log(float(link.get("ci_high", np.nan))) - np.log(float(link.get("ci_low", np.nan)))) / 2
+        hw_ctl = (np.log(float(control.get("ci_high", np.nan))) - np.log(float(control.get("ci_low", np.nan)))) / 2
+    margin = float(np.hypot(hw, hw_ctl))
+    if np.isnan(margin):  # no interval given (tables of earlier versions): the echo rule alone
+        return True
+    return bool(b - b_ctl > margin)  # an infinite interval (a jackknife on a handful of cells) cannot exceed it
+
+
 def _num(v: object) -> float | None:
     return None if v is None or not np.isfinite(float(v)) else float(f"{float(v):.6g}")
 
@@ -90,11 +133,13 @@ def verdict(rows: list[dict], facts: dict, alpha: float = ALPHA) -> tuple[str, d
     """(verdict code, evidence) of one city from its ``geo.direction.within_place`` rows.
 
     ``facts``: n_cells_with_hate, n_periods, hate_crimes, flagged_posts (counts behind the data check) and
-    optionally min_periods (an area panel of years needs fewer periods than a cell panel of months).
+    optionally min_periods (an area panel of years needs fewer periods than a cell panel of months) and
+    missing_sources (``missing_sources`` of the city's rows: a source never sent gives ``insufficient_data`` with
+    the note ``no_crime_data`` / ``no_social_data``).
     The verdict rests on the pre-specified lag 1 and directional hypotheses (longer lags are reported, not tested
     here). A failed placebo or negative control, or both directions, is never ``speech_leads``."""
     note = data_note(facts["n_cells_with_hate"], facts["n_periods"], facts["hate_crimes"], facts["flagged_posts"],
-                     facts.get("min_periods", MIN_PERIODS))
+                     facts.get("min_periods", MIN_PERIODS), tuple(facts.get("missing_sources") or ()))
     fwd, rev, spill = _lag1(rows, "speech_to_crime"), _lag1(rows, "crime_to_speech"), _lag1(rows, "spillover")
     placebo, rplacebo, control = _one(rows, "placebo_lead"), _one(rows, "reverse_placebo_lead"), \
         _one(rows, "negative_control")
@@ -117,9 +162,14 @@ def verdict(rows: list[dict], facts: dict, alpha: float = ALPHA) -> tuple[str, d
     placebo_failed = _echoes(placebo, fwd, alpha)
     # either negative control (speech -> other crimes, other crimes -> speech) says that posting and crime move
     # together in time within places beyond the controls: a common driver that undermines either direction
-    control_failed = _echoes(control, fwd, alpha) or _echoes(rcontrol, fwd, alpha)
+    # and a direction must exceed its own negative control's same-way estimate (the same model with other crimes in
+    # place of hate crimes) beyond both intervals' margin: a control echo too small to be significant still counts
+    fwd_calibrated, rev_calibrated = _beyond(fwd, control), _beyond(rev, rcontrol)
+    control_failed = _echoes(control, fwd, alpha) or _echoes(rcontrol, fwd, alpha) \
+        or (fwd_sig and not fwd_calibrated)
     rplacebo_failed = bool(_direction(rplacebo, alpha)[0])
-    rcontrol_failed = _echoes(rcontrol, rev, alpha) or _echoes(control, rev, alpha)
+    rcontrol_failed = _echoes(rcontrol, rev, alpha) or _echoes(control, rev, alpha) \
+        or (rev_sig and not rev_calibrated)
     evidence = {
         "alpha": alpha, **{k: facts[k] for k in ("n_cells_with_hate", "n_periods", "hate_crimes", "flagged_posts")},
         "forward_p": _num(fwd["p_value"]), "forward_analysis": "speech_to_crime", "forward_lag": 1,
@@ -135,6 +185,8 @@ def verdict(rows: list[dict], facts: dict, alpha: float = ALPHA) -> tuple[str, d
         "reverse_placebo_failed": rplacebo_failed,
         "reverse_negative_control_estimate": _num(rcontrol["estimate"]),
         "reverse_negative_control_p": _num(rcontrol["p_value"]), "reverse_negative_control_failed": rcontrol_failed,
+        "forward_beyond_control": fwd_calibrated, "reverse_beyond_control": rev_calibrated,
+        "variance": fwd.get("vcov"),
         **({"forward_detrended_estimate": _num(fwd_d["estimate"]), "forward_detrended_p": _num(fwd_d["p_value"]),
             "reverse_detrended_estimate": _num(rev_d["estimate"]), "reverse_detrended_p": _num(rev_d["p_value"]),
             "trend_only": trend_only, "drift_cleared": drift_cleared,

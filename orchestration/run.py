@@ -191,14 +191,15 @@ def _defs():
 
 
 def pending_inbox() -> dict[str, set[str | None]]:
-    """kind -> the cities (None: files outside city folders) of the inbox files not yet in the ingest log.
+    """kind -> the cities (None: files outside city folders) of the inbox files not yet in the ingest log, or
+    logged as waiting for their city or its boundaries, now there (``scn.ingest.pipeline.ready_waiting``).
 
     File hashes are kept in ``$SCN_HOME/state/inbox_sha256.json`` by path with each file's size, mtime, ctime
     and inode (``scn.hashing.cached_sha256``): an unchanged file is not read again. A file rewritten in place
     is hashed again even when its size is the same and its mtime was set back (its ctime changed)."""
     from scn import lake
     from scn.ingest.families import FAMILY_TABLES
-    from scn.ingest.pipeline import city_from_path, inbox_entries
+    from scn.ingest.pipeline import city_from_path, inbox_entries, ready_waiting
 
     files = [(kind, p) for kind in FAMILY_TABLES for p in inbox_entries(kind)[0]]
     hashes = cached_sha256([p for _, p in files], paths().home / "state" / "inbox_sha256.json")
@@ -207,6 +208,8 @@ def pending_inbox() -> dict[str, set[str | None]]:
     logged = lake.read_table("ingest_log", ["sha256", "kind", "city_id"]) if lake.has_table("ingest_log") else None
     done = set() if logged is None else \
         set(zip(logged["kind"], logged["sha256"], logged["city_id"].fillna(""), strict=True))
+    if logged is not None:  # files that waited for their city or its boundaries, which are there now
+        done -= ready_waiting(logged)
     pending: dict[str, set[str | None]] = {}
     for kind, p in files:
         city, sha = city_from_path(kind, p), hashes[p]

@@ -19,6 +19,7 @@ from dashboards.plotly_text import plotly_text, plotly_texts
 from scn.nlp.accuracy import shown_accuracy
 from scn.privacy.disclosure import for_audience
 from scn.privacy.levels import grain_of, period_at
+from scn.words.alerts import HIDDEN_BENEATH, NO_DATA
 
 # the within-place rate ratios shown by lag, both ways (geo/direction.py)
 LAG_ANALYSES = ("speech_to_crime", "crime_to_speech")
@@ -101,7 +102,10 @@ def findings(city_id: str, lang: str, audience: str) -> tuple[list[str], list[st
         kind = str(ev.get("period") or "month")
         return texts, [t("method_engine_area", lang, max_lag=int(ev.get("max_lag") or 1),
                          period=t(f"period_{kind}", lang), periods=t(f"periods_{kind}", lang))]
-    return texts, [t("method_engine", lang, cluster=cluster, max_lag=int(ev.get("max_lag") or 3))]
+    methods = [t("method_engine", lang, cluster=cluster, max_lag=int(ev.get("max_lag") or 3))]
+    if "negative_control_estimate" in ev and ev.get("negative_control_estimate") is None:
+        methods.append(t("method_no_negative_control", lang))  # no non-hate crime: the control was not run
+    return texts, methods
 
 
 SERIES = (("flagged_posts", "y"), ("hate_crimes", "y2"))
@@ -195,12 +199,20 @@ def series_notes(city_id: str, lang: str, audience: str) -> list[str]:
     series, levels = official_series(city_id)
     notes = [f"{t(col, lang)}: " + t("series_level", lang, level=t(f"level_{level}", lang))
              for col, level in levels.items()]
+    if not levels:  # nothing published for the city: not "too small"
+        return [*notes, t("series_no_data", lang)]
     values = series.drop(columns="period").to_numpy(dtype="float64", na_value=np.nan) if len(series) else None
+    kind = _hidden_kind(city_id)  # why the hidden points are hidden: each reason its own sentence
     if values is None or np.isnan(values).all():
-        notes.append(t("series_blank", lang, k=suppress_below()))
+        notes.append(t("series_blank" + kind, lang, k=suppress_below()))
     elif np.isnan(values).any():
-        notes.append(t("series_some_hidden", lang, k=suppress_below()))
+        notes.append(t("series_some_hidden" + kind, lang, k=suppress_below()))
     return notes
+
+
+def _hidden_kind(city_id: str, cols: tuple[str, ...] = tuple(c for c, _ in SERIES)) -> str:
+    """Why an official's hidden counts of ``cols`` are hidden (``dashboards.detail.hidden_kind``)."""
+    return detail.hidden_kind(*(detail.choice(city_id, col, "official") for col in cols))
 
 
 def _lags(city_id: str, audience: str) -> pd.DataFrame:
@@ -346,17 +358,24 @@ def classifier_line(city_id: str, lang: str, audience: str) -> str | None:
     return line
 
 
-def _city_totals(city_id: str, audience: str) -> tuple[float | None, float | None]:
+def _city_totals(city_id: str, audience: str) -> tuple[float | str | None, float | None]:
     """Flagged posts of the city over its published months (an official: the sum of the counts already shown at
-    the official's level, None when one is hidden) and the city's population (None when unknown)."""
+    the official's level, None when one is hidden; ``NO_DATA`` when nothing is published) and the city's
+    population (None when unknown)."""
     if audience == "staff":
         monthly = data.table("city_month", city_id)
         flagged = float(monthly["flagged_posts"].sum()) if "flagged_posts" in monthly.columns and len(monthly) \
-            else None
+            else NO_DATA  # no row at all: "no data yet", never "fewer than k"
     else:
         series, _ = official_series(city_id)
         values = series["flagged_posts"].astype("Float64") if "flagged_posts" in series.columns else None
-        flagged = None if values is None or values.empty or values.isna().any() else float(values.sum())
+        if values is None or values.empty:
+            flagged = NO_DATA
+        elif not values.isna().any():
+            flagged = float(values.sum())
+        else:  # "fewer than k" only when that is what the one hidden count is; else hidden for what it gives back
+            flagged = None if len(values) == 1 and _hidden_kind(city_id, ("flagged_posts",)) == "" \
+                else HIDDEN_BENEATH
     cities = data.table("cities", city_id)
     pop = pd.to_numeric(cities.get("population"), errors="coerce") if len(cities) else None
     population = float(pop.iloc[0]) if pop is not None and len(pop) and pop.iloc[0] > 0 else None
@@ -396,9 +415,12 @@ def prevalence_line(city_id: str, lang: str, audience: str) -> str:
     from scn.review.prevalence import MIN_CLASS
     from scn.settings import suppress_below
 
+    monthly = data.table("city_month", city_id)
+    if len(monthly) and "posts" in monthly.columns and monthly["posts"].isna().all():
+        return f"{t('prev_no_social', lang)}."  # never sent posts: null in the marts, not 0 flagged posts
     flagged, population = _city_totals(city_id, audience)
     head = t("prev_flagged", lang, n=i18n.count(flagged, lang))  # the count, then its rate
-    if flagged is not None and population:
+    if isinstance(flagged, float) and population:
         head += t("map_rate", lang, rate=flagged / population * 10_000)
     rates = data.table("classifier_rates", city_id)
     review = rates[rates["rates_source"] == "review"] if "rates_source" in rates.columns else rates.iloc[0:0]

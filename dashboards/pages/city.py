@@ -138,7 +138,8 @@ def level_sentence(city_id: str, metric: str, audience: str, lang: str) -> str:
     if metric not in maps.CELL_METRICS:
         return ""
     choice = detail.choice(city_id, metric, audience)
-    return i18n.map_level(choice.level, choice.reason, choice.finer, choice.hidden_share, suppress_below(), lang)
+    reason = choice.reason + (detail.hidden_kind(choice) if choice.reason == "coarsest_hidden" else "")
+    return i18n.map_level(choice.level, reason, choice.finer, choice.hidden_share, suppress_below(), lang)
 
 
 dash.clientside_callback(  # the period under the slider, without a round trip

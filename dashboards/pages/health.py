@@ -86,6 +86,15 @@ def _ingest_warnings(lang: str):
         elif w["code"] == "ambiguous_date_order":
             items.append(t("warning_ambiguous_date_order", lang, file=name, field=params.get("field", "?"),
                            assumed=params.get("assumed", "?")))
+        elif w["code"] == "timezone_fixed_offset":
+            items.append(t("warning_timezone_fixed_offset", lang, file=name, count=params.get("count", "?"),
+                           field=params.get("field", "timezone"),
+                           examples=", ".join(f"{v} \u2192 {z}" for v, z in zip(params.get("values") or [],
+                                                                              params.get("zones") or [],
+                                                                              strict=False))))
+        elif w["code"] == "waiting":
+            items.append(t(f"warning_waiting_{params.get('needs', 'city')}", lang, file=name,
+                           city=params.get("city_id") or w.get("city_id") or "?"))
         elif w["code"] == "duplicates_differ":
             items.append(t("warning_duplicates_differ", lang, file=name, rows=params.get("rows", "?"),
                            columns=", ".join(map(str, params.get("columns") or []))))

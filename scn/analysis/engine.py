@@ -24,7 +24,7 @@ from geo.h3index import neighbour_pairs
 from geo.misclass import adjust_panel, rate_corners
 from geo.panel import full_panel
 from geo.secondary import bh_adjust, prewhitened_xcorr, rank_within
-from geo.verdict import verdict
+from geo.verdict import missing_sources, verdict
 
 PANEL_COLUMNS = ("city_id", "cell", "period", "posts", "flagged_posts", "crimes", "hate_crimes")
 COUNT_COLUMNS = ("posts", "flagged_posts", "crimes", "hate_crimes")
@@ -89,11 +89,14 @@ def read_panel(path: Path) -> pd.DataFrame:
         out["period_kind"], out["hate_source"] = kind, "counts"
     for col in COUNT_COLUMNS:
         num = pd.to_numeric(raw[col], errors="coerce")
+        # empty on every row of a city: a source the city never sent (the marts' null, docs/your-data.md)
+        blank = raw[col].astype("string").str.strip().fillna("").eq("")
+        unsent = blank.groupby(out["city_id"]).transform("all").to_numpy(dtype=bool)
         bad = num.isna() | (num < 0) | (num != np.floor(num))
         if not pd.api.types.is_numeric_dtype(raw[col]):  # text (CSV): digits only, so "1e3" or "12.0" is refused
             bad |= ~raw[col].astype("string").str.strip().str.fullmatch(r"\d+").fillna(False)
-        _fail(path, bad, col, "not a count (integer >= 0)")
-        out[col] = num.astype("int64")
+        _fail(path, bad & ~unsent, col, "not a count (integer >= 0)")
+        out[col] = num.astype("float64") if unsent.any() else num.astype("int64")
     _fail(path, out["flagged_posts"] > out["posts"], "flagged_posts", "more flagged posts than posts")
     _fail(path, out["hate_crimes"] > out["crimes"], "hate_crimes", "more hate crimes than crimes")
     _fail(path, out.duplicated(["city_id", place, "period"]), "period",
@@ -142,6 +145,7 @@ def _widen(runs: list[list[dict]]) -> list[dict]:
 def analyse_city(cm: pd.DataFrame, area_of_cell: pd.Series | None = None, max_lag: int = MAX_LAG,
                  rates: pd.DataFrame | None = None) -> tuple[list[dict], str, dict]:
     """(rows, verdict, evidence) of one city's cell x month counts."""
+    missing = missing_sources(cm)  # a source the city never sent: null on every row, said as such in the verdict
     if rates is not None and len(rates):
         cm = adjust_panel(cm, rates)
     panel = full_panel(cm)
@@ -150,7 +154,7 @@ def analyse_city(cm: pd.DataFrame, area_of_cell: pd.Series | None = None, max_la
     hate_by_cell = panel.groupby("cell")["hate_crimes"].sum()
     facts = {"n_cells": int(panel["cell"].nunique()), "n_cells_with_hate": int((hate_by_cell > 0).sum()),
              "n_periods": int(panel["period"].nunique()), "hate_crimes": int(panel["hate_crimes"].sum()),
-             "flagged_posts": int(panel["flagged_posts"].sum())}
+             "flagged_posts": int(panel["flagged_posts"].sum()), "missing_sources": missing}
     cluster, cluster_kind = None, "cell"
     if area_of_cell is not None:
         areas = panel["cell"].map(area_of_cell)
@@ -208,6 +212,7 @@ def analyse_area_city(rows: pd.DataFrame, kind: str, attributes: pd.DataFrame | 
     rows = rows[rows["period_kind"] == kind] if "period_kind" in rows.columns else rows
     rows = rows.assign(hate_crimes=pd.to_numeric(rows["hate_crimes"], errors="coerce"),
                        crimes=pd.to_numeric(rows["crimes"], errors="coerce"))
+    missing = tuple(s for s in missing_sources(rows) if s == "posts")  # crimes: null by period here, not by source
     known = rows["hate_crimes"].notna()
     sources = sorted(rows.loc[known, "hate_source"].dropna().astype(str).unique()) \
         if "hate_source" in rows.columns else []
@@ -229,7 +234,7 @@ def analyse_area_city(rows: pd.DataFrame, kind: str, attributes: pd.DataFrame | 
     hate_by_area = panel.groupby("cell")["hate_crimes"].sum()
     facts = {"n_cells_with_hate": int((hate_by_area > 0).sum()), "n_periods": int(panel["period"].nunique()),
              "hate_crimes": int(panel["hate_crimes"].sum()), "flagged_posts": int(panel["flagged_posts"].sum()),
-             "min_periods": AREA_MIN_PERIODS[kind]}
+             "min_periods": AREA_MIN_PERIODS[kind], "missing_sources": missing}
     model_rows = _fits(rows, rates, fit)
     code, evidence = verdict(model_rows, facts)
     evidence = {**evidence, "level": "area", "period": kind, "n_cells": int(panel["cell"].nunique()),

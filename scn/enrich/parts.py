@@ -31,8 +31,9 @@ def _read(sql: str) -> pd.DataFrame:
 
 # the enrichment's logic: a new value recomputes every city once (3: first-named place wins; 4: a city's
 # current areas (its newest boundaries file), the first-listed area wins where areas overlap; 5: months and
-# ISO weeks of the city's local calendar (its registry timezone; none: UTC))
-ENRICH_VERSION = "5"
+# ISO weeks of the city's local calendar (its registry timezone; none: UTC); 6: a crime time written without an
+# offset placed in the city's zone here, not at ingest)
+ENRICH_VERSION = "6"
 TRANSFORMS = Path(__file__).resolve().parents[2] / "transforms"
 # the ingest log's columns the staging models read when the lake has no log (parts written by hand: tests)
 NO_LOG = ("(select null::varchar as sha256, null::varchar as city_id, null::varchar as kind, "
@@ -56,35 +57,32 @@ def _render(template: str) -> str:
 
 def staging_sql(model: str) -> str:
     """The SQL of a dbt staging model (transforms/models/staging/<model>.sql) over the lake, so Python steps
-    read what the warehouse reads (a city's current areas)."""
-    return _render((TRANSFORMS / "models" / "staging" / f"{model}.sql").read_text())
+    read what the warehouse reads (a city's current areas, time zones). Rendered once per state of the model's
+    and the macros' files and of the lake's location (and whether it has an ingest log)."""
+    files = (TRANSFORMS / "models" / "staging" / f"{model}.sql", TRANSFORMS / "macros" / "newest_part.sql")
+    return _staging_sql(files[0], tuple(tuple(file_stamp(f)) for f in files), str(lake.table_dir("ingest_log")),
+                        lake.has_table("ingest_log"))
 
 
-# each city's time zone in its current registry row: the newest part wins, as in stg_cities (which publishes
-# it); parts written before the optional column existed have none
-TIMEZONES = """with {{ newest_part_ctes('cities') }},
-registry as (select * from src union all by name select null::varchar as timezone where false)
-select * from (
-    select cast(city_id as varchar) as city_id, cast(timezone as varchar) as timezone
-    from registry as src left join parts using (part_id)
-    where city_id is not null
-    qualify row_number() over (partition by city_id order by {{ newest_part_order() }}) = 1
-) where timezone is not null"""
+@lru_cache(maxsize=32)
+def _staging_sql(template: Path, _stamps: tuple, _log: str, _has_log: bool) -> str:
+    return _render(template.read_text())
 
 
 def city_timezones() -> dict[str, str]:
-    """city_id -> IANA time zone of the city's current registry row, for the cities that have one; a city
-    missing here is on UTC (its months and weeks are cut in UTC)."""
+    """city_id -> IANA time zone of the city's current registry row (``stg_cities`` over the lake), for the
+    cities that have one; a city missing here is on UTC (its months and weeks are cut in UTC)."""
     if not lake.has_table("cities"):
         return {}
-    return dict(_city_timezones(lake.parts_stamp("cities")))
+    log = lake.parts_stamp("ingest_log") if lake.has_table("ingest_log") else None
+    return dict(_city_timezones(lake.parts_stamp("cities"), log))
 
 
 @lru_cache(maxsize=8)
-def _city_timezones(stamp: tuple) -> tuple[tuple[str, str], ...]:
-    """``city_timezones`` for the lake's ``cities`` parts in the state ``stamp`` (only keys the cache): every
-    crime file's parse asks (0.1 s a query: 144 files of the small bench spent ~15 CPU s)."""
-    got = _read(_render(TIMEZONES))
+def _city_timezones(_cities: tuple, _log: tuple | None) -> tuple[tuple[str, str], ...]:
+    """``city_timezones`` for the lake's ``cities`` parts and ingest log in the states given (only keys the
+    cache: the newest part is the newest in the log, and a file sent again whole changes only the log)."""
+    got = _read(f"select city_id, timezone from ({staging_sql('stg_cities')}) where timezone is not null")
     return tuple(zip(got["city_id"].astype(str), got["timezone"].astype(str), strict=True))
 
 

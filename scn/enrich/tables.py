@@ -22,6 +22,7 @@ from scn.enrich.parts import (
     staging_sql,
     stale_label_parts,
 )
+from scn.ingest.parse import wall_to_utc
 from scn.lake import ensure_table
 from scn.lake.schema import LAKE_SCHEMAS
 from scn.nlp.model import classify
@@ -213,9 +214,12 @@ def enrich_crimes(res: int | None = None, cities: Collection[str] | None = None)
 
 
 def _enrich_crimes_of(city: str, areas: pd.DataFrame, res: int, fingerprint: str, tz: str = "UTC") -> int:
-    crimes = lake.read_table("crimes", ["crime_key", "city_id", "occurred_at", "category", "is_hate", "lat", "lon",
-                                        "lsoa_code"], where="city_id = ?", params=[city])
+    crimes = lake.read_table("crimes", ["crime_key", "city_id", "occurred_at", "wall_clock", "category", "is_hate",
+                                        "lat", "lon", "lsoa_code"], where="city_id = ?", params=[city])
     crimes = crimes.drop_duplicates("crime_key")
+    wall = crimes["wall_clock"].fillna(False).astype(bool)  # written without an offset: the city's local time
+    if wall.any():
+        crimes["occurred_at"] = crimes["occurred_at"].mask(wall, wall_to_utc(crimes.loc[wall, "occurred_at"], tz))
     located = locate_crimes(crimes[["crime_key", "city_id", "lat", "lon", "lsoa_code"]], areas, res)
     out = _assemble("crimes_enriched", crimes[["crime_key", "city_id", "occurred_at", "category", "is_hate"]],
                     located, "crime_key", "occurred_at",

@@ -1,7 +1,10 @@
 """The member registry (``inbox/cities/*.csv``, columns as the ``cities`` lake table).
 
 ``timezone`` (optional) is the city's IANA time zone (``Africa/Nairobi``): the months and ISO weeks of its
-events are its local calendar's (blank: UTC); a name zoneinfo does not know quarantines the row (field named).
+events are its local calendar's (blank: UTC). A whole-hour offset (``UTC+3``, ``GMT-04:00``) is taken as the fixed
+zone ``Etc/GMT-3`` with the warning ``timezone_fixed_offset`` (no summer time: send the IANA name if the city changes
+its clocks); any other name zoneinfo does not know quarantines the row (field named; the city's registry row
+ingested before stays in force).
 A city whose row changed is written again; staging keeps the row from the newest ingested part (see
 transforms/models/staging/stg_cities.sql). A row identical to one already in the lake is a duplicate.
 """
@@ -11,6 +14,7 @@ from __future__ import annotations
 import zoneinfo
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from scn.ingest import readers, schemas
@@ -26,7 +30,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "themes": ("theme", "tags"), "timezone": ("time_zone", "tz", "iana_timezone"),
 }
 REASONS = {"lat": "not a number", "lon": "not a number", "steering_committee": "not a yes/no flag"}
-NOT_A_ZONE = "not an IANA time zone (e.g. Africa/Nairobi)"
+NOT_A_ZONE = "not an IANA time zone (e.g. Africa/Nairobi) nor a whole-hour offset (UTC+3)"
 
 
 @lru_cache(maxsize=1)
@@ -35,12 +39,27 @@ def _zones() -> dict[str, str]:
     return {z.lower(): z for z in zoneinfo.available_timezones() - {"localtime", "posixrules", "Factory"}}
 
 
-def time_zones(names: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """(IANA names as zoneinfo spells them, False where a given name is not a zone): case and blanks forgiven;
-    a missing name is NA and not a failure (the city is on UTC)."""
+# a fixed offset from UTC as people write it: UTC+3, GMT-04:00, +03, UTC +1
+OFFSET = r"(?:utc|gmt)?\s*([+\-\u2212])\s*(\d{1,2})(?::?(\d{2}))?"
+
+
+def time_zones(names: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """(IANA names as zoneinfo spells them, False where a given name is not a zone, True where a fixed offset
+    was read): case and blanks forgiven; a whole-hour offset (``UTC+3``) is the fixed zone ``Etc/GMT-3`` (IANA's
+    sign is the POSIX one, inverted); a missing name is NA and not a failure (the city is on UTC)."""
     text = as_text(names).str.strip().replace("", pd.NA)
     zone = text.str.lower().map(_zones()).astype("string")
-    return zone, ~(text.notna() & zone.isna())
+    offset = text.str.lower().str.fullmatch(OFFSET).fillna(False).astype(bool) & zone.isna()
+    if offset.any():
+        parts = text[offset].str.lower().str.extract(OFFSET)
+        east = parts[0].astype(str).eq("+").to_numpy()
+        hours = parts[1].astype(int).to_numpy()
+        whole = parts[2].fillna("00").astype(str).eq("00").to_numpy() & (hours <= np.where(east, 14, 12))
+        names = np.where(hours == 0, "UTC", np.char.add(np.where(east, "Etc/GMT-", "Etc/GMT+"), hours.astype(str)))
+        fixed = pd.Series(np.where(whole, names, None), index=parts.index, dtype="string")  # Etc/GMT-14 .. +12
+        zone = zone.fillna(fixed.reindex(zone.index).astype("string"))
+        offset = offset & zone.notna()
+    return zone, ~(text.notna() & zone.isna()), offset
 
 
 def slug(names: pd.Series) -> pd.Series:
@@ -64,7 +83,7 @@ def parse(src: Source) -> Parsed:
     population, pop_ok = parse_int(raw["population"])
     joined, joined_ok = parse_int(raw["joined_year"])
     steering = parse_bool(raw["steering_committee"])
-    zone, zone_ok = time_zones(raw["timezone"])
+    zone, zone_ok, fixed = time_zones(raw["timezone"])
     typed = pd.DataFrame({
         ROW: raw[ROW], "city_id": city_id, "name": name, "country": as_text(raw["country"]),
         "country_code": as_text(raw["country_code"]).str.upper(), "region": as_text(raw["region"]),
@@ -84,4 +103,8 @@ def parse(src: Source) -> Parsed:
     # conflict check names the row a repeated city clashes with (as_table drops it before the lake)
     out = out.assign(joined_year=out["joined_year"].astype("Int32"), steering_committee=out["steering_committee"]
                      .astype(bool))
-    return Parsed({"cities": out}, "cities", rejects)
+    kept = fixed & ok
+    warnings = [{"code": "timezone_fixed_offset", "rows": [int(r) for r in typed.loc[kept, ROW].head(5)],
+                 "values": as_text(raw.loc[kept, "timezone"]).head(5).tolist(), "zones": zone[kept].head(5).tolist(),
+                 "field": origin.get("timezone", "timezone"), "count": int(kept.sum())}] if kept.any() else []
+    return Parsed({"cities": out}, "cities", rejects, warnings)

@@ -7,8 +7,13 @@ from, if any (docs/your-data.md).
 Rows without a location are kept (city precision); rows without an id get the key
 ``source:sha1(normalised row, occurrence)`` so that two identical id-less rows in one file stay two crimes while the
 same rows in an overlapping download are recognised as duplicates. The row's time is hashed as the instant it
-names (UTC), not as written: ``01:30+03:00`` and ``22:30Z`` the day before are one crime. A row whose key of
-the old rule (the time's text) is already in the lake keeps that key, so files ingested before still match.
+names (UTC), not as written: ``01:30+03:00`` and ``22:30Z`` the day before are one crime; a time without an offset
+as its wall clock (whatever the city's zone, then or later). A row whose key of the old rule (the time's text) is
+already in the lake keeps that key, so files ingested before still match.
+
+A time written without an offset (and police.uk's month) is the city's local time (police records): it is stored
+as written with ``wall_clock`` true, and the enrichment places it in the city's IANA zone (cities file), so crimes
+sent before the cities file, or before a city changes its zone, are placed by the zone the city has now.
 
 Keys never collide across cities: police.uk ids are national (``police.uk:<id>``); a generic file's source is the
 city id (``london:<id>``), and a source the file names itself is scoped by the city (``london/met%20police:<id>``).
@@ -28,9 +33,10 @@ from scn.ingest.parse import (
     as_text,
     coordinate_checks,
     date_order_warnings,
+    names_instant,
     parse_bool,
-    parse_local_time,
     parse_month,
+    parse_time,
 )
 from scn.ingest.readers import ROW
 from scn.lake.key_index import in_lake
@@ -94,7 +100,7 @@ def _digests(raw: pd.DataFrame, when: pd.Series) -> pd.Series:
 def _keys(source: pd.Series, crime_id: pd.Series, raw: pd.DataFrame, occurred_at: pd.Series, police: bool
           ) -> pd.Series:
     """``scope:crime_id``, or ``scope:sha1(normalised row #n)`` where the id is missing, the time hashed as
-    the parsed UTC instant (police.uk: its month ``YYYY-MM``, as written). Keys of the old rule (the time's
+    the parsed UTC instant (a wall-clock time: as written; police.uk: its month ``YYYY-MM``). Keys of the old rule (the time's
     text, lowercased) already in the lake are kept: a re-sent file ingested before this rule still matches."""
     written = as_text(raw["occurred_at"]).str.lower()
     instant = occurred_at.dt.strftime("%Y-%m" if police else "%Y-%m-%dT%H:%M:%S.%fZ").astype("string")
@@ -120,11 +126,10 @@ def parse(src: Source) -> Parsed:
             raw[c] = pd.Series(pd.NA, index=raw.index, dtype="string")
     raw["occurred_at"] = raw["month"] if police else raw["time"]
     origin["occurred_at"] = origin["month" if police else "time"]
-    # a time without an offset is the city's local time (police records; scn.enrich.parts.city_timezones)
-    from scn.enrich.parts import city_timezones
-
-    zone = city_timezones().get(src.city_id or "", "UTC")
-    when = parse_month(raw["occurred_at"]) if police else parse_local_time(raw["occurred_at"], zone)
+    when = parse_month(raw["occurred_at"]) if police else parse_time(raw["occurred_at"])
+    # a time without an offset (and police.uk's month) is the city's wall clock: kept as written, placed in the
+    # city's time zone by the enrichment (the zone may arrive, or change, after the crimes do)
+    wall_clock = pd.Series(True, index=raw.index) if police else ~names_instant(raw["occurred_at"])
     typed = pd.DataFrame({ROW: raw[ROW], "occurred_at": when,
                           "category": as_text(raw["category"])})
     typed = coordinate_checks(typed, raw, city_box(src.city_id))
@@ -149,7 +154,8 @@ def parse(src: Source) -> Parsed:
     crimes = pd.DataFrame({
         "crime_key": _keys(key_scope(source, src.city_id, police, crime_id), crime_id, raw,
                            typed["occurred_at"], police)[ok], "source": source[ok], "crime_id": crime_id[ok],
-        "city_id": src.city_id, "occurred_at": t["occurred_at"], "category": t["category"],
+        "city_id": src.city_id, "occurred_at": t["occurred_at"], "wall_clock": wall_clock[ok],
+        "category": t["category"],
         "is_hate": pd.Series(pd.NA, index=t.index, dtype="boolean") if unknown else t["is_hate"].astype(bool),
         "lat": t["lat"], "lon": t["lon"],
         "lsoa_code": as_text(raw["lsoa_code"])[ok], "source_file": src.name, "source_row": t[ROW].astype("int64"),

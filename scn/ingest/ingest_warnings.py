@@ -20,6 +20,7 @@ def published() -> pd.DataFrame:
         empty = {c: pd.Series(dtype="string") for c in COLUMNS}
         return pd.DataFrame({**empty, "warned_at": pd.Series(dtype="datetime64[us, UTC]")})
     rows = lake.read_table("ingest_warnings").sort_values("warned_at", ascending=False, kind="stable")
+    rows = _without_loaded_waits(rows)
     # no_hate_flag is said once per city (its newest file: collected police.uk pages are many files)
     per = rows["file"].where(rows["code"].ne("no_hate_flag"), "")
     rows = rows[~rows.assign(_per=per).duplicated(["city_id", "code", "_per"])].reset_index(drop=True)
@@ -31,3 +32,18 @@ def published() -> pd.DataFrame:
     stored = rows["params"].map(lambda p: json.loads(p).get("hate_source") if p else None)
     rows["hate_source"] = rows["city_id"].map(sources).fillna(stored).where(rows["code"].eq("no_hate_flag"))
     return rows[COLUMNS]
+
+
+def _without_loaded_waits(rows: pd.DataFrame) -> pd.DataFrame:
+    """``rows`` less the ``waiting`` warnings of files taken since (an ingest_log row of the same bytes and city
+    that read rows, logged after the warning: the city or its boundaries arrived and the file loaded)."""
+    waiting = rows["code"].eq("waiting").to_numpy()
+    if not waiting.any() or not lake.has_table("ingest_log"):
+        return rows
+    log = lake.query(f"select sha256, city_id, max(ingested_at) as last from {lake.scan('ingest_log')} "
+                     "where rows_read > 0 group by all")
+    key = ["sha256", "city_id"]
+    last = rows[key].astype("string").merge(log.astype({"sha256": "string", "city_id": "string"}), on=key,
+                                             how="left")["last"]
+    later = pd.to_datetime(last, utc=True).to_numpy() > pd.to_datetime(rows["warned_at"], utc=True).to_numpy()
+    return rows[~(waiting & later)].reset_index(drop=True)

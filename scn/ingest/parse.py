@@ -18,8 +18,9 @@ def as_text(s: pd.Series) -> pd.Series:
     return s.mask(s == "")
 
 
+TIME_OF_DAY = r"\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp]\.?[Mm]\.?)?"  # 13:05, 1:05:30.5 pm
 # values that name no day: a bare year, a year and month, a time of day alone (which became today's date)
-NO_DAY = r"\d{4}|\d{4}[-/.]\d{1,2}|\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[ap]\.?m\.?)?"
+NO_DAY = rf"\d{{4}}|\d{{4}}[-/.]\d{{1,2}}|{TIME_OF_DAY}"
 # 05/03/2025 10:00, 5.3.25, 3/25/2025 1:05 PM, 05/03/2025, 10:00: the date, then any time of day
 NUMERIC_DATE = r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?:,?[ T](\S.*))?"
 
@@ -73,13 +74,12 @@ def parse_time(s: pd.Series) -> pd.Series:
     s = as_text(s).reset_index(drop=True)  # positions: the caller's index may repeat
     utc = "datetime64[us, UTC]"
     out = pd.to_datetime(s, format="ISO8601", utc=True, errors="coerce").astype(utc)
-    short = (out.notna() & (s.str.len() <= 7)).fillna(False).astype(bool)  # "2025", "2025-03": ISO names no day
-    if short.any():  # nor does a word: pandas reads "now" and "today" as the clock (no digit, no date)
-        out = out.mask(short & (s.str.fullmatch(NO_DAY) | ~s.str.contains(r"\d")).fillna(False).astype(bool))
-    todo = out.isna() & s.notna()
+    # "2025", "2025-03", "13:05" name no day; nor does a word: pandas reads "now" and "today" as the clock
+    no_day = (s.str.fullmatch(NO_DAY, case=False) | ~s.str.contains(r"\d")).fillna(False).astype(bool)
+    out = out.mask(no_day)
+    todo = out.isna() & s.notna() & ~no_day
     if todo.any():
         t = s[todo]
-        t = t.mask((t.str.fullmatch(NO_DAY, case=False) | ~t.str.contains(r"\d")).fillna(False).astype(bool))
         numeric = _numeric_dates(t)
         digits = t.str.fullmatch(r"\d{9,13}(?:\.\d+)?").fillna(False).astype(bool)
         rest = t.notna() & ~digits & numeric.isna()
@@ -105,25 +105,29 @@ def parse_time(s: pd.Series) -> pd.Series:
     return out.set_axis(index)
 
 
-# an explicit zone ending a value: Z or an offset right after a time, or a word (UTC, GMT, EST; not AM/PM)
-ZONED = r"(?::\d{2}(?:\.\d+)?\s*(?:Z|[+\-]\d{2}(?::?\d{2})?)|\s(?![AaPp]\.?[Mm]\.?$)[A-Za-z]{2,5})\s*$"
+# a zone ending a value right after a time of day: Z or an offset, or a word (UTC, GMT, EST; not AM/PM)
+ZONE_END = r"(?:\s*(?:Z|[+\-]\d{2}(?::?\d{2})?)|\s+(?![AaPp]\.?[Mm]\.?\s*$)[A-Za-z]{2,5})\s*$"
 EPOCH = r"\d{9,13}(?:\.\d+)?"
 
 
-def parse_local_time(s: pd.Series, tz: str | None) -> pd.Series:
-    """``parse_time``, a value written without an offset or zone (and not an epoch number) taken as the wall
-    clock of the IANA zone ``tz`` (a city's police records: local time); None or UTC: as ``parse_time``. A wall
-    time that occurs twice (autumn DST) is the standard-time one; one that never occurs is shifted forward."""
-    out = parse_time(s)
-    if not tz or tz == "UTC":
-        return out
+def names_instant(s: pd.Series) -> pd.Series:
+    """Whether each value names its instant: a time followed by an offset or zone, or an epoch number. The
+    others (a date, a time without zone) are a wall clock: whose, the caller knows (``wall_to_utc``)."""
     text = as_text(s).str.strip()
-    naive = (out.notna() & ~text.str.contains(ZONED) & ~text.str.fullmatch(EPOCH)).fillna(False).astype(bool)
-    if naive.any():
-        wall = out[naive].dt.tz_localize(None)
-        local = wall.dt.tz_localize(tz, ambiguous=np.zeros(len(wall), bool), nonexistent="shift_forward")
-        out = out.mask(naive, local.dt.tz_convert("UTC").astype(out.dtype).reindex(out.index))
-    return out
+    return (text.str.contains(TIME_OF_DAY + ZONE_END) | text.str.fullmatch(EPOCH)).fillna(False).astype(bool)
+
+
+def wall_to_utc(wall: pd.Series, tz: str | None) -> pd.Series:
+    """UTC instants of wall-clock times (tz-naive, or UTC-typed values that hold a wall clock) read on the IANA
+    zone ``tz`` (None or UTC: unchanged). A wall time that occurs twice (autumn DST) is the standard-time one;
+    one that never occurs (spring) is shifted forward."""
+    utc = "datetime64[us, UTC]"
+    if wall.dt.tz is not None:
+        wall = wall.dt.tz_convert("UTC").dt.tz_localize(None)
+    if not tz or tz == "UTC" or not len(wall):
+        return wall.dt.tz_localize("UTC").astype(utc)
+    local = wall.dt.tz_localize(tz, ambiguous=np.zeros(len(wall), bool), nonexistent="shift_forward")
+    return local.dt.tz_convert("UTC").astype(utc)
 
 
 def parse_month(s: pd.Series) -> pd.Series:
@@ -131,17 +135,12 @@ def parse_month(s: pd.Series) -> pd.Series:
     return pd.to_datetime(as_text(s), format="%Y-%m", utc=True, errors="coerce").dt.as_unit("us")
 
 
-# a time of day and its offset or zone at the end of a value: dropped from a calendar date, never converted
-LOCAL_TIME = (r"(\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp]\.?[Mm]\.?)?)"
-              r"\s*(?:Z|[+\-]\d{2}(?::?\d{2})?|UTC|GMT)$")
-
-
 def parse_date(s: pd.Series) -> pd.Series:
     """Calendar dates (naive, midnight) by ``parse_time``'s rules (no words, no value naming no day, one
     day/month order per column, two-digit years not in the future), taking the date as written where it was
     written: ``2025-12-31T20:00-05:00`` is 31 December (its offset is dropped, not converted to 1 January
     UTC), and a column mixing offsets and plain dates no longer fails whole (a bad value is NaT)."""
-    local = as_text(s).str.replace(LOCAL_TIME, r"\1", regex=True)
+    local = as_text(s).str.replace(f"({TIME_OF_DAY}){ZONE_END}", r"\1", regex=True)
     return parse_time(local).dt.tz_convert(None).dt.normalize()
 
 

@@ -12,7 +12,7 @@ import re
 import stat
 import time
 import uuid
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
@@ -37,6 +37,7 @@ from scn.ingest.survey import is_codebook
 from scn.lake import LAKE_SCHEMAS, as_table
 from scn.lake import key_index as lake_keys
 from scn.lake.key_index import in_lake
+from scn.lake.schema import ADDED
 from scn.privacy.pseudonyms import PseudonymKeyError, pseudonym_key
 from scn.scratch import scratch
 from scn.settings import KINDS, paths, settings
@@ -314,7 +315,10 @@ def _changed_duplicates(table: str, asked: pd.DataFrame, new: pd.Index, city_id:
     mine = as_table(table, dup).append_column("_row", pa.array(rows, pa.int64())) \
         .append_column("_i", pa.array(np.arange(len(dup)), pa.int64()))
     on = " and ".join(f'l."{k}" = m."{k}"' for k in keys)
-    differs = [f'(l."{c}" is distinct from m."{c}")' for c in columns]
+    # a column added after the stored row was written (null there) is no difference
+    later = set(ADDED.get(table, ()))
+    differs = [f'(l."{c}" is distinct from m."{c}"' + (f' and l."{c}" is not null)' if c in later else ")")
+               for c in columns]
     with _platform(lake.table_dir(table)):
         if not lake.has_table(table):
             return []
@@ -404,6 +408,22 @@ def write_quarantine(src: Source, rejects: pd.DataFrame, undo: _Undo | None = No
     return _write_part("quarantine", as_table("quarantine", q), f"{src.sha256[:16]}-{_slug(src.city_id)}", undo)
 
 
+def _drop_waiting_refusal(src: Source, undo: _Undo) -> None:
+    """A file loaded after it waited (``waits_for``; also one refused so before such refusals waited): the row 0
+    that recorded its refusal leaves the quarantine (the part of these bytes for this city holding only that row;
+    a load with rejects replaces the part anyway)."""
+    target = lake.table_dir("quarantine") / f"part-{src.sha256[:16]}-{_slug(src.city_id)}.parquet"
+    if not target.exists():
+        return
+    with _platform(target):
+        old = pq.read_table(target, columns=["row", "reason"]).to_pandas()
+    if len(old) and old["row"].eq(0).all() and old["reason"].fillna("").map(
+            lambda r: waits_for(IngestError(r)) is not None).all():
+        undo.before(target)
+        with _platform(target):
+            target.unlink()
+
+
 def write_log(src: Source, result: IngestResult, undo: _Undo | None = None) -> Path:
     row = pd.DataFrame([{"file": src.display, "sha256": src.sha256, "kind": src.kind, "city_id": src.city_id,
                          "rows_read": result.rows_read, "accepted": result.accepted,
@@ -443,14 +463,18 @@ def _slug(city_id: str | None) -> str:
     return city_id if SLUG.match(city_id) else "invalid-" + hashlib.sha256(city_id.encode()).hexdigest()[:12]
 
 
-def record_failure(src: Source, message: str) -> None:
+def record_failure(src: Source, message: str, waiting: dict[str, Any] | None = None) -> None:
     """A file that cannot be used: a row-0 quarantine line and an ingest-log row with zero counts (PlatformFault
-    when the lake cannot take them: then nothing is recorded and the file stays pending)."""
+    when the lake cannot take them: then nothing is recorded and the file stays pending). ``waiting`` (a
+    refusal for something that may arrive later, ``waits_for``): also an ``ingest_warnings`` row ``waiting``
+    naming it, by which the inbox walk takes the file again once it is there."""
     rejects = pd.DataFrame({ROW: [0], "field": ["(file)"], "reason": [printable(message)], "raw_json": ["{}"]})
     with _writer_lock():
         undo = _Undo()
         try:
             write_quarantine(src, rejects, undo)
+            if waiting is not None:
+                write_warnings(src, [{"code": WAITING, **waiting}], undo)
             write_log(src, IngestResult(src.display, src.kind, src.city_id, 0, 0, 0, 0, _archived(src)), undo)
         except BaseException:
             undo.rollback()
@@ -527,13 +551,39 @@ def conclude(src: Source, outcome: Outcome) -> IngestResult:
     if isinstance(outcome, BaseException) and is_platform_fault(outcome):
         raise PlatformFault(_where(src, outcome), outcome) from outcome
     if isinstance(outcome, IngestError):
-        record_failure(src, str(outcome))
-        raise outcome
+        waiting = waits_for(outcome)
+        if waiting is None:
+            record_failure(src, str(outcome))
+            raise outcome
+        message = f"{outcome}; {WAITING_NOTE[waiting['needs']]}"
+        record_failure(src, message, waiting)
+        raise IngestError(message) from outcome
     if isinstance(outcome, BaseException):
         log.debug("unexpected error ingesting %s", src.display, exc_info=outcome)
         record_failure(src, _unexpected(src, outcome))
         raise IngestError(_unexpected(src, outcome)) from outcome
     return load(src, outcome)
+
+
+WAITING = "waiting"  # the ingest_warnings code of a refusal that waits for something to arrive
+# refusals that are not the file's fault but wait for something sent apart: (the refusal, what it waits for)
+WAITS = ((re.compile(r": unknown city '([a-z0-9]+(?:-[a-z0-9]+)*)' \(not in the cities registry\)"), "city"),
+         (re.compile(r": the city '([a-z0-9]+(?:-[a-z0-9]+)*)' has no boundaries yet"), "boundaries"))
+WAITING_NOTE = {"city": "waiting for the city: taken again once the cities registry has it",
+                "boundaries": "waiting for the boundaries: taken again once the city's boundary file is ingested"}
+
+
+def waits_for(exc: BaseException) -> dict[str, str] | None:
+    """``{"needs": "city" | "boundaries", "city_id": ...}`` when ``exc`` refused a file for want of something that
+    may arrive later (a city not yet in the registry, a city whose boundaries are not ingested yet), else None.
+    Such a refusal is recorded as waiting, not final: the inbox walk takes the file again once it is there."""
+    if not isinstance(exc, IngestError):
+        return None
+    for pattern, needs in WAITS:
+        found = pattern.search(str(exc))
+        if found:
+            return {"needs": needs, "city_id": found.group(1)}
+    return None
 
 
 def _where(src: Source, exc: BaseException) -> object:
@@ -581,6 +631,8 @@ def _load(src: Source, parsed: Parsed, undo: _Undo) -> IngestResult:
     rejects = pd.concat([parsed.rejects, clashes], ignore_index=True) if len(clashes) else parsed.rejects
     rejects = rejects.sort_values(ROW, kind="stable").reset_index(drop=True)
     write_quarantine(src, rejects, undo)
+    if rejects.empty:
+        _drop_waiting_refusal(src, undo)
     errors = (rejects[[ROW, "field", "reason"]].head(1000)
               .astype({ROW: "int64", "field": object, "reason": object})
               .rename(columns={ROW: "row"}).to_dict("records"))
@@ -714,13 +766,19 @@ def ingest_inbox(kind: str, cities: Collection[str] | None = None) -> list[Inges
         files = [p for p in files if taken(p)]
         refused = [(p, r) for p, r in refused if taken(p)]
     done: set[tuple[str, str]] = set()
+    waiting: dict[tuple[str, str], dict[str, str]] = {}
+    refused_before: Callable[[str, str], bool] = lambda sha, city: False  # noqa: E731
     faults: list[PlatformFault] = []
     left: list[str] = []
     with _platform(lake.table_dir("ingest_log")):
         if lake.has_table("ingest_log"):
-            logged = lake.read_table("ingest_log", columns=["sha256", "kind", "city_id"])
+            logged = lake.read_table("ingest_log", columns=["sha256", "kind", "city_id", "rows_read", "quarantined"])
             logged = logged[logged["kind"] == kind]
             done = set(zip(logged["sha256"], logged["city_id"].fillna(""), strict=True))
+            waiting = _waiting(kind, logged)
+            refused_before = _refused_before(logged, waiting)
+    ready = _ready(waiting)
+    done -= ready  # refused while what they need was missing, which has arrived since: taken again
     if files and kind in KEYED_KINDS:
         pseudonym_key()  # PseudonymKeyError: the step fails loudly, no file is marked as done
     for p, reason in refused:
@@ -741,6 +799,14 @@ def ingest_inbox(kind: str, cities: Collection[str] | None = None) -> list[Inges
             continue
         if (sha, key_city) not in done:
             new.append((p, sha, key_city))
+        elif refused_before(sha, key_city):
+            log.warning("%s: refused before for want of what is there now: taken again", printable(p))
+            done.discard((sha, key_city))
+            new.append((p, sha, key_city))
+        elif (sha, key_city) in waiting:
+            w = waiting[(sha, key_city)]
+            log.warning("%s: %s (the %s '%s' is not there yet)", printable(p), WAITING_NOTE[w["needs"]], w["needs"],
+                        w["city_id"])
     busy = set(settled([p for p, _, _ in new])[1])  # only new files are waited for
     for p in sorted(busy):
         log.info("%s: still being written (changed in the last %s s): left for the next walk", printable(p),
@@ -774,8 +840,9 @@ def ingest_inbox(kind: str, cities: Collection[str] | None = None) -> list[Inges
     for src, outcome in parsed_in_order(_parse, sources(), len(pending), settings().ingest_workers):
         try:
             results.append(conclude(src, outcome))
-        except IngestError:
-            pass  # recorded by conclude
+        except IngestError as exc:
+            if waits_for(exc):  # recorded by conclude, as waiting: say so
+                log.warning("%s: %s", printable(src.path.parent), exc)
         except PseudonymKeyError:
             raise
         except Exception as exc:  # noqa: BLE001 - one broken file must not stop the inbox
@@ -786,6 +853,90 @@ def ingest_inbox(kind: str, cities: Collection[str] | None = None) -> list[Inges
     if faults:
         raise InboxFaults(kind, faults, left, results)
     return results
+
+
+def _waiting(kind: str, logged: pd.DataFrame) -> dict[tuple[str, str], dict[str, str]]:
+    """(sha256, city) -> what the file waits for (``waits_for``), of the ``kind`` files of the ingest log
+    (``logged``) whose every ingest-log row is a refusal recorded as waiting (a file taken again and loaded, or
+    refused for its own fault, has a log row more than its ``waiting`` warnings: it waits no more)."""
+    if not lake.has_table("ingest_warnings"):
+        return {}
+    with _platform(lake.table_dir("ingest_warnings")):
+        warned = lake.read_table("ingest_warnings", columns=["sha256", "city_id", "params", "warned_at"],
+                                 where="kind = ? and code = ?", params=[kind, WAITING])
+    if warned.empty:
+        return {}
+    warned = warned.assign(city_id=warned["city_id"].fillna("")).sort_values("warned_at", kind="stable")
+    refusals = warned.groupby(["sha256", "city_id"]).size()
+    rows = logged.assign(city_id=logged["city_id"].fillna("")).groupby(["sha256", "city_id"]).size()
+    newest = warned.drop_duplicates(["sha256", "city_id"], keep="last").set_index(["sha256", "city_id"])["params"]
+    out: dict[tuple[str, str], dict[str, str]] = {}
+    for key, n in refusals.items():
+        if n >= rows.get(key, 0):
+            params = json.loads(newest[key])
+            out[key] = {"needs": str(params.get("needs")), "city_id": str(params.get("city_id"))}
+    return out
+
+
+def _refused_before(logged: pd.DataFrame, waiting: dict[tuple[str, str], dict[str, str]]
+                    ) -> Callable[[str, str], bool]:
+    """Whether an inbox file (sha256, city) was refused for want of its city or its boundaries before such
+    refusals were recorded as waiting (no ``waiting`` warning, every ingest-log row a failure) and what it
+    waited for is there now: told by its quarantine row 0, read only for such a file whose city is now in the
+    registry (or has boundaries). The walk then takes it again once, as it takes the files that wait now."""
+    rows = logged.assign(city_id=logged["city_id"].fillna(""))
+    failed = rows.assign(failed=rows["rows_read"].eq(0) & rows["quarantined"].eq(0)) \
+        .groupby(["sha256", "city_id"])["failed"].all()
+    stuck = {k for k, f in failed.items() if f and k[1] and k not in waiting}
+    there: dict[str, set[str]] = {}
+
+    def is_there(needs: str, city: str) -> bool:
+        if needs not in there:
+            there[needs] = _there(needs)
+        return city in there[needs]
+
+    def refused(sha: str, city: str) -> bool:
+        if (sha, city) not in stuck or not (is_there("city", city) or is_there("boundaries", city)):
+            return False
+        part = lake.table_dir("quarantine") / f"part-{sha[:16]}-{_slug(city)}.parquet"
+        if not part.exists():
+            return False
+        with _platform(part):
+            reasons = pq.read_table(part, columns=["row", "reason"]).to_pandas()
+        for reason in reasons.loc[reasons["row"].eq(0), "reason"].dropna().astype(str):
+            found = waits_for(IngestError(reason))
+            if found and found["city_id"] == city and not reason.endswith(tuple(WAITING_NOTE.values())):
+                return is_there(found["needs"], city)
+        return False
+    return refused
+
+
+def _there(needs: str) -> set[str]:
+    """The cities whose ``needs`` (``waits_for``) is there: in the registry; with boundaries in the lake."""
+    if needs != "boundaries":
+        return set(known_cities()["city_id"])
+    with _platform(lake.table_dir("areas")):
+        return set(lake.read_table("areas", columns=["city_id"])["city_id"].dropna()) \
+            if lake.has_table("areas") else set()
+
+
+def ready_waiting(logged: pd.DataFrame) -> set[tuple[str, str, str]]:
+    """(kind, sha256, city) of the files waiting for a city or its boundaries that are there now (``_ready``):
+    pending for ``scn run`` though logged, as the walk takes them again. ``logged``: the ingest log's sha256,
+    kind and city_id. One query when nothing waits."""
+    if not lake.has_table("ingest_warnings"):
+        return set()
+    with _platform(lake.table_dir("ingest_warnings")):
+        kinds = lake.query(f"select distinct kind from {lake.scan('ingest_warnings')} where code = ?", [WAITING])
+    return {(str(k), sha, city) for k in kinds["kind"].dropna()
+            for sha, city in _ready(_waiting(str(k), logged[logged["kind"] == k]))}
+
+
+def _ready(waiting: dict[tuple[str, str], dict[str, str]]) -> set[tuple[str, str]]:
+    """The waiting files (``_waiting``) whose wait is over: their city is in the registry now, the city's
+    boundaries are in the lake now."""
+    there = {needs: _there(needs) for needs in {w["needs"] for w in waiting.values()}}
+    return {key for key, w in waiting.items() if w["city_id"] in there[w["needs"]]}
 
 
 def _unforeseen(kind: str, p: Path, sha: str, exc: Exception, faults: list[PlatformFault] | None = None) -> None:

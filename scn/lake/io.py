@@ -33,7 +33,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from scn.hashing import tree_stamp
-from scn.lake.schema import LAKE_SCHEMAS, as_table
+from scn.lake.schema import ADDED, LAKE_SCHEMAS, as_table
 from scn.locks import exclusive
 from scn.scratch import literal_path, scratch, sql_string
 from scn.settings import paths
@@ -305,7 +305,14 @@ def scan(name: str, read_order: bool = False) -> str:
     """The DuckDB table expression of a lake table: the union of its parts, columns matched by name;
     ``read_order``: with the columns ``filename`` and ``file_row_number`` (parts are read in name order)."""
     extra = ", filename=true, file_row_number=true" if read_order else ""
-    return f"read_parquet({sql_string(glob(name))}, union_by_name=true{extra})"
+    parts = f"read_parquet({sql_string(glob(name))}, union_by_name=true{extra})"
+    added = ADDED.get(name)
+    if not added:
+        return parts
+    # columns added after parts were written (``ADDED``): null where every part predates them
+    types = {pa.bool_(): "boolean", pa.string(): "varchar"}
+    nulls = ", ".join(f'null::{types[LAKE_SCHEMAS[name].field(c).type]} as "{c}"' for c in added)
+    return f"(select * from {parts} union all by name select {nulls} where false)"
 
 
 def query(sql: str, params: list | None = None) -> pd.DataFrame:

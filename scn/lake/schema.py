@@ -19,6 +19,7 @@ LAKE_SCHEMAS: dict[str, pa.Schema] = {
                         ("text", S), ("lang", S), ("lat", F), ("lon", F), ("place", S), ("author_pseudo", S),
                         ("url", S), ("source_file", S), ("source_row", INT)]),
     "crimes": pa.schema([("crime_key", S), ("source", S), ("crime_id", S), ("city_id", S), ("occurred_at", TS),
+                         ("wall_clock", B),  # occurred_at is the city's wall clock (no offset written); null: UTC
                          ("category", S), ("is_hate", B), ("lat", F), ("lon", F), ("lsoa_code", S),
                          ("source_file", S), ("source_row", INT)]),
     "survey_responses": pa.schema([("survey_id", S), ("response_id", S), ("city_id", S), ("area_code", S),
@@ -59,7 +60,7 @@ LAKE_SCHEMAS: dict[str, pa.Schema] = {
 }
 
 # optional columns added after parts were written: older parts lack them (read as null)
-ADDED: dict[str, tuple[str, ...]] = {"cities": ("timezone",)}
+ADDED: dict[str, tuple[str, ...]] = {"cities": ("timezone",), "crimes": ("wall_clock",)}
 
 
 def as_table(name: str, frame) -> pa.Table:

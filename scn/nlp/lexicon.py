@@ -1,21 +1,27 @@
 """Lexicon method for languages without a trained model: HurtLex 1.2 (conservative level) term matches.
 
 The lexicon files are separately licensed data (CC BY-NC-SA 4.0, scn/data/hurtlex/README-hurtlex.md), read at
-run time and never merged into code. Rules (documented in docs/classifier.md):
+run time and never merged into code. HurtLex was built by automatically translating an Italian list, so a
+language's file mixes insults with everyday words that the translation mapped onto an insulting sense ("gente",
+"polis", "bibi" as derogatory words; "negro", "amarillo", "alman" as ethnic slurs). Which entries are used is
+decided from the files themselves (rules version 3, documented in docs/classifier.md):
 
-- a text containing a lemma of the ethnic-slur category (PS) whose HurtLex entry id is in no other category is
-  labelled ``hate`` with target ``origin`` (PS entries that are also listed as, say, cognitive defects are
-  insults such as "simpleton", not identity-based slurs);
-- else a text containing a lemma of an insult category (CDS derogatory words, DMC moral defects, DDP/DDF
-  cognitive/physical disability, ASF/ASM genitalia, PR prostitution, the other PS entries) is ``offensive``;
-- else ``none``. Not used: OM (homosexuality: mixes slurs with neutral words such as "gay" and "homosexual",
-  which would flag posts that merely mention gay people) and the categories that mostly name neutral things
-  (AN animals, OR plants, PA professions, RCI places and demonyms, IS social disadvantage, QAS, RE crime, SVP).
+- ``offensive``: a lemma that HurtLex lists under at least two insult categories of its language (CDS derogatory,
+  DMC moral defects, DDP/DDF cognitive/physical disability, ASF/ASM genitalia, PR prostitution) and under none of
+  the referent categories (AN animals, OR plants, PA professions, RCI places and demonyms), or under at least four
+  insult categories whatever else (the insult sense is then attested more often than the everyday one). A lemma
+  listed under a single insult category (most mistranslations: "gente", "sorun", "afisa", "amiga") is not used;
+- ``hate`` (target ``origin``): a lemma whose entries are only in the ethnic-slur category (PS) and that stands
+  untranslated, spelled the same, among the PS-only entries of at least half of the lexicon files (borrowed
+  slurs such as "nigger", "kraut"). PS words in a language's own vocabulary are colours, nationalities and
+  demonyms in that language ("negro", "amarillo", "alman", "çingene") and are not used at all, so a nationality
+  or colour word alone is never ``hate``;
+- else ``none``. Not used at all: OM, IS, QAS, RE, SVP (they name neutral things or conduct, not insults).
 
-Matching is exact on lower-cased word tokens (single- and multi-word lemmas), after dropping lemmas shorter than
-three characters and lemmas not written in the language's script (HurtLex's automatic translation left Chinese or
-Tamil words in some lists; English leftovers in Latin-script lists stay and are matched). No accuracy has been
-measured: there is no labelled data in these languages.
+Matching is on whole lower-cased word tokens (Unicode ``\\w`` plus combining and Indic marks; a lemma never
+matches inside a longer word) and on sequences of them for multi-word lemmas, exact: inflected forms match only
+when HurtLex lists them. Lemmas shorter than three characters and lemmas not written in the language's script are
+dropped. No accuracy has been measured: there is no labelled data in these languages.
 """
 
 from __future__ import annotations
@@ -32,13 +38,16 @@ import pandas as pd
 from scn.settings import settings
 
 HATE_CATEGORY, HATE_TARGET = "ps", "origin"
-OFFENSIVE_CATEGORIES = {"cds", "dmc", "ddp", "ddf", "asf", "asm", "pr", "ps"}
+INSULT_CATEGORIES = {"cds", "dmc", "ddp", "ddf", "asf", "asm", "pr"}
+REFERENT_CATEGORIES = {"an", "or", "pa", "rci"}  # the lemma also names an animal, plant, job, place or people
+MIN_INSULT, MIN_INSULT_WITH_REFERENT = 2, 4  # insult categories a lemma needs without / with a referent one
+BORROWED_SHARE = 0.5  # share of the lexicon files whose PS-only entries must hold the very same lemma
 LEVELS = ("conservative",)
 TOKEN = r"[\w\u0300-\u036F\u0900-\u097F\u0980-\u09FF]+"  # word characters plus Indic/combining marks
 _LATIN, _CYRILLIC = "A-Za-z\u00C0-\u024F", "\u0400-\u04FF"
 SCRIPT_OF = {"mk": _CYRILLIC, "sr": _LATIN + _CYRILLIC, "bn": "\u0980-\u09FF", "hi": "\u0900-\u097F"}
 ALIASES = {"bs": ("hr", "sr"), "sh": ("hr", "sr"), "cnr": ("sr",), "nb": ("no",), "nn": ("no",)}
-RULES_VERSION = "2"
+RULES_VERSION = "3"
 NONE, OFFENSIVE, HATE = 0, 1, 2
 LABEL_OF = np.array(["none", "offensive", "hate"], dtype=object)
 
@@ -114,32 +123,49 @@ def _default_dir() -> Path:
     return Path(str(resources.files("scn").joinpath("data", "hurtlex")))
 
 
-def _read_terms(path: Path, lang: str) -> dict[str, tuple[int, str | None]]:
+def _read_frame(path: Path) -> pd.DataFrame:
+    """A lexicon file's rows of the used level, lemmas NFC lower-cased and stripped."""
     frame = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False, quoting=3)
     frame = frame[frame["level"].isin(LEVELS)]
-    only_hate = frame["category"].eq(HATE_CATEGORY).groupby(frame["id"]).all()
-    slur_ids = set(only_hate.index[only_hate.to_numpy()])  # lemma ids whose every category is the slur category
-    frame = frame[frame["category"].isin(OFFENSIVE_CATEGORIES)]
-    lemma = frame["lemma"].str.normalize("NFC").str.lower().str.strip()
+    return frame.assign(lemma=frame["lemma"].str.normalize("NFC").str.lower().str.strip())
+
+
+def _slur_only(frame: pd.DataFrame) -> set[str]:
+    """Lemmas of this file whose every entry (all categories of all their ids) is in the slur category."""
+    ids = frame["category"].eq(HATE_CATEGORY).groupby(frame["id"]).all()
+    only = frame[frame["id"].isin(ids.index[ids.to_numpy()])]["lemma"]
+    other = set(frame.loc[frame["category"].ne(HATE_CATEGORY), "lemma"])
+    return set(only) - other
+
+
+def _read_terms(frame: pd.DataFrame, lang: str, borrowed: set[str]) -> dict[str, tuple[int, str | None]]:
+    """term -> (rank, target): the rules of the module docstring, applied per lemma string."""
+    cats = frame.groupby("lemma")["category"].agg(lambda c: set(c))
+    insult = cats.map(lambda c: len(c & INSULT_CATEGORIES))
+    referent = cats.map(lambda c: bool(c & REFERENT_CATEGORIES))
+    offensive = ((insult >= MIN_INSULT) & ~referent) | (insult >= MIN_INSULT_WITH_REFERENT)
+    slur = cats.index.isin(list(borrowed)) & cats.map(lambda c: c == {HATE_CATEGORY}).to_numpy()
+    rank = np.where(slur, HATE, np.where(offensive.to_numpy(), OFFENSIVE, NONE))
+    table = pd.DataFrame({"lemma": cats.index, "rank": rank})
+    table = table[table["rank"] > NONE]
     letters = SCRIPT_OF.get(lang, _LATIN)
-    frame = frame.assign(term=lemma.str.findall(TOKEN).str.join(" "))
-    frame = frame[lemma.str.fullmatch(rf"[{letters}\u0300-\u036F\s'’.\-]+") & frame["term"].str.len().ge(3)]
-    slur = frame["id"].isin(slur_ids).to_numpy()
-    frame = frame.assign(rank=np.where(slur, HATE, OFFENSIVE), target=np.where(slur, HATE_TARGET, None))
-    frame = frame.sort_values("rank", ascending=False, kind="stable").drop_duplicates("term")
-    return {t: (int(r), None if pd.isna(g) else str(g))
-            for t, r, g in zip(frame["term"], frame["rank"], frame["target"], strict=True)}
+    table = table.assign(term=table["lemma"].str.findall(TOKEN).str.join(" "))
+    table = table[table["lemma"].str.fullmatch(rf"[{letters}\u0300-\u036F\s'’.\-]+") & table["term"].str.len().ge(3)]
+    table = table.sort_values("rank", ascending=False, kind="stable").drop_duplicates("term")
+    return {t: (int(r), HATE_TARGET if r == HATE else None) for t, r in zip(table["term"], table["rank"], strict=True)}
 
 
 @cache
 def _load(folder: str) -> Lexicon:
     files = sorted(Path(folder).glob("hurtlex_*.tsv"))
     digest = hashlib.sha256(RULES_VERSION.encode())
-    terms = {}
+    frames = {}
     for f in files:
-        lang = f.stem.split("_", 1)[1].lower()
         digest.update(f.name.encode() + f.read_bytes())
-        terms[lang] = _read_terms(f, lang)
+        frames[f.stem.split("_", 1)[1].lower()] = _read_frame(f)
+    counts = pd.Series([w for frame in frames.values() for w in _slur_only(frame)], dtype=object).value_counts()
+    borrowed = set(counts.index[counts.to_numpy() >= BORROWED_SHARE * len(frames)])
+    terms = {lang: _read_terms(frame, lang, borrowed) for lang, frame in frames.items()}
     return Lexicon(f"hurtlex-1.2-{digest.hexdigest()[:10]}", {k: v for k, v in terms.items() if v})
 
 

@@ -16,6 +16,7 @@ import pandas as pd
 
 from scn.hashing import file_sha256, tree_stamp
 from scn.nlp import artefact
+from scn.nlp.features import normal_texts
 from scn.nlp.labels import CLASSES
 from scn.nlp.langid import detect_languages
 from scn.nlp.lexicon import Lexicon, load_lexicon
@@ -161,7 +162,7 @@ def predict_proba(texts: Sequence[str], lang: str, classifier: Classifier | None
     if not clf.covers(lang):
         raise ValueError(f"the classifier does not cover language {lang!r}")
     pipe = clf.models[lang if lang in clf.models else ALL_LANGUAGES]
-    texts = [str(t) for t in texts]
+    texts = normal_texts([str(t) for t in texts])
     if hasattr(pipe, "label_and_proba"):
         return pipe.label_and_proba(texts)[1]
     proba = pipe.predict_proba(texts)
@@ -183,9 +184,15 @@ def labelling_version(classifier: Classifier | None = None, lexicon: Lexicon | N
 
 def distinct(texts: Sequence[str], langs: Sequence[str | None] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Identical (text, language) pairs labelled once: positions of the first of each distinct pair, and for
-    every input the index of its pair among them (``first[inverse]`` rebuilds the input order)."""
+    every input the index of its pair among them (``first[inverse]`` rebuilds the input order). ``classify``
+    keys them on the texts' normal forms (``normal_texts``): texts that differ only by invisible characters, white
+    space or compatibility forms are one text."""
     text = pd.Series(list(texts), dtype=object).fillna("").astype(str)
-    text_code, _ = pd.factorize(text)
+    return _distinct(pd.factorize(text)[0], langs)
+
+
+def _distinct(text_code: np.ndarray, langs: Sequence[str | None] | None) -> tuple[np.ndarray, np.ndarray]:
+    """``distinct`` from the texts' codes (equal codes: identical texts)."""
     if langs is None:
         code = text_code
     else:
@@ -209,8 +216,10 @@ def classify(texts: Sequence[str], langs: Sequence[str | None] | None = None,
     indicator, not a probability), model_version the lexicon's. Texts in languages with neither: label ``none``,
     score 0, ``assessed=False`` and method ``not_assessed``.
 
-    Identical texts with the same language (retweets, copypasta) are labelled once (``distinct``): a text's
-    labels depend on nothing but the text and its language. ``reference=True`` labels every text, one thread,
+    Texts are read in their normal form (``scn.nlp.features.normal_texts``: NFKC, no invisible format characters,
+    white space folded), once, before language detection and labelling, on every path. Identical texts with the
+    same language (retweets, copypasta; identical once normalised) are labelled once (``distinct``): a text's
+    labels depend on nothing but its normal form and its language. ``reference=True`` labels every text, one thread,
     each pipeline with its own vectorizers (the path before scn.nlp.compiled; same output, for checks and timing).
     Lone surrogates (not valid UTF-8: no stored post holds one) are read as U+FFFD.
     """
@@ -228,14 +237,24 @@ def _classify(texts: Sequence[str], langs: Sequence[str | None] | None, classifi
               lexicon: Lexicon | None | bool, reference: bool) -> pd.DataFrame:
     clf = classifier or load_classifier()
     lex = _resolve_lexicon(lexicon)
+    texts, text_code = _normal(texts)
     if reference:
         return _classify_distinct(texts, langs, clf, lex, reference=True)
-    first, inverse = distinct(texts, langs)
+    first, inverse = _distinct(text_code, langs)
     if len(first) < len(texts):
         texts = np.asarray(list(texts), dtype=object)[first].tolist()
         langs = None if langs is None else np.asarray(list(langs), dtype=object)[first].tolist()
     out = _in_threads(texts, langs, clf, lex)
     return out if len(first) == len(inverse) else out.iloc[inverse].reset_index(drop=True)
+
+
+def _normal(texts: Sequence[str | None]) -> tuple[list[str], np.ndarray]:
+    """``normal_texts`` computed once per distinct input (missing values: "", other values as ``str``), and a code
+    per text: equal for equal normal forms."""
+    codes, uniq = pd.factorize(pd.Series(list(texts), dtype=object).fillna(""))
+    normal = normal_texts([u if type(u) is str else str(u) for u in uniq])
+    normal_code, _ = pd.factorize(pd.Series(normal, dtype=object))
+    return np.asarray(normal, dtype=object)[codes].tolist(), normal_code[codes]
 
 
 THREADS = 2  # the compiled n-gram kernels, Arrow and scipy release the GIL: two threads use two cores
@@ -276,7 +295,7 @@ def _classify_distinct(texts: Sequence[str], langs: Sequence[str | None] | None,
     lang = lang.where(lang.notna() & (lang.astype(str).str.len() > 0), None)
     missing = lang.isna().to_numpy()
     if missing.any():
-        lang[missing] = detect_languages(text[missing].tolist())
+        lang[missing] = detect_languages(text[missing].tolist(), normalised=True)
     lang = pd.Series(_per_value(lang, lambda v: v.lower().split("-")[0] if isinstance(v, str) else None),
                      dtype=object)
     out = pd.DataFrame({"label": "none", "score_hate": 0.0, "target": None, "assessed": False,

@@ -18,9 +18,10 @@ that fails first hides its smallest shown sub-sums that carry hidden cells, unti
 if that cannot work). The cells themselves are never hidden for this: what an official loses is some coarse
 sums, never a cell.
 
-Counts inside text are disclosure too: the ``risk`` counts and the numbers in ``alerts.evidence`` (JSON) are
-suppressed the same way (a suppressed number is ``null``, rendered "fewer than k"), and the numbers computed
-from them (the p-value, the alert's score) go with them.
+Counts inside text are disclosure too: the ``risk`` counts and the numbers in the JSON columns of
+``JSON_COUNTS`` (``alerts.evidence``, ``correlations.detail``: the verdict's city totals) are suppressed the same
+way (a suppressed number is ``null``, rendered "fewer than k"), and the numbers computed from them (the p-value,
+the alert's score) go with them.
 """
 
 from __future__ import annotations
@@ -77,9 +78,14 @@ SPLIT_KEYS: dict[str, tuple[str, ...]] = {"programme": ("city_id", "programme_li
 SURVEY_DERIVED = ("mean", "ci_low", "ci_high", "clusters")  # a survey group's numbers, hidden with its n
 # numbers in alerts.evidence (JSON): counts; means whose sum over ``<weeks key>`` weeks is a count; numbers
 # computed from those (hidden with them). The alert's ``score`` is computed from them too.
-EVIDENCE_COUNTS = ("flagged_posts", "posts", "accounts", "shares", "hateful_posts", "hostile_calls")
+EVIDENCE_COUNTS = ("flagged_posts", "posts", "accounts", "shares", "hateful_posts", "hostile_calls", "crimes",
+                   "hate_crimes")
 EVIDENCE_MEANS = {"baseline": "baseline_weeks"}
-EVIDENCE_DERIVED = ("p_value", "upper")
+# hidden with the counts: computed from them (p-value, bound) or bounded by them (the cells with a hate crime: at
+# most the hate crimes, so 4 cells would pin a hidden total of 4)
+EVIDENCE_DERIVED = ("p_value", "upper", "n_cells_with_hate")
+# JSON columns an official reads whose numbers are counts (``EVIDENCE_COUNTS``): shaped by ``_evidence``
+JSON_COUNTS: dict[str, tuple[str, ...]] = {"alerts": ("evidence",), "correlations": ("detail",)}
 # risk columns computed from one signal's count alone (geo.risk): hidden with that count
 RISK_DERIVED = {"speech_recent": ("speech_rr", "speech_exceedance"), "crime_recent": ("crime_rr", "crime_exceedance")}
 _SEP = "\x1f"
@@ -355,7 +361,8 @@ def _programme_roles(name: str, frame: pd.DataFrame, out: pd.DataFrame, other: p
 
 
 def _evidence(raw: object, k: int) -> tuple[object, bool]:
-    """One ``alerts.evidence`` JSON with its small counts (and the numbers computed from them) as null."""
+    """One JSON of ``JSON_COUNTS`` (``alerts.evidence``, ``correlations.detail``) with its small counts (and the
+    numbers computed from them) as null."""
     if not isinstance(raw, str):
         return raw, False
     try:
@@ -461,13 +468,15 @@ def for_audience(name: str, frame: pd.DataFrame, audience: str, parts: pd.DataFr
                 hidden = (out[col].isna() & frame[col].notna()).to_numpy()
                 for d in (d for d in derived if d in out.columns):
                     out[d] = out[d].where(~hidden)
-    if name == "alerts" and "evidence" in out.columns:
-        shaped = [_evidence(raw, k) for raw in out["evidence"]]
+    for col in (c for c in JSON_COUNTS.get(name, ()) if c in out.columns):
+        shaped = [_evidence(raw, k) for raw in out[col]]
         hidden = np.array([h for _, h in shaped], dtype=bool)
-        evidence, withheld = _overlapping_windows(out, [e for e, _ in shaped])
-        out["evidence"] = pd.Series(evidence, index=out.index, dtype=object)
-        if "score" in out.columns:
-            out["score"] = out["score"].where(~(hidden | withheld))
+        texts = [e for e, _ in shaped]
+        if name == "alerts":
+            texts, withheld = _overlapping_windows(out, texts)
+            if "score" in out.columns:
+                out["score"] = out["score"].where(~(hidden | withheld))
+        out[col] = pd.Series(texts, index=out.index, dtype=object)
     if name == "network_kpis" and {"unit", "value", "statement"} <= set(out.columns):
         people = out["unit"].eq("people")
         out["value"] = out["value"].astype("Float64").mask(people, suppress_counts(out["value"]))

@@ -14,7 +14,9 @@ then the whole city by month, quarter and year. A level passes for an official w
 The rule reads only the published tables (never the request): an official sees exactly one level per city and
 count, so no two levels can be set against each other, and every number shown is exact (no hole, no
 suppressed value to difference). When even the whole city by year has a hidden count, that level is shown with
-its hidden counts as "fewer than k" (reason ``coarsest_hidden``). Pure: frames in, a code and a frame out.
+its hidden counts as "fewer than k" (reason ``coarsest_hidden``), or, for a count of k or more hidden so that
+the small counts beneath it cannot be worked out, as hidden for that (``SMALL`` false). Pure: frames in, a code and
+a frame out.
 """
 
 from __future__ import annotations
@@ -73,10 +75,16 @@ class View:
     leaf_unit: np.ndarray | None = None
 
 
+# the column of a choice's frame telling why a hidden count is hidden: True, it is itself 1..k-1 ("fewer than k");
+# False, it is k or more but hidden so that the small counts beneath it cannot be worked out by differencing
+SMALL = "hidden_small"
+
+
 @dataclass(frozen=True)
 class Choice:
     """The level shown, why (``REASONS``), the finer level that failed and its share of hidden counts, and the
-    counts at that level (``unit``, ``period``, value: NA only for ``coarsest_hidden``)."""
+    counts at that level (``unit``, ``period``, value: NA only for ``coarsest_hidden``; ``SMALL``: which hidden
+    counts are themselves small)."""
 
     level: str
     reason: str
@@ -152,6 +160,8 @@ def as_choice(view: View, hidden: np.ndarray, metric: str, reason: str, finer: s
               share: float = 0.0) -> Choice:
     """``view`` shown with its ``hidden`` counts as NA, and why (a reason of ``REASONS``)."""
     frame = view.units[["unit", "period", metric]].copy()
-    frame[metric] = pd.to_numeric(frame[metric], errors="coerce").astype("Float64").where(~hidden, pd.NA)
+    raw = pd.to_numeric(frame[metric], errors="coerce").astype("Float64")
+    frame[metric] = raw.where(~hidden, pd.NA)
+    frame[SMALL] = np.asarray(hidden, dtype=bool) & ((raw > 0) & (raw < suppress_below())).fillna(False).to_numpy()
     periods = tuple(sorted(pd.unique(frame["period"].astype(str))))
     return Choice(level=view.level, reason=reason, frame=frame, finer=finer, hidden_share=share, periods=periods)

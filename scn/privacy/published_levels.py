@@ -97,21 +97,21 @@ def views(city_id: str, metric: str, leaves: pd.DataFrame, table: Table,
     for level in levels:
         place, grain = place_of(level), grain_of(level)
         if place == "cell":
-            if leaves.empty or metric not in leaves.columns:
-                continue
+            if leaves.empty or metric not in leaves.columns or leaves[metric].isna().all():
+                continue  # a source the city never sent is null on every row: no view, never 0
             res = resolution_of(level) or 8
             native = int(leaves["resolution"].max()) if "resolution" in leaves.columns else 8
             unit = cells if res >= native else parents(cells, res)
             yield View(level, _sum(leaves, unit, metric, grain), None if res >= native else unit)
         elif place == "area":
             am = table("area_month")
-            if am.empty or metric not in am.columns or "area_code" not in am.columns:
+            if am.empty or metric not in am.columns or "area_code" not in am.columns or am[metric].isna().all():
                 continue
             linked = cell_area(cells) if len(cells) else None
             yield View(level, _sum(am, am["area_code"].astype(str).to_numpy(), metric, grain), linked)
         else:
             cm = table("city_month")
-            if cm.empty or metric not in cm.columns:
+            if cm.empty or metric not in cm.columns or cm[metric].isna().all():
                 continue
             yield View(level, _sum(cm, np.full(len(cm), city_id, dtype=object), metric, grain),
                        np.full(len(cells), city_id, dtype=object) if len(cells) else None)

@@ -38,6 +38,11 @@ TEXT: dict[str, dict[str, str]] = {
                          "un groupe.",
                          "ar": " ومن بينها {hateful} مصنّفة كراهية و{calls} دعوات إلى التجمّع ضد فئة ما."},
     "fewer_than": {"en": "fewer than {k}", "fr": "moins de {k}", "ar": "أقل من {k}"},
+    "no_data_yet": {"en": "no data yet", "fr": "pas encore de données", "ar": "لا توجد بيانات بعد"},
+    "hidden_beneath": {"en": "hidden: fewer than {k}, or so that smaller counts within it cannot be worked out",
+                       "fr": "masqué : moins de {k}, ou pour que les petits chiffres qu'il contient ne puissent pas "
+                             "être déduits",
+                       "ar": "مخفي: أقل من {k}، أو كي لا يمكن استنتاج الأعداد الصغيرة التي يتضمنها"},
     "hidden": {"en": "hidden", "fr": "masqué", "ar": "مخفي"},
     "withheld": {"en": "(withheld: its weeks overlap an earlier alert's)", "fr": "(non communiqué : ses semaines "
                  "recoupent celles d'une alerte précédente)", "ar": "(محجوب: تتداخل أسابيعه مع أسابيع تنبيه سابق)"},
@@ -116,8 +121,18 @@ def parse_json(raw: object) -> dict | None:
     return value if isinstance(value, dict) else None
 
 
+# codes a count may be given instead of a number (``count``): nothing published at all (never "fewer than k" for
+# zero rows); a hidden count that may be k or more, hidden so that the small counts beneath it cannot be worked
+# out: worded for both reasons at once (which one holds for a given count is never said: a count known to be k
+# or more beside one known to be small would narrow both down from a shown total)
+NO_DATA, HIDDEN_BENEATH = "no_data_yet", "hidden_beneath"
+
+
 def count(value: object, lang: str | None) -> str:
-    """A count as digits; a count hidden by disclosure control (NA) as "fewer than k"."""
+    """A count as digits; a count hidden by disclosure control (NA) as "fewer than k"; the codes ``NO_DATA`` and
+    ``HIDDEN_BENEATH`` in words."""
+    if isinstance(value, str) and value in (NO_DATA, HIDDEN_BENEATH):
+        return t(value, lang, k=suppress_below())
     if _missing(value):
         return t("fewer_than", lang, k=suppress_below())
     return f"{int(value)}"

@@ -113,6 +113,13 @@ def test_ingest_warnings_are_worded_on_the_health_page(tmp_path: Path, monkeypat
          "params": json.dumps({"field": "created_at", "assumed": "day/month/year"}), "warned_at": pd.Timestamp.now(tz="UTC")},
         {"city_id": "london", "kind": "social", "file": "inbox/social/london/resent.csv", "code": "duplicates_differ",
          "hate_source": None, "params": json.dumps({"rows": 3, "columns": ["text"]}),
+         "warned_at": pd.Timestamp.now(tz="UTC")},
+        {"city_id": None, "kind": "cities", "file": "inbox/cities/cities.csv", "code": "timezone_fixed_offset",
+         "hate_source": None, "params": json.dumps({"rows": [1], "values": ["UTC+3"], "zones": ["Etc/GMT-3"],
+                                                    "field": "tz", "count": 1}),
+         "warned_at": pd.Timestamp.now(tz="UTC")},
+        {"city_id": "ghost", "kind": "social", "file": "inbox/social/ghost/p.csv", "code": "waiting",
+         "hate_source": None, "params": json.dumps({"needs": "city", "city_id": "ghost"}),
          "warned_at": pd.Timestamp.now(tz="UTC")}])
     monkeypatch.setenv("SCN_HOME", str(tmp_path))
     monkeypatch.setenv("SCN_SECRET_KEY", "unit")
@@ -123,3 +130,7 @@ def test_ingest_warnings_are_worded_on_the_health_page(tmp_path: Path, monkeypat
     assert i18n.t("warning_ambiguous_date_order", lang, file="montreal-week.csv", field="created_at",
                   assumed="day/month/year") in items
     assert i18n.t("warning_duplicates_differ", lang, file="resent.csv", rows=3, columns="text") in items
+    assert i18n.t("warning_timezone_fixed_offset", lang, file="cities.csv", count=1, field="tz",
+                  examples="UTC+3 \u2192 Etc/GMT-3") in items
+    assert i18n.t("warning_waiting_city", lang, file="p.csv", city="ghost") in items
+    assert "timezone_fixed_offset" not in items and ": waiting" not in items

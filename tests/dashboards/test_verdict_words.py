@@ -80,3 +80,16 @@ def test_spillover_and_a_decrease_are_said_beside_the_verdict_never_as_speech_le
     plain = " ".join(city.findings("x", lang, "official")[0])
     assert first not in plain and i18n.t("forward_fewer", lang, change="", est=0, lo=0, hi=0).split("(")[0] \
         not in plain
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_negative_control_that_could_not_run_is_not_listed_as_run(monkeypatch, lang: str) -> None:
+    """A city whose crimes are all hate crimes: the negative control has nothing to fit (its estimate null);
+    the methods said "non-hate crimes as a negative control" all the same."""
+    monkeypatch.setattr(city, "_correlations", lambda city_id, audience: _table("no_link",
+                                                                               negative_control_estimate=None))
+    _, methods = city.findings("x", lang, "official")
+    assert methods[-1] == i18n.t("method_no_negative_control", lang)
+    monkeypatch.setattr(city, "_correlations", lambda city_id, audience: _table("no_link",
+                                                                               negative_control_estimate=1.02))
+    assert i18n.t("method_no_negative_control", lang) not in city.findings("x", lang, "official")[1]

@@ -145,6 +145,7 @@ def test_scn_analyse_prints_json_lines_and_a_verdict_per_city(tmp_path: Path,
     (lambda d: d.assign(flagged_posts=d["flagged_posts"].where(d.index != 0, 10 ** 6)), "row 1, field flagged_posts"),
     (lambda d: d.assign(crimes=d["crimes"].astype(str).where(d.index != 3, "1e3")), "row 4, field crimes"),
     (lambda d: d.assign(posts=d["posts"].astype(str).where(d.index != 1, "12.0")), "row 2, field posts"),
+    (lambda d: d.assign(crimes=d["crimes"].astype(object).where(d.index != 2, "")), "row 3, field crimes"),
 ])
 def test_scn_analyse_bad_input_exits_2_naming_file_row_and_field(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                                   edit: object, expected: str) -> None:
@@ -181,3 +182,23 @@ def test_only_a_citys_own_measured_rates_adjust_its_counts_and_widen_its_interva
         return float(np.log(r["ci_high"]) - np.log(r["ci_low"]))
 
     assert width(adjusted, "a") > width(plain, "a") and width(adjusted, "b") == pytest.approx(width(plain, "b"))
+
+
+def test_scn_analyse_reads_a_source_a_city_never_sent_as_such(tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """An exported ``cell_month`` holds null for a source a city never sent (docs/your-data.md): ``scn analyse``
+    refused the whole panel ("not a count"); now such a city's verdict says the source is missing, and a city
+    with both is analysed as before. One empty value among a city's counts is still refused (above)."""
+    from scn.cli import main
+
+    both = engine_world("clean_null", 1, rings=2, months=12, city_id="both")
+    posts_only = engine_world("clean_null", 2, rings=2, months=12, city_id="postsonly").astype(
+        {"crimes": object, "hate_crimes": object}).assign(crimes="", hate_crimes="")
+    path = tmp_path / "panel.csv"
+    pd.concat([both, posts_only], ignore_index=True).to_csv(path, index=False)
+    assert main(["analyse", str(path), "--json"]) == 0
+    lines = [json.loads(x) for x in capsys.readouterr().out.splitlines() if x.strip()]
+    verdicts = {r["city_id"]: r for r in lines if r["analysis"] == "verdict"}
+    assert verdicts["postsonly"]["verdict"] == "insufficient_data"
+    assert verdicts["postsonly"]["evidence"]["note"] == "no_crime_data"
+    assert verdicts["both"]["verdict"] != "insufficient_data"

@@ -17,7 +17,7 @@ HURTLEX = Path("scn/data/hurtlex")
 
 
 def test_lexicon_language_is_assessed_by_lexicon() -> None:
-    out = classify(["ti je një zezak", "mirëdita qytetarë, sot është festë", "wewe ni jambazi", "ovaj kurvin sin"],
+    out = classify(["ti je një jigaboo", "mirëdita qytetarë, sot është festë", "wewe ni mjinga", "ovaj kurvin sin"],
                    ["sq", "sq", "sw", "bs"])
     assert out["method"].tolist() == ["lexicon"] * 4 and out["assessed"].all()
     assert out["label"].tolist() == ["hate", "none", "offensive", "offensive"]
@@ -30,7 +30,7 @@ def test_lexicon_language_is_assessed_by_lexicon() -> None:
 def test_language_with_neither_model_nor_lexicon_is_not_assessed() -> None:
     lex = load_lexicon()
     assert lex is not None and not lex.covers("ur") and not lex.covers("fa") and lex.covers("sq")
-    out = classify(["یہ ایک ٹیسٹ ہے", "ti je një zezak", "you are a stupid bitch"], ["ur", "sq", "en"])
+    out = classify(["یہ ایک ٹیسٹ ہے", "ti je një jigaboo", "you are a stupid bitch"], ["ur", "sq", "en"])
     assert out[["label", "assessed", "method"]].values.tolist() == [
         ["none", False, "not_assessed"], ["hate", True, "lexicon"], [out.loc[2, "label"], True, "model"]]
 
@@ -49,7 +49,7 @@ def test_model_languages_are_never_labelled_by_lexicon() -> None:
 
 def test_matching_is_whole_words_and_multiword_lemmas() -> None:
     lex = load_lexicon()
-    texts = pd.Series(["kurvin sin", "sin", "kurvin", "zezakët", "ZEZAK!"], index=[10, 11, 12, 13, 14])
+    texts = pd.Series(["kurvin sin", "sin", "kurvin", "jigaboos", "JIGABOO!"], index=[10, 11, 12, 13, 14])
     got = lex.label(texts, pd.Series("hr", index=texts.index).where(texts.index < 13, "sq"))
     assert got.loc[10, "term"] == "kurvin sin" and got.loc[10, "label"] == "offensive"
     assert got.loc[11, "label"] == "none"  # a lemma's second word alone is no match
@@ -66,7 +66,8 @@ def test_alias_languages_use_their_lists() -> None:
 def test_lexicon_rules_from_a_custom_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     rows = ["id\tpos\tcategory\tstereotype\tlemma\tlevel",
             "XX1\tn\tps\tyes\tblorg\tconservative",  # only in PS: an identity slur -> hate
-            "XX2\tn\tps\tyes\tdumbo\tconservative", "XX2\tn\tddp\tyes\tdumbo\tconservative",  # PS + insult
+            "XX2\tn\tps\tyes\tdumbo\tconservative", "XX2\tn\tddp\tyes\tdumbo\tconservative",  # PS + two insult
+            "XX2\tn\tcds\tno\tdumbo\tconservative",  # categories: an insult, not a slur
             "XX3\tn\tan\tno\tdonkey\tconservative",  # animals: not used
             "XX4\tn\tcds\tno\tzonk\tinclusive",  # inclusive level: not used
             "XX5\tn\tcds\tno\tпсина\tconservative"]  # wrong script for a Latin-script language: dropped
@@ -91,7 +92,7 @@ def test_shipped_lexicon_is_conservative_subset_with_licence() -> None:
 
 
 def test_lexicon_batch_is_vectorised_and_consistent() -> None:
-    texts = ["ti je një zezak", "mirëdita", "budalla", ""] * 2500
+    texts = ["ti je një jigaboo", "mirëdita", "budalla", ""] * 2500
     out = classify(texts, ["sq"] * len(texts))
     single = [classify([t], ["sq"]).loc[0, "label"] for t in texts[:4]]
     assert out["label"].tolist() == single * 2500

@@ -64,7 +64,7 @@ def _world(home: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.Dat
         lake.write_part("post_labels", as_table("post_labels", first), "a-first")
         lake.write_part("post_labels", as_table("post_labels", second), "b-second")
         lake.write_part("areas", as_table("areas", areas), "one")
-        lake.write_part("cities", cities, "one")
+        lake.write_part("cities", cities.reindex(columns=LAKE_SCHEMAS["cities"].names), "one")
         lake.write_part("crimes", crimes.reindex(columns=LAKE_SCHEMAS["crimes"].names), "one")
     return posts, first, areas, cities.assign(name_local=None), crimes
 

@@ -101,8 +101,99 @@ def test_an_unknown_zone_quarantines_the_row_naming_the_field(home: Path, tmp_pa
     path.write_text(f"{HEADER},tz\n{ROWS['brisbane']},AEST\n{ROWS['tromso']},Europe/Oslo\n", encoding="utf-8")
     ingest_file("cities", path)
     q = lake.read_table("quarantine", ["row", "field", "reason"])
-    assert q.values.tolist() == [[1, "tz", "not an IANA time zone (e.g. Africa/Nairobi)"]]
+    assert q.values.tolist() == [[1, "tz", "not an IANA time zone (e.g. Africa/Nairobi) nor a whole-hour offset "
+                                           "(UTC+3)"]]
     assert lake.read_table("cities", ["city_id", "timezone"]).values.tolist() == [["tromso", "Europe/Oslo"]]
+
+
+def test_a_whole_hour_offset_is_a_fixed_zone_with_a_warning(home: Path, tmp_path: Path) -> None:  # noqa: F811
+    """``UTC+3`` (a common spelling) kept the whole registry row of Mombasa out: now the fixed zone Etc/GMT-3,
+    said in a warning; a half-hour offset has no IANA fixed zone and is still quarantined, naming the field."""
+    path = tmp_path / "cities.csv"
+    path.write_text(f"{HEADER},timezone\n{ROWS['mombasa']},UTC+3\n{ROWS['brisbane']},GMT+10:00\n"
+                    f"{ROWS['tromso']},UTC+05:30\n", encoding="utf-8")
+    result = ingest_file("cities", path)
+    got = lake.read_table("cities", ["city_id", "timezone"]).sort_values("city_id").values.tolist()
+    assert got == [["brisbane", "Etc/GMT-10"], ["mombasa", "Etc/GMT-3"]]
+    assert result.warnings == [{"code": "timezone_fixed_offset", "rows": [1, 2], "values": ["UTC+3", "GMT+10:00"],
+                                "zones": ["Etc/GMT-3", "Etc/GMT-10"], "field": "timezone", "count": 2}]
+    q = lake.read_table("quarantine", ["row", "field"])
+    assert q.values.tolist() == [[3, "timezone"]]
+    _events(tmp_path, "mombasa", [EDGE])
+    tables.enrich_posts()
+    assert _periods("mombasa")["posts_enriched"] == [("2025-06", "2025-W22")]  # 01:30 at UTC+3 on 1 June
+
+
+NAIVE = "2025-06-01 01:30:00"  # a police record's local time, written without an offset
+
+
+def _naive_crimes(tmp_path: Path, name: str, times: list[str], city: str = "mombasa") -> int:
+    """Ingest the crimes; the number of them the lake did not hold."""
+    (tmp_path / name).write_text("time,lat,lon,category,hate_flag\n" + "".join(f"{t},,,assault,1\n" for t in times))
+    result = ingest_file("crime", tmp_path / name, city_id=city)
+    return result.accepted  # new rows (duplicates counted apart)
+
+
+def _crimes_enriched(city: str = "mombasa") -> list[tuple[str, str]]:
+    got = lake.read_table("crimes_enriched", ["occurred_at", "month"], where="city_id = ?", params=[city])
+    return [(t.strftime("%Y-%m-%dT%H:%MZ"), m) for t, m in got.sort_values("occurred_at").itertuples(index=False)]
+
+
+def test_naive_crime_times_sent_before_the_zone_follow_it(home: Path, tmp_path: Path) -> None:  # noqa: F811
+    """Crimes written without an offset were made local at ingest with the zone known then: sent before the cities
+    file gave Mombasa its zone, they stayed UTC for good (3 h off, in May). Now stored as written and placed in
+    the city's zone by the enrichment: they follow the zone it has now, and a re-send is no new crime."""
+    _cities(tmp_path / "cities.csv", {"mombasa": ""})
+    assert _naive_crimes(tmp_path, "a.csv", [NAIVE, "2025-06-15 12:00:00"]) == 2
+    tables.enrich_crimes()
+    assert _crimes_enriched() == [("2025-06-01T01:30Z", "2025-06"), ("2025-06-15T12:00Z", "2025-06")]
+    _cities(tmp_path / "cities-2.csv", {"mombasa": "Africa/Nairobi"})
+    assert tables.enrich_crimes()["cities"] == ["mombasa"]
+    assert _crimes_enriched() == [("2025-05-31T22:30Z", "2025-06"), ("2025-06-15T09:00Z", "2025-06")]
+    assert _naive_crimes(tmp_path, "a-again.csv", [NAIVE, "2025-06-15 12:00:00"]) == 0  # same crimes, same keys
+    _cities(tmp_path / "cities-3.csv", {"mombasa": "America/New_York"})  # a zone changed (by mistake) and back
+    tables.enrich_crimes()
+    assert _crimes_enriched()[0] == ("2025-06-01T05:30Z", "2025-06")
+    _cities(tmp_path / "cities-4.csv", {"mombasa": "Africa/Nairobi"})
+    tables.enrich_crimes()
+    assert _crimes_enriched()[0] == ("2025-05-31T22:30Z", "2025-06")
+
+
+def test_a_written_offset_is_never_moved_by_the_zone(home: Path, tmp_path: Path) -> None:  # noqa: F811
+    _cities(tmp_path / "cities.csv", {"mombasa": "America/New_York"})
+    _naive_crimes(tmp_path, "a.csv", ["2025-06-01T01:30:00+03:00", "2025-06-01 01:30 UTC", "1748730600"])
+    tables.enrich_crimes()
+    assert [t for t, _ in _crimes_enriched()] == ["2025-05-31T22:30Z", "2025-05-31T22:30Z", "2025-06-01T01:30Z"]
+
+
+def test_a_police_uk_shaped_month_is_the_city_calendar_month(home: Path, tmp_path: Path) -> None:  # noqa: F811
+    """A partner's export with police.uk's headers in a city west of UTC: its month ``2025-06`` was midnight UTC,
+    the evening of 31 May in New York, and counted in May."""
+    _cities(tmp_path / "cities.csv", {"mombasa": "America/New_York"})
+    (tmp_path / "p.csv").write_text("Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,"
+                                    "LSOA code,LSOA name,Crime type,Last outcome category,Context\n"
+                                    "1,2025-06,Force,Force,,,,,,Violence,,\n2,2025-01,Force,Force,,,,,,Violence,,\n")
+    ingest_file("crime", tmp_path / "p.csv", city_id="mombasa")
+    tables.enrich_crimes()
+    assert [m for _, m in _crimes_enriched()] == ["2025-01", "2025-06"]
+
+
+def test_crime_parts_written_before_wall_clock_still_read_and_match(home: Path, tmp_path: Path) -> None:  # noqa: F811
+    """A lake whose crime parts predate ``wall_clock``: the enrichment reads them as instants, and a re-send of the
+    same rows is a duplicate that differs in nothing (no ``duplicates_differ`` for the new column)."""
+    _cities(tmp_path / "cities.csv", {"mombasa": ""})
+    _naive_crimes(tmp_path, "a.csv", [NAIVE])
+    folder = lake.table_dir("crimes")
+    for part in folder.glob("part-*.parquet"):
+        old = pd.read_parquet(part).drop(columns=["wall_clock"])
+        part.unlink()
+        old.to_parquet(folder / part.name, index=False)
+    assert "wall_clock" not in pd.read_parquet(next(folder.glob("part-*.parquet"))).columns
+    tables.enrich_crimes()
+    assert _crimes_enriched() == [("2025-06-01T01:30Z", "2025-06")]
+    (tmp_path / "b.csv").write_text((tmp_path / "a.csv").read_text() + "\n")
+    result = ingest_file("crime", tmp_path / "b.csv", city_id="mombasa")
+    assert result.duplicates == 1 and result.warnings == []
 
 
 def test_registry_parts_written_before_the_column_read_as_utc(home: Path) -> None:  # noqa: F811

@@ -113,6 +113,24 @@ def test_item_10_handles_leave_no_trace_in_urls_or_text(home: Path, tmp_path: Pa
         assert normal(handle) not in seen, handle
 
 
+def test_item_10_numeric_account_ids_in_links_are_masked(home: Path, tmp_path: Path) -> None:
+    """A Facebook account named by its number survived: ``profile.php?id=100012345678`` kept the id (only the
+    path was masked), ``/people/<name>/<number>/`` kept the number, ``/profile/<number>`` was left whole (a number
+    after ``c`` is Telegram's chat id, and that rule was applied to every account path)."""
+    rows = [(1, WHEN, "voir https://www.facebook.com/profile.php?id=100012345678 svp", "a", "forum", ""),
+            (2, WHEN, "https://www.facebook.com/people/Jane-Doe/100012345679/ et fb.com/profile/100012345680", "a",
+             "forum", ""),
+            (3, WHEN, "https://m.facebook.com/permalink.php?story_fbid=77&id=100012345681 and "
+                      "https://t.me/c/123456/78", "a", "forum", "")]
+    ingest_file("social", post_csv(tmp_path / "p.csv", rows), city_id="london")
+    stored = lake.read_table("posts").set_index("post_id")["text"]
+    seen = stored_text(home)
+    for account in ("100012345678", "100012345679", "100012345680", "100012345681", "Jane-Doe"):
+        assert account not in seen, account
+    assert stored["1"] == "voir https://www.facebook.com/user?id=user svp"
+    assert stored["3"].endswith("story_fbid=77&id=user and https://t.me/c/123456/78")  # a chat, no person
+
+
 # ---------------------------------------------------------------------------------------------------- item 11
 def test_item_11_short_pseudonym_key_is_refused(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from scn.privacy.pseudonyms import pseudonym_key

@@ -59,6 +59,17 @@ WORLDS: dict[str, dict] = {
     # 1.15 on average), and an effect of 1.15 in neighbourhoods that drift as in ``drifting``
     "strengthening": {"speech_to_crime": True, "crime_to_speech": False, "rate_ratio": 1.15, "growing": True},
     "drifting_effect": {"speech_to_crime": True, "crime_to_speech": False, "rate_ratio": 1.15},
+    # two series each trending on their own in every neighbourhood (a spurious-regression trap: slopes drawn
+    # independently for hateful posting and hate crime), and one series trending (hateful posting grows where a
+    # platform spreads) while footfall drives both: no link in either
+    "independent_trends": {"speech_to_crime": False, "crime_to_speech": False},
+    "speech_trend_footfall": {"speech_to_crime": False, "crime_to_speech": False},
+    # small cities (a one-area town, a district): no link, the ``clean_null`` generator on a handful of H3 cells x 21
+    # months; with few cells the cell-clustered (CR1) variance is too small and t on G - 1 df does not make up for it
+    # (a probe: 5 cells, 18 directional verdicts in 200 null cities)
+    "few_cells_5": {"speech_to_crime": False, "crime_to_speech": False, "cells": 5, "months": 21},
+    "few_cells_9": {"speech_to_crime": False, "crime_to_speech": False, "cells": 9, "months": 21},
+    "few_cells_19": {"speech_to_crime": False, "crime_to_speech": False, "cells": 19, "months": 21},
 }
 
 
@@ -89,6 +100,10 @@ def engine_world(kind: str, seed: int, rings: int = 7, months: int = 24, city_id
     spec = WORLDS[kind]
     rng = np.random.default_rng(seed)
     hexes = np.array(sorted(h3.grid_disk(h3.latlng_to_cell(48.85, 2.35, 8), rings)))
+    if "cells" in spec:  # a small city: the centre cell and its nearest neighbours (contiguous), fewer months
+        origin = h3.latlng_to_cell(48.85, 2.35, 8)
+        hexes = np.array(sorted(sorted(hexes, key=lambda c: (h3.grid_distance(origin, c), c))[:spec["cells"]]))
+        months = spec.get("months", months)
     n, m = len(hexes), months + 1  # one burn-in month feeds the first lag
     centres = np.array([h3.cell_to_latlng(c) for c in hexes])
     pop = rng.lognormal(8.0, 0.6, n)
@@ -116,6 +131,13 @@ def engine_world(kind: str, seed: int, rings: int = 7, months: int = 24, city_id
     if kind in ("drifting", "drifting_effect"):  # each neighbourhood's hateful posting and hate crime drift together (a slow change of
         g = rng.normal(0, 0.04, (n, 1)) * np.arange(m)[None, :]  # who lives there), other posts and crimes do not
         log_s, log_h = log_s + g, log_h + g
+    if kind == "independent_trends":
+        months_ = np.arange(m)[None, :]
+        log_s, log_h = log_s + rng.normal(0, 0.05, (n, 1)) * months_, log_h + rng.normal(0, 0.05, (n, 1)) * months_
+    if kind == "speech_trend_footfall":
+        f = _ar1(rng, (n, m), 0.8, 0.5)
+        log_s = log_s + f + np.abs(rng.normal(0, 0.06, (n, 1))) * np.arange(m)[None, :]
+        log_h, log_o, log_c = log_h + f, log_o + 0.3 * f, log_c + f
     if kind == "smooth_fields":  # independent spatially smooth fields, static and moving
         static = _smooth(rng, centres, 2)
         moving = _smooth(rng, centres, 2 * m).reshape(n, 2, m)

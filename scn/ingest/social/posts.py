@@ -67,12 +67,17 @@ PROFILE_LINK = (rf"(?i)((?:^|[^\pL\pN\pM\p{{Pc}}.\-])(?:https?://)?(?:[a-z0-9\-]
                 rf"\p{{Cf}}*[{AT}]?\p{{Cf}}*){LINK_HANDLE}")
 # the same links for Python (which masks them, keeping paths that name no account: t.me/c/<chat id>, x.com/i/...)
 PROFILE_RE = re.compile(rf"(?i)(?<![\w.\-])((?:https?://)?(?:[a-z0-9\-]+\.)*(?:{SOCIAL_HOSTS})/)([{AT}]?)"
-                        r"(\w(?:[\w.\-]*\w)?)(?:/([@]?)(\w(?:[\w.\-]*\w)?))?")
+                        r"(\w(?:[\w.\-]*\w)?)(?:/([@]?)(\w(?:[\w.\-]*\w)?))?(/\d+)?")
 NO_ACCOUNT = frozenset({"i", "p", "reel", "reels", "watch", "shorts", "hashtag", "search", "explore", "share",
                         "sharer", "sharer.php", "intent", "home", "groups", "events", "permalink.php", "story.php",
                         "photo.php", "joinchat", "login", "help", "privacy", "about", "legal", "policies", "settings",
                         "r", "comments"})  # reddit.com/r/<community>: a community, not a person
 ACCOUNT_NEXT = frozenset({"s", "c", "u", "user", "in", "channel", "pages", "people", "profile"})  # account follows
+CHAT_NEXT = frozenset({"c", "s"})  # t.me/c/<chat id>, t.me/s/<channel>: a number after them names no person
+# query parameters of a social link that name an account (facebook.com/profile.php?id=1000123..., a page's
+# permalink.php?story_fbid=...&id=<account>): the value is masked, the rest of the link kept
+ACCOUNT_QUERY = (rf"(?i)((?:{SOCIAL_HOSTS})/[^\s?#]*\?(?:[^\s#]*?[&;])?(?:id|uid|user_?id|profile_?id|owner_?id)=)"
+                 r"[^\s&;#]+")
 X_STATUS = r"(?i)^https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/[^/?#]+/status(?:es)?/(\d+)(?:[/?#].*)?$"
 SOCIAL_URL = rf"^(?:[a-z][a-z0-9+.\-]*:)?(?://)?(?:[^/?#@]*@)?(?:[a-z0-9\-]+\.)*(?:{SOCIAL_HOSTS})(?::\d+)?(?:[/?#]|$)"
 HANDLE_FREE_URL = (r"^https://x\.com/i/web/status/\d+$|^https?://(?:t|telegram)\.me/c/\d+/\d+/?$|"
@@ -108,12 +113,16 @@ def _not_ascii(arr: pa.Array) -> pa.Array:
 
 
 def _profile(m: re.Match) -> str:
-    head, at, account, at2, second = m.groups()
+    head, at, account, at2, second, number = m.groups()
+    number = number or ""
     if account.lower() in NO_ACCOUNT:
         return m.group(0)
     if account.lower() in ACCOUNT_NEXT and second:
-        return m.group(0) if second.isdigit() else f"{head}{at}{account}/{at2}user"
-    return f"{head}{at}user" + (f"/{at2}{second}" if second else "")
+        if second.isdigit() and account.lower() in CHAT_NEXT:
+            return m.group(0)
+        # facebook.com/people/<name>/<account number>: the number names the person as much as the name
+        return f"{head}{at}{account}/{at2}user" + ("/user" if account.lower() == "people" and number else number)
+    return f"{head}{at}user" + (f"/{at2}{second}" if second else "") + number
 
 
 def _where(arr: pa.Array, rows: pa.Array, change) -> pa.Array:
@@ -135,6 +144,8 @@ def _mask(arr: pa.Array) -> pa.Array:
     rows that hold an at sign, a slash or ``u/`` at all."""
     arr = _where(arr, pc.match_substring_regex(arr, pattern=f"[{AT}]"), _mentions)
     arr = _where(arr, pc.match_substring(arr, pattern="/"), _links)
+    arr = _where(arr, pc.match_substring(arr, pattern="id=", ignore_case=True),
+                 lambda sub: pc.replace_substring_regex(sub, pattern=ACCOUNT_QUERY, replacement=r"\1user"))
     return _where(arr, pc.match_substring(arr, pattern="u/", ignore_case=True),
                   lambda sub: pc.replace_substring_regex(sub, pattern=REDDIT_USER, replacement=r"\1\2u/user"))
 

@@ -11,6 +11,10 @@ with post_events as (
     where area_code is not null and location_precision in ('cell', 'area') and month is not null
       and {{ city_filter() }}
 ),
+-- the cities that send posts (any post, wherever located): posts are null, not 0, for a city that never sent any
+post_cities as (
+    select distinct city_id from {{ ref('int_post_events') }} where {{ city_filter() }}
+),
 crime_events as (
     select city_id, area_code, cast(month || '-01' as date) as day, is_hate
     from {{ ref('int_crime_events') }}
@@ -78,8 +82,8 @@ grid as (
 panel as (
     select
         g.city_id, g.area_code, g.period_kind, g.period_start,
-        coalesce(p.posts, 0) as posts,
-        coalesce(p.flagged_posts, 0) as flagged_posts,
+        case when pc.city_id is not null then coalesce(p.posts, 0) end as posts,
+        case when pc.city_id is not null then coalesce(p.flagged_posts, 0) end as flagged_posts,
         case when cac.city_id is not null then coalesce(ac.crimes, 0)
              when coalesce(ci.crimes, 0) > 0 then coalesce(i.crimes, 0) end as crimes,
         case when cac.city_id is not null then 'counts'
@@ -100,6 +104,7 @@ panel as (
     left join city_incidents ci using (city_id, period_kind, period_start)
     left join city_hate_counts chc using (city_id, period_kind, period_start)
     left join city_all_counts cac using (city_id, period_kind, period_start)
+    left join post_cities pc using (city_id)
 ),
 -- population of the period's year: that year, else the latest earlier year, else undated (year 0), else the
 -- nearest later year; else the boundary file's
