@@ -226,6 +226,13 @@ TEXT: dict[str, dict[str, str]] = {
                             "ont été corrigés des erreurs mesurées du classifieur ; les intervalles incluent cette "
                             "incertitude.", "ar": "صُحّحت أعداد منشورات الكراهية وفق أخطاء المصنّف المقيسة؛ وتشمل "
                             "الفترات هذا الشك."},
+    "calendar_zone": {"en": "Months and weeks are the city's local ones ({zone}).",
+                      "fr": "Les mois et semaines sont ceux de l'heure locale de la ville ({zone}).",
+                      "ar": "الأشهر والأسابيع هي أشهر المدينة وأسابيعها بتوقيتها المحلي ({zone})."},
+    "calendar_utc": {"en": "Months and weeks are cut in UTC: the cities file gives no time zone for this city.",
+                     "fr": "Les mois et semaines sont découpés en UTC : le fichier des villes ne donne pas de fuseau "
+                           "horaire pour cette ville.",
+                     "ar": "تُحدَّد الأشهر والأسابيع بتوقيت UTC: لا يذكر ملف المدن منطقة زمنية لهذه المدينة."},
     "method_no_negative_control": {
         "en": "The negative control could not be run here: the city's crime records hold no non-hate crimes, so "
               "a common cause driving all crime is not checked this way.",

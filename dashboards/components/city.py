@@ -190,6 +190,14 @@ def series_figure(city_id: str, lang: str, audience: str) -> go.Figure | None:
     return fig
 
 
+def calendar_note(city_id: str, lang: str) -> str:
+    """Which calendar the city's months and weeks are cut in: its IANA time zone (registry), or UTC when the
+    registry gives none (said, so a city that forgot it can see why a late-night post counts on the next day)."""
+    cities = data.table("cities", city_id)
+    zone = cities["timezone"].iloc[0] if len(cities) and "timezone" in cities.columns else None
+    return t("calendar_zone", lang, zone=zone) if isinstance(zone, str) and zone else t("calendar_utc", lang)
+
+
 def series_notes(city_id: str, lang: str, audience: str) -> list[str]:
     """What the series shows (an official: each count's level) and, when it is blank, why."""
     from scn.settings import suppress_below

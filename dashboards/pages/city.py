@@ -78,6 +78,7 @@ def layout(city_id: str | None = None, lang: str | None = "en", **_query: object
                 html.Div([html.P(x, className="note") for x in view.series_notes(city_id, lang, audience)],
                          id="series-notes"),
                 html.P(view.prevalence_line(city_id, lang, audience), id="prevalence-line", className="note"),
+                html.P(view.calendar_note(city_id, lang), id="calendar-note", className="note"),
                 meaning("adjusted_prevalence", lang),  # prevalence beside counts (issue 21)
                 html.H4(t("lag", lang)), graph(view.lag_figure(city_id, lang, audience), "lag", lang),
                 *[html.P(x, className="note") for x in view.lag_notes(city_id, lang, audience)],

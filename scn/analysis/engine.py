@@ -73,6 +73,8 @@ def read_panel(path: Path) -> pd.DataFrame:
     if missing:
         raise PanelError(f"{path}: row 0 (header), field {missing[0]}: required column missing "
                          f"(need {', '.join(PANEL_COLUMNS)}, or area_code instead of cell)")
+    if raw.empty:  # a header alone: said, not an empty answer with exit 0
+        raise PanelError(f"{path}: row 1: no data rows (only a header)")
     out = pd.DataFrame({c: raw[c].astype("string").str.strip() for c in ("city_id", place, "period")})
     for col in ("city_id", place):
         _fail(path, out[col].isna() | out[col].eq(""), col, "empty")

@@ -1,6 +1,6 @@
 """Language identification for short social texts (ISO 639-1), offline.
 
-Texts are read in their normal form first (``scn.nlp.features.normal_texts``: NFKC, no invisible characters, white
+Texts are read in their normal form first (``scn.nlp.normal.normal_texts``: NFKC, no invisible characters, white
 space folded), as the labeller reads them. Scripts decide where they are unambiguous (Bengali -> bn, Hangul -> ko,
 ...). Arabic script is weighed (``arabic_script``): Arabic evidence (the article ``al-``, Arabic function words, taa
 marbuta) against the letters and function words of Persian, Urdu, Pashto and Sorani Kurdish; a text with more of
@@ -19,7 +19,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from scn.nlp.features import normal_texts
+from scn.nlp.normal import normal_texts
 
 # script -> (regex of its letters, language when the script alone decides it, or None)
 SCRIPTS: dict[str, tuple[str, str | None]] = {

@@ -16,10 +16,10 @@ import pandas as pd
 
 from scn.hashing import file_sha256, tree_stamp
 from scn.nlp import artefact
-from scn.nlp.features import normal_texts
 from scn.nlp.labels import CLASSES
 from scn.nlp.langid import detect_languages
 from scn.nlp.lexicon import Lexicon, load_lexicon
+from scn.nlp.normal import normal_texts
 from scn.nlp.targets import detect_targets
 from scn.settings import settings
 
@@ -216,7 +216,7 @@ def classify(texts: Sequence[str], langs: Sequence[str | None] | None = None,
     indicator, not a probability), model_version the lexicon's. Texts in languages with neither: label ``none``,
     score 0, ``assessed=False`` and method ``not_assessed``.
 
-    Texts are read in their normal form (``scn.nlp.features.normal_texts``: NFKC, no invisible format characters,
+    Texts are read in their normal form (``scn.nlp.normal.normal_texts``: NFKC, no invisible format characters,
     white space folded), once, before language detection and labelling, on every path. Identical texts with the
     same language (retweets, copypasta; identical once normalised) are labelled once (``distinct``): a text's
     labels depend on nothing but its normal form and its language. ``reference=True`` labels every text, one thread,

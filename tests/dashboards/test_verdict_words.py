@@ -93,3 +93,15 @@ def test_a_negative_control_that_could_not_run_is_not_listed_as_run(monkeypatch,
     monkeypatch.setattr(city, "_correlations", lambda city_id, audience: _table("no_link",
                                                                                negative_control_estimate=1.02))
     assert i18n.t("method_no_negative_control", lang) not in city.findings("x", lang, "official")[1]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_city_page_says_which_calendar_its_months_are_cut_in(monkeypatch, lang: str) -> None:
+    """A city's months and weeks are its local ones (the registry's time zone) or UTC when it gave none: the page
+    says which (a Mombasa post at 01:30 on 1 June counts in May on UTC, and nothing said so)."""
+    zones = {"mombasa": "Africa/Nairobi", "tromso": None}
+    monkeypatch.setattr(city.data, "table", lambda name, city_id=None: pd.DataFrame(
+        {"city_id": [city_id], "timezone": [zones[city_id]]}) if name == "cities" else pd.DataFrame())
+    assert city.calendar_note("mombasa", lang) == i18n.t("calendar_zone", lang, zone="Africa/Nairobi")
+    assert city.calendar_note("tromso", lang) == i18n.t("calendar_utc", lang)
+    assert "UTC" in city.calendar_note("tromso", lang) and "Africa/Nairobi" in city.calendar_note("mombasa", lang)

@@ -146,6 +146,7 @@ def test_scn_analyse_prints_json_lines_and_a_verdict_per_city(tmp_path: Path,
     (lambda d: d.assign(crimes=d["crimes"].astype(str).where(d.index != 3, "1e3")), "row 4, field crimes"),
     (lambda d: d.assign(posts=d["posts"].astype(str).where(d.index != 1, "12.0")), "row 2, field posts"),
     (lambda d: d.assign(crimes=d["crimes"].astype(object).where(d.index != 2, "")), "row 3, field crimes"),
+    (lambda d: d.iloc[:0], "row 1: no data rows"),  # a header alone exited 0 with no output
 ])
 def test_scn_analyse_bad_input_exits_2_naming_file_row_and_field(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                                   edit: object, expected: str) -> None:

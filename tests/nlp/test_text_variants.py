@@ -1,6 +1,6 @@
 """Texts that look the same are labelled the same: invisible format characters, white-space variants, full-width
 and Arabic presentation forms change neither the language, the label nor the score, and such variants are
-labelled once (scn.nlp.features.normal_texts, applied by scn.nlp.model.classify). Languages the model was not
+labelled once (scn.nlp.normal.normal_texts, applied by scn.nlp.model.classify). Languages the model was not
 measured on (Persian, Pashto, Urdu, Sorani Kurdish written in Arabic script; Haitian Creole) are not labelled by
 the Arabic or French model."""
 
@@ -11,9 +11,9 @@ import unicodedata
 import pandas as pd
 import pytest
 
-from scn.nlp.features import normal_text, normal_texts
 from scn.nlp.langid import detect_languages
 from scn.nlp.model import Classifier, classify, load_default
+from scn.nlp.normal import normal_text, normal_texts
 
 # (lang, kind) -> a plain text of our own
 PLAIN = {

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from scn.lake import ensure_tables
+from scn.settings import override
 from tests.support.cli import scn_home
 from tests.support.dbt_world import C1, CRIMES_ENRICHED, POSTS_ENRICHED, _part, dbt_build
 
@@ -43,7 +44,7 @@ def _crimes(city: str, months: list[str]) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def marts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.DataFrame]:
     home: Path = tmp_path_factory.mktemp("missing-sources")
-    with scn_home(home):
+    with scn_home(home), override(home=home):  # override: a settings override of a shared fixture wins otherwise
         _part("posts_enriched", pd.concat([_posts("london", ["2024-01"]), _posts("oslo", ["2024-01", "2024-02"])]),
               schema=POSTS_ENRICHED)
         _part("crimes_enriched", pd.concat([_crimes("london", ["2024-02"]), _crimes("lyon", ["2024-01"])]),
