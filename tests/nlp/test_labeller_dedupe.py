@@ -13,20 +13,10 @@ from scn.nlp.corpora import load_splits
 from scn.nlp.features import WORD_TOKENS, normalise
 from scn.nlp.model import Classifier, classify, distinct, load_default
 from scn.nlp.ngrams import BatchVectorizers
+from tests.support.counting_model import CountingModel
 
 EDGE_TEXTS = ["", "   ", "a", "Hello  World\n\nagain", "x\x00y", "ΣΟΦΟΣ ΟΔΟΣ İstanbul", "👉 #share @user http://t.co/x",
               "Refugees are vermin and should be thrown out of our city", "I love my neighbours", "RT @user: stupid"]
-
-
-class _Counting:
-    """A language's model that records every text it is asked to label, delegating to the real one."""
-
-    def __init__(self, inner) -> None:
-        self.inner, self.seen = inner, []
-
-    def label_and_proba(self, texts, reference: bool = False):
-        self.seen.extend(texts)
-        return self.inner.label_and_proba(texts, reference=reference)
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +37,7 @@ def test_identical_texts_are_labelled_once_and_as_if_alone(default) -> None:
     base = ["Refugees are vermin and should be thrown out of our city", "I love my neighbours",
             "go back where you came from you idiots", "what a lovely day in the park", "stupid b*tch"]
     texts = [base[i] for i in [0, 1, 0, 2, 3, 0, 4, 1, 3, 3, 0]]
-    spy = _Counting(default.models["en"])
+    spy = CountingModel(default.models["en"])
     clf = Classifier(default.version, {**default.models, "en": spy})
     out = classify(texts, ["en"] * len(texts), classifier=clf, lexicon=False)
     assert sorted(spy.seen) == sorted(base)  # each distinct text once
@@ -59,7 +49,7 @@ def test_identical_texts_are_labelled_once_and_as_if_alone(default) -> None:
 def test_same_text_in_two_languages_is_two_labellings(default) -> None:
     first, inverse = distinct(["salut", "salut", "salut", None], ["fr", "en", "fr", None])
     assert len(first) == 3 and list(inverse) == [0, 1, 0, 2] and list(first) == [0, 1, 3]
-    spy = _Counting(default.models["fr"])
+    spy = CountingModel(default.models["fr"])
     clf = Classifier(default.version, {**default.models, "fr": spy})
     out = classify(["bande de cons", "bande de cons", "bande de cons"], ["fr", "en", "fr"], classifier=clf)
     assert spy.seen == ["bande de cons"] and list(out["lang"]) == ["fr", "en", "fr"]

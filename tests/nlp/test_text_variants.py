@@ -14,6 +14,7 @@ import pytest
 from scn.nlp.langid import detect_languages
 from scn.nlp.model import Classifier, classify, load_default
 from scn.nlp.normal import normal_text, normal_texts
+from tests.support.counting_model import CountingModel
 
 # (lang, kind) -> a plain text of our own
 PLAIN = {
@@ -112,19 +113,8 @@ def test_presentation_forms_are_read_as_letters(default) -> None:
     pd.testing.assert_frame_equal(out, plain)
 
 
-class _Counting:
-    """A language's model that records every text it is asked to label."""
-
-    def __init__(self, inner) -> None:
-        self.inner, self.seen = inner, []
-
-    def label_and_proba(self, texts, reference: bool = False):
-        self.seen.extend(texts)
-        return self.inner.label_and_proba(texts, reference=reference)
-
-
 def test_variants_are_labelled_once(default) -> None:
-    spies = {lang: _Counting(default.models[lang]) for lang in ("en", "fr", "ar")}
+    spies = {lang: CountingModel(default.models[lang]) for lang in ("en", "fr", "ar")}
     clf = Classifier(default.version, {**default.models, **spies})
     texts, langs = [], []
     for (lang, _), plain in PLAIN.items():

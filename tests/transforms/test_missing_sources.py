@@ -18,27 +18,24 @@ from tests.support.dbt_world import C1, CRIMES_ENRICHED, POSTS_ENRICHED, _part, 
 MARTS = ("city_month", "area_month", "cell_month", "area_week", "area_period")
 
 
-def _posts(city: str, months: list[str]) -> pd.DataFrame:
+def _events(city: str, months: list[str], key: str, when: str, **columns: object) -> pd.DataFrame:
+    """One enriched event per month (the 10th, noon UTC) of ``city`` in the same res-8 cell, with ``columns``."""
     rows = pd.DataFrame({"month": months})
-    rows["post_key"] = [f"{city}:{i}" for i in range(len(rows))]
+    rows[key] = [f"{city}:{i}" for i in range(len(rows))]
     rows["city_id"] = city
-    rows["created_at"] = pd.to_datetime(rows["month"] + "-10T12:00:00Z")
-    rows["week"] = rows["created_at"].dt.strftime("%G-W%V")
-    rows["lang"], rows["label"], rows["score_hate"], rows["assessed"] = "en", "hate", 0.9, True
-    rows["method"], rows["target"], rows["model_version"], rows["precision"] = "model", None, "t", "cell"
+    rows[when] = pd.to_datetime(rows["month"] + "-10T12:00:00Z")
+    rows["week"] = rows[when].dt.strftime("%G-W%V")
     rows["lat"], rows["lon"], rows["area_code"], rows["cell"], rows["resolution"] = 51.5, -0.1, "E01", C1, 8
-    return rows
+    return rows.assign(precision="cell", **columns)
+
+
+def _posts(city: str, months: list[str]) -> pd.DataFrame:
+    return _events(city, months, "post_key", "created_at", lang="en", label="hate", score_hate=0.9, assessed=True,
+                   method="model", target=None, model_version="t")
 
 
 def _crimes(city: str, months: list[str]) -> pd.DataFrame:
-    rows = pd.DataFrame({"month": months})
-    rows["crime_key"] = [f"{city}:{i}" for i in range(len(rows))]
-    rows["city_id"] = city
-    rows["occurred_at"] = pd.to_datetime(rows["month"] + "-10T12:00:00Z")
-    rows["week"] = rows["occurred_at"].dt.strftime("%G-W%V")
-    rows["category"], rows["is_hate"], rows["precision"] = "public-order", True, "cell"
-    rows["lat"], rows["lon"], rows["area_code"], rows["cell"], rows["resolution"] = 51.5, -0.1, "E01", C1, 8
-    return rows
+    return _events(city, months, "crime_key", "occurred_at", category="public-order", is_hate=True)
 
 
 @pytest.fixture(scope="module")
