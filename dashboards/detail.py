@@ -17,7 +17,17 @@ import shapely
 
 from dashboards import data
 from scn.privacy import published_levels
-from scn.privacy.levels import LEVELS, SMALL, Choice, View, choose, place_of, resolution_of, rule_key
+from scn.privacy.levels import (
+    LEVELS,
+    SMALL,
+    Choice,
+    View,
+    choose,
+    parts_at,
+    place_of,
+    resolution_of,
+    rule_key,
+)
 
 
 @lru_cache(maxsize=32)
@@ -84,6 +94,15 @@ def _choice(snap: str, city_id: str, metric: str, audience: str, rule: tuple) ->
 def choice(city_id: str, metric: str, audience: str) -> Choice:
     """The level ``audience`` sees of ``metric`` in ``city_id`` (cached per snapshot)."""
     return _choice(data.snapshot_key(), city_id, metric, audience, rule_key())
+
+
+def official_parts(name: str, rows: pd.DataFrame, city_id: str, metric: str) -> pd.DataFrame:
+    """Rows of ``name`` that split the city's monthly totals of ``metric`` (``target_month``) as the city's official
+    may see them: at the level chosen for that count, never finer (``scn.privacy.levels.parts_at``)."""
+    chosen = choice(city_id, metric, published_levels.AUDIENCE)
+    leaves = _leaves(city_id)
+    view = None if chosen.reason == "no_data" else next(views(city_id, metric, leaves, (chosen.level,)), None)
+    return parts_at(name, rows, metric, chosen, view, leaves)
 
 
 def hidden_kind(*choices: Choice) -> str:

@@ -340,6 +340,38 @@ TEXT: dict[str, dict[str, str]] = {
               "retrouver.",
         "ar": "تُحدَّد بأنماط كلمات مفتاحية في المنشورات المرصودة (وإلا \"غير محددة\")؛ تُخفى الأعداد الأقل من {k} "
               "وكل عدد يمكن استنتاجه من مجموع الشهر."},
+    # the official's target groups are at the period grain of the level chosen for the city's flagged posts
+    "target_groups_month": {"en": "Groups targeted by flagged posts, by month",
+                            "fr": "Groupes visés par les publications signalées, par mois",
+                            "ar": "الفئات المستهدفة في المنشورات المرصودة، حسب الشهر"},
+    "target_groups_quarter": {"en": "Groups targeted by flagged posts, by quarter",
+                              "fr": "Groupes visés par les publications signalées, par trimestre",
+                              "ar": "الفئات المستهدفة في المنشورات المرصودة، حسب ربع السنة"},
+    "target_groups_year": {"en": "Groups targeted by flagged posts, by year",
+                           "fr": "Groupes visés par les publications signalées, par année",
+                           "ar": "الفئات المستهدفة في المنشورات المرصودة، حسب السنة"},
+    "target_groups_note_quarter": {
+        "en": "Found by keyword patterns in flagged posts (a post without one is \"unspecified\"); shown by quarter, "
+              "the level of detail of the city's flagged posts. Counts below {k} are hidden, and so is any count the "
+              "quarter's total would give back; a quarter whose total would give a hidden count back is left out.",
+        "fr": "Repérés par des motifs de mots-clés dans les publications signalées (sinon « non précisé ») ; "
+              "présentés par trimestre, le niveau de détail des publications signalées de la ville. Les nombres "
+              "inférieurs à {k} sont masqués, ainsi que tout nombre que le total du trimestre permettrait de "
+              "retrouver ; un trimestre dont le total permettrait de retrouver un nombre masqué est omis.",
+        "ar": "تُحدَّد بأنماط كلمات مفتاحية في المنشورات المرصودة (وإلا \"غير محددة\")؛ تُعرض حسب ربع السنة، وهو "
+              "مستوى تفاصيل المنشورات المرصودة في المدينة. تُخفى الأعداد الأقل من {k} وكل عدد يمكن استنتاجه من "
+              "مجموع ربع السنة، ويُحذف كل ربع سنة يكشف مجموعه عددًا مخفيًا."},
+    "target_groups_note_year": {
+        "en": "Found by keyword patterns in flagged posts (a post without one is \"unspecified\"); shown by year, "
+              "the level of detail of the city's flagged posts. Counts below {k} are hidden, and so is any count the "
+              "year's total would give back; a year whose total would give a hidden count back is left out.",
+        "fr": "Repérés par des motifs de mots-clés dans les publications signalées (sinon « non précisé ») ; "
+              "présentés par année, le niveau de détail des publications signalées de la ville. Les nombres "
+              "inférieurs à {k} sont masqués, ainsi que tout nombre que le total de l'année permettrait de "
+              "retrouver ; une année dont le total permettrait de retrouver un nombre masqué est omise.",
+        "ar": "تُحدَّد بأنماط كلمات مفتاحية في المنشورات المرصودة (وإلا \"غير محددة\")؛ تُعرض حسب السنة، وهو مستوى "
+              "تفاصيل المنشورات المرصودة في المدينة. تُخفى الأعداد الأقل من {k} وكل عدد يمكن استنتاجه من مجموع "
+              "السنة، وتُحذف كل سنة يكشف مجموعها عددًا مخفيًا."},
     "target_origin": {"en": "origin", "fr": "origine", "ar": "الأصل"},
     "target_religion": {"en": "religion", "fr": "religion", "ar": "الدين"},
     "target_gender": {"en": "gender", "fr": "genre", "ar": "النوع الاجتماعي"},
@@ -1271,6 +1303,50 @@ TEXT.update({
         "fr": "{file} : attend les limites de {city} : il sera pris au premier passage après le chargement du "
               "fichier de limites de la ville (rien n'en a encore été chargé)",
         "ar": "{file}: ينتظر حدود {city}: سيُؤخذ في أول تشغيل بعد تحميل ملف حدود المدينة (لم يُحمَّل منه شيء بعد)"},
+    "warning_rows_waiting": {
+        "en": "{file}: {rows} rows name cities not yet in the cities registry ({cities}): they are in the quarantine "
+              "and the file is taken again at the first run after the registry has one of them (its other rows are "
+              "loaded)",
+        "fr": "{file} : {rows} lignes nomment des villes pas encore dans le registre des villes ({cities}) : elles "
+              "sont en quarantaine et le fichier sera repris au premier passage après l'ajout de l'une d'elles au "
+              "registre (ses autres lignes sont chargées)",
+        "ar": "{file}: {rows} سطراً تذكر مدناً غير موجودة بعد في سجل المدن ({cities}): هي في الحجر وسيُؤخذ الملف مجدداً "
+              "في أول تشغيل بعد إضافة إحداها إلى السجل (سطوره الأخرى محمّلة)"},
+    # a line of several files with one warning (dashboards.pages.health): how many, the newest names
+    "warning_files": {"en": "{count} files (newest: {names})", "fr": "{count} fichiers (les plus récents : {names})",
+                      "ar": "ملفات عددها {count} (أحدثها: {names})"},
+    "warning_waiting_city_files": {
+        "en": "{count} files wait for the city {city}, not yet in the cities registry (newest: {names}): they are "
+              "taken at the first run after the registry has it (nothing was loaded from them yet)",
+        "fr": "{count} fichiers attendent la ville {city}, pas encore dans le registre des villes (les plus "
+              "récents : {names}) : ils seront pris au premier passage après son ajout au registre (rien n'en a "
+              "encore été chargé)",
+        "ar": "ملفات عددها {count} تنتظر المدينة {city} غير الموجودة بعد في سجل المدن (أحدثها: {names}): ستُؤخذ في "
+              "أول تشغيل بعد إضافتها إلى السجل (لم يُحمَّل منها شيء بعد)"},
+    "warning_waiting_boundaries_files": {
+        "en": "{count} files wait for the boundaries of {city} (newest: {names}): they are taken at the first run "
+              "after the city's boundary file is loaded (nothing was loaded from them yet)",
+        "fr": "{count} fichiers attendent les limites de {city} (les plus récents : {names}) : ils seront pris au "
+              "premier passage après le chargement du fichier de limites de la ville (rien n'en a encore été chargé)",
+        "ar": "ملفات عددها {count} تنتظر حدود {city} (أحدثها: {names}): ستُؤخذ في أول تشغيل بعد تحميل ملف حدود "
+              "المدينة (لم يُحمَّل منها شيء بعد)"},
+    "warning_rows_waiting_files": {
+        "en": "{count} files (newest: {names}): {rows} rows name cities not yet in the cities registry ({cities}): "
+              "they are in the quarantine and the files are taken again at the first run after the registry has "
+              "one of them (their other rows are loaded)",
+        "fr": "{count} fichiers (les plus récents : {names}) : {rows} lignes nomment des villes pas encore dans le "
+              "registre des villes ({cities}) : elles sont en quarantaine et les fichiers seront repris au premier "
+              "passage après l'ajout de l'une d'elles au registre (leurs autres lignes sont chargées)",
+        "ar": "ملفات عددها {count} (أحدثها: {names}): {rows} سطراً تذكر مدناً غير موجودة بعد في سجل المدن "
+              "({cities}): هي في الحجر وستُؤخذ الملفات مجدداً في أول تشغيل بعد إضافة إحداها إلى السجل (سطورها "
+              "الأخرى محمّلة)"},
+    "warning_more": {
+        "en": "… and {lines} more lines of warnings ({files} files): the lake table ingest_warnings "
+              "($SCN_HOME/lake/ingest_warnings/) holds every one",
+        "fr": "… et {lines} autres lignes d'avertissements ({files} fichiers) : la table ingest_warnings du lac de "
+              "données ($SCN_HOME/lake/ingest_warnings/) les contient tous",
+        "ar": "… وأسطر تحذيرات أخرى عددها {lines} (ملفات عددها {files}): يحويها كلها جدول ingest_warnings في بحيرة "
+              "البيانات ($SCN_HOME/lake/ingest_warnings/)"},
     "warning_outside_city": {
         "en": "{file}: {lines} lines of areas outside {city} skipped (by the column {column})",
         "fr": "{file} : {lines} lignes de zones hors de {city} ignorées (d'après la colonne {column})",

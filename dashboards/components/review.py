@@ -9,8 +9,9 @@ import math
 
 import pandas as pd
 
-from dashboards import data, i18n
+from dashboards import data, detail, i18n
 from scn.privacy.disclosure import for_audience
+from scn.privacy.levels import period_at, shown_grain
 
 
 def t(key: str, lang: str, **fmt: object) -> str:
@@ -65,14 +66,35 @@ def city_line(table: pd.DataFrame, lang: str) -> str | None:
     return " ".join(accuracy_lines(measured, lang, details=False)) or None
 
 
+TARGETS = ("target_month", "flagged_posts")  # the table of target groups and the count its rows split
+
+
+def targets_grain(city_id: str, audience: str) -> str:
+    """The period grain of the city's target groups for ``audience``: staff months; an official the grain of the
+    level chosen for the city's flagged posts (``month``, ``quarter`` or ``year``)."""
+    if audience == "staff":
+        return "month"
+    return shown_grain(detail.choice(city_id, TARGETS[1], audience))
+
+
+def targets_rows(city_id: str, audience: str) -> pd.DataFrame:
+    """The published ``target_month`` rows of the city as ``audience`` may see them: staff every month; an official
+    at the period grain of the level chosen for the city's flagged posts (``detail.official_parts``), a period
+    whose total that level does not show left out, suppressed counts empty. Target groups as codes."""
+    rows = data.table(TARGETS[0], city_id)
+    if audience == "staff":
+        return for_audience(TARGETS[0], rows, audience)
+    return detail.official_parts(TARGETS[0], rows, city_id, TARGETS[1])
+
+
 def targets_table(city_id: str, lang: str, audience: str, months: int = 12) -> pd.DataFrame:
-    """The published ``target_month`` rows of the city's latest ``months`` months as ``audience`` may see them
-    (suppressed counts empty), target groups in ``lang``; newest month first."""
-    rows = for_audience("target_month", data.table("target_month", city_id), audience)
+    """The city's target groups (``targets_rows``) over the periods holding its latest ``months`` months, target
+    groups in ``lang``; newest period first."""
+    rows = targets_rows(city_id, audience)
     if rows.empty:
         return rows
-    latest = sorted(rows["period"].unique())[-months:]
-    rows = rows[rows["period"].isin(latest)]
+    recent = sorted(data.table(TARGETS[0], city_id)["period"].astype(str).unique())[-months:]
+    rows = rows[rows["period"].astype(str).isin(set(period_at(pd.Series(recent), targets_grain(city_id, audience))))]
     groups = rows["target"].astype(str)
     rows = rows.assign(target=groups.map({g: i18n.t(f"target_{g}", lang) for g in groups.unique()}))
     return rows[["period", "target", "flagged_posts"]].sort_values(["period", "target"], ascending=[False, True])

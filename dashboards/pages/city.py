@@ -42,6 +42,7 @@ def layout(city_id: str | None = None, lang: str | None = "en", **_query: object
     programmes = view.programmes_table(city_id, audience, lang)
     alerts = view.alerts_table(city_id, lang, audience)
     targets = review_view.targets_table(city_id, lang, audience)
+    grain = review_view.targets_grain(city_id, audience)
     risk = view.risk_table(city_id, lang, audience)
     clf = view.classifier_line(city_id, lang, audience)
     note = t("suppressed_note", lang, k=suppress_below() - 1) if audience == "official" else t("no_personal", lang)
@@ -91,7 +92,9 @@ def layout(city_id: str | None = None, lang: str | None = "en", **_query: object
         section(t("programmes", lang), html.P(t("programmes_what", lang), className="meaning"),
                 frame_table(programmes, "programmes", lang, data_only=("programme_line",)) if len(programmes)
                 else unavailable(lang)),
-        section(t("target_groups", lang), html.P(t("target_groups_note", lang, k=suppress_below()), className="note"),
+        section(t(f"target_groups_{grain}", lang),  # an official's: at the grain of the flagged posts' level
+                html.P(t("target_groups_note" if grain == "month" else f"target_groups_note_{grain}", lang,
+                         k=suppress_below()), className="note"),
                 frame_table(targets, "targets", lang) if len(targets) else unavailable(lang), id="targets-section"),
         section(t("alerts", lang), alert_view.open_alerts(city_id, lang, audience),  # issue 21: the inbox
                 html.Details([html.Summary(t("alerts_all", lang)), frame_table(alerts, "alerts", lang)],

@@ -6,7 +6,6 @@ http://127.0.0.1:3000)."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import dash
 import pandas as pd
@@ -60,50 +59,126 @@ def _with_language(frame: pd.DataFrame, id: str, lang: str):
     return frame_table(named[["lang_name", *frame.columns]], id, lang, data_only=("lang",))
 
 
+LISTED = 10  # cities named in a warning before "... (+n)": a sheet of mistyped ids must not flood the page
+SHOWN = 50  # lines of ingest warnings at most, then "and n more": thousands of files must not flood the page
+NAMED = 3  # file names a line of several files gives (the newest)
+# per code, the params that make two files' warnings one sentence (one line): the others are summed (SUMMED),
+# joined (JOINED) or the newest file's
+SAME: dict[str, tuple[str, ...]] = {
+    "waiting": ("needs", "city_id"),
+    "ambiguous_date_order": ("field", "assumed"),
+    "outside_city": ("column",),
+    "personal_columns": ("columns", "count"),
+    "timezone_fixed_offset": ("field", "values", "zones", "count"),
+}
+SUMMED = ("rows", "of", "lines", "phone_cells")  # counts a line of several files adds up
+JOINED = ("cities", "columns")  # lists a line of several files joins, each name once, newest first
+
+
+def _warning_lines(warnings: pd.DataFrame) -> list[dict]:
+    """``warnings`` (one row per city x file x code) as lines, newest first: one per city x code x what its
+    sentence says (``SAME``), with its ``files`` (names, newest first) and ``params`` (the newest file's, counts
+    summed and lists joined over the files)."""
+    if "warned_at" in warnings.columns:
+        warnings = warnings.sort_values("warned_at", ascending=False, kind="stable", na_position="last")
+    lines: dict[tuple, dict] = {}
+    read: dict[tuple[str, object], tuple[dict, tuple]] = {}  # (code, params JSON) -> params, their SAME part
+    column = {c: warnings[c].astype(object).tolist() if c in warnings.columns else [None] * len(warnings)
+              for c in ("city_id", "code", "file", "params", "hate_source")}
+    for city, code, file, raw, hate_source in zip(*column.values(), strict=True):
+        code, raw = str(code), raw if isinstance(raw, str) else None
+        if (code, raw) not in read:  # thousands of files of one partner mostly carry the same params
+            params = json.loads(raw) if raw else {}
+            read[code, raw] = params, tuple(json.dumps(params.get(k), sort_keys=True) for k in SAME.get(code, ()))
+        params, same = read[code, raw]
+        city = city if isinstance(city, str) else None
+        key = (city or "", code, *same)
+        name = str(file).rstrip("/").rsplit("/", 1)[-1]  # Path(file).name, without a Path per row
+        line = lines.get(key)
+        if line is None:
+            lines[key] = {"city_id": city, "code": code, "hate_source": hate_source, "params": dict(params),
+                          "files": [name]}
+            continue
+        line["files"].append(name)
+        merged = line["params"]
+        for k in SUMMED:
+            if k in merged:
+                both = (merged[k], params.get(k))
+                ints = all(isinstance(v, int) and not isinstance(v, bool) for v in both)
+                merged[k] = both[0] + both[1] if ints else "?"
+        for k in JOINED:
+            if isinstance(merged.get(k), list) and k not in SAME.get(code, ()):
+                merged[k] = list(dict.fromkeys([*merged[k], *(params.get(k) or [])]))
+    return list(lines.values())
+
+
+def _files(files: list[str]) -> str:
+    """The newest ``NAMED`` distinct names of ``files`` (newest first), "…" when there are more."""
+    names = list(dict.fromkeys(files))
+    return ", ".join(names[:NAMED]) + (" …" if len(names) > NAMED else "")
+
+
+def _warning_sentence(w: dict, lang: str) -> str:
+    """One line of :func:`_warning_lines` in ``lang``: a single file's sentence names it; several files' say how many
+    and name the newest."""
+    params, files = w["params"], w["files"]
+    many = {"count": i18n.number(len(files), lang), "names": _files(files)} if len(files) > 1 else None
+    name = files[0] if many is None else t("warning_files", lang, **many)
+    if w["code"] == "no_hate_flag":
+        source = w.get("hate_source")
+        return t("warning_no_hate_flag", lang, file=name, city=w["city_id"],
+                 source=source if isinstance(source, str) and source else t("warning_nowhere_yet", lang))
+    if w["code"] == "other_vintage":
+        return t("warning_other_vintage", lang, file=name, rows=params.get("rows", "?"), of=params.get("of", "?"),
+                 example=params.get("example", ""))
+    if w["code"] == "personal_columns":
+        return t("warning_personal_columns", lang, file=name, count=params.get("count", "?"),
+                 columns=", ".join(map(str, params.get("columns") or [])), phone_cells=params.get("phone_cells", 0))
+    if w["code"] == "ambiguous_date_order":
+        return t("warning_ambiguous_date_order", lang, file=name, field=params.get("field", "?"),
+                 assumed=params.get("assumed", "?"))
+    if w["code"] == "timezone_fixed_offset":
+        return t("warning_timezone_fixed_offset", lang, file=name, count=params.get("count", "?"),
+                 field=params.get("field", "timezone"),
+                 examples=", ".join(f"{v} \u2192 {z}" for v, z in zip(params.get("values") or [],
+                                                                     params.get("zones") or [], strict=False)))
+    if w["code"] == "waiting":
+        city = params.get("city_id") or w.get("city_id") or "?"
+        needs = params.get("needs", "city")
+        return (t(f"warning_waiting_{needs}", lang, file=name, city=city) if many is None
+                else t(f"warning_waiting_{needs}_files", lang, city=city, **many))
+    if w["code"] == "rows_waiting":
+        cities = [str(c) for c in params.get("cities") or []]
+        listed = ", ".join(cities[:LISTED]) + (f" … (+{len(cities) - LISTED})" if len(cities) > LISTED else "")
+        rows = params.get("rows", "?")
+        return (t("warning_rows_waiting", lang, file=name, rows=rows, cities=listed) if many is None
+                else t("warning_rows_waiting_files", lang, rows=rows, cities=listed, **many))
+    if w["code"] == "duplicates_differ":
+        return t("warning_duplicates_differ", lang, file=name, rows=params.get("rows", "?"),
+                 columns=", ".join(map(str, params.get("columns") or [])))
+    if w["code"] == "outside_city":
+        return t("warning_outside_city", lang, file=name, lines=params.get("lines", "?"), city=w["city_id"],
+                 column=params.get("column", ""))
+    return f"{name}: {w['code']}"
+
+
 def _ingest_warnings(lang: str):
     """What ingested files lacked (``ingest_warnings``): a police.uk file without hate flag says where the city's
-    hate crime comes from; codes of another boundary vintage."""
+    hate crime comes from; codes of another boundary vintage. One line per city x code x sentence however many
+    files say it (:func:`_warning_lines`), newest first, at most ``SHOWN`` lines."""
     warnings = data.table("ingest_warnings")
     if "code" not in warnings.columns:
         return unavailable(lang)
     if warnings.empty:
         return html.P(t("no_ingest_warnings", lang), id="health-warnings-none")
-    items = []
-    for w in warnings.to_dict("records"):  # one line per file and warning: a handful
-        params = json.loads(w["params"]) if isinstance(w.get("params"), str) else {}
-        name = Path(str(w["file"])).name
-        if w["code"] == "no_hate_flag":
-            source = w.get("hate_source")
-            items.append(t("warning_no_hate_flag", lang, file=name, city=w["city_id"],
-                           source=source if isinstance(source, str) and source else t("warning_nowhere_yet", lang)))
-        elif w["code"] == "other_vintage":
-            items.append(t("warning_other_vintage", lang, file=name, rows=params.get("rows", "?"),
-                           of=params.get("of", "?"), example=params.get("example", "")))
-        elif w["code"] == "personal_columns":
-            items.append(t("warning_personal_columns", lang, file=name, count=params.get("count", "?"),
-                           columns=", ".join(map(str, params.get("columns") or [])),
-                           phone_cells=params.get("phone_cells", 0)))
-        elif w["code"] == "ambiguous_date_order":
-            items.append(t("warning_ambiguous_date_order", lang, file=name, field=params.get("field", "?"),
-                           assumed=params.get("assumed", "?")))
-        elif w["code"] == "timezone_fixed_offset":
-            items.append(t("warning_timezone_fixed_offset", lang, file=name, count=params.get("count", "?"),
-                           field=params.get("field", "timezone"),
-                           examples=", ".join(f"{v} \u2192 {z}" for v, z in zip(params.get("values") or [],
-                                                                              params.get("zones") or [],
-                                                                              strict=False))))
-        elif w["code"] == "waiting":
-            items.append(t(f"warning_waiting_{params.get('needs', 'city')}", lang, file=name,
-                           city=params.get("city_id") or w.get("city_id") or "?"))
-        elif w["code"] == "duplicates_differ":
-            items.append(t("warning_duplicates_differ", lang, file=name, rows=params.get("rows", "?"),
-                           columns=", ".join(map(str, params.get("columns") or []))))
-        elif w["code"] == "outside_city":
-            items.append(t("warning_outside_city", lang, file=name, lines=params.get("lines", "?"), city=w["city_id"],
-                           column=params.get("column", "")))
-        else:
-            items.append(f"{name}: {w['code']}")
-    return html.Ul([html.Li(i) for i in items], id="health-warnings")
+    lines = _warning_lines(warnings)
+    items = [html.Li(_warning_sentence(w, lang)) for w in lines[:SHOWN]]
+    if len(lines) > SHOWN:
+        rest = lines[SHOWN:]
+        items.append(html.Li(t("warning_more", lang, lines=i18n.number(len(rest), lang),
+                               files=i18n.number(sum(len(w["files"]) for w in rest), lang)),
+                             id="health-warnings-more"))
+    return html.Ul(items, id="health-warnings")
 
 
 def layout(lang: str | None = "en", **_query: object) -> html.Div:

@@ -116,8 +116,10 @@ def input_fingerprints(table: str, res: int | None = None) -> dict[str, str]:
                         f"group by 1")
     areas = _by_city(f"select city_id, count(*), sum(hash(a))::varchar from {lake.scan('areas')} a group by 1") \
         if lake.has_table("areas") else {}
-    registry = _by_city(f"select city_id, sum(hash(c))::varchar from {lake.scan('cities')} c group by 1") \
-        if source == "posts" and lake.has_table("cities") else {}
+    # what of the registry places a post: the names the city was ever sent under (the gazetteer); a cities file
+    # re-sent with other columns changed (a zone left out, a population) is no reason to place its posts again
+    registry = _by_city(f"select city_id, list_sort(list(distinct name))::varchar from {lake.scan('cities')} "
+                        f"group by 1") if source == "posts" and lake.has_table("cities") else {}
     # a boundaries file sent again whole changes the city's current areas without changing any area row
     resent = _by_city(f"select city_id, sum(hash(sha256, ingested_at))::varchar from {lake.scan('ingest_log')} "
                       "where kind = 'boundaries' group by 1") if lake.has_table("ingest_log") else {}

@@ -1,8 +1,9 @@
 """Recorded crime: police.uk street-level CSV (optional ``Hate flag``) and a generic CSV (id, time, lat/lon, ...).
 
-A police.uk street-level file without a ``Hate flag`` column (police.uk publishes none) gives ``is_hate`` NULL
-(unknown, never false) and the warning ``no_hate_flag`` naming the crime-counts file(s) the city's hate crime comes
-from, if any (docs/your-data.md).
+A police.uk street-level file without a ``Hate flag`` column (police.uk publishes none), and a generic file with no
+hate flag or bias column, gives ``is_hate`` NULL (unknown, never false) and the warning ``no_hate_flag`` naming the
+crime-counts file(s) the city's hate crime comes from, if any (docs/your-data.md). In a generic file, the one column
+whose name holds ``hate`` is the hate flag when no column has a known hate or bias name (``Hate crime (Y/N)``).
 
 Rows without a location are kept (city precision); rows without an id get the key
 ``source:sha1(normalised row, occurrence)`` so that two identical id-less rows in one file stay two crimes while the
@@ -61,6 +62,20 @@ PARSE_REASONS = {"occurred_at": "not a valid date/time", "is_hate": "not a yes/n
 HASHED = ["occurred_at", "category", "lat", "lon", "lsoa_code", "location", "reported_by", "falls_within"]
 
 
+def _with_hate_column(synonyms: dict[str, tuple[str, ...]], columns: pd.Index) -> dict[str, tuple[str, ...]]:
+    """``synonyms`` with, when no column is a known hate flag or bias name, the one column whose name holds
+    ``hate`` (``Hate crime (Y/N)``, ``HateCrime``, ``hate_motivated``) read as the hate flag; none or several such
+    columns: as before (no hate information: unknown)."""
+    names = [readers.normalise_name(c) for c in columns]
+    known = {n for key in ("hate_flag", "bias") for n in (key, *synonyms[key])}
+    if known & set(names):
+        return synonyms
+    hate = sorted({n for n in names if "hate" in n})
+    if len(hate) != 1:
+        return synonyms
+    return {**synonyms, "hate_flag": (*synonyms["hate_flag"], hate[0])}
+
+
 def is_police_uk(frame: pd.DataFrame) -> bool:
     names = {readers.normalise_name(c) for c in frame.columns}
     return {"crime_id", "month"} <= names or "falls_within" in names
@@ -117,7 +132,7 @@ def parse(src: Source) -> Parsed:
 
     table = read_table(src)
     police = is_police_uk(table.frame)
-    synonyms = POLICE_UK if police else GENERIC
+    synonyms = POLICE_UK if police else _with_hate_column(GENERIC, table.frame.columns)
     raw, origin = readers.canonical_columns(table.frame, synonyms, src.path)
     readers.require(src.path, origin, ("month", "category") if police else ("time", "category"), synonyms)
     raw = raw.reset_index(drop=True)
@@ -140,7 +155,8 @@ def parse(src: Source) -> Parsed:
     raw["is_hate"] = raw["hate_flag"]
     origin["is_hate"] = origin.get("hate_flag", "hate_flag")
     typed["is_hate"] = flag.where(flag.notna() | as_text(raw["hate_flag"]).notna(), False)
-    unknown = police and "hate_flag" not in origin  # police.uk publishes no hate flag: unknown, never "not hate"
+    # no hate flag (police.uk publishes none; a generic file without a hate or bias column): unknown, never "not hate"
+    unknown = "hate_flag" not in origin and (police or "bias" not in origin)
     fails = schemas.failures(typed, schemas.CRIMES, raw, PARSE_REASONS)
     fails["field"] = fails["field"].replace(origin)
     rejects = pd.concat([rejects_from(raw.drop(columns=["occurred_at", "is_hate"]), fails),

@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 
 from scn import lake
 
 COLUMNS = ["city_id", "kind", "file", "code", "hate_source", "params", "warned_at"]
+WAITING = "waiting"  # a file refused for want of something sent apart (its city, its boundaries): it waits for it
+ROWS_WAITING = "rows_waiting"  # rows of a loaded file refused for naming a city the registry has not yet
+WAIT_CODES = (WAITING, ROWS_WAITING)  # the codes by which the inbox walk takes a file again once what it needs is there
 
 
 def published() -> pd.DataFrame:
@@ -35,15 +39,22 @@ def published() -> pd.DataFrame:
 
 
 def _without_loaded_waits(rows: pd.DataFrame) -> pd.DataFrame:
-    """``rows`` less the ``waiting`` warnings of files taken since (an ingest_log row of the same bytes and city
-    that read rows, logged after the warning: the city or its boundaries arrived and the file loaded)."""
-    waiting = rows["code"].eq("waiting").to_numpy()
+    """``rows`` less the waits that are over: a ``waiting`` warning of a file taken since (an ingest_log row of
+    the same bytes and city that read rows, logged after the warning: the city or its boundaries arrived and the
+    file loaded); a ``rows_waiting`` warning of a file taken again since (two such rows logged from the warning on:
+    the load that wrote it and a later one, which writes its own warning if rows still wait)."""
+    waiting = rows["code"].isin(WAIT_CODES).to_numpy()
     if not waiting.any() or not lake.has_table("ingest_log"):
         return rows
-    log = lake.query(f"select sha256, city_id, max(ingested_at) as last from {lake.scan('ingest_log')} "
-                     "where rows_read > 0 group by all")
+    log = lake.query(f"select sha256, city_id, ingested_at from {lake.scan('ingest_log')} where rows_read > 0")
     key = ["sha256", "city_id"]
-    last = rows[key].astype("string").merge(log.astype({"sha256": "string", "city_id": "string"}), on=key,
-                                             how="left")["last"]
-    later = pd.to_datetime(last, utc=True).to_numpy() > pd.to_datetime(rows["warned_at"], utc=True).to_numpy()
-    return rows[~(waiting & later)].reset_index(drop=True)
+    mine = rows.loc[waiting, [*key, "code", "warned_at"]].astype({"sha256": "string", "city_id": "string"})
+    mine["_i"] = np.flatnonzero(waiting)
+    both = mine.merge(log.astype({"sha256": "string", "city_id": "string"}), on=key, how="inner")
+    after = pd.to_datetime(both["ingested_at"], utc=True) > pd.to_datetime(both["warned_at"], utc=True)
+    loads = both[after.to_numpy()].groupby("_i").size()
+    n = loads.reindex(mine["_i"]).fillna(0).to_numpy()
+    over = np.where(mine["code"].eq(ROWS_WAITING).to_numpy(), n >= 2, n >= 1)
+    drop = np.zeros(len(rows), dtype=bool)
+    drop[mine["_i"].to_numpy()[over]] = True
+    return rows[~drop].reset_index(drop=True)

@@ -2,8 +2,10 @@
 
 Parsing (reading, validating, masking, pseudonymising) is pure: it reads the archived copy and the lake, and
 writes nothing. Loading (deduplicating against the lake and writing) stays in the caller, one file at a time in
-the inbox's order, so what lands is exactly what a serial ingest would land. A parser that kills its process (a
-crash in a C library on an odd file) fails that file alone: the pool is replaced and the other files go on.
+the inbox's order, so what lands is exactly what a serial ingest would land. When a parser's process dies (a crash
+in a C library, the out-of-memory killer, a module that fails to import) the pool is replaced, the files it had in
+flight are parsed again one by one, each in a process of its own, and the other files go on; a file whose process
+dies again comes back as ``ParserDied``, which the caller weighs (the inbox walk: ``pipeline.ingest_inbox``).
 """
 
 from __future__ import annotations
@@ -39,6 +41,16 @@ class ParserCrash(Exception):
 
     def __str__(self) -> str:
         return self.detail
+
+
+class ParserDied(ParserCrash):
+    """The parser's process died on this file twice (in the pool, then alone): killed by a signal (the
+    out-of-memory killer), a crash in a C library, or a worker that could not even start (a module failing to
+    import). It may be the file's doing or the machine's: the outcome says only that the process died."""
+
+    def __init__(self, type_name: str = "ParserProcessDied",
+                 detail: str = "the parser's process died on this file (a crash or out of memory)") -> None:
+        super().__init__(type_name, detail)
 
 
 def worker_count(configured: int, files: int) -> int:
@@ -86,13 +98,13 @@ def _pool(workers: int) -> ProcessPoolExecutor:
 
 
 def _alone(parse: Callable[[Source], Parsed], src: Source) -> Outcome:
-    """Parse ``src`` in a process of its own (after a pool broke: was it this file?)."""
+    """Parse ``src`` in a process of its own (after a pool broke: was it this file?); ``ParserDied`` when that
+    process dies too."""
     try:
         with _pool(1) as pool:
             return pool.submit(_work, parse, src).result()
     except BrokenProcessPool:
-        return ParserCrash("ParserProcessDied", "the parser's process died on this file (a crash or out of "
-                           "memory)")
+        return ParserDied()
 
 
 def parsed_in_order(parse: Callable[[Source], Parsed], sources: Iterable[Source], count: int,

@@ -14,6 +14,7 @@ import time
 import uuid
 from collections.abc import Callable, Collection, Iterator
 from contextlib import ExitStack, contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -24,12 +25,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from scn import lake
-from scn.hashing import copy_sha256, file_sha256
+from scn.hashing import copy_sha256, file_sha256, read_state, write_state
 from scn.ingest.cities_known import known_cities
 from scn.ingest.families import CITY_REQUIRED, KEYS, UPSERT
 from scn.ingest.inbox import SLUG
+from scn.ingest.ingest_warnings import WAIT_CODES, WAITING
 from scn.ingest.model import Parsed, Source
-from scn.ingest.parse_pool import Outcome, ParserCrash, attempt, parsed_in_order
+from scn.ingest.parse_pool import Outcome, ParserCrash, ParserDied, attempt, parsed_in_order
 from scn.ingest.parsers import PARSERS
 from scn.ingest.readers import ROW, Progress
 from scn.ingest.result import IngestError, IngestResult, first_line, printable
@@ -95,12 +97,14 @@ def _error_name(exc: BaseException) -> str:
 
 def is_platform_fault(exc: BaseException) -> bool:
     """Whether ``exc`` (raised while a file was parsed or loaded) is a fault of the machine or of the platform's
-    own state rather than of the file's bytes: a ``PlatformFault``; no memory; an OSError with one of
-    ``MACHINE_ERRNOS`` (what the parsers read is the archived copy and the lake, both the platform's); a DuckDB
+    own state rather than of the file's bytes: a ``PlatformFault``; no memory; a parser's process that died
+    (``ParserDied``: the inbox walk records it against the file only once it died so on ``PARSER_DEATHS`` walks);
+    an OSError with one of ``MACHINE_ERRNOS`` (what the parsers read is the archived copy and the lake, both the
+    platform's); a DuckDB
     I/O or out-of-memory error, or any DuckDB / Arrow error naming a path in the lake or the archive. The same
     from a parser's worker process (``ParserCrash``: type name and first line). Anything else (IngestError, a
     reader's error on odd bytes, a parser's crash) is the file's."""
-    if isinstance(exc, PlatformFault | MemoryError) or _error_name(exc) == "DamagedPartError":
+    if isinstance(exc, PlatformFault | MemoryError | ParserDied) or _error_name(exc) == "DamagedPartError":
         return True  # DamagedPartError: a lake part that can be neither read nor set aside (scn.lake)
     if isinstance(exc, IngestError | PseudonymKeyError):
         return False
@@ -408,19 +412,15 @@ def write_quarantine(src: Source, rejects: pd.DataFrame, undo: _Undo | None = No
     return _write_part("quarantine", as_table("quarantine", q), f"{src.sha256[:16]}-{_slug(src.city_id)}", undo)
 
 
-def _drop_waiting_refusal(src: Source, undo: _Undo) -> None:
-    """A file loaded after it waited (``waits_for``; also one refused so before such refusals waited): the row 0
-    that recorded its refusal leaves the quarantine (the part of these bytes for this city holding only that row;
-    a load with rejects replaces the part anyway)."""
+def _drop_superseded_quarantine(src: Source, undo: _Undo) -> None:
+    """A load of ``src`` with no rejects: what an earlier load of the same bytes for this city put in the
+    quarantine is superseded and leaves it (the part of these bytes for this city): the row 0 of a file that
+    waited (``waits_for``), the rows that waited for their city (``rows_waiting``) and loaded now. The quarantine
+    holds a file's rejects of its last load (a load with rejects replaces the part)."""
     target = lake.table_dir("quarantine") / f"part-{src.sha256[:16]}-{_slug(src.city_id)}.parquet"
-    if not target.exists():
-        return
     with _platform(target):
-        old = pq.read_table(target, columns=["row", "reason"]).to_pandas()
-    if len(old) and old["row"].eq(0).all() and old["reason"].fillna("").map(
-            lambda r: waits_for(IngestError(r)) is not None).all():
-        undo.before(target)
-        with _platform(target):
+        if target.exists():
+            undo.before(target)
             target.unlink()
 
 
@@ -551,7 +551,7 @@ def conclude(src: Source, outcome: Outcome) -> IngestResult:
     if isinstance(outcome, BaseException) and is_platform_fault(outcome):
         raise PlatformFault(_where(src, outcome), outcome) from outcome
     if isinstance(outcome, IngestError):
-        waiting = waits_for(outcome)
+        waiting = waits_for(str(outcome))
         if waiting is None:
             record_failure(src, str(outcome))
             raise outcome
@@ -565,7 +565,6 @@ def conclude(src: Source, outcome: Outcome) -> IngestResult:
     return load(src, outcome)
 
 
-WAITING = "waiting"  # the ingest_warnings code of a refusal that waits for something to arrive
 # refusals that are not the file's fault but wait for something sent apart: (the refusal, what it waits for)
 WAITS = ((re.compile(r": unknown city '([a-z0-9]+(?:-[a-z0-9]+)*)' \(not in the cities registry\)"), "city"),
          (re.compile(r": the city '([a-z0-9]+(?:-[a-z0-9]+)*)' has no boundaries yet"), "boundaries"))
@@ -573,14 +572,13 @@ WAITING_NOTE = {"city": "waiting for the city: taken again once the cities regis
                 "boundaries": "waiting for the boundaries: taken again once the city's boundary file is ingested"}
 
 
-def waits_for(exc: BaseException) -> dict[str, str] | None:
-    """``{"needs": "city" | "boundaries", "city_id": ...}`` when ``exc`` refused a file for want of something that
-    may arrive later (a city not yet in the registry, a city whose boundaries are not ingested yet), else None.
-    Such a refusal is recorded as waiting, not final: the inbox walk takes the file again once it is there."""
-    if not isinstance(exc, IngestError):
-        return None
+def waits_for(refusal: str) -> dict[str, str] | None:
+    """``{"needs": "city" | "boundaries", "city_id": ...}`` when the ``refusal`` (an IngestError's message, or the
+    reason stored for it) refused a file for want of something that may arrive later (a city not yet in the
+    registry, a city whose boundaries are not ingested yet), else None. Such a refusal is recorded as waiting, not
+    final: the inbox walk takes the file again once it is there."""
     for pattern, needs in WAITS:
-        found = pattern.search(str(exc))
+        found = pattern.search(refusal)
         if found:
             return {"needs": needs, "city_id": found.group(1)}
     return None
@@ -632,7 +630,7 @@ def _load(src: Source, parsed: Parsed, undo: _Undo) -> IngestResult:
     rejects = rejects.sort_values(ROW, kind="stable").reset_index(drop=True)
     write_quarantine(src, rejects, undo)
     if rejects.empty:
-        _drop_waiting_refusal(src, undo)
+        _drop_superseded_quarantine(src, undo)
     errors = (rejects[[ROW, "field", "reason"]].head(1000)
               .astype({ROW: "int64", "field": object, "reason": object})
               .rename(columns={ROW: "row"}).to_dict("records"))
@@ -750,11 +748,13 @@ def ingest_inbox(kind: str, cities: Collection[str] | None = None) -> list[Inges
     range); files directly under ``inbox/<kind>/`` (network-wide, such as a survey codebook) and files in folders
     that cannot be city ids are always taken. A file is taken once it has been quiet for the settle time
     (``ingest_settle_seconds``, ``settled``): one still being written is left for the next walk. One entry that
-    cannot be used (unreadable, a link, a name that is not UTF-8, a parser crash) is recorded (quarantine row 0,
+    cannot be used (unreadable, a link, a name that is not UTF-8, a parser's error) is recorded (quarantine row 0,
     ingest-log row) and never stops the others. An unusable pseudonym key stops the walk (PseudonymKeyError): it
     is not a file's fault. A fault of the machine or the platform (``is_platform_fault``: a full disk, a damaged
-    lake part) is not the file's either: nothing is recorded against the file, which stays pending, the walk goes
-    on with the others, and ends raising InboxFaults (one line per fault naming the path that failed).
+    lake part, a parser's process that died) is not the file's either: nothing is recorded against the file,
+    which stays pending, the walk goes on with the others, and ends raising InboxFaults (one line per fault naming
+    the path that failed). A file whose parser process died on ``PARSER_DEATHS`` walks is recorded as failed
+    (``_weigh_deaths``). Files waiting for their city or its boundaries are logged one line per folder.
     """
     files, refused = inbox_entries(kind)
     if cities is not None:
@@ -766,10 +766,11 @@ def ingest_inbox(kind: str, cities: Collection[str] | None = None) -> list[Inges
         files = [p for p in files if taken(p)]
         refused = [(p, r) for p, r in refused if taken(p)]
     done: set[tuple[str, str]] = set()
-    waiting: dict[tuple[str, str], dict[str, str]] = {}
+    waiting: dict[tuple[str, str], dict[str, Any]] = {}
     refused_before: Callable[[str, str], bool] = lambda sha, city: False  # noqa: E731
     faults: list[PlatformFault] = []
     left: list[str] = []
+    waits: dict[tuple[str, tuple[str, ...]], list[Path]] = {}  # (needs, cities) -> the files waiting so: logged
     with _platform(lake.table_dir("ingest_log")):
         if lake.has_table("ingest_log"):
             logged = lake.read_table("ingest_log", columns=["sha256", "kind", "city_id", "rows_read", "quarantined"])
@@ -779,6 +780,7 @@ def ingest_inbox(kind: str, cities: Collection[str] | None = None) -> list[Inges
             refused_before = _refused_before(logged, waiting)
     ready = _ready(waiting)
     done -= ready  # refused while what they need was missing, which has arrived since: taken again
+    finished = frozenset(done)  # files no walk takes again: their parser deaths are forgotten
     if files and kind in KEYED_KINDS:
         pseudonym_key()  # PseudonymKeyError: the step fails loudly, no file is marked as done
     for p, reason in refused:
@@ -805,8 +807,7 @@ def ingest_inbox(kind: str, cities: Collection[str] | None = None) -> list[Inges
             new.append((p, sha, key_city))
         elif (sha, key_city) in waiting:
             w = waiting[(sha, key_city)]
-            log.warning("%s: %s (the %s '%s' is not there yet)", printable(p), WAITING_NOTE[w["needs"]], w["needs"],
-                        w["city_id"])
+            waits.setdefault((w["needs"], tuple(w.get("cities") or [w["city_id"]])), []).append(p)
     busy = set(settled([p for p, _, _ in new])[1])  # only new files are waited for
     for p in sorted(busy):
         log.info("%s: still being written (changed in the last %s s): left for the next walk", printable(p),
@@ -837,48 +838,148 @@ def ingest_inbox(kind: str, cities: Collection[str] | None = None) -> list[Inges
                     _unforeseen(kind, p, sha, exc, faults)
 
     results = []
-    for src, outcome in parsed_in_order(_parse, sources(), len(pending), settings().ingest_workers):
-        try:
-            results.append(conclude(src, outcome))
-        except IngestError as exc:
-            if waits_for(exc):  # recorded by conclude, as waiting: say so
-                log.warning("%s: %s", printable(src.path.parent), exc)
-        except PseudonymKeyError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - one broken file must not stop the inbox
-            if is_platform_fault(exc):
-                fault(src.path, exc, _where(src, exc))
-            else:
-                _unforeseen(kind, src.path, src.sha256, exc, faults)
+    died: list[tuple[Source, ParserDied]] = []  # weighed once the walk is over: were they all?
+    parsed = 0
+    try:
+        for src, outcome in parsed_in_order(_parse, sources(), len(pending), settings().ingest_workers):
+            parsed += 1
+            if isinstance(outcome, ParserDied):
+                died.append((src, outcome))
+                continue
+            try:
+                results.append(conclude(src, outcome))
+            except IngestError as exc:
+                found = waits_for(str(exc))
+                if found:  # recorded by conclude, as waiting: say so
+                    waits.setdefault((found["needs"], (found["city_id"],)), []).append(src.path)
+            except PseudonymKeyError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - one broken file must not stop the inbox
+                if is_platform_fault(exc):
+                    fault(src.path, exc, _where(src, exc))
+                else:
+                    _unforeseen(kind, src.path, src.sha256, exc, faults)
+        _weigh_deaths(kind, died, len(died) == parsed >= 2, finished, fault)
+    finally:
+        _log_waits(waits)
     if faults:
         raise InboxFaults(kind, faults, left, results)
     return results
 
 
-def _waiting(kind: str, logged: pd.DataFrame) -> dict[tuple[str, str], dict[str, str]]:
-    """(sha256, city) -> what the file waits for (``waits_for``), of the ``kind`` files of the ingest log
-    (``logged``) whose every ingest-log row is a refusal recorded as waiting (a file taken again and loaded, or
-    refused for its own fault, has a log row more than its ``waiting`` warnings: it waits no more)."""
+PARSER_DEATHS = 3  # walks on which a file's parser process died before that is recorded as the file's failure
+PARSER_DIED = ("{name}: the parser process died on {n} walks ({type}): a crash or out of memory each time it "
+               "parsed this file alone, while other files parsed (too big or too odd for the parser: fix or split "
+               "it; a changed file is taken as a new one)")
+
+
+def _weigh_deaths(kind: str, died: list[tuple[Source, ParserDied]], everything: bool,
+                  finished: Collection[tuple[str, str]], fault: Callable[[Path, BaseException, object], None]
+                  ) -> None:
+    """The files of a walk whose parser process died (``died``) while other files parsed: left pending, nothing
+    recorded against them, an error logged, the walk goes on and does not fail (one odd file, or a partner
+    sending a new one every day, must not stop every city's run), until one died so on ``PARSER_DEATHS`` walks:
+    then it is recorded as the file's failure (``PARSER_DIED``) and not taken again. A walk where ``everything``
+    died (two files or more: a broken deploy, a machine out of memory) counts against none of them and fails, as
+    a fault of the machine (``fault``)."""
+    if not died:
+        return
+    if everything:
+        for src, crash in died:
+            fault(src.path, PlatformFault(_where(src, crash), ParserDied(
+                crash.type_name, f"{crash.detail}; so did every file of the walk: the machine or the platform, not "
+                                 "counted against the files")), None)
+        return
+    try:
+        counts = _count_deaths(kind, [(src.sha256, src.city_id or "") for src, _ in died], finished)
+    except PlatformFault as exc:  # deaths that cannot be counted are faults all the same
+        for src, _ in died:
+            fault(src.path, exc, None)
+        return
+    for src, crash in died:
+        n = counts[(src.sha256, src.city_id or "")]
+        if n < PARSER_DEATHS:
+            log.error("%s: %s: %s; left pending, taken again next walk (%d of the %d walks after which it is "
+                      "recorded as the file's failure)", printable(src.path), crash.type_name, crash.detail, n,
+                      PARSER_DEATHS)
+            continue
+        reason = PARSER_DIED.format(name=src.name, n=n, type=crash.type_name)
+        try:
+            record_failure(src, reason)
+        except PlatformFault as exc:
+            fault(src.path, exc, None)
+        else:
+            log.error("%s: %s", printable(src.path), reason)
+
+
+def _deaths_state() -> Path:
+    """The state file of the parser deaths (``_count_deaths``)."""
+    return paths().home / "state" / "parser_deaths.json"
+
+
+def _count_deaths(kind: str, keys: list[tuple[str, str]], finished: Collection[tuple[str, str]]
+                  ) -> dict[tuple[str, str], int]:
+    """Note one more walk on which the parser's process died on each of the ``kind`` files ``keys`` ((sha256,
+    city)); the walks each has died on so far. Kept per kind in ``_deaths_state`` (``sha256:city`` -> count),
+    written under the lake's writer lock; the files of ``finished`` (done for good) are forgotten. A lost or
+    damaged state file costs a poisonous file only more walks before it is recorded."""
+    path = _deaths_state()
+    with _writer_lock():
+        state = read_state(path)
+        mine = state.get(kind) if isinstance(state.get(kind), dict) else {}
+        counts = {k: v for k, v in mine.items() if isinstance(v, int) and tuple(k.split(":", 1)) not in finished}
+        for sha, city in dict.fromkeys(keys):
+            counts[f"{sha}:{city}"] = counts.get(f"{sha}:{city}", 0) + 1
+        state[kind] = counts
+        write_state(path, state)
+    return {(sha, city): counts[f"{sha}:{city}"] for sha, city in keys}
+
+
+def _log_waits(waits: dict[tuple[str, tuple[str, ...]], list[Path]]) -> None:
+    """One WARNING line per folder and what its files wait for (``waits``: (needs, cities) -> files), not one per
+    file: 400 files of a city not yet registered are one line a walk. A lone file is named; more are counted, one
+    named as an example."""
+    folders: dict[tuple[str, str, tuple[str, ...]], list[Path]] = {}
+    for (needs, cities), files in waits.items():
+        for p in files:
+            folders.setdefault((printable(p.parent), needs, cities), []).append(p)
+    for (folder, needs, cities), files in folders.items():
+        files = sorted(set(files))
+        names = " / ".join(f"'{c}'" for c in cities)
+        what = f"{WAITING_NOTE.get(needs, 'waiting for the ' + needs)} (the {needs} {names} is not there yet)"
+        if len(files) == 1:
+            log.warning("%s: %s", printable(files[0]), what)
+        else:
+            log.warning("%s: %d files %s, e.g. %s", folder, len(files), what, printable(files[0].name))
+
+
+def _waiting(kind: str, logged: pd.DataFrame) -> dict[tuple[str, str], dict[str, Any]]:
+    """(sha256, city) -> what the file waits for (``needs``, ``city_id``, ``cities``: ``waits_for``; or its rows
+    refused for cities not in the registry, ``rows_waiting``), of the ``kind`` files of the ingest log
+    (``logged``) whose every ingest-log row left a wait (a file taken again that loaded whole, or was refused for
+    its own fault, has a log row more than its ``WAIT_CODES`` warnings: it waits no more)."""
     if not lake.has_table("ingest_warnings"):
         return {}
     with _platform(lake.table_dir("ingest_warnings")):
         warned = lake.read_table("ingest_warnings", columns=["sha256", "city_id", "params", "warned_at"],
-                                 where="kind = ? and code = ?", params=[kind, WAITING])
+                                 where=f"kind = ? and code in ({', '.join('?' * len(WAIT_CODES))})",
+                                 params=[kind, *WAIT_CODES])
     if warned.empty:
         return {}
     warned = warned.assign(city_id=warned["city_id"].fillna("")).sort_values("warned_at", kind="stable")
     refusals = warned.groupby(["sha256", "city_id"]).size()
     rows = logged.assign(city_id=logged["city_id"].fillna("")).groupby(["sha256", "city_id"]).size()
     newest = warned.drop_duplicates(["sha256", "city_id"], keep="last").set_index(["sha256", "city_id"])["params"]
-    out: dict[tuple[str, str], dict[str, str]] = {}
+    out: dict[tuple[str, str], dict[str, Any]] = {}
     for key, n in refusals.items():
         if n >= rows.get(key, 0):
             params = json.loads(newest[key])
-            out[key] = {"needs": str(params.get("needs")), "city_id": str(params.get("city_id"))}
+            out[key] = {"needs": str(params.get("needs")), "city_id": str(params.get("city_id")),
+                        "cities": [str(c) for c in params.get("cities") or [params.get("city_id")]]}
     return out
 
 
-def _refused_before(logged: pd.DataFrame, waiting: dict[tuple[str, str], dict[str, str]]
+def _refused_before(logged: pd.DataFrame, waiting: dict[tuple[str, str], dict[str, Any]]
                     ) -> Callable[[str, str], bool]:
     """Whether an inbox file (sha256, city) was refused for want of its city or its boundaries before such
     refusals were recorded as waiting (no ``waiting`` warning, every ingest-log row a failure) and what it
@@ -899,16 +1000,27 @@ def _refused_before(logged: pd.DataFrame, waiting: dict[tuple[str, str], dict[st
         if (sha, city) not in stuck or not (is_there("city", city) or is_there("boundaries", city)):
             return False
         part = lake.table_dir("quarantine") / f"part-{sha[:16]}-{_slug(city)}.parquet"
-        if not part.exists():
-            return False
         with _platform(part):
-            reasons = pq.read_table(part, columns=["row", "reason"]).to_pandas()
-        for reason in reasons.loc[reasons["row"].eq(0), "reason"].dropna().astype(str):
-            found = waits_for(IngestError(reason))
-            if found and found["city_id"] == city and not reason.endswith(tuple(WAITING_NOTE.values())):
-                return is_there(found["needs"], city)
-        return False
+            try:
+                found = part.stat()
+            except FileNotFoundError:
+                return False
+            needs = _old_refusal(str(part), found.st_mtime_ns, found.st_size, city)
+        return needs is not None and is_there(needs, city)
     return refused
+
+
+@lru_cache(maxsize=4096)
+def _old_refusal(part: str, mtime_ns: int, size: int, city: str) -> str | None:
+    """What the file of quarantine ``part`` waited for (``waits_for``: "city" / "boundaries") when its row 0 is a
+    refusal of ``city`` recorded before such refusals waited, else None. Read once per state of the part (``mtime_ns``
+    and ``size`` key the cache): a file that stays refused for its own fault is not read again on every walk."""
+    reasons = pq.read_table(part, columns=["row", "reason"]).to_pandas()
+    for reason in reasons.loc[reasons["row"].eq(0), "reason"].dropna().astype(str):
+        found = waits_for(reason)
+        if found and found["city_id"] == city and not reason.endswith(tuple(WAITING_NOTE.values())):
+            return found["needs"]
+    return None
 
 
 def _there(needs: str) -> set[str]:
@@ -927,16 +1039,17 @@ def ready_waiting(logged: pd.DataFrame) -> set[tuple[str, str, str]]:
     if not lake.has_table("ingest_warnings"):
         return set()
     with _platform(lake.table_dir("ingest_warnings")):
-        kinds = lake.query(f"select distinct kind from {lake.scan('ingest_warnings')} where code = ?", [WAITING])
+        kinds = lake.query(f"select distinct kind from {lake.scan('ingest_warnings')} "
+                           f"where code in ({', '.join('?' * len(WAIT_CODES))})", list(WAIT_CODES))
     return {(str(k), sha, city) for k in kinds["kind"].dropna()
             for sha, city in _ready(_waiting(str(k), logged[logged["kind"] == k]))}
 
 
-def _ready(waiting: dict[tuple[str, str], dict[str, str]]) -> set[tuple[str, str]]:
-    """The waiting files (``_waiting``) whose wait is over: their city is in the registry now, the city's
-    boundaries are in the lake now."""
+def _ready(waiting: dict[tuple[str, str], dict[str, Any]]) -> set[tuple[str, str]]:
+    """The waiting files (``_waiting``) whose wait is over: their city (for rows waiting: one of their cities) is
+    in the registry now, the city's boundaries are in the lake now."""
     there = {needs: _there(needs) for needs in {w["needs"] for w in waiting.values()}}
-    return {key for key, w in waiting.items() if w["city_id"] in there[w["needs"]]}
+    return {key for key, w in waiting.items() if any(c in there[w["needs"]] for c in w["cities"])}
 
 
 def _unforeseen(kind: str, p: Path, sha: str, exc: Exception, faults: list[PlatformFault] | None = None) -> None:

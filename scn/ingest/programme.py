@@ -13,6 +13,7 @@ import pandas as pd
 from scn.ingest import readers, schemas
 from scn.ingest.cities import slug
 from scn.ingest.cities_known import known_cities
+from scn.ingest.ingest_warnings import ROWS_WAITING
 from scn.ingest.model import Parsed, Source, bad_line_rejects, read_table, rejects_from
 from scn.ingest.parse import as_text, date_order_warnings, parse_date, parse_float, parse_int
 from scn.ingest.readers import ROW
@@ -77,6 +78,19 @@ def _regions(city_id: pd.Series, country: pd.Series) -> pd.Series:
 def _known_city(city_id: pd.Series) -> pd.Series:
 
     return city_id.isna() | city_id.isin(set(known_cities()["city_id"]))
+
+
+def _rows_waiting(typed: pd.DataFrame) -> list[dict[str, object]]:
+    """Rows refused only for naming a city not in the registry (yet): one ``rows_waiting`` warning naming those
+    cities (the file is taken again once the registry has one of them: scn.ingest.pipeline ``_waiting``; the
+    rows already loaded are then duplicates, the waiting ones load)."""
+    if "city_id__known" not in typed.columns:
+        return []
+    unknown = typed.loc[~typed["city_id__known"].astype(bool), "city_id"].dropna().astype(str)
+    if unknown.empty:
+        return []
+    cities = sorted(set(unknown))
+    return [{"code": ROWS_WAITING, "needs": "city", "city_id": cities[0], "cities": cities, "rows": len(unknown)}]
 
 
 def _activity_frame(raw: pd.DataFrame) -> pd.DataFrame:
@@ -170,6 +184,7 @@ def parse(src: Source) -> Parsed:
                         ignore_index=True)
     t = typed[~typed[ROW].isin(fails[ROW])]
     warnings = date_order_warnings({origin.get(c, c): raw[c] for c in ("start_date", "end_date") if c in raw.columns})
+    warnings += _rows_waiting(typed)
     if kind == "activities":
         return Parsed({"programme_activities": _activities_out(t)}, "programme_activities", rejects, warnings)
     if kind == "participants":

@@ -20,7 +20,7 @@ from scn.nlp.labels import CLASSES
 from scn.nlp.langid import detect_languages
 from scn.nlp.lexicon import Lexicon, load_lexicon
 from scn.nlp.normal import normal_texts
-from scn.nlp.targets import detect_targets
+from scn.nlp.targets import detect_targets, strings
 from scn.settings import settings
 
 ALL_LANGUAGES = "*"
@@ -290,7 +290,7 @@ def _classify_distinct(texts: Sequence[str], langs: Sequence[str | None] | None,
                        lex: Lexicon | None, reference: bool = False) -> pd.DataFrame:
     """``classify`` without the deduplication."""
     n = len(texts)
-    text = pd.Series(list(texts), dtype=object).fillna("").astype(str)
+    text = strings(list(texts))
     lang = pd.Series([None] * n if langs is None else list(langs), dtype=object)
     lang = lang.where(lang.notna() & (lang.astype(str).str.len() > 0), None)
     missing = lang.isna().to_numpy()
@@ -298,22 +298,24 @@ def _classify_distinct(texts: Sequence[str], langs: Sequence[str | None] | None,
         lang[missing] = detect_languages(text[missing].tolist(), normalised=True)
     lang = pd.Series(_per_value(lang, lambda v: v.lower().split("-")[0] if isinstance(v, str) else None),
                      dtype=object)
-    out = pd.DataFrame({"label": "none", "score_hate": 0.0, "target": None, "assessed": False,
-                        "method": "not_assessed", "lang": lang.astype(object), "model_version": clf.version},
-                       index=range(n))
+    label, score = np.full(n, "none", dtype=object), np.zeros(n)
+    target, assessed = np.full(n, None, dtype=object), np.zeros(n, dtype=bool)
+    method, version = np.full(n, "not_assessed", dtype=object), np.full(n, clf.version, dtype=object)
     covered = _per_value(lang, clf.covers).astype(bool)
     groups = lang[covered].fillna(ALL_LANGUAGES).groupby(lang[covered].fillna(ALL_LANGUAGES)).groups
     for code, idx in groups.items():
-        labels, score = clf.predict(text[idx].tolist(), str(code), reference)
-        out.loc[idx, "label"], out.loc[idx, "score_hate"] = labels, score
-    out.loc[covered, ["assessed", "method"]] = [True, "model"]
-    flagged = out["label"].ne("none").to_numpy()
-    out.loc[flagged, "target"] = detect_targets(text[flagged]).to_numpy()
+        label[idx], score[idx] = clf.predict(text[idx].tolist(), str(code), reference)
+    assessed[covered], method[covered] = True, "model"
+    flagged = label != "none"
+    target[flagged] = detect_targets(text[flagged]).to_numpy()
     by_lexicon = ~covered & (_per_value(lang, lex.covers).astype(bool) if lex is not None else False)
     if by_lexicon.any():
         hits = lex.label(text[by_lexicon], lang[by_lexicon])
-        out.loc[by_lexicon, ["label", "target"]] = hits[["label", "target"]].to_numpy()
-        out.loc[by_lexicon, "score_hate"] = (hits["label"] == "hate").to_numpy(dtype=float)
-        out.loc[by_lexicon, ["assessed", "method", "model_version"]] = [True, "lexicon", lex.version]
-    out["assessed"] = out["assessed"].astype(bool)
+        label[by_lexicon], target[by_lexicon] = hits["label"].to_numpy(), hits["target"].to_numpy()
+        score[by_lexicon] = (hits["label"] == "hate").to_numpy(dtype=float)
+        assessed[by_lexicon], method[by_lexicon], version[by_lexicon] = True, "lexicon", lex.version
+    out = pd.DataFrame({"label": pd.array(label, dtype="str"), "score_hate": score,
+                        "target": pd.Series(target, dtype=object), "assessed": assessed,
+                        "method": pd.array(method, dtype="str"), "lang": lang.astype(object),
+                        "model_version": pd.array(version, dtype="str")})
     return out[COLUMNS]

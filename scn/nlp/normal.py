@@ -43,19 +43,7 @@ def normal_texts(texts: Sequence[str | None]) -> list[str]:
                        type=pa.large_string())
     arr = pc.fill_null(arr, "")
     wide = pc.invert(pc.string_is_ascii(arr))
-    if pc.any(wide).as_py():
-        sub = pc.filter(arr, wide)
-        plain = pc.match_substring(sub, _KEEP_AS)
-        sub = pc.if_else(plain, sub, pc.replace_substring(sub, pattern=KEEP, replacement=_KEEP_AS))
-        sub = pc.utf8_normalize(sub, form="NFKC")
-        length = pc.utf8_length(sub)
-        sub = pc.replace_substring_regex(sub, pattern=INVISIBLE, replacement="")
-        # NFKC again where a format character went: it may leave a composable pair (e + ZWJ + U+0301)
-        cut = pc.not_equal(pc.utf8_length(sub), length)
-        if pc.any(cut).as_py():
-            sub = pc.replace_with_mask(sub, cut, pc.utf8_normalize(pc.filter(sub, cut), form="NFKC"))
-        sub = pc.if_else(plain, sub, pc.replace_substring(sub, pattern=_KEEP_AS, replacement=KEEP))
-        arr = pc.replace_with_mask(arr, wide, sub)
+    arr = visible_nfkc(arr, keep=KEEP)
     # white space folded where there is any to fold: texts not ASCII, and ASCII texts with a run of spaces, a
     # leading or trailing one, or another white-space character (a cheap pattern first, the costly one after)
     fold = pc.or_(wide, pc.match_substring_regex(arr, pattern=ASCII_WHITE_SPACE))
@@ -63,6 +51,30 @@ def normal_texts(texts: Sequence[str | None]) -> list[str]:
         sub = pc.binary_join(pc.utf8_split_whitespace(pc.filter(arr, fold)), pa.scalar(" ", pa.large_string()))
         arr = pc.replace_with_mask(arr, fold, pc.utf8_trim(sub, characters=" "))
     return arr.to_pylist()
+
+
+def visible_nfkc(arr: pa.Array, keep: str = "") -> pa.Array:
+    """NFKC of the non-ASCII strings of ``arr`` without invisible format characters (``INVISIBLE``), NFKC again
+    where one went (it may leave a composable pair: e + ZWJ + U+0301); ASCII strings (their own NFKC form, with no
+    format character) and nulls as they are. ``keep``: a character NFKC would change that stays (``KEEP``: the
+    labeller's ellipsis; the ingest's handle matching keeps none). The one home of this step: ``normal_texts``
+    adds white space folding; scn.ingest.social.posts matches handles on it."""
+    rows = pc.invert(pc.fill_null(pc.string_is_ascii(arr), True))
+    if not pc.any(rows).as_py():
+        return arr
+    sub = pc.filter(arr, rows)
+    plain = pc.match_substring(sub, _KEEP_AS) if keep else None
+    if keep:
+        sub = pc.if_else(plain, sub, pc.replace_substring(sub, pattern=keep, replacement=_KEEP_AS))
+    sub = pc.utf8_normalize(sub, form="NFKC")
+    length = pc.utf8_length(sub)
+    sub = pc.replace_substring_regex(sub, pattern=INVISIBLE, replacement="")
+    cut = pc.not_equal(pc.utf8_length(sub), length)
+    if pc.any(cut).as_py():
+        sub = pc.replace_with_mask(sub, cut, pc.utf8_normalize(pc.filter(sub, cut), form="NFKC"))
+    if keep:
+        sub = pc.if_else(plain, sub, pc.replace_substring(sub, pattern=_KEEP_AS, replacement=keep))
+    return pc.replace_with_mask(arr, rows, sub)
 
 
 def normal_text(text: str | None) -> str:

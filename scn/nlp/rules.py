@@ -26,10 +26,20 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 from sklearn.feature_extraction.text import CountVectorizer
 
 from scn.nlp.features import normalise, normalise_ar
-from scn.nlp.targets import TARGET_PARTS, arabic_words, contains, latin_words, normalised_with_script
+from scn.nlp.targets import (
+    TARGET_PARTS,
+    arabic_words,
+    arrow_strings,
+    bools,
+    contains,
+    latin_words,
+    normalised_with_script,
+    strings,
+)
 
 # Group nouns the rule accepts directly before / after an animal word ("refugees rats", "plague of migrants");
 # plural or collective nouns, so "African animals", "black rats", "chats noirs" are not a group called animals.
@@ -151,25 +161,27 @@ def _prep(lang: str):
 def dehumanising(text: pd.Series, lang: str, arabic: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(names a group, calls that group vermin / animals) per text of ``normalised`` ``text`` (``arabic``: the
     texts holding Arabic letters, when known)."""
-    group = contains(text, GROUPS_LATIN)
-    rows = np.arange(len(text)) if arabic is None else np.flatnonzero(arabic)
+    arr = arrow_strings(text)
+    is_ascii = bools(pc.string_is_ascii(arr))
+    group = contains(arr, GROUPS_LATIN, is_ascii)
+    rows = np.flatnonzero(~is_ascii) if arabic is None else np.flatnonzero(arabic)  # Arabic letters are not ASCII
     if len(rows):
-        group[rows] |= contains(text.iloc[rows], GROUPS_ARABIC)
-    hit = np.zeros(len(text), dtype=bool)
+        group[rows] |= contains(arr.take(rows), GROUPS_ARABIC, is_ascii[rows])
+    hit = np.zeros(len(arr), dtype=bool)
     named = group.copy()
     if lang == "ar" and len(rows):
-        named[rows] |= contains(text.iloc[rows], _COUNTRY_AR)
+        named[rows] |= contains(arr.take(rows), _COUNTRY_AR, is_ascii[rows])
     if lang not in PAIRS or not named.any():
         return group, hit
     rows = np.flatnonzero(named)
-    rows = rows[contains(text.iloc[rows], DEHUMANISING[lang])]
+    rows = rows[contains(arr.take(rows), DEHUMANISING[lang], is_ascii[rows])]
     if len(rows):
-        rows = rows[contains(text.iloc[rows], PAIRS[lang])]
+        rows = rows[contains(arr.take(rows), PAIRS[lang], is_ascii[rows])]
     if len(rows):
-        part = text.iloc[rows]
-        named = contains(part, rf"{_NAMING[lang]}\W+(?:\w+\W+){{0,3}}?(?:{_GROUP_WORDS[lang][1]})")
-        quoted = contains(part, _QUOTED % DEHUMANISING[lang])
-        cited = (named | quoted) & contains(part, _CONDEMN[lang])
+        part, part_ascii = arr.take(rows), is_ascii[rows]
+        named = contains(part, rf"{_NAMING[lang]}\W+(?:\w+\W+){{0,3}}?(?:{_GROUP_WORDS[lang][1]})", part_ascii)
+        quoted = contains(part, _QUOTED % DEHUMANISING[lang], part_ascii)
+        cited = (named | quoted) & contains(part, _CONDEMN[lang], part_ascii)
         rows = rows[~cited]
     hit[rows] = True
     return group, hit
@@ -198,7 +210,7 @@ class EvidenceRules:
     def apply(self, texts: Sequence[str], labels: np.ndarray, proba: np.ndarray, features=None) -> np.ndarray:
         """Labels after the rules (``proba``: calibrated, CLASSES order hate, offensive, none; ``features``: the
         batch's compiled vectorizer outputs, scn.nlp.compiled, when they hold the cue words)."""
-        raw = pd.Series(list(texts), dtype=object).fillna("").astype(str)
+        raw = strings(list(texts))
         text, arabic = normalised_with_script(raw)
         group, dehumanised = dehumanising(text, self.lang, arabic)
         cues = features.get(self.cues) if features is not None else None

@@ -21,7 +21,8 @@ sums, never a cell.
 Counts inside text are disclosure too: the ``risk`` counts and the numbers in the JSON columns of
 ``JSON_COUNTS`` (``alerts.evidence``, ``correlations.detail``: the verdict's city totals) are suppressed the same
 way (a suppressed number is ``null``, rendered "fewer than k"), and the numbers computed from them (the p-value,
-the alert's score) go with them.
+the alert's score) go with them; the verdict's panel totals (sums over the published cells, ``PANEL_TOTALS``) are
+never in an official's copy.
 """
 
 from __future__ import annotations
@@ -86,6 +87,11 @@ EVIDENCE_MEANS = {"baseline": "baseline_weeks"}
 EVIDENCE_DERIVED = ("p_value", "upper", "n_cells_with_hate")
 # JSON columns an official reads whose numbers are counts (``EVIDENCE_COUNTS``): shaped by ``_evidence``
 JSON_COUNTS: dict[str, tuple[str, ...]] = {"alerts": ("evidence",), "correlations": ("detail",)}
+# numbers of a JSON column that are sums over the published cells (the verdict's panel totals): an official who
+# holds the cells download (hidden cells empty) would read the hidden cells' sum off the total, so they are never
+# in an official's copy, small or not (``n_cells_with_hate`` goes with the hate crimes it bounds)
+PANEL_TOTALS: dict[str, tuple[str, ...]] = {
+    "correlations": ("posts", "flagged_posts", "crimes", "hate_crimes", "n_cells_with_hate")}
 # risk columns computed from one signal's count alone (geo.risk): hidden with that count
 RISK_DERIVED = {"speech_recent": ("speech_rr", "speech_exceedance"), "crime_recent": ("crime_rr", "crime_exceedance")}
 _SEP = "\x1f"
@@ -360,9 +366,9 @@ def _programme_roles(name: str, frame: pd.DataFrame, out: pd.DataFrame, other: p
     return out
 
 
-def _evidence(raw: object, k: int) -> tuple[object, bool]:
+def _evidence(raw: object, k: int, totals: tuple[str, ...] = ()) -> tuple[object, bool]:
     """One JSON of ``JSON_COUNTS`` (``alerts.evidence``, ``correlations.detail``) with its small counts (and the
-    numbers computed from them) as null."""
+    numbers computed from them) as null, and its ``totals`` (``PANEL_TOTALS``) null whatever their size."""
     if not isinstance(raw, str):
         return raw, False
     try:
@@ -389,6 +395,9 @@ def _evidence(raw: object, k: int) -> tuple[object, bool]:
         for key in EVIDENCE_DERIVED:
             if key in ev:
                 ev[key] = None
+    for key in totals:
+        if key in ev:
+            ev[key] = None
     return json.dumps(ev), hidden
 
 
@@ -469,7 +478,7 @@ def for_audience(name: str, frame: pd.DataFrame, audience: str, parts: pd.DataFr
                 for d in (d for d in derived if d in out.columns):
                     out[d] = out[d].where(~hidden)
     for col in (c for c in JSON_COUNTS.get(name, ()) if c in out.columns):
-        shaped = [_evidence(raw, k) for raw in out[col]]
+        shaped = [_evidence(raw, k, PANEL_TOTALS.get(name, ())) for raw in out[col]]
         hidden = np.array([h for _, h in shaped], dtype=bool)
         texts = [e for e, _ in shaped]
         if name == "alerts":

@@ -165,3 +165,60 @@ def as_choice(view: View, hidden: np.ndarray, metric: str, reason: str, finer: s
     frame[SMALL] = np.asarray(hidden, dtype=bool) & ((raw > 0) & (raw < suppress_below())).fillna(False).to_numpy()
     periods = tuple(sorted(pd.unique(frame["period"].astype(str))))
     return Choice(level=view.level, reason=reason, frame=frame, finer=finer, hidden_share=share, periods=periods)
+
+
+def shown_grain(choice: Choice) -> str:
+    """The period grain of a choice's level (``year`` when there is no data: nothing finer can be vouched for)."""
+    return "year" if choice.reason == "no_data" else grain_of(choice.level)
+
+
+def roll_up(rows: pd.DataFrame, metric: str, grain: str) -> pd.DataFrame:
+    """Monthly rows summed to the periods of ``grain`` (every column but ``metric`` names a row)."""
+    if grain == "month" or rows.empty:
+        return rows.reset_index(drop=True)
+    keys = [c for c in rows.columns if c != metric]
+    out = rows.assign(period=period_at(rows["period"], grain),
+                      **{metric: pd.to_numeric(rows[metric], errors="coerce")})
+    return out.groupby(keys, as_index=False, sort=False, dropna=False)[metric].sum(min_count=1)
+
+
+def parts_at(name: str, rows: pd.DataFrame, metric: str, choice: Choice, view: View | None,
+             leaves: pd.DataFrame, k: int | None = None) -> pd.DataFrame:
+    """An official's rows of ``name`` (``city_id``, ``period`` month, other keys, ``metric``) whose rows split the
+    city's monthly totals of ``metric`` (``target_month``: flagged posts per target group), at the official's
+    ``choice`` of that count (``view``: its level's counts; ``leaves``: the published cells it was checked
+    against): summed to the periods of its grain and shaped by ``for_audience`` (the partition rule, at that grain).
+
+    A period is left out (no row, so not even the number of parts is told) where the parts' total would say more
+    than the level does: where a count of the level is hidden in it, where what the total adds to the level's
+    shown counts (the total minus their sum: events in no unit of the level, e.g. located less precisely) would
+    be hidden by ``hidden_units``, or where the hidden parts would follow from the total (``recoverable``)."""
+    k = suppress_below() if k is None else k
+    rolled = roll_up(rows, metric, shown_grain(choice))
+    out = for_audience(name, rolled, "official")
+    if rolled.empty:
+        return out
+    period = rolled["period"].astype(str).to_numpy(dtype=object)
+    value = pd.to_numeric(rolled[metric], errors="coerce").fillna(0).to_numpy(dtype="float64")
+    hidden = out[metric].isna().to_numpy() & (value > 0)
+    sums = pd.DataFrame({"t": value, "n": hidden.astype("float64"), "r": np.where(hidden, value, 0.0)},
+                        index=period).groupby(level=0).sum()
+    drop = pd.Series(recoverable(sums["n"].to_numpy(), sums["r"].to_numpy(), k) & (sums["n"] > 0).to_numpy(),
+                     index=sums.index)
+    if view is None or choice.reason == "no_data":
+        drop[:] = True
+    else:
+        frame = choice.frame
+        units = pd.to_numeric(frame[metric], errors="coerce").astype("float64")
+        by = frame["period"].astype(str).to_numpy(dtype=object)
+        shown = units.fillna(0).groupby(by).sum().reindex(sums.index).fillna(0.0)
+        level_hidden = units.isna().groupby(by).any().reindex(sums.index).fillna(False).astype(bool)
+        outside = np.zeros(len(leaves), dtype=bool) if view.leaf_unit is None else \
+            ~pd.Series(view.leaf_unit).astype(str).isin(set(view.units["unit"].astype(str))).to_numpy()
+        rest = View(f"city_{shown_grain(choice)}",
+                    pd.DataFrame({"unit": "_", "period": sums.index.to_numpy(dtype=object),
+                                  metric: (sums["t"] - shown).to_numpy()}),
+                    np.where(outside, "_", "") if len(leaves) else None)
+        drop |= level_hidden | pd.Series(hidden_units(rest, leaves, metric, k), index=sums.index)
+    keep = ~drop.reindex(period).fillna(True).to_numpy(dtype=bool)
+    return out[keep].reset_index(drop=True)

@@ -32,6 +32,7 @@ from scn.privacy.levels import (
     choose,
     grain_of,
     hidden_units,
+    parts_at,
     period_at,
     place_of,
     resolution_of,
@@ -136,6 +137,25 @@ def published_choice(levels: pd.DataFrame, metric: str, leaves: pd.DataFrame,
         np.zeros(len(view.units), dtype=bool)
     finer = row["finer"] if isinstance(row["finer"], str) else None
     return as_choice(view, hidden, metric, str(row["reason"]), finer, float(row["hidden_share"]))
+
+
+def official_parts(name: str, rows: pd.DataFrame, city_id: str, metric: str, table: Table) -> pd.DataFrame:
+    """The city's rows of ``name`` that split its monthly totals of ``metric`` (``target_month``) as its official
+    may see them, read from the published tables (``table``: one city's rows of a published table, the ``levels``
+    table among them): at the level chosen for that count (published, else chosen now), never finer
+    (``scn.privacy.levels.parts_at``). For exports; the dashboards go through their cached choice."""
+    leaves = leaves_of(table("cell_month"))
+    codes, geoms = area_shapes(table("areas"))
+
+    def cell_area(cells: np.ndarray) -> np.ndarray | None:
+        return cells_in_areas(cells, codes, geoms) if len(geoms) else None
+
+    def level_view(level: str) -> View | None:
+        return next(views(city_id, metric, leaves, table, cell_area, (level,)), None)
+    chosen = published_choice(table(TABLE), metric, leaves, level_view) or \
+        choose(views(city_id, metric, leaves, table, cell_area), leaves, metric, AUDIENCE)
+    return parts_at(name, rows, metric, chosen, None if chosen.reason == "no_data" else level_view(chosen.level),
+                    leaves)
 
 
 def _city_table(frame: pd.DataFrame, city_id: str) -> pd.DataFrame:

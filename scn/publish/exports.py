@@ -14,6 +14,7 @@ import pyarrow.parquet as pq
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from scn.privacy import published_levels
 from scn.privacy.disclosure import PARTS, for_audience
 from scn.publish import serving
 from scn.publish.catalog import KINDS
@@ -64,7 +65,28 @@ def table(name: str, city_id: str | None = None, audience: str = "staff") -> pd.
             parts = serving.read_serving(PARTS[name], city_id)
         except serving.NoSnapshotError:  # not published: nothing to set the totals against
             parts = pd.DataFrame()
+    if name in LEVEL_PARTS and audience != "staff":  # parts of a count an official sees at one level only
+        return _official_parts(name, frame, city_id)
     return for_audience(name, frame, audience, parts=parts).reset_index(drop=True)
+
+
+# tables whose rows split a city's monthly total of a count (the count): an official gets them at the level
+# chosen for that count in the city (quarter, year), never by month when the month is hidden
+LEVEL_PARTS = {"target_month": "flagged_posts"}
+
+
+def _official_parts(name: str, frame: pd.DataFrame, city_id: str | None) -> pd.DataFrame:
+    """``frame`` (every city, or ``city_id``'s) as the cities' officials see it: ``published_levels.official_parts``
+    per city."""
+    def read(table: str, city: str) -> pd.DataFrame:
+        try:
+            return serving.read_serving(table, city)
+        except serving.NoSnapshotError:
+            return pd.DataFrame()
+    cities = [city_id] if city_id else sorted(frame["city_id"].dropna().astype(str).unique())
+    out = [published_levels.official_parts(name, frame[frame["city_id"].astype(str) == c], c, LEVEL_PARTS[name],
+                                           lambda table, c=c: read(table, c)) for c in cities]
+    return pd.concat(out, ignore_index=True) if out else frame.iloc[0:0]
 
 
 def readme_lines(kind: str, city_id: str | None, audience: str) -> list[str]:
@@ -136,7 +158,19 @@ def export_bytes(kind: str, fmt: str, city_id: str | None = None, audience: str 
         buf = io.BytesIO()
         pq.write_table(pa.Table.from_pandas(first, preserve_index=False), buf, compression="zstd")
         return buf.getvalue()
-    return _xlsx(frames, readme_lines(kind, city_id, audience))
+    readme = readme_lines(kind, city_id, audience)
+    grains = {n: _grain(frames[n]) for n in names if n in LEVEL_PARTS and audience != "staff"}
+    for n, grain in grains.items():  # an official's parts of a count come at that count's level: say which
+        readme.insert(readme.index(""), f"Periods of {n}: by {grain} (the level of detail of the city's "
+                                        f"{LEVEL_PARTS[n].replace('_', ' ')})")
+    return _xlsx(frames, readme)
+
+
+def _grain(frame: pd.DataFrame) -> str:
+    """``month``, ``quarter``, ``year`` or ``mixed`` (several cities): the grain of ``frame``'s periods."""
+    period = frame["period"].astype(str) if "period" in frame.columns else pd.Series(dtype=str)
+    kinds = {"quarter" if "-Q" in p else "year" if len(p) == 4 else "month" for p in period}
+    return kinds.pop() if len(kinds) == 1 else "mixed" if kinds else "month"
 
 
 def export_filename(kind: str, fmt: str, city_id: str | None = None, audience: str = "staff") -> str:

@@ -120,6 +120,10 @@ def test_ingest_warnings_are_worded_on_the_health_page(tmp_path: Path, monkeypat
          "warned_at": pd.Timestamp.now(tz="UTC")},
         {"city_id": "ghost", "kind": "social", "file": "inbox/social/ghost/p.csv", "code": "waiting",
          "hate_source": None, "params": json.dumps({"needs": "city", "city_id": "ghost"}),
+         "warned_at": pd.Timestamp.now(tz="UTC")},
+        {"city_id": None, "kind": "programme", "file": "inbox/programme/activities.csv", "code": "rows_waiting",
+         "hate_source": None, "params": json.dumps({"needs": "city", "city_id": "faraway", "rows": 2,
+                                                    "cities": ["faraway", "oldtown"]}),
          "warned_at": pd.Timestamp.now(tz="UTC")}])
     monkeypatch.setenv("SCN_HOME", str(tmp_path))
     monkeypatch.setenv("SCN_SECRET_KEY", "unit")
@@ -133,4 +137,92 @@ def test_ingest_warnings_are_worded_on_the_health_page(tmp_path: Path, monkeypat
     assert i18n.t("warning_timezone_fixed_offset", lang, file="cities.csv", count=1, field="tz",
                   examples="UTC+3 \u2192 Etc/GMT-3") in items
     assert i18n.t("warning_waiting_city", lang, file="p.csv", city="ghost") in items
-    assert "timezone_fixed_offset" not in items and ": waiting" not in items
+    assert i18n.t("warning_rows_waiting", lang, file="activities.csv", rows=2, cities="faraway, oldtown") in items
+    assert "timezone_fixed_offset" not in items and ": waiting" not in items and "rows_waiting" not in items
+
+
+T0 = pd.Timestamp("2026-12-06T10:00:00Z")
+
+
+def _warning(city: str | None, file: str, code: str, params: dict, second: int, kind: str = "social") -> dict:
+    """An ``ingest_warnings`` row as published, warned ``second`` s after ``T0``."""
+    import json
+
+    return {"city_id": city, "kind": kind, "file": file, "code": code, "hate_source": None,
+            "params": json.dumps(params), "warned_at": T0 + pd.Timedelta(seconds=second)}
+
+
+def _warning_lines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str,
+                   rows: list[dict]) -> tuple[list[str], int]:
+    """The health page's warning lines (text of each list item, in order) and the size of its payload."""
+    monkeypatch.setenv("SCN_HOME", str(tmp_path))
+    monkeypatch.setenv("SCN_SECRET_KEY", "unit")
+    publish_tables(tmp_path, {**make_tables(0), "ingest_warnings": pd.DataFrame(rows)})
+    client = create_app(tmp_path, local_staff=True).server.test_client()
+    r = client.post("/_dash-update-component", json=route("/health", lang=lang))
+    children = find_props(r.get_json(), "health-warnings")["children"]
+    return [c["props"]["children"] for c in children], len(r.get_data())
+
+
+@pytest.mark.parametrize("lang", tuple(i18n.LANGS))
+def test_four_hundred_waiting_files_are_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str) -> None:
+    """400 files dropped for a city not yet registered (the red-team flood) read as one line giving the count, the
+    city and the newest names, not 400 list items (a 223 KB payload); a lone waiting file keeps its sentence."""
+    rows = [_warning("atlantis", f"inbox/social/atlantis/p{i}.csv", "waiting", {"needs": "city", "city_id": "atlantis"},
+                     i) for i in range(1, 401)]
+    rows.append(_warning("ghost", "inbox/social/ghost/p.csv", "waiting", {"needs": "city", "city_id": "ghost"}, 0))
+    lines, size = _warning_lines(tmp_path, monkeypatch, lang, rows)
+    assert lines == [i18n.t("warning_waiting_city_files", lang, count=400, city="atlantis",
+                            names="p400.csv, p399.csv, p398.csv …"),
+                     i18n.t("warning_waiting_city", lang, file="p.csv", city="ghost")]  # newest first
+    assert "400" in lines[0] and "atlantis" in lines[0] and "p397.csv" not in lines[0]
+    assert size < 80_000
+
+
+@pytest.mark.parametrize("lang", tuple(i18n.LANGS))
+def test_repeated_warnings_of_a_partners_daily_exports_are_grouped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                   lang: str) -> None:
+    """A partner's daily exports repeat a warning file after file: one line per city x code x sentence (counts
+    summed, column names joined), newest line first; a different sentence (another assumed order, another city,
+    boundaries rather than a city) is its own line, a single file's in today's words."""
+    dates = {"field": "created_at", "assumed": "day/month/year"}
+    rows = [_warning("london", f"inbox/social/london/export-{d:02d}.csv", "ambiguous_date_order", dates, 100 + d)
+            for d in range(1, 31)]
+    rows += [_warning("london", f"inbox/social/london/resent-{d}.csv", "duplicates_differ",
+                      {"rows": 2, "columns": ["text"] if d % 2 else ["text", "lang"]}, 200 + d) for d in range(20)]
+    rows += [_warning("london", f"inbox/crime/london/national-{d}.csv", "outside_city",
+                      {"lines": 5, "column": "Force"}, 300 + d, kind="crime") for d in range(10)]
+    rows += [_warning("paris", f"inbox/social/paris/export-{d}.csv", "ambiguous_date_order", dates, 400 + d)
+             for d in range(3)]
+    rows.append(_warning("london", "inbox/social/london/us.csv", "ambiguous_date_order",
+                         {"field": "created_at", "assumed": "month/day/year"}, 50))
+    rows += [_warning("nowhere", f"inbox/crime/nowhere/c{d}.csv", "waiting", {"needs": "boundaries",
+                                                                             "city_id": "nowhere"}, 500 + d)
+             for d in range(2)]
+    lines, _ = _warning_lines(tmp_path, monkeypatch, lang, rows)
+    many = i18n.t
+    assert lines == [
+        many("warning_waiting_boundaries_files", lang, count=2, city="nowhere", names="c1.csv, c0.csv"),
+        many("warning_ambiguous_date_order", lang, field="created_at", assumed="day/month/year",
+             file=many("warning_files", lang, count=3, names="export-2.csv, export-1.csv, export-0.csv")),
+        many("warning_outside_city", lang, lines=50, city="london", column="Force",
+             file=many("warning_files", lang, count=10, names="national-9.csv, national-8.csv, national-7.csv …")),
+        many("warning_duplicates_differ", lang, rows=40, columns="text, lang",
+             file=many("warning_files", lang, count=20, names="resent-19.csv, resent-18.csv, resent-17.csv …")),
+        many("warning_ambiguous_date_order", lang, field="created_at", assumed="day/month/year",
+             file=many("warning_files", lang, count=30, names="export-30.csv, export-29.csv, export-28.csv …")),
+        many("warning_ambiguous_date_order", lang, file="us.csv", field="created_at", assumed="month/day/year")]
+
+
+@pytest.mark.parametrize("lang", tuple(i18n.LANGS))
+def test_the_warning_lines_are_capped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str) -> None:
+    """Files waiting for 120 unregistered cities (two each): the newest 50 lines, then one saying how many more
+    (70 lines, 140 files) and where every warning is."""
+    rows = [_warning(f"city{c:03d}", f"inbox/social/city{c:03d}/p{k}.csv", "waiting",
+                     {"needs": "city", "city_id": f"city{c:03d}"}, 2 * c + k) for c in range(120) for k in range(2)]
+    lines, _ = _warning_lines(tmp_path, monkeypatch, lang, rows)
+    assert len(lines) == 51
+    assert lines[0] == i18n.t("warning_waiting_city_files", lang, count=2, city="city119", names="p1.csv, p0.csv")
+    assert "city070" in lines[49] and not any("city069" in line for line in lines)
+    assert lines[-1] == i18n.t("warning_more", lang, lines=70, files=140)
+    assert "ingest_warnings" in lines[-1]

@@ -131,3 +131,24 @@ def test_the_city_box_of_an_antimeridian_city_wraps(home: Path, tmp_path: Path) 
     raw = pd.DataFrame({"lat": ["-16.80", "-179.99", "-16.80"], "lon": ["-179.99", "-16.80", "179.93"]})
     checked = coordinate_checks(pd.DataFrame(index=raw.index), raw, city_box("london"))
     assert checked["lat__swapped"].tolist() == [True, False, True]  # the swapped twin is caught
+
+
+def test_boundaries_resent_without_local_names_or_population_keep_them(home: Path, tmp_path: Path) -> None:
+    """A partner's copy of the boundary file without the Arabic names and populations (another export of the same
+    areas) keeps them: the gazetteer still places posts naming an area in Arabic; a new value still wins."""
+    from scn.enrich.tables import current_areas
+
+    full = [({"area_code": "S1", "area_name": "Old City", "name_ar": "المدينة القديمة", "population": "1,200"},
+             square(35.37, 33.56)), ({"area_code": "S2", "area_name": "Harbour"}, square(35.42, 33.56))]
+    ingest_file("boundaries", write(tmp_path, full, "full.geojson"), city_id="saida")
+    bare = [({"area_code": c, "area_name": n}, g) for (_p, g), (c, n) in zip(full, [("S1", "Old City"),
+                                                                                    ("S2", "Harbour")], strict=True)]
+    ingest_file("boundaries", write(tmp_path, bare, "bare.geojson"), city_id="saida")
+    got = current_areas(["saida"]).set_index("area_code")
+    assert got.loc["S1", "area_name_local"] == "المدينة القديمة" and got.loc["S1", "population"] == 1200
+    assert pd.isna(got.loc["S2", "population"])
+    changed = [({"area_code": "S1", "area_name": "Old City", "population": "1300"}, full[0][1])]
+    ingest_file("boundaries", write(tmp_path, changed, "changed.geojson"), city_id="saida")
+    got = current_areas(["saida"]).set_index("area_code")
+    assert got.index.tolist() == ["S1"] and got.loc["S1", "population"] == 1300  # S2 retired by the whole set
+    assert got.loc["S1", "area_name_local"] == "المدينة القديمة"

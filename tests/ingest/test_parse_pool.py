@@ -1,5 +1,6 @@
 """Inbox files parsed in worker processes land exactly as a serial ingest lands them; a parser that fails, raises
-something unpicklable or kills its process fails its own file only."""
+something unpicklable or kills its process touches its own file only (a death comes back as ``ParserDied``, which
+the inbox walk weighs: tests/ingest/test_parser_crash.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from scn import lake
 from scn.ingest import parse_pool
 from scn.ingest.families import FAMILY_TABLES
 from scn.ingest.model import Source
-from scn.ingest.parse_pool import ParserCrash, parsed_in_order, worker_count
+from scn.ingest.parse_pool import ParserCrash, ParserDied, parsed_in_order, worker_count
 from scn.ingest.pipeline import ingest_inbox
 from scn.ingest.result import IngestError
 from scn.privacy.pseudonyms import PseudonymKeyError
@@ -53,7 +54,7 @@ def test_a_failing_parser_fails_its_file_only(tmp_path: Path) -> None:
     assert isinstance(odd, ParserCrash) and (odd.type_name, str(odd)) == ("Unpicklable", "odd.csv: something "
                                                                              "nobody foresaw")
     for dead in ("die.csv", "die2.csv"):
-        assert isinstance(got[dead], ParserCrash) and got[dead].type_name == "ParserProcessDied"
+        assert isinstance(got[dead], ParserDied) and got[dead].type_name == "ParserProcessDied"
     assert isinstance(got["key.csv"], PseudonymKeyError)
 
 

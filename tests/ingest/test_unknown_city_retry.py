@@ -121,7 +121,7 @@ def test_a_file_refused_before_refusals_could_wait_is_taken_once_its_city_is_kno
     warning): once the city is registered they are taken, once."""
     _put(home, "social", "newtown", "a.csv", posts(*ok_rows(3)))
     with monkeypatch.context() as m:
-        m.setattr(pipeline, "waits_for", lambda exc: None)  # the refusal as it was recorded before
+        m.setattr(pipeline, "waits_for", lambda refusal: None)  # the refusal as it was recorded before
         assert ingest_inbox("social") == []
     assert _file_quarantine("a.csv") == ["a.csv: unknown city 'newtown' (not in the cities registry)"]
     assert ingest_inbox("social") == [] and _logged("a.csv") == 1  # the city still unknown: left alone
@@ -146,3 +146,75 @@ def test_scn_run_sees_a_waiting_file_as_pending_once_its_city_is_registered_by_h
     assert pending_inbox().get("social") == {"newtown"}
     [r] = ingest_inbox("social")
     assert r.accepted == 2 and "social" not in pending_inbox()
+
+
+def test_a_file_refused_for_its_own_fault_is_not_read_again_walk_after_walk(
+        home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file of a registered city refused for its own fault looks, in the ingest log, like one refused by the
+    code before refusals could wait: its quarantine part is read once to tell them apart, not on every walk."""
+    _registry(home, "cities.csv", CITY_OK)
+    _put(home, "social", "newtown", "bad.csv", b"nothing,like,posts\n1,2,3\n")
+    assert ingest_inbox("social") == [] and _logged("bad.csv") == 1
+    reads: list[str] = []
+    real = pipeline.pq.read_table
+
+    def counted(source, *args, **kwargs):
+        reads.append(str(source))
+        return real(source, *args, **kwargs)
+    monkeypatch.setattr(pipeline.pq, "read_table", counted)
+    for _ in range(3):
+        assert ingest_inbox("social") == []
+    assert len([r for r in reads if "quarantine" in r]) <= 1
+    assert _logged("bad.csv") == 1 and len(_file_quarantine("bad.csv")) == 1
+
+
+ACTIVITIES = "activity_id,programme_line,activity_type,title,host_city,country,city_id,start_date,end_date"
+OLDTOWN = "oldtown,Oldtown,Kenya,KE,Sub-Saharan Africa,Africa,-2.0,38.0,50000,False,2021,youth"
+
+
+def _quarantined_rows(name: str) -> list[int]:
+    q = lake.read_table("quarantine") if lake.has_table("quarantine") else None
+    if q is None or q.empty:
+        return []
+    return sorted(q.loc[q["file"].astype(str).str.endswith(name), "row"].astype(int).tolist())
+
+
+def _shown(code: str) -> list[dict]:
+    import json
+
+    rows = published()
+    return [json.loads(p) for p in rows.loc[rows["code"] == code, "params"]]
+
+
+def test_programme_rows_naming_a_city_not_yet_registered_load_once_it_is(home: Path) -> None:
+    """A programme file is network-wide: rows naming a city the registry has not yet are refused (named in the
+    quarantine), the rest load, and the file waits for those cities: when one is registered the file is taken
+    again, its rows load, the loaded rows are not doubled and the quarantine no longer holds them."""
+    from orchestration.run import pending_inbox
+
+    _registry(home, "cities.csv", CITY_OK)
+    _put(home, "programme", None, "activities.csv", "\n".join([
+        ACTIVITIES, "A1,training,workshop,T,Newtown,Kenya,newtown,2025-03-01,",
+        "A2,training,workshop,T,Oldtown,Kenya,oldtown,2025-03-02,",
+        "A3,training,workshop,T,Faraway,Kenya,faraway,2025-03-03,",
+        "A4,training,workshop,T,Oldtown,Kenya,oldtown,2025-03-04,", ""]).encode())
+    [r] = ingest_inbox("programme")
+    assert (r.accepted, r.quarantined) == (1, 3)
+    assert [w["cities"] for w in _shown("rows_waiting")] == [["faraway", "oldtown"]]
+    assert ingest_inbox("programme") == [] and "programme" not in pending_inbox()  # nothing new: not re-read
+
+    _registry(home, "cities2.csv", CITY_OK, OLDTOWN)  # one of the two arrives
+    assert "programme" in pending_inbox()
+    [r] = ingest_inbox("programme")
+    assert (r.accepted, r.quarantined, r.duplicates) == (2, 1, 1)
+    assert _count("programme_activities") == 3
+    assert [w["cities"] for w in _shown("rows_waiting")] == [["faraway"]]  # the older wait is over
+    assert _quarantined_rows("activities.csv") == [3]
+    assert ingest_inbox("programme") == [] and _count("programme_activities") == 3
+
+    _registry(home, "cities3.csv", CITY_OK, OLDTOWN, OLDTOWN.replace("oldtown,Oldtown", "faraway,Faraway"))
+    [r] = ingest_inbox("programme")
+    assert (r.accepted, r.quarantined, r.duplicates) == (1, 0, 3)
+    assert _count("programme_activities") == 4 and _shown("rows_waiting") == []
+    assert _quarantined_rows("activities.csv") == []
+    assert ingest_inbox("programme") == [] and _count("programme_activities") == 4 and _logged("activities.csv") == 3

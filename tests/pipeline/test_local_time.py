@@ -96,6 +96,24 @@ def test_a_timezone_change_recomputes_only_that_city(home: Path, tmp_path: Path)
     assert _periods("mombasa")["posts_enriched"] == [("2025-06", "2025-W22")] * 2
 
 
+def test_a_registry_resent_without_the_zone_column_keeps_every_zone(home: Path, tmp_path: Path) -> None:  # noqa: F811
+    """A partner's copy of the registry without ``timezone`` (or with it blank) leaves the zones as they were:
+    nothing moves back to UTC, no city is re-enriched; another zone still changes it."""
+    _world(tmp_path, ZONES)
+    (tmp_path / "no-tz.csv").write_text(HEADER + "\n" + "".join(f"{r}\n" for r in ROWS.values()), encoding="utf-8")
+    ingest_file("cities", tmp_path / "no-tz.csv")
+    _cities(tmp_path / "blank-tz.csv", {"mombasa": "", "brisbane": ""})
+    again = (tables.enrich_posts(), tables.enrich_crimes())
+    assert [r["cities"] for r in again] == [[], []]
+    assert _periods("mombasa")["posts_enriched"] == [("2025-06", "2025-W22")] * 2
+    from scn.enrich.parts import city_timezones
+
+    assert {c: city_timezones().get(c) for c in ZONES} == {"mombasa": "Africa/Nairobi",
+                                                          "brisbane": "Australia/Brisbane", "tromso": None}
+    _cities(tmp_path / "utc.csv", {"mombasa": "UTC"})  # a zone is changed by sending another
+    assert city_timezones()["mombasa"] == "UTC"
+
+
 def test_an_unknown_zone_quarantines_the_row_naming_the_field(home: Path, tmp_path: Path) -> None:  # noqa: F811
     path = tmp_path / "cities.csv"
     path.write_text(f"{HEADER},tz\n{ROWS['brisbane']},AEST\n{ROWS['tromso']},Europe/Oslo\n", encoding="utf-8")

@@ -70,6 +70,30 @@ WORLDS: dict[str, dict] = {
     "few_cells_5": {"speech_to_crime": False, "crime_to_speech": False, "cells": 5, "months": 21},
     "few_cells_9": {"speech_to_crime": False, "crime_to_speech": False, "cells": 9, "months": 21},
     "few_cells_19": {"speech_to_crime": False, "crime_to_speech": False, "cells": 19, "months": 21},
+    # built on 2026-12-07 to break the safeguards of 2026-12-06 (other crimes as controls, the negative-control
+    # margin, the jackknife below 50 clusters); docs/geo.md. A footfall (nightlife seasons of their own phase and
+    # amplitude per cell, one-month events, an AR(1)) that drives hateful posting and hate crime but neither the
+    # other crimes nor the other posts, so neither the controls nor the negative controls see it; no link
+    "footfall_hate_only": {"speech_to_crime": False, "crime_to_speech": False},
+    # a police recording practice change raises recorded hate crime by half (log 0.5) in the western half of the
+    # city from a month k (8-16) on, while hateful posting there rose (log 0.4) for an unrelated reason (a local
+    # news story) from month k + offset, offset -2..1 (``shift_offset`` fixes it); no link
+    "recording_change": {"speech_to_crime": False, "crime_to_speech": False},
+    # hate crimes respond to the hateful posts of the cells around them (rings 1 and 2, not their own: RR 1.3 per
+    # doubling of 1 + that total), hateful posting spatially smooth from month to month (a moving field): a real
+    # link, displaced; the engine may say the spillover or, wrongly placed, a same-cell direction
+    "spillover_neighbours": {"speech_to_crime": True, "crime_to_speech": False, "spillover": 1.3,
+                             "displaced": True},
+    # a city where most cell-months have no hate crime (about 0.04 a cell-month, 150-200 over the panel; most
+    # cells with none or one), no link: few cells carry the whole likelihood
+    "sparse_hate": {"speech_to_crime": False, "crime_to_speech": False},
+    # the footfall of ``footfall_hate_only`` (hateful posting and hate crime, nothing else), but 60% of the hate
+    # crimes it brings are recorded the month after (a reporting or flagging delay): the common cause reaches the
+    # hate-crime series a month after the posts, as a link would; no link
+    "footfall_recorded_late": {"speech_to_crime": False, "crime_to_speech": False},
+    # hate crimes raise hateful posting two months later only (RR 1.3 per doubling), nothing at lag 1: a reaction
+    # the pre-specified lag-1 tests may miss or misplace; never speech_leads
+    "reaction_lag2": {"speech_to_crime": False, "crime_to_speech": True, "rate_ratio": 1.3, "reaction_lag": 2},
 }
 
 
@@ -94,9 +118,10 @@ def _smooth(rng: np.random.Generator, centres: np.ndarray, n: int, bandwidth_km:
 
 
 def engine_world(kind: str, seed: int, rings: int = 7, months: int = 24, city_id: str | None = None,
-                 rate_ratio: float | None = None) -> pd.DataFrame:
+                 rate_ratio: float | None = None, shift_offset: int | None = None) -> pd.DataFrame:
     """One city's ``scn analyse`` panel (city_id, cell, period, posts, flagged_posts, crimes, hate_crimes,
-    population) of world ``kind`` (a key of ``WORLDS``)."""
+    population) of world ``kind`` (a key of ``WORLDS``). ``shift_offset``: in ``recording_change``, the month of
+    the rise in hateful posting relative to the recording change (drawn from -2..1 when None)."""
     spec = WORLDS[kind]
     rng = np.random.default_rng(seed)
     hexes = np.array(sorted(h3.grid_disk(h3.latlng_to_cell(48.85, 2.35, 8), rings)))
@@ -143,6 +168,37 @@ def engine_world(kind: str, seed: int, rings: int = 7, months: int = 24, city_id
         moving = _smooth(rng, centres, 2 * m).reshape(n, 2, m)
         log_s = log_s + 0.6 * static[:, :1] + 0.4 * moving[:, 0]
         log_h = log_h + 0.6 * static[:, 1:] + 0.4 * moving[:, 1]
+    if kind == "footfall_hate_only":  # nightlife seasons (own amplitude and phase per cell), events, an AR(1)
+        t_ = np.arange(m)[None, :]
+        amp, phase = np.abs(rng.normal(0, spec.get("season", 0.5), (n, 1))), rng.uniform(0, 2 * np.pi, (n, 1))
+        events = 0.9 * (rng.random((n, m)) < 0.08)
+        f = amp * np.sin(2 * np.pi * t_ / 12 + phase) + events + _ar1(rng, (n, m), 0.7, spec.get("ar_sd", 0.35))
+        log_s, log_h = log_s + f, log_h + f  # not the other posts, not the other crimes
+    if kind == "footfall_recorded_late":  # the footfall of footfall_hate_only; 60% of the hate crimes it brings are
+        t_ = np.arange(m)[None, :]  # recorded the month after (report or flagging delay), the other crimes on time
+        amp, phase = np.abs(rng.normal(0, 0.5, (n, 1))), rng.uniform(0, 2 * np.pi, (n, 1))
+        events = 0.9 * (rng.random((n, m)) < 0.08)
+        f = amp * np.sin(2 * np.pi * t_ / 12 + phase) + events + _ar1(rng, (n, m), 0.7, 0.35)
+        f_prev = np.concatenate([f[:, :1], f[:, :-1]], axis=1)
+        log_s, log_h = log_s + f, log_h + np.log(0.4 * np.exp(f) + 0.6 * np.exp(f_prev))
+    if kind == "recording_change":
+        k = int(rng.integers(8, 17))
+        offset = int(rng.integers(-2, 2)) if shift_offset is None else shift_offset
+        west = (centres[:, 1] < np.median(centres[:, 1]))[:, None]  # a police division
+        if spec.get("treated") == "random":
+            west = (rng.random(n) < 0.5)[:, None]
+        t_ = np.arange(m)[None, :]
+        log_h = log_h + spec.get("shift_hate", 0.7) * (west & (t_ >= k))
+        log_s = log_s + spec.get("shift_speech", 0.7) * (west & (t_ >= k + offset))
+    if kind == "spillover_neighbours":  # hateful posting moves in spatially smooth fields, AR(1) in time
+        e = _smooth(rng, centres, m)
+        field = np.empty((n, m))
+        field[:, 0] = e[:, 0]
+        for t in range(1, m):
+            field[:, t] = 0.6 * field[:, t - 1] + 0.8 * e[:, t]
+        log_s = log_s + 0.5 * field
+    if kind == "sparse_hate":
+        log_h = log_h + np.log(0.08)
     over = kind.startswith("overdispersed")
     if over:  # gamma noise (negative binomial, variance mu + mu^2) and half the cells never record a hate crime
         log_s = log_s + np.log(rng.gamma(1.0, 1.0, (n, m)))
@@ -155,13 +211,16 @@ def engine_world(kind: str, seed: int, rings: int = 7, months: int = 24, city_id
     if spill != 1.0:
         ring = {c: i for i, c in enumerate(hexes)}
         w = np.zeros((n, n))
-        for i, c in enumerate(hexes):  # H3 edge neighbours inside the city
-            w[i, [ring[r] for r in h3.grid_ring(c, 1) if r in ring]] = 1.0
+        for i, c in enumerate(hexes):  # H3 edge neighbours inside the city (and the ring beyond, displaced)
+            around = h3.grid_disk(c, 2) if spec.get("displaced") else h3.grid_ring(c, 1)
+            w[i, [ring[r] for r in around if r in ring and r != c]] = 1.0
     flagged, hate = np.zeros((n, m), int), np.zeros((n, m), int)
     for t in range(m):  # month by month: feedback runs forward in time
         ls, lh = log_s[:, t].copy(), log_h[:, t].copy()
         if t > 0 and kind == "crime_leads":
             ls = ls + np.log(rr) * np.log2(1 + hate[:, t - 1])
+        if t > 1 and kind == "reaction_lag2":
+            ls = ls + np.log(rr) * np.log2(1 + hate[:, t - 2])
         if t > 0 and spec["speech_to_crime"] and spill == 1.0:
             rr_t = 1 + 2 * (rr - 1) * t / (m - 1) if spec.get("growing") else rr
             lh = lh + np.log(rr_t) * np.log2(1 + flagged[:, t - 1])

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import operator
 import re
-import unicodedata
 from urllib.parse import quote, unquote
 
 import numpy as np
@@ -20,6 +19,7 @@ from scn.ingest.model import RAW_VALUE_CHARS, Parsed, Source, bad_line_rejects, 
 from scn.ingest.parse import as_text, coordinate_checks, date_order_warnings, parse_time
 from scn.ingest.readers import ROW
 from scn.nlp.langid import detect_languages
+from scn.nlp.normal import visible_nfkc
 from scn.privacy.pseudonyms import pseudonymise
 from scn.settings import settings
 from scn.vocabularies import PLATFORM_ALIASES
@@ -97,14 +97,13 @@ def _series(arr: pa.Array, index: pd.Index) -> pd.Series:
 
 
 def _normal(arr: pa.Array) -> pa.Array:
-    """NFKC, without format characters (zero-width spaces and joiners, bidi marks, soft hyphens); ASCII rows are
-    their own normal form and are left alone."""
-    return _where(arr, _not_ascii(arr), lambda sub: pc.replace_substring_regex(
-        pc.utf8_normalize(sub, form="NFKC"), pattern=r"\p{Cf}", replacement=""))
+    """NFKC, without format characters (zero-width spaces and joiners, bidi marks, soft hyphens): the labeller's
+    own step (``scn.nlp.normal.visible_nfkc``), white space left as stored; ASCII rows are left alone."""
+    return visible_nfkc(arr)
 
 
 def _normal_text(s: str) -> str:
-    return "".join(ch for ch in unicodedata.normalize("NFKC", s) if unicodedata.category(ch) != "Cf")
+    return visible_nfkc(pa.array([s], type=pa.large_string()))[0].as_py()
 
 
 def _not_ascii(arr: pa.Array) -> pa.Array:

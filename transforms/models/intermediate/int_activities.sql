@@ -1,15 +1,28 @@
--- activities with region filled from the member registry when the record has none
+-- activities with their member city, country and region read from the member registry as it is now (a city
+-- registered, or its region corrected, after the file was ingested is used at the next build): the recorded city
+-- id, else (summits, exchanges) the host city's name as a city id when the registry has it; the registry's region
+-- for the city, else for the country, else the one stored at ingest
+with countries as (
+    select country, min(region) as region from {{ ref('stg_cities') }} where country is not null group by country
+),
+linked as (
+    select a.*, coalesce(a.city_id, h.city_id) as member_city
+    from {{ ref('stg_programme_activities') }} a
+    left join {{ ref('stg_cities') }} h
+        on a.city_id is null and h.city_id = {{ city_slug('a.host_city') }}
+)
 select
     a.activity_id,
     a.programme_line,
     a.activity_type,
     a.title,
-    a.city_id,
+    a.member_city as city_id,
     a.host_city,
     coalesce(a.country, c.country) as country,
-    coalesce(a.region, c.region) as region,
+    coalesce(c.region, k.region, a.region) as region,
     a.start_date,
     a.end_date,
     a.year
-from {{ ref('stg_programme_activities') }} a
-left join {{ ref('stg_cities') }} c using (city_id)
+from linked a
+left join {{ ref('stg_cities') }} c on c.city_id = a.member_city
+left join countries k on k.country = coalesce(a.country, c.country)

@@ -1,7 +1,8 @@
 -- a city's current boundary areas, one row per city x area_code (docs/ingest.md "Re-sending boundaries"):
 -- the city's newest boundaries file is its complete set when the file's part holds every valid row of the
 -- file (ingest_log rows_read - quarantined; the ingest writes every area of a boundaries file): areas only older
--- files hold are then retired. Otherwise (a part of an older ingest holding only changed rows) nothing is retired. Each area's row: the newest ingested part's.
+-- files hold are then retired. Otherwise (a part of an older ingest holding only changed rows) nothing is retired. Each area's row: the newest ingested part's;
+-- its local name and population: the newest any part gives (a file re-sent without those columns keeps them).
 -- scn.enrich.tables.current_areas runs this same file over the lake: enrichment locates in these areas.
 with {{ newest_part_ctes('areas') }},
 rows_in as (
@@ -16,6 +17,18 @@ logged as (
     where kind = 'boundaries'
     group by all
 ),
+filled as (
+    select
+        rows_in.* replace (
+            first_value(area_name_local ignore nulls) over same_area as area_name_local,
+            first_value(population ignore nulls) over same_area as population
+        )
+    from rows_in
+    window same_area as (
+        partition by city_id, area_code order by ingested_at desc nulls last, filename desc
+        rows between unbounded preceding and unbounded following
+    )
+),
 newest as (
     select r.city_id, r.part_id, count(*) >= any_value(l.valid_rows) as complete
     from rows_in as r
@@ -26,7 +39,7 @@ newest as (
     ) = 1
 )
 select
-    cast(rows_in.city_id as varchar) as city_id,
+    cast(filled.city_id as varchar) as city_id,
     cast(area_code as varchar) as area_code,
     cast(area_name as varchar) as area_name,
     cast(area_name_local as varchar) as area_name_local,
@@ -34,10 +47,10 @@ select
     cast(geometry_wkt as varchar) as geometry_wkt,
     cast(centroid_lat as double) as centroid_lat,
     cast(centroid_lon as double) as centroid_lon
-from rows_in
-left join newest on rows_in.city_id = newest.city_id
-where not coalesce(newest.complete, false) or rows_in.part_id = newest.part_id
+from filled
+left join newest on filled.city_id = newest.city_id
+where not coalesce(newest.complete, false) or filled.part_id = newest.part_id
 qualify row_number() over (
-    partition by rows_in.city_id, area_code
-    order by rows_in.ingested_at desc nulls last, rows_in.filename desc
+    partition by filled.city_id, area_code
+    order by filled.ingested_at desc nulls last, filled.filename desc
 ) = 1

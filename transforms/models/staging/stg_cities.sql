@@ -1,22 +1,31 @@
--- member registry, one row per city: the newest ingested part wins (parts are ordered by ingest_log time)
+-- member registry, one row per city: each field the newest ingested part gives a value for (parts ordered by
+-- ingest_log time): a cities file that leaves a column out, or a cell blank, keeps what an earlier file said (a
+-- re-sent registry without `timezone` does not move every city back to UTC); a value is changed by sending another
 with {{ newest_part_ctes('cities') }},
 -- timezone is optional and newer than the table: parts written before it have no such column (null: UTC)
-registry as (select * from src union all by name select null::varchar as timezone where false)
+registry as (select * from src union all by name select null::varchar as timezone where false),
+ordered as (
+    select
+        src.*,
+        row_number() over (partition by src.city_id order by {{ newest_part_order() }}) as newest
+    from registry as src
+    left join parts using (part_id)
+    where src.city_id is not null
+)
 select
     cast(city_id as varchar) as city_id,
-    cast(name as varchar) as name,
-    cast(country as varchar) as country,
-    cast(country_code as varchar) as country_code,
-    cast(region as varchar) as region,
-    cast(continent as varchar) as continent,
-    cast(lat as double) as lat,
-    cast(lon as double) as lon,
-    cast(population as bigint) as population,
-    cast(steering_committee as boolean) as steering_committee,
-    cast(joined_year as integer) as joined_year,
-    cast(themes as varchar) as themes,
-    cast(timezone as varchar) as timezone
-from registry as src
-left join parts using (part_id)
-where city_id is not null
-qualify row_number() over (partition by city_id order by {{ newest_part_order() }}) = 1
+    cast(first_value(name ignore nulls) over newest_first as varchar) as name,
+    cast(first_value(country ignore nulls) over newest_first as varchar) as country,
+    cast(first_value(country_code ignore nulls) over newest_first as varchar) as country_code,
+    cast(first_value(region ignore nulls) over newest_first as varchar) as region,
+    cast(first_value(continent ignore nulls) over newest_first as varchar) as continent,
+    cast(first_value(lat ignore nulls) over newest_first as double) as lat,
+    cast(first_value(lon ignore nulls) over newest_first as double) as lon,
+    cast(first_value(population ignore nulls) over newest_first as bigint) as population,
+    cast(first_value(steering_committee ignore nulls) over newest_first as boolean) as steering_committee,
+    cast(first_value(joined_year ignore nulls) over newest_first as integer) as joined_year,
+    cast(first_value(themes ignore nulls) over newest_first as varchar) as themes,
+    cast(first_value(timezone ignore nulls) over newest_first as varchar) as timezone
+from ordered
+window newest_first as (partition by city_id order by newest rows between unbounded preceding and unbounded following)
+qualify newest = 1

@@ -1,0 +1,153 @@
+"""A parser's process that dies (the out-of-memory killer, a signal, a worker that cannot import its code) is a
+fault of the machine until proven the file's: the file stays pending and the walk fails; only a file on which
+the parser died on ``PARSER_DEATHS`` walks (others parsing meanwhile) is recorded as failed. Files waiting for
+their city are logged one line per folder, not one per file (docs/ingest.md "Speed", "Files that wait")."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import multiprocessing
+import os
+import signal
+from pathlib import Path
+
+import pytest
+
+from scn import lake
+from scn.ingest import pipeline
+from scn.ingest.model import Parsed, Source
+from scn.ingest.pipeline import PARSER_DEATHS, InboxFaults, ingest_inbox
+from scn.settings import settings
+from tests.support.corpus import ok_rows, posts
+
+REAL_PARSE = pipeline._parse
+CITY = "london"  # in the shipped registry
+
+
+def killing_parse(src: Source) -> Parsed:
+    """The platform's parser, in a process killed (as by the OOM killer) on the files named in ``<home>/kills``
+    (``*``: every file); every file it is given is noted in ``<home>/parsed``. Runs in the pool's workers (they
+    import this module), which use the caller's settings, hence its home; never the test's own process."""
+    home = Path(settings().home)
+    with open(home / "parsed", "a", encoding="utf-8") as fh:
+        fh.write(src.path.name + "\n")
+    kills = (home / "kills").read_text().split() if (home / "kills").exists() else []
+    if src.path.name in kills or "*" in kills:
+        if multiprocessing.parent_process() is None:
+            raise RuntimeError(f"{src.path.name} would kill the test's own process")
+        os.kill(os.getpid(), signal.SIGKILL)
+    return REAL_PARSE(src)
+
+
+@pytest.fixture(autouse=True)
+def _pooled(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files taken at once, parsed by two worker processes with ``killing_parse``."""
+    monkeypatch.setenv("SCN_INGEST_SETTLE_SECONDS", "0")
+    monkeypatch.setenv("SCN_INGEST_WORKERS", "2")
+    # by its importable name: the workers import it so (this file is collected under another)
+    monkeypatch.setattr(pipeline, "_parse", importlib.import_module(
+        "tests.ingest.test_parser_crash").killing_parse)
+    home.mkdir(parents=True, exist_ok=True)
+
+
+def _kill(home: Path, *names: str) -> None:
+    (home / "kills").write_text("\n".join(names))
+
+
+def _parsed(home: Path) -> list[str]:
+    return (home / "parsed").read_text().split() if (home / "parsed").exists() else []
+
+
+def _put(home: Path, names: list[str], start: int = 1, city: str = CITY) -> None:
+    folder = home / "inbox" / "social" / city
+    folder.mkdir(parents=True, exist_ok=True)
+    for i, name in enumerate(names):
+        (folder / name).write_bytes(posts(*ok_rows(2, start + 10 * i)))
+
+
+def _logged(name: str) -> int:
+    if not lake.has_table("ingest_log"):
+        return 0
+    return int(lake.read_table("ingest_log")["file"].astype(str).str.endswith("/" + name).sum())
+
+
+def _row0(name: str) -> list[str]:
+    if not lake.has_table("quarantine"):
+        return []
+    q = lake.read_table("quarantine")
+    return q[(q["row"] == 0) & q["file"].astype(str).str.endswith("/" + name)]["reason"].astype(str).tolist()
+
+
+def _posts() -> int:
+    return lake.row_count("posts") if lake.has_table("posts") else 0
+
+
+def test_a_parser_killed_on_one_file_leaves_it_pending_and_the_next_walk_loads_it(home: Path) -> None:
+    from orchestration.run import pending_inbox
+
+    _put(home, ["a.csv", "b.csv", "boom.csv", "c.csv", "d.csv"])
+    _kill(home, "boom.csv")
+    results = ingest_inbox("social")  # the walk goes on and does not fail: one file must not stop every city
+    assert sorted(Path(r.file).name for r in results) == ["a.csv", "b.csv", "c.csv", "d.csv"]
+    assert _posts() == 8
+    assert _logged("boom.csv") == 0 and _row0("boom.csv") == []  # nothing recorded against it
+    assert pending_inbox().get("social") == {CITY}  # scn run still sees it as pending
+
+    _kill(home)  # the machine has memory again
+    [r] = ingest_inbox("social")
+    assert (Path(r.file).name, r.accepted) == ("boom.csv", 2)
+    assert _posts() == 10 and _logged("boom.csv") == 1 and "social" not in pending_inbox()
+
+
+def test_a_file_that_kills_its_parser_on_three_walks_is_recorded_failed_and_not_taken_again(home: Path) -> None:
+    from orchestration.run import pending_inbox
+
+    assert PARSER_DEATHS == 3
+    _kill(home, "boom.csv")
+    _put(home, ["boom.csv"], start=900)
+    for walk in range(1, PARSER_DEATHS):
+        _put(home, [f"w{walk}-{i}.csv" for i in range(3)], start=100 * walk)  # others parse on every walk
+        assert len(ingest_inbox("social")) == 3
+        assert _logged("boom.csv") == 0 and pending_inbox().get("social") == {CITY}
+    _put(home, [f"w3-{i}.csv" for i in range(3)], start=300)
+    results = ingest_inbox("social")  # the third death is the file's: recorded, the walk does not fail
+    assert sorted(Path(r.file).name for r in results) == ["w3-0.csv", "w3-1.csv", "w3-2.csv"]
+    [reason] = _row0("boom.csv")
+    assert reason.startswith("boom.csv: the parser process died on 3 walks (ParserProcessDied)")
+    assert _logged("boom.csv") == 1 and "social" not in pending_inbox()
+
+    _put(home, [f"w4-{i}.csv" for i in range(3)], start=400)
+    before = _parsed(home).count("boom.csv")
+    assert len(ingest_inbox("social")) == 3
+    assert _parsed(home).count("boom.csv") == before  # not taken a fourth time
+    assert _logged("boom.csv") == 1 and _posts() == 2 * 3 * 4
+
+
+def test_a_walk_where_every_file_dies_counts_against_none_of_them(home: Path) -> None:
+    names = ["a.csv", "b.csv", "c.csv", "d.csv"]
+    _put(home, names)
+    _kill(home, "*")  # a broken deploy: every worker dies
+    for _ in range(PARSER_DEATHS):
+        with pytest.raises(InboxFaults) as caught:
+            ingest_inbox("social")
+        assert sorted(caught.value.pending) == names and "so did every file of the walk" in str(caught.value)
+    assert not lake.has_table("ingest_log") and _posts() == 0
+
+    _kill(home)  # the deploy is fixed
+    assert sorted(Path(r.file).name for r in ingest_inbox("social")) == names
+    assert _posts() == 8 and all(_row0(n) == [] for n in names)
+
+
+def test_files_waiting_for_their_city_are_logged_one_line_per_folder(home: Path,
+                                                                     caplog: pytest.LogCaptureFixture) -> None:
+    _put(home, [f"p{i:03d}.csv" for i in range(50)], city="atlantis")  # a city not yet registered
+    for walk in (1, 2):
+        caplog.clear()
+        with caplog.at_level(logging.WARNING, logger=pipeline.__name__):
+            assert ingest_inbox("social") == []
+        lines = [r.getMessage() for r in caplog.records if r.name == pipeline.__name__]
+        assert len(lines) <= 2, (walk, lines[:5])
+        [line] = [m for m in lines if "atlantis" in m]
+        assert "50 files waiting for the city" in line and "'atlantis'" in line and line.endswith("e.g. p000.csv")
+    assert _logged("p049.csv") == 1  # recorded once, as waiting
