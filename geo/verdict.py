@@ -13,10 +13,7 @@ smooth fields and, with the wrong sign, on the demo world (docs/geo.md).
   crimes do not predict speech (the negative controls, either way in time);
 - ``crime_leads``: hate crimes are followed by more hateful posts, not the reverse, its placebo passes and both
   negative controls pass;
-- ``both_directions``: both ways, or a failed placebo / negative control: a common cause is likely; the placebo
-  lead fails when it is significant the forward's way at any size (``placebo_small_echo`` in the evidence when it
-  is under half the forward: a common cause that reaches the hate-crime series a month after the posts, such as a
-  footfall whose hate crimes are recorded late, ``footfall_recorded_late``, docs/geo.md), as the reverse placebo;
+- ``both_directions``: both ways, or a failed placebo / negative control: a common cause is likely;
 - where the rows hold the detrended fits (cell panels), a direction counts only if it holds there too
   (significant, same way): one that vanishes once each cell's own linear trend is removed was carried by
   neighbourhoods drifting in both series, a slow common cause: ``both_directions``, with the direction named in
@@ -107,30 +104,6 @@ def _echoes(check: dict, forward: dict, alpha: float) -> bool:
     return bool(chk / fwd >= 0.5)
 
 
-def _same_way(check: dict, forward: dict, alpha: float) -> bool:
-    """A placebo lead fails when it is significant and on the forward estimate's side of 1, whatever its size:
-    under a lag-1 link the future posts, given the past ones, predict nothing (its expectation is 1, not "less
-    than half the forward"). A common cause that reaches the hate-crime series a month after the posts (a
-    footfall whose hate crimes are recorded late, ``footfall_recorded_late``) leaves a lead well under half the
-    forward estimate but significant: the size rule of ``_echoes`` let 17 of 50 such cities say speech_leads."""
-    est, fwd = float(check.get("estimate", np.nan)), float(forward.get("estimate", np.nan))
-    p = float(check.get("p_value", np.nan))
-    if not (np.isfinite(p) and p < alpha and np.isfinite(est) and est > 0):
-        return False
-    return bool(not np.isfinite(fwd) or fwd <= 0 or (est > 1) == (fwd > 1))
-
-
-def _drift_explains(raw: dict, detrended: dict) -> bool:
-    """Whether removing each cell's trend took at least half of a raw placebo lead away (log scale; a detrended lead
-    on the other side of 1, or none, counts): the drift rescue excuses a failed raw placebo only then. A footfall
-    recorded late is no drift: its detrended lead stays close to the raw one, merely less significant, and the
-    rescue let 5 of 50 such cities through (``footfall_recorded_late``)."""
-    b_raw, b_d = np.log(float(raw.get("estimate", np.nan))), np.log(float(detrended.get("estimate", np.nan)))
-    if not np.isfinite(b_d) or not np.isfinite(b_raw) or b_raw == 0:
-        return True
-    return bool(b_d / b_raw <= 0.5)
-
-
 def _beyond(link: dict, control: dict) -> bool:
     """True when a link exceeds its negative control's same-way estimate by more than their combined 95% margin
     (log scale: beta_link - beta_control > sqrt(hw_link^2 + hw_control^2), hw the half-width of each interval),
@@ -184,12 +157,9 @@ def verdict(rows: list[dict], facts: dict, alpha: float = ALPHA) -> tuple[str, d
     drift_cleared = bool(has_detrended and fwd_sig and _direction(fwd_d, alpha * RESCUE_ALPHA_SHARE)[0]
                          and not any(_direction(rev_d, alpha)) and "placebo_lead_detrended" in
                          {r["analysis"] for r in rows} and not _echoes(placebo_d, fwd_d, alpha)
-                         and not _same_way(placebo_d, fwd_d, alpha) and not _echoes(control_d, fwd_d, alpha))
+                         and not _echoes(control_d, fwd_d, alpha))
     spill_found = _direction(spill, alpha)[0]
-    # the placebo lead fails when it echoes the forward link (half its size or more) or when it is significant the
-    # same way at any size (``placebo_small_echo``: a common cause reaching crime later than posting)
-    placebo_small_echo = _same_way(placebo, fwd, alpha) and not _echoes(placebo, fwd, alpha)
-    placebo_failed = _echoes(placebo, fwd, alpha) or placebo_small_echo
+    placebo_failed = _echoes(placebo, fwd, alpha)
     # either negative control (speech -> other crimes, other crimes -> speech) says that posting and crime move
     # together in time within places beyond the controls: a common driver that undermines either direction
     # and a direction must exceed its own negative control's same-way estimate (the same model with other crimes in
@@ -211,8 +181,7 @@ def verdict(rows: list[dict], facts: dict, alpha: float = ALPHA) -> tuple[str, d
         "placebo_estimate": _num(placebo["estimate"]), "placebo_p": _num(placebo["p_value"]),
         "reverse_placebo_p": _num(rplacebo["p_value"]),
         "negative_control_estimate": _num(control["estimate"]), "negative_control_p": _num(control["p_value"]),
-        "placebo_failed": placebo_failed, "placebo_small_echo": placebo_small_echo,
-        "negative_control_failed": control_failed,
+        "placebo_failed": placebo_failed, "negative_control_failed": control_failed,
         "reverse_placebo_failed": rplacebo_failed,
         "reverse_negative_control_estimate": _num(rcontrol["estimate"]),
         "reverse_negative_control_p": _num(rcontrol["p_value"]), "reverse_negative_control_failed": rcontrol_failed,
@@ -230,11 +199,10 @@ def verdict(rows: list[dict], facts: dict, alpha: float = ALPHA) -> tuple[str, d
         return "insufficient_data", {**evidence, "note": note, "common_cause_likely": False}
     common = (fwd_sig and (rev_sig or placebo_failed or control_failed)) \
         or (rev_sig and (rplacebo_failed or rcontrol_failed)) or bool(trend_only)
-    # only what a drift explains is excused: the reverse direction (gone once detrended) and the raw placebo (at least
-    # half of its lead gone once detrended); a failed raw negative control (a common driver of all crime) is not
+    # only what a drift explains is excused: the reverse direction (gone once detrended) and the raw placebo; a
+    # failed raw negative control (a common driver of all crime) is not
     if common and drift_cleared and "speech_to_crime" not in trend_only and not control_failed \
-            and (not rev_sig or "crime_to_speech" in trend_only) \
-            and (not placebo_failed or _drift_explains(placebo, placebo_d)):
+            and (not rev_sig or "crime_to_speech" in trend_only):
         code, common = "speech_leads", False  # the raw checks failed on the drift alone
     elif common:
         code = "both_directions"

@@ -1,43 +1,23 @@
-"""A parser's process that dies (the out-of-memory killer, a signal, a worker that cannot import its code) is a
-fault of the machine until proven the file's: the file stays pending and the walk fails; only a file on which
-the parser died on ``PARSER_DEATHS`` walks (others parsing meanwhile) is recorded as failed. Files waiting for
+"""A parser's process that dies (the out-of-memory killer, a signal, a worker that cannot import its code) is not
+the file's fault until proven so: the file stays pending, nothing recorded, the walk goes on (it fails only when
+every file died: the machine); only a file on which the parser died on ``PARSER_DEATHS`` walks (others parsing
+meanwhile) is recorded as failed. Files waiting for
 their city are logged one line per folder, not one per file (docs/ingest.md "Speed", "Files that wait")."""
 
 from __future__ import annotations
 
-import importlib
 import logging
-import multiprocessing
-import os
-import signal
 from pathlib import Path
 
 import pytest
 
 from scn import lake
 from scn.ingest import pipeline
-from scn.ingest.model import Parsed, Source
 from scn.ingest.pipeline import PARSER_DEATHS, InboxFaults, ingest_inbox
-from scn.settings import settings
 from tests.support.corpus import ok_rows, posts
+from tests.support.killing_parser import killing_parse
 
-REAL_PARSE = pipeline._parse
 CITY = "london"  # in the shipped registry
-
-
-def killing_parse(src: Source) -> Parsed:
-    """The platform's parser, in a process killed (as by the OOM killer) on the files named in ``<home>/kills``
-    (``*``: every file); every file it is given is noted in ``<home>/parsed``. Runs in the pool's workers (they
-    import this module), which use the caller's settings, hence its home; never the test's own process."""
-    home = Path(settings().home)
-    with open(home / "parsed", "a", encoding="utf-8") as fh:
-        fh.write(src.path.name + "\n")
-    kills = (home / "kills").read_text().split() if (home / "kills").exists() else []
-    if src.path.name in kills or "*" in kills:
-        if multiprocessing.parent_process() is None:
-            raise RuntimeError(f"{src.path.name} would kill the test's own process")
-        os.kill(os.getpid(), signal.SIGKILL)
-    return REAL_PARSE(src)
 
 
 @pytest.fixture(autouse=True)
@@ -45,9 +25,7 @@ def _pooled(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Files taken at once, parsed by two worker processes with ``killing_parse``."""
     monkeypatch.setenv("SCN_INGEST_SETTLE_SECONDS", "0")
     monkeypatch.setenv("SCN_INGEST_WORKERS", "2")
-    # by its importable name: the workers import it so (this file is collected under another)
-    monkeypatch.setattr(pipeline, "_parse", importlib.import_module(
-        "tests.ingest.test_parser_crash").killing_parse)
+    monkeypatch.setattr(pipeline, "_parse", killing_parse)
     home.mkdir(parents=True, exist_ok=True)
 
 
