@@ -1303,6 +1303,13 @@ TEXT.update({
         "fr": "{file} : attend les limites de {city} : il sera pris au premier passage après le chargement du "
               "fichier de limites de la ville (rien n'en a encore été chargé)",
         "ar": "{file}: ينتظر حدود {city}: سيُؤخذ في أول تشغيل بعد تحميل ملف حدود المدينة (لم يُحمَّل منه شيء بعد)"},
+    "warning_waiting_code": {
+        "en": "{file}: the platform failed on it with an error it did not foresee (see the quarantine): it is taken "
+              "again once, at the first run after the platform's code changes",
+        "fr": "{file} : la plateforme a échoué sur ce fichier sur une erreur imprévue (voir la quarantaine) : il sera "
+              "repris une fois, au premier passage après une modification du code de la plateforme",
+        "ar": "{file}: أخفقت المنصة فيه بخطأ لم تتوقعه (انظر الحجر): سيُؤخذ مجدداً مرة واحدة في أول تشغيل بعد "
+              "تغيير شيفرة المنصة"},
     "warning_rows_waiting": {
         "en": "{file}: {rows} rows name cities not yet in the cities registry ({cities}): they are in the quarantine "
               "and the file is taken again at the first run after the registry has one of them (its other rows are "
@@ -1330,6 +1337,14 @@ TEXT.update({
               "premier passage après le chargement du fichier de limites de la ville (rien n'en a encore été chargé)",
         "ar": "ملفات عددها {count} تنتظر حدود {city} (أحدثها: {names}): ستُؤخذ في أول تشغيل بعد تحميل ملف حدود "
               "المدينة (لم يُحمَّل منها شيء بعد)"},
+    "warning_waiting_code_files": {
+        "en": "{count} files the platform failed on with an error it did not foresee (newest: {names}; see the "
+              "quarantine): they are taken again once, at the first run after the platform's code changes",
+        "fr": "{count} fichiers sur lesquels la plateforme a échoué sur une erreur imprévue (les plus récents : "
+              "{names} ; voir la quarantaine) : ils seront repris une fois, au premier passage après une "
+              "modification du code de la plateforme",
+        "ar": "ملفات عددها {count} أخفقت المنصة فيها بخطأ لم تتوقعه (أحدثها: {names}؛ انظر الحجر): ستُؤخذ مجدداً مرة "
+              "واحدة في أول تشغيل بعد تغيير شيفرة المنصة"},
     "warning_rows_waiting_files": {
         "en": "{count} files (newest: {names}): {rows} rows name cities not yet in the cities registry ({cities}): "
               "they are in the quarantine and the files are taken again at the first run after the registry has "

@@ -5,7 +5,7 @@
     .venv/bin/python scripts/validate_engine.py --seeds 50 --workers 2 --worlds footfall_recorded_late
 
 Each seed builds one city (169 H3 cells x 24 months) of a world type from tests/support/geo_worlds.py (``WORLDS``,
-27 types with the area worlds; ``--workers 2`` runs them in two processes),
+28 types with the area worlds; ``--workers 2`` runs them in two processes),
 or one area-level city (150 areas x 10 years of published counts, tests/support/area_worlds.py, ``AREA_WORLDS``)
 and runs it through ``scn.analysis.engine.analyse`` (the code path of ``scn analyse`` and the correlations asset).
 Prints per world type: the share of each verdict, the power (speech_leads where speech -> crime is planted), the
@@ -51,8 +51,10 @@ def run_world(kind: str, seed: int) -> dict:
     rows = table.set_index(["analysis", "lag"])
     fwd, spill = rows.loc[("speech_to_crime", 1)], rows.loc[("spillover", 1)]
     planted = spec.get("rate_ratio", 1.0) if spec["speech_to_crime"] and "spillover" not in spec else 1.0
+    # a rate ratio per hateful post (demo_shaped_effect) has no per-doubling value to cover: coverage not counted
+    covers = float("nan") if spec.get("per_post") else float(fwd["ci_low"] <= planted <= fwd["ci_high"])
     return {"world": kind, "seed": seed, "verdict": table["verdict"].iloc[0], "estimate": float(fwd["estimate"]),
-            "covers": bool(fwd["ci_low"] <= planted <= fwd["ci_high"]),
+            "covers": covers,
             "spillover_found": bool(spill["p_value"] < 0.05 and spill["estimate"] > 1)}
 
 
@@ -79,6 +81,8 @@ def summarise(results: pd.DataFrame) -> pd.DataFrame:
             checks += [row["speech_leads"] >= 0.80, row["coverage"] >= 0.90]
         if kind == "strengthening":  # an effect growing over the months: the detrended check must not remove it
             checks.append(row["speech_leads"] >= 0.80)
+        if kind == "demo_shaped_effect":  # the demo's link (per post, persistent posting): the price of any
+            checks.append(row["speech_leads"] >= 0.80)  # stricter placebo shows here, not in the log-linear worlds
         if kind == "overdispersed_effect":
             checks += [row["speech_leads"] >= 0.60, row["coverage"] >= 0.90]
         if kind == "spillover":

@@ -18,9 +18,8 @@ from flask_wtf.csrf import CSRFError
 from dashboards import auth, data, i18n
 from dashboards.i18n import t
 from scn.access.users import User
-from scn.alerts import store
+from scn.alerts import catalog, store
 from scn.alerts.catalog import ACTIONS, alert_facts
-from scn.privacy.disclosure import for_audience
 from scn.settings import settings
 
 OPEN = ("new", "acknowledged")
@@ -30,12 +29,17 @@ OFFERED = {"new": ("acknowledge", "close"), "acknowledged": ("close",), "closed"
            "expired": ("acknowledge", "close")}
 
 
+def shaped(city_id: str | None, audience: str) -> pd.DataFrame:
+    """The published alerts of one city (or all: ``None``) shaped for an audience (``scn.alerts.catalog.shaped``:
+    for an official, set against the city's published totals)."""
+    return catalog.shaped(data.table("alerts", city_id), audience, lambda name: data.table(name, city_id))
+
+
 def inbox(city_id: str | None, audience: str) -> pd.DataFrame:
     """The alerts of one city (or all: ``None``) for an audience, newest first: the facts of
     ``scn.alerts.catalog.alert_facts`` plus ``state`` (new, acknowledged, closed; ``expired``: new, nobody acted,
     older than ``SCN_ALERT_EXPIRE_DAYS``), ``changed_by``, ``changed_at`` and ``note``."""
-    alerts = for_audience("alerts", data.table("alerts", city_id), audience)
-    facts = alert_facts(alerts, data.table("areas", city_id), datetime.now(UTC).date())
+    facts = alert_facts(shaped(city_id, audience), data.table("areas", city_id), datetime.now(UTC).date())
     states = store.states(list(facts["alert_id"])) if len(facts) else pd.DataFrame()
     cols = ["alert_id", "state", "changed_by", "changed_at", "note"]
     facts = facts.merge(states.reindex(columns=cols).astype(object), on="alert_id", how="left")

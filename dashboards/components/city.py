@@ -14,6 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboards import data, detail, i18n, maps
+from dashboards.components.alerts import shaped as shaped_alerts
 from dashboards.i18n import t
 from dashboards.plotly_text import plotly_text, plotly_texts
 from scn.nlp.accuracy import shown_accuracy
@@ -308,7 +309,7 @@ def programmes_table(city_id: str, audience: str, lang: str = "en") -> pd.DataFr
 
 def alerts_table(city_id: str, lang: str, audience: str) -> pd.DataFrame:
     """Alerts with their type and evidence in ``lang``."""
-    alerts = for_audience("alerts", data.table("alerts", city_id), audience)
+    alerts = shaped_alerts(city_id, audience)  # the inbox's shaping: one rule for both
     if alerts.empty:
         return alerts
     alerts = alerts.assign(

@@ -1,5 +1,6 @@
 """The published ``alerts`` table as inbox entries: a stable id per alert and its plain facts as codes and numbers
-(this week's count, the usual weekly count, the area, the day it was raised and its age in days).
+(this week's count, the usual weekly count, the area, the day it was raised and its age in days; whether its
+counts are withheld from the audience, ``counts_withheld``).
 
 The id is derived from what names an alert (city, type, area, period), so the same alert keeps its id across
 re-publishes; two alerts with the same name (two coordinated clusters of one city in one week) get ``-2``, ``-3``
@@ -10,15 +11,27 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from datetime import date
 
 import numpy as np
 import pandas as pd
 
+from scn.privacy.disclosure import alert_totals, for_audience
+
 STATES = ("new", "acknowledged", "closed")
 ACTIONS = {"acknowledge": "acknowledged", "close": "closed", "reopen": "new"}
 FACT_COLUMNS = ["alert_id", "city_id", "alert_type", "area_code", "area_name", "area_name_local", "period",
-                "raised_on", "age_days", "this_week", "usual", "posts", "accounts", "score", "evidence"]
+                "raised_on", "age_days", "this_week", "usual", "posts", "accounts", "counts_withheld", "score",
+                "evidence"]
+
+
+def shaped(alerts: pd.DataFrame, audience: str, table: Callable[[str], pd.DataFrame]) -> pd.DataFrame:
+    """The published ``alerts`` shaped for ``audience`` (``for_audience``): for an official, set against the
+    published totals of their cities (``table(name)``: a published table's rows, empty when not published;
+    ``scn.privacy.disclosure.alert_totals``). The inbox, the city page and the notifier shape alerts here."""
+    parts = None if audience == "staff" else alert_totals(table)
+    return for_audience("alerts", alerts, audience, parts=parts)
 
 
 def alert_ids(alerts: pd.DataFrame) -> pd.Series:
@@ -48,7 +61,8 @@ def raised_on(alerts: pd.DataFrame) -> pd.Series:
 def alert_facts(alerts: pd.DataFrame, areas: pd.DataFrame | None = None, today: date | None = None) -> pd.DataFrame:
     """One row per alert (newest first): id, city, type, area code and names, period, the day raised and the age
     in days, this week's flagged posts and the usual weekly count (bursts), posts and accounts (coordinated),
-    score and the evidence JSON as given. Missing numbers are suppressed or absent."""
+    whether those counts are withheld (``counts_withheld``: set against the published totals they would give a
+    small count back), score and the evidence JSON as given. Missing numbers are suppressed or absent."""
     if alerts is None or alerts.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in FACT_COLUMNS})
     today = today or date.today()
@@ -62,6 +76,7 @@ def alert_facts(alerts: pd.DataFrame, areas: pd.DataFrame | None = None, today: 
         "raised_on": raised_on(alerts).to_numpy(),
         "this_week": [_number(e, "flagged_posts") for e in ev], "usual": [_number(e, "baseline") for e in ev],
         "posts": [_number(e, "posts") for e in ev], "accounts": [_number(e, "accounts") for e in ev],
+        "counts_withheld": [e.get("counts_withheld") is True for e in ev],
         "score": pd.to_numeric(alerts["score"], errors="coerce").to_numpy() if "score" in alerts.columns else np.nan,
         "evidence": alerts["evidence"].to_numpy() if "evidence" in alerts.columns else None})
     out["age_days"] = (pd.Timestamp(today) - pd.to_datetime(out["raised_on"])).dt.days.clip(lower=0).astype("Int64")

@@ -19,11 +19,12 @@ from datetime import UTC, date, datetime
 from email.message import EmailMessage
 
 import pandas as pd
+import pyarrow.parquet as pq
 import requests
 
 from scn.alerts import store, webhooks
-from scn.alerts.catalog import alert_facts
-from scn.privacy.disclosure import for_audience
+from scn.alerts.catalog import alert_facts, shaped
+from scn.privacy.disclosure import ALERT_TOTAL_COLUMNS
 from scn.settings import settings, suppress_below
 from scn.words.alerts import alert_message, alert_sentence
 
@@ -42,7 +43,7 @@ def published_facts(today: date | None = None) -> tuple[pd.DataFrame, dict[str, 
     areas = _optional("areas")
     cities = _optional("cities")
     names = dict(zip(cities["city_id"], cities["name"], strict=True)) if {"city_id", "name"} <= set(cities) else {}
-    facts = alert_facts(for_audience("alerts", alerts, AUDIENCE), areas, today)
+    facts = alert_facts(shaped(alerts, AUDIENCE, _totals), areas, today)
     closed = store.states()
     closed = set(closed.loc[closed["state"] == "closed", "alert_id"]) if len(closed) else set()
     keep = ~facts["alert_id"].isin(closed) & (facts["age_days"].fillna(0) <= settings().alert_expire_days)
@@ -55,6 +56,18 @@ def _optional(name: str) -> pd.DataFrame:
     try:
         return serving.read_serving(name)
     except (serving.NoSnapshotError, FileNotFoundError, KeyError):
+        return pd.DataFrame()
+
+
+def _totals(name: str) -> pd.DataFrame:
+    """A published table of the totals alert counts are set against, its needed columns only (every city's
+    ``cell_month`` is read once a day)."""
+    from scn.publish import serving
+
+    try:
+        names = set(pq.read_schema(serving.table_path(name)).names)
+        return serving.read_serving(name, columns=[c for c in ALERT_TOTAL_COLUMNS if c in names])
+    except (serving.NoSnapshotError, FileNotFoundError):
         return pd.DataFrame()
 
 
@@ -80,7 +93,7 @@ def payload(facts: list[dict], city_id: str, city_name: str, lang: str, kind: st
     """The webhook body: ``text`` (subject and body, Slack/Teams-style) and every alert's codes and numbers."""
     subject, body = render(facts, city_name, lang)
     keys = ("alert_id", "alert_type", "area_code", "area_name", "period", "raised_on", "age_days", "this_week",
-            "usual", "posts", "accounts")
+            "usual", "posts", "accounts", "counts_withheld")
     return {"text": f"{subject}\n{body}", "kind": kind, "city_id": city_id, "city": city_name, "lang": lang,
             "url": _inbox_url(), "alerts": [{**{k: _plain(f.get(k)) for k in keys},
                                             "sentence": alert_sentence(f, lang, city_name)} for f in facts]}

@@ -38,23 +38,39 @@ def published() -> pd.DataFrame:
     return rows[COLUMNS]
 
 
-def _without_loaded_waits(rows: pd.DataFrame) -> pd.DataFrame:
-    """``rows`` less the waits that are over: a ``waiting`` warning of a file taken since (an ingest_log row of
-    the same bytes and city that read rows, logged after the warning: the city or its boundaries arrived and the
-    file loaded); a ``rows_waiting`` warning of a file taken again since (two such rows logged from the warning on:
-    the load that wrote it and a later one, which writes its own warning if rows still wait)."""
-    waiting = rows["code"].isin(WAIT_CODES).to_numpy()
-    if not waiting.any() or not lake.has_table("ingest_log"):
-        return rows
-    log = lake.query(f"select sha256, city_id, ingested_at from {lake.scan('ingest_log')} where rows_read > 0")
+def current_waits(warned: pd.DataFrame, logged: pd.DataFrame) -> np.ndarray:
+    """Which ``warned`` rows (``WAIT_CODES`` warnings: sha256, city_id, warned_at) are waits not over: the newest
+    warning of its file and city, and no more ingest-log rows (``logged``: sha256, city_id) for them than such
+    warnings. Every load of a file writes one log row and, if it still waits, one warning: a file taken again
+    that loaded whole, or was refused for its own fault, has a log row more than its warnings and waits no more.
+    The one rule for the inbox walk (``scn.ingest.pipeline``) and the data-health page. A missing city is "". """
+    if warned.empty:
+        return np.zeros(0, dtype=bool)
     key = ["sha256", "city_id"]
-    mine = rows.loc[waiting, [*key, "code", "warned_at"]].astype({"sha256": "string", "city_id": "string"})
-    mine["_i"] = np.flatnonzero(waiting)
-    both = mine.merge(log.astype({"sha256": "string", "city_id": "string"}), on=key, how="inner")
-    after = pd.to_datetime(both["ingested_at"], utc=True) > pd.to_datetime(both["warned_at"], utc=True)
-    loads = both[after.to_numpy()].groupby("_i").size()
-    n = loads.reindex(mine["_i"]).fillna(0).to_numpy()
-    over = np.where(mine["code"].eq(ROWS_WAITING).to_numpy(), n >= 2, n >= 1)
-    drop = np.zeros(len(rows), dtype=bool)
-    drop[mine["_i"].to_numpy()[over]] = True
-    return rows[~drop].reset_index(drop=True)
+
+    def keyed(frame: pd.DataFrame) -> pd.DataFrame:
+        return pd.DataFrame({"sha256": frame["sha256"].astype("string").fillna("").to_numpy(),
+                             "city_id": frame["city_id"].astype("string").fillna("").to_numpy()})
+    mine = keyed(warned)
+    n_warned = mine.groupby(key)["sha256"].transform("size")
+    n_logged = mine.merge(keyed(logged).groupby(key).size().rename("n").reset_index(), on=key, how="left")["n"]
+    order = pd.to_datetime(warned["warned_at"], utc=True).to_numpy()
+    newest = ~mine.assign(_t=order).sort_values("_t", kind="stable").duplicated(key, keep="last") \
+        .reindex(mine.index).to_numpy()
+    return newest & (n_warned.to_numpy() >= n_logged.fillna(0).to_numpy())
+
+
+def _without_loaded_waits(rows: pd.DataFrame) -> pd.DataFrame:
+    """``rows`` less the waits that are over or superseded (``current_waits``, against the ingest log)."""
+    waiting = rows["code"].isin(WAIT_CODES).to_numpy()
+    if not waiting.any():
+        return rows
+    log = lake.read_table("ingest_log", columns=["sha256", "kind", "city_id"]) if lake.has_table("ingest_log") \
+        else pd.DataFrame({"sha256": [], "kind": [], "city_id": []})
+    mine = rows[waiting]
+    keep = np.ones(len(rows), dtype=bool)
+    for kind in mine["kind"].dropna().unique():  # a few kinds
+        of_kind = (mine["kind"] == kind).to_numpy()
+        keep[np.flatnonzero(waiting)[of_kind]] = current_waits(mine[of_kind].reset_index(drop=True),
+                                                               log[log["kind"] == kind])
+    return rows[keep].reset_index(drop=True)

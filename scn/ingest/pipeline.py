@@ -25,11 +25,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from scn import lake
+from scn.code_version import code_version
 from scn.hashing import copy_sha256, file_sha256, read_state, write_state
 from scn.ingest.cities_known import known_cities
 from scn.ingest.families import CITY_REQUIRED, KEYS, UPSERT
 from scn.ingest.inbox import SLUG
-from scn.ingest.ingest_warnings import WAIT_CODES, WAITING
+from scn.ingest.ingest_warnings import WAIT_CODES, WAITING, current_waits
 from scn.ingest.model import Parsed, Source
 from scn.ingest.parse_pool import Outcome, ParserCrash, ParserDied, attempt, parsed_in_order
 from scn.ingest.parsers import PARSERS
@@ -560,8 +561,9 @@ def conclude(src: Source, outcome: Outcome) -> IngestResult:
         raise IngestError(message) from outcome
     if isinstance(outcome, BaseException):
         log.debug("unexpected error ingesting %s", src.display, exc_info=outcome)
-        record_failure(src, _unexpected(src, outcome))
-        raise IngestError(_unexpected(src, outcome)) from outcome
+        message = f"{_unexpected(src, outcome)}; {WAITING_NOTE['code']}"
+        record_failure(src, message, code_wait(src.city_id))
+        raise IngestError(message) from outcome
     return load(src, outcome)
 
 
@@ -569,7 +571,8 @@ def conclude(src: Source, outcome: Outcome) -> IngestResult:
 WAITS = ((re.compile(r": unknown city '([a-z0-9]+(?:-[a-z0-9]+)*)' \(not in the cities registry\)"), "city"),
          (re.compile(r": the city '([a-z0-9]+(?:-[a-z0-9]+)*)' has no boundaries yet"), "boundaries"))
 WAITING_NOTE = {"city": "waiting for the city: taken again once the cities registry has it",
-                "boundaries": "waiting for the boundaries: taken again once the city's boundary file is ingested"}
+                "boundaries": "waiting for the boundaries: taken again once the city's boundary file is ingested",
+                "code": "taken again once after the platform's code changes"}
 
 
 def waits_for(refusal: str) -> dict[str, str] | None:
@@ -698,11 +701,12 @@ def _entry_id(p: Path, reason: str) -> str:
 
 
 def _record(kind: str, p: Path, archived: Path | None, sha: str, message: str,
-            faults: list[PlatformFault] | None = None) -> None:
-    """Record one failed inbox entry; a failure to record is logged, never raised (the others go on); a fault of
-    the lake (PlatformFault) is added to ``faults`` when given: the walk then fails at its end."""
+            faults: list[PlatformFault] | None = None, waiting: dict[str, Any] | None = None) -> None:
+    """Record one failed inbox entry (``waiting``: as ``record_failure``); a failure to record is logged, never
+    raised (the others go on); a fault of the lake (PlatformFault) is added to ``faults`` when given: the walk then
+    fails at its end."""
     try:
-        record_failure(Source(p, archived, kind, city_from_path(kind, p), sha), message)
+        record_failure(Source(p, archived, kind, city_from_path(kind, p), sha), message, waiting)
     except Exception as exc:  # noqa: BLE001 - the inbox walk must go on
         log.warning("could not record the failure of %s: %s", printable(p), message, exc_info=True)
         if faults is not None and is_platform_fault(exc):
@@ -903,9 +907,9 @@ def _weigh_deaths(kind: str, died: list[tuple[Source, ParserDied]], everything: 
                       "recorded as the file's failure)", printable(src.path), crash.type_name, crash.detail, n,
                       PARSER_DEATHS)
             continue
-        reason = PARSER_DIED.format(name=src.name, n=n, type=crash.type_name)
+        reason = f"{PARSER_DIED.format(name=src.name, n=n, type=crash.type_name)}; {WAITING_NOTE['code']}"
         try:
-            record_failure(src, reason)
+            record_failure(src, reason, code_wait(src.city_id))
         except PlatformFault as exc:
             fault(src.path, exc, None)
         else:
@@ -966,16 +970,13 @@ def _waiting(kind: str, logged: pd.DataFrame) -> dict[tuple[str, str], dict[str,
                                  params=[kind, *WAIT_CODES])
     if warned.empty:
         return {}
-    warned = warned.assign(city_id=warned["city_id"].fillna("")).sort_values("warned_at", kind="stable")
-    refusals = warned.groupby(["sha256", "city_id"]).size()
-    rows = logged.assign(city_id=logged["city_id"].fillna("")).groupby(["sha256", "city_id"]).size()
-    newest = warned.drop_duplicates(["sha256", "city_id"], keep="last").set_index(["sha256", "city_id"])["params"]
+    current = warned[current_waits(warned.reset_index(drop=True), logged)]
     out: dict[tuple[str, str], dict[str, Any]] = {}
-    for key, n in refusals.items():
-        if n >= rows.get(key, 0):
-            params = json.loads(newest[key])
-            out[key] = {"needs": str(params.get("needs")), "city_id": str(params.get("city_id")),
-                        "cities": [str(c) for c in params.get("cities") or [params.get("city_id")]]}
+    for sha, city, text in zip(current["sha256"], current["city_id"].fillna(""), current["params"], strict=True):
+        params = json.loads(text)  # one row per waiting file
+        out[(str(sha), str(city))] = {"needs": str(params.get("needs")), "city_id": str(params.get("city_id")),
+                                      "cities": [str(c) for c in params.get("cities") or [params.get("city_id")]],
+                                      "version": str(params.get("code_version"))}
     return out
 
 
@@ -1047,9 +1048,12 @@ def ready_waiting(logged: pd.DataFrame) -> set[tuple[str, str, str]]:
 
 def _ready(waiting: dict[tuple[str, str], dict[str, Any]]) -> set[tuple[str, str]]:
     """The waiting files (``_waiting``) whose wait is over: their city (for rows waiting: one of their cities) is
-    in the registry now, the city's boundaries are in the lake now."""
-    there = {needs: _there(needs) for needs in {w["needs"] for w in waiting.values()}}
-    return {key for key, w in waiting.items() if any(c in there[w["needs"]] for c in w["cities"])}
+    in the registry now, the city's boundaries are in the lake now, the platform's code is not the version that
+    failed on them (``code_wait``)."""
+    there = {needs: _there(needs) for needs in {w["needs"] for w in waiting.values()} if needs != "code"}
+    return {key for key, w in waiting.items()
+            if (w["version"] != code_version() if w["needs"] == "code" else
+                any(c in there[w["needs"]] for c in w["cities"]))}
 
 
 def _unforeseen(kind: str, p: Path, sha: str, exc: Exception, faults: list[PlatformFault] | None = None) -> None:
@@ -1060,5 +1064,12 @@ def _unforeseen(kind: str, p: Path, sha: str, exc: Exception, faults: list[Platf
         sha, archived = archive(p)
     except Exception:  # noqa: BLE001
         archived = None
-    _record(kind, p, archived, sha, f"{printable(p.name)}: unexpected error {type(exc).__name__}: {str(exc)[:200]}",
-            faults)
+    _record(kind, p, archived, sha, f"{printable(p.name)}: unexpected error {type(exc).__name__}: {str(exc)[:200]}; "
+            f"{WAITING_NOTE['code']}", faults, code_wait(city_from_path(kind, p)))
+
+
+def code_wait(city: str | None) -> dict[str, Any]:
+    """The ``waiting`` params of a file the platform's code failed on (an error no step foresaw, a parser that died
+    on every try): it waits for the code to change (``code_version``) and is then taken again, once per version: a
+    broken deploy's failures are not the files' for good."""
+    return {"needs": "code", "city_id": city or "", "code_version": code_version()}

@@ -77,7 +77,8 @@ def predict_proba(pipe: object, texts: Sequence, features: Features | None = Non
     if mats and all(m is not None for m in mats):
         x = mats[0] if len(mats) == 1 else sp.hstack(mats, format="csr")
         return pipe.steps[-1][1].predict_proba(x)
-    return pipe.predict_proba(list(texts))
+    numbers = isinstance(texts, np.ndarray) and texts.dtype != object  # a calibrator's inputs: as they are
+    return pipe.predict_proba(texts if numbers else list(texts))
 
 
 def proba_from_scores(clf: object, scores: np.ndarray) -> np.ndarray:

@@ -480,7 +480,7 @@ class FusedModel:
         n x 1); None for no texts, or texts that cannot be joined (not all str, or every separator occurs in
         them)."""
         texts = list(texts)
-        if not texts or not all(type(t) is str for t in texts):
+        if not texts or not set(map(type, texts)) <= {str}:
             return None
         prepared = _prepare(texts, {f.fam.prep for f in self.fams})
         if prepared is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from scn.hashing import file_sha256, tree_stamp
 from scn.nlp import artefact
@@ -20,7 +22,8 @@ from scn.nlp.labels import CLASSES
 from scn.nlp.langid import detect_languages
 from scn.nlp.lexicon import Lexicon, load_lexicon
 from scn.nlp.normal import normal_texts
-from scn.nlp.targets import detect_targets, strings
+from scn.nlp.normal_fast import normal_array
+from scn.nlp.targets import _STRING, detect_targets, strings
 from scn.settings import settings
 
 ALL_LANGUAGES = "*"
@@ -196,13 +199,23 @@ def _distinct(text_code: np.ndarray, langs: Sequence[str | None] | None) -> tupl
     if langs is None:
         code = text_code
     else:
-        lang = pd.Series(list(langs), dtype=object)
-        lang_code, uniq = pd.factorize(lang.where(lang.notna(), None), use_na_sentinel=True)
-        code = text_code.astype(np.int64) * (len(uniq) + 1) + (lang_code + 1)
-    inverse, firsts = pd.factorize(code)
-    first = np.full(len(firsts), len(code), dtype=np.int64)
-    np.minimum.at(first, inverse, np.arange(len(code)))
-    return first, inverse
+        lang_code, count = _codes(langs)
+        code = text_code.astype(np.int64) * (count + 1) + (lang_code + 1)
+    inverse, _ = pd.factorize(code)
+    top = np.maximum.accumulate(inverse)  # codes count up in order of first occurrence: a new one raises the top
+    return np.flatnonzero(np.diff(top, prepend=-1) > 0), inverse
+
+
+def _codes(values: Sequence[str | None]) -> tuple[np.ndarray, int]:
+    """A code per value (equal for equal values; -1 for missing ones: None, NaN) and the number of codes."""
+    code, uniq = pd.factorize(_objects(values), use_na_sentinel=True)
+    return code, len(uniq)
+
+
+def _objects(values: Sequence) -> np.ndarray:
+    """``values`` as a one-dimensional object array (the values themselves)."""
+    return values if isinstance(values, np.ndarray) and values.dtype == object else \
+        np.fromiter(values, dtype=object, count=len(values))
 
 
 def classify(texts: Sequence[str], langs: Sequence[str | None] | None = None,
@@ -237,24 +250,96 @@ def _classify(texts: Sequence[str], langs: Sequence[str | None] | None, classifi
               lexicon: Lexicon | None | bool, reference: bool) -> pd.DataFrame:
     clf = classifier or load_classifier()
     lex = _resolve_lexicon(lexicon)
-    texts, text_code = _normal(texts)
+    normal = _normal(texts)
     if reference:
-        return _classify_distinct(texts, langs, clf, lex, reference=True)
-    first, inverse = _distinct(text_code, langs)
-    if len(first) < len(texts):
-        texts = np.asarray(list(texts), dtype=object)[first].tolist()
-        langs = None if langs is None else np.asarray(list(langs), dtype=object)[first].tolist()
-    out = _in_threads(texts, langs, clf, lex)
-    return out if len(first) == len(inverse) else out.iloc[inverse].reset_index(drop=True)
+        return _classify_distinct(normal.texts(), langs, clf, lex, reference=True)
+    first, inverse = _distinct(normal.code, langs)
+    if len(first) == len(inverse):
+        return _in_threads(normal.texts(), langs, clf, lex, normal.array())
+    langs = None if langs is None else _objects(langs)[first].tolist()
+    out = _in_threads(normal.texts(first), langs, clf, lex, normal.array(first))
+    return out.iloc[inverse].reset_index(drop=True)
 
 
-def _normal(texts: Sequence[str | None]) -> tuple[list[str], np.ndarray]:
+@dataclass(frozen=True)
+class _Normal:
+    """A batch's texts in their normal form (``normal_texts``), computed once per distinct text."""
+
+    code: np.ndarray  # per text: equal for equal normal forms
+    raw: np.ndarray  # per text: the text (object array)
+    same: np.ndarray  # per text: it is its own normal form (a str)
+    which: np.ndarray  # per text: its distinct text
+    forms: pa.Array  # per distinct text: its normal form
+
+    def array(self, rows: np.ndarray | None = None) -> pa.Array:
+        """The normal forms of the texts at ``rows`` (all: None) as an Arrow string array."""
+        return self.forms.take(self.which if rows is None else self.which[rows])
+
+    def texts(self, rows: np.ndarray | None = None) -> list[str]:
+        """The normal forms of the texts at ``rows`` (all: None); those already normal are the input objects."""
+        raw, same, which = (self.raw, self.same, self.which) if rows is None else \
+            (self.raw[rows], self.same[rows], self.which[rows])
+        if same.all():
+            return raw.tolist()
+        out = raw.copy()
+        redo = np.flatnonzero(~same)
+        out[redo] = self.forms.take(which[redo]).to_pylist()
+        return out.tolist()
+
+
+def _normal(texts: Sequence[str | None]) -> _Normal:
     """``normal_texts`` computed once per distinct input (missing values: "", other values as ``str``), and a code
-    per text: equal for equal normal forms."""
-    codes, uniq = pd.factorize(pd.Series(list(texts), dtype=object).fillna(""))
-    normal = normal_texts([u if type(u) is str else str(u) for u in uniq])
-    normal_code, _ = pd.factorize(pd.Series(normal, dtype=object))
-    return np.asarray(normal, dtype=object)[codes].tolist(), normal_code[codes]
+    per text: equal for equal normal forms. In Arrow when the texts are str or None (else as before: pandas'
+    missing values, ``str`` of other values)."""
+    raw = _objects(texts if isinstance(texts, Sequence) else list(texts))
+    arr = None
+    if set(map(type, raw)) <= {str, type(None)}:
+        try:
+            arr = pa.array(raw, pa.large_string())
+        except UnicodeEncodeError:  # lone surrogates (normal_texts reads them as U+FFFD)
+            pass
+    if arr is None:
+        codes, uniq = pd.factorize(pd.Series(raw, dtype=object).fillna(""))
+        forms = pa.array(normal_texts([u if type(u) is str else str(u) for u in uniq]), pa.large_string())
+        same = np.zeros(len(raw), dtype=bool)
+        form_code = np.asarray(forms.dictionary_encode().indices)
+    else:
+        enc = pc.fill_null(arr, "").dictionary_encode()
+        codes, uniq = np.asarray(enc.indices), enc.dictionary
+        forms = _in_parts(normal_array, uniq)
+        kept = np.asarray(pc.equal(forms, uniq))
+        same = kept[codes] & ~np.asarray(arr.is_null())
+        form_code = _form_codes(uniq, forms, kept)
+    return _Normal(form_code[codes], raw, same, codes, forms)
+
+
+def _form_codes(texts: pa.Array, forms: pa.Array, kept: np.ndarray) -> np.ndarray:
+    """A code per form (equal for equal forms) of distinct ``texts`` whose normal ``forms`` are the texts
+    themselves where ``kept``: a kept form is its own code; a changed one takes that of the kept text it became,
+    else a code past them, one per distinct changed form (only the changed forms are hashed)."""
+    code = np.arange(len(texts), dtype=np.int64)
+    changed = np.flatnonzero(~kept)
+    if len(changed):
+        enc = forms.take(changed).dictionary_encode()
+        value_code = len(texts) + np.arange(len(enc.dictionary), dtype=np.int64)
+        found = np.asarray(pc.fill_null(pc.index_in(texts, value_set=enc.dictionary), -1))
+        became = np.flatnonzero((found >= 0) & kept)
+        value_code[found[became]] = became
+        code[changed] = value_code[np.asarray(enc.indices)]
+    return code
+
+
+def _in_parts(fn: Callable[[pa.Array], pa.Array], arr: pa.Array) -> pa.Array:
+    """``fn(arr)`` (a function of each string alone, in Arrow) over two halves of a large ``arr`` in two threads."""
+    parts = min(THREADS, os.cpu_count() or 1, max(1, len(arr) // (2 * THREAD_MIN)))
+    if parts <= 1:
+        return fn(arr)
+    from concurrent.futures import ThreadPoolExecutor
+
+    cuts = np.linspace(0, len(arr), parts + 1).astype(int)
+    with ThreadPoolExecutor(parts) as pool:
+        outs = list(pool.map(lambda ab: fn(arr[ab[0]:ab[1]]), zip(cuts[:-1], cuts[1:], strict=True)))
+    return pa.concat_arrays(outs)
 
 
 THREADS = 2  # the compiled n-gram kernels, Arrow and scipy release the GIL: two threads use two cores
@@ -262,12 +347,13 @@ THREAD_MIN = 4_000  # distinct texts below which one thread labels them all
 
 
 def _in_threads(texts: Sequence[str], langs: Sequence[str | None] | None, clf: Classifier,
-                lex: Lexicon | None) -> pd.DataFrame:
-    """``_classify_distinct`` over contiguous parts of the batch in ``THREADS`` threads (same rows)."""
+                lex: Lexicon | None, arrow: pa.Array | None = None) -> pd.DataFrame:
+    """``_classify_distinct`` over contiguous parts of the batch in ``THREADS`` threads (same rows). ``arrow``:
+    the texts as an Arrow string array too, when at hand."""
     n = len(texts)
     parts = min(THREADS, os.cpu_count() or 1, max(1, n // THREAD_MIN))
     if parts <= 1:
-        return _classify_distinct(texts, langs, clf, lex)
+        return _classify_distinct(texts, langs, clf, lex, arrow=arrow)
     from concurrent.futures import ThreadPoolExecutor
 
     cuts = np.linspace(0, n, parts + 1).astype(int)
@@ -275,8 +361,18 @@ def _in_threads(texts: Sequence[str], langs: Sequence[str | None] | None, clf: C
     langs = None if langs is None else list(langs)
     with ThreadPoolExecutor(parts) as pool:
         outs = list(pool.map(lambda ab: _classify_distinct(
-            texts[ab[0]:ab[1]], None if langs is None else langs[ab[0]:ab[1]], clf, lex), zip(cuts[:-1], cuts[1:], strict=True)))
+            texts[ab[0]:ab[1]], None if langs is None else langs[ab[0]:ab[1]], clf, lex,
+            arrow=None if arrow is None else arrow[ab[0]:ab[1]]), zip(cuts[:-1], cuts[1:], strict=True)))
     return pd.concat(outs, ignore_index=True)
+
+
+def _present(values: np.ndarray) -> np.ndarray:
+    """``values`` with None for those that name no language: missing, or empty as ``str`` (pandas' reading, once
+    per distinct value)."""
+    codes, uniq = pd.factorize(values, use_na_sentinel=True)
+    named = pd.Series(uniq, dtype=object)
+    named = (named.notna() & (named.astype(str).str.len() > 0)).to_numpy(dtype=bool)
+    return np.where(np.append(named, False)[codes], values, None)
 
 
 def _per_value(values: pd.Series, fn) -> np.ndarray:
@@ -287,12 +383,11 @@ def _per_value(values: pd.Series, fn) -> np.ndarray:
 
 
 def _classify_distinct(texts: Sequence[str], langs: Sequence[str | None] | None, clf: Classifier,
-                       lex: Lexicon | None, reference: bool = False) -> pd.DataFrame:
-    """``classify`` without the deduplication."""
+                       lex: Lexicon | None, reference: bool = False, arrow: pa.Array | None = None) -> pd.DataFrame:
+    """``classify`` without the deduplication (``arrow``: the texts as an Arrow string array, when at hand)."""
     n = len(texts)
-    text = strings(list(texts))
-    lang = pd.Series([None] * n if langs is None else list(langs), dtype=object)
-    lang = lang.where(lang.notna() & (lang.astype(str).str.len() > 0), None)
+    text = strings(list(texts)) if arrow is None else pd.Series(arrow, dtype=_STRING)
+    lang = pd.Series(_present(_objects([None] * n if langs is None else langs)), dtype=object)
     missing = lang.isna().to_numpy()
     if missing.any():
         lang[missing] = detect_languages(text[missing].tolist(), normalised=True)
@@ -303,8 +398,9 @@ def _classify_distinct(texts: Sequence[str], langs: Sequence[str | None] | None,
     method, version = np.full(n, "not_assessed", dtype=object), np.full(n, clf.version, dtype=object)
     covered = _per_value(lang, clf.covers).astype(bool)
     groups = lang[covered].fillna(ALL_LANGUAGES).groupby(lang[covered].fillna(ALL_LANGUAGES)).groups
+    objects = _objects(texts)
     for code, idx in groups.items():
-        label[idx], score[idx] = clf.predict(text[idx].tolist(), str(code), reference)
+        label[idx], score[idx] = clf.predict(objects[idx].tolist(), str(code), reference)
     assessed[covered], method[covered] = True, "model"
     flagged = label != "none"
     target[flagged] = detect_targets(text[flagged]).to_numpy()

@@ -23,12 +23,29 @@ Counts inside text are disclosure too: the ``risk`` counts and the numbers in th
 way (a suppressed number is ``null``, rendered "fewer than k"), and the numbers computed from them (the p-value,
 the alert's score) go with them; the verdict's panel totals (sums over the published cells, ``PANEL_TOTALS``) are
 never in an official's copy.
+
+Alert counts against the published totals (``_differenced``): an alert shows officials counts of one area (or
+the city) in one ISO week (this week's flagged posts), in its baseline window (the usual weekly count times the
+window's weeks: a sum) or in a coordinated cluster (posts, shares, hateful posts), each of k or more but finer
+than any published view. A published total minus the alert counts inside it is a count of the rest, which
+officials never see: it must not be small. The rule, one for every city whatever its level: for each place an
+alert count lies in (its area in ``area_month``, the city in ``city_month``, the city's published cells in
+``cell_month``) and each run of consecutive months holding alert counts, the run's total minus the alert counts
+shown wholly inside it is checked with ``recoverable`` (the hidden counts in it: small alert counts, hidden
+cells). Where it fails, every alert with a count in that run is shown without its counts (``counts_withheld``:
+the alert, its area, week, type and "well above the usual level" stay), and the check is run again until it
+holds. Months are the finest period of every published view (the cells download is monthly whatever level a
+city is shown at; quarters and years are runs of months), the places hold every level's units (a unit of a
+coarser level is a union of areas, the city or cells, and a sum of remainders that are each 0 or k or more is
+too), so the rule holds for every level a city may be shown at. Without the totals (``parts``), an official
+gets no alert count at all.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -85,6 +102,14 @@ EVIDENCE_MEANS = {"baseline": "baseline_weeks"}
 # hidden with the counts: computed from them (p-value, bound) or bounded by them (the cells with a hate crime: at
 # most the hate crimes, so 4 cells would pin a hidden total of 4)
 EVIDENCE_DERIVED = ("p_value", "upper", "n_cells_with_hate")
+# alerts.evidence counts that are parts of a published monthly count (the count they are part of), set against
+# the totals of ``ALERT_TOTALS`` (``_differenced``); numbers withheld with them where that fails
+ALERT_PARTS = {"flagged_posts": "flagged_posts", "hateful_posts": "flagged_posts", "posts": "posts",
+               "shares": "posts"}
+ALERT_TOTALS = ("area_month", "city_month", "cell_month")
+# the columns of those tables ``alert_totals`` reads (a reader may read these only: cell_month is the largest table)
+ALERT_TOTAL_COLUMNS = ("city_id", "area_code", "period", "resolution", *sorted(set(ALERT_PARTS.values())))
+ALERT_WITHHELD = (*EVIDENCE_COUNTS, *EVIDENCE_MEANS, *EVIDENCE_DERIVED, "content_share")
 # JSON columns an official reads whose numbers are counts (``EVIDENCE_COUNTS``): shaped by ``_evidence``
 JSON_COUNTS: dict[str, tuple[str, ...]] = {"alerts": ("evidence",), "correlations": ("detail",)}
 # numbers of a JSON column that are sums over the published cells (the verdict's panel totals): an official who
@@ -437,13 +462,166 @@ def _overlapping_windows(alerts: pd.DataFrame, evidence: list) -> tuple[list, np
     return out, withheld
 
 
+def _month_index(text: pd.Series) -> np.ndarray:
+    """``2025-03`` -> 2025 * 12 + 2 (NaN where not a month)."""
+    t = text.astype("string")
+    return (pd.to_numeric(t.str.slice(0, 4), errors="coerce") * 12
+            + pd.to_numeric(t.str.slice(5, 7), errors="coerce") - 1).to_numpy(dtype="float64", na_value=np.nan)
+
+
+def alert_totals(table: Callable[[str], pd.DataFrame]) -> pd.DataFrame:
+    """The published monthly totals alert counts are set against (``ALERT_TOTALS``; ``table(name)``: the rows
+    of a published table, empty when it is not published), long: ``city_id``, ``place`` (area, city, cells),
+    ``unit`` (area code or city), ``month`` (index), ``metric``, ``total`` and ``hidden`` (how many parts of it
+    an official gets as hidden: small cells). Pass it as ``parts`` of ``for_audience("alerts", ...)``."""
+    k, metrics = suppress_below(), sorted(set(ALERT_PARTS.values()))
+    frames = []
+    for name, place, unit in (("area_month", "area", "area_code"), ("city_month", "city", "city_id"),
+                              ("cell_month", "cells", "city_id")):
+        rows = table(name)
+        cols = [m for m in metrics if m in rows.columns]
+        if rows.empty or not cols or not {"city_id", "period", unit} <= set(rows.columns):
+            continue
+        if name == "cell_month" and "resolution" in rows.columns:  # the published cells: the finest rows
+            res = pd.to_numeric(rows["resolution"], errors="coerce")
+            rows = rows[(res == res.groupby(rows["city_id"]).transform("max")).to_numpy()]
+        long = rows.assign(month=_month_index(rows["period"]), unit=rows[unit].astype(str)).melt(
+            ["city_id", "unit", "month"], cols, var_name="metric", value_name="total")
+        long["total"] = pd.to_numeric(long["total"], errors="coerce").astype("float64")
+        long = long[long["total"].notna() & ~np.isnan(long["month"].to_numpy(dtype="float64"))]
+        small = (long["total"] > 0) & (long["total"] < k) if name == "cell_month" else long["total"] < 0
+        long = long.assign(hidden=small.astype("float64"), place=place)
+        frames.append(long.groupby(["city_id", "place", "unit", "month", "metric"], as_index=False)[
+            ["total", "hidden"]].sum())
+    cols = ["city_id", "place", "unit", "month", "metric", "total", "hidden"]
+    return pd.concat(frames, ignore_index=True)[cols] if frames else pd.DataFrame(columns=cols)
+
+
+def _months(start: pd.Timestamp | None, end: pd.Timestamp | None) -> tuple[float, float]:
+    if start is None or end is None or pd.isna(start) or pd.isna(end):
+        return np.nan, np.nan
+    return float(start.year * 12 + start.month - 1), float(end.year * 12 + end.month - 1)
+
+
+def _week(text: object) -> pd.Timestamp | None:
+    day = pd.to_datetime(f"{text}-1", format="%G-W%V-%u", errors="coerce") if isinstance(text, str) else pd.NaT
+    return None if pd.isna(day) else day
+
+
+def _alert_items(alerts: pd.DataFrame, raw: list, docs: list) -> pd.DataFrame:
+    """The alert counts that are parts of a published count (``ALERT_PARTS``, the baseline window's sum): one row
+    per alert and count, with its true value, whether the official sees it (``shown``; else it is hidden as small)
+    and the months its days lie in (``m0``..``m1``), and its evidence ``key``. Counts already withheld are not
+    parts of anything shown."""
+    area = alerts["area_code"] if "area_code" in alerts.columns else pd.Series(None, index=alerts.index)
+    rows = []
+    for i, (city, code, period, r, d) in enumerate(zip(alerts["city_id"], area, alerts["period"], raw, docs,
+                                                       strict=True)):  # a city's few alerts
+        if not isinstance(r, dict) or not isinstance(d, dict):
+            continue
+        week = _week(r.get("week") or period)
+        first = pd.to_datetime(r.get("first_seen"), errors="coerce", utc=True)
+        last = pd.to_datetime(r.get("last_seen"), errors="coerce", utc=True)
+        span = _months(first, last) if not (pd.isna(first) or pd.isna(last)) else \
+            _months(week, None if week is None else week + pd.Timedelta(days=6))
+        unit = None if code is None or pd.isna(code) else str(code)
+        for key, metric in ALERT_PARTS.items():
+            v = r.get(key)
+            if isinstance(v, int | float) and not isinstance(v, bool) and v > 0:
+                rows.append((i, city, unit, metric, float(v), d.get(key) is not None, *span, key))
+        mean, weeks = r.get("baseline"), r.get("baseline_weeks") or 8
+        if isinstance(mean, int | float) and not isinstance(mean, bool) and mean > 0 and \
+                not d.get("baseline_withheld") and not d.get("counts_withheld"):
+            start, end = _week(r.get("baseline_from")), _week(r.get("baseline_to"))
+            if start is None or end is None:
+                start = end = None if week is None else week - pd.Timedelta(weeks=int(weeks))
+            total = float(mean) * float(weeks) / float(r.get("seasonal") or 1)
+            rows.append((i, city, unit, "flagged_posts", round(total), d.get("baseline") is not None,
+                         *_months(start, None if end is None else end + pd.Timedelta(days=6)), "baseline"))
+    out = pd.DataFrame(rows, columns=["alert", "city_id", "area_code", "metric", "value", "shown", "m0", "m1",
+                                      "key"])
+    return out[out["m0"].notna()].reset_index(drop=True)
+
+
+def _parts_of_one(items: pd.DataFrame, n: int, k: int) -> np.ndarray:
+    """Alerts whose own counts difference each other (``ALERT_PARTS``: a cluster's shares and hateful posts are
+    parts of its posts; hateful posts of the week's flagged posts): a whole minus a part shown beside it is the
+    count of the rest, which must not be small (``recoverable`` with nothing hidden)."""
+    out = np.zeros(n, dtype=bool)
+    shown = items[items["shown"].astype(bool) & items["key"].isin(["posts", "flagged_posts", "shares",
+                                                                     "hateful_posts"])]
+    if shown.empty:
+        return out
+    whole = shown.pivot_table(index="alert", columns="key", values="value", aggfunc="max")
+    for metric, parts in (("posts", ("shares", "hateful_posts")), ("flagged_posts", ("hateful_posts",))):
+        if metric not in whole.columns:
+            continue
+        for part in parts:  # a few keys
+            if part not in whole.columns:
+                continue
+            rest = (whole[metric] - whole[part]).dropna()
+            out[rest.index[recoverable(np.zeros(len(rest)), rest.to_numpy(), k)].to_numpy(dtype="int64")] = True
+    return out
+
+
+def _differenced(alerts: pd.DataFrame, evidence: list, raw: list, totals: pd.DataFrame | None,
+                 k: int) -> tuple[list, np.ndarray]:
+    """Alerts whose counts, set against the published totals, would give a small count back (module doc):
+    their evidence without counts (``counts_withheld``). ``totals``: ``alert_totals``; None: every alert's counts
+    are withheld. Returns the evidence JSONs and which alerts lost their counts."""
+    docs = [json.loads(e) if isinstance(e, str) and e.startswith("{") else None for e in evidence]
+    raws = [json.loads(e) if isinstance(e, str) and e.startswith("{") else None for e in raw]
+    items = _alert_items(alerts, raws, docs)
+    withheld = np.zeros(len(evidence), dtype=bool)
+    if totals is None:
+        withheld[items["alert"].to_numpy(dtype="int64")] = True
+    elif len(items) and len(totals):
+        places = [items.assign(place="city", unit=items["city_id"].astype(str)),
+                  items.assign(place="cells", unit=items["city_id"].astype(str)),
+                  items[items["area_code"].notna()].assign(place="area", unit=items["area_code"])]
+        placed = pd.concat(places, ignore_index=True)
+        keys = ["city_id", "place", "unit", "metric"]
+        groups = [(g, totals_g) for g, totals_g in totals.groupby(keys, sort=False)]
+        by_key = placed.groupby(keys, sort=False)
+        checks = [(by_key.get_group(g), t) for g, t in groups if g in by_key.groups]
+        changed = True
+        while changed:  # withholding changes other runs' remainders: until nothing more is withheld
+            changed = False
+            for its, tot in checks:  # a few per alert
+                live = its[~withheld[its["alert"].to_numpy(dtype="int64")]]
+                if live.empty:
+                    continue
+                lo = min(tot["month"].min(), live["m0"].min())
+                size = int(max(tot["month"].max(), live["m1"].max()) - lo) + 1
+                at = (tot["month"].to_numpy() - lo).astype("int64")
+                csum = np.concatenate([[0.0], np.cumsum(np.bincount(at, tot["total"].to_numpy(), size))])
+                chid = np.concatenate([[0.0], np.cumsum(np.bincount(at, tot["hidden"].to_numpy(), size))])
+                first, last = np.triu_indices(size)
+                m0, m1 = (live["m0"].to_numpy() - lo), (live["m1"].to_numpy() - lo)
+                inside = (first[:, None] <= m0[None, :]) & (m1[None, :] <= last[:, None])
+                shown = live["shown"].to_numpy(dtype=bool)
+                rest = csum[last + 1] - csum[first] - inside @ np.where(shown, live["value"].to_numpy(), 0.0)
+                n = chid[last + 1] - chid[first] + inside @ (~shown).astype("float64")
+                unsafe = inside.any(axis=1) & recoverable(n, rest, k)
+                if unsafe.any():
+                    hit = live["alert"].to_numpy(dtype="int64")[inside[unsafe].any(axis=0)]
+                    withheld[hit], changed = True, True
+    withheld |= _parts_of_one(items, len(evidence), k)
+    out = list(evidence)
+    for i in np.flatnonzero(withheld):  # a few alerts of a city
+        d = dict(docs[i], counts_withheld=True)
+        out[i] = json.dumps({key: (None if key in ALERT_WITHHELD else v) for key, v in d.items()})
+    return out, withheld
+
+
 def for_audience(name: str, frame: pd.DataFrame, audience: str, parts: pd.DataFrame | None = None) -> pd.DataFrame:
     """Staff see everything published; officials get no per-person columns and small counts suppressed, also
     where a differencing of views would give them back (see the module doc).
 
     ``cell_month``: rows of one or more resolutions; per city and month, the finest rows present are the published
     cells and coarser rows (at ``CELL_LEVELS``) the sums of their parents. ``parts``: for a table in ``PARTS``, the
-    published rows it totals (``city_month``: the city's ``cell_month``); required for officials."""
+    published rows it totals (``city_month``: the city's ``cell_month``); required for officials. ``alerts``: the
+    published totals its counts are set against (``alert_totals``); without them an official gets no alert count."""
     if audience not in AUDIENCES:
         raise ValueError(f"audience must be one of {AUDIENCES}, not {audience!r}")
     if audience == "staff":
@@ -483,8 +661,9 @@ def for_audience(name: str, frame: pd.DataFrame, audience: str, parts: pd.DataFr
         texts = [e for e, _ in shaped]
         if name == "alerts":
             texts, withheld = _overlapping_windows(out, texts)
+            texts, differenced = _differenced(out, texts, list(frame[col]), parts, k)
             if "score" in out.columns:
-                out["score"] = out["score"].where(~(hidden | withheld))
+                out["score"] = out["score"].where(~(hidden | withheld | differenced))
         out[col] = pd.Series(texts, index=out.index, dtype=object)
     if name == "network_kpis" and {"unit", "value", "statement"} <= set(out.columns):
         people = out["unit"].eq("people")

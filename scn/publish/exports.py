@@ -15,7 +15,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from scn.privacy import published_levels
-from scn.privacy.disclosure import PARTS, for_audience
+from scn.privacy.disclosure import PARTS, alert_totals, for_audience
 from scn.publish import serving
 from scn.publish.catalog import KINDS
 from scn.settings import suppress_below
@@ -67,7 +67,17 @@ def table(name: str, city_id: str | None = None, audience: str = "staff") -> pd.
             parts = pd.DataFrame()
     if name in LEVEL_PARTS and audience != "staff":  # parts of a count an official sees at one level only
         return _official_parts(name, frame, city_id)
+    if name == "alerts" and audience != "staff":  # alert counts against every published total of the city
+        parts = alert_totals(lambda table: _read(table, city_id))
     return for_audience(name, frame, audience, parts=parts).reset_index(drop=True)
+
+
+def _read(table: str, city_id: str | None) -> pd.DataFrame:
+    """A published table (one city's rows), empty when it is not published."""
+    try:
+        return serving.read_serving(table, city_id)
+    except serving.NoSnapshotError:
+        return pd.DataFrame()
 
 
 # tables whose rows split a city's monthly total of a count (the count): an official gets them at the level
@@ -78,14 +88,9 @@ LEVEL_PARTS = {"target_month": "flagged_posts"}
 def _official_parts(name: str, frame: pd.DataFrame, city_id: str | None) -> pd.DataFrame:
     """``frame`` (every city, or ``city_id``'s) as the cities' officials see it: ``published_levels.official_parts``
     per city."""
-    def read(table: str, city: str) -> pd.DataFrame:
-        try:
-            return serving.read_serving(table, city)
-        except serving.NoSnapshotError:
-            return pd.DataFrame()
     cities = [city_id] if city_id else sorted(frame["city_id"].dropna().astype(str).unique())
     out = [published_levels.official_parts(name, frame[frame["city_id"].astype(str) == c], c, LEVEL_PARTS[name],
-                                           lambda table, c=c: read(table, c)) for c in cities]
+                                           lambda table, c=c: _read(table, c)) for c in cities]
     return pd.concat(out, ignore_index=True) if out else frame.iloc[0:0]
 
 

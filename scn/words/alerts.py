@@ -46,6 +46,31 @@ TEXT: dict[str, dict[str, str]] = {
     "hidden": {"en": "hidden", "fr": "masqué", "ar": "مخفي"},
     "withheld": {"en": "(withheld: its weeks overlap an earlier alert's)", "fr": "(non communiqué : ses semaines "
                  "recoupent celles d'une alerte précédente)", "ar": "(محجوب: تتداخل أسابيعه مع أسابيع تنبيه سابق)"},
+    "counts_withheld": {"en": "(counts not shown: set against the city's published totals they would let smaller "
+                        "counts be worked out)",
+                        "fr": "(effectifs non communiqués : rapprochés des totaux publiés de la ville, ils "
+                        "permettraient d'en déduire de plus petits)",
+                        "ar": "(الأعداد غير معروضة: بمقارنتها بالمجاميع المنشورة للمدينة يمكن استنتاج أعداد أصغر)"},
+    "evidence_burst_withheld": {"en": "Flagged posts well above the usual level for this area in week {week} {why}.",
+                                "fr": "Publications signalées bien au-dessus du niveau habituel de ce secteur la "
+                                "semaine {week} {why}.",
+                                "ar": "منشورات مُعلَّمة أعلى بكثير من المستوى المعتاد لهذه المنطقة في الأسبوع {week} "
+                                "{why}."},
+    "evidence_near_duplicates_withheld": {"en": "Near-identical posts from many accounts between {first_seen} and "
+                                          "{last_seen} UTC (text fingerprint {fingerprint}) {why}.",
+                                          "fr": "Publications quasi identiques de nombreux comptes entre "
+                                          "{first_seen} et {last_seen} UTC (empreinte du texte {fingerprint}) {why}.",
+                                          "ar": "منشورات شبه متطابقة من حسابات عديدة بين {first_seen} و{last_seen} "
+                                          "بالتوقيت العالمي (بصمة النص {fingerprint}) {why}."},
+    "alert_rise_withheld": {"en": "Unusual rise in hateful posts in {area}: well above the usual level this week",
+                            "fr": "Hausse inhabituelle des publications haineuses à {area} : bien au-dessus du "
+                            "niveau habituel cette semaine",
+                            "ar": "ارتفاع غير معتاد في منشورات الكراهية في {area}: أعلى بكثير من المستوى المعتاد "
+                            "هذا الأسبوع"},
+    "alert_coordinated_withheld": {"en": "Coordinated posting in {area}: near-identical posts from many accounts",
+                                   "fr": "Publications coordonnées à {area} : publications quasi identiques de "
+                                   "nombreux comptes",
+                                   "ar": "نشر منسّق في {area}: منشورات شبه متطابقة من حسابات عديدة"},
     "alert_usual_withheld": {"en": "a usual level not shown (see the first alert of this run)",
                              "fr": "un niveau habituel non affiché (voir la première alerte de cette série)",
                              "ar": "مستوى معتاد غير معروض (انظر التنبيه الأول في هذه السلسلة)"},
@@ -170,6 +195,12 @@ def evidence(raw: object, lang: str | None) -> str:
     if ev is None:
         return "" if _missing(raw) else str(raw)
     code = ev.get("code")
+    if ev.get("counts_withheld") and code in ("speech_burst", "near_duplicates"):  # no count, no "fewer than k"
+        if code == "speech_burst":
+            return t("evidence_burst_withheld", lang, week=ev.get("week", "?"), why=t("counts_withheld", lang))
+        return t("evidence_near_duplicates_withheld", lang, first_seen=_when(ev.get("first_seen")),
+                 last_seen=_when(ev.get("last_seen")), fingerprint=ev.get("fingerprint", "?"),
+                 why=t("counts_withheld", lang))
     if code == "speech_burst":
         baseline = t("withheld", lang) if ev.get("baseline_withheld") else _shown(ev.get("baseline"), lang)
         return t("evidence_speech_burst", lang, flagged_posts=count(ev.get("flagged_posts"), lang),
@@ -202,9 +233,12 @@ def alert_area(facts: dict, lang: str | None, city_name: str | None = None) -> s
 
 def alert_sentence(facts: dict, lang: str | None, city_name: str | None = None) -> str:
     """One alert in plain words ("Unusual rise in hateful posts in Old Bazaar: 23 this week vs about 6 usually");
-    a suppressed count reads "fewer than k", a usual count suppressed or below one a week "very few"."""
+    a suppressed count reads "fewer than k", a usual count suppressed or below one a week "very few"; an alert
+    whose counts are withheld (``counts_withheld``) is said without them ("well above the usual level")."""
     area = alert_area(facts, lang, city_name)
     kind = facts.get("alert_type")
+    if kind in ("burst", "coordinated") and (parse_json(facts.get("evidence")) or {}).get("counts_withheld"):
+        return t(f"alert_{'rise' if kind == 'burst' else 'coordinated'}_withheld", lang, area=area)
     if kind == "burst":
         usual = _fact(facts, "usual")
         usual_words = t("alert_usual_few", lang) if usual is None or float(usual) < 1 else \

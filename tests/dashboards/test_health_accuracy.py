@@ -121,6 +121,9 @@ def test_ingest_warnings_are_worded_on_the_health_page(tmp_path: Path, monkeypat
         {"city_id": "ghost", "kind": "social", "file": "inbox/social/ghost/p.csv", "code": "waiting",
          "hate_source": None, "params": json.dumps({"needs": "city", "city_id": "ghost"}),
          "warned_at": pd.Timestamp.now(tz="UTC")},
+        {"city_id": "london", "kind": "social", "file": "inbox/social/london/odd.csv", "code": "waiting",
+         "hate_source": None, "params": json.dumps({"needs": "code", "city_id": "london", "code_version": "0a"}),
+         "warned_at": pd.Timestamp.now(tz="UTC")},
         {"city_id": None, "kind": "programme", "file": "inbox/programme/activities.csv", "code": "rows_waiting",
          "hate_source": None, "params": json.dumps({"needs": "city", "city_id": "faraway", "rows": 2,
                                                     "cities": ["faraway", "oldtown"]}),
@@ -137,6 +140,7 @@ def test_ingest_warnings_are_worded_on_the_health_page(tmp_path: Path, monkeypat
     assert i18n.t("warning_timezone_fixed_offset", lang, file="cities.csv", count=1, field="tz",
                   examples="UTC+3 \u2192 Etc/GMT-3") in items
     assert i18n.t("warning_waiting_city", lang, file="p.csv", city="ghost") in items
+    assert i18n.t("warning_waiting_code", lang, file="odd.csv") in items
     assert i18n.t("warning_rows_waiting", lang, file="activities.csv", rows=2, cities="faraway, oldtown") in items
     assert "timezone_fixed_offset" not in items and ": waiting" not in items and "rows_waiting" not in items
 

@@ -1,8 +1,9 @@
 """Worlds built on 2026-12-06 to break the engine's safeguards (tests/support/geo_worlds.py; the 50-seed figures:
-docs/geo.md, scripts/validate_engine.py). One broke it and is not mended: ``footfall_recorded_late``, a footfall
-driving hateful posting and hate crime whose hate crimes are partly recorded the month after (speech_leads in 17
-of 50 cities; a stricter placebo rule that caught it cost the demo world's planted link, docs/geo.md). The others
-are carried here with a few seeds each."""
+docs/geo.md, scripts/validate_engine.py). One broke it: ``footfall_recorded_late``, a footfall driving hateful
+posting and hate crime whose hate crimes are partly recorded the month after (speech_leads in 17 of 50 cities),
+mended on 2026-12-06 by the same-month check (geo.direction, geo.verdict; 0 of 50), which keeps the demo-shaped
+link (``demo_shaped_effect``, a rate ratio per hateful post with persistent posting: 42 of 50 before and after).
+The others are carried here with a few seeds each."""
 
 from __future__ import annotations
 
@@ -50,3 +51,29 @@ def test_a_reaction_two_months_later_is_never_called_speech_leading() -> None:
         assert rows.loc[("verdict", 0), "verdict"] != "speech_leads"
         est.append(rows.loc[("crime_to_speech", 2), "estimate"])
     assert pd.Series(est).median() > 1.05, est
+
+
+def test_a_footfall_recorded_late_is_not_told_as_speech_leading() -> None:
+    """``footfall_recorded_late``: no link; the previous rule said speech_leads in 4 of these 10 cities (20001, 20004,
+    20007, 20008; 17 of 50 over 20000-20049). This month's posts predict this month's hate crimes given last
+    month's (the footfall's on-time 40%), which a lag-1 link never does: the same-month check fails."""
+    runs, same = [], []
+    for seed in range(20000, 20010):
+        rows = analyse(engine_world("footfall_recorded_late", seed)).set_index(["analysis", "lag"])
+        runs.append(rows.loc[("verdict", 0), "verdict"])
+        same.append(rows.loc[("same_month", 0), "estimate"])
+    assert runs.count("speech_leads") <= 1, runs
+    assert min(same) > 1.1, same
+
+
+def test_the_demo_shaped_link_is_still_found() -> None:
+    """``demo_shaped_effect``: hate crime rate x 1.15 per hateful post of last month (the demo's link, linear in the
+    count while the model reads a doubling), posting persistent: found in 42 of 50 (20000-20049), all six here;
+    its same-month estimate stays near 1."""
+    runs, same = [], []
+    for seed in range(20000, 20006):
+        rows = analyse(engine_world("demo_shaped_effect", seed)).set_index(["analysis", "lag"])
+        runs.append(rows.loc[("verdict", 0), "verdict"])
+        same.append(rows.loc[("same_month", 0), "estimate"])
+    assert runs.count("speech_leads") >= 5, runs
+    assert pd.Series(same).median() < 1.1, same

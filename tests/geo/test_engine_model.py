@@ -87,6 +87,21 @@ def test_verdict_rules_never_call_speech_leading_when_a_check_fails() -> None:
     assert code == "insufficient_data" and ev["note"] == "too_few_hate_crimes"
 
 
+def test_the_same_month_check_fails_a_direction_only_raw_and_detrended_alike() -> None:
+    """this month's posts predicting this month's hate crimes (given last month's), raw and detrended at p < 0.01 the
+    forward's way: a common cause recorded partly late (geo.verdict); a drift (raw only), a p of 0.03 or an
+    association the other way does not fail it, nor does a table without the rows."""
+    def with_same(raw: tuple[float, float], det: tuple[float, float]) -> list[dict]:
+        return [*_rows(1.2, 1e-4), {"analysis": "same_month", "lag": 0, "estimate": raw[0], "p_value": raw[1]},
+                {"analysis": "same_month_detrended", "lag": 0, "estimate": det[0], "p_value": det[1]}]
+    code, ev = verdict(with_same((1.25, 1e-8), (1.24, 1e-8)), FACTS)
+    assert code == "both_directions" and ev["same_month_failed"] and ev["common_cause_likely"]
+    for raw, det in (((1.10, 1e-4), (1.01, 0.8)), ((1.1, 0.03), (1.1, 0.03)), ((0.8, 1e-6), (0.8, 1e-6))):
+        code, ev = verdict(with_same(raw, det), FACTS)
+        assert code == "speech_leads" and not ev["same_month_failed"], (raw, det)
+    assert not verdict(_rows(1.2, 1e-4), FACTS)[1]["same_month_failed"]
+
+
 def test_classifier_error_adjusts_counts_and_widens_intervals() -> None:
     flagged, posts = np.array([0, 5, 20, 50]), np.array([100, 100, 100, 100])
     assert adjusted_counts(flagged, posts, 0.8, 0.05).tolist() == [0, 0, 20, 60]  # (f - 5) / 0.75, clipped

@@ -129,3 +129,24 @@ def test_files_waiting_for_their_city_are_logged_one_line_per_folder(home: Path,
         [line] = [m for m in lines if "atlantis" in m]
         assert "50 files waiting for the city" in line and "'atlantis'" in line and line.endswith("e.g. p000.csv")
     assert _logged("p049.csv") == 1  # recorded once, as waiting
+
+
+def test_a_file_recorded_for_its_parser_deaths_is_taken_again_once_after_the_code_changes(
+        home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Deaths on every walk may be the code's (a deploy that cannot parse such files): the failure waits for the
+    code to change, and the first walk after a change takes the file again, once."""
+    from orchestration.run import pending_inbox
+
+    _kill(home, "boom.csv")
+    _put(home, ["boom.csv"], start=900)
+    for walk in range(1, PARSER_DEATHS + 1):
+        _put(home, [f"w{walk}-{i}.csv" for i in range(3)], start=100 * walk)
+        ingest_inbox("social")
+    assert _row0("boom.csv")[0].endswith(pipeline.WAITING_NOTE["code"]) and "social" not in pending_inbox()
+
+    _kill(home)  # the fix is deployed
+    monkeypatch.setattr(pipeline, "code_version", lambda: "a-new-version")
+    assert pending_inbox().get("social") == {CITY}  # scn run plans it
+    [r] = ingest_inbox("social")
+    assert (Path(r.file).name, r.accepted) == ("boom.csv", 2) and "social" not in pending_inbox()
+    assert ingest_inbox("social") == []

@@ -94,6 +94,11 @@ WORLDS: dict[str, dict] = {
     # hate crimes raise hateful posting two months later only (RR 1.3 per doubling), nothing at lag 1: a reaction
     # the pre-specified lag-1 tests may miss or misplace; never speech_leads
     "reaction_lag2": {"speech_to_crime": False, "crime_to_speech": True, "rate_ratio": 1.3, "reaction_lag": 2},
+    # the demo world's link (scn/demo/crime.py, scn/demo/speech.py): hate crime rate x RR per hateful post of the
+    # cell last month (linear in the count on the log scale, not in its doubling as the model reads it), hateful
+    # posting persistent (a static heavy-tailed propensity per cell, lognormal sd 1.3, times a city-wide monthly
+    # shock, lognormal sd 0.5; Poisson otherwise), no other noise in hate crime; ``rate_ratio`` is per post
+    "demo_shaped_effect": {"speech_to_crime": True, "crime_to_speech": False, "rate_ratio": 1.15, "per_post": True},
 }
 
 
@@ -199,6 +204,15 @@ def engine_world(kind: str, seed: int, rings: int = 7, months: int = 24, city_id
         log_s = log_s + 0.5 * field
     if kind == "sparse_hate":
         log_h = log_h + np.log(0.08)
+    if spec.get("per_post"):  # the demo's posting: activity x season, hateful share = propensity x monthly shock
+        activity = rel * rng.lognormal(0.0, 0.5, n)
+        propensity = rng.lognormal(0.0, 1.3, n)
+        propensity = propensity / (activity * propensity).sum() * activity.sum()
+        season, shock = rng.lognormal(0.0, 0.15, (1, m)), rng.lognormal(0.0, 0.5, (1, m))
+        posts_rate = spec.get("posts", 2.0) * activity[:, None] * season
+        p_hate = np.clip(spec.get("hate_share", 0.12) * propensity[:, None] * shock, 0.0, 0.8)
+        log_s, log_o = np.log(posts_rate * p_hate), np.log(posts_rate * (1 - p_hate))
+        log_h = np.log(base_h)[:, None] + np.zeros((1, m))
     over = kind.startswith("overdispersed")
     if over:  # gamma noise (negative binomial, variance mu + mu^2) and half the cells never record a hate crime
         log_s = log_s + np.log(rng.gamma(1.0, 1.0, (n, m)))
@@ -223,7 +237,8 @@ def engine_world(kind: str, seed: int, rings: int = 7, months: int = 24, city_id
             ls = ls + np.log(rr) * np.log2(1 + hate[:, t - 2])
         if t > 0 and spec["speech_to_crime"] and spill == 1.0:
             rr_t = 1 + 2 * (rr - 1) * t / (m - 1) if spec.get("growing") else rr
-            lh = lh + np.log(rr_t) * np.log2(1 + flagged[:, t - 1])
+            dose = flagged[:, t - 1] if spec.get("per_post") else np.log2(1 + flagged[:, t - 1])
+            lh = lh + np.log(rr_t) * dose
         if t > 0 and w is not None:
             lh = lh + np.log(spill) * np.log2(1 + w @ flagged[:, t - 1])
         flagged[:, t], hate[:, t] = rng.poisson(np.exp(ls)), rng.poisson(np.exp(lh))

@@ -1,6 +1,7 @@
 -- activities with their member city, country and region read from the member registry as it is now (a city
 -- registered, or its region corrected, after the file was ingested is used at the next build): the recorded city
--- id, else (summits, exchanges) the host city's name as a city id when the registry has it; the registry's region
+-- id, else (summits, exchanges) the host city's name as a city id when the registry has it in the activity's
+-- country (a host city of the same name elsewhere, "London (Ontario)" in Canada, is not London); the registry's region
 -- for the city, else for the country, else the one stored at ingest
 with countries as (
     select country, min(region) as region from {{ ref('stg_cities') }} where country is not null group by country
@@ -10,6 +11,9 @@ linked as (
     from {{ ref('stg_programme_activities') }} a
     left join {{ ref('stg_cities') }} h
         on a.city_id is null and h.city_id = {{ city_slug('a.host_city') }}
+        and (a.country is null or h.country is null
+             or lower(trim(strip_accents(a.country))) in (lower(trim(strip_accents(h.country))),
+                                                         lower(coalesce(h.country_code, ''))))
 )
 select
     a.activity_id,
