@@ -331,15 +331,21 @@ def _form_codes(texts: pa.Array, forms: pa.Array, kept: np.ndarray) -> np.ndarra
 
 def _in_parts(fn: Callable[[pa.Array], pa.Array], arr: pa.Array) -> pa.Array:
     """``fn(arr)`` (a function of each string alone, in Arrow) over two halves of a large ``arr`` in two threads."""
-    parts = min(THREADS, os.cpu_count() or 1, max(1, len(arr) // (2 * THREAD_MIN)))
+    outs = _over_parts(len(arr), 2 * THREAD_MIN, lambda a, b: fn(arr[a:b]))
+    return outs[0] if len(outs) == 1 else pa.concat_arrays(outs)
+
+
+def _over_parts(n: int, minimum: int, fn: Callable[[int, int], Any]) -> list:
+    """``fn(a, b)`` over contiguous parts [a, b) of ``n`` rows, in ``THREADS`` threads when each part has at least
+    ``minimum`` rows (else one part, in this thread); the results in row order."""
+    parts = min(THREADS, os.cpu_count() or 1, max(1, n // minimum))
     if parts <= 1:
-        return fn(arr)
+        return [fn(0, n)]
     from concurrent.futures import ThreadPoolExecutor
 
-    cuts = np.linspace(0, len(arr), parts + 1).astype(int)
+    cuts = np.linspace(0, n, parts + 1).astype(int)
     with ThreadPoolExecutor(parts) as pool:
-        outs = list(pool.map(lambda ab: fn(arr[ab[0]:ab[1]]), zip(cuts[:-1], cuts[1:], strict=True)))
-    return pa.concat_arrays(outs)
+        return list(pool.map(lambda ab: fn(*ab), zip(cuts[:-1].tolist(), cuts[1:].tolist(), strict=True)))
 
 
 THREADS = 2  # the compiled n-gram kernels, Arrow and scipy release the GIL: two threads use two cores
@@ -350,20 +356,13 @@ def _in_threads(texts: Sequence[str], langs: Sequence[str | None] | None, clf: C
                 lex: Lexicon | None, arrow: pa.Array | None = None) -> pd.DataFrame:
     """``_classify_distinct`` over contiguous parts of the batch in ``THREADS`` threads (same rows). ``arrow``:
     the texts as an Arrow string array too, when at hand."""
-    n = len(texts)
-    parts = min(THREADS, os.cpu_count() or 1, max(1, n // THREAD_MIN))
-    if parts <= 1:
+    if len(texts) < 2 * THREAD_MIN:
         return _classify_distinct(texts, langs, clf, lex, arrow=arrow)
-    from concurrent.futures import ThreadPoolExecutor
-
-    cuts = np.linspace(0, n, parts + 1).astype(int)
     texts = list(texts)
     langs = None if langs is None else list(langs)
-    with ThreadPoolExecutor(parts) as pool:
-        outs = list(pool.map(lambda ab: _classify_distinct(
-            texts[ab[0]:ab[1]], None if langs is None else langs[ab[0]:ab[1]], clf, lex,
-            arrow=None if arrow is None else arrow[ab[0]:ab[1]]), zip(cuts[:-1], cuts[1:], strict=True)))
-    return pd.concat(outs, ignore_index=True)
+    return pd.concat(_over_parts(len(texts), THREAD_MIN, lambda a, b: _classify_distinct(
+        texts[a:b], None if langs is None else langs[a:b], clf, lex, arrow=None if arrow is None else arrow[a:b])),
+        ignore_index=True)
 
 
 def _present(values: np.ndarray) -> np.ndarray:
