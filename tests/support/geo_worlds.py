@@ -99,6 +99,11 @@ WORLDS: dict[str, dict] = {
     # posting persistent (a static heavy-tailed propensity per cell, lognormal sd 1.3, times a city-wide monthly
     # shock, lognormal sd 0.5; Poisson otherwise), no other noise in hate crime; ``rate_ratio`` is per post
     "demo_shaped_effect": {"speech_to_crime": True, "crime_to_speech": False, "rate_ratio": 1.15, "per_post": True},
+    # the price of the same-month check (geo.verdict): the link of ``clean_effect`` (RR 1.15 per doubling, last
+    # month's hateful posts) acting within the month as well (the same RR on this month's): monthly counts cannot
+    # tell its direction; no target, its verdicts reported (docs/geo.md)
+    "same_month_effect": {"speech_to_crime": True, "crime_to_speech": False, "rate_ratio": 1.15,
+                          "same_month": True},
 }
 
 
@@ -241,7 +246,10 @@ def engine_world(kind: str, seed: int, rings: int = 7, months: int = 24, city_id
             lh = lh + np.log(rr_t) * dose
         if t > 0 and w is not None:
             lh = lh + np.log(spill) * np.log2(1 + w @ flagged[:, t - 1])
-        flagged[:, t], hate[:, t] = rng.poisson(np.exp(ls)), rng.poisson(np.exp(lh))
+        flagged[:, t] = rng.poisson(np.exp(ls))
+        if spec.get("same_month"):
+            lh = lh + np.log(rr) * np.log2(1 + flagged[:, t])
+        hate[:, t] = rng.poisson(np.exp(lh))
     posts = flagged + rng.poisson(np.exp(log_o))
     crimes = hate + rng.poisson(np.exp(log_c))
     periods = pd.period_range("2024-01", periods=m, freq="M").strftime("%Y-%m")

@@ -1,19 +1,31 @@
 -- activities with their member city, country and region read from the member registry as it is now (a city
 -- registered, or its region corrected, after the file was ingested is used at the next build): the recorded city
--- id, else (summits, exchanges) the host city's name as a city id when the registry has it in the activity's
--- country (a host city of the same name elsewhere, "London (Ontario)" in Canada, is not London); the registry's region
--- for the city, else for the country, else the one stored at ingest
+-- id, else (summits, exchanges) the host city's name as a city id when the registry has it and the activity's
+-- country does not say otherwise: its country is not given, is the city's (name in any case or accents, or ISO
+-- code), or is a name the registry does not know ("UK") for a host named without a qualifier; a host named with
+-- one ("London (Ontario)") needs the city's own country. The registry's region for the city, else for the
+-- country, else the one stored at ingest
 with countries as (
     select country, min(region) as region from {{ ref('stg_cities') }} where country is not null group by country
 ),
+known as (  -- the countries the registry names, as a partner may write them
+    select lower(trim(strip_accents(country))) as country_key from {{ ref('stg_cities') }} where country is not null
+    union
+    select lower(country_code) from {{ ref('stg_cities') }} where country_code is not null
+),
+activities as (
+    select a.*, lower(trim(strip_accents(a.country))) as country_key,
+        coalesce(lower(trim(strip_accents(a.country))) in (select country_key from known), false) as country_known
+    from {{ ref('stg_programme_activities') }} a
+),
 linked as (
     select a.*, coalesce(a.city_id, h.city_id) as member_city
-    from {{ ref('stg_programme_activities') }} a
+    from activities a
     left join {{ ref('stg_cities') }} h
         on a.city_id is null and h.city_id = {{ city_slug('a.host_city') }}
         and (a.country is null or h.country is null
-             or lower(trim(strip_accents(a.country))) in (lower(trim(strip_accents(h.country))),
-                                                         lower(coalesce(h.country_code, ''))))
+             or a.country_key in (lower(trim(strip_accents(h.country))), lower(coalesce(h.country_code, '')))
+             or (not a.country_known and a.host_city not like '%(%'))
 )
 select
     a.activity_id,
