@@ -72,3 +72,19 @@ def city_ids() -> set[str]:
 def city_name(city_id: str) -> str:
     cities = table("cities", city_id)
     return str(cities["name"].iloc[0]) if len(cities) and "name" in cities.columns else city_id
+
+
+def left_year(city_id: str) -> int | None:
+    """The year ``city_id`` left the network (the published registry's ``left_year``), None for a current member
+    (or a snapshot published before the column)."""
+    cities = table("cities", city_id)
+    if not len(cities) or "left_year" not in cities.columns or pd.isna(cities["left_year"].iloc[0]):
+        return None
+    return int(cities["left_year"].iloc[0])
+
+
+def current_members(cities: pd.DataFrame) -> pd.Series:
+    """True for each row of a registry frame that is a current member (no ``left_year``)."""
+    if "left_year" not in cities.columns:
+        return pd.Series(True, index=cities.index)
+    return cities["left_year"].isna()

@@ -181,6 +181,25 @@ TEXT: dict[str, dict[str, str]] = {
                                 "بطريقة لا تبيّن أيهما سبق (المنشورات ← الجرائم: نسبة المعدل {est:.2f} لكل تضاعف، "
                                 "فترة ثقة 95% {lo:.2f}–{hi:.2f})؛ وقد يدفع أمرٌ آخر، كالتوترات أو الأحداث المحلية، "
                                 "كليهما. وليس هذا دليلاً على أن المنشورات تؤدي إلى الجرائم."},
+    # the same-month check the only one failed (geo.verdict ``within_month_only``): a link acting within weeks falls
+    # partly in the posts' own month; monthly counts cannot tell its direction, and a common cause is not the only
+    # reading (``same_month_effect``, docs/geo.md)
+    "verdict_within_month": {"en": "Verdict: no direction can be told from monthly counts. Hateful posts and hate "
+                             "crimes rose together within the same month, not only a month apart (hateful posts → "
+                             "hate crimes the next month: rate ratio {est:.2f} per doubling, 95% CI "
+                             "{lo:.2f}–{hi:.2f}); the link may act within weeks, or something else may drive both. "
+                             "This is not evidence that posts lead to crime.",
+                             "fr": "Verdict : aucun sens ne peut être établi à partir des effectifs mensuels. "
+                             "Publications haineuses et crimes de haine ont augmenté ensemble au cours du même mois, "
+                             "et pas seulement à un mois d'écart (publications → crimes le mois suivant : rapport de "
+                             "taux {est:.2f} par doublement, IC 95 % {lo:.2f}–{hi:.2f}) ; le lien peut agir en "
+                             "quelques semaines, ou autre chose peut agir sur les deux. Ce n'est pas une preuve que "
+                             "les publications mènent aux délits.",
+                             "ar": "الحكم: لا يمكن تحديد الاتجاه من الأعداد الشهرية. ازدادت منشورات الكراهية وجرائم "
+                             "الكراهية معاً خلال الشهر نفسه، لا بفارق شهر فقط (المنشورات ← الجرائم في الشهر التالي: "
+                             "نسبة المعدل {est:.2f} لكل تضاعف، فترة ثقة 95% {lo:.2f}–{hi:.2f})؛ وقد تعمل العلاقة "
+                             "في غضون أسابيع، أو قد يدفع أمرٌ آخر كليهما. وليس هذا دليلاً على أن المنشورات تؤدي إلى "
+                             "الجرائم."},
     "verdict_no_link": {"en": "Verdict: no clear link. Within the same neighbourhoods, changes in hateful posts "
                         "and in hate crimes could not be told apart from chance in either direction (hateful "
                         "posts → hate crimes: rate ratio {est:.2f} per doubling, 95% CI {lo:.2f}–{hi:.2f}).",
@@ -221,6 +240,70 @@ TEXT: dict[str, dict[str, str]] = {
                      "ar": "فشل أحد الفحوص: منشورات الكراهية اللاحقة \"تنبأت\" أيضاً بجرائم سابقة، أو تحركت "
                      "الجرائم غير المرتبطة بالكراهية بالطريقة نفسها، أو ازداد كلٌّ منهما بعد الآخر. قد يفسّر "
                      "سببٌ مشترك هذا الارتباط."},
+    # one sentence per failed check of a both_directions (geo.verdict ``failed_checks``), instead of ``common_cause``
+    # (kept for rows published without the list)
+    "check_reverse_direction": {"en": "Failed check (reverse direction): more hate crimes were also followed by more "
+                                "hateful posts, so each rose after the other.",
+                                "fr": "Contrôle non passé (sens inverse) : plus de crimes de haine ont aussi été "
+                                "suivis de plus de publications haineuses ; chacun a augmenté après l'autre.",
+                                "ar": "فحص لم يُجتز (الاتجاه المعاكس): تبع ازديادَ جرائم الكراهية أيضاً ازديادٌ في "
+                                "منشورات الكراهية، فكلٌّ منهما ازداد بعد الآخر."},
+    "check_placebo": {"en": "Failed check (placebo): future hateful posts also \"predicted\" past hate crimes, "
+                      "which a link running forward in time cannot do; a common cause may explain the link.",
+                      "fr": "Contrôle non passé (placebo) : les publications haineuses futures « prédisent » aussi "
+                      "les crimes de haine passés, ce qu'un lien allant dans le sens du temps ne peut pas faire ; "
+                      "une cause commune peut expliquer le lien.",
+                      "ar": "فحص لم يُجتز (الاختبار الوهمي): منشورات الكراهية اللاحقة \"تنبأت\" أيضاً بجرائم "
+                      "الكراهية السابقة، وهو ما لا تفعله علاقة تسير مع الزمن؛ قد يفسّر سببٌ مشترك هذا الارتباط."},
+    "check_negative_control": {"en": "Failed check (negative control): non-hate crimes moved with hateful posts "
+                               "much as hate crimes did, so the link is not specific to hate crimes; something "
+                               "that drives crime and posting alike may explain it.",
+                               "fr": "Contrôle non passé (contrôle négatif) : les délits non haineux ont évolué "
+                               "avec les publications haineuses à peu près comme les crimes de haine ; le lien "
+                               "n'est donc pas propre aux crimes de haine, et ce qui agit à la fois sur la "
+                               "délinquance et les publications peut l'expliquer.",
+                               "ar": "فحص لم يُجتز (الضابط السلبي): تحركت الجرائم غير المرتبطة بالكراهية مع "
+                               "منشورات الكراهية كما تحركت جرائم الكراهية تقريباً، فالارتباط ليس خاصاً بجرائم "
+                               "الكراهية؛ وقد يفسّره أمرٌ يدفع الجرائم والنشر معاً."},
+    "check_same_month": {"en": "Failed check (same month): hate crimes rose with the hateful posts of their own "
+                         "month, beyond the previous month's posts; monthly counts cannot show which of the two "
+                         "came first within a month.",
+                         "fr": "Contrôle non passé (même mois) : les crimes de haine ont augmenté avec les "
+                         "publications haineuses de leur propre mois, au-delà de celles du mois précédent ; des "
+                         "effectifs mensuels ne peuvent pas montrer lequel des deux vient d'abord au sein d'un mois.",
+                         "ar": "فحص لم يُجتز (الشهر نفسه): ازدادت جرائم الكراهية مع منشورات الكراهية في شهرها "
+                         "نفسه، زيادةً على منشورات الشهر السابق؛ ولا تستطيع الأعداد الشهرية أن تبيّن أيهما سبق "
+                         "داخل الشهر."},
+    "check_reverse_placebo": {"en": "Failed check (reverse placebo): future hate crimes also \"predicted\" past "
+                              "hateful posts, which a link running forward in time cannot do; a common cause may "
+                              "explain the link.",
+                              "fr": "Contrôle non passé (placebo inverse) : les crimes de haine futurs « prédisent » "
+                              "aussi les publications haineuses passées, ce qu'un lien allant dans le sens du temps "
+                              "ne peut pas faire ; une cause commune peut expliquer le lien.",
+                              "ar": "فحص لم يُجتز (الاختبار الوهمي المعاكس): جرائم الكراهية اللاحقة \"تنبأت\" "
+                              "أيضاً بمنشورات الكراهية السابقة، وهو ما لا تفعله علاقة تسير مع الزمن؛ قد يفسّر سببٌ "
+                              "مشترك هذا الارتباط."},
+    "check_reverse_negative_control": {"en": "Failed check (reverse negative control): hateful posts moved with "
+                                       "non-hate crimes much as with hate crimes, so the rise in posts after hate "
+                                       "crimes is not specific to hate crimes; something that drives crime and "
+                                       "posting alike may explain it.",
+                                       "fr": "Contrôle non passé (contrôle négatif inverse) : les publications "
+                                       "haineuses ont évolué avec les délits non haineux à peu près comme avec les "
+                                       "crimes de haine ; la hausse des publications après des crimes de haine "
+                                       "n'est donc pas propre à ceux-ci, et ce qui agit à la fois sur la "
+                                       "délinquance et les publications peut l'expliquer.",
+                                       "ar": "فحص لم يُجتز (الضابط السلبي المعاكس): تحركت منشورات الكراهية مع "
+                                       "الجرائم غير المرتبطة بالكراهية كما تحركت مع جرائم الكراهية تقريباً، "
+                                       "فازدياد المنشورات بعد جرائم الكراهية ليس خاصاً بها؛ وقد يفسّره أمرٌ يدفع "
+                                       "الجرائم والنشر معاً."},
+    "check_trend_only": {"en": "Failed check (trend): the link vanished once each neighbourhood's own long-run "
+                         "trend was removed; neighbourhoods drifting in both counts, a slow common cause, may "
+                         "explain it.",
+                         "fr": "Contrôle non passé (tendance) : le lien disparaît une fois retirée la tendance "
+                         "propre à chaque quartier ; des quartiers dérivant dans les deux séries, cause commune "
+                         "lente, peuvent l'expliquer.",
+                         "ar": "فحص لم يُجتز (الاتجاه العام): اختفى الارتباط بعد إزالة الاتجاه الطويل الأمد "
+                         "الخاص بكل حيّ؛ وقد يفسّره انجرافُ الأحياء في العددين معاً، وهو سبب مشترك بطيء."},
     "classifier_adjusted": {"en": "Counts of hateful posts were corrected for the classifier's measured errors; the "
                             "intervals include that uncertainty.", "fr": "Les effectifs de publications haineuses "
                             "ont été corrigés des erreurs mesurées du classifieur ; les intervalles incluent cette "
@@ -288,6 +371,19 @@ TEXT: dict[str, dict[str, str]] = {
     "members": {"en": "Member cities", "fr": "Villes membres", "ar": "المدن الأعضاء"},
     "exports": {"en": "Downloads", "fr": "Téléchargements", "ar": "التنزيلات"},
     "city_pages": {"en": "City pages", "fr": "Pages des villes", "ar": "صفحات المدن"},
+    # a city that left the network (registry left_year): its pages stay, marked (docs/dashboards.md "Former members")
+    "city_pages_former": {"en": "Former members (their history stays available)",
+                          "fr": "Anciens membres (leur historique reste disponible)",
+                          "ar": "الأعضاء السابقون (يبقى سجلهم متاحاً)"},
+    "former_member_since": {"en": "former member since {year}", "fr": "ancien membre depuis {year}",
+                            "ar": "عضو سابق منذ {year}"},
+    "former_member_note": {"en": "Former member since {year}: the city left the Strong Cities Network in {year}. "
+                                 "Its history stays available; no new public posts are collected.",
+                           "fr": "Ancien membre depuis {year} : la ville a quitté le Strong Cities Network en "
+                                 "{year}. Son historique reste disponible ; aucune nouvelle publication publique "
+                                 "n'est collectée.",
+                           "ar": "عضو سابق منذ {year}: غادرت المدينة شبكة المدن القوية في {year}. يبقى سجلها "
+                                 "متاحاً، ولا تُجمع منشورات عامة جديدة."},
     # health page
     "dagster_link": {"en": "Open the pipeline (Dagster) UI", "fr": "Ouvrir l'interface du pipeline (Dagster)",
                      "ar": "فتح واجهة خط المعالجة (Dagster)"},
@@ -862,8 +958,11 @@ _CODES: dict[str, dict[str, dict[str, str]]] = {
     },
     # KPI statements: {0}, {1}, {2} are the numbers of the published English statement, in order
     "kpi": {
-        "member_cities": {"en": "{0} member cities in {1} countries", "fr": "{0} villes membres dans {1} pays",
+        "member_cities": {"en": "{0} current member cities in {1} countries", "fr": "{0} villes membres dans {1} pays",
                           "ar": "{0} مدينة عضو في {1} بلداً"},
+        "former_member_cities": {"en": "{0} former member cities (left the network)",
+                                 "fr": "{0} anciennes villes membres (ont quitté le réseau)",
+                                 "ar": "{0} مدن أعضاء سابقة (غادرت الشبكة)"},
         "officials_trained": {"en": "Trained {0} city officials in {1} cities across {2} countries",
                               "fr": "{0} responsables municipaux formés dans {1} villes de {2} pays",
                               "ar": "تدريب {0} من مسؤولي المدن في {1} مدينة في {2} بلداً"},
@@ -895,6 +994,8 @@ _CODES: dict[str, dict[str, dict[str, str]]] = {
     # one figure when the statement's numbers cannot be used (hidden by disclosure control, another shape)
     "kpi_label": {
         "member_cities": {"en": "member cities", "fr": "villes membres", "ar": "المدن الأعضاء"},
+        "former_member_cities": {"en": "former member cities", "fr": "anciennes villes membres",
+                                 "ar": "المدن الأعضاء السابقة"},
         "officials_trained": {"en": "city officials trained", "fr": "responsables municipaux formés",
                               "ar": "مسؤولو المدن المدرَّبون"},
         "people_reached": {"en": "people reached", "fr": "personnes touchées", "ar": "الأشخاص الذين تم الوصول إليهم"},
@@ -1280,6 +1381,14 @@ TEXT.update({
               "{assumed} (envoyez des dates ISO, 2025-03-04, si c'est faux)",
         "ar": "{file}: يمكن قراءة كل تاريخ في العمود {field} باليوم أولاً أو بالشهر أولاً؛ قُرئ بصيغة {assumed} "
               "(أرسلوا تواريخ ISO مثل 2025-03-04 إن كان ذلك خطأ)"},
+    "warning_activity_not_found": {
+        "en": "{file}: {rows} participation rows name an activity that is not loaded ({ids}): they are kept and "
+              "counted once that activity arrives (a typo, or the activities file not sent yet?)",
+        "fr": "{file} : {rows} lignes de participation nomment une activité non chargée ({ids}) : elles sont "
+              "gardées et comptées dès que cette activité arrive (une faute de frappe, ou le fichier des activités "
+              "pas encore envoyé ?)",
+        "ar": "{file}: {rows} صفاً من المشاركات تذكر نشاطاً غير محمّل ({ids}): أُبقيت وستُحتسب حين يصل ذلك "
+              "النشاط (خطأ مطبعي، أو لم يُرسل ملف الأنشطة بعد؟)"},
     "warning_timezone_fixed_offset": {
         "en": "{file}: {count} cities' {field} is a fixed offset from UTC, read as a fixed zone ({examples}): their "
               "months and weeks never follow summer time; send the IANA name (Africa/Nairobi) if the city changes "
@@ -1366,6 +1475,22 @@ TEXT.update({
         "en": "{file}: {lines} lines of areas outside {city} skipped (by the column {column})",
         "fr": "{file} : {lines} lignes de zones hors de {city} ignorées (d'après la colonne {column})",
         "ar": "{file}: تُجوهل {lines} سطراً لمناطق خارج {city} (بحسب العمود {column})"},
+    # survey data health (dashboards/pages/health.py): answers off their item's scale, answers exported as labels
+    "warning_survey_off_scale": {
+        "en": "{file}: {count} answers to {question} lie outside its scale {low}-{high} ({values}): left out of the "
+              "survey indices; declare non-answer codes (e.g. 98;99) in the codebook's missing_codes column",
+        "fr": "{file} : {count} réponses à {question} hors de son échelle {low}-{high} ({values}) : exclues des "
+              "indices d'enquête ; déclarez les codes de non-réponse (p. ex. 98;99) dans la colonne missing_codes "
+              "du livre de codes",
+        "ar": "{file}: {count} إجابة عن {question} خارج مقياسه {low}-{high} ({values}): استُبعدت من مؤشرات "
+              "الاستبيان؛ صرّحوا برموز عدم الإجابة (مثل 98;99) في عمود missing_codes من دليل الترميز"},
+    "warning_survey_text_answers": {
+        "en": "{file}: {count} codebook questions hold text, not numbers ({columns}): not stored - an export made "
+              "with labels? Export the values",
+        "fr": "{file} : {count} questions du livre de codes contiennent du texte, pas des nombres ({columns}) : non "
+              "stockées - un export avec les libellés ? Exportez les valeurs",
+        "ar": "{file}: {count} سؤالاً من دليل الترميز تحمل نصاً لا أرقاماً ({columns}): لم تُخزَّن - تصدير "
+              "بالتسميات؟ صدّروا القيم"},
 })
 
 

@@ -13,7 +13,8 @@ smooth fields and, with the wrong sign, on the demo world (docs/geo.md).
   crimes do not predict speech (the negative controls, either way in time);
 - ``crime_leads``: hate crimes are followed by more hateful posts, not the reverse, its placebo passes and both
   negative controls pass;
-- ``both_directions``: both ways, or a failed placebo / negative control: a common cause is likely;
+- ``both_directions``: both ways, or a failed placebo / negative control: a common cause is likely (which
+  checks failed: ``failed_checks``, below);
 - where the rows hold the detrended fits (cell panels), a direction counts only if it holds there too
   (significant, same way): one that vanishes once each cell's own linear trend is removed was carried by
   neighbourhoods drifting in both series, a slow common cause: ``both_directions``, with the direction named in
@@ -34,10 +35,23 @@ smooth fields and, with the wrong sign, on the demo world (docs/geo.md).
   recorded partly a month late (``footfall_recorded_late``) said speech_leads in 17 of 50 cities, now 0 of 50;
   the price, seeds 20000-20049: overdispersed_effect 33 -> 32 of 50, every other effect world and 120 demo cities
   unchanged (docs/geo.md). A real link acting within the month as well as a month later is ``both_directions``:
-  monthly counts cannot tell its direction;
+  monthly counts cannot tell its direction. When this check is the only one that failed (``within_month_only`` in
+  the evidence) the page says just that (posts and crimes rose together within the month; the link may act within
+  weeks, or something else may drive both), not that a common cause is likely;
 - ``no_link``: no direction is significant;
 - ``insufficient_data``: a source the city never sent (no crime records: ``no_crime_data``; no posts:
   ``no_social_data``), too few cells, months, hate crimes or hateful posts, or the model did not fit.
+
+Every verdict's evidence names the checks behind a ``both_directions`` (``failed_checks``, in this order):
+``reverse_direction`` (speech -> crime and crime -> speech both significant), ``placebo``, ``negative_control``
+(either control echoing speech -> crime, or speech -> crime not beyond its control), ``same_month``
+(``same_month_failed``), ``reverse_placebo``, ``reverse_negative_control`` (the same for crime -> speech) and
+``trend_only`` (a direction gone once detrended); the first four only when speech -> crime is significant, the
+reverse ones only when crime -> speech is. ``failed_checks`` is non-empty exactly when ``common_cause_likely`` is
+true, i.e. exactly for ``both_directions``; [] for every other verdict (a ``drift_cleared`` ``speech_leads`` lists
+none: its raw failures stay in ``placebo_failed`` etc.). ``within_month_only``: ``failed_checks == ["same_month"]``.
+``common_cause_likely`` stays true when ``within_month_only`` is (rows published before these keys are read the same
+way: the page falls back to its generic sentence on a common cause).
 """
 
 from __future__ import annotations
@@ -223,14 +237,22 @@ def verdict(rows: list[dict], facts: dict, alpha: float = ALPHA) -> tuple[str, d
     if note is None and not np.isfinite(float(fwd["estimate"])):
         note = "not_converged"
     if note is not None:
-        return "insufficient_data", {**evidence, "note": note, "common_cause_likely": False}
-    common = (fwd_sig and (rev_sig or placebo_failed or control_failed or same_month_failed)) \
-        or (rev_sig and (rplacebo_failed or rcontrol_failed)) or bool(trend_only)
+        return "insufficient_data", {**evidence, "note": note, "common_cause_likely": False, "failed_checks": [],
+                                     "within_month_only": False}
+    # the checks that fail a direction, by name (the page says each): a speech -> crime direction fails on the
+    # reverse direction, its placebo, its negative controls or its same-month check; a crime -> speech direction on
+    # its own placebo and negative controls; either on a trend that carries it
+    failed_checks = [c for c, failed in (
+        ("reverse_direction", fwd_sig and rev_sig), ("placebo", fwd_sig and placebo_failed),
+        ("negative_control", fwd_sig and control_failed), ("same_month", same_month_failed),
+        ("reverse_placebo", rev_sig and rplacebo_failed), ("reverse_negative_control", rev_sig and rcontrol_failed),
+        ("trend_only", bool(trend_only))) if failed]
+    common = bool(failed_checks)
     # only what a drift explains is excused: the reverse direction (gone once detrended) and the raw placebo; a
     # failed raw negative control (a common driver of all crime) is not, nor a failed same-month check (detrended too)
     if common and drift_cleared and "speech_to_crime" not in trend_only and not (control_failed or same_month_failed) \
             and (not rev_sig or "crime_to_speech" in trend_only):
-        code, common = "speech_leads", False  # the raw checks failed on the drift alone
+        code, common, failed_checks = "speech_leads", False, []  # the raw checks failed on the drift alone
     elif common:
         code = "both_directions"
     elif fwd_sig:
@@ -239,4 +261,5 @@ def verdict(rows: list[dict], facts: dict, alpha: float = ALPHA) -> tuple[str, d
         code = "crime_leads"
     else:
         code = "no_link"
-    return code, {**evidence, "common_cause_likely": bool(common)}
+    return code, {**evidence, "common_cause_likely": bool(common), "failed_checks": failed_checks,
+                  "within_month_only": failed_checks == ["same_month"]}

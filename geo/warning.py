@@ -40,6 +40,8 @@ _SEASON_PRIOR = 5.0  # pseudo-posts a week shrinking the seasonal factor towards
 # at least GAP_MIN_MEDIAN, so such a drop cannot be chance: P(Poisson(10) = 0) = 5e-5) was not collected
 GAP_FRACTION = 0.1
 GAP_MIN_MEDIAN = 10.0
+# a burst has at least this many flagged posts (also a floor officials can read off an alert's existence)
+MIN_POSTS = 3
 
 
 def collection_gaps(area_week: pd.DataFrame) -> pd.DataFrame:
@@ -163,7 +165,7 @@ def _largest_quiet_count(baseline_sum: np.ndarray, a: np.ndarray, b: np.ndarray,
     return lo
 
 
-def speech_bursts(area_week: pd.DataFrame, baseline_weeks: int = 8, min_weeks: int = 4, min_posts: int = 3,
+def speech_bursts(area_week: pd.DataFrame, baseline_weeks: int = 8, min_weeks: int = 4, min_posts: int = MIN_POSTS,
                   false_alarms_per_year: float = 1.0) -> pd.DataFrame:
     """Area-weeks whose flagged posts exceed the upper bound of the area's seasonal negative-binomial baseline
     at level ``false_alarms_per_year / 52.18`` (so at most that many false alerts per area-year are expected)

@@ -111,6 +111,18 @@ def in_demo_home(demo_home: Path) -> Iterator[Path]:
         yield demo_home
 
 
+@pytest.fixture(autouse=True)
+def settings_put_back() -> Iterator[None]:
+    """Every test leaves the settings as it found them: ``create_app(home)`` sets its home for the rest of the
+    process (``scn.settings.use``), and a test outside tests/dashboards that built an app leaked its home into the
+    next tests of its worker (their files were ingested into its lake, their dbt builds found no parts)."""
+    from scn.settings import restore_overrides, saved_overrides
+
+    saved = saved_overrides()
+    yield
+    restore_overrides(saved)
+
+
 @pytest.fixture(scope="session")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chrome]:
     """Real headless Chromium (Debian's chromium + chromium-driver, installed by `make test`); downloads go to

@@ -29,12 +29,11 @@ collect_jobs = {s: define_asset_job(f"collect_{s.replace('-', '_')}", selection=
 
 
 def _entries() -> list[tuple[str, str, str]]:
-    """(source, city, cron) of every enabled entry of the sources file."""
-    from scn.ingest.sources.config import load_file, source_config
+    """(source, city, cron) of every enabled entry of the sources file, of member cities only (a city that left the
+    network is no longer collected: ``scn.ingest.sources.config.entries``)."""
+    from scn.ingest.sources.config import entries, source_config
 
-    doc = load_file()
-    return [(s, city, source_config(s, city).schedule) for city, entries in sorted(doc.cities.items())
-            for s, entry in sorted(entries.items()) if (entry or {}).get("enabled", True)]
+    return [(s, city, source_config(s, city).schedule) for s, city in entries()]
 
 
 def _new_partitions(instance, cities: set[str]) -> list[str]:

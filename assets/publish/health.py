@@ -143,19 +143,18 @@ def _last_collected(context: AssetExecutionContext, source: str, city: str) -> d
 
 
 def collection_health(context: AssetExecutionContext) -> pd.DataFrame:
-    """One row per enabled (source, city) of the sources file: last collected, expected interval, status
-    (scn.publish.collection_health). An unreadable sources file gives an empty table (the page says so)."""
+    """One row per enabled (source, city) of the sources file whose city is a member (a city that left the network
+    is not collected, so not late: ``scn.ingest.sources.config.entries``): last collected, expected interval,
+    status (scn.publish.collection_health). An unreadable sources file gives an empty table (the page says so)."""
     from scn.ingest.sources.base import SourceError
-    from scn.ingest.sources.config import load_file, source_config
+    from scn.ingest.sources.config import entries as enabled
+    from scn.ingest.sources.config import source_config
     from scn.publish.collection_health import COLUMNS
     from scn.publish.collection_health import collection_health as table
 
     now = datetime.now(UTC)
     try:
-        doc = load_file()
-        entries = [(s, city, _every(source_config(s, city).schedule, now.timestamp()))
-                   for city, sources in sorted(doc.cities.items()) for s, entry in sorted(sources.items())
-                   if (entry or {}).get("enabled", True)]
+        entries = [(s, city, _every(source_config(s, city).schedule, now.timestamp())) for s, city in enabled()]
     except SourceError as exc:
         context.log.warning(f"collection health: {exc}")
         import pandas as pd

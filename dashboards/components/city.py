@@ -63,7 +63,9 @@ def _ratio(r: pd.Series | None, lang: str) -> dict:
 def findings(city_id: str, lang: str, audience: str) -> tuple[list[str], list[str]]:
     """The engine's verdict for the city in plain language (docs/geo.md): the comparison made (each
     neighbourhood with itself over time), what is adjusted for, the unit (per doubling), the direction, the
-    interval and n; a common cause when the checks say so; and how it was computed. ([], []) when no verdict."""
+    interval and n; the checks that failed, by name (a common cause when the checks say so; only the same-month
+    check failed: the direction cannot be told from monthly counts, ``verdict_within_month``); and how it was
+    computed. ([], []) when no verdict."""
     corr = _correlations(city_id, audience)
     v = _row(corr, "verdict") if len(corr) else None
     if v is None:
@@ -84,6 +86,8 @@ def findings(city_id: str, lang: str, audience: str) -> tuple[list[str], list[st
     elif code == "crime_leads":
         texts.append(t("verdict_crime_leads", lang, r_est=rev.get("est", np.nan), r_lo=rev.get("lo", np.nan),
                        r_hi=rev.get("hi", np.nan), r_change=rev.get("change", ""), **s2c))
+    elif code == "both_directions" and ev.get("within_month_only"):  # only the same-month check failed
+        texts.append(t("verdict_within_month", lang, **s2c))
     elif code == "both_directions":
         texts.append(t("verdict_both_directions", lang, **s2c))
     else:
@@ -92,8 +96,9 @@ def findings(city_id: str, lang: str, audience: str) -> tuple[list[str], list[st
         texts.append(t("forward_fewer", lang, **s2c))
     if ev.get("spillover_found") and spill:
         texts.append(t("spillover_found", lang, **spill))
-    if ev.get("common_cause_likely"):
-        texts.append(t("common_cause", lang))
+    if ev.get("common_cause_likely"):  # each failed check by name; rows published without the list: the generic one
+        checks = [c for c in ev.get("failed_checks") or () if i18n.has(f"check_{c}")]
+        texts += [t(f"check_{c}", lang) for c in checks] if checks else [t("common_cause", lang)]
     if ev.get("classifier_adjusted"):
         texts.append(t("classifier_adjusted", lang))
     texts.append(t("not_causation", lang))

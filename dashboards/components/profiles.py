@@ -19,7 +19,7 @@ from flask import Response, abort, redirect, request
 from flask_wtf.csrf import CSRFError
 
 from dashboards import auth, data, i18n
-from dashboards.components import section
+from dashboards.components import membership, section
 from dashboards.i18n import t
 from scn.access.users import User
 from scn.hub import profiles
@@ -61,9 +61,20 @@ def _words(codes: object, word, lang: str) -> str:
     return _comma(lang).join(word(c, lang) for c in items) if items else t("profiles_none", lang)
 
 
+def _left(row: dict) -> int | None:
+    """The year a registry row's city left the network (``left_year``), None for a current member."""
+    year = row.get("left_year")
+    return None if year is None or pd.isna(year) else int(year)
+
+
 def member_count(lang: str) -> str:
-    """"N member cities in the registry", N counted from the published registry."""
-    return t("profiles_count", lang, n=i18n.number(len(directory()), lang))
+    """"N member cities in the registry", N counted from the published registry's current members (then "and M
+    former members" when some cities left the network)."""
+    frame = directory()
+    current = int(data.current_members(frame).sum())
+    text = t("profiles_count", lang, n=i18n.number(current, lang))
+    former = len(frame) - current
+    return f"{text} {t('profiles_count_former', lang, n=i18n.number(former, lang))}" if former else text
 
 
 # ---------------------------------------------------------------------------------------- the directory page
@@ -111,7 +122,9 @@ def result_list(frame: pd.DataFrame, lang: str) -> html.Div:
                       html.Span(f" — {i18n.country(r['country_code'], r['country'], lang)}{_comma(lang)}"
                                 f"{i18n.code('region', r['region'], lang)}", className="note"),
                       html.Span(f" · {_words(r['themes'], theme_word, lang)}", className="note")
-                      if r["themes"] else None],
+                      if r["themes"] else None,
+                      html.Span(f" · {membership.since(_left(r), lang)}", className="note former-member")
+                      if _left(r) is not None else None],
                      **{"data-city": r["city_id"]}) for r in frame.to_dict("records")]
     return html.Div([html.P(t("profiles_found", lang, n=i18n.number(len(frame), lang)), id="profiles-found"),
                      html.Ul(items, id="profiles-results") if items else html.P(t("profiles_no_match", lang))])
@@ -138,8 +151,8 @@ def _true(value: object) -> bool:
 
 
 def facts(row: dict, lang: str) -> html.Table:
-    """Region, country, population, steering committee, joined year, themes, languages, programmes, survey and
-    monitoring status of one registry row."""
+    """Region, country, population, steering committee, joined year, membership (current, or "former member since
+    <year>"), themes, languages, programmes, survey and monitoring status of one registry row."""
     joined = row.get("joined_year")
     population = row.get("population")
     waves = str(row.get("survey_waves") or "")
@@ -151,6 +164,8 @@ def facts(row: dict, lang: str) -> html.Table:
         ("profiles_steering", t("yes" if _true(row.get("steering_committee")) else "no", lang)),
         ("profiles_joined", str(int(joined)) if joined is not None and not pd.isna(joined) else
          t("profiles_unknown", lang)),
+        ("profiles_membership", membership.since(_left(row), lang) if _left(row) is not None else
+         t("profiles_member_current", lang)),
         ("profiles_themes", _words(row.get("themes"), theme_word, lang)),
         ("profiles_languages", _words(row.get("languages"), i18n.language, lang)),
         ("profiles_programmes", _programmes(row, lang)),
@@ -251,6 +266,8 @@ def profile(city_id: str, user: User | None, lang: str) -> html.Div:
     return html.Div([
         html.P(dcc.Link(t("profiles_back", lang), href="/cities", id="profiles-back")),
         html.H2(i18n.place(row.get("name"), row.get("name_local"), lang), id="profile-title"),
+        *([html.P(t("former_member_note", lang, year=_left(row)), id="profile-former-member",
+                  className="note former-member")] if _left(row) is not None else []),
         section(t("profiles_facts", lang), facts(row, lang), *data_link, id="profile-facts-box"),
         section(t("profiles_text", lang), texts(city_id, user, lang), history_view(city_id, user, lang),
                 id="profile-text-box"),

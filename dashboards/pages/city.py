@@ -1,6 +1,7 @@
 """City page (``/city/<city_id>``, staff or the city's official): H3 map with period slider and resolution
 switch, speech vs crime series with the lag analysis, correlations in plain language, survey indices,
-programmes, alerts, risk and classifier accuracy. Its callbacks name their city in the ``city-id`` store."""
+programmes, alerts, risk and classifier accuracy. Its callbacks name their city in the ``city-id`` store. A city
+that left the network keeps its page (its history), under "Former member since <year>"."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from dash import Input, Output, Patch, State, ctx, dcc, html
 from dashboards import auth, basemap, data, detail, downloads, i18n, maps
 from dashboards.components import alerts as alert_view
 from dashboards.components import city as view
-from dashboards.components import frame_table, graph, section, unavailable
+from dashboards.components import frame_table, graph, membership, section, unavailable
 from dashboards.components import review as review_view
 from dashboards.components.shell import meaning
 from dashboards.i18n import normalise, t
@@ -50,6 +51,7 @@ def layout(city_id: str | None = None, lang: str | None = "en", **_query: object
                         className="note")] if methods else []
     return html.Div([
         html.H2(_title(city_id, lang), id="city-title"),
+        membership.former_note(city_id, lang, id="city-former-member"),  # a city that left: its history stays
         dcc.Store(id="city-id", data=city_id),
         section(t("map", lang), html.Div([
             html.Label([t("metric", lang), dcc.RadioItems(

@@ -69,10 +69,11 @@ SAME: dict[str, tuple[str, ...]] = {
     "ambiguous_date_order": ("field", "assumed"),
     "outside_city": ("column",),
     "personal_columns": ("columns", "count"),
+    "survey_text_answers": ("columns", "count"),
     "timezone_fixed_offset": ("field", "values", "zones", "count"),
 }
 SUMMED = ("rows", "of", "lines", "phone_cells")  # counts a line of several files adds up
-JOINED = ("cities", "columns")  # lists a line of several files joins, each name once, newest first
+JOINED = ("cities", "columns", "activity_ids")  # lists a line of several files joins, each name once, newest first
 
 
 def _warning_lines(warnings: pd.DataFrame) -> list[dict]:
@@ -134,6 +135,9 @@ def _warning_sentence(w: dict, lang: str) -> str:
     if w["code"] == "personal_columns":
         return t("warning_personal_columns", lang, file=name, count=params.get("count", "?"),
                  columns=", ".join(map(str, params.get("columns") or [])), phone_cells=params.get("phone_cells", 0))
+    if w["code"] == "survey_text_answers":
+        return t("warning_survey_text_answers", lang, file=name, count=params.get("count", "?"),
+                 columns=", ".join(map(str, params.get("columns") or [])))
     if w["code"] == "ambiguous_date_order":
         return t("warning_ambiguous_date_order", lang, file=name, field=params.get("field", "?"),
                  assumed=params.get("assumed", "?"))
@@ -156,23 +160,50 @@ def _warning_sentence(w: dict, lang: str) -> str:
     if w["code"] == "duplicates_differ":
         return t("warning_duplicates_differ", lang, file=name, rows=params.get("rows", "?"),
                  columns=", ".join(map(str, params.get("columns") or [])))
+    if w["code"] == "activity_not_found":
+        ids = [str(i) for i in params.get("activity_ids") or []]
+        listed = ", ".join(ids[:LISTED]) + (f" … (+{len(ids) - LISTED})" if len(ids) > LISTED else "")
+        return t("warning_activity_not_found", lang, file=name, rows=params.get("rows", "?"), ids=listed)
     if w["code"] == "outside_city":
         return t("warning_outside_city", lang, file=name, lines=params.get("lines", "?"), city=w["city_id"],
                  column=params.get("column", ""))
     return f"{name}: {w['code']}"
 
 
+def _number(value: object) -> str:
+    """A scale bound as written in a codebook: 1, not 1.0."""
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _off_scale_sentences(lang: str) -> list[str]:
+    """Survey answers outside their item's scale, left out of the indices (``survey_excluded_answers``, a dbt mart:
+    counts per survey x file x question, never a respondent's row): one sentence per file x question, most first.
+    Declared non-answers (the codebook's missing_codes) are no warning."""
+    off = data.table("survey_excluded_answers")
+    if "out_of_range" not in off.columns:
+        return []
+    off = off[off["out_of_range"].fillna(0) > 0].sort_values(["out_of_range", "source_file", "question"],
+                                                             ascending=[False, True, True], kind="stable")
+    return [t("warning_survey_off_scale", lang, file=r.source_file, count=i18n.number(int(r.out_of_range), lang),
+              question=r.question, low=_number(r.scale_min), high=_number(r.scale_max),
+              values=r.out_of_range_values or "")
+            for r in off.itertuples(index=False)]
+
+
 def _ingest_warnings(lang: str):
     """What ingested files lacked (``ingest_warnings``): a police.uk file without hate flag says where the city's
     hate crime comes from; codes of another boundary vintage. One line per city x code x sentence however many
-    files say it (:func:`_warning_lines`), newest first, at most ``SHOWN`` lines."""
+    files say it (:func:`_warning_lines`), newest first, at most ``SHOWN`` lines; then the survey answers off their
+    item's scale (:func:`_off_scale_sentences`)."""
     warnings = data.table("ingest_warnings")
-    if "code" not in warnings.columns:
+    off_scale = _off_scale_sentences(lang)
+    if "code" not in warnings.columns and not off_scale:
         return unavailable(lang)
-    if warnings.empty:
+    if (warnings.empty or "code" not in warnings.columns) and not off_scale:
         return html.P(t("no_ingest_warnings", lang), id="health-warnings-none")
-    lines = _warning_lines(warnings)
+    lines = _warning_lines(warnings) if "code" in warnings.columns else []
     items = [html.Li(_warning_sentence(w, lang)) for w in lines[:SHOWN]]
+    items += [html.Li(sentence, className="health-survey-off-scale") for sentence in off_scale[:SHOWN]]
     if len(lines) > SHOWN:
         rest = lines[SHOWN:]
         items.append(html.Li(t("warning_more", lang, lines=i18n.number(len(rest), lang),

@@ -1,5 +1,6 @@
 """Network overview (``/network``, staff): KPIs, summits, programme lines by region, member map, downloads and
-links to the city pages."""
+links to the city pages: the current members', then the former members' (cities that left the network, marked
+"former member since <year>"; the member map shows current members)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import plotly.express as px
 from dash import dcc, html
 
 from dashboards import auth, basemap, data, i18n, maps
-from dashboards.components import frame_table, section, snapshot_notice, unavailable
+from dashboards.components import frame_table, membership, section, snapshot_notice, unavailable
 from dashboards.i18n import normalise, t
 from dashboards.plotly_text import plotly_texts
 
@@ -62,23 +63,33 @@ def _downloads(lang: str = "en") -> html.Table:
                        className="button")) for fmt in FORMATS]) for kind in EXPORT_KINDS], id="net-exports")
 
 
+def _links(cities: pd.DataFrame, with_data: set, lang: str | None = None) -> list[html.Li]:
+    """Links to the pages of the cities with data; with ``lang``, each marked "former member since <year>"."""
+    rows = cities[cities["city_id"].isin(with_data)] if "city_id" in cities.columns else cities.iloc[0:0]
+    return [html.Li([dcc.Link(r["name"], href=f"/city/{r['city_id']}"),
+                     html.Span(f" — {membership.since(r['left_year'], lang)}", className="note")]
+                    if lang else dcc.Link(r["name"], href=f"/city/{r['city_id']}")) for r in rows.to_dict("records")]
+
+
 def layout(lang: str | None = "en", **_query: object) -> html.Div:
     lang = normalise(lang)
     auth.require_page(__name__)
     cities = data.table("cities")
     summits = data.table("summit_metrics")
     with_data = set(data.table("city_month").get("city_id", []))
-    links = [html.Li(dcc.Link(n, href=f"/city/{c}")) for c, n in
-             zip(cities.get("city_id", []), cities.get("name", []), strict=True) if c in with_data]
+    member = data.current_members(cities)
+    links = _links(cities[member], with_data)
+    former = _links(cities[~member], with_data, lang)  # a city that left: marked, its history kept
     return html.Div([
         html.H2(t("network", lang)),
         snapshot_notice(lang),
         section(t("kpis", lang), _kpis(lang)),
-        section(t("city_pages", lang), html.Ul(links, id="net-cities") if links else unavailable(lang)),
+        section(t("city_pages", lang), html.Ul(links, id="net-cities") if links else unavailable(lang),
+                *([html.H4(t("city_pages_former", lang)), html.Ul(former, id="net-former-cities")] if former else [])),
         section(t("summits", lang), frame_table(_summits(summits, cities, lang), "net-summits", lang)
                 if len(summits) else unavailable(lang)),
         section(t("lines_by_region", lang), _lines_by_region(lang)),
-        section(t("members", lang), *([dcc.Graph(id="net-member-map", figure=maps.member_figure(cities, lang),
+        section(t("members", lang), *([dcc.Graph(id="net-member-map", figure=maps.member_figure(cities[member], lang),
                                                  config={"displayModeBar": False}, responsive=False),
                                        html.P(basemap.attribution(t("public_domain", lang)), className="note")]
                                       if {"lat", "lon", "region", "name"} <= set(cities.columns)

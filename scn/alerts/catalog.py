@@ -5,7 +5,8 @@ counts are withheld from the audience, ``counts_withheld``).
 The id is derived from what names an alert (city, type, area, period), so the same alert keeps its id across
 re-publishes; two alerts with the same name (two coordinated clusters of one city in one week) get ``-2``, ``-3``
 by their first appearance. The facts are taken from the frame as given: shape it for the audience first
-(``scn.privacy.disclosure.for_audience``), and a suppressed count stays missing here."""
+(``scn.privacy.disclosure.for_audience``, through ``shaped``, which names the alerts before an official's copy
+loses those whose existence would give a small count back), and a suppressed count stays missing here."""
 
 from __future__ import annotations
 
@@ -31,6 +32,8 @@ def shaped(alerts: pd.DataFrame, audience: str, table: Callable[[str], pd.DataFr
     published totals of their cities (``table(name)``: a published table's rows, empty when not published;
     ``scn.privacy.disclosure.alert_totals``). The inbox, the city page and the notifier shape alerts here."""
     parts = None if audience == "staff" else alert_totals(table)
+    if "alert_id" not in alerts.columns:  # named before shaping: an alert an official does not get shifts no id
+        alerts = alerts.assign(alert_id=alert_ids(alerts))
     return for_audience("alerts", alerts, audience, parts=parts)
 
 
@@ -69,7 +72,7 @@ def alert_facts(alerts: pd.DataFrame, areas: pd.DataFrame | None = None, today: 
     ev = [json.loads(e) if isinstance(e, str) and e.startswith("{") else {} for e in alerts.get(
         "evidence", pd.Series(None, index=alerts.index))]  # one small JSON per alert (not per post)
     out = pd.DataFrame({
-        "alert_id": alert_ids(alerts).to_numpy(), "city_id": alerts["city_id"].to_numpy(),
+        "alert_id": (alerts["alert_id"] if "alert_id" in alerts.columns else alert_ids(alerts)).to_numpy(), "city_id": alerts["city_id"].to_numpy(),
         "alert_type": alerts["alert_type"].to_numpy(),
         "area_code": alerts["area_code"].to_numpy() if "area_code" in alerts.columns else None,
         "period": alerts["period"].to_numpy(),

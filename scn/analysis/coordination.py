@@ -38,6 +38,7 @@ from scn.nlp.mobilisation import hostile_mobilisation
 COORDINATED_COLUMNS = ["city_id", "cluster_id", "first_seen", "last_seen", "posts", "accounts", "evidence",
                        "shares", "content_posts"]
 EVIDENCE_CODE = "near_duplicates"
+MIN_ACCOUNTS = 5  # a cluster has posts from at least this many accounts (so at least this many posts)
 # columns a source may carry that mark a post as a share of another (an id of the shared post, or a flag)
 SHARE_COLUMNS = ("repost_of", "retweeted_id", "reblog_of", "shared_post_id", "is_share", "is_repost",
                  "is_retweet", "is_reblog")
@@ -189,7 +190,7 @@ def _empty() -> pd.DataFrame:
                                       else "object") for c in COORDINATED_COLUMNS})
 
 
-def coordinated_posting(posts: pd.DataFrame, window: str = "6h", min_accounts: int = 5, bands: int = 6,
+def coordinated_posting(posts: pd.DataFrame, window: str = "6h", min_accounts: int = MIN_ACCOUNTS, bands: int = 6,
                         num_perm: int = 24, content_labels: tuple[str, ...] = CONTENT_LABELS,
                         min_content_share: float = 0.5, key: bytes | None = None) -> pd.DataFrame:
     """Clusters of independent near-duplicate posts (MinHash LSH on word bigrams: Jaccard above about 0.6 links

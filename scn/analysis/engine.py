@@ -263,8 +263,8 @@ def _unknown_rows(cm: pd.DataFrame) -> tuple[list[dict], str, dict]:
     evidence = {"note": "hate_unknown", "level": "cell", "period": "month", "n_cells": int(cm["cell"].nunique()),
                 "n_periods": int(cm["period"].nunique()), "n_cells_with_hate": 0, "hate_crimes": None,
                 "flagged_posts": int(pd.to_numeric(cm["flagged_posts"], errors="coerce").fillna(0).sum()),
-                "common_cause_likely": False, "cluster": "cell", "max_lag": 0, "classifier_adjusted": False,
-                "spillover": False}
+                "common_cause_likely": False, "failed_checks": [], "within_month_only": False, "cluster": "cell",
+                "max_lag": 0, "classifier_adjusted": False, "spillover": False}
     return [], "insufficient_data", evidence
 
 

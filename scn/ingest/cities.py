@@ -5,6 +5,11 @@ events are its local calendar's (blank: UTC). A whole-hour offset (``UTC+3``, ``
 zone ``Etc/GMT-3`` with the warning ``timezone_fixed_offset`` (no summer time: send the IANA name if the city changes
 its clocks); any other name zoneinfo does not know quarantines the row (field named; the city's registry row
 ingested before stays in force).
+``left_year`` (optional; synonyms ``year_left``, ``left``, ``left_in``) is the year the city left the network: a
+whole year, 1990..this year, a date's year taken (``2024-06-30``); before the row's ``joined_year`` quarantines the row
+naming both fields. A file with the column says, for each row, whether the city is a member: a year, it left; a
+blank cell, it is a member (rejoined, when it had left). A file without the column says nothing (the lake's
+``member`` is null); a later ``joined_year`` after the left year is a rejoining too (stg_cities).
 A city whose row changed is written again; staging keeps the row from the newest ingested part (see
 transforms/models/staging/stg_cities.sql). A row identical to one already in the lake is a duplicate.
 """
@@ -28,6 +33,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "lat": ("latitude",), "lon": ("longitude", "lng"), "population": ("pop",),
     "steering_committee": ("steering", "sc_member"), "joined_year": ("joined", "year_joined"),
     "themes": ("theme", "tags"), "timezone": ("time_zone", "tz", "iana_timezone"),
+    "left_year": ("year_left", "left", "left_in"),
 }
 REASONS = {"lat": "not a number", "lon": "not a number", "steering_committee": "not a yes/no flag"}
 NOT_A_ZONE = "not an IANA time zone (e.g. Africa/Nairobi) nor a whole-hour offset (UTC+3)"
@@ -62,6 +68,12 @@ def time_zones(names: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     return zone, ~(text.notna() & zone.isna()), offset
 
 
+def years(values: pd.Series) -> pd.Series:
+    """A date's year (``2024-06-30``, ``2024-06``: ``2024``), any other text as it came (parse_int reads it)."""
+    text = as_text(values).str.strip()
+    return text.str.replace(r"^(\d{4})-\d{1,2}(?:-\d{1,2})?$", r"\1", regex=True)
+
+
 def slug(names: pd.Series) -> pd.Series:
     """``scn.registry.slugify`` over a column, with pandas string methods."""
     ascii_names = names.str.normalize("NFKD").str.encode("ascii", "ignore").str.decode("ascii")
@@ -82,6 +94,8 @@ def parse(src: Source) -> Parsed:
     city_id = as_text(raw["city_id"]).fillna(slug(name))
     population, pop_ok = parse_int(raw["population"])
     joined, joined_ok = parse_int(raw["joined_year"])
+    left, left_ok = parse_int(years(raw["left_year"]))
+    order_ok = ~(left < joined).fillna(False).astype(bool)  # left before joined: both fields named
     steering = parse_bool(raw["steering_committee"])
     zone, zone_ok, fixed = time_zones(raw["timezone"])
     typed = pd.DataFrame({
@@ -90,6 +104,9 @@ def parse(src: Source) -> Parsed:
         "continent": as_text(raw["continent"]), "lat": parse_float(raw["lat"]), "lon": parse_float(raw["lon"]),
         "population": population, "population__parsed": pop_ok, "joined_year": joined,
         "joined_year__parsed": joined_ok, "themes": as_text(raw["themes"]), "timezone": zone,
+        "left_year": left, "left_year__parsed": left_ok, "left_year__order": order_ok, "joined_year__order": order_ok,
+        # what the row says of membership: only a file with a left column says anything (blank: a member)
+        "member": left.isna() if "left_year" in origin else pd.Series(pd.NA, index=raw.index, dtype="boolean"),
         "steering_committee": steering.where(steering.notna() | as_text(raw["steering_committee"]).notna(), False),
     })
     fails = schemas.failures(typed, schemas.CITIES, raw, REASONS)
@@ -99,10 +116,11 @@ def parse(src: Source) -> Parsed:
     rejects = pd.concat([rejects_from(raw, fails), bad_line_rejects(table.bad_rows, keep_raw=True)],
                         ignore_index=True)
     ok = ~typed[ROW].isin(fails[ROW])
-    out = typed[ok].drop(columns=["population__parsed", "joined_year__parsed"])  # source_row: the pipeline's
+    out = typed[ok].drop(columns=["population__parsed", "joined_year__parsed", "left_year__parsed",
+                                  "left_year__order", "joined_year__order"])  # source_row: the pipeline's
     # conflict check names the row a repeated city clashes with (as_table drops it before the lake)
     out = out.assign(joined_year=out["joined_year"].astype("Int32"), steering_committee=out["steering_committee"]
-                     .astype(bool))
+                     .astype(bool), left_year=out["left_year"].astype("Int32"), member=out["member"].astype("boolean"))
     kept = fixed & ok
     warnings = [{"code": "timezone_fixed_offset", "rows": [int(r) for r in typed.loc[kept, ROW].head(5)],
                  "values": as_text(raw.loc[kept, "timezone"]).head(5).tolist(), "zones": zone[kept].head(5).tolist(),

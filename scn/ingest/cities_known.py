@@ -39,6 +39,24 @@ def _known_cities(stamp: tuple) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True).drop_duplicates("city_id").reset_index(drop=True)
 
 
+def former_members() -> set[str]:
+    """The cities that left the network: ``left_year`` of ``stg_cities`` over the lake (its SQL, rendered as the
+    enrichment reads it: the newest row saying anything of membership decides; a newer ``joined_year`` after the
+    left year is a rejoining). Read once per state of the registry's parts and the ingest log."""
+    if not lake.has_table("cities"):
+        return set()
+    log = lake.parts_stamp("ingest_log") if lake.has_table("ingest_log") else None
+    return set(_former_members(lake.parts_stamp("cities"), log))
+
+
+@lru_cache(maxsize=8)
+def _former_members(_cities: tuple, _log: tuple | None) -> frozenset[str]:
+    from scn.enrich.parts import staging_sql
+
+    got = lake.query(f"select city_id from ({staging_sql('stg_cities')}) where left_year is not null")
+    return frozenset(got["city_id"].astype(str))
+
+
 def city_box(city_id: str) -> tuple[float, float, float, float] | None:
     """(south, west, north, east): the city's area centroids plus a margin, else its point plus a margin. A box
     across the antimeridian has west > east (Fiji: 177.5 .. -179.5)."""

@@ -109,6 +109,13 @@ CITIES = frame_schema({
     "joined_year": col(pa.Check.in_range(1990, 2100, error="year outside 1990..2100"), nullable=True),
     "population__parsed": col(flag("not a whole number")),
     "joined_year__parsed": col(flag("not a whole number")),
+    # the year the city left the network: not ahead of this year (a planned departure is sent when it happens)
+    "left_year": col(pa.Check(lambda s: (s >= 1990) & (s <= pd.Timestamp.now(tz="UTC").year),
+                              error="year outside 1990..this year"), nullable=True),
+    "left_year__parsed": col(flag("not a year (e.g. 2024)")),
+    # left before joined names both fields
+    "left_year__order": col(flag("before the joined year")),
+    "joined_year__order": col(flag("after the left year")),
 })
 
 # the vocabularies of transforms/seeds/ (the dbt relationships tests read the same files)

@@ -88,7 +88,15 @@ CODEBOOK: dict[str, tuple[str, ...]] = {
     "scale_min": ("min", "minimum"),
     "scale_max": ("max", "maximum"),
     "reverse": ("reversed", "reverse_coded", "reverse_scored"),
+    "missing_codes": ("missing", "missing_values", "missing_value_codes", "non_answer_codes", "na_codes"),
 }
+# the optional codebook column ``missing_codes``: the numbers an export writes for a non-answer of the item ("don't
+# know" 98, "refused" 99, -9 ...), separated by ``;`` ``,`` or spaces; stored as ``98;99``. dbt leaves them out of
+# the indices silently; any other answer outside [scale_min, scale_max] is left out and reported
+# (transforms/models/intermediate/int_survey_answers.sql)
+CODE_SEPARATORS = re.compile(r"[;,\s]+")
+TEXT_ANSWERS_HINT = ("the answers are text, not the scale's numbers (an export made with labels? export the values, "
+                     "e.g. KoboToolbox \"XML values and headers\")")
 
 
 def _paths(columns: list[str], odk: bool) -> list[list[str]]:
@@ -223,9 +231,14 @@ def parse(src: Source) -> Parsed:
     present = {c: as_text(frame[c]).notna() for c in questions}
     phone = {c: phone_like(frame[c], numeric[c]) for c in questions}
     personal += [c for c in questions if present[c].any() and phone[c][present[c]].all()]  # a column of numbers
-    questions = {c: q for c, q in questions.items() if c not in personal
-                 and not (present[c].any() and numeric[c][present[c]].isna().all())}
+    text = [c for c, q in questions.items() if c not in personal
+            and present[c].any() and numeric[c][present[c]].isna().all()]
+    labelled = [c for c in text if questions[c] in _codebook_questions()]  # codebook questions answered in text
+    questions = {c: q for c, q in questions.items() if c not in personal and c not in text}
     if not questions:
+        if labelled:
+            raise IngestError(f"{src.name}: no numeric question columns: the codebook questions "
+                              f"{', '.join(printable(c) for c in labelled[:WARN_COLUMNS])}: {TEXT_ANSWERS_HINT}")
         raise IngestError(f"{src.name}: no numeric question columns")
     raw_meta = pd.DataFrame({k: frame[v] for k, v in meta.items()}).astype("string")
     typed = pd.DataFrame({ROW: frame[ROW], "response_id": as_text(raw_meta["response_id"]),
@@ -282,13 +295,49 @@ def parse(src: Source) -> Parsed:
     })
     warnings = [{"code": "personal_columns", "city_id": src.city_id, "columns": [printable(c) for c in personal[:WARN_COLUMNS]],
                  "count": len(personal), "phone_cells": int(withheld.sum())}] if personal or withheld.any() else []
+    if labelled:  # not stored (text-only columns never are): the survey would be silently empty of them
+        warnings.append({"code": "survey_text_answers", "city_id": src.city_id,
+                         "columns": [printable(c) for c in labelled[:WARN_COLUMNS]], "count": len(labelled)})
     if "submitted_at" in meta:
         warnings += date_order_warnings({meta["submitted_at"]: raw_meta["submitted_at"]})
     return Parsed({"survey_responses": out}, "survey_responses", rejects, warnings)
 
 
+def _codebook_questions() -> set[str]:
+    """The questions of the lake's codebook (empty when none is stored yet)."""
+    if not lake.has_table("survey_codebook"):
+        return set()
+    with scratch() as con:
+        rows = con.execute(f"select distinct question from {lake.scan('survey_codebook')} "
+                           "where question is not null").fetchall()
+    return {str(r[0]) for r in rows}
+
+
+def missing_codes(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(codes as ``98;99``, or missing when blank; whether the cell is a list of numbers) of the ``missing_codes``
+    column: ``98; 99``, ``98,99`` and ``-9 -99`` all read."""
+    text = as_text(raw).str.strip()
+    codes, ok = [], []
+    for cell in text.astype(object):
+        if cell is None or cell is pd.NA or cell == "":
+            codes.append(None)
+            ok.append(True)
+            continue
+        try:
+            values = [float(t) for t in CODE_SEPARATORS.split(str(cell)) if t]
+        except ValueError:
+            codes.append(None)
+            ok.append(False)
+            continue
+        good = all(np.isfinite(values))
+        codes.append(";".join(f"{v:g}" for v in dict.fromkeys(values)) if good and values else None)
+        ok.append(good)
+    return pd.Series(codes, index=raw.index, dtype="string"), pd.Series(ok, index=raw.index, dtype=bool)
+
+
 def parse_codebook(src: Source) -> Parsed:
-    """question, construct, label, scale_min, scale_max, reverse (template: scn/templates/survey_codebook.csv)."""
+    """question, construct, label, scale_min, scale_max, reverse, and the optional missing_codes (template:
+    scn/templates/survey_codebook.csv)."""
 
     table = read_table(src)
     raw, origin = readers.canonical_columns(table.frame, CODEBOOK, src.path)
@@ -297,11 +346,16 @@ def parse_codebook(src: Source) -> Parsed:
     typed = pd.DataFrame({ROW: raw[ROW], "question": as_text(raw["question"]), "construct": as_text(raw["construct"]),
                           "scale_min": parse_float(raw["scale_min"]), "scale_max": parse_float(raw["scale_max"])})
     typed["scale_max__order"] = ~(typed["scale_max"] <= typed["scale_min"])
+    codes, codes_ok = missing_codes(raw["missing_codes"] if "missing_codes" in raw
+                                    else pd.Series(None, index=raw.index, dtype="string"))
+    typed["missing_codes__parsed"] = codes_ok
     typed["reverse"] = parse_bool(raw["reverse"]) if "reverse" in raw else False
     if "reverse" in raw:
         typed["reverse"] = typed["reverse"].where(typed["reverse"].notna() | as_text(raw["reverse"]).notna(), False)
-    fails = schemas.failures(typed, schemas.CODEBOOK, raw, {"scale_min": "not a number", "scale_max": "not a number",
-                                                            "reverse": "not a yes/no flag"})
+    schema = schemas.CODEBOOK.add_columns({"missing_codes__parsed": schemas.col(schemas.flag(
+        "not a list of numbers (e.g. 98;99)"))})
+    fails = schemas.failures(typed, schema, raw, {"scale_min": "not a number", "scale_max": "not a number",
+                                                  "reverse": "not a yes/no flag"})
     fails["field"] = fails["field"].replace(origin)
     rejects = pd.concat([rejects_from(raw, fails), bad_line_rejects(table.bad_rows, keep_raw=True)],
                         ignore_index=True)
@@ -309,7 +363,8 @@ def parse_codebook(src: Source) -> Parsed:
     t = typed[ok]
     book = pd.DataFrame({"question": t["question"], "construct": t["construct"],
                          "label": as_text(raw["label"])[ok] if "label" in raw else None,
-                         "scale_min": t["scale_min"], "scale_max": t["scale_max"], "reverse": t["reverse"].astype(bool)})
+                         "scale_min": t["scale_min"], "scale_max": t["scale_max"], "reverse": t["reverse"].astype(bool),
+                         "missing_codes": codes[ok]})
     return Parsed({"survey_codebook": book}, "survey_codebook", rejects)
 
 

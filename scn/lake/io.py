@@ -310,7 +310,7 @@ def scan(name: str, read_order: bool = False) -> str:
     if not added:
         return parts
     # columns added after parts were written (``ADDED``): null where every part predates them
-    types = {pa.bool_(): "boolean", pa.string(): "varchar"}
+    types = {pa.bool_(): "boolean", pa.string(): "varchar", pa.int32(): "integer"}
     nulls = ", ".join(f'null::{types[LAKE_SCHEMAS[name].field(c).type]} as "{c}"' for c in added)
     return f"(select * from {parts} union all by name select {nulls} where false)"
 

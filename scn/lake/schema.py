@@ -12,7 +12,10 @@ LAKE_SCHEMAS: dict[str, pa.Schema] = {
     "cities": pa.schema([("city_id", S), ("name", S), ("country", S), ("country_code", S), ("region", S),
                          ("continent", S), ("lat", F), ("lon", F), ("population", INT),
                          ("steering_committee", B), ("joined_year", pa.int32()), ("themes", S),
-                         ("timezone", S)]),  # IANA name; null: UTC (parts written before it have no column)
+                         ("timezone", S),  # IANA name; null: UTC (parts written before it have no column)
+                         # membership (docs/ingest.md "Cities"): the year the city left the network, and what the
+                         # row says of it: True a member (a left column, blank), False left, null nothing said
+                         ("left_year", pa.int32()), ("member", B)]),
     "areas": pa.schema([("city_id", S), ("area_code", S), ("area_name", S), ("area_name_local", S),
                         ("population", INT), ("geometry_wkt", S), ("centroid_lat", F), ("centroid_lon", F)]),
     "posts": pa.schema([("post_key", S), ("platform", S), ("post_id", S), ("city_id", S), ("created_at", TS),
@@ -27,7 +30,7 @@ LAKE_SCHEMAS: dict[str, pa.Schema] = {
                                    ("wave", S), ("programme_id", S), ("question", S), ("value", F),
                                    ("source_file", S), ("source_row", INT)]),
     "survey_codebook": pa.schema([("question", S), ("construct", S), ("label", S), ("scale_min", F),
-                                  ("scale_max", F), ("reverse", B)]),
+                                  ("scale_max", F), ("reverse", B), ("missing_codes", S)]),
     "programme_activities": pa.schema([("activity_id", S), ("programme_line", S), ("activity_type", S),
                                        ("title", S), ("city_id", S), ("host_city", S), ("country", S),
                                        ("region", S), ("start_date", pa.date32()), ("end_date", pa.date32()),
@@ -60,7 +63,8 @@ LAKE_SCHEMAS: dict[str, pa.Schema] = {
 }
 
 # optional columns added after parts were written: older parts lack them (read as null)
-ADDED: dict[str, tuple[str, ...]] = {"cities": ("timezone",), "crimes": ("wall_clock",)}
+ADDED: dict[str, tuple[str, ...]] = {"cities": ("timezone", "left_year", "member"), "crimes": ("wall_clock",),
+                                  "survey_codebook": ("missing_codes",)}
 
 
 def as_table(name: str, frame) -> pa.Table:

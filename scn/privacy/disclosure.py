@@ -39,6 +39,12 @@ city is shown at; quarters and years are runs of months), the places hold every 
 coarser level is a union of areas, the city or cells, and a sum of remainders that are each 0 or k or more is
 too), so the rule holds for every level a city may be shown at. Without the totals (``parts``), an official
 gets no alert count at all.
+
+An alert's existence is a count too (``_pinned_by_existence``): a burst means at least ``geo.warning.MIN_POSTS``
+flagged posts that week whether its count is shown or not (``ALERT_FLOORS``). Where a run's published total, less
+the alert counts shown inside it, equals the floors of the counts not shown (two bursts of 3 or more in a month
+whose total is 6: 3 and 3), the alerts are not in an official's copy at all; and a count shown as "fewer than k"
+whose floor is k - 1 is withheld.
 """
 
 from __future__ import annotations
@@ -50,6 +56,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from geo.warning import MIN_POSTS
 from scn.settings import suppress_below
 
 AUDIENCES = ("staff", "official")
@@ -107,6 +114,10 @@ EVIDENCE_DERIVED = ("p_value", "upper", "n_cells_with_hate")
 ALERT_PARTS = {"flagged_posts": "flagged_posts", "hateful_posts": "flagged_posts", "posts": "posts",
                "shares": "posts"}
 ALERT_TOTALS = ("area_month", "city_month", "cell_month")
+# what an official knows of an alert count without seeing it (the alert exists): a burst has at least MIN_POSTS
+# flagged posts that week, a coordinated cluster posts from at least scn.analysis.coordination.MIN_ACCOUNTS
+# accounts (a test holds the two equal); any other count at least 1
+ALERT_FLOORS = {"flagged_posts": float(MIN_POSTS), "posts": 5.0}
 # the columns of those tables ``alert_totals`` reads (a reader may read these only: cell_month is the largest table)
 ALERT_TOTAL_COLUMNS = ("city_id", "area_code", "period", "resolution", *sorted(set(ALERT_PARTS.values())))
 ALERT_WITHHELD = (*EVIDENCE_COUNTS, *EVIDENCE_MEANS, *EVIDENCE_DERIVED, "content_share")
@@ -564,26 +575,49 @@ def _parts_of_one(items: pd.DataFrame, n: int, k: int) -> np.ndarray:
     return out
 
 
+def _placed_checks(items: pd.DataFrame, totals: pd.DataFrame) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
+    """Each place an alert count lies in (its area, the city, the city's published cells) and metric: the alert
+    items there and the place's monthly totals."""
+    places = [items.assign(place="city", unit=items["city_id"].astype(str)),
+              items.assign(place="cells", unit=items["city_id"].astype(str)),
+              items[items["area_code"].notna()].assign(place="area", unit=items["area_code"])]
+    placed = pd.concat(places, ignore_index=True)
+    keys = ["city_id", "place", "unit", "metric"]
+    by_key = placed.groupby(keys, sort=False)
+    return [(by_key.get_group(g), t) for g, t in totals.groupby(keys, sort=False) if g in by_key.groups]
+
+
+def _runs(tot: pd.DataFrame, live: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every run of consecutive months (first..last) of one place: its total, its hidden cells, and which of the
+    ``live`` alert items lie wholly inside it (runs x items)."""
+    lo = min(tot["month"].min(), live["m0"].min())
+    size = int(max(tot["month"].max(), live["m1"].max()) - lo) + 1
+    at = (tot["month"].to_numpy() - lo).astype("int64")
+    csum = np.concatenate([[0.0], np.cumsum(np.bincount(at, tot["total"].to_numpy(), size))])
+    chid = np.concatenate([[0.0], np.cumsum(np.bincount(at, tot["hidden"].to_numpy(), size))])
+    first, last = np.triu_indices(size)
+    m0, m1 = (live["m0"].to_numpy() - lo), (live["m1"].to_numpy() - lo)
+    inside = (first[:, None] <= m0[None, :]) & (m1[None, :] <= last[:, None])
+    return csum[last + 1] - csum[first], chid[last + 1] - chid[first], inside
+
+
 def _differenced(alerts: pd.DataFrame, evidence: list, raw: list, totals: pd.DataFrame | None,
-                 k: int) -> tuple[list, np.ndarray]:
+                 k: int) -> tuple[list, np.ndarray, np.ndarray]:
     """Alerts whose counts, set against the published totals, would give a small count back (module doc):
     their evidence without counts (``counts_withheld``). ``totals``: ``alert_totals``; None: every alert's counts
-    are withheld. Returns the evidence JSONs and which alerts lost their counts."""
+    are withheld. Returns the evidence JSONs, which alerts lost their counts and which an official must not get
+    at all (``_pinned_by_existence``)."""
     docs = [json.loads(e) if isinstance(e, str) and e.startswith("{") else None for e in evidence]
     raws = [json.loads(e) if isinstance(e, str) and e.startswith("{") else None for e in raw]
     items = _alert_items(alerts, raws, docs)
     withheld = np.zeros(len(evidence), dtype=bool)
+    # a count shown as "fewer than k" whose floor is k - 1 (k = 4: a burst's 3 or more) is pinned by itself
+    tight = ~items["shown"].to_numpy(dtype=bool) & (items["key"].map(ALERT_FLOORS).fillna(1.0).to_numpy() == k - 1)
+    withheld[items["alert"].to_numpy(dtype="int64")[tight]] = True
     if totals is None:
         withheld[items["alert"].to_numpy(dtype="int64")] = True
     elif len(items) and len(totals):
-        places = [items.assign(place="city", unit=items["city_id"].astype(str)),
-                  items.assign(place="cells", unit=items["city_id"].astype(str)),
-                  items[items["area_code"].notna()].assign(place="area", unit=items["area_code"])]
-        placed = pd.concat(places, ignore_index=True)
-        keys = ["city_id", "place", "unit", "metric"]
-        groups = [(g, totals_g) for g, totals_g in totals.groupby(keys, sort=False)]
-        by_key = placed.groupby(keys, sort=False)
-        checks = [(by_key.get_group(g), t) for g, t in groups if g in by_key.groups]
+        checks = _placed_checks(items, totals)
         changed = True
         while changed:  # withholding changes other runs' remainders: until nothing more is withheld
             changed = False
@@ -591,27 +625,58 @@ def _differenced(alerts: pd.DataFrame, evidence: list, raw: list, totals: pd.Dat
                 live = its[~withheld[its["alert"].to_numpy(dtype="int64")]]
                 if live.empty:
                     continue
-                lo = min(tot["month"].min(), live["m0"].min())
-                size = int(max(tot["month"].max(), live["m1"].max()) - lo) + 1
-                at = (tot["month"].to_numpy() - lo).astype("int64")
-                csum = np.concatenate([[0.0], np.cumsum(np.bincount(at, tot["total"].to_numpy(), size))])
-                chid = np.concatenate([[0.0], np.cumsum(np.bincount(at, tot["hidden"].to_numpy(), size))])
-                first, last = np.triu_indices(size)
-                m0, m1 = (live["m0"].to_numpy() - lo), (live["m1"].to_numpy() - lo)
-                inside = (first[:, None] <= m0[None, :]) & (m1[None, :] <= last[:, None])
+                total, hidden, inside = _runs(tot, live)
                 shown = live["shown"].to_numpy(dtype=bool)
-                rest = csum[last + 1] - csum[first] - inside @ np.where(shown, live["value"].to_numpy(), 0.0)
-                n = chid[last + 1] - chid[first] + inside @ (~shown).astype("float64")
+                rest = total - inside @ np.where(shown, live["value"].to_numpy(), 0.0)
+                n = hidden + inside @ (~shown).astype("float64")
                 unsafe = inside.any(axis=1) & recoverable(n, rest, k)
                 if unsafe.any():
                     hit = live["alert"].to_numpy(dtype="int64")[inside[unsafe].any(axis=0)]
                     withheld[hit], changed = True, True
     withheld |= _parts_of_one(items, len(evidence), k)
+    dropped = _pinned_by_existence(items, withheld, totals, k) if totals is not None else \
+        np.zeros(len(evidence), dtype=bool)
     out = list(evidence)
     for i in np.flatnonzero(withheld):  # a few alerts of a city
         d = dict(docs[i], counts_withheld=True)
         out[i] = json.dumps({key: (None if key in ALERT_WITHHELD else v) for key, v in d.items()})
-    return out, withheld
+    return out, withheld, dropped
+
+
+def _pinned_by_existence(items: pd.DataFrame, withheld: np.ndarray, totals: pd.DataFrame, k: int) -> np.ndarray:
+    """Alerts whose mere existence gives a small count back: an alert whose counts an official does not see still
+    says its count is at least its floor (``ALERT_FLOORS``: a burst means 3 or more flagged posts that week). A run
+    of months whose published total, less the alert counts shown inside it, equals the floors of the counts not
+    shown inside it (and 1 for each hidden cell) pins each of them at its floor: two bursts of an area in one month
+    whose total is 6 were 3 and 3, fewer than k, though neither count is shown. Such alerts are not shown to
+    officials at all (staff keep them); repeated until no run pins. Floors of k or more pin nothing small."""
+    dropped = np.zeros(len(withheld), dtype=bool)
+    if items.empty or totals.empty:
+        return dropped
+    # a withheld alert says only that it exists (its rule's floor); a count shown as "fewer than k" is 1 or more
+    rule = items["key"].map(ALERT_FLOORS).fillna(0.0).to_numpy(dtype="float64")
+    told = ~withheld[items["alert"].to_numpy(dtype="int64")] & ~items["shown"].to_numpy(dtype=bool)
+    # (a count below its rule's floor, only in a hand-made world, says no more than 1 or more)
+    told_floor = np.where(rule < k, np.maximum(rule, 1.0), 1.0)
+    items = items.assign(floor=np.where(items["key"].eq("baseline"), 0.0, np.where(told, told_floor, rule)))
+    checks = _placed_checks(items, totals)
+    changed = True
+    while changed:  # a dropped alert no longer bounds anything: other runs' floors change
+        changed = False
+        for its, tot in checks:  # a few per alert
+            live = its[~dropped[its["alert"].to_numpy(dtype="int64")]]
+            unseen = (~live["shown"].to_numpy(dtype=bool)) | withheld[live["alert"].to_numpy(dtype="int64")]
+            if live.empty or not (unseen & (live["floor"].to_numpy() < k)).any():
+                continue
+            total, hidden, inside = _runs(tot, live)
+            rest = total - inside @ np.where(unseen, 0.0, live["value"].to_numpy())
+            floors = hidden + inside @ np.where(unseen, live["floor"].to_numpy(), 0.0)
+            small = inside & (unseen & (live["floor"].to_numpy() < k))[None, :]
+            pinned = small.any(axis=1) & (floors > 0) & (rest == floors)
+            if pinned.any():
+                dropped[live["alert"].to_numpy(dtype="int64")[small[pinned].any(axis=0)]] = True
+                changed = True
+    return dropped
 
 
 def for_audience(name: str, frame: pd.DataFrame, audience: str, parts: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -661,10 +726,12 @@ def for_audience(name: str, frame: pd.DataFrame, audience: str, parts: pd.DataFr
         texts = [e for e, _ in shaped]
         if name == "alerts":
             texts, withheld = _overlapping_windows(out, texts)
-            texts, differenced = _differenced(out, texts, list(frame[col]), parts, k)
+            texts, differenced, unseen = _differenced(out, texts, list(frame[col]), parts, k)
             if "score" in out.columns:
                 out["score"] = out["score"].where(~(hidden | withheld | differenced))
         out[col] = pd.Series(texts, index=out.index, dtype=object)
+        if name == "alerts":
+            out = out[~unseen]  # alerts whose existence gives a small count back (``_pinned_by_existence``)
     if name == "network_kpis" and {"unit", "value", "statement"} <= set(out.columns):
         people = out["unit"].eq("people")
         out["value"] = out["value"].astype("Float64").mask(people, suppress_counts(out["value"]))

@@ -4,29 +4,13 @@ leading crime)."""
 
 from __future__ import annotations
 
-import json
-
-import numpy as np
 import pandas as pd
 import pytest
 
 from dashboards import i18n
 from dashboards.components import city
-
-LANGS = ("en", "fr", "ar")
-
-
-def _table(verdict: str, **evidence: object) -> pd.DataFrame:
-    rows = [("speech_to_crime", 1, 1.12, 0.97, 1.29, 0.12), ("crime_to_speech", 1, 1.20, 1.08, 1.33, 0.001),
-            ("speech_to_crime", 2, 1.01, 0.9, 1.12, 0.8)]
-    ev = {"n_cells_with_hate": 40, "n_cells": 61, "n_periods": 24, "forward_analysis": "speech_to_crime",
-          "forward_lag": 1, "reverse_lag": 1, "common_cause_likely": verdict == "both_directions",
-          "cluster": "area", "max_lag": 3, **evidence}
-    out = [{"city_id": "x", "analysis": a, "lag": lag, "estimate": e, "ci_low": lo, "ci_high": hi, "p_value": p,
-            "n": 1403, "detail": "{}", "verdict": verdict} for a, lag, e, lo, hi, p in rows]
-    out.append({"city_id": "x", "analysis": "verdict", "lag": 0, "estimate": np.nan, "ci_low": np.nan,
-                "ci_high": np.nan, "p_value": np.nan, "n": 1403, "detail": json.dumps(ev), "verdict": verdict})
-    return pd.DataFrame(out)
+from tests.support.verdict_rows import LANGS
+from tests.support.verdict_rows import table as _table
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -17,8 +17,8 @@ from geo.secondary import prewhitened_xcorr
 from geo.verdict import verdict
 from scn.analysis.engine import analyse
 from tests.support.geo_worlds import engine_world
-
-FACTS = {"n_cells_with_hate": 100, "n_periods": 24, "hate_crimes": 900, "flagged_posts": 4000}
+from tests.support.verdict_rows import FACTS
+from tests.support.verdict_rows import rows as _rows
 
 
 def test_fe_poisson_equals_poisson_with_place_dummies_and_clustered_se() -> None:
@@ -44,16 +44,6 @@ def test_fe_poisson_equals_poisson_with_place_dummies_and_clustered_se() -> None
     assert np.allclose(jack.coef, fit.coef) and 1.0 < jack.vcov[0, 0] / fit.vcov[0, 0] < 2.0
     spatial = fit.term("x", spatial=True)  # the larger of one-way and two-way (cell + period), t on 9 df
     assert spatial["ci_high"] - spatial["ci_low"] > term["ci_high"] - term["ci_low"] and fit.periods == 10
-
-
-def _rows(fwd: float, fwd_p: float, rev_p: float = 0.5, placebo: tuple[float, float] = (1.0, 0.6),
-          control: tuple[float, float] = (1.0, 0.7), spill: tuple[float, float] = (1.0, 0.9),
-          rev: float = 1.1, rcontrol: tuple[float, float] = (1.0, 0.8)) -> list[dict]:
-    def r(analysis: str, lag: int, est: float, p: float) -> dict:
-        return {"analysis": analysis, "lag": lag, "estimate": est, "p_value": p}
-    return [r("speech_to_crime", 1, fwd, fwd_p), r("spillover", 1, *spill), r("crime_to_speech", 1, rev, rev_p),
-            r("placebo_lead", -1, *placebo), r("reverse_placebo_lead", -1, 1.0, 0.5),
-            r("negative_control", 1, *control), r("reverse_negative_control", 1, *rcontrol)]
 
 
 def test_verdict_rules_never_call_speech_leading_when_a_check_fails() -> None:

@@ -240,3 +240,91 @@ def test_the_page_words_a_withheld_alert_without_fewer_than_k(world: Path, lang:
         assert fewer not in sentence and fewer not in text and t("counts_withheld", lang) in text
     assert t("alert_rise_withheld", lang, area="A") == alert_sentence(burst, lang, "Cadiz")
     assert "3f9a1c0b7e" in evidence(cluster["evidence"], lang)
+
+
+def _existence_world(total: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """City ``e``: area G's March total ``total``, two bursts of 3 flagged posts in 2025-W10 and 2025-W12 (both
+    wholly in March); area H holds 40 more, so the city's month is not itself the leak."""
+    alerts = pd.DataFrame([_burst("e", "G", "2025-W10", 3), _burst("e", "G", "2025-W12", 3)])
+    area_month = pd.DataFrame([{"city_id": "e", "area_code": a, "period": "2025-03", "flagged_posts": v,
+                                "posts": v + 30} for a, v in (("G", total), ("H", 40))])
+    city = pd.DataFrame([{"city_id": "e", "period": "2025-03", "flagged_posts": total + 40, "posts": total + 100}])
+    return alerts, alert_totals_of({"area_month": area_month, "city_month": city})
+
+
+def alert_totals_of(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    from scn.privacy.disclosure import alert_totals
+
+    return alert_totals(lambda name: tables.get(name, pd.DataFrame()))
+
+
+@pytest.mark.parametrize(("total", "kept"), [(6, 0), (7, 2), (9, 2)])
+def test_an_alerts_existence_gives_no_small_count_back(total: int, kept: int) -> None:
+    """Two bursts of an area in one month, their counts (3 and 3) hidden as small: a burst means 3 or more
+    flagged posts, so a month total of 6 says both were 3 (k = 5) though no count is shown. The official gets
+    neither alert (staff keep both); with 7 the counts are 3 + 4 or 4 + 3 (each two values): both kept."""
+    from scn.privacy.disclosure import for_audience
+
+    alerts, totals = _existence_world(total)
+    official = alert_facts(for_audience("alerts", alerts, "official", parts=totals))
+    assert len(official) == kept
+    assert official["this_week"].isna().all()
+    assert len(alert_facts(for_audience("alerts", alerts, "staff"))) == 2
+
+
+def test_the_floor_is_the_burst_rule_and_the_clusters() -> None:
+    """The floors officials can read off an alert's existence are the rules' own minimums."""
+    from geo.warning import MIN_POSTS
+    from scn.analysis.coordination import MIN_ACCOUNTS, coordinated_posting
+    from scn.privacy.disclosure import ALERT_FLOORS
+
+    assert ALERT_FLOORS == {"flagged_posts": MIN_POSTS, "posts": MIN_ACCOUNTS}
+    import inspect
+
+    assert inspect.signature(coordinated_posting).parameters["min_accounts"].default == MIN_ACCOUNTS
+
+
+def test_with_k_4_a_burst_shown_as_fewer_than_k_is_withheld_and_a_month_of_3_drops_it() -> None:
+    """k = 4: a burst's count "fewer than 4" is 3 (its floor): withheld; an area whose month holds only that
+    burst's 3 posts (hidden: 3 < 4) is pinned by the alert's existence: not shown to officials at all."""
+    from scn.privacy.disclosure import for_audience
+
+    alerts = pd.DataFrame([_burst("e", "G", "2025-W10", 3)])
+    for total, kept in ((3, 0), (4, 1), (8, 1)):
+        tables = {"area_month": pd.DataFrame([{"city_id": "e", "area_code": "G", "period": "2025-03",
+                                               "flagged_posts": total, "posts": total + 30},
+                                              {"city_id": "e", "area_code": "H", "period": "2025-03",
+                                               "flagged_posts": 40, "posts": 70}])}
+        with settings.override(suppress_below=4):
+            facts = alert_facts(for_audience("alerts", alerts, "official", parts=alert_totals_of(tables)))
+        assert len(facts) == kept, total
+        if kept:
+            ev = json.loads(facts["evidence"].iloc[0])
+            assert ev.get("counts_withheld") is True and ev.get("flagged_posts") is None, total
+
+
+def _cluster(posts: int, day: str) -> dict:
+    ev = {"code": "near_duplicates", "posts": posts, "accounts": 5, "shares": 0, "content_share": 0.9,
+          "hateful_posts": posts, "hostile_calls": 0, "first_seen": f"{day}T12:00Z", "last_seen": f"{day}T15:00Z",
+          "fingerprint": "0a1b2c3d4e"}
+    return {"city_id": "e", "alert_type": "coordinated", "area_code": None, "period": "2025-W09", "score": 6.0,
+            "evidence": json.dumps(ev), "first_seen": pd.Timestamp(f"{day} 12:00", tz="UTC"),
+            "last_seen": pd.Timestamp(f"{day} 15:00", tz="UTC")}
+
+
+def test_an_alert_an_official_does_not_get_shifts_no_other_alerts_id() -> None:
+    """k = 6: two coordinated clusters of one city in one week (2025-W09: 24 February - 2 March) share a name
+    (ids ``a-...`` and ``a-...-2``). The first, on 25 February, has 5 posts (from at least 5 accounts, so "fewer
+    than 6" is 5) and the city's February holds 5 posts: its existence pins them, the official does not get it.
+    The second (1 March, 40 posts of a March of 100) is shown and keeps its own id (staff's ``-2``), so an
+    official's acknowledgement never lands on another alert."""
+    from scn.alerts.catalog import alert_ids, shaped
+
+    alerts = pd.DataFrame([_cluster(5, "2025-02-25"), _cluster(40, "2025-03-01")])
+    city = pd.DataFrame({"city_id": "e", "period": ["2025-02", "2025-03"], "posts": [5, 100]})
+    with settings.override(suppress_below=6):
+        official = alert_facts(shaped(alerts, "official", lambda name: city if name == "city_month"
+                                      else pd.DataFrame()))
+    ids = alert_ids(alerts)
+    assert ids.iloc[1].endswith("-2")
+    assert official["alert_id"].tolist() == [ids.iloc[1]] and official["posts"].tolist() == [40]

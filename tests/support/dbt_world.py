@@ -23,6 +23,7 @@ import pytest
 
 from scn import lake
 from scn.lake import LAKE_SCHEMAS, ensure_tables
+from scn.lake.schema import ADDED
 from scn.publish import serving
 from tests.support.cli import BIN, REPO, scn_home
 from tests.support.marts import MARTS
@@ -48,6 +49,8 @@ SURVEY_N = 40
 def _part(name: str, rows: dict, part_id: str = "t1", schema: pa.Schema | None = None) -> None:
     schema = schema or LAKE_SCHEMAS[name]
     frame = pd.DataFrame(rows)
+    # optional columns added to the lake later (scn.lake.schema.ADDED): null here, as in a part written before them
+    frame = frame.assign(**dict.fromkeys([c for c in ADDED.get(name, ()) if c not in frame], None))
     lake.write_part(name, pa.Table.from_pandas(frame[schema.names], schema=schema, preserve_index=False), part_id)
 
 
@@ -63,8 +66,10 @@ def _cities() -> None:
            ["evil", FORMULA, "-Nowhere", "XX", "Europe", "Europe", 0.0, 0.0, None, False, None, "@x", None]]
     # the newer part sorts first by file name: only the ingest log tells which is newer
     old_id, new_id = "ffff000000000000", "0000111122223333"
-    _part("cities", dict(zip(cols, zip(*old, strict=True), strict=True)), old_id)
-    _part("cities", dict(zip(cols, zip(*new, strict=True), strict=True)), new_id)
+    # parts written before left_year and member (the lake's ADDED columns): every city a current member
+    before = pa.schema([LAKE_SCHEMAS["cities"].field(c) for c in cols])
+    _part("cities", dict(zip(cols, zip(*old, strict=True), strict=True)), old_id, before)
+    _part("cities", dict(zip(cols, zip(*new, strict=True), strict=True)), new_id, before)
     ts = pd.to_datetime(["2024-01-01T00:00:00Z", "2024-06-01T00:00:00Z"])
     _part("ingest_log", {"file": ["cities-old.csv", "cities-new.csv"], "sha256": [old_id + "a" * 48, new_id + "b" * 48],
                          "kind": "cities", "city_id": None, "rows_read": [2, 2], "accepted": [2, 2],

@@ -23,7 +23,8 @@ TRANSFORMS = Path(__file__).resolve().parents[2] / "transforms"
 MACROS = (TRANSFORMS / "macros/weighted_mean_ci.sql").read_text() + (TRANSFORMS / "macros/min_group.sql").read_text()
 ITEMS = ("q1", "q2", "q3", "q4")
 CODEBOOK = pd.DataFrame({"question": list(ITEMS), "construct": "resilience", "scale_min": 1.0, "scale_max": 5.0,
-                         "is_reversed": [False, False, False, True]})
+                         "is_reversed": [False, False, False, True],
+                         "missing_codes": pd.Series([None] * len(ITEMS), dtype="string")})
 
 
 def _render(sql: str, min_group: int) -> str:
@@ -39,7 +40,7 @@ def _run(responses: pd.DataFrame, min_group: int = 10, threads: int | None = Non
     con.register("c_df", CODEBOOK)
     con.execute("create table stg_survey_responses as select * from r_df")
     con.execute("create table stg_survey_codebook as select * from c_df")
-    for model in ("int_survey_item_scores", "int_survey_respondent_index"):
+    for model in ("int_survey_answers", "int_survey_item_scores", "int_survey_respondent_index"):
         sql = (TRANSFORMS / "models/intermediate" / f"{model}.sql").read_text()
         con.execute(f"create table {model} as {_render(sql, min_group)}")
     marts = [con.execute(_render((TRANSFORMS / "models/marts" / f"{m}.sql").read_text(), min_group)).df()
@@ -61,7 +62,7 @@ def _answers(rng: np.random.Generator, city: str | np.ndarray, wave: str | np.nd
         base = {"survey_id": "s_" + pd.Series(np.broadcast_to(np.asarray(wave, dtype=object), n)).astype(str),
                 "response_id": ids, "city_id": np.broadcast_to(np.asarray(city, dtype=object), n),
                 "area_code": None, "gender": None, "age_group": None, "wave": np.broadcast_to(np.asarray(wave), n),
-                "programme_id": "P", "weight": np.nan, "question": q, "value": (6 - v if rev else v).astype(float)}
+                "programme_id": "P", "weight": np.nan, "source_file": "s.csv", "question": q, "value": (6 - v if rev else v).astype(float)}
         parts.append(pd.DataFrame({**base, **cols}))
     return pd.concat(parts, ignore_index=True)
 

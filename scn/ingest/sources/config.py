@@ -133,14 +133,24 @@ def source_config(source: str, city_id: str, path: Path | None = None, **flags: 
     return cfg
 
 
-def configured(path: Path | None = None) -> dict[str, list[str]]:
-    """source -> the cities that have an enabled entry for it (what the Dagster partitions hold)."""
+def entries(path: Path | None = None) -> list[tuple[str, str]]:
+    """(source, city) of every enabled entry of the sources file whose city is a member of the network: a city that
+    left it (its registry ``left_year``, ``scn.ingest.cities_known.former_members``) is no longer collected, its
+    entries kept for a rejoining; sorted by city, then source."""
+    from scn.ingest.cities_known import former_members
+
     doc = load_file(path)
+    former = former_members() if doc.cities else set()
+    return [(name, city) for city, items in sorted(doc.cities.items()) if city not in former
+            for name, entry in sorted(items.items()) if (entry or {}).get("enabled", True)]
+
+
+def configured(path: Path | None = None) -> dict[str, list[str]]:
+    """source -> the member cities that have an enabled entry for it (what the Dagster partitions hold; ``entries``:
+    a city that left the network is not collected)."""
     out: dict[str, list[str]] = {s: [] for s in SOURCES}
-    for city, entries in sorted(doc.cities.items()):
-        for name, entry in entries.items():
-            if (entry or {}).get("enabled", True):
-                out[name].append(city)
+    for name, city in entries(path):
+        out[name].append(city)
     return out
 
 

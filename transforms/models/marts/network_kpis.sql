@@ -58,12 +58,20 @@ young as (
 summits as (
     select count(distinct activity_id) as summits from a where programme_line = 'summit'
 ),
+-- current members only: a city that left the network (left_year) is a former member, counted apart
 members as (
     select count(*) as cities, count(distinct country) as countries from {{ ref('stg_cities') }}
+    where left_year is null
+),
+former as (
+    select count(*) as cities from {{ ref('stg_cities') }} where left_year is not null
 ),
 kpis as (
     select 'member_cities' as kpi, cities::double as value, 'cities' as unit,
-           format('{} member cities in {} countries', cities, countries) as statement from members
+           format('{} current member cities in {} countries', cities, countries) as statement from members
+    union all
+    select 'former_member_cities', cities, 'cities',
+           format('{} former member cities (left the network)', cities) from former
     union all
     select 'officials_trained', people, 'people',
            format('Trained {} city officials in {} cities across {} countries', people, cities, countries)

@@ -1,4 +1,6 @@
--- per summit: distinct delegates, their distinct home cities and home countries, from participant records
+-- per summit (title, year, host city, country): distinct delegates, their distinct home places and home countries,
+-- from participant records. One summit sent under two activity ids (`SUMMIT-2025` and `summit-2025` from two
+-- delegate lists) is one row, its delegates counted once
 select
     title as summit,
     year,
@@ -9,4 +11,4 @@ select
     count(distinct home_country) as countries
 from {{ ref('int_participations') }}
 where programme_line = 'summit'
-group by activity_id, title, year, host_city, country
+group by title, year, host_city, country
