@@ -8,7 +8,12 @@ Model (per city; every area x every week between the city's first and last week,
   left out of every baseline and never tested;
 - expected(a, t) = mean of the area's previous ``baseline_weeks`` collected weeks x a seasonal factor of the
   city (its total around the same week a year earlier over its total in the baseline window a year earlier,
-  shrunk towards 1; 1 without a year of history);
+  shrunk towards 1; 1 without a year of history) x a collection-volume factor of the city (with ``posts``: its
+  other, non-flagged, posts this week over their mean in the baseline weeks, shrunk towards 1 by pseudo-posts
+  and by its own week-to-week noise; 1 without ``posts``), so that a change of collection (a new connector, a
+  higher API tier, a growing platform) raises the expected count instead of alerting every area, while a
+  surge of hateful posts alone (which does not move the other posts) still alerts; with ``posts`` the seasonal
+  factor is that of flagged posts per post collected;
 - dispersion: NB2 alpha of the city, by moments over every tested area-week, so that the weekly variance is
   (1 + 1/n)(mu + alpha mu^2) (the 1/n term is the uncertainty of a baseline mean over n weeks);
 - the predictive distribution is the negative binomial with that mean and variance; an area-week is an alert
@@ -16,8 +21,8 @@ Model (per city; every area x every week between the city's first and last week,
   so the expected number of false alerts per area-year is at most the target) and at least ``min_posts``.
 
 Every burst carries its evidence as a JSON object of a code and numbers (``{"code": "speech_burst",
-"flagged_posts", "week", "baseline", "baseline_weeks", "upper", "p_value", ...}``); the dashboards render it
-through i18n. Coordinated posting (text near-duplicates) lives in ``scn.analysis.coordination``."""
+"flagged_posts", "week", "baseline", "baseline_weeks", "upper", "p_value", "seasonal", "volume", ...}``); the
+dashboards render it through i18n. Coordinated posting (text near-duplicates) lives in ``scn.analysis.coordination``."""
 
 from __future__ import annotations
 
@@ -36,6 +41,8 @@ WEEKS_PER_YEAR = 52.18
 _SEASON_LAG = 52  # weeks back to the same season a year earlier
 _SEASON_HALF = 1  # +- weeks around it
 _SEASON_PRIOR = 5.0  # pseudo-posts a week shrinking the seasonal factor towards 1
+_VOLUME_PRIOR = 20.0  # pseudo-posts a week shrinking the collection-volume factor towards 1
+_VOLUME_CLIP = (0.05, 20.0)  # bounds of the volume factor
 # partial outage: a city-wide week below this share of the city's median week (only where that median is
 # at least GAP_MIN_MEDIAN, so such a drop cannot be chance: P(Poisson(10) = 0) = 5e-5) was not collected
 GAP_FRACTION = 0.1
@@ -61,37 +68,73 @@ def collection_gaps(area_week: pd.DataFrame) -> pd.DataFrame:
 
 def _complete_weeks(area_week: pd.DataFrame) -> pd.DataFrame:
     """Every area x every week of its city (zeros where absent, so the baseline sees quiet weeks; NaN in the
-    city's collection gaps, which are missing, not quiet) with ``t`` = the week's index in the city."""
+    city's collection gaps, which are missing, not quiet) with ``t`` = the week's index in the city; with a
+    ``posts`` column also ``other_posts`` = posts - flagged posts (at least 0; a missing ``posts`` counts as the
+    flagged posts), the area-week's share of the collection volume."""
+    columns = ["flagged_posts", "posts"] if "posts" in area_week else ["flagged_posts"]
     frames = []
     for city, g in area_week.groupby("city_id"):  # per city
         weeks = period_range(g["week"])
         grid = pd.MultiIndex.from_product([g["area_code"].unique(), weeks],
                                           names=["area_code", "week"]).to_frame(index=False)
-        counts = g.groupby(["area_code", "week"], as_index=False)["flagged_posts"].sum()
+        counts = g.groupby(["area_code", "week"], as_index=False)[columns].sum(min_count=1)
         frame = grid.merge(counts, on=["area_code", "week"], how="left").assign(city_id=city)
         frame["t"] = frame["week"].map({w: i for i, w in enumerate(weeks)})
         frames.append(frame)
     out = pd.concat(frames, ignore_index=True)
     gaps = collection_gaps(area_week).set_index(["city_id", "week"])["gap"]
     missing = gaps.reindex(pd.MultiIndex.from_frame(out[["city_id", "week"]])).to_numpy(bool)
-    out["flagged_posts"] = out["flagged_posts"].fillna(0).astype("float64").mask(missing)
+    out["flagged_posts"] = out["flagged_posts"].fillna(0).astype("float64")
+    if "posts" in out:
+        posts = out.pop("posts").astype("float64").fillna(out["flagged_posts"])
+        out["other_posts"] = (posts - out["flagged_posts"]).clip(lower=0).mask(missing)
+    out["flagged_posts"] = out["flagged_posts"].mask(missing)
     return out.sort_values(["city_id", "area_code", "week"], ignore_index=True)
 
 
 def _seasonal_factor(df: pd.DataFrame, baseline_weeks: int) -> pd.Series:
     """Per city and week: the city's mean weekly total around the same week a year earlier over its mean in
     the baseline window a year earlier, shrunk towards 1 by ``_SEASON_PRIOR`` posts a week; 1 where the city
-    has no such history."""
-    city = df.groupby(["city_id", "t"])["flagged_posts"].sum(min_count=1)  # NaN in a collection gap
-    by_city = city.groupby(level=0)
-
-    def window(end_lag: int, width: int) -> pd.Series:  # mean of the weeks t-end_lag-width+1 .. t-end_lag
-        shifted = by_city.shift(end_lag)
+    has no such history. With ``other_posts`` the baseline window's total is first scaled by the volume factor
+    of a year earlier (``_VOLUME_PRIOR``), so the season is that of flagged posts per post collected: a season
+    of all posting (or a change of collection a year ago) is left to the volume factor, not counted twice."""
+    def window(series: pd.Series, end_lag: int, width: int) -> pd.Series:  # mean of t-end_lag-width+1 .. t-end_lag
+        shifted = series.groupby(level=0).shift(end_lag)
         return shifted.groupby(level=0).rolling(width, min_periods=width).mean().droplevel(0)
 
-    season = window(_SEASON_LAG - _SEASON_HALF, 2 * _SEASON_HALF + 1)
-    before = window(_SEASON_LAG + 1, baseline_weeks)
+    city = df.groupby(["city_id", "t"])["flagged_posts"].sum(min_count=1)  # NaN in a collection gap
+    season = window(city, _SEASON_LAG - _SEASON_HALF, 2 * _SEASON_HALF + 1)
+    before = window(city, _SEASON_LAG + 1, baseline_weeks)
+    if "other_posts" in df:
+        other = df.groupby(["city_id", "t"])["other_posts"].sum(min_count=1)
+        before = before * ((window(other, _SEASON_LAG - _SEASON_HALF, 2 * _SEASON_HALF + 1) + _VOLUME_PRIOR)
+                           / (window(other, _SEASON_LAG + 1, baseline_weeks) + _VOLUME_PRIOR))
     factor = ((season + _SEASON_PRIOR) / (before + _SEASON_PRIOR)).fillna(1.0).clip(0.25, 4.0)
+    return pd.Series(factor.reindex(pd.MultiIndex.from_arrays([df["city_id"], df["t"]])).to_numpy(), df.index)
+
+
+def _volume_factor(df: pd.DataFrame, baseline_weeks: int, min_weeks: int) -> pd.Series:
+    """Per city and collected week (``df`` without its collection gaps): how much more the city collected that
+    week than in its baseline weeks, from its other (non-flagged) posts. The change c = log(N_t + P) -
+    log(mean of N over the previous ``baseline_weeks`` collected weeks (at least ``min_weeks``: the weeks of
+    every area's baseline, as gaps are city-wide) + P), P = ``_VOLUME_PRIOR`` posts a week so that a small
+    city's factor stays near 1, is shrunk by its noise: c x max(0, 1 - v / c^2) (positive-part James-Stein),
+    v = the city's week-to-week noise variance of log(N + P) (robustly: (1.4826 MAD of its weekly
+    differences)^2 / 2) x (1 + 1/n). A change of collection (a step, steady growth, a season of all posting) is
+    kept where it stands out of the noise; the noise of a city whose volume jumps about is not carried into the
+    expected counts. The factor is exp of that; 1 without ``other_posts`` or without baseline weeks."""
+    if "other_posts" not in df:
+        return pd.Series(1.0, index=df.index)
+    city = df.groupby(["city_id", "t"])["other_posts"].sum()
+    before = city.groupby(level=0).shift(1).groupby(level=0).rolling(baseline_weeks, min_periods=min_weeks)
+    mean, n = before.mean().droplevel(0), before.count().droplevel(0)
+    level = np.log(city + _VOLUME_PRIOR)
+    change = level - np.log(mean + _VOLUME_PRIOR)
+    step = level.groupby(level=0).diff()
+    spread = (step - step.groupby(level=0).transform("median")).abs().groupby(level=0).transform("median")
+    noise = (1.4826 * spread) ** 2 / 2 * (1 + 1 / n)
+    kept = change * (1 - noise / change.pow(2)).clip(lower=0)
+    factor = np.exp(kept.fillna(0.0)).clip(*_VOLUME_CLIP)
     return pd.Series(factor.reindex(pd.MultiIndex.from_arrays([df["city_id"], df["t"]])).to_numpy(), df.index)
 
 
@@ -120,14 +163,15 @@ def _upper_tail(y: np.ndarray, baseline_sum: np.ndarray, a: np.ndarray, b: np.nd
 def burst_tests(area_week: pd.DataFrame, baseline_weeks: int = 8, min_weeks: int = 4, min_posts: int = 1
                 ) -> pd.DataFrame:
     """Every testable area-week: its count y, the sum S of the previous ``baseline_weeks`` collected weeks (at
-    least ``min_weeks``; collection gaps are skipped, never tested), the seasonal factor s, expected = s S / n,
-    the city's NB size k and the exact conditional p-value P(Y >= y | Y + S) under
-    Y | Y + S ~ BetaBinomial(Y + S, k, n k / s) (Y and the baseline weeks negative binomial with a common mean
-    up to s: the mean cancels), computed where the count is above its expected value and at least ``min_posts``
+    least ``min_weeks``; collection gaps are skipped, never tested), the seasonal factor s, the volume factor v
+    (``volume``), expected = s v S / n, the city's NB size k and the exact conditional p-value P(Y >= y | Y + S)
+    under Y | Y + S ~ BetaBinomial(Y + S, k, n k / (s v)) (Y and the baseline weeks negative binomial with a
+    common mean up to s v: the mean cancels), computed where the count is above its expected value and at least ``min_posts``
     (NaN elsewhere: no alert is possible there)."""
     df = _complete_weeks(area_week.dropna(subset=["area_code"]))
     df["season"] = _seasonal_factor(df, baseline_weeks)
     df = df[df["flagged_posts"].notna()].reset_index(drop=True)  # collection gaps: no baseline, no test
+    df["volume"] = _volume_factor(df, baseline_weeks, min_weeks)
     df["flagged_posts"] = df["flagged_posts"].astype("int64")
     keys = [df["city_id"], df["area_code"]]
     prev = df.groupby(["city_id", "area_code"])["flagged_posts"].shift(1)
@@ -139,9 +183,10 @@ def burst_tests(area_week: pd.DataFrame, baseline_weeks: int = 8, min_weeks: int
     df["baseline_from"] = t[np.clip(row - df["n_weeks"].fillna(0).to_numpy(int), 0, None)]
     df["baseline_to_t"] = t[np.clip(row - 1, 0, None)]
     df = df[df["baseline_sum"].notna() & (df["n_weeks"] >= min_weeks)].copy()
-    df["expected"] = df["season"] * df["baseline_sum"] / df["n_weeks"]
+    scale = df["season"] * df["volume"]  # the week's mean over the baseline weeks' mean
+    df["expected"] = scale * df["baseline_sum"] / df["n_weeks"]
     y, s_sum = df["flagged_posts"].to_numpy(float), df["baseline_sum"].to_numpy(float)
-    a_scale, b_scale = np.ones(len(df)), df["n_weeks"].to_numpy(float) / df["season"].to_numpy(float)
+    a_scale, b_scale = np.ones(len(df)), df["n_weeks"].to_numpy(float) / scale.to_numpy(float)
     size = _size_by_city(y, y + s_sum, a_scale, b_scale, df["city_id"].to_numpy())
     df["size"] = df["city_id"].map(size).to_numpy()
     df["dispersion"] = 1.0 / df["size"]
@@ -193,10 +238,11 @@ def speech_bursts(area_week: pd.DataFrame, baseline_weeks: int = 8, min_weeks: i
     out["evidence"] = [json.dumps({"code": EVIDENCE_CODE, "flagged_posts": int(n), "week": str(w),
                                    "baseline": round(float(b), 2), "baseline_weeks": int(k), "upper": int(u),
                                    "p_value": float(f"{q:.3g}"), "dispersion": round(float(a), 3),
-                                   "seasonal": round(float(s), 3), "baseline_from": f, "baseline_to": t,
+                                   "seasonal": round(float(s), 3), "volume": round(float(v), 3),
+                                   "baseline_from": f, "baseline_to": t,
                                    "false_alarms_per_year": float(false_alarms_per_year)})
-                       for n, w, b, k, u, q, a, s, f, t in zip(
+                       for n, w, b, k, u, q, a, s, v, f, t in zip(
                            out["flagged_posts"], out["week"], out["expected"], out["n_weeks"], out["upper"],
-                           out["p_value"], out["dispersion"], out["season"], out["baseline_from"],
+                           out["p_value"], out["dispersion"], out["season"], out["volume"], out["baseline_from"],
                            out["baseline_to"], strict=True)]
     return out[BURST_COLUMNS].sort_values(["city_id", "week", "area_code"], ignore_index=True)

@@ -1,11 +1,22 @@
 """Are the early warning and the risk ranking calibrated? Full validation over synthetic worlds.
 
     python scripts/validate_warning.py --seeds 50
+    python scripts/validate_warning.py --seeds 20 --parts collection [--posts-dispersion 0.05]
 
 Bursts (geo.warning.speech_bursts, default target 1 false alert per area-year) on worlds of 30 areas x 104
 weeks (tests/support/warning_worlds.py: NB counts, area sizes 0.3-30 posts a week, a season, a drifting level):
 - false alerts per area-year on null worlds with NB dispersion 0.2-1.0, 0.05-0.3 and ~0 (Poisson);
 - power: share of planted bursts (the week's mean x3 or x5, one per area) alerted, by area size.
+Collection changes (``--parts collection``; the same worlds with a ``posts`` column: other posts ~ NB(20 x the
+area's flagged mean), by default as overdispersed as the flagged posts, so the city's volume is noisy; each figure
+with the volume factor and ``raw``, the posts column dropped, as before the factor):
+- a step x1, x1.5, x2 of all posts from week 60: alerts in the 8 weeks after (and before) over the target's
+  30 x 8 / 52.18 per world;
+- steady growth of 2% a week: false alerts per area-year;
+- null worlds (the three dispersions): false alerts per area-year; power on planted x3 and x5 bursts (all areas);
+  small cities of 3 and 8 areas (twice the seeds): false alerts per area-year;
+- a city-wide surge of hateful posts only (flagged x3 in every area in week 80, other posts unchanged): share of
+  the 30 areas alerted that week.
 Risk (geo.risk.risk_profile) on 40-area worlds (tests/support/risk_worlds.py, populations 200-20,000):
 - null: mean Spearman of rank with population, the top five's median population over the city's, the share of
   areas with exceedance >= 0.8 and the median 90% rank-interval width;
@@ -28,9 +39,9 @@ from scipy.stats import spearmanr
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from geo.risk import risk_profile  # noqa: E402
-from geo.warning import speech_bursts  # noqa: E402
+from geo.warning import WEEKS_PER_YEAR, speech_bursts  # noqa: E402
 from tests.support.risk_worlds import area_month_world  # noqa: E402
-from tests.support.warning_worlds import area_week_world, false_alerts_per_area_year  # noqa: E402
+from tests.support.warning_worlds import area_week_world, false_alerts_per_area_year, planted_found  # noqa: E402
 
 DISPERSIONS = {"nb_0.2-1.0": (0.2, 1.0), "nb_0.05-0.3": (0.05, 0.3), "poisson": (1e-6, 1e-5)}
 
@@ -57,6 +68,68 @@ def bursts(seeds: int, target: float) -> dict:
             size = pd.cut(r["weekly"], [0, 1, 3, 10, np.inf], labels=["<1", "1-3", "3-10", "10+"])
             out[f"power[{name}, x{factor:g}]"] = {str(k): round(float(v), 3)
                                                   for k, v in r.groupby(size, observed=True)["hit"].mean().items()}
+    return out
+
+
+def _both(world: pd.DataFrame, target: float) -> dict[str, pd.DataFrame]:
+    """Alerts with the volume factor and ``raw`` (the posts column dropped: flagged counts only)."""
+    return {"volume": speech_bursts(world, false_alarms_per_year=target),
+            "raw": speech_bursts(world.drop(columns="posts"), false_alarms_per_year=target)}
+
+
+def collection(seeds: int, target: float, posts_dispersion: float | None) -> dict:
+    """Collection changes, null worlds, power and a hateful-only surge on worlds with a ``posts`` column."""
+    posts = {"posts_ratio": 20.0, "posts_dispersion": posts_dispersion}
+    out: dict = {"posts_dispersion": "as flagged" if posts_dispersion is None else posts_dispersion}
+    expected = seeds * 30 * 8 / WEEKS_PER_YEAR * target
+    for factor in (1.0, 1.5, 2.0):
+        counts = {k: {"after": 0, "before": 0} for k in ("volume", "raw")}
+        for s in range(seeds):
+            world, _ = area_week_world(s, step=(60, factor), **posts)
+            weeks = sorted(world["week"].unique())
+            for key, alerts in _both(world, target).items():
+                counts[key]["after"] += int(((alerts["week"] >= weeks[60]) & (alerts["week"] < weeks[68])).sum())
+                counts[key]["before"] += int(((alerts["week"] >= weeks[40]) & (alerts["week"] < weeks[48])).sum())
+        out[f"step_x{factor:g}_week_60[alerts_8_weeks_after_over_target]"] = {
+            k: round(v["after"] / expected, 2) for k, v in counts.items()}
+        out[f"step_x{factor:g}_week_60[alerts_8_weeks_before_over_target]"] = {
+            k: round(v["before"] / expected, 2) for k, v in counts.items()}
+    rates: dict[str, list[float]] = {"volume": [], "raw": []}
+    for s in range(seeds):
+        for key, alerts in _both(area_week_world(s, growth=0.02, **posts)[0], target).items():
+            rates[key].append(false_alerts_per_area_year(alerts, 30, 104))
+    out["growth_2pct_a_week[false_alerts_per_area_year]"] = {
+        k: {"mean": round(float(np.mean(v)), 3), "max": round(float(np.max(v)), 3)} for k, v in rates.items()}
+    for name, disp in DISPERSIONS.items():
+        rates = {"volume": [], "raw": []}
+        for s in range(seeds):
+            for key, alerts in _both(area_week_world(s, dispersion=disp, **posts)[0], target).items():
+                rates[key].append(false_alerts_per_area_year(alerts, 30, 104))
+        out[f"null_with_posts[{name}, false_alerts_per_area_year]"] = {
+            k: {"mean": round(float(np.mean(v)), 3), "max": round(float(np.max(v)), 3)} for k, v in rates.items()}
+        for factor in (3.0, 5.0):
+            found: dict[str, list[float]] = {"volume": [], "raw": []}
+            for s in range(seeds):
+                world, planted = area_week_world(10_000 + s, burst=factor, dispersion=disp, **posts)
+                for key, alerts in _both(world, target).items():
+                    found[key].append(planted_found(alerts, planted))
+            out[f"power_with_posts[{name}, x{factor:g}, all areas]"] = {
+                k: round(float(np.mean(v)), 3) for k, v in found.items()}
+    for n_areas in (3, 8):  # small cities: a few areas make a noisy city-wide volume
+        rates = {"volume": [], "raw": []}
+        for s in range(2 * seeds):
+            for key, alerts in _both(area_week_world(s, n_areas=n_areas, **posts)[0], target).items():
+                rates[key].append(false_alerts_per_area_year(alerts, n_areas, 104))
+        out[f"null_with_posts[nb_0.2-1.0, {n_areas} areas, false_alerts_per_area_year]"] = {
+            k: {"mean": round(float(np.mean(v)), 3), "max": round(float(np.max(v)), 3)} for k, v in rates.items()}
+    surge: dict[str, list[float]] = {"volume": [], "raw": []}
+    for s in range(seeds):
+        world, _ = area_week_world(s, surge=(80, 3.0), **posts)
+        week = sorted(world["week"].unique())[80]
+        for key, alerts in _both(world, target).items():
+            surge[key].append(float((alerts["week"] == week).sum()) / 30)
+    out["surge_hateful_only_x3_week_80[share_of_areas_alerted]"] = {
+        k: round(float(np.mean(v)), 3) for k, v in surge.items()}
     return out
 
 
@@ -87,10 +160,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seeds", type=int, default=50)
     parser.add_argument("--target", type=float, default=1.0, help="false alerts per area-year (default 1)")
+    parser.add_argument("--parts", nargs="+", choices=["bursts", "collection", "risk"],
+                        default=["bursts", "collection", "risk"])
+    parser.add_argument("--posts-dispersion", type=float, default=None,
+                        help="NB alpha of the other posts of the collection worlds (default: as the flagged posts)")
     args = parser.parse_args()
     start = time.time()
-    report = {"seeds": args.seeds, "target_false_alerts_per_area_year": args.target,
-              **bursts(args.seeds, args.target), **risk(args.seeds)}
+    report = {"seeds": args.seeds, "target_false_alerts_per_area_year": args.target}
+    if "bursts" in args.parts:
+        report.update(bursts(args.seeds, args.target))
+    if "collection" in args.parts:
+        report["collection"] = collection(args.seeds, args.target, args.posts_dispersion)
+    if "risk" in args.parts:
+        report.update(risk(args.seeds))
     report["seconds"] = round(time.time() - start, 1)
     print(json.dumps(report, indent=2))
 

@@ -546,7 +546,9 @@ def _alert_items(alerts: pd.DataFrame, raw: list, docs: list) -> pd.DataFrame:
             start, end = _week(r.get("baseline_from")), _week(r.get("baseline_to"))
             if start is None or end is None:
                 start = end = None if week is None else week - pd.Timedelta(weeks=int(weeks))
-            total = float(mean) * float(weeks) / float(r.get("seasonal") or 1)
+            # the usual weekly count is the baseline weeks' mean x the season x the collection volume
+            # (geo.warning): the window's sum is the usual count over both, times its weeks
+            total = float(mean) * float(weeks) / (float(r.get("seasonal") or 1) * float(r.get("volume") or 1))
             rows.append((i, city, unit, "flagged_posts", round(total), d.get("baseline") is not None,
                          *_months(start, None if end is None else end + pd.Timedelta(days=6)), "baseline"))
     out = pd.DataFrame(rows, columns=["alert", "city_id", "area_code", "metric", "value", "shown", "m0", "m1",

@@ -27,6 +27,13 @@ TEXT: dict[str, dict[str, str]] = {
                              "{end}).",
                              "fr": " Jusqu'à {upper} serait resté dans la norme de ce secteur (semaines {start} à {end}).",
                              "ar": " حتى {upper} كان سيبقى ضمن المعتاد لهذه المنطقة (الأسابيع {start} إلى {end})."},
+    "evidence_burst_volume": {"en": " The city's other posts this week were {volume} times their level in those weeks "
+                              "(more or fewer posts collected), so the usual level is scaled by that.",
+                              "fr": " Les autres publications de la ville cette semaine représentaient {volume} fois "
+                              "leur niveau de ces semaines (plus ou moins de publications collectées) : le niveau "
+                              "habituel est ajusté d'autant.",
+                              "ar": " بلغت منشورات المدينة الأخرى هذا الأسبوع {volume} ضعف مستواها في تلك الأسابيع "
+                              "(جُمعت منشورات أكثر أو أقل)، لذا عُدِّل المستوى المعتاد بالنسبة نفسها."},
     "evidence_near_duplicates": {"en": "{posts} near-identical posts from {accounts} accounts between "
                                  "{first_seen} and {last_seen} UTC (text fingerprint {fingerprint}).",
                                  "fr": "{posts} publications quasi identiques de {accounts} comptes entre "
@@ -177,6 +184,14 @@ def _shown(value: object, lang: str | None, hidden: str = "fewer_than") -> str:
     return _number(value)
 
 
+def _volume_changed(value: object) -> bool:
+    """A burst's collection-volume factor (``volume``, geo.warning) worth saying: at least 10% off 1."""
+    try:
+        return abs(float(str(value)) - 1) >= 0.1
+    except (TypeError, ValueError):
+        return False
+
+
 def _when(value: object) -> str:
     """``2026-10-08T12:21Z`` -> ``2026-10-08 12:21``."""
     return str(value or "?").replace("T", " ").removesuffix("Z")
@@ -207,7 +222,9 @@ def evidence(raw: object, lang: str | None) -> str:
                  week=ev.get("week", "?"), baseline=baseline,
                  baseline_weeks=ev.get("baseline_weeks", "?"), p_value=_shown(ev.get("p_value"), lang, "hidden")) + \
             (t("evidence_burst_bound", lang, upper=_number(ev["upper"]), start=ev.get("baseline_from", "?"),
-               end=ev.get("baseline_to", "?")) if not _missing(ev.get("upper")) else "")  # hidden: left out
+               end=ev.get("baseline_to", "?")) if not _missing(ev.get("upper")) else "") + \
+            (t("evidence_burst_volume", lang, volume=f"{float(ev['volume']):.2g}")
+             if _volume_changed(ev.get("volume")) else "")  # a change of collection (geo.warning): said
     if code == "near_duplicates":
         return t("evidence_near_duplicates", lang, posts=count(ev.get("posts"), lang),
                  accounts=count(ev.get("accounts"), lang), first_seen=_when(ev.get("first_seen")),

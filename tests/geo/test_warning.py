@@ -1,5 +1,6 @@
 """Early warning: bursts of flagged speech against a seasonal negative-binomial baseline, calibrated to a target
-false-alarm rate per area-year; evidence as a code and numbers; a quiet city gives an empty table."""
+false-alarm rate per area-year; evidence as a code and numbers; a quiet city gives an empty table; a change of
+collection (all posts, flagged and not) is expected, a surge of hateful posts alone is not."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import json
 import numpy as np
 import pandas as pd
 
-from geo.warning import BURST_COLUMNS, speech_bursts
+from geo.warning import BURST_COLUMNS, burst_tests, speech_bursts
 from tests.support.warning_worlds import area_week_world, false_alerts_per_area_year, planted_found
 
 
@@ -72,3 +73,57 @@ def test_a_yearly_peak_seen_last_year_is_expected_this_year() -> None:
     per_week = out["week"].value_counts()
     assert per_week.get(weeks[peak[0]], 0) >= 15 and per_week.get(weeks[peak[1]], 0) <= 5
     assert json.loads(out[out["week"] == weeks[peak[1]]]["evidence"].iloc[0])["seasonal"] > 1.3
+
+
+def _alerts_in_weeks(alerts: pd.DataFrame, weeks: list[str], first: int, last: int) -> int:
+    return int(((alerts["week"] >= weeks[first]) & (alerts["week"] < weeks[last])).sum())
+
+
+def test_a_change_of_collection_does_not_alert_every_area() -> None:
+    """A new connector from week 60 multiplies every area's flagged and other posts by 1.5 or 2: the alerts in
+    the 8 weeks after stay near the target (at most 1.5 x the expected 30 x 8 / 52.18 per world), where raw
+    counts gave 55 and 96 over these 8 worlds (scripts/validate_warning.py); the factor is in the evidence."""
+    expected = 8 * 30 * 8 / 52.18
+    for factor in (1.5, 2.0):
+        after = 0
+        for seed in range(8):
+            world, _ = area_week_world(seed, posts_ratio=20.0, step=(60, factor))
+            weeks = sorted(world["week"].unique())
+            after += _alerts_in_weeks(speech_bursts(world), weeks, 60, 68)
+        assert after <= 1.5 * expected, (factor, after, expected)
+    calm, _ = area_week_world(7, posts_ratio=20.0, posts_dispersion=0.05, step=(60, 2.0))  # a steady volume
+    volume = burst_tests(calm).groupby("t")["volume"].first()
+    assert 1.7 <= volume[60] <= 2.3 and 0.9 <= volume.loc[20:59].median() <= 1.1, volume.loc[58:62]
+    assert (volume.loc[68:] < 1.3).all()  # once the baseline weeks are all after the change
+    alerts = speech_bursts(world)
+    assert all("volume" in json.loads(e) for e in alerts["evidence"])
+    without = world.drop(columns="posts")  # no posts column: no factor, the old counts
+    assert (burst_tests(without)["volume"] == 1).all()
+    assert _alerts_in_weeks(speech_bursts(without), weeks, 60, 68) > _alerts_in_weeks(alerts, weeks, 60, 68)
+
+
+def test_a_surge_of_hateful_posts_alone_is_still_alerted() -> None:
+    """Flagged posts x3 in every area in week 80, other posts unchanged (a real city-wide surge, not a change of
+    collection): the volume factor stays near 1 and the week alerts in as many areas as without the factor."""
+    with_factor, without, volumes = 0, 0, []
+    for seed in range(6):
+        world, _ = area_week_world(seed, posts_ratio=20.0, surge=(80, 3.0))
+        week = sorted(world["week"].unique())[80]
+        alerts = speech_bursts(world)
+        with_factor += int((alerts["week"] == week).sum())
+        without += int((speech_bursts(world.drop(columns="posts"))["week"] == week).sum())
+        volumes.append(burst_tests(world).groupby("t")["volume"].first()[80])
+    assert with_factor >= 0.8 * without and with_factor >= 20, (with_factor, without)
+    assert 0.7 <= np.median(volumes) <= 1.3, volumes
+
+
+def test_power_on_planted_bursts_is_kept_with_a_posts_column() -> None:
+    """Fast subset: the planted 3x and 5x bursts of the power test found as often with a posts column (the
+    volume factor on) as without, within 5 points."""
+    for burst in (3.0, 5.0):
+        found = {}
+        for posts in (None, 20.0):
+            found[posts] = np.mean([planted_found(speech_bursts(world), planted) for world, planted in
+                                    (area_week_world(100 + seed, burst=burst, dispersion=(0.1, 0.3),
+                                                     posts_ratio=posts) for seed in range(4))])
+        assert abs(found[20.0] - found[None]) <= 0.05, (burst, found)

@@ -184,5 +184,10 @@ def test_collection_skips_a_city_that_left_and_takes_it_back_when_it_rejoins(hom
     _registry(tmp_path / "left.csv", ["tromso"], "left", {"tromso": "2024"})
     partitions, scheduled = _collected(tmp_path)
     assert partitions["rss"] == ["brisbane", "mombasa"] and "tromso" not in {c for _, c, _ in scheduled}
+    from scn.ingest.sources.base import ConfigError
+    from scn.ingest.sources.collect import collect
+
+    with pytest.raises(ConfigError, match="left the network"):  # by hand (`scn collect rss --city tromso`) too
+        collect("rss", "tromso", config_path=tmp_path / "sources.yml")
     _registry(tmp_path / "back.csv", ["tromso"], "left", {"tromso": ""})  # a blank left cell: a member again
     assert _collected(tmp_path)[0]["rss"] == ["brisbane", "mombasa", "tromso"]

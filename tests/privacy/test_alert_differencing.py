@@ -328,3 +328,21 @@ def test_an_alert_an_official_does_not_get_shifts_no_other_alerts_id() -> None:
     ids = alert_ids(alerts)
     assert ids.iloc[1].endswith("-2")
     assert official["alert_id"].tolist() == [ids.iloc[1]] and official["posts"].tolist() == [40]
+
+
+@pytest.mark.parametrize(("volume", "shown"), [(2.0, False), (1.0, True)])
+def test_the_baseline_window_sum_divides_out_the_collection_volume(volume: float, shown: bool) -> None:
+    """The usual weekly count is the baseline weeks' mean x the season x the collection volume (geo.warning): an
+    official reads the window's sum as usual x weeks / (seasonal x volume). Area B, May-July = 23 flagged posts, an
+    alert of 15 in 2025-W30 whose usual 1.5 over the 8 weeks W22-W29 came with the city collecting twice its usual
+    volume: the window held 6, and 23 - 15 - 6 = 2. With a volume of 1 the window held 12: nothing small follows."""
+    from scn.privacy.disclosure import for_audience
+
+    alert = _burst("c", "B", "2025-W30", 15, 1.5, "2025-W22", "2025-W29")
+    alert["evidence"] = json.dumps(json.loads(alert["evidence"]) | {"volume": volume})
+    months = {"2025-05": 3, "2025-06": 5, "2025-07": 15}
+    area_month = pd.DataFrame([{"city_id": "c", "area_code": "B", "period": m, "flagged_posts": v, "posts": v + 30}
+                               for m, v in months.items()])
+    facts = alert_facts(for_audience("alerts", pd.DataFrame([alert]), "official",
+                                     parts=alert_totals_of({"area_month": area_month})))
+    assert facts["this_week"].notna().tolist() == [shown]

@@ -145,6 +145,11 @@ def _check(source: str, kind: str, city_id: str) -> None:
 
     if not SLUG.match(city_id) or city_id not in set(known_cities()["city_id"]):
         raise ConfigError(source, f"unknown city '{city_id}' (not in the cities registry)")
+    from scn.ingest.cities_known import former_members
+
+    if city_id in former_members():  # the mandate is the network's members: scheduled runs skip it too
+        raise ConfigError(source, f"'{city_id}' left the network (its registry left_year): not collected; a "
+                                  "registry row with a blank left_year makes it a member again")
     if kind == "social":
         try:
             pseudonym_key()
