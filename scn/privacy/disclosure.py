@@ -614,7 +614,7 @@ def _differenced(alerts: pd.DataFrame, evidence: list, raw: list, totals: pd.Dat
     items = _alert_items(alerts, raws, docs)
     withheld = np.zeros(len(evidence), dtype=bool)
     # a count shown as "fewer than k" whose floor is k - 1 (k = 4: a burst's 3 or more) is pinned by itself
-    tight = ~items["shown"].to_numpy(dtype=bool) & (items["key"].map(ALERT_FLOORS).fillna(1.0).to_numpy() == k - 1)
+    tight = ~items["shown"].to_numpy(dtype=bool) & (np.maximum(_rule_floors(items), 1.0) == k - 1)
     withheld[items["alert"].to_numpy(dtype="int64")[tight]] = True
     if totals is None:
         withheld[items["alert"].to_numpy(dtype="int64")] = True
@@ -645,6 +645,11 @@ def _differenced(alerts: pd.DataFrame, evidence: list, raw: list, totals: pd.Dat
     return out, withheld, dropped
 
 
+def _rule_floors(items: pd.DataFrame) -> np.ndarray:
+    """Each alert item's floor by its alert's rule (``ALERT_FLOORS``; 0 where the rule sets none)."""
+    return items["key"].map(ALERT_FLOORS).fillna(0.0).to_numpy(dtype="float64")
+
+
 def _pinned_by_existence(items: pd.DataFrame, withheld: np.ndarray, totals: pd.DataFrame, k: int) -> np.ndarray:
     """Alerts whose mere existence gives a small count back: an alert whose counts an official does not see still
     says its count is at least its floor (``ALERT_FLOORS``: a burst means 3 or more flagged posts that week). A run
@@ -656,7 +661,7 @@ def _pinned_by_existence(items: pd.DataFrame, withheld: np.ndarray, totals: pd.D
     if items.empty or totals.empty:
         return dropped
     # a withheld alert says only that it exists (its rule's floor); a count shown as "fewer than k" is 1 or more
-    rule = items["key"].map(ALERT_FLOORS).fillna(0.0).to_numpy(dtype="float64")
+    rule = _rule_floors(items)
     told = ~withheld[items["alert"].to_numpy(dtype="int64")] & ~items["shown"].to_numpy(dtype=bool)
     # (a count below its rule's floor, only in a hand-made world, says no more than 1 or more)
     told_floor = np.where(rule < k, np.maximum(rule, 1.0), 1.0)
