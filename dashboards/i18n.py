@@ -732,6 +732,8 @@ COLUMNS: dict[str, dict[str, str]] = {
     "year": {"en": "year", "fr": "année", "ar": "السنة"},
     "activities": {"en": "activities", "fr": "activités", "ar": "الأنشطة"},
     "people": {"en": "people", "fr": "personnes", "ar": "الأشخاص"},
+    "planned_activities": {"en": "planned (not yet held)", "fr": "prévues (pas encore tenues)",
+                           "ar": "مخطط لها (لم تُعقد بعد)"},
     "construct": {"en": "index", "fr": "indice", "ar": "المؤشر"},
     "baseline_mean": {"en": "baseline", "fr": "initial", "ar": "المسح الأولي"},
     "endline_mean": {"en": "endline", "fr": "final", "ar": "المسح النهائي"},
@@ -1209,9 +1211,12 @@ TEXT.update({
                   "signal.", "fr": "Les dix secteurs dont les taux récents dépassent le plus probablement "
                   "l'habituel de la ville ; les raisons disent quel signal.", "ar": "المناطق العشر التي يُرجَّح أن "
                   "تتجاوز معدلاتها الأخيرة المعتاد في المدينة؛ وتبيّن الأسباب الإشارة المعنية."},
-    "programmes_what": {"en": "Activities held and distinct people taking part, per programme line and year.",
-                        "fr": "Activités menées et personnes distinctes y ayant pris part, par volet et par année.",
-                        "ar": "الأنشطة المنفذة والأشخاص المشاركون (دون تكرار)، حسب محور البرنامج والسنة."},
+    "programmes_what": {"en": "Activities held and distinct people taking part, per programme line and year; "
+                              "activities planned (not yet held) are counted apart.",
+                        "fr": "Activités menées et personnes distinctes y ayant pris part, par volet et par année ; "
+                              "les activités prévues (pas encore tenues) sont comptées à part.",
+                        "ar": "الأنشطة المنفذة والأشخاص المشاركون (دون تكرار)، حسب محور البرنامج والسنة؛ "
+                              "الأنشطة المخطط لها (التي لم تُعقد بعد) تُحسب على حدة."},
     "yes": {"en": "yes", "fr": "oui", "ar": "نعم"},
     "no": {"en": "no", "fr": "non", "ar": "لا"},
 })
@@ -1491,6 +1496,15 @@ TEXT.update({
               "stockées - un export avec les libellés ? Exportez les valeurs",
         "ar": "{file}: {count} سؤالاً من دليل الترميز تحمل نصاً لا أرقاماً ({columns}): لم تُخزَّن - تصدير "
               "بالتسميات؟ صدّروا القيم"},
+    # one per file x codebook question (survey_text_answers), whichever came first, the export or the codebook
+    "warning_survey_text_question": {
+        "en": "{file}: the answers to the codebook question {question} (column {column}) are text, not numbers: not "
+              "stored, in no survey index - an export made with labels? Export the values and ingest that file",
+        "fr": "{file} : les réponses à la question {question} du livre de codes (colonne {column}) sont du texte, pas "
+              "des nombres : non stockées, absentes des indices d'enquête - un export avec les libellés ? Exportez "
+              "les valeurs et ingérez ce fichier",
+        "ar": "{file}: إجابات سؤال دليل الترميز {question} (العمود {column}) نصّ لا أرقام: لم تُخزَّن ولا تدخل في "
+              "مؤشرات الاستبيان - تصدير بالتسميات؟ صدّروا القيم واستوعبوا ذلك الملف"},
 })
 
 

@@ -299,16 +299,18 @@ def prepost_table(city_id: str, audience: str, lang: str = "en") -> pd.DataFrame
 
 
 def programmes_table(city_id: str, audience: str, lang: str = "en") -> pd.DataFrame:
-    """Activities and people per programme line and year (``programme_years``: each activity once, whatever the
-    roles of its participants), shaped for the audience; ``programme`` is the line in ``lang`` (the code stays in
+    """Activities held and people per programme line and year (``programme_years``: each activity once, whatever
+    the roles of its participants), and the activities planned (not held yet) in their own column when a snapshot
+    has them, shaped for the audience; ``programme`` is the line in ``lang`` (the code stays in
     ``programme_line``)."""
     py = for_audience("programme_years", data.table("programme_years", city_id), audience,
                       parts=data.table("programme_metrics", city_id) if audience != "staff" else None)
     if py.empty:
         return py
-    out = py[["programme_line", "year", "activities", "people"]]
+    counts = ["activities", "people"] + (["planned_activities"] if "planned_activities" in py.columns else [])
+    out = py[["programme_line", "year", *counts]]
     out = out.assign(programme=i18n.codes("line", out["programme_line"], lang))
-    return out[["programme", "programme_line", "year", "activities", "people"]].sort_values(
+    return out[["programme", "programme_line", "year", *counts]].sort_values(
         ["year", "programme_line"], ascending=[False, True])
 
 

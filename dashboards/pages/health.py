@@ -190,20 +190,43 @@ def _off_scale_sentences(lang: str) -> list[str]:
             for r in off.itertuples(index=False)]
 
 
+def _text_answer_sentences(lang: str) -> tuple[list[str], set[tuple[str, str]]]:
+    """Codebook questions whose answers a file held as text and were not stored (``survey_text_answers``, a dbt
+    mart: the same rows whichever came first, the export or the codebook): one sentence per file x question; and
+    the (city, file) pairs it names, whose ``survey_text_answers`` ingest warnings it says again."""
+    text = data.table("survey_text_answers")
+    if "question" not in text.columns:
+        return [], set()
+    text = text.sort_values(["source_file", "question"], kind="stable")
+    named = set(zip(text["city_id"].fillna("").astype(str), text["source_file"].astype(str), strict=True))
+    return [t("warning_survey_text_question", lang, file=r.source_file, question=r.question, column=r.column_name)
+            for r in text.itertuples(index=False)], named
+
+
 def _ingest_warnings(lang: str):
     """What ingested files lacked (``ingest_warnings``): a police.uk file without hate flag says where the city's
     hate crime comes from; codes of another boundary vintage. One line per city x code x sentence however many
     files say it (:func:`_warning_lines`), newest first, at most ``SHOWN`` lines; then the survey answers off their
-    item's scale (:func:`_off_scale_sentences`)."""
+    item's scale (:func:`_off_scale_sentences`) and the codebook questions answered in text
+    (:func:`_text_answer_sentences`)."""
     warnings = data.table("ingest_warnings")
+    text_answers, named = _text_answer_sentences(lang)
+    if named and "code" in warnings.columns:  # said per question below (an ingest warning exists only when the
+        # codebook came first)
+        key = (warnings["city_id"].fillna("").astype(str) + "\x00"
+               + warnings["file"].astype(str).str.rstrip("/").str.rsplit("/", n=1).str[-1])
+        warnings = warnings[~(warnings["code"].eq("survey_text_answers")
+                              & key.isin([f"{city}\x00{file}" for city, file in named]))]
     off_scale = _off_scale_sentences(lang)
-    if "code" not in warnings.columns and not off_scale:
+    survey = off_scale + text_answers
+    if "code" not in warnings.columns and not survey:
         return unavailable(lang)
-    if (warnings.empty or "code" not in warnings.columns) and not off_scale:
+    if (warnings.empty or "code" not in warnings.columns) and not survey:
         return html.P(t("no_ingest_warnings", lang), id="health-warnings-none")
     lines = _warning_lines(warnings) if "code" in warnings.columns else []
     items = [html.Li(_warning_sentence(w, lang)) for w in lines[:SHOWN]]
     items += [html.Li(sentence, className="health-survey-off-scale") for sentence in off_scale[:SHOWN]]
+    items += [html.Li(sentence, className="health-survey-text-answers") for sentence in text_answers[:SHOWN]]
     if len(lines) > SHOWN:
         rest = lines[SHOWN:]
         items.append(html.Li(t("warning_more", lang, lines=i18n.number(len(rest), lang),

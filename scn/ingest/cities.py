@@ -10,6 +10,10 @@ whole year, 1990..this year, a date's year taken (``2024-06-30``); before the ro
 naming both fields. A file with the column says, for each row, whether the city is a member: a year, it left; a
 blank cell, it is a member (rejoined, when it had left). A file without the column says nothing (the lake's
 ``member`` is null); a later ``joined_year`` after the left year is a rejoining too (stg_cities).
+``steering_committee`` (optional) likewise: a file with the column says, for each row, whether the city sits on the
+steering committee (a blank cell: it does not); a file without it says nothing (null: the flag an earlier file gave
+stays). Every other optional column (population, joined_year, continent, themes, timezone) is null where the file
+has no such column or a blank cell, and staging keeps the earlier value.
 A city whose row changed is written again; staging keeps the row from the newest ingested part (see
 transforms/models/staging/stg_cities.sql). A row identical to one already in the lake is a duplicate.
 """
@@ -119,8 +123,12 @@ def parse(src: Source) -> Parsed:
     out = typed[ok].drop(columns=["population__parsed", "joined_year__parsed", "left_year__parsed",
                                   "left_year__order", "joined_year__order"])  # source_row: the pipeline's
     # conflict check names the row a repeated city clashes with (as_table drops it before the lake)
-    out = out.assign(joined_year=out["joined_year"].astype("Int32"), steering_committee=out["steering_committee"]
-                     .astype(bool), left_year=out["left_year"].astype("Int32"), member=out["member"].astype("boolean"))
+    # a file without the steering column says nothing of it (null: an earlier file's flag stays, stg_cities); a
+    # file with it speaks for every city it lists (a blank cell: not on the committee)
+    steers = out["steering_committee"].astype("boolean") if "steering_committee" in origin \
+        else pd.Series(pd.NA, index=out.index, dtype="boolean")
+    out = out.assign(joined_year=out["joined_year"].astype("Int32"), steering_committee=steers,
+                     left_year=out["left_year"].astype("Int32"), member=out["member"].astype("boolean"))
     kept = fixed & ok
     warnings = [{"code": "timezone_fixed_offset", "rows": [int(r) for r in typed.loc[kept, ROW].head(5)],
                  "values": as_text(raw.loc[kept, "timezone"]).head(5).tolist(), "zones": zone[kept].head(5).tolist(),

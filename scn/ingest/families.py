@@ -12,7 +12,8 @@ CITY_REQUIRED = ("social", "crime", "boundaries", "survey", "area-attributes", "
 KEYS: dict[str, list[str]] = {
     "posts": ["post_key"], "crimes": ["crime_key"],
     "survey_responses": ["city_id", "survey_id", "response_id", "question"],
-    "survey_codebook": ["question"], "programme_activities": ["activity_id"],
+    "survey_codebook": ["question", "survey_id"], "programme_activities": ["activity_id"],
+    "survey_text_columns": ["city_id", "survey_id", "source_file", "column_name"],
     "programme_participants": ["record_id"], "programme_grants": ["grant_id"], "areas": ["city_id", "area_code"],
     "cities": ["city_id"], "area_attributes": ["city_id", "area_code", "attribute", "year"],
     "crime_counts": ["city_id", "area_code", "period", "period_start", "category", "hate_strand"],
@@ -20,7 +21,7 @@ KEYS: dict[str, list[str]] = {
 UPSERT = ("cities", "areas", "survey_codebook", "area_attributes", "crime_counts")
 FAMILY_TABLES: dict[str, tuple[str, ...]] = {
     "cities": ("cities",), "boundaries": ("areas",), "social": ("posts",), "crime": ("crimes",),
-    "survey": ("survey_responses", "survey_codebook"),
+    "survey": ("survey_responses", "survey_codebook", "survey_text_columns"),
     "programme": ("programme_activities", "programme_participants", "programme_grants"),
     "area-attributes": ("area_attributes",), "crime-counts": ("crime_counts",),
 }

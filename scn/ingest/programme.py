@@ -86,8 +86,9 @@ def parse_amount(s: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 def _activity_ids_not_found(people: pd.DataFrame) -> list[dict[str, object]]:
     """The ``activity_not_found`` warning: participation rows naming an activity id the lake does not hold (a
-    typo, another case, or the activities file not sent yet). They are kept, and count once the activity is
-    loaded; until then no figure holds them (``stg_programme_participants``' relationships test warns)."""
+    typo, or the activities file not sent yet). They are kept, and count once the activity is loaded; until then
+    no figure holds them (``stg_programme_participants``' relationships test warns). Ids are compared as the
+    warehouse links them (macros/activity_key.sql): case and surrounding spaces aside, ``t1`` names ``T1``."""
     ids = people["activity_id"].dropna().astype(str)
     if ids.empty:
         return []
@@ -95,7 +96,7 @@ def _activity_ids_not_found(people: pd.DataFrame) -> list[dict[str, object]]:
     if lake.has_table("programme_activities"):
         known = set(lake.query(f"select distinct activity_id from {lake.scan('programme_activities')}")
                     ["activity_id"].dropna().astype(str))
-    missing = ids[~ids.isin(known)]
+    missing = ids[~ids.str.strip().str.lower().isin({k.strip().lower() for k in known})]
     if missing.empty:
         return []
     return [{"code": "activity_not_found", "rows": int(len(missing)),

@@ -3,7 +3,9 @@ the survey codebook (``codebook*.csv|xlsx``).
 
 One long row per response x numeric question; ``rows_read`` counts these cells. ``question`` is the last segment of
 the column's group path (``group_cohesion/sc1`` -> ``sc1``); select_multiple option columns (``q/option``, 0/1)
-become ``q/option`` and the space-separated summary column is not stored; text-only columns are not stored.
+become ``q/option`` and the space-separated summary column is not stored; text-only columns are not stored (a
+labels export's "Strongly agree"): their names, never their values, go to ``survey_text_columns`` (city, survey,
+file, column_name, question), so a codebook ingested later still learns which of its questions lost their answers.
 
 Never stored, whatever their values (the ``personal_columns`` warning names them): geopoint parts (ODK Central's
 ``-Latitude``/``-Longitude``/``-Altitude``/``-Accuracy``, Kobo's ``_<q>_latitude``... ``_<q>_precision``, columns
@@ -89,7 +91,11 @@ CODEBOOK: dict[str, tuple[str, ...]] = {
     "scale_max": ("max", "maximum"),
     "reverse": ("reversed", "reverse_coded", "reverse_scored"),
     "missing_codes": ("missing", "missing_values", "missing_value_codes", "non_answer_codes", "na_codes"),
+    "survey_id": ("survey", "form_id"),
 }
+# the optional codebook column ``survey_id``: the survey a row is for (an export's survey id, :func:`survey_id`);
+# blank, or no such column: every survey. A question may have one row per survey beside its global row: the
+# survey's own row wins (transforms/models/intermediate/int_survey_answers.sql)
 # the optional codebook column ``missing_codes``: the numbers an export writes for a non-answer of the item ("don't
 # know" 98, "refused" 99, -9 ...), separated by ``;`` ``,`` or spaces; stored as ``98;99``. dbt leaves them out of
 # the indices silently; any other answer outside [scale_min, scale_max] is left out and reported
@@ -234,6 +240,7 @@ def parse(src: Source) -> Parsed:
     text = [c for c, q in questions.items() if c not in personal
             and present[c].any() and numeric[c][present[c]].isna().all()]
     labelled = [c for c in text if questions[c] in _codebook_questions()]  # codebook questions answered in text
+    dropped_as = {c: questions[c] for c in text}  # kept (names only) for a codebook ingested later
     questions = {c: q for c, q in questions.items() if c not in personal and c not in text}
     if not questions:
         if labelled:
@@ -285,6 +292,11 @@ def parse(src: Source) -> Parsed:
         return as_text(rm[name]).reindex(at).to_numpy() if name in rm else np.full(len(at), None)
 
     survey, response = _resolve_ids(src.city_id, src.path, typed.set_index(ROW)["response_id"])
+    # the file's survey (most of its responses'): the one its dropped text columns belonged to
+    mine = str(survey.mode().sort_values().iloc[0]) if survey.notna().any() else survey_id(src.path)
+    dropped = pd.DataFrame({"city_id": src.city_id, "survey_id": mine, "source_file": src.name,
+                            "column_name": [printable(c) for c in text], "question": [dropped_as[c] for c in text]},
+                           columns=["city_id", "survey_id", "source_file", "column_name", "question"])
     out = pd.DataFrame({
         "survey_id": survey.reindex(at).to_numpy(), "response_id": response.reindex(at).to_numpy(),
         "city_id": src.city_id,
@@ -300,7 +312,7 @@ def parse(src: Source) -> Parsed:
                          "columns": [printable(c) for c in labelled[:WARN_COLUMNS]], "count": len(labelled)})
     if "submitted_at" in meta:
         warnings += date_order_warnings({meta["submitted_at"]: raw_meta["submitted_at"]})
-    return Parsed({"survey_responses": out}, "survey_responses", rejects, warnings)
+    return Parsed({"survey_responses": out, "survey_text_columns": dropped}, "survey_responses", rejects, warnings)
 
 
 def _codebook_questions() -> set[str]:
@@ -336,8 +348,8 @@ def missing_codes(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def parse_codebook(src: Source) -> Parsed:
-    """question, construct, label, scale_min, scale_max, reverse, and the optional missing_codes (template:
-    scn/templates/survey_codebook.csv)."""
+    """question, construct, label, scale_min, scale_max, reverse, and the optional missing_codes and survey_id
+    (template: scn/templates/survey_codebook.csv)."""
 
     table = read_table(src)
     raw, origin = readers.canonical_columns(table.frame, CODEBOOK, src.path)
@@ -364,7 +376,9 @@ def parse_codebook(src: Source) -> Parsed:
     book = pd.DataFrame({"question": t["question"], "construct": t["construct"],
                          "label": as_text(raw["label"])[ok] if "label" in raw else None,
                          "scale_min": t["scale_min"], "scale_max": t["scale_max"], "reverse": t["reverse"].astype(bool),
-                         "missing_codes": codes[ok]})
+                         "missing_codes": codes[ok],
+                         "survey_id": (as_text(raw["survey_id"]).str.strip().replace("", pd.NA)[ok]
+                                       if "survey_id" in raw else None)})
     return Parsed({"survey_codebook": book}, "survey_codebook", rejects)
 
 

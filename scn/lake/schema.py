@@ -30,7 +30,11 @@ LAKE_SCHEMAS: dict[str, pa.Schema] = {
                                    ("wave", S), ("programme_id", S), ("question", S), ("value", F),
                                    ("source_file", S), ("source_row", INT)]),
     "survey_codebook": pa.schema([("question", S), ("construct", S), ("label", S), ("scale_min", F),
-                                  ("scale_max", F), ("reverse", B), ("missing_codes", S)]),
+                                  ("scale_max", F), ("reverse", B), ("missing_codes", S),
+                                  ("survey_id", S)]),  # the survey the row is for; null: every survey
+    # the columns of an export not stored because every answer in them was text (a labels export): names only
+    "survey_text_columns": pa.schema([("city_id", S), ("survey_id", S), ("source_file", S), ("column_name", S),
+                                      ("question", S)]),
     "programme_activities": pa.schema([("activity_id", S), ("programme_line", S), ("activity_type", S),
                                        ("title", S), ("city_id", S), ("host_city", S), ("country", S),
                                        ("region", S), ("start_date", pa.date32()), ("end_date", pa.date32()),
@@ -64,7 +68,7 @@ LAKE_SCHEMAS: dict[str, pa.Schema] = {
 
 # optional columns added after parts were written: older parts lack them (read as null)
 ADDED: dict[str, tuple[str, ...]] = {"cities": ("timezone", "left_year", "member"), "crimes": ("wall_clock",),
-                                  "survey_codebook": ("missing_codes",)}
+                                  "survey_codebook": ("missing_codes", "survey_id")}
 
 
 def as_table(name: str, frame) -> pa.Table:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import pickle
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -16,6 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from scn.code_version import code_version
 from scn.hashing import file_sha256, tree_stamp
 from scn.nlp import artefact
 from scn.nlp.labels import CLASSES
@@ -24,7 +27,7 @@ from scn.nlp.lexicon import Lexicon, load_lexicon
 from scn.nlp.normal import normal_texts
 from scn.nlp.normal_fast import normal_array
 from scn.nlp.targets import _STRING, detect_targets, strings
-from scn.settings import settings
+from scn.settings import paths, settings
 
 ALL_LANGUAGES = "*"
 DEFAULT = "default"  # the shipped model, in $SCN_CLASSIFIER specs
@@ -93,13 +96,14 @@ def _load(path: str, stamp: tuple) -> Classifier:
         raise FileNotFoundError(f"{p}: neither a model file nor an exported model directory (model.onnx)")
     if not p.is_file():
         raise FileNotFoundError(f"{p}: no such model file (SCN_CLASSIFIER)")
+    sha = file_sha256(p)
     if p.suffix == ".skops":
         from skops.io import get_untrusted_types, load  # optional dependency
 
         obj = load(p, trusted=get_untrusted_types(file=p))
     else:
-        obj = artefact.load(p)  # the shipped compact format, or any joblib file
-    version = f"{p.stem}-{file_sha256(p)[:12]}"
+        obj = _read_artefact(p, sha)  # the shipped compact format, or any joblib file
+    version = f"{p.stem}-{sha[:12]}"
     if isinstance(obj, dict) and obj.get("kind") == "scn-per-language":
         return Classifier(version, dict(obj["models"]),
                           {k: np.asarray(v, dtype=float) for k, v in obj.get("bias", {}).items()})
@@ -107,6 +111,39 @@ def _load(path: str, stamp: tuple) -> Classifier:
         raise ValueError(f"{p}: expected a fitted pipeline with predict_proba over {', '.join(CLASSES)}")
     langs = getattr(obj, "scn_languages", None) or [ALL_LANGUAGES]
     return Classifier(version, dict.fromkeys(langs, obj))
+
+
+def _read_artefact(path: Path, sha: str) -> Any:
+    """The joblib artefact at ``path`` (SHA-256 ``sha``), through a plain pickle of what it holds in
+    ``$SCN_HOME/state/models``: joblib reads with a pure-Python unpickler (about 1 s for the shipped model, every
+    process that labels), pickle in C (0.03 s). The copy is keyed by the artefact's hash, the platform's code and
+    the versions of the libraries its objects come from; an unreadable copy is read from the artefact again and
+    rewritten. Without a home (a model checked before any set-up) or one that cannot be written to, the artefact
+    is read each time."""
+    from importlib.metadata import version
+
+    libs = "-".join(version(d) for d in ("scikit-learn", "numpy", "scipy"))
+    key = hashlib.sha256(f"{sha}:{code_version()}:{libs}".encode()).hexdigest()[:24]
+    copy = paths().home / "state" / "models" / f"{key}.pickle"
+    try:
+        with open(copy, "rb") as fh:
+            return pickle.load(fh)
+    except FileNotFoundError:
+        pass
+    except Exception:  # noqa: BLE001 - a damaged copy (a crash mid-write, a full disk) is a cache miss
+        copy.unlink(missing_ok=True)
+    obj = artefact.load(path)
+    if not paths().home.is_dir():
+        return obj
+    try:
+        copy.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        tmp = copy.with_name(f".{copy.name}.{os.getpid()}.tmp")
+        with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as fh:
+            pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(copy)
+    except OSError:
+        pass
+    return obj
 
 
 def _load_one(spec: str) -> Classifier:

@@ -30,11 +30,17 @@ window's weeks: a sum) or in a coordinated cluster (posts, shares, hateful posts
 than any published view. A published total minus the alert counts inside it is a count of the rest, which
 officials never see: it must not be small. The rule, one for every city whatever its level: for each place an
 alert count lies in (its area in ``area_month``, the city in ``city_month``, the city's published cells in
-``cell_month``) and each run of consecutive months holding alert counts, the run's total minus the alert counts
-shown wholly inside it is checked with ``recoverable`` (the hidden counts in it: small alert counts, hidden
-cells). Where it fails, every alert with a count in that run is shown without its counts (``counts_withheld``:
-the alert, its area, week, type and "well above the usual level" stay), and the check is run again until it
-holds. Months are the finest period of every published view (the cells download is monthly whatever level a
+``cell_month``, its area's published cells: the cells whose centre lies in the area's outline, summed, which
+differ from the area's total by the posts located to the area only) and each run of consecutive months holding
+alert counts, the run's total minus the alert counts shown wholly inside it is checked with ``recoverable`` (the
+hidden counts in it: small alert counts). Where the total is a sum of cells some of which are hidden, the official
+knows only the shown cells less the alert counts shown (d) and that each hidden cell is 1..k-1: the rest lies
+between d + the hidden cells and d + their number x (k - 1) (``_known``), which must neither be small throughout
+(a burst of 12 beside a shown cell of 5 and two hidden ones: the rest is 0 or 1) nor a single value (a burst of 13:
+both hidden cells 4). One alert's counts of one total are one count, its largest (``_wholes``: a cluster's
+shares are among its posts, not beside them). Where it fails, every alert with a count in that run is shown
+without its counts (``counts_withheld``: the alert, its area, week, type and "well above the usual level" stay),
+and the check is run again until it holds. Months are the finest period of every published view (the cells download is monthly whatever level a
 city is shown at; quarters and years are runs of months), the places hold every level's units (a unit of a
 coarser level is a union of areas, the city or cells, and a sum of remainders that are each 0 or k or more is
 too), so the rule holds for every level a city may be shown at. Without the totals (``parts``), an official
@@ -43,8 +49,9 @@ gets no alert count at all.
 An alert's existence is a count too (``_pinned_by_existence``): a burst means at least ``geo.warning.MIN_POSTS``
 flagged posts that week whether its count is shown or not (``ALERT_FLOORS``). Where a run's published total, less
 the alert counts shown inside it, equals the floors of the counts not shown (two bursts of 3 or more in a month
-whose total is 6: 3 and 3), the alerts are not in an official's copy at all; and a count shown as "fewer than k"
-whose floor is k - 1 is withheld.
+whose total is 6: 3 and 3; with hidden cells, where the bounds of ``_known`` with the floors meet), the alerts
+are not in an official's copy at all; and a count shown as "fewer than k" whose floor is k - 1 is withheld. One alert's floor in a total is its whole's (a cluster's posts), not its whole's
+plus its parts' (its shares, among those posts).
 """
 
 from __future__ import annotations
@@ -118,8 +125,10 @@ ALERT_TOTALS = ("area_month", "city_month", "cell_month")
 # flagged posts that week, a coordinated cluster posts from at least scn.analysis.coordination.MIN_ACCOUNTS
 # accounts (a test holds the two equal); any other count at least 1
 ALERT_FLOORS = {"flagged_posts": float(MIN_POSTS), "posts": 5.0}
-# the columns of those tables ``alert_totals`` reads (a reader may read these only: cell_month is the largest table)
-ALERT_TOTAL_COLUMNS = ("city_id", "area_code", "period", "resolution", *sorted(set(ALERT_PARTS.values())))
+# the columns of those tables (and of ``areas``: the outlines the cells are matched to areas by) ``alert_totals``
+# reads (a reader may read these only: cell_month is the largest table)
+ALERT_TOTAL_COLUMNS = ("city_id", "area_code", "period", "resolution", "cell", "geometry_wkt",
+                       *sorted(set(ALERT_PARTS.values())))
 ALERT_WITHHELD = (*EVIDENCE_COUNTS, *EVIDENCE_MEANS, *EVIDENCE_DERIVED, "content_share")
 # JSON columns an official reads whose numbers are counts (``EVIDENCE_COUNTS``): shaped by ``_evidence``
 JSON_COUNTS: dict[str, tuple[str, ...]] = {"alerts": ("evidence",), "correlations": ("detail",)}
@@ -131,6 +140,7 @@ PANEL_TOTALS: dict[str, tuple[str, ...]] = {
 # risk columns computed from one signal's count alone (geo.risk): hidden with that count
 RISK_DERIVED = {"speech_recent": ("speech_rr", "speech_exceedance"), "crime_recent": ("crime_rr", "crime_exceedance")}
 _SEP = "\x1f"
+DAY_NS = 86_400_000_000_000
 
 
 def suppress_counts(values: pd.Series | np.ndarray, threshold: int | None = None) -> pd.Series:
@@ -483,8 +493,9 @@ def _month_index(text: pd.Series) -> np.ndarray:
 def alert_totals(table: Callable[[str], pd.DataFrame]) -> pd.DataFrame:
     """The published monthly totals alert counts are set against (``ALERT_TOTALS``; ``table(name)``: the rows
     of a published table, empty when it is not published), long: ``city_id``, ``place`` (area, city, cells),
-    ``unit`` (area code or city), ``month`` (index), ``metric``, ``total`` and ``hidden`` (how many parts of it
-    an official gets as hidden: small cells). Pass it as ``parts`` of ``for_audience("alerts", ...)``."""
+    ``unit`` (area code or city; ``area_cells``: an area's published cells, matched by centre, ``_area_cells``),
+    ``month`` (index), ``metric``, ``total``, ``hidden`` (how many parts of it an official gets as hidden: small
+    cells) and ``hidden_total`` (their sum). Pass it as ``parts`` of ``for_audience("alerts", ...)``."""
     k, metrics = suppress_below(), sorted(set(ALERT_PARTS.values()))
     frames = []
     for name, place, unit in (("area_month", "area", "area_code"), ("city_month", "city", "city_id"),
@@ -501,11 +512,46 @@ def alert_totals(table: Callable[[str], pd.DataFrame]) -> pd.DataFrame:
         long["total"] = pd.to_numeric(long["total"], errors="coerce").astype("float64")
         long = long[long["total"].notna() & ~np.isnan(long["month"].to_numpy(dtype="float64"))]
         small = (long["total"] > 0) & (long["total"] < k) if name == "cell_month" else long["total"] < 0
-        long = long.assign(hidden=small.astype("float64"), place=place)
+        long = long.assign(hidden=small.astype("float64"), hidden_total=np.where(small, long["total"], 0.0),
+                           place=place)
         frames.append(long.groupby(["city_id", "place", "unit", "month", "metric"], as_index=False)[
-            ["total", "hidden"]].sum())
-    cols = ["city_id", "place", "unit", "month", "metric", "total", "hidden"]
+            ["total", "hidden", "hidden_total"]].sum())
+        if name == "cell_month":  # an area's published cells (matched by centre) sum to a total of the area too
+            frames.append(_area_cells(rows, cols, table("areas")))
+    frames = [f for f in frames if len(f)]
+    cols = ["city_id", "place", "unit", "month", "metric", "total", "hidden", "hidden_total"]
     return pd.concat(frames, ignore_index=True)[cols] if frames else pd.DataFrame(columns=cols)
+
+
+def _area_cells(rows: pd.DataFrame, metrics: list[str], areas: pd.DataFrame) -> pd.DataFrame:
+    """``alert_totals`` of the place ``area_cells``: each area's published cells (``rows``) summed, per month and
+    metric (``metrics``), a cell being its centre's area
+    (as the levels match them: ``scn.privacy.cell_areas.cells_in_areas``). An official holding the cells
+    download and the areas' outlines has these sums whether or not the area's own total is published, and they
+    differ from it (posts located to the area only, in no cell)."""
+    cols = ["city_id", "place", "unit", "month", "metric", "total", "hidden", "hidden_total"]
+    if areas.empty or "cell" not in rows.columns or not {"city_id", "area_code", "geometry_wkt"} <= set(areas.columns):
+        return pd.DataFrame(columns=cols)  # no outlines published: no area's cells to sum
+    from scn.privacy.cell_areas import area_shapes, cells_in_areas  # shapely and H3 only when needed
+
+    cells = rows[["city_id", "cell"]].dropna().drop_duplicates()
+    found = []
+    for city, own in cells.groupby("city_id", sort=False):  # a handful of cities
+        codes, geoms = area_shapes(areas[areas["city_id"] == city])
+        found.append(own.assign(area=cells_in_areas(own["cell"].astype(str), codes, geoms)))
+    if not found:
+        return pd.DataFrame(columns=cols)
+    at = pd.concat(found, ignore_index=True)
+    at = at[at["area"] != ""]
+    melted = rows.assign(month=_month_index(rows["period"])).merge(at, on=["city_id", "cell"])
+    long = melted.melt(["city_id", "area", "month"], metrics, var_name="metric", value_name="total")
+    long["total"] = pd.to_numeric(long["total"], errors="coerce").astype("float64")
+    long = long[long["total"].notna() & ~np.isnan(long["month"].to_numpy(dtype="float64"))]
+    small = (long["total"] > 0) & (long["total"] < suppress_below())
+    long = long.assign(hidden=small.astype("float64"), hidden_total=np.where(small, long["total"], 0.0),
+                       place="area_cells", unit=long["area"].astype(str))
+    return long.groupby(["city_id", "place", "unit", "month", "metric"], as_index=False)[
+        ["total", "hidden", "hidden_total"]].sum()
 
 
 def _months(start: pd.Timestamp | None, end: pd.Timestamp | None) -> tuple[float, float]:
@@ -517,6 +563,13 @@ def _months(start: pd.Timestamp | None, end: pd.Timestamp | None) -> tuple[float
 def _week(text: object) -> pd.Timestamp | None:
     day = pd.to_datetime(f"{text}-1", format="%G-W%V-%u", errors="coerce") if isinstance(text, str) else pd.NaT
     return None if pd.isna(day) else day
+
+
+def _days(start: pd.Timestamp | None, end: pd.Timestamp | None) -> tuple[float, float]:
+    """The first and last day of a span (days since 1970-01-01, UTC); NaN when it is not known."""
+    if start is None or end is None or pd.isna(start) or pd.isna(end):
+        return np.nan, np.nan
+    return float(pd.Timestamp(start).value // DAY_NS), float(pd.Timestamp(end).value // DAY_NS)
 
 
 def _alert_items(alerts: pd.DataFrame, raw: list, docs: list) -> pd.DataFrame:
@@ -533,8 +586,9 @@ def _alert_items(alerts: pd.DataFrame, raw: list, docs: list) -> pd.DataFrame:
         week = _week(r.get("week") or period)
         first = pd.to_datetime(r.get("first_seen"), errors="coerce", utc=True)
         last = pd.to_datetime(r.get("last_seen"), errors="coerce", utc=True)
-        span = _months(first, last) if not (pd.isna(first) or pd.isna(last)) else \
-            _months(week, None if week is None else week + pd.Timedelta(days=6))
+        if pd.isna(first) or pd.isna(last):
+            first, last = (None, None) if week is None else (week, week + pd.Timedelta(days=6))
+        span = (*_months(first, last), *_days(first, last))
         unit = None if code is None or pd.isna(code) else str(code)
         for key, metric in ALERT_PARTS.items():
             v = r.get(key)
@@ -549,10 +603,11 @@ def _alert_items(alerts: pd.DataFrame, raw: list, docs: list) -> pd.DataFrame:
             # the usual weekly count is the baseline weeks' mean x the season x the collection volume
             # (geo.warning): the window's sum is the usual count over both, times its weeks
             total = float(mean) * float(weeks) / (float(r.get("seasonal") or 1) * float(r.get("volume") or 1))
+            end = None if end is None else end + pd.Timedelta(days=6)
             rows.append((i, city, unit, "flagged_posts", round(total), d.get("baseline") is not None,
-                         *_months(start, None if end is None else end + pd.Timedelta(days=6)), "baseline"))
+                         *_months(start, end), *_days(start, end), "baseline"))
     out = pd.DataFrame(rows, columns=["alert", "city_id", "area_code", "metric", "value", "shown", "m0", "m1",
-                                      "key"])
+                                      "d0", "d1", "key"])
     return out[out["m0"].notna()].reset_index(drop=True)
 
 
@@ -578,29 +633,79 @@ def _parts_of_one(items: pd.DataFrame, n: int, k: int) -> np.ndarray:
 
 
 def _placed_checks(items: pd.DataFrame, totals: pd.DataFrame) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
-    """Each place an alert count lies in (its area, the city, the city's published cells) and metric: the alert
-    items there and the place's monthly totals."""
+    """Each place an alert count lies in (its area, the city, the city's published cells, its area's published
+    cells) and metric: the alert items there (one per alert and metric: ``_wholes``) and the place's monthly
+    totals."""
+    items = _wholes(items)
+    area = items[items["area_code"].notna()]
     places = [items.assign(place="city", unit=items["city_id"].astype(str)),
               items.assign(place="cells", unit=items["city_id"].astype(str)),
-              items[items["area_code"].notna()].assign(place="area", unit=items["area_code"])]
+              area.assign(place="area", unit=area["area_code"]), area.assign(place="area_cells", unit=area["area_code"])]
     placed = pd.concat(places, ignore_index=True)
     keys = ["city_id", "place", "unit", "metric"]
     by_key = placed.groupby(keys, sort=False)
     return [(by_key.get_group(g), t) for g, t in totals.groupby(keys, sort=False) if g in by_key.groups]
 
 
-def _runs(tot: pd.DataFrame, live: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every run of consecutive months (first..last) of one place: its total, its hidden cells, and which of the
-    ``live`` alert items lie wholly inside it (runs x items)."""
+def _wholes(items: pd.DataFrame) -> pd.DataFrame:
+    """One item per alert and metric (and its baseline window apart, in other weeks): a cluster's shares are part
+    of its posts, so posts and shares are one count of the posts total, the posts (the largest; ties: the higher
+    ``floor``), not two. Subtracting both understated the rest (a June of 43 less a cluster's 40 posts and its
+    30 shares: below 0, not 3) and counted a part's floor (or hidden count) beside its whole's. Taking the whole
+    alone is enough: ``_parts_of_one`` holds every shown whole less a shown part at 0 or k or more."""
+    order = ["value", "floor"] if "floor" in items.columns else ["value"]
+    return items.assign(_window=items["key"].eq("baseline")).sort_values(order, ascending=False, kind="stable") \
+        .drop_duplicates(["alert", "metric", "_window"]).drop(columns="_window").sort_index()
+
+
+def _disjoint_sets(items: pd.DataFrame) -> np.ndarray:
+    """The sets of ``items`` (one place's alert counts) an official may subtract from a total together, as a
+    boolean matrix (sets x items). Counts that may share events cannot both be subtracted (a cluster's hateful
+    posts may be a burst's; a baseline window holds the bursts of its weeks), so subtracting all of them at once
+    (the first set) understates what a careful official gets from the counts known to share none: a month of 14
+    flagged posts less a burst of 12 is 2, however large a cluster of the same week. Known to share none: two
+    bursts (each one area's week), or two counts whose days do not overlap. Then one set per count: it and, largest
+    first, every count known to share no event with those taken."""
+    n = len(items)
+    burst = items["key"].eq("flagged_posts").to_numpy()
+    d0, d1 = items["d0"].to_numpy(dtype="float64"), items["d1"].to_numpy(dtype="float64")
+    apart = (d1[:, None] < d0[None, :]) | (d1[None, :] < d0[:, None])  # NaN days: not known apart
+    apart |= burst[:, None] & burst[None, :]
+    order = np.argsort(-items["value"].to_numpy(dtype="float64"), kind="stable")
+    sets = np.zeros((n + 1, n), dtype=bool)
+    sets[0] = True
+    for seed in range(n):  # a place's few alert counts
+        taken = sets[seed + 1]
+        taken[seed] = True
+        for j in order:
+            if not taken[j] and apart[j, taken].all():
+                taken[j] = True
+    return np.unique(sets, axis=0)
+
+
+def _runs(tot: pd.DataFrame, live: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Every run of consecutive months (first..last) of one place: its total, its hidden cells (how many and their
+    sum), and which of the ``live`` alert items lie wholly inside it (runs x items)."""
     lo = min(tot["month"].min(), live["m0"].min())
     size = int(max(tot["month"].max(), live["m1"].max()) - lo) + 1
     at = (tot["month"].to_numpy() - lo).astype("int64")
     csum = np.concatenate([[0.0], np.cumsum(np.bincount(at, tot["total"].to_numpy(), size))])
     chid = np.concatenate([[0.0], np.cumsum(np.bincount(at, tot["hidden"].to_numpy(), size))])
+    chsum = np.concatenate([[0.0], np.cumsum(np.bincount(at, tot["hidden_total"].to_numpy(), size))])
     first, last = np.triu_indices(size)
     m0, m1 = (live["m0"].to_numpy() - lo), (live["m1"].to_numpy() - lo)
     inside = (first[:, None] <= m0[None, :]) & (m1[None, :] <= last[:, None])
-    return csum[last + 1] - csum[first], chid[last + 1] - chid[first], inside
+    return csum[last + 1] - csum[first], chid[last + 1] - chid[first], chsum[last + 1] - chsum[first], inside
+
+
+def _known(total: np.ndarray, hidden: np.ndarray, hidden_total: np.ndarray, shown: np.ndarray, least: np.ndarray,
+           k: int) -> tuple[np.ndarray, np.ndarray]:
+    """What an official knows of a run's rest (its total less the alert counts ``shown`` inside it: the counts not
+    shown and the events outside every alert) where the total is a sum of published cells some of which are hidden
+    (``hidden`` of them, summing to ``hidden_total``): the shown cells' sum less the shown alert counts (d), plus
+    the hidden cells' sum, each 1..k-1: from d + hidden (and at least ``least``) to d + hidden x (k - 1)."""
+    d = total - hidden_total - shown
+    return np.maximum(np.maximum(d + hidden, least), 0.0), d + hidden * (k - 1)
 
 
 def _differenced(alerts: pd.DataFrame, evidence: list, raw: list, totals: pd.DataFrame | None,
@@ -627,11 +732,16 @@ def _differenced(alerts: pd.DataFrame, evidence: list, raw: list, totals: pd.Dat
                 live = its[~withheld[its["alert"].to_numpy(dtype="int64")]]
                 if live.empty:
                     continue
-                total, hidden, inside = _runs(tot, live)
+                total, hidden, hidden_total, inside = _runs(tot, live)
                 shown = live["shown"].to_numpy(dtype=bool)
-                rest = total - inside @ np.where(shown, live["value"].to_numpy(), 0.0)
-                n = hidden + inside @ (~shown).astype("float64")
-                unsafe = inside.any(axis=1) & recoverable(n, rest, k)
+                sets = _disjoint_sets(live).astype("float64")  # sets x items: what may be subtracted together
+                subtracted = inside @ (sets * np.where(shown, live["value"].to_numpy(), 0.0)).T  # runs x sets
+                n = inside @ (sets * ~shown).T
+                # with hidden cells the rest is known only within bounds: unsafe when they say it is small or pin it
+                lo, hi = _known(total[:, None], hidden[:, None], hidden_total[:, None], subtracted, n, k)
+                bad = np.where((hidden == 0)[:, None], recoverable(n, total[:, None] - subtracted, k),
+                               ((hi >= 1) & (hi <= k - 1)) | (lo >= hi))
+                unsafe = (bad & (inside @ sets.T > 0)).any(axis=1)
                 if unsafe.any():
                     hit = live["alert"].to_numpy(dtype="int64")[inside[unsafe].any(axis=0)]
                     withheld[hit], changed = True, True
@@ -654,7 +764,7 @@ def _pinned_by_existence(items: pd.DataFrame, withheld: np.ndarray, totals: pd.D
     """Alerts whose mere existence gives a small count back: an alert whose counts an official does not see still
     says its count is at least its floor (``ALERT_FLOORS``: a burst means 3 or more flagged posts that week). A run
     of months whose published total, less the alert counts shown inside it, equals the floors of the counts not
-    shown inside it (and 1 for each hidden cell) pins each of them at its floor: two bursts of an area in one month
+    shown inside it pins each of them at its floor (a total with hidden cells: where ``_known``'s bounds meet): two bursts of an area in one month
     whose total is 6 were 3 and 3, fewer than k, though neither count is shown. Such alerts are not shown to
     officials at all (staff keep them); repeated until no run pins. Floors of k or more pin nothing small."""
     dropped = np.zeros(len(withheld), dtype=bool)
@@ -673,13 +783,17 @@ def _pinned_by_existence(items: pd.DataFrame, withheld: np.ndarray, totals: pd.D
         for its, tot in checks:  # a few per alert
             live = its[~dropped[its["alert"].to_numpy(dtype="int64")]]
             unseen = (~live["shown"].to_numpy(dtype=bool)) | withheld[live["alert"].to_numpy(dtype="int64")]
-            if live.empty or not (unseen & (live["floor"].to_numpy() < k)).any():
+            if live.empty or not (unseen & (live["floor"].to_numpy() > 0)).any():
                 continue
-            total, hidden, inside = _runs(tot, live)
-            rest = total - inside @ np.where(unseen, 0.0, live["value"].to_numpy())
-            floors = hidden + inside @ np.where(unseen, live["floor"].to_numpy(), 0.0)
+            total, hidden, hidden_total, inside = _runs(tot, live)
+            subtracted = inside @ np.where(unseen, 0.0, live["value"].to_numpy())
+            floors = inside @ np.where(unseen, live["floor"].to_numpy(), 0.0)
             small = inside & (unseen & (live["floor"].to_numpy() < k))[None, :]
-            pinned = small.any(axis=1) & (floors > 0) & (rest == floors)
+            # with hidden cells: the rest's bounds (``_known``) meet, every hidden cell at k - 1 and every count at
+            # its floor (those of k or more too: they pin the cells)
+            lo, hi = _known(total, hidden, hidden_total, subtracted, floors, k)
+            small = np.where((hidden == 0)[:, None], small, inside & (unseen & (live["floor"].to_numpy() > 0))[None, :])
+            pinned = small.any(axis=1) & np.where(hidden == 0, (floors > 0) & (total - subtracted == floors), lo >= hi)
             if pinned.any():
                 dropped[live["alert"].to_numpy(dtype="int64")[small[pinned].any(axis=0)]] = True
                 changed = True

@@ -24,7 +24,8 @@ MACROS = (TRANSFORMS / "macros/weighted_mean_ci.sql").read_text() + (TRANSFORMS 
 ITEMS = ("q1", "q2", "q3", "q4")
 CODEBOOK = pd.DataFrame({"question": list(ITEMS), "construct": "resilience", "scale_min": 1.0, "scale_max": 5.0,
                          "is_reversed": [False, False, False, True],
-                         "missing_codes": pd.Series([None] * len(ITEMS), dtype="string")})
+                         "missing_codes": pd.Series([None] * len(ITEMS), dtype="string"),
+                         "survey_id": pd.Series([None] * len(ITEMS), dtype="string")})  # every survey's rows
 
 
 def _render(sql: str, min_group: int) -> str:

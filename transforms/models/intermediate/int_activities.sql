@@ -4,7 +4,8 @@
 -- country does not say otherwise: its country is not given, is the city's (name in any case or accents, or ISO
 -- code), or is a name the registry does not know ("UK") for a host named without a qualifier; a host named with
 -- one ("London (Ontario)") needs the city's own country. The registry's region for the city, else for the
--- country, else the one stored at ingest
+-- country, else the one stored at ingest. An activity starting after the build's as-of date (as_of_date: the var
+-- `as_of`, else today) is planned, not held: the marts that count what ran leave it out
 with countries as (
     select country, min(region) as region from {{ ref('stg_cities') }} where country is not null group by country
 ),
@@ -38,7 +39,8 @@ select
     coalesce(c.region, k.region, a.region) as region,
     a.start_date,
     a.end_date,
-    a.year
+    a.year,
+    coalesce(a.start_date > {{ as_of_date() }}, a.year > year({{ as_of_date() }}), false) as planned
 from linked a
 left join {{ ref('stg_cities') }} c on c.city_id = a.member_city
 left join countries k on k.country = coalesce(a.country, c.country)

@@ -3,7 +3,8 @@
 -- extra spaces, or as its ISO code, is the registry's country; a city whose name is a registry city's (as a slug:
 -- case, accents, spaces and hyphens aside) in that country, or the only registry city of that name when no
 -- country is given, is the registry's city; any other country or city is one place per case/accent/space variant
--- (its first spelling in sort order). Exonyms ("Beyrouth") stay apart.
+-- (its first spelling in sort order). Exonyms ("Beyrouth") stay apart. A record names its activity whatever the case
+-- of the id (activity_key: `act-7` is the activity `ACT-7`); `planned`: the activity has not been held yet.
 {%- set key = "lower(regexp_replace(trim(strip_accents({})), '\\s+', ' ', 'g'))" %}
 with registry as (
     select city_id, name, country, {{ city_slug('name') }} as name_slug
@@ -66,6 +67,7 @@ select
     a.host_city,
     a.country,
     a.region,
-    a.year
+    a.year,
+    a.planned
 from placed p
-join {{ ref('int_activities') }} a using (activity_id)
+join {{ ref('int_activities') }} a on {{ activity_key('a.activity_id') }} = {{ activity_key('p.activity_id') }}

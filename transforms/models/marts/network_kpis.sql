@@ -1,6 +1,7 @@
--- headline network figures in the shape SCN publishes, each computed from the records (see docs/metrics.md)
-with p as (select * from {{ ref('int_participations') }}),
-a as (select * from {{ ref('int_activities') }}),
+-- headline network figures in the shape SCN publishes, each computed from the records (see docs/metrics.md); what
+-- ran only: a planned activity (int_activities.planned) and its registered participants count nowhere yet
+with p as (select * from {{ ref('int_participations') }} where planned is not true),
+a as (select * from {{ ref('int_activities') }} where planned is not true),
 g as (select * from {{ ref('stg_programme_grants') }}),
 -- the roles that count as city officials (is_city_leader in the participant_roles seed: mayor, city_official)
 leaders as (select role from {{ ref('participant_roles') }} where is_city_leader),

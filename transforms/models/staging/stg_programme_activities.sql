@@ -1,4 +1,6 @@
--- programme activities; year falls back to the start date's year
+-- programme activities; year falls back to the start date's year. One row per activity as it is named whatever the
+-- case of its id (activity_key: `ACT-7` and `act-7` from two files of one partner are one activity), the row with
+-- the latest start date kept (then the id's first spelling in sort order)
 select
     cast(activity_id as varchar) as activity_id,
     cast(programme_line as varchar) as programme_line,
@@ -12,4 +14,6 @@ select
     cast(end_date as date) as end_date,
     coalesce(cast(year as integer), cast(year(cast(start_date as date)) as integer)) as year
 from {{ source('lake', 'programme_activities') }}
-qualify row_number() over (partition by activity_id order by start_date desc nulls last) = 1
+qualify row_number() over (
+    partition by {{ activity_key('activity_id') }} order by start_date desc nulls last, activity_id
+) = 1

@@ -1,8 +1,9 @@
--- one row per question: construct, scale bounds, reverse coding and the declared non-answer codes
--- missing_codes is optional and newer than the table: parts written before it have no such column (null: none)
+-- one row per question and survey scope: construct, scale bounds, reverse coding and the declared non-answer codes.
+-- survey_id (optional, newer than the table) scopes a row to one survey; null: every survey. missing_codes is
+-- optional too: parts written before either column have none (null)
 with src as (
     select * from {{ source('lake', 'survey_codebook') }}
-    union all by name select null::varchar as missing_codes where false
+    union all by name select null::varchar as missing_codes, null::varchar as survey_id where false
 )
 select
     cast(question as varchar) as question,
@@ -11,6 +12,8 @@ select
     cast(scale_min as double) as scale_min,
     cast(scale_max as double) as scale_max,
     coalesce(cast(reverse as boolean), false) as is_reversed,
-    nullif(trim(cast(missing_codes as varchar)), '') as missing_codes
+    nullif(trim(cast(missing_codes as varchar)), '') as missing_codes,
+    nullif(trim(cast(survey_id as varchar)), '') as survey_id
 from src
-qualify row_number() over (partition by question order by construct) = 1
+qualify row_number() over (partition by question, nullif(trim(cast(survey_id as varchar)), '')
+                           order by construct) = 1
