@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from threading import Lock
 from typing import Literal
@@ -33,6 +34,8 @@ class Settings(BaseSettings):
     h3_res: int = Field(8, ge=0, le=15, description="H3 resolution of cells (about 0.7 km2 at 8)")
     suppress_below: int = Field(5, ge=1, description="counts below this are suppressed outside staff")
     min_group: int = Field(10, ge=1, description="smallest survey group shown (dbt var min_group)")
+    as_of: date | None = Field(None, description="the day programme activities are held or planned against, an "
+                               "ISO date (dbt var as_of); unset: today")
     freshness_hours: int = Field(26, ge=1, description="ingest tables older than this fail freshness checks")
     max_concurrent: int = Field(2, ge=1, description="parallel steps of daemon-launched runs")
     executor: Literal["in_process", "multiprocess", "celery", "k8s"] = Field(
@@ -131,6 +134,17 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_is_unset(cls, v: object) -> object:
         return None if isinstance(v, str) and not v.strip() else v
+
+    @field_validator("as_of", mode="before")
+    @classmethod
+    def _iso_date(cls, v: object) -> object:
+        if isinstance(v, str):
+            if not v.strip():
+                return None
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", v.strip()):
+                raise ValueError(f"{v!r}: SCN_AS_OF must be an ISO date (YYYY-MM-DD)")
+            return v.strip()
+        return v
 
     @field_validator("post_retention_days", mode="before")
     @classmethod
@@ -272,6 +286,13 @@ def restore_overrides(saved: list[dict]) -> None:
 def paths() -> Paths:
     """Paths of the settings in force."""
     return settings().paths
+
+
+def as_of() -> date:
+    """The day programme activities are held or planned against (``SCN_AS_OF``, else today): dbt's var ``as_of``
+    when set (assets/transforms/project.py ``dbt_vars``), and the day `scn run` compares with the warehouse's
+    next planned activity (assets/transforms/state.py)."""
+    return settings().as_of or date.today()
 
 
 def h3_resolution() -> int:

@@ -16,6 +16,7 @@ from assets.ingest.partitions import changed_cities
 from assets.resources import LakeResource
 from assets.transforms.project import TRANSLATOR, dbt_project, dbt_vars
 from assets.transforms.state import (
+    as_of_state,
     built_from,
     cities_path,
     lake_fingerprints,
@@ -78,7 +79,7 @@ def scn_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, lake: La
     # before (and stays so), or every model was built now
     if current or set(model_names()) <= done:
         write_state(state_path(), {"project": project, "home": home,
-                                   "lake": {t: fp for t, fp in lake_state.items() if fp}})
+                                   "lake": {t: fp for t, fp in lake_state.items() if fp}, **as_of_state()})
 
 
 def build_args(per_city: bool, skipped: list[str]) -> list[str]:

@@ -79,7 +79,9 @@ def dbt_vars() -> str:
     build in a home, so dbt can reuse its parse (it parses anew when the vars change): the cities a per-city
     build recomputes are not a var but the file ``cities_file`` names (macros/city_incremental.sql)."""
     s = settings()
-    return json.dumps({"scn_home": str(s.home), "min_group": s.min_group, "cities_file": str(cities_path())})
+    pinned = {"as_of": s.as_of.isoformat()} if s.as_of else {}  # unset: dbt's current_date (macros/as_of_date.sql)
+    return json.dumps({"scn_home": str(s.home), "min_group": s.min_group, "cities_file": str(cities_path()),
+                       **pinned})
 
 
 class _Preparer(DbtProjectPreparer):

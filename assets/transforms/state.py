@@ -1,5 +1,6 @@
 """What the warehouse was last built from (``warehouse.dbt-state.json``: the dbt project's fingerprint, the home,
-each lake table's parts), and whether a build may be per city. Light: no Dagster or dbt import, so a `scn run`
+each lake table's parts, the as-of date it was built on and the day its earliest planned programme activity
+starts), and whether a build may be per city. Light: no Dagster or dbt import, so a `scn run`
 with nothing new can check it."""
 
 import hashlib
@@ -8,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from scn.hashing import read_state, tree_stamp
-from scn.settings import settings
+from scn.settings import as_of, settings
 
 TRANSFORMS_DIR = Path(__file__).resolve().parents[2] / "transforms"
 
@@ -63,15 +64,44 @@ def parse_cache_path() -> Path:
 
 def built_from(state: dict[str, Any], project: str) -> bool:
     """Was the warehouse whose state (``scn.hashing.read_state(state_path())``) is ``state`` last built whole by
-    the project with fingerprint ``project`` in this home? A state of another shape (a damaged or hand-edited
-    file: ``lake`` not a table -> fingerprint object) says no, so the next build is whole rather than a crash."""
+    the project with fingerprint ``project`` in this home, and is it still today's (``dated``)? A state of another
+    shape (a damaged or hand-edited file: ``lake`` not a table -> fingerprint object) says no, so the next build is
+    whole rather than a crash."""
     lake = state.get("lake", {})
     shaped = isinstance(lake, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in lake.items())
-    return shaped and state.get("project") == project and state.get("home") == str(settings().home)
+    return shaped and state.get("project") == project and state.get("home") == str(settings().home) and dated(state)
+
+
+def dated(state: dict[str, Any]) -> bool:
+    """Does the as-of date in force (``SCN_AS_OF``, else today) fall within the days the warehouse of ``state``
+    holds for: on or after the as-of date it was built on (``as_of``) and before the first day a programme activity
+    it counts as planned is held (``planned_until``, int_activities.held_from; null: nothing planned)? A planned
+    activity turns held only when what counts it is rebuilt, so the day it starts the warehouse is not current;
+    with nothing planned it stays current whatever the day."""
+    built_on, until, today = state.get("as_of"), state.get("planned_until", ""), as_of().isoformat()
+    return (isinstance(built_on, str) and built_on <= today
+            and (until is None or (isinstance(until, str) and today < until)))
+
+
+def as_of_state(warehouse: Path | None = None) -> dict[str, str | None]:
+    """The as-of part of the state of a build that just succeeded: the as-of date in force and the earliest
+    ``held_from`` of a planned activity in the warehouse (None: none planned, or a warehouse the model cannot be
+    read from: then nothing planned is known, and a daily whole rebuild would cost more than a late "held")."""
+    import duckdb
+
+    today = as_of()
+    try:
+        with duckdb.connect(str(warehouse or settings().paths.warehouse), read_only=True) as con:
+            row = con.execute("select min(held_from) from int_activities where planned").fetchone()
+        until = row[0].isoformat() if row and row[0] is not None else None
+    except duckdb.Error:
+        until = None
+    return {"as_of": today.isoformat(), "planned_until": until}
 
 
 def warehouse_current() -> bool:
-    """Was the warehouse last built whole by this project (files and vars) in this home? Otherwise a build must
-    rebuild every model: the views name the lake by its path (a moved or copied home would read the old one),
-    and a model whose SQL or vars changed is stale until rebuilt, whatever data is new."""
+    """Was the warehouse last built whole by this project (files and vars) in this home, and does it still hold
+    for the as-of date in force (``dated``)? Otherwise a build must rebuild every model: the views name the lake by
+    its path (a moved or copied home would read the old one), a model whose SQL or vars changed is stale until
+    rebuilt, whatever data is new, and so are the counts of held activities once a planned one has started."""
     return built_from(read_state(state_path()), project_fingerprint())

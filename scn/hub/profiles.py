@@ -196,7 +196,8 @@ def _months(city_month: pd.DataFrame, col: str) -> pd.DataFrame:
 def profile_frame(cities: pd.DataFrame, programme_years: pd.DataFrame | None = None,
                   survey_indices: pd.DataFrame | None = None, city_month: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per registry city (the published ``cities`` table, sorted by name): its registry columns plus
-    ``lines`` (programme lines of its programme records), ``programme_years`` (``line:year,year;...``),
+    ``lines`` (programme lines of its programme records), ``programme_years`` (``line:year,year;...``: the years
+    an activity was held; a year of planned activities only, ``activities`` 0, is not one of them),
     ``languages`` (:func:`city_languages`), ``survey_waves`` (survey waves published for it) and the first and
     last month with published posts (``posts_from``, ``posts_to``) and crimes (``crimes_from``, ``crimes_to``)."""
     if cities.empty or "city_id" not in cities.columns:
@@ -211,7 +212,9 @@ def profile_frame(cities: pd.DataFrame, programme_years: pd.DataFrame | None = N
     by_city = out["city_id"]
     out["lines"] = by_city.map(_joined(prog, "programme_line")).fillna("")
     if not prog.empty and {"programme_line", "year"} <= set(prog.columns):
-        years = prog[["city_id", "programme_line", "year"]].dropna().drop_duplicates()
+        held = prog if "activities" not in prog.columns else \
+            prog[~pd.to_numeric(prog["activities"], errors="coerce").eq(0).to_numpy(bool)]
+        years = held[["city_id", "programme_line", "year"]].dropna().drop_duplicates()
         years = years.assign(year=years["year"].astype("int64").astype(str)).sort_values(
             ["city_id", "programme_line", "year"])
         per_line = years.groupby(["city_id", "programme_line"])["year"].agg(",".join).reset_index()

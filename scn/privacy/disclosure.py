@@ -507,15 +507,7 @@ def alert_totals(table: Callable[[str], pd.DataFrame]) -> pd.DataFrame:
         if name == "cell_month" and "resolution" in rows.columns:  # the published cells: the finest rows
             res = pd.to_numeric(rows["resolution"], errors="coerce")
             rows = rows[(res == res.groupby(rows["city_id"]).transform("max")).to_numpy()]
-        long = rows.assign(month=_month_index(rows["period"]), unit=rows[unit].astype(str)).melt(
-            ["city_id", "unit", "month"], cols, var_name="metric", value_name="total")
-        long["total"] = pd.to_numeric(long["total"], errors="coerce").astype("float64")
-        long = long[long["total"].notna() & ~np.isnan(long["month"].to_numpy(dtype="float64"))]
-        small = (long["total"] > 0) & (long["total"] < k) if name == "cell_month" else long["total"] < 0
-        long = long.assign(hidden=small.astype("float64"), hidden_total=np.where(small, long["total"], 0.0),
-                           place=place)
-        frames.append(long.groupby(["city_id", "place", "unit", "month", "metric"], as_index=False)[
-            ["total", "hidden", "hidden_total"]].sum())
+        frames.append(_place_totals(rows, rows[unit], cols, place, name == "cell_month", k))
         if name == "cell_month":  # an area's published cells (matched by centre) sum to a total of the area too
             frames.append(_area_cells(rows, cols, table("areas")))
     frames = [f for f in frames if len(f)]
@@ -543,13 +535,20 @@ def _area_cells(rows: pd.DataFrame, metrics: list[str], areas: pd.DataFrame) -> 
         return pd.DataFrame(columns=cols)
     at = pd.concat(found, ignore_index=True)
     at = at[at["area"] != ""]
-    melted = rows.assign(month=_month_index(rows["period"])).merge(at, on=["city_id", "cell"])
-    long = melted.melt(["city_id", "area", "month"], metrics, var_name="metric", value_name="total")
+    placed = rows.merge(at, on=["city_id", "cell"])
+    return _place_totals(placed, placed["area"], metrics, "area_cells", True, suppress_below())
+
+
+def _place_totals(rows: pd.DataFrame, unit: pd.Series, metrics: list[str], place: str, cells: bool, k: int
+                  ) -> pd.DataFrame:
+    """``alert_totals``' rows of one place: ``rows`` (a published table's) summed per city, ``unit``, month and
+    metric; where the rows are cells (``cells``), those in 1..k-1 are hidden parts (how many, and their sum)."""
+    long = rows.assign(month=_month_index(rows["period"]), unit=unit.astype(str)).melt(
+        ["city_id", "unit", "month"], metrics, var_name="metric", value_name="total")
     long["total"] = pd.to_numeric(long["total"], errors="coerce").astype("float64")
     long = long[long["total"].notna() & ~np.isnan(long["month"].to_numpy(dtype="float64"))]
-    small = (long["total"] > 0) & (long["total"] < suppress_below())
-    long = long.assign(hidden=small.astype("float64"), hidden_total=np.where(small, long["total"], 0.0),
-                       place="area_cells", unit=long["area"].astype(str))
+    small = (long["total"] > 0) & (long["total"] < k) if cells else long["total"] < 0
+    long = long.assign(hidden=small.astype("float64"), hidden_total=np.where(small, long["total"], 0.0), place=place)
     return long.groupby(["city_id", "place", "unit", "month", "metric"], as_index=False)[
         ["total", "hidden", "hidden_total"]].sum()
 
@@ -599,7 +598,9 @@ def _alert_items(alerts: pd.DataFrame, raw: list, docs: list) -> pd.DataFrame:
                 not d.get("baseline_withheld") and not d.get("counts_withheld"):
             start, end = _week(r.get("baseline_from")), _week(r.get("baseline_to"))
             if start is None or end is None:
-                start = end = None if week is None else week - pd.Timedelta(weeks=int(weeks))
+                # the window is the ``weeks`` weeks before the alert's (geo.warning), not its first week alone
+                start, end = (None, None) if week is None else (week - pd.Timedelta(weeks=int(weeks)),
+                                                                week - pd.Timedelta(weeks=1))
             # the usual weekly count is the baseline weeks' mean x the season x the collection volume
             # (geo.warning): the window's sum is the usual count over both, times its weeks
             total = float(mean) * float(weeks) / (float(r.get("seasonal") or 1) * float(r.get("volume") or 1))
@@ -664,23 +665,30 @@ def _disjoint_sets(items: pd.DataFrame) -> np.ndarray:
     posts may be a burst's; a baseline window holds the bursts of its weeks), so subtracting all of them at once
     (the first set) understates what a careful official gets from the counts known to share none: a month of 14
     flagged posts less a burst of 12 is 2, however large a cluster of the same week. Known to share none: two
-    bursts (each one area's week), or two counts whose days do not overlap. Then one set per count: it and, largest
-    first, every count known to share no event with those taken."""
+    bursts (each one area's week), two counts of different areas, or two counts whose days do not overlap. Then
+    one set per count that may share events with another: it, every count that shares none with any, and, largest
+    first, every other count known to share none with those taken."""
     n = len(items)
     burst = items["key"].eq("flagged_posts").to_numpy()
     d0, d1 = items["d0"].to_numpy(dtype="float64"), items["d1"].to_numpy(dtype="float64")
-    apart = (d1[:, None] < d0[None, :]) | (d1[None, :] < d0[:, None])  # NaN days: not known apart
-    apart |= burst[:, None] & burst[None, :]
-    order = np.argsort(-items["value"].to_numpy(dtype="float64"), kind="stable")
-    sets = np.zeros((n + 1, n), dtype=bool)
-    sets[0] = True
-    for seed in range(n):  # a place's few alert counts
-        taken = sets[seed + 1]
+    area = items["area_code"].astype(object).where(items["area_code"].notna(), None).to_numpy(dtype=object)
+    placed = np.array([a is not None for a in area])
+    shared = ~((d1[:, None] < d0[None, :]) | (d1[None, :] < d0[:, None]))  # NaN days: may share
+    shared &= ~(burst[:, None] & burst[None, :])
+    shared &= ~(placed[:, None] & placed[None, :] & (area[:, None] != area[None, :]))
+    np.fill_diagonal(shared, False)
+    busy = shared.any(axis=1)
+    order = [j for j in np.argsort(-items["value"].to_numpy(dtype="float64"), kind="stable") if busy[j]]
+    sets = [np.ones(n, dtype=bool)]
+    for seed in np.flatnonzero(busy):  # the counts that may share events: few
+        taken, blocked = ~busy, shared[seed].copy()
         taken[seed] = True
         for j in order:
-            if not taken[j] and apart[j, taken].all():
+            if not taken[j] and not blocked[j]:
                 taken[j] = True
-    return np.unique(sets, axis=0)
+                blocked |= shared[j]
+        sets.append(taken)
+    return np.unique(np.array(sets), axis=0)
 
 
 def _runs(tot: pd.DataFrame, live: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -725,6 +733,7 @@ def _differenced(alerts: pd.DataFrame, evidence: list, raw: list, totals: pd.Dat
         withheld[items["alert"].to_numpy(dtype="int64")] = True
     elif len(items) and len(totals):
         checks = _placed_checks(items, totals)
+        sets_of: dict[tuple, np.ndarray] = {}  # a check's live counts -> their disjoint sets (the loop repeats)
         changed = True
         while changed:  # withholding changes other runs' remainders: until nothing more is withheld
             changed = False
@@ -734,7 +743,10 @@ def _differenced(alerts: pd.DataFrame, evidence: list, raw: list, totals: pd.Dat
                     continue
                 total, hidden, hidden_total, inside = _runs(tot, live)
                 shown = live["shown"].to_numpy(dtype=bool)
-                sets = _disjoint_sets(live).astype("float64")  # sets x items: what may be subtracted together
+                key = (id(its), tuple(live.index))
+                if key not in sets_of:
+                    sets_of[key] = _disjoint_sets(live).astype("float64")  # sets x items: subtracted together
+                sets = sets_of[key]
                 subtracted = inside @ (sets * np.where(shown, live["value"].to_numpy(), 0.0)).T  # runs x sets
                 n = inside @ (sets * ~shown).T
                 # with hidden cells the rest is known only within bounds: unsafe when they say it is small or pin it
@@ -764,8 +776,9 @@ def _pinned_by_existence(items: pd.DataFrame, withheld: np.ndarray, totals: pd.D
     """Alerts whose mere existence gives a small count back: an alert whose counts an official does not see still
     says its count is at least its floor (``ALERT_FLOORS``: a burst means 3 or more flagged posts that week). A run
     of months whose published total, less the alert counts shown inside it, equals the floors of the counts not
-    shown inside it pins each of them at its floor (a total with hidden cells: where ``_known``'s bounds meet): two bursts of an area in one month
-    whose total is 6 were 3 and 3, fewer than k, though neither count is shown. Such alerts are not shown to
+    shown inside it pins each of them at its floor (a total with hidden cells: where ``_known``'s bounds meet): two
+    bursts of an area in one month whose total is 6 were 3 and 3, fewer than k, though neither count is shown. The
+    counts set against a total together are those known to share no post (``_disjoint_sets``). Such alerts are not shown to
     officials at all (staff keep them); repeated until no run pins. Floors of k or more pin nothing small."""
     dropped = np.zeros(len(withheld), dtype=bool)
     if items.empty or totals.empty:
@@ -777,6 +790,7 @@ def _pinned_by_existence(items: pd.DataFrame, withheld: np.ndarray, totals: pd.D
     told_floor = np.where(rule < k, np.maximum(rule, 1.0), 1.0)
     items = items.assign(floor=np.where(items["key"].eq("baseline"), 0.0, np.where(told, told_floor, rule)))
     checks = _placed_checks(items, totals)
+    sets_of: dict[tuple, np.ndarray] = {}  # a check's live counts -> their disjoint sets (the loop repeats)
     changed = True
     while changed:  # a dropped alert no longer bounds anything: other runs' floors change
         changed = False
@@ -786,16 +800,23 @@ def _pinned_by_existence(items: pd.DataFrame, withheld: np.ndarray, totals: pd.D
             if live.empty or not (unseen & (live["floor"].to_numpy() > 0)).any():
                 continue
             total, hidden, hidden_total, inside = _runs(tot, live)
-            subtracted = inside @ np.where(unseen, 0.0, live["value"].to_numpy())
-            floors = inside @ np.where(unseen, live["floor"].to_numpy(), 0.0)
-            small = inside & (unseen & (live["floor"].to_numpy() < k))[None, :]
-            # with hidden cells: the rest's bounds (``_known``) meet, every hidden cell at k - 1 and every count at
-            # its floor (those of k or more too: they pin the cells)
-            lo, hi = _known(total, hidden, hidden_total, subtracted, floors, k)
-            small = np.where((hidden == 0)[:, None], small, inside & (unseen & (live["floor"].to_numpy() > 0))[None, :])
-            pinned = small.any(axis=1) & np.where(hidden == 0, (floors > 0) & (total - subtracted == floors), lo >= hi)
+            key = (id(its), tuple(live.index))
+            if key not in sets_of:  # sets x items: the counts an official may set against a total together
+                sets_of[key] = _disjoint_sets(live)
+            sets = sets_of[key]
+            floor = live["floor"].to_numpy()
+            subtracted = inside @ (sets * np.where(unseen, 0.0, live["value"].to_numpy())).T  # runs x sets
+            floors = inside @ (sets * np.where(unseen, floor, 0.0)).T
+            # the counts a pin tells: those not shown whose floor is small; with hidden cells, where the rest's
+            # bounds (``_known``) meet (every hidden cell at k - 1), every count at its floor (k or more too)
+            tells = np.where((hidden == 0)[:, None], unseen & (floor < k), unseen & (floor > 0))  # runs x items
+            lo, hi = _known(total[:, None], hidden[:, None], hidden_total[:, None], subtracted, floors, k)
+            pinned = ((inside & tells).astype("float64") @ sets.T > 0) & np.where(
+                (hidden == 0)[:, None], (floors > 0) & (total[:, None] - subtracted == floors), lo >= hi)
             if pinned.any():
-                dropped[live["alert"].to_numpy(dtype="int64")[small[pinned].any(axis=0)]] = True
+                # an item is dropped when a pinned (run, set) holds it: inside the run, in the set, told by the pin
+                hit = ((pinned.T.astype("float64") @ (inside & tells)) > 0) & sets
+                dropped[live["alert"].to_numpy(dtype="int64")[hit.any(axis=0)]] = True
                 changed = True
     return dropped
 

@@ -146,3 +146,25 @@ def test_a_codebook_without_survey_id_reads_as_before(home: Path, tmp_path: Path
     assert (again.accepted, again.duplicates) == (0, 3)
     book = lake.read_table("survey_codebook")
     assert len(book) == 3 and book["survey_id"].isna().all()
+
+
+def test_a_codebook_survey_id_matches_the_export_in_any_case(home: Path, tmp_path: Path) -> None:
+    """Was: a codebook row for ``Youth`` was used for no survey (the export of youth.csv is survey ``youth``), and
+    the youth survey's 0 answers read on the global 1-5 scale as non-answers."""
+    assert "youth" in CODEBOOK_BY_SURVEY
+    _ingest(tmp_path, "survey_codebook.csv", CODEBOOK_BY_SURVEY.replace("youth", "Youth "))
+    _ingest(tmp_path, "youth.csv", _export([("0", "1")]), "saida")
+    lake.ensure_tables()
+    dbt_build(home, "--select", "+int_survey_answers", "+survey_text_answers")
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        got = con.execute("select survey_id, question, value, scale_min, scale_max, answer_status "
+                          "from int_survey_answers where question = 'q1'").fetchall()
+    assert got == [("youth", "q1", 0.0, 0.0, 4.0, "scored")]
+
+
+def test_the_codebook_template_has_the_optional_survey_id_column_blank(home: Path) -> None:
+    template = Path(__file__).parents[2] / "scn" / "templates" / "survey_codebook.csv"
+    header, *rows = template.read_text(encoding="utf-8").splitlines()
+    assert header.split(",")[-1] == "survey_id" and rows and all(r.endswith(",") for r in rows)
+    assert ingest_file("survey", template).accepted == len(rows)
+    assert lake.read_table("survey_codebook")["survey_id"].isna().all()  # blank: a row for every survey

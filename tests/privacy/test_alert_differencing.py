@@ -491,3 +491,33 @@ def test_a_baseline_window_is_not_subtracted_beside_the_bursts_inside_it(total: 
                                for m, v in months.items()])
     facts = alert_facts(for_audience("alerts", alerts, "official", parts=alert_totals_of({"area_month": area_month})))
     assert facts.loc[facts["period"] == "2025-W10", "this_week"].notna().tolist() == [shown]
+
+
+def test_an_alerts_existence_is_read_through_counts_known_to_share_no_post() -> None:
+    """The existence rule takes the same sets: a city's March of 16 flagged posts, two bursts of 3 (2025-W10 and
+    W11, shown as "fewer than 5"), a burst of 10 in W12 and a cluster of 5 hateful posts from 5 to 20 March (it may
+    hold any of them). Less the shown burst, 6 = 3 + 3: both small bursts were 3. Subtracting the cluster beside it
+    (16 - 10 - 5 = 1) hid the pin; the bursts share no post, so an official may subtract them alone."""
+    from scn.privacy.disclosure import for_audience
+
+    cluster = _cluster(5, "2025-03-05") | {"city_id": "d", "last_seen": pd.Timestamp("2025-03-20 15:00", tz="UTC")}
+    cluster["evidence"] = json.dumps(json.loads(cluster["evidence"]) | {"last_seen": "2025-03-20T15:00Z"})
+    alerts = pd.DataFrame([_burst("d", "D1", "2025-W10", 3, 0.0), _burst("d", "D2", "2025-W11", 3, 0.0),
+                           _burst("d", "D3", "2025-W12", 10, 0.0), cluster])  # no usual level: March alone
+    for total, kept in ((16, ["2025-W12", "2025-W09"]), (17, ["2025-W10", "2025-W11", "2025-W12", "2025-W09"])):
+        facts = alert_facts(for_audience("alerts", alerts, "official",
+                                         parts=alert_totals_of({"city_month": _city_month("d", {"2025-03": total})})))
+        assert sorted(facts["period"]) == sorted(kept), total
+
+
+@pytest.mark.parametrize(("january", "shown"), [(12, False), (20, True)])
+def test_a_baseline_window_spans_its_weeks_not_its_first_week(january: int, shown: bool) -> None:
+    """A usual level whose window is not named is the 8 weeks before the alert (geo.warning): area A's burst of
+    2025-W10 has the window W02-W09 (6 January - 2 March), not W02 alone. Placed in January only, its sum was
+    subtracted from the city's January, where a burst of 10 of area B (W03) then hid 12 - 10 = 2."""
+    from scn.privacy.disclosure import for_audience
+
+    alerts = pd.DataFrame([_burst("c", "A", "2025-W10", 30, 2.0), _burst("c", "B", "2025-W03", 10, 0.0)])
+    city = _city_month("c", {"2024-12": 40, "2025-01": january, "2025-02": 40, "2025-03": 60})
+    facts = alert_facts(for_audience("alerts", alerts, "official", parts=alert_totals_of({"city_month": city})))
+    assert facts.loc[facts["period"] == "2025-W03", "this_week"].notna().tolist() == [shown]

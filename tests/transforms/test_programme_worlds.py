@@ -147,3 +147,14 @@ def test_the_city_page_shows_a_planned_activity_as_planned(built: Path) -> None:
             assert (held["activities"], held["planned_activities"]) == (1, 0)
             assert (planned["activities"], planned["planned_activities"]) == (0, 1)
             assert pd.isna(planned["people"]) or planned["people"] == 0
+
+
+def test_the_participants_activity_check_warns_for_an_unknown_id_not_for_a_case_twin(built: Path) -> None:
+    """Was: the relationships test compared ids case-sensitively and warned for `act-7` and `Act-7` (the activity
+    is kept as `ACT-7`), which the marts link to it; the health page showed a warning for nothing."""
+    results = json.loads((built / "dbt-target" / "run_results.json").read_text())["results"]
+    [check] = [r for r in results if r["unique_id"].startswith("test.scn.")
+               and "stg_programme_participants_activity_id" in r["unique_id"] and "not_null" not in r["unique_id"]]
+    assert (check["status"], check["failures"]) == ("warn", 1)  # NOPE only
+    with duckdb.connect(str(built / "warehouse.duckdb"), read_only=True) as con:
+        assert con.execute(check["compiled_code"]).fetchall() == [("NOPE", 1)]

@@ -5,7 +5,9 @@
 -- code), or is a name the registry does not know ("UK") for a host named without a qualifier; a host named with
 -- one ("London (Ontario)") needs the city's own country. The registry's region for the city, else for the
 -- country, else the one stored at ingest. An activity starting after the build's as-of date (as_of_date: the var
--- `as_of`, else today) is planned, not held: the marts that count what ran leave it out
+-- `as_of`, else today) is planned, not held: the marts that count what ran leave it out. `held_from`, the first
+-- as-of date on which it counts as held, tells `scn run` when a build stops being current
+-- (assets/transforms/state.py)
 with countries as (
     select country, min(region) as region from {{ ref('stg_cities') }} where country is not null group by country
 ),
@@ -40,7 +42,8 @@ select
     a.start_date,
     a.end_date,
     a.year,
-    coalesce(a.start_date > {{ as_of_date() }}, a.year > year({{ as_of_date() }}), false) as planned
+    coalesce(a.start_date, make_date(a.year, 1, 1)) as held_from,
+    coalesce(coalesce(a.start_date, make_date(a.year, 1, 1)) > {{ as_of_date() }}, false) as planned
 from linked a
 left join {{ ref('stg_cities') }} c on c.city_id = a.member_city
 left join countries k on k.country = coalesce(a.country, c.country)

@@ -4,7 +4,8 @@
 -- 1-5 item) is `out_of_range`: neither is an answer on the scale, neither is scored (int_survey_item_scores) and
 -- the out-of-range ones are reported (survey_excluded_answers). A value in range but between two steps is scored.
 -- A codebook row may be for one survey (survey_id; null: every survey): for that survey's answers it wins over the
--- question's global row (0 an answer on one survey's 0-4 item, a missing code on the others' 1-5 one).
+-- question's global row (0 an answer on one survey's 0-4 item, a missing code on the others' 1-5 one); survey ids
+-- compared as survey_key (`Youth` in the codebook is the export's `youth`)
 with codebook as (
     select
         *,
@@ -35,7 +36,9 @@ select
          when r.value >= b.scale_min and r.value <= b.scale_max then 'scored'
          else 'out_of_range' end as answer_status
 from {{ ref('stg_survey_responses') }} r
-join codebook b on b.question = r.question and (b.survey_id = r.survey_id or b.survey_id is null)
+join codebook b
+    on b.question = r.question
+    and ({{ survey_key('b.survey_id') }} = {{ survey_key('r.survey_id') }} or b.survey_id is null)
 where r.value is not null
 qualify row_number() over (partition by r.city_id, r.survey_id, r.response_id, r.question
                            order by b.survey_id is null) = 1

@@ -1,6 +1,6 @@
 -- one row per question and survey scope: construct, scale bounds, reverse coding and the declared non-answer codes.
--- survey_id (optional, newer than the table) scopes a row to one survey; null: every survey. missing_codes is
--- optional too: parts written before either column have none (null)
+-- survey_id (optional, newer than the table) scopes a row to one survey (one row per survey_key: any case); null:
+-- every survey. missing_codes is optional too: parts written before either column have none (null)
 with src as (
     select * from {{ source('lake', 'survey_codebook') }}
     union all by name select null::varchar as missing_codes, null::varchar as survey_id where false
@@ -15,5 +15,5 @@ select
     nullif(trim(cast(missing_codes as varchar)), '') as missing_codes,
     nullif(trim(cast(survey_id as varchar)), '') as survey_id
 from src
-qualify row_number() over (partition by question, nullif(trim(cast(survey_id as varchar)), '')
-                           order by construct) = 1
+qualify row_number() over (partition by question, nullif({{ survey_key('survey_id') }}, '')
+                           order by construct, nullif(trim(cast(survey_id as varchar)), '')) = 1
