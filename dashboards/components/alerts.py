@@ -8,6 +8,7 @@ history come from ``scn.alerts.store``. Sentences are the i18n words (``dashboar
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import lru_cache
 
 import flask
 import pandas as pd
@@ -20,6 +21,7 @@ from dashboards.i18n import t
 from scn.access.users import User
 from scn.alerts import catalog, store
 from scn.alerts.catalog import ACTIONS, alert_facts
+from scn.privacy.levels import rule_key
 from scn.settings import settings
 
 OPEN = ("new", "acknowledged")
@@ -29,10 +31,17 @@ OFFERED = {"new": ("acknowledge", "close"), "acknowledged": ("close",), "closed"
            "expired": ("acknowledge", "close")}
 
 
+@lru_cache(maxsize=256)
+def _shaped(snap: str, city_id: str | None, audience: str, rule: tuple) -> pd.DataFrame:
+    return catalog.shaped(data.table("alerts", city_id), audience, lambda name: data.table(name, city_id))
+
+
 def shaped(city_id: str | None, audience: str) -> pd.DataFrame:
     """The published alerts of one city (or all: ``None``) shaped for an audience (``scn.alerts.catalog.shaped``:
-    for an official, set against the city's published totals)."""
-    return catalog.shaped(data.table("alerts", city_id), audience, lambda name: data.table(name, city_id))
+    for an official, set against the city's published totals). Cached per snapshot, city, audience and
+    disclosure rule (``rule_key``): setting every alert against the totals is paid once per publish, not on
+    every page and inbox request."""
+    return _shaped(data.snapshot_key(), city_id, audience, rule_key()).copy(deep=False)
 
 
 def inbox(city_id: str | None, audience: str) -> pd.DataFrame:

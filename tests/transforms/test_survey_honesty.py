@@ -20,7 +20,7 @@ from scipy import special, stats
 from statsmodels.stats.weightstats import DescrStatsW
 
 TRANSFORMS = Path(__file__).resolve().parents[2] / "transforms"
-MACROS = (TRANSFORMS / "macros/weighted_mean_ci.sql").read_text() + (TRANSFORMS / "macros/min_group.sql").read_text()
+MACROS = "".join((TRANSFORMS / "macros" / f"{m}.sql").read_text() for m in ("weighted_mean_ci", "min_group", "survey_key"))
 ITEMS = ("q1", "q2", "q3", "q4")
 CODEBOOK = pd.DataFrame({"question": list(ITEMS), "construct": "resilience", "scale_min": 1.0, "scale_max": 5.0,
                          "is_reversed": [False, False, False, True],
