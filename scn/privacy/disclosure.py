@@ -691,6 +691,15 @@ def _disjoint_sets(items: pd.DataFrame) -> np.ndarray:
     return np.unique(np.array(sets), axis=0)
 
 
+def _sets(cache: dict[tuple, np.ndarray], its: pd.DataFrame, live: pd.DataFrame) -> np.ndarray:
+    """``_disjoint_sets`` of a check's (``its``) live counts, once per check and live counts (the rules' loops
+    repeat until nothing more is withheld or dropped)."""
+    key = (id(its), tuple(live.index))
+    if key not in cache:
+        cache[key] = _disjoint_sets(live)
+    return cache[key]
+
+
 def _runs(tot: pd.DataFrame, live: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Every run of consecutive months (first..last) of one place: its total, its hidden cells (how many and their
     sum), and which of the ``live`` alert items lie wholly inside it (runs x items)."""
@@ -743,10 +752,7 @@ def _differenced(alerts: pd.DataFrame, evidence: list, raw: list, totals: pd.Dat
                     continue
                 total, hidden, hidden_total, inside = _runs(tot, live)
                 shown = live["shown"].to_numpy(dtype=bool)
-                key = (id(its), tuple(live.index))
-                if key not in sets_of:
-                    sets_of[key] = _disjoint_sets(live).astype("float64")  # sets x items: subtracted together
-                sets = sets_of[key]
+                sets = _sets(sets_of, its, live).astype("float64")  # sets x items: subtracted together
                 subtracted = inside @ (sets * np.where(shown, live["value"].to_numpy(), 0.0)).T  # runs x sets
                 n = inside @ (sets * ~shown).T
                 # with hidden cells the rest is known only within bounds: unsafe when they say it is small or pin it
@@ -800,10 +806,7 @@ def _pinned_by_existence(items: pd.DataFrame, withheld: np.ndarray, totals: pd.D
             if live.empty or not (unseen & (live["floor"].to_numpy() > 0)).any():
                 continue
             total, hidden, hidden_total, inside = _runs(tot, live)
-            key = (id(its), tuple(live.index))
-            if key not in sets_of:  # sets x items: the counts an official may set against a total together
-                sets_of[key] = _disjoint_sets(live)
-            sets = sets_of[key]
+            sets = _sets(sets_of, its, live)  # sets x items: the counts set against a total together
             floor = live["floor"].to_numpy()
             subtracted = inside @ (sets * np.where(unseen, 0.0, live["value"].to_numpy())).T  # runs x sets
             floors = inside @ (sets * np.where(unseen, floor, 0.0)).T
