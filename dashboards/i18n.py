@@ -352,9 +352,16 @@ TEXT: dict[str, dict[str, str]] = {
     "no_alerts": {"en": "No alerts.", "fr": "Aucune alerte.", "ar": "لا توجد تنبيهات."},
     "risk_areas": {"en": "Areas to watch (risk ranking)", "fr": "Secteurs à surveiller (classement du risque)",
                    "ar": "مناطق تستحق المتابعة (ترتيب الخطر)"},
-    "classifier_line": {"en": "Hate-speech classifier accuracy (macro F1, baseline in brackets): {scores}.",
-                        "fr": "Précision du classifieur (F1 macro, référence entre parenthèses) : {scores}.",
-                        "ar": "دقة مصنّف خطاب الكراهية (F1 الكلي، خط الأساس بين قوسين): {scores}."},
+    "classifier_line": {"en": "Hate-speech classifier accuracy per language and platform of this city's posts "
+                              "(macro-F1 on held-out posts of that language and platform, 95% CI, n, against a "
+                              "character n-gram baseline trained on the same source): {scores}.",
+                        "fr": "Exactitude du classifieur par langue et plateforme des publications de cette ville "
+                              "(macro-F1 sur des publications mises de côté de cette langue et plateforme, IC 95 %, "
+                              "n, face à une référence en n-grammes de caractères entraînée sur la même source) : "
+                              "{scores}.",
+                        "ar": "دقة مصنّف خطاب الكراهية حسب لغة منشورات هذه المدينة ومنصتها (F1 الكلي على منشورات "
+                              "محجوزة من اللغة والمنصة نفسيهما، فترة 95%، العدد، مقابل نموذج مرجعي بمقاطع الحروف "
+                              "مدرَّب على المصدر نفسه): {scores}."},
     "not_measured": {"en": "not measured", "fr": "non mesurée", "ar": "غير مقيسة"},
     "not_assessed": {"en": "{share:.0%} of this city's posts are in languages the classifier does not cover.",
                      "fr": "{share:.0%} des publications de cette ville sont dans des langues non couvertes.",
@@ -368,6 +375,9 @@ TEXT: dict[str, dict[str, str]] = {
     "summits": {"en": "Global summits", "fr": "Sommets mondiaux", "ar": "القمم العالمية"},
     "lines_by_region": {"en": "Programme activities by region", "fr": "Activités du programme par région",
                         "ar": "أنشطة البرنامج حسب المنطقة"},
+    "planned_by_region": {"en": "Planned activities (not yet held, not in the figures above)",
+                          "fr": "Activités prévues (pas encore tenues, hors des chiffres ci-dessus)",
+                          "ar": "الأنشطة المخطط لها (لم تُعقد بعد، غير محسوبة في الأرقام أعلاه)"},
     "members": {"en": "Member cities", "fr": "Villes membres", "ar": "المدن الأعضاء"},
     "exports": {"en": "Downloads", "fr": "Téléchargements", "ar": "التنزيلات"},
     "city_pages": {"en": "City pages", "fr": "Pages des villes", "ar": "صفحات المدن"},
@@ -1394,6 +1404,16 @@ TEXT.update({
               "pas encore envoyé ?)",
         "ar": "{file}: {rows} صفاً من المشاركات تذكر نشاطاً غير محمّل ({ids}): أُبقيت وستُحتسب حين يصل ذلك "
               "النشاط (خطأ مطبعي، أو لم يُرسل ملف الأنشطة بعد؟)"},
+    "warning_city_not_known": {
+        "en": "{file}: {count} rows name a city in {field} that no member city bears, nor any other name of one "
+              "({names}; rows {rows}): each kept as written, a place of its own (if one is a member city, misspelt "
+              "or under another name, correct it or add the name to the city aliases)",
+        "fr": "{file} : {count} lignes nomment dans {field} une ville qu'aucune ville membre ne porte, ni sous un "
+              "autre nom ({names} ; lignes {rows}) : chacune gardée telle quelle, un lieu à part (si l'une est une "
+              "ville membre mal écrite ou sous un autre nom, corrigez-la ou ajoutez ce nom aux alias des villes)",
+        "ar": "{file}: {count} صفاً تذكر في {field} مدينة لا تحمل اسمها أي مدينة عضو ولا اسماً آخر لها ({names}؛ "
+              "الصفوف {rows}): أُبقي كلٌّ منها كما كُتب مكاناً مستقلاً (إن كانت إحداها مدينة عضواً بخطأ إملائي أو "
+              "باسم آخر فصحّحوها أو أضيفوا الاسم إلى الأسماء البديلة للمدن)"},
     "warning_timezone_fixed_offset": {
         "en": "{file}: {count} cities' {field} is a fixed offset from UTC, read as a fixed zone ({examples}): their "
               "months and weeks never follow summer time; send the IANA name (Africa/Nairobi) if the city changes "
@@ -1496,6 +1516,16 @@ TEXT.update({
               "stockées - un export avec les libellés ? Exportez les valeurs",
         "ar": "{file}: {count} سؤالاً من دليل الترميز تحمل نصاً لا أرقاماً ({columns}): لم تُخزَّن - تصدير "
               "بالتسميات؟ صدّروا القيم"},
+    # a codebook whose survey column names no survey export in the lake (a form's title where its id is meant)
+    "warning_codebook_unknown_surveys": {
+        "en": "{file}: {count} codebook survey ids name no survey export ingested ({values}): their rows apply to no "
+              "answer - the survey id is the export's file name (surveys there: {surveys})",
+        "fr": "{file} : {count} identifiants d'enquête du livre de codes ne désignent aucun export d'enquête ingéré "
+              "({values}) : leurs lignes ne s'appliquent à aucune réponse - l'identifiant d'une enquête est le nom "
+              "du fichier de son export (enquêtes présentes : {surveys})",
+        "ar": "{file}: {count} من معرّفات الاستبيان في دليل الترميز لا تسمّي أي تصدير استبيان مُدخل ({values}): "
+              "لا تنطبق صفوفها على أي إجابة - معرّف الاستبيان هو اسم ملف تصديره (الاستبيانات الموجودة: {surveys})"},
+    "warning_no_surveys_yet": {"en": "none yet", "fr": "aucune pour l'instant", "ar": "لا شيء بعد"},
     # one per file x codebook question (survey_text_answers), whichever came first, the export or the codebook
     "warning_survey_text_question": {
         "en": "{file}: the answers to the codebook question {question} (column {column}) are text, not numbers: not "
@@ -1722,4 +1752,53 @@ TEXT.update({
                        "publications signalées à compter",
                        "ar": "لم تُستلم أي منشورات من وسائل التواصل الاجتماعي من هذه المدينة: لا توجد منشورات "
                        "مُعلَّمة لعدّها"},
+})
+
+# the classifier's held-out figures as the city and data-health pages state them (scn.nlp.accuracy)
+TEXT.update({
+    "accuracy_score": {"en": "{code} {f1} (95% CI {ci}, n = {n}; {baseline})",
+                       "fr": "{code} {f1} (IC 95 % {ci}, n = {n} ; {baseline})",
+                       "ar": "{code} {f1} (فترة 95% {ci}، العدد = {n}؛ {baseline})"},
+    "accuracy_baseline": {"en": "baseline {base}: {verdict}", "fr": "référence {base} : {verdict}",
+                          "ar": "المرجع {base}: {verdict}"},
+    "accuracy_measured": {"en": "measured", "fr": "mesurée", "ar": "مقيسة"},
+    "accuracy_too_few": {"en": "too few held-out posts to show a figure (n = {n}, fewer than {k})",
+                         "fr": "trop peu de publications mises de côté pour donner un chiffre (n = {n}, moins de {k})",
+                         "ar": "منشورات محجوزة أقل من أن يُعرض رقم (العدد = {n}، أقل من {k})"},
+    "vs_baseline_beats": {"en": "the model beats it (paired 95% CI of the margin above 0)",
+                          "fr": "le modèle la dépasse (IC 95 % apparié de l'écart au-dessus de 0)",
+                          "ar": "النموذج يتفوق عليه (فترة 95% المزدوجة للفارق فوق 0)"},
+    "vs_baseline_no_clear_difference": {
+        "en": "the model is not shown to beat it (paired 95% CI of the margin spans 0)",
+        "fr": "rien ne montre que le modèle la dépasse (IC 95 % apparié de l'écart englobe 0)",
+        "ar": "لم يثبت أن النموذج يتفوق عليه (فترة 95% المزدوجة للفارق تشمل 0)"},
+    "vs_baseline_worse": {"en": "the model does worse (paired 95% CI of the margin below 0)",
+                          "fr": "le modèle fait moins bien (IC 95 % apparié de l'écart sous 0)",
+                          "ar": "النموذج أسوأ منه (فترة 95% المزدوجة للفارق تحت 0)"},
+    "vs_baseline_not_tested": {"en": "not compared with the baseline", "fr": "non comparée à la référence",
+                               "ar": "لم تُقارن بالمرجع"},
+    "vs_baseline_no_interval": {"en": "the margin has no interval, so the model is not shown to beat it",
+                                "fr": "l'écart n'a pas d'intervalle : rien ne montre que le modèle la dépasse",
+                                "ar": "لا فترة للفارق، فلم يثبت أن النموذج يتفوق عليه"},
+    "accuracy_no_interval": {"en": "figure published without its 95% interval, not shown (n = {n})",
+                             "fr": "chiffre publié sans son intervalle à 95 %, non affiché (n = {n})",
+                             "ar": "رقم نُشر دون فترة 95%، فلا يُعرض (العدد = {n})"},
+    "measured_share": {"en": "{share:.0%} of this city's posts are in a language and from a platform the classifier "
+                             "was measured on; the others have no measured accuracy.",
+                       "fr": "{share:.0%} des publications de cette ville sont dans une langue et d'une plateforme "
+                             "sur lesquelles le classifieur a été mesuré ; les autres n'ont pas d'exactitude mesurée.",
+                       "ar": "{share:.0%} من منشورات هذه المدينة بلغة ومن منصة قيس عليهما المصنّف؛ وليس لغيرها "
+                             "دقة مقيسة."},
+    "measured_share_all": {"en": "{share:.0%} of all posts are in a language and from a platform the classifier was "
+                                 "measured on; the others have no measured accuracy.",
+                           "fr": "{share:.0%} de l'ensemble des publications sont dans une langue et d'une "
+                                 "plateforme sur lesquelles le classifieur a été mesuré ; les autres n'ont pas "
+                                 "d'exactitude mesurée.",
+                           "ar": "{share:.0%} من كل المنشورات بلغة ومن منصة قيس عليهما المصنّف؛ وليس لغيرها "
+                                 "دقة مقيسة."},
+})
+COLUMNS.update({
+    "vs_baseline": {"en": "model vs baseline", "fr": "modèle face à la référence", "ar": "النموذج مقابل المرجع"},
+    "margin_ci_low": {"en": "margin 95% CI low", "fr": "écart IC 95 % bas", "ar": "الحد الأدنى للفارق (95%)"},
+    "margin_ci_high": {"en": "margin 95% CI high", "fr": "écart IC 95 % haut", "ar": "الحد الأعلى للفارق (95%)"},
 })

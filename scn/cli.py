@@ -125,7 +125,11 @@ def _cmd_classify(args: argparse.Namespace) -> int:
     from scn.nlp.model import classify
 
     if args.eval:
-        report = evaluate_file(Path(args.eval))
+        try:
+            report = evaluate_file(Path(args.eval))
+        except (ValueError, OSError) as exc:  # a file that cannot be evaluated: its problem, no traceback
+            print(f"scn classify --eval: {exc}", file=sys.stderr)
+            return 2
         print(json.dumps(report, default=str, ensure_ascii=False, indent=None if args.json else 2))
         return 0
     texts: list[str] = list(args.texts)

@@ -76,9 +76,11 @@ def correlations(context: AssetExecutionContext, lake: LakeResource) -> Material
 
 def evaluation_inputs() -> str:
     """Fingerprint of what the classifier's evaluation reads (no city's data): the model spec and its files'
-    stamps, the evaluation file and the shipped model card."""
+    stamps, the evaluation file, the shipped model card and the platform's code (a version that publishes other
+    columns, an interval say, recomputes the table instead of keeping the one an older version wrote)."""
     from pathlib import Path
 
+    from scn.code_version import code_version
     from scn.hashing import file_sha256, tree_stamp
     from scn.nlp.evaluation import model_card
     from scn.settings import settings
@@ -90,7 +92,7 @@ def evaluation_inputs() -> str:
 
     eval_sha = file_sha256(Path(s.classifier_eval)) if s.classifier_eval and Path(s.classifier_eval).is_file() \
         else None
-    text = json.dumps([s.classifier, stamp(s.classifier), s.classifier_eval, eval_sha, model_card()],
+    text = json.dumps([s.classifier, stamp(s.classifier), s.classifier_eval, eval_sha, model_card(), code_version()],
                       sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 

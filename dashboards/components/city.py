@@ -17,7 +17,7 @@ from dashboards import data, detail, i18n, maps
 from dashboards.components.alerts import shaped as shaped_alerts
 from dashboards.i18n import t
 from dashboards.plotly_text import plotly_text, plotly_texts
-from scn.nlp.accuracy import shown_accuracy
+from scn.nlp.accuracy import MIN_HELD_OUT, measured_share, shown_accuracy
 from scn.privacy.disclosure import for_audience
 from scn.privacy.levels import grain_of, period_at
 from scn.words.alerts import HIDDEN_BENEATH, NO_DATA
@@ -349,29 +349,57 @@ def risk_table(city_id: str, lang: str, audience: str, top: int = 10) -> pd.Data
     return risk[[c for c in shown if c in risk.columns]]
 
 
-def _score_text(code: str, macro_f1: float | None, baseline: float | None, lang: str) -> str:
-    """"ar 0.53 (0.53)"; a model measured without a baseline: "ar 0.53"; unmeasured: "ar not measured"."""
-    if macro_f1 is None or pd.isna(macro_f1):
+def _score_text(code: str, row: pd.Series, lang: str) -> str:
+    """One language x platform of ``shown_accuracy``: "en (x) 0.35 (95% CI 0.32–0.39, n = 891; baseline 0.27: the
+    model beats it ...)"; too few held-out posts or no interval: why no figure; unmeasured: "sw (telegram) not
+    measured"."""
+    if row["status"] in ("too_few", "no_interval"):
+        why = "accuracy_too_few" if row["status"] == "too_few" else "accuracy_no_interval"
+        return f"{code} {t(why, lang, n=int(row['n']), k=MIN_HELD_OUT)}"
+    if row["status"] != "measured" or pd.isna(row["macro_f1"]):
         return f"{code} {t('not_measured', lang)}"
-    return f"{code} {macro_f1:.2f}" + ("" if baseline is None or pd.isna(baseline) else f" ({baseline:.2f})")
+    ci = f"{row['ci_low']:.2f}–{row['ci_high']:.2f}"  # measured: never without its interval (shown_accuracy)
+    base = row["baseline_macro_f1"]
+    baseline = (t("vs_baseline_not_tested", lang) if pd.isna(base) else
+                t("accuracy_baseline", lang, base=f"{base:.2f}", verdict=t(f"vs_baseline_{row['vs_baseline']}", lang)))
+    return t("accuracy_score", lang, code=code, f1=f"{row['macro_f1']:.2f}", ci=ci,
+             n=int(row["n"]) if pd.notna(row["n"]) else "?", baseline=baseline)
 
 
 def classifier_line(city_id: str, lang: str, audience: str) -> str | None:
     """Accuracy per language and platform of the city's posts: the held-out figure measured on data of that
-    language and platform (the weakest source when several match), else "not measured" (shown_accuracy)."""
+    language and platform (the weakest source when several match) with its 95% interval, n and whether it beats
+    the in-source baseline, withheld below ``MIN_HELD_OUT`` posts, else "not measured" (shown_accuracy); then the
+    share of the city's posts a measured figure covers."""
     ev = for_audience("classifier_eval", data.table("classifier_eval"), audience)
     cov = for_audience("classifier_coverage", data.table("classifier_coverage", city_id), audience)
     shown = shown_accuracy(ev, cov)
     if shown.empty:
         return None
-    scores = ", ".join(_score_text(f"{r.lang} ({r.platform})", r.macro_f1, r.baseline_macro_f1, lang)
-                       for r in shown.itertuples())
+    scores = ", ".join(_score_text(f"{row['lang']} ({row['platform']})", row, lang) for _, row in shown.iterrows())
     line = t("classifier_line", lang, scores=scores)
-    if len(cov) and cov["posts"].sum() > 0:
-        line += " " + t("not_assessed", lang, share=cov["not_assessed"].sum() / cov["posts"].sum())
-        if "lexicon" in cov.columns and cov["lexicon"].sum() > 0:
-            line += " " + t("lexicon_share", lang, share=cov["lexicon"].sum() / cov["posts"].sum())
+    total = float(cov["posts"].sum()) if len(cov) else 0.0
+    share = measured_share(shown)
+    if share is not None and _share_shown(share * total, total, audience):
+        line += " " + t("measured_share", lang, share=share)
+    if total > 0:
+        if _share_shown(float(cov["not_assessed"].sum()), total, audience):
+            line += " " + t("not_assessed", lang, share=cov["not_assessed"].sum() / total)
+        if "lexicon" in cov.columns and cov["lexicon"].sum() > 0 and \
+                _share_shown(float(cov["lexicon"].sum()), total, audience):
+            line += " " + t("lexicon_share", lang, share=cov["lexicon"].sum() / total)
     return line
+
+
+def _share_shown(part: float, total: float, audience: str) -> bool:
+    """Whether a share of the city's posts may be said: to staff always; to others only when the posts it counts
+    and the rest are each none or at least ``suppress_below()`` (the city's post totals are published, so a share
+    of them is a count: 3% of 100 posts is 3)."""
+    from scn.settings import suppress_below
+
+    k = suppress_below()
+    rest = total - round(part)
+    return audience == "staff" or all(n == 0 or n >= k for n in (round(part), rest))
 
 
 def _city_totals(city_id: str, audience: str) -> tuple[float | str | None, float | None]:

@@ -209,14 +209,17 @@ def texts(city_id: str, user: User | None, lang: str) -> html.Div:
 
 
 def history_view(city_id: str, user: User | None, lang: str) -> html.Details:
-    """Every version (newest first) with who saved it and when, and the sections the user may read."""
+    """Every version (newest first) with when it was saved, and the sections the user may read; who saved it
+    (a log-in name) only for staff and the city's official (``profiles.sees_network``)."""
     hist = profiles.visible(profiles.history(city_id), user, city_id)
+    named = profiles.sees_network(user, city_id)
     versions = []
     for version, rows in hist.groupby("version", sort=False):
         first = rows.iloc[0]
+        when = i18n.date(first["at"], lang) + " " + str(first["at"])[11:16]
         versions.append(html.Li([
-            html.Strong(t("profiles_version_by", lang, version=int(version), user=first["editor"],
-                          when=i18n.date(first["at"], lang) + " " + str(first["at"])[11:16])),
+            html.Strong(t("profiles_version_by", lang, version=int(version), user=first["editor"], when=when)
+                        if named else t("profiles_version_at", lang, version=int(version), when=when)),
             html.Ul([html.Li([html.Em(t(f"profiles_section_{r['section']}", lang)), ": ",
                               html.Span(r["text"] or "–", style={"whiteSpace": "pre-wrap"})])
                      for r in rows.to_dict("records")]),

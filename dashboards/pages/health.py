@@ -1,6 +1,7 @@
 """Data health (``/health``, staff): latest materializations, failed checks, stalled collection sources,
 quarantine counts, the classifier's accuracy per language x labelled source and per city measured on its
-reviewed posts (dashboards.components.accuracy), and a link to the Dagster UI (``settings().dagster_url``, default
+reviewed posts, the posts per language x platform with whether a measured figure covers them and the share it
+covers (dashboards.components.accuracy), and a link to the Dagster UI (``settings().dagster_url``, default
 http://127.0.0.1:3000)."""
 
 from __future__ import annotations
@@ -70,6 +71,7 @@ SAME: dict[str, tuple[str, ...]] = {
     "outside_city": ("column",),
     "personal_columns": ("columns", "count"),
     "survey_text_answers": ("columns", "count"),
+    "codebook_unknown_surveys": ("values", "count"),
     "timezone_fixed_offset": ("field", "values", "zones", "count"),
 }
 SUMMED = ("rows", "of", "lines", "phone_cells")  # counts a line of several files adds up
@@ -138,6 +140,11 @@ def _warning_sentence(w: dict, lang: str) -> str:
     if w["code"] == "survey_text_answers":
         return t("warning_survey_text_answers", lang, file=name, count=params.get("count", "?"),
                  columns=", ".join(map(str, params.get("columns") or [])))
+    if w["code"] == "codebook_unknown_surveys":  # said while no export is of those surveys (ingest_warnings)
+        surveys = [str(v) for v in params.get("surveys") or []]
+        return t("warning_codebook_unknown_surveys", lang, file=name, count=params.get("count", "?"),
+                 values=", ".join(map(str, params.get("values") or [])),
+                 surveys=", ".join(surveys) if surveys else t("warning_no_surveys_yet", lang))
     if w["code"] == "ambiguous_date_order":
         return t("warning_ambiguous_date_order", lang, file=name, field=params.get("field", "?"),
                  assumed=params.get("assumed", "?"))
@@ -164,6 +171,11 @@ def _warning_sentence(w: dict, lang: str) -> str:
         ids = [str(i) for i in params.get("activity_ids") or []]
         listed = ", ".join(ids[:LISTED]) + (f" … (+{len(ids) - LISTED})" if len(ids) > LISTED else "")
         return t("warning_activity_not_found", lang, file=name, rows=params.get("rows", "?"), ids=listed)
+    if w["code"] == "city_not_known":
+        names = [str(n) for n in params.get("names") or []]
+        rows = ", ".join(str(r) for r in (params.get("rows") or [])[:LISTED])
+        return t("warning_city_not_known", lang, file=name, count=params.get("count", "?"),
+                 field=params.get("field", "?"), names=", ".join(names[:LISTED]), rows=rows)
     if w["code"] == "outside_city":
         return t("warning_outside_city", lang, file=name, lines=params.get("lines", "?"), city=w["city_id"],
                  column=params.get("column", ""))
@@ -192,13 +204,16 @@ def _off_scale_sentences(lang: str) -> list[str]:
 
 def _text_answer_sentences(lang: str) -> tuple[list[str], set[tuple[str, str]]]:
     """Codebook questions whose answers a file held as text and were not stored (``survey_text_answers``, a dbt
-    mart: the same rows whichever came first, the export or the codebook): one sentence per file x question; and
-    the (city, file) pairs it names, whose ``survey_text_answers`` ingest warnings it says again."""
+    mart: the same rows whichever came first, the export or the codebook): one sentence per file x question of
+    the latest export of each survey (a file ``superseded_by`` a later export of the form is said no more); and
+    the (city, file) pairs it names, whose ``survey_text_answers`` ingest warnings it says again or supersedes."""
     text = data.table("survey_text_answers")
     if "question" not in text.columns:
         return [], set()
     text = text.sort_values(["source_file", "question"], kind="stable")
     named = set(zip(text["city_id"].fillna("").astype(str), text["source_file"].astype(str), strict=True))
+    if "superseded_by" in text.columns:
+        text = text[text["superseded_by"].isna()]
     return [t("warning_survey_text_question", lang, file=r.source_file, question=r.question, column=r.column_name)
             for r in text.itertuples(index=False)], named
 
@@ -245,9 +260,9 @@ def layout(lang: str | None = "en", **_query: object) -> html.Div:
     info = data.snapshot_info()
     if len(assets) and "last_materialized_at" in assets.columns:
         assets = assets.sort_values("last_materialized_at", ascending=False)
-    if len(coverage):
-        counts = [c for c in ("posts", "assessed", "lexicon", "not_assessed") if c in coverage.columns]
-        coverage = coverage.groupby("lang", as_index=False)[counts].sum()
+    share = None
+    if len(coverage):  # per language x platform, with whether a held-out figure of that data covers it
+        coverage, share = accuracy.coverage(coverage, evaluation, lang)
     tables = info.get("tables", {})
     return html.Div([
         html.H2(t("health", lang)),
@@ -266,8 +281,9 @@ def layout(lang: str | None = "en", **_query: object) -> html.Div:
                 _with_language(accuracy.by_city(pd.Series(sorted(data.city_ids()), dtype=object),
                                                 data.table("review_accuracy"), lang), "health-review-accuracy", lang),
                 meaning("precision_recall", lang), meaning("kappa", lang), id="health-review"),
-        section(t("coverage", lang), _with_language(coverage, "health-coverage", lang) if len(coverage)
-                else unavailable(lang)),
+        section(t("coverage", lang), html.P(t("measured_share_all", lang, share=share), id="health-measured-share",
+                                           className="note") if share is not None else None,
+                _with_language(coverage, "health-coverage", lang) if len(coverage) else unavailable(lang)),
         section(t("snapshot_tables", lang), html.Ul([html.Li(f"{k}: {i18n.number(v, lang)}")
                                                      for k, v in sorted(tables.items())],
                                                     id="health-tables") if tables else unavailable(lang)),

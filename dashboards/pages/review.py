@@ -47,7 +47,8 @@ def _posts(city_id: str, user: User, lang: str) -> html.Div:
     mine = store.labels(city_id)
     done = set(mine.loc[mine["reviewer"] == loop.reviewer_pseudonym(user.username), "post_key"])
     sampled = store.samples(city_id)
-    todo = sampled[~sampled["post_key"].isin(done)].head(PAGE_SIZE)
+    todo = sampled[~sampled["post_key"].isin(done)]
+    todo = todo[loop.readable(todo["post_key"]).to_numpy()].head(PAGE_SIZE)  # not a post whose text was erased
     if todo.empty:
         return html.P(_t("done" if len(sampled) else "nothing", lang), id="review-done")
     shown = todo[["post_key"]].merge(loop.texts_for(city_id, user.username, todo["post_key"]), on="post_key")

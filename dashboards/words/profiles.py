@@ -74,6 +74,8 @@ TEXT: dict[str, dict[str, str]] = {
                             "fr": "Personne n'a encore rédigé ce profil.", "ar": "لم يكتب أحد هذا الملف بعد."},
     "profiles_version_by": {"en": "Version {version} by {user}, {when}", "fr": "Version {version} par {user}, {when}",
                             "ar": "النسخة {version} بواسطة {user}، {when}"},
+    "profiles_version_at": {"en": "Version {version}, {when}", "fr": "Version {version}, {when}",
+                            "ar": "النسخة {version}، {when}"},
     "profiles_edit": {"en": "Edit the profile", "fr": "Modifier le profil", "ar": "تعديل الملف"},
     "profiles_visibility": {"en": "Who sees it", "fr": "Qui le voit", "ar": "من يراه"},
     "profiles_save": {"en": "Save a new version", "fr": "Enregistrer une nouvelle version",

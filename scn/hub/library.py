@@ -234,8 +234,18 @@ def _split(value: object) -> list[str]:
     return [v.strip() for v in str(value or "").replace(",", ";").split(";") if v.strip()]
 
 
+# characters a field may not hold: control characters (a line break or tab forged a line of `scn library
+# search`, a terminal escape ran in the operator's terminal), line and paragraph separators, and the direction
+# embeddings, overrides and isolates (a title showing other text than it holds); the summary keeps its line
+# breaks and tabs. Marks Arabic text needs (U+200C-U+200F) are kept.
+_BIDI = "\u202a-\u202e\u2066-\u2069"
+_ONE_LINE_BAD = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{_BIDI}]")
+_MULTILINE_BAD = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029{_BIDI}]")
+
+
 def check_entry(row: dict, known_cities: set[str] | None = None) -> dict:
-    """A clean entry from form or CSV fields, or :class:`LibraryError` naming the first problem."""
+    """A clean entry from form or CSV fields, or :class:`LibraryError` naming the first problem (a field with a
+    control, separator or direction-override character among them)."""
     from scn.access.users import known_city_ids
 
     clean = {k: (str(row.get(k)).strip() if row.get(k) is not None else "") for k in CSV_COLUMNS}
@@ -246,6 +256,9 @@ def check_entry(row: dict, known_cities: set[str] | None = None) -> dict:
     for key in ("region", "licence", "source", "url"):
         if len(clean[key]) > MAX_FIELD:
             raise LibraryError(f"{key} is longer than {MAX_FIELD} characters")
+    for key in CSV_COLUMNS:
+        if (_MULTILINE_BAD if key == "summary" else _ONE_LINE_BAD).search(clean[key]):
+            raise LibraryError(f"{key} holds a control, line-separator or direction-override character")
     for key, allowed in (("kind", KINDS), ("language", LANGS), ("access", ACCESS)):
         if clean[key] not in allowed:
             raise LibraryError(f"{key} must be one of {', '.join(allowed)}, not {clean[key]!r}")
@@ -449,11 +462,12 @@ def file_type(name: str, body: bytes) -> str:
 
 
 def safe_name(name: str, ext: str) -> str:
-    """The name offered when the file is downloaded: the last path part of the uploader's name without control
-    characters, quotes or separators, at most 120 characters, ending in ``.ext`` (``document.ext`` when nothing
-    is left)."""
+    """The name offered when the file is downloaded: the last path part of the uploader's name without control,
+    direction-override or line-separator characters, quotes or separators, at most 120 characters, ending in
+    ``.ext`` (``document.ext`` when nothing is left)."""
     base = re.split(r"[\\/]", unicodedata.normalize("NFC", name or ""))[-1]
-    base = re.sub(r"[\x00-\x1f\x7f-\x9f\"';:<>|*?%]", "", base).strip().lstrip(".").strip()
+    base = re.sub(f"[\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029{_BIDI}\"';:<>|*?%]", "", base)
+    base = base.strip().lstrip(".").strip()
     base = re.sub(r"\s+", " ", base)
     stem = base.rsplit(".", 1)[0] if "." in base else base
     return f"{stem[:110].strip() or 'document'}.{ext}"

@@ -16,6 +16,7 @@ LIST_FIELDS = ("entry_id", "title", "kind", "language", "date", "access", "city_
 def run(args: argparse.Namespace) -> int:
     from scn.access.users import User
     from scn.hub import audit, library
+    from scn.oneline import printable
 
     try:
         if args.action == "load":
@@ -32,9 +33,10 @@ def run(args: argparse.Namespace) -> int:
             if args.json:
                 print(json.dumps([{k: r.get(k) for k in LIST_FIELDS} for r in rows], ensure_ascii=False))
             else:
-                for n, r in enumerate(rows, 1):
-                    print(f"{n}\t{r['entry_id']}\t{r['kind']}\t{r['language']}\t{r['date'] or '-'}\t"
-                          f"{r['access']}{':' + r['city_id'] if r['city_id'] else ''}\t{r['title']}")
+                for n, r in enumerate(rows, 1):  # one line per entry, whatever a stored title holds
+                    print(f"{n}\t{printable(r['entry_id'])}\t{r['kind']}\t{r['language']}\t{r['date'] or '-'}\t"
+                          f"{r['access']}{':' + printable(r['city_id']) if r['city_id'] else ''}\t"
+                          f"{printable(r['title'])}")
                 if not rows:
                     print("nothing found")
             return 0
@@ -45,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
         entry = library.add(fields, args.actor, file_name=path.name if path else None,
                             body=path.read_bytes() if path else None)
         print(json.dumps({k: entry.get(k) for k in LIST_FIELDS}, ensure_ascii=False) if args.json
-              else f"added {entry['entry_id']}: {entry['title']}")
+              else f"added {entry['entry_id']}: {printable(entry['title'])}")
         return 0
     except (library.LibraryError, OSError) as exc:
         print(f"scn library {args.action}: {exc}", file=sys.stderr)

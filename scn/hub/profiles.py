@@ -109,8 +109,16 @@ def current(city_id: str) -> pd.DataFrame:
 
 
 def visible(parts: pd.DataFrame, user: User | None, city_id: str) -> pd.DataFrame:
-    """The rows of ``parts`` (:func:`current` or :func:`history`) that ``user`` may read."""
-    return parts if sees_network(user, city_id) else parts[parts["visibility"].eq("public").to_numpy(bool)]
+    """The rows of ``parts`` (:func:`current` or :func:`history`) that ``user`` may read: everything for staff
+    and the city's official; for others a row that was public when saved, of a section that is public in the
+    newest version (making a section network-only takes its past texts with it: a text published by mistake
+    is withdrawn from the history too)."""
+    if sees_network(user, city_id):
+        return parts
+    now = current(city_id)
+    public_now = now.loc[now["visibility"].eq("public").to_numpy(bool), "section"]
+    keep = parts["visibility"].eq("public").to_numpy(bool) & parts["section"].isin(public_now).to_numpy(bool)
+    return parts[keep]
 
 
 def _clean(text: object) -> str:

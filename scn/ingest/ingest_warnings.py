@@ -15,6 +15,7 @@ COLUMNS = ["city_id", "kind", "file", "code", "hate_source", "params", "warned_a
 WAITING = "waiting"  # a file refused for want of something sent apart (its city, its boundaries): it waits for it
 ROWS_WAITING = "rows_waiting"  # rows of a loaded file refused for naming a city the registry has not yet
 WAIT_CODES = (WAITING, ROWS_WAITING)  # the codes by which the inbox walk takes a file again once what it needs is there
+UNKNOWN_SURVEYS = "codebook_unknown_surveys"  # a codebook's survey ids naming no survey export: said while true
 
 
 def published() -> pd.DataFrame:
@@ -28,6 +29,7 @@ def published() -> pd.DataFrame:
     # no_hate_flag is said once per city (its newest file: collected police.uk pages are many files)
     per = rows["file"].where(rows["code"].ne("no_hate_flag"), "")
     rows = rows[~rows.assign(_per=per).duplicated(["city_id", "code", "_per"])].reset_index(drop=True)
+    rows = _unknown_surveys_now(rows)
     sources = {}
     if lake.has_table("crime_counts"):
         hate = lake.query(f"select city_id, string_agg(distinct source_file, ', ' order by source_file) as files "
@@ -36,6 +38,33 @@ def published() -> pd.DataFrame:
     stored = rows["params"].map(lambda p: json.loads(p).get("hate_source") if p else None)
     rows["hate_source"] = rows["city_id"].map(sources).fillna(stored).where(rows["code"].eq("no_hate_flag"))
     return rows[COLUMNS]
+
+
+def _unknown_surveys_now(rows: pd.DataFrame) -> pd.DataFrame:
+    """``rows`` with their ``UNKNOWN_SURVEYS`` warnings (a codebook's survey ids naming no survey export) as the
+    lake is now: a value an export of which was ingested since leaves its warning, and a warning left with none
+    leaves ``rows`` (a codebook ingested before its exports is said while they are missing). The same bytes
+    ingested again from another path (an upload, the inbox) are one codebook: said once."""
+    mine = rows["code"].eq(UNKNOWN_SURVEYS).to_numpy()
+    if not mine.any():
+        return rows
+    again = mine & rows.assign(_m=mine).duplicated(["_m", "sha256"]).to_numpy()  # ``rows``: newest first
+    rows, mine = rows[~again].reset_index(drop=True), mine[~again]
+    from scn.ingest.survey import export_surveys, unknown_surveys, unknown_surveys_warning
+
+    surveys = export_surveys()
+    now: list[str | None] = []
+    for raw in rows.loc[mine, "params"]:  # one per codebook file
+        params = json.loads(raw) if isinstance(raw, str) and raw else {}
+        values = [str(v) for v in params.get("values") or []]
+        left = unknown_surveys(values, surveys)
+        count = params.get("count")
+        unseen = count - len(values) if isinstance(count, int) and count > len(values) else 0  # beyond the list
+        warning = unknown_surveys_warning(left, len(left) + unseen if left else 0, surveys)
+        now.append(json.dumps(warning, ensure_ascii=False, default=str) if warning else None)
+    rows = rows.copy()
+    rows.loc[mine, "params"] = pd.Series(now, index=rows.index[mine], dtype=object)
+    return rows[~(mine & rows["params"].isna().to_numpy())].reset_index(drop=True)
 
 
 def current_waits(warned: pd.DataFrame, logged: pd.DataFrame) -> np.ndarray:

@@ -49,6 +49,9 @@ class Parsed:
     count_table: str
     rejects: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REJECT_COLUMNS))
     warnings: list[dict[str, Any]] = field(default_factory=list)  # {"code": ..., params}: docs/your-data.md
+    # the file is refused with this message (IngestError), yet ``tables`` holds what is kept of it all the same (a
+    # survey export with no numeric question: the names of the columns it dropped as text); None: a load
+    refusal: str | None = None
 
 
 def read_table(src: Source) -> readers.Table:

@@ -464,15 +464,23 @@ def _slug(city_id: str | None) -> str:
     return city_id if SLUG.match(city_id) else "invalid-" + hashlib.sha256(city_id.encode()).hexdigest()[:12]
 
 
-def record_failure(src: Source, message: str, waiting: dict[str, Any] | None = None) -> None:
+def record_failure(src: Source, message: str, waiting: dict[str, Any] | None = None,
+                   kept: dict[str, pd.DataFrame] | None = None) -> None:
     """A file that cannot be used: a row-0 quarantine line and an ingest-log row with zero counts (PlatformFault
     when the lake cannot take them: then nothing is recorded and the file stays pending). ``waiting`` (a
     refusal for something that may arrive later, ``waits_for``): also an ``ingest_warnings`` row ``waiting``
-    naming it, by which the inbox walk takes the file again once it is there."""
+    naming it, by which the inbox walk takes the file again once it is there. ``kept`` (``Parsed.refusal``): the
+    rows kept of the refused file all the same, less those the lake holds (a refusal taken again adds none)."""
     rejects = pd.DataFrame({ROW: [0], "field": ["(file)"], "reason": [printable(message)], "raw_json": ["{}"]})
     with _writer_lock():
         undo = _Undo()
         try:
+            for table, frame in (kept or {}).items():
+                new, _, asked = _split(table, frame)
+                part = write_rows(table, new, src.sha256, undo)
+                if part is not None and table not in UPSERT:  # as _load: the key index learns the part's keys
+                    with _platform(part):
+                        lake_keys.written(table, KEYS[table], asked, new.index.to_numpy(), part)
             write_quarantine(src, rejects, undo)
             if waiting is not None:
                 write_warnings(src, [{"code": WAITING, **waiting}], undo)
@@ -564,6 +572,9 @@ def conclude(src: Source, outcome: Outcome) -> IngestResult:
         message = f"{_unexpected(src, outcome)}; {WAITING_NOTE['code']}"
         record_failure(src, message, code_wait(src.city_id))
         raise IngestError(message) from outcome
+    if outcome.refusal is not None:  # refused, yet some of it kept (Parsed.refusal)
+        record_failure(src, outcome.refusal, kept=outcome.tables)
+        raise IngestError(outcome.refusal)
     return load(src, outcome)
 
 

@@ -12,7 +12,7 @@ import unicodedata
 
 import pandas as pd
 
-from scn import lake
+from scn import lake, vocabularies
 from scn.ingest import readers, schemas
 from scn.ingest.cities import slug
 from scn.ingest.cities_known import known_cities
@@ -50,7 +50,8 @@ EVENT_LINES = {"summits": ("summit", "summit"), "exchanges": ("city_exchange", "
 GENDER_ALIASES = {"f": "female", "woman": "female", "w": "female", "m": "male", "man": "male",
                   "nb": "non_binary", "non-binary": "non_binary", "prefer not to say": "prefer_not_to_say"}
 PRIVATE = ("participant_id",)
-NOT_FOUND_SHOWN = 10  # activity ids an ``activity_not_found`` warning names
+NOT_FOUND_SHOWN = 10  # activity ids an ``activity_not_found`` warning names; names and rows a ``city_not_known`` one
+CITY_NOT_KNOWN = "city_not_known"
 AMBIGUOUS_AMOUNT = "ambiguous number: 1.2 or 1200? write 1200, or 1.20 for a decimal"
 GRANTS_SCHEMA = schemas.frame_schema({**schemas.GRANTS.columns,
                                       "amount__clear": schemas.col(schemas.flag(AMBIGUOUS_AMOUNT))})
@@ -84,11 +85,22 @@ def parse_amount(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     return parse_float(text), clear
 
 
+def activity_key(s: pd.Series) -> pd.Series:
+    """Activity ids as the activity they name, the warehouse's rule (transforms/macros/activity_key.sql): accents
+    dropped (composed or as combining marks), lower case, any run of spaces (no-break too) one space, ends
+    stripped: ``ÉTÉ-1``, ``ete-1`` and ``Ete-1`` are one activity, ``ACT  7`` and ``act 7`` too."""
+    def one(v: str) -> str:
+        bare = "".join(c for c in unicodedata.normalize("NFD", v) if not unicodedata.combining(c))
+        return " ".join(unicodedata.normalize("NFC", bare).lower().split())
+    text = s.astype("string")
+    return text.map({v: one(v) for v in text.dropna().unique()}).astype("string")
+
+
 def _activity_ids_not_found(people: pd.DataFrame) -> list[dict[str, object]]:
     """The ``activity_not_found`` warning: participation rows naming an activity id the lake does not hold (a
     typo, or the activities file not sent yet). They are kept, and count once the activity is loaded; until then
     no figure holds them (``stg_programme_participants``' relationships test warns). Ids are compared as the
-    warehouse links them (macros/activity_key.sql): case and surrounding spaces aside, ``t1`` names ``T1``."""
+    warehouse links them (``activity_key``): case, accents and spaces aside, ``t1`` names ``T1``."""
     ids = people["activity_id"].dropna().astype(str)
     if ids.empty:
         return []
@@ -96,7 +108,7 @@ def _activity_ids_not_found(people: pd.DataFrame) -> list[dict[str, object]]:
     if lake.has_table("programme_activities"):
         known = set(lake.query(f"select distinct activity_id from {lake.scan('programme_activities')}")
                     ["activity_id"].dropna().astype(str))
-    missing = ids[~ids.str.strip().str.lower().isin({k.strip().lower() for k in known})]
+    missing = ids[~activity_key(ids).isin(set(activity_key(pd.Series(sorted(known), dtype="string"))))]
     if missing.empty:
         return []
     return [{"code": "activity_not_found", "rows": int(len(missing)),
@@ -127,6 +139,45 @@ def _regions(city_id: pd.Series, country: pd.Series) -> pd.Series:
     by_city = city_id.map(dict(zip(known["city_id"], known["region"], strict=True)))
     by_country = country.map(known.drop_duplicates("country").set_index("country")["region"])
     return by_city.fillna(by_country).astype("string")
+
+
+def city_names() -> pd.Series:
+    """Each way a known city may be named, as a slug (``cities.slug``: case, accents, spaces and a parenthesised
+    part aside) -> its city id: its id, its registry name, and its other names in the ``city_aliases`` seed
+    (``Beyrouth`` -> ``beirut``, as the warehouse reads them: int_activities, int_participations). A name two
+    cities share maps to neither (it is still known: ``_unknown_city_names``)."""
+    known = known_cities()
+    aliases = pd.DataFrame(vocabularies.seed_rows("city_aliases"), columns=["alias", "city_id"])
+    pairs = pd.concat([
+        pd.DataFrame({"key": known["city_id"].astype("string"), "city_id": known["city_id"]}),
+        pd.DataFrame({"key": slug(known["name"].astype("string")), "city_id": known["city_id"]}),
+        pd.DataFrame({"key": slug(aliases["alias"].astype("string")), "city_id": aliases["city_id"]})])
+    pairs = pairs.dropna().drop_duplicates()
+    pairs = pairs[pairs["key"] != ""]
+    one = pairs.groupby("key")["city_id"].nunique() == 1
+    named = pairs.drop_duplicates("key").set_index("key")["city_id"].astype("string")
+    return named.where(one)
+
+
+def _city_by_name(names: pd.Series) -> pd.Series:
+    """The known city each name means (``city_names``), else NA."""
+    return slug(as_text(names)).map(city_names()).astype("string")
+
+
+def _unknown_city_names(frame: pd.DataFrame, field: str, origin: dict[str, str],
+                        rows: pd.Series | None = None) -> list[dict[str, object]]:
+    """The ``city_not_known`` warning for ``field``: the rows (``rows``, all by default) whose city name no known
+    city bears (registry id or name, or a ``city_aliases`` name; case, accents and spaces aside). They are kept,
+    the name as written a place of its own; the warning names the file's column, the names and the rows, so a
+    misspelling of a member city, or an alias to add, is seen rather than becoming a new place in silence."""
+    names = as_text(frame[field])
+    pick = names.notna() & (rows if rows is not None else True)
+    unknown = pick & ~slug(names).isin(set(city_names().index))
+    if not unknown.any():
+        return []
+    return [{"code": CITY_NOT_KNOWN, "field": origin.get(field, field),
+             "names": sorted(set(names[unknown]))[:NOT_FOUND_SHOWN],
+             "rows": sorted(int(r) for r in frame.loc[unknown, ROW])[:NOT_FOUND_SHOWN], "count": int(unknown.sum())}]
 
 
 def _known_city(city_id: pd.Series) -> pd.Series:
@@ -224,8 +275,7 @@ def parse(src: Source) -> Parsed:
         act = raw.assign(activity_id=raw["event_id"], programme_line=line, activity_type=activity_type,
                          city_id=pd.NA)
 
-        host = slug(as_text(act["host_city"]))
-        act["city_id"] = host.where(_known_city(host) & host.notna())
+        act["city_id"] = _city_by_name(act["host_city"])  # its id, name or another name (Beyrouth)
         typed = _activity_frame(act)
         people = _people_frame(act.assign(record_id=pd.NA))
         typed = typed.join(people.drop(columns=[ROW, "activity_id"]))
@@ -241,6 +291,11 @@ def parse(src: Source) -> Parsed:
     t = typed[~typed[ROW].isin(fails[ROW])]
     warnings = date_order_warnings({origin.get(c, c): raw[c] for c in ("start_date", "end_date") if c in raw.columns})
     warnings += _rows_waiting(typed)
+    kept = typed[ROW].isin(t[ROW])
+    if kind in ("activities", "summits", "exchanges"):  # a host that is no member city (no city id) by its name
+        warnings += _unknown_city_names(typed, "host_city", origin, kept & typed["city_id"].isna())
+    if kind in ("participants", "summits", "exchanges"):
+        warnings += _unknown_city_names(typed, "home_city", origin, kept)
     if kind == "activities":
         return Parsed({"programme_activities": _activities_out(t)}, "programme_activities", rejects, warnings)
     if kind == "participants":

@@ -5,7 +5,10 @@ One long row per response x numeric question; ``rows_read`` counts these cells. 
 the column's group path (``group_cohesion/sc1`` -> ``sc1``); select_multiple option columns (``q/option``, 0/1)
 become ``q/option`` and the space-separated summary column is not stored; text-only columns are not stored (a
 labels export's "Strongly agree"): their names, never their values, go to ``survey_text_columns`` (city, survey,
-file, column_name, question), so a codebook ingested later still learns which of its questions lost their answers.
+file, column_name, question), so a codebook ingested later still learns which of its questions lost their answers;
+a file refused for having no numeric question left keeps those names too (``Parsed.refusal``), nothing else.
+A codebook row's ``survey_id`` naming no survey export the lake holds (a form's title where its id is meant) is
+the ``codebook_unknown_surveys`` warning; ids compare as :func:`survey_key`.
 
 Never stored, whatever their values (the ``personal_columns`` warning names them): geopoint parts (ODK Central's
 ``-Latitude``/``-Longitude``/``-Altitude``/``-Accuracy``, Kobo's ``_<q>_latitude``... ``_<q>_precision``, columns
@@ -101,6 +104,7 @@ CODEBOOK: dict[str, tuple[str, ...]] = {
 # the indices silently; any other answer outside [scale_min, scale_max] is left out and reported
 # (transforms/models/intermediate/int_survey_answers.sql)
 CODE_SEPARATORS = re.compile(r"[;,\s]+")
+SURVEY_SEPARATORS = re.compile(r"[ \t\r\n_-]+")  # as the dbt macro survey_key: one space
 TEXT_ANSWERS_HINT = ("the answers are text, not the scale's numbers (an export made with labels? export the values, "
                      "e.g. KoboToolbox \"XML values and headers\")")
 
@@ -242,11 +246,17 @@ def parse(src: Source) -> Parsed:
     labelled = [c for c in text if questions[c] in _codebook_questions()]  # codebook questions answered in text
     dropped_as = {c: questions[c] for c in text}  # kept (names only) for a codebook ingested later
     questions = {c: q for c, q in questions.items() if c not in personal and c not in text}
-    if not questions:
+    if not questions:  # refused; the names of the columns it dropped as text are kept all the same
+        refusal = f"{src.name}: no numeric question columns"
         if labelled:
-            raise IngestError(f"{src.name}: no numeric question columns: the codebook questions "
-                              f"{', '.join(printable(c) for c in labelled[:WARN_COLUMNS])}: {TEXT_ANSWERS_HINT}")
-        raise IngestError(f"{src.name}: no numeric question columns")
+            refusal += (f": the codebook questions {', '.join(printable(c) for c in labelled[:WARN_COLUMNS])}: "
+                        f"{TEXT_ANSWERS_HINT}")
+        if not text:
+            raise IngestError(refusal)
+        ids = as_text(frame[meta["response_id"]]).set_axis(frame[ROW])
+        survey, _ = _resolve_ids(src.city_id, src.path, ids)
+        return Parsed({"survey_text_columns": _dropped(src, survey, {c: dropped_as[c] for c in text})},
+                      "survey_text_columns", refusal=refusal)
     raw_meta = pd.DataFrame({k: frame[v] for k, v in meta.items()}).astype("string")
     typed = pd.DataFrame({ROW: frame[ROW], "response_id": as_text(raw_meta["response_id"]),
                           "submitted_at": parse_time(raw_meta.get("submitted_at", pd.Series(pd.NA, index=frame.index))),
@@ -292,11 +302,7 @@ def parse(src: Source) -> Parsed:
         return as_text(rm[name]).reindex(at).to_numpy() if name in rm else np.full(len(at), None)
 
     survey, response = _resolve_ids(src.city_id, src.path, typed.set_index(ROW)["response_id"])
-    # the file's survey (most of its responses'): the one its dropped text columns belonged to
-    mine = str(survey.mode().sort_values().iloc[0]) if survey.notna().any() else survey_id(src.path)
-    dropped = pd.DataFrame({"city_id": src.city_id, "survey_id": mine, "source_file": src.name,
-                            "column_name": [printable(c) for c in text], "question": [dropped_as[c] for c in text]},
-                           columns=["city_id", "survey_id", "source_file", "column_name", "question"])
+    dropped = _dropped(src, survey, {c: dropped_as[c] for c in text})
     out = pd.DataFrame({
         "survey_id": survey.reindex(at).to_numpy(), "response_id": response.reindex(at).to_numpy(),
         "city_id": src.city_id,
@@ -313,6 +319,48 @@ def parse(src: Source) -> Parsed:
     if "submitted_at" in meta:
         warnings += date_order_warnings({meta["submitted_at"]: raw_meta["submitted_at"]})
     return Parsed({"survey_responses": out, "survey_text_columns": dropped}, "survey_responses", rejects, warnings)
+
+
+def _dropped(src: Source, survey: pd.Series, text: dict[str, str]) -> pd.DataFrame:
+    """The ``survey_text_columns`` rows of the file: its columns dropped as text (column -> question), names only,
+    under the file's survey (most of its responses', ``survey``)."""
+    mine = str(survey.mode().sort_values().iloc[0]) if survey.notna().any() else survey_id(src.path)
+    return pd.DataFrame({"city_id": src.city_id, "survey_id": mine, "source_file": src.name,
+                         "column_name": [printable(c) for c in text], "question": list(text.values())},
+                        columns=["city_id", "survey_id", "source_file", "column_name", "question"])
+
+
+def survey_key(value: str) -> str:
+    """A survey id as the survey it names (as the dbt macro ``survey_key``): case, surrounding spaces and the
+    separators spaces, underscores and hyphens ignored (a form titled ``Resilience survey 2025`` is the KoboToolbox
+    export ``Resilience_survey_2025_-_all_versions_-_...``)."""
+    return SURVEY_SEPARATORS.sub(" ", str(value)).strip(" ").lower()
+
+
+def export_surveys() -> list[str]:
+    """The survey ids of the exports the lake holds (their answers, or the columns they dropped as text), sorted."""
+    tables = [t for t in ("survey_responses", "survey_text_columns") if lake.has_table(t)]
+    if not tables:
+        return []
+    sql = " union ".join(f"select distinct cast(survey_id as varchar) as s from {lake.scan(t)} where survey_id "
+                         "is not null" for t in tables)
+    with scratch() as con:
+        return [str(r[0]) for r in con.execute(f"{sql} order by 1").fetchall()]
+
+
+def unknown_surveys(values: list[str], surveys: list[str]) -> list[str]:
+    """The ``values`` (a codebook's survey ids) naming none of ``surveys`` (:func:`survey_key`), in order, once."""
+    known = {survey_key(s) for s in surveys}
+    return [v for v in dict.fromkeys(values) if survey_key(v) not in known]
+
+
+def unknown_surveys_warning(values: list[str], count: int, surveys: list[str]) -> dict | None:
+    """The ``codebook_unknown_surveys`` warning of a codebook whose survey ids ``values`` (of ``count`` in all) name
+    no survey export the lake holds (``surveys``), or None when there is none."""
+    if not values:
+        return None
+    return {"code": "codebook_unknown_surveys", "city_id": None, "values": values[:WARN_COLUMNS], "count": count,
+            "surveys": surveys[:WARN_COLUMNS], "survey_count": len(surveys)}
 
 
 def _codebook_questions() -> set[str]:
@@ -379,7 +427,12 @@ def parse_codebook(src: Source) -> Parsed:
                          "missing_codes": codes[ok],
                          "survey_id": (as_text(raw["survey_id"]).str.strip().replace("", pd.NA)[ok]
                                        if "survey_id" in raw else None)})
-    return Parsed({"survey_codebook": book}, "survey_codebook", rejects)
+    # a row scoped to a survey no export is (a form's title where its id is meant) is used for no answer: said
+    named = [str(v) for v in book["survey_id"].dropna()] if "survey_id" in raw else []
+    surveys = export_surveys() if named else []
+    unknown = unknown_surveys(named, surveys)
+    warning = unknown_surveys_warning(unknown, len(unknown), surveys)
+    return Parsed({"survey_codebook": book}, "survey_codebook", rejects, [warning] if warning else [])
 
 
 def is_codebook(path: Path) -> bool:

@@ -2,16 +2,23 @@
 
 Light (pandas only) so the dashboards can import it. The evaluation table (``classifier_eval``) has one row per
 language x dataset x class with the ``platform`` the dataset was collected on; a city's posts are counted per
-language and platform (``classifier_coverage``).
+language and platform (``classifier_coverage``). A figure measured on fewer than ``MIN_HELD_OUT`` held-out posts
+is withheld (status ``too_few``), and so is one published without its 95% interval (``no_interval``); each shown
+figure carries n, its interval and whether the model beats the in-source baseline by the paired margin's interval
+(``baseline_verdict``).
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from scn.vocabularies import PLATFORM_ALIASES
 
-SHOWN_COLUMNS = ["lang", "platform", "posts", "dataset", "macro_f1", "baseline_macro_f1", "n"]
+MIN_HELD_OUT = 30  # held-out posts below which a source's macro-F1 is withheld (as scn.review.metrics.MIN_REVIEWED)
+FIGURES = ["macro_f1", "ci_low", "ci_high", "baseline_macro_f1", "margin", "margin_ci_low", "margin_ci_high"]
+SHOWN_COLUMNS = ["lang", "platform", "posts", "dataset", "status", "n", *FIGURES, "vs_baseline"]
+VERDICTS = ("beats", "no_clear_difference", "worse", "no_interval", "not_tested")
 
 
 def canonical_platform(platform: pd.Series) -> pd.Series:
@@ -20,29 +27,79 @@ def canonical_platform(platform: pd.Series) -> pd.Series:
     return p.replace(PLATFORM_ALIASES)
 
 
+def baseline_verdict(frame: pd.DataFrame) -> pd.Series:
+    """Per row: ``beats`` when the paired margin's 95% interval over the in-source baseline is above 0, ``worse``
+    when below, ``no_clear_difference`` when it spans 0; ``no_interval`` when both figures are there but the
+    margin has no interval (a bare margin is no evidence either way); ``not_tested`` without either figure."""
+    def number(name: str) -> pd.Series:
+        return pd.to_numeric(frame[name], errors="coerce") if name in frame.columns \
+            else pd.Series(np.nan, frame.index)
+
+    low, high = number("margin_ci_low"), number("margin_ci_high")
+    both = number("macro_f1").notna() & number("baseline_macro_f1").notna()
+    verdict = np.select([~both, low.isna() | high.isna(), low > 0, high < 0],
+                        ["not_tested", "no_interval", "beats", "worse"], "no_clear_difference")
+    return pd.Series(verdict, index=frame.index, dtype=object)
+
+
+def measurable(evaluation: pd.DataFrame) -> pd.Series:
+    """Rows of ``classifier_eval`` whose figure may be shown: a macro-F1 measured on at least ``MIN_HELD_OUT``
+    posts, with its 95% interval."""
+    def number(name: str) -> pd.Series:
+        return pd.to_numeric(evaluation[name], errors="coerce") if name in evaluation.columns \
+            else pd.Series(np.nan, evaluation.index)
+
+    return (number("macro_f1").notna() & number("n").ge(MIN_HELD_OUT) & number("ci_low").notna()
+            & number("ci_high").notna())
+
+
+def unshown_status(evaluation: pd.DataFrame) -> pd.Series:
+    """Why a measured row is not ``measurable``: ``too_few`` (n below ``MIN_HELD_OUT``) or ``no_interval``."""
+    n = pd.to_numeric(evaluation["n"], errors="coerce") if "n" in evaluation.columns \
+        else pd.Series(np.nan, evaluation.index)
+    return pd.Series(np.where(n.ge(MIN_HELD_OUT), "no_interval", "too_few"), index=evaluation.index, dtype=object)
+
+
 def shown_accuracy(evaluation: pd.DataFrame, posts: pd.DataFrame) -> pd.DataFrame:
     """One row per language x platform of ``posts`` (columns lang, posts and platform - a frame without
-    ``platform`` counts as ``unknown``): the figure to show for them.
+    ``platform`` counts as ``unknown``): the figure to show for them, with ``status``:
 
-    It is the evaluation measured on data of that language *and* platform - when several datasets match, the one
-    with the lowest macro-F1, so a weak source is never hidden behind a strong one - or, when none matches,
-    ``dataset`` None and no figures ("not measured"). Evaluation rows without a platform match no posts.
+    ``measured``: the evaluation measured on at least ``MIN_HELD_OUT`` held-out posts of that language *and*
+    platform - when several datasets match, the one with the lowest macro-F1, so a weak source is never hidden
+    behind a strong one - with n, its interval and ``vs_baseline`` (``baseline_verdict``); ``too_few`` /
+    ``no_interval``: only sources of fewer posts or without an interval match (n of the largest, no figures);
+    ``not_measured``: none matches (no figures).
+    Evaluation rows without a platform match no posts.
     """
     if posts is None or posts.empty or evaluation is None or evaluation.empty:
         return pd.DataFrame(columns=SHOWN_COLUMNS)
     counts = posts.assign(platform=canonical_platform(posts["platform"]) if "platform" in posts.columns
                           else "unknown")
     counts = counts.groupby(["lang", "platform"], as_index=False)["posts"].sum()
-    ev = evaluation.copy()
-    ev["platform"] = canonical_platform(ev["platform"]) if "platform" in ev.columns else "unknown"
-    ev = ev[ev["platform"].ne("unknown") & ev["macro_f1"].notna()]
-    if "dataset" not in ev.columns:
-        ev = ev.assign(dataset=None)
-    ev = (ev.drop_duplicates(["lang", "platform", "dataset"])
-          .sort_values("macro_f1", kind="stable").drop_duplicates(["lang", "platform"]))
-    # a snapshot published before a column existed (``n``, ``baseline_macro_f1``) shows the figure without it
-    ev = ev.reindex(columns=[*ev.columns, *(c for c in ("baseline_macro_f1", "n") if c not in ev.columns)])
-    out = counts.merge(ev[["lang", "platform", "dataset", "macro_f1", "baseline_macro_f1", "n"]],
-                       on=["lang", "platform"], how="left")
+    # a snapshot published before a column existed (``n``, ``baseline_macro_f1``, an interval) shows without it
+    ev = evaluation.reindex(columns=[*evaluation.columns, *(c for c in ("dataset", "n", *FIGURES)
+                                                             if c not in evaluation.columns)])
+    ev["platform"] = canonical_platform(ev["platform"]) if "platform" in evaluation.columns else "unknown"
+    ev = ev[ev["platform"].ne("unknown") & ev["macro_f1"].notna()].drop_duplicates(["lang", "platform", "dataset"])
+    ok = measurable(ev)
+    measured = ev[ok].sort_values("macro_f1", kind="stable").drop_duplicates(["lang", "platform"])
+    few = (ev[~ok].assign(n=pd.to_numeric(ev.loc[~ok, "n"], errors="coerce"))
+           .sort_values("n", ascending=False, kind="stable").drop_duplicates(["lang", "platform"]))
+    few = few[~few.set_index(["lang", "platform"]).index.isin(measured.set_index(["lang", "platform"]).index)]
+    few = few.assign(status=unshown_status(few), **dict.fromkeys(FIGURES, np.nan))
+    chosen = pd.concat([measured.assign(status="measured"), few], ignore_index=True)
+    out = counts.merge(chosen[["lang", "platform", "dataset", "status", "n", *FIGURES]], on=["lang", "platform"],
+                       how="left")
+    out["status"] = out["status"].fillna("not_measured")
+    out["vs_baseline"] = baseline_verdict(out)
     return out.sort_values(["posts", "lang", "platform"], ascending=[False, True, True])[SHOWN_COLUMNS] \
         .reset_index(drop=True)
+
+
+def measured_share(shown: pd.DataFrame) -> float | None:
+    """Share of the posts of ``shown`` (``shown_accuracy``) whose language and platform have a shown figure;
+    None without posts."""
+    total = pd.to_numeric(shown["posts"], errors="coerce").sum() if len(shown) else 0
+    if not total:
+        return None
+    return float(pd.to_numeric(shown["posts"], errors="coerce")[shown["status"].eq("measured")].sum() / total)

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
 
+from scn.nlp.accuracy import MIN_HELD_OUT
 from scn.nlp.ensemble import tune_bias  # noqa: F401  (re-exported: the training script's name for it)
 from scn.nlp.io import read_labelled
 from scn.nlp.labels import CLASSES
@@ -88,6 +89,20 @@ def cv_baseline(texts: list[str], labels: np.ndarray, folds: int = 5, seed: int 
                              cv=StratifiedKFold(folds, shuffle=True, random_state=seed))
 
 
+NOT_ASSESSED = "macro-F1 not measured: the classifier does not cover these rows (not assessed)"
+
+
+def withhold(rep: dict, y_true: np.ndarray) -> dict:
+    """``rep`` with its macro-F1 (its interval, baseline and margin) withheld, and ``withheld`` saying why, when
+    ``y_true`` lacks an example of a class: macro-F1 averages all of CLASSES, and a class without examples scores
+    0 (or, never predicted, is ill-defined), so the figure would describe the labels, not the model."""
+    missing = [c for c in CLASSES if not (np.asarray(y_true) == c).any()]
+    if missing:
+        rep.update({k: None for k in ("macro_f1", "ci95", "baseline_macro_f1", "margin", "margin_ci95") if k in rep})
+        rep["withheld"] = f"macro-F1 not measured: no example of {', '.join(missing)} in the labels"
+    return rep
+
+
 def _source_report(lang: str, dataset: str, platform: str | None, texts: list[str], y: np.ndarray,
                    pred: np.ndarray, base: np.ndarray | None, how: str) -> dict:
     rep = {"lang": lang, "source": dataset, "platform": platform, "n": len(y), "macro_f1": macro_f1(y, pred),
@@ -96,7 +111,9 @@ def _source_report(lang: str, dataset: str, platform: str | None, texts: list[st
     rep["margin"] = None if base is None else rep["macro_f1"] - rep["baseline_macro_f1"]
     rep.update(bootstrap_macro_f1(y, pred, base) if len(y) else {})
     rep["per_class"] = metrics_report(y, pred)["per_class"]
-    return rep
+    if len(y) < MIN_HELD_OUT:
+        rep["note"] = f"n = {len(y)} < {MIN_HELD_OUT}: too few posts; the dashboards show no figure for this source"
+    return withhold(rep, y)
 
 
 def evaluate_file(path: Path, classifier: Classifier | None = None) -> dict:
@@ -106,41 +123,62 @@ def evaluate_file(path: Path, classifier: Classifier | None = None) -> dict:
     ``default``: the shipped split (``scn/data/labelled_splits.csv.gz``, the model card's figures). With a
     ``split`` column (train/test) only test rows are scored and
     the baseline is trained on the source's train rows; otherwise the baseline's figure comes from 5-fold
-    cross-validation inside the source's rows. Without a ``source`` column the file is one source.
+    cross-validation inside the source's rows. Without a ``source`` column the file is one source; its rows are
+    measured apart per ``platform`` when that column is given (else the source's known platform, or none).
+    Labels other than hate|offensive|none are refused (ValueError); a macro-F1 whose labels lack a class is
+    withheld (``withheld``). Rows the classifier does not cover (not assessed: no prediction) are counted in
+    ``not_assessed`` at every level and scored nowhere; a group of such rows only has no macro-F1.
     """
+    from scn.nlp.accuracy import canonical_platform
     from scn.nlp.corpora import platform_of, split_path
     from scn.nlp.ensemble import baseline_pipeline
 
     clf = classifier or load_classifier()
     path = split_path() if str(path) == "default" and not Path(path).exists() else Path(path)
     full = read_labelled(path)
+    full["source"] = full["source"].astype(str) if "source" in full.columns else Path(path).name
+    given = canonical_platform(full["platform"]).replace("", "unknown") if "platform" in full.columns else None
+    full["platform"] = given if given is not None else canonical_platform(full["source"].map(platform_of))
     has_split = "split" in full.columns
     df = full[full["split"].eq("test")].reset_index(drop=True) if has_split else full
     out = classify(df["text"].tolist(), df["lang"].tolist() if "lang" in df else None, classifier=clf)
     y_true, y_pred = df["label"].to_numpy(), out["label"].to_numpy()
     score = out["score_hate"].to_numpy(dtype=float)
-    report = {"file": str(path), "model_version": clf.version,
-              "not_assessed": int((~out["assessed"]).sum()), **metrics_report(y_true, y_pred, score),
+    assessed = out["assessed"].to_numpy(dtype=bool)  # a row the classifier does not cover has no prediction
+
+    def scored(pos: np.ndarray) -> dict:
+        """Metrics over the assessed rows of ``pos`` (withheld when none or a class lacks an example)."""
+        a = pos[assessed[pos]]
+        rep = (withhold(metrics_report(y_true[a], y_pred[a], score[a]), y_true[a]) if len(a) else
+               {"n": 0, "macro_f1": None, "withheld": NOT_ASSESSED})
+        return {**rep, "not_assessed": int(len(pos) - len(a))}
+
+    report = {"file": str(path), "model_version": clf.version, **scored(np.arange(len(df))),
               "per_language": {}, "per_source": []}
     for lang, idx in out.groupby(out["lang"].fillna("unknown")).groups.items():
-        pos = out.index.get_indexer(idx)
-        report["per_language"][lang] = metrics_report(y_true[pos], y_pred[pos], score[pos])
-    source = (df["source"].astype(str) if "source" in df.columns else pd.Series(Path(path).name, index=df.index))
-    keys = pd.DataFrame({"lang": out["lang"].fillna("unknown"), "source": source})
-    for (lang, dataset), idx in keys.groupby(["lang", "source"]).groups.items():
-        pos = df.index.get_indexer(idx)
+        report["per_language"][lang] = scored(out.index.get_indexer(idx))
+    keys = pd.DataFrame({"lang": out["lang"].fillna("unknown"), "source": df["source"], "platform": df["platform"]})
+    for (lang, dataset, platform), idx in keys.groupby(["lang", "source", "platform"]).groups.items():
+        every = df.index.get_indexer(idx)
+        pos = every[assessed[every]]
+        platform = None if platform == "unknown" else str(platform)
+        if not len(pos):
+            report["per_source"].append({"lang": lang, "source": str(dataset), "platform": platform, "n": 0,
+                                         "not_assessed": len(every), "macro_f1": None, "baseline_macro_f1": None,
+                                         "margin": None, "withheld": NOT_ASSESSED})
+            continue
         texts = df["text"].iloc[pos].tolist()
-        platform = (str(df["platform"].iloc[pos[0]]) if "platform" in df.columns else platform_of(str(dataset)))
         if has_split:
-            train = full[full["split"].eq("train") & full["source"].astype(str).eq(dataset)
+            train = full[full["split"].eq("train") & full["source"].eq(dataset)
+                         & full["platform"].eq(platform or "unknown")
                          & (full["lang"].eq(lang) if "lang" in full.columns else True)]
             ok = train["label"].nunique() > 1
             base = baseline_pipeline().fit(train["text"].tolist(), train["label"]).predict(texts) if ok else None
             how = f"trained on the source's {len(train)} train rows"
         else:
             base, how = cv_baseline(texts, y_true[pos]), "5-fold cross-validation inside the source's rows"
-        report["per_source"].append(_source_report(lang, str(dataset), platform, texts, y_true[pos], y_pred[pos],
-                                                   base, how))
+        rep = _source_report(lang, str(dataset), platform, texts, y_true[pos], y_pred[pos], base, how)
+        report["per_source"].append({**rep, "not_assessed": int(len(every) - len(pos))})
     return report
 
 
@@ -155,19 +193,23 @@ def model_card() -> dict:
 
 
 EVAL_COLUMNS = ["lang", "class", "precision", "recall", "f1", "support", "macro_f1", "baseline_macro_f1", "n",
-                "source", "model_version", "dataset", "platform", "margin", "ci_low", "ci_high"]
+                "source", "model_version", "dataset", "platform", "margin", "ci_low", "ci_high", "margin_ci_low",
+                "margin_ci_high", "withheld"]
 
 
 def _class_rows(lang: str, m: dict | None, source: str, version: str) -> list[dict]:
     """One row per class; metrics left empty when ``m`` is None (accuracy not measured). ``m``: a per-source
-    record (lang, source, platform, n, macro_f1, baseline_macro_f1, margin, ci95, per_class)."""
+    record (lang, source, platform, n, macro_f1, baseline_macro_f1, margin, ci95, margin_ci95 - the paired
+    interval of the margin over the baseline -, per_class, withheld)."""
     empty = dict.fromkeys(("precision", "recall", "f1", "support"))
     m = m or {}
     ci = m.get("ci95") or [None, None]
-    return [{"lang": lang, "class": c, **(m["per_class"][c] if m else empty),
+    margin_ci = m.get("margin_ci95") or [None, None]
+    return [{"lang": lang, "class": c, **m.get("per_class", {}).get(c, empty),
              "macro_f1": m.get("macro_f1"), "baseline_macro_f1": m.get("baseline_macro_f1"), "n": m.get("n", 0),
              "source": source, "model_version": version, "dataset": m.get("source"), "platform": m.get("platform"),
-             "margin": m.get("margin"), "ci_low": ci[0], "ci_high": ci[1]} for c in CLASSES]
+             "margin": m.get("margin"), "ci_low": ci[0], "ci_high": ci[1], "margin_ci_low": margin_ci[0],
+             "margin_ci_high": margin_ci[1], "withheld": m.get("withheld")} for c in CLASSES]
 
 
 def evaluation_table(classifier: Classifier | None = None, eval_file: str | Path | None = None) -> pd.DataFrame:

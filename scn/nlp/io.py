@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from scn.nlp.labels import CLASSES
+
 
 def _table(path: Path) -> pd.DataFrame | None:
     """CSV/JSONL with a header as a frame, or None when the file is plain lines."""
@@ -33,11 +35,17 @@ def read_classify_input(path: Path) -> list[str]:
 
 
 def read_labelled(path: Path) -> pd.DataFrame:
-    """A labelled CSV/JSONL with columns text, label (hate|offensive|none) and optionally lang."""
+    """A labelled CSV/JSONL with columns text, label (hate|offensive|none, any case; any other label is refused)
+    and optionally lang."""
     table = _table(Path(path))
     if table is None or not {"text", "label"} <= set(table.columns):
         raise ValueError(f"{path}: a labelled file needs `text` and `label` columns (CSV or JSONL)")
-    out = table.assign(text=table["text"].fillna("").astype(str), label=table["label"].astype(str).str.lower())
+    out = table.assign(text=table["text"].fillna("").astype(str),
+                       label=table["label"].fillna("").astype(str).str.strip().str.lower())
+    unknown = out["label"][~out["label"].isin(CLASSES)].value_counts()
+    if len(unknown):  # scored as no class, they crashed the interval or lowered every figure unseen
+        found = ", ".join(f"{label!r} ({n})" for label, n in unknown.items())
+        raise ValueError(f"{path}: labels must be one of {', '.join(CLASSES)}; found {found}")
     if "lang" in out:
         out["lang"] = out["lang"].replace("", None)
     return out.reset_index(drop=True)

@@ -46,5 +46,7 @@ def redact_old_posts(days: int | None = None, now: datetime | None = None) -> di
             lake.write_part("posts", table, part.stem.removeprefix("part-"))
             rewritten += 1
             redacted += pending
+    from scn.review.loop import prune_exports  # the review exports lose the erased posts' text too
+
     return {"cutoff": cutoff.isoformat(timespec="seconds"), "parts_rewritten": rewritten,
-            "posts_redacted": int(redacted)}
+            "posts_redacted": int(redacted), "review_export_rows_removed": prune_exports() if redacted else 0}

@@ -51,7 +51,15 @@ flagged posts that week whether its count is shown or not (``ALERT_FLOORS``). Wh
 the alert counts shown inside it, equals the floors of the counts not shown (two bursts of 3 or more in a month
 whose total is 6: 3 and 3; with hidden cells, where the bounds of ``_known`` with the floors meet), the alerts
 are not in an official's copy at all; and a count shown as "fewer than k" whose floor is k - 1 is withheld. One alert's floor in a total is its whole's (a cluster's posts), not its whole's
-plus its parts' (its shares, among those posts).
+plus its parts' (its shares, among those posts). A usual level shown as "fewer than k" says its window holds 1
+or more (its floor).
+
+Flagged posts are posts: a burst's week and a usual level's window are parts of the posts totals too (a month of
+8 posts in an area less a burst of 7 left 1), and where both of a place's totals are exact, the posts not flagged
+(posts less flagged posts, ``_unflagged``) are a total whose parts are the clusters' posts less their hateful
+posts. The sets of counts known to share no post are every maximal one (``_maximal_apart``, up to ``MAX_SETS``)
+beside one per count. ``tests/privacy/test_alert_worlds.py`` sets an attacker written apart from this rule on
+random cities.
 """
 
 from __future__ import annotations
@@ -71,6 +79,7 @@ AUDIENCES = ("staff", "official")
 SMALL_COUNTS: dict[str, tuple[str, ...]] = {
     "programme_metrics": ("people",),
     "programme_years": ("people",),
+    "programme_regions": ("people",),  # the network page's (staff only): shaped all the same should it be shown
     "summit_metrics": ("delegates",),
     "survey_indices": ("n",),
     "survey_prepost": ("n_baseline", "n_endline"),
@@ -125,6 +134,8 @@ ALERT_TOTALS = ("area_month", "city_month", "cell_month")
 # flagged posts that week, a coordinated cluster posts from at least scn.analysis.coordination.MIN_ACCOUNTS
 # accounts (a test holds the two equal); any other count at least 1
 ALERT_FLOORS = {"flagged_posts": float(MIN_POSTS), "posts": 5.0}
+# at most this many sets of counts known to share no post per check beside the greedy ones (``_maximal_apart``)
+MAX_SETS = 256
 # the columns of those tables (and of ``areas``: the outlines the cells are matched to areas by) ``alert_totals``
 # reads (a reader may read these only: cell_month is the largest table)
 ALERT_TOTAL_COLUMNS = ("city_id", "area_code", "period", "resolution", "cell", "geometry_wkt",
@@ -512,7 +523,23 @@ def alert_totals(table: Callable[[str], pd.DataFrame]) -> pd.DataFrame:
             frames.append(_area_cells(rows, cols, table("areas")))
     frames = [f for f in frames if len(f)]
     cols = ["city_id", "place", "unit", "month", "metric", "total", "hidden", "hidden_total"]
-    return pd.concat(frames, ignore_index=True)[cols] if frames else pd.DataFrame(columns=cols)
+    if not frames:
+        return pd.DataFrame(columns=cols)
+    out = pd.concat(frames, ignore_index=True)[cols]
+    return pd.concat([out, _unflagged(out)], ignore_index=True)[cols]
+
+
+def _unflagged(totals: pd.DataFrame) -> pd.DataFrame:
+    """The posts not flagged of each place and month whose two totals an official reads exactly (posts less flagged
+    posts; none where either has hidden cells): a total of ``unflagged_posts``, which a cluster's posts less its
+    hateful posts are parts of."""
+    keys = ["city_id", "place", "unit", "month"]
+    wide = totals.pivot_table(index=keys, columns="metric", values=["total", "hidden"], aggfunc="sum")
+    if {("total", "posts"), ("total", "flagged_posts")} - set(wide.columns):
+        return totals.iloc[:0]
+    exact = (wide[("hidden", "posts")] == 0) & (wide[("hidden", "flagged_posts")] == 0)
+    rest = (wide[("total", "posts")] - wide[("total", "flagged_posts")])[exact]
+    return rest.rename("total").reset_index().assign(metric="unflagged_posts", hidden=0.0, hidden_total=0.0)
 
 
 def _area_cells(rows: pd.DataFrame, metrics: list[str], areas: pd.DataFrame) -> pd.DataFrame:
@@ -609,7 +636,18 @@ def _alert_items(alerts: pd.DataFrame, raw: list, docs: list) -> pd.DataFrame:
                          *_months(start, end), *_days(start, end), "baseline"))
     out = pd.DataFrame(rows, columns=["alert", "city_id", "area_code", "metric", "value", "shown", "m0", "m1",
                                       "d0", "d1", "key"])
-    return out[out["m0"].notna()].reset_index(drop=True)
+    out = out[out["m0"].notna()]
+    # flagged posts are posts: a burst's week and usual level are parts of the posts totals too
+    flagged = out[out["metric"].eq("flagged_posts")].assign(metric="posts")
+    # a cluster's posts less its hateful posts (both shown) are parts of the posts not flagged
+    whole = out[out["shown"].astype(bool)].pivot_table(index="alert", columns="key", values="value", aggfunc="max")
+    unflagged = out.iloc[:0]
+    if {"posts", "hateful_posts"} <= set(whole.columns):
+        rest = (whole["posts"] - whole["hateful_posts"]).dropna()
+        rest = rest[rest > 0]
+        first = out[out["key"].eq("posts")].drop_duplicates("alert").set_index("alert").loc[rest.index]
+        unflagged = first.assign(metric="unflagged_posts", key="unflagged_posts", value=rest).reset_index()
+    return pd.concat([out, flagged, unflagged[out.columns]], ignore_index=True)
 
 
 def _parts_of_one(items: pd.DataFrame, n: int, k: int) -> np.ndarray:
@@ -688,7 +726,41 @@ def _disjoint_sets(items: pd.DataFrame) -> np.ndarray:
                 taken[j] = True
                 blocked |= shared[j]
         sets.append(taken)
+    sets += _maximal_apart(shared, busy, MAX_SETS)
     return np.unique(np.array(sets), axis=0)
+
+
+def _maximal_apart(shared: np.ndarray, busy: np.ndarray, cap: int) -> list[np.ndarray]:
+    """Every maximal set of the ``busy`` counts known to share no post pairwise (``shared``: counts x counts), each
+    with every count that is not busy: Bron-Kerbosch with a pivot over the counts known to share none, at most
+    ``cap`` sets. (The greedy sets miss some: bursts of 5 and 6 beside clusters of 7 and 8, each cluster sharing
+    days with one burst and the other cluster, give {5, 8} and {7, 6}, never {5, 6}: a March of 13 less 11.)"""
+    idx = np.flatnonzero(busy)
+    apart = [sum(1 << int(b) for b in np.flatnonzero(~shared[i, idx]) if idx[b] != i) for i in idx]  # bit sets
+    out: list[np.ndarray] = []
+    stack = [(0, (1 << len(idx)) - 1, 0)]  # (taken, may still be taken, already tried): bits of idx
+    while stack and len(out) < cap:
+        taken, may, done = stack.pop()
+        if not may and not done:
+            row = ~busy
+            row[idx[[b for b in range(len(idx)) if taken >> b & 1]]] = True
+            out.append(row)
+            continue
+        pivot = max(_bits(may | done), key=lambda u: (apart[u] & may).bit_count())
+        for v in _bits(may & ~apart[pivot]):
+            stack.append((taken | 1 << v, may & apart[v], done & apart[v]))
+            may, done = may & ~(1 << v), done | 1 << v
+    return out
+
+
+def _bits(x: int) -> list[int]:
+    """The positions of the set bits of ``x``."""
+    out = []
+    while x:
+        low = x & -x
+        out.append(low.bit_length() - 1)
+        x ^= low
+    return out
 
 
 def _sets(cache: dict[tuple, np.ndarray], its: pd.DataFrame, live: pd.DataFrame) -> np.ndarray:
@@ -794,7 +866,9 @@ def _pinned_by_existence(items: pd.DataFrame, withheld: np.ndarray, totals: pd.D
     told = ~withheld[items["alert"].to_numpy(dtype="int64")] & ~items["shown"].to_numpy(dtype=bool)
     # (a count below its rule's floor, only in a hand-made world, says no more than 1 or more)
     told_floor = np.where(rule < k, np.maximum(rule, 1.0), 1.0)
-    items = items.assign(floor=np.where(items["key"].eq("baseline"), 0.0, np.where(told, told_floor, rule)))
+    # a usual level shown as "fewer than k" says its window holds 1 or more; withheld, nothing
+    items = items.assign(floor=np.where(items["key"].eq("baseline"), np.where(told, 1.0, 0.0),
+                                        np.where(told, told_floor, rule)))
     checks = _placed_checks(items, totals)
     sets_of: dict[tuple, np.ndarray] = {}  # a check's live counts -> their disjoint sets (the loop repeats)
     changed = True

@@ -67,13 +67,16 @@ def _query(sql: str, params: list | None = None) -> pd.DataFrame:
 
 
 def population(city_id: str, lang: str) -> pd.DataFrame:
-    """The city's labelled posts in ``lang`` (post_key, city_id, lang, label, score_hate, model_version)."""
+    """The city's labelled posts in ``lang`` that still have their text (post_key, city_id, lang, author_pseudo,
+    label, score_hate, model_version): a post whose text the retention job erased cannot be reviewed."""
+    columns = ["post_key", "city_id", "lang", "author_pseudo", "label", "score_hate", "model_version"]
     if not (lake.has_table("posts") and lake.has_table("post_labels")):
-        return pd.DataFrame(columns=["post_key", "city_id", "lang", "label", "score_hate", "model_version"])
-    out = _query(f"select p.post_key, p.city_id, coalesce(p.lang, l.lang_detected) as lang, l.label, "
-                 f"l.score_hate, l.model_version from {lake.scan('posts')} p join {lake.scan('post_labels')} l "
-                 f"using (post_key) where p.city_id = ? and coalesce(p.lang, l.lang_detected) = ? "
-                 f"order by p.post_key", [city_id, lang])
+        return pd.DataFrame(columns=columns)
+    out = _query(f"select p.post_key, p.city_id, coalesce(p.lang, l.lang_detected) as lang, p.author_pseudo, "
+                 f"l.label, l.score_hate, l.model_version from {lake.scan('posts')} p join "
+                 f"{lake.scan('post_labels')} l using (post_key) where p.city_id = ? and "
+                 f"coalesce(p.lang, l.lang_detected) = ? and p.text is not null order by p.post_key",
+                 [city_id, lang])
     return out.drop_duplicates("post_key").reset_index(drop=True)
 
 
@@ -90,13 +93,22 @@ def current_labels(post_keys: pd.Series | list[str]) -> pd.DataFrame:
 
 
 def _texts(post_keys: pd.Series | list[str]) -> pd.DataFrame:
+    """The text of those posts that still have one (a post whose text the retention job erased has no row)."""
     keys = pd.DataFrame({"post_key": pd.Series(list(post_keys), dtype=object)})
     if not lake.has_table("posts") or keys.empty:
         return pd.DataFrame(columns=["post_key", "text"])
     with scratch() as con:
         con.register("keys", keys)
-        out = con.execute(f"select p.post_key, p.text from {lake.scan('posts')} p join keys using (post_key)").df()
+        out = con.execute(f"select p.post_key, p.text from {lake.scan('posts')} p join keys using (post_key) "
+                          "where p.text is not null").df()
     return out.drop_duplicates("post_key")
+
+
+def readable(post_keys: pd.Series | list[str]) -> pd.Series:
+    """Which of these posts still have their text (a boolean per key, in order): only those are shown to a
+    reviewer, exported or trained on."""
+    keys = pd.Series(list(post_keys), dtype=object)
+    return keys.isin(_texts(keys)["post_key"])
 
 
 def sample(city_id: str, lang: str, n: int = 100, seed: int | None = None) -> dict:
@@ -126,11 +138,12 @@ def sample(city_id: str, lang: str, n: int = 100, seed: int | None = None) -> di
 
 def texts_for(city_id: str, user: str, post_keys: pd.Series | None = None, what: str = "view") -> pd.DataFrame:
     """The city's sampled posts (only ``post_keys`` when given) with their raw text (post_key, city_id, lang,
-    stratum, text), for a reviewer; recorded in the access log under ``user`` (``what``: view or export)."""
+    stratum, text), for a reviewer; recorded in the access log under ``user`` (``what``: view or export). Posts
+    whose text the retention job has erased since they were drawn are left out."""
     rows = store.samples(city_id)[["post_key", "city_id", "lang", "stratum"]]
     if post_keys is not None:
         rows = rows[rows["post_key"].isin(post_keys)]
-    out = rows.merge(_texts(rows["post_key"]), on="post_key", how="left")
+    out = rows.merge(_texts(rows["post_key"]), on="post_key")
     store.log_access(user, city_id, out["post_key"].tolist(), what)
     return out
 
@@ -153,6 +166,32 @@ def export_csv(city_id: str, user: str, out: Path | None = None) -> tuple[Path, 
     out.chmod(0o600)
     neutralise(frame).to_csv(out, index=False)
     return out, len(frame)
+
+
+def prune_exports() -> int:
+    """Rewrite the review exports of ``<home>/review/exports/`` without the posts whose text the retention job
+    has erased from the lake (called by it): an export must not keep text the lake no longer holds. Returns the
+    rows removed. A file that is not a readable export is left as it is."""
+    folder = store.location() / "exports"
+    removed = 0
+    if not lake.has_table("posts"):  # no lake to compare with: nothing is known to be erased
+        return 0
+    for path in sorted(folder.glob("*.csv")) if folder.is_dir() else []:
+        try:
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError):
+            continue
+        if "post_key" not in frame.columns or frame.empty:
+            continue
+        keep = readable(frame["post_key"].str.removeprefix("'")).to_numpy()
+        if keep.all():
+            continue
+        tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+        tmp.touch(mode=0o600)
+        frame[keep].to_csv(tmp, index=False)
+        tmp.replace(path)
+        removed += int((~keep).sum())
+    return removed
 
 
 def _validate(frame: pd.DataFrame, name: str, sampled: pd.DataFrame, row_numbers: np.ndarray) -> list[Problem]:

@@ -21,7 +21,9 @@ def split_n(n: int) -> tuple[int, int]:
 def draw(population: pd.DataFrame, n: int, seed: int = 0, exclude: pd.Index | pd.Series | None = None
          ) -> pd.DataFrame:
     """``n`` posts of ``population`` (post_key, score_hate, ...) not in ``exclude``: ``split_n(n)`` drawn at
-    random (each remaining post equally likely) and the rest the most uncertain of the others. Adds a ``stratum``
+    random (each remaining post equally likely) and the rest the most uncertain of the others, at most one post
+    per author (``author_pseudo``, when given; posts without one count apart), so that one account posting
+    borderline messages cannot fill the stratum reviewers label and adapters learn from. Adds a ``stratum``
     column (``random`` | ``uncertainty``)."""
     pool = population.drop_duplicates("post_key")
     if exclude is not None:
@@ -31,6 +33,9 @@ def draw(population: pd.DataFrame, n: int, seed: int = 0, exclude: pd.Index | pd
     chosen = rng.choice(len(pool), size=n_random, replace=False) if n_random else np.array([], dtype=int)
     rand = pool.iloc[np.sort(chosen)].assign(stratum="random")
     rest = pool.drop(index=rand.index)
-    order = np.argsort(-uncertainty(rest["score_hate"].fillna(0.0)), kind="stable")
-    unsure = rest.iloc[order[:n_uncertain]].assign(stratum="uncertainty")
+    ranked = rest.iloc[np.argsort(-uncertainty(rest["score_hate"].fillna(0.0)), kind="stable")]
+    if "author_pseudo" in ranked.columns:
+        author = ranked["author_pseudo"]
+        ranked = ranked[author.isna().to_numpy() | ~author.duplicated().to_numpy()]
+    unsure = ranked.iloc[:n_uncertain].assign(stratum="uncertainty")
     return pd.concat([rand, unsure], ignore_index=True)

@@ -76,9 +76,20 @@ def test_bench_entry_point(home: Path) -> None:
 
 
 def test_classifier_line_shows_unmeasured_models_as_such() -> None:
+    import pandas as pd
+
     from dashboards.components.city import _score_text
 
-    assert _score_text("en", 0.6932, 0.6081, "en") == "en 0.69 (0.61)"
-    assert _score_text("ar", 0.5, float("nan"), "en") == "ar 0.50"
-    assert _score_text("ar", None, None, "en") == "ar not measured"
-    assert _score_text("ar", float("nan"), None, "fr") == "ar non mesurée"
+    def row(status: str, f1: float | None, base: float | None, n: int | None = 300,
+            verdict: str = "beats") -> pd.Series:
+        return pd.Series({"status": status, "macro_f1": f1, "baseline_macro_f1": base, "n": n, "ci_low": 0.65,
+                          "ci_high": 0.73, "vs_baseline": verdict})
+
+    assert _score_text("en", row("measured", 0.6932, 0.6081), "en") == \
+        "en 0.69 (95% CI 0.65–0.73, n = 300; baseline 0.61: the model beats it (paired 95% CI of the margin above 0))"
+    assert _score_text("ar", row("measured", 0.5, float("nan")), "en") == \
+        "ar 0.50 (95% CI 0.65–0.73, n = 300; not compared with the baseline)"
+    assert _score_text("ar", row("not_measured", None, None, None), "en") == "ar not measured"
+    assert _score_text("ar", row("not_measured", float("nan"), None), "fr") == "ar non mesurée"
+    assert _score_text("ar", row("too_few", float("nan"), None, 12), "en") == \
+        "ar too few held-out posts to show a figure (n = 12, fewer than 30)"

@@ -127,3 +127,13 @@ def test_power_on_planted_bursts_is_kept_with_a_posts_column() -> None:
                                     (area_week_world(100 + seed, burst=burst, dispersion=(0.1, 0.3),
                                                      posts_ratio=posts) for seed in range(4))])
         assert abs(found[20.0] - found[None]) <= 0.05, (burst, found)
+
+
+def test_a_small_city_whose_volume_jumps_about_is_tested_with_the_factors_doubt() -> None:
+    """A city of 3 areas whose other posts are as overdispersed as the flagged ones (its volume jumps about by
+    chance, not by a change of collection): a volume factor taken as exact moved the expected counts with that
+    noise and gave 1.115 false alerts per area-year on these 60 worlds (target 1); its error is now part of the
+    week's dispersion (1.04; without the posts column 0.77). Fixed seeds: the figure is deterministic."""
+    rates = [false_alerts_per_area_year(speech_bursts(area_week_world(seed, n_areas=3, posts_ratio=20.0)[0]), 3, 104)
+             for seed in range(60)]
+    assert float(np.mean(rates)) <= 1.08, float(np.mean(rates))

@@ -7,7 +7,8 @@ import pandas as pd
 from scn.nlp.accuracy import shown_accuracy
 
 EVAL = pd.DataFrame([
-    {"lang": "en", "class": c, "dataset": d, "platform": p, "macro_f1": f, "baseline_macro_f1": b, "n": n}
+    {"lang": "en", "class": c, "dataset": d, "platform": p, "macro_f1": f, "baseline_macro_f1": b, "n": n,
+     "ci_low": f - 0.03, "ci_high": f + 0.03}
     for d, p, f, b, n in [("davidson2017", "x", 0.75, 0.70, 4900), ("mlma2019", "x", 0.40, 0.35, 890),
                           ("partner.csv", None, 0.9, None, 50)]
     for c in ("hate", "offensive", "none")])

@@ -244,8 +244,9 @@ def test_the_page_words_a_withheld_alert_without_fewer_than_k(world: Path, lang:
 
 def _existence_world(total: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """City ``e``: area G's March total ``total``, two bursts of 3 flagged posts in 2025-W10 and 2025-W12 (both
-    wholly in March); area H holds 40 more, so the city's month is not itself the leak."""
-    alerts = pd.DataFrame([_burst("e", "G", "2025-W10", 3), _burst("e", "G", "2025-W12", 3)])
+    wholly in March, no usual level: one shown as "fewer than k" is 1 or more, tests/privacy/test_alert_worlds.py);
+    area H holds 40 more, so the city's month is not itself the leak."""
+    alerts = pd.DataFrame([_burst("e", "G", "2025-W10", 3, 0.0), _burst("e", "G", "2025-W12", 3, 0.0)])
     area_month = pd.DataFrame([{"city_id": "e", "area_code": a, "period": "2025-03", "flagged_posts": v,
                                 "posts": v + 30} for a, v in (("G", total), ("H", 40))])
     city = pd.DataFrame([{"city_id": "e", "period": "2025-03", "flagged_posts": total + 40, "posts": total + 100}])

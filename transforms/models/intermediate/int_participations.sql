@@ -1,14 +1,18 @@
 -- participation records joined to their activity (records of an activity not in the lake are left out), with the
 -- home country and home place as one spelling each: a country written in another case, with or without accents or
 -- extra spaces, or as its ISO code, is the registry's country; a city whose name is a registry city's (as a slug:
--- case, accents, spaces and hyphens aside) in that country, or the only registry city of that name when no
--- country is given, is the registry's city; any other country or city is one place per case/accent/space variant
--- (its first spelling in sort order). Exonyms ("Beyrouth") stay apart. A record names its activity whatever the case
+-- case, accents, spaces and hyphens aside), or one of its other names (city_aliases seed: "Beyrouth" is Beirut),
+-- in that country, or the only registry city of that name when no country is given, is the registry's city; any
+-- other country or city is one place per case/accent/space variant (its first spelling in sort order). A record names its activity whatever the case
 -- of the id (activity_key: `act-7` is the activity `ACT-7`); `planned`: the activity has not been held yet.
 {%- set key = "lower(regexp_replace(trim(strip_accents({})), '\\s+', ' ', 'g'))" %}
-with registry as (
+with registry as (  -- each registry city by its name and by its other names (city_aliases seed: `Beyrouth`)
     select city_id, name, country, {{ city_slug('name') }} as name_slug
     from {{ ref('stg_cities') }} where name is not null
+    union
+    select c.city_id, c.name, c.country, {{ city_slug('x.alias') }}
+    from {{ ref('city_aliases') }} x join {{ ref('stg_cities') }} c on c.city_id = x.city_id
+    where c.name is not null
 ),
 country_names as (  -- each way a registry country may be written -> the registry's name
     select written, min(country) as country

@@ -1,7 +1,13 @@
 -- headline network figures in the shape SCN publishes, each computed from the records (see docs/metrics.md); what
 -- ran only: a planned activity (int_activities.planned) and its registered participants count nowhere yet
 with p as (select * from {{ ref('int_participations') }} where planned is not true),
-a as (select * from {{ ref('int_activities') }} where planned is not true),
+-- host_place: a host city once however it is written - its member city (int_activities links another name or
+-- case of a registry city to it), else the country and the name as a slug (case, accents, spaces aside)
+a as (
+    select *, coalesce('=' || city_id, lower(trim(strip_accents(coalesce(country, '?')))) || '|'
+                                       || nullif({{ city_slug('host_city') }}, '')) as host_place
+    from {{ ref('int_activities') }} where planned is not true
+),
 g as (select * from {{ ref('stg_programme_grants') }}),
 -- the roles that count as city officials (is_city_leader in the participant_roles seed: mayor, city_official)
 leaders as (select role from {{ ref('participant_roles') }} where is_city_leader),
@@ -19,17 +25,17 @@ reached as (
 ),
 lpn as (
     select count(distinct a.activity_id) as networks,
-           count(distinct coalesce(a.country, '?') || '|' || a.host_city) as cities,
+           count(distinct a.host_place) as cities,
            (select count(distinct person_pseudo) from p where programme_line = 'local_prevention_network') as members
     from a where programme_line = 'local_prevention_network'
 ),
 lap as (
-    select count(distinct coalesce(country, '?') || '|' || host_city) as cities, count(distinct country) as countries
+    select count(distinct host_place) as cities, count(distinct country) as countries
     from a where programme_line = 'local_action_planning'
 ),
 consult as (
     select count(distinct activity_id) as consultations,
-           count(distinct coalesce(country, '?') || '|' || host_city) as cities,
+           count(distinct host_place) as cities,
            count(distinct country) as countries
     from a where programme_line = 'city_consultation'
 ),
@@ -50,7 +56,7 @@ exchange as (
     where a.programme_line = 'city_exchange'
 ),
 young as (
-    select count(distinct coalesce(a.country, '?') || '|' || a.host_city) as cities,
+    select count(distinct a.host_place) as cities,
            count(distinct a.country) as countries,
            (select count(distinct person_pseudo) from p
             where programme_line = 'young_cities' and role = 'youth') as youth
