@@ -195,8 +195,10 @@ def prune_exports() -> int:
 
 
 def _validate(frame: pd.DataFrame, name: str, sampled: pd.DataFrame, row_numbers: np.ndarray) -> list[Problem]:
-    """Problems of labelled rows (label set): unknown post, label, target or reviewer name."""
-    from scn.access.users import USERNAME
+    """Problems of labelled rows (label set): unknown post, label, target or reviewer name, and a reviewer who is
+    no user allowed to review the post's city (staff, or a reviewer of that city: the review page's rule), so one
+    person cannot sign labels under made-up names (faking the reviewers' agreement) or label another city's posts."""
+    from scn.access.users import USERNAME, get_user
 
     problems: list[Problem] = []
     checks = [
@@ -208,6 +210,13 @@ def _validate(frame: pd.DataFrame, name: str, sampled: pd.DataFrame, row_numbers
         ("reviewer", ~frame["reviewer"].str.fullmatch(USERNAME.pattern), "a reviewer's user name is needed "
          "(2-32 of a-z 0-9 . _ - starting with a letter or digit)"),
     ]
+    users = {n: get_user(n) for n in pd.unique(frame["reviewer"])}  # one look-up per name, not per row
+    role = frame["reviewer"].map({n: u.role for n, u in users.items() if u is not None})
+    user_city = frame["reviewer"].map({n: u.city_id for n, u in users.items() if u is not None})
+    post_city = frame["post_key"].map(sampled.drop_duplicates("post_key").set_index("post_key")["city_id"])
+    allowed = role.eq("staff") | (role.eq("reviewer") & user_city.eq(post_city))
+    checks.append(("reviewer", frame["reviewer"].str.fullmatch(USERNAME.pattern) & post_city.notna() & ~allowed,
+                   "not a user who may review this city's posts (staff, or a reviewer of the city: scn user add)"))
     for field, bad, reason in checks:
         problems += [Problem(name, int(r), field, reason) for r in row_numbers[bad.to_numpy()]]
     return sorted(problems, key=lambda p: (p.row, p.field))

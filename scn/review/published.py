@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from scn.nlp.accuracy import MIN_HELD_OUT
 from scn.nlp.labels import FLAGGED_LABELS
 from scn.review.prevalence import MIN_CLASS
 from scn.settings import suppress_below
@@ -72,7 +73,8 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
 
 def card_rates(evaluation: pd.DataFrame) -> pd.DataFrame:
     """Per language of ``classifier_eval`` (one row per language x dataset x class): the flagged class's counts
-    on the held-out split of its weakest dataset (lowest macro-F1), from per-class precision, recall, support:
+    on the held-out split of its weakest dataset (lowest macro-F1) of at least ``MIN_HELD_OUT`` posts (a dataset
+    the dashboards withhold as too small corrects no count either), from per-class precision, recall, support:
     true_positives = recall x support, predicted = true_positives / precision (flagged classes summed)."""
     cols = ["lang", "true_positives", "positives", "false_positives", "negatives", "dataset"]
     ev = evaluation[evaluation["macro_f1"].notna()] if len(evaluation) else evaluation
@@ -88,6 +90,7 @@ def card_rates(evaluation: pd.DataFrame) -> pd.DataFrame:
     per = ev.groupby(["lang", "dataset"], as_index=False).agg(
         true_positives=("tp", "sum"), predicted=("pred", "sum"), positives=("pos", "sum"), n=("support", "sum"),
         macro_f1=("macro_f1", "first"))
+    per = per[per["n"] >= MIN_HELD_OUT]
     per = per.sort_values(["lang", "macro_f1"], kind="stable").drop_duplicates("lang")
     per["false_positives"] = (per["predicted"] - per["true_positives"]).clip(lower=0)
     per["negatives"] = per["n"] - per["positives"]

@@ -217,7 +217,8 @@ def test_survey_constructs_waves_and_city_names_reach_plotly_as_text(monkeypatch
                            "ci_high": 55.0, "suppressed": False})
     programmes = pd.DataFrame({"region": ["<i>R</i>"], "programme_line": ["<a href='https://x.example'>L</a>"],
                                "activities": [3]})
-    monkeypatch.setattr(data, "table", lambda name, city_id=None: programmes if name == "programme_metrics" else survey)
+    monkeypatch.setattr(data, "table", lambda name, city_id=None: programmes if name in ("programme_metrics", "programme_regions")
+                        else survey)
     trace = city.survey_figure("x", "staff").data[0]
     assert list(trace.x) == [plotly_text(HOSTILE)] and trace.name == "&lt;b&gt;w1&lt;/b&gt;"
     cities = pd.DataFrame({"name": ["<a href='https://x.example'>Town</a>"], "lat": [1.0], "lon": [2.0],

@@ -41,6 +41,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path,
     posts = review_home(home, n=300)
     with override(home=home):
         add_user(REVIEWER[0], "reviewer", "london", REVIEWER[1])
+        add_user("rhea", "reviewer", "london", "rhea-pass-12345")  # the second reviewer, whose file is imported
         loop.sample("london", "en", n=24, seed=5)
         first = store.samples("london")["post_key"].head(10)
         other = label_file(home / "rhea.csv", posts, first, "rhea")

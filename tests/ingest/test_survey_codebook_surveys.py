@@ -19,8 +19,8 @@ from dashboards import i18n
 from scn import lake
 from scn.ingest.ingest_warnings import published
 from scn.ingest.pipeline import ingest_file
-from tests.ingest.test_survey_text_latest import _health_lines
 from tests.support.dbt_world import dbt_build
+from tests.support.survey_health import health_warning_lines
 
 BOOK = ("question,construct,label,scale_min,scale_max,reverse,survey\n"
         "q1,cohesion,a,1,5,false,\n"
@@ -59,7 +59,7 @@ def test_a_codebook_survey_naming_no_export_is_said(home: Path, tmp_path: Path,
     dbt_build(home, "--select", "+survey_text_answers")
     want = i18n.t("warning_codebook_unknown_surveys", "en", file="survey_codebook.csv", count=1, values=TITLE,
                   surveys="resilience_2025")
-    assert _health_lines(home, monkeypatch) == [want]
+    assert health_warning_lines(home, monkeypatch) == [want]
     # an export of that survey (a KoboToolbox export of the form titled so) comes: nothing left to say
     _ingest(tmp_path / "c", "Resilience_survey_2025_-_all_versions_-_xml_values_-_2025-03-03-10-22-33.csv",
             EXPORT.replace(",1,", ",11,").replace(",2,", ",12,"), "saida")

@@ -10,7 +10,6 @@ then the health page over a snapshot publishing what this lake gives."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import duckdb
@@ -22,6 +21,7 @@ from scn import lake
 from scn.ingest.pipeline import ingest_file
 from scn.ingest.result import IngestError
 from tests.support.dbt_world import dbt_build
+from tests.support.survey_health import health_warning_lines
 
 CODEBOOK = ("question,construct,label,scale_min,scale_max,reverse,missing_codes\n"
             "q1,cohesion,a,1,5,false,98\nq2,cohesion,b,1,5,false,98\nq5,trust,e,0,10,false,\n")
@@ -67,36 +67,6 @@ def _mart(home: Path) -> list[dict]:
             .astype(object).where(lambda f: f.notna(), None).to_dict("records")
 
 
-def _health_lines(home: Path, monkeypatch: pytest.MonkeyPatch, lang: str = "en") -> list[str]:
-    """The health page's ingest-warning lines (``lang``) over a snapshot publishing what this lake gives; [] when
-    the page says there are none."""
-    from dashboards.app import create_app
-    from scn.ingest.ingest_warnings import published
-    from scn.settings import restore_overrides, saved_overrides
-    from tests.support.dash_client import find_props, route
-    from tests.support.snapshots import make_tables, publish_tables
-
-    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
-        text = con.execute("select * from survey_text_answers").df()
-    warnings = published()
-    folder = home.parent / f"served-{lang}-{len(list(home.parent.glob('served-*')))}"
-    monkeypatch.setenv("SCN_HOME", str(folder))
-    monkeypatch.setenv("SCN_SECRET_KEY", "unit")
-    saved = saved_overrides()
-    try:
-        publish_tables(folder, {**make_tables(0), "survey_text_answers": text, "ingest_warnings": warnings})
-        client = create_app(folder, local_staff=True).server.test_client()  # the app's home, for this process
-        page = client.post("/_dash-update-component", json=route("/health", lang=lang)).get_json()
-    finally:
-        restore_overrides(saved)  # the lake of ``home`` again, for the files ingested after
-        monkeypatch.setenv("SCN_HOME", str(home))
-    items = find_props(page, "health-warnings")
-    if items is None:
-        assert find_props(page, "health-warnings-none") is not None, json.dumps(page)[:2000]
-        return []
-    return sorted(str(i["props"]["children"]) for i in items["children"])
-
-
 def _question_lines(file: str, questions: tuple[str, ...], lang: str = "en") -> list[str]:
     return sorted(i18n.t("warning_survey_text_question", lang, file=file, question=q, column=f"group_a/{q}")
                   for q in questions)
@@ -122,7 +92,7 @@ def test_a_file_refused_as_all_text_records_its_text_columns(home: Path, tmp_pat
     dbt_build(home, "--select", "+survey_text_answers")
     assert [(r["source_file"], r["question"], r["column_name"]) for r in _mart(home)] == [
         ("only_text.csv", "q1", "group_a/q1"), ("only_text.csv", "q2", "group_a/q2")]
-    assert _health_lines(home, monkeypatch) == _question_lines("only_text.csv", ("q1", "q2"))
+    assert health_warning_lines(home, monkeypatch) == _question_lines("only_text.csv", ("q1", "q2"))
 
 
 @pytest.mark.parametrize("order", ["labels_then_values", "values_then_labels"])
@@ -138,7 +108,7 @@ def test_the_page_reflects_the_latest_export_of_a_form(order: str, home: Path, t
     _ingest(tmp_path / "a", *first, "saida")
     lake.ensure_tables()
     dbt_build(home, "--select", "+survey_text_answers")
-    lines_before = _health_lines(home, monkeypatch)
+    lines_before = health_warning_lines(home, monkeypatch)
     assert lines_before == (_question_lines(LABELS_NAME, ("q1", "q2")) if order == "labels_then_values" else [])
 
     _ingest(tmp_path / "b", *second, "saida")
@@ -151,8 +121,8 @@ def test_the_page_reflects_the_latest_export_of_a_form(order: str, home: Path, t
     assert [r["superseded_by"] for r in mart] == [None if latest else VALUES_NAME] * 2
     want = _question_lines(LABELS_NAME, ("q1", "q2")) if latest else []
     for lang in ("en", "fr"):
-        assert _health_lines(home, monkeypatch, lang) == \
+        assert health_warning_lines(home, monkeypatch, lang) == \
             (_question_lines(LABELS_NAME, ("q1", "q2"), lang) if latest else []), (order, lang)
-    assert _health_lines(home, monkeypatch) == want
+    assert health_warning_lines(home, monkeypatch) == want
     text = _lake_text(home)
     assert not [s for s in SECRETS if s in text], "a text answer was stored"

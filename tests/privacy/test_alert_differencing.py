@@ -29,6 +29,9 @@ import pytest
 
 from scn import settings
 from scn.alerts.catalog import alert_facts
+from tests.support.alert_rows import alert_totals_of
+from tests.support.alert_rows import burst as _burst
+from tests.support.alert_rows import cluster as _cluster
 from tests.support.snapshots import publish_tables
 
 K = 5
@@ -39,17 +42,6 @@ FLAGGED = {("c", "A"): {"2025-01": 2, "2025-03": 12, "2025-04": 10, "2025-05": 9
            ("c", "F"): {"2025-08": 10, "2025-09": 10, "2025-10": 40},
            ("d", "D1"): {"2025-08": 16}, ("d", "D2"): {"2025-08": 15}}
 D_POSTS = {m: 43 if m == "2025-06" else 50 for m in MONTHS}
-BURST = {"code": "speech_burst", "baseline_weeks": 8, "p_value": 1e-6, "upper": 6, "seasonal": 1.0}
-
-
-def _burst(city: str, area: str, week: str, n: int, baseline: float = 0.5, start: str = "", end: str = "") -> dict:
-    ev = {**BURST, "flagged_posts": n, "week": week, "baseline": baseline}
-    if start:
-        ev |= {"baseline_from": start, "baseline_to": end}
-    return {"city_id": city, "alert_type": "burst", "area_code": area, "period": week, "score": 6.0,
-            "evidence": json.dumps(ev), "first_seen": pd.NaT, "last_seen": pd.NaT}
-
-
 def _alerts() -> pd.DataFrame:
     rows = [_burst("c", "A", "2025-W10", 12), _burst("c", "A", "2025-W15", 10), _burst("c", "A", "2025-W20", 9),
             _burst("c", "B", "2025-W30", 15, 1.5, "2025-W22", "2025-W29"), _burst("c", "E", "2025-W37", 5),
@@ -253,12 +245,6 @@ def _existence_world(total: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     return alerts, alert_totals_of({"area_month": area_month, "city_month": city})
 
 
-def alert_totals_of(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    from scn.privacy.disclosure import alert_totals
-
-    return alert_totals(lambda name: tables.get(name, pd.DataFrame()))
-
-
 @pytest.mark.parametrize(("total", "kept"), [(6, 0), (7, 2), (9, 2)])
 def test_an_alerts_existence_gives_no_small_count_back(total: int, kept: int) -> None:
     """Two bursts of an area in one month, their counts (3 and 3) hidden as small: a burst means 3 or more
@@ -302,15 +288,6 @@ def test_with_k_4_a_burst_shown_as_fewer_than_k_is_withheld_and_a_month_of_3_dro
         if kept:
             ev = json.loads(facts["evidence"].iloc[0])
             assert ev.get("counts_withheld") is True and ev.get("flagged_posts") is None, total
-
-
-def _cluster(posts: int, day: str) -> dict:
-    ev = {"code": "near_duplicates", "posts": posts, "accounts": 5, "shares": 0, "content_share": 0.9,
-          "hateful_posts": posts, "hostile_calls": 0, "first_seen": f"{day}T12:00Z", "last_seen": f"{day}T15:00Z",
-          "fingerprint": "0a1b2c3d4e"}
-    return {"city_id": "e", "alert_type": "coordinated", "area_code": None, "period": "2025-W09", "score": 6.0,
-            "evidence": json.dumps(ev), "first_seen": pd.Timestamp(f"{day} 12:00", tz="UTC"),
-            "last_seen": pd.Timestamp(f"{day} 15:00", tz="UTC")}
 
 
 def test_an_alert_an_official_does_not_get_shifts_no_other_alerts_id() -> None:

@@ -32,7 +32,9 @@ from geo.warning import MIN_POSTS
 from scn.analysis.coordination import MIN_ACCOUNTS
 from scn.privacy.disclosure import for_audience
 from scn.settings import suppress_below
-from tests.privacy.test_alert_differencing import _burst, _cluster, alert_totals_of
+from tests.support.alert_rows import alert_totals_of
+from tests.support.alert_rows import burst as _burst
+from tests.support.alert_rows import cluster as _cluster
 
 K = 5
 START = date(2025, 2, 1)

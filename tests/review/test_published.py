@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from scn import lake
+from scn.access.users import add_user
 from scn.nlp.evaluation import evaluation_table, model_card
 from scn.nlp.labels import FLAGGED_LABELS
 from scn.publish import serving
@@ -31,6 +32,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, pd.DataFrame]
         loop.sample("london", "en", n=60, seed=2)
         loop.sample("saida", "en", n=6, seed=2)
         keys = pd.concat([store.samples("london")["post_key"], store.samples("saida")["post_key"].head(3)])
+        add_user("rhea", "staff", None, "rhea-pass-12345")  # labels London's and Saida's posts
         loop.import_csv(label_file(home / "labels.csv", posts, keys, "rhea"))
         lake.replace_table("posts_enriched", enriched(posts))
         lake.replace_table("classifier_eval", evaluation_table())  # the analysis domain's table
@@ -117,3 +119,18 @@ def test_adjusted_counts_move_toward_the_planted_truth_per_language_rates() -> N
     assert set(only_sq["rates_source"]) == {"none"}
     assert (only_sq["adjusted_flagged_posts"] == only_sq["flagged_posts"]).all()
     assert (only_sq["adjusted_low"] == only_sq["flagged_posts"]).all()
+
+
+def test_card_rates_skip_a_dataset_too_small_to_show() -> None:
+    """A partner's 12 held-out French posts scoring below every shipped source: the dashboards withhold that figure
+    (``MIN_HELD_OUT``), and its rates correct no city's counts either (they were the weakest, so they were taken)."""
+    from scn.nlp.accuracy import MIN_HELD_OUT
+
+    ev = evaluation_table()
+    fr = ev[ev["lang"] == "fr"]
+    tiny = fr[fr["dataset"] == fr["dataset"].iloc[0]].assign(
+        dataset="partner.csv", macro_f1=0.05, support=(fr["support"] * 0 + 4).astype(int))
+    assert tiny["support"].sum() < MIN_HELD_OUT
+    rates = published.card_rates(pd.concat([ev, tiny], ignore_index=True)).set_index("lang")
+    assert rates.loc["fr", "dataset"] != "partner.csv"
+    assert rates.loc["fr", "dataset"] == published.card_rates(ev).set_index("lang").loc["fr", "dataset"]

@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 from scn import lake
+from scn.access.users import add_user
 from scn.cli import main
 from scn.review import loop, store
 from scn.review.prevalence import adjusted
@@ -73,6 +74,17 @@ def test_sample_export_import_train(home: tuple[Path, pd.DataFrame], tmp_path: P
 
     with override(home=home):
         sampled = store.samples("london")
+    # labels signed by no user, or by a reviewer of another city: refused, naming the rows (one person signing
+    # under two names would fake the reviewers' agreement)
+    with override(home=home):
+        add_user("rita", "reviewer", "london", "rita-pass-12345")
+        add_user("sami", "reviewer", "saida", "sami-pass-12345")
+    for signer in ("mallory", "sami"):
+        forged = label_file(tmp_path / f"{signer}.csv", posts, sampled["post_key"].head(3), signer)
+        r = scn("review", "import", str(forged), home=home, check=False)
+        assert r.returncode == 2 and f"{forged}: row 2, field reviewer: not a user who may review" in r.stderr
+        with override(home=home):
+            assert store.labels().empty
     good = label_file(tmp_path / "labels.csv", posts, sampled["post_key"], "rita")
     first = json.loads(run(capsys, home, "review", "import", str(good), "--json")[1])
     second = json.loads(run(capsys, home, "review", "import", str(good), "--json")[1])
