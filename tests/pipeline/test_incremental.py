@@ -81,8 +81,9 @@ def dbt_parses(run_ids: set[str]) -> list[str]:
     """What dbt said of its parse in the dbt commands of these runs: "full" (parsed every file) or "reused"."""
     said = []
     for run_id in sorted(run_ids):
-        for log in sorted((REPO / "transforms" / "target").glob(f"scn_dbt_models-{run_id[:7]}-*/dbt.log")):
-            text = log.read_text()
+        for folder in sorted((REPO / "transforms" / "target").glob(f"scn_dbt_models-{run_id[:7]}-*")):
+            # dbt rotates its log at 10 MB (dbt.log.1, ...): a whole build's parse lines may be in a rotated part
+            text = "".join(f.read_text() for f in sorted(folder.glob("dbt.log*")))
             full = "Unable to do partial parsing" in text or "Starting full parse" in text
             said.append("full" if full else "reused")
     return said
