@@ -477,10 +477,7 @@ def record_failure(src: Source, message: str, waiting: dict[str, Any] | None = N
         try:
             for table, frame in (kept or {}).items():
                 new, _, asked = _split(table, frame)
-                part = write_rows(table, new, src.sha256, undo)
-                if part is not None and table not in UPSERT:  # as _load: the key index learns the part's keys
-                    with _platform(part):
-                        lake_keys.written(table, KEYS[table], asked, new.index.to_numpy(), part)
+                _write_new(src, table, new, asked, new, undo)
             write_quarantine(src, rejects, undo)
             if waiting is not None:
                 write_warnings(src, [{"code": WAITING, **waiting}], undo)
@@ -622,6 +619,16 @@ def load(src: Source, parsed: Parsed) -> IngestResult:
     return result
 
 
+def _write_new(src: Source, table: str, rows: pd.DataFrame, asked: pd.DataFrame, new: pd.DataFrame,
+               undo: _Undo) -> None:
+    """Write ``rows`` as the file's part of ``table``; the key index learns the part's keys from the ask
+    (``asked``, ``new``: ``_split``), except for upserted tables."""
+    part = write_rows(table, rows, src.sha256, undo)
+    if part is not None and table not in UPSERT:
+        with _platform(part):
+            lake_keys.written(table, KEYS[table], asked, new.index.to_numpy(), part)
+
+
 def _load(src: Source, parsed: Parsed, undo: _Undo) -> IngestResult:
     new_counted, dups, clashes = pd.DataFrame(), 0, pd.DataFrame()
     warnings = list(parsed.warnings)
@@ -634,10 +641,7 @@ def _load(src: Source, parsed: Parsed, undo: _Undo) -> IngestResult:
         # a boundaries file is its city's whole set of areas (stg_areas retires the areas it no longer holds): its
         # part holds every area of the file, unchanged ones too (the counts still say what was new)
         whole = asked[~asked.duplicated(KEYS[table])] if table == "areas" else new
-        part = write_rows(table, whole, src.sha256, undo)
-        if part is not None and table not in UPSERT:  # the key index learns the part's keys from the ask
-            with _platform(part):
-                lake_keys.written(table, KEYS[table], asked, new.index.to_numpy(), part)
+        _write_new(src, table, whole, asked, new, undo)
         if table == parsed.count_table:
             new_counted, dups = new, n_dup
     rejects = pd.concat([parsed.rejects, clashes], ignore_index=True) if len(clashes) else parsed.rejects

@@ -27,16 +27,17 @@ def canonical_platform(platform: pd.Series) -> pd.Series:
     return p.replace(PLATFORM_ALIASES)
 
 
+def _number(frame: pd.DataFrame, name: str) -> pd.Series:
+    """A column as numbers (NaN where not one); all NaN when ``frame`` lacks it (a snapshot published before it)."""
+    return pd.to_numeric(frame[name], errors="coerce") if name in frame.columns else pd.Series(np.nan, frame.index)
+
+
 def baseline_verdict(frame: pd.DataFrame) -> pd.Series:
     """Per row: ``beats`` when the paired margin's 95% interval over the in-source baseline is above 0, ``worse``
     when below, ``no_clear_difference`` when it spans 0; ``no_interval`` when both figures are there but the
     margin has no interval (a bare margin is no evidence either way); ``not_tested`` without either figure."""
-    def number(name: str) -> pd.Series:
-        return pd.to_numeric(frame[name], errors="coerce") if name in frame.columns \
-            else pd.Series(np.nan, frame.index)
-
-    low, high = number("margin_ci_low"), number("margin_ci_high")
-    both = number("macro_f1").notna() & number("baseline_macro_f1").notna()
+    low, high = _number(frame, "margin_ci_low"), _number(frame, "margin_ci_high")
+    both = _number(frame, "macro_f1").notna() & _number(frame, "baseline_macro_f1").notna()
     verdict = np.select([~both, low.isna() | high.isna(), low > 0, high < 0],
                         ["not_tested", "no_interval", "beats", "worse"], "no_clear_difference")
     return pd.Series(verdict, index=frame.index, dtype=object)
@@ -45,19 +46,13 @@ def baseline_verdict(frame: pd.DataFrame) -> pd.Series:
 def measurable(evaluation: pd.DataFrame) -> pd.Series:
     """Rows of ``classifier_eval`` whose figure may be shown: a macro-F1 measured on at least ``MIN_HELD_OUT``
     posts, with its 95% interval."""
-    def number(name: str) -> pd.Series:
-        return pd.to_numeric(evaluation[name], errors="coerce") if name in evaluation.columns \
-            else pd.Series(np.nan, evaluation.index)
-
-    return (number("macro_f1").notna() & number("n").ge(MIN_HELD_OUT) & number("ci_low").notna()
-            & number("ci_high").notna())
+    return (_number(evaluation, "macro_f1").notna() & _number(evaluation, "n").ge(MIN_HELD_OUT)
+            & _number(evaluation, "ci_low").notna() & _number(evaluation, "ci_high").notna())
 
 
 def unshown_status(evaluation: pd.DataFrame) -> pd.Series:
     """Why a measured row is not ``measurable``: ``too_few`` (n below ``MIN_HELD_OUT``) or ``no_interval``."""
-    n = pd.to_numeric(evaluation["n"], errors="coerce") if "n" in evaluation.columns \
-        else pd.Series(np.nan, evaluation.index)
-    return pd.Series(np.where(n.ge(MIN_HELD_OUT), "no_interval", "too_few"), index=evaluation.index, dtype=object)
+    return pd.Series(np.where(_number(evaluation, "n").ge(MIN_HELD_OUT), "no_interval", "too_few"), index=evaluation.index, dtype=object)
 
 
 def shown_accuracy(evaluation: pd.DataFrame, posts: pd.DataFrame) -> pd.DataFrame:
