@@ -82,8 +82,8 @@ TEXT: dict[str, dict[str, str]] = {
                         "بالطرح."},
     "no_personal": {"en": "No post text or personal data is shown.", "fr": "Aucun texte de publication ni donnée "
                     "personnelle n'est affiché.", "ar": "لا يُعرض أي نص منشور أو بيانات شخصية."},
-    "series": {"en": "Online hate speech and hate crime, month by month", "fr": "Discours de haine en ligne et "
-               "crimes de haine, mois par mois", "ar": "خطاب الكراهية عبر الإنترنت وجرائم الكراهية شهرياً"},
+    "series": {"en": "Online hate speech and hate crime over time", "fr": "Discours de haine en ligne et "
+               "crimes de haine dans le temps", "ar": "خطاب الكراهية عبر الإنترنت وجرائم الكراهية عبر الزمن"},
     "lag": {"en": "Within the same neighbourhoods: rate ratio per doubling, by lag in months (bars: 95% CI)",
             "fr": "Dans les mêmes quartiers : rapport de taux par doublement, selon le décalage en mois (barres : "
             "IC 95 %)", "ar": "داخل الأحياء نفسها: نسبة المعدل لكل تضاعف، حسب الفارق بالأشهر (الأشرطة: فترة ثقة 95%)"},
@@ -399,8 +399,12 @@ TEXT: dict[str, dict[str, str]] = {
                      "ar": "فتح واجهة خط المعالجة (Dagster)"},
     "assets": {"en": "Latest materializations", "fr": "Dernières matérialisations", "ar": "آخر التحديثات"},
     "failed_checks": {"en": "Failed checks", "fr": "Contrôles en échec", "ar": "الفحوص الفاشلة"},
-    "all_checks_passed": {"en": "All {n} checks passed.", "fr": "Les {n} contrôles sont passés.",
-                          "ar": "نجحت جميع الفحوص ({n})."},
+    "all_checks_passed": {"en": "All {n} checks that ran passed.", "fr": "Les {n} contrôles exécutés sont passés.",
+                          "ar": "نجحت جميع الفحوص التي جرت ({n})."},
+    "checks_never_run": {"en": "{n} checks have not run yet (their assets were never built): {names}.",
+                         "fr": "{n} contrôles n'ont pas encore été exécutés (leurs actifs n'ont jamais été "
+                               "construits) : {names}.",
+                         "ar": "{n} من الفحوص لم تُجرَ بعد (لم تُبنَ أصولها قط): {names}."},
     "stalled_sources": {"en": "Stalled sources", "fr": "Sources à l'arrêt", "ar": "المصادر المتوقفة"},
     "all_sources_fresh": {"en": "All {n} configured sources were collected on schedule.",
                           "fr": "Les {n} sources configurées ont été collectées selon leur calendrier.",
@@ -1203,11 +1207,13 @@ TEXT.update({
     "download_network-kpis": {"en": "Key figures of the network", "fr": "Chiffres clés du réseau",
                               "ar": "الأرقام الرئيسية للشبكة"},
     "download_summit-metrics": {"en": "Global summits", "fr": "Sommets mondiaux", "ar": "القمم العالمية"},
-    "series_what": {"en": "Counts per month in the whole city: flagged posts (left axis) and hate crimes recorded "
-                    "by the police (right axis).", "fr": "Effectifs par mois dans toute la ville : publications "
-                    "signalées (axe de gauche) et crimes de haine enregistrés par la police (axe de droite).",
-                    "ar": "الأعداد الشهرية في المدينة كلها: المنشورات المُعلَّمة (المحور الأول) وجرائم الكراهية التي "
-                    "سجّلتها الشرطة (المحور الثاني)."},
+    "series_what": {"en": "Counts in the whole city, per month unless a note below says otherwise: flagged posts "
+                    "(left axis) and hate crimes recorded by the police (right axis).",
+                    "fr": "Effectifs dans toute la ville, par mois sauf si une note ci-dessous dit autrement : "
+                    "publications signalées (axe de gauche) et crimes de haine enregistrés par la police (axe de "
+                    "droite).",
+                    "ar": "الأعداد في المدينة كلها، شهرياً ما لم تذكر ملاحظة أدناه غير ذلك: المنشورات المُعلَّمة "
+                    "(المحور الأول) وجرائم الكراهية التي سجّلتها الشرطة (المحور الثاني)."},
     "survey_axis": {"en": "index (0–100)", "fr": "indice (0–100)", "ar": "المؤشر (0–100)"},
     "month_axis": {"en": "month", "fr": "mois", "ar": "الشهر"},
     "activities_axis": {"en": "activities", "fr": "activités", "ar": "الأنشطة"},
@@ -1348,7 +1354,11 @@ def language(code: object, lang: str | None) -> str:
 
     if _missing(code):
         return "–"
-    return Locale.parse(lang or "en").languages.get(str(code), str(code))
+    here = Locale.parse(lang or "en")
+    base, _, script = str(code).partition("-")
+    if script in here.scripts and base in here.languages:  # "ar-Latn" (Arabizi) -> "Arabic (Latin)", never "Arabic"
+        return f"{here.languages[base]} ({here.scripts[script]})"
+    return here.languages.get(str(code), str(code))
 
 
 def languages(values: pd.Series, lang: str | None) -> pd.Series:
@@ -1404,16 +1414,32 @@ TEXT.update({
               "pas encore envoyé ?)",
         "ar": "{file}: {rows} صفاً من المشاركات تذكر نشاطاً غير محمّل ({ids}): أُبقيت وستُحتسب حين يصل ذلك "
               "النشاط (خطأ مطبعي، أو لم يُرسل ملف الأنشطة بعد؟)"},
+    "warning_rows_part": {"en": "; rows {rows}", "fr": " ; lignes {rows}", "ar": "؛ الصفوف {rows}"},
     "warning_city_not_known": {
         "en": "{file}: {count} rows name a city in {field} that no member city bears, nor any other name of one "
-              "({names}; rows {rows}): each kept as written, a place of its own (if one is a member city, misspelt "
+              "({names}{rows}): each kept as written, a place of its own (if one is a member city, misspelt "
               "or under another name, correct it or add the name to the city aliases)",
         "fr": "{file} : {count} lignes nomment dans {field} une ville qu'aucune ville membre ne porte, ni sous un "
-              "autre nom ({names} ; lignes {rows}) : chacune gardée telle quelle, un lieu à part (si l'une est une "
+              "autre nom ({names}{rows}) : chacune gardée telle quelle, un lieu à part (si l'une est une "
               "ville membre mal écrite ou sous un autre nom, corrigez-la ou ajoutez ce nom aux alias des villes)",
-        "ar": "{file}: {count} صفاً تذكر في {field} مدينة لا تحمل اسمها أي مدينة عضو ولا اسماً آخر لها ({names}؛ "
-              "الصفوف {rows}): أُبقي كلٌّ منها كما كُتب مكاناً مستقلاً (إن كانت إحداها مدينة عضواً بخطأ إملائي أو "
+        "ar": "{file}: {count} صفاً تذكر في {field} مدينة لا تحمل اسمها أي مدينة عضو ولا اسماً آخر لها ({names}{rows}): "
+              "أُبقي كلٌّ منها كما كُتب مكاناً مستقلاً (إن كانت إحداها مدينة عضواً بخطأ إملائي أو "
               "باسم آخر فصحّحوها أو أضيفوا الاسم إلى الأسماء البديلة للمدن)"},
+    "warning_city_maybe": {
+        "en": "did you mean a member city? {pairs} (not applied: correct the file, or add the name to the city "
+              "aliases)",
+        "fr": "vouliez-vous dire une ville membre ? {pairs} (rien n'est appliqué : corrigez le fichier, ou ajoutez "
+              "ce nom aux alias des villes)",
+        "ar": "هل تقصدون مدينة عضواً؟ {pairs} (لم يُطبَّق شيء: صحّحوا الملف أو أضيفوا الاسم إلى الأسماء البديلة "
+              "للمدن)"},
+    "warning_city_ambiguous": {
+        "en": "{file}: {count} rows name a city in {field} that more than one place bears ({names}{rows}) "
+              "and give no country: counted as no member city (add the country to count them for the member)",
+        "fr": "{file} : {count} lignes nomment dans {field} une ville dont plusieurs lieux portent le nom "
+              "({names}{rows}) sans donner de pays : comptées comme aucune ville membre (ajoutez le pays "
+              "pour les compter pour la ville membre)",
+        "ar": "{file}: {count} صفاً تذكر في {field} مدينة يحمل اسمها أكثر من مكان ({names}{rows}) دون "
+              "ذكر البلد: لم تُحتسب لأي مدينة عضو (أضيفوا البلد لتُحتسب للمدينة العضو)"},
     "warning_timezone_fixed_offset": {
         "en": "{file}: {count} cities' {field} is a fixed offset from UTC, read as a fixed zone ({examples}): their "
               "months and weeks never follow summer time; send the IANA name (Africa/Nairobi) if the city changes "
@@ -1593,6 +1619,18 @@ TEXT.update({
                     "ar": "لا توجد بيانات في هذا المستوى"},
     "map_rate": {"en": " ({rate:.1f} per 10,000 residents)", "fr": " ({rate:.1f} pour 10 000 habitants)",
                  "ar": " ({rate:.1f} لكل 10,000 ساكن)"},
+    "series_grain": {
+        "en": "Both counts are drawn by {period}, the coarser of their two levels, so that they share one time axis.",
+        "fr": "Les deux effectifs sont tracés par {period}, le plus grossier de leurs deux niveaux, afin de partager "
+              "un même axe du temps.",
+        "ar": "يُرسم العددان حسب الـ{period}، وهو الأعم بين مستويَيهما، ليشتركا في محور زمني واحد."},
+    "series_partial": {
+        "en": "The data cover only part of these {periods} (a total over fewer months is not a fall): {list}.",
+        "fr": "Les données ne couvrent qu'une partie de ces {periods} (un total sur moins de mois n'est pas une "
+              "baisse) : {list}.",
+        "ar": "لا تغطي البيانات إلا جزءاً من هذه الـ{periods} (المجموع على أشهر أقل ليس انخفاضاً): {list}."},
+    "series_partial_one": {"en": "{period} ({months} months)", "fr": "{period} ({months} mois)",
+                           "ar": "{period} ({months} أشهر)"},
     "series_level": {
         "en": "totals over {level}, the level of detail shown for this city.",
         "fr": "totaux sur {level}, le niveau de détail montré pour cette ville.",

@@ -458,7 +458,8 @@ def build_parser() -> argparse.ArgumentParser:
     rs.set_defaults(func=_cmd_review)
     re_ = rsub.add_parser("export", help="write a city's sample as a CSV to label offline (raw text; logged)")
     re_.add_argument("--city", required=True, metavar="CITY")
-    re_.add_argument("--out", metavar="FILE", help="default $SCN_HOME/review/exports/review-CITY.csv")
+    re_.add_argument("--out", metavar="FILE", help="default $SCN_HOME/review/exports/review-CITY.csv; any file "
+                      "written is recorded, and the retention job removes erased posts from it too")
     re_.set_defaults(func=_cmd_review)
     ri = rsub.add_parser("import", help="import labels from a CSV (post_key, label, target, reviewer)",
                          description="Validate and import labels; any invalid value stops the import and is "

@@ -28,16 +28,17 @@ review_assets = [
                   "F1 of hate, macro-F1, 95% intervals, n, Cohen's kappa); figures on fewer posts than the "
                   "disclosure threshold are left empty."),
     _review_asset("classifier_rates", [lake_key("posts_enriched"), analysis_key("classifier_eval")],
-                  "Per city x language: true- and false-positive rates of the flagged class, measured on the "
-                  "city's reviewed posts when enough, else the held-out evaluation's (rates_source)."),
+                  "Per city x language x platform: true- and false-positive rates of the flagged class, measured "
+                  "on the city's reviewed posts when enough (one row for all its platforms), else the held-out "
+                  "evaluation's of that language and platform, else none (rates_source)."),
 ]
 
 
 @asset(key=analysis_key("adjusted_counts"), group_name="review", deps=ADJUSTED_DEPS, retry_policy=retry_policy(),
        description="Per city x official area x month: flagged posts raw and adjusted for the classifier's errors "
-                   "(adjusted classify-and-count per language, summed), with a 95% interval and the source of the "
-                   "rates. Per city: a scoped run recomputes its changed cities, and those whose error rates "
-                   "changed, only.")
+                   "(adjusted classify-and-count per language and platform, summed), with a 95% interval, the "
+                   "source of the rates and the posts corrected and not. Per city: a scoped run recomputes its "
+                   "changed cities, and those whose error rates changed, only.")
 @transient_only
 def adjusted_counts(context: AssetExecutionContext, lake: LakeResource) -> MaterializeResult:
     """The cities in scope and those whose ``classifier_rates`` rows changed since the last result (a review

@@ -215,12 +215,32 @@ def series_notes(city_id: str, lang: str, audience: str) -> list[str]:
              for col, level in levels.items()]
     if not levels:  # nothing published for the city: not "too small"
         return [*notes, t("series_no_data", lang)]
+    notes += _grain_notes(city_id, levels, lang)
     values = series.drop(columns="period").to_numpy(dtype="float64", na_value=np.nan) if len(series) else None
     kind = _hidden_kind(city_id)  # why the hidden points are hidden: each reason its own sentence
     if values is None or np.isnan(values).all():
         notes.append(t("series_blank" + kind, lang, k=suppress_below()))
     elif np.isnan(values).any():
         notes.append(t("series_some_hidden" + kind, lang, k=suppress_below()))
+    return notes
+
+
+def _grain_notes(city_id: str, levels: dict[str, str], lang: str) -> list[str]:
+    """When an official's series is drawn by quarter or year (the coarser of its counts' levels): that it is, and
+    the periods the city's data cover only in part with their months (a year of 2 months beside one of 12 is not a
+    rise); [] for a monthly series."""
+    grain = max((grain_of(level) for level in levels.values()), key=GRAINS.index)
+    if grain == "month":
+        return []
+    months = data.table("city_month", city_id)
+    covered = pd.Series(_coarsen(months["period"].astype(str), grain)).value_counts().sort_index() if len(months) \
+        else pd.Series(dtype="int64")
+    full = 12 if grain == "year" else 3
+    partial = covered[covered < full]
+    notes = [t("series_grain", lang, period=t(f"period_{grain}", lang))]
+    if len(partial):
+        notes.append(t("series_partial", lang, periods=t(f"periods_{grain}", lang), list=", ".join(
+            t("series_partial_one", lang, period=p, months=int(n)) for p, n in partial.items())))
     return notes
 
 
@@ -288,7 +308,8 @@ def survey_figure(city_id: str, audience: str, lang: str = "en") -> go.Figure | 
 def prepost_table(city_id: str, audience: str, lang: str = "en") -> pd.DataFrame:
     """Change from baseline to endline per survey index (the construct in ``lang``; ``programme_id`` and the
     ``suppressed`` flag kept as data for the page's ``data_only``)."""
-    prepost = for_audience("survey_prepost", data.table("survey_prepost", city_id), audience)
+    prepost = for_audience("survey_prepost", data.table("survey_prepost", city_id), audience,
+                           parts=data.table("survey_indices", city_id) if audience != "staff" else None)
     if "construct" in prepost.columns:
         prepost = prepost.assign(construct=i18n.codes("construct", prepost["construct"], lang))
     if "change_supported" in prepost.columns:  # in words: the table would show True / False
@@ -448,14 +469,30 @@ def _city_adjusted(adj: pd.DataFrame) -> pd.DataFrame | None:
     return total
 
 
+def _uncorrected_posts(city_id: str, adj: pd.DataFrame, lang: str, audience: str) -> str:
+    """"Of its N posts, U could not be corrected ..." (a sentence and a space) when some of the city's posts had
+    no usable error rates measured on posts of their language and platform (``adjusted_counts``:
+    ``city_corrected_posts``, ``city_uncorrected_posts``, shaped by ``for_audience``); "" otherwise or hidden."""
+    cols = ["city_corrected_posts", "city_uncorrected_posts"]
+    if not set(cols) <= set(adj.columns):
+        return ""  # a table published before the columns existed
+    city = for_audience("adjusted_counts", adj[cols].head(1).assign(city_id=city_id), audience)
+    corrected, uncorrected = (pd.to_numeric(city[c], errors="coerce").iloc[0] for c in cols)
+    if pd.isna(corrected) or pd.isna(uncorrected) or uncorrected <= 0:
+        return ""
+    return t("prev_uncorrected_posts", lang, uncorrected=i18n.count(float(uncorrected), lang),
+             posts=i18n.count(float(corrected + uncorrected), lang)) + " "
+
+
 def prevalence_line(city_id: str, lang: str, audience: str) -> str:
     """Flagged posts of the city, per 10,000 residents, and beside them the share of posts that are hateful once
     the classifier's errors measured on this city's reviewed posts are corrected (``adjusted_counts``: the city
     adjusted as a total, 95% interval), with the number of reviewed posts (``classifier_rates``). Without rates
     measured on the city's own reviewed posts: a sentence saying so, no figure; with such rates that the adjusted
     counts did not use (too few hateful or other reviewed posts: ``rates_source`` none, or another source): a
-    sentence saying they could not be corrected, no figure. Everything is shaped by ``for_audience`` (a hidden
-    count reads "fewer than k")."""
+    sentence saying they could not be corrected, no figure, after how many of the city's posts had no usable rates
+    measured on posts of their language and platform (``_uncorrected_posts``). Everything is shaped by
+    ``for_audience`` (a hidden count reads "fewer than k")."""
     from scn.review.prevalence import MIN_CLASS
     from scn.settings import suppress_below
 
@@ -473,7 +510,8 @@ def prevalence_line(city_id: str, lang: str, audience: str) -> str:
         return f"{head}. {t('prev_not_measured', lang)}"
     total = _city_adjusted(adj)
     if total is None:  # the rows were not corrected with the reviewed rates: no corrected figure, no interval
-        return f"{head}. {t('prev_not_corrected', lang, k=MIN_CLASS)}"
+        said = _uncorrected_posts(city_id, adj, lang, audience)
+        return f"{head}. {said}{t('prev_not_corrected', lang, k=MIN_CLASS)}"
     total = for_audience("adjusted_counts", total.assign(city_id=city_id), audience)
     n = for_audience("classifier_rates", review[["city_id", "n"]].groupby("city_id", as_index=False).sum(),
                      audience)["n"].iloc[0]

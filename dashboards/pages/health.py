@@ -29,11 +29,16 @@ def _failed_checks(lang: str):
     checks = data.table("check_results")
     if checks.empty:
         return unavailable(lang)
-    failed = checks[~checks["passed"].fillna(False).astype(bool)]
+    ran = checks["passed"].notna()  # a check never evaluated (its asset never built) neither passed nor failed
+    failed = checks[ran & ~checks["passed"].fillna(True).astype(bool)]
+    waiting = checks[~ran]
+    names = ", ".join(dict.fromkeys(waiting["asset_key"].astype(str)))
+    said = [] if waiting.empty else [html.P(t("checks_never_run", lang, n=len(waiting), names=names),
+                                            id="health-checks-never-run", className="note")]
     if failed.empty:
-        return html.P(t("all_checks_passed", lang, n=len(checks)), id="health-checks-ok")
+        return html.Div([html.P(t("all_checks_passed", lang, n=int(ran.sum())), id="health-checks-ok"), *said])
     cols = [c for c in ("asset_key", "check_name", "severity", "evaluated_at", "description") if c in failed]
-    return frame_table(failed[cols], "health-failed-checks", lang)
+    return html.Div([frame_table(failed[cols], "health-failed-checks", lang), *said])
 
 
 def _stalled_sources(lang: str):
@@ -73,9 +78,14 @@ SAME: dict[str, tuple[str, ...]] = {
     "survey_text_answers": ("columns", "count"),
     "codebook_unknown_surveys": ("values", "count"),
     "timezone_fixed_offset": ("field", "values", "zones", "count"),
+    "city_not_known": ("field",),
+    "city_ambiguous": ("field",),
 }
 SUMMED = ("rows", "of", "lines", "phone_cells")  # counts a line of several files adds up
-JOINED = ("cities", "columns", "activity_ids")  # lists a line of several files joins, each name once, newest first
+JOINED = ("cities", "columns", "activity_ids", "names")  # lists a line of several files joins, each once, newest first
+# codes whose ``rows`` are row numbers of one file (a line of several files names none) and whose ``count`` (of
+# rows) a line of several files adds up
+ROW_NUMBERS = ("city_not_known", "city_ambiguous")
 
 
 def _warning_lines(warnings: pd.DataFrame) -> list[dict]:
@@ -104,8 +114,12 @@ def _warning_lines(warnings: pd.DataFrame) -> list[dict]:
             continue
         line["files"].append(name)
         merged = line["params"]
+        if code in ROW_NUMBERS:
+            merged["rows"] = []
+            merged["count"] = _sum(merged.get("count"), params.get("count"))
+            merged["maybe"] = {**(params.get("maybe") or {}), **(merged.get("maybe") or {})}
         for k in SUMMED:
-            if k in merged:
+            if k in merged and not (code in ROW_NUMBERS and k == "rows"):
                 both = (merged[k], params.get(k))
                 ints = all(isinstance(v, int) and not isinstance(v, bool) for v in both)
                 merged[k] = both[0] + both[1] if ints else "?"
@@ -113,6 +127,20 @@ def _warning_lines(warnings: pd.DataFrame) -> list[dict]:
             if isinstance(merged.get(k), list) and k not in SAME.get(code, ()):
                 merged[k] = list(dict.fromkeys([*merged[k], *(params.get(k) or [])]))
     return list(lines.values())
+
+
+def _sum(a: object, b: object) -> object:
+    """Two files' counts added up; "?" unless both are whole numbers."""
+    ints = all(isinstance(v, int) and not isinstance(v, bool) for v in (a, b))
+    return a + b if ints else "?"  # type: ignore[operator]
+
+
+def _rows_part(params: dict, lang: str) -> str:
+    """"; rows 3, 4, 5" of one file's warning ("" for a line of several files: their row numbers are not one list)."""
+    rows = params.get("rows")
+    if not isinstance(rows, list) or not rows:
+        return ""
+    return t("warning_rows_part", lang, rows=", ".join(str(r) for r in rows[:LISTED]))
 
 
 def _files(files: list[str]) -> str:
@@ -173,9 +201,16 @@ def _warning_sentence(w: dict, lang: str) -> str:
         return t("warning_activity_not_found", lang, file=name, rows=params.get("rows", "?"), ids=listed)
     if w["code"] == "city_not_known":
         names = [str(n) for n in params.get("names") or []]
-        rows = ", ".join(str(r) for r in (params.get("rows") or [])[:LISTED])
-        return t("warning_city_not_known", lang, file=name, count=params.get("count", "?"),
-                 field=params.get("field", "?"), names=", ".join(names[:LISTED]), rows=rows)
+        said = t("warning_city_not_known", lang, file=name, count=params.get("count", "?"),
+                 field=params.get("field", "?"), names=", ".join(names[:LISTED]), rows=_rows_part(params, lang))
+        maybe = list((params.get("maybe") or {}).items())[:LISTED]  # near misses -> the member city they may be
+        if maybe:
+            said += " — " + t("warning_city_maybe", lang, pairs=", ".join(f"{n} → {c}" for n, c in maybe))
+        return said
+    if w["code"] == "city_ambiguous":  # a name two places bear, no country given: no member city counted
+        return t("warning_city_ambiguous", lang, file=name, count=params.get("count", "?"),
+                 field=params.get("field", "?"), names=", ".join(str(n) for n in (params.get("names") or [])[:LISTED]),
+                 rows=_rows_part(params, lang))
     if w["code"] == "outside_city":
         return t("warning_outside_city", lang, file=name, lines=params.get("lines", "?"), city=w["city_id"],
                  column=params.get("column", ""))

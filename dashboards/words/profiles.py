@@ -120,6 +120,15 @@ TEXT: dict[str, dict[str, str]] = {
         "ar": "تعذّر تصحيح أخطاء المصنّف لهذه المدينة: منشوراتها المُراجَعة تضم عدداً قليلاً جداً من منشورات "
               "الكراهية أو من المنشورات الأخرى (يلزم {k} على الأقل من كلٍّ منها في كل لغة)، لذا لا تُعرض نسبة "
               "مصحَّحة."},
+    # the same line when some of the city's posts were corrected with no rates (adjusted_counts'
+    # city_uncorrected_posts: no usable rates measured on posts of their language and platform or reviewed)
+    "prev_uncorrected_posts": {
+        "en": "Of its {posts} posts, {uncorrected} could not be corrected with error rates measured on posts of "
+              "their language and platform.",
+        "fr": "Sur ses {posts} publications, {uncorrected} n'ont pas pu être corrigées avec des taux d'erreur "
+              "mesurés sur des publications de leur langue et de leur plateforme.",
+        "ar": "من منشوراتها البالغة {posts}، تعذّر تصحيح {uncorrected} بمعدلات أخطاء مقيسة على منشورات بلغتها "
+              "ومنصتها."},
     # codes of the analysis tables rendered on the city and data-health pages (not profiles_ keys): the risk reason
     # geo.risk gives when an area's survey resilience is below the rest of its city by a test at 5%, and the F1
     # scores of the review loop shown without an interval (scn.review.metrics: too few reviewed posts for one)

@@ -21,6 +21,7 @@ from scn import lake
 from scn.analysis.coordination import coordinated_posting
 from scn.enrich.tables import current_areas
 from scn.nlp.evaluation import evaluation_table
+from scn.privacy.disclosure import for_audience
 from scn.privacy.pseudonyms import pseudonym_key
 from scn.scratch import sql_string
 from scn.settings import h3_resolution, paths
@@ -198,11 +199,18 @@ def risk(cities: list[str] | None = None) -> pd.DataFrame:
         return pd.DataFrame(columns=RISK_COLUMNS)
     survey = None
     if "survey_indices" in tables:
-        survey = read_warehouse("select city_id, group_value as area_code, construct, mean, ci_low, ci_high "
-                                "from survey_indices "
-                                + (f"{where} and " if where else "where ")
-                                + "group_type = 'area' and not suppressed")
+        survey = survey_areas(read_warehouse(f"select * from survey_indices{where}"))
     return risk_profile(area_month, survey)
+
+
+def survey_areas(indices: pd.DataFrame) -> pd.DataFrame:
+    """The areas' survey means the risk ranking reads: those officials see (``for_audience``: an area's mean hidden
+    beside its city's, as the differencing of the two would give a small group's back, is never in ``resilience``,
+    which every audience sees), as city_id, area_code, construct, mean, ci_low, ci_high."""
+    shown = for_audience("survey_indices", indices, "official")
+    shown = shown[shown["group_type"].astype(str).eq("area") & shown["mean"].notna()]
+    return shown.rename(columns={"group_value": "area_code"})[
+        ["city_id", "area_code", "construct", "mean", "ci_low", "ci_high"]].reset_index(drop=True)
 
 
 def classifier_evaluation() -> pd.DataFrame:

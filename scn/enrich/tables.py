@@ -27,7 +27,7 @@ from scn.lake import ensure_table
 from scn.lake.schema import LAKE_SCHEMAS
 from scn.nlp.model import classify
 from scn.review import adapters
-from scn.scratch import scratch, sql_string
+from scn.scratch import scratch, sql_path, sql_string
 from scn.settings import h3_resolution
 
 LABEL_BATCH = 200_000
@@ -61,6 +61,7 @@ def classify_new_posts(batch_size: int = LABEL_BATCH, cities: Collection[str] | 
     version = current_labelling_version()
     tag = label_version_tag(version)
     stale = stale_label_parts(version)
+    kept = _keep_erased_labels(stale, tag) if stale else 0
     for p in stale:
         p.unlink()
     if stale:
@@ -85,7 +86,29 @@ def classify_new_posts(batch_size: int = LABEL_BATCH, cities: Collection[str] | 
                 if batch.num_rows:
                     _write_labels(batch, version, tag)
                     classified += batch.num_rows
-    return {"model_version": version, "classified": classified, "dropped_stale_parts": len(stale)}
+    return {"model_version": version, "classified": classified, "dropped_stale_parts": len(stale),
+            "kept_erased_labels": kept}
+
+
+def _keep_erased_labels(stale: list, tag: str) -> int:
+    """Before a new labelling version drops the older labels: the labels of posts whose text retention erased,
+    written again under the new version's tag as they were (their ``model_version`` says which model made them).
+    Their text is gone, so the new model cannot label them: re-labelling a null text would turn every erased
+    flagged post into an unassessed one and move the counts of old months with each model change."""
+    if not lake.has_table("posts"):
+        return 0
+    files = "[" + ", ".join(sql_path(p) for p in stale) + "]"
+    with scratch() as con:
+        kept = con.sql(
+            f"select distinct on (l.post_key) l.* from read_parquet({files}, union_by_name=true) l "
+            f"semi join (select post_key from {lake.scan('posts')} group by post_key "
+            f"having bool_and(text is null)) p using (post_key) order by l.post_key").to_arrow_table()
+    if kept.num_rows:
+        schema = LAKE_SCHEMAS["post_labels"]
+        keys = kept.column("post_key")
+        digest = hashlib.sha1((keys[0].as_py() + keys[-1].as_py()).encode()).hexdigest()[:10]
+        lake.write_part("post_labels", kept.select(schema.names).cast(schema), f"{tag}-erased-{digest}-{kept.num_rows}")
+    return kept.num_rows
 
 
 def _write_labels(batch: pa.RecordBatch, version: str, tag: str) -> None:

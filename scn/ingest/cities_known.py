@@ -16,7 +16,7 @@ AREA_MARGIN_DEG = 0.1
 
 
 def known_cities() -> pd.DataFrame:
-    """city_id, name, country, region, lat, lon of every known city (lake rows override the shipped registry).
+    """city_id, name, country, country_code, region, lat, lon of every known city (lake rows override the shipped registry).
     Read once per state of the lake's ``cities`` table (a caller may change the frame it gets)."""
     return _known_cities(lake.parts_stamp("cities")).copy()
 
@@ -24,7 +24,7 @@ def known_cities() -> pd.DataFrame:
 @lru_cache(maxsize=8)
 def _known_cities(stamp: tuple) -> pd.DataFrame:
     """``known_cities`` for the lake's ``cities`` table in the state ``stamp`` (only keys the cache)."""
-    cols = ["city_id", "name", "country", "region", "lat", "lon"]
+    cols = ["city_id", "name", "country", "country_code", "region", "lat", "lon"]
     frames = []
     if lake.has_table("cities"):
         # the newest part wins, as in the marts (macros/newest_part.sql): a part is rewritten when its file is

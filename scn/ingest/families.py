@@ -14,14 +14,18 @@ KEYS: dict[str, list[str]] = {
     "survey_responses": ["city_id", "survey_id", "response_id", "question"],
     "survey_codebook": ["question", "survey_id"], "programme_activities": ["activity_id"],
     "survey_text_columns": ["city_id", "survey_id", "source_file", "column_name"],
+    "survey_files": ["city_id", "survey_id", "source_file"],
     "programme_participants": ["record_id"], "programme_grants": ["grant_id"], "areas": ["city_id", "area_code"],
     "cities": ["city_id"], "area_attributes": ["city_id", "area_code", "attribute", "year"],
     "crime_counts": ["city_id", "area_code", "period", "period_start", "category", "hate_strand"],
 }
 UPSERT = ("cities", "areas", "survey_codebook", "area_attributes", "crime_counts")
+# tables whose every file is stored whole in its part, rows the lake holds already too: the latest file decides
+# its rows (a corrected codebook that leaves a question out withdraws it: stg_survey_codebook)
+WHOLE_FILES = ("survey_codebook",)
 FAMILY_TABLES: dict[str, tuple[str, ...]] = {
     "cities": ("cities",), "boundaries": ("areas",), "social": ("posts",), "crime": ("crimes",),
-    "survey": ("survey_responses", "survey_codebook", "survey_text_columns"),
+    "survey": ("survey_responses", "survey_codebook", "survey_text_columns", "survey_files"),
     "programme": ("programme_activities", "programme_participants", "programme_grants"),
     "area-attributes": ("area_attributes",), "crime-counts": ("crime_counts",),
 }

@@ -28,7 +28,7 @@ from scn import lake
 from scn.code_version import code_version
 from scn.hashing import copy_sha256, file_sha256, read_state, write_state
 from scn.ingest.cities_known import known_cities
-from scn.ingest.families import CITY_REQUIRED, KEYS, UPSERT
+from scn.ingest.families import CITY_REQUIRED, KEYS, UPSERT, WHOLE_FILES
 from scn.ingest.inbox import SLUG
 from scn.ingest.ingest_warnings import WAIT_CODES, WAITING, current_waits
 from scn.ingest.model import Parsed, Source
@@ -226,7 +226,7 @@ def city_from_path(kind: str, path: Path) -> str | None:
 def _lake_duplicates(table: str, frame: pd.DataFrame) -> pd.Series:
     """True where the row's key (or, for upsert tables, the whole row) is already in the lake. Reading the lake
     fails as PlatformFault (a damaged part is not this file's fault)."""
-    if frame.empty:
+    if frame.empty or table in WHOLE_FILES:  # a file stored whole: none of its rows is the lake's already
         return pd.Series(False, index=frame.index)
     if table in UPSERT:
         mine = as_table(table, frame).replace_schema_metadata(None).to_pandas()

@@ -8,6 +8,7 @@ The template is chosen by file name (``activities*``, ``participants*``, ``grant
 
 from __future__ import annotations
 
+import difflib
 import unicodedata
 
 import pandas as pd
@@ -52,6 +53,8 @@ GENDER_ALIASES = {"f": "female", "woman": "female", "w": "female", "m": "male", 
 PRIVATE = ("participant_id",)
 NOT_FOUND_SHOWN = 10  # activity ids an ``activity_not_found`` warning names; names and rows a ``city_not_known`` one
 CITY_NOT_KNOWN = "city_not_known"
+CITY_AMBIGUOUS = "city_ambiguous"
+NEAR_RATIO = 0.85  # how close (difflib ratio of city keys) a name must be to a member's to be said as "may be"
 AMBIGUOUS_AMOUNT = "ambiguous number: 1.2 or 1200? write 1200, or 1.20 for a decimal"
 GRANTS_SCHEMA = schemas.frame_schema({**schemas.GRANTS.columns,
                                       "amount__clear": schemas.col(schemas.flag(AMBIGUOUS_AMOUNT))})
@@ -141,43 +144,116 @@ def _regions(city_id: pd.Series, country: pd.Series) -> pd.Series:
     return by_city.fillna(by_country).astype("string")
 
 
-def city_names() -> pd.Series:
-    """Each way a known city may be named, as a slug (``cities.slug``: case, accents, spaces and a parenthesised
-    part aside) -> its city id: its id, its registry name, and its other names in the ``city_aliases`` seed
-    (``Beyrouth`` -> ``beirut``, as the warehouse reads them: int_activities, int_participations). A name two
-    cities share maps to neither (it is still known: ``_unknown_city_names``)."""
+def city_key(names: pd.Series) -> pd.Series:
+    """A city name as the city it names (``cities.slug``: case, accents, spaces and a parenthesised part aside),
+    a leading "The" dropped (``Hague`` is ``The Hague``): ``city_key`` of transforms/macros/programme_places.sql."""
+    return slug(names).str.replace(r"^the-(?=.)", "", regex=True).astype("string")
+
+
+def _name_pairs() -> pd.DataFrame:
+    """Each way a known city may be named, as a key (``city_key``) -> its city id and registry name: its id, its
+    registry name, and its other names in the ``city_aliases`` seed (``Beyrouth`` -> ``beirut``)."""
     known = known_cities()
+    named = known.set_index("city_id")["name"]
     aliases = pd.DataFrame(vocabularies.seed_rows("city_aliases"), columns=["alias", "city_id"])
     pairs = pd.concat([
-        pd.DataFrame({"key": known["city_id"].astype("string"), "city_id": known["city_id"]}),
-        pd.DataFrame({"key": slug(known["name"].astype("string")), "city_id": known["city_id"]}),
-        pd.DataFrame({"key": slug(aliases["alias"].astype("string")), "city_id": aliases["city_id"]})])
+        pd.DataFrame({"key": city_key(known["city_id"].astype("string")), "city_id": known["city_id"]}),
+        pd.DataFrame({"key": city_key(known["name"].astype("string")), "city_id": known["city_id"]}),
+        pd.DataFrame({"key": city_key(aliases["alias"].astype("string")), "city_id": aliases["city_id"]})])
     pairs = pairs.dropna().drop_duplicates()
     pairs = pairs[pairs["key"] != ""]
+    return pairs.assign(name=pairs["city_id"].map(named).fillna(pairs["city_id"]).astype("string"))
+
+
+def city_names() -> pd.Series:
+    """Each way a known city may be named (``_name_pairs``: its id, registry name or an alias; as a ``city_key``)
+    -> its city id, as the warehouse reads them (programme_places.sql ``city_names``). A name two cities bear
+    (one's name, another's alias too) maps to neither (it is still known: ``_unknown_city_names``;
+    ``ambiguous_city_keys``)."""
+    pairs = _name_pairs()
     one = pairs.groupby("key")["city_id"].nunique() == 1
     named = pairs.drop_duplicates("key").set_index("key")["city_id"].astype("string")
     return named.where(one)
 
 
-def _city_by_name(names: pd.Series) -> pd.Series:
-    """The known city each name means (``city_names``), else NA."""
-    return slug(as_text(names)).map(city_names()).astype("string")
+def ambiguous_city_keys() -> set[str]:
+    """The city keys that do not say which place is meant without a country: a name two known cities bear, or
+    one a member city shares with another place (``city_homonyms`` seed: Tripoli, Libya)."""
+    pairs = _name_pairs()
+    shared = pairs.groupby("key")["city_id"].nunique()
+    homonyms = pd.DataFrame(vocabularies.seed_rows("city_homonyms"), columns=["name", "country"])
+    return set(shared[shared > 1].index) | set(city_key(homonyms["name"].astype("string")).dropna())
 
 
-def _unknown_city_names(frame: pd.DataFrame, field: str, origin: dict[str, str],
+def _country_key(countries: pd.Series) -> pd.Series:
+    """A country as written, case, accents and runs of spaces aside (``person_handle``'s rule)."""
+    return person_handle(countries)
+
+
+def near_members(names: pd.Series, countries: pd.Series) -> dict[str, str]:
+    """Names no known city bears that are close to a member city's name or to one of its other names (a typo, a
+    transliteration: ``Beirout``, ``Mombassa``) -> the member's registry name (``Beirut``), for a "did you mean":
+    ``difflib`` over city keys, ratio >= ``NEAR_RATIO``, the member's country the row's (its name in any case or
+    accents, or its ISO code) or the row giving none (``Cairo``, Egypt is not ``Cair``, North Macedonia). One
+    look-up per distinct name and country. Never applied: the rows keep the name as written."""
+    known = known_cities()
+    home = pd.concat([pd.DataFrame({"city_id": known["city_id"], "country": _country_key(known["country"])}),
+                      pd.DataFrame({"city_id": known["city_id"],
+                                    "country": _country_key(known["country_code"])})])
+    pairs = _name_pairs()
+    keys = sorted(set(pairs["key"]))
+    rows = pd.DataFrame({"name": as_text(names), "country": _country_key(countries.reindex(names.index))})
+    rows = rows.dropna(subset=["name"]).drop_duplicates()
+    out: dict[str, str] = {}
+    for name, country, key in zip(rows["name"], rows["country"], city_key(rows["name"]), strict=True):
+        if pd.isna(key) or not key:
+            continue
+        close = difflib.get_close_matches(str(key), keys, n=3, cutoff=NEAR_RATIO)
+        cities = pairs[pairs["key"].isin(close)]
+        if pd.notna(country):
+            cities = cities[cities["city_id"].isin(set(home.loc[home["country"] == country, "city_id"]))]
+        if len(close) and not cities.empty:
+            best = min(close, key=lambda k: (k not in set(cities["key"]), close.index(k)))
+            out[str(name)] = " / ".join(sorted(set(cities.loc[cities["key"] == best, "name"])))
+    return out
+
+
+def _unknown_city_names(frame: pd.DataFrame, field: str, country: str, origin: dict[str, str],
                         rows: pd.Series | None = None) -> list[dict[str, object]]:
     """The ``city_not_known`` warning for ``field``: the rows (``rows``, all by default) whose city name no known
-    city bears (registry id or name, or a ``city_aliases`` name; case, accents and spaces aside). They are kept,
-    the name as written a place of its own; the warning names the file's column, the names and the rows, so a
-    misspelling of a member city, or an alias to add, is seen rather than becoming a new place in silence."""
+    city bears (registry id or name, or a ``city_aliases`` name; case, accents, spaces and a leading "The" aside).
+    They are kept, the name as written a place of its own; the warning names the file's column, the names and the
+    rows, and under ``maybe`` (when any) the member city each near miss may be (``near_members``), so a misspelling
+    of a member city, or an alias to add, is seen rather than becoming a new place in silence."""
     names = as_text(frame[field])
     pick = names.notna() & (rows if rows is not None else True)
-    unknown = pick & ~slug(names).isin(set(city_names().index))
+    unknown = pick & ~city_key(names).isin(set(city_names().index))
     if not unknown.any():
         return []
-    return [{"code": CITY_NOT_KNOWN, "field": origin.get(field, field),
-             "names": sorted(set(names[unknown]))[:NOT_FOUND_SHOWN],
-             "rows": sorted(int(r) for r in frame.loc[unknown, ROW])[:NOT_FOUND_SHOWN], "count": int(unknown.sum())}]
+    said: dict[str, object] = {"code": CITY_NOT_KNOWN, "field": origin.get(field, field),
+                                "names": sorted(set(names[unknown]))[:NOT_FOUND_SHOWN],
+                                "rows": sorted(int(r) for r in frame.loc[unknown, ROW])[:NOT_FOUND_SHOWN],
+                                "count": int(unknown.sum())}
+    maybe = near_members(names[unknown], frame[country])
+    if maybe:  # only when some name is a near miss
+        said["maybe"] = dict(sorted(maybe.items())[:NOT_FOUND_SHOWN])
+    return [said]
+
+
+def _ambiguous_city_names(frame: pd.DataFrame, field: str, country: str, origin: dict[str, str],
+                          rows: pd.Series | None = None) -> list[dict[str, object]]:
+    """The ``city_ambiguous`` warning for ``field``: the rows (``rows``, all by default) naming a city without a
+    country (``country`` blank) by a name that does not say which place it is (``ambiguous_city_keys``: Tripoli,
+    Lebanon or Libya). The warehouse counts them as no member city (int_activities, int_participations); the
+    warning names the column, the names and the rows, so a country can be added."""
+    names = as_text(frame[field])
+    pick = names.notna() & as_text(frame[country]).isna() & (rows if rows is not None else True)
+    vague = pick & city_key(names).isin(ambiguous_city_keys())
+    if not vague.any():
+        return []
+    return [{"code": CITY_AMBIGUOUS, "field": origin.get(field, field),
+             "names": sorted(set(names[vague]))[:NOT_FOUND_SHOWN],
+             "rows": sorted(int(r) for r in frame.loc[vague, ROW])[:NOT_FOUND_SHOWN], "count": int(vague.sum())}]
 
 
 def _known_city(city_id: pd.Series) -> pd.Series:
@@ -272,10 +348,9 @@ def parse(src: Source) -> Parsed:
     else:
         raw, origin = _load(src, EVENT, ("event_id", "start_date", "participant_id", "role"), table)
         line, activity_type = EVENT_LINES[kind]
+        # no city id: the warehouse links the host by its name and country (int_activities), as for activities
         act = raw.assign(activity_id=raw["event_id"], programme_line=line, activity_type=activity_type,
                          city_id=pd.NA)
-
-        act["city_id"] = _city_by_name(act["host_city"])  # its id, name or another name (Beyrouth)
         typed = _activity_frame(act)
         people = _people_frame(act.assign(record_id=pd.NA))
         typed = typed.join(people.drop(columns=[ROW, "activity_id"]))
@@ -293,9 +368,12 @@ def parse(src: Source) -> Parsed:
     warnings += _rows_waiting(typed)
     kept = typed[ROW].isin(t[ROW])
     if kind in ("activities", "summits", "exchanges"):  # a host that is no member city (no city id) by its name
-        warnings += _unknown_city_names(typed, "host_city", origin, kept & typed["city_id"].isna())
+        hosts = kept & typed["city_id"].isna()
+        warnings += _unknown_city_names(typed, "host_city", "country", origin, hosts)
+        warnings += _ambiguous_city_names(typed, "host_city", "country", origin, hosts)
     if kind in ("participants", "summits", "exchanges"):
-        warnings += _unknown_city_names(typed, "home_city", origin, kept)
+        warnings += _unknown_city_names(typed, "home_city", "home_country", origin, kept)
+        warnings += _ambiguous_city_names(typed, "home_city", "home_country", origin, kept)
     if kind == "activities":
         return Parsed({"programme_activities": _activities_out(t)}, "programme_activities", rejects, warnings)
     if kind == "participants":

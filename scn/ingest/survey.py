@@ -318,13 +318,21 @@ def parse(src: Source) -> Parsed:
                          "columns": [printable(c) for c in labelled[:WARN_COLUMNS]], "count": len(labelled)})
     if "submitted_at" in meta:
         warnings += date_order_warnings({meta["submitted_at"]: raw_meta["submitted_at"]})
-    return Parsed({"survey_responses": out, "survey_text_columns": dropped}, "survey_responses", rejects, warnings)
+    files = dropped.iloc[:0, :3] if out.empty else pd.DataFrame(  # the file itself, under its survey
+        {"city_id": [src.city_id], "survey_id": [_file_survey(src, survey)], "source_file": [src.name]})
+    return Parsed({"survey_responses": out, "survey_text_columns": dropped, "survey_files": files},
+                  "survey_responses", rejects, warnings)
+
+
+def _file_survey(src: Source, survey: pd.Series) -> str:
+    """The file's survey: most of its responses' (``survey``), else its own id (:func:`survey_id`)."""
+    return str(survey.mode().sort_values().iloc[0]) if survey.notna().any() else survey_id(src.path)
 
 
 def _dropped(src: Source, survey: pd.Series, text: dict[str, str]) -> pd.DataFrame:
     """The ``survey_text_columns`` rows of the file: its columns dropped as text (column -> question), names only,
     under the file's survey (most of its responses', ``survey``)."""
-    mine = str(survey.mode().sort_values().iloc[0]) if survey.notna().any() else survey_id(src.path)
+    mine = _file_survey(src, survey)
     return pd.DataFrame({"city_id": src.city_id, "survey_id": mine, "source_file": src.name,
                          "column_name": [printable(c) for c in text], "question": list(text.values())},
                         columns=["city_id", "survey_id", "source_file", "column_name", "question"])

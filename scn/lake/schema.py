@@ -35,6 +35,9 @@ LAKE_SCHEMAS: dict[str, pa.Schema] = {
     # the columns of an export not stored because every answer in them was text (a labels export): names only
     "survey_text_columns": pa.schema([("city_id", S), ("survey_id", S), ("source_file", S), ("column_name", S),
                                       ("question", S)]),
+    # one row per survey export file taken (its city, survey and name), stored even where its answers all were
+    # already: the latest export of a form is the latest file received (stg_survey_exports)
+    "survey_files": pa.schema([("city_id", S), ("survey_id", S), ("source_file", S)]),
     "programme_activities": pa.schema([("activity_id", S), ("programme_line", S), ("activity_type", S),
                                        ("title", S), ("city_id", S), ("host_city", S), ("country", S),
                                        ("region", S), ("start_date", pa.date32()), ("end_date", pa.date32()),

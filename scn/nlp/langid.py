@@ -71,7 +71,33 @@ LATIN_LANGS = ["en", "fr", "es", "pt", "de", "it", "nl", "sv", "da", "no", "fi",
                "ro", "hu", "tr", "sq", "sw", "id", "ms", "tl", "az", "et", "lv", "lt", "is", "ga", "mt", "ca",
                "eu", "gl", "bs", "sr", "mk", "af", "xh", "zu", "rw", "vi", "uz"]
 CYRILLIC_LANGS = ["ru", "uk", "bg", "mk", "sr", "be", "kk", "ky", "mn"]
-NOISE = r"https?://\S+|www\.\S+|@\w+|#|\d+"
+LINKS = r"https?://\S+|www\.\S+|@\w+|#"
+NOISE = LINKS + r"|\d+"
+ARABIZI = "ar-Latn"  # Arabic in Latin letters and digits (BCP 47 script subtag): no Arabic-script model, lexicon, figure
+# Arabizi evidence in a Latin text: words mixing letters with the digits that stand for Arabic consonants (3 ain,
+# 7 haa, 2 hamza, 5 khaa, 9 qaf, 6 taa) beside a vowel, or a leading 3 (3la, 3lach) - not numbers with a unit (7h,
+# 3pm, 2nd), codes (m25, a1, cp3), numbers after letters (covid19) or English shorthand (2day, 2much) - and words
+# of spoken Arabic that English, French, Spanish, Swahili and the other Latin languages of the list do not write
+# (not ya, el, la, ana, bas, wa, salam: they are theirs too).
+ARABIZI_DIGIT_WORD = (r"(?=.*[^\W\d_])(?=.*(?:[aeiouy][235679]|[235679][aeiouy])|3[^\W\d_]{2})"
+                      r"(?!\d+(?:st|nd|rd|th|h|am|pm|k|km|kg|g|m|mm|cm|s|x|d|p|min|hrs?|e|er|eme|ème)$)"
+                      r"(?![^\W\d_]\d+$)(?!.*[^\W\d_]\d{2,}$)"
+                      r"(?!(?:2day|2nite|2night|2moro|2morrow|2mrw|2gether|2u|2b|me2|u2|2go)$)[^\W_]+")
+ARABIZI_WORDS = (
+    "wallah|walla|wallahi|wellah|yalla|yallah|yala|habibi|habibti|inshallah|inchallah|nchallah|inshalla|mashallah"
+    "|machallah|hamdullah|hamdoulah|hamdoullah|alhamdulillah|khalas|khalass|ya3ni|kifak|kifik|keefak|kifek|kifach"
+    "|kifech|kifash|shu|sho|shou|mesh|mish|msh|mashi|machi|enta|inta|enti|inti|e7na|i7na|ehna|howa|ma3"
+    "|3ala|3al|ktir|kteer|kter|baddi|bidi|3am|mni7|mnih|mli7|mzyan|mezyan|bezaf|bzaf|bzzaf|wesh|wech|wach|rani"
+    "|dyal|diyal|daba|walou|walo|kolchi|kulshi|hadchi|delwa2ti|dilwa2ti|delwa2t|keda|kda|awi|2awi|feen|fein"
+    "|ezayak|ezayek|izzayak|ma3lesh|ma3lish|maalesh|tayeb|tayyib|ahlan|marhaba|shukran|chokran|sa7bi|sahbi|khouya"
+    "|khoya|5ouya|khti|ukhti|akhi|lyoum|lyom|naharda|bukra|bokra|ghedwa|ghodwa|barcha|3lach|3lech|yarab|yarabi"
+    "|shway|shwaya|chwiya|chwia|bghit|bghina|nta|ntouma|ntoma|houma|3andi|3andek|3andak|tfaddal|tfadal|mabrouk"
+    "|ya3tik|yislamo|yislamu|3afak|3afek|sa7a|sa7teen|gama3a|ba3d|ba3ref|bta3ref|ma3o|ma3ak|ma3i|3ayez|3ayza"
+    "|3ayzin|2esse|hayda|hayde|hedi|hedik|hadik|kheir|khair|basha|gaya|bach|flous|lflous|ma3andich|ma3ndich"
+    "|makainch|3lik|3lih|3lina|3likom")
+ARABIZI_MIN = 2  # Arabizi words a text needs, and ARABIZI_SHARE of its words, to be Arabizi; fewer but at least
+ARABIZI_SHARE = 0.25  # UNSURE_SHARE of its words: und (it may be Arabizi: no other language's lexicon applies)
+UNSURE_SHARE = 0.5
 # py3langid's probabilities over all its languages (142 classes): und when a language outside the list is at least
 # OTHER_LANGUAGE_MIN likely and OTHER_LANGUAGE_ODDS times likelier than the list's best, or when the list's best
 # is under WEAK (4 times uniform: nothing points at it). Set on the held-out texts: of 6,439 English and French
@@ -144,6 +170,32 @@ def arabic_script(texts: pd.Series) -> np.ndarray:
     return np.where(scores.max(axis=1).to_numpy() > ar, other, "ar")
 
 
+def arabizi(texts: pd.Series) -> np.ndarray:
+    """Per Latin-script text (links and mentions removed, digits kept): ``ar-Latn`` where at least ``ARABIZI_MIN``
+    of its words, and ``ARABIZI_SHARE`` of them, are Arabizi evidence (``ARABIZI_DIGIT_WORD``, ``ARABIZI_WORDS``),
+    ``und`` where fewer are but ``UNSURE_SHARE`` of its words, else None (for the Latin languages' identification)."""
+    words = texts.str.lower().str.findall(r"[^\W_]+").explode().dropna().astype(str)
+    uniq = pd.Series(words.unique(), dtype=object).astype(str)  # each distinct word matched once
+    found = uniq.str.fullmatch(ARABIZI_DIGIT_WORD) | uniq.str.fullmatch(ARABIZI_WORDS)
+    hit = words.map(dict(zip(uniq, found, strict=True))).astype("int64")
+    per = pd.DataFrame({"hit": hit, "word": 1}).groupby(level=0).sum().reindex(texts.index, fill_value=0)
+    sure = (per["hit"] >= ARABIZI_MIN) & (per["hit"] >= ARABIZI_SHARE * per["word"])
+    unsure = (per["hit"] >= 1) & (per["hit"] >= UNSURE_SHARE * per["word"])
+    return np.select([sure, unsure], [ARABIZI, UNDETERMINED], None).astype(object)
+
+
+def base_language(code: str | None) -> str | None:
+    """A language tag as labelling uses it: lower-case, a region or script dropped (``en-GB`` -> ``en``, ``sr-Latn``
+    -> ``sr``), except Latin letters for a language written in another script (``ar-latn`` -> ``ar-Latn``: Arabizi is
+    not labelled with Arabic-script Arabic's model, lexicon or figures)."""
+    if not isinstance(code, str):
+        return None
+    parts = code.replace("_", "-").split("-")
+    lang = parts[0].lower()
+    latin = any(p.lower() == "latn" for p in parts[1:]) and lang not in LATIN_LANGS
+    return f"{lang}-Latn" if latin else lang
+
+
 def detect_languages(texts: Sequence[str | None], normalised: bool = False) -> list[str | None]:
     """ISO 639-1 code per text (639-3 for Sorani Kurdish, ``ckb``; ``und`` where a text in letters points at no
     language the identification knows well enough; None for empty texts or texts without letters). ``normalised``:
@@ -159,8 +211,12 @@ def detect_languages(texts: Sequence[str | None], normalised: bool = False) -> l
     arabic = (script == "arabic") & has_letters
     if arabic.any():
         out[arabic] = arabic_script(clean[arabic])
-    for name, langs in (("latin", LATIN_LANGS), ("cyrillic", CYRILLIC_LANGS)):
-        mask = (script == name) & has_letters
+    latin = (script == "latin") & has_letters
+    if latin.any():  # Arabizi first: its digits are letters (NOISE drops them) and no Latin language's lexicon fits
+        found = pd.Series(arabizi(s[latin].str.replace(LINKS, " ", regex=True)), index=s.index[latin])
+        out[found[found.notna()].index] = found[found.notna()]
+        latin[found[found.notna()].index] = False
+    for mask, langs in ((latin, LATIN_LANGS), ((script == "cyrillic") & has_letters, CYRILLIC_LANGS)):
         if mask.any():
             out[mask] = _classify(clean[mask].str.strip(), langs).to_numpy()
     out = out.where(has_letters, None)

@@ -22,7 +22,7 @@ from scn.code_version import code_version
 from scn.hashing import file_sha256, tree_stamp
 from scn.nlp import artefact
 from scn.nlp.labels import CLASSES
-from scn.nlp.langid import detect_languages
+from scn.nlp.langid import base_language, detect_languages
 from scn.nlp.lexicon import Lexicon, load_lexicon
 from scn.nlp.normal import normal_texts
 from scn.nlp.normal_fast import normal_array
@@ -427,8 +427,7 @@ def _classify_distinct(texts: Sequence[str], langs: Sequence[str | None] | None,
     missing = lang.isna().to_numpy()
     if missing.any():
         lang[missing] = detect_languages(text[missing].tolist(), normalised=True)
-    lang = pd.Series(_per_value(lang, lambda v: v.lower().split("-")[0] if isinstance(v, str) else None),
-                     dtype=object)
+    lang = pd.Series(_per_value(lang, base_language), dtype=object)
     label, score = np.full(n, "none", dtype=object), np.zeros(n)
     target, assessed = np.full(n, None, dtype=object), np.zeros(n, dtype=bool)
     method, version = np.full(n, "not_assessed", dtype=object), np.full(n, clf.version, dtype=object)

@@ -1,10 +1,13 @@
 """Retention of raw posts: after ``SCN_POST_RETENTION_DAYS`` days a post's text and pseudonym are erased from
-the lake. Counts, labels and locations stay (they carry neither), so dashboards and marts do not change."""
+the lake, and from what the review loop keeps (exports, adapters holding text pieces). Counts, labels and
+locations stay (they carry neither), so dashboards and marts do not change. The originals of ingested files
+(``archive/``, and the inbox files themselves) are outside this job: docs/operations.md#retention."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -46,7 +49,48 @@ def redact_old_posts(days: int | None = None, now: datetime | None = None) -> di
             lake.write_part("posts", table, part.stem.removeprefix("part-"))
             rewritten += 1
             redacted += pending
-    from scn.review.loop import prune_exports  # the review exports lose the erased posts' text too
-
+        refused = _redact_quarantine(cutoff)
     return {"cutoff": cutoff.isoformat(timespec="seconds"), "parts_rewritten": rewritten,
-            "posts_redacted": int(redacted), "review_export_rows_removed": prune_exports() if redacted else 0}
+            "posts_redacted": int(redacted), "quarantine_rows_redacted": refused, **_erase_copies(bool(redacted))}
+
+
+def _redact_quarantine(cutoff: datetime) -> int:
+    """Null the raw values (``raw_json``: text, author, url) of the social rows the ingest refused whose post was
+    written before ``cutoff`` (its ``created_at`` as sent), or, when that cannot be read, that were refused before
+    it: a refused row (a re-sent post with another text, a bad field) kept the text the job erased from the
+    accepted one. The caller holds the writer lock. Returns the rows redacted."""
+    if not lake.has_table("quarantine"):
+        return 0
+    old_sql = ("kind = 'social' and raw_json is not null and coalesce(try_cast(case when json_valid(raw_json) then "
+               "json_extract_string(raw_json, '$.created_at') end as timestamptz), quarantined_at) < ?")
+    redacted = 0
+    for part in sorted(lake.table_dir("quarantine").glob("part-*.parquet")):
+        with scratch() as con:
+            pending = con.execute(f"select count(*) from read_parquet({sql_path(part)}) where {old_sql}",
+                                  [cutoff]).fetchone()[0]
+            if not pending:
+                continue
+            table = con.execute(f"select * replace (case when coalesce({old_sql}, false) then null else raw_json "
+                                f"end as raw_json) from read_parquet({sql_path(part)})", [cutoff]).to_arrow_table()
+        schema = pq.read_schema(part)
+        lake.write_part("quarantine", table.select(schema.names).cast(schema), part.stem.removeprefix("part-"))
+        redacted += int(pending)
+    return redacted
+
+
+def _erase_copies(redacted: bool) -> dict:
+    """Erase what the review loop keeps of posts whose text is gone: their rows in the review exports (wherever
+    ``scn review export`` wrote them), and adopted adapters that keep pieces of their training texts."""
+    from scn.review import adapters
+    from scn.review.loop import prune_exports
+
+    trained_on = pd.DataFrame({"post_key": sorted({k for e in adapters.index().values()
+                                                   for k in e.get("train_keys", [])})}, dtype=object)
+    erased: set[str] = set()
+    if len(trained_on):
+        with scratch() as con:
+            con.register("trained_on", trained_on)
+            erased = {k for (k,) in con.execute(f"select distinct p.post_key from {lake.scan('posts')} p join "
+                                                "trained_on using (post_key) where p.text is null").fetchall()}
+    return {"review_export_rows_removed": prune_exports() if redacted else 0,
+            "review_adapters_removed": len(adapters.drop_text_bearing(erased))}

@@ -55,11 +55,15 @@ plus its parts' (its shares, among those posts). A usual level shown as "fewer t
 or more (its floor).
 
 Flagged posts are posts: a burst's week and a usual level's window are parts of the posts totals too (a month of
-8 posts in an area less a burst of 7 left 1), and where both of a place's totals are exact, the posts not flagged
-(posts less flagged posts, ``_unflagged``) are a total whose parts are the clusters' posts less their hateful
-posts. The sets of counts known to share no post are every maximal one (``_maximal_apart``, up to ``MAX_SETS``)
-beside one per count. ``tests/privacy/test_alert_worlds.py`` sets an attacker written apart from this rule on
-random cities.
+8 posts in an area less a burst of 7 left 1), and the posts not flagged (posts less flagged posts: ``_unflagged``
+for an area or the city, ``_cells_unflagged`` per cell for the cells' places, where a cell with hidden counts is a
+hidden part of k - 1 possible values) are a total whose parts are the clusters' posts less their hateful posts.
+The sets of counts known to share no post are every maximal one (``_maximal_apart``) beside one per count; past
+``MAX_SETS`` of them a check does not stop at the ones it has: each run of it must then be safe whatever set is
+subtracted (``_beyond_every_set``: its total less every count in it, k or more and above k - 1 per count not
+shown), else its alerts are withheld (or, for a pin, dropped). ``tests/privacy/test_alert_worlds.py`` sets an
+attacker written apart from this rule on random cities (with the algebra of the totals: areas sum to their city,
+months to their year; a hidden count pinned at either bound).
 """
 
 from __future__ import annotations
@@ -72,7 +76,8 @@ import numpy as np
 import pandas as pd
 
 from geo.warning import MIN_POSTS
-from scn.settings import suppress_below
+from scn.privacy import surveys
+from scn.settings import settings, suppress_below
 
 AUDIENCES = ("staff", "official")
 # counts of events or people that the official audience sees only from suppress_below() upwards
@@ -91,7 +96,8 @@ SMALL_COUNTS: dict[str, tuple[str, ...]] = {
     "risk": ("speech_recent", "crime_recent"),
     "review_accuracy": ("n", "positives", "kappa_posts", "sampled", "labelled"),
     "classifier_rates": ("n", "true_positives", "positives", "false_positives", "negatives"),
-    "adjusted_counts": ("posts", "flagged_posts"),
+    "adjusted_counts": ("posts", "flagged_posts", "corrected_posts", "uncorrected_posts", "city_corrected_posts",
+                        "city_uncorrected_posts"),
     "target_month": ("flagged_posts",),
 }
 # tables whose rows split a published total (the columns naming one total): a hidden part must not follow from
@@ -99,7 +105,11 @@ SMALL_COUNTS: dict[str, tuple[str, ...]] = {
 PARTITIONS: dict[str, tuple[str, ...]] = {"target_month": ("city_id", "period")}
 # columns computed from one count alone (the rates being published): hidden with that count
 DERIVED: dict[str, dict[str, tuple[str, ...]]] = {
-    "adjusted_counts": {"flagged_posts": ("adjusted_flagged_posts", "adjusted_low", "adjusted_high")},
+    "adjusted_counts": {"flagged_posts": ("adjusted_flagged_posts", "adjusted_low", "adjusted_high"),
+                        # the posts corrected and not are the parts of posts: one hidden, the other too
+                        "corrected_posts": ("uncorrected_posts",), "uncorrected_posts": ("corrected_posts",),
+                        "city_corrected_posts": ("city_uncorrected_posts",),
+                        "city_uncorrected_posts": ("city_corrected_posts",)},
 }
 PERSONAL_COLUMNS = frozenset({"person_pseudo", "author_pseudo", "response_id", "record_id", "post_key",
                               "participant_id", "gender_of_person"})
@@ -108,9 +118,10 @@ PERSONAL_COLUMNS = frozenset({"person_pseudo", "author_pseudo", "response_id", "
 CELL_LEVELS: tuple[int, ...] = (7, 6)
 # tables whose rows are totals over another published table's rows of the same city and month, or whose rows are
 # parts of another table's totals: ``for_audience`` needs those rows (``parts=``) to tell which totals (and
-# which parts) would give a hidden count back
+# which parts) would give a hidden count back; ``survey_prepost``'s waves are sums of the city's survey_indices
+# rows (scn.privacy.surveys)
 PARTS: dict[str, str] = {"city_month": "cell_month", "programme_years": "programme_metrics",
-                         "programme_metrics": "programme_years"}
+                         "programme_metrics": "programme_years", "survey_prepost": "survey_indices"}
 # totals split into parts (``_split``): the people of a programme line and year (``programme_years``) over its
 # roles (``programme_metrics``); the respondents of a survey wave's construct (its ``all`` row) over the groups of
 # each group type (``survey_indices``): the columns naming one total
@@ -134,7 +145,8 @@ ALERT_TOTALS = ("area_month", "city_month", "cell_month")
 # flagged posts that week, a coordinated cluster posts from at least scn.analysis.coordination.MIN_ACCOUNTS
 # accounts (a test holds the two equal); any other count at least 1
 ALERT_FLOORS = {"flagged_posts": float(MIN_POSTS), "posts": 5.0}
-# at most this many sets of counts known to share no post per check beside the greedy ones (``_maximal_apart``)
+# at most this many maximal sets of counts known to share no post per check beside the greedy ones
+# (``_maximal_apart``); a check with more is decided by ``_beyond_every_set`` (hides more, never checks less)
 MAX_SETS = 256
 # the columns of those tables (and of ``areas``: the outlines the cells are matched to areas by) ``alert_totals``
 # reads (a reader may read these only: cell_month is the largest table)
@@ -530,10 +542,13 @@ def alert_totals(table: Callable[[str], pd.DataFrame]) -> pd.DataFrame:
 
 
 def _unflagged(totals: pd.DataFrame) -> pd.DataFrame:
-    """The posts not flagged of each place and month whose two totals an official reads exactly (posts less flagged
-    posts; none where either has hidden cells): a total of ``unflagged_posts``, which a cluster's posts less its
-    hateful posts are parts of."""
+    """The posts not flagged of each area and city month (posts less flagged posts): a total of
+    ``unflagged_posts``, which a cluster's posts less its hateful posts are parts of. (The cells' places sum theirs
+    per cell, hidden cells too: ``_cells_unflagged``.)"""
     keys = ["city_id", "place", "unit", "month"]
+    totals = totals[~totals["place"].isin(["cells", "area_cells"])]  # theirs: ``_cells_unflagged``, per cell
+    if totals.empty:
+        return totals
     wide = totals.pivot_table(index=keys, columns="metric", values=["total", "hidden"], aggfunc="sum")
     if {("total", "posts"), ("total", "flagged_posts")} - set(wide.columns):
         return totals.iloc[:0]
@@ -576,8 +591,28 @@ def _place_totals(rows: pd.DataFrame, unit: pd.Series, metrics: list[str], place
     long = long[long["total"].notna() & ~np.isnan(long["month"].to_numpy(dtype="float64"))]
     small = (long["total"] > 0) & (long["total"] < k) if cells else long["total"] < 0
     long = long.assign(hidden=small.astype("float64"), hidden_total=np.where(small, long["total"], 0.0), place=place)
+    if cells and {"posts", "flagged_posts"} <= set(metrics):
+        long = pd.concat([long, _cells_unflagged(rows, unit, place, k)], ignore_index=True)
     return long.groupby(["city_id", "place", "unit", "month", "metric"], as_index=False)[
         ["total", "hidden", "hidden_total"]].sum()
+
+
+def _cells_unflagged(rows: pd.DataFrame, unit: pd.Series, place: str, k: int) -> pd.DataFrame:
+    """The posts not flagged of each published cell (posts less flagged posts) as ``_place_totals``' rows: exact
+    where both counts are shown; else what an official knows of it is k - 1 values, a known offset plus a hidden
+    part in 1..k-1 (its ``hidden_total``: posts shown, flagged posts f hidden: p - (k - 1)..p - 1, part k - f;
+    both hidden: 0..k - 2, part p - f + 1; posts hidden, none flagged: the posts, part p). A hidden cell no longer
+    drops its place's posts not flagged (``_unflagged`` takes exact totals only)."""
+    p = pd.to_numeric(rows["posts"], errors="coerce").astype("float64").to_numpy()
+    f = pd.to_numeric(rows["flagged_posts"], errors="coerce").astype("float64").to_numpy()
+    p_hid, f_hid = (p > 0) & (p < k), (f > 0) & (f < k)
+    part = np.where(f_hid & ~p_hid, k - f, np.where(f_hid, p - f + 1, p))
+    hidden = p_hid | f_hid
+    out = pd.DataFrame({"city_id": rows["city_id"].to_numpy(), "unit": unit.astype(str).to_numpy(),
+                        "month": _month_index(rows["period"]), "metric": "unflagged_posts", "total": p - f,
+                        "hidden": hidden.astype("float64"), "hidden_total": np.where(hidden, np.clip(part, 1, k - 1), 0.0),
+                        "place": place})
+    return out[~np.isnan(out["total"].to_numpy()) & ~np.isnan(out["month"].to_numpy(dtype="float64"))]
 
 
 def _months(start: pd.Timestamp | None, end: pd.Timestamp | None) -> tuple[float, float]:
@@ -697,9 +732,9 @@ def _wholes(items: pd.DataFrame) -> pd.DataFrame:
         .drop_duplicates(["alert", "metric", "_window"]).drop(columns="_window").sort_index()
 
 
-def _disjoint_sets(items: pd.DataFrame) -> np.ndarray:
+def _disjoint_sets(items: pd.DataFrame) -> tuple[np.ndarray, bool]:
     """The sets of ``items`` (one place's alert counts) an official may subtract from a total together, as a
-    boolean matrix (sets x items). Counts that may share events cannot both be subtracted (a cluster's hateful
+    boolean matrix (sets x items), and whether every maximal one is among them (``_maximal_apart``). Counts that may share events cannot both be subtracted (a cluster's hateful
     posts may be a burst's; a baseline window holds the bursts of its weeks), so subtracting all of them at once
     (the first set) understates what a careful official gets from the counts known to share none: a month of 14
     flagged posts less a burst of 12 is 2, however large a cluster of the same week. Known to share none: two
@@ -726,14 +761,15 @@ def _disjoint_sets(items: pd.DataFrame) -> np.ndarray:
                 taken[j] = True
                 blocked |= shared[j]
         sets.append(taken)
-    sets += _maximal_apart(shared, busy, MAX_SETS)
-    return np.unique(np.array(sets), axis=0)
+    maximal, complete = _maximal_apart(shared, busy, MAX_SETS)
+    return np.unique(np.array(sets + maximal), axis=0), complete
 
 
-def _maximal_apart(shared: np.ndarray, busy: np.ndarray, cap: int) -> list[np.ndarray]:
+def _maximal_apart(shared: np.ndarray, busy: np.ndarray, cap: int) -> tuple[list[np.ndarray], bool]:
     """Every maximal set of the ``busy`` counts known to share no post pairwise (``shared``: counts x counts), each
     with every count that is not busy: the maximal cliques of the graph of counts known to share none
-    (networkx's Bron-Kerbosch), at most ``cap`` sets. (The greedy sets miss some: bursts of 5 and 6 beside clusters
+    (networkx's Bron-Kerbosch), at most ``cap`` sets, and whether that was all of them (False: the checks fall back
+    to ``_beyond_every_set``, which hides more). (The greedy sets miss some: bursts of 5 and 6 beside clusters
     of 7 and 8, each cluster sharing days with one burst and the other cluster, give {5, 8} and {7, 6}, never
     {5, 6}: a March of 13 less 11.)"""
     from itertools import islice
@@ -746,14 +782,27 @@ def _maximal_apart(shared: np.ndarray, busy: np.ndarray, cap: int) -> list[np.nd
     pairs = np.argwhere(np.triu(~shared[np.ix_(idx, idx)], k=1))
     graph.add_edges_from(zip(idx[pairs[:, 0]].tolist(), idx[pairs[:, 1]].tolist(), strict=True))
     out: list[np.ndarray] = []
-    for clique in islice(nx.find_cliques(graph), cap):
+    for clique in islice(nx.find_cliques(graph), cap + 1):
+        if len(out) == cap:
+            return out, False
         row = ~busy
         row[clique] = True
         out.append(row)
-    return out
+    return out, True
 
 
-def _sets(cache: dict[tuple, np.ndarray], its: pd.DataFrame, live: pd.DataFrame) -> np.ndarray:
+def _beyond_every_set(rest: np.ndarray, unseen: np.ndarray, k: int) -> np.ndarray:
+    """Runs where no set of counts at all could give a small count back, whichever an official subtracts (the
+    check of a run whose maximal sets were not all enumerated, ``MAX_SETS``): ``rest``, the run's total less every
+    count in it that could be subtracted (shown values, or floors of counts not shown; with hidden cells, at their
+    upper bound), is k or more and above ``unseen`` x (k - 1) (``unseen``: the counts not shown in it). Any set
+    leaves at least that much, more than k - 1, than every hidden count of it at 1 or at k - 1: ``recoverable``
+    and ``_known`` say nothing for any of them."""
+    return (rest >= k) & (rest > unseen * (k - 1))
+
+
+def _sets(cache: dict[tuple, tuple[np.ndarray, bool]], its: pd.DataFrame,
+          live: pd.DataFrame) -> tuple[np.ndarray, bool]:
     """``_disjoint_sets`` of a check's (``its``) live counts, once per check and live counts (the rules' loops
     repeat until nothing more is withheld or dropped)."""
     key = (id(its), tuple(live.index))
@@ -804,7 +853,7 @@ def _differenced(alerts: pd.DataFrame, evidence: list, raw: list, totals: pd.Dat
         withheld[items["alert"].to_numpy(dtype="int64")] = True
     elif len(items) and len(totals):
         checks = _placed_checks(items, totals)
-        sets_of: dict[tuple, np.ndarray] = {}  # a check's live counts -> their disjoint sets (the loop repeats)
+        sets_of: dict[tuple, tuple[np.ndarray, bool]] = {}  # a check's live counts -> their disjoint sets (loops repeat)
         changed = True
         while changed:  # withholding changes other runs' remainders: until nothing more is withheld
             changed = False
@@ -814,7 +863,8 @@ def _differenced(alerts: pd.DataFrame, evidence: list, raw: list, totals: pd.Dat
                     continue
                 total, hidden, hidden_total, inside = _runs(tot, live)
                 shown = live["shown"].to_numpy(dtype=bool)
-                sets = _sets(sets_of, its, live).astype("float64")  # sets x items: subtracted together
+                sets, complete = _sets(sets_of, its, live)  # sets x items: subtracted together
+                sets = sets.astype("float64")
                 subtracted = inside @ (sets * np.where(shown, live["value"].to_numpy(), 0.0)).T  # runs x sets
                 n = inside @ (sets * ~shown).T
                 # with hidden cells the rest is known only within bounds: unsafe when they say it is small or pin it
@@ -822,6 +872,10 @@ def _differenced(alerts: pd.DataFrame, evidence: list, raw: list, totals: pd.Dat
                 bad = np.where((hidden == 0)[:, None], recoverable(n, total[:, None] - subtracted, k),
                                ((hi >= 1) & (hi <= k - 1)) | (lo >= hi))
                 unsafe = (bad & (inside @ sets.T > 0)).any(axis=1)
+                if not complete:  # sets not enumerated: a run is safe only where every set is
+                    value = np.where(shown, live["value"].to_numpy(), 0.0)
+                    rest = total - hidden_total + hidden * (k - 1) - inside @ value
+                    unsafe |= inside.any(axis=1) & ~_beyond_every_set(rest, inside @ (~shown).astype("float64"), k)
                 if unsafe.any():
                     hit = live["alert"].to_numpy(dtype="int64")[inside[unsafe].any(axis=0)]
                     withheld[hit], changed = True, True
@@ -860,7 +914,7 @@ def _pinned_by_existence(items: pd.DataFrame, withheld: np.ndarray, totals: pd.D
     items = items.assign(floor=np.where(items["key"].eq("baseline"), np.where(told, 1.0, 0.0),
                                         np.where(told, told_floor, rule)))
     checks = _placed_checks(items, totals)
-    sets_of: dict[tuple, np.ndarray] = {}  # a check's live counts -> their disjoint sets (the loop repeats)
+    sets_of: dict[tuple, tuple[np.ndarray, bool]] = {}  # a check's live counts -> their disjoint sets (loops repeat)
     changed = True
     while changed:  # a dropped alert no longer bounds anything: other runs' floors change
         changed = False
@@ -870,7 +924,7 @@ def _pinned_by_existence(items: pd.DataFrame, withheld: np.ndarray, totals: pd.D
             if live.empty or not (unseen & (live["floor"].to_numpy() > 0)).any():
                 continue
             total, hidden, hidden_total, inside = _runs(tot, live)
-            sets = _sets(sets_of, its, live)  # sets x items: the counts set against a total together
+            sets, complete = _sets(sets_of, its, live)  # sets x items: the counts set against a total together
             floor = live["floor"].to_numpy()
             subtracted = inside @ (sets * np.where(unseen, 0.0, live["value"].to_numpy())).T  # runs x sets
             floors = inside @ (sets * np.where(unseen, floor, 0.0)).T
@@ -880,10 +934,14 @@ def _pinned_by_existence(items: pd.DataFrame, withheld: np.ndarray, totals: pd.D
             lo, hi = _known(total[:, None], hidden[:, None], hidden_total[:, None], subtracted, floors, k)
             pinned = ((inside & tells).astype("float64") @ sets.T > 0) & np.where(
                 (hidden == 0)[:, None], (floors > 0) & (total[:, None] - subtracted == floors), lo >= hi)
-            if pinned.any():
+            hit = np.zeros(len(live), dtype=bool)
+            if not complete:  # sets not enumerated: a run whose total could meet some set's floors pins them all
+                least = np.where(unseen, floor, live["value"].to_numpy())  # every count at its least
+                hit = ((inside & tells)[total - hidden_total + hidden * (k - 1) - inside @ least <= 0]).any(axis=0)
+            if pinned.any() or hit.any():
                 # an item is dropped when a pinned (run, set) holds it: inside the run, in the set, told by the pin
-                hit = ((pinned.T.astype("float64") @ (inside & tells)) > 0) & sets
-                dropped[live["alert"].to_numpy(dtype="int64")[hit.any(axis=0)]] = True
+                hit = (((pinned.T.astype("float64") @ (inside & tells)) > 0) & sets).any(axis=0) | hit
+                dropped[live["alert"].to_numpy(dtype="int64")[hit]] = True
                 changed = True
     return dropped
 
@@ -909,12 +967,14 @@ def for_audience(name: str, frame: pd.DataFrame, audience: str, parts: pd.DataFr
         out = _partition(frame, out, [c for c in PARTITIONS[name] if c in frame.columns], cols, k)
     if name == "cell_month":
         out = _cell_views(frame, out, cols, k)
-    if name == "survey_indices":
-        out = _survey_groups(frame, out, k)
+    if name == "survey_indices":  # counts (k), then means (min_group): scn.privacy.surveys
+        out = surveys.group_means(frame, _survey_groups(frame, out, k), settings().min_group)
     if name in PARTS and cols:
         if parts is None:
             raise ValueError(f"{name} needs its {PARTS[name]} rows (parts=) to be shaped for {audience}")
-        if name.startswith("programme_"):
+        if name == "survey_prepost":  # the city's survey indices, as officials see them
+            out = surveys.prepost(frame, out, for_audience(PARTS[name], parts, audience))
+        elif name.startswith("programme_"):
             out = _programme_roles(name, frame, out, parts, k)
         else:
             out = _totals(frame, out, parts, cols, k)

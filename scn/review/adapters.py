@@ -1,5 +1,10 @@
-"""Per city and language adapters: a char 2-5-gram TF-IDF + logistic regression trained on the city's reviewed
-posts, adopted only when it beats the current labelling on the held-out part of the random stratum.
+"""Per city and language adapters: hashed char 2-5-grams, TF-IDF weighted, + logistic regression trained on the
+city's reviewed posts, adopted only when it beats the current labelling on the held-out part of the random stratum.
+
+An adapter keeps no piece of text: the n-grams are hashed (``HashingVectorizer``, no vocabulary), so the
+retention job's erasure of a post's text is not undone by the models trained on it (a ``TfidfVectorizer`` kept
+every 2-5-character piece of every training post in its vocabulary). ``holds_text`` tells an adapter saved in
+that older form; the retention job removes such adapters (``drop_text_bearing``).
 
 Adopted adapters live in ``<home>/review/adapters/<city_id>/<lang>.joblib`` with ``index.json`` (version, scores,
 sizes, training post keys). The enrichment step (``scn.enrich.tables.classify_new_posts``) runs ``apply`` after
@@ -45,17 +50,32 @@ def holdout(post_keys: pd.Series) -> np.ndarray:
     return (hashed.to_numpy() % 2 == 0).astype(bool)
 
 
+HASHED_FEATURES = 2**18  # hashed n-gram buckets: macro-F1 as a vocabulary's on the shipped corpora, ~8 MB in memory
+
+
 def fit(texts: list[str], labels: list[str]) -> Pipeline | None:
-    """A char 2-5-gram TF-IDF + logistic regression (balanced classes); None with fewer than two classes."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    """Hashed char 2-5-grams with sublinear TF-IDF + logistic regression (balanced classes); None with fewer than
+    two classes. Stores no vocabulary, only bucket weights. Buckets no training text filled get no weight (as a
+    vocabulary ignores unknown n-grams), so a new post's unseen pieces do not dilute the ones learnt."""
+    from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
     from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
+    from sklearn.pipeline import Pipeline
 
     if len(set(labels)) < 2:
         return None
-    pipe = make_pipeline(TfidfVectorizer(analyzer="char", ngram_range=(2, 5), sublinear_tf=True, min_df=1),
-                         LogisticRegression(max_iter=2000, class_weight="balanced"))
-    return pipe.fit(texts, labels)
+    hashing = HashingVectorizer(analyzer="char", ngram_range=(2, 5), n_features=HASHED_FEATURES,
+                                alternate_sign=False, norm=None)
+    counts = hashing.transform(texts)
+    weights = TfidfTransformer(sublinear_tf=True).fit(counts)
+    weights.idf_ = np.where(np.bincount(counts.indices, minlength=HASHED_FEATURES) > 0, weights.idf_, 0.0)
+    model = LogisticRegression(max_iter=2000, class_weight="balanced").fit(weights.transform(counts), labels)
+    return Pipeline([("hashing", hashing), ("tfidf", weights), ("model", model)])
+
+
+def holds_text(pipe: object) -> bool:
+    """Whether a saved adapter keeps pieces of its training texts (a fitted vocabulary in any step)."""
+    steps = [s for _, s in getattr(pipe, "steps", [])] or [pipe]
+    return any(getattr(s, "vocabulary_", None) or getattr(s, "stop_words_", None) for s in steps)
 
 
 def predict(pipe: Pipeline, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -74,19 +94,48 @@ def adopt(city_id: str, lang: str, pipe: Pipeline, meta: dict, train_keys: list[
         where.mkdir(mode=0o700, exist_ok=True)
         path = where / f"{lang}.joblib"
         tmp = where / f".{lang}.joblib.tmp"
-        joblib.dump(pipe, tmp)
+        joblib.dump(pipe, tmp, compress=3)  # the hashed weights are mostly zeros
         tmp.chmod(0o600)
         tmp.replace(path)
         version = f"review-{city_id}-{lang}-{hashlib.sha256(path.read_bytes()).hexdigest()[:12]}"
         entries = index()
         entries[f"{city_id}/{lang}"] = {**meta, "version": version, "file": f"{city_id}/{lang}.joblib",
                                         "train_keys": sorted(train_keys)}
-        target = folder() / "index.json"
-        tmp_index = folder() / ".index.json.tmp"
-        tmp_index.write_text(json.dumps(entries, indent=1, sort_keys=True))
-        tmp_index.chmod(0o600)
-        tmp_index.replace(target)
+        _write_index(entries)
     return version
+
+
+def _write_index(entries: dict[str, dict]) -> None:
+    """Replace ``index.json`` atomically (owner-only); the caller holds the store's lock."""
+    target = folder() / "index.json"
+    tmp_index = folder() / ".index.json.tmp"
+    tmp_index.write_text(json.dumps(entries, indent=1, sort_keys=True))
+    tmp_index.chmod(0o600)
+    tmp_index.replace(target)
+
+
+def drop_text_bearing(erased_keys: set[str]) -> list[str]:
+    """Remove the adopted adapters that keep pieces of their training texts (saved before adapters were hashed)
+    and were trained on a post in ``erased_keys`` (posts whose text the retention job erased): such an adapter
+    would keep what the lake no longer holds. Their cities and languages are labelled by the classifier alone
+    until an adapter is trained again. Returns the ``city_id/lang`` keys removed."""
+    if not erased_keys or not index():
+        return []
+    removed = []
+    with store.locked():
+        entries = index()
+        for key, entry in sorted(entries.items()):
+            path = folder() / entry["file"]
+            if not erased_keys.intersection(entry.get("train_keys", [])):
+                continue
+            if path.exists() and not holds_text(joblib.load(path)):
+                continue
+            path.unlink(missing_ok=True)
+            del entries[key]
+            removed.append(key)
+        if removed:
+            _write_index(entries)
+    return removed
 
 
 @cache

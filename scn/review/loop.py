@@ -5,6 +5,7 @@ and every call of those is recorded in the access log."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -164,19 +165,44 @@ def export_csv(city_id: str, user: str, out: Path | None = None) -> tuple[Path, 
     out.parent.mkdir(parents=True, exist_ok=True)
     out.touch(mode=0o600, exist_ok=True)
     out.chmod(0o600)
+    _record_export(out)
     neutralise(frame).to_csv(out, index=False)
     return out, len(frame)
 
 
+EXPORTS_LEDGER = "export_paths.json"  # <home>/review/: every file ``export_csv`` wrote, wherever it is
+
+
+def _record_export(path: Path) -> None:
+    """Add ``path`` (absolute) to the ledger of written exports, before the text is written: the retention job
+    prunes every file in it, not only those under ``<home>/review/exports/``."""
+    with store.locked() as folder:
+        ledger = folder / EXPORTS_LEDGER
+        paths = set(exported_files()) | {str(path.resolve())}
+        tmp = folder / f".{EXPORTS_LEDGER}.{uuid.uuid4().hex}.tmp"
+        tmp.touch(mode=0o600)
+        tmp.write_text(json.dumps(sorted(paths), indent=1))
+        tmp.replace(ledger)
+
+
+def exported_files() -> list[str]:
+    """The files ``export_csv`` has written (absolute paths, some perhaps gone since)."""
+    ledger = store.location() / EXPORTS_LEDGER
+    return list(json.loads(ledger.read_text())) if ledger.exists() else []
+
+
 def prune_exports() -> int:
-    """Rewrite the review exports of ``<home>/review/exports/`` without the posts whose text the retention job
-    has erased from the lake (called by it): an export must not keep text the lake no longer holds. Returns the
-    rows removed. A file that is not a readable export is left as it is."""
+    """Rewrite the review exports without the posts whose text the retention job has erased from the lake (called
+    by it): every CSV under ``<home>/review/exports/`` and every file ``export_csv`` wrote elsewhere (``scn review
+    export --out``; the ledger ``<home>/review/export_paths.json``). An export must not keep text the lake no
+    longer holds. Returns the rows removed. A file that is not a readable export is left as it is."""
     folder = store.location() / "exports"
     removed = 0
     if not lake.has_table("posts"):  # no lake to compare with: nothing is known to be erased
         return 0
-    for path in sorted(folder.glob("*.csv")) if folder.is_dir() else []:
+    inside = sorted(folder.glob("*.csv")) if folder.is_dir() else []
+    elsewhere = [Path(p) for p in exported_files()]
+    for path in sorted(set(inside) | {p for p in elsewhere if p.is_file() and not p.is_symlink()}):
         try:
             frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError):

@@ -15,6 +15,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from scn.nlp.accuracy import canonical_platform
+
 DRAWS = 2000
 
 
@@ -102,9 +104,12 @@ def adjusted_prevalence(counts: pd.DataFrame, true_flag: np.ndarray, pred_flag: 
     return out
 
 
-COUNT_COLUMNS = ["posts", "flagged_posts", "adjusted_flagged_posts", "adjusted_low", "adjusted_high", "rates_source"]
+COUNT_COLUMNS = ["posts", "flagged_posts", "adjusted_flagged_posts", "adjusted_low", "adjusted_high", "rates_source",
+                 "corrected_posts", "uncorrected_posts"]  # of posts: corrected with usable rates, and not (none)
 # the city as a whole (repeated on each of its rows): adjusted as a total, not the sum of its rows' figures
-CITY_COLUMNS = ["city_adjusted_flagged_posts", "city_adjusted_low", "city_adjusted_high", "city_rates_source"]
+CITY_COLUMNS = ["city_adjusted_flagged_posts", "city_adjusted_low", "city_adjusted_high", "city_rates_source",
+                "city_corrected_posts", "city_uncorrected_posts"]
+ALL_PLATFORMS = "*"  # the platform of rates measured on a random sample of the posts of all a city's platforms
 # hateful and other labelled posts a set of error rates needs, each, before it corrects anything: below it a
 # rate is 0 or 1 or near it, and the correction says little. With the Jeffreys draws, rates of 5 to 9 hateful
 # posts gave city intervals covering 93-98% of synthetic cities, 1.2-2x the truth wide (docs/metrics.md).
@@ -149,29 +154,57 @@ def _sources(group: np.ndarray, source: pd.Series) -> np.ndarray:
     return np.where(agg.nunique().to_numpy() == 1, agg.first().to_numpy(dtype=object), "mixed")
 
 
+def _with_rates(counts: pd.DataFrame, rates: pd.DataFrame, join: list[str]) -> pd.DataFrame:
+    """``counts`` with the rates of their ``join`` keys (city_id, lang) and platform: those of platform ``*`` (a
+    city's reviewed random stratum, drawn from all its platforms) first, else those measured on the rows' own
+    platform; ``rate_platform`` says which (empty: none). Rates of no platform (a table written before rates had
+    one) correct posts only when reviewed (``*``); counts of no platform take ``*`` rates only."""
+    cols = ["true_positives", "positives", "false_positives", "negatives", "rates_source"]
+    rates = rates.reindex(columns=[*join, "platform", *cols]).copy()
+    reviewed = rates["rates_source"].astype("string").eq("review").fillna(False).to_numpy()
+    given = rates["platform"].astype("string").str.strip().str.lower()
+    rates["rate_platform"] = given.where(given.notna() & given.ne(""), None)
+    rates.loc[reviewed & rates["rate_platform"].isna().to_numpy(), "rate_platform"] = ALL_PLATFORMS
+    rates = rates[rates["rate_platform"].notna() & rates["rate_platform"].ne("unknown")].drop(columns="platform")
+    wide = rates[rates["rate_platform"].eq(ALL_PLATFORMS)].drop_duplicates(join)
+    m = counts.merge(wide, on=join, how="left") if join else counts.assign(**dict.fromkeys([*cols, "rate_platform"]))
+    if "platform" in counts.columns:
+        narrow = rates[rates["rate_platform"].ne(ALL_PLATFORMS)].rename(columns={"rate_platform": "platform"})
+        narrow = narrow.assign(platform=canonical_platform(narrow["platform"])).drop_duplicates([*join, "platform"])
+        own = counts[join].assign(platform=canonical_platform(counts["platform"]).to_numpy()).merge(
+            narrow, on=[*join, "platform"], how="left")
+        take = m["rate_platform"].isna().to_numpy() & own["positives"].notna().to_numpy()
+        if take.any():
+            m = m.astype({c: "float64" for c in cols[:4]}).astype({"rates_source": object, "rate_platform": object})
+            m.loc[take, cols[:4]] = own.loc[take, cols[:4]].to_numpy(dtype="float64")
+            m.loc[take, ["rates_source", "rate_platform"]] = own.loc[take, ["rates_source", "platform"]].to_numpy()
+    return m
+
+
 def adjusted_counts(counts: pd.DataFrame, rates_by_lang: pd.DataFrame, keys: list[str], level: float = 0.95,
                     draws: int = 1000, seed: int = 0, min_class: int = MIN_CLASS,
                     total_keys: list[str] | None = None) -> pd.DataFrame:
     """Flagged posts per group of ``keys`` (e.g. city_id, area_code, period), raw and adjusted, summed over the
-    languages of ``counts`` (``keys`` + lang, posts, flagged_posts), each language corrected with its own rates.
+    languages and platforms of ``counts`` (``keys`` + lang[, platform], posts, flagged_posts), each corrected with
+    the rates measured on posts like them (``_with_rates``: the city's reviewed ones, else its language's on its
+    platform; never another platform's).
 
-    ``rates_by_lang``: city_id, lang, true_positives, positives, false_positives, negatives, rates_source (the
-    table ``classifier_rates``). A language's rates are usable when measured on at least ``min_class`` hateful
-    (positives) and ``min_class`` other posts (negatives) with tpr > fpr; a language without usable rates is
-    counted as flagged, unadjusted, its rows' ``rates_source`` ``none`` (not corrected: its low = high = flagged
-    is no interval). The interval is a parametric bootstrap: each city x language's rates drawn from their
-    Jeffreys posteriors (one draw shared by all its areas and months), each row's flagged share redrawn
-    binomially.
+    ``rates_by_lang``: city_id, lang, platform, true_positives, positives, false_positives, negatives,
+    rates_source (the table ``classifier_rates``). Rates are usable when measured on at least ``min_class``
+    hateful (positives) and ``min_class`` other posts (negatives) with tpr > fpr; posts without usable rates are
+    counted as flagged, unadjusted, their rows' ``rates_source`` ``none`` (not corrected: their low = high =
+    flagged is no interval) and counted in ``uncorrected_posts`` (the others in ``corrected_posts``). The interval
+    is a parametric bootstrap: each set of rates drawn from its Jeffreys posteriors (one draw shared by all the
+    areas, months and platforms it corrects), each row's flagged share redrawn binomially.
 
     The city (the groups of ``total_keys``, default city_id when a key, else everything) is adjusted as a total:
     per language from its summed flagged posts and posts (clipped after summing), its interval from the bootstrap
     of that total with the same rate draws; repeated on each of its rows in ``CITY_COLUMNS``. Summing the rows'
     clipped figures and bounds instead overstates a city of small cells and gives an interval of no use.
     Output: ``keys`` + ``COUNT_COLUMNS`` + ``CITY_COLUMNS``; ``rates_source`` review | model_card | none | mixed
-    (languages differ)."""
+    (languages or platforms differ)."""
     join = [k for k in ("city_id", "lang") if k in counts.columns and k in rates_by_lang.columns]
-    cols = ["true_positives", "positives", "false_positives", "negatives", "rates_source"]
-    m = counts.merge(rates_by_lang[[*join, *cols]].drop_duplicates(join), on=join, how="left")
+    m = _with_rates(counts, rates_by_lang, join)
     if m.empty:
         return pd.DataFrame(columns=[*keys, *COUNT_COLUMNS, *CITY_COLUMNS])
     posts = m["posts"].to_numpy(dtype="float64")
@@ -183,8 +216,9 @@ def adjusted_counts(counts: pd.DataFrame, rates_by_lang: pd.DataFrame, keys: lis
     usable = (pos >= max(min_class, 1)) & (neg >= max(min_class, 1)) & (tpr > fpr)
     raw = np.divide(flagged, posts, out=np.zeros(len(m)), where=posts > 0)
     point = np.where(usable, adjusted(raw, tpr, fpr) * posts, flagged)
-    # rates drawn once per city x language (rate_code), shared by its rows and by the city's total
-    rate_code = m.groupby(join, sort=False, dropna=False).ngroup().to_numpy()
+    # rates drawn once per set of rates (rate_code: city x language x the platform they were measured on, ``*`` for
+    # all), shared by the rows (areas, months, platforms) they correct and by the city's total
+    rate_code = m.groupby([*join, "rate_platform"], sort=False, dropna=False).ngroup().to_numpy()
     rng = np.random.default_rng(seed)
     first = np.unique(rate_code, return_index=True)[1]
     tpr_b = rate_draws(tp[first], pos[first], draws, rng)
@@ -206,8 +240,11 @@ def adjusted_counts(counts: pd.DataFrame, rates_by_lang: pd.DataFrame, keys: lis
     out["adjusted_flagged_posts"] = agg["adjusted_flagged_posts"].sum().to_numpy()
     out["adjusted_low"], out["adjusted_high"] = _interval(sums, out["adjusted_flagged_posts"].to_numpy(), level)
     out["rates_source"] = _sources(group, source)
+    corrected = np.where(usable, posts, 0.0)
+    out["corrected_posts"] = np.bincount(group, corrected, len(starts)).astype("int64")
+    out["uncorrected_posts"] = np.bincount(group, posts - corrected, len(starts)).astype("int64")
 
-    # the city's total: per city x language, summed counts adjusted and redrawn as one (the same rate draws)
+    # the city's total: per city x set of rates, summed counts adjusted and redrawn as one (the same rate draws)
     tkeys = [c for c in keys if c == "city_id"] if total_keys is None else list(total_keys)
     city = m.groupby(tkeys, sort=False, dropna=False).ngroup().to_numpy() if tkeys else np.zeros(len(m), "int64")
     part = pd.DataFrame({"city": city, "code": rate_code}).groupby(["city", "code"], sort=True).ngroup().to_numpy()
@@ -227,4 +264,6 @@ def adjusted_counts(counts: pd.DataFrame, rates_by_lang: pd.DataFrame, keys: lis
     out["city_adjusted_flagged_posts"] = c_point[row_city]
     out["city_adjusted_low"], out["city_adjusted_high"] = c_low[row_city], c_high[row_city]
     out["city_rates_source"] = c_source[row_city]
+    out["city_corrected_posts"] = np.bincount(city, corrected, n_city).astype("int64")[row_city]
+    out["city_uncorrected_posts"] = np.bincount(city, posts - corrected, n_city).astype("int64")[row_city]
     return out[[*keys, *COUNT_COLUMNS, *CITY_COLUMNS]]

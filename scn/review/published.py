@@ -4,12 +4,13 @@
   (scn.review.loop.accuracy: precision, recall, F1 of the flagged class and macro-F1 with 95% intervals, n,
   kappa). A figure measured on fewer than ``suppress_below()`` reviewed posts is not published (its metrics are
   empty and ``shown`` is false): the page says "not measured" rather than show a figure of a handful of posts.
-- ``classifier_rates``: per city and language, the flagged class's true- and false-positive rates the adjusted
-  counts use: the city's own (``rates_source`` ``review``) when its reviewed random stratum holds at least
-  ``MIN_REVIEWED`` posts, of which at least ``MIN_CLASS`` hateful and ``MIN_CLASS`` other ones (rates measured on
-  one or two hateful posts are 0 or 1 and correct nothing honestly), else the held-out evaluation of the
-  classifier in use for that language (``classifier_eval``, the weakest source: ``model_card``), else none
-  (``none``).
+- ``classifier_rates``: per city, language and platform, the flagged class's true- and false-positive rates the
+  adjusted counts use: the city's own (``rates_source`` ``review``, one row of platform ``*``: its random stratum
+  is drawn from all its platforms) when its reviewed random stratum holds at least ``MIN_REVIEWED`` posts, of
+  which at least ``MIN_CLASS`` hateful and ``MIN_CLASS`` other ones (rates measured on one or two hateful posts
+  are 0 or 1 and correct nothing honestly), else the held-out evaluation of the classifier in use for that
+  language on that platform (``classifier_eval``, the weakest source: ``model_card``), else none (``none``: a
+  platform without held-out posts of its own borrows no other platform's rates).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from scn.nlp.accuracy import MIN_HELD_OUT
+from scn.nlp.accuracy import MIN_HELD_OUT, canonical_platform
 from scn.nlp.labels import FLAGGED_LABELS
 from scn.review.prevalence import MIN_CLASS
 from scn.settings import suppress_below
@@ -30,7 +31,7 @@ ACCURACY_COLUMNS = ["city_id", "lang", "n", "positives",
                     "kappa", "kappa_posts", "sampled", "labelled", "shown",
                     "f1_interval_note", "macro_f1_interval_note"]  # why an F1 has no interval (metrics.INTERVAL_NOTES)
 NOTES = ["f1_interval_note", "macro_f1_interval_note"]
-RATES_COLUMNS = ["city_id", "lang", "tpr", "fpr", "n", "true_positives", "positives", "false_positives",
+RATES_COLUMNS = ["city_id", "lang", "platform", "tpr", "fpr", "n", "true_positives", "positives", "false_positives",
                  "negatives", "rates_source", "dataset"]
 
 
@@ -72,12 +73,19 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def card_rates(evaluation: pd.DataFrame) -> pd.DataFrame:
-    """Per language of ``classifier_eval`` (one row per language x dataset x class): the flagged class's counts
-    on the held-out split of its weakest dataset (lowest macro-F1) of at least ``MIN_HELD_OUT`` posts (a dataset
-    the dashboards withhold as too small corrects no count either), from per-class precision, recall, support:
-    true_positives = recall x support, predicted = true_positives / precision (flagged classes summed)."""
-    cols = ["lang", "true_positives", "positives", "false_positives", "negatives", "dataset"]
+    """Per language x platform of ``classifier_eval`` (one row per language x dataset x class, with the
+    ``platform`` the dataset was collected on): the flagged class's counts on the held-out split of that
+    language's and platform's weakest dataset (lowest macro-F1) of at least ``MIN_HELD_OUT`` posts (a dataset the
+    dashboards withhold as too small corrects no count either), from per-class precision, recall, support:
+    true_positives = recall x support, predicted = true_positives / precision (flagged classes summed).
+    A dataset of no known platform gives no rates: they would describe posts of nowhere in particular."""
+    cols = ["lang", "platform", "true_positives", "positives", "false_positives", "negatives", "dataset"]
     ev = evaluation[evaluation["macro_f1"].notna()] if len(evaluation) else evaluation
+    if ev.empty:
+        return _empty(cols)
+    platform = canonical_platform(ev["platform"]) if "platform" in ev.columns else "unknown"
+    ev = ev.assign(platform=platform)
+    ev = ev[~ev["platform"].isin(["unknown", ""])]
     if ev.empty:
         return _empty(cols)
     ev = ev.assign(flag=ev["class"].isin(FLAGGED_LABELS), support=ev["support"].astype("float64"))
@@ -87,11 +95,11 @@ def card_rates(evaluation: pd.DataFrame) -> pd.DataFrame:
                                   where=ev["precision"].astype("float64").to_numpy() > 0).round()
                    * ev["flag"],
                    pos=ev["support"].where(ev["flag"], 0.0))
-    per = ev.groupby(["lang", "dataset"], as_index=False).agg(
+    per = ev.groupby(["lang", "platform", "dataset"], as_index=False).agg(
         true_positives=("tp", "sum"), predicted=("pred", "sum"), positives=("pos", "sum"), n=("support", "sum"),
         macro_f1=("macro_f1", "first"))
     per = per[per["n"] >= MIN_HELD_OUT]
-    per = per.sort_values(["lang", "macro_f1"], kind="stable").drop_duplicates("lang")
+    per = per.sort_values(["lang", "platform", "macro_f1"], kind="stable").drop_duplicates(["lang", "platform"])
     per["false_positives"] = (per["predicted"] - per["true_positives"]).clip(lower=0)
     per["negatives"] = per["n"] - per["positives"]
     return per[cols].reset_index(drop=True)
@@ -99,27 +107,36 @@ def card_rates(evaluation: pd.DataFrame) -> pd.DataFrame:
 
 def rates_table(pairs: pd.DataFrame, evaluation: pd.DataFrame, min_reviewed: int = MIN_REVIEWED,
                 min_class: int = MIN_CLASS) -> pd.DataFrame:
-    """``classifier_rates`` for each (city_id, lang) of ``pairs``: the city's measured rates when its reviewed
-    random stratum allows (at least ``min_reviewed`` posts, ``min_class`` hateful and ``min_class`` others:
-    ``review``), else the held-out evaluation's of the language (``model_card``), else
-    none (``none``: tpr and fpr empty, nothing is adjusted)."""
+    """``classifier_rates`` for each (city_id, lang, platform) of ``pairs`` (no ``platform``: ``unknown``): the
+    city's measured rates when its reviewed random stratum of that language allows (at least ``min_reviewed``
+    posts, ``min_class`` hateful and ``min_class`` others: ``review``; the stratum is drawn from the posts of all
+    the city's platforms, so its rates are one row for them all, platform ``*``), else the held-out evaluation's
+    of the language *and platform* (``model_card``), else none (``none``: tpr and fpr empty, nothing is adjusted):
+    rates measured on X posts never correct Telegram's."""
     from scn.review import loop, store
 
-    pairs = pairs[["city_id", "lang"]].dropna().drop_duplicates().reset_index(drop=True)
+    pairs = pairs.assign(platform=canonical_platform(pairs["platform"]) if "platform" in pairs.columns
+                         else "unknown")
+    pairs = pairs[["city_id", "lang", "platform"]].dropna().drop_duplicates().reset_index(drop=True)
     card = card_rates(evaluation)
-    out = pairs.merge(card, on="lang", how="left")
+    out = pairs.merge(card, on=["lang", "platform"], how="left")
     out["rates_source"] = np.where(out["positives"].notna(), "model_card", "none")
     sampled = store.samples()
-    reviewed = pairs.merge(sampled[["city_id", "lang"]].drop_duplicates(), on=["city_id", "lang"])
+    reviewed = pairs[["city_id", "lang"]].drop_duplicates().merge(
+        sampled[["city_id", "lang"]].drop_duplicates(), on=["city_id", "lang"])
+    own = []
     for city_id, lang in reviewed.itertuples(index=False):  # one pass per reviewed city x language
         m = loop.measured(city_id, lang)
         t, p = m["truth"].isin(FLAGGED_LABELS).to_numpy(), m["label"].isin(FLAGGED_LABELS).to_numpy()
         if len(m) < min_reviewed or t.sum() < max(min_class, 1) or (~t).sum() < max(min_class, 1):
             continue
-        at = (out["city_id"] == city_id) & (out["lang"] == lang)
-        out.loc[at, ["true_positives", "positives", "false_positives", "negatives"]] = \
-            [float((t & p).sum()), float(t.sum()), float((~t & p).sum()), float((~t).sum())]
-        out.loc[at, ["rates_source", "dataset"]] = ["review", "review sample"]
+        own.append({"city_id": city_id, "lang": lang, "platform": "*", "true_positives": float((t & p).sum()),
+                    "positives": float(t.sum()), "false_positives": float((~t & p).sum()),
+                    "negatives": float((~t).sum()), "rates_source": "review", "dataset": "review sample"})
+    if own:
+        own = pd.DataFrame(own)
+        keep = ~out.set_index(["city_id", "lang"]).index.isin(own.set_index(["city_id", "lang"]).index)
+        out = pd.concat([out[keep], own], ignore_index=True)
     counts = out[["true_positives", "positives", "false_positives", "negatives"]].astype("float64")
     out[counts.columns] = counts
     out["tpr"] = np.divide(counts["true_positives"], counts["positives"], out=np.full(len(out), np.nan),
@@ -127,5 +144,6 @@ def rates_table(pairs: pd.DataFrame, evaluation: pd.DataFrame, min_reviewed: int
     out["fpr"] = np.divide(counts["false_positives"], counts["negatives"], out=np.full(len(out), np.nan),
                            where=counts["negatives"].to_numpy() > 0)
     out["n"] = (counts["positives"] + counts["negatives"]).fillna(0).astype("int64")
-    out = out.reindex(columns=RATES_COLUMNS)
-    return out.astype({"city_id": "string", "lang": "string", "rates_source": "string", "dataset": "string"})
+    out = out.sort_values(["city_id", "lang", "platform"], kind="stable").reindex(columns=RATES_COLUMNS)
+    return out.reset_index(drop=True).astype({"city_id": "string", "lang": "string", "platform": "string",
+                                              "rates_source": "string", "dataset": "string"})

@@ -15,14 +15,17 @@ def review_accuracy() -> pd.DataFrame:
 
 
 def _pairs() -> pd.DataFrame:
+    """The city x language x platform of the enriched posts (the platform leads the post key, as the warehouse's
+    ``int_area_month_lang`` and ``classifier_coverage`` read it)."""
     if not lake.has_table("posts_enriched"):
-        return pd.DataFrame(columns=["city_id", "lang"])
-    return lake.query(f"select distinct city_id, lang from {lake.scan('posts_enriched')} "
+        return pd.DataFrame(columns=["city_id", "lang", "platform"])
+    return lake.query("select distinct city_id, lang, coalesce(nullif(regexp_extract(post_key, '^([^:@]+)', 1), ''), "
+                      f"'unknown') as platform from {lake.scan('posts_enriched')} "
                       "where city_id is not null and lang is not null order by all")
 
 
 def classifier_rates() -> pd.DataFrame:
-    """Per city x language of the enriched posts: the error rates the adjusted counts use
+    """Per city x language x platform of the enriched posts: the error rates the adjusted counts use
     (``published.rates_table``)."""
     evaluation = lake.read_table("classifier_eval") if lake.has_table("classifier_eval") else pd.DataFrame()
     return published.rates_table(_pairs(), evaluation)
@@ -35,7 +38,7 @@ def adjusting_rates() -> pd.DataFrame:
     """The lake's ``classifier_rates`` (the rates ``adjusted_counts`` corrects with); empty when none."""
     if lake.has_table("classifier_rates"):
         return lake.read_table("classifier_rates")
-    return pd.DataFrame(columns=["city_id", "lang", "true_positives", "positives", "false_positives", "negatives",
+    return pd.DataFrame(columns=["city_id", "lang", "platform", "true_positives", "positives", "false_positives", "negatives",
                                  "rates_source"])
 
 

@@ -101,3 +101,23 @@ def test_small_city_says_why_and_empty_counts_say_no_data(client) -> None:
     flagged = _map(omar, "saida", period=0)
     hidden = [t for t in flagged["data"] if t["type"] == "choroplethmap" and "fewer than 5" in t["hovertemplate"]]
     assert hidden and pd.Series(flagged["data"][0]["locations"]).size >= 1  # drawn as "fewer than 5", not a hole
+
+
+def test_a_series_drawn_by_year_says_so_and_names_its_partial_years(client) -> None:
+    """London's official series is drawn by year (its flagged posts' level): the notes say the series is by year,
+    not by month as the section's words would otherwise read, and name each year the data cover only in part with
+    its months (a 2-month year beside a 12-month one would look like a fall); staff's monthly series says neither."""
+    from tests.support.snapshots import PERIODS
+
+    months = pd.Series([p[:4] for p in PERIODS]).value_counts()
+    partial = {y: n for y, n in months.items() if n < 12}
+    assert partial  # the synthetic snapshot starts or ends mid-year, else this test proves nothing
+    notes = " ".join(p["props"]["children"] for p in find_props(_page(client("olive"), "london"),
+                                                                 "series-notes")["children"])
+    assert "Both counts are drawn by year" in notes
+    for year, n in partial.items():
+        assert f"{year} ({n} months)" in notes
+    for year in set(months.index) - set(partial):
+        assert f"{year} (" not in notes
+    staff = find_props(_page(client("sam"), "london"), "series-notes")["children"]
+    assert not any("drawn by" in p["props"]["children"] for p in staff)

@@ -139,3 +139,11 @@ def test_the_city_page_speaks_the_chosen_language(app_client, lang: str) -> None
         assert code not in text
     if lang == "en":
         assert "Last 3 months: 4 flagged posts (top fifth of the city's areas); 12 hate crimes" in text
+
+
+@pytest.mark.parametrize("lang", tuple(i18n.LANGS))
+def test_arabizi_is_named_apart_from_arabic(lang: str) -> None:
+    """``ar-Latn`` (Arabizi, labelled apart from Arabic-script Arabic) reads as "Arabic (Latin)" in each language,
+    never as the code nor as plain "Arabic"."""
+    name = i18n.language("ar-Latn", lang)
+    assert name.startswith(i18n.language("ar", lang)) and name != i18n.language("ar", lang) and "Latn" not in name

@@ -103,3 +103,30 @@ def test_labelling_holds_one_batch_of_texts_not_the_lake(tmp_path: Path, monkeyp
         finally:
             tracemalloc.stop()
     assert streamed < all_at_once / 3, (streamed, all_at_once)
+
+
+def test_a_new_labelling_version_keeps_the_labels_of_posts_whose_text_was_erased(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new model (or lexicon, rules, adapter) re-labels every post, but a post whose text retention erased
+    cannot be labelled again: it keeps the label the older model gave it (and says which model), so the flagged
+    posts of old months do not fall with each model change; posts with text get the new version's labels."""
+    posts = review_posts("london", 600, seed=11).drop(columns="truth")
+    with override(home=tmp_path):
+        lake.write_part("posts", as_table("posts", posts), "first")
+        monkeypatch.setattr(tables, "current_labelling_version", lambda: "model-a")
+        tables.classify_new_posts()
+        before = lake.read_table("post_labels").set_index("post_key").sort_index()
+        assert (before["label"] != "neither").sum() >= 20  # else the erased flagged posts prove nothing
+        erased = posts["post_key"].iloc[::3]
+        lake.write_part("posts", as_table("posts", posts.assign(text=posts["text"].where(
+            ~posts["post_key"].isin(erased)))), "first")  # retention: the part rewritten with those texts null
+        monkeypatch.setattr(tables, "current_labelling_version", lambda: "model-b")
+        summary = tables.classify_new_posts()
+        after = lake.read_table("post_labels").set_index("post_key").sort_index()
+    assert after.index.is_unique and set(after.index) == set(posts["post_key"])
+    assert summary["kept_erased_labels"] == len(erased) and summary["classified"] == len(posts) - len(erased)
+    kept = after.loc[erased]
+    assert kept[["label", "score_hate", "target", "model_version"]].equals(
+        before.loc[erased, ["label", "score_hate", "target", "model_version"]])
+    assert (kept["model_version"] == "model-a").all()
+    assert (after.drop(index=erased)["model_version"] == "model-b").all()

@@ -95,10 +95,18 @@ def test_the_labelling_version_changes_with_the_artefact_and_the_rules(tmp_path:
         assert parts.current_labelling_version() == v3
 
 
-def test_a_run_with_nothing_new_imports_no_heavy_stack(demo_home: Path, tmp_path: Path) -> None:
-    home = tmp_path / "home"
+@pytest.fixture(scope="module")
+def settled_home(demo_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the demo home after one `scn run` (a copied home's warehouse is rebuilt whole: this settles it,
+    and fills the caches), shared by the tests below: each leaves it with nothing new, as it found it."""
+    home = tmp_path_factory.mktemp("noop") / "home"
     shutil.copytree(demo_home, home, symlinks=True)
-    scn("run", home=home)  # settles the home (and fills the caches)
+    scn("run", home=home)
+    return home
+
+
+def test_a_run_with_nothing_new_imports_no_heavy_stack(settled_home: Path) -> None:
+    home = settled_home
     code = ("import sys; from orchestration.run import run_pipeline; ok = run_pipeline(); "
             f"print(ok, [m for m in {HEAVY!r} if m in sys.modules])")
     proc = subprocess.run([sys.executable, "-c", code], env=scn_env(home), capture_output=True, text=True,
@@ -151,7 +159,7 @@ def test_each_asset_is_compared_with_the_settings_it_was_computed_with(tmp_path:
         assert changed_settings([a, b]) == []  # a damaged per-asset record is ignored, the complete one holds
 
 
-def test_a_home_built_by_selected_runs_is_not_recomputed_whole(demo_home: Path, tmp_path: Path) -> None:
+def test_a_home_built_by_selected_runs_is_not_recomputed_whole(settled_home: Path) -> None:
     """A home whose assets were computed by `scn run --select` runs (as `make bench` builds its cold run, stage
     by stage) has nothing new for the next `scn run`: each selection recorded the settings of what it computed.
     Here every asset but the snapshot carries its record, and a real `scn run --select key:serving/snapshot`
@@ -162,9 +170,7 @@ def test_a_home_built_by_selected_runs_is_not_recomputed_whole(demo_home: Path, 
     from orchestration.run import graph_summary, record_settings
     from scn.settings import override
 
-    home = tmp_path / "home"
-    shutil.copytree(demo_home, home, symlinks=True)
-    scn("run", home=home)  # settles the home (nothing new, unless it was built by another checkout)
+    home = settled_home  # settled by the fixture's `scn run`: nothing new
     (home / "state" / "output_settings.json").unlink()  # no complete run on record
     with override(home=home):
         keys = graph_summary().keys

@@ -16,6 +16,13 @@ whose days do not overlap; a burst's flagged posts are posts too) is subtracted:
 count of the set known is a leak, and so is a set whose unseen counts' floors (a count "fewer than k": 1, a burst:
 ``MIN_POSTS``; an alert whose counts are withheld says its count is at least its rule's floor) fill the
 remainder exactly, pinning a small one at its floor.
+
+The attacker with algebra (``known_by_algebra``): the published totals set against each other (the areas sum to
+their city, the months to their year where one is published: ``with_year``), each hidden total in 1..k-1 and at
+least the alert counts inside it, to a fixed point; a total it then knows exactly is set against the alert counts
+as above, and a total it pins only with the alerts' help is a leak. What the tables give back by themselves (a
+hidden area from its city less the other; posts less flagged posts in 1..k-1: a count of its own) is not the alert
+rule's (``test_the_algebra_pins_hidden_totals_at_either_bound`` shows the attacker finds it).
 """
 
 from __future__ import annotations
@@ -355,3 +362,192 @@ def test_every_maximal_set_of_counts_known_to_share_no_post_is_subtracted(march:
     bursts = [json.loads(e).get("flagged_posts") for e in official.loc[official["alert_type"] == "burst", "evidence"]]
     assert bursts == ([5, 6] if shown else [None, None])
     assert leaks(read_counts(official), totals) == []
+
+
+@pytest.mark.parametrize("cap", [0, 1, 2])
+def test_a_cap_on_the_maximal_sets_hides_more_never_checks_less(cap: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The world of the test above (a March of 13: bursts of 5 and 6 between clusters of 7 and 8) with the maximal
+    sets of counts known to share no post capped at ``cap`` (``MAX_SETS``; a big city has more than any cap): the
+    greedy sets never hold {5, 6}, so a check that stopped at the cap let 13 - 11 = 2 through. Past the cap the
+    rule must hide more, not check less: no leak whatever the cap."""
+    import scn.privacy.disclosure as disclosure
+
+    monkeypatch.setattr(disclosure, "MAX_SETS", cap)
+
+    def cluster(n: int, first: str, last: str) -> dict:
+        row = _cluster(n, first) | {"city_id": "d", "last_seen": pd.Timestamp(f"{last} 15:00", tz="UTC")}
+        row["evidence"] = json.dumps(json.loads(row["evidence"]) | {"last_seen": f"{last}T15:00Z"})
+        return row
+
+    alerts = pd.DataFrame([_burst("d", "A0", "2025-W10", 5, 0.0), cluster(7, "2025-03-09", "2025-03-10"),
+                           cluster(8, "2025-03-10", "2025-03-17"), _burst("d", "A1", "2025-W12", 6, 0.0)])
+    city = pd.DataFrame({"city_id": "d", "period": ["2025-03"], "posts": [200], "flagged_posts": [13]})
+    totals = totals_known({"city_month": city, "area_month": city.iloc[:0].assign(area_code=None)})
+    official = for_audience("alerts", alerts, "official", parts=alert_totals_of({"city_month": city}))
+    assert leaks(read_counts(official), totals) == []
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_no_random_world_leaks_with_the_maximal_sets_capped(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The random worlds with no maximal set enumerated at all (``MAX_SETS`` = 0: every check past its cap, as the
+    city-wide checks of a big city): the conservative bound still leaves the attacker nothing."""
+    import scn.privacy.disclosure as disclosure
+
+    monkeypatch.setattr(disclosure, "MAX_SETS", 0)
+    bad = []
+    for tables, out in official_worlds(seed, WORLDS // 2):
+        found = leaks(read_counts(out), totals_known(tables))
+        if found:
+            bad.append(found[0])
+    assert bad == []
+
+
+# the algebra an official can do across the published totals (``known_by_algebra``): the areas sum to their city
+# (every post of a world has an area) and the two months to their run (``YEAR``: a both-months table published
+# beside the months, as a year beside its months); a published count shown is exact, one hidden lies in 1..k-1
+YEAR = ("2025-02", "2025-03")
+Var = tuple[str, tuple[str, ...], str]  # (unit: an area or "city", months, metric: flagged or posts)
+
+
+def _bounds(tables: dict[str, pd.DataFrame], year: bool) -> dict[Var, list[float]]:
+    """What an official reads of each total: [v, v] shown, [1, k-1] hidden, [0, inf) not published."""
+    b: dict[Var, list[float]] = {(u, m, x): [0.0, np.inf] for u in (*AREAS, "city") for m in RUNS
+                                 for x in ("flagged", "posts")}
+    sources = [(tables["area_month"], "area_code"), (tables["city_month"], None)]
+    for frame, unit in sources:
+        for row in frame.itertuples(index=False):
+            for col, x in (("flagged_posts", "flagged"), ("posts", "posts")):
+                u = getattr(row, unit) if unit else "city"
+                months = (row.period,) if row.period in MONTHS else YEAR
+                if months == YEAR and not year:
+                    continue
+                v = float(getattr(row, col))
+                b[(u, months, x)] = [v, v] if (v == 0 or v >= K) else [1.0, K - 1.0]
+    return b
+
+
+def _tighten(b: dict[Var, list[float]]) -> None:
+    """Interval propagation to a fixed point over x0 = x1 + x2 (city = A0 + A1; both months = Feb + Mar) and
+    flagged <= posts."""
+    sums = [((("city", m, x)), (AREAS[0], m, x), (AREAS[1], m, x)) for m in RUNS for x in ("flagged", "posts")]
+    sums += [((u, YEAR, x), (u, (YEAR[0],), x), (u, (YEAR[1],), x)) for u in (*AREAS, "city")
+             for x in ("flagged", "posts")]
+    for _ in range(50):
+        before = {v: tuple(iv) for v, iv in b.items()}
+        for s, a, c in sums:
+            for x0, x1, x2, sign in ((s, a, c, 1), (a, s, c, -1), (c, s, a, -1)):
+                lo = b[x1][0] + b[x2][0] if sign == 1 else b[x1][0] - b[x2][1]
+                hi = b[x1][1] + b[x2][1] if sign == 1 else b[x1][1] - b[x2][0]
+                b[x0][0], b[x0][1] = max(b[x0][0], lo), min(b[x0][1], hi)
+        for u, m, _ in list(b):
+            p, f = b[(u, m, "posts")], b[(u, m, "flagged")]
+            p[0], f[1] = max(p[0], f[0]), min(f[1], p[1])
+        if before == {v: tuple(iv) for v, iv in b.items()}:
+            return
+
+
+def _alert_floors(b: dict[Var, list[float]], counts: list[Count]) -> None:
+    """Each total is at least the counts of any set inside it known to share no post (shown: their value; not
+    shown: their floor, an alert's existence): a lower bound the algebra carries to the other totals."""
+    for (u, m, x), iv in b.items():
+        r0, r1 = RUNS[m]
+        inside = [c for c in counts if c.metric == x and r0 <= c.d0 and c.d1 <= r1 and (u == "city" or c.area == u)]
+        sets = _subtractable(inside, np.inf)
+        iv[0] = max([iv[0], *(known + floors for _, known, floors in sets)])
+
+
+def known_by_algebra(tables: dict[str, pd.DataFrame], year: bool = False, counts: list[Count] | None = None
+                     ) -> tuple[list[tuple[str, str, tuple[str, ...], str, float]], list[str]]:
+    """The totals an official knows exactly once the published ones are set against each other (as
+    ``totals_known``: place, unit, months, metric, total), and what that algebra gives back: a hidden total pinned
+    (a city shown as 8 over two areas hidden, k = 5: 4 and 4, each at its upper bound; a hidden month less
+    nothing), or the posts not flagged (posts less flagged posts, a count of their own) small where the posts are
+    not hidden. ``counts``: an official's alert counts, which bound the totals they lie in from below."""
+    b = _bounds(tables, year)
+    hidden = {v for v, (lo, hi) in b.items() if lo == 1 and hi == K - 1}
+    if counts is not None:
+        _alert_floors(b, counts)
+    _tighten(b)
+    found = [f"{v} hidden, given back as {b[v][0]:g}" for v in sorted(hidden) if b[v][0] == b[v][1]]
+    out = []
+    for (u, m, x), (lo, hi) in sorted(b.items()):
+        place, unit = ("city", "d") if u == "city" else ("area", u)
+        if lo == hi:
+            out.append((place, unit, m, x, lo))
+        if x == "posts":
+            f = b[(u, m, "flagged")]
+            rest = (max(lo - f[1], 0.0), hi - f[0])
+            if lo == hi and f[0] == f[1]:
+                out.append((place, unit, m, "unflagged", rest[0]))
+            if (rest[0] == rest[1] or lo >= K) and 1 <= rest[1] <= K - 1:
+                found.append(f"{u} {'+'.join(m)} posts not flagged: {rest[0]:g}..{rest[1]:g}")
+    return out, found
+
+
+def leaks_by_algebra(counts: list[Count], tables: dict[str, pd.DataFrame], year: bool = False) -> list[str]:
+    """What the alert counts add to the algebra over the published totals: the alert counts set against every
+    total it knows exactly (``leaks``), and a total the algebra pins only with the alerts' bounds (its finds with
+    the counts about a total the tables alone leave open: the published tables' own algebra is not the alerts'
+    doing, and a range of theirs the alerts narrow is theirs too)."""
+    def subject(find: str) -> str:  # the total a find is about (the alerts may narrow a find of the tables)
+        return find.split(":")[0].split(" hidden")[0]
+
+    alone = {subject(f) for f in known_by_algebra(tables, year)[1]}
+    totals, found = known_by_algebra(tables, year, counts)
+    return [f for f in found if subject(f) not in alone] + leaks(counts, totals)
+
+
+def with_year(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The world's tables with each area's and the city's both months published as one row (a year)."""
+    out = {}
+    for name, keys in (("area_month", ["city_id", "area_code"]), ("city_month", ["city_id"])):
+        rows = tables[name]
+        both = rows.groupby(keys, as_index=False)[["posts", "flagged_posts"]].sum().assign(period="2025")
+        out[name] = pd.concat([rows, both], ignore_index=True)
+    return out
+
+
+@pytest.mark.parametrize("year", [False, True])
+@pytest.mark.parametrize("seed", SEEDS)
+def test_no_random_world_gives_a_small_count_through_the_algebra_of_the_totals(seed: int, year: bool) -> None:
+    """The attacker with the algebra of the published totals (areas sum to their city, months to their year when
+    it is published; a hidden total lies in 1..k-1, so it is pinned at either bound) and the alerts' lower bounds:
+    no total it then knows exactly, less any set of alert counts known to share no post, gives back 1..k-1 or
+    pins a count not shown, and no total is pinned that the published tables alone leave open."""
+    bad = []
+    for tables, out in official_worlds(seed, WORLDS // 2):
+        found = leaks_by_algebra(read_counts(out), with_year(tables) if year else tables, year)
+        if found:
+            bad.append(found[0])
+    assert bad == []
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_algebra_attacker_finds_small_counts_in_what_staff_see(seed: int) -> None:
+    """The extended attacker still works on staff's copy (every count shown): most worlds give one back."""
+    rng = np.random.default_rng(seed)
+    hits = 0
+    for _ in range(WORLDS // 2):
+        posts, alerts = world(rng)
+        if len(alerts):
+            hits += bool(leaks_by_algebra(read_counts(alerts), with_year(published(posts)), True))
+    assert hits >= WORLDS // 4
+
+
+def test_the_algebra_pins_hidden_totals_at_either_bound() -> None:
+    """The algebra itself (no alerts): a city month shown as 8 over two areas hidden (k = 5) pins both at 4 (the
+    upper bound); a city of 7 leaves each area 3 or 4. Posts less flagged posts of 2
+    (12 and 10, both shown) is a small count of its own; 15 and 10 is not."""
+    def tables(a0: int, a1: int, posts: tuple[int, int] = (40, 40)) -> dict[str, pd.DataFrame]:
+        area = pd.DataFrame({"city_id": "d", "area_code": list(AREAS), "period": "2025-03",
+                             "flagged_posts": [a0, a1], "posts": list(posts)})
+        return {"area_month": area, "city_month": area.groupby(["city_id", "period"], as_index=False)[
+            ["flagged_posts", "posts"]].sum()}
+
+    def given_back(t: dict[str, pd.DataFrame]) -> list[str]:
+        return [f for f in known_by_algebra(t)[1] if "given back" in f]
+
+    assert len(given_back(tables(4, 4))) == 2
+    assert given_back(tables(3, 4)) == []
+    assert any("not flagged" in f for f in known_by_algebra(tables(10, 20, (12, 40)))[1])
+    assert not any("not flagged" in f for f in known_by_algebra(tables(10, 20, (15, 40)))[1])

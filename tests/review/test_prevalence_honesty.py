@@ -26,19 +26,22 @@ KEYS = ["city_id", "area_code", "period"]
 
 def _city(rng: np.random.Generator, areas: int, months: int, mu_posts: float, prev: float, tpr: float,
           fpr: float) -> tuple[pd.DataFrame, np.ndarray]:
-    """int_area_month_lang rows of one city in one language (posts, flagged_posts) and the true hateful posts of
-    each row (same order)."""
+    """int_area_month_lang rows of one city in one language, of X posts (posts, flagged_posts) and the true hateful
+    posts of each row (same order)."""
     posts = rng.poisson(mu_posts, (areas, months)) + 1
     hate = rng.binomial(posts, prev)
     flagged = rng.binomial(hate, tpr) + rng.binomial(posts - hate, fpr)
     counts = pd.DataFrame({"city_id": "c", "area_code": np.repeat([f"A{i:02d}" for i in range(areas)], months),
                            "period": np.tile([f"2026-{m + 1:02d}" for m in range(months)], areas), "lang": "en",
+                           "platform": "x",
                            "posts": posts.ravel(), "flagged_posts": flagged.ravel()})
     return counts, hate.ravel()
 
 
 def _rates(tp: float, pos: float, fp: float, neg: float, source: str = "review") -> pd.DataFrame:
-    return pd.DataFrame({"city_id": ["c"], "lang": ["en"], "true_positives": [float(tp)], "positives": [float(pos)],
+    """A city's reviewed rates (all its platforms: ``*``) or held-out rates measured on X posts."""
+    return pd.DataFrame({"city_id": ["c"], "lang": ["en"], "platform": ["*" if source == "review" else "x"],
+                         "true_positives": [float(tp)], "positives": [float(pos)],
                          "false_positives": [float(fp)], "negatives": [float(neg)], "rates_source": [source]})
 
 
@@ -105,10 +108,10 @@ def test_review_rates_need_enough_hateful_and_other_posts(monkeypatch: pytest.Mo
     monkeypatch.setattr(loop, "measured", measured)
     monkeypatch.setattr(store, "samples", lambda *a, **k: pd.DataFrame({"city_id": ["small", "large"],
                                                                          "lang": ["en", "en"]}))
-    card = pd.DataFrame({"lang": ["en"], "true_positives": [140.0], "positives": [200.0], "false_positives": [30.0],
+    card = pd.DataFrame({"lang": ["en"], "platform": ["x"], "true_positives": [140.0], "positives": [200.0], "false_positives": [30.0],
                          "negatives": [600.0], "dataset": ["held-out"]})
     monkeypatch.setattr(published, "card_rates", lambda evaluation: card)
-    pairs = pd.DataFrame({"city_id": ["small", "large"], "lang": ["en", "en"]})
+    pairs = pd.DataFrame({"city_id": ["small", "large"], "lang": ["en", "en"], "platform": ["x", "x"]})
     out = published.rates_table(pairs, pd.DataFrame()).set_index("city_id")
     assert out.loc["small", "rates_source"] == "model_card" and out.loc["small", "positives"] == 200
     assert out.loc["large", "rates_source"] == "review" and out.loc["large", "positives"] == 12

@@ -84,11 +84,12 @@ def test_review_accuracy_reaches_the_city_page_through_the_snapshot(world: tuple
 
 
 def _over_flagging_city(seed: int = 0) -> pd.DataFrame:
-    """10 areas x 12 months x 2 languages; true hateful shares planted, flags drawn with TPR 0.7 and FPR 0.15."""
+    """10 areas x 12 months x 3 languages of X posts; true hateful shares planted, flags drawn with TPR 0.7 and
+    FPR 0.15."""
     rng = np.random.default_rng(seed)
     grid = pd.MultiIndex.from_product([["c"], [f"A{a}" for a in range(10)], [f"2026-{m:02d}" for m in range(1, 13)],
                                        ["en", "fr", "sq"]], names=["city_id", "area_code", "period", "lang"])
-    c = grid.to_frame(index=False)
+    c = grid.to_frame(index=False).assign(platform="x")
     c["posts"] = rng.integers(200, 600, len(c))
     share = 0.04 + 0.01 * c["area_code"].str[1:].astype(int)
     c["hateful"] = rng.binomial(c["posts"], share)
@@ -101,7 +102,7 @@ def test_adjusted_counts_move_toward_the_planted_truth_per_language_rates() -> N
     c = _over_flagging_city()
     rates = pd.DataFrame({"city_id": "c", "lang": ["en", "fr"], "true_positives": [70, 140],
                           "positives": [100, 200], "false_positives": [75, 150], "negatives": [500, 1000],
-                          "rates_source": ["review", "model_card"]})
+                          "rates_source": ["review", "model_card"], "platform": ["*", "x"]})
     keys = ["city_id", "area_code", "period"]
     out = adjusted_counts(c.drop(columns="hateful"), rates, keys, seed=1)
     truth = c.groupby(keys)["hateful"].sum()

@@ -18,7 +18,7 @@ from scn.ingest.cities_known import city_box
 from scn.ingest.model import RAW_VALUE_CHARS, Parsed, Source, bad_line_rejects, rejects_from
 from scn.ingest.parse import as_text, coordinate_checks, date_order_warnings, parse_time
 from scn.ingest.readers import ROW
-from scn.nlp.langid import detect_languages
+from scn.nlp.langid import base_language, detect_languages
 from scn.nlp.normal import visible_nfkc
 from scn.privacy.pseudonyms import pseudonymise
 from scn.settings import settings
@@ -272,9 +272,17 @@ def scrub_urls(url: pd.Series, author: pd.Series) -> pd.Series:
 
 
 def _lang(given: pd.Series, text: pd.Series) -> pd.Series:
-    """ISO 639-1 from the file (``en-GB`` -> ``en``); detected where missing or not a 2-letter code."""
+    """ISO 639-1 from the file as labelling uses it (``en-GB`` -> ``en``, ``ar-Latn`` kept: ``base_language``);
+    Arabic said of a text in Latin letters with no Arabic-script one is Arabizi (``ar-Latn``: never the Arabic
+    model, lexicon or figures); detected where missing or not a 2-letter code."""
     low = as_text(given).str.lower()
-    lang = low.str.slice(0, 2).where(low.str.contains(r"^[a-z]{2}(?:[-_][a-z0-9]+)*$", regex=True).fillna(False))
+    codes = low.where(low.str.contains(r"^[a-z]{2}(?:[-_][a-z0-9]+)*$", regex=True).fillna(False))
+    lang = codes.map({c: base_language(c) for c in codes.dropna().unique()})  # a handful of distinct codes
+    words = as_text(text)
+    latin = (lang == "ar") & words.str.contains(r"[A-Za-z]", regex=True).fillna(False) \
+        & ~words.str.contains("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]",
+                              regex=True).fillna(False)
+    lang = lang.where(~latin, "ar-Latn")
     todo = lang.isna()
     if todo.any():
         lang[todo] = detect_languages(text[todo].tolist())

@@ -1,10 +1,14 @@
 -- activities with their member city, country and region read from the member registry as it is now (a city
 -- registered, or its region corrected, after the file was ingested is used at the next build): the recorded city
--- id, else (summits, exchanges) the host city's name, or another name of it (city_aliases seed: `Beyrouth`), as a
--- city id when the registry has it and the activity's
--- country does not say otherwise: its country is not given, is the city's (name in any case or accents, or ISO
--- code), or is a name the registry does not know ("UK") for a host named without a qualifier; a host named with
--- one ("London (Ontario)") needs the city's own country. The registry's region for the city, else for the
+-- id, else (summits, exchanges) the registry city the host's name names (macros/programme_places.sql city_names:
+-- its id, name or another name - city_aliases seed: `Beyrouth` - as a city key: case, accents, spaces, a
+-- parenthesised part and a leading "The" aside) when exactly one registry city of that name is in the activity's
+-- country: its country is the city's (name in any case or accents, or ISO code); or it is a name the registry
+-- does not know ("UK") for a host named without a qualifier, and not the country of another place of that name
+-- (city_homonyms seed: Tripoli, Libya); or it is not given and the name says which place it is (not Tripoli). A
+-- host named with a qualifier ("London (Ontario)") needs the city's own country. The country in one spelling:
+-- a member city's registry country, else the recorded one (country_names: the registry's, in any case, accents or
+-- spaces or as its ISO code; else the first written of its variants). The registry's region for the city, else for the
 -- country, else the one stored at ingest. An activity starting after the build's as-of date (as_of_date: the var
 -- `as_of`, else today) is planned, not held: the marts that count what ran leave it out. `held_from`, the first
 -- as-of date on which it counts as held, tells `scn run` when a build stops being current
@@ -12,30 +16,31 @@
 with countries as (
     select country, min(region) as region from {{ ref('stg_cities') }} where country is not null group by country
 ),
-known as (  -- the countries the registry names, as a partner may write them
-    select lower(trim(strip_accents(country))) as country_key from {{ ref('stg_cities') }} where country is not null
-    union
-    select lower(country_code) from {{ ref('stg_cities') }} where country_code is not null
-),
-aliases as (  -- a registry city's other names (city_aliases seed: `Beyrouth` is beirut), as slugs
-    select {{ city_slug('alias') }} as alias_slug, min(city_id) as city_id from {{ ref('city_aliases') }}
-    group by all having count(distinct city_id) = 1
-),
+country_names as ({{ country_names() }}),
+city_names as ({{ city_names() }}),
 activities as (
-    select a.*, lower(trim(strip_accents(a.country))) as country_key,
-        coalesce(lower(trim(strip_accents(a.country))) in (select country_key from known), false) as country_known,
-        coalesce(al.city_id, {{ city_slug('a.host_city') }}) as host_key
+    select a.* exclude (country), {{ country_key('a.country') }} as country_key, n.country is not null as country_known,
+        -- one spelling per country: the registry's, else the first written of its case/accent/space variants
+        coalesce(n.country, min(trim(a.country)) over (partition by {{ country_key('a.country') }})) as country
     from {{ ref('stg_programme_activities') }} a
-    left join aliases al on al.alias_slug = {{ city_slug('a.host_city') }}
+    left join country_names n on n.written = {{ country_key('a.country') }}
+),
+candidates as (  -- each activity without a city id -> the registry cities its host's name may be, in its country
+    select a.activity_id, h.city_id
+    from activities a
+    join city_names h
+        on a.city_id is null and h.name_key = {{ city_key('a.host_city') }}
+        and ((a.country is null and not h.ambiguous) or h.country is null
+             or a.country_key in ({{ country_key('h.country') }}, lower(coalesce(h.country_code, '')))
+             or (not a.country_known and a.host_city not like '%(%'
+                 and not list_contains(h.other_countries, a.country_key)))
+    group by all
 ),
 linked as (
-    select a.* exclude (host_key), coalesce(a.city_id, h.city_id) as member_city
+    select a.* exclude (country_key, country_known), coalesce(a.city_id, m.city_id) as member_city
     from activities a
-    left join {{ ref('stg_cities') }} h
-        on a.city_id is null and h.city_id = a.host_key
-        and (a.country is null or h.country is null
-             or a.country_key in (lower(trim(strip_accents(h.country))), lower(coalesce(h.country_code, '')))
-             or (not a.country_known and a.host_city not like '%(%'))
+    left join (select activity_id, min(city_id) as city_id from candidates group by all
+               having count(distinct city_id) = 1) m on m.activity_id = a.activity_id
 )
 select
     a.activity_id,
@@ -44,7 +49,7 @@ select
     a.title,
     a.member_city as city_id,
     a.host_city,
-    coalesce(a.country, c.country) as country,
+    coalesce(c.country, a.country) as country,  -- a member city's is the registry's
     coalesce(c.region, k.region, a.region) as region,
     a.start_date,
     a.end_date,
@@ -53,4 +58,4 @@ select
     coalesce(coalesce(a.start_date, make_date(a.year, 1, 1)) > {{ as_of_date() }}, false) as planned
 from linked a
 left join {{ ref('stg_cities') }} c on c.city_id = a.member_city
-left join countries k on k.country = coalesce(a.country, c.country)
+left join countries k on k.country = coalesce(c.country, a.country)

@@ -1,32 +1,19 @@
 -- participation records joined to their activity (records of an activity not in the lake are left out), with the
 -- home country and home place as one spelling each: a country written in another case, with or without accents or
--- extra spaces, or as its ISO code, is the registry's country; a city whose name is a registry city's (as a slug:
--- case, accents, spaces and hyphens aside), or one of its other names (city_aliases seed: "Beyrouth" is Beirut),
--- in that country, or the only registry city of that name when no country is given, is the registry's city; any
--- other country or city is one place per case/accent/space variant (its first spelling in sort order). A record names its activity whatever the case
--- of the id (activity_key: `act-7` is the activity `ACT-7`); `planned`: the activity has not been held yet.
+-- extra spaces, or as its ISO code, is the registry's country (macros/programme_places.sql country_names); a city
+-- whose name is a registry city's (as a city key: case, accents, spaces, hyphens and a leading "The" aside), or
+-- its id, or one of its other names (city_aliases seed: "Beyrouth" is Beirut), in that country, or the only
+-- registry city of that name when no country is given and the name says which place it is (city_names: not
+-- Tripoli, which is also Libya's, nor a name two registry cities bear), is the registry's city; any other country
+-- or city is one place per case/accent/space variant (its first spelling in sort order). A record names its
+-- activity whatever the case of the id (activity_key: `act-7` is the activity `ACT-7`); `planned`: the activity
+-- has not been held yet.
 {%- set key = "lower(regexp_replace(trim(strip_accents({})), '\\s+', ' ', 'g'))" %}
-with registry as (  -- each registry city by its name and by its other names (city_aliases seed: `Beyrouth`)
-    select city_id, name, country, {{ city_slug('name') }} as name_slug
-    from {{ ref('stg_cities') }} where name is not null
-    union
-    select c.city_id, c.name, c.country, {{ city_slug('x.alias') }}
-    from {{ ref('city_aliases') }} x join {{ ref('stg_cities') }} c on c.city_id = x.city_id
-    where c.name is not null
-),
-country_names as (  -- each way a registry country may be written -> the registry's name
-    select written, min(country) as country
-    from (
-        select {{ key.format('country') }} as written, country from {{ ref('stg_cities') }} where country is not null
-        union all
-        select lower(trim(country_code)), country from {{ ref('stg_cities') }}
-        where country_code is not null and country is not null
-    )
-    group by written
-),
+with registry as ({{ city_names() }}),  -- each registry city by its id, name and other names (city_aliases)
+country_names as ({{ country_names() }}),  -- each way a registry country may be written -> the registry's name
 people as (
-    select p.*, {{ key.format('p.home_country') }} as country_key, {{ key.format('p.home_city') }} as city_key,
-        {{ city_slug('p.home_city') }} as city_slug
+    select p.*, {{ country_key('p.home_country') }} as country_key, {{ key.format('p.home_city') }} as city_key,
+        {{ city_key('p.home_city') }} as city_slug
     from {{ ref('stg_programme_participants') }} p
 ),
 countried as (
@@ -40,8 +27,8 @@ places as (  -- each (country, city as written) -> the registry city it names, w
         count(distinct r.city_id) as matches, min(r.name) as city_name, min(r.country) as city_country
     from (select distinct country_name, city_key, city_slug from countried where home_city is not null) q
     left join registry r
-        on r.name_slug = q.city_slug and q.city_slug <> ''
-        and (q.country_name is null or r.country = q.country_name)
+        on r.name_key = q.city_slug and q.city_slug <> ''
+        and ((q.country_name is null and not r.ambiguous) or r.country = q.country_name)
     group by all
 ),
 placed as (

@@ -2,10 +2,11 @@
 -- ran only: a planned activity (int_activities.planned) and its registered participants count nowhere yet
 with p as (select * from {{ ref('int_participations') }} where planned is not true),
 -- host_place: a host city once however it is written - its member city (int_activities links another name or
--- case of a registry city to it), else the country and the name as a slug (case, accents, spaces aside)
+-- case of a registry city to it), else the country (int_activities: one spelling) and the name as a city key
+-- (case, accents, spaces and a leading "The" aside)
 a as (
-    select *, coalesce('=' || city_id, lower(trim(strip_accents(coalesce(country, '?')))) || '|'
-                                       || nullif({{ city_slug('host_city') }}, '')) as host_place
+    select *, coalesce('=' || city_id, {{ country_key("coalesce(country, '?')") }} || '|'
+                                       || nullif({{ city_key('host_city') }}, '')) as host_place
     from {{ ref('int_activities') }} where planned is not true
 ),
 g as (select * from {{ ref('stg_programme_grants') }}),

@@ -1,0 +1,107 @@
+"""Survey views as officials see them (``scn.privacy.disclosure.for_audience``): no mean of fewer than
+``min_group`` respondents may follow from the published ones (the marts hide a group's mean, interval and
+clusters below ``min_group``: transforms/models/marts/survey_indices.sql, survey_prepost.sql).
+
+With its n a mean is a sum (weights 1; with weights, nearly), so sums difference like counts:
+- ``survey_indices``: a survey wave's construct (its ``all`` row) less the shown groups of one group type (areas,
+  genders, age groups) is the mean of the rest: the hidden groups and the respondents with no value of the type.
+  That rest must hold 0 or ``min_group`` or more respondents: where it holds 1..min_group-1, the smallest shown
+  groups of the type lose their mean as well, one by one, until it holds enough (``group_means``). A wave whose
+  ``all`` mean is hidden shows no group mean. The n stay (the counts rule sees to them).
+- ``survey_prepost``: a wave's n and mean are over the surveys of that wave (each an ``all`` row of
+  ``survey_indices``): the wave less the surveys shown is the surveys hidden, so the row's figures are shown only
+  where every survey of both waves shows its ``all`` mean, and a wave's n only where every survey of it shows its
+  n; the difference standardised over age group or gender is a sum of the strata's mean changes weighted by their
+  shares (from their n), so it (with ``mix_changed`` and a ``change_supported`` resting on it) is shown only where
+  every stratum of both waves shows its mean (``prepost``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+UNIVERSE = ("city_id", "survey_id", "wave", "construct")  # the respondents of one survey wave's construct
+GROUP_FIGURES = ("mean", "ci_low", "ci_high", "clusters")  # a group's numbers beside its n
+PREPOST_FIGURES = ("baseline_mean", "endline_mean", "diff", "ci_low", "ci_high", "effect_size", "clusters_baseline",
+                   "clusters_endline", "mix_changed", "adjusted_diff", "adjusted_ci_low", "adjusted_ci_high",
+                   "change_supported")
+ADJUSTED = ("mix_changed", "adjusted_diff", "adjusted_ci_low", "adjusted_ci_high")
+_SEP = "\x1f"
+
+
+def _keys(frame: pd.DataFrame, cols: tuple[str, ...]) -> np.ndarray:
+    """One string per row from the ``cols`` present (a missing value as empty)."""
+    out = np.full(len(frame), "", dtype=object)
+    for col in (c for c in cols if c in frame.columns):
+        out = out + _SEP + frame[col].astype(object).fillna("").astype(str).to_numpy(dtype=object)
+    return out
+
+
+def group_means(frame: pd.DataFrame, out: pd.DataFrame, m: int) -> pd.DataFrame:
+    """``survey_indices`` (``frame``: as published; ``out``: an official's copy so far): the group means whose
+    type's rest would hold 1..``m``-1 respondents hidden as well (module doc), with their intervals."""
+    if frame.empty or not {"group_type", "n", "mean"} <= set(out.columns):
+        return out
+    n = pd.to_numeric(frame["n"], errors="coerce").fillna(0).to_numpy(dtype="float64")
+    shown = out["mean"].notna().to_numpy()
+    is_all = frame["group_type"].astype(str).eq("all").to_numpy()
+    universe = _keys(frame, UNIVERSE)
+    total = pd.Series(np.where(shown, n, np.nan)[is_all], index=universe[is_all])
+    total = total[~total.index.duplicated()].reindex(universe).to_numpy(dtype="float64")  # NaN: all mean hidden
+    typ = universe + _SEP + frame["group_type"].astype(str).to_numpy(dtype=object)
+    part = ~is_all & shown
+    shown_sum = pd.Series(np.where(part, n, 0.0)).groupby(typ).transform("sum").to_numpy()
+    rest = total - shown_sum
+    # the shown groups of a type, smallest first: hidden while the rest before them is still 1..m-1
+    order = np.lexsort((n, pd.factorize(typ)[0]))
+    before = pd.Series(np.where(part, n, 0.0)[order]).groupby(typ[order]).cumsum().to_numpy() - \
+        np.where(part, n, 0.0)[order]
+    hide = np.zeros(len(frame), dtype=bool)
+    hide[order] = part[order] & (rest[order] >= 1) & (rest[order] + before < m)
+    hide |= part & np.isnan(total)  # a group of a wave whose all mean is hidden
+    for col in (c for c in GROUP_FIGURES if c in out.columns):
+        out[col] = out[col].where(~hide)
+    if "suppressed" in out.columns:
+        out["suppressed"] = out["suppressed"].astype("boolean").fillna(False) | hide
+    return out
+
+
+def prepost(frame: pd.DataFrame, out: pd.DataFrame, indices: pd.DataFrame) -> pd.DataFrame:
+    """``survey_prepost`` (``frame``: as published; ``out``: an official's copy so far) beside an official's copy
+    of the city's ``survey_indices`` (``indices``): a wave's n, the row's figures and the standardised difference
+    shown only where the surveys' rows they are sums of are (module doc)."""
+    if frame.empty:
+        return out
+    si = indices if len(indices) else pd.DataFrame(columns=[*UNIVERSE, "group_type", "group_value", "n", "mean"])
+    si = si[si["wave"].isin(["baseline", "endline"])]
+    is_all = si["group_type"].astype(str).eq("all")
+    key = ["city_id", "construct", "wave"]
+    alls = si[is_all].assign(n_shown=si["n"].notna(), mean_shown=si["mean"].notna())
+    wave = alls.groupby(key)[["n_shown", "mean_shown"]].all()
+    rows = pd.MultiIndex.from_frame(frame[["city_id", "construct"]].astype(object))
+
+    def at(wave_name: str, col: str) -> np.ndarray:
+        idx = pd.MultiIndex.from_arrays([rows.get_level_values(0), rows.get_level_values(1),
+                                         np.full(len(frame), wave_name, dtype=object)])
+        return wave[col].reindex(idx).fillna(False).to_numpy(dtype=bool)
+
+    figures = at("baseline", "mean_shown") & at("endline", "mean_shown")
+    for w in ("baseline", "endline"):
+        if f"n_{w}" in out.columns:
+            out[f"n_{w}"] = out[f"n_{w}"].where(at(w, "n_shown"))
+    # the standardised difference: every stratum (the type it is standardised over) of both waves shows its mean
+    groups = si[~is_all].assign(mean_shown=si["mean"].notna())
+    strata = groups.groupby(["city_id", "construct", "group_type"])["mean_shown"].all()
+    by = frame["adjusted_by"].astype(object) if "adjusted_by" in frame.columns else pd.Series(None, index=frame.index)
+    idx = pd.MultiIndex.from_arrays([rows.get_level_values(0), rows.get_level_values(1), by.fillna("").to_numpy()])
+    adjusted = figures & strata.reindex(idx).fillna(False).to_numpy(dtype=bool)
+    mixed = frame["mix_changed"].astype("boolean").fillna(False).to_numpy(dtype=bool) \
+        if "mix_changed" in frame.columns else np.zeros(len(frame), dtype=bool)
+    for col in (c for c in PREPOST_FIGURES if c in out.columns):
+        keep = figures & (adjusted if col in ADJUSTED else True) & (adjusted | ~mixed if col == "change_supported"
+                                                                    else True)
+        out[col] = out[col].where(keep)
+    if "suppressed" in out.columns:
+        out["suppressed"] = out["suppressed"].astype("boolean").fillna(False) | ~figures
+    return out

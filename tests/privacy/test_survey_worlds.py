@@ -1,0 +1,303 @@
+"""Random small cities against the survey views officials see: an attacker written apart from the rule reads an
+official's copy of the survey indices (the survey-indices download: every survey, wave and construct, overall
+and by area, gender and age group, with n, mean and interval; the city page's survey figure is its ``all`` rows)
+and of the pre/post table (the city page's and the download's: each wave's n and mean over the wave's surveys,
+the difference and the difference standardised over the respondents' age group or gender), and looks for a
+group of fewer than ``min_group`` respondents whose mean it learns, or a hidden count of 1..k-1 respondents
+(k = ``suppress_below``).
+
+A world (``min_group`` 10, k 5): one city, a baseline and an endline survey of 10-60 respondents, now and then a
+third small survey in one of the waves and a survey with no wave; respondents in 2-5 areas of uneven size, of
+three genders and age groups (a mix that changes between the surveys), a few with none of them; two constructs, a 0-100 index of five levels and a yes/no
+one (0 or 100: its mean with its n is a count of yes), the second skipped by a few respondents; weights 1.
+
+The attacker knows every published n and mean (a mean with its n is a sum: weights 1) and differences:
+- a survey wave's construct (its ``all`` row) less the shown groups of one group type (area-to-city, a total
+  less the shown groups; the respondents with no area are in the rest);
+- the same respondents by two group types: a type whose shown groups' n add up to the ``all`` n gives the
+  ``all`` sum even when the ``all`` row is hidden;
+- wave-to-wave: the pre/post table's wave (n and mean over the surveys it names) less the surveys' ``all`` rows,
+  and the other way round (one survey in the wave: its ``all`` row is the wave's);
+- the standardised difference: the pooled shares (from the groups' n) times the strata's mean changes, less the
+  strata whose means are shown in both waves, gives a hidden stratum's mean when one mean is missing;
+- the share of answers: a mean with its n is the rest's sum (for the yes/no index, a count of yes).
+What it learns is fed back until nothing more follows. A leak: the mean of 1..min_group-1 respondents, or a count
+of 1..k-1 respondents not shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from scn.analysis.tables import survey_areas
+from scn.privacy.disclosure import for_audience
+from scn.settings import settings, suppress_below
+from tests.support.survey_marts import survey_marts
+
+M, K = 10, 5
+WORLDS = 40
+SEEDS = (1, 2)
+GENDERS, AGES = ("female", "male", "other"), ("18-29", "30-49", "50+")
+CONSTRUCTS = {"cohesion": (0.0, 25.0, 50.0, 75.0, 100.0), "threatened": (0.0, 100.0)}
+
+
+def _pick(rng: np.random.Generator, values: tuple | list, p: np.ndarray, none: float, n: int) -> np.ndarray:
+    """``n`` draws of ``values`` with probabilities ``p``, each missing with probability ``none``."""
+    out = rng.choice(np.array(values, dtype=object), n, p=p)
+    return np.where(rng.random(n) < none, None, out)
+
+
+def world(rng: np.random.Generator) -> pd.DataFrame:
+    """One city's respondent indices (``int_survey_respondent_index``'s columns)."""
+    surveys = [("s_base", "baseline", int(rng.integers(10, 60))), ("s_end", "endline", int(rng.integers(10, 60)))]
+    if rng.random() < 0.4:
+        surveys.append(("s_extra", str(rng.choice(["baseline", "endline"])), int(rng.integers(2, 16))))
+    if rng.random() < 0.2:
+        surveys.append(("s_pilot", None, int(rng.integers(5, 30))))
+    areas = [f"A{i}" for i in range(int(rng.integers(2, 6)))]
+    p_area, p_gender = rng.dirichlet(np.full(len(areas), 0.8)), rng.dirichlet([3, 3, 0.4])
+    no_area, no_gender, no_age = rng.choice([0, 0.05, 0.15]), rng.choice([0, 0.05]), rng.choice([0, 0, 0.05])
+    frames = []
+    for survey, wave, n in surveys:
+        p_age = rng.dirichlet([2, 2, 2])  # the respondent mix changes between the waves
+        people = pd.DataFrame({"survey_id": survey, "response_id": [f"{survey}-{i}" for i in range(n)], "city_id": "c",
+                               "area_code": _pick(rng, areas, p_area, no_area, n),
+                               "gender": _pick(rng, GENDERS, p_gender, no_gender, n),
+                               "age_group": _pick(rng, AGES, p_age, no_age, n), "wave": wave, "programme_id": "P",
+                               "weight": 1.0})
+        for construct, levels in CONSTRUCTS.items():
+            answered = people if construct == "cohesion" else people[rng.random(n) >= 0.1]
+            frames.append(answered.assign(construct=construct, construct_index=rng.choice(levels, len(answered)),
+                                          items=1))
+    return pd.concat(frames, ignore_index=True)
+
+
+@dataclass
+class Fact:
+    """What the attacker knows of one set of respondents: its size and the sum of its indices (None: unknown)."""
+
+    name: str
+    n: float | None
+    s: float | None
+
+
+def _num(v: object) -> float | None:
+    return None if v is None or pd.isna(v) else float(v)
+
+
+class Attacker:
+    """Differencing over an official's copies of ``survey_indices`` and ``survey_prepost`` (module doc)."""
+
+    def __init__(self, si: pd.DataFrame, pp: pd.DataFrame, truth: pd.DataFrame | None = None, m: int = M,
+                 k: int = K) -> None:
+        self.si, self.pp, self.m, self.k = si, pp, m, k
+        self.leaks: list[str] = []
+        self._exact: set[tuple] = set()
+        # the groups' true n (staff's copy), to judge a sum learned where the n is not shown
+        t = si if truth is None else truth
+        self.truth = {(r.construct, (r.survey_id, r.wave if isinstance(r.wave, str) else ""), r.group_type,
+                       r.group_value): float(r.n) for r in t.itertuples(index=False) if pd.notna(r.n)}
+
+    def _leak(self, text: str) -> None:
+        if text not in self.leaks:
+            self.leaks.append(text)
+
+    def _rest(self, parent: Fact, parts: list[Fact], exact: bool) -> bool:
+        """One equation: ``parent`` less its shown ``parts`` (``exact``: the parts are all of it, no one outside
+        them). Records leaks; fills what follows; True when something new was learned."""
+        new = False
+        if parent.n is None and exact and all(p.n is not None for p in parts):
+            parent.n, new = sum(p.n for p in parts), True
+        if parent.n is None:
+            return new
+        summed = [p for p in parts if p.s is not None and p.n is not None]
+        rest = parent.n - sum(p.n for p in summed)
+        if parent.s is not None and 1 <= rest <= self.m - 1:
+            who = [p.name for p in parts if p not in summed]
+            self._leak(f"mean of {rest:g} respondents: {parent.name} less shown {len(summed)} ({', '.join(who)})")
+        counted = [p for p in parts if p.n is not None]
+        unknown_n = [p for p in parts if p.n is None]
+        left = parent.n - sum(p.n for p in counted)
+        if unknown_n and 1 <= left <= self.k - 1:
+            self._leak(f"count {left:g}: {parent.name} less {len(counted)} counted ({unknown_n[0].name}...)")
+        if exact and len(unknown_n) == 1:
+            unknown_n[0].n, new = left, True
+        unsummed = [p for p in parts if p.s is None]
+        if parent.s is not None and len(unsummed) == 1 and unsummed[0].n is not None and rest == unsummed[0].n:
+            p = unsummed[0]
+            p.s, new = parent.s - sum(q.s for q in summed), True
+            if 1 <= p.n <= self.m - 1:
+                self._leak(f"mean of {p.name} ({p.n:g}) by differencing")
+        if parent.s is None and rest == 0 and not unsummed:
+            parent.s, new = sum(p.s for p in summed), True
+        return new
+
+    def run(self) -> list[str]:
+        for construct, rows in self.si.groupby("construct"):
+            self._construct(str(construct), rows, self.pp[self.pp["construct"] == construct])
+        return self.leaks
+
+    def _construct(self, construct: str, rows: pd.DataFrame, pp: pd.DataFrame) -> None:
+        facts: dict[tuple, Fact] = {}
+        for r in rows.itertuples(index=False):
+            u = (r.survey_id, r.wave if isinstance(r.wave, str) else "")
+            n, mean = _num(r.n), _num(r.mean)
+            facts[(u, r.group_type, r.group_value)] = Fact(f"{construct} {u[0]}/{u[1]} {r.group_type}={r.group_value}",
+                                                          n, n * mean if n is not None and mean is not None else None)
+        universes = sorted({key[0] for key in facts})
+        types = {u: {} for u in universes}
+        for key in facts:
+            if key[1] != "all":
+                types[key[0]].setdefault(key[1], []).append(facts[key])
+        waves: dict[str, tuple[Fact, list[Fact]]] = {}
+        for r in pp.itertuples(index=False):
+            for wave in ("baseline", "endline"):
+                ids = str(getattr(r, f"{wave}_survey_id")).split(";")
+                n, mean = _num(getattr(r, f"n_{wave}")), _num(getattr(r, f"{wave}_mean"))
+                whole = Fact(f"{construct} pre/post {wave}", n, n * mean if n is not None and mean is not None else None)
+                parts = [facts.setdefault(((s, wave), "all", "all"), Fact(f"{construct} {s}/{wave} all", None, None))
+                         for s in ids]
+                waves[wave] = (whole, parts)
+        # a difference standardised over a group type says every respondent of both waves has one: the type's
+        # groups are all of the wave's respondents
+        self._exact = exact = {((s, w), str(r.adjusted_by)) for r in pp.itertuples(index=False) if isinstance(r.adjusted_by, str)
+                 for w in ("baseline", "endline") for s in str(getattr(r, f"{w}_survey_id")).split(";")}
+        changed = True
+        while changed:
+            changed = False
+            for u in universes:
+                total = facts.get((u, "all", "all"))
+                if total is None:
+                    continue
+                for typ, parts in types[u].items():
+                    changed |= self._rest(total, parts, exact=(u, typ) in exact)
+            for whole, parts in waves.values():
+                changed |= self._rest(whole, parts, exact=True)
+            changed |= self._standardised(construct, facts, pp)
+
+    def _standardised(self, construct: str, facts: dict[tuple, Fact], pp: pd.DataFrame) -> bool:
+        """Every equation at once, with the standardised difference: sum_g P_g (endline_g - baseline_g), P_g the
+        mean of the stratum's shares of the two waves (from the n; one survey per wave). The unknowns are the sums
+        of the groups not shown and of the respondents with no value of a type; a group's sum follows when its
+        unit vector lies in the row space of the equations (least squares gives it)."""
+        new = False
+        var: dict[tuple, int] = {}
+        rows: list[dict[int, float]] = []
+        rhs: list[float] = []
+
+        def term(key: tuple, coef: float, eq: dict[int, float]) -> float:
+            f = facts[key]
+            if f.s is not None:
+                return coef * f.s
+            eq[var.setdefault(key, len(var))] = eq.get(var.get(key, -1), 0.0) + coef
+            return 0.0
+
+        universes = {key[0] for key in facts}
+        for u in universes:
+            if (u, "all", "all") not in facts:
+                continue
+            for typ in {key[1] for key in facts if key[0] == u and key[1] != "all"}:
+                eq: dict[int, float] = {}
+                known = term((u, "all", "all"), 1.0, eq)
+                for key in [k for k in facts if k[0] == u and k[1] == typ]:
+                    known -= term(key, 1.0, eq)
+                if (u, typ) not in self._exact:
+                    eq[var.setdefault((u, typ, None), len(var))] = -1.0  # the respondents with no value
+                rows.append(eq)
+                rhs.append(-known)
+        for r in pp.itertuples(index=False):
+            adj, by = _num(r.adjusted_diff), r.adjusted_by
+            if adj is None or not isinstance(by, str) or ";" in f"{r.baseline_survey_id}{r.endline_survey_id}":
+                continue
+            ub, ue = (r.baseline_survey_id, "baseline"), (r.endline_survey_id, "endline")
+            strata = sorted({key[2] for key in facts if key[0] in (ub, ue) and key[1] == by})
+            if any((u, by, g) not in facts or facts[(u, by, g)].n is None for u in (ub, ue) for g in strata):
+                continue
+            nb, ne = (sum(facts[(u, by, g)].n for g in strata) for u in (ub, ue))
+            eq, known = {}, 0.0
+            for g in strata:
+                share = (facts[(ub, by, g)].n / nb + facts[(ue, by, g)].n / ne) / 2
+                known += term((ue, by, g), share / facts[(ue, by, g)].n, eq)
+                known += term((ub, by, g), -share / facts[(ub, by, g)].n, eq)
+            rows.append(eq)
+            rhs.append(adj - known)
+        rows_used = [(eq, b) for eq, b in zip(rows, rhs, strict=True) if eq]
+        if not rows_used or not var:
+            return new
+        a = np.zeros((len(rows_used), len(var)))
+        for i, (eq, _) in enumerate(rows_used):
+            for j, c in eq.items():
+                a[i, j] = c
+        b = np.array([b for _, b in rows_used])
+        x = np.linalg.lstsq(a, b, rcond=None)[0]
+        rank = np.linalg.matrix_rank(a)
+        for key, j in var.items():
+            if key not in facts:
+                continue
+            unit = np.zeros(len(var))
+            unit[j] = 1.0
+            if np.linalg.matrix_rank(np.vstack([a, unit])) == rank:  # determined
+                f = facts[key]
+                f.s, new = float(x[j]), True
+                size = f.n if f.n is not None else self.truth.get((construct, *key))
+                if size is not None and 1 <= size <= self.m - 1:
+                    self._leak(f"mean of {f.name} ({size:g}) from the equations together")
+        return new
+
+
+def attack(si: pd.DataFrame, pp: pd.DataFrame, truth: pd.DataFrame | None = None) -> list[str]:
+    """Every leak the attacker finds in these copies (``truth``: staff's survey indices, for the n not shown)."""
+    return Attacker(si, pp, truth).run()
+
+
+def official(si: pd.DataFrame, pp: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """An official's copies: the survey indices, and the pre/post table shaped with the city's survey indices."""
+    return for_audience("survey_indices", si, "official"), for_audience("survey_prepost", pp, "official", parts=si)
+
+
+def worlds(seed: int, n: int = WORLDS):
+    rng = np.random.default_rng(seed)
+    for _ in range(n):
+        yield survey_marts(world(rng), M)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_no_random_world_gives_an_official_a_small_group(seed: int) -> None:
+    """No differencing of an official's survey views gives the mean of fewer than min_group respondents, nor a
+    hidden count of 1..k-1."""
+    assert (settings().min_group, suppress_below()) == (M, K)
+    bad = []
+    for si, pp in worlds(seed):
+        found = attack(*official(si, pp), truth=si)
+        if found:
+            bad.append(found[0])
+    assert bad == []
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_attacker_finds_small_groups_in_what_staff_see(seed: int) -> None:
+    """The attacker works: on staff's copies (only the marts' own suppression) most worlds leak."""
+    hits = sum(bool(attack(for_audience("survey_indices", si, "staff"), for_audience("survey_prepost", pp, "staff")))
+               for si, pp in worlds(seed, WORLDS // 2))
+    assert hits >= WORLDS // 4
+
+
+def test_the_risk_ranking_reads_only_the_area_means_officials_see() -> None:
+    """The risk table's ``resilience`` (every audience sees it) is the mean of an area's survey means: it read every
+    area mean the marts show (``not suppressed``), so an area mean hidden from officials beside its city's came back
+    through it (with the others shown, the one hidden is the resilience times their number less theirs). Now it
+    reads the area means officials see, and the worlds hold area means the old query passed that they do not."""
+    passed_before = 0
+    for si, _pp in worlds(SEEDS[0], 20):
+        seen = for_audience("survey_indices", si, "official")
+        rows = survey_areas(si)
+        shown = seen[seen["group_type"].eq("area") & seen["mean"].notna()]
+        assert sorted(zip(rows["area_code"], rows["construct"], rows["mean"], strict=True)) == \
+            sorted(zip(shown["group_value"], shown["construct"], shown["mean"], strict=True))
+        old = si[si["group_type"].eq("area") & ~si["suppressed"].astype(bool)]
+        passed_before += len(old) - len(shown)
+    assert passed_before > 0
