@@ -140,12 +140,12 @@ def test_a_codebook_row_of_one_survey_wins_over_the_global_one(home: Path, tmp_p
 
 
 def test_a_codebook_without_survey_id_reads_as_before(home: Path, tmp_path: Path) -> None:
-    """No survey_id column: every row is global (null), and the same codebook sent again is stored whole (a codebook
-    file is its rows: its latest file decides them, stg_survey_codebook), in the same part (the same bytes): the lake
-    holds each row once."""
+    """No survey_id column: every row is global (null), and the same codebook sent again (another name, the same
+    bytes) is all duplicates: a codebook file is stored whole (its latest file decides its rows, stg_survey_codebook)
+    in the part of its bytes, which holds it already: the lake holds each row once."""
     assert _ingest(tmp_path, "survey_codebook.csv", CODEBOOK).accepted == 3
     again = _ingest(tmp_path, "codebook_copy.csv", CODEBOOK)
-    assert (again.accepted, again.duplicates) == (3, 0)
+    assert (again.accepted, again.duplicates) == (0, 3)
     assert len(list((home / "lake" / "survey_codebook").glob("part-*.parquet"))) == 1
     book = lake.read_table("survey_codebook")
     assert len(book) == 3 and book["survey_id"].isna().all()

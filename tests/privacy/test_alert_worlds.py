@@ -342,19 +342,25 @@ def test_a_clusters_posts_not_hateful_are_parts_of_the_posts_not_flagged(posts: 
     assert leaks(read_counts(official), totals) == []
 
 
+def _march_alerts() -> pd.DataFrame:
+    """City d's March of the two tests below: bursts of 5 (2025-W10, all on 9 March) and 6 (W12, all on 17 March)
+    and clusters of 7 hateful posts (9-10 March) and 8 (10-17 March)."""
+    def cluster(n: int, first: str, last: str) -> dict:
+        row = _cluster(n, first) | {"city_id": "d", "last_seen": pd.Timestamp(f"{last} 15:00", tz="UTC")}
+        row["evidence"] = json.dumps(json.loads(row["evidence"]) | {"last_seen": f"{last}T15:00Z"})
+        return row
+
+    return pd.DataFrame([_burst("d", "A0", "2025-W10", 5, 0.0), cluster(7, "2025-03-09", "2025-03-10"),
+                         cluster(8, "2025-03-10", "2025-03-17"), _burst("d", "A1", "2025-W12", 6, 0.0)])
+
+
 @pytest.mark.parametrize(("march", "shown"), [(13, False), (20, True)])
 def test_every_maximal_set_of_counts_known_to_share_no_post_is_subtracted(march: int, shown: bool) -> None:
     """Bursts of 5 (2025-W10, all on 9 March) and 6 (W12, all on 17 March) and clusters of 7 hateful posts (9-10
     March) and 8 (10-17 March): each cluster shares days with one burst and with the other cluster. An official
     subtracts the two bursts (never sharing a post) from a March of 13 flagged posts: 2. The sets taken one per
     count, largest first, were {5, 8} and {7, 6} (13 - 13 = 0 each), never {5, 6}. With 20: 9 left."""
-    def cluster(n: int, first: str, last: str) -> dict:
-        row = _cluster(n, first) | {"city_id": "d", "last_seen": pd.Timestamp(f"{last} 15:00", tz="UTC")}
-        row["evidence"] = json.dumps(json.loads(row["evidence"]) | {"last_seen": f"{last}T15:00Z"})
-        return row
-
-    alerts = pd.DataFrame([_burst("d", "A0", "2025-W10", 5, 0.0), cluster(7, "2025-03-09", "2025-03-10"),
-                           cluster(8, "2025-03-10", "2025-03-17"), _burst("d", "A1", "2025-W12", 6, 0.0)])
+    alerts = _march_alerts()
     city = pd.DataFrame({"city_id": "d", "period": ["2025-03"], "posts": [200], "flagged_posts": [march]})
     totals = totals_known({"city_month": city, "area_month": city.iloc[:0].assign(area_code=None)})
     assert bool(leaks(read_counts(alerts), totals)) != shown  # the attack, on every count
@@ -374,13 +380,7 @@ def test_a_cap_on_the_maximal_sets_hides_more_never_checks_less(cap: int, monkey
 
     monkeypatch.setattr(disclosure, "MAX_SETS", cap)
 
-    def cluster(n: int, first: str, last: str) -> dict:
-        row = _cluster(n, first) | {"city_id": "d", "last_seen": pd.Timestamp(f"{last} 15:00", tz="UTC")}
-        row["evidence"] = json.dumps(json.loads(row["evidence"]) | {"last_seen": f"{last}T15:00Z"})
-        return row
-
-    alerts = pd.DataFrame([_burst("d", "A0", "2025-W10", 5, 0.0), cluster(7, "2025-03-09", "2025-03-10"),
-                           cluster(8, "2025-03-10", "2025-03-17"), _burst("d", "A1", "2025-W12", 6, 0.0)])
+    alerts = _march_alerts()
     city = pd.DataFrame({"city_id": "d", "period": ["2025-03"], "posts": [200], "flagged_posts": [13]})
     totals = totals_known({"city_month": city, "area_month": city.iloc[:0].assign(area_code=None)})
     official = for_audience("alerts", alerts, "official", parts=alert_totals_of({"city_month": city}))

@@ -277,12 +277,14 @@ def _lang(given: pd.Series, text: pd.Series) -> pd.Series:
     model, lexicon or figures); detected where missing or not a 2-letter code."""
     low = as_text(given).str.lower()
     codes = low.where(low.str.contains(r"^[a-z]{2}(?:[-_][a-z0-9]+)*$", regex=True).fillna(False))
-    lang = codes.map({c: base_language(c) for c in codes.dropna().unique()})  # a handful of distinct codes
-    words = as_text(text)
-    latin = (lang == "ar") & words.str.contains(r"[A-Za-z]", regex=True).fillna(False) \
-        & ~words.str.contains("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]",
-                              regex=True).fillna(False)
-    lang = lang.where(~latin, "ar-Latn")
+    lang = codes.map({c: base_language(c) for c in codes.dropna().unique()}).astype("string")  # few distinct codes
+    said_ar = (lang == "ar").fillna(False).to_numpy(dtype=bool)
+    if said_ar.any():
+        words = as_text(text)
+        latin = words.str.contains(r"[A-Za-z]", regex=True).fillna(False).to_numpy(dtype=bool) & ~words.str.contains(
+            "[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]", regex=True
+        ).fillna(False).to_numpy(dtype=bool)
+        lang = lang.where(~(said_ar & latin), "ar-Latn")
     todo = lang.isna()
     if todo.any():
         lang[todo] = detect_languages(text[todo].tolist())
