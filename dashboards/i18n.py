@@ -781,6 +781,7 @@ COLUMNS: dict[str, dict[str, str]] = {
     "lang": {"en": "language", "fr": "langue", "ar": "اللغة"},
     "dataset": {"en": "labelled source", "fr": "source étiquetée", "ar": "المصدر المصنَّف"},
     "platform": {"en": "platform", "fr": "plateforme", "ar": "المنصة"},
+    "platform_unknown": {"en": "platform not known", "fr": "plateforme inconnue", "ar": "منصة غير معروفة"},
     "n": {"en": "n", "fr": "n", "ar": "العدد"},
     "macro_f1": {"en": "macro-F1 (model)", "fr": "macro-F1 (modèle)", "ar": "F1 الكلي (النموذج)"},
     "baseline_macro_f1": {"en": "macro-F1 (in-source baseline)", "fr": "macro-F1 (référence de la source)",
@@ -1359,6 +1360,18 @@ def language(code: object, lang: str | None) -> str:
     if script in here.scripts and base in here.languages:  # "ar-Latn" (Arabizi) -> "Arabic (Latin)", never "Arabic"
         return f"{here.languages[base]} ({here.scripts[script]})"
     return here.languages.get(str(code), str(code))
+
+
+# platforms' own spellings of their names (brand names: the same in every language)
+PLATFORM_NAMES = {"x": "X", "tiktok": "TikTok", "youtube": "YouTube", "bluesky": "Bluesky", "vk": "VK",
+                  "whatsapp": "WhatsApp", "linkedin": "LinkedIn"}
+
+
+def platform(code: object, lang: str | None) -> str:
+    """A platform code (``x``, ``telegram``) as its name ("X", "Telegram"); unknown or missing as a word in ``lang``."""
+    if _missing(code) or str(code) in ("", "unknown"):
+        return t("platform_unknown", lang)
+    return PLATFORM_NAMES.get(str(code), str(code).capitalize())
 
 
 def languages(values: pd.Series, lang: str | None) -> pd.Series:

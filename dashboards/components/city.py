@@ -371,9 +371,9 @@ def risk_table(city_id: str, lang: str, audience: str, top: int = 10) -> pd.Data
 
 
 def _score_text(code: str, row: pd.Series, lang: str) -> str:
-    """One language x platform of ``shown_accuracy``: "en (x) 0.35 (95% CI 0.32–0.39, n = 891; baseline 0.27: the
-    model beats it ...)"; too few held-out posts or no interval: why no figure; unmeasured: "sw (telegram) not
-    measured"."""
+    """One language x platform of ``shown_accuracy``: "English (X) 0.35 (95% CI 0.32–0.39, n = 891; baseline 0.27: the
+    model beats it ...)"; too few held-out posts or no interval: why no figure; unmeasured: "Swahili (Telegram)
+    not measured"."""
     if row["status"] in ("too_few", "no_interval"):
         why = "accuracy_too_few" if row["status"] == "too_few" else "accuracy_no_interval"
         return f"{code} {t(why, lang, n=int(row['n']), k=MIN_HELD_OUT)}"
@@ -397,7 +397,8 @@ def classifier_line(city_id: str, lang: str, audience: str) -> str | None:
     shown = shown_accuracy(ev, cov)
     if shown.empty:
         return None
-    scores = ", ".join(_score_text(f"{row['lang']} ({row['platform']})", row, lang) for _, row in shown.iterrows())
+    scores = ", ".join(_score_text(f"{i18n.language(row['lang'], lang)} ({i18n.platform(row['platform'], lang)})",
+                                   row, lang) for _, row in shown.iterrows())
     line = t("classifier_line", lang, scores=scores)
     total = float(cov["posts"].sum()) if len(cov) else 0.0
     share = measured_share(shown)

@@ -160,6 +160,23 @@ def quarantine_rows(sha256: object) -> pd.DataFrame:
     return rows.sort_values(["row", "field"], kind="stable").reset_index(drop=True)
 
 
+def quarantined_files(limit: int = 500) -> pd.DataFrame:
+    """The files whose last ingestion set rows aside, newest first: ``sha256``, ``file`` (name only), ``kind``,
+    ``city_id``, ``quarantined`` (rows, at that ingestion), ``ingested_at`` (UTC). A file sent again under several
+    names is one entry (its content hash), named as last sent."""
+    cols = ["sha256", "file", "kind", "city_id", "quarantined", "ingested_at"]
+    if not lake.has_table("ingest_log"):
+        return pd.DataFrame(columns=cols)
+    last = lake.query(
+        f"select sha256, arg_max(file, ingested_at) as file, arg_max(kind, ingested_at) as kind, "
+        f"arg_max(city_id, ingested_at) as city_id, arg_max(quarantined, ingested_at) as quarantined, "
+        f"max(ingested_at) as ingested_at from {lake.scan('ingest_log')} where sha256 is not null "
+        f"group by sha256 having arg_max(quarantined, ingested_at) > 0 order by ingested_at desc, sha256 limit ?",
+        [int(limit)])
+    last["file"] = last["file"].astype(str).str.rsplit("/", n=1).str[-1]
+    return last[cols].reset_index(drop=True)
+
+
 def _too_large() -> Response:
     lang = request.cookies.get(auth.LANG_COOKIE)
     lang = i18n.normalise(lang if isinstance(lang, str) else None)

@@ -10,7 +10,7 @@ import json
 
 import dash
 import pandas as pd
-from dash import html
+from dash import dcc, html
 
 from dashboards import auth, data, i18n
 from dashboards.components import accuracy, frame_table, section, snapshot_notice, unavailable
@@ -120,9 +120,7 @@ def _warning_lines(warnings: pd.DataFrame) -> list[dict]:
             merged["maybe"] = {**(params.get("maybe") or {}), **(merged.get("maybe") or {})}
         for k in SUMMED:
             if k in merged and not (code in ROW_NUMBERS and k == "rows"):
-                both = (merged[k], params.get(k))
-                ints = all(isinstance(v, int) and not isinstance(v, bool) for v in both)
-                merged[k] = both[0] + both[1] if ints else "?"
+                merged[k] = _sum(merged[k], params.get(k))
         for k in JOINED:
             if isinstance(merged.get(k), list) and k not in SAME.get(code, ()):
                 merged[k] = list(dict.fromkeys([*merged[k], *(params.get(k) or [])]))
@@ -308,7 +306,9 @@ def layout(lang: str | None = "en", **_query: object) -> html.Div:
         section(t("assets", lang), frame_table(assets, "health-assets", lang) if len(assets) else unavailable(lang)),
         section(t("ingest_warnings", lang), _ingest_warnings(lang), id="health-ingest-warnings"),
         section(t("quarantine", lang), frame_table(quarantine, "health-quarantine", lang) if len(quarantine)
-                else html.P(t("no_quarantine", lang) if "quarantine_summary" in tables else t("not_available", lang))),
+                else html.P(t("no_quarantine", lang) if "quarantine_summary" in tables else t("not_available", lang)),
+                html.P(dcc.Link(t("staff_quarantine_files", lang), href="/staff/quarantine",
+                                id="health-quarantine-files"))),
         section(t("accuracy_by_source", lang), html.P(t("accuracy_by_source_note", lang), className="note"),
                 _with_language(accuracy.by_source(evaluation, lang), "health-classifier", lang) if len(evaluation)
                 else unavailable(lang), meaning("macro_f1", lang), id="health-accuracy"),

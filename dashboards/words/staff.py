@@ -115,6 +115,20 @@ TEXT: dict[str, dict[str, str]] = {
                               "ar": "لم يُعزل أي صف من هذا الملف."},
     "staff_quarantine_count": {"en": "{n} rows set aside.", "fr": "{n} lignes mises à l'écart.",
                                "ar": "عدد الصفوف المعزولة: {n}."},
+    "staff_quarantine_files": {"en": "Files with rows set aside", "fr": "Fichiers dont des lignes ont été mises à "
+                               "l'écart", "ar": "ملفات عُزلت بعض صفوفها"},
+    "staff_quarantine_files_intro": {
+        "en": "Each file whose last ingestion set rows aside, newest first (at most 500). Open one to see its rows.",
+        "fr": "Chaque fichier dont la dernière ingestion a mis des lignes à l'écart, du plus récent au plus ancien "
+              "(500 au plus). Ouvrez-en un pour voir ses lignes.",
+        "ar": "كل ملف عزل إدخاله الأخير بعض الصفوف، الأحدث أولًا (500 على الأكثر). افتح ملفًا لترى صفوفه."},
+    "staff_quarantine_no_files": {"en": "No file has rows set aside.",
+                                  "fr": "Aucun fichier n'a de lignes mises à l'écart.",
+                                  "ar": "لا يوجد ملف عُزلت بعض صفوفه."},
+    "staff_col_kind": {"en": "Kind", "fr": "Type", "ar": "النوع"},
+    "staff_col_city": {"en": "City", "fr": "Ville", "ar": "المدينة"},
+    "staff_col_rows": {"en": "Rows set aside", "fr": "Lignes mises à l'écart", "ar": "الصفوف المعزولة"},
+    "staff_col_when": {"en": "Ingested (UTC)", "fr": "Ingéré (UTC)", "ar": "أُدخل (UTC)"},
     "staff_quarantine_download": {"en": "Download as CSV", "fr": "Télécharger en CSV", "ar": "تنزيل بصيغة CSV"},
     "staff_col_file": {"en": "File", "fr": "Fichier", "ar": "الملف"},
     "staff_col_row": {"en": "Row", "fr": "Ligne", "ar": "الصف"},

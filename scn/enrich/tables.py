@@ -105,9 +105,7 @@ def _keep_erased_labels(stale: list, tag: str) -> int:
             f"having bool_and(text is null)) p using (post_key) order by l.post_key").to_arrow_table()
     if kept.num_rows:
         schema = LAKE_SCHEMAS["post_labels"]
-        keys = kept.column("post_key")
-        digest = hashlib.sha1((keys[0].as_py() + keys[-1].as_py()).encode()).hexdigest()[:10]
-        lake.write_part("post_labels", kept.select(schema.names).cast(schema), f"{tag}-erased-{digest}-{kept.num_rows}")
+        lake.write_part("post_labels", kept.select(schema.names).cast(schema), _part_id(f"{tag}-erased", kept))
     return kept.num_rows
 
 
@@ -129,8 +127,15 @@ def _write_labels(batch: pa.RecordBatch, version: str, tag: str) -> None:
         "model_version": pa.array([version] * batch.num_rows, pa.string()),
     })
     schema = LAKE_SCHEMAS["post_labels"]
+    lake.write_part("post_labels", labels.select(schema.names).cast(schema), _part_id(tag, labels))
+
+
+def _part_id(prefix: str, labels: pa.Table) -> str:
+    """A ``post_labels`` part's id: ``prefix`` (the version's tag), a digest of its first and last post keys, and
+    its rows (a part starting with the tag is the current version's: ``stale_label_parts``)."""
+    keys = labels.column("post_key")
     digest = hashlib.sha1((keys[0].as_py() + keys[-1].as_py()).encode()).hexdigest()[:10]
-    lake.write_part("post_labels", labels.select(schema.names).cast(schema), f"{tag}-{digest}-{batch.num_rows}")
+    return f"{prefix}-{digest}-{labels.num_rows}"
 
 
 def _plan(table: str, cities: Collection[str] | None, res: int) -> tuple[dict[str, str], list[str], list[str]]:

@@ -8,7 +8,7 @@ The template is chosen by file name (``activities*``, ``participants*``, ``grant
 
 from __future__ import annotations
 
-import difflib
+import re
 import unicodedata
 
 import pandas as pd
@@ -54,7 +54,8 @@ PRIVATE = ("participant_id",)
 NOT_FOUND_SHOWN = 10  # activity ids an ``activity_not_found`` warning names; names and rows a ``city_not_known`` one
 CITY_NOT_KNOWN = "city_not_known"
 CITY_AMBIGUOUS = "city_ambiguous"
-NEAR_RATIO = 0.85  # how close (difflib ratio of city keys) a name must be to a member's to be said as "may be"
+NEAR_MIN = 5  # letters of the shorter of two city keys below which no name is said to be a slip of the other
+NEAR_CHANGED = 7  # letters below which one letter changed for another makes another name, not a slip
 AMBIGUOUS_AMOUNT = "ambiguous number: 1.2 or 1200? write 1200, or 1.20 for a decimal"
 GRANTS_SCHEMA = schemas.frame_schema({**schemas.GRANTS.columns,
                                       "amount__clear": schemas.col(schemas.flag(AMBIGUOUS_AMOUNT))})
@@ -185,36 +186,94 @@ def ambiguous_city_keys() -> set[str]:
     return set(shared[shared > 1].index) | set(city_key(homonyms["name"].astype("string")).dropna())
 
 
-def _country_key(countries: pd.Series) -> pd.Series:
-    """A country as written, case, accents and runs of spaces aside (``person_handle``'s rule)."""
-    return person_handle(countries)
+def country_key(countries: pd.Series) -> pd.Series:
+    """A country as written, as the country it names: accents (composed or as marks), case, dots and apostrophes
+    dropped, any other run of punctuation or spaces one space, ends stripped (``U.K.`` is ``uk``, ``Côte d’Ivoire``
+    is ``cote divoire``): ``country_key`` of transforms/macros/programme_places.sql."""
+    def one(v: str) -> str:
+        bare = "".join(c for c in unicodedata.normalize("NFKD", v) if not unicodedata.combining(c)).casefold()
+        return " ".join(re.sub(r"[^\w]+", " ", re.sub(r"[.'\u2019\u02bc]", "", bare)).split())
+    text = as_text(countries)
+    return text.map({v: one(v) for v in text.dropna().unique()}).astype("string")
+
+
+def country_codes(countries: pd.Series) -> pd.Series:
+    """Each country as written -> its ISO code, NA for a country nobody knows: a registry country's name or code,
+    or a name of the ``country_names`` seed (``UK``, ``Liban``, ``Türkiye``, ``USA``), or an ISO code of the seed,
+    as country keys (``country_key``); the warehouse's rule (programme_places.sql ``country_names``)."""
+    known = known_cities().dropna(subset=["country", "country_code"])
+    seed = pd.DataFrame(vocabularies.seed_rows("country_names"), columns=["name", "country_code", "country"])
+    pairs = pd.concat([
+        pd.DataFrame({"key": country_key(known["country"].astype("string")), "code": known["country_code"]}),
+        pd.DataFrame({"key": country_key(known["country_code"].astype("string")), "code": known["country_code"]}),
+        pd.DataFrame({"key": country_key(seed["name"].astype("string")), "code": seed["country_code"]}),
+        pd.DataFrame({"key": country_key(seed["country_code"].astype("string")), "code": seed["country_code"]})])
+    by_key = pairs.dropna().drop_duplicates("key").set_index("key")["code"].astype("string")  # the registry first
+    return country_key(countries).map(by_key).astype("string")
+
+
+def edits(a: str, b: str) -> int:
+    """The optimal-string-alignment distance of ``a`` and ``b``: letters added, dropped or changed, and two
+    neighbours swapped, one edit each (no string-similarity library is installed; difflib's ratio rewards a short
+    name's prefix: ``cairo`` was 0.89 from ``cair``)."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        row = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            row[j] = min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                row[j] = min(row[j], prev2[j - 2] + 1)
+        prev2, prev = prev, row
+    return prev[-1]
+
+
+def near_miss(typed: str, member: str) -> int | None:
+    """The edits (``edits``) between a typed city key and a member's, when the typed one may be a slip of the
+    member's, else None. A slip keeps the first letter, and is one edit in a name of ``NEAR_MIN`` to 8 letters, at
+    most two in a longer one. Not a slip, as real places are other words so (a gazetteer is not at hand): a name of
+    fewer letters (``Pune`` is no ``Puno``); one letter changed for another in a name of fewer than
+    ``NEAR_CHANGED`` letters (``Irbil`` is no ``Irbid``, ``Vyborg`` no ``Viborg``: a letter dropped, doubled or
+    two swapped still are slips); the member's name with letters added at its end (``Cairo`` is no ``Cair``,
+    ``Bari`` no ``Bar``, ``Tripolis`` no ``Tripoli``; its last letter doubled is a slip, as is one dropped:
+    ``Beyrout``)."""
+    shorter = min(len(typed), len(member))
+    if shorter < NEAR_MIN or typed[0] != member[0] or abs(len(typed) - len(member)) > 2:
+        return None
+    if typed.startswith(member) and typed != member + member[-1]:
+        return None
+    d = edits(typed, member)
+    changed = d == 1 and len(typed) == len(member) and sorted(typed) != sorted(member)
+    if changed and shorter < NEAR_CHANGED:
+        return None
+    return d if d <= (1 if shorter <= 8 else 2) else None
 
 
 def near_members(names: pd.Series, countries: pd.Series) -> dict[str, str]:
-    """Names no known city bears that are close to a member city's name or to one of its other names (a typo, a
-    transliteration: ``Beirout``, ``Mombassa``) -> the member's registry name (``Beirut``), for a "did you mean":
-    ``difflib`` over city keys, ratio >= ``NEAR_RATIO``, the member's country the row's (its name in any case or
-    accents, or its ISO code) or the row giving none (``Cairo``, Egypt is not ``Cair``, North Macedonia). One
+    """Names no known city bears that may be a slip of a member city's name or of one of its other names (a typo, a
+    transliteration: ``Beirout``, ``Mombassa``; ``near_miss``) -> the member's registry name (``Beirut``), for a
+    "did you mean": the fewest edits, the member's country the row's (``country_codes``: its name in any case,
+    accents or language, or its ISO code) or the row giving none (a country nobody knows is no member's). One
     look-up per distinct name and country. Never applied: the rows keep the name as written."""
     known = known_cities()
-    home = pd.concat([pd.DataFrame({"city_id": known["city_id"], "country": _country_key(known["country"])}),
-                      pd.DataFrame({"city_id": known["city_id"],
-                                    "country": _country_key(known["country_code"])})])
     pairs = _name_pairs()
-    keys = sorted(set(pairs["key"]))
-    rows = pd.DataFrame({"name": as_text(names), "country": _country_key(countries.reindex(names.index))})
+    pairs = pairs.assign(code=pairs["city_id"].map(known.set_index("city_id")["country_code"]).astype("string"))
+    written = countries.reindex(names.index)
+    rows = pd.DataFrame({"name": as_text(names), "code": country_codes(written).fillna(  # a country nobody knows:
+        as_text(written).notna().map({True: "?", False: pd.NA})).astype("string")})  # no member's
     rows = rows.dropna(subset=["name"]).drop_duplicates()
+    keys = sorted(set(pairs["key"]))
     out: dict[str, str] = {}
-    for name, country, key in zip(rows["name"], rows["country"], city_key(rows["name"]), strict=True):
+    for name, code, key in zip(rows["name"], rows["code"], city_key(rows["name"]), strict=True):
         if pd.isna(key) or not key:
             continue
-        close = difflib.get_close_matches(str(key), keys, n=3, cutoff=NEAR_RATIO)
-        cities = pairs[pairs["key"].isin(close)]
-        if pd.notna(country):
-            cities = cities[cities["city_id"].isin(set(home.loc[home["country"] == country, "city_id"]))]
-        if len(close) and not cities.empty:
-            best = min(close, key=lambda k: (k not in set(cities["key"]), close.index(k)))
-            out[str(name)] = " / ".join(sorted(set(cities.loc[cities["key"] == best, "name"])))
+        close = {k: d for k in keys if (d := near_miss(str(key), k)) is not None}
+        cities = pairs[pairs["key"].isin(set(close))]
+        if pd.notna(code):
+            cities = cities[cities["code"] == code]
+        if not cities.empty:
+            best = min(close[k] for k in cities["key"])
+            out[str(name)] = " / ".join(sorted(set(cities.loc[cities["key"].map(close) == best, "name"])))
     return out
 
 

@@ -318,7 +318,8 @@ def parse(src: Source) -> Parsed:
                          "columns": [printable(c) for c in labelled[:WARN_COLUMNS]], "count": len(labelled)})
     if "submitted_at" in meta:
         warnings += date_order_warnings({meta["submitted_at"]: raw_meta["submitted_at"]})
-    files = dropped.iloc[:0, :3] if out.empty else pd.DataFrame(  # the file itself, under its survey
+    # the file itself, under its survey, when it held a row (stored or quarantined: either way the form's latest)
+    files = dropped.iloc[:0, :3] if out.empty and rejects.empty else pd.DataFrame(
         {"city_id": [src.city_id], "survey_id": [_file_survey(src, survey)], "source_file": [src.name]})
     return Parsed({"survey_responses": out, "survey_text_columns": dropped, "survey_files": files},
                   "survey_responses", rejects, warnings)

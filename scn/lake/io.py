@@ -230,16 +230,10 @@ def _source_note(table: str, part_name: str) -> str:
             f"scn ingest {record['kind']} {archived[0]}{city}")
 
 
-def write_part(name: str, frame: pd.DataFrame | pa.Table, part_id: str) -> Path:
-    """Write one part of a lake table atomically (temp file + rename, 0600) and durably (the file fsynced before
-    the rename, the folder after it: what is written after this returns, a collection's cursor say, is never on
-    disk ahead of the part); an existing part is replaced whole. A write that fails removes its temp file."""
-    private_dir(paths().lake)
-    folder = private_dir(table_dir(name))
-    target = folder / f"part-{part_id}.parquet"
-    sweep_temp(folder)
-    tmp = folder / f".tmp-{os.getpid()}-{uuid.uuid4().hex}.parquet"
-    table = frame if isinstance(frame, pa.Table) else pa.Table.from_pandas(frame, preserve_index=False)
+def replace_file(target: Path, table: pa.Table) -> None:
+    """Write ``table`` as the parquet file ``target`` atomically (a temp file in its folder, owner-only, fsynced,
+    then renamed over it). A write that fails removes its temp file; the folder is fsynced by the caller."""
+    tmp = target.with_name(f".tmp-{os.getpid()}-{uuid.uuid4().hex}.parquet")
     try:
         pq.write_table(table, tmp, compression="zstd")
         tmp.chmod(0o600)
@@ -248,6 +242,17 @@ def write_part(name: str, frame: pd.DataFrame | pa.Table, part_id: str) -> Path:
     except BaseException:
         tmp.unlink(missing_ok=True)  # a failed write (a full disk, say) leaves nothing half-written behind
         raise
+
+
+def write_part(name: str, frame: pd.DataFrame | pa.Table, part_id: str) -> Path:
+    """Write one part of a lake table atomically (temp file + rename, 0600) and durably (the file fsynced before
+    the rename, the folder after it: what is written after this returns, a collection's cursor say, is never on
+    disk ahead of the part); an existing part is replaced whole. A write that fails removes its temp file."""
+    private_dir(paths().lake)
+    folder = private_dir(table_dir(name))
+    target = folder / f"part-{part_id}.parquet"
+    sweep_temp(folder)
+    replace_file(target, frame if isinstance(frame, pa.Table) else pa.Table.from_pandas(frame, preserve_index=False))
     if part_id != "empty":
         (folder / "part-empty.parquet").unlink(missing_ok=True)  # a placeholder from ensure_table
     fsync_path(folder)  # the rename (and the placeholder's removal) durable

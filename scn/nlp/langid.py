@@ -83,21 +83,57 @@ ARABIZI_DIGIT_WORD = (r"(?=.*[^\W\d_])(?=.*(?:[aeiouy][235679]|[235679][aeiouy])
                       r"(?!\d+(?:st|nd|rd|th|h|am|pm|k|km|kg|g|m|mm|cm|s|x|d|p|min|hrs?|e|er|eme|ème)$)"
                       r"(?![^\W\d_]\d+$)(?!.*[^\W\d_]\d{2,}$)"
                       r"(?!(?:2day|2nite|2night|2moro|2morrow|2mrw|2gether|2u|2b|me2|u2|2go)$)[^\W_]+")
+# Words of spoken Arabic written in Latin letters without digits, in two kinds. ARABIZI_WORDS: the dialects' own
+# function words and everyday words (pronouns, question words, negation, "want", "now", "very", "here", greetings
+# between speakers) that no other language of the list writes - not ya, el, la, ana, wa, bas, da, di, men, hal,
+# law, hon, hala, abi, yani, wash, dial, fin, min, kan: English, French, Spanish, Turkish, Indonesian, Swahili or
+# Finnish words. ARABIZI_LOANS: words English, French, German, Turkish, Indonesian and Swahili speakers borrow
+# (yalla, habibi, inshallah, wallah, khalas, mashallah, tamam): half the evidence of the former, never enough alone.
 ARABIZI_WORDS = (
+    "ya3ni|yaani|kifak|kifik|keefak|kifek|kifkon|kifkom|kifach|kifech|kifash|kifesh|shu|sho|shou|shlon|shlonak"
+    "|shlonik|shlonkum|ishloon|shloon|shaku|shako|mako|shunu|esh|aish|aysh|eish|ezay|ezayak|ezzayak|izzayak|ezayek"
+    "|ezzayek|izzay|leh|lesh|leish|laish|3lach|3lech|alach|aalech|feen|fein|wein|wain|wayn|mnin|mneen|imta|emta"
+    "|chno|chnou|chnowa|chnoua|chniya|chkoun|chkon|chhal|adesh|addesh|2adesh|mesh|mish|msh|mush|mafi|mafish"
+    "|mafeesh|mafesh|mahich|manich|mouch|machi|mashi|walou|walo|walu|mahu|mahi|belli|elli|illi|keda|kda|kida|hek"
+    "|heik|heyk|hayk|hayda|haida|hayde|haydi|hadchi|hadshi|dakchi|hatha|hathi|hadha|hedha|hedhi|hedi|hedik|hadik"
+    "|dyal|diyal|bta3|beta3|mta3|mte3|metaa|enta|inta|enti|inti|ente|entu|ento|intu|howa|huwa|hiya|heya|e7na|i7na"
+    "|ehna|ihna|a7na|nahna|ne7na|homma|humma|houma|homa|huma|nta|nti|ntouma|ntoma|ntuma|halla|halla2|hallaa"
+    "|hala2|alhin|alheen|daba|delwa2ti|dilwa2ti|delwa2t|delwaati|delwa2ty|dlwa2ty|awi|2awi|awy|khales|5ales|ktir"
+    "|kteer|kter|ktiir|wayed|wayid|kulish|bezaf|bzaf|bezzaf|bzzaf|barcha|barsha|shway|shwaya|shwayya|chwiya"
+    "|chwia|kaman|kamaan|lissa|lessa|ba3d|ba3dein|baadein|baadain|badein|ba3den|bukra|bokra|baacher|bachir|bacher"
+    "|ghedwa|ghodwa|lyom|lyoum|lyoom|elyom|elyoum|naharda|mbere7|mbareh|lbare7|lbareh|imbareh|baddi|biddi|bidi"
+    "|baddak|badak|badek|biddak|abgha|abghi|3ayez|ayez|3ayza|ayza|3ayzin|ayzin|bghit|bghiti|bghina|bghaw|baghi"
+    "|rani|raki|raho|rahi|ghadi|ykoun|bikoun|bkoun|nemchi|nmchi|nmchiw|nrou7|nrouh|nrooh|rou7|rouh|ro7|3am|ba3ref"
+    "|baaref|bta3ref|naaref|na3ref|ma3ref|3aref|aarf|salamtak|salamtek|yislamo|yislamu|yaatik|ya3tik|essaha|sa7a"
+    "|sa7teen|sa7bi|sahbi|khouya|khoya|5ouya|akhoy|khti|3ammi|zalame|zalameh|wlek|tayeb|tayyib|mnih|mni7|mli7|mlih"
+    "|mzyan|mezyan|mzian|zwin|zwina|helw|helwa|7elw|hilu|hilwa|7ilu|7ilwe|kwayes|kwayyes|tfaddal|tfadal|ma3lesh"
+    "|maalesh|ma3lish|maalish|hna|hnaya|hnak|honi|hunak|henak|walakin|walaken|lakin|wesh|wech|wach|wsh|3ala|3al"
+    "|aala|wiyak|wiyaak|ma3|ma3ak|ma3o|ma3i|maak|3ashan|3shan|ashan|alashan|3alashan|mumkin|momken|yimkin|kolchi"
+    "|kulshi|kolshi|kilshay|3andi|3andek|3andak|ma3andich|ma3ndich|makainch|3lik|3lih"
+    "|3lina|3likom|alik|aalik|gama3a|3afak|3afek|2esse|basha|bach|flous|lflous|ntaa|nta3|shfeek|shfeeh|ba2a"
+    "|yesser|behi|nhar|l7a9|mech|bikhair|bekhair|kheir|khair|3yit|3ayan|taaban|ta3ban|mabsout|mabsoot")
+ARABIZI_LOANS = (
     "wallah|walla|wallahi|wellah|yalla|yallah|yala|habibi|habibti|inshallah|inchallah|nchallah|inshalla|mashallah"
-    "|machallah|hamdullah|hamdoulah|hamdoullah|alhamdulillah|khalas|khalass|ya3ni|kifak|kifik|keefak|kifek|kifach"
-    "|kifech|kifash|shu|sho|shou|mesh|mish|msh|mashi|machi|enta|inta|enti|inti|e7na|i7na|ehna|howa|ma3"
-    "|3ala|3al|ktir|kteer|kter|baddi|bidi|3am|mni7|mnih|mli7|mzyan|mezyan|bezaf|bzaf|bzzaf|wesh|wech|wach|rani"
-    "|dyal|diyal|daba|walou|walo|kolchi|kulshi|hadchi|delwa2ti|dilwa2ti|delwa2t|keda|kda|awi|2awi|feen|fein"
-    "|ezayak|ezayek|izzayak|ma3lesh|ma3lish|maalesh|tayeb|tayyib|ahlan|marhaba|shukran|chokran|sa7bi|sahbi|khouya"
-    "|khoya|5ouya|khti|ukhti|akhi|lyoum|lyom|naharda|bukra|bokra|ghedwa|ghodwa|barcha|3lach|3lech|yarab|yarabi"
-    "|shway|shwaya|chwiya|chwia|bghit|bghina|nta|ntouma|ntoma|houma|3andi|3andek|3andak|tfaddal|tfadal|mabrouk"
-    "|ya3tik|yislamo|yislamu|3afak|3afek|sa7a|sa7teen|gama3a|ba3d|ba3ref|bta3ref|ma3o|ma3ak|ma3i|3ayez|3ayza"
-    "|3ayzin|2esse|hayda|hayde|hedi|hedik|hadik|kheir|khair|basha|gaya|bach|flous|lflous|ma3andich|ma3ndich"
-    "|makainch|3lik|3lih|3lina|3likom")
-ARABIZI_MIN = 2  # Arabizi words a text needs, and ARABIZI_SHARE of its words, to be Arabizi; fewer but at least
-ARABIZI_SHARE = 0.25  # UNSURE_SHARE of its words: und (it may be Arabizi: no other language's lexicon applies)
-UNSURE_SHARE = 0.5
+    "|machallah|hamdullah|hamdoulah|hamdoullah|alhamdulillah|el7amdella|khalas|khalass|ahlan|marhaba|shukran"
+    "|chokran|mabrouk|mabrook|akhi|ukhti|tamam|zain|labas|labes|yarab|yarabi|tfou")
+# Words of the other Latin languages that Arabizi does not write (articles, pronouns, auxiliaries, prepositions of
+# English, French, Spanish, Portuguese, German, Dutch, Italian, Turkish, Indonesian and Malay, Swahili): evidence
+# that a line with a borrowed Arabic word is in one of them.
+OTHER_WORDS = (
+    "the|and|is|are|was|were|you|to|of|that|this|it|i|we|they|my|your|with|for|on|at|in|not|be|have|has|will|just"
+    "|so|what|all|do|don|but|from|about|out|up|our|their|there|how|who|when|why|let|s|m|le|les|et|est|des|une|un"
+    "|pas|que|je|tu|vous|nous|il|elle|on|ce|c|qui|dans|pour|avec|sur|au|aux|du|de|mon|se|en|j|ai|suis|sont|mais"
+    "|plus|très|los|las|y|es|una|por|para|con|no|lo|del|mi|te|me|muy|pero|más|não|com|um|uma|der|die|das|und|ist"
+    "|ich|du|nicht|mit|wir|ein|eine|zu|den|dem|auf|im|sie|er|het|een|van|che|ve|bir|bu|çok|ne|ben|sen|için|ile"
+    "|gibi|var|yok|değil|yang|dan|ke|dari|ini|itu|saya|kami|kita|aku|kamu|tidak|tak|ada|akan|sudah|untuk|dengan"
+    "|dia|juga|sangat|sekali|nak|awak|kwa|ni|za|hii|sana|watu|kwenye|lakini|leo|kesho|yangu|wako|yako|wote|hapa")
+ARABIZI_MIN = 2.0  # Arabizi evidence a text needs (ARABIZI_WORDS and digit words 1, ARABIZI_LOANS 1/2 each), and
+ARABIZI_SHARE = 0.25  # ARABIZI_SHARE of its words, at least one of them not borrowed, and twice the evidence of
+OTHER_ODDS = 2.0  # the other languages' words (OTHER_ODDS), to be Arabizi; less evidence, but at least LOAN_WEIGHT,
+LOAN_WEIGHT = 0.5  # when py3langid finds no language likely (its best under UNSURE_POSTERIOR over all its classes:
+UNSURE_POSTERIOR = 0.4  # Arabizi in Latin letters looks like nothing it knows); fewer but at least UNSURE_SHARE of
+UNSURE_SHARE = 0.5  # its words, none of another language: und (it may be Arabizi: no other lexicon applies)
+POSTERIOR_WORDS = 3  # words py3langid's doubt needs to say anything (it likes no language of one or two words)
 # py3langid's probabilities over all its languages (142 classes): und when a language outside the list is at least
 # OTHER_LANGUAGE_MIN likely and OTHER_LANGUAGE_ODDS times likelier than the list's best, or when the list's best
 # is under WEAK (4 times uniform: nothing points at it). Set on the held-out texts: of 6,439 English and French
@@ -170,17 +206,53 @@ def arabic_script(texts: pd.Series) -> np.ndarray:
     return np.where(scores.max(axis=1).to_numpy() > ar, other, "ar")
 
 
-def arabizi(texts: pd.Series) -> np.ndarray:
-    """Per Latin-script text (links and mentions removed, digits kept): ``ar-Latn`` where at least ``ARABIZI_MIN``
-    of its words, and ``ARABIZI_SHARE`` of them, are Arabizi evidence (``ARABIZI_DIGIT_WORD``, ``ARABIZI_WORDS``),
-    ``und`` where fewer are but ``UNSURE_SHARE`` of its words, else None (for the Latin languages' identification)."""
+def _best_posterior(texts: pd.Series) -> np.ndarray:
+    """py3langid's probability of its likeliest language (of all its classes) per text, once per distinct text;
+    1 (sure of some language) when py3langid is not installed."""
+    ident = _identifier()
+    if ident is None or texts.empty:
+        return np.ones(len(texts))
+    uniq = pd.Series(texts.unique())
+    best = [float(ident._decide(t).max()) if hasattr(ident, "_decide") else ident.rank(t)[0][1] for t in uniq]
+    return texts.map(dict(zip(uniq, best, strict=True))).to_numpy(dtype="float64")
+
+
+def arabizi_evidence(texts: pd.Series) -> pd.DataFrame:
+    """Per text (index kept): ``arabizi`` (its words of ``ARABIZI_WORDS`` and ``ARABIZI_DIGIT_WORD``), ``inner``
+    (of them, those listed or with a digit before a letter: ``mercpine9`` may be a user name), ``loans`` (of
+    ``ARABIZI_LOANS``), ``other`` (of ``OTHER_WORDS``) and ``words``, each distinct word matched once."""
     words = texts.str.lower().str.findall(r"[^\W_]+").explode().dropna().astype(str)
-    uniq = pd.Series(words.unique(), dtype=object).astype(str)  # each distinct word matched once
-    found = uniq.str.fullmatch(ARABIZI_DIGIT_WORD) | uniq.str.fullmatch(ARABIZI_WORDS)
-    hit = words.map(dict(zip(uniq, found, strict=True))).astype("int64")
-    per = pd.DataFrame({"hit": hit, "word": 1}).groupby(level=0).sum().reindex(texts.index, fill_value=0)
-    sure = (per["hit"] >= ARABIZI_MIN) & (per["hit"] >= ARABIZI_SHARE * per["word"])
-    unsure = (per["hit"] >= 1) & (per["hit"] >= UNSURE_SHARE * per["word"])
+    uniq = pd.Series(words.unique(), dtype=object).astype(str)
+    digits, listed = uniq.str.fullmatch(ARABIZI_DIGIT_WORD), uniq.str.fullmatch(ARABIZI_WORDS)
+    kinds = pd.DataFrame({
+        "arabizi": digits | listed, "inner": listed | (digits & ~uniq.str.contains(r"\d$")),
+        "loans": uniq.str.fullmatch(ARABIZI_LOANS), "other": uniq.str.fullmatch(OTHER_WORDS), "words": True},
+        ).astype("int64").set_index(uniq)
+    kinds["loans"] *= 1 - kinds["arabizi"]  # a word is one kind of evidence
+    kinds["other"] *= 1 - kinds["arabizi"] - kinds["loans"]
+    per = kinds.reindex(words.to_numpy()).set_axis(words.index).groupby(level=0).sum()
+    return per.reindex(texts.index, fill_value=0)
+
+
+def arabizi(texts: pd.Series) -> np.ndarray:
+    """Per Latin-script text (links and mentions removed, digits kept): ``ar-Latn``, ``und`` or None (for the Latin
+    languages' identification). Evidence (``arabizi_evidence``): Arabizi words 1 each, borrowed ones
+    ``LOAN_WEIGHT``. Arabizi when it holds at least one Arabizi word and ``OTHER_ODDS`` times the other languages'
+    words, and either ``ARABIZI_MIN`` evidence that is ``ARABIZI_SHARE`` of its words, or no other language's word,
+    an Arabizi word listed or with a digit before a letter, at least ``POSTERIOR_WORDS`` words, and py3langid likes no
+    language (its best under ``UNSURE_POSTERIOR``); ``und`` when it is not but its Arabizi and borrowed words are
+    ``UNSURE_SHARE`` of its words and no other language's word is there."""
+    per = arabizi_evidence(texts)
+    evidence = per["arabizi"] + LOAN_WEIGHT * per["loans"]
+    possible = ((per["arabizi"] >= 1) & (evidence >= OTHER_ODDS * per["other"])).to_numpy()
+    strong = possible & ((evidence >= ARABIZI_MIN) & (evidence >= ARABIZI_SHARE * per["words"])).to_numpy()
+    posterior = np.ones(len(texts))
+    ask = possible & ~strong & ((per["other"] == 0) & (per["inner"] >= 1)
+                                & (per["words"] >= POSTERIOR_WORDS)).to_numpy()
+    posterior[ask] = _best_posterior(texts[ask].str.lower())
+    sure = strong | (ask & (posterior < UNSURE_POSTERIOR))
+    words = per["arabizi"] + per["loans"]  # und is the humble answer: a borrowed word counts in full
+    unsure = ((words >= 1) & (words >= UNSURE_SHARE * per["words"]) & (per["other"] == 0)).to_numpy()
     return np.select([sure, unsure], [ARABIZI, UNDETERMINED], None).astype(object)
 
 

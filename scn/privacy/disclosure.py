@@ -18,6 +18,11 @@ that fails first hides its smallest shown sub-sums that carry hidden cells, unti
 if that cannot work). The cells themselves are never hidden for this: what an official loses is some coarse
 sums, never a cell.
 
+A count beside a part of it (``RESTS``: posts and flagged posts, crimes and hate crimes) tells its rest (14 posts,
+12 flagged: 2 not flagged): the rest gets the same rules, primary and secondary (its own cell tree, the city
+month against the cells' rests; ``scn.privacy.levels.hidden_units`` at every level), and where it would be small
+or follow by differencing the count is hidden, its part kept (a rest of 0 is shown).
+
 Counts inside text are disclosure too: the ``risk`` counts and the numbers in the JSON columns of
 ``JSON_COUNTS`` (``alerts.evidence``, ``correlations.detail``: the verdict's city totals) are suppressed the same
 way (a suppressed number is ``null``, rendered "fewer than k"), and the numbers computed from them (the p-value,
@@ -111,6 +116,11 @@ DERIVED: dict[str, dict[str, tuple[str, ...]]] = {
                         "city_corrected_posts": ("city_uncorrected_posts",),
                         "city_uncorrected_posts": ("city_corrected_posts",)},
 }
+# a count shown beside a part of it (count, part, the rest's name): the rest (posts not flagged, crimes not hate
+# crimes) is a count an official reads off the two, shown or summed alike; where it would be 1..k-1 or follow by
+# differencing, the count is hidden and its part kept (``rest_hides``, ``_rests``, ``levels.hidden_units``)
+RESTS: tuple[tuple[str, str, str], ...] = (("posts", "flagged_posts", "unflagged_posts"),
+                                           ("crimes", "hate_crimes", "other_crimes"))
 PERSONAL_COLUMNS = frozenset({"person_pseudo", "author_pseudo", "response_id", "record_id", "post_key",
                               "participant_id", "gender_of_person"})
 # the coarser H3 resolutions cell counts are shown at (parents of the published cells, summed): the cell-size
@@ -173,15 +183,52 @@ def suppress_counts(values: pd.Series | np.ndarray, threshold: int | None = None
     return s.mask((s > 0) & (s < k))
 
 
-def recoverable(n: np.ndarray, r: np.ndarray, k: int) -> np.ndarray:
+def recoverable(n: np.ndarray, r: np.ndarray, k: int, actual: np.ndarray | None = None) -> np.ndarray:
     """Where showing a sum lets an official derive something of ``n`` hidden counts (each known to lie in
     1..k-1) beneath it whose sum ``r`` follows by differencing: a sum in 1..k-1 (also of nothing hidden: a small
     count of events outside the parts), a single hidden count, or every hidden count at a bound (r = n: all 1;
     r = n(k-1): all k-1). Otherwise each hidden count, and any part of their sum, keeps two or more possible
-    values. r < n (a total below its parts) is not a sum of them and gives nothing."""
+    values. r < n (a total below its parts) is not a sum of them and gives nothing. ``actual``: where each hidden
+    count is a known offset plus an unknown in 1..k-1 (a rest, ``rests``), r sums the unknowns and ``actual`` the
+    counts themselves, whose sum is what must not be small."""
     n, r = np.asarray(n, dtype="float64"), np.asarray(r, dtype="float64")
-    small = (r >= 1) & (r <= k - 1)
+    a = r if actual is None else np.asarray(actual, dtype="float64")
+    small = (a >= 1) & (a <= k - 1)
     return np.where(n == 0, small, (r >= n) & (small | (r == n) | (r == n * (k - 1))))
+
+
+def rest_pairs(cols: list[str] | tuple[str, ...]) -> list[tuple[str, str, str]]:
+    """The ``RESTS`` (count, part, rest) whose count and part are both among ``cols``."""
+    return [r for r in RESTS if r[0] in cols and r[1] in cols]
+
+
+def rest_hides(total: np.ndarray, part: np.ndarray, total_shown: np.ndarray, part_shown: np.ndarray,
+               k: int) -> np.ndarray:
+    """Where a count must be hidden for its rest: both it and its part shown and the count less the part in
+    1..k-1 (a rest of 0, every event in the part, is shown: zero discloses nothing)."""
+    rest = np.asarray(total, dtype="float64") - np.asarray(part, dtype="float64")
+    return np.asarray(total_shown, dtype=bool) & np.asarray(part_shown, dtype=bool) & (rest >= 1) & (rest <= k - 1)
+
+
+def rests(total: np.ndarray, part: np.ndarray, total_hidden: np.ndarray, part_hidden: np.ndarray,
+          k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A rest (count less part) per row as an official knows it: its value, whether it is hidden (the count or the
+    part is) and, where hidden, the unknown in 1..k-1 it is a known offset plus (the count shown, the part p hidden:
+    k - p; both hidden: count - part + 1; the count hidden, the part shown: the rest itself)."""
+    t, p = np.asarray(total, dtype="float64"), np.asarray(part, dtype="float64")
+    t_hid, p_hid = np.asarray(total_hidden, dtype=bool), np.asarray(part_hidden, dtype=bool)
+    unknown = np.where(p_hid & ~t_hid, k - p, np.where(p_hid, t - p + 1, t - p))
+    hidden = t_hid | p_hid
+    return t - p, hidden, np.where(hidden, np.clip(unknown, 1, k - 1), 0.0)
+
+
+def _rests(name: str, frame: pd.DataFrame, out: pd.DataFrame, k: int) -> pd.DataFrame:
+    """The primary rule of a count's rest (``rest_hides``) on the rows of a table holding both (``RESTS``)."""
+    for total, part, _ in rest_pairs([c for c in SMALL_COUNTS.get(name, ()) if c in out.columns]):
+        t, p = (pd.to_numeric(frame[c], errors="coerce").to_numpy(dtype="float64") for c in (total, part))
+        hide = rest_hides(t, p, out[total].notna().to_numpy(), out[part].notna().to_numpy(), k)
+        out[total] = out[total].where(~hide, pd.NA)
+    return out
 
 
 def _resolution(cells: np.ndarray) -> np.ndarray:
@@ -198,7 +245,7 @@ def _key(frame: pd.DataFrame, keys: list[str]) -> np.ndarray:
 
 
 def _level(codes: np.ndarray, size: int, t: np.ndarray, en: np.ndarray, er: np.ndarray, shown: np.ndarray, k: int,
-           more: bool) -> tuple[np.ndarray, ...]:
+           more: bool, forced: np.ndarray | None = None, ea: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
     """One level of secondary suppression: children (``codes``: the index of each one's parent, of ``size``) with
     their totals ``t``, the number ``en`` and sum ``er`` of hidden cells in their own equation (a published cell:
     itself when hidden) and whether they are ``shown``.
@@ -208,29 +255,35 @@ def _level(codes: np.ndarray, size: int, t: np.ndarray, en: np.ndarray, er: np.n
     sums, not published cells), its smallest shown children with hidden cells of their own are hidden as well,
     one by one, until it is; failing that (or when its total is in 1..k-1) the parent is hidden.
 
-    Returns the parents' t, en, er and shown, and the children's shown (updated)."""
+    ``forced``: parents hidden whatever their equation (a count hidden for its rest, ``_cell_tree``); ``ea``: the
+    hidden cells' own values where ``er`` holds unknowns beside known offsets (``recoverable``'s ``actual``).
+
+    Returns the parents' t, en, er, ea and shown, and the children's shown (updated)."""
     hid = ~shown
+    ea = er if ea is None else ea
     total = np.bincount(codes, t, size)
     n = np.bincount(codes, np.where(hid, en, 0.0), size)
     r = np.bincount(codes, np.where(hid, er, 0.0), size)
+    a = np.bincount(codes, np.where(hid, ea, 0.0), size)
     primary = (total > 0) & (total < k)
-    unsafe = primary | recoverable(n, r, k)
-    fix = np.flatnonzero(unsafe & ~primary) if more else np.array([], dtype="int64")
+    forced = np.zeros(size, dtype=bool) if forced is None else forced
+    unsafe = primary | recoverable(n, r, k, a) | forced
+    fix = np.flatnonzero(unsafe & ~primary & ~forced) if more else np.array([], dtype="int64")
     if len(fix):
         shown = shown.copy()
         cand = np.flatnonzero(shown & (en > 0))
         order = cand[np.lexsort((t[cand], codes[cand]))]
         grouped = codes[order]
-        for g, a, b in zip(fix, np.searchsorted(grouped, fix, "left"), np.searchsorted(grouped, fix, "right"),
-                           strict=True):
-            ng, rg = n[g], r[g]
-            for j in range(a, b):
-                ng, rg = ng + en[order[j]], rg + er[order[j]]
-                if not recoverable(ng, rg, k):
-                    shown[order[a:j + 1]] = False
-                    n[g], r[g], unsafe[g] = ng, rg, False
+        for g, lo, hi in zip(fix, np.searchsorted(grouped, fix, "left"), np.searchsorted(grouped, fix, "right"),
+                             strict=True):
+            ng, rg, ag = n[g], r[g], a[g]
+            for j in range(lo, hi):
+                ng, rg, ag = ng + en[order[j]], rg + er[order[j]], ag + ea[order[j]]
+                if not recoverable(ng, rg, k, ag):
+                    shown[order[lo:j + 1]] = False
+                    n[g], r[g], a[g], unsafe[g] = ng, rg, ag, False
                     break
-    return total, n, r, ~unsafe, shown
+    return total, n, r, a, ~unsafe, shown
 
 
 def _cell_tree(cells: pd.DataFrame, keys: list[str], cols: list[str], k: int) -> tuple[dict[int, pd.DataFrame],
@@ -241,7 +294,10 @@ def _cell_tree(cells: pd.DataFrame, keys: list[str], cols: list[str], k: int) ->
     ``cells``: the published cells (one count per col). Returns, per level of ``CELL_LEVELS``, a frame indexed by
     "<key><SEP><parent cell>" with a True per col where that parent's sum is hidden; and, per key, the cells'
     total ``t_<col>`` and the number ``n_<col>`` and sum ``r_<col>`` of hidden cells that no shown parent
-    covers."""
+    covers. A count beside its part (``RESTS``) is hidden where its rest is (``rest_hides``: in the cells, with
+    the rest, not the count, as the unknown), and the rest gets a tree of its own, shown where both are: a parent
+    whose rest would be small or pin the hidden rests beneath hides the count there (``t_``, ``n_``, ``r_`` of
+    the rest too, in its unknowns, ``rests``)."""
     from geo.h3index import parents  # H3 (and geopandas) only when there are coarser views to shape
 
     cells = cells[cells["cell"].notna()]
@@ -260,23 +316,57 @@ def _cell_tree(cells: pd.DataFrame, keys: list[str], cols: list[str], k: int) ->
     root_codes, root_names = pd.factorize(key)
     hide: dict[int, pd.DataFrame] = {level: pd.DataFrame(index=pd.Index(names)) for level, _, names in structure}
     top = pd.DataFrame(index=pd.Index(np.asarray(root_names, dtype=object), name="key"))
-    for col in cols:
-        t = pd.to_numeric(cells[col], errors="coerce").fillna(0).to_numpy(dtype="float64")
-        small = (t > 0) & (t < k)
-        en, er, shown = small.astype("float64"), np.where(small, t, 0.0), ~small
-        decided = []
+
+    def run(t: np.ndarray, en: np.ndarray, er: np.ndarray, shown: np.ndarray, forced: list[np.ndarray] | None = None,
+            ea: np.ndarray | None = None) -> tuple[list[np.ndarray], tuple[np.ndarray, ...]]:
+        """One count up the tree: which parents are shown per level, and the root's t, en, er, ea."""
+        decided: list[np.ndarray] = []
+        ea = er if ea is None else ea
         for depth, (_, codes, names) in enumerate(structure):
-            t, en, er, parent_shown, shown = _level(codes, len(names), t, en, er, shown, k, more=depth > 0)
+            t, en, er, ea, parent_shown, shown = _level(codes, len(names), t, en, er, shown, k, more=depth > 0,
+                                                        forced=None if forced is None else forced[depth], ea=ea)
             if depth:
                 decided[-1] = shown
             decided.append(parent_shown)
             shown = parent_shown
-        t, en, er, _, shown = _level(root_codes, len(root_names), t, en, er, shown, k, more=bool(structure))
+        t, en, er, ea, _, shown = _level(root_codes, len(root_names), t, en, er, shown, k, more=bool(structure), ea=ea)
         if structure:
             decided[-1] = shown
-        for (level, _, _), flags in zip(structure, decided, strict=True):
-            hide[level][col] = ~flags
-        top[f"t_{col}"], top[f"n_{col}"], top[f"r_{col}"] = t, en, er
+        return decided, (t, en, er, ea)
+
+    values = {col: pd.to_numeric(cells[col], errors="coerce").fillna(0).to_numpy(dtype="float64") for col in cols}
+    leaf_hidden = {col: (v > 0) & (v < k) for col, v in values.items()}
+    unknown = {col: np.where(leaf_hidden[col], v, 0.0) for col, v in values.items()}
+    pairs = rest_pairs(cols)
+    actual = {col: np.where(h, values[col], 0.0) for col, h in leaf_hidden.items()}
+    for total, part, _ in pairs:  # a cell hidden for its rest: the official knows its part, the unknown is the rest
+        extra = rest_hides(values[total], values[part], ~leaf_hidden[total], ~leaf_hidden[part], k)
+        leaf_hidden[total] = leaf_hidden[total] | extra
+        unknown[total] = np.where(extra, values[total] - values[part], unknown[total])
+        actual[total] = np.where(extra, values[total] - values[part], actual[total])  # what is unknown: the rest
+    results = {}
+    for col in cols:
+        hid = leaf_hidden[col]
+        results[col] = run(values[col], hid.astype("float64"), unknown[col], ~hid, None, actual[col])
+    for total, part, rest in pairs:
+        # the rest is shown wherever the count and the part are: a rest hidden by its own tree (small, or pinning
+        # the hidden rests beneath) hides the count there, which changes the count's tree: to a fixed point
+        value, hid, part_unknown = rests(values[total], values[part], leaf_hidden[total], leaf_hidden[part], k)
+        forced = [np.zeros(len(names), dtype=bool) for _, _, names in structure]
+        while True:
+            unseen = [~a | ~b for a, b in zip(results[total][0], results[part][0], strict=True)]
+            results[rest] = run(value, hid.astype("float64"), part_unknown, ~hid, unseen, np.where(hid, value, 0.0))
+            more = [f | (~r & ~u) for f, r, u in zip(forced, results[rest][0], unseen, strict=True)]
+            if all((m == f).all() for m, f in zip(more, forced, strict=True)):
+                break
+            forced = more
+            results[total] = run(values[total], leaf_hidden[total].astype("float64"), unknown[total],
+                                 ~leaf_hidden[total], forced, actual[total])
+    for col, (decided, (t, en, er, ea)) in results.items():
+        if col in cols:
+            for (level, _, _), flags in zip(structure, decided, strict=True):
+                hide[level][col] = ~flags
+        top[f"t_{col}"], top[f"n_{col}"], top[f"r_{col}"], top[f"a_{col}"] = t, en, er, ea
     return hide, top
 
 
@@ -328,10 +418,18 @@ def _totals(frame: pd.DataFrame, out: pd.DataFrame, parts: pd.DataFrame, cols: l
     at = _key(frame, keys)
     for col in cols:
         total = pd.to_numeric(frame[col], errors="coerce").astype("float64").to_numpy()
-        n, r, t = (top[f"{x}_{col}"].reindex(at).fillna(0).to_numpy() for x in "nrt")
+        n, r, t, a = (top[f"{x}_{col}"].reindex(at).fillna(0).to_numpy() for x in "nrta")
         u = total - t
-        hidden = recoverable(n, r + u, k) | ((u >= 0) & recoverable(n, r, k))
+        hidden = recoverable(n, r + u, k, a + u) | ((u >= 0) & recoverable(n, r, k, a))
         out[col] = out[col].where(~(hidden & ~np.isnan(total)), pd.NA)
+    for total, part, rest in rest_pairs(cols):  # the rest of the total against the cells' rests, where both shown
+        value = (pd.to_numeric(frame[total], errors="coerce") - pd.to_numeric(frame[part], errors="coerce")
+                 ).astype("float64").to_numpy()
+        n, r, t, a = (top[f"{x}_{rest}"].reindex(at).fillna(0).to_numpy() for x in "nrta")
+        u = value - t
+        hidden = (recoverable(n, r + u, k, a + u) | ((u >= 0) & recoverable(n, r, k, a))) & ~np.isnan(value)
+        both = out[total].notna().to_numpy() & out[part].notna().to_numpy()
+        out[total] = out[total].where(~(hidden & both), pd.NA)
     return out
 
 
@@ -601,17 +699,16 @@ def _cells_unflagged(rows: pd.DataFrame, unit: pd.Series, place: str, k: int) ->
     """The posts not flagged of each published cell (posts less flagged posts) as ``_place_totals``' rows: exact
     where both counts are shown; else what an official knows of it is k - 1 values, a known offset plus a hidden
     part in 1..k-1 (its ``hidden_total``: posts shown, flagged posts f hidden: p - (k - 1)..p - 1, part k - f;
-    both hidden: 0..k - 2, part p - f + 1; posts hidden, none flagged: the posts, part p). A hidden cell no longer
-    drops its place's posts not flagged (``_unflagged`` takes exact totals only)."""
+    both hidden: 0..k - 2, part p - f + 1; posts hidden, flagged posts shown: the posts not flagged, ``rests``).
+    A hidden cell no longer drops its place's posts not flagged (``_unflagged`` takes exact totals only)."""
     p = pd.to_numeric(rows["posts"], errors="coerce").astype("float64").to_numpy()
     f = pd.to_numeric(rows["flagged_posts"], errors="coerce").astype("float64").to_numpy()
     p_hid, f_hid = (p > 0) & (p < k), (f > 0) & (f < k)
-    part = np.where(f_hid & ~p_hid, k - f, np.where(f_hid, p - f + 1, p))
-    hidden = p_hid | f_hid
+    p_hid |= rest_hides(p, f, ~p_hid, ~f_hid, k)  # posts hidden for their rest
+    rest, hidden, part = rests(p, f, p_hid, f_hid, k)
     out = pd.DataFrame({"city_id": rows["city_id"].to_numpy(), "unit": unit.astype(str).to_numpy(),
-                        "month": _month_index(rows["period"]), "metric": "unflagged_posts", "total": p - f,
-                        "hidden": hidden.astype("float64"), "hidden_total": np.where(hidden, np.clip(part, 1, k - 1), 0.0),
-                        "place": place})
+                        "month": _month_index(rows["period"]), "metric": "unflagged_posts", "total": rest,
+                        "hidden": hidden.astype("float64"), "hidden_total": part, "place": place})
     return out[~np.isnan(out["total"].to_numpy()) & ~np.isnan(out["month"].to_numpy(dtype="float64"))]
 
 
@@ -963,12 +1060,13 @@ def for_audience(name: str, frame: pd.DataFrame, audience: str, parts: pd.DataFr
     cols = [c for c in SMALL_COUNTS.get(name, ()) if c in out.columns]
     for col in cols:
         out[col] = suppress_counts(out[col]).astype("Int64")
+    out = _rests(name, frame, out, k)
     if name in PARTITIONS and cols:
         out = _partition(frame, out, [c for c in PARTITIONS[name] if c in frame.columns], cols, k)
     if name == "cell_month":
         out = _cell_views(frame, out, cols, k)
-    if name == "survey_indices":  # counts (k), then means (min_group): scn.privacy.surveys
-        out = surveys.group_means(frame, _survey_groups(frame, out, k), settings().min_group)
+    if name == "survey_indices":  # counts (k), then means (min_group) and their answers (k): scn.privacy.surveys
+        out = surveys.group_means(frame, _survey_groups(frame, out, k), settings().min_group, k)
     if name in PARTS and cols:
         if parts is None:
             raise ValueError(f"{name} needs its {PARTS[name]} rows (parts=) to be shaped for {audience}")

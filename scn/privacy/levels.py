@@ -9,7 +9,10 @@ then the whole city by month, quarter and year. A level passes for an official w
   hidden): for each of the level's counts, the hidden cells beneath it (``n``, summing to ``r``) and the events
   in it that are in no cell beneath it (``u``, its total minus the cells' sum) must not pin anything
   (``disclosure.recoverable``, as the official sees it, r + u, and as if u were known, r). Areas are matched to
-  cells by the cell's centre.
+  cells by the cell's centre;
+- for a count beside a part of it (``disclosure.RESTS``: crimes and hate crimes), by its rest: 1..k-1 at the
+  level, or pinning the cells' rests beneath it (the count is hidden, its part kept; a part at a level of cells
+  is checked against the cells' rests too, the count being the cells' sum).
 
 The rule reads only the published tables (never the request): an official sees exactly one level per city and
 count, so no two levels can be set against each other, and every number shown is exact (no hole, no
@@ -27,7 +30,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from scn.privacy.disclosure import SMALL_COUNTS, for_audience, recoverable
+from scn.privacy.disclosure import RESTS, SMALL_COUNTS, for_audience, recoverable, rest_hides, rests
 from scn.settings import suppress_below
 
 LEVELS = ("cell8_month", "cell7_month", "cell6_month", "area_month", "area_quarter", "area_year",
@@ -95,15 +98,19 @@ class Choice:
 
 
 def rule_key() -> tuple:
-    """What the choice depends on besides the data: the threshold and the declared small-count columns (a cache
-    of choices keys on it)."""
-    return suppress_below(), tuple((t, SMALL_COUNTS.get(t, ())) for t in TABLES.values())
+    """What the choice depends on besides the data: the threshold, the declared small-count columns and the
+    counts checked for their rests (a cache of choices keys on it)."""
+    return suppress_below(), tuple((t, SMALL_COUNTS.get(t, ())) for t in TABLES.values()), RESTS
 
 
 def hidden_units(view: View, leaves: pd.DataFrame, metric: str, k: int | None = None) -> np.ndarray:
     """Where the official could not be shown a count of ``view`` (one bool per row of ``view.units``).
 
-    ``leaves``: the published cells of the city (``cell``, ``period`` month, metric)."""
+    ``leaves``: the published cells of the city (``cell``, ``period`` month, metric). A count beside its part
+    (``disclosure.RESTS``: posts and flagged posts, crimes and hate crimes; the part's column in ``view.units``)
+    is checked for its rest as well: the count is hidden where the rest is 1..k-1 (``rest_hides``) or where the
+    rest, set against the cells' rests beneath, would pin them (``recoverable``); so is a part at a level of cells,
+    whose count an official sums from the cells download."""
     k = suppress_below() if k is None else k
     units = view.units
     table = TABLES[place_of(view.level)]
@@ -115,21 +122,49 @@ def hidden_units(view: View, leaves: pd.DataFrame, metric: str, k: int | None = 
     name = "area_month" if table == "city_month" else table  # the primary rule of the level's own table
     shown = for_audience(name, frame.drop(columns="cell") if table != "cell_month" else frame, "official")
     hidden = shown[metric].isna().to_numpy() & ~np.isnan(raw)
+    pair = next(((t, p, r) for t, p, r in RESTS if metric in (t, p) and {t, p} <= set(units.columns)
+                 and {t, p} <= set(SMALL_COUNTS.get(table, ()))), None)
+    if pair is not None and metric == pair[0]:
+        part = pd.to_numeric(units[pair[1]], errors="coerce").astype("float64").to_numpy()
+        hidden |= rest_hides(raw, part, ~hidden, np.ones(len(units), dtype=bool), k)
     if view.leaf_unit is None or leaves.empty or metric not in SMALL_COUNTS.get("cell_month", ()):
         return hidden
+    cols = [metric] if pair is None or not {pair[0], pair[1]} <= set(leaves.columns) else [pair[0], pair[1]]
     cells = pd.DataFrame({"city_id": "_", "cell": leaves["cell"].to_numpy(), "period": leaves["period"].to_numpy(),
-                          metric: leaves[metric].to_numpy()})
+                          **{c: leaves[c].to_numpy() for c in cols}})
+    seen = for_audience("cell_month", cells, "official")
     value = pd.to_numeric(cells[metric], errors="coerce").fillna(0).to_numpy(dtype="float64")
-    leaf_hidden = for_audience("cell_month", cells, "official")[metric].isna().to_numpy() & (value > 0)
+    leaf_hidden = seen[metric].isna().to_numpy() & (value > 0)
+    # a cell hidden for its rest (a count k or more): the official knows its part, so the unknown is the rest
+    unknown = np.where((value > 0) & (value < k), value, value - (
+        pd.to_numeric(cells[pair[1]], errors="coerce").fillna(0).to_numpy(dtype="float64") if len(cols) > 1 else 0))
+    pinned = _pinned_beneath(view, leaves, value, leaf_hidden, unknown, unknown, raw, k)
+    if len(cols) > 1 and (metric == pair[0] or place_of(view.level) == "cell"):
+        t, p = (pd.to_numeric(cells[c], errors="coerce").fillna(0).to_numpy(dtype="float64") for c in cols)
+        t_hid, p_hid = (seen[c].isna().to_numpy() & (v > 0) for c, v in zip(cols, (t, p), strict=True))
+        rest, rest_hid, rest_unknown = rests(t, p, t_hid, p_hid, k)
+        unit_rest = pd.to_numeric(units[pair[0]], errors="coerce").astype("float64").to_numpy() - \
+            pd.to_numeric(units[pair[1]], errors="coerce").astype("float64").to_numpy()
+        pinned |= _pinned_beneath(view, leaves, rest, rest_hid, rest_unknown, np.where(rest_hid, rest, 0.0), unit_rest,
+                                  k)
+    return hidden | (pinned & ~np.isnan(raw))
+
+
+def _pinned_beneath(view: View, leaves: pd.DataFrame, value: np.ndarray, leaf_hidden: np.ndarray,
+                    unknown: np.ndarray, actual: np.ndarray, total: np.ndarray, k: int) -> np.ndarray:
+    """Where a count of ``view`` (``total`` per unit) set against the published cells beneath it (``value``, of
+    which ``leaf_hidden`` are hidden, each a known offset plus ``unknown`` in 1..k-1; ``actual``: the hidden
+    values) would pin the hidden ones or tell their sum is small: it follows, up to the events in the unit outside
+    every cell (u, at least 0)."""
     grain = grain_of(view.level)
     key = pd.Series(view.leaf_unit.astype(str)) + "\x1f" + period_at(leaves["period"], grain)
-    sums = pd.DataFrame({"key": key, "n": leaf_hidden.astype("float64"), "r": np.where(leaf_hidden, value, 0.0),
-                         "t": value}).groupby("key").sum()
+    sums = pd.DataFrame({"key": key, "n": leaf_hidden.astype("float64"), "r": np.where(leaf_hidden, unknown, 0.0),
+                         "a": np.where(leaf_hidden, actual, 0.0), "t": value}).groupby("key").sum()
+    units = view.units
     at = (units["unit"].astype(str) + "\x1f" + units["period"].astype(str)).to_numpy()
-    n, r, t = (sums[c].reindex(at).fillna(0).to_numpy() for c in "nrt")
-    u = np.nan_to_num(raw) - t
-    pinned = recoverable(n, r + u, k) | ((u >= 0) & recoverable(n, r, k))
-    return hidden | (pinned & ~np.isnan(raw))
+    n, r, a, t = (sums[c].reindex(at).fillna(0).to_numpy() for c in "nrat")
+    u = np.nan_to_num(total) - t
+    return recoverable(n, r + u, k, a + u) | ((u >= 0) & recoverable(n, r, k, a))
 
 
 def choose(views: Iterable[View], leaves: pd.DataFrame, metric: str, audience: str) -> Choice:

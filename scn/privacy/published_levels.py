@@ -24,6 +24,7 @@ import pyarrow.parquet as pq
 
 from geo.h3index import parents
 from scn.privacy.cell_areas import area_shapes, cells_in_areas
+from scn.privacy.disclosure import RESTS
 from scn.privacy.levels import (
     LEVELS,
     Choice,
@@ -61,9 +62,12 @@ def leaves_of(cell_month: pd.DataFrame) -> pd.DataFrame:
 
 
 def _sum(frame: pd.DataFrame, unit: np.ndarray, metric: str, grain: str) -> pd.DataFrame:
+    """``metric`` per unit and period of ``grain``; with the other count of its pair (``RESTS``: its part, or the
+    count it is part of) where ``frame`` has it, so that the level is checked for the rest (``hidden_units``)."""
+    cols = [metric, *(c for r in RESTS if metric in r[:2] for c in r[:2] if c != metric and c in frame.columns)]
     out = pd.DataFrame({"unit": unit, "period": period_at(frame["period"], grain),
-                        metric: pd.to_numeric(frame[metric], errors="coerce").fillna(0).to_numpy()})
-    return out.groupby(["unit", "period"], as_index=False, sort=True)[metric].sum()
+                        **{c: pd.to_numeric(frame[c], errors="coerce").fillna(0).to_numpy() for c in cols}})
+    return out.groupby(["unit", "period"], as_index=False, sort=True)[cols].sum()
 
 
 def views(city_id: str, metric: str, leaves: pd.DataFrame, table: Table,

@@ -3,11 +3,20 @@
 clusters below ``min_group``: transforms/models/marts/survey_indices.sql, survey_prepost.sql).
 
 With its n a mean is a sum (weights 1; with weights, nearly), so sums difference like counts:
+- the answers: a construct index runs 0-100, so a group's mean with its n says how many answers' worth lie above
+  the bottom of the scale (n x mean / 100) and below its top (n less that); for a yes/no item these are the counts
+  of yes and of no, and for any scale at least that many respondents answered off the bottom (off the top). Like
+  any count of people each must be 0 or ``k`` (suppress_below) or more, else the mean, interval and clusters are
+  hidden (``answer_counts``: 3 of 40 respondents of an area answering yes to a sensitive question, or 39 of 40, is
+  not shown; the threshold rule statistics offices apply to a proportion's numerator and its complement). Whether
+  an item is yes/no is not asked: the marts do not know it (the codebook gives a scale, no type), and the rule
+  holds for every scale, at the cost of hiding means within 100 x ``k`` / n of either end of it.
 - ``survey_indices``: a survey wave's construct (its ``all`` row) less the shown groups of one group type (areas,
   genders, age groups) is the mean of the rest: the hidden groups and the respondents with no value of the type.
-  That rest must hold 0 or ``min_group`` or more respondents: where it holds 1..min_group-1, the smallest shown
-  groups of the type lose their mean as well, one by one, until it holds enough (``group_means``). A wave whose
-  ``all`` mean is hidden shows no group mean. The n stay (the counts rule sees to them).
+  That rest must hold 0 or ``min_group`` or more respondents, and its answers (as above) 0 or ``k`` or more
+  above the bottom and below the top: where it does not, the smallest shown groups of the type lose their mean as
+  well, one by one, until it does (``group_means``). A wave whose ``all`` mean is hidden shows no group mean. The
+  n stay (the counts rule sees to them).
 - ``survey_prepost``: a wave's n and mean are over the surveys of that wave (each an ``all`` row of
   ``survey_indices``): the wave less the surveys shown is the surveys hidden, so the row's figures are shown only
   where every survey of both waves shows its ``all`` mean, and a wave's n only where every survey of it shows its
@@ -28,6 +37,7 @@ PREPOST_FIGURES = ("baseline_mean", "endline_mean", "diff", "ci_low", "ci_high",
                    "change_supported")
 ADJUSTED = ("mix_changed", "adjusted_diff", "adjusted_ci_low", "adjusted_ci_high")
 _SEP = "\x1f"
+_EPS = 1e-6  # the means are rounded to 9 decimals: a sum of n of them is a whole count within this
 
 
 def _keys(frame: pd.DataFrame, cols: tuple[str, ...]) -> np.ndarray:
@@ -38,28 +48,63 @@ def _keys(frame: pd.DataFrame, cols: tuple[str, ...]) -> np.ndarray:
     return out
 
 
-def group_means(frame: pd.DataFrame, out: pd.DataFrame, m: int) -> pd.DataFrame:
-    """``survey_indices`` (``frame``: as published; ``out``: an official's copy so far): the group means whose
-    type's rest would hold 1..``m``-1 respondents hidden as well (module doc), with their intervals."""
+def _few(count: np.ndarray, k: int) -> np.ndarray:
+    """Counts of 1..``k``-1 (not whole where weighted: anything above 0 and below ``k``); NaN is not few."""
+    with np.errstate(invalid="ignore"):
+        return (count > _EPS) & (count < k - _EPS)
+
+
+def _bad(n: np.ndarray, s: np.ndarray, m: int, k: int) -> np.ndarray:
+    """Sets of ``n`` respondents whose answers are ``s`` answers' worth above the bottom (n x mean / 100) that may
+    not be told apart: 1..``m``-1 respondents, or 1..``k``-1 answers above the bottom or below the top."""
+    return _few(n, m) | _few(s, k) | _few(n - s, k)
+
+
+def answer_counts(frame: pd.DataFrame, out: pd.DataFrame, k: int) -> pd.DataFrame:
+    """``survey_indices``: the group means whose answers above the bottom or below the top of the scale (n x
+    mean / 100 and n less that: a yes/no item's counts of yes and no) are 1..``k``-1 hidden, with their intervals
+    (module doc)."""
+    if frame.empty or not {"n", "mean"} <= set(out.columns):
+        return out
+    n = pd.to_numeric(frame["n"], errors="coerce").to_numpy(dtype="float64")
+    s = n * pd.to_numeric(frame["mean"], errors="coerce").to_numpy(dtype="float64") / 100
+    hide = out["mean"].notna().to_numpy() & (_few(s, k) | _few(n - s, k))
+    for col in (c for c in GROUP_FIGURES if c in out.columns):
+        out[col] = out[col].where(~hide)
+    if "suppressed" in out.columns:
+        out["suppressed"] = out["suppressed"].astype("boolean").fillna(False) | hide
+    return out
+
+
+def group_means(frame: pd.DataFrame, out: pd.DataFrame, m: int, k: int) -> pd.DataFrame:
+    """``survey_indices`` (``frame``: as published; ``out``: an official's copy so far): the means whose answers
+    are too few (``answer_counts``) hidden, then the group means whose type's rest would hold 1..``m``-1
+    respondents, or 1..``k``-1 answers above the bottom or below the top, hidden as well (module doc), with their
+    intervals."""
     if frame.empty or not {"group_type", "n", "mean"} <= set(out.columns):
         return out
+    out = answer_counts(frame, out, k)
     n = pd.to_numeric(frame["n"], errors="coerce").fillna(0).to_numpy(dtype="float64")
+    s = n * pd.to_numeric(frame["mean"], errors="coerce").fillna(0).to_numpy(dtype="float64") / 100
     shown = out["mean"].notna().to_numpy()
     is_all = frame["group_type"].astype(str).eq("all").to_numpy()
     universe = _keys(frame, UNIVERSE)
-    total = pd.Series(np.where(shown, n, np.nan)[is_all], index=universe[is_all])
-    total = total[~total.index.duplicated()].reindex(universe).to_numpy(dtype="float64")  # NaN: all mean hidden
+    first = pd.DataFrame({"n": np.where(shown, n, np.nan), "s": np.where(shown, s, np.nan)})[is_all]
+    first = first.set_axis(universe[is_all])
+    total = first[~first.index.duplicated()].reindex(universe)  # NaN: all mean hidden
     typ = universe + _SEP + frame["group_type"].astype(str).to_numpy(dtype=object)
     part = ~is_all & shown
-    shown_sum = pd.Series(np.where(part, n, 0.0)).groupby(typ).transform("sum").to_numpy()
-    rest = total - shown_sum
-    # the shown groups of a type, smallest first: hidden while the rest before them is still 1..m-1
+    own = pd.DataFrame({"n": np.where(part, n, 0.0), "s": np.where(part, s, 0.0)})
+    rest = total.to_numpy() - own.groupby(typ).transform("sum").to_numpy()  # columns n, s
+    # the shown groups of a type, smallest first: hidden while the rest with the ones before them is still bad
     order = np.lexsort((n, pd.factorize(typ)[0]))
-    before = pd.Series(np.where(part, n, 0.0)[order]).groupby(typ[order]).cumsum().to_numpy() - \
-        np.where(part, n, 0.0)[order]
+    before = (own.iloc[order].groupby(typ[order]).cumsum() - own.iloc[order]).to_numpy()
+    state = rest[order] + before
+    bad = ~part[order] | _bad(state[:, 0], state[:, 1], m, k)  # a row not shown leaves the run as it is
+    still = pd.Series(bad.astype(np.int8)).groupby(typ[order]).cummin().to_numpy().astype(bool)
     hide = np.zeros(len(frame), dtype=bool)
-    hide[order] = part[order] & (rest[order] >= 1) & (rest[order] + before < m)
-    hide |= part & np.isnan(total)  # a group of a wave whose all mean is hidden
+    hide[order] = part[order] & still
+    hide |= part & np.isnan(total["n"].to_numpy())  # a group of a wave whose all mean is hidden
     for col in (c for c in GROUP_FIGURES if c in out.columns):
         out[col] = out[col].where(~hide)
     if "suppressed" in out.columns:

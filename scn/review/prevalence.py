@@ -156,11 +156,13 @@ def _sources(group: np.ndarray, source: pd.Series) -> np.ndarray:
 
 def _with_rates(counts: pd.DataFrame, rates: pd.DataFrame, join: list[str]) -> pd.DataFrame:
     """``counts`` with the rates of their ``join`` keys (city_id, lang) and platform: those of platform ``*`` (a
-    city's reviewed random stratum, drawn from all its platforms) first, else those measured on the rows' own
-    platform; ``rate_platform`` says which (empty: none). Rates of no platform (a table written before rates had
-    one) correct posts only when reviewed (``*``); counts of no platform take ``*`` rates only."""
+    city's reviewed random stratum) first when its reviewed posts came from the row's platform (``platforms``; a
+    table without the list: every platform), else those measured on the rows' own platform; ``rate_platform`` says
+    which (empty: none). A platform the city added after its sample was drawn is never corrected with the sample's
+    rates. Rates of no platform (a table written before rates had one) correct posts only when reviewed (``*``);
+    counts of no platform take ``*`` rates only."""
     cols = ["true_positives", "positives", "false_positives", "negatives", "rates_source"]
-    rates = rates.reindex(columns=[*join, "platform", *cols]).copy()
+    rates = rates.reindex(columns=[*join, "platform", *cols, "platforms"]).copy()
     reviewed = rates["rates_source"].astype("string").eq("review").fillna(False).to_numpy()
     given = rates["platform"].astype("string").str.strip().str.lower()
     rates["rate_platform"] = given.where(given.notna() & given.ne(""), None)
@@ -168,6 +170,16 @@ def _with_rates(counts: pd.DataFrame, rates: pd.DataFrame, join: list[str]) -> p
     rates = rates[rates["rate_platform"].notna() & rates["rate_platform"].ne("unknown")].drop(columns="platform")
     wide = rates[rates["rate_platform"].eq(ALL_PLATFORMS)].drop_duplicates(join)
     m = counts.merge(wide, on=join, how="left") if join else counts.assign(**dict.fromkeys([*cols, "rate_platform"]))
+    if "platform" in counts.columns and join:  # ``*`` rates stand for the platforms their reviewed posts came from
+        listed = wide.dropna(subset=["platforms"])
+        covered = listed[join].assign(platform=listed["platforms"].astype(str).str.split(",")).explode("platform")
+        row = counts[join].assign(platform=canonical_platform(counts["platform"]).to_numpy())
+        sampled = row.merge(covered.drop_duplicates().assign(sampled=True), on=[*join, "platform"], how="left")
+        never = m["platforms"].notna().to_numpy() & sampled["sampled"].isna().to_numpy()
+        if never.any():  # a platform added after the sample was drawn: its own rates, below, or none
+            m = m.astype({c: "float64" for c in cols[:4]}).astype({"rates_source": object, "rate_platform": object})
+            m.loc[never, [*cols, "rate_platform"]] = None
+    m = m.drop(columns="platforms", errors="ignore")
     if "platform" in counts.columns:
         narrow = rates[rates["rate_platform"].ne(ALL_PLATFORMS)].rename(columns={"rate_platform": "platform"})
         narrow = narrow.assign(platform=canonical_platform(narrow["platform"])).drop_duplicates([*join, "platform"])

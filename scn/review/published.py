@@ -5,8 +5,9 @@
   kappa). A figure measured on fewer than ``suppress_below()`` reviewed posts is not published (its metrics are
   empty and ``shown`` is false): the page says "not measured" rather than show a figure of a handful of posts.
 - ``classifier_rates``: per city, language and platform, the flagged class's true- and false-positive rates the
-  adjusted counts use: the city's own (``rates_source`` ``review``, one row of platform ``*``: its random stratum
-  is drawn from all its platforms) when its reviewed random stratum holds at least ``MIN_REVIEWED`` posts, of
+  adjusted counts use: the city's own (``rates_source`` ``review``, one row of platform ``*`` for the platforms its
+  reviewed posts come from, listed in ``platforms``: its random stratum is drawn from all the platforms it had then;
+  a platform added since keeps its own row) when its reviewed random stratum holds at least ``MIN_REVIEWED`` posts, of
   which at least ``MIN_CLASS`` hateful and ``MIN_CLASS`` other ones (rates measured on one or two hateful posts
   are 0 or 1 and correct nothing honestly), else the held-out evaluation of the classifier in use for that
   language on that platform (``classifier_eval``, the weakest source: ``model_card``), else none (``none``: a
@@ -32,7 +33,7 @@ ACCURACY_COLUMNS = ["city_id", "lang", "n", "positives",
                     "f1_interval_note", "macro_f1_interval_note"]  # why an F1 has no interval (metrics.INTERVAL_NOTES)
 NOTES = ["f1_interval_note", "macro_f1_interval_note"]
 RATES_COLUMNS = ["city_id", "lang", "platform", "tpr", "fpr", "n", "true_positives", "positives", "false_positives",
-                 "negatives", "rates_source", "dataset"]
+                 "negatives", "rates_source", "dataset", "platforms"]
 
 
 def _empty(columns: list[str]) -> pd.DataFrame:
@@ -105,6 +106,15 @@ def card_rates(evaluation: pd.DataFrame) -> pd.DataFrame:
     return per[cols].reset_index(drop=True)
 
 
+def sampled_platforms(reviewed: pd.DataFrame) -> str | None:
+    """The platforms reviewed posts come from (their keys' leading platform, as ``classifier_coverage`` reads
+    it), sorted and comma-joined; None when the posts carry no key."""
+    if "post_key" not in reviewed.columns:
+        return None
+    found = reviewed["post_key"].astype(str).str.extract(r"^([^:@]+)", expand=False).fillna("unknown")
+    return ",".join(sorted(set(canonical_platform(found))))
+
+
 def rates_table(pairs: pd.DataFrame, evaluation: pd.DataFrame, min_reviewed: int = MIN_REVIEWED,
                 min_class: int = MIN_CLASS) -> pd.DataFrame:
     """``classifier_rates`` for each (city_id, lang, platform) of ``pairs`` (no ``platform``: ``unknown``): the
@@ -112,7 +122,9 @@ def rates_table(pairs: pd.DataFrame, evaluation: pd.DataFrame, min_reviewed: int
     posts, ``min_class`` hateful and ``min_class`` others: ``review``; the stratum is drawn from the posts of all
     the city's platforms, so its rates are one row for them all, platform ``*``), else the held-out evaluation's
     of the language *and platform* (``model_card``), else none (``none``: tpr and fpr empty, nothing is adjusted):
-    rates measured on X posts never correct Telegram's."""
+    rates measured on X posts never correct Telegram's. The reviewed row names the platforms its posts come from
+    (``platforms``, ``sampled_platforms``): it stands for those only, and a platform the city added after its sample
+    was drawn keeps its own row (``model_card`` or ``none``): it was never sampled."""
     from scn.review import loop, store
 
     pairs = pairs.assign(platform=canonical_platform(pairs["platform"]) if "platform" in pairs.columns
@@ -132,11 +144,18 @@ def rates_table(pairs: pd.DataFrame, evaluation: pd.DataFrame, min_reviewed: int
             continue
         own.append({"city_id": city_id, "lang": lang, "platform": "*", "true_positives": float((t & p).sum()),
                     "positives": float(t.sum()), "false_positives": float((~t & p).sum()),
-                    "negatives": float((~t).sum()), "rates_source": "review", "dataset": "review sample"})
+                    "negatives": float((~t).sum()), "rates_source": "review", "dataset": "review sample",
+                    "platforms": sampled_platforms(m)})
     if own:
         own = pd.DataFrame(own)
-        keep = ~out.set_index(["city_id", "lang"]).index.isin(own.set_index(["city_id", "lang"]).index)
-        out = pd.concat([out[keep], own], ignore_index=True)
+        # the city's reviewed rates replace the rows of the platforms its reviewed posts come from (all of them when
+        # the posts have no keys to tell); a platform added since keeps its own (held-out) rates, or none
+        key = ["city_id", "lang"]
+        covered = own[[*key, "platforms"]].assign(platform=own["platforms"].fillna("*").str.split(",")).explode(
+            "platform")
+        every = out.set_index(key).index.isin(covered.loc[covered["platform"].eq("*"), key].set_index(key).index)
+        listed = out.set_index([*key, "platform"]).index.isin(covered.set_index([*key, "platform"]).index)
+        out = pd.concat([out[~(every | listed)], own], ignore_index=True)
     counts = out[["true_positives", "positives", "false_positives", "negatives"]].astype("float64")
     out[counts.columns] = counts
     out["tpr"] = np.divide(counts["true_positives"], counts["positives"], out=np.full(len(out), np.nan),
@@ -146,4 +165,5 @@ def rates_table(pairs: pd.DataFrame, evaluation: pd.DataFrame, min_reviewed: int
     out["n"] = (counts["positives"] + counts["negatives"]).fillna(0).astype("int64")
     out = out.sort_values(["city_id", "lang", "platform"], kind="stable").reindex(columns=RATES_COLUMNS)
     return out.reset_index(drop=True).astype({"city_id": "string", "lang": "string", "platform": "string",
-                                              "rates_source": "string", "dataset": "string"})
+                                              "rates_source": "string", "dataset": "string",
+                                              "platforms": "string"})

@@ -43,15 +43,19 @@ def test_city_line_says_unmeasured_withholds_few_and_gives_interval_n_verdict_an
     line = city.classifier_line("mombasa", lang, "staff")
     card = {(r["lang"], r["source"]): r for r in model_card()["evaluation"]}
     weakest_en = min((r for r in card.values() if r["lang"] == "en"), key=lambda r: r["macro_f1"])
-    assert f"sw (telegram) {i18n.t('not_measured', lang)}" in line  # no Swahili figure borrowed
-    en = city._score_text("en (x)", pd.Series({"status": "measured", **{k: weakest_en[k] for k in (
+    def name(code: str, platform: str) -> str:  # the language's and the platform's names, never their codes
+        return f"{i18n.language(code, lang)} ({i18n.platform(platform, lang)})"
+
+    assert f"{name('sw', 'telegram')} {i18n.t('not_measured', lang)}" in line  # no Swahili figure borrowed
+    assert "sw (telegram)" not in line and "(x)" not in line
+    en = city._score_text(name("en", "x"), pd.Series({"status": "measured", **{k: weakest_en[k] for k in (
         "macro_f1", "baseline_macro_f1", "n")}, "ci_low": weakest_en["ci95"][0], "ci_high": weakest_en["ci95"][1],
         "vs_baseline": "beats"}), lang)
     assert en in line and f"{weakest_en['ci95'][0]:.2f}" in en and str(weakest_en["n"]) in en
     ar = card[("ar", "mlma2019")]  # its paired margin interval spans 0: not shown to beat the baseline
     assert ar["margin_ci95"][0] < 0 < ar["margin_ci95"][1]
-    assert i18n.t("vs_baseline_no_clear_difference", lang) in line.split("ar (x)")[1].split("fr (reddit)")[0]
-    assert i18n.t("vs_baseline_beats", lang) in line.split("en (x)")[1].split("ar (x)")[0]
+    assert i18n.t("vs_baseline_no_clear_difference", lang) in line.split(name("ar", "x"))[1].split(name("fr", "reddit"))[0]
+    assert i18n.t("vs_baseline_beats", lang) in line.split(name("en", "x"))[1].split(name("ar", "x"))[0]
     # a 12-post French Reddit figure: withheld, saying why, never its 0.95
     assert i18n.t("accuracy_too_few", lang, n=12, k=MIN_HELD_OUT) in line and "0.95" not in line
     # 40 of 1000 posts (English and Arabic from X) have a measured figure: 4%, said beside the figures

@@ -23,11 +23,11 @@ def test_city_accuracy_line_comes_from_the_matching_language_and_platform(monkey
     en = per_source[(per_source["lang"] == "en") & (per_source["platform"] == "x")]
     weakest = en.sort_values("macro_f1").iloc[0]
     assert len(en) == 2  # Davidson 2017 and MLMA 2019: the line must show the weaker one
-    assert f"en (x) {weakest.macro_f1:.2f} (95% CI {weakest.ci_low:.2f}–{weakest.ci_high:.2f}, n = {weakest.n}; " \
+    assert f"English (X) {weakest.macro_f1:.2f} (95% CI {weakest.ci_low:.2f}–{weakest.ci_high:.2f}, n = {weakest.n}; " \
            f"baseline {weakest.baseline_macro_f1:.2f}: " in line
     fr = per_source[per_source["lang"] == "fr"].iloc[0]
-    assert f"fr (x) {fr.macro_f1:.2f} (95% CI {fr.ci_low:.2f}–{fr.ci_high:.2f}, n = {fr.n}; " \
+    assert f"French (X) {fr.macro_f1:.2f} (95% CI {fr.ci_low:.2f}–{fr.ci_high:.2f}, n = {fr.n}; " \
            f"baseline {fr.baseline_macro_f1:.2f}: " in line
-    assert "en (facebook) not measured" in line and "sq (x) not measured" in line  # no labelled data there
+    assert "English (Facebook) not measured" in line and "Albanian (X) not measured" in line  # no labelled data there
     pooled = evaluation_table().pipe(lambda e: e[e["lang"] == "en"])["macro_f1"].max()
-    assert pooled > weakest.macro_f1 and f"{pooled:.2f}" not in line.split("fr (x)")[0]
+    assert pooled > weakest.macro_f1 and f"{pooled:.2f}" not in line.split("French (X)")[0]

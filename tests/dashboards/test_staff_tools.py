@@ -312,3 +312,33 @@ def test_the_quarantine_csv_neutralises_what_a_spreadsheet_would_execute(staff_c
     assert cells[:4] == ["file", "row", "field", "reason"] and len(cells) == 12
     assert not [c for c in cells if re.match(r"[=+\-@\t\r]", c)], cells
     assert cells.count("'-1_2.csv") == 2  # the same rows, neutralised, not dropped
+
+
+def test_the_quarantine_page_without_a_file_lists_the_files_with_rows_set_aside(staff_client,
+                                                                                  staff_home: Path) -> None:
+    """``/staff/quarantine`` with no file (or a malformed one) lists each file whose last ingestion set rows aside,
+    once per content, linking to its rows with the count; a clean file is not listed. It said "No row of this
+    file was set aside", a dead end."""
+    sam = staff_client("sam")
+    sent = {}
+    for name, rows in (("two-bad.csv", (*ok_rows(2, start=800), *BAD_ROWS)), ("clean.csv", ok_rows(2, start=810))):
+        r = sam.post("/staff/upload", data={"csrf_token": sam.token, "kind": "social", "city": "london",
+                                             "file": (io.BytesIO(posts(*rows)), name)},
+                     content_type="multipart/form-data")
+        assert r.status_code == 303, r.text[:500]
+        from dashboards.components.staff import load_report
+
+        with override(home=staff_home):
+            (sent[name],) = load_report(r.headers["Location"].rsplit("=", 1)[1])
+    assert sent["two-bad.csv"]["quarantined"] == 2 and sent["clean.csv"]["quarantined"] == 0
+    for search in ("", "?file=not-a-hash"):
+        page = sam.post("/_dash-update-component", json=route("/staff/quarantine", search)).get_json()
+        table = json.dumps(find_props(page, "quarantine-files"))
+        assert f"/staff/quarantine?file={sent['two-bad.csv']['sha256']}" in table, search
+        assert table.count(sent["two-bad.csv"]["sha256"]) == 1 and "two-bad.csv" in table
+        assert sent["clean.csv"]["sha256"] not in table and "clean.csv" not in table
+        assert "quarantine-none" not in json.dumps(page)  # never "no row of this file" without a file
+    page = sam.post("/_dash-update-component",
+                    json=route("/staff/quarantine", f"?file={sent['two-bad.csv']['sha256']}")).get_json()
+    assert find_props(page, "quarantine-rows") is not None
+    assert staff_client("omar").post("/_dash-update-component", json=route("/staff/quarantine")).status_code == 403

@@ -10,9 +10,8 @@ from pathlib import Path
 import pandas as pd
 
 from scn.ingest.pipeline import ingest_file
+from tests.support.programme_files import ACT, PEOPLE
 
-PEOPLE = "record_id,activity_id,participant_id,role,home_city,home_country,gender\n"
-ACT = "activity_id,programme_line,activity_type,title,host_city,country,city_id,start_date,end_date\n"
 NFD = unicodedata.normalize("NFD", "été-1")
 
 

@@ -9,9 +9,8 @@ from pathlib import Path
 
 from scn import lake
 from scn.ingest.pipeline import ingest_file
+from tests.support.programme_files import ACT, PEOPLE
 
-PEOPLE = "record_id,activity_id,participant_id,role,home_city,home_country,gender\n"
-ACT = "activity_id,programme_line,activity_type,title,host_city,country,city_id,start_date,end_date\n"
 SUMMIT = "summit_id,title,host_city,country,start_date,participant_id,role,delegate_city,home_country\n"
 
 

@@ -13,8 +13,8 @@ import pytest
 from scn import lake
 from scn.ingest import crime, parse
 from scn.ingest.pipeline import ingest_file
+from tests.support.programme_files import ACT
 
-ACT = "activity_id,programme_line,activity_type,title,host_city,country,city_id,start_date,end_date\n"
 CRIME = "time,lat,lon,category,hate_flag\n"
 
 

@@ -1,6 +1,7 @@
 """A `scn run` with nothing new costs little: inbox hashes come from a stamp cache, the labelling version from a
 memo keyed by its inputs' stamps, the asset graph from a summary keyed by its code; the Dagster definitions, dbt,
-scikit-learn and the dashboards are not imported."""
+scikit-learn and the dashboards are not imported. The settled home's run also proves that re-sent boundaries are
+published once (issue "Also found")."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from sklearn.pipeline import make_pipeline
 
 from scn.enrich import parts
 from scn.hashing import cached_sha256, file_sha256
+from scn.publish import serving
 from tests.support.cli import scn, scn_env, scn_home
 
 HEAVY = ("orchestration.definitions", "dagster_dbt", "dbt", "sklearn", "dash", "scn.nlp.model", "geo.locate")
@@ -95,14 +97,39 @@ def test_the_labelling_version_changes_with_the_artefact_and_the_rules(tmp_path:
         assert parts.current_labelling_version() == v3
 
 
+RESENT = "areas-resent.geojson"  # Saida's boundary file sent again, every area's population changed
+
+
 @pytest.fixture(scope="module")
 def settled_home(demo_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the demo home after one `scn run` (a copied home's warehouse is rebuilt whole: this settles it,
-    and fills the caches), shared by the tests below: each leaves it with nothing new, as it found it."""
+    """A copy of the demo home with Saida's boundaries re-sent (``RESENT``), after one `scn run` (a copied home's
+    warehouse is rebuilt whole: this settles it, and fills the caches), shared by the tests below: each leaves it
+    with nothing new, as it found it. One run serves both the re-sent boundaries and the settled home: each cost
+    a copy of the demo home and a whole rebuild of its own."""
     home = tmp_path_factory.mktemp("noop") / "home"
     shutil.copytree(demo_home, home, symlinks=True)
+    src = home / "inbox" / "boundaries" / "saida"
+    doc = json.loads(next(src.glob("*.geojson")).read_text())
+    for feature in doc["features"]:
+        feature["properties"] = {**feature["properties"], "population": 1234}
+    (src / RESENT).write_text(json.dumps(doc))
     scn("run", home=home)
     return home
+
+
+def test_resent_boundaries_are_published_once(settled_home: Path) -> None:
+    """`areas`/`cities` were published from the lake, bypassing staging's newest-wins rule: a re-sent boundary
+    file duplicated every area on the dashboard. They are marts now, built from staging. (Issue "Also found";
+    the run of ``settled_home`` is the one that received the re-sent file.)"""
+    home = settled_home
+    doc = json.loads((home / "inbox" / "boundaries" / "saida" / RESENT).read_text())
+    with scn_home(home):
+        areas = serving.read_serving("areas")
+        cities = serving.read_serving("cities")
+    assert not areas.duplicated(["city_id", "area_code"]).any()
+    assert not cities.duplicated(["city_id"]).any()
+    saida = areas[areas["city_id"] == "saida"]
+    assert len(saida) == len(doc["features"]) and (saida["population"] == 1234).all()  # the newest version wins
 
 
 def test_a_run_with_nothing_new_imports_no_heavy_stack(settled_home: Path) -> None:

@@ -13,9 +13,8 @@ import pytest
 from scn.ingest.cities_known import REGISTRY
 from scn.ingest.pipeline import ingest_file
 from tests.support.cli import scn, scn_home
+from tests.support.programme_files import ACT, PEOPLE
 
-ACT = "activity_id,programme_line,activity_type,title,host_city,country,city_id,start_date,end_date\n"
-PEOPLE = "record_id,activity_id,participant_id,role,home_city,home_country,gender\n"
 BEFORE, ON, LATER = "2026-03-01", "2026-04-10", "2026-05-01"  # the planned activity starts on ON
 NOTHING_NEW = "nothing new since the last run"
 

@@ -20,9 +20,14 @@ The attacker knows every published n and mean (a mean with its n is a sum: weigh
   and the other way round (one survey in the wave: its ``all`` row is the wave's);
 - the standardised difference: the pooled shares (from the groups' n) times the strata's mean changes, less the
   strata whose means are shown in both waves, gives a hidden stratum's mean when one mean is missing;
-- the share of answers: a mean with its n is the rest's sum (for the yes/no index, a count of yes).
+- the share of answers: a mean with its n is a sum of answers on the known levels of the construct (the
+  questionnaire is public): for the yes/no index the count of yes (sum / 100) and of no (n less that); for the
+  five-level index, at most sum / 25 respondents answered above the bottom (and at most (100 n - sum) / 25 below
+  the top). It reads this of every set of respondents whose n and sum it knows: a published group, one it worked
+  out, and the rest of a total less its shown groups.
 What it learns is fed back until nothing more follows. A leak: the mean of 1..min_group-1 respondents, or a count
-of 1..k-1 respondents not shown.
+of 1..k-1 respondents not shown (the respondents who answered yes, or off the bottom or top of the scale, among
+them).
 """
 
 from __future__ import annotations
@@ -93,10 +98,12 @@ class Attacker:
     """Differencing over an official's copies of ``survey_indices`` and ``survey_prepost`` (module doc)."""
 
     def __init__(self, si: pd.DataFrame, pp: pd.DataFrame, truth: pd.DataFrame | None = None, m: int = M,
-                 k: int = K) -> None:
+                 k: int = K, levels: dict[str, tuple[float, ...]] | None = None) -> None:
         self.si, self.pp, self.m, self.k = si, pp, m, k
+        self.levels = CONSTRUCTS if levels is None else levels
         self.leaks: list[str] = []
         self._exact: set[tuple] = set()
+        self._now = ""  # the construct being read
         # the groups' true n (staff's copy), to judge a sum learned where the n is not shown
         t = si if truth is None else truth
         self.truth = {(r.construct, (r.survey_id, r.wave if isinstance(r.wave, str) else ""), r.group_type,
@@ -105,6 +112,19 @@ class Attacker:
     def _leak(self, text: str) -> None:
         if text not in self.leaks:
             self.leaks.append(text)
+
+    def _answers(self, construct: str, name: str, n: float | None, s: float | None) -> None:
+        """A set of ``n`` respondents whose answers sum to ``s``: a leak when it says 1..k-1 of them answered off
+        the bottom (or the top) of the construct's scale (for a yes/no index: the count of yes, or of no)."""
+        if n is None or s is None or construct not in self.levels:
+            return
+        levels = sorted(self.levels[construct])
+        up, down = levels[1] - levels[0], levels[-1] - levels[-2]  # the smallest step off each end
+        for side, mass, step in (("above the bottom", s - n * levels[0], up), ("below the top", n * levels[-1] - s,
+                                                                              down)):
+            most = np.floor(round(mass / step, 6))  # respondents off this end: at most mass / step, at least 1
+            if mass > 1e-6 and most <= self.k - 1:
+                self._leak(f"count of at most {most:g} answering {side} ({construct}): {name} (n {n:g})")
 
     def _rest(self, parent: Fact, parts: list[Fact], exact: bool) -> bool:
         """One equation: ``parent`` less its shown ``parts`` (``exact``: the parts are all of it, no one outside
@@ -119,6 +139,9 @@ class Attacker:
         if parent.s is not None and 1 <= rest <= self.m - 1:
             who = [p.name for p in parts if p not in summed]
             self._leak(f"mean of {rest:g} respondents: {parent.name} less shown {len(summed)} ({', '.join(who)})")
+        if parent.s is not None and rest >= 1:
+            self._answers(self._now, f"{parent.name} less shown {len(summed)}", rest,
+                          parent.s - sum(p.s for p in summed))
         counted = [p for p in parts if p.n is not None]
         unknown_n = [p for p in parts if p.n is None]
         left = parent.n - sum(p.n for p in counted)
@@ -142,6 +165,7 @@ class Attacker:
         return self.leaks
 
     def _construct(self, construct: str, rows: pd.DataFrame, pp: pd.DataFrame) -> None:
+        self._now = construct
         facts: dict[tuple, Fact] = {}
         for r in rows.itertuples(index=False):
             u = (r.survey_id, r.wave if isinstance(r.wave, str) else "")
@@ -178,6 +202,10 @@ class Attacker:
             for whole, parts in waves.values():
                 changed |= self._rest(whole, parts, exact=True)
             changed |= self._standardised(construct, facts, pp)
+        for key, f in facts.items():  # every set of respondents whose n and sum are known by now
+            self._answers(construct, f.name, f.n if f.n is not None else self.truth.get((construct, *key)), f.s)
+        for whole, _parts in waves.values():
+            self._answers(construct, whole.name, whole.n, whole.s)
 
     def _standardised(self, construct: str, facts: dict[tuple, Fact], pp: pd.DataFrame) -> bool:
         """Every equation at once, with the standardised difference: sum_g P_g (endline_g - baseline_g), P_g the
@@ -259,10 +287,13 @@ def official(si: pd.DataFrame, pp: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataF
     return for_audience("survey_indices", si, "official"), for_audience("survey_prepost", pp, "official", parts=si)
 
 
-def worlds(seed: int, n: int = WORLDS):
+def worlds(seed: int, n: int = WORLDS, weighted: bool = False):
     rng = np.random.default_rng(seed)
     for _ in range(n):
-        yield survey_marts(world(rng), M)
+        index = world(rng)
+        if weighted:  # survey weights of 0.5-3 (the means are weighted; n counts respondents)
+            index["weight"] = rng.choice([0.5, 1.0, 2.0, 3.0], len(index))
+        yield survey_marts(index, M)
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -275,6 +306,16 @@ def test_no_random_world_gives_an_official_a_small_group(seed: int) -> None:
         found = attack(*official(si, pp), truth=si)
         if found:
             bad.append(found[0])
+    assert bad == []
+
+
+def test_weighted_worlds_give_no_small_count_an_official_can_work_out() -> None:
+    """With survey weights a mean with its n is only near its sum, but it is what an official can work with: the
+    attacker's arithmetic (n x mean, as if weights were 1) finds no count of 1..k-1 answers, nor a small group's
+    mean, in an official's copies of weighted worlds (the rule reads the same figures). The unweighted count of
+    yes behind a shown mean is not tested: the marts do not publish it (docs/security.md, row 38)."""
+    bad = [found[0] for si, pp in worlds(3, WORLDS // 2, weighted=True) if (found := attack(*official(si, pp),
+                                                                                            truth=si))]
     assert bad == []
 
 
@@ -301,3 +342,36 @@ def test_the_risk_ranking_reads_only_the_area_means_officials_see() -> None:
         old = si[si["group_type"].eq("area") & ~si["suppressed"].astype(bool)]
         passed_before += len(old) - len(shown)
     assert passed_before > 0
+
+
+def _yes_no(areas: dict[str, tuple[int, int]]) -> pd.DataFrame:
+    """One survey of the yes/no index only: per area its (yes, no) respondents, every one with a gender and age."""
+    rows = [(a, 100.0) for a, (yes, _no) in areas.items() for _ in range(yes)] + \
+        [(a, 0.0) for a, (_yes, no) in areas.items() for _ in range(no)]
+    n = len(rows)
+    return pd.DataFrame({"survey_id": "s", "response_id": [f"r{i}" for i in range(n)], "city_id": "c",
+                         "area_code": [a for a, _ in rows], "gender": [GENDERS[i % 2] for i in range(n)],
+                         "age_group": [AGES[i % 3] for i in range(n)], "wave": "single", "programme_id": "P",
+                         "weight": 1.0, "construct": "threatened", "construct_index": [v for _, v in rows], "items": 1})
+
+
+@pytest.mark.parametrize(("areas", "hidden"), [
+    ({"A": (3, 37), "B": (20, 20)}, {"A"}),  # 3 of 40 said yes in A: its mean hidden (and B's: all less B is A)
+    ({"A": (37, 3), "B": (20, 20)}, {"A"}),  # 3 said no
+    ({"A": (0, 40), "B": (20, 20)}, set()),  # nobody in A said yes: 0 is no small count
+    ({"A": (8, 32), "B": (2, 28), "C": (15, 15)}, {"B"}),  # B's 2 of 30 hidden; A, C shown, so all less them is B
+])
+def test_an_official_learns_no_small_count_of_yes_or_no(areas: dict, hidden: set) -> None:
+    """A yes/no index's mean with its n is a count of yes (n x mean / 100) and of no: an area's mean is shown to an
+    official only where both are 0 or k or more, and not given back by the city's mean less the other areas' (an
+    area whose own counts are fine loses its mean too where it would)."""
+    si, pp = survey_marts(_yes_no(areas), M)
+    seen, _ = official(si, pp)
+    area = seen[seen["group_type"].eq("area")].set_index("group_value")
+    gone = set(area.index[area["mean"].isna()])
+    assert hidden <= gone
+    assert set(area.index[area["mean"].notna()]) <= set(areas) - hidden
+    assert attack(seen, for_audience("survey_prepost", pp, "official", parts=si), truth=si) == []
+    yes = (area["n"] * area["mean"] / 100).dropna().round(6)
+    for count in (yes, area["n"][yes.index] - yes):
+        assert ((count == 0) | (count >= K)).all()

@@ -3,7 +3,6 @@ test fails on the code before its fix."""
 
 from __future__ import annotations
 
-import json
 import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -15,7 +14,6 @@ import yaml
 
 from scn import lake
 from scn.lake import as_table
-from scn.publish import serving
 from tests.support.cli import REPO, scn, scn_home
 
 
@@ -46,24 +44,8 @@ def test_post_retention_redacts_old_posts_when_configured(tmp_path: Path, monkey
     assert len(kept) == 5  # counts never change: rows stay, only text, pseudonym and url go
 
 
-def test_resent_boundaries_are_published_once(demo_home: Path, tmp_path: Path) -> None:
-    """`areas`/`cities` were published from the lake, bypassing staging's newest-wins rule: a re-sent boundary
-    file duplicated every area on the dashboard. They are marts now, built from staging."""
-    home = tmp_path / "home"
-    shutil.copytree(demo_home, home, symlinks=True)
-    src = home / "inbox" / "boundaries" / "saida"
-    doc = json.loads(next(src.glob("*.geojson")).read_text())
-    for feature in doc["features"]:
-        feature["properties"] = {**feature["properties"], "population": 1234}
-    (src / "areas-resent.geojson").write_text(json.dumps(doc))
-    scn("run", home=home)
-    with scn_home(home):
-        areas = serving.read_serving("areas")
-        cities = serving.read_serving("cities")
-    assert not areas.duplicated(["city_id", "area_code"]).any()
-    assert not cities.duplicated(["city_id"]).any()
-    saida = areas[areas["city_id"] == "saida"]
-    assert len(saida) == len(doc["features"]) and (saida["population"] == 1234).all()  # the newest version wins
+# test_resent_boundaries_are_published_once: in tests/pipeline/test_noop_run.py, on the settled home's run (one whole
+# rebuild of a copied demo home instead of two)
 
 
 def test_grant_amounts_are_never_added_across_currencies() -> None:

@@ -50,3 +50,82 @@ KEEP = {
            "basi limechelewa tena asubuhi hii", "karibu nyumbani kwetu ndugu", "soko limefungwa siku ya jumapili",
            "tunahitaji polisi zaidi mitaani", "hongera kwa timu yetu usiku huu", "bei ya chakula imepanda sana"],
 }
+
+# A harder set (written for these tests, no real person's post): Arabizi with no digits at all (Levantine, Egyptian,
+# Gulf and Iraqi, Maghrebi), and lines of other languages carrying Arabic loanwords and names, which Arabizi must
+# not take. Each list is split in two (``halves``): rules are tuned on the first half, reported on the second.
+ARABIZI_NO_DIGITS = [
+    # Levantine
+    "kifak ya zalame, shu el akhbar?", "ana ktir mabsout lyom, el jaw helo", "shu badak tekol el masa?",
+    "ma baaref shu sar maa el shabab", "yalla ta nrouh nekol shi", "hayda el shi ma byenfaa abadan",
+    "baddi rouh aal beit halla", "wlek shu hal haki, ma bi sir hek", "bala ma tkhabbir hada, khalina sakteen",
+    "eh walla, kel shi ghali hal iyyem", "mnih enno ejit, kenna nestanak",
+    # Egyptian
+    "ana mesh aarf aamel eh", "enta fein ya basha? mestanyak men badri", "el donia zahma awi el naharda",
+    "howa leh byeshtem kol el nas keda", "yalla bina nenzel wust el balad", "ma tezalsh menni, mkansh asdi",
+    "ehna mashyeen delwaati, mesh hanestana", "el akl da helw awi, men ein?", "ana taaban khales w mesh ader akammel",
+    "ezzayak ya habibi, amel eh el ayam di", "bokra hashoufak ala el ahwa",
+    # Gulf and Iraqi
+    "shlonak ya akhoy, wesh akhbarak?", "wayed zain, alhamdulillah kilshay tamam", "ana abi aruh al souq baacher",
+    "shfeek zaalan? mafi shay", "yalla nrooh al bahar, al jaw hilu", "wain inta alhin? ana yait",
+    "hatha al rayyal ma yestahi abadan", "ishloon al shoghol wiyak?", "la tkhaf, kilshay bekhair inshallah",
+    "shako mako? shlonkum?", "ana ma adri shaku hal sawalif",
+    # Maghrebi (Moroccan, Algerian, Tunisian)
+    "wach nta labas? kolchi mzyan?", "ana ghadi nmchi l hanout daba", "ma fhamtch chno bghiti tgoul",
+    "had nhar kan skhoun bezzaf", "chkoun li ja lbareh l dar?", "wesh rak khouya, labes alik?",
+    "rani mrid chwiya, ma nkhrejch lyoum", "bghit nchri tomobil walakin ma andich lflous",
+    "chnowa ahwelek? labes aalik?", "barcha nas jew lil aars", "ya khouya, ma tkhafch, kolchi ghadi ykoun mlih",
+    "aychek khoya, yaatik essaha", "chhal tswa had lhwayej?", "mazal ma jach, rah f triq",
+    "akhi ana mashghoul halla, baadein bahkik", "wallah ma kent naaref belli rak hna",
+]
+
+# language -> lines with Arabic loanwords and names (yalla, habibi, inshallah, wallah, khalas, mashallah, Mohamed)
+LOANWORDS = {
+    "en": ["yalla habibi, let's go to the match tonight", "inshallah the weather will be better tomorrow",
+           "mashallah your kids have grown so fast", "Mohamed and Ahmed are coming to dinner with us",
+           "wallah I didn't know the shop was closed", "khalas, I'm done with this job habibi",
+           "my habibi brought me flowers, inshallah we marry next year", "shukran to everyone who came to the iftar",
+           "eid mubarak to all my neighbours, yalla let's eat", "the sheikh spoke at the mosque after prayers"],
+    "fr": ["yalla on y va habibi, le film commence", "inchallah on se verra demain au marché",
+           "wallah je te jure que c'est vrai", "Mohamed et Ahmed sont partis à la mosquée",
+           "khalas, j'en ai marre de ce bus toujours en retard", "mashallah ta fille est magnifique"],
+    "es": ["inshallah mañana vamos a la playa con Ahmed", "yalla vamos habibi, que llegamos tarde",
+           "wallah que no sabía nada de eso", "Mohamed y Fátima se casan en agosto, mashallah",
+           "ojalá llueva mañana en el pueblo"],
+    "de": ["yalla, wir gehen jetzt nach Hause", "wallah, ich schwöre, das war ich nicht",
+           "habibi, kommst du heute Abend mit?", "inshallah klappt es morgen mit dem Termin",
+           "Ahmed und Mohamed spielen heute Fußball im Park", "digga wallah, das ist echt krass"],
+    "tr": ["inşallah yarın hava güzel olur", "maşallah çocuklar çok büyümüş", "yalla gidelim artık, geç kaldık",
+           "Mehmet ve Ahmet bugün okula gelmedi", "vallahi ben bir şey bilmiyorum", "habibi bu akşam bize gel"],
+    "id": ["insyaallah besok saya datang ke rumahmu", "alhamdulillah semua keluarga sehat",
+           "masya allah, anaknya pintar sekali", "Ahmad dan Muhammad pergi ke masjid setelah magrib",
+           "wallahi saya tidak tahu soal itu", "yalla kita berangkat sekarang, sudah siang"],
+    "sw": ["inshallah tutaonana kesho asubuhi", "alhamdulillah mvua imenyesha leo", "mashallah mtoto wako amekua sana",
+           "Mohamed na Ahmed wameenda msikitini", "habibi karibu nyumbani kwetu leo jioni",
+           "wallahi sijui alikokwenda"],
+}
+
+# language -> Malay, Indonesian and Swahili lines whose Arabic loanwords (doa, sabar, ilmu, salama, dunia) are theirs
+SHARED = {
+    "ms": ["saya nak pergi ke masjid selepas solat asar", "terima kasih atas doa dan sokongan semua",
+           "selamat hari raya, maaf zahir dan batin", "jangan lupa baca doa sebelum makan",
+           "dia selalu sabar walaupun hidup susah", "kita perlu ilmu dan akhlak yang baik",
+           "insya allah kita jumpa minggu depan", "khabar baik, alhamdulillah, awak macam mana"],
+    "id": ["hari ini kami buka puasa bersama di musholla", "semoga berkah dan rezeki melimpah untuk kalian",
+           "jadwal sholat jumat sudah diumumkan", "kabar saya baik, terima kasih banyak",
+           "waktu maghrib sudah tiba, ayo berbuka", "dia selalu ikhlas membantu tetangga"],
+    "sw": ["habari za asubuhi, salama kabisa", "tuna wakati mzuri sana hapa mjini", "asante kwa dua zako, ndugu yangu",
+           "kitabu hiki kina hadithi nzuri sana", "salamu kwa familia yako yote", "sheria mpya itaanza mwezi ujao",
+           "tafadhali subiri kidogo, nakuja", "rafiki yangu ana safari ya biashara kesho",
+           "nimefurahi sana kuwaona wote hapa leo", "dunia ina mambo mengi ya ajabu"],
+}
+
+
+def halves(lines: list[str]) -> tuple[list[str], list[str]]:
+    """(tuning half, reporting half): alternate lines, so each half has every dialect or language."""
+    return lines[::2], lines[1::2]
+
+
+def pairs(by_lang: dict[str, list[str]]) -> list[tuple[str, str]]:
+    """(language, line) of every line of ``by_lang``."""
+    return [(lang, line) for lang, lines in by_lang.items() for line in lines]

@@ -19,9 +19,8 @@ from scn.lake import ensure_tables
 from tests.support.cli import scn_home
 from tests.support.corpus import CITIES
 from tests.support.dbt_world import dbt_build
+from tests.support.programme_files import ACT, PEOPLE, ingest_world
 
-ACT = "activity_id,programme_line,activity_type,title,host_city,country,city_id,start_date,end_date\n"
-PEOPLE = "record_id,activity_id,participant_id,role,home_city,home_country,gender\n"
 HOSTS = {  # activity id -> (host, country), Local Action Planning, no city id
     "L1": ("Tripoli", "Libya"), "L2": ("Tripoli", ""), "L3": ("Tripoli", "Lebanon"), "L4": ("Hague", "Netherlands"),
     "L5": ("Londres", "Argentina"), "L6": ("Londres", "United Kingdom"), "L7": ("Londres", ""),
@@ -44,12 +43,9 @@ WORLD = {
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     home = tmp_path_factory.mktemp("programme-city-homonyms")
-    (home / "in").mkdir()
     with scn_home(home):
         ingest_file("cities", REGISTRY)
-        for name, text in WORLD.items():
-            (home / "in" / name).write_text(text, encoding="utf-8")
-            ingest_file("cities" if name.startswith("cities") else "programme", home / "in" / name)
+        ingest_world(home, WORLD)
         ensure_tables()
     dbt_build(home, "--select", "+programme_metrics", "+network_kpis", "+programme_regions",
               "--indirect-selection", "cautious", "--exclude", "resource_type:unit_test",

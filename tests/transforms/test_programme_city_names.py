@@ -19,9 +19,8 @@ from scn.lake import ensure_tables
 from scn.vocabularies import seed_rows
 from tests.support.cli import scn_home
 from tests.support.dbt_world import dbt_build
+from tests.support.programme_files import ACT, PEOPLE
 
-ACT = "activity_id,programme_line,activity_type,title,host_city,country,city_id,start_date,end_date\n"
-PEOPLE = "record_id,activity_id,participant_id,role,home_city,home_country,gender\n"
 SUMMIT = ("summit_id,title,host_city,country,start_date,end_date,participant_id,role,delegate_city,home_country,"
           "gender\n")
 WORLD = {

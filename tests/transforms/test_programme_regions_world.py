@@ -17,9 +17,8 @@ from scn.ingest.pipeline import ingest_file
 from scn.lake import ensure_tables
 from tests.support.cli import scn_home
 from tests.support.dbt_world import dbt_build
+from tests.support.programme_files import ACT, PEOPLE
 
-ACT = "activity_id,programme_line,activity_type,title,host_city,country,city_id,start_date,end_date\n"
-PEOPLE = "record_id,activity_id,participant_id,role,home_city,home_country,gender\n"
 TODAY = date.today()  # the build's as-of date (dbt var as_of)
 AHEAD = TODAY + timedelta(days=200)  # a planned activity
 

@@ -8,21 +8,40 @@
 regexp_replace({{ city_slug(name) }}, '^the-(.)', '\1')
 {%- endmacro %}
 
-{#- A country as written, case, accents and runs of spaces aside (`lebanon `, ` Lébanon`, `LEBANON`). -#}
+{#- A country as written, as the country it names: accents, case, dots and apostrophes dropped, any other run of
+    punctuation or spaces one space, ends stripped (`U.K.` is `uk`, `Côte d’Ivoire` `cote divoire`);
+    scn.ingest.programme.country_key. -#}
 {% macro country_key(name) -%}
-lower(regexp_replace(trim(strip_accents({{ name }})), '\s+', ' ', 'g'))
+trim(regexp_replace(regexp_replace(lower(strip_accents({{ name }})), '[.''\x{2019}\x{02BC}]', '', 'g'),
+    '[^\p{L}\p{N}_]+', ' ', 'g'))
 {%- endmacro %}
 
-{#- A query: each way a registry country may be written (country_key of its name, or its ISO code in lower
-    case) -> `written`, `country` the registry's name. -#}
+{#- A query: each way a country may be written (its country_key) -> `written`, `country` in one spelling: a
+    registry country's name or ISO code is the registry's country; a name or ISO code of the country_names seed
+    (`UK`, `Liban`, `Türkiye`, `USA`: its names in several languages) is the registry's country of that code, else
+    the seed's name for it. The registry wins where the two differ. scn.ingest.programme.country_codes is this rule
+    for the ingest. -#}
 {% macro country_names() -%}
-select written, min(country) as country
+select written, arg_min(country, ranked || country) as country
 from (
-    select {{ country_key('country') }} as written, country from {{ ref('stg_cities') }} where country is not null
+    select {{ country_key('country') }} as written, country, '0' as ranked
+    from {{ ref('stg_cities') }} where country is not null
     union all
-    select lower(trim(country_code)), country from {{ ref('stg_cities') }}
+    select {{ country_key('country_code') }}, country, '0' from {{ ref('stg_cities') }}
     where country_code is not null and country is not null
+    union all
+    select {{ country_key('w.written') }}, coalesce(r.country, w.country), '1'
+    from (
+        select name as written, upper(trim(country_code)) as code, country from {{ ref('country_names') }}
+        union
+        select country_code, upper(trim(country_code)), country from {{ ref('country_names') }}
+    ) w
+    left join (
+        select upper(trim(country_code)) as code, min(country) as country from {{ ref('stg_cities') }}
+        where country_code is not null and country is not null group by all
+    ) r on r.code = w.code
 )
+where written <> ''
 group by written
 {%- endmacro %}
 

@@ -7,8 +7,11 @@
 -- does not know ("UK") for a host named without a qualifier, and not the country of another place of that name
 -- (city_homonyms seed: Tripoli, Libya); or it is not given and the name says which place it is (not Tripoli). A
 -- host named with a qualifier ("London (Ontario)") needs the city's own country. The country in one spelling:
--- a member city's registry country, else the recorded one (country_names: the registry's, in any case, accents or
--- spaces or as its ISO code; else the first written of its variants). The registry's region for the city, else for the
+-- a member city's registry country, else the recorded one (country_names: the registry's, in any case, accents,
+-- punctuation or spaces, as its ISO code or as the country_names seed writes it - UK, Liban, Türkiye; else the
+-- first written of its variants). A summit or exchange stored with the city id its host's name alone named (the
+-- ingest before hosts were named by name and country) is read again by name and country, as one ingested now
+-- would be. The registry's region for the city, else for the
 -- country, else the one stored at ingest. An activity starting after the build's as-of date (as_of_date: the var
 -- `as_of`, else today) is planned, not held: the marts that count what ran leave it out. `held_from`, the first
 -- as-of date on which it counts as held, tells `scn run` when a build stops being current
@@ -19,9 +22,16 @@ with countries as (
 country_names as ({{ country_names() }}),
 city_names as ({{ city_names() }}),
 activities as (
-    select a.* exclude (country), {{ country_key('a.country') }} as country_key, n.country is not null as country_known,
+    select a.* exclude (country, city_id), {{ country_key('a.country') }} as country_key,
+        n.country is not null as country_known,
         -- one spelling per country: the registry's, else the first written of its case/accent/space variants
-        coalesce(n.country, min(trim(a.country)) over (partition by {{ country_key('a.country') }})) as country
+        coalesce(n.country, min(trim(a.country)) over (partition by {{ country_key('a.country') }})) as country,
+        -- a summit or exchange (scn.ingest.programme EVENT_LINES) stored with the city id its host's name alone
+        -- names (the ingest before hosts were named by name and country) is read again by name and country
+        case when (a.programme_line, a.activity_type) in (('summit', 'summit'), ('city_exchange', 'exchange'))
+                  and exists (select 1 from city_names h
+                              where h.name_key = {{ city_key('a.host_city') }} and h.city_id = a.city_id)
+             then null else a.city_id end as city_id
     from {{ ref('stg_programme_activities') }} a
     left join country_names n on n.written = {{ country_key('a.country') }}
 ),
@@ -31,6 +41,7 @@ candidates as (  -- each activity without a city id -> the registry cities its h
     join city_names h
         on a.city_id is null and h.name_key = {{ city_key('a.host_city') }}
         and ((a.country is null and not h.ambiguous) or h.country is null
+             or a.country = h.country
              or a.country_key in ({{ country_key('h.country') }}, lower(coalesce(h.country_code, '')))
              or (not a.country_known and a.host_city not like '%(%'
                  and not list_contains(h.other_countries, a.country_key)))
