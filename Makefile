@@ -39,8 +39,8 @@ system-deps:
 	  { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
 	    chromium chromium-driver postgresql redis-server >/dev/null; }
 
-# Two test processes (pytest-xdist) by default, one per core: 28-34 min (1,561-1,627 tests) on the 2-core CI
-# machine (clean clones, 2026-12-06 and 07). The tests that share an expensive fixture (the dashboards' server and browser,
+# Two test processes (pytest-xdist) by default, one per core: 28-34 min (1,561-1,663 tests) on the 2-core CI
+# machine (clean clones, 2026-12-06 and 07; the latest, 1,663 tests, 28 min). The tests that share an expensive fixture (the dashboards' server and browser,
 # the dbt world, the Dagster UI) stay on one worker (--dist loadgroup in pyproject.toml, groups marked by
 # tests/conftest.py); the others run on their module's. The groups that took longest in a measured run start first
 # (tests/durations.json; refresh: `make test PYTEST_ARGS="-n 2 --junitxml=/tmp/run.xml" &&

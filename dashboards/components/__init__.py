@@ -35,12 +35,13 @@ def graph(fig: go.Figure | None, id: str, lang: str):
 
 
 def frame_table(frame: pd.DataFrame, id: str, lang: str = "en", page_size: int = 12,
-                data_only: tuple[str, ...] = ()) -> dash_table.DataTable:
-    """A read-only, sortable table of a frame (numbers rounded, headers in ``lang``), right to left in Arabic.
-    ``data_only``: columns kept in the rows' data (codes, for callbacks and tests) but not shown."""
+                data_only: tuple[str, ...] = (), decimals: dict[str, int] | None = None) -> dash_table.DataTable:
+    """A read-only, sortable table of a frame (numbers rounded: to ``decimals[column]`` places where given, else
+    3; headers in ``lang``), right to left in Arabic. ``data_only``: columns kept in the rows' data (codes, for
+    callbacks and tests) but not shown."""
     shown = frame.copy()
     for col in shown.select_dtypes("float").columns:
-        shown[col] = shown[col].round(3)
+        shown[col] = shown[col].round((decimals or {}).get(str(col), 3))
     for col in shown.select_dtypes(["datetime", "datetimetz"]).columns:
         shown[col] = shown[col].dt.strftime("%Y-%m-%d %H:%M")
     shown = shown.astype(object).where(shown.notna(), None)

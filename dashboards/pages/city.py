@@ -25,6 +25,9 @@ MAP_METRICS = (*maps.CELL_METRICS, "risk")
 # the change at the same respondent mix and whether the survey shows a change are shown)
 PREPOST_CODES = ("programme_id", "baseline_survey_id", "endline_survey_id", "suppressed", "clusters_baseline",
                  "clusters_endline", "adjusted_by", "mix_changed")
+# an index runs 0-100 (one decimal says all its interval supports); the effect size is read to two
+PREPOST_DECIMALS = {**dict.fromkeys(("baseline_mean", "endline_mean", "diff", "ci_low", "ci_high", "adjusted_diff",
+                                     "adjusted_ci_low", "adjusted_ci_high"), 1), "effect_size": 2}
 
 
 def layout(city_id: str | None = None, lang: str | None = "en", **_query: object) -> html.Div | html.P:
@@ -89,7 +92,7 @@ def layout(city_id: str | None = None, lang: str | None = "en", **_query: object
         section(t("surveys", lang), html.P(t("survey_what", lang), className="meaning"),
                 graph(view.survey_figure(city_id, audience, lang), "survey", lang),
                 html.H4(t("prepost", lang)),
-                frame_table(prepost, "prepost", lang, data_only=PREPOST_CODES) if len(prepost) else unavailable(lang),
+                frame_table(prepost, "prepost", lang, data_only=PREPOST_CODES, decimals=PREPOST_DECIMALS) if len(prepost) else unavailable(lang),
                 meaning("survey_index", lang), meaning("effect_size", lang)),
         section(t("programmes", lang), html.P(t("programmes_what", lang), className="meaning"),
                 frame_table(programmes, "programmes", lang, data_only=("programme_line",)) if len(programmes)

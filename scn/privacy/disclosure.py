@@ -197,6 +197,14 @@ def recoverable(n: np.ndarray, r: np.ndarray, k: int, actual: np.ndarray | None 
     return np.where(n == 0, small, (r >= n) & (small | (r == n) | (r == n * (k - 1))))
 
 
+def pinned(n: np.ndarray, r: np.ndarray, u: np.ndarray, k: int, actual: np.ndarray | None = None) -> np.ndarray:
+    """Where a shown total pins the ``n`` hidden parts beneath it (``recoverable``) given its events outside every
+    part ``u`` (the total less the parts' sum): as the official sees it (r + u), or as if u were known (r, when u
+    is at least 0). ``actual``: as in ``recoverable`` (the hidden counts' own sum, for rests)."""
+    a_u = None if actual is None else actual + u
+    return recoverable(n, r + u, k, a_u) | ((u >= 0) & recoverable(n, r, k, actual))
+
+
 def rest_pairs(cols: list[str] | tuple[str, ...]) -> list[tuple[str, str, str]]:
     """The ``RESTS`` (count, part, rest) whose count and part are both among ``cols``."""
     return [r for r in RESTS if r[0] in cols and r[1] in cols]
@@ -420,14 +428,14 @@ def _totals(frame: pd.DataFrame, out: pd.DataFrame, parts: pd.DataFrame, cols: l
         total = pd.to_numeric(frame[col], errors="coerce").astype("float64").to_numpy()
         n, r, t, a = (top[f"{x}_{col}"].reindex(at).fillna(0).to_numpy() for x in "nrta")
         u = total - t
-        hidden = recoverable(n, r + u, k, a + u) | ((u >= 0) & recoverable(n, r, k, a))
+        hidden = pinned(n, r, u, k, a)
         out[col] = out[col].where(~(hidden & ~np.isnan(total)), pd.NA)
     for total, part, rest in rest_pairs(cols):  # the rest of the total against the cells' rests, where both shown
         value = (pd.to_numeric(frame[total], errors="coerce") - pd.to_numeric(frame[part], errors="coerce")
                  ).astype("float64").to_numpy()
         n, r, t, a = (top[f"{x}_{rest}"].reindex(at).fillna(0).to_numpy() for x in "nrta")
         u = value - t
-        hidden = (recoverable(n, r + u, k, a + u) | ((u >= 0) & recoverable(n, r, k, a))) & ~np.isnan(value)
+        hidden = pinned(n, r, u, k, a) & ~np.isnan(value)
         both = out[total].notna().to_numpy() & out[part].notna().to_numpy()
         out[total] = out[total].where(~(hidden & both), pd.NA)
     return out
@@ -464,7 +472,7 @@ def _split(v: np.ndarray, hidden: np.ndarray, codes: np.ndarray, total: np.ndarr
     u = total - s
 
     def unsafe(n: np.ndarray, r: np.ndarray, u: np.ndarray) -> np.ndarray:
-        return recoverable(n, r + u, k) | ((u >= 0) & recoverable(n, r, k))
+        return pinned(n, r, u, k)
 
     hidden, total_hidden = hidden.copy(), np.zeros(size, dtype=bool)
     for g in np.flatnonzero(~np.isnan(total) & unsafe(n, r, np.nan_to_num(u))):  # the unsafe totals only

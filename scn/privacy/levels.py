@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from scn.privacy.disclosure import RESTS, SMALL_COUNTS, for_audience, recoverable, rest_hides, rests
+from scn.privacy.disclosure import RESTS, SMALL_COUNTS, for_audience, pinned, recoverable, rest_hides, rests
 from scn.settings import suppress_below
 
 LEVELS = ("cell8_month", "cell7_month", "cell6_month", "area_month", "area_quarter", "area_year",
@@ -164,7 +164,7 @@ def _pinned_beneath(view: View, leaves: pd.DataFrame, value: np.ndarray, leaf_hi
     at = (units["unit"].astype(str) + "\x1f" + units["period"].astype(str)).to_numpy()
     n, r, a, t = (sums[c].reindex(at).fillna(0).to_numpy() for c in "nrat")
     u = np.nan_to_num(total) - t
-    return recoverable(n, r + u, k, a + u) | ((u >= 0) & recoverable(n, r, k, a))
+    return pinned(n, r, u, k, a)
 
 
 def choose(views: Iterable[View], leaves: pd.DataFrame, metric: str, audience: str) -> Choice:

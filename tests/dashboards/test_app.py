@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from dashboards.app import create_app
-from tests.support.dash_client import route
-from tests.support.snapshots import publish_snapshot
+from tests.support.dash_client import find_props, route
+from tests.support.snapshots import make_tables, publish_snapshot, publish_tables
 
 
 @pytest.fixture()
@@ -93,3 +93,19 @@ def test_classifier_line_shows_unmeasured_models_as_such() -> None:
     assert _score_text("ar", row("not_measured", float("nan"), None), "fr") == "ar non mesurée"
     assert _score_text("ar", row("too_few", float("nan"), None, 12), "en") == \
         "ar too few held-out posts to show a figure (n = 12, fewer than 30)"
+
+
+def test_the_survey_change_table_gives_an_index_to_one_decimal_and_the_effect_size_to_two(home: Path) -> None:
+    """An index runs 0-100 and its interval is points wide: the change table showed 54.53 beside 56.352 and
+    1.822 (three places, trailing zeros dropped); it gives one place for the means, changes and intervals and two
+    for the effect size, and keeps the counts whole."""
+    tables = make_tables(0)
+    prepost = tables["survey_prepost"].assign(baseline_mean=54.53, endline_mean=56.352, diff=1.822, ci_low=-1.249,
+                                              ci_high=4.893, effect_size=0.1013)
+    publish_tables(home, {**tables, "survey_prepost": prepost})
+    client = create_app(home, local_staff=True).server.test_client()
+    city = prepost["city_id"].iloc[0]
+    page = client.post("/_dash-update-component", json=route(f"/city/{city}")).get_json()
+    rows = find_props(page, "prepost")["data"]
+    assert rows and all((r["baseline_mean"], r["endline_mean"], r["diff"], r["ci_low"], r["ci_high"],
+                         r["effect_size"], r["n_baseline"]) == (54.5, 56.4, 1.8, -1.2, 4.9, 0.1, 240) for r in rows)
