@@ -31,7 +31,8 @@ def rows_table(rows, lang: str) -> html.Table:
 
 def files_table(files, lang: str) -> html.Table:
     """The files with rows set aside, each name linking to its rows, with kind, city, rows and when (UTC)."""
-    head = html.Tr([html.Th(t(f"staff_col_{c}", lang)) for c in ("file", "kind", "city", "rows", "when")])
+    head = html.Tr([html.Th(t(key, lang)) for key in ("staff_col_file", "staff_col_kind", "staff_audit_city",
+                                                       "staff_col_rows", "staff_col_when")])
     body = [html.Tr([html.Td(dcc.Link(str(r.file), href=f"/staff/quarantine?file={r.sha256}")), html.Td(str(r.kind)),
                      html.Td(data.city_name(r.city_id) if isinstance(r.city_id, str) and r.city_id else "–"),
                      html.Td(i18n.number(r.quarantined, lang)), html.Td(pd.Timestamp(r.ingested_at).strftime("%Y-%m-%d %H:%M"))])

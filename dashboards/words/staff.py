@@ -126,7 +126,6 @@ TEXT: dict[str, dict[str, str]] = {
                                   "fr": "Aucun fichier n'a de lignes mises à l'écart.",
                                   "ar": "لا يوجد ملف عُزلت بعض صفوفه."},
     "staff_col_kind": {"en": "Kind", "fr": "Type", "ar": "النوع"},
-    "staff_col_city": {"en": "City", "fr": "Ville", "ar": "المدينة"},
     "staff_col_rows": {"en": "Rows set aside", "fr": "Lignes mises à l'écart", "ar": "الصفوف المعزولة"},
     "staff_col_when": {"en": "Ingested (UTC)", "fr": "Ingéré (UTC)", "ar": "أُدخل (UTC)"},
     "staff_quarantine_download": {"en": "Download as CSV", "fr": "Télécharger en CSV", "ar": "تنزيل بصيغة CSV"},

@@ -12,6 +12,7 @@ import re
 import unicodedata
 
 import pandas as pd
+from rapidfuzz.distance import OSA
 
 from scn import lake, vocabularies
 from scn.ingest import readers, schemas
@@ -212,25 +213,10 @@ def country_codes(countries: pd.Series) -> pd.Series:
     return country_key(countries).map(by_key).astype("string")
 
 
-def edits(a: str, b: str) -> int:
-    """The optimal-string-alignment distance of ``a`` and ``b``: letters added, dropped or changed, and two
-    neighbours swapped, one edit each (no string-similarity library is installed; difflib's ratio rewards a short
-    name's prefix: ``cairo`` was 0.89 from ``cair``)."""
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        row = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            row[j] = min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (ca != cb))
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                row[j] = min(row[j], prev2[j - 2] + 1)
-        prev2, prev = prev, row
-    return prev[-1]
-
-
 def near_miss(typed: str, member: str) -> int | None:
-    """The edits (``edits``) between a typed city key and a member's, when the typed one may be a slip of the
-    member's, else None. A slip keeps the first letter, and is one edit in a name of ``NEAR_MIN`` to 8 letters, at
+    """The edits between a typed city key and a member's (rapidfuzz's optimal string alignment: a letter added,
+    dropped or changed, or two neighbours swapped, one edit each; difflib's ratio rewarded a short name's prefix),
+    when the typed one may be a slip of the member's, else None. A slip keeps the first letter, and is one edit in a name of ``NEAR_MIN`` to 8 letters, at
     most two in a longer one. Not a slip, as real places are other words so (a gazetteer is not at hand): a name of
     fewer letters (``Pune`` is no ``Puno``); one letter changed for another in a name of fewer than
     ``NEAR_CHANGED`` letters (``Irbil`` is no ``Irbid``, ``Vyborg`` no ``Viborg``: a letter dropped, doubled or
@@ -242,7 +228,7 @@ def near_miss(typed: str, member: str) -> int | None:
         return None
     if typed.startswith(member) and typed != member + member[-1]:
         return None
-    d = edits(typed, member)
+    d = OSA.distance(typed, member)
     changed = d == 1 and len(typed) == len(member) and sorted(typed) != sorted(member)
     if changed and shorter < NEAR_CHANGED:
         return None

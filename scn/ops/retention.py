@@ -132,15 +132,10 @@ def _side_copies(cutoff: datetime, now: datetime) -> dict:
     done = {"damaged_parts_redacted": 0, "damaged_rows_redacted": 0, "damaged_parts_deleted": 0,
             "damaged_parts_kept": 0, "temp_files_removed": 0, "warnings": []}
     removed: list[Path] = []
-    scratch_removed: list[Path] = []
 
     def remove(p: Path) -> None:
         p.unlink(missing_ok=True)
         removed.append(p)
-
-    def remove_tree(p: Path) -> None:
-        shutil.rmtree(p, ignore_errors=True)
-        scratch_removed.append(p)
 
     for table in TEXT_TABLES:
         folder = lake.table_dir(table)
@@ -148,12 +143,24 @@ def _side_copies(cutoff: datetime, now: datetime) -> dict:
             for tmp in where.glob(".tmp-*.parquet") if where.is_dir() else []:
                 sweep_dead(tmp, remove)
         _damaged(table, folder / DAMAGED, cutoff, now - cutoff, done)
-    # as scn.ingest.sources.collect.sweep_scratch does (not imported: that module imports this one)
+    done["temp_files_removed"] = len(removed)
+    done["collect_scratch_removed"] = len(sweep_scratch())
+    return done
+
+
+def sweep_scratch() -> list[Path]:
+    """Remove the scratch folders of collections that were killed (no ``finally`` ran; ``COLLECT_SCRATCH``): their
+    page rows hold raw handles. A folder is named by its process's pid; a live process's are kept. Returns those
+    removed (the collector sweeps at each start, retention at each run)."""
+    removed: list[Path] = []
+
+    def remove_tree(p: Path) -> None:
+        shutil.rmtree(p, ignore_errors=True)
+        removed.append(p)
+
     for folder in (paths().home / "collect").glob(COLLECT_SCRATCH):
         sweep_dead(folder, remove_tree)
-    done["temp_files_removed"] = len(removed)
-    done["collect_scratch_removed"] = len(scratch_removed)
-    return done
+    return removed
 
 
 def _damaged(table: str, aside: Path, cutoff: datetime, period: timedelta, done: dict) -> None:

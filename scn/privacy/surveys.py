@@ -54,10 +54,16 @@ def _few(count: np.ndarray, k: int) -> np.ndarray:
         return (count > _EPS) & (count < k - _EPS)
 
 
+def _few_answers(n: np.ndarray, s: np.ndarray, k: int) -> np.ndarray:
+    """Sets of ``n`` respondents ``s`` answers' worth above the bottom (n x mean / 100): 1..``k``-1 answers above
+    the bottom or below the top (a yes/no item's counts of yes and of no)."""
+    return _few(s, k) | _few(n - s, k)
+
+
 def _bad(n: np.ndarray, s: np.ndarray, m: int, k: int) -> np.ndarray:
-    """Sets of ``n`` respondents whose answers are ``s`` answers' worth above the bottom (n x mean / 100) that may
-    not be told apart: 1..``m``-1 respondents, or 1..``k``-1 answers above the bottom or below the top."""
-    return _few(n, m) | _few(s, k) | _few(n - s, k)
+    """Sets of respondents that may not be told apart: 1..``m``-1 respondents, or too few answers one way
+    (``_few_answers``)."""
+    return _few(n, m) | _few_answers(n, s, k)
 
 
 def answer_counts(frame: pd.DataFrame, out: pd.DataFrame, k: int) -> pd.DataFrame:
@@ -68,7 +74,7 @@ def answer_counts(frame: pd.DataFrame, out: pd.DataFrame, k: int) -> pd.DataFram
         return out
     n = pd.to_numeric(frame["n"], errors="coerce").to_numpy(dtype="float64")
     s = n * pd.to_numeric(frame["mean"], errors="coerce").to_numpy(dtype="float64") / 100
-    hide = out["mean"].notna().to_numpy() & (_few(s, k) | _few(n - s, k))
+    hide = out["mean"].notna().to_numpy() & _few_answers(n, s, k)
     for col in (c for c in GROUP_FIGURES if c in out.columns):
         out[col] = out[col].where(~hide)
     if "suppressed" in out.columns:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from scn.ingest.social.posts import key_platforms
 from scn.nlp.accuracy import MIN_HELD_OUT, canonical_platform
 from scn.nlp.labels import FLAGGED_LABELS
 from scn.review.prevalence import MIN_CLASS
@@ -111,8 +112,7 @@ def sampled_platforms(reviewed: pd.DataFrame) -> str | None:
     it), sorted and comma-joined; None when the posts carry no key."""
     if "post_key" not in reviewed.columns:
         return None
-    found = reviewed["post_key"].astype(str).str.extract(r"^([^:@]+)", expand=False).fillna("unknown")
-    return ",".join(sorted(set(canonical_platform(found))))
+    return ",".join(sorted(set(canonical_platform(key_platforms(reviewed["post_key"])))))
 
 
 def rates_table(pairs: pd.DataFrame, evaluation: pd.DataFrame, min_reviewed: int = MIN_REVIEWED,

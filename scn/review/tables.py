@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from scn import lake
+from scn.ingest.social.posts import KEY_PLATFORM
 from scn.review import published
 
 
@@ -19,9 +20,9 @@ def _pairs() -> pd.DataFrame:
     ``int_area_month_lang`` and ``classifier_coverage`` read it)."""
     if not lake.has_table("posts_enriched"):
         return pd.DataFrame(columns=["city_id", "lang", "platform"])
-    return lake.query("select distinct city_id, lang, coalesce(nullif(regexp_extract(post_key, '^([^:@]+)', 1), ''), "
+    return lake.query("select distinct city_id, lang, coalesce(nullif(regexp_extract(post_key, ?, 1), ''), "
                       f"'unknown') as platform from {lake.scan('posts_enriched')} "
-                      "where city_id is not null and lang is not null order by all")
+                      "where city_id is not null and lang is not null order by all", [KEY_PLATFORM])
 
 
 def classifier_rates() -> pd.DataFrame:

@@ -309,6 +309,16 @@ def platform_hint(file_name: str) -> str | None:
     return None
 
 
+KEY_PLATFORM = r"^([^:@]+)"  # the platform leading a post key (``post_keys``), as the warehouse reads it
+
+
+def key_platforms(keys: pd.Series) -> pd.Series:
+    """The platform each post key (``post_keys``) leads with (``x``, ``forum``), ``unknown`` where none:
+    ``transforms/macros/key_platform.sql``, the same rule in the warehouse."""
+    found = keys.astype("string").str.extract(KEY_PLATFORM, expand=False)
+    return found.where(found.fillna("").ne(""), "unknown").astype("string")
+
+
 def post_keys(platform: pd.Series, post_id: pd.Series, city_id: str | None, hint: str | None) -> pd.Series:
     """Natural keys that never collide across cities or sources.
 

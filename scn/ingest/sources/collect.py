@@ -181,6 +181,8 @@ def collect(source: str, city_id: str, *, since: datetime | None = None, instanc
     result = CollectResult(source, city_id, cursor=saved)
     if damaged:
         result.errors.append(damaged)
+    from scn.ops.retention import sweep_scratch
+
     sweep_scratch()
     scratch = lake.private_dir(paths().home / "collect" / f".scratch-{os.getpid()}-{uuid.uuid4().hex}")
     try:
@@ -217,15 +219,6 @@ def collect(source: str, city_id: str, *, since: datetime | None = None, instanc
     if cfg.retention_days and conn.kind == "social":
         result.redacted = redact_collected(source, city_id, cfg.retention_days)
     return result
-
-
-def sweep_scratch() -> None:
-    """Remove the scratch folders of collections that were killed (no ``finally`` ran): their page rows hold raw
-    handles. A folder is named by its process's pid; a live process's are kept."""
-    from scn.lake.io import sweep_dead
-
-    for folder in (paths().home / "collect").glob(".scratch-*-*"):
-        sweep_dead(folder, lambda f: shutil.rmtree(f, ignore_errors=True))
 
 
 def _count(result: CollectResult, http: PoliteClient) -> None:

@@ -7,7 +7,7 @@ select
     p.month as period,
     coalesce(p.lang, 'unknown') as lang,
     -- the platform leads the post key (`x:123`, `forum@london:12`), as in classifier_coverage
-    coalesce(nullif(regexp_extract(p.post_key, '^([^:@]+)', 1), ''), 'unknown') as platform,
+    {{ key_platform('p.post_key') }} as platform,
     count(*) as posts,
     count(*) filter (where coalesce(l.is_flagged, false)) as flagged_posts
 from {{ ref('stg_posts_enriched') }} p

@@ -5,7 +5,7 @@ select
     city_id,
     coalesce(lang, 'unknown') as lang,
     -- the platform leads the post key (`x:123`, `forum@london:12`, `unknown@london+facebook:5`)
-    coalesce(nullif(regexp_extract(post_key, '^([^:@]+)', 1), ''), 'unknown') as platform,
+    {{ key_platform('post_key') }} as platform,
     count(*) as posts,
     count(*) filter (where is_assessed) as assessed,
     count(*) filter (where method = 'lexicon') as lexicon,
