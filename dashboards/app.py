@@ -16,8 +16,9 @@ from pathlib import Path
 
 import dash
 from dash import Input, Output
+from dash.exceptions import DependencyException
 from flask import Response, abort, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, NotFound
 
 from dashboards import auth, basemap, data, i18n, maps
 from dashboards.components import alerts as alert_view
@@ -106,6 +107,12 @@ def error_page(error: HTTPException) -> Response:
     return response
 
 
+def _no_such_script(_exc: DependencyException) -> Response:
+    """A path under ``/_dash-component-suites/`` that Dash did not register (``../``, unknown packages): 404, not a
+    500 with every registered script in the log."""
+    return error_page(NotFound())
+
+
 def _glyphs(fontstack: str, start: int, end: int) -> Response:
     """Label glyphs of the maps (``/_basemap/glyphs/<fontstack>/<start>-<end>.pbf``: the app's font whatever the
     stack; public, no data)."""
@@ -147,6 +154,7 @@ def create_app(home: Path | None = None, *, local_staff: bool = False) -> dash.D
     init_profiles(app.server)  # the city profiles' edit post and registry check (issue 22)
     library_view.init_library(app.server)  # /library/file/<id>, POST /library/upload (issue 22)
     app.server.register_error_handler(HTTPException, error_page)
+    app.server.register_error_handler(DependencyException, _no_such_script)
     app.layout = shell.layout()
     app.callback(Output("nav", "children"), Input(auth.URL, "pathname"), Input("lang", "value"))(_nav)
     titles = json.dumps({k: t("app_title", k) for k in i18n.LANGS})

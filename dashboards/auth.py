@@ -29,6 +29,7 @@ in-memory: one serving process). Every response carries anti-framing, CSP, nosni
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import re
@@ -73,6 +74,9 @@ PROXY_HEADERS = ("Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Real-IP"
 URL = "_pages_location"  # the dcc.Location of dash.page_container
 CITY_STORE = "city-id"
 CALLBACK_PATH = "/_dash-update-component"
+# the largest callback body read (the pages' own are a few kB; the review page's labels of a sample well under
+# 1 MB): larger is refused (413) before it is read or parsed, as the forms are by Flask's MAX_FORM_MEMORY_SIZE
+CALLBACK_MAX_BYTES = 2 << 20
 
 # the access rule of each export kind (scn.publish.catalog): tables of the whole network are staff-only, the
 # tables of cities are city-scoped. A kind the catalog adds without a rule here is refused.
@@ -244,10 +248,34 @@ def _dependencies(items: object, expected: int | None) -> bool:
     return all(_dependency(i) or (isinstance(i, list) and all(_dependency(j) for j in i)) for i in items)
 
 
+WILDCARDS = (["ALL"], ["MATCH"], ["ALLSMALLER"])  # a pattern-matching id's wildcards, as the callback map writes them
+
+
+def _declared(declared: dict, sent: object) -> bool:
+    """Whether ``sent`` (one payload item, or the list a pattern-matching one is) is the dependency ``declared``
+    (``{"id", "property"}`` of the callback map): Dash passes values by position and never compares the ids, so
+    an id the hook reads must be the one the callback gets. A pattern's items have its keys, and its values where
+    they are not wildcards."""
+    did, prop = declared.get("id"), declared.get("property")
+    pattern = json.loads(did) if isinstance(did, str) and did.startswith("{") else None
+    if pattern is None or (isinstance(sent, dict) and sent.get("id") == did):  # a pattern's id as declared too
+        return isinstance(sent, dict) and sent.get("id") == did and sent.get("property") == prop
+    items = sent if isinstance(sent, list) else [sent]
+    return all(isinstance(i, dict) and i.get("property") == prop and isinstance(i.get("id"), dict)
+               and set(i["id"]) == set(pattern)
+               and all(v in WILDCARDS or i["id"][k] == v for k, v in pattern.items()) for i in items)
+
+
+def _as_declared(items: object, declared: list) -> bool:
+    return isinstance(items, list) and len(items) == len(declared) and all(
+        _declared(d, i) for d, i in zip(declared, items, strict=True))
+
+
 def callback_body(app: dash.Dash) -> dict:
     """The JSON body of a callback request, or abort 400 when it is not one Dash can run: not JSON, not an
     object, an unknown ``output``, inputs/state/outputs that are not lists of ``{id, property}`` (as many as
-    the callback declares) or ``changedPropIds`` that are not strings."""
+    the callback declares), inputs and state that are not the callback's own (ids and properties, in its order:
+    ``_declared``) or ``changedPropIds`` that are not strings."""
     body = request.get_json(silent=True) if request.is_json else None
     if not isinstance(body, dict):
         abort(400, description="a callback request is a JSON object")
@@ -260,7 +288,9 @@ def callback_body(app: dash.Dash) -> dict:
     ok = (_dependencies(body.get("inputs"), len(cb.get("inputs", [])))
           and _dependencies(body.get("state", []), len(cb.get("state", [])))
           and (_dependency(outputs) or _dependencies(outputs, None))
-          and isinstance(changed, list) and all(isinstance(c, str) for c in changed))
+          and isinstance(changed, list) and all(isinstance(c, str) for c in changed)
+          and _as_declared(body.get("inputs"), cb.get("inputs", []))
+          and _as_declared(body.get("state", []), cb.get("state", [])))
     if not ok:
         abort(400, description="malformed callback payload")
     return body
@@ -299,6 +329,9 @@ def _guard(app: dash.Dash):
     if request.method == "POST" and request.headers.get("Sec-Fetch-Site", "same-origin") not in CROSS_SITE_OK:
         abort(403)  # a browser says this POST comes from another site
     if path == CALLBACK_PATH and request.method == "POST":
+        if (request.content_length or 0) > CALLBACK_MAX_BYTES:
+            abort(413)
+        request.max_content_length = CALLBACK_MAX_BYTES  # a body without a length stops being read there (413)
         return _check_callback(app, current_user(), callback_body(app))
     if path.startswith(("/_", "/assets/")) or request.endpoint in ("scn_login", "scn_logout", "scn_logout_get"):
         return None  # Dash's static shell (layout, dependencies, scripts) and the log-in/out routes: no data

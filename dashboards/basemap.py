@@ -23,6 +23,7 @@ from scn.settings import settings
 DATA = Path(__file__).resolve().parents[1] / "scn" / "data" / "basemap"
 GLYPHS = "/_basemap/glyphs/{fontstack}/{range}.pbf"
 TILES = "/_basemap/tiles/{z}/{x}/{y}"
+MAX_ZOOM = 30  # the deepest zoom a tile URL may ask for (tile formats stop well before; x and y stay 32-bit)
 FONT = "DejaVu Sans Book"  # the label font of scn/data/basemap/glyphs (any font stack gets these glyphs)
 SEA, LAND, BORDER = "#dbe7f0", "#f7f5ef", "#9aa7b4"
 NATURAL_EARTH = "Natural Earth"
@@ -140,6 +141,8 @@ def tile(z: int, x: int, y: int) -> tuple[bytes, str] | None:
     """One raster tile of ``SCN_BASEMAP_TILES`` (MBTiles: SQLite, TMS rows; PMTiles: the pmtiles reader) and its
     MIME type; None where the file has no such tile or none is configured."""
     path = settings().basemap_tiles
+    if not 0 <= z <= MAX_ZOOM:  # checked before 2 ** z: a zoom of 10^11 asked for some 12 GB
+        return None
     if path is None or not Path(path).is_file() or not (0 <= x < 2 ** z and 0 <= y < 2 ** z):
         return None
     if Path(path).suffix.lower() == ".pmtiles":

@@ -643,6 +643,20 @@ _REVIEW: dict[str, dict[str, str]] = {
     "hate": {"en": "hate", "fr": "haine", "ar": "كراهية"},
     "offensive": {"en": "offensive", "fr": "offensant", "ar": "مسيء"},
     "none": {"en": "none", "fr": "aucun", "ar": "لا شيء"},
+    # which platform mix the figures describe (scn.review.metrics.mix_report: sample_mix, posts_mix, weighted)
+    "mix_weighted": {"en": "Re-weighted per platform to this city's posts now ({posts}); the reviewed posts were "
+                           "{sample}.",
+                     "fr": "Repondérées par plateforme selon les publications actuelles de cette ville ({posts}) ; "
+                           "les publications revues étaient {sample}.",
+                     "ar": "أُعيد ترجيحها حسب المنصة وفق منشورات هذه المدينة الآن ({posts})؛ وكانت المنشورات "
+                           "المراجَعة {sample}."},
+    "mix_sample": {"en": "These figures describe the reviewed posts' mix ({sample}), not this city's posts now "
+                         "({posts}): too few reviewed posts of a platform to re-weight them.",
+                   "fr": "Ces chiffres décrivent le mélange des publications revues ({sample}), pas les publications "
+                         "actuelles de cette ville ({posts}) : trop peu de publications revues d'une plateforme "
+                         "pour les repondérer.",
+                   "ar": "تصف هذه الأرقام مزيج المنشورات المراجَعة ({sample})، لا منشورات هذه المدينة الآن "
+                         "({posts}): المنشورات المراجَعة من إحدى المنصات أقل من أن يُعاد ترجيحها."},
 }
 TEXT.update({f"review_loop_{key}": value for key, value in _REVIEW.items()})
 
@@ -1729,6 +1743,15 @@ TEXT.update({
               "{n} publications relues de cette ville.",
         "ar": "— نحو {share} من المنشورات كراهية بعد تصحيح الأخطاء المقيسة للمصنّف (مجال 95% من {low} إلى "
               "{high}؛ نحو {adjusted} منشوراً)، مقيساً على {n} منشوراً مُراجَعاً من هذه المدينة."},
+    "prev_per_platform": {
+        "en": "Each platform's posts are corrected with the errors measured on its own reviewed posts ({parts}), "
+              "so the correction follows the platforms' mix of the posts counted.",
+        "fr": "Les publications de chaque plateforme sont corrigées avec les erreurs mesurées sur ses propres "
+              "publications relues ({parts}) : la correction suit le mélange des plateformes des publications "
+              "comptées.",
+        "ar": "تُصحَّح منشورات كل منصة بالأخطاء المقيسة على منشوراتها المراجَعة ({parts})، فيتبع التصحيح مزيج "
+              "المنصات في المنشورات المعدودة."},
+    "prev_platform_n": {"en": "{platform}: {n} reviewed", "fr": "{platform} : {n} relues", "ar": "{platform}: {n} مراجَعاً"},
     "prev_adjusted_floor": {
         "en": "— no more than the classifier's false alarms measured on {n} reviewed posts of this city would "
               "give: once its errors are corrected, the share of hateful posts cannot be told from 0 (its upper "

@@ -5,7 +5,8 @@ The place effects are concentrated out (the conditional multinomial likelihood o
 estimator is consistent whatever the dispersion or serial correlation of the counts, as long as the conditional
 mean is right; the sandwich variance is clustered by place (G / (G - 1), Student t on G - 1 df); the two-way
 (place + period) variance is kept too, for spatially smooth regressors (``FeFit.term(spatial=True)``). Places whose outcome is zero in every period carry no
-information and drop out. Numpy only: no compilation at first use (the CLI answers in a second).
+information and drop out. Numpy and scipy only: no compilation at first use (the CLI answers in a second). The
+period dummies are never built: each row keeps its period code and their Hessian blocks are bincounts.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import sparse, stats
 
 MAX_ITER = 60
 TOL = 1e-9
@@ -60,22 +61,84 @@ class FeFit:
                     "n": self.n, "beta": b, "se": se, "vcov": self.vcov_type}
 
 
-def _profile(theta: np.ndarray, x: np.ndarray, y: np.ndarray, g: np.ndarray, n_g: np.ndarray,
-             ng: int, offset: np.ndarray | float = 0.0) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
-    """Profile log-likelihood, score, Hessian and per-row score contributions at theta."""
-    eta = x @ theta + offset
+@dataclass(frozen=True)
+class _Design:
+    """The scaled design [xr | period dummies] kept structured: the dummies are one-hot, so each row holds one
+    code ``d`` (0..q-1, or q for the dropped first period) and the dummy columns are ``1 / sd`` at that code."""
+
+    xr: np.ndarray  # n x p regressors, scaled
+    d: np.ndarray  # n period codes; q: the reference period (no dummy)
+    dscale: np.ndarray  # q: 1 / sd of each dummy column
+    g: np.ndarray  # n place codes
+    ng: int
+    by_place: sparse.csr_matrix  # ng x n indicator
+    by_period: sparse.csr_matrix  # (q + 1) x n indicator
+
+    @property
+    def k(self) -> int:
+        return self.xr.shape[1] + len(self.dscale)
+
+    def eta(self, theta: np.ndarray) -> np.ndarray:
+        p = self.xr.shape[1]
+        return self.xr @ theta[:p] + np.append(theta[p:] * self.dscale, 0.0)[self.d]
+
+    def crossprod(self, w: np.ndarray) -> np.ndarray:
+        """x' diag(w) x with the one-hot block as bincounts."""
+        p, q = self.xr.shape[1], len(self.dscale)
+        out = np.empty((p + q, p + q))
+        out[:p, :p] = self.xr.T @ (self.xr * w[:, None])
+        out[p:, :p] = (self.by_period @ (self.xr * w[:, None]))[:q] * self.dscale[:, None]
+        out[:p, p:] = out[p:, :p].T
+        out[p:, p:] = np.diag(np.bincount(self.d, w, q + 1)[:q] * self.dscale ** 2)
+        return out
+
+    def place_sums(self, v: np.ndarray) -> np.ndarray:
+        """ng x k: per place, the sum of x times ``v``."""
+        p, q = self.xr.shape[1], len(self.dscale)
+        out = np.empty((self.ng, p + q))
+        out[:, :p] = self.by_place @ (self.xr * v[:, None])
+        out[:, p:] = np.bincount(self.g * (q + 1) + self.d, v, self.ng * (q + 1)).reshape(self.ng, q + 1)[:, :q] \
+            * self.dscale
+        return out
+
+    def rows(self, v: np.ndarray) -> np.ndarray:
+        """n x k: x times ``v`` row by row (the per-row score contributions), dense."""
+        p, q = self.xr.shape[1], len(self.dscale)
+        out = np.zeros((len(v), p + q + 1))
+        out[:, :p] = self.xr * v[:, None]
+        out[np.arange(len(v)), p + self.d] = v * np.append(self.dscale, 0.0)[self.d]
+        return out[:, :p + q]
+
+
+def _indicator(codes: np.ndarray, n_codes: int) -> sparse.csr_matrix:
+    """n_codes x len(codes) 0/1 matrix: a product with it sums rows by code."""
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(codes, minlength=n_codes))])
+    return sparse.csr_matrix((np.ones(len(codes)), np.argsort(codes, kind="stable"), indptr),
+                             shape=(n_codes, len(codes)))
+
+
+def _fitted(theta: np.ndarray, xd: _Design, n_g: np.ndarray, offset: np.ndarray | float) -> np.ndarray:
+    """Within-place shares pi of the fitted mean at theta."""
+    g, ng = xd.g, xd.ng
+    eta = xd.eta(theta) + offset
     eta -= np.bincount(g, eta, ng)[g] / np.bincount(g, minlength=ng)[g]  # numerically stable within a place
     e = np.exp(eta)
-    denom = np.bincount(g, e, ng)
-    pi = e / denom[g]
+    return e / np.bincount(g, e, ng)[g]
+
+
+def _profile(theta: np.ndarray, xd: _Design, y: np.ndarray, n_g: np.ndarray,
+             offset: np.ndarray | float = 0.0) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
+    """Profile log-likelihood, score, Hessian and residuals y - n_g pi at theta (the per-row score contributions
+    are ``xd.rows(resid)``)."""
+    pi = _fitted(theta, xd, n_g, offset)
     ll = float(np.sum(y * np.log(np.maximum(pi, 1e-300))))
-    resid = y - n_g[g] * pi
-    rows = x * resid[:, None]
-    score = rows.sum(axis=0)
-    w = n_g[g] * pi
-    xbar = np.stack([np.bincount(g, x[:, j] * pi, ng) for j in range(x.shape[1])], axis=1)  # per place
-    hess = -(x.T @ (x * w[:, None]) - xbar.T @ (xbar * n_g[:, None]))
-    return ll, score, hess, rows
+    w = n_g[xd.g] * pi
+    resid = y - w
+    score = np.concatenate([xd.xr.T @ resid,
+                            np.bincount(xd.d, resid, len(xd.dscale) + 1)[:len(xd.dscale)] * xd.dscale])
+    xbar = xd.place_sums(pi)  # per place
+    hess = -(xd.crossprod(w) - xbar.T @ (xbar * n_g[:, None]))
+    return ll, score, hess, resid
 
 
 def fe_poisson(y: np.ndarray, regressors: pd.DataFrame, place: np.ndarray, period: np.ndarray,
@@ -101,23 +164,26 @@ def fe_poisson(y: np.ndarray, regressors: pd.DataFrame, place: np.ndarray, perio
     g, _ = pd.factorize(g[keep])
     ng = int(g.max()) + 1 if len(g) else 0
     per = pd.Series(np.asarray(period)[ok][keep])
-    dummies = pd.get_dummies(per, drop_first=True, dtype=float).to_numpy() if len(per) else np.zeros((0, 0))
-    x = np.hstack([x_reg, dummies]) if len(y) else np.zeros((0, len(names)))
+    codes, levels = pd.factorize(per, sort=True)  # the dummies of every period but the first (sorted)
+    q = max(len(levels) - 1, 0)
+    d = np.where(codes >= 1, codes - 1, q)
     clus_src = np.asarray(cluster)[ok][keep] if cluster is not None else g
     c, _ = pd.factorize(clus_src)
     n_clusters = int(c.max()) + 1 if len(c) else 0
     p = len(names)
     empty = FeFit(names, np.full(p, np.nan), np.full((p, p), np.nan), int(len(y)), ng, n_clusters, False)
-    if ng < 2 or len(y) <= x.shape[1] + ng:
+    if ng < 2 or len(y) <= p + q + ng:
         return empty
     n_g = np.bincount(g, y, ng)
-    sd = x.std(axis=0)
+    share = np.bincount(d, minlength=q + 1)[:q] / len(y)
+    sd = np.concatenate([x_reg.std(axis=0), np.sqrt(share * (1 - share))])  # a one-hot column's sd
     sd[sd == 0] = 1.0
-    xs = x / sd  # scaled for a well-conditioned Newton step
-    if np.linalg.matrix_rank(xs.T @ xs) < xs.shape[1]:  # collinear regressors: no estimate
+    # scaled for a well-conditioned Newton step; the dummies stay one-hot codes
+    xd = _Design(np.ascontiguousarray(x_reg / sd[:p]), d, 1 / sd[p:], g, ng, _indicator(g, ng), _indicator(d, q + 1))
+    if np.linalg.matrix_rank(xd.crossprod(np.ones(len(y)))) < xd.k:  # collinear regressors: no estimate
         return empty
-    theta = np.zeros(xs.shape[1])
-    ll, score, hess, rows = _profile(theta, xs, y, g, n_g, ng, off)
+    theta = np.zeros(xd.k)
+    ll, score, hess, resid = _profile(theta, xd, y, n_g, off)
     converged = False
     for _ in range(MAX_ITER):
         try:
@@ -127,11 +193,11 @@ def fe_poisson(y: np.ndarray, regressors: pd.DataFrame, place: np.ndarray, perio
         t = 1.0
         while t > 1e-6:  # step halving keeps the likelihood rising
             cand = theta + t * step
-            ll_new, s_new, h_new, r_new = _profile(cand, xs, y, g, n_g, ng, off)
+            ll_new, s_new, h_new, r_new = _profile(cand, xd, y, n_g, off)
             if np.isfinite(ll_new) and ll_new >= ll - 1e-12:
                 break
             t /= 2
-        theta, ll, score, hess, rows = cand, ll_new, s_new, h_new, r_new
+        theta, ll, score, hess, resid = cand, ll_new, s_new, h_new, r_new
         if np.max(np.abs(t * step)) < TOL or np.max(np.abs(score)) < TOL * max(1.0, abs(ll)):
             converged = True
             break
@@ -139,14 +205,16 @@ def fe_poisson(y: np.ndarray, regressors: pd.DataFrame, place: np.ndarray, perio
         bread = np.linalg.inv(-hess)
     except np.linalg.LinAlgError:
         return empty
+    rows = xd.rows(resid)
     if vcov_type == "auto":
         vcov_type = "cr3" if n_clusters < FEW_CLUSTERS else "cr1"
+    by_cluster = _meat(rows, c)
     if vcov_type == "cr3":
-        vcov = _jackknife(xs, y, g, n_g, ng, c, n_clusters, theta, hess, rows, off) / np.outer(sd, sd)
+        vcov = _jackknife(xd, n_g, c, n_clusters, theta, hess, rows, off) / np.outer(sd, sd)
     else:
-        vcov = bread @ _meat(rows, c) @ bread / np.outer(sd, sd)
+        vcov = bread @ by_cluster @ bread / np.outer(sd, sd)
     t_codes, _ = pd.factorize(per)  # two-way: place + period - place x period, made positive semi-definite
-    meat = _meat(rows, c) + _meat(rows, t_codes) - _meat(rows, np.arange(len(y)))
+    meat = by_cluster + _meat(rows, t_codes) - rows.T @ rows * (len(y) / max(len(y) - 1, 1))
     vals, vecs = np.linalg.eigh(bread @ meat @ bread)
     two_way = (vecs * np.clip(vals, 0, None)) @ vecs.T / np.outer(sd, sd)
     coef = theta / sd
@@ -154,26 +222,34 @@ def fe_poisson(y: np.ndarray, regressors: pd.DataFrame, place: np.ndarray, perio
                  int(t_codes.max()) + 1, vcov_type)
 
 
-def _jackknife(x: np.ndarray, y: np.ndarray, g: np.ndarray, n_g: np.ndarray, ng: int, c: np.ndarray, nc: int,
-               theta: np.ndarray, hess: np.ndarray, rows: np.ndarray, offset: np.ndarray | float = 0.0
-               ) -> np.ndarray:
+def _jackknife(xd: _Design, n_g: np.ndarray, c: np.ndarray, nc: int, theta: np.ndarray, hess: np.ndarray,
+               rows: np.ndarray, offset: np.ndarray | float = 0.0) -> np.ndarray:
     """CR3: (G - 1) / G x sum of (theta_-c - mean)(...)' with theta_-c one Newton step from theta without
-    cluster c: theta_-c - theta = (H - H_c)^-1 s_c (H_c, s_c: the cluster's Hessian and score)."""
-    eta = x @ theta + offset
-    eta -= np.bincount(g, eta, ng)[g] / np.bincount(g, minlength=ng)[g]
-    e = np.exp(eta)
-    pi = e / np.bincount(g, e, ng)[g]
-    w = n_g[g] * pi
-    p = x.shape[1]
-    outer = np.zeros((ng, p, p))
-    np.add.at(outer, g, x[:, :, None] * x[:, None, :] * w[:, None, None])
-    xbar = np.stack([np.bincount(g, x[:, j] * pi, ng) for j in range(p)], axis=1)
-    h_place = -(outer - n_g[:, None, None] * xbar[:, :, None] * xbar[:, None, :])
-    place_cluster = np.zeros(ng, dtype=int)
-    place_cluster[g] = c
-    h_c = np.zeros((nc, p, p))
-    np.add.at(h_c, place_cluster, h_place)
-    s_c = np.stack([np.bincount(c, rows[:, j], nc) for j in range(p)], axis=1)
+    cluster c: theta_-c - theta = (H - H_c)^-1 s_c (H_c, s_c: the cluster's Hessian and score). H_c is
+    -(sum over the cluster's rows of w x x' - sum over its places of n_g xbar xbar'), built block by block."""
+    pi = _fitted(theta, xd, n_g, offset)
+    w = n_g[xd.g] * pi
+    p, q, k = xd.xr.shape[1], len(xd.dscale), xd.k
+    by_cluster = _indicator(c, nc)
+    place_cluster = np.zeros(xd.ng, dtype=int)
+    place_cluster[xd.g] = c
+    xbar = xd.place_sums(pi)
+    wide = xbar * n_g[:, None]
+    between = _indicator(place_cluster, nc)
+    outer = np.empty((nc, k, k))
+    for j in range(p):  # a column at a time (a handful), each a sparse sum over every row
+        outer[:, j, :p] = by_cluster @ (xd.xr * (w * xd.xr[:, j])[:, None])
+    cell = _indicator(c * (q + 1) + xd.d, nc * (q + 1))  # cluster x period
+    cross = (cell @ (xd.xr * w[:, None])).reshape(nc, q + 1, p)[:, :q] * xd.dscale[None, :, None]
+    outer[:, p:, :p] = cross
+    outer[:, :p, p:] = cross.transpose(0, 2, 1)
+    outer[:, p:, p:] = 0.0
+    diag = np.bincount(c * (q + 1) + xd.d, w, nc * (q + 1)).reshape(nc, q + 1)[:, :q] * xd.dscale ** 2
+    outer[:, np.arange(p, k), np.arange(p, k)] = diag
+    for j in range(k):  # the places' mean terms, a column at a time
+        outer[:, j, :] -= between @ (wide * xbar[:, [j]])
+    h_c = -outer
+    s_c = by_cluster @ rows
     left_out = hess[None, :, :] - h_c
     try:
         delta = np.linalg.solve(left_out, s_c[:, :, None])[:, :, 0]
@@ -186,5 +262,5 @@ def _jackknife(x: np.ndarray, y: np.ndarray, g: np.ndarray, n_g: np.ndarray, ng:
 def _meat(rows: np.ndarray, codes: np.ndarray) -> np.ndarray:
     """Sum over clusters of the outer products of the cluster scores, with the G / (G - 1) correction."""
     g = int(codes.max()) + 1
-    sums = np.stack([np.bincount(codes, rows[:, j], g) for j in range(rows.shape[1])], axis=1)
+    sums = _indicator(codes, g) @ rows
     return sums.T @ sums * (g / max(g - 1, 1))

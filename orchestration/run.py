@@ -332,6 +332,13 @@ def _plan_with_graph(cities: list[str], pending: dict[str, set[str | None]], rel
         plan.cities = [c for c in cities if c in affected]
         downstream = set(AssetSelection.assets(*partitioned, *unpartitioned_ingest).downstream().resolve(graph))
         tail = (downstream - per_city) | seeds | never
+        # the per-city assets something new reaches: every one after a new registry or changed settings, or
+        # when collecting (a collector's files are ingested in the run that fetched them, and no asset edge says
+        # which); what is downstream of them all (warehouse, analyses, snapshot) is planned whatever reached it
+        if not (unpartitioned_ingest or settings_changed or collecting):
+            starts = {lake_key(t) for kind in pending for t in FAMILY_TABLES[kind]} | \
+                {lake_key(t) for t in ENRICHED if stale[t]} | ({lake_key("post_labels")} if relabel else set())
+            partitioned &= set(AssetSelection.assets(*(starts & per_city)).downstream().resolve(graph))
         ranges = contiguous_ranges(plan.cities, cities)
         for i, run_cities in enumerate(ranges):
             keys = set(partitioned) | (unpartitioned_ingest if i == 0 else set())

@@ -3,8 +3,8 @@ with a naive baseline and a bare DuckDB/Arrow limit measured in the same run.
 
 Writes bench-results/latest.json
 ({"stages": {name: {seconds, cpu_seconds, rows_per_s, peak_mb, ratio_vs_naive, ratio_vs_limit}},
-"incremental": {seconds, ratio_to_cold, ...}, "noop": {...}, "unique_texts": {...}, "labeller": {posts_per_s, ...},
-"naive": {...}, "limit": {...}, ...}) and bench-results/latest.md (the Markdown table), and prints the table.
+"incremental": {seconds, ratio_to_cold, steps: {Dagster step: seconds}, steps_seconds, ...}, "noop": {...},
+"unique_texts": {...}, "labeller": {posts_per_s, ...}, "naive": {...}, "limit": {...}, ...}) and bench-results/latest.md (the Markdown table), and prints the table.
 The naive baseline and the limit read the same file mix as the pipeline (social CSV and JSON Lines, crime CSVs).
 The cold pipeline is the sum of its stages, which together compute every asset a plain `scn run` does: after
 them, `settled` times a `scn run` that must find nothing new (else the bench stops). Then `incremental` adds a
@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import subprocess
 import sys
 import tempfile
@@ -43,12 +44,29 @@ STAGES = [
 ]  # every asset a plain `scn run` computes (collection: none configured); `settled` checks that none is left
 
 
-def run_measured(cmd: list[str], env: dict[str, str]) -> dict:
-    """Run a command; wall time and peak resident memory of its whole process tree (sampled every 0.2 s)."""
+def run_measured(cmd: list[str], env: dict[str, str], steps: bool = False) -> dict:
+    """Run a command; wall time and peak resident memory of its whole process tree (sampled every 0.2 s); with
+    ``steps``, the seconds of each Dagster step it ran (``step_seconds``)."""
     figures, out, code = measure(cmd, env)
     if code != 0:
         raise SystemExit(f"{' '.join(cmd)} failed ({code}):\n{out[-6000:]}")
-    return figures
+    return {**figures, "steps": step_seconds(out)} if steps else figures
+
+
+# Dagster's durations (dagster_shared.utils.timing.format_duration): 8.3ms, 533ms, 5.6s, 4m52s, 1h4m
+STEP_DONE = re.compile(r'Finished execution of step "([^"]+)" in ((?:[0-9.]+(?:ms|h|m|s))+)')
+DURATION_PART = re.compile(r"([0-9.]+)(ms|h|m|s)")
+UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
+
+
+def step_seconds(out: str) -> dict[str, float]:
+    """step -> seconds, as Dagster reports them in a `scn run`'s log (summed over its runs), longest first; the
+    rest of the run's seconds are start-up, planning and Dagster's time between steps."""
+    seconds: dict[str, float] = {}
+    for step, took in STEP_DONE.findall(out):
+        value = sum(float(n) * UNIT_SECONDS[unit] for n, unit in DURATION_PART.findall(took))
+        seconds[step] = seconds.get(step, 0.0) + value
+    return {k: round(v, 3) for k, v in sorted(seconds.items(), key=lambda kv: -kv[1])}
 
 
 def _adopt_orphans() -> None:
@@ -286,7 +304,8 @@ def warm_runs(home: Path, env: dict[str, str], cold: dict) -> dict:
     city = out["incremental"]["city"]
     before = visible_posts(home, city)
     print("[bench] incremental: a 10,000-post file for one city, then scn run ...", flush=True)
-    out["incremental"].update(run_measured([str(BIN / "scn"), "run"], env))
+    out["incremental"].update(run_measured([str(BIN / "scn"), "run"], env, steps=True))
+    out["incremental"]["steps_seconds"] = round(sum(out["incremental"]["steps"].values()), 2)
     out["incremental"]["visible_posts_added"] = visible_posts(home, city) - before
     out["incremental"]["republished"] = (home / "serving" / "current").resolve() != snapshot
     print("[bench] noop: scn run with nothing new ...", flush=True)

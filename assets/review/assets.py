@@ -25,12 +25,14 @@ def _review_asset(name: str, deps: list[AssetKey], description: str) -> AssetsDe
 review_assets = [
     _review_asset("review_accuracy", [lake_key("post_labels")],
                   "Per city x language: the labelling measured on the reviewed random stratum (precision, recall, "
-                  "F1 of hate, macro-F1, 95% intervals, n, Cohen's kappa); figures on fewer posts than the "
-                  "disclosure threshold are left empty."),
+                  "F1 of hate, macro-F1, 95% intervals, n, Cohen's kappa), re-weighted per platform to the city's "
+                  "posts' mix now when every platform's stratum allows (sample_mix, posts_mix, weighted); figures "
+                  "on fewer posts than the disclosure threshold are left empty."),
     _review_asset("classifier_rates", [lake_key("posts_enriched"), analysis_key("classifier_eval")],
                   "Per city x language x platform: true- and false-positive rates of the flagged class, measured "
-                  "on the city's reviewed posts when enough (one row for all its platforms), else the held-out "
-                  "evaluation's of that language and platform, else none (rates_source)."),
+                  "on the city's reviewed posts of that platform when enough (post-stratified: each platform's "
+                  "posts corrected with their own rates, whatever the mix now), else the held-out evaluation's of "
+                  "that language and platform, else none (rates_source)."),
 ]
 
 

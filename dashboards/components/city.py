@@ -527,4 +527,21 @@ def prevalence_line(city_id: str, lang: str, audience: str) -> str:
     key = "prev_adjusted_staff" if audience == "staff" else "prev_adjusted"
     shares = {name: i18n.percent(value / posts, lang) for name, value in (("share", point), ("low", low),
                                                                           ("high", high))}
-    return f"{head} {t(key, lang, **shares, n=i18n.count(n, lang), adjusted=f'{point:.0f}')}"
+    line = f"{head} {t(key, lang, **shares, n=i18n.count(n, lang), adjusted=f'{point:.0f}')}"
+    return line + _per_platform(city_id, review, lang, audience)
+
+
+def _per_platform(city_id: str, review: pd.DataFrame, lang: str, audience: str) -> str:
+    """" Each platform's posts are corrected with the errors measured on its own reviewed posts (X: 255 reviewed,
+    Telegram: 45 reviewed) ..." (a space and a sentence) when the city's reviewed rates are per platform
+    (``classifier_rates``: one ``review`` row per platform, scn.review.published.stratum_rates), the reviewed
+    posts of each shaped by ``for_audience``; "" when they are one row for all (``*``: posts of no known
+    platform)."""
+    per = review[review["platform"].astype("string").ne("*")] if "platform" in review.columns else review.iloc[0:0]
+    if len(per) == 0 or per["platform"].nunique() < 2:
+        return ""
+    sums = per.groupby("platform", as_index=False)["n"].sum().assign(city_id=city_id)
+    shown = for_audience("classifier_rates", sums, audience).sort_values("platform")
+    parts = t("list_sep", lang).join(t("prev_platform_n", lang, platform=i18n.platform(p, lang), n=i18n.count(v, lang))
+                                     for p, v in zip(shown["platform"], shown["n"], strict=True))
+    return " " + t("prev_per_platform", lang, parts=parts)

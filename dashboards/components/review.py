@@ -39,6 +39,7 @@ def accuracy_lines(table: pd.DataFrame, lang: str, details: bool = True) -> list
         if shown and not (pd.isna(row["f1"]) and pd.isna(row["macro_f1"])):
             lines.append(t("measured", lang, code=row["lang"], n=int(row["n"]), p=_ci(row, "precision", lang),
                             r=_ci(row, "recall", lang), f1=_ci(row, "f1", lang), macro=_ci(row, "macro_f1", lang)))
+            lines.extend(_mix_line(row, lang))
         else:
             lines.append(t("not_measured", lang, code=row["lang"], n=i18n.count(row["n"], lang)))
         if not details:
@@ -49,6 +50,28 @@ def accuracy_lines(table: pd.DataFrame, lang: str, details: bool = True) -> list
         lines.append(t("progress", lang, code=row["lang"], labelled=i18n.count(row["labelled"], lang),
                         sampled=i18n.count(row["sampled"], lang)))
     return lines
+
+
+def _mix(text: object, lang: str) -> str:
+    """A published platform mix (``telegram:0.60,x:0.40``, scn.review.metrics.mix_text) in words: "X 40%,
+    Telegram 60%"."""
+    parts = [p.rsplit(":", 1) for p in str(text).split(",") if ":" in p]
+    return i18n.t("list_sep", lang).join(f"{i18n.platform(name, lang)} {i18n.percent(float(share), lang)}"
+                                         for name, share in parts)
+
+
+def _mix_line(row: pd.Series, lang: str) -> list[str]:
+    """Which platform mix a row's figures describe (``sample_mix``, ``posts_mix``, ``weighted``): re-weighted to the
+    city's posts now, or the reviewed posts' own mix when it differs from theirs; nothing when the posts' mix is
+    unknown or the sample holds the posts' one platform."""
+    sample, posts = row.get("sample_mix"), row.get("posts_mix")
+    if not isinstance(posts, str) or not isinstance(sample, str):
+        return []
+    if bool(row.get("weighted")) is True:
+        return [t("mix_weighted", lang, posts=_mix(posts, lang), sample=_mix(sample, lang))]
+    if sample != posts:
+        return [t("mix_sample", lang, posts=_mix(posts, lang), sample=_mix(sample, lang))]
+    return []
 
 
 def published(city_id: str | None, audience: str) -> pd.DataFrame:

@@ -6,19 +6,28 @@ before any repair, so a 10^6-vertex polygon costs no more than reading it) go to
 in an equal-area projection. Z values are dropped (h3ronpy cannot index a 3D polygon). A ring written across
 the antimeridian unsplit (179.97 .. -179.97) is split at 180 into a MultiPolygon (else: a band around the
 globe).
+
+GDAL chooses a driver by a file's bytes, not its name: an OGR VRT or a GDALG pipeline named ``areas.geojson``
+would read its layer from any file the process can read (or a URL). A boundary file is therefore opened only by
+the driver its extension names (:data:`DRIVERS`), its bytes checked before GDAL sees them (:func:`check_format`)
+and the driver GDAL chose checked before a feature is read; a zip holds only the parts of Shapefiles, within the
+workbooks' size and ratio limits (a zip bomb is refused before anything is inflated).
 """
 
 from __future__ import annotations
 
+import codecs
 import json
 import mmap
 import re
+import zipfile
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+import pyogrio
 import shapely
 
 from scn.ingest import readers, schemas
@@ -26,9 +35,18 @@ from scn.ingest.cities_known import CITY_MARGIN_DEG, known_cities
 from scn.ingest.model import Parsed, Source, rejects_from
 from scn.ingest.parse import as_text, parse_int
 from scn.ingest.readers import ROW
-from scn.ingest.result import IngestError
+from scn.ingest.result import IngestError, printable
 from scn.settings import settings
 
+# the only driver each boundary format is opened with (GDAL would pick any of its drivers by the bytes)
+DRIVERS = {".geojson": "GeoJSON", ".json": "GeoJSON", ".gpkg": "GPKG", ".zip": "ESRI Shapefile"}
+SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg", ".sbn", ".sbx", ".qix", ".qmd", ".xml", ".fix", ".atx",
+                   ".aih", ".ain")  # what a zipped Shapefile may hold (ESRI's sidecars)
+SHP_MAGIC = b"\x00\x00\x27\x0a"  # file code 9994, big-endian: the first bytes of every .shp
+GPKG_MAGIC = b"SQLite format 3\x00"
+GDALG_MARK = b"gdal_streamed_alg"  # the JSON of a GDAL pipeline (GDALG driver)
+JSON_WHITE = b" \t\r\n"
+CRS_HINT = re.compile(rb"(?i)crs|\\u")  # a GeoJSON that may declare a crs (its key written as is, or escaped)
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "area_code": ("code", "id", "lsoa21cd", "lsoa11cd", "msoa21cd", "wd23cd", "ward_code", "gss_code", "pcode",
                   "adm3_pcode", "adm2_pcode", "adm1_pcode", "geo_code"),
@@ -59,10 +77,19 @@ def read_layer(src: Source) -> gpd.GeoDataFrame:
         raise IngestError(f"{src.name}: unknown boundary format (use GeoJSON, GeoPackage or a zipped Shapefile)")
     if path.suffix.lower() in (".geojson", ".json"):
         readers.check_text_file(path)
+    check_format(path, src.name)
+    expected = DRIVERS[path.suffix.lower()]
+    try:
+        driver = pyogrio.read_info(path)["driver"]
+    except Exception as exc:  # pyogrio/GDAL raise several types for unreadable data
+        raise IngestError(f"{src.name}: not a readable boundary file ({_first_line(exc)})") from exc
+    if driver != expected:
+        raise IngestError(f"{src.name}: GDAL reads this file as {driver}, not {expected}: refused (send GeoJSON, "
+                          "a GeoPackage or a zipped Shapefile)")
     try:
         gdf = gpd.read_file(path, engine="pyogrio")
     except Exception as exc:  # pyogrio/GDAL raise several types for unreadable data
-        raise IngestError(f"{src.name}: not a readable boundary file ({str(exc).splitlines()[0][:160]})") from exc
+        raise IngestError(f"{src.name}: not a readable boundary file ({_first_line(exc)})") from exc
     if gdf.empty:
         raise IngestError(f"{src.name}: no features")
     if gdf.crs is None or gdf.crs.is_geographic:  # GeoJSON without a "crs" member is read as EPSG:4326
@@ -75,6 +102,84 @@ def read_layer(src: Source) -> gpd.GeoDataFrame:
         if gdf.crs is None:
             gdf = gdf.set_crs("EPSG:4326")
     return gdf.to_crs("EPSG:4326")
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
+
+
+def check_format(path: Path, name: str) -> None:
+    """IngestError unless ``path``'s bytes are of the format its extension names, before GDAL opens it: a
+    GeoPackage is an SQLite database; a GeoJSON starts with ``{`` (after a BOM and white space) and is no GDAL
+    pipeline; a zip holds only Shapefile parts, each ``.shp`` starting with its file code, within the declared
+    sizes and compression ratio allowed to workbooks (``SCN_INGEST_XLSX_MAX_*``)."""
+    ext = path.suffix.lower()
+    if ext == ".gpkg":
+        if readers.head(path, len(GPKG_MAGIC)) != GPKG_MAGIC:
+            raise IngestError(f"{name}: not a GeoPackage (an SQLite database)")
+    elif ext in (".geojson", ".json"):
+        start = readers.head(path, 1 << 16)
+        first = start.removeprefix(codecs.BOM_UTF8).lstrip(JSON_WHITE)[:1]
+        if first not in (b"{", b"") or GDALG_MARK in start:
+            raise IngestError(f"{name}: not GeoJSON (a JSON object with \"type\": \"FeatureCollection\")")
+        _check_crs(path, name)
+    elif ext == ".zip":
+        check_shapefile_zip(path, name)
+
+
+def _check_crs(path: Path, name: str) -> None:
+    """IngestError for a GeoJSON whose ``crs`` is a link (``{"type": "link", "properties": {"href": URL}}``):
+    GDAL fetches the URL while it opens the file. Parsed only when the bytes may name a crs (``crs`` or a JSON
+    escape anywhere: one scan)."""
+    with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        if not CRS_HINT.search(data):
+            return
+    try:
+        doc = json.loads(path.read_bytes())
+    except (ValueError, RecursionError) as exc:
+        raise IngestError(f"{name}: not valid GeoJSON ({type(exc).__name__})") from exc
+    def member(obj: object, key: str) -> object:  # GDAL finds members by name whatever their case
+        return next((v for k, v in obj.items() if str(k).lower() == key), None) if isinstance(obj, dict) else None
+
+    if str(member(member(doc, "crs"), "type") or "").lower() == "link":
+        raise IngestError(f"{name}: a crs given as a link (GDAL would fetch it) is refused: name the crs "
+                          "(\"crs\": {\"type\": \"name\", \"properties\": {\"name\": \"EPSG:27700\"}}) or send "
+                          "longitude/latitude")
+
+
+def check_shapefile_zip(path: Path, name: str) -> None:
+    """IngestError unless the zip holds Shapefile parts only (at least one ``.shp``, each starting with its file
+    code), none encrypted or compressed otherwise than deflate, none inflating past the workbooks' limits."""
+    s = settings()
+    try:
+        with zipfile.ZipFile(path) as z:
+            parts = [p for p in z.infolist() if not p.is_dir()]
+            for p in parts:
+                shown = printable(p.filename)[:80]
+                if not p.filename.lower().endswith(SHAPEFILE_PARTS):
+                    raise IngestError(f"{name}: part {shown} is not part of a Shapefile (a zip of boundaries holds "
+                                      f"{', '.join(SHAPEFILE_PARTS[:4])} files)")
+                if p.flag_bits & 0x1 or p.compress_type not in readers.XLSX_METHODS:
+                    raise IngestError(f"{name}: part {shown} is encrypted or compressed otherwise than deflate")
+                ratio = p.file_size / max(p.compress_size, 1)
+                if p.file_size > s.ingest_xlsx_max_member_bytes or (
+                        p.file_size > readers.XLSX_RATIO_FLOOR and ratio > s.ingest_xlsx_max_ratio):
+                    raise IngestError(f"{name}: part {shown} would inflate to {p.file_size} bytes ({ratio:.0f} times; "
+                                      f"limits: SCN_INGEST_XLSX_MAX_MEMBER_BYTES, SCN_INGEST_XLSX_MAX_RATIO): a zip "
+                                      "bomb?")
+            if sum(p.file_size for p in parts) > s.ingest_xlsx_max_bytes:
+                raise IngestError(f"{name}: the zip would inflate past SCN_INGEST_XLSX_MAX_BYTES")
+            shps = [p for p in parts if p.filename.lower().endswith(".shp")]
+            if not shps:
+                raise IngestError(f"{name}: no .shp in the zip (zip a Shapefile with its .dbf, .shx and .prj)")
+            for p in shps:
+                with z.open(p) as fh:
+                    if fh.read(len(SHP_MAGIC)) != SHP_MAGIC:
+                        raise IngestError(f"{name}: part {printable(p.filename)[:80]} is not a Shapefile")
+    except IngestError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, ValueError, OSError) as exc:
+        raise IngestError(f"{name}: not a readable zip archive ({type(exc).__name__})") from exc
 
 
 def nul_texts(path: Path, columns: dict[str, str], rows: int) -> pd.DataFrame:

@@ -177,7 +177,7 @@ def archive(path: Path) -> tuple[str, Path]:
         before = os.fstat(source.fileno())
         if not stat.S_ISREG(before.st_mode):
             raise IngestError(f"{printable(path.name)}: not a regular file")
-        tmp = root / f".tmp-{uuid.uuid4().hex}"
+        tmp = root / f".tmp-{os.getpid()}-{uuid.uuid4().hex}"  # the pid: retention sweeps a killed copy's
         try:
             with _platform(root):
                 target = os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb")

@@ -8,15 +8,17 @@ The template is chosen by file name (``activities*``, ``participants*``, ``grant
 
 from __future__ import annotations
 
-import re
 import unicodedata
+from functools import lru_cache
+from pathlib import Path
 
+import jinja2
 import pandas as pd
 from rapidfuzz.distance import OSA
 
 from scn import lake, vocabularies
+from scn.hashing import file_stamp
 from scn.ingest import readers, schemas
-from scn.ingest.cities import slug
 from scn.ingest.cities_known import known_cities
 from scn.ingest.ingest_warnings import ROWS_WAITING
 from scn.ingest.model import Parsed, Source, bad_line_rejects, read_table, rejects_from
@@ -24,6 +26,7 @@ from scn.ingest.parse import as_text, date_order_warnings, parse_date, parse_flo
 from scn.ingest.readers import ROW
 from scn.ingest.result import IngestError
 from scn.privacy.pseudonyms import pseudonymise
+from scn.scratch import scratch
 
 ACTIVITY: dict[str, tuple[str, ...]] = {
     "activity_id": ("id", "event_id"), "programme_line": ("programme", "program_line", "line"),
@@ -60,6 +63,7 @@ NEAR_CHANGED = 7  # letters below which one letter changed for another makes ano
 AMBIGUOUS_AMOUNT = "ambiguous number: 1.2 or 1200? write 1200, or 1.20 for a decimal"
 GRANTS_SCHEMA = schemas.frame_schema({**schemas.GRANTS.columns,
                                       "amount__clear": schemas.col(schemas.flag(AMBIGUOUS_AMOUNT))})
+MACROS = Path(__file__).resolve().parents[2] / "transforms" / "macros"
 
 
 def person_handle(s: pd.Series) -> pd.Series:
@@ -146,10 +150,41 @@ def _regions(city_id: pd.Series, country: pd.Series) -> pd.Series:
     return by_city.fillna(by_country).astype("string")
 
 
+def _macro_sql(macro: str) -> str:
+    """The SQL the ``macro`` of transforms/macros/programme_places.sql writes for a column ``v`` (rendered with
+    jinja as dbt renders it; its ``city_slug`` from macros/city_slug.sql), once per state of the two files."""
+    files = (MACROS / "city_slug.sql", MACROS / "programme_places.sql")
+    return _rendered(macro, tuple(tuple(file_stamp(f)) for f in files))
+
+
+@lru_cache(maxsize=16)
+def _rendered(macro: str, _stamps: tuple) -> str:
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined)
+    env.globals["city_slug"] = env.from_string((MACROS / "city_slug.sql").read_text(encoding="utf-8")).module.city_slug
+    places = env.from_string((MACROS / "programme_places.sql").read_text(encoding="utf-8")).module
+    return str(getattr(places, macro)("v"))
+
+
+def warehouse_key(values: pd.Series, macro: str) -> pd.Series:
+    """``values`` through a macro of transforms/macros/programme_places.sql (``city_key``, ``country_key``,
+    ``given_country``), run by DuckDB as the warehouse runs it: the ingest keys names by the warehouse's very rule
+    (Python's casefold/NFKD and DuckDB's lower/strip_accents keyed ``ß``, ``ﬁ``, ``ı`` or ``Ｂｅｉｒｕｔ`` apart).
+    One look-up per distinct value; missing stays missing."""
+    text = values.astype("string")
+    distinct = pd.DataFrame({"v": text.dropna().unique().astype(object)})
+    if distinct.empty:
+        return pd.Series(pd.NA, index=values.index, dtype="string")
+    with scratch() as con:
+        con.register("names", distinct)
+        keyed = dict(con.execute(f"select v, {_macro_sql(macro)} from names").fetchall())
+    return text.map(keyed).astype("string")
+
+
 def city_key(names: pd.Series) -> pd.Series:
-    """A city name as the city it names (``cities.slug``: case, accents, spaces and a parenthesised part aside),
-    a leading "The" dropped (``Hague`` is ``The Hague``): ``city_key`` of transforms/macros/programme_places.sql."""
-    return slug(names).str.replace(r"^the-(?=.)", "", regex=True).astype("string")
+    """A city name as the city it names (its letters folded - ``ß``, ``ﬁ``, full-width forms -, then
+    ``cities.slug``'s rule: case, accents, spaces and a parenthesised part aside), a leading "The" dropped
+    (``Hague`` is ``The Hague``): ``city_key`` of transforms/macros/programme_places.sql, run (``warehouse_key``)."""
+    return warehouse_key(names, "city_key")
 
 
 def _name_pairs() -> pd.DataFrame:
@@ -188,21 +223,25 @@ def ambiguous_city_keys() -> set[str]:
 
 
 def country_key(countries: pd.Series) -> pd.Series:
-    """A country as written, as the country it names: accents (composed or as marks), case, dots and apostrophes
-    dropped, any other run of punctuation or spaces one space, ends stripped (``U.K.`` is ``uk``, ``Côte d’Ivoire``
-    is ``cote divoire``): ``country_key`` of transforms/macros/programme_places.sql."""
-    def one(v: str) -> str:
-        bare = "".join(c for c in unicodedata.normalize("NFKD", v) if not unicodedata.combining(c)).casefold()
-        return " ".join(re.sub(r"[^\w]+", " ", re.sub(r"[.'\u2019\u02bc]", "", bare)).split())
-    text = as_text(countries)
-    return text.map({v: one(v) for v in text.dropna().unique()}).astype("string")
+    """A country as written, as the country it names: letters folded, accents, case, dots and apostrophes dropped,
+    any other run of punctuation or spaces one space, ends stripped (``U.K.`` is ``uk``, ``Côte d’Ivoire`` is
+    ``cote divoire``): ``country_key`` of transforms/macros/programme_places.sql, run (``warehouse_key``)."""
+    return warehouse_key(as_text(countries), "country_key")
+
+
+def country_given(countries: pd.Series) -> pd.Series:
+    """Whether each row gives a country: not blank, and not written as none (``n/a``, ``N.A.``, ``-``, ``?``,
+    ``none``, ``unknown``: ``no_country_keys`` of programme_places.sql, which the warehouse reads as blank too)."""
+    return warehouse_key(as_text(countries), "given_country").notna()
 
 
 def country_codes(countries: pd.Series) -> pd.Series:
-    """Each country as written -> its ISO code, NA for a country nobody knows: a registry country's name or code,
-    or a name of the ``country_names`` seed (``UK``, ``Liban``, ``Türkiye``, ``USA``), or an ISO code of the seed,
-    as country keys (``country_key``); the warehouse's rule (programme_places.sql ``country_names``)."""
+    """Each country as written -> its ISO code, NA for a country nobody knows or none given (``country_given``): a
+    registry country's name or code, or a name of the ``country_names`` seed (``UK``, ``Liban``, ``Türkiye``,
+    ``USA``), or an ISO code of the seed, as country keys (``country_key``); the warehouse's rule
+    (programme_places.sql ``country_names``)."""
     known = known_cities().dropna(subset=["country", "country_code"])
+    countries = countries.where(country_given(countries))  # ``n/a``, ``N.A.`` name none (nor Namibia, ``NA``)
     seed = pd.DataFrame(vocabularies.seed_rows("country_names"), columns=["name", "country_code", "country"])
     pairs = pd.concat([
         pd.DataFrame({"key": country_key(known["country"].astype("string")), "code": known["country_code"]}),
@@ -239,14 +278,15 @@ def near_members(names: pd.Series, countries: pd.Series) -> dict[str, str]:
     """Names no known city bears that may be a slip of a member city's name or of one of its other names (a typo, a
     transliteration: ``Beirout``, ``Mombassa``; ``near_miss``) -> the member's registry name (``Beirut``), for a
     "did you mean": the fewest edits, the member's country the row's (``country_codes``: its name in any case,
-    accents or language, or its ISO code) or the row giving none (a country nobody knows is no member's). One
-    look-up per distinct name and country. Never applied: the rows keep the name as written."""
+    accents or language, or its ISO code) or the row giving none (blank, or ``n/a``, ``unknown``: ``country_given``;
+    a country nobody knows is no member's). One look-up per distinct name and country. Never applied: the rows
+    keep the name as written."""
     known = known_cities()
     pairs = _name_pairs()
     pairs = pairs.assign(code=pairs["city_id"].map(known.set_index("city_id")["country_code"]).astype("string"))
     written = countries.reindex(names.index)
     rows = pd.DataFrame({"name": as_text(names), "code": country_codes(written).fillna(  # a country nobody knows:
-        as_text(written).notna().map({True: "?", False: pd.NA})).astype("string")})  # no member's
+        country_given(written).map({True: "?", False: pd.NA})).astype("string")})  # no member's (none given: any)
     rows = rows.dropna(subset=["name"]).drop_duplicates()
     keys = sorted(set(pairs["key"]))
     out: dict[str, str] = {}
@@ -288,11 +328,11 @@ def _unknown_city_names(frame: pd.DataFrame, field: str, country: str, origin: d
 def _ambiguous_city_names(frame: pd.DataFrame, field: str, country: str, origin: dict[str, str],
                           rows: pd.Series | None = None) -> list[dict[str, object]]:
     """The ``city_ambiguous`` warning for ``field``: the rows (``rows``, all by default) naming a city without a
-    country (``country`` blank) by a name that does not say which place it is (``ambiguous_city_keys``: Tripoli,
-    Lebanon or Libya). The warehouse counts them as no member city (int_activities, int_participations); the
+    country (``country`` blank, or ``n/a``: ``country_given``) by a name that does not say which place it is
+    (``ambiguous_city_keys``: Tripoli, Lebanon or Libya). The warehouse counts them as no member city (int_activities, int_participations); the
     warning names the column, the names and the rows, so a country can be added."""
     names = as_text(frame[field])
-    pick = names.notna() & as_text(frame[country]).isna() & (rows if rows is not None else True)
+    pick = names.notna() & ~country_given(frame[country]) & (rows if rows is not None else True)
     vague = pick & city_key(names).isin(ambiguous_city_keys())
     if not vague.any():
         return []

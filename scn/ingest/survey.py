@@ -95,7 +95,12 @@ CODEBOOK: dict[str, tuple[str, ...]] = {
     "reverse": ("reversed", "reverse_coded", "reverse_scored"),
     "missing_codes": ("missing", "missing_values", "missing_value_codes", "non_answer_codes", "na_codes"),
     "survey_id": ("survey", "form_id"),
+    "item_type": ("answer_type", "item_kind"),
 }
+# the optional codebook column ``item_type``: ``binary`` (a yes/no item) or ``scale``, in any case; blank, or no
+# such column: inferred in dbt, binary where scale_max - scale_min = 1 (transforms/models/staging/
+# stg_survey_codebook.sql). The survey disclosure rule reads it (scn.privacy.surveys); another value is a reject
+ITEM_TYPES = ("binary", "scale")
 # the optional codebook column ``survey_id``: the survey a row is for (an export's survey id, :func:`survey_id`);
 # blank, or no such column: every survey. A question may have one row per survey beside its global row: the
 # survey's own row wins (transforms/models/intermediate/int_survey_answers.sql)
@@ -405,8 +410,8 @@ def missing_codes(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def parse_codebook(src: Source) -> Parsed:
-    """question, construct, label, scale_min, scale_max, reverse, and the optional missing_codes and survey_id
-    (template: scn/templates/survey_codebook.csv)."""
+    """question, construct, label, scale_min, scale_max, reverse, and the optional missing_codes, survey_id and
+    item_type (template: scn/templates/survey_codebook.csv)."""
 
     table = read_table(src)
     raw, origin = readers.canonical_columns(table.frame, CODEBOOK, src.path)
@@ -418,11 +423,15 @@ def parse_codebook(src: Source) -> Parsed:
     codes, codes_ok = missing_codes(raw["missing_codes"] if "missing_codes" in raw
                                     else pd.Series(None, index=raw.index, dtype="string"))
     typed["missing_codes__parsed"] = codes_ok
+    item_type = (as_text(raw["item_type"]).str.strip().str.lower().replace("", pd.NA) if "item_type" in raw
+                 else pd.Series(pd.NA, index=raw.index, dtype="string"))
+    typed["item_type__known"] = (item_type.isna() | item_type.isin(ITEM_TYPES)).astype(bool)
     typed["reverse"] = parse_bool(raw["reverse"]) if "reverse" in raw else False
     if "reverse" in raw:
         typed["reverse"] = typed["reverse"].where(typed["reverse"].notna() | as_text(raw["reverse"]).notna(), False)
     schema = schemas.CODEBOOK.add_columns({"missing_codes__parsed": schemas.col(schemas.flag(
-        "not a list of numbers (e.g. 98;99)"))})
+        "not a list of numbers (e.g. 98;99)")), "item_type__known": schemas.col(schemas.flag(
+        "item_type must be binary or scale (or blank: inferred from the scale)"))})
     fails = schemas.failures(typed, schema, raw, {"scale_min": "not a number", "scale_max": "not a number",
                                                   "reverse": "not a yes/no flag"})
     fails["field"] = fails["field"].replace(origin)
@@ -435,7 +444,8 @@ def parse_codebook(src: Source) -> Parsed:
                          "scale_min": t["scale_min"], "scale_max": t["scale_max"], "reverse": t["reverse"].astype(bool),
                          "missing_codes": codes[ok],
                          "survey_id": (as_text(raw["survey_id"]).str.strip().replace("", pd.NA)[ok]
-                                       if "survey_id" in raw else None)})
+                                       if "survey_id" in raw else None),
+                         "item_type": item_type[ok]})
     # a row scoped to a survey no export is (a form's title where its id is meant) is used for no answer: said
     named = [str(v) for v in book["survey_id"].dropna()] if "survey_id" in raw else []
     surveys = export_surveys() if named else []

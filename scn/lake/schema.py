@@ -31,7 +31,8 @@ LAKE_SCHEMAS: dict[str, pa.Schema] = {
                                    ("source_file", S), ("source_row", INT)]),
     "survey_codebook": pa.schema([("question", S), ("construct", S), ("label", S), ("scale_min", F),
                                   ("scale_max", F), ("reverse", B), ("missing_codes", S),
-                                  ("survey_id", S)]),  # the survey the row is for; null: every survey
+                                  ("survey_id", S),  # the survey the row is for; null: every survey
+                                  ("item_type", S)]),  # binary / scale; null: inferred (stg_survey_codebook)
     # the columns of an export not stored because every answer in them was text (a labels export): names only
     "survey_text_columns": pa.schema([("city_id", S), ("survey_id", S), ("source_file", S), ("column_name", S),
                                       ("question", S)]),
@@ -71,7 +72,7 @@ LAKE_SCHEMAS: dict[str, pa.Schema] = {
 
 # optional columns added after parts were written: older parts lack them (read as null)
 ADDED: dict[str, tuple[str, ...]] = {"cities": ("timezone", "left_year", "member"), "crimes": ("wall_clock",),
-                                  "survey_codebook": ("missing_codes", "survey_id")}
+                                  "survey_codebook": ("missing_codes", "survey_id", "item_type")}
 
 
 def as_table(name: str, frame) -> pa.Table:

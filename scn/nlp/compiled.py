@@ -91,11 +91,11 @@ def proba_from_scores(clf: object, scores: np.ndarray) -> np.ndarray:
 class _Compiled:
     """A model's compiled forms: the fused kernels when they cover it, the batch vectorizers otherwise."""
 
-    def __init__(self, model: object) -> None:
+    def __init__(self, model: object, fused: FusedModel | None | bool = True) -> None:
+        """``fused``: the model's fused form compiled before (``compile_fused``; None: it has none), or True: compile
+        it now."""
         self.model = weakref.ref(model)
-        pipes = model.pipelines() if hasattr(model, "pipelines") else []
-        rules = getattr(model, "rules", None)
-        self.fused = FusedModel.compile(pipes, rules.cues if rules is not None else None) if pipes else None
+        self.fused = compile_fused(model) if fused is True else fused
         self._batch: BatchVectorizers | None = None
 
     def batch(self) -> BatchVectorizers | None:
@@ -105,6 +105,40 @@ class _Compiled:
                 vecs = model.vectorizers() if hasattr(model, "vectorizers") else []
                 self._batch = BatchVectorizers(vecs) if vecs else None
             return self._batch
+
+
+def _parts(model: object) -> tuple[list, object | None]:
+    """The pipelines of ``model`` and the cue words of its rules (None: none)."""
+    pipes = model.pipelines() if hasattr(model, "pipelines") else []
+    rules = getattr(model, "rules", None)
+    return pipes, rules.cues if rules is not None else None
+
+
+def compile_fused(model: object) -> FusedModel | None:
+    """The fused form of ``model`` (scn.nlp.fused), None when the kernels do not cover it. It holds the model's
+    pipelines and cue words themselves: pickled together with the model, it is its compiled form in another
+    process (``adopt``)."""
+    pipes, cues = _parts(model)
+    return FusedModel.compile(pipes, cues) if pipes else None
+
+
+def adopt(model: object, fused: FusedModel | None) -> bool:
+    """Use ``fused`` (``compile_fused(model)`` in some process, unpickled with the model) as the model's compiled
+    form, unless the model was compiled already; False (nothing done) when it is not a FusedModel of this very
+    model's pipelines and cue words (objects, not equal copies) or None for a model with pipelines."""
+    pipes, cues = _parts(model)
+    if fused is None:
+        ok = True
+    else:
+        ok = (type(fused) is FusedModel and len(fused.pipes) == len(pipes)
+              and all(p is q for (p, _, _), q in zip(fused.pipes, pipes, strict=True))
+              and fused.cues is cues)
+    if not ok:
+        return False
+    with _LOCK:
+        if model not in _COMPILED:
+            _COMPILED[model] = _Compiled(model, fused)
+    return True
 
 
 def features(model: object, texts: Sequence[str]) -> Features | None:

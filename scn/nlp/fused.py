@@ -67,10 +67,33 @@ _FNV0 = np.uint64(0xCBF29CE484222325)
 _FIRST_MAX = 1 << 16  # lo-gram keys looked up in a dense array up to this many (256 KiB)
 
 
-@cache
+_TABLES: list = []  # the code point tables, once computed or adopted (``seed_tables``)
+_TABLE_DTYPES = (np.bool_, np.bool_, np.bool_, np.uint32)
+
+
 def _tables() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per code point: Python ``re``'s word (``\\w``) and space (``\\s``) classes, Arabic marks removed by
-    ``normalise_ar``, and its letter folding (code point -> code point)."""
+    ``normalise_ar``, and its letter folding (code point -> code point); computed once per process (about 0.2 s)
+    unless adopted from a copy (``seed_tables``)."""
+    if not _TABLES:
+        _TABLES.append(_code_point_tables())
+    return _TABLES[0]
+
+
+def seed_tables(tables: object) -> bool:
+    """Adopt ``tables`` (``_tables()`` of a process with the same Python and code, e.g. unpickled from a copy that
+    a key of both guards) as this process's code point tables, unless they are computed already; False when they
+    are not four arrays over every code point of the right dtypes."""
+    ok = (isinstance(tables, tuple) and len(tables) == 4
+          and all(isinstance(t, np.ndarray) and t.shape == (0x110000,) and t.dtype == d
+                  for t, d in zip(tables, _TABLE_DTYPES, strict=True)))
+    if ok and not _TABLES:
+        _TABLES.append(tables)
+    return ok
+
+
+def _code_point_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``_tables`` computed."""
     chars = "".join(map(chr, range(0x110000)))
     word, space, mark = (_matches(rx, chars) for rx in (re.compile(r"\w"), re.compile(r"\s"), feats._AR_MARKS))
     fold = np.arange(len(chars), dtype=np.uint32)
@@ -420,8 +443,10 @@ class _Fam:
 class FusedModel:
     """A language's pipelines and cue words compiled for ``run`` (see the module docstring)."""
 
-    def __init__(self, fams: list[_Fam], pipes: list[tuple[int, int, int]], width: int, dtype: np.dtype,
+    def __init__(self, fams: list[_Fam], pipes: list[tuple[Pipeline, int, int]], width: int, dtype: np.dtype,
                  cues: object | None) -> None:
+        """``pipes``: per pipeline (the object itself, so that a pickled copy pickled with its model still names
+        it), its first output column and its number of classes."""
         self.fams, self.pipes, self.width, self.dtype, self.cues = fams, pipes, width, dtype, cues
 
     @classmethod
@@ -472,7 +497,7 @@ class FusedModel:
             if fam is None:
                 return None
             fams.append(fam)
-        return cls(fams, [(id(p), o, coef.shape[0]) for p, o, coef in zip(pipes, out_col, coefs, strict=True)],
+        return cls(fams, [(p, o, coef.shape[0]) for p, o, coef in zip(pipes, out_col, coefs, strict=True)],
                    width, dtype, cues)
 
     def run(self, texts: Sequence[str]) -> tuple[dict[int, np.ndarray], dict[int, np.ndarray]] | None:
@@ -503,7 +528,7 @@ class FusedModel:
                     len(fam.keys), f.rec, _tf(2 * longest + 2, self.dtype), f.blocks, cue, out, hits)
             if f.cue is not None:
                 cue_counts[id(self.cues)] = hits[:, None]
-        return {p: out[:, o:o + k] for p, o, k in self.pipes}, cue_counts
+        return {id(p): out[:, o:o + k] for p, o, k in self.pipes}, cue_counts
 
 
 def _compiled_family(key: tuple, members: list, vec_lists: list, coefs: list, out_col: list,

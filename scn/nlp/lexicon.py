@@ -27,6 +27,9 @@ dropped. No accuracy has been measured: there is no labelled data in these langu
 from __future__ import annotations
 
 import hashlib
+import io
+import os
+import pickle
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -35,7 +38,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from scn.settings import settings
+from scn.code_version import code_version
+from scn.settings import paths, settings
 
 HATE_CATEGORY, HATE_TARGET = "ps", "origin"
 INSULT_CATEGORIES = {"cds", "dmc", "ddp", "ddf", "asf", "asm", "pr"}
@@ -123,7 +127,7 @@ def _default_dir() -> Path:
     return Path(str(resources.files("scn").joinpath("data", "hurtlex")))
 
 
-def _read_frame(path: Path) -> pd.DataFrame:
+def _read_frame(path: Path | io.BytesIO) -> pd.DataFrame:
     """A lexicon file's rows of the used level, lemmas NFC lower-cased and stripped."""
     frame = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False, quoting=3)
     frame = frame[frame["level"].isin(LEVELS)]
@@ -157,16 +161,49 @@ def _read_terms(frame: pd.DataFrame, lang: str, borrowed: set[str]) -> dict[str,
 
 @cache
 def _load(folder: str) -> Lexicon:
+    """The lexicons of ``folder``, through a pickle of them in ``$SCN_HOME/state/lexicons`` keyed by the files'
+    names and bytes, the rules' and the platform's code versions and pandas' (reading the files takes about
+    0.3-1 s, the pickle a few ms); a damaged copy is read from the files again and rewritten."""
     files = sorted(Path(folder).glob("hurtlex_*.tsv"))
     digest = hashlib.sha256(RULES_VERSION.encode())
-    frames = {}
+    raw = {f: f.read_bytes() for f in files}
     for f in files:
-        digest.update(f.name.encode() + f.read_bytes())
-        frames[f.stem.split("_", 1)[1].lower()] = _read_frame(f)
+        digest.update(f.name.encode() + raw[f])
+    version = f"hurtlex-1.2-{digest.hexdigest()[:10]}"
+    key = hashlib.sha256(f"{digest.hexdigest()}:{code_version()}:{pd.__version__}".encode()).hexdigest()[:24]
+    copy = paths().home / "state" / "lexicons" / f"{key}.pickle"
+    try:
+        with open(copy, "rb") as fh:
+            held = pickle.load(fh)
+        if isinstance(held, Lexicon) and held.version == version and isinstance(held.terms, dict):
+            return held
+        copy.unlink(missing_ok=True)
+    except FileNotFoundError:
+        pass
+    except Exception:  # noqa: BLE001 - a damaged copy is a cache miss
+        copy.unlink(missing_ok=True)
+    frames = {f.stem.split("_", 1)[1].lower(): _read_frame(io.BytesIO(raw[f])) for f in files}
     counts = pd.Series([w for frame in frames.values() for w in _slur_only(frame)], dtype=object).value_counts()
     borrowed = set(counts.index[counts.to_numpy() >= BORROWED_SHARE * len(frames)])
     terms = {lang: _read_terms(frame, lang, borrowed) for lang, frame in frames.items()}
-    return Lexicon(f"hurtlex-1.2-{digest.hexdigest()[:10]}", {k: v for k, v in terms.items() if v})
+    lexicon = Lexicon(version, {k: v for k, v in terms.items() if v})
+    if paths().home.is_dir():
+        _write_copy(copy, lexicon)
+    return lexicon
+
+
+def _write_copy(copy: Path, obj: object) -> None:
+    """Pickle ``obj`` to ``copy`` atomically (a temporary file, then renamed), owner-only; a failure is ignored."""
+    tmp = copy.with_name(f".{copy.name}.{os.getpid()}.tmp")
+    try:
+        copy.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as fh:
+            pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, copy)
+    except OSError:
+        pass
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def load_lexicon(spec: str | None = None) -> Lexicon | None:

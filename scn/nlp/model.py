@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 
 from scn.code_version import code_version
 from scn.hashing import file_sha256, tree_stamp
-from scn.nlp import artefact
+from scn.nlp import artefact, compiled, fused
 from scn.nlp.labels import CLASSES
 from scn.nlp.langid import base_language, detect_languages
 from scn.nlp.lexicon import Lexicon, load_lexicon
@@ -116,18 +116,25 @@ def _load(path: str, stamp: tuple) -> Classifier:
 def _read_artefact(path: Path, sha: str) -> Any:
     """The joblib artefact at ``path`` (SHA-256 ``sha``), through a plain pickle of what it holds in
     ``$SCN_HOME/state/models``: joblib reads with a pure-Python unpickler (about 1 s for the shipped model, every
-    process that labels), pickle in C (0.03 s). The copy is keyed by the artefact's hash, the platform's code and
-    the versions of the libraries its objects come from; an unreadable copy is read from the artefact again and
-    rewritten. Without a home (a model checked before any set-up) or one that cannot be written to, the artefact
-    is read each time."""
+    process that labels), pickle in C (0.03 s). With the models, the copy holds their compiled labelling form
+    (``scn.nlp.compiled.compile_fused``, about 1 s to build), pickled with them so that it names their very
+    pipelines, and the kernels' code point tables (``scn.nlp.fused._tables``, 0.2 s). The copy is keyed by the
+    artefact's hash, the platform's code, the Python version and the versions of the libraries its objects come
+    from; an unreadable copy, or one not of this form, is read from the artefact again and rewritten. Without a
+    home (a model checked before any set-up) or one that cannot be written to, the artefact is read and the
+    models compiled when first used, each time."""
+    import platform
     from importlib.metadata import version
 
-    libs = "-".join(version(d) for d in ("scikit-learn", "numpy", "scipy"))
-    key = hashlib.sha256(f"{sha}:{code_version()}:{libs}".encode()).hexdigest()[:24]
+    libs = "-".join(version(d) for d in ("scikit-learn", "numpy", "scipy", "pyarrow"))
+    key = hashlib.sha256(f"{sha}:{code_version()}:{platform.python_version()}:{libs}".encode()).hexdigest()[:24]
     copy = paths().home / "state" / "models" / f"{key}.pickle"
     try:
         with open(copy, "rb") as fh:
-            return pickle.load(fh)
+            obj = _adopted(pickle.load(fh))
+        if obj is not None:
+            return obj
+        copy.unlink(missing_ok=True)  # another form (other code under a colliding key): rebuilt
     except FileNotFoundError:
         pass
     except Exception:  # noqa: BLE001 - a damaged copy (a crash mid-write, a full disk) is a cache miss
@@ -135,14 +142,41 @@ def _read_artefact(path: Path, sha: str) -> Any:
     obj = artefact.load(path)
     if not paths().home.is_dir():
         return obj
+    models = obj.get("models") if isinstance(obj, dict) and obj.get("kind") == "scn-per-language" else None
+    compiled_forms = {lang: compiled.compile_fused(m) for lang, m in models.items()} \
+        if isinstance(models, dict) else {}
+    for lang, f in compiled_forms.items():
+        compiled.adopt(models[lang], f)
     try:
         copy.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         tmp = copy.with_name(f".{copy.name}.{os.getpid()}.tmp")
-        with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as fh:
-            pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(copy)
+        try:
+            with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as fh:
+                pickle.dump({"kind": _COPY, "model": obj, "fused": compiled_forms, "tables": fused._tables()}, fh,
+                            protocol=pickle.HIGHEST_PROTOCOL)
+            tmp.replace(copy)
+        finally:
+            tmp.unlink(missing_ok=True)
     except OSError:
         pass
+    return obj
+
+
+_COPY = "scn-model-copy-2"  # the form of a copy: the artefact's object, its models' compiled forms, code point tables
+
+
+def _adopted(data: Any) -> Any:
+    """The artefact's object held in a copy (``_read_artefact``), its models' compiled forms adopted; None when
+    ``data`` is not such a copy or a compiled form is not one of its models'."""
+    if not isinstance(data, dict) or data.get("kind") != _COPY or not isinstance(data.get("fused"), dict):
+        return None
+    obj, forms = data.get("model"), data["fused"]
+    models = obj.get("models") if isinstance(obj, dict) and obj.get("kind") == "scn-per-language" else {}
+    if not isinstance(models, dict) or not set(forms) <= set(models) \
+            or not fused.seed_tables(data.get("tables")):
+        return None
+    if not all(compiled.adopt(models[lang], f) for lang, f in forms.items()):
+        return None
     return obj
 
 

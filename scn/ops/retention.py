@@ -4,11 +4,12 @@ locations stay (they carry neither), so dashboards and marts do not change.
 
 The lake's side copies of post rows are reached too: the parts of ``posts`` and ``quarantine`` set aside as
 unreadable (``lake/<table>/.damaged/``; one still readable, set aside on an I/O error, is redacted like a live
-part; one that cannot be read cannot be redacted, and is deleted once written before the cutoff: its rows are no
-newer than that, and its source file is in the archive), the temp files of writers that died mid-write in those
-folders, and the scratch folders of killed collections. The originals of ingested files (``archive/``, and the
-inbox files themselves) are outside this job: docs/operations.md#retention; it warns of the files in
-``inbox/social/`` older than the retention period (never removes them)."""
+part; one that cannot be read cannot be redacted: it is deleted at once when the file it came from is in the
+archive (ingesting that again brings its rows back), else once written before the cutoff), the temp files of
+writers that died mid-write in those folders and in ``archive/`` (a killed copy of an inbox file or a page), and
+the scratch folders of killed collections. The originals of ingested files (``archive/``, and the inbox files
+themselves) are outside this job: docs/operations.md#retention; it warns of the files under ``inbox/`` (every
+kind) older than the retention period (never removes them)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ import logging
 import os
 import shutil
 import stat
+from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -26,13 +29,14 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from scn import lake
-from scn.lake.io import DAMAGED, fsync_path, replace_file, sweep_dead
+from scn.lake.io import _SOURCE_PART, DAMAGED, _source_note, fsync_path, replace_file, sweep_dead
 from scn.scratch import scratch, sql_path
 from scn.settings import paths, settings
 
 log = logging.getLogger(__name__)
 REDACTED_FIELDS = ("text", "author_pseudo", "url")
 COLLECT_SCRATCH = ".scratch-*-*"  # collect/.scratch-<pid>-<uuid>: a collection's page rows (scn.ingest.sources.collect)
+ARCHIVE_TEMP = ".tmp-*"  # archive/.tmp-<pid>-<uuid>: a copy being made (scn.ingest.pipeline.archive, collect)
 TEXT_TABLES = ("posts", "quarantine")  # the lake tables holding post text (quarantine: refused rows' raw values)
 _QUARANTINE_OLD = ("kind = 'social' and raw_json is not null and coalesce(try_cast(case when json_valid(raw_json) "
                    "then json_extract_string(raw_json, '$.created_at') end as timestamptz), quarantined_at) < ?")
@@ -127,8 +131,8 @@ def _redact_quarantine(cutoff: datetime) -> int:
 def _side_copies(cutoff: datetime, now: datetime) -> dict:
     """Reach the copies of post rows outside the live parts (the caller holds the writer lock, so no ingest is
     writing): the set-aside parts of ``TEXT_TABLES`` (``_damaged``), the temp files of writers that died in those
-    folders (a part half written, an ingest's undo link: ``.tmp-<pid>-*``), and the scratch folders of killed
-    collections (``collect/.scratch-<pid>-*``: page rows with raw handles)."""
+    folders (a part half written, an ingest's undo link: ``.tmp-<pid>-*``) and in the archive (``_archive_temp``),
+    and the scratch folders of killed collections (``collect/.scratch-<pid>-*``: page rows with raw handles)."""
     done = {"damaged_parts_redacted": 0, "damaged_rows_redacted": 0, "damaged_parts_deleted": 0,
             "damaged_parts_kept": 0, "temp_files_removed": 0, "warnings": []}
     removed: list[Path] = []
@@ -143,6 +147,7 @@ def _side_copies(cutoff: datetime, now: datetime) -> dict:
             for tmp in where.glob(".tmp-*.parquet") if where.is_dir() else []:
                 sweep_dead(tmp, remove)
         _damaged(table, folder / DAMAGED, cutoff, now - cutoff, done)
+    _archive_temp(cutoff, remove)
     done["temp_files_removed"] = len(removed)
     done["collect_scratch_removed"] = len(sweep_scratch())
     return done
@@ -163,9 +168,30 @@ def sweep_scratch() -> list[Path]:
     return removed
 
 
+def _archive_temp(cutoff: datetime, remove: Callable[[Path], None]) -> None:
+    """``remove`` the temp files of archive copies whose process is gone (``archive/.tmp-<pid>-<uuid>``: a copy
+    killed mid-way holds the partner's file, or a page's rows); one of the name before the pid was in it
+    (``.tmp-<uuid>``: no writer to ask) once last changed before ``cutoff``."""
+    root = paths().archive
+    for tmp in root.glob(ARCHIVE_TEMP) if root.is_dir() else []:
+        if tmp.name.count("-") >= 2:
+            sweep_dead(tmp, remove)
+        elif datetime.fromtimestamp(tmp.lstat().st_mtime, UTC) < cutoff:
+            remove(tmp)
+
+
+def _archived_source(part: Path) -> bool:
+    """Whether the file a set-aside part came from is in the archive (the part is named by its hash)."""
+    m = _SOURCE_PART.match(part.name)
+    folder = paths().archive / m["sha"][:2] if m else None
+    return folder is not None and folder.is_dir() and any(
+        f.is_file() for d in folder.glob(f"{m['sha']}*") if d.is_dir() for f in d.iterdir())
+
+
 def _damaged(table: str, aside: Path, cutoff: datetime, period: timedelta, done: dict) -> None:
     """The set-aside parts of ``table``: one that reads is redacted like a live part (rewritten in place,
-    atomically); one that does not is deleted when written (its modification time: ``os.replace`` keeps it)
+    atomically); one that does not is deleted at once when its source file is in the archive (``_archived_source``:
+    ingesting it again brings the rows back), else when written (its modification time: ``os.replace`` keeps it)
     before ``cutoff``, and otherwise kept with a warning naming it and the day it goes. Counts into ``done``."""
     for part in sorted(aside.glob("part-*.parquet")) if aside.is_dir() else []:
         try:
@@ -176,12 +202,14 @@ def _damaged(table: str, aside: Path, cutoff: datetime, period: timedelta, done:
         except (pa.ArrowException, OSError, KeyError, duckdb.Error) as exc:
             problem = " ".join(str(exc).split())[:120] or type(exc).__name__
             written = datetime.fromtimestamp(part.stat().st_mtime, UTC)
-            if written < cutoff:
+            sourced = _archived_source(part)
+            if sourced or written < cutoff:
+                note = _source_note(table, part.name) if sourced else "written before the cutoff"
                 part.unlink(missing_ok=True)
                 fsync_path(aside)
                 done["damaged_parts_deleted"] += 1
-                log.warning("retention: deleted the unreadable set-aside part %s (%s), written %s, before the "
-                            "cutoff: its rows cannot be redacted", part, problem, written.date())
+                log.warning("retention: deleted the unreadable set-aside part %s (%s), written %s: its rows cannot "
+                            "be redacted; %s", part, problem, written.date(), note)
             else:
                 done["damaged_parts_kept"] += 1
                 done["warnings"].append(
@@ -201,19 +229,23 @@ def _rewrite(part: Path, table: pa.Table) -> None:
 
 
 def _inbox_past(cutoff: datetime, now: datetime) -> dict:
-    """The files in ``inbox/social/`` (hidden ones too: a partial upload) last changed before ``cutoff``: they
-    hold the text of posts the job erased from the lake, and the job leaves them (the partner's originals):
-    counted, the oldest's age in days, and a warning for the operator."""
-    folder = paths().inbox / "social"
-    stamps = [st.st_mtime for root, _, names in os.walk(folder)  # links not followed (the ingest refuses them)
+    """The files under ``inbox/`` (every kind's folder, and any other: a social export dropped under another
+    kind; hidden ones too: a partial upload) last changed before ``cutoff``: they may hold the text of posts the
+    job erased from the lake, and the job leaves them (the partner's originals): counted, the oldest's age in
+    days, and a warning for the operator naming how many of each kind (the first folder under ``inbox/``)."""
+    folder = paths().inbox
+    stamps = [((Path(root).relative_to(folder).parts or ("(inbox root)",))[0], st.st_mtime)
+              for root, _, names in os.walk(folder)  # links not followed (the ingest refuses them)
               for st in (os.lstat(os.path.join(root, n)) for n in names) if stat.S_ISREG(st.st_mode)]
-    old = [t for t in stamps if t < cutoff.timestamp()]
+    old = [(kind, t) for kind, t in stamps if t < cutoff.timestamp()]
     if not old:
         return {"inbox_files_past_retention": 0, "inbox_oldest_days": 0, "warnings": []}
-    oldest = int((now.timestamp() - min(old)) // 86400)
+    oldest = int((now.timestamp() - min(t for _, t in old)) // 86400)
+    by_kind = ", ".join(f"{k} {n}" for k, n in sorted(Counter(k for k, _ in old).items()))
     return {"inbox_files_past_retention": len(old), "inbox_oldest_days": oldest, "warnings": [
-        f"{len(old)} files in {folder} are older than the retention period (the oldest {oldest} days): they keep "
-        "the full text of the posts this job erases; remove them once ingested (docs/operations.md#retention)"]}
+        f"{len(old)} files in {folder} ({by_kind}) are older than the retention period (the oldest {oldest} days): "
+        "they may keep the full text of the posts this job erases; remove them once ingested "
+        "(docs/operations.md#retention)"]}
 
 
 def _erase_copies(redacted: bool) -> dict:

@@ -21,7 +21,11 @@ sums, never a cell.
 A count beside a part of it (``RESTS``: posts and flagged posts, crimes and hate crimes) tells its rest (14 posts,
 12 flagged: 2 not flagged): the rest gets the same rules, primary and secondary (its own cell tree, the city
 month against the cells' rests; ``scn.privacy.levels.hidden_units`` at every level), and where it would be small
-or follow by differencing the count is hidden, its part kept (a rest of 0 is shown).
+or follow by differencing the count is hidden, its part kept (a rest of 0 is shown). A part shown for an area, the
+city or a coarser cell, whose count an official sums from the cells download, is hidden where it gives the cells'
+rests back (``part_rests``: the part less the cells' shown parts is the hidden parts' sum, and the cells whose
+count is shown have their rests by it), in the levels and in ``city_month`` alike. The threshold ``k`` and
+``min_group`` are arguments (``rule``: the settings' where a caller gives none, the one place they are read).
 
 Counts inside text are disclosure too: the ``risk`` counts and the numbers in the JSON columns of
 ``JSON_COUNTS`` (``alerts.evidence``, ``correlations.detail``: the verdict's city totals) are suppressed the same
@@ -82,7 +86,6 @@ import pandas as pd
 
 from geo.warning import MIN_POSTS
 from scn.privacy import surveys
-from scn.settings import settings, suppress_below
 
 AUDIENCES = ("staff", "official")
 # counts of events or people that the official audience sees only from suppress_below() upwards
@@ -176,8 +179,33 @@ _SEP = "\x1f"
 DAY_NS = 86_400_000_000_000
 
 
+def suppress_below() -> int:
+    """The platform's threshold k (``scn.settings.suppress_below``): the default of every ``k`` here."""
+    from scn import settings  # the edge's default, read only when a caller gives none
+
+    return settings.suppress_below()
+
+
+def rule(k: int | None = None, min_group: int | None = None) -> tuple[int, int]:
+    """The rule's threshold ``k`` (counts 1..k-1 hidden) and smallest survey group shown (``min_group``): as given,
+    else the platform's settings (``suppress_below``, ``min_group``). With ``suppress_below``, the one place
+    ``scn.privacy`` reads them (tests/architecture): every function here takes them as arguments, and a caller
+    at the edge may pass both."""
+    if min_group is None:
+        from scn.settings import settings  # the edge's default, read only when a caller gives none
+
+        min_group = settings().min_group
+    return int(suppress_below() if k is None else k), int(min_group)
+
+
+def threshold(k: int | None = None) -> int:
+    """``k`` as given, else the platform's (``suppress_below``)."""
+    return int(suppress_below() if k is None else k)
+
+
 def suppress_counts(values: pd.Series | np.ndarray, threshold: int | None = None) -> pd.Series:
-    """Replace counts in 1..threshold-1 with NA (zero stays zero: it discloses nothing)."""
+    """Replace counts in 1..threshold-1 with NA (zero stays zero: it discloses nothing); ``threshold``: the rule's
+    k (``rule``)."""
     k = suppress_below() if threshold is None else threshold
     s = pd.Series(values).astype("Float64")
     return s.mask((s > 0) & (s < k))
@@ -228,6 +256,24 @@ def rests(total: np.ndarray, part: np.ndarray, total_hidden: np.ndarray, part_hi
     unknown = np.where(p_hid & ~t_hid, k - p, np.where(p_hid, t - p + 1, t - p))
     hidden = t_hid | p_hid
     return t - p, hidden, np.where(hidden, np.clip(unknown, 1, k - 1), 0.0)
+
+
+def part_rests(codes: np.ndarray, size: int, total: np.ndarray, part: np.ndarray, total_hidden: np.ndarray,
+               part_hidden: np.ndarray, k: int) -> np.ndarray:
+    """Where a part shown for a place (``size`` places; ``codes``: each published cell's place, -1 for none)
+    gives a small rest of the cells beneath it back: the part less the cells' shown parts is their hidden parts'
+    sum (as if the place's events in no cell were known), so where no cell beneath has both counts hidden, the
+    cells whose count is shown and part hidden have their rests' sum (their counts less that sum) exactly, which
+    must not be 1..k-1 (an area's flagged posts beside its cells' posts: the posts not flagged). With a cell of
+    both hidden the sum is known only to k - 1 values or more, as ``recoverable`` asks (pinning the parts
+    themselves is the part's own check). One bool per place."""
+    ok = codes >= 0
+    t, p = np.asarray(total, dtype="float64"), np.asarray(part, dtype="float64")
+    a = ok & part_hidden & ~total_hidden & (t > 0)
+    b = ok & part_hidden & total_hidden
+    rest = np.bincount(codes[a], (t - p)[a], size)
+    return (np.bincount(codes[a], minlength=size) > 0) & (np.bincount(codes[b], minlength=size) == 0) & \
+        (rest >= 1) & (rest <= k - 1)
 
 
 def _rests(name: str, frame: pd.DataFrame, out: pd.DataFrame, k: int) -> pd.DataFrame:
@@ -438,6 +484,17 @@ def _totals(frame: pd.DataFrame, out: pd.DataFrame, parts: pd.DataFrame, cols: l
         hidden = pinned(n, r, u, k, a) & ~np.isnan(value)
         both = out[total].notna().to_numpy() & out[part].notna().to_numpy()
         out[total] = out[total].where(~(hidden & both), pd.NA)
+    for total, part, _ in rest_pairs([*cols, *(c for c in parts.columns if c not in cols)]):
+        if part not in cols:
+            continue
+        # the part against the cells' counts, shown in the table or not (``part_rests``): hidden where it gives
+        # their rests back
+        t, p = (pd.to_numeric(parts[c], errors="coerce").fillna(0).to_numpy(dtype="float64") for c in (total, part))
+        t_hid, p_hid = (t > 0) & (t < k), (p > 0) & (p < k)
+        t_hid |= rest_hides(t, p, ~t_hid, ~p_hid, k)
+        index = pd.Index(at)
+        codes = index.get_indexer(_key(parts, keys)) if index.is_unique else np.full(len(parts), -1)
+        out[part] = out[part].where(~part_rests(codes, len(frame), t, p, t_hid, p_hid, k), pd.NA)
     return out
 
 
@@ -619,13 +676,14 @@ def _month_index(text: pd.Series) -> np.ndarray:
             + pd.to_numeric(t.str.slice(5, 7), errors="coerce") - 1).to_numpy(dtype="float64", na_value=np.nan)
 
 
-def alert_totals(table: Callable[[str], pd.DataFrame]) -> pd.DataFrame:
+def alert_totals(table: Callable[[str], pd.DataFrame], k: int | None = None) -> pd.DataFrame:
     """The published monthly totals alert counts are set against (``ALERT_TOTALS``; ``table(name)``: the rows
     of a published table, empty when it is not published), long: ``city_id``, ``place`` (area, city, cells),
     ``unit`` (area code or city; ``area_cells``: an area's published cells, matched by centre, ``_area_cells``),
     ``month`` (index), ``metric``, ``total``, ``hidden`` (how many parts of it an official gets as hidden: small
-    cells) and ``hidden_total`` (their sum). Pass it as ``parts`` of ``for_audience("alerts", ...)``."""
-    k, metrics = suppress_below(), sorted(set(ALERT_PARTS.values()))
+    cells) and ``hidden_total`` (their sum). Pass it as ``parts`` of ``for_audience("alerts", ...)`` (with the same
+    ``k``: ``rule``)."""
+    k, metrics = threshold(k), sorted(set(ALERT_PARTS.values()))
     frames = []
     for name, place, unit in (("area_month", "area", "area_code"), ("city_month", "city", "city_id"),
                               ("cell_month", "cells", "city_id")):
@@ -638,7 +696,7 @@ def alert_totals(table: Callable[[str], pd.DataFrame]) -> pd.DataFrame:
             rows = rows[(res == res.groupby(rows["city_id"]).transform("max")).to_numpy()]
         frames.append(_place_totals(rows, rows[unit], cols, place, name == "cell_month", k))
         if name == "cell_month":  # an area's published cells (matched by centre) sum to a total of the area too
-            frames.append(_area_cells(rows, cols, table("areas")))
+            frames.append(_area_cells(rows, cols, table("areas"), k))
     frames = [f for f in frames if len(f)]
     cols = ["city_id", "place", "unit", "month", "metric", "total", "hidden", "hidden_total"]
     if not frames:
@@ -663,7 +721,7 @@ def _unflagged(totals: pd.DataFrame) -> pd.DataFrame:
     return rest.rename("total").reset_index().assign(metric="unflagged_posts", hidden=0.0, hidden_total=0.0)
 
 
-def _area_cells(rows: pd.DataFrame, metrics: list[str], areas: pd.DataFrame) -> pd.DataFrame:
+def _area_cells(rows: pd.DataFrame, metrics: list[str], areas: pd.DataFrame, k: int) -> pd.DataFrame:
     """``alert_totals`` of the place ``area_cells``: each area's published cells (``rows``) summed, per month and
     metric (``metrics``), a cell being its centre's area
     (as the levels match them: ``scn.privacy.cell_areas.cells_in_areas``). An official holding the cells
@@ -684,19 +742,30 @@ def _area_cells(rows: pd.DataFrame, metrics: list[str], areas: pd.DataFrame) -> 
     at = pd.concat(found, ignore_index=True)
     at = at[at["area"] != ""]
     placed = rows.merge(at, on=["city_id", "cell"])
-    return _place_totals(placed, placed["area"], metrics, "area_cells", True, suppress_below())
+    return _place_totals(placed, placed["area"], metrics, "area_cells", True, k)
 
 
 def _place_totals(rows: pd.DataFrame, unit: pd.Series, metrics: list[str], place: str, cells: bool, k: int
                   ) -> pd.DataFrame:
     """``alert_totals``' rows of one place: ``rows`` (a published table's) summed per city, ``unit``, month and
-    metric; where the rows are cells (``cells``), those in 1..k-1 are hidden parts (how many, and their sum)."""
-    long = rows.assign(month=_month_index(rows["period"]), unit=unit.astype(str)).melt(
-        ["city_id", "unit", "month"], metrics, var_name="metric", value_name="total")
+    metric; where the rows are cells (``cells``), those in 1..k-1 are hidden parts (how many, and their sum), and
+    so is a count hidden for its rest (posts beside their shown flagged posts: its unknown is the rest, 1..k-1,
+    the flagged posts a known offset; counting it as shown took a pinned rest for a rest of 0)."""
+    long = rows.assign(month=_month_index(rows["period"]), unit=unit.astype(str), _row=np.arange(len(rows))).melt(
+        ["city_id", "unit", "month", "_row"], metrics, var_name="metric", value_name="total")
     long["total"] = pd.to_numeric(long["total"], errors="coerce").astype("float64")
     long = long[long["total"].notna() & ~np.isnan(long["month"].to_numpy(dtype="float64"))]
     small = (long["total"] > 0) & (long["total"] < k) if cells else long["total"] < 0
-    long = long.assign(hidden=small.astype("float64"), hidden_total=np.where(small, long["total"], 0.0), place=place)
+    unknown = np.where(small, long["total"], 0.0)
+    if cells:  # a count hidden for its rest (``RESTS``): a hidden part whose unknown is the rest (its part shown)
+        for total, part, _ in rest_pairs(list(metrics)):
+            t, p = (pd.to_numeric(rows[c], errors="coerce").astype("float64").to_numpy() for c in (total, part))
+            rest = np.where(rest_hides(t, p, ~((t > 0) & (t < k)), ~((p > 0) & (p < k)), k), t - p, 0.0)
+            at = (long["metric"] == total).to_numpy()
+            own = rest[long["_row"].to_numpy()[at]]
+            unknown[at] = np.where(own > 0, own, unknown[at])
+            small = small | (at & (unknown > 0))
+    long = long.assign(hidden=small.astype("float64"), hidden_total=unknown, place=place)
     if cells and {"posts", "flagged_posts"} <= set(metrics):
         long = pd.concat([long, _cells_unflagged(rows, unit, place, k)], ignore_index=True)
     return long.groupby(["city_id", "place", "unit", "month", "metric"], as_index=False)[
@@ -1051,35 +1120,37 @@ def _pinned_by_existence(items: pd.DataFrame, withheld: np.ndarray, totals: pd.D
     return dropped
 
 
-def for_audience(name: str, frame: pd.DataFrame, audience: str, parts: pd.DataFrame | None = None) -> pd.DataFrame:
+def for_audience(name: str, frame: pd.DataFrame, audience: str, parts: pd.DataFrame | None = None, *,
+                 k: int | None = None, min_group: int | None = None) -> pd.DataFrame:
     """Staff see everything published; officials get no per-person columns and small counts suppressed, also
     where a differencing of views would give them back (see the module doc).
 
     ``cell_month``: rows of one or more resolutions; per city and month, the finest rows present are the published
     cells and coarser rows (at ``CELL_LEVELS``) the sums of their parents. ``parts``: for a table in ``PARTS``, the
     published rows it totals (``city_month``: the city's ``cell_month``); required for officials. ``alerts``: the
-    published totals its counts are set against (``alert_totals``); without them an official gets no alert count."""
+    published totals its counts are set against (``alert_totals``); without them an official gets no alert count.
+    ``k``, ``min_group``: the rule's threshold and smallest survey group (``rule``: the settings' when not given)."""
     if audience not in AUDIENCES:
         raise ValueError(f"audience must be one of {AUDIENCES}, not {audience!r}")
     if audience == "staff":
         return frame
-    k = suppress_below()
+    k, min_group = rule(k, min_group)
     out = frame.drop(columns=[c for c in frame.columns if c in PERSONAL_COLUMNS])
     cols = [c for c in SMALL_COUNTS.get(name, ()) if c in out.columns]
     for col in cols:
-        out[col] = suppress_counts(out[col]).astype("Int64")
+        out[col] = suppress_counts(out[col], k).astype("Int64")
     out = _rests(name, frame, out, k)
     if name in PARTITIONS and cols:
         out = _partition(frame, out, [c for c in PARTITIONS[name] if c in frame.columns], cols, k)
     if name == "cell_month":
         out = _cell_views(frame, out, cols, k)
     if name == "survey_indices":  # counts (k), then means (min_group) and their answers (k): scn.privacy.surveys
-        out = surveys.group_means(frame, _survey_groups(frame, out, k), settings().min_group, k)
+        out = surveys.group_means(frame, _survey_groups(frame, out, k), min_group, k)
     if name in PARTS and cols:
         if parts is None:
             raise ValueError(f"{name} needs its {PARTS[name]} rows (parts=) to be shaped for {audience}")
         if name == "survey_prepost":  # the city's survey indices, as officials see them
-            out = surveys.prepost(frame, out, for_audience(PARTS[name], parts, audience))
+            out = surveys.prepost(frame, out, for_audience(PARTS[name], parts, audience, k=k, min_group=min_group))
         elif name.startswith("programme_"):
             out = _programme_roles(name, frame, out, parts, k)
         else:
@@ -1109,10 +1180,10 @@ def for_audience(name: str, frame: pd.DataFrame, audience: str, parts: pd.DataFr
             out = out[~unseen]  # alerts whose existence gives a small count back (``_pinned_by_existence``)
     if name == "network_kpis" and {"unit", "value", "statement"} <= set(out.columns):
         people = out["unit"].eq("people")
-        out["value"] = out["value"].astype("Float64").mask(people, suppress_counts(out["value"]))
+        out["value"] = out["value"].astype("Float64").mask(people, suppress_counts(out["value"], k))
         hidden = people & out["value"].isna()
         out["statement"] = _small_numbers_in_text(
-            out["statement"].mask(hidden, f"(fewer than {suppress_below()}: suppressed)"), k)
+            out["statement"].mask(hidden, f"(fewer than {k}: suppressed)"), k)
     return out
 
 

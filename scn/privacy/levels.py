@@ -12,7 +12,9 @@ then the whole city by month, quarter and year. A level passes for an official w
   cells by the cell's centre;
 - for a count beside a part of it (``disclosure.RESTS``: crimes and hate crimes), by its rest: 1..k-1 at the
   level, or pinning the cells' rests beneath it (the count is hidden, its part kept; a part at a level of cells
-  is checked against the cells' rests too, the count being the cells' sum).
+  is checked against the cells' rests too, the count being the cells' sum; a part at any level is hidden where,
+  less the cells' shown parts, it gives back the rests of the cells whose count is shown, ``part_rests``: an
+  area's flagged posts beside its cells' posts).
 
 The rule reads only the published tables (never the request): an official sees exactly one level per city and
 count, so no two levels can be set against each other, and every number shown is exact (no hole, no
@@ -30,13 +32,25 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from scn.privacy.disclosure import RESTS, SMALL_COUNTS, for_audience, pinned, recoverable, rest_hides, rests
-from scn.settings import suppress_below
+from scn.privacy.disclosure import (
+    RESTS,
+    SMALL_COUNTS,
+    for_audience,
+    part_rests,
+    pinned,
+    recoverable,
+    rest_hides,
+    rests,
+    threshold,
+)
 
 LEVELS = ("cell8_month", "cell7_month", "cell6_month", "area_month", "area_quarter", "area_year",
           "city_month", "city_quarter", "city_year")
 TABLES = {"cell": "cell_month", "area": "area_month", "city": "city_month"}
 REASONS = ("full_detail", "finest", "finer_hidden", "coarsest_hidden", "no_data")
+# the checks a choice was made under besides its parameters: a choice published under an older set (before a part
+# was checked against the cells' counts, ``part_rests``) is chosen again
+CHECKS = ("part_rests",)
 
 
 def place_of(level: str) -> str:
@@ -97,10 +111,11 @@ class Choice:
     periods: tuple[str, ...] = field(default=())
 
 
-def rule_key() -> tuple:
-    """What the choice depends on besides the data: the threshold, the declared small-count columns and the
-    counts checked for their rests (a cache of choices keys on it)."""
-    return suppress_below(), tuple((t, SMALL_COUNTS.get(t, ())) for t in TABLES.values()), RESTS
+def rule_key(k: int | None = None) -> tuple:
+    """What the choice depends on besides the data: the threshold (``k``, else the platform's), the declared
+    small-count columns, the counts checked for their rests and the checks (``CHECKS``; a cache of choices keys on
+    it)."""
+    return threshold(k), tuple((t, SMALL_COUNTS.get(t, ())) for t in TABLES.values()), RESTS, CHECKS
 
 
 def hidden_units(view: View, leaves: pd.DataFrame, metric: str, k: int | None = None) -> np.ndarray:
@@ -110,8 +125,9 @@ def hidden_units(view: View, leaves: pd.DataFrame, metric: str, k: int | None = 
     (``disclosure.RESTS``: posts and flagged posts, crimes and hate crimes; the part's column in ``view.units``)
     is checked for its rest as well: the count is hidden where the rest is 1..k-1 (``rest_hides``) or where the
     rest, set against the cells' rests beneath, would pin them (``recoverable``); so is a part at a level of cells,
-    whose count an official sums from the cells download."""
-    k = suppress_below() if k is None else k
+    whose count an official sums from the cells download; and a part at any level where it gives the cells' rests
+    back (``disclosure.part_rests``). ``k``: the threshold (``disclosure.rule``)."""
+    k = threshold(k)
     units = view.units
     table = TABLES[place_of(view.level)]
     if metric not in SMALL_COUNTS.get(table, ()):
@@ -120,7 +136,7 @@ def hidden_units(view: View, leaves: pd.DataFrame, metric: str, k: int | None = 
     frame = pd.DataFrame({"city_id": "_", "cell": units["unit"].to_numpy(), "period": units["period"].to_numpy(),
                           metric: units[metric].to_numpy()})
     name = "area_month" if table == "city_month" else table  # the primary rule of the level's own table
-    shown = for_audience(name, frame.drop(columns="cell") if table != "cell_month" else frame, "official")
+    shown = for_audience(name, frame.drop(columns="cell") if table != "cell_month" else frame, "official", k=k)
     hidden = shown[metric].isna().to_numpy() & ~np.isnan(raw)
     pair = next(((t, p, r) for t, p, r in RESTS if metric in (t, p) and {t, p} <= set(units.columns)
                  and {t, p} <= set(SMALL_COUNTS.get(table, ()))), None)
@@ -129,19 +145,29 @@ def hidden_units(view: View, leaves: pd.DataFrame, metric: str, k: int | None = 
         hidden |= rest_hides(raw, part, ~hidden, np.ones(len(units), dtype=bool), k)
     if view.leaf_unit is None or leaves.empty or metric not in SMALL_COUNTS.get("cell_month", ()):
         return hidden
+    # the pair as the cells download holds it (a level's units may lack the count: officials sum it from the cells)
+    pair = pair or next(((t, p, r) for t, p, r in RESTS if metric == p and {t, p} <= set(leaves.columns)), None)
     cols = [metric] if pair is None or not {pair[0], pair[1]} <= set(leaves.columns) else [pair[0], pair[1]]
     cells = pd.DataFrame({"city_id": "_", "cell": leaves["cell"].to_numpy(), "period": leaves["period"].to_numpy(),
                           **{c: leaves[c].to_numpy() for c in cols}})
-    seen = for_audience("cell_month", cells, "official")
+    seen = for_audience("cell_month", cells, "official", k=k)
     value = pd.to_numeric(cells[metric], errors="coerce").fillna(0).to_numpy(dtype="float64")
     leaf_hidden = seen[metric].isna().to_numpy() & (value > 0)
     # a cell hidden for its rest (a count k or more): the official knows its part, so the unknown is the rest
     unknown = np.where((value > 0) & (value < k), value, value - (
         pd.to_numeric(cells[pair[1]], errors="coerce").fillna(0).to_numpy(dtype="float64") if len(cols) > 1 else 0))
     pinned = _pinned_beneath(view, leaves, value, leaf_hidden, unknown, unknown, raw, k)
-    if len(cols) > 1 and (metric == pair[0] or place_of(view.level) == "cell"):
+    if len(cols) > 1:
         t, p = (pd.to_numeric(cells[c], errors="coerce").fillna(0).to_numpy(dtype="float64") for c in cols)
         t_hid, p_hid = (seen[c].isna().to_numpy() & (v > 0) for c, v in zip(cols, (t, p), strict=True))
+    if len(cols) > 1 and metric == pair[1]:  # the part against the cells' counts: their rests (``part_rests``)
+        grain = grain_of(view.level)
+        at = pd.Index((units["unit"].astype(str) + "\x1f" + units["period"].astype(str)).to_numpy())
+        key = pd.Series(view.leaf_unit.astype(str)) + "\x1f" + period_at(leaves["period"], grain)
+        codes = at.get_indexer(key.to_numpy()) if at.is_unique else np.full(len(key), -1)
+        pinned |= part_rests(codes, len(units), t, p, t_hid, p_hid, k)
+    if len(cols) > 1 and {pair[0], pair[1]} <= set(units.columns) and (metric == pair[0] or
+                                                                      place_of(view.level) == "cell"):
         rest, rest_hid, rest_unknown = rests(t, p, t_hid, p_hid, k)
         unit_rest = pd.to_numeric(units[pair[0]], errors="coerce").astype("float64").to_numpy() - \
             pd.to_numeric(units[pair[1]], errors="coerce").astype("float64").to_numpy()
@@ -167,37 +193,39 @@ def _pinned_beneath(view: View, leaves: pd.DataFrame, value: np.ndarray, leaf_hi
     return pinned(n, r, u, k, a)
 
 
-def choose(views: Iterable[View], leaves: pd.DataFrame, metric: str, audience: str) -> Choice:
+def choose(views: Iterable[View], leaves: pd.DataFrame, metric: str, audience: str, k: int | None = None) -> Choice:
     """The level ``audience`` sees of ``metric``: staff the first view (the published cells, full detail); an
     official the first view (finest first) with no hidden count, else the last one with its hidden counts as NA.
-    ``views`` may be lazy: later levels are built only when the earlier ones fail."""
+    ``views`` may be lazy: later levels are built only when the earlier ones fail. ``k``: the rule's threshold
+    (``disclosure.rule``)."""
+    k = threshold(k)
     first_failed: tuple[str, float] | None = None
     last: tuple[View, np.ndarray] | None = None
     for view in views:
         if view.units.empty:
             continue
         if audience == "staff":
-            return as_choice(view, np.zeros(len(view.units), dtype=bool), metric, "full_detail")
-        hidden = hidden_units(view, leaves, metric)
+            return as_choice(view, np.zeros(len(view.units), dtype=bool), metric, "full_detail", k=k)
+        hidden = hidden_units(view, leaves, metric, k)
         if not hidden.any():
             return as_choice(view, hidden, metric, "finest" if first_failed is None else "finer_hidden",
-                           *(first_failed or (None, 0.0)))
+                             *(first_failed or (None, 0.0)), k=k)
         nonzero = pd.to_numeric(view.units[metric], errors="coerce").fillna(0).to_numpy() > 0
         if first_failed is None:
             first_failed = (view.level, float(hidden.sum() / max(nonzero.sum(), 1)))
         last = (view, hidden)
     if last is None:
         return Choice(level=LEVELS[-1], reason="no_data", frame=pd.DataFrame(columns=["unit", "period", metric]))
-    return as_choice(last[0], last[1], metric, "coarsest_hidden", *(first_failed or (None, 0.0)))
+    return as_choice(last[0], last[1], metric, "coarsest_hidden", *(first_failed or (None, 0.0)), k=k)
 
 
 def as_choice(view: View, hidden: np.ndarray, metric: str, reason: str, finer: str | None = None,
-              share: float = 0.0) -> Choice:
-    """``view`` shown with its ``hidden`` counts as NA, and why (a reason of ``REASONS``)."""
+              share: float = 0.0, k: int | None = None) -> Choice:
+    """``view`` shown with its ``hidden`` counts as NA, and why (a reason of ``REASONS``; ``k``: the threshold)."""
     frame = view.units[["unit", "period", metric]].copy()
     raw = pd.to_numeric(frame[metric], errors="coerce").astype("Float64")
     frame[metric] = raw.where(~hidden, pd.NA)
-    frame[SMALL] = np.asarray(hidden, dtype=bool) & ((raw > 0) & (raw < suppress_below())).fillna(False).to_numpy()
+    frame[SMALL] = np.asarray(hidden, dtype=bool) & ((raw > 0) & (raw < threshold(k))).fillna(False).to_numpy()
     periods = tuple(sorted(pd.unique(frame["period"].astype(str))))
     return Choice(level=view.level, reason=reason, frame=frame, finer=finer, hidden_share=share, periods=periods)
 
@@ -228,9 +256,9 @@ def parts_at(name: str, rows: pd.DataFrame, metric: str, choice: Choice, view: V
     than the level does: where a count of the level is hidden in it, where what the total adds to the level's
     shown counts (the total minus their sum: events in no unit of the level, e.g. located less precisely) would
     be hidden by ``hidden_units``, or where the hidden parts would follow from the total (``recoverable``)."""
-    k = suppress_below() if k is None else k
+    k = threshold(k)
     rolled = roll_up(rows, metric, shown_grain(choice))
-    out = for_audience(name, rolled, "official")
+    out = for_audience(name, rolled, "official", k=k)
     if rolled.empty:
         return out
     period = rolled["period"].astype(str).to_numpy(dtype=object)

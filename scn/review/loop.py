@@ -14,11 +14,13 @@ import numpy as np
 import pandas as pd
 
 from scn import lake
+from scn.ingest.social.posts import KEY_PLATFORM, key_platforms
+from scn.nlp.accuracy import canonical_platform
 from scn.nlp.labels import CLASSES, FLAGGED_LABELS
 from scn.nlp.targets import TARGET_PATTERNS
 from scn.review import adapters, store
 from scn.review.agreement import consensus, kappa
-from scn.review.metrics import accuracy_report, macro_f1
+from scn.review.metrics import macro_f1, mix_report
 from scn.review.prevalence import adjusted_prevalence
 from scn.review.sampling import draw
 from scn.scratch import scratch
@@ -317,15 +319,35 @@ def measured(city_id: str, lang: str) -> pd.DataFrame:
     return truth.merge(current_labels(truth["post_key"])[["post_key", "label"]], on="post_key")
 
 
+def posts_mix(city_id: str, lang: str) -> dict[str, float] | None:
+    """Each platform's share of the city's enriched posts in ``lang`` (the platform leading the post key, as the
+    warehouse reads it); None without enriched posts."""
+    if not lake.has_table("posts_enriched"):
+        return None
+    counts = _query(f"select regexp_extract(post_key, ?, 1) as platform, count(*) as posts from "
+                    f"{lake.scan('posts_enriched')} where city_id = ? and lang = ? group by all",
+                    [KEY_PLATFORM, city_id, lang])
+    if counts.empty:
+        return None
+    per = counts.assign(platform=canonical_platform(counts["platform"].where(counts["platform"].ne(""))))
+    per = per.groupby("platform")["posts"].sum()
+    return {str(k): float(v / per.sum()) for k, v in per.items()}
+
+
 def accuracy(city_id: str, seed: int = 0) -> pd.DataFrame:
     """Per language of the city's sample: the current labelling measured on the reviewed random stratum (n,
-    precision, recall, f1 of the flagged class and macro_f1, with 95% intervals), reviewers' agreement
-    (kappa and the number of doubly labelled posts), posts sampled and labelled."""
+    precision, recall, f1 of the flagged class and macro_f1, with 95% intervals) and re-weighted to the city's
+    posts' platform mix now when its strata allow (``metrics.mix_report``: ``sample_mix``, ``posts_mix``,
+    ``weighted``), reviewers' agreement (kappa and the number of doubly labelled posts), posts sampled and
+    labelled."""
     rows = []
     sampled = store.samples(city_id)
     for lang in sorted(sampled["lang"].dropna().unique()):
         reviewed = measured(city_id, lang)
-        report = accuracy_report(reviewed["truth"].to_numpy(), reviewed["label"].to_numpy(), seed=seed)
+        platforms = canonical_platform(key_platforms(reviewed["post_key"])).to_numpy() \
+            if "post_key" in reviewed.columns else None
+        report = mix_report(reviewed["truth"].to_numpy(), reviewed["label"].to_numpy(), platforms,
+                            posts_mix(city_id, lang), seed=seed)
         k, pairs = kappa(store.labels(city_id, lang))
         rows.append({"city_id": city_id, "lang": lang, **report, "kappa": k, "kappa_posts": pairs,
                      "sampled": int((sampled["lang"] == lang).sum()),

@@ -131,3 +131,93 @@ def macro_f1(y_true: np.ndarray, y_pred: np.ndarray) -> float:
     true_c, pred_c = truth.sum(axis=0), guess.sum(axis=0)
     present = (true_c + pred_c) > 0
     return float(_f1((truth * guess).sum(axis=0), true_c, pred_c)[present].mean()) if present.any() else float("nan")
+
+
+def _rates(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Precision and recall of the flagged class and accuracy of joint (truth, prediction) probabilities or counts
+    ``cells`` (..., k, k); nan where undefined."""
+    flag = np.isin(np.asarray(CLASSES, dtype=object), FLAGGED_LABELS)
+    tp = cells[..., flag, :][..., :, flag].sum(axis=(-2, -1))
+    t, p = cells[..., flag, :].sum(axis=(-2, -1)), cells[..., :, flag].sum(axis=(-2, -1))
+    total = cells.sum(axis=(-2, -1))
+    div = lambda a, b: np.divide(a, b, out=np.full(np.shape(a), np.nan), where=b > 0)  # noqa: E731
+    return div(tp, p), div(tp, t), div(np.trace(cells, axis1=-2, axis2=-1), total)
+
+
+def mix_text(shares: dict[str, float]) -> str:
+    """A mix of platforms as published: ``telegram:0.60,x:0.40`` (names sorted, shares to 2 decimals)."""
+    return ",".join(f"{k}:{v:.2f}" for k, v in sorted(shares.items()))
+
+
+def reweighted_report(y_true: np.ndarray, y_pred: np.ndarray, strata: np.ndarray, weights: dict[str, float],
+                      level: float = 0.95, seed: int = 0, prior: float = PRIOR, draws: int = BOOTSTRAP) -> dict:
+    """``accuracy_report``'s figures re-weighted to another mix of the strata (post-stratification): each stratum's
+    (platform's) confusion matrix as shares of its reviewed posts, mixed by ``weights`` (the shares of the posts the
+    figures should describe; normalised over the strata named) instead of by the sample's own mix. Every interval
+    (precision, recall and accuracy too: a weighted share is no binomial count) is the equal-tailed quantiles of
+    draws of that mix of the strata's Dirichlet(counts + ``prior``) posteriors, drawn apart: a stratum of few
+    reviewed posts varies widely and widens every figure as far as its weight carries it. Keys: those of
+    ``accuracy_report`` (``n`` and ``positives`` of the reviewed posts of the strata weighed) and ``mix`` (the
+    weights, ``mix_text``). Every stratum weighed needs reviewed posts (a stratum without any cannot be weighed:
+    ``ValueError``)."""
+    y_true, y_pred = np.asarray(y_true, dtype=object), np.asarray(y_pred, dtype=object)
+    strata = np.asarray(strata, dtype=object)
+    names = sorted(weights)
+    w = np.array([weights[s] for s in names], dtype="float64")
+    w = w / w.sum()
+    cells = np.stack([confusion(y_true[strata == s], y_pred[strata == s]) for s in names])  # strata x k x k
+    size = cells.sum(axis=(1, 2))
+    if (size == 0).any():
+        raise ValueError(f"no reviewed posts of {[s for s, n in zip(names, size, strict=True) if n == 0]}")
+    joint = np.einsum("s,sij->ij", w, cells / size[:, None, None])
+    picked = np.isin(strata, names)
+    out = accuracy_report(y_true[picked], y_pred[picked], level, seed)  # its notes (counts) and n
+    rng = np.random.default_rng(seed)
+    k = cells.shape[1]
+    g = rng.gamma(cells.reshape(len(names), -1) + prior, size=(draws, len(names), k * k))
+    mixed = np.einsum("s,dsc->dc", w, g / g.sum(axis=2, keepdims=True)).reshape(draws, k, k)
+    q = [(1 - level) / 2, (1 + level) / 2]
+    f1, macro = _scores(joint)
+    f1_b, macro_b = _scores(mixed)
+    for name, point, values in zip(("precision", "recall", "accuracy", "f1", "macro_f1"),
+                                   (*_rates(joint), f1, macro), (*_rates(mixed), f1_b, macro_b), strict=True):
+        out[name] = float(point)
+        keep = name not in ("f1", "macro_f1") or out[f"{name}_interval_note"] is None
+        ok = values[~np.isnan(values)]
+        low, high = (np.quantile(ok, q) if keep and len(ok) else (np.nan, np.nan))
+        out[f"{name}_low"], out[f"{name}_high"] = float(low), float(high)
+    out["mix"] = mix_text(dict(zip(names, w, strict=True)))
+    return out
+
+
+def shares(values: np.ndarray | list) -> dict[str, float]:
+    """Each value's share of ``values``."""
+    names, counts = np.unique(np.asarray(values, dtype=object).astype(str), return_counts=True)
+    return {str(k): float(c / counts.sum()) for k, c in zip(names, counts, strict=True)}
+
+
+def mix_report(y_true: np.ndarray, y_pred: np.ndarray, platforms: np.ndarray | None,
+               posts_mix: dict[str, float] | None, level: float = 0.95, seed: int = 0) -> dict:
+    """The accuracy of the labelling on the posts of ``posts_mix`` (each platform's share of the posts now), from the
+    reviewed random stratum (``platforms``: each reviewed post's): re-weighted to that mix (``reweighted_report``)
+    when every platform of it has at least ``MIN_POSITIVES`` reviewed flagged posts and as many others (a stratum
+    of fewer gives rates of 0 or 1), else the sample's own figures (``accuracy_report``). A sample of the one
+    platform the posts are on needs no weights. Adds ``sample_mix`` (the reviewed posts' platforms, ``mix_text``),
+    ``posts_mix`` and ``weighted`` (whether the figures describe ``posts_mix``; false: they describe
+    ``sample_mix``)."""
+    known = platforms is not None and posts_mix
+    sample = shares(platforms) if platforms is not None and len(platforms) else {}
+    extra = {"sample_mix": mix_text(sample) if sample else None,
+             "posts_mix": mix_text(posts_mix) if posts_mix else None, "weighted": False}
+    if known:
+        t = np.isin(np.asarray(y_true, dtype=object), FLAGGED_LABELS)
+        strata = np.asarray(platforms, dtype=object).astype(str)
+        wanted = [p for p, s in posts_mix.items() if s > 0]
+        enough = all(((strata == p) & t).sum() >= MIN_POSITIVES and ((strata == p) & ~t).sum() >= MIN_POSITIVES
+                     for p in wanted)
+        one = len(wanted) == 1 and set(sample) == set(wanted)  # one platform, sampled alone: its figures as they are
+        if enough and wanted and not one:
+            report = reweighted_report(y_true, y_pred, strata, {p: posts_mix[p] for p in wanted}, level, seed)
+            report.pop("mix")
+            return {**report, **extra, "weighted": True}
+    return {**accuracy_report(y_true, y_pred, level, seed), **extra}

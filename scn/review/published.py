@@ -5,14 +5,16 @@
   kappa). A figure measured on fewer than ``suppress_below()`` reviewed posts is not published (its metrics are
   empty and ``shown`` is false): the page says "not measured" rather than show a figure of a handful of posts.
 - ``classifier_rates``: per city, language and platform, the flagged class's true- and false-positive rates the
-  adjusted counts use: the city's own (``rates_source`` ``review``, one row of platform ``*`` for the platforms its
-  reviewed posts come from, listed in ``platforms``: its random stratum is drawn from all the platforms it had then;
-  a platform added since keeps its own row) when its reviewed random stratum holds at least ``MIN_REVIEWED`` posts, of
-  which at least ``MIN_CLASS`` hateful and ``MIN_CLASS`` other ones (rates measured on one or two hateful posts
-  are 0 or 1 and correct nothing honestly), else the held-out evaluation of the classifier in use for that
-  language on that platform (``classifier_eval``, the weakest source: ``model_card``), else none (``none``: a
-  platform without held-out posts of its own borrows no other platform's rates).
-"""
+  adjusted counts use: the city's own (``rates_source`` ``review``, one row per platform its reviewed posts come
+  from, measured on that platform's reviewed posts only, ``stratum_rates``: rates pooled over the sample describe
+  the mix of platforms it was drawn under, not the mix of the posts corrected; a row of platform ``*`` only when the
+  posts carry no key to tell; a platform added since keeps its own row) when its reviewed random stratum holds at
+  least ``MIN_REVIEWED`` posts and the platform's at least ``MIN_CLASS`` hateful and ``MIN_CLASS`` other ones
+  (rates measured on one or two hateful posts are 0 or 1 and correct nothing honestly), else the held-out
+  evaluation of the classifier in use for that language on that platform (``classifier_eval``, the weakest source:
+  ``model_card``), else none (``none``: a platform without held-out posts of its own borrows no other platform's
+  rates). ``review_accuracy`` is re-weighted the same way to the city's posts' platform mix now where it can be
+  (``scn.review.metrics.mix_report``)."""
 
 from __future__ import annotations
 
@@ -31,8 +33,10 @@ METRICS = ("precision", "recall", "f1", "macro_f1", "accuracy")
 ACCURACY_COLUMNS = ["city_id", "lang", "n", "positives",
                     *(f"{m}{s}" for m in METRICS for s in ("", "_low", "_high")),
                     "kappa", "kappa_posts", "sampled", "labelled", "shown",
-                    "f1_interval_note", "macro_f1_interval_note"]  # why an F1 has no interval (metrics.INTERVAL_NOTES)
+                    "f1_interval_note", "macro_f1_interval_note",  # why an F1 has no interval (metrics.INTERVAL_NOTES)
+                    "sample_mix", "posts_mix", "weighted"]  # which platform mix the figures describe (mix_report)
 NOTES = ["f1_interval_note", "macro_f1_interval_note"]
+MIXES = ["sample_mix", "posts_mix"]
 RATES_COLUMNS = ["city_id", "lang", "platform", "tpr", "fpr", "n", "true_positives", "positives", "false_positives",
                  "negatives", "rates_source", "dataset", "platforms"]
 
@@ -50,7 +54,8 @@ def shown_only(table: pd.DataFrame, threshold: int | None = None) -> pd.DataFram
     figures = [c for c in ACCURACY_COLUMNS if c.startswith(METRICS) and c not in NOTES] + ["kappa"]
     out[figures] = out[figures].astype("float64")
     out.loc[~shown, figures] = np.nan
-    out.loc[~shown, NOTES] = None  # nothing measured is shown: no reason either
+    out.loc[~shown, NOTES + MIXES] = None  # nothing measured is shown: no reason nor mix either
+    out["weighted"] = out["weighted"].astype("boolean").fillna(False).astype(bool) & shown
     out["shown"] = shown
     return out
 
@@ -70,8 +75,9 @@ def accuracy_table(seed: int = 0) -> pd.DataFrame:
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     ints = ["n", "positives", "kappa_posts", "sampled", "labelled"]
     floats = [c for c in ACCURACY_COLUMNS if c.startswith(METRICS) and c not in NOTES] + ["kappa"]
-    return frame.astype({**dict.fromkeys(["city_id", "lang", *NOTES], "string"), **dict.fromkeys(ints, "int64"),
-                         **dict.fromkeys(floats, "float64"), "shown": "bool"})
+    return frame.astype({**dict.fromkeys(["city_id", "lang", *NOTES, *MIXES], "string"),
+                         **dict.fromkeys(ints, "int64"), **dict.fromkeys(floats, "float64"), "shown": "bool",
+                         "weighted": "bool"})
 
 
 def card_rates(evaluation: pd.DataFrame) -> pd.DataFrame:
@@ -107,24 +113,38 @@ def card_rates(evaluation: pd.DataFrame) -> pd.DataFrame:
     return per[cols].reset_index(drop=True)
 
 
-def sampled_platforms(reviewed: pd.DataFrame) -> str | None:
-    """The platforms reviewed posts come from (their keys' leading platform, as ``classifier_coverage`` reads
-    it), sorted and comma-joined; None when the posts carry no key."""
-    if "post_key" not in reviewed.columns:
-        return None
-    return ",".join(sorted(set(canonical_platform(key_platforms(reviewed["post_key"])))))
+def stratum_rates(reviewed: pd.DataFrame, min_class: int = MIN_CLASS) -> pd.DataFrame:
+    """The flagged class's counts on a city's reviewed random stratum of one language (``truth``, ``label`` and,
+    when known, ``post_key``), one row per platform the posts come from (post-stratification: each platform's
+    posts are corrected with rates measured on that platform's reviewed posts, so a correction follows the mix of
+    the posts it corrects, not the mix the sample was drawn under), ``platforms`` naming it. A platform with fewer
+    than ``min_class`` hateful or other reviewed posts gives no row (its rates would be 0 or 1 or near it; the
+    pooled sample's are another mix's). Posts without keys: one row of platform ``*`` for all (``platforms``
+    empty), when it has ``min_class`` of each."""
+    t = reviewed["truth"].isin(FLAGGED_LABELS).to_numpy()
+    p = reviewed["label"].isin(FLAGGED_LABELS).to_numpy()
+    keyed = "post_key" in reviewed.columns
+    platform = canonical_platform(key_platforms(reviewed["post_key"])).to_numpy(dtype=object) if keyed \
+        else np.full(len(reviewed), "*", dtype=object)
+    counts = pd.DataFrame({"platform": platform, "true_positives": (t & p).astype(float),
+                           "positives": t.astype(float), "false_positives": (~t & p).astype(float),
+                           "negatives": (~t).astype(float)}).groupby("platform", as_index=False).sum()
+    counts = counts[(counts["positives"] >= max(min_class, 1)) & (counts["negatives"] >= max(min_class, 1))]
+    return counts.assign(rates_source="review", dataset="review sample",
+                         platforms=counts["platform"].where(counts["platform"].ne("*"), None)
+                         ).reset_index(drop=True)
 
 
 def rates_table(pairs: pd.DataFrame, evaluation: pd.DataFrame, min_reviewed: int = MIN_REVIEWED,
                 min_class: int = MIN_CLASS) -> pd.DataFrame:
     """``classifier_rates`` for each (city_id, lang, platform) of ``pairs`` (no ``platform``: ``unknown``): the
     city's measured rates when its reviewed random stratum of that language allows (at least ``min_reviewed``
-    posts, ``min_class`` hateful and ``min_class`` others: ``review``; the stratum is drawn from the posts of all
-    the city's platforms, so its rates are one row for them all, platform ``*``), else the held-out evaluation's
-    of the language *and platform* (``model_card``), else none (``none``: tpr and fpr empty, nothing is adjusted):
-    rates measured on X posts never correct Telegram's. The reviewed row names the platforms its posts come from
-    (``platforms``, ``sampled_platforms``): it stands for those only, and a platform the city added after its sample
-    was drawn keeps its own row (``model_card`` or ``none``): it was never sampled."""
+    posts; per platform, ``min_class`` hateful and ``min_class`` others: ``review``, one row per platform measured
+    on its own reviewed posts, ``stratum_rates``, so each platform's posts are corrected with their own rates
+    whatever the mix of platforms now), else the held-out evaluation's of the language *and platform*
+    (``model_card``), else none (``none``: tpr and fpr empty, nothing is adjusted): rates measured on X posts never
+    correct Telegram's. A platform the city added after its sample was drawn, or sampled too thinly, keeps its own
+    row (``model_card`` or ``none``)."""
     from scn.review import loop, store
 
     pairs = pairs.assign(platform=canonical_platform(pairs["platform"]) if "platform" in pairs.columns
@@ -139,15 +159,11 @@ def rates_table(pairs: pd.DataFrame, evaluation: pd.DataFrame, min_reviewed: int
     own = []
     for city_id, lang in reviewed.itertuples(index=False):  # one pass per reviewed city x language
         m = loop.measured(city_id, lang)
-        t, p = m["truth"].isin(FLAGGED_LABELS).to_numpy(), m["label"].isin(FLAGGED_LABELS).to_numpy()
-        if len(m) < min_reviewed or t.sum() < max(min_class, 1) or (~t).sum() < max(min_class, 1):
-            continue
-        own.append({"city_id": city_id, "lang": lang, "platform": "*", "true_positives": float((t & p).sum()),
-                    "positives": float(t.sum()), "false_positives": float((~t & p).sum()),
-                    "negatives": float((~t).sum()), "rates_source": "review", "dataset": "review sample",
-                    "platforms": sampled_platforms(m)})
+        if len(m) >= min_reviewed:
+            own.append(stratum_rates(m, min_class).assign(city_id=city_id, lang=lang))
+    own = [o for o in own if len(o)]
     if own:
-        own = pd.DataFrame(own)
+        own = pd.concat(own, ignore_index=True)
         # the city's reviewed rates replace the rows of the platforms its reviewed posts come from (all of them when
         # the posts have no keys to tell); a platform added since keeps its own (held-out) rates, or none
         key = ["city_id", "lang"]

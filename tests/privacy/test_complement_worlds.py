@@ -12,10 +12,19 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from scn.privacy import levels
 from scn.privacy.disclosure import for_audience
 from scn.privacy.levels import View, hidden_units
 from scn.settings import suppress_below
-from tests.support.complement_worlds import leaking_worlds, staff_view
+from tests.support.complement_worlds import (
+    bounds,
+    closure,
+    leaking_worlds,
+    official_view,
+    rest_leaks,
+    staff_view,
+    world,
+)
 
 WORLDS = 30
 SEEDS = (5, 11)
@@ -66,3 +75,29 @@ def test_a_level_of_cells_is_checked_for_the_rests_beneath_it() -> None:
                               "posts": [sum(posts)]})
         view = View("cell7_month", units, np.full(2, parent, dtype=object))
         assert hidden_units(view, leaves, "flagged_posts")[0] == hidden
+
+
+def test_the_attackers_bounds_hold_the_truth() -> None:
+    """The bounds the attacker derives from an official's copy (``bounds``) hold every true count and rest (staff's
+    copy, summed: in a located world every count follows), so a leak it reports is one."""
+    rng = np.random.default_rng(SEEDS[1])
+    for _ in range(3):
+        tables = world(rng, located=True)
+        truth = closure(staff_view(tables))
+        box = bounds(official_view(tables), suppress_below())
+        outside = [(key, lo, hi, truth.get(key)) for key, (lo, hi) in box.items()
+                   if truth.get(key) is None or not lo <= truth[key] <= hi]
+        assert not outside, outside[:5]
+
+
+def test_without_the_part_check_an_areas_part_gives_the_cells_rests_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The area-level leak the part check (``part_rests``) closes: with it switched off, a located world of seed 11
+    (every event in a cell, an area's posts its cells') gives the attacker an area's posts not flagged, 1..k-1."""
+    monkeypatch.setattr(levels, "part_rests", lambda codes, size, *_: np.zeros(size, dtype=bool))
+    rng = np.random.default_rng(11)
+    found = []
+    for i in range(16):
+        tables = world(rng, located=bool(i % 2))
+        if i % 2:
+            found += [key for key, _ in rest_leaks(official_view(tables), suppress_below()) if key[1] == "area"]
+    assert found

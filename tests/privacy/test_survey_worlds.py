@@ -56,8 +56,14 @@ def _pick(rng: np.random.Generator, values: tuple | list, p: np.ndarray, none: f
     return np.where(rng.random(n) < none, None, out)
 
 
-def world(rng: np.random.Generator) -> pd.DataFrame:
-    """One city's respondent indices (``int_survey_respondent_index``'s columns)."""
+ITEM_TYPES = {"cohesion": "scale", "threatened": "binary"}
+# near the ends of the scales: the five-level index mostly at its top, few saying yes
+SKEWED = {"cohesion": np.array([0.03, 0.05, 0.07, 0.15, 0.70]), "threatened": np.array([0.92, 0.08])}
+
+
+def world(rng: np.random.Generator, skewed: bool = False) -> pd.DataFrame:
+    """One city's respondent indices (``int_survey_respondent_index``'s columns; ``skewed``: answers near the ends
+    of the scales)."""
     surveys = [("s_base", "baseline", int(rng.integers(10, 60))), ("s_end", "endline", int(rng.integers(10, 60)))]
     if rng.random() < 0.4:
         surveys.append(("s_extra", str(rng.choice(["baseline", "endline"])), int(rng.integers(2, 16))))
@@ -76,8 +82,9 @@ def world(rng: np.random.Generator) -> pd.DataFrame:
                                "weight": 1.0})
         for construct, levels in CONSTRUCTS.items():
             answered = people if construct == "cohesion" else people[rng.random(n) >= 0.1]
-            frames.append(answered.assign(construct=construct, construct_index=rng.choice(levels, len(answered)),
-                                          items=1))
+            p = SKEWED[construct] if skewed else None
+            frames.append(answered.assign(construct=construct, construct_index=rng.choice(levels, len(answered), p=p),
+                                          items=1, item_type=ITEM_TYPES[construct]))
     return pd.concat(frames, ignore_index=True)
 
 
@@ -287,13 +294,44 @@ def official(si: pd.DataFrame, pp: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataF
     return for_audience("survey_indices", si, "official"), for_audience("survey_prepost", pp, "official", parts=si)
 
 
-def worlds(seed: int, n: int = WORLDS, weighted: bool = False):
+def indexed_worlds(seed: int, n: int = WORLDS, weighted: bool = False, skewed: bool = False):
+    """(respondent indices, survey_indices, survey_prepost) of ``n`` random worlds."""
     rng = np.random.default_rng(seed)
     for _ in range(n):
-        index = world(rng)
+        index = world(rng, skewed)
         if weighted:  # survey weights of 0.5-3 (the means are weighted; n counts respondents)
             index["weight"] = rng.choice([0.5, 1.0, 2.0, 3.0], len(index))
-        yield survey_marts(index, M)
+        yield index, *survey_marts(index, M)
+
+
+def worlds(seed: int, n: int = WORLDS, weighted: bool = False, skewed: bool = False):
+    for _index, si, pp in indexed_worlds(seed, n, weighted, skewed):
+        yield si, pp
+
+
+def true_counts(index: pd.DataFrame) -> pd.DataFrame:
+    """Staff's truth: per survey, wave, construct and group the unweighted n and counts of respondents at the
+    bottom (index 0) and at the top (100) of the scale."""
+    frames = []
+    for typ, col in (("all", None), ("area", "area_code"), ("gender", "gender"), ("age_group", "age_group")):
+        keys = ["survey_id", "wave", "construct"] + ([col] if col else [])
+        t = index.assign(wave=index["wave"].fillna(""), bottom=index["construct_index"].eq(0),
+                         top=index["construct_index"].eq(100)).dropna(subset=keys)
+        t = t.groupby(keys).agg(n=("bottom", "size"), bottom=("bottom", "sum"), top=("top", "sum")).reset_index()
+        t["group_type"], t["group_value"] = typ, t[col] if col else "all"
+        frames.append(t[["survey_id", "wave", "construct", "group_type", "group_value", "n", "bottom", "top"]])
+    return pd.concat(frames, ignore_index=True)
+
+
+def small_true_counts(index: pd.DataFrame, seen: pd.DataFrame, construct: str = "threatened") -> pd.DataFrame:
+    """The shown means of ``construct`` whose true (unweighted) count at the bottom or the top of the scale, or
+    off it, is 1..k-1 (for a yes/no index: its count of no or of yes)."""
+    shown = seen[seen["construct"].eq(construct) & seen["mean"].notna()].assign(wave=lambda d: d["wave"].fillna(""))
+    j = shown.merge(true_counts(index), on=["survey_id", "wave", "construct", "group_type", "group_value"],
+                    suffixes=("_seen", ""))
+    few = pd.concat([j[c].between(1, K - 1) for c in ("bottom", "top")] +
+                    [(j["n"] - j[c]).between(1, K - 1) for c in ("bottom", "top")], axis=1).any(axis=1)
+    return j[few]
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -312,8 +350,8 @@ def test_no_random_world_gives_an_official_a_small_group(seed: int) -> None:
 def test_weighted_worlds_give_no_small_count_an_official_can_work_out() -> None:
     """With survey weights a mean with its n is only near its sum, but it is what an official can work with: the
     attacker's arithmetic (n x mean, as if weights were 1) finds no count of 1..k-1 answers, nor a small group's
-    mean, in an official's copies of weighted worlds (the rule reads the same figures). The unweighted count of
-    yes behind a shown mean is not tested: the marts do not publish it (docs/security.md, row 38)."""
+    mean, in an official's copies of weighted worlds (the rule reads the same figures; the true counts:
+    ``test_weighted_yes_no_means_hide_their_true_small_counts``)."""
     bad = [found[0] for si, pp in worlds(3, WORLDS // 2, weighted=True) if (found := attack(*official(si, pp),
                                                                                             truth=si))]
     assert bad == []
@@ -352,7 +390,8 @@ def _yes_no(areas: dict[str, tuple[int, int]]) -> pd.DataFrame:
     return pd.DataFrame({"survey_id": "s", "response_id": [f"r{i}" for i in range(n)], "city_id": "c",
                          "area_code": [a for a, _ in rows], "gender": [GENDERS[i % 2] for i in range(n)],
                          "age_group": [AGES[i % 3] for i in range(n)], "wave": "single", "programme_id": "P",
-                         "weight": 1.0, "construct": "threatened", "construct_index": [v for _, v in rows], "items": 1})
+                         "weight": 1.0, "construct": "threatened", "construct_index": [v for _, v in rows], "items": 1,
+                         "item_type": "binary"})
 
 
 @pytest.mark.parametrize(("areas", "hidden"), [
@@ -375,3 +414,83 @@ def test_an_official_learns_no_small_count_of_yes_or_no(areas: dict, hidden: set
     yes = (area["n"] * area["mean"] / 100).dropna().round(6)
     for count in (yes, area["n"][yes.index] - yes):
         assert ((count == 0) | (count >= K)).all()
+
+
+def test_weighted_yes_no_means_hide_their_true_small_counts() -> None:
+    """Someone holding the survey weights turns a weighted yes/no mean back into its count of yes: no yes/no mean
+    an official sees in weighted worlds has a true (unweighted) count of yes or of no of 1..k-1, though n x mean /
+    100 is only near it (the marts carry the true counts at each end of the scale, n_bottom and n_top)."""
+    bad = []
+    for index, si, pp in indexed_worlds(7, WORLDS, weighted=True):
+        seen, _ = official(si, pp)
+        bad += small_true_counts(index, seen)[["survey_id", "group_type", "group_value", "n", "top"]].to_dict("records")
+    assert bad == []
+
+
+def test_a_weighted_mean_does_not_pass_a_small_count_of_yes() -> None:
+    """3 of 40 said yes in area A, with weight 3 beside the others' 0.5: the weighted mean is 32.7, so n x mean /
+    100 is 13, yet the count of yes is 3: A's mean is hidden from an official (and the city's less B is A)."""
+    index = _yes_no({"A": (3, 37), "B": (20, 20)})
+    index["weight"] = np.where(index["area_code"].eq("A") & index["construct_index"].eq(100), 3.0, 0.5)
+    si, pp = survey_marts(index, M)
+    seen, _ = official(si, pp)
+    area = seen[seen["group_type"].eq("area")].set_index("group_value")
+    assert area.loc["A", "n"] == 40 and 40 * si.set_index("group_value").loc["A", "mean"] / 100 > K  # looks safe
+    assert area["mean"].isna().all()
+    assert small_true_counts(index, seen).empty
+
+
+def _five_levels(areas: dict[str, dict[float, int]]) -> pd.DataFrame:
+    """One survey of a five-level scale index only: per area its respondents at each level."""
+    rows = [(a, level) for a, counts in areas.items() for level, c in counts.items() for _ in range(c)]
+    n = len(rows)
+    return pd.DataFrame({"survey_id": "s", "response_id": [f"r{i}" for i in range(n)], "city_id": "c",
+                         "area_code": [a for a, _ in rows], "gender": [GENDERS[i % 2] for i in range(n)],
+                         "age_group": [AGES[i % 3] for i in range(n)], "wave": "single", "programme_id": "P",
+                         "weight": 1.0, "construct": "cohesion", "construct_index": [v for _, v in rows], "items": 1,
+                         "item_type": "scale"})
+
+
+@pytest.mark.parametrize(("areas", "hidden"), [
+    # 12 of 40 one step off the bottom: n x mean / 100 = 3, yet up to 12 may be off it: nothing small follows
+    ({"A": {0.0: 28, 25.0: 12}, "B": {50.0: 20, 100.0: 20}}, set()),
+    ({"A": {100.0: 30, 75.0: 10}, "B": {50.0: 20, 0.0: 20}}, set()),  # the same below the top
+    # 2 of 40 one step off the bottom: at most 2 respondents are off it (50 / 25): hidden
+    ({"A": {0.0: 38, 25.0: 2}, "B": {50.0: 20, 100.0: 20}}, {"A"}),
+    ({"A": {100.0: 37, 75.0: 3}, "B": {50.0: 20, 0.0: 20}}, {"A"}),
+])
+def test_a_scale_mean_near_its_end_is_hidden_only_where_a_small_count_follows(areas: dict, hidden: set) -> None:
+    """A five-level index's mean near an end of the scale says at most n x (distance from the end) / 25
+    respondents are off that end (the questionnaire's step): its mean is hidden where that is 1..k-1, and shown
+    where it is not, though n x mean / 100 (the yes/no reading) is below k."""
+    si, pp = survey_marts(_five_levels(areas), M)
+    seen, _ = official(si, pp)
+    area = seen[seen["group_type"].eq("area")].set_index("group_value")
+    assert set(area.index[area["mean"].isna()]) == (hidden | ({"B"} if hidden else set()))
+    levels = {"cohesion": CONSTRUCTS["cohesion"]}
+    assert Attacker(seen, for_audience("survey_prepost", pp, "official", parts=si), si, levels=levels).run() == []
+
+
+def test_skewed_worlds_show_scale_means_the_yes_no_rule_hid_and_leak_nothing() -> None:
+    """Worlds whose answers sit near the ends of the scales: the attacker (with the questionnaire's steps) finds
+    nothing, no yes/no mean shown has a small true count, and five-level means with n x mean / 100 or n less it
+    below k are shown (the yes/no reading would hide them; nothing small follows from them at a step of 25)."""
+    leaks, shown_near_end = [], 0
+    for index, si, pp in indexed_worlds(11, WORLDS // 2, skewed=True):
+        seen, pps = official(si, pp)
+        leaks += attack(seen, pps, truth=si)
+        leaks += [str(r) for r in small_true_counts(index, seen).to_dict("records")]
+        scale = seen[seen["construct"].eq("cohesion") & seen["mean"].notna()]
+        s = scale["n"].astype(float) * scale["mean"] / 100
+        shown_near_end += int(((s < K) | (scale["n"].astype(float) - s < K)).sum())
+    assert leaks == []
+    assert shown_near_end > 0
+
+
+def test_officials_do_not_see_the_true_counts() -> None:
+    """The marts' counts at the ends of the scale, its step and the item type are staff's: an official's copy of
+    the survey indices has none of them."""
+    si, pp = next(worlds(SEEDS[0], 1))
+    assert {"n_bottom", "n_top", "index_step", "item_type"} <= set(si.columns)
+    seen, _ = official(si, pp)
+    assert not {"n_bottom", "n_top", "index_step", "item_type"} & set(seen.columns)

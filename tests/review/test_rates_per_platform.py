@@ -1,8 +1,9 @@
 """Error rates correct posts of the platform (and language) they were measured on only: the held-out evaluation's
 rates (``card_rates``) are per language x platform, ``classifier_rates`` gives a city's Telegram or Reddit posts
 none when only X posts were measured (never another platform's), ``adjusted_counts`` leaves those posts
-uncorrected and says how many posts were corrected and how many could not be; a city's own reviewed rates (its
-random stratum, drawn from all its platforms) correct all its platforms with one draw of the rates."""
+uncorrected and says how many posts were corrected and how many could not be; a city's own reviewed rates of posts
+whose platform cannot be told (no keys: one row ``*``) correct all its platforms with one draw of the rates
+(reviewed posts with keys: one row per platform, tests/review/test_rates_platform_mix.py)."""
 
 from __future__ import annotations
 
@@ -55,8 +56,8 @@ def test_rates_table_never_borrows_another_platforms_rates(monkeypatch: pytest.M
 
 
 def test_review_rates_are_one_row_for_all_the_citys_platforms(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A city's reviewed random stratum is drawn from the posts of all its platforms in that language: its rates
-    are one row (platform ``*``), counted once by the engine, and the language's per-platform rows are gone."""
+    """A city's reviewed random stratum of posts without keys (their platforms cannot be told): its rates are one
+    row (platform ``*``), counted once by the engine, and the language's per-platform rows are gone."""
     from scn.analysis.engine import measured_rates
     from scn.review import loop, store
 

@@ -2,7 +2,8 @@
 posts of the platforms the city had then, so the error rates measured on it describe those platforms only. Before,
 ``classifier_rates`` published one row of platform ``*`` for all the city's platforms and ``adjusted_counts``
 corrected the new platform's posts with it, as if they had been sampled (and counted them as corrected). Now the
-reviewed row lists the platforms its reviewed posts come from (``platforms``); a platform without a reviewed post
+reviewed rates are one row per platform its reviewed posts come from (``platforms``; tests/review/
+test_rates_platform_mix.py); a platform without (enough) reviewed posts
 takes its own language x platform rates (the held-out evaluation's, else none) and, when none, is left uncorrected
 and counted in the page's "could not be corrected"."""
 
@@ -55,7 +56,7 @@ def test_a_platform_added_after_the_sample_is_not_corrected_with_the_citys_revie
     grid, hate, reviewed = _world()
     rates = _rates(monkeypatch, grid, reviewed)
     by = rates.set_index("platform")
-    review = by.loc["*"]
+    review = by.loc["x"]  # the city's reviewed rates, of the one platform its sample holds
     out = adjusted_counts(grid, rates, KEYS, seed=1).set_index(KEYS)
     x, tg = (grid[grid["platform"] == p].set_index(KEYS) for p in ("x", "telegram"))
     fixed = adjusted(x["flagged_posts"] / x["posts"], review["tpr"], review["fpr"]) * x["posts"]
@@ -66,7 +67,7 @@ def test_a_platform_added_after_the_sample_is_not_corrected_with_the_citys_revie
     assert set(out["city_rates_source"]) == {"mixed"}
     assert review["rates_source"] == "review" and review["platforms"] == "x"
     assert by.loc["telegram", "rates_source"] == "none" and pd.isna(by.loc["telegram", "tpr"])  # no held-out set
-    assert "x" not in by.index  # X's card row gives way to the city's own rates
+    assert list(by.index).count("x") == 1  # X's card row gives way to the city's own rates
     # what the old correction did: X's rates turn Telegram's 2%-flagged posts into ~0 hateful ones (truth: ~6%)
     as_if = adjusted(tg["flagged_posts"].sum() / tg["posts"].sum(), review["tpr"], review["fpr"])
     assert as_if < 0.5 * hate[grid["platform"] == "telegram"].sum() / tg["posts"].sum()
@@ -79,7 +80,7 @@ def test_a_platform_added_later_takes_its_own_held_out_rates_never_the_reviewed_
     grid, _, reviewed = _world(seed=2, sampled="telegram")
     rates = _rates(monkeypatch, grid, reviewed)
     by = rates.set_index("platform")
-    assert by.loc["*", "platforms"] == "telegram"
+    assert by.loc["telegram", "platforms"] == "telegram" and by.loc["telegram", "rates_source"] == "review"
     assert by.loc["x", "rates_source"] == "model_card"
     out = adjusted_counts(grid, rates, KEYS, seed=1)
     assert set(out["city_rates_source"]) == {"mixed"} and (out["city_uncorrected_posts"] == 0).all()
@@ -89,13 +90,15 @@ def test_a_platform_added_later_takes_its_own_held_out_rates_never_the_reviewed_
     assert set(only_tg["rates_source"]) == {"review"}
 
 
-def test_every_sampled_platform_keeps_the_one_reviewed_row(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A stratum drawn from X and Telegram: one reviewed row for both (``platforms`` ``telegram,x``), all the posts
-    corrected with it, none left out."""
+def test_every_sampled_platform_gets_its_own_reviewed_row(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A stratum drawn from X and Telegram: one reviewed row per platform, each measured on that platform's reviewed
+    posts (tests/review/test_rates_platform_mix.py: a pooled row describes the sample's mix), all the posts
+    corrected with them, none left out."""
     grid, _, reviewed = _world(seed=3)
     reviewed = reviewed.assign(post_key=[f"{'telegram' if i % 2 else 'x'}:{i}" for i in range(len(reviewed))])
     rates = _rates(monkeypatch, grid, reviewed)
-    assert rates["platform"].tolist() == ["*"] and rates["platforms"].tolist() == ["telegram,x"]
+    assert rates["platform"].tolist() == ["telegram", "x"] and rates["platforms"].tolist() == ["telegram", "x"]
+    assert rates["n"].tolist() == [40, 40] and set(rates["rates_source"]) == {"review"}
     out = adjusted_counts(grid, rates, KEYS, seed=1)
     assert set(out["city_rates_source"]) == {"review"} and (out["city_uncorrected_posts"] == 0).all()
 

@@ -1,6 +1,7 @@
 """The side copies of post rows the retention job must reach (docs/security.md row 37): the parts the lake set
 aside as unreadable (``lake/<table>/.damaged/``), the temp files of writers that died mid-write (``.tmp-<pid>-*``
-in a table folder), the scratch rows of killed collections (``collect/.scratch-<pid>-*``), and the originals left in ``inbox/social/`` (reported to the operator, never removed). A
+in a table folder; ``archive/.tmp-<pid>-*`` of a killed archive copy), the scratch rows of killed collections
+(``collect/.scratch-<pid>-*``), and the originals left in ``inbox/`` (reported to the operator, never removed). A
 tiny lake per test, its posts carrying unique markers; every file under the home is then searched for the markers
 of the posts the job erases (``tests.support.retention_world.scan``)."""
 
@@ -150,23 +151,106 @@ def test_with_no_readable_posts_part_the_job_still_reaches_the_side_copies(tmp_p
 def test_the_job_warns_of_inbox_files_older_than_the_retention_period(tmp_path: Path) -> None:
     """The social files left in the inbox (ingested or not: the ingest leaves them; never taken; a partial upload)
     keep the full text outside the job: it leaves them, but says how many are older than the retention period
-    and how old the oldest is, in its result and its log. Recent files and other families' files are not
-    counted; with retention off nothing is said."""
+    and how old the oldest is, in its result and its log. Recent files are not counted (other kinds' are:
+    ``test_the_job_warns_of_old_files_in_every_inbox_kind``); with retention off nothing is said."""
     home = tmp_path / "home"
     social = home / "inbox" / "social" / "london"
     social.mkdir(parents=True)
     for name, days in (("posts-2025.csv", 200), (".posts-upload.part", 45), ("posts-new.csv", 3)):
         (social / name).write_text("id,text\n1,hello\n")
         _age(social / name, days)
-    crime = home / "inbox" / "crime" / "london"
-    crime.mkdir(parents=True)
-    (crime / "crimes.csv").write_text("a\n")
-    _age(crime / "crimes.csv", 400)
     with override(home=home):
         done = redact_old_posts(days=DAYS, now=NOW)
         off = redact_old_posts(days=0, now=NOW)
     assert (done["inbox_files_past_retention"], done["inbox_oldest_days"]) == (2, 200)
     (warning,) = [w for w in done["warnings"] if "inbox" in w]
-    assert "2 files" in warning and "200 days" in warning and str(home / "inbox" / "social") in warning
+    assert "2 files" in warning and "200 days" in warning and f"{home / 'inbox'} (social 2)" in warning
     assert all((social / n).exists() for n in ("posts-2025.csv", ".posts-upload.part", "posts-new.csv"))
     assert not off.get("warnings") and off["cutoff"] is None
+
+
+def test_an_unreadable_part_whose_source_is_archived_goes_at_the_next_run(tmp_path: Path) -> None:
+    """Was: an unreadable set-aside part waited one retention period after its last change, its posts (a year
+    old here) whole in its bytes all that time. Its rows cannot be redacted, and they are out of the lake anyway;
+    when the file it came from is in the archive (the part is named by that file's hash: ingest it again to get
+    them back), the job now deletes it at once, whatever its age, and says which file brings its rows back. One
+    whose source the archive does not hold still waits, with its warning."""
+    tags = markers(6, seed=5)
+    home = tmp_path / "home"
+    with override(home=home):
+        sourced = _part(_posts(tags[:3], [True] * 3, 0), "cccc000000000001")
+        orphan = _part(_posts(tags[3:], [True] * 3, 3), "cccc000000000002")
+        source = home / "archive" / "cc" / ("cccc000000000001" + "0" * 48) / "posts.csv"
+        source.parent.mkdir(parents=True)
+        source.write_text("id,text\n")
+        for part in (sourced, orphan):
+            _truncate(part)
+            _age(part, 2)  # damaged two days ago: after the cutoff
+        assert not lake.has_table("posts")
+        done = redact_old_posts(days=DAYS, now=NOW)
+    damaged = sourced.parent / lake_io.DAMAGED
+    assert not (damaged / sourced.name).exists()
+    assert (damaged / orphan.name).exists()
+    assert (done["damaged_parts_deleted"], done["damaged_parts_kept"]) == (1, 1)
+    assert not scan(home, tags[:3]).places() - {str(source.relative_to(home))}
+    assert any(orphan.name in w for w in done["warnings"]) and not any(sourced.name in w for w in done["warnings"])
+
+
+def test_the_archive_writers_temp_files_carry_their_pid_and_a_killed_copy_is_swept(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Was: the archive's writers (the ingest's copy of an inbox file, a collection's page) wrote
+    ``archive/.tmp-<uuid>``: a copy killed mid-way (no ``finally`` ran) left the partner's file there for good, and
+    no sweep could tell a live copy's from a dead one's. Now they write ``.tmp-<pid>-<uuid>`` and the job removes
+    a dead process's (a live one's is kept); one of the old name, last changed before the cutoff, goes too."""
+    from scn.ingest import pipeline
+    from scn.ingest.sources import collect
+
+    home = tmp_path / "home"
+    renamed: list[str] = []
+    real_replace = os.replace
+
+    def replace(src: os.PathLike | str, dst: os.PathLike | str) -> None:
+        renamed.append(Path(src).name)
+        real_replace(src, dst)
+
+    tags = markers(4, seed=6)
+    with override(home=home):
+        inbox_file = tmp_path / "posts.csv"
+        inbox_file.write_text(f"id,text\n1,{tags[0]}\n")
+        with monkeypatch.context() as m:
+            m.setattr(os, "replace", replace)
+            pipeline.archive(inbox_file)
+            collect.archive_bytes(f'{{"text": "{tags[1]}"}}'.encode(), "page.json")
+        assert len(renamed) == 2 and all(n.startswith(f".tmp-{os.getpid()}-") for n in renamed), renamed
+        root = home / "archive"
+        dead = root / f".tmp-{_dead_pid()}-{uuid.uuid4().hex}"
+        live = root / f".tmp-{os.getpid()}-{uuid.uuid4().hex}"
+        legacy_old, legacy_new = root / f".tmp-{uuid.uuid4().hex}", root / f".tmp-{uuid.uuid4().hex}"
+        for path, tag in ((dead, tags[2]), (live, tags[3]), (legacy_old, tags[2]), (legacy_new, tags[3])):
+            path.write_text(f"id,text\n1,{tag}\n")
+        _age(legacy_old, 60)
+        _age(legacy_new, 2)
+        done = redact_old_posts(days=DAYS, now=NOW)
+    assert not dead.exists() and not legacy_old.exists()
+    assert live.exists() and legacy_new.exists()
+    assert done["temp_files_removed"] == 2
+
+
+def test_the_job_warns_of_old_files_in_every_inbox_kind(tmp_path: Path) -> None:
+    """Was: only ``inbox/social/`` was looked at; a social export dropped under another kind (``inbox/crime/``,
+    ``inbox/survey/``) or a kind whose rows hold free text kept it unseen. Now every file under ``inbox/`` older
+    than the retention period is counted, by kind in the warning; never removed."""
+    home = tmp_path / "home"
+    for kind, days in (("social", 200), ("crime", 400), ("survey", 45), ("crime", 3)):
+        folder = home / "inbox" / kind / "london"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{kind}-{days}.csv"
+        path.write_text("a\n")
+        _age(path, days)
+    with override(home=home):
+        done = redact_old_posts(days=DAYS, now=NOW)
+    assert (done["inbox_files_past_retention"], done["inbox_oldest_days"]) == (3, 400)
+    (warning,) = [w for w in done["warnings"] if "inbox" in w]
+    assert "3 files" in warning and "400 days" in warning and str(home / "inbox") in warning
+    assert "crime 1" in warning and "social 1" in warning and "survey 1" in warning
+    assert len(list((home / "inbox").rglob("*.csv"))) == 4

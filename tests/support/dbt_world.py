@@ -7,6 +7,8 @@ tests/publish)."""
 from __future__ import annotations
 
 import atexit
+import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -181,14 +183,55 @@ def build_lake() -> None:
     ensure_tables()
 
 
+PARSE_FILE = "partial_parse.msgpack"  # what dbt keeps of a parse in its target folder
+
+
+@cache
+def _parses() -> Path:
+    """This process's store of dbt parses, one per set of vars (removed at exit)."""
+    store = Path(tempfile.mkdtemp(prefix="scn-dbt-parses-"))
+    atexit.register(shutil.rmtree, store, ignore_errors=True)
+    return store
+
+
+def _home_free_vars(args: tuple[str, ...]) -> tuple[list[str], str]:
+    """``args`` with their ``--vars`` (JSON) merged into one, plus ``warehouse: warehouse.duckdb`` (the profile's
+    warehouse relative to dbt's working directory, the home), and the merged vars."""
+    rest, merged, i = [], {"warehouse": "warehouse.duckdb"}, 0
+    while i < len(args):
+        if args[i] == "--vars":
+            merged.update(json.loads(args[i + 1]))
+            i += 2
+        else:
+            rest.append(args[i])
+            i += 1
+    text = json.dumps(merged, sort_keys=True)
+    return [*rest, "--vars", text], text
+
+
 def dbt_build(home: Path, *args: str) -> subprocess.CompletedProcess:
-    """`dbt build` of transforms/ against ``home``; raises with dbt's output on failure."""
+    """`dbt build` of transforms/ against ``home``; raises with dbt's output on failure.
+
+    dbt runs in the home with nothing of the home in its vars or profile (the warehouse is ``warehouse.duckdb`` of
+    its working directory; the lake sources read ``$SCN_HOME``, an environment variable dbt tracks per file), so a
+    fresh home starts from the parse of this process's last build with the same vars: dbt re-parses only the files
+    that read ``SCN_HOME`` (all of them when the project, the vars or dbt changed), not the whole project."""
+    args_, key = _home_free_vars(args)
+    target, kept = home / "dbt-target", _parses() / f"{hashlib.sha256(key.encode()).hexdigest()[:16]}.msgpack"
+    target.mkdir(parents=True, exist_ok=True)
+    if kept.exists() and not (target / PARSE_FILE).exists():
+        shutil.copyfile(kept, target / PARSE_FILE)
     env = {**os.environ, "SCN_HOME": str(home)}
-    proc = subprocess.run([str(DBT), "build", "--project-dir", "transforms", "--profiles-dir", "transforms",
-                           "--target-path", str(home / "dbt-target"), "--log-path", str(home / "dbt-logs"), *args],
-                          cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    transforms = str(REPO / "transforms")
+    proc = subprocess.run([str(DBT), "build", "--project-dir", transforms, "--profiles-dir", transforms,
+                           "--target-path", str(target), "--log-path", str(home / "dbt-logs"), *args_],
+                          cwd=home, env=env, capture_output=True, text=True, timeout=300)
     if proc.returncode != 0:
         raise AssertionError(f"dbt build failed\n{proc.stdout[-6000:]}\n{proc.stderr[-3000:]}")
+    if (target / PARSE_FILE).exists():  # replaced whole: a reader never sees half a file
+        scratch = kept.with_suffix(".tmp")
+        shutil.copyfile(target / PARSE_FILE, scratch)
+        os.replace(scratch, kept)
     return proc
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,35 +28,41 @@ def _as_postgres(cmd: list[str]) -> list[str]:
 
 @contextmanager
 def running_postgres(root: Path) -> Iterator[str]:
-    """A PostgreSQL cluster under ``root`` (a new directory) for the duration; yields the URL of its ``dagster``
-    database, ``postgresql://postgres@127.0.0.1:PORT/dagster`` (trust authentication on loopback)."""
+    """A PostgreSQL cluster for the duration; yields the URL of its ``dagster`` database,
+    ``postgresql://postgres@127.0.0.1:PORT/dagster`` (trust authentication on loopback). ``root`` (a new
+    directory) receives the server's log when it stops.
+
+    The cluster lives in a private folder of its own under the system temp directory, not under ``root``: pytest
+    sets ``/tmp/pytest-of-<user>`` back to 0700 whenever another pytest session starts on the machine, and a
+    server running as the ``postgres`` user under it lost its data directory mid-test."""
     bin_dir = _pg_bin()
     root.mkdir(parents=True, exist_ok=True)
-    data, sock = root / "data", root / "sock"
+    cluster = Path(tempfile.mkdtemp(prefix="scn-pg-"))
+    data, sock, log = cluster / "data", cluster / "sock", cluster / "pg.log"
     sock.mkdir()
-    if os.geteuid() == 0:  # initdb refuses root: the cluster runs as the postgres user, who must reach root
-        shutil.chown(root, "postgres")
-        shutil.chown(sock, "postgres")
-        root.parent.chmod(0o755)
-        for parent in root.parents:
-            if parent == Path("/tmp") or parent == Path("/"):
-                break
-            parent.chmod(parent.stat().st_mode | 0o005)
+    if os.geteuid() == 0:  # initdb refuses root: the cluster runs as the postgres user, who owns its folder
+        for path in (cluster, sock):
+            shutil.chown(path, "postgres")
     port = free_port()
-    subprocess.run(_as_postgres([str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres"]),
-                   check=True, capture_output=True)
-    subprocess.run(_as_postgres([str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(root / "pg.log"), "-w",
-                                 "-o", f"-p {port} -k {sock} -c listen_addresses=127.0.0.1", "start"]),
-                   check=True, capture_output=True)
     try:
-        # psycopg2 >= 2.9 opens a transaction in `with connection` even in autocommit; CREATE DATABASE refuses that
-        con = psycopg2.connect(host="127.0.0.1", port=port, user="postgres", dbname="postgres")
+        subprocess.run(_as_postgres([str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres"]),
+                       check=True, capture_output=True)
+        subprocess.run(_as_postgres([str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(log), "-w",
+                                     "-o", f"-p {port} -k {sock} -c listen_addresses=127.0.0.1", "start"]),
+                       check=True, capture_output=True)
         try:
-            con.autocommit = True
-            con.cursor().execute("create database dagster")
+            # psycopg2 >= 2.9 opens a transaction in `with connection` even in autocommit; CREATE DATABASE refuses
+            con = psycopg2.connect(host="127.0.0.1", port=port, user="postgres", dbname="postgres")
+            try:
+                con.autocommit = True
+                con.cursor().execute("create database dagster")
+            finally:
+                con.close()
+            yield f"postgresql://postgres@127.0.0.1:{port}/dagster"
         finally:
-            con.close()
-        yield f"postgresql://postgres@127.0.0.1:{port}/dagster"
+            subprocess.run(_as_postgres([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"]),
+                           capture_output=True)
     finally:
-        subprocess.run(_as_postgres([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"]),
-                       capture_output=True)
+        if log.exists():
+            shutil.copyfile(log, root / "pg.log")
+        shutil.rmtree(cluster, ignore_errors=True)

@@ -23,7 +23,7 @@ TRANSFORMS = Path(__file__).resolve().parents[2] / "transforms"
 MACROS = "".join((TRANSFORMS / "macros" / f"{m}.sql").read_text() for m in ("weighted_mean_ci", "min_group", "survey_key"))
 ITEMS = ("q1", "q2", "q3", "q4")
 CODEBOOK = pd.DataFrame({"question": list(ITEMS), "construct": "resilience", "scale_min": 1.0, "scale_max": 5.0,
-                         "is_reversed": [False, False, False, True],
+                         "is_reversed": [False, False, False, True], "item_type": "scale",
                          "missing_codes": pd.Series([None] * len(ITEMS), dtype="string"),
                          "survey_id": pd.Series([None] * len(ITEMS), dtype="string")})  # every survey's rows
 

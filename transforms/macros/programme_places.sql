@@ -1,19 +1,50 @@
 {#- How programme records name places, one rule for every model that reads them (int_activities,
-    int_participations, network_kpis); scn.ingest.programme (city_key, city_names, ambiguous_city_keys) is the
-    same rule in Python, for the ingest's warnings. -#}
+    int_participations, network_kpis); scn.ingest.programme (city_key, country_key, country_given) runs these
+    macros' SQL for the ingest's warnings, and city_names, ambiguous_city_keys, country_codes are the same rules
+    in Python. -#}
 
-{#- A city name as the city it names: its slug (macros/city_slug.sql: case, accents, spaces, a parenthesised
-    part aside), a leading "The" dropped (`Hague` is The Hague). -#}
-{% macro city_key(name) -%}
-regexp_replace({{ city_slug(name) }}, '^the-(.)', '\1')
+{#- Letters written another way as the letters they stand for, before a name is keyed: full-width forms
+    (`Ｂｅｉｒｕｔ`, U+FF01-FF5E; the ideographic space) as ASCII, ligatures and letters that decompose into no
+    base letter spelt out (`ß` `ss`, `ﬁ` `fi`, `Œ` `OE`, `ĳ` `ij`, `þ` `th`), the Turkish dotless `ı` as `i` (dotted
+    `İ` loses its dot in strip_accents) and `ø đ ł ħ ð` as `o d l h d`. Python's casefold/NFKD did some of this
+    and DuckDB's lower/strip_accents none, so a name could key apart between ingest and warehouse; now
+    scn.ingest.programme keys names by running these macros (``warehouse_key``), one rule. -#}
+{% macro fold_letters(name) -%}
+{%- set spelt = [['ß', 'ss'], ['ẞ', 'SS'], ['ﬀ', 'ff'], ['ﬁ', 'fi'], ['ﬂ', 'fl'], ['ﬃ', 'ffi'], ['ﬄ', 'ffl'],
+                 ['ﬅ', 'st'], ['ﬆ', 'st'], ['Ĳ', 'IJ'], ['ĳ', 'ij'], ['Æ', 'AE'], ['æ', 'ae'], ['Œ', 'OE'],
+                 ['œ', 'oe'], ['Þ', 'TH'], ['þ', 'th']] -%}
+translate({% for pair in spelt %}replace({% endfor %}list_aggr(list_transform(string_split({{ name }}, ''),
+    lambda letter: case when unicode(letter) between 65281 and 65374 then chr(unicode(letter) - 65248)
+                        when unicode(letter) = 12288 then ' ' else letter end), 'string_agg', '')
+    {%- for written, letters in spelt %}, '{{ written }}', '{{ letters }}'){% endfor %},
+    'ıØøĐđŁłĦħÐð', 'iOoDdLlHhDd')
 {%- endmacro %}
 
-{#- A country as written, as the country it names: accents, case, dots and apostrophes dropped, any other run of
-    punctuation or spaces one space, ends stripped (`U.K.` is `uk`, `Côte d’Ivoire` `cote divoire`);
-    scn.ingest.programme.country_key. -#}
+{#- A city name as the city it names: its slug (macros/city_slug.sql: case, accents, spaces, a parenthesised
+    part aside) of its letters folded (fold_letters), a leading "The" dropped (`Hague` is The Hague). -#}
+{% macro city_key(name) -%}
+regexp_replace({{ city_slug(fold_letters(name)) }}, '^the-(.)', '\1')
+{%- endmacro %}
+
+{#- A country as written, as the country it names: letters folded (fold_letters), accents, case, dots and
+    apostrophes dropped, any other run of punctuation or spaces one space, ends stripped (`U.K.` is `uk`,
+    `Côte d’Ivoire` `cote divoire`, `ＵＫ` `uk`); scn.ingest.programme.country_key runs it. -#}
 {% macro country_key(name) -%}
-trim(regexp_replace(regexp_replace(lower(strip_accents({{ name }})), '[.''\x{2019}\x{02BC}]', '', 'g'),
-    '[^\p{L}\p{N}_]+', ' ', 'g'))
+trim(regexp_replace(regexp_replace(lower(strip_accents({{ fold_letters(name) }})), '[.''\x{2019}\x{02BC}]', '',
+    'g'), '[^\p{L}\p{N}_]+', ' ', 'g'))
+{%- endmacro %}
+
+{#- The country keys (country_key) that say no country is given: `n/a`, `N.A.`, `NA`, `-`, `?`, `none`,
+    `unknown`, `tbd`... A row so written names no country, as a blank one (not an unknown country: a name two
+    places bear is ambiguous, a misspelt member is suggested); `NA` is never Namibia (written `Namibia`, `NAM`). -#}
+{% macro no_country_keys() -%}
+('', 'na', 'n a', 'none', 'nil', 'null', 'unknown', 'not known', 'unk', 'not applicable', 'not available',
+ 'tbd', 'tbc', 'no country', 'nan')
+{%- endmacro %}
+
+{#- A country as written, null when it names none (no_country_keys); scn.ingest.programme.country_given runs it. -#}
+{% macro given_country(name) -%}
+case when {{ country_key(name) }} not in {{ no_country_keys() }} then {{ name }} end
 {%- endmacro %}
 
 {#- A query: each way a country may be written (its country_key) -> `written`, `country` in one spelling: a
@@ -41,7 +72,7 @@ from (
         where country_code is not null and country is not null group by all
     ) r on r.code = w.code
 )
-where written <> ''
+where written not in {{ no_country_keys() }}
 group by written
 {%- endmacro %}
 

@@ -76,7 +76,7 @@ def archive_bytes(raw: bytes, name: str) -> tuple[str, Path]:
     dest = root / sha[:2] / sha / name
     if not dest.exists():
         folder = lake.private_dir(lake.private_dir(root / sha[:2]) / sha)
-        tmp = root / f".tmp-{uuid.uuid4().hex}"
+        tmp = root / f".tmp-{os.getpid()}-{uuid.uuid4().hex}"  # the pid: retention sweeps a killed copy's
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "wb") as fh:

@@ -32,7 +32,9 @@ activities as (
                   and exists (select 1 from city_names h
                               where h.name_key = {{ city_key('a.host_city') }} and h.city_id = a.city_id)
              then null else a.city_id end as city_id
-    from {{ ref('stg_programme_activities') }} a
+    from (  -- a country written as none (`n/a`, `-`, `unknown`: programme_places.sql no_country_keys) is none
+        select * replace ({{ given_country('country') }} as country) from {{ ref('stg_programme_activities') }}
+    ) a
     left join country_names n on n.written = {{ country_key('a.country') }}
 ),
 candidates as (  -- each activity without a city id -> the registry cities its host's name may be, in its country

@@ -14,7 +14,10 @@ country_names as ({{ country_names() }}),  -- each way a registry country may be
 people as (
     select p.*, {{ country_key('p.home_country') }} as country_key, {{ key.format('p.home_city') }} as city_key,
         {{ city_key('p.home_city') }} as city_slug
-    from {{ ref('stg_programme_participants') }} p
+    from (  -- a country written as none (`n/a`, `-`, `unknown`: programme_places.sql no_country_keys) is none
+        select * replace ({{ given_country('home_country') }} as home_country)
+        from {{ ref('stg_programme_participants') }}
+    ) p
 ),
 countried as (
     select p.*,

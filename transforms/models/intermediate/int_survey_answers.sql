@@ -32,6 +32,7 @@ select
     b.scale_min,
     b.scale_max,
     b.is_reversed,
+    b.item_type,
     case when list_contains(b.codes, r.value) then 'declared_missing'
          when r.value >= b.scale_min and r.value <= b.scale_max then 'scored'
          else 'out_of_range' end as answer_status

@@ -12,6 +12,7 @@ select
     weight,
     question,
     construct,
+    item_type,
     case when is_reversed
          then 100 - (value - scale_min) / (scale_max - scale_min) * 100
          else (value - scale_min) / (scale_max - scale_min) * 100 end as score

@@ -11,7 +11,9 @@ select
     any_value(weight) as weight,
     construct,
     avg(score) as construct_index,
-    count(*) as items
+    count(*) as items,
+    -- binary when every answered item of the construct is yes/no (stg_survey_codebook.item_type)
+    case when bool_and(item_type = 'binary') then 'binary' else 'scale' end as item_type
 from {{ ref('int_survey_item_scores') }}
 where weight > 0
 group by survey_id, response_id, construct

@@ -5,6 +5,11 @@
 -- formed on the logit scale of mean / 100 (half-width t se / (p (1 - p)), back-transformed), so it is asymmetric
 -- near 0 or 100 and stays inside the scale. A group whose answers are all equal, or with fewer than 2 effective
 -- respondents, gets no interval (its variance is not estimable).
+-- Staff only (scn.privacy.surveys drops them from officials' copies), for the disclosure rule: the unweighted
+-- counts of respondents at the bottom (index 0) and at the top (100) of the scale (the weighted mean with its n is
+-- only near them), the smallest distance of a respondent's index from an end of the scale among the wave's
+-- respondents of the construct (index_step: every respondent off an end is at least that far from it) and the
+-- construct's item type (binary where every answered item is yes/no).
 with r as (select * from {{ ref('int_survey_respondent_index') }}),
 grouped as (
     select *, 'all' as group_type, 'all' as group_value from r
@@ -36,7 +41,12 @@ stats as (
         sum(weight) as w_sum,
         case when count(area_code) = count(*) and count(distinct area_code) >= 2
              then count(distinct area_code) end as clusters,
-        sum(case when first_of_area then u_area * u_area end) as uu
+        sum(case when first_of_area then u_area * u_area end) as uu,
+        count(*) filter (where construct_index <= 1e-9) as n_bottom,
+        count(*) filter (where construct_index >= 100 - 1e-9) as n_top,
+        least(min(case when construct_index > 1e-9 then construct_index end),
+              min(case when construct_index < 100 - 1e-9 then 100 - construct_index end)) as step,
+        bool_and(item_type = 'binary') as all_binary
     from resid
     group by survey_id, city_id, wave, construct, group_type, group_value
 ),
@@ -56,5 +66,10 @@ select
     case when not suppressed then round({{ logit_bound('wmean', 'half', '-') }}, 9) end as ci_low,
     case when not suppressed then round({{ logit_bound('wmean', 'half', '+') }}, 9) end as ci_high,
     case when not suppressed then clusters end as clusters,
-    suppressed
+    suppressed,
+    case when not suppressed then n_bottom end as n_bottom,
+    case when not suppressed then n_top end as n_top,
+    round(coalesce(min(step) over universe, 100), 9) as index_step,
+    case when bool_and(all_binary) over universe then 'binary' else 'scale' end as item_type
 from (select *, n < {{ min_group() }} as suppressed from ci)
+window universe as (partition by survey_id, city_id, wave, construct)

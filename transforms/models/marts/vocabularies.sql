@@ -4,7 +4,7 @@
     "crime_categories": ("category", none), "genders": ("gender", none), "kpi_definitions": ("kpi", none),
     "location_precisions": ("location_precision", none), "participant_roles": ("role", "label"),
     "post_labels": ("label", none), "programme_lines": ("programme_line", "label"), "regions": ("region", none),
-    "survey_group_types": ("group_type", none), "user_roles": ("role", none),
+    "survey_group_types": ("group_type", none), "survey_item_types": ("item_type", none), "user_roles": ("role", none),
 } %}
 {% for seed, (key, label) in seeds.items() %}
 select

@@ -1,4 +1,7 @@
--- one row per question and survey scope: construct, scale bounds, reverse coding and the declared non-answer codes.
+-- one row per question and survey scope: construct, scale bounds, item type, reverse coding and the declared
+-- non-answer codes. item_type (optional): `binary` (a yes/no item) or `scale`; blank, anything else or no such
+-- column: inferred, binary where scale_max - scale_min = 1 (0/1, 1/2), else scale (docs/dashboards.md, Survey
+-- figures).
 -- survey_id (optional, newer than the table) scopes a row to one survey (one row per survey_key: any case); null:
 -- every survey. missing_codes is optional too: parts written before either column have none (null).
 -- The latest codebook file holding rows of a scope decides that scope's rows: a file is stored whole in its part
@@ -9,7 +12,8 @@
 -- ingestion (taking a file again does not make it newer), then by part name
 with src as (
     select * from {{ source('lake', 'survey_codebook') }}
-    union all by name select null::varchar as missing_codes, null::varchar as survey_id, null::varchar as filename
+    union all by name select null::varchar as missing_codes, null::varchar as survey_id, null::varchar as item_type,
+        null::varchar as filename
     where false
 ),
 logged as (
@@ -39,6 +43,10 @@ select
     cast(scale_min as double) as scale_min,
     cast(scale_max as double) as scale_max,
     coalesce(cast(reverse as boolean), false) as is_reversed,
+    case when lower(trim(cast(item_type as varchar))) in ('binary', 'scale')
+         then lower(trim(cast(item_type as varchar)))
+         when cast(scale_max as double) - cast(scale_min as double) = 1 then 'binary'
+         else 'scale' end as item_type,
     nullif(trim(cast(missing_codes as varchar)), '') as missing_codes,
     nullif(trim(cast(survey_id as varchar)), '') as survey_id
 from decided
