@@ -188,36 +188,42 @@ def set_aside(part: Path, problem: str) -> str:
             return "gone"
         except OSError as exc:
             raise DamagedPartError(f"lake part {part} cannot be read ({problem}) nor moved aside "
-                                   f"({exc.strerror or exc}): {_source_note(table, part.name)}") from None
+                                   f"({exc.strerror or exc}): {source_note(table, part.name)}") from None
     log.error("lake: damaged part %s/%s (%s) moved aside to %s; %s", table, part.name, problem, dest,
-              _source_note(table, part.name))
+              source_note(table, part.name))
     return "moved"
 
 
 _SOURCE_PART = re.compile(r"^part-(?P<sha>[0-9a-f]{16})(?:[-.]|$)")
 
 
-def _source_note(table: str, part_name: str) -> str:
-    """What the operator does about a part set aside: the source file it came from (the ingest log's record of the
-    file whose hash names the part, and its copy in the archive) to ingest again, or, when the lake knows no
-    source (a derived table's part), that the pipeline recomputes it."""
+def archived_sources(part_name: str) -> list[Path]:
+    """The archived copies of the source file whose hash names a lake part (``part-<sha16>...``), oldest name
+    first; none for a part named otherwise (a derived table's) or an archive that cannot be read."""
     m = _SOURCE_PART.match(part_name)
-    archived: list[Path] = []
+    if not m:
+        return []
+    sha = m["sha"]
+    try:
+        return sorted(f for d in (paths().archive / sha[:2]).glob(f"{sha}*") for f in d.iterdir() if f.is_file())
+    except OSError:
+        return []
+
+
+def source_note(table: str, part_name: str) -> str:
+    """What the operator does about a part set aside: the source file it came from (the ingest log's record of the
+    file whose hash names the part, and its copy in the archive, ``archived_sources``) to ingest again, or, when
+    the lake knows no source (a derived table's part), that the pipeline recomputes it."""
+    archived = archived_sources(part_name)
     record = None
-    if m:
-        sha = m["sha"]
+    if table != "ingest_log" and archived:
+        sha = _SOURCE_PART.match(part_name)["sha"]
         try:
-            root = paths().archive
-            archived = sorted(f for d in (root / sha[:2]).glob(f"{sha}*") for f in d.iterdir() if f.is_file())
-        except OSError:
-            archived = []
-        if table != "ingest_log" and archived:
-            try:
-                rows = query(f"select kind, city_id, file from {scan('ingest_log')} where starts_with(sha256, ?) "
-                             "order by ingested_at desc limit 1", [sha]) if has_table("ingest_log") else None
-                record = None if rows is None or rows.empty else rows.iloc[0]
-            except Exception:  # noqa: BLE001 - the note is a courtesy: never fail the read for it
-                record = None
+            rows = query(f"select kind, city_id, file from {scan('ingest_log')} where starts_with(sha256, ?) "
+                         "order by ingested_at desc limit 1", [sha]) if has_table("ingest_log") else None
+            record = None if rows is None or rows.empty else rows.iloc[0]
+        except Exception:  # noqa: BLE001 - the note is a courtesy: never fail the read for it
+            record = None
     if not archived:
         return "no source file is known for it (a derived table's part is recomputed by the next run)"
     if table == "ingest_log":

@@ -29,7 +29,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from scn import lake
-from scn.lake.io import _SOURCE_PART, DAMAGED, _source_note, fsync_path, replace_file, sweep_dead
+from scn.lake.io import DAMAGED, archived_sources, fsync_path, replace_file, source_note, sweep_dead
 from scn.scratch import scratch, sql_path
 from scn.settings import paths, settings
 
@@ -180,19 +180,10 @@ def _archive_temp(cutoff: datetime, remove: Callable[[Path], None]) -> None:
             remove(tmp)
 
 
-def _archived_source(part: Path) -> bool:
-    """Whether the file a set-aside part came from is in the archive (the part is named by its hash)."""
-    m = _SOURCE_PART.match(part.name)
-    folder = paths().archive / m["sha"][:2] if m else None
-    return folder is not None and folder.is_dir() and any(
-        f.is_file() for d in folder.glob(f"{m['sha']}*") if d.is_dir() for f in d.iterdir())
-
-
 def _damaged(table: str, aside: Path, cutoff: datetime, period: timedelta, done: dict) -> None:
     """The set-aside parts of ``table``: one that reads is redacted like a live part (rewritten in place,
-    atomically); one that does not is deleted at once when its source file is in the archive (``_archived_source``:
-    ingesting it again brings the rows back), else when written (its modification time: ``os.replace`` keeps it)
-    before ``cutoff``, and otherwise kept with a warning naming it and the day it goes. Counts into ``done``."""
+    atomically); one that does not is deleted at once when its source file is in the archive (``archived_sources``),
+    else when written (its modification time: ``os.replace`` keeps it) before ``cutoff``, and otherwise kept with a warning naming it and the day it goes. Counts into ``done``."""
     for part in sorted(aside.glob("part-*.parquet")) if aside.is_dir() else []:
         try:
             if table == "posts":
@@ -202,9 +193,9 @@ def _damaged(table: str, aside: Path, cutoff: datetime, period: timedelta, done:
         except (pa.ArrowException, OSError, KeyError, duckdb.Error) as exc:
             problem = " ".join(str(exc).split())[:120] or type(exc).__name__
             written = datetime.fromtimestamp(part.stat().st_mtime, UTC)
-            sourced = _archived_source(part)
+            sourced = bool(archived_sources(part.name))  # ingesting it again brings the rows back
             if sourced or written < cutoff:
-                note = _source_note(table, part.name) if sourced else "written before the cutoff"
+                note = source_note(table, part.name) if sourced else "written before the cutoff"
                 part.unlink(missing_ok=True)
                 fsync_path(aside)
                 done["damaged_parts_deleted"] += 1
