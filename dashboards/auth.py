@@ -48,6 +48,7 @@ from flask import Response, abort, g, redirect, request, session
 from flask_limiter import Limiter, RequestLimit
 from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
 from limits import parse_many
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from dashboards import basemap, data, i18n
 from dashboards.i18n import t
@@ -72,6 +73,7 @@ LOCAL_ADDRS = frozenset({"127.0.0.1", "::1"})
 PROXY_HEADERS = ("Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Real-IP")
 # component ids whose values name a page or a city in a callback payload
 URL = "_pages_location"  # the dcc.Location of dash.page_container
+ROUTER_OUTPUT = "_pages_content.children"  # the router callback's output (dash.page_container): the page itself
 CITY_STORE = "city-id"
 CALLBACK_PATH = "/_dash-update-component"
 # the largest callback body read (the pages' own are a few kB; the review page's labels of a sample well under
@@ -306,6 +308,8 @@ def _check_callback(app: dash.Dash, user: User | None, body: dict) -> None:
     if city is not None and (user is None or not user.can_see(str(city))):
         abort(401 if user is None else 403)
     if path is not None:
+        if ROUTER_OUTPUT in str(body.get("output")):  # the router renders a throttled page: counted as a visit
+            throttle(resolve(str(path))[0])
         status = page_status(user, str(path), search if isinstance(search, str) else "")
         if status in (401, 403):
             abort(status)
@@ -354,6 +358,7 @@ def _guard(app: dash.Dash):
     if request.method == "GET" and "csrf_token" not in session:
         generate_csrf()  # one token per session, before the page's callbacks run in parallel
     page, variables = resolve(path, "?" + request.query_string.decode("latin-1"))
+    throttle(page)  # its own routes and any spelling of its path (``/reset/<token>/``)
     if page is not None and page.get("access") == "public":
         return None
     if user is None:
@@ -434,6 +439,29 @@ def _message(status: int, key: str, target: str = "/", **fmt: object) -> Respons
     return Response(body, status=status, mimetype="text/html", headers={"Cache-Control": "no-store"})
 
 
+THROTTLE_SCOPE = "page-client"
+
+
+def throttle(page: dict | None) -> None:
+    """Count this request against ``SCN_LOGIN_LIMIT_CLIENT`` per client address when it reaches a page that
+    declares ``throttle`` (the key of its 429 message: the one-time password page, whose link is the
+    credential), whatever reached it: its routes, another spelling of its path, the router's callback. One
+    budget per client for all of them; past it, 429 with ``Retry-After``."""
+    message = page.get("throttle") if page else None
+    if not message:
+        return
+    strategy = next(iter(flask.current_app.extensions["limiter"])).limiter
+    client = _client_key()
+    for item in parse_many(settings().login_limit_client):
+        if not strategy.hit(item, client, THROTTLE_SCOPE):
+            seconds = max(1, math.ceil(strategy.get_window_stats(item, client, THROTTLE_SCOPE).reset_time
+                                       - time.time()))
+            log.warning("%s throttled (%s) from %s", page.get("module"), item, request.remote_addr)
+            response = _message(429, str(message), minutes=math.ceil(seconds / 60))
+            response.headers["Retry-After"] = str(seconds)
+            abort(response)
+
+
 def _throttled(limit: RequestLimit) -> Response:
     seconds = max(1, limit.reset_at - int(time.time()))
     log.warning("log-in throttled (%s) from %s", limit.limit, request.remote_addr)
@@ -498,7 +526,8 @@ def _failed(_response: Response) -> bool:
 
 def init_auth(app: dash.Dash, local_staff: bool = False) -> None:
     """Install the secret key, cookie settings, CSRF protection, the throttled log-in and POST-only log-out
-    routes, the access hook and the security headers on the app's Flask server. ``local_staff`` (``scn serve
+    routes, the access hook and the security headers on the app's Flask server (behind ``SCN_TRUSTED_PROXIES``
+    reverse proxies, the client address is the one they forward). ``local_staff`` (``scn serve
     --no-auth``): requests from loopback get a staff session while no user exists."""
     server = app.server
     server.secret_key = secret_key()
@@ -508,6 +537,9 @@ def init_auth(app: dash.Dash, local_staff: bool = False) -> None:
     CSRFProtect(server)  # checked by the log-in and log-out routes; callbacks: see docs/dashboards.md
     for limit in (settings().login_limit_user, settings().login_limit_client):
         parse_many(limit)  # a bad SCN_LOGIN_LIMIT_* fails here, not at the first log-in
+    proxies = settings().trusted_proxies
+    if proxies:  # the client is whom the trusted proxies name, not the last proxy (every client's address)
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=proxies)  # type: ignore[method-assign]
     limiter = Limiter(_client_key, app=server, storage_uri="memory://", strategy="moving-window")
     login = limiter.limit(lambda: settings().login_limit_user, key_func=_user_key, deduct_when=_failed,
                           on_breach=_throttled, scope="login-user")(_login)

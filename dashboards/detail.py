@@ -28,6 +28,7 @@ from scn.privacy.levels import (
     resolution_of,
     rule_key,
 )
+from scn.settings import settings
 
 
 @lru_cache(maxsize=32)
@@ -80,20 +81,21 @@ def views(city_id: str, metric: str, leaves: pd.DataFrame, levels: Iterable[str]
 
 
 @lru_cache(maxsize=256)
-def _choice(snap: str, city_id: str, metric: str, audience: str, rule: tuple) -> Choice:
+def _choice(snap: str, city_id: str, metric: str, audience: str, rule: tuple, k: int) -> Choice:
     leaves = _leaves(city_id)
     if audience == published_levels.AUDIENCE:  # chosen at publish time: build that level only
         found = published_levels.published_choice(
             data.table(published_levels.TABLE, city_id), metric, leaves,
-            lambda level: next(views(city_id, metric, leaves, (level,)), None))
+            lambda level: next(views(city_id, metric, leaves, (level,)), None), k)
         if found is not None:
             return found
-    return choose(views(city_id, metric, leaves), leaves, metric, audience)
+    return choose(views(city_id, metric, leaves), leaves, metric, audience, k)
 
 
 def choice(city_id: str, metric: str, audience: str) -> Choice:
     """The level ``audience`` sees of ``metric`` in ``city_id`` (cached per snapshot)."""
-    return _choice(data.snapshot_key(), city_id, metric, audience, rule_key())
+    k = settings().suppress_below
+    return _choice(data.snapshot_key(), city_id, metric, audience, rule_key(k), k)
 
 
 def official_parts(name: str, rows: pd.DataFrame, city_id: str, metric: str) -> pd.DataFrame:
@@ -102,7 +104,7 @@ def official_parts(name: str, rows: pd.DataFrame, city_id: str, metric: str) -> 
     chosen = choice(city_id, metric, published_levels.AUDIENCE)
     leaves = _leaves(city_id)
     view = None if chosen.reason == "no_data" else next(views(city_id, metric, leaves, (chosen.level,)), None)
-    return parts_at(name, rows, metric, chosen, view, leaves)
+    return parts_at(name, rows, metric, chosen, view, leaves, settings().suppress_below)
 
 
 def hidden_kind(*choices: Choice) -> str:

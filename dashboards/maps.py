@@ -27,6 +27,7 @@ from dashboards.plotly_text import plotly_text, plotly_texts
 from geo.h3index import cells_geojson, centres, parents
 from geo.risk import BANDS
 from scn.privacy.disclosure import for_audience
+from scn.settings import settings
 
 CELL_METRICS = ("flagged_posts", "crimes", "hate_crimes")
 RESOLUTIONS = (8, 7, 6)
@@ -92,7 +93,8 @@ def _values(matrix: pd.DataFrame, city_id: str, metric: str, period: str | None,
         frames.append(pd.DataFrame({"city_id": city_id, "cell": m.index, "resolution": r, "period": period,
                                     metric: col}))
     frame = pd.concat(frames, ignore_index=True)
-    shown = for_audience("cell_month", frame, audience)[metric][(frame["resolution"] == res).to_numpy()]
+    shown = for_audience("cell_month", frame, audience, k=settings().suppress_below,
+                         min_group=settings().min_group)[metric][(frame["resolution"] == res).to_numpy()]
     return shown.astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
 
 
@@ -348,8 +350,10 @@ def area_geojson_url(city_id: str) -> str:
 def risk_figure(city_id: str, audience: str, title: str = "", lang: str | None = "en") -> go.Figure | None:
     """Areas coloured by their risk score; None when risk or area outlines are not published. The hover gives
     the area's band in words (staff: and the score beside it)."""
-    risk = for_audience("risk", data.table("risk", city_id), audience)
-    areas = for_audience("areas", data.table("areas", city_id), audience)
+    risk = for_audience("risk", data.table("risk", city_id), audience,
+                        k=settings().suppress_below, min_group=settings().min_group)
+    areas = for_audience("areas", data.table("areas", city_id), audience,
+                         k=settings().suppress_below, min_group=settings().min_group)
     if risk.empty or areas.empty or "geometry_wkt" not in areas.columns:
         return None
     merged = areas[[c for c in ("area_code", "area_name") if c in areas.columns]].merge(

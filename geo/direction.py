@@ -128,8 +128,13 @@ def detrend_within(x: pd.DataFrame, cells: pd.Series, periods: pd.Series) -> pd.
 
 def _fit(panel: pd.DataFrame, x: pd.DataFrame, outcome: str, terms: list[str],
          cluster: np.ndarray | None, offset: np.ndarray | None = None) -> object:
+    """The FE Poisson of ``outcome`` on the ``terms`` that vary: a column with fewer than two distinct known values
+    is left out (exactly: a standard deviation of a constant column can round to 4e-16, and the constant, absorbed
+    by the cell effects, then made every estimate of the fit missing)."""
     cols = list(dict.fromkeys(terms))
-    usable = [c for c in cols if x[c].notna().any() and x[c].dropna().std() > 0]
+    v = np.column_stack([x[c].to_numpy(float) for c in cols]) if cols else np.zeros((len(x), 0))
+    varies = np.fmax.reduce(v, axis=0) > np.fmin.reduce(v, axis=0) if len(v) else np.zeros(len(cols), bool)
+    usable = [c for c, ok in zip(cols, varies, strict=True) if ok]  # NaN ignored; all NaN compares False
     return fe_poisson(panel[outcome].to_numpy(float), x[usable], panel["cell"].to_numpy(),
                       panel["period"].to_numpy(), cluster, offset=offset)
 

@@ -19,6 +19,7 @@ from scipy import sparse, stats
 
 MAX_ITER = 60
 TOL = 1e-9
+LL_SLACK = 1e-12  # a step may lower the log-likelihood by this share of it (rounding), no more
 # below this many clusters the CR1 sandwich is too small even with t on G - 1 df (a city of 5 cells with no link:
 # a direction in 18 of 200, docs/geo.md): the cluster jackknife (CR3) is used instead (``vcov_type="auto"``)
 FEW_CLUSTERS = 50
@@ -190,15 +191,22 @@ def fe_poisson(y: np.ndarray, regressors: pd.DataFrame, place: np.ndarray, perio
             step = np.linalg.solve(hess, -score)
         except np.linalg.LinAlgError:
             return empty
+        # the rounding noise of a sum of many terms grows with its size: an absolute slack rejects full steps
+        # near the optimum of a large-count panel (|ll| ~ 1e4-1e7)
+        slack = LL_SLACK * max(1.0, abs(ll))
+        done = np.max(np.abs(step)) < TOL or np.max(np.abs(score)) < TOL * max(1.0, abs(ll))
         t = 1.0
         while t > 1e-6:  # step halving keeps the likelihood rising
             cand = theta + t * step
             ll_new, s_new, h_new, r_new = _profile(cand, xd, y, n_g, off)
-            if np.isfinite(ll_new) and ll_new >= ll - 1e-12:
+            if np.isfinite(ll_new) and ll_new >= ll - slack:
                 break
             t /= 2
+        else:  # no step keeps the likelihood: the optimum only if a full step promised less than its rounding
+            converged = bool(done or float(score @ step) <= slack)
+            break
         theta, ll, score, hess, resid = cand, ll_new, s_new, h_new, r_new
-        if np.max(np.abs(t * step)) < TOL or np.max(np.abs(score)) < TOL * max(1.0, abs(ll)):
+        if done:  # the last (full, tiny) Newton step taken: quadratic convergence leaves rounding only
             converged = True
             break
     try:

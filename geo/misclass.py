@@ -31,24 +31,35 @@ def adjusted_counts(flagged: np.ndarray, posts: np.ndarray, tpr: np.ndarray | fl
 
 def rate_corners(rates: pd.DataFrame) -> list[pd.DataFrame]:
     """The rate tables to refit with: the point rates, then (when ``tpr_low``/``tpr_high``/``fpr_low``/
-    ``fpr_high`` are given) the four corners of the ranges."""
-    out = [rates[list(RATE_COLUMNS)]]
+    ``fpr_high`` are given) the four corners of the ranges; a ``period`` column is kept."""
+    keep = [*RATE_COLUMNS, *(["period"] if "period" in rates.columns else [])]
+    out = [rates[keep]]
     bounds = {"tpr_low", "tpr_high", "fpr_low", "fpr_high"}
     if bounds <= set(rates.columns):
         for t in ("tpr_low", "tpr_high"):
             for f in ("fpr_low", "fpr_high"):
-                out.append(pd.DataFrame({"lang": rates["lang"], "tpr": rates[t], "fpr": rates[f]}))
+                out.append(rates[keep].assign(tpr=rates[t], fpr=rates[f]))
     return out
 
 
 def adjust_panel(panel: pd.DataFrame, rates: pd.DataFrame) -> pd.DataFrame:
     """``panel`` with ``flagged_posts`` adjusted. Rows carry a ``lang`` column (rows of each language, summed
     later) or not (then the row of ``rates`` with lang ``*`` applies); rows of a language without rates keep
-    their counts."""
+    their counts. Rates with a ``period`` (the posts' mix of that period) apply to the panel's rows of that
+    period, those without one (null) to every other row."""
     lang = panel["lang"] if "lang" in panel.columns else pd.Series("*", index=panel.index)
-    table = rates.drop_duplicates("lang").set_index("lang")
+    dated = rates["period"].notna() if "period" in rates.columns else pd.Series(False, index=rates.index)
+    table = rates[~dated].drop_duplicates("lang").set_index("lang")
     tpr = lang.map(table["tpr"]).fillna(table["tpr"].get("*", np.nan))
     fpr = lang.map(table["fpr"]).fillna(table["fpr"].get("*", np.nan))
+    if dated.any() and "period" in panel.columns:
+        by = rates[dated].assign(period=rates.loc[dated, "period"].astype(str)).drop_duplicates(["lang", "period"])
+        by = by.set_index(["lang", "period"])
+        period = panel["period"].astype(str).to_numpy()
+        for key in ("*", None):  # the row's language first, then ``*``
+            at = pd.MultiIndex.from_arrays([lang.to_numpy() if key is None else np.full(len(panel), key), period])
+            tpr = pd.Series(by["tpr"].reindex(at).to_numpy(), index=panel.index).fillna(tpr)
+            fpr = pd.Series(by["fpr"].reindex(at).to_numpy(), index=panel.index).fillna(fpr)
     known = tpr.notna() & fpr.notna()
     out = panel.copy()
     adj = adjusted_counts(panel.loc[known, "flagged_posts"], panel.loc[known, "posts"], tpr[known], fpr[known])

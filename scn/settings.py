@@ -61,6 +61,8 @@ class Settings(BaseSettings):
     login_limit_user: str = Field("10 per 15 minutes", description="failed dashboard log-ins allowed per user name")
     login_limit_client: str = Field("30 per 15 minutes", description="failed dashboard log-ins allowed per client "
                                     "address")
+    trusted_proxies: int = Field(0, ge=0, le=8, description="reverse proxies in front of the dashboards whose "
+                                 "X-Forwarded-For hops name the client (0: the connection's address)")
     upload_max_mb: int = Field(100, ge=1, description="largest upload on the staff upload page, MB")  # issue 22
     ingest_workers: int = Field(0, ge=0, le=64, description="processes that parse inbox files side by side while one "
                                 "loads them (0: one per core, at most 4; 1: parse in the ingesting process)")
@@ -77,6 +79,8 @@ class Settings(BaseSettings):
                                        "workbook over 1 MiB; more: quarantined (a zip bomb)")
     ingest_xlsx_max_cells: int = Field(50_000_000, ge=1, description="most cells a sheet of an XLSX workbook may "
                                        "declare (its dimension, rows x columns); more: quarantined")
+    ingest_json_max_bytes: int = Field(256 << 20, ge=1, description="largest whole JSON document (an X API "
+                                       "response, a Telegram export), bytes; more: quarantined unread")
 
     sources_file: Path | None = Field(None, description="per-city collection settings (default config/sources.yml)")
     source_secrets: Path | None = Field(None, description="collection credentials file (default secrets/sources.yml)")

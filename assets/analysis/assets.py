@@ -56,11 +56,14 @@ def correlations(context: AssetExecutionContext, lake: LakeResource) -> Material
     """Per-city rows for the cities in scope (and those whose measured error rates changed), the other cities'
     rows kept from ``correlation_rows``; then the network-wide adjustment over every city."""
     import pyarrow as pa
+    from threadpoolctl import threadpool_limits
 
     from scn.analysis import tables
     from scn.analysis.engine import adjust
 
-    with lake.scope():
+    # one BLAS thread: the fits are many small matrices, for which the threads of a multithreaded BLAS cost more
+    # than they save, most on a busy machine (the fit of a small world's city: 0.25 s -> 0.02 s measured)
+    with lake.scope(), threadpool_limits(limits=1, user_api="blas"):
         rates = tables.measured_rates_table()
         # a city's own review-measured rates may change without new data of its own
         done = recompute(ROWS_TABLE, *scope(context, CORRELATION_DEPS), tables.correlation_rows, ["city_id"],

@@ -4,7 +4,7 @@ import json
 import shutil
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -152,6 +152,16 @@ def unchanged_outputs(context: AssetExecutionContext, names: list[str]) -> Itera
 def changed_tables(before: dict[str, str], now: dict[str, str]) -> set[str]:
     """Lake tables whose parts differ from the last successful build's."""
     return {t for t in before.keys() | now.keys() if before.get(t) != now.get(t)}
+
+
+def unbuilt_keys(written: Collection[str]) -> set[AssetKey]:
+    """The warehouse assets (models and seeds) a per-city build would not rebuild after a run that writes the lake
+    tables ``written``: built from none of them, nor from a table whose parts already differ from the last build's.
+    An incremental `scn run` leaves them out of its selection (orchestration/run.py), so their asset checks are not
+    planned (``scn_dbt_models`` still skips, with ``scn/unchanged``, a selected model none of whose tables changed)."""
+    before = read_state(state_path()).get("lake", {})
+    changed = set(written) | changed_tables(before if isinstance(before, dict) else {}, lake_fingerprints())
+    return {AssetKey(["warehouse", n]) for n in unchanged_nodes(changed)}
 
 
 def unchanged_nodes(changed: set[str]) -> set[str]:

@@ -15,6 +15,7 @@ from dagster import AssetKey
 from dagster_dbt import (
     DagsterDbtTranslator,
     DagsterDbtTranslatorSettings,
+    DbtCliInvocation,
     DbtCliResource,
     DbtProject,
     DbtProjectPreparer,
@@ -27,6 +28,7 @@ from scn.settings import settings
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SEEDS_GROUP = "dbt_seeds"  # the vocabularies (transforms/seeds/): small, rebuilt with any run that needs them
+PARSE_FILE = "partial_parse.msgpack"  # what dbt keeps of a parse in its target folder
 
 
 class ScnDbtTranslator(DagsterDbtTranslator):
@@ -67,6 +69,44 @@ class ScnDbtCliResource(DbtCliResource):
     def _initialize_dbt_core_adapter(self, args: Sequence[str]) -> None:
         return None
 
+    def cli(self, args: Sequence[str], *, workdir: Path | None = None, **kwargs: Any) -> DbtCliInvocation:
+        """dagster-dbt's command, run in ``workdir`` (default: the home), with ``SCN_HOME`` naming the home.
+
+        Nothing of the home is then in what dbt parses: its vars and profile (``dbt_vars``: the warehouse and the
+        cities file are paths relative to the working directory) are the same in every home, and the lake sources
+        read ``SCN_HOME`` when a node is compiled (macros/lake_source.sql). So a home's build starts from a parse
+        made in another (the one ``_Preparer`` keeps in target/, or the one a home was moved or copied with) and
+        parses only the project files changed since, while each home's SQL names its own lake and warehouse.
+        dagster-dbt runs dbt in the project folder with this process's environment: a small launcher
+        (``IN_HOME``) changes both before it becomes dbt."""
+        home = settings().home
+        launched = _Launched(project_dir=self.project_dir, profiles_dir=self.profiles_dir, profile=self.profile,
+                             target=self.target, state_path=self.state_path, dbt_executable=sys.executable,
+                             global_config_flags=["-S", "-c", IN_HOME, str(workdir or home), str(home),
+                                                  shutil.which(self.dbt_executable) or self.dbt_executable,
+                                                  *self.global_config_flags],
+                             dbt_version=str(self._cli_version))
+        return launched.cli(args, **kwargs)
+
+
+# argv: working directory, home, dbt executable, dbt's arguments; replaces itself with dbt (same process, signals)
+IN_HOME = ("import os, sys; workdir, home, dbt, *args = sys.argv[1:]; os.chdir(workdir); "
+           "os.putenv('SCN_HOME', home); os.execv(dbt, [dbt, *args])")
+
+
+class _Launched(DbtCliResource):
+    """``ScnDbtCliResource``'s command as dagster-dbt runs it: this interpreter running ``IN_HOME``, which runs
+    dbt (of version ``dbt_version``) in the working directory and home it is given; no adapter opened."""
+
+    dbt_version: str
+
+    @cached_property
+    def _cli_version(self) -> Version:
+        return Version(self.dbt_version)
+
+    def _initialize_dbt_core_adapter(self, args: Sequence[str]) -> None:
+        return None
+
 
 def dbt_executable() -> str:
     """dbt installed next to this interpreter (the venv need not be activated), else the one on PATH."""
@@ -75,21 +115,25 @@ def dbt_executable() -> str:
 
 
 def dbt_vars() -> str:
-    """What dbt needs from the settings, as ``--vars`` (dbt reads no environment of ours). The same for every
-    build in a home, so dbt can reuse its parse (it parses anew when the vars change): the cities a per-city
-    build recomputes are not a var but the file ``cities_file`` names (macros/city_incremental.sql)."""
+    """What dbt needs from the settings, as ``--vars``. The same for every build in every home (dbt parses anew
+    when the vars change): no home in them, the warehouse (profiles.yml) and the file of the cities a per-city
+    build recomputes (``cities_file``, macros/city_incremental.sql) are paths relative to the home, dbt's working
+    directory (``ScnDbtCliResource.cli``); the lake sources read the home from ``SCN_HOME`` when compiled."""
     s = settings()
     pinned = {"as_of": s.as_of.isoformat()} if s.as_of else {}  # unset: dbt's current_date (macros/as_of_date.sql)
-    return json.dumps({"scn_home": str(s.home), "min_group": s.min_group, "cities_file": str(cities_path()),
-                       **pinned})
+    return json.dumps({"warehouse": str(s.paths.warehouse.relative_to(s.home)), "min_group": s.min_group,
+                       "cities_file": str(cities_path().relative_to(s.home)), **pinned})
 
 
 class _Preparer(DbtProjectPreparer):
-    """Parses the project into its manifest with this venv's dbt, when the manifest is missing or stale.
+    """Parses the project into its manifest with this venv's dbt, when the manifest is missing or stale, and keeps
+    dbt's partial-parse file beside it (``target/partial_parse.msgpack``: dagster-dbt copies it into the target
+    folder of a command that has none, so a home's first build starts from it).
 
     Several processes import the definitions at once (the test workers, the webserver's code server, the daemon):
     one parses while the others wait on ``target/.parse.lock`` and then find the manifest fresh. dbt parses into a
-    scratch folder and the manifest is moved into place whole, so a reader never sees half a file."""
+    scratch folder (its working directory: a parse opens no warehouse) and each file is moved into place whole, so
+    a reader never sees half a file."""
 
     def prepare(self, project: DbtProject) -> None:
         target = Path(project.project_dir) / project.target_path
@@ -100,7 +144,9 @@ class _Preparer(DbtProjectPreparer):
             scratch = Path(tempfile.mkdtemp(prefix="parse-", dir=target))
             try:
                 ScnDbtCliResource(project_dir=project, dbt_executable=dbt_executable()).cli(
-                    ["parse", "--quiet", "--vars", dbt_vars()], target_path=scratch).wait()
+                    ["parse", "--quiet", "--vars", dbt_vars()], target_path=scratch, workdir=scratch).wait()
+                if (scratch / PARSE_FILE).exists():  # none with partial parsing off (DBT_PARTIAL_PARSE=false)
+                    os.replace(scratch / PARSE_FILE, target / PARSE_FILE)
                 os.replace(scratch / "manifest.json", project.manifest_path)
             finally:
                 shutil.rmtree(scratch, ignore_errors=True)

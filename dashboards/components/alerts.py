@@ -32,8 +32,8 @@ OFFERED = {"new": ("acknowledge", "close"), "acknowledged": ("close",), "closed"
 
 
 @lru_cache(maxsize=256)
-def _shaped(snap: str, city_id: str | None, audience: str, rule: tuple) -> pd.DataFrame:
-    return catalog.shaped(data.table("alerts", city_id), audience, lambda name: data.table(name, city_id))
+def _shaped(snap: str, city_id: str | None, audience: str, rule: tuple, k: int) -> pd.DataFrame:
+    return catalog.shaped(data.table("alerts", city_id), audience, lambda name: data.table(name, city_id), k=k)
 
 
 def shaped(city_id: str | None, audience: str) -> pd.DataFrame:
@@ -41,7 +41,8 @@ def shaped(city_id: str | None, audience: str) -> pd.DataFrame:
     for an official, set against the city's published totals). Cached per snapshot, city, audience and
     disclosure rule (``rule_key``): setting every alert against the totals is paid once per publish, not on
     every page and inbox request."""
-    return _shaped(data.snapshot_key(), city_id, audience, rule_key()).copy(deep=False)
+    k = settings().suppress_below
+    return _shaped(data.snapshot_key(), city_id, audience, rule_key(k), k).copy(deep=False)
 
 
 def inbox(city_id: str | None, audience: str) -> pd.DataFrame:

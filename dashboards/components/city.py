@@ -20,6 +20,7 @@ from dashboards.plotly_text import plotly_text, plotly_texts
 from scn.nlp.accuracy import MIN_HELD_OUT, measured_share, shown_accuracy
 from scn.privacy.disclosure import for_audience
 from scn.privacy.levels import grain_of, period_at
+from scn.settings import settings
 from scn.words.alerts import HIDDEN_BENEATH, NO_DATA
 
 # the within-place rate ratios shown by lag, both ways (geo/direction.py)
@@ -40,7 +41,8 @@ def periods(city_id: str) -> tuple[str, ...]:
 
 
 def _correlations(city_id: str, audience: str) -> pd.DataFrame:
-    return for_audience("correlations", data.table("correlations", city_id), audience)
+    return for_audience("correlations", data.table("correlations", city_id), audience,
+                        k=settings().suppress_below, min_group=settings().min_group)
 
 
 def _row(corr: pd.DataFrame, analysis: str, lag: object = None) -> pd.Series | None:
@@ -179,7 +181,8 @@ def series_figure(city_id: str, lang: str, audience: str) -> go.Figure | None:
         if monthly.empty:
             return None
         monthly = for_audience(SERIES_TABLE, monthly.sort_values("period"), audience,
-                               parts=data.table("cell_month", city_id))
+                               parts=data.table("cell_month", city_id),
+                               k=settings().suppress_below, min_group=settings().min_group)
     else:
         monthly, _ = official_series(city_id)
         if monthly.empty:
@@ -285,7 +288,8 @@ def lag_notes(city_id: str, lang: str, audience: str) -> list[str]:
 
 def survey_figure(city_id: str, audience: str, lang: str = "en") -> go.Figure | None:
     """Survey indices (0-100) of all respondents by wave, constructs and waves in ``lang``."""
-    si = for_audience("survey_indices", data.table("survey_indices", city_id), audience)
+    si = for_audience("survey_indices", data.table("survey_indices", city_id), audience,
+                      k=settings().suppress_below, min_group=settings().min_group)
     if si.empty:
         return None
     si = si[(si["group_type"] == "all") & ~si["suppressed"].fillna(False).astype(bool)]
@@ -309,7 +313,8 @@ def prepost_table(city_id: str, audience: str, lang: str = "en") -> pd.DataFrame
     """Change from baseline to endline per survey index (the construct in ``lang``; ``programme_id`` and the
     ``suppressed`` flag kept as data for the page's ``data_only``)."""
     prepost = for_audience("survey_prepost", data.table("survey_prepost", city_id), audience,
-                           parts=data.table("survey_indices", city_id) if audience != "staff" else None)
+                           parts=data.table("survey_indices", city_id) if audience != "staff" else None,
+                           k=settings().suppress_below, min_group=settings().min_group)
     if "construct" in prepost.columns:
         prepost = prepost.assign(construct=i18n.codes("construct", prepost["construct"], lang))
     if "change_supported" in prepost.columns:  # in words: the table would show True / False
@@ -325,7 +330,8 @@ def programmes_table(city_id: str, audience: str, lang: str = "en") -> pd.DataFr
     has them, shaped for the audience; ``programme`` is the line in ``lang`` (the code stays in
     ``programme_line``)."""
     py = for_audience("programme_years", data.table("programme_years", city_id), audience,
-                      parts=data.table("programme_metrics", city_id) if audience != "staff" else None)
+                      parts=data.table("programme_metrics", city_id) if audience != "staff" else None,
+                      k=settings().suppress_below, min_group=settings().min_group)
     if py.empty:
         return py
     counts = ["activities", "people"] + (["planned_activities"] if "planned_activities" in py.columns else [])
@@ -348,10 +354,12 @@ def alerts_table(city_id: str, lang: str, audience: str) -> pd.DataFrame:
 
 def risk_table(city_id: str, lang: str, audience: str, top: int = 10) -> pd.DataFrame:
     """The ``top`` areas of the risk ranking, with their names and reasons in ``lang``."""
-    risk = for_audience("risk", data.table("risk", city_id), audience)
+    risk = for_audience("risk", data.table("risk", city_id), audience,
+                        k=settings().suppress_below, min_group=settings().min_group)
     if risk.empty:
         return risk
-    areas = for_audience("areas", data.table("areas", city_id), audience)
+    areas = for_audience("areas", data.table("areas", city_id), audience,
+                         k=settings().suppress_below, min_group=settings().min_group)
     if len(areas) and "area_name" in areas.columns:
         names = areas.reindex(columns=["area_code", "area_name", "area_name_local"])
         names = names.assign(area_name=[i18n.place(n, loc, lang) for n, loc in  # one row per area, not per post
@@ -392,8 +400,10 @@ def classifier_line(city_id: str, lang: str, audience: str) -> str | None:
     language and platform (the weakest source when several match) with its 95% interval, n and whether it beats
     the in-source baseline, withheld below ``MIN_HELD_OUT`` posts, else "not measured" (shown_accuracy); then the
     share of the city's posts a measured figure covers."""
-    ev = for_audience("classifier_eval", data.table("classifier_eval"), audience)
-    cov = for_audience("classifier_coverage", data.table("classifier_coverage", city_id), audience)
+    ev = for_audience("classifier_eval", data.table("classifier_eval"), audience,
+                      k=settings().suppress_below, min_group=settings().min_group)
+    cov = for_audience("classifier_coverage", data.table("classifier_coverage", city_id), audience,
+                       k=settings().suppress_below, min_group=settings().min_group)
     shown = shown_accuracy(ev, cov)
     if shown.empty:
         return None
@@ -477,7 +487,8 @@ def _uncorrected_posts(city_id: str, adj: pd.DataFrame, lang: str, audience: str
     cols = ["city_corrected_posts", "city_uncorrected_posts"]
     if not set(cols) <= set(adj.columns):
         return ""  # a table published before the columns existed
-    city = for_audience("adjusted_counts", adj[cols].head(1).assign(city_id=city_id), audience)
+    city = for_audience("adjusted_counts", adj[cols].head(1).assign(city_id=city_id), audience,
+                        k=settings().suppress_below, min_group=settings().min_group)
     corrected, uncorrected = (pd.to_numeric(city[c], errors="coerce").iloc[0] for c in cols)
     if pd.isna(corrected) or pd.isna(uncorrected) or uncorrected <= 0:
         return ""
@@ -513,9 +524,10 @@ def prevalence_line(city_id: str, lang: str, audience: str) -> str:
     if total is None:  # the rows were not corrected with the reviewed rates: no corrected figure, no interval
         said = _uncorrected_posts(city_id, adj, lang, audience)
         return f"{head}. {said}{t('prev_not_corrected', lang, k=MIN_CLASS)}"
-    total = for_audience("adjusted_counts", total.assign(city_id=city_id), audience)
+    total = for_audience("adjusted_counts", total.assign(city_id=city_id), audience,
+                         k=settings().suppress_below, min_group=settings().min_group)
     n = for_audience("classifier_rates", review[["city_id", "n"]].groupby("city_id", as_index=False).sum(),
-                     audience)["n"].iloc[0]
+                     audience, k=settings().suppress_below, min_group=settings().min_group)["n"].iloc[0]
     posts, point, low, high = (total[c].iloc[0] for c in ("posts", "adjusted_flagged_posts", "adjusted_low",
                                                            "adjusted_high"))
     if pd.isna(point) or pd.isna(posts) or not posts:
@@ -541,7 +553,8 @@ def _per_platform(city_id: str, review: pd.DataFrame, lang: str, audience: str) 
     if len(per) == 0 or per["platform"].nunique() < 2:
         return ""
     sums = per.groupby("platform", as_index=False)["n"].sum().assign(city_id=city_id)
-    shown = for_audience("classifier_rates", sums, audience).sort_values("platform")
+    shown = for_audience("classifier_rates", sums, audience,
+                         k=settings().suppress_below, min_group=settings().min_group).sort_values("platform")
     parts = t("list_sep", lang).join(t("prev_platform_n", lang, platform=i18n.platform(p, lang), n=i18n.count(v, lang))
                                      for p, v in zip(shown["platform"], shown["n"], strict=True))
     return " " + t("prev_per_platform", lang, parts=parts)

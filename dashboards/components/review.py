@@ -12,6 +12,7 @@ import pandas as pd
 from dashboards import data, detail, i18n
 from scn.privacy.disclosure import for_audience
 from scn.privacy.levels import period_at, shown_grain
+from scn.settings import settings
 
 
 def t(key: str, lang: str, **fmt: object) -> str:
@@ -76,7 +77,8 @@ def _mix_line(row: pd.Series, lang: str) -> list[str]:
 
 def published(city_id: str | None, audience: str) -> pd.DataFrame:
     """The published ``review_accuracy`` rows (of one city when given), as ``audience`` may see them."""
-    return for_audience("review_accuracy", data.table("review_accuracy", city_id), audience)
+    return for_audience("review_accuracy", data.table("review_accuracy", city_id), audience,
+                        k=settings().suppress_below, min_group=settings().min_group)
 
 
 def city_line(table: pd.DataFrame, lang: str) -> str | None:
@@ -106,7 +108,8 @@ def targets_rows(city_id: str, audience: str) -> pd.DataFrame:
     whose total that level does not show left out, suppressed counts empty. Target groups as codes."""
     rows = data.table(TARGETS[0], city_id)
     if audience == "staff":
-        return for_audience(TARGETS[0], rows, audience)
+        return for_audience(TARGETS[0], rows, audience,
+                            k=settings().suppress_below, min_group=settings().min_group)
     return detail.official_parts(TARGETS[0], rows, city_id, TARGETS[1])
 
 

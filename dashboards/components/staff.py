@@ -6,7 +6,8 @@
   the ``--json`` fields) is kept in ``$SCN_HOME/hub/uploads/<id>.json`` and shown by ``/staff/upload?report=<id>``.
 - ``POST /staff/users`` (``action``: add, change, remove, reset_link): scn.access.users; a one-time link is shown
   once to the staff member who made it (kept in their session).
-- ``GET/POST /reset/<token>``: anyone with the link, throttled per client address.
+- ``GET/POST /reset/<token>``: anyone with the link, throttled per client address (with the router's callback
+  for that page: ``auth.throttle``).
 
 The before-request guard (dashboards/auth.py) applies each path's page rule (``staff`` for ``/staff/...``,
 ``public`` for ``/reset/<token>``) to these posts as to the pages; the routes check the role and the CSRF token
@@ -15,7 +16,6 @@ again. Every change is recorded with ``scn.hub.audit.record`` (never a password 
 from __future__ import annotations
 
 import json
-import math
 import re
 import secrets
 import shutil
@@ -311,21 +311,10 @@ def reset_post(token: str) -> Response:
     return redirect("/login", code=303)
 
 
-def _throttled(limit: Any) -> Response:
-    seconds = max(1, int(limit.reset_at - time.time()))
-    response = _page(429, t("staff_reset_throttled", auth.page_lang(), minutes=math.ceil(seconds / 60)),
-                     auth.page_lang())
-    response.headers["Retry-After"] = str(seconds)
-    return response
-
-
 def init_staff(server: flask.Flask) -> None:
-    """Register the staff tools' form posts and the one-time password routes (``/reset/<token>`` throttled per
-    client address with ``SCN_LOGIN_LIMIT_CLIENT``, every request counted) on the app's Flask server."""
-    limiter = next(iter(server.extensions["limiter"]))  # the one auth.init_auth installed
-    throttle = limiter.limit(lambda: settings().login_limit_client, key_func=lambda: str(request.remote_addr),
-                             on_breach=_throttled, scope="reset-client")
+    """Register the staff tools' form posts and the one-time password routes on the app's Flask server (the
+    hook throttles every request reaching ``/reset/<token>`` per client address: ``auth.throttle``)."""
     server.add_url_rule("/staff/upload", "scn_staff_upload", post_upload, methods=["POST"])
     server.add_url_rule("/staff/users", "scn_staff_users", post_users, methods=["POST"])
-    server.add_url_rule("/reset/<token>", "scn_reset_get", throttle(reset_get), methods=["GET"])
-    server.add_url_rule("/reset/<token>", "scn_reset_post", throttle(reset_post), methods=["POST"])
+    server.add_url_rule("/reset/<token>", "scn_reset_get", reset_get, methods=["GET"])
+    server.add_url_rule("/reset/<token>", "scn_reset_post", reset_post, methods=["POST"])

@@ -1,7 +1,8 @@
 """One-time password page (``/reset/<token>``, public: the link is the credential): the user named by an
 unused, unexpired token chooses a password (posted with the CSRF token to ``POST /reset/<token>``,
 dashboards/components/staff.py), which spends the link and ends every earlier session of the account; any other
-token gets "this link cannot be used" (HTTP 410). Both routes are throttled per client address."""
+token gets "this link cannot be used" (HTTP 410). Every request reaching the page (its routes, the router's
+callback, any spelling of its path) is throttled per client address in one budget (``auth.throttle``)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from dashboards import auth, i18n
 from dashboards.i18n import normalise, t
 from scn.access import users
 
-dash.register_page(__name__, path_template="/reset/<token>", access="public", invalid_status=410)
+dash.register_page(__name__, path_template="/reset/<token>", access="public", invalid_status=410,
+                   throttle="staff_reset_throttled")  # every request reaching it, router too (auth.throttle)
 
 
 def layout(lang: str | None = "en", token: str | None = None, **query: object) -> html.Div:

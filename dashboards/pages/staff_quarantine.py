@@ -14,7 +14,7 @@ from dashboards import auth, data, i18n
 from dashboards.components import section
 from dashboards.components import staff as tools
 from dashboards.i18n import normalise, t
-from scn.publish.exports import neutralise
+from scn.publish.exports import to_csv
 
 dash.register_page(__name__, path="/staff/quarantine", access="staff")
 
@@ -75,4 +75,4 @@ def download_csv(_clicks: int | None, file: str | None) -> dict:
     auth.require_page(__name__)
     rows = tools.quarantine_rows(file)
     name = str(file)[:12] if tools.SHA256.fullmatch(str(file)) else "file"
-    return dcc.send_data_frame(neutralise(rows[list(COLUMNS)]).to_csv, f"quarantine-{name}.csv", index=False)
+    return dcc.send_string(str(to_csv(rows[list(COLUMNS)])), f"quarantine-{name}.csv", type="text/csv")

@@ -27,14 +27,15 @@ FACT_COLUMNS = ["alert_id", "city_id", "alert_type", "area_code", "area_name", "
                 "evidence"]
 
 
-def shaped(alerts: pd.DataFrame, audience: str, table: Callable[[str], pd.DataFrame]) -> pd.DataFrame:
+def shaped(alerts: pd.DataFrame, audience: str, table: Callable[[str], pd.DataFrame], *, k: int) -> pd.DataFrame:
     """The published ``alerts`` shaped for ``audience`` (``for_audience``): for an official, set against the
     published totals of their cities (``table(name)``: a published table's rows, empty when not published;
-    ``scn.privacy.disclosure.alert_totals``). The inbox, the city page and the notifier shape alerts here."""
-    parts = None if audience == "staff" else alert_totals(table)
+    ``scn.privacy.disclosure.alert_totals``; ``k``: the audience's threshold, from the caller's settings). The inbox,
+    the city page and the notifier shape alerts here."""
+    parts = None if audience == "staff" else alert_totals(table, k)
     if "alert_id" not in alerts.columns:  # named before shaping: an alert an official does not get shifts no id
         alerts = alerts.assign(alert_id=alert_ids(alerts))
-    return for_audience("alerts", alerts, audience, parts=parts)
+    return for_audience("alerts", alerts, audience, parts=parts, k=k, min_group=None)
 
 
 def alert_ids(alerts: pd.DataFrame) -> pd.Series:

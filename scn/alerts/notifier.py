@@ -43,7 +43,7 @@ def published_facts(today: date | None = None) -> tuple[pd.DataFrame, dict[str, 
     areas = _optional("areas")
     cities = _optional("cities")
     names = dict(zip(cities["city_id"], cities["name"], strict=True)) if {"city_id", "name"} <= set(cities) else {}
-    facts = alert_facts(shaped(alerts, AUDIENCE, _totals), areas, today)
+    facts = alert_facts(shaped(alerts, AUDIENCE, _totals, k=settings().suppress_below), areas, today)
     closed = store.states()
     closed = set(closed.loc[closed["state"] == "closed", "alert_id"]) if len(closed) else set()
     keep = ~facts["alert_id"].isin(closed) & (facts["age_days"].fillna(0) <= settings().alert_expire_days)

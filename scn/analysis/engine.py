@@ -148,6 +148,7 @@ def analyse_city(cm: pd.DataFrame, area_of_cell: pd.Series | None = None, max_la
                  rates: pd.DataFrame | None = None) -> tuple[list[dict], str, dict]:
     """(rows, verdict, evidence) of one city's cell x month counts."""
     missing = missing_sources(cm)  # a source the city never sent: null on every row, said as such in the verdict
+    raw = cm  # every corner of the rates' ranges corrects the counts as counted, not the point-corrected ones
     if rates is not None and len(rates):
         cm = adjust_panel(cm, rates)
     panel = full_panel(cm)
@@ -166,7 +167,7 @@ def analyse_city(cm: pd.DataFrame, area_of_cell: pd.Series | None = None, max_la
     runs = [within_place(panel, max_lag, pairs, cluster, detrended=True)]
     if rates is not None and len(rates) and any(c.endswith("_low") for c in rates.columns):
         for corner in rate_corners(rates)[1:]:  # refit at every corner of the rates' ranges
-            alt = full_panel(adjust_panel(cm, corner))
+            alt = full_panel(adjust_panel(raw, corner))
             alt["other_crimes"] = (alt["crimes"] - alt["hate_crimes"]).clip(lower=0)
             runs.append(within_place(alt, max_lag, pairs, cluster, detrended=True))
     rows = _widen(runs) if len(runs) > 1 else runs[0]
@@ -268,30 +269,99 @@ def _unknown_rows(cm: pd.DataFrame) -> tuple[list[dict], str, dict]:
     return [], "insufficient_data", evidence
 
 
-def measured_rates(rates: pd.DataFrame) -> pd.DataFrame:
+RATES_COLUMNS = ["city_id", "lang", "period", "tpr", "fpr", "tpr_low", "tpr_high", "fpr_low", "fpr_high", "n",
+                 "weighted"]
+_COUNTS = ["true_positives", "positives", "false_positives", "negatives"]
+
+
+def measured_rates(rates: pd.DataFrame, mix: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per city, the rates the engine adjusts with: only a city's *own* measured rates (``rates_source`` ``review``,
     the reviewed random stratum of scn.review), pooled over its languages by counts, with 95% Wilson intervals
     (``tpr_low`` ... ``fpr_high``: the engine refits at their corners). Rates measured elsewhere (a model card on
     research data) are not applied: adjusting a city's counts with another corpus's false-positive rate can erase
-    or invent its hateful posts. Columns: city_id, lang (``*``), tpr, fpr and the bounds, n."""
-    from statsmodels.stats.proportion import proportion_confint
+    or invent its hateful posts.
 
-    cols = ["city_id", "lang", "tpr", "fpr", "tpr_low", "tpr_high", "fpr_low", "fpr_high", "n"]
-    need = {"city_id", "rates_source", "true_positives", "positives", "false_positives", "negatives"}
+    ``mix``: the posts counted, per city_id, period and platform (``posts``). The reviewed rates are one row per
+    platform (``scn.review.published.stratum_rates``): pooled over the sample they describe the platforms' mix it
+    was drawn under, so where every platform of a city's posts has its reviewed row they are re-weighted to the
+    posts' mix (``scn.review.metrics.post_stratified``, as the accuracy line is): one row for the city's posts
+    over all periods (``period`` null) and one per period (each month's mix, ``weighted`` true). A platform
+    sampled too thinly has no reviewed row (``MIN_CLASS``); where the posts are on such a platform the sample's
+    own pooled rates stay (``weighted`` false; ``scn.review.metrics.mix_report``'s rule). Columns:
+    ``RATES_COLUMNS`` (lang ``*``)."""
+    need = {"city_id", "rates_source", *_COUNTS}
     if rates is None or rates.empty or not need <= set(rates.columns):
-        return pd.DataFrame(columns=cols)
+        return pd.DataFrame(columns=RATES_COLUMNS)
     own = rates[rates["rates_source"] == "review"]
-    counts = own.groupby("city_id")[["true_positives", "positives", "false_positives", "negatives"]].sum()
+    counts = own.groupby("city_id")[_COUNTS].sum()
     counts = counts[(counts["positives"] > 0) & (counts["negatives"] > 0)]
     if counts.empty:
-        return pd.DataFrame(columns=cols)
-    tp, pos, fp, neg = (counts[c].to_numpy(float) for c in ("true_positives", "positives", "false_positives",
-                                                             "negatives"))
+        return pd.DataFrame(columns=RATES_COLUMNS)
+    pooled = _rate_rows(counts.index.astype(str), *(counts[c].to_numpy(float) for c in _COUNTS))
+    pooled = pooled.assign(n=(counts["positives"] + counts["negatives"]).to_numpy().astype("int64"))
+    if mix is None or mix.empty or "platform" not in own.columns:
+        return pooled[RATES_COLUMNS]
+    out = [pooled[RATES_COLUMNS]]
+    for city, strata in own[own["city_id"].astype(str).isin(pooled["city_id"])].groupby("city_id"):
+        posts = mix[mix["city_id"].astype(str) == str(city)]
+        weighted = _mixed(strata, posts)
+        if weighted is not None:
+            out.append(weighted.assign(city_id=str(city), n=int(pooled.loc[pooled["city_id"] == str(city),
+                                                                         "n"].iloc[0]))[RATES_COLUMNS])
+    table = pd.concat(out, ignore_index=True)
+    # a city's re-weighted row over all periods replaces its pooled one
+    pooled_row = table["period"].isna() & ~table["weighted"].astype(bool)
+    replaced = table.loc[table["period"].isna() & table["weighted"].astype(bool), "city_id"]
+    table = table[~(pooled_row & table["city_id"].isin(replaced))]
+    return table.sort_values(["city_id", "period"], na_position="first", kind="stable").reset_index(drop=True)
+
+
+def _rate_rows(cities: pd.Index | np.ndarray, tp: np.ndarray, pos: np.ndarray, fp: np.ndarray,
+               neg: np.ndarray) -> pd.DataFrame:
+    """tpr = tp / pos and fpr = fp / neg with 95% Wilson intervals, one row per city (pooled: ``weighted`` false)."""
+    from statsmodels.stats.proportion import proportion_confint
+
     t_lo, t_hi = proportion_confint(tp, pos, method="wilson")
     f_lo, f_hi = proportion_confint(fp, neg, method="wilson")
-    return pd.DataFrame({"city_id": counts.index.astype(str), "lang": "*", "tpr": tp / pos, "fpr": fp / neg,
-                         "tpr_low": t_lo, "tpr_high": t_hi, "fpr_low": f_lo, "fpr_high": f_hi,
-                         "n": (pos + neg).astype("int64")})
+    return pd.DataFrame({"city_id": np.asarray(cities, dtype=str), "lang": "*", "period": None, "tpr": tp / pos,
+                         "fpr": fp / neg, "tpr_low": t_lo, "tpr_high": t_hi, "fpr_low": f_lo, "fpr_high": f_hi,
+                         "weighted": False})
+
+
+def _mixed(strata: pd.DataFrame, posts: pd.DataFrame) -> pd.DataFrame | None:
+    """One city's rates re-weighted to its posts' platform mix: a row over all periods (``period`` null) and one
+    per period whose posts are all on platforms with a reviewed row; None when the posts' mix over all periods
+    cannot be weighed. Intervals: each platform's Wilson bounds mixed with the same weights (a thinly reviewed
+    platform widens them as far as its weight carries it)."""
+    from statsmodels.stats.proportion import proportion_confint
+
+    from scn.nlp.accuracy import canonical_platform
+    from scn.review.metrics import post_stratified
+
+    per = strata.assign(platform=canonical_platform(strata["platform"]).to_numpy()).groupby("platform")[_COUNTS].sum()
+    per = per[(per.index != "*") & (per["positives"] > 0) & (per["negatives"] > 0)]
+    posts = posts.assign(platform=canonical_platform(posts["platform"]).to_numpy(), period=posts["period"].astype(str))
+    posts = posts[posts["posts"] > 0]
+    if per.empty or posts.empty:
+        return None
+    wide = posts.pivot_table(index="period", columns="platform", values="posts", aggfunc="sum", fill_value=0)
+    wide.loc[""] = wide.sum()  # the posts of every period ("": no period)
+    ok = ~wide.drop(columns=per.index, errors="ignore").gt(0).any(axis=1)  # every platform of the posts reviewed
+    if not ok.iloc[-1]:
+        return None
+    weights = wide.reindex(columns=per.index, fill_value=0)[ok.to_numpy()]
+    tp, pos, fp, neg = (per[c].to_numpy(float) for c in _COUNTS)
+    cells = np.stack([np.stack([tp, pos - tp], axis=1), np.stack([fp, neg - fp], axis=1)], axis=1)  # truth x label
+    joint = post_stratified(cells, weights.to_numpy(float))
+    hate, other = joint[:, 0, :].sum(axis=1), joint[:, 1, :].sum(axis=1)
+    bounds = {}
+    for name, k, n_, share in (("tpr", tp, pos, cells[:, 0].sum(axis=1)), ("fpr", fp, neg, cells[:, 1].sum(axis=1))):
+        lo, hi = proportion_confint(k, n_, method="wilson")
+        v = weights.to_numpy(float) / weights.to_numpy(float).sum(axis=1, keepdims=True) * share / cells.sum(axis=(1, 2))
+        v = v / v.sum(axis=1, keepdims=True)  # each platform's share of the hateful (other) posts of the mix
+        bounds[f"{name}_low"], bounds[f"{name}_high"] = v @ lo, v @ hi
+    return pd.DataFrame({"lang": "*", "period": [p or None for p in weights.index],
+                         "tpr": joint[:, 0, 0] / hate, "fpr": joint[:, 1, 0] / other, **bounds, "weighted": True})
 
 
 def analyse(panel: pd.DataFrame, areas: pd.DataFrame | None = None, max_lag: int = MAX_LAG,

@@ -24,7 +24,7 @@ from scn.nlp.evaluation import evaluation_table
 from scn.privacy.disclosure import for_audience
 from scn.privacy.pseudonyms import pseudonym_key
 from scn.scratch import sql_string
-from scn.settings import h3_resolution, paths
+from scn.settings import h3_resolution, paths, settings
 
 ALERT_COLUMNS = ["city_id", "alert_type", "area_code", "period", "score", "evidence", "first_seen", "last_seen"]
 ALERT_ORDER = ["city_id", "alert_type", "period", "area_code"]
@@ -77,7 +77,8 @@ def correlation_rows(max_lag: int = 3, cities: list[str] | None = None) -> pd.Da
         return empty_table()
     areas = current_areas(cities)  # each city's newest boundaries (stg_areas' rule), not every row ever sent
     areas_of_cells = area_cells(areas, h3_resolution()) if len(areas) and len(cell_month) else None
-    rates = measured_rates(lake.read_table("classifier_rates") if lake.has_table("classifier_rates") else None)
+    rates = measured_rates(lake.read_table("classifier_rates") if lake.has_table("classifier_rates") else None,
+                           platform_mix(cities))
     return analyse_rows(finest_cells(cell_month), areas_of_cells, max_lag=max_lag,
                         rates=rates if len(rates) else None, area_panel=area_panel, attributes=attributes)
 
@@ -199,15 +200,16 @@ def risk(cities: list[str] | None = None) -> pd.DataFrame:
         return pd.DataFrame(columns=RISK_COLUMNS)
     survey = None
     if "survey_indices" in tables:
-        survey = survey_areas(read_warehouse(f"select * from survey_indices{where}"))
+        survey = survey_areas(read_warehouse(f"select * from survey_indices{where}"), k=settings().suppress_below,
+                              min_group=settings().min_group)
     return risk_profile(area_month, survey)
 
 
-def survey_areas(indices: pd.DataFrame) -> pd.DataFrame:
+def survey_areas(indices: pd.DataFrame, *, k: int, min_group: int) -> pd.DataFrame:
     """The areas' survey means the risk ranking reads: those officials see (``for_audience``: an area's mean hidden
     beside its city's, as the differencing of the two would give a small group's back, is never in ``resilience``,
     which every audience sees), as city_id, area_code, construct, mean, ci_low, ci_high."""
-    shown = for_audience("survey_indices", indices, "official")
+    shown = for_audience("survey_indices", indices, "official", k=k, min_group=min_group)
     shown = shown[shown["group_type"].astype(str).eq("area") & shown["mean"].notna()]
     return shown.rename(columns={"group_value": "area_code"})[
         ["city_id", "area_code", "construct", "mean", "ci_low", "ci_high"]].reset_index(drop=True)
@@ -227,10 +229,21 @@ def previous_table(name: str) -> pa.Table | None:
 
 
 def measured_rates_table() -> pd.DataFrame:
-    """The per-city classifier error rates ``correlations`` adjusts with (``engine.measured_rates``)."""
+    """The per-city classifier error rates ``correlations`` adjusts with (``engine.measured_rates``: re-weighted to
+    each city's and month's posts' platform mix, ``platform_mix``)."""
     from scn.analysis.engine import measured_rates
 
-    return measured_rates(lake.read_table("classifier_rates") if lake.has_table("classifier_rates") else None)
+    return measured_rates(lake.read_table("classifier_rates") if lake.has_table("classifier_rates") else None,
+                          platform_mix())
+
+
+def platform_mix(cities: list[str] | None = None) -> pd.DataFrame | None:
+    """The posts counted per city_id, period (month) and platform (``posts``), summed in the warehouse from
+    ``int_area_month_lang`` (the posts located to a cell or an area); None without it."""
+    if "int_area_month_lang" not in warehouse_tables():
+        return None
+    return read_warehouse("select city_id, period, platform, sum(posts) as posts from int_area_month_lang"
+                          f"{city_filter(cities)} group by all order by all")
 
 
 def cities_differing(before: pd.DataFrame | pa.Table | None, after: pd.DataFrame) -> set[str]:

@@ -16,10 +16,11 @@ from scn import lake
 from scn.hashing import file_stamp, memo_by_stamps
 from scn.settings import h3_resolution, paths, settings
 
-# scn/nlp modules whose code decides labels beside the model artefact (the evidence rules, the target groups, the
-# text's normal form, the language identification that picks the model, the features the pickled models call):
+# scn/nlp modules whose code decides labels beside the model artefact (the evidence rules, the mixture that applies
+# them against the model's prior (ensemble), the target groups, the text's normal form, the language identification
+# that picks the model, the features the pickled models call):
 # their source joins the labelling version, so a change of one re-labels every post once
-RULE_MODULES = ("rules.py", "targets.py", "normal.py", "langid.py", "features.py")
+RULE_MODULES = ("rules.py", "ensemble.py", "targets.py", "normal.py", "langid.py", "features.py")
 # the code that computes the labelling version: a change of it recomputes the memo (not the version itself)
 VERSION_CODE = ("scn/nlp/model.py", "scn/nlp/lexicon.py", "scn/nlp/transformer.py", "scn/review/adapters.py",
                 "scn/enrich/parts.py")

@@ -110,14 +110,15 @@ def _first_line(exc: BaseException) -> str:
 
 def check_format(path: Path, name: str) -> None:
     """IngestError unless ``path``'s bytes are of the format its extension names, before GDAL opens it: a
-    GeoPackage is an SQLite database; a GeoJSON starts with ``{`` (after a BOM and white space) and is no GDAL
-    pipeline; a zip holds only Shapefile parts, each ``.shp`` starting with its file code, within the declared
-    sizes and compression ratio allowed to workbooks (``SCN_INGEST_XLSX_MAX_*``)."""
+    GeoPackage is an SQLite database; a GeoJSON is within ``SCN_INGEST_JSON_MAX_BYTES``, starts with ``{`` (after
+    a BOM and white space) and is no GDAL pipeline; a zip holds only Shapefile parts, each ``.shp`` starting with
+    its file code, within the declared sizes and compression ratio allowed to workbooks (``SCN_INGEST_XLSX_MAX_*``)."""
     ext = path.suffix.lower()
     if ext == ".gpkg":
         if readers.head(path, len(GPKG_MAGIC)) != GPKG_MAGIC:
             raise IngestError(f"{name}: not a GeoPackage (an SQLite database)")
     elif ext in (".geojson", ".json"):
+        readers.check_json_size(path, name)  # a whole JSON document, as the social exports
         start = readers.head(path, 1 << 16)
         first = start.removeprefix(codecs.BOM_UTF8).lstrip(JSON_WHITE)[:1]
         if first not in (b"{", b"") or GDALG_MARK in start:

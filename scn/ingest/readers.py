@@ -14,7 +14,7 @@ import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import compress
+from itertools import chain, compress
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,10 @@ XLSX_RATIO_FLOOR = 1 << 20  # parts smaller than this are not judged by their co
 XLSX_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
 XLSX_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*?\bref=[\"']([^\"']*)[\"']")
 XLSX_CELL = re.compile(r"\$?([A-Za-z]+)\$?(\d+)")
+JSON_MAX_DEPTH = 64  # nesting of a whole JSON document (an X response: 6, a Telegram export: 4)
+JSON_MAX_CONTAINERS = 10_000_000  # objects and arrays in one document (a dict is some 64 bytes in memory)
+JSON_STEP = np.zeros(256, dtype=np.int8)
+JSON_STEP[[ord("["), ord("{")]], JSON_STEP[[ord("]"), ord("}")]] = 1, -1
 
 
 def max_line_bytes() -> int:
@@ -505,10 +509,62 @@ def _without_lone_surrogates(doc: object) -> object:
     return doc
 
 
+def check_json_size(path: Path, name: str | None = None) -> None:
+    """IngestError naming the file unless it is at most ``SCN_INGEST_JSON_MAX_BYTES``: a whole JSON document is
+    parsed at once, into several times its size in memory."""
+    size, limit = path.stat().st_size, settings().ingest_json_max_bytes
+    if size > limit:
+        raise IngestError(f"{name or printable(path.name)}: a JSON document of {size:,} bytes (the limit is "
+                          f"{limit:,}, SCN_INGEST_JSON_MAX_BYTES): send JSON Lines (one object a line) or parts")
+
+
+def _string_quotes(data: np.ndarray) -> np.ndarray:
+    """Positions of the quotes that open or close a JSON string in ``data`` (bytes): those not escaped by an odd
+    run of backslashes before them (vectorised: a run is found from its end by the backslashes' positions)."""
+    quotes = np.flatnonzero(data == ord('"'))
+    after = quotes[(quotes > 0) & (data[np.maximum(quotes - 1, 0)] == ord("\\"))]  # quotes after a backslash
+    if not len(after):
+        return quotes
+    slashes = np.flatnonzero(data == ord("\\"))
+    starts = np.r_[True, np.diff(slashes) != 1]  # the first backslash of each run
+    run_start = slashes[np.maximum.accumulate(np.where(starts, np.arange(len(slashes)), 0))]
+    run = after - run_start[np.searchsorted(slashes, after - 1)]  # backslashes right before each
+    return np.setdiff1d(quotes, after[run % 2 == 1], assume_unique=True)
+
+
+def check_json_shape(path: Path, text: str) -> None:
+    """IngestError unless the document ``text`` nests at most ``JSON_MAX_DEPTH`` deep and holds at most
+    ``JSON_MAX_CONTAINERS`` objects and arrays: its brackets outside strings are counted before it is parsed."""
+    data = np.frombuffer(text.encode("utf-8", "surrogatepass"), dtype=np.uint8)
+    brackets = np.flatnonzero(JSON_STEP[data])
+    outside = np.searchsorted(_string_quotes(data), brackets) % 2 == 0  # an even number of quotes before it
+    steps = JSON_STEP[data[brackets[outside]]]
+    containers = int(np.count_nonzero(steps > 0))
+    if containers > JSON_MAX_CONTAINERS:
+        raise fail(path, f"{containers:,} objects and arrays (the limit is {JSON_MAX_CONTAINERS:,}): send JSON "
+                         "Lines (one object a line) or parts")
+    depth = int(np.cumsum(steps, dtype=np.int32).max(initial=0))
+    if depth > JSON_MAX_DEPTH:
+        raise fail(path, f"nested {depth} deep (the limit is {JSON_MAX_DEPTH})")
+
+
+def check_records(path: Path, records: list) -> None:
+    """IngestError unless the frame ``records`` (JSON objects) become fits the workbooks' cell limit: every key of
+    any record is a column of every record (``SCN_INGEST_XLSX_MAX_CELLS``, records x keys)."""
+    keys = dict.fromkeys(chain.from_iterable(r for r in records if isinstance(r, dict)))
+    cells, limit = len(records) * len(keys), settings().ingest_xlsx_max_cells
+    if cells > limit:
+        raise fail(path, f"{len(records):,} records x {len(keys):,} keys make {cells:,} cells (the limit is "
+                         f"{limit:,}, SCN_INGEST_XLSX_MAX_CELLS)")
+
+
 def read_json_document(path: Path) -> object:
-    """A whole JSON document (X API response, Telegram export), any encoding; unpaired surrogates replaced."""
+    """A whole JSON document (X API response, Telegram export), any encoding; unpaired surrogates replaced. Its
+    size is checked before it is read, its depth and number of containers before it is parsed."""
+    check_json_size(path)
     check_text_file(path)
     text = path.read_text(encoding=detect_encoding(path)).lstrip("\ufeff")
+    check_json_shape(path, text)
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:

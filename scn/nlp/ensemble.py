@@ -132,6 +132,28 @@ class SourceMixture:
         texts = list(texts)
         rules = getattr(self, "rules", None)  # scn.nlp.rules.EvidenceRules, set by the training script
         features = None if reference else compiled.features(self, texts)
+        dec, cal = self._scores(texts, features)
+        labels = np.asarray(CLASSES, dtype=object)[np.argmax(dec, axis=1)]
+        if rules is None:
+            return labels, cal
+        return rules.apply(texts, labels, cal, features, prior=self.prior_proba(reference)), cal
+
+    def __getstate__(self) -> dict:
+        """Pickled without the cached ``prior_proba`` (recomputed from the models when used)."""
+        return {k: v for k, v in self.__dict__.items() if k != "_prior"}
+
+    def prior_proba(self, reference: bool = False) -> np.ndarray:
+        """The calibrated probabilities (CLASSES order) of an empty text: the model's answer without evidence
+        (its intercepts; close to its training prior), which the no-evidence rule measures evidence against.
+        Computed once per model."""
+        cache = self.__dict__.setdefault("_prior", {})
+        if reference not in cache:
+            features = None if reference else compiled.features(self, [""])
+            cache[reference] = self._scores([""], features)[1][0]
+        return cache[reference]
+
+    def _scores(self, texts: list[str], features: compiled.Features | None) -> tuple[np.ndarray, np.ndarray]:
+        """Decision scores (probabilities reweighted by the experts' biases) and calibrated probabilities."""
         w = self.source_weights(texts, features)
         cal = np.zeros((len(texts), len(CLASSES)))
         dec = np.zeros_like(cal)
@@ -144,8 +166,7 @@ class SourceMixture:
             cal[rows] += w[rows, j, None] * p
             dec[rows] += w[rows, j, None] * expert.decide(p)
         cal /= np.clip(cal.sum(axis=1, keepdims=True), EPS, None)
-        labels = np.asarray(CLASSES, dtype=object)[np.argmax(dec, axis=1)]
-        return (labels if rules is None else rules.apply(texts, labels, cal, features)), cal
+        return dec, cal
 
     def pipelines(self) -> list:
         """The gate's and the experts' members' pipelines, for scn.nlp.compiled."""

@@ -5,7 +5,8 @@ locations stay (they carry neither), so dashboards and marts do not change.
 The lake's side copies of post rows are reached too: the parts of ``posts`` and ``quarantine`` set aside as
 unreadable (``lake/<table>/.damaged/``; one still readable, set aside on an I/O error, is redacted like a live
 part; one that cannot be read cannot be redacted: it is deleted at once when the file it came from is in the
-archive (ingesting that again brings its rows back), else once written before the cutoff), the temp files of
+archive (ingesting that again brings its rows back), else once written before the cutoff, the data team told of
+it at once: ``errors``), the temp files of
 writers that died mid-write in those folders and in ``archive/`` (a killed copy of an inbox file or a page), and
 the scratch folders of killed collections. The originals of ingested files (``archive/``, and the inbox files
 themselves) are outside this job: docs/operations.md#retention; it warns of the files under ``inbox/`` (every
@@ -30,6 +31,7 @@ import pyarrow.parquet as pq
 
 from scn import lake
 from scn.lake.io import DAMAGED, archived_sources, fsync_path, replace_file, source_note, sweep_dead
+from scn.ops.notify import notify
 from scn.scratch import scratch, sql_path
 from scn.settings import paths, settings
 
@@ -37,6 +39,7 @@ log = logging.getLogger(__name__)
 REDACTED_FIELDS = ("text", "author_pseudo", "url")
 COLLECT_SCRATCH = ".scratch-*-*"  # collect/.scratch-<pid>-<uuid>: a collection's page rows (scn.ingest.sources.collect)
 ARCHIVE_TEMP = ".tmp-*"  # archive/.tmp-<pid>-<uuid>: a copy being made (scn.ingest.pipeline.archive, collect)
+UNREADABLE_UNSOURCED = "unreadable_part_without_source"  # an ``errors`` entry of the job's result
 TEXT_TABLES = ("posts", "quarantine")  # the lake tables holding post text (quarantine: refused rows' raw values)
 _QUARANTINE_OLD = ("kind = 'social' and raw_json is not null and coalesce(try_cast(case when json_valid(raw_json) "
                    "then json_extract_string(raw_json, '$.created_at') end as timestamptz), quarantined_at) < ?")
@@ -51,7 +54,9 @@ def redact_old_posts(days: int | None = None, now: datetime | None = None) -> di
     """Null the text, pseudonym and url of posts created more than ``days`` days ago, part by part (each part is
     rewritten atomically), and reach the side copies of post rows (``_side_copies``). Returns the cutoff, the
     parts rewritten, the posts redacted, what was done to each kind of copy, and ``warnings``: what still holds
-    text the job could not erase (unreadable set-aside parts too recent to delete, old files in the inbox)."""
+    text the job could not erase (unreadable set-aside parts too recent to delete, old files in the inbox), and
+    ``errors``: what the data team must act on, told at once (``_tell_data_team``): an unreadable set-aside part
+    no archived source brings back, by file, table, day written and day the job deletes it."""
     days = days if days is not None else retention_days()
     if not days:
         return {"cutoff": None, "parts_rewritten": 0, "posts_redacted": 0}
@@ -76,11 +81,31 @@ def redact_old_posts(days: int | None = None, now: datetime | None = None) -> di
     erased = _erase_copies(bool(redacted)) if has_posts else {"review_export_rows_removed": 0,
                                                                "review_adapters_removed": 0}
     warnings = side.pop("warnings") + inbox.pop("warnings")
+    errors = side.pop("errors")
     for w in warnings:
         log.warning("retention: %s", w)
+    _tell_data_team(errors)
     return {"cutoff": cutoff.isoformat(timespec="seconds"), "parts_rewritten": rewritten,
             "posts_redacted": int(redacted), "quarantine_rows_redacted": refused, **side, **inbox, **erased,
-            "warnings": warnings}
+            "warnings": warnings, "errors": errors}
+
+
+def _tell_data_team(errors: list[dict]) -> None:
+    """Log each of ``errors`` (set-aside parts the job can neither redact nor delete yet) as an error and send the
+    data team one notification naming their files (scn.ops.notify: the alert log, the webhook), at every run while
+    any is there: only a person can repair such a part, restore it from a backup or delete it before its day."""
+    if not errors:
+        return
+    for e in errors:
+        log.error("retention: unreadable set-aside part %s (%s, written %s) has no source file to bring its rows "
+                  "back and may hold post text past the retention period; the job deletes it from %s",
+                  e["file"], e["table"], e["written"], e["deleted_from"])
+    files = "\n".join(f"{e['file']} (written {e['written']}, deleted from {e['deleted_from']})" for e in errors)
+    notify("retention: unreadable lake parts may keep post text",
+           f"{len(errors)} set-aside part(s) cannot be read, so their posts' text cannot be erased, and no archived "
+           f"source file brings their rows back: repair them (the next run redacts a part that reads), or delete "
+           f"them now if their rows can be lost; else the job deletes each from the day shown "
+           f"(docs/operations.md#retention).\n{files}", errors=errors)
 
 
 def _redact_posts(table: pa.Table, cutoff: datetime) -> tuple[pa.Table, int]:
@@ -134,7 +159,7 @@ def _side_copies(cutoff: datetime, now: datetime) -> dict:
     folders (a part half written, an ingest's undo link: ``.tmp-<pid>-*``) and in the archive (``_archive_temp``),
     and the scratch folders of killed collections (``collect/.scratch-<pid>-*``: page rows with raw handles)."""
     done = {"damaged_parts_redacted": 0, "damaged_rows_redacted": 0, "damaged_parts_deleted": 0,
-            "damaged_parts_kept": 0, "temp_files_removed": 0, "warnings": []}
+            "damaged_parts_kept": 0, "temp_files_removed": 0, "warnings": [], "errors": []}
     removed: list[Path] = []
 
     def remove(p: Path) -> None:
@@ -183,7 +208,9 @@ def _archive_temp(cutoff: datetime, remove: Callable[[Path], None]) -> None:
 def _damaged(table: str, aside: Path, cutoff: datetime, period: timedelta, done: dict) -> None:
     """The set-aside parts of ``table``: one that reads is redacted like a live part (rewritten in place,
     atomically); one that does not is deleted at once when its source file is in the archive (``archived_sources``),
-    else when written (its modification time: ``os.replace`` keeps it) before ``cutoff``, and otherwise kept with a warning naming it and the day it goes. Counts into ``done``."""
+    else when written (its modification time: ``os.replace`` keeps it) before ``cutoff``, and otherwise kept (nothing
+    else holds its rows; it may yet be repaired) with a warning naming it and the day it goes, and an ``errors``
+    entry the data team is told of at once (``_tell_data_team``). Counts into ``done``."""
     for part in sorted(aside.glob("part-*.parquet")) if aside.is_dir() else []:
         try:
             if table == "posts":
@@ -206,6 +233,9 @@ def _damaged(table: str, aside: Path, cutoff: datetime, period: timedelta, done:
                 done["warnings"].append(
                     f"unreadable set-aside part {part} (written {written.date()}) may hold post text the job cannot "
                     f"redact; the job deletes it from {(written + period).date()}")
+                done["errors"].append({"error": UNREADABLE_UNSOURCED, "table": table, "file": str(part),
+                                       "written": written.date().isoformat(),
+                                       "deleted_from": (written + period).date().isoformat()})
             continue
         if n:
             _rewrite(part, redacted)

@@ -1,8 +1,8 @@
 """Disclosure control: what each audience may see of a published table. One function for pages, callbacks,
-downloads and exports alike (``for_audience``); counts from 1 to ``suppress_below() - 1`` are hidden outside
+downloads and exports alike (``for_audience``); counts from 1 to ``k - 1`` are hidden outside
 staff, and so is every published sum that would give such a count back by differencing.
 
-Primary suppression: a count in 1..k-1 (k = ``suppress_below()``) of a ``SMALL_COUNTS`` column is hidden; zero
+Primary suppression: a count in 1..k-1 (k: the threshold the caller passes) of a ``SMALL_COUNTS`` column is hidden; zero
 is shown (it discloses nothing). The published H3 cells (``cell_month``, the finest view) get only this rule.
 
 Secondary suppression of the sums an official can set against those cells (``docs/dashboards.md``, "Disclosure
@@ -25,7 +25,7 @@ or follow by differencing the count is hidden, its part kept (a rest of 0 is sho
 city or a coarser cell, whose count an official sums from the cells download, is hidden where it gives the cells'
 rests back (``part_rests``: the part less the cells' shown parts is the hidden parts' sum, and the cells whose
 count is shown have their rests by it), in the levels and in ``city_month`` alike. The threshold ``k`` and
-``min_group`` are arguments (``rule``: the settings' where a caller gives none, the one place they are read).
+``min_group`` are required arguments (``rule``): the caller at the edge passes the audience's from the settings.
 
 Counts inside text are disclosure too: the ``risk`` counts and the numbers in the JSON columns of
 ``JSON_COUNTS`` (``alerts.evidence``, ``correlations.detail``: the verdict's city totals) are suppressed the same
@@ -88,7 +88,7 @@ from geo.warning import MIN_POSTS
 from scn.privacy import surveys
 
 AUDIENCES = ("staff", "official")
-# counts of events or people that the official audience sees only from suppress_below() upwards
+# counts of events or people that the official audience sees only from k upwards
 SMALL_COUNTS: dict[str, tuple[str, ...]] = {
     "programme_metrics": ("people",),
     "programme_years": ("people",),
@@ -140,7 +140,13 @@ PARTS: dict[str, str] = {"city_month": "cell_month", "programme_years": "program
 # each group type (``survey_indices``): the columns naming one total
 SPLIT_KEYS: dict[str, tuple[str, ...]] = {"programme": ("city_id", "programme_line", "year"),
                                           "survey_indices": ("city_id", "survey_id", "wave", "construct")}
+SURVEY_TABLES = ("survey_indices", "survey_prepost")  # shaped with ``min_group`` as well as ``k``
 SURVEY_DERIVED = ("mean", "ci_low", "ci_high", "clusters")  # a survey group's numbers, hidden with its n
+# columns of shares of a count shown beside it (``scn.review.metrics.mix_text``: ``telegram:0.60,x:0.40``, each
+# platform's share of the reviewed posts to ``MIX_STEP``): a share times the count is a count of the platform's
+# reviewed posts, so the shares are hidden where any platform's could be 1..k-1 (``_mixes``)
+MIXES: dict[str, dict[str, str]] = {"review_accuracy": {"sample_mix": "n"}}
+MIX_STEP = 0.01
 # numbers in alerts.evidence (JSON): counts; means whose sum over ``<weeks key>`` weeks is a count; numbers
 # computed from those (hidden with them). The alert's ``score`` is computed from them too.
 EVIDENCE_COUNTS = ("flagged_posts", "posts", "accounts", "shares", "hateful_posts", "hostile_calls", "crimes",
@@ -179,36 +185,24 @@ _SEP = "\x1f"
 DAY_NS = 86_400_000_000_000
 
 
-def suppress_below() -> int:
-    """The platform's threshold k (``scn.settings.suppress_below``): the default of every ``k`` here."""
-    from scn import settings  # the edge's default, read only when a caller gives none
-
-    return settings.suppress_below()
-
-
-def rule(k: int | None = None, min_group: int | None = None) -> tuple[int, int]:
-    """The rule's threshold ``k`` (counts 1..k-1 hidden) and smallest survey group shown (``min_group``): as given,
-    else the platform's settings (``suppress_below``, ``min_group``). With ``suppress_below``, the one place
-    ``scn.privacy`` reads them (tests/architecture): every function here takes them as arguments, and a caller
-    at the edge may pass both."""
-    if min_group is None:
-        from scn.settings import settings  # the edge's default, read only when a caller gives none
-
-        min_group = settings().min_group
-    return int(suppress_below() if k is None else k), int(min_group)
+def rule(k: int, min_group: int | None) -> tuple[int, int | None]:
+    """The rule's threshold ``k`` (counts 1..k-1 hidden) and smallest survey group shown (``min_group``), checked:
+    both are arguments of every function here, passed by the caller at the edge from the platform's settings
+    (``scn.settings``: ``suppress_below``, ``min_group``); ``scn.privacy`` never reads them (tests/architecture).
+    ``min_group`` None: no survey table is shaped (``for_audience`` refuses one)."""
+    if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
+        raise ValueError(f"k must be a whole number of at least 1, not {k!r}")
+    if min_group is not None and (isinstance(min_group, bool) or not isinstance(min_group, int | np.integer)
+                                  or min_group < 1):
+        raise ValueError(f"min_group must be a whole number of at least 1, not {min_group!r}")
+    return int(k), None if min_group is None else int(min_group)
 
 
-def threshold(k: int | None = None) -> int:
-    """``k`` as given, else the platform's (``suppress_below``)."""
-    return int(suppress_below() if k is None else k)
-
-
-def suppress_counts(values: pd.Series | np.ndarray, threshold: int | None = None) -> pd.Series:
+def suppress_counts(values: pd.Series | np.ndarray, threshold: int) -> pd.Series:
     """Replace counts in 1..threshold-1 with NA (zero stays zero: it discloses nothing); ``threshold``: the rule's
     k (``rule``)."""
-    k = suppress_below() if threshold is None else threshold
     s = pd.Series(values).astype("Float64")
-    return s.mask((s > 0) & (s < k))
+    return s.mask((s > 0) & (s < threshold))
 
 
 def recoverable(n: np.ndarray, r: np.ndarray, k: int, actual: np.ndarray | None = None) -> np.ndarray:
@@ -676,14 +670,14 @@ def _month_index(text: pd.Series) -> np.ndarray:
             + pd.to_numeric(t.str.slice(5, 7), errors="coerce") - 1).to_numpy(dtype="float64", na_value=np.nan)
 
 
-def alert_totals(table: Callable[[str], pd.DataFrame], k: int | None = None) -> pd.DataFrame:
+def alert_totals(table: Callable[[str], pd.DataFrame], k: int) -> pd.DataFrame:
     """The published monthly totals alert counts are set against (``ALERT_TOTALS``; ``table(name)``: the rows
     of a published table, empty when it is not published), long: ``city_id``, ``place`` (area, city, cells),
     ``unit`` (area code or city; ``area_cells``: an area's published cells, matched by centre, ``_area_cells``),
     ``month`` (index), ``metric``, ``total``, ``hidden`` (how many parts of it an official gets as hidden: small
     cells) and ``hidden_total`` (their sum). Pass it as ``parts`` of ``for_audience("alerts", ...)`` (with the same
     ``k``: ``rule``)."""
-    k, metrics = threshold(k), sorted(set(ALERT_PARTS.values()))
+    k, metrics = rule(k, None)[0], sorted(set(ALERT_PARTS.values()))
     frames = []
     for name, place, unit in (("area_month", "area", "area_code"), ("city_month", "city", "city_id"),
                               ("cell_month", "cells", "city_id")):
@@ -1121,7 +1115,7 @@ def _pinned_by_existence(items: pd.DataFrame, withheld: np.ndarray, totals: pd.D
 
 
 def for_audience(name: str, frame: pd.DataFrame, audience: str, parts: pd.DataFrame | None = None, *,
-                 k: int | None = None, min_group: int | None = None) -> pd.DataFrame:
+                 k: int, min_group: int | None) -> pd.DataFrame:
     """Staff see everything published; officials get no per-person columns and small counts suppressed, also
     where a differencing of views would give them back (see the module doc).
 
@@ -1129,12 +1123,15 @@ def for_audience(name: str, frame: pd.DataFrame, audience: str, parts: pd.DataFr
     cells and coarser rows (at ``CELL_LEVELS``) the sums of their parents. ``parts``: for a table in ``PARTS``, the
     published rows it totals (``city_month``: the city's ``cell_month``); required for officials. ``alerts``: the
     published totals its counts are set against (``alert_totals``); without them an official gets no alert count.
-    ``k``, ``min_group``: the rule's threshold and smallest survey group (``rule``: the settings' when not given)."""
+    ``k``, ``min_group``: the rule's threshold and smallest survey group, required (``rule``: the caller passes
+    the audience's from the settings; ``min_group`` None only where no survey table is shaped)."""
     if audience not in AUDIENCES:
         raise ValueError(f"audience must be one of {AUDIENCES}, not {audience!r}")
+    k, min_group = rule(k, min_group)
+    if min_group is None and name in SURVEY_TABLES:
+        raise ValueError(f"{name} is shaped with the smallest survey group shown (min_group=)")
     if audience == "staff":
         return frame
-    k, min_group = rule(k, min_group)
     out = frame.drop(columns=[c for c in frame.columns if c in PERSONAL_COLUMNS])
     cols = [c for c in SMALL_COUNTS.get(name, ()) if c in out.columns]
     for col in cols:
@@ -1178,12 +1175,31 @@ def for_audience(name: str, frame: pd.DataFrame, audience: str, parts: pd.DataFr
         out[col] = pd.Series(texts, index=out.index, dtype=object)
         if name == "alerts":
             out = out[~unseen]  # alerts whose existence gives a small count back (``_pinned_by_existence``)
+    out = _mixes(name, frame, out, k)
     if name == "network_kpis" and {"unit", "value", "statement"} <= set(out.columns):
         people = out["unit"].eq("people")
         out["value"] = out["value"].astype("Float64").mask(people, suppress_counts(out["value"], k))
         hidden = people & out["value"].isna()
         out["statement"] = _small_numbers_in_text(
             out["statement"].mask(hidden, f"(fewer than {k}: suppressed)"), k)
+    return out
+
+
+def _mixes(name: str, frame: pd.DataFrame, out: pd.DataFrame, k: int) -> pd.DataFrame:
+    """The shares of a count (``MIXES``) hidden where the count is, or where a platform's count (its share, known
+    to ``MIX_STEP``, times the count) could be 1..k-1: a platform listed has one or more, and the least count its
+    rounded share allows is below k (a review of 40 posts, ``bluesky:0.05``: 2 Bluesky posts)."""
+    for col, count in MIXES.get(name, {}).items():
+        if col not in out.columns or count not in frame.columns:
+            continue
+        n = pd.to_numeric(frame[count], errors="coerce").to_numpy(dtype="float64")
+        text = pd.Series(out[col].to_numpy(dtype=object), index=np.arange(len(out))).astype("string")
+        items = text.str.split(",").explode()
+        share = pd.to_numeric(items.str.rsplit(":", n=1).str[1], errors="coerce").to_numpy(dtype="float64")
+        least = (share - MIX_STEP / 2) * n[items.index.to_numpy()]
+        few = pd.Series(~(least >= k) & items.notna().to_numpy(), index=items.index).groupby(level=0).any()
+        hide = few.reindex(np.arange(len(out))).fillna(False).to_numpy(dtype=bool) | out[count].isna().to_numpy()
+        out[col] = out[col].where(~hide, None)
     return out
 
 

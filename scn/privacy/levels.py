@@ -41,7 +41,7 @@ from scn.privacy.disclosure import (
     recoverable,
     rest_hides,
     rests,
-    threshold,
+    rule,
 )
 
 LEVELS = ("cell8_month", "cell7_month", "cell6_month", "area_month", "area_quarter", "area_year",
@@ -49,8 +49,9 @@ LEVELS = ("cell8_month", "cell7_month", "cell6_month", "area_month", "area_quart
 TABLES = {"cell": "cell_month", "area": "area_month", "city": "city_month"}
 REASONS = ("full_detail", "finest", "finer_hidden", "coarsest_hidden", "no_data")
 # the checks a choice was made under besides its parameters: a choice published under an older set (before a part
-# was checked against the cells' counts, ``part_rests``) is chosen again
-CHECKS = ("part_rests",)
+# was checked against the cells' counts, ``part_rests``; before a part at a level of cells was checked for its rest
+# only where the unit's count is known, ``unit_count_known``) is chosen again
+CHECKS = ("part_rests", "unit_count_known")
 
 
 def place_of(level: str) -> str:
@@ -111,14 +112,14 @@ class Choice:
     periods: tuple[str, ...] = field(default=())
 
 
-def rule_key(k: int | None = None) -> tuple:
-    """What the choice depends on besides the data: the threshold (``k``, else the platform's), the declared
+def rule_key(k: int) -> tuple:
+    """What the choice depends on besides the data: the threshold ``k``, the declared
     small-count columns, the counts checked for their rests and the checks (``CHECKS``; a cache of choices keys on
     it)."""
-    return threshold(k), tuple((t, SMALL_COUNTS.get(t, ())) for t in TABLES.values()), RESTS, CHECKS
+    return rule(k, None)[0], tuple((t, SMALL_COUNTS.get(t, ())) for t in TABLES.values()), RESTS, CHECKS
 
 
-def hidden_units(view: View, leaves: pd.DataFrame, metric: str, k: int | None = None) -> np.ndarray:
+def hidden_units(view: View, leaves: pd.DataFrame, metric: str, k: int) -> np.ndarray:
     """Where the official could not be shown a count of ``view`` (one bool per row of ``view.units``).
 
     ``leaves``: the published cells of the city (``cell``, ``period`` month, metric). A count beside its part
@@ -127,7 +128,7 @@ def hidden_units(view: View, leaves: pd.DataFrame, metric: str, k: int | None = 
     rest, set against the cells' rests beneath, would pin them (``recoverable``); so is a part at a level of cells,
     whose count an official sums from the cells download; and a part at any level where it gives the cells' rests
     back (``disclosure.part_rests``). ``k``: the threshold (``disclosure.rule``)."""
-    k = threshold(k)
+    k = rule(k, None)[0]
     units = view.units
     table = TABLES[place_of(view.level)]
     if metric not in SMALL_COUNTS.get(table, ()):
@@ -136,7 +137,8 @@ def hidden_units(view: View, leaves: pd.DataFrame, metric: str, k: int | None = 
     frame = pd.DataFrame({"city_id": "_", "cell": units["unit"].to_numpy(), "period": units["period"].to_numpy(),
                           metric: units[metric].to_numpy()})
     name = "area_month" if table == "city_month" else table  # the primary rule of the level's own table
-    shown = for_audience(name, frame.drop(columns="cell") if table != "cell_month" else frame, "official", k=k)
+    shown = for_audience(name, frame.drop(columns="cell") if table != "cell_month" else frame, "official", k=k,
+                         min_group=None)
     hidden = shown[metric].isna().to_numpy() & ~np.isnan(raw)
     pair = next(((t, p, r) for t, p, r in RESTS if metric in (t, p) and {t, p} <= set(units.columns)
                  and {t, p} <= set(SMALL_COUNTS.get(table, ()))), None)
@@ -150,7 +152,7 @@ def hidden_units(view: View, leaves: pd.DataFrame, metric: str, k: int | None = 
     cols = [metric] if pair is None or not {pair[0], pair[1]} <= set(leaves.columns) else [pair[0], pair[1]]
     cells = pd.DataFrame({"city_id": "_", "cell": leaves["cell"].to_numpy(), "period": leaves["period"].to_numpy(),
                           **{c: leaves[c].to_numpy() for c in cols}})
-    seen = for_audience("cell_month", cells, "official", k=k)
+    seen = for_audience("cell_month", cells, "official", k=k, min_group=None)
     value = pd.to_numeric(cells[metric], errors="coerce").fillna(0).to_numpy(dtype="float64")
     leaf_hidden = seen[metric].isna().to_numpy() & (value > 0)
     # a cell hidden for its rest (a count k or more): the official knows its part, so the unknown is the rest
@@ -161,19 +163,30 @@ def hidden_units(view: View, leaves: pd.DataFrame, metric: str, k: int | None = 
         t, p = (pd.to_numeric(cells[c], errors="coerce").fillna(0).to_numpy(dtype="float64") for c in cols)
         t_hid, p_hid = (seen[c].isna().to_numpy() & (v > 0) for c, v in zip(cols, (t, p), strict=True))
     if len(cols) > 1 and metric == pair[1]:  # the part against the cells' counts: their rests (``part_rests``)
-        grain = grain_of(view.level)
-        at = pd.Index((units["unit"].astype(str) + "\x1f" + units["period"].astype(str)).to_numpy())
-        key = pd.Series(view.leaf_unit.astype(str)) + "\x1f" + period_at(leaves["period"], grain)
-        codes = at.get_indexer(key.to_numpy()) if at.is_unique else np.full(len(key), -1)
+        codes = _leaf_codes(view, leaves)
         pinned |= part_rests(codes, len(units), t, p, t_hid, p_hid, k)
     if len(cols) > 1 and {pair[0], pair[1]} <= set(units.columns) and (metric == pair[0] or
                                                                       place_of(view.level) == "cell"):
         rest, rest_hid, rest_unknown = rests(t, p, t_hid, p_hid, k)
         unit_rest = pd.to_numeric(units[pair[0]], errors="coerce").astype("float64").to_numpy() - \
             pd.to_numeric(units[pair[1]], errors="coerce").astype("float64").to_numpy()
-        pinned |= _pinned_beneath(view, leaves, rest, rest_hid, rest_unknown, np.where(rest_hid, rest, 0.0), unit_rest,
-                                  k)
+        beneath = _pinned_beneath(view, leaves, rest, rest_hid, rest_unknown, np.where(rest_hid, rest, 0.0),
+                                  unit_rest, k)
+        if metric != pair[0]:  # a part shown at a level of cells: the unit's count is the cells' sum, which the
+            # official knows only where no cell beneath has its count hidden (else the unit's rest is unknown and
+            # pins nothing: a cell hidden for its own rest lies in no shown sum of counts at this level)
+            codes = _leaf_codes(view, leaves)
+            beneath &= np.bincount(codes[(codes >= 0) & t_hid], minlength=len(units)) == 0
+        pinned |= beneath
     return hidden | (pinned & ~np.isnan(raw))
+
+
+def _leaf_codes(view: View, leaves: pd.DataFrame) -> np.ndarray:
+    """Each published cell's row of ``view.units`` (its unit and period at the level's grain; -1 for none)."""
+    units = view.units
+    at = pd.Index((units["unit"].astype(str) + "\x1f" + units["period"].astype(str)).to_numpy())
+    key = pd.Series(view.leaf_unit.astype(str)) + "\x1f" + period_at(leaves["period"], grain_of(view.level))
+    return at.get_indexer(key.to_numpy()) if at.is_unique else np.full(len(key), -1)
 
 
 def _pinned_beneath(view: View, leaves: pd.DataFrame, value: np.ndarray, leaf_hidden: np.ndarray,
@@ -193,12 +206,12 @@ def _pinned_beneath(view: View, leaves: pd.DataFrame, value: np.ndarray, leaf_hi
     return pinned(n, r, u, k, a)
 
 
-def choose(views: Iterable[View], leaves: pd.DataFrame, metric: str, audience: str, k: int | None = None) -> Choice:
+def choose(views: Iterable[View], leaves: pd.DataFrame, metric: str, audience: str, k: int) -> Choice:
     """The level ``audience`` sees of ``metric``: staff the first view (the published cells, full detail); an
     official the first view (finest first) with no hidden count, else the last one with its hidden counts as NA.
     ``views`` may be lazy: later levels are built only when the earlier ones fail. ``k``: the rule's threshold
     (``disclosure.rule``)."""
-    k = threshold(k)
+    k = rule(k, None)[0]
     first_failed: tuple[str, float] | None = None
     last: tuple[View, np.ndarray] | None = None
     for view in views:
@@ -220,12 +233,12 @@ def choose(views: Iterable[View], leaves: pd.DataFrame, metric: str, audience: s
 
 
 def as_choice(view: View, hidden: np.ndarray, metric: str, reason: str, finer: str | None = None,
-              share: float = 0.0, k: int | None = None) -> Choice:
+              share: float = 0.0, *, k: int) -> Choice:
     """``view`` shown with its ``hidden`` counts as NA, and why (a reason of ``REASONS``; ``k``: the threshold)."""
     frame = view.units[["unit", "period", metric]].copy()
     raw = pd.to_numeric(frame[metric], errors="coerce").astype("Float64")
     frame[metric] = raw.where(~hidden, pd.NA)
-    frame[SMALL] = np.asarray(hidden, dtype=bool) & ((raw > 0) & (raw < threshold(k))).fillna(False).to_numpy()
+    frame[SMALL] = np.asarray(hidden, dtype=bool) & ((raw > 0) & (raw < rule(k, None)[0])).fillna(False).to_numpy()
     periods = tuple(sorted(pd.unique(frame["period"].astype(str))))
     return Choice(level=view.level, reason=reason, frame=frame, finer=finer, hidden_share=share, periods=periods)
 
@@ -246,7 +259,7 @@ def roll_up(rows: pd.DataFrame, metric: str, grain: str) -> pd.DataFrame:
 
 
 def parts_at(name: str, rows: pd.DataFrame, metric: str, choice: Choice, view: View | None,
-             leaves: pd.DataFrame, k: int | None = None) -> pd.DataFrame:
+             leaves: pd.DataFrame, k: int) -> pd.DataFrame:
     """An official's rows of ``name`` (``city_id``, ``period`` month, other keys, ``metric``) whose rows split the
     city's monthly totals of ``metric`` (``target_month``: flagged posts per target group), at the official's
     ``choice`` of that count (``view``: its level's counts; ``leaves``: the published cells it was checked
@@ -256,9 +269,9 @@ def parts_at(name: str, rows: pd.DataFrame, metric: str, choice: Choice, view: V
     than the level does: where a count of the level is hidden in it, where what the total adds to the level's
     shown counts (the total minus their sum: events in no unit of the level, e.g. located less precisely) would
     be hidden by ``hidden_units``, or where the hidden parts would follow from the total (``recoverable``)."""
-    k = threshold(k)
+    k = rule(k, None)[0]
     rolled = roll_up(rows, metric, shown_grain(choice))
-    out = for_audience(name, rolled, "official", k=k)
+    out = for_audience(name, rolled, "official", k=k, min_group=None)
     if rolled.empty:
         return out
     period = rolled["period"].astype(str).to_numpy(dtype=object)

@@ -47,9 +47,10 @@ TABLE = "levels"
 Table = Callable[[str], pd.DataFrame]  # one city's rows of a published table (empty when not published)
 
 
-def rule_text() -> str:
-    """The rule a choice is made under (``levels.rule_key``) as JSON: a choice made under another is stale."""
-    return json.dumps(rule_key())
+def rule_text(k: int) -> str:
+    """The rule a choice is made under (``levels.rule_key``, threshold ``k``) as JSON: a choice made under another
+    is stale."""
+    return json.dumps(rule_key(k))
 
 
 def leaves_of(cell_month: pd.DataFrame) -> pd.DataFrame:
@@ -100,12 +101,13 @@ def views(city_id: str, metric: str, leaves: pd.DataFrame, table: Table,
 
 
 def published_choice(levels: pd.DataFrame, metric: str, leaves: pd.DataFrame,
-                     built: Callable[[str], View | None]) -> Choice | None:
+                     built: Callable[[str], View | None], k: int) -> Choice | None:
     """The official's choice of ``metric`` from one city's ``levels`` rows, with only the chosen level built
-    (``built(level)``); None when the table has no row for it made under the current rule (choose again)."""
+    (``built(level)``); None when the table has no row for it made under the rule of threshold ``k`` (choose
+    again)."""
     if levels.empty or not set(COLUMNS) <= set(levels.columns):
         return None
-    rows = levels[(levels["metric"] == metric) & (levels["rule"] == rule_text())]
+    rows = levels[(levels["metric"] == metric) & (levels["rule"] == rule_text(k))]
     if rows.empty:
         return None
     row = rows.iloc[0]
@@ -114,13 +116,13 @@ def published_choice(levels: pd.DataFrame, metric: str, leaves: pd.DataFrame,
     view = built(str(row["level"]))
     if view is None or view.units.empty:
         return None
-    hidden = hidden_units(view, leaves, metric) if row["reason"] == "coarsest_hidden" else \
+    hidden = hidden_units(view, leaves, metric, k) if row["reason"] == "coarsest_hidden" else \
         np.zeros(len(view.units), dtype=bool)
     finer = row["finer"] if isinstance(row["finer"], str) else None
-    return as_choice(view, hidden, metric, str(row["reason"]), finer, float(row["hidden_share"]))
+    return as_choice(view, hidden, metric, str(row["reason"]), finer, float(row["hidden_share"]), k=k)
 
 
-def official_parts(name: str, rows: pd.DataFrame, city_id: str, metric: str, table: Table) -> pd.DataFrame:
+def official_parts(name: str, rows: pd.DataFrame, city_id: str, metric: str, table: Table, k: int) -> pd.DataFrame:
     """The city's rows of ``name`` that split its monthly totals of ``metric`` (``target_month``) as its official
     may see them, read from the published tables (``table``: one city's rows of a published table, the ``levels``
     table among them): at the level chosen for that count (published, else chosen now), never finer
@@ -133,10 +135,10 @@ def official_parts(name: str, rows: pd.DataFrame, city_id: str, metric: str, tab
 
     def level_view(level: str) -> View | None:
         return next(views(city_id, metric, leaves, table, cell_area, (level,)), None)
-    chosen = published_choice(table(TABLE), metric, leaves, level_view) or \
-        choose(views(city_id, metric, leaves, table, cell_area), leaves, metric, AUDIENCE)
+    chosen = published_choice(table(TABLE), metric, leaves, level_view, k) or \
+        choose(views(city_id, metric, leaves, table, cell_area), leaves, metric, AUDIENCE, k)
     return parts_at(name, rows, metric, chosen, None if chosen.reason == "no_data" else level_view(chosen.level),
-                    leaves)
+                    leaves, k)
 
 
 def _city_table(frame: pd.DataFrame, city_id: str) -> pd.DataFrame:
@@ -145,14 +147,14 @@ def _city_table(frame: pd.DataFrame, city_id: str) -> pd.DataFrame:
     return frame[frame["city_id"] == city_id].reset_index(drop=True)
 
 
-def levels_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+def levels_table(tables: dict[str, pd.DataFrame], k: int) -> pd.DataFrame:
     """The official's choice for every city and count (``COLUMNS``) from the published tables (``cell_month``,
-    ``area_month``, ``city_month``, ``areas``; each may be missing)."""
+    ``area_month``, ``city_month``, ``areas``; each may be missing), under threshold ``k``."""
     frames = {n: tables.get(n, pd.DataFrame()) for n in ("cell_month", "area_month", "city_month", "areas")}
     present = [f for n, f in frames.items() if n != "areas" and "city_id" in f.columns]
     metrics = [m for m in METRICS if any(m in f.columns for f in present)]
     cities = sorted(set().union(*(set(f["city_id"].dropna().astype(str)) for f in present))) if present else []
-    rule, rows = rule_text(), []
+    rule, rows = rule_text(k), []
     for city_id in cities:  # a few cities, a few counts each
         leaves = leaves_of(_city_table(frames["cell_month"], city_id))
         codes, geoms = area_shapes(_city_table(frames["areas"], city_id))
@@ -170,7 +172,7 @@ def levels_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
             return _city_table(frames[name], city_id)
 
         for metric in metrics:
-            c = choose(views(city_id, metric, leaves, table, cell_area), leaves, metric, AUDIENCE)
+            c = choose(views(city_id, metric, leaves, table, cell_area), leaves, metric, AUDIENCE, k)
             rows.append({"city_id": city_id, "metric": metric, "level": c.level, "reason": c.reason,
                          "finer": c.finer, "hidden_share": float(c.hidden_share), "rule": rule})
     out = pd.DataFrame(rows, columns=COLUMNS)
@@ -178,10 +180,10 @@ def levels_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
                        "finer": "string", "hidden_share": "float64", "rule": "string"})
 
 
-def publish(snapshot: Path) -> dict[str, int]:
-    """Write ``levels.parquet`` into the snapshot folder being published, from its tables; its row count."""
+def publish(snapshot: Path, k: int) -> dict[str, int]:
+    """Write ``levels.parquet`` into the snapshot folder being published, from its tables (threshold ``k``); its row count."""
     tables = {n: pq.read_table(snapshot / f"{n}.parquet").to_pandas()
               for n in ("cell_month", "area_month", "city_month", "areas") if (snapshot / f"{n}.parquet").exists()}
-    frame = levels_table(tables)
+    frame = levels_table(tables, k)
     frame.to_parquet(snapshot / f"{TABLE}.parquet", index=False, compression="zstd")
     return {TABLE: len(frame)}

@@ -4,7 +4,6 @@ and Parquet. Reads only ``scn.publish.serving``; neutralises anything a spreadsh
 from __future__ import annotations
 
 import io
-import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from scn.privacy import published_levels
 from scn.privacy.disclosure import PARTS, alert_totals, for_audience
 from scn.publish import serving
 from scn.publish.catalog import KINDS
-from scn.settings import suppress_below
+from scn.settings import settings, suppress_below
 
 FORMATS = ("csv", "xlsx", "parquet")
 # columns every export of a table starts with, in this order (other published columns follow)
@@ -35,6 +34,8 @@ LEADING: dict[str, tuple[str, ...]] = {
     "target_month": ("city_id", "period", "target", "flagged_posts"),
 }
 DANGEROUS_PREFIX = r"^[=+\-@\t\r]"
+# leading white space and invisible characters (zero-width, joiners, direction marks, BOM) a spreadsheet may drop
+IGNORED_LEAD = r"^[\s\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]+"
 METRICS_DOC = Path(__file__).resolve().parents[2] / "docs" / "metrics.md"
 MIME = {"csv": "text/csv", "parquet": "application/vnd.apache.parquet",
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -42,15 +43,34 @@ HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 
 
+def _dangerous(s: pd.Series) -> pd.Series:
+    """Text a spreadsheet may execute: a leading tab or CR, or = + - @ as the first character once leading white
+    space and invisible characters are set aside and the next few are NFKC-normalised (full-width ＝ ＋ － ＠,
+    small and superscript forms: spreadsheet apps read them as the ASCII signs, and trim spaces, on input)."""
+    lead = s.str.replace(IGNORED_LEAD, "", regex=True).str.slice(0, 8).str.normalize("NFKC")
+    lead = lead.str.replace(IGNORED_LEAD, "", regex=True)
+    return (s.str.contains(DANGEROUS_PREFIX, regex=True, na=False)
+            | lead.str.contains(DANGEROUS_PREFIX, regex=True, na=False))
+
+
 def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
-    """Prefix ``'`` to every text value a spreadsheet would execute (leading = + - @ tab CR); numbers stay numbers."""
+    """Prefix ``'`` to every text value (and column name) a spreadsheet would execute (``_dangerous``); numbers
+    stay numbers."""
     out = frame.copy()
     for col in out.columns:
         if pd.api.types.is_object_dtype(out[col]) or pd.api.types.is_string_dtype(out[col]):
             s = out[col].astype("string")
-            out[col] = s.mask(s.str.contains(DANGEROUS_PREFIX, regex=True, na=False), "'" + s)
-    out.columns = [f"'{c}" if re.match(DANGEROUS_PREFIX, str(c)) else c for c in out.columns]
+            out[col] = s.mask(_dangerous(s), "'" + s)
+    names = pd.Series([str(c) for c in out.columns], dtype="string")
+    out.columns = [f"'{c}" if bad else c for c, bad in zip(out.columns, _dangerous(names), strict=True)]
     return out
+
+
+def to_csv(frame: pd.DataFrame, target: Path | None = None) -> str | None:
+    """``frame`` as CSV (to ``target``, else returned), every export's one writer: neutralised, no index, CRLF
+    line ends (RFC 4180), with which the writer quotes any field holding CR or LF (with ``\n`` line ends it
+    leaves a lone CR unquoted, and readers start a row there: the rest of the value its first cell)."""
+    return neutralise(frame).to_csv(target, index=False, lineterminator="\r\n")
 
 
 def table(name: str, city_id: str | None = None, audience: str = "staff") -> pd.DataFrame:
@@ -66,10 +86,11 @@ def table(name: str, city_id: str | None = None, audience: str = "staff") -> pd.
         except serving.NoSnapshotError:  # not published: nothing to set the totals against
             parts = pd.DataFrame()
     if name in LEVEL_PARTS and audience != "staff":  # parts of a count an official sees at one level only
-        return _official_parts(name, frame, city_id)
+        return _official_parts(name, frame, city_id, settings().suppress_below)
     if name == "alerts" and audience != "staff":  # alert counts against every published total of the city
-        parts = alert_totals(lambda table: _read(table, city_id))
-    return for_audience(name, frame, audience, parts=parts).reset_index(drop=True)
+        parts = alert_totals(lambda table: _read(table, city_id), settings().suppress_below)
+    return for_audience(name, frame, audience, parts=parts, k=settings().suppress_below,
+                        min_group=settings().min_group).reset_index(drop=True)
 
 
 def _read(table: str, city_id: str | None) -> pd.DataFrame:
@@ -85,12 +106,12 @@ def _read(table: str, city_id: str | None) -> pd.DataFrame:
 LEVEL_PARTS = {"target_month": "flagged_posts"}
 
 
-def _official_parts(name: str, frame: pd.DataFrame, city_id: str | None) -> pd.DataFrame:
+def _official_parts(name: str, frame: pd.DataFrame, city_id: str | None, k: int) -> pd.DataFrame:
     """``frame`` (every city, or ``city_id``'s) as the cities' officials see it: ``published_levels.official_parts``
     per city."""
     cities = [city_id] if city_id else sorted(frame["city_id"].dropna().astype(str).unique())
     out = [published_levels.official_parts(name, frame[frame["city_id"].astype(str) == c], c, LEVEL_PARTS[name],
-                                           lambda table, c=c: _read(table, c)) for c in cities]
+                                           lambda table, c=c: _read(table, c), k) for c in cities]
     return pd.concat(out, ignore_index=True) if out else frame.iloc[0:0]
 
 
@@ -158,7 +179,7 @@ def export_bytes(kind: str, fmt: str, city_id: str | None = None, audience: str 
     frames = {n: table(n, city_id, audience) for n in names}
     first = frames[names[0]]
     if fmt == "csv":
-        return neutralise(first).to_csv(index=False).encode("utf-8")
+        return str(to_csv(first)).encode("utf-8")
     if fmt == "parquet":
         buf = io.BytesIO()
         pq.write_table(pa.Table.from_pandas(first, preserve_index=False), buf, compression="zstd")

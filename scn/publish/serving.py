@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from scn.scratch import sql_path, sql_string
-from scn.settings import paths
+from scn.settings import paths, settings
 
 KEEP_SNAPSHOTS = 3
 
@@ -203,14 +203,14 @@ def _levels(tmp: Path, previous: Path | None, reused: list[str]) -> dict[str, in
     there is no previous choice to keep. Returns {table: rows}."""
     from scn.privacy import published_levels  # shapely, h3: only when publishing
 
-    name = published_levels.TABLE
+    name, k = published_levels.TABLE, settings().suppress_below
     old_path = table_path(name, previous) if previous is not None else None
     if old_path is None or not old_path.exists():
-        return published_levels.publish(tmp)
+        return published_levels.publish(tmp, k)
     old = pq.read_table(old_path).to_pandas()
     if not set(published_levels.COLUMNS) <= set(old.columns) or \
-            not (old["rule"].astype(str) == published_levels.rule_text()).all():
-        return published_levels.publish(tmp)
+            not (old["rule"].astype(str) == published_levels.rule_text(k)).all():
+        return published_levels.publish(tmp, k)
     if all(t in reused or not (tmp / f"{t}.parquet").exists() and not table_path(t, previous).exists()
            for t in LEVEL_INPUTS):
         _link(old_path, tmp / f"{name}.parquet")
@@ -222,11 +222,11 @@ def _levels(tmp: Path, previous: Path | None, reused: list[str]) -> dict[str, in
                   if table_path(t, previous).exists()}
     if new_tables.keys() != old_tables.keys() or \
             any(list(new_tables[t].columns) != list(old_tables[t].columns) for t in new_tables):
-        return published_levels.publish(tmp)
+        return published_levels.publish(tmp, k)
     changed = set().union(*(_cities_differing(old_tables[t], new_tables[t]) for t in new_tables))
     subset = {t: f[f["city_id"].astype(str).isin(changed)] if "city_id" in f.columns else f
               for t, f in new_tables.items()}
-    fresh = published_levels.levels_table(subset)
+    fresh = published_levels.levels_table(subset, k)
     frame = pd.concat([old[~old["city_id"].astype(str).isin(changed)], fresh], ignore_index=True)
     frame = frame.astype(fresh.dtypes.to_dict()).sort_values("city_id", kind="stable", ignore_index=True)
     frame.to_parquet(tmp / f"{name}.parquet", index=False, compression="zstd")

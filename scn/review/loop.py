@@ -155,7 +155,7 @@ def export_csv(city_id: str, user: str, out: Path | None = None) -> tuple[Path, 
     """Write the city's sample as a CSV to label offline (columns ``EXPORT_COLUMNS``; label, target and
     reviewer left blank), owner-only, with spreadsheet formulas neutralised. Default file:
     ``<home>/review/exports/review-<city_id>.csv``. Returns (file, rows)."""
-    from scn.publish.exports import neutralise
+    from scn.publish.exports import to_csv
 
     rows = texts_for(city_id, user, what="export")
     if rows.empty:
@@ -168,7 +168,7 @@ def export_csv(city_id: str, user: str, out: Path | None = None) -> tuple[Path, 
     out.touch(mode=0o600, exist_ok=True)
     out.chmod(0o600)
     _record_export(out)
-    neutralise(frame).to_csv(out, index=False)
+    to_csv(frame, out)
     return out, len(frame)
 
 
@@ -198,6 +198,8 @@ def prune_exports() -> int:
     by it): every CSV under ``<home>/review/exports/`` and every file ``export_csv`` wrote elsewhere (``scn review
     export --out``; the ledger ``<home>/review/export_paths.json``). An export must not keep text the lake no
     longer holds. Returns the rows removed. A file that is not a readable export is left as it is."""
+    from scn.publish.exports import to_csv
+
     folder = store.location() / "exports"
     removed = 0
     if not lake.has_table("posts"):  # no lake to compare with: nothing is known to be erased
@@ -216,7 +218,7 @@ def prune_exports() -> int:
             continue
         tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
         tmp.touch(mode=0o600)
-        frame[keep].to_csv(tmp, index=False)
+        to_csv(frame[keep], tmp)  # the export's writer: a value holding a CR stays one field
         tmp.replace(path)
         removed += int((~keep).sum())
     return removed

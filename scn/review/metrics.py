@@ -149,6 +149,18 @@ def mix_text(shares: dict[str, float]) -> str:
     return ",".join(f"{k}:{v:.2f}" for k, v in sorted(shares.items()))
 
 
+def post_stratified(cells: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Strata's confusion matrices (``cells``: strata x k x k counts, each stratum with reviewed posts) mixed by
+    ``weights`` (strata, or any leading axes x strata; each row normalised): each stratum's matrix as shares of its
+    reviewed posts, so the mix describes posts of the weights' mix of strata (the posts' platforms now), not the
+    mix the sample was drawn under (post-stratification). The accuracy line (``reweighted_report``) and the
+    engine's corrected counts (``scn.analysis.engine.measured_rates``) both mix with it."""
+    cells = np.asarray(cells, dtype="float64")
+    w = np.asarray(weights, dtype="float64")
+    w = w / w.sum(axis=-1, keepdims=True)
+    return np.einsum("...s,sij->...ij", w, cells / cells.sum(axis=(1, 2))[:, None, None])
+
+
 def reweighted_report(y_true: np.ndarray, y_pred: np.ndarray, strata: np.ndarray, weights: dict[str, float],
                       level: float = 0.95, seed: int = 0, prior: float = PRIOR, draws: int = BOOTSTRAP) -> dict:
     """``accuracy_report``'s figures re-weighted to another mix of the strata (post-stratification): each stratum's
@@ -169,7 +181,7 @@ def reweighted_report(y_true: np.ndarray, y_pred: np.ndarray, strata: np.ndarray
     size = cells.sum(axis=(1, 2))
     if (size == 0).any():
         raise ValueError(f"no reviewed posts of {[s for s, n in zip(names, size, strict=True) if n == 0]}")
-    joint = np.einsum("s,sij->ij", w, cells / size[:, None, None])
+    joint = post_stratified(cells, w)
     picked = np.isin(strata, names)
     out = accuracy_report(y_true[picked], y_pred[picked], level, seed)  # its notes (counts) and n
     rng = np.random.default_rng(seed)

@@ -1,7 +1,8 @@
-"""``scn.privacy``'s rules take their parameters as arguments (the threshold ``k``, the smallest survey group
-``min_group``): the settings are read in one place only, ``disclosure.suppress_below`` and ``disclosure.rule``
-(the defaults of a caller that gives none), and by ``pseudonyms`` for its key (a secret, not a parameter of a
-rule). Any other import of ``scn.settings`` under ``scn/privacy``, lazy or not, fails here."""
+"""``scn.privacy``'s rules take their parameters as required arguments (the threshold ``k``, the smallest survey
+group ``min_group``): nothing under ``scn/privacy`` reads the settings but ``pseudonyms`` for its key (a secret,
+not a parameter of a rule); no rule parameter has a default; every caller outside ``scn.privacy`` passes them (from
+the one settings object, at the edge). Any other import of ``scn.settings`` under ``scn/privacy``, lazy or not,
+fails here, and so does a call without ``k``."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from tests.architecture.importgraph import REPO, discover
 
 # module -> the functions that may import scn.settings (None: the whole module), with why
 ALLOWED: dict[str, tuple[str, ...] | None] = {
-    "scn.privacy.disclosure": ("suppress_below", "rule"),  # the edge's defaults of k and min_group
     "scn.privacy.pseudonyms": None,  # its key (SCN_PSEUDONYM_KEY), not a parameter of a rule
 }
 
@@ -54,7 +54,7 @@ def violations(root: Path = REPO) -> list[str]:
 
 def test_scn_privacy_reads_the_settings_in_one_place() -> None:
     found = violations()
-    assert not found, "scn/privacy takes k and min_group as arguments (disclosure.rule is the one default):\n  " + \
+    assert not found, "scn/privacy takes k and min_group as arguments (the caller passes them):\n  " + \
         "\n  ".join(found)
 
 
@@ -67,5 +67,111 @@ def test_the_rule_catches_a_lazy_and_a_module_level_read(tmp_path: Path) -> None
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(text)
     found = violations(tmp_path)
-    assert len(found) == 2 and "levels.py:1 (module level)" in found[0] + found[1] and \
-        "disclosure.py:4 (other)" in found[0] + found[1], found
+    assert len(found) == 3 and {"levels.py:1 (module level)", "disclosure.py:2 (rule)", "disclosure.py:4 (other)"} \
+        <= {f.split("/")[-1].split(" imports")[0] for f in found}, found
+
+
+# every public function of scn.privacy taking the rule's parameters: they have no default (the caller passes them)
+RULE_PARAMS = ("k", "threshold", "min_group")
+CALLER_PACKAGES = ("scn", "geo", "assets", "orchestration", "dashboards")
+
+
+def rule_functions() -> dict[str, dict[str, tuple[int, bool]]]:
+    """``module.function`` of scn.privacy -> the rule parameters it takes: name -> (position, keyword-only)."""
+    import importlib
+    import inspect
+
+    out: dict[str, dict[str, tuple[int, bool]]] = {}
+    for module in (m for m in discover(REPO, ["scn"]) if m.startswith("scn.privacy")):
+        mod = importlib.import_module(module)
+        for name, fn in vars(mod).items():
+            if name.startswith("_") or not inspect.isfunction(fn) or fn.__module__ != module:
+                continue
+            params = list(inspect.signature(fn).parameters.values())
+            taken = {p.name: (i, p.kind is p.KEYWORD_ONLY) for i, p in enumerate(params) if p.name in RULE_PARAMS}
+            if taken:
+                out[f"{module}.{name}"] = taken
+    return out
+
+
+def test_the_rule_parameters_have_no_default() -> None:
+    import importlib
+    import inspect
+
+    found = []
+    for qual in rule_functions():
+        module, name = qual.rsplit(".", 1)
+        fn = getattr(importlib.import_module(module), name)
+        found += [f"{qual}({p.name}={p.default!r})" for p in inspect.signature(fn).parameters.values()
+                  if p.name in RULE_PARAMS and p.default is not p.empty]
+    assert not found, "the caller passes k and min_group (from the settings, at the edge):\n  " + "\n  ".join(found)
+    assert {"scn.privacy.disclosure.for_audience", "scn.privacy.levels.choose",
+            "scn.privacy.disclosure.alert_totals"} <= set(rule_functions())
+
+
+def calls_without_rule(root: Path, functions: dict[str, dict[str, tuple[int, bool]]],
+                       packages: tuple[str, ...] = CALLER_PACKAGES) -> list[str]:
+    """Every call, outside scn.privacy, of a function of ``functions`` that does not pass each rule parameter
+    (by keyword, or by position; ``min_group=None`` is refused by ``for_audience`` for a survey table): the names
+    are resolved through ``from scn.privacy.x import f`` and ``from scn.privacy import x`` (``x.f``)."""
+    out = []
+    for module, path in discover(root, packages).items():
+        if module.startswith("scn.privacy"):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        names: dict[str, str] = {}  # local name -> module.function or module
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").startswith("scn.privacy"):
+                for a in node.names:
+                    names[a.asname or a.name] = f"{node.module}.{a.name}"
+            elif isinstance(node, ast.ImportFrom) and node.module == "scn" and node.level == 0:
+                for a in node.names:
+                    if a.name == "privacy":
+                        names[a.asname or a.name] = "scn.privacy"
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            f = node.func
+            if isinstance(f, ast.Name):
+                qual = names.get(f.id)
+            elif isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and f.value.id in names:
+                qual = f"{names[f.value.id]}.{f.attr}"
+            elif isinstance(f, ast.Attribute) and isinstance(f.value, ast.Attribute) and \
+                    isinstance(f.value.value, ast.Name) and names.get(f.value.value.id) == "scn.privacy":
+                qual = f"scn.privacy.{f.value.attr}.{f.attr}"
+            else:
+                qual = None
+            if qual not in functions:
+                continue
+            given = {kw.arg for kw in node.keywords}
+            if any(kw.arg is None for kw in node.keywords):
+                continue  # **kwargs: cannot tell statically (none today)
+            missing = [p for p, (i, kw_only) in functions[qual].items()
+                       if p not in given and (kw_only or i >= len(node.args))]
+            if missing:
+                out.append(f"{path.relative_to(root)}:{node.lineno} {qual.rsplit('.', 1)[1]} without "
+                           f"{', '.join(missing)}")
+    return out
+
+
+def test_every_caller_passes_the_rule() -> None:
+    found = calls_without_rule(REPO, rule_functions())
+    assert not found, "pass the audience's k and min_group from the settings (scn.settings.settings()):\n  " + \
+        "\n  ".join(found)
+
+
+def test_a_call_without_k_fails_the_rule(tmp_path: Path) -> None:
+    files = {"dashboards/__init__.py": "",
+             "dashboards/a.py": "from scn.privacy.disclosure import for_audience\n"
+                                "from scn.privacy import levels\n"
+                                "for_audience('x', f, 'official', k=s.suppress_below, min_group=s.min_group)\n"
+                                "for_audience('x', f, 'official', min_group=s.min_group)\n"
+                                "for_audience('x', f, 'official', k=5)\n"
+                                "levels.choose(v, leaves, m, 'official')\n"
+                                "levels.choose(v, leaves, m, 'official', 5)\n"}
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    found = calls_without_rule(tmp_path, rule_functions(), ("dashboards",))
+    assert [f.split(" ", 1)[0] for f in found] == ["dashboards/a.py:4", "dashboards/a.py:5", "dashboards/a.py:6"], \
+        found

@@ -19,9 +19,9 @@ def test_alerts_are_shaped_once_per_snapshot_and_rule(tmp_path: Path, monkeypatc
     calls: list[tuple[str, int]] = []
     real = catalog.shaped
 
-    def counted(frame: pd.DataFrame, audience: str, table):
+    def counted(frame: pd.DataFrame, audience: str, table, *, k: int):
         calls.append((audience, len(frame)))
-        return real(frame, audience, table)
+        return real(frame, audience, table, k=k)
 
     monkeypatch.setattr(alerts.catalog, "shaped", counted)
     alerts._shaped.cache_clear()
@@ -34,7 +34,7 @@ def test_alerts_are_shaped_once_per_snapshot_and_rule(tmp_path: Path, monkeypatc
         pd.testing.assert_frame_equal(first, again)
         pd.testing.assert_frame_equal(first, real(tables["alerts"][tables["alerts"]["city_id"] == "london"]
                                                   .reset_index(drop=True), "official",
-                                                  lambda name: alerts.data.table(name, "london")))
+                                                  lambda name: alerts.data.table(name, "london"), k=5))
         first.loc[:, "score"] = -1.0  # a caller changing its frame changes no later request's
         assert (alerts.shaped("london", "official")["score"] != -1.0).all() and len(calls) == 1
         alerts.shaped("london", "staff")

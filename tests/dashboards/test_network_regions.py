@@ -99,5 +99,7 @@ def test_programme_regions_people_are_small_counts_for_an_official() -> None:
     from scn.settings import suppress_below
 
     frame = _regions().assign(people=[1, suppress_below()])
-    assert for_audience("programme_regions", frame, "official")["people"].isna().tolist() == [True, False]
-    assert for_audience("programme_regions", frame, "staff")["people"].tolist() == [1, suppress_below()]
+    assert for_audience("programme_regions", frame, "official",
+                        k=5, min_group=10)["people"].isna().tolist() == [True, False]
+    assert for_audience("programme_regions", frame, "staff",
+                        k=5, min_group=10)["people"].tolist() == [1, suppress_below()]

@@ -32,9 +32,8 @@ def _world(seed: int, cells: int, periods: int, *, drop: float = 0.0, zero_cells
             "offset": off[keep] if offset else None, "cluster": None}
 
 
-# Counts stay small (as a cell's monthly crimes are): with thousands of large counts |log-likelihood| ~ 1e4 and its
-# rounding noise passes the line search's absolute 1e-12 slack, so where Newton stops (~1e-9 short of the optimum)
-# turns on summation order in the reference itself (it moves by 7.5e-10 between 1 and 2 BLAS threads).
+# Large counts too (|log-likelihood| ~ 1e5-1e6): the line search's slack is relative to the likelihood, so both
+# implementations take the last full Newton step and land on the optimum whatever their summation order.
 WORLDS = {
     "many_periods": dict(seed=1, cells=40, periods=60),
     "few_periods": dict(seed=2, cells=80, periods=3),
@@ -45,6 +44,8 @@ WORLDS = {
     "missing_and_labels": dict(seed=7, cells=45, periods=12, nan_rows=40, str_periods=True),
     "few_cells": dict(seed=8, cells=6, periods=30, regressors=2),
     "city": dict(seed=9, cells=169, periods=24, regressors=8, offset=True, scale=0.1),  # few crimes per cell-month
+    "large_counts": dict(seed=12, cells=60, periods=48, scale=30.0),
+    "large_counts_offset": dict(seed=13, cells=90, periods=36, regressors=5, offset=True, scale=50.0, drop=0.1),
 }
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from scn.ingest.pipeline import ingest_file
+from tests.support.city_name_worlds import tricky_names
 from tests.support.programme_files import ACT, PEOPLE
 
 NFD = unicodedata.normalize("NFD", "été-1")
@@ -30,6 +31,25 @@ def test_the_python_key_is_the_warehouse_key() -> None:
     python = activity_key(pd.Series(ids, dtype="string")).tolist()
     assert python == warehouse == ["ete-1"] * 4 + ["act 7"] * 3 + ["c-2"]
     assert activity_key(pd.Series([None], dtype="string")).isna().all()
+
+
+def test_the_python_key_is_the_warehouse_key_over_a_world_of_names() -> None:
+    """Over 20,029 names (ligatures, full-width forms, Turkish i's, marks of many scripts: ``tricky_names``) the
+    ingest's key is the macro's, run by DuckDB as dbt renders it. Was: a Python twin (NFD, ``combining``, ``lower``)
+    keyed 6,698 of them apart (a spacing mark ``strip_accents`` drops, ``ẞ``...)."""
+    import duckdb
+    import jinja2
+
+    from scn.ingest.programme import activity_key
+
+    ids = tricky_names()
+    macro = (Path(__file__).resolve().parents[2] / "transforms" / "macros" / "activity_key.sql").read_text()
+    sql = jinja2.Environment().from_string(macro + "{{ activity_key('id') }}").render()
+    warehouse = [r[0] for r in duckdb.execute(f"select {sql} from unnest(?) with ordinality as t(id, i) order by i",
+                                              [ids]).fetchall()]
+    python = activity_key(pd.Series(ids, dtype="string")).tolist()
+    assert len(ids) == 20029 and len(set(warehouse)) > 19000
+    assert [(i, p, w) for i, p, w in zip(ids, python, warehouse, strict=True) if p != w] == []
 
 
 def test_participants_name_an_activity_whatever_its_accents(home: Path, tmp_path: Path) -> None:

@@ -63,3 +63,45 @@ def test_what_reaches_every_per_city_asset_still_runs_them_all(tmp_path: Path) -
         assert every <= _keys(plan), (news, every - _keys(plan))
     assert {"lake/post_labels", "lake/posts_enriched"} <= _keys(_plan(tmp_path, relabel=True))
     assert AssetKey(["lake", "crimes"]) not in {k for keys, _ in _plan(tmp_path, relabel=True).runs for k in keys}
+
+
+def _dropped(home: Path, latest_missing: frozenset[str] = frozenset()) -> set[str]:
+    """The warehouse keys a social file's plan for a current warehouse leaves out (``drop_unbuilt_models``), every
+    asset having been materialized before but ``latest_missing``."""
+    from dagster import AssetKey as Key
+
+    from orchestration.run import drop_unbuilt_models
+
+    plan = _plan(home, pending={"social": {"dakar"}})
+    before = _keys(plan)
+    with scn_home(home):
+        drop_unbuilt_models(plan, {Key.from_user_string(k): None if k in latest_missing else object()
+                                   for k in before})
+    return before - _keys(plan)
+
+
+def test_a_social_file_s_plan_leaves_out_the_models_it_cannot_change(tmp_path: Path) -> None:
+    """A per-city build skips the models none of whose lake tables changed; selected, their dbt tests were planned
+    as checks (~170 of ~230) and they were reported materialized unchanged: now they are not selected."""
+    dropped = _dropped(tmp_path)
+    assert {"warehouse/network_kpis", "warehouse/programme_metrics", "warehouse/survey_indices"} <= dropped, dropped
+    assert not {k for k in dropped if not k.startswith("warehouse/")}, dropped
+    assert not {"warehouse/city_month", "warehouse/area_week", "warehouse/stg_posts_enriched",
+                "warehouse/stg_ingest_log"} & dropped, dropped
+    # a model never materialized stays planned (else every later run would find it "never" built)
+    assert "warehouse/network_kpis" not in _dropped(tmp_path, frozenset({"warehouse/network_kpis"}))
+
+
+def test_a_lake_table_changed_outside_the_run_keeps_its_models_planned(tmp_path: Path) -> None:
+    """The programme tables' parts differ from those the last build recorded (a hand ingest, say): the per-city
+    build would rebuild the programme marts, so they stay in the plan."""
+    import json
+
+    from assets.transforms.state import state_path
+
+    with scn_home(tmp_path):
+        path = state_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"lake": {"programme_activities": "0123456789abcdef"}}))
+    dropped = _dropped(tmp_path)
+    assert "warehouse/programme_metrics" not in dropped and "warehouse/survey_indices" in dropped, dropped

@@ -182,9 +182,11 @@ def test_without_the_totals_an_official_gets_no_count() -> None:
     from scn.privacy.disclosure import alert_totals, for_audience
 
     alerts = _alerts()
-    bare = alert_facts(for_audience("alerts", alerts, "official"))
+    bare = alert_facts(for_audience("alerts", alerts, "official", k=5, min_group=10))
     assert bare["this_week"].isna().all() and bare["posts"].isna().all() and bare["score"].isna().all()
-    nothing = alert_facts(for_audience("alerts", alerts, "official", parts=alert_totals(lambda name: pd.DataFrame())))
+    nothing = alert_facts(for_audience("alerts", alerts, "official", parts=alert_totals(lambda name: pd.DataFrame(),
+                                                                                        k=5),
+                                       k=5, min_group=10))
     assert nothing["this_week"].notna().sum() == 8
     assert nothing["posts"].notna().sum() == 0  # the cluster's own counts: 40 posts - 36 hateful = 4 (below)
 
@@ -199,7 +201,9 @@ def test_an_alerts_own_counts_do_not_difference_each_other(hateful: int, shares:
     alerts = _alerts().iloc[[-1]].copy()
     ev = json.loads(alerts["evidence"].iloc[0]) | {"hateful_posts": hateful, "shares": shares}
     alerts["evidence"] = [json.dumps(ev)]
-    facts = alert_facts(for_audience("alerts", alerts, "official", parts=alert_totals(lambda name: pd.DataFrame())))
+    facts = alert_facts(for_audience("alerts", alerts, "official", parts=alert_totals(lambda name: pd.DataFrame(),
+                                                                                      k=5),
+                                     k=5, min_group=10))
     assert facts["posts"].notna().tolist() == [shown]
     assert (json.loads(facts["evidence"].iloc[0]).get("hateful_posts") is not None) == shown
 
@@ -212,12 +216,13 @@ def test_the_published_cells_are_totals_too() -> None:
                           "period": "2025-03", "flagged_posts": [8, 6], "posts": [40, 40]})
     alerts = _alerts().iloc[[0]]
     def published(frame: pd.DataFrame):
-        return alert_totals(lambda name: frame if name == "cell_month" else pd.DataFrame())
+        return alert_totals(lambda name: frame if name == "cell_month" else pd.DataFrame(), k=5)
 
-    shown = alert_facts(for_audience("alerts", alerts, "official", parts=published(cells)))
+    shown = alert_facts(for_audience("alerts", alerts, "official", parts=published(cells), k=5, min_group=10))
     assert shown["this_week"].isna().all()  # 14 - 12 = 2
     cells["flagged_posts"] = [12, 8]
-    assert alert_facts(for_audience("alerts", alerts, "official", parts=published(cells)))["this_week"].tolist() == [12]
+    assert alert_facts(for_audience("alerts", alerts, "official", parts=published(cells),
+                                    k=5, min_group=10))["this_week"].tolist() == [12]
 
 
 @pytest.mark.parametrize("lang", ["en", "fr", "ar"])
@@ -253,10 +258,10 @@ def test_an_alerts_existence_gives_no_small_count_back(total: int, kept: int) ->
     from scn.privacy.disclosure import for_audience
 
     alerts, totals = _existence_world(total)
-    official = alert_facts(for_audience("alerts", alerts, "official", parts=totals))
+    official = alert_facts(for_audience("alerts", alerts, "official", parts=totals, k=5, min_group=10))
     assert len(official) == kept
     assert official["this_week"].isna().all()
-    assert len(alert_facts(for_audience("alerts", alerts, "staff"))) == 2
+    assert len(alert_facts(for_audience("alerts", alerts, "staff", k=5, min_group=10))) == 2
 
 
 def test_the_floor_is_the_burst_rule_and_the_clusters() -> None:
@@ -282,8 +287,8 @@ def test_with_k_4_a_burst_shown_as_fewer_than_k_is_withheld_and_a_month_of_3_dro
                                                "flagged_posts": total, "posts": total + 30},
                                               {"city_id": "e", "area_code": "H", "period": "2025-03",
                                                "flagged_posts": 40, "posts": 70}])}
-        with settings.override(suppress_below=4):
-            facts = alert_facts(for_audience("alerts", alerts, "official", parts=alert_totals_of(tables)))
+        facts = alert_facts(for_audience("alerts", alerts, "official", parts=alert_totals_of(tables, k=4),
+                                         k=4, min_group=10))
         assert len(facts) == kept, total
         if kept:
             ev = json.loads(facts["evidence"].iloc[0])
@@ -300,9 +305,8 @@ def test_an_alert_an_official_does_not_get_shifts_no_other_alerts_id() -> None:
 
     alerts = pd.DataFrame([_cluster(5, "2025-02-25"), _cluster(40, "2025-03-01")])
     city = pd.DataFrame({"city_id": "e", "period": ["2025-02", "2025-03"], "posts": [5, 100]})
-    with settings.override(suppress_below=6):
-        official = alert_facts(shaped(alerts, "official", lambda name: city if name == "city_month"
-                                      else pd.DataFrame()))
+    official = alert_facts(shaped(alerts, "official", lambda name: city if name == "city_month"
+                                  else pd.DataFrame(), k=6))
     ids = alert_ids(alerts)
     assert ids.iloc[1].endswith("-2")
     assert official["alert_id"].tolist() == [ids.iloc[1]] and official["posts"].tolist() == [40]
@@ -322,7 +326,7 @@ def test_the_baseline_window_sum_divides_out_the_collection_volume(volume: float
     area_month = pd.DataFrame([{"city_id": "c", "area_code": "B", "period": m, "flagged_posts": v, "posts": v + 30}
                                for m, v in months.items()])
     facts = alert_facts(for_audience("alerts", pd.DataFrame([alert]), "official",
-                                     parts=alert_totals_of({"area_month": area_month})))
+                                     parts=alert_totals_of({"area_month": area_month}), k=5, min_group=10))
     assert facts["this_week"].notna().tolist() == [shown]
 
 
@@ -370,7 +374,7 @@ def test_the_sum_of_an_areas_published_cells_is_a_total_too(c1: int, area_month:
     from scn.privacy.disclosure import for_audience
 
     alerts, totals = _area_cells_world(c1, area_month, area_precision)
-    facts = alert_facts(for_audience("alerts", alerts, "official", parts=totals))
+    facts = alert_facts(for_audience("alerts", alerts, "official", parts=totals, k=5, min_group=10))
     assert len(facts) == 1
     assert facts["this_week"].notna().tolist() == [shown]
 
@@ -385,7 +389,8 @@ def test_a_clusters_shares_are_not_subtracted_beside_its_posts() -> None:
     alerts["evidence"] = [json.dumps(json.loads(alerts["evidence"].iloc[0]) | {"hateful_posts": 30, "shares": 30})]
     for posts, shown in ((43, False), (45, True)):
         city = pd.DataFrame({"city_id": "d", "period": ["2025-06"], "posts": [posts], "flagged_posts": [200]})
-        facts = alert_facts(for_audience("alerts", alerts, "official", parts=alert_totals_of({"city_month": city})))
+        facts = alert_facts(for_audience("alerts", alerts, "official", parts=alert_totals_of({"city_month": city}),
+                                         k=5, min_group=10))
         assert facts["posts"].notna().tolist() == [shown], posts
 
 
@@ -403,9 +408,8 @@ def test_a_clusters_floor_is_its_posts_not_its_posts_and_shares(total: int, kept
     for row in rows:
         row["evidence"] = json.dumps(json.loads(row["evidence"]) | {"shares": 2, "hateful_posts": 0})
     city = pd.DataFrame({"city_id": "e", "period": ["2025-03"], "posts": [total], "flagged_posts": [50]})
-    with settings.override(suppress_below=7):
-        facts = alert_facts(for_audience("alerts", pd.DataFrame(rows), "official",
-                                         parts=alert_totals_of({"city_month": city})))
+    facts = alert_facts(for_audience("alerts", pd.DataFrame(rows), "official",
+                                     parts=alert_totals_of({"city_month": city}, k=7), k=7, min_group=10))
     assert len(facts) == kept
     assert facts["posts"].isna().all()
     assert (~facts["counts_withheld"]).tolist() == [counts] * kept
@@ -428,7 +432,8 @@ def test_a_burst_above_the_shown_cells_pins_the_hidden_ones(cells: list[int], bu
     ids = [centre, *sorted(c for c in h3.grid_disk(centre, 1) if c != centre)[:2]]
     frame = pd.DataFrame({"city_id": "g", "cell": ids, "resolution": 8, "period": "2025-03", "flagged_posts": cells})
     alerts = pd.DataFrame([_burst("g", "A", "2025-W10", burst)])
-    facts = alert_facts(for_audience("alerts", alerts, "official", parts=alert_totals_of({"cell_month": frame})))
+    facts = alert_facts(for_audience("alerts", alerts, "official", parts=alert_totals_of({"cell_month": frame}),
+                                     k=5, min_group=10))
     assert facts["this_week"].notna().tolist() == [shown]
 
 
@@ -448,7 +453,8 @@ def test_a_burst_is_not_hidden_behind_a_cluster_of_the_same_week(total: int, sho
     cluster["evidence"] = json.dumps(json.loads(cluster["evidence"]) | {"hateful_posts": 10})
     alerts = pd.DataFrame([_burst("d", "D1", "2025-W10", 12), cluster])
     facts = alert_facts(for_audience("alerts", alerts, "official",
-                                     parts=alert_totals_of({"city_month": _city_month("d", {"2025-03": total})})))
+                                     parts=alert_totals_of({"city_month": _city_month("d", {"2025-03": total})}),
+                                     k=5, min_group=10))
     burst = facts[facts["alert_type"] == "burst"]
     assert burst["this_week"].notna().tolist() == [shown]
 
@@ -467,7 +473,8 @@ def test_a_baseline_window_is_not_subtracted_beside_the_bursts_inside_it(total: 
     months = {"2025-01": 5, "2025-02": 12, "2025-03": total - 17}
     area_month = pd.DataFrame([{"city_id": "c", "area_code": "A", "period": m, "flagged_posts": v, "posts": v + 40}
                                for m, v in months.items()])
-    facts = alert_facts(for_audience("alerts", alerts, "official", parts=alert_totals_of({"area_month": area_month})))
+    facts = alert_facts(for_audience("alerts", alerts, "official", parts=alert_totals_of({"area_month": area_month}),
+                                     k=5, min_group=10))
     assert facts.loc[facts["period"] == "2025-W10", "this_week"].notna().tolist() == [shown]
 
 
@@ -484,7 +491,8 @@ def test_an_alerts_existence_is_read_through_counts_known_to_share_no_post() -> 
                            _burst("d", "D3", "2025-W12", 10, 0.0), cluster])  # no usual level: March alone
     for total, kept in ((16, ["2025-W12", "2025-W09"]), (17, ["2025-W10", "2025-W11", "2025-W12", "2025-W09"])):
         facts = alert_facts(for_audience("alerts", alerts, "official",
-                                         parts=alert_totals_of({"city_month": _city_month("d", {"2025-03": total})})))
+                                         parts=alert_totals_of({"city_month": _city_month("d", {"2025-03": total})}),
+                                         k=5, min_group=10))
         assert sorted(facts["period"]) == sorted(kept), total
 
 
@@ -497,5 +505,6 @@ def test_a_baseline_window_spans_its_weeks_not_its_first_week(january: int, show
 
     alerts = pd.DataFrame([_burst("c", "A", "2025-W10", 30, 2.0), _burst("c", "B", "2025-W03", 10, 0.0)])
     city = _city_month("c", {"2024-12": 40, "2025-01": january, "2025-02": 40, "2025-03": 60})
-    facts = alert_facts(for_audience("alerts", alerts, "official", parts=alert_totals_of({"city_month": city})))
+    facts = alert_facts(for_audience("alerts", alerts, "official", parts=alert_totals_of({"city_month": city}),
+                                     k=5, min_group=10))
     assert facts.loc[facts["period"] == "2025-W03", "this_week"].notna().tolist() == [shown]

@@ -29,8 +29,8 @@ def test_a_cell_hidden_for_its_rest_is_a_hidden_part_of_the_alerts_totals(posts:
     flagged); its counts are withheld. A cluster of 30 leaves 3..6: shown."""
     cluster = _cluster(posts, "2025-03-05") | {"city_id": "d"}
     cluster["evidence"] = json.dumps(json.loads(cluster["evidence"]) | {"hateful_posts": 0})
-    totals = alert_totals(lambda name: _cells() if name == "cell_month" else pd.DataFrame())
-    official = for_audience("alerts", pd.DataFrame([cluster]), "official", parts=totals)
+    totals = alert_totals(lambda name: _cells() if name == "cell_month" else pd.DataFrame(), k=5)
+    official = for_audience("alerts", pd.DataFrame([cluster]), "official", parts=totals, k=5, min_group=10)
     assert (json.loads(official["evidence"].iloc[0])["posts"] is not None) == shown
     cells = totals[(totals["place"] == "cells") & (totals["metric"] == "posts")]
     # the hidden part of the cells' posts: one cell, its unknown the rest (4), beside its known flagged posts

@@ -30,8 +30,8 @@ def test_a_clusters_posts_not_hateful_are_set_against_the_cells_with_a_hidden_on
     throughout (posts: 107 - 90 = 17; flagged: 20 + 1..4 - 8, 13..16: both fine). With 110 posts: 11..14."""
     cluster = _cluster(90, "2025-03-05") | {"city_id": "d"}
     cluster["evidence"] = json.dumps(json.loads(cluster["evidence"]) | {"hateful_posts": 8})
-    totals = alert_totals(lambda name: _cells(posts) if name == "cell_month" else pd.DataFrame())
-    official = for_audience("alerts", pd.DataFrame([cluster]), "official", parts=totals)
+    totals = alert_totals(lambda name: _cells(posts) if name == "cell_month" else pd.DataFrame(), k=5)
+    official = for_audience("alerts", pd.DataFrame([cluster]), "official", parts=totals, k=5, min_group=10)
     ev = json.loads(official["evidence"].iloc[0])
     assert (ev["posts"] is not None and ev["hateful_posts"] is not None) == shown
     # the total: the true posts not flagged (posts - 20 + 4), one hidden part of 7 - 3 - (7 - 5) = 2 (1..4)

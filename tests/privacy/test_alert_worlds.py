@@ -250,7 +250,8 @@ def official_worlds(seed: int, worlds: int = WORLDS):
         posts, alerts = world(rng)
         if len(alerts):
             tables = published(posts)
-            yield tables, for_audience("alerts", alerts, "official", parts=alert_totals_of(tables))
+            yield tables, for_audience("alerts", alerts, "official", parts=alert_totals_of(tables),
+                                       k=5, min_group=10)
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -297,7 +298,7 @@ def test_the_totals_the_attacker_reads_are_the_totals_the_rule_is_given() -> Non
                 key = (place, unit, month, METRICS[metric])
                 assert given.get(key) == total, key
         if len(alerts):
-            for c in read_counts(for_audience("alerts", alerts, "staff")):
+            for c in read_counts(for_audience("alerts", alerts, "staff", k=5, min_group=10)):
                 seen |= {("area", c.area), (c.kind, c.d0 <= MONTHS["2025-02"][1] < c.d1)}
     assert {("area", "A0"), ("area", "A1"), ("area", None), ("burst", True), ("cluster", True), ("usual", False),
             ("usual", True)} <= seen
@@ -317,11 +318,11 @@ def test_a_usual_level_shown_as_fewer_than_k_is_a_floor_of_1(march: int, kept: i
     tables["city_month"] = tables["area_month"].groupby(["city_id", "period"], as_index=False)[
         ["flagged_posts", "posts"]].sum()
     totals = totals_known(tables)
-    staff = read_counts(for_audience("alerts", alerts, "staff"))
+    staff = read_counts(for_audience("alerts", alerts, "staff", k=5, min_group=10))
     hidden = [replace(c, value=None, floor=MIN_POSTS if c.kind == "burst" else 1.0) if c.value < K else c
               for c in staff]  # what the official reads where both alerts are kept: every count "fewer than 5"
     assert bool(leaks(hidden, totals)) == (kept == 0)
-    official = for_audience("alerts", alerts, "official", parts=alert_totals_of(tables))
+    official = for_audience("alerts", alerts, "official", parts=alert_totals_of(tables), k=5, min_group=10)
     assert len(official) == kept
     assert leaks(read_counts(official), totals) == []
 
@@ -337,7 +338,8 @@ def test_a_clusters_posts_not_hateful_are_parts_of_the_posts_not_flagged(posts: 
     city = pd.DataFrame({"city_id": "d", "period": ["2025-03"], "posts": [posts], "flagged_posts": [20]})
     totals = totals_known({"city_month": city, "area_month": city.iloc[:0].assign(area_code=None)})
     assert bool(leaks(read_counts(alerts), totals)) != shown  # the attack, on every count
-    official = for_audience("alerts", alerts, "official", parts=alert_totals_of({"city_month": city}))
+    official = for_audience("alerts", alerts, "official", parts=alert_totals_of({"city_month": city}),
+                            k=5, min_group=10)
     assert (json.loads(official["evidence"].iloc[0])["posts"] is not None) == shown
     assert leaks(read_counts(official), totals) == []
 
@@ -364,7 +366,8 @@ def test_every_maximal_set_of_counts_known_to_share_no_post_is_subtracted(march:
     city = pd.DataFrame({"city_id": "d", "period": ["2025-03"], "posts": [200], "flagged_posts": [march]})
     totals = totals_known({"city_month": city, "area_month": city.iloc[:0].assign(area_code=None)})
     assert bool(leaks(read_counts(alerts), totals)) != shown  # the attack, on every count
-    official = for_audience("alerts", alerts, "official", parts=alert_totals_of({"city_month": city}))
+    official = for_audience("alerts", alerts, "official", parts=alert_totals_of({"city_month": city}),
+                            k=5, min_group=10)
     bursts = [json.loads(e).get("flagged_posts") for e in official.loc[official["alert_type"] == "burst", "evidence"]]
     assert bursts == ([5, 6] if shown else [None, None])
     assert leaks(read_counts(official), totals) == []
@@ -383,7 +386,8 @@ def test_a_cap_on_the_maximal_sets_hides_more_never_checks_less(cap: int, monkey
     alerts = _march_alerts()
     city = pd.DataFrame({"city_id": "d", "period": ["2025-03"], "posts": [200], "flagged_posts": [13]})
     totals = totals_known({"city_month": city, "area_month": city.iloc[:0].assign(area_code=None)})
-    official = for_audience("alerts", alerts, "official", parts=alert_totals_of({"city_month": city}))
+    official = for_audience("alerts", alerts, "official", parts=alert_totals_of({"city_month": city}),
+                            k=5, min_group=10)
     assert leaks(read_counts(official), totals) == []
 
 

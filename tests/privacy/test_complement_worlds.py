@@ -48,7 +48,7 @@ def test_a_count_is_hidden_where_its_rest_is_small(posts: int, flagged: int, pos
     (every post flagged) says nothing and is shown, as every zero is."""
     rows = pd.DataFrame({"city_id": "x", "area_code": "A", "period": "2025-01", "posts": [posts],
                          "flagged_posts": [flagged], "crimes": [20], "hate_crimes": [17]})
-    out = for_audience("area_month", rows, "official")
+    out = for_audience("area_month", rows, "official", k=5, min_group=10)
     assert out["posts"].notna().iloc[0] == posts_shown
     assert out["flagged_posts"].notna().iloc[0] == (flagged == 0 or flagged >= suppress_below())
     assert out["crimes"].isna().iloc[0] and out["hate_crimes"].iloc[0] == 17
@@ -59,8 +59,8 @@ def test_a_level_hides_a_count_whose_rest_is_small(hate: int, hidden: bool) -> N
     """The levels see the pair together: crimes of 20 beside 17 hate crimes are hidden at that level (3 crimes
     not hate crimes), the hate crimes stay; 20 of 20 (rest 0) and 20 beside 12 (rest 8) are shown."""
     units = pd.DataFrame({"unit": ["x"], "period": ["2025"], "crimes": [20], "hate_crimes": [hate]})
-    assert hidden_units(View("city_year", units), pd.DataFrame(), "crimes")[0] == hidden
-    assert not hidden_units(View("city_year", units), pd.DataFrame(), "hate_crimes")[0]
+    assert hidden_units(View("city_year", units), pd.DataFrame(), "crimes", k=5)[0] == hidden
+    assert not hidden_units(View("city_year", units), pd.DataFrame(), "hate_crimes", k=5)[0]
 
 
 def test_a_level_of_cells_is_checked_for_the_rests_beneath_it() -> None:
@@ -74,7 +74,7 @@ def test_a_level_of_cells_is_checked_for_the_rests_beneath_it() -> None:
         units = pd.DataFrame({"unit": [parent], "period": ["2025-01"], "flagged_posts": [7],
                               "posts": [sum(posts)]})
         view = View("cell7_month", units, np.full(2, parent, dtype=object))
-        assert hidden_units(view, leaves, "flagged_posts")[0] == hidden
+        assert hidden_units(view, leaves, "flagged_posts", k=5)[0] == hidden
 
 
 def test_the_attackers_bounds_hold_the_truth() -> None:

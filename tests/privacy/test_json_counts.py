@@ -24,11 +24,11 @@ def _correlations(detail: dict) -> pd.DataFrame:
 
 def test_the_verdicts_small_totals_are_null_for_an_official_only() -> None:
     frame = _correlations(SMALL)
-    shown = json.loads(for_audience("correlations", frame, "official")["detail"].iloc[1])
+    shown = json.loads(for_audience("correlations", frame, "official", k=5, min_group=10)["detail"].iloc[1])
     assert shown["hate_crimes"] is None and shown["flagged_posts"] is None
     assert shown["n_cells_with_hate"] is None  # at most the hate crimes: 4 cells would pin a hidden 4
     assert (shown["n_cells"], shown["n_periods"], shown["max_lag"], shown["note"]) == (12, 18, 3, "too_few_cells")
-    assert for_audience("correlations", frame, "staff")["detail"].equals(frame["detail"])
+    assert for_audience("correlations", frame, "staff", k=5, min_group=10)["detail"].equals(frame["detail"])
 
 
 
@@ -37,10 +37,10 @@ def test_the_verdicts_panel_totals_are_never_an_officials_however_large() -> Non
     minus the shown cells is the hidden cells' sum, one hidden cell's count when it is alone (probe of
     2026-12-06: Saida's 254 flagged posts in the detail are the sum of its published cells)."""
     frame = _correlations(LARGE)
-    large = json.loads(for_audience("correlations", frame, "official")["detail"].iloc[1])
+    large = json.loads(for_audience("correlations", frame, "official", k=5, min_group=10)["detail"].iloc[1])
     assert (large["hate_crimes"], large["flagged_posts"], large["n_cells_with_hate"]) == (None, None, None)
     assert (large["n_cells"], large["n_periods"], large["alpha"]) == (12, 18, 0.05)
-    staff = json.loads(for_audience("correlations", frame, "staff")["detail"].iloc[1])
+    staff = json.loads(for_audience("correlations", frame, "staff", k=5, min_group=10)["detail"].iloc[1])
     assert (staff["hate_crimes"], staff["flagged_posts"]) == (40, 120)
 
 

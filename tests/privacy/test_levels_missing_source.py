@@ -14,6 +14,6 @@ def test_a_source_never_sent_has_no_official_view():
                        "flagged_posts": [None, None, 9.0, 0.0], "crimes": [12.0, 15.0, 0.0, 12.0],
                        "hate_crimes": [11.0, 10.0, 0.0, 14.0]})
     city = cm.drop(columns=["cell", "resolution"])
-    out = levels_table({"cell_month": cm, "city_month": city}).set_index(["city_id", "metric"])["reason"]
+    out = levels_table({"cell_month": cm, "city_month": city}, k=5).set_index(["city_id", "metric"])["reason"]
     assert out[("crimesonly", "flagged_posts")] == "no_data"
     assert out[("both", "flagged_posts")] != "no_data" and out[("crimesonly", "hate_crimes")] != "no_data"

@@ -25,7 +25,7 @@ def _hidden(level: str, posts: tuple[int, ...], flagged: tuple[int, ...], unit: 
     units = pd.DataFrame({"unit": [unit], "period": ["2025-01"], "flagged_posts": [sum(flagged)],
                           "posts": [sum(posts)]})
     view = View(level, units, np.full(len(cells), unit, dtype=object))
-    return bool(hidden_units(view, leaves, "flagged_posts")[0])
+    return bool(hidden_units(view, leaves, "flagged_posts", k=5)[0])
 
 
 @pytest.mark.parametrize("level", ["area_month", "city_month"])
@@ -57,7 +57,7 @@ def test_the_city_month_table_hides_a_part_that_gives_the_cells_rests_back(posts
                           "posts": list(posts), "flagged_posts": [3, 4], "crimes": 0, "hate_crimes": 0})
     city = cells.groupby(["city_id", "period"], as_index=False)[["posts", "flagged_posts", "crimes",
                                                                  "hate_crimes"]].sum()
-    out = for_audience("city_month", city.drop(columns="posts"), "official", parts=cells)
+    out = for_audience("city_month", city.drop(columns="posts"), "official", parts=cells, k=5, min_group=10)
     assert out["flagged_posts"].isna().iloc[0] == hidden
 
 
@@ -66,4 +66,37 @@ def test_the_part_is_checked_when_the_levels_table_has_no_count() -> None:
     posts from the cells download, so the part is checked all the same."""
     leaves = pd.DataFrame({"cell": KIDS[:2], "period": "2025-01", "posts": [5, 6], "flagged_posts": [3, 4]})
     units = pd.DataFrame({"unit": ["W"], "period": ["2025-01"], "flagged_posts": [7]})
-    assert hidden_units(View("area_month", units, np.full(2, "W", dtype=object)), leaves, "flagged_posts")[0]
+    assert hidden_units(View("area_month", units, np.full(2, "W", dtype=object)), leaves, "flagged_posts",
+                        k=5)[0]
+
+
+def test_a_cell_hidden_for_its_own_rest_pins_nothing_at_a_cell_level() -> None:
+    """At a res-7 cell, the part (flagged posts) beside cells of 10 posts (7 flagged: its posts hidden for their
+    rest, 3) and 8 (8 flagged): the res-7 flagged posts (15) are the cells' shown ones, and its posts (18) the
+    official cannot sum (one cell's is hidden), so the hidden rest lies in no shown sum: nothing follows. (It was
+    hidden: the unit's rest, 3, taken as known over one hidden rest beneath.) The count itself at that level is
+    still hidden (its rest, 3, is small)."""
+    assert not _hidden("cell7_month", (10, 8), (7, 8), PARENT)
+    cells = KIDS[:2]
+    leaves = pd.DataFrame({"cell": cells, "period": "2025-01", "posts": [10, 8], "flagged_posts": [7, 8]})
+    units = pd.DataFrame({"unit": [PARENT], "period": ["2025-01"], "flagged_posts": [15], "posts": [18]})
+    assert hidden_units(View("cell7_month", units, np.full(2, PARENT, dtype=object)), leaves, "posts", k=5)[0]
+
+
+def test_the_level_no_attacker_could_undo_is_shown() -> None:
+    """A city of two res-7 cells (one res-6): the first's cells 10 posts (7 flagged) and 8 (8); the second's
+    2 (2) and 3 (3), all hidden. The cells by month fail for flagged posts (two are hidden); at res 7 the official
+    reads 15 (the shown 7 + 8) and 5 (the two hidden ones: 1 + 4, 2 + 3, ...), and no posts total beside either
+    (each res-7 cell has a cell whose posts are hidden): res 7 is shown (it was res 6 or coarser: the rests of the
+    cells whose posts are hidden were taken as pinned)."""
+    from scn.privacy import published_levels
+    from scn.privacy.levels import choose
+
+    root = h3.cell_to_parent(PARENT, 6)
+    other = next(c for c in sorted(h3.cell_to_children(root, 7)) if c != PARENT)
+    cells = KIDS[:2] + sorted(h3.cell_to_children(other, 8))[:2]
+    leaves = pd.DataFrame({"city_id": "x", "cell": cells, "resolution": 8, "period": "2025-01",
+                           "posts": [10, 8, 2, 3], "flagged_posts": [7, 8, 2, 3]})
+    views = published_levels.views("x", "flagged_posts", leaves, lambda name: pd.DataFrame(), lambda c: None)
+    chosen = choose(views, leaves, "flagged_posts", "official", k=5)
+    assert (chosen.level, chosen.reason) == ("cell7_month", "finer_hidden"), chosen

@@ -35,12 +35,12 @@ def _official(cells: pd.DataFrame, unlocated: dict[str, int], parts: dict[str, t
     def views(levels: tuple[str, ...] = published_levels.LEVELS):
         return published_levels.views(CITY, METRIC, leaves, tables.__getitem__, lambda cells: None, levels)
 
-    chosen = choose(views(), leaves, METRIC, "official")
+    chosen = choose(views(), leaves, METRIC, "official", k=5)
     total = city.set_index("period")[METRIC]
     rows = pd.DataFrame([{"city_id": CITY, "period": p, "target": f"t{i}", METRIC: v}
                          for p in MONTHS for i, v in enumerate(parts.get(p, (total[p] - 10, 10)))])
     view = next(views((chosen.level,)), None)
-    return chosen, parts_at("target_month", rows, METRIC, chosen, view, leaves)
+    return chosen, parts_at("target_month", rows, METRIC, chosen, view, leaves, k=5)
 
 
 def test_a_city_by_quarter_gets_quarters_and_no_month() -> None:
@@ -49,7 +49,7 @@ def test_a_city_by_quarter_gets_quarters_and_no_month() -> None:
     chosen, got = _official(_cells(values), {}, {})
     assert chosen.level == "city_quarter"
     monthly = for_audience("target_month", pd.DataFrame({"city_id": CITY, "period": "2025-01", "target": ["a", "b"],
-                                                         METRIC: [45, 10]}), "official")
+                                                         METRIC: [45, 10]}), "official", k=5, min_group=10)
     assert monthly[METRIC].notna().all()  # the month's parts alone: every one shown, so the month's total
     assert set(got["period"]) == {"2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4"}
     q1 = got[got["period"] == "2025-Q1"][METRIC]
@@ -78,8 +78,9 @@ def test_a_hidden_count_of_the_level_leaves_its_period_out() -> None:
     chosen = Choice("city_year", "coarsest_hidden", units.assign(**{METRIC: pd.array([pd.NA, 40], dtype="Float64")}))
     rows = pd.DataFrame({"city_id": CITY, "period": ["2024-05", "2025-01", "2025-02"], "target": "a",
                          METRIC: [3, 20, 20]})
-    got = parts_at("target_month", rows, METRIC, chosen, View("city_year", units), pd.DataFrame())
+    got = parts_at("target_month", rows, METRIC, chosen, View("city_year", units), pd.DataFrame(), k=5)
     assert got["period"].tolist() == ["2025"] and got[METRIC].tolist() == [40]
     none = Choice("city_year", "no_data", pd.DataFrame(columns=["unit", "period", METRIC]))
-    assert parts_at("target_month", rows, METRIC, none, None, pd.DataFrame()).empty
-    assert np.array_equal(rows[METRIC], for_audience("target_month", rows, "staff")[METRIC])
+    assert parts_at("target_month", rows, METRIC, none, None, pd.DataFrame(), k=5).empty
+    assert np.array_equal(rows[METRIC], for_audience("target_month", rows, "staff",
+                                                     k=5, min_group=10)[METRIC])

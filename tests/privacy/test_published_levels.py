@@ -14,7 +14,7 @@ import pytest
 from scn.privacy import published_levels
 from scn.privacy.levels import Choice, View, choose
 from scn.publish import serving
-from scn.settings import override
+from scn.settings import override, settings
 from tests.support.snapshots import make_tables, publish_tables, quiet_city
 
 
@@ -62,9 +62,9 @@ def test_published_choice_equals_the_computed_one(snapshot: Path) -> None:
             return next(views((level,)), None)
 
         published = published_levels.published_choice(levels[levels["city_id"] == row.city_id], row.metric,
-                                                      leaves, build)
+                                                      leaves, build, k=5)
         assert published is not None and built == [row.level]  # only the chosen level is built
-        _same(published, choose(views(), leaves, row.metric, "official"))
+        _same(published, choose(views(), leaves, row.metric, "official", k=5))
     assert {"finest", "finer_hidden", "coarsest_hidden"} <= set(levels["reason"]), levels
     saida = levels[(levels["city_id"] == "saida") & (levels["metric"] == "hate_crimes")].iloc[0]
     assert (saida["level"], saida["reason"]) == ("city_year", "coarsest_hidden")
@@ -75,7 +75,7 @@ def test_dashboards_read_the_published_choice_and_choose_again_without_it(tmp_pa
 
     def computed(city_id: str, metric: str) -> Choice:
         leaves = detail._leaves(city_id)
-        return choose(detail.views(city_id, metric, leaves), leaves, metric, "official")
+        return choose(detail.views(city_id, metric, leaves), leaves, metric, "official", k=settings().suppress_below)
 
     tables = _tables()
     pairs = [(c, m) for c in ("london", "saida") for m in published_levels.METRICS]

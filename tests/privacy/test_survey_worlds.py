@@ -291,7 +291,9 @@ def attack(si: pd.DataFrame, pp: pd.DataFrame, truth: pd.DataFrame | None = None
 
 def official(si: pd.DataFrame, pp: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """An official's copies: the survey indices, and the pre/post table shaped with the city's survey indices."""
-    return for_audience("survey_indices", si, "official"), for_audience("survey_prepost", pp, "official", parts=si)
+    return for_audience("survey_indices", si, "official",
+                        k=5, min_group=10), for_audience("survey_prepost", pp, "official", parts=si,
+                                                                        k=5, min_group=10)
 
 
 def indexed_worlds(seed: int, n: int = WORLDS, weighted: bool = False, skewed: bool = False):
@@ -360,7 +362,9 @@ def test_weighted_worlds_give_no_small_count_an_official_can_work_out() -> None:
 @pytest.mark.parametrize("seed", SEEDS)
 def test_the_attacker_finds_small_groups_in_what_staff_see(seed: int) -> None:
     """The attacker works: on staff's copies (only the marts' own suppression) most worlds leak."""
-    hits = sum(bool(attack(for_audience("survey_indices", si, "staff"), for_audience("survey_prepost", pp, "staff")))
+    hits = sum(bool(attack(for_audience("survey_indices", si, "staff",
+                                        k=5, min_group=10), for_audience("survey_prepost", pp, "staff",
+                                                                                     k=5, min_group=10)))
                for si, pp in worlds(seed, WORLDS // 2))
     assert hits >= WORLDS // 4
 
@@ -372,8 +376,8 @@ def test_the_risk_ranking_reads_only_the_area_means_officials_see() -> None:
     reads the area means officials see, and the worlds hold area means the old query passed that they do not."""
     passed_before = 0
     for si, _pp in worlds(SEEDS[0], 20):
-        seen = for_audience("survey_indices", si, "official")
-        rows = survey_areas(si)
+        seen = for_audience("survey_indices", si, "official", k=5, min_group=10)
+        rows = survey_areas(si, k=5, min_group=10)
         shown = seen[seen["group_type"].eq("area") & seen["mean"].notna()]
         assert sorted(zip(rows["area_code"], rows["construct"], rows["mean"], strict=True)) == \
             sorted(zip(shown["group_value"], shown["construct"], shown["mean"], strict=True))
@@ -410,7 +414,8 @@ def test_an_official_learns_no_small_count_of_yes_or_no(areas: dict, hidden: set
     gone = set(area.index[area["mean"].isna()])
     assert hidden <= gone
     assert set(area.index[area["mean"].notna()]) <= set(areas) - hidden
-    assert attack(seen, for_audience("survey_prepost", pp, "official", parts=si), truth=si) == []
+    assert attack(seen, for_audience("survey_prepost", pp, "official", parts=si,
+                                     k=5, min_group=10), truth=si) == []
     yes = (area["n"] * area["mean"] / 100).dropna().round(6)
     for count in (yes, area["n"][yes.index] - yes):
         assert ((count == 0) | (count >= K)).all()
@@ -468,7 +473,8 @@ def test_a_scale_mean_near_its_end_is_hidden_only_where_a_small_count_follows(ar
     area = seen[seen["group_type"].eq("area")].set_index("group_value")
     assert set(area.index[area["mean"].isna()]) == (hidden | ({"B"} if hidden else set()))
     levels = {"cohesion": CONSTRUCTS["cohesion"]}
-    assert Attacker(seen, for_audience("survey_prepost", pp, "official", parts=si), si, levels=levels).run() == []
+    assert Attacker(seen, for_audience("survey_prepost", pp, "official", parts=si,
+                                       k=5, min_group=10), si, levels=levels).run() == []
 
 
 def test_skewed_worlds_show_scale_means_the_yes_no_rule_hid_and_leak_nothing() -> None:

@@ -34,9 +34,9 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> dict:
     levels_calls: list[list[str]] = []
     real = published_levels.levels_table
 
-    def spy(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    def spy(frames: dict[str, pd.DataFrame], k: int) -> pd.DataFrame:
         levels_calls.append(sorted(set(frames["cell_month"]["city_id"])))
-        return real(frames)
+        return real(frames, k)
 
     changed = _changed(tables)
     mp = pytest.MonkeyPatch()

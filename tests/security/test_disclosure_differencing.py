@@ -303,7 +303,8 @@ def test_item_08_the_rule_on_small_trees() -> None:
                                "flagged_posts": values})
         parent = pd.DataFrame({"city_id": "x", "cell": [p7], "resolution": 7, "period": "2026-01",
                                "flagged_posts": [sum(values)]})
-        return for_audience("cell_month", pd.concat([leaves, parent], ignore_index=True), "official")
+        return for_audience("cell_month", pd.concat([leaves, parent], ignore_index=True), "official",
+                            k=5, min_group=10)
 
     def parent_shown(values: list[int]) -> bool:
         return not pd.isna(views(values)["flagged_posts"].iloc[-1])
@@ -319,18 +320,20 @@ def test_item_08_the_rule_on_small_trees() -> None:
 
     def total_shown(total: int) -> bool:
         frame = pd.DataFrame({"city_id": ["x"], "period": ["2026-01"], "flagged_posts": [total]})
-        return not pd.isna(for_audience("city_month", frame, "official", parts=cells)["flagged_posts"].iloc[0])
+        return not pd.isna(for_audience("city_month", frame, "official", parts=cells,
+                                        k=5, min_group=10)["flagged_posts"].iloc[0])
 
     # res-7 parent shown (sum 7 of two hidden); the total adds u events without a cell
     assert total_shown(40) and not total_shown(42) and total_shown(47) and total_shown(30)
     with pytest.raises(ValueError, match="parts"):
-        for_audience("city_month", cells.drop(columns="cell"), "official")
-    staff = for_audience("city_month", cells.drop(columns="cell"), "staff")
+        for_audience("city_month", cells.drop(columns="cell"), "official", k=5, min_group=10)
+    staff = for_audience("city_month", cells.drop(columns="cell"), "staff", k=5, min_group=10)
     assert staff["flagged_posts"].tolist() == cells["flagged_posts"].tolist()
 
 
-def _official_month(values: np.ndarray, cells: list[str], total: float) -> tuple[dict, float]:
-    """``for_audience`` on one city-month: the cells with their res-7 and res-6 sums, and the city total."""
+def _official_month(values: np.ndarray, cells: list[str], total: float, k: int = K) -> tuple[dict, float]:
+    """``for_audience`` on one city-month (threshold ``k``): the cells with their res-7 and res-6 sums, and the
+    city total."""
     from scn.privacy.disclosure import for_audience
 
     leaves = pd.DataFrame({"city_id": "x", "cell": cells, "resolution": 8, "period": "2026-01",
@@ -341,12 +344,13 @@ def _official_month(values: np.ndarray, cells: list[str], total: float) -> tuple
         frames.append(pd.DataFrame({"city_id": "x", "cell": sums.index, "resolution": res, "period": "2026-01",
                                     "flagged_posts": sums.to_numpy()}))
     frame = pd.concat(frames, ignore_index=True)
-    shown = for_audience("cell_month", frame, "official")["flagged_posts"].astype("Float64")
+    shown = for_audience("cell_month", frame, "official", k=k, min_group=10)["flagged_posts"].astype("Float64")
     views = {res: pd.Series(shown[(frame["resolution"] == res).to_numpy()].to_numpy(dtype="float64",
                                                                                       na_value=np.nan),
                             index=frame.loc[frame["resolution"] == res, "cell"].to_numpy()) for res in (8, 7, 6)}
     city = pd.DataFrame({"city_id": ["x"], "period": ["2026-01"], "flagged_posts": [total]})
-    shown_total = for_audience("city_month", city, "official", parts=leaves)["flagged_posts"].astype("Float64")
+    shown_total = for_audience("city_month", city, "official", parts=leaves,
+                               k=k, min_group=10)["flagged_posts"].astype("Float64")
     return views, float(shown_total.to_numpy(dtype="float64", na_value=np.nan)[0])
 
 
@@ -367,7 +371,7 @@ def test_item_08_no_hidden_cell_is_pinned_by_any_combination(k: int) -> None:
         for trial in range(12):
             values = rng.poisson(rng.uniform(0.3, 3.0) * k / 5, len(cells))
             extra = int(rng.choice([0, 0, 1, 3, 8]))
-            views, total = _official_month(values, cells, float(values.sum() + extra))
+            views, total = _official_month(values, cells, float(values.sum() + extra), k)
             leaf = views[8]
             true = pd.Series(values.astype("float64"), index=cells)
             assert leaf.isna().equals((true >= 1) & (true < k))  # the cells: their own rule only

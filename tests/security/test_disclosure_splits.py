@@ -68,12 +68,11 @@ def _survey(rng: np.random.Generator, k: int) -> pd.DataFrame:
 
 @pytest.mark.parametrize("k", [3, 5, 10])
 def test_no_survey_group_is_pinned_by_the_all_row(k: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("scn.privacy.disclosure.suppress_below", lambda: k)
     rng = np.random.default_rng(k)
     leaks, hidden_more = [], 0
     for _ in range(60):
         raw = _survey(rng, k)
-        seen = for_audience("survey_indices", raw, "official")
+        seen = for_audience("survey_indices", raw, "official", k=k, min_group=10)
         hidden_more += int((seen["n"].isna() & ~raw["suppressed"]).sum())
         gone = seen["n"].isna() & (raw["n"] > 0)
         # a group whose n is hidden shows no mean or interval (with the n they would give each other back)
@@ -84,20 +83,19 @@ def test_no_survey_group_is_pinned_by_the_all_row(k: int, monkeypatch: pytest.Mo
             for _gt, parts in rows[rows["group_type"] != "all"].groupby("group_type"):
                 leaks += _attack(float(total) if pd.notna(total) else np.nan,
                                  parts.set_index("group_value")["n"].astype("float64"), k)
-        staff = for_audience("survey_indices", raw, "staff")
+        staff = for_audience("survey_indices", raw, "staff", k=k, min_group=10)
         assert staff["n"].tolist() == raw["n"].tolist()
     assert not leaks, leaks[:5]
     assert hidden_more > 0  # the worlds hold groups that needed hiding as well
 
 
 def test_survey_group_hidden_as_well_on_a_small_case(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("scn.privacy.disclosure.suppress_below", lambda: 5)
     raw = pd.DataFrame({"survey_id": "s", "city_id": "x", "wave": "baseline", "construct": "c",
                         "group_type": ["all", "area", "area", "area", "area"],
                         "group_value": ["all", "A", "B", "C", "D"], "n": [40, 4, 9, 12, 15],
                         "mean": [50.0, np.nan, 55.0, 48.0, 51.0], "ci_low": 40.0, "ci_high": 60.0,
                         "suppressed": [False, True, False, False, False]})
-    seen = for_audience("survey_indices", raw, "official").set_index("group_value")
+    seen = for_audience("survey_indices", raw, "official", k=5, min_group=10).set_index("group_value")
     assert seen["n"].isna().tolist() == [False, True, True, False, False]  # 40 - 27 = 13: two groups, 4 + 9
     assert seen.loc[["A", "B"], ["mean", "ci_low", "ci_high"]].isna().all().all() and seen.loc["B", "suppressed"]
     assert seen.loc["C", "mean"] == 48.0
@@ -108,7 +106,7 @@ def test_survey_group_hidden_as_well_on_a_small_case(monkeypatch: pytest.MonkeyP
                         "group_value": ["all", "female", "male", "18-29", "30+"], "n": [40, 3, 0, 20, 20],
                         "mean": [50.0, np.nan, np.nan, 55.0, 45.0], "ci_low": 40.0, "ci_high": 60.0,
                         "suppressed": [False, True, False, False, False]})
-    seen = for_audience("survey_indices", raw, "official").set_index("group_value")
+    seen = for_audience("survey_indices", raw, "official", k=5, min_group=10).set_index("group_value")
     assert seen.loc[["all", "18-29", "30+"], "n"].isna().all() and seen["mean"].isna().all()
 
 
@@ -127,13 +125,12 @@ def _programme(rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 @pytest.mark.parametrize("k", [3, 5, 10])
 def test_no_programme_role_is_pinned_by_the_line_year_total(k: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("scn.privacy.disclosure.suppress_below", lambda: k)
     rng = np.random.default_rng(100 + k)
     leaks, hidden_more = [], 0
     for _ in range(60):
         metrics, years = _programme(rng)
-        seen_m = for_audience("programme_metrics", metrics, "official", parts=years)
-        seen_y = for_audience("programme_years", years, "official", parts=metrics)
+        seen_m = for_audience("programme_metrics", metrics, "official", parts=years, k=k, min_group=10)
+        seen_y = for_audience("programme_years", years, "official", parts=metrics, k=k, min_group=10)
         hidden_more += int((seen_m["people"].isna() & (metrics["people"] >= k)).sum())
         hidden_more += int((seen_y["people"].isna() & (years["people"] >= k)).sum())
         totals = seen_y.set_index(["programme_line", "year"])["people"].astype("float64")
@@ -142,7 +139,7 @@ def test_no_programme_role_is_pinned_by_the_line_year_total(k: int, monkeypatch:
     assert not leaks, leaks[:5]
     assert hidden_more > 0
     with pytest.raises(ValueError, match="parts"):
-        for_audience("programme_years", years, "official")
+        for_audience("programme_years", years, "official", k=k, min_group=10)
 
 
 @pytest.fixture(scope="module")
@@ -200,7 +197,6 @@ def test_burst_alerts_in_a_run_give_no_week_back(monkeypatch: pytest.MonkeyPatch
     from geo.warning import speech_bursts
     from scn.words.alerts import alert_sentence, evidence
 
-    monkeypatch.setattr("scn.privacy.disclosure.suppress_below", lambda: 5)
     rng = np.random.default_rng(0)
     weeks = [f"2025-W{w:02d}" for w in range(1, 41)]
     target = [2, 1, 3, 1, 2, 2, 1, 2, 1, 2, 1, 2, 2, 1, 3, 2, 14, 15, 16, 2, 1, 2, 1, 2, 2, 1, 2, 1, 18, 2, 1, 2,
@@ -215,7 +211,9 @@ def test_burst_alerts_in_a_run_give_no_week_back(monkeypatch: pytest.MonkeyPatch
     from scn.privacy.disclosure import alert_totals
 
     # no published totals in this world (the alert counts' own rule: tests/privacy/test_alert_differencing.py)
-    seen = for_audience("alerts", alerts, "official", parts=alert_totals(lambda name: pd.DataFrame()))
+    seen = for_audience("alerts", alerts, "official", parts=alert_totals(lambda name: pd.DataFrame(),
+                                                                         k=5),
+                        k=5, min_group=10)
     seen = seen[seen["area_code"] == "A"].sort_values("period")
     docs = [json.loads(e) for e in seen["evidence"]]
     week = [int(p[-2:]) for p in seen["period"]]
@@ -234,5 +232,5 @@ def test_burst_alerts_in_a_run_give_no_week_back(monkeypatch: pytest.MonkeyPatch
     assert "withheld" in text and "fewer than" not in text
     assert "usual level not shown" in alert_sentence({"alert_type": "burst", "area_name": "A", "this_week": 15,
                                                       "usual": None, "evidence": json.dumps(run[0])}, "en")
-    staff = for_audience("alerts", alerts, "staff")
+    staff = for_audience("alerts", alerts, "staff", k=5, min_group=10)
     assert all(json.loads(e).get("baseline") is not None for e in staff.loc[staff["area_code"] == "A", "evidence"])

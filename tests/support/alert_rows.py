@@ -27,7 +27,9 @@ def cluster(posts: int, day: str) -> dict:
             "last_seen": pd.Timestamp(f"{day} 15:00", tz="UTC")}
 
 
-def alert_totals_of(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+def alert_totals_of(tables: dict[str, pd.DataFrame], k: int = 5) -> pd.DataFrame:
+    """The published totals of ``tables`` alert counts are set against, under threshold ``k`` (the tests' default
+    5: a pure test helper)."""
     from scn.privacy.disclosure import alert_totals
 
-    return alert_totals(lambda name: tables.get(name, pd.DataFrame()))
+    return alert_totals(lambda name: tables.get(name, pd.DataFrame()), k=k)

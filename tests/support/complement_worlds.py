@@ -105,25 +105,26 @@ def world(rng: np.random.Generator, located: bool = False) -> dict[str, pd.DataF
             "located": pd.DataFrame({"located": [located]})}
 
 
-def _level_rows(tables: dict[str, pd.DataFrame], metric: str, audience: str) -> tuple[str, pd.DataFrame]:
-    """The level ``audience`` sees of ``metric`` and its rows (``unit``, ``period``, the count; NA: hidden)."""
+def _level_rows(tables: dict[str, pd.DataFrame], metric: str, audience: str, k: int) -> tuple[str, pd.DataFrame]:
+    """The level ``audience`` sees of ``metric`` under threshold ``k`` and its rows (``unit``, ``period``, the
+    count; NA: hidden)."""
     leaves = published_levels.leaves_of(tables["cell_month"])
     codes, geoms = published_levels.area_shapes(tables["areas"])
     views = published_levels.views(CITY, metric, leaves, tables.__getitem__,
                                    lambda cells: published_levels.cells_in_areas(cells, codes, geoms))
-    c = choose(views, leaves, metric, audience)
+    c = choose(views, leaves, metric, audience, k=k)
     return c.level, c.frame
 
 
-def _shown(tables: dict[str, pd.DataFrame], audience: str) -> dict[Key, float]:
+def _shown(tables: dict[str, pd.DataFrame], audience: str, k: int) -> dict[Key, float]:
     out: dict[Key, float] = {}
-    cells = for_audience("cell_month", tables["cell_month"], audience)
+    cells = for_audience("cell_month", tables["cell_month"], audience, k=k, min_group=None)
     for metric in COUNTS:
         for cell, period, v in zip(cells["cell"], cells["period"], cells[metric], strict=True):
             if not pd.isna(v):
                 out[(metric, "cell8", str(cell), str(period))] = float(v)
     for metric in PAGE:
-        level, frame = _level_rows(tables, metric, audience)
+        level, frame = _level_rows(tables, metric, audience, k)
         place = level.split("_")[0] if place_of(level) == "cell" else place_of(level)
         for unit, period, v in zip(frame["unit"], frame["period"], frame[metric], strict=True):
             if not pd.isna(v):
@@ -134,14 +135,15 @@ def _shown(tables: dict[str, pd.DataFrame], audience: str) -> dict[Key, float]:
     return out
 
 
-def official_view(tables: dict[str, pd.DataFrame]) -> dict[Key, float]:
-    """Every count an official reads of the world, by (metric, place, unit, period)."""
-    return _shown(tables, "official")
+def official_view(tables: dict[str, pd.DataFrame], k: int = 5) -> dict[Key, float]:
+    """Every count an official reads of the world, by (metric, place, unit, period), under threshold ``k`` (the
+    worlds are drawn for 5: a pure test helper's default)."""
+    return _shown(tables, "official", k)
 
 
-def staff_view(tables: dict[str, pd.DataFrame]) -> dict[Key, float]:
+def staff_view(tables: dict[str, pd.DataFrame], k: int = 5) -> dict[Key, float]:
     """The same counts unsuppressed (staff's copy; the page at the published cells by month)."""
-    return _shown(tables, "staff")
+    return _shown(tables, "staff", k)
 
 
 def _periods() -> dict[str, list[str]]:
@@ -272,28 +274,28 @@ def rest_leaks(shown: dict[Key, float], k: int) -> list[tuple[Key, float]]:
     return sorted(exact.items())
 
 
-def leaking_worlds(seed: int, worlds: int, k: int, view: Callable[[dict], dict[Key, float]] = official_view,
-                   ) -> tuple[int, list[tuple[int, list]]]:
+def leaking_worlds(seed: int, worlds: int, k: int,
+                   view: Callable[[dict, int], dict[Key, float]] = official_view) -> tuple[int, list[tuple[int, list]]]:
     """How many of ``worlds`` random cities (``seed``) leak a small rest through ``view``, and the first few."""
     rng = np.random.default_rng(seed)
     found = []
     for i in range(worlds):
-        leaks = rest_leaks(view(world(rng, located=bool(i % 2))), k)
+        leaks = rest_leaks(view(world(rng, located=bool(i % 2)), k), k)
         if leaks:
             found.append((i, leaks[:3]))
     return len(found), found[:3]
 
 
-def hidden_cells(tables: Iterable[dict[str, pd.DataFrame]]) -> dict[str, int]:
-    """The counts an official does not see (cells download and the page's levels), summed over ``tables``: the
-    cost of a rule in information."""
+def hidden_cells(tables: Iterable[dict[str, pd.DataFrame]], k: int = 5) -> dict[str, int]:
+    """The counts an official does not see (cells download and the page's levels, threshold ``k``), summed over
+    ``tables``: the cost of a rule in information."""
     out: dict[str, int] = defaultdict(int)
     for t in tables:
-        cells = for_audience("cell_month", t["cell_month"], "official")
+        cells = for_audience("cell_month", t["cell_month"], "official", k=k, min_group=None)
         for metric in COUNTS:
             out[f"cells.{metric}"] += int(cells[metric].isna().sum())
         for metric in PAGE:
-            level, frame = _level_rows(t, metric, "official")
+            level, frame = _level_rows(t, metric, "official", k)
             out[f"level.{metric}.{level}"] += 1
             out[f"level.{metric}.hidden"] += int(frame[metric].isna().sum())
     return dict(out)

@@ -10,6 +10,7 @@ import atexit
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -212,10 +213,10 @@ def _home_free_vars(args: tuple[str, ...]) -> tuple[list[str], str]:
 def dbt_build(home: Path, *args: str) -> subprocess.CompletedProcess:
     """`dbt build` of transforms/ against ``home``; raises with dbt's output on failure.
 
-    dbt runs in the home with nothing of the home in its vars or profile (the warehouse is ``warehouse.duckdb`` of
-    its working directory; the lake sources read ``$SCN_HOME``, an environment variable dbt tracks per file), so a
-    fresh home starts from the parse of this process's last build with the same vars: dbt re-parses only the files
-    that read ``SCN_HOME`` (all of them when the project, the vars or dbt changed), not the whole project."""
+    dbt runs in the home as the platform runs it (assets/transforms/project.py), with nothing of the home in what
+    it parses (the warehouse is ``warehouse.duckdb`` of its working directory; the lake sources read ``$SCN_HOME``
+    when compiled, macros/lake_source.sql), so a fresh home starts from the parse of this process's last build with
+    the same vars and parses no file again (all of them when the vars or dbt changed)."""
     args_, key = _home_free_vars(args)
     target, kept = home / "dbt-target", _parses() / f"{hashlib.sha256(key.encode()).hexdigest()[:16]}.msgpack"
     target.mkdir(parents=True, exist_ok=True)
@@ -233,6 +234,31 @@ def dbt_build(home: Path, *args: str) -> subprocess.CompletedProcess:
         shutil.copyfile(target / PARSE_FILE, scratch)
         os.replace(scratch, kept)
     return proc
+
+
+def parse_of(logs: Path) -> str:
+    """What dbt said of its parse in the last command logging to the folder ``logs``: "full" (parsed every file),
+    "partial" (started from a partial-parse file and parsed some files again) or "none" (parsed no file: nothing
+    had changed since the parse it started from)."""
+    text = "".join(f.read_text() for f in sorted(logs.glob("dbt.log*")))
+    last = text[text.rfind("Running with dbt="):]
+    if "Unable to do partial parsing" in last or "Starting full parse" in last:
+        return "full"
+    return "none" if "no changes found, skipping parsing" in last else "partial"
+
+
+def view_lakes(home: Path) -> set[str]:
+    """The lake folders the views of ``home``'s warehouse read (by absolute path)."""
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        sql = [r[0] for r in con.execute("select sql from duckdb_views() where not internal").fetchall()]
+    found = {m for text in sql for m in re.findall(r"read_parquet\('(.*?)/[^/]*/part-\*\.parquet'", text)}
+    return {m.replace("''", "'") for m in found}  # a quote is doubled in SQL
+
+
+def mart_rows(home: Path, mart: str = "city_month") -> int:
+    """Rows of a table of ``home``'s warehouse."""
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        return con.execute(f"select count(*) from {mart}").fetchone()[0]
 
 
 CORRELATIONS = pd.DataFrame({"city_id": ["london", "london"], "analysis": ["nb_irr", "spearman"],

@@ -42,7 +42,8 @@ def test_adjusted_counts_sum_languages_back_to_area_month(in_world: Path, wh: du
     assert e01["adjusted_low"] <= e01["adjusted_flagged_posts"] <= e01["adjusted_high"]
     assert e01["rates_source"] == "review"
 
-    official = for_audience("adjusted_counts", corrected.reset_index(), "official").set_index(KEYS)
+    official = for_audience("adjusted_counts", corrected.reset_index(), "official",
+                            k=5, min_group=10).set_index(KEYS)
     small = official.loc[("london", "E01", "2024-01")]  # 3 flagged posts: hidden, and what it gives back too
     assert pd.isna(small["flagged_posts"]) and pd.isna(small["adjusted_flagged_posts"])
     assert pd.isna(small["adjusted_low"]) and pd.isna(small["adjusted_high"])

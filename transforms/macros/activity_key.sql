@@ -3,7 +3,7 @@
     on another system has them), in runs of spaces inside (`ACT 7`, `act  7`, a no-break space) or in surrounding
     spaces are one activity (stg_programme_activities keeps one row per key; participants link to an activity by it). Computed at
     every build from the id as stored, so an id ingested before this rule and one ingested after share a key;
-    scn.ingest.programme.activity_key is the same rule in Python. -#}
+    scn.ingest.programme.activity_key runs this macro (warehouse_key), one rule. -#}
 {% macro activity_key(column) -%}
     trim(regexp_replace(lower(strip_accents(nfc_normalize(cast({{ column }} as varchar)))), '[\s\pZ]+', ' ', 'g'))
 {%- endmacro %}

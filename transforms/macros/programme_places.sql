@@ -26,6 +26,16 @@ translate({% for pair in spelt %}replace({% endfor %}list_aggr(list_transform(st
 regexp_replace({{ city_slug(fold_letters(name)) }}, '^the-(.)', '\1')
 {%- endmacro %}
 
+{#- A place as written, as the place it names, for a place no registry city is (int_participations' home_place,
+    network_kpis' host_place): its city_key, or, for a name city_key keeps nothing of (another script: `Москва`,
+    `بيروت`), its letters folded (fold_letters), accents and case aside, runs of anything else one hyphen. So
+    `Smalltown`, `SMALLTOWN`, `Smálltown`, `Ｓｍａｌｌｔｏｗｎ` and `Small-Town` are one place, `Москва` and `МОСКВА`
+    another, `Киев` a third. -#}
+{% macro place_key(name) -%}
+coalesce(nullif({{ city_key(name) }}, ''),
+         trim(regexp_replace(lower(strip_accents({{ fold_letters(name) }})), '[^\p{L}\p{N}]+', '-', 'g'), '-'))
+{%- endmacro %}
+
 {#- A country as written, as the country it names: letters folded (fold_letters), accents, case, dots and
     apostrophes dropped, any other run of punctuation or spaces one space, ends stripped (`U.K.` is `uk`,
     `Côte d’Ivoire` `cote divoire`, `ＵＫ` `uk`); scn.ingest.programme.country_key runs it. -#}

@@ -41,6 +41,7 @@ def _objects(src: Source, doc: list) -> readers.Table:
     rows = np.arange(1, len(doc) + 1)
     is_obj = np.fromiter((isinstance(d, dict) for d in doc), dtype=bool, count=len(doc))
     objs = [d for d, ok in zip(doc, is_obj, strict=True) if ok]
+    readers.check_records(src.archived, objs)
     keys = list(dict.fromkeys(k for d in objs for k in d))
     names = readers.check_columns(src.archived, keys)
     raw = pd.DataFrame([[d.get(k) for k in keys] for d in objs], columns=names, dtype=object)

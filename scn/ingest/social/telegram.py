@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from scn.ingest.model import Parsed, Source
-from scn.ingest.readers import ROW
+from scn.ingest.readers import ROW, check_records
 from scn.ingest.result import IngestError
 from scn.ingest.social.posts import finish_posts
 
@@ -22,7 +22,7 @@ def is_export(doc: object) -> bool:
 
 def flatten_text(text: pd.Series) -> pd.Series:
     """Strings stay; lists of strings and entity dicts are joined in order."""
-    pieces = text.explode()
+    pieces = text.explode().astype(object)  # objects: strings only (a quiet channel) would be arrow strings
     pieces = pieces.where(~pieces.str.get("type").isin(("mention_name", "text_mention")), "@user")
     from_dicts = pieces.str.get("text")
     plain = from_dicts.isna() & pieces.map(type).eq(str)
@@ -32,6 +32,7 @@ def flatten_text(text: pd.Series) -> pd.Series:
 
 def parse(src: Source, doc: dict) -> Parsed:
 
+    check_records(src.archived, doc["messages"])
     msgs = pd.DataFrame(doc["messages"])
     msgs[ROW] = np.arange(1, len(msgs) + 1)
     if "id" not in msgs or "text" not in msgs:

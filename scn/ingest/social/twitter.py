@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from itertools import chain
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from scn.ingest.model import Parsed, Source
-from scn.ingest.readers import ROW
+from scn.ingest.readers import ROW, check_records
 from scn.ingest.result import IngestError
 from scn.ingest.social.posts import finish_posts
 
@@ -24,8 +25,10 @@ def is_response(doc: object) -> bool:
     return bool(_pages(doc))
 
 
-def _places(pages: list[dict]) -> pd.DataFrame:
-    places = pd.DataFrame(list(chain.from_iterable(p.get("includes", {}).get("places", []) for p in pages)))
+def _places(path: Path, pages: list[dict]) -> pd.DataFrame:
+    places = list(chain.from_iterable(p.get("includes", {}).get("places", []) for p in pages))
+    check_records(path, places)
+    places = pd.DataFrame(places)
     if places.empty or "id" not in places:
         return pd.DataFrame(columns=["place_id", "place", "place_lat", "place_lon"])
     bbox = places["geo"].str.get("bbox") if "geo" in places else pd.Series(np.nan, index=places.index)
@@ -40,8 +43,9 @@ def parse(src: Source, doc: object) -> Parsed:
     """Tweets -> canonical columns; exact ``geo.coordinates`` win, else the place name (and its centre if tiny)."""
 
     pages = _pages(doc)
-    tweets = pd.DataFrame(list(chain.from_iterable(
-        p["data"] if isinstance(p["data"], list) else [p["data"]] for p in pages)))
+    tweets = list(chain.from_iterable(p["data"] if isinstance(p["data"], list) else [p["data"]] for p in pages))
+    check_records(src.archived, tweets)
+    tweets = pd.DataFrame(tweets)
     for col in ("id", "created_at", "text"):
         if col not in tweets:
             raise IngestError(f"{src.name}: missing required field '{col}' in `data` (request tweet.fields="
@@ -49,7 +53,7 @@ def parse(src: Source, doc: object) -> Parsed:
     geo = tweets["geo"] if "geo" in tweets else pd.Series(np.nan, index=tweets.index, dtype=object)
     point = geo.str.get("coordinates").astype(object).str.get("coordinates")  # all NaN when only place ids
     tweets["place_id"] = geo.str.get("place_id").astype("string")
-    merged = tweets.merge(_places(pages), on="place_id", how="left")
+    merged = tweets.merge(_places(src.archived, pages), on="place_id", how="left")
     lat, lon = _point_or_place(point.str.get(1), merged["place_lat"]), _point_or_place(point.str.get(0),
                                                                                       merged["place_lon"])
     raw = pd.DataFrame({

@@ -5,14 +5,15 @@
 -- its id, or one of its other names (city_aliases seed: "Beyrouth" is Beirut), in that country, or the only
 -- registry city of that name when no country is given and the name says which place it is (city_names: not
 -- Tripoli, which is also Libya's, nor a name two registry cities bear), is the registry's city; any other country
--- or city is one place per case/accent/space variant (its first spelling in sort order). A record names its
+-- or city is one place however written (programme_places.sql place_key: the city key - letters folded, case,
+-- accents, spaces, hyphens aside -, or a name in another script by its folded letters; its first spelling in sort
+-- order). A record names its
 -- activity whatever the case of the id (activity_key: `act-7` is the activity `ACT-7`); `planned`: the activity
 -- has not been held yet.
-{%- set key = "lower(regexp_replace(trim(strip_accents({})), '\\s+', ' ', 'g'))" %}
 with registry as ({{ city_names() }}),  -- each registry city by its id, name and other names (city_aliases)
 country_names as ({{ country_names() }}),  -- each way a registry country may be written -> the registry's name
 people as (
-    select p.*, {{ country_key('p.home_country') }} as country_key, {{ key.format('p.home_city') }} as city_key,
+    select p.*, {{ country_key('p.home_country') }} as country_key, {{ place_key('p.home_city') }} as city_key,
         {{ city_key('p.home_city') }} as city_slug
     from (  -- a country written as none (`n/a`, `-`, `unknown`: programme_places.sql no_country_keys) is none
         select * replace ({{ given_country('home_country') }} as home_country)
