@@ -547,13 +547,14 @@ def _per_platform(city_id: str, review: pd.DataFrame, lang: str, audience: str) 
     """" Each platform's posts are corrected with the errors measured on its own reviewed posts (X: 255 reviewed,
     Telegram: 45 reviewed) ..." (a space and a sentence) when the city's reviewed rates are per platform
     (``classifier_rates``: one ``review`` row per platform, scn.review.published.stratum_rates), the reviewed
-    posts of each shaped by ``for_audience``; "" when they are one row for all (``*``: posts of no known
-    platform)."""
+    posts of each shaped by ``for_audience`` as parts of the city's reviewed total shown before them
+    (``review_platforms``: one platform's hidden count never follows from the total less the others); "" when they
+    are one row for all (``*``: posts of no known platform)."""
     per = review[review["platform"].astype("string").ne("*")] if "platform" in review.columns else review.iloc[0:0]
     if len(per) == 0 or per["platform"].nunique() < 2:
         return ""
     sums = per.groupby("platform", as_index=False)["n"].sum().assign(city_id=city_id)
-    shown = for_audience("classifier_rates", sums, audience,
+    shown = for_audience("review_platforms", sums, audience,
                          k=settings().suppress_below, min_group=settings().min_group).sort_values("platform")
     parts = t("list_sep", lang).join(t("prev_platform_n", lang, platform=i18n.platform(p, lang), n=i18n.count(v, lang))
                                      for p, v in zip(shown["platform"], shown["n"], strict=True))

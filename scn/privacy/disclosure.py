@@ -104,13 +104,15 @@ SMALL_COUNTS: dict[str, tuple[str, ...]] = {
     "risk": ("speech_recent", "crime_recent"),
     "review_accuracy": ("n", "positives", "kappa_posts", "sampled", "labelled"),
     "classifier_rates": ("n", "true_positives", "positives", "false_positives", "negatives"),
+    # a city's reviewed posts per platform (``classifier_rates``' n summed by platform), shown beside their total
+    "review_platforms": ("n",),
     "adjusted_counts": ("posts", "flagged_posts", "corrected_posts", "uncorrected_posts", "city_corrected_posts",
                         "city_uncorrected_posts"),
     "target_month": ("flagged_posts",),
 }
 # tables whose rows split a published total (the columns naming one total): a hidden part must not follow from
 # the total minus the shown parts (``_partition``)
-PARTITIONS: dict[str, tuple[str, ...]] = {"target_month": ("city_id", "period")}
+PARTITIONS: dict[str, tuple[str, ...]] = {"target_month": ("city_id", "period"), "review_platforms": ("city_id",)}
 # columns computed from one count alone (the rates being published): hidden with that count
 DERIVED: dict[str, dict[str, tuple[str, ...]]] = {
     "adjusted_counts": {"flagged_posts": ("adjusted_flagged_posts", "adjusted_low", "adjusted_high"),
