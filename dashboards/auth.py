@@ -20,11 +20,14 @@ rule applies to its callbacks; a ``city`` page's callbacks name their city in th
 routes check again with :func:`require_page` / :func:`download_status`.
 
 Sessions are Flask's signed cookies (HttpOnly, SameSite=Lax, Secure with ``SCN_COOKIE_SECURE``) naming the user
-and the user's *session version* (scn.access.users): log-out, a new password, an updated or removed user
+and the user's *session version* (scn.access.users) and log-in time (a session ends ``SCN_SESSION_HOURS`` after
+it): log-out, a new password, an updated or removed user
 draw a new version, which ends every older session of that user. Log-in needs a user (no anonymous staff
 session, unless ``scn serve --no-auth`` on loopback while no user exists). The log-in and log-out forms carry a
-flask-wtf CSRF token; failed log-ins are throttled per user name and per client address (flask-limiter,
-in-memory: one serving process). Every response carries anti-framing, CSP, nosniff and referrer headers.
+flask-wtf CSRF token; failed log-ins are throttled per client address, per user name and client (a browser the
+user signed in from before, by its device cookie, else the address) and per user name over every client without
+that user's device cookie at a higher bound (flask-limiter, in-memory: one serving process): a guesser elsewhere
+does not lock the user out of their own browser. Every response carries anti-framing, CSP, nosniff and referrer headers.
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ from dash._pages import _parse_query_string, _path_to_page  # the router's own p
 from flask import Response, abort, g, redirect, request, session
 from flask_limiter import Limiter, RequestLimit
 from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from limits import parse_many
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -128,13 +132,19 @@ def current_user() -> User | None:
     """The signed-in user while the session's version is the user's current one; the local staff user when the
     app was started with ``--no-auth`` (loopback only) and no user exists, for a request that no proxy forwarded
     (a reverse proxy on the same host makes every request come from loopback); else None."""
-    user = session_user(session.get("user"), session.get("sv"))
+    user = session_user(session.get("user"), session.get("sv")) if _session_fresh() else None
     if user is not None:
         return user
     if flask.current_app.config.get("SCN_LOCAL_STAFF") and request.remote_addr in LOCAL_ADDRS \
             and not any(h in request.headers for h in PROXY_HEADERS) and not has_users():
         return LOCAL_USER
     return None
+
+
+def _session_fresh() -> bool:
+    """Whether the session's log-in (``at``, signed with the cookie) was less than ``SCN_SESSION_HOURS`` ago."""
+    at = session.get("at")
+    return isinstance(at, int | float) and 0 <= time.time() - at < settings().session_hours * 3600
 
 
 def csrf_token() -> str:
@@ -493,15 +503,20 @@ def _login():
         log.warning("failed log-in for %r from %s", username, request.remote_addr)
         return redirect(f"/login?error=1&next={quote(target)}")
     session.clear()
-    session["user"], session["sv"] = user.username, version
+    session["user"], session["sv"], session["at"] = user.username, version, int(time.time())
     generate_csrf()  # a new token for the signed-in session (the log-out form)
-    return redirect(target)
+    response = redirect(target)
+    device = _device() if _device_user() == _username() else None
+    response.set_cookie(DEVICE_COOKIE, _devices().dumps({"u": _username(), "d": device or secrets.token_hex(16)}),
+                        max_age=DEVICE_DAYS * 86400, path="/login", httponly=True, samesite="Lax",
+                        secure=settings().cookie_secure)
+    return response
 
 
 def _logout():
     if not _csrf_ok():
         return _message(400, "login_expired")
-    user = session_user(session.get("user"), session.get("sv"))
+    user = session_user(session.get("user"), session.get("sv")) if _session_fresh() else None
     if user is not None:
         end_sessions(user.username)  # this and every other session of the user end
     session.clear()
@@ -512,8 +527,52 @@ def _logout_get():
     abort(405, valid_methods=["POST"])
 
 
+# a browser a user signed in from: a signed cookie naming the user and a random device id, sent to /login only;
+# failed log-ins for that user from it count per device, apart from the guessers' (OWASP's device cookies)
+DEVICE_COOKIE = "scn_device"
+DEVICE_DAYS = 90
+
+
+def _devices() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(flask.current_app.secret_key, salt="scn-login-device")
+
+
+def _device_payload() -> dict:
+    raw = request.cookies.get(DEVICE_COOKIE)
+    try:
+        value = _devices().loads(raw, max_age=DEVICE_DAYS * 86400) if raw else None
+    except BadSignature:
+        return {}
+    return value if isinstance(value, dict) and isinstance(value.get("u"), str) and \
+        isinstance(value.get("d"), str) else {}
+
+
+def _device_user() -> str | None:
+    """The user a valid device cookie of this request names (None: none, or forged, or expired)."""
+    return _device_payload().get("u")
+
+
+def _device() -> str | None:
+    return _device_payload().get("d")
+
+
+def _username() -> str:
+    return request.form.get("username", "").strip().lower()[:64]
+
+
 def _user_key() -> str:
-    return "user:" + request.form.get("username", "").strip().lower()[:64]
+    return "user:" + _username()
+
+
+def _user_client_key() -> str:
+    """The user name and the client: the device of a browser that user signed in from, else the address."""
+    if _device_user() == _username():
+        return f"{_user_key()}|device:{_device()}"
+    return f"{_user_key()}|{_client_key()}"
+
+
+def _known_device() -> bool:
+    return _device_user() == _username()
 
 
 def _client_key() -> str:
@@ -535,14 +594,16 @@ def init_auth(app: dash.Dash, local_staff: bool = False) -> None:
                          SESSION_COOKIE_SECURE=settings().cookie_secure, SCN_LOCAL_STAFF=local_staff,
                          WTF_CSRF_CHECK_DEFAULT=False, WTF_CSRF_TIME_LIMIT=None)
     CSRFProtect(server)  # checked by the log-in and log-out routes; callbacks: see docs/dashboards.md
-    for limit in (settings().login_limit_user, settings().login_limit_client):
+    for limit in (settings().login_limit_user, settings().login_limit_user_all, settings().login_limit_client):
         parse_many(limit)  # a bad SCN_LOGIN_LIMIT_* fails here, not at the first log-in
     proxies = settings().trusted_proxies
     if proxies:  # the client is whom the trusted proxies name, not the last proxy (every client's address)
         server.wsgi_app = ProxyFix(server.wsgi_app, x_for=proxies)  # type: ignore[method-assign]
     limiter = Limiter(_client_key, app=server, storage_uri="memory://", strategy="moving-window")
-    login = limiter.limit(lambda: settings().login_limit_user, key_func=_user_key, deduct_when=_failed,
+    login = limiter.limit(lambda: settings().login_limit_user, key_func=_user_client_key, deduct_when=_failed,
                           on_breach=_throttled, scope="login-user")(_login)
+    login = limiter.limit(lambda: settings().login_limit_user_all, key_func=_user_key, deduct_when=_failed,
+                          exempt_when=_known_device, on_breach=_throttled, scope="login-user-all")(login)
     login = limiter.limit(lambda: settings().login_limit_client, key_func=_client_key, deduct_when=_failed,
                           on_breach=_throttled, scope="login-client")(login)
     server.add_url_rule("/login", "scn_login", login, methods=["POST"])

@@ -309,6 +309,25 @@ TEXT: dict[str, dict[str, str]] = {
                             "ont été corrigés des erreurs mesurées du classifieur ; les intervalles incluent cette "
                             "incertitude.", "ar": "صُحّحت أعداد منشورات الكراهية وفق أخطاء المصنّف المقيسة؛ وتشمل "
                             "الفترات هذا الشك."},
+    "rates_reweighted": {"en": "The error rates, measured on the city's reviewed posts, were re-weighted to the "
+                         "mix of its posts by {strata}, month by month.",
+                         "fr": "Les taux d'erreur, mesurés sur les publications révisées de la ville, ont été "
+                         "repondérés selon la répartition de ses publications par {strata}, mois par mois.",
+                         "ar": "أُعيد ترجيح معدلات الخطأ، المقيسة على منشورات المدينة المراجَعة، وفق توزيع "
+                         "منشوراتها حسب {strata}، شهراً بشهر."},
+    "rates_not_reweighted": {"en": "The error rates describe the reviewed sample's mix of languages and platforms, "
+                             "not the posts' (too few reviewed posts of some language or platform to re-weight "
+                             "them); the correction may be off where the two mixes differ.",
+                             "fr": "Les taux d'erreur décrivent la répartition par langue et plateforme de "
+                             "l'échantillon révisé, non celle des publications (trop peu de publications révisées "
+                             "d'une langue ou d'une plateforme pour les repondérer) ; la correction peut s'écarter "
+                             "là où les deux répartitions diffèrent.",
+                             "ar": "تصف معدلات الخطأ توزيع العيّنة المراجَعة حسب اللغة والمنصة، لا توزيع المنشورات "
+                             "(المنشورات المراجَعة من بعض اللغات أو المنصات أقل من أن يُعاد ترجيحها)؛ وقد يبتعد "
+                             "التصحيح عن الصواب حيث يختلف التوزيعان."},
+    "strata_lang+platform": {"en": "language and platform", "fr": "langue et plateforme", "ar": "اللغة والمنصة"},
+    "strata_lang": {"en": "language", "fr": "langue", "ar": "اللغة"},
+    "strata_platform": {"en": "platform", "fr": "plateforme", "ar": "المنصة"},
     "calendar_zone": {"en": "Months and weeks are the city's local ones ({zone}).",
                       "fr": "Les mois et semaines sont ceux de l'heure locale de la ville ({zone}).",
                       "ar": "الأشهر والأسابيع هي أشهر المدينة وأسابيعها بتوقيتها المحلي ({zone})."},
@@ -433,6 +452,17 @@ TEXT: dict[str, dict[str, str]] = {
         "ar": "مقياس F1 الكلي على منشورات محجوزة من كل مصدر مصنّف (لم تُستعمل للضبط)، بجانب نموذج مرجعي "
               "بمقاطع الحروف مدرَّب على المصدر نفسه؛ ترى كل مدينة رقم لغة منشوراتها ومنصتها، والمصدر الأضعف "
               "عند تطابق عدة مصادر. الرقم المجمَّع يخفي المصدر الضعيف."},
+    "accuracy_keyword_selected": {
+        "en": "These labelled sets ({datasets}) are tweets selected by hate keywords: {low} to {high} of their "
+              "held-out posts are hate or offensive. A city's posts are mostly everyday conversation, so these "
+              "figures do not say how often everyday posts are wrongly flagged.",
+        "fr": "Ces jeux étiquetés ({datasets}) sont des tweets choisis par des mots-clés haineux : {low} à {high} de "
+              "leurs publications mises de côté sont haineuses ou offensantes. Les publications d'une ville sont "
+              "surtout des conversations ordinaires : ces chiffres ne disent pas combien de publications ordinaires "
+              "sont signalées à tort.",
+        "ar": "هذه المجموعات المصنّفة ({datasets}) تغريدات اختيرت بكلمات مفتاحية للكراهية: {low} إلى {high} من "
+              "منشوراتها المحجوزة كراهية أو مسيئة. أغلب منشورات المدينة أحاديث يومية، فلا تقول هذه الأرقام كم "
+              "منشورا يوميا يُصنَّف خطأً."},
     "review_accuracy_cities": {"en": "Accuracy measured on each city's reviewed posts",
                                "fr": "Exactitude mesurée sur les publications revues de chaque ville",
                                "ar": "الدقة المقيسة على المنشورات المراجَعة لكل مدينة"},
@@ -619,6 +649,12 @@ _REVIEW: dict[str, dict[str, str]] = {
     "not_measured": {"en": "{code}: not measured yet ({n} reviewed posts of the random sample).",
                      "fr": "{code} : pas encore mesurée ({n} publications revues de l'échantillon aléatoire).",
                      "ar": "{code}: لم تُقَس بعد ({n} منشورات مراجعة من العينة العشوائية)."},
+    "withheld": {"en": "{code}: measured on {n} reviewed posts; the figures are not shown, as a count of fewer than "
+                       "{k} posts could be worked out from them.",
+                 "fr": "{code} : mesurée sur {n} publications revues ; les chiffres ne sont pas affichés, car un "
+                       "effectif de moins de {k} publications pourrait en être déduit.",
+                 "ar": "{code}: قيست على {n} من المنشورات المراجعة؛ الأرقام غير معروضة لأنه يمكن أن يُستنتج منها عدد "
+                       "أقل من {k} منشورات."},
     "kappa": {"en": "Agreement between reviewers: Cohen's kappa {k} on {n} posts labelled twice.",
               "fr": "Accord entre relecteurs : kappa de Cohen {k} sur {n} publications étiquetées deux fois.",
               "ar": "الاتفاق بين المراجعين: كابا كوهين {k} على {n} منشورات صُنِّفت مرتين."},
@@ -839,17 +875,18 @@ def has(key: str) -> bool:
     return key in TEXT
 
 
-def reasons(raw: object, speech: object, crime: object, resilience: object, lang: str | None) -> str:
-    """``risk.reasons`` (JSON: signal codes and ``recent_months``) with the row's numbers filled in."""
+def reasons(raw: object, speech: object, crime: object, resilience: object, lang: str | None, *, k: int) -> str:
+    """``risk.reasons`` (JSON: signal codes and ``recent_months``) with the row's numbers filled in (a hidden one
+    as "fewer than ``k``", the threshold the row was shaped with)."""
     data = parse_json(raw)
     if data is None:
         return "" if _missing(raw) else str(raw)
     parts = []
     for code in data.get("codes") or []:
         if code == "speech_high":
-            parts.append(t("reason_speech_high", lang, n=count(speech, lang)))
+            parts.append(t("reason_speech_high", lang, n=count(speech, lang, k=k)))
         elif code == "crime_high":
-            parts.append(t("reason_crime_high", lang, n=count(crime, lang)))
+            parts.append(t("reason_crime_high", lang, n=count(crime, lang, k=k)))
         elif code == "resilience_low":
             value = "?" if _missing(resilience) else f"{float(resilience):.1f}"
             parts.append(t("reason_resilience_low", lang, value=value))

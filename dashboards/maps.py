@@ -288,7 +288,7 @@ def level_figure(city_id: str, metric: str, period: str | None, title: str = "",
                       index=rows["unit"].astype(str)).reindex(units).fillna(True).to_numpy(dtype=bool)
     every_small = bool(small[hidden].all())
     if hidden.any():  # drawn grey, the hover saying why
-        why = count(None if every_small else HIDDEN_BENEATH, lang)
+        why = count(None if every_small else HIDDEN_BENEATH, lang, k=settings().suppress_below)
         fig.add_trace(go.Choroplethmap(
             geojson=geojson, locations=units[hidden], featureidkey="id", z=np.zeros(hidden.sum()),
             text=np.asarray(names, dtype=object)[hidden], colorscale=[[0, "#bbbbbb"], [1, "#bbbbbb"]],

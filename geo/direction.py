@@ -38,6 +38,8 @@ ratios per doubling of (1 + count), a unit comparable across cities of any size.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 
@@ -130,13 +132,16 @@ def _fit(panel: pd.DataFrame, x: pd.DataFrame, outcome: str, terms: list[str],
          cluster: np.ndarray | None, offset: np.ndarray | None = None) -> object:
     """The FE Poisson of ``outcome`` on the ``terms`` that vary: a column with fewer than two distinct known values
     is left out (exactly: a standard deviation of a constant column can round to 4e-16, and the constant, absorbed
-    by the cell effects, then made every estimate of the fit missing)."""
+    by the cell effects, then made every estimate of the fit missing); the fit's ``dropped`` names it (``constant``)
+    beside those the cell or month effects absorb (``geo.fe_model.absorbed``)."""
     cols = list(dict.fromkeys(terms))
     v = np.column_stack([x[c].to_numpy(float) for c in cols]) if cols else np.zeros((len(x), 0))
     varies = np.fmax.reduce(v, axis=0) > np.fmin.reduce(v, axis=0) if len(v) else np.zeros(len(cols), bool)
     usable = [c for c, ok in zip(cols, varies, strict=True) if ok]  # NaN ignored; all NaN compares False
-    return fe_poisson(panel[outcome].to_numpy(float), x[usable], panel["cell"].to_numpy(),
-                      panel["period"].to_numpy(), cluster, offset=offset)
+    fit = fe_poisson(panel[outcome].to_numpy(float), x[usable], panel["cell"].to_numpy(),
+                     panel["period"].to_numpy(), cluster, offset=offset)
+    constant = {c: "constant" for c in cols if c not in usable}
+    return replace(fit, dropped={**constant, **fit.dropped}) if constant else fit
 
 
 def _term(fit: object, name: str) -> dict:
@@ -185,7 +190,8 @@ def within_place(panel: pd.DataFrame, max_lag: int, pairs: pd.DataFrame,
     rows = []
 
     def add(analysis: str, lag: int, fit: object, name: str) -> None:
-        rows.append({"analysis": analysis, "lag": lag, **_term(fit, name), "unit": UNITS[analysis]})
+        rows.append({"analysis": analysis, "lag": lag, **_term(fit, name), "unit": UNITS[analysis],
+                     "dropped": dict(fit.dropped)})  # regressors left out of the model, with why
 
     for lag in range(1, max_lag + 1):
         spill = [f"ws{lag}"] if has_spill else []

@@ -11,7 +11,7 @@ period dummies are never built: each row keeps its period code and their Hessian
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -39,6 +39,9 @@ class FeFit:
     vcov_two_way: np.ndarray | None = None  # clustered by place and by period (Cameron, Gelbach and Miller 2011)
     periods: int = 0
     vcov_type: str = "cr1"  # the one-way variance used: cr1 or cr3 (the cluster jackknife, few clusters)
+    # regressors left out, with why: ``absorbed_by_place_effects`` / ``absorbed_by_period_effects`` (constant within
+    # every place / period of the rows used); their coefficients and variances are NaN
+    dropped: dict[str, str] = field(default_factory=dict)
 
     def term(self, name: str, scale: float = 1.0, spatial: bool = False) -> dict:
         """exp(scale x beta) of one regressor with its 95% CI (t, clusters - 1 df) and two-sided p-value.
@@ -162,15 +165,31 @@ def fe_poisson(y: np.ndarray, regressors: pd.DataFrame, place: np.ndarray, perio
     n_g = np.bincount(g, y, ng) if ng else np.zeros(0)
     keep = n_g[g] > 0 if ng else np.zeros(0, bool)  # places that never see the outcome carry no information
     y, x_reg, off = y[keep], x_reg[ok][keep], off[ok][keep]
-    g, _ = pd.factorize(g[keep])
-    ng = int(g.max()) + 1 if len(g) else 0
     per = pd.Series(np.asarray(period)[ok][keep])
+    # a period with no outcome anywhere carries no information either: its effect's estimate is minus infinity,
+    # which Newton walked towards step by step; left out exactly (a place with an outcome keeps its rows with one)
+    seen = (pd.Series(y).groupby(per.to_numpy()).transform("sum") > 0).to_numpy() if len(y) else np.zeros(0, bool)
+    y, x_reg, off, per = y[seen], x_reg[seen], off[seen], per[seen].reset_index(drop=True)
+    g, _ = pd.factorize(g[keep][seen])
+    ng = int(g.max()) + 1 if len(g) else 0
     codes, levels = pd.factorize(per, sort=True)  # the dummies of every period but the first (sorted)
     q = max(len(levels) - 1, 0)
     d = np.where(codes >= 1, codes - 1, q)
-    clus_src = np.asarray(cluster)[ok][keep] if cluster is not None else g
+    clus_src = np.asarray(cluster)[ok][keep][seen] if cluster is not None else g
     c, _ = pd.factorize(clus_src)
     n_clusters = int(c.max()) + 1 if len(c) else 0
+    dropped = absorbed(x_reg, g, codes, names)
+    if dropped:  # fitted without the absorbed regressors; their coefficients and variances NaN
+        used = [j for j, name in enumerate(names) if name not in dropped]
+        sub = fe_poisson(y, pd.DataFrame(x_reg[:, used], columns=[names[j] for j in used]), g, per.to_numpy(),
+                         clus_src, vcov_type, off)
+        coef, vcov = np.full(len(names), np.nan), np.full((len(names), len(names)), np.nan)
+        coef[used], vcov[np.ix_(used, used)] = sub.coef, sub.vcov
+        two = None
+        if sub.vcov_two_way is not None:
+            two = np.full_like(vcov, np.nan)
+            two[np.ix_(used, used)] = sub.vcov_two_way
+        return replace(sub, names=names, coef=coef, vcov=vcov, vcov_two_way=two, dropped={**dropped, **sub.dropped})
     p = len(names)
     empty = FeFit(names, np.full(p, np.nan), np.full((p, p), np.nan), int(len(y)), ng, n_clusters, False)
     if ng < 2 or len(y) <= p + q + ng:
@@ -228,6 +247,27 @@ def fe_poisson(y: np.ndarray, regressors: pd.DataFrame, place: np.ndarray, perio
     coef = theta / sd
     return FeFit(names, coef[:p], vcov[:p, :p], int(len(y)), ng, n_clusters, converged, two_way[:p, :p],
                  int(t_codes.max()) + 1, vcov_type)
+
+
+def absorbed(x: np.ndarray, place: np.ndarray, period: np.ndarray, names: list[str],
+             rtol: float = 1e-9) -> dict[str, str]:
+    """The regressors (columns of ``x``, rows all used) that the place or the period effects absorb: constant
+    within every place (or every period) up to ``rtol`` of the column's largest magnitude. A regressor with one
+    value on every row is absorbed by both; it is said to be by the place effects."""
+    out: dict[str, str] = {}
+    if not len(x) or not x.shape[1]:
+        return out
+    for codes, reason in ((place, "absorbed_by_place_effects"), (period, "absorbed_by_period_effects")):
+        n_codes = int(codes.max()) + 1
+        size = np.bincount(codes, minlength=n_codes)
+        means = np.stack([np.bincount(codes, x[:, j], n_codes) for j in range(x.shape[1])], axis=1) / \
+            np.maximum(size, 1)[:, None]
+        spread = np.abs(x - means[codes]).max(axis=0)
+        scale = np.maximum(np.abs(x).max(axis=0), 1e-300)
+        for name, flat in zip(names, spread <= rtol * scale, strict=True):
+            if flat and name not in out:
+                out[name] = reason
+    return out
 
 
 def _jackknife(xd: _Design, n_g: np.ndarray, c: np.ndarray, nc: int, theta: np.ndarray, hess: np.ndarray,

@@ -58,9 +58,14 @@ class Settings(BaseSettings):
     alert_webhook: str | None = Field(None, description="URL alerts are POSTed to")
     post_retention_days: int = Field(0, ge=0, description="redact post text older than this (0: keep)")
     cookie_secure: bool = Field(False, description="dashboard session cookie sent over HTTPS only (behind TLS)")
-    login_limit_user: str = Field("10 per 15 minutes", description="failed dashboard log-ins allowed per user name")
+    login_limit_user: str = Field("10 per 15 minutes", description="failed dashboard log-ins allowed per user name "
+                                  "and client (a browser the user signed in from before, else the client address)")
+    login_limit_user_all: str = Field("50 per 15 minutes", description="failed dashboard log-ins allowed per user "
+                                      "name from all clients together but the browsers the user signed in from")
     login_limit_client: str = Field("30 per 15 minutes", description="failed dashboard log-ins allowed per client "
                                     "address")
+    session_hours: float = Field(12.0, gt=0, le=744, description="a dashboard session ends this many hours after "
+                                 "its log-in (sign in again)")
     trusted_proxies: int = Field(0, ge=0, le=8, description="reverse proxies in front of the dashboards whose "
                                  "X-Forwarded-For hops name the client (0: the connection's address)")
     upload_max_mb: int = Field(100, ge=1, description="largest upload on the staff upload page, MB")  # issue 22
@@ -81,6 +86,8 @@ class Settings(BaseSettings):
                                        "declare (its dimension, rows x columns); more: quarantined")
     ingest_json_max_bytes: int = Field(256 << 20, ge=1, description="largest whole JSON document (an X API "
                                        "response, a Telegram export), bytes; more: quarantined unread")
+    ingest_table_max_bytes: int = Field(1 << 30, ge=1, description="largest CSV, TSV or JSON Lines file (read "
+                                        "into one frame), bytes; more: quarantined unread")
 
     sources_file: Path | None = Field(None, description="per-city collection settings (default config/sources.yml)")
     source_secrets: Path | None = Field(None, description="collection credentials file (default secrets/sources.yml)")

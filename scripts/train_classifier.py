@@ -206,7 +206,8 @@ def main() -> None:
                      "evidence rules of scn/nlp/rules.py (dehumanising language toward a group -> hate; no cue "
                      "word, no group and P(none) >= 0.4 (fr 0.3) or evidence for a flag under the deployment "
                      "prior (at most 1 in 3 such posts flagged) below log 2 over the model's answer to an empty "
-                     "text -> none)",
+                     "text -> none; closed-class words (NOT_CUES: the vocative ya, pronouns) are no cue word, and "
+                     "a text whose only cue words they are is weighed without them)",
             "baseline": "char 2-5 TF-IDF + logistic regression (default settings), trained on the same source's "
                         "training rows only",
             "lexicon_method": "languages without a model but with a HurtLex 1.2 list (scn/data/hurtlex): labels "

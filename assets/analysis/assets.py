@@ -39,8 +39,10 @@ def _per_city_asset(name: str, deps: list[AssetKey], description: str) -> Assets
     return _asset
 
 
+# every input ``correlations`` reads: a change in any of them recomputes every city in a scoped run
+# (int_area_month_lang: the posts' mix of languages and platforms the rates are re-weighted to, platform_mix)
 CORRELATION_DEPS = [warehouse_key("cell_month"), warehouse_key("area_period"), warehouse_key("area_attribute_year"),
-                    lake_key("areas"), analysis_key("classifier_rates")]
+                    warehouse_key("int_area_month_lang"), lake_key("areas"), analysis_key("classifier_rates")]
 
 
 @asset(key=analysis_key("correlations"), group_name="analysis", deps=CORRELATION_DEPS, retry_policy=retry_policy(),

@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from dagster import AssetExecutionContext, AssetKey, Output
-from dagster_dbt import DbtCliResource, dbt_assets
 
 from assets.ingest.partitions import changed_cities
 from assets.resources import LakeResource
+from assets.transforms.dbt_lib import DbtCliResource, dbt_assets
 from assets.transforms.project import TRANSLATOR, dbt_project, dbt_vars
 from assets.transforms.state import (
     as_of_state,

@@ -12,7 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from dagster import AssetKey
-from dagster_dbt import (
+from packaging.version import Version
+
+from assets.transforms.dbt_lib import (
     DagsterDbtTranslator,
     DagsterDbtTranslatorSettings,
     DbtCliInvocation,
@@ -20,8 +22,6 @@ from dagster_dbt import (
     DbtProject,
     DbtProjectPreparer,
 )
-from packaging.version import Version
-
 from assets.transforms.state import TRANSFORMS_DIR, cities_path, project_files
 from scn.locks import exclusive
 from scn.settings import settings

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboards.i18n import t
+from dashboards.i18n import percent, t
 from scn.nlp.accuracy import (
     FIGURES,
     MIN_HELD_OUT,
     baseline_verdict,
     canonical_platform,
+    flagged_shares,
     measurable,
     measured_share,
     shown_accuracy,
@@ -47,6 +48,17 @@ def by_source(evaluation: pd.DataFrame, lang: str) -> pd.DataFrame:
     ev["vs_baseline"] = baseline_verdict(ev).map(lambda v: t(f"vs_baseline_{v}", lang))
     ev["dataset"] = ev["dataset"].astype(object).where(ev["dataset"].notna(), t("not_measured", lang))
     return ev.sort_values(["lang", "macro_f1"], kind="stable")[SOURCE_COLUMNS].reset_index(drop=True)
+
+
+def keyword_selected(evaluation: pd.DataFrame, lang: str) -> str | None:
+    """That the model card's labelled sets were selected by hate keywords, with the range of their held-out posts'
+    hate-or-offensive share (``flagged_shares``), in ``lang``; None when no row is the card's."""
+    shares = flagged_shares(evaluation)
+    if shares.empty:
+        return None
+    datasets = ", ".join(sorted(set(shares.index.get_level_values("dataset"))))
+    return t("accuracy_keyword_selected", lang, datasets=datasets, low=percent(shares.min(), lang),
+             high=percent(shares.max(), lang))
 
 
 def _status(status: pd.Series, n: pd.Series, lang: str) -> pd.Series:

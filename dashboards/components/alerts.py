@@ -99,9 +99,9 @@ def card(row: dict, lang: str, user: User | None, token: str, hist: pd.DataFrame
     if row.get("changed_by") and not pd.isna(row.get("changed_by")) and state != "expired":
         status = t("alert_by", lang, state=status, user=row["changed_by"], when=_when(row.get("changed_at")))
     note = row.get("note")
-    evidence = i18n.evidence(row.get("evidence"), lang)
+    evidence = i18n.evidence(row.get("evidence"), lang, k=settings().suppress_below)
     return html.Article([
-        html.H4(i18n.alert_sentence(row, lang, city_name), className="alert-sentence"),
+        html.H4(i18n.alert_sentence(row, lang, city_name, k=settings().suppress_below), className="alert-sentence"),
         html.P([html.Strong(status, className="alert-state", style={"color": COLOURS.get(state, "#333")}),
                 " · ", t("alert_raised", lang, age=i18n.alert_age(row.get("age_days"), lang),
                          period=row.get("period") or "?")], className="alert-meta"),
@@ -136,7 +136,7 @@ def open_alerts(city_id: str, lang: str, audience: str, limit: int = 3) -> html.
     """The city page's short list: its newest open alerts in a sentence each, and a link to the inbox."""
     facts = inbox(city_id, audience)
     shown = facts[facts["state"].isin(OPEN)]
-    items = [html.Li([i18n.alert_sentence(r, lang, data.city_name(city_id)), " — ",
+    items = [html.Li([i18n.alert_sentence(r, lang, data.city_name(city_id), k=settings().suppress_below), " — ",
                       html.Span(f"{i18n.alert_state(r['state'], lang)}, {i18n.alert_age(r['age_days'], lang)}",
                                 className="note")]) for r in shown.head(limit).to_dict("records")]
     more = len(shown) - limit

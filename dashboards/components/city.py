@@ -103,6 +103,11 @@ def findings(city_id: str, lang: str, audience: str) -> tuple[list[str], list[st
         texts += [t(f"check_{c}", lang) for c in checks] if checks else [t("common_cause", lang)]
     if ev.get("classifier_adjusted"):
         texts.append(t("classifier_adjusted", lang))
+        strata = f"strata_{ev.get('rates_weighted_by')}"
+        if ev.get("rates_reweighted") and i18n.has(strata):  # re-weighted to the posts' mix, and by what
+            texts.append(t("rates_reweighted", lang, strata=t(strata, lang)))
+        elif ev.get("rates_reweighted") is False:  # rows published before the field say neither
+            texts.append(t("rates_not_reweighted", lang))
     texts.append(t("not_causation", lang))
     cluster = t(f"cluster_{ev.get('cluster', 'cell')}", lang) if i18n.has(f"cluster_{ev.get('cluster')}") \
         else t("cluster_cell", lang)
@@ -348,7 +353,7 @@ def alerts_table(city_id: str, lang: str, audience: str) -> pd.DataFrame:
         return alerts
     alerts = alerts.assign(
         alert_type=[i18n.alert_type(a, lang) for a in alerts.get("alert_type", pd.Series(index=alerts.index))],
-        evidence=[i18n.evidence(e, lang) for e in alerts.get("evidence", pd.Series(index=alerts.index))])
+        evidence=[i18n.evidence(e, lang, k=settings().suppress_below) for e in alerts.get("evidence", pd.Series(index=alerts.index))])
     return alerts[[c for c in ("alert_type", "area_code", "period", "score", "evidence") if c in alerts.columns]]
 
 
@@ -369,7 +374,7 @@ def risk_table(city_id: str, lang: str, audience: str, top: int = 10) -> pd.Data
     if "reasons" in risk.columns:
         missing = pd.Series(np.nan, index=risk.index)
         risk = risk.assign(reasons=[
-            i18n.reasons(raw, s, c, r, lang) for raw, s, c, r in zip(
+            i18n.reasons(raw, s, c, r, lang, k=settings().suppress_below) for raw, s, c, r in zip(
                 risk["reasons"], risk.get("speech_recent", missing), risk.get("crime_recent", missing),
                 risk.get("resilience", missing), strict=True)])
     risk = risk.assign(band=i18n.risk_bands(i18n.risk_band_codes(risk), lang))
@@ -412,15 +417,37 @@ def classifier_line(city_id: str, lang: str, audience: str) -> str | None:
     line = t("classifier_line", lang, scores=scores)
     total = float(cov["posts"].sum()) if len(cov) else 0.0
     share = measured_share(shown)
-    if share is not None and _share_shown(share * total, total, audience):
-        line += " " + t("measured_share", lang, share=share)
+    parts = [("measured_share", share * total)] if share is not None else []
     if total > 0:
-        if _share_shown(float(cov["not_assessed"].sum()), total, audience):
-            line += " " + t("not_assessed", lang, share=cov["not_assessed"].sum() / total)
-        if "lexicon" in cov.columns and cov["lexicon"].sum() > 0 and \
-                _share_shown(float(cov["lexicon"].sum()), total, audience):
-            line += " " + t("lexicon_share", lang, share=cov["lexicon"].sum() / total)
+        parts.append(("not_assessed", float(cov["not_assessed"].sum())))
+        if "lexicon" in cov.columns and cov["lexicon"].sum() > 0:
+            parts.append(("lexicon_share", float(cov["lexicon"].sum())))
+    said = _said_shares(parts, total, audience)
+    for key, part in parts:
+        if key in said:
+            line += " " + t(key, lang, share=share if key == "measured_share" else part / total)
     return line
+
+
+def _said_shares(parts: list[tuple[str, float]], total: float, audience: str) -> set[str]:
+    """The shares of the city's posts (``parts``: key, posts) an audience may read: staff all; others those each
+    ``_share_shown`` and, as the parts are disjoint (measured, not assessed, labelled by the lexicon), no set of
+    them leaving 1..k-1 posts of the total (57% measured and 40% not assessed of 100 posts: 3 more, whose share
+    was not said), the smallest share dropped until none does."""
+    from itertools import combinations
+
+    if audience == "staff":
+        return {key for key, _ in parts}
+    k = settings().suppress_below
+    said = [(key, round(part)) for key, part in parts if _share_shown(part, total, audience)]
+
+    def leaves_few(said: list[tuple[str, int]]) -> bool:
+        return any(1 <= round(total) - sum(p for _, p in some) <= k - 1
+                   for r in range(1, len(said) + 1) for some in combinations(said, r))
+
+    while said and leaves_few(said):
+        said.remove(min(said, key=lambda item: item[1]))
+    return {key for key, _ in said}
 
 
 def _share_shown(part: float, total: float, audience: str) -> bool:
@@ -492,8 +519,8 @@ def _uncorrected_posts(city_id: str, adj: pd.DataFrame, lang: str, audience: str
     corrected, uncorrected = (pd.to_numeric(city[c], errors="coerce").iloc[0] for c in cols)
     if pd.isna(corrected) or pd.isna(uncorrected) or uncorrected <= 0:
         return ""
-    return t("prev_uncorrected_posts", lang, uncorrected=i18n.count(float(uncorrected), lang),
-             posts=i18n.count(float(corrected + uncorrected), lang)) + " "
+    return t("prev_uncorrected_posts", lang, uncorrected=i18n.count(float(uncorrected), lang, k=settings().suppress_below),
+             posts=i18n.count(float(corrected + uncorrected), lang, k=settings().suppress_below)) + " "
 
 
 def prevalence_line(city_id: str, lang: str, audience: str) -> str:
@@ -512,7 +539,7 @@ def prevalence_line(city_id: str, lang: str, audience: str) -> str:
     if len(monthly) and "posts" in monthly.columns and monthly["posts"].isna().all():
         return f"{t('prev_no_social', lang)}."  # never sent posts: null in the marts, not 0 flagged posts
     flagged, population = _city_totals(city_id, audience)
-    head = t("prev_flagged", lang, n=i18n.count(flagged, lang))  # the count, then its rate
+    head = t("prev_flagged", lang, n=i18n.count(flagged, lang, k=settings().suppress_below))  # the count, then its rate
     if isinstance(flagged, float) and population:
         head += t("map_rate", lang, rate=flagged / population * 10_000)
     rates = data.table("classifier_rates", city_id)
@@ -535,11 +562,11 @@ def prevalence_line(city_id: str, lang: str, audience: str) -> str:
     if pd.isna(low) or pd.isna(high):  # no interval (no valid draw): not shown as a corrected figure
         return f"{head}. {t('prev_not_corrected', lang, k=MIN_CLASS)}"
     if high <= 0:  # every draw corrected to 0 or below: "0% to 0%" would claim an exact 0 the data cannot give
-        return f"{head} {t('prev_adjusted_floor', lang, n=i18n.count(n, lang))}"
+        return f"{head} {t('prev_adjusted_floor', lang, n=i18n.count(n, lang, k=settings().suppress_below))}"
     key = "prev_adjusted_staff" if audience == "staff" else "prev_adjusted"
     shares = {name: i18n.percent(value / posts, lang) for name, value in (("share", point), ("low", low),
                                                                           ("high", high))}
-    line = f"{head} {t(key, lang, **shares, n=i18n.count(n, lang), adjusted=f'{point:.0f}')}"
+    line = f"{head} {t(key, lang, **shares, n=i18n.count(n, lang, k=settings().suppress_below), adjusted=f'{point:.0f}')}"
     return line + _per_platform(city_id, review, lang, audience)
 
 
@@ -556,6 +583,6 @@ def _per_platform(city_id: str, review: pd.DataFrame, lang: str, audience: str) 
     sums = per.groupby("platform", as_index=False)["n"].sum().assign(city_id=city_id)
     shown = for_audience("review_platforms", sums, audience,
                          k=settings().suppress_below, min_group=settings().min_group).sort_values("platform")
-    parts = t("list_sep", lang).join(t("prev_platform_n", lang, platform=i18n.platform(p, lang), n=i18n.count(v, lang))
+    parts = t("list_sep", lang).join(t("prev_platform_n", lang, platform=i18n.platform(p, lang), n=i18n.count(v, lang, k=settings().suppress_below))
                                      for p, v in zip(shown["platform"], shown["n"], strict=True))
     return " " + t("prev_per_platform", lang, parts=parts)

@@ -41,15 +41,18 @@ def accuracy_lines(table: pd.DataFrame, lang: str, details: bool = True) -> list
             lines.append(t("measured", lang, code=row["lang"], n=int(row["n"]), p=_ci(row, "precision", lang),
                             r=_ci(row, "recall", lang), f1=_ci(row, "f1", lang), macro=_ci(row, "macro_f1", lang)))
             lines.extend(_mix_line(row, lang))
+        elif shown and bool(row.get("figures_withheld", False)):  # for small counts (disclosure._review_figures)
+            lines.append(t("withheld", lang, code=row["lang"], n=i18n.count(row["n"], lang, k=settings().suppress_below),
+                           k=settings().suppress_below))
         else:
-            lines.append(t("not_measured", lang, code=row["lang"], n=i18n.count(row["n"], lang)))
+            lines.append(t("not_measured", lang, code=row["lang"], n=i18n.count(row["n"], lang, k=settings().suppress_below)))
         if not details:
             continue
         k = row["kappa"]
-        lines.append(t("kappa", lang, k=f"{k:.2f}", n=i18n.count(row["kappa_posts"], lang)) if k is not None and not pd.isna(k)
-                     else t("no_kappa", lang, n=i18n.count(row["kappa_posts"], lang)))
-        lines.append(t("progress", lang, code=row["lang"], labelled=i18n.count(row["labelled"], lang),
-                        sampled=i18n.count(row["sampled"], lang)))
+        lines.append(t("kappa", lang, k=f"{k:.2f}", n=i18n.count(row["kappa_posts"], lang, k=settings().suppress_below)) if k is not None and not pd.isna(k)
+                     else t("no_kappa", lang, n=i18n.count(row["kappa_posts"], lang, k=settings().suppress_below)))
+        lines.append(t("progress", lang, code=row["lang"], labelled=i18n.count(row["labelled"], lang, k=settings().suppress_below),
+                        sampled=i18n.count(row["sampled"], lang, k=settings().suppress_below)))
     return lines
 
 

@@ -41,6 +41,7 @@ from scn.hub import audit
 from scn.settings import KINDS, paths, settings
 
 MAX_NAME = 120  # characters of a sanitised upload name
+MAX_NAME_BYTES = 240  # ... and its bytes in UTF-8 (file systems allow 255 a name)
 FORM_SLACK = 64 << 10  # the form's other fields around the files
 REPORT_ID = re.compile(r"[0-9a-f]{32}")
 SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -69,7 +70,8 @@ def _csrf() -> None:
 def safe_name(name: object) -> str:
     """An uploaded file's name as one harmless path component: the last part after any ``/`` or ``\\``, NFC,
     letters and digits of any script kept, ``.``, ``-`` and ``_`` kept, anything else ``_``; no leading dot; at
-    most ``MAX_NAME`` characters, keeping the extension. Never empty."""
+    most ``MAX_NAME`` characters and ``MAX_NAME_BYTES`` bytes in UTF-8 (a file name is at most 255 bytes: 120
+    Chinese letters are 360), keeping the extension. Never empty."""
     base = re.split(r"[/\\]", unicodedata.normalize("NFC", str(name or "")))[-1]
     kept = "".join(c if c.isalnum() or c in ".-_" else "_" for c in base)
     kept = re.sub(r"_+", "_", kept).lstrip("._") or "upload"
@@ -77,7 +79,8 @@ def safe_name(name: object) -> str:
     if not dot or not stem or len(ext) > 16:
         stem, ext = kept, ""
     ext = "." + ext if ext else ""
-    return stem[:MAX_NAME - len(ext)] + ext
+    room = MAX_NAME_BYTES - len(ext.encode())
+    return stem[:MAX_NAME - len(ext)].encode()[:room].decode("utf-8", "ignore") + ext
 
 
 # ---------------------------------------------------------------------------------------- upload

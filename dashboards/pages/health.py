@@ -283,6 +283,12 @@ def _ingest_warnings(lang: str):
     return html.Ul(items, id="health-warnings")
 
 
+def _keyword_selected(evaluation: pd.DataFrame, lang: str) -> html.P | None:
+    """The note that the card's figures are measured on keyword-selected posts (None without card rows)."""
+    note = accuracy.keyword_selected(evaluation, lang) if len(evaluation) else None
+    return html.P(note, id="health-keyword-selected", className="note") if note else None
+
+
 def layout(lang: str | None = "en", **_query: object) -> html.Div:
     lang = normalise(lang)
     auth.require_page(__name__)
@@ -310,6 +316,7 @@ def layout(lang: str | None = "en", **_query: object) -> html.Div:
                 html.P(dcc.Link(t("staff_quarantine_files", lang), href="/staff/quarantine",
                                 id="health-quarantine-files"))),
         section(t("accuracy_by_source", lang), html.P(t("accuracy_by_source_note", lang), className="note"),
+                _keyword_selected(evaluation, lang),
                 _with_language(accuracy.by_source(evaluation, lang), "health-classifier", lang) if len(evaluation)
                 else unavailable(lang), meaning("macro_f1", lang), id="health-accuracy"),
         section(t("review_accuracy_cities", lang),

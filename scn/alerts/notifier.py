@@ -25,7 +25,7 @@ import requests
 from scn.alerts import store, webhooks
 from scn.alerts.catalog import alert_facts, shaped
 from scn.privacy.disclosure import ALERT_TOTAL_COLUMNS
-from scn.settings import settings, suppress_below
+from scn.settings import settings
 from scn.words.alerts import alert_message, alert_sentence
 
 log = logging.getLogger(__name__)
@@ -86,7 +86,7 @@ def _inbox_url() -> str:
 
 def render(facts: list[dict], city_name: str, lang: str) -> tuple[str, str]:
     """Subject and body of one notification in ``lang`` (the inbox's words, ``scn.words.alerts``)."""
-    return alert_message(facts, city_name, lang, _inbox_url(), suppress_below())
+    return alert_message(facts, city_name, lang, _inbox_url(), settings().suppress_below)
 
 
 def payload(facts: list[dict], city_id: str, city_name: str, lang: str, kind: str) -> dict:
@@ -96,7 +96,8 @@ def payload(facts: list[dict], city_id: str, city_name: str, lang: str, kind: st
             "usual", "posts", "accounts", "counts_withheld")
     return {"text": f"{subject}\n{body}", "kind": kind, "city_id": city_id, "city": city_name, "lang": lang,
             "url": _inbox_url(), "alerts": [{**{k: _plain(f.get(k)) for k in keys},
-                                            "sentence": alert_sentence(f, lang, city_name)} for f in facts]}
+                                            "sentence": alert_sentence(f, lang, city_name, k=settings().suppress_below)}
+                                           for f in facts]}
 
 
 def send_email(to: str, subject: str, body: str) -> None:

@@ -173,12 +173,24 @@ def analyse_city(cm: pd.DataFrame, area_of_cell: pd.Series | None = None, max_la
     rows = _widen(runs) if len(runs) > 1 else runs[0]
     code, evidence = verdict(rows, facts)
     evidence = {**evidence, "n_cells": facts["n_cells"], "cluster": cluster_kind, "max_lag": max_lag,
-                "classifier_adjusted": bool(rates is not None and len(rates)), "spillover": bool(len(pairs)),
-                "edge_periods_dropped": dropped}
+                "classifier_adjusted": bool(rates is not None and len(rates)), **rates_facts(rates),
+                "spillover": bool(len(pairs)), "edge_periods_dropped": dropped}
     monthly = panel.groupby("period")[["flagged_posts", "hate_crimes"]].sum()
     rows = rows + prewhitened_xcorr(monthly["flagged_posts"].to_numpy(), monthly["hate_crimes"].to_numpy(),
                                     max_lag) + [rank_within(panel)]
     return rows, code, evidence
+
+
+def rates_facts(rates: pd.DataFrame | None) -> dict:
+    """The evidence's word on the classifier rates a city's counts were corrected with: ``rates_reweighted``
+    (re-weighted to the posts' mix, ``measured_rates``) and ``rates_weighted_by`` (``lang+platform``, ``lang``,
+    ``platform``; null when not re-weighted), from the city's row over all periods."""
+    if rates is None or not len(rates) or "weighted" not in rates.columns:
+        return {"rates_reweighted": False, "rates_weighted_by": None}
+    city = rates[rates["period"].isna()] if "period" in rates.columns else rates
+    weighted = city[city["weighted"].fillna(False).astype(bool)]
+    by = weighted["weighted_by"].dropna() if "weighted_by" in weighted.columns else pd.Series(dtype=object)
+    return {"rates_reweighted": bool(len(weighted)), "rates_weighted_by": str(by.iloc[0]) if len(by) else None}
 
 
 def _fits(cm: pd.DataFrame, rates: pd.DataFrame | None, fit) -> list[dict]:
@@ -246,7 +258,8 @@ def analyse_area_city(rows: pd.DataFrame, kind: str, attributes: pd.DataFrame | 
                 "absorbed_by_area_effects": attrs_used["absorbed"], "controls_incomplete": attrs_used["incomplete"],
                 "few_periods": bool(facts["n_periods"] < FEW_PERIODS), "outcome_lags": outcome_lags,
                 "min_periods": AREA_MIN_PERIODS[kind], "cluster": "area", "max_lag": max_lag,
-                "classifier_adjusted": bool(rates is not None and len(rates)), "spillover": False}
+                "classifier_adjusted": bool(rates is not None and len(rates)), **rates_facts(rates),
+                "spillover": False}
     totals = panel.groupby("period")[["flagged_posts", "hate_crimes"]].sum()
     secondary = prewhitened_xcorr(totals["flagged_posts"].to_numpy(), totals["hate_crimes"].to_numpy(), max_lag)
     return model_rows + secondary + [rank_within(panel)], code, evidence
@@ -265,12 +278,15 @@ def _unknown_rows(cm: pd.DataFrame) -> tuple[list[dict], str, dict]:
                 "n_periods": int(cm["period"].nunique()), "n_cells_with_hate": 0, "hate_crimes": None,
                 "flagged_posts": int(pd.to_numeric(cm["flagged_posts"], errors="coerce").fillna(0).sum()),
                 "common_cause_likely": False, "failed_checks": [], "within_month_only": False, "cluster": "cell",
-                "max_lag": 0, "classifier_adjusted": False, "spillover": False}
+                "max_lag": 0, "classifier_adjusted": False, **rates_facts(None), "spillover": False}
     return [], "insufficient_data", evidence
 
 
 RATES_COLUMNS = ["city_id", "lang", "period", "tpr", "fpr", "tpr_low", "tpr_high", "fpr_low", "fpr_high", "n",
-                 "weighted"]
+                 "weighted", "weighted_by"]
+# the strata the reviewed rates are re-weighted by, tried in turn (``_mixed``); each needs a reviewed row for
+# every stratum the city's posts are in
+WEIGHTINGS = (("lang", "platform"), ("lang",), ("platform",))
 _COUNTS = ["true_positives", "positives", "false_positives", "negatives"]
 
 
@@ -281,14 +297,16 @@ def measured_rates(rates: pd.DataFrame, mix: pd.DataFrame | None = None) -> pd.D
     research data) are not applied: adjusting a city's counts with another corpus's false-positive rate can erase
     or invent its hateful posts.
 
-    ``mix``: the posts counted, per city_id, period and platform (``posts``). The reviewed rates are one row per
-    platform (``scn.review.published.stratum_rates``): pooled over the sample they describe the platforms' mix it
-    was drawn under, so where every platform of a city's posts has its reviewed row they are re-weighted to the
-    posts' mix (``scn.review.metrics.post_stratified``, as the accuracy line is): one row for the city's posts
-    over all periods (``period`` null) and one per period (each month's mix, ``weighted`` true). A platform
-    sampled too thinly has no reviewed row (``MIN_CLASS``); where the posts are on such a platform the sample's
-    own pooled rates stay (``weighted`` false; ``scn.review.metrics.mix_report``'s rule). Columns:
-    ``RATES_COLUMNS`` (lang ``*``)."""
+    ``mix``: the posts counted, per city_id, period, lang and platform (``posts``). The reviewed rates are one row
+    per language and platform (each language is reviewed apart; ``scn.review.published.stratum_rates``): pooled over
+    the sample they describe the mix of languages and platforms it was drawn under, so they are re-weighted to the
+    posts' mix (``scn.review.metrics.post_stratified``, as the accuracy line is) by the first of ``WEIGHTINGS``
+    whose every stratum of the city's posts has its reviewed row (language x platform, else language, else
+    platform; ``weighted_by`` says which): one row for the city's posts over all periods (``period`` null) and one
+    per period (each month's mix, ``weighted`` true). A stratum sampled too thinly has no reviewed row
+    (``MIN_CLASS``); where no weighting covers the posts the sample's own pooled rates stay (``weighted`` false,
+    ``weighted_by`` null; ``scn.review.metrics.mix_report``'s rule). A mix without ``lang`` is weighed by platform
+    only. Columns: ``RATES_COLUMNS`` (lang ``*``)."""
     need = {"city_id", "rates_source", *_COUNTS}
     if rates is None or rates.empty or not need <= set(rates.columns):
         return pd.DataFrame(columns=RATES_COLUMNS)
@@ -299,8 +317,9 @@ def measured_rates(rates: pd.DataFrame, mix: pd.DataFrame | None = None) -> pd.D
         return pd.DataFrame(columns=RATES_COLUMNS)
     pooled = _rate_rows(counts.index.astype(str), *(counts[c].to_numpy(float) for c in _COUNTS))
     pooled = pooled.assign(n=(counts["positives"] + counts["negatives"]).to_numpy().astype("int64"))
-    if mix is None or mix.empty or "platform" not in own.columns:
+    if mix is None or mix.empty or "platform" not in mix.columns:
         return pooled[RATES_COLUMNS]
+    own = own.assign(**{c: own[c] if c in own.columns else "*" for c in ("lang", "platform")})
     out = [pooled[RATES_COLUMNS]]
     for city, strata in own[own["city_id"].astype(str).isin(pooled["city_id"])].groupby("city_id"):
         posts = mix[mix["city_id"].astype(str) == str(city)]
@@ -325,28 +344,57 @@ def _rate_rows(cities: pd.Index | np.ndarray, tp: np.ndarray, pos: np.ndarray, f
     f_lo, f_hi = proportion_confint(fp, neg, method="wilson")
     return pd.DataFrame({"city_id": np.asarray(cities, dtype=str), "lang": "*", "period": None, "tpr": tp / pos,
                          "fpr": fp / neg, "tpr_low": t_lo, "tpr_high": t_hi, "fpr_low": f_lo, "fpr_high": f_hi,
-                         "weighted": False})
+                         "weighted": False, "weighted_by": None})
+
+
+def _key(frame: pd.DataFrame, by: tuple[str, ...]) -> pd.Series:
+    """One text key per row of the ``by`` columns (a stratum: a language, a platform or both)."""
+    key = frame[by[0]].astype(str)
+    for col in by[1:]:
+        key = key + "\x1f" + frame[col].astype(str)
+    return key
 
 
 def _mixed(strata: pd.DataFrame, posts: pd.DataFrame) -> pd.DataFrame | None:
-    """One city's rates re-weighted to its posts' platform mix: a row over all periods (``period`` null) and one
-    per period whose posts are all on platforms with a reviewed row; None when the posts' mix over all periods
-    cannot be weighed. Intervals: each platform's Wilson bounds mixed with the same weights (a thinly reviewed
-    platform widens them as far as its weight carries it)."""
+    """One city's rates re-weighted to its posts' mix of strata, the first of ``WEIGHTINGS`` whose every stratum of
+    the posts (over all periods) has a reviewed row: language x platform, else language (a language's rows pooled
+    over its platforms as sampled), else platform (a platform's rows pooled over the languages as sampled; the
+    only one when ``posts`` has no ``lang``); None when none can be weighed (the sample's pooled rates stay).
+    ``weighted_by`` names the weighting."""
+    from scn.nlp.accuracy import canonical_platform
+
+    strata = strata.assign(platform=canonical_platform(strata["platform"]).to_numpy(),
+                           lang=strata["lang"].astype("string").fillna("").to_numpy())
+    posts = posts.assign(platform=canonical_platform(posts["platform"]).to_numpy(), period=posts["period"].astype(str))
+    if "lang" in posts.columns:  # a post of no known language matches no reviewed row
+        posts = posts.assign(lang=posts["lang"].astype("string").fillna("\x00").to_numpy())
+    posts = posts[posts["posts"] > 0]
+    for by in WEIGHTINGS:
+        if not set(by) <= set(posts.columns):
+            continue
+        rows = strata[strata["platform"] != "*"] if "platform" in by else strata  # "*": a sample of no known platform
+        per = rows.groupby(_key(rows, by).to_numpy())[_COUNTS].sum()
+        per = per[(per["positives"] > 0) & (per["negatives"] > 0)]
+        out = _weighed(per, posts.assign(stratum=_key(posts, by).to_numpy()))
+        if out is not None:
+            return out.assign(weighted_by="+".join(by))
+    return None
+
+
+def _weighed(per: pd.DataFrame, posts: pd.DataFrame) -> pd.DataFrame | None:
+    """The reviewed counts ``per`` stratum mixed by the posts' shares of the strata (``posts``: period, stratum,
+    posts): a row over all periods (``period`` null) and one per period whose posts are all in reviewed strata;
+    None when the posts' mix over all periods cannot be weighed. Intervals: each stratum's Wilson bounds mixed with
+    the same weights (a thinly reviewed stratum widens them as far as its weight carries it)."""
     from statsmodels.stats.proportion import proportion_confint
 
-    from scn.nlp.accuracy import canonical_platform
     from scn.review.metrics import post_stratified
 
-    per = strata.assign(platform=canonical_platform(strata["platform"]).to_numpy()).groupby("platform")[_COUNTS].sum()
-    per = per[(per.index != "*") & (per["positives"] > 0) & (per["negatives"] > 0)]
-    posts = posts.assign(platform=canonical_platform(posts["platform"]).to_numpy(), period=posts["period"].astype(str))
-    posts = posts[posts["posts"] > 0]
     if per.empty or posts.empty:
         return None
-    wide = posts.pivot_table(index="period", columns="platform", values="posts", aggfunc="sum", fill_value=0)
+    wide = posts.pivot_table(index="period", columns="stratum", values="posts", aggfunc="sum", fill_value=0)
     wide.loc[""] = wide.sum()  # the posts of every period ("": no period)
-    ok = ~wide.drop(columns=per.index, errors="ignore").gt(0).any(axis=1)  # every platform of the posts reviewed
+    ok = ~wide.drop(columns=per.index, errors="ignore").gt(0).any(axis=1)  # every stratum of the posts reviewed
     if not ok.iloc[-1]:
         return None
     weights = wide.reindex(columns=per.index, fill_value=0)[ok.to_numpy()]
@@ -358,7 +406,7 @@ def _mixed(strata: pd.DataFrame, posts: pd.DataFrame) -> pd.DataFrame | None:
     for name, k, n_, share in (("tpr", tp, pos, cells[:, 0].sum(axis=1)), ("fpr", fp, neg, cells[:, 1].sum(axis=1))):
         lo, hi = proportion_confint(k, n_, method="wilson")
         v = weights.to_numpy(float) / weights.to_numpy(float).sum(axis=1, keepdims=True) * share / cells.sum(axis=(1, 2))
-        v = v / v.sum(axis=1, keepdims=True)  # each platform's share of the hateful (other) posts of the mix
+        v = v / v.sum(axis=1, keepdims=True)  # each stratum's share of the hateful (other) posts of the mix
         bounds[f"{name}_low"], bounds[f"{name}_high"] = v @ lo, v @ hi
     return pd.DataFrame({"lang": "*", "period": [p or None for p in weights.index],
                          "tpr": joint[:, 0, 0] / hate, "fpr": joint[:, 1, 0] / other, **bounds, "weighted": True})
@@ -421,7 +469,8 @@ def analyse_rows(panel: pd.DataFrame, areas: pd.DataFrame | None = None, max_lag
         for r in rows:
             kind = "secondary" if r["analysis"] in SECONDARY else "model"
             out.append({"city_id": str(city), **r, "verdict": code, **where, "detail": {
-                "method": method[kind], "n_cells": evidence["n_cells"], "n_periods": evidence["n_periods"]}})
+                "method": method[kind], "n_cells": evidence["n_cells"], "n_periods": evidence["n_periods"],
+                **({"dropped": r["dropped"]} if r.get("dropped") else {})}})  # regressors left out, and why
         out.append({"city_id": str(city), "analysis": "verdict", "lag": 0, "estimate": np.nan, "ci_low": np.nan,
                     "ci_high": np.nan, "p_value": np.nan, "n": evidence["n_cells"] * evidence["n_periods"],
                     "unit": "verdict", "verdict": code, **where, "detail": evidence})

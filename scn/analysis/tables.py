@@ -230,7 +230,7 @@ def previous_table(name: str) -> pa.Table | None:
 
 def measured_rates_table() -> pd.DataFrame:
     """The per-city classifier error rates ``correlations`` adjusts with (``engine.measured_rates``: re-weighted to
-    each city's and month's posts' platform mix, ``platform_mix``)."""
+    each city's and month's posts' mix of languages and platforms, ``platform_mix``)."""
     from scn.analysis.engine import measured_rates
 
     return measured_rates(lake.read_table("classifier_rates") if lake.has_table("classifier_rates") else None,
@@ -238,11 +238,12 @@ def measured_rates_table() -> pd.DataFrame:
 
 
 def platform_mix(cities: list[str] | None = None) -> pd.DataFrame | None:
-    """The posts counted per city_id, period (month) and platform (``posts``), summed in the warehouse from
-    ``int_area_month_lang`` (the posts located to a cell or an area); None without it."""
+    """The posts counted per city_id, period (month), lang and platform (``posts``), summed in the warehouse from
+    ``int_area_month_lang`` (the posts located to a cell or an area; a dependency of ``correlations``); None
+    without it."""
     if "int_area_month_lang" not in warehouse_tables():
         return None
-    return read_warehouse("select city_id, period, platform, sum(posts) as posts from int_area_month_lang"
+    return read_warehouse("select city_id, period, lang, platform, sum(posts) as posts from int_area_month_lang"
                           f"{city_filter(cities)} group by all order by all")
 
 

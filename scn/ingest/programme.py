@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import jinja2
+import numpy as np
 import pandas as pd
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -21,7 +22,7 @@ from scn import lake, vocabularies
 from scn.hashing import file_stamp
 from scn.ingest import readers, schemas
 from scn.ingest.cities_known import known_cities
-from scn.ingest.gazetteer import real_places
+from scn.ingest.gazetteer import stored_places
 from scn.ingest.ingest_warnings import ROWS_WAITING
 from scn.ingest.model import Parsed, Source, bad_line_rejects, read_table, rejects_from
 from scn.ingest.parse import as_text, date_order_warnings, parse_date, parse_float, parse_int, ungrouped
@@ -29,6 +30,7 @@ from scn.ingest.readers import ROW
 from scn.ingest.result import IngestError
 from scn.privacy.pseudonyms import pseudonymise
 from scn.scratch import scratch
+from scn.settings import paths
 
 ACTIVITY: dict[str, tuple[str, ...]] = {
     "activity_id": ("id", "event_id"), "programme_line": ("programme", "program_line", "line"),
@@ -69,13 +71,14 @@ MACROS = Path(__file__).resolve().parents[2] / "transforms" / "macros"
 
 
 def person_handle(s: pd.Series) -> pd.Series:
-    """The participant id as the person it names: Unicode compatibility form, accents dropped, case folded, any
-    run of spaces (no-break too) one space, ends stripped. ``José  Pérez``, the same with its
-    accents as combining marks, and ``JOSE PEREZ`` are one person; an id of plain lower-case ASCII with single spaces is
+    """The participant id as the person it names: Unicode compatibility form, accents and format characters
+    (Unicode's Cf: zero-width spaces and joiners, a byte order mark, bidi marks, soft hyphens) dropped, case folded,
+    any run of spaces (no-break too) one space, ends stripped. ``José  Pérez``, the same with its
+    accents as combining marks or a zero-width space inside, and ``JOSE PEREZ`` are one person; an id of plain lower-case ASCII with single spaces is
     unchanged (so is its pseudonym: files ingested before keep their people)."""
     def one(v: str) -> str:
         decomposed = unicodedata.normalize("NFKD", v)
-        bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+        bare = "".join(c for c in decomposed if not unicodedata.combining(c) and unicodedata.category(c) != "Cf")
         return " ".join(unicodedata.normalize("NFC", bare).casefold().split())
     text = as_text(s)
     uniq = text.dropna().unique()
@@ -316,19 +319,29 @@ def _not_another_place(members: list[tuple[str, str, str]], key: str, code: str 
     when the key names no real place (``gazetteer.real_places``) in the row's country (``code``; any when none is
     given), else only a member that very place is (the key one of its other names: ``Beyrouth``). A real other
     city is never "corrected" to a member: ``Antakya`` is no ``Antalya``, ``Helsingborg`` no ``Helsinki``."""
-    places = _places_by_key()
-    here = {g for g, c in places.get(key, ()) if code is None or c == code}
+    here = {g for g, c in _places_of(key) if code is None or c == code}
     if not here:
         return members
-    return [(k, m, n) for k, m, n in members if here & {g for g, c in places.get(k, ()) if c == m}]
+    return [(k, m, n) for k, m, n in members if here & {g for g, c in _places_of(k) if c == m}]
 
 
 @lru_cache(maxsize=1)
-def _places_by_key() -> dict[str, list[tuple[int, str]]]:
-    """``gazetteer.real_places`` by ``city_key``: key -> its places' (GeoNames id, country code)."""
-    places = real_places(city_key)
-    pairs = pd.Series(list(zip(places["geonameid"], places["country_code"], strict=True)), index=places["key"])
-    return pairs.groupby(level=0).agg(list).to_dict()
+def _places() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``gazetteer.stored_places`` by ``city_key`` (its copy under ``$SCN_HOME/state/gazetteer``, named by the key
+    rule's macros' text), sorted by key: keys, GeoNames ids, country codes."""
+    rule = "\n".join((MACROS / f).read_text(encoding="utf-8") for f in ("city_slug.sql", "programme_places.sql"))
+    home = paths().home
+    places = stored_places(city_key, rule, home / "state" / "gazetteer" if home.is_dir() else None)
+    places = places.sort_values("key", kind="stable")
+    return (places["key"].to_numpy(dtype=object), places["geonameid"].to_numpy(),
+            places["country_code"].to_numpy(dtype=object))
+
+
+def _places_of(key: str) -> list[tuple[int, str]]:
+    """The real places (``gazetteer.real_places``) a city ``key`` names: (GeoNames id, country code) each."""
+    keys, ids, codes = _places()
+    lo, hi = np.searchsorted(keys, key, "left"), np.searchsorted(keys, key, "right")
+    return list(zip(ids[lo:hi].tolist(), codes[lo:hi].tolist(), strict=True))
 
 
 def _unknown_city_names(frame: pd.DataFrame, field: str, country: str, origin: dict[str, str],

@@ -43,6 +43,7 @@ class Grid:
 
 
 def _csv_grid(path: Path) -> pd.DataFrame:
+    readers.check_table_size(path)
     readers.check_text_file(path)
     readers.check_line_lengths(path)
     encoding = readers.detect_encoding(path)
@@ -51,6 +52,8 @@ def _csv_grid(path: Path) -> pd.DataFrame:
     lines = [ln for ln in sample.splitlines()[:50] if ln.strip()]
     delimiter = max(readers.DELIMITERS, key=lambda d: (sorted(ln.count(d) for ln in lines)[len(lines) // 2]
                                                        if lines else 0, d == ","))
+    fields = readers.field_bound(path, delimiter)
+    readers.check_cells(path, fields, 1, f"up to {fields:,} fields")
     with open(path, encoding=encoding, newline="") as fh:
         try:
             records = list(csv.reader((ln.lstrip("\ufeff") for ln in fh), delimiter=delimiter))

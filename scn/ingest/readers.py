@@ -105,6 +105,36 @@ def head(path: Path, n: int = SAMPLE_BYTES) -> bytes:
         return fh.read(n)
 
 
+def check_table_size(path: Path) -> None:
+    """IngestError naming the file unless it is at most ``SCN_INGEST_TABLE_MAX_BYTES``: a CSV or JSON Lines file
+    becomes one frame in memory (its rows, as strings, take several times its bytes). Checked before it is read."""
+    size, limit = path.stat().st_size, settings().ingest_table_max_bytes
+    if size > limit:
+        raise fail(path, f"a table of {size:,} bytes (the limit is {limit:,}, SCN_INGEST_TABLE_MAX_BYTES): send it "
+                         "in parts (by month, by area)")
+
+
+def check_cells(path: Path, rows: int, columns: int, what: str | None = None) -> None:
+    """IngestError unless ``rows`` x ``columns`` (the frame a table becomes) is at most the workbooks' cell limit
+    (``SCN_INGEST_XLSX_MAX_CELLS``): a file of empty cells is some 20 times smaller than its frame."""
+    cells, limit = rows * columns, settings().ingest_xlsx_max_cells
+    if cells > limit:
+        raise fail(path, f"{what or f'{rows:,} rows x {columns:,} columns'} make {cells:,} cells (the limit is "
+                         f"{limit:,}, SCN_INGEST_XLSX_MAX_CELLS): send it in parts")
+
+
+def field_bound(path: Path, delimiter: str) -> int:
+    """An upper bound of the fields of a delimited file (its delimiters and line ends, counted with numpy in
+    blocks; a delimiter inside quotes counts too): checked before a reader builds a Python list of them."""
+    codes = np.zeros(256, dtype=bool)
+    codes[[ord(delimiter), 10]] = True
+    n = 0
+    with open(path, "rb") as fh:
+        while chunk := fh.read(BLOCK_BYTES * 4):
+            n += int(np.count_nonzero(codes[np.frombuffer(chunk, dtype=np.uint8)]))
+    return n + 1
+
+
 def check_text_file(path: Path) -> None:
     """Raise for an empty file or one that is binary (NUL bytes or a known binary signature)."""
     sample = head(path, 8192)
@@ -200,7 +230,10 @@ def _allow_long_fields() -> None:
 
 
 def _csv_with_stdlib(path: Path, encoding: str, delimiter: str, width: int) -> Table:
-    """Slow path for files with ragged rows: every record is kept, wrong-width records become bad rows."""
+    """Slow path for files with ragged rows: every record is kept, wrong-width records become bad rows (their
+    fields bounded first: ``check_cells``)."""
+    fields = field_bound(path, delimiter)
+    check_cells(path, fields, 1, f"up to {fields:,} fields")
     with open(path, encoding=encoding, newline="") as fh:
         try:
             records = list(csv.reader(fh, delimiter=delimiter))[1:]
@@ -223,7 +256,9 @@ def _csv_with_stdlib(path: Path, encoding: str, delimiter: str, width: int) -> T
 
 
 def read_csv(path: Path, progress: Progress = None) -> Table:
-    """A delimited text file (``, ; tab |`` sniffed from the header), any encoding, quoted newlines allowed."""
+    """A delimited text file (``, ; tab |`` sniffed from the header), any encoding, quoted newlines allowed; at most
+    ``SCN_INGEST_TABLE_MAX_BYTES``."""
+    check_table_size(path)
     check_text_file(path)
     longest = check_line_lengths(path)
     encoding = detect_encoding(path)
@@ -250,6 +285,7 @@ def read_csv(path: Path, progress: Progress = None) -> Table:
             for batch in reader:
                 batches.append(batch)
                 rows += batch.num_rows
+                check_cells(path, rows, len(names))  # before the frame: empty cells cost little in Arrow
                 if progress:
                     progress(rows)
         table = pa.Table.from_batches(batches, schema=reader.schema)
@@ -266,7 +302,9 @@ def read_csv(path: Path, progress: Progress = None) -> Table:
 
 def read_jsonl(path: Path, progress: Progress = None) -> Table:
     """JSON Lines: one object per line; blank lines skipped; invalid lines, non-objects and objects with a key
-    twice become bad rows (DuckDB does the JSON). Keys are column names (``check_columns``)."""
+    twice become bad rows (DuckDB does the JSON). Keys are column names (``check_columns``). At most
+    ``SCN_INGEST_TABLE_MAX_BYTES``."""
+    check_table_size(path)
     check_text_file(path)
     check_line_lengths(path)
     encoding = detect_encoding(path)
@@ -286,6 +324,8 @@ def read_jsonl(path: Path, progress: Progress = None) -> Table:
         keys = con.execute("select k from (select unnest(json_keys(line::json)) as k, source_row from typed "
                            "where t = 'OBJECT') group by k order by min(source_row), k").df()["k"].tolist()
         columns = check_columns(path, keys)
+        objects = con.execute("select count(*) from typed where t = 'OBJECT'").fetchone()[0]
+        check_cells(path, objects, len(keys), f"{objects:,} objects x {len(keys):,} keys")
         selects, inner, params = _json_columns(keys)
         values = con.execute(f"select source_row{selects} from (select source_row, line{inner} from typed "
                              "where t = 'OBJECT') order by source_row", params).df()
@@ -584,6 +624,7 @@ def read_tabular(path: Path, progress: Progress = None) -> Table:
     if ext in (".jsonl", ".ndjson"):
         return read_jsonl(path, progress)
     if ext not in (".csv", ".tsv", ".txt"):
+        check_table_size(path)
         check_text_file(path)
         if head(path, 4096).lstrip(codecs.BOM_UTF8).lstrip()[:1] == b"{":
             return read_jsonl(path, progress)

@@ -19,6 +19,8 @@ MIN_HELD_OUT = 30  # held-out posts below which a source's macro-F1 is withheld 
 FIGURES = ["macro_f1", "ci_low", "ci_high", "baseline_macro_f1", "margin", "margin_ci_low", "margin_ci_high"]
 SHOWN_COLUMNS = ["lang", "platform", "posts", "dataset", "status", "n", *FIGURES, "vs_baseline"]
 VERDICTS = ("beats", "no_clear_difference", "worse", "no_interval", "not_tested")
+# ``classifier_eval``'s source of the shipped model card's rows: held-out tweets of sets selected by hate keywords
+CARD_SOURCE = "held-out split (model card)"
 
 
 def canonical_platform(platform: pd.Series) -> pd.Series:
@@ -98,3 +100,16 @@ def measured_share(shown: pd.DataFrame) -> float | None:
     if not total:
         return None
     return float(pd.to_numeric(shown["posts"], errors="coerce")[shown["status"].eq("measured")].sum() / total)
+
+
+def flagged_shares(evaluation: pd.DataFrame) -> pd.Series:
+    """Per language x dataset of the model card's rows (``CARD_SOURCE``), the share of the held-out posts labelled
+    hate or offensive (from the per-class ``support``): how keyword-selected the posts the figures measure are."""
+    ev = evaluation.reindex(columns=["lang", "dataset", "source", "class", "support"])
+    ev = ev[ev["source"].eq(CARD_SOURCE) & ev["dataset"].notna()]
+    support = pd.to_numeric(ev["support"], errors="coerce").fillna(0)
+    flagged = support.where(ev["class"].isin(["hate", "offensive"]), 0)
+    by = [ev["lang"], ev["dataset"]]
+    total = support.groupby(by).sum()
+    return (flagged.groupby(by).sum() / total)[total > 0]
+

@@ -136,7 +136,9 @@ class SourceMixture:
         labels = np.asarray(CLASSES, dtype=object)[np.argmax(dec, axis=1)]
         if rules is None:
             return labels, cal
-        return rules.apply(texts, labels, cal, features, prior=self.prior_proba(reference)), cal
+        return rules.apply(texts, labels, cal, features, prior=self.prior_proba(reference),
+                           rescore=lambda other: self._scores(other, None if reference else
+                                                              compiled.features(self, other))[1]), cal
 
     def __getstate__(self) -> dict:
         """Pickled without the cached ``prior_proba`` (recomputed from the models when used)."""

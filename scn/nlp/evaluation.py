@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
 
-from scn.nlp.accuracy import MIN_HELD_OUT
+from scn.nlp.accuracy import CARD_SOURCE, MIN_HELD_OUT
 from scn.nlp.ensemble import tune_bias  # noqa: F401  (re-exported: the training script's name for it)
 from scn.nlp.io import read_labelled
 from scn.nlp.labels import CLASSES
@@ -234,7 +234,7 @@ def evaluation_table(classifier: Classifier | None = None, eval_file: str | Path
     rows = []
     for lang in sorted(shipped):
         for m in (r for r in per_source if r["lang"] == lang):
-            rows += _class_rows(lang, m, "held-out split (model card)", default.version)
+            rows += _class_rows(lang, m, CARD_SOURCE, default.version)
     measured = report["per_source"] if report else []
     for lang in others:
         langs = sorted({m["lang"] for m in measured} - shipped) if lang == "*" else [lang]

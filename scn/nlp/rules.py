@@ -24,7 +24,7 @@ card (they run inside ``label_and_proba``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -160,6 +160,13 @@ NONE_MIN_BY_LANG = {"fr": 0.3, "ar": 0.4}
 # without evidence (an empty text) of log((1 - share) / share) in log-odds of hate or offensive against none.
 DEPLOYMENT_FLAG_SHARE = 1 / 3
 PRIOR_LOG_ODDS = float(np.log((1 - DEPLOYMENT_FLAG_SHARE) / DEPLOYMENT_FLAG_SHARE))
+# Closed-class words (vocative particles, pronouns, possessives) that a training split's insults happen to use more
+# than its other texts (MLMA-ar's insults address people: "يا", "انتم"), but that everyday posts use as much
+# ("عيد ميلاد سعيد يا مريم"): they are no cue word.
+NOT_CUES: dict[str, tuple[str, ...]] = {
+    "ar": ("يا", "انتم", "انكم", "منكم", "كلكم", "ليك", "وهو", "هيك", "دول"),
+    "fr": ("ses", "autre", "eh"),
+}
 
 
 def flag_log_odds(proba: np.ndarray) -> np.ndarray:
@@ -222,10 +229,13 @@ class EvidenceRules:
         return cls(lang, vec.get_feature_names_out()[log_odds > CUE_LOG_ODDS].tolist())
 
     def apply(self, texts: Sequence[str], labels: np.ndarray, proba: np.ndarray, features=None,
-              prior: np.ndarray | None = None) -> np.ndarray:
+              prior: np.ndarray | None = None,
+              rescore: Callable[[list[str]], np.ndarray] | None = None) -> np.ndarray:
         """Labels after the rules (``proba``: calibrated, CLASSES order hate, offensive, none; ``features``: the
         batch's compiled vectorizer outputs, scn.nlp.compiled, when they hold the cue words; ``prior``: the
-        model's calibrated answer to an empty text, for the deployment prior of the no-evidence rule)."""
+        model's calibrated answer to an empty text, for the deployment prior of the no-evidence rule; ``rescore``:
+        the model's calibrated probabilities of other texts, to weigh a flagged text without its closed-class
+        words)."""
         raw = strings(list(texts))
         text, arabic = normalised_with_script(raw)
         group, dehumanised = dehumanising(text, self.lang, arabic)
@@ -233,15 +243,48 @@ class EvidenceRules:
         cues = self.cues.transform(raw.tolist()) if cues is None else cues
         cue = np.asarray(cues.sum(axis=1)).ravel() > 0
         labels = np.asarray(labels, dtype=object).copy()
+        flagged = labels != "none"
+        cue = self.content_cues(raw, text, cue & flagged, cue)
         none_min = NONE_MIN_BY_LANG.get(self.lang, NONE_MIN)
-        bare = (labels != "none") & ~cue & ~group
-        unsure = proba[:, 2] >= none_min
+        bare = flagged & ~cue & ~group
+        cleared = bare & (proba[:, 2] >= none_min)
         if prior is not None:  # too little evidence for a flag under the deployment prior
-            evidence = flag_log_odds(proba) - flag_log_odds(np.asarray(prior)[None, :])
-            weak = np.flatnonzero(bare & ~unsure & (evidence < PRIOR_LOG_ODDS))
+            prior = np.asarray(prior)[None, :]
+            weak = bare & ~cleared & (flag_log_odds(proba) - flag_log_odds(prior) < PRIOR_LOG_ODDS)
+            closed = self._closed_class
+            if rescore is not None and closed:  # a closed-class word is no evidence: weigh the text without them
+                rows = np.flatnonzero(bare & ~cleared & ~weak)
+                rows = rows[contains(arrow_strings(text).take(rows), closed)] if len(rows) else rows
+                if len(rows):
+                    rest = text.iloc[rows].str.replace(closed, " ", regex=True).tolist()
+                    other = np.asarray(rescore(rest))
+                    weak[rows] = (other[:, 2] >= none_min) | (flag_log_odds(other) - flag_log_odds(prior)
+                                                               < PRIOR_LOG_ODDS)
+            weak = np.flatnonzero(weak)
             if len(weak) and self.lang in DEHUMANISING:  # a vermin / animal word is evidence enough to keep a flag
                 weak = weak[~contains(arrow_strings(text).take(weak), DEHUMANISING[self.lang])]
-            unsure[weak] = True
-        labels[bare & unsure] = "none"
+            cleared[weak] = True
+        labels[cleared] = "none"
         labels[dehumanised] = "hate"
         return labels
+
+    @property
+    def _closed_class(self) -> str:
+        """The language's closed-class words (``NOT_CUES``), whole ("" without)."""
+        words = "|".join(NOT_CUES.get(self.lang, ()))
+        return rf"(?<!\w)(?:{words})(?!\w)" if words else ""
+
+    def content_cues(self, raw: pd.Series, text: pd.Series, rows: np.ndarray, cue: np.ndarray) -> np.ndarray:
+        """``cue`` with the texts of ``rows`` (a mask) re-read without the language's ``NOT_CUES``: a text whose
+        only cue words are closed-class words has none (only texts holding one of them are re-read)."""
+        words = [w for w in NOT_CUES.get(self.lang, ()) if w in self.cues.vocabulary_]
+        rows = np.flatnonzero(rows)
+        if not words or not len(rows):
+            return cue
+        rows = rows[contains(arrow_strings(text).take(rows), self._closed_class)]
+        if not len(rows):
+            return cue
+        keep = np.setdiff1d(np.arange(len(self.cues.vocabulary_)), [self.cues.vocabulary_[w] for w in words])
+        cue = cue.copy()
+        cue[rows] = np.asarray(self.cues.transform(raw.iloc[rows].tolist())[:, keep].sum(axis=1)).ravel() > 0
+        return cue

@@ -115,12 +115,33 @@ SMALL_COUNTS: dict[str, tuple[str, ...]] = {
 PARTITIONS: dict[str, tuple[str, ...]] = {"target_month": ("city_id", "period"), "review_platforms": ("city_id",)}
 # columns computed from one count alone (the rates being published): hidden with that count
 DERIVED: dict[str, dict[str, tuple[str, ...]]] = {
+    # a rate beside its denominator gives its numerator (tpr 0.15 of 20 hateful posts: 3), beside its numerator
+    # its denominator: hidden with either
+    "classifier_rates": {"true_positives": ("tpr",), "positives": ("tpr",), "false_positives": ("fpr",),
+                         "negatives": ("fpr",)},
     "adjusted_counts": {"flagged_posts": ("adjusted_flagged_posts", "adjusted_low", "adjusted_high"),
                         # the posts corrected and not are the parts of posts: one hidden, the other too
                         "corrected_posts": ("uncorrected_posts",), "uncorrected_posts": ("corrected_posts",),
                         "city_corrected_posts": ("city_uncorrected_posts",),
                         "city_uncorrected_posts": ("city_corrected_posts",)},
 }
+# counts of one row of a table that are sums of others of it (total, part, the other part: a column, or None where
+# only the two are shown and the other part is their difference): checked in order (``_sums``), inner sums first.
+# The other part, where it follows (total and part shown), must not be 1..k-1, and hidden parts must not follow
+# from the total less the shown ones (``recoverable``): else the total is hidden and its parts kept (40 reviewed
+# posts less 37 negatives gave 3 hateful ones; 12 hateful reviewed posts beside 10 flagged: 2 missed)
+SUMS: dict[str, tuple[tuple[str, str, str | None], ...]] = {
+    "classifier_rates": (("positives", "true_positives", None), ("negatives", "false_positives", None),
+                         ("n", "positives", "negatives")),
+}
+# ``review_accuracy``: the figures (each a rate with its Wilson interval, which names its numerator and
+# denominator: 2 of 3 and 4 of 6 share a point, not an interval) and ``n`` give the reviewed posts' confusion
+# counts back; the staff-only unweighted counts (``REVIEW_COUNTS``) tell the rule which, and an official's copy
+# shows no figure where one of them is 1..k-1 (``_review_figures``)
+REVIEW_COUNTS = ("true_positives", "predicted")
+# columns a table publishes for staff (and the rules) only: not in an official's copy (``city_month``'s posts not
+# assessed, a count of posts no page shows, came through as it was, 1..k-1 included)
+STAFF_ONLY: dict[str, tuple[str, ...]] = {"city_month": ("not_assessed_posts",), "review_accuracy": REVIEW_COUNTS}
 # a count shown beside a part of it (count, part, the rest's name): the rest (posts not flagged, crimes not hate
 # crimes) is a count an official reads off the two, shown or summed alike; where it would be 1..k-1 or follow by
 # differencing, the count is hidden and its part kept (``rest_hides``, ``_rests``, ``levels.hidden_units``)
@@ -278,6 +299,56 @@ def _rests(name: str, frame: pd.DataFrame, out: pd.DataFrame, k: int) -> pd.Data
         t, p = (pd.to_numeric(frame[c], errors="coerce").to_numpy(dtype="float64") for c in (total, part))
         hide = rest_hides(t, p, out[total].notna().to_numpy(), out[part].notna().to_numpy(), k)
         out[total] = out[total].where(~hide, pd.NA)
+    return out
+
+
+def _sums(name: str, frame: pd.DataFrame, out: pd.DataFrame, k: int) -> pd.DataFrame:
+    """``SUMS`` of one row: a total shown beside its parts is hidden where the part not shown (the difference, where
+    the other part is no column) follows and is 1..k-1, where a single part is hidden (it follows exactly, and
+    was hidden for a reason), or where hidden parts are pinned (``recoverable``: each at a bound). A hidden count
+    is 1 or more (zero is shown)."""
+    def num(col: str) -> np.ndarray:
+        return pd.to_numeric(frame[col], errors="coerce").fillna(0).to_numpy(dtype="float64")
+
+    for total, part, other in SUMS.get(name, ()):
+        if total not in out.columns or part not in out.columns:
+            continue
+        t, shown = num(total), out[total].notna().to_numpy()
+        if other is None:
+            hide = rest_hides(t, num(part), shown, out[part].notna().to_numpy(), k)
+        elif other in out.columns:
+            hidden = np.stack([out[c].isna().to_numpy() & (num(c) > 0) for c in (part, other)])
+            values = np.stack([num(part), num(other)])
+            nh = hidden.sum(axis=0).astype("float64")
+            # one hidden part follows exactly whatever hid it (a part hidden for its own rest: positives of 12
+            # hidden for the 2 missed, known again as n less negatives); two or more as ``recoverable`` says
+            hide = shown & ((nh == 1) | ((nh > 1) & recoverable(nh, (values * hidden).sum(axis=0), k)))
+        else:
+            continue
+        out[total] = out[total].where(~hide, pd.NA)
+    return out
+
+
+def _review_figures(frame: pd.DataFrame, out: pd.DataFrame, k: int) -> pd.DataFrame:
+    """``review_accuracy`` for an official: no figure (rates, intervals, the notes on them) where a confusion count
+    of the reviewed posts (hateful posts flagged and missed, other posts flagged and not, and their sums: hateful,
+    other, flagged, not flagged) is 1..k-1, nor where the counts are not published with the row; positives hidden
+    where n less them is 1..k-1 (n is what the page says the figures were measured on). The staff-only counts
+    (``REVIEW_COUNTS``) are read from ``frame``: an official's copy has none (``STAFF_ONLY``)."""
+    if "n" not in frame.columns or "positives" not in frame.columns:
+        return out
+    cols = {c: pd.to_numeric(frame[c], errors="coerce").to_numpy(dtype="float64") if c in frame.columns
+            else np.full(len(frame), np.nan) for c in ("n", "positives", *REVIEW_COUNTS)}
+    n, pos, tp, pred = cols["n"], cols["positives"], cols["true_positives"], cols["predicted"]
+    counts = np.stack([tp, pos - tp, pred - tp, n - pos - pred + tp, pos, n - pos, pred, n - pred])
+    small = ((counts >= 1) & (counts <= k - 1)).any(axis=0) | np.isnan(counts).any(axis=0)
+    figures = [c for c in out.columns if c.startswith(("precision", "recall", "f1", "macro_f1", "accuracy"))]
+    for col in figures:
+        out[col] = out[col].where(~small, None if out[col].dtype == object else np.nan)
+    rest = n - pos
+    out["positives"] = out["positives"].where(~((rest >= 1) & (rest <= k - 1)), pd.NA)
+    # why the figures are missing, for the words (not "not measured"): withheld where some were published
+    out["figures_withheld"] = small & frame[[c for c in figures if c in frame.columns]].notna().any(axis=1).to_numpy()
     return out
 
 
@@ -1134,11 +1205,14 @@ def for_audience(name: str, frame: pd.DataFrame, audience: str, parts: pd.DataFr
         raise ValueError(f"{name} is shaped with the smallest survey group shown (min_group=)")
     if audience == "staff":
         return frame
-    out = frame.drop(columns=[c for c in frame.columns if c in PERSONAL_COLUMNS])
+    out = frame.drop(columns=[c for c in frame.columns if c in PERSONAL_COLUMNS or c in STAFF_ONLY.get(name, ())])
     cols = [c for c in SMALL_COUNTS.get(name, ()) if c in out.columns]
     for col in cols:
         out[col] = suppress_counts(out[col], k).astype("Int64")
     out = _rests(name, frame, out, k)
+    out = _sums(name, frame, out, k)
+    if name == "review_accuracy":
+        out = _review_figures(frame, out, k)
     if name in PARTITIONS and cols:
         out = _partition(frame, out, [c for c in PARTITIONS[name] if c in frame.columns], cols, k)
     if name == "cell_month":

@@ -216,11 +216,15 @@ def mix_report(y_true: np.ndarray, y_pred: np.ndarray, platforms: np.ndarray | N
     of fewer gives rates of 0 or 1), else the sample's own figures (``accuracy_report``). A sample of the one
     platform the posts are on needs no weights. Adds ``sample_mix`` (the reviewed posts' platforms, ``mix_text``),
     ``posts_mix`` and ``weighted`` (whether the figures describe ``posts_mix``; false: they describe
-    ``sample_mix``)."""
+    ``sample_mix``), and the sample's unweighted ``true_positives`` and ``predicted`` (posts flagged), which the
+    figures rest on (the disclosure rule reads them: ``scn.privacy.disclosure.REVIEW_COUNTS``)."""
     known = platforms is not None and posts_mix
     sample = shares(platforms) if platforms is not None and len(platforms) else {}
+    flagged = np.isin(np.asarray(y_true, dtype=object), FLAGGED_LABELS), \
+        np.isin(np.asarray(y_pred, dtype=object), FLAGGED_LABELS)
     extra = {"sample_mix": mix_text(sample) if sample else None,
-             "posts_mix": mix_text(posts_mix) if posts_mix else None, "weighted": False}
+             "posts_mix": mix_text(posts_mix) if posts_mix else None, "weighted": False,
+             "true_positives": int((flagged[0] & flagged[1]).sum()), "predicted": int(flagged[1].sum())}
     if known:
         t = np.isin(np.asarray(y_true, dtype=object), FLAGGED_LABELS)
         strata = np.asarray(platforms, dtype=object).astype(str)

@@ -2,8 +2,9 @@
 
 - ``review_accuracy``: per city and language, the current labelling measured on the reviewed random stratum
   (scn.review.loop.accuracy: precision, recall, F1 of the flagged class and macro-F1 with 95% intervals, n,
-  kappa). A figure measured on fewer than ``suppress_below()`` reviewed posts is not published (its metrics are
-  empty and ``shown`` is false): the page says "not measured" rather than show a figure of a handful of posts.
+  kappa). A figure measured on fewer than ``k`` reviewed posts (the disclosure threshold the caller passes:
+  ``scn.review.tables`` reads the settings') is not published (its metrics are empty and ``shown`` is false): the
+  page says "not measured" rather than show a figure of a handful of posts.
 - ``classifier_rates``: per city, language and platform, the flagged class's true- and false-positive rates the
   adjusted counts use: the city's own (``rates_source`` ``review``, one row per platform its reviewed posts come
   from, measured on that platform's reviewed posts only, ``stratum_rates``: rates pooled over the sample describe
@@ -25,7 +26,6 @@ from scn.ingest.social.posts import key_platforms
 from scn.nlp.accuracy import MIN_HELD_OUT, canonical_platform
 from scn.nlp.labels import FLAGGED_LABELS
 from scn.review.prevalence import MIN_CLASS
-from scn.settings import suppress_below
 
 MIN_REVIEWED = 30  # reviewed random-stratum posts a city's own error rates need
 # MIN_CLASS (scn.review.prevalence): of them, hateful posts and other posts, each
@@ -34,7 +34,10 @@ ACCURACY_COLUMNS = ["city_id", "lang", "n", "positives",
                     *(f"{m}{s}" for m in METRICS for s in ("", "_low", "_high")),
                     "kappa", "kappa_posts", "sampled", "labelled", "shown",
                     "f1_interval_note", "macro_f1_interval_note",  # why an F1 has no interval (metrics.INTERVAL_NOTES)
-                    "sample_mix", "posts_mix", "weighted"]  # which platform mix the figures describe (mix_report)
+                    "sample_mix", "posts_mix", "weighted",  # which platform mix the figures describe (mix_report)
+                    # the reviewed posts' unweighted counts the figures rest on, for staff and the disclosure rule
+                    # (``disclosure.REVIEW_COUNTS``: an official's copy has neither)
+                    "true_positives", "predicted"]
 NOTES = ["f1_interval_note", "macro_f1_interval_note"]
 MIXES = ["sample_mix", "posts_mix"]
 RATES_COLUMNS = ["city_id", "lang", "platform", "tpr", "fpr", "n", "true_positives", "positives", "false_positives",
@@ -45,10 +48,10 @@ def _empty(columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
 
 
-def shown_only(table: pd.DataFrame, threshold: int | None = None) -> pd.DataFrame:
-    """``table`` (loop.accuracy rows) with ``shown`` = n >= the threshold (default ``suppress_below()``, at least
-    2) and the metrics and kappa emptied where it is false."""
-    k = max(2, suppress_below() if threshold is None else threshold)
+def shown_only(table: pd.DataFrame, k: int) -> pd.DataFrame:
+    """``table`` (loop.accuracy rows) with ``shown`` = n >= ``k`` (the disclosure threshold the caller passes, at
+    least 2) and the metrics and kappa emptied where it is false."""
+    k = max(2, int(k))
     out = table.reindex(columns=ACCURACY_COLUMNS).copy()
     shown = pd.to_numeric(out["n"], errors="coerce").fillna(0).to_numpy() >= k
     figures = [c for c in ACCURACY_COLUMNS if c.startswith(METRICS) and c not in NOTES] + ["kappa"]
@@ -60,8 +63,8 @@ def shown_only(table: pd.DataFrame, threshold: int | None = None) -> pd.DataFram
     return out
 
 
-def accuracy_table(seed: int = 0) -> pd.DataFrame:
-    """``review_accuracy``: every city with a review sample, measured now (``shown_only`` applied)."""
+def accuracy_table(k: int, seed: int = 0) -> pd.DataFrame:
+    """``review_accuracy``: every city with a review sample, measured now (``shown_only`` with ``k`` applied)."""
     from scn.review import loop, store
 
     cities = sorted(store.samples()["city_id"].dropna().unique())
@@ -69,13 +72,14 @@ def accuracy_table(seed: int = 0) -> pd.DataFrame:
     frames = [f for f in frames if len(f)]
     if not frames:
         return _typed(_empty(ACCURACY_COLUMNS))
-    return _typed(shown_only(pd.concat(frames, ignore_index=True)))
+    return _typed(shown_only(pd.concat(frames, ignore_index=True), k))
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     ints = ["n", "positives", "kappa_posts", "sampled", "labelled"]
     floats = [c for c in ACCURACY_COLUMNS if c.startswith(METRICS) and c not in NOTES] + ["kappa"]
     return frame.astype({**dict.fromkeys(["city_id", "lang", *NOTES, *MIXES], "string"),
+                         **dict.fromkeys(["true_positives", "predicted"], "Int64"),
                          **dict.fromkeys(ints, "int64"), **dict.fromkeys(floats, "float64"), "shown": "bool",
                          "weighted": "bool"})
 

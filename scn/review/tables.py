@@ -11,8 +11,11 @@ from scn.review import published
 
 
 def review_accuracy() -> pd.DataFrame:
-    """Per city x language, measured on the reviewed random stratum (``published.accuracy_table``)."""
-    return published.accuracy_table()
+    """Per city x language, measured on the reviewed random stratum (``published.accuracy_table``, with the
+    settings' disclosure threshold: this is the edge that reads it)."""
+    from scn.settings import settings
+
+    return published.accuracy_table(settings().suppress_below)
 
 
 def _pairs() -> pd.DataFrame:

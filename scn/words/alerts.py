@@ -2,15 +2,15 @@
 k" when hidden by disclosure control), alert sentences, ages and notification messages.
 
 Used by the alert notifier (``scn.alerts.notifier``: e-mail and webhook text) and by the dashboards (the inbox and
-city pages, through ``dashboards.i18n``, which merges ``TEXT`` into its own words). Pure: dicts and functions."""
+city pages, through ``dashboards.i18n``, which merges ``TEXT`` into its own words). Pure: dicts and functions; the
+threshold ``k`` of "fewer than k" is the one the words' counts were shaped with, passed by the caller (the edge
+reads it from the settings, as for ``scn.privacy``: tests/architecture/test_privacy_settings.py)."""
 
 from __future__ import annotations
 
 import json
 
 import pandas as pd
-
-from scn.settings import suppress_below
 
 TEXT: dict[str, dict[str, str]] = {
     "alert_burst": {"en": "Burst of hateful posts", "fr": "Pic de publications haineuses",
@@ -160,13 +160,13 @@ def parse_json(raw: object) -> dict | None:
 NO_DATA, HIDDEN_BENEATH = "no_data_yet", "hidden_beneath"
 
 
-def count(value: object, lang: str | None) -> str:
-    """A count as digits; a count hidden by disclosure control (NA) as "fewer than k"; the codes ``NO_DATA`` and
-    ``HIDDEN_BENEATH`` in words."""
+def count(value: object, lang: str | None, *, k: int) -> str:
+    """A count as digits; a count hidden by disclosure control (NA) as "fewer than k" (``k``: the threshold it was
+    shaped with); the codes ``NO_DATA`` and ``HIDDEN_BENEATH`` in words."""
     if isinstance(value, str) and value in (NO_DATA, HIDDEN_BENEATH):
-        return t(value, lang, k=suppress_below())
+        return t(value, lang, k=k)
     if _missing(value):
-        return t("fewer_than", lang, k=suppress_below())
+        return t("fewer_than", lang, k=k)
     return f"{int(value)}"
 
 
@@ -177,10 +177,10 @@ def _number(value: object) -> str:
         return "?"
 
 
-def _shown(value: object, lang: str | None, hidden: str = "fewer_than") -> str:
+def _shown(value: object, lang: str | None, hidden: str = "fewer_than", *, k: int) -> str:
     """A number; one hidden by disclosure control (null) as "fewer than k" (or "hidden": the p-value)."""
     if _missing(value):
-        return count(value, lang) if hidden == "fewer_than" else t(hidden, lang)
+        return count(value, lang, k=k) if hidden == "fewer_than" else t(hidden, lang)
     return _number(value)
 
 
@@ -203,9 +203,9 @@ def alert_type(code: object, lang: str | None) -> str:
     return t(key, lang) if has(key) else str(code or "")
 
 
-def evidence(raw: object, lang: str | None) -> str:
-    """``alerts.evidence`` (JSON: ``speech_burst`` or ``near_duplicates`` and their numbers) as a sentence.
-    A value from a snapshot published before the codes existed is shown as it is."""
+def evidence(raw: object, lang: str | None, *, k: int) -> str:
+    """``alerts.evidence`` (JSON: ``speech_burst`` or ``near_duplicates`` and their numbers) as a sentence, a hidden
+    count as "fewer than ``k``". A value from a snapshot published before the codes existed is shown as it is."""
     ev = parse_json(raw)
     if ev is None:
         return "" if _missing(raw) else str(raw)
@@ -217,20 +217,20 @@ def evidence(raw: object, lang: str | None) -> str:
                  last_seen=_when(ev.get("last_seen")), fingerprint=ev.get("fingerprint", "?"),
                  why=t("counts_withheld", lang))
     if code == "speech_burst":
-        baseline = t("withheld", lang) if ev.get("baseline_withheld") else _shown(ev.get("baseline"), lang)
-        return t("evidence_speech_burst", lang, flagged_posts=count(ev.get("flagged_posts"), lang),
+        baseline = t("withheld", lang) if ev.get("baseline_withheld") else _shown(ev.get("baseline"), lang, k=k)
+        return t("evidence_speech_burst", lang, flagged_posts=count(ev.get("flagged_posts"), lang, k=k),
                  week=ev.get("week", "?"), baseline=baseline,
-                 baseline_weeks=ev.get("baseline_weeks", "?"), p_value=_shown(ev.get("p_value"), lang, "hidden")) + \
+                 baseline_weeks=ev.get("baseline_weeks", "?"), p_value=_shown(ev.get("p_value"), lang, "hidden", k=k)) + \
             (t("evidence_burst_bound", lang, upper=_number(ev["upper"]), start=ev.get("baseline_from", "?"),
                end=ev.get("baseline_to", "?")) if not _missing(ev.get("upper")) else "") + \
             (t("evidence_burst_volume", lang, volume=f"{float(ev['volume']):.2g}")
              if _volume_changed(ev.get("volume")) else "")  # a change of collection (geo.warning): said
     if code == "near_duplicates":
-        return t("evidence_near_duplicates", lang, posts=count(ev.get("posts"), lang),
-                 accounts=count(ev.get("accounts"), lang), first_seen=_when(ev.get("first_seen")),
+        return t("evidence_near_duplicates", lang, posts=count(ev.get("posts"), lang, k=k),
+                 accounts=count(ev.get("accounts"), lang, k=k), first_seen=_when(ev.get("first_seen")),
                  last_seen=_when(ev.get("last_seen")), fingerprint=ev.get("fingerprint", "?")) + \
-            (t("evidence_content", lang, hateful=count(ev.get("hateful_posts"), lang),
-               calls=count(ev.get("hostile_calls"), lang)) if "hostile_calls" in ev else "")
+            (t("evidence_content", lang, hateful=count(ev.get("hateful_posts"), lang, k=k),
+               calls=count(ev.get("hostile_calls"), lang, k=k)) if "hostile_calls" in ev else "")
     return ""
 
 
@@ -248,9 +248,9 @@ def alert_area(facts: dict, lang: str | None, city_name: str | None = None) -> s
     return str(name or _fact(facts, "area_code") or city_name or facts.get("city_id") or "")
 
 
-def alert_sentence(facts: dict, lang: str | None, city_name: str | None = None) -> str:
+def alert_sentence(facts: dict, lang: str | None, city_name: str | None = None, *, k: int) -> str:
     """One alert in plain words ("Unusual rise in hateful posts in Old Bazaar: 23 this week vs about 6 usually");
-    a suppressed count reads "fewer than k", a usual count suppressed or below one a week "very few"; an alert
+    a suppressed count reads "fewer than k" (``k``: the threshold the facts were shaped with), a usual count suppressed or below one a week "very few"; an alert
     whose counts are withheld (``counts_withheld``) is said without them ("well above the usual level")."""
     area = alert_area(facts, lang, city_name)
     kind = facts.get("alert_type")
@@ -262,10 +262,10 @@ def alert_sentence(facts: dict, lang: str | None, city_name: str | None = None) 
             t("alert_usual_about", lang, n=f"{float(usual):.0f}")
         if (parse_json(facts.get("evidence")) or {}).get("baseline_withheld"):
             usual_words = t("alert_usual_withheld", lang)
-        return t("alert_rise", lang, area=area, this_week=count(_fact(facts, "this_week"), lang), usual=usual_words)
+        return t("alert_rise", lang, area=area, this_week=count(_fact(facts, "this_week"), lang, k=k), usual=usual_words)
     if kind == "coordinated":
-        return t("alert_coordinated_in", lang, area=area, posts=count(_fact(facts, "posts"), lang),
-                 accounts=count(_fact(facts, "accounts"), lang))
+        return t("alert_coordinated_in", lang, area=area, posts=count(_fact(facts, "posts"), lang, k=k),
+                 accounts=count(_fact(facts, "accounts"), lang, k=k))
     return t("alert_other_in", lang, kind=alert_type(kind, lang), area=area)
 
 
@@ -295,12 +295,12 @@ def alert_message(facts: list[dict], city_name: str, lang: str | None, url: str,
     given (shaped for officials by the caller) and their evidence; never post text."""
     lines = []
     for f in facts:
-        lines += [f"- {alert_sentence(f, lang, city_name)}",
+        lines += [f"- {alert_sentence(f, lang, city_name, k=k)}",
                   f"  {t('alert_raised', lang, age=alert_age(f.get('age_days'), lang), period=f.get('period', '?'))}"]
-        ev = evidence(f.get("evidence"), lang)
+        ev = evidence(f.get("evidence"), lang, k=k)
         if ev:
             lines.append(f"  {t('alert_evidence', lang, text=ev)}")
-    subject = t("mail_subject_one", lang, city=city_name, sentence=alert_sentence(facts[0], lang, city_name)) \
+    subject = t("mail_subject_one", lang, city=city_name, sentence=alert_sentence(facts[0], lang, city_name, k=k)) \
         if len(facts) == 1 else t("mail_subject_digest", lang, city=city_name, n=len(facts))
     body = "\n".join([*lines, "", t("mail_open", lang, url=url), "", t("mail_footer", lang, k=k - 1, city=city_name)])
     return subject, body

@@ -258,3 +258,20 @@ def test_line_breaks_in_partner_names_neither_stop_the_mail_nor_add_headers(tmp_
     assert london and all("\n" not in m["Subject"] and "\r" not in m["Subject"] for m in london)
     assert any("Old Bazaar Bcc: spy@evil.example" in m["Subject"] for m in london), [m["Subject"] for m in london]
     assert all(m["Bcc"] is None for m in smtp.messages)
+
+
+def test_the_words_say_the_threshold_the_text_was_shaped_with() -> None:
+    """A message shaped with k = 9 (the audience's threshold, passed at the edge) says "fewer than 9" of its hidden
+    counts, in its sentence, its evidence and its footer alike, whatever the settings' default (5): a hidden 7 read
+    as "fewer than 5" would be a wrong statement next to a footer saying counts below 9 are hidden."""
+    from scn.words.alerts import alert_message
+
+    evidence = json.dumps({"code": "near_duplicates", "posts": None, "accounts": None, "first_seen": "2026-10-01T10:00Z",
+                           "last_seen": "2026-10-01T11:00Z", "fingerprint": "ab12"})
+    facts = [{"alert_type": "coordinated", "area_name": "Old Bazaar", "posts": None, "accounts": None,
+              "evidence": evidence, "age_days": 0, "period": "2026-W40"}]
+    with override(suppress_below=5):
+        for lang, words in (("en", "fewer than 9"), ("fr", "moins de 9")):
+            subject, body = alert_message(facts, "Saida", lang, "http://x", k=9)
+            assert words in subject and body.count(words) >= 3, body  # the sentence, the posts and accounts
+            assert "5" not in re.sub(r"\d{4}-\d\d-\d\d|\d\d:\d\d|W\d+", "", body), body

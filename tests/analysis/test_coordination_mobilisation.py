@@ -43,9 +43,9 @@ def test_the_alert_evidence_says_how_many_posts_are_hateful_and_how_many_are_hos
     assert calls["hostile_calls"] == 8 and calls["hateful_posts"] == 0
     hate = json.loads(coordinated_posting(_cluster(HOSTILE.replace("meet at", "we hate"), "hate")).iloc[0]["evidence"])
     assert hate["hateful_posts"] == 8
-    text = i18n.evidence(json.dumps(calls), "en")
+    text = i18n.evidence(json.dumps(calls), "en", k=5)
     assert "8 calls to gather against a group" in text and "0 labelled hateful" in text
     small = {**calls, "hostile_calls": 3}  # a small count is hidden from officials like any count in evidence
     shown, hidden = _evidence(json.dumps(small), 5)
     assert hidden and json.loads(shown)["hostile_calls"] is None
-    assert "fewer than" in i18n.evidence(shown, "en")
+    assert "fewer than" in i18n.evidence(shown, "en", k=5)

@@ -92,7 +92,7 @@ def test_a_thinly_sampled_platform_keeps_the_samples_pooled_rates(monkeypatch: p
 
 
 def test_the_posts_mix_is_read_from_the_warehouse_per_city_month_and_platform(tmp_path: Path) -> None:
-    """``platform_mix`` sums the warehouse's posts over areas and languages to city x month x platform: the mix
+    """``platform_mix`` sums the warehouse's posts over areas to city x month x language x platform: the mix
     ``correlation_rows`` and ``measured_rates_table`` re-weight the rates with."""
     from scn.analysis.tables import platform_mix
 
@@ -106,6 +106,7 @@ def test_the_posts_mix_is_read_from_the_warehouse_per_city_month_and_platform(tm
             con.execute("create table int_area_month_lang as select * from counts")
         got = platform_mix(["tyre"])
         assert platform_mix(["elsewhere"]).empty
-    want = counts.groupby(["city_id", "period", "platform"], as_index=False)["posts"].sum()
-    assert got[["city_id", "period", "platform"]].astype(str).equals(want[["city_id", "period", "platform"]])
+    keys = ["city_id", "period", "lang", "platform"]
+    want = counts.groupby(keys, as_index=False)["posts"].sum()
+    assert got[keys].astype(str).equals(want[keys])
     assert np.array_equal(got["posts"].to_numpy(float), want["posts"].to_numpy(float))

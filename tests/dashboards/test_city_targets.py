@@ -12,7 +12,7 @@ import pytest
 
 from dashboards import i18n
 from scn.review.published import shown_only
-from scn.settings import override
+from scn.settings import override, settings
 from tests.support.dash_client import USERS, find_props, form_token, route
 from tests.support.snapshots import PERIODS, make_tables, publish_tables
 
@@ -28,7 +28,10 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
                                           ("accuracy", 0.7)) for s, v in (("", v), ("_low", v - 0.1),
                                                                           ("_high", v + 0.1))}
     review = shown_only(pd.DataFrame([{"city_id": "london", "lang": "en", "n": 312, "positives": 40, "kappa": 0.7,
-                                       "kappa_posts": 20, "sampled": 400, "labelled": 350, **figures}]))
+                                       "kappa_posts": 20, "sampled": 400, "labelled": 350, **figures,
+                                       # the counts the figures rest on: each k or more, so an official reads them
+                                       "true_positives": 20, "predicted": 33}]),
+                        k=settings().suppress_below)
     home = tmp_path_factory.mktemp("scn-targets")
     publish_tables(home, {**make_tables(0), "target_month": TARGETS, "review_accuracy": review})
     with override(home=home):

@@ -123,3 +123,29 @@ def test_an_officials_line_says_no_share_that_counts_fewer_than_k_posts(
     assert i18n.t("not_assessed", "en", share=0.002) not in official  # 2 posts not assessed
     assert (i18n.t("lexicon_share", "en", share=(1000 - measured_posts - 2) / 1000) in official) == \
         (measured_posts == 3)  # 995 by the lexicon and 5 not: both k or more; 1 post and 999: not said
+
+
+def test_an_officials_shares_leave_no_small_remainder_between_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each share alone counts k or more posts with a rest of k or more, but the shares are of disjoint parts of
+    the city's published total (100 posts: a share to 1% is a count): 57% measured and 40% not assessed left
+    100 - 57 - 40 = 3 posts, the lexicon's, whose own share was withheld as fewer than k. An official reads no
+    set of shares whose remainder is 1..k-1 (the smallest share said is dropped until none is); staff read them
+    all."""
+    from dashboards.components import city
+
+    def line(measured: int, lexicon: int, audience: str) -> str:
+        cov = pd.DataFrame({"city_id": "mombasa", "lang": ["en", "so", "ar"], "platform": ["twitter", "telegram", "telegram"],
+                            "posts": [measured, 40, lexicon], "not_assessed": [0, 40, 0], "lexicon": [0, 0, lexicon]})
+        tables = {"classifier_eval": _plugged_in(), "classifier_coverage": cov}
+        monkeypatch.setattr(city.data, "table", lambda name, city_id=None: tables.get(name, pd.DataFrame()).copy())
+        return city.classifier_line("mombasa", "en", audience)
+
+    def said(measured: int, lexicon: int, text: str) -> list[bool]:
+        return [i18n.t("measured_share", "en", share=measured / 100) in text,
+                i18n.t("not_assessed", "en", share=0.4) in text,
+                i18n.t("lexicon_share", "en", share=lexicon / 100) in text]
+
+    assert said(50, 10, line(50, 10, "official")) == [True, True, True]  # nothing small: every share said
+    assert said(57, 3, line(57, 3, "staff")) == [True, True, True]
+    official = said(57, 3, line(57, 3, "official"))
+    assert not official[2] and not all(official[:2]), official  # 100 - 57 - 40 would give the lexicon's 3

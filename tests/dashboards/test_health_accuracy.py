@@ -16,7 +16,7 @@ from dashboards.app import create_app
 from scn.nlp.evaluation import evaluation_table, model_card
 from scn.review.published import shown_only
 from scn.settings import suppress_below
-from tests.support.dash_client import find_props, route
+from tests.support.dash_client import find_props, route, staff_page
 from tests.support.snapshots import make_tables, publish_tables
 
 
@@ -28,17 +28,12 @@ def _review() -> pd.DataFrame:
                for s, v in (("", v), ("_low", v - 0.1), ("_high", v + 0.1))}
     rows = pd.DataFrame([{"city_id": "london", "lang": "en", "n": 40, **base, **figures},
                          {"city_id": "saida", "lang": "ar", "n": 3, **base, **figures}])
-    return shown_only(rows)
+    return shown_only(rows, k=suppress_below())
 
 
 def _page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str) -> dict:
-    monkeypatch.setenv("SCN_HOME", str(tmp_path))
-    monkeypatch.setenv("SCN_SECRET_KEY", "unit")
-    publish_tables(tmp_path, {**make_tables(0), "classifier_eval": evaluation_table(), "review_accuracy": _review()})
-    client = create_app(tmp_path, local_staff=True).server.test_client()
-    r = client.post("/_dash-update-component", json=route("/health", lang=lang))
-    assert r.status_code == 200
-    return r.get_json()
+    return staff_page(tmp_path, monkeypatch, {"classifier_eval": evaluation_table(), "review_accuracy": _review()},
+                      "/health", lang)
 
 
 @pytest.mark.parametrize("lang", tuple(i18n.LANGS))
@@ -87,13 +82,9 @@ def test_a_missing_interval_says_why(tmp_path: Path, monkeypatch: pytest.MonkeyP
         predicted = np.where(rng.random(len(truth)) < 0.8, truth, "none")
         rows.append({"city_id": city, "lang": "en", **accuracy_report(truth, predicted), "kappa": 0.8, "kappa_posts": 12,
                      "sampled": 80, "labelled": 60})
-    review = shown_only(pd.DataFrame(rows))
+    review = shown_only(pd.DataFrame(rows), k=suppress_below())
     assert list(review["f1_interval_note"]) == ["too_few_reviewed", "too_few_positives"]  # published with the row
-    monkeypatch.setenv("SCN_HOME", str(tmp_path))
-    monkeypatch.setenv("SCN_SECRET_KEY", "unit")
-    publish_tables(tmp_path, {**make_tables(0), "review_accuracy": review})
-    client = create_app(tmp_path, local_staff=True).server.test_client()
-    page = client.post("/_dash-update-component", json=route("/health", lang=lang)).get_json()
+    page = staff_page(tmp_path, monkeypatch, {"review_accuracy": review}, "/health", lang)
     cities = pd.DataFrame(find_props(page, "health-review-accuracy")["data"]).set_index("city_id")
     assert cities.loc["london", "f1_ci"].endswith(f"({i18n.t('review_no_interval_too_few_reviewed', lang, k=MIN_REVIEWED)})")
     assert cities.loc["saida", "f1_ci"].endswith(
@@ -128,11 +119,7 @@ def test_ingest_warnings_are_worded_on_the_health_page(tmp_path: Path, monkeypat
          "hate_source": None, "params": json.dumps({"needs": "city", "city_id": "faraway", "rows": 2,
                                                     "cities": ["faraway", "oldtown"]}),
          "warned_at": pd.Timestamp.now(tz="UTC")}])
-    monkeypatch.setenv("SCN_HOME", str(tmp_path))
-    monkeypatch.setenv("SCN_SECRET_KEY", "unit")
-    publish_tables(tmp_path, {**make_tables(0), "ingest_warnings": warnings})
-    client = create_app(tmp_path, local_staff=True).server.test_client()
-    page = client.post("/_dash-update-component", json=route("/health", lang=lang)).get_json()
+    page = staff_page(tmp_path, monkeypatch, {"ingest_warnings": warnings}, "/health", lang)
     items = str(find_props(page, "health-warnings")["children"])
     assert i18n.t("warning_ambiguous_date_order", lang, file="montreal-week.csv", field="created_at",
                   assumed="day/month/year") in items

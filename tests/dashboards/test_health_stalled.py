@@ -10,7 +10,7 @@ import pytest
 
 from dashboards import i18n
 from dashboards.app import create_app
-from tests.support.dash_client import find_props, route
+from tests.support.dash_client import find_props, route, staff_page
 from tests.support.snapshots import make_tables, publish_tables
 
 
@@ -23,13 +23,7 @@ def _health(stalled: bool) -> pd.DataFrame:
 
 
 def _page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, health: pd.DataFrame, lang: str) -> dict:
-    monkeypatch.setenv("SCN_HOME", str(tmp_path))
-    monkeypatch.setenv("SCN_SECRET_KEY", "unit")
-    publish_tables(tmp_path, {**make_tables(0), "collection_health": health})
-    client = create_app(tmp_path, local_staff=True).server.test_client()
-    r = client.post("/_dash-update-component", json=route("/health", lang=lang))
-    assert r.status_code == 200
-    return r.get_json()
+    return staff_page(tmp_path, monkeypatch, {"collection_health": health}, "/health", lang)
 
 
 @pytest.mark.parametrize("lang", tuple(i18n.LANGS))

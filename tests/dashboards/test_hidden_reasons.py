@@ -155,4 +155,4 @@ def test_every_reason_has_its_own_sentence() -> None:
         sentences = [i18n.t(key, lang, level="L", finer="F", share="50%", k=K) for key in keys]
         assert len(set(sentences)) == len(sentences), lang
         assert all(i18n.has(key) for key in keys)
-        assert i18n.count("no_data_yet", lang) != i18n.count(None, lang) != i18n.count("hidden_beneath", lang)
+        assert i18n.count("no_data_yet", lang, k=K) != i18n.count(None, lang, k=K) != i18n.count("hidden_beneath", lang, k=K)

@@ -87,17 +87,17 @@ def test_alert_evidence_renders(lang: str) -> None:
     area_week = pd.DataFrame({"city_id": "x", "area_code": "A", "week": weeks,
                               "flagged_posts": [1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 14]})
     burst = speech_bursts(area_week)["evidence"].iloc[0]
-    text = _clean(i18n.evidence(burst, lang))
+    text = _clean(i18n.evidence(burst, lang, k=5))
     assert "14" in text and "2026-W11" in text and "8" in text
     posts = pd.DataFrame({"post_key": [f"p{i}" for i in range(7)], "city_id": "x",
                           "created_at": pd.date_range("2026-10-08 12:00", periods=7, freq="10min", tz="UTC"),
                           "text": "the very same message posted again by many different accounts today",
                           "author_pseudo": [f"a{i}" for i in range(7)], "label": "hate"})
     found = coordinated_posting(posts)["evidence"].iloc[0]
-    text = i18n.evidence(found, lang)
+    text = i18n.evidence(found, lang, k=5)
     assert "7" in text and "2026-10-08 12:00" in text and "2026-10-08 13:00" in text
     assert "{" not in text and json.loads(found)["fingerprint"] in text
-    assert i18n.evidence("an English sentence from an older snapshot", lang) == \
+    assert i18n.evidence("an English sentence from an older snapshot", lang, k=5) == \
         "an English sentence from an older snapshot"
 
 
@@ -109,13 +109,13 @@ def test_risk_reasons_render(lang: str) -> None:
                         "hate_crimes": i} for i in range(10) for p in ("2026-01", "2026-02", "2026-03")])
     risk = risk_profile(am)
     top, bottom = risk.iloc[0], risk.iloc[-1]
-    text = _clean(i18n.reasons(top.reasons, top.speech_recent, top.crime_recent, top.resilience, lang))
+    text = _clean(i18n.reasons(top.reasons, top.speech_recent, top.crime_recent, top.resilience, lang, k=5))
     reasons = json.loads(top.reasons)
     assert "speech_rate_high" in reasons["codes"] and reasons["band"] == "high"  # bands, not counts
     assert "1.5" in text and "3" in text and f"{reasons['rank_interval'][1]}" in text and "{" not in text
-    quiet = _clean(i18n.reasons(bottom.reasons, bottom.speech_recent, bottom.crime_recent, np.nan, lang))
+    quiet = _clean(i18n.reasons(bottom.reasons, bottom.speech_recent, bottom.crime_recent, np.nan, lang, k=5))
     assert quiet == i18n.t("reasons_recent", lang, months=3, reasons=i18n.t("reason_no_signal", lang))
-    hidden = i18n.reasons(json.dumps({"codes": ["speech_high"], "recent_months": 3}), pd.NA, 0, None, lang)
+    hidden = i18n.reasons(json.dumps({"codes": ["speech_high"], "recent_months": 3}), pd.NA, 0, None, lang, k=5)
     assert i18n.t("fewer_than", lang, k=5) in hidden
 
 
@@ -127,8 +127,8 @@ def test_the_city_page_speaks_the_chosen_language(app_client, lang: str) -> None
     burst = json.dumps({"code": "speech_burst", "flagged_posts": 6, "week": "2026-W40", "baseline": 0.5,
                         "baseline_weeks": 8, "p_value": 1.2e-05})
     reasons = i18n.reasons(json.dumps({"codes": ["speech_high", "crime_high"], "recent_months": 3}), 4, 12,
-                           48.5, lang)
-    for sentence in (i18n.evidence(burst, lang), reasons, i18n.alert_type("burst", lang),
+                           48.5, lang, k=5)
+    for sentence in (i18n.evidence(burst, lang, k=5), reasons, i18n.alert_type("burst", lang),
                      i18n.t("how_computed", lang), i18n.t("lag_note", lang),
                      i18n.t("comparison", lang, cells=217, months=12, n=217 * 11)):
         assert sentence in text, sentence

@@ -11,7 +11,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scn import settings as scn_settings
 from scn.nlp import artefact, compiled, fused, model
 from scn.nlp.corpora import load_splits
 from scn.nlp.model import _default_path, classify, load_classifier, load_default
@@ -20,13 +19,9 @@ LEXICON_LANGS = ["de", "es", "it", "nl", "tr", "sv", "hr", "sr", "mk", "hi", "bn
 
 
 @pytest.fixture
-def home(tmp_path: Path) -> Path:
-    h = tmp_path / "scn"
-    h.mkdir()
-    with scn_settings.override(home=h):
-        model._load.cache_clear()
-        yield h
-    model._load.cache_clear()
+def home(artefact_home: Path) -> Path:
+    """An empty home, the labeller's caches cleared (``artefact_home``)."""
+    return artefact_home
 
 
 @pytest.fixture(scope="module")

@@ -15,13 +15,9 @@ from scn.nlp.lexicon import Lexicon, _default_dir, load_lexicon
 
 
 @pytest.fixture
-def home(tmp_path: Path) -> Path:
-    h = tmp_path / "scn"
-    h.mkdir()
-    with scn_settings.override(home=h):
-        lexicon._load.cache_clear()
-        yield h
-    lexicon._load.cache_clear()
+def home(artefact_home: Path) -> Path:
+    """An empty home, the labeller's caches cleared (``artefact_home``)."""
+    return artefact_home
 
 
 def copies(home: Path) -> list[Path]:

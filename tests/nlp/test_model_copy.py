@@ -20,13 +20,9 @@ TEXTS = ["they should all be thrown out of this city", "lovely market on the cor
 
 
 @pytest.fixture
-def home(tmp_path: Path) -> Path:
-    h = tmp_path / "scn"
-    h.mkdir()
-    with scn_settings.override(home=h):
-        model._load.cache_clear()
-        yield h
-    model._load.cache_clear()
+def home(artefact_home: Path) -> Path:
+    """An empty home, the labeller's caches cleared (``artefact_home``)."""
+    return artefact_home
 
 
 def copies(home: Path) -> list[Path]:

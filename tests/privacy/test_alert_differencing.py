@@ -233,10 +233,10 @@ def test_the_page_words_a_withheld_alert_without_fewer_than_k(world: Path, lang:
     burst, cluster = facts.loc["2025-W10"].to_dict(), facts.loc["2025-W24"].to_dict()
     fewer = t("fewer_than", lang, k=K)
     for row in (burst, cluster):
-        sentence, text = alert_sentence(row, lang, "Cadiz"), evidence(row["evidence"], lang)
+        sentence, text = alert_sentence(row, lang, "Cadiz", k=K), evidence(row["evidence"], lang, k=K)
         assert fewer not in sentence and fewer not in text and t("counts_withheld", lang) in text
-    assert t("alert_rise_withheld", lang, area="A") == alert_sentence(burst, lang, "Cadiz")
-    assert "3f9a1c0b7e" in evidence(cluster["evidence"], lang)
+    assert t("alert_rise_withheld", lang, area="A") == alert_sentence(burst, lang, "Cadiz", k=K)
+    assert "3f9a1c0b7e" in evidence(cluster["evidence"], lang, k=K)
 
 
 def _existence_world(total: int) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -148,6 +148,6 @@ def test_the_page_says_how_many_posts_could_not_be_corrected(monkeypatch: pytest
     for audience in ("staff", "official"):
         text = prevalence_line("c", lang, audience)
         assert text.endswith(t("prev_not_corrected", lang, k=MIN_CLASS)) and "%" not in text, text
-        said = t("prev_uncorrected_posts", lang, uncorrected=count(float(c.loc[fr, "posts"].sum()), lang),
-                 posts=count(float(c["posts"].sum()), lang))
+        said = t("prev_uncorrected_posts", lang, uncorrected=count(float(c.loc[fr, "posts"].sum()), lang, k=5),
+                 posts=count(float(c["posts"].sum()), lang, k=5))
         assert said in text, text

@@ -119,6 +119,6 @@ def test_the_page_counts_the_added_platforms_posts_as_not_corrected(monkeypatch:
     telegram = float(grid.loc[grid["platform"] == "telegram", "posts"].sum())
     text = prevalence_line("tyre", lang, "staff")
     assert text.endswith(t("prev_not_corrected", lang, k=MIN_CLASS)) and "%" not in text, text
-    said = t("prev_uncorrected_posts", lang, uncorrected=count(telegram, lang),
-             posts=count(float(grid["posts"].sum()), lang))
+    said = t("prev_uncorrected_posts", lang, uncorrected=count(telegram, lang, k=5),
+             posts=count(float(grid["posts"].sum()), lang, k=5))
     assert said in text, text

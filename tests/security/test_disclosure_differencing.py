@@ -463,8 +463,8 @@ def test_item_09_components_and_export_agree(home: Path) -> None:
         for lang in ("en", "fr", "ar"):
             rendered = list(view.risk_table("london", lang, "official")["reasons"])
             rendered += list(view.alerts_table("london", lang, "official")["evidence"])
-            rendered += [i18n.evidence(e, lang) for e in alerts["evidence"]]
-            rendered += [i18n.reasons(r, s, c, x, lang) for r, s, c, x in
+            rendered += [i18n.evidence(e, lang, k=5) for e in alerts["evidence"]]
+            rendered += [i18n.reasons(r, s, c, x, lang, k=5) for r, s, c, x in
                          zip(risk["reasons"], risk["speech_recent"], risk["crime_recent"], risk["resilience"],
                              strict=True)]
             assert all(rendered) and not [x for x in rendered if _small_numbers(x)], lang

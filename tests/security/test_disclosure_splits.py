@@ -228,9 +228,9 @@ def test_burst_alerts_in_a_run_give_no_week_back(monkeypatch: pytest.MonkeyPatch
     run = [d for w, d in zip(week, docs, strict=True) if w in (18, 19)]
     assert all(d["baseline_withheld"] and d["p_value"] is None for d in run)
     assert seen.loc[seen["period"] == "2025-W18", "score"].isna().all()
-    text = evidence(seen.loc[seen["period"] == "2025-W18", "evidence"].iloc[0], "en")
+    text = evidence(seen.loc[seen["period"] == "2025-W18", "evidence"].iloc[0], "en", k=5)
     assert "withheld" in text and "fewer than" not in text
     assert "usual level not shown" in alert_sentence({"alert_type": "burst", "area_name": "A", "this_week": 15,
-                                                      "usual": None, "evidence": json.dumps(run[0])}, "en")
+                                                      "usual": None, "evidence": json.dumps(run[0])}, "en", k=5)
     staff = for_audience("alerts", alerts, "staff", k=5, min_group=10)
     assert all(json.loads(e).get("baseline") is not None for e in staff.loc[staff["area_code"] == "A", "evidence"])

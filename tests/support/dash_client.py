@@ -69,6 +69,21 @@ def route(path: str, search: str = "", lang: str = "en") -> dict:
             "changedPropIds": ["_pages_location.pathname"], "state": []}
 
 
+def staff_page(home: Path, monkeypatch: pytest.MonkeyPatch, tables: dict, path: str, lang: str = "en") -> dict:
+    """The page at ``path`` in ``lang`` as local staff see it (Flask test client, no browser), on a home whose
+    snapshot is the synthetic tables (``make_tables(0)``) with ``tables`` in their place."""
+    from dashboards.app import create_app
+    from tests.support.snapshots import make_tables
+
+    monkeypatch.setenv("SCN_HOME", str(home))
+    monkeypatch.setenv("SCN_SECRET_KEY", "unit")
+    publish_tables(home, {**make_tables(0), **tables})
+    client = create_app(home, local_staff=True).server.test_client()
+    r = client.post("/_dash-update-component", json=route(path, lang=lang))
+    assert r.status_code == 200
+    return r.get_json()
+
+
 def city_map(city: str, *, period: int = 11, res: int = 8, changed: str = "map-res") -> dict:
     """The city page's map callback: flagged posts of ``city`` in month index ``period`` at H3 resolution ``res``
     (``changed``: the input the user just changed)."""

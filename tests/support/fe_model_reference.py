@@ -92,12 +92,15 @@ def fe_poisson(y: np.ndarray, regressors: pd.DataFrame, place: np.ndarray, perio
     n_g = np.bincount(g, y, ng) if ng else np.zeros(0)
     keep = n_g[g] > 0 if ng else np.zeros(0, bool)  # places that never see the outcome carry no information
     y, x_reg, off = y[keep], x_reg[ok][keep], off[ok][keep]
-    g, _ = pd.factorize(g[keep])
-    ng = int(g.max()) + 1 if len(g) else 0
     per = pd.Series(np.asarray(period)[ok][keep])
+    # periods with no outcome anywhere drop out too (geo.fe_model, 2026-12-07)
+    seen = (pd.Series(y).groupby(per.to_numpy()).transform("sum") > 0).to_numpy() if len(y) else np.zeros(0, bool)
+    y, x_reg, off, per = y[seen], x_reg[seen], off[seen], per[seen].reset_index(drop=True)
+    g, _ = pd.factorize(g[keep][seen])
+    ng = int(g.max()) + 1 if len(g) else 0
     dummies = pd.get_dummies(per, drop_first=True, dtype=float).to_numpy() if len(per) else np.zeros((0, 0))
     x = np.hstack([x_reg, dummies]) if len(y) else np.zeros((0, len(names)))
-    clus_src = np.asarray(cluster)[ok][keep] if cluster is not None else g
+    clus_src = np.asarray(cluster)[ok][keep][seen] if cluster is not None else g
     c, _ = pd.factorize(clus_src)
     n_clusters = int(c.max()) + 1 if len(c) else 0
     p = len(names)

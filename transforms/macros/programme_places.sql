@@ -6,10 +6,14 @@
 {#- Letters written another way as the letters they stand for, before a name is keyed: full-width forms
     (`Ｂｅｉｒｕｔ`, U+FF01-FF5E; the ideographic space) as ASCII, ligatures and letters that decompose into no
     base letter spelt out (`ß` `ss`, `ﬁ` `fi`, `Œ` `OE`, `ĳ` `ij`, `þ` `th`), the Turkish dotless `ı` as `i` (dotted
-    `İ` loses its dot in strip_accents) and `ø đ ł ħ ð` as `o d l h d`. Python's casefold/NFKD did some of this
+    `İ` loses its dot in strip_accents) and `ø đ ł ħ ð` as `o d l h d`; any space (Unicode's Z: a no-break, narrow
+    or thin space) as a space and any dash (Pd: a no-break hyphen, an en or em dash) as `-`, so they still part
+    words (`Saint<no-break space>Denis` is `Saint-Denis`; city_slug drops what is not ASCII, and keyed it
+    `saintdenis`). Python's casefold/NFKD did some of this
     and DuckDB's lower/strip_accents none, so a name could key apart between ingest and warehouse; now
     scn.ingest.programme keys names by running these macros (``warehouse_key``), one rule. -#}
 {% macro fold_letters(name) -%}
+regexp_replace(regexp_replace(
 {%- set spelt = [['ß', 'ss'], ['ẞ', 'SS'], ['ﬀ', 'ff'], ['ﬁ', 'fi'], ['ﬂ', 'fl'], ['ﬃ', 'ffi'], ['ﬄ', 'ffl'],
                  ['ﬅ', 'st'], ['ﬆ', 'st'], ['Ĳ', 'IJ'], ['ĳ', 'ij'], ['Æ', 'AE'], ['æ', 'ae'], ['Œ', 'OE'],
                  ['œ', 'oe'], ['Þ', 'TH'], ['þ', 'th']] -%}
@@ -17,7 +21,7 @@ translate({% for pair in spelt %}replace({% endfor %}list_aggr(list_transform(st
     lambda letter: case when unicode(letter) between 65281 and 65374 then chr(unicode(letter) - 65248)
                         when unicode(letter) = 12288 then ' ' else letter end), 'string_agg', '')
     {%- for written, letters in spelt %}, '{{ written }}', '{{ letters }}'){% endfor %},
-    'ıØøĐđŁłĦħÐð', 'iOoDdLlHhDd')
+    'ıØøĐđŁłĦħÐð', 'iOoDdLlHhDd'), '\pZ', ' ', 'g'), '\p{Pd}', '-', 'g')
 {%- endmacro %}
 
 {#- A city name as the city it names: its slug (macros/city_slug.sql: case, accents, spaces, a parenthesised
@@ -27,13 +31,19 @@ regexp_replace({{ city_slug(fold_letters(name)) }}, '^the-(.)', '\1')
 {%- endmacro %}
 
 {#- A place as written, as the place it names, for a place no registry city is (int_participations' home_place,
-    network_kpis' host_place): its city_key, or, for a name city_key keeps nothing of (another script: `Москва`,
-    `بيروت`), its letters folded (fold_letters), accents and case aside, runs of anything else one hyphen. So
-    `Smalltown`, `SMALLTOWN`, `Smálltown`, `Ｓｍａｌｌｔｏｗｎ` and `Small-Town` are one place, `Москва` and `МОСКВА`
-    another, `Киев` a third. -#}
+    network_kpis' host_place): its city_key, or, for a name with a letter or digit beyond ASCII once its letters are
+    folded and accents dropped (another script: `Москва`, `بيروت`, `Kisumu Кисуму`, `Area ٣`; `ə`), all its letters
+    and digits (fold_letters; format characters, Unicode's Cf, dropped), accents and case aside, runs of anything
+    else one hyphen. So `Smalltown`, `SMALLTOWN`, `Smálltown`, `Ｓｍａｌｌｔｏｗｎ` and `Small-Town` are one place,
+    `Москва`, `МОСКВА` and `Мос<zero-width space>ква` another, `Киев` a third; `Al بيروت` and `Al صيدا` are two
+    (city_key keeps ASCII only: both were `al`), `Kisumu Кисуму` and `KISUMU кисуму` one, `Kisumu` another. -#}
 {% macro place_key(name) -%}
-coalesce(nullif({{ city_key(name) }}, ''),
-         trim(regexp_replace(lower(strip_accents({{ fold_letters(name) }})), '[^\p{L}\p{N}]+', '-', 'g'), '-'))
+{%- set letters -%}
+trim(regexp_replace(lower(strip_accents(regexp_replace({{ fold_letters(name) }}, '\p{Cf}', '', 'g'))),
+     '[^\p{L}\p{N}]+', '-', 'g'), '-')
+{%- endset -%}
+case when regexp_matches({{ letters }}, '[^\x00-\x7F]') then {{ letters }}
+     else coalesce(nullif({{ city_key(name) }}, ''), {{ letters }}) end
 {%- endmacro %}
 
 {#- A country as written, as the country it names: letters folded (fold_letters), accents, case, dots and

@@ -6,7 +6,7 @@
 -- registry city of that name when no country is given and the name says which place it is (city_names: not
 -- Tripoli, which is also Libya's, nor a name two registry cities bear), is the registry's city; any other country
 -- or city is one place however written (programme_places.sql place_key: the city key - letters folded, case,
--- accents, spaces, hyphens aside -, or a name in another script by its folded letters; its first spelling in sort
+-- accents, spaces, hyphens aside -, or a name with letters of another script by all its folded letters; its first spelling in sort
 -- order). A record names its
 -- activity whatever the case of the id (activity_key: `act-7` is the activity `ACT-7`); `planned`: the activity
 -- has not been held yet.

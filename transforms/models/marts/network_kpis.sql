@@ -3,8 +3,8 @@
 with p as (select * from {{ ref('int_participations') }} where planned is not true),
 -- host_place: a host city once however it is written - its member city (int_activities links another name or
 -- case of a registry city to it), else the country (int_activities: one spelling) and the name as a place key
--- (programme_places.sql place_key: case, accents, spaces and a leading "The" aside; a name in another script by
--- its letters, no longer dropped); a host with no country (int_activities.country null: none
+-- (programme_places.sql place_key: case, accents, spaces and a leading "The" aside; a name with letters of another
+-- script by all its letters, no longer dropped nor keyed by its Latin letters alone); a host with no country (int_activities.country null: none
 -- recorded, or `n/a`) under the explicit key `(no country)`, which no country key can be (it has no brackets)
 a as (
     select *, coalesce('=' || city_id, coalesce(nullif({{ country_key('country') }}, ''), '(no country)') || '|'

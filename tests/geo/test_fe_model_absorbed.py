@@ -1,0 +1,85 @@
+"""What the place and period effects absorb in the FE Poisson (geo.fe_model):
+
+- a month with no outcome anywhere: its effect's estimate is minus infinity, so Newton walked it down step by step
+  (21 likelihood evaluations instead of 5 on 40 places x 12 months) and stopped on the score, with the month's rows counted in ``n`` and
+  its code in the two-way variance's periods although they carry no information. The fit now leaves such a month
+  out, exactly as a fit on the panel without it;
+- a regressor constant within every place (or every period) is absorbed by the effects: it was kept, got a
+  coefficient of -2e13 and moved the others; it is now left out with a reason code (``FeFit.dropped``), its term
+  missing and the other terms those of the fit without it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from geo.direction import within_place
+from geo.fe_model import fe_poisson
+from geo.panel import full_panel
+from scn.analysis.engine import _pairs
+from tests.support.geo_worlds import engine_world
+
+
+def _panel(seed: int = 1, places: int = 60, periods: int = 12, mean: float = 0.4) -> tuple:
+    """Sparse counts (about 0.4 events per place-period) on one regressor with a rate ratio of exp(0.3)."""
+    rng = np.random.default_rng(seed)
+    place, period = np.repeat(np.arange(places), periods), np.tile(np.arange(periods), places)
+    x = rng.normal(size=len(place))
+    y = rng.poisson(mean * np.exp(0.3 * x + rng.normal(0, 0.5, places)[place])).astype(float)
+    return y, x, place, period
+
+
+def _same_fit(a: object, b: object) -> None:
+    assert a.converged and b.converged
+    assert (a.n, a.places, a.clusters, a.periods, a.vcov_type) == (b.n, b.places, b.clusters, b.periods, b.vcov_type)
+    np.testing.assert_allclose(a.coef, b.coef, rtol=0, atol=1e-10)
+    np.testing.assert_allclose(a.vcov, b.vcov, rtol=1e-8, atol=0)
+    np.testing.assert_allclose(a.vcov_two_way, b.vcov_two_way, rtol=1e-8, atol=0)
+
+
+@pytest.mark.parametrize("vcov_type", ["cr1", "cr3"])
+def test_a_month_without_any_outcome_is_left_out_exactly(vcov_type: str) -> None:
+    y, x, place, period = _panel()
+    empty = np.isin(period, [0, 5, 11])  # the first (the reference), a middle and the last month
+    y[empty] = 0
+    fit = fe_poisson(y, pd.DataFrame({"x": x}), place, period, vcov_type=vcov_type)
+    without = fe_poisson(y[~empty], pd.DataFrame({"x": x[~empty]}), place[~empty], period[~empty],
+                         vcov_type=vcov_type)
+    _same_fit(fit, without)
+    assert fit.periods == 9 and fit.n == 9 * fit.places  # the places with an outcome, in the 9 months with one
+
+
+def test_a_regressor_constant_within_every_place_is_dropped_with_its_reason() -> None:
+    y, x, place, period = _panel(seed=2)
+    level = np.random.default_rng(9).normal(size=place.max() + 1)[place]  # varies across places only
+    fit = fe_poisson(y, pd.DataFrame({"x": x, "level": level}), place, period)
+    alone = fe_poisson(y, pd.DataFrame({"x": x}), place, period)
+    assert fit.dropped == {"level": "absorbed_by_place_effects"}
+    assert fit.names == ["x", "level"] and np.isnan(fit.term("level")["estimate"])
+    assert fit.term("x")["estimate"] == pytest.approx(alone.term("x")["estimate"], rel=1e-10)
+    assert fit.term("x")["ci_high"] == pytest.approx(alone.term("x")["ci_high"], rel=1e-8)
+
+
+def test_a_regressor_constant_within_every_period_is_dropped_not_the_whole_fit() -> None:
+    y, x, place, period = _panel(seed=3)
+    citywide = np.random.default_rng(4).normal(size=period.max() + 1)[period]  # one value per month
+    fit = fe_poisson(y, pd.DataFrame({"x": x, "citywide": citywide}), place, period)
+    alone = fe_poisson(y, pd.DataFrame({"x": x}), place, period)
+    assert fit.dropped == {"citywide": "absorbed_by_period_effects"}
+    assert fit.term("x")["estimate"] == pytest.approx(alone.term("x")["estimate"], rel=1e-10)
+
+
+def test_the_engines_rows_name_the_regressor_the_cell_effects_absorbed() -> None:
+    """A control that varies between cells but not over time (a cell's constant attribute): the estimates are
+    those without it and each row's ``dropped`` says why it was left out."""
+    panel = full_panel(engine_world("clean_effect", 1))
+    panel["other_crimes"] = (panel["crimes"] - panel["hate_crimes"]).clip(lower=0)
+    pairs = _pairs(panel["cell"].unique())
+    codes = pd.factorize(panel["cell"])[0]
+    attribute = pd.DataFrame({"k": np.random.default_rng(5).normal(size=codes.max() + 1)[codes]})
+    plain = pd.DataFrame(within_place(panel, 1, pairs, None))
+    with_k = pd.DataFrame(within_place(panel, 1, pairs, None, controls=attribute))
+    assert plain["estimate"].notna().all()
+    np.testing.assert_allclose(with_k["estimate"], plain["estimate"], rtol=1e-9)
+    assert all(d == {"k": "absorbed_by_place_effects"} for d in with_k["dropped"])
