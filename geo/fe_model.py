@@ -40,7 +40,8 @@ class FeFit:
     periods: int = 0
     vcov_type: str = "cr1"  # the one-way variance used: cr1 or cr3 (the cluster jackknife, few clusters)
     # regressors left out, with why: ``absorbed_by_place_effects`` / ``absorbed_by_period_effects`` (constant within
-    # every place / period of the rows used); their coefficients and variances are NaN
+    # every place / period of the rows used) / ``absorbed_by_fixed_effects`` (a(place) + b(period), constant within
+    # neither); their coefficients and variances are NaN
     dropped: dict[str, str] = field(default_factory=dict)
 
     def term(self, name: str, scale: float = 1.0, spatial: bool = False) -> dict:
@@ -250,24 +251,50 @@ def fe_poisson(y: np.ndarray, regressors: pd.DataFrame, place: np.ndarray, perio
 
 
 def absorbed(x: np.ndarray, place: np.ndarray, period: np.ndarray, names: list[str],
-             rtol: float = 1e-9) -> dict[str, str]:
+             rtol: float = 1e-9, rtol_both: float = 1e-7) -> dict[str, str]:
     """The regressors (columns of ``x``, rows all used) that the place or the period effects absorb: constant
     within every place (or every period) up to ``rtol`` of the column's largest magnitude. A regressor with one
-    value on every row is absorbed by both; it is said to be by the place effects."""
+    value on every row is absorbed by both; it is said to be by the place effects. A regressor absorbed by the two
+    together (a(place) + b(period), constant within neither) is ``absorbed_by_fixed_effects``: its residual after
+    two-way demeaning (alternating projections, ``_two_way_residual``) is within ``rtol_both`` of its magnitude."""
     out: dict[str, str] = {}
     if not len(x) or not x.shape[1]:
         return out
+    scale = np.maximum(np.abs(x).max(axis=0), 1e-300)
     for codes, reason in ((place, "absorbed_by_place_effects"), (period, "absorbed_by_period_effects")):
-        n_codes = int(codes.max()) + 1
-        size = np.bincount(codes, minlength=n_codes)
-        means = np.stack([np.bincount(codes, x[:, j], n_codes) for j in range(x.shape[1])], axis=1) / \
-            np.maximum(size, 1)[:, None]
-        spread = np.abs(x - means[codes]).max(axis=0)
-        scale = np.maximum(np.abs(x).max(axis=0), 1e-300)
+        spread = np.abs(x - _group_means(x, codes)).max(axis=0)
         for name, flat in zip(names, spread <= rtol * scale, strict=True):
             if flat and name not in out:
                 out[name] = reason
+    rest = [j for j, name in enumerate(names) if name not in out]
+    if rest:
+        left = np.abs(_two_way_residual(x[:, rest], place, period, rtol_both * scale[rest] / 10)).max(axis=0)
+        for j, flat in zip(rest, left <= rtol_both * scale[rest], strict=True):
+            if flat:
+                out[names[j]] = "absorbed_by_fixed_effects"
     return out
+
+
+def _group_means(x: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """n x p: each row's mean of its code's rows, column by column."""
+    n_codes = int(codes.max()) + 1
+    size = np.maximum(np.bincount(codes, minlength=n_codes), 1)
+    means = np.stack([np.bincount(codes, x[:, j], n_codes) for j in range(x.shape[1])], axis=1) / size[:, None]
+    return means[codes]
+
+
+def _two_way_residual(x: np.ndarray, place: np.ndarray, period: np.ndarray, tol: np.ndarray,
+                      max_iter: int = 1000) -> np.ndarray:
+    """``x`` less its projection on the place and period effects (alternating demeaning, exact in one round on a
+    balanced panel), until a round moves no column by more than its ``tol``."""
+    r = x - _group_means(x, place)
+    for _ in range(max_iter):
+        step = _group_means(r, period)
+        step += _group_means(r - step, place)
+        r = r - step
+        if (np.abs(step).max(axis=0) <= tol).all():
+            break
+    return r
 
 
 def _jackknife(xd: _Design, n_g: np.ndarray, c: np.ndarray, nc: int, theta: np.ndarray, hess: np.ndarray,

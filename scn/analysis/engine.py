@@ -283,10 +283,11 @@ def _unknown_rows(cm: pd.DataFrame) -> tuple[list[dict], str, dict]:
 
 
 RATES_COLUMNS = ["city_id", "lang", "period", "tpr", "fpr", "tpr_low", "tpr_high", "fpr_low", "fpr_high", "n",
-                 "weighted", "weighted_by"]
+                 "weighted", "weighted_by", "unknown_lang_share"]
 # the strata the reviewed rates are re-weighted by, tried in turn (``_mixed``); each needs a reviewed row for
 # every stratum the city's posts are in
 WEIGHTINGS = (("lang", "platform"), ("lang",), ("platform",))
+UNKNOWN_LANGS = ("", "und")  # a post's language not known: null, empty or langid's undetermined (``UNDETERMINED``)
 _COUNTS = ["true_positives", "positives", "false_positives", "negatives"]
 
 
@@ -306,7 +307,10 @@ def measured_rates(rates: pd.DataFrame, mix: pd.DataFrame | None = None) -> pd.D
     per period (each month's mix, ``weighted`` true). A stratum sampled too thinly has no reviewed row
     (``MIN_CLASS``); where no weighting covers the posts the sample's own pooled rates stay (``weighted`` false,
     ``weighted_by`` null; ``scn.review.metrics.mix_report``'s rule). A mix without ``lang`` is weighed by platform
-    only. Columns: ``RATES_COLUMNS`` (lang ``*``)."""
+    only. Posts of no known language (null, empty, langid's ``und``) without a reviewed row of their own are left out
+    of a weighting by language (they take the known-language posts' mixed rates); ``unknown_lang_share`` says their
+    share of the row's posts (0 when none were left out; null on the sample's pooled rows). Columns:
+    ``RATES_COLUMNS`` (lang ``*``)."""
     need = {"city_id", "rates_source", *_COUNTS}
     if rates is None or rates.empty or not need <= set(rates.columns):
         return pd.DataFrame(columns=RATES_COLUMNS)
@@ -344,7 +348,7 @@ def _rate_rows(cities: pd.Index | np.ndarray, tp: np.ndarray, pos: np.ndarray, f
     f_lo, f_hi = proportion_confint(fp, neg, method="wilson")
     return pd.DataFrame({"city_id": np.asarray(cities, dtype=str), "lang": "*", "period": None, "tpr": tp / pos,
                          "fpr": fp / neg, "tpr_low": t_lo, "tpr_high": t_hi, "fpr_low": f_lo, "fpr_high": f_hi,
-                         "weighted": False, "weighted_by": None})
+                         "weighted": False, "weighted_by": None, "unknown_lang_share": np.nan})
 
 
 def _key(frame: pd.DataFrame, by: tuple[str, ...]) -> pd.Series:
@@ -355,19 +359,28 @@ def _key(frame: pd.DataFrame, by: tuple[str, ...]) -> pd.Series:
     return key
 
 
+def _lang(lang: pd.Series) -> np.ndarray:
+    """Languages as keys: every spelling of no known language (``UNKNOWN_LANGS``, null) is ``""``."""
+    text = lang.astype("string").str.strip().fillna("")
+    return text.mask(text.isin(UNKNOWN_LANGS), "").to_numpy()
+
+
 def _mixed(strata: pd.DataFrame, posts: pd.DataFrame) -> pd.DataFrame | None:
     """One city's rates re-weighted to its posts' mix of strata, the first of ``WEIGHTINGS`` whose every stratum of
     the posts (over all periods) has a reviewed row: language x platform, else language (a language's rows pooled
     over its platforms as sampled), else platform (a platform's rows pooled over the languages as sampled; the
     only one when ``posts`` has no ``lang``); None when none can be weighed (the sample's pooled rates stay).
-    ``weighted_by`` names the weighting."""
+    ``weighted_by`` names the weighting. Posts of no known language (``UNKNOWN_LANGS``) with no reviewed row of
+    their stratum are left out of a weighting by language: their language is missing, not another language, so
+    they take the mixed rates of the known-language posts (the sample's pooled rates would bring back the sample's
+    mix of languages, and a fallback to platform weighting for the whole city would too); ``unknown_lang_share``
+    is their share of each row's posts."""
     from scn.nlp.accuracy import canonical_platform
 
-    strata = strata.assign(platform=canonical_platform(strata["platform"]).to_numpy(),
-                           lang=strata["lang"].astype("string").fillna("").to_numpy())
+    strata = strata.assign(platform=canonical_platform(strata["platform"]).to_numpy(), lang=_lang(strata["lang"]))
     posts = posts.assign(platform=canonical_platform(posts["platform"]).to_numpy(), period=posts["period"].astype(str))
-    if "lang" in posts.columns:  # a post of no known language matches no reviewed row
-        posts = posts.assign(lang=posts["lang"].astype("string").fillna("\x00").to_numpy())
+    if "lang" in posts.columns:  # a post of no known language: one key, matched by a reviewed row of no language
+        posts = posts.assign(lang=_lang(posts["lang"]))
     posts = posts[posts["posts"] > 0]
     for by in WEIGHTINGS:
         if not set(by) <= set(posts.columns):
@@ -375,9 +388,16 @@ def _mixed(strata: pd.DataFrame, posts: pd.DataFrame) -> pd.DataFrame | None:
         rows = strata[strata["platform"] != "*"] if "platform" in by else strata  # "*": a sample of no known platform
         per = rows.groupby(_key(rows, by).to_numpy())[_COUNTS].sum()
         per = per[(per["positives"] > 0) & (per["negatives"] > 0)]
-        out = _weighed(per, posts.assign(stratum=_key(posts, by).to_numpy()))
+        keyed = posts.assign(stratum=_key(posts, by).to_numpy())
+        left_out = keyed["lang"].eq("") & ~keyed["stratum"].isin(per.index) if "lang" in by \
+            else pd.Series(False, index=keyed.index)
+        out = _weighed(per, keyed[~left_out])
         if out is not None:
-            return out.assign(weighted_by="+".join(by))
+            unknown = keyed["posts"].where(left_out, 0).groupby(keyed["period"]).sum()
+            total = keyed.groupby("period")["posts"].sum()
+            share = pd.concat([unknown / total, pd.Series({"": unknown.sum() / total.sum()})])
+            return out.assign(weighted_by="+".join(by),
+                              unknown_lang_share=share.reindex(out["period"].fillna("")).to_numpy(float))
     return None
 
 

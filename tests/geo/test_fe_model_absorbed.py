@@ -6,9 +6,13 @@
   out, exactly as a fit on the panel without it;
 - a regressor constant within every place (or every period) is absorbed by the effects: it was kept, got a
   coefficient of -2e13 and moved the others; it is now left out with a reason code (``FeFit.dropped``), its term
-  missing and the other terms those of the fit without it."""
+  missing and the other terms those of the fit without it;
+- a regressor absorbed by the place and period effects together (a(place) + b(period), constant within neither)
+  slipped past both checks and the rank check returned an empty fit: now ``absorbed_by_fixed_effects``."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -83,3 +87,29 @@ def test_the_engines_rows_name_the_regressor_the_cell_effects_absorbed() -> None
     assert plain["estimate"].notna().all()
     np.testing.assert_allclose(with_k["estimate"], plain["estimate"], rtol=1e-9)
     assert all(d == {"k": "absorbed_by_place_effects"} for d in with_k["dropped"])
+
+
+@pytest.mark.parametrize("vcov_type", ["cr1", "cr3"])
+def test_a_regressor_absorbed_by_place_and_month_effects_together_is_dropped(vcov_type: str) -> None:
+    """x = a(place) + b(month): neither constant within a place nor within a month, so neither one-way check saw
+    it, and the rank check returned an empty fit (every term NaN). It is now dropped with its reason, the other
+    terms those of the fit without it."""
+    y, x, place, period = _panel(seed=5)
+    rng = np.random.default_rng(6)
+    both = rng.normal(size=place.max() + 1)[place] + rng.normal(size=period.max() + 1)[period]
+    fit = fe_poisson(y, pd.DataFrame({"x": x, "both": both}), place, period, vcov_type=vcov_type)
+    alone = fe_poisson(y, pd.DataFrame({"x": x}), place, period, vcov_type=vcov_type)
+    assert fit.dropped == {"both": "absorbed_by_fixed_effects"}
+    assert np.isnan(fit.term("both")["estimate"])
+    _same_fit(replace(fit, names=["x"], coef=fit.coef[:1], vcov=fit.vcov[:1, :1],
+                      vcov_two_way=fit.vcov_two_way[:1, :1]), alone)
+
+
+def test_a_regressor_with_a_small_interaction_is_kept() -> None:
+    """a(place) + b(month) plus a little place x month variation is identified: kept, not dropped."""
+    y, x, place, period = _panel(seed=7)
+    rng = np.random.default_rng(8)
+    near = rng.normal(size=place.max() + 1)[place] + rng.normal(size=period.max() + 1)[period] \
+        + 0.05 * rng.normal(size=len(place))
+    fit = fe_poisson(y, pd.DataFrame({"x": x, "near": near}), place, period)
+    assert fit.dropped == {} and np.isfinite(fit.term("near")["estimate"])

@@ -75,19 +75,27 @@ def run_and_record(home: Path, env: dict[str, str] | None = None) -> dict:
         done = {(r.asset_key.to_user_string(), r.partition_key) for r in records}
         runs = {r.event_log_entry.run_id for r in records}
     return {"stdout": out, "materialized": done, "marts": mart_hashes(home), "parts": enriched_parts(home),
-            "snapshot": snapshot_hashes(home), "dbt_parse": dbt_parses(runs), "runs": runs}
+            "snapshot": snapshot_hashes(home), "dbt_parse": dbt_parses(runs), "dbt_units": dbt_unit_tests(runs),
+            "runs": runs}
+
+
+def dbt_logs(run_ids: set[str]) -> list[str]:
+    """The log of each dbt command of these runs."""
+    # dbt rotates its log at 10 MB (dbt.log.1, ...): a whole build's parse lines may be in a rotated part
+    return ["".join(f.read_text() for f in sorted(folder.glob("dbt.log*")))
+            for run_id in sorted(run_ids)
+            for folder in sorted((REPO / "transforms" / "target").glob(f"scn_dbt_models-{run_id[:7]}-*"))]
 
 
 def dbt_parses(run_ids: set[str]) -> list[str]:
     """What dbt said of its parse in the dbt commands of these runs: "full" (parsed every file) or "reused"."""
-    said = []
-    for run_id in sorted(run_ids):
-        for folder in sorted((REPO / "transforms" / "target").glob(f"scn_dbt_models-{run_id[:7]}-*")):
-            # dbt rotates its log at 10 MB (dbt.log.1, ...): a whole build's parse lines may be in a rotated part
-            text = "".join(f.read_text() for f in sorted(folder.glob("dbt.log*")))
-            full = "Unable to do partial parsing" in text or "Starting full parse" in text
-            said.append("full" if full else "reused")
-    return said
+    return ["full" if "Unable to do partial parsing" in text or "Starting full parse" in text else "reused"
+            for text in dbt_logs(run_ids)]
+
+
+def dbt_unit_tests(run_ids: set[str]) -> list[int]:
+    """How many dbt unit tests each dbt command of these runs started."""
+    return [text.count('"description": "unit_test ') for text in dbt_logs(run_ids)]
 
 
 def dbt_record(home: Path) -> tuple[dict, dict]:
@@ -171,8 +179,8 @@ def story(demo_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     scn("run", "--full", home=fresh, env=SETTINGS)
     health = {t: pd.read_parquet(fresh / "serving" / "current" / f"{t}.parquet") for t in ("asset_health",
                                                                                         "check_results")}
-    yield {"home": home, "steps": steps, "rebuild": {"marts": mart_hashes(fresh), "snapshot": snapshot_hashes(fresh),
-                                                     "health": health}}
+    yield {"home": home, "demo": demo_home, "steps": steps,
+           "rebuild": {"marts": mart_hashes(fresh), "snapshot": snapshot_hashes(fresh), "health": health}}
 
 
 def test_a_run_with_nothing_new_materializes_nothing(story: dict) -> None:
@@ -318,6 +326,22 @@ def test_dbt_reuses_its_parse_until_what_it_parsed_from_changes(story: dict) -> 
     assert steps["settings"]["dbt_parse"] == ["full"]  # min_group changed
     for name in ("social", "crime", "new_city"):
         assert steps[name]["dbt_parse"] == ["reused"], name
+
+
+def test_unit_tests_run_once_for_the_sql_they_test(story: dict) -> None:
+    """dbt's unit tests test the project's SQL, not the data: a whole build runs them all unless this home's
+    warehouse state says the same project already passed them all (the demo home's first build did). A copied
+    home rebuilt whole does not run them again; a changed project (the smallest group is part of it) runs them
+    all, once; per-city builds never run them."""
+    steps, units = story["steps"], len(json.loads((REPO / "transforms" / "target" / "manifest.json").read_text())[
+        "unit_tests"])
+    assert units > 50 and json.loads((story["demo"] / "warehouse.dbt-state.json").read_text()).get("unit_tests")
+    assert steps["start"]["dbt_units"] == [0]  # rebuilt whole (a copied home), the same SQL
+    assert steps["settings"]["dbt_units"] == [units]  # the project changed: every unit test, whole build
+    for name in ("settings_again", "social", "crime", "new_city"):
+        assert sum(steps[name]["dbt_units"]) == 0, name
+    state = steps["new_city"]["dbt"][1]  # after the per-city builds
+    assert state.get("unit_tests") == state["project"]
 
 
 def test_changed_settings_recompute_every_city(story: dict) -> None:
