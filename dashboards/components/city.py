@@ -14,6 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboards import data, detail, i18n, maps
+from dashboards.components.accuracy import keyword_selected
 from dashboards.components.alerts import shaped as shaped_alerts
 from dashboards.i18n import t
 from dashboards.plotly_text import plotly_text, plotly_texts
@@ -403,8 +404,9 @@ def _score_text(code: str, row: pd.Series, lang: str) -> str:
 def classifier_line(city_id: str, lang: str, audience: str) -> str | None:
     """Accuracy per language and platform of the city's posts: the held-out figure measured on data of that
     language and platform (the weakest source when several match) with its 95% interval, n and whether it beats
-    the in-source baseline, withheld below ``MIN_HELD_OUT`` posts, else "not measured" (shown_accuracy); then the
-    share of the city's posts a measured figure covers."""
+    the in-source baseline, withheld below ``MIN_HELD_OUT`` posts, else "not measured" (shown_accuracy); that the
+    figures shown from the model card's sets were measured on keyword-selected posts (as the health page says);
+    then the share of the city's posts a measured figure covers."""
     ev = for_audience("classifier_eval", data.table("classifier_eval"), audience,
                       k=settings().suppress_below, min_group=settings().min_group)
     cov = for_audience("classifier_coverage", data.table("classifier_coverage", city_id), audience,
@@ -415,6 +417,9 @@ def classifier_line(city_id: str, lang: str, audience: str) -> str | None:
     scores = ", ".join(_score_text(f"{i18n.language(row['lang'], lang)} ({i18n.platform(row['platform'], lang)})",
                                    row, lang) for _, row in shown.iterrows())
     line = t("classifier_line", lang, scores=scores)
+    used = shown.loc[shown["status"].eq("measured"), ["lang", "dataset"]].dropna()
+    note = keyword_selected(ev.merge(used, on=["lang", "dataset"]), lang) if len(used) else None
+    line += f" {note}" if note else ""
     total = float(cov["posts"].sum()) if len(cov) else 0.0
     share = measured_share(shown)
     parts = [("measured_share", share * total)] if share is not None else []

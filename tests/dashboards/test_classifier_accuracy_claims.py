@@ -149,3 +149,29 @@ def test_an_officials_shares_leave_no_small_remainder_between_them(monkeypatch: 
     assert said(57, 3, line(57, 3, "staff")) == [True, True, True]
     official = said(57, 3, line(57, 3, "official"))
     assert not official[2] and not all(official[:2]), official  # 100 - 57 - 40 would give the lexicon's 3
+
+
+@pytest.mark.parametrize("lang", tuple(i18n.LANGS))
+def test_the_city_line_says_the_cards_figures_are_of_keyword_selected_posts(monkeypatch: pytest.MonkeyPatch,
+                                                                           lang: str) -> None:
+    """A figure the city's line shows from the model card's sets carries the health page's note (those sets are
+    keyword-selected posts, with the share of them that is hate or offensive), for staff and officials alike, in
+    ``lang``; figures measured on a partner's own file carry none."""
+    from dashboards.components import city
+    from dashboards.components.accuracy import keyword_selected
+    from scn.nlp.accuracy import flagged_shares
+
+    evaluation = _plugged_in()
+    tables = {"classifier_eval": evaluation, "classifier_coverage": MOMBASA}
+    monkeypatch.setattr(city.data, "table", lambda name, city_id=None: tables.get(name, pd.DataFrame()).copy())
+    shown = flagged_shares(evaluation)
+    english_and_arabic = evaluation[evaluation["lang"].isin(["en", "ar"])
+                                    & evaluation["dataset"].eq("mlma2019")]  # the weakest measured for X posts
+    note = keyword_selected(english_and_arabic, lang)
+    assert note and len(shown) > 2
+    for audience in ("staff", "official"):
+        assert note in city.classifier_line("mombasa", lang, audience)
+    tables["classifier_eval"] = evaluation.assign(source="partner.csv")
+    line = city.classifier_line("mombasa", lang, "official")
+    assert line is not None and i18n.t("vs_baseline_beats", lang) in line  # the figures still shown
+    assert keyword_selected(evaluation, lang) not in line and note not in line
