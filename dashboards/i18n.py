@@ -315,6 +315,13 @@ TEXT: dict[str, dict[str, str]] = {
                          "repondérés selon la répartition de ses publications par {strata}, mois par mois.",
                          "ar": "أُعيد ترجيح معدلات الخطأ، المقيسة على منشورات المدينة المراجَعة، وفق توزيع "
                          "منشوراتها حسب {strata}، شهراً بشهر."},
+    "rates_unknown_lang": {"en": "{share}% of the posts have no known language: the classifier's error on them is not "
+                           "measured, so the intervals allow it to be that of any reviewed language.",
+                           "fr": "{share} % des publications n'ont pas de langue connue : l'erreur du classifieur "
+                           "sur elles n'est pas mesurée, les intervalles admettent donc celle de n'importe quelle "
+                           "langue révisée.",
+                           "ar": "{share}% من المنشورات بلا لغة معروفة: خطأ المصنّف فيها غير مقيس، لذا تتّسع "
+                           "الفترات لتشمل خطأ أيّ لغة مراجَعة."},
     "rates_not_reweighted": {"en": "The error rates describe the reviewed sample's mix of languages and platforms, "
                              "not the posts' (too few reviewed posts of some language or platform to re-weight "
                              "them); the correction may be off where the two mixes differ.",

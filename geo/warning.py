@@ -8,14 +8,14 @@ Model (per city; every area x every week between the city's first and last week,
   left out of every baseline and never tested;
 - expected(a, t) = mean of the area's previous ``baseline_weeks`` collected weeks x a seasonal factor of the
   city (its total around the same week a year earlier over its total in the baseline window a year earlier,
-  shrunk towards 1; 1 without a year of history) x a collection-volume factor of the city (with ``posts``: its
-  other, non-flagged, posts this week over their mean in the baseline weeks, shrunk towards 1 by pseudo-posts
-  and by its own week-to-week noise; 1 without ``posts``), so that a change of collection (a new connector, a
-  higher API tier, a growing platform) raises the expected count instead of alerting every area, while a
-  surge of hateful posts alone (which does not move the other posts) still alerts; with ``posts`` the seasonal
-  factor is that of flagged posts per post collected;
+  shrunk towards 1 by pseudo-posts and by its own noise; 1 without a year of history) x a collection-volume
+  factor of the city (with ``posts``: its other, non-flagged, posts this week over their mean in the baseline
+  weeks, shrunk towards 1 by pseudo-posts and by its own week-to-week noise, and never below 1; 1 without
+  ``posts``), so that a rise of collection (a new connector, a higher API tier, a growing platform) raises the
+  expected count instead of alerting every area, while a surge of hateful posts alone (which does not move the
+  other posts) still alerts; with ``posts`` the seasonal factor is that of flagged posts per post collected;
 - dispersion: NB2 alpha of the city, by maximum likelihood of the conditional (beta-binomial) test over every
-  tested area-week, plus, in a week whose volume factor is not 1, that factor's error variance (its log squared);
+  tested area-week, plus the error variances of the week's seasonal and volume factors;
 - the predictive distribution is the negative binomial with that mean and variance; an area-week is an alert
   when P(X >= observed) < ``false_alarms_per_year`` / 52.18 (Bonferroni over the weekly tests of an area-year,
   so the expected number of false alerts per area-year is at most the target) and at least ``min_posts``.
@@ -92,25 +92,49 @@ def _complete_weeks(area_week: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["city_id", "area_code", "week"], ignore_index=True)
 
 
-def _seasonal_factor(df: pd.DataFrame, baseline_weeks: int) -> pd.Series:
+def _log_noise(series: pd.Series, prior: float) -> pd.Series:
+    """Per city (level 0 of ``series``, a city x week series): the week-to-week noise variance of log(x + prior),
+    robustly: (1.4826 MAD of its weekly differences)^2 / 2 (a level that moves slowly, a step or steady growth
+    hardly moves the MAD of the differences)."""
+    step = np.log(series + prior).groupby(level=0).diff()
+    spread = (step - step.groupby(level=0).transform("median")).abs().groupby(level=0).transform("median")
+    return (1.4826 * spread) ** 2 / 2
+
+
+def _shrunk(change: pd.Series, noise: pd.Series) -> pd.Series:
+    """Positive-part James-Stein: a log change c whose noise variance is v, kept as c x max(0, 1 - v / c^2)."""
+    return change * (1 - noise / change.pow(2)).clip(lower=0)
+
+
+def _seasonal_factor(df: pd.DataFrame, baseline_weeks: int) -> tuple[pd.Series, pd.Series]:
     """Per city and week: the city's mean weekly total around the same week a year earlier over its mean in
     the baseline window a year earlier, shrunk towards 1 by ``_SEASON_PRIOR`` posts a week; 1 where the city
     has no such history. With ``other_posts`` the baseline window's total is first scaled by the volume factor
     of a year earlier (``_VOLUME_PRIOR``), so the season is that of flagged posts per post collected: a season
-    of all posting (or a change of collection a year ago) is left to the volume factor, not counted twice."""
+    of all posting (or a change of collection a year ago) is left to the volume factor, not counted twice.
+    The log of that ratio is then shrunk by its own noise (``_shrunk``; the noise of a mean of m weeks is the
+    city's week-to-week noise / m, ``_log_noise``), as a city of a few areas has a season as noisy as its weeks.
+    Also returns the factor's error variance on the log scale: that noise x the share of the change kept."""
     def window(series: pd.Series, end_lag: int, width: int) -> pd.Series:  # mean of t-end_lag-width+1 .. t-end_lag
         shifted = series.groupby(level=0).shift(end_lag)
         return shifted.groupby(level=0).rolling(width, min_periods=width).mean().droplevel(0)
 
+    width = 2 * _SEASON_HALF + 1
     city = df.groupby(["city_id", "t"])["flagged_posts"].sum(min_count=1)  # NaN in a collection gap
-    season = window(city, _SEASON_LAG - _SEASON_HALF, 2 * _SEASON_HALF + 1)
+    season = window(city, _SEASON_LAG - _SEASON_HALF, width)
     before = window(city, _SEASON_LAG + 1, baseline_weeks)
+    change = np.log(season + _SEASON_PRIOR) - np.log(before + _SEASON_PRIOR)
+    noise = _log_noise(city, _SEASON_PRIOR) * (1 / width + 1 / baseline_weeks)
     if "other_posts" in df:
         other = df.groupby(["city_id", "t"])["other_posts"].sum(min_count=1)
-        before = before * ((window(other, _SEASON_LAG - _SEASON_HALF, 2 * _SEASON_HALF + 1) + _VOLUME_PRIOR)
-                           / (window(other, _SEASON_LAG + 1, baseline_weeks) + _VOLUME_PRIOR))
-    factor = ((season + _SEASON_PRIOR) / (before + _SEASON_PRIOR)).fillna(1.0).clip(0.25, 4.0)
-    return pd.Series(factor.reindex(pd.MultiIndex.from_arrays([df["city_id"], df["t"]])).to_numpy(), df.index)
+        change = change - (np.log(window(other, _SEASON_LAG - _SEASON_HALF, width) + _VOLUME_PRIOR)
+                           - np.log(window(other, _SEASON_LAG + 1, baseline_weeks) + _VOLUME_PRIOR))
+        noise = noise + _log_noise(other, _VOLUME_PRIOR) * (1 / width + 1 / baseline_weeks)
+    kept = _shrunk(change, noise).fillna(0.0).clip(np.log(0.25), np.log(4.0))
+    error = (noise * (kept / change).fillna(0.0)).fillna(0.0)
+    rows = pd.MultiIndex.from_arrays([df["city_id"], df["t"]])
+    return (pd.Series(np.exp(kept).reindex(rows).to_numpy(), df.index),
+            pd.Series(error.reindex(rows).fillna(0.0).to_numpy(), df.index))
 
 
 def _volume_factor(df: pd.DataFrame, baseline_weeks: int, min_weeks: int) -> tuple[pd.Series, pd.Series]:
@@ -118,16 +142,19 @@ def _volume_factor(df: pd.DataFrame, baseline_weeks: int, min_weeks: int) -> tup
     week than in its baseline weeks, from its other (non-flagged) posts. The change c = log(N_t + P) -
     log(mean of N over the previous ``baseline_weeks`` collected weeks (at least ``min_weeks``: the weeks of
     every area's baseline, as gaps are city-wide) + P), P = ``_VOLUME_PRIOR`` posts a week so that a small
-    city's factor stays near 1, is shrunk by its noise: c x max(0, 1 - v / c^2) (positive-part James-Stein),
-    v = the city's week-to-week noise variance of log(N + P) (robustly: (1.4826 MAD of its weekly
-    differences)^2 / 2) x (1 + 1/n). A change of collection (a step, steady growth, a season of all posting) is
-    kept where it stands out of the noise; the noise of a city whose volume jumps about is not carried into the
-    expected counts. The factor is exp of that; 1 without ``other_posts`` or without baseline weeks.
+    city's factor stays near 1, is shrunk by its noise: c x max(0, 1 - v / c^2) (positive-part James-Stein,
+    ``_shrunk``), v = the city's week-to-week noise variance of log(N + P) (``_log_noise``) x (1 + 1/n). A change
+    of collection (a step, steady growth, a season of all posting) is kept where it stands out of the noise; the
+    noise of a city whose volume jumps about is not carried into the expected counts. The factor is exp of that,
+    and at least 1: a fall of collection never lowers the expected counts. A fall the noise made (a city of a
+    few areas whose other posts jump about by chance) halved the expected counts of a week while the flagged
+    posts did not move (3 areas growing 2% a week: 4.7 x the nominal false-alarm rate in weeks with a factor
+    below 0.74); a real fall (a platform lost) only makes the 8 weeks after it quieter. 1 without
+    ``other_posts`` or baseline weeks.
 
     Also returns the factor's error variance on the log scale, taken as the square of its log: a factor the noise
-    made (a city of a few areas whose other posts jump about by chance) is all error, and in ``burst_tests`` that
-    variance widens the week's dispersion, so such a week is not tested against expected counts it moved (3
-    areas with a noisy volume: 1.115 false alerts per area-year without it, 1.04 with it; target 1)."""
+    made is all error, and in ``burst_tests`` that variance widens the week's dispersion, so such a week is not
+    tested against expected counts it moved."""
     if "other_posts" not in df:
         return pd.Series(1.0, index=df.index), pd.Series(0.0, index=df.index)
     city = df.groupby(["city_id", "t"])["other_posts"].sum()
@@ -135,11 +162,9 @@ def _volume_factor(df: pd.DataFrame, baseline_weeks: int, min_weeks: int) -> tup
     mean, n = before.mean().droplevel(0), before.count().droplevel(0)
     level = np.log(city + _VOLUME_PRIOR)
     change = level - np.log(mean + _VOLUME_PRIOR)
-    step = level.groupby(level=0).diff()
-    spread = (step - step.groupby(level=0).transform("median")).abs().groupby(level=0).transform("median")
-    noise = (1.4826 * spread) ** 2 / 2 * (1 + 1 / n)
-    kept = change * (1 - noise / change.pow(2)).clip(lower=0)
-    factor = np.exp(kept.fillna(0.0)).clip(*_VOLUME_CLIP)
+    noise = _log_noise(city, _VOLUME_PRIOR) * (1 + 1 / n)
+    kept = _shrunk(change, noise)
+    factor = np.exp(kept.fillna(0.0).clip(lower=0.0)).clip(*_VOLUME_CLIP)
     error = np.log(factor) ** 2  # the factor may be all noise: its log, squared, is its error's variance
     rows = pd.MultiIndex.from_arrays([df["city_id"], df["t"]])
     return (pd.Series(factor.reindex(rows).to_numpy(), df.index),
@@ -180,11 +205,11 @@ def burst_tests(area_week: pd.DataFrame, baseline_weeks: int = 8, min_weeks: int
     least ``min_weeks``; collection gaps are skipped, never tested), the seasonal factor s, the volume factor v
     (``volume``), expected = s v S / n, the city's NB size k and the exact conditional p-value P(Y >= y | Y + S)
     under Y | Y + S ~ BetaBinomial(Y + S, k', n k' / (s v)) (Y and the baseline weeks negative binomial with a
-    common mean up to s v: the mean cancels), k' = 1 / (1/k + e) with e the volume factor's error variance
-    (``_volume_factor``; 0 without ``other_posts``; k is fitted with the same e), computed where the count is above its expected value and at least ``min_posts``
-    (NaN elsewhere: no alert is possible there)."""
+    common mean up to s v: the mean cancels), k' = 1 / (1/k + e) with e the error variances of the seasonal and
+    volume factors (``_seasonal_factor``, ``_volume_factor``; k is fitted with the same e), computed where the
+    count is above its expected value and at least ``min_posts`` (NaN elsewhere: no alert is possible there)."""
     df = _complete_weeks(area_week.dropna(subset=["area_code"]))
-    df["season"] = _seasonal_factor(df, baseline_weeks)
+    df["season"], df["season_error"] = _seasonal_factor(df, baseline_weeks)
     df = df[df["flagged_posts"].notna()].reset_index(drop=True)  # collection gaps: no baseline, no test
     df["volume"], volume_error = _volume_factor(df, baseline_weeks, min_weeks)
     df["flagged_posts"] = df["flagged_posts"].astype("int64")
@@ -202,7 +227,7 @@ def burst_tests(area_week: pd.DataFrame, baseline_weeks: int = 8, min_weeks: int
     df["expected"] = scale * df["baseline_sum"] / df["n_weeks"]
     y, s_sum = df["flagged_posts"].to_numpy(float), df["baseline_sum"].to_numpy(float)
     a_scale, b_scale = np.ones(len(df)), df["n_weeks"].to_numpy(float) / scale.to_numpy(float)
-    error = volume_error.loc[df.index].to_numpy(float)
+    error = volume_error.loc[df.index].to_numpy(float) + df["season_error"].to_numpy(float)
     size = _size_by_city(y, y + s_sum, a_scale, b_scale, df["city_id"].to_numpy(), error)
     df["size"] = df["city_id"].map(size).to_numpy()
     df["dispersion"] = 1.0 / df["size"]

@@ -27,7 +27,7 @@ from assets.ingest.partitions import (
 )
 from assets.keys import SNAPSHOT_KEY, lake_key
 from assets.maintenance.dead_runs import fail_dead_runs, run_process_tags
-from assets.transforms.state import warehouse_current
+from assets.transforms.state import follow_home, warehouse_current
 from orchestration.instance import scn_instance
 from scn.hashing import cached_sha256, file_stamp, memo_by_stamps, read_state, write_state
 from scn.settings import output_settings, paths
@@ -68,6 +68,8 @@ def run_pipeline(selection: str | None = None, raise_on_error: bool = False, pub
     instance = scn_instance()
     for run_id in fail_dead_runs(instance):
         print(f"scn run: run {run_id} was left STARTED by a process that is gone; marked failed")
+    if follow_home():  # a moved or copied home: its warehouse's views read its own lake from now on
+        print("scn run: the home was moved or copied; the warehouse's views now read this home's lake")
     cities = register_cities(instance)
     if selection is None and not full:
         plan = plan_incremental(instance, cities)

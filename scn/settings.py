@@ -88,6 +88,8 @@ class Settings(BaseSettings):
                                        "response, a Telegram export), bytes; more: quarantined unread")
     ingest_table_max_bytes: int = Field(1 << 30, ge=1, description="largest CSV, TSV or JSON Lines file (read "
                                         "into one frame), bytes; more: quarantined unread")
+    ingest_table_max_cells: int = Field(200_000_000, ge=1, description="most cells (rows x columns; JSON Lines: "
+                                        "objects x keys) of a CSV, TSV or JSON Lines file; more: quarantined")
 
     sources_file: Path | None = Field(None, description="per-city collection settings (default config/sources.yml)")
     source_secrets: Path | None = Field(None, description="collection credentials file (default secrets/sources.yml)")

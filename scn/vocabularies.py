@@ -13,6 +13,24 @@ SEEDS = Path(__file__).resolve().parents[1] / "transforms" / "seeds"
 # row use the name, so "Twitter" and "X" (or "FB" and "facebook") are one platform, not two
 PLATFORM_ALIASES = {"twitter": "x", "x (twitter)": "x", "x/twitter": "x", "tweets": "x", "fb": "facebook",
                     "ig": "instagram", "insta": "instagram", "tg": "telegram", "yt": "youtube"}
+# letters of other scripts that look like Latin ones, as the Latin letter they pass for (Unicode's confusables.txt,
+# the Cyrillic, Greek and a few other letters that mimic a-z; widths, mathematical and other compatibility forms are
+# NFKC's): a platform written ``Тwitter`` with a Cyrillic ``Т`` is ``twitter``. Only platform names read them (a
+# name beyond ASCII that they do not make a known platform is refused): a post's key or an id never guesses.
+LOOK_ALIKES = str.maketrans({
+    # Cyrillic
+    "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P", "С": "C", "Т": "T", "У": "Y",
+    "Х": "X", "Ѕ": "S", "І": "I", "Ј": "J", "Ԛ": "Q", "Ԝ": "W", "Ү": "Y", "Һ": "H", "Ӏ": "I", "Ԁ": "D", "Ԍ": "G",
+    "а": "a", "в": "b", "е": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p", "с": "c", "т": "t", "у": "y",
+    "х": "x", "ѕ": "s", "і": "i", "ј": "j", "ԛ": "q", "ԝ": "w", "ү": "y", "һ": "h", "ӏ": "l", "ԁ": "d", "ѵ": "v",
+    "ɡ": "g", "ɩ": "i", "ı": "i", "ℓ": "l",
+    # Greek
+    "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N", "Ο": "O", "Ρ": "P",
+    "Τ": "T", "Υ": "Y", "Χ": "X", "α": "a", "ε": "e", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p", "τ": "t",
+    "υ": "u", "χ": "x", "ϲ": "c", "ϳ": "j",
+    # Armenian, Latin small capitals
+    "օ": "o", "ս": "u", "հ": "h", "ո": "n", "ɑ": "a", "ʏ": "y", "ᴄ": "c", "ᴏ": "o", "ᴠ": "v", "ᴡ": "w", "ᴢ": "z",
+})
 
 
 @cache

@@ -204,10 +204,12 @@ def main() -> None:
                      "(multinomial logistic regression on out-of-fold log-probabilities), per-class decision bias "
                      "tuned for macro-F1 on the same folds; English: experts weighed by a source gate; then the "
                      "evidence rules of scn/nlp/rules.py (dehumanising language toward a group -> hate; no cue "
-                     "word, no group and P(none) >= 0.4 (fr 0.3) or evidence for a flag under the deployment "
+                     "word, no group named with a slur or a word of hostility (a group's name alone is no "
+                     "evidence) and P(none) >= 0.4 (fr 0.3) or evidence for a flag under the deployment "
                      "prior (at most 1 in 3 such posts flagged) below log 2 over the model's answer to an empty "
-                     "text -> none; closed-class words (NOT_CUES: the vocative ya, pronouns) are no cue word, and "
-                     "a text whose only cue words they are is weighed without them)",
+                     "text -> none; closed-class words (NOT_CUES: the vocative ya, pronouns, English stop words) "
+                     "and group names are no cue word, a text whose only cue words were closed-class is weighed "
+                     "without them, hyphenated compounds are one word for the cue words)",
             "baseline": "char 2-5 TF-IDF + logistic regression (default settings), trained on the same source's "
                         "training rows only",
             "lexicon_method": "languages without a model but with a HurtLex 1.2 list (scn/data/hurtlex): labels "

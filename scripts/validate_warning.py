@@ -2,6 +2,7 @@
 
     python scripts/validate_warning.py --seeds 50
     python scripts/validate_warning.py --seeds 20 --parts collection [--posts-dispersion 0.05]
+    python scripts/validate_warning.py --seeds 50 --parts small
 
 Bursts (geo.warning.speech_bursts, default target 1 false alert per area-year) on worlds of 30 areas x 104
 weeks (tests/support/warning_worlds.py: NB counts, area sizes 0.3-30 posts a week, a season, a drifting level):
@@ -17,6 +18,10 @@ with the volume factor and ``raw``, the posts column dropped, as before the fact
   small cities of 3 and 8 areas (twice the seeds): false alerts per area-year;
 - a city-wide surge of hateful posts only (flagged x3 in every area in week 80, other posts unchanged): share of
   the 30 areas alerted that week.
+Small cities (``--parts small``; 2-3 areas, worlds built to break the target: a noisy volume, heavier
+overdispersion, a platform that doubles or halves every count, growth, small areas with many weeks of no post, a
+jumpier city level, 8 areas): false alerts per area-year, mean (max) over the seeds, and power on planted x3 and x5
+bursts (all areas).
 Risk (geo.risk.risk_profile) on 40-area worlds (tests/support/risk_worlds.py, populations 200-20,000):
 - null: mean Spearman of rank with population, the top five's median population over the city's, the share of
   areas with exceedance >= 0.8 and the median 90% rank-interval width;
@@ -133,6 +138,38 @@ def collection(seeds: int, target: float, posts_dispersion: float | None) -> dic
     return out
 
 
+SMALL_WORLDS = {
+    "3 areas, posts": {"n_areas": 3, "posts_ratio": 20.0},
+    "2 areas, posts": {"n_areas": 2, "posts_ratio": 20.0},
+    "3 areas, posts, NB 0.5-1.5": {"n_areas": 3, "posts_ratio": 20.0, "dispersion": (0.5, 1.5)},
+    "3 areas, posts, all x2 from week 60": {"n_areas": 3, "posts_ratio": 20.0, "step": (60, 2.0)},
+    "3 areas, posts, all x0.5 from week 60": {"n_areas": 3, "posts_ratio": 20.0, "step": (60, 0.5)},
+    "3 areas, posts, growth 2% a week": {"n_areas": 3, "posts_ratio": 20.0, "growth": 0.02},
+    "3 areas, posts, areas of 0.3-3 a week": {"n_areas": 3, "posts_ratio": 20.0, "sizes": (0.3, 3.0)},
+    "3 areas, posts, city level shocks sd 0.15": {"n_areas": 3, "posts_ratio": 20.0, "level_sd": 0.15},
+    "3 areas, posts 3 x flagged": {"n_areas": 3, "posts_ratio": 3.0},
+    "8 areas, posts": {"n_areas": 8, "posts_ratio": 20.0},
+    "3 areas, no posts": {"n_areas": 3},
+    "2 areas of 0.3-3 a week, no posts": {"n_areas": 2, "sizes": (0.3, 3.0)},
+}
+
+
+def small(seeds: int, target: float) -> dict:
+    """Small cities: false alerts per area-year (mean, max) and power on planted x3 / x5 bursts."""
+    out: dict = {}
+    for name, kw in SMALL_WORLDS.items():
+        rates = [false_alerts_per_area_year(speech_bursts(area_week_world(s, **kw)[0], false_alarms_per_year=target),
+                                            kw["n_areas"], 104) for s in range(seeds)]
+        row = {"false_alerts_per_area_year": {"mean": round(float(np.mean(rates)), 3),
+                                              "max": round(float(np.max(rates)), 3)}}
+        for factor in (3.0, 5.0):
+            found = [planted_found(speech_bursts(world, false_alarms_per_year=target), planted) for world, planted
+                     in (area_week_world(10_000 + s, burst=factor, **kw) for s in range(seeds))]
+            row[f"power_x{factor:g}"] = round(float(np.mean(found)), 3)
+        out[name] = row
+    return out
+
+
 def risk(seeds: int) -> dict:
     """Null-world ranking against population and the planted area found."""
     rhos, top, high, width, found, first = [], [], [], [], [], []
@@ -160,7 +197,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seeds", type=int, default=50)
     parser.add_argument("--target", type=float, default=1.0, help="false alerts per area-year (default 1)")
-    parser.add_argument("--parts", nargs="+", choices=["bursts", "collection", "risk"],
+    parser.add_argument("--parts", nargs="+", choices=["bursts", "collection", "small", "risk"],
                         default=["bursts", "collection", "risk"])
     parser.add_argument("--posts-dispersion", type=float, default=None,
                         help="NB alpha of the other posts of the collection worlds (default: as the flagged posts)")
@@ -171,6 +208,8 @@ def main() -> None:
         report.update(bursts(args.seeds, args.target))
     if "collection" in args.parts:
         report["collection"] = collection(args.seeds, args.target, args.posts_dispersion)
+    if "small" in args.parts:
+        report["small"] = small(args.seeds, args.target)
     if "risk" in args.parts:
         report.update(risk(args.seeds))
     report["seconds"] = round(time.time() - start, 1)

@@ -20,6 +20,7 @@ from assets.transforms.state import (
     as_of_state_after,
     built_from,
     cities_path,
+    follow_home,
     lake_fingerprints,
     parse_cache_path,
     project_fingerprint,
@@ -56,10 +57,13 @@ def scn_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, lake: La
     created = lake.ensure_tables(())
     if created:
         context.log.info(f"lake tables created empty: {', '.join(created)}")
-    built, project, tables = read_state(state_path()), project_fingerprint(), lake_fingerprints()
+    if moved := follow_home():  # a home moved or copied: its views re-pointed at its own lake
+        context.log.info(f"views re-pointed at this home's lake: {', '.join(moved)}")
+    built, project = read_state(state_path()), project_fingerprint()
+    tables, copied = lake_fingerprints(), lake_fingerprints(copied=True)
     cities = changed_cities(context.run.tags)
     selected = {k.path[-1] for k in context.selected_asset_keys}
-    home = str(settings().home)  # the views name the lake by its path: a home moved or copied is rebuilt whole
+    home = str(settings().home)
     current = built_from(built, project)
     per_city = cities is not None and current
     skipped = sorted(selected & unchanged_nodes(changed_tables(built.get("lake", {}), tables))) \
@@ -81,6 +85,8 @@ def scn_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, lake: La
     # the lake state each table's models are now built from: kept old for a table some model of which was not built
     done = selected
     lake_state = {t: fp if downstream(t) <= done else built.get("lake", {}).get(t) for t, fp in tables.items()}
+    copied_before = built.get("lake_copied") if isinstance(built.get("lake_copied"), dict) else {}
+    copied_state = {t: fp if downstream(t) <= done else copied_before.get(t) for t, fp in copied.items()}
     # every model not built in this run is as this project builds it in this home: the warehouse was current
     # before (and stays so), or every model was built now
     whole = set(model_names()) <= done
@@ -88,6 +94,7 @@ def scn_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, lake: La
         units = units_passed or (whole and units_run)  # every unit test ran (a subset's would not) and passed
         write_state(state_path(), {"project": project, "home": home, **({"unit_tests": project} if units else {}),
                                    "lake": {t: fp for t, fp in lake_state.items() if fp},
+                                   "lake_copied": {t: fp for t, fp in copied_state.items() if fp},
                                    **(as_of_state_after(built, selected - set(skipped)) if per_city
                                       else as_of_state())})
 

@@ -1,6 +1,7 @@
 """What the warehouse was last built from (``warehouse.dbt-state.json``: the dbt project's fingerprint, the home,
-each lake table's parts, the as-of date it was built on and the day its earliest planned programme activity
-starts), and whether a build may be per city. Light: no Dagster or dbt import, so a `scn run`
+each lake table's parts (``lake``; ``lake_copied``: what a copy of the home keeps of them), the as-of date it was
+built on and the day its earliest planned programme activity starts), whether a build may be per city, and how a
+moved or copied home's warehouse follows it (``follow_home``). Light: no Dagster or dbt import, so a `scn run`
 with nothing new can check it."""
 
 import hashlib
@@ -9,7 +10,8 @@ from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
-from scn.hashing import read_state, tree_stamp
+from scn.hashing import read_state, tree_stamp, write_state
+from scn.scratch import sql_path
 from scn.settings import as_of, settings
 
 TRANSFORMS_DIR = Path(__file__).resolve().parents[2] / "transforms"
@@ -34,15 +36,66 @@ def project_fingerprint(root: Path = TRANSFORMS_DIR) -> str:
     return digest.hexdigest()[:16]
 
 
-def lake_fingerprints() -> dict[str, str]:
+def lake_fingerprints(copied: bool = False) -> dict[str, str]:
     """lake table -> fingerprint of its parts' ``tree_stamp`` (names, sizes, modification and change times,
-    inodes): a part rewritten within one mtime tick still changes it."""
+    inodes): a part rewritten within one mtime tick still changes it. ``copied``: of the names, sizes and
+    modification times only, which a copy of the home that keeps them (``shutil.copytree``, ``cp -a``) or a move
+    leaves as they were (``follow_home``)."""
     root = settings().paths.lake
     out = {}
     for folder in sorted(p for p in root.iterdir() if p.is_dir()) if root.exists() else []:
-        text = json.dumps(tree_stamp(folder, "part-*.parquet"))
+        stamps = tree_stamp(folder, "part-*.parquet")
+        text = json.dumps([s[:3] for s in stamps] if copied else stamps)
         out[folder.name] = hashlib.sha256(text.encode()).hexdigest()[:16]
     return out
+
+
+def lake_literal(home: str | Path) -> str:
+    """How the SQL of a view names the lake of ``home``: the start of its lake paths' string literal
+    (macros/lake_source.sql: the home as ``sql_path`` writes it, then ``/lake/``)."""
+    return sql_path(f"{home}/lake/")[:-1]
+
+
+def follow_home() -> list[str]:
+    """Make a warehouse built in another home (this home was moved or copied, with its warehouse and dbt state)
+    this home's, without a dbt build: the views that read the old home's lake (the lake sources' paths are
+    absolute) are re-created on this home's lake, in one transaction, and the state adopts this home; each lake
+    table whose parts still have the names, sizes and modification times the build recorded (``lake_copied``)
+    takes this home's fingerprint, any other keeps the old one, so the next build counts it as changed. The
+    project, unit-test and as-of records stay: the next build is per city where it would have been in the old
+    home (an incremental `scn run` of a copied demo home: a whole rebuild before). Returns the views re-created.
+
+    Nothing is done when the state is this home's, is not of a whole build by this project (``built_from``: the
+    next build is whole anyway), or the warehouse cannot be opened for writing (another process holds it): the
+    state then still names the old home and the next build is whole, as for any warehouse not current."""
+    import duckdb
+
+    state, home = read_state(state_path()), str(settings().home)
+    old = state.get("home")
+    if not isinstance(old, str) or old == home or not built_from({**state, "home": home}, project_fingerprint()):
+        return []
+    before, after = lake_literal(old), lake_literal(home)
+    copied = state.get("lake_copied") if isinstance(state.get("lake_copied"), dict) else {}
+    try:
+        with duckdb.connect(str(settings().paths.warehouse)) as con:
+            views = con.execute("select schema_name, view_name, sql from duckdb_views() where not internal "
+                                "and contains(sql, ?)", [before]).fetchall()
+            con.execute("begin")
+            for schema, name, sql in views:
+                con.execute(f"drop view {_ident(schema)}.{_ident(name)}")
+                con.execute(sql.replace(before, after))
+            con.execute("commit")
+    except duckdb.Error:
+        return []
+    now, now_copied = lake_fingerprints(), lake_fingerprints(copied=True)
+    lake = {t: now[t] if t in now and copied.get(t) == now_copied.get(t) else fp for t, fp in state["lake"].items()}
+    write_state(state_path(), {**state, "home": home, "lake": lake})
+    return sorted(name for _, name, _ in views)
+
+
+def _ident(name: str) -> str:
+    """A DuckDB identifier, quoted."""
+    return '"' + name.replace('"', '""') + '"'
 
 
 def state_path() -> Path:
@@ -112,6 +165,7 @@ def as_of_state_after(built: dict[str, Any], rebuilt: Collection[str]) -> dict[s
 def warehouse_current() -> bool:
     """Was the warehouse last built whole by this project (files and vars) in this home, and does it still hold
     for the as-of date in force (``dated``)? Otherwise a build must rebuild every model: the views name the lake by
-    its path (a moved or copied home would read the old one), a model whose SQL or vars changed is stale until
-    rebuilt, whatever data is new, and so are the counts of held activities once a planned one has started."""
+    its path (a moved or copied home would read the old one, unless ``follow_home`` re-pointed them), a model
+    whose SQL or vars changed is stale until rebuilt, whatever data is new, and so are the counts of held
+    activities once a planned one has started."""
     return built_from(read_state(state_path()), project_fingerprint())

@@ -26,6 +26,9 @@ from scn.words.alerts import HIDDEN_BENEATH, NO_DATA
 
 # the within-place rate ratios shown by lag, both ways (geo/direction.py)
 LAG_ANALYSES = ("speech_to_crime", "crime_to_speech")
+# from this share of a city's posts of no known language the page says so (their classifier error is not
+# measured: the engine's intervals allow any reviewed language's, scn.analysis.engine._span_unknown)
+UNKNOWN_LANG_NOTE = 0.05
 # city_month: the counts by city and month (cells and less precise locations). Shaped with the city's cell_month
 # rows, so that a monthly total that would give a hidden cell back by differencing is hidden too.
 SERIES_TABLE = "city_month"
@@ -109,6 +112,9 @@ def findings(city_id: str, lang: str, audience: str) -> tuple[list[str], list[st
             texts.append(t("rates_reweighted", lang, strata=t(strata, lang)))
         elif ev.get("rates_reweighted") is False:  # rows published before the field say neither
             texts.append(t("rates_not_reweighted", lang))
+        unknown = ev.get("unknown_lang_share")
+        if isinstance(unknown, int | float) and unknown >= UNKNOWN_LANG_NOTE:  # their error is not measured
+            texts.append(t("rates_unknown_lang", lang, share=round(100 * unknown)))
     texts.append(t("not_causation", lang))
     cluster = t(f"cluster_{ev.get('cluster', 'cell')}", lang) if i18n.has(f"cluster_{ev.get('cluster')}") \
         else t("cluster_cell", lang)

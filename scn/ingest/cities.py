@@ -25,11 +25,14 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from scn.ingest import readers, schemas
+from scn.ingest.cities_known import resolve_cities
 from scn.ingest.model import Parsed, Source, bad_line_rejects, read_table, rejects_from
 from scn.ingest.parse import as_text, parse_bool, parse_float, parse_int
 from scn.ingest.readers import ROW
+from scn.registry import slug_array
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "city_id": ("id", "slug"), "name": ("city", "city_name"), "country": ("country_name",),
@@ -79,10 +82,9 @@ def years(values: pd.Series) -> pd.Series:
 
 
 def slug(names: pd.Series) -> pd.Series:
-    """``scn.registry.slugify`` over a column, with pandas string methods."""
-    ascii_names = names.str.normalize("NFKD").str.encode("ascii", "ignore").str.decode("ascii")
-    out = ascii_names.str.replace(r"\(.*?\)", "", regex=True).str.lower()
-    return out.str.replace(r"[^a-z0-9]+", "-", regex=True).str.strip("-").astype("string")
+    """``scn.registry.slugify`` over a column."""
+    out = slug_array(pa.array(names.astype("string").to_numpy(dtype=object, na_value=None), pa.string()))
+    return pd.Series(out.to_pylist(), index=names.index, dtype="string")
 
 
 def parse(src: Source) -> Parsed:
@@ -95,7 +97,7 @@ def parse(src: Source) -> Parsed:
         if c not in raw:
             raw[c] = pd.Series(pd.NA, index=raw.index, dtype="string")
     name = as_text(raw["name"])
-    city_id = as_text(raw["city_id"]).fillna(slug(name))
+    city_id = resolve_cities(as_text(raw["city_id"]).fillna(slug(name)))  # a home's stored id stays the city's
     population, pop_ok = parse_int(raw["population"])
     joined, joined_ok = parse_int(raw["joined_year"])
     left, left_ok = parse_int(years(raw["left_year"]))

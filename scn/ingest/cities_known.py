@@ -6,9 +6,11 @@ from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from scn import lake
+from scn.registry import legacy_array, slug_array
 
 REGISTRY = Path(__file__).resolve().parents[1] / "data" / "cities.csv"
 CITY_MARGIN_DEG = 0.5  # half-width of a city's box when it has no areas yet (~50 km)
@@ -37,6 +39,37 @@ def _known_cities(stamp: tuple) -> pd.DataFrame:
     if not frames:
         return pd.DataFrame(columns=cols)
     return pd.concat(frames, ignore_index=True).drop_duplicates("city_id").reset_index(drop=True)
+
+
+def id_aliases() -> dict[str, str]:
+    """The id the slug rule now gives a known city's name -> the id the home stored for it, where the home stored
+    it by the rule before 2026-12-07 (``scn.registry.legacy_slugify``: ``Al–Karak`` was stored as ``alkarak``, now
+    slugged ``al-karak``) and no known city already holds the new one. A stored id is the city's id for good: its
+    rows, keys, users and folders name it; the new spelling resolves to it (``resolve_cities``)."""
+    return dict(_id_aliases(lake.parts_stamp("cities")))
+
+
+@lru_cache(maxsize=8)
+def _id_aliases(stamp: tuple) -> tuple[tuple[str, str], ...]:
+    known = _known_cities(stamp).dropna(subset=["city_id", "name"])
+    ids = known["city_id"].astype("string")
+    names = pa.array(known["name"].astype(str).tolist(), pa.string())
+    now = pd.Series(slug_array(names).to_pylist(), index=known.index, dtype="string")
+    before = pd.Series(legacy_array(names).to_pylist(), index=known.index, dtype="string")
+    old = ids.eq(before) & now.ne(ids) & ~now.isin(set(ids)) & now.ne("")
+    pairs = pd.DataFrame({"now": now[old], "id": ids[old]}).drop_duplicates("now", keep=False)  # one city a name
+    return tuple(zip(pairs["now"].astype(str), pairs["id"].astype(str), strict=True))
+
+
+def resolve_cities(city_ids: pd.Series) -> pd.Series:
+    """City ids with any the home stored by the slug rule before 2026-12-07 resolved to it (``id_aliases``)."""
+    aliases = id_aliases()
+    return city_ids.replace(aliases) if aliases else city_ids
+
+
+def resolve_city(city_id: str | None) -> str | None:
+    """``resolve_cities`` for one id."""
+    return id_aliases().get(city_id, city_id) if city_id else city_id
 
 
 def former_members() -> set[str]:

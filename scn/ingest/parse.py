@@ -65,9 +65,14 @@ def date_order_warnings(columns: dict[str, pd.Series]) -> list[dict[str, str]]:
             for name, s in columns.items() if (order := assumed_order(s)) is not None]
 
 
+EXCEL_SERIAL = r"\d{5}(?:[.,]\d+)?"  # 10000..99999 days: 1927..2173 (an epoch number has 9 digits or more)
+EXCEL_EPOCH = pd.Timestamp("1899-12-30", tz="UTC")
+
+
 def parse_time(s: pd.Series) -> pd.Series:
-    """UTC timestamps[us]: ISO 8601 (offsets converted, naive taken as UTC), epoch s/ms, numeric day/month/year
-    dates in one order per column (``_numeric_dates``), then other formats. A value that names no day (a bare
+    """UTC timestamps[us]: ISO 8601 (offsets converted, naive taken as UTC), epoch s/ms, Excel date serials
+    (``45717.5``: 2025-03-01 12:00, naive), numeric day/month/year dates in one order per column
+    (``_numeric_dates``), then other formats. A value that names no day (a bare
     year, a year and month, a time alone, a word: ``now``) is not a timestamp (NaT). The checks beyond ISO run
     on the values ISO did not read (and the few short ones it did): a column of ISO times costs as before."""
     index = s.index
@@ -82,7 +87,8 @@ def parse_time(s: pd.Series) -> pd.Series:
         t = s[todo]
         numeric = _numeric_dates(t)
         digits = t.str.fullmatch(r"\d{9,13}(?:\.\d+)?").fillna(False).astype(bool)
-        rest = t.notna() & ~digits & numeric.isna()
+        serial = t.str.fullmatch(EXCEL_SERIAL).fillna(False).astype(bool)
+        rest = t.notna() & ~digits & ~serial & numeric.isna()
         iso = pd.to_datetime(numeric[numeric.notna()], format="ISO8601", utc=True, errors="coerce")
         parts = [iso[iso.notna()]]
         later = numeric[numeric.notna()][iso.isna()]  # a time ISO does not read (1:05 PM): the date is ISO now
@@ -95,6 +101,9 @@ def parse_time(s: pd.Series) -> pd.Series:
             num = pd.to_numeric(t[digits], errors="coerce")
             parts.append(pd.Series(pd.to_datetime(np.where(num > 1e11, num / 1000, num), unit="s", utc=True,
                                                   errors="coerce"), index=num.index))
+        if serial.any():  # Excel's days since 1899-12-30 (a General-formatted date column), a wall clock
+            days = pd.to_numeric(t[serial].str.replace(",", ".", regex=False), errors="coerce")
+            parts.append((EXCEL_EPOCH + pd.to_timedelta(days, unit="D")).dt.round("s"))
         if rest.any():
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")

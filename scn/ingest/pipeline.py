@@ -27,7 +27,7 @@ import pyarrow.parquet as pq
 from scn import lake
 from scn.code_version import code_version
 from scn.hashing import copy_sha256, file_sha256, read_state, write_state
-from scn.ingest.cities_known import known_cities
+from scn.ingest.cities_known import known_cities, resolve_city
 from scn.ingest.families import CITY_REQUIRED, KEYS, UPSERT, WHOLE_FILES
 from scn.ingest.inbox import SLUG
 from scn.ingest.ingest_warnings import WAIT_CODES, WAITING, current_waits
@@ -35,6 +35,7 @@ from scn.ingest.model import Parsed, Source
 from scn.ingest.parse_pool import Outcome, ParserCrash, ParserDied, attempt, parsed_in_order
 from scn.ingest.parsers import PARSERS
 from scn.ingest.readers import ROW, Progress
+from scn.ingest.rekey import rekey_people
 from scn.ingest.result import IngestError, IngestResult, first_line, printable
 from scn.ingest.survey import is_codebook
 from scn.lake import LAKE_SCHEMAS, as_table
@@ -542,7 +543,8 @@ def prepare(kind: str, path: Path, city_id: str | None = None, progress: Progres
         sha, archived = archive(path)
     except OSError as exc:
         raise IngestError(f"{path.name}: unreadable ({exc.strerror or exc})") from exc
-    city = printable(city_id) if city_id else city_from_path(kind, path)
+    # an id the home stored by the slug rule before 2026-12-07 is the city's: its new spelling resolves to it
+    city = resolve_city(printable(city_id) if city_id else city_from_path(kind, path))
     return Source(path, archived, kind, city, sha, progress, options=dict(options or {}))
 
 
@@ -630,6 +632,9 @@ def _write_new(src: Source, table: str, rows: pd.DataFrame, asked: pd.DataFrame,
 
 
 def _load(src: Source, parsed: Parsed, undo: _Undo) -> IngestResult:
+    if src.kind == "programme":  # pseudonyms the home stored by an older participant-id rule, once (scn.ingest.rekey)
+        with _platform(lake.table_dir("programme_participants")):
+            rekey_people()
     new_counted, dups, clashes = pd.DataFrame(), 0, pd.DataFrame()
     warnings = list(parsed.warnings)
     for table, frame in parsed.tables.items():

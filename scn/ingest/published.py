@@ -71,11 +71,11 @@ def _xlsx_grids(path: Path) -> list[tuple[str, pd.DataFrame]]:
     except Exception as exc:  # openpyxl raises many types for a damaged workbook
         raise fail(path, f"not a readable XLSX workbook ({type(exc).__name__})") from exc
     try:
-        out = []
+        out, budget = [], readers.TextBudget(path)  # one budget for every sheet: they may share strings
         for ws in book.worksheets:
             if ws.sheet_state != "visible":
                 continue
-            rows = [[readers._cell_text(v) for v in row] for row in readers.sheet_rows(path, ws)]
+            rows = [budget.take([readers._cell_text(v) for v in row]) for row in readers.sheet_rows(path, ws)]
             out.append((ws.title, pd.DataFrame(rows, dtype="string")))
     except IngestError:
         raise

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 from charset_normalizer import from_bytes
 
@@ -114,13 +115,38 @@ def check_table_size(path: Path) -> None:
                          "in parts (by month, by area)")
 
 
-def check_cells(path: Path, rows: int, columns: int, what: str | None = None) -> None:
-    """IngestError unless ``rows`` x ``columns`` (the frame a table becomes) is at most the workbooks' cell limit
-    (``SCN_INGEST_XLSX_MAX_CELLS``): a file of empty cells is some 20 times smaller than its frame."""
-    cells, limit = rows * columns, settings().ingest_xlsx_max_cells
+class TextBudget:
+    """The characters of a workbook's cells read so far, held to ``SCN_INGEST_TABLE_MAX_BYTES`` as a CSV's bytes
+    are: an XLSX cell may name a shared string (kept once in ``sharedStrings.xml``) instead of holding its text,
+    so a workbook of a few kB whose rows all name one long string passes every size, ratio and cell limit and
+    still becomes a frame of gigabytes. Counted while the rows are read, before the frame is built."""
+
+    def __init__(self, path: Path) -> None:
+        self.path, self.used, self.limit = path, 0, settings().ingest_table_max_bytes
+
+    def take(self, texts: list[str | None]) -> list[str | None]:
+        """Count one row's texts (returned); IngestError naming the file and the limit once they pass it."""
+        self.used += sum(len(t) for t in texts if t is not None)
+        if self.used > self.limit:
+            raise fail(self.path, f"the workbook's cells hold more than {self.limit:,} characters of text (the limit "
+                                  f"is {self.limit:,}, SCN_INGEST_TABLE_MAX_BYTES): send it in parts")
+        return texts
+
+
+def check_cells(path: Path, rows: int, columns: int, what: str | None = None, *, streamed: bool = False) -> None:
+    """IngestError unless ``rows`` x ``columns`` (the frame a table becomes) is within its reader's limit: a file
+    of empty cells is some 15 times smaller than its frame. ``streamed``: a reader that streams Arrow batches (CSV,
+    JSON Lines) into an Arrow-backed frame, some 15 bytes a cell at its peak: ``SCN_INGEST_TABLE_MAX_CELLS``
+    (200,000,000, some 3 GB: what a dense table at ``SCN_INGEST_TABLE_MAX_BYTES`` costs anyway). Else a reader that
+    builds a Python list of every cell (a workbook, ragged CSV rows, a published grid, a JSON document's records):
+    ``SCN_INGEST_XLSX_MAX_CELLS``."""
+    s = settings()
+    limit, name = (s.ingest_table_max_cells, "SCN_INGEST_TABLE_MAX_CELLS") if streamed else \
+        (s.ingest_xlsx_max_cells, "SCN_INGEST_XLSX_MAX_CELLS")
+    cells = rows * columns
     if cells > limit:
         raise fail(path, f"{what or f'{rows:,} rows x {columns:,} columns'} make {cells:,} cells (the limit is "
-                         f"{limit:,}, SCN_INGEST_XLSX_MAX_CELLS): send it in parts")
+                         f"{limit:,}, {name}): send it in parts")
 
 
 def field_bound(path: Path, delimiter: str) -> int:
@@ -229,9 +255,11 @@ def _allow_long_fields() -> None:
         csv.field_size_limit(max_line_bytes())
 
 
-def _csv_with_stdlib(path: Path, encoding: str, delimiter: str, width: int) -> Table:
+def _csv_with_stdlib(path: Path, encoding: str, delimiter: str, width: int, named: int) -> Table:
     """Slow path for files with ragged rows: every record is kept, wrong-width records become bad rows (their
-    fields bounded first: ``check_cells``)."""
+    fields bounded first: ``check_cells``). A spreadsheet's empty trailing columns are no fault: a record longer
+    than the header whose extra fields are all empty is cut, one short only of the header's unnamed trailing
+    columns (``named``: the header's columns up to its last named one) padded; nothing else is."""
     fields = field_bound(path, delimiter)
     check_cells(path, fields, 1, f"up to {fields:,} fields")
     with open(path, encoding=encoding, newline="") as fh:
@@ -242,7 +270,14 @@ def _csv_with_stdlib(path: Path, encoding: str, delimiter: str, width: int) -> T
     lengths = np.fromiter(map(len, records), dtype=np.int64, count=len(records))
     rows = np.arange(1, len(records) + 1)
     blank = lengths == 0
-    ok = lengths == width
+    long = np.flatnonzero(lengths > width)
+    empty_tail = long[np.fromiter((not any(records[i][width:]) for i in long), dtype=bool, count=len(long))]
+    short = np.flatnonzero((lengths >= max(named, 1)) & (lengths < width))
+    for i in empty_tail:
+        records[i] = records[i][:width]
+    for i in short:
+        records[i] = records[i] + [""] * (width - len(records[i]))
+    ok = (lengths == width) | np.isin(rows - 1, np.r_[empty_tail, short])
     good = records if ok.all() else list(compress(records, ok))
     frame = pd.DataFrame(good, columns=[f"c{i}" for i in range(width)], dtype="string") if good else \
         pd.DataFrame({f"c{i}": pd.Series(dtype="string") for i in range(width)})
@@ -271,7 +306,8 @@ def read_csv(path: Path, progress: Progress = None) -> Table:
         raise fail(path, f"unreadable header row ({exc})") from exc
     if not any(h.strip() for h in header):
         raise fail(path, "no header row")
-    header = check_columns(path, header)
+    named = next((i for i in range(len(header), 0, -1) if header[i - 1].strip()), 0)  # up to the last named
+    written, header = header, check_columns(path, header)
     names = [f"c{i}" for i in range(len(header))]
     read_opts = pacsv.ReadOptions(column_names=names, skip_rows=1, encoding=encoding,
                                   block_size=max(BLOCK_BYTES, 2 * longest + 1024))
@@ -285,7 +321,7 @@ def read_csv(path: Path, progress: Progress = None) -> Table:
             for batch in reader:
                 batches.append(batch)
                 rows += batch.num_rows
-                check_cells(path, rows, len(names))  # before the frame: empty cells cost little in Arrow
+                check_cells(path, rows, len(names), streamed=True)  # before the frame: empty cells cost little here
                 if progress:
                     progress(rows)
         table = pa.Table.from_batches(batches, schema=reader.schema)
@@ -295,66 +331,139 @@ def read_csv(path: Path, progress: Progress = None) -> Table:
     except pa.ArrowInvalid as exc:
         if "columns" not in str(exc):
             raise fail(path, f"not a readable CSV file ({str(exc).splitlines()[0][:120]})") from exc
-        out = _csv_with_stdlib(path, encoding, delimiter, len(header))
+        out = _csv_with_stdlib(path, encoding, delimiter, len(header), named)
     out.frame.columns = [*header, ROW]
-    return out
+    return _repeated_header(out, written, delimiter)
+
+
+def _repeated_header(table: Table, written: list[str], delimiter: str) -> Table:
+    """``table`` with the rows that repeat its header (``written``: two exports joined into one file) moved to its
+    bad rows: every named column holds its own name (compared stripped), column by column over all rows."""
+    frame = table.frame
+    named = [(col, name.strip()) for col, name in zip(frame.columns, written, strict=False) if name.strip()]
+    if frame.empty or not named:
+        return table
+    again = np.ones(len(frame), dtype=bool)
+    for col, name in named:  # each column on the rows still in question: one pass over the first, as a rule
+        at = np.flatnonzero(again)
+        again[at] = frame[col].iloc[at].str.strip().eq(name).fillna(False).to_numpy(dtype=bool)
+        if not again.any():
+            return table
+    found = pd.DataFrame({ROW: frame.loc[again, ROW].to_numpy(), "reason": "the header row again (two files joined?)",
+                          "raw": delimiter.join(written)})
+    bad = pd.concat([b for b in (table.bad_rows, found) if not b.empty], ignore_index=True).sort_values(ROW)
+    table.frame, table.bad_rows = frame[~again].reset_index(drop=True), bad.reset_index(drop=True)
+    return table
+
+
+def _text_type(t: pa.DataType) -> pd.StringDtype | None:
+    """pandas' string type for Arrow's text types (``to_pandas(types_mapper=...)``)."""
+    return pd.StringDtype() if pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t) \
+        else None
+
+
+JSONL_TYPE = "case when json_valid(line) then json_type(line::json) end"
+JSONL_LINE_END = r"\r\n|\r|\n"  # what JSON Lines (and the old reader) end a line with; never valid inside a string
+
+
+def _jsonl_chunks(path: Path, encoding: str) -> Iterator[pa.Table]:
+    """The lines of a JSON Lines file, some ``BLOCK_BYTES`` characters at a time (to the end of a line): tables
+    of (``source_row``, ``line``) without blank lines, split by Arrow (no Python string per line). A line ends at
+    ``\n``, ``\r\n`` or ``\r``, never at U+2028 or U+0085, which a JSON string may hold; a BOM is dropped."""
+    row = 0
+    with open(path, encoding=encoding, newline="\n") as fh:
+        while block := fh.read(BLOCK_BYTES):
+            block += fh.readline()
+            if row == 0:
+                block = block.lstrip("\ufeff")
+            lines = pc.list_flatten(pc.split_pattern_regex(pa.array([block], pa.large_string()), JSONL_LINE_END))
+            if block.endswith(("\n", "\r")):
+                lines = lines[:-1]
+            del block
+            rows = pa.array(np.arange(row + 1, row + len(lines) + 1), pa.int64())
+            row += len(lines)
+            yield pa.table({ROW: rows, "line": lines}).filter(pc.not_equal(pc.utf8_trim_whitespace(lines), ""))
 
 
 def read_jsonl(path: Path, progress: Progress = None) -> Table:
     """JSON Lines: one object per line; blank lines skipped; invalid lines, non-objects and objects with a key
     twice become bad rows (DuckDB does the JSON). Keys are column names (``check_columns``). At most
-    ``SCN_INGEST_TABLE_MAX_BYTES``."""
+    ``SCN_INGEST_TABLE_MAX_BYTES``. Read in two streaming passes (kinds and keys; then the values of the objects),
+    so memory holds the frame and a block of lines, never the whole text (a 301 MB file took 2.5 GB, 0.6 GB now).
+    Objects x keys are held to ``SCN_INGEST_TABLE_MAX_CELLS`` as the first pass goes, before a value is read."""
     check_table_size(path)
     check_text_file(path)
     check_line_lengths(path)
     encoding = detect_encoding(path)
-    text = path.read_text(encoding=encoding).lstrip("\ufeff")
-    lines = pd.DataFrame({"line": text.splitlines()})
-    del text
-    lines[ROW] = np.arange(1, len(lines) + 1)
-    lines = lines[lines["line"].str.strip() != ""]
+    first: dict[str, int] = {}  # key -> the first row holding it
+    kinds, objects = [], 0
     with scratch() as con:
-        con.register("lines", lines)
-        con.execute("create temp table typed as select source_row, line, case when json_valid(line) then "
-                    "json_type(line::json) end as t from lines")
-        con.execute("update typed set t = 'DUPLICATE' where t = 'OBJECT' and len(json_keys(line::json)) <> "
-                    "len(list_distinct(json_keys(line::json)))")
-        kinds = con.execute("select source_row, t, left(line, 2000) as line from typed "
-                            "where t is distinct from 'OBJECT' order by source_row").df()
-        keys = con.execute("select k from (select unnest(json_keys(line::json)) as k, source_row from typed "
-                           "where t = 'OBJECT') group by k order by min(source_row), k").df()["k"].tolist()
+        for chunk in _jsonl_chunks(path, encoding):
+            con.register("chunk", chunk)
+            con.execute(f"create or replace temp table typed as select source_row, t, case when t = 'OBJECT' then "
+                        f"json_keys(line::json) end as ks from (select source_row, line, {JSONL_TYPE} as t "
+                        "from chunk)")
+            con.execute("update typed set t = 'DUPLICATE' where len(ks) <> len(list_distinct(ks))")
+            kinds.append(con.sql("select source_row, t, left(line, 2000) as line from typed join chunk "
+                                 "using (source_row) where t is distinct from 'OBJECT' order by source_row")
+                         .to_arrow_table())
+            con.unregister("chunk")
+            found = con.execute("select k, min(r) from (select unnest(ks) as k, r from (select ks, min(source_row) "
+                                "as r from typed where t = 'OBJECT' group by ks)) group by k").fetchall()
+            for k, r in found:
+                first[k] = min(r, first.get(k, r))
+            objects += con.execute("select count(*) from typed where t = 'OBJECT'").fetchall()[0][0]
+            if len(first) > MAX_COLUMNS:
+                check_columns(path, first)  # raises: too many columns, before the rest is read
+            check_cells(path, objects, len(first), f"at least {objects:,} objects x {len(first):,} keys", streamed=True)
+        con.execute("drop table if exists typed")
+        keys = sorted(first, key=lambda k: (first[k], k))
         columns = check_columns(path, keys)
-        objects = con.execute("select count(*) from typed where t = 'OBJECT'").fetchone()[0]
-        check_cells(path, objects, len(keys), f"{objects:,} objects x {len(keys):,} keys")
+        if not keys and not objects:
+            raise fail(path, "no JSON object on any line")
+        bad = pa.concat_tables(kinds)
+        con.register("bad", bad.select([ROW]))
         selects, inner, params = _json_columns(keys)
-        values = con.execute(f"select source_row{selects} from (select source_row, line{inner} from typed "
-                             "where t = 'OBJECT') order by source_row", params).df()
-        n_objects = len(values)
-    if not keys and not n_objects:
-        raise fail(path, "no JSON object on any line")
-    frame = values[[f"c{i}" for i in range(len(keys))]].astype("string")
+        parts, done = [], 0
+        for chunk in _jsonl_chunks(path, encoding):
+            con.register("chunk", chunk)
+            parts.append(con.sql(f"select source_row{selects} from (select source_row, line{inner} from chunk "
+                                 "anti join bad using (source_row)) order by source_row",
+                                 params=params or None).to_arrow_table())
+            con.unregister("chunk")
+            done += parts[-1].num_rows
+            if progress:
+                progress(done)
+        con.unregister("bad")
+    values = pa.concat_tables(parts)
+    del parts
+    frame = values.to_pandas(types_mapper=_text_type, self_destruct=True, split_blocks=True)
+    del values
+    row_numbers = frame.pop(ROW).to_numpy(dtype=np.int64)
     frame.columns = columns
-    frame[ROW] = values[ROW].to_numpy()
-    reason = np.where(kinds["t"].isna(), "not valid JSON",
-                      np.where(kinds["t"].eq("DUPLICATE"), "a key appears twice in the object", "not a JSON object"))
-    bad_rows = pd.DataFrame({ROW: kinds[ROW].to_numpy(), "reason": reason, "raw": kinds["line"].to_numpy()})
-    if progress:
-        progress(len(lines))
+    frame[ROW] = row_numbers
+    bad_frame = bad.to_pandas()
+    reason = np.where(bad_frame["t"].isna(), "not valid JSON", np.where(
+        bad_frame["t"].eq("DUPLICATE"), "a key appears twice in the object", "not a JSON object"))
+    bad_rows = pd.DataFrame({ROW: bad_frame[ROW].to_numpy(), "reason": reason, "raw": bad_frame["line"].to_numpy()})
     return Table(frame, bad_rows, encoding)
 
 
 def _json_columns(keys: list[str]) -> tuple[str, str, list[str]]:
-    """(select list, extra inner column, parameters): one text column per key. A plain key is read with a JSON
-    path; any other (a path cannot name a key ending in a backslash, an empty key, ``*``...) is looked up in the
-    object cast to a MAP, the key passed as a parameter (never spliced into SQL)."""
-    selects, params = [], []
+    """(select list, extra inner columns, parameters): one text column per key. The plain keys are read with one
+    JSON path each, all in one call (the line is parsed once); any other key (a path cannot name a key ending in a
+    backslash, an empty key, ``*``...) is looked up in the object cast to a MAP, the key passed as a parameter
+    (never spliced into SQL)."""
+    selects, params, paths = [], [], []
     for i, k in enumerate(keys):
         if SAFE_JSON_KEY.fullmatch(k):
-            selects.append(f"""json_extract_string(line::json, '$."{k}"') as c{i}""")
+            paths.append(f"""'$."{k}"'""")
+            selects.append(f"v[{len(paths)}] as c{i}")
         else:
             selects.append(f"json_extract_string(m[?], '$') as c{i}")
             params.append(k)
-    inner = ", json_transform(line, '\"MAP(VARCHAR, JSON)\"') as m" if params else ""
+    inner = f", json_extract_string(line, [{', '.join(paths)}]) as v" if paths else ""
+    inner += ", json_transform(line, '\"MAP(VARCHAR, JSON)\"') as m" if params else ""
     return "".join(", " + x for x in selects), inner, params
 
 
@@ -489,9 +598,11 @@ def read_xlsx(path: Path, progress: Progress = None) -> Table:
         width = len(header)
         names = check_columns(path, header)
         records, numbers, bad = [], [], []
+        budget = TextBudget(path)
         for number, (values, cells) in enumerate(rows, 1):
             texts = [_cell_text(v) for v in values[:width]]
             texts += [None] * (width - len(texts))
+            budget.take(texts)
             missing = [names[i] for i, c in enumerate(cells[:width])
                        if getattr(c, "data_type", None) == "f" and (i >= len(values) or values[i] is None)]
             if missing:

@@ -11,8 +11,10 @@
   before the group (calling / traiter / وصف ...) or the animal word inside quotation marks, together with a condemnation or news
   cue (dehumanising, racist, must stop, police, report: / déshumanisant, raciste / مرفوض, كراهيه, الشرطه ...).
 - No evidence: a text the model labels hate or offensive although it has no word the training data associate
-  with offence (cue words: log-odds of non-``none`` vs ``none`` above 1 in the training split, min 3 texts), names
-  no group, and the model still gives ``none`` at least ``NONE_MIN`` (per language: ``NONE_MIN_BY_LANG``) is
+  with offence (cue words: log-odds of non-``none`` vs ``none`` above 1 in the training split, min 3 texts; not
+  closed-class words, group names or the parts of a hyphenated compound), names no group (or names one with no slur
+  and no word of hostility, ``HOSTILE``: a group's name alone is no evidence), and the model still gives ``none``
+  at least ``NONE_MIN`` (per language: ``NONE_MIN_BY_LANG``) is
   ``none`` ("I love my neighbours" was offensive: Davidson's offensive class is 77 % of its tweets); so is such a
   text whose evidence for a flag, over the model's answer to an empty text, is below what a stated deployment prior
   asks (``DEPLOYMENT_FLAG_SHARE``: "bonne journée à tous", "مرحبا" fell to the sets' keyword-selected priors).
@@ -24,12 +26,13 @@ card (they run inside ``label_and_proba``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
 import pyarrow.compute as pc
-from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
 from scn.nlp.features import normalise, normalise_ar
 from scn.nlp.targets import (
@@ -166,7 +169,61 @@ PRIOR_LOG_ODDS = float(np.log((1 - DEPLOYMENT_FLAG_SHARE) / DEPLOYMENT_FLAG_SHAR
 NOT_CUES: dict[str, tuple[str, ...]] = {
     "ar": ("يا", "انتم", "انكم", "منكم", "كلكم", "ليك", "وهو", "هيك", "دول"),
     "fr": ("ses", "autre", "eh"),
+    # English: scikit-learn's stop-word list less its open-class entries (nouns, verbs, adjectives such as
+    # "thick", "fire", "bill", "call" that the list also holds)
+    "en": tuple(sorted(ENGLISH_STOP_WORDS - {
+        "amount", "back", "bill", "bottom", "call", "co", "con", "cry", "de", "describe", "detail", "eg", "empty",
+        "etc", "fill", "find", "fire", "found", "front", "full", "get", "give", "go", "ie", "inc", "interest", "keep",
+        "ltd", "made", "mill", "move", "name", "part", "put", "re", "see", "seem", "seemed", "seeming", "seems",
+        "serious", "show", "side", "sincere", "system", "take", "thick", "thin", "top", "un"})),
 }
+# A group's name is no evidence of hate (the no-evidence rule): a text that names a group (``GROUPS``) is weighed as
+# one that names none unless it also holds a slur for a group or a word of hostility towards one (``HOSTILE``):
+# removal (deport, send back, dehors, اطردوا), violence (kill, burn, mort aux, اقتلوا), hatred (hate, déteste,
+# اكره), stereotypes of crime, dirt, danger or stupidity (terrorists, thieves, parasites, voleurs, ارهابيين, خونه),
+# invasion and conspiracy (invading, control the, envahissent, يسيطرون) and generalisation ("every one of them",
+# "sont tous des", كلهم). The words were written by category, not taken from a labelled set. Group names are not
+# cue words either (MLMA's tweets all name groups: "jew", "juif" passed the cue criterion).
+SLURS = {"latin": latin_words(r"nigg(?!ard)\w*|nigs|niccas|negro(?:es|s)?|kikes?|beaners?|wetbacks?|chinks?|pakis|"
+                              r"paki|towelheads?|ragheads?|illegals|bougnoul\w*|nègres?|négres?|rebeus?"),
+         "arabic": arabic_words(r"روافض|رافضي|عبيد|مجوس")}
+HOSTILE = {
+    "en": latin_words(
+        r"deport\w*|send (?:\w+ ){1,3}(?:back|home)|sent back|go back|kick (?:\w+ ){1,3}out|get (?:\w+ ){1,3}out|"
+        r"(?:don't|do not|dont) want (?:them|any more|more)|"
+        r"get out|out of (?:our|my|this) (?:country|city|town)|ban(?:ned)?|close the borders?|invad\w*|invasion|"
+        r"swamp\w*|replac\w* us|kill\w*|murder\w*|burn\w*|shoot\w*|hang (?:them|\w+)|exterminat\w*|gas (?:them|the)|"
+        r"death to|should die|must die|wipe (?:them|\w+) out|bomb\w*|hate|hates|hating|despise|sick of|fed up with|"
+        r"terroris\w*|criminals?|crime|thie(?:f|ves)|rapists?|rape\w*|dealers?|scum|trash|garbage|disease\w*|"
+        r"invaders?|traitors?|enem(?:y|ies)|backward|primitive|inferior|lazy|stupid|dumb|idiots?|brainwashed|dirty|"
+        r"smelly|stink\w*|ruin\w*|destroy\w*|steal\w*|stole|taking our|control (?:the|our)|run the (?:banks|media|world)|"
+        r"every (?:single |last )?one of them|all of them|each and every"),
+    "fr": latin_words(
+        r"dehors|renvoy\w*|expuls\w*|virez|virer|dégag\w*|retourn\w* (?:chez|dans|au|en)|rentrez|"
+        r"ferm\w* les frontières|envahi\w*|invasion|remplacement|n'en veut pas|marre|mort aux?|à mort|tuer|tuez|"
+        r"tuons|brûl\w*|crevez|crever|exterm\w*|gazer|gazez|pendre|flingu\w*|massacr\w*|déteste\w*|hais|haine|"
+        r"terroris\w*|criminels?|délinquan\w*|voleurs?|violeurs?|dealers?|racailles?|parasites?|vermines?|cafards|"
+        r"envahisseurs?|traîtres?|fainéants?|idiots?|abrutis?|cons|débiles?|sales?|sauvages|arriérés?|inférieurs?|"
+        r"profiteurs?|contrôl\w* (?:les|la|le|nos|tout)|détrui\w*|volent|voler|pourri\w*|honte|merde|tous des|"
+        r"toutes des|c'est tous|sont tous|tous pareils|tous les mêmes"),
+    "ar": arabic_words(
+        r"طرد|اطرد|اطردوا|اطردوهم|يطرد|يطردوا|يطردون|ترحيل|رحلوا|رحلوهم|يرحل|يرحلوا|يرحلون|ارحلوا|ارجعوا|رجعوا|"
+        r"رجعوهم|برا|بره|ما بدنا|لا نريد|مش عايزين|قتل|اقتلوا|اقتلوهم|يقتل|قتلهم|ذبح|اذبحوا|احرق|احرقوا|حرق|الموت|موت|اباده|"
+        r"ابيدوا|اكره|نكره|يلعن|لعن|لعنه|ارهاب|ارهابي|مجرم|لص|لصوص|حرامي|حراميه|خون|خونه|خاين|خاءن|عملاء|عميل|مغتصب|"
+        r"حثاله|كفار|كافر|انجاس|نجس|قذر|قذاره|وسخ|وسخين|اغبياء|غبي|كسالي|متخلف|شحاذ|عاله|زباله|سرقوا|يسرق|سرق|"
+        r"يسيطر|يسيطرون|سيطره|خرب|خربوا|دمروا|يدمر|امراض|احتلال|محتل|غزو|غزاه|كلهم|جميعهم"),
+}
+
+
+_CUE_TOKENS = r"(?u)\b\w\w+\b"
+# French verb-pronoun forms written with a hyphen (imperative, inversion): two words, not a compound
+_CLITIC = r"(?i)-(?:t-)?(?=(?:moi|toi|lui|nous|vous|les|la|le|leur|leurs|eux|elle|elles|il|ils|on|en|y|je|tu|ce)\b)"
+
+
+def _cue_vectorizer(lang: str, words: Sequence[str]) -> CountVectorizer:
+    """Binary counts of ``words`` (cue words) in texts, as the rules read them (fitted: ``vocabulary_`` set)."""
+    return CountVectorizer(preprocessor=_prep(lang), token_pattern=_CUE_TOKENS, binary=True,
+                           vocabulary=list(words) or ["\u0000"]).fit([""])
 
 
 def flag_log_odds(proba: np.ndarray) -> np.ndarray:
@@ -213,14 +270,29 @@ class EvidenceRules:
 
     def __init__(self, lang: str, cues: Sequence[str]) -> None:
         self.lang = lang
-        self.cues = CountVectorizer(preprocessor=_prep(lang), token_pattern=r"(?u)\b\w\w+\b", binary=True,
-                                    vocabulary=sorted(set(cues)) or ["\u0000"])
+        self.cues = _cue_vectorizer(lang, sorted(set(cues)))
+        self._content_only()
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        if "closed" not in state:  # pickled before closed-class words and group names stopped being cue words
+            self._content_only()
+
+    def _content_only(self) -> None:
+        """Cue words less the closed-class words (``NOT_CUES``, kept in ``closed`` for ``rescore``) and the names
+        of groups (``GROUPS`` but no ``SLURS``: "jew", "juif"). Done once per model, on its cue vocabulary."""
+        words = [w for w in self.cues.get_params()["vocabulary"] if w != "\u0000"]
+        not_cues = set(NOT_CUES.get(self.lang, ()))
+        self.closed = tuple(w for w in words if w in not_cues)
+        keep = [w for w in words if w not in not_cues
+                and not (re.search(GROUPS, w) and not re.search(f"{SLURS['latin']}|{SLURS['arabic']}", w))]
+        if len(keep) != len(words):
+            self.cues = _cue_vectorizer(self.lang, keep)
 
     @classmethod
     def learn(cls, lang: str, texts: Sequence[str], labels: Sequence[str]) -> EvidenceRules:
         """Cue words: tokens in >= 3 training texts whose log-odds of a non-``none`` label exceed 1."""
-        vec = CountVectorizer(preprocessor=_prep(lang), token_pattern=r"(?u)\b\w\w+\b", binary=True,
-                              min_df=CUE_MIN_TEXTS)
+        vec = CountVectorizer(preprocessor=_prep(lang), token_pattern=_CUE_TOKENS, binary=True, min_df=CUE_MIN_TEXTS)
         x = vec.fit_transform(list(texts))
         flagged = np.asarray(labels) != "none"
         pos = np.asarray(x[flagged].sum(axis=0)).ravel() + 1.0
@@ -244,9 +316,9 @@ class EvidenceRules:
         cue = np.asarray(cues.sum(axis=1)).ravel() > 0
         labels = np.asarray(labels, dtype=object).copy()
         flagged = labels != "none"
-        cue = self.content_cues(raw, text, cue & flagged, cue)
+        cue = self.whole_compounds(raw, text, flagged, cue)
         none_min = NONE_MIN_BY_LANG.get(self.lang, NONE_MIN)
-        bare = flagged & ~cue & ~group
+        bare = flagged & ~cue & (~group | self.name_only(text, flagged & ~cue & group & ~dehumanised))
         cleared = bare & (proba[:, 2] >= none_min)
         if prior is not None:  # too little evidence for a flag under the deployment prior
             prior = np.asarray(prior)[None, :]
@@ -270,21 +342,36 @@ class EvidenceRules:
 
     @property
     def _closed_class(self) -> str:
-        """The language's closed-class words (``NOT_CUES``), whole ("" without)."""
-        words = "|".join(NOT_CUES.get(self.lang, ()))
+        """The closed-class words taken out of the cue words (``closed``), whole ("" without)."""
+        words = "|".join(self.closed)
         return rf"(?<!\w)(?:{words})(?!\w)" if words else ""
 
-    def content_cues(self, raw: pd.Series, text: pd.Series, rows: np.ndarray, cue: np.ndarray) -> np.ndarray:
-        """``cue`` with the texts of ``rows`` (a mask) re-read without the language's ``NOT_CUES``: a text whose
-        only cue words are closed-class words has none (only texts holding one of them are re-read)."""
-        words = [w for w in NOT_CUES.get(self.lang, ()) if w in self.cues.vocabulary_]
+    def name_only(self, text: pd.Series, rows: np.ndarray) -> np.ndarray:
+        """Of the texts of ``rows`` (a mask; ``normalised`` ``text``), those whose only evidence is a group's name:
+        no slur and no word of hostility (``HOSTILE``). Languages without such a list: none (a group keeps the
+        model's label)."""
+        out = np.zeros(len(text), dtype=bool)
         rows = np.flatnonzero(rows)
-        if not words or not len(rows):
-            return cue
-        rows = rows[contains(arrow_strings(text).take(rows), self._closed_class)]
+        if self.lang not in HOSTILE or not len(rows):
+            return out
+        out[rows] = ~contains(arrow_strings(text).take(rows), (SLURS["latin"], SLURS["arabic"], HOSTILE[self.lang]))
+        return out
+
+    def whole_compounds(self, raw: pd.Series, text: pd.Series, rows: np.ndarray, cue: np.ndarray) -> np.ndarray:
+        """``cue`` with the texts of ``rows`` (a mask) re-read with each hyphenated compound as one word
+        ("grand-mère", "mother-in-law", "hip-hop" -> "grandmère", "motherinlaw", "hiphop"): a cue word only inside
+        a compound is none ("mère" of "grand-mère"), a compound spelt with a hyphen is a cue word when it is one
+        unhyphenated ("mother-fucker"). French verb-pronoun forms ("casse-toi", "dis-moi") are cut at the hyphen.
+        Only flagged texts with a hyphen between letters are re-read."""
+        rows = np.flatnonzero(rows)
+        if len(rows):  # a hyphen at all (Arrow, literal), then one between letters
+            rows = rows[bools(pc.match_substring(arrow_strings(text).take(rows), "-"))]
+        if len(rows):
+            rows = rows[contains(arrow_strings(text).take(rows), r"\w-\w")]
         if not len(rows):
             return cue
-        keep = np.setdiff1d(np.arange(len(self.cues.vocabulary_)), [self.cues.vocabulary_[w] for w in words])
+        part = raw.iloc[rows].astype(str).str.replace(_CLITIC, " ", regex=True)
+        part = part.str.replace(r"(?<=\w)-(?=\w)", "", regex=True)
         cue = cue.copy()
-        cue[rows] = np.asarray(self.cues.transform(raw.iloc[rows].tolist())[:, keep].sum(axis=1)).ravel() > 0
+        cue[rows] = np.asarray(self.cues.transform(part.tolist()).sum(axis=1)).ravel() > 0
         return cue

@@ -232,7 +232,9 @@ _NEVER = r"[^\x00-\x{10FFFF}]"  # an atom that matches nothing
 def _widened(pattern: str) -> str | None:
     """``pattern`` without ``\\b``, ``\\w*``, look-arounds and the optional Arabic clitics (it matches wherever
     the pattern does), or None when other Unicode-dependent classes remain."""
-    wide = _WIDE.sub("", pattern.replace(AR_PREFIX, "").replace(AR_SUFFIX, ""))
+    # ``\w*`` may stand before more of the pattern ("contrôl\w* les"): ``.*`` (no ``\w`` is a newline) keeps it a
+    # superset there; dropping it only does at the end of an alternative
+    wide = _WIDE.sub("", pattern.replace(AR_PREFIX, "").replace(AR_SUFFIX, "").replace(r"\w*", ".*"))
     return None if _UNICODE_CLASSES.search(wide) else wide
 
 

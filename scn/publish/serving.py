@@ -216,14 +216,16 @@ def _levels(tmp: Path, previous: Path | None, reused: list[str]) -> dict[str, in
         _link(old_path, tmp / f"{name}.parquet")
         reused.append(name)
         return {name: len(old)}
-    new_tables = {t: pq.read_table(tmp / f"{t}.parquet").to_pandas() for t in LEVEL_INPUTS
-                  if (tmp / f"{t}.parquet").exists()}
-    old_tables = {t: pq.read_table(table_path(t, previous)).to_pandas() for t in LEVEL_INPUTS
-                  if table_path(t, previous).exists()}
-    if new_tables.keys() != old_tables.keys() or \
-            any(list(new_tables[t].columns) != list(old_tables[t].columns) for t in new_tables):
+    present = [t for t in LEVEL_INPUTS if (tmp / f"{t}.parquet").exists()]
+    if present != [t for t in LEVEL_INPUTS if table_path(t, previous).exists()]:
         return published_levels.publish(tmp, k)
-    changed = set().union(*(_cities_differing(old_tables[t], new_tables[t]) for t in new_tables))
+    new_tables = {t: pq.read_table(tmp / f"{t}.parquet").to_pandas() for t in present}
+    # a table linked from the previous snapshot has its rows (same fingerprint): no city of it changed, so it is
+    # neither read again nor compared (the areas' outlines, a large city's cells)
+    old_tables = {t: pq.read_table(table_path(t, previous)).to_pandas() for t in present if t not in reused}
+    if any(list(new_tables[t].columns) != list(old_tables[t].columns) for t in old_tables):
+        return published_levels.publish(tmp, k)
+    changed = set().union(*(_cities_differing(old_tables[t], new_tables[t]) for t in old_tables))
     subset = {t: f[f["city_id"].astype(str).isin(changed)] if "city_id" in f.columns else f
               for t, f in new_tables.items()}
     fresh = published_levels.levels_table(subset, k)

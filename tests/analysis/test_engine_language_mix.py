@@ -16,7 +16,7 @@ import pytest
 
 from dashboards import i18n
 from dashboards.components import city
-from geo.misclass import adjust_panel
+from geo.misclass import adjust_panel, rate_corners
 from scn.analysis.engine import analyse, measured_rates
 from scn.review.published import stratum_rates
 from tests.support.verdict_rows import LANGS
@@ -162,6 +162,36 @@ def test_reviewed_posts_of_no_known_language_are_a_stratum_of_their_own() -> Non
     assert set(table["weighted_by"]) == {"lang+platform"} and (table["unknown_lang_share"] == 0).all()
 
 
+WELL_REVIEWED = {("en", "x"): 3000, ("ar", "x"): 2000}  # narrow intervals: an error shows
+MOSTLY_UNKNOWN = {("en", "x"): 0.12, ("ar", "x"): 0.28, ("und", "x"): 0.60}  # 60% of no known language
+
+
+def _covered(grid: pd.DataFrame, truth: float, table: pd.DataFrame) -> bool:
+    """Whether the corrected counts at the corners of the rates' ranges (the engine refits there) span the truth."""
+    panel = grid.groupby(KEYS, as_index=False)[["posts", "flagged_posts"]].sum()
+    counts = [adjust_panel(panel, corner)["flagged_posts"].sum() for corner in rate_corners(table.drop(
+        columns="city_id"))]
+    return min(counts) <= truth <= max(counts)
+
+
+@pytest.mark.parametrize("behaves_as", [("en", "x"), ("ar", "x")])
+def test_posts_mostly_of_no_known_language_widen_the_rates_not_the_claim(monkeypatch: pytest.MonkeyPatch,
+                                                                          behaves_as: tuple[str, str]) -> None:
+    """60% of a well-reviewed city's posts of no known language, behaving as its English posts (over-flagged) or
+    its Arabic ones (missed): they took the known posts' mixed rates with those rates' intervals, so the corrected
+    count was +78% / -21% off and the corners' counts spanned the truth in 0 and 17 of 30 worlds. Their rates are not
+    measured: each bound now moves towards the most extreme bound of any reviewed language by their share of the
+    posts (the point stays), and the corners span the truth in every world."""
+    monkeypatch.setitem(BEHAVIOUR, ("und", "x"), BEHAVIOUR[behaves_as])
+    covered = 0
+    for seed in range(30):
+        grid, truth, rates = _world(2000 + seed, WELL_REVIEWED, MOSTLY_UNKNOWN)
+        table = measured_rates(rates, _mix(grid))
+        assert table.loc[table["period"].isna(), "unknown_lang_share"].iloc[0] == pytest.approx(0.6, abs=0.02)
+        covered += _covered(grid, truth, table)
+    assert covered >= 28, covered
+
+
 def _cells(grid: pd.DataFrame) -> pd.DataFrame:
     """The city's counts as a cell x month panel (areas as cells) with crimes."""
     panel = grid.groupby(KEYS, as_index=False)[["posts", "flagged_posts"]].sum()
@@ -217,5 +247,67 @@ def measure(worlds: int = 100, first: int = 1000) -> pd.DataFrame:
     return pd.DataFrame(out).groupby(["world", "rule"])["bias"].agg(["mean", "median", "std"])
 
 
+def measure_unknown(worlds: int = 30, first: int = 2000) -> pd.DataFrame:
+    """docs/geo.md's figures for posts of no known language (60% and 5% of the posts), behaving as the city's English
+    posts, its Arabic ones or between: the corrected count's bias (the ``EN_SAMPLE`` review) and whether the corners'
+    counts span the truth, with their spread over the truth (the ``WELL_REVIEWED`` review)."""
+    out = []
+    between = (0.60, 0.05, 0.10)
+    for share, posts in ((0.6, MOSTLY_UNKNOWN), (0.05, UND_POSTS)):
+        for name, behaviour in (("as en", BEHAVIOUR[("en", "x")]), ("as ar", BEHAVIOUR[("ar", "x")]),
+                                ("between", between)):
+            saved, BEHAVIOUR[("und", "x")] = BEHAVIOUR[("und", "x")], behaviour
+            try:
+                for seed in range(first, first + worlds):
+                    grid, truth, rates = _world(seed, EN_SAMPLE, posts)
+                    wide, wide_truth, wide_rates = _world(seed, WELL_REVIEWED, posts)
+                    table = measured_rates(wide_rates, _mix(wide))
+                    panel = wide.groupby(KEYS, as_index=False)[["posts", "flagged_posts"]].sum()
+                    counts = [adjust_panel(panel, c)["flagged_posts"].sum()
+                              for c in rate_corners(table.drop(columns="city_id"))]
+                    out.append({"share": share, "behaves": name,
+                                "bias": _bias(grid, truth, measured_rates(rates, _mix(grid))),
+                                "bias_pooled": _bias(grid, truth, measured_rates(rates)),
+                                "covered": _covered(wide, wide_truth, table),
+                                "spread": (max(counts) - min(counts)) / wide_truth})
+            finally:
+                BEHAVIOUR[("und", "x")] = saved
+    return pd.DataFrame(out).groupby(["share", "behaves"])[["bias", "bias_pooled", "covered", "spread"]].mean()
+
+
 if __name__ == "__main__":  # python -m tests.analysis.test_engine_language_mix
     print(measure().round(3).to_string())
+    print(measure_unknown().round(3).to_string())
+
+
+def test_the_verdicts_evidence_carries_the_share_of_posts_of_no_known_language() -> None:
+    grid, _, rates = _world(13, EN_SAMPLE, MOSTLY_UNKNOWN)
+    out = analyse(_cells(grid), rates=measured_rates(rates, _mix(grid)))
+    evidence = json.loads(out.loc[out["analysis"] == "verdict", "detail"].iloc[0])
+    assert evidence["unknown_lang_share"] == pytest.approx(0.6, abs=0.02)
+    known, _, rates = _world(13, EN_SAMPLE, AR_POSTS)
+    out = analyse(_cells(known), rates=measured_rates(rates, _mix(known)))
+    assert json.loads(out.loc[out["analysis"] == "verdict", "detail"].iloc[0])["unknown_lang_share"] == 0
+    out = analyse(_cells(known), rates=measured_rates(rates))  # the sample's pooled rates: no share to say
+    assert json.loads(out.loc[out["analysis"] == "verdict", "detail"].iloc[0])["unknown_lang_share"] is None
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_city_page_says_how_many_posts_have_no_known_language(monkeypatch: pytest.MonkeyPatch,
+                                                                   lang: str) -> None:
+    """A sentence in every language of the dashboards when a twentieth or more of the posts have no known language
+    (their error is not measured: the intervals allow any reviewed language's); none below, none on older rows."""
+    pages = {}
+    for name, share in (("most", 0.6), ("few", 0.02), ("old", None)):
+        ev = {"rates_reweighted": True, "rates_weighted_by": "lang"}
+        if share is not None:
+            ev["unknown_lang_share"] = share
+        monkeypatch.setattr(city, "_correlations", lambda city_id, audience, ev=ev: verdict_table(
+            "no_link", classifier_adjusted=True, **ev))
+        pages[name] = " ".join(city.findings("x", lang, "official")[0])
+    assert set(i18n.TEXT["rates_unknown_lang"]) == set(LANGS)
+    assert lang == "en" or i18n.t("rates_unknown_lang", lang, share=60) != i18n.t("rates_unknown_lang", "en", share=60)
+    assert i18n.t("rates_unknown_lang", lang, share=60) in pages["most"]
+    marker = i18n.t("rates_unknown_lang", lang, share=2)
+    assert marker not in pages["few"] and all(i18n.t("rates_unknown_lang", lang, share=s) not in pages["old"]
+                                              for s in (0, 60))

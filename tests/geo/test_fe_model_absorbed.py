@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 from geo.direction import within_place
-from geo.fe_model import fe_poisson
+from geo.fe_model import absorbed, fe_poisson
 from geo.panel import full_panel
 from scn.analysis.engine import _pairs
 from tests.support.geo_worlds import engine_world
@@ -113,3 +113,71 @@ def test_a_regressor_with_a_small_interaction_is_kept() -> None:
         + 0.05 * rng.normal(size=len(place))
     fit = fe_poisson(y, pd.DataFrame({"x": x, "near": near}), place, period)
     assert fit.dropped == {} and np.isfinite(fit.term("near")["estimate"])
+
+
+def _chain(blocks: int) -> tuple:
+    """A poorly connected panel: ``blocks`` pairs of cells, pair i observed in months i and i + 1 only, so each
+    pair shares one month with the next (a chain; alternating demeaning converges at 1 - O(1 / blocks^2) a round)."""
+    place = np.repeat(np.arange(2 * blocks), 2)
+    return place, place // 2 + np.tile([0, 1], 2 * blocks)
+
+
+@pytest.mark.parametrize("blocks", [20, 200])
+def test_the_absorption_check_is_exact_on_a_chain_of_cells(blocks: int) -> None:
+    """On the chain, 1,000 rounds of alternating demeaning left a(place) + b(month) far from absorbed: the check
+    said nothing from 20 pairs of cells on. The residual is now an exact least-squares solve."""
+    place, period = _chain(blocks)
+    rng = np.random.default_rng(blocks)
+    both = rng.normal(size=place.max() + 1)[place] + rng.normal(size=period.max() + 1)[period]
+    noise = rng.normal(size=len(place))  # identified: 4 rows a pair for 3 new effects
+    near = both + 0.05 * rng.normal(size=len(place))
+    x = np.column_stack([noise, both, near])
+    assert absorbed(x, place, period, ["noise", "both", "near"]) == {"both": "absorbed_by_fixed_effects"}
+
+
+def test_a_chain_panels_fit_drops_what_the_effects_absorb() -> None:
+    place, period = _chain(40)
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=len(place))
+    y = rng.poisson(2 * np.exp(0.3 * x)).astype(float)
+    both = rng.normal(size=place.max() + 1)[place] + rng.normal(size=period.max() + 1)[period]
+    fit = fe_poisson(y, pd.DataFrame({"x": x, "both": both}), place, period, vcov_type="cr1")
+    alone = fe_poisson(y, pd.DataFrame({"x": x}), place, period, vcov_type="cr1")
+    assert fit.dropped == {"both": "absorbed_by_fixed_effects"}
+    assert fit.term("x")["estimate"] == pytest.approx(alone.term("x")["estimate"], rel=1e-9)
+
+
+@pytest.mark.parametrize("vcov_type", ["cr1", "cr3"])
+def test_regressors_collinear_with_each_other_drop_the_redundant_one(vcov_type: str) -> None:
+    """x3 = x1 + x2, none absorbed by the effects: the rank check returned an empty fit (every term NaN). The
+    later of the collinear regressors is left out (``collinear_with_regressors``), the others those of the fit
+    without it."""
+    y, x1, place, period = _panel(seed=11)
+    x2 = np.random.default_rng(12).normal(size=len(x1))
+    frame = pd.DataFrame({"x1": x1, "x2": x2, "x3": x1 + x2})
+    fit = fe_poisson(y, frame, place, period, vcov_type=vcov_type)
+    alone = fe_poisson(y, frame[["x1", "x2"]], place, period, vcov_type=vcov_type)
+    assert fit.dropped == {"x3": "collinear_with_regressors"}
+    assert np.isnan(fit.term("x3")["estimate"])
+    _same_fit(replace(fit, names=["x1", "x2"], coef=fit.coef[:2], vcov=fit.vcov[:2, :2],
+                      vcov_two_way=fit.vcov_two_way[:2, :2]), alone)
+
+
+def test_collinear_only_once_the_effects_are_removed_is_dropped_too() -> None:
+    """x3 = 2 x1 - x2 + a(place) + b(month): collinear with the others only within place and month."""
+    y, x1, place, period = _panel(seed=13)
+    rng = np.random.default_rng(14)
+    x2 = rng.normal(size=len(x1))
+    x3 = 2 * x1 - x2 + rng.normal(size=place.max() + 1)[place] + rng.normal(size=period.max() + 1)[period]
+    fit = fe_poisson(y, pd.DataFrame({"x1": x1, "x2": x2, "x3": x3}), place, period)
+    assert fit.dropped == {"x3": "collinear_with_regressors"}
+    assert np.isfinite(fit.term("x1")["estimate"]) and np.isfinite(fit.term("x2")["estimate"])
+
+
+def test_nearly_collinear_regressors_are_kept() -> None:
+    y, x1, place, period = _panel(seed=15)
+    rng = np.random.default_rng(16)
+    x2 = rng.normal(size=len(x1))
+    fit = fe_poisson(y, pd.DataFrame({"x1": x1, "x2": x2, "x3": x1 + x2 + 0.05 * rng.normal(size=len(x1))}),
+                     place, period)
+    assert fit.dropped == {} and np.isfinite(fit.term("x3")["estimate"])

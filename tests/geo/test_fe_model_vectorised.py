@@ -88,11 +88,22 @@ def test_structured_period_effects_equal_dense_dummies(name: str, vcov_type: str
 
 def test_degenerate_panels_fail_the_same_way() -> None:
     world = _world(seed=10, cells=20, periods=6)
-    x = world["x"].assign(dup=world["x"]["x0"] * 2.0)  # collinear regressors: no estimate in either
     one_period = _world(seed=11, cells=30, periods=1)  # no period effects at all
-    for args in [(world["y"], x, world["place"], world["period"]),
-                 (one_period["y"], one_period["x"], one_period["place"], one_period["period"]),
+    for args in [(one_period["y"], one_period["x"], one_period["place"], one_period["period"]),
                  (world["y"][:0], world["x"][:0], world["place"][:0], world["period"][:0])]:
         new, old = fe_poisson(*args), ref.fe_poisson(*args)
         assert new.converged == old.converged and new.n == old.n and new.places == old.places
         assert _close(new.coef, old.coef) and _close(new.vcov, old.vcov)
+
+
+def test_a_collinear_regressor_is_dropped_where_the_reference_gave_no_estimate() -> None:
+    """A regressor twice another: the reference (and this fit until 2026-12-07) gave no estimate at all; the
+    duplicate is now left out and the others are the reference's fit without it."""
+    world = _world(seed=10, cells=20, periods=6)
+    x = world["x"].assign(dup=world["x"]["x0"] * 2.0)
+    old = ref.fe_poisson(world["y"], x, world["place"], world["period"])
+    assert not old.converged and np.isnan(old.coef).all()
+    new = fe_poisson(world["y"], x, world["place"], world["period"])
+    without = ref.fe_poisson(world["y"], world["x"], world["place"], world["period"])
+    assert new.dropped == {"dup": "collinear_with_regressors"} and new.converged
+    assert _close(new.coef[:3], without.coef) and _close(new.vcov[:3, :3], without.vcov)

@@ -132,8 +132,28 @@ def test_power_on_planted_bursts_is_kept_with_a_posts_column() -> None:
 def test_a_small_city_whose_volume_jumps_about_is_tested_with_the_factors_doubt() -> None:
     """A city of 3 areas whose other posts are as overdispersed as the flagged ones (its volume jumps about by
     chance, not by a change of collection): a volume factor taken as exact moved the expected counts with that
-    noise and gave 1.115 false alerts per area-year on these 60 worlds (target 1); its error is now part of the
-    week's dispersion (1.04; without the posts column 0.77). Fixed seeds: the figure is deterministic."""
+    noise and gave 1.115 false alerts per area-year on these 60 worlds (target 1); its error in the week's
+    dispersion made it 1.04 (without the posts column 0.77); the factor kept at least 1 and the season shrunk by
+    its noise give 0.64 on 100 such worlds (docs/geo.md). Fixed seeds: the figure is deterministic."""
     rates = [false_alerts_per_area_year(speech_bursts(area_week_world(seed, n_areas=3, posts_ratio=20.0)[0]), 3, 104)
              for seed in range(60)]
     assert float(np.mean(rates)) <= 1.08, float(np.mean(rates))
+
+
+SMALL_NOISY_WORLDS = {"3 areas": {"n_areas": 3}, "2 areas": {"n_areas": 2},
+                      "3 areas, NB alpha 0.5-1.5": {"n_areas": 3, "dispersion": (0.5, 1.5)},
+                      "3 areas, all posts x2 from week 60": {"n_areas": 3, "step": (60, 2.0)}}
+
+
+def test_small_noisy_cities_hold_the_false_alarm_target() -> None:
+    """Cities of 2-3 areas whose other posts jump about as much as the flagged ones (a noisy volume factor, a
+    noisy season a year on), with heavier overdispersion or a platform that doubles every count: 30 fixed worlds
+    each, 120 in all. The mean false alerts per area-year plus two Monte-Carlo standard errors (the spread of
+    the 120 worlds' rates / sqrt(120), 0.025-0.045) is at most the target of 1: 0.60 (bound 0.65); the code
+    before gave 1.09 (bound 1.18): a volume factor below 1 made by noise (3-area cities: 2.1 times the nominal
+    rate in weeks whose factor was 35% or more off 1) and an unshrunk seasonal factor lowered the expected counts (docs/geo.md)."""
+    rates = [false_alerts_per_area_year(
+        speech_bursts(area_week_world(seed, posts_ratio=20.0, **world)[0]), world["n_areas"], 104)
+        for world in SMALL_NOISY_WORLDS.values() for seed in range(30)]
+    upper = float(np.mean(rates) + 2 * np.std(rates, ddof=1) / np.sqrt(len(rates)))
+    assert upper <= 1.0, (float(np.mean(rates)), upper)

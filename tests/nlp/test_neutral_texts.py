@@ -65,10 +65,11 @@ def test_a_vocative_is_no_evidence_but_the_insult_it_addresses_is() -> None:
 
 
 def test_a_group_named_without_a_cue_word_stays_with_the_model() -> None:
-    """A group word keeps the model's flag: the model's evidence does not tell a neutral mention ("nos voisins
-    musulmans") from a hostile one without a cue word ("renvoyez les africains chez eux", evidence -0.12 vs -0.19
-    over the empty text), so no prior clears either (a rule that weighed texts without their group word cleared
-    these hostile ones)."""
+    """A group named with a word of hostility keeps the model's flag: the model's evidence does not tell a neutral
+    mention ("nos voisins musulmans") from a hostile one without a cue word ("renvoyez les africains chez eux",
+    evidence -0.12 vs -0.19 over the empty text), so a group's name alone is weighed like no evidence
+    (tests/nlp/test_group_mentions.py) and these hostile ones are kept by their words of removal, stereotype,
+    conspiracy or contempt (``rules.HOSTILE``), not by the prior."""
     hostile = {"en": ["black people are criminals, every one of them", "Send the immigrants home, they are ruining"
                       " this country"],
                "fr": ["Les musulmans dehors, on en a marre de ces gens", "les arabes c'est tous des voleurs",
@@ -91,9 +92,10 @@ def held_out() -> pd.DataFrame:
 def test_the_prior_rule_only_clears_texts_without_evidence(held_out: pd.DataFrame, lang: str,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """On the held-out rows of the language: with the no-evidence prior rule on, every changed label is a hate /
-    offensive label turned ``none`` on a text without a cue word, a group word or a vermin word, whose calibrated
-    evidence for a flag (log-odds against ``none``, over the model's own answer to an empty text) is below the
-    threshold; texts with any of them keep their labels."""
+    offensive label turned ``none`` on a text without a cue word, a vermin word, a slur or a word of hostility
+    towards a group (a group's name alone is no evidence), whose calibrated evidence for a flag (log-odds against
+    ``none``, over the model's own answer to an empty text) is below the threshold; texts with any of them keep
+    their labels."""
     model = load_default().models[lang]
     texts = held_out.loc[held_out["lang"] == lang, "text"].tolist()
     with_rule, proba = model.label_and_proba(texts)
@@ -103,12 +105,14 @@ def test_the_prior_rule_only_clears_texts_without_evidence(held_out: pd.DataFram
     changed = np.flatnonzero(with_rule != without)
     assert len(changed) > 0  # the rule does something on held-out text
     assert set(without[changed]) <= {"hate", "offensive"} and set(with_rule[changed]) == {"none"}
-    cues = model.rules.cues.transform([texts[i] for i in changed])  # no cue word but closed-class ones
-    content = [j for w, j in model.rules.cues.vocabulary_.items() if w not in rules.NOT_CUES.get(lang, ())]
-    assert not np.asarray(cues[:, content].sum(axis=1)).ravel().any()
+    # no cue word (closed-class words and group names are none), hyphenated compounds read as one word
+    whole = pd.Series([texts[i] for i in changed]).str.replace(rules._CLITIC, " ", regex=True)
+    cues = model.rules.cues.transform(whole.str.replace(r"(?<=\w)-(?=\w)", "", regex=True).tolist())
+    assert not set(model.rules.cues.vocabulary) & (set(rules.NOT_CUES.get(lang, ())) | {"jew", "juif"})
+    assert not np.asarray(cues.sum(axis=1)).ravel().any()
     changed_texts, arabic = normalised_with_script([texts[i] for i in changed])
     group, _ = rules.dehumanising(changed_texts, lang, arabic)
-    assert not group.any()
+    assert (~group | model.rules.name_only(changed_texts, group)).all()  # a group named, nothing hostile
     assert not contains(changed_texts, rules.DEHUMANISING[lang]).any()  # nor a vermin / animal word
     prior = model.prior_proba()
     evidence = rules.flag_log_odds(proba[changed]) - rules.flag_log_odds(prior[None, :])

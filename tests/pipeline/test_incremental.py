@@ -3,7 +3,7 @@ world at a time and `scn run` materializes only the affected city partitions (Da
 leaves the other cities' enriched parts as they are, and ends with marts and a published snapshot equal to a
 full rebuild from scratch over the same inbox (content hashes of sorted rows).
 
-Worlds built to break it: a copied home (its warehouse rebuilt whole) with a new file for one city; nothing new
+Worlds built to break it: a copied home (its views re-pointed at its own lake) with a new file for one city; nothing new
 (no run at all); a file whose rows are all already in the lake; new posts for one city; a crime file for one city;
 the first file of a city the first run never saw; then no new file but network-wide settings changed (the
 smallest survey group, the suppression threshold), which every city's marts, analyses and detail levels depend
@@ -140,15 +140,16 @@ def new_posts(home: Path, city: str, n: int, first_id: int) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def story(demo_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     """The worlds one after the other on a copy of the demo home, then a full rebuild of the final inbox. The
-    first run is that of a copied home (its warehouse rebuilt whole) with a new crime file for Saida. From the
+    first run is that of a copied home (not rebuilt whole) with a new crime file for Saida. From the
     third step on, the settings are ``SETTINGS``: a city that no later file touches (mombasa, dakar, ...) is as
     the settings step left it, so the final comparison with a full rebuild under ``SETTINGS`` checks it."""
     home = tmp_path_factory.mktemp("incremental") / "home"
+    demo_marts = mart_hashes(demo_home)
     shutil.copytree(demo_home, home, symlinks=True)
     crimes = read_city(home, "crime", "saida").head(50).copy()
     crimes["id"] = "SAI-WHOLE-" + pd.Series(range(len(crimes))).astype(str).str.zfill(6)
     write_rows(crimes, home / "inbox" / "crime" / "saida" / "crimes-zz-whole.csv")
-    steps: dict[str, dict] = {"start": run_and_record(home)}  # a copied home: its warehouse is rebuilt whole
+    steps: dict[str, dict] = {"start": run_and_record(home)}  # a copied home: its views follow it
     steps["start"]["lake_paths"] = view_lake_paths(home)
     steps["noop"] = run_and_record(home)
 
@@ -179,7 +180,7 @@ def story(demo_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     scn("run", "--full", home=fresh, env=SETTINGS)
     health = {t: pd.read_parquet(fresh / "serving" / "current" / f"{t}.parquet") for t in ("asset_health",
                                                                                         "check_results")}
-    yield {"home": home, "demo": demo_home, "steps": steps,
+    yield {"home": home, "demo": demo_home, "demo_marts": demo_marts, "steps": steps,
            "rebuild": {"marts": mart_hashes(fresh), "snapshot": snapshot_hashes(fresh), "health": health}}
 
 
@@ -192,12 +193,21 @@ def test_a_run_with_nothing_new_materializes_nothing(story: dict) -> None:
 
 
 def test_a_copied_home_reads_its_own_lake_only(story: dict) -> None:
-    """The first `scn run` on a copy of the demo home (one new file in it, for Saida) rebuilds every model of the
-    warehouse: a view left as the original home built it would read the original's lake, not the copy's. (With
-    nothing new, a warehouse that is not current is rebuilt whole too: tests/pipeline/test_planned_turns_held.py.)"""
+    """The first `scn run` on a copy of the demo home (one new crime file in it, for Saida) is an incremental run
+    like any other: the copy's views are re-pointed at its own lake (a view left as the original home built it
+    would read the original's lake), and its dbt build is per city: the programme marts, built from no table the
+    file changed, are not rebuilt (before, a copied home's warehouse was rebuilt whole). The copy's marts count
+    the new crimes; the original's are as they were. (A warehouse that is not current is rebuilt whole:
+    tests/pipeline/test_planned_turns_held.py, tests/transforms/test_copied_home.py.)"""
     start = story["steps"]["start"]
-    assert "the warehouse was not built whole by this dbt project in this home" in start["stdout"]
+    assert "the warehouse was not built whole by this dbt project in this home" not in start["stdout"]
+    assert "the home was moved or copied" in start["stdout"]
     assert start["lake_paths"] == {f"{story['home']}/lake/"}
+    done = {asset for asset, _ in start["materialized"]}
+    assert "warehouse/city_month" in done
+    assert not {"warehouse/network_kpis", "warehouse/programme_metrics"} & done, done
+    assert start["marts"]["city_month"] != story["demo_marts"]["city_month"]  # the new crimes, in the copy only
+    assert mart_hashes(story["demo"]) == story["demo_marts"]
 
 
 def test_a_file_of_rows_already_ingested_changes_nothing(story: dict) -> None:
@@ -336,7 +346,7 @@ def test_unit_tests_run_once_for_the_sql_they_test(story: dict) -> None:
     steps, units = story["steps"], len(json.loads((REPO / "transforms" / "target" / "manifest.json").read_text())[
         "unit_tests"])
     assert units > 50 and json.loads((story["demo"] / "warehouse.dbt-state.json").read_text()).get("unit_tests")
-    assert steps["start"]["dbt_units"] == [0]  # rebuilt whole (a copied home), the same SQL
+    assert steps["start"]["dbt_units"] == [0]  # a copied home: a per-city build
     assert steps["settings"]["dbt_units"] == [units]  # the project changed: every unit test, whole build
     for name in ("settings_again", "social", "crime", "new_city"):
         assert sum(steps[name]["dbt_units"]) == 0, name
@@ -356,19 +366,30 @@ def test_changed_settings_recompute_every_city(story: dict) -> None:
     assert "nothing new" in again["stdout"] and again["materialized"] == set()  # recorded: not recomputed twice
 
 
-def test_a_warehouse_rebuilt_whole_is_not_analysed_for_the_new_file_s_city_only(story: dict) -> None:
-    """A copied home (its warehouse rebuilt whole: every city's marts may change, e.g. a changed dbt project)
-    with a new file for one city (the story's first run): the run that rebuilds the warehouse recomputes every
-    city's analyses and adjusted counts, not only that city's, and carries no changed-cities tag."""
-    from assets.ingest.partitions import CHANGED_CITIES_TAG
-
-    step = story["steps"]["start"]
-    assert "the warehouse was not built whole" in step["stdout"] and partitions(step) == {"saida"}
+def analyses_of(story: dict, step: dict) -> Iterator[tuple[str, dict, dict[str, str]]]:
+    """(analysis, its materialization's metadata, its run's tags) of each per-city analysis the step computed."""
     with scn_home(story["home"]), DagsterInstance.get() as instance:
         for key in ("analysis/alerts", "analysis/risk", "analysis/correlations", "analysis/adjusted_counts"):
             records = instance.fetch_materializations(AssetKey(key.split("/")), limit=1000).records
             records = [r for r in records if r.run_id in step["runs"]]
             assert len(records) == 1, (key, len(records))
-            meta = {k: v.value for k, v in records[0].asset_materialization.metadata.items()}
-            assert meta["cities_kept"] == 0 and len(meta["cities_computed"]) >= 4, (key, meta)
-            assert CHANGED_CITIES_TAG not in instance.get_run_by_id(records[0].run_id).tags
+            yield (key, {k: v.value for k, v in records[0].asset_materialization.metadata.items()},
+                   instance.get_run_by_id(records[0].run_id).tags)
+
+
+def test_a_warehouse_rebuilt_whole_is_not_analysed_for_the_changed_cities_only(story: dict) -> None:
+    """A run that rebuilds the warehouse whole (the smallest group is a dbt var: the project changed, so every
+    city's marts may change) recomputes every city's analyses and adjusted counts and carries no changed-cities
+    tag; a copied home's first run with a new file for one city (the story's first run) is not rebuilt whole, and
+    recomputes that city's analyses only, keeping the others' rows."""
+    from assets.ingest.partitions import CHANGED_CITIES_TAG
+
+    whole, copied = story["steps"]["settings"], story["steps"]["start"]
+    assert "the warehouse was not built whole" in whole["stdout"]
+    for key, meta, tags in analyses_of(story, whole):
+        assert meta["cities_kept"] == 0 and len(meta["cities_computed"]) >= 4, (key, meta)
+        assert CHANGED_CITIES_TAG not in tags
+    assert partitions(copied) == {"saida"}
+    for key, meta, tags in analyses_of(story, copied):
+        assert "saida" in meta["cities_computed"] and meta["cities_kept"] > 0, (key, meta)
+        assert tags.get(CHANGED_CITIES_TAG) == "saida"

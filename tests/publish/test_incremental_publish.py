@@ -38,16 +38,24 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> dict:
         levels_calls.append(sorted(set(frames["cell_month"]["city_id"])))
         return real(frames, k)
 
+    compared: list[list[str]] = []  # the columns of each table compared to find the changed cities
+    differing = serving._cities_differing
+
+    def spy_differing(before: pd.DataFrame, after: pd.DataFrame) -> set[str]:
+        compared.append(list(after.columns))
+        return differing(before, after)
+
     changed = _changed(tables)
     mp = pytest.MonkeyPatch()
     mp.setattr(published_levels, "levels_table", spy)
+    mp.setattr(serving, "_cities_differing", spy_differing)
     try:
         second = publish_tables(home, changed)
     finally:
         mp.undo()
     scratch = publish_tables(tmp_path_factory.mktemp("incr-scratch"), changed)
     return {"home": home, "first": first, "first_files": first_files, "second": second, "scratch": scratch,
-            "levels_calls": levels_calls, "tables": changed}
+            "levels_calls": levels_calls, "tables": changed, "compared": compared}
 
 
 def test_unchanged_tables_are_linked_from_the_previous_snapshot(published: dict) -> None:
@@ -62,6 +70,16 @@ def test_unchanged_tables_are_linked_from_the_previous_snapshot(published: dict)
 
 def test_levels_are_chosen_again_for_the_changed_city_only(published: dict) -> None:
     assert published["levels_calls"] == [["saida"]]
+
+
+def test_tables_linked_unchanged_are_not_compared_again(published: dict) -> None:
+    """Only the level inputs whose content changed are read from both snapshots and compared by city: the areas
+    (Saida's outlines did not change, linked from the previous snapshot) are not, the cells, areas' months and
+    city months are."""
+    areas = list(published["tables"]["areas"].columns)
+    assert "areas" in serving.manifest(published["second"])["reused"]
+    assert areas not in published["compared"]
+    assert len(published["compared"]) == 3, published["compared"]
 
 
 def test_an_incremental_publish_equals_a_publish_from_scratch(published: dict) -> None:

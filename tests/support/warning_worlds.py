@@ -14,10 +14,11 @@ def area_week_world(seed: int, n_areas: int = 30, n_weeks: int = 104, burst: flo
                     dispersion: tuple[float, float] = (0.2, 1.0), city_id: str = "nullville",
                     posts_ratio: float | None = None, posts_dispersion: float | None = None,
                     step: tuple[int, float] | None = None, growth: float = 0.0,
-                    surge: tuple[int, float] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+                    surge: tuple[int, float] | None = None, sizes: tuple[float, float] = (0.3, 30.0),
+                    level_sd: float = 0.05) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(area_week, planted): weekly flagged posts per area ~ NB(mean, alpha) with alpha drawn per world from
-    ``dispersion``; mean = area size (log-uniform 0.3..30 a week) x season (amplitude 0.3) x a city level that
-    drifts (AR(1) on the log scale). With ``burst``, every area gets one week (after week 30) whose mean is
+    ``dispersion``; mean = area size (log-uniform over ``sizes``, 0.3..30 a week) x season (amplitude 0.3) x a
+    city level that drifts (AR(1) on the log scale, shocks of sd ``level_sd``). With ``burst``, every area gets one week (after week 30) whose mean is
     multiplied by ``burst``; ``planted`` lists those (area_code, week). Rows with zero posts are dropped, as
     the area_week mart has no row for a week without posts.
 
@@ -31,11 +32,11 @@ def area_week_world(seed: int, n_areas: int = 30, n_weeks: int = 104, burst: flo
     with or without ``posts_ratio`` (the other posts are drawn after them)."""
     rng = np.random.default_rng(seed)
     alpha = rng.uniform(*dispersion)
-    size = np.exp(rng.uniform(np.log(0.3), np.log(30), n_areas))
+    size = np.exp(rng.uniform(np.log(sizes[0]), np.log(sizes[1]), n_areas))
     t = np.arange(n_weeks)
     season = 1 + 0.3 * np.sin(2 * np.pi * (t + rng.uniform(0, 52)) / 52.18)
     level = np.zeros(n_weeks)
-    shocks = rng.normal(0, 0.05, n_weeks)
+    shocks = rng.normal(0, level_sd, n_weeks)
     for i in range(1, n_weeks):  # a 104-step AR(1), not a loop over rows
         level[i] = 0.9 * level[i - 1] + shocks[i]
     collection = (1 + growth) ** t

@@ -22,7 +22,7 @@ from scn.nlp.langid import base_language, detect_languages
 from scn.nlp.normal import visible_nfkc
 from scn.privacy.pseudonyms import pseudonymise
 from scn.settings import settings
-from scn.vocabularies import PLATFORM_ALIASES
+from scn.vocabularies import LOOK_ALIKES, PLATFORM_ALIASES
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "post_id": ("id", "tweet_id", "message_id", "status_id", "item_id", "postid"),
@@ -309,6 +309,32 @@ def platform_hint(file_name: str) -> str | None:
     return None
 
 
+NOT_A_PLATFORM = ("not a platform name: letters beyond ASCII that spell no known platform (write it in Latin "
+                  "letters: x, facebook, telegram, forum)")
+
+
+def fold_platforms(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(each value as its platform's name, False where the value is no platform name). A platform is read as its
+    letters, not as typed: compatibility forms (NFKC: full-width ``Ｔｗｉｔｔｅｒ``, mathematical letters), characters
+    nobody sees (a zero-width space), case and any white space aside (``twitter`` with a no-break space), its
+    aliases folded (``Twitter``, ``FB``: ``PLATFORM_ALIASES``). A name beyond ASCII is a known platform written in
+    look-alike letters (Cyrillic ``Т`` in ``Тwitter``: ``LOOK_ALIKES``), or refused: a spelling nobody can tell from
+    a platform must not become a platform of its own (its own key, its author's own pseudonym). Missing stays
+    missing (the family's default platform)."""
+    text = as_text(values)
+    distinct = pd.Series(text.dropna().unique(), dtype="string")  # a handful of platforms in a file of millions
+    arr = visible_nfkc(pa.array(distinct.to_numpy(dtype=object), pa.string()))
+    plain = pd.Series(arr.to_pylist(), index=distinct.index, dtype="string").str.lower()
+    plain = plain.str.replace(r"\s+", " ", regex=True).str.strip().replace("", pd.NA)  # nothing seen: none given
+    seen = plain.str.translate(LOOK_ALIKES).str.lower().replace(PLATFORM_ALIASES)
+    known = seen.isin(KNOWN_PLATFORMS | set(PLATFORM_ALIASES.values()))
+    ascii_name = plain.str.fullmatch(r"[\x00-\x7f]*").fillna(False).astype(bool)
+    names = seen.where(known, plain.replace(PLATFORM_ALIASES).where(ascii_name))
+    named = dict(zip(distinct, names, strict=True))
+    refused = set(distinct[~(known | ascii_name | plain.isna())])
+    return text.map(named).astype("string"), ~text.isin(refused).fillna(False).astype(bool)
+
+
 KEY_PLATFORM = r"^([^:@]+)"  # the platform leading a post key (``post_keys``), as the warehouse reads it
 
 
@@ -357,11 +383,15 @@ def finish_posts(src: Source, raw: pd.DataFrame, default_platform: str, bad_rows
             raw[c] = pd.Series(pd.NA, index=raw.index, dtype="string")
     raw["text"] = raw["text"].astype("string")
     long = _too_long(raw, origin)
-    platform = as_text(raw["platform"]).str.lower().replace(PLATFORM_ALIASES).fillna(default_platform)
+    platform, named = fold_platforms(raw["platform"])
+    platform = platform.fillna(default_platform)
     typed = pd.DataFrame({ROW: raw[ROW], "post_id": as_text(raw["post_id"]), "created_at": parse_time(raw["created_at"]),
                           "text": raw["text"]})
     typed = coordinate_checks(typed, raw, city_box(src.city_id) if src.city_id else None)
     fails = schemas.failures(typed, schemas.POSTS, raw, PARSE_REASONS)
+    if not named.all():  # a platform nobody can tell from a known one is no platform of its own
+        fails = pd.concat([fails, pd.DataFrame({ROW: raw.loc[~named, ROW], "field": "platform",
+                                                "reason": NOT_A_PLATFORM})], ignore_index=True)
     fails["field"] = fails["field"].replace(origin or {})
     fails = pd.concat([fails, long], ignore_index=True) if len(long) else fails
     safe = raw.assign(text=mask_mentions(raw["text"], raw["author"]), url=scrub_urls(raw["url"], raw["author"]))
