@@ -499,6 +499,10 @@ def main(argv: list[str] | None = None) -> int:
             field = ".".join(map(str, err["loc"])) or "settings"
             print(f"scn: SCN_{field.upper()}: {err['msg'].removeprefix('Value error, ')}", file=sys.stderr)
         return 2
+    if getattr(args, "needs_settings", True) and isinstance(getattr(args, "city", None), str):
+        from scn.ingest.cities_known import resolve_city
+
+        args.city = resolve_city(args.city)  # an id the home stored by the slug rule before: its new spelling
     return int(args.func(args) or 0)
 
 

@@ -94,3 +94,25 @@ def test_the_warehouse_slugs_a_name_as_the_ingest_does() -> None:
     names += pd.read_csv(REGISTRY)["name"].tolist()
     column = pd.Series([n for n in names if not n.lower().startswith("the ")], dtype="string")
     assert warehouse_key(column, "city_key").tolist() == slug(column).tolist()
+
+
+def test_every_commands_city_resolves_to_the_id_the_home_stored(home: Path, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """``--city`` of any command (an official's city, a collection, a review) names the city the home stored:
+    ``--city deir-alla`` in a home that stored ``deiralla`` attaches the official to ``deiralla``, not refused nor
+    a city of no data."""
+    import io
+    import sys
+
+    from scn.access import users
+    from scn.cli import main
+
+    old = legacy_slugify("Deir\u2013Alla")
+    ingest_file("cities", _registry(tmp_path, "old.csv", [f"{old},Deir\u2013Alla,{ROW}"], with_ids=True))
+    monkeypatch.setattr(sys, "stdin", io.StringIO("a long pass 1\n"))
+    assert main(["user", "add", "olive", "--role", "official", "--city", "deir-alla"]) == 0, capsys.readouterr().err
+    assert users.get_user("olive").city_id == old
+    monkeypatch.setattr(sys, "stdin", io.StringIO("a long pass 2\n"))
+    assert main(["user", "add", "nour", "--role", "official", "--city", old]) == 0  # the stored id itself
+    assert users.get_user("nour").city_id == old
