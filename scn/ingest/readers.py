@@ -325,7 +325,7 @@ def read_csv(path: Path, progress: Progress = None) -> Table:
                 if progress:
                     progress(rows)
         table = pa.Table.from_batches(batches, schema=reader.schema)
-        frame = table.to_pandas(types_mapper=lambda t: pd.StringDtype() if t == pa.string() else None)
+        frame = table.to_pandas(types_mapper=_text_type)
         frame[ROW] = np.arange(1, len(frame) + 1)
         out = Table(frame, encoding=encoding)
     except pa.ArrowInvalid as exc:
