@@ -21,7 +21,7 @@ routes check again with :func:`require_page` / :func:`download_status`.
 
 Sessions are Flask's signed cookies (HttpOnly, SameSite=Lax, Secure with ``SCN_COOKIE_SECURE``) naming the user
 and the user's *session version* (scn.access.users) and log-in time (a session ends ``SCN_SESSION_HOURS`` after
-it): log-out, a new password, an updated or removed user
+it): log-out, a new password, an updated or removed user, a change of role or city
 draw a new version, which ends every older session of that user. Log-in needs a user (no anonymous staff
 session, unless ``scn serve --no-auth`` on loopback while no user exists). The log-in and log-out forms carry a
 flask-wtf CSRF token; failed log-ins are throttled per client address, per user name and client (a browser the

@@ -24,10 +24,12 @@ from scn.privacy.levels import (
     View,
     choose,
     parts_at,
+    perturbed,
     place_of,
     resolution_of,
     rule_key,
 )
+from scn.privacy.pseudonyms import perturbation_key
 from scn.settings import settings
 
 
@@ -98,13 +100,34 @@ def choice(city_id: str, metric: str, audience: str) -> Choice:
     return _choice(data.snapshot_key(), city_id, metric, audience, rule_key(k), k)
 
 
+@lru_cache(maxsize=256)
+def _shown(snap: str, city_id: str, metric: str, audience: str, rule: tuple, k: int, key: bytes) -> Choice:
+    chosen = _choice(snap, city_id, metric, audience, rule, k)
+    return chosen if audience == "staff" else perturbed(chosen, city_id, metric, k, key)
+
+
+def shown(city_id: str, metric: str, audience: str) -> Choice:
+    """``choice`` with its counts as ``audience`` is shown them: an official's perturbed (``levels.perturbed``,
+    docs/security.md, "Consistent perturbation"); the rules (``official_parts``) read ``choice``, the true counts."""
+    if audience == "staff":
+        return choice(city_id, metric, audience)
+    k = settings().suppress_below
+    return _shown(data.snapshot_key(), city_id, metric, audience, rule_key(k), k, perturbation_key())
+
+
+def key_for(audience: str) -> bytes | None:
+    """The key ``for_audience`` perturbs an official's counts with (``scn.privacy.pseudonyms.perturbation_key``);
+    None for staff, who see the true counts."""
+    return None if audience == "staff" else perturbation_key()
+
+
 def official_parts(name: str, rows: pd.DataFrame, city_id: str, metric: str) -> pd.DataFrame:
     """Rows of ``name`` that split the city's monthly totals of ``metric`` (``target_month``) as the city's official
     may see them: at the level chosen for that count, never finer (``scn.privacy.levels.parts_at``)."""
     chosen = choice(city_id, metric, published_levels.AUDIENCE)
     leaves = _leaves(city_id)
     view = None if chosen.reason == "no_data" else next(views(city_id, metric, leaves, (chosen.level,)), None)
-    return parts_at(name, rows, metric, chosen, view, leaves, settings().suppress_below)
+    return parts_at(name, rows, metric, chosen, view, leaves, settings().suppress_below, perturbation_key())
 
 
 def hidden_kind(*choices: Choice) -> str:

@@ -70,10 +70,17 @@ TEXT: dict[str, dict[str, str]] = {
     "res_8": {"en": "Small (0.7 km²)", "fr": "Petite (0,7 km²)", "ar": "صغيرة (0.7 كم²)"},
     "res_7": {"en": "Medium (5 km²)", "fr": "Moyenne (5 km²)", "ar": "متوسطة (5 كم²)"},
     "res_6": {"en": "Large (36 km²)", "fr": "Grande (36 km²)", "ar": "كبيرة (36 كم²)"},
-    "suppressed_note": {"en": "Counts from 1 to {k} are hidden to protect privacy. No post text or personal data "
-                        "is shown.", "fr": "Les effectifs de 1 à {k} sont masqués pour protéger la vie privée. "
-                        "Aucun texte de publication ni donnée personnelle n'est affiché.",
-                        "ar": "الأعداد من 1 إلى {k} مخفية لحماية الخصوصية. لا يُعرض أي نص منشور أو بيانات شخصية."},
+    "suppressed_note": {"en": "Counts from 1 to {k} are hidden to protect privacy, and the counts of the map, the tables and "
+                            "the downloads carry a small random adjustment (at most 2 either way, the same each time it is "
+                            "shown), so that a hidden count cannot be worked out from a later one. No post text or personal "
+                            "data is shown.",
+                        "fr": "Les effectifs de 1 à {k} sont masqués pour protéger la vie privée, et les effectifs de la carte,"
+                              " des tableaux et des téléchargements portent un petit ajustement aléatoire (au plus 2 dans un "
+                              "sens ou l'autre, le même à chaque affichage), afin qu'un effectif masqué ne puisse pas être "
+                              "déduit d'un effectif ultérieur. Aucun texte de publication ni donnée personnelle n'est affiché.",
+                        "ar": "الأعداد من 1 إلى {k} مخفية لحماية الخصوصية، وتحمل أعداد الخريطة والجداول والتنزيلات تعديلاً "
+                              "عشوائياً صغيراً (2 على الأكثر زيادةً أو نقصاً، وهو نفسه في كل مرة يُعرض فيها) كي لا يمكن استنتاج"
+                              " عدد مخفي من عدد لاحق. لا يُعرض أي نص منشور أو بيانات شخصية."},
     "suppressed_sums": {"en": "At the larger cell sizes and in the monthly totals, some sums are hidden as well, so "
                         "that no hidden count can be worked out by subtraction.", "fr": "Aux grandes tailles de "
                         "cellules et dans les totaux mensuels, certaines sommes sont aussi masquées, afin qu'aucun "
@@ -693,6 +700,14 @@ _REVIEW: dict[str, dict[str, str]] = {
                            "les publications revues étaient {sample}.",
                      "ar": "أُعيد ترجيحها حسب المنصة وفق منشورات هذه المدينة الآن ({posts})؛ وكانت المنشورات "
                            "المراجَعة {sample}."},
+    "mix_weighted_withheld": {"en": "Re-weighted per platform to this city's posts now (the platforms' shares are "
+                                    "withheld: with them a count below {k} could be worked out); the reviewed posts "
+                                    "were {sample}.",
+                              "fr": "Repondérées par plateforme selon les publications actuelles de cette ville (les "
+                                    "parts des plateformes sont masquées : elles permettraient de déduire un nombre "
+                                    "inférieur à {k}) ; les publications revues étaient {sample}.",
+                              "ar": "أُعيد ترجيحها حسب المنصة وفق منشورات هذه المدينة الآن (حُجبت حصص المنصات: "
+                                    "كان يمكن أن يُستنتج منها عدد أقل من {k})؛ وكانت المنشورات المراجَعة {sample}."},
     "mix_sample": {"en": "These figures describe the reviewed posts' mix ({sample}), not this city's posts now "
                          "({posts}): too few reviewed posts of a platform to re-weight them.",
                    "fr": "Ces chiffres décrivent le mélange des publications revues ({sample}), pas les publications "

@@ -94,7 +94,8 @@ def _values(matrix: pd.DataFrame, city_id: str, metric: str, period: str | None,
                                     metric: col}))
     frame = pd.concat(frames, ignore_index=True)
     shown = for_audience("cell_month", frame, audience, k=settings().suppress_below,
-                         min_group=settings().min_group)[metric][(frame["resolution"] == res).to_numpy()]
+                         min_group=settings().min_group,
+                         key=detail.key_for(audience))[metric][(frame["resolution"] == res).to_numpy()]
     return shown.astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
 
 
@@ -252,7 +253,7 @@ def level_figure(city_id: str, metric: str, period: str | None, title: str = "",
     from scn.privacy.levels import SMALL, place_of, resolution_of
     from scn.words.alerts import HIDDEN_BENEATH
 
-    choice = detail.choice(city_id, metric, "official")
+    choice = detail.shown(city_id, metric, "official")  # the counts perturbed (docs/security.md)
     if choice.reason == "no_data":
         return None
     frame = choice.frame
@@ -351,9 +352,11 @@ def risk_figure(city_id: str, audience: str, title: str = "", lang: str | None =
     """Areas coloured by their risk score; None when risk or area outlines are not published. The hover gives
     the area's band in words (staff: and the score beside it)."""
     risk = for_audience("risk", data.table("risk", city_id), audience,
-                        k=settings().suppress_below, min_group=settings().min_group)
+                        k=settings().suppress_below, min_group=settings().min_group,
+                        key=detail.key_for(audience))
     areas = for_audience("areas", data.table("areas", city_id), audience,
-                         k=settings().suppress_below, min_group=settings().min_group)
+                         k=settings().suppress_below, min_group=settings().min_group,
+                         key=detail.key_for(audience))
     if risk.empty or areas.empty or "geometry_wkt" not in areas.columns:
         return None
     merged = areas[[c for c in ("area_code", "area_name") if c in areas.columns]].merge(

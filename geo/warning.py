@@ -6,23 +6,29 @@ Model (per city; every area x every week between the city's first and last week,
   total (``posts`` when given, else ``flagged_posts``) is below ``GAP_FRACTION`` of the city's median week
   with rows while that median is at least ``GAP_MIN_MEDIAN`` (a partial outage), is missing, not quiet: it is
   left out of every baseline and never tested;
-- expected(a, t) = mean of the area's previous ``baseline_weeks`` collected weeks x a seasonal factor of the
+- expected(a, t) = mean of the area's previous ``baseline_weeks`` collected weeks x a trend factor of the city
+  (how far its flagged posts' recent log-linear trend carries this week above the baseline weeks: a robust
+  slope over the previous year, shrunk towards 0 by its noise, less the part of last year's trend the seasonal
+  factor already holds; 1 with fewer than ``_TREND_MIN_WEEKS`` weeks) x a seasonal factor of the
   city (its total around the same week a year earlier over its total in the baseline window a year earlier,
   shrunk towards 1 by pseudo-posts and by its own noise; 1 without a year of history) x a collection-volume
   factor of the city (with ``posts``: its other, non-flagged, posts this week over their mean in the baseline
-  weeks, shrunk towards 1 by pseudo-posts and by its own week-to-week noise, and never below 1; 1 without
+  weeks beyond what their own trend explains, shrunk towards 1 by pseudo-posts and by its own week-to-week
+  noise, and never below 1; 1 without
   ``posts``), so that a rise of collection (a new connector, a higher API tier, a growing platform) raises the
   expected count instead of alerting every area, while a surge of hateful posts alone (which does not move the
   other posts) still alerts; with ``posts`` the seasonal factor is that of flagged posts per post collected;
 - dispersion: NB2 alpha of the city, by maximum likelihood of the conditional (beta-binomial) test over every
-  tested area-week, plus the error variances of the week's seasonal and volume factors;
+  tested area-week, plus the error variances of the week's trend, seasonal and volume factors;
 - the predictive distribution is the negative binomial with that mean and variance; an area-week is an alert
   when P(X >= observed) < ``false_alarms_per_year`` / 52.18 (Bonferroni over the weekly tests of an area-year,
   so the expected number of false alerts per area-year is at most the target) and at least ``min_posts``.
 
 Every burst carries its evidence as a JSON object of a code and numbers (``{"code": "speech_burst",
-"flagged_posts", "week", "baseline", "baseline_weeks", "upper", "p_value", "seasonal", "volume", ...}``); the
-dashboards render it through i18n. Coordinated posting (text near-duplicates) lives in ``scn.analysis.coordination``."""
+"flagged_posts", "week", "baseline", "baseline_weeks", "upper", "p_value", "seasonal", "trend", "volume",
+...}``; ``seasonal`` is the season x the trend factor, so baseline = the baseline weeks' mean x seasonal x
+volume, as scn.privacy reads it, and ``trend`` the trend factor alone); the dashboards render it through i18n.
+Coordinated posting (text near-duplicates) lives in ``scn.analysis.coordination``."""
 
 from __future__ import annotations
 
@@ -43,6 +49,10 @@ _SEASON_HALF = 1  # +- weeks around it
 _SEASON_PRIOR = 5.0  # pseudo-posts a week shrinking the seasonal factor towards 1
 _VOLUME_PRIOR = 20.0  # pseudo-posts a week shrinking the collection-volume factor towards 1
 _VOLUME_CLIP = (0.05, 20.0)  # bounds of the volume factor
+_TREND_WEEKS = 52  # collected weeks before a week over which the city's trend is fitted (a year: the season
+_TREND_MIN_WEEKS = 13  # cancels out of it), at least _TREND_MIN_WEEKS
+_TREND_PRIOR = 1.0  # pseudo-posts a week in the log of the city's weekly total whose trend is fitted
+_TREND_CLIP = 0.1  # bound of the trend's slope on the log scale a week (x2.0 in 7 weeks)
 # partial outage: a city-wide week below this share of the city's median week (only where that median is
 # at least GAP_MIN_MEDIAN, so such a drop cannot be chance: P(Poisson(10) = 0) = 5e-5) was not collected
 GAP_FRACTION = 0.1
@@ -106,7 +116,7 @@ def _shrunk(change: pd.Series, noise: pd.Series) -> pd.Series:
     return change * (1 - noise / change.pow(2)).clip(lower=0)
 
 
-def _seasonal_factor(df: pd.DataFrame, baseline_weeks: int) -> tuple[pd.Series, pd.Series]:
+def _seasonal_factor(df: pd.DataFrame, baseline_weeks: int) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Per city and week: the city's mean weekly total around the same week a year earlier over its mean in
     the baseline window a year earlier, shrunk towards 1 by ``_SEASON_PRIOR`` posts a week; 1 where the city
     has no such history. With ``other_posts`` the baseline window's total is first scaled by the volume factor
@@ -114,7 +124,8 @@ def _seasonal_factor(df: pd.DataFrame, baseline_weeks: int) -> tuple[pd.Series, 
     of all posting (or a change of collection a year ago) is left to the volume factor, not counted twice.
     The log of that ratio is then shrunk by its own noise (``_shrunk``; the noise of a mean of m weeks is the
     city's week-to-week noise / m, ``_log_noise``), as a city of a few areas has a season as noisy as its weeks.
-    Also returns the factor's error variance on the log scale: that noise x the share of the change kept."""
+    Also returns the factor's error variance on the log scale: that noise x the share of the change kept, and
+    that share (0-1; ``_trend_factor`` takes last year's trend out of the season in that share)."""
     def window(series: pd.Series, end_lag: int, width: int) -> pd.Series:  # mean of t-end_lag-width+1 .. t-end_lag
         shifted = series.groupby(level=0).shift(end_lag)
         return shifted.groupby(level=0).rolling(width, min_periods=width).mean().droplevel(0)
@@ -131,13 +142,78 @@ def _seasonal_factor(df: pd.DataFrame, baseline_weeks: int) -> tuple[pd.Series, 
                            - np.log(window(other, _SEASON_LAG + 1, baseline_weeks) + _VOLUME_PRIOR))
         noise = noise + _log_noise(other, _VOLUME_PRIOR) * (1 / width + 1 / baseline_weeks)
     kept = _shrunk(change, noise).fillna(0.0).clip(np.log(0.25), np.log(4.0))
-    error = (noise * (kept / change).fillna(0.0)).fillna(0.0)
+    share = (kept / change).fillna(0.0).clip(0, 1)
+    error = (noise * share).fillna(0.0)
     rows = pd.MultiIndex.from_arrays([df["city_id"], df["t"]])
     return (pd.Series(np.exp(kept).reindex(rows).to_numpy(), df.index),
-            pd.Series(error.reindex(rows).fillna(0.0).to_numpy(), df.index))
+            pd.Series(error.reindex(rows).fillna(0.0).to_numpy(), df.index),
+            pd.Series(share.reindex(rows).fillna(0.0).to_numpy(), df.index))
 
 
-def _volume_factor(df: pd.DataFrame, baseline_weeks: int, min_weeks: int) -> tuple[pd.Series, pd.Series]:
+def _log_trend(city: pd.Series, prior: float, baseline_weeks: int) -> tuple[pd.Series, pd.Series]:
+    """Per city x collected week t of ``city`` (a city x t series, gaps absent): how far the city's level at t
+    lies above the mean of its baseline weeks under its recent log-linear trend, on the log scale, and that
+    figure's error variance. The slope b of log(x + prior) over the previous ``_TREND_WEEKS`` collected weeks (at
+    least ``_TREND_MIN_WEEKS``) is Theil-Sen's (the median of the pairwise slopes: a burst, a surge or a week of
+    noise hardly moves it), its noise variance v = (1.4826 MAD of the residuals)^2 / sum((t - mean t)^2) x 1.1
+    (Theil-Sen's efficiency), and it is shrunk towards 0, b x max(0, 1 - v / b^2) (``_shrunk``), within +-
+    ``_TREND_CLIP`` a week: a flat city keeps a slope near 0. The shift is -log(mean over j = 1..n of exp(-b j)),
+    n = ``baseline_weeks`` (the baseline mean of a series growing by b a week lies that far below this week); its
+    error variance is v x the share of b kept x ((n + 1) / 2)^2. 0 where fewer than ``_TREND_MIN_WEEKS`` weeks
+    came before."""
+    shift, error = [], []
+    lags = np.arange(1, baseline_weeks + 1)
+    i, j = np.triu_indices(_TREND_WEEKS, 1)
+    pad = np.full(_TREND_WEEKS, np.nan)
+    for _, g in city.groupby(level=0):  # per city: a series of at most a few hundred weeks
+        # row k: the (up to) _TREND_WEEKS collected weeks before week k, NaN where the city had none yet
+        tw = np.lib.stride_tricks.sliding_window_view(np.r_[pad, g.index.get_level_values(1)], _TREND_WEEKS)[:-1]
+        yw = np.lib.stride_tricks.sliding_window_view(np.r_[pad, np.log(g.to_numpy(float) + prior)],
+                                                      _TREND_WEEKS)[:-1]
+        enough = np.isfinite(yw).sum(axis=1) >= _TREND_MIN_WEEKS
+        b, var = np.full(len(g), np.nan), np.full(len(g), np.nan)
+        if enough.any():
+            tw, yw = tw[enough], yw[enough]
+            with np.errstate(invalid="ignore"):
+                slope = np.nanmedian((yw[:, j] - yw[:, i]) / (tw[:, j] - tw[:, i]), axis=1)
+            resid = yw - slope[:, None] * tw
+            resid = resid - np.nanmedian(resid, axis=1, keepdims=True)
+            sxx = np.nansum((tw - np.nanmean(tw, axis=1, keepdims=True)) ** 2, axis=1)
+            b[enough] = slope
+            var[enough] = 1.1 * (1.4826 * np.nanmedian(np.abs(resid), axis=1)) ** 2 / sxx
+        slope, noise = pd.Series(b), pd.Series(var)
+        kept = _shrunk(slope, noise).fillna(0.0).clip(-_TREND_CLIP, _TREND_CLIP)
+        shift.append(pd.Series(-np.log(np.exp(-np.outer(kept.to_numpy(), lags)).mean(axis=1)), g.index))
+        share = (kept / slope).fillna(0.0).clip(0, 1)
+        error.append(pd.Series((noise * share).fillna(0.0).to_numpy() * ((baseline_weeks + 1) / 2) ** 2, g.index))
+    return pd.concat(shift), pd.concat(error)
+
+
+def _trend_factor(df: pd.DataFrame, baseline_weeks: int) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Per city and collected week (``df`` without its collection gaps, with ``season_kept``: the share of its
+    log seasonal change the season kept): the trend factor of the city's flagged posts (``_log_trend`` of the
+    city's weekly total, ``_TREND_PRIOR``), less the part the seasonal factor already holds: the season is a
+    change a year earlier between the same weeks, so it carries last year's trend (of flagged posts per post
+    collected with ``other_posts``), which is taken out in the share the season kept. Returns the factor, its
+    error variance on the log scale, and the trend of the other posts (log scale; 0 without ``other_posts``),
+    which ``_volume_factor`` takes out of the volume change so that growth is not counted twice."""
+    rows = pd.MultiIndex.from_arrays([df["city_id"], df["t"]])
+    flagged, flagged_error = _log_trend(df.groupby(["city_id", "t"])["flagged_posts"].sum(), _TREND_PRIOR,
+                                        baseline_weeks)
+    last = flagged
+    other = pd.Series(0.0, index=flagged.index)
+    if "other_posts" in df:
+        other, _ = _log_trend(df.groupby(["city_id", "t"])["other_posts"].sum(), _TREND_PRIOR, baseline_weeks)
+        last = flagged - other
+    a_year_ago = pd.MultiIndex.from_arrays([df["city_id"], df["t"] - _SEASON_LAG])
+    last_year = pd.Series(last.reindex(a_year_ago).fillna(0.0).to_numpy(), df.index)
+    log_factor = pd.Series(flagged.reindex(rows).to_numpy(), df.index) - df["season_kept"] * last_year
+    return (np.exp(log_factor), pd.Series(flagged_error.reindex(rows).to_numpy(), df.index),
+            pd.Series(other.reindex(rows).to_numpy(), df.index))
+
+
+def _volume_factor(df: pd.DataFrame, baseline_weeks: int, min_weeks: int, trend: pd.Series | None = None
+                   ) -> tuple[pd.Series, pd.Series]:
     """Per city and collected week (``df`` without its collection gaps): how much more the city collected that
     week than in its baseline weeks, from its other (non-flagged) posts. The change c = log(N_t + P) -
     log(mean of N over the previous ``baseline_weeks`` collected weeks (at least ``min_weeks``: the weeks of
@@ -150,7 +226,8 @@ def _volume_factor(df: pd.DataFrame, baseline_weeks: int, min_weeks: int) -> tup
     few areas whose other posts jump about by chance) halved the expected counts of a week while the flagged
     posts did not move (3 areas growing 2% a week: 4.7 x the nominal false-alarm rate in weeks with a factor
     below 0.74); a real fall (a platform lost) only makes the 8 weeks after it quieter. 1 without
-    ``other_posts`` or baseline weeks.
+    ``other_posts`` or baseline weeks. ``trend`` (per row of ``df``, log scale): the part of the change the other
+    posts' own trend explains (``_trend_factor``), taken out of c first, as the trend factor carries it.
 
     Also returns the factor's error variance on the log scale, taken as the square of its log: a factor the noise
     made is all error, and in ``burst_tests`` that variance widens the week's dispersion, so such a week is not
@@ -162,11 +239,13 @@ def _volume_factor(df: pd.DataFrame, baseline_weeks: int, min_weeks: int) -> tup
     mean, n = before.mean().droplevel(0), before.count().droplevel(0)
     level = np.log(city + _VOLUME_PRIOR)
     change = level - np.log(mean + _VOLUME_PRIOR)
+    rows = pd.MultiIndex.from_arrays([df["city_id"], df["t"]])
+    if trend is not None:
+        change = change - pd.Series(trend.to_numpy(), rows).groupby(level=[0, 1]).first().reindex(change.index)
     noise = _log_noise(city, _VOLUME_PRIOR) * (1 + 1 / n)
     kept = _shrunk(change, noise)
     factor = np.exp(kept.fillna(0.0).clip(lower=0.0)).clip(*_VOLUME_CLIP)
     error = np.log(factor) ** 2  # the factor may be all noise: its log, squared, is its error's variance
-    rows = pd.MultiIndex.from_arrays([df["city_id"], df["t"]])
     return (pd.Series(factor.reindex(rows).to_numpy(), df.index),
             pd.Series(error.reindex(rows).fillna(0.0).to_numpy(), df.index))
 
@@ -202,16 +281,18 @@ def _upper_tail(y: np.ndarray, baseline_sum: np.ndarray, a: np.ndarray, b: np.nd
 def burst_tests(area_week: pd.DataFrame, baseline_weeks: int = 8, min_weeks: int = 4, min_posts: int = 1
                 ) -> pd.DataFrame:
     """Every testable area-week: its count y, the sum S of the previous ``baseline_weeks`` collected weeks (at
-    least ``min_weeks``; collection gaps are skipped, never tested), the seasonal factor s, the volume factor v
-    (``volume``), expected = s v S / n, the city's NB size k and the exact conditional p-value P(Y >= y | Y + S)
-    under Y | Y + S ~ BetaBinomial(Y + S, k', n k' / (s v)) (Y and the baseline weeks negative binomial with a
-    common mean up to s v: the mean cancels), k' = 1 / (1/k + e) with e the error variances of the seasonal and
-    volume factors (``_seasonal_factor``, ``_volume_factor``; k is fitted with the same e), computed where the
-    count is above its expected value and at least ``min_posts`` (NaN elsewhere: no alert is possible there)."""
+    least ``min_weeks``; collection gaps are skipped, never tested), the seasonal factor s, the trend factor g
+    (``trend``), the volume factor v (``volume``), expected = s g v S / n, the city's NB size k and the exact
+    conditional p-value P(Y >= y | Y + S) under Y | Y + S ~ BetaBinomial(Y + S, k', n k' / (s g v)) (Y and the
+    baseline weeks negative binomial with a common mean up to s g v: the mean cancels), k' = 1 / (1/k + e) with e
+    the error variances of the trend, seasonal and volume factors (``_trend_factor``, ``_seasonal_factor``,
+    ``_volume_factor``; k is fitted with the same e), computed where the count is above its expected value and at
+    least ``min_posts`` (NaN elsewhere: no alert is possible there)."""
     df = _complete_weeks(area_week.dropna(subset=["area_code"]))
-    df["season"], df["season_error"] = _seasonal_factor(df, baseline_weeks)
+    df["season"], df["season_error"], df["season_kept"] = _seasonal_factor(df, baseline_weeks)
     df = df[df["flagged_posts"].notna()].reset_index(drop=True)  # collection gaps: no baseline, no test
-    df["volume"], volume_error = _volume_factor(df, baseline_weeks, min_weeks)
+    df["trend"], trend_error, other_trend = _trend_factor(df, baseline_weeks)
+    df["volume"], volume_error = _volume_factor(df, baseline_weeks, min_weeks, other_trend)
     df["flagged_posts"] = df["flagged_posts"].astype("int64")
     keys = [df["city_id"], df["area_code"]]
     prev = df.groupby(["city_id", "area_code"])["flagged_posts"].shift(1)
@@ -223,11 +304,12 @@ def burst_tests(area_week: pd.DataFrame, baseline_weeks: int = 8, min_weeks: int
     df["baseline_from"] = t[np.clip(row - df["n_weeks"].fillna(0).to_numpy(int), 0, None)]
     df["baseline_to_t"] = t[np.clip(row - 1, 0, None)]
     df = df[df["baseline_sum"].notna() & (df["n_weeks"] >= min_weeks)].copy()
-    scale = df["season"] * df["volume"]  # the week's mean over the baseline weeks' mean
+    scale = df["season"] * df["trend"] * df["volume"]  # the week's mean over the baseline weeks' mean
     df["expected"] = scale * df["baseline_sum"] / df["n_weeks"]
     y, s_sum = df["flagged_posts"].to_numpy(float), df["baseline_sum"].to_numpy(float)
     a_scale, b_scale = np.ones(len(df)), df["n_weeks"].to_numpy(float) / scale.to_numpy(float)
-    error = volume_error.loc[df.index].to_numpy(float) + df["season_error"].to_numpy(float)
+    error = (volume_error.loc[df.index].to_numpy(float) + df["season_error"].to_numpy(float)
+             + trend_error.loc[df.index].to_numpy(float))
     size = _size_by_city(y, y + s_sum, a_scale, b_scale, df["city_id"].to_numpy(), error)
     df["size"] = df["city_id"].map(size).to_numpy()
     df["dispersion"] = 1.0 / df["size"]
@@ -280,11 +362,13 @@ def speech_bursts(area_week: pd.DataFrame, baseline_weeks: int = 8, min_weeks: i
     out["evidence"] = [json.dumps({"code": EVIDENCE_CODE, "flagged_posts": int(n), "week": str(w),
                                    "baseline": round(float(b), 2), "baseline_weeks": int(k), "upper": int(u),
                                    "p_value": float(f"{q:.3g}"), "dispersion": round(float(a), 3),
-                                   "seasonal": round(float(s), 3), "volume": round(float(v), 3),
+                                   "seasonal": round(float(s * g), 3), "trend": round(float(g), 3),
+                                   "volume": round(float(v), 3),
                                    "baseline_from": f, "baseline_to": t,
                                    "false_alarms_per_year": float(false_alarms_per_year)})
-                       for n, w, b, k, u, q, a, s, v, f, t in zip(
+                       for n, w, b, k, u, q, a, s, g, v, f, t in zip(
                            out["flagged_posts"], out["week"], out["expected"], out["n_weeks"], out["upper"],
-                           out["p_value"], out["dispersion"], out["season"], out["volume"], out["baseline_from"],
+                           out["p_value"], out["dispersion"], out["season"], out["trend"], out["volume"],
+                           out["baseline_from"],
                            out["baseline_to"], strict=True)]
     return out[BURST_COLUMNS].sort_values(["city_id", "week", "area_code"], ignore_index=True)

@@ -12,7 +12,13 @@ SEEDS = Path(__file__).resolve().parents[1] / "transforms" / "seeds"
 # other spellings of one platform (lower case) -> its name: a post's key, its author's pseudonym and its accuracy
 # row use the name, so "Twitter" and "X" (or "FB" and "facebook") are one platform, not two
 PLATFORM_ALIASES = {"twitter": "x", "x (twitter)": "x", "x/twitter": "x", "tweets": "x", "fb": "facebook",
-                    "ig": "instagram", "insta": "instagram", "tg": "telegram", "yt": "youtube"}
+                    "ig": "instagram", "insta": "instagram", "tg": "telegram", "yt": "youtube",
+                    # platforms of the network's regions, in their own letters as partners write them (lower case,
+                    # NFKC): read as written, before ``LOOK_ALIKES`` (which would take Cyrillic ``ВК`` for ``bk``)
+                    "vkontakte": "vk", "вконтакте": "vk", "в контакте": "vk", "вк": "vk",
+                    "одноклассники": "odnoklassniki", "ok.ru": "odnoklassniki",
+                    "weibo": "weibo", "sina weibo": "weibo", "微博": "weibo", "新浪微博": "weibo",
+                    "wechat": "wechat", "微信": "wechat", "douyin": "douyin", "抖音": "douyin"}
 # letters of other scripts that look like Latin ones, as the Latin letter they pass for (Unicode's confusables.txt,
 # the Cyrillic, Greek and a few other letters that mimic a-z; widths, mathematical and other compatibility forms are
 # NFKC's): a platform written ``Тwitter`` with a Cyrillic ``Т`` is ``twitter``. Only platform names read them (a

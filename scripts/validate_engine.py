@@ -10,7 +10,9 @@ or one area-level city (150 areas x 10 years of published counts, tests/support/
 and runs it through ``scn.analysis.engine.analyse`` (the code path of ``scn analyse`` and the correlations asset).
 Prints per world type: the share of each verdict, the power (speech_leads where speech -> crime is planted), the
 coverage of the planted rate ratio by the lag-1 interval, spillover found (spillover row p < 0.05, estimate > 1),
-and checks the targets of issue 16; writes everything as JSON (``--out``).
+and checks the targets of issue 16; writes everything as JSON to ``--out``, by default
+``$SCN_HOME/validation/validate_engine-<UTC time>.json`` (never the working directory; the path is printed
+before the run starts). Progress goes to stderr: world type, seed i/n, cities done and the time elapsed.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import argparse
 import json
 import sys
 import time
+from datetime import UTC, datetime
 from multiprocessing import Pool
 from pathlib import Path
 
@@ -27,6 +30,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from scn.analysis.engine import analyse  # noqa: E402
+from scn.settings import settings  # noqa: E402
 from tests.support.area_worlds import area_yearly_world  # noqa: E402
 from tests.support.geo_worlds import WORLDS, engine_world  # noqa: E402
 
@@ -56,6 +60,15 @@ def run_world(kind: str, seed: int) -> dict:
     return {"world": kind, "seed": seed, "verdict": table["verdict"].iloc[0], "estimate": float(fwd["estimate"]),
             "covers": covers,
             "spillover_found": bool(spill["p_value"] < 0.05 and spill["estimate"] > 1)}
+
+
+def _run_job(job: tuple[str, int]) -> dict:
+    return run_world(*job)
+
+
+def default_out(home: Path, now: datetime) -> Path:
+    """Where the report goes without ``--out``: ``<home>/validation/validate_engine-<UTC time>.json``."""
+    return home / "validation" / f"validate_engine-{now.strftime('%Y%m%dT%H%M%SZ')}.json"
 
 
 def summarise(results: pd.DataFrame) -> pd.DataFrame:
@@ -94,28 +107,50 @@ def summarise(results: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+class _Serial:
+    """In-process stand-in for a ``Pool`` of one worker: ``imap`` runs the jobs one by one, lazily."""
+
+    def __enter__(self) -> _Serial:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    @staticmethod
+    def imap(func, jobs):  # noqa: ANN001, ANN205 - Pool.imap's signature
+        return map(func, jobs)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seeds", type=int, default=50)
     ap.add_argument("--worlds", default=",".join(WORLDS), help="comma-separated world types")
     ap.add_argument("--first-seed", type=int, default=FIRST_SEED)
-    ap.add_argument("--out", default="validate_engine.json", help="JSON report")
+    ap.add_argument("--out", type=Path, default=None,
+                    help="JSON report (default $SCN_HOME/validation/validate_engine-<UTC time>.json)")
     ap.add_argument("--workers", type=int, default=1, help="processes (one city per task)")
     args = ap.parse_args()
     start = time.perf_counter()
     kinds = [k.strip() for k in args.worlds.split(",") if k.strip()]
     jobs = [(k, args.first_seed + s) for k in kinds for s in range(args.seeds)]
-    if args.workers > 1:
-        with Pool(args.workers) as pool:
-            results = pd.DataFrame(pool.starmap(run_world, jobs, chunksize=2))
-    else:
-        results = pd.DataFrame([run_world(k, seed) for k, seed in jobs])
+    out = args.out or default_out(settings().home, datetime.now(UTC))
+    print(f"{len(jobs)} cities ({len(kinds)} world types x {args.seeds} seeds); report: {out}", file=sys.stderr)
+    rows = []
+    with Pool(args.workers) if args.workers > 1 else _Serial() as pool:
+        for done, row in enumerate(pool.imap(_run_job, jobs), start=1):  # in the order of jobs
+            rows.append(row)
+            print(f"{row['world']} seed {row['seed']} ({row['seed'] - args.first_seed + 1}/{args.seeds}), "
+                  f"{done}/{len(jobs)} cities, "
+                  f"elapsed {time.perf_counter() - start:.0f} s", file=sys.stderr, flush=True)
+    results = pd.DataFrame(rows)
     summary = summarise(results)
     print(summary.to_string(index=False))
     report = {"command": " ".join(sys.argv), "seeds": args.seeds, "seconds": round(time.perf_counter() - start, 1),
               "summary": summary.to_dict("records"), "worlds": results.to_dict("records")}
-    Path(args.out).write_text(json.dumps(report, indent=1, default=str), encoding="utf-8")
-    print(f"all targets met: {bool(summary['targets_met'].all())}; report: {args.out}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=1, default=str), encoding="utf-8")
+    print(f"all targets met: {bool(summary['targets_met'].all())}; report: {out}")
+    print(f"report: {out}", file=sys.stderr)
     return 0
 
 

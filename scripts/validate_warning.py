@@ -3,6 +3,7 @@
     python scripts/validate_warning.py --seeds 50
     python scripts/validate_warning.py --seeds 20 --parts collection [--posts-dispersion 0.05]
     python scripts/validate_warning.py --seeds 50 --parts small
+    python scripts/validate_warning.py --seeds 100 --parts trend --power-seeds 50
 
 Bursts (geo.warning.speech_bursts, default target 1 false alert per area-year) on worlds of 30 areas x 104
 weeks (tests/support/warning_worlds.py: NB counts, area sizes 0.3-30 posts a week, a season, a drifting level):
@@ -22,6 +23,10 @@ Small cities (``--parts small``; 2-3 areas, worlds built to break the target: a 
 overdispersion, a platform that doubles or halves every count, growth, small areas with many weeks of no post, a
 jumpier city level, 8 areas): false alerts per area-year, mean (max) over the seeds, and power on planted x3 and x5
 bursts (all areas).
+Trends (``--parts trend``): cities of 3 areas whose flagged and other posts grow 1%, 2% or 4% a week, decline 2% a
+week or double from week 60, and a control without trend, with and without a posts column: false alerts per
+area-year, mean and its Monte-Carlo standard error over the seeds (0..), and power on planted x3 / x5 bursts
+(``--power-seeds``, seeds 10000..).
 Risk (geo.risk.risk_profile) on 40-area worlds (tests/support/risk_worlds.py, populations 200-20,000):
 - null: mean Spearman of rank with population, the top five's median population over the city's, the share of
   areas with exceedance >= 0.8 and the median 90% rank-interval width;
@@ -170,6 +175,30 @@ def small(seeds: int, target: float) -> dict:
     return out
 
 
+TREND_WORLDS = {"no trend": {}, "growth 1% a week": {"growth": 0.01}, "growth 2% a week": {"growth": 0.02},
+                "growth 4% a week": {"growth": 0.04}, "decline 2% a week": {"growth": -0.02},
+                "all posts x2 from week 60": {"step": (60, 2.0)}}
+
+
+def trend(seeds: int, power_seeds: int, target: float) -> dict:
+    """3-area cities with a trend or a step: false alerts per area-year (mean, se) and power on x3 / x5 bursts."""
+    out: dict = {}
+    for posts in (None, 20.0):
+        for name, kw in TREND_WORLDS.items():
+            kw = {**kw, "n_areas": 3, "posts_ratio": posts}
+            rates = [false_alerts_per_area_year(speech_bursts(area_week_world(s, **kw)[0],
+                                                              false_alarms_per_year=target), 3, 104)
+                     for s in range(seeds)]
+            row = {"mean": round(float(np.mean(rates)), 3),
+                   "se": round(float(np.std(rates, ddof=1) / np.sqrt(seeds)), 3)}
+            for factor in (3.0, 5.0):
+                row[f"power_x{factor:g}"] = round(float(np.mean([
+                    planted_found(speech_bursts(world, false_alarms_per_year=target), planted) for world, planted
+                    in (area_week_world(10_000 + s, burst=factor, **kw) for s in range(power_seeds))])), 3)
+            out[f"{name}, {'posts' if posts else 'no posts column'}"] = row
+    return out
+
+
 def risk(seeds: int) -> dict:
     """Null-world ranking against population and the planted area found."""
     rhos, top, high, width, found, first = [], [], [], [], [], []
@@ -197,10 +226,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seeds", type=int, default=50)
     parser.add_argument("--target", type=float, default=1.0, help="false alerts per area-year (default 1)")
-    parser.add_argument("--parts", nargs="+", choices=["bursts", "collection", "small", "risk"],
+    parser.add_argument("--parts", nargs="+", choices=["bursts", "collection", "small", "trend", "risk"],
                         default=["bursts", "collection", "risk"])
     parser.add_argument("--posts-dispersion", type=float, default=None,
                         help="NB alpha of the other posts of the collection worlds (default: as the flagged posts)")
+    parser.add_argument("--power-seeds", type=int, default=None,
+                        help="seeds of the power worlds of --parts trend (default --seeds)")
     args = parser.parse_args()
     start = time.time()
     report = {"seeds": args.seeds, "target_false_alerts_per_area_year": args.target}
@@ -210,6 +241,8 @@ def main() -> None:
         report["collection"] = collection(args.seeds, args.target, args.posts_dispersion)
     if "small" in args.parts:
         report["small"] = small(args.seeds, args.target)
+    if "trend" in args.parts:
+        report["trend"] = trend(args.seeds, args.power_seeds or args.seeds, args.target)
     if "risk" in args.parts:
         report.update(risk(args.seeds))
     report["seconds"] = round(time.time() - start, 1)

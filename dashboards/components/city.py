@@ -46,7 +46,8 @@ def periods(city_id: str) -> tuple[str, ...]:
 
 def _correlations(city_id: str, audience: str) -> pd.DataFrame:
     return for_audience("correlations", data.table("correlations", city_id), audience,
-                        k=settings().suppress_below, min_group=settings().min_group)
+                        k=settings().suppress_below, min_group=settings().min_group,
+                        key=detail.key_for(audience))
 
 
 def _row(corr: pd.DataFrame, analysis: str, lag: object = None) -> pd.Series | None:
@@ -145,9 +146,10 @@ def _coarsen(periods: pd.Series, grain: str) -> np.ndarray:
 def official_series(city_id: str) -> tuple[pd.DataFrame, dict[str, str]]:
     """An official's series: per period, the totals of each count's level (``dashboards.detail``: every count
     of the level is shown, so its sums give nothing new), all at the coarsest period of the two counts' levels;
-    NA where the level has a hidden count (only when even the whole city by year has one). Also the level
-    of each count."""
-    choices = {col: detail.choice(city_id, col, "official") for col, _ in SERIES}
+    NA where the level has a hidden count (only when even the whole city by year has one, or where a count's
+    perturbed value fell below k: ``detail.shown``, the map's counts, which the series adds up). Also the level of
+    each count."""
+    choices = {col: detail.shown(city_id, col, "official") for col, _ in SERIES}  # perturbed (docs/security.md)
     found = {col: c for col, c in choices.items() if c.reason != "no_data"}
     if not found:
         return pd.DataFrame(columns=["period", *choices]), {}
@@ -194,7 +196,8 @@ def series_figure(city_id: str, lang: str, audience: str) -> go.Figure | None:
             return None
         monthly = for_audience(SERIES_TABLE, monthly.sort_values("period"), audience,
                                parts=data.table("cell_month", city_id),
-                               k=settings().suppress_below, min_group=settings().min_group)
+                               k=settings().suppress_below, min_group=settings().min_group,
+                               key=detail.key_for(audience))
     else:
         monthly, _ = official_series(city_id)
         if monthly.empty:
@@ -301,7 +304,8 @@ def lag_notes(city_id: str, lang: str, audience: str) -> list[str]:
 def survey_figure(city_id: str, audience: str, lang: str = "en") -> go.Figure | None:
     """Survey indices (0-100) of all respondents by wave, constructs and waves in ``lang``."""
     si = for_audience("survey_indices", data.table("survey_indices", city_id), audience,
-                      k=settings().suppress_below, min_group=settings().min_group)
+                      k=settings().suppress_below, min_group=settings().min_group,
+                      key=detail.key_for(audience))
     if si.empty:
         return None
     si = si[(si["group_type"] == "all") & ~si["suppressed"].fillna(False).astype(bool)]
@@ -326,7 +330,8 @@ def prepost_table(city_id: str, audience: str, lang: str = "en") -> pd.DataFrame
     ``suppressed`` flag kept as data for the page's ``data_only``)."""
     prepost = for_audience("survey_prepost", data.table("survey_prepost", city_id), audience,
                            parts=data.table("survey_indices", city_id) if audience != "staff" else None,
-                           k=settings().suppress_below, min_group=settings().min_group)
+                           k=settings().suppress_below, min_group=settings().min_group,
+                           key=detail.key_for(audience))
     if "construct" in prepost.columns:
         prepost = prepost.assign(construct=i18n.codes("construct", prepost["construct"], lang))
     if "change_supported" in prepost.columns:  # in words: the table would show True / False
@@ -343,7 +348,8 @@ def programmes_table(city_id: str, audience: str, lang: str = "en") -> pd.DataFr
     ``programme_line``)."""
     py = for_audience("programme_years", data.table("programme_years", city_id), audience,
                       parts=data.table("programme_metrics", city_id) if audience != "staff" else None,
-                      k=settings().suppress_below, min_group=settings().min_group)
+                      k=settings().suppress_below, min_group=settings().min_group,
+                      key=detail.key_for(audience))
     if py.empty:
         return py
     counts = ["activities", "people"] + (["planned_activities"] if "planned_activities" in py.columns else [])
@@ -367,11 +373,13 @@ def alerts_table(city_id: str, lang: str, audience: str) -> pd.DataFrame:
 def risk_table(city_id: str, lang: str, audience: str, top: int = 10) -> pd.DataFrame:
     """The ``top`` areas of the risk ranking, with their names and reasons in ``lang``."""
     risk = for_audience("risk", data.table("risk", city_id), audience,
-                        k=settings().suppress_below, min_group=settings().min_group)
+                        k=settings().suppress_below, min_group=settings().min_group,
+                        key=detail.key_for(audience))
     if risk.empty:
         return risk
     areas = for_audience("areas", data.table("areas", city_id), audience,
-                         k=settings().suppress_below, min_group=settings().min_group)
+                         k=settings().suppress_below, min_group=settings().min_group,
+                         key=detail.key_for(audience))
     if len(areas) and "area_name" in areas.columns:
         names = areas.reindex(columns=["area_code", "area_name", "area_name_local"])
         names = names.assign(area_name=[i18n.place(n, loc, lang) for n, loc in  # one row per area, not per post
@@ -414,9 +422,11 @@ def classifier_line(city_id: str, lang: str, audience: str) -> str | None:
     figures shown from the model card's sets were measured on keyword-selected posts (as the health page says);
     then the share of the city's posts a measured figure covers."""
     ev = for_audience("classifier_eval", data.table("classifier_eval"), audience,
-                      k=settings().suppress_below, min_group=settings().min_group)
+                      k=settings().suppress_below, min_group=settings().min_group,
+                      key=detail.key_for(audience))
     cov = for_audience("classifier_coverage", data.table("classifier_coverage", city_id), audience,
-                       k=settings().suppress_below, min_group=settings().min_group)
+                       k=settings().suppress_below, min_group=settings().min_group,
+                       key=detail.key_for(audience))
     shown = shown_accuracy(ev, cov)
     if shown.empty:
         return None
@@ -526,7 +536,8 @@ def _uncorrected_posts(city_id: str, adj: pd.DataFrame, lang: str, audience: str
     if not set(cols) <= set(adj.columns):
         return ""  # a table published before the columns existed
     city = for_audience("adjusted_counts", adj[cols].head(1).assign(city_id=city_id), audience,
-                        k=settings().suppress_below, min_group=settings().min_group)
+                        k=settings().suppress_below, min_group=settings().min_group,
+                        key=detail.key_for(audience))
     corrected, uncorrected = (pd.to_numeric(city[c], errors="coerce").iloc[0] for c in cols)
     if pd.isna(corrected) or pd.isna(uncorrected) or uncorrected <= 0:
         return ""
@@ -563,9 +574,11 @@ def prevalence_line(city_id: str, lang: str, audience: str) -> str:
         said = _uncorrected_posts(city_id, adj, lang, audience)
         return f"{head}. {said}{t('prev_not_corrected', lang, k=MIN_CLASS)}"
     total = for_audience("adjusted_counts", total.assign(city_id=city_id), audience,
-                         k=settings().suppress_below, min_group=settings().min_group)
+                         k=settings().suppress_below, min_group=settings().min_group,
+                         key=detail.key_for(audience))
     n = for_audience("classifier_rates", review[["city_id", "n"]].groupby("city_id", as_index=False).sum(),
-                     audience, k=settings().suppress_below, min_group=settings().min_group)["n"].iloc[0]
+                     audience, k=settings().suppress_below, min_group=settings().min_group,
+                     key=detail.key_for(audience))["n"].iloc[0]
     posts, point, low, high = (total[c].iloc[0] for c in ("posts", "adjusted_flagged_posts", "adjusted_low",
                                                            "adjusted_high"))
     if pd.isna(point) or pd.isna(posts) or not posts:
@@ -593,7 +606,8 @@ def _per_platform(city_id: str, review: pd.DataFrame, lang: str, audience: str) 
         return ""
     sums = per.groupby("platform", as_index=False)["n"].sum().assign(city_id=city_id)
     shown = for_audience("review_platforms", sums, audience,
-                         k=settings().suppress_below, min_group=settings().min_group).sort_values("platform")
+                         k=settings().suppress_below, min_group=settings().min_group,
+                         key=detail.key_for(audience)).sort_values("platform")
     parts = t("list_sep", lang).join(t("prev_platform_n", lang, platform=i18n.platform(p, lang), n=i18n.count(v, lang, k=settings().suppress_below))
                                      for p, v in zip(shown["platform"], shown["n"], strict=True))
     return " " + t("prev_per_platform", lang, parts=parts)

@@ -69,6 +69,9 @@ def _mix_line(row: pd.Series, lang: str) -> list[str]:
     city's posts now, or the reviewed posts' own mix when it differs from theirs; nothing when the posts' mix is
     unknown or the sample holds the posts' one platform."""
     sample, posts = row.get("sample_mix"), row.get("posts_mix")
+    if isinstance(sample, str) and not isinstance(posts, str) and bool(row.get("weighted")) is True:
+        # weighted to a mix whose shares are withheld (``scn.review.published.mixes_said``)
+        return [t("mix_weighted_withheld", lang, sample=_mix(sample, lang), k=settings().suppress_below)]
     if not isinstance(posts, str) or not isinstance(sample, str):
         return []
     if bool(row.get("weighted")) is True:
@@ -81,7 +84,8 @@ def _mix_line(row: pd.Series, lang: str) -> list[str]:
 def published(city_id: str | None, audience: str) -> pd.DataFrame:
     """The published ``review_accuracy`` rows (of one city when given), as ``audience`` may see them."""
     return for_audience("review_accuracy", data.table("review_accuracy", city_id), audience,
-                        k=settings().suppress_below, min_group=settings().min_group)
+                        k=settings().suppress_below, min_group=settings().min_group,
+                        key=detail.key_for(audience))
 
 
 def city_line(table: pd.DataFrame, lang: str) -> str | None:
@@ -112,7 +116,8 @@ def targets_rows(city_id: str, audience: str) -> pd.DataFrame:
     rows = data.table(TARGETS[0], city_id)
     if audience == "staff":
         return for_audience(TARGETS[0], rows, audience,
-                            k=settings().suppress_below, min_group=settings().min_group)
+                            k=settings().suppress_below, min_group=settings().min_group,
+                            key=detail.key_for(audience))
     return detail.official_parts(TARGETS[0], rows, city_id, TARGETS[1])
 
 

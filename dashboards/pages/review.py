@@ -19,7 +19,8 @@ from dashboards.components.review import t as _t
 from dashboards.i18n import normalise
 from scn.access.users import User
 from scn.nlp.labels import CLASSES
-from scn.review import loop, store
+from scn.review import loop, published, store
+from scn.settings import settings
 
 dash.register_page(__name__, path="/review", access="review")
 
@@ -28,7 +29,9 @@ PAGE_SIZE = 40
 
 
 def _accuracy_block(city_id: str, lang: str) -> list:
-    lines = accuracy_lines(loop.accuracy(city_id), lang)
+    """The live accuracy lines; the posts' platform mix only where no platform's count follows as 1..k-1
+    (``published.mixes_said``: a reviewer reads the city's post total on the city page)."""
+    lines = accuracy_lines(published.mixes_said(loop.accuracy(city_id), k=settings().suppress_below), lang)
     return [html.P(x) for x in lines] if lines else [html.P(_t("nothing", lang))]
 
 

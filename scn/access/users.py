@@ -190,8 +190,10 @@ def _last_staff(users: dict[str, dict], username: str) -> bool:
 
 
 def change_user(username: str, role: str, city_id: str | None, *, keep_staff: bool = True) -> None:
-    """Give an existing user another role or city (password and sessions kept: the role is read on every
-    request). ``keep_staff``: refuse to demote the last staff user."""
+    """Give an existing user another role or city (password kept). A change of role or city ends every session
+    of the user (a new session version): a session opened under one grant, left open on a shared computer, must
+    not read another city's data (docs/security.md row 55); an unchanged role and city keep them.
+    ``keep_staff``: refuse to demote the last staff user."""
     check_role(role, city_id)
     with _editing() as users:
         if username not in users:
@@ -199,7 +201,10 @@ def change_user(username: str, role: str, city_id: str | None, *, keep_staff: bo
         if keep_staff and role != "staff" and _last_staff(users, username):
             raise UserError(f"{username!r} is the last staff user who can sign in: add another first",
                             "last_staff")
-        users[username].update(role=role, city_id=city_id if role in CITY_ROLES else None)
+        city = city_id if role in CITY_ROLES else None
+        before = users[username]
+        if (before.get("role"), before.get("city_id")) != (role, city):
+            before.update(role=role, city_id=city, session_version=_new_version())
 
 
 def set_password(username: str, password: str) -> None:

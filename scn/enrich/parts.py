@@ -5,10 +5,12 @@ duckdb over the lake and file stamps, no NLP or geo stack; `scn run` plans with 
 from __future__ import annotations
 
 import hashlib
+import json
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+import duckdb
 import jinja2
 import pandas as pd
 
@@ -102,31 +104,64 @@ def input_fingerprints(table: str, res: int | None = None) -> dict[str, str]:
     """city_id -> fingerprint of everything ``table`` (posts_enriched or crimes_enriched) is computed from for
     that city: its rows (and labels), its areas, its registry row (crimes: its time zone), the H3 resolution
     and this step's version.
-    One grouped scan of the key columns; equal fingerprints mean a city's part need not be recomputed."""
+    One grouped scan of the key columns; equal fingerprints mean a city's part need not be recomputed. Kept in
+    ``$SCN_HOME/state/enrich_fingerprints_<table>.json`` with the queries, the stamps of the lake parts they read
+    and of the staging SQL of the time zones: every `scn run` plans with them, and one with nothing new in those
+    tables scans nothing (a scan of every post and label: seconds at 10M posts)."""
     res = res or h3_resolution()
     source = {"posts_enriched": "posts", "crimes_enriched": "crimes"}[table]
     if not lake.has_table(source):
         return {}
+    queries = _fingerprint_queries(source)
+    read = [source, "areas", "cities", "ingest_log", *(["post_labels"] if source == "posts" else [])]
+    zones = (TRANSFORMS / "models" / "staging" / "stg_cities.sql", TRANSFORMS / "macros" / "newest_part.sql")
+    key = [ENRICH_VERSION, table, res, queries, [lake.parts_stamp(t) for t in read],
+           [file_stamp(f) for f in zones], duckdb.__version__]  # its hash() may differ between versions
+    state = paths().home / "state" / f"enrich_fingerprints_{table}.json"
+
+    def compute() -> str:
+        return json.dumps(_fingerprints(table, res, queries), sort_keys=True)
+
+    try:
+        found = json.loads(memo_by_stamps(state, key, compute))
+    except ValueError:  # a memo cut short: computed again
+        state.unlink(missing_ok=True)
+        found = json.loads(memo_by_stamps(state, key, compute))
+    return found if isinstance(found, dict) else json.loads(compute())
+
+
+def _fingerprint_queries(source: str) -> dict[str, str]:
+    """The grouped queries (by city) of ``input_fingerprints`` over the lake as it is (a table not there yet: none)."""
+    queries: dict[str, str] = {}
     if source == "posts":
         labels = (f"left join {lake.scan('post_labels')} l using (post_key)" if lake.has_table("post_labels")
                   else "left join (select null::varchar as post_key) l using (post_key)")
-        rows = _by_city(f"select p.city_id, count(*), sum(hash(p.post_key))::varchar, count(l.post_key), "
-                        f"coalesce(sum(hash(l)), 0)::varchar from {lake.scan('posts')} p {labels} group by 1")
+        queries["rows"] = (f"select p.city_id, count(*), sum(hash(p.post_key))::varchar, count(l.post_key), "
+                           f"coalesce(sum(hash(l)), 0)::varchar from {lake.scan('posts')} p {labels} group by 1")
     else:
-        rows = _by_city(f"select city_id, count(*), sum(hash(crime_key))::varchar from {lake.scan('crimes')} "
-                        f"group by 1")
-    areas = _by_city(f"select city_id, count(*), sum(hash(a))::varchar from {lake.scan('areas')} a group by 1") \
-        if lake.has_table("areas") else {}
+        queries["rows"] = (f"select city_id, count(*), sum(hash(crime_key))::varchar from {lake.scan('crimes')} "
+                           f"group by 1")
+    if lake.has_table("areas"):
+        queries["areas"] = f"select city_id, count(*), sum(hash(a))::varchar from {lake.scan('areas')} a group by 1"
     # what of the registry places a post: the names the city was ever sent under (the gazetteer); a cities file
     # re-sent with other columns changed (a zone left out, a population) is no reason to place its posts again
-    registry = _by_city(f"select city_id, list_sort(list(distinct name))::varchar from {lake.scan('cities')} "
-                        f"group by 1") if source == "posts" and lake.has_table("cities") else {}
+    if source == "posts" and lake.has_table("cities"):
+        queries["registry"] = (f"select city_id, list_sort(list(distinct name))::varchar from {lake.scan('cities')} "
+                               f"group by 1")
     # a boundaries file sent again whole changes the city's current areas without changing any area row
-    resent = _by_city(f"select city_id, sum(hash(sha256, ingested_at))::varchar from {lake.scan('ingest_log')} "
-                      "where kind = 'boundaries' group by 1") if lake.has_table("ingest_log") else {}
+    if lake.has_table("ingest_log"):
+        queries["resent"] = (f"select city_id, sum(hash(sha256, ingested_at))::varchar from "
+                             f"{lake.scan('ingest_log')} where kind = 'boundaries' group by 1")
+    return queries
+
+
+def _fingerprints(table: str, res: int, queries: dict[str, str]) -> dict[str, str]:
+    """``input_fingerprints`` computed: the ``queries`` run."""
+    found = {name: _by_city(sql) for name, sql in queries.items()}
+    areas, registry, resent = (found.get(n, {}) for n in ("areas", "registry", "resent"))
     zones = city_timezones()  # the calendar the city's months and weeks are cut in (posts and crimes alike)
     return {city: _digest(ENRICH_VERSION, table, res, r, areas.get(city), resent.get(city),
-                          registry.get(city), zones.get(city, "UTC")) for city, r in rows.items()}
+                          registry.get(city), zones.get(city, "UTC")) for city, r in found["rows"].items()}
 
 
 def lake_cities() -> list[str]:

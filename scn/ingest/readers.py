@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime
+import io
 import json
 import re
 import zipfile
@@ -45,6 +46,11 @@ XLSX_RATIO_FLOOR = 1 << 20  # parts smaller than this are not judged by their co
 XLSX_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
 XLSX_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*?\bref=[\"']([^\"']*)[\"']")
 XLSX_CELL = re.compile(r"\$?([A-Za-z]+)\$?(\d+)")
+XLSX_XML_PARTS = (".xml", ".rels", ".vml")  # the parts openpyxl (expat, lxml) parses as XML
+# a document type or an entity declaration, in any encoding an XML parser reads without being told (an XLSX part
+# never has one: entity expansion, a billion laughs, or an external entity naming a file on the machine)
+XLSX_DOCTYPE = re.compile(b"|".join(re.escape(word.encode(enc)) for word in ("<!DOCTYPE", "<!ENTITY")
+                                    for enc in ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")))
 JSON_MAX_DEPTH = 64  # nesting of a whole JSON document (an X response: 6, a Telegram export: 4)
 JSON_MAX_CONTAINERS = 10_000_000  # objects and arrays in one document (a dict is some 64 bytes in memory)
 JSON_STEP = np.zeros(256, dtype=np.int8)
@@ -214,12 +220,16 @@ def detect_encoding(path: Path) -> str:
     return encoding
 
 
+LINE_ENDS = np.zeros(256, dtype=bool)
+LINE_ENDS[[10, 13]] = True  # \n, and \r: an old Mac's line end (CSV and JSON Lines readers end lines at either)
+
+
 def longest_line(path: Path) -> int:
-    """Length in bytes of the longest line, scanned in blocks with numpy."""
+    """Length in bytes of the longest line (ended by ``\n``, ``\r\n`` or ``\r``), scanned in blocks with numpy."""
     longest, run = 0, 0
     with open(path, "rb") as fh:
         while chunk := fh.read(BLOCK_BYTES * 4):
-            nl = np.flatnonzero(np.frombuffer(chunk, dtype=np.uint8) == 10)
+            nl = np.flatnonzero(LINE_ENDS[np.frombuffer(chunk, dtype=np.uint8)])
             if len(nl) == 0:
                 run += len(chunk)
                 continue
@@ -256,38 +266,39 @@ def _allow_long_fields() -> None:
 
 
 def _csv_with_stdlib(path: Path, encoding: str, delimiter: str, width: int, named: int) -> Table:
-    """Slow path for files with ragged rows: every record is kept, wrong-width records become bad rows (their
-    fields bounded first: ``check_cells``). A spreadsheet's empty trailing columns are no fault: a record longer
-    than the header whose extra fields are all empty is cut, one short only of the header's unnamed trailing
-    columns (``named``: the header's columns up to its last named one) padded; nothing else is."""
+    """Every record as a Python list (their fields bounded first: ``check_cells``, the workbooks' limit): the
+    fallback of ``_csv_ragged`` when Arrow's records and the stdlib reader's do not match. Records of another width
+    than the header's are cut, padded (``_fit``) or bad rows; blank lines are no records."""
     fields = field_bound(path, delimiter)
     check_cells(path, fields, 1, f"up to {fields:,} fields")
     with open(path, encoding=encoding, newline="") as fh:
         try:
-            records = list(csv.reader(fh, delimiter=delimiter))[1:]
+            records = list(filter(None, csv.reader(fh, delimiter=delimiter)))[1:]
         except csv.Error as exc:
             raise fail(path, f"not a readable CSV file ({exc})") from exc
     lengths = np.fromiter(map(len, records), dtype=np.int64, count=len(records))
+    ok = _fit(records, width, named)
     rows = np.arange(1, len(records) + 1)
-    blank = lengths == 0
-    long = np.flatnonzero(lengths > width)
-    empty_tail = long[np.fromiter((not any(records[i][width:]) for i in long), dtype=bool, count=len(long))]
-    short = np.flatnonzero((lengths >= max(named, 1)) & (lengths < width))
-    for i in empty_tail:
-        records[i] = records[i][:width]
-    for i in short:
-        records[i] = records[i] + [""] * (width - len(records[i]))
-    ok = (lengths == width) | np.isin(rows - 1, np.r_[empty_tail, short])
-    good = records if ok.all() else list(compress(records, ok))
-    frame = pd.DataFrame(good, columns=[f"c{i}" for i in range(width)], dtype="string") if good else \
-        pd.DataFrame({f"c{i}": pd.Series(dtype="string") for i in range(width)})
-    frame = frame.replace("", None)
-    frame[ROW] = rows[ok]
-    bad = ~ok & ~blank
-    reason = f"expected {width} fields, found " + pd.Series(lengths[bad]).astype(str)
-    bad_rows = pd.DataFrame({ROW: rows[bad], "reason": reason.to_numpy(),
-                             "raw": list(map(delimiter.join, compress(records, bad)))})
-    return Table(frame, bad_rows, encoding)
+    frame = _text_frame(list(compress(records, ok)), width).assign(**{ROW: rows[ok]})
+    return Table(frame, _bad_records(rows[~ok], width, lengths[~ok], map(delimiter.join, compress(records, ~ok))),
+                 encoding)
+
+
+def _text_frame(records: list[list[str]], width: int) -> pd.DataFrame:
+    """Records of ``width`` fields as text columns ``c0..`` (empty fields missing)."""
+    names = [f"c{i}" for i in range(width)]
+    if not records:
+        return pd.DataFrame({n: pd.Series(dtype="string") for n in names})
+    return pd.DataFrame(records, columns=names, dtype="string").replace("", None)
+
+
+def _bad_records(rows: np.ndarray, width: int, found: np.ndarray | int, raw: Iterable[str]) -> pd.DataFrame:
+    """Bad rows of records of the wrong width (``found`` fields each, or all)."""
+    if not len(rows):
+        return pd.DataFrame(columns=[ROW, "reason", "raw"])
+    found = np.broadcast_to(np.asarray(found, dtype=np.int64), rows.shape)
+    return pd.DataFrame({ROW: rows, "reason": [f"expected {width} fields, found {n}" for n in found],
+                         "raw": pd.Series(list(raw), dtype=object).to_numpy()})
 
 
 def read_csv(path: Path, progress: Progress = None) -> Table:
@@ -308,37 +319,121 @@ def read_csv(path: Path, progress: Progress = None) -> Table:
         raise fail(path, "no header row")
     named = next((i for i in range(len(header), 0, -1) if header[i - 1].strip()), 0)  # up to the last named
     written, header = header, check_columns(path, header)
-    names = [f"c{i}" for i in range(len(header))]
-    read_opts = pacsv.ReadOptions(column_names=names, skip_rows=1, encoding=encoding,
-                                  block_size=max(BLOCK_BYTES, 2 * longest + 1024))
-    parse_opts = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True)
-    convert = pacsv.ConvertOptions(column_types={n: pa.string() for n in names}, strings_can_be_null=True,
-                                   null_values=[""], quoted_strings_can_be_null=True)
     try:
-        batches, rows = [], 0
-        with pacsv.open_csv(path, read_options=read_opts, parse_options=parse_opts,
-                            convert_options=convert) as reader:
-            for batch in reader:
-                batches.append(batch)
-                rows += batch.num_rows
-                check_cells(path, rows, len(names), streamed=True)  # before the frame: empty cells cost little here
-                if progress:
-                    progress(rows)
-        table = pa.Table.from_batches(batches, schema=reader.schema)
-        frame = table.to_pandas(types_mapper=_text_type)
-        frame[ROW] = np.arange(1, len(frame) + 1)
-        out = Table(frame, encoding=encoding)
+        frame = _arrow_csv(path, encoding, delimiter, len(header), longest, progress)
+        out = Table(frame.assign(**{ROW: np.arange(1, len(frame) + 1)}), encoding=encoding)
     except pa.ArrowInvalid as exc:
         if "columns" not in str(exc):
             raise fail(path, f"not a readable CSV file ({str(exc).splitlines()[0][:120]})") from exc
-        out = _csv_with_stdlib(path, encoding, delimiter, len(header), named)
+        out = _csv_ragged(path, encoding, delimiter, len(header), named, longest, progress)
     out.frame.columns = [*header, ROW]
-    return _repeated_header(out, written, delimiter)
+    return repeated_header(out, written, delimiter)
 
 
-def _repeated_header(table: Table, written: list[str], delimiter: str) -> Table:
-    """``table`` with the rows that repeat its header (``written``: two exports joined into one file) moved to its
-    bad rows: every named column holds its own name (compared stripped), column by column over all rows."""
+def _arrow_csv(path: Path, encoding: str, delimiter: str, width: int, longest: int, progress: Progress,
+               invalid: Callable[[Any], str] | None = None) -> pd.DataFrame:
+    """The records after the header as text columns ``c0..`` (Arrow batches into an Arrow-backed frame, held to
+    ``SCN_INGEST_TABLE_MAX_CELLS`` as they come); a record of another width raises ``ArrowInvalid``, or goes to
+    ``invalid`` (Arrow's invalid-row handler) when given. Blank lines are no records."""
+    names = [f"c{i}" for i in range(width)]
+    read_opts = pacsv.ReadOptions(column_names=names, skip_rows=1, encoding=encoding,
+                                  block_size=max(BLOCK_BYTES, 2 * longest + 1024))
+    parse_opts = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, invalid_row_handler=invalid)
+    convert = pacsv.ConvertOptions(column_types={n: pa.string() for n in names}, strings_can_be_null=True,
+                                   null_values=[""], quoted_strings_can_be_null=True)
+    batches, rows = [], 0
+    with pacsv.open_csv(path, read_options=read_opts, parse_options=parse_opts, convert_options=convert) as reader:
+        for batch in reader:
+            batches.append(batch)
+            rows += batch.num_rows
+            check_cells(path, rows, width, streamed=True)  # before the frame: empty cells cost little here
+            if progress:
+                progress(rows)
+    return pa.Table.from_batches(batches, schema=reader.schema).to_pandas(types_mapper=_text_type)
+
+
+def _record_lengths(path: Path, encoding: str, delimiter: str) -> np.ndarray:
+    """The number of fields of every record after the header (the stdlib reader, no list kept: only lengths),
+    blank lines left out as Arrow leaves them out."""
+    with open(path, encoding=encoding, newline="") as fh:
+        records = csv.reader(fh, delimiter=delimiter)
+        try:
+            next(records, None)
+            lengths = np.fromiter(map(len, records), dtype=np.int64)
+        except csv.Error as exc:
+            raise fail(path, f"not a readable CSV file ({exc})") from exc
+    return lengths[lengths > 0]
+
+
+def _fit(records: list[list[str]], width: int, named: int) -> np.ndarray:
+    """Which records of another width than the header's are read (cut or padded in place): a spreadsheet's empty
+    trailing columns are no fault. A record longer than the header whose extra fields are all empty is cut, one
+    short only of the header's unnamed trailing columns (``named``: up to its last named one) padded; no other."""
+    lengths = np.fromiter(map(len, records), dtype=np.int64, count=len(records))
+    long = np.flatnonzero(lengths > width)
+    empty_tail = long[np.fromiter((not any(records[i][width:]) for i in long), dtype=bool, count=len(long))]
+    short = np.flatnonzero((lengths >= max(named, 1)) & (lengths < width))
+    for i in empty_tail:
+        records[i] = records[i][:width]
+    for i in short:
+        records[i] = records[i] + [""] * (width - len(records[i]))
+    return (lengths == width) | np.isin(np.arange(len(records)), np.r_[empty_tail, short])
+
+
+def _csv_ragged(path: Path, encoding: str, delimiter: str, width: int, named: int, longest: int,
+                progress: Progress) -> Table:
+    """A CSV whose records are not all of the header's width. The width most records have streams through Arrow
+    (as any CSV: ``SCN_INGEST_TABLE_MAX_CELLS``); only the records of other widths are read as Python lists (held
+    to the workbooks' ``SCN_INGEST_XLSX_MAX_CELLS``), and those the header cannot take become bad rows naming
+    their record (``_fit``: a spreadsheet's empty trailing columns are read). Records are told apart by a first
+    pass of the stdlib reader that keeps only their lengths; should Arrow's records not match its, the whole file
+    is read by the stdlib reader (``_csv_with_stdlib``)."""
+    lengths = _record_lengths(path, encoding, delimiter)
+    widths, counts = np.unique(lengths, return_counts=True)
+    wide = int(widths[counts.argmax()]) if len(widths) else width  # most records' width: streamed
+    odd = lengths != wide
+    check_cells(path, int(lengths[odd].sum()), 1, f"{int(odd.sum()):,} records of another width with "
+                                                  f"{int(lengths[odd].sum()):,} fields")
+    texts: list[str] = []
+
+    def other(row: Any) -> str:  # Arrow's invalid-row handler: keep the record's text, leave it out of the batch
+        texts.append(row.text)
+        return "skip"
+
+    try:
+        frame = _arrow_csv(path, encoding, delimiter, wide, longest, progress, other)
+    except pa.ArrowInvalid as exc:
+        raise fail(path, f"not a readable CSV file ({str(exc).splitlines()[0][:120]})") from exc
+    records = [next(csv.reader(io.StringIO(t, newline=""), delimiter=delimiter), []) for t in texts]
+    if len(frame) != int((~odd).sum()) or [len(r) for r in records] != lengths[odd].tolist():
+        return _csv_with_stdlib(path, encoding, delimiter, width, named)
+    rows = np.arange(1, len(lengths) + 1)
+    main_rows, bad = rows[~odd], []
+    if wide > width:  # most records end in empty fields past the header (a spreadsheet's): cut them
+        extra = frame.iloc[:, width:].notna().any(axis=1).to_numpy(dtype=bool)
+        bad.append(_bad_records(main_rows[extra], width, wide, frame[extra].fillna("").agg(delimiter.join, axis=1)))
+        frame, main_rows = frame.loc[~extra, frame.columns[:width]].reset_index(drop=True), main_rows[~extra]
+    elif wide < width:
+        if wide >= max(named, 1):  # short only of the header's unnamed trailing columns: padded
+            frame = frame.assign(**{f"c{i}": pd.Series(pd.NA, index=frame.index, dtype="string")
+                                    for i in range(wide, width)})
+        else:
+            bad.append(_bad_records(main_rows, width, wide, frame.fillna("").agg(delimiter.join, axis=1)))
+            frame, main_rows = frame.iloc[:0], main_rows[:0]
+    ok = _fit(records, width, named)
+    bad.append(_bad_records(rows[odd][~ok], width, lengths[odd][~ok], map(delimiter.join, compress(records, ~ok))))
+    frame = frame.assign(**{ROW: main_rows})
+    if ok.any():
+        fixed = _text_frame(list(compress(records, ok)), width).assign(**{ROW: rows[odd][ok]})
+        frame = pd.concat([frame, fixed], ignore_index=True).sort_values(ROW, kind="stable").reset_index(drop=True)
+    bad_rows = pd.concat([b for b in bad if len(b)] or bad[-1:], ignore_index=True).sort_values(ROW)
+    return Table(frame, bad_rows.reset_index(drop=True), encoding)
+
+
+def repeated_header(table: Table, written: list[str], delimiter: str = ",") -> Table:
+    """``table`` with the rows that repeat its header (``written``: two exports joined into one file; a workbook's
+    header row; a JSON Lines file's keys, an object whose values are its keys) moved to its bad rows: every named
+    column holds its own name (compared stripped), column by column over all rows. Every tabular reader's."""
     frame = table.frame
     named = [(col, name.strip()) for col, name in zip(frame.columns, written, strict=False) if name.strip()]
     if frame.empty or not named:
@@ -366,16 +461,35 @@ JSONL_TYPE = "case when json_valid(line) then json_type(line::json) end"
 JSONL_LINE_END = r"\r\n|\r|\n"  # what JSON Lines (and the old reader) end a line with; never valid inside a string
 
 
+def _block_end(text: str) -> int:
+    """Where a block of lines ends: after its last line end, but not after a ``\r`` that ends the text (its
+    ``\n`` may start the next read); 0 when it holds none."""
+    at = max(text.rfind("\n"), text.rfind("\r"))
+    if at == len(text) - 1 and text[at] == "\r":
+        at = max(text.rfind("\n", 0, at), text.rfind("\r", 0, at))
+    return at + 1
+
+
 def _jsonl_chunks(path: Path, encoding: str) -> Iterator[pa.Table]:
     """The lines of a JSON Lines file, some ``BLOCK_BYTES`` characters at a time (to the end of a line): tables
     of (``source_row``, ``line``) without blank lines, split by Arrow (no Python string per line). A line ends at
-    ``\n``, ``\r\n`` or ``\r``, never at U+2028 or U+0085, which a JSON string may hold; a BOM is dropped."""
-    row = 0
-    with open(path, encoding=encoding, newline="\n") as fh:
-        while block := fh.read(BLOCK_BYTES):
-            block += fh.readline()
-            if row == 0:
-                block = block.lstrip("\ufeff")
+    ``\n``, ``\r\n`` or ``\r`` (an old Mac's file is read in blocks as well: completing a block to the next ``\n``
+    read it whole), never at U+2028 or U+0085, which a JSON string may hold; a BOM is dropped."""
+    row, carry, first = 0, "", True
+    with open(path, encoding=encoding, newline="") as fh:
+        while True:
+            read = fh.read(BLOCK_BYTES)
+            text = carry + read
+            if not text:
+                return
+            cut = _block_end(text) if read else len(text)  # the end of the file ends its last line
+            if cut == 0:  # no line end yet: a line longer than the block (bounded by the line limit)
+                carry = text
+                continue
+            block, carry = text[:cut], text[cut:]
+            del text
+            if first:
+                block, first = block.lstrip("\ufeff"), False
             lines = pc.list_flatten(pc.split_pattern_regex(pa.array([block], pa.large_string()), JSONL_LINE_END))
             if block.endswith(("\n", "\r")):
                 lines = lines[:-1]
@@ -446,7 +560,7 @@ def read_jsonl(path: Path, progress: Progress = None) -> Table:
     reason = np.where(bad_frame["t"].isna(), "not valid JSON", np.where(
         bad_frame["t"].eq("DUPLICATE"), "a key appears twice in the object", "not a JSON object"))
     bad_rows = pd.DataFrame({ROW: bad_frame[ROW].to_numpy(), "reason": reason, "raw": bad_frame["line"].to_numpy()})
-    return Table(frame, bad_rows, encoding)
+    return repeated_header(Table(frame, bad_rows, encoding), keys)  # an object whose values are its keys
 
 
 def _json_columns(keys: list[str]) -> tuple[str, str, list[str]]:
@@ -509,12 +623,25 @@ def _dimension(path: Path, part: str, ref: str) -> None:
                          f"limit is {limit}, SCN_INGEST_XLSX_MAX_CELLS)")
 
 
+def _no_doctype(path: Path, z: zipfile.ZipFile, part: zipfile.ZipInfo) -> None:
+    """IngestError naming the file and the part when the XML part declares a document type or an entity anywhere
+    (read in blocks, within its declared size: a prolog may follow a long comment)."""
+    tail = b""
+    with z.open(part) as fh:
+        while block := fh.read(BLOCK_BYTES):
+            if XLSX_DOCTYPE.search(tail + block):
+                raise fail(path, f"part {_shown(part.filename)} declares a document type or an entity (<!DOCTYPE, "
+                                 "<!ENTITY): an XLSX part never does (entity expansion, external files); refused")
+            tail = block[-64:]
+
+
 def check_xlsx(path: Path) -> None:
     """Refuse a workbook before anything in it is decompressed beyond the head of its sheets: not a zip archive
     (or a damaged one), no ``[Content_Types].xml`` (not an Office file), an encrypted part or a compression other
     than deflate, parts whose declared uncompressed sizes exceed ``SCN_INGEST_XLSX_MAX_BYTES`` in all or
     ``SCN_INGEST_XLSX_MAX_MEMBER_BYTES`` for one, a part over 1 MiB compressed more than
-    ``SCN_INGEST_XLSX_MAX_RATIO`` times (a zip bomb), or a sheet declaring an absurd dimension.
+    ``SCN_INGEST_XLSX_MAX_RATIO`` times (a zip bomb), a sheet declaring an absurd dimension, or an XML part
+    declaring a document type or an entity (``_no_doctype``: a billion laughs, an external entity).
 
     The declared sizes bound the work: Python's zipfile (which openpyxl reads through) stops a part at its
     declared size, and a part that would inflate further fails its CRC check."""
@@ -544,6 +671,8 @@ def check_xlsx(path: Path) -> None:
                 raise fail(path, f"the workbook would decompress to {total} bytes in {len(parts)} parts (the limit "
                                  f"is {s.ingest_xlsx_max_bytes}, SCN_INGEST_XLSX_MAX_BYTES)")
             for p in parts:
+                if p.filename.lower().endswith(XLSX_XML_PARTS) and not p.is_dir():
+                    _no_doctype(path, z, p)
                 if p.filename.lower().endswith(".xml") and not p.is_dir():
                     with z.open(p) as fh:
                         found = XLSX_DIMENSION.search(fh.read(1 << 16))
@@ -627,7 +756,7 @@ def read_xlsx(path: Path, progress: Progress = None) -> Table:
         pd.DataFrame(columns=[ROW, "field", "reason", "raw"])
     if progress:
         progress(len(frame) + len(bad_rows))
-    return Table(frame, bad_rows, sheet=sheet.title)
+    return repeated_header(Table(frame, bad_rows, sheet=sheet.title), ["" if h is None else h for h in header])
 
 
 LONE_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")

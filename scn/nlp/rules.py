@@ -163,9 +163,16 @@ NONE_MIN_BY_LANG = {"fr": 0.3, "ar": 0.4}
 # without evidence (an empty text) of log((1 - share) / share) in log-odds of hate or offensive against none.
 DEPLOYMENT_FLAG_SHARE = 1 / 3
 PRIOR_LOG_ODDS = float(np.log((1 - DEPLOYMENT_FLAG_SHARE) / DEPLOYMENT_FLAG_SHARE))
+# English verbs of speech, request, thought and feeling (with their conversational forms): Davidson's offensive
+# tweets are conversation ("ask your ...", "tell that ..."), so they pass the cue criterion, but everyday posts open
+# with them as much ("Ask yourself ...", "Text me when ..."). Verbs of violence ("slap", "punch") stay cue words.
+EVERYDAY_VERBS_EN = frozenset({
+    "ask", "asked", "asking", "tell", "told", "telling", "text", "texting", "texted", "say", "said", "talk", "talkin",
+    "talking", "argue", "laugh", "trust", "worry", "expect", "care", "cares", "think", "thinkin", "thinking",
+    "feel", "wait", "hope", "wish", "remember", "forget", "mean", "guess", "wonder"})
 # Closed-class words (vocative particles, pronouns, possessives) that a training split's insults happen to use more
 # than its other texts (MLMA-ar's insults address people: "يا", "انتم"), but that everyday posts use as much
-# ("عيد ميلاد سعيد يا مريم"): they are no cue word.
+# ("عيد ميلاد سعيد يا مريم"): they are no cue word; nor are the English verbs above.
 NOT_CUES: dict[str, tuple[str, ...]] = {
     "ar": ("يا", "انتم", "انكم", "منكم", "كلكم", "ليك", "وهو", "هيك", "دول"),
     "fr": ("ses", "autre", "eh"),
@@ -175,14 +182,19 @@ NOT_CUES: dict[str, tuple[str, ...]] = {
         "amount", "back", "bill", "bottom", "call", "co", "con", "cry", "de", "describe", "detail", "eg", "empty",
         "etc", "fill", "find", "fire", "found", "front", "full", "get", "give", "go", "ie", "inc", "interest", "keep",
         "ltd", "made", "mill", "move", "name", "part", "put", "re", "see", "seem", "seemed", "seeming", "seems",
-        "serious", "show", "side", "sincere", "system", "take", "thick", "thin", "top", "un"})),
+        "serious", "show", "side", "sincere", "system", "take", "thick", "thin", "top", "un"} | EVERYDAY_VERBS_EN)),
 }
 # A group's name is no evidence of hate (the no-evidence rule): a text that names a group (``GROUPS``) is weighed as
 # one that names none unless it also holds a slur for a group or a word of hostility towards one (``HOSTILE``):
 # removal (deport, send back, dehors, اطردوا), violence (kill, burn, mort aux, اقتلوا), hatred (hate, déteste,
 # اكره), stereotypes of crime, dirt, danger or stupidity (terrorists, thieves, parasites, voleurs, ارهابيين, خونه),
-# invasion and conspiracy (invading, control the, envahissent, يسيطرون) and generalisation ("every one of them",
-# "sont tous des", كلهم). The words were written by category, not taken from a labelled set. Group names are not
+# invasion and conspiracy (invading, control the, envahissent, يسيطرون), generalisation ("every one of them",
+# "sont tous des", كلهم); and (later) conspiracy of control (a verb of owning / ruling before a seat of power: "own
+# the banks", "tiennent les médias", يتحكمون بالاعلام; "behind every"), expulsion as a modal or an imperative ("should
+# go home", "pas les bienvenus", لازم يرجعوا), contempt, danger and welfare resentment ("only good for", "menace
+# pour", على حسابنا) and dehumanising nouns other than animals ("a cancer", "fléau", طاعون), each without its
+# everyday sense ("cancer research", "la marée noire"). The words were written by category, not taken from a
+# labelled set; scripts/measure_group_worlds.py measures them on worlds training never reads. Group names are not
 # cue words either (MLMA's tweets all name groups: "jew", "juif" passed the cue criterion).
 SLURS = {"latin": latin_words(r"nigg(?!ard)\w*|nigs|niccas|negro(?:es|s)?|kikes?|beaners?|wetbacks?|chinks?|pakis|"
                               r"paki|towelheads?|ragheads?|illegals|bougnoul\w*|nègres?|négres?|rebeus?"),
@@ -197,7 +209,26 @@ HOSTILE = {
         r"terroris\w*|criminals?|crime|thie(?:f|ves)|rapists?|rape\w*|dealers?|scum|trash|garbage|disease\w*|"
         r"invaders?|traitors?|enem(?:y|ies)|backward|primitive|inferior|lazy|stupid|dumb|idiots?|brainwashed|dirty|"
         r"smelly|stink\w*|ruin\w*|destroy\w*|steal\w*|stole|taking our|control (?:the|our)|run the (?:banks|media|world)|"
-        r"every (?:single |last )?one of them|all of them|each and every"),
+        r"every (?:single |last )?one of them|all of them|each and every|"
+        # conspiracy of control: a verb of owning / ruling before a seat of power; "behind every ...", "taking over"
+        r"(?:own|owns|owned|owning|control\w*|run|runs|running|rule|rules|ruling|dominat\w*|pull\w*) (?:the |our |all "
+        r"the |all |every |this )?(?:banks|media|press|newspapers|papers|tv|hollywood|world|governments?|politicians|"
+        r"parliament|councils|courts|money|economy|finance|country|everything|strings)|"
+        r"(?:are|were|is|was) (?:always )?behind (?:every|all|each)|tak(?:e|es|en|ing) over|took over|"
+        r"wake up|open your eyes|do your research|notice how|funny how|connect the dots|"
+        # expulsion: a modal or an imperative of going back, not welcome, not belonging, kept out, locked up
+        r"(?:should|must|need to|needs to|have to|has to|ought to|gotta|better) (?:all )?(?:go|be sent|be shipped|"
+        r"be deported|be kicked out) (?:home|back)|(?:^|[,.!?;:] ?)go (?:home|back)\b|pack (?:your|their|ur) bags|"
+        r"(?:not|aren't|isn't|never) (?:\w+ )?welcome|unwelcome|(?:nobody|no one|noone) wants (?:you|them|any)|"
+        r"(?:don't|do not|dont|doesn't|does not|never) belong|no place (?:here|in (?:our|this))|"
+        r"(?:keep|kept|keeping) (?:\w+ ){0,2}out|lock(?:ed)? (?:\w+ )?up|"
+        # contempt, danger, welfare resentment
+        r"only good for|good for nothing|incapable|(?:danger|threat|menace) to|while we pay|we pay for|"
+        r"(?:live|living|lives) off|scroung\w*|handouts|"
+        # dehumanising nouns other than animals (disease, flood, swarm)
+        r"(?:a|are|is|like) cancer(?! (?:research|patients?|charity|ward|screening|survivors?|treatment|care))|"
+        r"blight|plague|infest\w*|tide of|flood(?:ing|ed|s)? (?:our|into|in|the)|swarm\w*|horde\w*|leech\w*|"
+        r"parasit\w*|vermin|cockroach\w*|beasts|sub-?humans?|savages|breed\w*"),
     "fr": latin_words(
         r"dehors|renvoy\w*|expuls\w*|virez|virer|dégag\w*|retourn\w* (?:chez|dans|au|en)|rentrez|"
         r"ferm\w* les frontières|envahi\w*|invasion|remplacement|n'en veut pas|marre|mort aux?|à mort|tuer|tuez|"
@@ -205,19 +236,49 @@ HOSTILE = {
         r"terroris\w*|criminels?|délinquan\w*|voleurs?|violeurs?|dealers?|racailles?|parasites?|vermines?|cafards|"
         r"envahisseurs?|traîtres?|fainéants?|idiots?|abrutis?|cons|débiles?|sales?|sauvages|arriérés?|inférieurs?|"
         r"profiteurs?|contrôl\w* (?:les|la|le|nos|tout)|détrui\w*|volent|voler|pourri\w*|honte|merde|tous des|"
-        r"toutes des|c'est tous|sont tous|tous pareils|tous les mêmes"),
+        r"toutes des|c'est tous|sont tous|tous pareils|tous les mêmes|"
+        # conspiracy of control: a verb of holding / ruling before a seat of power; "derrière toutes les ..."
+        r"(?:tiennent|tient|détiennent|détient|dirigent|dirige|possèdent|possède|gouvernent|dominent|domine|"
+        r"tirent|manipul\w*|contrôl\w*) (?:les |la |le |l'|nos |notre |tout |toute |toutes les |tous les )?(?:banques|"
+        r"médias|journaux|presse|monde|gouvernements?|politiques|argent|finance|télé|hollywood|pays|ficelles|"
+        r"économie|tout)|derrière (?:toutes les|tous les|chaque)|pris le contrôle|prennent le contrôle|"
+        r"(?:ont|a) pris (?:notre|nos)|prennent (?:notre|nos)|chez eux maintenant|se croient chez eux|nous remplac\w*|"
+        r"comme par hasard|réveillez-vous|ouvrez les yeux|renseignez-vous|suivez mon regard|"
+        # expulsion
+        r"pas (?:les |le |la )?bienvenu\w*|faites vos valises|(?:n'ont|n'a) qu'à (?:retourner|rentrer|partir|repartir)|"
+        r"rentr\w* (?:chez eux|au bled|dans leur pays)|enferm\w*|rien à faire ici|leur place n'est pas|"
+        r"(?:on |ne |n')(?:en )?veut (?:plus|pas) (?:de|d')|personne ne veut (?:de|d')|"
+        # contempt, danger, welfare resentment
+        r"incapables?|bons? qu'à|bonnes? qu'à|(?:danger|menace) pour|pendant qu'on paie|on paie pour|allocs|assistés|"
+        # dehumanising nouns other than animals
+        r"(?:un|est|sont|comme) cancer(?! (?:du|de|des|d'))|fléau|marée(?! noire)|nuée|déferlante|submerg\w*|"
+        r"sangsues?|bêtes|pullul\w*|grouill\w*|peste"),
     "ar": arabic_words(
         r"طرد|اطرد|اطردوا|اطردوهم|يطرد|يطردوا|يطردون|ترحيل|رحلوا|رحلوهم|يرحل|يرحلوا|يرحلون|ارحلوا|ارجعوا|رجعوا|"
         r"رجعوهم|برا|بره|ما بدنا|لا نريد|مش عايزين|قتل|اقتلوا|اقتلوهم|يقتل|قتلهم|ذبح|اذبحوا|احرق|احرقوا|حرق|الموت|موت|اباده|"
         r"ابيدوا|اكره|نكره|يلعن|لعن|لعنه|ارهاب|ارهابي|مجرم|لص|لصوص|حرامي|حراميه|خون|خونه|خاين|خاءن|عملاء|عميل|مغتصب|"
         r"حثاله|كفار|كافر|انجاس|نجس|قذر|قذاره|وسخ|وسخين|اغبياء|غبي|كسالي|متخلف|شحاذ|عاله|زباله|سرقوا|يسرق|سرق|"
-        r"يسيطر|يسيطرون|سيطره|خرب|خربوا|دمروا|يدمر|امراض|احتلال|محتل|غزو|غزاه|كلهم|جميعهم"),
+        r"يسيطر|يسيطرون|سيطره|خرب|خربوا|دمروا|يدمر|امراض|احتلال|محتل|غزو|غزاه|كلهم|جميعهم|"
+        # expulsion (modal or imperative), not welcome, no place; contempt, danger, welfare resentment
+        r"انقلعوا|احبسوهم|ينحبسوا|غير مرحب|مش مرحب|ما حدا بدو|مالهم مكان|ما لهم مكان|لا مكان لهم|"
+        r"ما بينفعوا|ما ينفعوا|ما بيعرفوا|خطر (?:علي|على)|(?:علي|على) حسابنا|واحنا ندفع|"
+        # dehumanising nouns other than animals (disease, flood); takeover
+        r"طاعون|طوفان|بلاء|احتلوا|يحلوا محلنا|حلوا محلنا")
+    + "|" + r"(?<!\w)(?:و)?سرطان(?!\w)"  # a cancer (not السرطان, the illness)
+    + "|" + r"(?<!\w)(?:لازم|يجب ان|خليهم)\s+(?:\w+\s+){0,2}?و?(?:يرجعوا|يرحلوا|ينطردوا|يطلعوا|ينقلعوا)(?!\w)"
+    # conspiracy of control: a verb of owning / ruling before a seat of power, "behind every ..."
+    + "|" + r"(?<!\w)(?:و|ف)?(?:ب)?(?:يتحكم|يملك|يحكم|يتحكمو|يملكو|يحكمو)(?:ون|وا|و)?\s+(?:(?:علي|على|في)\s+)?"
+            r"(?:و|ب|ف)?(?:ال)?(?:اعلام|بنوك|عالم|حكومه|حكومات|دوله|اقتصاد|سياسه|فلوس|كل شي)"
+    + "|" + r"(?<!\w)(?:و)?(?:وراء|ورا) كل(?!\w)",
 }
 
 
 _CUE_TOKENS = r"(?u)\b\w\w+\b"
-# French verb-pronoun forms written with a hyphen (imperative, inversion): two words, not a compound
-_CLITIC = r"(?i)-(?:t-)?(?=(?:moi|toi|lui|nous|vous|les|la|le|leur|leurs|eux|elle|elles|il|ils|on|en|y|je|tu|ce)\b)"
+# French imperatives with an object pronoun written with a hyphen ("casse-toi", "dis-moi", "va-t'en"): two words,
+# not a compound. A verb with an inverted subject pronoun ("disent-ils", "sait-on", "va-t-il", "est-ce": a question,
+# reported speech) has none of these after its hyphen and is one word like other compounds; "nous" / "vous" are
+# both ("taisez-vous", "allez-vous ?") and are cut.
+_CLITIC = r"(?i)-(?:t-)?(?=(?:moi|toi|lui|nous|vous|les|la|le|leur|eux|en|y)\b)|-(?=[tm]['’](?:en|y)\b)"
 
 
 def _cue_vectorizer(lang: str, words: Sequence[str]) -> CountVectorizer:
@@ -361,7 +422,8 @@ class EvidenceRules:
         """``cue`` with the texts of ``rows`` (a mask) re-read with each hyphenated compound as one word
         ("grand-mère", "mother-in-law", "hip-hop" -> "grandmère", "motherinlaw", "hiphop"): a cue word only inside
         a compound is none ("mère" of "grand-mère"), a compound spelt with a hyphen is a cue word when it is one
-        unhyphenated ("mother-fucker"). French verb-pronoun forms ("casse-toi", "dis-moi") are cut at the hyphen.
+        unhyphenated ("mother-fucker"). French imperatives with an object pronoun ("casse-toi", "dis-moi") are cut
+        at the hyphen; a verb with an inverted subject pronoun ("disent-ils", "va-t-il") is one word.
         Only flagged texts with a hyphen between letters are re-read."""
         rows = np.flatnonzero(rows)
         if len(rows):  # a hyphen at all (Arrow, literal), then one between letters

@@ -63,6 +63,13 @@ are not in an official's copy at all; and a count shown as "fewer than k" whose 
 plus its parts' (its shares, among those posts). A usual level shown as "fewer than k" says its window holds 1
 or more (its floor).
 
+Consistent perturbation (``perturb``, docs/security.md row 57), last, for officials and only with a ``key``: every
+shown count of ``SMALL_COUNTS`` is true + noise from ``PERTURBATION`` (-2..+2, each 1/5), drawn by a keyed hash of
+(table, column, the row's ``IDENTITY``, the true count): the same cell and count show the same value in every run
+and view, a new count draws afresh. 0 stays 0; a perturbed count below k is hidden (so a shown cell does not tell
+its true count is k or more: hidden at k - 1, one event added, shown k would pin the earlier count); rates are
+recomputed from the shown counts (``RATES``). The rules above decide on the true counts.
+
 Flagged posts are posts: a burst's week and a usual level's window are parts of the posts totals too (a month of
 8 posts in an area less a burst of 7 left 1), and the posts not flagged (posts less flagged posts: ``_unflagged``
 for an area or the city, ``_cells_unflagged`` per cell for the cells' places, where a cell with hidden counts is a
@@ -77,6 +84,8 @@ months to their year; a hidden count pinned at either bound).
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import re
 from collections.abc import Callable
@@ -206,6 +215,35 @@ PANEL_TOTALS: dict[str, tuple[str, ...]] = {
 RISK_DERIVED = {"speech_recent": ("speech_rr", "speech_exceedance"), "crime_recent": ("crime_rr", "crime_exceedance")}
 _SEP = "\x1f"
 DAY_NS = 86_400_000_000_000
+
+# Consistent perturbation (docs/security.md, row 57): every ``SMALL_COUNTS`` count an official
+# is shown is its true value plus noise from this table (mean 0, variance 2), drawn by a keyed hash under the
+# caller's key (``perturbation_noise``) of (table, column, the row's identity, the true count). A perturbed count below k is hidden, so a
+# shown cell does not say its true count is k or more (the differencing in time: hidden at k - 1, one event added,
+# shown k). Zero is shown as zero (not perturbed): a true zero is the one count the rule always showed.
+PERTURBATION = np.array([-2, -1, 0, 1, 2], dtype="int64")
+PERTURBATION_P = np.full(5, 0.2)
+# the columns naming a row's cell per table (the same cell in every view: the map's and the download's rows of
+# ``cell_month`` carry different other columns); other tables: their columns that are not floats nor counts
+IDENTITY: dict[str, tuple[str, ...]] = {
+    "cell_month": ("city_id", "cell", "period"),
+    "area_month": ("city_id", "area_code", "period"),
+    "area_week": ("city_id", "area_code", "period"),
+    "area_period": ("city_id", "area_code", "period_kind", "period"),
+    "city_month": ("city_id", "period"),
+    "target_month": ("city_id", "period", "target"),
+    "adjusted_counts": ("city_id", "area_code", "period"),
+}
+# count columns of a table that repeat one quantity of a coarser cell on every row (the city's posts beside each
+# area's): one draw per that cell, so the rows cannot be averaged
+COLUMN_IDENTITY: dict[str, dict[str, tuple[str, ...]]] = {
+    "adjusted_counts": {"city_corrected_posts": ("city_id",), "city_uncorrected_posts": ("city_id",)}}
+# rates an official sees, recomputed from the shown counts (numerator, denominator)
+RATES: dict[str, dict[str, tuple[str, str]]] = {
+    "classifier_rates": {"tpr": ("true_positives", "positives"), "fpr": ("false_positives", "negatives")}}
+# figures estimated from a count, scaled with it to the count as shown (the count, the figures)
+SCALED: dict[str, dict[str, tuple[str, ...]]] = {
+    "adjusted_counts": {"flagged_posts": ("adjusted_flagged_posts", "adjusted_low", "adjusted_high")}}
 
 
 def rule(k: int, min_group: int | None) -> tuple[int, int | None]:
@@ -1187,10 +1225,86 @@ def _pinned_by_existence(items: pd.DataFrame, withheld: np.ndarray, totals: pd.D
     return dropped
 
 
+def perturbation_noise(name: str, column: str, identity: np.ndarray, counts: np.ndarray, key: bytes) -> np.ndarray:
+    """Each count's noise from ``PERTURBATION``, a uniform draw from the keyed hash of (table, column, identity, true
+    count): SipHash-2-4 (pandas' ``hash_array``, vectorised) under a 96-bit key taken from SHA-256 of ``key``. The
+    same cell and count give the same noise under one key, a new count a fresh draw; without the key the draws
+    cannot be computed."""
+    whole = np.nan_to_num(np.asarray(counts, dtype="float64")).astype("int64").astype(str).astype(object)
+    messages = name + _SEP + column + _SEP + np.asarray(identity, dtype=object) + _SEP + whole
+    hash_key = base64.b64encode(hashlib.sha256(key).digest()).decode()[:16]  # 16 characters of 6 bits
+    draws = pd.util.hash_array(np.asarray(messages, dtype=object), hash_key=hash_key).astype("float64") / 2.0 ** 64
+    index = np.minimum(np.searchsorted(np.cumsum(PERTURBATION_P), draws, side="right"), len(PERTURBATION) - 1)
+    return PERTURBATION[index].reshape(-1)
+
+
+def perturb_values(name: str, column: str, identity: np.ndarray, true: np.ndarray, shown: np.ndarray, k: int,
+                   key: bytes) -> np.ndarray:
+    """Counts as an official is shown them (float, NaN hidden): ``shown`` (the count after suppression, NaN where
+    hidden) where it is hidden or 0, else the true count plus its noise (``perturbation_noise``), NaN where that is
+    below ``k``."""
+    t = np.asarray(true, dtype="float64")
+    value = np.asarray(shown, dtype="float64")
+    live = ~np.isnan(value) & (t > 0)
+    noisy = t + perturbation_noise(name, column, identity, t, key)
+    return np.where(live, np.where(noisy >= k, noisy, np.nan), value)
+
+
+def identity(name: str, frame: pd.DataFrame, column: str | None = None) -> np.ndarray:
+    """One string per row naming its cell (``COLUMN_IDENTITY`` for ``column``, ``IDENTITY``; else the columns
+    that are neither floats nor counts)."""
+    own = COLUMN_IDENTITY.get(name, {}).get(column or "")
+    cols = [c for c in (own or IDENTITY.get(name, ())) if c in frame.columns]
+    if own is None and name not in IDENTITY:
+        counts = set(SMALL_COUNTS.get(name, ()))
+        cols = [c for c in frame.columns if c not in counts and not pd.api.types.is_float_dtype(frame[c])]
+    return _key(frame, cols)
+
+
+def perturb(name: str, frame: pd.DataFrame, out: pd.DataFrame, k: int, key: bytes) -> pd.DataFrame:
+    """``out`` (``frame`` shaped for an official, row for row) with every shown count of ``SMALL_COUNTS`` perturbed
+    (``perturbation_noise``): zero stays zero, a hidden count stays hidden, a perturbed count below ``k`` is
+    hidden too; what is computed from a count follows it: ``DERIVED`` and ``RISK_DERIVED`` hidden with it, the
+    rates of ``RATES`` recomputed from the shown counts, the figures of ``SCALED`` scaled with theirs."""
+    cols = [c for c in SMALL_COUNTS.get(name, ()) if c in out.columns and c in frame.columns]
+    if not cols or out.empty:
+        return out
+    if len(out) != len(frame):
+        raise ValueError(f"{name}: perturbation needs the official's copy row for row with the published rows")
+    truth: dict[str, np.ndarray] = {}
+    for col in cols:
+        ident = identity(name, frame, col)
+        t = pd.to_numeric(frame[col], errors="coerce").to_numpy(dtype="float64")
+        truth[col] = t
+        value = perturb_values(name, col, ident, t, out[col].astype("Float64").to_numpy(dtype="float64",
+                                                                                       na_value=np.nan), k, key)
+        out[col] = pd.array(np.where(np.isnan(value), None, value), dtype="Float64").astype("Int64")
+    for col, derived in {**DERIVED.get(name, {}), **(RISK_DERIVED if name == "risk" else {})}.items():
+        if col in out.columns:
+            hidden = out[col].isna().to_numpy()
+            for d in (d for d in derived if d in out.columns):
+                out[d] = out[d].where(~hidden)
+    for rate, (num, den) in RATES.get(name, {}).items():
+        if {rate, num, den} <= set(out.columns):
+            n, d = (out[c].astype("Float64").to_numpy(dtype="float64", na_value=np.nan) for c in (num, den))
+            with np.errstate(divide="ignore", invalid="ignore"):
+                out[rate] = np.where(out[rate].notna().to_numpy() & (d > 0), n / d, np.nan)
+    for col, figures in SCALED.get(name, {}).items():
+        if col in truth:
+            s = out[col].astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ratio = np.where(truth[col] > 0, s / truth[col], 1.0)
+            for f in (f for f in figures if f in out.columns):
+                out[f] = pd.to_numeric(out[f], errors="coerce") * ratio
+    return out
+
+
 def for_audience(name: str, frame: pd.DataFrame, audience: str, parts: pd.DataFrame | None = None, *,
-                 k: int, min_group: int | None) -> pd.DataFrame:
+                 k: int, min_group: int | None, key: bytes | None = None) -> pd.DataFrame:
     """Staff see everything published; officials get no per-person columns and small counts suppressed, also
-    where a differencing of views would give them back (see the module doc).
+    where a differencing of views would give them back (see the module doc), and with ``key`` every shown count
+    perturbed (``perturb``: the caller at the edge passes ``scn.privacy.pseudonyms.perturbation_key()``; None only
+    for the rule's own computations and tests of suppression alone).
 
     ``cell_month``: rows of one or more resolutions; per city and month, the finest rows present are the published
     cells and coarser rows (at ``CELL_LEVELS``) the sums of their parents. ``parts``: for a table in ``PARTS``, the
@@ -1252,6 +1366,8 @@ def for_audience(name: str, frame: pd.DataFrame, audience: str, parts: pd.DataFr
         if name == "alerts":
             out = out[~unseen]  # alerts whose existence gives a small count back (``_pinned_by_existence``)
     out = _mixes(name, frame, out, k)
+    if key is not None:
+        out = perturb(name, frame, out, k, key)
     if name == "network_kpis" and {"unit", "value", "statement"} <= set(out.columns):
         people = out["unit"].eq("people")
         out["value"] = out["value"].astype("Float64").mask(people, suppress_counts(out["value"], k))

@@ -36,7 +36,10 @@ from scn.privacy.disclosure import (
     RESTS,
     SMALL_COUNTS,
     for_audience,
+    identity,
     part_rests,
+    perturb,
+    perturb_values,
     pinned,
     recoverable,
     rest_hides,
@@ -243,6 +246,31 @@ def as_choice(view: View, hidden: np.ndarray, metric: str, reason: str, finer: s
     return Choice(level=view.level, reason=reason, frame=frame, finer=finer, hidden_share=share, periods=periods)
 
 
+def perturbed(choice: Choice, city_id: str, metric: str, k: int, key: bytes | None) -> Choice:
+    """``choice`` as an official is shown it: each shown count perturbed as its level's table would be
+    (``disclosure.perturb_values``, the unit's identity as in that table: a cell level's counts as ``cell_month``'s
+    rows of that cell and period, an area's as ``area_month``'s, the city's as ``city_month``'s), a count whose
+    perturbed value is below k hidden as "fewer than k" (``SMALL``). The level was chosen on the true counts.
+    ``key`` None: the true counts (as ``for_audience``)."""
+    frame = choice.frame
+    if key is None or choice.reason == "no_data" or frame.empty or metric not in SMALL_COUNTS.get(TABLES[place_of(choice.level)], ()):
+        return choice
+    place = place_of(choice.level)
+    table = TABLES[place]
+    names = {"city_id": np.full(len(frame), city_id, dtype=object)}
+    if place != "city":
+        names["cell" if place == "cell" else "area_code"] = frame["unit"].astype(str).to_numpy(dtype=object)
+    ident = identity(table, pd.DataFrame({**names, "period": frame["period"].astype(str).to_numpy(dtype=object)}))
+    value = pd.to_numeric(frame[metric], errors="coerce").astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
+    shown = perturb_values(table, metric, ident, np.nan_to_num(value), value, rule(k, None)[0], key)
+    out = frame.copy()
+    out[metric] = pd.array(np.where(np.isnan(shown), None, shown), dtype="Float64")
+    if SMALL in out.columns:
+        out[SMALL] = out[SMALL].to_numpy(dtype=bool) | (np.isnan(shown) & ~np.isnan(value))
+    return Choice(level=choice.level, reason=choice.reason, frame=out, finer=choice.finer,
+                  hidden_share=choice.hidden_share, periods=choice.periods)
+
+
 def shown_grain(choice: Choice) -> str:
     """The period grain of a choice's level (``year`` when there is no data: nothing finer can be vouched for)."""
     return "year" if choice.reason == "no_data" else grain_of(choice.level)
@@ -259,7 +287,7 @@ def roll_up(rows: pd.DataFrame, metric: str, grain: str) -> pd.DataFrame:
 
 
 def parts_at(name: str, rows: pd.DataFrame, metric: str, choice: Choice, view: View | None,
-             leaves: pd.DataFrame, k: int) -> pd.DataFrame:
+             leaves: pd.DataFrame, k: int, key: bytes | None = None) -> pd.DataFrame:
     """An official's rows of ``name`` (``city_id``, ``period`` month, other keys, ``metric``) whose rows split the
     city's monthly totals of ``metric`` (``target_month``: flagged posts per target group), at the official's
     ``choice`` of that count (``view``: its level's counts; ``leaves``: the published cells it was checked
@@ -268,7 +296,8 @@ def parts_at(name: str, rows: pd.DataFrame, metric: str, choice: Choice, view: V
     A period is left out (no row, so not even the number of parts is told) where the parts' total would say more
     than the level does: where a count of the level is hidden in it, where what the total adds to the level's
     shown counts (the total minus their sum: events in no unit of the level, e.g. located less precisely) would
-    be hidden by ``hidden_units``, or where the hidden parts would follow from the total (``recoverable``)."""
+    be hidden by ``hidden_units``, or where the hidden parts would follow from the total (``recoverable``).
+    ``key``: the rows kept are shown perturbed (``disclosure.perturb``; decided on the true counts)."""
     k = rule(k, None)[0]
     rolled = roll_up(rows, metric, shown_grain(choice))
     out = for_audience(name, rolled, "official", k=k, min_group=None)
@@ -297,4 +326,6 @@ def parts_at(name: str, rows: pd.DataFrame, metric: str, choice: Choice, view: V
                     np.where(outside, "_", "") if len(leaves) else None)
         drop |= level_hidden | pd.Series(hidden_units(rest, leaves, metric, k), index=sums.index)
     keep = ~drop.reindex(period).fillna(True).to_numpy(dtype=bool)
+    if key is not None:
+        return perturb(name, rolled[keep].reset_index(drop=True), out[keep].reset_index(drop=True), k, key)
     return out[keep].reset_index(drop=True)

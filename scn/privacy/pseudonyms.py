@@ -57,6 +57,14 @@ def pseudonym_key(home: Path | None = None) -> bytes:
     return _checked(key_file.read_text().strip().encode(), str(key_file))
 
 
+def perturbation_key(home: Path | None = None) -> bytes:
+    """The key of the consistent perturbation of officials' counts (``scn.privacy.disclosure.perturb``): derived
+    from the pseudonym key (HMAC-SHA256 of a fixed label), so it lives and rotates with it and is never the
+    pseudonym key itself. Rotating the key draws every count's noise afresh (an official holding views of both
+    keys can average two draws of an unchanged count: rotate only with a reason)."""
+    return hmac.new(pseudonym_key(home), b"scn consistent perturbation v1", hashlib.sha256).digest()
+
+
 def pseudonymise(platform: str, handles: pd.Series, key: bytes | None = None) -> pd.Series:
     """Keyed pseudonyms for a column of handles: HMAC-SHA256(key, "platform:handle") hex prefix.
 

@@ -122,11 +122,13 @@ def published_choice(levels: pd.DataFrame, metric: str, leaves: pd.DataFrame,
     return as_choice(view, hidden, metric, str(row["reason"]), finer, float(row["hidden_share"]), k=k)
 
 
-def official_parts(name: str, rows: pd.DataFrame, city_id: str, metric: str, table: Table, k: int) -> pd.DataFrame:
+def official_parts(name: str, rows: pd.DataFrame, city_id: str, metric: str, table: Table, k: int,
+                   key: bytes | None = None) -> pd.DataFrame:
     """The city's rows of ``name`` that split its monthly totals of ``metric`` (``target_month``) as its official
     may see them, read from the published tables (``table``: one city's rows of a published table, the ``levels``
     table among them): at the level chosen for that count (published, else chosen now), never finer
-    (``scn.privacy.levels.parts_at``). For exports; the dashboards go through their cached choice."""
+    (``scn.privacy.levels.parts_at``; ``key``: perturbed). For exports; the dashboards go through their cached
+    choice."""
     leaves = leaves_of(table("cell_month"))
     codes, geoms = area_shapes(table("areas"))
 
@@ -138,7 +140,7 @@ def official_parts(name: str, rows: pd.DataFrame, city_id: str, metric: str, tab
     chosen = published_choice(table(TABLE), metric, leaves, level_view, k) or \
         choose(views(city_id, metric, leaves, table, cell_area), leaves, metric, AUDIENCE, k)
     return parts_at(name, rows, metric, chosen, None if chosen.reason == "no_data" else level_view(chosen.level),
-                    leaves, k)
+                    leaves, k, key)
 
 
 def _city_table(frame: pd.DataFrame, city_id: str) -> pd.DataFrame:

@@ -15,6 +15,7 @@ from openpyxl.utils import get_column_letter
 
 from scn.privacy import published_levels
 from scn.privacy.disclosure import PARTS, alert_totals, for_audience
+from scn.privacy.pseudonyms import perturbation_key
 from scn.publish import serving
 from scn.publish.catalog import KINDS
 from scn.settings import settings, suppress_below
@@ -90,7 +91,8 @@ def table(name: str, city_id: str | None = None, audience: str = "staff") -> pd.
     if name == "alerts" and audience != "staff":  # alert counts against every published total of the city
         parts = alert_totals(lambda table: _read(table, city_id), settings().suppress_below)
     return for_audience(name, frame, audience, parts=parts, k=settings().suppress_below,
-                        min_group=settings().min_group).reset_index(drop=True)
+                        min_group=settings().min_group,
+                        key=None if audience == "staff" else perturbation_key()).reset_index(drop=True)
 
 
 def _read(table: str, city_id: str | None) -> pd.DataFrame:
@@ -110,8 +112,9 @@ def _official_parts(name: str, frame: pd.DataFrame, city_id: str | None, k: int)
     """``frame`` (every city, or ``city_id``'s) as the cities' officials see it: ``published_levels.official_parts``
     per city."""
     cities = [city_id] if city_id else sorted(frame["city_id"].dropna().astype(str).unique())
+    key = perturbation_key()
     out = [published_levels.official_parts(name, frame[frame["city_id"].astype(str) == c], c, LEVEL_PARTS[name],
-                                           lambda table, c=c: _read(table, c), k) for c in cities]
+                                           lambda table, c=c: _read(table, c), k, key) for c in cities]
     return pd.concat(out, ignore_index=True) if out else frame.iloc[0:0]
 
 

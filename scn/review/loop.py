@@ -321,8 +321,8 @@ def measured(city_id: str, lang: str) -> pd.DataFrame:
     return truth.merge(current_labels(truth["post_key"])[["post_key", "label"]], on="post_key")
 
 
-def posts_mix(city_id: str, lang: str) -> dict[str, float] | None:
-    """Each platform's share of the city's enriched posts in ``lang`` (the platform leading the post key, as the
+def posts_counts(city_id: str, lang: str) -> dict[str, int] | None:
+    """Each platform's count of the city's enriched posts in ``lang`` (the platform leading the post key, as the
     warehouse reads it); None without enriched posts."""
     if not lake.has_table("posts_enriched"):
         return None
@@ -332,8 +332,17 @@ def posts_mix(city_id: str, lang: str) -> dict[str, float] | None:
     if counts.empty:
         return None
     per = counts.assign(platform=canonical_platform(counts["platform"].where(counts["platform"].ne(""))))
-    per = per.groupby("platform")["posts"].sum()
-    return {str(k): float(v / per.sum()) for k, v in per.items()}
+    return {str(k): int(v) for k, v in per.groupby("platform")["posts"].sum().items()}
+
+
+def posts_mix(city_id: str, lang: str) -> dict[str, float] | None:
+    """Each platform's share of the city's enriched posts in ``lang`` (:func:`posts_counts`); None without
+    enriched posts."""
+    counts = posts_counts(city_id, lang)
+    if not counts:
+        return None
+    total = sum(counts.values())
+    return {k: float(v / total) for k, v in counts.items()}
 
 
 def accuracy(city_id: str, seed: int = 0) -> pd.DataFrame:
@@ -341,19 +350,22 @@ def accuracy(city_id: str, seed: int = 0) -> pd.DataFrame:
     precision, recall, f1 of the flagged class and macro_f1, with 95% intervals) and re-weighted to the city's
     posts' platform mix now when its strata allow (``metrics.mix_report``: ``sample_mix``, ``posts_mix``,
     ``weighted``), reviewers' agreement (kappa and the number of doubly labelled posts), posts sampled and
-    labelled."""
+    labelled, and ``lang_posts`` (the city's posts in the language, which ``posts_mix`` is the shares of: never
+    published, ``scn.review.published.mixes_said`` reads it)."""
     rows = []
     sampled = store.samples(city_id)
     for lang in sorted(sampled["lang"].dropna().unique()):
         reviewed = measured(city_id, lang)
         platforms = canonical_platform(key_platforms(reviewed["post_key"])).to_numpy() \
             if "post_key" in reviewed.columns else None
-        report = mix_report(reviewed["truth"].to_numpy(), reviewed["label"].to_numpy(), platforms,
-                            posts_mix(city_id, lang), seed=seed)
+        counts = posts_counts(city_id, lang)
+        mix = {p: v / sum(counts.values()) for p, v in counts.items()} if counts else None
+        report = mix_report(reviewed["truth"].to_numpy(), reviewed["label"].to_numpy(), platforms, mix, seed=seed)
         k, pairs = kappa(store.labels(city_id, lang))
         rows.append({"city_id": city_id, "lang": lang, **report, "kappa": k, "kappa_posts": pairs,
                      "sampled": int((sampled["lang"] == lang).sum()),
-                     "labelled": int(store.labels(city_id, lang)["post_key"].nunique())})
+                     "labelled": int(store.labels(city_id, lang)["post_key"].nunique()),
+                     "lang_posts": sum(counts.values()) if counts else None})
     return pd.DataFrame(rows)
 
 

@@ -48,11 +48,35 @@ def _empty(columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
 
 
+MIX_STEP = 0.01  # a published share's precision (``metrics.mix_text``: two decimals)
+
+
+def mixes_said(table: pd.DataFrame, k: int) -> pd.DataFrame:
+    """``table`` (loop.accuracy rows) with ``posts_mix`` emptied where a platform's count of the city's posts in
+    the language (``lang_posts``, the shares' total) could be 1..k-1 given its rounded share: beside the city's
+    published post total, a share is a count (``x:0.01`` of 302 posts: 2..4). A platform listed has one post or
+    more; its least count is (share - ``MIX_STEP`` / 2) x the total. Without ``lang_posts`` no mix is said."""
+    out = table.copy()
+    if "posts_mix" not in out.columns or out.empty:
+        return out
+    total = pd.to_numeric(out["lang_posts"], errors="coerce").to_numpy(dtype="float64") \
+        if "lang_posts" in out.columns else np.full(len(out), np.nan)
+    items = pd.Series(out["posts_mix"].to_numpy(dtype=object), index=np.arange(len(out))).astype("string")
+    items = items.str.split(",").explode()
+    share = pd.to_numeric(items.str.rsplit(":", n=1).str[1], errors="coerce").to_numpy(dtype="float64")
+    least = (share - MIX_STEP / 2) * total[items.index.to_numpy()]
+    few = pd.Series(~(least >= k) & items.notna().to_numpy(), index=items.index).groupby(level=0).any()
+    hide = few.reindex(np.arange(len(out))).fillna(False).to_numpy(dtype=bool)
+    out["posts_mix"] = out["posts_mix"].where(~hide, None)
+    return out
+
+
 def shown_only(table: pd.DataFrame, k: int) -> pd.DataFrame:
     """``table`` (loop.accuracy rows) with ``shown`` = n >= ``k`` (the disclosure threshold the caller passes, at
-    least 2) and the metrics and kappa emptied where it is false."""
+    least 2), the metrics and kappa emptied where it is false and the posts' mix where it gives a platform's count
+    of 1..k-1 (``mixes_said``)."""
     k = max(2, int(k))
-    out = table.reindex(columns=ACCURACY_COLUMNS).copy()
+    out = mixes_said(table, k).reindex(columns=ACCURACY_COLUMNS).copy()
     shown = pd.to_numeric(out["n"], errors="coerce").fillna(0).to_numpy() >= k
     figures = [c for c in ACCURACY_COLUMNS if c.startswith(METRICS) and c not in NOTES] + ["kappa"]
     out[figures] = out[figures].astype("float64")

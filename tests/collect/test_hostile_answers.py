@@ -83,9 +83,10 @@ def test_credentials_never_follow_a_link_to_another_host(home: Path, monkeypatch
         for i in range(3):
             fm.add(f"<p>post {i} #x</p>", author=i)
         monkeypatch.setenv("SCN_MASTODON_ACCESS_TOKEN", "SECRET-MASTO-TOKEN")
-        for link in (f"{other.url}/api/v1/timelines/tag/x", f"{fp.url}/api/v1/timelines/tag/other"):
+        for i, link in enumerate((f"{other.url}/api/v1/timelines/tag/x", f"{fp.url}/api/v1/timelines/tag/other")):
+            fm.add(f"<p>newer {i} #x</p>", author=i, minutes_ago=1 - i / 2)  # a page above the cursor each run
             fp.route("GET", "/api/v1/timelines/tag/x", lambda r, link=link: Reply.json(
-                fm.statuses[-3:] if r.arg("min_id") != "1" else [],
+                [s for s in fm.statuses[::-1] if int(s["id"]) > int(r.arg("min_id"))][:3],
                 headers={"Link": f'<{link}?min_id=1>; rel="prev"'}))
             cfg = SourceConfig(source="mastodon", city_id=CITY, instance=fp.url, tags=["x"])
             res = collect("mastodon", CITY, config=cfg)

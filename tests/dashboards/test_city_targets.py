@@ -64,8 +64,9 @@ def test_target_groups_are_suppressed_for_officials(page, lang: str) -> None:
     rows = pd.DataFrame(find_props(content, "targets")["data"]).set_index("target")["flagged_posts"]
     name = {g: i18n.t(f"target_{g}", lang) for g in TARGETS["target"]}
     assert pd.isna(rows[name["origin"]]) and pd.isna(rows[name["religion"]])  # 2 small; 9 = total - shown rows
-    assert rows[name["gender"]] == 12 and rows[name["unspecified"]] == 30
+    # shown counts perturbed by -2..+2 (docs/security.md, row 57): 12 and 30 within the table's reach
+    assert abs(rows[name["gender"]] - 12) <= 2 and abs(rows[name["unspecified"]] - 30) <= 2
     staff = pd.DataFrame(find_props(page("sam", lang), "targets")["data"]).set_index("target")["flagged_posts"]
     assert staff[name["origin"]] == 2 and staff[name["religion"]] == 9
     line = find_props(content, "review-accuracy-line")["children"]
-    assert "312" in line and "0.62 (0.52–0.72)" in line
+    assert any(str(312 + a) in line for a in range(-2, 3)) and "0.62 (0.52–0.72)" in line

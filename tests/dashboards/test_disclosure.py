@@ -72,29 +72,43 @@ def _seen(c) -> dict[str, object]:
             "people": people}
 
 
+def _within(shown: pd.Series, true: pd.Series, k: int = 5) -> bool:
+    """Shown counts as the perturbation allows (docs/security.md, "Consistent perturbation"): 0 as 0, a small
+    count hidden, any other within the table's reach of the true count (2) or hidden where that reach falls
+    below k; never 1..k-1."""
+    shown, true = shown.astype("float64"), true.reindex(shown.index).astype("float64")
+    small = (true > 0) & (true < k)
+    ok = np.where(true == 0, shown == 0, np.where(small, shown.isna(), np.where(
+        shown.isna(), true - 2 < k, (shown - true).abs() <= 2)))
+    return bool(ok.all()) and not ((shown > 0) & (shown < k)).any()
+
+
 def test_an_official_sees_the_same_small_counts_hidden_everywhere(client, small_home: Path) -> None:
     seen = _seen(client("olive"))
-    # the map callback and the download of cell_month: 3 hidden, 0 and 7 shown, cell by cell the same
+    # the map callback and the download of cell_month: 3 hidden, 0 shown, 7 shown (perturbed), cell by cell
     raw = pd.read_parquet(small_home / "serving" / "current" / "cell_month.parquet")
     raw = raw[(raw["city_id"] == "london") & (raw["period"] == PERIOD)].set_index("cell")["flagged_posts"]
     first = raw.index[:3]
     cells = seen["cells"]
-    assert np.isnan(cells[first[0]]) and cells[first[1]] == 0 and cells[first[2]] == 7
-    small = (raw > 0) & (raw < 5)
-    assert cells[small[small].index].isna().all() and cells[~small].notna().all()
-    # the map and the series: one coarser level (issue 21: London's areas, not its cells), no hole, no small count
+    assert np.isnan(cells[first[0]]) and cells[first[1]] == 0 and 5 <= cells[first[2]] <= 9
+    assert _within(cells, raw) and cells[raw[raw >= 7].index].notna().all()
+    # the map and the series: one coarser level (issue 21: London's areas by year, not its cells), no small
+    # count, each area's count of the last year as the perturbation allows
     assert not seen["map"].index.isin(raw.index).any()
-    assert not seen["map"].isna().any() and not ((seen["map"] > 0) & (seen["map"] < 5)).any()
+    areas = pd.read_parquet(small_home / "serving" / "current" / "area_month.parquet")
+    areas = areas[(areas["city_id"] == "london") & areas["period"].astype(str).str.startswith(PERIOD[:4])]
+    assert _within(seen["map"], areas.groupby("area_code")["flagged_posts"].sum()) and seen["map"].notna().all()
     series = pd.Series(seen["series"])
-    assert series.notna().all() and not ((series > 0) & (series < 5)).any()
-    # programme people (summed over roles, then disclosed)
+    assert series.notna().mean() > 0.5 and not ((series > 0) & (series < 5)).any()
+    # programme people (summed over roles, then disclosed): 3 hidden, 0 shown, 12 shown perturbed
     progs = seen["programmes"]
     assert pd.isna(progs[("local_action_planning", 2025)]) and progs[("training", 2025)] == 0
-    assert progs[("summit", 2025)] == 12
-    # the programme download: per role, 3 hidden, 0 and 6 shown
+    assert 10 <= progs[("summit", 2025)] <= 14
+    # the programme download: per role, 3 hidden, 0 shown, 6 perturbed (or hidden, where it fell below 5)
     people = seen["people"].set_index(["programme_line", "year", "role"])["people"]
     assert np.isnan(people[("local_action_planning", 2025, "mayor")])
-    assert people[("local_action_planning", 2025, "practitioner")] == 0 and people[("summit", 2025, "mayor")] == 6
+    assert people[("local_action_planning", 2025, "practitioner")] == 0
+    assert _within(people[[("summit", 2025, "mayor")]], pd.Series({("summit", 2025, "mayor"): 6}))
 
 
 def test_staff_see_the_counts(client) -> None:

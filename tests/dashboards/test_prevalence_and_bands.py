@@ -60,10 +60,14 @@ def _page_text(client, path: str, lang: str, id: str) -> str:
 @pytest.mark.parametrize("lang", LANGS)
 def test_official_sees_adjusted_prevalence_beside_counts(app_client, lang: str) -> None:
     olive = _page_text(app_client("olive"), "/city/london", lang, "prevalence-line")
-    # the figures: 0.8 x flagged / posts, with 0.6 and 1.0 x for the interval, measured on 120 reviewed posts
+    # the figures: 0.8 x flagged / posts, with 0.6 and 1.0 x for the interval, measured on 120 reviewed posts;
+    # an official's counts perturbed by -2..+2 (docs/security.md, row 57): the figures from the shown counts
     am = make_tables()["area_month"].query("city_id == 'london'")
-    share = am["flagged_posts"].sum() / am["posts"].sum()
-    assert all(percent(f * share, lang) in olive for f in (0.8, 0.6, 1.0)) and "120" in olive, olive
+    flagged, posts = am["flagged_posts"].sum(), am["posts"].sum()
+    near = range(-2, 3)
+    assert all(any(percent(f * (flagged + a) / (posts + b), lang) in olive for a in near for b in near)
+               for f in (0.8, 0.6, 1.0)), olive
+    assert any(f" {120 + a} " in olive for a in near), olive
     assert t("prev_not_measured", lang) not in olive
     assert olive.startswith(t("prev_flagged", lang, n="").strip())
     # an official's line gives no adjusted count, staff's does

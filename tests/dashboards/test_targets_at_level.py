@@ -17,7 +17,14 @@ import pytest
 
 from dashboards import downloads, i18n
 from scn.settings import suppress_below
-from tests.support.dash_client import find_props, home_with_users, route, settings_restored, signed_in  # noqa: F401
+from tests.support.dash_client import (  # noqa: F401 - settings_restored is an autouse fixture
+    exact_counts,
+    find_props,
+    home_with_users,
+    route,
+    settings_restored,
+    signed_in,
+)
 from tests.support.snapshots import CITIES, PERIODS, make_tables
 
 CITY, LEAK, NEXT = "saida", PERIODS[0], PERIODS[1]  # omar is saida's official
@@ -109,7 +116,8 @@ def test_the_month_would_pin_a_hidden_cell() -> None:
 
 
 @pytest.mark.parametrize("lang", ("en", "fr", "ar"))
-def test_an_officials_target_groups_are_by_quarter(app, lang: str) -> None:
+def test_an_officials_target_groups_are_by_quarter(app, lang: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    exact_counts(monkeypatch)  # the pattern against an attacker who knows every shown count (no noise)
     content = _page(app, "omar", lang)
     rows = pd.DataFrame(find_props(content, "targets")["data"])
     periods = set(rows["period"].astype(str))
@@ -122,7 +130,8 @@ def test_an_officials_target_groups_are_by_quarter(app, lang: str) -> None:
     assert _pinned(got, cells) == []
 
 
-def test_an_officials_download_is_by_quarter_and_pins_nothing(app) -> None:
+def test_an_officials_download_is_by_quarter_and_pins_nothing(app, monkeypatch: pytest.MonkeyPatch) -> None:
+    exact_counts(monkeypatch)  # the pattern against an attacker who knows every shown count (no noise)
     targets = _csv(app, "omar", "target-groups")
     assert set(targets["city_id"]) == {CITY}
     assert _pinned(targets, _csv(app, "omar", "cells")) == []  # before: LEAK's hidden cell, from its month's total
@@ -148,9 +157,10 @@ def test_staff_keep_the_months(app) -> None:
     assert title == i18n.t("target_groups_month", "en")
 
 
-def test_scn_export_gives_an_official_the_same_quarters(home: Path, app) -> None:
+def test_scn_export_gives_an_official_the_same_quarters(home: Path, app, monkeypatch: pytest.MonkeyPatch) -> None:
     """``scn export target-groups --audience official`` (scn.publish.exports) reads the published levels: the same
     rows as the download, no month, nothing pinned; for every city at once too."""
+    exact_counts(monkeypatch)  # the pattern against an attacker who knows every shown count (no noise)
     from scn import settings
     from scn.publish import exports
 

@@ -119,25 +119,16 @@ def test_a_surge_of_hateful_posts_alone_is_still_alerted() -> None:
 
 def test_power_on_planted_bursts_is_kept_with_a_posts_column() -> None:
     """Fast subset: the planted 3x and 5x bursts of the power test found as often with a posts column (the
-    volume factor on) as without, within 5 points."""
+    volume factor on) as without, within 5 points (6 of the 120 planted bursts: compared in whole bursts, as
+    6 / 120 - 0 is 0.05 only up to a float's rounding). On 20 seeds (600 bursts each) the trend factor took the
+    gap from 1.8 / 0.9 points (x3 / x5) to 2.5 / 1.4."""
     for burst in (3.0, 5.0):
         found = {}
         for posts in (None, 20.0):
             found[posts] = np.mean([planted_found(speech_bursts(world), planted) for world, planted in
                                     (area_week_world(100 + seed, burst=burst, dispersion=(0.1, 0.3),
                                                      posts_ratio=posts) for seed in range(4))])
-        assert abs(found[20.0] - found[None]) <= 0.05, (burst, found)
-
-
-def test_a_small_city_whose_volume_jumps_about_is_tested_with_the_factors_doubt() -> None:
-    """A city of 3 areas whose other posts are as overdispersed as the flagged ones (its volume jumps about by
-    chance, not by a change of collection): a volume factor taken as exact moved the expected counts with that
-    noise and gave 1.115 false alerts per area-year on these 60 worlds (target 1); its error in the week's
-    dispersion made it 1.04 (without the posts column 0.77); the factor kept at least 1 and the season shrunk by
-    its noise give 0.64 on 100 such worlds (docs/geo.md). Fixed seeds: the figure is deterministic."""
-    rates = [false_alerts_per_area_year(speech_bursts(area_week_world(seed, n_areas=3, posts_ratio=20.0)[0]), 3, 104)
-             for seed in range(60)]
-    assert float(np.mean(rates)) <= 1.08, float(np.mean(rates))
+        assert round(abs(found[20.0] - found[None]) * 120) <= 6, (burst, found)
 
 
 SMALL_NOISY_WORLDS = {"3 areas": {"n_areas": 3}, "2 areas": {"n_areas": 2},
@@ -151,9 +142,41 @@ def test_small_noisy_cities_hold_the_false_alarm_target() -> None:
     each, 120 in all. The mean false alerts per area-year plus two Monte-Carlo standard errors (the spread of
     the 120 worlds' rates / sqrt(120), 0.025-0.045) is at most the target of 1: 0.60 (bound 0.65); the code
     before gave 1.09 (bound 1.18): a volume factor below 1 made by noise (3-area cities: 2.1 times the nominal
-    rate in weeks whose factor was 35% or more off 1) and an unshrunk seasonal factor lowered the expected counts (docs/geo.md)."""
-    rates = [false_alerts_per_area_year(
-        speech_bursts(area_week_world(seed, posts_ratio=20.0, **world)[0]), world["n_areas"], 104)
-        for world in SMALL_NOISY_WORLDS.values() for seed in range(30)]
+    rate in weeks whose factor was 35% or more off 1) and an unshrunk seasonal factor lowered the expected counts
+    (docs/geo.md). Also the 60 worlds of 3 areas (seeds 0-59, the first 30 shared with the 120): a volume factor
+    taken as exact moved the expected counts with its noise and gave 1.115 false alerts per area-year there; its
+    error in the week's dispersion made it 1.04 (without the posts column 0.77); their mean is at most 1.08.
+    Fixed seeds: the figures are deterministic."""
+    rates = {name: [false_alerts_per_area_year(speech_bursts(area_week_world(seed, posts_ratio=20.0, **world)[0]),
+                                               world["n_areas"], 104)
+                    for seed in range(60 if name == "3 areas" else 30)]
+             for name, world in SMALL_NOISY_WORLDS.items()}
+    assert float(np.mean(rates["3 areas"])) <= 1.08, float(np.mean(rates["3 areas"]))
+    pooled = [r for name, world in rates.items() for r in world[:30]]
+    upper = float(np.mean(pooled) + 2 * np.std(pooled, ddof=1) / np.sqrt(len(pooled)))
+    assert upper <= 1.0, (float(np.mean(pooled)), upper)
+
+
+def test_a_city_whose_posting_grows_holds_the_false_alarm_target() -> None:
+    """Cities of 3 areas whose flagged and other posts grow 4% a week (x7.7 a year), with and without a posts
+    column: an 8-week baseline lags the growth by about 4.5 weeks (x1.19), and without a trend term these 60
+    fixed worlds gave 1.33 (posts) and 1.38 (no posts) false alerts per area-year over 100 seeds (target 1;
+    docs/geo.md). The mean plus two Monte-Carlo standard errors is at most the target."""
+    rates = [false_alerts_per_area_year(speech_bursts(area_week_world(seed, n_areas=3, growth=0.04, **posts)[0]), 3,
+                                        104) for posts in ({}, {"posts_ratio": 20.0}) for seed in range(30)]
     upper = float(np.mean(rates) + 2 * np.std(rates, ddof=1) / np.sqrt(len(rates)))
     assert upper <= 1.0, (float(np.mean(rates)), upper)
+
+
+def test_the_evidence_gives_back_the_baseline_weeks_sum_in_a_growing_city() -> None:
+    """scn.privacy reads a burst's baseline-window total as baseline x baseline_weeks / (seasonal x volume): with
+    the trend factor that total is still the baseline weeks' sum (``seasonal`` carries the trend, ``trend`` says
+    its part), in a city growing 4% a week where the trend factor is well above 1."""
+    world, _ = area_week_world(3, n_areas=30, growth=0.04, posts_ratio=20.0)
+    sums = burst_tests(world).set_index(["area_code", "week"])["baseline_sum"]
+    alerts = speech_bursts(world)
+    evidence = [json.loads(e) for e in alerts["evidence"]]
+    assert max(e["trend"] for e in evidence) > 1.1
+    for (area, week), e in zip(alerts[["area_code", "week"]].itertuples(index=False), evidence, strict=True):
+        total = e["baseline"] * e["baseline_weeks"] / (e["seasonal"] * e["volume"])
+        assert abs(total - sums[(area, week)]) <= 0.01 * sums[(area, week)] + 0.5, (area, week, total)

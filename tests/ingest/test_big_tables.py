@@ -60,6 +60,39 @@ def test_a_big_json_lines_file_takes_little_more_memory_than_its_size(tmp_path: 
     assert peak - before < 4 * size, f"peak grew {(peak - before) / 2**20:.0f} MB for a {size / 2**20:.0f} MB file"
 
 
+def test_a_json_lines_file_of_old_mac_line_ends_is_read_in_blocks_too(tmp_path: Path) -> None:
+    """Lines ending in ``\r`` only (an old Mac's): the streaming reader completed each block to the next ``\n``, so
+    such a file was one block, its text and every line held at once (6.1 times its size, 2.4 for ``\n``); a file
+    of them over ``SCN_INGEST_MAX_LINE_BYTES`` was refused as one long line. Probed as the test above."""
+    big, tiny = tmp_path / "big.jsonl", tmp_path / "tiny.jsonl"
+    size = _posts_jsonl(big, 240_000)
+    big.write_bytes(big.read_bytes().replace(b"\n", b"\r"))
+    _posts_jsonl(tiny, 5)
+    out = subprocess.run([sys.executable, "-c", PROBE, str(tiny), str(big)], capture_output=True, text=True,
+                         cwd=tmp_path, check=True).stdout.split()
+    rows, bad, before, peak = map(int, out)
+    assert (rows, bad) == (239_999, 1)
+    assert peak - before < 4 * size, f"peak grew {(peak - before) / 2**20:.0f} MB for a {size / 2**20:.0f} MB file"
+
+
+@pytest.mark.parametrize("block", [3, 7, 64, readers.BLOCK_BYTES])
+def test_json_lines_are_the_same_lines_whatever_the_block(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        block: int) -> None:
+    """Every line end (``\n``, ``\r\n``, ``\r``, mixed in one file, a ``\r\n`` cut by a block's end) ends one line:
+    the same objects under the same line numbers whatever the block size; a file of many short ``\r`` lines is
+    not one long line for ``SCN_INGEST_MAX_LINE_BYTES``."""
+    monkeypatch.setattr(readers, "BLOCK_BYTES", block)
+    path = tmp_path / "mixed.jsonl"
+    ends = ["\n", "\r\n", "\r", "\r\n", "\r", "\n\r", "\r\r\n", "\r", "\r", "\r", "\r", ""]
+    path.write_bytes("".join(f'{{"id": "{i}", "text": "t{i}"}}{end}' for i, end in enumerate(ends)).encode())
+    with override(ingest_max_line_bytes=64):
+        table = readers.read_jsonl(path)
+    assert table.bad_rows.empty
+    assert table.frame["id"].tolist() == [str(i) for i in range(len(ends))]
+    assert table.frame[readers.ROW].tolist() == [1, 2, 3, 4, 5, 6, 8, 10, 11, 12, 13, 14]  # "\n\r", "\r\r\n": a
+    # blank line each
+
+
 def test_a_line_separator_inside_a_json_string_does_not_end_the_line(tmp_path: Path) -> None:
     """U+2028, U+2029 and U+0085 are valid, unescaped, inside a JSON string; the reader split lines at them (and
     lost the post as two bad lines). A line ends at \\n, \\r\\n or \\r only."""
@@ -163,3 +196,69 @@ def test_a_header_row_repeated_mid_file_is_quarantined_as_one(tmp_path: Path) ->
     assert (result.rows_read, result.accepted, result.quarantined) == (5, 4, 1)
     q = lake.read_table("quarantine")
     assert q[["row", "field", "reason"]].values.tolist() == [[3, "(row)", "the header row again (two files joined?)"]]
+
+
+@pytest.mark.usefixtures("home")
+@pytest.mark.parametrize("suffix", [".xlsx", ".jsonl", ".json"])
+def test_a_header_row_repeated_in_a_workbook_or_json_lines_is_quarantined_as_one(tmp_path: Path, suffix: str) -> None:
+    """The repeated-header check was the CSV reader's only: two sheets pasted into one (the second's header row
+    under the first's rows), or such a file turned into JSON Lines or a JSON array (an object whose every value is
+    its own key),
+    had that row read as a post and quarantined on ``created_at; lat; lon``. It is the header row again, naming
+    its row, in every tabular reader; the rows around it load."""
+    rows = [*csv.reader([*ok_rows(2), HEADER, *ok_rows(2, start=3)])]
+    names = next(csv.reader([HEADER]))
+    path = tmp_path / f"joined{suffix}"
+    if suffix == ".xlsx":
+        wb = openpyxl.Workbook()
+        for values in [names, *rows]:
+            wb.active.append([v if v != "" else None for v in values])
+        wb.save(path)
+    else:
+        objects = [{k: v for k, v in zip(names, values, strict=True) if v != ""} for values in rows]
+        path.write_text("".join(json.dumps(o) + "\n" for o in objects) if suffix == ".jsonl" else json.dumps(objects),
+                        encoding="utf-8")
+    result = ingest_file("social", path, city_id="london")
+    assert (result.rows_read, result.accepted, result.quarantined) == (5, 4, 1)
+    q = lake.read_table("quarantine")
+    assert q[["row", "field", "reason"]].values.tolist() == [[3, "(row)", "the header row again (two files joined?)"]]
+
+
+@pytest.mark.usefixtures("home")
+def test_a_csv_with_ragged_rows_streams_and_quarantines_only_those_rows(tmp_path: Path) -> None:
+    """A CSV with a row of the wrong width fell whole to the stdlib reader (every record a Python list, held to the
+    workbooks' cell limit): a big file with one ragged row was refused (``SCN_INGEST_XLSX_MAX_CELLS``) or slow.
+    The rows of the file's width stream as any CSV's; only the ragged ones are read as lists, quarantined naming
+    their record (a quoted newline does not start one), a spreadsheet's empty trailing fields still cut."""
+    good = ok_rows(300)
+    good[10] = good[10].replace("post number 11", '"two\nlines"')  # a record over two lines: the numbers are records'
+    rows = [*good[:50], ok_rows(1, start=900)[0] + ",extra", *good[50:200], ok_rows(1, start=901)[0].rsplit(",", 3)[0],
+            *good[200:250], ok_rows(1, start=902)[0] + ",,", "", *good[250:]]
+    path = tmp_path / "ragged.csv"
+    path.write_bytes(posts(*rows))
+    with override(ingest_xlsx_max_cells=1_000):
+        table = readers.read_csv(path)
+        result = ingest_file("social", path, city_id="london")
+    assert sorted(table.bad_rows[[readers.ROW, "reason"]].itertuples(index=False)) == [
+        (51, "expected 10 fields, found 11"), (202, "expected 10 fields, found 7")]
+    assert table.frame[readers.ROW].tolist() == [*range(1, 51), *range(52, 202), *range(203, 304)]  # a blank line: none
+    assert table.frame["text"].str.contains("\n").sum() == 1 and table.frame["id"].iloc[250] == "902"
+    assert (result.rows_read, result.accepted, result.quarantined) == (303, 301, 2)
+
+
+@pytest.mark.usefixtures("home")
+def test_a_spreadsheets_trailing_commas_stream_whatever_the_workbooks_limit(tmp_path: Path) -> None:
+    """Every row ending ``,,,`` under a header without them (or a header ending ``,,,`` over rows without them) is
+    the usual spreadsheet export: every row was ragged, so the whole file was read as lists under the workbooks'
+    cell limit. It streams; a row with a value past the header is still quarantined naming its row."""
+    rows = [r + ",,," for r in ok_rows(300)]
+    rows[7] += "x"
+    path = tmp_path / "trailing.csv"
+    path.write_bytes(posts(*rows))
+    header = tmp_path / "header.csv"
+    header.write_bytes(posts(*ok_rows(300, start=1000), header=HEADER + ",,,"))
+    with override(ingest_xlsx_max_cells=1_000):
+        table = readers.read_csv(path)
+        assert table.bad_rows[[readers.ROW, "reason"]].values.tolist() == [[8, "expected 10 fields, found 13"]]
+        assert len(table.frame) == 299 and list(table.frame.columns) == [*next(csv.reader([HEADER])), readers.ROW]
+        assert ingest_file("social", header, city_id="london").accepted == 300

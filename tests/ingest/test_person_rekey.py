@@ -84,3 +84,32 @@ def test_a_part_whose_original_is_gone_keeps_its_pseudonyms(old_home: Path, home
                                             PEOPLE + "R9,A2,sam@y.org,practitioner,Saida,Lebanon,male\n"))
     assert result.accepted == 1
     assert set(lake.read_table("programme_participants")["person_pseudo"]) == before  # sam's is one of them
+
+
+def test_the_quarantine_holds_no_person_and_the_fixed_row_counts_once(old_home: Path) -> None:
+    """Decided: the quarantine holds neither participant ids nor pseudonyms (``PRIVATE`` leaves its ``raw_json``;
+    reader-level bad rows are withheld), so a change of the participant-id rule has nothing there to re-key. A
+    delegate refused under the old rule (a role not in the vocabulary, a ragged row) and sent again fixed under
+    the new one is one person with the people she was stored as before (her pseudonym re-keyed in the lake)."""
+    bad = (SUMMIT.format(who="sam@y.org").replace("S1,", "S2,")
+           + f"S2,Summit,Montreal,Canada,2025-11-17,2025-11-19,{JANE},speaker,Saida,Lebanon,female\n"
+           + f"S2,Summit,Montreal,Canada,2025-11-17,2025-11-19,{JANE}x,mayor,Saida,Lebanon,female,extra\n")
+    people_bad = PEOPLE + f"R5,A2,{JANE},speaker,Saida,Lebanon,female\n"
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(programme, "person_handle", _old_handle)
+        m.setattr(pipeline, "rekey_people", lambda: 0)
+        assert ingest_file("programme", _file(old_home, "summits-2.csv", bad)).quarantined == 2
+        assert ingest_file("programme", _file(old_home, "participants-bad.csv", people_bad)).quarantined == 1
+    old = pd.Series([JANE, BIDI, JANE + "x"], dtype="string")
+    pseudonyms = {*programme.pseudonymise("programme", _old_handle(old)),
+                  *programme.pseudonymise("programme", programme.person_handle(old))}
+    ingest_file("programme", _file(old_home, "summits-fixed.csv",
+                                   SUMMIT.format(who=JANE).replace("S1,", "S2,").replace("mayor,Saida,Lebanon,female",
+                                                                                      "practitioner,Saida,Lebanon,female")))
+    q = lake.read_table("quarantine")
+    held = q["raw_json"].fillna("").str.cat() + q["reason"].str.cat()
+    assert len(q) == 3 and "jane" not in held.lower() and not any(p in held for p in pseudonyms)
+    people = lake.read_table("programme_participants")
+    jane = programme.pseudonymise("programme", programme.person_handle(old)).iloc[0]
+    assert people.loc[people["person_pseudo"].eq(jane), "record_id"].tolist().count(f"S2:{jane}") == 1
+    assert people["person_pseudo"].nunique() == 2  # jane (R1, S1, S2) and sam: none under the old rule

@@ -52,3 +52,30 @@ def test_a_file_of_look_alike_platforms_is_one_platform(home: Path, tmp_path: Pa
     q = lake.read_table("quarantine")
     assert q[["row", "field"]].values.tolist() == [[len(spellings), "network"]]
     assert "not a platform" in q["reason"].iloc[0] and q["file"].iloc[0].endswith("posts.csv")
+
+
+NATIVE = {"vk": ["VK", "vk", "VKontakte", "\u0412\u041a\u043e\u043d\u0442\u0430\u043a\u0442\u0435", "\u0412\u041a",
+                 "\u0432\u043a", "\uff36\uff2b"],
+          "weibo": ["Weibo", "\u5fae\u535a", "\u65b0\u6d6a\u5fae\u535a", "\u5fae\u535a\u200b"],
+          "odnoklassniki": ["\u041e\u0434\u043d\u043e\u043a\u043b\u0430\u0441\u0441\u043d\u0438\u043a\u0438"]}
+
+
+def test_a_platform_written_in_its_own_script_is_that_platform(home: Path, tmp_path: Path) -> None:
+    """VK written ``ВКонтакте`` or ``ВК``, Weibo ``微博``: real platforms of the network's regions in their own
+    letters were refused (beyond ASCII, no known platform; ``ВК`` read by the look-alike table as ``BK``). They are
+    the platform (one key scope, one pseudonym per author); a look-alike forgery of such a name stays refused."""
+    values = [v for spellings in NATIVE.values() for v in spellings]
+    names, ok = fold_platforms(pd.Series(values, dtype="string"))
+    assert ok.all(), [v for v, good in zip(values, ok, strict=True) if not good]
+    assert names.tolist() == [p for p, spellings in NATIVE.items() for _ in spellings]
+    forged = ["B\u041a\u043e\u043d\u0442\u0430\u043a\u0442\u0435", "\u0412\u041a\u043e\u043dtakte", "\u5fae\u535a\u535a",
+              "\u0412\u041a\u0416"]  # a Latin B, Latin letters at the end, a third character, a letter more
+    _, ok = fold_platforms(pd.Series(forged, dtype="string"))
+    assert not ok.any()
+    rows = [f"{i},2025-03-01T10:00:00Z,post {i},ru,51.5,-0.12,,ivan,{p}," for i, p in enumerate(NATIVE["vk"], 1)]
+    path = tmp_path / "vk.csv"
+    path.write_text("\n".join([HEADER, *rows, ""]), encoding="utf-8")
+    assert ingest_file("social", path, city_id="london").accepted == len(rows)
+    posts = lake.read_table("posts")
+    assert set(posts["platform"]) == {"vk"} and posts["author_pseudo"].nunique() == 1
+    assert posts["post_key"].str.fullmatch(r"vk@london:\d+").all()  # the key rule of a platform of its own, as before

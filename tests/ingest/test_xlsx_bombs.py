@@ -243,3 +243,52 @@ def test_the_staff_upload_reports_the_bomb_and_ingests_the_other_file(tmp_path: 
     assert page.status_code == 200 and "would decompress to 629145600 bytes" in page.get_data(as_text=True)
     details = [json.loads(d) for d in entries(2, action="ingest.upload")["detail"]]
     assert sorted(d.get("failed", False) for d in details) == [False, True]  # both audited, the bomb as failed
+
+
+LAUGHS = ('<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
+          + "".join(f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10 if i > 1 else "&lol;" * 10}">'
+                    for i in range(1, 10)) + "]>\n")
+
+
+def _with_prolog(part: str, prolog: str, encoding: str = "utf-8") -> bytes:
+    """The workbook with ``prolog`` (a DOCTYPE) put before the root element of ``part``, re-encoded."""
+    with zipfile.ZipFile(io.BytesIO(workbook())) as z:
+        xml = z.read(part).decode()
+    body = re.sub(r"^<\?xml[^>]*\?>\s*", "", xml)
+    if encoding != "utf-8":
+        prolog = prolog.replace('version="1.0"?>', f'version="1.0" encoding="{encoding}"?>')
+    first = body.index(">", body.index("<")) + 1  # the root element's start tag: an entity used in its content
+    text = prolog + body[:first] + ("&lol9;" if "lol9" in prolog else "&secret;") + body[first:]
+    if "worksheet" in part:  # an entity in a cell's text, where openpyxl would read it
+        text = prolog + body.replace("<t>", "<t>&lol9;" if "lol9" in prolog else "<t>&secret;", 1)
+    return rebuilt(workbook(), parts={part: text.encode(encoding)})
+
+
+@pytest.mark.parametrize("part, prolog, encoding", [
+    (SHEET, LAUGHS, "utf-8"),
+    ("xl/styles.xml", LAUGHS, "utf-8"),
+    ("xl/workbook.xml", LAUGHS, "utf-8"),
+    ("[Content_Types].xml", LAUGHS, "utf-8"),
+    (SHEET, '<?xml version="1.0"?>\n<!DOCTYPE w [<!ENTITY secret SYSTEM "file://{secret}">]>\n', "utf-8"),
+    ("xl/styles.xml", '<?xml version="1.0"?>\n<!DOCTYPE s SYSTEM "file://{secret}">\n', "utf-8"),
+    (SHEET, LAUGHS, "utf-16"),
+    (SHEET, '<?xml version="1.0"?>\n<!--' + " " * 70_000 + '-->\n' + LAUGHS.split("\n", 1)[1], "utf-8"),
+], ids=["laughs-sheet", "laughs-styles", "laughs-workbook", "laughs-content-types", "external-entity",
+        "external-dtd", "utf-16", "after-a-long-comment"])
+def test_a_doctype_in_any_part_is_refused_before_the_workbook_is_parsed(
+        home: Path, tmp_path: Path, no_openpyxl: None, part: str, prolog: str, encoding: str) -> None:
+    """Parts under 1 MiB were handed to openpyxl's XML parser with their document type: a billion-laughs entity
+    (a few hundred bytes that expand to gigabytes) or an external entity naming a file on the machine. An XLSX
+    part never needs a DOCTYPE: any part declaring one (in UTF-8 or UTF-16, however far on) is refused naming the
+    file and the part, before openpyxl opens the workbook (``no_openpyxl``), through every workbook reader."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("the machine's secret", encoding="utf-8")
+    path = write(tmp_path, "laughs.xlsx", _with_prolog(part, prolog.replace("{secret}", str(secret)), encoding))
+    for read in (readers.read_xlsx, published._xlsx_grids):
+        with pytest.raises(IngestError, match=rf"^laughs\.xlsx: part {re.escape(part)} declares a document type"):
+            read(path)
+    with pytest.raises(IngestError, match=r"^laughs\.xlsx: part .* declares a document type"):
+        ingest_file("social", path, city_id="london")
+    q = lake.read_table("quarantine")
+    assert q["reason"].str.contains("declares a document type").all()
+    assert not q["raw_json"].fillna("").str.contains("secret").any()

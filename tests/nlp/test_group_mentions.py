@@ -336,3 +336,44 @@ def test_english_posts_with_closed_class_words_are_rarely_flagged() -> None:
     out = classify(CLOSED_CLASS_EN, ["en"] * len(CLOSED_CLASS_EN), lexicon=False)
     flagged = out.loc[out["label"] != "none", "label"]
     assert len(flagged) / len(CLOSED_CLASS_EN) <= MAX_FLAGGED, {CLOSED_CLASS_EN[i]: lab for i, lab in flagged.items()}
+
+
+EVERYDAY_VERBS_EN = [  # everyday English posts opening with a verb of speech, request, thought or feeling
+    "Ask yourself what you can do for your neighbourhood", "Ask the librarian about the new opening hours",
+    "Tell your mum happy birthday from all of us", "Don't worry, the pool reopens on Monday",
+    "Trust me, the soup at the market is worth the queue", "Text me when you get to the station",
+    "I expect the match to be close on Saturday", "We laughed all evening at the comedy night",
+    "Tell me which bus goes to the hospital", "Ask your teacher about the summer reading club",
+    "We argue every year about who makes the best cake", "Worry less, walk more: new park trail opens"]
+
+
+def test_everyday_verbs_of_speech_and_thought_are_no_cue_words() -> None:
+    """Verbs of speech, request, thought and feeling ("ask", "tell", "text", "trust", "worry", "expect", "laugh",
+    "argue") passed the cue criterion because Davidson's offensive tweets are conversation ("ask your ...", "tell
+    that ..."); everyday posts open with them as much. They are no cue words (before: "Ask yourself what you can do
+    for your neighbourhood" hate, "Text me when you get to the station" and "Tell me which bus goes to the
+    hospital" offensive: 3 of 12; after: 1 of 12, "Tell me which bus ...", which the model flags without "tell"
+    too); insults, slurs and verbs of violence stay cue words."""
+    made = EvidenceRules("en", ["ask", "tell", "text", "trust", "worry", "bitch", "slap", "punch"])
+    assert sorted(made.cues.vocabulary) == ["bitch", "punch", "slap"]
+    assert not set(load_default().models["en"].rules.cues.vocabulary) & {"ask", "tell", "text", "trust", "worry"}
+    out = classify(EVERYDAY_VERBS_EN, ["en"] * len(EVERYDAY_VERBS_EN), lexicon=False)
+    flagged = out.loc[out["label"] != "none", "label"]
+    assert len(flagged) / len(EVERYDAY_VERBS_EN) <= MAX_FLAGGED, {EVERYDAY_VERBS_EN[i]: lab
+                                                                  for i, lab in flagged.items()}
+
+
+@pytest.mark.parametrize(("cues", "inversion", "imperative"), [
+    (["disent", "sait"], ["« On ne lâche rien », disent-ils devant la mairie", "Que sait-elle de la nouvelle école ?",
+                          "Sait-on quand la route sera réparée ?", "Qui sait-il ?", "Que disent-elles du marché ?"],
+     ["ils disent n'importe quoi", "on sait"]),
+    (["va", "casse"], ["La piscine va-t-elle rouvrir en juin ?", "Le tram va-t-il passer ?", "Où va-t-on manger ?"],
+     ["casse-toi", "va-t'en", "casse-les", "casse-leur les pieds"]),
+])
+def test_french_subject_inversion_is_one_word(cues: list[str], inversion: list[str], imperative: list[str]) -> None:
+    """A French verb with an inverted subject pronoun ("disent-ils", "sait-elle", "va-t-il": a question or a
+    reported speech) is one word for the cue words, like other hyphenated compounds; the imperative with an object
+    pronoun ("casse-toi", "casse-les") is still cut at the hyphen (before: both cut, so "disent" of "disent-ils"
+    kept "« On ne lâche rien », disent-ils" offensive)."""
+    assert _weak(inversion, "fr", cues) == ["none"] * len(inversion)
+    assert _weak(imperative, "fr", cues) == ["offensive"] * len(imperative)

@@ -24,7 +24,7 @@ import pandas as pd
 import pytest
 from dagster import AssetKey, DagsterEventType, DagsterInstance, EventRecordsFilter
 
-from tests.support.cli import REPO, scn, scn_home
+from tests.support.cli import REPO, scn, scn_home, unit_tests_passed
 from tests.support.marts import MARTS
 
 ENRICHED = ("posts_enriched", "crimes_enriched")
@@ -177,6 +177,7 @@ def story(demo_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     fresh.mkdir()
     shutil.copytree(home / "inbox", fresh / "inbox")
     shutil.copytree(home / "secrets", fresh / "secrets")  # the same pseudonym key
+    unit_tests_passed(fresh, SETTINGS)  # run by the settings step already: this whole build skips them
     scn("run", "--full", home=fresh, env=SETTINGS)
     health = {t: pd.read_parquet(fresh / "serving" / "current" / f"{t}.parquet") for t in ("asset_health",
                                                                                         "check_results")}

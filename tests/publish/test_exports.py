@@ -87,7 +87,10 @@ def test_official_audience_suppresses_small_counts(in_world: Path) -> None:
     assert official["posts"].isna().sum() == 2 and (official["posts"].dropna() == 0).all()
     summit = pq.read_table(io.BytesIO(exports.export_bytes("summit-metrics", "parquet", audience="official")))
     delegates = dict(zip(summit["summit"].to_pylist(), summit["delegates"].to_pylist(), strict=True))
-    assert delegates == {"SCN Global Summit 2017": 6, "SCN Global Summit 2018": None}
+    # 6 delegates shown perturbed (docs/security.md: within 2, or hidden where that falls below 5); 2 hidden
+    assert delegates["SCN Global Summit 2018"] is None and set(delegates) == {"SCN Global Summit 2017",
+                                                                             "SCN Global Summit 2018"}
+    assert delegates["SCN Global Summit 2017"] is None or 5 <= delegates["SCN Global Summit 2017"] <= 8
     kpis = pq.read_table(io.BytesIO(exports.export_bytes("network-kpis", "parquet", audience="official")))
     k = kpis.to_pandas().set_index("kpi")
     assert pd.isna(k.loc["officials_trained", "value"]) and "suppressed" in k.loc["officials_trained", "statement"]

@@ -19,6 +19,7 @@ from scn.publish import serving
 from scn.review import loop, published, store, tables
 from scn.review.prevalence import adjusted_counts
 from scn.settings import override, suppress_below
+from tests.support.dash_client import said_near
 from tests.support.review_world import enriched, label_file, review_home
 
 
@@ -67,8 +68,9 @@ def test_review_accuracy_reaches_the_city_page_through_the_snapshot(world: tuple
         measured = loop.measured("london", "en")
     row = acc.set_index("city_id").loc["london"]
     assert row["n"] == 30 == len(measured) and row["shown"] and row["macro_f1_low"] <= row["macro_f1"]
-    assert line and "en: measured on 30 of this city's posts" in line and f"F1 {row['f1']:.2f} (" in line
-    assert london["n"].iloc[0] == 30
+    # the official's copy: the reviewed count carries the consistent perturbation (docs/security.md row 57)
+    assert line and said_near("en: measured on 30 of this city's posts", line) and f"F1 {row['f1']:.2f} (" in line
+    assert abs(london["n"].iloc[0] - 30) <= 2
     # 3 reviewed posts: below the disclosure threshold, no figure is published and the page says nothing
     few = acc.set_index("city_id").loc["saida"]
     assert few["n"] < suppress_below() and not few["shown"] and np.isnan(few["macro_f1"])

@@ -14,6 +14,7 @@ import pytest
 from scn.nlp.evaluation import evaluation_table
 from scn.review import published
 from scn.review.prevalence import CITY_COLUMNS, COUNT_COLUMNS, adjusted, adjusted_counts
+from tests.support.dash_client import said_near
 
 KEYS = ["city_id", "area_code", "period"]
 
@@ -150,4 +151,6 @@ def test_the_page_says_how_many_posts_could_not_be_corrected(monkeypatch: pytest
         assert text.endswith(t("prev_not_corrected", lang, k=MIN_CLASS)) and "%" not in text, text
         said = t("prev_uncorrected_posts", lang, uncorrected=count(float(c.loc[fr, "posts"].sum()), lang, k=5),
                  posts=count(float(c["posts"].sum()), lang, k=5))
-        assert said in text, text
+        # staff's counts exact; an official's carry the consistent perturbation (docs/security.md row 57): the
+        # city's posts are its corrected and uncorrected posts, each perturbed, so off by up to 4
+        assert said in text if audience == "staff" else said_near(said, text, tol=4), text

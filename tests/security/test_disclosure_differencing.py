@@ -23,6 +23,7 @@ from scn.privacy.disclosure import RESTS
 from scn.settings import suppress_below
 from tests.support.dash_client import (  # noqa: F401 - settings_restored is an autouse fixture
     USERS,
+    exact_counts,
     find_props,
     form_token,
     plotly_array,
@@ -238,10 +239,14 @@ def _attack(views: dict, truth: pd.DataFrame, k: int = K) -> dict[str, list]:
 
 # --- item 8 ------------------------------------------------------------------------------------------------
 
-def test_item_08_no_hidden_cell_is_recovered_by_differencing_official_views(client, home: Path) -> None:
+def test_item_08_no_hidden_cell_is_recovered_by_differencing_official_views(client, home: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """Every map cell size, month and metric, the monthly series and the cells download of london (monthly
     totals = exactly the sum of its cells) and saida (totals with a few events without a cell): no hidden
-    count comes back, no difference is a small count, and no published cell is hidden beyond its own rule."""
+    count comes back, no difference is a small count, and no published cell is hidden beyond its own rule.
+    The views' counts exact (``exact_counts``: the suppression pattern against an attacker who knows every shown
+    count; the perturbation of officials' counts only blurs them further)."""
+    exact_counts(monkeypatch)
     truth, totals = _raw(home, "cell_month"), _raw(home, "city_month")
     for user, city in OFFICIALS.items():
         views = _views(client(user), city)
@@ -410,6 +415,7 @@ def test_item_08_the_attack_recovers_cells_from_views_shaped_one_by_one(client, 
     from dashboards import maps
     from scn.privacy import disclosure
 
+    exact_counts(monkeypatch)  # as the code before: exact counts
     monkeypatch.setattr(maps, "OFFICIAL_LEVELS", False)
     monkeypatch.setattr(disclosure, "_cell_views", lambda frame, out, cols, k: out)
     monkeypatch.setattr(disclosure, "_totals", lambda frame, out, parts, cols, k: out)

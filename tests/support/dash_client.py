@@ -4,6 +4,7 @@ callback requests the browser sends (the Dash Pages router, the city map) and de
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -147,3 +148,27 @@ def settings_restored() -> Iterator[None]:
     saved = scn_settings.saved_overrides()
     yield
     scn_settings.restore_overrides(saved)
+
+
+def exact_counts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Officials' counts shown unperturbed through the dashboards and exports (no key reaches ``for_audience``):
+    for the tests of the suppression pattern, whose attacker then knows every shown count exactly, the strongest
+    one (the perturbation only adds noise to shown counts and hides more; tests/security/
+    test_disclosure_over_time.py tests it)."""
+    import dashboards.detail
+    import scn.publish.exports
+
+    monkeypatch.setattr(dashboards.detail, "perturbation_key", lambda: None)
+    monkeypatch.setattr(scn.publish.exports, "perturbation_key", lambda: None)
+
+
+def said_near(expected: str, text: str, tol: int | tuple[int, ...] = 2, end: bool = False) -> bool:
+    """Whether ``text`` says ``expected`` with each whole number in it off by at most ``tol`` (one for all, or one
+    per number: a sum of two perturbed counts is off by up to 4): an official's counts carry the consistent
+    perturbation (-2..+2, ``scn.privacy.disclosure.PERTURBATION``); ``end``: at its end."""
+    parts = re.split(r"(\d+)", expected)
+    pattern = "".join(r"(\d+)" if i % 2 else re.escape(p) for i, p in enumerate(parts)) + ("$" if end else "")
+    wanted = [int(p) for p in parts[1::2]]
+    tols = tol if isinstance(tol, tuple) else (tol,) * len(wanted)
+    return any(all(abs(int(got) - n) <= d for got, n, d in zip(m.groups(), wanted, tols, strict=True))
+               for m in re.finditer(pattern, text))

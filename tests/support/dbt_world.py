@@ -210,14 +210,27 @@ def _home_free_vars(args: tuple[str, ...]) -> tuple[list[str], str]:
     return [*rest, "--vars", text], text
 
 
-def dbt_build(home: Path, *args: str) -> subprocess.CompletedProcess:
-    """`dbt build` of transforms/ against ``home``; raises with dbt's output on failure.
+def without_unit_tests(args: tuple[str, ...]) -> tuple[str, ...]:
+    """``args`` with dbt's unit tests excluded: added to their ``--exclude`` (one value, space-separated
+    selectors), or as one."""
+    if "--exclude" not in args:
+        return (*args, "--exclude", "resource_type:unit_test")
+    i = args.index("--exclude") + 1
+    if "unit" in args[i]:  # resource_type:unit_test or test_type:unit already
+        return args
+    return (*args[:i], f"{args[i]} resource_type:unit_test", *args[i + 1:])
+
+
+def dbt_build(home: Path, *args: str, unit_tests: bool = False) -> subprocess.CompletedProcess:
+    """`dbt build` of transforms/ against ``home``; raises with dbt's output on failure. dbt's unit tests (they
+    test the project's SQL on their own rows, whatever the home) run with ``unit_tests`` only: the tiny world's
+    whole build runs every one of them (``built_home``), and the other builds leave them out.
 
     dbt runs in the home as the platform runs it (assets/transforms/project.py), with nothing of the home in what
     it parses (the warehouse is ``warehouse.duckdb`` of its working directory; the lake sources read ``$SCN_HOME``
     when compiled, macros/lake_source.sql), so a fresh home starts from the parse of this process's last build with
     the same vars and parses no file again (all of them when the vars or dbt changed)."""
-    args_, key = _home_free_vars(args)
+    args_, key = _home_free_vars(args if unit_tests else without_unit_tests(args))
     target, kept = home / "dbt-target", _parses() / f"{hashlib.sha256(key.encode()).hexdigest()[:16]}.msgpack"
     target.mkdir(parents=True, exist_ok=True)
     if kept.exists() and not (target / PARSE_FILE).exists():
@@ -288,7 +301,7 @@ def built_home() -> Path:
     atexit.register(shutil.rmtree, home, ignore_errors=True)
     with scn_home(home):
         build_lake()
-        dbt_build(home)
+        dbt_build(home, unit_tests=True)  # every unit test of the project, once per test process
         publish(home)
     return home
 

@@ -1,6 +1,7 @@
 """A fake platform for connector tests: a threaded ``http.server`` on loopback that answers routes with scripted
 replies, records every request, and can be told to fail the next requests (429 with ``Retry-After``, 401, 5xx,
-a dropped connection, an answer dripped a byte at a time: ``Reply(drip=...)``).
+a dropped connection, an answer dripped a byte at a time: ``Reply(drip=...)``, a body cut short of its
+``Content-Length``: ``Reply(cut_to=...)``).
 
     with fake_platform() as fp:
         fp.route("GET", "/api/v1/timelines/tag/x", lambda req: Reply.json([...], headers={"Link": ...}))
@@ -46,6 +47,7 @@ class Reply:
     drop: bool = False  # close the connection without answering (a network failure)
     drip: float = 0.0  # send the body one byte every ``drip`` seconds (a slow-drip server)
     drip_head: bool = False  # with ``drip``: the status line and headers too
+    cut_to: int = 0  # announce this Content-Length, send ``body`` (shorter) and close: a connection cut mid-body
 
     @classmethod
     def json(cls, doc: object, status: int = 200, headers: dict[str, str] | None = None) -> Reply:
@@ -114,12 +116,15 @@ def _handler_class(platform: FakePlatform) -> type[BaseHTTPRequestHandler]:
                 return
             self.send_response(reply.status)
             self.send_header("Content-Type", reply.content_type)
-            self.send_header("Content-Length", str(len(reply.body)))
+            self.send_header("Content-Length", str(reply.cut_to or len(reply.body)))
             for k, v in reply.headers.items():
                 self.send_header(k, v)
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(reply.body)
+            if reply.cut_to:
+                self.wfile.flush()
+                self.close_connection = True
 
         def _drip(self, reply: Reply) -> None:
             """The whole answer, a byte every ``reply.drip`` seconds (the head at once unless ``drip_head``),

@@ -18,10 +18,9 @@ import duckdb
 import pytest
 from dagster import AssetKey, AssetSelection, materialize
 
-from scn.hashing import write_state
 from scn.lake import ensure_tables
 from scn.settings import override
-from tests.support.cli import scn_home
+from tests.support.cli import scn_home, unit_tests_passed
 from tests.support.dbt_world import build_lake, mart_rows, view_lakes
 
 MART = AssetKey(["warehouse", "city_month"])
@@ -56,14 +55,12 @@ def state(home: Path) -> dict:
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The tiny world's home (a quote and braces in its name), built whole by the pipeline's dbt step (a whole
     build records the state a per-city build needs)."""
-    from assets.transforms.state import project_fingerprint, state_path
-
     home = tmp_path_factory.mktemp("copied") / "first o'brien {1}"
     with scn_home(home):
         build_lake()
-        # this project's unit tests count as passed (tests/transforms runs them all): the whole build skips them
-        # (5 of 6 minutes on a loaded machine); nothing else of the state is there, so the build is whole
-        write_state(state_path(), {"unit_tests": project_fingerprint()})
+    # this project's unit tests count as passed (tests/transforms runs them all): the whole build skips them
+    # (5 of 6 minutes on a loaded machine); nothing else of the state is there, so the build is whole
+    unit_tests_passed(home)
     built = dbt_step(home)
     assert all(built.values()) and state(home)["home"] == str(home)
     return home

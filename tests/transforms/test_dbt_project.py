@@ -13,8 +13,8 @@ from pathlib import Path
 
 import duckdb
 
-from tests.support.cli import REPO, scn_home
-from tests.support.dbt_world import DBT, dbt_build
+from tests.support.cli import REPO, scn_home, unit_tests_passed
+from tests.support.dbt_world import DBT, dbt_build, without_unit_tests
 
 MARTS = {"area_month", "area_week", "cell_month", "city_month", "network_kpis",
          "programme_metrics", "summit_metrics", "survey_indices", "survey_prepost"}
@@ -39,6 +39,35 @@ def test_empty_lake_builds_and_docs_generate(tmp_path: Path) -> None:
                           timeout=300)
     assert docs.returncode == 0, docs.stdout[-3000:]
     assert (tmp_path / "dbt-target" / "catalog.json").stat().st_size > 1000
+
+
+def test_the_suites_builds_leave_the_unit_tests_to_the_tiny_worlds() -> None:
+    """The suite's dbt builds exclude dbt's unit tests (the tiny world's whole build runs them all), added to the
+    selectors a build already excludes, and a build that excludes them already is left as it is."""
+    unit = "resource_type:unit_test"
+    assert without_unit_tests(("--select", "+x")) == ("--select", "+x", "--exclude", unit)
+    assert without_unit_tests(("--exclude", "a b", "--select", "y")) == ("--exclude", f"a b {unit}", "--select", "y")
+    for given in (("--exclude", unit), ("--select", "z", "--exclude", "test_type:unit")):
+        assert without_unit_tests(given) == given
+
+
+def test_a_home_can_start_with_the_unit_tests_recorded_as_passed(tmp_path: Path) -> None:
+    """``unit_tests_passed`` records this project's fingerprint under the settings the home's runs will have (the
+    smallest group counts), keeps the rest of the state, and leaves this process's environment as it was."""
+    from assets.transforms.state import project_fingerprint, state_path
+    from scn.hashing import read_state, write_state
+    from scn.settings import override
+
+    before = os.environ.get("SCN_MIN_GROUP")
+    with scn_home(tmp_path):
+        write_state(state_path(), {"lake": {"posts": "x"}})
+    unit_tests_passed(tmp_path, {"SCN_MIN_GROUP": "4"})
+    assert os.environ.get("SCN_MIN_GROUP") == before
+    with scn_home(tmp_path), override(min_group=4):
+        state = read_state(state_path())
+        assert state == {"lake": {"posts": "x"}, "unit_tests": project_fingerprint()}
+    with override(min_group=5):
+        assert state["unit_tests"] != project_fingerprint()  # another smallest group: another project
 
 
 def test_min_group_size_comes_from_the_environment(world: Path, tmp_path: Path, monkeypatch) -> None:

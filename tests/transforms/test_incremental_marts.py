@@ -70,7 +70,7 @@ def assert_same(a: dict[str, pd.DataFrame], b: dict[str, pd.DataFrame]) -> None:
 
 
 def copied_home(world: Path, tmp_path: Path) -> Path:
-    """A home with a copy of the tiny world's lake and warehouse."""
+    """A home with a copy of the lake and warehouse of ``world`` (the tiny world, or a home built from it)."""
     home = tmp_path / "home"
     shutil.copytree(world / "lake", home / "lake")
     shutil.copy(world / "warehouse.duckdb", home / "warehouse.duckdb")
@@ -88,22 +88,54 @@ def by_file(home: Path, cities: list[str]) -> list[str]:
     return ["--vars", json.dumps({"cities_file": str(path)})]
 
 
-@pytest.mark.parametrize("scope", [by_var, by_file], ids=["var", "file"])
-def test_a_per_city_build_replaces_the_changed_cities_rows_only(world: Path, tmp_path: Path,
-                                                                  scope: Callable[[Path, list[str]], list[str]]
-                                                                  ) -> None:
-    home = copied_home(world, tmp_path)
+def change(home: Path) -> None:
+    """saida: months earlier than any it had; oslo: every row gone; london: new rows too."""
+    with scn_home(home):
+        lake.write_part("posts_enriched", posts("saida", ["2023-06", "2023-07"], 10), "saida-2")
+        (home / "lake" / "crimes_enriched" / "part-oslo-1.parquet").unlink()
+        lake.write_part("posts_enriched", posts("london", ["2024-01", "2023-01"], 0), "london-2")
+
+
+@pytest.fixture(scope="module")
+def seeded(world: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the tiny world with posts of saida and crimes of oslo added, its per-city marts built whole
+    (shared: each test builds on a copy of it, whose views its first build re-points at the copy's lake)."""
+    home = copied_home(world, tmp_path_factory.mktemp("seeded"))
     with scn_home(home):
         lake.write_part("posts_enriched", posts("saida", ["2024-05", "2024-05", "2024-06"], 0), "saida-1")
         lake.write_part("crimes_enriched", crimes("oslo", ["2024-02", "2024-03"]), "oslo-1")
     dbt_build(home, *ONLY_PER_CITY, "--full-refresh")
+    return home
+
+
+@pytest.fixture(scope="module")
+def rebuilt(seeded: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.DataFrame]:
+    """The per-city marts of ``seeded`` after ``change``, built whole: what per-city builds must end equal to."""
+    full = tmp_path_factory.mktemp("rebuilt") / "home"
+    shutil.copytree(seeded, full)
+    change(full)
+    dbt_build(full, *ONLY_PER_CITY, "--full-refresh")
+    return marts(full)
+
+
+@pytest.fixture(scope="module")
+def refreshed(world: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the tiny world, its per-city marts built whole from the copy's lake."""
+    home = copied_home(world, tmp_path_factory.mktemp("refreshed"))
+    dbt_build(home, *ONLY_PER_CITY, "--full-refresh")
+    return home
+
+
+@pytest.mark.parametrize("scope", [by_var, by_file], ids=["var", "file"])
+def test_a_per_city_build_replaces_the_changed_cities_rows_only(seeded: Path, rebuilt: dict[str, pd.DataFrame],
+                                                                  tmp_path: Path,
+                                                                  scope: Callable[[Path, list[str]], list[str]]
+                                                                  ) -> None:
+    home = copied_home(seeded, tmp_path)
     before = marts(home)
     assert {"saida", "oslo", "london"} <= set(before["city_month"]["city_id"])
 
-    with scn_home(home):  # saida: months earlier than any it had; oslo: every row gone; london: new rows too
-        lake.write_part("posts_enriched", posts("saida", ["2023-06", "2023-07"], 10), "saida-2")
-        (home / "lake" / "crimes_enriched" / "part-oslo-1.parquet").unlink()
-        lake.write_part("posts_enriched", posts("london", ["2024-01", "2023-01"], 0), "london-2")
+    change(home)
     out = dbt_build(home, *ONLY_PER_CITY, *scope(home, ["saida", "oslo"])).stdout
     assert "ERROR=0" in out
     after = marts(home)
@@ -114,10 +146,6 @@ def test_a_per_city_build_replaces_the_changed_cities_rows_only(world: Path, tmp
     saida = after["city_month"][after["city_month"]["city_id"] == "saida"]
     assert set(saida["period"]) == {"2023-06", "2023-07", "2024-05", "2024-06"}
 
-    full = tmp_path / "full"
-    shutil.copytree(home, full)
-    dbt_build(full, *ONLY_PER_CITY, "--full-refresh")
-    rebuilt = marts(full)
     assert_same(city_rows(after, "saida"), city_rows(rebuilt, "saida"))
     assert city_rows(after, "london")["city_month"].shape != city_rows(rebuilt, "london")["city_month"].shape
 
@@ -125,11 +153,11 @@ def test_a_per_city_build_replaces_the_changed_cities_rows_only(world: Path, tmp
     assert_same(marts(home), rebuilt)
 
 
-def test_the_cities_var_wins_over_the_file_and_a_missing_file_means_every_city(world: Path, tmp_path: Path) -> None:
+def test_the_cities_var_wins_over_the_file_and_a_missing_file_means_every_city(refreshed: Path,
+                                                                               tmp_path: Path) -> None:
     """A dbt run by hand with the `cities` var follows the var whatever file lies there; with the
     `cities_file` var naming no file, an incremental build replaces every city's rows (none doubled)."""
-    home = copied_home(world, tmp_path)
-    dbt_build(home, *ONLY_PER_CITY, "--full-refresh")
+    home = copied_home(refreshed, tmp_path)
     before = marts(home)
     with scn_home(home):
         lake.write_part("posts_enriched", posts("saida", ["2024-05"], 0), "saida-1")
@@ -150,10 +178,9 @@ def test_the_cities_var_wins_over_the_file_and_a_missing_file_means_every_city(w
     assert not london.duplicated(["city_id", "period"]).any()
 
 
-def test_without_the_cities_var_an_incremental_build_rebuilds_every_city(world: Path, tmp_path: Path) -> None:
+def test_without_the_cities_var_an_incremental_build_rebuilds_every_city(refreshed: Path, tmp_path: Path) -> None:
     """A dbt run by hand (no var) on a built warehouse: every city's rows are replaced, none doubled."""
-    home = copied_home(world, tmp_path)
-    dbt_build(home, *ONLY_PER_CITY, "--full-refresh")
+    home = copied_home(refreshed, tmp_path)
     before = marts(home)
     with scn_home(home):
         lake.write_part("posts_enriched", posts("saida", ["2024-05"], 0), "saida-1")

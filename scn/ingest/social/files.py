@@ -50,7 +50,7 @@ def _objects(src: Source, doc: list) -> readers.Table:
     raw[ROW] = rows[is_obj]
     bad = [(int(r), "not a JSON object", json.dumps(d, ensure_ascii=False)[:2000])
            for r, d, ok in zip(rows, doc, is_obj, strict=True) if not ok]
-    return readers.Table(raw, pd.DataFrame(bad, columns=[ROW, "reason", "raw"]))
+    return readers.repeated_header(readers.Table(raw, pd.DataFrame(bad, columns=[ROW, "reason", "raw"])), keys)
 
 
 def _text(value: object) -> str | None:

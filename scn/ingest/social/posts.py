@@ -317,7 +317,8 @@ def fold_platforms(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """(each value as its platform's name, False where the value is no platform name). A platform is read as its
     letters, not as typed: compatibility forms (NFKC: full-width ``Ｔｗｉｔｔｅｒ``, mathematical letters), characters
     nobody sees (a zero-width space), case and any white space aside (``twitter`` with a no-break space), its
-    aliases folded (``Twitter``, ``FB``: ``PLATFORM_ALIASES``). A name beyond ASCII is a known platform written in
+    aliases folded (``Twitter``, ``FB``, and a platform in its own letters, ``ВКонтакте``, ``微博``:
+    ``PLATFORM_ALIASES``, matched as written). Any other name beyond ASCII is a known platform written in
     look-alike letters (Cyrillic ``Т`` in ``Тwitter``: ``LOOK_ALIKES``), or refused: a spelling nobody can tell from
     a platform must not become a platform of its own (its own key, its author's own pseudonym). Missing stays
     missing (the family's default platform)."""
@@ -326,7 +327,8 @@ def fold_platforms(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     arr = visible_nfkc(pa.array(distinct.to_numpy(dtype=object), pa.string()))
     plain = pd.Series(arr.to_pylist(), index=distinct.index, dtype="string").str.lower()
     plain = plain.str.replace(r"\s+", " ", regex=True).str.strip().replace("", pd.NA)  # nothing seen: none given
-    seen = plain.str.translate(LOOK_ALIKES).str.lower().replace(PLATFORM_ALIASES)
+    native = plain.map(PLATFORM_ALIASES)  # a name as written (``ВКонтакте``, ``微博``), before look-alikes
+    seen = plain.str.translate(LOOK_ALIKES).str.lower().replace(PLATFORM_ALIASES).where(native.isna(), native)
     known = seen.isin(KNOWN_PLATFORMS | set(PLATFORM_ALIASES.values()))
     ascii_name = plain.str.fullmatch(r"[\x00-\x7f]*").fillna(False).astype(bool)
     names = seen.where(known, plain.replace(PLATFORM_ALIASES).where(ascii_name))

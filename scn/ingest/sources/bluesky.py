@@ -6,9 +6,10 @@ API (docs.bsky.app/docs/api/app-bsky-feed-search-posts): ``GET /xrpc/app.bsky.fe
 first. Each run walks back to the newest post of the last run (``walk``), by ``sortAt`` (the earlier of
 ``createdAt`` and ``indexedAt``).
 
-Rows: ``post_id`` = the record's CID (the URI names the author's DID), ``author`` = the DID (pseudonymised),
-``text`` = ``record.text``, ``lang`` = ``record.langs[0]``, no url (it names the author's handle). Posts without
-text (images only) are skipped; deleted posts are not returned by search.
+Rows: ``post_id`` = the record's CID (the URI names the author's DID), ``created_at`` = ``sortAt`` (``createdAt`` is
+the client's clock: a post dated ahead is taken at the time the network indexed it), ``author`` = the DID
+(pseudonymised), ``text`` = ``record.text``, ``lang`` = ``record.langs[0]``, no url (it names the author's handle).
+Posts without text (images only) are skipped; deleted posts are not returned by search.
 """
 
 from __future__ import annotations
@@ -25,11 +26,11 @@ DEFAULT_BASE = "https://public.api.bsky.app"
 
 
 def post_rows(posts: list[dict]):
-    """PostViews -> (canonical rows, sort keys, skipped)."""
+    """PostViews -> (canonical rows, sort keys, skipped, the oldest key of every post, skipped ones included)."""
     import pandas as pd
 
     if not posts:
-        return pd.DataFrame(), pd.Series(dtype="string"), 0
+        return pd.DataFrame(), pd.Series(dtype="string"), 0, None
     df = pd.DataFrame(posts)
     record = df["record"] if "record" in df else pd.Series([{}] * len(df))
     text = record.str.get("text").astype("string")
@@ -37,12 +38,14 @@ def post_rows(posts: list[dict]):
     indexed = pd.to_datetime(df.get("indexedAt"), utc=True, errors="coerce", format="ISO8601")
     sort_at = pd.concat([created, indexed], axis=1).min(axis=1)
     keep = text.fillna("").str.strip().ne("").to_numpy() & sort_at.notna().to_numpy()
-    rows = pd.DataFrame({"post_id": df["cid"].astype("string"), "created_at": record.str.get("createdAt"),
+    rows = pd.DataFrame({"post_id": df["cid"].astype("string"),
+                         "created_at": sort_at.dt.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
                          "text": text, "lang": record.str.get("langs").str.get(0),
                          "author": df["author"].str.get("did"), "platform": "bluesky", "url": None,
                          "lat": None, "lon": None, "place": None})
     keys = sort_at.dt.strftime("%Y-%m-%dT%H:%M:%S.%fZ") + ":" + df["cid"].astype("string")
-    return rows[keep].reset_index(drop=True), keys[keep].reset_index(drop=True), int((~keep).sum())
+    oldest = keys.min() if keys.notna().any() else None
+    return rows[keep].reset_index(drop=True), keys[keep].reset_index(drop=True), int((~keep).sum()), oldest
 
 
 class Bluesky:
@@ -73,8 +76,8 @@ class Bluesky:
                     params["cursor"] = token
                 resp, doc = http.get_json(f"{base}/xrpc/app.bsky.feed.searchPosts", "searchPosts", dict,
                                           params=params)
-                rows, keys, skipped = post_rows(doc.get("posts") or [])
+                rows, keys, skipped, oldest = post_rows(doc.get("posts") or [])
                 return Fetched(resp.content, resp.headers.get("Content-Type", "application/json"), rows, keys,
-                               doc.get("cursor") or None, skipped)
+                               doc.get("cursor") or None, skipped, oldest)
 
             yield from walk(state, f"{lang}:{term}", first_key, fetch)

@@ -27,8 +27,9 @@ last page carries the cursor even when nothing matched.
 Filter: a post is kept when its text contains one of ``keywords`` (case-insensitive; a language other than ``any``
 also needs that language in ``record.langs``) or one of ``tags`` as ``#tag``. Rows as the search connector's
 (``post_id`` = the record's CID, so a post found by both is one post; ``author`` = the DID, pseudonymised;
-``lang`` = ``langs[0]``; no url). A post deleted in the same chunk it was created in is dropped (counted in
-``skipped``); a delete of a post already stored leaves the lake as it is, as for the other connectors.
+``lang`` = ``langs[0]``; no url; ``created_at`` = ``createdAt``, never after ``time_us``). A post deleted in the
+same chunk it was created in is dropped (counted in ``skipped``); a delete of a post already stored leaves the
+lake as it is, as for the other connectors.
 """
 
 from __future__ import annotations
@@ -132,7 +133,13 @@ def chunk_rows(df: Any, config: SourceConfig) -> tuple[Any, Any, int]:
     gone = wanted & ref.isin(ref[deleted])
     keep = wanted & ~gone
     k = df[keep]
-    rows = pd.DataFrame({"post_id": k["cid"], "created_at": k["created_at"], "text": k["text"],
+    # ``createdAt`` is the client's clock: a post is never dated after Jetstream saw it (``time_us``); a claim
+    # that does not parse stays as written (quarantined by ingest)
+    claimed = pd.to_datetime(k["created_at"], utc=True, errors="coerce", format="ISO8601")
+    seen = pd.to_datetime(k["time_us"].astype("int64"), unit="us", utc=True)
+    created = k["created_at"].where(claimed.isna(), claimed.where(claimed <= seen, seen)
+                                    .dt.strftime("%Y-%m-%dT%H:%M:%S.%fZ"))
+    rows = pd.DataFrame({"post_id": k["cid"], "created_at": created, "text": k["text"],
                          "lang": k["langs"].str.get(0), "lat": None, "lon": None, "place": None,
                          "author": k["did"], "platform": "bluesky", "url": None})
     return rows.reset_index(drop=True), keep, int(gone.sum())

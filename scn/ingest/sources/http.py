@@ -1,6 +1,7 @@
 """The polite HTTP client every connector uses: timeouts, backoff on 5xx and timeouts, HTTP 429 waited out
 (``Retry-After`` in seconds or as an HTTP date, else the platform's reset headers), a request budget, a cap on the
-size of one answer and on the waits of one run, counters, and ``AuthError`` naming the source on 401/403; any other
+size of one answer and on the waits of one run, a body cut short of its ``Content-Length`` retried as a dropped
+connection, counters, and ``AuthError`` naming the source on 401/403; any other
 failure of the transport is a one-line ``SourceError`` naming the source. ``deadline`` bounds the whole of one
 request (connection, headers and body together: ``timeout`` bounds each read only, which a server sending a byte
 at a time never reaches): past it the connection is shut down and the request fails, not retried. ``next_page``
@@ -17,6 +18,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -111,7 +113,7 @@ class PoliteClient:
                 return seconds if math.isfinite(seconds) else None  # "nan", "inf": names no wait
             except ValueError:
                 try:
-                    when = email.utils.parsedate_to_datetime(value)
+                    when = _utc(email.utils.parsedate_to_datetime(value))  # HTTP dates are GMT
                     return when.timestamp() - self.clock()
                 except (TypeError, ValueError):
                     pass
@@ -126,9 +128,8 @@ class PoliteClient:
                 try:
                     reset = float(h[name])
                 except ValueError:
-                    try:  # Mastodon sends an ISO 8601 time
-                        from datetime import datetime
-                        reset = datetime.fromisoformat(h[name].replace("Z", "+00:00")).timestamp()
+                    try:  # Mastodon sends an ISO 8601 time (UTC when it names no zone)
+                        reset = _utc(datetime.fromisoformat(h[name].replace("Z", "+00:00"))).timestamp()
                     except ValueError:
                         continue
                 return reset - self.clock() if reset > EPOCH_AFTER else reset
@@ -159,8 +160,8 @@ class PoliteClient:
                 raise AuthError(self.source, f"HTTP {resp.status_code} from {_host(url)}: missing or bad "
                                 "credentials, or the resource is not public", resp.status_code)
             if resp.status_code == 429:
-                wait = self.rate_limit_wait(resp.headers)
-                wait = self.backoff * 2 ** limited if wait is None else wait
+                wait = self.rate_limit_wait(resp.headers)  # a reset already past names no wait either: backoff,
+                wait = self.backoff * 2 ** limited if wait is None or wait <= 0 else wait  # not a burst of retries
                 if wait > self.max_wait:
                     raise SourceError(self.source, f"rate limited by {_host(url)} for {wait:.0f} s (more than "
                                       f"{self.max_wait:.0f} s): try again later", 429)
@@ -227,6 +228,12 @@ class PoliteClient:
             resp.close()
             raise SourceError(self.source, f"an answer of {_host(url)} is larger than {self.max_bytes:,} bytes: "
                               "not read")
+        wire = getattr(resp.raw, "tell", lambda: None)()  # bytes off the wire (the body may be compressed)
+        if (declared and isinstance(wire, int) and wire < declared and method.upper() != "HEAD"
+                and resp.status_code not in (204, 304)):
+            resp.close()  # the connection closed before the length announced: a cut body may parse (a feed's
+            raise requests.ConnectionError(  # first items), so it is retried, never taken for the answer
+                f"the answer of {_host(url)} ended after {wire:,} of {declared:,} bytes")
         resp._content = b"".join(chunks)  # what ``resp.content`` gives (requests' own attribute)
         resp.close()
         return resp
@@ -387,6 +394,11 @@ def _watch_pool(pool: Any) -> Any:
     if isinstance(getattr(pool, "ConnectionCls", None), type):
         pool.ConnectionCls = _watched(pool.ConnectionCls)
     return pool
+
+
+def _utc(when: datetime) -> datetime:
+    """``when``, taken as UTC when it names no zone (never the machine's local time)."""
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 
 def _host(url: str) -> str:

@@ -10,8 +10,10 @@ the way Mastodon makes ids (snowflakes: milliseconds << 16).
 Rows: ``post_id = <instance host>/<status id>``, ``text`` = the HTML content as text (content warning first),
 ``author`` = ``acct`` as ``user@host`` (pseudonymised at ingest), ``lang``, no url (a status URL names its author).
 Skipped: reblogs (another author's post), statuses that are not ``public``/``unlisted``, statuses without text,
-deleted ones (a timeline simply no longer lists them). An edited status (``edited_at``) is taken as it reads when
-collected; posts already in the lake are not changed by a later edit.
+deleted ones (a timeline simply no longer lists them). A page whose newest id is not above the ``min_id`` it
+continues from ends the timeline for this run (a server that ignores ``min_id`` answers the same page forever).
+An edited status (``edited_at``) is taken as it reads when collected; posts already in the lake are not changed by
+a later edit.
 """
 
 from __future__ import annotations
@@ -78,6 +80,11 @@ def status_rows(statuses: list[dict], host: str) -> tuple[Any, int]:
     return rows.reset_index(drop=True), int((~keep).sum())
 
 
+def _order(status_id: str) -> tuple[int, str]:
+    """Mastodon ids (decimal strings of any length) in numeric order."""
+    return len(status_id), status_id
+
+
 def _pseudo(acct: str) -> str:
     """A configured account as the cursor names it: its pseudonym (the cursor holds no handle)."""
     import pandas as pd
@@ -135,11 +142,17 @@ class Mastodon:
         for key, path, params in self._timelines(http, base, config):
             min_id = state["timelines"].get(key) or snowflake(since)
             url: str | None = f"{base}{path}?{urlencode({**params, 'limit': limit, 'min_id': min_id})}"
+            last = str(min_id)
             while url:
                 resp, statuses = http.get_json(url, path, list)
                 if not statuses:
                     break
-                newest = max(statuses, key=lambda s: (len(str(s["id"])), str(s["id"])))["id"]
+                if not all(isinstance(s, dict) and s.get("id") is not None for s in statuses):
+                    raise SourceError(self.name, f"{path}: a status without an id")
+                newest = str(max((str(s["id"]) for s in statuses), key=_order))
+                if _order(newest) <= _order(last):  # nothing above the cursor: the server ignores min_id
+                    break
+                last = newest
                 state = {**state, "timelines": {**state["timelines"], key: str(newest)}}
                 rows, skipped = status_rows(statuses, host)
                 yield Page(resp.content, resp.headers.get("Content-Type", "application/json"), rows,

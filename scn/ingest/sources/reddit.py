@@ -30,11 +30,12 @@ GONE = ("[deleted]", "[removed]")
 
 
 def listing_rows(children: list[dict]):
-    """Listing children -> (canonical rows, sort keys, skipped)."""
+    """Listing children -> (canonical rows, sort keys, skipped, the oldest key of every child, skipped ones
+    included: a page of only deleted posts still says how far back it reached)."""
     import pandas as pd
 
     if not children:
-        return pd.DataFrame(), pd.Series(dtype="string"), 0
+        return pd.DataFrame(), pd.Series(dtype="string"), 0, None
     df = pd.DataFrame([c.get("data", {}) for c in children])
     for col in ("selftext", "title", "author", "removed_by_category", "created_utc", "id"):
         if col not in df:
@@ -51,7 +52,8 @@ def listing_rows(children: list[dict]):
                          "lang": None, "author": author, "platform": "reddit",
                          "url": "https://www.reddit.com/comments/" + ids, "lat": None, "lon": None, "place": None})
     keys = created.dt.strftime("%Y-%m-%dT%H:%M:%SZ") + ":" + ids.str.zfill(13)
-    return rows[keep].reset_index(drop=True), keys[keep].reset_index(drop=True), int((~keep).sum())
+    oldest = keys.min() if keys.notna().any() else None
+    return rows[keep].reset_index(drop=True), keys[keep].reset_index(drop=True), int((~keep).sum()), oldest
 
 
 class Reddit:
@@ -92,8 +94,8 @@ class Reddit:
                 query = {**params, "limit": limit, "raw_json": 1, **({"after": after} if after else {})}
                 resp, doc = http.get_json(f"{base}{path}", path, params=query)
                 data = doc.get("data") or {} if isinstance(doc, dict) else {}
-                rows, keys, skipped = listing_rows(data.get("children") or [])
+                rows, keys, skipped, oldest = listing_rows(data.get("children") or [])
                 return Fetched(resp.content, resp.headers.get("Content-Type", "application/json"), rows, keys,
-                               data.get("after"), skipped)
+                               data.get("after"), skipped, oldest)
 
             yield from walk(state, key, first_key, fetch)

@@ -8,7 +8,10 @@ a completed walk moves ``since`` to ``top`` (items older than ``since`` are neve
 not above ``since`` are dropped client-side (the platform's ``since`` may be inclusive, or absent). A next-page
 token already used in this walk (a platform whose token never changes, or cycles) ends the walk as complete, as if
 there were no next page: the walk neither spends the run's budget on the same page nor saves the token for the next
-run to loop on again.
+run to loop on again. Whether a page reached ``since`` is decided on every item it lists, skipped ones included (a
+page of only deleted posts is not the end of the walk), and a page listing nothing at all that carries a next token
+is followed, at most ``MAX_EMPTY`` times in a row (a platform that hides what its search found can answer a page
+empty mid-walk; one answering empty pages forever ends the walk as complete).
 """
 
 from __future__ import annotations
@@ -19,11 +22,14 @@ from typing import Any
 
 from scn.ingest.sources.base import Page
 
+MAX_EMPTY = 3  # empty pages with a next token followed in a row before the walk is taken as complete
+
 
 @dataclass
 class Fetched:
     """One response: raw body, media type, canonical rows (a DataFrame, aligned with ``keys``), the sort key of
-    each row (strings that order like time), items skipped, and the token of the next (older) page or None."""
+    each row (strings that order like time), items skipped, the token of the next (older) page or None, and the
+    oldest sort key of every item listed, skipped ones included (None: the rows' own keys tell it)."""
 
     raw: bytes
     content_type: str
@@ -31,6 +37,7 @@ class Fetched:
     keys: Any
     next: str | None
     skipped: int = 0
+    oldest: str | None = None
 
 
 def walk(state: dict[str, dict], query: str, first_since: str | None,
@@ -40,6 +47,7 @@ def walk(state: dict[str, dict], query: str, first_since: str | None,
     mine = dict(state.get(query) or {"since": first_since})
     since = mine.get("since")
     used: set[str] = set()  # the tokens asked for in this walk
+    empty = 0  # pages in a row that listed nothing
     while True:
         token = mine.get("next")
         if token:
@@ -50,7 +58,10 @@ def walk(state: dict[str, dict], query: str, first_since: str | None,
         rows = got.rows[new].reset_index(drop=True) if len(got.rows) else got.rows
         newest = keys.max() if len(got.rows) else None
         top = max(k for k in (mine.get("top"), newest) if k) if (mine.get("top") or newest) else None
-        reached = len(got.rows) == 0 or (since is not None and len(rows) < len(got.rows))
+        listed = len(got.rows) + got.skipped
+        empty = 0 if listed else empty + 1
+        ends = [k for k in (got.oldest, keys.min() if len(got.rows) else None) if isinstance(k, str)]
+        reached = empty > MAX_EMPTY or bool(since and ends and min(ends) <= since)
         done = reached or not got.next or str(got.next) in used  # a token seen again: nothing older to come
         mine = {"since": top or since} if done else {"since": since, "top": top, "next": got.next}
         state[query] = mine
